@@ -1,0 +1,1 @@
+"""Alembic migrations of the built-in ERP store."""

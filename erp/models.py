@@ -1,0 +1,237 @@
+"""Declare the built-in ERP store's tables (SQLAlchemy 2.0 typed mappings)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ID = String(64)
+
+
+class Base(DeclarativeBase):
+    """Base class of every ERP table."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Location(Base):
+    """A store or distribution centre."""
+
+    __tablename__ = "locations"
+    __table_args__ = (CheckConstraint("type IN ('store', 'dc')", name="type"),)
+
+    location_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(8))
+    region: Mapped[str] = mapped_column(String(100), default="")
+    source_location: Mapped[str | None] = mapped_column(
+        ID, ForeignKey("locations.location_id"), nullable=True
+    )
+
+
+class Lane(Base):
+    """A transfer lane between two locations."""
+
+    __tablename__ = "lanes"
+    __table_args__ = (
+        CheckConstraint("lead_time_days >= 0", name="lead_time"),
+        CheckConstraint("cost_per_unit >= 0", name="cost"),
+    )
+
+    from_location: Mapped[str] = mapped_column(
+        ID, ForeignKey("locations.location_id"), primary_key=True
+    )
+    to_location: Mapped[str] = mapped_column(
+        ID, ForeignKey("locations.location_id"), primary_key=True
+    )
+    lead_time_days: Mapped[int] = mapped_column(Integer)
+    cost_per_unit: Mapped[float] = mapped_column(Float)
+
+
+class Supplier(Base):
+    """A vendor with its default lead time and reliability."""
+
+    __tablename__ = "suppliers"
+    __table_args__ = (CheckConstraint("on_time_rate BETWEEN 0 AND 1", name="on_time_rate"),)
+
+    supplier_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    lead_time_days: Mapped[int] = mapped_column(Integer)
+    lead_time_std_days: Mapped[float] = mapped_column(Float)
+    on_time_rate: Mapped[float] = mapped_column(Float)
+
+
+class Item(Base):
+    """A SKU."""
+
+    __tablename__ = "items"
+    __table_args__ = (CheckConstraint("case_pack >= 1", name="case_pack"),)
+
+    sku: Mapped[str] = mapped_column(ID, primary_key=True)
+    description: Mapped[str] = mapped_column(String(500), default="")
+    category: Mapped[str] = mapped_column(String(100), default="")
+    unit_cost: Mapped[float] = mapped_column(Float)
+    unit_price: Mapped[float] = mapped_column(Float)
+    case_pack: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class ItemSupplier(Base):
+    """Purchase terms of one SKU from one supplier."""
+
+    __tablename__ = "item_suppliers"
+
+    sku: Mapped[str] = mapped_column(ID, ForeignKey("items.sku"), primary_key=True)
+    supplier_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("suppliers.supplier_id"), primary_key=True
+    )
+    unit_cost: Mapped[float] = mapped_column(Float)
+    moq: Mapped[int] = mapped_column(Integer, default=0)
+    lead_time_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class InventoryBalance(Base):
+    """On-hand stock of a SKU at a location on a date (may be negative: an ERP error to flag)."""
+
+    __tablename__ = "inventory_balances"
+
+    sku: Mapped[str] = mapped_column(ID, ForeignKey("items.sku"), primary_key=True)
+    location_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("locations.location_id"), primary_key=True
+    )
+    on_hand: Mapped[int] = mapped_column(Integer)
+    as_of_date: Mapped[date] = mapped_column(Date)
+
+
+class DailySale(Base):
+    """Units sold of a SKU at a location on a day (missing rows mean zero)."""
+
+    __tablename__ = "sales_daily"
+    __table_args__ = (
+        CheckConstraint("units >= 0", name="units"),
+        Index("ix_sales_daily_date", "date"),
+    )
+
+    sku: Mapped[str] = mapped_column(ID, ForeignKey("items.sku"), primary_key=True)
+    location_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("locations.location_id"), primary_key=True
+    )
+    date: Mapped[date] = mapped_column(Date, primary_key=True)
+    units: Mapped[int] = mapped_column(Integer)
+
+
+class PurchaseOrder(Base):
+    """One line of a purchase order (a PO id may span several SKU-location lines)."""
+
+    __tablename__ = "purchase_orders"
+    __table_args__ = (
+        UniqueConstraint("po_id", "sku", "location_id"),
+        CheckConstraint("qty > 0", name="qty"),
+        CheckConstraint("status IN ('open', 'received', 'cancelled')", name="status"),
+        Index("ix_purchase_orders_sku_location", "sku", "location_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    po_id: Mapped[str] = mapped_column(ID)
+    supplier_id: Mapped[str] = mapped_column(ID, ForeignKey("suppliers.supplier_id"))
+    sku: Mapped[str] = mapped_column(ID, ForeignKey("items.sku"))
+    location_id: Mapped[str] = mapped_column(ID, ForeignKey("locations.location_id"))
+    qty: Mapped[int] = mapped_column(Integer)
+    order_date: Mapped[date] = mapped_column(Date)
+    expected_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
+
+
+class Transfer(Base):
+    """One line of a stock transfer between two locations."""
+
+    __tablename__ = "transfers"
+    __table_args__ = (
+        UniqueConstraint("transfer_id", "sku"),
+        CheckConstraint("qty > 0", name="qty"),
+        CheckConstraint("status IN ('in_transit', 'received')", name="status"),
+        Index("ix_transfers_sku_to_location", "sku", "to_location"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    transfer_id: Mapped[str] = mapped_column(ID)
+    sku: Mapped[str] = mapped_column(ID, ForeignKey("items.sku"))
+    from_location: Mapped[str] = mapped_column(ID, ForeignKey("locations.location_id"))
+    to_location: Mapped[str] = mapped_column(ID, ForeignKey("locations.location_id"))
+    qty: Mapped[int] = mapped_column(Integer)
+    ship_date: Mapped[date] = mapped_column(Date)
+    expected_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
+
+
+class Promotion(Base):
+    """A promotion of a SKU at a location over a date range."""
+
+    __tablename__ = "promotions"
+    __table_args__ = (
+        UniqueConstraint("promo_id", "sku", "location_id"),
+        CheckConstraint("end_date >= start_date", name="dates"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    promo_id: Mapped[str] = mapped_column(ID)
+    sku: Mapped[str] = mapped_column(ID, ForeignKey("items.sku"))
+    location_id: Mapped[str] = mapped_column(ID, ForeignKey("locations.location_id"))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    expected_uplift: Mapped[float] = mapped_column(Float)
+    discount_pct: Mapped[float] = mapped_column(Float)
+
+
+class SnapshotImport(Base):
+    """A record of each snapshot written into the store (import or demo)."""
+
+    __tablename__ = "snapshot_imports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(500))
+    as_of_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    row_counts: Mapped[str] = mapped_column(String(2000))
+    imported_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+
+class ErpCommit(Base):
+    """The ledger of documents written through the connector, one row per idempotency key.
+
+    It is not part of the snapshot: re-importing replaces the network tables but keeps this
+    ledger, so a retried write after a re-import still returns the original document.
+    """
+
+    __tablename__ = "erp_commits"
+    __table_args__ = (CheckConstraint("kind IN ('purchase_order', 'transfer')", name="kind"),)
+
+    idempotency_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    document_id: Mapped[str] = mapped_column(ID, unique=True)
+    payload: Mapped[str] = mapped_column(String(4000))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

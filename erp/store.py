@@ -1,0 +1,206 @@
+"""Write and read whole network snapshots in the built-in ERP store.
+
+The network tables follow the CSV contract (`planning.network.TABLES`); this module maps them
+to the SQL tables in `erp.models` and moves them in bulk (executemany on SQLite, COPY on
+PostgreSQL), always inside one transaction so a snapshot is replaced atomically.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, Engine, Table, bindparam, func, select, text, update
+from sqlalchemy.orm import Session
+
+from erp import models
+from planning.network import TABLE_ORDER, TABLES, NetworkData, coerce_frame
+
+# Contract table name -> SQL table.
+SQL_TABLES: dict[str, Table] = {
+    "locations": models.Location.__table__,  # type: ignore[dict-item]
+    "lanes": models.Lane.__table__,  # type: ignore[dict-item]
+    "suppliers": models.Supplier.__table__,  # type: ignore[dict-item]
+    "items": models.Item.__table__,  # type: ignore[dict-item]
+    "item_suppliers": models.ItemSupplier.__table__,  # type: ignore[dict-item]
+    "inventory": models.InventoryBalance.__table__,  # type: ignore[dict-item]
+    "sales": models.DailySale.__table__,  # type: ignore[dict-item]
+    "purchase_orders": models.PurchaseOrder.__table__,  # type: ignore[dict-item]
+    "transfers": models.Transfer.__table__,  # type: ignore[dict-item]
+    "promotions": models.Promotion.__table__,  # type: ignore[dict-item]
+}
+# Contract column -> SQL column, where they differ.
+RENAMES: dict[str, dict[str, str]] = {"item_suppliers": {"primary": "is_primary"}}
+
+
+@dataclass(frozen=True)
+class SnapshotSummary:
+    """What a snapshot write put into the store."""
+
+    import_id: int
+    as_of: date | None
+    row_counts: dict[str, int]
+
+
+def _sql_columns(table: str) -> list[str]:
+    renames = RENAMES.get(table, {})
+    return [renames.get(c, c) for c in TABLES[table].column_names]
+
+
+def _to_sql_frame(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Return the frame with SQL column names and None for empty optional values."""
+    out = df.rename(columns=RENAMES.get(table, {})).copy()
+    if table == "locations":
+        out["source_location"] = out["source_location"].replace("", None)
+    return out
+
+
+def _rows(df: pd.DataFrame) -> list[tuple[Any, ...]]:
+    """Return plain Python tuples (dates as `date`, NaN as None) for a DBAPI executemany."""
+    cols: list[Sequence[Any]] = []
+    for name in df.columns:
+        s = df[name]
+        if pd.api.types.is_datetime64_any_dtype(s):
+            cols.append([d.date() for d in s.dt.to_pydatetime()])
+        elif pd.api.types.is_float_dtype(s):
+            arr = s.to_numpy(dtype=object)
+            arr[s.isna().to_numpy()] = None
+            cols.append(arr.tolist())
+        elif pd.api.types.is_bool_dtype(s):
+            cols.append(s.astype(bool).tolist())
+        elif pd.api.types.is_integer_dtype(s):
+            cols.append(s.astype(np.int64).tolist())
+        else:
+            cols.append(s.astype(object).where(s.notna(), None).tolist())
+    return list(zip(*cols, strict=True))
+
+
+def _copy_text(df: pd.DataFrame) -> str:
+    """Render the frame as CSV for PostgreSQL COPY (NULL written as a backslash-N)."""
+    out = df.copy()
+    for name in out.columns:
+        s = out[name]
+        if pd.api.types.is_datetime64_any_dtype(s):
+            out[name] = s.dt.strftime("%Y-%m-%d")
+        elif pd.api.types.is_bool_dtype(s):
+            out[name] = np.where(s.to_numpy(), "true", "false")
+    buf = io.StringIO()
+    out.to_csv(buf, header=False, index=False, na_rep="\\N", float_format="%.17g")
+    return buf.getvalue()
+
+
+def _bulk_insert(conn: Connection, table: Table, df: pd.DataFrame) -> None:
+    if df.empty:
+        return
+    columns = list(df.columns)
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
+    if conn.dialect.name == "postgresql":
+        cols = ", ".join(f'"{c}"' for c in columns)
+        sql = f"COPY {table.name} ({cols}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+        with dbapi.cursor() as cur, cur.copy(sql) as copy:  # type: ignore[attr-defined]
+            copy.write(_copy_text(df))
+        return
+    if conn.dialect.name == "sqlite":
+        marks = ", ".join("?" for _ in columns)
+        cur = dbapi.cursor()
+        cur.executemany(
+            f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})", _rows(df)
+        )
+        cur.close()
+        return
+    conn.execute(table.insert(), [dict(zip(columns, r, strict=True)) for r in _rows(df)])
+
+
+def _delete_snapshot(conn: Connection) -> None:
+    children_first = [SQL_TABLES[name] for name in reversed(TABLE_ORDER)]
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("TRUNCATE " + ", ".join(t.name for t in children_first)))
+        return
+    conn.execute(update(SQL_TABLES["locations"]).values(source_location=None))
+    for table in children_first:
+        conn.execute(table.delete())
+
+
+def replace_snapshot(engine: Engine, data: NetworkData, *, source: str) -> SnapshotSummary:
+    """Replace every network table with `data` in one transaction (all or nothing)."""
+    counts = {name: len(df) for name, df in data.frames().items()}
+    as_of = data.as_of if counts["inventory"] or counts["sales"] else None
+    with engine.begin() as conn:
+        _delete_snapshot(conn)
+        for name in TABLE_ORDER:
+            frame = _to_sql_frame(name, data.frames()[name])
+            if name == "locations":
+                # Sources first would need a topological order; insert, then link.
+                _bulk_insert(conn, SQL_TABLES[name], frame.assign(source_location=None))
+                links = frame.dropna(subset=["source_location"])
+                if len(links):
+                    loc = SQL_TABLES[name]
+                    conn.execute(
+                        update(loc)
+                        .where(loc.c.location_id == bindparam("lid"))
+                        .values(source_location=bindparam("src")),
+                        [
+                            {"lid": lid, "src": src}
+                            for lid, src in zip(
+                                links["location_id"], links["source_location"], strict=True
+                            )
+                        ],
+                    )
+                continue
+            _bulk_insert(conn, SQL_TABLES[name], frame)
+        snap: Table = models.SnapshotImport.__table__  # type: ignore[assignment]
+        import_id = conn.execute(
+            snap.insert()
+            .values(source=source[:500], as_of_date=as_of, row_counts=json.dumps(counts))
+            .returning(snap.c.id)
+        ).scalar_one()
+    return SnapshotSummary(import_id=int(import_id), as_of=as_of, row_counts=counts)
+
+
+def _read_frame(conn: Connection, table: str, *, sales_since: date | None = None) -> pd.DataFrame:
+    sql_table = SQL_TABLES[table]
+    cols = [sql_table.c[c] for c in _sql_columns(table)]
+    stmt = select(*cols)
+    if table == "sales" and sales_since is not None:
+        stmt = stmt.where(sql_table.c.date >= sales_since)
+    result = conn.execute(stmt)
+    rows = result.fetchall()
+    df = pd.DataFrame.from_records(rows, columns=TABLES[table].column_names)
+    return coerce_frame(table, df)
+
+
+def load_network(engine: Engine, *, sales_since: date | None = None) -> NetworkData:
+    """Read the whole network snapshot (sales from `sales_since` on, when given)."""
+    with engine.connect() as conn:
+        return NetworkData.from_frames(
+            {name: _read_frame(conn, name, sales_since=sales_since) for name in TABLE_ORDER}
+        )
+
+
+def latest_import(engine: Engine) -> models.SnapshotImport | None:
+    """Return the record of the snapshot in the store, or None when it was never loaded."""
+    snap = models.SnapshotImport
+    with Session(engine, expire_on_commit=False) as session:
+        return session.scalars(select(snap).order_by(snap.id.desc()).limit(1)).first()
+
+
+def is_empty(engine: Engine) -> bool:
+    """Return True when the store holds no locations and no items."""
+    with engine.connect() as conn:
+        n_loc = conn.execute(select(func.count()).select_from(models.Location)).scalar_one()
+        n_items = conn.execute(select(func.count()).select_from(models.Item)).scalar_one()
+    return n_loc == 0 and n_items == 0
+
+
+def snapshot_as_of(engine: Engine) -> date | None:
+    """Return the latest inventory date in the store (the snapshot date), or None."""
+    with engine.connect() as conn:
+        value = conn.execute(select(func.max(models.InventoryBalance.as_of_date))).scalar_one()
+    return value

@@ -1,0 +1,1 @@
+"""Planning engine: forecasting, inventory policy, exceptions and recommendations (pure, no I/O)."""

@@ -1,0 +1,238 @@
+"""Define the network tables the planning engine reads (the same columns as the CSV contract).
+
+Every table is a pandas DataFrame whose columns are exactly those listed in `TABLES`, in that
+order. Date columns hold `datetime64[ns]` values at midnight; text columns hold `str`
+(an optional text field is the empty string, never NaN); an optional number is NaN.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import Literal
+
+import pandas as pd
+
+Kind = Literal["str", "int", "float", "date", "bool"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a network table."""
+
+    name: str
+    kind: Kind
+    required: bool = True  # False: the value may be empty
+    choices: tuple[str, ...] = ()
+    min_value: float | None = None
+    max_value: float | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """One network table: its name (also its CSV file stem), columns and primary key."""
+
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+
+    @property
+    def column_names(self) -> list[str]:
+        """Return the column names in contract order."""
+        return [c.name for c in self.columns]
+
+
+def _c(name: str, kind: Kind, **kw: object) -> Column:
+    return Column(name, kind, **kw)  # type: ignore[arg-type]
+
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table(
+            "locations",
+            (
+                _c("location_id", "str"),
+                _c("name", "str"),
+                _c("type", "str", choices=("store", "dc")),
+                _c("region", "str", required=False),
+                _c("source_location", "str", required=False),
+            ),
+            ("location_id",),
+        ),
+        Table(
+            "lanes",
+            (
+                _c("from_location", "str"),
+                _c("to_location", "str"),
+                _c("lead_time_days", "int", min_value=0, max_value=365),
+                _c("cost_per_unit", "float", min_value=0),
+            ),
+            ("from_location", "to_location"),
+        ),
+        Table(
+            "suppliers",
+            (
+                _c("supplier_id", "str"),
+                _c("name", "str"),
+                _c("lead_time_days", "int", min_value=0, max_value=365),
+                _c("lead_time_std_days", "float", min_value=0, max_value=365),
+                _c("on_time_rate", "float", min_value=0, max_value=1),
+            ),
+            ("supplier_id",),
+        ),
+        Table(
+            "items",
+            (
+                _c("sku", "str"),
+                _c("description", "str", required=False),
+                _c("category", "str", required=False),
+                _c("unit_cost", "float", min_value=0),
+                _c("unit_price", "float", min_value=0),
+                _c("case_pack", "int", min_value=1),
+            ),
+            ("sku",),
+        ),
+        Table(
+            "item_suppliers",
+            (
+                _c("sku", "str"),
+                _c("supplier_id", "str"),
+                _c("unit_cost", "float", min_value=0),
+                _c("moq", "int", min_value=0),
+                _c("lead_time_days", "int", required=False, min_value=0, max_value=365),
+                _c("primary", "bool"),
+            ),
+            ("sku", "supplier_id"),
+        ),
+        Table(
+            "inventory",
+            (
+                # on_hand may be negative: a real ERP reports it, and it is an anomaly to flag.
+                _c("sku", "str"),
+                _c("location_id", "str"),
+                _c("on_hand", "int"),
+                _c("as_of_date", "date"),
+            ),
+            ("sku", "location_id"),
+        ),
+        Table(
+            "sales",
+            (
+                _c("date", "date"),
+                _c("sku", "str"),
+                _c("location_id", "str"),
+                _c("units", "int", min_value=0),
+            ),
+            ("date", "sku", "location_id"),
+        ),
+        Table(
+            "purchase_orders",
+            (
+                _c("po_id", "str"),
+                _c("supplier_id", "str"),
+                _c("sku", "str"),
+                _c("location_id", "str"),
+                _c("qty", "int", min_value=1),
+                _c("order_date", "date"),
+                _c("expected_date", "date"),
+                _c("status", "str", choices=("open", "received", "cancelled")),
+            ),
+            ("po_id", "sku", "location_id"),
+        ),
+        Table(
+            "transfers",
+            (
+                _c("transfer_id", "str"),
+                _c("sku", "str"),
+                _c("from_location", "str"),
+                _c("to_location", "str"),
+                _c("qty", "int", min_value=1),
+                _c("ship_date", "date"),
+                _c("expected_date", "date"),
+                _c("status", "str", choices=("in_transit", "received")),
+            ),
+            ("transfer_id", "sku"),
+        ),
+        Table(
+            "promotions",
+            (
+                _c("promo_id", "str"),
+                _c("sku", "str"),
+                _c("location_id", "str"),
+                _c("start_date", "date"),
+                _c("end_date", "date"),
+                _c("expected_uplift", "float", min_value=0),
+                _c("discount_pct", "float", min_value=0, max_value=100),
+            ),
+            ("promo_id", "sku", "location_id"),
+        ),
+    )
+}
+
+TABLE_ORDER: tuple[str, ...] = tuple(TABLES)
+
+
+def empty_frame(table: str) -> pd.DataFrame:
+    """Return an empty DataFrame with the table's columns and dtypes."""
+    return coerce_frame(table, pd.DataFrame({c: [] for c in TABLES[table].column_names}))
+
+
+def coerce_frame(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Return `df` with exactly the table's columns, in order, cast to the contract dtypes.
+
+    The frame must already hold valid values (validation lives with the I/O that reads them).
+    """
+    out = pd.DataFrame(index=pd.RangeIndex(len(df)))
+    for col in TABLES[table].columns:
+        s = df[col.name].reset_index(drop=True)
+        if col.kind == "str":
+            out[col.name] = s.fillna("").astype(str)
+        elif col.kind == "int" and col.required:
+            out[col.name] = s.astype("int64")
+        elif col.kind in ("int", "float"):
+            out[col.name] = pd.to_numeric(s).astype("float64")
+        elif col.kind == "date":
+            out[col.name] = pd.to_datetime(s).astype("datetime64[ns]")
+        else:
+            out[col.name] = s.astype(bool)
+    return out
+
+
+@dataclass(frozen=True)
+class NetworkData:
+    """One snapshot of the whole network: every table of the CSV contract as a DataFrame."""
+
+    locations: pd.DataFrame
+    lanes: pd.DataFrame
+    suppliers: pd.DataFrame
+    items: pd.DataFrame
+    item_suppliers: pd.DataFrame
+    inventory: pd.DataFrame
+    sales: pd.DataFrame
+    purchase_orders: pd.DataFrame
+    transfers: pd.DataFrame
+    promotions: pd.DataFrame
+
+    @classmethod
+    def from_frames(cls, frames: dict[str, pd.DataFrame]) -> NetworkData:
+        """Build a snapshot from per-table frames (missing tables are empty)."""
+        return cls(
+            **{
+                name: coerce_frame(name, frames[name]) if name in frames else empty_frame(name)
+                for name in TABLE_ORDER
+            }
+        )
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """Return the tables by name, in contract order."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @property
+    def as_of(self) -> date:
+        """Return the snapshot date: the latest inventory `as_of_date` (else the last sale)."""
+        if len(self.inventory):
+            return pd.Timestamp(self.inventory["as_of_date"].max()).date()
+        if len(self.sales):
+            return pd.Timestamp(self.sales["date"].max()).date()
+        raise ValueError("the network has no inventory and no sales: nothing to plan")

@@ -1,0 +1,56 @@
+"""Read StockPilot's configuration, once, from the environment and `.env`."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "placeholder", "secret"})
+
+
+class Settings(BaseSettings):
+    """All configuration for StockPilot; environment variables use the `STOCKPILOT_` prefix."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="STOCKPILOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite:///var/stockpilot.db"
+    secret_key: str = "change-me"
+
+    # Planning defaults (overridable per call).
+    horizon_days: int = Field(56, ge=7, le=365, description="Projection horizon in days.")
+    service_level: float = Field(0.95, gt=0.5, lt=1.0, description="Target cycle service level.")
+    review_period_days: int = Field(7, ge=1, le=90, description="Days between regular reviews.")
+    overstock_days: int = Field(
+        120, ge=14, description="Days of cover beyond which stock is excess."
+    )
+    history_days: int = Field(730, ge=56, description="Days of sales history to forecast from.")
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> Settings:
+        placeholder = self.secret_key.strip().lower() in PLACEHOLDER_SECRETS
+        if self.environment != "development" and placeholder:
+            raise ValueError(
+                "STOCKPILOT_SECRET_KEY is a placeholder; set a real secret outside development"
+            )
+        return self
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """Return the file behind a SQLite URL, or None for other databases."""
+        prefix = "sqlite:///"
+        if self.database_url.startswith(prefix) and self.database_url != "sqlite:///:memory:":
+            return Path(self.database_url[len(prefix) :])
+        return None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the process-wide settings (read once)."""
+    return Settings()

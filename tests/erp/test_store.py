@@ -1,0 +1,68 @@
+import pandas as pd
+import pytest
+from sqlalchemy import func, select
+
+from erp import models
+from erp.store import (
+    is_empty,
+    latest_import,
+    load_network,
+    replace_snapshot,
+    snapshot_as_of,
+)
+from planning.network import NetworkData
+
+
+def test_snapshot_round_trip(store_engine, network):
+    assert is_empty(store_engine)
+    summary = replace_snapshot(store_engine, network, source="test")
+    assert summary.row_counts["sales"] == len(network.sales)
+    loaded = load_network(store_engine)
+    for name, frame in network.frames().items():
+        pd.testing.assert_frame_equal(frame, loaded.frames()[name], check_exact=True)
+    assert snapshot_as_of(store_engine).isoformat() == "2026-03-31"
+    assert latest_import(store_engine).source == "test"
+
+
+def test_reimport_replaces_the_snapshot(store_engine, network):
+    replace_snapshot(store_engine, network, source="first")
+    smaller = NetworkData.from_frames(
+        {**network.frames(), "sales": network.sales.head(3), "promotions": network.promotions.head(0)}
+    )
+    replace_snapshot(store_engine, smaller, source="second")
+    loaded = load_network(store_engine)
+    assert len(loaded.sales) == 3
+    assert loaded.promotions.empty
+    assert latest_import(store_engine).source == "second"
+
+
+def test_failed_replace_leaves_the_store_unchanged(store_engine, network):
+    replace_snapshot(store_engine, network, source="good")
+    # A sales row for an unknown location violates a foreign key half-way through the write.
+    broken_sales = pd.concat(
+        [network.sales, network.sales.head(1).assign(location_id="NOWHERE")], ignore_index=True
+    )
+    broken = NetworkData.from_frames({**network.frames(), "sales": broken_sales})
+    with pytest.raises(Exception):  # noqa: B017 - the driver's integrity error
+        replace_snapshot(store_engine, broken, source="bad")
+    loaded = load_network(store_engine)
+    pd.testing.assert_frame_equal(network.sales, loaded.sales)
+    assert latest_import(store_engine).source == "good"
+
+
+def test_sales_since_filters_history(store_engine, network):
+    replace_snapshot(store_engine, network, source="t")
+    loaded = load_network(store_engine, sales_since=pd.Timestamp("2026-03-25").date())
+    assert loaded.sales["date"].min() == pd.Timestamp("2026-03-25")
+    assert len(loaded.inventory) == len(network.inventory)
+
+
+def test_source_location_is_stored_as_a_foreign_key(store_engine, network):
+    replace_snapshot(store_engine, network, source="t")
+    with store_engine.connect() as conn:
+        n = conn.execute(
+            select(func.count())
+            .select_from(models.Location)
+            .where(models.Location.source_location.is_(None))
+        ).scalar_one()
+    assert n == 1  # only the DC has no source
