@@ -1,1 +1,1 @@
-"""agents package."""
+"""Chat models for the copilot: the offline planner model and OpenAI-compatible models."""

@@ -1,1 +1,1 @@
-"""api package."""
+"""The HTTP service every surface uses (FastAPI)."""

@@ -1,1 +1,1 @@
-"""evals package."""
+"""The evaluation harness: closed-loop simulation, agent quality and forecast backtests."""

@@ -1,1 +1,1 @@
-"""knowledge package."""
+"""The planning playbook: policies and SOPs, embedded and searchable with citations."""

@@ -1,0 +1,399 @@
+"""Forecast many daily demand series at once (vectorised numpy, no Python loop over series).
+
+Each series is classified on its whole history (`planning.demand`) and forecast by class:
+
+- smooth / erratic: simple exponential smoothing (SES) of the de-seasonalised series, alpha per
+  series from `ALPHA_GRID` by the smallest in-sample one-day-ahead squared error (in units, on the
+  last `SCORE_DAYS`). Forecast = level x weekly profile x yearly index. The SES level is the trend
+  handling: it follows a drifting level without extrapolating a slope.
+- intermittent: SBA (Croston with the 1 - alpha/2 bias correction), alpha `SBA_ALPHA`. The
+  inter-demand interval is stable for intermittent items, which is Croston's premise.
+- lumpy: TSB (Teunter–Syntetos–Babai), `TSB_ALPHA` for sizes and `TSB_BETA` for the demand
+  probability. TSB updates the probability every day, so a lumpy item that stops selling fades
+  out (Croston/SBA would keep its last rate until the next sale).
+- zero: no sale on a kept day in the fit window; mean, sigma and level are 0.
+
+Common rules:
+
+- Kept days: finite values, not a past promotion day (`history_uplift` != 1), on or after the
+  series' first sale, and not a "closed" weekday (profile < `CLOSED_PROFILE`). Excluded days
+  neither update the recursions nor count in the errors.
+- Recursions run on the last `FIT_DAYS` days only (older data is burn-in at best), in float32.
+- Weekly profile: multiplicative day-of-week factors (mean 1) from the last `PROFILE_DAYS` kept
+  days, shrunk toward the batch's volume-weighted pooled profile with weight U / (U + 350), U the
+  units in that window (so a slow mover takes the pooled shape, not its own noise); the pooled
+  profile is itself shrunk toward flat by the batch's total units the same way.
+- Yearly index (smooth/erratic only, with T >= 364 + max(H, 28)): last year's 21-day centred mean
+  around each future day's date (364 days back, same weekday) over last year's 28-day level at the
+  origin, clipped to [1/3, 3] and shrunk toward 1 with weight U / (U + 100) (U: last year's units
+  in the level window); series selling under 0.5 units/day last year get no yearly index.
+- sigma: root mean squared one-day-ahead in-sample error in units (seasonal model, kept days of
+  the last `SCORE_DAYS`); the mean error is not removed, so a biased fit widens sigma.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from planning.demand import demand_stats
+
+ALPHA_GRID = np.array([0.02, 0.04, 0.06, 0.08, 0.1, 0.13, 0.16, 0.2, 0.25, 0.3], np.float32)
+SBA_ALPHA = 0.1
+TSB_ALPHA = 0.1
+TSB_BETA = 0.05
+FIT_DAYS = 728
+SCORE_DAYS = 182
+INIT_DAYS = 28
+PROFILE_DAYS = 182
+PROFILE_SHRINK_UNITS = 350.0
+CLOSED_PROFILE = 0.05
+YEAR = 364
+YEARLY_LEVEL_DAYS = 28
+YEARLY_HALF_WINDOW = 10
+YEARLY_SHRINK_UNITS = 100.0
+YEARLY_MIN_DAILY = 0.5
+YEARLY_CLIP = (1.0 / 3.0, 3.0)
+
+
+@dataclass(frozen=True)
+class BatchForecast:
+    """Forecasts of n series over H days, with the fit details per series."""
+
+    mean: np.ndarray  # (n, H) expected units for day 1..H, seasonal and promo-adjusted
+    sigma: np.ndarray  # (n,) RMS of the one-day-ahead in-sample error
+    level: np.ndarray  # (n,) de-seasonalised daily level (or rate) at the origin
+    method: np.ndarray  # (n,) "ses" | "sba" | "tsb" | "zero"
+    demand_class: np.ndarray  # (n,) from DEMAND_CLASSES
+    adi: np.ndarray  # (n,)
+    cv2: np.ndarray  # (n,)
+    alpha: np.ndarray  # (n,) smoothing parameter used (0 for "zero")
+
+
+def forecast_batch(
+    history: np.ndarray,
+    horizon: int,
+    *,
+    start: datetime.date,
+    uplift: np.ndarray | None = None,
+    history_uplift: np.ndarray | None = None,
+    fit_days: int = FIT_DAYS,
+    ses_alpha: float | None = None,
+) -> BatchForecast:
+    """Forecast each row of `history` (n, T; column 0 is `start`) for the next `horizon` days.
+
+    `uplift` (n, H) multiplies the future mean (1.0 = none). `history_uplift` (n, T) marks past
+    promotion days (factor != 1), which are left out of the baseline fit. `fit_days` bounds the
+    recursion window; `ses_alpha` fixes the SES alpha instead of searching `ALPHA_GRID`.
+    """
+    x = np.asarray(history)
+    if x.ndim != 2:
+        raise ValueError(f"history must be 2-D (n, T), got shape {x.shape}")
+    n, t_len = x.shape
+    h_len = int(horizon)
+    if h_len < 0:
+        raise ValueError("horizon must be >= 0")
+    exclude = ~np.isfinite(x)
+    if history_uplift is not None:
+        hu = np.asarray(history_uplift, dtype=np.float64)
+        if hu.shape != x.shape:
+            raise ValueError(f"history_uplift shape {hu.shape} != history shape {x.shape}")
+        exclude |= np.isfinite(hu) & (hu != 1.0)
+    adi, cv2, demand_class, first = demand_stats(x, exclude=exclude)
+
+    w_len = min(t_len, max(int(fit_days), 1))
+    w0 = t_len - w_len  # absolute column of window row 0
+    xw, kw = _window(x, exclude, first, w0)  # (W, n) float32, (W, n) bool
+    dow0 = start.weekday()
+    dow_w = (dow0 + w0 + np.arange(w_len)) % 7
+    profile = _weekly_profile(xw, kw, dow_w)  # (n, 7) by weekday, mean 1
+    closed = profile < CLOSED_PROFILE
+    if closed.any():
+        kw &= ~closed.T[dow_w]
+    active = (kw & (xw > 0)).any(axis=0)
+
+    level = np.zeros(n)
+    sigma = np.zeros(n)
+    alpha = np.zeros(n)
+    method = np.full(n, "zero", dtype=object)
+    score0 = max(0, w_len - SCORE_DAYS)
+    grid = ALPHA_GRID if ses_alpha is None else np.array([ses_alpha], np.float32)
+    groups = {
+        "ses": active & np.isin(demand_class, ("smooth", "erratic")),
+        "sba": active & (demand_class == "intermittent"),
+        "tsb": active & (demand_class == "lumpy"),
+    }
+    for name, sel in groups.items():
+        rows = np.flatnonzero(sel)
+        if rows.size == 0:
+            continue
+        xs, ks = xw[:, rows], kw[:, rows]
+        prof_t = np.ascontiguousarray(profile[rows].T, dtype=np.float32)  # (7, m)
+        if name == "ses":
+            lv, sg, al = _ses_grid(xs, ks, prof_t, dow_w, score0, grid)
+        elif name == "sba":
+            lv, sg = _sba(xs, ks, prof_t, dow_w, score0, SBA_ALPHA)
+            al = np.full(rows.size, SBA_ALPHA)
+        else:
+            lv, sg = _tsb(xs, ks, prof_t, dow_w, score0, TSB_ALPHA, TSB_BETA)
+            al = np.full(rows.size, TSB_ALPHA)
+        level[rows], sigma[rows], alpha[rows], method[rows] = lv, sg, al, name
+
+    dow_f = (dow0 + t_len + np.arange(h_len)) % 7
+    mean = level[:, None] * profile[:, dow_f]
+    ses_rows = np.flatnonzero(groups["ses"])
+    if ses_rows.size and t_len >= YEAR + max(h_len, YEARLY_LEVEL_DAYS) and h_len > 0:
+        mean[ses_rows] *= _yearly_index(x[ses_rows], exclude[ses_rows], first[ses_rows], h_len)
+    if uplift is not None:
+        up = np.asarray(uplift, dtype=np.float64)
+        if up.shape != (n, h_len):
+            raise ValueError(f"uplift shape {up.shape} != {(n, h_len)}")
+        mean *= np.where(np.isfinite(up), np.maximum(up, 0.0), 1.0)
+    mean = np.where(np.isfinite(mean), np.maximum(mean, 0.0), 0.0)
+    return BatchForecast(
+        mean=mean,
+        sigma=np.where(np.isfinite(sigma), np.maximum(sigma, 0.0), 0.0),
+        level=level,
+        method=method.astype(str),
+        demand_class=demand_class,
+        adi=adi,
+        cv2=cv2,
+        alpha=alpha,
+    )
+
+
+def sales_matrix(
+    sales: pd.DataFrame, keys: pd.DataFrame, start: datetime.date, end: datetime.date
+) -> np.ndarray:
+    """Densify `sales` into (len(keys), days) units for the inclusive range `start`..`end`.
+
+    Rows follow `keys` (columns sku, location_id); missing days are 0; duplicate sales rows add.
+    """
+    days = (end - start).days + 1
+    n = len(keys)
+    if days <= 0 or n == 0 or len(sales) == 0:
+        return np.zeros((n, max(days, 0)))
+    d = _day_offsets(sales["date"], start)
+    inside = (d >= 0) & (d < days)
+    s = pd.DataFrame(
+        {
+            "sku": sales["sku"].to_numpy()[inside],
+            "location_id": sales["location_id"].to_numpy()[inside],
+            "_col": d[inside],
+            "_units": pd.to_numeric(sales["units"]).to_numpy(dtype=np.float64)[inside],
+        }
+    )
+    k = pd.DataFrame(
+        {
+            "sku": keys["sku"].to_numpy(),
+            "location_id": keys["location_id"].to_numpy(),
+            "_row": np.arange(n),
+        }
+    )
+    m = s.merge(k, on=["sku", "location_id"], how="inner")
+    units = np.nan_to_num(m["_units"].to_numpy(dtype=np.float64))
+    flat = m["_row"].to_numpy(dtype=np.int64) * days + m["_col"].to_numpy(dtype=np.int64)
+    return np.bincount(flat, weights=units, minlength=n * days).reshape(n, days)
+
+
+def _day_offsets(dates: pd.Series, start: datetime.date) -> np.ndarray:
+    """Return whole days from `start` for each date (int64)."""
+    d = pd.to_datetime(dates).to_numpy().astype("datetime64[D]")
+    return (d - np.datetime64(start, "D")).astype(np.int64)
+
+
+def _window(
+    x: np.ndarray, exclude: np.ndarray, first: np.ndarray, w0: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the fit window as time-major (W, n) float32 values and kept-day mask."""
+    w_len = x.shape[1] - w0
+    keep = ~exclude[:, w0:]
+    keep &= (w0 + np.arange(w_len))[None, :] >= first[:, None]
+    xw = np.where(keep, x[:, w0:], 0).astype(np.float32)
+    np.maximum(xw, 0, out=xw)
+    return np.ascontiguousarray(xw.T), np.ascontiguousarray(keep.T)
+
+
+def _weekly_profile(xw: np.ndarray, kw: np.ndarray, dow: np.ndarray) -> np.ndarray:
+    """Return (n, 7) day-of-week factors by weekday (Mon=0), mean 1, shrunk to the pooled one."""
+    w_len, n = xw.shape
+    p_len = min(PROFILE_DAYS, w_len) // 7 * 7
+    if p_len == 0:
+        return np.ones((n, 7))
+    sl = slice(w_len - p_len, w_len)
+    sums_pos = xw[sl].reshape(p_len // 7, 7, n).sum(axis=0, dtype=np.float64)
+    counts_pos = kw[sl].reshape(p_len // 7, 7, n).sum(axis=0, dtype=np.float64)
+    # Position k of each 7-day block falls on weekday dow[w_len - p_len + k].
+    order = np.argsort(dow[w_len - p_len : w_len - p_len + 7])
+    sums, counts = sums_pos[order].T, counts_pos[order].T  # (n, 7) by weekday
+    tot_s, tot_c = sums.sum(axis=0), counts.sum(axis=0)
+    pooled = np.where(tot_c > 0, tot_s / np.maximum(tot_c, 1), 0.0)
+    pooled = pooled / pooled.mean() if pooled.mean() > 0 else np.ones(7)
+    # A small batch (one series, or slow movers only) shrinks its pooled shape toward flat.
+    w_pool = tot_s.sum() / (tot_s.sum() + PROFILE_SHRINK_UNITS)
+    pooled = w_pool * pooled + (1 - w_pool)
+    units = sums.sum(axis=1)
+    mu = units / np.maximum(counts.sum(axis=1), 1)
+    by_day = np.where(counts > 0, sums / np.maximum(counts, 1), mu[:, None] * pooled[None, :])
+    day_mean = by_day.mean(axis=1, keepdims=True)
+    raw = np.where(day_mean > 0, by_day / np.where(day_mean > 0, day_mean, 1), pooled)
+    w = (units / (units + PROFILE_SHRINK_UNITS))[:, None]
+    prof = w * raw + (1 - w) * pooled[None, :]
+    return prof / prof.mean(axis=1, keepdims=True)
+
+
+def _init_mask(ks: np.ndarray) -> np.ndarray:
+    """Mark each series' first `INIT_DAYS` kept days (time-major)."""
+    return ks & (np.cumsum(ks, axis=0, dtype=np.int32) <= INIT_DAYS)
+
+
+def _ses_grid(
+    xs: np.ndarray,
+    ks: np.ndarray,
+    prof_t: np.ndarray,
+    dow: np.ndarray,
+    score0: int,
+    grid: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Run SES for every alpha of the grid at once; return (level, sigma, alpha) per series."""
+    w_len, m = xs.shape
+    g = grid.size
+    init = _init_mask(ks)
+    p_days = prof_t[dow]  # (W, m)
+    den = (p_days * init).sum(axis=0, dtype=np.float64)
+    num = (xs * init).sum(axis=0, dtype=np.float64)
+    lvl = np.repeat((num / np.where(den > 0, den, 1.0)).astype(np.float32)[:, None], g, axis=1)
+    a = grid[None, :]
+    sse = np.zeros((m, g), np.float32)
+    cnt = np.zeros(m, np.float32)
+    e = np.empty((m, g), np.float32)
+    tmp = np.empty((m, g), np.float32)
+    for t in range(w_len):
+        p = p_days[t]
+        kf = ks[t].astype(np.float32)
+        y = xs[t] / np.maximum(p, CLOSED_PROFILE)
+        np.subtract(y[:, None], lvl, out=e)
+        e *= kf[:, None]
+        if t >= score0:
+            np.multiply(e, p[:, None], out=tmp)
+            tmp *= tmp
+            sse += tmp
+            cnt += kf
+        np.multiply(e, a, out=tmp)
+        lvl += tmp
+    best = np.argmin(sse, axis=1)
+    rows = np.arange(m)
+    level = lvl[rows, best].astype(np.float64)
+    sigma = _rms(sse[rows, best], cnt, level)
+    return np.maximum(level, 0.0), sigma, grid[best].astype(np.float64)
+
+
+def _size_interval_init(xs: np.ndarray, ks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the mean non-zero size and kept days per non-zero day of each series."""
+    pos = ks & (xs > 0)
+    n_pos = np.maximum(pos.sum(axis=0), 1)
+    size = (xs * pos).sum(axis=0, dtype=np.float64) / n_pos
+    interval = ks.sum(axis=0) / n_pos
+    return size.astype(np.float32), np.maximum(interval, 1.0).astype(np.float32)
+
+
+def _sba(
+    xs: np.ndarray,
+    ks: np.ndarray,
+    prof_t: np.ndarray,
+    dow: np.ndarray,
+    score0: int,
+    alpha: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Run SBA per series; return (daily rate, sigma)."""
+    w_len, m = xs.shape
+    z, p = _size_interval_init(xs, ks)
+    q = np.zeros(m, np.float32)
+    seen = np.zeros(m, bool)
+    corr = np.float32(1 - alpha / 2)
+    sse = np.zeros(m, np.float32)
+    cnt = np.zeros(m, np.float32)
+    for t in range(w_len):
+        x, k = xs[t], ks[t]
+        if t >= score0:
+            kf = k.astype(np.float32)
+            e = (x - corr * z / p * prof_t[dow[t]]) * kf
+            sse += e * e
+            cnt += kf
+        d = k & (x > 0)
+        q += k
+        upd = (d & seen).astype(np.float32) * np.float32(alpha)
+        z += upd * (x - z)
+        p += upd * (q - p)
+        q[d] = 0
+        seen |= d
+    rate = (corr * z / p).astype(np.float64)
+    return rate, _rms(sse, cnt, rate)
+
+
+def _tsb(
+    xs: np.ndarray,
+    ks: np.ndarray,
+    prof_t: np.ndarray,
+    dow: np.ndarray,
+    score0: int,
+    alpha: float,
+    beta: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Run TSB per series; return (daily rate, sigma)."""
+    w_len, m = xs.shape
+    z, interval = _size_interval_init(xs, ks)
+    prob = (1.0 / interval).astype(np.float32)
+    sse = np.zeros(m, np.float32)
+    cnt = np.zeros(m, np.float32)
+    for t in range(w_len):
+        x = xs[t]
+        kf = ks[t].astype(np.float32)
+        if t >= score0:
+            e = (x - prob * z * prof_t[dow[t]]) * kf
+            sse += e * e
+            cnt += kf
+        d = (x > 0).astype(np.float32) * kf
+        prob += np.float32(beta) * kf * (d - prob)
+        z += np.float32(alpha) * d * (x - z)
+    rate = (prob * z).astype(np.float64)
+    return rate, _rms(sse, cnt, rate)
+
+
+def _rms(sse: np.ndarray, cnt: np.ndarray, level: np.ndarray) -> np.ndarray:
+    """Return sqrt(sse / cnt); sqrt(level) (Poisson) where no day was scored."""
+    out = np.sqrt(sse.astype(np.float64) / np.maximum(cnt, 1))
+    return np.where(cnt > 0, out, np.sqrt(np.maximum(level, 0.0)))
+
+
+def _yearly_index(x: np.ndarray, exclude: np.ndarray, first: np.ndarray, h_len: int) -> np.ndarray:
+    """Return (m, H) yearly factors from last year's same period vs last year's origin level."""
+    m, t_len = x.shape
+    hw = YEARLY_HALF_WINDOW
+    if h_len + hw > YEAR:
+        return np.ones((m, h_len))
+    c0 = t_len - YEAR - YEARLY_LEVEL_DAYS  # first column used
+    c1 = t_len - YEAR + h_len + hw  # one past the last column used
+    cols = np.arange(c0, c1)
+    keep = ~exclude[:, c0:c1] & (cols[None, :] >= first[:, None])
+    v = np.where(keep, np.nan_to_num(x[:, c0:c1].astype(np.float64)), 0.0)
+    v = np.maximum(v, 0.0)
+    cs = np.concatenate([np.zeros((m, 1)), np.cumsum(v, axis=1)], axis=1)
+    cc = np.concatenate([np.zeros((m, 1)), np.cumsum(keep, axis=1)], axis=1)
+    lv_units = cs[:, YEARLY_LEVEL_DAYS]
+    lv_days = cc[:, YEARLY_LEVEL_DAYS]
+    base = lv_units / np.maximum(lv_days, 1)
+    # Future day h (1..H) was column t_len - 1 + h - YEAR last year: local YEARLY_LEVEL_DAYS-1+h.
+    centre = YEARLY_LEVEL_DAYS - 1 + np.arange(1, h_len + 1)
+    lo, hi = centre - hw, centre + hw + 1
+    ma_units = cs[:, hi] - cs[:, lo]
+    ma_days = cc[:, hi] - cc[:, lo]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        raw = (ma_units / ma_days) / base[:, None]
+    ok = (base >= YEARLY_MIN_DAILY)[:, None] & (ma_days > 0) & np.isfinite(raw)
+    raw = np.clip(np.where(ok, raw, 1.0), *YEARLY_CLIP)
+    w = (lv_units / (lv_units + YEARLY_SHRINK_UNITS))[:, None]
+    return 1.0 + w * (raw - 1.0)

@@ -1,0 +1,147 @@
+"""Tests for planning.forecast."""
+
+import datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from planning.forecast import forecast_batch, sales_matrix
+
+START = datetime.date(2024, 1, 1)  # a Monday
+FACTORS = np.array([0.8, 0.9, 0.9, 1.0, 1.1, 1.4, 0.9])  # Mon..Sun, mean 1
+
+
+def test_ses_fixed_alpha_matches_hand_computation() -> None:
+    # Weekday means are all 10, so the weekly profile is flat. Init = mean of the first 28 kept
+    # days = 10. Alpha 0.5: level 10 until day 6 (x=16): 13; days 7..12 (x=10): 11.5, 10.75,
+    # 10.375, 10.1875, 10.09375, 10.046875; day 13 (x=4): 10.046875 + 0.5·(4 − 10.046875).
+    h = np.array([[10.0] * 6 + [16.0] + [10.0] * 6 + [4.0]])
+    fc = forecast_batch(h, 5, start=START, ses_alpha=0.5)
+    assert fc.method[0] == "ses" and fc.demand_class[0] == "smooth"
+    assert fc.level[0] == pytest.approx(7.0234375, abs=1e-4)
+    np.testing.assert_allclose(fc.mean[0], 7.0234375, atol=1e-4)
+    errs = np.array([6, -3, -1.5, -0.75, -0.375, -0.1875, -0.09375, -6.046875])
+    assert fc.sigma[0] == pytest.approx(np.sqrt((errs**2).sum() / 14), rel=1e-4)
+    assert fc.alpha[0] == 0.5
+
+
+def test_sba_on_regular_intermittent_series() -> None:
+    # Size 3 every 3rd day: Croston rate 3/3 = 1, SBA corrects by 1 − 0.1/2 = 0.95.
+    h = np.array([[0.0, 0.0, 3.0] * 100])
+    fc = forecast_batch(h, 14, start=START)
+    assert fc.method[0] == "sba" and fc.demand_class[0] == "intermittent"
+    assert fc.level[0] == pytest.approx(0.95, abs=1e-3)
+    # The weekly profile has mean 1, so any 7 consecutive days sum to 7 x the rate.
+    assert fc.mean[0, :7].sum() == pytest.approx(7 * 0.95, abs=1e-2)
+    assert fc.alpha[0] == pytest.approx(0.1)
+
+
+def test_tsb_for_lumpy_series_fades_after_sales_stop() -> None:
+    active = np.tile([1.0, 0.0, 0.0, 12.0, 0.0, 0.0], 60)
+    h = np.array([active, np.concatenate([active[:240], np.zeros(120)])])
+    fc = forecast_batch(h, 7, start=START)
+    assert fc.demand_class.tolist() == ["lumpy", "lumpy"]
+    assert fc.method.tolist() == ["tsb", "tsb"]
+    # Active series: probability 1/3, mean size 6.5 -> about 2.17 per day.
+    assert fc.level[0] == pytest.approx(6.5 / 3, rel=0.15)
+    # After 120 days without a sale the probability has decayed by 0.95**120 ~ 0.002.
+    assert fc.level[1] < 0.01 * fc.level[0]
+
+
+def test_weekly_profile_recovered_and_slow_mover_shrunk() -> None:
+    rng = np.random.default_rng(1)
+    dow = np.arange(364) % 7  # START is a Monday
+    busy = rng.poisson(50 * FACTORS[dow], size=(20, 364)).astype(float)
+    slow = np.zeros((1, 364))
+    slow[0, -70::7] = 1.0  # one unit on each of the last 10 Mondays
+    h = np.vstack([busy, slow])
+    fc = forecast_batch(h, 14, start=START)
+    # Day 1 of the horizon is day 364 -> a Monday.
+    prof = fc.mean[:20, :7] / fc.mean[:20, :7].mean(axis=1, keepdims=True)
+    np.testing.assert_allclose(prof.mean(axis=0), FACTORS, rtol=0.03)
+    np.testing.assert_allclose(fc.mean[:20, :7].mean(axis=1), 50, rtol=0.1)
+    # The slow mover's own profile would be Monday-only; shrinkage keeps it near the pooled one.
+    slow_prof = fc.mean[20, :7] / fc.mean[20, :7].mean()
+    assert slow_prof[0] < 1.2
+    np.testing.assert_allclose(slow_prof, FACTORS, atol=0.2)
+
+
+def test_zero_series_and_nonnegative_finite_output() -> None:
+    rng = np.random.default_rng(2)
+    h = rng.poisson(3.0, size=(3, 100)).astype(float)
+    h[0] = 0.0
+    h[1, 5:9] = np.nan
+    h[2, -3:] = [0.0, 0.0, 0.0]
+    fc = forecast_batch(h, 10, start=START)
+    assert fc.method[0] == "zero"
+    assert fc.sigma[0] == 0.0 and (fc.mean[0] == 0.0).all() and fc.level[0] == 0.0
+    assert np.isfinite(fc.mean).all() and (fc.mean >= 0).all()
+    assert (fc.sigma >= 0).all() and fc.sigma[1] > 0
+    assert fc.mean.shape == (3, 10) and fc.mean.dtype == np.float64
+
+
+def test_uplift_multiplies_exactly_the_promo_days() -> None:
+    rng = np.random.default_rng(3)
+    h = rng.poisson(8.0, size=(2, 200)).astype(np.float32)
+    up = np.ones((2, 14))
+    up[0, 3:6] = 2.0
+    up[1, 10] = 1.5
+    base = forecast_batch(h, 14, start=START)
+    promo = forecast_batch(h, 14, start=START, uplift=up)
+    np.testing.assert_allclose(promo.mean, base.mean * up, rtol=1e-12)
+    assert (promo.mean[0, :3] == base.mean[0, :3]).all()
+    np.testing.assert_array_equal(promo.sigma, base.sigma)
+
+
+def test_history_uplift_days_are_left_out_of_the_baseline() -> None:
+    h = np.full((1, 120), 10.0)
+    hu = np.ones_like(h)
+    h[0, 100:110] = 30.0  # a past promotion tripled sales
+    hu[0, 100:110] = 3.0
+    plain = forecast_batch(h, 7, start=START)
+    clean = forecast_batch(h, 7, start=START, history_uplift=hu)
+    assert clean.level[0] == pytest.approx(10.0, abs=1e-4)
+    assert clean.sigma[0] == pytest.approx(0.0, abs=1e-4)
+    assert plain.sigma[0] > 1.0
+
+
+def test_yearly_index_lifts_last_years_peak() -> None:
+    t_len = 364 + 100
+    h = np.full((1, t_len), 20.0)
+    # Last year the 28 days after the origin sold double: origin - 364 = column 99.
+    h[0, 100:128] = 40.0
+    fc = forecast_batch(h, 28, start=START)
+    assert fc.level[0] == pytest.approx(20.0, abs=1e-3)
+    mid = fc.mean[0, 7:21]
+    assert (mid > 20 * 1.6).all() and (mid < 40).all()
+    # Too little history: no yearly index, the forecast stays at the level.
+    short = forecast_batch(h[:, -300:], 28, start=START + datetime.timedelta(days=164))
+    np.testing.assert_allclose(short.mean[0], 20.0, atol=0.01)
+
+
+def test_float32_and_float64_agree() -> None:
+    rng = np.random.default_rng(4)
+    h = rng.poisson(2.0, size=(50, 300)) * (rng.random((50, 300)) < 0.6)
+    f64 = forecast_batch(h.astype(np.float64), 14, start=START)
+    f32 = forecast_batch(h.astype(np.float32), 14, start=START)
+    np.testing.assert_allclose(f32.mean, f64.mean, rtol=1e-5)
+    np.testing.assert_array_equal(f32.method, f64.method)
+
+
+def test_sales_matrix_densifies_in_key_order() -> None:
+    sales = pd.DataFrame(
+        {
+            "date": pd.to_datetime(
+                ["2024-01-01", "2024-01-03", "2024-01-03", "2024-01-02", "2023-12-31", "2024-01-04"]
+            ),
+            "sku": ["A", "A", "B", "A", "A", "B"],
+            "location_id": ["S1", "S1", "S1", "S2", "S1", "S1"],
+            "units": [2, 5, 7, 1, 99, 99],
+        }
+    )
+    keys = pd.DataFrame({"sku": ["B", "A", "C"], "location_id": ["S1", "S1", "S1"]})
+    m = sales_matrix(sales, keys, datetime.date(2024, 1, 1), datetime.date(2024, 1, 3))
+    expected = np.array([[0, 0, 7], [2, 0, 5], [0, 0, 0]], dtype=float)
+    np.testing.assert_array_equal(m, expected)
+    assert m.dtype == np.float64

@@ -1,0 +1,39 @@
+import pytest
+from pydantic import ValidationError
+
+from stockpilot.settings import Settings
+
+
+def test_defaults_need_no_configuration(monkeypatch):
+    monkeypatch.delenv("STOCKPILOT_DATABASE_URL", raising=False)
+    s = Settings(_env_file=None)
+    assert s.database_url == "sqlite:///var/stockpilot.db"
+    assert str(s.sqlite_path) == "var/stockpilot.db"
+
+
+def test_environment_variables_use_the_prefix(monkeypatch):
+    monkeypatch.setenv("STOCKPILOT_HORIZON_DAYS", "28")
+    monkeypatch.setenv("STOCKPILOT_DATABASE_URL", "postgresql+psycopg://u@h/db")
+    s = Settings(_env_file=None)
+    assert s.horizon_days == 28
+    assert s.sqlite_path is None
+
+
+@pytest.mark.parametrize("environment", ["production", "test"])
+def test_placeholder_secret_refuses_to_start_outside_development(monkeypatch, environment):
+    monkeypatch.setenv("STOCKPILOT_ENVIRONMENT", environment)
+    monkeypatch.setenv("STOCKPILOT_SECRET_KEY", "change-me")
+    with pytest.raises(ValidationError, match="placeholder"):
+        Settings(_env_file=None)
+
+
+def test_real_secret_starts_in_production(monkeypatch):
+    monkeypatch.setenv("STOCKPILOT_ENVIRONMENT", "production")
+    monkeypatch.setenv("STOCKPILOT_SECRET_KEY", "a-long-random-value-7f3a9c")
+    assert Settings(_env_file=None).environment == "production"
+
+
+def test_out_of_range_value_is_refused(monkeypatch):
+    monkeypatch.setenv("STOCKPILOT_SERVICE_LEVEL", "1.5")
+    with pytest.raises(ValidationError, match="service_level"):
+        Settings(_env_file=None)
