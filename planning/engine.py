@@ -1,0 +1,360 @@
+"""Run the whole plan: network snapshot in, positions, projections and ranked exceptions out.
+
+`plan()` forecasts every store (and direct-sourced) series in one batch, rolls store forecasts up
+to their DCs, computes the policy per SKU-location, projects on hand, detects exceptions and
+attaches a recommendation to each (rules in `docs/planning.md`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from planning.exceptions import EVIDENCE_COLUMNS, LatePOs, PositionArrays, detect_exceptions
+from planning.forecast import forecast_batch, sales_matrix
+from planning.network import NetworkData
+from planning.params import PlanParams
+from planning.policy import (
+    days_of_cover,
+    mean_first_days,
+    order_up_to,
+    project_on_hand,
+    reorder_point,
+    safety_stock,
+    z_value,
+)
+from planning.promotions import future_uplift, learn_uplift, promo_calendar
+from planning.recommend import recommend, supplier_options
+
+DEFAULT_PARAMS = PlanParams()
+KEY = ["sku", "location_id"]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The result of one planning run; arrays are aligned with the rows of `positions`."""
+
+    as_of: date
+    params: PlanParams
+    dates: list[date]
+    positions: pd.DataFrame
+    demand: np.ndarray  # (n, H) forecast units per day
+    projected: np.ndarray  # (n, H) projected end-of-day on hand
+    unmet: np.ndarray  # (n, H) projected unmet demand
+    exceptions: pd.DataFrame  # ranked, with the rec_* columns of the recommendation
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def exception_records(
+        self, top: int | None = None, type: str | None = None, location: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Return the ranked exceptions as JSON-ready dicts, optionally filtered and cut."""
+        exc = self.exceptions
+        if type is not None:
+            exc = exc[exc["type"] == type]
+        if location is not None:
+            exc = exc[exc["location"] == location]
+        if top is not None:
+            exc = exc.head(max(top, 0))
+        return [_exception_record(r) for r in exc.to_dict("records")]
+
+    def position_records(
+        self, sku: str | None = None, location: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Return the positions (one per SKU-location) as JSON-ready dicts."""
+        pos = self.positions
+        if sku is not None:
+            pos = pos[pos["sku"] == sku]
+        if location is not None:
+            pos = pos[pos["location_id"] == location]
+        return [{k: _json(v) for k, v in r.items()} for r in pos.to_dict("records")]
+
+
+def _json(v: Any) -> Any:
+    """Return `v` as a plain JSON value (NaN/NaT -> None, dates -> ISO strings)."""
+    if v is None or v is pd.NaT:
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.date().isoformat()
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, float):
+        return None if not math.isfinite(v) else round(v, 4)
+    return v
+
+
+def _exception_record(r: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": r["type"],
+        "sku": r["sku"],
+        "location": r["location"],
+        "priority": int(r["priority"]),
+        "money_at_risk": round(float(r["money_at_risk"]), 2),
+        "first_risk_date": _json(r["first_risk_date"]),
+        "detail": r["detail"],
+        "recommendation": {
+            "kind": r["rec_kind"],
+            "qty": int(r["rec_qty"]),
+            "from_location": r["rec_from_location"],
+            "to_location": r["rec_to_location"],
+            "supplier_id": r["rec_supplier_id"],
+            "po_id": r["rec_po_id"],
+            "unit_cost": _json(r["rec_unit_cost"]),
+            "value": _json(r["rec_value"]),
+            "lead_time_days": _json(r["rec_lead_time"]),
+            "rationale": r["rec_rationale"],
+        },
+        "evidence": {
+            k: _json(r[k]) for k in (*EVIDENCE_COLUMNS, "unit_cost", "unit_price", "po_id")
+        },
+    }
+
+
+def _keys(data: NetworkData, as_of: date, first_day: date) -> pd.DataFrame:
+    """Return the planned SKU-locations: inventory, recent sales, open supply, DCs feeding them."""
+    sales = data.sales[
+        (data.sales["date"] >= pd.Timestamp(first_day))
+        & (data.sales["date"] <= pd.Timestamp(as_of))
+    ]
+    po = data.purchase_orders[data.purchase_orders["status"] == "open"]
+    tr = data.transfers[data.transfers["status"] == "in_transit"]
+    parts = [
+        data.inventory[KEY],
+        sales[KEY].drop_duplicates(),
+        po[KEY],
+        tr[["sku", "to_location"]].rename(columns={"to_location": "location_id"}),
+    ]
+    keys = pd.concat(parts, ignore_index=True).drop_duplicates()
+    locs = data.locations.set_index("location_id")
+    keys = keys[keys["location_id"].isin(locs.index) & keys["sku"].isin(data.items["sku"])]
+    # A DC carries every SKU its stores carry (its demand is theirs).
+    src = keys["location_id"].map(locs["source_location"]).fillna("")
+    dc = pd.DataFrame({"sku": keys["sku"], "location_id": src})
+    dc = dc[dc["location_id"].isin(locs.index)]
+    keys = pd.concat([keys, dc], ignore_index=True).drop_duplicates()
+    return keys.sort_values(KEY, kind="stable").reset_index(drop=True)
+
+
+def _lead_times(
+    keys: pd.DataFrame, data: NetworkData, opts: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the replenishment lead time (at least 1 day) and its std per key."""
+    locs = data.locations.set_index("location_id")
+    ltype = keys["location_id"].map(locs["type"]).to_numpy()
+    source = keys["location_id"].map(locs["source_location"]).fillna("").to_numpy()
+    lanes = data.lanes.set_index(["from_location", "to_location"])["lead_time_days"]
+    lane_lt = pd.Series(list(zip(source, keys["location_id"], strict=True))).map(lanes).to_numpy()
+    prim = opts.sort_values(["sku", "primary", "supplier_id"], ascending=[True, False, True])
+    prim = prim.drop_duplicates("sku").set_index("sku")
+    sup_lt = keys["sku"].map(prim["lead_time"]).to_numpy(float)
+    sup_std = keys["sku"].map(prim["lead_time_std"]).to_numpy(float)
+    by_lane = (ltype != "dc") & (source != "") & np.isfinite(lane_lt.astype(float))
+    lt = np.where(by_lane, lane_lt.astype(float), np.nan_to_num(sup_lt, nan=0.0))
+    lt_std = np.where(by_lane, 0.0, np.nan_to_num(sup_std, nan=0.0))
+    return np.maximum(np.round(lt), 1).astype(np.int64), lt_std
+
+
+def _rows(keys: pd.DataFrame, sku: pd.Series, loc: pd.Series) -> np.ndarray:
+    """Return the key row of each (sku, loc) pair, -1 where not planned."""
+    idx = pd.MultiIndex.from_frame(keys[KEY])
+    return np.asarray(idx.get_indexer(pd.MultiIndex.from_arrays([sku, loc])), dtype=np.int64)
+
+
+def plan(
+    data: NetworkData, *, params: PlanParams = DEFAULT_PARAMS, as_of: date | None = None
+) -> Plan:
+    """Plan the network as of `as_of` (default: the snapshot date)."""
+    t_start = pd.Timestamp.now()
+    timings: dict[str, float] = {}
+    t = as_of or data.as_of
+    h = int(params.horizon_days)
+    hist_days, w = int(params.history_days), int(params.bias_window_days)
+    long_start = t - timedelta(days=hist_days + w - 1)
+    hist_start = t - timedelta(days=hist_days - 1)
+    keys = _keys(data, t, long_start)
+    n = len(keys)
+    locs = data.locations.set_index("location_id")
+    ltype = keys["location_id"].map(locs["type"]).to_numpy(object)
+    source = keys["location_id"].map(locs["source_location"]).fillna("").to_numpy(object)
+    is_dc = ltype == "dc"
+    st = np.flatnonzero(~is_dc)
+    st_keys = keys.iloc[st].reset_index(drop=True)
+
+    # Forecast the store series (history ends at T) and the bias check (history ends at T - w).
+    long = sales_matrix(data.sales, st_keys, long_start, t)
+    cal = promo_calendar(st_keys, data.promotions, long_start, hist_days + w + h)
+    hist, hist_cal = long[:, w:], cal[:, w : w + hist_days]
+    fut_cal = cal[:, w + hist_days :]
+    learned = learn_uplift(hist, hist_cal, st_keys)
+    fc = forecast_batch(
+        hist, h, start=hist_start, uplift=future_uplift(fut_cal, learned), history_uplift=hist_cal
+    )
+    b_hist, b_cal = long[:, :hist_days], cal[:, :hist_days]
+    b_learned = learn_uplift(b_hist, b_cal, st_keys)
+    fc_b = forecast_batch(
+        b_hist,
+        w,
+        start=long_start,
+        uplift=future_uplift(cal[:, hist_days : hist_days + w], b_learned),
+        history_uplift=b_cal,
+    )
+    timings["forecast_s"] = (pd.Timestamp.now() - t_start).total_seconds()
+
+    demand = np.zeros((n, h))
+    sigma = np.zeros(n)
+    demand[st] = fc.mean
+    sigma[st] = fc.sigma
+    method = np.full(n, "dc_rollup", dtype=object)
+    dclass = np.full(n, "", dtype=object)
+    method[st] = fc.method
+    dclass[st] = fc.demand_class
+    # DC demand: the sum of its stores' forecasts; sigma: root of the summed squares.
+    dc_row = _rows(keys, keys["sku"].iloc[st], pd.Series(source[st]))
+    feeds = dc_row >= 0
+    np.add.at(demand, dc_row[feeds], fc.mean[feeds])
+    var = np.zeros(n)
+    np.add.at(var, dc_row[feeds], fc.sigma[feeds] ** 2)
+    sigma[is_dc] = np.sqrt(var[is_dc])
+    promo_mask = np.zeros((n, h), dtype=bool)
+    promo_mask[st] = fut_cal != 1.0
+
+    # Policy.
+    opts = supplier_options(data)
+    lt, lt_std = _lead_times(keys, data, opts)
+    d = mean_first_days(demand, lt)
+    ss = safety_stock(d, sigma, lt, lt_std, z_value(params.service_level))
+    rop = reorder_point(d, lt, ss)
+    s = order_up_to(d, lt, params.review_period_days, ss)
+
+    # Stock and supply.
+    inv = data.inventory.groupby(KEY)["on_hand"].sum()
+    on_hand = pd.MultiIndex.from_frame(keys[KEY]).map(inv).to_numpy(float)
+    on_hand = np.nan_to_num(on_hand)
+    receipts = np.zeros((n, h))
+    po = data.purchase_orders[data.purchase_orders["status"] == "open"]
+    po = po.assign(_row=_rows(keys, po["sku"], po["location_id"]))
+    po = po[po["_row"] >= 0]
+    po_day = (po["expected_date"] - pd.Timestamp(t)).dt.days.to_numpy(np.int64)
+    std_by_sup = data.suppliers.set_index("supplier_id")["lead_time_std_days"]
+    late_day = 1 + np.round(po["supplier_id"].map(std_by_sup).fillna(0.0).to_numpy(float))
+    po_arrive = np.where(po_day <= 0, late_day, po_day).astype(np.int64)
+    tr = data.transfers[data.transfers["status"] == "in_transit"]
+    tr = tr.assign(_row=_rows(keys, tr["sku"], tr["to_location"]))
+    tr = tr[tr["_row"] >= 0]
+    tr_arrive = np.maximum((tr["expected_date"] - pd.Timestamp(t)).dt.days.to_numpy(np.int64), 1)
+    for rows, day, qty in (
+        (po["_row"].to_numpy(), po_arrive, po["qty"].to_numpy(float)),
+        (tr["_row"].to_numpy(), tr_arrive, tr["qty"].to_numpy(float)),
+    ):
+        inside = day <= h
+        np.add.at(receipts, (rows[inside], day[inside] - 1), qty[inside])
+    on_order = np.bincount(po["_row"], weights=po["qty"].astype(float), minlength=n).astype(float)
+    in_transit = np.bincount(tr["_row"], weights=tr["qty"].astype(float), minlength=n).astype(float)
+    late = po[po_day <= 0]
+    late_pos = LatePOs(
+        row=late["_row"].to_numpy(np.int64),
+        po_id=late["po_id"].to_numpy(object),
+        supplier_id=late["supplier_id"].to_numpy(object),
+        qty=late["qty"].to_numpy(float),
+        expected_date=late["expected_date"].to_numpy("datetime64[ns]"),
+        arrival_day=po_arrive[po_day <= 0],
+    )
+
+    # Inputs of forecast_bias and phantom-stock detection (stores only).
+    bias_f = np.full(n, np.nan)
+    bias_a = np.full(n, np.nan)
+    bias_f[st] = fc_b.mean.sum(axis=1)
+    bias_a[st] = long[:, hist_days:].sum(axis=1)
+    zero_run = np.zeros(n, dtype=np.int64)
+    rate = np.zeros(n)
+    if hist.shape[1]:
+        sold = hist > 0
+        any_sale = sold.any(axis=1)
+        t_len = hist.shape[1]
+        last = t_len - 1 - sold[:, ::-1].argmax(axis=1)
+        first = sold.argmax(axis=1)
+        zero_run[st] = np.where(any_sale, t_len - 1 - last, t_len)
+        span = np.maximum(last - first + 1, 1)
+        rate[st] = np.where(any_sale, hist.sum(axis=1) / span, 0.0)
+
+    items = data.items.set_index("sku")
+    unit_cost = keys["sku"].map(items["unit_cost"]).to_numpy(float)
+    unit_price = keys["sku"].map(items["unit_price"]).to_numpy(float)
+    arrays = PositionArrays(
+        as_of=t,
+        sku=keys["sku"].to_numpy(object),
+        location=keys["location_id"].to_numpy(object),
+        unit_cost=unit_cost,
+        unit_price=unit_price,
+        on_hand=on_hand,
+        in_transit=in_transit,
+        on_order=on_order,
+        lead_time=lt,
+        lead_time_std=lt_std,
+        d=d,
+        sigma=sigma,
+        ss=ss,
+        rop=rop,
+        s=s,
+        demand=demand,
+        receipts=receipts,
+        promo_mask=promo_mask,
+        bias_forecast=bias_f,
+        bias_actual=bias_a,
+        zero_run_days=zero_run,
+        hist_rate=rate,
+        late_pos=late_pos,
+    )
+    proj = project_on_hand(on_hand, receipts, demand)
+    first_unmet = proj.first_unmet_day
+    stockout = pd.to_datetime(
+        [t + timedelta(days=int(k)) if k > 0 else None for k in first_unmet]
+    ).astype("datetime64[ns]")
+    positions = pd.DataFrame(
+        {
+            "sku": arrays.sku,
+            "location_id": arrays.location,
+            "location_type": ltype,
+            "source_location": source,
+            "on_hand": on_hand,
+            "in_transit": in_transit,
+            "on_order": on_order,
+            "position": arrays.position,
+            "forecast_daily": d,
+            "sigma": sigma,
+            "lead_time": lt,
+            "lead_time_std": lt_std,
+            "safety_stock": ss,
+            "reorder_point": rop,
+            "order_up_to": s,
+            "days_of_cover": days_of_cover(np.maximum(on_hand, 0.0), demand),
+            "projected_stockout_date": stockout,
+            "method": method,
+            "demand_class": dclass,
+            "unit_cost": unit_cost,
+            "unit_price": unit_price,
+        }
+    )
+    t_exc = pd.Timestamp.now()
+    exc = detect_exceptions(arrays, params, projection=proj)
+    recs = recommend(exc, positions, data, t)
+    exc = pd.concat([exc, recs], axis=1)
+    timings["exceptions_s"] = (pd.Timestamp.now() - t_exc).total_seconds()
+    timings["total_s"] = (pd.Timestamp.now() - t_start).total_seconds()
+    return Plan(
+        as_of=t,
+        params=params,
+        dates=[t + timedelta(days=j) for j in range(1, h + 1)],
+        positions=positions,
+        demand=demand,
+        projected=proj.on_hand,
+        unmet=proj.unmet,
+        exceptions=exc,
+        timings=timings,
+    )

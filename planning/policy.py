@@ -1,0 +1,174 @@
+"""Compute inventory policy numbers: safety stock, reorder point, order-up-to, projections.
+
+Everything here is vectorised over SKU-locations (axis 0) and, for horizon arrays, days (axis 1).
+Day `j` (1-based) of a horizon array is column `j - 1`; receipts of day `j` are available for sale
+on day `j`.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.special import ndtr, ndtri
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+
+def z_value(service_level: float) -> float:
+    """Return the standard normal quantile for a cycle service level in (0, 1)."""
+    if not 0.0 < service_level < 1.0:
+        raise ValueError(f"service level must be in (0, 1), got {service_level}")
+    return float(ndtri(service_level))
+
+
+def safety_stock(
+    d: ArrayLike, sigma: ArrayLike, lead_time: ArrayLike, lead_time_std: ArrayLike, z: float
+) -> FloatArray:
+    """Return `z * sqrt(L * sigma^2 + d^2 * sigma_L^2)`."""
+    return z * lead_time_sigma(d, sigma, lead_time, lead_time_std)
+
+
+def lead_time_sigma(
+    d: ArrayLike, sigma: ArrayLike, lead_time: ArrayLike, lead_time_std: ArrayLike
+) -> FloatArray:
+    """Return the standard deviation of lead-time demand, `sqrt(L * sigma^2 + d^2 * sigma_L^2)`."""
+    d_, s_ = np.asarray(d, float), np.asarray(sigma, float)
+    lt, lts = np.asarray(lead_time, float), np.asarray(lead_time_std, float)
+    return np.sqrt(lt * s_**2 + d_**2 * lts**2)
+
+
+def reorder_point(d: ArrayLike, lead_time: ArrayLike, ss: ArrayLike) -> FloatArray:
+    """Return `d * L + SS`."""
+    return np.asarray(d, float) * np.asarray(lead_time, float) + np.asarray(ss, float)
+
+
+def order_up_to(d: ArrayLike, lead_time: ArrayLike, review: ArrayLike, ss: ArrayLike) -> FloatArray:
+    """Return `d * (L + R) + SS`."""
+    lt = np.asarray(lead_time, float) + np.asarray(review, float)
+    return np.asarray(d, float) * lt + np.asarray(ss, float)
+
+
+def mean_first_days(demand: FloatArray, days: ArrayLike) -> FloatArray:
+    """Return the mean of each row of `demand` over its first `days` days (clipped to 1..H)."""
+    n, h = demand.shape
+    k = np.clip(np.asarray(days, dtype=np.int64), 1, max(h, 1))
+    k = np.broadcast_to(k, (n,))
+    if h == 0:
+        return np.zeros(n)
+    return window_sum(demand, k) / k
+
+
+def window_sum(values: FloatArray, days: ArrayLike) -> FloatArray:
+    """Return the sum of each row of `values` over its first `days` days (0 when days <= 0)."""
+    n, h = values.shape
+    k = np.broadcast_to(np.clip(np.asarray(days, dtype=np.int64), 0, h), (n,))
+    out = np.zeros(n)
+    cols = np.arange(h)
+    for lo, hi in chunks(n):
+        out[lo:hi] = np.where(cols < k[lo:hi, None], values[lo:hi], 0.0).sum(axis=1)
+    return out
+
+
+CHUNK_ROWS = 16_384
+
+
+def chunks(n: int, size: int = CHUNK_ROWS) -> list[tuple[int, int]]:
+    """Return `(start, stop)` row ranges of at most `size` rows covering `0..n`."""
+    return [(lo, min(lo + size, n)) for lo in range(0, n, size)]
+
+
+@dataclass(frozen=True)
+class Projection:
+    """A lost-sales projection: end-of-day on hand, unmet demand, first day with unmet demand."""
+
+    on_hand: FloatArray  # (n, H) end of day
+    unmet: FloatArray  # (n, H)
+    first_unmet_day: IntArray  # (n,) 1-based, 0 = none within the horizon
+
+
+def project_on_hand(on_hand: ArrayLike, receipts: FloatArray, demand: FloatArray) -> Projection:
+    """Project on hand day by day: add receipts, sell min(available, demand), the rest is lost.
+
+    The recursion `x_j = max(x_(j-1) + r_j - d_j, 0)` is evaluated in closed form,
+    `x_j = S_j - min(0, min_(k<=j) S_k)` with `S_j = x_0 + sum_(i<=j) (r_i - d_i)`, on row blocks
+    small enough to stay in cache, two blocks at a time (numpy releases the GIL).
+    """
+    n, h = demand.shape
+    start = np.broadcast_to(np.maximum(np.asarray(on_hand, dtype=float), 0.0), (n,))
+    oh = np.empty((n, h))
+    unmet = np.empty((n, h))
+    first = np.zeros(n, dtype=np.int64)
+
+    def block(bounds: tuple[int, int]) -> None:
+        lo, hi = bounds
+        net = np.asarray(receipts[lo:hi], dtype=float) - demand[lo:hi]
+        x = np.cumsum(net, axis=1)
+        x += start[lo:hi, None]
+        x -= np.minimum.accumulate(np.minimum(x, 0.0), axis=1)
+        oh[lo:hi] = x
+        u = unmet[lo:hi]
+        u[:, 0] = x[:, 0] - start[lo:hi] - net[:, 0]
+        np.subtract(x[:, 1:], x[:, :-1], out=u[:, 1:])
+        u[:, 1:] -= net[:, 1:]
+        np.maximum(u, 0.0, out=u)
+        short = u > 1e-9
+        first[lo:hi] = np.where(short.any(axis=1), short.argmax(axis=1) + 1, 0)
+
+    if h:
+        blocks = chunks(n)
+        if len(blocks) > 1:
+            with ThreadPoolExecutor(2) as pool:
+                list(pool.map(block, blocks))
+        else:
+            for b in blocks:
+                block(b)
+    return Projection(on_hand=oh, unmet=unmet, first_unmet_day=first)
+
+
+def days_of_cover(stock: ArrayLike, demand: FloatArray, *, extrapolate: bool = False) -> FloatArray:
+    """Return the (fractional) days until cumulative demand exceeds `stock`.
+
+    Capped at the horizon H, unless `extrapolate`: then stock left after day H is divided by the
+    mean daily demand over the horizon (infinite when that mean is zero).
+    """
+    n, h = demand.shape
+    x = np.asarray(stock, dtype=float)
+    x = np.broadcast_to(x, (n,))
+    if h == 0:
+        return np.zeros(n)
+    cum = np.cumsum(demand, axis=1)
+    full = (cum <= x[:, None]).sum(axis=1)  # whole days covered (cum is non-decreasing)
+    rows = np.arange(n)
+    prev = np.where(full > 0, cum[rows, np.maximum(full - 1, 0)], 0.0)
+    nxt = demand[rows, np.minimum(full, h - 1)]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = np.where(nxt > 0, (x - prev) / nxt, 0.0)
+    cover = np.where(full >= h, float(h), full + np.clip(frac, 0.0, 1.0))
+    cover = np.where(x <= 0, 0.0, cover)
+    if extrapolate:
+        rate = cum[:, -1] / h
+        with np.errstate(divide="ignore", invalid="ignore"):
+            beyond = np.where(rate > 0, h + (x - cum[:, -1]) / rate, np.inf)
+        cover = np.where((full >= h) & (x > 0), beyond, cover)
+    return cover
+
+
+def normal_loss(x: ArrayLike) -> FloatArray:
+    """Return the standard normal loss `G(x) = phi(x) - x * (1 - Phi(x))`."""
+    x_ = np.asarray(x, dtype=float)
+    pdf = np.exp(-0.5 * x_**2) / np.sqrt(2.0 * np.pi)
+    return pdf - x_ * (1.0 - ndtr(x_))
+
+
+def round_up_to_pack(qty: ArrayLike, case_pack: ArrayLike, moq: ArrayLike) -> IntArray:
+    """Return `max(qty, moq)` rounded up to a whole number of case packs (0 when qty <= 0)."""
+    q = np.asarray(qty, dtype=float)
+    pack = np.maximum(np.nan_to_num(np.asarray(case_pack, dtype=float), nan=1.0), 1.0)
+    m = np.nan_to_num(np.asarray(moq, dtype=float), nan=0.0)
+    want = np.maximum(np.ceil(q - 1e-9), m)
+    out = np.ceil(want / pack - 1e-9) * pack
+    return np.where(q > 0, out, 0).astype(np.int64)

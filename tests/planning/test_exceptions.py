@@ -1,0 +1,218 @@
+"""Tests of the exception rules on hand-built position arrays (H = 14, R = 7, margin 4)."""
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from planning.exceptions import LatePOs, PositionArrays, detect_exceptions
+from planning.params import PlanParams
+
+T = date(2026, 6, 30)
+H = 14
+PARAMS = PlanParams(horizon_days=H)
+
+
+def arrays(rows: list[dict], late: LatePOs | None = None) -> PositionArrays:
+    """Build arrays where every row defaults to a healthy store: d=10, L=2, SS=0, ROP 20, S 90."""
+    base = {
+        "unit_cost": 6.0,
+        "unit_price": 10.0,
+        "on_hand": 60.0,
+        "in_transit": 0.0,
+        "on_order": 0.0,
+        "lead_time": 2,
+        "lead_time_std": 0.0,
+        "d": 10.0,
+        "sigma": 0.0,
+        "ss": 0.0,
+        "rop": 20.0,
+        "s": 90.0,
+        "bias_forecast": np.nan,
+        "bias_actual": np.nan,
+        "zero_run_days": 0,
+        "hist_rate": 10.0,
+    }
+    cols = {k: np.array([r.get(k, v) for r in rows]) for k, v in base.items()}
+    demand = np.array([r.get("demand", np.full(H, 10.0)) for r in rows], dtype=float)
+    receipts = np.array([r.get("receipts", np.zeros(H)) for r in rows], dtype=float)
+    promo = np.array([r.get("promo", np.zeros(H, bool)) for r in rows], dtype=bool)
+    return PositionArrays(
+        as_of=T,
+        sku=np.array([r.get("sku", f"SKU{i}") for i, r in enumerate(rows)], dtype=object),
+        location=np.array([r.get("location", "S1") for r in rows], dtype=object),
+        demand=demand,
+        receipts=receipts,
+        promo_mask=promo,
+        late_pos=late or LatePOs.empty(),
+        **{
+            k: v.astype(np.int64) if k in ("lead_time", "zero_run_days") else v.astype(float)
+            for k, v in cols.items()
+        },
+    )
+
+
+def only(exc: pd.DataFrame, kind: str) -> pd.Series:
+    sub = exc[exc["type"] == kind]
+    assert len(sub) == 1, exc[["type", "sku", "money_at_risk"]]
+    return sub.iloc[0]
+
+
+def test_healthy_rows_flag_nothing():
+    # Stock between ROP 20 and S 90, steady demand, no promotions, no receipts.
+    rows = [{"on_hand": x} for x in (20.0, 21.0, 45.0, 60.0, 90.0)]
+    assert detect_exceptions(arrays(rows), PARAMS).empty
+
+
+def test_stockout_risk_within_lead_time():
+    # On hand 15 at 10/day: day1 5 left, day2 5 unmet. Unmet over days 1..L+R=9: 90-15 = 75.
+    # Money 75 * (10-6) = 300; first risk day 2 <= L=2 -> priority 1.
+    exc = detect_exceptions(arrays([{"on_hand": 15.0}]), PARAMS)
+    e = only(exc, "stockout_risk")
+    assert e["money_at_risk"] == pytest.approx(300.0)
+    assert e["priority"] == 1
+    assert e["first_risk_date"] == pd.Timestamp("2026-07-02")
+    assert e["unmet_units"] == pytest.approx(75.0)
+    assert "Runs out 2026-07-02" in e["detail"]
+
+
+def test_stockout_risk_after_lead_time_needs_position_below_rop():
+    # SS 5, ROP 25, S 95, on hand 24 < ROP: runs out on day 3 (> L) -> stockout, priority 2.
+    # Unmet over 1..9 = 90 - 24 = 66 -> money 264.
+    row = {"on_hand": 24.0, "ss": 5.0, "rop": 25.0, "s": 95.0}
+    e = only(detect_exceptions(arrays([row]), PARAMS), "stockout_risk")
+    assert e["money_at_risk"] == pytest.approx(264.0)
+    assert e["priority"] == 2
+    # Same stock with position at ROP (1 unit on order, arriving day 14): no stockout_risk.
+    rec = np.zeros(H)
+    rec[-1] = 1
+    row = {**row, "on_order": 1.0, "receipts": rec}
+    assert "stockout_risk" not in set(detect_exceptions(arrays([row]), PARAMS)["type"])
+
+
+def test_below_safety_stock_uses_normal_loss():
+    # SS 8, sigma 4, L 2; on hand 25 plus 80 arriving day 3: day1 15, day2 5 < 8 -> flagged.
+    # No stockout through day 9 (105 - 90 = 15). sigma_LT = sqrt(2 * 16) = 5.657;
+    # G(5 / 5.657 = 0.8839) = 0.2700 - 0.8839 * 0.1884 = 0.1035; short 0.5855 units * 4 = 2.34.
+    rec = np.zeros(H)
+    rec[2] = 80
+    row = {
+        "on_hand": 25.0,
+        "on_order": 80.0,
+        "receipts": rec,
+        "ss": 8.0,
+        "sigma": 4.0,
+        "rop": 28.0,
+        "s": 98.0,
+    }
+    exc = detect_exceptions(arrays([row]), PARAMS)
+    e = only(exc, "below_safety_stock")
+    assert e["money_at_risk"] == pytest.approx(2.34, abs=0.01)
+    assert e["first_risk_date"] == pd.Timestamp("2026-07-02")
+    assert set(exc["type"]) == {"below_safety_stock"}
+
+
+def test_overstock():
+    # Position 2000 vs S 90: excess 1910; cover 14 + (2000 - 140) / 10 = 200 days > 120.
+    # Money 1910 * unit cost 6 = 11460.
+    e = only(detect_exceptions(arrays([{"on_hand": 2000.0}]), PARAMS), "overstock")
+    assert e["money_at_risk"] == pytest.approx(11460.0)
+    assert e["days_of_cover"] == pytest.approx(200.0)
+    assert e["priority"] == 3
+    assert e["first_risk_date"] == pd.Timestamp(T)
+    # 1000 units: 14 + 86 = 100 days of cover -> not overstock.
+    assert detect_exceptions(arrays([{"on_hand": 1000.0}]), PARAMS).empty
+
+
+def test_late_po():
+    # On hand 15 + late PO of 40 assumed on day 1. With it: 55 units -> unmet 35 by day 9;
+    # without it: unmet 75. Money (75 - 35) * 4 = 160. First unmet without it: day 2.
+    rec = np.zeros(H)
+    rec[0] = 40
+    late = LatePOs(
+        row=np.array([0]),
+        po_id=np.array(["PO1"], dtype=object),
+        supplier_id=np.array(["SUP1"], dtype=object),
+        qty=np.array([40.0]),
+        expected_date=np.array(["2026-06-25"], dtype="datetime64[ns]"),
+        arrival_day=np.array([1]),
+    )
+    row = {"on_hand": 15.0, "on_order": 40.0, "receipts": rec}
+    exc = detect_exceptions(arrays([row], late), PARAMS)
+    e = only(exc, "late_po")
+    assert e["money_at_risk"] == pytest.approx(160.0)
+    assert e["po_id"] == "PO1"
+    assert e["first_risk_date"] == pd.Timestamp("2026-07-02")
+    assert e["priority"] == 1
+    assert set(exc["type"]) == {"late_po"}  # position 55 >= ROP: no stockout_risk
+
+
+def test_promo_uncovered_replaces_stockout():
+    # On hand 50; demand 30/day on promotion days 3..5, 10 otherwise.
+    # day1 40, day2 30, day3 0, day4 30 unmet, day5 30 unmet -> 60 promo units * 4 = 240.
+    demand = np.full(H, 10.0)
+    demand[2:5] = 30
+    promo = np.zeros(H, bool)
+    promo[2:5] = True
+    exc = detect_exceptions(arrays([{"on_hand": 50.0, "demand": demand, "promo": promo}]), PARAMS)
+    e = only(exc, "promo_uncovered")
+    assert e["money_at_risk"] == pytest.approx(240.0)
+    assert e["first_risk_date"] == pd.Timestamp("2026-07-04")
+    assert "stockout_risk" not in set(exc["type"])
+
+
+def test_forecast_bias():
+    # Forecast 20 vs actual 40: bias -0.5 (under-forecast). Money 0.5 * 90 units * margin 4 = 180.
+    rows = [
+        {"bias_forecast": 20.0, "bias_actual": 40.0},
+        {"bias_forecast": 10.0, "bias_actual": 20.0},  # actual < 28 units: not flagged
+        {"bias_forecast": 36.0, "bias_actual": 30.0},  # bias +0.2: not flagged
+        {"bias_forecast": 60.0, "bias_actual": 40.0},  # over: 0.5 * 90 * unit cost 6 = 270
+    ]
+    exc = detect_exceptions(arrays(rows), PARAMS)
+    b = exc[exc["type"] == "forecast_bias"].set_index("row")
+    assert sorted(b.index) == [0, 3]
+    assert b.loc[0, "money_at_risk"] == pytest.approx(180.0)
+    assert b.loc[0, "bias"] == pytest.approx(-0.5)
+    assert b.loc[3, "money_at_risk"] == pytest.approx(270.0)
+
+
+def test_inventory_anomaly():
+    rows = [
+        {"on_hand": -5.0},  # negative: 5 * 6 = 30
+        {"zero_run_days": 10, "hist_rate": 1.0},  # P(0) = e^-10 = 4.5e-5: phantom; 1*9*4 = 36
+        {"zero_run_days": 5, "hist_rate": 3.0},  # fewer than 7 days: fine
+        {"zero_run_days": 7, "hist_rate": 0.5},  # e^-3.5 = 0.03: fine
+    ]
+    exc = detect_exceptions(arrays(rows), PARAMS)
+    a = exc[exc["type"] == "inventory_anomaly"].set_index("row")
+    assert sorted(a.index) == [0, 1]
+    assert a.loc[0, "money_at_risk"] == pytest.approx(30.0)
+    assert a.loc[1, "money_at_risk"] == pytest.approx(36.0)
+
+
+def test_ranked_by_money_and_columns():
+    rows = [{"on_hand": 15.0}, {"on_hand": 2000.0}, {"on_hand": -5.0}]
+    exc = detect_exceptions(arrays(rows), PARAMS)
+    money = exc["money_at_risk"].to_numpy()
+    assert (np.diff(money) <= 0).all()
+    for col in (
+        "type",
+        "sku",
+        "location",
+        "priority",
+        "money_at_risk",
+        "first_risk_date",
+        "detail",
+        "on_hand",
+        "position",
+        "d",
+        "ss",
+        "rop",
+        "s",
+        "unmet_units",
+        "lead_time",
+    ):
+        assert col in exc.columns
+    assert exc["priority"].between(1, 3).all()

@@ -1,0 +1,108 @@
+"""Tests of the policy math, each against a hand computation."""
+
+import numpy as np
+import pytest
+
+from planning.policy import (
+    days_of_cover,
+    mean_first_days,
+    normal_loss,
+    order_up_to,
+    project_on_hand,
+    reorder_point,
+    round_up_to_pack,
+    safety_stock,
+    window_sum,
+    z_value,
+)
+
+
+def test_z_value():
+    assert z_value(0.95) == pytest.approx(1.6449, abs=1e-4)
+    assert z_value(0.5) == pytest.approx(0.0)
+    with pytest.raises(ValueError):
+        z_value(1.0)
+
+
+def test_safety_stock_rop_order_up_to():
+    # d=10, sigma=3, L=4, sigma_L=1, z=1.645: SS = 1.645 * sqrt(4*9 + 100*1) = 1.645 * 11.662
+    ss = safety_stock(10.0, 3.0, 4, 1.0, 1.645)
+    assert ss == pytest.approx(19.184, abs=1e-3)
+    # ROP = 10*4 + 19.184 = 59.184; S = 10*(4+7) + 19.184 = 129.184
+    assert reorder_point(10.0, 4, ss) == pytest.approx(59.184, abs=1e-3)
+    assert order_up_to(10.0, 4, 7, ss) == pytest.approx(129.184, abs=1e-3)
+    # Vectorised, sigma_L = 0: SS = z * sigma * sqrt(L) = 2 * 2 * sqrt(9) = 12
+    out = safety_stock(np.array([5.0, 0.0]), np.array([2.0, 0.0]), np.array([9, 3]), 0.0, 2.0)
+    np.testing.assert_allclose(out, [12.0, 0.0])
+
+
+def test_project_on_hand_by_hand():
+    # On hand 5, demand 3/day, 10 units arrive on day 3.
+    # day1: 5-3=2; day2: 2 of 3 sold, 1 unmet, 0 left; day3: +10, 10-3=7; day4: 4; day5: 1
+    # Lost sales are not backfilled: day 2's unmet unit stays lost.
+    demand = np.full((1, 5), 3.0)
+    receipts = np.zeros((1, 5))
+    receipts[0, 2] = 10
+    p = project_on_hand(np.array([5.0]), receipts, demand)
+    np.testing.assert_allclose(p.on_hand[0], [2, 0, 7, 4, 1])
+    np.testing.assert_allclose(p.unmet[0], [0, 1, 0, 0, 0])
+    assert p.first_unmet_day[0] == 2
+
+
+def test_project_on_hand_negative_start_and_no_shortage():
+    demand = np.array([[1.0, 1.0, 1.0], [2.0, 2.0, 2.0]])
+    receipts = np.zeros((2, 3))
+    # Row 0 starts at -4 -> treated as 0, every day unmet; row 1 has 10, never short.
+    p = project_on_hand(np.array([-4.0, 10.0]), receipts, demand)
+    np.testing.assert_allclose(p.on_hand, [[0, 0, 0], [8, 6, 4]])
+    np.testing.assert_allclose(p.unmet, [[1, 1, 1], [0, 0, 0]])
+    np.testing.assert_array_equal(p.first_unmet_day, [1, 0])
+
+
+def test_project_on_hand_many_blocks_matches_loop():
+    rng = np.random.default_rng(0)
+    n, h = 40_000, 9  # more rows than one block
+    demand = rng.uniform(0, 5, (n, h))
+    receipts = np.where(rng.random((n, h)) < 0.1, 20.0, 0.0)
+    start = rng.uniform(-2, 30, n)
+    p = project_on_hand(start, receipts, demand)
+    stock = np.maximum(start, 0)
+    for j in range(h):
+        stock = stock + receipts[:, j]
+        sold = np.minimum(stock, demand[:, j])
+        np.testing.assert_allclose(p.unmet[:, j], demand[:, j] - sold, atol=1e-9)
+        stock = stock - sold
+        np.testing.assert_allclose(p.on_hand[:, j], stock, atol=1e-9)
+
+
+def test_days_of_cover():
+    demand = np.array([[2.0, 2.0, 2.0, 2.0], [1.0, 1.0, 1.0, 1.0], [0.0, 0.0, 0.0, 0.0]])
+    # Row 0: 5 units -> days 1,2 fully (4), day 3 half -> 2.5. Row 1: 10 units, capped at H=4.
+    # Row 2: no demand -> capped at 4.
+    np.testing.assert_allclose(days_of_cover(np.array([5.0, 10.0, 3.0]), demand), [2.5, 4, 4])
+    # Extrapolated: row 1 has 6 left after day 4 at 1/day -> 4 + 6 = 10; row 2 infinite.
+    ext = days_of_cover(np.array([5.0, 10.0, 3.0]), demand, extrapolate=True)
+    np.testing.assert_allclose(ext, [2.5, 10.0, np.inf])
+    assert days_of_cover(np.array([0.0]), demand[:1])[0] == 0.0
+
+
+def test_mean_first_days_and_window_sum():
+    demand = np.array([[1.0, 2.0, 3.0, 4.0]])
+    # mean over first 3 days = (1+2+3)/3 = 2; over 9 days is clipped to 4 -> 2.5
+    assert mean_first_days(demand, 3)[0] == pytest.approx(2.0)
+    assert mean_first_days(demand, 9)[0] == pytest.approx(2.5)
+    np.testing.assert_allclose(window_sum(np.vstack([demand, demand]), [2, 0]), [3.0, 0.0])
+
+
+def test_normal_loss():
+    # G(0) = phi(0) = 0.39894; G(1) = 0.24197 - 1 * 0.15866 = 0.08332
+    np.testing.assert_allclose(normal_loss([0.0, 1.0]), [0.398942, 0.083315], atol=1e-6)
+    # G(-2) = G(2) + 2 = 0.008491 + 2
+    assert normal_loss(-2.0) == pytest.approx(2.008491, abs=1e-6)
+
+
+def test_round_up_to_pack():
+    # need 75, MOQ 100 -> 100 -> 9 packs of 12 = 108; need 130, MOQ 100 -> 11 packs = 132
+    np.testing.assert_array_equal(round_up_to_pack([75, 130, 0, 12], 12, 100), [108, 132, 0, 108])
+    assert round_up_to_pack(7, 6, 0) == 12
+    assert round_up_to_pack(6, 6, 0) == 6

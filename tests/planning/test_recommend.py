@@ -1,0 +1,193 @@
+"""Tests of the recommendations on hand-built positions (d = 10/day, margin 4, case pack 12)."""
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from planning.exceptions import LatePOs, detect_exceptions
+from planning.network import NetworkData
+from planning.recommend import recommend
+from tests.planning.test_exceptions import PARAMS, H, T, arrays
+
+
+def network() -> NetworkData:
+    sku_list = ["A", "C", "P", "E", "L", "O", "Q"]
+    return NetworkData.from_frames(
+        {
+            "locations": pd.DataFrame(
+                {
+                    "location_id": ["DC1", "S1", "S2", "S3"],
+                    "name": ["DC", "One", "Two", "Three"],
+                    "type": ["dc", "store", "store", "store"],
+                    "region": "",
+                    "source_location": ["", "DC1", "DC1", "DC1"],
+                }
+            ),
+            "lanes": pd.DataFrame(
+                {
+                    "from_location": ["DC1", "DC1", "DC1", "S2", "S2"],
+                    "to_location": ["S1", "S2", "S3", "S1", "S3"],
+                    "lead_time_days": [2, 2, 2, 1, 1],
+                    "cost_per_unit": [0.1, 0.1, 0.1, 0.2, 0.2],
+                }
+            ),
+            "suppliers": pd.DataFrame(
+                {
+                    "supplier_id": ["SUP1", "SUP2"],
+                    "name": ["Slow", "Fast"],
+                    "lead_time_days": [14, 5],
+                    "lead_time_std_days": [0.0, 0.0],
+                    "on_time_rate": [0.9, 0.9],
+                }
+            ),
+            "items": pd.DataFrame(
+                {
+                    "sku": sku_list,
+                    "description": "",
+                    "category": "",
+                    "unit_cost": 6.0,
+                    "unit_price": 10.0,
+                    "case_pack": 12,
+                }
+            ),
+            "item_suppliers": pd.DataFrame(
+                {
+                    "sku": sku_list * 2,
+                    "supplier_id": ["SUP1"] * 7 + ["SUP2"] * 7,
+                    "unit_cost": [6.0] * 7 + [6.5] * 7,
+                    "moq": [0] * 7 + [100] * 7,
+                    "lead_time_days": np.nan,
+                    "primary": [True] * 7 + [False] * 7,
+                }
+            ),
+            "purchase_orders": pd.DataFrame(
+                {
+                    "po_id": ["PO-E", "PO-L"],
+                    "supplier_id": ["SUP1", "SUP2"],
+                    "sku": ["E", "L"],
+                    "location_id": ["S1", "S1"],
+                    "qty": [50, 40],
+                    "order_date": ["2026-06-01", "2026-06-01"],
+                    "expected_date": ["2026-07-10", "2026-06-25"],
+                    "status": ["open", "open"],
+                }
+            ),
+        }
+    )
+
+
+def scenario():
+    rec_e, rec_l = np.zeros(H), np.zeros(H)
+    rec_e[9] = 50  # PO-E due day 10
+    rec_l[0] = 40  # late PO-L assumed on day 1
+    rows = [
+        {"sku": "A", "location": "S1", "on_hand": 15.0},  # 0 short, need 75
+        {"sku": "A", "location": "S2", "on_hand": 400.0},  # 1 surplus 310 (40 days: not over)
+        {"sku": "C", "location": "S1", "on_hand": 0.0},  # 2 short, need 90, money 360
+        {"sku": "C", "location": "S3", "on_hand": 15.0},  # 3 short, need 75, money 300
+        {"sku": "C", "location": "S2", "on_hand": 150.0},  # 4 surplus 60
+        # 5: DC buying from suppliers, L 5, ROP 50, S 120: runs out on day 5
+        {"sku": "P", "location": "DC1", "on_hand": 45.0, "lead_time": 5, "rop": 50.0, "s": 120.0},
+        {"sku": "E", "location": "S1", "on_hand": 15.0, "on_order": 50.0, "receipts": rec_e},
+        {"sku": "L", "location": "S1", "on_hand": 15.0, "on_order": 40.0, "receipts": rec_l},
+        {"sku": "O", "location": "S2", "on_hand": 2000.0},  # 8 overstock
+        {"sku": "O", "location": "S1", "on_hand": 15.0},  # 9 short of O
+        {"sku": "Q", "location": "S3", "on_hand": 2000.0},  # 10 overstock, nobody short
+    ]
+    late = LatePOs(
+        row=np.array([7]),
+        po_id=np.array(["PO-L"], dtype=object),
+        supplier_id=np.array(["SUP2"], dtype=object),
+        qty=np.array([40.0]),
+        expected_date=np.array(["2026-06-25"], dtype="datetime64[ns]"),
+        arrival_day=np.array([1]),
+    )
+    a = arrays(rows, late)
+    positions = pd.DataFrame(
+        {
+            "sku": a.sku,
+            "location_id": a.location,
+            "position": a.position,
+            "reorder_point": a.rop,
+            "order_up_to": a.s,
+            "unit_cost": a.unit_cost,
+        }
+    )
+    exc = detect_exceptions(a, PARAMS)
+    recs = recommend(exc, positions, network(), T)
+    return pd.concat([exc, recs], axis=1)
+
+
+def rec_for(out: pd.DataFrame, kind: str, row: int) -> pd.Series:
+    sub = out[(out["type"] == kind) & (out["row"] == row)]
+    assert len(sub) == 1, out[["type", "row", "rec_kind"]]
+    return sub.iloc[0]
+
+
+def test_transfer_from_true_surplus_over_faster_lane():
+    r = rec_for(scenario(), "stockout_risk", 0)
+    # Need max(90 - 15, 75) = 75; S2 surplus 400 - 90 = 310; 1-day lane vs 5 days from SUP2.
+    assert r["rec_kind"] == "transfer"
+    assert r["rec_qty"] == 75
+    assert r["rec_from_location"] == "S2"
+    assert r["rec_to_location"] == "S1"
+    assert "surplus 310" in r["rec_rationale"]
+
+
+def test_surplus_not_double_allocated():
+    out = scenario()
+    first = rec_for(out, "stockout_risk", 2)  # money 360: served first
+    second = rec_for(out, "stockout_risk", 3)  # money 300
+    assert first["rec_kind"] == "transfer"
+    assert first["rec_qty"] == 60  # min(need 90, surplus 150 - 90 = 60)
+    assert second["rec_kind"] == "purchase_order"  # no surplus left at S2
+    # Nobody can arrive by day 2 and no open PO: cheapest supplier SUP1, need 75 -> 7 packs = 84.
+    assert second["rec_supplier_id"] == "SUP1"
+    assert second["rec_qty"] == 84
+    moved = out[(out["rec_kind"] == "transfer") & (out["sku"] == "C")]["rec_qty"].sum()
+    assert moved <= 60
+
+
+def test_purchase_order_in_time_with_moq_and_case_pack():
+    r = rec_for(scenario(), "stockout_risk", 5)
+    # First risk day 5: SUP2 (5 days) arrives in time, SUP1 (14) does not -> SUP2.
+    # Need max(120 - 45, unmet 120 - 45) = 75 -> MOQ 100 -> 9 packs of 12 = 108; 108 * 6.5 = 702.
+    assert r["rec_kind"] == "purchase_order"
+    assert r["rec_supplier_id"] == "SUP2"
+    assert r["rec_qty"] == 108
+    assert r["rec_value"] == pytest.approx(702.0)
+
+
+def test_expedite_when_no_supplier_in_time():
+    r = rec_for(scenario(), "stockout_risk", 6)
+    assert r["rec_kind"] == "expedite"
+    assert r["rec_po_id"] == "PO-E"
+
+
+def test_late_po_expedite():
+    r = rec_for(scenario(), "late_po", 7)
+    assert r["rec_kind"] == "expedite"
+    assert r["rec_po_id"] == "PO-L"
+    assert r["rec_qty"] == 40
+    assert r["rec_supplier_id"] == "SUP2"
+
+
+def test_overstock_transfer_then_shortage_covered():
+    out = scenario()
+    over = rec_for(out, "overstock", 8)
+    # Overstock money 1910 * 6 = 11460 ranks first: move S - position = 90 - 15 = 75 to S1.
+    assert over["rec_kind"] == "transfer"
+    assert over["rec_to_location"] == "S1"
+    assert over["rec_qty"] == 75
+    short = rec_for(out, "stockout_risk", 9)
+    assert short["rec_kind"] == "none"
+    assert "Covered by the transfer of 75 from S2" in short["rec_rationale"]
+    assert rec_for(out, "overstock", 10)["rec_kind"] == "none"
+
+
+def test_every_rationale_present():
+    out = scenario()
+    assert (out["rec_rationale"].str.len() > 0).all()
+    assert date(2026, 6, 30) == T
