@@ -89,6 +89,7 @@ def synthetic(n: int, horizon: int, seed: int = 7) -> PositionArrays:
         promo_mask=promo,
         bias_forecast=bias_forecast,
         bias_actual=bias_actual,
+        bias_sigma=np.sqrt(base),
         zero_run_days=zero_run,
         hist_rate=base,
         late_pos=LatePOs(

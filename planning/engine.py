@@ -269,7 +269,9 @@ def plan(
     # Inputs of forecast_bias and phantom-stock detection (stores only).
     bias_f = np.full(n, np.nan)
     bias_a = np.full(n, np.nan)
+    bias_s = np.zeros(n)
     bias_f[st] = fc_b.mean.sum(axis=1)
+    bias_s[st] = fc_b.sigma
     bias_a[st] = long[:, hist_days:].sum(axis=1)
     zero_run = np.zeros(n, dtype=np.int64)
     rate = np.zeros(n)
@@ -307,6 +309,7 @@ def plan(
         promo_mask=promo_mask,
         bias_forecast=bias_f,
         bias_actual=bias_a,
+        bias_sigma=bias_s,
         zero_run_days=zero_run,
         hist_rate=rate,
         late_pos=late_pos,

@@ -123,6 +123,7 @@ class PositionArrays:
     promo_mask: NDArray[np.bool_]  # (n, H) promotion day
     bias_forecast: FloatArray  # (n,) forecast of the last bias window made before it; NaN: none
     bias_actual: FloatArray  # (n,) actual sales over the last bias window; NaN: none
+    bias_sigma: FloatArray  # (n,) one-day error std of that earlier forecast
     zero_run_days: IntArray  # (n,) trailing days without a sale up to the snapshot
     hist_rate: FloatArray  # (n,) mean daily sales before that run; 0: unknown
     late_pos: LatePOs = field(default_factory=LatePOs.empty)
@@ -449,12 +450,15 @@ def _late_po(
 def _forecast_bias(
     p: PositionArrays, params: PlanParams, win_h: IntArray, margin: FloatArray
 ) -> pd.DataFrame:
-    """Return the forecast_bias rows: |bias| beyond the threshold on enough actual units."""
+    """Return the forecast_bias rows: a large bias that forecast noise does not explain."""
     f, a = p.bias_forecast, p.bias_actual
     ok = np.isfinite(f) & np.isfinite(a) & (a >= params.bias_min_units) & (a > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         bias = np.where(ok, (f - a) / np.where(a > 0, a, 1.0), 0.0)
-    rows = np.flatnonzero(ok & (np.abs(bias) > params.bias_threshold))
+    # The sum of W one-day errors has std sigma·sqrt(W): a miss within k of those is noise.
+    noise = params.bias_sigma_k * np.nan_to_num(p.bias_sigma) * np.sqrt(params.bias_window_days)
+    significant = np.abs(f - a) > noise
+    rows = np.flatnonzero(ok & significant & (np.abs(bias) > params.bias_threshold))
     if not len(rows):
         return _frame("forecast_bias", p, rows, {}, [])
     b = bias[rows]

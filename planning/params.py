@@ -17,5 +17,6 @@ class PlanParams:
     bias_window_days: int = 28
     bias_threshold: float = 0.3
     bias_min_units: float = 28.0
+    bias_sigma_k: float = 3.0
     phantom_min_days: int = 7
     phantom_probability: float = 0.001

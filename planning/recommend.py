@@ -79,8 +79,9 @@ def recommend(
 ) -> pd.DataFrame:
     """Return the recommendation columns (`REC_COLUMNS`) aligned with `exceptions`' index.
 
-    `positions` has one row per SKU-location with at least sku, location_id, position,
-    reorder_point, order_up_to and unit_cost; `exceptions["row"]` indexes it by position.
+    `positions` has one row per SKU-location with at least sku, location_id, source_location,
+    on_hand, position, safety_stock, reorder_point, order_up_to and unit_cost;
+    `exceptions["row"]` indexes it by position.
     """
     out = pd.DataFrame(index=exceptions.index)
     out["rec_kind"] = "none"
@@ -100,6 +101,10 @@ def recommend(
     loc_arr = positions["location_id"].to_numpy(object)
     # Surplus above each location's own order-up-to, shared by every exception.
     surplus = np.floor(np.maximum(pos_val - s_val, 0.0) + 1e-9)
+    # What a DC can ship to its own stores now without dipping into its safety stock.
+    on_hand_val = positions["on_hand"].to_numpy(float)
+    ss_val = positions["safety_stock"].to_numpy(float)
+    ship_avail = np.floor(np.maximum(on_hand_val - ss_val, 0.0) + 1e-9)
     # Units wanted by locations below their reorder point (targets of overstock moves).
     wanted = np.where(pos_val < rop_val, np.ceil(s_val - pos_val - 1e-9), 0.0)
 
@@ -130,6 +135,26 @@ def recommend(
     by_source = {k: g for k, g in pairs.groupby("_row", sort=False)[["_to_row", "lane_lt"]]}
 
     short = exceptions[exceptions["type"].isin(SHORTAGE_TYPES)]
+    # Each shortage's source DC row (-1: none) and the lane from it.
+    pos_index = pd.MultiIndex.from_arrays([positions["sku"], positions["location_id"]])
+    src_loc = positions["source_location"].to_numpy(object)[short["row"].to_numpy(int)]
+    src_row = dict(
+        zip(
+            short.index,
+            pos_index.get_indexer(pd.MultiIndex.from_arrays([short["sku"], src_loc])),
+            strict=True,
+        )
+    )
+    lane_lookup = {
+        (f, t): (int(lt), float(c))
+        for f, t, lt, c in zip(
+            lanes["from_location"],
+            lanes["to_location"],
+            lanes["lane_lt"],
+            lanes["lane_cost"],
+            strict=True,
+        )
+    }
     best = _best_supplier(short, opts)
     fastest = _fastest_supplier(short, opts)
     incoming = np.zeros(len(positions))  # units already sent to a location by an earlier rec
@@ -161,7 +186,9 @@ def recommend(
             if po is not None:
                 return _expedite(po, po_key, head + " The position covers it but arrives late:")
             return {"rec_rationale": head + " Nothing to order: review the timing."}
-        # 1. Transfer from true surplus over a lane faster or cheaper than buying.
+        in_time = sup is not None and int(sup["lead_time"]) <= int(e["first_risk_day"])
+        # 1. Transfer from true surplus over a lane faster or cheaper than buying; a partial
+        # quantity only when no purchase order could arrive in time.
         cands = by_target.get(r)
         if cands is not None:
             for src, lane_lt, lane_cost in zip(
@@ -177,6 +204,8 @@ def recommend(
                 ):
                     continue
                 qty = int(min(need, surplus[src]))
+                if qty < need and in_time:
+                    continue
                 vs = (
                     f" vs {int(sup['lead_time'])} days from {sup['supplier_id']}"
                     if sup is not None
@@ -188,6 +217,7 @@ def recommend(
                     f"{int(lane_lt)}-day lane{vs}."
                 )
                 surplus[src] -= qty
+                ship_avail[src] = max(ship_avail[src] - qty, 0.0)
                 incoming[r] += qty
                 sent_from[r] = str(loc_arr[src])
                 return {
@@ -199,8 +229,31 @@ def recommend(
                     "rec_lead_time": float(lane_lt),
                     "rec_rationale": text,
                 }
-        # 2. Purchase order when a supplier arrives in time; 3. else expedite an open PO.
-        in_time = sup is not None and int(sup["lead_time"]) <= int(e["first_risk_day"])
+        # 2. Replenish from the store's own DC, keeping the DC's safety stock; a partial
+        # shipment only when no purchase order could arrive in time.
+        sr = int(src_row.get(idx, -1))
+        lane = lane_lookup.get((str(loc_arr[sr]), str(e["location"]))) if sr >= 0 else None
+        if lane is not None and ship_avail[sr] >= 1 and (ship_avail[sr] >= need or not in_time):
+            qty = int(min(need, ship_avail[sr]))
+            text = (
+                f"{head} Replenish {qty} from its source {loc_arr[sr]} (on hand "
+                f"{_n(on_hand_val[sr])}, safety stock {_n(ss_val[sr])}, "
+                f"{_n(ship_avail[sr])} available to ship) over a {lane[0]}-day lane."
+            )
+            ship_avail[sr] -= qty
+            surplus[sr] = max(surplus[sr] - qty, 0.0)
+            incoming[r] += qty
+            sent_from[r] = str(loc_arr[sr])
+            return {
+                "rec_kind": "transfer",
+                "rec_qty": qty,
+                "rec_from_location": loc_arr[sr],
+                "rec_unit_cost": float(e["unit_cost"]),
+                "rec_value": round(qty * float(e["unit_cost"]), 2),
+                "rec_lead_time": float(lane[0]),
+                "rec_rationale": text,
+            }
+        # 3. Purchase order when a supplier arrives in time; 4. else expedite an open PO.
         if sup is None and po is None:
             return {"rec_rationale": f"{head} No supplier and no open PO for this SKU."}
         if in_time or po is None:
@@ -229,6 +282,7 @@ def recommend(
                     continue
                 qty = int(min(surplus[r], want))
                 surplus[r] -= qty
+                ship_avail[r] = max(ship_avail[r] - qty, 0.0)
                 incoming[dst] += qty
                 sent_from[dst] = str(e["location"])
                 return {

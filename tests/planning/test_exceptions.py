@@ -31,6 +31,7 @@ def arrays(rows: list[dict], late: LatePOs | None = None) -> PositionArrays:
         "s": 90.0,
         "bias_forecast": np.nan,
         "bias_actual": np.nan,
+        "bias_sigma": 0.0,
         "zero_run_days": 0,
         "hist_rate": 10.0,
     }
@@ -176,6 +177,17 @@ def test_forecast_bias():
     assert b.loc[0, "money_at_risk"] == pytest.approx(180.0)
     assert b.loc[0, "bias"] == pytest.approx(-0.5)
     assert b.loc[3, "money_at_risk"] == pytest.approx(270.0)
+
+
+def test_forecast_bias_within_forecast_noise_is_not_flagged():
+    # Miss of 20 units over W = 28 days. sigma 1: noise band 3 * 1 * sqrt(28) = 15.9 < 20 -> flag.
+    # sigma 2: band 31.7 > 20 -> the same miss is noise.
+    rows = [
+        {"bias_forecast": 20.0, "bias_actual": 40.0, "bias_sigma": 1.0},
+        {"bias_forecast": 20.0, "bias_actual": 40.0, "bias_sigma": 2.0},
+    ]
+    exc = detect_exceptions(arrays(rows), PARAMS)
+    assert list(exc[exc["type"] == "forecast_bias"]["row"]) == [0]
 
 
 def test_inventory_anomaly():

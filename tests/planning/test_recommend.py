@@ -13,7 +13,8 @@ from tests.planning.test_exceptions import PARAMS, H, T, arrays
 
 
 def network() -> NetworkData:
-    sku_list = ["A", "C", "P", "E", "L", "O", "Q"]
+    sku_list = ["A", "C", "P", "E", "L", "O", "Q", "R"]
+    k = len(sku_list)
     return NetworkData.from_frames(
         {
             "locations": pd.DataFrame(
@@ -55,11 +56,11 @@ def network() -> NetworkData:
             "item_suppliers": pd.DataFrame(
                 {
                     "sku": sku_list * 2,
-                    "supplier_id": ["SUP1"] * 7 + ["SUP2"] * 7,
-                    "unit_cost": [6.0] * 7 + [6.5] * 7,
-                    "moq": [0] * 7 + [100] * 7,
+                    "supplier_id": ["SUP1"] * k + ["SUP2"] * k,
+                    "unit_cost": [6.0] * k + [6.5] * k,
+                    "moq": [0] * k + [100] * k,
                     "lead_time_days": np.nan,
-                    "primary": [True] * 7 + [False] * 7,
+                    "primary": [True] * k + [False] * k,
                 }
             ),
             "purchase_orders": pd.DataFrame(
@@ -78,7 +79,7 @@ def network() -> NetworkData:
     )
 
 
-def scenario():
+def scenario(extra: list[dict] | None = None):
     rec_e, rec_l = np.zeros(H), np.zeros(H)
     rec_e[9] = 50  # PO-E due day 10
     rec_l[0] = 40  # late PO-L assumed on day 1
@@ -95,6 +96,7 @@ def scenario():
         {"sku": "O", "location": "S2", "on_hand": 2000.0},  # 8 overstock
         {"sku": "O", "location": "S1", "on_hand": 15.0},  # 9 short of O
         {"sku": "Q", "location": "S3", "on_hand": 2000.0},  # 10 overstock, nobody short
+        *(extra or []),
     ]
     late = LatePOs(
         row=np.array([7]),
@@ -105,10 +107,14 @@ def scenario():
         arrival_day=np.array([1]),
     )
     a = arrays(rows, late)
+    sources = network().locations.set_index("location_id")["source_location"]
     positions = pd.DataFrame(
         {
             "sku": a.sku,
             "location_id": a.location,
+            "source_location": [sources[loc] for loc in a.location],
+            "on_hand": a.on_hand,
+            "safety_stock": a.ss,
             "position": a.position,
             "reorder_point": a.rop,
             "order_up_to": a.s,
@@ -191,3 +197,39 @@ def test_every_rationale_present():
     out = scenario()
     assert (out["rec_rationale"].str.len() > 0).all()
     assert date(2026, 6, 30) == T
+
+
+def test_store_is_replenished_from_its_own_dc_keeping_the_dc_safety_stock():
+    # R at S1: on hand 15, need 75 (as for A). DC1 holds 200 with SS 50 and S 400: no surplus
+    # above its order-up-to, but 150 can ship without touching its safety stock.
+    dc = {"sku": "R", "location": "DC1", "on_hand": 200.0, "ss": 50.0, "rop": 300.0, "s": 400.0}
+    out = scenario([dc, {"sku": "R", "location": "S1", "on_hand": 15.0}])
+    r = rec_for(out, "stockout_risk", 12)
+    assert r["rec_kind"] == "transfer"
+    assert r["rec_from_location"] == "DC1"
+    assert r["rec_qty"] == 75
+    assert (
+        "Replenish 75 from its source DC1 (on hand 200, safety stock 50, 150 available"
+        in (r["rec_rationale"])
+    )
+
+
+def test_dc_ships_a_partial_quantity_only_when_no_order_arrives_in_time():
+    # DC1 can spare 30 (80 - SS 50); need 75, first risk day 2, fastest supplier 5 days.
+    dc = {"sku": "R", "location": "DC1", "on_hand": 80.0, "ss": 50.0, "rop": 300.0, "s": 400.0}
+    out = scenario([dc, {"sku": "R", "location": "S1", "on_hand": 15.0}])
+    r = rec_for(out, "stockout_risk", 12)
+    assert (r["rec_kind"], r["rec_from_location"], r["rec_qty"]) == ("transfer", "DC1", 30)
+
+
+def test_token_surplus_does_not_displace_an_order_that_arrives_in_time():
+    # R at S1: on hand 45 at 10/day, L 7 -> runs out on day 5; need 90 - 45 = 45. S2 has only
+    # 20 surplus (110 - 90). SUP2 (5 days) arrives by day 5, so order instead of moving 20.
+    out = scenario(
+        [
+            {"sku": "R", "location": "S2", "on_hand": 110.0},
+            {"sku": "R", "location": "S1", "on_hand": 45.0, "lead_time": 7},
+        ]
+    )
+    r = rec_for(out, "stockout_risk", 12)
+    assert (r["rec_kind"], r["rec_supplier_id"]) == ("purchase_order", "SUP2")
