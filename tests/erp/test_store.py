@@ -27,7 +27,11 @@ def test_snapshot_round_trip(store_engine, network):
 def test_reimport_replaces_the_snapshot(store_engine, network):
     replace_snapshot(store_engine, network, source="first")
     smaller = NetworkData.from_frames(
-        {**network.frames(), "sales": network.sales.head(3), "promotions": network.promotions.head(0)}
+        {
+            **network.frames(),
+            "sales": network.sales.head(3),
+            "promotions": network.promotions.head(0),
+        }
     )
     replace_snapshot(store_engine, smaller, source="second")
     loaded = load_network(store_engine)
