@@ -271,7 +271,10 @@ def plan(
     bias_a = np.full(n, np.nan)
     bias_s = np.zeros(n)
     bias_f[st] = fc_b.mean.sum(axis=1)
-    bias_s[st] = fc_b.sigma
+    # The error of a w-day sum also repeats the level's own estimation error every day: for a
+    # smoothed level its variance is sigma²·w·(1 + w·alpha/(2 − alpha)).
+    alpha_b = np.clip(np.nan_to_num(fc_b.alpha), 0.0, 1.0)
+    bias_s[st] = fc_b.sigma * np.sqrt(1.0 + w * alpha_b / (2.0 - alpha_b))
     bias_a[st] = long[:, hist_days:].sum(axis=1)
     zero_run = np.zeros(n, dtype=np.int64)
     rate = np.zeros(n)
