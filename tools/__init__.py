@@ -1,1 +1,1 @@
-"""tools package."""
+"""Read and draft functions over the store and the planning engine, shared by every surface."""

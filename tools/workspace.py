@@ -1,0 +1,209 @@
+"""Open the store and compute plans: the one read path for the CLI, the agent tools and the API.
+
+A `Workspace` owns the database engine and caches the current plan; the cache is keyed by the
+snapshot import and the connector's write count, so an import or an ERP write invalidates it.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, func, select
+
+from erp import models
+from erp.connector import BuiltinErpConnector
+from erp.csvio import read_csv_dir, write_csv_dir
+from erp.db import make_engine, migrate
+from erp.demo import generate_demo
+from erp.store import (
+    SnapshotSummary,
+    is_empty,
+    latest_import,
+    load_network,
+    replace_snapshot,
+    snapshot_as_of,
+)
+from planning.accuracy import rolling_origin
+from planning.engine import Plan, plan
+from planning.ets import forecast_series
+from planning.forecast import sales_matrix
+from planning.network import NetworkData
+from planning.params import PlanParams
+from planning.promotions import promo_calendar
+from stockpilot.settings import Settings, get_settings
+
+DEMO_SOURCE_PREFIX = "demo:"
+
+
+class StoreNotEmptyError(RuntimeError):
+    """Raised when a demo would overwrite a snapshot that did not come from the demo."""
+
+
+class NotFoundError(LookupError):
+    """Raised when a SKU or location is not in the network."""
+
+
+@dataclass(frozen=True)
+class _PlanKey:
+    import_id: int
+    commits: int
+    params: PlanParams
+
+
+class Workspace:
+    """The store plus the planning engine, configured from settings."""
+
+    def __init__(self, settings: Settings | None = None, engine: Engine | None = None):
+        self.settings = settings or get_settings()
+        self.engine = engine or make_engine(self.settings.database_url)
+        migrate(self.engine)
+        self._lock = threading.Lock()
+        self._plan: tuple[_PlanKey, Plan] | None = None
+
+    @property
+    def params(self) -> PlanParams:
+        """Return the planning parameters from settings."""
+        s = self.settings
+        return PlanParams(
+            horizon_days=s.horizon_days,
+            service_level=s.service_level,
+            review_period_days=s.review_period_days,
+            overstock_days=s.overstock_days,
+            history_days=s.history_days,
+        )
+
+    def connector(self) -> BuiltinErpConnector:
+        """Return the ERP connector over the store."""
+        return BuiltinErpConnector(self.engine)
+
+    def is_empty(self) -> bool:
+        """Return True when no snapshot has been loaded."""
+        return is_empty(self.engine)
+
+    def import_dir(self, folder: Path | str) -> SnapshotSummary:
+        """Validate a CSV folder completely, then replace the snapshot with it atomically."""
+        data = read_csv_dir(folder)
+        return replace_snapshot(self.engine, data, source=f"import:{Path(folder).resolve()}")
+
+    def export_dir(self, folder: Path | str) -> dict[str, int]:
+        """Write the whole snapshot as CSV files."""
+        return write_csv_dir(load_network(self.engine), folder)
+
+    def seed_demo(
+        self,
+        *,
+        seed: int = 7,
+        stores: int = 20,
+        skus: int = 300,
+        days: int = 730,
+        as_of: date | None = None,
+        replace: bool = False,
+    ) -> SnapshotSummary:
+        """Generate the demo network into the store; refuse to overwrite imported data."""
+        last = latest_import(self.engine)
+        if (
+            not replace
+            and not self.is_empty()
+            and (last is None or not last.source.startswith(DEMO_SOURCE_PREFIX))
+        ):
+            raise StoreNotEmptyError(
+                "the store holds an imported snapshot; pass --replace to overwrite it with "
+                "the demo network"
+            )
+        demo = generate_demo(seed=seed, stores=stores, skus=skus, days=days, as_of=as_of)
+        source = f"{DEMO_SOURCE_PREFIX}seed={seed},stores={stores},skus={skus},days={days}"
+        return replace_snapshot(self.engine, demo.data, source=source)
+
+    def network(self, *, full_history: bool = False) -> NetworkData:
+        """Load the snapshot with the sales history planning needs (or all of it)."""
+        if full_history:
+            return load_network(self.engine)
+        as_of = snapshot_as_of(self.engine)
+        p = self.params
+        since = None if as_of is None else as_of - timedelta(p.history_days + p.bias_window_days)
+        return load_network(self.engine, sales_since=since)
+
+    def _plan_key(self) -> _PlanKey:
+        last = latest_import(self.engine)
+        with self.engine.connect() as conn:
+            commits = conn.execute(select(func.count()).select_from(models.ErpCommit)).scalar_one()
+        return _PlanKey(last.id if last else 0, int(commits), self.params)
+
+    def plan(self) -> Plan:
+        """Return the plan for the current snapshot (computed once per snapshot and write)."""
+        key = self._plan_key()
+        with self._lock:
+            if self._plan is not None and self._plan[0] == key:
+                return self._plan[1]
+            if self.is_empty():
+                raise NotFoundError("the store is empty: run `stockpilot demo` or `import`")
+            result = plan(self.network(), params=self.params)
+            self._plan = (key, result)
+            return result
+
+    def exceptions(
+        self, *, top: int | None = None, type: str | None = None, location: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Return ranked exceptions with their recommendations (JSON-ready)."""
+        return self.plan().exception_records(top=top, type=type, location=location)
+
+    def inventory(self, sku: str, location: str | None = None) -> list[dict[str, Any]]:
+        """Return the position of a SKU at every location that stocks it (JSON-ready)."""
+        result = self.plan()
+        records = result.position_records(sku=sku, location=location)
+        if not records:
+            raise NotFoundError(f"no stock position for SKU {sku!r}" + _at(location))
+        return records
+
+    def forecast(self, sku: str, location: str, *, horizon: int = 28) -> dict[str, Any]:
+        """Return a single-series forecast with intervals, the model used and its accuracy."""
+        data = self.network()
+        if not (data.items["sku"] == sku).any():
+            raise NotFoundError(f"unknown SKU {sku!r}")
+        if not (data.locations["location_id"] == location).any():
+            raise NotFoundError(f"unknown location {location!r}")
+        as_of = data.as_of
+        start = as_of - timedelta(days=self.params.history_days - 1)
+        keys = pd.DataFrame({"sku": [sku], "location_id": [location]})
+        history = sales_matrix(data.sales, keys, start, as_of)
+        uplift = promo_calendar(keys, data.promotions, as_of + timedelta(days=1), horizon)[0]
+        series = pd.Series(history[0], index=pd.date_range(start, as_of, freq="D"))
+        fc = forecast_series(series, horizon, uplift=uplift)
+        acc = rolling_origin(history, start=start, horizon=min(horizon, 28), origins=4)
+        row = acc.iloc[0]
+        return {
+            "sku": sku,
+            "location": location,
+            "as_of": as_of.isoformat(),
+            "method": fc.method,
+            "interval": fc.interval,
+            "history_days": int(history.shape[1]),
+            "history_units_last_28d": float(history[0, -28:].sum()),
+            "accuracy": {
+                k: (None if pd.isna(row[k]) else round(float(row[k]), 4))
+                for k in ("wape", "bias", "mase")
+            },
+            "forecast": [
+                {
+                    "date": d.isoformat(),
+                    "mean": round(float(m), 3),
+                    "lower": round(float(lo), 3),
+                    "upper": round(float(hi), 3),
+                    "promo_uplift": round(float(u), 3),
+                }
+                for d, m, lo, hi, u in zip(
+                    fc.dates, fc.mean, fc.lower, fc.upper, uplift, strict=True
+                )
+            ],
+            "total_mean": round(float(np.sum(fc.mean)), 2),
+        }
+
+
+def _at(location: str | None) -> str:
+    return f" at {location!r}" if location else ""

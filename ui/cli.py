@@ -1,0 +1,267 @@
+"""The `stockpilot` command line: a thin surface over `tools.workspace` (no planning logic)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from erp.csvio import ImportValidationError
+from planning.exceptions import EXCEPTION_TYPES
+from tools.workspace import NotFoundError, StoreNotEmptyError, Workspace
+
+app = typer.Typer(
+    help="StockPilot: a planner copilot for retail demand planning and inventory coordination.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+
+def _workspace() -> Workspace:
+    return Workspace()
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def _print_json(payload: Any) -> None:
+    sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
+
+
+def _money(value: float) -> str:
+    return f"{value:,.2f}"
+
+
+def _rec_summary(rec: dict[str, Any]) -> str:
+    kind = rec.get("kind", "none")
+    if kind == "transfer":
+        return f"transfer {rec['qty']} from {rec['from_location']}"
+    if kind == "purchase_order":
+        return f"PO {rec['qty']} from {rec['supplier_id']}"
+    if kind == "expedite":
+        return f"expedite {rec.get('po_id') or ''} ({rec.get('supplier_id') or ''})".strip()
+    return "review"
+
+
+def _exceptions_table(records: list[dict[str, Any]], title: str) -> Table:
+    table = Table(title=title, title_justify="left", show_lines=False)
+    for name, justify in (
+        ("#", "right"),
+        ("type", "left"),
+        ("sku", "left"),
+        ("location", "left"),
+        ("P", "right"),
+        ("money at risk", "right"),
+        ("first risk", "left"),
+        ("action", "left"),
+    ):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for i, r in enumerate(records, 1):
+        table.add_row(
+            str(i),
+            r["type"],
+            r["sku"],
+            r["location"],
+            str(r["priority"]),
+            _money(r["money_at_risk"]),
+            r["first_risk_date"] or "",
+            _rec_summary(r["recommendation"]),
+        )
+    return table
+
+
+@app.command("import")
+def import_(
+    folder: Annotated[Path, typer.Argument(help="Folder with one CSV file per table.")],
+) -> None:
+    """Validate a CSV folder completely, then replace the store's snapshot with it."""
+    try:
+        summary = _workspace().import_dir(folder)
+    except ImportValidationError as exc:
+        raise _fail(f"{exc}\nNothing was imported; the store is unchanged.", 2) from exc
+    rows = ", ".join(f"{k} {v:,}" for k, v in summary.row_counts.items())
+    out.print(f"Imported snapshot as of {summary.as_of}: {rows}")
+
+
+@app.command()
+def export(
+    folder: Annotated[Path, typer.Argument(help="Folder to write the CSV files into.")],
+) -> None:
+    """Write the store's snapshot as CSV files (the import format)."""
+    counts = _workspace().export_dir(folder)
+    out.print(
+        f"Wrote {len(counts)} files to {folder}: "
+        + ", ".join(f"{k} {v:,}" for k, v in counts.items())
+    )
+
+
+@app.command()
+def demo(
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same network).")] = 7,
+    stores: Annotated[int, typer.Option(min=1, help="Number of stores.")] = 20,
+    skus: Annotated[int, typer.Option(min=1, help="Number of SKUs.")] = 300,
+    days: Annotated[int, typer.Option(min=60, help="Days of sales history.")] = 730,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Snapshot date YYYY-MM-DD (default today).")
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option(help="Overwrite an imported (non-demo) snapshot.")
+    ] = False,
+) -> None:
+    """Generate the deterministic demo network into the store."""
+    try:
+        day = date.fromisoformat(as_of) if as_of else None
+    except ValueError as exc:
+        raise _fail(f"--as-of {as_of!r} is not a date in YYYY-MM-DD form", 2) from exc
+    try:
+        summary = _workspace().seed_demo(
+            seed=seed, stores=stores, skus=skus, days=days, as_of=day, replace=replace
+        )
+    except StoreNotEmptyError as exc:
+        raise _fail(str(exc)) from exc
+    rows = ", ".join(f"{k} {v:,}" for k, v in summary.row_counts.items())
+    out.print(f"Demo network as of {summary.as_of}: {rows}")
+
+
+@app.command()
+def exceptions(
+    top: Annotated[int | None, typer.Option(min=1, help="Show the N largest.")] = None,
+    type: Annotated[str | None, typer.Option("--type", help="Only this exception type.")] = None,
+    location: Annotated[str | None, typer.Option(help="Only this location.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List today's exceptions ranked by money at risk, each with its recommendation."""
+    if type is not None and type not in EXCEPTION_TYPES:
+        raise _fail(f"unknown --type {type!r}; one of: {', '.join(EXCEPTION_TYPES)}", 2)
+    try:
+        records = _workspace().exceptions(top=top, type=type, location=location)
+    except NotFoundError as exc:
+        raise _fail(str(exc)) from exc
+    if as_json:
+        _print_json(records)
+        return
+    if not records:
+        out.print("No exceptions match.")
+        return
+    total = sum(r["money_at_risk"] for r in records)
+    out.print(_exceptions_table(records, f"{len(records)} exceptions, {_money(total)} at risk"))
+
+
+@app.command()
+def forecast(
+    sku: Annotated[str, typer.Argument(help="SKU.")],
+    location: Annotated[str, typer.Argument(help="Location id.")],
+    horizon: Annotated[int, typer.Option(min=1, max=365, help="Days ahead.")] = 28,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Forecast one SKU at one location with prediction intervals and accuracy."""
+    try:
+        result = _workspace().forecast(sku, location, horizon=horizon)
+    except NotFoundError as exc:
+        raise _fail(str(exc)) from exc
+    if as_json:
+        _print_json(result)
+        return
+    acc = result["accuracy"]
+    out.print(
+        f"{sku} at {location}, as of {result['as_of']}: {result['method']}, "
+        f"{int(result['interval'] * 100)}% interval. Backtest WAPE {acc['wape']}, "
+        f"bias {acc['bias']}, MASE {acc['mase']}. Total {result['total_mean']} units."
+    )
+    table = Table(show_lines=False)
+    for col in ("date", "mean", "lower", "upper", "promo"):
+        table.add_column(col, justify="left" if col == "date" else "right")
+    for row in result["forecast"]:
+        promo = f"x{row['promo_uplift']:g}" if row["promo_uplift"] != 1 else ""
+        table.add_row(
+            row["date"], f"{row['mean']:.1f}", f"{row['lower']:.1f}", f"{row['upper']:.1f}", promo
+        )
+    out.print(table)
+
+
+@app.command()
+def inventory(
+    sku: Annotated[str, typer.Argument(help="SKU.")],
+    location: Annotated[str | None, typer.Option(help="Only this location.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show a SKU's position at every location: stock, inbound, cover, policy, stockout date."""
+    try:
+        records = _workspace().inventory(sku, location)
+    except NotFoundError as exc:
+        raise _fail(str(exc)) from exc
+    if as_json:
+        _print_json(records)
+        return
+    table = Table(title=f"{sku}", title_justify="left")
+    cols = [
+        ("location", "location_id"),
+        ("on hand", "on_hand"),
+        ("in transit", "in_transit"),
+        ("on order", "on_order"),
+        ("per day", "forecast_daily"),
+        ("SS", "safety_stock"),
+        ("ROP", "reorder_point"),
+        ("OUT", "order_up_to"),
+        ("cover d", "days_of_cover"),
+        ("stockout", "projected_stockout_date"),
+    ]
+    for name, _ in cols:
+        table.add_column(name, justify="left" if name in ("location", "stockout") else "right")
+    for r in records:
+        table.add_row(*[_cell(r.get(key)) for _, key in cols])
+    out.print(table)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    return str(value)
+
+
+@app.command()
+def start(
+    top: Annotated[int, typer.Option(min=1, help="Exceptions to show.")] = 10,
+) -> None:
+    """Seed the demo network if the store is empty, then print today's briefing."""
+    ws = _workspace()
+    if ws.is_empty():
+        out.print("The store is empty: generating the demo network (about a minute)...")
+        summary = ws.seed_demo()
+        out.print(f"Demo network loaded as of {summary.as_of}.")
+    records = ws.exceptions()
+    by_type = Counter(r["type"] for r in records)
+    money = Counter[str]()
+    for r in records:
+        money[r["type"]] += r["money_at_risk"]
+    out.print(f"[bold]StockPilot briefing[/] — {ws.plan().as_of}, store {ws.settings.database_url}")
+    for t in EXCEPTION_TYPES:
+        if by_type[t]:
+            out.print(f"  {t:<20} {by_type[t]:>5}   {_money(money[t]):>14} at risk")
+    out.print(_exceptions_table(records[:top], f"Top {min(top, len(records))} by money at risk"))
+    out.print(
+        "Next: `stockpilot exceptions --top 20`, `stockpilot inventory SKU`, "
+        "`stockpilot forecast SKU LOCATION`, `stockpilot import DIR`, `stockpilot export DIR`."
+    )
+
+
+def main() -> None:
+    """Run the CLI."""
+    app()
+
+
+if __name__ == "__main__":
+    main()
