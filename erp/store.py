@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, Table, bindparam, func, select, text, update
 from sqlalchemy.orm import Session
+from sqlalchemy.schema import AddConstraint, DropConstraint
 
 from erp import models
 from planning.network import TABLE_ORDER, TABLES, NetworkData, coerce_frame
@@ -35,6 +36,8 @@ SQL_TABLES: dict[str, Table] = {
     "transfers": models.Transfer.__table__,  # type: ignore[dict-item]
     "promotions": models.Promotion.__table__,  # type: ignore[dict-item]
 }
+# Tables big enough that PostgreSQL checks their foreign keys set-wise after loading.
+SET_CHECKED_TABLES = frozenset({"sales"})
 # Contract column -> SQL column, where they differ.
 RENAMES: dict[str, dict[str, str]] = {"item_suppliers": {"primary": "is_primary"}}
 
@@ -61,13 +64,20 @@ def _to_sql_frame(table: str, df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _rows(df: pd.DataFrame) -> list[tuple[Any, ...]]:
-    """Return plain Python tuples (dates as `date`, NaN as None) for a DBAPI executemany."""
+def _rows(df: pd.DataFrame, *, iso_dates: bool) -> list[tuple[Any, ...]]:
+    """Return plain Python tuples (NaN as None) for a DBAPI executemany.
+
+    With `iso_dates`, dates are passed as `YYYY-MM-DD` text (how SQLAlchemy stores a Date on
+    SQLite), which avoids the driver's per-value date adapter.
+    """
     cols: list[Sequence[Any]] = []
     for name in df.columns:
         s = df[name]
         if pd.api.types.is_datetime64_any_dtype(s):
-            cols.append([d.date() for d in s.dt.to_pydatetime()])
+            if iso_dates:
+                cols.append(s.dt.strftime("%Y-%m-%d").tolist())
+            else:
+                cols.append([d.date() for d in s.dt.to_pydatetime()])
         elif pd.api.types.is_float_dtype(s):
             arr = s.to_numpy(dtype=object)
             arr[s.isna().to_numpy()] = None
@@ -111,11 +121,27 @@ def _bulk_insert(conn: Connection, table: Table, df: pd.DataFrame) -> None:
         marks = ", ".join("?" for _ in columns)
         cur = dbapi.cursor()
         cur.executemany(
-            f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})", _rows(df)
+            f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})",
+            _rows(df, iso_dates=True),
         )
         cur.close()
         return
-    conn.execute(table.insert(), [dict(zip(columns, r, strict=True)) for r in _rows(df)])
+    rows = _rows(df, iso_dates=False)
+    conn.execute(table.insert(), [dict(zip(columns, r, strict=True)) for r in rows])
+
+
+def _insert_then_check_keys(conn: Connection, table: Table, df: pd.DataFrame) -> None:
+    """Load a large table without per-row foreign-key triggers, then validate them at once.
+
+    PostgreSQL checks a foreign key added to a filled table with one anti-join, much faster than
+    a trigger per row; the DDL is part of the transaction, so a bad key still aborts it all.
+    """
+    fks = list(table.foreign_key_constraints)
+    for fk in fks:
+        conn.execute(DropConstraint(fk))
+    _bulk_insert(conn, table, df)
+    for fk in fks:
+        conn.execute(AddConstraint(fk))
 
 
 def _delete_snapshot(conn: Connection) -> None:
@@ -154,7 +180,10 @@ def replace_snapshot(engine: Engine, data: NetworkData, *, source: str) -> Snaps
                         ],
                     )
                 continue
-            _bulk_insert(conn, SQL_TABLES[name], frame)
+            if name in SET_CHECKED_TABLES and conn.dialect.name == "postgresql":
+                _insert_then_check_keys(conn, SQL_TABLES[name], frame)
+            else:
+                _bulk_insert(conn, SQL_TABLES[name], frame)
         snap: Table = models.SnapshotImport.__table__  # type: ignore[assignment]
         import_id = conn.execute(
             snap.insert()
@@ -164,15 +193,53 @@ def replace_snapshot(engine: Engine, data: NetworkData, *, source: str) -> Snaps
     return SnapshotSummary(import_id=int(import_id), as_of=as_of, row_counts=counts)
 
 
+def _copy_out(dbapi: Any, sql: str, table: str) -> pd.DataFrame:
+    """Run `sql` through PostgreSQL COPY TO STDOUT and parse the CSV (fast for big tables)."""
+    buf = io.BytesIO()
+    with dbapi.cursor() as cur, cur.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
+        for chunk in copy:
+            buf.write(chunk)
+    columns = TABLES[table].columns
+    names = [c.name for c in columns]
+    if not buf.getbuffer().nbytes:
+        return pd.DataFrame({n: [] for n in names})
+    buf.seek(0)
+    numeric = [c.name for c in columns if c.kind in ("int", "float")]
+    df = pd.read_csv(
+        buf,
+        names=names,
+        header=None,
+        dtype={c.name: str for c in columns if c.name not in numeric},
+        keep_default_na=False,
+        na_values={n: [""] for n in numeric},
+    )
+    for c in columns:
+        if c.kind == "bool":
+            df[c.name] = df[c.name].isin(["t", "true"])
+    return df
+
+
 def _read_frame(conn: Connection, table: str, *, sales_since: date | None = None) -> pd.DataFrame:
+    """Read one table in contract form, through the raw driver for speed (sales is millions)."""
     sql_table = SQL_TABLES[table]
-    cols = [sql_table.c[c] for c in _sql_columns(table)]
-    stmt = select(*cols)
+    names = TABLES[table].column_names
+    select_list = ", ".join(f'"{c}"' for c in _sql_columns(table))
+    where = ""
     if table == "sales" and sales_since is not None:
-        stmt = stmt.where(sql_table.c.date >= sales_since)
-    result = conn.execute(stmt)
-    rows = result.fetchall()
-    df = pd.DataFrame.from_records(rows, columns=TABLES[table].column_names)
+        where = f" WHERE date >= '{sales_since.isoformat()}'"  # a date: no injection
+    sql = f"SELECT {select_list} FROM {sql_table.name}{where}"
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
+    if conn.dialect.name == "postgresql":
+        df = _copy_out(dbapi, sql, table)
+    elif conn.dialect.name == "sqlite":
+        cur = dbapi.cursor()
+        rows = cur.execute(sql).fetchall()
+        cur.close()
+        df = pd.DataFrame(rows, columns=names) if rows else pd.DataFrame({n: [] for n in names})
+    else:
+        rows = [tuple(r) for r in conn.execute(text(sql)).fetchall()]
+        df = pd.DataFrame(rows, columns=names) if rows else pd.DataFrame({n: [] for n in names})
     return coerce_frame(table, df)
 
 

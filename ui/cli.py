@@ -22,8 +22,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-out = Console()
-err = Console(stderr=True)
+# Piped output gets a wide fixed width rather than Rich's 80-column fallback.
+out = Console(width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 
 def _workspace() -> Workspace:
@@ -46,7 +47,7 @@ def _money(value: float) -> str:
 def _rec_summary(rec: dict[str, Any]) -> str:
     kind = rec.get("kind", "none")
     if kind == "transfer":
-        return f"transfer {rec['qty']} from {rec['from_location']}"
+        return f"transfer {rec['qty']} {rec['from_location']} → {rec['to_location']}"
     if kind == "purchase_order":
         return f"PO {rec['qty']} from {rec['supplier_id']}"
     if kind == "expedite":
@@ -239,7 +240,7 @@ def start(
     """Seed the demo network if the store is empty, then print today's briefing."""
     ws = _workspace()
     if ws.is_empty():
-        out.print("The store is empty: generating the demo network (about a minute)...")
+        out.print("The store is empty: generating the demo network (about 15 seconds)...")
         summary = ws.seed_demo()
         out.print(f"Demo network loaded as of {summary.as_of}.")
     records = ws.exceptions()

@@ -202,9 +202,6 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["sku"], ["items.sku"], name=op.f("fk_sales_daily_sku_items")),
         sa.PrimaryKeyConstraint("sku", "location_id", "date", name=op.f("pk_sales_daily")),
     )
-    with op.batch_alter_table("sales_daily", schema=None) as batch_op:
-        batch_op.create_index("ix_sales_daily_date", ["date"], unique=False)
-
     op.create_table(
         "transfers",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -243,9 +240,6 @@ def downgrade() -> None:
         batch_op.drop_index("ix_transfers_sku_to_location")
 
     op.drop_table("transfers")
-    with op.batch_alter_table("sales_daily", schema=None) as batch_op:
-        batch_op.drop_index("ix_sales_daily_date")
-
     op.drop_table("sales_daily")
     with op.batch_alter_table("purchase_orders", schema=None) as batch_op:
         batch_op.drop_index("ix_purchase_orders_sku_location")
