@@ -89,6 +89,11 @@ def _json(v: Any) -> Any:
     return v
 
 
+def _id(v: Any) -> Any:
+    """Return None for an empty identifier, so absent fields are JSON null."""
+    return None if v == "" else v
+
+
 def _exception_record(r: dict[str, Any]) -> dict[str, Any]:
     return {
         "type": r["type"],
@@ -101,17 +106,17 @@ def _exception_record(r: dict[str, Any]) -> dict[str, Any]:
         "recommendation": {
             "kind": r["rec_kind"],
             "qty": int(r["rec_qty"]),
-            "from_location": r["rec_from_location"],
-            "to_location": r["rec_to_location"],
-            "supplier_id": r["rec_supplier_id"],
-            "po_id": r["rec_po_id"],
+            "from_location": _id(r["rec_from_location"]),
+            "to_location": _id(r["rec_to_location"]),
+            "supplier_id": _id(r["rec_supplier_id"]),
+            "po_id": _id(r["rec_po_id"]),
             "unit_cost": _json(r["rec_unit_cost"]),
             "value": _json(r["rec_value"]),
             "lead_time_days": _json(r["rec_lead_time"]),
             "rationale": r["rec_rationale"],
         },
         "evidence": {
-            k: _json(r[k]) for k in (*EVIDENCE_COLUMNS, "unit_cost", "unit_price", "po_id")
+            k: _id(_json(r[k])) for k in (*EVIDENCE_COLUMNS, "unit_cost", "unit_price", "po_id")
         },
     }
 

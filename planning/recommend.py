@@ -311,6 +311,7 @@ def recommend(
             "rec_qty": qty,
             "rec_supplier_id": e["supplier_id"],
             "rec_po_id": e["po_id"],
+            "rec_unit_cost": float(e["unit_cost"]),
             "rec_value": round(qty * float(e["unit_cost"]), 2),
             "rec_rationale": (
                 f"Expedite PO {e['po_id']} ({qty} units from {e['supplier_id']}, overdue at "

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "placeholder", "secret"})
@@ -31,6 +31,14 @@ class Settings(BaseSettings):
         120, ge=14, description="Days of cover beyond which stock is excess."
     )
     history_days: int = Field(730, ge=56, description="Days of sales history to forecast from.")
+    plan_cache_dir: Path | None = Field(
+        Path("var/cache"), description="Where computed plans are cached; empty disables it."
+    )
+
+    @field_validator("plan_cache_dir", mode="before")
+    @classmethod
+    def _empty_means_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

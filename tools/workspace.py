@@ -6,9 +6,14 @@ snapshot import and the connector's write count, so an import or an ERP write in
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
+import tempfile
 import threading
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +21,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
+import planning
+import stockpilot
 from erp import models
 from erp.connector import BuiltinErpConnector
 from erp.csvio import read_csv_dir, write_csv_dir
@@ -31,7 +38,6 @@ from erp.store import (
 )
 from planning.accuracy import rolling_origin
 from planning.engine import Plan, plan
-from planning.ets import forecast_series
 from planning.forecast import sales_matrix
 from planning.network import NetworkData
 from planning.params import PlanParams
@@ -51,9 +57,24 @@ class NotFoundError(LookupError):
 
 @dataclass(frozen=True)
 class _PlanKey:
-    import_id: int
+    database_url: str
+    snapshot: str  # the import record: id, time, source and row counts
     commits: int
     params: PlanParams
+
+    def digest(self) -> str:
+        """Return a file-name-safe digest of the key and of the planning code."""
+        return hashlib.sha256(f"{self!r}|{_planning_code_fingerprint()}".encode()).hexdigest()[:24]
+
+
+@lru_cache(maxsize=1)
+def _planning_code_fingerprint() -> str:
+    """Identify the planning code, so a cached plan never outlives a code change."""
+    root = Path(planning.__file__).parent
+    parts = [
+        f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in sorted(root.glob("*.py"))
+    ]
+    return f"{stockpilot.__version__}|" + "|".join(parts)
 
 
 class Workspace:
@@ -131,21 +152,62 @@ class Workspace:
 
     def _plan_key(self) -> _PlanKey:
         last = latest_import(self.engine)
+        snapshot = (
+            f"{last.id}|{last.imported_at.isoformat()}|{last.source}|{last.row_counts}"
+            if last
+            else ""
+        )
         with self.engine.connect() as conn:
             commits = conn.execute(select(func.count()).select_from(models.ErpCommit)).scalar_one()
-        return _PlanKey(last.id if last else 0, int(commits), self.params)
+        return _PlanKey(self.settings.database_url, snapshot, int(commits), self.params)
 
     def plan(self) -> Plan:
-        """Return the plan for the current snapshot (computed once per snapshot and write)."""
+        """Return the plan for the current snapshot (computed once per snapshot and write).
+
+        The plan is kept in memory and, when `plan_cache_dir` is set, on disk, so one-shot CLI
+        calls on an unchanged snapshot do not recompute it.
+        """
         key = self._plan_key()
         with self._lock:
             if self._plan is not None and self._plan[0] == key:
                 return self._plan[1]
-            if self.is_empty():
-                raise NotFoundError("the store is empty: run `stockpilot demo` or `import`")
-            result = plan(self.network(), params=self.params)
+            result = self._read_cached(key)
+            if result is None:
+                if self.is_empty():
+                    raise NotFoundError("the store is empty: run `stockpilot demo` or `import`")
+                result = plan(self.network(), params=self.params)
+                self._write_cached(key, result)
             self._plan = (key, result)
             return result
+
+    def _cache_file(self, key: _PlanKey) -> Path | None:
+        folder = self.settings.plan_cache_dir
+        return None if folder is None else folder / f"plan-{key.digest()}.pkl"
+
+    def _read_cached(self, key: _PlanKey) -> Plan | None:
+        path = self._cache_file(key)
+        if path is None or not path.exists():
+            return None
+        try:
+            with path.open("rb") as fh:
+                cached = pickle.load(fh)
+        except Exception:  # a damaged or incompatible cache is only a cache: recompute
+            return None
+        return cached if isinstance(cached, Plan) else None
+
+    def _write_cached(self, key: _PlanKey, result: Plan) -> None:
+        path = self._cache_file(key)
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            for old in path.parent.glob("plan-*.pkl"):
+                old.unlink(missing_ok=True)
+            with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as fh:
+                pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(fh.name, path)
+        except OSError:
+            pass  # a read-only or full disk costs only the cache
 
     def exceptions(
         self, *, top: int | None = None, type: str | None = None, location: str | None = None
@@ -174,6 +236,8 @@ class Workspace:
         history = sales_matrix(data.sales, keys, start, as_of)
         uplift = promo_calendar(keys, data.promotions, as_of + timedelta(days=1), horizon)[0]
         series = pd.Series(history[0], index=pd.date_range(start, as_of, freq="D"))
+        from planning.ets import forecast_series  # statsmodels: import only when asked
+
         fc = forecast_series(series, horizon, uplift=uplift)
         acc = rolling_origin(history, start=start, horizon=min(horizon, 28), origins=4)
         row = acc.iloc[0]

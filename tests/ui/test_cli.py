@@ -22,6 +22,7 @@ TYPES = {
 @pytest.fixture
 def cli(tmp_path, monkeypatch):
     monkeypatch.setenv("STOCKPILOT_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("STOCKPILOT_PLAN_CACHE_DIR", str(tmp_path / "cache"))
     get_settings.cache_clear()
     runner = CliRunner()
 
@@ -75,6 +76,9 @@ def test_exceptions_json_contract(imported):
         assert set(r["recommendation"]) >= REC_KEYS
         assert r["type"] in TYPES
         assert r["recommendation"]["kind"] in {"transfer", "purchase_order", "expedite", "none"}
+        rec = r["recommendation"]
+        if rec["kind"] != "transfer":
+            assert rec["from_location"] is None  # absent fields are null, not ""
     money = [r["money_at_risk"] for r in records]
     assert money == sorted(money, reverse=True)
     assert any(

@@ -1,0 +1,93 @@
+from datetime import date
+
+import pytest
+
+from erp.connector import PurchaseOrderRequest
+from erp.store import replace_snapshot
+from planning import engine
+from stockpilot.settings import Settings
+from tools.workspace import NotFoundError, StoreNotEmptyError, Workspace
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return Settings(
+        _env_file=None,
+        database_url=f"sqlite:///{tmp_path / 'ws.db'}",
+        plan_cache_dir=tmp_path / "cache",
+    )
+
+
+@pytest.fixture
+def counted_plans(monkeypatch):
+    calls = []
+    real = engine.plan
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("tools.workspace.plan", counting)
+    return calls
+
+
+def test_empty_store_says_how_to_fill_it(settings):
+    with pytest.raises(NotFoundError, match="stockpilot demo"):
+        Workspace(settings).plan()
+
+
+def test_plan_is_cached_across_workspaces_until_the_data_changes(settings, network, counted_plans):
+    ws = Workspace(settings)
+    replace_snapshot(ws.engine, network, source="t")
+    first = ws.exceptions()
+    assert Workspace(settings).exceptions() == first  # a new process reads the disk cache
+    assert len(counted_plans) == 1
+    # An ERP write through the connector changes the plan's inputs: recompute.
+    ws.connector().create_purchase_order(
+        PurchaseOrderRequest("V1", "A", "DC1", 48, date(2026, 3, 31)), idempotency_key="k1"
+    )
+    ws.exceptions()
+    assert len(counted_plans) == 2
+    # So does a re-import, even of the same data.
+    replace_snapshot(ws.engine, network, source="t")
+    Workspace(settings).exceptions()
+    assert len(counted_plans) == 3
+    assert len(list((settings.plan_cache_dir).glob("plan-*.pkl"))) == 1
+
+
+def test_damaged_cache_is_recomputed(settings, network, counted_plans):
+    ws = Workspace(settings)
+    replace_snapshot(ws.engine, network, source="t")
+    ws.exceptions()
+    for f in settings.plan_cache_dir.glob("plan-*.pkl"):
+        f.write_bytes(b"not a pickle")
+    assert Workspace(settings).exceptions()
+    assert len(counted_plans) == 2
+
+
+def test_cache_can_be_disabled(tmp_path, network, counted_plans):
+    s = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'x.db'}", plan_cache_dir="")
+    assert s.plan_cache_dir is None
+    ws = Workspace(s)
+    replace_snapshot(ws.engine, network, source="t")
+    ws.exceptions()
+    Workspace(s).exceptions()
+    assert len(counted_plans) == 2
+
+
+def test_demo_refuses_to_overwrite_imported_data(settings, network):
+    ws = Workspace(settings)
+    replace_snapshot(ws.engine, network, source="import:/somewhere")
+    with pytest.raises(StoreNotEmptyError):
+        ws.seed_demo(stores=2, skus=5, days=120)
+
+
+def test_unknown_names_raise_not_found(settings, network):
+    ws = Workspace(settings)
+    replace_snapshot(ws.engine, network, source="t")
+    with pytest.raises(NotFoundError, match="unknown SKU"):
+        ws.forecast("ZZ", "S1")
+    with pytest.raises(NotFoundError, match="unknown location"):
+        ws.forecast("A", "NOWHERE")
+    with pytest.raises(NotFoundError):
+        ws.inventory("ZZ")
