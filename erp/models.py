@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Text,
     UniqueConstraint,
     func,
 )
@@ -234,3 +235,64 @@ class ErpCommit(Base):
     document_id: Mapped[str] = mapped_column(ID, unique=True)
     payload: Mapped[str] = mapped_column(String(4000))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Proposal(Base):
+    """An action the copilot prepared that waits for, or went through, human approval.
+
+    Governance state, not snapshot data: a snapshot import never touches it.
+    """
+
+    __tablename__ = "proposals"
+    __table_args__ = (
+        CheckConstraint("kind IN ('transfer', 'purchase_order')", name="kind"),
+        CheckConstraint(
+            "status IN ('pending', 'approved', 'rejected', 'committed', 'failed')", name="status"
+        ),
+        CheckConstraint(
+            "decision IS NULL OR decision IN ('approve', 'edit', 'reject', 'respond')",
+            name="decision",
+        ),
+        CheckConstraint("value >= 0", name="value"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    thread_id: Mapped[str] = mapped_column(String(200), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    args: Mapped[str] = mapped_column(Text)
+    value: Mapped[float] = mapped_column(Float)
+    description: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    decided_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    decision: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    decision_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    document_id: Mapped[str | None] = mapped_column(ID, nullable=True)
+    failure_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class AuditEntry(Base):
+    """One entry of the append-only, hash-chained governance audit log.
+
+    `ts` is the ISO-8601 text the hash was computed over, stored verbatim so it reads back
+    exactly. `prev_hash` is unique: an entry has at most one successor, so concurrent appenders
+    cannot fork the chain.
+    """
+
+    __tablename__ = "audit_log"
+    # AUTOINCREMENT on SQLite: a deleted last entry's seq is never handed out again.
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ts: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(200))
+    event: Mapped[str] = mapped_column(String(40))
+    thread_id: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
+    proposal_id: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
+    payload: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "placeholder", "secret"})
@@ -16,7 +16,11 @@ class Settings(BaseSettings):
     """All configuration for StockPilot; environment variables use the `STOCKPILOT_` prefix."""
 
     model_config = SettingsConfigDict(
-        env_prefix="STOCKPILOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="STOCKPILOT_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
     )
 
     environment: Literal["development", "test", "production"] = "development"
@@ -33,6 +37,22 @@ class Settings(BaseSettings):
     history_days: int = Field(730, ge=56, description="Days of sales history to forecast from.")
     plan_cache_dir: Path | None = Field(
         Path("var/cache"), description="Where computed plans are cached; empty disables it."
+    )
+
+    # Copilot models: the offline planner model unless an OpenAI-compatible key is set.
+    openai_api_key: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("OPENAI_API_KEY", "STOCKPILOT_OPENAI_API_KEY")
+    )
+    openai_base_url: str | None = Field(
+        None, validation_alias=AliasChoices("OPENAI_BASE_URL", "STOCKPILOT_OPENAI_BASE_URL")
+    )
+    model: str = Field("gpt-4o-mini", description="Model name for the OpenAI-compatible path.")
+    # Governance: who may approve what, and where paused threads are kept.
+    policy_file: Path = Field(Path("config/policy.yaml"), description="Approval authority policy.")
+    checkpoint_url: str | None = Field(
+        None,
+        description="Checkpointer database; default: var/checkpoints.db, or the store's "
+        "PostgreSQL database when that is PostgreSQL.",
     )
 
     @field_validator("plan_cache_dir", mode="before")

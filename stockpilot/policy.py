@@ -1,0 +1,150 @@
+"""Load the approval authority policy: who may draft and approve which actions, up to what value.
+
+The policy is a YAML file (`Settings.policy_file`, by default `config/policy.yaml`) mapping
+StockPilot users to roles and roles to their authority. Anything not granted is refused: an
+unknown user, an unknown action, or a value above the role's limit.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from stockpilot.settings import get_settings
+
+Action = Literal["transfer", "purchase_order"]
+ACTIONS: tuple[str, ...] = ("transfer", "purchase_order")
+
+
+class PolicyError(ValueError):
+    """Raised when a policy file cannot be read or is invalid; names the file and the field."""
+
+
+class RolePolicy(BaseModel):
+    """What the users of one role may do."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    may_draft: bool = False
+    may_approve: tuple[Action, ...] = ()
+    max_order_value: float = Field(0.0, ge=0, allow_inf_nan=False)
+
+
+@dataclass(frozen=True)
+class Authorization:
+    """The answer to "may this user approve this action of this value?"."""
+
+    allowed: bool
+    reason: str
+    role: str | None
+    limit: float
+
+
+class ApprovalPolicy(BaseModel):
+    """Roles and the users assigned to them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: Literal[1]
+    roles: dict[str, RolePolicy]
+    users: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _users_have_known_roles(self) -> ApprovalPolicy:
+        for user, role in self.users.items():
+            if role not in self.roles:
+                known = ", ".join(sorted(self.roles)) or "none"
+                raise ValueError(f"users.{user}: unknown role {role!r} (roles: {known})")
+        return self
+
+    def role_of(self, user: str) -> str | None:
+        """Return the user's role, or None for a user the policy does not know."""
+        return self.users.get(user)
+
+    def may_draft(self, user: str) -> bool:
+        """Return whether the user may draft proposals."""
+        role = self.role_of(user)
+        return role is not None and self.roles[role].may_draft
+
+    def authorize(self, user: str, action: str, value: float) -> Authorization:
+        """Decide whether `user` may approve `action` worth `value`, and say why.
+
+        Values are compared in cents, so a value equal to the limit (as displayed) is allowed.
+        """
+        role = self.role_of(user)
+        if role is None:
+            return Authorization(False, f"unknown user {user!r}: not in the policy", None, 0.0)
+        rules = self.roles[role]
+        who = f"{user} ({role})"
+        if action not in ACTIONS:
+            return Authorization(False, f"unknown action {action!r}", role, 0.0)
+        if action not in rules.may_approve:
+            return Authorization(False, f"{who} may not approve {action}", role, 0.0)
+        limit = rules.max_order_value
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
+            return Authorization(False, f"invalid order value {value!r}", role, limit)
+        if value < 0:
+            return Authorization(False, f"negative order value {value:,.2f}", role, limit)
+        allowed = round(value, 2) <= round(limit, 2)
+        reason = f"{who} may approve {action} up to {limit:,.2f}; this one is {value:,.2f}"
+        return Authorization(allowed, reason, role, limit)
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses duplicate mapping keys (a silently shadowed user)."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    _construct_mapping,
+)
+
+
+def _describe(error: ValidationError) -> str:
+    parts = []
+    for err in error.errors():
+        loc = ".".join(str(p) for p in err["loc"])
+        msg = err["msg"].removeprefix("Value error, ")
+        parts.append(f"{loc}: {msg}" if loc else msg)
+    return "; ".join(parts)
+
+
+def load_policy(path: str | Path | None = None) -> ApprovalPolicy:
+    """Read and validate a policy file (default: the configured `policy_file`)."""
+    if path is None:
+        path = get_settings().policy_file
+    path = Path(path)
+    try:
+        # A SafeLoader subclass: plain data only, no arbitrary objects.
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
+    except OSError as exc:
+        raise PolicyError(f"{path}: cannot read the policy file ({exc.strerror or exc})") from exc
+    except yaml.YAMLError as exc:
+        raise PolicyError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise PolicyError(f"{path}: expected a mapping with version, roles and users")
+    try:
+        return ApprovalPolicy.model_validate(raw)
+    except ValidationError as exc:
+        raise PolicyError(f"{path}: {_describe(exc)}") from exc
