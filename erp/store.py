@@ -271,3 +271,23 @@ def snapshot_as_of(engine: Engine) -> date | None:
     with engine.connect() as conn:
         value = conn.execute(select(func.max(models.InventoryBalance.as_of_date))).scalar_one()
     return value
+
+
+def load_series(
+    engine: Engine, sku: str, location_id: str, *, since: date | None = None
+) -> pd.DataFrame:
+    """Read the daily sales of one SKU-location (contract columns), oldest first."""
+    sales = SQL_TABLES["sales"]
+    stmt = select(sales.c.date, sales.c.sku, sales.c.location_id, sales.c.units).where(
+        sales.c.sku == sku, sales.c.location_id == location_id
+    )
+    if since is not None:
+        stmt = stmt.where(sales.c.date >= since)
+    with engine.connect() as conn:
+        rows = [tuple(r) for r in conn.execute(stmt.order_by(sales.c.date)).fetchall()]
+    return coerce_frame(
+        "sales",
+        pd.DataFrame(rows, columns=TABLES["sales"].column_names)
+        if rows
+        else pd.DataFrame({c: [] for c in TABLES["sales"].column_names}),
+    )

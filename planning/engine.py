@@ -47,10 +47,25 @@ class Plan:
     projected: np.ndarray  # (n, H) projected end-of-day on hand
     unmet: np.ndarray  # (n, H) projected unmet demand
     exceptions: pd.DataFrame  # ranked, with the rec_* columns of the recommendation
+    receipts: np.ndarray  # (n, H) scheduled receipts per day (open POs and transfers)
+    promo_mask: np.ndarray  # (n, H) promotion days
+    supply: pd.DataFrame  # open supply lines: row, kind, doc_id, supplier_id, arrival_day, qty
     timings: dict[str, float] = field(default_factory=dict)
 
+    def row_of(self, sku: str, location: str) -> int | None:
+        """Return the positions row of a SKU-location, or None when it is not planned."""
+        hit = np.flatnonzero(
+            (self.positions["sku"].to_numpy() == sku)
+            & (self.positions["location_id"].to_numpy() == location)
+        )
+        return int(hit[0]) if len(hit) else None
+
     def exception_records(
-        self, top: int | None = None, type: str | None = None, location: str | None = None
+        self,
+        top: int | None = None,
+        type: str | None = None,
+        location: str | None = None,
+        sku: str | None = None,
     ) -> list[dict[str, Any]]:
         """Return the ranked exceptions as JSON-ready dicts, optionally filtered and cut."""
         exc = self.exceptions
@@ -58,6 +73,8 @@ class Plan:
             exc = exc[exc["type"] == type]
         if location is not None:
             exc = exc[exc["location"] == location]
+        if sku is not None:
+            exc = exc[exc["sku"] == sku]
         if top is not None:
             exc = exc.head(max(top, 0))
         return [_exception_record(r) for r in exc.to_dict("records")]
@@ -94,8 +111,15 @@ def _id(v: Any) -> Any:
     return None if v == "" else v
 
 
+def exception_id(kind: str, sku: str, location: str, po_id: str = "") -> str:
+    """Return the stable id of an exception (a late PO adds its PO id)."""
+    base = f"{kind}:{sku}@{location}"
+    return f"{base}:{po_id}" if kind == "late_po" and po_id else base
+
+
 def _exception_record(r: dict[str, Any]) -> dict[str, Any]:
     return {
+        "id": exception_id(r["type"], r["sku"], r["location"], r.get("po_id") or ""),
         "type": r["type"],
         "sku": r["sku"],
         "location": r["location"],
@@ -260,6 +284,35 @@ def plan(
         inside = day <= h
         np.add.at(receipts, (rows[inside], day[inside] - 1), qty[inside])
     on_order = np.bincount(po["_row"], weights=po["qty"].astype(float), minlength=n).astype(float)
+    supply = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "row": po["_row"].to_numpy(np.int64),
+                    "kind": "purchase_order",
+                    "doc_id": po["po_id"].to_numpy(object),
+                    "supplier_id": po["supplier_id"].to_numpy(object),
+                    "from_location": "",
+                    "expected_date": po["expected_date"].to_numpy(),
+                    "arrival_day": po_arrive,
+                    "qty": po["qty"].to_numpy(float),
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "row": tr["_row"].to_numpy(np.int64),
+                    "kind": "transfer",
+                    "doc_id": tr["transfer_id"].to_numpy(object),
+                    "supplier_id": "",
+                    "from_location": tr["from_location"].to_numpy(object),
+                    "expected_date": tr["expected_date"].to_numpy(),
+                    "arrival_day": tr_arrive,
+                    "qty": tr["qty"].to_numpy(float),
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
     in_transit = np.bincount(tr["_row"], weights=tr["qty"].astype(float), minlength=n).astype(float)
     late = po[po_day <= 0]
     late_pos = LatePOs(
@@ -367,5 +420,8 @@ def plan(
         projected=proj.on_hand,
         unmet=proj.unmet,
         exceptions=exc,
+        receipts=receipts,
+        promo_mask=promo_mask,
+        supply=supply,
         timings=timings,
     )

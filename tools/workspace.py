@@ -13,7 +13,7 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -28,20 +28,25 @@ from erp.connector import BuiltinErpConnector
 from erp.csvio import read_csv_dir, write_csv_dir
 from erp.db import make_engine, migrate
 from erp.demo import generate_demo
+from erp.governance import AuditLog, Proposal, ProposalStore
 from erp.store import (
     SnapshotSummary,
     is_empty,
     latest_import,
     load_network,
+    load_series,
     replace_snapshot,
     snapshot_as_of,
 )
 from planning.accuracy import rolling_origin
+from planning.actions import ActionCheck, check_purchase_order, check_transfer
 from planning.engine import Plan, plan
 from planning.forecast import sales_matrix
 from planning.network import NetworkData
 from planning.params import PlanParams
 from planning.promotions import promo_calendar
+from planning.whatif import Scenario, what_if
+from stockpilot.policy import ApprovalPolicy, load_policy
 from stockpilot.settings import Settings, get_settings
 
 DEMO_SOURCE_PREFIX = "demo:"
@@ -86,6 +91,7 @@ class Workspace:
         migrate(self.engine)
         self._lock = threading.Lock()
         self._plan: tuple[_PlanKey, Plan] | None = None
+        self._ref: tuple[_PlanKey, NetworkData] | None = None
 
     @property
     def params(self) -> PlanParams:
@@ -98,6 +104,64 @@ class Workspace:
             overstock_days=s.overstock_days,
             history_days=s.history_days,
         )
+
+    @cached_property
+    def proposals(self) -> ProposalStore:
+        """Return the store of drafted actions awaiting or past a decision."""
+        return ProposalStore(self.engine)
+
+    @cached_property
+    def audit(self) -> AuditLog:
+        """Return the hash-chained audit log."""
+        return AuditLog(self.engine)
+
+    @cached_property
+    def policy(self) -> ApprovalPolicy:
+        """Return the approval authority policy."""
+        return load_policy(self.settings.policy_file)
+
+    def propose(
+        self,
+        check: ActionCheck,
+        *,
+        thread_id: str,
+        user: str,
+        exception_id: str | None = None,
+        reason: str = "",
+    ) -> Proposal:
+        """Store a valid action as a proposal awaiting a decision, and audit it."""
+        if not check.ok:
+            raise ValueError("; ".join(check.errors))
+        if not self.policy.may_draft(user):
+            role = self.policy.role_of(user) or "unknown user"
+            raise PermissionError(f"{user} ({role}) may not draft actions")
+        description = check.description
+        if exception_id:
+            description += f"\n- For exception `{exception_id}`"
+        if reason:
+            description += f"\n- Why: {reason}"
+        proposal = self.proposals.create(
+            thread_id=thread_id,
+            kind=check.kind,
+            args=check.args,
+            value=check.value,
+            description=description,
+            evidence={**check.evidence, "exception_id": exception_id, "reason": reason},
+            created_by=user,
+        )
+        self.audit.append(
+            "proposal",
+            user,
+            thread_id=thread_id,
+            proposal_id=proposal.id,
+            payload={
+                "kind": check.kind,
+                "args": check.args,
+                "value": check.value,
+                "exception_id": exception_id,
+            },
+        )
+        return proposal
 
     def connector(self) -> BuiltinErpConnector:
         """Return the ERP connector over the store."""
@@ -209,32 +273,173 @@ class Workspace:
         except OSError:
             pass  # a read-only or full disk costs only the cache
 
+    def reference(self) -> NetworkData:
+        """Return the snapshot without sales (master data, open supply, promotions), cached."""
+        key = self._plan_key()
+        with self._lock:
+            if self._ref is not None and self._ref[0] == key:
+                return self._ref[1]
+        as_of = snapshot_as_of(self.engine)
+        since = None if as_of is None else as_of + timedelta(days=1)
+        ref = load_network(self.engine, sales_since=since)
+        with self._lock:
+            self._ref = (key, ref)
+        return ref
+
     def exceptions(
-        self, *, top: int | None = None, type: str | None = None, location: str | None = None
+        self,
+        *,
+        top: int | None = None,
+        type: str | None = None,
+        location: str | None = None,
+        sku: str | None = None,
     ) -> list[dict[str, Any]]:
         """Return ranked exceptions with their recommendations (JSON-ready)."""
-        return self.plan().exception_records(top=top, type=type, location=location)
+        return self.plan().exception_records(top=top, type=type, location=location, sku=sku)
 
-    def inventory(self, sku: str, location: str | None = None) -> list[dict[str, Any]]:
-        """Return the position of a SKU at every location that stocks it (JSON-ready)."""
+    def exception(self, exception_id: str) -> dict[str, Any]:
+        """Return one exception by id, with the position and open supply behind it."""
+        result = self.plan()
+        match = [r for r in result.exception_records() if r["id"] == exception_id]
+        if not match:
+            raise NotFoundError(
+                f"no exception {exception_id!r} today; ids look like 'stockout_risk:SKU@LOCATION'"
+            )
+        record = match[0]
+        row = result.row_of(record["sku"], record["location"])
+        if row is not None:
+            record["position"] = result.position_records(
+                sku=record["sku"], location=record["location"]
+            )[0]
+            supply = result.supply[result.supply["row"] == row]
+            record["open_supply"] = [
+                {
+                    "kind": line.kind,
+                    "document_id": line.doc_id,
+                    "supplier_id": line.supplier_id or None,
+                    "from_location": line.from_location or None,
+                    "qty": float(line.qty),
+                    "expected_date": pd.Timestamp(line.expected_date).date().isoformat(),
+                    "assumed_arrival": (
+                        result.as_of + timedelta(days=int(line.arrival_day))
+                    ).isoformat(),
+                }
+                for line in supply.itertuples()
+            ]
+        return record
+
+    def inventory(
+        self, sku: str | None = None, location: str | None = None, *, top: int = 25
+    ) -> list[dict[str, Any]]:
+        """Return positions: a SKU across locations, or a location's SKUs by days of cover."""
+        if sku is None and location is None:
+            raise NotFoundError("name a SKU, a location, or both")
         result = self.plan()
         records = result.position_records(sku=sku, location=location)
         if not records:
-            raise NotFoundError(f"no stock position for SKU {sku!r}" + _at(location))
+            raise NotFoundError(
+                f"no stock position for {'SKU ' + repr(sku) if sku else 'location'}" + _at(location)
+            )
+        if sku is None:
+            records.sort(key=lambda r: (r["days_of_cover"] is None, r["days_of_cover"]))
+            records = records[:top]
         return records
+
+    def supplier_status(
+        self, supplier_id: str | None = None, sku: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Return suppliers (one, those of a SKU, or all) with lead times and open/late POs."""
+        ref = self.reference()
+        sups = ref.suppliers
+        if supplier_id is not None:
+            sups = sups[sups["supplier_id"] == supplier_id]
+            if sups.empty:
+                raise NotFoundError(f"unknown supplier {supplier_id!r}")
+        if sku is not None:
+            if not (ref.items["sku"] == sku).any():
+                raise NotFoundError(f"unknown SKU {sku!r}")
+            of_sku = ref.item_suppliers[ref.item_suppliers["sku"] == sku]["supplier_id"]
+            sups = sups[sups["supplier_id"].isin(of_sku)]
+        as_of = pd.Timestamp(ref.as_of)
+        po = ref.purchase_orders[ref.purchase_orders["status"] == "open"]
+        out = []
+        for sup in sups.itertuples():
+            mine = po[po["supplier_id"] == sup.supplier_id]
+            if sku is not None:
+                mine = mine[mine["sku"] == sku]
+            late = mine[mine["expected_date"] <= as_of]
+            out.append(
+                {
+                    "supplier_id": sup.supplier_id,
+                    "name": sup.name,
+                    "lead_time_days": int(sup.lead_time_days),
+                    "lead_time_std_days": float(sup.lead_time_std_days),
+                    "on_time_rate": float(sup.on_time_rate),
+                    "open_po_lines": len(mine),
+                    "open_po_units": float(mine["qty"].sum()),
+                    "late_po_lines": len(late),
+                    "late_pos": [
+                        {
+                            "po_id": r.po_id,
+                            "sku": r.sku,
+                            "location": r.location_id,
+                            "qty": int(r.qty),
+                            "expected_date": r.expected_date.date().isoformat(),
+                            "days_late": int((as_of - r.expected_date).days),
+                        }
+                        for r in late.sort_values("expected_date").head(20).itertuples()
+                    ],
+                }
+            )
+        return out
+
+    def what_if(self, sku: str, location: str, scenario: Scenario) -> dict[str, Any]:
+        """Re-project a SKU-location under a supplier delay or a demand change."""
+        result = self.plan()
+        row = result.row_of(sku, location)
+        if row is None:
+            raise NotFoundError(f"no stock position for SKU {sku!r}" + _at(location))
+        return what_if(result, row, scenario)
+
+    def check_transfer(
+        self, *, sku: str, from_location: str, to_location: str, qty: int
+    ) -> ActionCheck:
+        """Check a transfer against the current plan."""
+        return check_transfer(
+            self.plan(),
+            self.reference(),
+            sku=sku,
+            from_location=from_location,
+            to_location=to_location,
+            qty=qty,
+        )
+
+    def check_purchase_order(
+        self, *, sku: str, location: str, supplier_id: str, qty: int
+    ) -> ActionCheck:
+        """Check a purchase order against the current plan."""
+        return check_purchase_order(
+            self.plan(),
+            self.reference(),
+            sku=sku,
+            location=location,
+            supplier_id=supplier_id,
+            qty=qty,
+        )
 
     def forecast(self, sku: str, location: str, *, horizon: int = 28) -> dict[str, Any]:
         """Return a single-series forecast with intervals, the model used and its accuracy."""
-        data = self.network()
-        if not (data.items["sku"] == sku).any():
+        ref = self.reference()
+        if not (ref.items["sku"] == sku).any():
             raise NotFoundError(f"unknown SKU {sku!r}")
-        if not (data.locations["location_id"] == location).any():
+        if not (ref.locations["location_id"] == location).any():
             raise NotFoundError(f"unknown location {location!r}")
-        as_of = data.as_of
+        as_of = ref.as_of
         start = as_of - timedelta(days=self.params.history_days - 1)
         keys = pd.DataFrame({"sku": [sku], "location_id": [location]})
-        history = sales_matrix(data.sales, keys, start, as_of)
-        uplift = promo_calendar(keys, data.promotions, as_of + timedelta(days=1), horizon)[0]
+        sales = load_series(self.engine, sku, location, since=start)
+        history = sales_matrix(sales, keys, start, as_of)
+        uplift = promo_calendar(keys, ref.promotions, as_of + timedelta(days=1), horizon)[0]
         series = pd.Series(history[0], index=pd.date_range(start, as_of, freq="D"))
         from planning.ets import forecast_series  # statsmodels: import only when asked
 
