@@ -47,6 +47,7 @@ class Settings(BaseSettings):
         None, validation_alias=AliasChoices("OPENAI_BASE_URL", "STOCKPILOT_OPENAI_BASE_URL")
     )
     model: str = Field("gpt-4o-mini", description="Model name for the OpenAI-compatible path.")
+    cli_user: str = Field("alice", description="Who the command line acts as by default.")
     # Governance: who may approve what, and where paused threads are kept.
     policy_file: Path = Field(Path("config/policy.yaml"), description="Approval authority policy.")
     checkpoint_url: str | None = Field(

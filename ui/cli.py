@@ -259,6 +259,127 @@ def start(
     )
 
 
+def _copilot() -> Any:
+    from graph.service import Copilot  # the graph loads only for the copilot commands
+
+    return Copilot(_workspace())
+
+
+def _print_turn(result: Any) -> None:
+    out.print(f"[bold]thread[/] {result.thread_id}")
+    if result.answer:
+        out.print(result.answer, markup=False, highlight=False)
+    for o in result.outcomes:
+        doc = f" → {o['document_id']}" if o.get("document_id") else ""
+        msg = f": {o['message']}" if o.get("message") else ""
+        out.print(f"  {o['proposal_id']} {o.get('decision', '')}: {o['outcome']}{doc}{msg}")
+    if result.pending:
+        out.print("[bold]Waiting for approval[/] (stockpilot approve THREAD --decision ...):")
+        for a in result.pending:
+            value = f", value {a.value:,.2f}" if a.value is not None else ""
+            out.print(
+                f"  {a.proposal_id} {a.kind} {json.dumps(a.args)}{value} "
+                f"[dim](interrupt {a.interrupt_id})[/]",
+                highlight=False,
+            )
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="What to ask the copilot.")],
+    thread: Annotated[str | None, typer.Option(help="Continue this thread.")] = None,
+    user: Annotated[str | None, typer.Option(help="Ask as this user.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Ask the copilot; print its answer and any actions waiting for approval."""
+    ws_user = user or _workspace().settings.cli_user
+    try:
+        result = _copilot().ask(question, user=ws_user, thread_id=thread)
+    except NotFoundError as exc:
+        raise _fail(str(exc)) from exc
+    if as_json:
+        _print_json(result.as_dict())
+        return
+    _print_turn(result)
+
+
+@app.command()
+def approve(
+    thread: Annotated[str, typer.Argument(help="The thread waiting for a decision.")],
+    decision: Annotated[str, typer.Option(help="approve | edit | reject | respond.")] = "approve",
+    qty: Annotated[int | None, typer.Option(min=1, help="New quantity (edit).")] = None,
+    message: Annotated[str | None, typer.Option(help="Reason or reply.")] = None,
+    user: Annotated[str | None, typer.Option(help="Decide as this user.")] = None,
+    interrupt: Annotated[
+        str | None, typer.Option("--interrupt-id", help="The pending interrupt id.")
+    ] = None,
+    proposal: Annotated[str | None, typer.Option(help="Decide only this proposal.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Resume a thread at the approval gate with a decision."""
+    from graph.service import NotWaitingError, StaleInterruptError
+
+    if decision not in ("approve", "edit", "reject", "respond"):
+        raise _fail(f"unknown --decision {decision!r}; one of approve, edit, reject, respond", 2)
+    if decision == "edit" and qty is None:
+        raise _fail("--decision edit needs --qty", 2)
+    copilot = _copilot()
+    try:
+        result = copilot.decide(
+            thread,
+            user=user or copilot.workspace.settings.cli_user,
+            decision=decision,
+            interrupt_id=interrupt,
+            proposal_id=proposal,
+            qty=qty,
+            message=message,
+        )
+    except (NotWaitingError, StaleInterruptError) as exc:
+        raise _fail(str(exc)) from exc
+    if as_json:
+        _print_json(result.as_dict())
+        return
+    _print_turn(result)
+
+
+@app.command()
+def audit(
+    verify: Annotated[bool, typer.Option(help="Check the hash chain.")] = False,
+    limit: Annotated[int, typer.Option(min=1, help="Show the last N entries.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show the audit trail (proposals, decisions, commits, refusals); --verify checks it."""
+    log = _workspace().audit
+    entries = log.entries(limit=limit)
+    result = log.verify() if verify else None
+    if as_json:
+        _print_json(
+            {
+                "entries": [e.__dict__ for e in entries],
+                "verification": None if result is None else result.__dict__,
+            }
+        )
+    else:
+        table = Table(title="Audit trail", title_justify="left")
+        for col in ("seq", "time", "actor", "event", "proposal", "details"):
+            table.add_column(col)
+        for e in entries:
+            table.add_row(
+                str(e.seq),
+                e.ts[:19],
+                e.actor,
+                e.event,
+                e.proposal_id or "",
+                json.dumps(e.payload, default=str)[:80],
+            )
+        out.print(table)
+        if result is not None:
+            colour = "green" if result.ok else "red"
+            out.print(f"[{colour}]verify: {result.reason}[/]")
+    if result is not None and not result.ok:
+        raise typer.Exit(1)
+
+
 def main() -> None:
     """Run the CLI."""
     app()

@@ -1,0 +1,302 @@
+"""The graph's nodes: the agent, the one approval gate, the review of decisions, the ERP commit.
+
+Only `commit` writes to the ERP, and only proposals a human approved at the gate reach it. The
+gate node itself has no side effects because LangGraph re-runs an interrupted node from its
+first line on resume; decisions are recorded by `review`, whose proposal transition is atomic.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from langchain_core.messages import HumanMessage, SystemMessage
+from langgraph.config import get_config
+from langgraph.prebuilt import ToolNode
+from langgraph.runtime import Runtime
+from langgraph.types import interrupt
+
+from agents.prompts import SYSTEM_PROMPT
+from erp.connector import ErpWriteError, PurchaseOrderRequest, TransferRequest
+from erp.governance import Proposal, ProposalNotPendingError, ProposalStateError
+from graph.context import Context
+from graph.state import State
+from planning.actions import ActionCheck
+from tools.planner import TOOLS
+from tools.workspace import Workspace
+
+ALLOWED_DECISIONS = ["approve", "edit", "reject", "respond"]
+GATE_NAME = "approval_gate"
+
+tool_node = ToolNode(TOOLS)
+
+
+def _ctx(runtime: Runtime[Context]) -> Context:
+    return runtime.context if isinstance(runtime.context, Context) else Context()
+
+
+def agent(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Ask the chat model for the next step: tool calls, or the answer to the planner."""
+    ctx = _ctx(runtime)
+    try:
+        as_of = ctx.ws().plan().as_of.isoformat()
+    except LookupError:
+        as_of = "unknown (the store is empty)"
+    system = SYSTEM_PROMPT.format(
+        as_of=as_of, user=state.get("user", "unknown"), role=state.get("role", "unknown")
+    )
+    model = ctx.chat_model().bind_tools(TOOLS)
+    response = model.invoke([SystemMessage(system), *state["messages"]])
+    return {"messages": [response]}
+
+
+def _pending(ws: Workspace, ids: list[str]) -> list[Proposal]:
+    found = [ws.proposals.get(pid) for pid in ids]
+    return [p for p in found if p is not None and p.status == "pending"]
+
+
+def approval(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Pause for a human decision on every pending proposal (the one approval gate)."""
+    proposals = _pending(_ctx(runtime).ws(), state.get("pending", []))
+    if not proposals:
+        return {"pending": {"replace": []}, "decisions": None}
+    payload = {
+        "action_requests": [
+            {
+                "name": p.kind,
+                "args": {**p.args, "proposal_id": p.id},
+                "description": p.description,
+            }
+            for p in proposals
+        ],
+        "review_configs": [
+            {"action_name": p.kind, "allowed_decisions": ALLOWED_DECISIONS} for p in proposals
+        ],
+        "proposals": [
+            {"proposal_id": p.id, "kind": p.kind, "value": p.value, "created_by": p.created_by}
+            for p in proposals
+        ],
+    }
+    answer = interrupt(payload)
+    return {"decisions": {"answer": answer, "proposal_ids": [p.id for p in proposals]}}
+
+
+def _match(decisions: dict[str, Any]) -> list[tuple[str, dict[str, Any] | None]]:
+    """Pair each proposal shown at the gate with its decision (by proposal_id, else by order)."""
+    answer = decisions.get("answer") or {}
+    ids: list[str] = decisions.get("proposal_ids", [])
+    given = answer.get("decisions", []) if isinstance(answer, dict) else []
+    by_id = {d.get("proposal_id"): d for d in given if isinstance(d, dict) and d.get("proposal_id")}
+    if by_id:
+        return [(pid, by_id.get(pid)) for pid in ids]
+    return [(pid, given[i] if i < len(given) else None) for i, pid in enumerate(ids)]
+
+
+def _recheck(ws: Workspace, kind: str, args: dict[str, Any]) -> ActionCheck:
+    if kind == "transfer":
+        return ws.check_transfer(
+            sku=args["sku"],
+            from_location=args["from_location"],
+            to_location=args["to_location"],
+            qty=int(args["qty"]),
+        )
+    return ws.check_purchase_order(
+        sku=args["sku"],
+        location=args["location_id"],
+        supplier_id=args["supplier_id"],
+        qty=int(args["qty"]),
+    )
+
+
+def _review_one(
+    ws: Workspace, state: State, user: str, pid: str, decision: dict[str, Any]
+) -> dict[str, Any]:
+    """Apply one decision: authority, edit re-validation, then the atomic pending transition."""
+    thread = _thread()
+    proposal = ws.proposals.get(pid)
+    assert proposal is not None
+    kind = str(decision.get("type", ""))
+    note = decision.get("message")
+    out: dict[str, Any] = {"proposal_id": pid, "action": proposal.kind, "decision": kind}
+    out["decided_by"] = user
+    if kind not in ALLOWED_DECISIONS:
+        out.update(outcome="pending", message=f"unknown decision {kind!r}")
+        return out
+    args, value = proposal.args, proposal.value
+    if kind == "edit":
+        edited = (decision.get("edited_action") or {}).get("args") or decision.get("args") or {}
+        args = {**proposal.args, **{k: v for k, v in edited.items() if k in proposal.args}}
+        check = _recheck(ws, proposal.kind, args)
+        if not check.ok:
+            msg = "; ".join(check.errors)
+            ws.audit.append(
+                "refusal",
+                user,
+                thread_id=thread,
+                proposal_id=pid,
+                payload={"decision": kind, "args": args, "reason": msg},
+            )
+            out.update(outcome="refused", message=f"edit refused: {msg}")
+            return out
+        value = check.value
+    if kind in ("approve", "edit"):
+        auth = ws.policy.authorize(user, proposal.kind, value)
+        if not auth.allowed:
+            ws.audit.append(
+                "refusal",
+                user,
+                thread_id=thread,
+                proposal_id=pid,
+                payload={"decision": kind, "value": value, "reason": auth.reason},
+            )
+            out.update(outcome="refused", message=auth.reason)
+            return out
+    try:
+        decided = ws.proposals.decide(
+            pid,
+            user=user,
+            decision=kind,
+            note=note,
+            args=args if kind == "edit" else None,
+            value=value if kind == "edit" else None,
+        )
+    except ProposalNotPendingError as exc:
+        current = exc.proposal
+        mine = current.decided_by == user and current.decision == kind
+        if mine and current.status in ("approved", "committed"):
+            out.update(outcome="approved")  # our own decision, replayed after a restart
+            return out
+        out.update(
+            outcome="already_decided",
+            message=f"already {current.status} by {current.decided_by or 'someone else'}",
+        )
+        return out
+    ws.audit.append(
+        "decision",
+        user,
+        thread_id=thread,
+        proposal_id=pid,
+        payload={"decision": kind, "args": decided.args, "value": decided.value, "note": note},
+    )
+    out.update(outcome="approved" if decided.status == "approved" else "rejected")
+    if note:
+        out["message"] = note
+    return out
+
+
+def _thread() -> str:
+    return str(get_config().get("configurable", {}).get("thread_id", ""))
+
+
+def review(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Record the human decisions: check authority, re-validate edits, move proposals on."""
+    ws = _ctx(runtime).ws()
+    decisions = state.get("decisions") or {}
+    answer = decisions.get("answer") or {}
+    user = str(answer.get("user") or "") if isinstance(answer, dict) else ""
+    outcomes: list[dict[str, Any]] = []
+    for pid, decision in _match(decisions):
+        if decision is None:
+            continue
+        if not user:
+            outcomes.append({"proposal_id": pid, "outcome": "pending", "message": "no user"})
+            continue
+        outcomes.append(_review_one(ws, state, user, pid, decision))
+    still = [p.id for p in _pending(ws, state.get("pending", []))]
+    return {"pending": {"replace": still}, "outcomes": outcomes, "decisions": None}
+
+
+def commit(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Write each approved proposal to the ERP once (idempotency key = proposal id), then report."""
+    ws = _ctx(runtime).ws()
+    erp = ws.connector()
+    thread = _thread()
+    today = date.fromisoformat(ws.plan().as_of.isoformat())
+    outcomes = list(state.get("outcomes", []))
+    committed: list[dict[str, Any]] = []
+    for out in outcomes:
+        if out.get("outcome") != "approved":
+            continue
+        p = ws.proposals.get(out["proposal_id"])
+        if p is None:
+            continue
+        if p.status == "committed":
+            out.update(outcome="committed", document_id=p.document_id)
+            continue
+        check = _recheck(ws, p.kind, p.args)
+        if not check.ok:
+            _fail(ws, p, thread, "; ".join(check.errors), out, "not written")
+            continue
+        try:
+            doc = _write(erp, p, today)
+        except ErpWriteError as exc:
+            _fail(ws, p, thread, str(exc), out, "the ERP refused it")
+            continue
+        p, first = ws.proposals.commit_once(p.id, doc)
+        if first:  # racing or replayed commits write the ERP once and audit once
+            ws.audit.append(
+                "commit",
+                "stockpilot",
+                thread_id=thread,
+                proposal_id=p.id,
+                payload={"document_id": doc, "kind": p.kind, "args": p.args, "value": p.value},
+            )
+            committed.append({"proposal_id": p.id, "kind": p.kind, "document_id": doc, **p.args})
+        out.update(outcome="committed", document_id=doc)
+    report = HumanMessage(
+        json.dumps({"event": "decisions", "results": outcomes}, default=str), name=GATE_NAME
+    )
+    return {"committed": committed, "outcomes": outcomes, "messages": [report]}
+
+
+def _fail(
+    ws: Workspace, p: Proposal, thread: str, reason: str, out: dict[str, Any], prefix: str
+) -> None:
+    """Mark a proposal failed and audit it, unless a racing commit already wrote it."""
+    try:
+        ws.proposals.mark_failed(p.id, reason)
+    except ProposalStateError as exc:
+        current = exc.proposal
+        if current.status == "committed":
+            out.update(outcome="committed", document_id=current.document_id)
+        else:
+            out.update(outcome=current.status, message=current.failure_reason or "")
+        return
+    ws.audit.append(
+        "commit_refused",
+        "stockpilot",
+        thread_id=thread,
+        proposal_id=p.id,
+        payload={"reason": reason, "args": p.args},
+    )
+    out.update(outcome="failed", message=f"{prefix}: {reason}")
+
+
+def _write(erp: Any, p: Proposal, today: date) -> str:
+    a = p.args
+    if p.kind == "transfer":
+        return str(
+            erp.create_transfer(
+                TransferRequest(
+                    sku=a["sku"],
+                    from_location=a["from_location"],
+                    to_location=a["to_location"],
+                    qty=int(a["qty"]),
+                    ship_date=today,
+                ),
+                idempotency_key=p.id,
+            )
+        )
+    return str(
+        erp.create_purchase_order(
+            PurchaseOrderRequest(
+                supplier_id=a["supplier_id"],
+                sku=a["sku"],
+                location_id=a["location_id"],
+                qty=int(a["qty"]),
+                order_date=today,
+            ),
+            idempotency_key=p.id,
+        )
+    )

@@ -1,0 +1,34 @@
+"""The copilot graph's state: the conversation, who is asking, and the actions awaiting decision."""
+
+from __future__ import annotations
+
+import operator
+from typing import Annotated, Any, TypedDict
+
+from langchain_core.messages import AnyMessage
+from langgraph.graph.message import add_messages
+
+
+def merge_pending(current: list[str] | None, update: list[str] | dict[str, list[str]]) -> list[str]:
+    """Add proposal ids (a list) or replace the whole list ({"replace": [...]})."""
+    if isinstance(update, dict):
+        return list(update.get("replace", []))
+    merged = list(current or [])
+    merged += [pid for pid in update if pid not in merged]
+    return merged
+
+
+class State(TypedDict, total=False):
+    """What the graph carries from node to node and keeps in its checkpoints."""
+
+    messages: Annotated[list[AnyMessage], add_messages]
+    user: str
+    role: str
+    # Proposal ids awaiting a human decision (the proposals themselves live in the store).
+    pending: Annotated[list[str], merge_pending]
+    # The approval gate's answer, consumed by the review node.
+    decisions: dict[str, Any] | None
+    # What the last decision round did, per proposal.
+    outcomes: list[dict[str, Any]]
+    # Every ERP document this thread committed.
+    committed: Annotated[list[dict[str, Any]], operator.add]

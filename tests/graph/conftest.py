@@ -1,0 +1,100 @@
+"""Fixtures for graph tests: a copilot on the small network with a scripted model."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from langgraph.checkpoint.sqlite import SqliteSaver
+from sqlalchemy import func, select
+
+from erp import models
+from erp.store import replace_snapshot
+from graph.service import Copilot
+from stockpilot.settings import Settings
+from tests.conftest import small_network
+from tests.support.scripted_model import ScriptedChatModel
+from tools.workspace import Workspace
+
+
+class Script:
+    """Replies for the scripted model: queued tool calls for each planner turn."""
+
+    def __init__(self) -> None:
+        self.turns: list[AIMessage | str] = []
+        self.seen: list[list[BaseMessage]] = []
+
+    def __call__(self, messages: list[BaseMessage]) -> AIMessage | str:
+        self.seen.append(list(messages))
+        last = messages[-1]
+        if isinstance(last, HumanMessage) and last.name != "approval_gate":
+            return self.turns.pop(0) if self.turns else "Nothing to do."
+        if isinstance(last, ToolMessage):
+            return "Tool said: " + str(last.content)[:500]
+        return "Gate report: " + str(last.content)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        _env_file=None,
+        database_url=f"sqlite:///{tmp_path / 'store.db'}",
+        plan_cache_dir=tmp_path / "cache",
+        checkpoint_url=f"sqlite:///{tmp_path / 'checkpoints.db'}",
+    )
+
+
+@pytest.fixture
+def workspace(settings: Settings) -> Workspace:
+    ws = Workspace(settings)
+    replace_snapshot(ws.engine, small_network(), source="test")
+    return ws
+
+
+@pytest.fixture
+def script() -> Script:
+    return Script()
+
+
+@pytest.fixture
+def make_copilot(
+    workspace: Workspace, script: Script, tmp_path: Path
+) -> Iterator[Callable[[], Copilot]]:
+    """Return a factory of copilots sharing the store and the checkpoint file."""
+    conns: list[sqlite3.Connection] = []
+
+    def make() -> Copilot:
+        conn = sqlite3.connect(tmp_path / "checkpoints.db", check_same_thread=False, timeout=30)
+        conns.append(conn)
+        saver = SqliteSaver(conn)
+        saver.setup()
+        return Copilot(workspace, checkpointer=saver, model=ScriptedChatModel(respond=script))
+
+    yield make
+    for c in conns:
+        c.close()
+
+
+@pytest.fixture
+def copilot(make_copilot: Callable[[], Copilot]) -> Copilot:
+    return make_copilot()
+
+
+def erp_documents(ws: Workspace) -> dict[str, int]:
+    """Count what the connector wrote: ledger rows, PO lines and transfer lines it created."""
+    with ws.engine.connect() as conn:
+        ledger = conn.execute(select(func.count()).select_from(models.ErpCommit)).scalar_one()
+        pos = conn.execute(
+            select(func.count())
+            .select_from(models.PurchaseOrder)
+            .where(models.PurchaseOrder.po_id.like("PO-SP-%"))
+        ).scalar_one()
+        trs = conn.execute(
+            select(func.count())
+            .select_from(models.Transfer)
+            .where(models.Transfer.transfer_id.like("TR-SP-%"))
+        ).scalar_one()
+    return {"ledger": ledger, "purchase_orders": pos, "transfers": trs}

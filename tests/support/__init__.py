@@ -1,0 +1,1 @@
+"""Test helpers shared across test packages (local fakes of external services)."""
