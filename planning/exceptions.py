@@ -7,8 +7,12 @@ SKU-locations; text is built only for the flagged rows.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
+from math import isinf
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,10 +23,12 @@ from planning.policy import (
     FloatArray,
     IntArray,
     Projection,
-    chunks,
     days_of_cover,
+    first_unmet_day,
     lead_time_sigma,
+    map_blocks,
     normal_loss,
+    project_block,
     project_on_hand,
     window_sum,
 )
@@ -152,46 +158,172 @@ def _dates(as_of: date, days: IntArray) -> NDArray[np.datetime64]:
 
 
 def _fmt_dates(values: NDArray[np.datetime64]) -> list[str]:
-    return list(np.datetime_as_string(values, unit="D"))
+    return np.datetime_as_string(values, unit="D").tolist()
+
+
+def _fmt_days(as_of: date, days: IntArray) -> list[str]:
+    """Return `as_of + days` as ISO dates, formatting each distinct day once."""
+    if not len(days):
+        return []
+    lo = int(days.min())
+    table = _fmt_dates(_dates(as_of, np.arange(lo, int(days.max()) + 1)))
+    return [table[k - lo] for k in days.tolist()]
+
+
+def _lists(*cols: NDArray[Any] | list[Any]) -> Iterator[tuple[Any, ...]]:
+    """Zip the columns as Python scalars (formatting those is much faster than numpy scalars)."""
+    return zip(*(c if isinstance(c, list) else c.tolist() for c in cols), strict=True)
 
 
 def _priority(first_day: IntArray, lead_time: IntArray, window: IntArray) -> IntArray:
     return np.where(first_day <= lead_time, 1, np.where(first_day <= window, 2, 3)).astype(np.int64)
 
 
-def _frame(
-    kind: str, p: PositionArrays, rows: IntArray, cols: dict[str, object], detail: list[str]
-) -> pd.DataFrame:
-    """Build the rows of one exception type; missing evidence is NaN."""
-    m = len(rows)
-    pos = p.position[rows]
-    data: dict[str, object] = {
-        "type": np.full(m, kind, dtype=object),
-        "sku": p.sku[rows],
-        "location": p.location[rows],
-        "row": rows.astype(np.int64),
-        "detail": np.asarray(detail, dtype=object) if m else _empty_str(),
-        "on_hand": p.on_hand[rows],
-        "in_transit": p.in_transit[rows],
-        "on_order": p.on_order[rows],
-        "position": pos,
-        "d": p.d[rows],
-        "sigma": p.sigma[rows],
-        "ss": p.ss[rows],
-        "rop": p.rop[rows],
-        "s": p.s[rows],
+Part = dict[str, Any]  # the columns of one exception type: `type`, `row`, `detail`, its evidence
+
+
+def _part(kind: str, rows: IntArray, cols: dict[str, Any], detail: list[str]) -> Part:
+    """Return the rows of one exception type; shared columns are gathered later."""
+    return {"type": kind, "row": rows.astype(np.int64), "detail": detail, **cols}
+
+
+_GATHERED: tuple[str, ...] = (
+    "sku",
+    "location",
+    "on_hand",
+    "in_transit",
+    "on_order",
+    "d",
+    "sigma",
+    "ss",
+    "rop",
+    "s",
+    "unit_cost",
+    "unit_price",
+)
+
+
+def _assemble(p: PositionArrays, pos: FloatArray, parts: list[Part]) -> pd.DataFrame:
+    """Concatenate the parts, rank them and build the frame once; missing evidence is NaN."""
+    parts = [q for q in parts if len(q["row"])]
+    sizes = [len(q["row"]) for q in parts]
+    total = sum(sizes)
+
+    def column(name: str, default: Any) -> NDArray[Any]:
+        if not parts:
+            return np.full(0, default)
+        return np.concatenate(
+            [q.get(name, np.full(m, default)) for q, m in zip(parts, sizes, strict=True)]
+        )
+
+    rows = column("row", 0).astype(np.int64)
+    code = np.repeat(np.array([EXCEPTION_TYPES.index(q["type"]) for q in parts], int), sizes)
+    priority = column("priority", np.nan).astype(np.int64)
+    money = column("money_at_risk", np.nan)
+    order = np.lexsort((rows, code, priority, -money))
+    rows = rows[order]
+    detail = np.fromiter(chain.from_iterable(q["detail"] for q in parts), object, total)
+    own = {
+        "type": np.array(EXCEPTION_TYPES, dtype=object)[code[order]],
+        "row": rows,
+        "priority": priority[order],
+        "money_at_risk": money[order],
+        "first_risk_day": column("first_risk_day", np.nan).astype(np.int64)[order],
+        "detail": detail[order],
+        "position": pos[rows],
         "lead_time": p.lead_time[rows].astype(np.int64),
-        "unit_cost": p.unit_cost[rows],
-        "unit_price": p.unit_price[rows],
-        "po_id": _empty_str(m),
-        "supplier_id": _empty_str(m),
+        "po_id": column("po_id", "").astype(object)[order],
+        "supplier_id": column("supplier_id", "").astype(object)[order],
     }
-    data.update(cols)
-    df = pd.DataFrame(data)
+    data: dict[str, NDArray[Any]] = {}
     for c in COLUMNS:
-        if c not in df:
-            df[c] = np.nan
-    return df[list(COLUMNS)]
+        if c in own:
+            data[c] = own[c]
+        elif c in _GATHERED:
+            data[c] = getattr(p, c)[rows]
+        else:
+            data[c] = column(c, np.nan)[order]
+    return pd.DataFrame(data, columns=list(COLUMNS))
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """Per-row reductions of the projection that the rules need."""
+
+    first: IntArray  # first day with unmet demand (0: none)
+    unmet_win: FloatArray  # unmet units over days 1..min(L + R, H); see `_scan`
+    min_oh: FloatArray  # lowest end-of-day on hand over days 1..min(L, H)
+    first_below: IntArray  # first day within 1..min(L, H) below safety stock (0: none)
+    first_is_promo: NDArray[np.bool_]  # the first unmet day is a promotion day
+    promo_rows: IntArray  # rows short on some promotion day
+    promo_first: IntArray  # their first such day
+    promo_units: FloatArray  # their unmet units over promotion days
+
+
+SCAN_ROWS = 4_096
+
+
+def _scan(
+    p: PositionArrays,
+    lt_h: IntArray,
+    win_h: IntArray,
+    need_win: NDArray[np.bool_],
+    projection: Projection | None,
+) -> _Scan:
+    """Reduce the projection block by block, projecting each block here unless one is given.
+
+    Without a projection the (n, H) on hand and unmet arrays are never materialised: each block
+    is projected and reduced while it is still in cache, two blocks at a time. `unmet_win` is
+    summed only for rows that run short by day L + R and for `need_win` rows (0 elsewhere).
+    """
+    n, h = p.n, p.horizon
+    first = np.zeros(n, dtype=np.int64)
+    unmet_win = np.zeros(n)
+    min_oh = np.full(n, np.inf)
+    first_below = np.zeros(n, dtype=np.int64)
+    first_is_promo = np.zeros(n, dtype=bool)
+    start = np.maximum(p.on_hand, 0.0)
+    ss_lim = p.ss - _EPS
+    upto = np.arange(h) < np.arange(h + 1)[:, None]  # upto[k]: the first k days
+
+    def block(bounds: tuple[int, int]) -> tuple[IntArray, IntArray, FloatArray]:
+        lo, hi = bounds
+        if projection is None:
+            oh, u = project_block(start[lo:hi], p.receipts[lo:hi], p.demand[lo:hi])
+            f = first_unmet_day(u)
+        else:
+            oh, u = projection.on_hand[lo:hi], projection.unmet[lo:hi]
+            f = projection.first_unmet_day[lo:hi]
+        first[lo:hi] = f
+        c = np.flatnonzero(((f > 0) & (f <= win_h[lo:hi])) | need_win[lo:hi])
+        unmet_win[lo + c] = np.where(upto[win_h[lo + c]], u[c], 0.0).sum(axis=1)
+        in_lt = upto[lt_h[lo:hi]]
+        mo = np.minimum.reduce(oh, axis=1, where=in_lt, initial=np.inf)
+        min_oh[lo:hi] = mo
+        # Only rows whose minimum is not above SS can dip below it (NaN stays a candidate).
+        c = np.flatnonzero(~(mo >= ss_lim[lo:hi]))
+        below = in_lt[c] & (oh[c] < ss_lim[lo + c, None])
+        first_below[lo + c] = np.where(below.any(axis=1), below.argmax(axis=1) + 1, 0)
+        pm = p.promo_mask[lo:hi]
+        cand = np.flatnonzero(pm.any(axis=1) & (f > 0))
+        short_promo = (u[cand] > _EPS) & pm[cand]
+        has = short_promo.any(axis=1)
+        pr, short_promo = cand[has], short_promo[has]
+        first_is_promo[lo + pr] = pm[pr, f[pr] - 1]
+        units = (u[pr] * short_promo).sum(axis=1)
+        return lo + pr, short_promo.argmax(axis=1) + 1, units
+
+    found = map_blocks(block, n, SCAN_ROWS) if h else []
+    return _Scan(
+        first,
+        unmet_win,
+        min_oh,
+        first_below,
+        first_is_promo,
+        np.concatenate([r for r, _, _ in found]) if found else np.zeros(0, dtype=np.int64),
+        np.concatenate([k for _, k, _ in found]) if found else np.zeros(0, dtype=np.int64),
+        np.concatenate([u for _, _, u in found]) if found else np.zeros(0),
+    )
 
 
 def detect_exceptions(
@@ -199,52 +331,41 @@ def detect_exceptions(
 ) -> pd.DataFrame:
     """Return every exception of the network, ranked by money at risk (largest first)."""
     h = p.horizon
-    proj = projection or project_on_hand(p.on_hand, p.receipts, p.demand)
     lt = np.clip(p.lead_time.astype(np.int64), 1, None)
     window = lt + int(params.review_period_days)  # L + R
     lt_h, win_h = np.minimum(lt, h), np.minimum(window, h)
     margin = np.maximum(p.unit_price - p.unit_cost, 0.0)
     pos = p.position
-    first = proj.first_unmet_day
-    unmet_win = window_sum(proj.unmet, win_h)
-    frames: list[pd.DataFrame] = []
+    inbound = p.in_transit + p.on_order
+    need_win = np.zeros(p.n, dtype=bool)
+    need_win[p.late_pos.row] = True
+    sc = _scan(p, lt_h, win_h, need_win, projection)
+    first, first_is_promo = sc.first, sc.first_is_promo
+    parts: list[Part] = []
 
     # promo_uncovered: unmet demand on a promotion day anywhere in the horizon.
-    cand = np.flatnonzero(p.promo_mask.any(axis=1) & (first > 0))
-    short_promo = (proj.unmet[cand] > _EPS) & p.promo_mask[cand]
-    has = short_promo.any(axis=1)
-    pr = cand[has]
-    pr_first = short_promo[has].argmax(axis=1) + 1
-    pr_units = (proj.unmet[pr] * short_promo[has]).sum(axis=1)
-    first_is_promo = np.zeros(p.n, dtype=bool)
-    first_is_promo[pr] = p.promo_mask[pr, first[pr] - 1]
+    pr, pr_first, pr_units = sc.promo_rows, sc.promo_first, sc.promo_units
     if len(pr):
-        money = np.round(pr_units * margin[pr], 2)
-        dates = _dates(p.as_of, pr_first)
-        ds = _fmt_dates(dates)
         detail = [
-            f"Promotion demand short by {u:.0f} units, first on {ds[i]} (day {k}); "
+            f"Promotion demand short by {u:.0f} units, first on {ds} (day {k}); "
             f"on hand {oh:.0f}, inbound {ib:.0f}, forecast {dd:.1f}/day."
-            for i, (u, k, oh, ib, dd) in enumerate(
-                zip(
-                    pr_units,
-                    pr_first,
-                    p.on_hand[pr],
-                    p.in_transit[pr] + p.on_order[pr],
-                    p.d[pr],
-                    strict=True,
-                )
+            for ds, u, k, oh, ib, dd in _lists(
+                _fmt_days(p.as_of, pr_first),
+                pr_units,
+                pr_first,
+                p.on_hand[pr],
+                inbound[pr],
+                p.d[pr],
             )
         ]
-        frames.append(
-            _frame(
+        parts.append(
+            _part(
                 "promo_uncovered",
-                p,
                 pr,
                 {
                     "priority": _priority(pr_first, lt[pr], window[pr]),
-                    "money_at_risk": money,
-                    "first_risk_date": dates,
+                    "money_at_risk": np.round(pr_units * margin[pr], 2),
+                    "first_risk_date": _dates(p.as_of, pr_first),
                     "first_risk_day": pr_first,
                     "unmet_units": pr_units,
                 },
@@ -257,35 +378,30 @@ def detect_exceptions(
     runs_out = (first > 0) & ((first <= lt_h) | ((first <= win_h) & (pos < p.rop - _EPS)))
     so = np.flatnonzero(runs_out & ~first_is_promo)
     if len(so):
-        units = unmet_win[so]
-        dates = _dates(p.as_of, first[so])
-        ds = _fmt_dates(dates)
+        units, so_first = sc.unmet_win[so], first[so]
         detail = [
-            f"Runs out {ds[i]} (day {k}): {u:.0f} units unmet by day {w} "
+            f"Runs out {ds} (day {k}): {u:.0f} units unmet by day {w} "
             f"(on hand {oh:.0f}, inbound {ib:.0f}, forecast {dd:.1f}/day, ROP {r:.0f})."
-            for i, (k, u, w, oh, ib, dd, r) in enumerate(
-                zip(
-                    first[so],
-                    units,
-                    win_h[so],
-                    p.on_hand[so],
-                    p.in_transit[so] + p.on_order[so],
-                    p.d[so],
-                    p.rop[so],
-                    strict=True,
-                )
+            for ds, k, u, w, oh, ib, dd, r in _lists(
+                _fmt_days(p.as_of, so_first),
+                so_first,
+                units,
+                win_h[so],
+                p.on_hand[so],
+                inbound[so],
+                p.d[so],
+                p.rop[so],
             )
         ]
-        frames.append(
-            _frame(
+        parts.append(
+            _part(
                 "stockout_risk",
-                p,
                 so,
                 {
-                    "priority": _priority(first[so], lt[so], window[so]),
+                    "priority": _priority(so_first, lt[so], window[so]),
                     "money_at_risk": np.round(units * margin[so], 2),
-                    "first_risk_date": dates,
-                    "first_risk_day": first[so],
+                    "first_risk_date": _dates(p.as_of, so_first),
+                    "first_risk_day": so_first,
                     "unmet_units": units,
                 },
                 detail,
@@ -293,51 +409,38 @@ def detect_exceptions(
         )
 
     # below_safety_stock: no stockout by L + R, but on hand dips below SS within 1..L.
-    min_oh = np.full(p.n, np.inf)
-    first_below = np.zeros(p.n, dtype=np.int64)
-    cols = np.arange(h)
-    for lo, hi in chunks(p.n):
-        in_lt = cols < lt_h[lo:hi, None]
-        oh = proj.on_hand[lo:hi]
-        min_oh[lo:hi] = np.where(in_lt, oh, np.inf).min(axis=1, initial=np.inf)
-        below = in_lt & (oh < p.ss[lo:hi, None] - _EPS)
-        first_below[lo:hi] = np.where(below.any(axis=1), below.argmax(axis=1) + 1, 0)
-    bs = np.flatnonzero(~runs_out & ~first_is_promo & (first_below > 0))
+    bs = np.flatnonzero(~runs_out & ~first_is_promo & (sc.first_below > 0))
     if len(bs):
+        min_oh, bs_first = sc.min_oh[bs], sc.first_below[bs]
         sig_lt = lead_time_sigma(p.d[bs], p.sigma[bs], lt[bs], p.lead_time_std[bs])
         with np.errstate(divide="ignore", invalid="ignore"):
             short = np.where(
-                sig_lt > 0, sig_lt * normal_loss(min_oh[bs] / sig_lt), np.maximum(-min_oh[bs], 0)
+                sig_lt > 0, sig_lt * normal_loss(min_oh / sig_lt), np.maximum(-min_oh, 0)
             )
-        dates = _dates(p.as_of, first_below[bs])
-        ds = _fmt_dates(dates)
         detail = [
-            f"Projected on hand falls to {mo:.0f} on {ds[i]}, below safety stock {ss:.0f} within "
+            f"Projected on hand falls to {mo:.0f} on {ds}, below safety stock {ss:.0f} within "
             f"the {k}-day lead time (on hand {oh:.0f}, inbound {ib:.0f}, forecast {dd:.1f}/day); "
             f"expected short {u:.1f} units."
-            for i, (mo, ss, k, oh, ib, dd, u) in enumerate(
-                zip(
-                    min_oh[bs],
-                    p.ss[bs],
-                    lt[bs],
-                    p.on_hand[bs],
-                    p.in_transit[bs] + p.on_order[bs],
-                    p.d[bs],
-                    short,
-                    strict=True,
-                )
+            for mo, ds, ss, k, oh, ib, dd, u in _lists(
+                min_oh,
+                _fmt_days(p.as_of, bs_first),
+                p.ss[bs],
+                lt[bs],
+                p.on_hand[bs],
+                inbound[bs],
+                p.d[bs],
+                short,
             )
         ]
-        frames.append(
-            _frame(
+        parts.append(
+            _part(
                 "below_safety_stock",
-                p,
                 bs,
                 {
-                    "priority": _priority(first_below[bs], lt[bs], window[bs]),
+                    "priority": _priority(bs_first, lt[bs], window[bs]),
                     "money_at_risk": np.round(short * margin[bs], 2),
-                    "first_risk_date": dates,
-                    "first_risk_day": first_below[bs],
+                    "first_risk_date": _dates(p.as_of, bs_first),
+                    "first_risk_day": bs_first,
                     "unmet_units": short,
                 },
                 detail,
@@ -352,16 +455,15 @@ def detect_exceptions(
     if len(ov):
         excess = pos[ov] - p.s[ov]
         zeros = np.zeros(len(ov), dtype=np.int64)
+        limit = params.overstock_days
         detail = [
             f"Position {x:.0f} vs order-up-to {s:.0f}: {e:.0f} excess units, "
-            + ("no forecast demand" if np.isinf(c) else f"{c:.0f} days of cover")
-            + f" (limit {params.overstock_days})."
-            for x, s, e, c in zip(pos[ov], p.s[ov], excess, cover, strict=True)
+            f"{'no forecast demand' if isinf(c) else f'{c:.0f} days of cover'} (limit {limit})."
+            for x, s, e, c in _lists(pos[ov], p.s[ov], excess, cover)
         ]
-        frames.append(
-            _frame(
+        parts.append(
+            _part(
                 "overstock",
-                p,
                 ov,
                 {
                     "priority": np.full(len(ov), 3, dtype=np.int64),
@@ -375,28 +477,20 @@ def detect_exceptions(
             )
         )
 
-    frames.append(_late_po(p, proj, lt, window, margin))
-    frames.append(_forecast_bias(p, params, win_h, margin))
-    frames.append(_inventory_anomaly(p, params, win_h, margin))
-
-    out = pd.concat([f for f in frames if len(f)] or [_frame("", p, np.zeros(0, int), {}, [])])
-    out["priority"] = out["priority"].astype(np.int64)
-    out["first_risk_day"] = out["first_risk_day"].astype(np.int64)
-    code = pd.Categorical(out["type"], categories=EXCEPTION_TYPES).codes
-    order = np.lexsort(
-        (out["row"].to_numpy(), code, out["priority"].to_numpy(), -out["money_at_risk"].to_numpy())
-    )
-    return out.iloc[order].reset_index(drop=True)
+    parts.append(_late_po(p, sc.unmet_win, lt, window, margin))
+    parts.append(_forecast_bias(p, params, win_h, margin))
+    parts.append(_inventory_anomaly(p, params, win_h, margin))
+    return _assemble(p, pos, parts)
 
 
 def _late_po(
-    p: PositionArrays, proj: Projection, lt: IntArray, window: IntArray, margin: FloatArray
-) -> pd.DataFrame:
+    p: PositionArrays, unmet_win: FloatArray, lt: IntArray, window: IntArray, margin: FloatArray
+) -> Part:
     """Return the late_po rows: money is the extra lost margin if the PO never arrives."""
     lp = p.late_pos
     rows = lp.row
     if not len(rows):
-        return _frame("late_po", p, rows, {}, [])
+        return _part("late_po", rows, {}, [])
     h = p.horizon
     win_h = np.minimum(window[rows], h)
     receipts = p.receipts[rows].copy()
@@ -404,39 +498,34 @@ def _late_po(
     inside = (lp.arrival_day >= 1) & (lp.arrival_day <= h)
     receipts[k[inside], lp.arrival_day[inside] - 1] -= lp.qty[inside]
     without = project_on_hand(p.on_hand[rows], np.maximum(receipts, 0.0), p.demand[rows])
-    unmet_with = window_sum(proj.unmet[rows], win_h)
+    unmet_with = unmet_win[rows]
     unmet_without = window_sum(without.unmet, win_h)
     lost = np.maximum(unmet_without - unmet_with, 0.0)
     f = without.first_unmet_day
     short = (f > 0) & (f <= win_h)
     due = lp.expected_date.astype("datetime64[D]") - np.datetime64(p.as_of, "D")
     first_day = np.where(short, f, due.astype(np.int64)).astype(np.int64)
-    dates = _dates(p.as_of, first_day)
-    exp_s = _fmt_dates(lp.expected_date)
     detail = [
-        f"PO {po} ({q:.0f} units from {sup}) was due {exp_s[i]}, assumed to arrive on day {a}; "
+        f"PO {po} ({q:.0f} units from {sup}) was due {exp}, assumed to arrive on day {a}; "
         f"without it {uw:.0f} units go unmet by day {w}, with it {u:.0f}."
-        for i, (po, q, sup, a, uw, w, u) in enumerate(
-            zip(
-                lp.po_id,
-                lp.qty,
-                lp.supplier_id,
-                lp.arrival_day,
-                unmet_without,
-                win_h,
-                unmet_with,
-                strict=True,
-            )
+        for po, q, sup, exp, a, uw, w, u in _lists(
+            lp.po_id,
+            lp.qty,
+            lp.supplier_id,
+            _fmt_dates(lp.expected_date),
+            lp.arrival_day,
+            unmet_without,
+            win_h,
+            unmet_with,
         )
     ]
-    return _frame(
+    return _part(
         "late_po",
-        p,
         rows,
         {
             "priority": np.where(short, _priority(f, lt[rows], window[rows]), 3),
             "money_at_risk": np.round(lost * margin[rows], 2),
-            "first_risk_date": dates,
+            "first_risk_date": _dates(p.as_of, first_day),
             "first_risk_day": first_day,
             "unmet_units": lost,
             "po_id": lp.po_id.astype(object),
@@ -449,7 +538,7 @@ def _late_po(
 
 def _forecast_bias(
     p: PositionArrays, params: PlanParams, win_h: IntArray, margin: FloatArray
-) -> pd.DataFrame:
+) -> Part:
     """Return the forecast_bias rows: a large bias that forecast noise does not explain."""
     f, a = p.bias_forecast, p.bias_actual
     ok = np.isfinite(f) & np.isfinite(a) & (a >= params.bias_min_units) & (a > 0)
@@ -460,7 +549,7 @@ def _forecast_bias(
     significant = np.abs(f - a) > noise
     rows = np.flatnonzero(ok & significant & (np.abs(bias) > params.bias_threshold))
     if not len(rows):
-        return _frame("forecast_bias", p, rows, {}, [])
+        return _part("forecast_bias", rows, {}, [])
     b = bias[rows]
     units = window_sum(p.demand[rows], win_h[rows])
     rate = np.where(b < 0, margin[rows], p.unit_cost[rows])
@@ -469,11 +558,10 @@ def _forecast_bias(
     detail = [
         f"{'Under' if bb < 0 else 'Over'}-forecast: the forecast made {w} days ago said "
         f"{ff:.0f} units, actual sales were {aa:.0f} (bias {bb:+.0%})."
-        for ff, aa, bb in zip(f[rows], a[rows], b, strict=True)
+        for ff, aa, bb in _lists(f[rows], a[rows], b)
     ]
-    return _frame(
+    return _part(
         "forecast_bias",
-        p,
         rows,
         {
             "priority": np.full(len(rows), 3, dtype=np.int64),
@@ -488,7 +576,7 @@ def _forecast_bias(
 
 def _inventory_anomaly(
     p: PositionArrays, params: PlanParams, win_h: IntArray, margin: FloatArray
-) -> pd.DataFrame:
+) -> Part:
     """Return the inventory_anomaly rows: negative on hand, or phantom stock."""
     neg = p.on_hand < 0
     k = p.zero_run_days.astype(float)
@@ -502,7 +590,7 @@ def _inventory_anomaly(
     )
     rows = np.flatnonzero(neg | phantom)
     if not len(rows):
-        return _frame("inventory_anomaly", p, rows, {}, [])
+        return _part("inventory_anomaly", rows, {}, [])
     is_neg = neg[rows]
     lost_units = p.hist_rate[rows] * win_h[rows]
     money = np.where(is_neg, -p.on_hand[rows] * p.unit_cost[rows], lost_units * margin[rows])
@@ -511,19 +599,13 @@ def _inventory_anomaly(
         if ng
         else f"On hand {oh:.0f} but no sale in {kk} days, where {r:.1f}/day makes that chance "
         f"{pz:.1e}: possible phantom stock; count it."
-        for ng, oh, kk, r, pz in zip(
-            is_neg,
-            p.on_hand[rows],
-            p.zero_run_days[rows],
-            p.hist_rate[rows],
-            p_zero[rows],
-            strict=True,
+        for ng, oh, kk, r, pz in _lists(
+            is_neg, p.on_hand[rows], p.zero_run_days[rows], p.hist_rate[rows], p_zero[rows]
         )
     ]
     one = np.ones(len(rows), dtype=np.int64)
-    return _frame(
+    return _part(
         "inventory_anomaly",
-        p,
         rows,
         {
             "priority": np.full(len(rows), 2, dtype=np.int64),

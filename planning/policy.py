@@ -7,8 +7,10 @@ on day `j`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -16,6 +18,7 @@ from scipy.special import ndtr, ndtri
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
+T = TypeVar("T")
 
 
 def z_value(service_level: float) -> float:
@@ -81,6 +84,67 @@ def chunks(n: int, size: int = CHUNK_ROWS) -> list[tuple[int, int]]:
     return [(lo, min(lo + size, n)) for lo in range(0, n, size)]
 
 
+def project_block(
+    start: FloatArray,
+    receipts: FloatArray,
+    demand: FloatArray,
+    out: tuple[FloatArray, FloatArray] | None = None,
+) -> tuple[FloatArray, FloatArray]:
+    """Return end-of-day on hand and unmet demand of one row block (see `project_on_hand`).
+
+    `out`, when given, receives the two results (C-contiguous, each shaped like `demand`).
+    Running sums and minima go day by day, one vector operation across the block per day: numpy
+    accumulates a short row axis row by row, which is several times slower; the order of the
+    operations, and so every result bit, is the same as `np.cumsum` / `np.minimum.accumulate`.
+    """
+    m, h = demand.shape
+    net = np.asarray(receipts, dtype=float) - demand
+    x, u = out if out is not None else (np.empty((m, h)), np.empty((m, h)))
+    if not (m and h):
+        return x, u
+    x[:, 0] = net[:, 0]
+    for j in range(1, h):
+        np.add(x[:, j - 1], net[:, j], out=x[:, j])
+    x += start[:, None]
+    low = np.minimum(x, 0.0)
+    for j in range(1, h):
+        np.minimum(low[:, j - 1], low[:, j], out=low[:, j])
+    x -= low
+    # Day-over-day differences on the flattened block; day 1 of each row is then overwritten.
+    if not (x.flags.c_contiguous and u.flags.c_contiguous):
+        raise ValueError("project_block needs C-contiguous output blocks")
+    xf, uf = x.reshape(-1), u.reshape(-1)
+    uf[0] = 0.0
+    np.subtract(xf[1:], xf[:-1], out=uf[1:])
+    uf -= net.reshape(-1)
+    u[:, 0] = x[:, 0] - start - net[:, 0]
+    np.maximum(u, 0.0, out=u)
+    return x, u
+
+
+def first_unmet_day(unmet: FloatArray) -> IntArray:
+    """Return the 1-based first day of each row with unmet demand above 1e-9 (0: none)."""
+    n, h = unmet.shape
+    if not h:
+        return np.zeros(n, dtype=np.int64)
+    short = unmet > 1e-9
+    day = short.argmax(axis=1)
+    hit = np.take_along_axis(short, day[:, None], axis=1)[:, 0]
+    return np.where(hit, day + 1, 0).astype(np.int64)
+
+
+def map_blocks(fn: Callable[[tuple[int, int]], T], n: int, size: int = CHUNK_ROWS) -> list[T]:
+    """Apply `fn` to the row blocks of `0..n` on two threads; return the results in block order.
+
+    numpy releases the GIL inside its loops, so two blocks really run at the same time.
+    """
+    blocks = chunks(n, size)
+    if len(blocks) < 2:
+        return [fn(b) for b in blocks]
+    with ThreadPoolExecutor(2) as pool:
+        return list(pool.map(fn, blocks))
+
+
 @dataclass(frozen=True)
 class Projection:
     """A lost-sales projection: end-of-day on hand, unmet demand, first day with unmet demand."""
@@ -105,27 +169,12 @@ def project_on_hand(on_hand: ArrayLike, receipts: FloatArray, demand: FloatArray
 
     def block(bounds: tuple[int, int]) -> None:
         lo, hi = bounds
-        net = np.asarray(receipts[lo:hi], dtype=float) - demand[lo:hi]
-        x = np.cumsum(net, axis=1)
-        x += start[lo:hi, None]
-        x -= np.minimum.accumulate(np.minimum(x, 0.0), axis=1)
-        oh[lo:hi] = x
-        u = unmet[lo:hi]
-        u[:, 0] = x[:, 0] - start[lo:hi] - net[:, 0]
-        np.subtract(x[:, 1:], x[:, :-1], out=u[:, 1:])
-        u[:, 1:] -= net[:, 1:]
-        np.maximum(u, 0.0, out=u)
-        short = u > 1e-9
-        first[lo:hi] = np.where(short.any(axis=1), short.argmax(axis=1) + 1, 0)
+        out = (oh[lo:hi], unmet[lo:hi])
+        project_block(start[lo:hi], receipts[lo:hi], demand[lo:hi], out=out)
+        first[lo:hi] = first_unmet_day(unmet[lo:hi])
 
     if h:
-        blocks = chunks(n)
-        if len(blocks) > 1:
-            with ThreadPoolExecutor(2) as pool:
-                list(pool.map(block, blocks))
-        else:
-            for b in blocks:
-                block(b)
+        map_blocks(block, n)
     return Projection(on_hand=oh, unmet=unmet, first_unmet_day=first)
 
 

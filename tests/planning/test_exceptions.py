@@ -8,6 +8,7 @@ import pytest
 
 from planning.exceptions import LatePOs, PositionArrays, detect_exceptions
 from planning.params import PlanParams
+from planning.policy import project_on_hand
 
 T = date(2026, 6, 30)
 H = 14
@@ -228,3 +229,26 @@ def test_ranked_by_money_and_columns():
     ):
         assert col in exc.columns
     assert exc["priority"].between(1, 3).all()
+
+
+def test_scan_matches_a_given_projection():
+    # More rows than one scan block: the blockwise scan (two threads) must agree exactly with
+    # the rules evaluated on a full projection.
+    rng = np.random.default_rng(3)
+    n = 9000
+    rows = [
+        {
+            "on_hand": float(x),
+            "lead_time": int(lt),
+            "ss": 15.0,
+            "demand": rng.gamma(2.0, 5.0, H),
+            "receipts": np.where(rng.random(H) < 0.05, 30.0, 0.0),
+            "promo": rng.random(H) < 0.1,
+        }
+        for x, lt in zip(rng.integers(-5, 200, n), rng.integers(1, 10, n), strict=True)
+    ]
+    a = arrays(rows)
+    proj = project_on_hand(a.on_hand, a.receipts, a.demand)
+    exc = detect_exceptions(a, PARAMS)
+    assert {"stockout_risk", "promo_uncovered", "below_safety_stock"} <= set(exc["type"])
+    pd.testing.assert_frame_equal(exc, detect_exceptions(a, PARAMS, projection=proj))
