@@ -1,0 +1,288 @@
+"""Checks of drafted transfers and purchase orders against a real plan of the small network.
+
+Hand-computed facts of `tests/conftest.py::small_network` used below:
+- items: A costs 4.0 (case pack 6), B costs 2.0 (case pack 12);
+- lanes: DC1->S1 (2 days, 0.3/unit), DC1->S2 (2 days), S1->S2 (1 day); nothing into DC1 and
+  nothing from S2;
+- item_suppliers: A from V1 (4.0, MOQ 24, supplier lead time 10) and V2 (4.5, MOQ 0); B from V1
+  only (2.0, MOQ 48, 12 days);
+- inventory: A@DC1 200, A@S1 30, A@S2 12, B@DC1 100, B@S1 50, B@S2 -3; as_of 2026-03-31.
+Figures that come from the forecast (safety stock, order-up-to, forecast per day) are read from
+`plan.positions` and combined by hand with the rule under test.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from planning.actions import ActionCheck, check_purchase_order, check_transfer
+from planning.engine import Plan, plan
+from planning.network import NetworkData
+from tests.conftest import small_network
+
+
+@pytest.fixture(scope="module")
+def network() -> NetworkData:
+    # Module-scoped (overrides the conftest fixture): the checks never mutate it.
+    return small_network()
+
+
+@pytest.fixture(scope="module")
+def p(network: NetworkData) -> Plan:
+    return plan(network)
+
+
+def _pos(p: Plan, sku: str, loc: str) -> pd.Series:
+    row = p.row_of(sku, loc)
+    assert row is not None
+    return p.positions.iloc[row]
+
+
+def _sane(p: Plan, sku: str, loc: str) -> float:
+    # The rule: max(3 x order-up-to, 120 days of the forecast) (the floor never binds here).
+    pos = _pos(p, sku, loc)
+    return max(3.0 * float(pos["order_up_to"]), 120.0 * float(pos["forecast_daily"]))
+
+
+def _with_inventory(network: NetworkData, on_hand: dict[tuple[str, str], float]) -> NetworkData:
+    frames = network.frames()
+    inv = frames["inventory"].copy()
+    for (sku, loc), qty in on_hand.items():
+        inv.loc[(inv["sku"] == sku) & (inv["location_id"] == loc), "on_hand"] = qty
+    frames["inventory"] = inv
+    return NetworkData.from_frames(frames)
+
+
+def _transfer(p: Plan, ref: NetworkData, **kw: object) -> ActionCheck:
+    args = {"sku": "A", "from_location": "DC1", "to_location": "S1", "qty": 20, **kw}
+    return check_transfer(p, ref, **args)  # type: ignore[arg-type]
+
+
+def _po(p: Plan, ref: NetworkData, **kw: object) -> ActionCheck:
+    args = {"sku": "A", "location": "DC1", "supplier_id": "V1", "qty": 48, **kw}
+    return check_purchase_order(p, ref, **args)  # type: ignore[arg-type]
+
+
+# --- transfers -------------------------------------------------------------------------------
+
+
+def test_valid_transfer_has_value_and_evidence(p: Plan, network: NetworkData) -> None:
+    check = _transfer(p, network, qty=20)
+    assert check.ok, check.errors
+    assert check.kind == "transfer"
+    assert check.args == {"sku": "A", "from_location": "DC1", "to_location": "S1", "qty": 20}
+    # 20 units x 4.0 unit cost
+    assert check.value == 80.0
+    ev = check.evidence
+    safety = float(_pos(p, "A", "DC1")["safety_stock"])
+    assert 0 < safety < 200  # sanity of the plan itself
+    # DC1 holds 200 of A in the reference: it can spare floor(200 - safety stock).
+    assert ev["source_on_hand"] == 200.0
+    assert ev["source_available"] == math.floor(200.0 - safety)
+    assert ev["source_safety_stock"] == round(safety, 1)
+    assert ev["unit_cost"] == 4.0
+    # DC1->S1 lane: 2 days, 0.3/unit -> arrives 2026-04-02
+    assert ev["lane_lead_time_days"] == 2
+    assert ev["lane_cost_per_unit"] == 0.3
+    assert ev["arrives"] == "2026-04-02"
+    assert ev["destination_position"] == float(_pos(p, "A", "S1")["position"])
+    assert ev["sane_limit"] == round(_sane(p, "A", "S1"), 1)
+    assert "Transfer 20 × A" in check.description
+    assert "DC1" in check.description and "S1" in check.description
+
+
+def test_transfer_of_exactly_what_the_source_can_spare_is_ok(p: Plan, network: NetworkData) -> None:
+    spare = math.floor(200.0 - float(_pos(p, "A", "DC1")["safety_stock"]))
+    assert _transfer(p, network, qty=spare).ok
+    over = _transfer(p, network, qty=spare + 1)
+    assert not over.ok
+    assert len(over.errors) == 1
+    assert f"can spare only {spare}" in over.errors[0]
+    assert f"{spare + 1} requested" in over.errors[0]
+
+
+def test_transfer_above_what_the_source_can_spare(p: Plan, network: NetworkData) -> None:
+    # S1 holds 30 of A; its safety stock is tiny (< 1), so it can spare floor(30 - ss) = 29.
+    spare = math.floor(30.0 - float(_pos(p, "A", "S1")["safety_stock"]))
+    assert spare == 29
+    check = _transfer(p, network, from_location="S1", to_location="S2", qty=30)
+    assert not check.ok
+    assert any("can spare only 29" in e for e in check.errors)
+    assert check.evidence["source_available"] == 29
+    assert _transfer(p, network, from_location="S1", to_location="S2", qty=29).ok
+
+
+def test_transfer_from_a_source_holding_nothing(p: Plan, network: NetworkData) -> None:
+    # B@S2 is -3 on hand; there is no lane S2->S1 either.
+    check = _transfer(p, network, sku="B", from_location="S2", to_location="S1", qty=1)
+    assert any("S2 holds no B" in e for e in check.errors)
+    assert check.evidence["source_available"] == 0.0
+
+
+def test_transfer_without_a_lane(p: Plan, network: NetworkData) -> None:
+    check = _transfer(p, network, from_location="S2", to_location="DC1", qty=1)
+    assert not check.ok
+    assert "no transfer lane from S2 to DC1" in check.errors
+    assert check.evidence["lane_lead_time_days"] is None
+    assert check.evidence["arrives"] is None
+
+
+def test_transfer_to_the_same_location(p: Plan, network: NetworkData) -> None:
+    check = _transfer(p, network, from_location="DC1", to_location="DC1", qty=5)
+    assert check.errors == ["from_location and to_location are the same"]
+    assert check.value == 0.0
+
+
+@pytest.mark.parametrize(
+    ("kw", "message"),
+    [
+        ({"sku": "ZZZ"}, "unknown SKU 'ZZZ'"),
+        ({"from_location": "X9"}, "unknown location 'X9'"),
+        ({"to_location": "X9"}, "unknown location 'X9'"),
+        ({"qty": 0}, "quantity must be a positive whole number (got 0)"),
+        ({"qty": -5}, "quantity must be a positive whole number (got -5)"),
+        ({"qty": 2.5}, "quantity must be a positive whole number (got 2.5)"),
+    ],
+)
+def test_transfer_rejects_bad_identifiers_and_quantities(
+    p: Plan, network: NetworkData, kw: dict[str, object], message: str
+) -> None:
+    check = _transfer(p, network, **kw)
+    assert not check.ok
+    assert message in check.errors
+
+
+def test_insane_transfer_quantity_is_refused(p: Plan, network: NetworkData) -> None:
+    # Give DC1 so much stock that the source never limits; only the destination's use does.
+    ref = _with_inventory(network, {("A", "DC1"): 100_000})
+    limit = _sane(p, "A", "S1")
+    pos = _pos(p, "A", "S1")
+    # S1 sells ~5/day: 120 days (~600) beat 3 x order-up-to (~135).
+    assert 120 * float(pos["forecast_daily"]) > 3 * float(pos["order_up_to"])
+    below = math.floor(limit)
+    assert _transfer(p, ref, qty=below).ok
+    check = _transfer(p, ref, qty=below + 1)
+    assert not check.ok
+    assert len(check.errors) == 1
+    assert f"at most {limit:.0f}" in check.errors[0]
+    assert check.evidence["sane_limit"] == round(limit, 1)
+
+
+def test_transfer_reads_on_hand_from_the_reference_not_the_plan(
+    p: Plan, network: NetworkData
+) -> None:
+    safety = float(_pos(p, "A", "DC1")["safety_stock"])
+    assert float(_pos(p, "A", "DC1")["on_hand"]) == 200.0  # what the plan saw
+    # Stock moved since the plan: DC1 now holds only 40 of A.
+    moved = _with_inventory(network, {("A", "DC1"): 40})
+    spare = math.floor(40.0 - safety)  # ~12 instead of ~172
+    check = _transfer(p, moved, qty=spare + 1)
+    assert not check.ok
+    assert check.evidence["source_on_hand"] == 40.0
+    assert check.evidence["source_available"] == spare
+    assert any(f"can spare only {spare}" in e for e in check.errors)
+    # The same quantity passes against the unchanged reference.
+    assert _transfer(p, network, qty=spare + 1).ok
+    # And more stock in the reference than in the plan lets more through.
+    richer = _with_inventory(network, {("A", "DC1"): 400})
+    spare_rich = math.floor(400.0 - safety)
+    assert _transfer(p, richer, qty=spare_rich).ok
+    assert not _transfer(p, network, qty=spare_rich).ok
+
+
+# --- purchase orders -------------------------------------------------------------------------
+
+
+def test_valid_purchase_order(p: Plan, network: NetworkData) -> None:
+    check = _po(p, network, qty=48)
+    assert check.ok, check.errors
+    assert check.kind == "purchase_order"
+    assert check.args == {"sku": "A", "location_id": "DC1", "supplier_id": "V1", "qty": 48}
+    # 48 x 4.0 (V1's price of A)
+    assert check.value == 192.0
+    ev = check.evidence
+    assert ev["moq"] == 24
+    assert ev["case_pack"] == 6
+    assert ev["unit_cost"] == 4.0
+    # V1 has no item-level lead time for A: the supplier's 10 days -> 2026-04-10
+    assert ev["lead_time_days"] == 10
+    assert ev["arrives"] == "2026-04-10"
+    assert ev["supplier_on_time_rate"] == 0.9
+    assert ev["sane_limit"] == round(_sane(p, "A", "DC1"), 1)
+    assert "Purchase order 48 × A" in check.description
+    assert "Acme Wholesale" in check.description
+
+
+def test_purchase_order_uses_the_item_supplier_price_and_lead_time(
+    p: Plan, network: NetworkData
+) -> None:
+    # V2 sells A at 4.5 with no MOQ; 12 = 2 cases -> 54.0
+    check = _po(p, network, supplier_id="V2", qty=12)
+    assert check.ok, check.errors
+    assert check.value == 54.0
+    assert check.evidence["lead_time_days"] == 4
+    # B from V1: item-level lead time 12 days overrides the supplier's 10; 48 x 2.0 = 96
+    b = _po(p, network, sku="B", qty=48)
+    assert b.ok, b.errors
+    assert b.value == 96.0
+    assert b.evidence["lead_time_days"] == 12
+    assert b.evidence["arrives"] == "2026-04-12"
+
+
+def test_purchase_order_below_moq(p: Plan, network: NetworkData) -> None:
+    check = _po(p, network, qty=18)  # 3 cases, but MOQ 24
+    assert check.errors == ["18 is below the minimum order quantity 24 of V1"]
+    assert _po(p, network, qty=24).ok  # exactly the MOQ is fine
+
+
+@pytest.mark.parametrize(("qty", "nearest"), [(50, 48), (52, 54), (31, 30)])
+def test_purchase_order_not_a_case_multiple_suggests_nearest(
+    p: Plan, network: NetworkData, qty: int, nearest: int
+) -> None:
+    # Case pack 6: 50/6 = 8.33 -> 48; 52/6 = 8.67 -> 54; 31/6 = 5.17 -> 30
+    check = _po(p, network, qty=qty)
+    assert not check.ok
+    assert len(check.errors) == 1
+    assert f"not a whole number of cases of 6 (nearest: {nearest})" in check.errors[0]
+
+
+def test_purchase_order_from_a_supplier_that_does_not_supply_the_sku(
+    p: Plan, network: NetworkData
+) -> None:
+    check = _po(p, network, sku="B", supplier_id="V2", qty=48)
+    assert check.errors == ["supplier V2 does not supply B"]
+    assert check.value == 0.0
+
+
+def test_purchase_order_unknown_supplier_sku_location_and_qty(
+    p: Plan, network: NetworkData
+) -> None:
+    assert "unknown supplier 'V9'" in _po(p, network, supplier_id="V9").errors
+    assert "unknown SKU 'ZZZ'" in _po(p, network, sku="ZZZ").errors
+    assert "unknown location 'X9'" in _po(p, network, location="X9").errors
+    assert "quantity must be a positive whole number (got 0)" in _po(p, network, qty=0).errors
+    assert "quantity must be a positive whole number (got -6)" in _po(p, network, qty=-6).errors
+
+
+def test_insane_purchase_order_quantity_is_refused(p: Plan, network: NetworkData) -> None:
+    limit = _sane(p, "A", "DC1")
+    # The largest multiple of 6 within the limit passes; the next case does not.
+    ok_qty = int(limit // 6) * 6
+    assert _po(p, network, qty=ok_qty).ok
+    check = _po(p, network, qty=ok_qty + 6)
+    assert not check.ok
+    assert len(check.errors) == 1
+    assert f"more than DC1 can use: at most {limit:.0f}" in check.errors[0]
+
+
+def test_purchase_order_sanity_floor_is_moq_for_a_position_without_demand(
+    p: Plan, network: NetworkData
+) -> None:
+    # B@S2 has no demand and order-up-to 0, so the limit is the floor max(MOQ 48, pack 12) = 48.
+    assert float(_pos(p, "B", "S2")["order_up_to"]) == 0.0
+    assert _po(p, network, sku="B", location="S2", qty=48).ok
+    check = _po(p, network, sku="B", location="S2", qty=60)
+    assert any("at most 48" in e for e in check.errors)
