@@ -115,8 +115,10 @@ def check_transfer(
                 f"{from_location} can spare only {available:.0f} of {sku} (on hand "
                 f"{on_hand:.0f} less its safety stock {safety:.0f}); {qty} requested"
             )
-    limit = _sane_limit(dst, floor=1.0)
-    if qty > limit:
+    # With no position at the destination there is no demand to judge against: the source's
+    # spare stock is the only bound, and the description says so.
+    limit = _sane_limit(dst, floor=1.0) if dst is not None else max(available, 1.0)
+    if qty > limit and dst is not None:
         errors.append(
             f"{qty} is more than {to_location} can use: at most {limit:.0f} "
             f"({SANE_ORDER_UP_TO_MULTIPLE:g}× its order-up-to or {SANE_DAYS_OF_DEMAND} days "
@@ -176,10 +178,8 @@ def check_purchase_order(
     if qty < moq:
         errors.append(f"{qty} is below the minimum order quantity {moq} of {supplier_id}")
     if qty % pack:
-        errors.append(
-            f"{qty} is not a whole number of cases of {pack} "
-            f"(nearest: {max(pack, round(qty / pack) * pack)})"
-        )
+        nearest = max(pack, round(qty / pack) * pack, -(-moq // pack) * pack)
+        errors.append(f"{qty} is not a whole number of cases of {pack} (nearest: {nearest})")
     pos = _position(plan, sku, location)
     limit = _sane_limit(pos, floor=float(max(moq, pack)))
     if qty > limit:

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "placeholder", "secret"})
 
 
@@ -49,7 +50,9 @@ class Settings(BaseSettings):
     model: str = Field("gpt-4o-mini", description="Model name for the OpenAI-compatible path.")
     cli_user: str = Field("alice", description="Who the command line acts as by default.")
     # Governance: who may approve what, and where paused threads are kept.
-    policy_file: Path = Field(Path("config/policy.yaml"), description="Approval authority policy.")
+    policy_file: Path = Field(
+        PROJECT_ROOT / "config" / "policy.yaml", description="Approval authority policy."
+    )
     checkpoint_url: str | None = Field(
         None,
         description="Checkpointer database; default: var/checkpoints.db, or the store's "

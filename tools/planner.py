@@ -143,7 +143,7 @@ def _propose(
             exception_id=exception_id,
             reason=reason,
         )
-    except PermissionError as exc:
+    except (PermissionError, ValueError) as exc:
         return _json({"status": "refused", "action": check.kind, "errors": [str(exc)]})
     body = {
         "status": "pending_approval",

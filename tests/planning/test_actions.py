@@ -286,3 +286,51 @@ def test_purchase_order_sanity_floor_is_moq_for_a_position_without_demand(
     assert _po(p, network, sku="B", location="S2", qty=48).ok
     check = _po(p, network, sku="B", location="S2", qty=60)
     assert any("at most 48" in e for e in check.errors)
+
+
+def test_case_pack_hint_never_suggests_less_than_the_moq(p: Plan, network: NetworkData) -> None:
+    # 20 of A from V1: not a multiple of 6, and the nearest multiple 18 is below the MOQ 24.
+    check = check_purchase_order(p, network, sku="A", location="DC1", supplier_id="V1", qty=20)
+    assert "not a whole number of cases of 6 (nearest: 24)" in " ".join(check.errors)
+
+
+def test_transfer_to_a_new_location_is_bounded_by_the_source_only(p: Plan) -> None:
+    # S3 is a new store with a lane from DC1 but no stock or sales of A yet: no demand to judge
+    # against, so only DC1's spare stock (floor(200 - safety stock)) bounds the quantity.
+    frames = small_network().frames()
+    frames["locations"] = pd.concat(
+        [
+            frames["locations"],
+            pd.DataFrame(
+                {
+                    "location_id": ["S3"],
+                    "name": ["New store"],
+                    "type": ["store"],
+                    "region": ["North"],
+                    "source_location": ["DC1"],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    frames["lanes"] = pd.concat(
+        [
+            frames["lanes"],
+            pd.DataFrame(
+                {
+                    "from_location": ["DC1"],
+                    "to_location": ["S3"],
+                    "lead_time_days": [2],
+                    "cost_per_unit": [0.3],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    ref = NetworkData.from_frames(frames)
+    spare = math.floor(200 - float(_pos(p, "A", "DC1")["safety_stock"]))
+    ok = check_transfer(p, ref, sku="A", from_location="DC1", to_location="S3", qty=spare)
+    assert ok.ok, ok.errors
+    assert "S3: not stocked here yet" in ok.description
+    too_many = check_transfer(p, ref, sku="A", from_location="DC1", to_location="S3", qty=spare + 1)
+    assert [e for e in too_many.errors if "can spare only" in e]
