@@ -7,7 +7,6 @@ JSON shaped like `tools.planner`'s output, and `model.invoke(messages)` is calle
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +14,7 @@ import pytest
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
 from agents.offline import GATE_NAME, OfflinePlannerModel
+from tests.support.faithfulness import assert_faithful
 from tools.planner import DRAFT_TOOLS, READ_TOOLS, TOOLS
 
 SYSTEM = SystemMessage("You are StockPilot. Today is 2026-11-22. Never invent numbers.")
@@ -318,65 +318,6 @@ ADVICE = {
 
 def dumps(payload: Any) -> str:
     return json.dumps(payload, ensure_ascii=False)
-
-
-# -- faithfulness: every number in an answer must come from the tools or the planner ---------
-
-DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
-# Codes and words (SKU-0001, S003, PO-000929, P1, e-40, 2-day's "day") carry no figures.
-WORD = re.compile(r"[A-Za-z_][\w@:.\-]*")
-NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)(%?)")
-
-
-def figures(text: str) -> tuple[set[str], list[tuple[float, int, bool]]]:
-    """Return the ISO dates and the numbers (value, decimals, is-percent) written in a text."""
-    dates = set(DATE.findall(text))
-    rest = WORD.sub(" ", DATE.sub(" ", text))
-    numbers = []
-    for digits, pct in NUMBER.findall(rest):
-        digits = digits.rstrip(",")
-        decimals = len(digits.split(".")[1]) if "." in digits else 0
-        numbers.append((float(digits.replace(",", "")), decimals, bool(pct)))
-    return dates, numbers
-
-
-def source_figures(*sources: Any) -> tuple[set[str], list[float]]:
-    """Return the dates and numbers in tool payloads (walked as JSON) and plain texts."""
-    dates: set[str] = set()
-    numbers: list[float] = []
-
-    def walk(value: Any) -> None:
-        if isinstance(value, bool) or value is None:
-            return
-        if isinstance(value, int | float):
-            numbers.append(float(value))
-        elif isinstance(value, str):
-            found_dates, found = figures(value)
-            dates.update(found_dates)
-            numbers.extend(n for n, _, _ in found)
-        elif isinstance(value, dict):
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-
-    for source in sources:
-        walk(source)
-    return dates, numbers
-
-
-def assert_faithful(answer: str, *sources: Any) -> None:
-    """Fail when the answer states a date or number that no source holds (up to its rounding)."""
-    known_dates, known = source_figures(*sources)
-    dates, numbers = figures(answer)
-    assert dates <= known_dates, f"invented dates: {sorted(dates - known_dates)}"
-    for value, decimals, pct in numbers:
-        tolerance = 0.5 * 10**-decimals + 1e-9
-        candidates = [abs(k) * 100 for k in known] if pct else [abs(k) for k in known]
-        assert any(abs(c - value) <= tolerance for c in candidates), (
-            f"invented figure {value} in answer:\n{answer}"
-        )
 
 
 def test_the_faithfulness_check_catches_an_invented_figure():
