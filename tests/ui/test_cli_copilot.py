@@ -1,0 +1,84 @@
+"""The copilot commands: ask, approve and audit, with the offline model on the small network."""
+
+import json
+
+import pytest
+from sqlalchemy import create_engine, text
+from typer.testing import CliRunner
+
+from graph.context import default_model
+from stockpilot.settings import get_settings
+from tools.context import default_workspace
+from ui.cli import app
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch, csv_dir):
+    db = tmp_path / "cli.db"
+    monkeypatch.setenv("STOCKPILOT_DATABASE_URL", f"sqlite:///{db}")
+    monkeypatch.setenv("STOCKPILOT_PLAN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("STOCKPILOT_CHECKPOINT_URL", f"sqlite:///{tmp_path / 'cp.db'}")
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    for cached in (get_settings, default_model, default_workspace):
+        cached.cache_clear()
+    runner = CliRunner()
+
+    def run(*args: str):
+        return runner.invoke(app, list(args), catch_exceptions=False)
+
+    assert run("import", str(csv_dir)).exit_code == 0
+    run.db = db  # type: ignore[attr-defined]
+    yield run
+    for cached in (get_settings, default_model, default_workspace):
+        cached.cache_clear()
+
+
+def test_ask_draft_approve_and_verify_the_audit(cli):
+    asked = cli("ask", "transfer 20 A from DC1 to S1", "--thread", "c1", "--json")
+    assert asked.exit_code == 0, asked.output
+    turn = json.loads(asked.output)
+    assert turn["tool_calls"][0]["name"] == "draft_transfer"
+    [pending] = turn["pending"]
+    assert pending["args"]["qty"] == 20
+
+    refused = json.loads(cli("approve", "c1", "--json").output)  # default user alice: planner
+    assert refused["outcomes"][0]["outcome"] == "refused"
+
+    done = cli(
+        "approve", "c1", "--user", "bob", "--interrupt-id", refused["pending"][0]["interrupt_id"]
+    )
+    assert done.exit_code == 0, done.output
+    assert "committed" in done.output and "TR-SP-" in done.output
+
+    again = cli("approve", "c1", "--user", "bob")
+    assert again.exit_code == 1
+    assert "not waiting" in again.output
+
+    audit = cli("audit", "--verify")
+    assert audit.exit_code == 0
+    assert "verified" in audit.output
+    events = [e["event"] for e in json.loads(cli("audit", "--json").output)["entries"]]
+    assert events == ["proposal", "refusal", "decision", "commit"]
+
+
+def test_tampered_audit_row_is_detected(cli):
+    cli("ask", "transfer 20 A from DC1 to S1", "--thread", "c2")
+    cli("approve", "c2", "--user", "bob")
+    engine = create_engine(f"sqlite:///{cli.db}")
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE audit_log SET actor = 'mallory' WHERE event = 'decision'"))
+    result = cli("audit", "--verify")
+    assert result.exit_code == 1
+    assert "verify:" in result.output
+
+
+def test_edit_needs_a_quantity_and_stale_interrupts_are_refused(cli):
+    cli("ask", "transfer 20 A from DC1 to S1", "--thread", "c3")
+    assert cli("approve", "c3", "--user", "bob", "--decision", "edit").exit_code == 2
+    stale = cli("approve", "c3", "--user", "bob", "--interrupt-id", "nope")
+    assert stale.exit_code == 1 and "not pending" in stale.output
+    edited = json.loads(
+        cli("approve", "c3", "--user", "bob", "--decision", "edit", "--qty", "12", "--json").output
+    )
+    assert edited["outcomes"][0]["outcome"] == "committed"
+    assert edited["committed"][0]["qty"] == 12
