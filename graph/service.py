@@ -79,11 +79,21 @@ class Copilot:
         model: BaseChatModel | None = None,
     ):
         self.workspace = workspace or Workspace()
+        self._owns_checkpointer = checkpointer is None
         self.checkpointer = checkpointer or open_checkpointer(self.workspace.settings)
         self.graph = build_graph(self.checkpointer)
         self.context = Context(workspace=self.workspace, model=model)
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
+
+    def close(self) -> None:
+        """Release the checkpointer's connections (when this copilot opened them)."""
+        if not self._owns_checkpointer:
+            return
+        conn = getattr(self.checkpointer, "conn", None)
+        close = getattr(conn, "close", None)
+        if callable(close):
+            close()
 
     def _lock(self, thread_id: str) -> threading.Lock:
         with self._locks_guard:

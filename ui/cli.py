@@ -254,7 +254,8 @@ def start(
             out.print(f"  {t:<20} {by_type[t]:>5}   {_money(money[t]):>14} at risk")
     out.print(_exceptions_table(records[:top], f"Top {min(top, len(records))} by money at risk"))
     out.print(
-        "Next: `stockpilot exceptions --top 20`, `stockpilot inventory SKU`, "
+        'Next: `stockpilot ask "what needs attention today?"`, '
+        "`stockpilot exceptions --top 20`, `stockpilot inventory SKU`, "
         "`stockpilot forecast SKU LOCATION`, `stockpilot import DIR`, `stockpilot export DIR`."
     )
 
@@ -292,11 +293,14 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Ask the copilot; print its answer and any actions waiting for approval."""
-    ws_user = user or _workspace().settings.cli_user
+    copilot = _copilot()
     try:
-        result = _copilot().ask(question, user=ws_user, thread_id=thread)
+        who = user or copilot.workspace.settings.cli_user
+        result = copilot.ask(question, user=who, thread_id=thread)
     except NotFoundError as exc:
         raise _fail(str(exc)) from exc
+    finally:
+        copilot.close()
     if as_json:
         _print_json(result.as_dict())
         return
@@ -336,6 +340,8 @@ def approve(
         )
     except (NotWaitingError, StaleInterruptError) as exc:
         raise _fail(str(exc)) from exc
+    finally:
+        copilot.close()
     if as_json:
         _print_json(result.as_dict())
         return
