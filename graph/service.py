@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -23,6 +24,9 @@ from graph.graph import build_graph
 from tools.workspace import Workspace
 
 Decision = Literal["approve", "edit", "reject", "respond"]
+
+# LangGraph's tool runtime declares its context as None and warns when serialising ours.
+warnings.filterwarnings("ignore", message=r"(?s).*PydanticSerializationUnexpectedValue.*context")
 
 
 class NotWaitingError(RuntimeError):

@@ -146,8 +146,8 @@ def check_transfer(
         f"(value {value:,.2f} at cost {unit_cost:.2f}/unit"
         + (f"; {lane_lt}-day lane, arrives {arrives}" if lane_lt is not None else "")
         + ")",
-        f"- {from_location}: on hand {evidence['source_on_hand']}, safety stock "
-        f"{evidence['source_safety_stock']}, can spare {available:.0f}",
+        f"- {from_location}: on hand {on_hand or 0:.0f}, safety stock {safety:.1f}, "
+        f"can spare {available:.0f}",
         *_dest_lines(dst, to_location),
     ]
     return ActionCheck("transfer", args, errors, value, evidence, "\n".join(lines))

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markdown import Markdown
 from rich.table import Table
 
 from erp.csvio import ImportValidationError
@@ -269,7 +270,7 @@ def _copilot() -> Any:
 def _print_turn(result: Any) -> None:
     out.print(f"[bold]thread[/] {result.thread_id}")
     if result.answer:
-        out.print(result.answer, markup=False, highlight=False)
+        out.print(Markdown(result.answer))
     for o in result.outcomes:
         doc = f" → {o['document_id']}" if o.get("document_id") else ""
         msg = f": {o['message']}" if o.get("message") else ""
