@@ -40,7 +40,7 @@ def agent(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     """Ask the chat model for the next step: tool calls, or the answer to the planner."""
     ctx = _ctx(runtime)
     try:
-        as_of = ctx.ws().plan().as_of.isoformat()
+        as_of = ctx.ws().plan(fresh=False).as_of.isoformat()
     except LookupError:
         as_of = "unknown (the store is empty)"
     system = SYSTEM_PROMPT.format(
@@ -212,7 +212,7 @@ def commit(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     ws = _ctx(runtime).ws()
     erp = ws.connector()
     thread = _thread()
-    today = date.fromisoformat(ws.plan().as_of.isoformat())
+    today = ws.plan(fresh=False).as_of
     outcomes = list(state.get("outcomes", []))
     committed: list[dict[str, Any]] = []
     for out in outcomes:

@@ -72,6 +72,11 @@ class _PlanKey:
         return hashlib.sha256(f"{self!r}|{_planning_code_fingerprint()}".encode()).hexdigest()[:24]
 
 
+def _same_snapshot(a: _PlanKey, b: _PlanKey) -> bool:
+    """Return True when two keys differ at most by ERP writes made since."""
+    return (a.database_url, a.snapshot, a.params) == (b.database_url, b.snapshot, b.params)
+
+
 @lru_cache(maxsize=1)
 def _planning_code_fingerprint() -> str:
     """Identify the planning code, so a cached plan never outlives a code change."""
@@ -225,15 +230,19 @@ class Workspace:
             commits = conn.execute(select(func.count()).select_from(models.ErpCommit)).scalar_one()
         return _PlanKey(self.settings.database_url, snapshot, int(commits), self.params)
 
-    def plan(self) -> Plan:
+    def plan(self, *, fresh: bool = True) -> Plan:
         """Return the plan for the current snapshot (computed once per snapshot and write).
 
         The plan is kept in memory and, when `plan_cache_dir` is set, on disk, so one-shot CLI
-        calls on an unchanged snapshot do not recompute it.
+        calls on an unchanged snapshot do not recompute it. With `fresh=False` a plan of the
+        same snapshot computed before the latest ERP writes is good enough: validation reads
+        stock from the store and needs only the policy levels, which one write does not move.
         """
         key = self._plan_key()
         with self._lock:
             if self._plan is not None and self._plan[0] == key:
+                return self._plan[1]
+            if not fresh and self._plan is not None and _same_snapshot(self._plan[0], key):
                 return self._plan[1]
             result = self._read_cached(key)
             if result is None:
@@ -406,7 +415,7 @@ class Workspace:
     ) -> ActionCheck:
         """Check a transfer against the current plan."""
         return check_transfer(
-            self.plan(),
+            self.plan(fresh=False),
             self.reference(),
             sku=sku,
             from_location=from_location,
@@ -419,7 +428,7 @@ class Workspace:
     ) -> ActionCheck:
         """Check a purchase order against the current plan."""
         return check_purchase_order(
-            self.plan(),
+            self.plan(fresh=False),
             self.reference(),
             sku=sku,
             location=location,

@@ -91,3 +91,18 @@ def test_unknown_names_raise_not_found(settings, network):
         ws.forecast("A", "NOWHERE")
     with pytest.raises(NotFoundError):
         ws.inventory("ZZ")
+
+
+def test_validation_reuses_the_plan_after_an_erp_write(settings, network, counted_plans):
+    ws = Workspace(settings)
+    replace_snapshot(ws.engine, network, source="t")
+    before = ws.plan()
+    ws.connector().create_purchase_order(
+        PurchaseOrderRequest("V1", "A", "DC1", 48, date(2026, 3, 31)), idempotency_key="k2"
+    )
+    # Checks and the agent's date need no re-plan after a write; lists do.
+    assert ws.plan(fresh=False) is before
+    assert ws.check_transfer(sku="A", from_location="DC1", to_location="S1", qty=5).ok
+    assert len(counted_plans) == 1
+    assert ws.plan() is not before
+    assert len(counted_plans) == 2
