@@ -291,3 +291,13 @@ def load_series(
         if rows
         else pd.DataFrame({c: [] for c in TABLES["sales"].column_names}),
     )
+
+
+def on_hand(engine: Engine, sku: str, location_id: str) -> int | None:
+    """Return the on-hand stock of one SKU-location now (None when there is no balance row)."""
+    bal = SQL_TABLES["inventory"]
+    with engine.connect() as conn:
+        value = conn.execute(
+            select(bal.c.on_hand).where(bal.c.sku == sku, bal.c.location_id == location_id)
+        ).scalar_one_or_none()
+    return None if value is None else int(value)

@@ -6,6 +6,7 @@ snapshot import and the connector's write count, so an import or an ERP write in
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -35,6 +36,7 @@ from erp.store import (
     latest_import,
     load_network,
     load_series,
+    on_hand,
     replace_snapshot,
     snapshot_as_of,
 )
@@ -282,11 +284,17 @@ class Workspace:
         except OSError:
             pass  # a read-only or full disk costs only the cache
 
-    def reference(self) -> NetworkData:
-        """Return the snapshot without sales (master data, open supply, promotions), cached."""
+    def reference(self, *, fresh: bool = True) -> NetworkData:
+        """Return the snapshot without sales (master data, open supply, promotions), cached.
+
+        With `fresh=False` a copy read before the latest ERP writes will do (master data does
+        not change with a write; callers read live stock with `erp.store.on_hand`).
+        """
         key = self._plan_key()
         with self._lock:
             if self._ref is not None and self._ref[0] == key:
+                return self._ref[1]
+            if not fresh and self._ref is not None and _same_snapshot(self._ref[0], key):
                 return self._ref[1]
         as_of = snapshot_as_of(self.engine)
         since = None if as_of is None else as_of + timedelta(days=1)
@@ -413,10 +421,26 @@ class Workspace:
     def check_transfer(
         self, *, sku: str, from_location: str, to_location: str, qty: int
     ) -> ActionCheck:
-        """Check a transfer against the current plan."""
+        """Check a transfer against the current plan and the source's stock right now."""
+        ref = self.reference(fresh=False)
+        live = on_hand(self.engine, sku, from_location)
+        inv = ref.inventory[
+            ~((ref.inventory["sku"] == sku) & (ref.inventory["location_id"] == from_location))
+        ]
+        if live is not None:
+            row = pd.DataFrame(
+                {
+                    "sku": [sku],
+                    "location_id": [from_location],
+                    "on_hand": [live],
+                    "as_of_date": [pd.Timestamp(ref.as_of)],
+                }
+            )
+            inv = pd.concat([inv, row], ignore_index=True)
+        ref = dataclasses.replace(ref, inventory=inv)
         return check_transfer(
             self.plan(fresh=False),
-            self.reference(),
+            ref,
             sku=sku,
             from_location=from_location,
             to_location=to_location,
@@ -429,7 +453,7 @@ class Workspace:
         """Check a purchase order against the current plan."""
         return check_purchase_order(
             self.plan(fresh=False),
-            self.reference(),
+            self.reference(fresh=False),
             sku=sku,
             location=location,
             supplier_id=supplier_id,

@@ -106,3 +106,19 @@ def test_validation_reuses_the_plan_after_an_erp_write(settings, network, counte
     assert len(counted_plans) == 1
     assert ws.plan() is not before
     assert len(counted_plans) == 2
+
+
+def test_transfer_check_reads_live_stock_after_an_earlier_commit(settings, network):
+    from erp.connector import TransferRequest
+
+    ws = Workspace(settings)
+    replace_snapshot(ws.engine, network, source="t")
+    spare = ws.check_transfer(sku="A", from_location="DC1", to_location="S1", qty=1).evidence[
+        "source_available"
+    ]
+    ws.connector().create_transfer(
+        TransferRequest("A", "DC1", "S2", 100, date(2026, 3, 31)), idempotency_key="t-live"
+    )
+    after = ws.check_transfer(sku="A", from_location="DC1", to_location="S1", qty=1)
+    assert after.evidence["source_on_hand"] == 100  # 200 less the 100 just shipped
+    assert after.evidence["source_available"] == spare - 100
