@@ -33,6 +33,7 @@ from planning.recommend import recommend, supplier_options
 
 DEFAULT_PARAMS = PlanParams()
 KEY = ["sku", "location_id"]
+CHUNK_ROWS = 1 << 20  # sales rows looked up at a time
 
 
 @dataclass(frozen=True)
@@ -145,17 +146,16 @@ def _exception_record(r: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _keys(data: NetworkData, as_of: date, first_day: date) -> pd.DataFrame:
-    """Return the planned SKU-locations: inventory, recent sales, open supply, DCs feeding them."""
-    sales = data.sales[
-        (data.sales["date"] >= pd.Timestamp(first_day))
-        & (data.sales["date"] <= pd.Timestamp(as_of))
-    ]
+def _keys(data: NetworkData, sales: pd.DataFrame, as_of: date, first_day: date) -> pd.DataFrame:
+    """Return the planned SKU-locations: inventory, recent sales, open supply, DCs feeding them.
+
+    `sales` is `data.sales` as returned by `_coded_sales`.
+    """
     po = data.purchase_orders[data.purchase_orders["status"] == "open"]
     tr = data.transfers[data.transfers["status"] == "in_transit"]
     parts = [
         data.inventory[KEY],
-        sales[KEY].drop_duplicates(),
+        _sold_keys(sales, as_of, first_day),
         po[KEY],
         tr[["sku", "to_location"]].rename(columns={"to_location": "location_id"}),
     ]
@@ -168,6 +168,50 @@ def _keys(data: NetworkData, as_of: date, first_day: date) -> pd.DataFrame:
     dc = dc[dc["location_id"].isin(locs.index)]
     keys = pd.concat([keys, dc], ignore_index=True).drop_duplicates()
     return keys.sort_values(KEY, kind="stable").reset_index(drop=True)
+
+
+def _coded_sales(data: NetworkData) -> pd.DataFrame:
+    """Return the sales with sku and location_id as categoricals of the known items and locations.
+
+    Unknown SKUs or locations become missing. Strings are hashed once here; later lookups work on
+    the integer codes.
+    """
+    sales = data.sales
+    skus = pd.Index(pd.unique(data.items["sku"].dropna()))
+    locs = pd.Index(pd.unique(data.locations["location_id"].dropna()))
+    return sales.assign(
+        sku=_categorical(sales["sku"], skus), location_id=_categorical(sales["location_id"], locs)
+    )
+
+
+def _categorical(values: pd.Series, categories: pd.Index) -> pd.Categorical:
+    """Return `values` coded by `categories` (missing where absent), looked up chunk by chunk."""
+    codes = np.empty(len(values), dtype=np.int32)
+    array = values.array
+    for lo in range(0, len(values), CHUNK_ROWS):
+        codes[lo : lo + CHUNK_ROWS] = categories.get_indexer(array[lo : lo + CHUNK_ROWS])
+    return pd.Categorical.from_codes(codes, categories=categories)
+
+
+def _sold_keys(sales: pd.DataFrame, as_of: date, first_day: date) -> pd.DataFrame:
+    """Return the distinct known (sku, location_id) pairs of coded `sales` in the date range."""
+    window = (
+        (sales["date"] >= pd.Timestamp(first_day)) & (sales["date"] <= pd.Timestamp(as_of))
+    ).to_numpy(bool)
+    skus, locs = sales["sku"].cat.categories, sales["location_id"].cat.categories
+    sku = sales["sku"].cat.codes.to_numpy()
+    loc = sales["location_id"].cat.codes.to_numpy()
+    if not window.all():
+        sku, loc = sku[window], loc[window]
+    if (len(skus) + 1) * (len(locs) + 1) <= 4 * len(sku) + 1_000_000:
+        seen = np.zeros((len(skus) + 1, len(locs) + 1), dtype=bool)  # last: code -1 (missing)
+        seen[sku, loc] = True
+        sku_code, loc_code = np.nonzero(seen[:-1, :-1])
+    else:
+        ok = (sku >= 0) & (loc >= 0)
+        code = np.unique(sku[ok].astype(np.int64) * len(locs) + loc[ok])
+        sku_code, loc_code = code // len(locs), code % len(locs)
+    return pd.DataFrame({"sku": skus[sku_code], "location_id": locs[loc_code]})
 
 
 def _lead_times(
@@ -206,7 +250,8 @@ def plan(
     hist_days, w = int(params.history_days), int(params.bias_window_days)
     long_start = t - timedelta(days=hist_days + w - 1)
     hist_start = t - timedelta(days=hist_days - 1)
-    keys = _keys(data, t, long_start)
+    sales = _coded_sales(data)
+    keys = _keys(data, sales, t, long_start)
     n = len(keys)
     locs = data.locations.set_index("location_id")
     ltype = keys["location_id"].map(locs["type"]).to_numpy(object)
@@ -216,7 +261,7 @@ def plan(
     st_keys = keys.iloc[st].reset_index(drop=True)
 
     # Forecast the store series (history ends at T) and the bias check (history ends at T - w).
-    long = sales_matrix(data.sales, st_keys, long_start, t)
+    long = sales_matrix(sales, st_keys, long_start, t)
     cal = promo_calendar(st_keys, data.promotions, long_start, hist_days + w + h)
     hist, hist_cal = long[:, w:], cal[:, w : w + hist_days]
     fut_cal = cal[:, w + hist_days :]

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -57,6 +58,9 @@ YEARLY_HALF_WINDOW = 10
 YEARLY_SHRINK_UNITS = 100.0
 YEARLY_MIN_DAILY = 0.5
 YEARLY_CLIP = (1.0 / 3.0, 3.0)
+SALES_CHUNK_ROWS = 1 << 20  # sales rows densified at a time by `sales_matrix`
+_TICKS_PER_DAY = {"h": 24, "m": 1_440, "s": 86_400, "ms": 86_400_000, "us": 86_400_000_000}
+_TICKS_PER_DAY["ns"] = 86_400_000_000_000
 
 
 @dataclass(frozen=True)
@@ -170,39 +174,109 @@ def sales_matrix(
 ) -> np.ndarray:
     """Densify `sales` into (len(keys), days) units for the inclusive range `start`..`end`.
 
-    Rows follow `keys` (columns sku, location_id); missing days are 0; duplicate sales rows add.
+    Rows follow `keys` (columns sku, location_id); missing days are 0; duplicate sales rows add
+    (in sales order); a key listed twice gets the same row twice. Categorical sku / location_id
+    columns in `sales` are matched through their categories (much faster on large frames).
     """
     days = (end - start).days + 1
     n = len(keys)
     if days <= 0 or n == 0 or len(sales) == 0:
         return np.zeros((n, max(days, 0)))
-    d = _day_offsets(sales["date"], start)
-    inside = (d >= 0) & (d < days)
-    s = pd.DataFrame(
-        {
-            "sku": sales["sku"].to_numpy()[inside],
-            "location_id": sales["location_id"].to_numpy()[inside],
-            "_col": d[inside],
-            "_units": pd.to_numeric(sales["units"]).to_numpy(dtype=np.float64)[inside],
-        }
-    )
-    k = pd.DataFrame(
-        {
-            "sku": keys["sku"].to_numpy(),
-            "location_id": keys["location_id"].to_numpy(),
-            "_row": np.arange(n),
-        }
-    )
-    m = s.merge(k, on=["sku", "location_id"], how="inner")
-    units = np.nan_to_num(m["_units"].to_numpy(dtype=np.float64))
-    flat = m["_row"].to_numpy(dtype=np.int64) * days + m["_col"].to_numpy(dtype=np.int64)
-    return np.bincount(flat, weights=units, minlength=n * days).reshape(n, days)
+    key_sku, skus = pd.factorize(keys["sku"], use_na_sentinel=False)
+    key_loc, locs = pd.factorize(keys["location_id"], use_na_sentinel=False)
+    code = key_sku.astype(np.int64) * len(locs) + key_loc
+    uniq, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+    row_of = _PairRows(key_sku[first], key_loc[first], first, len(skus), len(locs))
+    sku = _Coder(sales["sku"], pd.Index(skus))
+    loc = _Coder(sales["location_id"], pd.Index(locs))
+    dates = pd.to_datetime(sales["date"]).to_numpy()
+    origin = np.datetime64(start, "D").astype(np.int64)
+    units = pd.to_numeric(sales["units"])
+    raw = units.to_numpy() if isinstance(units.dtype, np.dtype) else units.to_numpy(np.float64)
+    out = np.zeros(n * days)
+    # Chunks keep the per-row temporaries small; np.add.at adds in sales order like bincount.
+    for lo in range(0, len(sales), SALES_CHUNK_ROWS):
+        part: slice | np.ndarray = slice(lo, lo + SALES_CHUNK_ROWS)
+        d = _day_numbers(dates[part]) - origin
+        inside = (d >= 0) & (d < days)
+        if not inside.all():
+            part, d = lo + np.flatnonzero(inside), d[inside]
+        rows = row_of(sku(part), loc(part))
+        weights = raw[part].astype(np.float64)
+        if raw.dtype.kind not in "biu":
+            weights = np.nan_to_num(weights)
+        hit = rows >= 0
+        if not hit.all():
+            rows, d, weights = rows[hit], d[hit], weights[hit]
+        rows *= days
+        rows += d
+        np.add.at(out, rows, weights)
+    matrix = out.reshape(n, days)
+    if uniq.size < n:
+        matrix = matrix[first[inverse]]  # a repeated key copies the row of its first occurrence
+    return matrix
 
 
-def _day_offsets(dates: pd.Series, start: datetime.date) -> np.ndarray:
-    """Return whole days from `start` for each date (int64)."""
-    d = pd.to_datetime(dates).to_numpy().astype("datetime64[D]")
-    return (d - np.datetime64(start, "D")).astype(np.int64)
+def _day_numbers(dates: np.ndarray) -> np.ndarray:
+    """Return the day number (days since 1970-01-01, floored) of each datetime64 value."""
+    unit, count = np.datetime_data(dates.dtype)
+    per_day = _TICKS_PER_DAY.get(unit, 0)
+    if per_day and per_day % count == 0:
+        # Integer floor division: the same days as a cast to datetime64[D], only faster.
+        ticks = per_day // count
+        days = np.asarray(dates.view(np.int64) // ticks)
+        nat = np.isnat(dates)
+        if nat.any():
+            days[nat] = np.iinfo(np.int64).min  # as the cast gives NaT
+        return days
+    return np.asarray(dates.astype("datetime64[D]").view(np.int64))
+
+
+class _Coder:
+    """Look values up in an index (-1 where absent), slice by slice; categoricals by category."""
+
+    def __init__(self, values: pd.Series, index: pd.Index) -> None:
+        """Prepare the lookup of `values` in `index`."""
+        self._index = index
+        self._lookup: np.ndarray | None = None
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            # Category code -1 (missing) picks the appended -1.
+            self._lookup = np.append(index.get_indexer(values.cat.categories), -1)
+            self._values: Any = values.cat.codes.to_numpy()
+        else:
+            self._values = values.array
+
+    def __call__(self, part: slice | np.ndarray) -> np.ndarray:
+        """Return the index positions of the values at `part` (a slice or row positions)."""
+        if self._lookup is not None:
+            return self._lookup[self._values[part]]
+        return self._index.get_indexer(self._values[part])
+
+
+class _PairRows:
+    """Map (SKU code, location code) pairs to key rows (-1: no such key)."""
+
+    def __init__(
+        self, sku: np.ndarray, loc: np.ndarray, rows: np.ndarray, n_sku: int, n_loc: int
+    ) -> None:
+        """Index distinct code pairs `sku`, `loc` held by key `rows` (codes < n_sku, n_loc)."""
+        self._n_loc = n_loc
+        self._table: np.ndarray | None = None
+        if (n_sku + 1) * (n_loc + 1) <= 8 * rows.size + 1_000_000:
+            # Dense table; its last row and column answer the code -1 (absent).
+            self._table = np.full((n_sku + 1, n_loc + 1), -1, dtype=np.int64)
+            self._table[sku, loc] = rows
+        code = sku.astype(np.int64) * n_loc + loc  # distinct, so any sort order works
+        order = np.argsort(code)
+        self._codes, self._rows = code[order], rows[order]
+
+    def __call__(self, sku: np.ndarray, loc: np.ndarray) -> np.ndarray:
+        """Return the key row of each pair."""
+        if self._table is not None:
+            return np.asarray(self._table[sku, loc])
+        want = np.where((sku >= 0) & (loc >= 0), sku.astype(np.int64) * self._n_loc + loc, -1)
+        at = np.minimum(np.searchsorted(self._codes, want), self._codes.size - 1)
+        return np.where(self._codes[at] == want, self._rows[at], -1)
 
 
 def _window(

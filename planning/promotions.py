@@ -24,9 +24,9 @@ def promo_calendar(
 ) -> np.ndarray:
     """Return (len(keys), days) uplift factors for the days from `start` on (1.0 = none)."""
     n = len(keys)
-    cal = np.full((n, max(days, 0)), np.nan)
+    cal = np.ones((n, max(days, 0)))
     if n == 0 or days <= 0 or len(promotions) == 0:
-        return np.ones((n, max(days, 0)))
+        return cal
     origin = np.datetime64(start, "D")
     p = pd.DataFrame(
         {
@@ -53,13 +53,17 @@ def promo_calendar(
     ok = (e >= s) & np.isfinite(u)
     s, e, u, row = s[ok], e[ok], u[ok], m["_row"].to_numpy()[ok]
     if s.size:
+        # Fill only the rows with a promotion: NaN (none yet) then the max of the factors.
+        rows, sub_row = np.unique(row, return_inverse=True)
+        sub = np.full((rows.size, days), np.nan)
         lengths = e - s + 1
         seg = np.repeat(np.arange(s.size), lengths)
         # Day within each promotion: position in the flat run minus the run's start offset.
         offs = np.arange(seg.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        flat = row[seg] * days + s[seg] + offs
-        np.fmax.at(cal.reshape(-1), flat, u[seg])
-    return np.where(np.isnan(cal), 1.0, cal)
+        flat = sub_row[seg] * days + s[seg] + offs
+        np.fmax.at(sub.reshape(-1), flat, u[seg])
+        cal[rows] = np.where(np.isnan(sub), 1.0, sub)
+    return cal
 
 
 def _as_days(dates: pd.Series) -> np.ndarray:
@@ -85,12 +89,32 @@ def learn_uplift(
     cal = np.asarray(calendar, dtype=np.float64)
     if x.shape != cal.shape or x.ndim != 2:
         raise ValueError(f"history {x.shape} and calendar {cal.shape} must be the same (n, T)")
-    n, t_len = x.shape
+    n = x.shape[0]
+    units, base = np.zeros(n), np.zeros(n)
+    n_days = np.zeros(n, dtype=np.int64)
+    # Only series with a calendar factor != 1 (NaN included) can have a day to score.
+    rows = np.flatnonzero((cal != 1.0).any(axis=1))
+    if rows.size:
+        units[rows], base[rows], n_days[rows] = _scored_sums(x[rows], cal[rows])
+
+    sku_idx, skus = pd.factorize(keys["sku"].astype(str))
+    pooled_units = np.bincount(sku_idx, weights=units, minlength=len(skus))[sku_idx]
+    pooled_base = np.bincount(sku_idx, weights=base, minlength=len(skus))[sku_idx]
+    own = (n_days >= min_promo_days) & (base >= MIN_BASELINE_UNITS)
+    pooled_ok = pooled_base >= MIN_BASELINE_UNITS
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(own, units / base, np.where(pooled_ok, pooled_units / pooled_base, np.nan))
+    return np.where(np.isnan(out), np.nan, np.clip(out, *UPLIFT_CLIP))
+
+
+def _scored_sums(x: np.ndarray, cal: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return per series the units, baseline and count of the scored promotion days."""
+    t_len = x.shape[1]
     valid = np.isfinite(x)
     promo = np.isfinite(cal) & (cal != 1.0) & valid
     base_day = valid & ~promo
     v = np.where(base_day, np.maximum(x, 0.0), 0.0)
-    zero_col = np.zeros((n, 1))
+    zero_col = np.zeros((x.shape[0], 1))
     cs = np.concatenate([zero_col, np.cumsum(v, axis=1)], axis=1)
     cc = np.concatenate([zero_col, np.cumsum(base_day, axis=1)], axis=1)
     t = np.arange(t_len)
@@ -100,17 +124,7 @@ def learn_uplift(
     scored = promo & (b_days >= MIN_BASELINE_DAYS)
     baseline = np.where(scored, b_units / np.maximum(b_days, 1), 0.0)
     units = np.where(scored, np.maximum(x, 0.0), 0.0).sum(axis=1)
-    base = baseline.sum(axis=1)
-    n_days = scored.sum(axis=1)
-
-    sku_codes, sku_idx = np.unique(keys["sku"].astype(str).to_numpy(), return_inverse=True)
-    pooled_units = np.bincount(sku_idx, weights=units, minlength=sku_codes.size)[sku_idx]
-    pooled_base = np.bincount(sku_idx, weights=base, minlength=sku_codes.size)[sku_idx]
-    own = (n_days >= min_promo_days) & (base >= MIN_BASELINE_UNITS)
-    pooled_ok = pooled_base >= MIN_BASELINE_UNITS
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(own, units / base, np.where(pooled_ok, pooled_units / pooled_base, np.nan))
-    return np.where(np.isnan(out), np.nan, np.clip(out, *UPLIFT_CLIP))
+    return units, baseline.sum(axis=1), scored.sum(axis=1)
 
 
 def future_uplift(expected: np.ndarray, learned: np.ndarray) -> np.ndarray:

@@ -70,6 +70,20 @@ def _fastest_supplier(exc: pd.DataFrame, opts: pd.DataFrame) -> pd.DataFrame:
     return m.drop_duplicates("_exc").set_index("_exc")
 
 
+class _Groups:
+    """Index the positions of equal values in an int array (CSR-style) for cheap lookups."""
+
+    def __init__(self, values: np.ndarray) -> None:
+        """Sort `values` once; `members` then slices the sorted order."""
+        self._order = np.argsort(values, kind="stable")
+        self._sorted = values[self._order]
+
+    def members(self, value: int) -> np.ndarray:
+        """Return the positions holding `value`, in their original order."""
+        lo, hi = np.searchsorted(self._sorted, [value, value + 1])
+        return self._order[lo:hi]
+
+
 def _n(x: float) -> str:
     return f"{x:.0f}"
 
@@ -129,10 +143,12 @@ def recommend(
         on=["sku", "to_location"],
     )
     pairs = pairs.sort_values(["lane_lt", "lane_cost", "from_location"], kind="stable")
-    by_target = {
-        k: g for k, g in pairs.groupby("_to_row", sort=False)[["_row", "lane_lt", "lane_cost"]]
-    }
-    by_source = {k: g for k, g in pairs.groupby("_row", sort=False)[["_to_row", "lane_lt"]]}
+    pair_from = pairs["_row"].to_numpy()
+    pair_to = pairs["_to_row"].to_numpy()
+    pair_lt = pairs["lane_lt"].to_numpy()
+    pair_cost = pairs["lane_cost"].to_numpy()
+    by_target = _Groups(pair_to)
+    by_source = _Groups(pair_from)
 
     short = exceptions[exceptions["type"].isin(SHORTAGE_TYPES)]
     # Each shortage's source DC row (-1: none) and the lane from it.
@@ -189,13 +205,10 @@ def recommend(
         in_time = sup is not None and int(sup["lead_time"]) <= int(e["first_risk_day"])
         # 1. Transfer from true surplus over a lane faster or cheaper than buying; a partial
         # quantity only when no purchase order could arrive in time.
-        cands = by_target.get(r)
-        if cands is not None:
+        cands = by_target.members(r)
+        if cands.size:
             for src, lane_lt, lane_cost in zip(
-                cands["_row"].to_numpy(),
-                cands["lane_lt"].to_numpy(),
-                cands["lane_cost"].to_numpy(),
-                strict=True,
+                pair_from[cands], pair_lt[cands], pair_cost[cands], strict=True
             ):
                 if surplus[src] < 1:
                     continue
@@ -272,11 +285,9 @@ def recommend(
             f"Position {_n(pos_val[r])} vs order-up-to {_n(s_val[r])}: "
             f"{_n(surplus[r])} units of surplus left"
         )
-        targets = by_source.get(r)
-        if targets is not None and surplus[r] >= 1:
-            for dst, lane_lt in zip(
-                targets["_to_row"].to_numpy(), targets["lane_lt"].to_numpy(), strict=True
-            ):
+        targets = by_source.members(r)
+        if targets.size and surplus[r] >= 1:
+            for dst, lane_lt in zip(pair_to[targets], pair_lt[targets], strict=True):
                 want = wanted[dst] - incoming[dst]
                 if want < 1:
                     continue

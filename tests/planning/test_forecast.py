@@ -145,3 +145,61 @@ def test_sales_matrix_densifies_in_key_order() -> None:
     expected = np.array([[0, 0, 7], [2, 0, 5], [0, 0, 0]], dtype=float)
     np.testing.assert_array_equal(m, expected)
     assert m.dtype == np.float64
+
+
+def _merge_sales_matrix(
+    sales: pd.DataFrame, keys: pd.DataFrame, start: datetime.date, end: datetime.date
+) -> np.ndarray:
+    """Reference: the original merge-based densification."""
+    days = (end - start).days + 1
+    d = (sales["date"].to_numpy().astype("datetime64[D]") - np.datetime64(start, "D")).astype(int)
+    inside = (d >= 0) & (d < days)
+    s = pd.DataFrame(
+        {
+            "sku": sales["sku"].to_numpy()[inside],
+            "location_id": sales["location_id"].to_numpy()[inside],
+            "_col": d[inside],
+            "_units": pd.to_numeric(sales["units"]).to_numpy(dtype=np.float64)[inside],
+        }
+    )
+    k = pd.DataFrame(
+        {"sku": keys["sku"].to_numpy(), "location_id": keys["location_id"].to_numpy()}
+    ).assign(_row=np.arange(len(keys)))
+    m = s.merge(k, on=["sku", "location_id"], how="inner")
+    flat = m["_row"].to_numpy(np.int64) * days + m["_col"].to_numpy(np.int64)
+    units = np.nan_to_num(m["_units"].to_numpy(np.float64))
+    return np.bincount(flat, weights=units, minlength=len(keys) * days).reshape(len(keys), days)
+
+
+def test_sales_matrix_matches_merge_reference_on_messy_input(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import planning.forecast as fc
+
+    monkeypatch.setattr(fc, "SALES_CHUNK_ROWS", 7)  # many chunks, some partly out of range
+    rng = np.random.default_rng(5)
+    n = 400
+    sales = pd.DataFrame(
+        {
+            "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(-5, 40, n), "D"),
+            "sku": rng.choice(["A", "B", "C", "Z"], n),
+            "location_id": rng.choice(["S1", "S2", "X"], n),
+            "units": rng.integers(0, 9, n).astype(float),
+        }
+    )
+    sales.loc[::13, "units"] = np.nan
+    sales.loc[::17, "units"] = 0.25
+    # Duplicate keys get the same row; unknown keys stay zero.
+    keys = pd.DataFrame(
+        {"sku": ["B", "A", "C", "A", "Q"], "location_id": ["S1", "S2", "S2", "S2", "S1"]}
+    )
+    start, end = datetime.date(2024, 1, 3), datetime.date(2024, 1, 30)
+    expected = _merge_sales_matrix(sales, keys, start, end)
+    np.testing.assert_array_equal(sales_matrix(sales, keys, start, end), expected)
+    # As the engine codes them: values outside the categories become missing.
+    skus, locs = pd.Index(["C", "A", "B"]), pd.Index(["S2", "S1", "S9"])
+    coded = sales.assign(
+        sku=pd.Categorical.from_codes(skus.get_indexer(sales["sku"]), categories=skus),
+        location_id=pd.Categorical.from_codes(locs.get_indexer(sales["location_id"]), locs),
+    )
+    np.testing.assert_array_equal(sales_matrix(coded, keys, start, end), expected)

@@ -76,3 +76,16 @@ def test_future_uplift_prefers_learned_on_promo_days() -> None:
     learned = np.array([2.2, np.nan])
     out = future_uplift(expected, learned)
     np.testing.assert_array_equal(out, [[1.0, 2.2, 2.2], [1.0, 1.5, 1.0]])
+
+
+def test_learn_uplift_ignores_series_without_promotions() -> None:
+    rng = np.random.default_rng(2)
+    h = rng.poisson(3.0, size=(4, 120)).astype(float)
+    cal = np.ones((4, 120))
+    cal[1, 60:75] = 2.0
+    h[1, 60:75] *= 2
+    keys = pd.DataFrame({"sku": ["A", "A", "B", "C"], "location_id": ["S1", "S2", "S1", "S1"]})
+    learned = learn_uplift(h, cal, keys)
+    # Series 0 pools with series 1 (same SKU); B and C have nothing to learn from.
+    assert learned[0] == learned[1] and 1.5 < learned[1] < 2.5
+    assert np.isnan(learned[2:]).all()
