@@ -84,9 +84,20 @@ def _common(ref: NetworkData, sku: str, qty: int, locations: list[str]) -> list[
 
 
 def check_transfer(
-    plan: Plan, ref: NetworkData, *, sku: str, from_location: str, to_location: str, qty: int
+    plan: Plan,
+    ref: NetworkData,
+    *,
+    sku: str,
+    from_location: str,
+    to_location: str,
+    qty: int,
+    source_on_hand: float | None = None,
 ) -> ActionCheck:
-    """Check a transfer: lane exists, the source keeps its safety stock, the quantity is sane."""
+    """Check a transfer: lane exists, the source keeps its safety stock, the quantity is sane.
+
+    The source's stock is `source_on_hand` when given (read live by the caller), else the
+    reference snapshot's.
+    """
     args = {"sku": sku, "from_location": from_location, "to_location": to_location, "qty": qty}
     errors = _common(ref, sku, qty, [from_location, to_location])
     if from_location == to_location:
@@ -101,19 +112,27 @@ def check_transfer(
     src = _position(plan, sku, from_location)
     dst = _position(plan, sku, to_location)
     # Stock now, from the store snapshot (it may have moved since the plan was computed).
-    inv = ref.inventory
-    held = inv[(inv["sku"] == sku) & (inv["location_id"] == from_location)]["on_hand"]
-    on_hand = float(held.sum()) if len(held) else None
+    on_hand: float | None = source_on_hand
+    if on_hand is None:
+        inv = ref.inventory
+        held = inv[(inv["sku"] == sku) & (inv["location_id"] == from_location)]["on_hand"]
+        on_hand = float(held.sum()) if len(held) else None
+    # A DC replenishing one of its own stores may ship everything it holds (its stock is there
+    # to serve them); any other source keeps its safety stock.
+    sources = ref.locations.set_index("location_id")["source_location"]
+    replenishment = sources.get(to_location, "") == from_location
     safety = 0.0 if src is None else _num(src["safety_stock"])
+    held_back = 0.0 if replenishment else safety
     available = 0.0
     if on_hand is None or on_hand <= 0:
         errors.append(f"{from_location} holds no {sku}")
     else:
-        available = max(np.floor(on_hand - safety), 0.0)
+        available = max(np.floor(on_hand - held_back), 0.0)
         if qty > available:
+            keeps = "" if replenishment else f" less its safety stock {safety:.0f}"
             errors.append(
                 f"{from_location} can spare only {available:.0f} of {sku} (on hand "
-                f"{on_hand:.0f} less its safety stock {safety:.0f}); {qty} requested"
+                f"{on_hand:.0f}{keeps}); {qty} requested"
             )
     # With no position at the destination there is no demand to judge against: the source's
     # spare stock is the only bound, and the description says so.
@@ -135,6 +154,7 @@ def check_transfer(
         "arrives": arrives,
         "source_on_hand": on_hand,
         "source_safety_stock": round(safety, 1),
+        "replenishment_lane": bool(replenishment),
         "source_available": available,
         "destination_position": None if dst is None else _num(dst["position"]),
         "destination_order_up_to": None if dst is None else round(_num(dst["order_up_to"]), 1),
@@ -146,8 +166,9 @@ def check_transfer(
         f"(value {value:,.2f} at cost {unit_cost:.2f}/unit"
         + (f"; {lane_lt}-day lane, arrives {arrives}" if lane_lt is not None else "")
         + ")",
-        f"- {from_location}: on hand {on_hand or 0:.0f}, safety stock {safety:.1f}, "
-        f"can spare {available:.0f}",
+        f"- {from_location}: on hand {on_hand or 0:.0f}, safety stock {safety:.1f}"
+        + (" (its own store: not held back)" if replenishment else "")
+        + f", can spare {available:.0f}",
         *_dest_lines(dst, to_location),
     ]
     return ActionCheck("transfer", args, errors, value, evidence, "\n".join(lines))

@@ -115,10 +115,10 @@ def recommend(
     loc_arr = positions["location_id"].to_numpy(object)
     # Surplus above each location's own order-up-to, shared by every exception.
     surplus = np.floor(np.maximum(pos_val - s_val, 0.0) + 1e-9)
-    # What a DC can ship to its own stores now without dipping into its safety stock.
+    # What a DC can ship to its own stores now: all it holds, most urgent store first. Its
+    # safety stock protects store service, and the DC's own order refills it.
     on_hand_val = positions["on_hand"].to_numpy(float)
-    ss_val = positions["safety_stock"].to_numpy(float)
-    ship_avail = np.floor(np.maximum(on_hand_val - ss_val, 0.0) + 1e-9)
+    ship_avail = np.floor(np.maximum(on_hand_val, 0.0) + 1e-9)
     # Units wanted by locations below their reorder point (targets of overstock moves).
     wanted = np.where(pos_val < rop_val, np.ceil(s_val - pos_val - 1e-9), 0.0)
 
@@ -250,8 +250,8 @@ def recommend(
             qty = int(min(need, ship_avail[sr]))
             text = (
                 f"{head} Replenish {qty} from its source {loc_arr[sr]} (on hand "
-                f"{_n(on_hand_val[sr])}, safety stock {_n(ss_val[sr])}, "
-                f"{_n(ship_avail[sr])} available to ship) over a {lane[0]}-day lane."
+                f"{_n(on_hand_val[sr])}, {_n(ship_avail[sr])} not yet allocated to its stores) "
+                f"over a {lane[0]}-day lane."
             )
             ship_avail[sr] -= qty
             surplus[sr] = max(surplus[sr] - qty, 0.0)

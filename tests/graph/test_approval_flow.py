@@ -83,7 +83,7 @@ def test_edit_beyond_what_the_source_can_spare_is_refused_and_stays_pending(
 ):
     script.turns.append(draft_transfer(20))
     copilot.ask("move 20 A to S1", user="alice", thread_id="t1")
-    result = copilot.decide("t1", user="bob", decision="edit", qty=190)
+    result = copilot.decide("t1", user="bob", decision="edit", qty=250)
     assert result.outcomes[0]["outcome"] == "refused"
     assert "can spare only" in result.outcomes[0]["message"]
     assert len(result.pending) == 1

@@ -79,10 +79,12 @@ def test_valid_transfer_has_value_and_evidence(p: Plan, network: NetworkData) ->
     ev = check.evidence
     safety = float(_pos(p, "A", "DC1")["safety_stock"])
     assert 0 < safety < 200  # sanity of the plan itself
-    # DC1 holds 200 of A in the reference: it can spare floor(200 - safety stock).
+    # DC1 holds 200 of A and S1 is one of its own stores: it may ship all 200 (its safety
+    # stock is reported but not held back on a replenishment lane).
     assert ev["source_on_hand"] == 200.0
-    assert ev["source_available"] == math.floor(200.0 - safety)
+    assert ev["source_available"] == 200
     assert ev["source_safety_stock"] == round(safety, 1)
+    assert ev["replenishment_lane"] is True
     assert ev["unit_cost"] == 4.0
     # DC1->S1 lane: 2 days, 0.3/unit -> arrives 2026-04-02
     assert ev["lane_lead_time_days"] == 2
@@ -95,7 +97,7 @@ def test_valid_transfer_has_value_and_evidence(p: Plan, network: NetworkData) ->
 
 
 def test_transfer_of_exactly_what_the_source_can_spare_is_ok(p: Plan, network: NetworkData) -> None:
-    spare = math.floor(200.0 - float(_pos(p, "A", "DC1")["safety_stock"]))
+    spare = 200  # DC1 -> its own store S1: everything on hand
     assert _transfer(p, network, qty=spare).ok
     over = _transfer(p, network, qty=spare + 1)
     assert not over.ok
@@ -178,7 +180,8 @@ def test_transfer_reads_on_hand_from_the_reference_not_the_plan(
     assert float(_pos(p, "A", "DC1")["on_hand"]) == 200.0  # what the plan saw
     # Stock moved since the plan: DC1 now holds only 40 of A.
     moved = _with_inventory(network, {("A", "DC1"): 40})
-    spare = math.floor(40.0 - safety)  # ~12 instead of ~172
+    assert safety > 0
+    spare = 40  # DC1 -> its own store S1: all 40 on hand, instead of 200
     check = _transfer(p, moved, qty=spare + 1)
     assert not check.ok
     assert check.evidence["source_on_hand"] == 40.0
@@ -188,7 +191,7 @@ def test_transfer_reads_on_hand_from_the_reference_not_the_plan(
     assert _transfer(p, network, qty=spare + 1).ok
     # And more stock in the reference than in the plan lets more through.
     richer = _with_inventory(network, {("A", "DC1"): 400})
-    spare_rich = math.floor(400.0 - safety)
+    spare_rich = 400
     assert _transfer(p, richer, qty=spare_rich).ok
     assert not _transfer(p, network, qty=spare_rich).ok
 
@@ -296,7 +299,7 @@ def test_case_pack_hint_never_suggests_less_than_the_moq(p: Plan, network: Netwo
 
 def test_transfer_to_a_new_location_is_bounded_by_the_source_only(p: Plan) -> None:
     # S3 is a new store with a lane from DC1 but no stock or sales of A yet: no demand to judge
-    # against, so only DC1's spare stock (floor(200 - safety stock)) bounds the quantity.
+    # against, so only DC1's stock (all 200: S3 is its own store) bounds the quantity.
     frames = small_network().frames()
     frames["locations"] = pd.concat(
         [
@@ -328,7 +331,7 @@ def test_transfer_to_a_new_location_is_bounded_by_the_source_only(p: Plan) -> No
         ignore_index=True,
     )
     ref = NetworkData.from_frames(frames)
-    spare = math.floor(200 - float(_pos(p, "A", "DC1")["safety_stock"]))
+    spare = 200  # S3's source is DC1: a replenishment lane, nothing held back
     ok = check_transfer(p, ref, sku="A", from_location="DC1", to_location="S3", qty=spare)
     assert ok.ok, ok.errors
     assert "S3: not stocked here yet" in ok.description

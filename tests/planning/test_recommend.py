@@ -199,27 +199,24 @@ def test_every_rationale_present():
     assert date(2026, 6, 30) == T
 
 
-def test_store_is_replenished_from_its_own_dc_keeping_the_dc_safety_stock():
-    # R at S1: on hand 15, need 75 (as for A). DC1 holds 200 with SS 50 and S 400: no surplus
-    # above its order-up-to, but 150 can ship without touching its safety stock.
-    dc = {"sku": "R", "location": "DC1", "on_hand": 200.0, "ss": 50.0, "rop": 300.0, "s": 400.0}
+def test_store_is_replenished_from_its_own_dc_even_into_its_safety_stock():
+    # R at S1: on hand 15, need 75 (as for A). DC1 holds 60 with SS 50 and S 400: no surplus
+    # above its order-up-to, and only 10 above its safety stock, but its stock is there to serve
+    # its stores: with no order able to arrive in time it ships all 60 (a partial quantity).
+    dc = {"sku": "R", "location": "DC1", "on_hand": 60.0, "ss": 50.0, "rop": 300.0, "s": 400.0}
     out = scenario([dc, {"sku": "R", "location": "S1", "on_hand": 15.0}])
     r = rec_for(out, "stockout_risk", 12)
-    assert r["rec_kind"] == "transfer"
-    assert r["rec_from_location"] == "DC1"
-    assert r["rec_qty"] == 75
+    assert (r["rec_kind"], r["rec_from_location"], r["rec_qty"]) == ("transfer", "DC1", 60)
     assert (
-        "Replenish 75 from its source DC1 (on hand 200, safety stock 50, 150 available"
-        in (r["rec_rationale"])
+        "Replenish 60 from its source DC1 (on hand 60, 60 not yet allocated" in r["rec_rationale"]
     )
 
 
-def test_dc_ships_a_partial_quantity_only_when_no_order_arrives_in_time():
-    # DC1 can spare 30 (80 - SS 50); need 75, first risk day 2, fastest supplier 5 days.
-    dc = {"sku": "R", "location": "DC1", "on_hand": 80.0, "ss": 50.0, "rop": 300.0, "s": 400.0}
+def test_dc_ships_the_full_need_when_it_holds_it():
+    dc = {"sku": "R", "location": "DC1", "on_hand": 200.0, "ss": 50.0, "rop": 300.0, "s": 400.0}
     out = scenario([dc, {"sku": "R", "location": "S1", "on_hand": 15.0}])
     r = rec_for(out, "stockout_risk", 12)
-    assert (r["rec_kind"], r["rec_from_location"], r["rec_qty"]) == ("transfer", "DC1", 30)
+    assert (r["rec_kind"], r["rec_from_location"], r["rec_qty"]) == ("transfer", "DC1", 75)
 
 
 def test_token_surplus_does_not_displace_an_order_that_arrives_in_time():
