@@ -14,9 +14,18 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Seed the demo network if the store is empty, then start StockPilot.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+## Seed the demo network if the store is empty, print the briefing, then serve the API
+## in the foreground (Ctrl-C stops it).
 run: install
 	$(BIN)/stockpilot start
+	@echo ""
+	@echo "StockPilot API: http://$(HOST):$(PORT)  (interactive docs: http://$(HOST):$(PORT)/docs)"
+	@echo "Try:  curl -s -H 'Authorization: Bearer dev-alice' 'http://$(HOST):$(PORT)/v1/exceptions?limit=5'"
+	@echo "      curl -s -H 'Authorization: Bearer dev-bob' http://$(HOST):$(PORT)/v1/approvals"
+	$(BIN)/stockpilot serve --host $(HOST) --port $(PORT)
 
 ## Run the test suite (PostgreSQL tests run when STOCKPILOT_TEST_POSTGRES_URL is set).
 test: install
@@ -34,6 +43,7 @@ format: install
 bench: install
 	$(BIN)/python benchmarks/bench_forecast.py
 	$(BIN)/python benchmarks/bench_exceptions.py
+	$(BIN)/python benchmarks/bench_approvals.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,1 +1,1 @@
-"""The HTTP service every surface uses (FastAPI)."""
+"""The HTTP service every surface uses (FastAPI): `api.app.create_app`."""

@@ -6,14 +6,17 @@ one, is an error — never a silent new run (LangGraph would otherwise start or 
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.types import Command
@@ -72,6 +75,33 @@ class TurnResult:
         }
 
 
+@dataclass(frozen=True)
+class InboxItem:
+    """A pending proposal joined with the interrupt its thread waits on."""
+
+    thread_id: str
+    interrupt_id: str
+    proposal_id: str
+    kind: str
+    args: dict[str, Any]
+    value: float
+    description: str
+    created_by: str
+    created_at: datetime
+    age_seconds: float
+
+
+@dataclass(frozen=True)
+class ThreadView:
+    """A thread as stored: its messages, what it waits on, what it committed."""
+
+    thread_id: str
+    messages: list[dict[str, Any]]
+    pending: list[PendingAction]
+    committed: list[dict[str, Any]]
+    outcomes: list[dict[str, Any]]
+
+
 class Copilot:
     """The compiled copilot graph with its checkpointer, workspace and model."""
 
@@ -120,6 +150,134 @@ class Copilot:
                 durability="sync",
             )
             return self._result(thread_id, since=before, decided=False)
+
+    def open_thread(self, *, user: str, thread_id: str | None = None) -> str:
+        """Start an empty, idle thread (so it can be read before its first message)."""
+        thread_id = thread_id or f"t-{uuid.uuid4().hex[:12]}"
+        role = self.workspace.policy.role_of(user) or "unknown"
+        with self._lock(thread_id):
+            if self.graph.get_state(self._config(thread_id)).created_at is None:
+                # Recorded as the gate's (empty) answer: the graph routes that to the end.
+                self.graph.update_state(
+                    self._config(thread_id),
+                    {"user": user, "role": role, "decisions": None},
+                    as_node="approval",
+                )
+        return thread_id
+
+    def stream(
+        self, text: str, *, user: str, thread_id: str | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Run one planner turn like `ask`, yielding events as they happen.
+
+        Events are dicts {"event": name, "data": payload}: `token` ({"text"}: model text
+        deltas), `tool` ({"name", "args"} when called, {"name", "summary"} when it returns),
+        `pending` ({"pending": [...]}: the approval cards) and, last, `done` (the TurnResult as
+        `as_dict()`). Closing the iterator early stops the run at its last checkpoint
+        (`recover` finishes it).
+        """
+        thread_id = thread_id or f"t-{uuid.uuid4().hex[:12]}"
+        role = self.workspace.policy.role_of(user) or "unknown"
+        with self._lock(thread_id):
+            before = self._message_count(thread_id)
+            names: dict[str, str] = {}
+            parts: Iterator[tuple[str, Any]] = self.graph.stream(  # type: ignore[assignment]
+                {"messages": [HumanMessage(text)], "user": user, "role": role},
+                self._config(thread_id),
+                stream_mode=["messages", "updates"],
+                context=self.context,
+                durability="sync",
+            )
+            for mode, chunk in parts:
+                if mode == "messages":
+                    message, meta = chunk
+                    delta = _text(message) if isinstance(message, AIMessage) else ""
+                    if delta and meta.get("langgraph_node") == "agent":
+                        yield {"event": "token", "data": {"text": delta}}
+                elif mode == "updates" and isinstance(chunk, dict):
+                    yield from _tool_events(chunk, names)
+            result = self._result(thread_id, since=before, decided=False)
+            if result.pending:
+                yield {
+                    "event": "pending",
+                    "data": {"pending": [p.__dict__ for p in result.pending]},
+                }
+            yield {"event": "done", "data": result.as_dict()}
+
+    def has_thread(self, thread_id: str) -> bool:
+        """Return True when the thread has been started."""
+        return self.graph.get_state(self._config(thread_id)).created_at is not None
+
+    def thread(self, thread_id: str) -> ThreadView | None:
+        """Return a thread's messages, pending actions and commits (None when unknown)."""
+        state = self.graph.get_state(self._config(thread_id))
+        values = state.values or {}
+        if not values and state.created_at is None:
+            return None
+        return ThreadView(
+            thread_id=thread_id,
+            messages=[_message(m) for m in values.get("messages", [])],
+            pending=self.pending(thread_id),
+            committed=list(values.get("committed", [])),
+            outcomes=list(values.get("outcomes", [])),
+        )
+
+    def inbox(
+        self,
+        *,
+        location: str | None = None,
+        kind: str | None = None,
+        min_value: float | None = None,
+        max_value: float | None = None,
+        decidable_by: str | None = None,
+        limit: int = 500,
+    ) -> list[InboxItem]:
+        """Return every pending proposal some thread waits on, oldest first, filtered.
+
+        `decidable_by` keeps what that user may approve within the policy's authority. A
+        pending proposal whose thread is not waiting on it (a run stopped mid-way) is left
+        out: it cannot be decided until `recover` brings the thread back to the gate.
+        """
+        policy = self.workspace.policy
+        now = datetime.now(UTC)
+        waiting: dict[str, dict[str, PendingAction]] = {}
+        items: list[InboxItem] = []
+        for p in self.workspace.proposals.list(status="pending", limit=limit):
+            if kind is not None and p.kind != kind:
+                continue
+            if min_value is not None and p.value < min_value:
+                continue
+            if max_value is not None and p.value > max_value:
+                continue
+            places = {p.args.get(k) for k in ("location_id", "from_location", "to_location")}
+            if location is not None and location not in places:
+                continue
+            if (
+                decidable_by is not None
+                and not policy.authorize(decidable_by, p.kind, p.value).allowed
+            ):
+                continue
+            if p.thread_id not in waiting:
+                waiting[p.thread_id] = {a.proposal_id: a for a in self.pending(p.thread_id)}
+            action = waiting[p.thread_id].get(p.id)
+            if action is None:
+                continue
+            items.append(
+                InboxItem(
+                    thread_id=p.thread_id,
+                    interrupt_id=action.interrupt_id,
+                    proposal_id=p.id,
+                    kind=p.kind,
+                    args=action.args,
+                    value=p.value,
+                    description=p.description,
+                    created_by=p.created_by,
+                    created_at=p.created_at,
+                    age_seconds=round((now - p.created_at).total_seconds(), 3),
+                )
+            )
+        items.sort(key=lambda i: (i.created_at, i.proposal_id))
+        return items
 
     def pending(self, thread_id: str) -> list[PendingAction]:
         """Return the actions a thread is waiting on (empty when it is not waiting)."""
@@ -228,6 +386,81 @@ class Copilot:
             committed=list(values.get("committed", [])),
             tool_calls=calls,
         )
+
+
+def _text(message: BaseMessage) -> str:
+    """Return a message's text (content blocks joined)."""
+    content = message.content
+    if isinstance(content, str):
+        return content
+    return "".join(
+        b if isinstance(b, str) else str(b.get("text", ""))
+        for b in content
+        if isinstance(b, str) or b.get("type") == "text"
+    )
+
+
+def _message(m: BaseMessage) -> dict[str, Any]:
+    """Return a message as JSON-ready dict: role, content, name, tool calls."""
+    role = {"human": "user", "ai": "assistant", "tool": "tool", "system": "system"}.get(
+        m.type, m.type
+    )
+    out: dict[str, Any] = {"role": role, "content": _text(m), "name": m.name}
+    if isinstance(m, AIMessage) and m.tool_calls:
+        out["tool_calls"] = [{"name": c["name"], "args": c["args"]} for c in m.tool_calls]
+    return out
+
+
+def _tool_events(update: dict[str, Any], names: dict[str, str]) -> Iterator[dict[str, Any]]:
+    """Turn one node update into compact `tool` events (calls, then results).
+
+    `names` maps tool-call ids to tool names across the turn (a tool that returns a state
+    update makes a ToolMessage without a name).
+    """
+    for node, values in update.items():
+        parts = values if isinstance(values, list) else [values]
+        messages = [m for v in parts if isinstance(v, dict) for m in v.get("messages", [])]
+        for m in messages:
+            if node == "agent" and isinstance(m, AIMessage):
+                for c in m.tool_calls:
+                    names[str(c.get("id"))] = c["name"]
+                    yield {"event": "tool", "data": {"name": c["name"], "args": c["args"]}}
+            elif node == "tools" and isinstance(m, ToolMessage):
+                name = m.name or names.get(m.tool_call_id, "tool")
+                yield {"event": "tool", "data": {"name": name, "summary": _summary(name, m)}}
+
+
+_NOUNS = {
+    "get_inventory": "positions",
+    "list_exceptions": "exceptions",
+    "get_supplier_status": "suppliers",
+}
+
+
+def _summary(name: str, message: ToolMessage) -> str:
+    """Summarise a tool result in a few words, e.g. "get_inventory → 20 positions"."""
+    text = _text(message)
+    if message.status == "error":
+        return f"{name} → error: {text[:120]}"
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return f"{name} → {text[:80]}"
+    if isinstance(data, list):
+        return f"{name} → {len(data)} {_NOUNS.get(name, 'items')}"
+    if not isinstance(data, dict):
+        return f"{name} → {str(data)[:80]}"
+    if data.get("error"):
+        return f"{name} → error: {str(data['error'])[:120]}"
+    if data.get("proposal_id"):
+        return f"{name} → {data.get('status', 'drafted')} {data['proposal_id']}"
+    if data.get("status"):
+        errors = "; ".join(str(e) for e in data.get("errors", []))[:120]
+        return f"{name} → {data['status']}" + (f": {errors}" if errors else "")
+    for key, value in data.items():
+        if isinstance(value, list):
+            return f"{name} → {len(value)} {key}"
+    return f"{name} → {', '.join(list(data)[:4])}"
 
 
 def _decision(

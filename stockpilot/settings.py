@@ -59,6 +59,17 @@ class Settings(BaseSettings):
         "PostgreSQL database when that is PostgreSQL.",
     )
 
+    # HTTP API.
+    api_tokens: dict[str, str] = Field(
+        default_factory=dict,
+        description="Bearer tokens (or X-API-Key values) → StockPilot user, as JSON. Empty in "
+        "development: every policy user gets the token 'dev-<user>'.",
+    )
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(8000, ge=1, le=65535)
+    api_workers: int = Field(1, ge=1, le=64)
+    max_body_bytes: int = Field(1_000_000, ge=1_000, description="Largest request body accepted.")
+
     @field_validator("plan_cache_dir", mode="before")
     @classmethod
     def _empty_means_none(cls, value: object) -> object:

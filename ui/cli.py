@@ -259,6 +259,46 @@ def start(
         "`stockpilot exceptions --top 20`, `stockpilot inventory SKU`, "
         "`stockpilot forecast SKU LOCATION`, `stockpilot import DIR`, `stockpilot export DIR`."
     )
+    s = ws.settings
+    out.print(
+        f"API: `stockpilot serve` → http://{s.api_host}:{s.api_port}/docs "
+        f"(development token: `Authorization: Bearer dev-{s.cli_user}`)."
+    )
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str | None, typer.Option(help="Interface (default: settings api_host).")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(min=1, max=65535, help="Port (default: settings api_port).")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, max=64, help="Worker processes (default: api_workers).")
+    ] = None,
+    reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
+) -> None:
+    """Serve the HTTP API (uvicorn, one app per worker built from the environment)."""
+    import uvicorn
+
+    from stockpilot.settings import get_settings
+
+    settings = get_settings()
+    host = host or settings.api_host
+    port = port or settings.api_port
+    workers = 1 if reload else (workers or settings.api_workers)
+    out.print(f"StockPilot API on http://{host}:{port} (docs: http://{host}:{port}/docs)")
+    uvicorn.run(
+        "api.server:app_factory",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        reload=reload,
+        proxy_headers=True,
+        log_level="info",
+    )
 
 
 def _copilot() -> Any:

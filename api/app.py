@@ -1,0 +1,74 @@
+"""Build the FastAPI application: one router per resource under /v1, JSON errors, auth."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+
+from api.auth import token_table
+from api.errors import error_body, install_error_handlers
+from api.metrics import install_metrics
+from api.routers import approvals, audit, exceptions, health, network, proposals, threads
+from graph.service import Copilot
+from stockpilot import __version__
+from stockpilot.settings import Settings, get_settings
+from tools.workspace import Workspace
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    workspace: Workspace | None = None,
+    copilot: Copilot | None = None,
+) -> FastAPI:
+    """Create the app; the workspace and copilot are built from settings unless given."""
+    settings = settings or get_settings()
+    ws = workspace or (copilot.workspace if copilot else Workspace(settings))
+    tokens = token_table(settings, ws.policy)  # refuses unsafe token configs at start-up
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = copilot is None
+        app.state.copilot = copilot or Copilot(ws)
+        if owned:  # a served app loads its plan before the first request, not during it
+            ws.warm()
+        yield
+        if owned:
+            app.state.copilot.close()
+
+    app = FastAPI(
+        title="StockPilot",
+        version=__version__,
+        description="Planner copilot for retail demand planning and inventory coordination.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.workspace = ws
+    app.state.tokens = tokens
+    if copilot is not None:
+        app.state.copilot = copilot
+    install_error_handlers(app)
+
+    @app.middleware("http")
+    async def limit_body(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > settings.max_body_bytes):
+            return JSONResponse(
+                error_body(
+                    "payload_too_large",
+                    f"request body over {settings.max_body_bytes} bytes",
+                ),
+                status_code=413,
+            )
+        return await call_next(request)
+
+    app.include_router(health.router)
+    for module in (threads, approvals, exceptions, network, proposals, audit):
+        app.include_router(module.router, prefix="/v1")
+    install_metrics(app)  # last: its timing middleware is the outermost
+    return app

@@ -1,0 +1,201 @@
+"""The network resource: stock positions, forecasts, suppliers and what-if scenarios.
+
+Reads only, through the same `Workspace` calls the agent tools make (`inventory`, `forecast`,
+`supplier_status`, `what_if`); a what-if is a POST because it takes a scenario body, but it
+changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.deps import Reader, WorkspaceDep
+from planning.whatif import Scenario
+
+router = APIRouter(tags=["network"])
+
+Code = Annotated[str, Path(min_length=1, max_length=64)]
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "Unknown SKU or location."}}
+
+
+class Position(BaseModel):
+    """The stock position and policy levels of one SKU-location."""
+
+    model_config = ConfigDict(extra="allow")
+
+    sku: str
+    location_id: str
+    on_hand: float | None = None
+    in_transit: float | None = None
+    on_order: float | None = None
+    position: float | None = None
+    forecast_daily: float | None = None
+    safety_stock: float | None = None
+    reorder_point: float | None = None
+    order_up_to: float | None = None
+    days_of_cover: float | None = None
+    projected_stockout_date: str | None = None
+
+
+class PositionList(BaseModel):
+    """Stock positions."""
+
+    items: list[Position]
+
+
+class ForecastDay(BaseModel):
+    """One day of a forecast with its interval."""
+
+    date: str
+    mean: float
+    lower: float
+    upper: float
+    promo_uplift: float
+
+
+class Forecast(BaseModel):
+    """A single-series forecast with the model used and its back-tested accuracy."""
+
+    model_config = ConfigDict(extra="allow")
+
+    sku: str
+    location: str
+    as_of: str
+    method: str
+    interval: float
+    history_days: int
+    history_units_last_28d: float
+    accuracy: dict[str, float | None]
+    forecast: list[ForecastDay]
+    total_mean: float
+
+
+class LatePo(BaseModel):
+    """An open purchase order past its expected date."""
+
+    po_id: str
+    sku: str
+    location: str
+    qty: int
+    expected_date: str
+    days_late: int
+
+
+class Supplier(BaseModel):
+    """A supplier with its lead time, reliability and open and late purchase orders."""
+
+    supplier_id: str
+    name: str
+    lead_time_days: int
+    lead_time_std_days: float
+    on_time_rate: float
+    open_po_lines: int
+    open_po_units: float
+    late_po_lines: int
+    late_pos: list[LatePo]
+
+
+class SupplierList(BaseModel):
+    """Suppliers."""
+
+    items: list[Supplier]
+
+
+class WhatIfRequest(BaseModel):
+    """A scenario for one SKU-location: later supplier deliveries and/or scaled demand."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sku: str = Field(min_length=1, max_length=64)
+    location: str = Field(min_length=1, max_length=64)
+    supplier_delay_days: int = Field(0, ge=0, le=365, description="Open POs arrive this late.")
+    supplier_id: str | None = Field(
+        None, min_length=1, max_length=64, description="Delay only this supplier's POs."
+    )
+    demand_factor: float = Field(1.0, ge=0, le=20, description="Scales every day's forecast.")
+    promo_factor: float = Field(1.0, ge=0, le=20, description="Scales promotion days only.")
+
+
+class WhatIfResult(BaseModel):
+    """The base and scenario projections side by side, and what changed."""
+
+    model_config = ConfigDict(extra="allow")
+
+    sku: str
+    location: str
+    as_of: str
+    horizon_days: int
+    protection_days: int
+    scenario: dict[str, Any]
+    delayed_purchase_orders: list[dict[str, Any]]
+    promotion_days: int
+    base: dict[str, Any]
+    with_scenario: dict[str, Any]
+    change: dict[str, float]
+
+
+@router.get("/skus/{sku}/positions", response_model=PositionList, responses=NOT_FOUND)
+def sku_positions(
+    ws: WorkspaceDep,
+    _: Reader,
+    sku: Code,
+    location: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+) -> PositionList:
+    """Return a SKU's positions across locations (or at one)."""
+    return PositionList.model_validate({"items": ws.inventory(sku, location)})
+
+
+@router.get("/locations/{location}/positions", response_model=PositionList, responses=NOT_FOUND)
+def location_positions(
+    ws: WorkspaceDep,
+    _: Reader,
+    location: Code,
+    top: Annotated[int, Query(ge=1, le=500, description="How many, fewest days first.")] = 25,
+) -> PositionList:
+    """Return a location's positions with the fewest days of cover first."""
+    return PositionList.model_validate({"items": ws.inventory(None, location, top=top)})
+
+
+@router.get("/forecasts/{sku}/{location}", response_model=Forecast, responses=NOT_FOUND)
+def forecast(
+    ws: WorkspaceDep,
+    _: Reader,
+    sku: Code,
+    location: Code,
+    horizon: Annotated[int, Query(ge=1, le=365, description="Days ahead.")] = 28,
+) -> Forecast:
+    """Forecast one SKU-location with intervals, the model used and its accuracy."""
+    return Forecast.model_validate(ws.forecast(sku, location, horizon=horizon))
+
+
+@router.get("/suppliers", response_model=SupplierList, responses=NOT_FOUND)
+def suppliers(
+    ws: WorkspaceDep,
+    _: Reader,
+    sku: Annotated[
+        str | None, Query(min_length=1, max_length=64, description="Its suppliers.")
+    ] = None,
+) -> SupplierList:
+    """List suppliers (those of a SKU) with lead times and open and late POs."""
+    return SupplierList.model_validate({"items": ws.supplier_status(None, sku)})
+
+
+@router.get("/suppliers/{supplier_id}", response_model=Supplier, responses=NOT_FOUND)
+def supplier(ws: WorkspaceDep, _: Reader, supplier_id: Code) -> Supplier:
+    """Return one supplier with its lead time and open and late POs."""
+    return Supplier.model_validate(ws.supplier_status(supplier_id)[0])
+
+
+@router.post("/what-if", response_model=WhatIfResult, responses=NOT_FOUND)
+def what_if(ws: WorkspaceDep, _: Reader, body: WhatIfRequest) -> WhatIfResult:
+    """Re-project a SKU-location under a supplier delay or a demand change (changes nothing)."""
+    scenario = Scenario(
+        supplier_delay_days=body.supplier_delay_days,
+        supplier_id=body.supplier_id,
+        demand_factor=body.demand_factor,
+        promo_factor=body.promo_factor,
+    )
+    return WhatIfResult.model_validate(ws.what_if(body.sku, body.location, scenario))
