@@ -6,7 +6,6 @@ snapshot import and the connector's write count, so an import or an ERP write in
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 import pickle
@@ -25,7 +24,7 @@ from sqlalchemy import Engine, func, select
 import planning
 import stockpilot
 from erp import models
-from erp.connector import BuiltinErpConnector
+from erp.connector import BuiltinErpConnector, ErpConnector
 from erp.csvio import read_csv_dir, write_csv_dir
 from erp.db import make_engine, migrate
 from erp.demo import generate_demo
@@ -92,8 +91,14 @@ def _planning_code_fingerprint() -> str:
 class Workspace:
     """The store plus the planning engine, configured from settings."""
 
-    def __init__(self, settings: Settings | None = None, engine: Engine | None = None):
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        engine: Engine | None = None,
+        connector: ErpConnector | None = None,
+    ):
         self.settings = settings or get_settings()
+        self._connector = connector  # None: the built-in ERP over this store
         self.engine = engine or make_engine(self.settings.database_url)
         migrate(self.engine)
         self._lock = threading.Lock()
@@ -170,8 +175,10 @@ class Workspace:
         )
         return proposal
 
-    def connector(self) -> BuiltinErpConnector:
-        """Return the ERP connector over the store."""
+    def connector(self) -> ErpConnector:
+        """Return the ERP connector: the one given at construction, else the built-in store."""
+        if self._connector is not None:
+            return self._connector
         return BuiltinErpConnector(self.engine)
 
     def is_empty(self) -> bool:
@@ -222,15 +229,23 @@ class Workspace:
         return load_network(self.engine, sales_since=since)
 
     def _plan_key(self) -> _PlanKey:
-        last = latest_import(self.engine)
-        snapshot = (
-            f"{last.id}|{last.imported_at.isoformat()}|{last.source}|{last.row_counts}"
-            if last
-            else ""
+        snap = models.SnapshotImport
+        latest = (
+            select(snap.id, snap.imported_at, snap.source, snap.row_counts)
+            .order_by(snap.id.desc())
+            .limit(1)
         )
-        with self.engine.connect() as conn:
+        with self.engine.connect() as conn:  # one connection, two index-only queries
+            last = conn.execute(latest).first()
             commits = conn.execute(select(func.count()).select_from(models.ErpCommit)).scalar_one()
+        snapshot = "|".join(str(v) for v in last) if last else ""
         return _PlanKey(self.settings.database_url, snapshot, int(commits), self.params)
+
+    def warm(self) -> None:
+        """Compute (or load) the plan and reference data now, so the first request is fast."""
+        if not self.is_empty():
+            self.plan()
+            self.reference()
 
     def plan(self, *, fresh: bool = True) -> Plan:
         """Return the plan for the current snapshot (computed once per snapshot and write).
@@ -422,29 +437,15 @@ class Workspace:
         self, *, sku: str, from_location: str, to_location: str, qty: int
     ) -> ActionCheck:
         """Check a transfer against the current plan and the source's stock right now."""
-        ref = self.reference(fresh=False)
         live = on_hand(self.engine, sku, from_location)
-        inv = ref.inventory[
-            ~((ref.inventory["sku"] == sku) & (ref.inventory["location_id"] == from_location))
-        ]
-        if live is not None:
-            row = pd.DataFrame(
-                {
-                    "sku": [sku],
-                    "location_id": [from_location],
-                    "on_hand": [live],
-                    "as_of_date": [pd.Timestamp(ref.as_of)],
-                }
-            )
-            inv = pd.concat([inv, row], ignore_index=True)
-        ref = dataclasses.replace(ref, inventory=inv)
         return check_transfer(
             self.plan(fresh=False),
-            ref,
+            self.reference(fresh=False),
             sku=sku,
             from_location=from_location,
             to_location=to_location,
             qty=qty,
+            source_on_hand=0.0 if live is None else float(live),
         )
 
     def check_purchase_order(
