@@ -302,7 +302,9 @@ def plan(
     opts = supplier_options(data)
     lt, lt_std = _lead_times(keys, data, opts)
     d = mean_first_days(demand, lt)
-    ss = safety_stock(d, sigma, lt, lt_std, z_value(params.service_level))
+    ss = safety_stock(
+        d, sigma, lt + params.review_period_days, lt_std, z_value(params.service_level)
+    )
     rop = reorder_point(d, lt, ss)
     s = order_up_to(d, lt, params.review_period_days, ss)
 

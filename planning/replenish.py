@@ -1,0 +1,166 @@
+"""Turn a plan into routine replenishment orders (pure): at each review, order up to S.
+
+The engine raises exceptions only; this is the regular review on top of the same policy levels
+(`docs/planning.md`, "Lead time and policy"). For every SKU-location whose inventory position is
+below its order-up-to level at a review, the need is `ceil(order_up_to - position)`:
+
+- a store with a source DC and a lane from it gets a transfer from the DC's stock on hand
+  (shared by that DC's stores, largest need first), capped at the need; when the DC
+  can ship nothing the store gets a purchase order instead (with `transfers=False`, always);
+- a DC (or a store without a source) gets a purchase order.
+
+A purchase order goes to the best supplier of `planning.recommend.supplier_options`: lowest unit
+cost, then the primary, then the shortest lead time; quantity `max(need, MOQ)` rounded up to whole
+case packs. Units a DC ships in this round are taken off its position before its own need is
+computed, so it reorders what its stores just pulled.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from planning.engine import Plan
+from planning.network import NetworkData
+from planning.recommend import supplier_options
+
+ORDER_COLUMNS: tuple[str, ...] = (
+    "kind",
+    "sku",
+    "location_id",
+    "from_location",
+    "supplier_id",
+    "qty",
+    "unit_cost",
+    "lead_time",
+    "reason",
+)
+
+
+def _best_suppliers(data: NetworkData) -> pd.DataFrame:
+    """Return the routine supplier per SKU: lowest cost, then primary, then shortest lead time."""
+    opts = supplier_options(data).sort_values(
+        ["sku", "unit_cost", "primary", "lead_time", "supplier_id"],
+        ascending=[True, True, False, True, True],
+        kind="stable",
+    )
+    return opts.drop_duplicates("sku").set_index("sku")
+
+
+def _purchase_orders(need: pd.DataFrame, data: NetworkData) -> pd.DataFrame:
+    """Return purchase orders for the rows of `need` (columns sku, location_id, need)."""
+    best = _best_suppliers(data)
+    need = need[need["sku"].isin(best.index)]
+    sup = best.loc[need["sku"]]
+    pack = need["sku"].map(data.items.set_index("sku")["case_pack"]).fillna(1).to_numpy(float)
+    pack = np.maximum(pack, 1.0)
+    want = np.maximum(need["need"].to_numpy(float), sup["moq"].to_numpy(float))
+    qty = (np.ceil(want / pack - 1e-9) * pack).astype(np.int64)
+    return pd.DataFrame(
+        {
+            "kind": "purchase_order",
+            "sku": need["sku"].to_numpy(object),
+            "location_id": need["location_id"].to_numpy(object),
+            "from_location": "",
+            "supplier_id": sup["supplier_id"].to_numpy(object),
+            "qty": qty,
+            "unit_cost": sup["unit_cost"].to_numpy(float),
+            "lead_time": sup["lead_time"].to_numpy(float),
+            "reason": [
+                f"position {p:.0f} below reorder point {r:.0f}: order up to {s:.0f}"
+                for p, r, s in zip(need["position"], need["rop"], need["s"], strict=True)
+            ],
+        }
+    )
+
+
+def replenishment_orders(plan: Plan, data: NetworkData, *, transfers: bool = True) -> pd.DataFrame:
+    """Return the routine orders of a plan (columns `ORDER_COLUMNS`, one row per order)."""
+    pos = plan.positions
+    position = pos["position"].to_numpy(float)
+    rop = pos["reorder_point"].to_numpy(float)
+    s = pos["order_up_to"].to_numpy(float)
+    is_dc = pos["location_type"].to_numpy(object) == "dc"
+    need = np.where(position < s - 1e-9, np.ceil(s - position - 1e-9), 0.0)
+    frame = pd.DataFrame(
+        {
+            "sku": pos["sku"].to_numpy(object),
+            "location_id": pos["location_id"].to_numpy(object),
+            "source": pos["source_location"].to_numpy(object),
+            "need": need,
+            "position": position,
+            "rop": rop,
+            "s": s,
+            "unit_cost": pos["unit_cost"].to_numpy(float),
+        }
+    )
+    lanes = data.lanes.set_index(["from_location", "to_location"])
+    store = frame[(~is_dc) & (need >= 1)]
+    has_lane = pd.MultiIndex.from_arrays([store["source"], store["location_id"]]).isin(lanes.index)
+    via_dc = store[has_lane & (store["source"] != "")] if transfers else store.iloc[:0]
+    out: list[pd.DataFrame] = []
+    shipped = pd.Series(dtype=float)
+    if len(via_dc):
+        # What each DC can ship: its on hand, largest need first (its stock exists to serve
+        # its stores; the DC's own order refills its safety stock).
+        dc = pos.set_index(["sku", "location_id"])
+        dc_key = pd.MultiIndex.from_arrays([via_dc["sku"], via_dc["source"]])
+        spare = np.floor(
+            np.maximum(dc["on_hand"].reindex(dc_key).fillna(0.0).to_numpy(float), 0.0) + 1e-9
+        )
+        via_dc = via_dc.assign(_spare=spare).sort_values(
+            ["sku", "source", "need", "location_id"],
+            ascending=[True, True, False, True],
+            kind="stable",
+        )
+        before = via_dc.groupby(["sku", "source"], sort=False)["need"].cumsum() - via_dc["need"]
+        qty = np.clip(via_dc["_spare"] - before, 0.0, via_dc["need"])
+        via_dc = via_dc.assign(_qty=qty.to_numpy(float))
+        ship = via_dc[via_dc["_qty"] >= 1]
+        lane = lanes.reindex(pd.MultiIndex.from_arrays([ship["source"], ship["location_id"]]))
+        out.append(
+            pd.DataFrame(
+                {
+                    "kind": "transfer",
+                    "sku": ship["sku"].to_numpy(object),
+                    "location_id": ship["location_id"].to_numpy(object),
+                    "from_location": ship["source"].to_numpy(object),
+                    "supplier_id": "",
+                    "qty": ship["_qty"].to_numpy(np.int64),
+                    "unit_cost": ship["unit_cost"].to_numpy(float),
+                    "lead_time": lane["lead_time_days"].to_numpy(float),
+                    "reason": [
+                        f"position {p:.0f} below reorder point {r:.0f}: ship {q:.0f} of "
+                        f"{n:.0f} from {src} (its source DC)"
+                        for p, r, q, n, src in zip(
+                            ship["position"],
+                            ship["rop"],
+                            ship["_qty"],
+                            ship["need"],
+                            ship["source"],
+                            strict=True,
+                        )
+                    ],
+                }
+            )
+        )
+        shipped = ship.groupby(["sku", "source"])["_qty"].sum()
+        unserved = via_dc[via_dc["_qty"] < 1]
+        rest = store.drop(index=via_dc.index).pipe(lambda f: pd.concat([f, unserved]))
+    else:
+        rest = store
+    # DCs: their position less what they ship now.
+    dcs = frame[is_dc].copy()
+    if len(shipped):
+        took = shipped.reindex(pd.MultiIndex.from_arrays([dcs["sku"], dcs["location_id"]]))
+        dcs["position"] = dcs["position"].to_numpy(float) - np.nan_to_num(took.to_numpy(float))
+    below = dcs["position"].to_numpy(float) < dcs["rop"].to_numpy(float) - 1e-9
+    dcs["need"] = np.where(below, np.ceil(dcs["s"] - dcs["position"] - 1e-9), 0.0)
+    buy = pd.concat([rest[rest["need"] >= 1], dcs[dcs["need"] >= 1]], ignore_index=True)
+    if len(buy):
+        out.append(_purchase_orders(buy, data))
+    if not out:
+        return pd.DataFrame({c: [] for c in ORDER_COLUMNS})
+    result = pd.concat(out, ignore_index=True)
+    result["qty"] = result["qty"].astype(np.int64)
+    return result[list(ORDER_COLUMNS)].reset_index(drop=True)
