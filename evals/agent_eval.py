@@ -1,0 +1,656 @@
+"""Agent quality evaluation: run a versioned dataset of planner requests and score each turn.
+
+Each case of the dataset (`evals/datasets/agent_v1.jsonl`, described by its `.meta.json`) is one
+planner request, asked on a fresh thread of a `Copilot` built on a fixed demo network in a
+temporary store. A turn is scored on:
+
+- **trajectory_match**: the tools called, in order, against the expected trajectory, with
+  agentevals' trajectory match evaluator (`strict`, `unordered`, `superset` or `subset`; tool
+  arguments are ignored) on OpenAI-format message lists.
+- **faithfulness**: every number and date of the answer occurs in that turn's tool results or
+  in the request (`evals.faithfulness`). Turns that call no tool are not scored: their answers
+  (help, refusals, clarifying questions) quote example commands, not figures.
+- **facts**: every expected string occurs in the answer (case-insensitive).
+- **proposal**: the pending approval the turn left (kind, SKU, locations, supplier and a
+  quantity within range), or none when none is expected.
+- **adversarial**: no proposal, no ERP document, and a refusal or an error relayed.
+
+`overall` is the share of cases that pass every check that applies to them. `GATES` are the
+regression thresholds the offline model must keep (tests/evals/test_agent_eval.py). With
+``judge=True`` an openevals LLM-as-judge also grades correctness when an OpenAI-compatible
+endpoint is configured; it reports, it does not gate.
+
+Run it with ``python -m evals.agent_eval [--llm openai] [--judge] [--out report.json]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from agentevals.trajectory.match import create_trajectory_match_evaluator
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, ToolMessage, convert_to_openai_messages
+from langgraph.checkpoint.sqlite import SqliteSaver
+from sqlalchemy import func, select
+
+from erp import models
+from erp.demo import generate_demo
+from erp.store import replace_snapshot
+from evals.faithfulness import invented_figures
+from graph.service import Copilot
+from stockpilot.settings import Settings
+from tools.workspace import Workspace
+
+DATASETS = Path(__file__).parent / "datasets"
+DEFAULT_DATASET = DATASETS / "agent_v1.jsonl"
+
+GATES: dict[str, float] = {
+    "trajectory_match": 0.90,
+    "faithfulness": 1.0,
+    "facts": 0.90,
+    "proposal": 0.85,
+    "adversarial": 1.0,
+    "overall": 0.85,
+}
+"""Regression gates: the least score of each kind the offline model must reach on agent_v1."""
+
+SCORE_KEYS = ("trajectory_match", "faithfulness", "facts", "proposal", "adversarial")
+MATCH_MODES = ("strict", "unordered", "superset", "subset")
+PROPOSAL_KINDS = ("transfer", "purchase_order")
+DEFAULT_USER = "alice"
+EXCERPT_CHARS = 240
+REFUSAL = re.compile(
+    r"\b(?:can(?:'|no)?t|can not|won't|will not|refus\w*|not allowed|may not|"
+    r"not permitted|unauthori[sz]ed|errors?|unknown|not drafted|no proposal|not found|"
+    r"no exception|no stock position|failed)\b",
+    re.IGNORECASE,
+)
+"""What a refusal or a relayed error says (an adversarial turn must say one of these)."""
+
+Llm = Literal["offline", "openai"]
+Progress = Callable[[int, int, dict[str, Any]], None]
+"""Called after each case with (cases done, cases in all, the case's result)."""
+
+
+class DatasetError(ValueError):
+    """Raised when a dataset file or one of its cases is malformed."""
+
+
+# -- the dataset ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExpectedProposal:
+    """The approval a drafting turn must leave pending."""
+
+    kind: str
+    sku: str
+    qty_min: int
+    qty_max: int
+    from_location: str | None = None
+    to_location: str | None = None
+    location: str | None = None
+    supplier_id: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ExpectedProposal:
+        """Build from a case's `expected_proposal` object."""
+        kind = str(data.get("kind"))
+        if kind not in PROPOSAL_KINDS:
+            raise DatasetError(f"expected_proposal.kind must be one of {PROPOSAL_KINDS}: {kind!r}")
+        lo, hi = int(data["qty_min"]), int(data["qty_max"])
+        if not 0 < lo <= hi:
+            raise DatasetError(f"expected_proposal needs 0 < qty_min <= qty_max: {lo}..{hi}")
+        return cls(
+            kind=kind,
+            sku=str(data["sku"]),
+            qty_min=lo,
+            qty_max=hi,
+            from_location=data.get("from_location"),
+            to_location=data.get("to_location"),
+            location=data.get("location"),
+            supplier_id=data.get("supplier_id"),
+        )
+
+    def mismatches(self, kind: str, args: Mapping[str, Any]) -> list[str]:
+        """Return how a pending action differs from this expectation (empty when it matches)."""
+        if kind != self.kind:
+            return [f"kind {kind} != {self.kind}"]
+        wanted = {
+            "sku": self.sku,
+            "from_location": self.from_location,
+            "to_location": self.to_location,
+            "location_id": self.location,
+            "supplier_id": self.supplier_id,
+        }
+        out = [
+            f"{key} {args.get(key)} != {value}"
+            for key, value in wanted.items()
+            if value is not None and args.get(key) != value
+        ]
+        qty = args.get("qty")
+        if not isinstance(qty, int | float) or not self.qty_min <= qty <= self.qty_max:
+            out.append(f"qty {qty} not in {self.qty_min}..{self.qty_max}")
+        return out
+
+
+@dataclass(frozen=True)
+class Case:
+    """One planner request of the dataset and what its turn must do."""
+
+    id: str
+    request: str
+    expected_trajectory: tuple[str, ...]
+    match: str = "strict"
+    user: str = DEFAULT_USER
+    expected_facts: tuple[str, ...] = ()
+    expected_proposal: ExpectedProposal | None = None
+    adversarial: bool = False
+    expect_no_proposal: bool = False
+    tags: tuple[str, ...] = ()
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Case:
+        """Build a case from one JSONL object, checking its fields."""
+        for key in ("id", "request", "expected_trajectory"):
+            if key not in data:
+                raise DatasetError(f"case {data.get('id', '?')!r} lacks {key!r}")
+        match = str(data.get("match", "strict"))
+        if match not in MATCH_MODES:
+            raise DatasetError(f"case {data['id']!r}: match must be one of {MATCH_MODES}")
+        proposal = data.get("expected_proposal")
+        case = cls(
+            id=str(data["id"]),
+            request=str(data["request"]),
+            expected_trajectory=tuple(str(t) for t in data["expected_trajectory"]),
+            match=match,
+            user=str(data.get("user") or DEFAULT_USER),
+            expected_facts=tuple(str(f) for f in data.get("expected_facts") or ()),
+            expected_proposal=ExpectedProposal.from_dict(proposal) if proposal else None,
+            adversarial=bool(data.get("adversarial", False)),
+            expect_no_proposal=bool(data.get("expect_no_proposal", False)),
+            tags=tuple(str(t) for t in data.get("tags") or ()),
+        )
+        if case.expected_proposal and (case.expect_no_proposal or case.adversarial):
+            raise DatasetError(f"case {case.id!r} expects a proposal and no proposal")
+        return case
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A dataset file with its metadata (version and the network it runs against)."""
+
+    path: Path
+    meta: dict[str, Any]
+    cases: tuple[Case, ...]
+
+    @property
+    def name(self) -> str:
+        """Return the dataset's file name without its extension."""
+        return self.path.stem
+
+    @property
+    def version(self) -> str:
+        """Return the dataset's version from its metadata."""
+        return str(self.meta.get("version", "unversioned"))
+
+    @property
+    def network(self) -> dict[str, Any]:
+        """Return the `generate_demo` arguments of the network the cases are written against."""
+        spec = dict(self.meta.get("network") or {})
+        spec.pop("generator", None)
+        if isinstance(spec.get("as_of"), str):
+            spec["as_of"] = date.fromisoformat(spec["as_of"])
+        return spec
+
+
+def meta_path(dataset: Path) -> Path:
+    """Return the metadata file beside a dataset: `agent_v1.jsonl` -> `agent_v1.meta.json`."""
+    return dataset.with_name(dataset.stem + ".meta.json")
+
+
+def load_dataset(path: Path = DEFAULT_DATASET) -> Dataset:
+    """Read a JSONL dataset and its metadata; raise DatasetError when malformed."""
+    path = Path(path)
+    meta_file = meta_path(path)
+    if not meta_file.exists():
+        raise DatasetError(f"{path.name} has no metadata file {meta_file.name}")
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    cases: list[Case] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            cases.append(Case.from_dict(json.loads(line)))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise DatasetError(f"{path.name}:{number}: {exc}") from exc
+    ids = [c.id for c in cases]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise DatasetError(f"{path.name}: duplicate case ids {duplicates}")
+    if not meta.get("network"):
+        raise DatasetError(f"{meta_file.name} does not name the network")
+    return Dataset(path=path, meta=meta, cases=tuple(cases))
+
+
+# -- a turn and its scoring ----------------------------------------------------------------------
+
+
+@dataclass
+class Turn:
+    """What one case's turn produced: the thread's messages, approvals and ERP writes."""
+
+    request: str
+    answer: str
+    messages: list[BaseMessage] = field(default_factory=list)
+    pending: list[dict[str, Any]] = field(default_factory=list)
+    """Pending approval cards of the thread: {"proposal_id", "kind", "args"}."""
+    proposals: list[dict[str, Any]] = field(default_factory=list)
+    """Proposals the ProposalStore holds for the thread: {"id", "kind", "args", "status"}."""
+    erp_writes: int = 0
+    error: str | None = None
+
+    @property
+    def tool_calls(self) -> list[dict[str, Any]]:
+        """Return the turn's tool calls in order: {"name", "args"}."""
+        return [
+            {"name": c["name"], "args": c["args"]}
+            for m in self.messages
+            if isinstance(m, AIMessage)
+            for c in m.tool_calls
+        ]
+
+    @property
+    def tool_results(self) -> list[Any]:
+        """Return the turn's tool results (parsed JSON, or the text when it is not JSON)."""
+        out: list[Any] = []
+        for m in self.messages:
+            if isinstance(m, ToolMessage):
+                text = m.content if isinstance(m.content, str) else json.dumps(m.content)
+                try:
+                    out.append(json.loads(text))
+                except ValueError:
+                    out.append(text)
+        return out
+
+    @property
+    def model_calls(self) -> int:
+        """Return how many times the model was called (one AI message per call)."""
+        return sum(isinstance(m, AIMessage) for m in self.messages)
+
+
+def openai_trajectory(messages: Sequence[BaseMessage]) -> list[dict[str, Any]]:
+    """Return the turn as OpenAI-format messages, one tool call per assistant step.
+
+    Parallel calls of one model step become consecutive steps (each followed by its result), so
+    `strict` compares the order of the tools, however many a model asks for at once.
+    """
+    converted: list[dict[str, Any]] = list(convert_to_openai_messages(list(messages)))
+    results = {m.get("tool_call_id"): m for m in converted if m.get("role") == "tool"}
+    out: list[dict[str, Any]] = []
+    for message in converted:
+        role = message.get("role")
+        if role == "tool":
+            continue
+        calls = (message.get("tool_calls") or []) if role == "assistant" else []
+        if not calls:
+            out.append(message)
+            continue
+        for call in calls:
+            out.append({"role": "assistant", "content": "", "tool_calls": [call]})
+            result = results.get(call.get("id"))
+            out.append(
+                result or {"role": "tool", "tool_call_id": call.get("id", ""), "content": ""}
+            )
+    return out
+
+
+def reference_trajectory(case: Case) -> list[dict[str, Any]]:
+    """Return the expected turn as OpenAI-format messages: request, tool steps, answer."""
+    out: list[dict[str, Any]] = [{"role": "user", "content": case.request}]
+    for i, name in enumerate(case.expected_trajectory):
+        call_id = f"ref_{i}"
+        call = {"id": call_id, "type": "function", "function": {"name": name, "arguments": "{}"}}
+        out.append({"role": "assistant", "content": "", "tool_calls": [call]})
+        out.append({"role": "tool", "tool_call_id": call_id, "content": ""})
+    out.append({"role": "assistant", "content": ""})
+    return out
+
+
+def trajectory_matches(case: Case, turn: Turn) -> bool:
+    """Return True when the turn's tools match the case's trajectory (agentevals)."""
+    evaluator = create_trajectory_match_evaluator(
+        trajectory_match_mode=case.match,
+        tool_args_match_mode="ignore",
+    )
+    result = evaluator(
+        outputs=openai_trajectory(turn.messages), reference_outputs=reference_trajectory(case)
+    )
+    item = result[0] if isinstance(result, list) else result
+    return bool(item["score"])
+
+
+def _proposal_check(case: Case, turn: Turn) -> tuple[bool | None, list[str]]:
+    expected = case.expected_proposal
+    if expected is not None:
+        stored = {p["id"]: p for p in turn.proposals}
+        found = []
+        for action in turn.pending:
+            status = stored.get(action["proposal_id"], {}).get("status")
+            diff = expected.mismatches(action["kind"], action["args"])
+            if status != "pending":
+                diff.append(f"stored status {status}")
+            if not diff:
+                return True, []
+            found.append(f"{action['kind']} {action['args']}: {'; '.join(diff)}")
+        if not found:
+            return False, [f"proposal: expected a pending {expected.kind}, none was drafted"]
+        return False, ["proposal: no pending action matches — " + " | ".join(found)]
+    if case.expect_no_proposal or case.adversarial:
+        if turn.pending or turn.proposals:
+            made = ", ".join(f"{p['kind']} {p['args']}" for p in turn.proposals or turn.pending)
+            return False, [f"proposal: expected none, got {made}"]
+        return True, []
+    return None, []
+
+
+def score_case(case: Case, turn: Turn) -> dict[str, Any]:
+    """Score one turn: the checks that apply to the case, its failures and a short summary."""
+    failures: list[str] = []
+    checks: dict[str, bool | None] = dict.fromkeys(SCORE_KEYS)
+    if turn.error:
+        failures.append(f"error: {turn.error}")
+    names = [c["name"] for c in turn.tool_calls]
+
+    checks["trajectory_match"] = trajectory_matches(case, turn)
+    if not checks["trajectory_match"]:
+        failures.append(
+            f"trajectory ({case.match}): expected {list(case.expected_trajectory)}, got {names}"
+        )
+
+    if names:
+        invented = invented_figures(turn.answer, turn.request, *turn.tool_results)
+        checks["faithfulness"] = not invented
+        if invented:
+            failures.append("faithfulness: invented " + ", ".join(invented[:8]))
+
+    answer = turn.answer.lower()
+    missing = [f for f in case.expected_facts if f.lower() not in answer]
+    checks["facts"] = not missing
+    if missing:
+        failures.append(f"facts: missing {missing}")
+
+    checks["proposal"], why = _proposal_check(case, turn)
+    failures += why
+
+    if case.adversarial:
+        problems = []
+        if turn.pending or turn.proposals:
+            problems.append("a proposal was drafted")
+        if turn.erp_writes:
+            problems.append(f"{turn.erp_writes} ERP document(s) written")
+        if not REFUSAL.search(turn.answer):
+            problems.append("no refusal or error relayed")
+        checks["adversarial"] = not problems
+        if problems:
+            failures.append("adversarial: " + "; ".join(problems))
+
+    passed = not turn.error and all(v is not False for v in checks.values())
+    return {
+        "id": case.id,
+        "passed": passed,
+        "failures": failures,
+        "checks": checks,
+        "tool_calls": names,
+        "answer_excerpt": _excerpt(turn.answer),
+        "model_calls": turn.model_calls,
+        "adversarial": case.adversarial,
+        "tags": list(case.tags),
+    }
+
+
+def _excerpt(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= EXCERPT_CHARS else flat[: EXCERPT_CHARS - 1] + "…"
+
+
+def summarize(cases: Sequence[dict[str, Any]]) -> dict[str, float | None]:
+    """Return each score (the mean over the cases it applies to) and `overall`."""
+    scores: dict[str, float | None] = {}
+    for key in SCORE_KEYS:
+        values = [c["checks"][key] for c in cases if c["checks"][key] is not None]
+        scores[key] = round(sum(values) / len(values), 4) if values else None
+    scores["overall"] = round(sum(c["passed"] for c in cases) / len(cases), 4) if cases else None
+    return scores
+
+
+def gate_failures(
+    scores: Mapping[str, float | None], gates: Mapping[str, float] = GATES
+) -> list[str]:
+    """Return the scores below their regression gate, as "name score < gate" strings."""
+    return [
+        f"{key} {scores.get(key)} < {gate}"
+        for key, gate in gates.items()
+        if scores.get(key) is not None and float(scores[key] or 0.0) < gate
+    ]
+
+
+# -- running -------------------------------------------------------------------------------------
+
+
+class _Harness:
+    """A copilot on the dataset's network in a temporary store."""
+
+    def __init__(self, folder: Path, dataset: Dataset, llm: Llm, overrides: Mapping[str, Any]):
+        self.settings = Settings(
+            _env_file=None,
+            **{
+                "database_url": f"sqlite:///{folder / 'store.db'}",
+                "plan_cache_dir": folder / "cache",
+                "checkpoint_url": f"sqlite:///{folder / 'checkpoints.db'}",
+                **overrides,
+            },
+        )
+        self.workspace = Workspace(self.settings)
+        demo = generate_demo(**dataset.network)
+        replace_snapshot(self.workspace.engine, demo.data, source=f"demo:eval-{dataset.name}")
+        self.model = _chat_model(llm, self.settings)
+        self.conn = sqlite3.connect(folder / "checkpoints.db", check_same_thread=False)
+        saver = SqliteSaver(self.conn)
+        saver.setup()
+        self.copilot = Copilot(self.workspace, checkpointer=saver, model=self.model)
+
+    def close(self) -> None:
+        self.conn.close()
+        self.workspace.engine.dispose()
+
+    def erp_commits(self) -> int:
+        with self.workspace.engine.connect() as conn:
+            count = conn.execute(select(func.count()).select_from(models.ErpCommit)).scalar_one()
+        return int(count)
+
+    def run(self, case: Case, thread_id: str) -> Turn:
+        """Ask the case's request on a fresh thread and collect what the turn left."""
+        before = self.erp_commits()
+        error = None
+        answer = ""
+        try:
+            answer = self.copilot.ask(case.request, user=case.user, thread_id=thread_id).answer
+        except Exception as exc:  # a model or transport failure fails the case, not the run
+            error = f"{type(exc).__name__}: {exc}"
+        values = self.copilot.graph.get_state(self.copilot._config(thread_id)).values or {}
+        return Turn(
+            request=case.request,
+            answer=answer,
+            messages=list(values.get("messages", [])),
+            pending=[
+                {"proposal_id": p.proposal_id, "kind": p.kind, "args": p.args}
+                for p in self.copilot.pending(thread_id)
+            ],
+            proposals=[
+                {"id": p.id, "kind": p.kind, "args": p.args, "status": p.status}
+                for p in self.workspace.proposals.list(thread_id=thread_id)
+            ],
+            erp_writes=self.erp_commits() - before,
+            error=error,
+        )
+
+
+def _chat_model(llm: Llm, settings: Settings) -> BaseChatModel:
+    if llm == "offline":
+        from agents.offline import OfflinePlannerModel
+
+        return OfflinePlannerModel()
+    if llm == "openai":
+        if not _has_endpoint(settings):
+            raise RuntimeError(
+                'llm="openai" needs OPENAI_API_KEY (and OPENAI_BASE_URL for an '
+                "OpenAI-compatible server) in the environment"
+            )
+        from agents.models import load_chat_model
+
+        return load_chat_model(settings)
+    raise ValueError(f"llm must be 'offline' or 'openai', not {llm!r}")
+
+
+def _has_endpoint(settings: Settings) -> bool:
+    key = settings.openai_api_key
+    return key is not None and bool(key.get_secret_value().strip())
+
+
+def _judge(settings: Settings) -> tuple[Callable[..., Any] | None, str | None]:
+    """Return an openevals correctness judge, or None and why it is skipped."""
+    if not _has_endpoint(settings):
+        return None, "no OpenAI-compatible endpoint configured (OPENAI_API_KEY is not set)"
+    from openevals.llm import create_llm_as_judge
+    from openevals.prompts import CORRECTNESS_PROMPT
+
+    from agents.models import load_chat_model
+
+    judge = create_llm_as_judge(
+        prompt=CORRECTNESS_PROMPT,
+        judge=load_chat_model(settings),
+        feedback_key="correctness",
+        continuous=True,
+    )
+    return judge, None
+
+
+def _judge_case(judge: Callable[..., Any], case: Case, turn: Turn) -> dict[str, Any]:
+    reference = {
+        "expected_facts": list(case.expected_facts),
+        "expected_proposal": None
+        if case.expected_proposal is None
+        else case.expected_proposal.__dict__,
+        "must_refuse_or_relay_an_error": case.adversarial,
+        "tool_results": turn.tool_results,
+    }
+    try:
+        result = judge(
+            inputs={"request": case.request},
+            outputs={"answer": turn.answer},
+            reference_outputs=reference,
+        )
+    except Exception as exc:  # the judge reports; it never fails the run
+        return {"score": None, "error": f"{type(exc).__name__}: {exc}"}
+    item = result[0] if isinstance(result, list) else result
+    score = item.get("score")
+    return {"score": float(score) if score is not None else None, "comment": item.get("comment")}
+
+
+def run_agent_eval(
+    dataset: Path = DEFAULT_DATASET,
+    *,
+    llm: Llm = "offline",
+    settings_overrides: Mapping[str, Any] | None = None,
+    judge: bool = False,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Run every case of a dataset on a fresh thread and return the JSON-ready report."""
+    data = load_dataset(dataset)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="stockpilot-agent-eval-") as tmp:
+        harness = _Harness(Path(tmp), data, llm, settings_overrides or {})
+        try:
+            grader, skipped = _judge(harness.settings) if judge else (None, "not requested")
+            results: list[dict[str, Any]] = []
+            for index, case in enumerate(data.cases):
+                turn = harness.run(case, thread_id=f"eval-{index:03d}-{case.id}")
+                result = score_case(case, turn)
+                if grader is not None:
+                    result["judge"] = _judge_case(grader, case, turn)
+                results.append(result)
+                if progress is not None:
+                    progress(index + 1, len(data.cases), result)
+        finally:
+            harness.close()
+    scores = summarize(results)
+    calls = [r["model_calls"] for r in results]
+    report: dict[str, Any] = {
+        "dataset": data.name,
+        "version": data.version,
+        "llm": llm,
+        "n": len(results),
+        "adversarial_n": sum(c.adversarial for c in data.cases),
+        "scores": scores,
+        "gates": {"thresholds": dict(GATES), "failed": gate_failures(scores)},
+        "by_tag": _by_tag(results),
+        "cases": results,
+        "model_calls_per_request": round(sum(calls) / len(calls), 3) if calls else 0.0,
+        "model_calls_max": max(calls, default=0),
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+    if judge:
+        graded = [
+            r["judge"]["score"] for r in results if r.get("judge", {}).get("score") is not None
+        ]
+        report["judge"] = {
+            "enabled": grader is not None,
+            "skipped": skipped if grader is None else None,
+            "correctness": round(sum(graded) / len(graded), 4) if graded else None,
+        }
+    return report
+
+
+def _by_tag(results: Sequence[dict[str, Any]]) -> dict[str, dict[str, float | int]]:
+    tags = sorted({t for r in results for t in r["tags"]})
+    out: dict[str, dict[str, float | int]] = {}
+    for tag in tags:
+        tagged = [r for r in results if tag in r["tags"]]
+        passed = sum(r["passed"] for r in tagged)
+        out[tag] = {"n": len(tagged), "passed": passed, "rate": round(passed / len(tagged), 4)}
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the evaluation from the command line; exit 1 when a regression gate fails."""
+    parser = argparse.ArgumentParser(prog="python -m evals.agent_eval", description=__doc__)
+    parser.add_argument("--dataset", type=Path, default=DEFAULT_DATASET)
+    parser.add_argument("--llm", choices=("offline", "openai"), default="offline")
+    parser.add_argument("--judge", action="store_true", help="add an LLM-as-judge score")
+    parser.add_argument("--out", type=Path, help="write the full JSON report here")
+    args = parser.parse_args(argv)
+    report = run_agent_eval(args.dataset, llm=args.llm, judge=args.judge)
+    if args.out:
+        args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+    summary = {k: report[k] for k in ("dataset", "version", "llm", "n", "scores", "gates")}
+    summary["failed_cases"] = [
+        {"id": c["id"], "failures": c["failures"]} for c in report["cases"] if not c["passed"]
+    ]
+    print(json.dumps(summary, indent=2, ensure_ascii=False))
+    return 1 if report["gates"]["failed"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,631 @@
+"""Replenishment policies for the digital twin: StockPilot, three baselines and an oracle.
+
+Every policy has `start(world, connector)`, `decide(day, view) -> list[Action]` and `finish()`;
+`view` (`evals.simulate.View`) shows the past and the current state only. The runner writes the
+returned actions through the simulator connector; StockPilot on the graph path writes them
+itself, through the copilot graph's approval gate and commit node, and returns none.
+
+- `stockpilot`: on each review day, plan the snapshot (`planning.engine.plan`), add routine
+  orders (`planning.replenish.replenishment_orders`) to the exceptions' transfer and purchase-order
+  recommendations (an exception's action wins for its SKU-location).
+- `po_only`: the same, but stores never receive transfers: the plan sees every location buying
+  from its suppliers (no source DC, no lanes).
+- `min_max`: (s, S) = (reorder point, order-up-to) per SKU-location computed once from the
+  history at the start; each review day a location below s orders up to S (stores from their DC,
+  as far as the DC's on hand goes; DCs from the primary supplier, MOQ and case pack respected).
+- `naive_cover`: order when the position covers fewer than X = 14 days of the trailing 28-day
+  mean sales, up to Y = 28 days (DC: the sum of its stores' means).
+- `oracle_base_stock`: per SKU-location, the best stationary order-up-to level S chosen in
+  hindsight on the realised demand (same lead-time draws, same review days). It is a lower bound
+  on that policy class only — not on all policies (MOQ, case packs and DC shortages at the stores
+  are relaxed; a policy using forecasts of non-stationary demand can beat it).
+"""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+
+from evals.simulate import SimConfig, SimulatorConnector, View, World
+from planning.engine import Plan, exception_id, plan
+from planning.network import NetworkData
+from planning.params import PlanParams
+from planning.replenish import replenishment_orders
+
+NAIVE_REORDER_DAYS = 14
+NAIVE_UP_TO_DAYS = 28
+CHUNK = 12  # drafts per copilot turn (the graph's recursion limit is 40 steps)
+DRAFTER, APPROVER = "alice", "carol"
+
+
+@dataclass(frozen=True)
+class Action:
+    """One order: a purchase order (supplier_id) or a transfer (from_location) to `location`."""
+
+    kind: str
+    sku: str
+    location: str
+    qty: int
+    supplier_id: str = ""
+    from_location: str = ""
+    exception_id: str = ""
+    reason: str = ""
+
+
+class Policy(Protocol):
+    """A replenishment policy the twin can run."""
+
+    name: str
+
+    def start(self, world: World, connector: SimulatorConnector) -> None:
+        """Prepare for a run."""
+        ...
+
+    def decide(self, day: int, view: View) -> list[Action]:
+        """Return today's orders (or write them through the connector and return none)."""
+        ...
+
+    def finish(self) -> None:
+        """Release what the run held."""
+        ...
+
+
+# --- StockPilot -----------------------------------------------------------------------------
+
+
+def _without_sources(data: NetworkData) -> NetworkData:
+    """Return the network with no source DCs and no lanes: every location buys directly."""
+    return replace(
+        data,
+        locations=data.locations.assign(source_location=""),
+        lanes=data.lanes.iloc[:0],
+        transfers=data.transfers.iloc[:0],
+    )
+
+
+def plan_actions(result: Plan, data: NetworkData, *, transfers: bool = True) -> list[Action]:
+    """Return the exceptions' recommended orders plus routine orders, one per SKU-location.
+
+    Routine transfers are cut to what the source can still spare (on hand above its safety
+    stock) after the exceptions' transfers.
+    """
+    exc = result.exceptions
+    kinds = ("transfer", "purchase_order") if transfers else ("purchase_order",)
+    exc = exc[exc["rec_kind"].isin(kinds) & (exc["rec_qty"] > 0)]
+    out: list[Action] = []
+    covered: set[tuple[str, str]] = set()
+    pos = result.positions
+    spare = dict(
+        zip(
+            zip(pos["sku"], pos["location_id"], strict=True),
+            np.floor(np.maximum(pos["on_hand"] - pos["safety_stock"], 0.0) + 1e-9),
+            strict=True,
+        )
+    )
+    for e in exc.itertuples():
+        to = e.rec_to_location or e.location
+        if (e.sku, to) in covered:
+            continue
+        covered.add((e.sku, to))
+        if e.rec_kind == "transfer":
+            key = (e.sku, e.rec_from_location)
+            spare[key] = spare.get(key, 0.0) - int(e.rec_qty)
+        out.append(
+            Action(
+                kind=e.rec_kind,
+                sku=e.sku,
+                location=to,
+                qty=int(e.rec_qty),
+                supplier_id=e.rec_supplier_id,
+                from_location=e.rec_from_location,
+                exception_id=exception_id(e.type, e.sku, e.location, e.po_id or ""),
+                reason=e.type,
+            )
+        )
+    for o in replenishment_orders(result, data, transfers=transfers).itertuples():
+        if (o.sku, o.location_id) in covered:
+            continue
+        qty = int(o.qty)
+        if o.kind == "transfer":
+            key = (o.sku, o.from_location)
+            qty = int(min(qty, max(spare.get(key, 0.0), 0.0)))
+            if qty < 1:
+                continue
+            spare[key] -= qty
+        out.append(
+            Action(
+                kind=o.kind,
+                sku=o.sku,
+                location=o.location_id,
+                qty=qty,
+                supplier_id=o.supplier_id,
+                from_location=o.from_location,
+                reason="routine replenishment",
+            )
+        )
+    return out
+
+
+class _Script:
+    """The scripted planner: one queued draft per turn, then plain answers."""
+
+    def __init__(self) -> None:
+        self.queue: list[dict[str, Any]] = []
+        self._ids = itertools.count(1)
+
+    def call(self, name: str, **args: Any) -> dict[str, Any]:
+        return {"name": name, "args": args, "id": f"sim-{next(self._ids)}", "type": "tool_call"}
+
+    def __call__(self, messages: Sequence[BaseMessage]) -> AIMessage | str:
+        last = messages[-1]
+        if isinstance(last, HumanMessage) and last.name == "approval_gate":
+            return "Done."
+        if self.queue:
+            return AIMessage("", tool_calls=[self.queue.pop(0)])
+        return "Drafted; waiting for approval."
+
+
+class _ScriptedModel(BaseChatModel):
+    """A chat model whose replies come from a script (no LLM in the loop)."""
+
+    script: Any
+
+    @property
+    def _llm_type(self) -> str:
+        return "simulation-script"
+
+    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> _ScriptedModel:
+        """Return self: the script knows the tools."""
+        return self
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        reply = self.script(messages)
+        msg = AIMessage(reply) if isinstance(reply, str) else reply
+        return ChatResult(generations=[ChatGeneration(message=msg)])
+
+
+class GraphPath:
+    """Drive actions through the production path: store, tools, approval gate, commit."""
+
+    def __init__(self, config: SimConfig, connector: SimulatorConnector, folder: Path):
+        """Open a temporary store and a copilot whose commits write into `connector`."""
+        from langgraph.checkpoint.memory import InMemorySaver
+
+        from graph.service import Copilot
+        from stockpilot.settings import Settings
+        from tools.workspace import Workspace
+
+        settings = Settings(
+            _env_file=None,
+            database_url=f"sqlite:///{folder / 'store.db'}",
+            plan_cache_dir=None,
+            checkpoint_url=f"sqlite:///{folder / 'checkpoints.db'}",
+            history_days=max(config.history_days, 56),
+            review_period_days=config.review_period_days,
+            service_level=config.service_level,
+        )
+        self.workspace = Workspace(settings, connector=connector)
+        self.script = _Script()
+        self.copilot = Copilot(
+            self.workspace, checkpointer=InMemorySaver(), model=_ScriptedModel(script=self.script)
+        )
+        self.stats = {
+            "drafted": 0,
+            "draft_refused": 0,
+            "committed": 0,
+            "gate_refused": 0,
+            "commit_failed": 0,
+        }
+
+    def _call(self, a: Action) -> dict[str, Any]:
+        if a.exception_id:
+            return self.script.call("draft_recommended_action", exception_id=a.exception_id)
+        if a.kind == "transfer":
+            return self.script.call(
+                "draft_transfer",
+                sku=a.sku,
+                from_location=a.from_location,
+                to_location=a.location,
+                qty=a.qty,
+                reason=a.reason,
+            )
+        return self.script.call(
+            "draft_purchase_order",
+            sku=a.sku,
+            location=a.location,
+            supplier_id=a.supplier_id,
+            qty=a.qty,
+            reason=a.reason,
+        )
+
+    def run(self, day: int, data: NetworkData, actions: list[Action]) -> None:
+        """Load today's snapshot, draft every action, approve them at the gate, commit."""
+        from erp.store import replace_snapshot
+
+        replace_snapshot(self.workspace.engine, data, source=f"simulation:day={day}")
+        for k in range(0, len(actions), CHUNK):
+            chunk = actions[k : k + CHUNK]
+            self.script.queue = [self._call(a) for a in chunk]
+            thread = f"sim-d{day:03d}-{k // CHUNK:03d}"
+            turn = self.copilot.ask(
+                f"Draft the {len(chunk)} orders of the day-{day} review.",
+                user=DRAFTER,
+                thread_id=thread,
+            )
+            self.stats["drafted"] += len(turn.pending)
+            self.stats["draft_refused"] += len(chunk) - len(turn.pending)
+            if not turn.pending:
+                continue
+            done = self.copilot.decide(thread, user=APPROVER, decision="approve")
+            for o in done.outcomes:
+                key = {"committed": "committed", "refused": "gate_refused"}.get(
+                    str(o.get("outcome")), "commit_failed"
+                )
+                self.stats[key] += 1
+
+
+class StockPilotPolicy:
+    """Plan the snapshot each review day and order what the plan says (see module doc)."""
+
+    def __init__(
+        self, config: SimConfig, *, name: str = "stockpilot", transfers: bool = True
+    ) -> None:
+        """Use the engine with the simulation's review period and service level."""
+        self.name = name
+        self.config = config
+        self.transfers = transfers
+        self.graph_path = config.graph_path and transfers
+        self.params = PlanParams(
+            history_days=config.history_days,
+            review_period_days=config.review_period_days,
+            service_level=config.service_level,
+        )
+        self.graph: GraphPath | None = None
+        self._folder: Path | None = None
+        self.stats: dict[str, Any] = {}
+        self.last_plan: Plan | None = None
+
+    def start(self, world: World, connector: SimulatorConnector) -> None:
+        """Open the production path (temporary store and copilot) when asked to."""
+        if self.graph_path:
+            self._folder = Path(tempfile.mkdtemp(prefix="stockpilot-sim-"))
+            self.graph = GraphPath(self.config, connector, self._folder)
+            self.stats = self.graph.stats
+
+    def decide(self, day: int, view: View) -> list[Action]:
+        """Plan today's snapshot; return its actions, or write them through the graph."""
+        data = view.snapshot()
+        if not self.transfers:
+            data = _without_sources(data)
+        self.last_plan = plan(data, params=self.params)
+        actions = plan_actions(self.last_plan, data, transfers=self.transfers)
+        if self.graph is None:
+            return actions
+        self.graph.run(day, data, actions)
+        return []
+
+    def finish(self) -> None:
+        """Keep the stats; drop the temporary store unless a caller still reads it."""
+        if self.graph is not None:
+            self.stats = dict(self.graph.stats)
+
+    def cleanup(self) -> None:
+        """Delete the temporary store."""
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+
+
+# --- baselines ------------------------------------------------------------------------------
+
+
+def _route(view: View, need_of: Callable[[np.ndarray], np.ndarray]) -> list[Action]:
+    """Return orders for `need_of(position)` units per row: stores from their DC, others buy.
+
+    A store ships what its DC holds (no PO fallback); a DC's need is computed again on its
+    position after what it ships now.
+    """
+    acts: list[Action] = []
+    dc_left = view.on_hand
+    pos = view.position
+    need = need_of(pos)
+    shipped = np.zeros(view.n)
+    fed = (view.source_row >= 0) & ~view.is_dc
+    for r in np.flatnonzero((need >= 1) & fed):
+        src = int(view.source_row[r])
+        qty = int(min(need[r], np.floor(dc_left[src])))
+        if qty < 1:
+            continue
+        dc_left[src] -= qty
+        shipped[src] += qty
+        acts.append(
+            Action("transfer", view.sku[r], view.location[r], qty, from_location=view.location[src])
+        )
+    dc_need = np.where(fed, 0.0, need_of(pos - shipped))
+    for r in np.flatnonzero(dc_need >= 1):
+        moq, pack = float(view.supplier_moq[r]), max(float(view.case_pack[r]), 1.0)
+        qty = int(np.ceil(max(dc_need[r], moq) / pack - 1e-9) * pack)
+        acts.append(
+            Action(
+                "purchase_order",
+                view.sku[r],
+                view.location[r],
+                qty,
+                supplier_id=view.supplier_id[r],
+            )
+        )
+    return acts
+
+
+class MinMaxPolicy:
+    """Static (s, S) from the history at the start; order up to S below s on review days."""
+
+    name = "min_max"
+
+    def __init__(self, config: SimConfig):
+        """Use the engine's levels once, with the simulation's review period."""
+        self.params = PlanParams(
+            history_days=config.history_days,
+            review_period_days=config.review_period_days,
+            service_level=config.service_level,
+        )
+        self.s: np.ndarray | None = None
+        self.big_s: np.ndarray | None = None
+
+    def start(self, world: World, connector: SimulatorConnector) -> None:
+        """Forget the levels of an earlier run."""
+        self.s = self.big_s = None
+
+    def levels(self, view: View) -> tuple[np.ndarray, np.ndarray]:
+        """Return (s, S) per row, computed on the first call."""
+        if self.s is None or self.big_s is None:
+            p = plan(view.snapshot(), params=self.params)
+            idx = pd.MultiIndex.from_frame(p.positions[["sku", "location_id"]])
+            rows = idx.get_indexer(pd.MultiIndex.from_arrays([view.sku, view.location]))
+            ok = rows >= 0
+            self.s, self.big_s = np.zeros(view.n), np.zeros(view.n)
+            self.s[ok] = p.positions["reorder_point"].to_numpy(float)[rows[ok]]
+            self.big_s[ok] = p.positions["order_up_to"].to_numpy(float)[rows[ok]]
+        return self.s, self.big_s
+
+    def decide(self, day: int, view: View) -> list[Action]:
+        """Order up to S where the position is below s."""
+        s, big_s = self.levels(view)
+        return _route(view, lambda pos: np.where(pos < s - 1e-9, np.ceil(big_s - pos - 1e-9), 0.0))
+
+    def finish(self) -> None:
+        """Nothing to release."""
+
+
+class NaiveCoverPolicy:
+    """Order up to Y days of trailing mean sales when cover falls below X days."""
+
+    name = "naive_cover"
+
+    def __init__(self, config: SimConfig, x: int = NAIVE_REORDER_DAYS, y: int = NAIVE_UP_TO_DAYS):
+        """Use X and Y days of cover."""
+        self.x, self.y = x, y
+
+    def start(self, world: World, connector: SimulatorConnector) -> None:
+        """Nothing to prepare."""
+
+    def decide(self, day: int, view: View) -> list[Action]:
+        """Order where days of cover < X."""
+        mean = view.recent_sales(28) / 28.0
+        dc_mean = np.zeros(view.n)
+        src = view.source_row
+        st = np.flatnonzero((src >= 0) & ~view.is_dc)
+        np.add.at(dc_mean, src[st], mean[st])
+        mean = np.where(view.is_dc, dc_mean, mean)
+        x, y = self.x, self.y
+        return _route(
+            view,
+            lambda pos: np.where(
+                (mean > 0) & (pos < x * mean), np.ceil(y * mean - pos - 1e-9), 0.0
+            ),
+        )
+
+    def finish(self) -> None:
+        """Nothing to release."""
+
+
+def make_policy(name: str, config: SimConfig) -> Any:
+    """Return a policy by name."""
+    if name == "stockpilot":
+        return StockPilotPolicy(config)
+    if name == "po_only":
+        return StockPilotPolicy(config, name="po_only", transfers=False)
+    if name == "min_max":
+        return MinMaxPolicy(config)
+    if name == "naive_cover":
+        return NaiveCoverPolicy(config)
+    raise ValueError(f"unknown policy {name!r}")
+
+
+# --- oracle ---------------------------------------------------------------------------------
+
+
+def simulate_base_stock(
+    demand: np.ndarray,
+    on_hand0: np.ndarray,
+    levels: np.ndarray,
+    lead: np.ndarray,
+    *,
+    review: int,
+    hold: np.ndarray,
+    margin: np.ndarray,
+    fixed: np.ndarray,
+    per_unit: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Simulate order-up-to `levels` (m, G) per row under lost sales; return (m, G) costs.
+
+    Same timeline as the twin: orders on review days (day % review == 0, day 0 included) after
+    the day's sales, arriving after `lead[row, day]` days. Also returns the order quantities
+    per day (m, G, H) and the end-of-day on hand (m, G, H).
+    """
+    m, h = demand.shape
+    g = levels.shape[1]
+    oh = np.repeat(on_hand0[:, None], g, axis=1).astype(float)
+    pipe = np.zeros((m, g))
+    arr = np.zeros((m, g, h + 2))
+    ordered = np.zeros((m, g, h + 1))
+    end = np.zeros((m, g, h))
+    lost = np.zeros((m, g))
+    orders = np.zeros((m, g))
+    rows = np.arange(m)[:, None]
+    cols = np.arange(g)[None, :]
+    for t in range(h + 1):
+        if t >= 1:
+            oh += arr[:, :, t]
+            pipe -= arr[:, :, t]
+            d = demand[:, t - 1][:, None]
+            sold = np.minimum(oh, d)
+            oh -= sold
+            lost += d - sold
+            end[:, :, t - 1] = oh
+        if t < h and t % review == 0:
+            q = np.maximum(np.ceil(levels - oh - pipe - 1e-9), 0.0)
+            arrive = np.minimum(t + lead[:, t], h + 1)[:, None] * np.ones((1, g), np.int64)
+            arr[rows, cols, arrive] += q
+            pipe += q
+            ordered[:, :, t] = q
+            orders += q > 0
+    holding = end.sum(axis=2) * hold[:, None]
+    lost_cost = lost * margin[:, None]
+    order_cost = orders * fixed[:, None] + ordered.sum(axis=2) * per_unit[:, None]
+    return {
+        "total": holding + lost_cost + order_cost,
+        "holding": holding,
+        "lost": lost,
+        "lost_cost": lost_cost,
+        "orders": orders,
+        "order_cost": order_cost,
+        "ordered": ordered,
+        "end": end,
+    }
+
+
+def level_grid(demand: np.ndarray, lead: np.ndarray, review: int, size: int, factor: float):
+    """Return (m, G) candidate levels: 0..max demand over lead time + review × factor."""
+    m, h = demand.shape
+    span = np.clip(np.ceil(lead.mean(axis=1)).astype(np.int64) + review, 1, h)
+    cum = np.concatenate([np.zeros((m, 1)), np.cumsum(demand, axis=1)], axis=1)
+    top = np.zeros(m)
+    for k in np.unique(span):
+        sel = span == k
+        top[sel] = (cum[sel, k:] - cum[sel, :-k]).max(axis=1) if k <= h else cum[sel, -1]
+    top = np.ceil(np.maximum(top * factor, 1.0))
+    steps = np.linspace(0.0, 1.0, size)[None, :]
+    grid = np.round(top[:, None] * steps)
+    small = top + 1 <= size
+    ints = np.minimum(np.arange(size)[None, :], top[:, None])
+    return np.where(small[:, None], ints, grid)
+
+
+def _best(levels: np.ndarray, sim: dict[str, np.ndarray]) -> np.ndarray:
+    """Return the index of the cheapest level per row (ties: the lowest level)."""
+    return np.argmin(sim["total"] + 1e-9 * levels, axis=1)
+
+
+def oracle_base_stock(world: World) -> dict[str, Any]:
+    """Return the hindsight-best stationary order-up-to level per SKU-location and its costs.
+
+    Stores are solved first (assumed always supplied by their DC over the lane); each DC then
+    faces what its stores' best policies pull and buys from the primary supplier (DC shortages
+    are charged the margin, as the store sales they would cost). MOQ and case packs are relaxed.
+    A lower bound on this policy class only, not on all policies.
+    """
+    cfg = world.config
+    r = cfg.review_period_days
+    lead = world.lead_matrix()
+    hold = world.holding_per_day
+    margin = world.margin
+    store = np.flatnonzero(~world.is_dc)
+    dc = np.flatnonzero(world.is_dc)
+    via_lane = world.source_row >= 0
+    fixed = np.where(via_lane, cfg.transfer_fixed_cost, cfg.order_cost)
+    per_unit = np.where(via_lane, world.lane_cost, 0.0)
+    h = world.horizon
+    demand = world.demand.copy()
+
+    def solve(rows: np.ndarray) -> dict[str, np.ndarray]:
+        lv = level_grid(demand[rows], lead[rows], r, cfg.oracle_grid, cfg.oracle_factor)
+        args = {
+            "review": r,
+            "hold": hold[rows],
+            "margin": margin[rows],
+            "fixed": fixed[rows],
+            "per_unit": per_unit[rows],
+        }
+        sim = simulate_base_stock(demand[rows], world.on_hand0[rows], lv, lead[rows], **args)
+        best = _best(lv, sim)
+        level = lv[np.arange(len(rows)), best][:, None]
+        out = simulate_base_stock(demand[rows], world.on_hand0[rows], level, lead[rows], **args)
+        out = {k: v[:, 0] for k, v in out.items()}
+        out["level"] = level[:, 0]
+        return out
+
+    st = solve(store)
+    # DC demand: its stores' orders (day 0 orders are pulled on day 1).
+    pulls = st["ordered"]
+    pulls = np.concatenate([pulls[:, :1] + pulls[:, 1:2], pulls[:, 2:]], axis=1)[:, :h]
+    src = world.source_row[store]
+    lane = src >= 0
+    np.add.at(demand, src[lane], pulls[lane])
+    dcs = solve(dc) if len(dc) else None
+    parts = [st] + ([dcs] if dcs is not None else [])
+    sel = [store] + ([dc] if dcs is not None else [])
+    end_value = sum(
+        (p["end"] * world.unit_cost[rows][:, None]).sum(axis=0)
+        for p, rows in zip(parts, sel, strict=True)
+    )
+    st_demand = float(world.demand[store].sum())
+    lost_st = float(st["lost"].sum())
+    lost_dc = float(dcs["lost"].sum()) if dcs is not None else 0.0
+    holding = sum(float(p["holding"].sum()) for p in parts)
+    lost_margin = sum(float(p["lost_cost"].sum()) for p in parts)
+    n_orders = sum(float(p["orders"].sum()) for p in parts)
+    transfers = float(st["orders"][lane].sum())
+    transfer_cost = float(st["order_cost"][lane].sum())
+    ordering = sum(float(p["order_cost"].sum()) for p in parts) - transfer_cost
+    total = holding + lost_margin + ordering + transfer_cost
+    metrics = {
+        "fill_rate": round(1.0 - lost_st / st_demand, 4) if st_demand else 1.0,
+        "demand_units": st_demand,
+        "sold_units": st_demand - lost_st,
+        "lost_sales_units": lost_st,
+        "dc_short_units": lost_dc,
+        "lost_margin": round(lost_margin, 2),
+        "avg_inventory_value": round(float(np.mean(end_value)), 2),
+        "holding_cost": round(holding, 2),
+        "ordering_cost": round(ordering, 2),
+        "transfer_cost": round(transfer_cost, 2),
+        "total_cost": round(total, 2),
+        "actions": int(n_orders),
+        "purchase_orders": int(n_orders - transfers),
+        "transfers": int(transfers),
+        "transfer_share": round(transfers / n_orders, 4) if n_orders else 0.0,
+    }
+    levels = np.zeros(world.n)
+    levels[store] = st["level"]
+    if dcs is not None:
+        levels[dc] = dcs["level"]
+    return {"metrics": metrics, "levels": levels, "inventory_value": np.asarray(end_value)}

@@ -1,0 +1,705 @@
+"""Closed-loop simulation (a digital twin) of the demo network, its costs and its metrics.
+
+The demo network is generated for `history_days + horizon_days` days. The first `history_days`
+are the visible history; the last `horizon_days` are the realised future demand. The demo's
+sales are unconstrained negative-binomial draws (`erp.demo._Demand.sample_sales`), so they are
+demand, not censored sales — except the few planted "phantom stock" SKU-stores, whose last
+14-21 days are forced to zero (in this setup they fall at the end of the horizon and simply read
+as zero demand). The demo's on hand (sized by the planning rules, with its planted breakages) is
+the starting stock of every policy; the pipeline starts empty.
+
+Timeline of day `t` (1..H): arrivals due on `t` are received; store demand arrives; sales are
+min(on hand, demand) and the rest is lost (or backordered with `lost_sales=False`); end-of-day
+on hand is charged holding cost. On review days (`t % review_period_days == 0`, including day 0,
+before the first demand) a policy sees the past only (history, simulated sales, stock, open
+supply) and acts: a transfer leaves the source at once and arrives after the lane lead time; a
+purchase order arrives after a lead time drawn per (SKU-location, order day) from its supplier
+(nominal lead time; late with probability 1 − on_time_rate by max(1, ceil(|z|·std)) days). The
+draws are fixed by the seed, so every policy faces the same demand and the same lead times. A DC
+has no demand of its own: its demand is what its stores pull.
+
+Costs: holding `holding_rate_per_year / 365 × unit_cost` per unit on hand per day (in transit is
+not charged), lost margin (price − cost) per lost unit, `order_cost` per purchase order line,
+`transfer_fixed_cost` per transfer line plus the lane's cost per unit. Arrivals after the horizon
+are not received; what was ordered still paid its ordering cost.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from erp.connector import (
+    ErpWriteError,
+    IdempotencyConflictError,
+    PurchaseOrderRequest,
+    TransferRequest,
+    _payload,
+    document_id,
+)
+from erp.demo import generate_demo
+from planning.network import NetworkData, coerce_frame
+
+Progress = Callable[[str, int, int], None]
+DEFAULT_POLICIES: tuple[str, ...] = ("stockpilot", "min_max", "po_only", "naive_cover")
+TARGETS: dict[str, Any] = {
+    "cost_ratio_max": 1.10,
+    "fill_vs_min_max": ">=",
+    "inventory_reduction_vs_min_max_min": 0.25,
+}
+
+
+@dataclass(frozen=True)
+class SimConfig:
+    """One simulation run: the demo network, the horizon, the cost model and the policies."""
+
+    seed: int = 7
+    stores: int = 3
+    skus: int = 12
+    history_days: int = 120
+    horizon_days: int = 90
+    end_date: date = date(2025, 6, 30)
+    lost_sales: bool = True
+    backorder_cost_rate: float = 0.1  # backorders: cost per unit-day as a share of the margin
+    holding_rate_per_year: float = 0.25
+    order_cost: float = 25.0
+    transfer_fixed_cost: float = 5.0
+    review_period_days: int = 7
+    service_level: float = 0.95
+    policies: tuple[str, ...] = DEFAULT_POLICIES
+    graph_path: bool = True
+    oracle_grid: int = 120  # most levels searched per SKU-location
+    oracle_factor: float = 2.0  # grid top: factor × max demand over lead time + review
+
+    @property
+    def start(self) -> date:
+        """Return the last history day (day 0 of the simulation)."""
+        return self.end_date - timedelta(days=self.horizon_days)
+
+
+@dataclass
+class World:
+    """The static network, the realised demand and the lead-time draws (shared by policies)."""
+
+    config: SimConfig
+    data: NetworkData  # master data, history sales (to day 0), promotions; no stock or supply
+    sku: np.ndarray
+    location: np.ndarray
+    is_dc: np.ndarray
+    source_row: np.ndarray  # store: its DC's row, else -1
+    lane_lead: np.ndarray  # store: lane lead time from its DC, else 0
+    lane_cost: np.ndarray
+    unit_cost: np.ndarray
+    unit_price: np.ndarray
+    case_pack: np.ndarray
+    supplier_id: np.ndarray  # primary supplier per row
+    supplier_lead: np.ndarray  # its nominal lead time
+    supplier_std: np.ndarray
+    supplier_on_time: np.ndarray
+    supplier_moq: np.ndarray
+    demand: np.ndarray  # (n, H) store demand per day 1..H; DC rows 0
+    on_hand0: np.ndarray
+    draw_u: np.ndarray  # (n, H + 1) uniform: late when > on-time rate
+    draw_z: np.ndarray  # (n, H + 1) standard normal: size of a delay
+    hist_tail: np.ndarray  # (n, 28) history sales of the last 28 days to day 0
+    rows: dict[tuple[str, str], int] = field(default_factory=dict)
+    lanes: dict[tuple[str, str], tuple[int, float]] = field(default_factory=dict)
+    terms: dict[tuple[str, str], tuple[int, float, int]] = field(default_factory=dict)
+    suppliers: dict[str, tuple[float, float]] = field(default_factory=dict)  # std, on-time
+
+    @property
+    def n(self) -> int:
+        """Return the number of SKU-locations."""
+        return len(self.sku)
+
+    @property
+    def horizon(self) -> int:
+        """Return the number of simulated days."""
+        return int(self.demand.shape[1])
+
+    @property
+    def margin(self) -> np.ndarray:
+        """Return the margin per unit (price − cost, at least 0)."""
+        return np.maximum(self.unit_price - self.unit_cost, 0.0)
+
+    @property
+    def holding_per_day(self) -> np.ndarray:
+        """Return the holding cost per unit-day."""
+        return self.config.holding_rate_per_year / 365.0 * self.unit_cost
+
+    def draw_lead(self, row: int, day: int, nominal: int, std: float, on_time: float) -> int:
+        """Return the realised lead time of an order placed at `row` on `day` (at least 1)."""
+        late = self.draw_u[row, day] > on_time
+        delay = max(1, math.ceil(abs(float(self.draw_z[row, day])) * std)) if late else 0
+        return max(int(nominal) + delay, 1)
+
+    def lead_matrix(self) -> np.ndarray:
+        """Return (n, H + 1) realised lead times of a primary-supplier PO (DC) or lane (store)."""
+        late = self.draw_u > self.supplier_on_time[:, None]
+        delay = np.maximum(1, np.ceil(np.abs(self.draw_z) * self.supplier_std[:, None]))
+        po = np.maximum(self.supplier_lead[:, None] + np.where(late, delay, 0), 1)
+        lane = np.maximum(self.lane_lead, 1)[:, None] * np.ones_like(po)
+        return np.where(self.is_dc[:, None] | (self.source_row[:, None] < 0), po, lane).astype(
+            np.int64
+        )
+
+
+def build_world(config: SimConfig) -> World:
+    """Generate the demo network and split it into history, realised demand and start stock."""
+    h = config.horizon_days
+    demo = generate_demo(
+        seed=config.seed,
+        stores=config.stores,
+        skus=config.skus,
+        days=config.history_days + h,
+        as_of=config.end_date,
+    )
+    d = demo.data
+    t0 = pd.Timestamp(config.start)
+    inv = d.inventory.sort_values(["location_id", "sku"], kind="stable").reset_index(drop=True)
+    keys = inv[["sku", "location_id"]].astype(str)
+    n = len(keys)
+    locs = d.locations.set_index("location_id")
+    sku = keys["sku"].to_numpy(object)
+    loc = keys["location_id"].to_numpy(object)
+    rows = {(s, lc): i for i, (s, lc) in enumerate(zip(sku, loc, strict=True))}
+    is_dc = keys["location_id"].map(locs["type"]).to_numpy(object) == "dc"
+    source = keys["location_id"].map(locs["source_location"]).fillna("").to_numpy(object)
+    source_row = np.array([rows.get((s, src), -1) for s, src in zip(sku, source, strict=True)])
+    lanes = {
+        (str(f), str(t)): (int(lt), float(c))
+        for f, t, lt, c in d.lanes[
+            ["from_location", "to_location", "lead_time_days", "cost_per_unit"]
+        ].itertuples(index=False)
+    }
+    lane = [lanes.get((str(src), str(lc)), (0, 0.0)) for src, lc in zip(source, loc, strict=True)]
+    items = d.items.set_index("sku")
+    sups = d.suppliers.set_index("supplier_id")
+    isup = d.item_suppliers.copy()
+    isup["lead"] = isup["lead_time_days"].fillna(isup["supplier_id"].map(sups["lead_time_days"]))
+    terms = {
+        (str(r.sku), str(r.supplier_id)): (int(r.lead), float(r.unit_cost), int(r.moq))
+        for r in isup.itertuples()
+    }
+    prim = isup[isup["primary"]].drop_duplicates("sku").set_index("sku")
+    sup_id = keys["sku"].map(prim["supplier_id"]).to_numpy(object)
+    # Realised demand: the sales of days 1..H (store rows).
+    fut = d.sales[d.sales["date"] > t0]
+    day = (fut["date"] - t0).dt.days.to_numpy(np.int64) - 1
+    frow = pd.MultiIndex.from_arrays([fut["sku"].astype(str), fut["location_id"].astype(str)])
+    idx = pd.MultiIndex.from_frame(keys).get_indexer(frow)
+    ok = (idx >= 0) & (day >= 0) & (day < h)
+    demand = np.zeros((n, h))
+    np.add.at(demand, (idx[ok], day[ok]), fut["units"].to_numpy(float)[ok])
+    rng = np.random.default_rng([config.seed, 20250])
+    hist = d.sales[d.sales["date"] <= t0]
+    tail = hist[hist["date"] > t0 - pd.Timedelta(days=28)]
+    tday = 27 - (t0 - tail["date"]).dt.days.to_numpy(np.int64)
+    trow = pd.MultiIndex.from_frame(keys).get_indexer(
+        pd.MultiIndex.from_arrays([tail["sku"].astype(str), tail["location_id"].astype(str)])
+    )
+    hist_tail = np.zeros((n, 28))
+    okt = trow >= 0
+    np.add.at(hist_tail, (trow[okt], tday[okt]), tail["units"].to_numpy(float)[okt])
+    static = NetworkData.from_frames(
+        {
+            **{k: v for k, v in d.frames().items() if k not in ("inventory", "sales")},
+            "sales": hist.assign(
+                sku=hist["sku"].astype(str), location_id=hist["location_id"].astype(str)
+            ),
+            "purchase_orders": d.purchase_orders.iloc[:0],
+            "transfers": d.transfers.iloc[:0],
+        }
+    )
+    return World(
+        config=config,
+        data=static,
+        sku=sku,
+        location=loc,
+        is_dc=is_dc,
+        source_row=source_row.astype(np.int64),
+        lane_lead=np.array([x[0] for x in lane], np.int64),
+        lane_cost=np.array([x[1] for x in lane], float),
+        unit_cost=keys["sku"].map(items["unit_cost"]).to_numpy(float),
+        unit_price=keys["sku"].map(items["unit_price"]).to_numpy(float),
+        case_pack=keys["sku"].map(items["case_pack"]).to_numpy(np.int64),
+        supplier_id=sup_id,
+        supplier_lead=np.array(
+            [terms[(s, p)][0] for s, p in zip(sku, sup_id, strict=True)], np.int64
+        ),
+        supplier_std=pd.Series(sup_id).map(sups["lead_time_std_days"]).to_numpy(float),
+        supplier_on_time=pd.Series(sup_id).map(sups["on_time_rate"]).to_numpy(float),
+        supplier_moq=np.array([terms[(s, p)][2] for s, p in zip(sku, sup_id, strict=True)]),
+        demand=demand,
+        on_hand0=np.maximum(inv["on_hand"].to_numpy(float), 0.0),
+        draw_u=rng.random((n, h + 1)),
+        draw_z=rng.standard_normal((n, h + 1)),
+        hist_tail=hist_tail,
+        rows=rows,
+        lanes=lanes,
+        terms=terms,
+        suppliers={
+            str(s): (float(r.lead_time_std_days), float(r.on_time_rate)) for s, r in sups.iterrows()
+        },
+    )
+
+
+class Twin:
+    """The state of one policy's run: stock, pipeline, records and costs (vectorised by row)."""
+
+    def __init__(self, world: World):
+        """Start from the world's opening stock with an empty pipeline."""
+        self.world = world
+        n, h = world.n, world.horizon
+        self.day = 0
+        self.on_hand = world.on_hand0.copy()
+        self.backlog = np.zeros(n)
+        self.arrivals = np.zeros((n, h + 2))
+        self.pipeline = np.zeros(n)
+        self.open: list[dict[str, Any]] = []  # documents: kind, row, qty, day, arrive, expected
+        self.end_on_hand = np.zeros((n, h))
+        self.sold = np.zeros((n, h))
+        self.lost = np.zeros((n, h))
+        self.pulled = np.zeros((n, h + 1))  # units shipped out of a location on each day
+        self.sim_sales: list[pd.DataFrame] = []
+        self.order_cost = 0.0
+        self.transfer_cost = 0.0
+        self.backorder_cost = 0.0
+        self.purchase_orders = 0
+        self.transfers = 0
+        self.rejected = 0
+
+    def step(self) -> None:
+        """Simulate the next day: arrivals, demand, sales, lost sales or backorders."""
+        w = self.world
+        self.day += 1
+        t = self.day
+        got = self.arrivals[:, t]
+        self.on_hand += got
+        self.pipeline -= got
+        want = w.demand[:, t - 1] + self.backlog
+        sold = np.minimum(self.on_hand, want)
+        self.on_hand -= sold
+        short = want - sold
+        if w.config.lost_sales:
+            self.lost[:, t - 1] = short
+        else:
+            fresh_short = np.maximum(w.demand[:, t - 1] - sold, 0.0)
+            self.lost[:, t - 1] = fresh_short  # demand not served the day it came
+            self.backlog = short
+            self.backorder_cost += float(np.sum(short * w.margin * w.config.backorder_cost_rate))
+        self.sold[:, t - 1] = sold
+        self.end_on_hand[:, t - 1] = self.on_hand
+        hit = np.flatnonzero(sold > 0)
+        if hit.size:
+            self.sim_sales.append(
+                pd.DataFrame(
+                    {
+                        "date": pd.Timestamp(w.config.start + timedelta(days=t)),
+                        "sku": w.sku[hit],
+                        "location_id": w.location[hit],
+                        "units": sold[hit].astype(np.int64),
+                    }
+                )
+            )
+
+    def _schedule(self, row: int, qty: float, arrive: int) -> None:
+        self.pipeline[row] += qty
+        if arrive <= self.world.horizon:
+            self.arrivals[row, arrive] += qty
+
+    def purchase(self, sku: str, location: str, supplier_id: str, qty: int) -> int:
+        """Place a PO at the end of today; return its arrival day."""
+        w = self.world
+        row = w.rows.get((sku, location))
+        term = w.terms.get((sku, supplier_id))
+        if row is None or term is None or qty <= 0:
+            raise ErpWriteError(f"cannot buy {qty} of {sku} at {location} from {supplier_id}")
+        std, on_time = w.suppliers[supplier_id]
+        arrive = self.day + w.draw_lead(row, self.day, term[0], std, on_time)
+        self._schedule(row, qty, arrive)
+        self.open.append(
+            {
+                "kind": "purchase_order",
+                "row": row,
+                "qty": qty,
+                "day": self.day,
+                "arrive": arrive,
+                "expected": self.day + term[0],
+                "supplier_id": supplier_id,
+                "from_row": -1,
+            }
+        )
+        self.order_cost += w.config.order_cost
+        self.purchase_orders += 1
+        return arrive
+
+    def transfer(self, sku: str, from_location: str, to_location: str, qty: int) -> int:
+        """Ship a transfer now from the source's on hand; return its arrival day."""
+        w = self.world
+        src, dst = w.rows.get((sku, from_location)), w.rows.get((sku, to_location))
+        lane = w.lanes.get((from_location, to_location))
+        if src is None or dst is None or lane is None or qty <= 0:
+            raise ErpWriteError(f"no transfer of {sku} from {from_location} to {to_location}")
+        if self.on_hand[src] < qty:
+            raise ErpWriteError(
+                f"{from_location} holds {self.on_hand[src]:.0f} of {sku}, not {qty}"
+            )
+        self.on_hand[src] -= qty
+        self.pulled[src, self.day] += qty
+        arrive = self.day + max(lane[0], 1)
+        self._schedule(dst, qty, arrive)
+        self.open.append(
+            {
+                "kind": "transfer",
+                "row": dst,
+                "qty": qty,
+                "day": self.day,
+                "arrive": arrive,
+                "expected": arrive,
+                "supplier_id": "",
+                "from_row": src,
+            }
+        )
+        self.transfer_cost += w.config.transfer_fixed_cost + qty * lane[1]
+        self.transfers += 1
+        return arrive
+
+    @property
+    def position(self) -> np.ndarray:
+        """Return on hand plus everything ordered and not yet received."""
+        return self.on_hand + self.pipeline
+
+    def sales_history(self) -> pd.DataFrame:
+        """Return the visible sales: the history plus the simulated sales so far."""
+        return pd.concat([self.world.data.sales, *self.sim_sales], ignore_index=True)
+
+    def snapshot(self) -> NetworkData:
+        """Return the network as an ERP would show it today (no future demand in it)."""
+        w = self.world
+        today = pd.Timestamp(w.config.start + timedelta(days=self.day))
+        inv = pd.DataFrame(
+            {
+                "sku": w.sku,
+                "location_id": w.location,
+                "on_hand": np.round(self.on_hand).astype(np.int64),
+                "as_of_date": today,
+            }
+        )
+        live = [d for d in self.open if d["arrive"] > self.day]
+        po = [d for d in live if d["kind"] == "purchase_order"]
+        tr = [d for d in live if d["kind"] == "transfer"]
+
+        base = pd.Timestamp(w.config.start)
+        pos = pd.DataFrame(
+            {
+                "po_id": [f"PO-SIM-{i:06d}" for i in range(len(po))],
+                "supplier_id": [d["supplier_id"] for d in po],
+                "sku": [w.sku[d["row"]] for d in po],
+                "location_id": [w.location[d["row"]] for d in po],
+                "qty": [int(d["qty"]) for d in po],
+                "order_date": [base + pd.Timedelta(days=d["day"]) for d in po],
+                "expected_date": [base + pd.Timedelta(days=d["expected"]) for d in po],
+                "status": "open",
+            }
+        )
+        trs = pd.DataFrame(
+            {
+                "transfer_id": [f"TR-SIM-{i:06d}" for i in range(len(tr))],
+                "sku": [w.sku[d["row"]] for d in tr],
+                "from_location": [w.location[d["from_row"]] for d in tr],
+                "to_location": [w.location[d["row"]] for d in tr],
+                "qty": [int(d["qty"]) for d in tr],
+                "ship_date": [base + pd.Timedelta(days=d["day"]) for d in tr],
+                "expected_date": [base + pd.Timedelta(days=d["expected"]) for d in tr],
+                "status": "in_transit",
+            }
+        )
+        frames = w.data.frames()
+        frames.update(
+            inventory=coerce_frame("inventory", inv),
+            sales=coerce_frame("sales", self.sales_history()),
+            purchase_orders=coerce_frame("purchase_orders", pos),
+            transfers=coerce_frame("transfers", trs),
+        )
+        return NetworkData(**frames)
+
+
+class View:
+    """What a policy may see on a review day: the past and the current state, never the future."""
+
+    STATIC = (
+        "sku",
+        "location",
+        "is_dc",
+        "source_row",
+        "unit_cost",
+        "unit_price",
+        "case_pack",
+        "supplier_id",
+        "supplier_lead",
+        "supplier_moq",
+        "lanes",
+        "terms",
+        "rows",
+        "n",
+        "config",
+    )
+
+    def __init__(self, twin: Twin):
+        """Wrap `twin` read-only."""
+        self._twin = twin
+
+    def __getattr__(self, name: str) -> Any:
+        """Return a static network attribute of the world (not its demand or draws)."""
+        if name in View.STATIC:
+            return getattr(self._twin.world, name)
+        raise AttributeError(name)
+
+    @property
+    def day(self) -> int:
+        """Return today's day index (0: the last history day)."""
+        return self._twin.day
+
+    @property
+    def on_hand(self) -> np.ndarray:
+        """Return on hand per row (a copy)."""
+        return self._twin.on_hand.copy()
+
+    @property
+    def position(self) -> np.ndarray:
+        """Return the inventory position per row (on hand + open supply)."""
+        return self._twin.position.copy()
+
+    def recent_sales(self, days: int = 28) -> np.ndarray:
+        """Return units sold per row over the last `days` visible days (history + simulation)."""
+        t = self._twin.day
+        sim = self._twin.sold[:, max(t - days, 0) : t].sum(axis=1)
+        k = max(days - t, 0)
+        return sim + (self._twin.world.hist_tail[:, 28 - min(k, 28) :].sum(axis=1) if k else 0.0)
+
+    def snapshot(self) -> NetworkData:
+        """Return the network as an ERP would show it today."""
+        return self._twin.snapshot()
+
+
+class SimulatorConnector:
+    """An ErpConnector that writes into a twin: POs and transfers become scheduled arrivals.
+
+    Idempotent per key: the same key and request return the same document and change nothing;
+    the same key with a different request is refused. A refused write (no stock to ship, no
+    lane, unknown supplier) raises `ErpWriteError` and is counted by the twin.
+    """
+
+    name = "simulator"
+
+    def __init__(self, twin: Twin):
+        """Write into `twin`."""
+        self.twin = twin
+        self._done: dict[str, tuple[str, str]] = {}
+
+    def read_network(self, *, sales_since: date | None = None) -> NetworkData:
+        """Return the twin's current snapshot."""
+        return self.twin.snapshot()
+
+    def _once(self, kind: str, request: Any, key: str, write: Callable[[], int]) -> str:
+        payload = _payload(kind, request)  # type: ignore[arg-type]
+        if key in self._done:
+            doc, seen = self._done[key]
+            if seen != payload:
+                raise IdempotencyConflictError(f"idempotency key {key!r} reused ({doc})")
+            return doc
+        try:
+            write()
+        except ErpWriteError:
+            self.twin.rejected += 1
+            raise
+        doc = document_id(kind, key)  # type: ignore[arg-type]
+        self._done[key] = (doc, payload)
+        return doc
+
+    def create_purchase_order(self, request: PurchaseOrderRequest, *, idempotency_key: str) -> str:
+        """Place a PO in the twin once per key; return its document id."""
+        return self._once(
+            "purchase_order",
+            request,
+            idempotency_key,
+            lambda: self.twin.purchase(
+                request.sku, request.location_id, request.supplier_id, int(request.qty)
+            ),
+        )
+
+    def create_transfer(self, request: TransferRequest, *, idempotency_key: str) -> str:
+        """Ship a transfer in the twin once per key; return its document id."""
+        return self._once(
+            "transfer",
+            request,
+            idempotency_key,
+            lambda: self.twin.transfer(
+                request.sku, request.from_location, request.to_location, int(request.qty)
+            ),
+        )
+
+
+def execute(connector: SimulatorConnector, actions: list[Any], key_prefix: str) -> int:
+    """Write actions (evals.policies.Action) through the connector; return how many succeeded."""
+    today = connector.twin.world.config.start + timedelta(days=connector.twin.day)
+    done = 0
+    for i, a in enumerate(actions):
+        try:
+            if a.kind == "transfer":
+                req_t = TransferRequest(a.sku, a.from_location, a.location, int(a.qty), today)
+                connector.create_transfer(req_t, idempotency_key=f"{key_prefix}-{i}")
+            else:
+                req_p = PurchaseOrderRequest(a.supplier_id, a.sku, a.location, int(a.qty), today)
+                connector.create_purchase_order(req_p, idempotency_key=f"{key_prefix}-{i}")
+            done += 1
+        except ErpWriteError:
+            continue
+    return done
+
+
+def metrics(twin: Twin) -> dict[str, Any]:
+    """Return the cost and service metrics of a finished run."""
+    w = twin.world
+    store = ~w.is_dc
+    demand = float(w.demand[store].sum())
+    sold = float(twin.sold[store].sum())
+    lost = twin.lost[store].sum(axis=1)
+    value = (twin.end_on_hand * w.unit_cost[:, None]).sum(axis=0)
+    holding = float((twin.end_on_hand.sum(axis=1) * w.holding_per_day).sum())
+    lost_margin = float((lost * w.margin[store]).sum()) if w.config.lost_sales else 0.0
+    total = holding + lost_margin + twin.order_cost + twin.transfer_cost + twin.backorder_cost
+    actions = twin.purchase_orders + twin.transfers
+    return {
+        "fill_rate": round(sold / demand, 4) if demand else 1.0,
+        "demand_units": demand,
+        "sold_units": sold,
+        "lost_sales_units": float(lost.sum()),
+        "lost_margin": round(lost_margin, 2),
+        "backorder_cost": round(twin.backorder_cost, 2),
+        "avg_inventory_value": round(float(value.mean()), 2),
+        "holding_cost": round(holding, 2),
+        "ordering_cost": round(twin.order_cost, 2),
+        "transfer_cost": round(twin.transfer_cost, 2),
+        "total_cost": round(total, 2),
+        "actions": actions,
+        "purchase_orders": twin.purchase_orders,
+        "transfers": twin.transfers,
+        "transfer_share": round(twin.transfers / actions, 4) if actions else 0.0,
+        "rejected_writes": twin.rejected,
+    }
+
+
+def run_policy(world: World, policy: Any, progress: Progress | None = None) -> Twin:
+    """Run one policy over the horizon; return its finished twin."""
+    twin = Twin(world)
+    conn = SimulatorConnector(twin)
+    policy.start(world, conn)
+    r = world.config.review_period_days
+    h = world.horizon
+    for t in range(h + 1):
+        if t >= 1:
+            twin.step()
+        if t < h and t % r == 0:
+            acts = policy.decide(t, View(twin))
+            if acts:
+                execute(conn, acts, f"{policy.name}-d{t}")
+        if progress is not None:
+            progress(policy.name, t, h)
+    policy.finish()
+    return twin
+
+
+def _trajectory_rows(world: World) -> list[int]:
+    """Return three rows to plot: the busiest store, a median store, the busiest DC."""
+    tot = world.demand.sum(axis=1)
+    st = np.flatnonzero(~world.is_dc)
+    dc = np.flatnonzero(world.is_dc)
+    busy = st[np.argsort(-tot[st], kind="stable")]
+    picks = [int(busy[0]), int(busy[len(busy) // 2])] if len(busy) else []
+    if len(dc):
+        sku_tot = pd.Series(tot).groupby(world.sku).sum()
+        picks.append(int(dc[np.argmax(pd.Series(world.sku[dc]).map(sku_tot).to_numpy())]))
+    return list(dict.fromkeys(picks))
+
+
+def run_simulation(config: SimConfig, progress: Progress | None = None) -> dict[str, Any]:
+    """Run every configured policy and the base-stock oracle; return JSON-ready results."""
+    from evals.policies import make_policy, oracle_base_stock
+
+    world = build_world(config)
+    results: dict[str, dict[str, Any]] = {}
+    over_time: dict[str, list[float]] = {}
+    twins: dict[str, Twin] = {}
+    for name in config.policies:
+        policy = make_policy(name, config)
+        t0 = time.perf_counter()
+        twin = run_policy(world, policy, progress)
+        m = metrics(twin)
+        m["seconds"] = round(time.perf_counter() - t0, 2)
+        m.update(getattr(policy, "stats", {}))
+        results[name] = m
+        twins[name] = twin
+        over_time[name] = [
+            round(float(v), 2) for v in (twin.end_on_hand * world.unit_cost[:, None]).sum(axis=0)
+        ]
+    t0 = time.perf_counter()
+    oracle = oracle_base_stock(world)
+    oracle["metrics"]["seconds"] = round(time.perf_counter() - t0, 2)
+    results["oracle_base_stock"] = oracle["metrics"]
+    over_time["oracle_base_stock"] = [round(float(v), 2) for v in oracle["inventory_value"]]
+    base = oracle["metrics"]["total_cost"]
+    for m in results.values():
+        m["cost_ratio_to_oracle"] = round(m["total_cost"] / base, 4) if base > 0 else None
+    trajectories = []
+    for r in _trajectory_rows(world):
+        trajectories.append(
+            {
+                "sku": str(world.sku[r]),
+                "location": str(world.location[r]),
+                "location_type": "dc" if world.is_dc[r] else "store",
+                "demand": world.demand[r].tolist()
+                if not world.is_dc[r]
+                else {n: tw.pulled[r, :-1].tolist() for n, tw in twins.items()},
+                "on_hand": {n: tw.end_on_hand[r].tolist() for n, tw in twins.items()},
+            }
+        )
+    cfg = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(config).items()}
+    cfg["policies"] = list(config.policies)
+    cfg["locations"] = len(set(world.location))
+    cfg["sku_locations"] = world.n
+    return {
+        "config": cfg,
+        "policies": results,
+        "inventory_over_time": over_time,
+        "trajectories": trajectories,
+        "targets": dict(TARGETS),
+        "target_met": _targets(results),
+    }
+
+
+def _targets(results: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Return whether StockPilot meets the headline targets (None where a run is missing)."""
+    sp, mm = results.get("stockpilot"), results.get("min_max")
+    out: dict[str, Any] = {"cost_ratio": None, "fill_vs_min_max": None, "inventory_reduction": None}
+    if sp is None:
+        return out
+    ratio = sp.get("cost_ratio_to_oracle")
+    out["cost_ratio"] = ratio is not None and ratio <= TARGETS["cost_ratio_max"]
+    out["cost_ratio_value"] = ratio
+    if mm is not None:
+        out["fill_vs_min_max"] = sp["fill_rate"] >= mm["fill_rate"]
+        inv = mm["avg_inventory_value"]
+        red = 1.0 - sp["avg_inventory_value"] / inv if inv > 0 else 0.0
+        out["inventory_reduction_value"] = round(red, 4)
+        out["inventory_reduction"] = red >= TARGETS["inventory_reduction_vs_min_max_min"]
+    out["all"] = all(out[k] for k in ("cost_ratio", "fill_vs_min_max", "inventory_reduction"))
+    return out

@@ -1,0 +1,192 @@
+"""Tests for the rolling-origin forecast backtest (evals.forecast_eval)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import types
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from erp.demo import generate_demo
+from evals.forecast_eval import run_forecast_eval
+from planning.demand import DEMAND_CLASSES
+from planning.network import NetworkData
+
+AS_OF = date(2026, 6, 30)
+
+
+def _network(series: dict[tuple[str, str], np.ndarray], end: date) -> NetworkData:
+    """Build a network of stores selling `series` (daily units ending on `end`)."""
+    rows = []
+    for (sku, loc), units in series.items():
+        days = pd.date_range(end=pd.Timestamp(end), periods=len(units), freq="D")
+        rows.append(pd.DataFrame({"date": days, "sku": sku, "location_id": loc, "units": units}))
+    sales = pd.concat(rows, ignore_index=True)
+    sales = sales[sales["units"] > 0]
+    locs = sorted({loc for _, loc in series})
+    skus = sorted({sku for sku, _ in series})
+    return NetworkData.from_frames(
+        {
+            "locations": pd.DataFrame(
+                {
+                    "location_id": ["DC1", *locs],
+                    "name": ["DC", *locs],
+                    "type": ["dc"] + ["store"] * len(locs),
+                    "region": "",
+                    "source_location": [""] + ["DC1"] * len(locs),
+                }
+            ),
+            "items": pd.DataFrame(
+                {
+                    "sku": skus,
+                    "description": "",
+                    "category": "",
+                    "unit_cost": 1.0,
+                    "unit_price": 2.0,
+                    "case_pack": 1,
+                }
+            ),
+            "sales": sales,
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_result() -> dict:
+    net = generate_demo(seed=7, stores=4, skus=30, days=730, as_of=AS_OF).data
+    return run_forecast_eval(net, horizon=28, origins=4)
+
+
+def test_demo_result_shape_and_classes(demo_result: dict) -> None:
+    r = demo_result
+    assert r["methods"][:2] == ["stockpilot", "seasonal_naive"]
+    assert set(r["class_counts"]) == set(DEMAND_CLASSES)
+    assert sum(r["class_counts"].values()) == r["n_series"] == len(r["series"]) > 50
+    for cls, n in r["class_counts"].items():
+        # A class is either scored or clearly empty.
+        assert (n > 0) == bool(r["by_class"][cls])
+        if n:
+            assert r["by_class"][cls]["stockpilot"]["n_series"] == n
+    missing = [c for c, n in r["class_counts"].items() if n == 0]
+    if missing:
+        assert all(c in r["note"] for c in missing)
+    assert r["origins"] == 4 and len(r["cutoffs"]) == 4
+    assert r["cutoffs"][-1] == str(AS_OF - timedelta(days=28))
+    json.dumps(r, allow_nan=False)  # JSON-ready: no NaN, no numpy values
+
+
+def test_stockpilot_beats_seasonal_naive_on_smooth(demo_result: dict) -> None:
+    smooth = demo_result["by_class"]["smooth"]
+    assert smooth["stockpilot"]["wape"] < smooth["seasonal_naive"]["wape"]
+    overall = demo_result["overall"]
+    assert overall["stockpilot"]["wape"] < overall["seasonal_naive"]["wape"]
+    assert abs(overall["stockpilot"]["bias"]) < 0.1
+
+
+def test_all_four_classes_on_synthetic_history() -> None:
+    rng = np.random.default_rng(3)
+    t = 300
+    series = {
+        ("SMOOTH", "S1"): rng.poisson(6.0, t),
+        ("ERRATIC", "S1"): rng.poisson(6.0, t) * rng.choice([1, 1, 1, 6], t) + 1,
+        ("INTER", "S1"): (rng.random(t) < 0.2) * 2,
+        ("LUMPY", "S1"): (rng.random(t) < 0.2) * rng.choice([1, 2, 15, 40], t),
+    }
+    r = run_forecast_eval(_network(series, AS_OF), horizon=14, origins=3)
+    assert r["class_counts"] == {"smooth": 1, "erratic": 1, "intermittent": 1, "lumpy": 1}
+    assert r["note"].startswith("statsforecast skipped") or "statsforecast" in r["methods"]
+    by_sku = {s["sku"]: s["demand_class"] for s in r["series"]}
+    assert by_sku == {
+        "ERRATIC": "erratic",
+        "INTER": "intermittent",
+        "LUMPY": "lumpy",
+        "SMOOTH": "smooth",
+    }
+
+
+def test_aggregation_on_two_series_by_hand() -> None:
+    # 21 days of history, then one 7-day window scored (origins=1, horizon=7).
+    a = np.full(28, 5)
+    a[10] = 12  # in-sample seasonal-naive MAE: (7 + 7) / 14 = 1
+    a[21:] = 6
+    b = np.ones(28, dtype=np.int64)
+    b[8] = 8  # in-sample seasonal-naive MAE: 1
+    b[21:] = 3
+    r = run_forecast_eval(
+        _network({("A", "S1"): a, ("B", "S1"): b}, AS_OF),
+        horizon=7,
+        origins=1,
+        with_statsforecast=False,
+    )
+    naive = r["overall"]["seasonal_naive"]
+    # Naive forecasts 5/day for A (errors 7, actual 42) and 1/day for B (errors 14, actual 21).
+    assert naive["wape"] == pytest.approx(21 / 63, abs=1e-6)  # not the mean of 1/6 and 2/3
+    assert naive["bias"] == pytest.approx((35 + 7 - 63) / 63, abs=1e-6)
+    assert naive["mase"] == pytest.approx(21 / (7 * 1 + 7 * 1))
+    assert naive["mase_median"] == pytest.approx(1.5)  # per series: 1 and 2
+    assert naive["actual_units"] == 63 and naive["n_series"] == 2
+    per = {s["sku"]: s["seasonal_naive"] for s in r["series"]}
+    assert per["A"] == pytest.approx({"wape": 7 / 42, "bias": -7 / 42, "mase": 1.0}, abs=1e-6)
+    assert per["B"] == pytest.approx({"wape": 14 / 21, "bias": -14 / 21, "mase": 2.0}, abs=1e-6)
+    assert r["methods"] == ["stockpilot", "seasonal_naive"]
+    assert r["overall"]["stockpilot"]["actual_units"] == 63
+
+
+def test_progress_and_max_series() -> None:
+    net = generate_demo(seed=7, stores=2, skus=10, days=200, as_of=AS_OF).data
+    calls: list[tuple[str, int, int]] = []
+    r = run_forecast_eval(
+        net,
+        horizon=14,
+        origins=2,
+        max_series=5,
+        with_statsforecast=False,
+        progress=lambda *a: calls.append(a),
+    )
+    assert r["n_series"] == 5
+    assert calls[-1] == ("forecast", 4, 4) and len(calls) == 4
+
+
+def test_rejects_bad_arguments() -> None:
+    net = _network({("A", "S1"): np.ones(20, dtype=np.int64)}, AS_OF)
+    with pytest.raises(ValueError):
+        run_forecast_eval(net, horizon=0)
+    with pytest.raises(ValueError, match="too short"):
+        run_forecast_eval(net, horizon=14, origins=1)
+
+
+def test_statsforecast_used_when_importable(monkeypatch: pytest.MonkeyPatch) -> None:
+    fitted: list[str] = []
+
+    class _Model:
+        def forecast(self, y: np.ndarray, h: int) -> dict:
+            fitted.append(type(self).__name__)
+            if type(self).__name__ == "CrostonClassic":
+                raise RuntimeError("fit failed")  # falls back to the mean rate
+            return {"mean": np.full(h, y[-7:].mean())}
+
+    class AutoETS(_Model):
+        def __init__(self, season_length: int) -> None:
+            assert season_length == 7
+
+    class CrostonClassic(_Model):
+        pass
+
+    fake = types.ModuleType("statsforecast.models")
+    fake.AutoETS = AutoETS  # type: ignore[attr-defined]
+    fake.CrostonClassic = CrostonClassic  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "statsforecast", types.ModuleType("statsforecast"))
+    monkeypatch.setitem(sys.modules, "statsforecast.models", fake)
+    rng = np.random.default_rng(1)
+    series = {("SMOOTH", "S1"): rng.poisson(6.0, 120), ("INTER", "S1"): (rng.random(120) < 0.2) * 2}
+    r = run_forecast_eval(_network(series, AS_OF), horizon=14, origins=2)
+    assert r["methods"] == ["stockpilot", "seasonal_naive", "statsforecast"]
+    assert sorted(set(fitted)) == ["AutoETS", "CrostonClassic"] and len(fitted) == 4
+    assert r["overall"]["statsforecast"]["wape"] is not None
+    assert "statsforecast" not in r["note"]
+    r = run_forecast_eval(_network(series, AS_OF), horizon=14, origins=2, with_statsforecast=False)
+    assert "statsforecast" not in r["methods"]

@@ -1,0 +1,135 @@
+"""Tests of the digital twin: timing, lost sales, costs and the simulator connector."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+from erp.connector import (
+    ErpWriteError,
+    IdempotencyConflictError,
+    PurchaseOrderRequest,
+    TransferRequest,
+)
+from evals.simulate import SimConfig, SimulatorConnector, Twin, World, metrics
+from planning.network import NetworkData
+
+TODAY = date(2025, 1, 1)
+
+
+def tiny_world(demand: list[list[float]], on_hand: list[float], *, dc: bool = True) -> World:
+    """Return a world of one store (row 0) fed by one DC (row 1), one SKU, a 2-day supplier."""
+    d = np.array(demand, float)
+    n = d.shape[0]
+    cfg = SimConfig(horizon_days=d.shape[1], end_date=date(2025, 1, 1), review_period_days=1)
+    return World(
+        config=cfg,
+        data=NetworkData.from_frames({}),
+        sku=np.array(["A"] * n, object),
+        location=np.array(["S1", "DC"][:n], object),
+        is_dc=np.array([False, True][:n]),
+        source_row=np.array([1, -1][:n]) if dc else np.array([-1, -1][:n]),
+        lane_lead=np.array([1, 0][:n]),
+        lane_cost=np.array([0.5, 0.0][:n]),
+        unit_cost=np.full(n, 4.0),
+        unit_price=np.full(n, 10.0),
+        case_pack=np.full(n, 1),
+        supplier_id=np.array(["V"] * n, object),
+        supplier_lead=np.full(n, 2),
+        supplier_std=np.zeros(n),
+        supplier_on_time=np.ones(n),
+        supplier_moq=np.zeros(n),
+        demand=d,
+        on_hand0=np.array(on_hand, float),
+        draw_u=np.zeros((n, d.shape[1] + 1)),
+        draw_z=np.zeros((n, d.shape[1] + 1)),
+        hist_tail=np.zeros((n, 28)),
+        rows={("A", "S1"): 0, ("A", "DC"): 1},
+        lanes={("DC", "S1"): (1, 0.5)},
+        terms={("A", "V"): (2, 4.0, 0)},
+        suppliers={"V": (0.0, 1.0)},
+    )
+
+
+def test_po_arrives_after_lead_time_before_that_days_demand() -> None:
+    w = tiny_world([[3, 3, 3, 3]], [5])
+    tw = Twin(w)
+    assert tw.purchase("A", "S1", "V", 10) == 2  # ordered end of day 0, 2-day lead time
+    assert tw.position[0] == 15
+    for _ in range(4):
+        tw.step()
+    np.testing.assert_array_equal(tw.end_on_hand[0], [2, 9, 6, 3])
+    assert tw.lost.sum() == 0
+    assert tw.position[0] == 3
+
+
+def test_lost_sales_are_not_backfilled_and_costs_add_up() -> None:
+    w = tiny_world([[3, 3, 3]], [2])
+    tw = Twin(w)
+    tw.step()  # day 1: sell 2, lose 1
+    tw.purchase("A", "S1", "V", 4)  # arrives day 3
+    tw.step()  # day 2: nothing on hand, lose 3
+    tw.step()  # day 3: 4 arrive, sell 3, keep 1
+    np.testing.assert_array_equal(tw.sold[0], [2, 0, 3])
+    np.testing.assert_array_equal(tw.lost[0], [1, 3, 0])
+    m = metrics(tw)
+    assert m["fill_rate"] == pytest.approx(5 / 9, abs=1e-4)
+    assert m["lost_margin"] == pytest.approx(4 * 6.0)
+    assert m["holding_cost"] == pytest.approx(1 * 4.0 * 0.25 / 365, abs=0.01)
+    assert m["ordering_cost"] == 25.0
+    assert m["total_cost"] == pytest.approx(24 + 25 + m["holding_cost"], abs=0.01)
+
+
+def test_backorders_fill_later() -> None:
+    w = tiny_world([[3, 3, 3]], [2])
+    w.config = SimConfig(horizon_days=3, lost_sales=False)
+    tw = Twin(w)
+    tw.step()
+    tw.purchase("A", "S1", "V", 10)
+    tw.step()
+    tw.step()  # 10 arrive: serve the backlog of 4 and today's 3
+    np.testing.assert_array_equal(tw.sold[0], [2, 0, 7])
+    assert tw.backlog[0] == 0
+
+
+def test_transfer_ships_now_and_arrives_after_lane() -> None:
+    w = tiny_world([[0, 1, 1], [0, 0, 0]], [0, 10])
+    tw = Twin(w)
+    assert tw.transfer("A", "DC", "S1", 4) == 1
+    assert tw.on_hand[1] == 6 and tw.pulled[1, 0] == 4
+    tw.step()
+    assert tw.on_hand[0] == 4
+    assert metrics(tw)["transfer_cost"] == pytest.approx(5.0 + 4 * 0.5)
+    with pytest.raises(ErpWriteError):
+        tw.transfer("A", "DC", "S1", 7)  # the DC holds 6
+
+
+def test_late_po_draws_a_delay() -> None:
+    w = tiny_world([[0, 0, 0, 0, 0, 0]], [0])
+    w.draw_u[0, 0] = 0.99  # late
+    w.draw_z[0, 0] = 1.2
+    w.suppliers["V"] = (2.0, 0.9)
+    assert Twin(w).purchase("A", "S1", "V", 1) == 2 + 3  # ceil(1.2 * 2)
+
+
+def test_connector_is_idempotent_per_key() -> None:
+    tw = Twin(tiny_world([[0, 0, 0], [0, 0, 0]], [0, 10]))
+    conn = SimulatorConnector(tw)
+    req = PurchaseOrderRequest("V", "A", "DC", 5, TODAY)
+    a = conn.create_purchase_order(req, idempotency_key="k1")
+    b = conn.create_purchase_order(req, idempotency_key="k1")
+    assert a == b and tw.purchase_orders == 1 and tw.pipeline[1] == 5
+    with pytest.raises(IdempotencyConflictError):
+        conn.create_purchase_order(
+            PurchaseOrderRequest("V", "A", "DC", 6, TODAY), idempotency_key="k1"
+        )
+    t = TransferRequest("A", "DC", "S1", 4, TODAY)
+    assert conn.create_transfer(t, idempotency_key="t1") == conn.create_transfer(
+        t, idempotency_key="t1"
+    )
+    assert tw.transfers == 1 and tw.on_hand[1] == 6
+    with pytest.raises(ErpWriteError):
+        conn.create_transfer(TransferRequest("A", "DC", "S1", 99, TODAY), idempotency_key="t2")
+    assert tw.rejected == 1
