@@ -427,6 +427,66 @@ def audit(
         raise typer.Exit(1)
 
 
+@app.command("eval")
+def eval_(
+    suite: Annotated[str, typer.Option(help="sim | agent | forecast | all.")] = "all",
+    llm: Annotated[str, typer.Option(help="offline | openai (needs OPENAI_API_KEY).")] = "offline",
+    out: Annotated[
+        Path, typer.Option(help="Folder for report.md, report.html, results.json.")
+    ] = Path("var/eval"),
+    size: Annotated[str, typer.Option(help="ci (small, fast) | full (the demo network).")] = "ci",
+    baseline: Annotated[
+        Path | None, typer.Option(help="Fail (exit 1) on a regression against this baseline.")
+    ] = None,
+    write_baseline: Annotated[
+        Path | None, typer.Option(help="Write the headline metrics as a new baseline here.")
+    ] = None,
+) -> None:
+    """Evaluate recommendations, the agent and forecasts; write one report."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from evals import runner
+
+    if suite not in ("sim", "agent", "forecast", "all"):
+        raise _fail(f"unknown --suite {suite!r}; one of sim, agent, forecast, all", 2)
+    if llm not in ("offline", "openai"):
+        raise _fail(f"unknown --llm {llm!r}; one of offline, openai", 2)
+    if size not in ("ci", "full"):
+        raise _fail(f"unknown --size {size!r}; one of ci, full", 2)
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=max(total, 1))
+            bar.update(tasks[stage], completed=done, total=max(total, 1))
+
+        results = runner.run_eval(
+            suite,  # type: ignore[arg-type]
+            llm=llm,
+            out=out,
+            size=size,  # type: ignore[arg-type]
+            progress=progress,
+        )
+    for kind, path in results.get("files", {}).items():
+        if kind in ("markdown", "html", "json"):
+            err.print(f"{kind}: {path}")
+    headline = runner.headline_metrics(results)
+    for name, value in headline.items():
+        if value is not None:
+            err.print(f"{name}: {value:.4f}")
+    if write_baseline is not None:
+        runner.write_baseline(results, write_baseline)
+        err.print(f"baseline written to {write_baseline}")
+    if baseline is not None:
+        regressions = runner.compare_to_baseline(results, runner.load_baseline(baseline))
+        if regressions:
+            raise _fail("regressions against the baseline:\n" + "\n".join(regressions))
+        err.print("no regression against the baseline")
+
+
 def main() -> None:
     """Run the CLI."""
     app()
