@@ -101,12 +101,20 @@ def run_eval(
     out: Path,
     size: Size = "ci",
     progress: Progress | None = None,
+    data_dir: Path | None = None,
 ) -> dict[str, Any]:
     """Run `suite` ("all": every suite) at `size`, write the report under `out`; return results.
 
-    A suite whose module is not there yet records ``{"error": ...}`` instead of failing the run.
-    The returned dict also holds ``files``: the written paths by kind.
+    With `data_dir` (a CSV interchange folder) the simulation replays that imported history and
+    the forecast backtest runs on it, instead of the demo network. A suite whose module is not
+    there yet records ``{"error": ...}`` instead of failing the run. The returned dict also holds
+    ``files``: the written paths by kind.
     """
+    data = None
+    if data_dir is not None:
+        from erp.csvio import read_csv_dir
+
+        data = read_csv_dir(data_dir)
     if suite not in (*SUITES, "all"):
         raise ValueError(f"unknown suite {suite!r}; expected one of {[*SUITES, 'all']}")
     if size not in SIZES:
@@ -116,9 +124,9 @@ def run_eval(
     results: dict[str, Any] = {}
     seconds: dict[str, float] = {}
     runners: dict[str, Callable[[], dict[str, Any]]] = {
-        "sim": lambda: _run_sim(size, progress),
+        "sim": lambda: _run_sim(size, progress, data),
         "agent": lambda: _run_agent(llm, progress),
-        "forecast": lambda: _run_forecast(size, progress),
+        "forecast": lambda: _run_forecast(size, progress, data),
     }
     for name in wanted:
         t0 = time.perf_counter()
@@ -130,6 +138,7 @@ def run_eval(
         "llm": llm,
         "started": started.isoformat(),
         "seconds": seconds,
+        "data": str(data_dir) if data_dir is not None else "demo",
     }
     if progress is not None:
         progress("report", 0, 1)
@@ -150,8 +159,8 @@ def _optional(module: str) -> Any | None:
         raise
 
 
-def _run_sim(size: str, progress: Progress | None) -> dict[str, Any]:
-    """Run the closed-loop simulation at `size`."""
+def _run_sim(size: str, progress: Progress | None, data: Any = None) -> dict[str, Any]:
+    """Run the closed-loop simulation at `size` (replaying `data` when given)."""
     mod = _optional("evals.simulate")
     if mod is None:
         return {"error": "evals.simulate is not available"}
@@ -161,6 +170,9 @@ def _run_sim(size: str, progress: Progress | None) -> dict[str, Any]:
         if progress is not None:
             progress(f"sim:{stage}", done, total)
 
+    if data is not None:
+        replayed: dict[str, Any] = mod.run_simulation(config, progress=report, data=data)
+        return replayed
     result: dict[str, Any] = mod.run_simulation(config, progress=report)
     return result
 
@@ -194,10 +206,17 @@ def _run_agent(llm: str, progress: Progress | None) -> dict[str, Any]:
     return result
 
 
-def _run_forecast(size: str, progress: Progress | None) -> dict[str, Any]:
-    """Backtest the forecaster on the demo network of `size`."""
+def _run_forecast(size: str, progress: Progress | None, data: Any = None) -> dict[str, Any]:
+    """Backtest the forecaster on `data`, else on the demo network of `size`."""
     from erp.demo import generate_demo
     from evals.forecast_eval import run_forecast_eval
+
+    if data is not None:
+        imported: dict[str, Any] = run_forecast_eval(
+            data, progress=progress, **SIZES[size]["forecast"]
+        )
+        imported["network"] = {"source": "imported"}
+        return imported
 
     net = generate_demo(seed=DEMO_SEED, as_of=DEMO_AS_OF, **SIZES[size]["forecast_network"])
     result = run_forecast_eval(net.data, progress=progress, **SIZES[size]["forecast"])

@@ -26,6 +26,7 @@ are not received; what was ordered still paid its ordering cost.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Callable
@@ -151,17 +152,23 @@ class World:
         )
 
 
-def build_world(config: SimConfig) -> World:
-    """Generate the demo network and split it into history, realised demand and start stock."""
+def build_world(config: SimConfig, data: NetworkData | None = None) -> World:
+    """Split a network into history, realised demand and start stock.
+
+    The network is the demo generator's unless `data` is given: an imported history is then
+    replayed, its last `horizon_days` of sales standing for the demand to come (`config` must
+    then carry `end_date = data.as_of`; `run_simulation` sees to that).
+    """
     h = config.horizon_days
-    demo = generate_demo(
-        seed=config.seed,
-        stores=config.stores,
-        skus=config.skus,
-        days=config.history_days + h,
-        as_of=config.end_date,
-    )
-    d = demo.data
+    if data is None:
+        data = generate_demo(
+            seed=config.seed,
+            stores=config.stores,
+            skus=config.skus,
+            days=config.history_days + h,
+            as_of=config.end_date,
+        ).data
+    d = data
     t0 = pd.Timestamp(config.start)
     inv = d.inventory.sort_values(["location_id", "sku"], kind="stable").reset_index(drop=True)
     keys = inv[["sku", "location_id"]].astype(str)
@@ -631,11 +638,15 @@ def _trajectory_rows(world: World) -> list[int]:
     return list(dict.fromkeys(picks))
 
 
-def run_simulation(config: SimConfig, progress: Progress | None = None) -> dict[str, Any]:
+def run_simulation(
+    config: SimConfig, progress: Progress | None = None, *, data: NetworkData | None = None
+) -> dict[str, Any]:
     """Run every configured policy and the base-stock oracle; return JSON-ready results."""
     from evals.policies import make_policy, oracle_base_stock
 
-    world = build_world(config)
+    if data is not None:  # replay an imported history: the horizon ends on its last day
+        config = dataclasses.replace(config, end_date=data.as_of)
+    world = build_world(config, data)
     results: dict[str, dict[str, Any]] = {}
     over_time: dict[str, list[float]] = {}
     twins: dict[str, Twin] = {}

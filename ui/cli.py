@@ -441,10 +441,15 @@ def eval_(
     write_baseline: Annotated[
         Path | None, typer.Option(help="Write the headline metrics as a new baseline here.")
     ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option(help="CSV folder: replay and backtest this history instead of the demo."),
+    ] = None,
 ) -> None:
     """Evaluate recommendations, the agent and forecasts; write one report."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from erp.csvio import ImportValidationError
     from evals import runner
 
     if suite not in ("sim", "agent", "forecast", "all"):
@@ -463,13 +468,17 @@ def eval_(
                 tasks[stage] = bar.add_task(stage, total=max(total, 1))
             bar.update(tasks[stage], completed=done, total=max(total, 1))
 
-        results = runner.run_eval(
-            suite,  # type: ignore[arg-type]
-            llm=llm,
-            out=out,
-            size=size,  # type: ignore[arg-type]
-            progress=progress,
-        )
+        try:
+            results = runner.run_eval(
+                suite,  # type: ignore[arg-type]
+                llm=llm,
+                out=out,
+                size=size,  # type: ignore[arg-type]
+                progress=progress,
+                data_dir=data,
+            )
+        except ImportValidationError as exc:
+            raise _fail(str(exc), 2) from exc
     for kind, path in results.get("files", {}).items():
         if kind in ("markdown", "html", "json"):
             err.print(f"{kind}: {path}")

@@ -50,3 +50,35 @@ def test_eval_fails_on_a_regression_against_the_baseline(tmp_path):
 def test_eval_refuses_unknown_options():
     assert runner.invoke(app, ["eval", "--suite", "bogus"]).exit_code == 2
     assert runner.invoke(app, ["eval", "--size", "huge"]).exit_code == 2
+
+
+def test_eval_replays_an_imported_history(tmp_path):
+    from datetime import date
+
+    from erp.csvio import write_csv_dir
+    from erp.demo import generate_demo
+
+    folder = tmp_path / "csv"
+    write_csv_dir(
+        generate_demo(seed=3, stores=2, skus=8, days=200, as_of=date(2026, 5, 31)).data, folder
+    )
+    out = tmp_path / "eval"
+    result = runner.invoke(
+        app, ["eval", "--suite", "forecast", "--data", str(folder), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads((out / "results.json").read_text())
+    assert data["meta"]["data"] == str(folder)
+    assert data["forecast"]["network"] == {"source": "imported"}
+    sim = runner.invoke(
+        app, ["eval", "--suite", "sim", "--data", str(folder), "--out", str(tmp_path / "sim")]
+    )
+    assert sim.exit_code == 0, sim.output
+    result_sim = json.loads((tmp_path / "sim" / "results.json").read_text())["sim"]
+    assert result_sim["config"]["end_date"] == "2026-05-31"
+    assert 0 <= result_sim["policies"]["stockpilot"]["fill_rate"] <= 1
+
+
+def test_eval_refuses_a_bad_data_folder(tmp_path):
+    result = runner.invoke(app, ["eval", "--suite", "forecast", "--data", str(tmp_path / "none")])
+    assert result.exit_code == 2
