@@ -104,6 +104,8 @@ class Workspace:
         self._lock = threading.Lock()
         self._plan: tuple[_PlanKey, Plan] | None = None
         self._ref: tuple[_PlanKey, NetworkData] | None = None
+        # The plan's exception records (JSON-ready) and an index by id, built once per plan.
+        self._records: tuple[Plan, list[dict[str, Any]], dict[str, dict[str, Any]]] | None = None
 
     @property
     def params(self) -> PlanParams:
@@ -326,18 +328,34 @@ class Workspace:
         location: str | None = None,
         sku: str | None = None,
     ) -> list[dict[str, Any]]:
-        """Return ranked exceptions with their recommendations (JSON-ready)."""
-        return self.plan().exception_records(top=top, type=type, location=location, sku=sku)
+        """Return ranked exceptions with their recommendations (JSON-ready; do not mutate)."""
+        records = [
+            r
+            for r in self._exception_index()[0]
+            if (type is None or r["type"] == type)
+            and (location is None or r["location"] == location)
+            and (sku is None or r["sku"] == sku)
+        ]
+        return records if top is None else records[: max(top, 0)]
+
+    def _exception_index(self) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+        result = self.plan()
+        cached = self._records
+        if cached is None or cached[0] is not result:
+            records = result.exception_records()
+            cached = (result, records, {r["id"]: r for r in records})
+            self._records = cached
+        return cached[1], cached[2]
 
     def exception(self, exception_id: str) -> dict[str, Any]:
         """Return one exception by id, with the position and open supply behind it."""
-        result = self.plan()
-        match = [r for r in result.exception_records() if r["id"] == exception_id]
-        if not match:
+        found = self._exception_index()[1].get(exception_id)
+        if found is None:
             raise NotFoundError(
                 f"no exception {exception_id!r} today; ids look like 'stockout_risk:SKU@LOCATION'"
             )
-        record = match[0]
+        result = self.plan()
+        record = dict(found)  # the cached record stays as it is
         row = result.row_of(record["sku"], record["location"])
         if row is not None:
             record["position"] = result.position_records(
