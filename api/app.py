@@ -27,6 +27,8 @@ def create_app(
     """Create the app; the workspace and copilot are built from settings unless given."""
     settings = settings or get_settings()
     ws = workspace or (copilot.workspace if copilot else Workspace(settings))
+    if workspace is None and copilot is None:
+        ws.key_ttl = 1.0  # a served app re-checks snapshot freshness at most once a second
     tokens = token_table(settings, ws.policy)  # refuses unsafe token configs at start-up
 
     @asynccontextmanager

@@ -11,6 +11,7 @@ import os
 import pickle
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property, lru_cache
@@ -104,6 +105,10 @@ class Workspace:
         self._lock = threading.Lock()
         self._plan: tuple[_PlanKey, Plan] | None = None
         self._ref: tuple[_PlanKey, NetworkData] | None = None
+        # Seconds a freshness check may be reused by reads (0: check every time). A server sets
+        # it to trade up to that much staleness of lists for two fewer queries per request.
+        self.key_ttl = 0.0
+        self._key_memo: tuple[float, _PlanKey] | None = None
         # The plan's exception records (JSON-ready) and an index by id, built once per plan.
         self._records: tuple[Plan, list[dict[str, Any]], dict[str, dict[str, Any]]] | None = None
 
@@ -231,6 +236,15 @@ class Workspace:
         return load_network(self.engine, sales_since=since)
 
     def _plan_key(self) -> _PlanKey:
+        memo = self._key_memo
+        now = time.monotonic()
+        if memo is not None and self.key_ttl > 0 and now - memo[0] < self.key_ttl:
+            return memo[1]
+        key = self._read_plan_key()
+        self._key_memo = (now, key)
+        return key
+
+    def _read_plan_key(self) -> _PlanKey:
         snap = models.SnapshotImport
         latest = (
             select(snap.id, snap.imported_at, snap.source, snap.row_counts)
