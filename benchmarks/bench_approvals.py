@@ -134,6 +134,11 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=4)
     ap.add_argument("--timeout", type=float, default=600, help="Stop everything after this.")
     ap.add_argument("--profile", action="store_true", help="Profile 5 decisions in-process.")
+    ap.add_argument(
+        "--database-url",
+        default=None,
+        help="Store and checkpointer database (e.g. PostgreSQL); default: temporary SQLite files.",
+    )
     args = ap.parse_args()
     started = time.monotonic()
 
@@ -141,8 +146,9 @@ def main() -> None:
         folder = Path(tmp)
         env_vars = {
             "STOCKPILOT_ENVIRONMENT": "development",
-            "STOCKPILOT_DATABASE_URL": f"sqlite:///{folder / 'store.db'}",
-            "STOCKPILOT_CHECKPOINT_URL": f"sqlite:///{folder / 'checkpoints.db'}",
+            "STOCKPILOT_DATABASE_URL": args.database_url or f"sqlite:///{folder / 'store.db'}",
+            "STOCKPILOT_CHECKPOINT_URL": args.database_url
+            or f"sqlite:///{folder / 'checkpoints.db'}",
             "STOCKPILOT_PLAN_CACHE_DIR": str(folder / "cache"),
             "OPENAI_API_KEY": "",
         }
