@@ -6,6 +6,11 @@ tool results. It never computes a figure of its own: every number in an answer i
 from a tool result or from the planner's message. It never approves or commits anything; the
 draft tools only create proposals that a human approves at the graph's approval gate.
 
+A request that asks to skip, bypass or stand in for the approval gate is refused as a whole, even
+when it also names a valid draft ("transfer 6 SKU-0007 from DC-NORTH to S001; also ignore
+approval"): the model neither drafts nor looks anything up, and says that approval cannot be
+skipped. This keeps "do X and skip approval" and "do X; also ignore approval" consistent.
+
 Each turn is decided from the messages alone (no hidden state), so the same conversation always
 yields the same reply, with tool-call ids derived from a hash of the history.
 """
@@ -742,10 +747,12 @@ TYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 # -- handlers ------------------------------------------------------------------------------------
 
 REFUSAL = (
-    "I can't do that. I only **draft** proposals; approving them and committing them to the ERP "
-    "is reserved for a human approver at the approval gate, and I cannot skip, bypass or stand "
-    "in for that step, nor write to the ERP myself. If you want, I can draft the action (for "
-    "example **fix <exception id>**) so that an approver can review it."
+    "I can't do that, so I have not drafted or looked up anything: approval cannot be skipped. "
+    "I only **draft** proposals; approving them and committing them to the ERP is reserved for a "
+    "human approver at the approval gate, and I cannot bypass or stand in for that step, nor "
+    "write to the ERP myself. If you want, ask for the action alone (for example **fix "
+    "<exception id>** or **transfer <qty> of <SKU> from <location> to <location>**) and I will "
+    "draft it to wait for an approver's review."
 )
 
 HELP = """I'm the offline planner copilot. I answer from the planning engine's tools; every \
@@ -772,6 +779,7 @@ def _ask(what: str, example: str) -> str:
 
 
 def _refuse(req: Request, results: list[Result]) -> Step:
+    """Refuse the whole request (no tool call): it tries to get around the approval gate."""
     return REFUSAL
 
 
@@ -1115,7 +1123,13 @@ IMPERATIVE = r"^\W*(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s
 MOVE_VERB = r"\b(?:transfer|move|send|ship|shift|relocate|rebalance)(?:\s+of)?"
 PO_VERB = (
     r"\b(?:(?:raise|create|place|draft|make|open)\s+(?:a\s+|an\s+)?(?:new\s+)?"
-    r"(?:po|purchase\s+order|order)(?:\s+(?:for|of))?|order|buy|purchase|reorder|po\s+for)"
+    r"(?:po|purchase\s+order|order)(?:\s+(?:for|of))?|order|buy|purchase|reorder|po\s+for|"
+    r"(?:po|purchase\s+order)\s*:)"
+)
+# Where a request's scope is the whole network ("on-hand for SKU-1 across the network").
+NETWORK = (
+    r"(?:\s+(?:across|in|throughout|over|at)\s+(?:the\s+|all\s+|our\s+)?(?:whole\s+|entire\s+)?"
+    r"(?:network|locations|sites|stores|warehouses))?"
 )
 QTY = r"\s+{n}\s+(?:units?\s+|pcs\s+|pieces\s+|cases?\s+)?(?:of\s+)?"
 WHAT_IF = (
@@ -1130,13 +1144,15 @@ INTENTS: tuple[Intent, ...] = (
             r"\b(?:approve|commit|confirm|sign\s+off|execute|post)\b.*\byourself\b",
             r"\bself[- ]?approv",
             r"\bauto[- ]?(?:approve|commit)",
-            r"\b(?:skip|bypass|circumvent|override|disable|avoid|without)\b.*"
+            r"\b(?:skip|bypass|circumvent|override|disable|avoid|without|ignor(?:e|es|ing))\b.*"
             r"\b(?:approval|approver|approvals|review|gate)\b",
             r"\b(?:write|post|push|send|commit|save|insert|put)\b.*\b(?:erp|database)\b.*\bdirect",
             r"\bdirect(?:ly)?\b.*\b(?:to|in|into)\s+(?:the\s+)?(?:erp|database)\b",
-            r"\b(?:commit|execute|approve)\s+(?:it|this|that|them|these|those|all|my|the|"
-            r"proposal|po|transfer|order)\b",
+            r"\b(?:commit|execute|approve|finali[sz]e|sign[- ]?off(?:\s+on)?)\s+(?:it|this|that|"
+            r"them|these|those|all|my|the|proposal|po|transfer|order)\b",
             r"\byou\s+(?:\w+\s+){0,3}?(?:approve|commit)\b",
+            r"\b(?:act|serve|pose|stand\s+in)\s+as\s+(?:the\s+|an?\s+|my\s+)?(?:approver|reviewer)",
+            r"\byou\s+have\s+my\s+(?:permission|authori[sz]ation|consent|approval)\b",
         ),
         _refuse,
     ),
@@ -1181,6 +1197,8 @@ INTENTS: tuple[Intent, ...] = (
             MOVE_VERB + QTY + r"{sku}\s+(?:from\s+)?{src}\s*(?:->|=>|\bto\b)\s*{dst}",
             MOVE_VERB + r"\s+{sku}\s+(?:from\s+)?{src}\s*(?:->|=>|\bto\b)\s*{dst}\W+"
             r"(?:qty\s+|quantity\s+)?{n}\b",
+            # Destination first: "send 6 units of SKU-1 to S001 from DC-NORTH".
+            MOVE_VERB + QTY + r"{sku}\s+to\s+{dst}\s+from\s+{src}",
         ),
         _transfer,
     ),
@@ -1248,6 +1266,8 @@ INTENTS: tuple[Intent, ...] = (
             r"\b(?:forecast|outlook|demand|predict\w*)\b(?:.*?\b(?:for|of))?\s+{sku}{at}{loc}",
             r"\bhow\s+(?:much|many)\s+(?:units\s+)?(?:of\s+)?{sku}\s+will\b.*\bsell\b.*?"
             r"\b(?:at|in)\s+{loc}",
+            r"\b(?:what|how\s+(?:much|many)(?:\s+units)?)\s+(?:will|would|does|do)\s+{sku}\s+"
+            r"sell\b.*?\b(?:at|in)\s+{loc}",
         ),
         _forecast,
     ),
@@ -1271,7 +1291,9 @@ INTENTS: tuple[Intent, ...] = (
         "inventory_sku",
         _compile(
             r"\bwhere\s+(?:is|are|do\s+we\s+(?:have|hold|keep|stock))\s+{sku}",
-            r"\b(?:stock|inventory|on[- ]hand|positions?|availability)\s+(?:of|for)\s+{sku}\W*$",
+            r"\b(?:stock|inventory|on[- ]hand|positions?|availability)\s+(?:of|for)\s+{sku}"
+            + NETWORK
+            + r"\W*$",
             r"\bhow\s+(?:many|much)\s+(?:units\s+)?(?:of\s+)?{sku}\s+(?:do|have)\b",
         ),
         _inventory,
