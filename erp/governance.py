@@ -16,7 +16,7 @@ import json
 import math
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -103,6 +103,9 @@ def _dumps(value: Any) -> str:
     return json.dumps(
         value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default
     )
+
+
+Recorder = Callable[[Connection, "Proposal"], Any]
 
 
 @dataclass(frozen=True)
@@ -249,8 +252,12 @@ class ProposalStore:
         note: str | None = None,
         args: Mapping[str, Any] | None = None,
         value: float | None = None,
+        record: Recorder | None = None,
     ) -> Proposal:
         """Record a human decision on a pending proposal and return it.
+
+        `record(conn, proposal)` runs inside the same transaction once the transition happened
+        (to append the audit entry): the decision and its record commit together or not at all.
 
         approve: status "approved". edit: status "approved" with `args` and `value` replaced
         (both required). reject: status "rejected". respond: the approver answers the agent with
@@ -271,22 +278,17 @@ class ProposalStore:
             changes = {"args": _check_args(args), "value": _check_value(value)}
         elif args is not None or value is not None:
             raise ValueError(f"args and value can only be changed by an edit, not {decision!r}")
-        with self.engine.begin() as conn:
-            result = conn.execute(
-                update(_proposals)
-                .where(_proposals.c.id == proposal_id, _proposals.c.status == "pending")
-                .values(
-                    status=DECISION_STATUS[decision],
-                    decision=decision,
-                    decided_by=user,
-                    decided_at=_utcnow(),
-                    decision_note=note,
-                    version=_proposals.c.version + 1,
-                    **changes,
-                )
-            )
-            current = self._get(conn, proposal_id)
-        if result.rowcount == 0:
+        values = {
+            "status": DECISION_STATUS[decision],
+            "decision": decision,
+            "decided_by": user,
+            "decision_note": note,
+            **changes,
+        }
+        current, changed = self._transition_flag(
+            proposal_id, "pending", record=record, decided_at=_utcnow, **values
+        )
+        if not changed:
             raise ProposalNotPendingError(
                 f"proposal {proposal_id} is {current.status}, not pending"
                 + (
@@ -306,15 +308,18 @@ class ProposalStore:
         """
         return self.commit_once(proposal_id, document_id)[0]
 
-    def commit_once(self, proposal_id: str, document_id: str) -> tuple[Proposal, bool]:
+    def commit_once(
+        self, proposal_id: str, document_id: str, *, record: Recorder | None = None
+    ) -> tuple[Proposal, bool]:
         """Mark committed like `mark_committed`; also say whether this call made the change.
 
-        Exactly one of several racing callers gets True, so it alone records the commit.
+        Exactly one of several racing callers gets True; `record(conn, proposal)` runs for that
+        one only, inside the same transaction.
         """
         if not document_id:
             raise ValueError("document_id must not be empty")
         current, changed = self._transition_flag(
-            proposal_id, "approved", status="committed", document_id=document_id
+            proposal_id, "approved", record=record, status="committed", document_id=document_id
         )
         if current.status == "committed" and current.document_id == document_id:
             return current, changed
@@ -342,16 +347,34 @@ class ProposalStore:
         return self._transition_flag(proposal_id, required, **values)[0]
 
     def _transition_flag(
-        self, proposal_id: str, required: str, **values: Any
+        self, proposal_id: str, required: str, *, record: Recorder | None = None, **values: Any
     ) -> tuple[Proposal, bool]:
-        """Apply `values` if in status `required`; return the proposal and whether it changed."""
-        with self.engine.begin() as conn:
-            result = conn.execute(
-                update(_proposals)
-                .where(_proposals.c.id == proposal_id, _proposals.c.status == required)
-                .values(version=_proposals.c.version + 1, **values)
-            )
-            return self._get(conn, proposal_id), result.rowcount == 1
+        """Apply `values` if in status `required`; return the proposal and whether it changed.
+
+        A callable value is called at each attempt (a timestamp). `record` runs in the same
+        transaction when the row changed; a race on the audit chain retries the whole of it.
+        """
+        for attempt in range(50):
+            try:
+                with self.engine.begin() as conn:
+                    result = conn.execute(
+                        update(_proposals)
+                        .where(_proposals.c.id == proposal_id, _proposals.c.status == required)
+                        .values(
+                            version=_proposals.c.version + 1,
+                            **{k: v() if callable(v) else v for k, v in values.items()},
+                        )
+                    )
+                    current = self._get(conn, proposal_id)
+                    changed = result.rowcount == 1
+                    if changed and record is not None:
+                        record(conn, current)
+                    return current, changed
+            except IntegrityError:
+                if record is None:
+                    raise
+                time.sleep(0.001 * (1 + attempt % 10))
+        raise AuditAppendError(f"could not record the change of {proposal_id} (chain contention)")
 
     @staticmethod
     def _get(conn: Connection, proposal_id: str) -> Proposal:
@@ -463,48 +486,77 @@ class AuditLog:
         for attempt in range(self.max_attempts):
             try:
                 with self.engine.begin() as conn:
-                    self._lock(conn)
-                    prev_hash = self._head(conn)
-                    ts = _utcnow().isoformat(timespec="microseconds")
-                    digest = entry_hash(
-                        ts=ts,
-                        actor=actor,
-                        event=event,
+                    return self.append_in(
+                        conn,
+                        event,
+                        actor,
                         thread_id=thread_id,
                         proposal_id=proposal_id,
                         payload=body,
-                        prev_hash=prev_hash,
                     )
-                    result = conn.execute(
-                        _audit.insert().values(
-                            ts=ts,
-                            actor=actor,
-                            event=event,
-                            thread_id=thread_id,
-                            proposal_id=proposal_id,
-                            payload=payload_text,
-                            prev_hash=prev_hash,
-                            hash=digest,
-                        )
-                    )
-                    seq = result.inserted_primary_key[0]  # type: ignore[index]
             except IntegrityError:
                 # Another appender chained onto the same head first.
                 time.sleep(0.001 * (1 + attempt % 10))
                 continue
-            return AuditRecord(
-                seq=int(seq),
+        raise AuditAppendError(
+            f"could not append {event!r} after {self.max_attempts} attempts (chain contention)"
+        )
+
+    def append_in(
+        self,
+        conn: Connection,
+        event: str,
+        actor: str,
+        *,
+        thread_id: str | None = None,
+        proposal_id: str | None = None,
+        payload: Mapping[str, Any] | None = None,
+    ) -> AuditRecord:
+        """Append an entry inside the caller's transaction (it commits or rolls back with it).
+
+        A racing appender makes the insert fail with IntegrityError; the caller retries its
+        whole transaction.
+        """
+        if not event or len(event) > 40:
+            raise ValueError("event must be 1 to 40 characters")
+        if not actor:
+            raise ValueError("actor must not be empty")
+        payload_text = _dumps(dict(payload or {}))
+        body = json.loads(payload_text)
+        self._lock(conn)
+        prev_hash = self._head(conn)
+        ts = _utcnow().isoformat(timespec="microseconds")
+        digest = entry_hash(
+            ts=ts,
+            actor=actor,
+            event=event,
+            thread_id=thread_id,
+            proposal_id=proposal_id,
+            payload=body,
+            prev_hash=prev_hash,
+        )
+        result = conn.execute(
+            _audit.insert().values(
                 ts=ts,
                 actor=actor,
                 event=event,
                 thread_id=thread_id,
                 proposal_id=proposal_id,
-                payload=body,
+                payload=payload_text,
                 prev_hash=prev_hash,
                 hash=digest,
             )
-        raise AuditAppendError(
-            f"could not append {event!r} after {self.max_attempts} attempts (chain contention)"
+        )
+        return AuditRecord(
+            seq=int(result.inserted_primary_key[0]),  # type: ignore[index]
+            ts=ts,
+            actor=actor,
+            event=event,
+            thread_id=thread_id,
+            proposal_id=proposal_id,
+            payload=body,
+            prev_hash=prev_hash,
+            hash=digest,
         )
 
     def entries(

@@ -160,6 +160,15 @@ def _review_one(
             note=note,
             args=args if kind == "edit" else None,
             value=value if kind == "edit" else None,
+            # The decision and its audit entry commit in one transaction.
+            record=lambda conn, p: ws.audit.append_in(
+                conn,
+                "decision",
+                user,
+                thread_id=thread,
+                proposal_id=pid,
+                payload={"decision": kind, "args": p.args, "value": p.value, "note": note},
+            ),
         )
     except ProposalNotPendingError as exc:
         current = exc.proposal
@@ -172,13 +181,6 @@ def _review_one(
             message=f"already {current.status} by {current.decided_by or 'someone else'}",
         )
         return out
-    ws.audit.append(
-        "decision",
-        user,
-        thread_id=thread,
-        proposal_id=pid,
-        payload={"decision": kind, "args": decided.args, "value": decided.value, "note": note},
-    )
     out.update(outcome="approved" if decided.status == "approved" else "rejected")
     if note:
         out["message"] = note
@@ -233,15 +235,26 @@ def commit(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         except ErpWriteError as exc:
             _fail(ws, p, thread, str(exc), out, "the ERP refused it")
             continue
-        p, first = ws.proposals.commit_once(p.id, doc)
-        if first:  # racing or replayed commits write the ERP once and audit once
-            ws.audit.append(
+        # Racing or replayed commits write the ERP once; the marker and its audit entry
+        # commit together, for the one caller that made the change.
+        p, first = ws.proposals.commit_once(
+            p.id,
+            doc,
+            record=lambda conn, cur: ws.audit.append_in(
+                conn,
                 "commit",
                 "stockpilot",
                 thread_id=thread,
-                proposal_id=p.id,
-                payload={"document_id": doc, "kind": p.kind, "args": p.args, "value": p.value},
-            )
+                proposal_id=cur.id,
+                payload={
+                    "document_id": cur.document_id,
+                    "kind": cur.kind,
+                    "args": cur.args,
+                    "value": cur.value,
+                },
+            ),
+        )
+        if first:
             committed.append({"proposal_id": p.id, "kind": p.kind, "document_id": doc, **p.args})
         out.update(outcome="committed", document_id=doc)
     report = HumanMessage(

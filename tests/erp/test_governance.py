@@ -447,3 +447,43 @@ def test_downgrade_to_0001_drops_only_governance_tables(sqlite_engine: Engine) -
     assert "proposals" not in tables and "audit_log" not in tables and "items" in tables
     migrate(sqlite_engine)
     assert {"proposals", "audit_log"} <= set(inspect(sqlite_engine).get_table_names())
+
+
+def test_a_decision_and_its_audit_record_commit_together(store_engine: Engine) -> None:
+    store, log = ProposalStore(store_engine), AuditLog(store_engine)
+    p = _proposal(store)
+
+    def record_then_crash(conn: Any, decided: Proposal) -> None:
+        log.append_in(conn, "decision", "bob", proposal_id=decided.id)
+        raise RuntimeError("process died mid-transaction")
+
+    with pytest.raises(RuntimeError):
+        store.decide(p.id, user="bob", decision="approve", record=record_then_crash)
+    assert store.get(p.id).status == "pending"  # neither the decision...
+    assert log.entries() == []  # ...nor its record
+    store.decide(
+        p.id,
+        user="bob",
+        decision="approve",
+        record=lambda conn, d: log.append_in(conn, "decision", "bob", proposal_id=d.id),
+    )
+    assert store.get(p.id).status == "approved"
+    assert [e.event for e in log.entries()] == ["decision"]
+    assert log.verify().ok
+
+
+def test_commit_record_runs_once_for_racing_committers(store_engine: Engine) -> None:
+    store, log = ProposalStore(store_engine), AuditLog(store_engine)
+    p = _proposal(store)
+    store.decide(p.id, user="bob", decision="approve")
+    results, errors = _race(
+        6,
+        lambda _i: store.commit_once(
+            p.id,
+            "TR-SP-1",
+            record=lambda conn, c: log.append_in(conn, "commit", "stockpilot", proposal_id=c.id),
+        ),
+    )
+    assert not errors
+    assert sum(1 for _p, first in results if first) == 1
+    assert [e.event for e in log.entries()] == ["commit"]
