@@ -14,7 +14,7 @@ import pytest
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
 from agents.offline import GATE_NAME, OfflinePlannerModel
-from tests.support.faithfulness import assert_faithful
+from evals.faithfulness import assert_faithful
 from tools.planner import DRAFT_TOOLS, READ_TOOLS, TOOLS
 
 SYSTEM = SystemMessage("You are StockPilot. Today is 2026-11-22. Never invent numbers.")

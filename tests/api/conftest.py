@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.messages import AIMessage
 from langgraph.checkpoint.sqlite import SqliteSaver
 
 from api.app import create_app
@@ -27,7 +27,7 @@ from erp.store import replace_snapshot
 from graph.service import Copilot
 from stockpilot.settings import Settings
 from tests.conftest import small_network
-from tests.support.scripted_model import ScriptedChatModel, call
+from tests.support.scripted_model import Script, ScriptedChatModel, call
 from tools.workspace import Workspace
 
 USERS = {"alice": "planner", "bob": "approver", "carol": "admin", "victor": "viewer"}
@@ -36,23 +36,6 @@ USERS = {"alice": "planner", "bob": "approver", "carol": "admin", "victor": "vie
 def auth(user: str) -> dict[str, str]:
     """Return the headers of a development bearer token for `user`."""
     return {"Authorization": f"Bearer dev-{user}"}
-
-
-class Script:
-    """Replies for the scripted model: queued replies for each planner turn."""
-
-    def __init__(self) -> None:
-        self.turns: list[AIMessage | str] = []
-        self.seen: list[list[BaseMessage]] = []
-
-    def __call__(self, messages: list[BaseMessage]) -> AIMessage | str:
-        self.seen.append(list(messages))
-        last = messages[-1]
-        if isinstance(last, HumanMessage) and last.name != "approval_gate":
-            return self.turns.pop(0) if self.turns else "Nothing to do."
-        if isinstance(last, ToolMessage):
-            return "Tool said: " + str(last.content)[:500]
-        return "Gate report: " + str(last.content)
 
 
 @pytest.fixture

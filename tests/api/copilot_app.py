@@ -17,8 +17,7 @@ from erp.store import replace_snapshot
 from graph.service import Copilot
 from stockpilot.settings import Settings
 from tests.conftest import small_network
-from tests.graph.conftest import Script
-from tests.support.scripted_model import ScriptedChatModel, call
+from tests.support.scripted_model import Script, ScriptedChatModel, call
 from tools.workspace import Workspace
 
 

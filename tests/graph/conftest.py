@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from langgraph.checkpoint.sqlite import SqliteSaver
 from sqlalchemy import func, select
 
@@ -16,25 +15,8 @@ from erp.store import replace_snapshot
 from graph.service import Copilot
 from stockpilot.settings import Settings
 from tests.conftest import small_network
-from tests.support.scripted_model import ScriptedChatModel
+from tests.support.scripted_model import Script, ScriptedChatModel
 from tools.workspace import Workspace
-
-
-class Script:
-    """Replies for the scripted model: queued tool calls for each planner turn."""
-
-    def __init__(self) -> None:
-        self.turns: list[AIMessage | str] = []
-        self.seen: list[list[BaseMessage]] = []
-
-    def __call__(self, messages: list[BaseMessage]) -> AIMessage | str:
-        self.seen.append(list(messages))
-        last = messages[-1]
-        if isinstance(last, HumanMessage) and last.name != "approval_gate":
-            return self.turns.pop(0) if self.turns else "Nothing to do."
-        if isinstance(last, ToolMessage):
-            return "Tool said: " + str(last.content)[:500]
-        return "Gate report: " + str(last.content)
 
 
 @pytest.fixture

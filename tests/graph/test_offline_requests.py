@@ -15,10 +15,10 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 from agents.offline import OfflinePlannerModel
 from erp.demo import generate_demo
 from erp.store import replace_snapshot
+from evals.faithfulness import assert_faithful
 from graph.service import Copilot
 from stockpilot.settings import Settings
 from tests.graph.conftest import erp_documents
-from tests.support.faithfulness import assert_faithful
 from tools.workspace import Workspace
 
 

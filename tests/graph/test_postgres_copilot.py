@@ -16,8 +16,8 @@ from graph.checkpoint import open_checkpointer
 from graph.service import Copilot
 from stockpilot.settings import Settings
 from tests.conftest import small_network
-from tests.graph.conftest import Script, erp_documents
-from tests.support.scripted_model import ScriptedChatModel, call
+from tests.graph.conftest import erp_documents
+from tests.support.scripted_model import Script, ScriptedChatModel, call
 from tools.workspace import Workspace
 
 pytestmark = pytest.mark.postgres

@@ -8,7 +8,7 @@ from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
 _ids = itertools.count(1)
@@ -44,3 +44,20 @@ class ScriptedChatModel(BaseChatModel):
         reply = self.respond(messages)
         msg = AIMessage(reply) if isinstance(reply, str) else reply
         return ChatResult(generations=[ChatGeneration(message=msg)])
+
+
+class Script:
+    """Replies for the scripted model: queued replies for each planner turn, canned otherwise."""
+
+    def __init__(self) -> None:
+        self.turns: list[AIMessage | str] = []
+        self.seen: list[list[BaseMessage]] = []
+
+    def __call__(self, messages: list[BaseMessage]) -> AIMessage | str:
+        self.seen.append(list(messages))
+        last = messages[-1]
+        if isinstance(last, HumanMessage) and last.name != "approval_gate":
+            return self.turns.pop(0) if self.turns else "Nothing to do."
+        if isinstance(last, ToolMessage):
+            return "Tool said: " + str(last.content)[:500]
+        return "Gate report: " + str(last.content)
