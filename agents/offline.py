@@ -39,6 +39,8 @@ from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
 
+from planning.exceptions import EXCEPTION_TYPES
+
 GATE_NAME = "approval_gate"
 """Name of the HumanMessage the graph appends after the approval gate's decisions."""
 
@@ -59,15 +61,6 @@ MAX_DRAFTS = 5
 MAX_ROUNDS = 4
 """Tool-call rounds per request before the model answers with what it has."""
 DRAFTABLE = ("transfer", "purchase_order")
-EXCEPTION_TYPES = (
-    "stockout_risk",
-    "below_safety_stock",
-    "overstock",
-    "late_po",
-    "promo_uncovered",
-    "forecast_bias",
-    "inventory_anomaly",
-)
 
 # -- messages and steps --------------------------------------------------------------------------
 

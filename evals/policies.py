@@ -33,11 +33,9 @@ from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
-from langchain_core.callbacks import CallbackManagerForLLMRun
-from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
-from langchain_core.outputs import ChatGeneration, ChatResult
 
+from agents.scripted import ScriptedChatModel
 from evals.simulate import SimConfig, SimulatorConnector, View, World
 from planning.engine import Plan, exception_id, plan
 from planning.network import NetworkData
@@ -177,31 +175,6 @@ class _Script:
         return "Drafted; waiting for approval."
 
 
-class _ScriptedModel(BaseChatModel):
-    """A chat model whose replies come from a script (no LLM in the loop)."""
-
-    script: Any
-
-    @property
-    def _llm_type(self) -> str:
-        return "simulation-script"
-
-    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> _ScriptedModel:
-        """Return self: the script knows the tools."""
-        return self
-
-    def _generate(
-        self,
-        messages: list[BaseMessage],
-        stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None,
-        **kwargs: Any,
-    ) -> ChatResult:
-        reply = self.script(messages)
-        msg = AIMessage(reply) if isinstance(reply, str) else reply
-        return ChatResult(generations=[ChatGeneration(message=msg)])
-
-
 class GraphPath:
     """Drive actions through the production path: store, tools, approval gate, commit."""
 
@@ -225,7 +198,9 @@ class GraphPath:
         self.workspace = Workspace(settings, connector=connector)
         self.script = _Script()
         self.copilot = Copilot(
-            self.workspace, checkpointer=InMemorySaver(), model=_ScriptedModel(script=self.script)
+            self.workspace,
+            checkpointer=InMemorySaver(),
+            model=ScriptedChatModel(respond=self.script),
         )
         self.stats = {
             "drafted": 0,
