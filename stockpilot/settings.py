@@ -70,6 +70,41 @@ class Settings(BaseSettings):
     api_workers: int = Field(1, ge=1, le=64)
     max_body_bytes: int = Field(1_000_000, ge=1_000, description="Largest request body accepted.")
 
+    # Planner workbench (Streamlit): it reaches the API over HTTP, as the holder of this token.
+    ui_api_url: str = Field("http://127.0.0.1:8000", description="Base URL of the StockPilot API.")
+    ui_api_token: SecretStr | None = Field(
+        None,
+        description="Bearer token the workbench sends; in development, unset means a user "
+        "picker over the 'dev-<user>' tokens.",
+    )
+    ui_port: int = Field(8501, ge=1, le=65535)
+
+    # Knowledge base (planning policies and SOPs in Chroma).
+    knowledge_dir: Path = Field(
+        Path("var/knowledge"), description="Chroma PersistentClient directory."
+    )
+    chroma_url: str | None = Field(
+        None, description="Chroma server URL (http://host:port); set, it replaces knowledge_dir."
+    )
+    knowledge_corpus_dir: Path = Field(
+        PROJECT_ROOT / "knowledge" / "corpus", description="The playbook ingested by default."
+    )
+    embedding: str = Field("hashing", description="Embedding for the knowledge base.")
+
+    # Slack and Microsoft Teams bots (mounted by the API when configured).
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_api_url: str = Field(
+        "https://slack.com/api/", description="Slack Web API base URL (tests point it locally)."
+    )
+    teams_app_id: str | None = None
+    teams_app_password: SecretStr | None = None
+    teams_app_tenant_id: str | None = None
+    identities_file: Path = Field(
+        PROJECT_ROOT / "config" / "identities.yaml",
+        description="Slack user ids / Teams AAD object ids -> StockPilot users.",
+    )
+
     @field_validator("plan_cache_dir", mode="before")
     @classmethod
     def _empty_means_none(cls, value: object) -> object:
