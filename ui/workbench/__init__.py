@@ -1,0 +1,1 @@
+"""The planner workbench: a Streamlit app that talks to the StockPilot API over HTTP."""
