@@ -175,6 +175,17 @@ class _Script:
         return "Drafted; waiting for approval."
 
 
+def sim_params(config: SimConfig, history_days: int | None = None) -> PlanParams:
+    """Return the engine parameters of a simulation: its review period and service levels."""
+    return PlanParams(
+        history_days=config.history_days if history_days is None else history_days,
+        review_period_days=config.review_period_days,
+        service_level=config.service_level,
+        service_levels=config.service_levels,
+        abc_thresholds=config.abc_thresholds,
+    )
+
+
 class GraphPath:
     """Drive actions through the production path: store, tools, approval gate, commit."""
 
@@ -195,7 +206,8 @@ class GraphPath:
             review_period_days=config.review_period_days,
             service_level=config.service_level,
         )
-        self.workspace = Workspace(settings, connector=connector)
+        params = sim_params(config, history_days=settings.history_days)
+        self.workspace = Workspace(settings, connector=connector, params=params)
         self.script = _Script()
         self.copilot = Copilot(
             self.workspace,
@@ -268,11 +280,7 @@ class StockPilotPolicy:
         self.config = config
         self.transfers = transfers
         self.graph_path = config.graph_path and transfers
-        self.params = PlanParams(
-            history_days=config.history_days,
-            review_period_days=config.review_period_days,
-            service_level=config.service_level,
-        )
+        self.params = sim_params(config)
         self.graph: GraphPath | None = None
         self._folder: Path | None = None
         self.stats: dict[str, Any] = {}
@@ -357,11 +365,7 @@ class MinMaxPolicy:
 
     def __init__(self, config: SimConfig):
         """Use the engine's levels once, with the simulation's review period."""
-        self.params = PlanParams(
-            history_days=config.history_days,
-            review_period_days=config.review_period_days,
-            service_level=config.service_level,
-        )
+        self.params = sim_params(config)
         self.s: np.ndarray | None = None
         self.big_s: np.ndarray | None = None
 

@@ -57,6 +57,20 @@ TARGETS: dict[str, Any] = {
 }
 
 
+Pairs = tuple[tuple[str, float], ...]
+
+
+def _policy_planning() -> tuple[Pairs | None, Pairs]:
+    """Return the configured policy file's service levels by class and ABC thresholds."""
+    from stockpilot.policy import DEFAULT_ABC_THRESHOLDS, load_policy
+
+    rules = load_policy().planning
+    if rules is None:
+        return None, tuple(sorted(DEFAULT_ABC_THRESHOLDS.items()))
+    levels = None if rules.service_levels is None else tuple(sorted(rules.service_levels.items()))
+    return levels, tuple(sorted(rules.abc_thresholds.items()))
+
+
 @dataclass(frozen=True)
 class SimConfig:
     """One simulation run: the demo network, the horizon, the cost model and the policies."""
@@ -73,7 +87,11 @@ class SimConfig:
     order_cost: float = 25.0
     transfer_fixed_cost: float = 5.0
     review_period_days: int = 7
-    service_level: float = 0.95
+    service_level: float = 0.95  # every SKU's level when `service_levels` is None
+    # Service level per ABC class and the class thresholds: by default those of the policy file
+    # (config/policy.yaml `planning`), as the production planner uses them.
+    service_levels: Pairs | None = field(default_factory=lambda: _policy_planning()[0])
+    abc_thresholds: Pairs = field(default_factory=lambda: _policy_planning()[1])
     policies: tuple[str, ...] = DEFAULT_POLICIES
     graph_path: bool = True
     oracle_grid: int = 120  # most levels searched per SKU-location

@@ -1,8 +1,9 @@
 """Run the whole plan: network snapshot in, positions, projections and ranked exceptions out.
 
 `plan()` forecasts every store (and direct-sourced) series in one batch, rolls store forecasts up
-to their DCs, computes the policy per SKU-location, projects on hand, detects exceptions and
-attaches a recommendation to each (rules in `docs/planning.md`).
+to their DCs, classifies SKUs A / B / C by 12-month sales value, computes the policy per
+SKU-location (at its class's service level when the parameters give levels by class), projects
+on hand, detects exceptions and attaches a recommendation to each (rules in `docs/planning.md`).
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from planning.abc import class_service_level, classify_abc, sales_value
 from planning.exceptions import EVIDENCE_COLUMNS, LatePOs, PositionArrays, detect_exceptions
 from planning.forecast import forecast_batch, sales_matrix
 from planning.network import NetworkData
@@ -27,12 +30,14 @@ from planning.policy import (
     reorder_point,
     safety_stock,
     z_value,
+    z_values,
 )
 from planning.promotions import future_uplift, learn_uplift, promo_calendar
 from planning.recommend import recommend, supplier_options
 
 DEFAULT_PARAMS = PlanParams()
 KEY = ["sku", "location_id"]
+POLICY_COLUMNS = ("abc_class", "service_level")  # the class and level behind SS, ROP and S
 CHUNK_ROWS = 1 << 20  # sales rows looked up at a time
 
 
@@ -55,11 +60,23 @@ class Plan:
 
     def row_of(self, sku: str, location: str) -> int | None:
         """Return the positions row of a SKU-location, or None when it is not planned."""
-        hit = np.flatnonzero(
-            (self.positions["sku"].to_numpy() == sku)
-            & (self.positions["location_id"].to_numpy() == location)
-        )
-        return int(hit[0]) if len(hit) else None
+        return self._rows.get((sku, location))
+
+    @cached_property
+    def _rows(self) -> dict[tuple[str, str], int]:
+        """Map each (sku, location) to its positions row; built on first lookup."""
+        skus, locations = self.positions["sku"].tolist(), self.positions["location_id"].tolist()
+        keys = zip(skus, locations, strict=True)
+        rows: dict[tuple[str, str], int] = {}
+        for i, key in enumerate(keys):
+            rows.setdefault(key, i)
+        return rows
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle the plan without its lookup index (rebuilt on demand)."""
+        state = dict(self.__dict__)
+        state.pop("_rows", None)
+        return state
 
     def exception_records(
         self,
@@ -141,7 +158,8 @@ def _exception_record(r: dict[str, Any]) -> dict[str, Any]:
             "rationale": r["rec_rationale"],
         },
         "evidence": {
-            k: _id(_json(r[k])) for k in (*EVIDENCE_COLUMNS, "unit_cost", "unit_price", "po_id")
+            k: _id(_json(r[k]))
+            for k in (*EVIDENCE_COLUMNS, "unit_cost", "unit_price", "po_id", *POLICY_COLUMNS)
         },
     }
 
@@ -298,13 +316,23 @@ def plan(
     promo_mask = np.zeros((n, h), dtype=bool)
     promo_mask[st] = fut_cal != 1.0
 
-    # Policy.
+    # Policy: ABC class by network-wide sales value over the last abc_window_days; the service
+    # level of the class when the parameters give levels by class, else one level for all.
+    items = data.items.set_index("sku")
+    window = min(int(params.abc_window_days), long.shape[1])
+    st_units = long[:, long.shape[1] - window :].sum(axis=1)
+    value = sales_value(
+        st_keys["sku"], st_units, st_keys["sku"].map(items["unit_price"]).to_numpy(float)
+    )
+    value = value.reindex(pd.unique(keys["sku"]), fill_value=0.0)
+    abc = keys["sku"].map(classify_abc(value, params.abc_cutoffs())).to_numpy(object)
+    levels = params.class_service_levels()
+    service = class_service_level(abc, levels, params.service_level)
+    z = z_value(params.service_level) if levels is None else z_values(service)
     opts = supplier_options(data)
     lt, lt_std = _lead_times(keys, data, opts)
     d = mean_first_days(demand, lt)
-    ss = safety_stock(
-        d, sigma, lt + params.review_period_days, lt_std, z_value(params.service_level)
-    )
+    ss = safety_stock(d, sigma, lt + params.review_period_days, lt_std, z)
     rop = reorder_point(d, lt, ss)
     s = order_up_to(d, lt, params.review_period_days, ss)
 
@@ -393,7 +421,6 @@ def plan(
         span = np.maximum(last - first + 1, 1)
         rate[st] = np.where(any_sale, hist.sum(axis=1) / span, 0.0)
 
-    items = data.items.set_index("sku")
     unit_cost = keys["sku"].map(items["unit_cost"]).to_numpy(float)
     unit_price = keys["sku"].map(items["unit_price"]).to_numpy(float)
     arrays = PositionArrays(
@@ -450,12 +477,17 @@ def plan(
             "demand_class": dclass,
             "unit_cost": unit_cost,
             "unit_price": unit_price,
+            "abc_class": abc,
+            "service_level": service,
         }
     )
     t_exc = pd.Timestamp.now()
     exc = detect_exceptions(arrays, params, projection=proj)
     recs = recommend(exc, positions, data, t)
     exc = pd.concat([exc, recs], axis=1)
+    rows = exc["row"].to_numpy(np.int64)
+    for col in POLICY_COLUMNS:
+        exc[col] = positions[col].to_numpy()[rows]
     timings["exceptions_s"] = (pd.Timestamp.now() - t_exc).total_seconds()
     timings["total_s"] = (pd.Timestamp.now() - t_start).total_seconds()
     return Plan(

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+ClassLevels = tuple[tuple[str, float], ...]
+"""(class, value) pairs sorted by class: a hashable, picklable mapping."""
+
+
+def _pairs(value: Mapping[str, float] | ClassLevels) -> ClassLevels:
+    items = value.items() if isinstance(value, Mapping) else value
+    return tuple(sorted((str(k), float(v)) for k, v in items))
 
 
 @dataclass(frozen=True)
 class PlanParams:
-    """Parameters of one planning run (defaults match `docs/planning.md`)."""
+    """Parameters of one planning run (defaults match `docs/planning.md`).
+
+    `service_levels` maps ABC classes (A, B, C) to target cycle service levels; each
+    SKU-location then plans at its SKU's class level. None (the default): every SKU-location
+    plans at `service_level`. Mappings given here are stored as sorted (class, value) pairs.
+    """
 
     horizon_days: int = 56
     service_level: float = 0.95
@@ -20,3 +34,20 @@ class PlanParams:
     bias_sigma_k: float = 3.0
     phantom_min_days: int = 7
     phantom_probability: float = 0.001
+    service_levels: Mapping[str, float] | ClassLevels | None = None
+    abc_thresholds: Mapping[str, float] | ClassLevels = (("A", 0.80), ("B", 0.95))
+    abc_window_days: int = 365
+
+    def __post_init__(self) -> None:
+        """Store the class mappings as sorted pairs, so equal parameters compare equal."""
+        if self.service_levels is not None:
+            object.__setattr__(self, "service_levels", _pairs(self.service_levels))
+        object.__setattr__(self, "abc_thresholds", _pairs(self.abc_thresholds))
+
+    def class_service_levels(self) -> dict[str, float] | None:
+        """Return the service level per ABC class, or None when one level applies to all."""
+        return None if self.service_levels is None else dict(_pairs(self.service_levels))
+
+    def abc_cutoffs(self) -> dict[str, float]:
+        """Return the cumulative value share up to which SKUs are class A and class B."""
+        return dict(_pairs(self.abc_thresholds))

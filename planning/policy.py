@@ -28,10 +28,23 @@ def z_value(service_level: float) -> float:
     return float(ndtri(service_level))
 
 
+def z_values(service_levels: ArrayLike) -> FloatArray:
+    """Return the standard normal quantile of each cycle service level in (0, 1)."""
+    levels = np.asarray(service_levels, dtype=float)
+    if not np.all((levels > 0.0) & (levels < 1.0)):
+        bad = levels[~((levels > 0.0) & (levels < 1.0))]
+        raise ValueError(f"service levels must be in (0, 1), got {bad[:3].tolist()}")
+    return np.asarray(ndtri(levels), dtype=float)
+
+
 def safety_stock(
-    d: ArrayLike, sigma: ArrayLike, lead_time: ArrayLike, lead_time_std: ArrayLike, z: float
+    d: ArrayLike,
+    sigma: ArrayLike,
+    lead_time: ArrayLike,
+    lead_time_std: ArrayLike,
+    z: float | FloatArray,
 ) -> FloatArray:
-    """Return `z * sqrt(L * sigma^2 + d^2 * sigma_L^2)`."""
+    """Return `z * sqrt(L * sigma^2 + d^2 * sigma_L^2)` (z: one value, or one per row)."""
     return z * lead_time_sigma(d, sigma, lead_time, lead_time_std)
 
 

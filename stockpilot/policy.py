@@ -1,8 +1,15 @@
-"""Load the approval authority policy: who may draft and approve which actions, up to what value.
+"""Load the policy file: who may draft and approve what, and the planning service levels.
 
 The policy is a YAML file (`Settings.policy_file`, by default `config/policy.yaml`) mapping
 StockPilot users to roles and roles to their authority. Anything not granted is refused: an
 unknown user, an unknown action, or a value above the role's limit.
+
+Its optional `planning` section is the replenishment policy the planning engine applies: ABC
+class cut-offs (cumulative share of 12-month sales value), the target cycle service level of
+each class, the review period and the overstock threshold. Without it the engine uses the
+`Settings` values (one service level for every SKU). The playbook documents in
+`knowledge/corpus/` quote these numbers; `tests/stockpilot/test_policy_documents.py` checks that
+they agree.
 """
 
 from __future__ import annotations
@@ -19,6 +26,9 @@ from stockpilot.settings import get_settings
 
 Action = Literal["transfer", "purchase_order"]
 ACTIONS: tuple[str, ...] = ("transfer", "purchase_order")
+AbcClass = Literal["A", "B", "C"]
+ABC_CLASSES: tuple[str, ...] = ("A", "B", "C")
+DEFAULT_ABC_THRESHOLDS: dict[str, float] = {"A": 0.80, "B": 0.95}
 
 
 class PolicyError(ValueError):
@@ -45,14 +55,57 @@ class Authorization:
     limit: float
 
 
+class PlanningPolicy(BaseModel):
+    """The replenishment rules the planning engine applies (the file's `planning` section).
+
+    `abc_thresholds` are the upper cumulative shares of 12-month sales value of classes A and B
+    (C is the rest); `service_levels` the target cycle service level per class. Absent fields
+    fall back to the settings (`STOCKPILOT_SERVICE_LEVEL`, `_REVIEW_PERIOD_DAYS`, ...).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    abc_thresholds: dict[Literal["A", "B"], float] = Field(
+        default_factory=lambda: dict(DEFAULT_ABC_THRESHOLDS)  # type: ignore[arg-type]
+    )
+    service_levels: dict[AbcClass, float] | None = None
+    review_period_days: int | None = Field(None, ge=1, le=90)
+    overstock_days: int | None = Field(None, ge=14)
+
+    @model_validator(mode="after")
+    def _check(self) -> PlanningPolicy:
+        cut = self.abc_thresholds
+        if set(cut) != {"A", "B"}:
+            raise ValueError("abc_thresholds: give both A and B (C is the rest)")
+        for cls, share in cut.items():
+            if not 0.0 < share <= 1.0:
+                raise ValueError(f"abc_thresholds.{cls}: must be in (0, 1], got {share}")
+        if not cut["A"] < cut["B"]:
+            raise ValueError(
+                f"abc_thresholds: A ({cut['A']}) must be below B ({cut['B']}): "
+                "they are cumulative shares"
+            )
+        if self.service_levels is not None:
+            missing = [c for c in ABC_CLASSES if c not in self.service_levels]
+            if missing:
+                raise ValueError(f"service_levels: missing class {', '.join(missing)}")
+            for name, level in self.service_levels.items():
+                if not 0.5 < level < 1.0:
+                    raise ValueError(
+                        f"service_levels.{name}: must be above 0.5 and below 1, got {level}"
+                    )
+        return self
+
+
 class ApprovalPolicy(BaseModel):
-    """Roles and the users assigned to them."""
+    """Roles and the users assigned to them, and the optional planning rules."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     version: Literal[1]
     roles: dict[str, RolePolicy]
     users: dict[str, str] = Field(default_factory=dict)
+    planning: PlanningPolicy | None = None
 
     @model_validator(mode="after")
     def _users_have_known_roles(self) -> ApprovalPolicy:

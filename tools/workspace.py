@@ -6,6 +6,7 @@ snapshot import and the connector's write count, so an import or an ERP write in
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -50,6 +51,9 @@ from planning.promotions import promo_calendar
 from planning.whatif import Scenario, what_if
 from stockpilot.policy import ApprovalPolicy, load_policy
 from stockpilot.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from knowledge import KnowledgeBase
 
 DEMO_SOURCE_PREFIX = "demo:"
 
@@ -89,17 +93,48 @@ def _planning_code_fingerprint() -> str:
     return f"{stockpilot.__version__}|" + "|".join(parts)
 
 
+def plan_params(settings: Settings, policy: ApprovalPolicy | None = None) -> PlanParams:
+    """Return the planning parameters of the settings and the policy file's `planning` section.
+
+    Precedence: the policy file's planning section (service levels by ABC class, ABC
+    thresholds, review period, overstock days) over the settings; the settings fill what it does
+    not give (and `service_level` is the one level for all SKUs when it gives no class levels).
+    Parameters passed explicitly (`Workspace(params=...)`, `plan(params=...)`) win over both.
+    """
+    rules = policy.planning if policy is not None else None
+    review, overstock = settings.review_period_days, settings.overstock_days
+    levels = None if rules is None else rules.service_levels
+    cutoffs = {} if rules is None else {str(k): v for k, v in rules.abc_thresholds.items()}
+    if rules is not None:
+        review = rules.review_period_days or review
+        overstock = rules.overstock_days or overstock
+    return PlanParams(
+        horizon_days=settings.horizon_days,
+        service_level=settings.service_level,
+        review_period_days=review,
+        overstock_days=overstock,
+        history_days=settings.history_days,
+        service_levels=None if levels is None else {str(k): v for k, v in levels.items()},
+        abc_thresholds=PlanParams().abc_thresholds if rules is None else cutoffs,
+    )
+
+
 class Workspace:
-    """The store plus the planning engine, configured from settings."""
+    """The store plus the planning engine, configured from settings and the policy file."""
 
     def __init__(
         self,
         settings: Settings | None = None,
         engine: Engine | None = None,
         connector: ErpConnector | None = None,
+        *,
+        params: PlanParams | None = None,
     ):
         self.settings = settings or get_settings()
         self._connector = connector  # None: the built-in ERP over this store
+        self._params = params  # None: from the policy file and the settings (`plan_params`)
+        self._knowledge: KnowledgeBase | None = None
+        self._knowledge_lock = threading.Lock()
         self.engine = engine or make_engine(self.settings.database_url)
         migrate(self.engine)
         self._lock = threading.Lock()
@@ -109,20 +144,29 @@ class Workspace:
         # it to trade up to that much staleness of lists for two fewer queries per request.
         self.key_ttl = 0.0
         self._key_memo: tuple[float, _PlanKey] | None = None
+        # A long-running server sets this: each newly loaded plan is moved out of the cyclic
+        # garbage collector's reach, so full collections do not stall requests (see _settle).
+        self.freeze_heap = False
         # The plan's exception records (JSON-ready) and an index by id, built once per plan.
         self._records: tuple[Plan, list[dict[str, Any]], dict[str, dict[str, Any]]] | None = None
 
     @property
     def params(self) -> PlanParams:
-        """Return the planning parameters from settings."""
-        s = self.settings
-        return PlanParams(
-            horizon_days=s.horizon_days,
-            service_level=s.service_level,
-            review_period_days=s.review_period_days,
-            overstock_days=s.overstock_days,
-            history_days=s.history_days,
-        )
+        """Return the planning parameters: those given, else the policy file over the settings."""
+        if self._params is None:
+            self._params = plan_params(self.settings, self.policy)
+        return self._params
+
+    def knowledge(self) -> KnowledgeBase:
+        """Return the playbook's knowledge base, ingesting the corpus when it is empty."""
+        with self._knowledge_lock:
+            if self._knowledge is None:
+                from knowledge import KnowledgeBase  # chromadb: import only when asked
+
+                kb = KnowledgeBase(self.settings)
+                kb.ensure_ingested()
+                self._knowledge = kb
+            return self._knowledge
 
     @cached_property
     def proposals(self) -> ProposalStore:
@@ -284,6 +328,7 @@ class Workspace:
                 result = plan(self.network(), params=self.params)
                 self._write_cached(key, result)
             self._plan = (key, result)
+            self._settle()
             return result
 
     def _cache_file(self, key: _PlanKey) -> Path | None:
@@ -332,7 +377,20 @@ class Workspace:
         ref = load_network(self.engine, sales_since=since)
         with self._lock:
             self._ref = (key, ref)
+            self._settle()
         return ref
+
+    def _settle(self) -> None:
+        """Collect the garbage of the previous plan once, then freeze what is left.
+
+        The plan and reference data are hundreds of thousands of long-lived objects; without
+        this every full collection walks them all (~180 ms on the demo network), which shows
+        up as a random slow request. Unfreezing first lets the replaced plan be collected.
+        """
+        if self.freeze_heap:
+            gc.unfreeze()
+            gc.collect()
+            gc.freeze()
 
     def exceptions(
         self,
@@ -539,6 +597,218 @@ class Workspace:
             "total_mean": round(float(np.sum(fc.mean)), 2),
         }
 
+    def projection(
+        self,
+        sku: str,
+        location: str,
+        *,
+        proposal_id: str | None = None,
+        history_days: int = 56,
+        interval: float = 0.9,
+    ) -> dict[str, Any]:
+        """Return one SKU-location's chart data from the plan, and the projection after a proposal.
+
+        History is the units sold there (a DC: summed over the stores it feeds, as its forecast
+        is); the forecast, its interval (mean ± z·sigma of each day's demand, sigma being the
+        engine's one-day-ahead error), receipts, projected on hand and unmet demand are the
+        plan's own arrays. With `proposal_id`, a pending or approved transfer or purchase order
+        touching this SKU-location is applied (a receipt on its arrival date, or stock leaving a
+        transfer's source today) and the projection rerun; a committed one is already part of
+        the plan's open supply. Raises NotFoundError, or ProposalMismatchError when the
+        proposal concerns another SKU-location.
+        """
+        from scipy.stats import norm
+
+        from erp.store import SQL_TABLES
+        from planning.policy import project_on_hand
+
+        if not 0 < interval < 1:
+            raise ValueError("interval must be in (0, 1)")
+        result = self.plan()
+        row = result.row_of(sku, location)
+        if row is None:
+            raise NotFoundError(f"no stock position for SKU {sku!r}" + _at(location))
+        pos = result.positions.iloc[row]
+        as_of = result.as_of
+        h = result.demand.shape[1]
+
+        # History: this location's sales, or (a DC) those of the stores its forecast rolls up.
+        feeds = [location]
+        if pos["location_type"] == "dc":
+            p = result.positions
+            feeds = list(
+                p.loc[(p["sku"] == sku) & (p["source_location"] == location), "location_id"]
+            )
+        start = as_of - timedelta(days=max(int(history_days), 1) - 1)
+        sales = SQL_TABLES["sales"]
+        stmt = (
+            select(sales.c.date, func.sum(sales.c.units))
+            .where(sales.c.sku == sku, sales.c.location_id.in_(feeds), sales.c.date >= start)
+            .where(sales.c.date <= as_of)
+            .group_by(sales.c.date)
+        )
+        with self.engine.connect() as conn:
+            sold = {pd.Timestamp(d).date(): float(u) for d, u in conn.execute(stmt)}
+        history = [
+            {"date": d.isoformat(), "units": sold.get(d, 0.0)}
+            for d in (start + timedelta(days=k) for k in range((as_of - start).days + 1))
+        ]
+
+        demand = result.demand[row]
+        width = float(norm.ppf(0.5 + interval / 2)) * float(pos["sigma"])
+        receipts = result.receipts[row]
+        on_hand = float(pos["on_hand"])
+        supply = result.supply[result.supply["row"] == row]
+        markers = [
+            {
+                "kind": line.kind,
+                "document_id": line.doc_id,
+                "supplier_id": line.supplier_id or None,
+                "from_location": line.from_location or None,
+                "qty": float(line.qty),
+                "expected_date": pd.Timestamp(line.expected_date).date().isoformat(),
+                "arrival_date": (as_of + timedelta(days=int(line.arrival_day))).isoformat(),
+                "in_horizon": bool(int(line.arrival_day) <= h),
+            }
+            for line in supply.itertuples()
+        ]
+
+        action = None
+        after = None
+        if proposal_id is not None:
+            action, change = self._proposal_effect(proposal_id, sku, location, as_of)
+            if change is not None:
+                start_stock, extra = on_hand, np.zeros(h)
+                day, qty = change
+                if day == 0:
+                    start_stock += qty  # negative: stock leaving a transfer's source
+                elif day <= h:
+                    extra[day - 1] += qty
+                after = project_on_hand(
+                    np.array([start_stock]), (receipts + extra)[None, :], demand[None, :]
+                )
+                after_receipts = receipts + extra
+
+        days = []
+        for j, d in enumerate(result.dates):
+            entry: dict[str, Any] = {
+                "date": d.isoformat(),
+                "forecast": round(float(demand[j]), 3),
+                "forecast_lower": round(max(float(demand[j]) - width, 0.0), 3),
+                "forecast_upper": round(float(demand[j]) + width, 3),
+                "promo": bool(result.promo_mask[row, j]),
+                "receipts": round(float(receipts[j]), 3),
+                "projected_on_hand": round(float(result.projected[row, j]), 3),
+                "unmet": round(float(result.unmet[row, j]), 3),
+                "receipts_after": None,
+                "projected_on_hand_after": None,
+                "unmet_after": None,
+            }
+            if after is not None:
+                entry["receipts_after"] = round(float(after_receipts[j]), 3)
+                entry["projected_on_hand_after"] = round(float(after.on_hand[0, j]), 3)
+                entry["unmet_after"] = round(float(after.unmet[0, j]), 3)
+            days.append(entry)
+
+        def outcome(on: np.ndarray, unmet: np.ndarray) -> dict[str, Any]:
+            hit = np.flatnonzero(unmet > 1e-9)
+            return {
+                "first_stockout_date": result.dates[int(hit[0])].isoformat() if len(hit) else None,
+                "unmet_units": round(float(unmet.sum()), 1),
+                "min_projected_on_hand": round(float(on.min()), 1) if on.size else None,
+                "end_on_hand": round(float(on[-1]), 1) if on.size else None,
+            }
+
+        return {
+            "sku": sku,
+            "location": location,
+            "location_type": str(pos["location_type"]),
+            "as_of": as_of.isoformat(),
+            "horizon_days": h,
+            "interval": interval,
+            "method": str(pos["method"]),
+            "policy": {
+                k: (None if pd.isna(pos[k]) else round(float(pos[k]), 3))
+                for k in (
+                    "on_hand",
+                    "in_transit",
+                    "on_order",
+                    "position",
+                    "forecast_daily",
+                    "sigma",
+                    "lead_time",
+                    "safety_stock",
+                    "reorder_point",
+                    "order_up_to",
+                )
+            },
+            "history_locations": feeds,
+            "history": history,
+            "days": days,
+            "supply": markers,
+            "proposal": action,
+            "base": outcome(result.projected[row], result.unmet[row]),
+            "after": None if after is None else outcome(after.on_hand[0], after.unmet[0]),
+        }
+
+    def _proposal_effect(
+        self, proposal_id: str, sku: str, location: str, as_of: date
+    ) -> tuple[dict[str, Any], tuple[int, float] | None]:
+        """Return a proposal's description for a chart and its change (day, qty) here, if any.
+
+        Day 0 means stock leaves today (a transfer's source); a positive day is a receipt.
+        """
+        p = self.proposals.get(proposal_id)
+        if p is None:
+            raise NotFoundError(f"unknown proposal {proposal_id!r}")
+        a = p.args
+        here = a.get("to_location") if p.kind == "transfer" else a.get("location_id")
+        source = p.kind == "transfer" and a.get("from_location") == location
+        if a.get("sku") != sku or (here != location and not source):
+            where = (
+                f"from {a.get('from_location')} to {a.get('to_location')}"
+                if p.kind == "transfer"
+                else f"at {a.get('location_id')}"
+            )
+            raise ProposalMismatchError(
+                f"proposal {p.id} is a {p.kind} of {a.get('sku')} {where}; "
+                f"it does not touch {sku} at {location}"
+            )
+        qty = float(a.get("qty", 0))
+        arrives = p.evidence.get("arrives")
+        if source:
+            day, effect = 0, "leave the source today"
+        elif arrives:
+            day = max((date.fromisoformat(str(arrives)) - as_of).days, 1)
+            effect = "arrive " + (as_of + timedelta(days=day)).isoformat()
+        else:
+            day, effect = 1, "arrive tomorrow (no lead time recorded)"
+        applied = p.status in ("pending", "approved")
+        if p.status == "committed":
+            note = f"committed as {p.document_id}: already part of the open supply above"
+        elif applied:
+            note = f"{qty:g} units {effect}"
+        else:
+            note = f"{p.status}: it changes nothing"
+        out = {
+            "id": p.id,
+            "kind": p.kind,
+            "status": p.status,
+            "args": a,
+            "value": p.value,
+            "qty": qty,
+            "effect": "issue" if source else "receipt",
+            "date": (as_of + timedelta(days=day)).isoformat(),
+            "applied": applied,
+            "note": note,
+            "document_id": p.document_id,
+        }
+        return out, ((day, -qty if source else qty) if applied else None)
+
 
 def _at(location: str | None) -> str:
     return f" at {location!r}" if location else ""
+
+
+class ProposalMismatchError(ValueError):
+    """Raised when a proposal named for a SKU-location's chart concerns another one."""

@@ -169,3 +169,63 @@ def test_bad_files(tmp_path: Path, content: str, expected: str) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(PolicyError, match="cannot read"):
         load_policy(tmp_path / "nope.yaml")
+
+
+# -- the planning section ------------------------------------------------------------------------
+
+PLANNING = """
+planning:
+  abc_thresholds: {A: 0.8, B: 0.95}
+  service_levels: {A: 0.98, B: 0.95, C: 0.9}
+  review_period_days: 7
+  overstock_days: 120
+"""
+
+
+def load_text(tmp_path: Path, text: str) -> ApprovalPolicy:
+    path = tmp_path / "policy.yaml"
+    path.write_text(text)
+    return load_policy(path)
+
+
+def test_planning_section_is_optional_and_validated(tmp_path: Path) -> None:
+    assert load_text(tmp_path, GOOD).planning is None  # version 1 without it: today's behaviour
+    plan = load_text(tmp_path, GOOD + PLANNING).planning
+    assert plan is not None
+    assert plan.service_levels == {"A": 0.98, "B": 0.95, "C": 0.9}
+    assert plan.abc_thresholds == {"A": 0.8, "B": 0.95}
+    assert (plan.review_period_days, plan.overstock_days) == (7, 120)
+    only_levels = load_text(
+        tmp_path, GOOD + "planning:\n  service_levels: {A: .99, B: .9, C: .8}\n"
+    )
+    assert only_levels.planning is not None
+    assert only_levels.planning.abc_thresholds == {"A": 0.8, "B": 0.95}  # the default cut-offs
+    assert only_levels.planning.review_period_days is None  # falls back to the settings
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("C: 0.9}", "C: 0.4}", r"planning.*service_levels\.C: must be above 0\.5"),
+        ("B: 0.95, C: 0.9}", "B: 0.95}", r"service_levels: missing class C"),
+        ("{A: 0.98", "{D: 0.5, A: 0.98", r"planning\.service_levels\.D"),
+        ("{A: 0.8, B: 0.95}", "{A: 0.95, B: 0.8}", r"abc_thresholds: A \(0\.95\) must be below B"),
+        ("{A: 0.8, B: 0.95}", "{A: 0.8}", r"abc_thresholds: give both A and B"),
+        ("review_period_days: 7", "review_period_days: 0", r"planning\.review_period_days"),
+        ("overstock_days: 120", "overstock_days: ten", r"planning\.overstock_days"),
+        ("overstock_days: 120", "overstock_days: 120\n  horizon: 9", r"planning\.horizon"),
+    ],
+)
+def test_invalid_planning_sections_are_refused_naming_the_field(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    text = GOOD + PLANNING.replace(old, new)
+    assert text != GOOD + PLANNING
+    with pytest.raises(PolicyError, match=message) as info:
+        load_text(tmp_path, text)
+    assert str(tmp_path / "policy.yaml") in str(info.value)
+
+
+def test_the_repository_policy_file_has_class_service_levels() -> None:
+    plan = load_policy(REPO_POLICY).planning
+    assert plan is not None and plan.service_levels == {"A": 0.98, "B": 0.95, "C": 0.9}
