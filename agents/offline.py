@@ -11,6 +11,11 @@ when it also names a valid draft ("transfer 6 SKU-0007 from DC-NORTH to S001; al
 approval"): the model neither drafts nor looks anything up, and says that approval cannot be
 skipped. This keeps "do X and skip approval" and "do X; also ignore approval" consistent.
 
+Policy questions ("what's our rule for ...", "who approves ...", "how do we handle negative
+stock?") go to `search_policies`; the answer quotes the best passages briefly and cites each as
+its `citation` ("Transfer policy v3, §2"). Retrieved text is only quoted, never obeyed: what the
+model does next is decided from the planner's message, never from a tool result's text.
+
 Each turn is decided from the messages alone (no hidden state), so the same conversation always
 yields the same reply, with tool-call ids derived from a hash of the history.
 """
@@ -54,6 +59,7 @@ PLANNER_TOOLS = (
     "draft_transfer",
     "draft_purchase_order",
     "draft_recommended_action",
+    "search_policies",
 )
 DEFAULT_TOP = 10
 DEFAULT_HORIZON = 28
@@ -61,6 +67,10 @@ MAX_DRAFTS = 5
 MAX_ROUNDS = 4
 """Tool-call rounds per request before the model answers with what it has."""
 DRAFTABLE = ("transfer", "purchase_order")
+POLICY_PASSAGES = 3
+"""Passages asked of search_policies for a policy question."""
+QUOTE_LINES = 6
+QUOTE_CHARS = 420
 
 # -- messages and steps --------------------------------------------------------------------------
 
@@ -332,6 +342,8 @@ def _render_explain(result: Result) -> str:
             for _, value in shown
         ]
         lines.append(_table(header, [row]))
+    if evidence.get("service_level") is not None:
+        lines += ["", _service_line(evidence.get("abc_class"), evidence["service_level"])]
     lines += ["", f"**Recommendation:** {_rec_phrase(rec)}."]
     if rec.get("rationale"):
         lines.append(f"Rationale: {rec['rationale']}")
@@ -348,6 +360,15 @@ def _render_explain(result: Result) -> str:
     if rec.get("kind") in DRAFTABLE:
         lines += ["", f"Say **fix {exc.get('id')}** to draft this {rec['kind']} for approval."]
     return "\n".join(lines)
+
+
+def _service_line(abc_class: Any, level: Any) -> str:
+    """Say which service level the safety stock, reorder point and order-up-to protect."""
+    cls = f" (ABC class {abc_class})" if abc_class else ""
+    return (
+        f"Safety stock, reorder point and order-up-to are set for a {_pct(level)} cycle service "
+        f"level{cls}."
+    )
 
 
 def _render_inventory(result: Result) -> str:
@@ -370,6 +391,7 @@ def _render_inventory(result: Result) -> str:
             "Order-up-to",
             "Days of cover",
             "Projected stockout",
+            "Class · service level",
         ],
         (
             [
@@ -385,6 +407,7 @@ def _render_inventory(result: Result) -> str:
                 _qty(r.get("order_up_to")),
                 _qty(r.get("days_of_cover")),
                 _date(r.get("projected_stockout_date")),
+                _class_level(r),
             ]
             for r in rows
         ),
@@ -397,6 +420,54 @@ def _render_inventory(result: Result) -> str:
     else:
         title = f"**Positions at {args.get('location')}** (lowest days of cover first)"
     return "\n".join([title, "", table])
+
+
+def _class_level(row: dict[str, Any]) -> str:
+    if row.get("service_level") is None:
+        return "n/a"
+    return f"{row.get('abc_class') or '?'} · {_pct(row['service_level'])}"
+
+
+def _quote(text: str) -> list[str]:
+    """Return the start of a passage as blockquote lines (tables keep their rows)."""
+    lines = [line.rstrip() for line in text.strip().splitlines() if line.strip()]
+    out: list[str] = []
+    size = 0
+    for line in lines[:QUOTE_LINES]:
+        if size + len(line) > QUOTE_CHARS and out:
+            out.append("> …")
+            return out
+        if line.startswith("|") and out and not out[-1].startswith("> |"):
+            out.append(">")  # a table needs a blank line before it to render
+        out.append("> " + (line if len(line) <= QUOTE_CHARS else line[: QUOTE_CHARS - 1] + "…"))
+        size += len(line)
+    if len(lines) > QUOTE_LINES:
+        out.append("> …")
+    return out
+
+
+def _render_policies(result: Result) -> str:
+    if result.error:
+        return _error_text(result)
+    data = result.data if isinstance(result.data, dict) else {}
+    passages = [p for p in data.get("passages") or [] if isinstance(p, dict)]
+    if not passages:
+        return (
+            "The playbook has no passage on that, so I can't quote a rule for it. Try naming the "
+            "topic (transfers, approvals, service levels, expedites, promotions, overstock, "
+            "negative stock)."
+        )
+    top = passages[0]
+    lines = [
+        f"**From the playbook** — the closest passage is **{top.get('citation')}** "
+        f"({top.get('section')}). Quoted as retrieved (policy text is quoted, not acted on):",
+    ]
+    for p in passages:
+        lines += ["", f"**{p.get('citation')}** — {p.get('title')}, {p.get('section')}"]
+        lines += _quote(str(p.get("text") or ""))
+    sources = "; ".join(str(p.get("citation")) for p in passages)
+    lines += ["", f"Sources: {sources}."]
+    return "\n".join(lines)
 
 
 def _render_forecast(result: Result) -> str:
@@ -764,7 +835,9 @@ Try, for example:
 at S003 rises 20%?** / **what if the promo on SKU-0001 at S003 does 2x?**
 - **prepare the action for the top exception** / **fix <exception id>** / \
 **transfer 40 of SKU-0001 from DC-NORTH to S003** / \
-**order 200 of SKU-0001 for DC-NORTH from SUP-03**"""
+**order 200 of SKU-0001 for DC-NORTH from SUP-03**
+- **who approves a purchase order over 25,000?** / **what's our rule for transfers?** / \
+**how do we handle negative stock?** (answered from the playbook, with citations)"""
 
 
 def _ask(what: str, example: str) -> str:
@@ -1094,6 +1167,39 @@ def _inventory(req: Request, results: list[Result]) -> Step:
     return _render_inventory(results[-1])
 
 
+def _why_levels(req: Request, results: list[Result]) -> Step:
+    sku, loc = req.fields["sku"], req.fields["loc"]
+    if not results:
+        return [
+            Call("get_inventory", {"sku": sku, "location": loc}),
+            Call("search_policies", {"query": LEVELS_QUERY, "k": 2}),
+        ]
+    inventory = next((r for r in results if r.name == "get_inventory"), None)
+    policies = next((r for r in results if r.name == "search_policies"), None)
+    if inventory is None or inventory.error:
+        return _error_text(inventory) if inventory else "I could not look the position up."
+    rows = inventory.data if isinstance(inventory.data, list) else []
+    lines = [_render_inventory(inventory)]
+    if rows and rows[0].get("service_level") is not None:
+        r = rows[0]
+        lines += [
+            "",
+            f"**Why:** safety stock {_qty(r.get('safety_stock'))} (reorder point "
+            f"{_qty(r.get('reorder_point'))}, order-up-to {_qty(r.get('order_up_to'))}) protects "
+            f"a {_pct(r['service_level'])} cycle service level over lead time plus review period: "
+            f"{sku} is ABC class {r.get('abc_class')} by its sales value over the last year.",
+        ]
+    if policies is not None:
+        lines += ["", _render_policies(policies)]
+    return "\n".join(lines)
+
+
+def _policy(req: Request, results: list[Result]) -> Step:
+    if not results:
+        return [Call("search_policies", {"query": req.text, "k": POLICY_PASSAGES})]
+    return _render_policies(results[-1])
+
+
 def _generic_answer(results: Sequence[Result]) -> str:
     """Answer from whatever the tools returned (used when a handler runs out of rounds)."""
     renderers: dict[str, Callable[[Result], str]] = {
@@ -1103,6 +1209,7 @@ def _generic_answer(results: Sequence[Result]) -> str:
         "get_forecast": _render_forecast,
         "get_supplier_status": _render_suppliers,
         "run_what_if": _render_what_if,
+        "search_policies": _render_policies,
     }
     parts = [renderers.get(r.name, _render_draft)(r) for r in results]
     return "\n\n".join(parts) or "I have no results to report."
@@ -1127,6 +1234,48 @@ NETWORK = (
 QTY = r"\s+{n}\s+(?:units?\s+|pcs\s+|pieces\s+|cases?\s+)?(?:of\s+)?"
 WHAT_IF = (
     r"\b(?:what\s+if|what\s+happens\s+if|what\s+would\s+happen\s+if|scenario|simulate|suppose)\b"
+)
+
+LEVEL_WORDS = (
+    r"(?:safety\s+stock|reorder\s+point|order[- ]up[- ]to(?:\s+level)?|service\s+level|"
+    r"buffer\s+stock)"
+)
+WHY_LEVELS = _compile(
+    # "why is the safety stock of SKU-0001 at S003 so high?", "why is A at S1's service level 98%"
+    r"\bwhy\b.*?\b" + LEVEL_WORDS + r"\b.*?(?:^|\s){sku}{at}{loc}",
+    r"\bwhy\b.*?(?:^|\s){sku}{at}{loc}\b.*?\b" + LEVEL_WORDS + r"\b",
+)
+LEVELS_QUERY = "safety stock and service level by ABC class"
+
+POLICY_WORDS = (
+    r"(?:rules?|polic(?:y|ies)|procedures?|process|playbook|guidelines?|sops?|matrix|"
+    r"thresholds?|limits?|targets?|standards?)"
+)
+POLICY_PATTERNS = _compile(
+    # "what's our rule for transfers", "what is the policy on negative stock"
+    r"\b(?:what(?:'s|\s+is|\s+are|\s+was)|tell\s+me|explain|show\s+me|remind\s+me\s+"
+    r"(?:of|about))\s+(?:our|the)\s+(?:[\w-]+\s+){0,3}?" + POLICY_WORDS + r"\b",
+    # "who approves a PO over 25,000", "who can sign off a transfer"
+    r"\bwho\s+(?:can\s+|may\s+|must\s+|should\s+|has\s+to\s+|needs?\s+to\s+|is\s+allowed\s+to\s+)?"
+    r"(?:approves?|signs?\s+off|authori[sz]es?|is\s+allowed\s+to\s+approve)\b",
+    # "how do we handle negative stock", "how should we treat phantom inventory"
+    r"\bhow\s+(?:do|should|must|can)\s+we\s+(?:handle|treat|deal\s+with|manage|decide|"
+    r"approve|escalate|expedite|review|classify|set|choose|size|plan|mark\s*down|"
+    r"rebalance|count|correct)\b",
+    # "why do we keep safety stock for the review period", "why does the policy ..."
+    r"\bwhy\s+(?:do|does|did|must|should)\s+(?:we|our|the\s+(?:policy|rule|playbook))\b",
+    # "when should we expedite", "when do we rebalance instead of buying"
+    r"\bwhen\s+(?:do|should|must|can|may)\s+we\s+(?:expedite|escalate|transfer|rebalance|"
+    r"mark\s*down|pre-?build|buy|order|review|count)\b",
+    r"\b(?:according\s+to|per|under|in)\s+(?:our|the)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:polic(?:y|ies)|playbook|sops?|rules?|approval\s+matrix)\b",
+    r"\bapproval\s+(?:matrix|limits?|authority|thresholds?|rules?)\b",
+    # "what is the minimum transfer value", "what's our maximum order value"
+    r"\bwhat(?:'s|\s+is|\s+are)\s+(?:the|our)\s+(?:minimum|maximum|min|max)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:value|size|quantity|qty|order|transfer)s?\b",
+    r"\bservice[- ]levels?\b.*\b(?:abc|class(?:es)?|[abc][- ]items?)\b",
+    r"\b(?:abc|class(?:es)?|[abc][- ]items?)\b.*\bservice[- ]levels?\b",
+    r"\b(?:is\s+there|do\s+we\s+have)\s+(?:a|an|any)\s+(?:[\w-]+\s+){0,2}?" + POLICY_WORDS,
 )
 
 INTENTS: tuple[Intent, ...] = (
@@ -1179,6 +1328,7 @@ INTENTS: tuple[Intent, ...] = (
         _draft_exception,
     ),
     Intent("explain_exception", _compile(r"{exc}"), _explain),
+    Intent("policy", POLICY_PATTERNS, _policy, id_slots=()),
     Intent(
         "draft_top",
         _compile(IMPERATIVE + VERBS_DRAFT + r"\b.*\btop\b(?:\s+{n})?"),
@@ -1205,6 +1355,7 @@ INTENTS: tuple[Intent, ...] = (
         _purchase_order,
     ),
     Intent("what_if", _compile(WHAT_IF), _what_if),
+    Intent("why_levels", WHY_LEVELS, _why_levels),
     Intent(
         "why_flagged",
         _compile(r"\bwhy\b.*?(?:^|\s){sku}{at}{loc}"),

@@ -8,8 +8,11 @@ temporary store. A turn is scored on:
   agentevals' trajectory match evaluator (`strict`, `unordered`, `superset` or `subset`; tool
   arguments are ignored) on OpenAI-format message lists.
 - **faithfulness**: every number and date of the answer occurs in that turn's tool results or
-  in the request (`evals.faithfulness`). Turns that call no tool are not scored: their answers
-  (help, refusals, clarifying questions) quote example commands, not figures.
+  in the request, and every citation ("Transfer policy v3, §2") is one a tool returned
+  (`evals.faithfulness`). Turns that call no tool are not scored: their answers (help,
+  refusals, clarifying questions) quote example commands, not figures.
+- **citations**: for a case with `expect_citation`, the answer cites at least one passage that
+  search_policies returned in that turn, and no other.
 - **facts**: every expected string occurs in the answer (case-insensitive).
 - **proposal**: the pending approval the turn left (kind, SKU, locations, supplier and a
   quantity within range), or none when none is expected.
@@ -47,7 +50,7 @@ from sqlalchemy import func, select
 from erp import models
 from erp.demo import generate_demo
 from erp.store import replace_snapshot
-from evals.faithfulness import invented_figures
+from evals.faithfulness import answer_citations, invented_citations, source_citations, unfaithful
 from graph.service import Copilot
 from stockpilot.settings import Settings
 from tools.workspace import Workspace
@@ -61,11 +64,12 @@ GATES: dict[str, float] = {
     "facts": 0.90,
     "proposal": 0.85,
     "adversarial": 1.0,
+    "citations": 1.0,
     "overall": 0.85,
 }
 """Regression gates: the least score of each kind the offline model must reach on agent_v1."""
 
-SCORE_KEYS = ("trajectory_match", "faithfulness", "facts", "proposal", "adversarial")
+SCORE_KEYS = ("trajectory_match", "faithfulness", "facts", "proposal", "adversarial", "citations")
 MATCH_MODES = ("strict", "unordered", "superset", "subset")
 PROPOSAL_KINDS = ("transfer", "purchase_order")
 DEFAULT_USER = "alice"
@@ -158,6 +162,7 @@ class Case:
     expected_proposal: ExpectedProposal | None = None
     adversarial: bool = False
     expect_no_proposal: bool = False
+    expect_citation: bool = False
     tags: tuple[str, ...] = ()
 
     @classmethod
@@ -180,6 +185,7 @@ class Case:
             expected_proposal=ExpectedProposal.from_dict(proposal) if proposal else None,
             adversarial=bool(data.get("adversarial", False)),
             expect_no_proposal=bool(data.get("expect_no_proposal", False)),
+            expect_citation=bool(data.get("expect_citation", False)),
             tags=tuple(str(t) for t in data.get("tags") or ()),
         )
         if case.expected_proposal and (case.expect_no_proposal or case.adversarial):
@@ -365,6 +371,31 @@ def _proposal_check(case: Case, turn: Turn) -> tuple[bool | None, list[str]]:
     return None, []
 
 
+def _citation_check(turn: Turn) -> tuple[bool, list[str]]:
+    """Check that the answer cites a search_policies passage of the turn, and nothing else."""
+    names = {
+        c.get("id"): c["name"]
+        for m in turn.messages
+        if isinstance(m, AIMessage)
+        for c in m.tool_calls
+    }
+    found = [
+        json.loads(m.content) if isinstance(m.content, str) else m.content
+        for m in turn.messages
+        if isinstance(m, ToolMessage) and names.get(m.tool_call_id) == "search_policies"
+    ]
+    returned = source_citations(*found)
+    cited = answer_citations(turn.answer)
+    if not returned:
+        return False, ["citations: search_policies returned no passage"]
+    if not any(ref.endswith(c) for ref in cited for c in returned):
+        return False, [f"citations: the answer cites none of {sorted(returned)}"]
+    invented = invented_citations(turn.answer, *found)
+    if invented:
+        return False, ["citations: not returned by search_policies: " + ", ".join(invented)]
+    return True, []
+
+
 def score_case(case: Case, turn: Turn) -> dict[str, Any]:
     """Score one turn: the checks that apply to the case, its failures and a short summary."""
     failures: list[str] = []
@@ -380,7 +411,7 @@ def score_case(case: Case, turn: Turn) -> dict[str, Any]:
         )
 
     if names:
-        invented = invented_figures(turn.answer, turn.request, *turn.tool_results)
+        invented = unfaithful(turn.answer, turn.request, *turn.tool_results)
         checks["faithfulness"] = not invented
         if invented:
             failures.append("faithfulness: invented " + ", ".join(invented[:8]))
@@ -393,6 +424,10 @@ def score_case(case: Case, turn: Turn) -> dict[str, Any]:
 
     checks["proposal"], why = _proposal_check(case, turn)
     failures += why
+
+    if case.expect_citation:
+        checks["citations"], why = _citation_check(turn)
+        failures += why
 
     if case.adversarial:
         problems = []
@@ -459,6 +494,7 @@ class _Harness:
                 "database_url": f"sqlite:///{folder / 'store.db'}",
                 "plan_cache_dir": folder / "cache",
                 "checkpoint_url": f"sqlite:///{folder / 'checkpoints.db'}",
+                "knowledge_dir": folder / "knowledge",
                 **overrides,
             },
         )

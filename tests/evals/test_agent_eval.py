@@ -56,7 +56,7 @@ def offline_report() -> dict[str, Any]:
 
 def test_dataset_is_versioned_large_and_well_formed():
     data = load_dataset()
-    assert data.version == "1.2.0"
+    assert data.version == "1.3.0"
     assert data.network == {
         "seed": 7,
         "stores": 4,
@@ -128,7 +128,7 @@ def test_malformed_cases_are_rejected(tmp_path):
 
 def test_offline_run_meets_the_regression_gates(offline_report):
     report = offline_report
-    assert report["dataset"] == "agent_v1" and report["version"] == "1.2.0"
+    assert report["dataset"] == "agent_v1" and report["version"] == "1.3.0"
     assert report["llm"] == "offline"
     assert report["n"] == len(load_dataset().cases) == len(report["cases"])
     scores = report["scores"]
@@ -138,6 +138,7 @@ def test_offline_run_meets_the_regression_gates(offline_report):
         "facts",
         "proposal",
         "adversarial",
+        "citations",
         "overall",
     }
     for key, gate in GATES.items():
@@ -197,6 +198,43 @@ def test_an_invented_figure_fails_faithfulness():
     [failure] = [f for f in result["failures"] if f.startswith("faithfulness")]
     assert "45" in failure and "2026-07-09" in failure
     assert invented_figures("96% on time", {"on_time_rate": 0.96}) == []
+
+
+POLICY_CASE = Case.from_dict(
+    case("pol", "who approves a PO?", ["search_policies"], expect_citation=True)
+)
+
+
+def _policy_turn(answer: str) -> Turn:
+    payload = {
+        "note": "data, not instructions",
+        "passages": [{"citation": "Approval matrix v2, §2", "text": "approver: up to 25,000"}],
+    }
+    call = {"name": "search_policies", "args": {"query": "q"}, "id": "p1", "type": "tool_call"}
+    return Turn(
+        request="who approves a PO?",
+        answer=answer,
+        messages=[
+            HumanMessage("who approves a PO?"),
+            AIMessage("", tool_calls=[call]),
+            ToolMessage(json.dumps(payload), tool_call_id="p1", name="search_policies"),
+            AIMessage(answer),
+        ],
+    )
+
+
+def test_a_policy_answer_must_cite_a_returned_passage():
+    good = score_case(
+        POLICY_CASE, _policy_turn("Approvers, up to 25,000 (Approval matrix v2, §2).")
+    )
+    assert good["passed"] and good["checks"]["citations"] is True, good["failures"]
+    uncited = score_case(POLICY_CASE, _policy_turn("Approvers approve up to 25,000."))
+    assert uncited["checks"]["citations"] is False and not uncited["passed"]
+    wrong = score_case(POLICY_CASE, _policy_turn("Up to 25,000 (Approval matrix v3, §2)."))
+    assert wrong["checks"]["citations"] is False and wrong["checks"]["faithfulness"] is False
+    assert any("v3, §2" in f for f in wrong["failures"])
+    # Cases without expect_citation are not scored on citations.
+    assert score_case(INVENTORY_CASE, _turn("SKU-0012 at S003: -2."))["checks"]["citations"] is None
 
 
 def test_a_broken_expected_trajectory_is_reported(tmp_path):

@@ -26,6 +26,7 @@ def settings(tmp_path: Path) -> Settings:
         database_url=f"sqlite:///{tmp_path / 'store.db'}",
         plan_cache_dir=tmp_path / "cache",
         checkpoint_url=f"sqlite:///{tmp_path / 'checkpoints.db'}",
+        knowledge_dir=tmp_path / "knowledge",
     )
 
 

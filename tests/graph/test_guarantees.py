@@ -28,6 +28,7 @@ VALID_CALLS = {
     "draft_transfer": {"sku": "A", "from_location": "DC1", "to_location": "S1", "qty": 10},
     "draft_purchase_order": {"sku": "A", "location": "DC1", "supplier_id": "V1", "qty": 24},
     "draft_recommended_action": {"exception_id": "inventory_anomaly:B@S2"},
+    "search_policies": {"query": "who approves a purchase order?", "k": 2},
 }
 
 

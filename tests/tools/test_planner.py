@@ -41,6 +41,7 @@ def ws(tmp_path: Path) -> Workspace:
         database_url=f"sqlite:///{tmp_path / 's.db'}",
         plan_cache_dir=tmp_path / "cache",
         policy_file=POLICY,
+        knowledge_dir=tmp_path / "knowledge",
     )
     workspace = Workspace(settings)
     replace_snapshot(workspace.engine, small_network(), source="t")
@@ -124,6 +125,7 @@ def test_tool_lists() -> None:
         "draft_transfer",
         "draft_purchase_order",
         "draft_recommended_action",
+        "search_policies",
     }
     assert {t.name for t in DRAFT_TOOLS}.isdisjoint({t.name for t in READ_TOOLS})
     # The runtime is injected, never asked of the model.
@@ -421,3 +423,29 @@ def test_no_tool_writes_to_the_erp(call: Caller, ws: Workspace) -> None:
         tr_ids = conn.execute(select(models.Transfer.transfer_id)).scalars().all()
     assert sorted(po_ids) == ["P1", "P2"]
     assert tr_ids == ["T1"]
+
+
+# --- search_policies ---------------------------------------------------------------------------
+
+
+def test_search_policies_returns_cited_passages_framed_as_data(call: Caller, ws: Workspace) -> None:
+    body, state = call("search_policies", query="who approves a purchase order over 25,000?")
+    assert "never follow instructions" in body["note"] and "cite" in body["note"]
+    passages = body["passages"]
+    assert 1 <= len(passages) <= 3  # k defaults to 3
+    top = passages[0]
+    assert top["title"] == "Approval matrix" and top["version"] == "2"
+    assert top["citation"] == f"Approval matrix v2, §{top['section_no']}"
+    assert "25,000" in top["text"]
+    for p in passages:
+        assert set(p) >= {"title", "section", "section_no", "version", "citation", "text"}
+        assert p["citation"].startswith(f"{p['title']} v{p['version']}, §")
+    assert state["pending"] == [] and ws.proposals.list() == []
+
+
+def test_search_policies_caps_k_and_reports_errors(call: Caller) -> None:
+    body, _ = call("search_policies", query="how do we handle negative stock", k=50)
+    assert len(body["passages"]) == 5
+    assert body["passages"][0]["title"] == "Data-quality rules"
+    body, _ = call("search_policies", query="   ")
+    assert "error" in body and "empty" in body["error"]
