@@ -26,16 +26,22 @@ browser:
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
+UI_PORT ?= 8501
 
-## Seed the demo network if the store is empty, print the briefing, then serve the API
-## in the foreground (Ctrl-C stops it).
+## Seed the demo network if the store is empty, print the briefing, then serve the API in the
+## background and the planner workbench in the foreground (Ctrl-C stops both).
 run: install
 	$(BIN)/stockpilot start
 	@echo ""
 	@echo "StockPilot API: http://$(HOST):$(PORT)  (interactive docs: http://$(HOST):$(PORT)/docs)"
 	@echo "Try:  curl -s -H 'Authorization: Bearer dev-alice' 'http://$(HOST):$(PORT)/v1/exceptions?limit=5'"
 	@echo "      curl -s -H 'Authorization: Bearer dev-bob' http://$(HOST):$(PORT)/v1/approvals"
-	$(BIN)/stockpilot serve --host $(HOST) --port $(PORT)
+	@echo ""
+	@echo "Planner workbench: http://$(HOST):$(UI_PORT)   (Ctrl-C stops the workbench and the API)"
+	@echo ""
+	@$(BIN)/stockpilot serve --host $(HOST) --port $(PORT) & api=$$!; \
+	trap 'kill $$api 2>/dev/null; wait $$api 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/stockpilot workbench --host $(HOST) --port $(UI_PORT) --api-url http://$(HOST):$(PORT)
 
 ## Run the test suite (PostgreSQL tests run when STOCKPILOT_TEST_POSTGRES_URL is set).
 test: install browser

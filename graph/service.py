@@ -19,7 +19,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
-from langgraph.types import Command
+from langgraph.types import Command, StateSnapshot
 
 from graph.checkpoint import open_checkpointer
 from graph.context import Context
@@ -217,7 +217,7 @@ class Copilot:
         return ThreadView(
             thread_id=thread_id,
             messages=[_message(m) for m in values.get("messages", [])],
-            pending=self.pending(thread_id),
+            pending=_pending_of(state),
             committed=list(values.get("committed", [])),
             outcomes=list(values.get("outcomes", [])),
         )
@@ -281,26 +281,7 @@ class Copilot:
 
     def pending(self, thread_id: str) -> list[PendingAction]:
         """Return the actions a thread is waiting on (empty when it is not waiting)."""
-        state = self.graph.get_state(self._config(thread_id))
-        out: list[PendingAction] = []
-        for intr in state.interrupts:
-            value = intr.value if isinstance(intr.value, dict) else {}
-            requests = value.get("action_requests", [])
-            meta = {p["proposal_id"]: p for p in value.get("proposals", [])}
-            for req in requests:
-                args = dict(req.get("args", {}))
-                pid = str(args.pop("proposal_id", ""))
-                out.append(
-                    PendingAction(
-                        interrupt_id=intr.id,
-                        proposal_id=pid,
-                        kind=str(req.get("name", "")),
-                        args=args,
-                        description=str(req.get("description", "")),
-                        value=meta.get(pid, {}).get("value"),
-                    )
-                )
-        return out
+        return _pending_of(self.graph.get_state(self._config(thread_id)))
 
     def decide(
         self,
@@ -318,6 +299,7 @@ class Copilot:
             state = self.graph.get_state(self._config(thread_id))
             if not state.interrupts:
                 raise NotWaitingError(f"thread {thread_id!r} is not waiting for a decision")
+            pending = _pending_of(state)
             ids = [i.id for i in state.interrupts]
             if interrupt_id is None:
                 interrupt_id = ids[0]
@@ -326,7 +308,7 @@ class Copilot:
                     f"interrupt {interrupt_id!r} is not pending on thread {thread_id!r} "
                     f"(pending: {', '.join(ids)})"
                 )
-            actions = [a for a in self.pending(thread_id) if a.interrupt_id == interrupt_id]
+            actions = [a for a in pending if a.interrupt_id == interrupt_id]
             if proposal_id is not None and proposal_id not in {a.proposal_id for a in actions}:
                 raise StaleInterruptError(
                     f"proposal {proposal_id!r} is not waiting on thread {thread_id!r}"
@@ -338,7 +320,7 @@ class Copilot:
                 for a in actions
                 if proposal_id is None or a.proposal_id == proposal_id
             ]
-            before = self._message_count(thread_id)
+            before = len((state.values or {}).get("messages", []))
             self.graph.invoke(
                 Command(resume={interrupt_id: {"user": user, "decisions": decisions}}),
                 self._config(thread_id),
@@ -381,11 +363,34 @@ class Copilot:
         return TurnResult(
             thread_id=thread_id,
             answer=str(answers[-1].content) if answers else "",
-            pending=self.pending(thread_id),
+            pending=_pending_of(state),
             outcomes=list(values.get("outcomes", [])) if decided else [],
             committed=list(values.get("committed", [])),
             tool_calls=calls,
         )
+
+
+def _pending_of(state: StateSnapshot) -> list[PendingAction]:
+    """Return the actions a thread state waits on (empty when it is not waiting)."""
+    out: list[PendingAction] = []
+    for intr in state.interrupts:
+        value = intr.value if isinstance(intr.value, dict) else {}
+        requests = value.get("action_requests", [])
+        meta = {p["proposal_id"]: p for p in value.get("proposals", [])}
+        for req in requests:
+            args = dict(req.get("args", {}))
+            pid = str(args.pop("proposal_id", ""))
+            out.append(
+                PendingAction(
+                    interrupt_id=intr.id,
+                    proposal_id=pid,
+                    kind=str(req.get("name", "")),
+                    args=args,
+                    description=str(req.get("description", "")),
+                    value=meta.get(pid, {}).get("value"),
+                )
+            )
+    return out
 
 
 def _text(message: BaseMessage) -> str:
@@ -471,4 +476,96 @@ def _decision(
         out["edited_action"] = {"name": action.kind, "args": {"qty": qty}}
     if message:
         out["message"] = message
+    return out
+
+
+# -- thread list (for the workbench) --------------------------------------------------------------
+
+_LATEST_CHECKPOINTS = (
+    "SELECT thread_id, MAX(checkpoint_id) AS last FROM checkpoints WHERE checkpoint_ns = '' "
+    "GROUP BY thread_id ORDER BY last DESC LIMIT {param}"
+)
+
+
+@dataclass(frozen=True)
+class ThreadSummary:
+    """One line of a thread list: what it is about, when it last moved, what it waits on."""
+
+    thread_id: str
+    user: str | None
+    title: str
+    last_message: str
+    updated_at: str | None
+    message_count: int
+    pending: int
+
+
+def _thread_ids(saver: BaseCheckpointSaver, limit: int) -> list[str]:
+    """Return thread ids, the most recently checkpointed first (at most `limit`).
+
+    Checkpoint ids are UUIDv6, so they sort by time; SQLite and PostgreSQL savers answer with
+    one query, any other saver by walking its checkpoints.
+    """
+    from langgraph.checkpoint.postgres import PostgresSaver
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
+    if isinstance(saver, SqliteSaver):
+        with saver.cursor(transaction=False) as cur:
+            cur.execute(_LATEST_CHECKPOINTS.format(param="?"), (limit,))
+            return [str(row[0]) for row in cur.fetchall()]
+    if isinstance(saver, PostgresSaver):
+        with saver._cursor() as pg:
+            pg.execute(_LATEST_CHECKPOINTS.format(param="%s"), (limit,))
+            return [str(row["thread_id"]) for row in pg.fetchall()]
+    latest: dict[str, str] = {}
+    for item in saver.list(None):
+        conf = item.config.get("configurable", {})
+        if conf.get("checkpoint_ns", ""):
+            continue
+        thread, checkpoint = str(conf.get("thread_id")), str(conf.get("checkpoint_id"))
+        latest[thread] = max(latest.get(thread, ""), checkpoint)
+    return sorted(latest, key=lambda t: latest[t], reverse=True)[:limit]
+
+
+def _summary_of(
+    thread_id: str, values: dict[str, Any], interrupts: Any, updated: Any
+) -> ThreadSummary:
+    """Summarise one thread's state for a thread list."""
+    from graph.nodes import GATE_NAME
+
+    messages: list[BaseMessage] = values.get("messages", [])
+    asked = [m for m in messages if isinstance(m, HumanMessage) and m.name != GATE_NAME]
+    said = [m for m in messages if isinstance(m, AIMessage) and not m.tool_calls and _text(m)]
+    title = " ".join(_text(asked[0]).split()) if asked else "(new thread)"
+    last = " ".join(_text(said[-1]).split()) if said else ""
+    pending = sum(
+        len(i.value.get("action_requests", [])) for i in interrupts if isinstance(i.value, dict)
+    )
+    return ThreadSummary(
+        thread_id=thread_id,
+        user=values.get("user"),
+        title=title[:120],
+        last_message=last[:200],
+        updated_at=str(updated) if updated else None,
+        message_count=len(messages),
+        pending=pending,
+    )
+
+
+def list_threads(
+    copilot: Copilot, *, user: str | None = None, limit: int = 50, scan: int = 500
+) -> list[ThreadSummary]:
+    """Return the newest threads (of `user`: the one who opened it or last wrote in it).
+
+    At most `scan` of the most recently active threads are looked at.
+    """
+    out: list[ThreadSummary] = []
+    for thread_id in _thread_ids(copilot.checkpointer, scan):
+        state = copilot.graph.get_state(Copilot._config(thread_id))
+        values = state.values or {}
+        if user is not None and values.get("user") != user:
+            continue
+        out.append(_summary_of(thread_id, values, state.interrupts, state.created_at))
+        if len(out) >= limit:
+            break
     return out

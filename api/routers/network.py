@@ -7,13 +7,15 @@ changes nothing.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, HTTPException, Path, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import Reader, WorkspaceDep
+from api.errors import error_body
 from planning.whatif import Scenario
+from tools.workspace import ProposalMismatchError
 
 router = APIRouter(tags=["network"])
 
@@ -199,3 +201,124 @@ def what_if(ws: WorkspaceDep, _: Reader, body: WhatIfRequest) -> WhatIfResult:
         promo_factor=body.promo_factor,
     )
     return WhatIfResult.model_validate(ws.what_if(body.sku, body.location, scenario))
+
+
+class ProjectionDay(BaseModel):
+    """One day ahead: forecast with its interval, receipts, projected on hand (and after)."""
+
+    date: str
+    forecast: float
+    forecast_lower: float
+    forecast_upper: float
+    promo: bool
+    receipts: float
+    projected_on_hand: float
+    unmet: float
+    receipts_after: float | None = None
+    projected_on_hand_after: float | None = None
+    unmet_after: float | None = None
+
+
+class HistoryDay(BaseModel):
+    """Units sold on one past day."""
+
+    date: str
+    units: float
+
+
+class SupplyMarker(BaseModel):
+    """An open purchase order or in-transit transfer arriving at this SKU-location."""
+
+    kind: str
+    document_id: str
+    supplier_id: str | None = None
+    from_location: str | None = None
+    qty: float
+    expected_date: str
+    arrival_date: str = Field(description="When the plan assumes it arrives (late POs: later).")
+    in_horizon: bool
+
+
+class ProposalEffect(BaseModel):
+    """What a proposed action does to this SKU-location's projection."""
+
+    id: str
+    kind: str
+    status: str
+    args: dict[str, Any]
+    value: float
+    qty: float
+    effect: Literal["receipt", "issue"]
+    date: str
+    applied: bool = Field(description="False when committed (already supply) or rejected.")
+    note: str
+    document_id: str | None = None
+
+
+class ProjectionOutcome(BaseModel):
+    """The projection's headline numbers."""
+
+    first_stockout_date: str | None
+    unmet_units: float
+    min_projected_on_hand: float | None
+    end_on_hand: float | None
+
+
+class Projection(BaseModel):
+    """Everything the drill-down chart of one SKU-location shows, from the plan."""
+
+    sku: str
+    location: str
+    location_type: str
+    as_of: str
+    horizon_days: int
+    interval: float = Field(description="Central coverage of forecast_lower..forecast_upper.")
+    method: str
+    policy: dict[str, float | None] = Field(
+        description="on_hand, in_transit, on_order, position, forecast_daily, sigma, lead_time, "
+        "safety_stock, reorder_point, order_up_to."
+    )
+    history_locations: list[str] = Field(description="Whose sales the history sums.")
+    history: list[HistoryDay]
+    days: list[ProjectionDay]
+    supply: list[SupplyMarker]
+    proposal: ProposalEffect | None
+    base: ProjectionOutcome
+    after: ProjectionOutcome | None
+
+
+@router.get(
+    "/skus/{sku}/locations/{location}/projection",
+    response_model=Projection,
+    responses={
+        **NOT_FOUND,
+        422: {"description": "The proposal concerns another SKU-location."},
+    },
+)
+def projection(
+    ws: WorkspaceDep,
+    _: Reader,
+    sku: Code,
+    location: Code,
+    proposal_id: Annotated[
+        str | None,
+        Query(
+            pattern=r"^[A-Za-z0-9_-]{1,64}$",
+            description="Also project after this proposed transfer or purchase order.",
+        ),
+    ] = None,
+    history_days: Annotated[int, Query(ge=7, le=730, description="Days of sales shown.")] = 56,
+) -> Projection:
+    """Return one SKU-location's drill-down: history, forecast, projection and supply.
+
+    The projection (on hand against safety stock and reorder point) comes from the plan; with
+    `proposal_id` it is also rerun after that proposed transfer or purchase order.
+    """
+    try:
+        data = ws.projection(sku, location, proposal_id=proposal_id, history_days=history_days)
+    except ProposalMismatchError as exc:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            detail=error_body("invalid_request", str(exc), "proposal_id"),
+        ) from exc
+    return Projection.model_validate(data)

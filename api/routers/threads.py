@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import AsyncIterator, Iterator
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import anyio
 from fastapi import APIRouter, HTTPException, Path, Query, Request, status
@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.deps import Chatter, CopilotDep, Reader
 from api.errors import error_body
-from graph.service import Copilot, PendingAction, TurnResult
+from graph.service import Copilot, PendingAction, TurnResult, list_threads
 
 router = APIRouter(tags=["threads"])
 log = logging.getLogger("stockpilot.api")
@@ -220,3 +220,38 @@ def get_thread(thread_id: ThreadId, copilot: CopilotDep, _: Reader) -> ThreadOut
         committed=view.committed,
         outcomes=view.outcomes,
     )
+
+
+class ThreadSummaryOut(BaseModel):
+    """One line of the thread list."""
+
+    thread_id: str
+    user: str | None = Field(description="Who opened the thread or last wrote in it.")
+    title: str = Field(description="The first planner message ('(new thread)' before one).")
+    last_message: str = Field(description="The copilot's latest answer, shortened.")
+    updated_at: str | None = Field(description="When the thread last changed (ISO 8601, UTC).")
+    message_count: int
+    pending: int = Field(description="Actions the thread waits on at the approval gate.")
+
+
+class ThreadList(BaseModel):
+    """Threads, the most recently active first."""
+
+    items: list[ThreadSummaryOut]
+    count: int
+
+
+@router.get("/threads", response_model=ThreadList)
+def thread_list(
+    copilot: CopilotDep,
+    principal: Reader,
+    scope: Annotated[
+        Literal["mine", "all"],
+        Query(description="mine: threads the caller opened or last wrote in; all: every thread."),
+    ] = "mine",
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> ThreadList:
+    """List threads, newest first, with a title, the last update and the pending count."""
+    items = list_threads(copilot, user=principal.user if scope == "mine" else None, limit=limit)
+    out = [ThreadSummaryOut(**item.__dict__) for item in items]
+    return ThreadList(items=out, count=len(out))
