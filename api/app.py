@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from api.auth import token_table
 from api.errors import error_body, install_error_handlers
 from api.metrics import install_metrics
-from api.routers import approvals, audit, exceptions, health, network, proposals, threads
+from api.routers import approvals, audit, exceptions, health, me, network, proposals, threads
 from graph.service import Copilot
 from stockpilot import __version__
 from stockpilot.settings import Settings, get_settings
@@ -29,6 +29,7 @@ def create_app(
     ws = workspace or (copilot.workspace if copilot else Workspace(settings))
     if workspace is None and copilot is None:
         ws.key_ttl = 1.0  # a served app re-checks snapshot freshness at most once a second
+        ws.freeze_heap = True  # and keeps its loaded plan out of full garbage collections
     tokens = token_table(settings, ws.policy)  # refuses unsafe token configs at start-up
 
     @asynccontextmanager
@@ -70,7 +71,32 @@ def create_app(
         return await call_next(request)
 
     app.include_router(health.router)
-    for module in (threads, approvals, exceptions, network, proposals, audit):
+    for module in (me, threads, approvals, exceptions, network, proposals, audit):
         app.include_router(module.router, prefix="/v1")
+    mount_chat_bots(app, settings, ws)
     install_metrics(app)  # last: its timing middleware is the outermost
     return app
+
+
+def mount_chat_bots(app: FastAPI, settings: Settings, ws: Workspace) -> None:
+    """Mount the Slack and Teams bots, outside `/v1` (they authenticate by signature / JWT).
+
+    Slack (`POST /slack/events`) when a signing secret is set; Teams (`POST /api/messages`)
+    when an app id is set (every request then needs a valid Bot Framework JWT) or, without
+    one, in development only (the Bot Framework Emulator). Identities load once, here.
+    """
+    slack = settings.slack_signing_secret is not None
+    teams = bool(settings.teams_app_id) or settings.environment == "development"
+    if not (slack or teams):
+        return
+    from stockpilot.identities import load_identities
+
+    identities = load_identities(settings.identities_file, policy=ws.policy)
+    if slack:
+        from ui.slack.routes import mount_slack  # the bots load only when mounted
+
+        mount_slack(app, settings, identities)
+    if teams:
+        from ui.teams.routes import mount_teams
+
+        mount_teams(app, settings, identities)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,12 +16,15 @@ from rich.table import Table
 from erp.csvio import ImportValidationError
 from planning.exceptions import EXCEPTION_TYPES
 from tools.workspace import NotFoundError, StoreNotEmptyError, Workspace
+from ui.briefing import Briefing, build_briefing, recommendation_summary
+from ui.knowledge_cli import knowledge_app
 
 app = typer.Typer(
     help="StockPilot: a planner copilot for retail demand planning and inventory coordination.",
     no_args_is_help=True,
     add_completion=False,
 )
+app.add_typer(knowledge_app, name="knowledge")
 # Piped output gets a wide fixed width rather than Rich's 80-column fallback.
 out = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
@@ -43,17 +45,6 @@ def _print_json(payload: Any) -> None:
 
 def _money(value: float) -> str:
     return f"{value:,.2f}"
-
-
-def _rec_summary(rec: dict[str, Any]) -> str:
-    kind = rec.get("kind", "none")
-    if kind == "transfer":
-        return f"transfer {rec['qty']} {rec['from_location']} → {rec['to_location']}"
-    if kind == "purchase_order":
-        return f"PO {rec['qty']} from {rec['supplier_id']}"
-    if kind == "expedite":
-        return f"expedite {rec.get('po_id') or ''} ({rec.get('supplier_id') or ''})".strip()
-    return "review"
 
 
 def _exceptions_table(records: list[dict[str, Any]], title: str) -> Table:
@@ -78,7 +69,7 @@ def _exceptions_table(records: list[dict[str, Any]], title: str) -> Table:
             str(r["priority"]),
             _money(r["money_at_risk"]),
             r["first_risk_date"] or "",
-            _rec_summary(r["recommendation"]),
+            recommendation_summary(r["recommendation"]),
         )
     return table
 
@@ -244,16 +235,7 @@ def start(
         out.print("The store is empty: generating the demo network (about 15 seconds)...")
         summary = ws.seed_demo()
         out.print(f"Demo network loaded as of {summary.as_of}.")
-    records = ws.exceptions()
-    by_type = Counter(r["type"] for r in records)
-    money = Counter[str]()
-    for r in records:
-        money[r["type"]] += r["money_at_risk"]
-    out.print(f"[bold]StockPilot briefing[/] — {ws.plan().as_of}, store {ws.settings.database_url}")
-    for t in EXCEPTION_TYPES:
-        if by_type[t]:
-            out.print(f"  {t:<20} {by_type[t]:>5}   {_money(money[t]):>14} at risk")
-    out.print(_exceptions_table(records[:top], f"Top {min(top, len(records))} by money at risk"))
+    _print_briefing(build_briefing(ws, top=top))
     out.print(
         'Next: `stockpilot ask "what needs attention today?"`, '
         "`stockpilot exceptions --top 20`, `stockpilot inventory SKU`, "
@@ -264,6 +246,43 @@ def start(
         f"API: `stockpilot serve` → http://{s.api_host}:{s.api_port}/docs "
         f"(development token: `Authorization: Bearer dev-{s.cli_user}`)."
     )
+
+
+def _print_briefing(briefing: Briefing) -> None:
+    out.print(f"[bold]StockPilot briefing[/] — {briefing.as_of}, store {briefing.store}")
+    for t in briefing.totals:
+        out.print(f"  {t.type:<20} {t.count:>5}   {_money(t.money_at_risk):>14} at risk")
+    title = f"Top {len(briefing.top)} by money at risk"
+    out.print(_exceptions_table(briefing.top, title))
+
+
+@app.command()
+def brief(
+    top: Annotated[int, typer.Option(min=1, max=50, help="Exceptions to show.")] = 10,
+    slack_channel: Annotated[
+        str | None,
+        typer.Option("--slack-channel", help="Post to this Slack channel id instead of printing."),
+    ] = None,
+) -> None:
+    """Print today's exception briefing, or post it to a Slack channel (Block Kit)."""
+    ws = _workspace()
+    if ws.is_empty():
+        raise _fail("the store is empty: run `stockpilot demo` or `stockpilot import DIR`", 2)
+    briefing = build_briefing(ws, top=top)
+    if slack_channel is None:
+        _print_briefing(briefing)
+        return
+    from slack_sdk.errors import SlackApiError
+
+    from ui.slack.briefing import SlackNotConfiguredError, post_briefing
+
+    try:
+        ts = post_briefing(ws.settings, slack_channel, briefing)
+    except SlackNotConfiguredError as exc:
+        raise _fail(str(exc), 2) from exc
+    except SlackApiError as exc:
+        raise _fail(f"Slack refused the briefing: {exc.response.get('error')}") from exc
+    out.print(f"Posted the briefing to {slack_channel} (message {ts}).")
 
 
 @app.command()
@@ -494,6 +513,41 @@ def eval_(
         if regressions:
             raise _fail("regressions against the baseline:\n" + "\n".join(regressions))
         err.print("no regression against the baseline")
+
+
+@app.command()
+def workbench(
+    host: Annotated[str, typer.Option(help="Interface the workbench listens on.")] = "127.0.0.1",
+    port: Annotated[
+        int | None, typer.Option(min=1, max=65535, help="Port (default: settings ui_port).")
+    ] = None,
+    api_url: Annotated[
+        str | None, typer.Option(help="StockPilot API base URL (default: ui_api_url).")
+    ] = None,
+) -> None:
+    """Run the Streamlit planner workbench (it talks to the API over HTTP)."""
+    import os
+    import subprocess
+
+    from stockpilot.settings import get_settings
+
+    settings = get_settings()
+    port = port or settings.ui_port
+    env = dict(os.environ)
+    if api_url:
+        env["STOCKPILOT_UI_API_URL"] = api_url
+    script = Path(__file__).resolve().parent / "workbench" / "app.py"
+    out.print(
+        f"StockPilot workbench on http://{host}:{port} (API: {api_url or settings.ui_api_url})"
+    )
+    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true"]
+    command += ["--server.address", host, "--server.port", str(port)]
+    command += ["--browser.gatherUsageStats", "false"]
+    try:
+        code = subprocess.call(command, env=env)
+    except KeyboardInterrupt:
+        code = 130
+    raise typer.Exit(code)
 
 
 def main() -> None:

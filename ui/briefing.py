@@ -1,0 +1,70 @@
+"""Today's exception briefing: totals by type and the top exceptions by money at risk.
+
+One summary of `Workspace.exceptions` for every surface: `stockpilot start` and
+`stockpilot brief` print it, the Slack bot posts it (formatting lives with each surface).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from planning.exceptions import EXCEPTION_TYPES
+
+if TYPE_CHECKING:  # the workbench imports this module and must not load the planning stack
+    from tools.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class TypeTotal:
+    """How many exceptions of one type, and the money they put at risk."""
+
+    type: str
+    count: int
+    money_at_risk: float
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """Today's exceptions in brief (records as `Workspace.exceptions` returns them)."""
+
+    as_of: date
+    store: str
+    totals: list[TypeTotal]
+    top: list[dict[str, Any]]
+    count: int
+    money_at_risk: float
+
+
+def build_briefing(ws: Workspace, *, top: int = 10) -> Briefing:
+    """Summarise today's exceptions: totals per type, and the `top` largest by money at risk."""
+    records = ws.exceptions()
+    totals = [
+        TypeTotal(
+            type=t,
+            count=sum(1 for r in records if r["type"] == t),
+            money_at_risk=sum(r["money_at_risk"] for r in records if r["type"] == t),
+        )
+        for t in EXCEPTION_TYPES
+    ]
+    return Briefing(
+        as_of=ws.plan().as_of,
+        store=ws.settings.database_url,
+        totals=[t for t in totals if t.count],
+        top=records[: max(top, 0)],
+        count=len(records),
+        money_at_risk=sum(r["money_at_risk"] for r in records),
+    )
+
+
+def recommendation_summary(rec: dict[str, Any]) -> str:
+    """Describe a recommendation in a few words, e.g. "transfer 12 DC1 → S2"."""
+    kind = rec.get("kind", "none")
+    if kind == "transfer":
+        return f"transfer {rec['qty']} {rec['from_location']} → {rec['to_location']}"
+    if kind == "purchase_order":
+        return f"PO {rec['qty']} from {rec['supplier_id']}"
+    if kind == "expedite":
+        return f"expedite {rec.get('po_id') or ''} ({rec.get('supplier_id') or ''})".strip()
+    return "review"
