@@ -122,3 +122,32 @@ def test_transfer_check_reads_live_stock_after_an_earlier_commit(settings, netwo
     after = ws.check_transfer(sku="A", from_location="DC1", to_location="S1", qty=1)
     assert after.evidence["source_on_hand"] == 100  # 200 less the 100 just shipped
     assert after.evidence["source_available"] == spare - 100
+
+
+def test_a_server_workspace_freezes_its_plan_and_frees_the_replaced_one(settings, network):
+    import gc
+    import weakref
+
+    ws = Workspace(settings)
+    ws.freeze_heap = True
+    replace_snapshot(ws.engine, network, source="t")
+    try:
+        first = weakref.ref(ws.plan())
+        assert gc.get_freeze_count() > 0  # the loaded plan is out of full collections
+        replace_snapshot(ws.engine, network, source="t")  # a re-import: a new plan replaces it
+        ws.plan()
+        assert first() is None  # the replaced plan was freed, not frozen for ever
+    finally:
+        gc.unfreeze()
+
+
+def test_a_cached_plan_finds_rows_after_a_round_trip_through_the_disk_cache(settings, network):
+    ws = Workspace(settings)
+    replace_snapshot(ws.engine, network, source="t")
+    computed = ws.plan()
+    sku, loc = computed.positions.iloc[-1][["sku", "location_id"]]
+    assert computed.row_of(sku, loc) == len(computed.positions) - 1
+    loaded = Workspace(settings).plan()  # read back from the pickle, without its index
+    assert loaded is not computed
+    assert loaded.row_of(sku, loc) == len(loaded.positions) - 1
+    assert loaded.row_of(sku, "NOWHERE") is None
