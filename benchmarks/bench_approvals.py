@@ -1,12 +1,13 @@
 """Time approval-to-commit over HTTP: POST /v1/approvals/... from request to response.
 
-Seeds a demo store, drafts N proposals through the copilot (offline model, "fix <exception
-id>": the engine's recommendation), starts uvicorn on 127.0.0.1, then approves them one by one
-and with a few concurrent clients. Each response includes the ERP commit and the agent's
-report. Prints p50/p95 (target p95 <= 100 ms); stops uvicorn, bounded by --timeout.
+Seeds a demo store, drafts N proposals through the copilot (offline model: the engine's
+recommendations, then planner-requested purchase orders), starts uvicorn on 127.0.0.1, then
+approves a third one by one, a third at a fixed arrival rate (open loop, --rate per second) and
+a third with --clients closed-loop clients. Each response includes the review, the ERP commit
+and the agent's report. Prints p50/p95/p99 (target p95 <= 100 ms); bounded by --timeout.
 
 Usage: python benchmarks/bench_approvals.py [--stores N] [--skus N] [--proposals N]
-       [--clients N] [--profile]
+       [--clients N] [--rate R] [--workers N] [--database-url URL] [--profile]
 """
 
 from __future__ import annotations
@@ -116,7 +117,48 @@ def report(label: str, timings: list[float], outcomes: Counter[str]) -> str:
     return line
 
 
-def serve(env: dict[str, str], port: int, timeout: float) -> subprocess.Popen[bytes]:
+def open_loop(base: str, headers: dict[str, str], items: list[tuple[str, str]], rate: float) -> str:
+    """Send approvals at a fixed rate, whatever the answers' speed; time each from its slot.
+
+    Timing from the scheduled send time (not the actual one) counts any wait for a free
+    connection as latency, so a slow server cannot hide behind fewer requests.
+    """
+    timings: list[float] = []
+    outcomes = Counter[str]()
+    lock = threading.Lock()
+    clients = [httpx.Client(base_url=base, headers=headers, timeout=60) for _ in range(16)]
+    free = list(clients)
+    start = time.perf_counter()
+
+    def one(slot: float, item: tuple[str, str]) -> None:
+        with lock:
+            client = free.pop()
+        try:
+            _, outcome = approve(client, *item)
+        finally:
+            with lock:
+                free.append(client)
+        with lock:
+            timings.append(time.perf_counter() - slot)
+            outcomes[outcome] += 1
+
+    threads = []
+    for i, item in enumerate(items):
+        slot = start + i / rate
+        time.sleep(max(0.0, slot - time.perf_counter()))
+        t = threading.Thread(target=one, args=(slot, item))
+        t.start()
+        threads.append(t)
+    for t in threads:
+        t.join()
+    for c in clients:
+        c.close()
+    return report(f"open loop ({rate:g}/s)", timings, outcomes)
+
+
+def serve(
+    env: dict[str, str], port: int, timeout: float, workers: int = 1
+) -> subprocess.Popen[bytes]:
     """Start uvicorn on the app factory and wait until /readyz answers."""
     proc = subprocess.Popen(
         [
@@ -131,6 +173,8 @@ def serve(env: dict[str, str], port: int, timeout: float) -> subprocess.Popen[by
             str(port),
             "--log-level",
             "warning",
+            "--workers",
+            str(workers),
         ],
         env=env,
     )
@@ -155,6 +199,10 @@ def main() -> None:
     ap.add_argument("--skus", type=int, default=300)
     ap.add_argument("--proposals", type=int, default=60)
     ap.add_argument("--clients", type=int, default=4)
+    ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes.")
+    ap.add_argument(
+        "--rate", type=float, default=15.0, help="Approvals per second of the open-loop phase."
+    )
     ap.add_argument("--timeout", type=float, default=600, help="Stop everything after this.")
     ap.add_argument("--profile", action="store_true", help="Profile 5 decisions in-process.")
     ap.add_argument(
@@ -209,17 +257,17 @@ def main() -> None:
         copilot.close()
 
         port = free_port()
-        proc = serve({**os.environ, **env_vars}, port, timeout=120)
+        proc = serve({**os.environ, **env_vars}, port, timeout=120, workers=args.workers)
         lines: list[str] = []
         try:
             base = f"http://127.0.0.1:{port}"
             headers = {"Authorization": f"Bearer dev-{USER}"}
-            half = len(pending) // 2
+            third = len(pending) // 3
             with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
                 first = approve(client, *pending[0])  # the server loads its plan here
                 lines.append(report("first (cold server)", [first[0]], Counter([first[1]])))
                 timings, outcomes = [], Counter[str]()
-                for thread, interrupt in pending[1:half]:
+                for thread, interrupt in pending[1:third]:
                     if time.monotonic() - started > args.timeout:
                         break
                     elapsed, outcome = approve(client, thread, interrupt)
@@ -227,7 +275,8 @@ def main() -> None:
                     outcomes[outcome] += 1
                 lines.append(report("sequential", timings, outcomes))
 
-            rest = list(pending[half:])
+            lines.append(open_loop(base, headers, pending[third : 2 * third], args.rate))
+            rest = list(pending[2 * third :])
             lock = threading.Lock()
             ctimings: list[float] = []
             coutcomes = Counter[str]()
