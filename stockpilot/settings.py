@@ -117,6 +117,16 @@ class Settings(BaseSettings):
             raise ValueError(
                 "STOCKPILOT_SECRET_KEY is a placeholder; set a real secret outside development"
             )
+        if self.environment != "development":
+            for name in ("slack_signing_secret", "slack_bot_token", "teams_app_password"):
+                value: SecretStr | None = getattr(self, name)
+                if value is not None and value.get_secret_value().strip().lower() in (
+                    PLACEHOLDER_SECRETS
+                ):
+                    raise ValueError(
+                        f"STOCKPILOT_{name.upper()} is a placeholder; set the real value or "
+                        "leave it unset"
+                    )
         return self
 
     @property

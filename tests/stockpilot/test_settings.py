@@ -27,6 +27,23 @@ def test_placeholder_secret_refuses_to_start_outside_development(monkeypatch, en
         Settings(_env_file=None)
 
 
+@pytest.mark.parametrize(
+    "variable",
+    [
+        "STOCKPILOT_SLACK_SIGNING_SECRET",
+        "STOCKPILOT_SLACK_BOT_TOKEN",
+        "STOCKPILOT_TEAMS_APP_PASSWORD",
+    ],
+)
+def test_placeholder_bot_secrets_refuse_to_start_outside_development(monkeypatch, variable):
+    monkeypatch.setenv("STOCKPILOT_SECRET_KEY", "a-long-random-value-7f3a9c")
+    monkeypatch.setenv(variable, "change-me")
+    assert Settings(_env_file=None, environment="development")  # fine while developing
+    monkeypatch.setenv("STOCKPILOT_ENVIRONMENT", "production")
+    with pytest.raises(ValidationError, match=variable):
+        Settings(_env_file=None)
+
+
 def test_real_secret_starts_in_production(monkeypatch):
     monkeypatch.setenv("STOCKPILOT_ENVIRONMENT", "production")
     monkeypatch.setenv("STOCKPILOT_SECRET_KEY", "a-long-random-value-7f3a9c")
