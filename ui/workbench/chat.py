@@ -31,14 +31,64 @@ OUTCOME_ICONS = {
 }
 
 
+def _at(args: dict[str, Any], key: str = "location") -> str:
+    return f" at {args[key]}" if args.get(key) else ""
+
+
+def _doing(name: str, a: dict[str, Any]) -> str:
+    """Say what a tool call does, in the planner's words."""
+    if name == "get_inventory":
+        return "looked up stock" + (f" of {a['sku']}" if a.get("sku") else "") + _at(a)
+    if name == "list_exceptions":
+        what = " ".join(str(a[k]) for k in ("type", "location", "sku") if a.get(k))
+        return "listed today's " + (f"{what} " if what else "") + "exceptions"
+    if name == "explain_exception":
+        return f"explained {a.get('exception_id', 'an exception')}"
+    if name == "get_forecast":
+        return f"read the forecast of {a.get('sku')}{_at(a)}"
+    if name == "get_supplier_status":
+        who = a.get("supplier_id") or (f"the suppliers of {a['sku']}" if a.get("sku") else "")
+        return f"checked supplier status of {who}" if who else "checked supplier status"
+    if name == "run_what_if":
+        return f"ran a what-if on {a.get('sku')}{_at(a)}"
+    if name == "search_policies":
+        return f"searched the playbook for “{a.get('query', '')}”"
+    if name == "draft_transfer":
+        return (
+            f"drafted a transfer of {a.get('qty')} {a.get('sku')} "
+            f"{a.get('from_location')} → {a.get('to_location')}"
+        )
+    if name == "draft_purchase_order":
+        return (
+            f"drafted a purchase order of {a.get('qty')} {a.get('sku')} for "
+            f"{a.get('location')} from {a.get('supplier_id')}"
+        )
+    if name == "draft_recommended_action":
+        return f"drafted the recommended action for {a.get('exception_id')}"
+    shown = ", ".join(f"{k}={v}" for k, v in a.items() if v not in (None, ""))
+    return f"{name}({shown})"
+
+
 def tool_line(name: str, args: dict[str, Any] | None = None, summary: str = "") -> str:
-    """Return one compact line of tool activity, e.g. `get_inventory(sku=A) → 3 positions`."""
-    shown = ", ".join(f"{k}={v}" for k, v in (args or {}).items() if v not in (None, ""))
-    call = f"{name}({shown})" if args is not None else name
-    if summary:
-        result = summary.split("→", 1)[-1].strip() if "→" in summary else summary
-        return f"{call} → {result}"
-    return call
+    """Return one line of tool activity, e.g. "looked up stock of SKU-123 at 20 locations"."""
+    a = args or {}
+    line = _doing(name, a)
+    result = summary.split("→", 1)[-1].strip() if "→" in summary else summary.strip()
+    if not result:
+        return line
+    count, _, noun = result.partition(" ")
+    if result.startswith("error"):
+        return f"{line} → {result}"
+    if name == "get_inventory" and count.isdigit() and not a.get("location"):
+        return f"{line} at {count} location{'s' if count != '1' else ''}"
+    nouns = {"list_exceptions": "found", "search_policies": "passages", "get_supplier_status": ""}
+    if count.isdigit() and name in nouns:
+        return f"{line} ({count} {nouns[name] or noun})".replace(" )", ")")
+    if name.startswith("draft_"):
+        status, _, pid = result.partition(" ")
+        said = "awaiting approval" if status == "pending_approval" else status.replace("_", " ")
+        return f"{line} → {pid + ' ' if pid else ''}{said}"
+    return line
 
 
 def result_summary(content: str) -> str:
@@ -77,7 +127,7 @@ def outcome_line(o: dict[str, Any]) -> str:
 
 def render_messages(messages: list[dict[str, Any]]) -> None:
     """Render a thread's history: planner and copilot messages, compact tool activity."""
-    activity: list[list[str]] = []  # [call line, result]
+    activity: list[list[Any]] = []  # [tool name, args, result summary]
     for m in messages:
         role, content = m.get("role"), str(m.get("content") or "")
         if role == "user" and m.get("name") == GATE_NAME:
@@ -86,15 +136,15 @@ def render_messages(messages: list[dict[str, Any]]) -> None:
             with st.chat_message("user"):
                 st.markdown(content)
         elif role == "assistant" and m.get("tool_calls"):
-            activity += [[tool_line(c["name"], c.get("args")), ""] for c in m["tool_calls"]]
+            activity += [[c["name"], c.get("args") or {}, ""] for c in m["tool_calls"]]
         elif role == "tool":
-            open_calls = [a for a in activity if not a[1]]
+            open_calls = [a for a in activity if not a[2]]
             if open_calls:
-                open_calls[0][1] = result_summary(content)
+                open_calls[0][2] = result_summary(content)
         elif role == "assistant":
             with st.chat_message("assistant"):
                 if activity:
-                    lines = [f"{call} → {res}" if res else call for call, res in activity]
+                    lines = [tool_line(name, args, res) for name, args, res in activity]
                     st.caption("🔧 " + " · ".join(lines))
                     activity = []
                 st.markdown(content)
@@ -243,6 +293,7 @@ def stream_turn(c: WorkbenchClient, thread_id: str, prompt: str) -> dict[str, An
         status = st.status("Working on it…", expanded=False)
         answer = st.empty()
         text, tools = "", 0
+        calls: dict[str, dict[str, Any]] = {}  # tool name -> args of the call in flight
         try:
             for ev in c.stream(thread_id, prompt):
                 if ev.event == "token":
@@ -251,10 +302,12 @@ def stream_turn(c: WorkbenchClient, thread_id: str, prompt: str) -> dict[str, An
                 elif ev.event == "tool":
                     data = ev.data or {}
                     if "summary" in data:
-                        status.write("🔧 " + tool_line(data["name"], None, data["summary"]))
+                        args = calls.pop(data["name"], None)
+                        status.write("🔧 " + tool_line(data["name"], args, data["summary"]))
                     else:
                         tools += 1
-                        status.update(label=f"Calling {data.get('name')}…")
+                        calls[data.get("name", "")] = data.get("args") or {}
+                        status.update(label=f"{tool_line(data.get('name', ''), data.get('args'))}…")
                 elif ev.event == "done":
                     done = ev.data
                 elif ev.event == "error":

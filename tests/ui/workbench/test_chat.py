@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
+from ui.workbench.chat import tool_line
+
 
 def texts(at) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
@@ -26,7 +30,7 @@ def test_ask_streams_the_answer_with_tool_activity(app_test, live_api):
     # The thread is listed in the sidebar and reloads from the API with its tool activity.
     assert at.button(key=f"thread-{thread_id}").label.startswith("what needs attention")
     at.run()
-    assert "🔧 list_exceptions(top=10) → 2 items" in texts(at)
+    assert "🔧 listed today's exceptions (2 found)" in texts(at)
 
 
 def test_fix_then_approve_shows_the_erp_document(app_test, live_api):
@@ -88,3 +92,44 @@ def test_api_down_is_a_clear_error(app_test):
     at = app_test("chat", url=f"http://127.0.0.1:{free_port()}")
     assert not at.exception
     assert any("API unavailable" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "summary", "line"),
+    [
+        (
+            "get_inventory",
+            {"sku": "SKU-123"},
+            "get_inventory → 20 positions",
+            "looked up stock of SKU-123 at 20 locations",
+        ),
+        (
+            "get_inventory",
+            {"sku": "A", "location": "S1"},
+            "1 positions",
+            "looked up stock of A at S1",
+        ),
+        ("list_exceptions", {"top": 10}, "2 items", "listed today's exceptions (2 found)"),
+        (
+            "search_policies",
+            {"query": "who approves"},
+            "3 passages",
+            "searched the playbook for “who approves” (3 passages)",
+        ),
+        (
+            "draft_transfer",
+            {"sku": "A", "qty": 20, "from_location": "DC1", "to_location": "S1"},
+            "draft_transfer → pending_approval PR-1",
+            "drafted a transfer of 20 A DC1 → S1 → PR-1 awaiting approval",
+        ),
+        (
+            "explain_exception",
+            {"exception_id": "x:A@S1"},
+            "error: unknown exception",
+            "explained x:A@S1 → error: unknown exception",
+        ),
+        ("get_forecast", {"sku": "A", "location": "S1"}, "", "read the forecast of A at S1"),
+    ],
+)
+def test_tool_activity_reads_like_a_planner_would_say_it(name, args, summary, line):
+    assert tool_line(name, args, summary) == line
