@@ -86,8 +86,8 @@ def tool_line(name: str, args: dict[str, Any] | None = None, summary: str = "") 
         return f"{line} ({count} {nouns[name] or noun})".replace(" )", ")")
     if name.startswith("draft_"):
         status, _, pid = result.partition(" ")
-        said = "awaiting approval" if status == "pending_approval" else status.replace("_", " ")
-        return f"{line} → {pid + ' ' if pid else ''}{said}"
+        said = status.replace("_", " ")
+        return f"{line} → {pid} ({said})" if pid else f"{line} → {said}"
     return line
 
 

@@ -120,7 +120,7 @@ def test_api_down_is_a_clear_error(app_test):
             "draft_transfer",
             {"sku": "A", "qty": 20, "from_location": "DC1", "to_location": "S1"},
             "draft_transfer → pending_approval PR-1",
-            "drafted a transfer of 20 A DC1 → S1 → PR-1 awaiting approval",
+            "drafted a transfer of 20 A DC1 → S1 → PR-1 (pending approval)",
         ),
         (
             "explain_exception",

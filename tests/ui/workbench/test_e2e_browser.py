@@ -161,7 +161,7 @@ def test_ask_fix_approve_in_the_browser(servers: dict[str, str]) -> None:
             box = page.get_by_test_id("stChatInputTextArea")
             box.fill("what needs attention today?")
             box.press("Enter")
-            expect(page.get_by_text("Today's exceptions").first).to_be_visible()
+            expect(page.get_by_text("ranked by money at risk").first).to_be_visible()
             page.screenshot(path=str(ARTIFACTS / "workbench-1-answer.png"), full_page=True)
 
             # alice asks the copilot to fix an exception: a transfer waits for approval.
