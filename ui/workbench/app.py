@@ -26,7 +26,7 @@ PAGES = {
 def main() -> None:
     """Sign in, show the API status and run the selected page."""
     st.set_page_config(page_title="StockPilot workbench", page_icon="📦", layout="wide")
-    _user, token = session.sign_in()
+    user, token = session.sign_in()
     session.remember_token(token)
     with st.sidebar:
         try:
@@ -37,7 +37,8 @@ def main() -> None:
             authority = (
                 f" · approves up to {me['max_order_value']:,.0f}" if me["may_approve"] else ""
             )
-            st.caption(f"Signed in as **{me['user']}** ({me['role']}{authority})")
+            if user is None:  # a configured token: say whose it is (the picker says it otherwise)
+                st.caption(f"Signed in as **{me['user']}** ({me['role']}{authority})")
         except ApiError as exc:
             st.session_state.pop(session.ME_KEY, None)
             st.error(f"API unavailable at {session.api_url()}", icon="🔌")

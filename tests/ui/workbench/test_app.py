@@ -21,6 +21,10 @@ def test_configured_token_is_used_without_a_picker(live_api, monkeypatch):
     at.run()
     assert not [s for s in at.selectbox if s.key == "user_picker"]
     assert any("configured API token" in c.value for c in at.caption)
+    # GET /v1/me says whose token it is and the authority the policy gives them.
+    assert any(
+        "Signed in as **bob** (approver · approves up to 100)" in c.value for c in at.caption
+    )
     monkeypatch.setenv("STOCKPILOT_UI_API_TOKEN", "wrong-token")
     at.switch_page("approvals.py").run()
     assert any("Unauthorized" in e.value for e in at.error)
