@@ -3,40 +3,18 @@ pick up a pending approval."""
 
 from __future__ import annotations
 
-import os
-import uuid
-
 import pytest
 from langchain_core.messages import AIMessage
-from sqlalchemy import text
 
-from erp.db import make_engine
 from erp.store import replace_snapshot
 from graph.checkpoint import open_checkpointer
 from graph.service import Copilot
-from stockpilot.settings import Settings
 from tests.conftest import small_network
 from tests.graph.conftest import erp_documents
 from tests.support.scripted_model import Script, ScriptedChatModel, call
 from tools.workspace import Workspace
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def pg_settings(tmp_path):
-    base = os.environ.get("STOCKPILOT_TEST_POSTGRES_URL")
-    if not base:
-        pytest.skip("STOCKPILOT_TEST_POSTGRES_URL is not set")
-    schema = f"sp_cp_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{base}?options=-csearch_path%3D{schema}"
-    yield Settings(_env_file=None, database_url=url, plan_cache_dir=tmp_path / "cache")
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
 
 
 def test_pending_approval_is_shared_through_postgres(pg_settings):
