@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Literal, cast
 
-from sqlalchemy import Connection, Engine, Row, Table, false, select, text, update
+from sqlalchemy import Connection, Engine, Row, Table, false, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from erp import models
@@ -382,6 +382,22 @@ class ProposalStore:
         if row is None:
             raise ProposalNotFoundError(f"no proposal {proposal_id!r}")
         return Proposal.from_row(row)
+
+
+class Deliveries:
+    """Inbound chat events seen so far: the first caller for a key wins, in any process."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def first(self, key: str) -> bool:
+        """Record `key` and return True, or return False when it was recorded before."""
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(models.Delivery).values(key=key[:200]))
+        except IntegrityError:
+            return False
+        return True
 
 
 @dataclass(frozen=True)

@@ -296,3 +296,18 @@ class AuditEntry(Base):
     payload: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class Delivery(Base):
+    """One inbound chat event (a Slack event id), recorded before any work is done for it.
+
+    Chat platforms redeliver events they think were lost; the primary key makes handling an
+    event at most once across processes and restarts.
+    """
+
+    __tablename__ = "deliveries"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )

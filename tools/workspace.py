@@ -30,7 +30,7 @@ from erp.connector import BuiltinErpConnector, ErpConnector
 from erp.csvio import read_csv_dir, write_csv_dir
 from erp.db import make_engine, migrate
 from erp.demo import generate_demo
-from erp.governance import AuditLog, Proposal, ProposalStore
+from erp.governance import AuditLog, Deliveries, Proposal, ProposalStore
 from erp.store import (
     SnapshotSummary,
     is_empty,
@@ -167,6 +167,11 @@ class Workspace:
                 kb.ensure_ingested()
                 self._knowledge = kb
             return self._knowledge
+
+    @cached_property
+    def deliveries(self) -> Deliveries:
+        """Return the record of inbound chat events (at-most-once handling across processes)."""
+        return Deliveries(self.engine)
 
     @cached_property
     def proposals(self) -> ProposalStore:

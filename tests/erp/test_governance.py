@@ -487,3 +487,13 @@ def test_commit_record_runs_once_for_racing_committers(store_engine: Engine) -> 
     assert not errors
     assert sum(1 for _p, first in results if first) == 1
     assert [e.event for e in log.entries()] == ["commit"]
+
+
+def test_a_delivery_is_first_once_across_engines(store_engine):
+    from erp.governance import Deliveries
+
+    first, second = Deliveries(store_engine), Deliveries(store_engine)
+    assert first.first("slack:Ev1") is True
+    assert second.first("slack:Ev1") is False  # another process's view of the same store
+    assert first.first("slack:Ev1") is False
+    assert second.first("slack:Ev2") is True

@@ -113,7 +113,11 @@ class SlackBot:
             log.exception("Slack background work failed")
 
     def _first_time(self, event_id: str | None) -> bool:
-        """Return False for an event already handled (Slack redelivers on timeouts)."""
+        """Return False for an event already handled (Slack redelivers on timeouts).
+
+        Recorded in the store, so a redelivery reaching another worker, or arriving after a
+        restart, is recognised too; the in-memory set only saves the query for repeats here.
+        """
         if not event_id:
             return True
         if event_id in self._seen_events:
@@ -121,7 +125,7 @@ class SlackBot:
         self._seen_events[event_id] = None
         while len(self._seen_events) > 2000:
             self._seen_events.popitem(last=False)
-        return True
+        return self._copilot().workspace.deliveries.first(f"slack:{event_id}")
 
     def principal(self, slack_user: str | None) -> Principal | None:
         """Return the StockPilot user and role behind a Slack user id (None when unknown)."""

@@ -99,6 +99,26 @@ def test_a_redelivered_event_is_handled_once(slack_env: SlackHarness) -> None:
     assert len(slack_env.fake.calls("chat.postMessage")) == 1
 
 
+def test_a_redelivery_to_another_instance_is_handled_once_too(slack_env: SlackHarness) -> None:
+    """Slack may retry on any worker (or after a restart): the store remembers the event id."""
+    body = event_body(
+        {
+            "type": "app_mention",
+            "user": "UALICE",
+            "text": "<@UBOT> hello",
+            "channel": "C001",
+            "ts": "1700000000.000500",
+        },
+        "Ev-retry-1",
+    )
+    slack_env.post(body)
+    other = SlackHarness(slack_env.env, slack_env.env.client(), slack_env.fake)
+    assert other.bot is not slack_env.bot
+    response = other.post(body)
+    assert response.status_code == 200
+    assert len(slack_env.fake.calls("chat.postMessage")) == 1
+
+
 def test_an_approval_click_commits_exactly_once_and_a_second_click_commits_nothing(
     slack_env: SlackHarness,
 ) -> None:
