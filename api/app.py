@@ -83,10 +83,12 @@ def mount_chat_bots(app: FastAPI, settings: Settings, ws: Workspace) -> None:
 
     Slack (`POST /slack/events`) when a signing secret is set; Teams (`POST /api/messages`)
     when an app id is set (every request then needs a valid Bot Framework JWT) or, without
-    one, in development only (the Bot Framework Emulator). Identities load once, here.
+    one, in development with no API tokens configured (the Bot Framework Emulator; it can
+    ask but never decide). Identities load once, here.
     """
     slack = settings.slack_signing_secret is not None
-    teams = bool(settings.teams_app_id) or settings.environment == "development"
+    emulator = settings.environment == "development" and not settings.api_tokens
+    teams = bool(settings.teams_app_id) or emulator
     if not (slack or teams):
         return
     from stockpilot.identities import load_identities

@@ -49,10 +49,14 @@ class TeamsBot(ActivityHandler):
         copilot: Callable[[], Copilot],
         identities: IdentityMap,
         on_outcomes: OutcomeHook | None = None,
+        authenticated: bool = False,
     ):
         self._copilot = copilot
         self.identities = identities
         self._on_outcomes = on_outcomes
+        # Only activities whose Bot Framework JWT was checked (an app id is configured) may
+        # decide: without it, who sent a card is whatever the body claims.
+        self.authenticated = authenticated
 
     def principal(self, account: ChannelAccount | None) -> Principal | None:
         """Return the StockPilot user and role behind a Teams account (None when unknown)."""
@@ -110,6 +114,13 @@ class TeamsBot(ActivityHandler):
         if ref.thread_id != thread_id_for(turn_context.activity.conversation.id):
             await turn_context.send_activity(
                 "That card belongs to another conversation; nothing was changed."
+            )
+            return
+        if not self.authenticated:
+            await turn_context.send_activity(
+                "This Teams endpoint runs without Bot Framework authentication (no "
+                "STOCKPILOT_TEAMS_APP_ID: development and the Emulator only), so it cannot decide "
+                "approvals; nothing was changed."
             )
             return
         who = self.principal(turn_context.activity.from_property)

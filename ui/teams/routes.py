@@ -60,6 +60,7 @@ def mount_teams(app: FastAPI, settings: Settings, identities: IdentityMap) -> Te
         copilot=lambda: app.state.copilot,
         identities=identities,
         on_outcomes=lambda outcomes: record_outcomes(app, outcomes, app.state.workspace),
+        authenticated=bool(settings.teams_app_id),
     )
 
     @app.post(TEAMS_PATH, include_in_schema=False)

@@ -54,5 +54,6 @@ def api_env(tmp_path: Path, identities_file: Path) -> Iterator[ApiEnv]:
 @pytest.fixture
 def teams(api_env: ApiEnv, identities: IdentityMap) -> tuple[TeamsBot, TestAdapter]:
     copilot = api_env.copilot()
-    bot = TeamsBot(copilot=lambda: copilot, identities=identities)
+    # The adapter stands for the authenticated channel (the HTTP tests check the JWT itself).
+    bot = TeamsBot(copilot=lambda: copilot, identities=identities, authenticated=True)
     return bot, TestAdapter(bot.on_turn)

@@ -79,7 +79,7 @@ def test_a_message_through_the_adapter_is_answered_at_the_service_url(
     }
     assert connector.requests[0]["auth"] is None  # no app id: no credentials either
 
-    # The card's Approve, submitted by bob through the adapter, replaces the card in place.
+    # Unauthenticated (no app id): anyone could claim to be bob, so a card decision is refused.
     connector.clear()
     approve = next(a["data"] for a in content["actions"] if a["data"]["decision"] == "approve")
     submit = _activity(
@@ -91,19 +91,24 @@ def test_a_message_through_the_adapter_is_answered_at_the_service_url(
         **{"from": {"id": "29:bob", "aadObjectId": BOB}},
     )
     assert client.post(TEAMS_PATH, json=submit).status_code == 201
-    (update,) = connector.updated
-    assert update["_path"][-1] == "activity-2" and update["id"] == "activity-2"
-    assert "committed as" in json.dumps(update["attachments"][0]["content"])
-    ref = CardRef.from_dict(approve)
-    assert erp_documents(api_env.workspace)["ledger"] == 1
+    (refusal,) = connector.sent
+    assert "cannot decide approvals; nothing was changed" in refusal["text"]
+    assert connector.updated == [] and erp_documents(api_env.workspace)["ledger"] == 0
+    assert client.get("/v1/approvals", headers=auth("bob")).json()["count"] == 1
 
-    # Visible as decided in the API.
-    assert client.get("/v1/approvals", headers=auth("bob")).json()["count"] == 0
-    assert (
-        client.get(f"/v1/proposals/{ref.proposal_id}", headers=auth("bob")).json()["status"]
-        == "committed"
-    )
-    assert ref.thread_id == thread_id_for("19:abc@thread.v2;messageid=1")
+
+def test_teams_is_not_mounted_unauthenticated_when_api_tokens_are_configured(
+    tmp_path: Path, identities_file: Path
+) -> None:
+    env = ApiEnv(tmp_path, identities_file=identities_file)
+    try:
+        settings = env.settings.model_copy(
+            update={"api_tokens": {"a-long-development-token-01": "bob"}}
+        )
+        app = create_app(settings, copilot=env.copilot())
+        assert TEAMS_PATH not in {getattr(r, "path", None) for r in app.routes}
+    finally:
+        env.close()
 
 
 def test_bad_bodies_get_4xx(client: TestClient) -> None:
@@ -183,6 +188,48 @@ def test_with_an_app_id_activities_without_a_valid_token_are_refused(
         assert response.json()["error"]["code"] == "unauthorized"
     assert connector.requests == []
     assert not client.app.state.copilot.has_thread(thread_id_for(body["conversation"]["id"]))  # type: ignore[attr-defined]
+
+
+def test_with_an_app_id_a_signed_approval_commits_once_and_updates_the_card(
+    secured: tuple[TestClient, Any],
+    connector: FakeConnector,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from botframework.connector.auth import MicrosoftAppCredentials
+
+    # Outbound replies need an Entra ID token; offline, the credential returns a fixed one.
+    monkeypatch.setattr(MicrosoftAppCredentials, "get_access_token", lambda *_a, **_k: "out-tok")
+    client, channel_key = secured
+    env_script = client.app.state.copilot.context.model.respond  # type: ignore[attr-defined]
+    env_script.turns.append(draft_transfer(20))
+    headers = {"Authorization": f"Bearer {_token(channel_key, connector.url)}"}
+    asked = client.post(TEAMS_PATH, json=_activity(connector, text="move 20 A"), headers=headers)
+    assert asked.status_code == 201
+    _answer, card = connector.sent
+    content = card["attachments"][0]["content"]
+    approve = next(a["data"] for a in content["actions"] if a["data"]["decision"] == "approve")
+    submit = _activity(
+        connector,
+        id="incoming-2",
+        text=None,
+        value=approve,
+        replyToId="activity-2",
+        **{"from": {"id": "29:bob", "aadObjectId": BOB}},
+    )
+    connector.clear()
+    assert client.post(TEAMS_PATH, json=submit, headers=headers).status_code == 201
+    (update,) = connector.updated
+    assert "committed as" in json.dumps(update["attachments"][0]["content"])
+    assert connector.requests[0]["auth"] == "Bearer out-tok"
+    ws = client.app.state.workspace  # type: ignore[attr-defined]
+    assert erp_documents(ws)["ledger"] == 1
+    # The same signed submission again (a retry or a second click) commits nothing more.
+    connector.clear()
+    assert client.post(TEAMS_PATH, json=submit, headers=headers).status_code == 201
+    assert erp_documents(ws)["ledger"] == 1
+    assert "out of date" in json.dumps(connector.updated[0]["attachments"][0]["content"])
+    ref = CardRef.from_dict(approve)
+    assert ref is not None and ref.thread_id == thread_id_for("19:abc@thread.v2;messageid=1")
 
 
 def test_with_an_app_id_a_validly_signed_activity_is_accepted(
