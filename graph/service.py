@@ -144,7 +144,7 @@ class Copilot:
         with self._lock(thread_id):
             before = self._message_count(thread_id)
             self.graph.invoke(
-                {"messages": [HumanMessage(text)], "user": user, "role": role},
+                {"messages": [HumanMessage(text)], "user": user, "owner": user, "role": role},
                 self._config(thread_id),
                 context=self.context,
                 durability="sync",
@@ -160,7 +160,7 @@ class Copilot:
                 # Recorded as the gate's (empty) answer: the graph routes that to the end.
                 self.graph.update_state(
                     self._config(thread_id),
-                    {"user": user, "role": role, "decisions": None},
+                    {"user": user, "owner": user, "role": role, "decisions": None},
                     as_node="approval",
                 )
         return thread_id
@@ -182,7 +182,7 @@ class Copilot:
             before = self._message_count(thread_id)
             names: dict[str, str] = {}
             parts: Iterator[tuple[str, Any]] = self.graph.stream(  # type: ignore[assignment]
-                {"messages": [HumanMessage(text)], "user": user, "role": role},
+                {"messages": [HumanMessage(text)], "user": user, "owner": user, "role": role},
                 self._config(thread_id),
                 stream_mode=["messages", "updates"],
                 context=self.context,
@@ -492,6 +492,7 @@ class ThreadSummary:
     """One line of a thread list: what it is about, when it last moved, what it waits on."""
 
     thread_id: str
+    owner: str | None
     user: str | None
     title: str
     last_message: str
@@ -543,6 +544,7 @@ def _summary_of(
     )
     return ThreadSummary(
         thread_id=thread_id,
+        owner=values.get("owner") or values.get("user"),
         user=values.get("user"),
         title=title[:120],
         last_message=last[:200],
@@ -563,7 +565,7 @@ def list_threads(
     for thread_id in _thread_ids(copilot.checkpointer, scan):
         state = copilot.graph.get_state(Copilot._config(thread_id))
         values = state.values or {}
-        if user is not None and values.get("user") != user:
+        if user is not None and user not in (values.get("owner"), values.get("user")):
             continue
         out.append(_summary_of(thread_id, values, state.interrupts, state.created_at))
         if len(out) >= limit:

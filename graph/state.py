@@ -18,12 +18,19 @@ def merge_pending(current: list[str] | None, update: list[str] | dict[str, list[
     return merged
 
 
+def keep_first(current: str | None, update: str | None) -> str | None:
+    """Keep the first value ever set (who opened a thread stays its owner)."""
+    return current or update
+
+
 class State(TypedDict, total=False):
     """What the graph carries from node to node and keeps in its checkpoints."""
 
     messages: Annotated[list[AnyMessage], add_messages]
     user: str
     role: str
+    # Who opened the thread; `user` is whoever wrote last.
+    owner: Annotated[str | None, keep_first]
     # Proposal ids awaiting a human decision (the proposals themselves live in the store).
     pending: Annotated[list[str], merge_pending]
     # The approval gate's answer, consumed by the review node.

@@ -226,7 +226,8 @@ class ThreadSummaryOut(BaseModel):
     """One line of the thread list."""
 
     thread_id: str
-    user: str | None = Field(description="Who opened the thread or last wrote in it.")
+    owner: str | None = Field(description="Who opened the thread.")
+    user: str | None = Field(description="Who wrote in it last.")
     title: str = Field(description="The first planner message ('(new thread)' before one).")
     last_message: str = Field(description="The copilot's latest answer, shortened.")
     updated_at: str | None = Field(description="When the thread last changed (ISO 8601, UTC).")

@@ -56,3 +56,13 @@ def test_list_threads_on_the_postgres_checkpointer(pg_settings, script):
     copilot = Copilot(ws, checkpointer=saver, model=ScriptedChatModel(respond=script))
     _ask_three(copilot)
     _check(copilot)
+
+
+def test_a_thread_stays_its_openers_after_someone_else_writes(make_copilot):
+    copilot = make_copilot()
+    copilot.ask("alice asks", user="alice", thread_id="t-own")
+    copilot.ask("carol follows up", user="carol", thread_id="t-own")
+    (alices,) = list_threads(copilot, user="alice")
+    assert alices.thread_id == "t-own" and alices.owner == "alice" and alices.user == "carol"
+    assert [t.thread_id for t in list_threads(copilot, user="carol")] == ["t-own"]
+    assert list_threads(copilot, user="bob") == []
