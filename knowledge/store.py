@@ -4,12 +4,20 @@
 `HttpClient` when `settings.chroma_url` is set. Each embedding has its own collection
 (`playbook-hashing`, `playbook-minilm`), so switching embeddings never mixes vector spaces.
 Ingest mirrors a folder: new and edited sections are upserted under stable ids, unchanged ones
-are left alone, and sections of files no longer in the folder are deleted.
+are left alone, and sections of files no longer in the folder are deleted. Everything that can
+fail before a write (reading, parsing, embedding) happens before the first write.
+
+A `PersistentClient` keeps its vector index in memory, so a long-running process (the API) would
+not see an ingest done by another process (the CLI). Each ingest therefore writes a generation
+marker (`<knowledge_dir>/GENERATION`, a fresh uuid written atomically); reads stat it and, when it
+changed, reopen the client. A Chroma server (`chroma_url`) is authoritative and needs no marker.
 """
 
 from __future__ import annotations
 
+import os
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +33,7 @@ from knowledge.embeddings import get_embedding
 from stockpilot.settings import Settings, get_settings
 
 COLLECTION_PREFIX = "playbook"
+GENERATION_FILE = "GENERATION"
 _BATCH = 256
 
 
@@ -121,6 +130,23 @@ def _open_client(settings: Settings) -> ClientAPI:
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
+def _forget_persistent_system(path: Path) -> None:
+    """Drop Chroma's process-wide cached system for `path`, so the next client reads the disk.
+
+    Chroma shares one system (and its in-memory index) per persist directory in a process; only
+    this directory's entry is dropped, so clients of other directories keep working.
+    """
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    systems = getattr(SharedSystemClient, "_identifier_to_system", None)
+    refcounts = getattr(SharedSystemClient, "_identifier_to_refcount", None)
+    if isinstance(systems, dict) and isinstance(refcounts, dict):
+        systems.pop(str(path), None)
+        refcounts.pop(str(path), None)
+    else:  # a Chroma without these internals: clear every cached system
+        SharedSystemClient.clear_system_cache()
+
+
 class KnowledgeBase:
     """The playbook in Chroma: ingest a folder, search with citations.
 
@@ -133,6 +159,8 @@ class KnowledgeBase:
         self._embedding: EmbeddingFunction[Any] | None = None
         self._client: ClientAPI | None = None
         self._collection: Collection | None = None
+        # (stat signature, contents) of the generation marker when the client was opened.
+        self._generation: tuple[tuple[int, int, int], str] | None = None
         # Validate the name now (unknown names, a missing extra) without loading any model.
         self._embedding = get_embedding(self.embedding_name)
 
@@ -147,10 +175,19 @@ class KnowledgeBase:
         return self.settings.chroma_url or str(self.settings.knowledge_dir)
 
     @property
+    def generation_file(self) -> Path | None:
+        """Return the marker that ingests rewrite, or None with a Chroma server."""
+        if self.settings.chroma_url:
+            return None
+        return Path(self.settings.knowledge_dir) / GENERATION_FILE
+
+    @property
     def collection(self) -> Collection:
         """Return the Chroma collection, opening the client on first use."""
         if self._collection is None:
             if self._client is None:
+                # Read the marker before opening: an ingest in between only causes a reopen.
+                self._generation = self._read_generation()
                 self._client = _open_client(self.settings)
             self._collection = self._client.get_or_create_collection(
                 self.collection_name,
@@ -162,17 +199,21 @@ class KnowledgeBase:
 
     def count(self) -> int:
         """Return the number of chunks stored."""
+        self._reopen_if_stale()
         return int(self.collection.count())
 
-    def ingest(self, folder: Path | str) -> IngestReport:
+    def ingest(self, folder: Path | str, *, replace: bool = False) -> IngestReport:
         """Make the collection mirror `folder`: upsert new and edited sections, drop removed ones.
 
-        Every file is read and checked before anything is written, so a bad file raises
-        KnowledgeError (naming the file and the line or field) and changes nothing.
+        Every file is read and checked, and every new or edited section embedded, before anything
+        is written, so a bad file or a failing embedding raises KnowledgeError and changes
+        nothing. A folder that shares no file with a non-empty collection would replace all of
+        it; that is refused unless `replace` is True.
         """
         started = time.perf_counter()
         folder = Path(folder)
         chunks = load_folder(folder)
+        self._reopen_if_stale()
         by_id: dict[str, Chunk] = {}
         for chunk in chunks:
             if chunk.id in by_id:  # two headings with the same path in one file
@@ -181,24 +222,46 @@ class KnowledgeBase:
                     "headings must be unique within a document"
                 )
             by_id[chunk.id] = chunk
-        existing = self._stored_hashes()
+        existing, stored_sources = self._stored()
+        sources = {c.source for c in chunks}
+        if stored_sources and not (sources & stored_sources) and not replace:
+            listed = ", ".join(sorted(stored_sources)[:5])
+            more = f" and {len(stored_sources) - 5} more" if len(stored_sources) > 5 else ""
+            raise KnowledgeError(
+                f"{folder} shares no file with the knowledge base: ingesting it would replace "
+                f"all {len(stored_sources)} documents of {listed}{more} with {folder}; "
+                "pass replace=True / --replace to do that"
+            )
         new = [c for c in chunks if c.id not in existing]
         edited = [c for c in chunks if c.id in existing and existing[c.id] != c.content_hash]
         gone = [i for i in existing if i not in by_id]
         to_write = new + edited
+        embeddings: list[Any] = []
+        for start in range(0, len(to_write), _BATCH):
+            texts = [c.embed_text for c in to_write[start : start + _BATCH]]
+            try:
+                embeddings.extend(self._embed(texts))
+            except Exception as exc:
+                raise KnowledgeError(
+                    f"embedding {len(to_write)} new or edited sections with "
+                    f"{self.embedding_name!r} failed at section {start + 1}: "
+                    f"{type(exc).__name__}: {exc}"
+                ) from exc
         for start in range(0, len(to_write), _BATCH):
             batch = to_write[start : start + _BATCH]
             self.collection.upsert(
                 ids=[c.id for c in batch],
                 documents=[c.text for c in batch],
-                embeddings=self._embed([c.embed_text for c in batch]),
+                embeddings=embeddings[start : start + _BATCH],
                 metadatas=[c.metadata() for c in batch],
             )
         for start in range(0, len(gone), _BATCH):
             self.collection.delete(ids=gone[start : start + _BATCH])
+        if to_write or gone:
+            self._write_generation()
         return IngestReport(
             folder=str(folder),
-            documents=len({c.source for c in chunks}),
+            documents=len(sources),
             chunks=len(chunks),
             added=len(new),
             updated=len(edited),
@@ -222,6 +285,7 @@ class KnowledgeBase:
             raise KnowledgeError("search query is empty")
         if k < 1:
             raise KnowledgeError(f"k must be at least 1, got {k}")
+        self._reopen_if_stale()
         self.ensure_ingested()
         result = self.collection.query(
             query_embeddings=self._embed([query]),
@@ -234,7 +298,10 @@ class KnowledgeBase:
         distances = (result.get("distances") or [[]])[0]
         passages = []
         for i in range(len(ids)):
-            meta = metadatas[i] or {}
+            meta = metadatas[i] if i < len(metadatas) else None
+            text = documents[i] if i < len(documents) else None
+            if not meta or text is None:  # an index entry whose record is gone: not a passage
+                continue
             passages.append(
                 Passage(
                     doc_id=str(meta.get("doc_id", "")),
@@ -244,7 +311,7 @@ class KnowledgeBase:
                     date=str(meta.get("date", "")),
                     section=str(meta.get("section", "")),
                     section_no=str(meta.get("section_no", "")),
-                    text=documents[i] or "",
+                    text=text,
                     source=str(meta.get("source", "")),
                     score=1.0 - float(distances[i]),
                 )
@@ -253,6 +320,7 @@ class KnowledgeBase:
 
     def documents(self) -> list[dict[str, Any]]:
         """Return one entry per stored document: source, title, version, owner, date, chunks."""
+        self._reopen_if_stale()
         data = self.collection.get(include=["metadatas"])
         docs: dict[str, dict[str, Any]] = {}
         for meta in data.get("metadatas") or []:
@@ -273,13 +341,56 @@ class KnowledgeBase:
             entry["chunks"] += 1
         return [docs[s] for s in sorted(docs)]
 
-    def _stored_hashes(self) -> dict[str, str]:
+    def _stored(self) -> tuple[dict[str, str], set[str]]:
+        """Return the stored chunks' content hashes by id, and the stored source files."""
         data = self.collection.get(include=["metadatas"])
         metadatas = data.get("metadatas") or []
-        return {
-            id_: str((meta or {}).get("content_hash", ""))
-            for id_, meta in zip(data["ids"], metadatas, strict=False)
-        }
+        hashes: dict[str, str] = {}
+        sources: set[str] = set()
+        for id_, meta in zip(data["ids"], metadatas, strict=False):
+            hashes[id_] = str((meta or {}).get("content_hash", ""))
+            if meta and meta.get("source"):
+                sources.add(str(meta["source"]))
+        return hashes, sources
+
+    def _read_generation(self) -> tuple[tuple[int, int, int], str] | None:
+        path = self.generation_file
+        if path is None:
+            return None
+        try:
+            st = path.stat()
+            signature = (st.st_mtime_ns, st.st_ino, st.st_size)
+            if self._generation is not None and self._generation[0] == signature:
+                return self._generation
+            return signature, path.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+
+    def _write_generation(self) -> None:
+        """Record a new generation, atomically, so other processes reopen on their next read."""
+        path = self.generation_file
+        if path is None:
+            return
+        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
+        tmp.write_text(uuid.uuid4().hex + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+        self._generation = self._read_generation()
+
+    def _reopen_if_stale(self) -> None:
+        """Drop the client when another process ingested since it was opened (a cheap stat)."""
+        if self._client is None or self.generation_file is None:
+            return
+        current = self._read_generation()
+        if current == self._generation or (
+            current is not None
+            and self._generation is not None
+            and current[1] == self._generation[1]
+        ):
+            self._generation = current
+            return
+        self._collection = None
+        self._client = None
+        _forget_persistent_system(Path(self.settings.knowledge_dir))
 
     def _embed(self, texts: list[str]) -> Any:
         assert self._embedding is not None

@@ -55,6 +55,12 @@ def _open(embedding: str | None) -> KnowledgeBase:
 def ingest(
     folder: Annotated[Path, typer.Argument(help="Folder of Markdown, text and PDF files.")],
     embedding: EmbeddingOption = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace", help="Allow a folder that shares no file with the stored documents."
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Chunk FOLDER by heading and make the knowledge base mirror it (stable ids, upsert)."""
@@ -62,9 +68,15 @@ def ingest(
 
     kb = _open(embedding)
     try:
-        report = kb.ingest(folder)
+        report = kb.ingest(folder, replace=replace)
     except KnowledgeError as exc:
         raise _fail(f"{exc} (nothing was changed)") from exc
+    except Exception as exc:  # a Chroma or disk failure while writing
+        raise _fail(
+            f"ingest of {folder} into {kb.collection_name} at {kb.location} failed: "
+            f"{type(exc).__name__}: {exc} (the collection may be partly updated; "
+            "run the ingest again to finish mirroring the folder)"
+        ) from exc
     if as_json:
         _print_json(report.to_dict())
         return

@@ -1,12 +1,14 @@
 import socket
+import subprocess
+import sys
 
 import chromadb
 import pytest
 from chromadb.api.client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
 
-from knowledge import KnowledgeBase, KnowledgeError, Passage
-from stockpilot.settings import Settings
+from knowledge import KnowledgeBase, KnowledgeError, Passage, store
+from stockpilot.settings import PROJECT_ROOT, Settings
 
 from .conftest import CORPUS
 
@@ -201,3 +203,128 @@ def test_ingest_and_search_work_with_the_network_blocked(monkeypatch, make_kb, c
     assert report.added > 0
     assert kb.search("who approves a purchase order", k=1)[0].source == "approval-matrix.md"
     assert attempts == []
+
+
+ZEBRA = (
+    "---\ntitle: Zebra rules\nowner: Zoo Ops\nversion: 1\ndate: 2025-01-01\n---\n# Zebra rules\n"
+    "## 1. Zebra crossing stock\nZebra crossings need striped pallets, always.\n"
+)
+_CHILD = (
+    "import sys; from pathlib import Path; from knowledge import KnowledgeBase;"
+    "from stockpilot.settings import Settings;"
+    "print(KnowledgeBase(Settings(knowledge_dir=Path(sys.argv[1]))).ingest(sys.argv[2]).removed)"
+)
+
+
+def test_an_open_knowledge_base_sees_an_ingest_done_by_another_process(make_kb, corpus_copy):
+    kb = make_kb()
+    kb.ingest(corpus_copy)
+    assert kb.search("promotion pre-build", k=1)[0].source == "promotion-playbook.md"
+    (corpus_copy / "promotion-playbook.md").unlink()
+    (corpus_copy / "zebra.md").write_text(ZEBRA)
+    child = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(kb.settings.knowledge_dir), str(corpus_copy)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert child.returncode == 0, child.stderr
+    assert int(child.stdout.split()[-1]) > 0  # the other process removed the promotion sections
+    passages = kb.search("zebra striped pallets promotion pre-build", k=5)
+    assert passages[0].source == "zebra.md" and passages[0].title == "Zebra rules"
+    assert all(p.title and p.text and p.source != "promotion-playbook.md" for p in passages)
+    assert kb.count() == len(kb.search("stock", k=1000))
+
+
+def test_own_ingest_does_not_reopen_and_the_marker_changes_per_ingest(make_kb, corpus_copy):
+    kb = make_kb()
+    kb.ingest(corpus_copy)
+    marker = kb.generation_file
+    assert marker is not None and marker.read_text().strip()
+    first, client = marker.read_text(), kb._client
+    kb.search("negative stock")
+    (corpus_copy / "zebra.md").write_text(ZEBRA)
+    kb.ingest(corpus_copy)
+    assert marker.read_text() != first
+    assert kb.search("zebra striped pallets", k=1)[0].source == "zebra.md"
+    assert kb._client is client  # its own writes are already in its index
+    unchanged = marker.read_text()
+    kb.ingest(corpus_copy)  # nothing changed: no new generation
+    assert marker.read_text() == unchanged
+
+
+def test_search_skips_index_entries_whose_record_is_gone(make_kb, corpus_copy, monkeypatch):
+    kb = make_kb()
+    kb.ingest(corpus_copy)
+    real_query = kb.collection.query
+
+    def query_with_a_ghost(**kwargs):
+        result = real_query(**kwargs)
+        result["documents"][0][0] = None
+        result["metadatas"][0][1] = None
+        return result
+
+    monkeypatch.setattr(kb.collection, "query", query_with_a_ghost)
+    passages = kb.search("who approves a purchase order", k=4)
+    assert len(passages) == 2 and all(p.title and p.text for p in passages)
+
+
+class _FailingOn:
+    """Wrap an embedding so that its `n`-th call raises."""
+
+    def __init__(self, inner, n):
+        self.inner, self.n, self.calls = inner, n, 0
+
+    def __call__(self, texts):
+        self.calls += 1
+        if self.calls == self.n:
+            raise RuntimeError("embedding backend fell over")
+        return self.inner(texts)
+
+
+def test_an_embedding_failure_in_a_later_batch_changes_nothing(make_kb, corpus_copy, monkeypatch):
+    monkeypatch.setattr(store, "_BATCH", 4)
+    kb = make_kb()
+    kb.ingest(corpus_copy)
+    before = kb.collection.get(include=["documents", "metadatas"])
+    marker = kb.generation_file.read_text()
+    (corpus_copy / "zebra.md").write_text(
+        ZEBRA + "".join(f"## {n}. Part {n}\nx{n}\n" for n in range(2, 12))
+    )
+    (corpus_copy / "approval-matrix.md").unlink()
+    failing = _FailingOn(kb._embedding, 2)
+    kb._embedding = failing
+    with pytest.raises(KnowledgeError, match=r"embedding 11 new or edited sections.*fell over"):
+        kb.ingest(corpus_copy)
+    assert failing.calls == 2  # the first batch was embedded, then the second failed
+    after = kb.collection.get(include=["documents", "metadatas"])
+    assert kb.count() == len(before["ids"])
+    assert sorted(zip(after["ids"], after["documents"], strict=True)) == sorted(
+        zip(before["ids"], before["documents"], strict=True)
+    )
+    assert kb.generation_file.read_text() == marker
+
+
+def test_a_folder_sharing_no_file_is_refused_unless_replace(make_kb, corpus_copy, tmp_path):
+    kb = make_kb()
+    first = kb.ingest(corpus_copy)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "zebra.md").write_text(ZEBRA)
+    with pytest.raises(KnowledgeError, match=r"would replace all 7 documents of approval-matrix"):
+        kb.ingest(other)
+    assert kb.count() == first.chunks
+    report = kb.ingest(other, replace=True)
+    assert report.removed == first.chunks and report.added == 1
+    assert [d["source"] for d in kb.documents()] == ["zebra.md"]
+
+
+def test_reingesting_with_files_added_and_removed_needs_no_replace(make_kb, corpus_copy):
+    kb = make_kb()
+    kb.ingest(corpus_copy)
+    for name in ("approval-matrix.md", "transfer-policy.md", "promotion-playbook.md"):
+        (corpus_copy / name).unlink()
+    (corpus_copy / "zebra.md").write_text(ZEBRA)
+    report = kb.ingest(corpus_copy)
+    assert report.documents == 5 and report.added == 1 and report.removed > 0

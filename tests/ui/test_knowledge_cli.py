@@ -89,3 +89,54 @@ def test_status_lists_documents(cli, corpus):
     assert len(data["documents"]) == 7
     titles = {d["title"] for d in data["documents"]}
     assert {"Transfer policy", "Approval matrix", "Replenishment policy"} <= titles
+
+
+ZEBRA = (
+    "---\ntitle: Zebra rules\nowner: Zoo Ops\nversion: 1\ndate: 2025-01-01\n---\n# Zebra rules\n"
+    "## 1. Zebra crossing stock\nZebra crossings need striped pallets, always.\n"
+)
+
+
+def test_ingest_of_an_unrelated_folder_needs_replace(cli, corpus, tmp_path):
+    assert cli("knowledge", "ingest", str(corpus)).exit_code == 0
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "zebra.md").write_text(ZEBRA)
+    refused = cli("knowledge", "ingest", str(other))
+    assert refused.exit_code == 1
+    assert "would replace all 7 documents" in refused.stderr and "--replace" in refused.stderr
+    assert len(json.loads(cli("knowledge", "status", "--json").stdout)["documents"]) == 7
+    replaced = cli("knowledge", "ingest", str(other), "--replace", "--json")
+    assert replaced.exit_code == 0, replaced.output
+    assert json.loads(replaced.stdout)["documents"] == 1
+
+
+def test_ingest_embedding_failure_exits_1_and_changes_nothing(cli, corpus, monkeypatch):
+    from knowledge import KnowledgeBase
+
+    assert cli("knowledge", "ingest", str(corpus)).exit_code == 0
+    before = json.loads(cli("knowledge", "status", "--json").stdout)
+    (corpus / "zebra.md").write_text(ZEBRA)
+
+    def broken(self, texts):
+        raise RuntimeError("model file missing")
+
+    monkeypatch.setattr(KnowledgeBase, "_embed", broken)
+    result = cli("knowledge", "ingest", str(corpus))
+    assert result.exit_code == 1
+    assert "embedding 1 new or edited sections" in result.stderr
+    assert "model file missing" in result.stderr and "nothing was changed" in result.stderr
+    assert json.loads(cli("knowledge", "status", "--json").stdout) == before
+
+
+def test_ingest_write_failure_exits_1_without_claiming_nothing_changed(cli, corpus, monkeypatch):
+    from chromadb.api.models.Collection import Collection
+
+    def broken_upsert(self, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(Collection, "upsert", broken_upsert)
+    result = cli("knowledge", "ingest", str(corpus))
+    assert result.exit_code == 1
+    assert "RuntimeError: disk full" in result.stderr and "playbook-hashing" in result.stderr
+    assert "may be partly updated" in result.stderr and "nothing was changed" not in result.stderr
