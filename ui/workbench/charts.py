@@ -13,6 +13,16 @@ import altair as alt
 import pandas as pd
 
 WIDTH = 760
+STOCK_SERIES = {
+    "projected_on_hand": "projected on hand",
+    "projected_on_hand_after": "after the proposed action",
+}
+STOCK_COLOURS = {
+    "projected on hand": "#1f77b4",
+    "after the proposed action": "#2ca02c",
+    "reorder point": "#d62728",
+    "safety stock": "#ff7f0e",
+}
 
 
 def frames(data: dict[str, Any]) -> dict[str, pd.DataFrame]:
@@ -82,17 +92,21 @@ def drilldown_chart(data: dict[str, Any]) -> alt.VConcatChart:
     )
 
     # Stock panel: projected on hand vs safety stock and reorder point, supply markers, after.
-    stock_cols: list[Any] = ["projected_on_hand"]
+    named = days.rename(columns=STOCK_SERIES)
+    stock_cols: list[Any] = [STOCK_SERIES["projected_on_hand"]]
     if days["projected_on_hand_after"].notna().any():
-        stock_cols.append("projected_on_hand_after")
+        stock_cols.append(STOCK_SERIES["projected_on_hand_after"])
+    # One colour scale for lines and levels: now in blue, after the proposal in green, the
+    # reorder point in red and the safety stock in orange.
+    palette = alt.Scale(domain=list(STOCK_COLOURS), range=list(STOCK_COLOURS.values()))
     on_hand = (
-        alt.Chart(days)
+        alt.Chart(named)
         .transform_fold(stock_cols, as_=["series", "units"])
         .mark_line(interpolate="step-after")
         .encode(
             x=x,
             y=alt.Y("units:Q", title="units on hand"),
-            color=alt.Color("series:N", title=None),
+            color=alt.Color("series:N", title=None, scale=palette),
             tooltip=["date:T", "series:N", "units:Q"],
         )
     )
@@ -101,7 +115,7 @@ def drilldown_chart(data: dict[str, Any]) -> alt.VConcatChart:
         .mark_rule(strokeDash=[6, 3])
         .encode(
             y="units:Q",
-            color=alt.Color("level:N", title=None),
+            color=alt.Color("level:N", title=None, scale=palette),
             tooltip=["level:N", "units:Q"],
         )
     )

@@ -63,7 +63,8 @@ def test_chart_layers_markers_levels_and_after(live_api):
         data = c.projection("A", "S1", proposal_id=drafted["proposal_id"])
     spec = drilldown_chart(data).to_dict()
     stock = spec["vconcat"][1]["layer"]
-    assert stock[0]["transform"][0]["fold"] == ["projected_on_hand", "projected_on_hand_after"]
+    assert stock[0]["transform"][0]["fold"] == ["projected on hand", "after the proposed action"]
+    assert stock[0]["encoding"]["color"]["scale"]["domain"][:2] == stock[0]["transform"][0]["fold"]
     datasets = spec["datasets"]
     levels = next(v for v in datasets.values() if v and "level" in v[0])
     assert {d["level"] for d in levels} == {"safety stock", "reorder point"}
