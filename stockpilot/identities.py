@@ -13,10 +13,9 @@ import uuid
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from stockpilot.policy import ApprovalPolicy, _UniqueKeyLoader
+from stockpilot.policy import ApprovalPolicy, load_yaml_model
 from stockpilot.settings import get_settings
 
 SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
@@ -90,15 +89,6 @@ class IdentityMap(BaseModel):
         ]
 
 
-def _describe(error: ValidationError) -> str:
-    parts = []
-    for err in error.errors():
-        loc = ".".join(str(p) for p in err["loc"])
-        msg = err["msg"].removeprefix("Value error, ")
-        parts.append(f"{loc}: {msg}" if loc else msg)
-    return "; ".join(parts)
-
-
 def load_identities(
     path: str | Path | None = None, *, policy: ApprovalPolicy | None = None
 ) -> IdentityMap:
@@ -107,21 +97,14 @@ def load_identities(
     With a policy, every mapped user must exist in it.
     """
     path = Path(path) if path is not None else get_settings().identities_file
-    try:
-        # Safe (plain data only) and refusing duplicate keys: a chat id must not map twice.
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
-    except OSError as exc:
-        raise IdentitiesError(
-            f"{path}: cannot read the identities file ({exc.strerror or exc})"
-        ) from exc
-    except yaml.YAMLError as exc:
-        raise IdentitiesError(f"{path}: not valid YAML: {exc}") from exc
-    if not isinstance(raw, dict):
-        raise IdentitiesError(f"{path}: expected a mapping with version, slack and teams")
-    try:
-        identities = IdentityMap.model_validate(raw)
-    except ValidationError as exc:
-        raise IdentitiesError(f"{path}: {_describe(exc)}") from exc
+    # Duplicate keys are refused: a chat id must not map twice.
+    identities = load_yaml_model(
+        path,
+        IdentityMap,
+        what="identities",
+        expected="version, slack and teams",
+        error=IdentitiesError,
+    )
     problems = identities.check_users(policy) if policy is not None else []
     if problems:
         raise IdentitiesError(f"{path}: {'; '.join(problems)}")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -183,21 +183,38 @@ def _describe(error: ValidationError) -> str:
     return "; ".join(parts)
 
 
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def load_yaml_model(
+    path: Path, model: type[ModelT], *, what: str, expected: str, error: type[ValueError]
+) -> ModelT:
+    """Read a YAML config file into `model`; raise `error` naming the file and the field.
+
+    Safe (plain data only) and refusing duplicate keys, so nothing is silently overwritten.
+    """
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
+    except OSError as exc:
+        raise error(f"{path}: cannot read the {what} file ({exc.strerror or exc})") from exc
+    except yaml.YAMLError as exc:
+        raise error(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise error(f"{path}: expected a mapping with {expected}")
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise error(f"{path}: {_describe(exc)}") from exc
+
+
 def load_policy(path: str | Path | None = None) -> ApprovalPolicy:
     """Read and validate a policy file (default: the configured `policy_file`)."""
     if path is None:
         path = get_settings().policy_file
-    path = Path(path)
-    try:
-        # A SafeLoader subclass: plain data only, no arbitrary objects.
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
-    except OSError as exc:
-        raise PolicyError(f"{path}: cannot read the policy file ({exc.strerror or exc})") from exc
-    except yaml.YAMLError as exc:
-        raise PolicyError(f"{path}: not valid YAML: {exc}") from exc
-    if not isinstance(raw, dict):
-        raise PolicyError(f"{path}: expected a mapping with version, roles and users")
-    try:
-        return ApprovalPolicy.model_validate(raw)
-    except ValidationError as exc:
-        raise PolicyError(f"{path}: {_describe(exc)}") from exc
+    return load_yaml_model(
+        Path(path),
+        ApprovalPolicy,
+        what="policy",
+        expected="version, roles and users",
+        error=PolicyError,
+    )
