@@ -97,6 +97,27 @@ class Plan:
             exc = exc.head(max(top, 0))
         return [_exception_record(r) for r in exc.to_dict("records")]
 
+    def supply_lines(self, row: int) -> list[dict[str, Any]]:
+        """Return the open supply feeding one positions row, JSON-ready, soonest first as stored.
+
+        `assumed_arrival` is when the plan counts it in (a late PO: later than expected);
+        `arrival_day` is the same as a day index into `dates`.
+        """
+        lines = self.supply[self.supply["row"] == row]
+        return [
+            {
+                "kind": line.kind,
+                "document_id": line.doc_id,
+                "supplier_id": line.supplier_id or None,
+                "from_location": line.from_location or None,
+                "qty": float(line.qty),
+                "expected_date": pd.Timestamp(line.expected_date).date().isoformat(),
+                "assumed_arrival": (self.as_of + timedelta(days=int(line.arrival_day))).isoformat(),
+                "arrival_day": int(line.arrival_day),
+            }
+            for line in lines.itertuples()
+        ]
+
     def position_records(
         self, sku: str | None = None, location: str | None = None
     ) -> list[dict[str, Any]]:

@@ -438,20 +438,9 @@ class Workspace:
             record["position"] = result.position_records(
                 sku=record["sku"], location=record["location"]
             )[0]
-            supply = result.supply[result.supply["row"] == row]
             record["open_supply"] = [
-                {
-                    "kind": line.kind,
-                    "document_id": line.doc_id,
-                    "supplier_id": line.supplier_id or None,
-                    "from_location": line.from_location or None,
-                    "qty": float(line.qty),
-                    "expected_date": pd.Timestamp(line.expected_date).date().isoformat(),
-                    "assumed_arrival": (
-                        result.as_of + timedelta(days=int(line.arrival_day))
-                    ).isoformat(),
-                }
-                for line in supply.itertuples()
+                {k: v for k, v in line.items() if k != "arrival_day"}
+                for line in result.supply_lines(row)
             ]
         return record
 
@@ -663,19 +652,13 @@ class Workspace:
         width = float(norm.ppf(0.5 + interval / 2)) * float(pos["sigma"])
         receipts = result.receipts[row]
         on_hand = float(pos["on_hand"])
-        supply = result.supply[result.supply["row"] == row]
         markers = [
             {
-                "kind": line.kind,
-                "document_id": line.doc_id,
-                "supplier_id": line.supplier_id or None,
-                "from_location": line.from_location or None,
-                "qty": float(line.qty),
-                "expected_date": pd.Timestamp(line.expected_date).date().isoformat(),
-                "arrival_date": (as_of + timedelta(days=int(line.arrival_day))).isoformat(),
-                "in_horizon": bool(int(line.arrival_day) <= h),
+                **{k: v for k, v in line.items() if k not in ("assumed_arrival", "arrival_day")},
+                "arrival_date": line["assumed_arrival"],
+                "in_horizon": line["arrival_day"] <= h,
             }
-            for line in supply.itertuples()
+            for line in result.supply_lines(row)
         ]
 
         action = None
