@@ -9,8 +9,11 @@ shows the proposal's current state.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+import anyio
 
 from erp.governance import Proposal
 from graph.service import Copilot, NotWaitingError, PendingAction, StaleInterruptError
@@ -20,6 +23,8 @@ STALE_NOTE = (
     "shows the current state; your click changed nothing."
 )
 DECISIONS = ("approve", "edit", "reject", "respond")
+# Told what a decision did (the API's metrics count bot decisions too).
+OutcomeHook = Callable[[list[dict[str, Any]]], None]
 
 
 @dataclass(frozen=True)
@@ -188,4 +193,23 @@ def decide_card(
     state.answer = result.answer
     state.outcomes = result.outcomes
     state.new_pending = [a for a in result.pending if a.proposal_id not in before]
+    return state
+
+
+async def decide_card_async(
+    copilot: Copilot,
+    ref: CardRef,
+    *,
+    user: str,
+    decision: str,
+    qty: int | None = None,
+    message: str | None = None,
+    on_outcomes: OutcomeHook | None = None,
+) -> CardState:
+    """Run `decide_card` on a worker thread (the graph and store block), then report outcomes."""
+    state = await anyio.to_thread.run_sync(
+        lambda: decide_card(copilot, ref, user=user, decision=decision, qty=qty, message=message)
+    )
+    if on_outcomes is not None and state.outcomes:
+        on_outcomes(state.outcomes)
     return state

@@ -32,7 +32,7 @@ from api.auth import Principal
 from graph.service import Copilot, PendingAction
 from stockpilot.identities import IdentityMap
 from stockpilot.settings import Settings
-from ui.approvals import CardRef, CardState, decide_card
+from ui.approvals import CardRef, CardState, OutcomeHook, decide_card_async
 from ui.slack import blocks as bk
 
 log = logging.getLogger("stockpilot.slack")
@@ -43,8 +43,6 @@ HELP = (
     "`/stockpilot exceptions top 5`, or mention me in a thread. Proposed transfers and "
     "purchase orders come back as cards to approve."
 )
-
-OutcomeHook = Callable[[list[dict[str, Any]]], None]
 
 
 def thread_id_for(channel: str, thread_ts: str) -> str:
@@ -382,14 +380,15 @@ class SlackBot:
         if who is None:  # mapping changed since the click was checked
             await self._refuse(channel, slack_user)
             return
-        copilot = self._copilot()
-        state = await anyio.to_thread.run_sync(
-            lambda: decide_card(
-                copilot, ref, user=who.user, decision=decision, qty=qty, message=message
-            )
+        state = await decide_card_async(
+            self._copilot(),
+            ref,
+            user=who.user,
+            decision=decision,
+            qty=qty,
+            message=message,
+            on_outcomes=self._on_outcomes,
         )
-        if self._on_outcomes is not None and state.outcomes:
-            self._on_outcomes(state.outcomes)
         client = self._client()
         await client.chat_update(
             channel=channel, ts=ts, text=state.summary, blocks=bk.card_blocks(state)

@@ -21,7 +21,7 @@ from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, TextForma
 from api.auth import Principal
 from graph.service import Copilot, PendingAction
 from stockpilot.identities import IdentityMap
-from ui.approvals import CardRef, CardState, decide_card
+from ui.approvals import CardRef, CardState, OutcomeHook, decide_card_async
 from ui.teams import cards
 
 log = logging.getLogger("stockpilot.teams")
@@ -31,8 +31,6 @@ HELP = (
     '"exceptions top 5". Proposed transfers and purchase orders come back as cards to approve.'
 )
 MAX_QTY = 10_000_000
-
-OutcomeHook = Callable[[list[dict[str, Any]]], None]
 
 
 def thread_id_for(conversation_id: str) -> str:
@@ -149,14 +147,15 @@ class TeamsBot(ActivityHandler):
                 "Write your answer in the card's text box to respond; nothing was changed."
             )
             return
-        copilot = self._copilot()
-        state = await anyio.to_thread.run_sync(
-            lambda: decide_card(
-                copilot, ref, user=who.user, decision=decision, qty=qty, message=reason
-            )
+        state = await decide_card_async(
+            self._copilot(),
+            ref,
+            user=who.user,
+            decision=decision,
+            qty=qty,
+            message=reason,
+            on_outcomes=self._on_outcomes,
         )
-        if self._on_outcomes is not None and state.outcomes:
-            self._on_outcomes(state.outcomes)
         await self._show(turn_context, state)
         if state.answer:
             answer = MessageFactory.text(state.answer)
