@@ -7,7 +7,7 @@ SKU-locations; text is built only for the flagged rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
@@ -81,6 +81,23 @@ COLUMNS: tuple[str, ...] = (
 )
 _EPS = 1e-9
 DEFAULT_PARAMS = PlanParams()
+
+
+def totals_by_type(records: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Count exception records and sum their money at risk per type, in `EXCEPTION_TYPES` order.
+
+    Only types that occur are present; money is rounded to cents.
+    """
+    totals: dict[str, dict[str, Any]] = {}
+    for r in records:
+        t = totals.setdefault(str(r["type"]), {"count": 0, "money_at_risk": 0.0})
+        t["count"] += 1
+        t["money_at_risk"] += float(r["money_at_risk"])
+    order = {name: i for i, name in enumerate(EXCEPTION_TYPES)}
+    return {
+        name: {"count": t["count"], "money_at_risk": round(t["money_at_risk"], 2)}
+        for name, t in sorted(totals.items(), key=lambda kv: order.get(kv[0], len(order)))
+    }
 
 
 def _empty_str(n: int = 0) -> NDArray[np.object_]:

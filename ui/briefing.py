@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from planning.exceptions import EXCEPTION_TYPES
+from planning.exceptions import totals_by_type
 
 if TYPE_CHECKING:  # the workbench imports this module and must not load the planning stack
     from tools.workspace import Workspace
@@ -40,18 +40,11 @@ class Briefing:
 def build_briefing(ws: Workspace, *, top: int = 10) -> Briefing:
     """Summarise today's exceptions: totals per type, and the `top` largest by money at risk."""
     records = ws.exceptions()
-    totals = [
-        TypeTotal(
-            type=t,
-            count=sum(1 for r in records if r["type"] == t),
-            money_at_risk=sum(r["money_at_risk"] for r in records if r["type"] == t),
-        )
-        for t in EXCEPTION_TYPES
-    ]
+    totals = [TypeTotal(type=name, **t) for name, t in totals_by_type(records).items()]
     return Briefing(
         as_of=ws.plan().as_of,
         store=ws.settings.database_url,
-        totals=[t for t in totals if t.count],
+        totals=totals,
         top=records[: max(top, 0)],
         count=len(records),
         money_at_risk=sum(r["money_at_risk"] for r in records),

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import Reader, WorkspaceDep
-from planning.exceptions import EXCEPTION_TYPES
+from planning.exceptions import EXCEPTION_TYPES, totals_by_type
 
 router = APIRouter(tags=["exceptions"])
 
@@ -130,13 +130,7 @@ def list_exceptions(
         records = [r for r in records if r["sku"] in skus]
     if min_money is not None:
         records = [r for r in records if r["money_at_risk"] >= min_money]
-    totals: dict[str, TypeTotal] = {}
-    for r in records:
-        t = totals.setdefault(r["type"], TypeTotal(count=0, money_at_risk=0.0))
-        t.count += 1
-        t.money_at_risk += r["money_at_risk"]
-    for t in totals.values():
-        t.money_at_risk = round(t.money_at_risk, 2)
+    totals = {name: TypeTotal(**t) for name, t in totals_by_type(records).items()}
     page = records[offset : offset + limit]
     return ExceptionPage(
         items=[ExceptionRecord.model_validate(r) for r in page],

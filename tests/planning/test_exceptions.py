@@ -252,3 +252,17 @@ def test_scan_matches_a_given_projection():
     exc = detect_exceptions(a, PARAMS)
     assert {"stockout_risk", "promo_uncovered", "below_safety_stock"} <= set(exc["type"])
     pd.testing.assert_frame_equal(exc, detect_exceptions(a, PARAMS, projection=proj))
+
+
+def test_totals_by_type_count_and_sum_in_type_order():
+    from planning.exceptions import totals_by_type
+
+    records = [
+        {"type": "overstock", "money_at_risk": 10.004},
+        {"type": "stockout_risk", "money_at_risk": 5.0},
+        {"type": "overstock", "money_at_risk": 2.5},
+    ]
+    totals = totals_by_type(records)
+    assert list(totals) == ["stockout_risk", "overstock"]  # EXCEPTION_TYPES order
+    assert totals["overstock"] == {"count": 2, "money_at_risk": 12.5}
+    assert totals_by_type([]) == {}
