@@ -406,13 +406,15 @@ def _text(message: BaseMessage) -> str:
 
 
 def _message(m: BaseMessage) -> dict[str, Any]:
-    """Return a message as JSON-ready dict: role, content, name, tool calls."""
+    """Return a message as JSON-ready dict: role, content, name, tool calls, a tool's summary."""
     role = {"human": "user", "ai": "assistant", "tool": "tool", "system": "system"}.get(
         m.type, m.type
     )
     out: dict[str, Any] = {"role": role, "content": _text(m), "name": m.name}
     if isinstance(m, AIMessage) and m.tool_calls:
         out["tool_calls"] = [{"name": c["name"], "args": c["args"]} for c in m.tool_calls]
+    if isinstance(m, ToolMessage):  # the same few words the stream's `tool` events carry
+        out["summary"] = _summary(m.name or "tool", m)
     return out
 
 

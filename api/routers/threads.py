@@ -101,6 +101,7 @@ class MessageOut(BaseModel):
     content: str
     name: str | None = None
     tool_calls: list[dict[str, Any]] = []
+    summary: str | None = Field(None, description="A tool result in a few words (tool messages).")
 
 
 class ThreadOut(BaseModel):

@@ -170,6 +170,7 @@ def test_get_thread_shows_messages_pending_and_committed(api, env):
     assert view["messages"][0]["content"] == "move"
     assert view["messages"][1]["tool_calls"][0]["name"] == "draft_transfer"
     assert view["messages"][2]["name"] == "draft_transfer"
+    assert view["messages"][2]["summary"].startswith("draft_transfer → pending_approval PR-")
     assert view["pending"] == turn["pending"]
     interrupt = turn["pending"][0]["interrupt_id"]
     decided = api.post(

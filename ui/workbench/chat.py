@@ -91,27 +91,6 @@ def tool_line(name: str, args: dict[str, Any] | None = None, summary: str = "") 
     return line
 
 
-def result_summary(content: str) -> str:
-    """Say in a few words what a tool returned (shape only; the numbers stay in the answer)."""
-    try:
-        data = json.loads(content)
-    except ValueError:
-        return content[:60]
-    if isinstance(data, list):
-        return f"{len(data)} items"
-    if isinstance(data, dict):
-        if data.get("error"):
-            return f"error: {str(data['error'])[:80]}"
-        if data.get("proposal_id"):
-            return f"{data.get('status', 'drafted')} {data['proposal_id']}"
-        if data.get("status"):
-            return str(data["status"])
-        for key, value in data.items():
-            if isinstance(value, list):
-                return f"{len(value)} {key}"
-    return "ok"
-
-
 def outcome_line(o: dict[str, Any]) -> str:
     """Return one line saying what a decision did (document id or reason)."""
     outcome = str(o.get("outcome", ""))
@@ -140,7 +119,7 @@ def render_messages(messages: list[dict[str, Any]]) -> None:
         elif role == "tool":
             open_calls = [a for a in activity if not a[2]]
             if open_calls:
-                open_calls[0][2] = result_summary(content)
+                open_calls[0][2] = m.get("summary") or "done"
         elif role == "assistant":
             with st.chat_message("assistant"):
                 if activity:
