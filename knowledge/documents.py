@@ -349,19 +349,7 @@ def _split_long(text: str) -> list[str]:
     for paragraph in re.split(r"\n\s*\n", text):
         if paragraph.strip():
             paragraphs.extend(_split_paragraph(paragraph.strip()))
-    parts: list[str] = []
-    current: list[str] = []
-    words = 0
-    for paragraph in paragraphs:
-        n = len(paragraph.split())
-        if current and words + n > MAX_CHUNK_WORDS:
-            parts.append("\n\n".join(current))
-            current, words = [], 0
-        current.append(paragraph)
-        words += n
-    if current:
-        parts.append("\n\n".join(current))
-    return parts
+    return _pack(paragraphs, "\n\n")
 
 
 def _split_paragraph(paragraph: str) -> list[str]:
@@ -374,16 +362,21 @@ def _split_paragraph(paragraph: str) -> list[str]:
         pieces.extend(
             " ".join(words[i : i + MAX_CHUNK_WORDS]) for i in range(0, len(words), MAX_CHUNK_WORDS)
         )
+    return _pack(pieces, "\n")
+
+
+def _pack(pieces: list[str], joiner: str) -> list[str]:
+    """Join consecutive pieces greedily into parts of at most about MAX_CHUNK_WORDS words."""
     parts: list[str] = []
     current: list[str] = []
-    count = 0
+    words = 0
     for piece in pieces:
         n = len(piece.split())
-        if current and count + n > MAX_CHUNK_WORDS:
-            parts.append("\n".join(current))
-            current, count = [], 0
+        if current and words + n > MAX_CHUNK_WORDS:
+            parts.append(joiner.join(current))
+            current, words = [], 0
         current.append(piece)
-        count += n
+        words += n
     if current:
-        parts.append("\n".join(current))
+        parts.append(joiner.join(current))
     return parts
