@@ -293,6 +293,21 @@ def load_series(
     )
 
 
+def daily_sales(
+    engine: Engine, sku: str, location_ids: list[str], *, start: date, end: date
+) -> dict[date, float]:
+    """Return the units of `sku` sold per day at `location_ids` together, start..end (sold days)."""
+    sales = SQL_TABLES["sales"]
+    stmt = (
+        select(sales.c.date, func.sum(sales.c.units))
+        .where(sales.c.sku == sku, sales.c.location_id.in_(location_ids))
+        .where(sales.c.date >= start, sales.c.date <= end)
+        .group_by(sales.c.date)
+    )
+    with engine.connect() as conn:
+        return {pd.Timestamp(d).date(): float(u) for d, u in conn.execute(stmt)}
+
+
 def on_hand(engine: Engine, sku: str, location_id: str) -> int | None:
     """Return the on-hand stock of one SKU-location now (None when there is no balance row)."""
     bal = SQL_TABLES["inventory"]

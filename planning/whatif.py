@@ -109,3 +109,23 @@ def what_if(plan: Plan, row: int, scenario: Scenario) -> dict[str, Any]:
             ),
         },
     }
+
+
+def project_with_change(plan: Plan, row: int, day: int, qty: float) -> tuple[np.ndarray, Any]:
+    """Re-project one row with one stock change: day 0 changes stock now, day d > 0 is a receipt.
+
+    A negative `qty` is stock leaving (a transfer's source). Returns the receipts with the
+    change and the projection (`planning.policy.project_on_hand`, one row); a change beyond
+    the horizon changes nothing within it.
+    """
+    h = plan.demand.shape[1]
+    start = float(plan.positions.iloc[row]["on_hand"])
+    extra = np.zeros(h)
+    if day == 0:
+        start += qty
+    elif 0 < day <= h:
+        extra[day - 1] += qty
+    receipts = plan.receipts[row] + extra
+    return receipts, project_on_hand(
+        np.array([start]), receipts[None, :], plan.demand[row][None, :]
+    )

@@ -33,6 +33,7 @@ from erp.demo import generate_demo
 from erp.governance import AuditLog, Deliveries, Proposal, ProposalStore
 from erp.store import (
     SnapshotSummary,
+    daily_sales,
     is_empty,
     latest_import,
     load_network,
@@ -48,7 +49,7 @@ from planning.forecast import sales_matrix
 from planning.network import NetworkData
 from planning.params import PlanParams
 from planning.promotions import promo_calendar
-from planning.whatif import Scenario, what_if
+from planning.whatif import Scenario, project_with_change, what_if
 from stockpilot.policy import ApprovalPolicy, load_policy
 from stockpilot.settings import Settings, get_settings
 
@@ -613,9 +614,6 @@ class Workspace:
         """
         from scipy.stats import norm
 
-        from erp.store import SQL_TABLES
-        from planning.policy import project_on_hand
-
         if not 0 < interval < 1:
             raise ValueError("interval must be in (0, 1)")
         result = self.plan()
@@ -634,15 +632,7 @@ class Workspace:
                 p.loc[(p["sku"] == sku) & (p["source_location"] == location), "location_id"]
             )
         start = as_of - timedelta(days=max(int(history_days), 1) - 1)
-        sales = SQL_TABLES["sales"]
-        stmt = (
-            select(sales.c.date, func.sum(sales.c.units))
-            .where(sales.c.sku == sku, sales.c.location_id.in_(feeds), sales.c.date >= start)
-            .where(sales.c.date <= as_of)
-            .group_by(sales.c.date)
-        )
-        with self.engine.connect() as conn:
-            sold = {pd.Timestamp(d).date(): float(u) for d, u in conn.execute(stmt)}
+        sold = daily_sales(self.engine, sku, feeds, start=start, end=as_of)
         history = [
             {"date": d.isoformat(), "units": sold.get(d, 0.0)}
             for d in (start + timedelta(days=k) for k in range((as_of - start).days + 1))
@@ -651,7 +641,6 @@ class Workspace:
         demand = result.demand[row]
         width = float(norm.ppf(0.5 + interval / 2)) * float(pos["sigma"])
         receipts = result.receipts[row]
-        on_hand = float(pos["on_hand"])
         markers = [
             {
                 **{k: v for k, v in line.items() if k not in ("assumed_arrival", "arrival_day")},
@@ -666,16 +655,7 @@ class Workspace:
         if proposal_id is not None:
             action, change = self._proposal_effect(proposal_id, sku, location, as_of)
             if change is not None:
-                start_stock, extra = on_hand, np.zeros(h)
-                day, qty = change
-                if day == 0:
-                    start_stock += qty  # negative: stock leaving a transfer's source
-                elif day <= h:
-                    extra[day - 1] += qty
-                after = project_on_hand(
-                    np.array([start_stock]), (receipts + extra)[None, :], demand[None, :]
-                )
-                after_receipts = receipts + extra
+                after_receipts, after = project_with_change(result, row, *change)
 
         days = []
         for j, d in enumerate(result.dates):

@@ -70,3 +70,18 @@ def test_source_location_is_stored_as_a_foreign_key(store_engine, network):
             .where(models.Location.source_location.is_(None))
         ).scalar_one()
     assert n == 1  # only the DC has no source
+
+
+def test_daily_sales_sums_locations_per_day(store_engine, network):
+    from erp.store import daily_sales
+
+    replace_snapshot(store_engine, network, source="t")
+    sales = network.sales
+    sku = sales["sku"].iloc[0]
+    locations = sorted(set(sales.loc[sales["sku"] == sku, "location_id"]))
+    start, end = sales["date"].min().date(), sales["date"].max().date()
+    got = daily_sales(store_engine, sku, locations, start=start, end=end)
+    mine = sales[(sales["sku"] == sku) & sales["location_id"].isin(locations)]
+    expected = mine.groupby(mine["date"].dt.date)["units"].sum()
+    assert got == pytest.approx({d: float(u) for d, u in expected.items()})
+    assert daily_sales(store_engine, sku, ["NOWHERE"], start=start, end=end) == {}

@@ -223,3 +223,18 @@ def test_arrival_dates_follow_as_of(p: Plan) -> None:
     moved = out["delayed_purchase_orders"][0]
     assert moved["arrival_before"] == (p.as_of + timedelta(days=5)).isoformat()
     assert moved["arrival_after"] == (p.as_of + timedelta(days=8)).isoformat()
+
+
+def test_project_with_change_adds_a_receipt_or_takes_stock_now(p: Plan) -> None:
+    from planning.whatif import project_with_change
+
+    row = 0
+    base_on_hand = p.projected[row]
+    receipts, after = project_with_change(p, row, 1, 10.0)
+    assert receipts[0] == p.receipts[row][0] + 10
+    assert after.on_hand[0, 0] >= base_on_hand[0]  # more stock from day one
+    _, taken = project_with_change(p, row, 0, -5.0)
+    assert taken.on_hand[0, 0] <= base_on_hand[0]  # stock leaves today
+    unchanged, beyond = project_with_change(p, row, p.demand.shape[1] + 5, 10.0)
+    assert (unchanged == p.receipts[row]).all()
+    assert beyond.on_hand[0] == pytest.approx(base_on_hand)
