@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
 from api.auth import token_table
-from api.errors import error_body, install_error_handlers
+from api.errors import install_error_handlers
+from api.limits import BodyGuard
 from api.metrics import install_metrics
 from api.routers import approvals, audit, exceptions, health, me, network, proposals, threads
 from graph.service import Copilot
@@ -55,20 +55,8 @@ def create_app(
         app.state.copilot = copilot
     install_error_handlers(app)
 
-    @app.middleware("http")
-    async def limit_body(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > settings.max_body_bytes):
-            return JSONResponse(
-                error_body(
-                    "payload_too_large",
-                    f"request body over {settings.max_body_bytes} bytes",
-                ),
-                status_code=413,
-            )
-        return await call_next(request)
+    # Bodies are capped as they stream, and anonymous /v1 bodies are never read.
+    app.add_middleware(BodyGuard, max_bytes=settings.max_body_bytes, tokens=tokens)
 
     app.include_router(health.router)
     for module in (me, threads, approvals, exceptions, network, proposals, audit):

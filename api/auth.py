@@ -59,6 +59,13 @@ class TokenTable:
         return Principal(user=found, role=self._policy.role_of(found) or "viewer")
 
 
+def token_of(authorization: str, api_key: str | None) -> str | None:
+    """Return the token a request carries: `Authorization: Bearer ...`, else `X-API-Key`."""
+    if authorization.lower().startswith("bearer "):
+        return authorization[7:].strip() or None
+    return api_key or None
+
+
 def token_table(settings: Settings, policy: ApprovalPolicy) -> TokenTable:
     """Build the token table; development gets 'dev-<user>' tokens when none are configured."""
     tokens = dict(settings.api_tokens)

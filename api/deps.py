@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 
-from api.auth import Permission, Principal, TokenTable
+from api.auth import Permission, Principal, TokenTable, token_of
 from api.errors import error_body
 from graph.service import Copilot
 from tools.workspace import Workspace
@@ -24,16 +24,9 @@ def get_copilot(request: Request) -> Copilot:
     return copilot
 
 
-def _token(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        return header[7:].strip() or None
-    return request.headers.get("x-api-key") or None
-
-
 def current_principal(request: Request) -> Principal:
     """Authenticate the caller (401 when missing or unknown)."""
-    token = _token(request)
+    token = token_of(request.headers.get("authorization", ""), request.headers.get("x-api-key"))
     table: TokenTable = request.app.state.tokens
     principal = table.principal(token) if token else None
     if principal is None:
