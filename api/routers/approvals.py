@@ -13,7 +13,7 @@ import logging
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, status
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationInfo, field_validator
 
 from api.deps import CopilotDep, Decider, Reader, WorkspaceDep
 from api.errors import error_body
@@ -56,8 +56,12 @@ class DecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     decision: Literal["approve", "edit", "reject", "respond"]
-    qty: int | None = Field(
-        None, ge=1, le=10_000_000, validate_default=True, description="New quantity (edit only)."
+    qty: StrictInt | None = Field(
+        None,
+        ge=1,
+        le=10_000_000,
+        validate_default=True,
+        description='New quantity (edit only): a JSON integer; true, "5" or 5.0 are refused.',
     )
     message: str | None = Field(None, max_length=2000, description="Note to the agent.")
     proposal_id: str | None = Field(

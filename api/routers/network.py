@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from api.deps import Reader, WorkspaceDep
 from api.errors import error_body
@@ -113,7 +113,9 @@ class WhatIfRequest(BaseModel):
 
     sku: str = Field(min_length=1, max_length=64)
     location: str = Field(min_length=1, max_length=64)
-    supplier_delay_days: int = Field(0, ge=0, le=365, description="Open POs arrive this late.")
+    supplier_delay_days: StrictInt = Field(
+        0, ge=0, le=365, description="Open POs arrive this late."
+    )
     supplier_id: str | None = Field(
         None, min_length=1, max_length=64, description="Delay only this supplier's POs."
     )

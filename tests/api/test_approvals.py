@@ -147,6 +147,11 @@ def test_edit_needs_a_positive_qty_and_only_edits_take_one(api, env):
         ({"decision": "edit"}, "body.qty"),
         ({"decision": "edit", "qty": 0}, "body.qty"),
         ({"decision": "edit", "qty": "many"}, "body.qty"),
+        ({"decision": "edit", "qty": True}, "body.qty"),  # quantities are strict integers
+        ({"decision": "edit", "qty": "5"}, "body.qty"),
+        ({"decision": "edit", "qty": 5.0}, "body.qty"),
+        ({"decision": "edit", "qty": 5.5}, "body.qty"),
+        ({"decision": "edit", "qty": 2**70}, "body.qty"),
         ({"decision": "approve", "qty": 5}, "body.qty"),
         ({"decision": "maybe"}, "body.decision"),
         ({"decision": "reject", "message": "x" * 2001}, "body.message"),

@@ -225,6 +225,8 @@ def test_what_if(client: TestClient) -> None:
     [
         ({"sku": "A", "location": "S1", "supplier_delay_days": 366}, "body.supplier_delay_days"),
         ({"sku": "A", "location": "S1", "supplier_delay_days": -1}, "body.supplier_delay_days"),
+        ({"sku": "A", "location": "S1", "supplier_delay_days": True}, "body.supplier_delay_days"),
+        ({"sku": "A", "location": "S1", "supplier_delay_days": "3"}, "body.supplier_delay_days"),
         ({"sku": "A", "location": "S1", "demand_factor": 21}, "body.demand_factor"),
         ({"sku": "A", "location": "S1", "promo_factor": -0.1}, "body.promo_factor"),
         ({"location": "S1"}, "body.sku"),
