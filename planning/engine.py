@@ -19,10 +19,11 @@ import pandas as pd
 
 from planning.abc import class_service_level, classify_abc, sales_value
 from planning.exceptions import EVIDENCE_COLUMNS, LatePOs, PositionArrays, detect_exceptions
-from planning.forecast import forecast_batch, sales_matrix
+from planning.forecast import BatchForecast, forecast_batch, sales_matrix
 from planning.network import NetworkData
 from planning.params import PlanParams
 from planning.policy import (
+    Projection,
     days_of_cover,
     mean_first_days,
     order_up_to,
@@ -254,22 +255,27 @@ def _sold_keys(sales: pd.DataFrame, as_of: date, first_day: date) -> pd.DataFram
 
 
 def _lead_times(
-    keys: pd.DataFrame, data: NetworkData, opts: pd.DataFrame
+    keys: pd.DataFrame, data: NetworkData, options: pd.DataFrame
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Return the replenishment lead time (at least 1 day) and its std per key."""
-    locs = data.locations.set_index("location_id")
-    ltype = keys["location_id"].map(locs["type"]).to_numpy()
-    source = keys["location_id"].map(locs["source_location"]).fillna("").to_numpy()
+    """Return the replenishment lead time (at least 1 day) and its std per key.
+
+    A store with a source DC and a lane from it: the lane's lead time, std 0. A DC, or a store
+    without a source: the SKU's primary supplier's lead time and std.
+    """
+    locations = data.locations.set_index("location_id")
+    location_type = keys["location_id"].map(locations["type"]).to_numpy()
+    source = keys["location_id"].map(locations["source_location"]).fillna("").to_numpy()
     lanes = data.lanes.set_index(["from_location", "to_location"])["lead_time_days"]
-    lane_lt = pd.Series(list(zip(source, keys["location_id"], strict=True))).map(lanes).to_numpy()
-    prim = opts.sort_values(["sku", "primary", "supplier_id"], ascending=[True, False, True])
-    prim = prim.drop_duplicates("sku").set_index("sku")
-    sup_lt = keys["sku"].map(prim["lead_time"]).to_numpy(float)
-    sup_std = keys["sku"].map(prim["lead_time_std"]).to_numpy(float)
-    by_lane = (ltype != "dc") & (source != "") & np.isfinite(lane_lt.astype(float))
-    lt = np.where(by_lane, lane_lt.astype(float), np.nan_to_num(sup_lt, nan=0.0))
-    lt_std = np.where(by_lane, 0.0, np.nan_to_num(sup_std, nan=0.0))
-    return np.maximum(np.round(lt), 1).astype(np.int64), lt_std
+    lane_pairs = pd.Series(list(zip(source, keys["location_id"], strict=True)))
+    lane_lead_time = lane_pairs.map(lanes).to_numpy().astype(float)
+    primary = options.sort_values(["sku", "primary", "supplier_id"], ascending=[True, False, True])
+    primary = primary.drop_duplicates("sku").set_index("sku")
+    supplier_lead_time = keys["sku"].map(primary["lead_time"]).to_numpy(float)
+    supplier_std = keys["sku"].map(primary["lead_time_std"]).to_numpy(float)
+    by_lane = (location_type != "dc") & (source != "") & np.isfinite(lane_lead_time)
+    lead_time = np.where(by_lane, lane_lead_time, np.nan_to_num(supplier_lead_time, nan=0.0))
+    lead_time_std = np.where(by_lane, 0.0, np.nan_to_num(supplier_std, nan=0.0))
+    return np.maximum(np.round(lead_time), 1).astype(np.int64), lead_time_std
 
 
 def _rows(keys: pd.DataFrame, sku: pd.Series, loc: pd.Series) -> np.ndarray:
@@ -278,109 +284,191 @@ def _rows(keys: pd.DataFrame, sku: pd.Series, loc: pd.Series) -> np.ndarray:
     return np.asarray(idx.get_indexer(pd.MultiIndex.from_arrays([sku, loc])), dtype=np.int64)
 
 
-def plan(
-    data: NetworkData, *, params: PlanParams = DEFAULT_PARAMS, as_of: date | None = None
-) -> Plan:
-    """Plan the network as of `as_of` (default: the snapshot date)."""
-    t_start = pd.Timestamp.now()
-    timings: dict[str, float] = {}
-    t = as_of or data.as_of
-    h = int(params.horizon_days)
-    hist_days, w = int(params.history_days), int(params.bias_window_days)
-    long_start = t - timedelta(days=hist_days + w - 1)
-    hist_start = t - timedelta(days=hist_days - 1)
-    sales = _coded_sales(data)
-    keys = _keys(data, sales, t, long_start)
-    n = len(keys)
-    locs = data.locations.set_index("location_id")
-    ltype = keys["location_id"].map(locs["type"]).to_numpy(object)
-    source = keys["location_id"].map(locs["source_location"]).fillna("").to_numpy(object)
-    is_dc = ltype == "dc"
-    st = np.flatnonzero(~is_dc)
-    st_keys = keys.iloc[st].reset_index(drop=True)
+@dataclass(frozen=True)
+class _StoreForecasts:
+    """The store series' history and their two forecasts (from T and from T − bias window)."""
 
-    # Forecast the store series (history ends at T) and the bias check (history ends at T - w).
-    long = sales_matrix(sales, st_keys, long_start, t)
-    cal = promo_calendar(st_keys, data.promotions, long_start, hist_days + w + h)
-    hist, hist_cal = long[:, w:], cal[:, w : w + hist_days]
-    fut_cal = cal[:, w + hist_days :]
-    learned = learn_uplift(hist, hist_cal, st_keys)
-    fc = forecast_batch(
-        hist, h, start=hist_start, uplift=future_uplift(fut_cal, learned), history_uplift=hist_cal
+    daily_sales: np.ndarray  # (m, bias_window_days + history_days) units per day up to T
+    history_days: int
+    future_uplift: np.ndarray  # (m, H) promotion multipliers of the horizon (1: none)
+    forecast: BatchForecast  # from T over the horizon
+    bias_forecast: BatchForecast  # from T − bias window over that window
+
+
+def _forecast_stores(
+    sales: pd.DataFrame,
+    store_keys: pd.DataFrame,
+    data: NetworkData,
+    params: PlanParams,
+    as_of: date,
+) -> _StoreForecasts:
+    """Forecast the store series (history to T) and the bias check (history to T − window)."""
+    horizon = int(params.horizon_days)
+    history_days, bias_days = int(params.history_days), int(params.bias_window_days)
+    long_start = as_of - timedelta(days=history_days + bias_days - 1)
+    history_start = as_of - timedelta(days=history_days - 1)
+    long = sales_matrix(sales, store_keys, long_start, as_of)
+    calendar = promo_calendar(
+        store_keys, data.promotions, long_start, history_days + bias_days + horizon
     )
-    b_hist, b_cal = long[:, :hist_days], cal[:, :hist_days]
-    b_learned = learn_uplift(b_hist, b_cal, st_keys)
-    fc_b = forecast_batch(
-        b_hist,
-        w,
+    history, history_calendar = (
+        long[:, bias_days:],
+        calendar[:, bias_days : bias_days + history_days],
+    )
+    future_calendar = calendar[:, bias_days + history_days :]
+    learned = learn_uplift(history, history_calendar, store_keys)
+    forecast = forecast_batch(
+        history,
+        horizon,
+        start=history_start,
+        uplift=future_uplift(future_calendar, learned),
+        history_uplift=history_calendar,
+    )
+    earlier, earlier_calendar = long[:, :history_days], calendar[:, :history_days]
+    earlier_learned = learn_uplift(earlier, earlier_calendar, store_keys)
+    bias_forecast = forecast_batch(
+        earlier,
+        bias_days,
         start=long_start,
-        uplift=future_uplift(cal[:, hist_days : hist_days + w], b_learned),
-        history_uplift=b_cal,
+        uplift=future_uplift(calendar[:, history_days : history_days + bias_days], earlier_learned),
+        history_uplift=earlier_calendar,
     )
-    timings["forecast_s"] = (pd.Timestamp.now() - t_start).total_seconds()
+    return _StoreForecasts(long, history_days, future_calendar, forecast, bias_forecast)
 
-    demand = np.zeros((n, h))
+
+@dataclass(frozen=True)
+class _NetworkDemand:
+    """Forecast per SKU-location: stores their own, DCs the sum of the stores they feed."""
+
+    demand: np.ndarray  # (n, H)
+    sigma: np.ndarray  # (n,)
+    method: np.ndarray
+    demand_class: np.ndarray
+    promo_mask: np.ndarray  # (n, H)
+
+
+def _network_demand(
+    keys: pd.DataFrame, store_rows: np.ndarray, source: np.ndarray, stores: _StoreForecasts
+) -> _NetworkDemand:
+    """Place the store forecasts and roll them up to their DCs (sigma: root of summed squares)."""
+    n, horizon = len(keys), stores.forecast.mean.shape[1]
+    is_dc = np.ones(n, dtype=bool)
+    is_dc[store_rows] = False
+    forecast = stores.forecast
+    demand = np.zeros((n, horizon))
     sigma = np.zeros(n)
-    demand[st] = fc.mean
-    sigma[st] = fc.sigma
+    demand[store_rows] = forecast.mean
+    sigma[store_rows] = forecast.sigma
     method = np.full(n, "dc_rollup", dtype=object)
-    dclass = np.full(n, "", dtype=object)
-    method[st] = fc.method
-    dclass[st] = fc.demand_class
-    # DC demand: the sum of its stores' forecasts; sigma: root of the summed squares.
-    dc_row = _rows(keys, keys["sku"].iloc[st], pd.Series(source[st]))
+    demand_class = np.full(n, "", dtype=object)
+    method[store_rows] = forecast.method
+    demand_class[store_rows] = forecast.demand_class
+    dc_row = _rows(keys, keys["sku"].iloc[store_rows], pd.Series(source[store_rows]))
     feeds = dc_row >= 0
-    np.add.at(demand, dc_row[feeds], fc.mean[feeds])
-    var = np.zeros(n)
-    np.add.at(var, dc_row[feeds], fc.sigma[feeds] ** 2)
-    sigma[is_dc] = np.sqrt(var[is_dc])
-    promo_mask = np.zeros((n, h), dtype=bool)
-    promo_mask[st] = fut_cal != 1.0
+    np.add.at(demand, dc_row[feeds], forecast.mean[feeds])
+    variance = np.zeros(n)
+    np.add.at(variance, dc_row[feeds], forecast.sigma[feeds] ** 2)
+    sigma[is_dc] = np.sqrt(variance[is_dc])
+    promo_mask = np.zeros((n, horizon), dtype=bool)
+    promo_mask[store_rows] = stores.future_uplift != 1.0
+    return _NetworkDemand(demand, sigma, method, demand_class, promo_mask)
 
-    # Policy: ABC class by network-wide sales value over the last abc_window_days; the service
-    # level of the class when the parameters give levels by class, else one level for all.
+
+@dataclass(frozen=True)
+class _PolicyLevels:
+    """Class, service level, lead time and the inventory policy per SKU-location."""
+
+    abc_class: np.ndarray
+    service_level: np.ndarray
+    lead_time: np.ndarray  # days, at least 1
+    lead_time_std: np.ndarray
+    forecast_daily: np.ndarray  # d
+    safety_stock: np.ndarray  # SS
+    reorder_point: np.ndarray  # s
+    order_up_to: np.ndarray  # S
+
+
+def _policy_levels(
+    keys: pd.DataFrame,
+    store_rows: np.ndarray,
+    stores: _StoreForecasts,
+    network: _NetworkDemand,
+    data: NetworkData,
+    params: PlanParams,
+) -> _PolicyLevels:
+    """Return the policy per SKU-location (rules in docs/planning.md, "Lead time and policy").
+
+    ABC class by network-wide sales value over the last abc_window_days; the service level of
+    the class when the parameters give levels by class, else one level for all.
+    """
     items = data.items.set_index("sku")
-    window = min(int(params.abc_window_days), long.shape[1])
-    st_units = long[:, long.shape[1] - window :].sum(axis=1)
+    store_keys = keys.iloc[store_rows].reset_index(drop=True)
+    window = min(int(params.abc_window_days), stores.daily_sales.shape[1])
+    units = stores.daily_sales[:, stores.daily_sales.shape[1] - window :].sum(axis=1)
     value = sales_value(
-        st_keys["sku"], st_units, st_keys["sku"].map(items["unit_price"]).to_numpy(float)
+        store_keys["sku"], units, store_keys["sku"].map(items["unit_price"]).to_numpy(float)
     )
     value = value.reindex(pd.unique(keys["sku"]), fill_value=0.0)
     abc = keys["sku"].map(classify_abc(value, params.abc_cutoffs())).to_numpy(object)
     levels = params.class_service_levels()
     service = class_service_level(abc, levels, params.service_level)
     z = z_value(params.service_level) if levels is None else z_values(service)
-    opts = supplier_options(data)
-    lt, lt_std = _lead_times(keys, data, opts)
-    d = mean_first_days(demand, lt)
-    ss = safety_stock(d, sigma, lt + params.review_period_days, lt_std, z)
-    rop = reorder_point(d, lt, ss)
-    s = order_up_to(d, lt, params.review_period_days, ss)
+    lead_time, lead_time_std = _lead_times(keys, data, supplier_options(data))
+    review = params.review_period_days
+    forecast_daily = mean_first_days(network.demand, lead_time)
+    safety = safety_stock(forecast_daily, network.sigma, lead_time + review, lead_time_std, z)
+    return _PolicyLevels(
+        abc_class=abc,
+        service_level=service,
+        lead_time=lead_time,
+        lead_time_std=lead_time_std,
+        forecast_daily=forecast_daily,
+        safety_stock=safety,
+        reorder_point=reorder_point(forecast_daily, lead_time, safety),
+        order_up_to=order_up_to(forecast_daily, lead_time, review, safety),
+    )
 
-    # Stock and supply.
-    inv = data.inventory.groupby(KEY)["on_hand"].sum()
-    on_hand = pd.MultiIndex.from_frame(keys[KEY]).map(inv).to_numpy(float)
-    on_hand = np.nan_to_num(on_hand)
-    receipts = np.zeros((n, h))
+
+@dataclass(frozen=True)
+class _OpenSupply:
+    """Open purchase orders and in-transit transfers, as receipts and per-row totals."""
+
+    receipts: np.ndarray  # (n, H) units arriving per day
+    on_order: np.ndarray  # (n,) open PO units
+    in_transit: np.ndarray  # (n,) in-transit transfer units
+    lines: pd.DataFrame  # one row per document (see `Plan.supply`)
+    late_pos: LatePOs
+
+
+def _open_supply(keys: pd.DataFrame, data: NetworkData, as_of: date, horizon: int) -> _OpenSupply:
+    """Return the open supply of the planned rows.
+
+    A late PO (expected on or before T) is assumed to arrive on day 1 + round(supplier
+    lead-time std); a late transfer on day 1.
+    """
+    n = len(keys)
+    today = pd.Timestamp(as_of)
     po = data.purchase_orders[data.purchase_orders["status"] == "open"]
     po = po.assign(_row=_rows(keys, po["sku"], po["location_id"]))
     po = po[po["_row"] >= 0]
-    po_day = (po["expected_date"] - pd.Timestamp(t)).dt.days.to_numpy(np.int64)
-    std_by_sup = data.suppliers.set_index("supplier_id")["lead_time_std_days"]
-    late_day = 1 + np.round(po["supplier_id"].map(std_by_sup).fillna(0.0).to_numpy(float))
-    po_arrive = np.where(po_day <= 0, late_day, po_day).astype(np.int64)
+    po_due_day = (po["expected_date"] - today).dt.days.to_numpy(np.int64)
+    std_by_supplier = data.suppliers.set_index("supplier_id")["lead_time_std_days"]
+    late_day = 1 + np.round(po["supplier_id"].map(std_by_supplier).fillna(0.0).to_numpy(float))
+    po_arrival = np.where(po_due_day <= 0, late_day, po_due_day).astype(np.int64)
     tr = data.transfers[data.transfers["status"] == "in_transit"]
     tr = tr.assign(_row=_rows(keys, tr["sku"], tr["to_location"]))
     tr = tr[tr["_row"] >= 0]
-    tr_arrive = np.maximum((tr["expected_date"] - pd.Timestamp(t)).dt.days.to_numpy(np.int64), 1)
+    tr_arrival = np.maximum((tr["expected_date"] - today).dt.days.to_numpy(np.int64), 1)
+    receipts = np.zeros((n, horizon))
     for rows, day, qty in (
-        (po["_row"].to_numpy(), po_arrive, po["qty"].to_numpy(float)),
-        (tr["_row"].to_numpy(), tr_arrive, tr["qty"].to_numpy(float)),
+        (po["_row"].to_numpy(), po_arrival, po["qty"].to_numpy(float)),
+        (tr["_row"].to_numpy(), tr_arrival, tr["qty"].to_numpy(float)),
     ):
-        inside = day <= h
+        inside = day <= horizon
         np.add.at(receipts, (rows[inside], day[inside] - 1), qty[inside])
-    on_order = np.bincount(po["_row"], weights=po["qty"].astype(float), minlength=n).astype(float)
-    supply = pd.concat(
+    on_order = np.bincount(po["_row"], weights=po["qty"].astype(float), minlength=n)
+    in_transit = np.bincount(tr["_row"], weights=tr["qty"].astype(float), minlength=n)
+    lines = pd.concat(
         [
             pd.DataFrame(
                 {
@@ -390,7 +478,7 @@ def plan(
                     "supplier_id": po["supplier_id"].to_numpy(object),
                     "from_location": "",
                     "expected_date": po["expected_date"].to_numpy(),
-                    "arrival_day": po_arrive,
+                    "arrival_day": po_arrival,
                     "qty": po["qty"].to_numpy(float),
                 }
             ),
@@ -402,126 +490,185 @@ def plan(
                     "supplier_id": "",
                     "from_location": tr["from_location"].to_numpy(object),
                     "expected_date": tr["expected_date"].to_numpy(),
-                    "arrival_day": tr_arrive,
+                    "arrival_day": tr_arrival,
                     "qty": tr["qty"].to_numpy(float),
                 }
             ),
         ],
         ignore_index=True,
     )
-    in_transit = np.bincount(tr["_row"], weights=tr["qty"].astype(float), minlength=n).astype(float)
-    late = po[po_day <= 0]
+    late = po_due_day <= 0
+    late_po_rows = po[late]
     late_pos = LatePOs(
-        row=late["_row"].to_numpy(np.int64),
-        po_id=late["po_id"].to_numpy(object),
-        supplier_id=late["supplier_id"].to_numpy(object),
-        qty=late["qty"].to_numpy(float),
-        expected_date=late["expected_date"].to_numpy("datetime64[ns]"),
-        arrival_day=po_arrive[po_day <= 0],
+        row=late_po_rows["_row"].to_numpy(np.int64),
+        po_id=late_po_rows["po_id"].to_numpy(object),
+        supplier_id=late_po_rows["supplier_id"].to_numpy(object),
+        qty=late_po_rows["qty"].to_numpy(float),
+        expected_date=late_po_rows["expected_date"].to_numpy("datetime64[ns]"),
+        arrival_day=po_arrival[late],
     )
+    return _OpenSupply(receipts, on_order.astype(float), in_transit.astype(float), lines, late_pos)
 
-    # Inputs of forecast_bias and phantom-stock detection (stores only).
-    bias_f = np.full(n, np.nan)
-    bias_a = np.full(n, np.nan)
-    bias_s = np.zeros(n)
-    bias_f[st] = fc_b.mean.sum(axis=1)
+
+@dataclass(frozen=True)
+class _SalesSignals:
+    """Inputs of forecast_bias and phantom-stock detection (stores only; NaN / 0 for DCs)."""
+
+    bias_forecast: np.ndarray  # forecast of the last bias window made before it
+    bias_actual: np.ndarray  # actual sales over that window
+    bias_sigma: np.ndarray  # error std of a one-day share of that window's sum
+    zero_run_days: np.ndarray  # trailing days without a sale
+    hist_rate: np.ndarray  # units sold / days from the first to the last sale
+
+
+def _sales_signals(n: int, store_rows: np.ndarray, stores: _StoreForecasts) -> _SalesSignals:
+    """Return the bias-check and phantom-stock inputs of every row."""
+    bias_days = stores.daily_sales.shape[1] - stores.history_days
+    bias_forecast = np.full(n, np.nan)
+    bias_actual = np.full(n, np.nan)
+    bias_sigma = np.zeros(n)
+    earlier = stores.bias_forecast
+    bias_forecast[store_rows] = earlier.mean.sum(axis=1)
     # The error of a w-day sum also repeats the level's own estimation error every day: for a
     # smoothed level its variance is sigma²·w·(1 + w·alpha/(2 − alpha)).
-    alpha_b = np.clip(np.nan_to_num(fc_b.alpha), 0.0, 1.0)
-    bias_s[st] = fc_b.sigma * np.sqrt(1.0 + w * alpha_b / (2.0 - alpha_b))
-    bias_a[st] = long[:, hist_days:].sum(axis=1)
+    alpha = np.clip(np.nan_to_num(earlier.alpha), 0.0, 1.0)
+    bias_sigma[store_rows] = earlier.sigma * np.sqrt(1.0 + bias_days * alpha / (2.0 - alpha))
+    bias_actual[store_rows] = stores.daily_sales[:, stores.history_days :].sum(axis=1)
     zero_run = np.zeros(n, dtype=np.int64)
     rate = np.zeros(n)
-    if hist.shape[1]:
-        sold = hist > 0
+    history = stores.daily_sales[:, bias_days:]
+    if history.shape[1]:
+        sold = history > 0
         any_sale = sold.any(axis=1)
-        t_len = hist.shape[1]
-        last = t_len - 1 - sold[:, ::-1].argmax(axis=1)
+        days = history.shape[1]
+        last = days - 1 - sold[:, ::-1].argmax(axis=1)
         first = sold.argmax(axis=1)
-        zero_run[st] = np.where(any_sale, t_len - 1 - last, t_len)
+        zero_run[store_rows] = np.where(any_sale, days - 1 - last, days)
         span = np.maximum(last - first + 1, 1)
-        rate[st] = np.where(any_sale, hist.sum(axis=1) / span, 0.0)
+        rate[store_rows] = np.where(any_sale, history.sum(axis=1) / span, 0.0)
+    return _SalesSignals(bias_forecast, bias_actual, bias_sigma, zero_run, rate)
 
+
+def plan(
+    data: NetworkData, *, params: PlanParams = DEFAULT_PARAMS, as_of: date | None = None
+) -> Plan:
+    """Plan the network as of `as_of` (default: the snapshot date)."""
+    started = pd.Timestamp.now()
+    timings: dict[str, float] = {}
+    today = as_of or data.as_of
+    horizon = int(params.horizon_days)
+    long_start = today - timedelta(days=int(params.history_days) + int(params.bias_window_days) - 1)
+    sales = _coded_sales(data)
+    keys = _keys(data, sales, today, long_start)
+    n = len(keys)
+    locations = data.locations.set_index("location_id")
+    location_type = keys["location_id"].map(locations["type"]).to_numpy(object)
+    source = keys["location_id"].map(locations["source_location"]).fillna("").to_numpy(object)
+    store_rows = np.flatnonzero(location_type != "dc")
+    store_keys = keys.iloc[store_rows].reset_index(drop=True)
+
+    stores = _forecast_stores(sales, store_keys, data, params, today)
+    timings["forecast_s"] = (pd.Timestamp.now() - started).total_seconds()
+    network = _network_demand(keys, store_rows, source, stores)
+    levels = _policy_levels(keys, store_rows, stores, network, data, params)
+    inventory = data.inventory.groupby(KEY)["on_hand"].sum()
+    on_hand = np.nan_to_num(pd.MultiIndex.from_frame(keys[KEY]).map(inventory).to_numpy(float))
+    supply = _open_supply(keys, data, today, horizon)
+    signals = _sales_signals(n, store_rows, stores)
+
+    items = data.items.set_index("sku")
     unit_cost = keys["sku"].map(items["unit_cost"]).to_numpy(float)
     unit_price = keys["sku"].map(items["unit_price"]).to_numpy(float)
     arrays = PositionArrays(
-        as_of=t,
+        as_of=today,
         sku=keys["sku"].to_numpy(object),
         location=keys["location_id"].to_numpy(object),
         unit_cost=unit_cost,
         unit_price=unit_price,
         on_hand=on_hand,
-        in_transit=in_transit,
-        on_order=on_order,
-        lead_time=lt,
-        lead_time_std=lt_std,
-        d=d,
-        sigma=sigma,
-        ss=ss,
-        rop=rop,
-        s=s,
-        demand=demand,
-        receipts=receipts,
-        promo_mask=promo_mask,
-        bias_forecast=bias_f,
-        bias_actual=bias_a,
-        bias_sigma=bias_s,
-        zero_run_days=zero_run,
-        hist_rate=rate,
-        late_pos=late_pos,
+        in_transit=supply.in_transit,
+        on_order=supply.on_order,
+        lead_time=levels.lead_time,
+        lead_time_std=levels.lead_time_std,
+        forecast_daily=levels.forecast_daily,
+        sigma=network.sigma,
+        safety_stock=levels.safety_stock,
+        reorder_point=levels.reorder_point,
+        order_up_to=levels.order_up_to,
+        demand=network.demand,
+        receipts=supply.receipts,
+        promo_mask=network.promo_mask,
+        bias_forecast=signals.bias_forecast,
+        bias_actual=signals.bias_actual,
+        bias_sigma=signals.bias_sigma,
+        zero_run_days=signals.zero_run_days,
+        hist_rate=signals.hist_rate,
+        late_pos=supply.late_pos,
     )
-    proj = project_on_hand(on_hand, receipts, demand)
-    first_unmet = proj.first_unmet_day
+    projection = project_on_hand(on_hand, supply.receipts, network.demand)
+    positions = _positions_frame(arrays, projection, network, levels, location_type, source)
+    exceptions_started = pd.Timestamp.now()
+    exceptions = detect_exceptions(arrays, params, projection=projection)
+    exceptions = pd.concat([exceptions, recommend(exceptions, positions, data, today)], axis=1)
+    rows = exceptions["row"].to_numpy(np.int64)
+    for col in POLICY_COLUMNS:
+        exceptions[col] = positions[col].to_numpy()[rows]
+    now = pd.Timestamp.now()
+    timings["exceptions_s"] = (now - exceptions_started).total_seconds()
+    timings["total_s"] = (now - started).total_seconds()
+    return Plan(
+        as_of=today,
+        params=params,
+        dates=[today + timedelta(days=j) for j in range(1, horizon + 1)],
+        positions=positions,
+        demand=network.demand,
+        projected=projection.on_hand,
+        unmet=projection.unmet,
+        exceptions=exceptions,
+        receipts=supply.receipts,
+        promo_mask=network.promo_mask,
+        supply=supply.lines,
+        timings=timings,
+    )
+
+
+def _positions_frame(
+    arrays: PositionArrays,
+    projection: Projection,
+    network: _NetworkDemand,
+    levels: _PolicyLevels,
+    location_type: np.ndarray,
+    source: np.ndarray,
+) -> pd.DataFrame:
+    """Return the positions table: one row per SKU-location, the columns of the API."""
+    today = arrays.as_of
     stockout = pd.to_datetime(
-        [t + timedelta(days=int(k)) if k > 0 else None for k in first_unmet]
+        [today + timedelta(days=int(k)) if k > 0 else None for k in projection.first_unmet_day]
     ).astype("datetime64[ns]")
-    positions = pd.DataFrame(
+    return pd.DataFrame(
         {
             "sku": arrays.sku,
             "location_id": arrays.location,
-            "location_type": ltype,
+            "location_type": location_type,
             "source_location": source,
-            "on_hand": on_hand,
-            "in_transit": in_transit,
-            "on_order": on_order,
+            "on_hand": arrays.on_hand,
+            "in_transit": arrays.in_transit,
+            "on_order": arrays.on_order,
             "position": arrays.position,
-            "forecast_daily": d,
-            "sigma": sigma,
-            "lead_time": lt,
-            "lead_time_std": lt_std,
-            "safety_stock": ss,
-            "reorder_point": rop,
-            "order_up_to": s,
-            "days_of_cover": days_of_cover(np.maximum(on_hand, 0.0), demand),
+            "forecast_daily": arrays.forecast_daily,
+            "sigma": arrays.sigma,
+            "lead_time": arrays.lead_time,
+            "lead_time_std": arrays.lead_time_std,
+            "safety_stock": arrays.safety_stock,
+            "reorder_point": arrays.reorder_point,
+            "order_up_to": arrays.order_up_to,
+            "days_of_cover": days_of_cover(np.maximum(arrays.on_hand, 0.0), arrays.demand),
             "projected_stockout_date": stockout,
-            "method": method,
-            "demand_class": dclass,
-            "unit_cost": unit_cost,
-            "unit_price": unit_price,
-            "abc_class": abc,
-            "service_level": service,
+            "method": network.method,
+            "demand_class": network.demand_class,
+            "unit_cost": arrays.unit_cost,
+            "unit_price": arrays.unit_price,
+            "abc_class": levels.abc_class,
+            "service_level": levels.service_level,
         }
-    )
-    t_exc = pd.Timestamp.now()
-    exc = detect_exceptions(arrays, params, projection=proj)
-    recs = recommend(exc, positions, data, t)
-    exc = pd.concat([exc, recs], axis=1)
-    rows = exc["row"].to_numpy(np.int64)
-    for col in POLICY_COLUMNS:
-        exc[col] = positions[col].to_numpy()[rows]
-    timings["exceptions_s"] = (pd.Timestamp.now() - t_exc).total_seconds()
-    timings["total_s"] = (pd.Timestamp.now() - t_start).total_seconds()
-    return Plan(
-        as_of=t,
-        params=params,
-        dates=[t + timedelta(days=j) for j in range(1, h + 1)],
-        positions=positions,
-        demand=demand,
-        projected=proj.on_hand,
-        unmet=proj.unmet,
-        exceptions=exc,
-        receipts=receipts,
-        promo_mask=promo_mask,
-        supply=supply,
-        timings=timings,
     )

@@ -51,11 +51,11 @@ EVIDENCE_COLUMNS: tuple[str, ...] = (
     "in_transit",
     "on_order",
     "position",
-    "d",
+    "forecast_daily",
     "sigma",
-    "ss",
-    "rop",
-    "s",
+    "safety_stock",
+    "reorder_point",
+    "order_up_to",
     "lead_time",
     "unmet_units",
     "excess_units",
@@ -136,11 +136,11 @@ class PositionArrays:
     on_order: FloatArray
     lead_time: IntArray  # days, at least 1
     lead_time_std: FloatArray
-    d: FloatArray
-    sigma: FloatArray
-    ss: FloatArray
-    rop: FloatArray
-    s: FloatArray
+    forecast_daily: FloatArray  # d: mean forecast per day over the lead time
+    sigma: FloatArray  # one-day forecast error std
+    safety_stock: FloatArray  # SS
+    reorder_point: FloatArray  # s (ROP)
+    order_up_to: FloatArray  # S
     demand: FloatArray  # (n, H) forecast per day
     receipts: FloatArray  # (n, H) scheduled receipts per day
     promo_mask: NDArray[np.bool_]  # (n, H) promotion day
@@ -210,17 +210,17 @@ _GATHERED: tuple[str, ...] = (
     "on_hand",
     "in_transit",
     "on_order",
-    "d",
+    "forecast_daily",
     "sigma",
-    "ss",
-    "rop",
-    "s",
+    "safety_stock",
+    "reorder_point",
+    "order_up_to",
     "unit_cost",
     "unit_price",
 )
 
 
-def _assemble(p: PositionArrays, pos: FloatArray, parts: list[Part]) -> pd.DataFrame:
+def _assemble(arrays: PositionArrays, position: FloatArray, parts: list[Part]) -> pd.DataFrame:
     """Concatenate the parts, rank them and build the frame once; missing evidence is NaN."""
     parts = [q for q in parts if len(q["row"])]
     sizes = [len(q["row"]) for q in parts]
@@ -247,8 +247,8 @@ def _assemble(p: PositionArrays, pos: FloatArray, parts: list[Part]) -> pd.DataF
         "money_at_risk": money[order],
         "first_risk_day": column("first_risk_day", np.nan).astype(np.int64)[order],
         "detail": detail[order],
-        "position": pos[rows],
-        "lead_time": p.lead_time[rows].astype(np.int64),
+        "position": position[rows],
+        "lead_time": arrays.lead_time[rows].astype(np.int64),
         "po_id": column("po_id", "").astype(object)[order],
         "supplier_id": column("supplier_id", "").astype(object)[order],
     }
@@ -257,7 +257,7 @@ def _assemble(p: PositionArrays, pos: FloatArray, parts: list[Part]) -> pd.DataF
         if c in own:
             data[c] = own[c]
         elif c in _GATHERED:
-            data[c] = getattr(p, c)[rows]
+            data[c] = getattr(arrays, c)[rows]
         else:
             data[c] = column(c, np.nan)[order]
     return pd.DataFrame(data, columns=list(COLUMNS))
@@ -281,56 +281,63 @@ SCAN_ROWS = 4_096
 
 
 def _scan(
-    p: PositionArrays,
-    lt_h: IntArray,
-    win_h: IntArray,
-    need_win: NDArray[np.bool_],
+    arrays: PositionArrays,
+    lead_time_in_horizon: IntArray,
+    protection_in_horizon: IntArray,
+    needs_window_sum: NDArray[np.bool_],
     projection: Projection | None,
 ) -> _Scan:
     """Reduce the projection block by block, projecting each block here unless one is given.
 
     Without a projection the (n, H) on hand and unmet arrays are never materialised: each block
     is projected and reduced while it is still in cache, two blocks at a time. `unmet_win` is
-    summed only for rows that run short by day L + R and for `need_win` rows (0 elsewhere).
+    summed only for rows that run short by day L + R and for `needs_window_sum` rows (0
+    elsewhere).
     """
-    n, h = p.n, p.horizon
+    n, horizon = arrays.n, arrays.horizon
     first = np.zeros(n, dtype=np.int64)
     unmet_win = np.zeros(n)
     min_oh = np.full(n, np.inf)
     first_below = np.zeros(n, dtype=np.int64)
     first_is_promo = np.zeros(n, dtype=bool)
-    start = np.maximum(p.on_hand, 0.0)
-    ss_lim = p.ss - _EPS
-    upto = np.arange(h) < np.arange(h + 1)[:, None]  # upto[k]: the first k days
+    start = np.maximum(arrays.on_hand, 0.0)
+    below_limit = arrays.safety_stock - _EPS
+    first_days = np.arange(horizon) < np.arange(horizon + 1)[:, None]  # [k]: the first k days
 
     def block(bounds: tuple[int, int]) -> tuple[IntArray, IntArray, FloatArray]:
         lo, hi = bounds
         if projection is None:
-            oh, u = project_block(start[lo:hi], p.receipts[lo:hi], p.demand[lo:hi])
-            f = first_unmet_day(u)
+            on_hand, unmet = project_block(
+                start[lo:hi], arrays.receipts[lo:hi], arrays.demand[lo:hi]
+            )
+            first_unmet = first_unmet_day(unmet)
         else:
-            oh, u = projection.on_hand[lo:hi], projection.unmet[lo:hi]
-            f = projection.first_unmet_day[lo:hi]
-        first[lo:hi] = f
-        c = np.flatnonzero(((f > 0) & (f <= win_h[lo:hi])) | need_win[lo:hi])
-        unmet_win[lo + c] = np.where(upto[win_h[lo + c]], u[c], 0.0).sum(axis=1)
-        in_lt = upto[lt_h[lo:hi]]
-        mo = np.minimum.reduce(oh, axis=1, where=in_lt, initial=np.inf)
-        min_oh[lo:hi] = mo
+            on_hand, unmet = projection.on_hand[lo:hi], projection.unmet[lo:hi]
+            first_unmet = projection.first_unmet_day[lo:hi]
+        first[lo:hi] = first_unmet
+        summed = np.flatnonzero(
+            ((first_unmet > 0) & (first_unmet <= protection_in_horizon[lo:hi]))
+            | needs_window_sum[lo:hi]
+        )
+        in_window = first_days[protection_in_horizon[lo + summed]]
+        unmet_win[lo + summed] = np.where(in_window, unmet[summed], 0.0).sum(axis=1)
+        in_lead_time = first_days[lead_time_in_horizon[lo:hi]]
+        lowest = np.minimum.reduce(on_hand, axis=1, where=in_lead_time, initial=np.inf)
+        min_oh[lo:hi] = lowest
         # Only rows whose minimum is not above SS can dip below it (NaN stays a candidate).
-        c = np.flatnonzero(~(mo >= ss_lim[lo:hi]))
-        below = in_lt[c] & (oh[c] < ss_lim[lo + c, None])
-        first_below[lo + c] = np.where(below.any(axis=1), below.argmax(axis=1) + 1, 0)
-        pm = p.promo_mask[lo:hi]
-        cand = np.flatnonzero(pm.any(axis=1) & (f > 0))
-        short_promo = (u[cand] > _EPS) & pm[cand]
-        has = short_promo.any(axis=1)
-        pr, short_promo = cand[has], short_promo[has]
-        first_is_promo[lo + pr] = pm[pr, f[pr] - 1]
-        units = (u[pr] * short_promo).sum(axis=1)
-        return lo + pr, short_promo.argmax(axis=1) + 1, units
+        dips = np.flatnonzero(~(lowest >= below_limit[lo:hi]))
+        below = in_lead_time[dips] & (on_hand[dips] < below_limit[lo + dips, None])
+        first_below[lo + dips] = np.where(below.any(axis=1), below.argmax(axis=1) + 1, 0)
+        promo = arrays.promo_mask[lo:hi]
+        candidates = np.flatnonzero(promo.any(axis=1) & (first_unmet > 0))
+        short_on_promo = (unmet[candidates] > _EPS) & promo[candidates]
+        has = short_on_promo.any(axis=1)
+        promo_rows, short_on_promo = candidates[has], short_on_promo[has]
+        first_is_promo[lo + promo_rows] = promo[promo_rows, first_unmet[promo_rows] - 1]
+        units = (unmet[promo_rows] * short_on_promo).sum(axis=1)
+        return lo + promo_rows, short_on_promo.argmax(axis=1) + 1, units
 
-    found = map_blocks(block, n, SCAN_ROWS) if h else []
+    found = map_blocks(block, n, SCAN_ROWS) if horizon else []
     return _Scan(
         first,
         unmet_win,
@@ -343,293 +350,345 @@ def _scan(
     )
 
 
+@dataclass(frozen=True)
+class RuleInputs:
+    """What every exception rule reads: the arrays, their windows and the projection's scan."""
+
+    arrays: PositionArrays
+    params: PlanParams
+    lead_time: IntArray  # L, at least 1 day
+    protection: IntArray  # L + R: the lead time plus the review period
+    lead_time_in_horizon: IntArray  # min(L, H)
+    protection_in_horizon: IntArray  # min(L + R, H)
+    margin: FloatArray  # unit price - unit cost, at least 0
+    position: FloatArray
+    inbound: FloatArray  # in transit + on order
+    scan: _Scan
+
+
+def rule_inputs(
+    arrays: PositionArrays, params: PlanParams, projection: Projection | None = None
+) -> RuleInputs:
+    """Return the shared inputs of the rules, scanning the projection once."""
+    horizon = arrays.horizon
+    lead_time = np.clip(arrays.lead_time.astype(np.int64), 1, None)
+    protection = lead_time + int(params.review_period_days)
+    lead_time_in_horizon = np.minimum(lead_time, horizon)
+    protection_in_horizon = np.minimum(protection, horizon)
+    # Rows with a late PO need their unmet units over L + R even when they do not run out.
+    needs_window_sum = np.zeros(arrays.n, dtype=bool)
+    needs_window_sum[arrays.late_pos.row] = True
+    scan = _scan(arrays, lead_time_in_horizon, protection_in_horizon, needs_window_sum, projection)
+    return RuleInputs(
+        arrays=arrays,
+        params=params,
+        lead_time=lead_time,
+        protection=protection,
+        lead_time_in_horizon=lead_time_in_horizon,
+        protection_in_horizon=protection_in_horizon,
+        margin=np.maximum(arrays.unit_price - arrays.unit_cost, 0.0),
+        position=arrays.position,
+        inbound=arrays.in_transit + arrays.on_order,
+        scan=scan,
+    )
+
+
 def detect_exceptions(
-    p: PositionArrays, params: PlanParams = DEFAULT_PARAMS, projection: Projection | None = None
+    arrays: PositionArrays,
+    params: PlanParams = DEFAULT_PARAMS,
+    projection: Projection | None = None,
 ) -> pd.DataFrame:
     """Return every exception of the network, ranked by money at risk (largest first)."""
-    h = p.horizon
-    lt = np.clip(p.lead_time.astype(np.int64), 1, None)
-    window = lt + int(params.review_period_days)  # L + R
-    lt_h, win_h = np.minimum(lt, h), np.minimum(window, h)
-    margin = np.maximum(p.unit_price - p.unit_cost, 0.0)
-    pos = p.position
-    inbound = p.in_transit + p.on_order
-    need_win = np.zeros(p.n, dtype=bool)
-    need_win[p.late_pos.row] = True
-    sc = _scan(p, lt_h, win_h, need_win, projection)
-    first, first_is_promo = sc.first, sc.first_is_promo
-    parts: list[Part] = []
-
-    # promo_uncovered: unmet demand on a promotion day anywhere in the horizon.
-    pr, pr_first, pr_units = sc.promo_rows, sc.promo_first, sc.promo_units
-    if len(pr):
-        detail = [
-            f"Promotion demand short by {u:.0f} units, first on {ds} (day {k}); "
-            f"on hand {oh:.0f}, inbound {ib:.0f}, forecast {dd:.1f}/day."
-            for ds, u, k, oh, ib, dd in _lists(
-                _fmt_days(p.as_of, pr_first),
-                pr_units,
-                pr_first,
-                p.on_hand[pr],
-                inbound[pr],
-                p.d[pr],
-            )
-        ]
-        parts.append(
-            _part(
-                "promo_uncovered",
-                pr,
-                {
-                    "priority": _priority(pr_first, lt[pr], window[pr]),
-                    "money_at_risk": np.round(pr_units * margin[pr], 2),
-                    "first_risk_date": _dates(p.as_of, pr_first),
-                    "first_risk_day": pr_first,
-                    "unmet_units": pr_units,
-                },
-                detail,
-            )
-        )
-
-    # stockout_risk: the projection runs out within the lead time, or by day L + R while the
-    # position is below the reorder point (above it, the next regular order still protects).
-    runs_out = (first > 0) & ((first <= lt_h) | ((first <= win_h) & (pos < p.rop - _EPS)))
-    so = np.flatnonzero(runs_out & ~first_is_promo)
-    if len(so):
-        units, so_first = sc.unmet_win[so], first[so]
-        detail = [
-            f"Runs out {ds} (day {k}): {u:.0f} units unmet by day {w} "
-            f"(on hand {oh:.0f}, inbound {ib:.0f}, forecast {dd:.1f}/day, ROP {r:.0f})."
-            for ds, k, u, w, oh, ib, dd, r in _lists(
-                _fmt_days(p.as_of, so_first),
-                so_first,
-                units,
-                win_h[so],
-                p.on_hand[so],
-                inbound[so],
-                p.d[so],
-                p.rop[so],
-            )
-        ]
-        parts.append(
-            _part(
-                "stockout_risk",
-                so,
-                {
-                    "priority": _priority(so_first, lt[so], window[so]),
-                    "money_at_risk": np.round(units * margin[so], 2),
-                    "first_risk_date": _dates(p.as_of, so_first),
-                    "first_risk_day": so_first,
-                    "unmet_units": units,
-                },
-                detail,
-            )
-        )
-
-    # below_safety_stock: no stockout by L + R, but on hand dips below SS within 1..L.
-    bs = np.flatnonzero(~runs_out & ~first_is_promo & (sc.first_below > 0))
-    if len(bs):
-        min_oh, bs_first = sc.min_oh[bs], sc.first_below[bs]
-        sig_lt = lead_time_sigma(p.d[bs], p.sigma[bs], lt[bs], p.lead_time_std[bs])
-        with np.errstate(divide="ignore", invalid="ignore"):
-            short = np.where(
-                sig_lt > 0, sig_lt * normal_loss(min_oh / sig_lt), np.maximum(-min_oh, 0)
-            )
-        detail = [
-            f"Projected on hand falls to {mo:.0f} on {ds}, below safety stock {ss:.0f} within "
-            f"the {k}-day lead time (on hand {oh:.0f}, inbound {ib:.0f}, forecast {dd:.1f}/day); "
-            f"expected short {u:.1f} units."
-            for mo, ds, ss, k, oh, ib, dd, u in _lists(
-                min_oh,
-                _fmt_days(p.as_of, bs_first),
-                p.ss[bs],
-                lt[bs],
-                p.on_hand[bs],
-                inbound[bs],
-                p.d[bs],
-                short,
-            )
-        ]
-        parts.append(
-            _part(
-                "below_safety_stock",
-                bs,
-                {
-                    "priority": _priority(bs_first, lt[bs], window[bs]),
-                    "money_at_risk": np.round(short * margin[bs], 2),
-                    "first_risk_date": _dates(p.as_of, bs_first),
-                    "first_risk_day": bs_first,
-                    "unmet_units": short,
-                },
-                detail,
-            )
-        )
-
-    # overstock: position above S and more than overstock_days of cover.
-    oc = np.flatnonzero(pos - p.s > _EPS)
-    cover = days_of_cover(pos[oc], p.demand[oc], extrapolate=True)
-    ov = oc[cover > params.overstock_days]
-    cover = cover[cover > params.overstock_days]
-    if len(ov):
-        excess = pos[ov] - p.s[ov]
-        zeros = np.zeros(len(ov), dtype=np.int64)
-        limit = params.overstock_days
-        detail = [
-            f"Position {x:.0f} vs order-up-to {s:.0f}: {e:.0f} excess units, "
-            f"{'no forecast demand' if isinf(c) else f'{c:.0f} days of cover'} (limit {limit})."
-            for x, s, e, c in _lists(pos[ov], p.s[ov], excess, cover)
-        ]
-        parts.append(
-            _part(
-                "overstock",
-                ov,
-                {
-                    "priority": np.full(len(ov), 3, dtype=np.int64),
-                    "money_at_risk": np.round(excess * p.unit_cost[ov], 2),
-                    "first_risk_date": _dates(p.as_of, zeros),
-                    "first_risk_day": zeros,
-                    "excess_units": excess,
-                    "days_of_cover": cover,
-                },
-                detail,
-            )
-        )
-
-    parts.append(_late_po(p, sc.unmet_win, lt, window, margin))
-    parts.append(_forecast_bias(p, params, win_h, margin))
-    parts.append(_inventory_anomaly(p, params, win_h, margin))
-    return _assemble(p, pos, parts)
+    inputs = rule_inputs(arrays, params, projection)
+    runs_out = _runs_out(inputs)
+    parts = [
+        _promo_uncovered(inputs),
+        _stockout_risk(inputs, runs_out),
+        _below_safety_stock(inputs, runs_out),
+        _overstock(inputs),
+        _late_po(inputs),
+        _forecast_bias(inputs),
+        _inventory_anomaly(inputs),
+    ]
+    return _assemble(arrays, inputs.position, parts)
 
 
-def _late_po(
-    p: PositionArrays, unmet_win: FloatArray, lt: IntArray, window: IntArray, margin: FloatArray
-) -> Part:
-    """Return the late_po rows: money is the extra lost margin if the PO never arrives."""
-    lp = p.late_pos
-    rows = lp.row
-    if not len(rows):
-        return _part("late_po", rows, {}, [])
-    h = p.horizon
-    win_h = np.minimum(window[rows], h)
-    receipts = p.receipts[rows].copy()
-    k = np.arange(len(rows))
-    inside = (lp.arrival_day >= 1) & (lp.arrival_day <= h)
-    receipts[k[inside], lp.arrival_day[inside] - 1] -= lp.qty[inside]
-    without = project_on_hand(p.on_hand[rows], np.maximum(receipts, 0.0), p.demand[rows])
-    unmet_with = unmet_win[rows]
-    unmet_without = window_sum(without.unmet, win_h)
-    lost = np.maximum(unmet_without - unmet_with, 0.0)
-    f = without.first_unmet_day
-    short = (f > 0) & (f <= win_h)
-    due = lp.expected_date.astype("datetime64[D]") - np.datetime64(p.as_of, "D")
-    first_day = np.where(short, f, due.astype(np.int64)).astype(np.int64)
+def _shortage_columns(
+    inputs: RuleInputs, rows: IntArray, first_day: IntArray, units: FloatArray
+) -> dict[str, Any]:
+    """Return the priority, money, first risk and unmet units of shortage rows."""
+    return {
+        "priority": _priority(first_day, inputs.lead_time[rows], inputs.protection[rows]),
+        "money_at_risk": np.round(units * inputs.margin[rows], 2),
+        "first_risk_date": _dates(inputs.arrays.as_of, first_day),
+        "first_risk_day": first_day,
+        "unmet_units": units,
+    }
+
+
+def _promo_uncovered(inputs: RuleInputs) -> Part:
+    """Return the promo_uncovered rows: unmet demand on a promotion day anywhere in the horizon."""
+    arrays, scan = inputs.arrays, inputs.scan
+    rows, first_day, units = scan.promo_rows, scan.promo_first, scan.promo_units
     detail = [
-        f"PO {po} ({q:.0f} units from {sup}) was due {exp}, assumed to arrive on day {a}; "
-        f"without it {uw:.0f} units go unmet by day {w}, with it {u:.0f}."
-        for po, q, sup, exp, a, uw, w, u in _lists(
-            lp.po_id,
-            lp.qty,
-            lp.supplier_id,
-            _fmt_dates(lp.expected_date),
-            lp.arrival_day,
-            unmet_without,
-            win_h,
-            unmet_with,
+        f"Promotion demand short by {u:.0f} units, first on {ds} (day {k}); "
+        f"on hand {oh:.0f}, inbound {ib:.0f}, forecast {dd:.1f}/day."
+        for ds, u, k, oh, ib, dd in _lists(
+            _fmt_days(arrays.as_of, first_day),
+            units,
+            first_day,
+            arrays.on_hand[rows],
+            inputs.inbound[rows],
+            arrays.forecast_daily[rows],
         )
     ]
+    return _part("promo_uncovered", rows, _shortage_columns(inputs, rows, first_day, units), detail)
+
+
+def _runs_out(inputs: RuleInputs) -> NDArray[np.bool_]:
+    """Return the rows that run out within L, or by L + R while below the reorder point.
+
+    With the position at or above the reorder point, a run-out after day L is what the next
+    regular order covers.
+    """
+    first = inputs.scan.first
+    below_reorder_point = inputs.position < inputs.arrays.reorder_point - _EPS
+    return (first > 0) & (
+        (first <= inputs.lead_time_in_horizon)
+        | ((first <= inputs.protection_in_horizon) & below_reorder_point)
+    )
+
+
+def _stockout_risk(inputs: RuleInputs, runs_out: NDArray[np.bool_]) -> Part:
+    """Return the stockout_risk rows (a run-out whose first day is not a promotion day)."""
+    arrays, scan = inputs.arrays, inputs.scan
+    rows = np.flatnonzero(runs_out & ~scan.first_is_promo)
+    units, first_day = scan.unmet_win[rows], scan.first[rows]
+    detail = [
+        f"Runs out {ds} (day {k}): {u:.0f} units unmet by day {w} "
+        f"(on hand {oh:.0f}, inbound {ib:.0f}, forecast {dd:.1f}/day, ROP {r:.0f})."
+        for ds, k, u, w, oh, ib, dd, r in _lists(
+            _fmt_days(arrays.as_of, first_day),
+            first_day,
+            units,
+            inputs.protection_in_horizon[rows],
+            arrays.on_hand[rows],
+            inputs.inbound[rows],
+            arrays.forecast_daily[rows],
+            arrays.reorder_point[rows],
+        )
+    ]
+    return _part("stockout_risk", rows, _shortage_columns(inputs, rows, first_day, units), detail)
+
+
+def _below_safety_stock(inputs: RuleInputs, runs_out: NDArray[np.bool_]) -> Part:
+    """Return the below_safety_stock rows: no run-out, but on hand dips below SS within L.
+
+    Money: the expected units short over the lead time, `sigma_LT · G(min on hand / sigma_LT)`.
+    """
+    arrays, scan = inputs.arrays, inputs.scan
+    rows = np.flatnonzero(~runs_out & ~scan.first_is_promo & (scan.first_below > 0))
+    lowest_on_hand, first_day = scan.min_oh[rows], scan.first_below[rows]
+    lead_time = inputs.lead_time[rows]
+    lead_time_demand_std = lead_time_sigma(
+        arrays.forecast_daily[rows], arrays.sigma[rows], lead_time, arrays.lead_time_std[rows]
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        expected_short = np.where(
+            lead_time_demand_std > 0,
+            lead_time_demand_std * normal_loss(lowest_on_hand / lead_time_demand_std),
+            np.maximum(-lowest_on_hand, 0),
+        )
+    detail = [
+        f"Projected on hand falls to {mo:.0f} on {ds}, below safety stock {ss:.0f} within "
+        f"the {k}-day lead time (on hand {oh:.0f}, inbound {ib:.0f}, forecast {dd:.1f}/day); "
+        f"expected short {u:.1f} units."
+        for mo, ds, ss, k, oh, ib, dd, u in _lists(
+            lowest_on_hand,
+            _fmt_days(arrays.as_of, first_day),
+            arrays.safety_stock[rows],
+            lead_time,
+            arrays.on_hand[rows],
+            inputs.inbound[rows],
+            arrays.forecast_daily[rows],
+            expected_short,
+        )
+    ]
+    columns = _shortage_columns(inputs, rows, first_day, expected_short)
+    return _part("below_safety_stock", rows, columns, detail)
+
+
+def _overstock(inputs: RuleInputs) -> Part:
+    """Return the overstock rows: position above S and more than overstock_days of cover."""
+    arrays, position = inputs.arrays, inputs.position
+    limit = inputs.params.overstock_days
+    above = np.flatnonzero(position - arrays.order_up_to > _EPS)
+    cover = days_of_cover(position[above], arrays.demand[above], extrapolate=True)
+    rows = above[cover > limit]
+    cover = cover[cover > limit]
+    excess = position[rows] - arrays.order_up_to[rows]
+    today = np.zeros(len(rows), dtype=np.int64)
+    detail = [
+        f"Position {x:.0f} vs order-up-to {s:.0f}: {e:.0f} excess units, "
+        f"{'no forecast demand' if isinf(c) else f'{c:.0f} days of cover'} (limit {limit})."
+        for x, s, e, c in _lists(position[rows], arrays.order_up_to[rows], excess, cover)
+    ]
     return _part(
-        "late_po",
+        "overstock",
         rows,
         {
-            "priority": np.where(short, _priority(f, lt[rows], window[rows]), 3),
-            "money_at_risk": np.round(lost * margin[rows], 2),
-            "first_risk_date": _dates(p.as_of, first_day),
-            "first_risk_day": first_day,
-            "unmet_units": lost,
-            "po_id": lp.po_id.astype(object),
-            "supplier_id": lp.supplier_id.astype(object),
-            "po_qty": lp.qty,
+            "priority": np.full(len(rows), 3, dtype=np.int64),
+            "money_at_risk": np.round(excess * arrays.unit_cost[rows], 2),
+            "first_risk_date": _dates(arrays.as_of, today),
+            "first_risk_day": today,
+            "excess_units": excess,
+            "days_of_cover": cover,
         },
         detail,
     )
 
 
-def _forecast_bias(
-    p: PositionArrays, params: PlanParams, win_h: IntArray, margin: FloatArray
-) -> Part:
+def _late_po(inputs: RuleInputs) -> Part:
+    """Return the late_po rows: money is the extra lost margin if the PO never arrives."""
+    arrays, late = inputs.arrays, inputs.arrays.late_pos
+    rows = late.row
+    if not len(rows):
+        return _part("late_po", rows, {}, [])
+    horizon = arrays.horizon
+    window = inputs.protection_in_horizon[rows]
+    receipts = arrays.receipts[rows].copy()
+    k = np.arange(len(rows))
+    inside = (late.arrival_day >= 1) & (late.arrival_day <= horizon)
+    receipts[k[inside], late.arrival_day[inside] - 1] -= late.qty[inside]
+    without = project_on_hand(arrays.on_hand[rows], np.maximum(receipts, 0.0), arrays.demand[rows])
+    unmet_with = inputs.scan.unmet_win[rows]
+    unmet_without = window_sum(without.unmet, window)
+    lost = np.maximum(unmet_without - unmet_with, 0.0)
+    first_unmet = without.first_unmet_day
+    runs_short = (first_unmet > 0) & (first_unmet <= window)
+    due = late.expected_date.astype("datetime64[D]") - np.datetime64(arrays.as_of, "D")
+    first_day = np.where(runs_short, first_unmet, due.astype(np.int64)).astype(np.int64)
+    detail = [
+        f"PO {po} ({q:.0f} units from {sup}) was due {exp}, assumed to arrive on day {a}; "
+        f"without it {uw:.0f} units go unmet by day {w}, with it {u:.0f}."
+        for po, q, sup, exp, a, uw, w, u in _lists(
+            late.po_id,
+            late.qty,
+            late.supplier_id,
+            _fmt_dates(late.expected_date),
+            late.arrival_day,
+            unmet_without,
+            window,
+            unmet_with,
+        )
+    ]
+    priority = _priority(first_unmet, inputs.lead_time[rows], inputs.protection[rows])
+    return _part(
+        "late_po",
+        rows,
+        {
+            "priority": np.where(runs_short, priority, 3),
+            "money_at_risk": np.round(lost * inputs.margin[rows], 2),
+            "first_risk_date": _dates(arrays.as_of, first_day),
+            "first_risk_day": first_day,
+            "unmet_units": lost,
+            "po_id": late.po_id.astype(object),
+            "supplier_id": late.supplier_id.astype(object),
+            "po_qty": late.qty,
+        },
+        detail,
+    )
+
+
+def _forecast_bias(inputs: RuleInputs) -> Part:
     """Return the forecast_bias rows: a large bias that forecast noise does not explain."""
-    f, a = p.bias_forecast, p.bias_actual
-    ok = np.isfinite(f) & np.isfinite(a) & (a >= params.bias_min_units) & (a > 0)
+    arrays, params = inputs.arrays, inputs.params
+    forecast, actual = arrays.bias_forecast, arrays.bias_actual
+    measured = (
+        np.isfinite(forecast)
+        & np.isfinite(actual)
+        & (actual >= params.bias_min_units)
+        & (actual > 0)
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
-        bias = np.where(ok, (f - a) / np.where(a > 0, a, 1.0), 0.0)
+        bias = np.where(measured, (forecast - actual) / np.where(actual > 0, actual, 1.0), 0.0)
     # The sum of W one-day errors has std sigma·sqrt(W): a miss within k of those is noise.
-    noise = params.bias_sigma_k * np.nan_to_num(p.bias_sigma) * np.sqrt(params.bias_window_days)
-    significant = np.abs(f - a) > noise
-    rows = np.flatnonzero(ok & significant & (np.abs(bias) > params.bias_threshold))
+    noise = (
+        params.bias_sigma_k * np.nan_to_num(arrays.bias_sigma) * np.sqrt(params.bias_window_days)
+    )
+    significant = np.abs(forecast - actual) > noise
+    rows = np.flatnonzero(measured & significant & (np.abs(bias) > params.bias_threshold))
     if not len(rows):
         return _part("forecast_bias", rows, {}, [])
-    b = bias[rows]
-    units = window_sum(p.demand[rows], win_h[rows])
-    rate = np.where(b < 0, margin[rows], p.unit_cost[rows])
-    one = np.ones(len(rows), dtype=np.int64)
-    w = params.bias_window_days
+    row_bias = bias[rows]
+    units = window_sum(arrays.demand[rows], inputs.protection_in_horizon[rows])
+    rate = np.where(row_bias < 0, inputs.margin[rows], arrays.unit_cost[rows])
+    tomorrow = np.ones(len(rows), dtype=np.int64)
+    window_days = params.bias_window_days
     detail = [
-        f"{'Under' if bb < 0 else 'Over'}-forecast: the forecast made {w} days ago said "
-        f"{ff:.0f} units, actual sales were {aa:.0f} (bias {bb:+.0%})."
-        for ff, aa, bb in _lists(f[rows], a[rows], b)
+        f"{'Under' if bb < 0 else 'Over'}-forecast: the forecast made {window_days} days ago "
+        f"said {ff:.0f} units, actual sales were {aa:.0f} (bias {bb:+.0%})."
+        for ff, aa, bb in _lists(forecast[rows], actual[rows], row_bias)
     ]
     return _part(
         "forecast_bias",
         rows,
         {
             "priority": np.full(len(rows), 3, dtype=np.int64),
-            "money_at_risk": np.round(np.abs(b) * units * rate, 2),
-            "first_risk_date": _dates(p.as_of, one),
-            "first_risk_day": one,
-            "bias": b,
+            "money_at_risk": np.round(np.abs(row_bias) * units * rate, 2),
+            "first_risk_date": _dates(arrays.as_of, tomorrow),
+            "first_risk_day": tomorrow,
+            "bias": row_bias,
         },
         detail,
     )
 
 
-def _inventory_anomaly(
-    p: PositionArrays, params: PlanParams, win_h: IntArray, margin: FloatArray
-) -> Part:
+def _inventory_anomaly(inputs: RuleInputs) -> Part:
     """Return the inventory_anomaly rows: negative on hand, or phantom stock."""
-    neg = p.on_hand < 0
-    k = p.zero_run_days.astype(float)
-    p_zero = np.exp(-p.hist_rate * k)
+    arrays, params = inputs.arrays, inputs.params
+    negative = arrays.on_hand < 0
+    p_no_sale = np.exp(-arrays.hist_rate * arrays.zero_run_days.astype(float))
     phantom = (
-        ~neg
-        & (p.on_hand > 0)
-        & (p.zero_run_days >= params.phantom_min_days)
-        & (p.hist_rate > 0)
-        & (p_zero < params.phantom_probability)
+        ~negative
+        & (arrays.on_hand > 0)
+        & (arrays.zero_run_days >= params.phantom_min_days)
+        & (arrays.hist_rate > 0)
+        & (p_no_sale < params.phantom_probability)
     )
-    rows = np.flatnonzero(neg | phantom)
+    rows = np.flatnonzero(negative | phantom)
     if not len(rows):
         return _part("inventory_anomaly", rows, {}, [])
-    is_neg = neg[rows]
-    lost_units = p.hist_rate[rows] * win_h[rows]
-    money = np.where(is_neg, -p.on_hand[rows] * p.unit_cost[rows], lost_units * margin[rows])
+    is_negative = negative[rows]
+    lost_units = arrays.hist_rate[rows] * inputs.protection_in_horizon[rows]
+    money = np.where(
+        is_negative,
+        -arrays.on_hand[rows] * arrays.unit_cost[rows],
+        lost_units * inputs.margin[rows],
+    )
     detail = [
         f"On hand is negative ({oh:.0f}): the stock record is wrong; count it."
         if ng
         else f"On hand {oh:.0f} but no sale in {kk} days, where {r:.1f}/day makes that chance "
         f"{pz:.1e}: possible phantom stock; count it."
         for ng, oh, kk, r, pz in _lists(
-            is_neg, p.on_hand[rows], p.zero_run_days[rows], p.hist_rate[rows], p_zero[rows]
+            is_negative,
+            arrays.on_hand[rows],
+            arrays.zero_run_days[rows],
+            arrays.hist_rate[rows],
+            p_no_sale[rows],
         )
     ]
-    one = np.ones(len(rows), dtype=np.int64)
+    tomorrow = np.ones(len(rows), dtype=np.int64)
     return _part(
         "inventory_anomaly",
         rows,
         {
             "priority": np.full(len(rows), 2, dtype=np.int64),
             "money_at_risk": np.round(money, 2),
-            "first_risk_date": _dates(p.as_of, one),
-            "first_risk_day": one,
-            "unmet_units": np.where(is_neg, np.nan, lost_units),
+            "first_risk_date": _dates(arrays.as_of, tomorrow),
+            "first_risk_day": tomorrow,
+            "unmet_units": np.where(is_negative, np.nan, lost_units),
         },
         detail,
     )

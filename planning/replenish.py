@@ -22,6 +22,7 @@ import pandas as pd
 
 from planning.engine import Plan
 from planning.network import NetworkData
+from planning.policy import round_up_to_pack
 from planning.recommend import supplier_options
 
 ORDER_COLUMNS: tuple[str, ...] = (
@@ -52,10 +53,8 @@ def _purchase_orders(need: pd.DataFrame, data: NetworkData) -> pd.DataFrame:
     best = _best_suppliers(data)
     need = need[need["sku"].isin(best.index)]
     sup = best.loc[need["sku"]]
-    pack = need["sku"].map(data.items.set_index("sku")["case_pack"]).fillna(1).to_numpy(float)
-    pack = np.maximum(pack, 1.0)
-    want = np.maximum(need["need"].to_numpy(float), sup["moq"].to_numpy(float))
-    qty = (np.ceil(want / pack - 1e-9) * pack).astype(np.int64)
+    pack = need["sku"].map(data.items.set_index("sku")["case_pack"]).to_numpy(float)
+    qty = round_up_to_pack(need["need"].to_numpy(float), pack, sup["moq"].to_numpy(float))
     return pd.DataFrame(
         {
             "kind": "purchase_order",
@@ -68,7 +67,9 @@ def _purchase_orders(need: pd.DataFrame, data: NetworkData) -> pd.DataFrame:
             "lead_time": sup["lead_time"].to_numpy(float),
             "reason": [
                 f"position {p:.0f} below reorder point {r:.0f}: order up to {s:.0f}"
-                for p, r, s in zip(need["position"], need["rop"], need["s"], strict=True)
+                for p, r, s in zip(
+                    need["position"], need["reorder_point"], need["order_up_to"], strict=True
+                )
             ],
         }
     )
@@ -78,10 +79,10 @@ def replenishment_orders(plan: Plan, data: NetworkData, *, transfers: bool = Tru
     """Return the routine orders of a plan (columns `ORDER_COLUMNS`, one row per order)."""
     pos = plan.positions
     position = pos["position"].to_numpy(float)
-    rop = pos["reorder_point"].to_numpy(float)
-    s = pos["order_up_to"].to_numpy(float)
+    reorder_point = pos["reorder_point"].to_numpy(float)
+    order_up_to = pos["order_up_to"].to_numpy(float)
     is_dc = pos["location_type"].to_numpy(object) == "dc"
-    need = np.where(position < s - 1e-9, np.ceil(s - position - 1e-9), 0.0)
+    need = np.where(position < order_up_to - 1e-9, np.ceil(order_up_to - position - 1e-9), 0.0)
     frame = pd.DataFrame(
         {
             "sku": pos["sku"].to_numpy(object),
@@ -89,8 +90,8 @@ def replenishment_orders(plan: Plan, data: NetworkData, *, transfers: bool = Tru
             "source": pos["source_location"].to_numpy(object),
             "need": need,
             "position": position,
-            "rop": rop,
-            "s": s,
+            "reorder_point": reorder_point,
+            "order_up_to": order_up_to,
             "unit_cost": pos["unit_cost"].to_numpy(float),
         }
     )
@@ -134,7 +135,7 @@ def replenishment_orders(plan: Plan, data: NetworkData, *, transfers: bool = Tru
                         f"{n:.0f} from {src} (its source DC)"
                         for p, r, q, n, src in zip(
                             ship["position"],
-                            ship["rop"],
+                            ship["reorder_point"],
                             ship["_qty"],
                             ship["need"],
                             ship["source"],
@@ -154,8 +155,8 @@ def replenishment_orders(plan: Plan, data: NetworkData, *, transfers: bool = Tru
     if len(shipped):
         took = shipped.reindex(pd.MultiIndex.from_arrays([dcs["sku"], dcs["location_id"]]))
         dcs["position"] = dcs["position"].to_numpy(float) - np.nan_to_num(took.to_numpy(float))
-    below = dcs["position"].to_numpy(float) < dcs["rop"].to_numpy(float) - 1e-9
-    dcs["need"] = np.where(below, np.ceil(dcs["s"] - dcs["position"] - 1e-9), 0.0)
+    below = dcs["position"].to_numpy(float) < dcs["reorder_point"].to_numpy(float) - 1e-9
+    dcs["need"] = np.where(below, np.ceil(dcs["order_up_to"] - dcs["position"] - 1e-9), 0.0)
     buy = pd.concat([rest[rest["need"] >= 1], dcs[dcs["need"] >= 1]], ignore_index=True)
     if len(buy):
         out.append(_purchase_orders(buy, data))

@@ -136,7 +136,7 @@ def test_expected_exceptions_and_healthy_rows(result):
     neg = exc[(exc["type"] == "inventory_anomaly") & (exc["sku"] == "N")].iloc[0]
     assert neg["money_at_risk"] == pytest.approx(30.0)  # 5 * unit cost 6
     over = exc[(exc["type"] == "overstock") & (exc["sku"] == "O")].iloc[0]
-    assert over["money_at_risk"] == pytest.approx((3000 - over["s"]) * 6.0, abs=0.01)
+    assert over["money_at_risk"] == pytest.approx((3000 - over["order_up_to"]) * 6.0, abs=0.01)
 
 
 def test_exception_records_contract(result):

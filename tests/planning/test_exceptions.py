@@ -25,11 +25,11 @@ def arrays(rows: list[dict], late: LatePOs | None = None) -> PositionArrays:
         "on_order": 0.0,
         "lead_time": 2,
         "lead_time_std": 0.0,
-        "d": 10.0,
+        "forecast_daily": 10.0,
         "sigma": 0.0,
-        "ss": 0.0,
-        "rop": 20.0,
-        "s": 90.0,
+        "safety_stock": 0.0,
+        "reorder_point": 20.0,
+        "order_up_to": 90.0,
         "bias_forecast": np.nan,
         "bias_actual": np.nan,
         "bias_sigma": 0.0,
@@ -82,7 +82,7 @@ def test_stockout_risk_within_lead_time():
 def test_stockout_risk_after_lead_time_needs_position_below_rop():
     # SS 5, ROP 25, S 95, on hand 24 < ROP: runs out on day 3 (> L) -> stockout, priority 2.
     # Unmet over 1..9 = 90 - 24 = 66 -> money 264.
-    row = {"on_hand": 24.0, "ss": 5.0, "rop": 25.0, "s": 95.0}
+    row = {"on_hand": 24.0, "safety_stock": 5.0, "reorder_point": 25.0, "order_up_to": 95.0}
     e = only(detect_exceptions(arrays([row]), PARAMS), "stockout_risk")
     assert e["money_at_risk"] == pytest.approx(264.0)
     assert e["priority"] == 2
@@ -103,10 +103,10 @@ def test_below_safety_stock_uses_normal_loss():
         "on_hand": 25.0,
         "on_order": 80.0,
         "receipts": rec,
-        "ss": 8.0,
+        "safety_stock": 8.0,
         "sigma": 4.0,
-        "rop": 28.0,
-        "s": 98.0,
+        "reorder_point": 28.0,
+        "order_up_to": 98.0,
     }
     exc = detect_exceptions(arrays([row]), PARAMS)
     e = only(exc, "below_safety_stock")
@@ -220,10 +220,10 @@ def test_ranked_by_money_and_columns():
         "detail",
         "on_hand",
         "position",
-        "d",
-        "ss",
-        "rop",
-        "s",
+        "forecast_daily",
+        "safety_stock",
+        "reorder_point",
+        "order_up_to",
         "unmet_units",
         "lead_time",
     ):
@@ -240,7 +240,7 @@ def test_scan_matches_a_given_projection():
         {
             "on_hand": float(x),
             "lead_time": int(lt),
-            "ss": 15.0,
+            "safety_stock": 15.0,
             "demand": rng.gamma(2.0, 5.0, H),
             "receipts": np.where(rng.random(H) < 0.05, 30.0, 0.0),
             "promo": rng.random(H) < 0.1,

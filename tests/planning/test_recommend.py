@@ -90,7 +90,14 @@ def scenario(extra: list[dict] | None = None):
         {"sku": "C", "location": "S3", "on_hand": 15.0},  # 3 short, need 75, money 300
         {"sku": "C", "location": "S2", "on_hand": 150.0},  # 4 surplus 60
         # 5: DC buying from suppliers, L 5, ROP 50, S 120: runs out on day 5
-        {"sku": "P", "location": "DC1", "on_hand": 45.0, "lead_time": 5, "rop": 50.0, "s": 120.0},
+        {
+            "sku": "P",
+            "location": "DC1",
+            "on_hand": 45.0,
+            "lead_time": 5,
+            "reorder_point": 50.0,
+            "order_up_to": 120.0,
+        },
         {"sku": "E", "location": "S1", "on_hand": 15.0, "on_order": 50.0, "receipts": rec_e},
         {"sku": "L", "location": "S1", "on_hand": 15.0, "on_order": 40.0, "receipts": rec_l},
         {"sku": "O", "location": "S2", "on_hand": 2000.0},  # 8 overstock
@@ -114,10 +121,10 @@ def scenario(extra: list[dict] | None = None):
             "location_id": a.location,
             "source_location": [sources[loc] for loc in a.location],
             "on_hand": a.on_hand,
-            "safety_stock": a.ss,
+            "safety_stock": a.safety_stock,
             "position": a.position,
-            "reorder_point": a.rop,
-            "order_up_to": a.s,
+            "reorder_point": a.reorder_point,
+            "order_up_to": a.order_up_to,
             "unit_cost": a.unit_cost,
         }
     )
@@ -203,7 +210,14 @@ def test_store_is_replenished_from_its_own_dc_even_into_its_safety_stock():
     # R at S1: on hand 15, need 75 (as for A). DC1 holds 60 with SS 50 and S 400: no surplus
     # above its order-up-to, and only 10 above its safety stock, but its stock is there to serve
     # its stores: with no order able to arrive in time it ships all 60 (a partial quantity).
-    dc = {"sku": "R", "location": "DC1", "on_hand": 60.0, "ss": 50.0, "rop": 300.0, "s": 400.0}
+    dc = {
+        "sku": "R",
+        "location": "DC1",
+        "on_hand": 60.0,
+        "safety_stock": 50.0,
+        "reorder_point": 300.0,
+        "order_up_to": 400.0,
+    }
     out = scenario([dc, {"sku": "R", "location": "S1", "on_hand": 15.0}])
     r = rec_for(out, "stockout_risk", 12)
     assert (r["rec_kind"], r["rec_from_location"], r["rec_qty"]) == ("transfer", "DC1", 60)
@@ -213,7 +227,14 @@ def test_store_is_replenished_from_its_own_dc_even_into_its_safety_stock():
 
 
 def test_dc_ships_the_full_need_when_it_holds_it():
-    dc = {"sku": "R", "location": "DC1", "on_hand": 200.0, "ss": 50.0, "rop": 300.0, "s": 400.0}
+    dc = {
+        "sku": "R",
+        "location": "DC1",
+        "on_hand": 200.0,
+        "safety_stock": 50.0,
+        "reorder_point": 300.0,
+        "order_up_to": 400.0,
+    }
     out = scenario([dc, {"sku": "R", "location": "S1", "on_hand": 15.0}])
     r = rec_for(out, "stockout_risk", 12)
     assert (r["rec_kind"], r["rec_from_location"], r["rec_qty"]) == ("transfer", "DC1", 75)
