@@ -40,6 +40,7 @@ from evals.simulate import SimConfig, SimulatorConnector, View, World
 from planning.engine import Plan, exception_id, plan
 from planning.network import NetworkData
 from planning.params import PlanParams
+from planning.policy import round_up_to_pack
 from planning.replenish import replenishment_orders
 
 NAIVE_REORDER_DAYS = 14
@@ -344,8 +345,7 @@ def _route(view: View, need_of: Callable[[np.ndarray], np.ndarray]) -> list[Acti
         )
     dc_need = np.where(fed, 0.0, need_of(pos - shipped))
     for r in np.flatnonzero(dc_need >= 1):
-        moq, pack = float(view.supplier_moq[r]), max(float(view.case_pack[r]), 1.0)
-        qty = int(np.ceil(max(dc_need[r], moq) / pack - 1e-9) * pack)
+        qty = int(round_up_to_pack(dc_need[r], view.case_pack[r], view.supplier_moq[r]))
         acts.append(
             Action(
                 "purchase_order",

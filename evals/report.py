@@ -2,7 +2,7 @@
 
 `results` holds one entry per suite that ran, any of them may be missing:
 
-- ``sim`` (`evals.simulate.run_simulation`): policies, inventory_over_time, trajectories,
+- ``sim`` (`evals.sim_suite.run_simulation`): policies, inventory_over_time, trajectories,
   targets, target_met, config;
 - ``agent`` (`evals.agent_eval.run_agent_eval`): scores, cases, n;
 - ``forecast`` (`evals.forecast_eval.run_forecast_eval`): overall, by_class, class_counts, ...;

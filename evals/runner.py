@@ -1,6 +1,6 @@
 """Run the evaluation suites in one command, write the report and compare with a baseline.
 
-`run_eval` runs the closed-loop simulation (`evals.simulate`), the agent evaluation
+`run_eval` runs the closed-loop simulation (`evals.sim_suite`), the agent evaluation
 (`evals.agent_eval`) and the forecast backtest (`evals.forecast_eval`) at a size ("ci": small,
 the whole run in about a minute on 2 cores; "full": the 20-store x 300-SKU x 730-day demo
 network) and writes results.json, report.md and report.html under `out` (`evals.report`).
@@ -161,9 +161,9 @@ def _optional(module: str) -> Any | None:
 
 def _run_sim(size: str, progress: Progress | None, data: Any = None) -> dict[str, Any]:
     """Run the closed-loop simulation at `size` (replaying `data` when given)."""
-    mod = _optional("evals.simulate")
+    mod = _optional("evals.sim_suite")
     if mod is None:
-        return {"error": "evals.simulate is not available"}
+        return {"error": "evals.sim_suite is not available"}
     config = sim_config(mod.SimConfig, size)
 
     def report(stage: str, done: int, total: int) -> None:

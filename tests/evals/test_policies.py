@@ -12,7 +12,8 @@ from evals.policies import (
     level_grid,
     simulate_base_stock,
 )
-from evals.simulate import SimConfig, Twin, View, build_world, run_policy, run_simulation
+from evals.sim_suite import run_simulation
+from evals.simulate import SimConfig, Twin, View, build_world, run_policy
 from planning.engine import plan
 from planning.params import PlanParams
 from planning.replenish import replenishment_orders

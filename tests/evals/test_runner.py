@@ -121,7 +121,7 @@ def test_run_eval_rejects_unknown_suite_and_size(tmp_path: Path) -> None:
 def test_sim_and_agent_suites_through_their_modules(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sim = types.ModuleType("evals.simulate")
+    sim = types.ModuleType("evals.sim_suite")
 
     class SimConfig:
         def __init__(
@@ -145,7 +145,7 @@ def test_sim_and_agent_suites_through_their_modules(
         return {"scores": {"overall": 1.0}, "llm": llm, "n": 4, "cases": []}
 
     agent.run_agent_eval = run_agent_eval  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "evals.simulate", sim)
+    monkeypatch.setitem(sys.modules, "evals.sim_suite", sim)
     monkeypatch.setitem(sys.modules, "evals.agent_eval", agent)
     calls: list[tuple] = []
     r = run_eval("sim", out=tmp_path / "s", progress=lambda *a: calls.append(a))
@@ -163,7 +163,7 @@ def test_sim_and_agent_suites_through_their_modules(
 
 
 def test_missing_suite_module_is_recorded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "evals.simulate", None)
+    monkeypatch.setitem(sys.modules, "evals.sim_suite", None)
     r = run_eval("sim", out=tmp_path)
-    assert r["sim"] == {"error": "evals.simulate is not available"}
+    assert r["sim"] == {"error": "evals.sim_suite is not available"}
     assert "Not available" in (tmp_path / "report.md").read_text()
