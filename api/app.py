@@ -26,10 +26,10 @@ def create_app(
 ) -> FastAPI:
     """Create the app; the workspace and copilot are built from settings unless given."""
     settings = settings or get_settings()
-    ws = workspace or (copilot.workspace if copilot else Workspace(settings))
+    ws = workspace or (copilot.workspace if copilot else Workspace.open(settings))
     if workspace is None and copilot is None:
-        ws.key_ttl = 1.0  # a served app re-checks snapshot freshness at most once a second
-        ws.freeze_heap = True  # and keeps its loaded plan out of full garbage collections
+        ws.plans.key_ttl = 1.0  # a served app re-checks snapshot freshness at most once a second
+        ws.plans.freeze_heap = True  # and keeps its loaded plan out of full garbage collections
     tokens = token_table(settings, ws.policy)  # refuses unsafe token configs at start-up
 
     @asynccontextmanager

@@ -39,13 +39,10 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.exposition import generate_latest
 from prometheus_client.registry import Collector
-from sqlalchemy import func, select
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from erp import models
-from planning.engine import Plan
 from planning.exceptions import EXCEPTION_TYPES
-from tools.workspace import Workspace, _same_snapshot
+from tools.workspace import Workspace
 
 log = logging.getLogger("stockpilot.api.metrics")
 
@@ -108,7 +105,7 @@ class _ScrapeTimeCollector(Collector):
         if ws is None:
             return
         try:
-            result = cached_plan(ws)
+            result = ws.plans.cached()
         except Exception:  # a scrape reports what it can; never fail the whole scrape
             log.warning("could not read the cached plan for metrics", exc_info=True)
             result = None
@@ -121,34 +118,13 @@ class _ScrapeTimeCollector(Collector):
                 gauge.add_metric([kind], float(counts.get(kind, 0)))
             yield gauge
         try:
-            with ws.engine.connect() as conn:
-                pending = conn.execute(
-                    select(func.count())
-                    .select_from(models.Proposal)
-                    .where(models.Proposal.status == "pending")
-                ).scalar_one()
+            pending = ws.proposals.count(status="pending")
         except Exception:
             log.warning("could not count pending approvals for metrics", exc_info=True)
             return
         yield GaugeMetricFamily(
             "stockpilot_approvals_pending", "Proposals waiting for a decision.", value=pending
         )
-
-
-def cached_plan(ws: Workspace) -> Plan | None:
-    """Return the plan of the current snapshot if one is cached (memory or disk), else None.
-
-    Never computes a plan. Reads the workspace's cache state, which it exposes no public way
-    to inspect.
-    """
-    key = ws._plan_key()
-    held = ws._plan
-    if held is not None and _same_snapshot(held[0], key):
-        return ws.plan(fresh=False)
-    path = ws._cache_file(key)
-    if path is not None and path.exists():
-        return ws.plan(fresh=False)
-    return None
 
 
 class MetricsMiddleware:

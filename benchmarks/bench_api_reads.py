@@ -59,7 +59,7 @@ def seed(folder: Path) -> tuple[dict[str, str], float, float]:
         plan_cache_dir=folder / "cache",
         checkpoint_url=env["STOCKPILOT_CHECKPOINT_URL"],
     )
-    ws = Workspace(settings)
+    ws = Workspace.open(settings)
     t0 = time.perf_counter()
     ws.seed_demo()  # generate_demo at default scale, written with erp.store.replace_snapshot
     t1 = time.perf_counter()

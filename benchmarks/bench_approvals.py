@@ -229,7 +229,7 @@ def main() -> None:
             checkpoint_url=env_vars["STOCKPILOT_CHECKPOINT_URL"],
             plan_cache_dir=folder / "cache",
         )
-        ws = Workspace(settings)
+        ws = Workspace.open(settings)
         t0 = time.perf_counter()
         summary = ws.seed_demo(stores=args.stores, skus=args.skus)
         ws.plan()

@@ -74,7 +74,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=5)
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp())
-    ws = Workspace(
+    ws = Workspace.open(
         Settings(_env_file=None, database_url=f"sqlite:///{tmp / 'store.db'}", plan_cache_dir=None)
     )
     demo = generate_demo(stores=args.stores, skus=args.skus, as_of=date(2026, 11, 22))

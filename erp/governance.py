@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Literal, cast
 
-from sqlalchemy import Connection, Engine, Row, Table, false, insert, select, text, update
+from sqlalchemy import Connection, Engine, Row, Table, false, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from erp import models
@@ -242,6 +242,12 @@ class ProposalStore:
         with self.engine.connect() as conn:
             rows = conn.execute(query.limit(limit)).all()
         return [Proposal.from_row(row) for row in rows]
+
+    def count(self, *, status: str) -> int:
+        """Return how many proposals are in `status`."""
+        query = select(func.count()).select_from(_proposals).where(_proposals.c.status == status)
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
 
     def decide(
         self,

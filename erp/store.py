@@ -11,7 +11,7 @@ import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import numpy as np
@@ -316,3 +316,39 @@ def on_hand(engine: Engine, sku: str, location_id: str) -> int | None:
             select(bal.c.on_hand).where(bal.c.sku == sku, bal.c.location_id == location_id)
         ).scalar_one_or_none()
     return None if value is None else int(value)
+
+
+def snapshot_version(engine: Engine) -> tuple[str, int]:
+    """Return what a plan of the store depends on: the import record and the ERP write count.
+
+    The import record (id, time, source, row counts) is "" when nothing was ever imported; the
+    count is the connector ledger's rows. One connection, two index-only queries.
+    """
+    snap = models.SnapshotImport
+    latest = (
+        select(snap.id, snap.imported_at, snap.source, snap.row_counts)
+        .order_by(snap.id.desc())
+        .limit(1)
+    )
+    with engine.connect() as conn:
+        last = conn.execute(latest).first()
+        commits = conn.execute(select(func.count()).select_from(models.ErpCommit)).scalar_one()
+    return ("|".join(str(v) for v in last) if last else ""), int(commits)
+
+
+def commit_times(engine: Engine, document_ids: Sequence[str]) -> dict[str, datetime]:
+    """Return when the connector's ledger recorded each document (UTC); unknown ids are left out."""
+    if not document_ids:
+        return {}
+    table = models.ErpCommit
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(table.document_id, table.created_at).where(
+                table.document_id.in_(list(document_ids))
+            )
+        ).all()
+    return {
+        doc: at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+        for doc, at in rows
+        if at is not None
+    }

@@ -498,7 +498,7 @@ class _Harness:
                 **overrides,
             },
         )
-        self.workspace = Workspace(self.settings)
+        self.workspace = Workspace.open(self.settings)
         demo = generate_demo(**dataset.network)
         replace_snapshot(self.workspace.engine, demo.data, source=f"demo:eval-{dataset.name}")
         self.model = _chat_model(llm, self.settings)

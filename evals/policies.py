@@ -208,7 +208,7 @@ class GraphPath:
             service_level=config.service_level,
         )
         params = sim_params(config, history_days=settings.history_days)
-        self.workspace = Workspace(settings, connector=connector, params=params)
+        self.workspace = Workspace.open(settings, connector=connector, params=params)
         self.script = _Script()
         self.copilot = Copilot(
             self.workspace,

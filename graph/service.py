@@ -112,7 +112,7 @@ class Copilot:
         checkpointer: BaseCheckpointSaver | None = None,
         model: BaseChatModel | None = None,
     ):
-        self.workspace = workspace or Workspace()
+        self.workspace = workspace or Workspace.open()
         self._owns_checkpointer = checkpointer is None
         self.checkpointer = checkpointer or open_checkpointer(self.workspace.settings)
         self.graph = build_graph(self.checkpointer)

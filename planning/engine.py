@@ -19,6 +19,7 @@ import pandas as pd
 
 from planning.abc import class_service_level, classify_abc, sales_value
 from planning.exceptions import EVIDENCE_COLUMNS, LatePOs, PositionArrays, detect_exceptions
+from planning.filters import filter_exceptions
 from planning.forecast import BatchForecast, forecast_batch, sales_matrix
 from planning.network import NetworkData
 from planning.params import PlanParams
@@ -87,16 +88,8 @@ class Plan:
         sku: str | None = None,
     ) -> list[dict[str, Any]]:
         """Return the ranked exceptions as JSON-ready dicts, optionally filtered and cut."""
-        exc = self.exceptions
-        if type is not None:
-            exc = exc[exc["type"] == type]
-        if location is not None:
-            exc = exc[exc["location"] == location]
-        if sku is not None:
-            exc = exc[exc["sku"] == sku]
-        if top is not None:
-            exc = exc.head(max(top, 0))
-        return [_exception_record(r) for r in exc.to_dict("records")]
+        records = [_exception_record(r) for r in self.exceptions.to_dict("records")]
+        return filter_exceptions(records, type=type, location=location, sku=sku, top=top)
 
     def supply_lines(self, row: int) -> list[dict[str, Any]]:
         """Return the open supply feeding one positions row, JSON-ready, soonest first as stored.

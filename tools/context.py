@@ -11,7 +11,7 @@ from tools.workspace import Workspace
 @lru_cache(maxsize=1)
 def default_workspace() -> Workspace:
     """Return the process-wide workspace configured from settings."""
-    return Workspace()
+    return Workspace.open()
 
 
 @dataclass

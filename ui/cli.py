@@ -31,7 +31,7 @@ err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 
 def _workspace() -> Workspace:
-    return Workspace()
+    return Workspace.open()
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:

@@ -122,14 +122,12 @@ def list_exceptions(
 ) -> ExceptionPage:
     """List today's exceptions, highest priority first, filtered and paged."""
     records = ws.exceptions(
-        type=type.value if type is not None else None, location=location, sku=sku
+        type=type.value if type is not None else None,
+        location=location,
+        sku=sku,
+        category=category,
+        min_money=min_money,
     )
-    if category is not None:
-        items = ws.reference().items
-        skus = set(items.loc[items["category"] == category, "sku"])
-        records = [r for r in records if r["sku"] in skus]
-    if min_money is not None:
-        records = [r for r in records if r["money_at_risk"] >= min_money]
     totals = {name: TypeTotal(**t) for name, t in totals_by_type(records).items()}
     page = records[offset : offset + limit]
     return ExceptionPage(

@@ -7,18 +7,17 @@ the time the ERP recorded it come from the connector's ledger.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
-from sqlalchemy import select
 
 from api.deps import Reader, WorkspaceDep
-from erp import models
 from erp.governance import Proposal
-from tools.workspace import NotFoundError, Workspace
+from erp.store import commit_times
+from tools.workspace import NotFoundError
 
 router = APIRouter(tags=["proposals"])
 
@@ -142,7 +141,7 @@ def list_documents(
     found = ws.proposals.list(status="committed", thread_id=thread_id, limit=limit)
     if kind is not None:
         found = [p for p in found if p.kind == kind.value]
-    times = _commit_times(ws, [p.document_id for p in found if p.document_id])
+    times = commit_times(ws.engine, [p.document_id for p in found if p.document_id])
     return DocumentList(
         items=[
             Document(
@@ -158,19 +157,3 @@ def list_documents(
             for p in found
         ]
     )
-
-
-def _commit_times(ws: Workspace, document_ids: list[str]) -> dict[str, datetime]:
-    """Return when the connector's ledger recorded each document (UTC)."""
-    if not document_ids:
-        return {}
-    table = models.ErpCommit
-    with ws.engine.connect() as conn:
-        rows = conn.execute(
-            select(table.document_id, table.created_at).where(table.document_id.in_(document_ids))
-        ).all()
-    return {
-        doc: at if at.tzinfo is not None else at.replace(tzinfo=UTC)
-        for doc, at in rows
-        if at is not None
-    }

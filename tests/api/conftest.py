@@ -54,7 +54,7 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 def workspace(settings: Settings) -> Workspace:
     """Return a workspace holding the small network."""
-    ws = Workspace(settings)
+    ws = Workspace.open(settings)
     replace_snapshot(ws.engine, small_network(), source="test")
     return ws
 

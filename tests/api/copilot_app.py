@@ -58,7 +58,7 @@ class ApiEnv:
             api_tokens={},
             **overrides,
         )
-        self.workspace = Workspace(self.settings)
+        self.workspace = Workspace.open(self.settings)
         replace_snapshot(self.workspace.engine, small_network(), source="test")
         self.script = Script()
         self._stack = ExitStack()

@@ -62,7 +62,7 @@ def test_request_latency_by_route_template(client: TestClient) -> None:
 def test_open_exceptions_gauge_never_computes_a_plan(client: TestClient, workspace) -> None:
     s = scrape(client)
     assert not any(k[0] == "stockpilot_exceptions_open" for k in s)
-    assert workspace._plan is None  # the scrape did not plan
+    assert workspace.plans.loaded is None  # the scrape did not plan
     client.get("/v1/exceptions", headers=auth("victor"))
     s = scrape(client)
     assert value(s, "stockpilot_exceptions_open", type="promo_uncovered") == 1
@@ -72,7 +72,7 @@ def test_open_exceptions_gauge_never_computes_a_plan(client: TestClient, workspa
 
 def test_open_exceptions_gauge_reads_the_disk_cache(client: TestClient, settings) -> None:
     client.get("/v1/exceptions", headers=auth("victor"))  # computes and caches on disk
-    fresh = create_app(settings, workspace=Workspace(settings))  # another worker's view
+    fresh = create_app(settings, workspace=Workspace.open(settings))  # another worker's view
     install_metrics(fresh)
     with TestClient(fresh) as other:
         s = scrape(other)

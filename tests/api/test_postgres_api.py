@@ -55,7 +55,7 @@ def test_a_draft_through_one_instance_is_approved_through_another(pg_settings):
     with ExitStack() as stack:
         clients: list[TestClient] = []
         for i in range(2):  # two replicas: each its own workspace, checkpointer and copilot
-            ws = Workspace(pg_settings)
+            ws = Workspace.open(pg_settings)
             if i == 0:
                 replace_snapshot(ws.engine, small_network(), source="t")
             saver = open_checkpointer(pg_settings)

@@ -353,7 +353,7 @@ def test_empty_store_is_404_not_500(tmp_path) -> None:
         plan_cache_dir=None,
         checkpoint_url=f"sqlite:///{tmp_path / 'cp.db'}",
     )
-    app = create_app(settings, workspace=Workspace(settings))
+    app = create_app(settings, workspace=Workspace.open(settings))
     with TestClient(app, raise_server_exceptions=False) as c:
         resp = c.get("/v1/exceptions", headers=R)
         assert resp.status_code == 404

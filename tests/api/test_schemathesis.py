@@ -44,7 +44,7 @@ def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[schemathesi
         checkpoint_url=f"sqlite:///{tmp / 'checkpoints.db'}",
         api_tokens={},
     )
-    ws = Workspace(cfg)
+    ws = Workspace.open(cfg)
     replace_snapshot(ws.engine, small_network(), source="test")
     conn = sqlite3.connect(tmp / "checkpoints.db", check_same_thread=False, timeout=30)
     saver = SqliteSaver(conn)

@@ -115,6 +115,16 @@ def test_list_filters_newest_first(store_engine: Engine) -> None:
     assert [p.id for p in store.list(limit=1)] == [third.id]
 
 
+def test_count_by_status(store_engine: Engine) -> None:
+    store = ProposalStore(store_engine)
+    assert store.count(status="pending") == 0
+    first, _ = _proposal(store), _proposal(store)
+    store.decide(first.id, user="bob", decision="reject")
+    assert store.count(status="pending") == 1
+    assert store.count(status="rejected") == 1
+    assert store.count(status="committed") == 0
+
+
 def test_approve(store_engine: Engine) -> None:
     store = ProposalStore(store_engine)
     made = _proposal(store)

@@ -1,14 +1,19 @@
+from datetime import date
+
 import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
 from erp import models
+from erp.connector import BuiltinErpConnector, PurchaseOrderRequest
 from erp.store import (
+    commit_times,
     is_empty,
     latest_import,
     load_network,
     replace_snapshot,
     snapshot_as_of,
+    snapshot_version,
 )
 from planning.network import NetworkData
 
@@ -85,3 +90,28 @@ def test_daily_sales_sums_locations_per_day(store_engine, network):
     expected = mine.groupby(mine["date"].dt.date)["units"].sum()
     assert got == pytest.approx({d: float(u) for d, u in expected.items()})
     assert daily_sales(store_engine, sku, ["NOWHERE"], start=start, end=end) == {}
+
+
+def test_snapshot_version_moves_with_each_import_and_each_erp_write(store_engine, network):
+    assert snapshot_version(store_engine) == ("", 0)
+    replace_snapshot(store_engine, network, source="first")
+    imported, writes = snapshot_version(store_engine)
+    assert "first" in imported and writes == 0
+    BuiltinErpConnector(store_engine).create_purchase_order(
+        PurchaseOrderRequest("V1", "A", "DC1", 48, date(2026, 3, 31)), idempotency_key="v-1"
+    )
+    assert snapshot_version(store_engine) == (imported, 1)
+    replace_snapshot(store_engine, network, source="first")  # the same data, a new import
+    again, writes = snapshot_version(store_engine)
+    assert again != imported and writes == 1  # the ledger outlives a re-import
+
+
+def test_commit_times_are_utc_and_only_for_known_documents(store_engine, network):
+    replace_snapshot(store_engine, network, source="t")
+    doc = BuiltinErpConnector(store_engine).create_purchase_order(
+        PurchaseOrderRequest("V1", "A", "DC1", 48, date(2026, 3, 31)), idempotency_key="c-1"
+    )
+    times = commit_times(store_engine, [doc, "PO-NOPE"])
+    assert list(times) == [doc]
+    assert times[doc].utcoffset().total_seconds() == 0
+    assert commit_times(store_engine, []) == {}

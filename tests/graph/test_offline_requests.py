@@ -25,7 +25,7 @@ from tools.workspace import Workspace
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Copilot, dict[str, str]]:
     tmp: Path = tmp_path_factory.mktemp("offline")
-    ws = Workspace(
+    ws = Workspace.open(
         Settings(
             _env_file=None,
             database_url=f"sqlite:///{tmp / 'store.db'}",

@@ -27,7 +27,7 @@ def test_pending_approval_is_shared_through_postgres(pg_settings):
             ],
         )
     )
-    first_ws = Workspace(pg_settings)
+    first_ws = Workspace.open(pg_settings)
     replace_snapshot(first_ws.engine, small_network(), source="t")
     saver = open_checkpointer(pg_settings)
     assert type(saver).__name__ == "PostgresSaver"
@@ -36,7 +36,7 @@ def test_pending_approval_is_shared_through_postgres(pg_settings):
     assert len(asked.pending) == 1
 
     # Another instance (think: another replica) sees the same pending approval and decides it.
-    other_ws = Workspace(pg_settings)
+    other_ws = Workspace.open(pg_settings)
     other = Copilot(
         other_ws,
         checkpointer=open_checkpointer(pg_settings),

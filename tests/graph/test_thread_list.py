@@ -49,7 +49,7 @@ def test_list_threads_on_the_sqlite_checkpointer(make_copilot):
 
 @pytest.mark.postgres
 def test_list_threads_on_the_postgres_checkpointer(pg_settings, script):
-    ws = Workspace(pg_settings)
+    ws = Workspace.open(pg_settings)
     replace_snapshot(ws.engine, small_network(), source="t")
     saver = open_checkpointer(pg_settings)
     assert type(saver).__name__ == "PostgresSaver"

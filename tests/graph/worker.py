@@ -49,7 +49,7 @@ def main() -> None:
     ap.add_argument("--crash-after-erp-write", action="store_true")
     args = ap.parse_args()
     settings = Settings(_env_file=None, database_url=args.store, plan_cache_dir=args.cache)
-    ws = Workspace(settings)
+    ws = Workspace.open(settings)
     if args.crash_after_erp_write:
         real = BuiltinErpConnector.create_transfer
 

@@ -43,7 +43,7 @@ def ws(tmp_path: Path) -> Workspace:
         policy_file=POLICY,
         knowledge_dir=tmp_path / "knowledge",
     )
-    workspace = Workspace(settings)
+    workspace = Workspace.open(settings)
     replace_snapshot(workspace.engine, small_network(), source="t")
     return workspace
 

@@ -27,20 +27,20 @@ def counted_plans(monkeypatch):
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr("tools.workspace.plan", counting)
+    monkeypatch.setattr("tools.plan_cache.plan", counting)
     return calls
 
 
 def test_empty_store_says_how_to_fill_it(settings):
     with pytest.raises(NotFoundError, match="stockpilot demo"):
-        Workspace(settings).plan()
+        Workspace.open(settings).plan()
 
 
 def test_plan_is_cached_across_workspaces_until_the_data_changes(settings, network, counted_plans):
-    ws = Workspace(settings)
+    ws = Workspace.open(settings)
     replace_snapshot(ws.engine, network, source="t")
     first = ws.exceptions()
-    assert Workspace(settings).exceptions() == first  # a new process reads the disk cache
+    assert Workspace.open(settings).exceptions() == first  # a new process reads the disk cache
     assert len(counted_plans) == 1
     # An ERP write through the connector changes the plan's inputs: recompute.
     ws.connector().create_purchase_order(
@@ -50,40 +50,40 @@ def test_plan_is_cached_across_workspaces_until_the_data_changes(settings, netwo
     assert len(counted_plans) == 2
     # So does a re-import, even of the same data.
     replace_snapshot(ws.engine, network, source="t")
-    Workspace(settings).exceptions()
+    Workspace.open(settings).exceptions()
     assert len(counted_plans) == 3
     assert len(list((settings.plan_cache_dir).glob("plan-*.pkl"))) == 1
 
 
 def test_damaged_cache_is_recomputed(settings, network, counted_plans):
-    ws = Workspace(settings)
+    ws = Workspace.open(settings)
     replace_snapshot(ws.engine, network, source="t")
     ws.exceptions()
     for f in settings.plan_cache_dir.glob("plan-*.pkl"):
         f.write_bytes(b"not a pickle")
-    assert Workspace(settings).exceptions()
+    assert Workspace.open(settings).exceptions()
     assert len(counted_plans) == 2
 
 
 def test_cache_can_be_disabled(tmp_path, network, counted_plans):
     s = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'x.db'}", plan_cache_dir="")
     assert s.plan_cache_dir is None
-    ws = Workspace(s)
+    ws = Workspace.open(s)
     replace_snapshot(ws.engine, network, source="t")
     ws.exceptions()
-    Workspace(s).exceptions()
+    Workspace.open(s).exceptions()
     assert len(counted_plans) == 2
 
 
 def test_demo_refuses_to_overwrite_imported_data(settings, network):
-    ws = Workspace(settings)
+    ws = Workspace.open(settings)
     replace_snapshot(ws.engine, network, source="import:/somewhere")
     with pytest.raises(StoreNotEmptyError):
         ws.seed_demo(stores=2, skus=5, days=120)
 
 
 def test_unknown_names_raise_not_found(settings, network):
-    ws = Workspace(settings)
+    ws = Workspace.open(settings)
     replace_snapshot(ws.engine, network, source="t")
     with pytest.raises(NotFoundError, match="unknown SKU"):
         ws.forecast("ZZ", "S1")
@@ -94,7 +94,7 @@ def test_unknown_names_raise_not_found(settings, network):
 
 
 def test_validation_reuses_the_plan_after_an_erp_write(settings, network, counted_plans):
-    ws = Workspace(settings)
+    ws = Workspace.open(settings)
     replace_snapshot(ws.engine, network, source="t")
     before = ws.plan()
     ws.connector().create_purchase_order(
@@ -111,7 +111,7 @@ def test_validation_reuses_the_plan_after_an_erp_write(settings, network, counte
 def test_transfer_check_reads_live_stock_after_an_earlier_commit(settings, network):
     from erp.connector import TransferRequest
 
-    ws = Workspace(settings)
+    ws = Workspace.open(settings)
     replace_snapshot(ws.engine, network, source="t")
     spare = ws.check_transfer(sku="A", from_location="DC1", to_location="S1", qty=1).evidence[
         "source_available"
@@ -128,8 +128,8 @@ def test_a_server_workspace_freezes_its_plan_and_frees_the_replaced_one(settings
     import gc
     import weakref
 
-    ws = Workspace(settings)
-    ws.freeze_heap = True
+    ws = Workspace.open(settings)
+    ws.plans.freeze_heap = True
     replace_snapshot(ws.engine, network, source="t")
     try:
         first = weakref.ref(ws.plan())
@@ -142,12 +142,34 @@ def test_a_server_workspace_freezes_its_plan_and_frees_the_replaced_one(settings
 
 
 def test_a_cached_plan_finds_rows_after_a_round_trip_through_the_disk_cache(settings, network):
-    ws = Workspace(settings)
+    ws = Workspace.open(settings)
     replace_snapshot(ws.engine, network, source="t")
     computed = ws.plan()
     sku, loc = computed.positions.iloc[-1][["sku", "location_id"]]
     assert computed.row_of(sku, loc) == len(computed.positions) - 1
-    loaded = Workspace(settings).plan()  # read back from the pickle, without its index
+    loaded = Workspace.open(settings).plan()  # read back from the pickle, without its index
     assert loaded is not computed
     assert loaded.row_of(sku, loc) == len(loaded.positions) - 1
     assert loaded.row_of(sku, "NOWHERE") is None
+
+
+def test_constructing_a_workspace_does_not_migrate_and_open_does(tmp_path):
+    from sqlalchemy import inspect
+
+    s = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'fresh.db'}")
+    ws = Workspace(s)
+    assert inspect(ws.engine).get_table_names() == []  # a read facade changes nothing
+    opened = Workspace.open(s)
+    assert "proposals" in inspect(opened.engine).get_table_names()
+    assert opened.is_empty()
+
+
+def test_cached_never_computes_a_plan(settings, network, counted_plans):
+    ws = Workspace.open(settings)
+    replace_snapshot(ws.engine, network, source="t")
+    assert ws.plans.cached() is None and ws.plans.loaded is None
+    computed = ws.plan()
+    assert ws.plans.cached() is computed
+    other = Workspace.open(settings)  # another process: the plan is on disk
+    assert other.plans.cached() is not None
+    assert len(counted_plans) == 1

@@ -58,14 +58,14 @@ def test_without_a_planning_section_the_settings_apply_as_before(tmp_path):
 
 
 def test_workspace_plans_with_the_policy_levels_and_explicit_params_win(tmp_path):
-    ws = Workspace(settings(tmp_path, policy_file=REPO_POLICY))
+    ws = Workspace.open(settings(tmp_path, policy_file=REPO_POLICY))
     replace_snapshot(ws.engine, small_network(), source="t")
     assert ws.params.class_service_levels() == {"A": 0.98, "B": 0.95, "C": 0.90}
     pos = ws.inventory("A", "DC1")[0]
     assert (pos["abc_class"], pos["service_level"]) == ("A", 0.98)
 
     explicit = PlanParams(service_level=0.9)
-    other = Workspace(settings(tmp_path / "x", policy_file=REPO_POLICY), params=explicit)
+    other = Workspace.open(settings(tmp_path / "x", policy_file=REPO_POLICY), params=explicit)
     assert other.params is explicit
     replace_snapshot(other.engine, small_network(), source="t")
     pos2 = other.inventory("A", "DC1")[0]

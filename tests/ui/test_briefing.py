@@ -12,7 +12,7 @@ from ui.briefing import build_briefing, recommendation_summary
 
 
 def test_the_briefing_matches_the_workspace_exceptions(tmp_path: Path) -> None:
-    ws = Workspace(
+    ws = Workspace.open(
         Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 's.db'}", plan_cache_dir=None)
     )
     replace_snapshot(ws.engine, small_network(), source="test")

@@ -50,7 +50,7 @@ def test_brief_posts_the_top_exceptions_to_the_channel(
     (post,) = fake_slack.calls("chat.postMessage")
     assert post["channel"] == "C0BRIEF"
     assert fake_slack.requests[0]["auth"] == "Bearer xoxb-brief"
-    records = Workspace(get_settings()).exceptions(top=3)
+    records = Workspace.open(get_settings()).exceptions(top=3)
     text = json.dumps(post["blocks"], ensure_ascii=False)
     assert f"Top {len(records)} by money at risk" in text
     for r in records:  # the same exceptions, in the same order, with their money at risk
@@ -90,7 +90,7 @@ def test_post_briefing_needs_a_token(tmp_path: Path) -> None:
     settings = Settings(
         _env_file=None, database_url=f"sqlite:///{tmp_path / 's.db'}", plan_cache_dir=None
     )
-    ws = Workspace(settings)
+    ws = Workspace.open(settings)
     replace_snapshot(ws.engine, small_network(), source="test")
     with pytest.raises(SlackNotConfiguredError):
         post_briefing(settings, "C1", build_briefing(ws))

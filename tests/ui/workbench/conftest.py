@@ -67,7 +67,7 @@ def live_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
         api_tokens={},
         policy_file=write_policy(tmp),
     )
-    ws = Workspace(settings)
+    ws = Workspace.open(settings)
     replace_snapshot(ws.engine, small_network(), source="test")
     conn = sqlite3.connect(tmp / "checkpoints.db", check_same_thread=False, timeout=30)
     saver = SqliteSaver(conn)

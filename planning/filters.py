@@ -1,0 +1,40 @@
+"""Select exception records: the one filter behind the plan, the agent tools, the API and the CLI.
+
+Records are the JSON-ready dicts of `Plan.exception_records`, ranked highest priority first;
+filtering keeps their order, and `top` cuts after filtering.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any, TypeVar
+
+Record = TypeVar("Record", bound=Mapping[str, Any])
+
+
+def filter_exceptions(
+    records: Iterable[Record],
+    *,
+    type: str | None = None,
+    location: str | None = None,
+    sku: str | None = None,
+    skus: Collection[str] | None = None,
+    min_money: float | None = None,
+    top: int | None = None,
+) -> list[Record]:
+    """Return the records that match every given criterion, in order, at most `top` of them.
+
+    `type`, `location` and `sku` match exactly; `skus` keeps the records of those SKUs (an item
+    category's, say); `min_money` keeps those risking at least that much; a negative `top`
+    keeps none.
+    """
+    kept = [
+        r
+        for r in records
+        if (type is None or r["type"] == type)
+        and (location is None or r["location"] == location)
+        and (sku is None or r["sku"] == sku)
+        and (skus is None or r["sku"] in skus)
+        and (min_money is None or r["money_at_risk"] >= min_money)
+    ]
+    return kept if top is None else kept[: max(top, 0)]

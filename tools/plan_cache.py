@@ -1,0 +1,259 @@
+"""The current plan and reference data of the store, computed once per snapshot and ERP write.
+
+A `PlanCache` keys what it holds by the snapshot import and the connector's write count
+(`erp.store.snapshot_version`), so an import or an ERP write invalidates it. Plans are kept in
+memory and, when `plan_cache_dir` is set, pickled on disk, so one-shot CLI calls on an
+unchanged snapshot do not recompute them. A long-running server can reuse a freshness check
+for a second (`key_ttl`) and move each loaded plan out of the cyclic garbage collector's reach
+(`freeze_heap`).
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import pickle
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+import planning
+import stockpilot
+from erp.store import is_empty, load_network, snapshot_as_of, snapshot_version
+from planning.engine import Plan, plan
+from planning.network import NetworkData
+from planning.params import PlanParams
+from stockpilot.policy import ApprovalPolicy
+from stockpilot.settings import Settings
+from tools.errors import NotFoundError
+
+
+@dataclass(frozen=True)
+class PlanKey:
+    """What a plan was computed from: the store, its snapshot, its ERP writes, the parameters."""
+
+    database_url: str
+    snapshot: str  # the import record: id, time, source and row counts
+    commits: int
+    params: PlanParams
+
+    def digest(self) -> str:
+        """Return a file-name-safe digest of the key and of the planning code."""
+        return hashlib.sha256(f"{self!r}|{_planning_code_fingerprint()}".encode()).hexdigest()[:24]
+
+    def same_snapshot(self, other: PlanKey) -> bool:
+        """Return True when the two keys differ at most by ERP writes made since."""
+        return (self.database_url, self.snapshot, self.params) == (
+            other.database_url,
+            other.snapshot,
+            other.params,
+        )
+
+
+@lru_cache(maxsize=1)
+def _planning_code_fingerprint() -> str:
+    """Identify the planning code, so a cached plan never outlives a code change."""
+    root = Path(planning.__file__).parent
+    parts = [
+        f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in sorted(root.glob("*.py"))
+    ]
+    return f"{stockpilot.__version__}|" + "|".join(parts)
+
+
+def plan_params(settings: Settings, policy: ApprovalPolicy | None = None) -> PlanParams:
+    """Return the planning parameters of the settings and the policy file's `planning` section.
+
+    Precedence: the policy file's planning section (service levels by ABC class, ABC
+    thresholds, review period, overstock days) over the settings; the settings fill what it does
+    not give (and `service_level` is the one level for all SKUs when it gives no class levels).
+    Parameters passed explicitly (`Workspace(params=...)`, `plan(params=...)`) win over both.
+    """
+    rules = policy.planning if policy is not None else None
+    review, overstock = settings.review_period_days, settings.overstock_days
+    levels = None if rules is None else rules.service_levels
+    cutoffs = {} if rules is None else {str(k): v for k, v in rules.abc_thresholds.items()}
+    if rules is not None:
+        review = rules.review_period_days or review
+        overstock = rules.overstock_days or overstock
+    return PlanParams(
+        horizon_days=settings.horizon_days,
+        service_level=settings.service_level,
+        review_period_days=review,
+        overstock_days=overstock,
+        history_days=settings.history_days,
+        service_levels=None if levels is None else {str(k): v for k, v in levels.items()},
+        abc_thresholds=PlanParams().abc_thresholds if rules is None else cutoffs,
+    )
+
+
+class PlanCache:
+    """Load, keep fresh and (on a server) freeze the plan and the reference data of one store."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        engine: Engine,
+        *,
+        params: PlanParams | None = None,
+        policy: Callable[[], ApprovalPolicy] | None = None,
+    ):
+        self.settings = settings
+        self.engine = engine
+        self._params = params  # None: from the policy file and the settings (`plan_params`)
+        self._policy = policy
+        self._lock = threading.Lock()
+        self._plan: tuple[PlanKey, Plan] | None = None
+        self._ref: tuple[PlanKey, NetworkData] | None = None
+        # Seconds a freshness check may be reused by reads (0: check every time). A server sets
+        # it to trade up to that much staleness of lists for two fewer queries per request.
+        self.key_ttl = 0.0
+        self._key_memo: tuple[float, PlanKey] | None = None
+        # A long-running server sets this: each newly loaded plan is moved out of the cyclic
+        # garbage collector's reach, so full collections do not stall requests (see _settle).
+        self.freeze_heap = False
+
+    @property
+    def params(self) -> PlanParams:
+        """Return the planning parameters: those given, else the policy file over the settings."""
+        if self._params is None:
+            policy = self._policy() if self._policy is not None else None
+            self._params = plan_params(self.settings, policy)
+        return self._params
+
+    @property
+    def loaded(self) -> Plan | None:
+        """Return the plan held in memory (of whatever snapshot), or None; never loads one."""
+        held = self._plan
+        return None if held is None else held[1]
+
+    def key(self) -> PlanKey:
+        """Return the key of the store as it is now (reused for `key_ttl` seconds)."""
+        memo = self._key_memo
+        now = time.monotonic()
+        if memo is not None and self.key_ttl > 0 and now - memo[0] < self.key_ttl:
+            return memo[1]
+        snapshot, commits = snapshot_version(self.engine)
+        key = PlanKey(self.settings.database_url, snapshot, commits, self.params)
+        self._key_memo = (now, key)
+        return key
+
+    def network(self, *, full_history: bool = False) -> NetworkData:
+        """Load the snapshot with the sales history planning needs (or all of it)."""
+        if full_history:
+            return load_network(self.engine)
+        as_of = snapshot_as_of(self.engine)
+        p = self.params
+        since = None if as_of is None else as_of - timedelta(p.history_days + p.bias_window_days)
+        return load_network(self.engine, sales_since=since)
+
+    def warm(self) -> None:
+        """Compute (or load) the plan and reference data now, so the first request is fast."""
+        if not is_empty(self.engine):
+            self.plan()
+            self.reference()
+
+    def plan(self, *, fresh: bool = True) -> Plan:
+        """Return the plan for the current snapshot (computed once per snapshot and write).
+
+        With `fresh=False` a plan of the same snapshot computed before the latest ERP writes
+        is good enough: validation reads stock from the store and needs only the policy
+        levels, which one write does not move.
+        """
+        key = self.key()
+        with self._lock:
+            if self._plan is not None and self._plan[0] == key:
+                return self._plan[1]
+            if not fresh and self._plan is not None and self._plan[0].same_snapshot(key):
+                return self._plan[1]
+            result = self._read_cached(key)
+            if result is None:
+                if is_empty(self.engine):
+                    raise NotFoundError("the store is empty: run `stockpilot demo` or `import`")
+                result = plan(self.network(), params=self.params)
+                self._write_cached(key, result)
+            self._plan = (key, result)
+            self._settle()
+            return result
+
+    def cached(self) -> Plan | None:
+        """Return the plan of the current snapshot if one is cached (memory or disk), else None.
+
+        Never computes a plan (a plan from before the latest ERP writes counts as current).
+        """
+        key = self.key()
+        held = self._plan
+        if held is not None and held[0].same_snapshot(key):
+            return self.plan(fresh=False)
+        path = self._cache_file(key)
+        if path is not None and path.exists():
+            return self.plan(fresh=False)
+        return None
+
+    def reference(self, *, fresh: bool = True) -> NetworkData:
+        """Return the snapshot without sales (master data, open supply, promotions), cached.
+
+        With `fresh=False` a copy read before the latest ERP writes will do (master data does
+        not change with a write; callers read live stock with `erp.store.on_hand`).
+        """
+        key = self.key()
+        with self._lock:
+            if self._ref is not None and self._ref[0] == key:
+                return self._ref[1]
+            if not fresh and self._ref is not None and self._ref[0].same_snapshot(key):
+                return self._ref[1]
+        as_of = snapshot_as_of(self.engine)
+        since = None if as_of is None else as_of + timedelta(days=1)
+        ref = load_network(self.engine, sales_since=since)
+        with self._lock:
+            self._ref = (key, ref)
+            self._settle()
+        return ref
+
+    def _cache_file(self, key: PlanKey) -> Path | None:
+        folder = self.settings.plan_cache_dir
+        return None if folder is None else folder / f"plan-{key.digest()}.pkl"
+
+    def _read_cached(self, key: PlanKey) -> Plan | None:
+        path = self._cache_file(key)
+        if path is None or not path.exists():
+            return None
+        try:
+            with path.open("rb") as fh:
+                cached = pickle.load(fh)
+        except Exception:  # a damaged or incompatible cache is only a cache: recompute
+            return None
+        return cached if isinstance(cached, Plan) else None
+
+    def _write_cached(self, key: PlanKey, result: Plan) -> None:
+        path = self._cache_file(key)
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            for old in path.parent.glob("plan-*.pkl"):
+                old.unlink(missing_ok=True)
+            with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as fh:
+                pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(fh.name, path)
+        except OSError:
+            pass  # a read-only or full disk costs only the cache
+
+    def _settle(self) -> None:
+        """Collect the garbage of the previous plan once, then freeze what is left.
+
+        The plan and reference data are hundreds of thousands of long-lived objects; without
+        this every full collection walks them all (~180 ms on the demo network), which shows
+        up as a random slow request. Unfreezing first lets the replaced plan be collected.
+        """
+        if self.freeze_heap:
+            gc.unfreeze()
+            gc.collect()
+            gc.freeze()

@@ -1,0 +1,208 @@
+"""Read the plan: ranked exceptions, stock positions, suppliers, what-ifs and forecasts.
+
+Every answer is JSON-ready and comes from the plan the `PlanCache` holds (or, for a single
+series' forecast, from the store's sales), so the agent tools, the API and the CLI say the same.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from erp.store import load_series
+from planning.accuracy import rolling_origin
+from planning.engine import Plan
+from planning.filters import filter_exceptions
+from planning.forecast import sales_matrix
+from planning.promotions import promo_calendar
+from planning.whatif import Scenario, what_if
+from tools.errors import NotFoundError, at
+from tools.plan_cache import PlanCache
+
+
+class PlanQueries:
+    """The read questions a planner asks of the current plan."""
+
+    def __init__(self, plans: PlanCache):
+        self.plans = plans
+        # The plan's exception records (JSON-ready) and an index by id, built once per plan.
+        self._records: tuple[Plan, list[dict[str, Any]], dict[str, dict[str, Any]]] | None = None
+
+    def exceptions(
+        self,
+        *,
+        top: int | None = None,
+        type: str | None = None,
+        location: str | None = None,
+        sku: str | None = None,
+        category: str | None = None,
+        min_money: float | None = None,
+    ) -> list[dict[str, Any]]:
+        """Return ranked exceptions with their recommendations (JSON-ready; do not mutate).
+
+        `category` keeps the SKUs of that item category; `min_money` those risking at least it.
+        """
+        skus = None
+        if category is not None:
+            items = self.plans.reference().items
+            skus = set(items.loc[items["category"] == category, "sku"])
+        return filter_exceptions(
+            self._exception_index()[0],
+            type=type,
+            location=location,
+            sku=sku,
+            skus=skus,
+            min_money=min_money,
+            top=top,
+        )
+
+    def _exception_index(self) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+        result = self.plans.plan()
+        cached = self._records
+        if cached is None or cached[0] is not result:
+            records = result.exception_records()
+            cached = (result, records, {r["id"]: r for r in records})
+            self._records = cached
+        return cached[1], cached[2]
+
+    def exception(self, exception_id: str) -> dict[str, Any]:
+        """Return one exception by id, with the position and open supply behind it."""
+        found = self._exception_index()[1].get(exception_id)
+        if found is None:
+            raise NotFoundError(
+                f"no exception {exception_id!r} today; ids look like 'stockout_risk:SKU@LOCATION'"
+            )
+        result = self.plans.plan()
+        record = dict(found)  # the cached record stays as it is
+        row = result.row_of(record["sku"], record["location"])
+        if row is not None:
+            record["position"] = result.position_records(
+                sku=record["sku"], location=record["location"]
+            )[0]
+            record["open_supply"] = [
+                {k: v for k, v in line.items() if k != "arrival_day"}
+                for line in result.supply_lines(row)
+            ]
+        return record
+
+    def inventory(
+        self, sku: str | None = None, location: str | None = None, *, top: int = 25
+    ) -> list[dict[str, Any]]:
+        """Return positions: a SKU across locations, or a location's SKUs by days of cover."""
+        if sku is None and location is None:
+            raise NotFoundError("name a SKU, a location, or both")
+        result = self.plans.plan()
+        records = result.position_records(sku=sku, location=location)
+        if not records:
+            raise NotFoundError(
+                f"no stock position for {'SKU ' + repr(sku) if sku else 'location'}" + at(location)
+            )
+        if sku is None:
+            records.sort(key=lambda r: (r["days_of_cover"] is None, r["days_of_cover"]))
+            records = records[:top]
+        return records
+
+    def supplier_status(
+        self, supplier_id: str | None = None, sku: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Return suppliers (one, those of a SKU, or all) with lead times and open/late POs."""
+        ref = self.plans.reference()
+        sups = ref.suppliers
+        if supplier_id is not None:
+            sups = sups[sups["supplier_id"] == supplier_id]
+            if sups.empty:
+                raise NotFoundError(f"unknown supplier {supplier_id!r}")
+        if sku is not None:
+            if not (ref.items["sku"] == sku).any():
+                raise NotFoundError(f"unknown SKU {sku!r}")
+            of_sku = ref.item_suppliers[ref.item_suppliers["sku"] == sku]["supplier_id"]
+            sups = sups[sups["supplier_id"].isin(of_sku)]
+        as_of = pd.Timestamp(ref.as_of)
+        po = ref.purchase_orders[ref.purchase_orders["status"] == "open"]
+        out = []
+        for sup in sups.itertuples():
+            mine = po[po["supplier_id"] == sup.supplier_id]
+            if sku is not None:
+                mine = mine[mine["sku"] == sku]
+            late = mine[mine["expected_date"] <= as_of]
+            out.append(
+                {
+                    "supplier_id": sup.supplier_id,
+                    "name": sup.name,
+                    "lead_time_days": int(sup.lead_time_days),
+                    "lead_time_std_days": float(sup.lead_time_std_days),
+                    "on_time_rate": float(sup.on_time_rate),
+                    "open_po_lines": len(mine),
+                    "open_po_units": float(mine["qty"].sum()),
+                    "late_po_lines": len(late),
+                    "late_pos": [
+                        {
+                            "po_id": r.po_id,
+                            "sku": r.sku,
+                            "location": r.location_id,
+                            "qty": int(r.qty),
+                            "expected_date": r.expected_date.date().isoformat(),
+                            "days_late": int((as_of - r.expected_date).days),
+                        }
+                        for r in late.sort_values("expected_date").head(20).itertuples()
+                    ],
+                }
+            )
+        return out
+
+    def what_if(self, sku: str, location: str, scenario: Scenario) -> dict[str, Any]:
+        """Re-project a SKU-location under a supplier delay or a demand change."""
+        result = self.plans.plan()
+        row = result.row_of(sku, location)
+        if row is None:
+            raise NotFoundError(f"no stock position for SKU {sku!r}" + at(location))
+        return what_if(result, row, scenario)
+
+    def forecast(self, sku: str, location: str, *, horizon: int = 28) -> dict[str, Any]:
+        """Return a single-series forecast with intervals, the model used and its accuracy."""
+        ref = self.plans.reference()
+        if not (ref.items["sku"] == sku).any():
+            raise NotFoundError(f"unknown SKU {sku!r}")
+        if not (ref.locations["location_id"] == location).any():
+            raise NotFoundError(f"unknown location {location!r}")
+        as_of = ref.as_of
+        start = as_of - timedelta(days=self.plans.params.history_days - 1)
+        keys = pd.DataFrame({"sku": [sku], "location_id": [location]})
+        sales = load_series(self.plans.engine, sku, location, since=start)
+        history = sales_matrix(sales, keys, start, as_of)
+        uplift = promo_calendar(keys, ref.promotions, as_of + timedelta(days=1), horizon)[0]
+        series = pd.Series(history[0], index=pd.date_range(start, as_of, freq="D"))
+        from planning.ets import forecast_series  # statsmodels: import only when asked
+
+        fc = forecast_series(series, horizon, uplift=uplift)
+        acc = rolling_origin(history, start=start, horizon=min(horizon, 28), origins=4)
+        row = acc.iloc[0]
+        return {
+            "sku": sku,
+            "location": location,
+            "as_of": as_of.isoformat(),
+            "method": fc.method,
+            "interval": fc.interval,
+            "history_days": int(history.shape[1]),
+            "history_units_last_28d": float(history[0, -28:].sum()),
+            "accuracy": {
+                k: (None if pd.isna(row[k]) else round(float(row[k]), 4))
+                for k in ("wape", "bias", "mase")
+            },
+            "forecast": [
+                {
+                    "date": d.isoformat(),
+                    "mean": round(float(m), 3),
+                    "lower": round(float(lo), 3),
+                    "upper": round(float(hi), 3),
+                    "promo_uplift": round(float(u), 3),
+                }
+                for d, m, lo, hi, u in zip(
+                    fc.dates, fc.mean, fc.lower, fc.upper, uplift, strict=True
+                )
+            ],
+            "total_mean": round(float(np.sum(fc.mean)), 2),
+        }

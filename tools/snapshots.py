@@ -1,0 +1,63 @@
+"""Snapshot administration: import and export the network as CSV, seed the demo network."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from erp.csvio import read_csv_dir, write_csv_dir
+from erp.demo import generate_demo
+from erp.store import SnapshotSummary, is_empty, latest_import, load_network, replace_snapshot
+
+DEMO_SOURCE_PREFIX = "demo:"
+
+
+class StoreNotEmptyError(RuntimeError):
+    """Raised when a demo would overwrite a snapshot that did not come from the demo."""
+
+
+class SnapshotAdmin:
+    """Replace, export and inspect the store's network snapshot."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def is_empty(self) -> bool:
+        """Return True when no snapshot has been loaded."""
+        return is_empty(self.engine)
+
+    def import_dir(self, folder: Path | str) -> SnapshotSummary:
+        """Validate a CSV folder completely, then replace the snapshot with it atomically."""
+        data = read_csv_dir(folder)
+        return replace_snapshot(self.engine, data, source=f"import:{Path(folder).resolve()}")
+
+    def export_dir(self, folder: Path | str) -> dict[str, int]:
+        """Write the whole snapshot as CSV files."""
+        return write_csv_dir(load_network(self.engine), folder)
+
+    def seed_demo(
+        self,
+        *,
+        seed: int = 7,
+        stores: int = 20,
+        skus: int = 300,
+        days: int = 730,
+        as_of: date | None = None,
+        replace: bool = False,
+    ) -> SnapshotSummary:
+        """Generate the demo network into the store; refuse to overwrite imported data."""
+        last = latest_import(self.engine)
+        if (
+            not replace
+            and not self.is_empty()
+            and (last is None or not last.source.startswith(DEMO_SOURCE_PREFIX))
+        ):
+            raise StoreNotEmptyError(
+                "the store holds an imported snapshot; pass --replace to overwrite it with "
+                "the demo network"
+            )
+        demo = generate_demo(seed=seed, stores=stores, skus=skus, days=days, as_of=as_of)
+        source = f"{DEMO_SOURCE_PREFIX}seed={seed},stores={stores},skus={skus},days={days}"
+        return replace_snapshot(self.engine, demo.data, source=source)
