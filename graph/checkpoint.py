@@ -2,16 +2,19 @@
 
 A pending approval lives in the checkpointer, so it survives a process kill and resumes in a new
 process. With a PostgreSQL store, several processes share threads through the same database.
+`latest_thread_ids` is the one place that reads LangGraph's own tables directly.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.postgres import PostgresSaver
 from langgraph.checkpoint.sqlite import SqliteSaver
+from psycopg import Connection
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 from sqlalchemy.engine import make_url
@@ -19,6 +22,12 @@ from sqlalchemy.engine import make_url
 from stockpilot.settings import Settings
 
 DEFAULT_SQLITE_CHECKPOINTS = Path("var/checkpoints.db")
+
+# Newest first by each thread's last root checkpoint (checkpoint ids are UUIDv6: they sort by time).
+_LATEST_CHECKPOINTS = (
+    "SELECT thread_id, MAX(checkpoint_id) AS last FROM checkpoints WHERE checkpoint_ns = '' "
+    "GROUP BY thread_id ORDER BY last DESC LIMIT {param}"
+)
 
 
 def checkpoint_url(settings: Settings) -> str:
@@ -52,3 +61,34 @@ def open_checkpointer(settings: Settings) -> BaseCheckpointSaver:
     saver = SqliteSaver(conn)
     saver.setup()
     return saver
+
+
+def latest_thread_ids(saver: BaseCheckpointSaver, limit: int) -> list[str]:
+    """Return thread ids, the most recently checkpointed first (at most `limit`).
+
+    SQLite and PostgreSQL savers answer with one query on LangGraph's `checkpoints` table,
+    through their public connection; any other saver by walking its checkpoints.
+    """
+    if isinstance(saver, SqliteSaver):
+        with saver.cursor(transaction=False) as cur:
+            cur.execute(_LATEST_CHECKPOINTS.format(param="?"), (limit,))
+            return [str(row[0]) for row in cur.fetchall()]
+    if isinstance(saver, PostgresSaver):
+        query = _LATEST_CHECKPOINTS.format(param="%s")
+        pool = saver.conn
+        if isinstance(pool, ConnectionPool):
+            with pool.connection() as pooled, pooled.cursor(row_factory=dict_row) as pg:
+                rows = pg.execute(query, (limit,)).fetchall()
+        else:  # one shared connection: take the saver's lock, as its own calls do
+            shared: Connection[Any] = pool
+            with saver.lock, shared.cursor(row_factory=dict_row) as pg:
+                rows = pg.execute(query, (limit,)).fetchall()
+        return [str(row["thread_id"]) for row in rows]
+    latest: dict[str, str] = {}
+    for item in saver.list(None):
+        conf = item.config.get("configurable", {})
+        if conf.get("checkpoint_ns", ""):
+            continue
+        thread, checkpoint = str(conf.get("thread_id")), str(conf.get("checkpoint_id"))
+        latest[thread] = max(latest.get(thread, ""), checkpoint)
+    return sorted(latest, key=lambda t: latest[t], reverse=True)[:limit]

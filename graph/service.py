@@ -21,7 +21,7 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.types import Command, StateSnapshot
 
-from graph.checkpoint import open_checkpointer
+from graph.checkpoint import latest_thread_ids, open_checkpointer
 from graph.context import Context
 from graph.graph import build_graph
 from tools.workspace import Workspace
@@ -483,11 +483,6 @@ def _decision(
 
 # -- thread list (for the workbench) --------------------------------------------------------------
 
-_LATEST_CHECKPOINTS = (
-    "SELECT thread_id, MAX(checkpoint_id) AS last FROM checkpoints WHERE checkpoint_ns = '' "
-    "GROUP BY thread_id ORDER BY last DESC LIMIT {param}"
-)
-
 
 @dataclass(frozen=True)
 class ThreadSummary:
@@ -501,33 +496,6 @@ class ThreadSummary:
     updated_at: str | None
     message_count: int
     pending: int
-
-
-def _thread_ids(saver: BaseCheckpointSaver, limit: int) -> list[str]:
-    """Return thread ids, the most recently checkpointed first (at most `limit`).
-
-    Checkpoint ids are UUIDv6, so they sort by time; SQLite and PostgreSQL savers answer with
-    one query, any other saver by walking its checkpoints.
-    """
-    from langgraph.checkpoint.postgres import PostgresSaver
-    from langgraph.checkpoint.sqlite import SqliteSaver
-
-    if isinstance(saver, SqliteSaver):
-        with saver.cursor(transaction=False) as cur:
-            cur.execute(_LATEST_CHECKPOINTS.format(param="?"), (limit,))
-            return [str(row[0]) for row in cur.fetchall()]
-    if isinstance(saver, PostgresSaver):
-        with saver._cursor() as pg:
-            pg.execute(_LATEST_CHECKPOINTS.format(param="%s"), (limit,))
-            return [str(row["thread_id"]) for row in pg.fetchall()]
-    latest: dict[str, str] = {}
-    for item in saver.list(None):
-        conf = item.config.get("configurable", {})
-        if conf.get("checkpoint_ns", ""):
-            continue
-        thread, checkpoint = str(conf.get("thread_id")), str(conf.get("checkpoint_id"))
-        latest[thread] = max(latest.get(thread, ""), checkpoint)
-    return sorted(latest, key=lambda t: latest[t], reverse=True)[:limit]
 
 
 def _summary_of(
@@ -564,7 +532,7 @@ def list_threads(
     At most `scan` of the most recently active threads are looked at.
     """
     out: list[ThreadSummary] = []
-    for thread_id in _thread_ids(copilot.checkpointer, scan):
+    for thread_id in latest_thread_ids(copilot.checkpointer, scan):
         state = copilot.graph.get_state(Copilot._config(thread_id))
         values = state.values or {}
         if user is not None and user not in (values.get("owner"), values.get("user")):
