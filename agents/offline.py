@@ -283,10 +283,18 @@ def _exception_line(exc: dict[str, Any]) -> str:
     )
 
 
+def _items(result: Result) -> list[dict[str, Any]]:
+    """Return the exceptions of a list_exceptions page."""
+    data = result.data
+    if isinstance(data, dict):
+        data = data.get("items")
+    return [e for e in data if isinstance(e, dict)] if isinstance(data, list) else []
+
+
 def _render_exceptions(result: Result, title: str) -> str:
     if result.error:
         return _error_text(result)
-    items = result.data if isinstance(result.data, list) else []
+    items = _items(result)
     if not items:
         return f"**{title}:** nothing matches — no open exceptions for this request."
     lines = [f"**{title}** (ranked by money at risk):", *(_exception_line(e) for e in items)]
@@ -899,8 +907,8 @@ def _last_exception_id(messages: Sequence[BaseMessage]) -> str | None:
             data = _load(_text(msg))
             if name in ("explain_exception", "draft_recommended_action") and isinstance(data, dict):
                 found = data.get("id") or args.get("exception_id") or found
-            elif name == "list_exceptions" and isinstance(data, list) and data:
-                found = data[0].get("id") or found
+            elif name == "list_exceptions" and (items := _items(Result(name, args, "", data))):
+                found = items[0].get("id") or found
     return found
 
 
@@ -921,7 +929,7 @@ def _draft_top(req: Request, results: list[Result]) -> Step:
     if len(results) > 1:
         text = _render_drafts(results[1:], "**Drafts for the top exceptions**")
         drafted = {r.args.get("exception_id") for r in results[1:]}
-        items = listed.data if isinstance(listed.data, list) else []
+        items = _items(listed)
         nxt = [
             e["id"]
             for e in items
@@ -934,7 +942,7 @@ def _draft_top(req: Request, results: list[Result]) -> Step:
         return text
     if listed.error:
         return _error_text(listed)
-    items = listed.data if isinstance(listed.data, list) else []
+    items = _items(listed)
     if not items:
         return "There are no open exceptions matching that, so there is nothing to draft."
     if n == 1:
@@ -956,7 +964,7 @@ def _why_flagged(req: Request, results: list[Result]) -> Step:
     listed = results[0]
     if listed.error:
         return _error_text(listed)
-    items = listed.data if isinstance(listed.data, list) else []
+    items = _items(listed)
     if not items:
         return (
             f"{sku} at {loc} is not on today's exception list. Ask for **stock of {sku} at "
@@ -978,7 +986,7 @@ def _recommendation(req: Request, results: list[Result]) -> Step:
     listed = results[0]
     if listed.error:
         return _error_text(listed)
-    items = listed.data if isinstance(listed.data, list) else []
+    items = _items(listed)
     if not items:
         return f"{sku} at {loc} has no open exception today, so there is no recommended action."
     lines = [f"**Recommendations for {sku} at {loc}**"]

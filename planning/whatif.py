@@ -1,7 +1,9 @@
-"""Re-project one SKU-location under a scenario: a supplier delay or a demand change.
+"""Re-project SKU-locations under a scenario: a supplier delay, a demand change, a promotion.
 
 Pure: it reads a finished `Plan` and returns the base and scenario projections side by side, so
-a planner can see what a late supplier or a stronger promotion would do before acting.
+a planner can see what a late supplier, a stronger promotion or a hypothetical one would do
+before acting. `what_if` answers for one SKU-location; `what_if_rows` for any set of them (a
+category, a location, a supplier's SKUs, the whole network) in one vectorised projection.
 """
 
 from __future__ import annotations
@@ -24,6 +26,42 @@ class Scenario:
     supplier_id: str | None = None  # None: delay every open PO of the SKU-location
     demand_factor: float = 1.0  # scales every day's forecast
     promo_factor: float = 1.0  # scales the forecast on promotion days only
+    # A hypothetical promotion: demand x promo_uplift from promo_start to promo_end (inclusive).
+    promo_start: date | None = None
+    promo_end: date | None = None
+    promo_uplift: float = 1.0
+
+
+def _check(scenario: Scenario) -> None:
+    if scenario.supplier_delay_days < 0 or scenario.supplier_delay_days > 365:
+        raise ValueError("supplier_delay_days must be between 0 and 365")
+    for name in ("demand_factor", "promo_factor", "promo_uplift"):
+        value = getattr(scenario, name)
+        if not 0 <= value <= 20:
+            raise ValueError(f"{name} must be between 0 and 20")
+    start, end = scenario.promo_start, scenario.promo_end
+    if (start is None) != (end is None):
+        raise ValueError("a hypothetical promotion needs both promo_start and promo_end")
+    if start is not None and end is not None and end < start:
+        raise ValueError("promo_end must not be before promo_start")
+
+
+def window_mask(plan: Plan, scenario: Scenario) -> np.ndarray:
+    """Return the horizon days (bool, length H) of the scenario's hypothetical promotion."""
+    if scenario.promo_start is None or scenario.promo_end is None:
+        return np.zeros(len(plan.dates), dtype=bool)
+    start, end = scenario.promo_start, scenario.promo_end
+    return np.array([start <= d <= end for d in plan.dates], dtype=bool)
+
+
+def scenario_demand(plan: Plan, rows: np.ndarray, scenario: Scenario) -> np.ndarray:
+    """Return the forecast of the rows under the scenario's demand and promotion changes."""
+    demand = plan.demand[rows] * scenario.demand_factor
+    demand = np.where(plan.promo_mask[rows], demand * scenario.promo_factor, demand)
+    window = window_mask(plan, scenario)
+    if window.any():
+        demand = np.where(window[None, :], demand * scenario.promo_uplift, demand)
+    return demand
 
 
 def _outcome(
@@ -50,12 +88,7 @@ def _outcome(
 
 def what_if(plan: Plan, row: int, scenario: Scenario) -> dict[str, Any]:
     """Return the base and scenario outcomes of one SKU-location and what changed."""
-    if scenario.supplier_delay_days < 0 or scenario.supplier_delay_days > 365:
-        raise ValueError("supplier_delay_days must be between 0 and 365")
-    for name in ("demand_factor", "promo_factor"):
-        value = getattr(scenario, name)
-        if not 0 <= value <= 20:
-            raise ValueError(f"{name} must be between 0 and 20")
+    _check(scenario)
     pos = plan.positions.iloc[row]
     h = plan.demand.shape[1]
     base_receipts = plan.receipts[row]
@@ -82,8 +115,7 @@ def what_if(plan: Plan, row: int, scenario: Scenario) -> dict[str, Any]:
                 }
             )
     base_demand = plan.demand[row]
-    demand = base_demand * scenario.demand_factor
-    demand = np.where(plan.promo_mask[row], demand * scenario.promo_factor, demand)
+    demand = scenario_demand(plan, np.array([row]), scenario)[0]
     window = min(int(pos["lead_time"]) + plan.params.review_period_days, h)
     margin = float(pos["unit_price"] - pos["unit_cost"])
     on_hand = max(float(pos["on_hand"]), 0.0)
@@ -98,6 +130,7 @@ def what_if(plan: Plan, row: int, scenario: Scenario) -> dict[str, Any]:
         "scenario": asdict(scenario),
         "delayed_purchase_orders": moved,
         "promotion_days": int(plan.promo_mask[row].sum()),
+        "hypothetical_promotion_days": int(window_mask(plan, scenario).sum()),
         "base": base,
         "with_scenario": new,
         "change": {
@@ -129,3 +162,98 @@ def project_with_change(plan: Plan, row: int, day: int, qty: float) -> tuple[np.
     return receipts, project_on_hand(
         np.array([start]), receipts[None, :], plan.demand[row][None, :]
     )
+
+
+MOST_AFFECTED = 10
+"""SKU-locations listed by `what_if_rows`, the largest change in lost margin first."""
+
+
+def what_if_rows(plan: Plan, rows: np.ndarray, scenario: Scenario) -> dict[str, Any]:
+    """Return the base and scenario totals of many SKU-locations and the most affected ones."""
+    _check(scenario)
+    rows = np.asarray(rows, dtype=np.int64)
+    h = plan.demand.shape[1]
+    pos = plan.positions.iloc[rows]
+    base_receipts = plan.receipts[rows]
+    receipts = base_receipts.copy()
+    moved: list[dict[str, Any]] = []
+    if scenario.supplier_delay_days and len(rows):
+        index = {int(r): i for i, r in enumerate(rows)}
+        lines = plan.supply[
+            (plan.supply["kind"] == "purchase_order") & plan.supply["row"].isin(index)
+        ]
+        if scenario.supplier_id is not None:
+            lines = lines[lines["supplier_id"] == scenario.supplier_id]
+        for line in lines.itertuples():
+            i = index[int(line.row)]
+            old_day = int(line.arrival_day)
+            new_day = old_day + scenario.supplier_delay_days
+            if old_day <= h:
+                receipts[i, old_day - 1] -= line.qty
+            if new_day <= h:
+                receipts[i, new_day - 1] += line.qty
+            moved.append(
+                {
+                    "po_id": line.doc_id,
+                    "supplier_id": line.supplier_id,
+                    "sku": str(pos.iloc[i]["sku"]),
+                    "location": str(pos.iloc[i]["location_id"]),
+                    "qty": float(line.qty),
+                    "arrival_before": (plan.as_of + timedelta(days=old_day)).isoformat(),
+                    "arrival_after": (plan.as_of + timedelta(days=new_day)).isoformat(),
+                }
+            )
+    base_demand = plan.demand[rows]
+    demand = scenario_demand(plan, rows, scenario)
+    on_hand = np.maximum(pos["on_hand"].to_numpy(float), 0.0)
+    margin = (pos["unit_price"] - pos["unit_cost"]).to_numpy(float)
+    base = project_on_hand(on_hand, base_receipts, base_demand)
+    new = project_on_hand(on_hand, receipts, demand)
+    base_unmet, new_unmet = base.unmet.sum(axis=1), new.unmet.sum(axis=1)
+    base_lost, new_lost = base_unmet * margin, new_unmet * margin
+
+    def totals(unmet: np.ndarray, lost: np.ndarray, dem: np.ndarray) -> dict[str, Any]:
+        return {
+            "sku_locations_short": int((unmet > 1e-9).sum()),
+            "unmet_units_horizon": round(float(unmet.sum()), 1),
+            "lost_margin_horizon": round(float(lost.sum()), 2),
+            "forecast_units": round(float(dem.sum()), 1),
+        }
+
+    def first(day: int) -> str | None:
+        return (plan.as_of + timedelta(days=int(day))).isoformat() if day else None
+
+    delta = new_lost - base_lost
+    order = np.argsort(-np.abs(delta), kind="stable")
+    affected = [
+        {
+            "sku": str(pos.iloc[i]["sku"]),
+            "location": str(pos.iloc[i]["location_id"]),
+            "unmet_units_base": round(float(base_unmet[i]), 1),
+            "unmet_units_scenario": round(float(new_unmet[i]), 1),
+            "lost_margin_change": round(float(delta[i]), 2),
+            "first_stockout_base": first(base.first_unmet_day[i]),
+            "first_stockout_scenario": first(new.first_unmet_day[i]),
+        }
+        for i in order[:MOST_AFFECTED]
+        if abs(delta[i]) > 1e-9 or abs(new_unmet[i] - base_unmet[i]) > 1e-9
+    ]
+    b, n = totals(base_unmet, base_lost, base_demand), totals(new_unmet, new_lost, demand)
+    return {
+        "as_of": plan.as_of.isoformat(),
+        "horizon_days": h,
+        "sku_locations": len(rows),
+        "scenario": asdict(scenario),
+        "delayed_purchase_orders": len(moved),
+        "delayed_purchase_order_lines": moved[:20],
+        "promotion_days": int(plan.promo_mask[rows].sum()),
+        "hypothetical_promotion_days": int(window_mask(plan, scenario).sum()),
+        "base": b,
+        "with_scenario": n,
+        "change": {
+            "unmet_units_horizon": round(n["unmet_units_horizon"] - b["unmet_units_horizon"], 1),
+            "lost_margin_horizon": round(n["lost_margin_horizon"] - b["lost_margin_horizon"], 2),
+            "sku_locations_short": n["sku_locations_short"] - b["sku_locations_short"],
+        },
+        "most_affected": affected,
+    }

@@ -100,6 +100,10 @@ class Settings(BaseSettings):
     teams_app_id: str | None = None
     teams_app_password: SecretStr | None = None
     teams_app_tenant_id: str | None = None
+    aliases_file: Path = Field(
+        PROJECT_ROOT / "config" / "aliases.yaml",
+        description="Extra names of SKUs, locations and suppliers the copilot understands.",
+    )
     identities_file: Path = Field(
         PROJECT_ROOT / "config" / "identities.yaml",
         description="Slack user ids / Teams AAD object ids -> StockPilot users.",

@@ -10,7 +10,7 @@ cite; their text is framed as data, never as instructions.
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from langchain_core.messages import ToolMessage
 from langchain_core.tools import BaseTool, tool
@@ -19,7 +19,9 @@ from langgraph.types import Command
 
 from planning.actions import ActionCheck
 from planning.whatif import Scenario
+from tools import insight
 from tools.context import CopilotContext
+from tools.resolve import EntityKind
 from tools.workspace import NotFoundError, Workspace
 
 ExceptionType = Literal[
@@ -45,88 +47,292 @@ def _json(payload: Any) -> str:
 def _read(runtime: ToolRuntime, fn: Any, *args: Any, **kwargs: Any) -> str:
     try:
         return _json(fn(_ws(runtime), *args, **kwargs))
-    except (NotFoundError, ValueError) as exc:
+    except (NotFoundError, ValueError, PermissionError) as exc:
         return _json({"error": str(exc)})
+
+
+def _ids(ws: Workspace, **named: str | None) -> dict[str, str | None]:
+    """Resolve id arguments written in any accepted form ("store 3", "sku 12", "Acme")."""
+    kinds: dict[str, EntityKind] = {
+        "sku": "sku",
+        "location": "location",
+        "from_location": "location",
+        "to_location": "location",
+        "supplier_id": "supplier",
+    }
+    return {k: insight.resolve_id(ws, kinds[k], v) for k, v in named.items()}
+
+
+SKU_DOC = "SKU id like 'SKU-0001' (any case; 'sku 1' or the item's description also work)"
+LOC_DOC = (
+    "Location id like 'S003' or 'DC-NORTH' (any case; 'store 3', 'S3', 'DC north', "
+    "'north DC' or the store's name also work)"
+)
+SUP_DOC = "Supplier id like 'SUP-03' (any case; 'supplier 3' or the supplier's name also work)"
+TYPE_DOC = "Exception type filter: " + ", ".join(
+    ["stockout_risk", "below_safety_stock", "overstock", "late_po", "promo_uncovered",
+     "forecast_bias", "inventory_anomaly"]
+)  # fmt: skip
+EXC_DOC = (
+    "Exception id from list_exceptions, 'type:SKU@LOCATION' (a late PO adds ':PO-ID'), e.g. "
+    "'stockout_risk:SKU-0001@S003'"
+)
+CATEGORY_DOC = "Item category, e.g. 'Grocery', 'Electronics', 'Garden' (any case)"
+PRIORITY_DOC = "Keep exceptions of this priority or more urgent: 1 = act today, 2, 3"
+
+Sku = Annotated[str, SKU_DOC]
+OptSku = Annotated[str | None, SKU_DOC]
+Loc = Annotated[str, LOC_DOC]
+OptLoc = Annotated[str | None, LOC_DOC]
+OptSup = Annotated[str | None, SUP_DOC]
+OptCategory = Annotated[str | None, CATEGORY_DOC]
+OptPriority = Annotated[int | None, PRIORITY_DOC]
 
 
 @tool
 def list_exceptions(
     runtime: ToolRuntime,
-    top: int = 10,
-    type: ExceptionType | None = None,
-    location: str | None = None,
-    sku: str | None = None,
+    top: Annotated[int, "Items on this page, 1 to 100 (default 10)"] = 10,
+    type: Annotated[ExceptionType | None, TYPE_DOC] = None,
+    location: OptLoc = None,
+    sku: OptSku = None,
+    category: OptCategory = None,
+    priority: OptPriority = None,
+    offset: Annotated[int, "Skip this many ranked items first (paging; default 0)"] = 0,
+    compact: Annotated[
+        bool, "True: ids, figures and the action in brief, without detail and evidence"
+    ] = False,
+    sort: Annotated[
+        Literal["money_at_risk", "priority", "first_risk_date"], "Ranking (default money at risk)"
+    ] = "money_at_risk",
 ) -> str:
-    """List today's exceptions ranked by money at risk, each with its recommended action.
+    """List today's exceptions, ranked by money at risk, each with its recommended action.
 
-    Use for "what needs attention", "top N", "exceptions at S003", "late POs". Each item has an
-    `id` (use it with explain_exception and draft_recommended_action), type, sku, location,
-    priority (1 = act today), money_at_risk, first_risk_date, detail and recommendation.
+    Use for "what needs attention", "top N", "exceptions at S003", "late POs". Returns
+    {total, offset, returned, truncated, total_money_at_risk, items}: `truncated` is true when
+    more match than were returned (page on with `offset`). Each item has an `id` (use it with
+    explain_exception and draft_recommended_action), type, sku, location, priority (1 = act
+    today), money_at_risk, first_risk_date, detail and recommendation. For totals use
+    summarize_exceptions instead of paging through everything.
     """
-    top = max(1, min(int(top), 100))
-    return _read(runtime, lambda ws: ws.exceptions(top=top, type=type, location=location, sku=sku))
+
+    def page(ws: Workspace) -> dict[str, Any]:
+        ids = _ids(ws, location=location, sku=sku)
+        return insight.exception_page(
+            ws,
+            top=top,
+            offset=offset,
+            compact_mode=compact,
+            sort=sort,
+            type=type,
+            category=insight.resolve_category(ws, category),
+            priority=priority,
+            **ids,
+        )
+
+    return _read(runtime, page)
 
 
 @tool
-def explain_exception(exception_id: str, runtime: ToolRuntime) -> str:
-    """Explain one exception: the numbers behind it, its recommendation and the open supply.
+def summarize_exceptions(
+    runtime: ToolRuntime,
+    by: Annotated[
+        Literal["type", "priority", "location", "category", "sku", "supplier"],
+        "Group the totals by this field (default type)",
+    ] = "type",
+    type: Annotated[ExceptionType | None, TYPE_DOC] = None,
+    location: OptLoc = None,
+    sku: OptSku = None,
+    category: OptCategory = None,
+    priority: OptPriority = None,
+) -> str:
+    """Total today's exceptions: count and money at risk overall and per group.
 
-    `exception_id` comes from list_exceptions, e.g. "stockout_risk:SKU-0001@S003".
+    Use for "how much are stockouts costing us", "money at risk by location", "how many P1s",
+    "which category has the most at risk". Returns {count, total_money_at_risk, groups: [{key,
+    count, money_at_risk}]}, largest first.
     """
-    return _read(runtime, lambda ws: ws.exception(exception_id))
+
+    def totals(ws: Workspace) -> dict[str, Any]:
+        ids = _ids(ws, location=location, sku=sku)
+        return insight.exception_totals(
+            ws,
+            by=by,
+            type=type,
+            category=insight.resolve_category(ws, category),
+            priority=priority,
+            **ids,
+        )
+
+    return _read(runtime, totals)
 
 
 @tool
-def get_inventory(runtime: ToolRuntime, sku: str | None = None, location: str | None = None) -> str:
+def explain_exception(exception_id: Annotated[str, EXC_DOC], runtime: ToolRuntime) -> str:
+    """Explain one exception: the numbers behind it, its recommendation and the open supply."""
+    return _read(runtime, lambda ws: ws.exception(insight.resolve_exception_id(ws, exception_id)))
+
+
+@tool
+def get_inventory(runtime: ToolRuntime, sku: OptSku = None, location: OptLoc = None) -> str:
     """Look up stock positions: a SKU across all locations, a location's SKUs, or one pair.
 
     Returns on hand, in transit, on order, position, forecast per day, safety stock, reorder
-    point, order-up-to, days of cover and the projected stockout date.
+    point, order-up-to, days of cover and the projected stockout date. Days of cover is capped
+    at the planning horizon: `days_of_cover_capped` says so, and
+    `days_of_cover_beyond_horizon` extrapolates it. A location's list is its 25 lowest-cover
+    SKUs. For a SKU's network totals and largest holder use get_network_position.
     """
-    return _read(runtime, lambda ws: ws.inventory(sku, location))
+
+    def rows(ws: Workspace) -> list[dict[str, Any]]:
+        ids = _ids(ws, sku=sku, location=location)
+        return insight.with_cover(ws, ws.inventory(ids["sku"], ids["location"]))
+
+    return _read(runtime, rows)
 
 
 @tool
-def get_forecast(sku: str, location: str, runtime: ToolRuntime, horizon_days: int = 28) -> str:
+def get_network_position(sku: Sku, runtime: ToolRuntime) -> str:
+    """Show one SKU across the whole network: every location's stock and cover, and totals.
+
+    Use for "where do we hold the most of SKU-0200", "cover of SKU-0100 everywhere", "network
+    on hand". Returns locations (most on hand first), network totals (on hand, in transit, on
+    order, the stores' forecast per day, network days of cover) and the largest holder.
+    """
+    return _read(runtime, lambda ws: insight.network_position(ws, str(_ids(ws, sku=sku)["sku"])))
+
+
+@tool
+def get_open_supply(
+    runtime: ToolRuntime, sku: OptSku = None, location: OptLoc = None, supplier_id: OptSup = None
+) -> str:
+    """List open supply (purchase orders and in-transit transfers) for a SKU, location or supplier.
+
+    Use for "what's inbound to S011", "open POs of SUP-03", "is anything coming for SKU-0007".
+    Returns totals (lines, units, by kind) and the lines (document id, quantity, expected date,
+    late flag), soonest first; `truncated` says when lines were cut (at 50).
+    """
+
+    def lines(ws: Workspace) -> dict[str, Any]:
+        return insight.open_supply(
+            ws, **_ids(ws, sku=sku, location=location, supplier_id=supplier_id)
+        )
+
+    return _read(runtime, lines)
+
+
+@tool
+def get_item(sku: Sku, runtime: ToolRuntime) -> str:
+    """Show an item's master data and supplier terms.
+
+    Returns description, category, unit cost and price, case pack, the primary supplier and
+    every supplier's unit cost, MOQ, lead time (item-level, or the supplier default) and
+    primary flag.
+    """
+    return _read(runtime, lambda ws: insight.item_master(ws, str(_ids(ws, sku=sku)["sku"])))
+
+
+@tool
+def get_forecast(
+    sku: Sku,
+    location: Loc,
+    runtime: ToolRuntime,
+    horizon_days: Annotated[int, "Days ahead, 1 to 365 (default 28)"] = 28,
+) -> str:
     """Forecast daily demand of a SKU at a location with prediction intervals.
 
-    Returns the model used, the backtest accuracy (WAPE, bias, MASE) and per-day mean / lower /
-    upper with any promotion uplift.
+    Returns the model used, its backtest accuracy (WAPE, bias, MASE, with the model and horizon
+    that accuracy is for), per-day mean / lower / upper with any promotion uplift, and the
+    planning engine's own forecast per day for comparison.
     """
     horizon = max(1, min(int(horizon_days), 365))
-    return _read(runtime, lambda ws: ws.forecast(sku, location, horizon=horizon))
+
+    def forecast(ws: Workspace) -> dict[str, Any]:
+        ids = _ids(ws, sku=sku, location=location)
+        out = ws.forecast(str(ids["sku"]), str(ids["location"]), horizon=horizon)
+        return insight.forecast_context(ws, out, horizon)
+
+    return _read(runtime, forecast)
 
 
 @tool
 def get_supplier_status(
-    runtime: ToolRuntime, supplier_id: str | None = None, sku: str | None = None
+    runtime: ToolRuntime, supplier_id: OptSup = None, sku: OptSku = None
 ) -> str:
-    """Show suppliers (one, those of a SKU, or all): lead time, reliability, open and late POs."""
-    return _read(runtime, lambda ws: ws.supplier_status(supplier_id, sku))
+    """Show suppliers (one, those of a SKU, or all): lead time, reliability, open and late POs.
+
+    With a SKU each supplier also shows its item-level terms for that SKU (lead time, MOQ, unit
+    cost, primary flag). For a supplier's SKUs and what to order from it now use
+    get_supplier_overview.
+    """
+
+    def status(ws: Workspace) -> list[dict[str, Any]]:
+        ids = _ids(ws, supplier_id=supplier_id, sku=sku)
+        rows = ws.supplier_status(ids["supplier_id"], ids["sku"])
+        return insight.with_item_terms(ws, rows, ids["sku"])
+
+    return _read(runtime, status)
+
+
+@tool
+def get_supplier_overview(supplier_id: Annotated[str, SUP_DOC], runtime: ToolRuntime) -> str:
+    """Show one supplier's SKUs (terms, primary flag), its open POs, and what to order from it now.
+
+    "order_now" lists the planning engine's purchase-order recommendations for this supplier
+    (exception id, SKU, location, quantity, value); nothing is drafted until asked.
+    """
+    return _read(
+        runtime,
+        lambda ws: insight.supplier_overview(
+            ws, str(_ids(ws, supplier_id=supplier_id)["supplier_id"])
+        ),
+    )
 
 
 @tool
 def run_what_if(
-    sku: str,
-    location: str,
     runtime: ToolRuntime,
-    supplier_delay_days: int = 0,
-    supplier_id: str | None = None,
-    demand_factor: float = 1.0,
-    promo_factor: float = 1.0,
+    sku: OptSku = None,
+    location: OptLoc = None,
+    category: OptCategory = None,
+    supplier_id: OptSup = None,
+    supplier_delay_days: Annotated[int, "Days every open PO (of supplier_id, if given) slips"] = 0,
+    demand_factor: Annotated[float, "Multiply every day's forecast, e.g. 1.2 = +20%"] = 1.0,
+    promo_factor: Annotated[float, "Multiply the forecast on scheduled promotion days"] = 1.0,
+    promo_start: Annotated[str | None, "Hypothetical promotion: first day, YYYY-MM-DD"] = None,
+    promo_end: Annotated[str | None, "Hypothetical promotion: last day, YYYY-MM-DD"] = None,
+    promo_uplift: Annotated[float, "Hypothetical promotion: demand multiplier, e.g. 1.8"] = 1.0,
 ) -> str:
-    """Re-run the projection of a SKU at a location under a scenario and show what changes.
+    """Re-run the projection under a scenario and show what changes, at any scope.
 
-    supplier_delay_days delays its open purchase orders (of supplier_id only, if given);
-    demand_factor scales every day's forecast; promo_factor scales promotion days only.
+    Scope: a SKU at a location (one SKU-location, day-level detail); or every SKU-location of a
+    SKU, a location, a category, a supplier's SKUs, or the whole network (nothing given):
+    totals, and the most affected SKU-locations. Scenario: a supplier delay, a demand change,
+    a stronger scheduled promotion, or a hypothetical promotion window. `notes` say why a
+    scenario changes nothing (e.g. no promotion is scheduled, no open PO of that supplier).
     """
-    scenario = Scenario(
-        supplier_delay_days=int(supplier_delay_days),
-        supplier_id=supplier_id,
-        demand_factor=float(demand_factor),
-        promo_factor=float(promo_factor),
-    )
-    return _read(runtime, lambda ws: ws.what_if(sku, location, scenario))
+
+    def run(ws: Workspace) -> dict[str, Any]:
+        ids = _ids(ws, sku=sku, location=location, supplier_id=supplier_id)
+        scenario = Scenario(
+            supplier_delay_days=int(supplier_delay_days),
+            supplier_id=ids["supplier_id"],
+            demand_factor=float(demand_factor),
+            promo_factor=float(promo_factor),
+            promo_start=insight.parse_day(promo_start, "promo_start"),
+            promo_end=insight.parse_day(promo_end, "promo_end"),
+            promo_uplift=float(promo_uplift),
+        )
+        return insight.what_if_scope(
+            ws,
+            scenario,
+            sku=ids["sku"],
+            location=ids["location"],
+            category=insight.resolve_category(ws, category),
+            supplier_id=ids["supplier_id"],
+        )
+
+    return _read(runtime, run)
 
 
 MAX_PASSAGES = 5
@@ -139,7 +345,11 @@ PASSAGE_FIELDS = ("title", "section", "section_no", "version", "citation", "text
 
 
 @tool
-def search_policies(query: str, runtime: ToolRuntime, k: int = 3) -> str:
+def search_policies(
+    query: Annotated[str, "The question in the planner's words, e.g. 'who approves a 30k PO'"],
+    runtime: ToolRuntime,
+    k: Annotated[int, "Passages to return, 1 to 5 (default 3)"] = 3,
+) -> str:
     """Search the company's planning playbook (policies and SOPs) for passages to quote and cite.
 
     Use for "what's our rule for ...", "who approves ...", "why do we ...", "what is the policy
@@ -161,21 +371,27 @@ def search_policies(query: str, runtime: ToolRuntime, k: int = 3) -> str:
     return _json({"note": POLICY_NOTE, "query": query, "passages": found})
 
 
+def _thread_user(runtime: ToolRuntime) -> tuple[str, str]:
+    state = runtime.state if isinstance(runtime.state, dict) else {}
+    thread_id = str(runtime.config.get("configurable", {}).get("thread_id", ""))
+    return thread_id, str(state.get("user") or "unknown")
+
+
 def _propose(
-    runtime: ToolRuntime, check: ActionCheck, exception_id: str | None, reason: str
+    runtime: ToolRuntime,
+    check: ActionCheck,
+    exception_id: str | None,
+    reason: str,
+    extra: dict[str, Any] | None = None,
 ) -> Command | str:
     """Store a valid action as a proposal awaiting approval; return the state update."""
     if not check.ok:
-        return _json({"status": "invalid", "action": check.kind, "errors": check.errors})
-    state = runtime.state if isinstance(runtime.state, dict) else {}
-    thread_id = str(runtime.config.get("configurable", {}).get("thread_id", ""))
+        body: dict[str, Any] = {"status": "invalid", "action": check.kind, "errors": check.errors}
+        return _json({**body, **(extra or {})})
+    thread_id, user = _thread_user(runtime)
     try:
         proposal = _ws(runtime).propose(
-            check,
-            thread_id=thread_id,
-            user=str(state.get("user") or "unknown"),
-            exception_id=exception_id,
-            reason=reason,
+            check, thread_id=thread_id, user=user, exception_id=exception_id, reason=reason
         )
     except (PermissionError, ValueError) as exc:
         return _json({"status": "refused", "action": check.kind, "errors": [str(exc)]})
@@ -187,6 +403,7 @@ def _propose(
         "value": check.value,
         "description": check.description,
         "note": "Drafted only. Nothing is written to the ERP until a human approves it.",
+        **(extra or {}),
     }
     return Command(
         update={
@@ -196,49 +413,106 @@ def _propose(
     )
 
 
+def _resolved(runtime: ToolRuntime, **named: str | None) -> dict[str, str | None] | str:
+    """Resolve a draft's ids, or return the error as the tool's JSON answer."""
+    try:
+        return _ids(_ws(runtime), **named)
+    except NotFoundError as exc:
+        return _json({"status": "invalid", "errors": [str(exc)]})
+
+
+Qty = Annotated[int, "Units, a positive whole number"]
+Reason = Annotated[str, "Why, in a sentence (shown to the approver)"]
+
+
 @tool
 def draft_transfer(
-    sku: str,
-    from_location: str,
-    to_location: str,
-    qty: int,
+    sku: Sku,
+    from_location: Loc,
+    to_location: Loc,
+    qty: Qty,
     runtime: ToolRuntime,
-    exception_id: str | None = None,
-    reason: str = "",
+    exception_id: Annotated[str | None, EXC_DOC] = None,
+    reason: Reason = "",
 ) -> Command | str:
     """Draft a stock transfer for approval (it is not executed until a human approves it).
 
     Checks that the lane exists, that the source keeps its safety stock and that the quantity is
-    sane for the destination. Prefer draft_recommended_action for an exception's own quantity.
+    sane for the destination. A refused transfer lists `alternatives`: the locations with a lane
+    into the destination, and the primary supplier for a purchase order. Prefer
+    draft_recommended_action for an exception's own quantity.
     """
-    check = _ws(runtime).check_transfer(
-        sku=sku, from_location=from_location, to_location=to_location, qty=int(qty)
+    ids = _resolved(runtime, sku=sku, from_location=from_location, to_location=to_location)
+    if isinstance(ids, str):
+        return ids
+    ws = _ws(runtime)
+    check = ws.check_transfer(
+        sku=str(ids["sku"]),
+        from_location=str(ids["from_location"]),
+        to_location=str(ids["to_location"]),
+        qty=int(qty),
     )
-    return _propose(runtime, check, exception_id, reason)
+    extra = None
+    if not check.ok:
+        extra = {
+            "alternatives": insight.transfer_alternatives(
+                ws, str(ids["sku"]), str(ids["to_location"])
+            )
+        }
+    return _propose(runtime, check, exception_id, reason, extra)
 
 
 @tool
 def draft_purchase_order(
-    sku: str,
-    location: str,
-    supplier_id: str,
-    qty: int,
+    sku: Sku,
+    location: Loc,
+    supplier_id: Annotated[str, SUP_DOC],
+    qty: Qty,
     runtime: ToolRuntime,
-    exception_id: str | None = None,
-    reason: str = "",
+    exception_id: Annotated[str | None, EXC_DOC] = None,
+    reason: Reason = "",
 ) -> Command | str:
     """Draft a purchase order for approval (it is not sent until a human approves it).
 
     Checks that the supplier sells the SKU, the MOQ and case pack, and that the quantity is sane.
     """
+    ids = _resolved(runtime, sku=sku, location=location, supplier_id=supplier_id)
+    if isinstance(ids, str):
+        return ids
     check = _ws(runtime).check_purchase_order(
-        sku=sku, location=location, supplier_id=supplier_id, qty=int(qty)
+        sku=str(ids["sku"]),
+        location=str(ids["location"]),
+        supplier_id=str(ids["supplier_id"]),
+        qty=int(qty),
     )
     return _propose(runtime, check, exception_id, reason)
 
 
+def _recommended_check(
+    ws: Workspace, exc: dict[str, Any], qty: int | None = None
+) -> ActionCheck | None:
+    rec = exc["recommendation"]
+    if rec["kind"] == "transfer":
+        return ws.check_transfer(
+            sku=exc["sku"],
+            from_location=rec["from_location"],
+            to_location=rec["to_location"] or exc["location"],
+            qty=int(qty if qty is not None else rec["qty"]),
+        )
+    if rec["kind"] == "purchase_order":
+        return ws.check_purchase_order(
+            sku=exc["sku"],
+            location=rec["to_location"] or exc["location"],
+            supplier_id=rec["supplier_id"],
+            qty=int(qty if qty is not None else rec["qty"]),
+        )
+    return None
+
+
 @tool
-def draft_recommended_action(exception_id: str, runtime: ToolRuntime) -> Command | str:
+def draft_recommended_action(
+    exception_id: Annotated[str, EXC_DOC], runtime: ToolRuntime
+) -> Command | str:
     """Draft the planning engine's recommended action for an exception, with its quantity.
 
     Use this for "fix it", "prepare the transfer / PO for <exception>". Expedites and reviews
@@ -246,26 +520,13 @@ def draft_recommended_action(exception_id: str, runtime: ToolRuntime) -> Command
     """
     ws = _ws(runtime)
     try:
+        exception_id = insight.resolve_exception_id(ws, exception_id)
         exc = ws.exception(exception_id)
     except NotFoundError as err:
         return _json({"error": str(err)})
     rec = exc["recommendation"]
-    reason = rec.get("rationale") or ""
-    if rec["kind"] == "transfer":
-        check = ws.check_transfer(
-            sku=exc["sku"],
-            from_location=rec["from_location"],
-            to_location=rec["to_location"] or exc["location"],
-            qty=int(rec["qty"]),
-        )
-    elif rec["kind"] == "purchase_order":
-        check = ws.check_purchase_order(
-            sku=exc["sku"],
-            location=rec["to_location"] or exc["location"],
-            supplier_id=rec["supplier_id"],
-            qty=int(rec["qty"]),
-        )
-    else:
+    check = _recommended_check(ws, exc)
+    if check is None:
         return _json(
             {
                 "status": "advice_only",
@@ -274,17 +535,150 @@ def draft_recommended_action(exception_id: str, runtime: ToolRuntime) -> Command
                 "note": "No ERP document to draft for this recommendation.",
             }
         )
-    return _propose(runtime, check, exception_id, reason)
+    return _propose(runtime, check, exception_id, rec.get("rationale") or "")
+
+
+ProposalId = Annotated[str, "Proposal id as a draft tool returned it, e.g. 'P-1a2b3c4d5e6f'"]
+
+
+@tool
+def list_proposals(
+    runtime: ToolRuntime,
+    scope: Annotated[
+        Literal["thread", "mine", "all"],
+        "thread: drafted in this conversation; mine: drafted by the current user; all",
+    ] = "thread",
+    status: Annotated[
+        Literal["pending", "approved", "rejected", "committed", "failed"] | None,
+        "Only proposals in this status (default: any)",
+    ] = None,
+    limit: Annotated[int, "At most this many, newest first (1 to 100, default 20)"] = 20,
+) -> str:
+    """List proposals (drafted actions) with their status, value and ERP document id.
+
+    Use for "what's pending", "what did I draft today", "did that go through?".
+    """
+    thread_id, user = _thread_user(runtime)
+
+    def listed(ws: Workspace) -> dict[str, Any]:
+        return insight.list_proposals(
+            ws, scope=scope, status=status, limit=limit, thread_id=thread_id, user=user
+        )
+
+    return _read(runtime, listed)
+
+
+@tool
+def get_proposal_status(proposal_id: ProposalId, runtime: ToolRuntime) -> str:
+    """Show one proposal: its status, who decided, the note and, once committed, the document.
+
+    Status is pending, approved, rejected (a withdrawn one too), committed or failed.
+    """
+
+    def status(ws: Workspace) -> dict[str, Any]:
+        p = ws.proposals.get(proposal_id.strip())
+        if p is None:
+            raise NotFoundError(f"unknown proposal {proposal_id!r}")
+        return insight.proposal_view(p)
+
+    return _read(runtime, status)
+
+
+@tool
+def withdraw_proposal(
+    proposal_id: ProposalId, runtime: ToolRuntime, reason: Reason = ""
+) -> Command | str:
+    """Withdraw a pending proposal (the drafter changed their mind); it is audited.
+
+    Only a pending proposal can be withdrawn; an approved or committed one cannot.
+    """
+    thread_id, user = _thread_user(runtime)
+    ws = _ws(runtime)
+    try:
+        p = insight.withdraw(ws, proposal_id.strip(), user=user, thread_id=thread_id, reason=reason)
+    except (NotFoundError, ValueError, PermissionError) as exc:
+        return _json({"status": "refused", "errors": [str(exc)]})
+    return _json({"status": "withdrawn", "proposal": insight.proposal_view(p)})
+
+
+@tool
+def amend_proposal(
+    proposal_id: ProposalId,
+    qty: Qty,
+    runtime: ToolRuntime,
+    reason: Reason = "",
+) -> Command | str:
+    """Change the quantity of a pending proposal: it is withdrawn and redrafted with `qty`.
+
+    Use for "make it 60 instead", "change it to 40". The new quantity is checked first; if it
+    fails the checks the original proposal stays pending unchanged. Both steps are audited.
+    """
+    thread_id, user = _thread_user(runtime)
+    ws = _ws(runtime)
+    old = ws.proposals.get(proposal_id.strip())
+    if old is None:
+        return _json({"status": "refused", "errors": [f"unknown proposal {proposal_id!r}"]})
+    if old.status != "pending":
+        return _json(
+            {
+                "status": "refused",
+                "errors": [f"proposal {old.id} is {old.status}; only a pending one can be amended"],
+                "proposal": insight.proposal_view(old),
+            }
+        )
+    a = old.args
+    if old.kind == "transfer":
+        check = ws.check_transfer(
+            sku=a["sku"],
+            from_location=a["from_location"],
+            to_location=a["to_location"],
+            qty=int(qty),
+        )
+    else:
+        check = ws.check_purchase_order(
+            sku=a["sku"], location=a["location_id"], supplier_id=a["supplier_id"], qty=int(qty)
+        )
+    if not check.ok:
+        return _json(
+            {"status": "invalid", "action": check.kind, "errors": check.errors,
+             "note": f"{old.id} stays pending unchanged."}
+        )  # fmt: skip
+    why = reason or f"amended from {a.get('qty')} to {int(qty)} units"
+    try:
+        insight.withdraw(ws, old.id, user=user, thread_id=thread_id, reason=f"replaced: {why}")
+    except (ValueError, PermissionError) as exc:
+        return _json({"status": "refused", "errors": [str(exc)]})
+    exception_id = (old.evidence or {}).get("exception_id")
+    return _propose(
+        runtime,
+        check,
+        exception_id,
+        why,
+        {"replaces": old.id, "previous_qty": a.get("qty")},
+    )
 
 
 READ_TOOLS: list[BaseTool] = [
     list_exceptions,
+    summarize_exceptions,
     explain_exception,
     get_inventory,
+    get_network_position,
+    get_open_supply,
+    get_item,
     get_forecast,
     get_supplier_status,
+    get_supplier_overview,
     run_what_if,
     search_policies,
+    list_proposals,
+    get_proposal_status,
 ]
-DRAFT_TOOLS: list[BaseTool] = [draft_transfer, draft_purchase_order, draft_recommended_action]
+DRAFT_TOOLS: list[BaseTool] = [
+    draft_transfer,
+    draft_purchase_order,
+    draft_recommended_action,
+    amend_proposal,
+    withdraw_proposal,
+]
 TOOLS: list[BaseTool] = [*READ_TOOLS, *DRAFT_TOOLS]

@@ -29,6 +29,15 @@ VALID_CALLS = {
     "draft_purchase_order": {"sku": "A", "location": "DC1", "supplier_id": "V1", "qty": 24},
     "draft_recommended_action": {"exception_id": "inventory_anomaly:B@S2"},
     "search_policies": {"query": "who approves a purchase order?", "k": 2},
+    "summarize_exceptions": {"by": "location"},
+    "get_network_position": {"sku": "a"},
+    "get_open_supply": {"location": "DC1"},
+    "get_item": {"sku": "A"},
+    "get_supplier_overview": {"supplier_id": "V1"},
+    "list_proposals": {"scope": "all"},
+    "get_proposal_status": {"proposal_id": "P-unknown"},
+    "withdraw_proposal": {"proposal_id": "P-unknown"},
+    "amend_proposal": {"proposal_id": "P-unknown", "qty": 12},
 }
 
 

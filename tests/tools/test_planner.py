@@ -126,6 +126,15 @@ def test_tool_lists() -> None:
         "draft_purchase_order",
         "draft_recommended_action",
         "search_policies",
+        "summarize_exceptions",
+        "get_network_position",
+        "get_open_supply",
+        "get_item",
+        "get_supplier_overview",
+        "list_proposals",
+        "get_proposal_status",
+        "withdraw_proposal",
+        "amend_proposal",
     }
     assert {t.name for t in DRAFT_TOOLS}.isdisjoint({t.name for t in READ_TOOLS})
     # The runtime is injected, never asked of the model.
@@ -136,39 +145,46 @@ def test_tool_lists() -> None:
 # --- read tools ------------------------------------------------------------------------------
 
 
+def listed(call: Caller, **args: Any) -> list[dict[str, Any]]:
+    """Return the items of a list_exceptions page."""
+    page, _ = call("list_exceptions", **args)
+    assert page["returned"] == len(page["items"])
+    return list(page["items"])
+
+
 def test_list_exceptions_and_filters(call: Caller) -> None:
-    items, _ = call("list_exceptions")
+    items = listed(call)
     assert {i["id"] for i in items} == {"promo_uncovered:A@S1", "inventory_anomaly:B@S2"}
     for i in items:
         assert i["id"] == f"{i['type']}:{i['sku']}@{i['location']}"
         assert "recommendation" in i
-    anomaly, _ = call("list_exceptions", type="inventory_anomaly")
+    anomaly = listed(call, type="inventory_anomaly")
     assert [i["id"] for i in anomaly] == ["inventory_anomaly:B@S2"]
-    at_s1, _ = call("list_exceptions", location="S1")
+    at_s1 = listed(call, location="S1")
     assert [i["id"] for i in at_s1] == ["promo_uncovered:A@S1"]
-    of_b, _ = call("list_exceptions", sku="B")
+    of_b = listed(call, sku="B")
     assert [i["id"] for i in of_b] == ["inventory_anomaly:B@S2"]
-    none, _ = call("list_exceptions", type="late_po")
+    none = listed(call, type="late_po")
     assert none == []
-    nowhere, _ = call("list_exceptions", location="S2", sku="A")
+    nowhere = listed(call, location="S2", sku="A")
     assert nowhere == []
 
 
 @pytest.mark.parametrize(("top", "count"), [(0, 1), (-5, 1), (1, 1), (2, 2), (1000, 2)])
 def test_list_exceptions_top_is_clamped(call: Caller, top: int, count: int) -> None:
     # Clamped to 1..100: 0 and negatives still give one; the network only has 2 exceptions.
-    items, _ = call("list_exceptions", top=top)
+    items = listed(call, top=top)
     assert len(items) == count
 
 
 def test_list_exceptions_top_is_ranked(call: Caller) -> None:
-    everything, _ = call("list_exceptions", top=100)
-    first, _ = call("list_exceptions", top=1)
+    everything = listed(call, top=100)
+    first = listed(call, top=1)
     assert first == everything[:1]
 
 
 def test_explain_exception(call: Caller) -> None:
-    items, _ = call("list_exceptions", location="S1")
+    items = listed(call, location="S1")
     exc_id = items[0]["id"]
     body, _ = call("explain_exception", exception_id=exc_id)
     assert body["id"] == exc_id
@@ -356,7 +372,7 @@ def test_two_drafts_in_one_turn_are_both_pending(call: Caller, ws: Workspace) ->
 
 
 def test_draft_recommended_action(call: Caller, ws: Workspace) -> None:
-    items, _ = call("list_exceptions", top=100)
+    items = listed(call, top=100)
     actionable = [i for i in items if i["recommendation"]["kind"] in ("transfer", "purchase_order")]
     assert actionable, "the small network has a promo_uncovered exception with a transfer"
     exc = actionable[0]

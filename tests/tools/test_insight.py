@@ -1,0 +1,219 @@
+"""The new planner tools (totals, network view, open supply, item, supplier overview, what-if at
+any scope, proposals) and id resolution in every tool, through a real ToolNode.
+
+The store holds `tests/conftest.py::small_network` (facts in tests/tools/test_planner.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.tools import test_planner as base
+from tests.tools.test_planner import Caller, listed
+from tools.workspace import Workspace
+
+# The tool graph and the small network's workspace of the planner tool tests.
+ws = base.ws
+graph = base.graph
+call = base.call
+
+
+def test_ids_in_any_form_are_resolved(call: Caller) -> None:
+    lower, _ = call("get_inventory", sku="a", location="s1")
+    assert [(r["sku"], r["location_id"]) for r in lower] == [("A", "S1")]
+    named, _ = call("get_inventory", sku="Widget", location="Store One, High St")
+    assert [(r["sku"], r["location_id"]) for r in named] == [("A", "S1")]
+    by_name, _ = call("get_supplier_status", supplier_id="acme wholesale")
+    assert [s["supplier_id"] for s in by_name] == ["V1"]
+    exc, _ = call("explain_exception", exception_id="PROMO_UNCOVERED:a@s1")
+    assert exc["id"] == "promo_uncovered:A@S1"
+
+
+def test_unknown_ids_name_the_nearest(call: Caller) -> None:
+    body, _ = call("get_inventory", sku="A", location="S3")
+    assert "S3" in body["error"] and "nearest" in body["error"]
+    body, _ = call("get_item", sku="Widgit")  # too short to be sure: suggested, not taken
+    assert "A (Widget)" in body["error"]
+    typo, _ = call("get_supplier_status", supplier_id="acme wholesal")  # a confident typo
+    assert [s["supplier_id"] for s in typo] == ["V1"]
+    body, _ = call("draft_transfer", sku="A", from_location="DCX", to_location="S1", qty=6)
+    assert body["status"] == "invalid" and "DC1" in body["errors"][0]
+
+
+def test_list_exceptions_pages_and_says_when_cut(call: Caller) -> None:
+    page, _ = call("list_exceptions", top=1)
+    assert (page["total"], page["returned"], page["truncated"]) == (2, 1, True)
+    rest, _ = call("list_exceptions", top=1, offset=1)
+    assert (rest["returned"], rest["truncated"]) == (1, False)
+    assert page["items"][0]["id"] != rest["items"][0]["id"]
+    small, _ = call("list_exceptions", compact=True)
+    full, _ = call("list_exceptions")
+    assert "evidence" not in small["items"][0] and "detail" not in small["items"][0]
+    assert len(str(small)) < len(str(full))
+    assert listed(call, priority=1) == [i for i in full["items"] if i["priority"] <= 1]
+    assert listed(call, category="household") == full["items"]
+
+
+def test_summarize_exceptions_totals_agree_with_the_list(call: Caller) -> None:
+    full, _ = call("list_exceptions", top=100)
+    for by in ("type", "location", "priority", "category"):
+        totals, _ = call("summarize_exceptions", by=by)
+        assert totals["count"] == full["total"]
+        assert totals["total_money_at_risk"] == pytest.approx(
+            sum(i["money_at_risk"] for i in full["items"]), abs=0.01
+        )
+        assert sum(g["count"] for g in totals["groups"]) == full["total"]
+    at_s1, _ = call("summarize_exceptions", by="type", location="store one, high st")
+    assert at_s1["count"] == 1 and at_s1["groups"][0]["key"] == "promo_uncovered"
+
+
+def test_network_position(call: Caller) -> None:
+    body, _ = call("get_network_position", sku="a")
+    assert body["network"]["on_hand"] == 242.0  # 30 + 12 + 200
+    assert body["most_on_hand"] == {"location_id": "DC1", "on_hand": 200.0}
+    assert body["network"]["in_transit"] == 10.0  # T1
+    assert {r["location_id"] for r in body["locations"]} == {"DC1", "S1", "S2"}
+
+
+def test_open_supply(call: Caller) -> None:
+    body, _ = call("get_open_supply", sku="A")
+    docs = {line["document_id"]: line for line in body["lines"]}
+    assert set(docs) == {"P1", "T1"}
+    assert docs["P1"]["qty"] == 120.0 and docs["P1"]["supplier_id"] == "V1"
+    assert docs["T1"]["from_location"] == "DC1" and docs["T1"]["location_id"] == "S2"
+    assert body["total_units"] == 130.0
+    by_sup, _ = call("get_open_supply", supplier_id="Acme Wholesale")
+    assert [line["document_id"] for line in by_sup["lines"]] == ["P1"]
+    none, _ = call("get_open_supply")
+    assert "error" in none
+
+
+def test_item_and_supplier_terms(call: Caller) -> None:
+    item, _ = call("get_item", sku="B")
+    assert item["case_pack"] == 12 and item["primary_supplier"] == "V1"
+    (term,) = item["suppliers"]
+    assert (term["moq"], term["lead_time_days"], term["lead_time_source"]) == (48, 12, "item")
+    sups, _ = call("get_supplier_status", sku="A")
+    by_id = {s["supplier_id"]: s for s in sups}
+    assert by_id["V1"]["item"]["primary"] is True and by_id["V2"]["item"]["primary"] is False
+    assert by_id["V1"]["item"]["lead_time_days"] == 10  # the supplier default
+
+
+def test_supplier_overview(call: Caller) -> None:
+    body, _ = call("get_supplier_overview", supplier_id="v1")
+    assert {s["sku"] for s in body["skus"]} == {"A", "B"}
+    assert body["open_purchase_orders"]["lines"] == 1
+    assert body["order_now"]["lines"] == len(body["order_now"]["items"])
+
+
+def test_what_if_at_every_scope(call: Caller) -> None:
+    pair, _ = call("run_what_if", sku="A", location="S1", demand_factor=3.0)
+    assert pair["scope"] == {"sku": "A", "location": "S1"}
+    network, _ = call("run_what_if", demand_factor=3.0)
+    assert network["scope"] == {"network": True} and network["sku_locations"] == 6
+    assert network["with_scenario"]["unmet_units_horizon"] >= network["base"]["unmet_units_horizon"]
+    category, _ = call("run_what_if", category="household", demand_factor=3.0)
+    assert category["sku_locations"] == 6
+    location, _ = call("run_what_if", location="S2", demand_factor=0.5)
+    assert location["sku_locations"] == 2
+    supplier, _ = call("run_what_if", supplier_id="Quick Goods", supplier_delay_days=5)
+    assert supplier["delayed_purchase_orders"] == 0
+    assert any("No open purchase order from V2" in n for n in supplier["notes"])
+    late, _ = call("run_what_if", supplier_id="V1", supplier_delay_days=30)
+    assert late["delayed_purchase_orders"] == 1
+
+
+def test_hypothetical_promotion_and_why_nothing_changes(call: Caller) -> None:
+    promo, _ = call(
+        "run_what_if",
+        sku="A",
+        location="S2",
+        promo_start="2026-04-01",
+        promo_end="2026-04-20",
+        promo_uplift=4.0,
+    )
+    assert promo["hypothetical_promotion_days"] == 20
+    assert promo["with_scenario"]["forecast_units"] > promo["base"]["forecast_units"]
+    outside, _ = call(
+        "run_what_if", sku="A", location="S2", promo_start="2027-01-01", promo_end="2027-01-05",
+        promo_uplift=2.0,
+    )  # fmt: skip
+    assert any("outside the horizon" in n for n in outside["notes"])
+    bad, _ = call("run_what_if", sku="A", location="S2", promo_start="2026-04-10")
+    assert "promo_end" in bad["error"]
+
+
+def _draft(call: Caller, qty: int) -> dict[str, Any]:
+    body, _ = call("draft_transfer", sku="A", from_location="DC1", to_location="S1", qty=qty)
+    assert body["status"] == "pending_approval", body
+    return body
+
+
+def test_amend_withdraws_and_redrafts_once(call: Caller, ws: Workspace) -> None:
+    first = _draft(call, 30)
+    body, _ = call("amend_proposal", proposal_id=first["proposal_id"], qty=36)
+    assert body["status"] == "pending_approval" and body["replaces"] == first["proposal_id"]
+    assert body["args"]["qty"] == 36 and body["previous_qty"] == 30
+    pending = [p for p in ws.proposals.list() if p.status == "pending"]
+    assert [p.id for p in pending] == [body["proposal_id"]]  # never two pending for one need
+    old = ws.proposals.get(first["proposal_id"])
+    assert (
+        old is not None
+        and old.status == "rejected"
+        and "withdrawn by alice" in str(old.decision_note)
+    )
+    events = [e.event for e in ws.audit.entries()]
+    assert events.count("withdrawal") == 1 and events.count("proposal") == 2
+    status, _ = call("get_proposal_status", proposal_id=first["proposal_id"])
+    assert status["status"] == "rejected"
+    again, _ = call("amend_proposal", proposal_id=first["proposal_id"], qty=40)
+    assert again["status"] == "refused"
+
+
+def test_amend_to_an_invalid_quantity_keeps_the_original(call: Caller, ws: Workspace) -> None:
+    first = _draft(call, 30)
+    body, _ = call("amend_proposal", proposal_id=first["proposal_id"], qty=100000)
+    assert body["status"] == "invalid"
+    p = ws.proposals.get(first["proposal_id"])
+    assert p is not None and p.status == "pending"
+
+
+def test_list_and_withdraw_proposals(call: Caller, ws: Workspace) -> None:
+    first = _draft(call, 30)
+    mine, _ = call("list_proposals")
+    assert [p["proposal_id"] for p in mine["proposals"]] == [first["proposal_id"]]
+    assert mine["pending"] == 1
+    other, _ = call.many([("list_proposals", {})], thread="t-other")
+    assert other[0]["proposals"] == []
+    viewer, _ = call("withdraw_proposal", user="victor", proposal_id=first["proposal_id"])
+    assert viewer["status"] == "refused"
+    body, _ = call("withdraw_proposal", proposal_id=first["proposal_id"], reason="not needed")
+    assert body["status"] == "withdrawn" and body["proposal"]["status"] == "rejected"
+
+
+def test_impossible_lane_is_refused_with_the_alternatives(call: Caller) -> None:
+    body, _ = call("draft_transfer", sku="A", from_location="S2", to_location="S1", qty=6)
+    assert body["status"] == "invalid"
+    assert "no transfer lane" in body["errors"][0]
+    lanes = body["alternatives"]["lanes_into"]
+    assert [x["from_location"] for x in lanes] == ["DC1"]
+    assert body["alternatives"]["purchase_order_supplier"] == "V1"
+
+
+def test_forecast_says_what_its_accuracy_is_for(call: Caller) -> None:
+    body, _ = call("get_forecast", sku="a", location="s1", horizon_days=14)
+    assert body["accuracy_for"]["horizon_days"] == 14
+    assert body["plan_forecast"]["days"] == 14 and "note" in body["plan_forecast"]
+
+
+def test_every_parameter_is_described() -> None:
+    from langchain_core.utils.function_calling import convert_to_openai_tool
+
+    from tools.planner import TOOLS
+
+    for t in TOOLS:
+        params = convert_to_openai_tool(t)["function"]["parameters"]["properties"]
+        for name, schema in params.items():
+            assert schema.get("description"), f"{t.name}.{name} has no description"

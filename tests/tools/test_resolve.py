@@ -1,0 +1,110 @@
+"""Entity resolution on the demo network: ids in any form, names, aliases, typos, ambiguity."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from erp.demo import generate_demo
+from planning.network import NetworkData
+from tools.resolve import ResolveError, Resolver, load_aliases
+
+
+@pytest.fixture(scope="module")
+def data() -> NetworkData:
+    return generate_demo(seed=11, stores=12, skus=40, days=120, as_of=date(2026, 5, 31)).data
+
+
+@pytest.fixture(scope="module")
+def res(data: NetworkData) -> Resolver:
+    return Resolver.from_network(data, {"locations": {"S002": ["flagship"]}})
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "want"),
+    [
+        ("location", "S007", "S007"),
+        ("location", "s007", "S007"),
+        ("location", "S7", "S007"),
+        ("location", "store 7", "S007"),
+        ("location", "Store #7", "S007"),
+        ("location", "dc south", "DC-SOUTH"),
+        ("location", "South DC", "DC-SOUTH"),
+        ("location", "the north warehouse", "DC-NORTH"),
+        ("location", "flagship", "S002"),
+        ("sku", "sku-0012", "SKU-0012"),
+        ("sku", "sku 12", "SKU-0012"),
+        ("sku", "SKU12", "SKU-0012"),
+        ("supplier", "sup-3", "SUP-03"),
+        ("supplier", "supplier 3", "SUP-03"),
+        ("supplier", "Blue Ridge", "SUP-03"),
+        ("supplier", "northwind traders", "SUP-02"),
+        ("supplier", "Northwnd Traders", "SUP-02"),
+    ],
+)
+def test_forms_resolve(res: Resolver, kind: str, text: str, want: str) -> None:
+    assert res.require(kind, text) == want  # type: ignore[arg-type]
+
+
+def test_store_names_and_descriptions_resolve(res: Resolver, data: NetworkData) -> None:
+    for row in data.locations.itertuples():
+        assert res.require("location", str(row.name).lower()) == row.location_id
+    unique = data.items.drop_duplicates("description", keep=False)
+    for row in unique.itertuples():
+        assert res.require("sku", row.description) == row.sku
+
+
+def test_numbers_never_match_other_numbers(res: Resolver) -> None:
+    with pytest.raises(ResolveError):
+        res.require("location", "S013")  # 12 stores: no S013, and never S003 or S001
+    with pytest.raises(ResolveError) as err:
+        res.require("sku", "SKU-0099")
+    assert "nearest" in str(err.value) or "unknown SKU" in str(err.value)
+
+
+def test_shared_descriptions_are_ambiguous(data: NetworkData, res: Resolver) -> None:
+    shared = data.items[data.items.duplicated("description", keep=False)]
+    if shared.empty:
+        pytest.skip("this network has no repeated description")
+    found = res.resolve("sku", str(shared.iloc[0]["description"]))
+    assert found.ambiguous and "did you mean" in found.message()
+
+
+def test_mentions_in_free_text(res: Resolver, data: NetworkData) -> None:
+    name = str(data.locations.set_index("location_id").loc["S004", "name"])
+    text = f"how much sku 12 do we hold at the {name} store vs dc north, and is Acme late?"
+    got = [(m.entity.id, m.surface) for m in res.mentions(text)]
+    assert got == [
+        ("SKU-0012", "sku 12"),
+        ("S004", f"{name} store"),
+        ("DC-NORTH", "dc north"),
+        ("SUP-01", "Acme"),
+    ]
+    assert res.mentions("what needs attention today? top 5 stockouts please") == []
+
+
+def test_a_typo_in_a_store_name(res: Resolver, data: NetworkData) -> None:
+    names = data.locations[data.locations["type"] == "store"]
+    long = names[names["name"].str.len() >= 7].iloc[0]
+    typo = str(long["name"])[:-2] + str(long["name"])[-1]  # drop one letter
+    (match,) = res.mentions(f"stock at {typo} please")
+    assert match.entity.id == long["location_id"]
+    assert match.named() == f"{long['location_id']} ({typo})"
+
+
+def test_aliases_file(tmp_path: Path) -> None:
+    path = tmp_path / "aliases.yaml"
+    path.write_text("locations:\n  S001: [main street]\nskus:\n  SKU-0001: rice\n")
+    assert load_aliases(path) == {
+        "locations": {"S001": ["main street"]},
+        "skus": {"SKU-0001": ["rice"]},
+    }
+    assert load_aliases(tmp_path / "missing.yaml") == {}
+    path.write_text("planets:\n  X: [y]\n")
+    with pytest.raises(ValueError, match="unknown section 'planets'"):
+        load_aliases(path)
+    path.write_text("locations:\n  S001: 7\n")
+    with pytest.raises(ValueError, match="must be a list of strings"):
+        load_aliases(path)

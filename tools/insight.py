@@ -1,0 +1,723 @@
+"""Answers over the plan and the store for the copilot's tools.
+
+Totals, network views, open supply, item master, supplier views, proposals and what-ifs at any
+scope.
+
+Every function takes a `Workspace` and ids already resolved (`resolve_*` below turn what a
+planner or a language model wrote into ids, with errors that name the nearest valid ones).
+Figures come from the planning engine's plan or from the store; nothing here invents one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from erp.governance import Proposal, ProposalNotPendingError
+from planning.exceptions import EXCEPTION_TYPES
+from planning.policy import days_of_cover
+from planning.whatif import Scenario, what_if, what_if_rows
+from tools.resolve import EntityKind, ResolveError, Resolver, resolver_for
+from tools.workspace import NotFoundError, Workspace
+
+COMPACT_FIELDS = ("id", "type", "sku", "location", "priority", "money_at_risk", "first_risk_date")
+SORTS = ("money_at_risk", "priority", "first_risk_date")
+GROUPS = ("type", "priority", "location", "category", "sku", "supplier")
+MAX_PAGE = 100
+SUPPLY_LINES = 50
+"""Open supply lines listed at most (the totals always count all of them)."""
+
+
+# -- resolving what the planner wrote ----------------------------------------------------------
+
+
+def resolver(ws: Workspace) -> Resolver:
+    """Return the entity resolver of the workspace's current snapshot."""
+    return resolver_for(ws.reference(fresh=False), getattr(ws.settings, "aliases_file", None))
+
+
+def resolve_id(ws: Workspace, kind: EntityKind, value: str | None) -> str | None:
+    """Return the id a phrase names (None stays None); NotFoundError names the nearest ids."""
+    if value is None or not str(value).strip():
+        return None
+    res = resolver(ws)
+    try:
+        return res.require(kind, str(value))
+    except ResolveError as exc:
+        near = exc.resolution.candidates or tuple(
+            _as_match(e) for e in res.nearest(kind, str(value))
+        )
+        if not exc.resolution.candidates and near:
+            ids = ", ".join(m.entity.label() for m in near)
+            raise NotFoundError(f"{exc}; nearest: {ids}") from None
+        raise NotFoundError(str(exc)) from None
+
+
+def _as_match(entity: Any) -> Any:
+    from tools.resolve import Match
+
+    return Match(entity, entity.id, 0.0)
+
+
+def resolve_exception_id(ws: Workspace, text: str) -> str:
+    """Normalise an exception id written in any case, with aliases for its SKU and location."""
+    raw = str(text).strip()
+    m = re.match(r"^\s*([A-Za-z_]+)\s*:\s*(.+?)\s*@\s*([^:]+?)\s*(?::\s*(\S+))?\s*$", raw)
+    if not m:
+        raise NotFoundError(
+            f"{raw!r} is not an exception id; ids look like 'stockout_risk:SKU-0001@S003'"
+        )
+    kind = m.group(1).lower()
+    if kind not in EXCEPTION_TYPES:
+        raise NotFoundError(f"unknown exception type {kind!r}; types: {', '.join(EXCEPTION_TYPES)}")
+    try:
+        sku = resolve_id(ws, "sku", m.group(2))
+        loc = resolve_id(ws, "location", m.group(3))
+    except NotFoundError as exc:
+        raise NotFoundError(f"no exception {raw!r} today: {exc}") from None
+    tail = f":{m.group(4).upper()}" if m.group(4) else ""
+    return f"{kind}:{sku}@{loc}{tail}"
+
+
+# -- exceptions: pages and totals --------------------------------------------------------------
+
+
+def _categories(ws: Workspace) -> dict[str, str]:
+    items = ws.reference(fresh=False).items
+    return dict(zip(items["sku"], items["category"], strict=True))
+
+
+def resolve_category(ws: Workspace, value: str | None) -> str | None:
+    """Return the item category a phrase names (any case, singular or plural, small typos)."""
+    if value is None or not str(value).strip():
+        return None
+    cats = sorted(set(_categories(ws).values()))
+    want = str(value).strip().lower().rstrip("s")
+    for cat in cats:
+        if cat.lower().rstrip("s") == want:
+            return cat
+    from rapidfuzz import fuzz, process
+
+    got = process.extractOne(want, [c.lower() for c in cats], scorer=fuzz.ratio, score_cutoff=80)
+    if got:
+        return cats[got[2]]
+    raise NotFoundError(f"unknown category {value!r}; categories: {', '.join(cats)}")
+
+
+def _filtered(
+    ws: Workspace,
+    *,
+    type: str | None = None,
+    location: str | None = None,
+    sku: str | None = None,
+    category: str | None = None,
+    priority: int | None = None,
+    supplier_id: str | None = None,
+) -> list[dict[str, Any]]:
+    records = ws.exceptions(type=type, location=location, sku=sku)
+    if category is not None:
+        cats = _categories(ws)
+        records = [r for r in records if cats.get(r["sku"]) == category]
+    if priority is not None:
+        records = [r for r in records if int(r["priority"]) <= int(priority)]
+    if supplier_id is not None:
+        records = [
+            r for r in records if (r.get("recommendation") or {}).get("supplier_id") == supplier_id
+        ]
+    return records
+
+
+def compact(record: Mapping[str, Any]) -> dict[str, Any]:
+    """Return an exception without its evidence and prose (ids, figures, the action in brief)."""
+    rec = record.get("recommendation") or {}
+    out = {k: record.get(k) for k in COMPACT_FIELDS}
+    out["recommendation"] = {
+        k: rec.get(k)
+        for k in ("kind", "qty", "from_location", "supplier_id", "po_id", "value")
+        if rec.get(k) is not None
+    }
+    return out
+
+
+def exception_page(
+    ws: Workspace,
+    *,
+    top: int = 10,
+    offset: int = 0,
+    compact_mode: bool = False,
+    sort: str = "money_at_risk",
+    **filters: Any,
+) -> dict[str, Any]:
+    """Return one page of ranked exceptions with the total count and whether it was cut."""
+    if sort not in SORTS:
+        raise ValueError(f"sort must be one of {', '.join(SORTS)}")
+    records = _filtered(ws, **filters)
+    if sort == "priority":
+        records = sorted(records, key=lambda r: (r["priority"], -r["money_at_risk"]))
+    elif sort == "first_risk_date":
+        records = sorted(records, key=lambda r: (r["first_risk_date"] or "9999", r["priority"]))
+    top = max(1, min(int(top), MAX_PAGE))
+    offset = max(0, int(offset))
+    page = records[offset : offset + top]
+    return {
+        "total": len(records),
+        "offset": offset,
+        "returned": len(page),
+        "truncated": offset + len(page) < len(records),
+        "total_money_at_risk": round(sum(float(r["money_at_risk"]) for r in records), 2),
+        "filters": {k: v for k, v in filters.items() if v is not None},
+        "items": [compact(r) for r in page] if compact_mode else page,
+    }
+
+
+def exception_totals(ws: Workspace, *, by: str = "type", **filters: Any) -> dict[str, Any]:
+    """Return the count and money at risk of the matching exceptions, grouped by `by`."""
+    if by not in GROUPS:
+        raise ValueError(f"by must be one of {', '.join(GROUPS)}")
+    records = _filtered(ws, **filters)
+    cats = _categories(ws) if by == "category" else {}
+    groups: dict[str, dict[str, Any]] = {}
+    for r in records:
+        if by == "category":
+            key = cats.get(r["sku"], "")
+        elif by == "supplier":
+            key = (r.get("recommendation") or {}).get("supplier_id") or "(no supplier)"
+        else:
+            key = str(r[by])
+        g = groups.setdefault(key, {"key": key, "count": 0, "money_at_risk": 0.0})
+        g["count"] += 1
+        g["money_at_risk"] += float(r["money_at_risk"])
+    rows = sorted(groups.values(), key=lambda g: -g["money_at_risk"])
+    for g in rows:
+        g["money_at_risk"] = round(g["money_at_risk"], 2)
+    return {
+        "by": by,
+        "filters": {k: v for k, v in filters.items() if v is not None},
+        "count": len(records),
+        "total_money_at_risk": round(sum(float(r["money_at_risk"]) for r in records), 2),
+        "groups": rows,
+    }
+
+
+# -- positions: the network view of a SKU, cover beyond the horizon ---------------------------
+
+
+def _cover_fields(ws: Workspace, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return days of cover past the horizon (extrapolated) and whether the plan's was capped."""
+    plan = ws.plan()
+    on_hand = np.maximum(plan.positions["on_hand"].to_numpy(float)[rows], 0.0)
+    extended = days_of_cover(on_hand, plan.demand[rows], extrapolate=True)
+    capped = plan.positions["days_of_cover"].to_numpy(float)[rows] >= plan.demand.shape[1]
+    return extended, capped & (on_hand > 0)
+
+
+def with_cover(ws: Workspace, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add `days_of_cover_capped` and, when capped, the extrapolated cover to position records."""
+    plan = ws.plan()
+    rows = np.array([plan.row_of(r["sku"], r["location_id"]) for r in records], dtype=np.int64)
+    if not len(rows):
+        return records
+    extended, capped = _cover_fields(ws, rows)
+    out = []
+    for r, ext, cap in zip(records, extended, capped, strict=True):
+        r = dict(r)
+        r["days_of_cover_capped"] = bool(cap)
+        if cap:
+            r["days_of_cover_beyond_horizon"] = None if not np.isfinite(ext) else round(ext, 1)
+        out.append(r)
+    return out
+
+
+def network_position(ws: Workspace, sku: str) -> dict[str, Any]:
+    """Return a SKU's stock at every location, the network totals and the largest holder."""
+    plan = ws.plan()
+    pos = plan.positions
+    rows = np.flatnonzero(pos["sku"].to_numpy() == sku)
+    if not len(rows):
+        raise NotFoundError(f"no stock position for SKU {sku!r}")
+    extended, capped = _cover_fields(ws, rows)
+    sub = pos.iloc[rows]
+    stores = sub["location_type"].to_numpy() == "store"
+    store_demand = float(sub["forecast_daily"].to_numpy(float)[stores].sum())
+    on_hand = sub["on_hand"].to_numpy(float)
+    total_on_hand = float(on_hand.sum())
+    in_transit = float(sub["in_transit"].sum())
+    on_order = float(sub["on_order"].sum())
+    locations = []
+    for i, (_, r) in enumerate(sub.iterrows()):
+        locations.append(
+            {
+                "location_id": r["location_id"],
+                "location_type": r["location_type"],
+                "on_hand": float(r["on_hand"]),
+                "in_transit": float(r["in_transit"]),
+                "on_order": float(r["on_order"]),
+                "forecast_daily": round(float(r["forecast_daily"]), 3),
+                "days_of_cover": round(float(r["days_of_cover"]), 1),
+                "days_of_cover_capped": bool(capped[i]),
+                "days_of_cover_beyond_horizon": (
+                    round(float(extended[i]), 1) if capped[i] and np.isfinite(extended[i]) else None
+                ),
+                "safety_stock": round(float(r["safety_stock"]), 1),
+                "reorder_point": round(float(r["reorder_point"]), 1),
+                "below_reorder_point": bool(r["position"] < r["reorder_point"]),
+            }
+        )
+    locations.sort(key=lambda r: -r["on_hand"])
+    network_cover = (
+        round((total_on_hand + in_transit) / store_demand, 1) if store_demand > 0 else None
+    )
+    return {
+        "sku": sku,
+        "as_of": plan.as_of.isoformat(),
+        "locations": locations,
+        "network": {
+            "locations": len(locations),
+            "on_hand": total_on_hand,
+            "in_transit": in_transit,
+            "on_order": on_order,
+            "store_forecast_daily": round(store_demand, 3),
+            "days_of_cover": network_cover,
+            "days_of_cover_note": "network on hand plus in transit divided by the stores' "
+            "forecast per day",
+        },
+        "most_on_hand": {
+            "location_id": locations[0]["location_id"],
+            "on_hand": locations[0]["on_hand"],
+        },
+        "least_cover": min(locations, key=lambda r: r["days_of_cover"])["location_id"],
+    }
+
+
+# -- open supply, item master, suppliers --------------------------------------------------------
+
+
+def open_supply(
+    ws: Workspace,
+    *,
+    sku: str | None = None,
+    location: str | None = None,
+    supplier_id: str | None = None,
+) -> dict[str, Any]:
+    """Return the open purchase orders and in-transit transfers for a SKU / location / supplier."""
+    if sku is None and location is None and supplier_id is None:
+        raise NotFoundError("name a SKU, a location or a supplier")
+    plan = ws.plan()
+    supply = plan.supply
+    pos = plan.positions
+    lines = supply.assign(
+        sku=pos["sku"].to_numpy()[supply["row"].to_numpy()],
+        location_id=pos["location_id"].to_numpy()[supply["row"].to_numpy()],
+    )
+    if sku is not None:
+        lines = lines[lines["sku"] == sku]
+    if location is not None:
+        lines = lines[lines["location_id"] == location]
+    if supplier_id is not None:
+        lines = lines[lines["supplier_id"] == supplier_id]
+    lines = lines.sort_values(["arrival_day", "doc_id"])
+    as_of = pd.Timestamp(plan.as_of)
+    out = [
+        {
+            "kind": r.kind,
+            "document_id": r.doc_id,
+            "sku": r.sku,
+            "location_id": r.location_id,
+            "supplier_id": r.supplier_id or None,
+            "from_location": r.from_location or None,
+            "qty": float(r.qty),
+            "expected_date": pd.Timestamp(r.expected_date).date().isoformat(),
+            "late": bool(pd.Timestamp(r.expected_date) <= as_of and r.kind == "purchase_order"),
+        }
+        for r in lines.itertuples()
+    ]
+    by_kind = {
+        kind: {"lines": sum(1 for o in out if o["kind"] == kind),
+               "units": float(sum(o["qty"] for o in out if o["kind"] == kind))}
+        for kind in ("purchase_order", "transfer")
+    }  # fmt: skip
+    return {
+        "filters": {
+            k: v
+            for k, v in (("sku", sku), ("location", location), ("supplier_id", supplier_id))
+            if v is not None
+        },
+        "as_of": plan.as_of.isoformat(),
+        "total_lines": len(out),
+        "total_units": float(sum(o["qty"] for o in out)),
+        "by_kind": by_kind,
+        "truncated": len(out) > SUPPLY_LINES,
+        "lines": out[:SUPPLY_LINES],
+    }
+
+
+def item_master(ws: Workspace, sku: str) -> dict[str, Any]:
+    """Return an item's master data and its supplier terms (cost, MOQ, lead time, primary)."""
+    ref = ws.reference(fresh=False)
+    items = ref.items[ref.items["sku"] == sku]
+    if items.empty:
+        raise NotFoundError(f"unknown SKU {sku!r}")
+    item = items.iloc[0]
+    sups = ref.suppliers.set_index("supplier_id")
+    terms = []
+    for r in ref.item_suppliers[ref.item_suppliers["sku"] == sku].itertuples():
+        item_lead = None if pd.isna(r.lead_time_days) else int(r.lead_time_days)
+        default = (
+            int(sups.loc[r.supplier_id, "lead_time_days"]) if r.supplier_id in sups.index else None
+        )
+        terms.append(
+            {
+                "supplier_id": r.supplier_id,
+                "supplier_name": str(sups.loc[r.supplier_id, "name"])
+                if r.supplier_id in sups.index
+                else "",
+                "primary": bool(r.primary),
+                "unit_cost": float(r.unit_cost),
+                "moq": None if pd.isna(r.moq) else float(r.moq),
+                "lead_time_days": item_lead if item_lead is not None else default,
+                "lead_time_source": "item" if item_lead is not None else "supplier default",
+            }
+        )
+    terms.sort(key=lambda t: (not t["primary"], t["supplier_id"]))
+    return {
+        "sku": sku,
+        "description": str(item["description"]),
+        "category": str(item["category"]),
+        "unit_cost": float(item["unit_cost"]),
+        "unit_price": float(item["unit_price"]),
+        "case_pack": int(item["case_pack"]),
+        "primary_supplier": next((t["supplier_id"] for t in terms if t["primary"]), None),
+        "suppliers": terms,
+    }
+
+
+def supplier_overview(ws: Workspace, supplier_id: str) -> dict[str, Any]:
+    """Return a supplier's SKUs with their terms, its open POs, and what to order now.
+
+    "What to order now" is the planning engine's purchase-order recommendations that go to this
+    supplier (nothing is drafted here).
+    """
+    ref = ws.reference(fresh=False)
+    sup = ref.suppliers[ref.suppliers["supplier_id"] == supplier_id]
+    if sup.empty:
+        raise NotFoundError(f"unknown supplier {supplier_id!r}")
+    s = sup.iloc[0]
+    links = ref.item_suppliers[ref.item_suppliers["supplier_id"] == supplier_id]
+    items = ref.items.set_index("sku")
+    skus = [
+        {
+            "sku": r.sku,
+            "description": str(items.loc[r.sku, "description"]) if r.sku in items.index else "",
+            "primary": bool(r.primary),
+            "unit_cost": float(r.unit_cost),
+            "moq": None if pd.isna(r.moq) else float(r.moq),
+            "lead_time_days": int(s.lead_time_days)
+            if pd.isna(r.lead_time_days)
+            else int(r.lead_time_days),
+        }
+        for r in links.sort_values("sku").itertuples()
+    ]
+    supply = open_supply(ws, supplier_id=supplier_id)
+    recs = [
+        r
+        for r in ws.exceptions()
+        if (r.get("recommendation") or {}).get("kind") == "purchase_order"
+        and (r.get("recommendation") or {}).get("supplier_id") == supplier_id
+    ]
+    to_order = [
+        {
+            "exception_id": r["id"],
+            "sku": r["sku"],
+            "location": r["location"],
+            "qty": r["recommendation"].get("qty"),
+            "value": r["recommendation"].get("value"),
+            "priority": r["priority"],
+            "money_at_risk": r["money_at_risk"],
+        }
+        for r in recs
+    ]
+    return {
+        "supplier_id": supplier_id,
+        "name": str(s["name"]),
+        "lead_time_days": int(s["lead_time_days"]),
+        "on_time_rate": float(s["on_time_rate"]),
+        "skus": skus,
+        "primary_for": sum(1 for x in skus if x["primary"]),
+        "open_purchase_orders": {
+            "lines": supply["total_lines"],
+            "units": supply["total_units"],
+            "late_lines": sum(1 for line in supply["lines"] if line["late"]),
+            "lines_shown": supply["lines"][:20],
+        },
+        "order_now": {
+            "lines": len(to_order),
+            "units": float(sum(float(o["qty"] or 0) for o in to_order)),
+            "value": round(sum(float(o["value"] or 0) for o in to_order), 2),
+            "items": to_order,
+            "note": "The planning engine's purchase-order recommendations for this supplier; "
+            "nothing is drafted until asked.",
+        },
+    }
+
+
+# -- what-if at any scope -----------------------------------------------------------------------
+
+
+def what_if_scope(
+    ws: Workspace,
+    scenario: Scenario,
+    *,
+    sku: str | None = None,
+    location: str | None = None,
+    category: str | None = None,
+    supplier_id: str | None = None,
+) -> dict[str, Any]:
+    """Re-project one SKU-location, or every one of a SKU / location / category / supplier / all.
+
+    A result whose scenario changes nothing carries `notes` saying why (no open purchase order
+    of the supplier, no promotion scheduled, the window outside the horizon...).
+    """
+    plan = ws.plan()
+    pos = plan.positions
+    if sku is not None and location is not None and category is None:
+        row = plan.row_of(sku, location)
+        if row is None:
+            raise NotFoundError(f"no stock position for SKU {sku!r} at {location!r}")
+        out = what_if(plan, row, scenario)
+        out["scope"] = {"sku": sku, "location": location}
+        out["notes"] = _notes(plan, scenario, out, single=True)
+        return out
+    mask = np.ones(len(pos), dtype=bool)
+    scope: dict[str, Any] = {}
+    if sku is not None:
+        mask &= pos["sku"].to_numpy() == sku
+        scope["sku"] = sku
+    if location is not None:
+        mask &= pos["location_id"].to_numpy() == location
+        scope["location"] = location
+    if category is not None:
+        cats = _categories(ws)
+        mask &= np.array([cats.get(s) == category for s in pos["sku"]], dtype=bool)
+        scope["category"] = category
+    if supplier_id is not None and sku is None and category is None:
+        ref = ws.reference(fresh=False)
+        of_sup = set(
+            ref.item_suppliers.loc[ref.item_suppliers["supplier_id"] == supplier_id, "sku"]
+        )
+        mask &= pos["sku"].isin(of_sup).to_numpy()
+        scope["supplier_id"] = supplier_id
+    rows = np.flatnonzero(mask)
+    if not len(rows):
+        raise NotFoundError(f"no SKU-location in scope {scope or 'network'}")
+    out = what_if_rows(plan, rows, scenario)
+    out["scope"] = scope or {"network": True}
+    out["notes"] = _notes(plan, scenario, out, single=False)
+    return out
+
+
+def _notes(plan: Any, scenario: Scenario, out: dict[str, Any], *, single: bool) -> list[str]:
+    notes: list[str] = []
+    delayed = out.get("delayed_purchase_orders")
+    moved = len(delayed) if isinstance(delayed, list) else int(delayed or 0)
+    if scenario.supplier_delay_days and not moved:
+        who = f"from {scenario.supplier_id} " if scenario.supplier_id else ""
+        notes.append(
+            f"No open purchase order {who}arrives for this scope, so the delay changes nothing."
+        )
+    if scenario.promo_factor != 1.0 and not out.get("promotion_days"):
+        notes.append(
+            "No promotion is scheduled for this scope within the horizon, so the promotion "
+            "factor changes nothing (ask for a hypothetical promotion with dates instead)."
+        )
+    if scenario.promo_start is not None and not out.get("hypothetical_promotion_days"):
+        notes.append(
+            f"The promotion window {scenario.promo_start}..{scenario.promo_end} falls outside "
+            f"the horizon ({plan.dates[0]}..{plan.dates[-1]}), so it changes nothing."
+        )
+    change = out.get("change") or {}
+    if not notes and not change.get("unmet_units_horizon"):
+        notes.append(
+            "Stock on hand and open supply cover the scenario's demand: no unmet units either "
+            "way over the horizon."
+        )
+    return notes
+
+
+def parse_day(value: str | date | None, field: str) -> date | None:
+    """Return an ISO date argument as a date (None stays None)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"{field} must be a date like 2026-07-10 (got {value!r})") from None
+
+
+# -- proposals ----------------------------------------------------------------------------------
+
+
+def proposal_view(p: Proposal) -> dict[str, Any]:
+    """Return a proposal as a tool shows it: what, status, value, who, and the ERP document."""
+    return {
+        "proposal_id": p.id,
+        "kind": p.kind,
+        "status": p.status,
+        "args": p.args,
+        "value": p.value,
+        "created_by": p.created_by,
+        "thread_id": p.thread_id,
+        "exception_id": (p.evidence or {}).get("exception_id"),
+        "decision": p.decision,
+        "decided_by": p.decided_by,
+        "decision_note": p.decision_note,
+        "document_id": p.document_id,
+        "failure_reason": p.failure_reason,
+    }
+
+
+def withdraw(
+    ws: Workspace, proposal_id: str, *, user: str, thread_id: str, reason: str
+) -> Proposal:
+    """Withdraw a pending proposal (recorded as rejected by the drafter), with an audit entry."""
+    p = ws.proposals.get(proposal_id)
+    if p is None:
+        raise NotFoundError(f"unknown proposal {proposal_id!r}")
+    if not ws.policy.may_draft(user):
+        raise PermissionError(f"{user} may not withdraw proposals")
+    note = f"withdrawn by {user}" + (f": {reason}" if reason else "")
+    try:
+        return ws.proposals.decide(
+            proposal_id,
+            user=user,
+            decision="reject",
+            note=note,
+            record=lambda conn, cur: ws.audit.append_in(
+                conn,
+                "withdrawal",
+                user,
+                thread_id=thread_id,
+                proposal_id=cur.id,
+                payload={"kind": cur.kind, "args": cur.args, "reason": reason},
+            ),
+        )
+    except ProposalNotPendingError as exc:
+        raise ValueError(
+            f"proposal {proposal_id} is {exc.proposal.status}, so it can no longer be withdrawn"
+        ) from None
+
+
+def list_proposals(
+    ws: Workspace,
+    *,
+    scope: str,
+    status: str | None,
+    limit: int,
+    thread_id: str,
+    user: str,
+) -> dict[str, Any]:
+    """Return the proposals of this thread, of this user, or all, newest first."""
+    limit = max(1, min(int(limit), 100))
+    if scope == "thread":
+        found = ws.proposals.list(status=status, thread_id=thread_id, limit=limit)
+    else:
+        found = ws.proposals.list(status=status, limit=500 if scope == "mine" else limit)
+        if scope == "mine":
+            found = [p for p in found if p.created_by == user]
+    total = len(found)
+    shown = found[:limit]
+    return {
+        "scope": scope,
+        "status": status,
+        "total": total,
+        "truncated": total > len(shown),
+        "pending": sum(1 for p in shown if p.status == "pending"),
+        "proposals": [proposal_view(p) for p in shown],
+    }
+
+
+def with_item_terms(
+    ws: Workspace, rows: list[dict[str, Any]], sku: str | None
+) -> list[dict[str, Any]]:
+    """Add a SKU's item-level terms (lead time, MOQ, cost, primary) to supplier status rows."""
+    if sku is None:
+        return rows
+    terms = {t["supplier_id"]: t for t in item_master(ws, sku)["suppliers"]}
+    out = []
+    for r in rows:
+        t = terms.get(r["supplier_id"])
+        r = dict(r)
+        if t is not None:
+            r["item"] = {
+                "sku": sku,
+                "primary": t["primary"],
+                "lead_time_days": t["lead_time_days"],
+                "lead_time_source": t["lead_time_source"],
+                "moq": t["moq"],
+                "unit_cost": t["unit_cost"],
+            }
+        out.append(r)
+    return out
+
+
+def transfer_alternatives(ws: Workspace, sku: str, to_location: str) -> dict[str, Any]:
+    """Say where a location can receive a SKU from: lanes in (with stock there) and a supplier."""
+    ref = ws.reference(fresh=False)
+    lanes = ref.lanes[ref.lanes["to_location"] == to_location]
+    plan = ws.plan(fresh=False)
+    sources = []
+    for lane in lanes.itertuples():
+        row = plan.row_of(sku, lane.from_location)
+        on_hand = None if row is None else float(plan.positions.iloc[row]["on_hand"])
+        sources.append(
+            {
+                "from_location": lane.from_location,
+                "lead_time_days": int(lane.lead_time_days),
+                "on_hand": on_hand,
+            }
+        )
+    primary = None
+    with contextlib.suppress(NotFoundError):
+        primary = item_master(ws, sku)["primary_supplier"]
+    return {
+        "lanes_into": sorted(sources, key=lambda x: -(x["on_hand"] or 0)),
+        "purchase_order_supplier": primary,
+    }
+
+
+def forecast_context(ws: Workspace, out: dict[str, Any], horizon: int) -> dict[str, Any]:
+    """Say which model and horizon the accuracy is for, and set the plan's forecast beside it."""
+    out = dict(out)
+    out["accuracy_for"] = {
+        "model": out.get("method"),
+        "horizon_days": min(horizon, 28),
+        "method": "rolling-origin backtest over the last 4 origins of this series",
+    }
+    plan = ws.plan(fresh=False)
+    row = plan.row_of(out["sku"], out["location"])
+    if row is not None:
+        h = min(horizon, plan.demand.shape[1])
+        plan_total = float(plan.demand[row, :h].sum())
+        out["plan_forecast"] = {
+            "method": str(plan.positions.iloc[row]["method"]),
+            "forecast_daily": round(float(plan.positions.iloc[row]["forecast_daily"]), 3),
+            "total_units": round(plan_total, 2),
+            "days": h,
+            "note": "The planning engine forecasts every SKU-location in one batch (SES / SBA / "
+            "TSB); this answer's series model (statsmodels ETS) is fitted to this one series, so "
+            "the two totals can differ. Safety stock, reorder point and exceptions use the "
+            "planning engine's forecast."
+            + (
+                " At a DC the plan's forecast is the sum of the stores it feeds."
+                if str(plan.positions.iloc[row]["location_type"]) == "dc"
+                else ""
+            ),
+        }
+    return out

@@ -1,0 +1,454 @@
+"""Entity resolution: SKUs, locations and suppliers named the way planners write them.
+
+One place turns "store 7", "S7", "s007", "DC south", "south DC", "the Greenville store",
+"sku 12", "Organic Pasta", "Acme" or "supplier 3" into the network's ids. Every tool resolves its
+id arguments here, and the offline planner model finds the entities of a request with the same
+`Resolver`, so both understand the same forms.
+
+Each entity gets surface forms built from the data: its id in any case and spacing, the id's
+number after a kind word ("store 7", "sku 12", "supplier 3"), its name or description, a DC's
+region both ways round ("DC north", "north DC"), a supplier's leading name words ("Blue Ridge"),
+plus the aliases of the aliases file (`STOCKPILOT_ALIASES_FILE`). Lookups compare normalised
+forms (lower case, punctuation as spaces, numbers without leading zeros); when none is equal, a
+fuzzy match (rapidfuzz) is used above a confidence threshold. A form with a number only ever
+matches forms with the same numbers ("S13" is never S003). Two close candidates are ambiguous:
+the caller asks, naming them.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import weakref
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from planning.network import NetworkData
+
+EntityKind = Literal["sku", "location", "supplier"]
+KINDS: tuple[EntityKind, ...] = ("sku", "location", "supplier")
+KIND_LABEL: dict[EntityKind, str] = {"sku": "SKU", "location": "location", "supplier": "supplier"}
+
+CONFIDENT = 88.0
+"""Fuzzy score (0-100) from which a match is used without asking."""
+POSSIBLE = 72.0
+"""Fuzzy score from which a candidate is offered when nothing is confident."""
+CLOSE_MARGIN = 4.0
+"""Two candidates this close in score (and both confident) are ambiguous."""
+MAX_NGRAM = 5
+"""The longest phrase (in words) looked up when finding entities in free text."""
+
+KIND_WORDS: dict[EntityKind, tuple[str, ...]] = {
+    "sku": ("sku", "item", "product", "article"),
+    "location": ("location", "loc", "site"),
+    "supplier": ("supplier", "vendor", "sup"),
+}
+STORE_WORDS = ("store", "shop", "branch", "s")
+DC_WORDS = ("dc", "distribution center", "distribution centre", "warehouse", "depot")
+NAME_NOISE = frozenset(
+    {
+        "co",
+        "inc",
+        "ltd",
+        "llc",
+        "group",
+        "supply",
+        "supplies",
+        "traders",
+        "imports",
+        "wholesale",
+        "distributors",
+        "the",
+        "and",
+        "of",
+    }
+)
+"""Words that never make a supplier's short name on their own."""
+FREE_TEXT_STOP = frozenset(
+    {
+        "store",
+        "stores",
+        "the",
+        "dc",
+        "all",
+        "item",
+        "items",
+        "sku",
+        "supplier",
+        "north",
+        "south",
+        "east",
+        "west",
+        "value",
+        "order",
+        "stock",
+    }
+)
+"""Single words that are too common to be taken as a name when found in free text."""
+
+
+def normalise(text: str) -> str:
+    """Return the comparison form: lower case, letters and digits split, no leading zeros."""
+    text = text.lower().replace("&", " and ")
+    text = re.sub(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])", " ", text)
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    words = [w.lstrip("0") or "0" if w.isdigit() else w for w in text.split()]
+    return " ".join(words)
+
+
+def _numbers(form: str) -> tuple[str, ...]:
+    return tuple(w for w in form.split() if w.isdigit())
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One SKU, location or supplier of the network."""
+
+    kind: EntityKind
+    id: str
+    name: str = ""
+
+    def label(self) -> str:
+        """Return "S003 (Greenville)", or the id alone when it has no name."""
+        return f"{self.id} ({self.name})" if self.name and self.name != self.id else self.id
+
+
+@dataclass(frozen=True)
+class Match:
+    """An entity found for a phrase: how it was written, the score, where in the text."""
+
+    entity: Entity
+    surface: str
+    score: float
+    start: int = 0
+    end: int = 0
+
+    @property
+    def exact(self) -> bool:
+        """Return True when the phrase is the id itself (any case)."""
+        return self.surface.strip().upper() == self.entity.id.upper()
+
+    def named(self) -> str:
+        """Say which entity the phrase was taken as: "S003 (store 3)", or the id alone."""
+        return self.entity.id if self.exact else f"{self.entity.id} ({self.surface.strip()})"
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The answer for one phrase: a confident match, or the candidates to ask about."""
+
+    kind: EntityKind
+    query: str
+    match: Match | None
+    candidates: tuple[Match, ...] = ()
+
+    @property
+    def ambiguous(self) -> bool:
+        """Return True when several candidates are too close to choose between."""
+        return self.match is None and len(self.candidates) > 1
+
+    def message(self) -> str:
+        """Say why the phrase was not resolved, naming the nearest valid ids."""
+        label = KIND_LABEL[self.kind]
+        near = ", ".join(m.entity.label() for m in self.candidates[:3])
+        if self.ambiguous:
+            return f"{label} {self.query!r} is ambiguous: did you mean {near}?"
+        if near:
+            return f"unknown {label} {self.query!r}; nearest: {near}"
+        return f"unknown {label} {self.query!r}"
+
+
+class ResolveError(LookupError):
+    """Raised when a phrase names no entity confidently (the message lists the nearest ids)."""
+
+    def __init__(self, resolution: Resolution):
+        super().__init__(resolution.message())
+        self.resolution = resolution
+
+
+@dataclass
+class Resolver:
+    """Surface forms of every entity of a network, for exact and fuzzy lookups."""
+
+    entities: dict[EntityKind, dict[str, Entity]]
+    forms: dict[EntityKind, dict[str, set[str]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.forms:
+            self.forms = {kind: {} for kind in KINDS}
+        self._keys: dict[EntityKind, list[str]] = {k: list(self.forms[k]) for k in KINDS}
+
+    # -- building ---------------------------------------------------------------------------
+
+    @classmethod
+    def from_network(
+        cls, data: NetworkData, aliases: Mapping[str, Mapping[str, Sequence[str]]] | None = None
+    ) -> Resolver:
+        """Build the resolver of a snapshot (items, locations, suppliers) and extra aliases."""
+        entities: dict[EntityKind, dict[str, Entity]] = {k: {} for k in KINDS}
+        forms: dict[EntityKind, dict[str, set[str]]] = {k: {} for k in KINDS}
+
+        def add(kind: EntityKind, entity_id: str, *surfaces: str) -> None:
+            for surface in surfaces:
+                form = normalise(surface)
+                if form:
+                    forms[kind].setdefault(form, set()).add(entity_id)
+
+        for row in data.items.itertuples():
+            sku, desc = str(row.sku), str(row.description or "")
+            entities["sku"][sku] = Entity("sku", sku, desc)
+            add("sku", sku, sku, desc)
+            digits = _numbers(normalise(sku))
+            if len(digits) == 1:
+                add("sku", sku, *(f"{w} {digits[0]}" for w in KIND_WORDS["sku"]))
+        for row in data.locations.itertuples():
+            loc, name, kind = str(row.location_id), str(row.name or ""), str(row.type)
+            region = str(getattr(row, "region", "") or "")
+            entities["location"][loc] = Entity("location", loc, name)
+            add("location", loc, loc, name)
+            add("location", loc, *(f"{w} {loc}" for w in KIND_WORDS["location"]))
+            digits = _numbers(normalise(loc))
+            if kind == "store":
+                add("location", loc, f"{name} store", f"store {name}")
+                if len(digits) == 1:
+                    add("location", loc, *(f"{w} {digits[0]}" for w in STORE_WORDS))
+            else:
+                tail = normalise(re.sub(r"(?i)^dc\W*", "", loc))
+                places = {tail, normalise(re.sub(r"(?i)distribution cent(er|re)", "", name))}
+                if region and kind == "dc":
+                    places.add(normalise(region))
+                for place in filter(None, places):
+                    for word in DC_WORDS:
+                        add("location", loc, f"{word} {place}", f"{place} {word}")
+                    add("location", loc, f"{place}ern dc", f"{place}ern warehouse")
+        for row in data.suppliers.itertuples():
+            sup, name = str(row.supplier_id), str(row.name or "")
+            entities["supplier"][sup] = Entity("supplier", sup, name)
+            add("supplier", sup, sup, name)
+            digits = _numbers(normalise(sup))
+            if len(digits) == 1:
+                add("supplier", sup, *(f"{w} {digits[0]}" for w in KIND_WORDS["supplier"]))
+            words = [w for w in normalise(name).split()]
+            for n in (1, 2):
+                head = words[:n]
+                if len(head) == n and head[-1] not in NAME_NOISE and len(" ".join(head)) >= 4:
+                    add("supplier", sup, " ".join(head))
+        for kind_key, table in (aliases or {}).items():
+            kind = _alias_kind(kind_key)
+            for entity_id, names in table.items():
+                if str(entity_id) in entities[kind]:
+                    add(kind, str(entity_id), *[str(n) for n in names])
+        # A form shared by two entities of a kind stays: looking it up is then ambiguous.
+        return cls(entities, forms)
+
+    # -- lookups ----------------------------------------------------------------------------
+
+    def get(self, kind: EntityKind, entity_id: str) -> Entity | None:
+        """Return the entity with this exact id, or None."""
+        return self.entities[kind].get(entity_id)
+
+    def ids(self, kind: EntityKind) -> list[str]:
+        """Return every id of a kind."""
+        return list(self.entities[kind])
+
+    def resolve(self, kind: EntityKind, text: str) -> Resolution:
+        """Resolve a phrase meant to name one entity of `kind` (a tool argument)."""
+        query = str(text).strip()
+        if query in self.entities[kind]:
+            return Resolution(kind, query, Match(self.entities[kind][query], query, 100.0))
+        form = normalise(query)
+        # "the store Greenville", "store S003": drop the leading article and kind words.
+        stripped = re.sub(r"^(?:the|our)\s+", "", form)
+        for candidate in dict.fromkeys((form, stripped)):
+            ids = self.forms[kind].get(candidate)
+            if ids:
+                matches = tuple(Match(self.entities[kind][i], query, 100.0) for i in sorted(ids))
+                if len(matches) == 1:
+                    return Resolution(kind, query, matches[0])
+                return Resolution(kind, query, None, matches)
+        return self._fuzzy(kind, query, stripped)
+
+    def require(self, kind: EntityKind, text: str) -> str:
+        """Return the id a phrase names, or raise ResolveError naming the nearest ids."""
+        res = self.resolve(kind, text)
+        if res.match is None:
+            raise ResolveError(res)
+        return res.match.entity.id
+
+    def nearest(self, kind: EntityKind, text: str, limit: int = 3) -> list[Entity]:
+        """Return the entities whose forms are closest to the phrase (for error messages)."""
+        form = normalise(text)
+        if not form:
+            return []
+        found: list[Entity] = []
+        for key, _, _ in process.extract(form, self._keys[kind], scorer=fuzz.ratio, limit=20):
+            for entity_id in sorted(self.forms[kind][key]):
+                entity = self.entities[kind][entity_id]
+                if entity not in found:
+                    found.append(entity)
+        return found[:limit]
+
+    def _fuzzy(
+        self, kind: EntityKind, query: str, form: str, floor: float = POSSIBLE
+    ) -> Resolution:
+        if not form:
+            return Resolution(kind, query, None)
+        digits = _numbers(form)
+        keys = (
+            [k for k in self._keys[kind] if _numbers(k) == digits] if digits else self._keys[kind]
+        )
+        scored: dict[str, float] = {}
+        for key, score, _ in process.extract(
+            form, keys, scorer=fuzz.ratio, limit=12, score_cutoff=floor
+        ):
+            for entity_id in self.forms[kind][key]:
+                scored[entity_id] = max(scored.get(entity_id, 0.0), float(score))
+        ranked = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))
+        matches = tuple(Match(self.entities[kind][i], query, s) for i, s in ranked[:5])
+        if not matches:
+            return Resolution(kind, query, None)
+        best = matches[0]
+        runner_up = matches[1].score if len(matches) > 1 else 0.0
+        if best.score >= CONFIDENT and best.score - runner_up >= CLOSE_MARGIN:
+            return Resolution(kind, query, best, matches[1:])
+        if best.score >= CONFIDENT:
+            close = tuple(m for m in matches if best.score - m.score < CLOSE_MARGIN)
+            return Resolution(kind, query, None, close)
+        return Resolution(kind, query, None, matches)
+
+    # -- free text --------------------------------------------------------------------------
+
+    def mentions(self, text: str, kinds: Iterable[EntityKind] = KINDS) -> list[Match]:
+        """Find the entities a free-text request names, left to right, without overlaps.
+
+        Longer phrases win over shorter ones ("DC south" over "south"); exact forms are taken
+        first, then single typo'd names ("Greenvile") above the confidence threshold.
+        """
+        kinds = tuple(kinds)
+        spans = [(m.start(), m.end()) for m in re.finditer(r"[A-Za-z0-9]+", text)]
+        words = [normalise(text[a:b]) for a, b in spans]
+        taken = [False] * len(spans)
+        found: list[Match] = []
+        for n in range(min(MAX_NGRAM, len(spans)), 0, -1):
+            for i in range(len(spans) - n + 1):
+                if any(taken[i : i + n]):
+                    continue
+                form = " ".join(words[i : i + n])
+                hit = self._exact_in_text(form, kinds)
+                if hit is None:
+                    continue
+                kind, ids = hit
+                a, b = spans[i][0], spans[i + n - 1][1]
+                surface = text[a:b]
+                if len(ids) != 1:
+                    continue
+                found.append(Match(self.entities[kind][next(iter(ids))], surface, 100.0, a, b))
+                taken[i : i + n] = [True] * n
+        # Typos in names: one or two plain words, no digits, close to a name form.
+        for n in (2, 1):
+            for i in range(len(spans) - n + 1):
+                if any(taken[i : i + n]):
+                    continue
+                form = " ".join(words[i : i + n])
+                if any(c.isdigit() for c in form) or len(form) < 5 or form in FREE_TEXT_STOP:
+                    continue
+                best: tuple[float, EntityKind, str] | None = None
+                for kind in kinds:
+                    keys = [
+                        k
+                        for k in self._keys[kind]
+                        if not _numbers(k) and k.count(" ") == form.count(" ")
+                    ]
+                    got = process.extractOne(form, keys, scorer=fuzz.ratio, score_cutoff=CONFIDENT)
+                    unique = got is not None and len(self.forms[kind][got[0]]) == 1
+                    if got and unique and (best is None or got[1] > best[0]):
+                        best = (float(got[1]), kind, got[0])
+                if best is None:
+                    continue
+                score, kind, key = best
+                a, b = spans[i][0], spans[i + n - 1][1]
+                entity = self.entities[kind][next(iter(self.forms[kind][key]))]
+                found.append(Match(entity, text[a:b], score, a, b))
+                taken[i : i + n] = [True] * n
+        return sorted(found, key=lambda m: m.start)
+
+    def _exact_in_text(
+        self, form: str, kinds: Sequence[EntityKind]
+    ) -> tuple[EntityKind, set[str]] | None:
+        if form in FREE_TEXT_STOP:
+            return None
+        for kind in kinds:
+            ids = self.forms[kind].get(form)
+            if ids:
+                return kind, ids
+        return None
+
+
+def _alias_kind(section: str) -> EntityKind:
+    key = section.lower().rstrip("s")
+    mapping: dict[str, EntityKind] = {
+        "sku": "sku",
+        "item": "sku",
+        "location": "location",
+        "store": "location",
+        "supplier": "supplier",
+        "vendor": "supplier",
+    }
+    if key not in mapping:
+        raise ValueError(f"aliases: unknown section {section!r} (use skus, locations or suppliers)")
+    return mapping[key]
+
+
+def load_aliases(path: Path | None) -> dict[str, dict[str, list[str]]]:
+    """Read the aliases file: {skus|locations|suppliers: {id: [alias, ...]}}; absent is empty."""
+    if path is None or not Path(path).exists():
+        return {}
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ValueError(f"{path}: cannot read the aliases file: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ValueError(f"{path}: the aliases file must be a mapping of sections")
+    out: dict[str, dict[str, list[str]]] = {}
+    for section, table in raw.items():
+        try:
+            _alias_kind(str(section))
+        except ValueError as exc:
+            raise ValueError(f"{path}: {exc}") from None
+        if not isinstance(table, dict):
+            raise ValueError(f"{path}: section {section!r} must map ids to lists of aliases")
+        out[str(section)] = {}
+        for entity_id, names in table.items():
+            if isinstance(names, str):
+                names = [names]
+            if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+                raise ValueError(f"{path}: {section}.{entity_id} must be a list of strings")
+            out[str(section)][str(entity_id)] = list(names)
+    return out
+
+
+_CACHE: list[tuple[weakref.ref[NetworkData], Path | None, Resolver]] = []
+_CACHE_LOCK = threading.Lock()
+
+
+def resolver_for(data: NetworkData, aliases_file: Path | None = None) -> Resolver:
+    """Return the resolver of a snapshot (built once per snapshot object and aliases file)."""
+    with _CACHE_LOCK:
+        for ref, path, found in _CACHE:
+            if ref() is data and path == aliases_file:
+                return found
+        made = Resolver.from_network(data, load_aliases(aliases_file))
+        alive = [e for e in _CACHE if e[0]() is not None][-3:]
+        _CACHE[:] = [*alive, (weakref.ref(data), aliases_file, made)]
+        return made
+
+
+def describe(resolver: Resolver, kind: EntityKind, entity_id: str) -> dict[str, Any]:
+    """Return {"id", "name"} of an entity for a tool result."""
+    entity = resolver.get(kind, entity_id)
+    return {"id": entity_id, "name": entity.name if entity else ""}
