@@ -2,10 +2,16 @@
 
 The same checks run when the copilot drafts an action and again just before it is written to the
 ERP, so stock that moved in between, or a quantity that no longer makes sense, stops the write.
+Both apply the rules of `planning.coverage`: orders StockPilot drafted or wrote for the same
+target since the snapshot (`since`) count as supply, so a second order for a covered need is cut
+to the remainder or refused; and a draft above its class's maximum cover, or for a target with
+no need, carries a warning.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -13,6 +19,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from planning.coverage import (
+    SupplyLine,
+    above_max_cover,
+    days_of_cover_after,
+    quantity_left_to_order,
+    uncovered_need,
+    unmet_in_window,
+)
 from planning.engine import Plan
 from planning.network import NetworkData
 
@@ -24,7 +38,10 @@ SANE_ORDER_UP_TO_MULTIPLE = 3.0
 
 @dataclass(frozen=True)
 class ActionCheck:
-    """The verdict on one action: errors (empty when valid), its value and its evidence."""
+    """The verdict on one action: errors (empty when valid), its value and its evidence.
+
+    `warnings` do not stop the action; they travel with the proposal to the approval gate.
+    """
 
     kind: str
     args: dict[str, Any]
@@ -32,6 +49,7 @@ class ActionCheck:
     value: float = 0.0
     evidence: dict[str, Any] = field(default_factory=dict)
     description: str = ""
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -83,6 +101,137 @@ def _common(ref: NetworkData, sku: str, qty: int, locations: list[str]) -> list[
     return errors
 
 
+@dataclass(frozen=True)
+class _Guard:
+    """What the coverage rules make of a drafted quantity for its target."""
+
+    qty: int  # the quantity left to order (the drafted one when nothing else is on its way)
+    errors: list[str]
+    warnings: list[str]
+    notes: list[str]  # description lines
+    evidence: dict[str, Any]
+
+
+def _receipts_with(plan: Plan, row: int, lines: Sequence[SupplyLine]) -> np.ndarray:
+    """Return the row's receipts with the supply since the snapshot added on its arrival days."""
+    h = plan.demand.shape[1]
+    receipts = np.array(plan.receipts[row], dtype=float)
+    for line in lines:
+        day = 1 if line.arrives is None else max((line.arrives - plan.as_of).days, 1)
+        if day <= h:
+            receipts[day - 1] += line.qty
+    return receipts
+
+
+def _guard(
+    plan: Plan,
+    row: int | None,
+    *,
+    sku: str,
+    location: str,
+    qty: int,
+    since: Sequence[SupplyLine],
+    case_pack: int = 1,
+    moq: int = 0,
+) -> _Guard:
+    """Apply the coverage rules to `qty` units of `sku` for `location` (its plan row `row`)."""
+    lines = list(since)
+    supply = float(sum(line.qty for line in lines))
+    covering = ", ".join(line.describe() for line in lines)
+    evidence: dict[str, Any] = {
+        "supply_since": [
+            {"proposal_id": x.proposal_id, "status": x.status, "kind": x.kind, "qty": x.qty}
+            | ({"document_id": x.document_id} if x.document_id else {})
+            for x in lines
+        ]
+    }
+    if row is None:
+        # No position: nothing is forecast to sell there, so there is no need to fill.
+        evidence["need"] = 0.0
+        if supply > 0:
+            return _Guard(
+                0,
+                [
+                    f"{location} has no need for {sku} (no stock position) and {covering} "
+                    "already sends it some; nothing more to order"
+                ],
+                [],
+                [],
+                evidence,
+            )
+        warning = f"{location} has no need for {sku}: no stock position, no forecast demand"
+        return _Guard(qty, [], [warning], [], evidence | {"warnings": [warning]})
+    pos = plan.positions.iloc[row]
+    held = {line["document_id"] for line in plan.supply_lines(row)}
+    # Documents a plan computed after their write already counts as open supply.
+    extra = [x for x in lines if not (x.document_id and x.document_id in held)]
+    position = _num(pos["position"]) + sum(x.qty for x in extra)
+    h = plan.demand.shape[1]
+    window = min(max(int(_num(pos["lead_time"])), 1) + plan.params.review_period_days, h)
+    demand = plan.demand[row][None, :]
+    unmet = float(
+        unmet_in_window(
+            [_num(pos["on_hand"])], _receipts_with(plan, row, extra)[None, :], demand, [window]
+        )[0]
+    )
+    order_up_to = _num(pos["order_up_to"])
+    need = float(uncovered_need(order_up_to, position, unmet))
+    left = int(quantity_left_to_order(qty, need, supply, case_pack=case_pack, moq=moq))
+    evidence |= {"need": round(need, 1), "position_with_supply_since": round(position, 1)}
+    state = (
+        f"its position with them is {position:.0f} against an order-up-to level of "
+        f"{order_up_to:.0f}, and nothing runs short in the next {window} days"
+    )
+    if supply > 0 and left <= 0:
+        return _Guard(
+            0,
+            [f"the need of {location} for {sku} is already covered by {covering}: {state}"],
+            [],
+            [],
+            evidence,
+        )
+    notes = []
+    if left < qty:
+        notes.append(
+            f"- Cut from {qty} to {left}: {covering} already on its way to {location} "
+            f"leaves a need of {math.ceil(need - 1e-9)}"
+        )
+        evidence["requested_qty"] = int(qty)
+    warnings = []
+    if need <= 0:
+        warnings.append(
+            f"{location} has no need for {sku}: its position {position:.0f} is at or above its "
+            f"order-up-to level {order_up_to:.0f} and nothing runs short in the next "
+            f"{window} days"
+        )
+    abc = str(pos.get("abc_class", "") or "")
+    limit = plan.params.class_max_cover_days().get(abc)
+    after = position + left
+    cover = float(days_of_cover_after([after], demand)[0])
+    evidence["cover_days_after"] = round(cover, 1) if np.isfinite(cover) else None
+    if limit is not None:
+        evidence |= {"abc_class": abc, "max_cover_days": limit}
+        if bool(above_max_cover([cover], [limit])[0]):
+            warnings.append(
+                f"{location} would hold {after:.0f} units of {sku} with this order, "
+                + (
+                    f"{cover:.0f} days of its forecast demand"
+                    if np.isfinite(cover)
+                    else "and no demand is forecast there"
+                )
+                + f": above the {limit:g}-day maximum cover of class {abc}"
+            )
+    if warnings:
+        evidence["warnings"] = warnings
+    return _Guard(left, [], warnings, notes, evidence)
+
+
+def _headline(lines: list[str], guard: _Guard) -> list[str]:
+    """Return the description lines with the warnings right under the headline."""
+    flagged = [f"- **Warning:** {w}" for w in guard.warnings]
+    return [lines[0], *flagged, *guard.notes, *lines[1:]]
+
+
 def check_transfer(
     plan: Plan,
     ref: NetworkData,
@@ -92,11 +241,14 @@ def check_transfer(
     to_location: str,
     qty: int,
     source_on_hand: float | None = None,
+    since: Sequence[SupplyLine] = (),
 ) -> ActionCheck:
     """Check a transfer: lane exists, the source keeps its safety stock, the quantity is sane.
 
     The source's stock is `source_on_hand` when given (read live by the caller), else the
-    reference snapshot's.
+    reference snapshot's. `since` are the orders StockPilot drafted or wrote for the
+    destination since the snapshot: the quantity is cut to the need they leave, or refused when
+    they cover it.
     """
     args = {"sku": sku, "from_location": from_location, "to_location": to_location, "qty": qty}
     errors = _common(ref, sku, qty, [from_location, to_location])
@@ -104,6 +256,13 @@ def check_transfer(
         errors.append("from_location and to_location are the same")
     if errors:
         return ActionCheck("transfer", args, errors)
+    guard = _guard(
+        plan, plan.row_of(sku, to_location), sku=sku, location=to_location, qty=qty, since=since
+    )
+    if guard.errors:
+        return ActionCheck("transfer", args, guard.errors, evidence=guard.evidence)
+    qty = guard.qty
+    args["qty"] = qty
     lane = ref.lanes[
         (ref.lanes["from_location"] == from_location) & (ref.lanes["to_location"] == to_location)
     ]
@@ -159,6 +318,7 @@ def check_transfer(
         "destination_position": None if dst is None else _num(dst["position"]),
         "destination_order_up_to": None if dst is None else round(_num(dst["order_up_to"]), 1),
         "sane_limit": round(limit, 1),
+        **guard.evidence,
     }
     value = round(qty * unit_cost, 2)
     lines = [
@@ -171,13 +331,25 @@ def check_transfer(
         + f", can spare {available:.0f}",
         *_dest_lines(dst, to_location),
     ]
-    return ActionCheck("transfer", args, errors, value, evidence, "\n".join(lines))
+    description = "\n".join(_headline(lines, guard))
+    return ActionCheck("transfer", args, errors, value, evidence, description, guard.warnings)
 
 
 def check_purchase_order(
-    plan: Plan, ref: NetworkData, *, sku: str, location: str, supplier_id: str, qty: int
+    plan: Plan,
+    ref: NetworkData,
+    *,
+    sku: str,
+    location: str,
+    supplier_id: str,
+    qty: int,
+    since: Sequence[SupplyLine] = (),
 ) -> ActionCheck:
-    """Check a purchase order: the supplier sells the SKU, MOQ and case pack hold, qty is sane."""
+    """Check a purchase order: the supplier sells the SKU, MOQ and case pack hold, qty is sane.
+
+    `since`: as for `check_transfer` (a cut quantity stays a whole number of cases, at least
+    the MOQ).
+    """
     args = {"sku": sku, "location_id": location, "supplier_id": supplier_id, "qty": qty}
     errors = _common(ref, sku, qty, [location])
     if not (ref.suppliers["supplier_id"] == supplier_id).any():
@@ -196,6 +368,20 @@ def check_purchase_order(
     pack = int(ref.items.set_index("sku").loc[sku, "case_pack"])
     moq = int(t["moq"])
     lead = int(t["lead_time_days"]) if pd.notna(t["lead_time_days"]) else int(sup["lead_time_days"])
+    guard = _guard(
+        plan,
+        plan.row_of(sku, location),
+        sku=sku,
+        location=location,
+        qty=qty,
+        since=since,
+        case_pack=pack,
+        moq=moq,
+    )
+    if guard.errors:
+        return ActionCheck("purchase_order", args, guard.errors, evidence=guard.evidence)
+    qty = guard.qty
+    args["qty"] = qty
     if qty < moq:
         errors.append(f"{qty} is below the minimum order quantity {moq} of {supplier_id}")
     if qty % pack:
@@ -223,6 +409,7 @@ def check_purchase_order(
         "position": None if pos is None else _num(pos["position"]),
         "order_up_to": None if pos is None else round(_num(pos["order_up_to"]), 1),
         "sane_limit": round(limit, 1),
+        **guard.evidence,
     }
     lines = [
         f"**Purchase order {qty} × {sku}** from {supplier_id} ({sup['name']}) to {location} "
@@ -231,4 +418,5 @@ def check_purchase_order(
         f"- MOQ {moq}, case pack {pack}",
         *_dest_lines(pos, location),
     ]
-    return ActionCheck("purchase_order", args, errors, value, evidence, "\n".join(lines))
+    description = "\n".join(_headline(lines, guard))
+    return ActionCheck("purchase_order", args, errors, value, evidence, description, guard.warnings)

@@ -20,7 +20,8 @@ class PlanParams:
 
     `service_levels` maps ABC classes (A, B, C) to target cycle service levels; each
     SKU-location then plans at its SKU's class level. None (the default): every SKU-location
-    plans at `service_level`. Mappings given here are stored as sorted (class, value) pairs.
+    plans at `service_level`. `max_cover_days` maps classes to the days of cover beyond which a
+    draft carries a warning. Mappings given here are stored as sorted (class, value) pairs.
     """
 
     horizon_days: int = 56
@@ -37,16 +38,23 @@ class PlanParams:
     service_levels: Mapping[str, float] | ClassLevels | None = None
     abc_thresholds: Mapping[str, float] | ClassLevels = (("A", 0.80), ("B", 0.95))
     abc_window_days: int = 365
+    # A draft that leaves its target more days of cover than its class's figure gets a warning.
+    max_cover_days: Mapping[str, float] | ClassLevels = (("A", 90.0), ("B", 105.0), ("C", 120.0))
 
     def __post_init__(self) -> None:
         """Store the class mappings as sorted pairs, so equal parameters compare equal."""
         if self.service_levels is not None:
             object.__setattr__(self, "service_levels", _pairs(self.service_levels))
         object.__setattr__(self, "abc_thresholds", _pairs(self.abc_thresholds))
+        object.__setattr__(self, "max_cover_days", _pairs(self.max_cover_days))
 
     def class_service_levels(self) -> dict[str, float] | None:
         """Return the service level per ABC class, or None when one level applies to all."""
         return None if self.service_levels is None else dict(_pairs(self.service_levels))
+
+    def class_max_cover_days(self) -> dict[str, float]:
+        """Return the most days of cover a draft may leave its target with, per ABC class."""
+        return dict(_pairs(self.max_cover_days))
 
     def abc_cutoffs(self) -> dict[str, float]:
         """Return the cumulative value share up to which SKUs are class A and class B."""

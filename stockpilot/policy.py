@@ -6,7 +6,8 @@ unknown user, an unknown action, or a value above the role's limit.
 
 Its optional `planning` section is the replenishment policy the planning engine applies: ABC
 class cut-offs (cumulative share of 12-month sales value), the target cycle service level of
-each class, the review period and the overstock threshold. Without it the engine uses the
+each class, the review period, the overstock threshold and the most days of cover a draft may
+leave a location with before it carries a warning. Without it the engine uses the
 `Settings` values (one service level for every SKU). The playbook documents in
 `knowledge/corpus/` quote these numbers; `tests/stockpilot/test_policy_documents.py` checks that
 they agree.
@@ -59,8 +60,10 @@ class PlanningPolicy(BaseModel):
     """The replenishment rules the planning engine applies (the file's `planning` section).
 
     `abc_thresholds` are the upper cumulative shares of 12-month sales value of classes A and B
-    (C is the rest); `service_levels` the target cycle service level per class. Absent fields
-    fall back to the settings (`STOCKPILOT_SERVICE_LEVEL`, `_REVIEW_PERIOD_DAYS`, ...).
+    (C is the rest); `service_levels` the target cycle service level per class;
+    `max_cover_days` the days of cover per class beyond which a drafted order carries a warning.
+    Absent fields fall back to the settings (`STOCKPILOT_SERVICE_LEVEL`, `_REVIEW_PERIOD_DAYS`,
+    ...) or to the engine's defaults (`planning.params.PlanParams`).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -71,6 +74,7 @@ class PlanningPolicy(BaseModel):
     service_levels: dict[AbcClass, float] | None = None
     review_period_days: int | None = Field(None, ge=1, le=90)
     overstock_days: int | None = Field(None, ge=14)
+    max_cover_days: dict[AbcClass, float] | None = None
 
     @model_validator(mode="after")
     def _check(self) -> PlanningPolicy:
@@ -94,6 +98,13 @@ class PlanningPolicy(BaseModel):
                     raise ValueError(
                         f"service_levels.{name}: must be above 0.5 and below 1, got {level}"
                     )
+        if self.max_cover_days is not None:
+            missing = [c for c in ABC_CLASSES if c not in self.max_cover_days]
+            if missing:
+                raise ValueError(f"max_cover_days: missing class {', '.join(missing)}")
+            for name, days in self.max_cover_days.items():
+                if not 1 <= days <= 3650:
+                    raise ValueError(f"max_cover_days.{name}: must be 1 to 3650 days, got {days}")
         return self
 
 

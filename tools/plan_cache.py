@@ -72,8 +72,9 @@ def plan_params(settings: Settings, policy: ApprovalPolicy | None = None) -> Pla
     """Return the planning parameters of the settings and the policy file's `planning` section.
 
     Precedence: the policy file's planning section (service levels by ABC class, ABC
-    thresholds, review period, overstock days) over the settings; the settings fill what it does
-    not give (and `service_level` is the one level for all SKUs when it gives no class levels).
+    thresholds, review period, overstock days, the maximum cover of a draft) over the settings;
+    the settings fill what it does not give (and `service_level` is the one level for all SKUs
+    when it gives no class levels).
     Parameters passed explicitly (`Workspace(params=...)`, `plan(params=...)`) win over both.
     """
     rules = policy.planning if policy is not None else None
@@ -83,6 +84,7 @@ def plan_params(settings: Settings, policy: ApprovalPolicy | None = None) -> Pla
     if rules is not None:
         review = rules.review_period_days or review
         overstock = rules.overstock_days or overstock
+    cover = None if rules is None else rules.max_cover_days
     return PlanParams(
         horizon_days=settings.horizon_days,
         service_level=settings.service_level,
@@ -91,6 +93,9 @@ def plan_params(settings: Settings, policy: ApprovalPolicy | None = None) -> Pla
         history_days=settings.history_days,
         service_levels=None if levels is None else {str(k): v for k, v in levels.items()},
         abc_thresholds=PlanParams().abc_thresholds if rules is None else cutoffs,
+        max_cover_days=(
+            PlanParams().max_cover_days if cover is None else {str(k): v for k, v in cover.items()}
+        ),
     )
 
 

@@ -14,13 +14,16 @@ Figures that come from the forecast (safety stock, order-up-to, forecast per day
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import pandas as pd
 import pytest
 
 from planning.actions import ActionCheck, check_purchase_order, check_transfer
+from planning.coverage import SupplyLine
 from planning.engine import Plan, plan
 from planning.network import NetworkData
+from planning.params import PlanParams
 from tests.conftest import small_network
 
 
@@ -337,3 +340,128 @@ def test_transfer_to_a_new_location_is_bounded_by_the_source_only(p: Plan) -> No
     assert "S3: not stocked here yet" in ok.description
     too_many = check_transfer(p, ref, sku="A", from_location="DC1", to_location="S3", qty=spare + 1)
     assert [e for e in too_many.errors if "can spare only" in e]
+
+
+# --- coverage: orders since the snapshot count as supply; warnings -------------------------------
+
+
+def _line(qty: float, status: str = "pending", kind: str = "transfer", **kw: object) -> SupplyLine:
+    return SupplyLine(  # type: ignore[arg-type]
+        **{"proposal_id": "PR-1", "status": status, "kind": kind, "qty": qty, **kw}
+    )
+
+
+def _need(p: Plan, sku: str, loc: str, extra: float = 0.0) -> float:
+    pos = _pos(p, sku, loc)
+    return float(pos["order_up_to"]) - float(pos["position"]) - extra
+
+
+def test_a_second_transfer_for_a_covered_need_is_refused_naming_the_proposal(
+    p: Plan, network: NetworkData
+) -> None:
+    need = math.ceil(_need(p, "A", "S1"))
+    assert need > 0  # S1 needs A: the first draft of the whole need goes through as drafted
+    first = _transfer(p, network, qty=need)
+    assert first.ok and first.args["qty"] == need and not first.warnings
+    second = _transfer(p, network, qty=need, since=[_line(need, arrives=date(2026, 4, 2))])
+    assert not second.ok
+    [error] = second.errors
+    assert error.startswith("the need of S1 for A is already covered by PR-1 (pending transfer")
+    assert second.evidence["supply_since"][0]["proposal_id"] == "PR-1"
+
+
+def test_a_second_transfer_for_a_partly_covered_need_drafts_the_remainder(
+    p: Plan, network: NetworkData
+) -> None:
+    left = math.ceil(_need(p, "A", "S1", extra=10))
+    check = _transfer(p, network, qty=40, since=[_line(10, status="approved")])
+    assert check.ok, check.errors
+    assert check.args["qty"] == left < 40
+    assert check.value == left * 4.0
+    assert check.evidence["requested_qty"] == 40
+    assert f"Cut from 40 to {left}: PR-1 (approved transfer of 10)" in check.description
+
+
+def test_a_purchase_order_cut_to_the_remainder_stays_whole_cases_above_the_moq(
+    p: Plan, network: NetworkData
+) -> None:
+    # S1's need for A, less 5 units on their way, rounded up to the case pack 6 (V2: no MOQ)
+    # or to V1's MOQ of 24.
+    left = _need(p, "A", "S1", extra=5)
+    assert 0 < left < 18
+    cases = math.ceil(math.ceil(left) / 6) * 6
+    since = [_line(5, kind="purchase_order")]
+    check = _po(p, network, location="S1", supplier_id="V2", qty=60, since=since)
+    assert check.ok, check.errors
+    assert check.args["qty"] == cases
+    check = _po(p, network, location="S1", supplier_id="V1", qty=60, since=since)
+    assert check.ok, check.errors
+    assert check.args["qty"] == 24
+
+
+def test_a_document_the_plan_already_holds_is_not_counted_twice(network: NetworkData) -> None:
+    # The plan was computed after T1 (10 in transit to S2) was written: its units are in S2's
+    # position already, so they count once; one written after the plan counts on top.
+    q = plan(network)
+    position = float(_pos(q, "A", "S2")["position"])
+    held = _line(10, status="committed", document_id="T1")
+    check = _transfer(q, network, to_location="S2", qty=5, since=[held])
+    assert check.evidence["position_with_supply_since"] == position
+    later = _line(10, status="committed", document_id="TR-SP-NEW")
+    check = _transfer(q, network, to_location="S2", qty=5, since=[held, later])
+    assert check.evidence["position_with_supply_since"] == position + 10
+
+
+def test_a_late_pending_order_does_not_cover_a_run_out_before_it_arrives(
+    p: Plan, network: NetworkData
+) -> None:
+    # A PO for S1 due in 30 days fills S1 up to S but arrives after the run-out: the transfer
+    # that prevents the run-out is still needed (not refused as covered).
+    big = _line(100, kind="purchase_order", arrives=date(2026, 4, 30))
+    check = _transfer(p, network, qty=20, since=[big])
+    assert check.ok, check.errors
+    assert 0 < check.args["qty"] <= 20
+
+
+def test_a_draft_above_the_class_max_cover_carries_a_warning(p: Plan, network: NetworkData) -> None:
+    # S1 sells 5 A a day and needs some: 480 units pass the hard limit (120 days of its
+    # forecast) but leave it with over 90 days (class A): allowed, and the approver is warned.
+    check = _po(p, network, location="S1", supplier_id="V2", qty=480)
+    assert check.ok, check.errors
+    [warning] = check.warnings
+    cover = check.evidence["cover_days_after"]
+    limit = p.params.class_max_cover_days()[str(_pos(p, "A", "S1")["abc_class"])]
+    assert cover > limit == 90
+    assert warning.startswith("S1 would hold 510 units of A with this order")
+    assert f"{cover:.0f} days of its forecast demand: above the {limit:g}-day maximum" in warning
+    assert check.evidence["warnings"] == [warning]
+    assert f"**Warning:** {warning}" in check.description.splitlines()[1]
+
+
+def test_a_draft_for_a_location_with_no_need_carries_a_warning(
+    p: Plan, network: NetworkData
+) -> None:
+    # B@S2 sells nothing and its order-up-to is 0: no need, and any stock is beyond any cover.
+    check = _po(p, network, sku="B", location="S2", qty=48)
+    assert check.ok, check.errors
+    assert any(w.startswith("S2 has no need for B: its position 0") for w in check.warnings)
+    assert any("no demand is forecast there" in w for w in check.warnings)
+    # A purchase order to a location already above its order-up-to level: S1 holds 50 of B.
+    above = _pos(p, "B", "S1")
+    assert float(above["position"]) == 50 > float(above["order_up_to"])
+    check = _po(p, network, sku="B", location="S1", qty=48)
+    assert check.ok, check.errors
+    assert check.warnings[0] == (
+        f"S1 has no need for B: its position 50 is at or above its order-up-to level "
+        f"{float(above['order_up_to']):.0f} and nothing runs short in the next 9 days"
+    )
+    # Where there is a need, no such warning.
+    assert not _transfer(p, network, qty=10).warnings
+
+
+def test_the_max_cover_comes_from_the_parameters(network: NetworkData) -> None:
+    strict = plan(network, params=PlanParams(max_cover_days={"A": 1, "B": 1, "C": 1}))
+    check = _transfer(strict, network, qty=20)
+    assert check.ok
+    assert any("above the 1-day maximum cover of class" in w for w in check.warnings)
+    assert not _transfer(plan(network), network, qty=20).warnings

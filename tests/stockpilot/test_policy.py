@@ -179,6 +179,7 @@ planning:
   service_levels: {A: 0.98, B: 0.95, C: 0.9}
   review_period_days: 7
   overstock_days: 120
+  max_cover_days: {A: 90, B: 105, C: 120}
 """
 
 
@@ -195,6 +196,7 @@ def test_planning_section_is_optional_and_validated(tmp_path: Path) -> None:
     assert plan.service_levels == {"A": 0.98, "B": 0.95, "C": 0.9}
     assert plan.abc_thresholds == {"A": 0.8, "B": 0.95}
     assert (plan.review_period_days, plan.overstock_days) == (7, 120)
+    assert plan.max_cover_days == {"A": 90, "B": 105, "C": 120}
     only_levels = load_text(
         tmp_path, GOOD + "planning:\n  service_levels: {A: .99, B: .9, C: .8}\n"
     )
@@ -214,6 +216,9 @@ def test_planning_section_is_optional_and_validated(tmp_path: Path) -> None:
         ("review_period_days: 7", "review_period_days: 0", r"planning\.review_period_days"),
         ("overstock_days: 120", "overstock_days: ten", r"planning\.overstock_days"),
         ("overstock_days: 120", "overstock_days: 120\n  horizon: 9", r"planning\.horizon"),
+        ("B: 105, C: 120}", "B: 105}", r"max_cover_days: missing class C"),
+        ("{A: 90,", "{A: 0,", r"planning.*max_cover_days\.A: must be 1 to 3650 days"),
+        ("{A: 90,", "{A: many,", r"planning\.max_cover_days\.A"),
     ],
 )
 def test_invalid_planning_sections_are_refused_naming_the_field(

@@ -25,6 +25,7 @@ ROLES_HEADER = ("Role", "May draft", "May approve", "Max order value")
 USERS_HEADER = ("User", "Role")
 CLASSES_HEADER = ("Class", "Share of sales value", "Target service level", "Review period (days)")
 OVERSTOCK_HEADER = ("Days of cover", "Action")
+MAX_COVER_HEADER = ("Class", "Max days of cover after an order")
 
 
 def tables(text: str) -> dict[tuple[str, ...], list[list[str]]]:
@@ -134,6 +135,17 @@ def disagreements(policy: ApprovalPolicy, folder: Path) -> list[str]:
                 f"planning.review_period_days: document says {review} for class {cls}, policy "
                 f"{plan.review_period_days}"
             )
+    if plan.max_cover_days is None:
+        out.append("planning.max_cover_days: the policy file gives no maximum cover by class")
+    else:
+        covers = {r[0]: number(r[1]) for r in corpus_table(folder, MAX_COVER_HEADER)}
+        given = {str(k): float(v) for k, v in plan.max_cover_days.items()}
+        for cls in sorted(set(covers) | set(given)):
+            if covers.get(cls) != given.get(cls):
+                out.append(
+                    f"planning.max_cover_days.{cls}: document says {covers.get(cls)}, policy "
+                    f"{given.get(cls)}"
+                )
     first = corpus_table(folder, OVERSTOCK_HEADER)[0][0]
     start = number(re.split(r"[–-]", first)[0])
     if start != plan.overstock_days:
@@ -181,6 +193,8 @@ def edited_policy(tmp_path: Path, edit) -> ApprovalPolicy:
         (lambda r: r["planning"]["abc_thresholds"].update(A=0.7), "planning.abc_thresholds.A"),
         (lambda r: r["planning"].update(review_period_days=14), "planning.review_period_days"),
         (lambda r: r["planning"].update(overstock_days=90), "planning.overstock_days"),
+        (lambda r: r["planning"]["max_cover_days"].update(A=60), "planning.max_cover_days.A"),
+        (lambda r: r["planning"].pop("max_cover_days"), "planning.max_cover_days"),
         (lambda r: r.pop("planning"), "planning"),
     ],
 )
@@ -200,7 +214,9 @@ def test_a_document_that_drifts_from_the_policy_file_fails(tmp_path):
     text = replen.read_text(encoding="utf-8").replace(
         "| C | last 5 % | 0.90 |", "| C | last 5 % | 0.85 |"
     )
+    text = text.replace("| C | 120 |", "| C | 150 |")
     replen.write_text(text, encoding="utf-8")
     found = disagreements(load_policy(POLICY), folder)
     assert any("roles.approver.max_order_value: document says 50,000" in f for f in found), found
     assert any("planning.service_levels.C: document says 0.85" in f for f in found), found
+    assert any("planning.max_cover_days.C: document says 150" in f for f in found), found

@@ -37,8 +37,17 @@ def test_the_policy_file_sets_class_levels_review_and_overstock(tmp_path):
     assert p.class_service_levels() == {"A": 0.98, "B": 0.95, "C": 0.90}
     assert p.abc_cutoffs() == {"A": 0.80, "B": 0.95}
     assert (p.review_period_days, p.overstock_days) == (7, 120)  # the file wins over settings
+    assert p.class_max_cover_days() == {"A": 90, "B": 105, "C": 120}
     assert p.service_level == 0.9  # kept as the fallback level
     assert p.horizon_days == s.horizon_days and p.history_days == s.history_days
+
+
+def test_the_policy_file_sets_the_maximum_cover_of_a_draft(tmp_path):
+    path = tmp_path / "policy.yaml"
+    path.write_text(APPROVALS_ONLY + "planning:\n  max_cover_days: {A: 30, B: 45, C: 60}\n")
+    p = plan_params(settings(tmp_path), load_policy(path))
+    assert p.class_max_cover_days() == {"A": 30, "B": 45, "C": 60}
+    assert plan_params(settings(tmp_path)).class_max_cover_days() == {"A": 90, "B": 105, "C": 120}
 
 
 def test_without_a_planning_section_the_settings_apply_as_before(tmp_path):
