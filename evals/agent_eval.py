@@ -1,29 +1,40 @@
 """Agent quality evaluation: run a versioned dataset of planner requests and score each turn.
 
-Each case of the dataset (`evals/datasets/agent_v1.jsonl`, described by its `.meta.json`) is one
-planner request, asked on a fresh thread of a `Copilot` built on a fixed demo network in a
-temporary store. A turn is scored on:
+Each case of a dataset (`evals/datasets/agent_v1.jsonl`, described by its `.meta.json`) is one
+planner request, or a conversation (`turns`: requests in one thread, each with its own
+expectations, and approvers' decisions between them), asked on a fresh thread of a `Copilot`
+built on a fixed demo network in a temporary store. The split is chosen by name (`SPLITS`):
+`dev` (the default, the development dataset) or `heldout` (written independently of the
+copilot's code and never read by whoever tunes the model). A turn is scored on:
 
 - **trajectory_match**: the tools called, in order, against the expected trajectory, with
   agentevals' trajectory match evaluator (`strict`, `unordered`, `superset` or `subset`; tool
-  arguments are ignored) on OpenAI-format message lists.
+  arguments are ignored) on OpenAI-format message lists; a case may list several acceptable
+  trajectories, and `any_tool` accepts any turn that called a tool. A turn whose
+  `expected_trajectory` is null is not scored on it.
 - **faithfulness**: every number and date of the answer occurs in that turn's tool results or
   in the request, and every citation ("Transfer policy v3, §2") is one a tool returned
   (`evals.faithfulness`). Turns that call no tool are not scored: their answers (help,
   refusals, clarifying questions) quote example commands, not figures.
 - **citations**: for a case with `expect_citation`, the answer cites at least one passage that
   search_policies returned in that turn, and no other.
-- **facts**: every expected string occurs in the answer (case-insensitive).
-- **proposal**: the pending approval the turn left (kind, SKU, locations, supplier and a
-  quantity within range), or none when none is expected.
+- **facts**: every expected string occurs in the answer (case-insensitive); a fact given as a
+  list is met by any one of its strings; `expect_listed` N: the answer names the N-th exception
+  the previous answer listed (its id, or its SKU and location).
+- **proposal**: the pending approval the turn drafted (kind, SKU, locations, supplier and a
+  quantity within range, any positive quantity when none is given), or none when none is
+  expected; `pending_after`: how many proposals of the thread are pending after the turn.
 - **adversarial**: no proposal, no ERP document, and a refusal or an error relayed.
 
-`overall` is the share of cases that pass every check that applies to them. `GATES` are the
-regression thresholds the offline model must keep (tests/evals/test_agent_eval.py). With
+A conversation passes when every one of its turns does; its check of a kind fails when one
+turn's fails. `overall` is the share of cases that pass every check that applies to them.
+`GATES` are the regression thresholds the offline model must keep on the dev split
+(tests/evals/test_agent_eval.py); the held-out split is reported, never tuned against. With
 ``judge=True`` an openevals LLM-as-judge also grades correctness when an OpenAI-compatible
 endpoint is configured; it reports, it does not gate.
 
-Run it with ``python -m evals.agent_eval [--llm openai] [--judge] [--out report.json]``.
+Run it with ``python -m evals.agent_eval [--split heldout] [--llm openai] [--judge]
+[--out report.json]`` or ``stockpilot eval --suite agent --split heldout``.
 """
 
 from __future__ import annotations
@@ -57,6 +68,9 @@ from tools.workspace import Workspace
 
 DATASETS = Path(__file__).parent / "datasets"
 DEFAULT_DATASET = DATASETS / "agent_v1.jsonl"
+HELDOUT_DATASET = DATASETS / "heldout" / "agent_heldout_v1.jsonl"
+SPLITS: dict[str, Path] = {"dev": DEFAULT_DATASET, "heldout": HELDOUT_DATASET}
+"""The agent datasets by split: `dev` is tuned against; `heldout` is only ever scored."""
 
 GATES: dict[str, float] = {
     "trajectory_match": 0.90,
@@ -70,7 +84,8 @@ GATES: dict[str, float] = {
 """Regression gates: the least score of each kind the offline model must reach on agent_v1."""
 
 SCORE_KEYS = ("trajectory_match", "faithfulness", "facts", "proposal", "adversarial", "citations")
-MATCH_MODES = ("strict", "unordered", "superset", "subset")
+MATCH_MODES = ("strict", "unordered", "superset", "subset", "any_tool")
+DECISIONS = ("approve", "reject", "edit")
 PROPOSAL_KINDS = ("transfer", "purchase_order")
 DEFAULT_USER = "alice"
 EXCERPT_CHARS = 240
@@ -81,10 +96,15 @@ REFUSAL = re.compile(
     re.IGNORECASE,
 )
 """What a refusal or a relayed error says (an adversarial turn must say one of these)."""
+EXCEPTION_ID = re.compile(r"\b[a-z_]+:SKU-\d{4}@[A-Z0-9-]+(?::PO-\d+)?")
 
 Llm = Literal["offline", "openai"]
 Progress = Callable[[int, int, dict[str, Any]], None]
 """Called after each case with (cases done, cases in all, the case's result)."""
+
+
+CLEAN_UP_USER = "carol"
+"""An admin of config/policy.yaml: rejects what a conversation left pending (`isolate_drafts`)."""
 
 
 class DatasetError(ValueError):
@@ -100,8 +120,9 @@ class ExpectedProposal:
 
     kind: str
     sku: str
-    qty_min: int
-    qty_max: int
+    qty_min: int | None = None
+    qty_max: int | None = None
+    """The accepted quantity range; None: any positive quantity (the engine's to choose)."""
     from_location: str | None = None
     to_location: str | None = None
     location: str | None = None
@@ -113,8 +134,13 @@ class ExpectedProposal:
         kind = str(data.get("kind"))
         if kind not in PROPOSAL_KINDS:
             raise DatasetError(f"expected_proposal.kind must be one of {PROPOSAL_KINDS}: {kind!r}")
-        lo, hi = int(data["qty_min"]), int(data["qty_max"])
-        if not 0 < lo <= hi:
+        lo: int | None = None
+        hi: int | None = None
+        if "qty" in data:
+            lo = hi = int(data["qty"])
+        elif "qty_min" in data or "qty_max" in data:
+            lo, hi = int(data["qty_min"]), int(data["qty_max"])
+        if lo is not None and hi is not None and not 0 < lo <= hi:
             raise DatasetError(f"expected_proposal needs 0 < qty_min <= qty_max: {lo}..{hi}")
         return cls(
             kind=kind,
@@ -144,53 +170,170 @@ class ExpectedProposal:
             if value is not None and args.get(key) != value
         ]
         qty = args.get("qty")
-        if not isinstance(qty, int | float) or not self.qty_min <= qty <= self.qty_max:
-            out.append(f"qty {qty} not in {self.qty_min}..{self.qty_max}")
+        lo, hi = self.qty_min or 1, self.qty_max
+        if not isinstance(qty, int | float) or qty < lo or (hi is not None and qty > hi):
+            out.append(f"qty {qty} not in {lo}..{hi if hi is not None else ''}")
         return out
 
 
 @dataclass(frozen=True)
+class Decide:
+    """An approver's decision between two turns of a conversation (not scored itself)."""
+
+    user: str
+    decision: str
+    qty: int | None = None
+    message: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Decide:
+        """Build from a turn's `decide` object: {"user", "decision", "qty"?, "message"?}."""
+        decision = str(data.get("decision"))
+        if decision not in DECISIONS:
+            raise DatasetError(f"decide.decision must be one of {DECISIONS}: {decision!r}")
+        if not data.get("user"):
+            raise DatasetError("decide needs the deciding user")
+        if decision == "edit" and data.get("qty") is None:
+            raise DatasetError("decide: an edit needs qty")
+        qty = data.get("qty")
+        return cls(
+            user=str(data["user"]),
+            decision=decision,
+            qty=None if qty is None else int(qty),
+            message=data.get("message"),
+        )
+
+
+@dataclass(frozen=True)
 class Case:
-    """One planner request of the dataset and what its turn must do."""
+    """One planner request of the dataset and what its turn must do, or a conversation.
+
+    A conversation (`turns` given) is scored turn by turn on one thread; its own request is
+    its first turn's and its expectations are its turns'.
+    """
 
     id: str
     request: str
-    expected_trajectory: tuple[str, ...]
+    expected_trajectory: tuple[str, ...] | None
     match: str = "strict"
     user: str = DEFAULT_USER
-    expected_facts: tuple[str, ...] = ()
+    expected_facts: tuple[tuple[str, ...], ...] = ()
+    """Each fact is met by any one of its strings."""
     expected_proposal: ExpectedProposal | None = None
     adversarial: bool = False
     expect_no_proposal: bool = False
     expect_citation: bool = False
     tags: tuple[str, ...] = ()
+    alternatives: tuple[tuple[str, ...], ...] = ()
+    """Other trajectories that are as right as `expected_trajectory` (same match mode)."""
+    expect_listed: int | None = None
+    pending_after: int | None = None
+    turns: tuple[Case | Decide, ...] = ()
+
+    @property
+    def steps(self) -> tuple[Case | Decide, ...]:
+        """Return the conversation's turns; a single request is a one-turn conversation."""
+        return self.turns or (self,)
+
+    @property
+    def requests(self) -> tuple[Case, ...]:
+        """Return the planner turns (the scored ones), in order."""
+        return tuple(s for s in self.steps if isinstance(s, Case))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Case:
         """Build a case from one JSONL object, checking its fields."""
-        for key in ("id", "request", "expected_trajectory"):
+        if "id" not in data:
+            raise DatasetError("a case lacks 'id'")
+        if "turns" in data:
+            return cls._conversation(data)
+        for key in ("request", "expected_trajectory"):
             if key not in data:
                 raise DatasetError(f"case {data.get('id', '?')!r} lacks {key!r}")
         match = str(data.get("match", "strict"))
         if match not in MATCH_MODES:
             raise DatasetError(f"case {data['id']!r}: match must be one of {MATCH_MODES}")
+        trajectories = _trajectories(data["expected_trajectory"])
         proposal = data.get("expected_proposal")
+        listed = data.get("expect_listed")
+        pending_after = data.get("pending_after")
         case = cls(
             id=str(data["id"]),
             request=str(data["request"]),
-            expected_trajectory=tuple(str(t) for t in data["expected_trajectory"]),
+            expected_trajectory=trajectories[0] if trajectories else None,
             match=match,
             user=str(data.get("user") or DEFAULT_USER),
-            expected_facts=tuple(str(f) for f in data.get("expected_facts") or ()),
+            expected_facts=tuple(_fact(f) for f in data.get("expected_facts") or ()),
             expected_proposal=ExpectedProposal.from_dict(proposal) if proposal else None,
             adversarial=bool(data.get("adversarial", False)),
             expect_no_proposal=bool(data.get("expect_no_proposal", False)),
             expect_citation=bool(data.get("expect_citation", False)),
             tags=tuple(str(t) for t in data.get("tags") or ()),
+            alternatives=trajectories[1:],
+            expect_listed=None if listed is None else int(listed),
+            pending_after=None if pending_after is None else int(pending_after),
         )
         if case.expected_proposal and (case.expect_no_proposal or case.adversarial):
             raise DatasetError(f"case {case.id!r} expects a proposal and no proposal")
+        if case.expect_listed is not None and case.expect_listed < 1:
+            raise DatasetError(f"case {case.id!r}: expect_listed counts from 1")
         return case
+
+    @classmethod
+    def _conversation(cls, data: Mapping[str, Any]) -> Case:
+        """Build a conversation: `turns` of requests (with expectations) and decisions."""
+        cid = str(data["id"])
+        raw = data["turns"]
+        if not isinstance(raw, list) or not raw:
+            raise DatasetError(f"case {cid!r}: turns must be a non-empty list")
+        user = str(data.get("user") or DEFAULT_USER)
+        steps: list[Case | Decide] = []
+        for number, turn in enumerate(raw, start=1):
+            if not isinstance(turn, Mapping):
+                raise DatasetError(f"case {cid!r} turn {number}: not an object")
+            if "decide" in turn:
+                if not any(isinstance(s, Case) for s in steps):
+                    raise DatasetError(f"case {cid!r} turn {number}: a decision needs a draft")
+                steps.append(Decide.from_dict(turn["decide"]))
+                continue
+            step = Case.from_dict({"user": user, **turn, "id": f"{cid}#{number}"})
+            if step.expect_listed is not None and not steps:
+                raise DatasetError(f"case {cid!r} turn {number}: expect_listed needs a turn before")
+            steps.append(step)
+        requests = [s for s in steps if isinstance(s, Case)]
+        if not requests:
+            raise DatasetError(f"case {cid!r}: a conversation needs at least one request")
+        return cls(
+            id=cid,
+            request=requests[0].request,
+            expected_trajectory=None,
+            user=user,
+            adversarial=any(s.adversarial for s in requests),
+            tags=tuple(str(t) for t in data.get("tags") or ()),
+            turns=tuple(steps),
+        )
+
+
+def _trajectories(value: Any) -> tuple[tuple[str, ...], ...]:
+    """Read `expected_trajectory`: null, a list of tool names, or a list of such lists."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise DatasetError(f"expected_trajectory must be a list or null: {value!r}")
+    if value and all(isinstance(v, list) for v in value):
+        return tuple(tuple(str(t) for t in v) for v in value)
+    if any(isinstance(v, list) for v in value):
+        raise DatasetError("expected_trajectory mixes tool names and trajectories")
+    return (tuple(str(t) for t in value),)
+
+
+def _fact(value: Any) -> tuple[str, ...]:
+    """Read one expected fact: a string, or a non-empty list of strings (any one will do)."""
+    if isinstance(value, list):
+        if not value:
+            raise DatasetError("an expected fact given as a list needs at least one string")
+        return tuple(str(v) for v in value)
+    return (str(value),)
 
 
 @dataclass(frozen=True)
@@ -250,6 +393,9 @@ def load_dataset(path: Path = DEFAULT_DATASET) -> Dataset:
     return Dataset(path=path, meta=meta, cases=tuple(cases))
 
 
+CLEAN_UP = Decide(user=CLEAN_UP_USER, decision="reject", message="evaluation: conversation over")
+
+
 # -- a turn and its scoring ----------------------------------------------------------------------
 
 
@@ -266,6 +412,8 @@ class Turn:
     """Proposals the ProposalStore holds for the thread: {"id", "kind", "args", "status"}."""
     erp_writes: int = 0
     error: str | None = None
+    pending_total: int | None = None
+    """Proposals of the whole thread still pending after the turn."""
 
     @property
     def tool_calls(self) -> list[dict[str, Any]]:
@@ -322,10 +470,11 @@ def openai_trajectory(messages: Sequence[BaseMessage]) -> list[dict[str, Any]]:
     return out
 
 
-def reference_trajectory(case: Case) -> list[dict[str, Any]]:
+def reference_trajectory(case: Case, tools: Sequence[str] | None = None) -> list[dict[str, Any]]:
     """Return the expected turn as OpenAI-format messages: request, tool steps, answer."""
     out: list[dict[str, Any]] = [{"role": "user", "content": case.request}]
-    for i, name in enumerate(case.expected_trajectory):
+    names = case.expected_trajectory or () if tools is None else tools
+    for i, name in enumerate(names):
         call_id = f"ref_{i}"
         call = {"id": call_id, "type": "function", "function": {"name": name, "arguments": "{}"}}
         out.append({"role": "assistant", "content": "", "tool_calls": [call]})
@@ -335,16 +484,20 @@ def reference_trajectory(case: Case) -> list[dict[str, Any]]:
 
 
 def trajectory_matches(case: Case, turn: Turn) -> bool:
-    """Return True when the turn's tools match the case's trajectory (agentevals)."""
+    """Return True when the turn's tools match one of the case's trajectories (agentevals)."""
+    if case.match == "any_tool":
+        return bool(turn.tool_calls)
     evaluator = create_trajectory_match_evaluator(
         trajectory_match_mode=case.match,
         tool_args_match_mode="ignore",
     )
-    result = evaluator(
-        outputs=openai_trajectory(turn.messages), reference_outputs=reference_trajectory(case)
-    )
-    item = result[0] if isinstance(result, list) else result
-    return bool(item["score"])
+    outputs = openai_trajectory(turn.messages)
+    for tools in (case.expected_trajectory or (), *case.alternatives):
+        result = evaluator(outputs=outputs, reference_outputs=reference_trajectory(case, tools))
+        item = result[0] if isinstance(result, list) else result
+        if item["score"]:
+            return True
+    return False
 
 
 def _proposal_check(case: Case, turn: Turn) -> tuple[bool | None, list[str]]:
@@ -396,19 +549,25 @@ def _citation_check(turn: Turn) -> tuple[bool, list[str]]:
     return True, []
 
 
-def score_case(case: Case, turn: Turn) -> dict[str, Any]:
-    """Score one turn: the checks that apply to the case, its failures and a short summary."""
+def score_case(case: Case, turn: Turn, history: Sequence[Turn] = ()) -> dict[str, Any]:
+    """Score one turn: the checks that apply to the case, its failures and a short summary.
+
+    `history` holds the earlier turns of the conversation (for `expect_listed`).
+    """
     failures: list[str] = []
     checks: dict[str, bool | None] = dict.fromkeys(SCORE_KEYS)
     if turn.error:
         failures.append(f"error: {turn.error}")
     names = [c["name"] for c in turn.tool_calls]
 
-    checks["trajectory_match"] = trajectory_matches(case, turn)
-    if not checks["trajectory_match"]:
-        failures.append(
-            f"trajectory ({case.match}): expected {list(case.expected_trajectory)}, got {names}"
-        )
+    if case.expected_trajectory is not None or case.match == "any_tool":
+        checks["trajectory_match"] = trajectory_matches(case, turn)
+        if not checks["trajectory_match"]:
+            wanted = [list(t) for t in (case.expected_trajectory or (), *case.alternatives)]
+            shown = wanted[0] if len(wanted) == 1 else wanted
+            if case.match == "any_tool":
+                shown = ["any tool"]
+            failures.append(f"trajectory ({case.match}): expected {shown}, got {names}")
 
     if names:
         invented = unfaithful(turn.answer, turn.request, *turn.tool_results)
@@ -417,13 +576,28 @@ def score_case(case: Case, turn: Turn) -> dict[str, Any]:
             failures.append("faithfulness: invented " + ", ".join(invented[:8]))
 
     answer = turn.answer.lower()
-    missing = [f for f in case.expected_facts if f.lower() not in answer]
+    missing = [
+        f[0] if len(f) == 1 else " | ".join(f)
+        for f in case.expected_facts
+        if not any(option.lower() in answer for option in f)
+    ]
+    if case.expect_listed is not None:
+        item = listed_exception(history, case.expect_listed)
+        if item is None:
+            missing.append(f"(no exception #{case.expect_listed} was listed before)")
+        elif not _names_exception(turn.answer, item):
+            missing.append(f"exception #{case.expect_listed} listed before: {item}")
     checks["facts"] = not missing
     if missing:
         failures.append(f"facts: missing {missing}")
 
     checks["proposal"], why = _proposal_check(case, turn)
     failures += why
+    if case.pending_after is not None and turn.pending_total != case.pending_after:
+        checks["proposal"] = False
+        failures.append(
+            f"proposal: {turn.pending_total} pending on the thread, expected {case.pending_after}"
+        )
 
     if case.expect_citation:
         checks["citations"], why = _citation_check(turn)
@@ -453,6 +627,99 @@ def score_case(case: Case, turn: Turn) -> dict[str, Any]:
         "adversarial": case.adversarial,
         "tags": list(case.tags),
     }
+
+
+def score_conversation(case: Case, turns: Sequence[Turn | str | None]) -> dict[str, Any]:
+    """Score a conversation: each planner turn with `score_case`, all of them to pass.
+
+    `turns` has one entry per step: the Turn of a request, or for a decision None when it was
+    taken and the error text when it failed.
+    """
+    results: list[dict[str, Any]] = []
+    failures: list[str] = []
+    history: list[Turn] = []
+    for number, (step, turn) in enumerate(zip(case.steps, turns, strict=True), start=1):
+        if isinstance(step, Decide):
+            if turn is not None:
+                failures.append(f"turn {number} ({step.user} {step.decision}): {turn}")
+            continue
+        assert isinstance(turn, Turn)
+        result = score_case(step, turn, history)
+        result["turn"] = number
+        result["request"] = step.request
+        results.append(result)
+        failures += [f"turn {number}: {f}" for f in result["failures"]]
+        history.append(turn)
+    if not case.turns:
+        return results[0]
+    checks: dict[str, bool | None] = {}
+    for key in SCORE_KEYS:
+        values = [r["checks"][key] for r in results if r["checks"][key] is not None]
+        checks[key] = all(values) if values else None
+    last = results[-1]
+    return {
+        "id": case.id,
+        "passed": not failures,
+        "failures": failures,
+        "checks": checks,
+        "tool_calls": [name for r in results for name in r["tool_calls"]],
+        "answer_excerpt": last["answer_excerpt"],
+        "model_calls": sum(r["model_calls"] for r in results),
+        "adversarial": case.adversarial,
+        "tags": list(case.tags),
+        "turns": results,
+    }
+
+
+def listed_exception(history: Sequence[Turn], n: int) -> str | None:
+    """Return the id of the n-th exception the last listing turn showed (None when none did).
+
+    The order is the one the planner read: the ids as they appear in that turn's answer, or
+    when the answer named fewer, the order of the list its tools returned.
+    """
+    for turn in reversed(history):
+        shown = list(dict.fromkeys(EXCEPTION_ID.findall(turn.answer)))
+        if len(shown) >= 2:
+            return shown[n - 1] if len(shown) >= n else None
+        listed = _listed_ids(turn.tool_results)
+        if listed:
+            return listed[n - 1] if len(listed) >= n else None
+    return None
+
+
+def _listed_ids(results: Sequence[Any]) -> list[str]:
+    """Return the exception ids of the last list of exceptions in some tool results."""
+    found: list[str] = []
+
+    def walk(value: Any) -> None:
+        nonlocal found
+        if isinstance(value, list):
+            ids = [
+                str(v["id"])
+                for v in value
+                if isinstance(v, dict) and EXCEPTION_ID.fullmatch(str(v.get("id", "")))
+            ]
+            if len(ids) >= 2:
+                found = ids
+            for v in value:
+                walk(v)
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+
+    for result in results:
+        walk(result)
+    return found
+
+
+def _names_exception(answer: str, exception_id: str) -> bool:
+    """Return True when an answer names an exception: its id, or its SKU and its location."""
+    if exception_id.lower() in answer.lower():
+        return True
+    _, _, rest = exception_id.partition(":")
+    sku, _, place = rest.partition("@")
+    location = place.split(":")[0]
+    return sku.lower() in answer.lower() and location.lower() in answer.lower()
 
 
 def _excerpt(text: str) -> str:
@@ -506,6 +773,7 @@ class _Harness:
         saver = SqliteSaver(self.conn)
         saver.setup()
         self.copilot = Copilot(self.workspace, checkpointer=saver, model=self.model)
+        self.isolate_drafts = bool(dataset.meta.get("isolate_drafts", False))
 
     def close(self) -> None:
         self.conn.close()
@@ -516,31 +784,73 @@ class _Harness:
             count = conn.execute(select(func.count()).select_from(models.ErpCommit)).scalar_one()
         return int(count)
 
+    def messages(self, thread_id: str) -> list[BaseMessage]:
+        values = self.copilot.graph.get_state(self.copilot._config(thread_id)).values or {}
+        return list(values.get("messages", []))
+
     def run(self, case: Case, thread_id: str) -> Turn:
-        """Ask the case's request on a fresh thread and collect what the turn left."""
+        """Ask the case's request on the thread and collect what this turn left."""
         before = self.erp_commits()
+        seen = {p.id for p in self.workspace.proposals.list(thread_id=thread_id)}
+        since = len(self.messages(thread_id))
         error = None
         answer = ""
         try:
             answer = self.copilot.ask(case.request, user=case.user, thread_id=thread_id).answer
         except Exception as exc:  # a model or transport failure fails the case, not the run
             error = f"{type(exc).__name__}: {exc}"
-        values = self.copilot.graph.get_state(self.copilot._config(thread_id)).values or {}
+        stored = self.workspace.proposals.list(thread_id=thread_id)
+        made = {p.id for p in stored} - seen
         return Turn(
             request=case.request,
             answer=answer,
-            messages=list(values.get("messages", [])),
+            messages=self.messages(thread_id)[since:],
             pending=[
                 {"proposal_id": p.proposal_id, "kind": p.kind, "args": p.args}
                 for p in self.copilot.pending(thread_id)
+                if p.proposal_id in made
             ],
             proposals=[
                 {"id": p.id, "kind": p.kind, "args": p.args, "status": p.status}
-                for p in self.workspace.proposals.list(thread_id=thread_id)
+                for p in stored
+                if p.id in made
             ],
             erp_writes=self.erp_commits() - before,
             error=error,
+            pending_total=sum(p.status == "pending" for p in stored),
         )
+
+    def decide(self, step: Decide, thread_id: str) -> str | None:
+        """Take an approver's decision on the thread; return the error text when it fails."""
+        try:
+            self.copilot.decide(
+                thread_id,
+                user=step.user,
+                decision=step.decision,  # type: ignore[arg-type]
+                qty=step.qty,
+                message=step.message,
+            )
+        except Exception as exc:  # a refused or impossible decision fails the case
+            return f"{type(exc).__name__}: {exc}"
+        return None
+
+    def converse(self, case: Case, thread_id: str) -> list[Turn | str | None]:
+        """Run a case's steps on one thread: a Turn per request, None or an error per decision.
+
+        With `isolate_drafts`, drafts the conversation leaves pending are then rejected at the
+        gate, so that no later case sees them as supply.
+        """
+        out: list[Turn | str | None] = []
+        for step in case.steps:
+            if isinstance(step, Decide):
+                out.append(self.decide(step, thread_id))
+            else:
+                out.append(self.run(step, thread_id))
+        if self.isolate_drafts:
+            for _ in range(len(case.steps) + 1):
+                if not self.copilot.pending(thread_id) or self.decide(CLEAN_UP, thread_id):
+                    break
+        return out
 
 
 def _chat_model(llm: Llm, settings: Settings) -> BaseChatModel:
@@ -583,9 +893,24 @@ def _judge(settings: Settings) -> tuple[Callable[..., Any] | None, str | None]:
     return judge, None
 
 
+def _judge_conversation(
+    judge: Callable[..., Any], case: Case, steps: Sequence[Turn | str | None]
+) -> dict[str, Any]:
+    """Grade each planner turn; a conversation's score is the mean of its turns'."""
+    graded = [
+        _judge_case(judge, step, turn)
+        for step, turn in zip(case.steps, steps, strict=True)
+        if isinstance(step, Case) and isinstance(turn, Turn)
+    ]
+    if len(graded) == 1:
+        return graded[0]
+    scores = [g["score"] for g in graded if g.get("score") is not None]
+    return {"score": round(sum(scores) / len(scores), 4) if scores else None, "turns": graded}
+
+
 def _judge_case(judge: Callable[..., Any], case: Case, turn: Turn) -> dict[str, Any]:
     reference = {
-        "expected_facts": list(case.expected_facts),
+        "expected_facts": [" or ".join(f) for f in case.expected_facts],
         "expected_proposal": None
         if case.expected_proposal is None
         else case.expected_proposal.__dict__,
@@ -605,6 +930,13 @@ def _judge_case(judge: Callable[..., Any], case: Case, turn: Turn) -> dict[str, 
     return {"score": float(score) if score is not None else None, "comment": item.get("comment")}
 
 
+def dataset_of(split: str) -> Path:
+    """Return the dataset file of a split name (`SPLITS`); ValueError for an unknown one."""
+    if split not in SPLITS:
+        raise ValueError(f"unknown split {split!r}; one of {', '.join(SPLITS)}")
+    return SPLITS[split]
+
+
 def run_agent_eval(
     dataset: Path = DEFAULT_DATASET,
     *,
@@ -622,22 +954,25 @@ def run_agent_eval(
             grader, skipped = _judge(harness.settings) if judge else (None, "not requested")
             results: list[dict[str, Any]] = []
             for index, case in enumerate(data.cases):
-                turn = harness.run(case, thread_id=f"eval-{index:03d}-{case.id}")
-                result = score_case(case, turn)
+                steps = harness.converse(case, thread_id=f"eval-{index:03d}-{case.id}")
+                result = score_conversation(case, steps)
                 if grader is not None:
-                    result["judge"] = _judge_case(grader, case, turn)
+                    result["judge"] = _judge_conversation(grader, case, steps)
                 results.append(result)
                 if progress is not None:
                     progress(index + 1, len(data.cases), result)
         finally:
             harness.close()
     scores = summarize(results)
-    calls = [r["model_calls"] for r in results]
+    turns = [t for r in results for t in r.get("turns") or [r]]
+    calls = [t["model_calls"] for t in turns]
     report: dict[str, Any] = {
         "dataset": data.name,
         "version": data.version,
         "llm": llm,
         "n": len(results),
+        "turns_n": len(turns),
+        "turns_passed": sum(t["passed"] for t in turns),
         "adversarial_n": sum(c.adversarial for c in data.cases),
         "scores": scores,
         "gates": {"thresholds": dict(GATES), "failed": gate_failures(scores)},
@@ -672,15 +1007,18 @@ def _by_tag(results: Sequence[dict[str, Any]]) -> dict[str, dict[str, float | in
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the evaluation from the command line; exit 1 when a regression gate fails."""
     parser = argparse.ArgumentParser(prog="python -m evals.agent_eval", description=__doc__)
-    parser.add_argument("--dataset", type=Path, default=DEFAULT_DATASET)
+    parser.add_argument("--dataset", type=Path, help="a dataset file (default: the split's)")
+    parser.add_argument("--split", choices=tuple(SPLITS), default="dev")
     parser.add_argument("--llm", choices=("offline", "openai"), default="offline")
     parser.add_argument("--judge", action="store_true", help="add an LLM-as-judge score")
     parser.add_argument("--out", type=Path, help="write the full JSON report here")
     args = parser.parse_args(argv)
-    report = run_agent_eval(args.dataset, llm=args.llm, judge=args.judge)
+    dataset = args.dataset or dataset_of(args.split)
+    report = run_agent_eval(dataset, llm=args.llm, judge=args.judge)
     if args.out:
         args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
-    summary = {k: report[k] for k in ("dataset", "version", "llm", "n", "scores", "gates")}
+    keys = ("dataset", "version", "llm", "n", "turns_n", "turns_passed", "scores", "by_tag")
+    summary = {k: report[k] for k in (*keys, "gates")}
     summary["failed_cases"] = [
         {"id": c["id"], "failures": c["failures"]} for c in report["cases"] if not c["passed"]
     ]

@@ -49,6 +49,7 @@ Progress = Callable[[str, int, int], None]
 Suite = Literal["sim", "agent", "forecast", "all"]
 Size = Literal["ci", "full"]
 SUITES: tuple[str, ...] = ("sim", "agent", "forecast")
+AGENT_SPLITS: tuple[str, ...] = ("dev", "heldout")  # = evals.agent_eval.SPLITS, not imported here
 BASELINE_FORMAT = 1
 STOCKPILOT_POLICY = "stockpilot"  # policy name in the simulation results (case-insensitive)
 DEMO_SEED = 7
@@ -102,8 +103,11 @@ def run_eval(
     size: Size = "ci",
     progress: Progress | None = None,
     data_dir: Path | None = None,
+    split: str = "dev",
 ) -> dict[str, Any]:
     """Run `suite` ("all": every suite) at `size`, write the report under `out`; return results.
+
+    `split` chooses the agent dataset: "dev" (the default) or "heldout" (`agent_eval.SPLITS`).
 
     With `data_dir` (a CSV interchange folder) the simulation replays that imported history and
     the forecast backtest runs on it, instead of the demo network. A suite whose module is not
@@ -119,13 +123,15 @@ def run_eval(
         raise ValueError(f"unknown suite {suite!r}; expected one of {[*SUITES, 'all']}")
     if size not in SIZES:
         raise ValueError(f"unknown size {size!r}; expected one of {list(SIZES)}")
+    if split not in AGENT_SPLITS:
+        raise ValueError(f"unknown split {split!r}; expected one of {list(AGENT_SPLITS)}")
     wanted = SUITES if suite == "all" else (suite,)
     started = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
     results: dict[str, Any] = {}
     seconds: dict[str, float] = {}
     runners: dict[str, Callable[[], dict[str, Any]]] = {
         "sim": lambda: _run_sim(size, progress, data),
-        "agent": lambda: _run_agent(llm, progress),
+        "agent": lambda: _run_agent(llm, progress, split),
         "forecast": lambda: _run_forecast(size, progress, data),
     }
     for name in wanted:
@@ -136,6 +142,7 @@ def run_eval(
         "suite": suite,
         "size": size,
         "llm": llm,
+        "split": split,
         "started": started.isoformat(),
         "seconds": seconds,
         "data": str(data_dir) if data_dir is not None else "demo",
@@ -190,8 +197,8 @@ def sim_config(config_cls: Any, size: str) -> Any:
     return config_cls(**kwargs)
 
 
-def _run_agent(llm: str, progress: Progress | None) -> dict[str, Any]:
-    """Run the agent evaluation on its default dataset with `llm`."""
+def _run_agent(llm: str, progress: Progress | None, split: str = "dev") -> dict[str, Any]:
+    """Run the agent evaluation on the dataset of `split` with `llm`."""
     mod = _optional("evals.agent_eval")
     if mod is None:
         return {"error": "evals.agent_eval is not available"}
@@ -202,7 +209,11 @@ def _run_agent(llm: str, progress: Progress | None) -> dict[str, Any]:
             stage, done, total = args if isinstance(args[0], str) else ("agent", *args[:2])
             progress(str(stage), int(done), int(total))
 
-    result: dict[str, Any] = mod.run_agent_eval(llm=llm, progress=report)
+    if split == "dev":
+        result: dict[str, Any] = mod.run_agent_eval(llm=llm, progress=report)
+    else:
+        result = mod.run_agent_eval(mod.dataset_of(split), llm=llm, progress=report)
+    result["split"] = split
     return result
 
 

@@ -464,6 +464,9 @@ def eval_(
         Path | None,
         typer.Option(help="CSV folder: replay and backtest this history instead of the demo."),
     ] = None,
+    split: Annotated[
+        str, typer.Option(help="Agent dataset: dev (tuned against) | heldout (only scored).")
+    ] = "dev",
 ) -> None:
     """Evaluate recommendations, the agent and forecasts; write one report."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -477,6 +480,14 @@ def eval_(
         raise _fail(f"unknown --llm {llm!r}; one of offline, openai", 2)
     if size not in ("ci", "full"):
         raise _fail(f"unknown --size {size!r}; one of ci, full", 2)
+    if split not in runner.AGENT_SPLITS:
+        raise _fail(f"unknown --split {split!r}; one of {', '.join(runner.AGENT_SPLITS)}", 2)
+    if split != "dev" and (baseline is not None or write_baseline is not None):
+        raise _fail(
+            f"--split {split} is not compared with a baseline (the baseline is the dev split's);"
+            " drop --baseline / --write-baseline",
+            2,
+        )
     with Progress(
         TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err
     ) as bar:
@@ -495,6 +506,7 @@ def eval_(
                 size=size,  # type: ignore[arg-type]
                 progress=progress,
                 data_dir=data,
+                split=split,
             )
         except ImportValidationError as exc:
             raise _fail(str(exc), 2) from exc

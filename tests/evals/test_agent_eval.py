@@ -20,11 +20,14 @@ from evals.agent_eval import (
     MATCH_MODES,
     Case,
     DatasetError,
+    Decide,
     Turn,
+    _Harness,
     load_dataset,
     meta_path,
     run_agent_eval,
     score_case,
+    score_conversation,
 )
 from evals.faithfulness import invented_figures
 from tests.support.fake_openai import FakeOpenAIServer, Reply, keyword_responder
@@ -377,3 +380,198 @@ def test_judge_grades_correctness_through_an_endpoint(tmp_path, monkeypatch):
     assert "What needs attention today?" in json.dumps(judged[0]["messages"])
     assert report["judge"] == {"enabled": True, "skipped": None, "correctness": 0.75}
     assert report["cases"][0]["judge"]["comment"] == "Lists the exceptions."
+
+
+# -- conversations -------------------------------------------------------------------------------
+
+
+def _answer_turn(request: str, answer: str, tools: list[str], payload: Any = None) -> Turn:
+    messages: list[Any] = [HumanMessage(request)]
+    for i, name in enumerate(tools):
+        call = {"name": name, "args": {}, "id": f"c{i}", "type": "tool_call"}
+        messages.append(AIMessage("", tool_calls=[call]))
+        messages.append(ToolMessage(json.dumps(payload or {}), tool_call_id=f"c{i}", name=name))
+    messages.append(AIMessage(answer))
+    return Turn(request=request, answer=answer, messages=messages)
+
+
+CONVERSATION = Case.from_dict(
+    {
+        "id": "conv",
+        "tags": ["follow_up"],
+        "turns": [
+            {
+                "request": "stockouts?",
+                "expected_trajectory": [["list_exceptions"], ["summarize_exceptions"]],
+                "match": "superset",
+                "expected_facts": [["stockout", "short"]],
+            },
+            {
+                "request": "explain the second one",
+                "expected_trajectory": None,
+                "match": "any_tool",
+                "expect_listed": 2,
+            },
+            {"decide": {"user": "bob", "decision": "approve"}},
+            {"request": "thanks", "expected_trajectory": None, "user": "bob"},
+        ],
+    }
+)
+LISTING = (
+    "Stockouts: stockout_risk:SKU-0001@S003 first, then stockout_risk:SKU-0012@S002, "
+    "then late_po:SKU-0004@DC-NORTH:PO-000012."
+)
+
+
+def test_a_conversation_is_read_turn_by_turn():
+    steps = CONVERSATION.steps
+    assert [type(s).__name__ for s in steps] == ["Case", "Case", "Decide", "Case"]
+    assert CONVERSATION.request == "stockouts?" and len(CONVERSATION.requests) == 3
+    first, second, decide, third = steps
+    assert isinstance(first, Case) and first.alternatives == (("summarize_exceptions",),)
+    assert first.expected_facts == (("stockout", "short"),)
+    assert isinstance(second, Case) and second.expect_listed == 2 and second.user == "alice"
+    assert decide == Decide(user="bob", decision="approve")
+    assert isinstance(third, Case) and third.user == "bob" and third.expected_trajectory is None
+    single = Case.from_dict(case("one", "hi", ["get_inventory"]))
+    assert single.steps == (single,) and single.requests == (single,)
+
+
+@pytest.mark.parametrize(
+    ("turns", "error"),
+    [
+        ([], "non-empty"),
+        ([{"decide": {"user": "bob", "decision": "approve"}}], "needs a draft"),
+        (
+            [{"request": "x", "expected_trajectory": []}, {"decide": {"user": "bob"}}],
+            "decision",
+        ),
+        (
+            [
+                {"request": "x", "expected_trajectory": []},
+                {"decide": {"user": "bob", "decision": "edit"}},
+            ],
+            "qty",
+        ),
+        ([{"request": "x", "expected_trajectory": [], "expect_listed": 1}], "turn before"),
+        ([{"request": "x", "expected_trajectory": ["a", ["b"]]}], "mixes"),
+        ([{"request": "x", "expected_trajectory": [], "expected_facts": [[]]}], "at least one"),
+    ],
+)
+def test_malformed_conversations_are_rejected(tmp_path, turns, error):
+    bad = write_dataset(tmp_path, [{"id": "c", "turns": turns}])
+    with pytest.raises(DatasetError, match=error):
+        load_dataset(bad)
+
+
+def test_a_conversation_passes_when_every_turn_does():
+    listing = _answer_turn("stockouts?", LISTING, ["summarize_exceptions"])
+    explained = _answer_turn(
+        "explain the second one", "SKU-0012 at S002 runs out.", ["explain_exception"]
+    )
+    thanks = _answer_turn("thanks", "You're welcome.", [])
+    result = score_conversation(CONVERSATION, [listing, explained, None, thanks])
+    assert result["passed"], result["failures"]
+    assert [t["turn"] for t in result["turns"]] == [1, 2, 4]
+    assert result["checks"]["trajectory_match"] is True
+    assert result["checks"]["faithfulness"] is True  # no figure stated
+
+    # The third item, a wrong explanation, no tool, and a failed decision: each fails its turn.
+    wrong = _answer_turn("explain the second one", "SKU-0001 at S003 runs out.", [])
+    failed = score_conversation(CONVERSATION, [listing, wrong, "NotWaitingError: no", thanks])
+    assert not failed["passed"]
+    assert failed["checks"]["trajectory_match"] is False and failed["checks"]["facts"] is False
+    text = " ".join(failed["failures"])
+    assert "turn 2: trajectory (any_tool)" in text
+    assert "stockout_risk:SKU-0012@S002" in text and "turn 3 (bob approve)" in text
+
+
+def test_listed_exceptions_fall_back_to_the_tool_results_order():
+    payload = {"items": [{"id": "overstock:SKU-0002@S001"}, {"id": "overstock:SKU-0003@S004"}]}
+    listing = _answer_turn("overstock?", "Two overstocks.", ["list_exceptions"], payload)
+    explained = _answer_turn("explain the second one", "overstock:SKU-0003@S004 ...", ["x"])
+    result = score_conversation(
+        CONVERSATION, [listing, explained, None, _answer_turn("thanks", "ok", [])]
+    )
+    assert result["turns"][0]["checks"]["facts"] is False  # no "stockout" in the first answer
+    assert result["turns"][1]["checks"]["facts"] is True
+
+
+def test_an_expected_proposal_without_a_quantity_takes_the_engines():
+    free = Case.from_dict(
+        case(
+            "free",
+            "get SKU-0007 at S001 covered",
+            ["draft_transfer"],
+            expected_proposal={"kind": "transfer", "sku": "SKU-0007", "to_location": "S001"},
+        )
+    )
+    exact = Case.from_dict(
+        case(
+            "exact",
+            "ship 6",
+            ["draft_transfer"],
+            expected_proposal={"kind": "transfer", "sku": "SKU-0007", "qty": 6},
+        )
+    )
+    args = {"sku": "SKU-0007", "from_location": "DC-NORTH", "to_location": "S001", "qty": 17}
+    assert free.expected_proposal is not None and exact.expected_proposal is not None
+    assert free.expected_proposal.mismatches("transfer", args) == []
+    assert free.expected_proposal.mismatches("transfer", {**args, "qty": 0})
+    assert exact.expected_proposal.mismatches("transfer", args) == ["qty 17 not in 6..6"]
+
+
+def test_a_conversation_runs_on_one_thread_with_an_approval_between(tmp_path):
+    path = write_dataset(
+        tmp_path,
+        [
+            {
+                "id": "approved",
+                "tags": ["follow_up"],
+                "turns": [
+                    {
+                        "request": "transfer 6 SKU-0007 from DC-NORTH to S001",
+                        "expected_trajectory": ["draft_transfer"],
+                        "expected_proposal": {
+                            "kind": "transfer",
+                            "sku": "SKU-0007",
+                            "from_location": "DC-NORTH",
+                            "to_location": "S001",
+                            "qty": 6,
+                        },
+                        "pending_after": 1,
+                    },
+                    {"decide": {"user": "bob", "decision": "approve"}},
+                    {
+                        "request": "thanks",
+                        "expected_trajectory": None,
+                        "expect_no_proposal": True,
+                        "pending_after": 0,
+                    },
+                ],
+            }
+        ],
+    )
+    report = run_agent_eval(path)
+    [result] = report["cases"]
+    assert result["passed"], result["failures"]
+    assert report["turns_n"] == 2 and report["turns_passed"] == 2
+    assert result["turns"][0]["tool_calls"] == ["draft_transfer"]
+
+
+def test_isolated_drafts_are_rejected_when_their_conversation_ends(tmp_path):
+    path = write_dataset(
+        tmp_path,
+        [case("draft", "transfer 6 SKU-0007 from DC-NORTH to S001", ["draft_transfer"])],
+    )
+    data = load_dataset(path)
+    data.meta["isolate_drafts"] = True
+    harness = _Harness(tmp_path / "run", data, "offline", {})
+    try:
+        [turn] = harness.converse(data.cases[0], thread_id="t-isolated")
+        assert isinstance(turn, Turn) and turn.pending_total == 1
+        stored = harness.workspace.proposals.list(thread_id="t-isolated")
+        assert [p.status for p in stored] == ["rejected"]
+        assert harness.copilot.pending("t-isolated") == []
+    finally:
+        harness.close()

@@ -167,3 +167,23 @@ def test_missing_suite_module_is_recorded(tmp_path: Path, monkeypatch: pytest.Mo
     r = run_eval("sim", out=tmp_path)
     assert r["sim"] == {"error": "evals.sim_suite is not available"}
     assert "Not available" in (tmp_path / "report.md").read_text()
+
+
+def test_the_agent_split_is_chosen_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    agent = types.ModuleType("evals.agent_eval")
+    seen: list[object] = []
+
+    def run_agent_eval(dataset: object = None, *, llm: str, progress=None) -> dict:
+        seen.append(dataset)
+        return {"scores": {"overall": 0.5}, "llm": llm, "n": 1, "cases": []}
+
+    agent.run_agent_eval = run_agent_eval  # type: ignore[attr-defined]
+    agent.dataset_of = lambda split: Path(f"{split}.jsonl")  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "evals.agent_eval", agent)
+    dev = run_eval("agent", out=tmp_path / "d")
+    held = run_eval("agent", out=tmp_path / "h", split="heldout")
+    assert seen == [None, Path("heldout.jsonl")]
+    assert dev["agent"]["split"] == "dev" and held["agent"]["split"] == "heldout"
+    assert held["meta"]["split"] == "heldout"
+    with pytest.raises(ValueError, match="split"):
+        run_eval("agent", out=tmp_path / "x", split="test")

@@ -50,6 +50,19 @@ def test_eval_fails_on_a_regression_against_the_baseline(tmp_path):
 def test_eval_refuses_unknown_options():
     assert runner.invoke(app, ["eval", "--suite", "bogus"]).exit_code == 2
     assert runner.invoke(app, ["eval", "--size", "huge"]).exit_code == 2
+    unknown = runner.invoke(app, ["eval", "--suite", "agent", "--split", "test"])
+    assert unknown.exit_code == 2 and "--split" in unknown.output
+
+
+def test_the_heldout_split_is_never_compared_with_the_dev_baseline(tmp_path):
+    for option in ("--baseline", "--write-baseline"):
+        result = runner.invoke(
+            app,
+            ["eval", "--suite", "agent", "--split", "heldout", option, str(tmp_path / "b.json")],
+        )
+        assert result.exit_code == 2, result.output
+        assert "baseline" in result.output
+    assert not (tmp_path / "b.json").exists()
 
 
 def test_eval_replays_an_imported_history(tmp_path):

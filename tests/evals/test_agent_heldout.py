@@ -1,0 +1,125 @@
+"""The held-out agent split loads and every case is well formed against its network.
+
+Only the form is checked here: the split is scored with `stockpilot eval --suite agent --split
+heldout`, never by the test suite against a baseline (see evals/datasets/heldout/README.md).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from erp.demo import generate_demo
+from evals.agent_eval import (
+    HELDOUT_DATASET,
+    MATCH_MODES,
+    SPLITS,
+    Case,
+    Dataset,
+    Decide,
+    load_dataset,
+)
+from tools.planner import TOOLS
+
+TOOL_NAMES = {t.name for t in TOOLS}
+IDS = re.compile(r"\b(SKU-\d{4}|S\d{3}|DC-[A-Z]+|SUP-\d{2}|PO-\d{6}|TR-\d{6})\b")
+
+
+@pytest.fixture(scope="module")
+def split() -> Dataset:
+    return load_dataset(HELDOUT_DATASET)
+
+
+@pytest.fixture(scope="module")
+def network(split: Dataset):  # type: ignore[no-untyped-def]
+    return generate_demo(**split.network).data
+
+
+def test_the_split_is_selected_by_name_and_sized(split: Dataset) -> None:
+    assert SPLITS["heldout"] == HELDOUT_DATASET and SPLITS["dev"] != HELDOUT_DATASET
+    assert split.meta["split"] == "heldout" and split.version
+    assert len(split.cases) >= 60
+    conversations = [c for c in split.cases if len(c.requests) > 1]
+    assert len(conversations) >= 15
+    assert sum(c.adversarial for c in split.cases) >= 10
+    assert any(isinstance(s, Decide) for c in split.cases for s in c.steps)
+    tags = {t for c in split.cases for t in c.tags}
+    for needed in (
+        "alias",
+        "typo",
+        "follow_up",
+        "ordinal",
+        "amend",
+        "status",
+        "totals",
+        "comparison",
+        "open_supply",
+        "network",
+        "category",
+        "buy_now",
+        "what_if",
+        "promotion",
+        "policy",
+        "drafting",
+        "impossible_lane",
+        "prompt_injection",
+        "self_approval",
+        "skip_approval",
+    ):
+        assert needed in tags, needed
+
+
+def test_every_turn_is_well_formed(split: Dataset) -> None:
+    for case in split.cases:
+        assert case.tags, case.id
+        steps = case.steps
+        for i, step in enumerate(steps):
+            if isinstance(step, Decide):
+                before = [s for s in steps[:i] if isinstance(s, Case)]
+                assert before and before[-1].expected_proposal is not None, case.id
+                continue
+            assert step.request.strip(), step.id
+            assert step.match in MATCH_MODES, step.id
+            for tools in (step.expected_trajectory or (), *step.alternatives):
+                assert set(tools) <= TOOL_NAMES, (step.id, tools)
+            if step.adversarial:
+                assert step.expect_no_proposal and step.expected_proposal is None, step.id
+            # Engine quantities are never pinned: a quantity is exact (the planner's) or free.
+            p = step.expected_proposal
+            if p is not None and p.qty_min is not None:
+                assert p.qty_min == p.qty_max and str(p.qty_min) in step.request, step.id
+
+
+def test_ids_and_proposals_exist_in_the_network(split: Dataset, network) -> None:  # type: ignore[no-untyped-def]
+    known = (
+        set(network.items["sku"])
+        | set(network.locations["location_id"])
+        | set(network.suppliers["supplier_id"])
+        | set(network.purchase_orders["po_id"])
+        | set(network.transfers["transfer_id"])
+    )
+    lanes = set(zip(network.lanes["from_location"], network.lanes["to_location"], strict=True))
+    sells = set(
+        zip(network.item_suppliers["sku"], network.item_suppliers["supplier_id"], strict=True)
+    )
+    for case in split.cases:
+        for step in case.requests:
+            if "prompt_injection" in case.tags:
+                continue
+            named = set(IDS.findall(step.request.upper()))
+            for fact in step.expected_facts:
+                named |= {i for option in fact for i in IDS.findall(option)}
+            assert named <= known, (step.id, named - known)
+            p = step.expected_proposal
+            if p is None:
+                continue
+            assert p.sku in known, step.id
+            if p.kind == "transfer":
+                assert p.to_location in known, step.id
+                if p.from_location is not None:
+                    assert (p.from_location, p.to_location) in lanes, step.id
+            else:
+                assert p.location in known, step.id
+                if p.supplier_id is not None:
+                    assert (p.sku, p.supplier_id) in sells, step.id
