@@ -7,13 +7,22 @@ with its file, line (the header is line 1) and field.
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from planning.network import TABLE_ORDER, TABLES, Column, NetworkData, Table
+from planning.network import (
+    FIRST_DATE,
+    LAST_DATE,
+    TABLE_ORDER,
+    TABLES,
+    Column,
+    NetworkData,
+    Table,
+)
 
 # Tables a snapshot cannot do without; the others are empty when their file is absent.
 REQUIRED_FILES = ("locations", "items", "suppliers", "item_suppliers", "inventory", "sales")
@@ -80,6 +89,11 @@ def _parse_column(
         ok &= ~empty
     values: pd.Series
     if col.kind == "str":
+        long = (raw.str.len() > col.max_length).to_numpy()
+        errs.add_mask(file, col.name, long, raw, f"is longer than {col.max_length} characters")
+        nul = raw.str.contains("\x00", regex=False).to_numpy()
+        errs.add_mask(file, col.name, nul, raw, "contains a NUL character")
+        ok &= ~long & ~nul
         values = raw
     elif col.kind in ("int", "float"):
         num = pd.to_numeric(raw.where(~empty, None), errors="coerce").astype("float64")
@@ -97,18 +111,24 @@ def _parse_column(
             msg = (
                 "must not be negative"
                 if col.min_value == 0
-                else f"must be at least {col.min_value:g}"
+                else f"must be at least {_number(col.min_value)}"
             )
             errs.add_mask(file, col.name, low, raw, msg)
             ok &= ~low
         if col.max_value is not None:
             high = checkable & (np.nan_to_num(arr) > col.max_value)
-            errs.add_mask(file, col.name, high, raw, f"must be at most {col.max_value:g}")
+            errs.add_mask(file, col.name, high, raw, f"must be at most {_number(col.max_value)}")
             ok &= ~high
         values = num
     elif col.kind == "date":
-        parsed = pd.to_datetime(raw.where(~empty, None), format="%Y-%m-%d", errors="coerce")
-        bad = ~empty & parsed.isna().to_numpy()
+        # A well-formed ISO date compares as text; out of range ones never reach pandas.
+        iso = raw.str.fullmatch(r"\d{4}-\d{2}-\d{2}").to_numpy()
+        first, last = FIRST_DATE.isoformat(), LAST_DATE.isoformat()
+        far = ~empty & iso & ((raw < first) | (raw > last)).to_numpy()
+        errs.add_mask(file, col.name, far, raw, f"must be between {first} and {last}")
+        ok &= ~far
+        parsed = pd.to_datetime(raw.where(~empty & ~far, None), format="%Y-%m-%d", errors="coerce")
+        bad = ~empty & ~far & (~iso | parsed.isna().to_numpy())
         errs.add_mask(file, col.name, bad, raw, "is not a date in YYYY-MM-DD form")
         ok &= ~bad
         values = parsed
@@ -126,19 +146,39 @@ def _parse_column(
     return values, ok
 
 
+def _header(path: Path) -> list[str]:
+    """Return the header row's names as written (pandas would rename a repeated one)."""
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return [name.strip() for name in next(csv.reader(f), [])]
+
+
 def _read_table(path: Path, table: Table, errs: _Collector) -> pd.DataFrame | None:
     file = path.name
     try:
+        header = _header(path)
         raw = pd.read_csv(
             path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig"
         )
     except pd.errors.EmptyDataError:
         errs.add(RowError(file, 1, "(header)", "the file is empty: a header row is required"))
         return None
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+    except (pd.errors.ParserError, UnicodeDecodeError, csv.Error, OSError) as exc:
         errs.add(RowError(file, 1, "(file)", f"cannot be read as UTF-8 CSV: {exc}"))
         return None
-    raw.columns = [str(c).strip() for c in raw.columns]
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    for name in repeated:
+        errs.add(RowError(file, 1, name, "column header appears more than once"))
+    if repeated:
+        return None
+    raw.columns = header
+    missing_field = raw.isna()  # a row with fewer fields than the header
+    for i in np.flatnonzero(missing_field.any(axis=1).to_numpy())[:MAX_REPORTED]:
+        first = header[int(np.argmax(missing_field.iloc[i].to_numpy()))]
+        errs.add(
+            RowError(file, int(i) + 2, first, "is missing: the row is shorter than the header")
+        )
+    if missing_field.any(axis=None):
+        return None
     missing = [c for c in table.column_names if c not in raw.columns]
     for name in missing:
         errs.add(RowError(file, 1, name, "missing column"))
@@ -168,6 +208,10 @@ def _read_table(path: Path, table: Table, errs: _Collector) -> pd.DataFrame | No
                 )
             )
     return df
+
+
+def _number(value: float) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
 
 
 def _text(value: object) -> str:

@@ -26,6 +26,17 @@ class Column:
     choices: tuple[str, ...] = ()
     min_value: float | None = None
     max_value: float | None = None
+    max_length: int = 64  # text only: the store's column width
+
+
+# The sane range of every quantity, money amount and date in a snapshot (the README's CSV table
+# lists them per field). Quantities stay far inside the store's 32-bit integers and money at risk
+# (quantity x price) inside what a float adds exactly; dates inside what pandas can hold.
+MAX_UNITS = 1_000_000_000
+MAX_MONEY = 1_000_000
+MAX_CASE_PACK = 100_000
+MAX_FACTOR = 50
+FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2199, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -53,9 +64,9 @@ TABLES: dict[str, Table] = {
             "locations",
             (
                 _c("location_id", "str"),
-                _c("name", "str"),
-                _c("type", "str", choices=("store", "dc")),
-                _c("region", "str", required=False),
+                _c("name", "str", max_length=200),
+                _c("type", "str", choices=("store", "dc"), max_length=8),
+                _c("region", "str", required=False, max_length=100),
                 _c("source_location", "str", required=False),
             ),
             ("location_id",),
@@ -66,7 +77,7 @@ TABLES: dict[str, Table] = {
                 _c("from_location", "str"),
                 _c("to_location", "str"),
                 _c("lead_time_days", "int", min_value=0, max_value=365),
-                _c("cost_per_unit", "float", min_value=0),
+                _c("cost_per_unit", "float", min_value=0, max_value=MAX_MONEY),
             ),
             ("from_location", "to_location"),
         ),
@@ -74,7 +85,7 @@ TABLES: dict[str, Table] = {
             "suppliers",
             (
                 _c("supplier_id", "str"),
-                _c("name", "str"),
+                _c("name", "str", max_length=200),
                 _c("lead_time_days", "int", min_value=0, max_value=365),
                 _c("lead_time_std_days", "float", min_value=0, max_value=365),
                 _c("on_time_rate", "float", min_value=0, max_value=1),
@@ -85,11 +96,11 @@ TABLES: dict[str, Table] = {
             "items",
             (
                 _c("sku", "str"),
-                _c("description", "str", required=False),
-                _c("category", "str", required=False),
-                _c("unit_cost", "float", min_value=0),
-                _c("unit_price", "float", min_value=0),
-                _c("case_pack", "int", min_value=1),
+                _c("description", "str", required=False, max_length=500),
+                _c("category", "str", required=False, max_length=100),
+                _c("unit_cost", "float", min_value=0, max_value=MAX_MONEY),
+                _c("unit_price", "float", min_value=0, max_value=MAX_MONEY),
+                _c("case_pack", "int", min_value=1, max_value=MAX_CASE_PACK),
             ),
             ("sku",),
         ),
@@ -98,8 +109,8 @@ TABLES: dict[str, Table] = {
             (
                 _c("sku", "str"),
                 _c("supplier_id", "str"),
-                _c("unit_cost", "float", min_value=0),
-                _c("moq", "int", min_value=0),
+                _c("unit_cost", "float", min_value=0, max_value=MAX_MONEY),
+                _c("moq", "int", min_value=0, max_value=MAX_UNITS),
                 _c("lead_time_days", "int", required=False, min_value=0, max_value=365),
                 _c("primary", "bool"),
             ),
@@ -111,7 +122,7 @@ TABLES: dict[str, Table] = {
                 # on_hand may be negative: a real ERP reports it, and it is an anomaly to flag.
                 _c("sku", "str"),
                 _c("location_id", "str"),
-                _c("on_hand", "int"),
+                _c("on_hand", "int", min_value=-MAX_UNITS, max_value=MAX_UNITS),
                 _c("as_of_date", "date"),
             ),
             ("sku", "location_id"),
@@ -122,7 +133,7 @@ TABLES: dict[str, Table] = {
                 _c("date", "date"),
                 _c("sku", "str"),
                 _c("location_id", "str"),
-                _c("units", "int", min_value=0),
+                _c("units", "int", min_value=0, max_value=MAX_UNITS),
             ),
             ("date", "sku", "location_id"),
         ),
@@ -133,10 +144,10 @@ TABLES: dict[str, Table] = {
                 _c("supplier_id", "str"),
                 _c("sku", "str"),
                 _c("location_id", "str"),
-                _c("qty", "int", min_value=1),
+                _c("qty", "int", min_value=1, max_value=MAX_UNITS),
                 _c("order_date", "date"),
                 _c("expected_date", "date"),
-                _c("status", "str", choices=("open", "received", "cancelled")),
+                _c("status", "str", choices=("open", "received", "cancelled"), max_length=16),
             ),
             ("po_id", "sku", "location_id"),
         ),
@@ -147,10 +158,10 @@ TABLES: dict[str, Table] = {
                 _c("sku", "str"),
                 _c("from_location", "str"),
                 _c("to_location", "str"),
-                _c("qty", "int", min_value=1),
+                _c("qty", "int", min_value=1, max_value=MAX_UNITS),
                 _c("ship_date", "date"),
                 _c("expected_date", "date"),
-                _c("status", "str", choices=("in_transit", "received")),
+                _c("status", "str", choices=("in_transit", "received"), max_length=16),
             ),
             ("transfer_id", "sku"),
         ),
@@ -162,7 +173,7 @@ TABLES: dict[str, Table] = {
                 _c("location_id", "str"),
                 _c("start_date", "date"),
                 _c("end_date", "date"),
-                _c("expected_uplift", "float", min_value=0),
+                _c("expected_uplift", "float", min_value=0, max_value=MAX_FACTOR),
                 _c("discount_pct", "float", min_value=0, max_value=100),
             ),
             ("promo_id", "sku", "location_id"),

@@ -138,6 +138,85 @@ BAD_CASES = [
         "inventory.csv, line 3, field 'sku,location_id'",
         "duplicate of line 2",
     ),
+    # Beyond 64 bits, or beyond any sane stock: refused, never wrapped or left to the database.
+    (
+        "inventory",
+        2,
+        "on_hand",
+        "99999999999999999999999",
+        "inventory.csv, line 2, field 'on_hand'",
+        "at most 1,000,000,000",
+    ),
+    (
+        "inventory",
+        2,
+        "on_hand",
+        "-2000000000",
+        "inventory.csv, line 2, field 'on_hand'",
+        "at least -1,000,000,000",
+    ),
+    (
+        "item_suppliers",
+        2,
+        "moq",
+        "99999999999999999999999",
+        "item_suppliers.csv, line 2, field 'moq'",
+        "at most",
+    ),
+    ("items", 2, "case_pack", "1e23", "items.csv, line 2, field 'case_pack'", "at most 100,000"),
+    ("purchase_orders", 2, "qty", "1e23", "purchase_orders.csv, line 2, field 'qty'", "at most"),
+    ("transfers", 2, "qty", "inf", "transfers.csv, line 2, field 'qty'", "not a number"),
+    ("sales", 2, "units", "1e10", "sales.csv, line 2, field 'units'", "at most"),
+    (
+        "items",
+        2,
+        "unit_price",
+        "1e300",
+        "items.csv, line 2, field 'unit_price'",
+        "at most 1,000,000",
+    ),
+    (
+        "promotions",
+        2,
+        "expected_uplift",
+        "1000",
+        "promotions.csv, line 2, field 'expected_uplift'",
+        "at most 50",
+    ),
+    (
+        "sales",
+        2,
+        "date",
+        "0001-01-01",
+        "sales.csv, line 2, field 'date'",
+        "between 1900-01-01 and 2199-12-31",
+    ),
+    (
+        "inventory",
+        2,
+        "as_of_date",
+        "9999-12-31",
+        "inventory.csv, line 2, field 'as_of_date'",
+        "between",
+    ),
+    (
+        "purchase_orders",
+        2,
+        "order_date",
+        "1677-09-21",
+        "purchase_orders.csv, line 2, field 'order_date'",
+        "between",
+    ),
+    (
+        "items",
+        2,
+        "description",
+        "x" * 501,
+        "items.csv, line 2, field 'description'",
+        "longer than 500",
+    ),
+    ("items", 2, "sku", "S" * 65, "items.csv, line 2, field 'sku'", "longer than 64"),
+    ("locations", 2, "name", "DC\x00one", "locations.csv, line 2, field 'name'", "NUL"),
 ]
 
 
@@ -187,6 +266,23 @@ def test_negative_on_hand_is_accepted_as_data(csv_dir):
     # ERPs do report negative stock; it is flagged as an inventory_anomaly, not refused.
     data = read_csv_dir(csv_dir)
     assert data.inventory["on_hand"].min() == -3
+
+
+def test_a_repeated_column_header_is_refused(csv_dir):
+    path = csv_dir / "inventory.csv"
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join([lines[0] + ",on_hand"] + [f"{x},999" for x in lines[1:]]) + "\n")
+    assert _problems(csv_dir) == [
+        "inventory.csv, line 1, field 'on_hand': column header appears more than once"
+    ]
+
+
+def test_a_row_shorter_than_the_header_names_the_first_missing_field(csv_dir):
+    path = csv_dir / "suppliers.csv"
+    lines = path.read_text().splitlines()
+    lines[2] = ",".join(lines[2].split(",")[:3])
+    path.write_text("\n".join(lines) + "\n")
+    assert "suppliers.csv, line 3, field 'lead_time_std_days'" in _problems(csv_dir)[0]
 
 
 def test_not_a_folder(tmp_path):
