@@ -169,6 +169,17 @@ def _check_value(value: float) -> float:
     return float(value)
 
 
+def target_of(kind: str, args: Mapping[str, Any]) -> tuple[str, str]:
+    """Return the SKU-location an action brings stock to: a transfer's destination, a PO's."""
+    where = args.get("to_location") if kind == "transfer" else args.get("location_id")
+    return str(args.get("sku", "")), str(where or "")
+
+
+def _target_columns(kind: str, args: Mapping[str, Any]) -> dict[str, str]:
+    sku, location = target_of(kind, args)
+    return {"target_sku": sku[:64], "target_location": location[:64]}
+
+
 def _check_args(args: Mapping[str, Any]) -> str:
     if not isinstance(args, Mapping):
         raise ValueError(f"args must be a mapping (got {type(args).__name__})")
@@ -197,6 +208,31 @@ class ProposalStore:
         created_by: str,
     ) -> Proposal:
         """Store a new pending proposal and return it."""
+        with self.engine.begin() as conn:
+            return self.create_in(
+                conn,
+                thread_id=thread_id,
+                kind=kind,
+                args=args,
+                value=value,
+                description=description,
+                evidence=evidence,
+                created_by=created_by,
+            )
+
+    def create_in(
+        self,
+        conn: Connection,
+        *,
+        thread_id: str,
+        kind: str,
+        args: Mapping[str, Any],
+        value: float,
+        description: str,
+        evidence: Mapping[str, Any],
+        created_by: str,
+    ) -> Proposal:
+        """Store a new pending proposal inside the caller's transaction and return it."""
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {sorted(KINDS)} (got {kind!r})")
         if not thread_id:
@@ -204,25 +240,25 @@ class ProposalStore:
         if not created_by:
             raise ValueError("created_by must not be empty")
         proposal_id = new_proposal_id()
-        with self.engine.begin() as conn:
-            conn.execute(
-                _proposals.insert().values(
-                    id=proposal_id,
-                    thread_id=thread_id,
-                    kind=kind,
-                    args=_check_args(args),
-                    value=_check_value(value),
-                    description=description,
-                    evidence=_dumps(dict(evidence)),
-                    status="pending",
-                    created_by=created_by,
-                    # Set here rather than by the server: microsecond precision everywhere
-                    # keeps "newest first" meaningful on SQLite too.
-                    created_at=_utcnow(),
-                    version=1,
-                )
+        conn.execute(
+            _proposals.insert().values(
+                id=proposal_id,
+                thread_id=thread_id,
+                kind=kind,
+                args=_check_args(args),
+                value=_check_value(value),
+                description=description,
+                evidence=_dumps(dict(evidence)),
+                status="pending",
+                created_by=created_by,
+                # Set here rather than by the server: microsecond precision everywhere
+                # keeps "newest first" meaningful on SQLite too.
+                created_at=_utcnow(),
+                version=1,
+                **_target_columns(kind, args),
             )
-            return self._get(conn, proposal_id)
+        )
+        return self._get(conn, proposal_id)
 
     def get(self, proposal_id: str) -> Proposal | None:
         """Return the proposal, or None when there is none with that id."""
@@ -281,7 +317,13 @@ class ProposalStore:
         if decision == "edit":
             if args is None or value is None:
                 raise ValueError("an edit needs both the new args and the new value")
-            changes = {"args": _check_args(args), "value": _check_value(value)}
+            current = self.get(proposal_id)
+            kind = current.kind if current is not None else ""
+            changes = {
+                "args": _check_args(args),
+                "value": _check_value(value),
+                **_target_columns(kind, args),
+            }
         elif args is not None or value is not None:
             raise ValueError(f"args and value can only be changed by an edit, not {decision!r}")
         values = {
@@ -306,6 +348,33 @@ class ProposalStore:
                 current,
             )
         return current
+
+    def claim_in(
+        self,
+        conn: Connection,
+        proposal_id: str,
+        *,
+        args: Mapping[str, Any] | None = None,
+        value: float | None = None,
+    ) -> Proposal | None:
+        """Mark an approved proposal as passing its commit re-check, in the caller's transaction.
+
+        From then on it counts as supply for its target (`erp.supply`). `args` and `value`
+        replace its own when the re-check cut the quantity. Returns the proposal, or None when
+        it is no longer approved (a racing commit or failure moved it on).
+        """
+        changes: dict[str, Any] = {}
+        if args is not None:
+            current = self._get(conn, proposal_id)
+            changes = {"args": _check_args(args), **_target_columns(current.kind, args)}
+        if value is not None:
+            changes["value"] = _check_value(value)
+        result = conn.execute(
+            update(_proposals)
+            .where(_proposals.c.id == proposal_id, _proposals.c.status == "approved")
+            .values(claimed_at=func.now(), version=_proposals.c.version + 1, **changes)
+        )
+        return self._get(conn, proposal_id) if result.rowcount == 1 else None
 
     def mark_committed(self, proposal_id: str, document_id: str) -> Proposal:
         """Record that an approved proposal reached the ERP as `document_id`.

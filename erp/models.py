@@ -254,6 +254,7 @@ class Proposal(Base):
             name="decision",
         ),
         CheckConstraint("value >= 0", name="value"),
+        Index("ix_proposals_target", "target_sku", "target_location", "status"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -273,6 +274,12 @@ class Proposal(Base):
     document_id: Mapped[str | None] = mapped_column(ID, nullable=True)
     failure_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # The SKU-location the action brings stock to (a transfer's destination, a PO's location):
+    # orders for the same target count as each other's supply (`erp.supply`).
+    target_sku: Mapped[str | None] = mapped_column(ID, nullable=True)
+    target_location: Mapped[str | None] = mapped_column(ID, nullable=True)
+    # When an approved proposal passed its commit re-check (it is supply from then on).
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class AuditEntry(Base):

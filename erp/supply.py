@@ -1,0 +1,115 @@
+"""Orders StockPilot drafted or wrote for a target since the snapshot, read under its lock.
+
+`planning.coverage` counts them as supply for their target (a transfer's destination, a purchase
+order's location), so one need is ordered once. A draft reads them, re-checks and stores its
+proposal in one transaction that holds the target's lock; a commit reads them, re-checks and
+claims its proposal the same way. Of two racing drafts or commits for one need, the second
+therefore sees the first, in any thread, worker or replica.
+
+The lock is PostgreSQL's transaction-level advisory lock on a hash of the target (other targets
+go on in parallel), or SQLite's write lock (one writer at a time anyway), taken by the
+transaction's first statement. Both end with the transaction; nothing outlives a crash.
+
+What counts, besides the proposal being checked:
+- for a draft: pending and approved proposals, and those committed since the latest snapshot
+  import (earlier documents are in the snapshot);
+- for a commit: approved proposals that passed their own commit re-check (claimed), and those
+  committed since the snapshot: of two approved orders for one need, the first to reach its
+  commit wins.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from typing import Any, cast
+
+from sqlalchemy import Connection, Table, and_, false, func, or_, select, text, update
+
+from erp import models
+from planning.coverage import SupplyLine
+
+_proposals = cast(Table, models.Proposal.__table__)
+
+
+def _lock_key(sku: str, location: str) -> int:
+    digest = hashlib.sha256(f"stockpilot-target\x00{sku}\x00{location}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def lock_target(conn: Connection, sku: str, location: str) -> None:
+    """Hold the target's lock until the caller's transaction ends (call it first)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _lock_key(sku, location)})
+    elif conn.dialect.name == "sqlite":
+        # A write as the transaction's first statement takes SQLite's write lock (waiting out
+        # the busy timeout) before anything is read.
+        conn.execute(update(_proposals).where(false()).values(version=_proposals.c.version))
+
+
+def _arrival(evidence: str) -> date | None:
+    try:
+        arrives = json.loads(evidence).get("arrives")
+        return date.fromisoformat(str(arrives)) if arrives else None
+    except (ValueError, AttributeError):
+        return None
+
+
+def supply_since(
+    conn: Connection,
+    sku: str,
+    location: str,
+    *,
+    exclude: str | None = None,
+    drafts: bool = True,
+) -> list[SupplyLine]:
+    """Return the orders for the target that count as its supply since the snapshot.
+
+    `drafts`: count pending and every approved proposal (a draft's view); else only claimed
+    approved ones (a commit's view). `exclude` is the proposal being checked.
+    """
+    imported = select(func.max(models.SnapshotImport.imported_at)).scalar_subquery()
+    committed = and_(
+        _proposals.c.status == "committed",
+        or_(
+            imported.is_(None),
+            func.coalesce(_proposals.c.claimed_at, _proposals.c.decided_at) >= imported,
+        ),
+    )
+    approved = _proposals.c.status == "approved"
+    if not drafts:
+        approved = and_(approved, _proposals.c.claimed_at.is_not(None))
+    open_ = or_(_proposals.c.status == "pending", approved) if drafts else approved
+    query = (
+        select(
+            _proposals.c.id,
+            _proposals.c.status,
+            _proposals.c.kind,
+            _proposals.c.args,
+            _proposals.c.evidence,
+            _proposals.c.document_id,
+        )
+        .where(
+            _proposals.c.target_sku == sku,
+            _proposals.c.target_location == location,
+            or_(open_, committed),
+        )
+        .order_by(_proposals.c.created_at, _proposals.c.id)
+    )
+    if exclude is not None:
+        query = query.where(_proposals.c.id != exclude)
+    out = []
+    for row in conn.execute(query):
+        args: dict[str, Any] = json.loads(row.args)
+        out.append(
+            SupplyLine(
+                proposal_id=row.id,
+                status=row.status,
+                kind=row.kind,
+                qty=float(args.get("qty", 0) or 0),
+                document_id=row.document_id,
+                arrives=_arrival(row.evidence),
+            )
+        )
+    return out
