@@ -44,10 +44,7 @@ from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
 
-from planning.exceptions import EXCEPTION_TYPES
-
-GATE_NAME = "approval_gate"
-"""Name of the HumanMessage the graph appends after the approval gate's decisions."""
+from stockpilot.vocabulary import DRAFTABLE_KINDS, GATE_NAME, ExceptionType
 
 PLANNER_TOOLS = (
     "list_exceptions",
@@ -66,7 +63,6 @@ DEFAULT_HORIZON = 28
 MAX_DRAFTS = 5
 MAX_ROUNDS = 4
 """Tool-call rounds per request before the model answers with what it has."""
-DRAFTABLE = ("transfer", "purchase_order")
 POLICY_PASSAGES = 3
 """Passages asked of search_policies for a policy question."""
 QUOTE_LINES = 6
@@ -196,7 +192,7 @@ def _qty(value: Any) -> str:
 
 
 def _money(value: Any) -> str:
-    """Format an amount with two decimals and thousands separators."""
+    """Format an amount (or a ratio) with two decimals and thousands separators."""
     return "n/a" if value is None else f"{float(value):,.2f}"
 
 
@@ -207,10 +203,6 @@ def _pct(value: Any, signed: bool = False) -> str:
     pct = round(float(value) * 100, 1)
     text = f"{pct:.0f}" if pct.is_integer() else f"{pct:.1f}"
     return f"+{text}%" if signed and pct > 0 else f"{text}%"
-
-
-def _num2(value: Any) -> str:
-    return "n/a" if value is None else f"{float(value):,.2f}"
 
 
 def _date(value: Any) -> str:
@@ -365,7 +357,7 @@ def _render_explain(result: Result) -> str:
                 f"from {origin}, expected {_date(line.get('expected_date'))} (assumed arrival "
                 f"{_date(line.get('assumed_arrival'))})"
             )
-    if rec.get("kind") in DRAFTABLE:
+    if rec.get("kind") in DRAFTABLE_KINDS:
         lines += ["", f"Say **fix {exc.get('id')}** to draft this {rec['kind']} for approval."]
     return "\n".join(lines)
 
@@ -492,7 +484,7 @@ def _render_forecast(result: Result) -> str:
         f"- Units sold in the last four weeks: {_qty(fc.get('history_units_last_28d'))}",
         f"- Backtest accuracy: WAPE {_pct(acc.get('wape'))}, bias "
         f"{_pct(acc.get('bias'), signed=True) if acc.get('bias') is not None else 'n/a'}, "
-        f"MASE {_num2(acc.get('mase'))}",
+        f"MASE {_money(acc.get('mase'))}",
     ]
     promo = [d for d in days if d.get("promo_uplift") not in (None, 1, 1.0)]
     if promo:
@@ -682,7 +674,7 @@ def _render_drafts(results: Sequence[Result], title: str = "**Drafts**") -> str:
 
 ID = r"[A-Za-z0-9][\w.\-]*"
 EXC_RE = (
-    r"(?P<exc>(?:" + "|".join(EXCEPTION_TYPES) + r"):[\w.\-]+@[\w.\-]+?(?::[\w.\-]+?)?)"
+    r"(?P<exc>(?:" + "|".join(ExceptionType) + r"):[\w.\-]+@[\w.\-]+?(?::[\w.\-]+?)?)"
     r"(?=[.,;!?)]*(?:\s|$))"
 )
 SLOTS = {
@@ -934,7 +926,7 @@ def _draft_top(req: Request, results: list[Result]) -> Step:
             e["id"]
             for e in items
             if e.get("id") not in drafted
-            and (e.get("recommendation") or {}).get("kind") in DRAFTABLE
+            and (e.get("recommendation") or {}).get("kind") in DRAFTABLE_KINDS
         ]
         if nxt and not any(_is_pending(r) for r in results[1:]):
             text += f"\n\nThe highest-ranked exception with a draftable action is {nxt[0]}: "
@@ -948,7 +940,9 @@ def _draft_top(req: Request, results: list[Result]) -> Step:
     if n == 1:
         chosen = items[:1]
     else:
-        chosen = [e for e in items if (e.get("recommendation") or {}).get("kind") in DRAFTABLE][:n]
+        chosen = [
+            e for e in items if (e.get("recommendation") or {}).get("kind") in DRAFTABLE_KINDS
+        ][:n]
     if not chosen:
         return (
             "None of the top exceptions has a transfer or purchase-order recommendation, so "
@@ -996,7 +990,7 @@ def _recommendation(req: Request, results: list[Result]) -> Step:
             f"- **{exc.get('id')}** ({_money(exc.get('money_at_risk'))} at risk): "
             f"{_rec_phrase(rec)}. {rec.get('rationale') or ''}".rstrip()
         )
-    if any((e.get("recommendation") or {}).get("kind") in DRAFTABLE for e in items):
+    if any((e.get("recommendation") or {}).get("kind") in DRAFTABLE_KINDS for e in items):
         lines.append("\nSay **fix <id>** to draft it for approval.")
     return "\n".join(lines)
 

@@ -41,7 +41,7 @@ from prometheus_client.exposition import generate_latest
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from planning.exceptions import EXCEPTION_TYPES
+from stockpilot.vocabulary import ExceptionType, ProposalStatus
 from tools.workspace import Workspace
 
 log = logging.getLogger("stockpilot.api.metrics")
@@ -114,11 +114,11 @@ class _ScrapeTimeCollector(Collector):
             gauge = GaugeMetricFamily(
                 "stockpilot_exceptions_open", "Open exceptions by type.", labels=["type"]
             )
-            for kind in EXCEPTION_TYPES:
-                gauge.add_metric([kind], float(counts.get(kind, 0)))
+            for kind in ExceptionType:
+                gauge.add_metric([kind.value], float(counts.get(kind.value, 0)))
             yield gauge
         try:
-            pending = ws.proposals.count(status="pending")
+            pending = ws.proposals.count(status=ProposalStatus.PENDING)
         except Exception:
             log.warning("could not count pending approvals for metrics", exc_info=True)
             return

@@ -17,8 +17,6 @@ from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.exc import IntegrityError
 
 from erp import models
-from erp.store import load_network
-from planning.network import NetworkData
 
 DocumentKind = Literal["purchase_order", "transfer"]
 
@@ -57,13 +55,9 @@ class TransferRequest:
 
 @runtime_checkable
 class ErpConnector(Protocol):
-    """What StockPilot needs from an ERP: read the network, create POs and transfers."""
+    """What StockPilot needs from an ERP: create POs and transfers."""
 
     name: str
-
-    def read_network(self, *, sales_since: date | None = None) -> NetworkData:
-        """Return the current network snapshot."""
-        ...
 
     def create_purchase_order(self, request: PurchaseOrderRequest, *, idempotency_key: str) -> str:
         """Create a purchase order once per key; return the ERP document id."""
@@ -92,10 +86,6 @@ class BuiltinErpConnector:
 
     def __init__(self, engine: Engine):
         self.engine = engine
-
-    def read_network(self, *, sales_since: date | None = None) -> NetworkData:
-        """Return the current network snapshot from the store."""
-        return load_network(self.engine, sales_since=sales_since)
 
     def create_purchase_order(self, request: PurchaseOrderRequest, *, idempotency_key: str) -> str:
         """Create an open PO line once per key; return its document id."""

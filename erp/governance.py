@@ -20,27 +20,22 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, Row, Table, false, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from erp import models
+from stockpilot.vocabulary import DRAFTABLE_KINDS, ActionKind, Decision, ProposalStatus
 
-ProposalKind = Literal["transfer", "purchase_order"]
-ProposalStatus = Literal["pending", "approved", "rejected", "committed", "failed"]
-Decision = Literal["approve", "edit", "reject", "respond"]
-
-KINDS: frozenset[str] = frozenset({"transfer", "purchase_order"})
-DECISIONS: frozenset[str] = frozenset({"approve", "edit", "reject", "respond"})
 # Decision -> the status it moves a pending proposal to. "respond" answers the agent with a
 # message instead of approving: the proposal is withdrawn (rejected) and the agent may propose
 # again with a new proposal.
-DECISION_STATUS: dict[str, str] = {
-    "approve": "approved",
-    "edit": "approved",
-    "reject": "rejected",
-    "respond": "rejected",
+DECISION_STATUS: dict[Decision, ProposalStatus] = {
+    Decision.APPROVE: ProposalStatus.APPROVED,
+    Decision.EDIT: ProposalStatus.APPROVED,
+    Decision.REJECT: ProposalStatus.REJECTED,
+    Decision.RESPOND: ProposalStatus.REJECTED,
 }
 GENESIS_HASH = "0" * 64
 
@@ -114,17 +109,17 @@ class Proposal:
 
     id: str
     thread_id: str
-    kind: str
+    kind: ActionKind
     args: dict[str, Any]
     value: float
     description: str
     evidence: dict[str, Any]
-    status: str
+    status: ProposalStatus
     created_by: str
     created_at: datetime
     decided_by: str | None
     decided_at: datetime | None
-    decision: str | None
+    decision: Decision | None
     decision_note: str | None
     document_id: str | None
     failure_reason: str | None
@@ -138,17 +133,17 @@ class Proposal:
         return cls(
             id=row.id,
             thread_id=row.thread_id,
-            kind=row.kind,
+            kind=ActionKind(row.kind),
             args=json.loads(row.args),
             value=float(row.value),
             description=row.description,
             evidence=json.loads(row.evidence),
-            status=row.status,
+            status=ProposalStatus(row.status),
             created_by=row.created_by,
             created_at=created_at,
             decided_by=row.decided_by,
             decided_at=_as_utc(row.decided_at),
-            decision=row.decision,
+            decision=None if row.decision is None else Decision(row.decision),
             decision_note=row.decision_note,
             document_id=row.document_id,
             failure_reason=row.failure_reason,
@@ -200,7 +195,7 @@ class ProposalStore:
         self,
         *,
         thread_id: str,
-        kind: str,
+        kind: ActionKind | str,
         args: Mapping[str, Any],
         value: float,
         description: str,
@@ -225,7 +220,7 @@ class ProposalStore:
         conn: Connection,
         *,
         thread_id: str,
-        kind: str,
+        kind: ActionKind | str,
         args: Mapping[str, Any],
         value: float,
         description: str,
@@ -233,8 +228,9 @@ class ProposalStore:
         created_by: str,
     ) -> Proposal:
         """Store a new pending proposal inside the caller's transaction and return it."""
-        if kind not in KINDS:
-            raise ValueError(f"kind must be one of {sorted(KINDS)} (got {kind!r})")
+        if kind not in DRAFTABLE_KINDS:
+            kinds = sorted(k.value for k in DRAFTABLE_KINDS)
+            raise ValueError(f"kind must be one of {kinds} (got {kind!r})")
         if not thread_id:
             raise ValueError("thread_id must not be empty")
         if not created_by:
@@ -244,12 +240,12 @@ class ProposalStore:
             _proposals.insert().values(
                 id=proposal_id,
                 thread_id=thread_id,
-                kind=kind,
+                kind=ActionKind(kind).value,
                 args=_check_args(args),
                 value=_check_value(value),
                 description=description,
                 evidence=_dumps(dict(evidence)),
-                status="pending",
+                status=ProposalStatus.PENDING.value,
                 created_by=created_by,
                 # Set here rather than by the server: microsecond precision everywhere
                 # keeps "newest first" meaningful on SQLite too.
@@ -267,21 +263,29 @@ class ProposalStore:
         return Proposal.from_row(row) if row is not None else None
 
     def list(
-        self, *, status: str | None = None, thread_id: str | None = None, limit: int = 200
+        self,
+        *,
+        status: ProposalStatus | str | None = None,
+        thread_id: str | None = None,
+        limit: int = 200,
     ) -> builtins.list[Proposal]:
         """Return proposals, newest first, optionally filtered by status and thread."""
         query = select(_proposals).order_by(_proposals.c.created_at.desc(), _proposals.c.id.desc())
         if status is not None:
-            query = query.where(_proposals.c.status == status)
+            query = query.where(_proposals.c.status == str(status))
         if thread_id is not None:
             query = query.where(_proposals.c.thread_id == thread_id)
         with self.engine.connect() as conn:
             rows = conn.execute(query.limit(limit)).all()
         return [Proposal.from_row(row) for row in rows]
 
-    def count(self, *, status: str) -> int:
+    def count(self, *, status: ProposalStatus) -> int:
         """Return how many proposals are in `status`."""
-        query = select(func.count()).select_from(_proposals).where(_proposals.c.status == status)
+        query = (
+            select(func.count())
+            .select_from(_proposals)
+            .where(_proposals.c.status == ProposalStatus(status).value)
+        )
         with self.engine.connect() as conn:
             return int(conn.execute(query).scalar_one())
 
@@ -290,7 +294,7 @@ class ProposalStore:
         proposal_id: str,
         *,
         user: str,
-        decision: str,
+        decision: Decision | str,
         note: str | None = None,
         args: Mapping[str, Any] | None = None,
         value: float | None = None,
@@ -309,12 +313,14 @@ class ProposalStore:
         The transition is one conditional UPDATE, so of two racing deciders exactly one wins;
         the other gets `ProposalNotPendingError` carrying the proposal as the winner left it.
         """
-        if decision not in DECISIONS:
-            raise ValueError(f"decision must be one of {sorted(DECISIONS)} (got {decision!r})")
+        if decision not in set(Decision):
+            decisions = sorted(d.value for d in Decision)
+            raise ValueError(f"decision must be one of {decisions} (got {decision!r})")
+        decision = Decision(decision)
         if not user:
             raise ValueError("user must not be empty")
         changes: dict[str, Any] = {}
-        if decision == "edit":
+        if decision == Decision.EDIT:
             if args is None or value is None:
                 raise ValueError("an edit needs both the new args and the new value")
             current = self.get(proposal_id)
@@ -325,16 +331,18 @@ class ProposalStore:
                 **_target_columns(kind, args),
             }
         elif args is not None or value is not None:
-            raise ValueError(f"args and value can only be changed by an edit, not {decision!r}")
+            raise ValueError(
+                f"args and value can only be changed by an edit, not {decision.value!r}"
+            )
         values = {
-            "status": DECISION_STATUS[decision],
-            "decision": decision,
+            "status": DECISION_STATUS[decision].value,
+            "decision": decision.value,
             "decided_by": user,
             "decision_note": note,
             **changes,
         }
         current, changed = self._transition_flag(
-            proposal_id, "pending", record=record, decided_at=_utcnow, **values
+            proposal_id, ProposalStatus.PENDING, record=record, decided_at=_utcnow, **values
         )
         if not changed:
             raise ProposalNotPendingError(
@@ -394,9 +402,13 @@ class ProposalStore:
         if not document_id:
             raise ValueError("document_id must not be empty")
         current, changed = self._transition_flag(
-            proposal_id, "approved", record=record, status="committed", document_id=document_id
+            proposal_id,
+            ProposalStatus.APPROVED,
+            record=record,
+            status=ProposalStatus.COMMITTED.value,
+            document_id=document_id,
         )
-        if current.status == "committed" and current.document_id == document_id:
+        if current.status == ProposalStatus.COMMITTED and current.document_id == document_id:
             return current, changed
         raise ProposalStateError(
             f"proposal {proposal_id} is {current.status}"
@@ -410,19 +422,29 @@ class ProposalStore:
 
         Idempotent: marking an already failed proposal with the same reason returns it.
         """
-        current = self._transition(proposal_id, "approved", status="failed", failure_reason=reason)
-        if current.status == "failed" and current.failure_reason == reason:
+        current = self._transition(
+            proposal_id,
+            ProposalStatus.APPROVED,
+            status=ProposalStatus.FAILED.value,
+            failure_reason=reason,
+        )
+        if current.status == ProposalStatus.FAILED and current.failure_reason == reason:
             return current
         raise ProposalStateError(
             f"proposal {proposal_id} is {current.status}; only an approved one can fail", current
         )
 
-    def _transition(self, proposal_id: str, required: str, **values: Any) -> Proposal:
+    def _transition(self, proposal_id: str, required: ProposalStatus, **values: Any) -> Proposal:
         """Apply `values` if the proposal is in status `required`; return it as it now is."""
         return self._transition_flag(proposal_id, required, **values)[0]
 
     def _transition_flag(
-        self, proposal_id: str, required: str, *, record: Recorder | None = None, **values: Any
+        self,
+        proposal_id: str,
+        required: ProposalStatus,
+        *,
+        record: Recorder | None = None,
+        **values: Any,
     ) -> tuple[Proposal, bool]:
         """Apply `values` if in status `required`; return the proposal and whether it changed.
 
@@ -434,7 +456,9 @@ class ProposalStore:
                 with self.engine.begin() as conn:
                     result = conn.execute(
                         update(_proposals)
-                        .where(_proposals.c.id == proposal_id, _proposals.c.status == required)
+                        .where(
+                            _proposals.c.id == proposal_id, _proposals.c.status == required.value
+                        )
                         .values(
                             version=_proposals.c.version + 1,
                             **{k: v() if callable(v) else v for k, v in values.items()},

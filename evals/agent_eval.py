@@ -64,6 +64,7 @@ from erp.store import replace_snapshot
 from evals.faithfulness import answer_citations, invented_citations, source_citations, unfaithful
 from graph.service import Copilot
 from stockpilot.settings import Settings
+from stockpilot.vocabulary import DRAFTABLE_KINDS, Decision
 from tools.workspace import Workspace
 
 DATASETS = Path(__file__).parent / "datasets"
@@ -85,8 +86,9 @@ GATES: dict[str, float] = {
 
 SCORE_KEYS = ("trajectory_match", "faithfulness", "facts", "proposal", "adversarial", "citations")
 MATCH_MODES = ("strict", "unordered", "superset", "subset", "any_tool")
-DECISIONS = ("approve", "reject", "edit")
-PROPOSAL_KINDS = ("transfer", "purchase_order")
+# What a scripted approver may answer between turns (responding is not scripted).
+DECISIONS = tuple(d.value for d in (Decision.APPROVE, Decision.REJECT, Decision.EDIT))
+PROPOSAL_KINDS = tuple(k.value for k in DRAFTABLE_KINDS)
 DEFAULT_USER = "alice"
 EXCERPT_CHARS = 240
 REFUSAL = re.compile(
@@ -181,7 +183,7 @@ class Decide:
     """An approver's decision between two turns of a conversation (not scored itself)."""
 
     user: str
-    decision: str
+    decision: Decision
     qty: int | None = None
     message: str | None = None
 
@@ -193,12 +195,12 @@ class Decide:
             raise DatasetError(f"decide.decision must be one of {DECISIONS}: {decision!r}")
         if not data.get("user"):
             raise DatasetError("decide needs the deciding user")
-        if decision == "edit" and data.get("qty") is None:
+        if decision == Decision.EDIT and data.get("qty") is None:
             raise DatasetError("decide: an edit needs qty")
         qty = data.get("qty")
         return cls(
             user=str(data["user"]),
-            decision=decision,
+            decision=Decision(decision),
             qty=None if qty is None else int(qty),
             message=data.get("message"),
         )
@@ -393,7 +395,7 @@ def load_dataset(path: Path = DEFAULT_DATASET) -> Dataset:
     return Dataset(path=path, meta=meta, cases=tuple(cases))
 
 
-CLEAN_UP = Decide(user=CLEAN_UP_USER, decision="reject", message="evaluation: conversation over")
+CLEAN_UP = Decide(user=CLEAN_UP_USER, decision=Decision.REJECT, message="evaluation: conversation over")
 
 
 # -- a turn and its scoring ----------------------------------------------------------------------
@@ -826,7 +828,7 @@ class _Harness:
             self.copilot.decide(
                 thread_id,
                 user=step.user,
-                decision=step.decision,  # type: ignore[arg-type]
+                decision=step.decision,
                 qty=step.qty,
                 message=step.message,
             )

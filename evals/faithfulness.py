@@ -137,11 +137,6 @@ def unfaithful(answer: str, *sources: Any) -> list[str]:
     return invented_figures(answer, *sources) + invented_citations(answer, *sources)
 
 
-def is_faithful(answer: str, *sources: Any) -> bool:
-    """Return True when every date, number and citation of the answer comes from a source."""
-    return not unfaithful(answer, *sources)
-
-
 def assert_faithful(answer: str, *sources: Any) -> None:
     """Fail when the answer states a date, number or citation that no source holds."""
     invented = unfaithful(answer, *sources)

@@ -42,6 +42,7 @@ from planning.network import NetworkData
 from planning.params import PlanParams
 from planning.policy import round_up_to_pack
 from planning.replenish import replenishment_orders
+from stockpilot.vocabulary import GATE_NAME, Decision
 
 NAIVE_REORDER_DAYS = 14
 NAIVE_UP_TO_DAYS = 28
@@ -169,7 +170,7 @@ class _Script:
 
     def __call__(self, messages: Sequence[BaseMessage]) -> AIMessage | str:
         last = messages[-1]
-        if isinstance(last, HumanMessage) and last.name == "approval_gate":
+        if isinstance(last, HumanMessage) and last.name == GATE_NAME:
             return "Done."
         if self.queue:
             return AIMessage("", tool_calls=[self.queue.pop(0)])
@@ -262,7 +263,7 @@ class GraphPath:
             self.stats["draft_refused"] += len(chunk) - len(turn.pending)
             if not turn.pending:
                 continue
-            done = self.copilot.decide(thread, user=APPROVER, decision="approve")
+            done = self.copilot.decide(thread, user=APPROVER, decision=Decision.APPROVE)
             for o in done.outcomes:
                 key = {"committed": "committed", "refused": "gate_refused"}.get(
                     str(o.get("outcome")), "commit_failed"

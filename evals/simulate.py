@@ -523,10 +523,6 @@ class SimulatorConnector:
         self.twin = twin
         self._done: dict[str, tuple[str, str]] = {}
 
-    def read_network(self, *, sales_since: date | None = None) -> NetworkData:
-        """Return the twin's current snapshot."""
-        return self.twin.snapshot()
-
     def _once(self, kind: str, request: Any, key: str, write: Callable[[], int]) -> str:
         payload = _payload(kind, request)  # type: ignore[arg-type]
         if key in self._done:

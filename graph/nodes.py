@@ -23,11 +23,11 @@ from erp.governance import Proposal, ProposalNotPendingError, ProposalStateError
 from graph.context import Context
 from graph.state import State
 from planning.actions import ActionCheck
+from stockpilot.vocabulary import GATE_NAME, Decision, ProposalStatus
 from tools.planner import TOOLS
 from tools.workspace import Workspace
 
-ALLOWED_DECISIONS = ["approve", "edit", "reject", "respond"]
-GATE_NAME = "approval_gate"
+ALLOWED_DECISIONS = [d.value for d in Decision]
 
 tool_node = ToolNode(TOOLS)
 
@@ -53,7 +53,7 @@ def agent(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
 
 def _pending(ws: Workspace, ids: list[str]) -> list[Proposal]:
     found = [ws.proposals.get(pid) for pid in ids]
-    return [p for p in found if p is not None and p.status == "pending"]
+    return [p for p in found if p is not None and p.status == ProposalStatus.PENDING]
 
 
 def approval(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -64,17 +64,22 @@ def approval(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     payload = {
         "action_requests": [
             {
-                "name": p.kind,
+                "name": p.kind.value,
                 "args": {**p.args, "proposal_id": p.id},
                 "description": p.description,
             }
             for p in proposals
         ],
         "review_configs": [
-            {"action_name": p.kind, "allowed_decisions": ALLOWED_DECISIONS} for p in proposals
+            {"action_name": p.kind.value, "allowed_decisions": ALLOWED_DECISIONS} for p in proposals
         ],
         "proposals": [
-            {"proposal_id": p.id, "kind": p.kind, "value": p.value, "created_by": p.created_by}
+            {
+                "proposal_id": p.id,
+                "kind": p.kind.value,
+                "value": p.value,
+                "created_by": p.created_by,
+            }
             for p in proposals
         ],
     }
@@ -109,16 +114,14 @@ def _recheck(ws: Workspace, kind: str, args: dict[str, Any]) -> ActionCheck:
     )
 
 
-def _review_one(
-    ws: Workspace, state: State, user: str, pid: str, decision: dict[str, Any]
-) -> dict[str, Any]:
+def _review_one(ws: Workspace, user: str, pid: str, decision: dict[str, Any]) -> dict[str, Any]:
     """Apply one decision: authority, edit re-validation, then the atomic pending transition."""
     thread = _thread()
     proposal = ws.proposals.get(pid)
     assert proposal is not None
     kind = str(decision.get("type", ""))
     note = decision.get("message")
-    out: dict[str, Any] = {"proposal_id": pid, "action": proposal.kind, "decision": kind}
+    out: dict[str, Any] = {"proposal_id": pid, "action": proposal.kind.value, "decision": kind}
     out["decided_by"] = user
     if kind not in ALLOWED_DECISIONS:
         out.update(outcome="pending", message=f"unknown decision {kind!r}")
@@ -173,7 +176,7 @@ def _review_one(
     except ProposalNotPendingError as exc:
         current = exc.proposal
         mine = current.decided_by == user and current.decision == kind
-        if mine and current.status in ("approved", "committed"):
+        if mine and current.status in (ProposalStatus.APPROVED, ProposalStatus.COMMITTED):
             out.update(outcome="approved")  # our own decision, replayed after a restart
             return out
         out.update(
@@ -181,7 +184,7 @@ def _review_one(
             message=f"already {current.status} by {current.decided_by or 'someone else'}",
         )
         return out
-    out.update(outcome="approved" if decided.status == "approved" else "rejected")
+    out.update(outcome="approved" if decided.status == ProposalStatus.APPROVED else "rejected")
     if note:
         out["message"] = note
     return out
@@ -204,7 +207,7 @@ def review(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         if not user:
             outcomes.append({"proposal_id": pid, "outcome": "pending", "message": "no user"})
             continue
-        outcomes.append(_review_one(ws, state, user, pid, decision))
+        outcomes.append(_review_one(ws, user, pid, decision))
     still = [p.id for p in _pending(ws, state.get("pending", []))]
     return {"pending": {"replace": still}, "outcomes": outcomes, "decisions": None}
 
@@ -223,7 +226,7 @@ def commit(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         p = ws.proposals.get(out["proposal_id"])
         if p is None:
             continue
-        if p.status == "committed":
+        if p.status == ProposalStatus.COMMITTED:
             out.update(outcome="committed", document_id=p.document_id)
             continue
         check = _recheck(ws, p.kind, p.args)
@@ -255,7 +258,9 @@ def commit(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
             ),
         )
         if first:
-            committed.append({"proposal_id": p.id, "kind": p.kind, "document_id": doc, **p.args})
+            committed.append(
+                {"proposal_id": p.id, "kind": p.kind.value, "document_id": doc, **p.args}
+            )
         out.update(outcome="committed", document_id=doc)
     report = HumanMessage(
         json.dumps({"event": "decisions", "results": outcomes}, default=str), name=GATE_NAME
@@ -271,10 +276,10 @@ def _fail(
         ws.proposals.mark_failed(p.id, reason)
     except ProposalStateError as exc:
         current = exc.proposal
-        if current.status == "committed":
+        if current.status == ProposalStatus.COMMITTED:
             out.update(outcome="committed", document_id=current.document_id)
         else:
-            out.update(outcome=current.status, message=current.failure_reason or "")
+            out.update(outcome=current.status.value, message=current.failure_reason or "")
         return
     ws.audit.append(
         "commit_refused",

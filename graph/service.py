@@ -13,7 +13,7 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
@@ -24,9 +24,8 @@ from langgraph.types import Command, StateSnapshot
 from graph.checkpoint import latest_thread_ids, open_checkpointer
 from graph.context import Context
 from graph.graph import build_graph
+from stockpilot.vocabulary import GATE_NAME, ActionKind, Decision, ProposalStatus
 from tools.workspace import Workspace
-
-Decision = Literal["approve", "edit", "reject", "respond"]
 
 # LangGraph's tool runtime declares its context as None and warns when serialising ours.
 warnings.filterwarnings("ignore", message=r"(?s).*PydanticSerializationUnexpectedValue.*context")
@@ -82,7 +81,7 @@ class InboxItem:
     thread_id: str
     interrupt_id: str
     proposal_id: str
-    kind: str
+    kind: ActionKind
     args: dict[str, Any]
     value: float
     description: str
@@ -242,7 +241,7 @@ class Copilot:
         now = datetime.now(UTC)
         waiting: dict[str, dict[str, PendingAction]] = {}
         items: list[InboxItem] = []
-        for p in self.workspace.proposals.list(status="pending", limit=limit):
+        for p in self.workspace.proposals.list(status=ProposalStatus.PENDING, limit=limit):
             if kind is not None and p.kind != kind:
                 continue
             if min_value is not None and p.value < min_value:
@@ -313,7 +312,8 @@ class Copilot:
                 raise StaleInterruptError(
                     f"proposal {proposal_id!r} is not waiting on thread {thread_id!r}"
                 )
-            if decision == "edit" and qty is None:
+            decision = Decision(decision)
+            if decision == Decision.EDIT and qty is None:
                 raise ValueError("an edit needs the new quantity")
             decisions = [
                 _decision(a, decision, qty, message)
@@ -473,8 +473,8 @@ def _summary(name: str, message: ToolMessage) -> str:
 def _decision(
     action: PendingAction, decision: Decision, qty: int | None, message: str | None
 ) -> dict[str, Any]:
-    out: dict[str, Any] = {"type": decision, "proposal_id": action.proposal_id}
-    if decision == "edit":
+    out: dict[str, Any] = {"type": decision.value, "proposal_id": action.proposal_id}
+    if decision == Decision.EDIT:
         out["edited_action"] = {"name": action.kind, "args": {"qty": qty}}
     if message:
         out["message"] = message
@@ -502,8 +502,6 @@ def _summary_of(
     thread_id: str, values: dict[str, Any], interrupts: Any, updated: Any
 ) -> ThreadSummary:
     """Summarise one thread's state for a thread list."""
-    from graph.nodes import GATE_NAME
-
     messages: list[BaseMessage] = values.get("messages", [])
     asked = [m for m in messages if isinstance(m, HumanMessage) and m.name != GATE_NAME]
     said = [m for m in messages if isinstance(m, AIMessage) and not m.tool_calls and _text(m)]

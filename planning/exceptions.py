@@ -32,18 +32,12 @@ from planning.policy import (
     project_on_hand,
     window_sum,
 )
+from stockpilot.vocabulary import ExceptionType
 
-EXCEPTION_TYPES: tuple[str, ...] = (
-    "stockout_risk",
-    "below_safety_stock",
-    "overstock",
-    "late_po",
-    "promo_uncovered",
-    "forecast_bias",
-    "inventory_anomaly",
-)
+# The types as plain strings, in report order (the vocabulary declares them).
+EXCEPTION_TYPES: tuple[str, ...] = tuple(t.value for t in ExceptionType)
 SHORTAGE_TYPES: frozenset[str] = frozenset(
-    {"stockout_risk", "below_safety_stock", "promo_uncovered"}
+    {ExceptionType.STOCKOUT_RISK, ExceptionType.BELOW_SAFETY_STOCK, ExceptionType.PROMO_UNCOVERED}
 )
 
 EVIDENCE_COLUMNS: tuple[str, ...] = (

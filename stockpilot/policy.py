@@ -21,12 +21,18 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from stockpilot.settings import get_settings
+from stockpilot.vocabulary import DRAFTABLE_KINDS, ActionKind
 
-Action = Literal["transfer", "purchase_order"]
-ACTIONS: tuple[str, ...] = ("transfer", "purchase_order")
 AbcClass = Literal["A", "B", "C"]
 ABC_CLASSES: tuple[str, ...] = ("A", "B", "C")
 DEFAULT_ABC_THRESHOLDS: dict[str, float] = {"A": 0.80, "B": 0.95}
@@ -42,8 +48,18 @@ class RolePolicy(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     may_draft: bool = False
-    may_approve: tuple[Action, ...] = ()
+    may_approve: tuple[ActionKind, ...] = ()
     max_order_value: float = Field(0.0, ge=0, allow_inf_nan=False)
+
+    @field_validator("may_approve")
+    @classmethod
+    def _approvable(cls, kinds: tuple[ActionKind, ...]) -> tuple[ActionKind, ...]:
+        """Only the kinds that become an ERP document can be approved."""
+        for kind in kinds:
+            if kind not in DRAFTABLE_KINDS:
+                names = ", ".join(DRAFTABLE_KINDS)
+                raise ValueError(f"{kind.value!r} is not an action to approve (one of {names})")
+        return kinds
 
 
 @dataclass(frozen=True)
@@ -145,7 +161,7 @@ class ApprovalPolicy(BaseModel):
             return Authorization(False, f"unknown user {user!r}: not in the policy", None, 0.0)
         rules = self.roles[role]
         who = f"{user} ({role})"
-        if action not in ACTIONS:
+        if action not in DRAFTABLE_KINDS:
             return Authorization(False, f"unknown action {action!r}", role, 0.0)
         if action not in rules.may_approve:
             return Authorization(False, f"{who} may not approve {action}", role, 0.0)

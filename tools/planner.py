@@ -19,20 +19,11 @@ from langgraph.types import Command
 
 from planning.actions import ActionCheck
 from planning.whatif import Scenario
+from stockpilot.vocabulary import ExceptionType, ProposalStatus
 from tools import insight
 from tools.context import CopilotContext
 from tools.resolve import EntityKind
 from tools.workspace import NotFoundError, Workspace
-
-ExceptionType = Literal[
-    "stockout_risk",
-    "below_safety_stock",
-    "overstock",
-    "late_po",
-    "promo_uncovered",
-    "forecast_bias",
-    "inventory_anomaly",
-]
 
 
 def _ws(runtime: ToolRuntime) -> Workspace:
@@ -549,7 +540,7 @@ def list_proposals(
         "thread: drafted in this conversation; mine: drafted by the current user; all",
     ] = "thread",
     status: Annotated[
-        Literal["pending", "approved", "rejected", "committed", "failed"] | None,
+        ProposalStatus | None,
         "Only proposals in this status (default: any)",
     ] = None,
     limit: Annotated[int, "At most this many, newest first (1 to 100, default 20)"] = 20,

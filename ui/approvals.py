@@ -17,12 +17,12 @@ import anyio
 
 from erp.governance import Proposal
 from graph.service import Copilot, NotWaitingError, PendingAction, StaleInterruptError
+from stockpilot.vocabulary import Decision
 
 STALE_NOTE = (
     "This card was out of date: the approval was decided elsewhere or has moved on. It now "
     "shows the current state; your click changed nothing."
 )
-DECISIONS = ("approve", "edit", "reject", "respond")
 # Told what a decision did (the API's metrics count bot decisions too).
 OutcomeHook = Callable[[list[dict[str, Any]]], None]
 
@@ -167,16 +167,16 @@ def decide_card(
     refusal leaves the approval pending at a new interrupt, shown on the card). When the
     approval is no longer pending nothing is decided and the card shows the current state.
     """
-    if decision not in DECISIONS:
-        raise ValueError(f"unknown decision {decision!r}; one of {', '.join(DECISIONS)}")
-    if decision == "edit" and qty is None:
+    if decision not in set(Decision):
+        raise ValueError(f"unknown decision {decision!r}; one of {', '.join(Decision)}")
+    if decision == Decision.EDIT and qty is None:
         raise ValueError("an edit needs the new quantity")
     before = {a.proposal_id for a in copilot.pending(ref.thread_id)}
     try:
         result = copilot.decide(
             ref.thread_id,
             user=user,
-            decision=decision,  # type: ignore[arg-type]
+            decision=Decision(decision),
             interrupt_id=ref.interrupt_id,
             proposal_id=ref.proposal_id,
             qty=qty,

@@ -14,7 +14,7 @@ from rich.markdown import Markdown
 from rich.table import Table
 
 from erp.csvio import ImportValidationError
-from planning.exceptions import EXCEPTION_TYPES
+from stockpilot.vocabulary import Decision, ExceptionType
 from tools.workspace import NotFoundError, StoreNotEmptyError, Workspace
 from ui.briefing import Briefing, build_briefing, recommendation_summary
 from ui.knowledge_cli import knowledge_app
@@ -135,8 +135,8 @@ def exceptions(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List today's exceptions ranked by money at risk, each with its recommendation."""
-    if type is not None and type not in EXCEPTION_TYPES:
-        raise _fail(f"unknown --type {type!r}; one of: {', '.join(EXCEPTION_TYPES)}", 2)
+    if type is not None and type not in set(ExceptionType):
+        raise _fail(f"unknown --type {type!r}; one of: {', '.join(ExceptionType)}", 2)
     try:
         records = _workspace().exceptions(top=top, type=type, location=location)
     except NotFoundError as exc:
@@ -383,16 +383,16 @@ def approve(
     """Resume a thread at the approval gate with a decision."""
     from graph.service import NotWaitingError, StaleInterruptError
 
-    if decision not in ("approve", "edit", "reject", "respond"):
-        raise _fail(f"unknown --decision {decision!r}; one of approve, edit, reject, respond", 2)
-    if decision == "edit" and qty is None:
+    if decision not in set(Decision):
+        raise _fail(f"unknown --decision {decision!r}; one of {', '.join(Decision)}", 2)
+    if decision == Decision.EDIT and qty is None:
         raise _fail("--decision edit needs --qty", 2)
     copilot = _copilot()
     try:
         result = copilot.decide(
             thread,
             user=user or copilot.workspace.settings.cli_user,
-            decision=decision,
+            decision=Decision(decision),
             interrupt_id=interrupt,
             proposal_id=proposal,
             qty=qty,
@@ -471,7 +471,6 @@ def eval_(
     """Evaluate recommendations, the agent and forecasts; write one report."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from erp.csvio import ImportValidationError
     from evals import runner
 
     if suite not in ("sim", "agent", "forecast", "all"):

@@ -13,13 +13,22 @@ import logging
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, status
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationInfo,
+    field_validator,
+)
 
 from api.deps import CopilotDep, Decider, Reader, WorkspaceDep
 from api.errors import error_body
 from api.metrics import record_outcomes
 from api.routers.threads import PendingOut, ThreadId, TurnOut
 from graph.service import Copilot, NotWaitingError, StaleInterruptError
+from stockpilot.vocabulary import DRAFTABLE_KINDS, ActionKind, Decision
 from tools.workspace import Workspace
 
 router = APIRouter(tags=["approvals"])
@@ -28,13 +37,22 @@ log = logging.getLogger("stockpilot.api")
 InterruptId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,128}$")]
 
 
+def _draftable(kind: ActionKind) -> ActionKind:
+    if kind not in DRAFTABLE_KINDS:
+        raise ValueError(f"only {' and '.join(DRAFTABLE_KINDS)} are approved")
+    return kind
+
+
+DraftableKind = Annotated[ActionKind, AfterValidator(_draftable)]
+
+
 class InboxItemOut(BaseModel):
     """A pending approval: decide it at /v1/approvals/{thread_id}/{interrupt_id}."""
 
     thread_id: str
     interrupt_id: str
     proposal_id: str
-    kind: str
+    kind: ActionKind
     args: dict[str, Any]
     value: float
     description: str
@@ -55,7 +73,7 @@ class DecisionIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    decision: Literal["approve", "edit", "reject", "respond"]
+    decision: Decision
     qty: StrictInt | None = Field(
         None,
         ge=1,
@@ -74,9 +92,9 @@ class DecisionIn(BaseModel):
     @classmethod
     def _qty_for_edits(cls, qty: int | None, info: ValidationInfo) -> int | None:
         decision = info.data.get("decision")
-        if decision == "edit" and qty is None:
+        if decision == Decision.EDIT and qty is None:
             raise ValueError("an edit needs qty (the new quantity)")
-        if decision is not None and decision != "edit" and qty is not None:
+        if decision is not None and decision != Decision.EDIT and qty is not None:
             raise ValueError("qty applies only to an edit")
         return qty
 
@@ -88,7 +106,7 @@ def inbox(
     location: Annotated[
         str | None, Query(max_length=64, description="Source, destination or PO location.")
     ] = None,
-    kind: Annotated[Literal["transfer", "purchase_order"] | None, Query()] = None,
+    kind: Annotated[DraftableKind | None, Query()] = None,
     min_value: Annotated[float | None, Query(ge=0, le=1e12)] = None,
     max_value: Annotated[float | None, Query(ge=0, le=1e12)] = None,
     decidable: Annotated[

@@ -7,31 +7,16 @@ so the one-exception route takes the rest of the path.
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import Reader, WorkspaceDep
-from planning.exceptions import EXCEPTION_TYPES, totals_by_type
+from planning.exceptions import totals_by_type
+from stockpilot.vocabulary import ActionKind, ExceptionType
 
 router = APIRouter(tags=["exceptions"])
-
-
-class ExceptionType(StrEnum):
-    """The kinds of exception the planning engine raises (`planning.exceptions`)."""
-
-    stockout_risk = "stockout_risk"
-    below_safety_stock = "below_safety_stock"
-    overstock = "overstock"
-    late_po = "late_po"
-    promo_uncovered = "promo_uncovered"
-    forecast_bias = "forecast_bias"
-    inventory_anomaly = "inventory_anomaly"
-
-
-assert tuple(ExceptionType) == EXCEPTION_TYPES, "ExceptionType is out of step with the engine"
 
 
 class Recommendation(BaseModel):
@@ -39,7 +24,7 @@ class Recommendation(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    kind: str
+    kind: ActionKind
     qty: int
     from_location: str | None = None
     to_location: str | None = None
@@ -57,7 +42,7 @@ class ExceptionRecord(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     id: str = Field(examples=["stockout_risk:SKU-0001@S01"])
-    type: str
+    type: ExceptionType
     sku: str
     location: str
     priority: int

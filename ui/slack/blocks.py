@@ -13,11 +13,17 @@ from typing import Any
 
 from erp.governance import Proposal
 from graph.service import PendingAction
+from stockpilot.vocabulary import Decision
 from ui.approvals import CardRef, CardState, action_summary, money, status_text
 from ui.briefing import Briefing, recommendation_summary
 
 APPROVE, REJECT, EDIT, RESPOND = "sp_approve", "sp_reject", "sp_edit", "sp_respond"
-ACTION_DECISIONS = {APPROVE: "approve", REJECT: "reject", EDIT: "edit", RESPOND: "respond"}
+ACTION_DECISIONS = {
+    APPROVE: Decision.APPROVE,
+    REJECT: Decision.REJECT,
+    EDIT: Decision.EDIT,
+    RESPOND: Decision.RESPOND,
+}
 EDIT_VIEW, RESPOND_VIEW = "sp_edit_view", "sp_respond_view"
 QTY_BLOCK, QTY_INPUT = "qty_block", "qty"
 NOTE_BLOCK, NOTE_INPUT = "note_block", "note"

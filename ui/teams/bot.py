@@ -21,6 +21,7 @@ from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, TextForma
 from api.auth import Principal
 from graph.service import Copilot, PendingAction
 from stockpilot.identities import IdentityMap
+from stockpilot.vocabulary import Decision
 from ui.approvals import CardRef, CardState, OutcomeHook, decide_card_async
 from ui.teams import cards
 
@@ -106,7 +107,7 @@ class TeamsBot(ActivityHandler):
     async def _on_submit(self, turn_context: TurnContext, value: dict[str, Any]) -> None:
         ref = CardRef.from_dict(value)
         decision = value.get("decision")
-        if ref is None or decision not in ("approve", "edit", "reject", "respond"):
+        if ref is None or decision not in set(Decision):
             await turn_context.send_activity("That card action is not valid; nothing was changed.")
             return
         if ref.thread_id != thread_id_for(turn_context.activity.conversation.id):

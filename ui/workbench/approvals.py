@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from stockpilot.vocabulary import DRAFTABLE_KINDS
 from ui.workbench import session
 from ui.workbench.client import ApiError, BulkResult
 
@@ -111,7 +112,7 @@ def render() -> None:
         + " authority by the API; refused items stay pending."
     )
     f1, f2, f3, f4 = st.columns(4)
-    kind = f1.selectbox("Action", ["any", "transfer", "purchase_order"], key="inbox-kind")
+    kind = f1.selectbox("Action", ["any", *(k.value for k in DRAFTABLE_KINDS)], key="inbox-kind")
     location = f2.text_input("Location", key="inbox-location").strip()
     min_value = f3.number_input("Min value", min_value=0.0, value=0.0, key="inbox-min")
     how = f4.selectbox("Sort by", list(SORTS), key="inbox-sort")

@@ -13,13 +13,13 @@ from typing import Any
 
 import streamlit as st
 
+from stockpilot.vocabulary import GATE_NAME
 from ui.workbench import session
 from ui.workbench.client import ApiError, WorkbenchClient
 
 THREAD_KEY = "thread_id"
 PROMPT_KEY = "chat_prompt"  # set by other pages: send this in a new thread
 FLASH_KEY = "chat_flash"
-GATE_NAME = "approval_gate"
 OUTCOME_ICONS = {
     "committed": "✅",
     "approved": "✅",

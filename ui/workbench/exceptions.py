@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from planning.exceptions import EXCEPTION_TYPES
+from stockpilot.vocabulary import ExceptionType
 from ui.briefing import recommendation_summary
 from ui.workbench import session
 
@@ -21,7 +21,7 @@ def render() -> None:
     """Render the exceptions dashboard."""
     st.title("Exceptions")
     f1, f2, f3, f4 = st.columns(4)
-    kind = f1.selectbox("Type", ["all", *EXCEPTION_TYPES], key="exc-type")
+    kind = f1.selectbox("Type", ["all", *(t.value for t in ExceptionType)], key="exc-type")
     location = f2.text_input("Location", key="exc-location").strip()
     category = f3.text_input("Category", key="exc-category").strip()
     min_money = f4.number_input("Money at risk at least", min_value=0.0, key="exc-min")

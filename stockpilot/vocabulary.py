@@ -1,0 +1,59 @@
+"""The product's vocabulary: decisions, action kinds, exception types, statuses, the gate's name.
+
+Every layer imports these instead of repeating the strings. The values are the public JSON
+contract (API bodies, CLI `--json`, stored proposals, the README), so they never change; a
+`StrEnum` member compares and serialises as its value.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Decision(StrEnum):
+    """What a human answers at the approval gate."""
+
+    APPROVE = "approve"
+    EDIT = "edit"
+    REJECT = "reject"
+    # Answer the agent with a message instead of approving: the proposal is withdrawn.
+    RESPOND = "respond"
+
+
+class ActionKind(StrEnum):
+    """What the engine recommends for an exception; the first two are drafted as proposals."""
+
+    TRANSFER = "transfer"
+    PURCHASE_ORDER = "purchase_order"
+    EXPEDITE = "expedite"
+    NONE = "none"
+
+
+# The kinds that become an ERP document (a proposal to approve); the others are advice only.
+DRAFTABLE_KINDS: tuple[ActionKind, ...] = (ActionKind.TRANSFER, ActionKind.PURCHASE_ORDER)
+
+
+class ExceptionType(StrEnum):
+    """The exceptions the planning engine raises, in the order reports list them."""
+
+    STOCKOUT_RISK = "stockout_risk"
+    BELOW_SAFETY_STOCK = "below_safety_stock"
+    OVERSTOCK = "overstock"
+    LATE_PO = "late_po"
+    PROMO_UNCOVERED = "promo_uncovered"
+    FORECAST_BIAS = "forecast_bias"
+    INVENTORY_ANOMALY = "inventory_anomaly"
+
+
+class ProposalStatus(StrEnum):
+    """Where a proposal stands: pending -> approved / rejected -> committed / failed."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    COMMITTED = "committed"
+    FAILED = "failed"
+
+
+# The name of the one approval gate: its decision reports are messages with this name.
+GATE_NAME = "approval_gate"
