@@ -395,7 +395,9 @@ def load_dataset(path: Path = DEFAULT_DATASET) -> Dataset:
     return Dataset(path=path, meta=meta, cases=tuple(cases))
 
 
-CLEAN_UP = Decide(user=CLEAN_UP_USER, decision=Decision.REJECT, message="evaluation: conversation over")
+CLEAN_UP = Decide(
+    user=CLEAN_UP_USER, decision=Decision.REJECT, message="evaluation: conversation over"
+)
 
 
 # -- a turn and its scoring ----------------------------------------------------------------------

@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 
 from erp.governance import Proposal, ProposalNotPendingError
-from planning.exceptions import EXCEPTION_TYPES
 from planning.policy import days_of_cover
 from planning.whatif import Scenario, what_if, what_if_rows
+from stockpilot.vocabulary import ExceptionType
 from tools.resolve import EntityKind, ResolveError, Resolver, resolver_for
 from tools.workspace import NotFoundError, Workspace
 
@@ -74,8 +74,8 @@ def resolve_exception_id(ws: Workspace, text: str) -> str:
             f"{raw!r} is not an exception id; ids look like 'stockout_risk:SKU-0001@S003'"
         )
     kind = m.group(1).lower()
-    if kind not in EXCEPTION_TYPES:
-        raise NotFoundError(f"unknown exception type {kind!r}; types: {', '.join(EXCEPTION_TYPES)}")
+    if kind not in set(ExceptionType):
+        raise NotFoundError(f"unknown exception type {kind!r}; types: {', '.join(ExceptionType)}")
     try:
         sku = resolve_id(ws, "sku", m.group(2))
         loc = resolve_id(ws, "location", m.group(3))
