@@ -30,11 +30,22 @@ NOTE_BLOCK, NOTE_INPUT = "note_block", "note"
 SECTION_LIMIT = 2900  # Slack refuses section texts over 3,000 characters
 
 
+def escape(text: object) -> str:
+    """Escape data for mrkdwn (Slack's rule: `&`, `<`, `>`), so it never mentions or links."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def mrkdwn(text: str) -> str:
-    """Convert the copilot's Markdown to Slack mrkdwn (bold, headings, links)."""
+    """Convert the copilot's Markdown to Slack mrkdwn (bold, headings), escaped.
+
+    The answer quotes data (names, ids, notes), so nothing in it may become a mention
+    (`<!channel>`) or a disguised link: it is escaped, and a Markdown link shows its address
+    ("text (https://...)") instead of hiding it behind the text.
+    """
+    text = escape(text)
     text = re.sub(r"\*\*(.+?)\*\*", r"*\1*", text)
     text = re.sub(r"^#{1,6}\s+(.+)$", r"*\1*", text, flags=re.MULTILINE)
-    return re.sub(r"\[([^\]]+)\]\((https?://[^)]+)\)", r"<\2|\1>", text)
+    return re.sub(r"\[([^\]]+)\]\((https?://[^)\s]+)\)", r"\1 (\2)", text)
 
 
 def _chunks(text: str, size: int = SECTION_LIMIT) -> list[str]:
@@ -69,8 +80,8 @@ def _headline(
     action: PendingAction | Proposal, proposal_id: str, value: float | None
 ) -> dict[str, Any]:
     return section(
-        f"*{action_summary(action.kind, action.args)}*\n"
-        f"Value {money(value)} · proposal `{proposal_id}`"
+        f"*{escape(action_summary(action.kind, action.args))}*\n"
+        f"Value {money(value)} · proposal `{escape(proposal_id)}`"
     )
 
 
@@ -98,13 +109,13 @@ def pending_card(
     if action.description:
         blocks.append(context(mrkdwn(action.description)))
     if note:
-        blocks.append(context(f":warning: {note}"))
+        blocks.append(context(f":warning: {escape(note)}"))
     approve = _button("Approve", APPROVE, ref, "primary")
     approve["confirm"] = {
         "title": {"type": "plain_text", "text": "Approve and commit?"},
         "text": {
             "type": "mrkdwn",
-            "text": f"{action_summary(action.kind, action.args)} is written to the ERP.",
+            "text": f"{escape(action_summary(action.kind, action.args))} is written to the ERP.",
         },
         "confirm": {"type": "plain_text", "text": "Approve"},
         "deny": {"type": "plain_text", "text": "Cancel"},
@@ -140,12 +151,12 @@ def decided_card(proposal: Proposal, *, note: str | None = None) -> list[dict[st
         if proposal.decision == "respond"
         else _STATUS_EMOJI.get(proposal.status, ":grey_question:")
     )
-    line = f"{emoji} {status_text(proposal)}"
+    line = f"{emoji} {escape(status_text(proposal))}"
     if proposal.decision_note:
-        line += f"\n> {proposal.decision_note}"
+        line += "\n> " + escape(proposal.decision_note).replace("\n", "\n> ")
     blocks = [_headline(proposal, proposal.id, proposal.value), section(line)]
     if note:
-        blocks.append(context(note))
+        blocks.append(context(escape(note)))
     return blocks
 
 
@@ -154,7 +165,7 @@ def card_blocks(state: CardState) -> list[dict[str, Any]]:
     if state.live is not None:
         return pending_card(state.live, state.ref, state.live.value, note=state.note)
     if state.proposal is None:
-        return [section(state.summary)]
+        return [section(escape(state.summary))]
     return decided_card(state.proposal, note=state.note)
 
 
@@ -223,21 +234,26 @@ def briefing_blocks(briefing: Briefing) -> list[dict[str, Any]]:
     ]
     if briefing.totals:
         lines = [
-            f"• {t.type}: {t.count} · {money(t.money_at_risk)} at risk" for t in briefing.totals
+            f"• {escape(t.type)}: {t.count} · {money(t.money_at_risk)} at risk"
+            for t in briefing.totals
         ]
         blocks.append(section("\n".join(lines)))
     if briefing.top:
         blocks.append({"type": "divider"})
         rows = [
-            f"{i}. *{r['type']}* {r['sku']} @ {r['location']} — {money(r['money_at_risk'])} "
-            f"at risk, first risk {r['first_risk_date'] or '—'} · "
-            f"_{recommendation_summary(r['recommendation'])}_ · `{r.get('id', '')}`"
+            f"{i}. *{escape(r['type'])}* {escape(r['sku'])} @ {escape(r['location'])} — "
+            f"{money(r['money_at_risk'])} at risk, first risk {r['first_risk_date'] or '—'} · "
+            f"_{escape(recommendation_summary(r['recommendation']))}_ · "
+            f"`{escape(r.get('id', ''))}`"
             for i, r in enumerate(briefing.top, 1)
         ]
         title = f"*Top {len(briefing.top)} by money at risk*\n"
         blocks += [section(part) for part in _chunks(title + "\n".join(rows))]
     blocks.append(
-        context("`/stockpilot explain <id>` shows the evidence; `/stockpilot fix <id>` drafts it.")
+        context(
+            "`/stockpilot explain &lt;id&gt;` shows the evidence; "
+            "`/stockpilot fix &lt;id&gt;` drafts it."
+        )
     )
     return blocks
 

@@ -283,7 +283,7 @@ class SlackBot:
         client = self._client()
         channel = str(command.get("channel_id", ""))
         slack_user = str(command.get("user_id", ""))
-        asked = f"<@{slack_user}> asked: _{text}_"
+        asked = f"<@{bk.escape(slack_user)}> asked: _{bk.escape(text)}_"
         try:
             posted = await client.chat_postMessage(
                 channel=channel, text=f"{asked}\n:hourglass_flowing_sand: working on it…"
@@ -319,7 +319,7 @@ class SlackBot:
             from slack_sdk.webhook.async_client import AsyncWebhookClient
 
             await AsyncWebhookClient(url).send(
-                text=result.answer,
+                text=bk.mrkdwn(result.answer),
                 blocks=[*bk.answer_blocks(result.answer), bk.context(note)],
                 response_type="ephemeral",
             )
@@ -335,7 +335,10 @@ class SlackBot:
         for action in pending:
             state = CardState.waiting(thread, action)
             await client.chat_postMessage(
-                channel=channel, thread_ts=root, text=state.summary, blocks=bk.card_blocks(state)
+                channel=channel,
+                thread_ts=root,
+                text=bk.escape(state.summary),
+                blocks=bk.card_blocks(state),
             )
 
     async def _refuse(self, channel: str, slack_user: str) -> None:
@@ -391,7 +394,7 @@ class SlackBot:
         )
         client = self._client()
         await client.chat_update(
-            channel=channel, ts=ts, text=state.summary, blocks=bk.card_blocks(state)
+            channel=channel, ts=ts, text=bk.escape(state.summary), blocks=bk.card_blocks(state)
         )
         if state.answer:
             await client.chat_postMessage(

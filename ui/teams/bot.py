@@ -90,7 +90,7 @@ class TeamsBot(ActivityHandler):
         result = await anyio.to_thread.run_sync(
             lambda: copilot.ask(text, user=user, thread_id=thread)
         )
-        answer = MessageFactory.text(result.answer or "(no answer)")
+        answer = MessageFactory.text(cards.unlink(result.answer or "(no answer)"))
         answer.text_format = TextFormatTypes.markdown
         await turn_context.send_activity(answer)
         await self._send_cards(turn_context, thread, result.pending)
@@ -159,7 +159,7 @@ class TeamsBot(ActivityHandler):
         )
         await self._show(turn_context, state)
         if state.answer:
-            answer = MessageFactory.text(state.answer)
+            answer = MessageFactory.text(cards.unlink(state.answer))
             answer.text_format = TextFormatTypes.markdown
             await turn_context.send_activity(answer)
         await self._send_cards(turn_context, ref.thread_id, state.new_pending)

@@ -7,6 +7,7 @@ the decision, and Teams adds the card's inputs (`qty`, `reason`) to the submitte
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from botbuilder.schema import Attachment
@@ -15,6 +16,7 @@ from ui.approvals import CardRef, CardState, action_summary, money, status_text
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 SUBMIT_KIND = "stockpilot.decide"
+MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)\)")
 QTY_INPUT, REASON_INPUT = "qty", "reason"
 BUTTONS = (
     ("Approve", "approve", "positive"),
@@ -36,8 +38,24 @@ def _card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = Non
     return card
 
 
-def _text(text: str, **style: Any) -> dict[str, Any]:
-    return {"type": "TextBlock", "text": text, "wrap": True, **style}
+def _text(text: str, *, spacing: str | None = None, **style: Any) -> dict[str, Any]:
+    """Return literal text: a TextRun, which Teams never reads as Markdown.
+
+    Card text quotes data (SKUs, supplier names, notes); in a TextBlock, `[Open](https://x)`
+    would become a disguised link, so every text goes in a RichTextBlock's TextRun instead.
+    """
+    block: dict[str, Any] = {
+        "type": "RichTextBlock",
+        "inlines": [{"type": "TextRun", "text": text, **style}],
+    }
+    if spacing:
+        block["spacing"] = spacing
+    return block
+
+
+def unlink(text: str) -> str:
+    """Show a Markdown link's address next to its text, so a message cannot disguise a link."""
+    return MARKDOWN_LINK.sub(r"\1 (\2)", text)
 
 
 def _headline(kind: str, args: dict[str, Any], proposal_id: str, value: float | None) -> list:

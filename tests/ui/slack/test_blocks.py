@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from typing import Any
+
+from erp.governance import Proposal
 
 from graph.service import PendingAction
 from ui.approvals import CardRef, CardState
@@ -47,7 +50,7 @@ def test_a_card_ref_round_trips_and_rejects_garbage() -> None:
 def test_markdown_becomes_slack_mrkdwn_and_long_answers_are_split() -> None:
     assert (
         bk.mrkdwn("**bold** and [docs](https://x.org)\n## Head")
-        == "*bold* and <https://x.org|docs>\n*Head*"
+        == "*bold* and docs (https://x.org)\n*Head*"  # a link always shows where it goes
     )
     parts = bk.answer_blocks("line\n" * 2000)
     assert len(parts) > 1 and all(len(p["text"]["text"]) <= bk.SECTION_LIMIT for p in parts)
@@ -101,3 +104,70 @@ def test_the_briefing_lists_totals_and_the_top_exceptions_within_slack_limits() 
         bk.briefing_text(briefing)
         == "StockPilot briefing 2026-03-31: 50 exceptions, 48,775.00 at risk"
     )
+
+
+HOSTILE = "<!channel> <https://x|Open approval card> & <@U0ADMIN> <#C1>"
+
+
+def _mrkdwn_texts(node: Any) -> list[str]:
+    """Return every mrkdwn text in a block tree (plain_text is never parsed by Slack)."""
+    if isinstance(node, list):
+        return [t for item in node for t in _mrkdwn_texts(item)]
+    if not isinstance(node, dict):
+        return []
+    found = [node["text"]] if node.get("type") == "mrkdwn" else []
+    return found + [t for v in node.values() for t in _mrkdwn_texts(v)]
+
+
+def _assert_inert(texts: list[str]) -> None:
+    assert texts
+    for text in texts:
+        assert "<" not in text and ">" not in text.replace("\n> ", "\n"), text
+    assert any("&lt;!channel&gt;" in t for t in texts)
+
+
+def test_data_in_cards_never_mentions_or_links() -> None:
+    hostile = {"sku": HOSTILE, "from_location": HOSTILE, "to_location": HOSTILE, "qty": 5}
+    action = PendingAction("i-1", HOSTILE, "transfer", hostile, HOSTILE, 1.0)
+    ref = CardRef("t-1", "i-1", HOSTILE)
+    _assert_inert(_mrkdwn_texts(bk.card_blocks(CardState(ref, None, live=action, note=HOSTILE))))
+    now = datetime.now(UTC)
+    decided = Proposal(
+        id=HOSTILE,
+        thread_id="t-1",
+        kind="purchase_order",
+        args={"sku": HOSTILE, "supplier_id": HOSTILE, "location_id": HOSTILE, "qty": 5},
+        value=1.0,
+        description=HOSTILE,
+        evidence={},
+        status="failed",
+        created_by="alice",
+        created_at=now,
+        decided_by=HOSTILE,
+        decided_at=now,
+        decision="approve",
+        decision_note=f"line one\n{HOSTILE}",
+        document_id=None,
+        failure_reason=HOSTILE,
+        version=2,
+    )
+    _assert_inert(_mrkdwn_texts(bk.card_blocks(CardState(ref, decided, note=HOSTILE))))
+    _assert_inert(_mrkdwn_texts(bk.card_blocks(CardState(CardRef("t", "i", HOSTILE), None))))
+
+
+def test_data_in_answers_and_the_briefing_never_mentions_or_links() -> None:
+    _assert_inert(
+        _mrkdwn_texts(bk.answer_blocks(f"Supplier {HOSTILE} [Open](https://evil.example)"))
+    )
+    assert "Open (https://evil.example)" in bk.mrkdwn("[Open](https://evil.example)")
+    row = {
+        "id": HOSTILE,
+        "type": HOSTILE,
+        "sku": HOSTILE,
+        "location": HOSTILE,
+        "money_at_risk": 1.0,
+        "first_risk_date": None,
+        "recommendation": {"kind": "purchase_order", "qty": 1, "supplier_id": HOSTILE},
+    }
+    briefing = Briefing(date(2026, 3, 31), "x", [TypeTotal(HOSTILE, 1, 1.0)], [row], 1, 1.0)
+    _assert_inert(_mrkdwn_texts(bk.briefing_blocks(briefing)))

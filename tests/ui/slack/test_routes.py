@@ -130,3 +130,13 @@ def test_a_signed_body_that_does_not_parse_is_a_400(slack_env: SlackHarness) -> 
     response = slack_env.client.post(SLACK_PATH, content=body, headers=signed_headers(SECRET, body))
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "bad_request"
+
+
+@pytest.mark.parametrize("timestamp", ["abc", "", " 1", "1e9", "-5", "9" * 400])
+def test_a_malformed_timestamp_is_401_not_500(slack_env: SlackHarness, timestamp: str) -> None:
+    body = event_body(MENTION)
+    headers = signed_headers(SECRET, body)
+    headers["x-slack-request-timestamp"] = timestamp
+    response = slack_env.client.post(SLACK_PATH, content=body, headers=headers)
+    assert response.status_code == 401, response.text
+    assert slack_env.fake.requests == []

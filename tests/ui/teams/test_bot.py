@@ -29,7 +29,9 @@ def _submits(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def _text(card: dict[str, Any]) -> str:
-    return " ".join(b.get("text", "") for b in card["body"] if b["type"] == "TextBlock")
+    return " ".join(
+        run["text"] for b in card["body"] if b["type"] == "RichTextBlock" for run in b["inlines"]
+    )
 
 
 async def _ask_for_transfer(env: ApiEnv, adapter: TestAdapter, qty: int = 20) -> tuple[str, dict]:
