@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from erp.governance import Proposal
-
 from graph.service import PendingAction
 from ui.approvals import CardRef, CardState
 from ui.briefing import Briefing, TypeTotal
