@@ -1,4 +1,7 @@
-"""Build the FastAPI application: one router per resource under /v1, JSON errors, auth."""
+"""Build the FastAPI application: one router per resource under /v1, JSON errors, auth.
+
+The chat bots are not part of it: the serving entry point (`ui.server`) mounts them.
+"""
 
 from __future__ import annotations
 
@@ -61,32 +64,5 @@ def create_app(
     app.include_router(health.router)
     for module in (me, threads, approvals, exceptions, network, proposals, audit):
         app.include_router(module.router, prefix="/v1")
-    mount_chat_bots(app, settings, ws)
     install_metrics(app)  # last: its timing middleware is the outermost
     return app
-
-
-def mount_chat_bots(app: FastAPI, settings: Settings, ws: Workspace) -> None:
-    """Mount the Slack and Teams bots, outside `/v1` (they authenticate by signature / JWT).
-
-    Slack (`POST /slack/events`) when a signing secret is set; Teams (`POST /api/messages`)
-    when an app id is set (every request then needs a valid Bot Framework JWT) or, without
-    one, in development with no API tokens configured (the Bot Framework Emulator; it can
-    ask but never decide). Identities load once, here.
-    """
-    slack = settings.slack_signing_secret is not None
-    emulator = settings.environment == "development" and not settings.api_tokens
-    teams = bool(settings.teams_app_id) or emulator
-    if not (slack or teams):
-        return
-    from stockpilot.identities import load_identities
-
-    identities = load_identities(settings.identities_file, policy=ws.policy)
-    if slack:
-        from ui.slack.routes import mount_slack  # the bots load only when mounted
-
-        mount_slack(app, settings, identities)
-    if teams:
-        from ui.teams.routes import mount_teams
-
-        mount_teams(app, settings, identities)

@@ -1,7 +1,7 @@
 """Load-test the API's read endpoints under uvicorn with 2 workers, on 127.0.0.1 only.
 
 Seeds the demo network (default scale) into a temporary SQLite store, computes the plan once so
-the disk cache is warm, starts `uvicorn --factory api.server:app_factory --workers 2`, then
+the disk cache is warm, starts `uvicorn --factory ui.server:app_factory --workers 2`, then
 drives four read endpoints (exceptions list, one exception, SKU positions, one supplier) with a
 bounded pool of async httpx clients and prints requests/s and latency percentiles. It stops by
 itself and always stops uvicorn.
@@ -75,7 +75,7 @@ def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Pop
         "-m",
         "uvicorn",
         "--factory",
-        "api.server:app_factory",
+        "ui.server:app_factory",
         "--host",
         HOST,
         "--port",

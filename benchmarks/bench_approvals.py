@@ -166,7 +166,7 @@ def serve(
             "-m",
             "uvicorn",
             "--factory",
-            "api.server:app_factory",
+            "ui.server:app_factory",
             "--host",
             "127.0.0.1",
             "--port",

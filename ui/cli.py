@@ -309,7 +309,7 @@ def serve(
     workers = 1 if reload else (workers or settings.api_workers)
     out.print(f"StockPilot API on http://{host}:{port} (docs: http://{host}:{port}/docs)")
     uvicorn.run(
-        "api.server:app_factory",
+        "ui.server:app_factory",
         factory=True,
         host=host,
         port=port,

@@ -21,7 +21,6 @@ from fastapi.testclient import TestClient
 from langchain_core.messages import AIMessage
 from langgraph.checkpoint.sqlite import SqliteSaver
 
-from api.app import create_app
 from api.metrics import install_metrics
 from erp.store import replace_snapshot
 from graph.service import Copilot
@@ -29,6 +28,7 @@ from stockpilot.settings import Settings
 from tests.conftest import small_network
 from tests.support.scripted_model import Script, ScriptedChatModel, call
 from tools.workspace import Workspace
+from ui.server import create_served_app
 
 USERS = {"alice": "planner", "bob": "approver", "carol": "admin", "victor": "viewer"}
 
@@ -78,7 +78,7 @@ def copilot(workspace: Workspace, script: Script, tmp_path: Path) -> Iterator[Co
 @pytest.fixture
 def app(settings: Settings, copilot: Copilot) -> FastAPI:
     """Return the app over the copilot (metrics installed)."""
-    app = create_app(settings, copilot=copilot)
+    app = create_served_app(settings, copilot=copilot)
     install_metrics(app)  # idempotent: a no-op once create_app installs metrics itself
     return app
 

@@ -11,7 +11,6 @@ from fastapi.testclient import TestClient
 from langchain_core.messages import AIMessage
 from langgraph.checkpoint.sqlite import SqliteSaver
 
-from api.app import create_app
 from api.metrics import install_metrics
 from erp.store import replace_snapshot
 from graph.service import Copilot
@@ -19,6 +18,7 @@ from stockpilot.settings import Settings
 from tests.conftest import small_network
 from tests.support.scripted_model import Script, ScriptedChatModel, call
 from tools.workspace import Workspace
+from ui.server import create_served_app
 
 
 def auth(user: str) -> dict[str, str]:
@@ -80,7 +80,7 @@ class ApiEnv:
     def client(self, copilot: Copilot | None = None, **kwargs: Any) -> TestClient:
         """Return a started TestClient over a new app (a new copilot unless one is given)."""
         copilot = copilot or self.copilot()
-        app = create_app(self.settings, workspace=copilot.workspace, copilot=copilot)
+        app = create_served_app(self.settings, workspace=copilot.workspace, copilot=copilot)
         install_metrics(app)  # a no-op once create_app installs them
         return self._stack.enter_context(TestClient(app, **kwargs))
 

@@ -13,7 +13,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from api.app import create_app
 from erp.db import make_engine
 from erp.store import replace_snapshot
 from graph.checkpoint import open_checkpointer
@@ -24,6 +23,7 @@ from tests.conftest import small_network
 from tests.graph.conftest import Script, erp_documents
 from tests.support.scripted_model import ScriptedChatModel
 from tools.workspace import Workspace
+from ui.server import create_served_app
 
 pytestmark = pytest.mark.postgres
 
@@ -62,7 +62,7 @@ def test_a_draft_through_one_instance_is_approved_through_another(pg_settings):
             assert type(saver).__name__ == "PostgresSaver"
             copilot = Copilot(ws, checkpointer=saver, model=ScriptedChatModel(respond=script))
             stack.callback(saver.conn.close)
-            app = create_app(pg_settings, workspace=ws, copilot=copilot)
+            app = create_served_app(pg_settings, workspace=ws, copilot=copilot)
             clients.append(stack.enter_context(TestClient(app)))
         a, b = clients
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from api.app import create_app
 from tests.api.copilot_app import ApiEnv
 from tests.support.fake_slack import block_action_body, event_body, form_body, signed_headers
 from tests.ui.slack.conftest import SECRET, SlackHarness
 from ui.approvals import CardRef
+from ui.server import create_served_app
 from ui.slack.routes import SLACK_PATH
 
 MENTION = {
@@ -97,7 +97,7 @@ def test_the_route_sits_outside_the_api_token_check(slack_env: SlackHarness) -> 
 def test_slack_is_mounted_only_with_a_signing_secret(tmp_path: Path) -> None:
     env = ApiEnv(tmp_path)
     try:
-        app = create_app(env.settings, copilot=env.copilot())
+        app = create_served_app(env.settings, copilot=env.copilot())
         assert SLACK_PATH not in {getattr(r, "path", None) for r in app.routes}
     finally:
         env.close()
@@ -107,7 +107,7 @@ def test_a_signing_secret_without_a_bot_token_refuses_to_start(tmp_path: Path) -
     env = ApiEnv(tmp_path, slack_signing_secret=SECRET)
     try:
         with pytest.raises(ValueError, match="STOCKPILOT_SLACK_BOT_TOKEN"):
-            create_app(env.settings, copilot=env.copilot())
+            create_served_app(env.settings, copilot=env.copilot())
     finally:
         env.close()
 
@@ -120,7 +120,7 @@ def test_a_bad_identities_file_refuses_to_start_naming_the_file(tmp_path: Path) 
     )
     try:
         with pytest.raises(ValueError, match=r"ids\.yaml: slack\.UZED: unknown user 'zed'"):
-            create_app(env.settings, copilot=env.copilot())
+            create_served_app(env.settings, copilot=env.copilot())
     finally:
         env.close()
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from api.app import create_app
 from tests.api.copilot_app import draft_transfer
 from tests.support.serve import serve
 from tests.ui.slack.conftest import SlackHarness, button_values
 from tests.ui.workbench.conftest import APP, table
 from ui.approvals import CardRef
+from ui.server import create_served_app
 from ui.slack import blocks as bk
 
 
@@ -38,7 +38,7 @@ def test_a_slack_approval_leaves_the_workbench_inbox_and_shows_as_committed(
 
     # The workbench talks to a second API instance over the same store and checkpoints.
     other = slack_env.env.copilot()
-    with serve(create_app(slack_env.env.settings, copilot=other)) as url:
+    with serve(create_served_app(slack_env.env.settings, copilot=other)) as url:
         before = _inbox(url, "bob")
         assert ref.proposal_id in set(table(before, "within my authority")["proposal"])
 

@@ -16,12 +16,12 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi.testclient import TestClient
 from jwt.algorithms import RSAAlgorithm
 
-from api.app import create_app
 from tests.api.copilot_app import ApiEnv, auth, draft_transfer
 from tests.graph.conftest import erp_documents
 from tests.support.fake_connector import FakeConnector
 from tests.ui.teams.conftest import ALICE, BOB
 from ui.approvals import CardRef
+from ui.server import create_served_app
 from ui.teams.bot import thread_id_for
 from ui.teams.routes import TEAMS_PATH
 
@@ -105,7 +105,7 @@ def test_teams_is_not_mounted_unauthenticated_when_api_tokens_are_configured(
         settings = env.settings.model_copy(
             update={"api_tokens": {"a-long-development-token-01": "bob"}}
         )
-        app = create_app(settings, copilot=env.copilot())
+        app = create_served_app(settings, copilot=env.copilot())
         assert TEAMS_PATH not in {getattr(r, "path", None) for r in app.routes}
     finally:
         env.close()
@@ -259,7 +259,7 @@ def test_teams_is_mounted_outside_development_only_with_an_app_id(
                     "teams_app_id": app_id,
                 }
             )
-            app = create_app(settings, copilot=env.copilot())
+            app = create_served_app(settings, copilot=env.copilot())
             assert (TEAMS_PATH in {getattr(r, "path", None) for r in app.routes}) is mounted
     finally:
         env.close()

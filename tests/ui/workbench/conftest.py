@@ -1,6 +1,6 @@
 """Fixtures for the workbench tests: the real API app served on a localhost port, and AppTest.
 
-`live_api` (module scope) serves `api.app.create_app` over the small network with the offline
+`live_api` (module scope) serves `ui.server.create_served_app` over the small network with the offline
 planner model in a uvicorn thread; `policy` gives bob an authority of 100 so refusals are easy
 to provoke (a transfer of 20 A is worth 80, the promotion fix of 53 A is worth 212).
 `app_test(page, user)` returns an AppTest of the real app, signed in as `user`, on that page.
@@ -19,13 +19,13 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 from streamlit.testing.v1 import AppTest
 
 from agents.offline import OfflinePlannerModel
-from api.app import create_app
 from erp.store import replace_snapshot
 from graph.service import Copilot
 from stockpilot.settings import PROJECT_ROOT, Settings
 from tests.conftest import small_network
 from tests.support.serve import serve
 from tools.workspace import Workspace
+from ui.server import create_served_app
 
 APP = PROJECT_ROOT / "ui" / "workbench" / "app.py"
 BOB_LIMIT = 100
@@ -73,7 +73,7 @@ def live_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
     saver = SqliteSaver(conn)
     saver.setup()
     copilot = Copilot(ws, checkpointer=saver, model=OfflinePlannerModel())
-    app = create_app(settings, copilot=copilot)
+    app = create_served_app(settings, copilot=copilot)
     with serve(app) as url:
         ws.warm()
         yield LiveApi(url, copilot, ws)
