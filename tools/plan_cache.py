@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine
 
@@ -34,6 +35,8 @@ from planning.params import PlanParams
 from stockpilot.policy import ApprovalPolicy
 from stockpilot.settings import Settings
 from tools.errors import NotFoundError
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,15 @@ def plan_params(settings: Settings, policy: ApprovalPolicy | None = None) -> Pla
             PlanParams().max_cover_days if cover is None else {str(k): v for k, v in cover.items()}
         ),
     )
+
+
+def _usable(held: tuple[PlanKey, T] | None, key: PlanKey, *, fresh: bool) -> T | None:
+    """Return what is held when it is of `key` (or, unless `fresh`, of the same snapshot)."""
+    if held is None:
+        return None
+    if held[0] == key or (not fresh and held[0].same_snapshot(key)):
+        return held[1]
+    return None
 
 
 class PlanCache:
@@ -174,10 +186,9 @@ class PlanCache:
         """
         key = self.key()
         with self._lock:
-            if self._plan is not None and self._plan[0] == key:
-                return self._plan[1]
-            if not fresh and self._plan is not None and self._plan[0].same_snapshot(key):
-                return self._plan[1]
+            held = _usable(self._plan, key, fresh=fresh)
+            if held is not None:
+                return held
             result = self._read_cached(key)
             if result is None:
                 if is_empty(self.engine):
@@ -210,10 +221,9 @@ class PlanCache:
         """
         key = self.key()
         with self._lock:
-            if self._ref is not None and self._ref[0] == key:
-                return self._ref[1]
-            if not fresh and self._ref is not None and self._ref[0].same_snapshot(key):
-                return self._ref[1]
+            held = _usable(self._ref, key, fresh=fresh)
+            if held is not None:
+                return held
         as_of = snapshot_as_of(self.engine)
         since = None if as_of is None else as_of + timedelta(days=1)
         ref = load_network(self.engine, sales_since=since)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import text
+
+from erp.db import ping
 
 router = APIRouter(tags=["health"])
 
@@ -28,8 +29,7 @@ def readyz(request: Request) -> Health | JSONResponse:
     """Check the store and the checkpointer answer."""
     checks: dict[str, str] = {}
     try:
-        with request.app.state.workspace.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        ping(request.app.state.workspace.engine)
         checks["database"] = "ok"
     except Exception as exc:  # report, don't crash: this endpoint exists to say what is wrong
         checks["database"] = f"error: {type(exc).__name__}"
