@@ -3,9 +3,10 @@
     stockpilot  →  erp, planning  →  knowledge  →  tools  →  agents  →  graph  →  api, evals  →  ui
 
 Every import of every module counts: at the top, inside a function (a lazy import is still a
-dependency) and under `TYPE_CHECKING`. Packages on one layer do not import each other, with
-one exception: `erp` reads the table contract of `planning.network`. So nothing below the API
-imports the graph, and only `ui` imports `api` or `evals`.
+dependency) and under `TYPE_CHECKING`. Packages on one layer do not import each other, except
+that `erp` reads planning's records (the tables of `planning.network`, the supply lines of
+`planning.coverage`). So nothing below the API imports the graph, and only `ui` imports `api`
+or `evals`.
 """
 
 from __future__ import annotations
@@ -28,8 +29,11 @@ LAYERS: dict[str, int] = {
     "evals": 6,
     "ui": 7,
 }
-# (importing package, imported module or a package of modules): allowed across a layer.
-ALLOWED: frozenset[tuple[str, str]] = frozenset({("erp", "planning.network")})
+# (importing package, imported module or a package of modules): allowed across a layer. The
+# store reads and writes planning's records: the network tables and the supply-line record.
+ALLOWED: frozenset[tuple[str, str]] = frozenset(
+    {("erp", "planning.network"), ("erp", "planning.coverage")}
+)
 
 
 def imported_modules(source: str) -> Iterator[tuple[int, str]]:
