@@ -11,6 +11,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.postgres import PostgresSaver
 from langgraph.checkpoint.sqlite import SqliteSaver
@@ -19,7 +20,7 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 from sqlalchemy.engine import make_url
 
-from stockpilot.settings import Settings
+from stockpilot.settings import Settings, SettingsProblem
 
 DEFAULT_SQLITE_CHECKPOINTS = Path("var/checkpoints.db")
 
@@ -40,7 +41,16 @@ def checkpoint_url(settings: Settings) -> str:
 
 
 def open_checkpointer(settings: Settings) -> BaseCheckpointSaver:
-    """Open (and set up) the checkpointer for the configured database."""
+    """Open (and set up) the checkpointer; SettingsProblem names the setting when it cannot."""
+    try:
+        return _open(settings)
+    except (OSError, sqlite3.Error, psycopg.Error) as exc:
+        name = "STOCKPILOT_CHECKPOINT_URL" if settings.checkpoint_url else "STOCKPILOT_DATABASE_URL"
+        shown = make_url(checkpoint_url(settings)).render_as_string(hide_password=True)
+        raise SettingsProblem(f"{name}: cannot open the checkpoints at {shown}: {exc}") from exc
+
+
+def _open(settings: Settings) -> BaseCheckpointSaver:
     url = make_url(checkpoint_url(settings))
     if url.get_backend_name() == "postgresql":
         conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)

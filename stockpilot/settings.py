@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "placeholder", "secret"})
@@ -49,6 +59,11 @@ class Settings(BaseSettings):
     )
     model: str = Field("gpt-4o-mini", description="Model name for the OpenAI-compatible path.")
     cli_user: str = Field("alice", description="Who the command line acts as by default.")
+    cli_allow_user_override: bool = Field(
+        False,
+        description="Outside development, let `stockpilot approve --user U` decide as another "
+        "user (an operator's break-glass; every CLI decision is audited as such).",
+    )
     # Governance: who may approve what, and where paused threads are kept.
     policy_file: Path = Field(
         PROJECT_ROOT / "config" / "policy.yaml", description="Approval authority policy."
@@ -109,6 +124,28 @@ class Settings(BaseSettings):
         description="Slack user ids / Teams AAD object ids -> StockPilot users.",
     )
 
+    @field_validator("database_url", "checkpoint_url", mode="before")
+    @classmethod
+    def _path_or_url(cls, value: object) -> object:
+        """Accept a database URL or a plain file path (a SQLite file), refuse anything else."""
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if not text:
+            return None
+        if "://" not in text:
+            return f"sqlite:///{text}"
+        try:
+            backend = make_url(text).get_backend_name()
+        except ArgumentError:
+            raise ValueError(f"{text!r} is not a database URL or a file path") from None
+        if backend not in ("sqlite", "postgresql"):
+            raise ValueError(
+                f"{backend!r} is not supported: give a file path, sqlite:///path or "
+                "postgresql+psycopg://user:password@host/database"
+            )
+        return text
+
     @field_validator("plan_cache_dir", mode="before")
     @classmethod
     def _empty_means_none(cls, value: object) -> object:
@@ -140,6 +177,46 @@ class Settings(BaseSettings):
         if self.database_url.startswith(prefix) and self.database_url != "sqlite:///:memory:":
             return Path(self.database_url[len(prefix) :])
         return None
+
+
+class SettingsProblem(ValueError):
+    """A setting is missing or malformed: each line names the variable and what is wrong."""
+
+
+def variable_of(field: str) -> str:
+    """Return the environment variable that sets a `Settings` field."""
+    info = Settings.model_fields.get(field)
+    alias = info.validation_alias if info is not None else None
+    if isinstance(alias, AliasChoices):
+        return str(alias.choices[0])
+    return f"STOCKPILOT_{field.upper()}"
+
+
+def describe(exc: ValidationError | SettingsError) -> SettingsProblem:
+    """Turn a settings failure into one line per bad variable (no traceback, no pydantic URL)."""
+    if isinstance(exc, SettingsError):
+        found = re.search(r'field "(\w+)"', str(exc))
+        name = variable_of(found.group(1)) if found else "a STOCKPILOT_ setting"
+        return SettingsProblem(f"{name}: is not valid JSON")
+    lines = []
+    for error in exc.errors(include_url=False):
+        message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+        loc = error.get("loc") or ()
+        if not loc:  # a rule over several settings: its message names them
+            lines.append(message)
+            continue
+        shown = error.get("input")
+        got = f" (got {shown!r})" if isinstance(shown, str | int | float) else ""
+        lines.append(f"{variable_of(str(loc[0]))}: {message}{got}")
+    return SettingsProblem("\n".join(lines))
+
+
+def load_settings() -> Settings:
+    """Return the process-wide settings; raise SettingsProblem naming each bad variable."""
+    try:
+        return get_settings()
+    except (ValidationError, SettingsError) as exc:
+        raise describe(exc) from None
 
 
 @lru_cache(maxsize=1)

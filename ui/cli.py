@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import sys
 from datetime import date
@@ -12,8 +13,10 @@ import typer
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.table import Table
+from sqlalchemy.exc import OperationalError
 
 from erp.csvio import ImportValidationError
+from stockpilot.settings import SettingsProblem, load_settings
 from stockpilot.vocabulary import Decision, ExceptionType
 from tools.workspace import NotFoundError, StoreNotEmptyError, Workspace
 from ui.briefing import Briefing, build_briefing, recommendation_summary
@@ -30,8 +33,28 @@ out = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 
+@app.callback()
+def _check_settings() -> None:
+    # Every command starts from valid settings: a bad one is one line naming it, exit 2.
+    try:
+        load_settings()
+    except SettingsProblem as exc:
+        raise _fail(str(exc), 2) from None
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in some containers
+        return "unknown"
+
+
 def _workspace() -> Workspace:
-    return Workspace.open()
+    try:
+        return Workspace.open()
+    except OperationalError as exc:
+        why = " ".join(str(exc.orig).split())
+        raise _fail(f"STOCKPILOT_DATABASE_URL: cannot open the store: {why}", 2) from None
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -323,7 +346,10 @@ def serve(
 def _copilot() -> Any:
     from graph.service import Copilot  # the graph loads only for the copilot commands
 
-    return Copilot(_workspace())
+    try:
+        return Copilot(_workspace())
+    except SettingsProblem as exc:
+        raise _fail(str(exc), 2) from None
 
 
 def _print_turn(result: Any) -> None:
@@ -387,11 +413,28 @@ def approve(
         raise _fail(f"unknown --decision {decision!r}; one of {', '.join(Decision)}", 2)
     if decision == Decision.EDIT and qty is None:
         raise _fail("--decision edit needs --qty", 2)
+    settings = load_settings()
+    if user and settings.environment != "development" and not settings.cli_allow_user_override:
+        raise _fail(
+            f"--user is refused outside development: deciding as another user needs "
+            f"STOCKPILOT_CLI_ALLOW_USER_OVERRIDE=true (the CLI decides as "
+            f"STOCKPILOT_CLI_USER={settings.cli_user}); nothing was decided",
+            2,
+        )
     copilot = _copilot()
+    who = user or settings.cli_user
+    # The trail says the decision came from the command line, and as whom, before it is made.
+    copilot.workspace.audit.append(
+        "cli_decision",
+        f"cli:{_os_user()}",
+        thread_id=thread,
+        proposal_id=proposal,
+        payload={"as_user": who, "decision": decision, "user_option": user is not None},
+    )
     try:
         result = copilot.decide(
             thread,
-            user=user or copilot.workspace.settings.cli_user,
+            user=who,
             decision=Decision(decision),
             interrupt_id=interrupt,
             proposal_id=proposal,

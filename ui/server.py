@@ -12,7 +12,7 @@ from fastapi import FastAPI
 
 from api.app import create_app
 from graph.service import Copilot
-from stockpilot.settings import Settings
+from stockpilot.settings import Settings, SettingsProblem, load_settings
 from tools.workspace import Workspace
 
 
@@ -29,8 +29,12 @@ def create_served_app(
 
 
 def app_factory() -> FastAPI:
-    """Build the served app from the environment's settings."""
-    return create_served_app()
+    """Build the served app from the environment's settings (a bad one stops it in one line)."""
+    try:
+        settings = load_settings()
+    except SettingsProblem as exc:
+        raise SystemExit(f"error: {exc}") from None
+    return create_served_app(settings)
 
 
 def mount_chat_bots(app: FastAPI) -> None:

@@ -54,3 +54,33 @@ def test_out_of_range_value_is_refused(monkeypatch):
     monkeypatch.setenv("STOCKPILOT_SERVICE_LEVEL", "1.5")
     with pytest.raises(ValidationError, match="service_level"):
         Settings(_env_file=None)
+
+
+def test_database_settings_take_a_path_or_a_url() -> None:
+    from stockpilot.settings import Settings
+
+    s = Settings(_env_file=None, checkpoint_url="/srv/ckpt.db", database_url="var/store.db")
+    assert s.checkpoint_url == "sqlite:////srv/ckpt.db"
+    assert s.database_url == "sqlite:///var/store.db"
+    assert Settings(_env_file=None, checkpoint_url=" ").checkpoint_url is None
+    url = "postgresql+psycopg://u:p@h/db"
+    assert Settings(_env_file=None, checkpoint_url=url).checkpoint_url == url
+
+
+def test_a_bad_setting_is_described_by_its_variable(monkeypatch) -> None:
+    import pytest
+
+    from stockpilot.settings import SettingsProblem, get_settings, load_settings
+
+    monkeypatch.setenv("STOCKPILOT_CHECKPOINT_URL", "ftp://x")
+    monkeypatch.setenv("STOCKPILOT_REVIEW_PERIOD_DAYS", "0")
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(SettingsProblem) as info:
+            load_settings()
+    finally:
+        get_settings.cache_clear()
+    lines = sorted(str(info.value).splitlines())
+    assert len(lines) == 2
+    assert lines[0].startswith("STOCKPILOT_CHECKPOINT_URL: 'ftp' is not supported")
+    assert lines[1].startswith("STOCKPILOT_REVIEW_PERIOD_DAYS: ")

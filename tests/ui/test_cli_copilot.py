@@ -58,7 +58,16 @@ def test_ask_draft_approve_and_verify_the_audit(cli):
     assert audit.exit_code == 0
     assert "verified" in audit.output
     events = [e["event"] for e in json.loads(cli("audit", "--json").output)["entries"]]
-    assert events == ["proposal", "refusal", "decision", "commit"]
+    # Every command-line decision is on the trail as such, before what it decided.
+    assert events == [
+        "proposal",
+        "cli_decision",
+        "refusal",
+        "cli_decision",
+        "decision",
+        "commit",
+        "cli_decision",
+    ]
 
 
 def test_tampered_audit_row_is_detected(cli):
@@ -82,3 +91,54 @@ def test_edit_needs_a_quantity_and_stale_interrupts_are_refused(cli):
     )
     assert edited["outcomes"][0]["outcome"] == "committed"
     assert edited["committed"][0]["qty"] == 12
+
+
+def test_deciding_as_another_user_is_refused_outside_development(cli, monkeypatch):
+    cli("ask", "transfer 20 A from DC1 to S1", "--thread", "c4")
+    monkeypatch.setenv("STOCKPILOT_ENVIRONMENT", "production")
+    monkeypatch.setenv("STOCKPILOT_SECRET_KEY", "a-real-secret-for-the-test")
+    get_settings.cache_clear()
+    refused = cli("approve", "c4", "--user", "bob")
+    assert refused.exit_code == 2
+    assert "STOCKPILOT_CLI_ALLOW_USER_OVERRIDE" in refused.output
+    entries = json.loads(cli("audit", "--json").output)["entries"]
+    assert [e["event"] for e in entries] == ["proposal"]  # nothing decided, nothing recorded
+
+    monkeypatch.setenv("STOCKPILOT_CLI_ALLOW_USER_OVERRIDE", "true")
+    get_settings.cache_clear()
+    done = json.loads(cli("approve", "c4", "--user", "bob", "--json").output)
+    assert done["outcomes"][0]["outcome"] == "committed"
+    entries = json.loads(cli("audit", "--json").output)["entries"]
+    cli_entry = next(e for e in entries if e["event"] == "cli_decision")
+    assert cli_entry["actor"].startswith("cli:")
+    assert cli_entry["payload"] == {"as_user": "bob", "decision": "approve", "user_option": True}
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "named"),
+    [
+        ("STOCKPILOT_CHECKPOINT_URL", "mysql://db/x", "STOCKPILOT_CHECKPOINT_URL: 'mysql'"),
+        ("STOCKPILOT_CHECKPOINT_URL", "/proc/no/such/dir/ckpt.db", "STOCKPILOT_CHECKPOINT_URL"),
+        ("STOCKPILOT_DATABASE_URL", "oracle://x", "STOCKPILOT_DATABASE_URL"),
+        ("STOCKPILOT_HORIZON_DAYS", "many", "STOCKPILOT_HORIZON_DAYS"),
+        ("STOCKPILOT_API_TOKENS", "{not json", "STOCKPILOT_API_TOKENS: is not valid JSON"),
+        ("STOCKPILOT_ENVIRONMENT", "staging", "STOCKPILOT_ENVIRONMENT"),
+    ],
+)
+def test_a_bad_setting_is_one_line_naming_the_variable(cli, monkeypatch, variable, value, named):
+    monkeypatch.setenv(variable, value)
+    get_settings.cache_clear()
+    result = CliRunner().invoke(app, ["ask", "hello"])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert named in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_the_checkpoint_setting_takes_a_plain_path(cli, monkeypatch, tmp_path):
+    path = tmp_path / "elsewhere" / "ckpt.db"
+    monkeypatch.setenv("STOCKPILOT_CHECKPOINT_URL", str(path))
+    get_settings.cache_clear()
+    asked = cli("ask", "transfer 20 A from DC1 to S1", "--thread", "c5", "--json")
+    assert asked.exit_code == 0, asked.output
+    assert path.exists()

@@ -12,7 +12,7 @@ import streamlit as st
 
 from ui.workbench import session
 
-EVENTS = ("all", "proposal", "decision", "refusal", "commit", "commit_refused")
+EVENTS = ("all", "proposal", "decision", "refusal", "commit", "commit_refused", "cli_decision")
 
 
 def render() -> None:
