@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from erp.connector import ErpUnavailableError
 from graph.service import NotWaitingError, StaleInterruptError
 from tools.workspace import NotFoundError
 
@@ -64,6 +65,16 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StaleInterruptError)
     async def _stale(_: Request, exc: StaleInterruptError) -> JSONResponse:
         return JSONResponse(error_body("stale_interrupt", str(exc)), status_code=409)
+
+    @app.exception_handler(ErpUnavailableError)
+    async def _erp_down(_: Request, exc: ErpUnavailableError) -> JSONResponse:
+        message = (
+            f"{exc}. Nothing was written to the ERP; an approved proposal stays approved and "
+            "recovery writes it once the ERP answers."
+        )
+        return JSONResponse(
+            error_body("erp_unavailable", message), status_code=503, headers={"Retry-After": "30"}
+        )
 
     @app.exception_handler(PermissionError)
     async def _forbidden(_: Request, exc: PermissionError) -> JSONResponse:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Literal, Protocol, runtime_checkable
@@ -17,6 +18,9 @@ from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.exc import IntegrityError
 
 from erp import models
+from erp.store import on_hand
+from planning.network import NetworkData
+from stockpilot.settings import Settings
 
 DocumentKind = Literal["purchase_order", "transfer"]
 
@@ -27,6 +31,14 @@ class ErpWriteError(ValueError):
 
 class IdempotencyConflictError(ErpWriteError):
     """Raised when an idempotency key is reused for a different request."""
+
+
+class ErpUnavailableError(RuntimeError):
+    """Raised when the ERP could not be reached or refused the call for now; nothing was written.
+
+    Unlike `ErpWriteError` the request itself is not at fault: the proposal stays approved and a
+    later retry (recovery) writes it, once.
+    """
 
 
 @dataclass(frozen=True)
@@ -67,6 +79,44 @@ class ErpConnector(Protocol):
         """Create a transfer once per key; return the ERP document id."""
         ...
 
+    def on_hand(self, sku: str, location_id: str) -> int | None:
+        """Return the stock of a SKU at a location right now (None: no such balance)."""
+        ...
+
+
+@runtime_checkable
+class NetworkSource(Protocol):
+    """An ERP the planning store can be synced from (`stockpilot erp sync`)."""
+
+    name: str
+
+    @property
+    def label(self) -> str:
+        """Return where it reads from (recorded as the snapshot's source)."""
+        ...
+
+    def read_network(
+        self,
+        *,
+        sales_since: date | None = None,
+        as_of: date | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> NetworkData:
+        """Return the network as of a date (default: the ERP's today) in the import's shape.
+
+        `progress(stage, done, total)` is called as the reading goes.
+        """
+        ...
+
+
+def open_connector(settings: Settings, engine: Engine) -> ErpConnector:
+    """Return the connector `STOCKPILOT_ERP` names: the built-in store, or a Tryton server."""
+    if settings.erp == "tryton":
+        from erp.tryton import TrytonConnector  # an HTTP session: only when configured
+
+        return TrytonConnector.from_settings(settings, engine)
+    return BuiltinErpConnector(engine)
+
 
 def _payload(kind: DocumentKind, request: PurchaseOrderRequest | TransferRequest) -> str:
     body = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(request).items()}
@@ -94,6 +144,10 @@ class BuiltinErpConnector:
     def create_transfer(self, request: TransferRequest, *, idempotency_key: str) -> str:
         """Create an in-transit transfer once per key (stock leaves the source); return its id."""
         return self._write("transfer", request, idempotency_key)
+
+    def on_hand(self, sku: str, location_id: str) -> int | None:
+        """Return the store's on-hand stock of a SKU-location now."""
+        return on_hand(self.engine, sku, location_id)
 
     def _write(
         self,

@@ -8,6 +8,7 @@ with its file, line (the header is line 1) and field.
 from __future__ import annotations
 
 import csv
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -344,3 +345,22 @@ def write_csv_dir(data: NetworkData, folder: Path | str) -> dict[str, int]:
         _render(df, name).to_csv(folder / f"{name}.csv", index=False, lineterminator="\n")
         counts[name] = len(df)
     return counts
+
+
+def validate_network(data: NetworkData, *, source: str) -> NetworkData:
+    """Check a snapshot read from elsewhere (an ERP) against the import contract.
+
+    The tables go through exactly the checks `read_csv_dir` applies (types, ranges, keys,
+    references, date order); a problem names the table and row as `<source> <table>.csv, line N`
+    (line 2 is the first row). Returns the snapshot as the import would read it.
+    """
+    with tempfile.TemporaryDirectory(prefix="stockpilot-validate-") as folder:
+        write_csv_dir(data, folder)
+        try:
+            return read_csv_dir(folder)
+        except ImportValidationError as exc:
+            errors = [
+                RowError(f"{source} {e.file}", e.line, e.field, e.message, e.value)
+                for e in exc.errors
+            ]
+            raise ImportValidationError(errors, exc.total) from None

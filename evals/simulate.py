@@ -561,6 +561,11 @@ class SimulatorConnector:
             ),
         )
 
+    def on_hand(self, sku: str, location_id: str) -> int | None:
+        """Return the twin's stock of a SKU-location today (None when it has no such row)."""
+        row = self.twin.world.rows.get((sku, location_id))
+        return None if row is None else int(self.twin.on_hand[row])
+
 
 def execute(connector: SimulatorConnector, actions: list[Any], key_prefix: str) -> int:
     """Write actions (evals.policies.Action) through the connector; return how many succeeded."""

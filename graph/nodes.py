@@ -18,7 +18,12 @@ from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
 from agents.prompts import SYSTEM_PROMPT
-from erp.connector import ErpWriteError, PurchaseOrderRequest, TransferRequest
+from erp.connector import (
+    ErpUnavailableError,
+    ErpWriteError,
+    PurchaseOrderRequest,
+    TransferRequest,
+)
 from erp.governance import Proposal, ProposalNotPendingError, ProposalStateError
 from graph.context import Context
 from graph.state import State
@@ -229,15 +234,27 @@ def commit(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         if p.status == ProposalStatus.COMMITTED:
             out.update(outcome="committed", document_id=p.document_id)
             continue
-        check = _recheck(ws, p.kind, p.args)
-        if not check.ok:
-            _fail(ws, p, thread, "; ".join(check.errors), out, "not written")
-            continue
         try:
-            doc = _write(erp, p, today)
-        except ErpWriteError as exc:
-            _fail(ws, p, thread, str(exc), out, "the ERP refused it")
-            continue
+            check = _recheck(ws, p.kind, p.args)
+            if not check.ok:
+                _fail(ws, p, thread, "; ".join(check.errors), out, "not written")
+                continue
+            try:
+                doc = _write(erp, p, today)
+            except ErpWriteError as exc:
+                _fail(ws, p, thread, str(exc), out, "the ERP refused it")
+                continue
+        except ErpUnavailableError as exc:
+            # Nothing was written: the proposal stays approved and the run stops here, so
+            # recovery re-runs this node and writes it once the ERP answers.
+            ws.audit.append(
+                "commit_deferred",
+                "stockpilot",
+                thread_id=thread,
+                proposal_id=p.id,
+                payload={"reason": str(exc), "erp": erp.name},
+            )
+            raise
         # Racing or replayed commits write the ERP once; the marker and its audit entry
         # commit together, for the one caller that made the change.
         p, first = ws.proposals.commit_once(

@@ -74,6 +74,18 @@ class Settings(BaseSettings):
         "PostgreSQL database when that is PostgreSQL.",
     )
 
+    # The ERP that approved actions are written to, and where `stockpilot erp sync` reads from.
+    erp: Literal["builtin", "tryton"] = Field(
+        "builtin", description="builtin: this store; tryton: a Tryton server over JSON-RPC."
+    )
+    tryton_url: str = Field(
+        "http://127.0.0.1:8000", description="Base URL of the Tryton server (trytond)."
+    )
+    tryton_database: str = Field("tryton", min_length=1, description="Tryton database name.")
+    tryton_user: str = Field("admin", min_length=1, description="Tryton login.")
+    tryton_password: SecretStr | None = Field(None, description="Tryton password.")
+    tryton_timeout_s: float = Field(30.0, gt=0, le=600, description="Per-call timeout.")
+
     # HTTP API.
     api_tokens: dict[str, str] = Field(
         default_factory=dict,
@@ -159,7 +171,12 @@ class Settings(BaseSettings):
                 "STOCKPILOT_SECRET_KEY is a placeholder; set a real secret outside development"
             )
         if self.environment != "development":
-            for name in ("slack_signing_secret", "slack_bot_token", "teams_app_password"):
+            for name in (
+                "slack_signing_secret",
+                "slack_bot_token",
+                "teams_app_password",
+                "tryton_password",
+            ):
                 value: SecretStr | None = getattr(self, name)
                 if value is not None and value.get_secret_value().strip().lower() in (
                     PLACEHOLDER_SECRETS
@@ -168,6 +185,18 @@ class Settings(BaseSettings):
                         f"STOCKPILOT_{name.upper()} is a placeholder; set the real value or "
                         "leave it unset"
                     )
+        if (
+            self.environment != "development"
+            and self.erp == "tryton"
+            and (
+                self.tryton_password is None
+                or self.tryton_password.get_secret_value().strip().lower() in PLACEHOLDER_SECRETS
+            )
+        ):
+            raise ValueError(
+                "STOCKPILOT_TRYTON_PASSWORD is unset or a placeholder; set the Tryton user's "
+                "real password outside development"
+            )
         return self
 
     @property

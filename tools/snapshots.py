@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine
 
-from erp.csvio import read_csv_dir, write_csv_dir
+from erp.connector import ErpConnector, NetworkSource
+from erp.csvio import read_csv_dir, validate_network, write_csv_dir
 from erp.demo import generate_demo
 from erp.store import SnapshotSummary, is_empty, latest_import, load_network, replace_snapshot
 
@@ -16,6 +18,10 @@ DEMO_SOURCE_PREFIX = "demo:"
 
 class StoreNotEmptyError(RuntimeError):
     """Raised when a demo would overwrite a snapshot that did not come from the demo."""
+
+
+class ErpSyncError(RuntimeError):
+    """Raised when the configured ERP is not one a snapshot can be synced from."""
 
 
 class SnapshotAdmin:
@@ -32,6 +38,27 @@ class SnapshotAdmin:
         """Validate a CSV folder completely, then replace the snapshot with it atomically."""
         data = read_csv_dir(folder)
         return replace_snapshot(self.engine, data, source=f"import:{Path(folder).resolve()}")
+
+    def sync_erp(
+        self,
+        connector: ErpConnector,
+        *,
+        as_of: date | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> SnapshotSummary:
+        """Read the network from an ERP, validate it as an import, then replace the snapshot.
+
+        Raises ErpSyncError when the ERP is the built-in store, ImportValidationError naming each
+        bad row (nothing changes), ErpUnavailableError when the ERP cannot be read.
+        """
+        if not isinstance(connector, NetworkSource):
+            raise ErpSyncError(
+                f"STOCKPILOT_ERP is {connector.name}: the store is the ERP, there is nothing to "
+                "sync (set STOCKPILOT_ERP=tryton, or use `stockpilot import`)"
+            )
+        data = connector.read_network(as_of=as_of, progress=progress)
+        checked = validate_network(data, source=f"{connector.name} snapshot")
+        return replace_snapshot(self.engine, checked, source=f"erp:{connector.label}")
 
     def export_dir(self, folder: Path | str) -> dict[str, int]:
         """Write the whole snapshot as CSV files."""

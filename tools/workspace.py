@@ -20,13 +20,16 @@ to the latest migration.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
-from erp.connector import BuiltinErpConnector, ErpConnector
+from erp.connector import ErpConnector, open_connector
 from erp.db import make_engine, migrate
+from erp.store import SnapshotSummary
 from planning.params import PlanParams
 from stockpilot.policy import ApprovalPolicy, load_policy
 from stockpilot.settings import Settings, get_settings
@@ -36,13 +39,14 @@ from tools.governance import Governance
 from tools.plan_cache import PlanCache, plan_params
 from tools.plan_queries import PlanQueries
 from tools.projection import Projections
-from tools.snapshots import DEMO_SOURCE_PREFIX, SnapshotAdmin, StoreNotEmptyError
+from tools.snapshots import DEMO_SOURCE_PREFIX, ErpSyncError, SnapshotAdmin, StoreNotEmptyError
 
 if TYPE_CHECKING:
     from knowledge import KnowledgeBase
 
 __all__ = [
     "DEMO_SOURCE_PREFIX",
+    "ErpSyncError",
     "NotFoundError",
     "ProposalMismatchError",
     "StoreNotEmptyError",
@@ -64,7 +68,8 @@ class Workspace:
     ):
         self.settings = settings or get_settings()
         self.engine = engine or make_engine(self.settings.database_url)
-        self._connector = connector  # None: the built-in ERP over this store
+        self._connector = connector  # None: the configured ERP (`connector()`)
+        self._connector_lock = threading.Lock()
         self._knowledge: KnowledgeBase | None = None
         self._knowledge_lock = threading.Lock()
 
@@ -72,7 +77,8 @@ class Workspace:
             self.settings, self.engine, params=params, policy=lambda: self.policy
         )
         self.queries = PlanQueries(self.plans)
-        self.drafts = DraftChecks(self.plans)
+        # Commits re-check a transfer's source against the ERP's stock now, not the snapshot.
+        self.drafts = DraftChecks(self.plans, lambda sku, loc: self.connector().on_hand(sku, loc))
         self.governance = Governance(self.engine, policy=lambda: self.policy)
         self.charts = Projections(self.plans, self.governance.proposals)
         self.snapshots = SnapshotAdmin(self.engine)
@@ -125,10 +131,25 @@ class Workspace:
         return load_policy(self.settings.policy_file)
 
     def connector(self) -> ErpConnector:
-        """Return the ERP connector: the one given at construction, else the built-in store."""
-        if self._connector is not None:
-            return self._connector
-        return BuiltinErpConnector(self.engine)
+        """Return the ERP connector: the one given at construction, else the configured one.
+
+        `STOCKPILOT_ERP=tryton` writes to a Tryton server (one logged-in client per workspace);
+        the default is the built-in ERP over this store.
+        """
+        if self._connector is None:
+            with self._connector_lock:
+                if self._connector is None:
+                    self._connector = open_connector(self.settings, self.engine)
+        return self._connector
+
+    def sync_erp(
+        self,
+        *,
+        as_of: date | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> SnapshotSummary:
+        """Replace the snapshot with the network read from the configured ERP (validated)."""
+        return self.snapshots.sync_erp(self.connector(), as_of=as_of, progress=progress)
 
     def knowledge(self) -> KnowledgeBase:
         """Return the playbook's knowledge base, ingesting the corpus when it is empty."""

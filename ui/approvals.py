@@ -15,6 +15,7 @@ from typing import Any
 
 import anyio
 
+from erp.connector import ErpUnavailableError
 from erp.governance import Proposal
 from graph.service import Copilot, NotWaitingError, PendingAction, StaleInterruptError
 from stockpilot.vocabulary import Decision
@@ -184,6 +185,11 @@ def decide_card(
         )
     except (NotWaitingError, StaleInterruptError):
         return current_card(copilot, ref, note=STALE_NOTE)
+    except ErpUnavailableError as exc:
+        deferred = (
+            f"Approved, not yet written to the ERP: {exc}. Recovery writes it once it answers."
+        )
+        return current_card(copilot, ref, note=deferred)
     mine = next((o for o in result.outcomes if o.get("proposal_id") == ref.proposal_id), {})
     note = None
     if mine.get("outcome") in ("refused", "already_decided", "pending", "failed"):

@@ -15,11 +15,13 @@ from rich.markdown import Markdown
 from rich.table import Table
 from sqlalchemy.exc import OperationalError
 
+from erp.connector import ErpUnavailableError
 from erp.csvio import ImportValidationError
 from stockpilot.settings import SettingsProblem, load_settings
 from stockpilot.vocabulary import Decision, ExceptionType
 from tools.workspace import NotFoundError, StoreNotEmptyError, Workspace
 from ui.briefing import Briefing, build_briefing, recommendation_summary
+from ui.erp_cli import erp_app
 from ui.knowledge_cli import knowledge_app
 
 app = typer.Typer(
@@ -28,6 +30,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(knowledge_app, name="knowledge")
+app.add_typer(erp_app, name="erp")
 # Piped output gets a wide fixed width rather than Rich's 80-column fallback.
 out = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
@@ -443,6 +446,11 @@ def approve(
         )
     except (NotWaitingError, StaleInterruptError) as exc:
         raise _fail(str(exc)) from exc
+    except ErpUnavailableError as exc:
+        raise _fail(
+            f"the decision is recorded but the ERP write did not happen: {exc}\n"
+            "The proposal stays approved; recovery writes it once the ERP answers."
+        ) from exc
     finally:
         copilot.close()
     if as_json:
