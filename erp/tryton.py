@@ -190,8 +190,10 @@ class TrytonConnector:
         as_of: date | None = None,
         progress: Progress | None = None,
     ) -> NetworkData:
-        """Read the whole network from Tryton as of a date (default: the connector's as_of, else
-        Tryton's today); sales from `sales_since` on, when given."""
+        """Read the whole network from Tryton as of a date; sales from `sales_since` on.
+
+        The date defaults to the connector's `as_of`, else Tryton's today.
+        """
         report = progress or (lambda _stage, _done, _total: None)
         total = len(STAGES)
         as_of = as_of or self._today()

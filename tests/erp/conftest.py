@@ -75,7 +75,7 @@ def _synced_store(
     folder = tmp_path_factory.mktemp("synced")
     tryton_server.restore()
     settings = _settings(folder, tryton_server)
-    ws = Workspace(settings)
+    ws = Workspace.open(settings)
     ws._connector = TrytonConnector(tryton_client, ws.engine)  # type: ignore[arg-type]
     ws.sync_erp(as_of=SEED_AS_OF)
     ws.plan()  # cached on disk for every test that starts from this store

@@ -38,8 +38,8 @@ def _ws(settings: Settings, client: TrytonClient | None = None) -> Workspace:
     """A workspace on `settings` whose connector uses `client` (default: its own login)."""
     engine = make_engine(settings.database_url)
     if client is None:
-        return Workspace(settings, engine=engine)
-    return Workspace(settings, engine=engine, connector=TrytonConnector(client, engine))
+        return Workspace.open(settings, engine=engine)
+    return Workspace.open(settings, engine=engine, connector=TrytonConnector(client, engine))
 
 
 def _client(server: TrytonServer) -> TrytonClient:
@@ -395,14 +395,18 @@ def test_cli_sync_and_status(tryton_settings, tryton, monkeypatch):
         monkeypatch.setenv("STOCKPILOT_TRYTON_PASSWORD", "wrong")
         get_settings.cache_clear()
         before = load_network(
-            Workspace(Settings(_env_file=None, database_url=tryton_settings.database_url)).engine
+            Workspace.open(
+                Settings(_env_file=None, database_url=tryton_settings.database_url)
+            ).engine
         )
         bad = runner.invoke(app, ["erp", "sync"])
         assert bad.exit_code == 1
         assert "refused the login" in bad.output and "unchanged" in bad.output
         assert "Traceback" not in bad.output
         after = load_network(
-            Workspace(Settings(_env_file=None, database_url=tryton_settings.database_url)).engine
+            Workspace.open(
+                Settings(_env_file=None, database_url=tryton_settings.database_url)
+            ).engine
         )
         assert len(after.sales) == len(before.sales)
     finally:
@@ -410,7 +414,7 @@ def test_cli_sync_and_status(tryton_settings, tryton, monkeypatch):
 
 
 def test_sync_refuses_the_builtin_erp(tmp_path):
-    ws = Workspace(Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 's.db'}"))
+    ws = Workspace.open(Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 's.db'}"))
     with pytest.raises(ErpSyncError, match="STOCKPILOT_ERP is builtin"):
         ws.sync_erp()
 
