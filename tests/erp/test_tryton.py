@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from erp.connector import ErpWriteError, IdempotencyConflictError, TransferRequest
+from erp.csvio import ImportValidationError
 from erp.db import make_engine
 from erp.store import load_network
 from erp.tryton import TrytonConnector
@@ -488,3 +489,45 @@ def test_api_approval_writes_to_tryton_and_answers_503_when_it_is_down(
         assert error["code"] == "erp_unavailable" and "not reachable" in error["message"]
     assert ws.proposals.get(b.proposal_id).status == "approved"
     assert _by_reference(tryton, "stock.shipment.internal", b.proposal_id) == []
+
+
+def test_sync_refuses_a_product_without_a_code_naming_the_record(
+    synced_settings, tryton_client, tryton
+):
+    ws = _ws(synced_settings, tryton_client)
+    before = load_network(ws.engine)
+    client = _client(tryton)
+    [template] = client.model(
+        "product.template",
+        "create",
+        [
+            {
+                "name": "Unlabelled thing",
+                "type": "goods",
+                "default_uom": 1,
+                "products": [["create", [{}]]],
+            }
+        ],
+    )
+    [product] = client.model("product.product", "search", [("template", "=", template)])
+    with pytest.raises(ImportValidationError) as caught:
+        ws.sync_erp(as_of=SEED_AS_OF)
+    assert str(caught.value.errors[0]) == (
+        f"Tryton product.product {product}, field 'code': product 'Unlabelled thing': is required"
+    )
+    assert len(load_network(ws.engine).items) == len(before.items)  # nothing changed
+
+
+def test_simulation_replays_the_history_read_from_tryton(tryton_client, tryton, tmp_path):
+    from evals.sim_suite import run_simulation
+    from evals.simulate import SimConfig
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'ledger.db'}")
+    network = TrytonConnector(tryton_client, engine).read_network(as_of=SEED_AS_OF)
+    config = SimConfig(horizon_days=14, policies=("stockpilot", "min_max"), graph_path=False)
+    results = run_simulation(config, data=network)
+    policies = results["policies"]
+    assert set(policies) == {"stockpilot", "min_max", "oracle_base_stock"}
+    # The stores sell every day in Tryton's history, so every policy faces demand and pays.
+    assert all(m["total_cost"] > 0 for m in policies.values())
+    assert 0 < policies["stockpilot"]["fill_rate"] <= 1
