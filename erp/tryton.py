@@ -302,6 +302,15 @@ class TrytonConnector:
 
         report("transfers", 5, total)
         transfers = self._transfers(sku_of, owner, as_of)
+        # StockPilot's own shipments not yet shipped: their stock is promised, not available.
+        unshipped = transfers[transfers["unshipped"].astype(bool)]
+        if len(unshipped):
+            out = unshipped.groupby(["sku", "from_location"])["qty"].sum()
+            key = pd.MultiIndex.from_frame(inventory[["sku", "location_id"]])
+            inventory = inventory.assign(
+                on_hand=inventory["on_hand"] - out.reindex(key, fill_value=0).to_numpy()
+            )
+        transfers = transfers.drop(columns="unshipped")
 
         report("sales", 6, total)
         sales = self._sales(sku_of, owner, sales_since, as_of)
@@ -424,7 +433,11 @@ class TrytonConnector:
         lines = self._search_read(
             "purchase.line",
             [
-                ("purchase.state", "in", ["confirmed", "processing"]),
+                [
+                    "OR",
+                    ("purchase.state", "in", ["confirmed", "processing"]),
+                    [("purchase.state", "=", "draft"), ("purchase", "in", self._ours(PO_MODEL))],
+                ],
                 ("type", "=", "line"),
                 ("product", "in", list(sku_of)),
             ],
@@ -439,7 +452,7 @@ class TrytonConnector:
                 [("id", "in", sorted({int(line["purchase"]) for line in lines}))],
                 ["number", "delivery_date"],
             )
-        }
+        }  # a draft StockPilot wrote has no number: its id is the document id
         move_ids = [m for line in lines for m in line["moves"]]
         moves = {
             int(m["id"]): m
@@ -498,22 +511,53 @@ class TrytonConnector:
             }
         )[_PO_COLUMNS]
 
+    def _ours(self, model: str) -> list[int]:
+        """Return the ids of the `model` records StockPilot wrote (its ledger's documents)."""
+        with self.engine.connect() as conn:
+            docs = conn.execute(
+                select(_ledger.c.document_id).where(_ledger.c.document_id.like(f"{model},%"))
+            ).scalars()
+            return [int(d.rpartition(",")[2]) for d in docs if d.rpartition(",")[2].isdigit()]
+
     def _transfers(
         self, sku_of: dict[int, str], owner: dict[int, str], as_of: date
     ) -> pd.DataFrame:
+        """Return shipped internal shipments, and StockPilot's own not yet shipped.
+
+        StockPilot's own are in transit from the commit on, as the built-in ERP books a
+        transfer (flagged `unshipped`: `read_network` takes them off the source's stock).
+        """
         shipments = self._search_read(
             TRANSFER_MODEL,
-            [("state", "=", "shipped")],
+            [
+                "OR",
+                ("state", "=", "shipped"),
+                [
+                    ("state", "in", ["draft", "waiting", "assigned", "packed"]),
+                    ("id", "in", self._ours(TRANSFER_MODEL)),
+                ],
+            ],
             [
                 "number",
+                "state",
                 "from_location",
                 "to_location",
                 "effective_start_date",
+                "planned_start_date",
                 "planned_date",
                 "incoming_moves",
+                "outgoing_moves",
+                "moves",
             ],
         )
-        move_ids = [m for s in shipments for m in s["incoming_moves"]]
+        for s in shipments:  # the moves still to arrive
+            if s["state"] == "shipped":
+                s["pending"] = s["incoming_moves"]
+            elif s["state"] == "draft":
+                s["pending"] = s["moves"]
+            else:
+                s["pending"] = s["outgoing_moves"] or s["moves"]
+        move_ids = [m for s in shipments for m in s["pending"]]
         moves = {
             int(m["id"]): m
             for m in (
@@ -527,10 +571,10 @@ class TrytonConnector:
             src, dst = owner.get(int(s["from_location"])), owner.get(int(s["to_location"]))
             if not src or not dst or src == dst:
                 continue
-            shipped = s["effective_start_date"] or as_of
+            shipped = s["effective_start_date"] or s["planned_start_date"] or as_of
             expected = max(s["planned_date"] or shipped, shipped)
             doc = s["number"] or f"{TRANSFER_MODEL},{s['id']}"
-            for mid in s["incoming_moves"]:
+            for mid in s["pending"]:
                 m = moves.get(mid)
                 if m is None or m["state"] in ("done", "cancelled"):
                     continue
@@ -550,8 +594,9 @@ class TrytonConnector:
                         pd.Timestamp(shipped),
                         pd.Timestamp(expected),
                         "in_transit",
+                        s["state"] != "shipped",
                     ]
-        return pd.DataFrame(
+        frame = pd.DataFrame(
             [r for r in rows.values() if r[4] > 0],
             columns=[
                 "transfer_id",
@@ -562,8 +607,10 @@ class TrytonConnector:
                 "ship_date",
                 "expected_date",
                 "status",
+                "unshipped",
             ],
         )
+        return frame
 
     def _sales(
         self, sku_of: dict[int, str], owner: dict[int, str], since: date | None, as_of: date
@@ -600,7 +647,11 @@ class TrytonConnector:
         return daily.assign(units=daily["units"].round().astype("int64"))
 
     def on_hand(self, sku: str, location_id: str) -> int | None:
-        """Return Tryton's stock of a SKU in a warehouse's storage now (not the snapshot's)."""
+        """Return the stock of a SKU a warehouse can still ship now (live, not the snapshot's).
+
+        Tryton's quantity today (done moves, less what is reserved by assigned moves), less
+        what StockPilot's own shipments from there, written but not yet reserved, will take.
+        """
         wh = self._search_read(
             "stock.location",
             [("type", "=", "warehouse"), ("code", "=", location_id)],
@@ -609,14 +660,37 @@ class TrytonConnector:
         )
         if not wh:
             return None
+        storage = int(wh[0]["storage_location"])
+        today = self.client.call("model.ir.date.today")
         rows = self._search_read(
             "product.product",
             [("code", "=", sku)],
             ["quantity"],
             limit=1,
-            context={"locations": [int(wh[0]["storage_location"])], "with_childs": True},
+            context={
+                "locations": [storage],
+                "with_childs": True,
+                "stock_date_end": today,  # without it Tryton forecasts to the end of time
+                "stock_assign": True,
+            },
         )
-        return None if not rows else round(_num(rows[0]["quantity"]))
+        if not rows:
+            return None
+        promised = 0.0
+        ours = self._ours(TRANSFER_MODEL)
+        if ours:
+            moves = self._search_read(
+                "stock.move",
+                [
+                    ("shipment", "in", [f"{TRANSFER_MODEL},{i}" for i in ours]),
+                    ("state", "=", "draft"),
+                    ("from_location", "=", storage),
+                    ("product", "=", int(rows[0]["id"])),
+                ],
+                ["quantity"],
+            )
+            promised = sum(_num(m["quantity"]) for m in moves)
+        return round(_num(rows[0]["quantity"]) - promised)
 
     def status(self) -> dict[str, Any]:
         """Return what `stockpilot erp status` shows: the server, database and record counts."""

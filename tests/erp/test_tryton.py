@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from erp.connector import ErpWriteError, IdempotencyConflictError, TransferRequest
 from erp.csvio import ImportValidationError
-from erp.db import make_engine
+from erp.db import make_engine, migrate
 from erp.store import load_network
 from erp.tryton import TrytonConnector
 from erp.tryton_rpc import (
@@ -243,7 +243,7 @@ KILL_SCRIPT = """
 import os, sys
 from datetime import date
 from erp.connector import TransferRequest
-from erp.db import make_engine
+from erp.db import make_engine, migrate
 from erp.tryton import TrytonConnector
 from erp.tryton_rpc import TrytonClient
 
@@ -523,6 +523,7 @@ def test_simulation_replays_the_history_read_from_tryton(tryton_client, tryton, 
     from evals.simulate import SimConfig
 
     engine = make_engine(f"sqlite:///{tmp_path / 'ledger.db'}")
+    migrate(engine)  # the connector's ledger
     network = TrytonConnector(tryton_client, engine).read_network(as_of=SEED_AS_OF)
     config = SimConfig(horizon_days=14, policies=("stockpilot", "min_max"), graph_path=False)
     results = run_simulation(config, data=network)
@@ -531,3 +532,31 @@ def test_simulation_replays_the_history_read_from_tryton(tryton_client, tryton, 
     # The stores sell every day in Tryton's history, so every policy faces demand and pays.
     assert all(m["total_cost"] > 0 for m in policies.values())
     assert 0 < policies["stockpilot"]["fill_rate"] <= 1
+
+
+def test_a_resync_counts_stockpilots_own_drafts_as_supply(synced_settings, tryton_client, tryton):
+    from erp.connector import PurchaseOrderRequest
+
+    ws = _ws(synced_settings, tryton_client)
+    connector = ws.connector()
+    before = load_network(ws.engine).inventory.set_index(["sku", "location_id"])["on_hand"]
+    live_before = connector.on_hand("SKU-004", "DC1")
+    po = connector.create_purchase_order(
+        PurchaseOrderRequest("SUP-A", "SKU-004", "DC1", 36, SEED_AS_OF), idempotency_key="PR-OWN-PO"
+    )
+    tr = connector.create_transfer(
+        TransferRequest("SKU-004", "DC1", "S2", 9, SEED_AS_OF), idempotency_key="PR-OWN-TR"
+    )
+    # A draft purchase is not open supply in Tryton, nor does a draft shipment move stock; both
+    # were approved, so StockPilot counts them (as the built-in ERP books them at commit).
+    assert connector.on_hand("SKU-004", "DC1") == live_before - 9
+    ws.sync_erp(as_of=SEED_AS_OF)
+    net = load_network(ws.engine)
+    pos = net.purchase_orders.set_index("po_id")
+    assert pos.loc[po, "qty"] == 36 and pos.loc[po, "sku"] == "SKU-004"
+    assert pos.loc[po, "expected_date"].date() == SEED_AS_OF + timedelta(days=8)
+    transfers = net.transfers.set_index("transfer_id")
+    assert transfers.loc[tr, "qty"] == 9 and transfers.loc[tr, "to_location"] == "S2"
+    after = net.inventory.set_index(["sku", "location_id"])["on_hand"]
+    assert after[("SKU-004", "DC1")] == before[("SKU-004", "DC1")] - 9
+    assert after[("SKU-004", "S2")] == before[("SKU-004", "S2")]

@@ -134,7 +134,7 @@ def _sessions(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
 
 
 def wait_ready(url: str, database: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     body = {"id": 0, "method": "common.db.login", "params": ["admin", {"password": PASSWORD}]}
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -145,7 +145,7 @@ def wait_ready(url: str, database: str, process: subprocess.Popen[bytes], log: P
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
-    raise RuntimeError(f"trytond did not answer in 60 s: {log.read_text()[-2000:]}")
+    raise RuntimeError(f"trytond did not answer in 120 s: {log.read_text()[-2000:]}")
 
 
 @contextmanager
