@@ -560,3 +560,28 @@ def test_a_resync_counts_stockpilots_own_drafts_as_supply(synced_settings, tryto
     after = net.inventory.set_index(["sku", "location_id"])["on_hand"]
     assert after[("SKU-004", "DC1")] == before[("SKU-004", "DC1")] - 9
     assert after[("SKU-004", "S2")] == before[("SKU-004", "S2")]
+
+
+@pytest.mark.postgres
+def test_racing_writers_with_the_ledger_on_postgresql(postgres_engine, tryton_client, tryton):
+    req = TransferRequest("SKU-002", "DC1", "S2", 4, SEED_AS_OF)
+    barrier = threading.Barrier(6)
+    docs: list[str] = []
+    errors: list[BaseException] = []
+
+    def write() -> None:
+        connector = TrytonConnector(tryton_client, postgres_engine)
+        barrier.wait()
+        try:
+            docs.append(connector.create_transfer(req, idempotency_key="PR-RACE-PG"))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # The losers waited on the winner's uncommitted claim row, then read its document.
+    assert not errors and len(set(docs)) == 1 and len(docs) == 6
+    assert len(_by_reference(tryton, "stock.shipment.internal", "PR-RACE-PG")) == 1
