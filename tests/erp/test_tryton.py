@@ -585,3 +585,44 @@ def test_racing_writers_with_the_ledger_on_postgresql(postgres_engine, tryton_cl
     # The losers waited on the winner's uncommitted claim row, then read its document.
     assert not errors and len(set(docs)) == 1 and len(docs) == 6
     assert len(_by_reference(tryton, "stock.shipment.internal", "PR-RACE-PG")) == 1
+
+
+def test_a_tryton_user_error_at_commit_keeps_the_proposal_approved(
+    synced_settings, tryton_client, tryton, tmp_path
+):
+    from pydantic import SecretStr
+
+    admin = _client(tryton)
+    company = admin.context()["company"]
+    [clerk] = admin.model(
+        "res.user",
+        "create",
+        [
+            {
+                "name": "Clerk",
+                "login": "clerk",
+                "password": "clerk-Pass-4711",
+                "companies": [["add", [company]]],
+                "company": company,
+            }
+        ],
+    )
+    settings = synced_settings.model_copy(
+        update={"tryton_user": "clerk", "tryton_password": SecretStr("clerk-Pass-4711")}
+    )
+    ws = _ws(settings)
+    copilot = _copilot(ws, tmp_path)
+    exc = _fixable(ws, "transfer")
+    [pending] = copilot.ask(f"fix {exc['id']}", user="alice", thread_id="t-user").pending
+    # The clerk may read stock but not shipments: Tryton refuses with a user error.
+    with pytest.raises(TrytonUserError, match=r"not allowed to access \"Stock Shipment Internal\""):
+        copilot.decide("t-user", user="carol", decision="approve")
+    assert ws.proposals.get(pending.proposal_id).status == "approved"
+    [deferred] = [e for e in ws.audit.entries() if e.event == "commit_deferred"]
+    assert "model.stock.shipment.internal" in deferred.payload["reason"]
+    assert _by_reference(tryton, "stock.shipment.internal", pending.proposal_id) == []
+    # An administrator grants the right; recovery then writes the document once.
+    [stock] = admin.model("res.group", "search", [("name", "=", "Stock")], 0, 1, None)
+    admin.model("res.user", "write", [clerk], {"groups": [["add", [stock]]]})
+    assert copilot.recover("t-user").outcomes[0]["outcome"] == "committed"
+    assert len(_by_reference(tryton, "stock.shipment.internal", pending.proposal_id)) == 1
