@@ -770,6 +770,18 @@ class TrytonConnector:
             raise
         return doc
 
+    def document_for(self, idempotency_key: str) -> str | None:
+        """Return the document the ledger links to a key, or None (read only: recovery asks).
+
+        None does not mean Tryton has none: a writer killed after Tryton's commit left no
+        ledger row, and the next write under the key finds the document by its reference.
+        """
+        with self.engine.connect() as conn:
+            doc = conn.execute(
+                select(_ledger.c.document_id).where(_ledger.c.idempotency_key == idempotency_key)
+            ).scalar_one_or_none()
+        return None if doc is None else str(doc)
+
     def _ledger(self, key: str, payload: str) -> str | None:
         with self.engine.connect() as conn:
             row = conn.execute(

@@ -289,9 +289,11 @@ def test_killed_between_tryton_write_and_ledger_is_reconciled(
 
     with ws.engine.connect() as conn:
         assert conn.execute(select(models.ErpCommit)).all() == []  # the ledger never saw it
+    assert ws.connector().document_for("PR-KILLED") is None
     doc = ws.connector().create_transfer(
         TransferRequest("SKU-004", "DC1", "S1", 7, SEED_AS_OF), idempotency_key="PR-KILLED"
     )
+    assert ws.connector().document_for("PR-KILLED") == doc
     assert doc == f"stock.shipment.internal,{written['id']}"
     assert len(_by_reference(tryton, "stock.shipment.internal", "PR-KILLED")) == 1
     with ws.engine.connect() as conn:
