@@ -628,3 +628,16 @@ def test_a_tryton_user_error_at_commit_keeps_the_proposal_approved(
     admin.model("res.user", "write", [clerk], {"groups": [["add", [stock]]]})
     assert copilot.recover("t-user").outcomes[0]["outcome"] == "committed"
     assert len(_by_reference(tryton, "stock.shipment.internal", pending.proposal_id)) == 1
+
+
+def test_an_expired_tryton_session_is_renewed_once(tryton):
+    import sqlite3
+
+    client = _client(tryton)
+    assert client.model("product.product", "search_count", []) == 4
+    db = sqlite3.connect(tryton.db_file, timeout=30)
+    db.execute("DELETE FROM ir_session")  # Tryton forgot every session (expiry, restart)
+    db.commit()
+    db.close()
+    assert client.model("product.product", "search_count", []) == 4
+    assert client.latencies()["common.db.login"]["calls"] == 2
