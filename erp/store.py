@@ -336,6 +336,12 @@ def snapshot_version(engine: Engine) -> tuple[str, int]:
     return ("|".join(str(v) for v in last) if last else ""), int(commits)
 
 
+def ledger_size(engine: Engine) -> int:
+    """Return how many documents the connector's ledger holds (every write ever made)."""
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(models.ErpCommit)).scalar_one())
+
+
 def commit_times(engine: Engine, document_ids: Sequence[str]) -> dict[str, datetime]:
     """Return when the connector's ledger recorded each document (UTC); unknown ids are left out."""
     if not document_ids:

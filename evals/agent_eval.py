@@ -56,11 +56,9 @@ from agentevals.trajectory.match import create_trajectory_match_evaluator
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, ToolMessage, convert_to_openai_messages
 from langgraph.checkpoint.sqlite import SqliteSaver
-from sqlalchemy import func, select
 
-from erp import models
 from erp.demo import generate_demo
-from erp.store import replace_snapshot
+from erp.store import ledger_size, replace_snapshot
 from evals.faithfulness import answer_citations, invented_citations, source_citations, unfaithful
 from graph.service import Copilot
 from stockpilot.settings import Settings
@@ -784,9 +782,7 @@ class _Harness:
         self.workspace.engine.dispose()
 
     def erp_commits(self) -> int:
-        with self.workspace.engine.connect() as conn:
-            count = conn.execute(select(func.count()).select_from(models.ErpCommit)).scalar_one()
-        return int(count)
+        return ledger_size(self.workspace.engine)
 
     def messages(self, thread_id: str) -> list[BaseMessage]:
         values = self.copilot.graph.get_state(self.copilot._config(thread_id)).values or {}
