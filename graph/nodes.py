@@ -7,6 +7,7 @@ first line on resume; decisions are recorded by `review`, whose proposal transit
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import date
 from typing import Any
@@ -17,6 +18,8 @@ from langgraph.prebuilt import ToolNode
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
+from agents.focus import focus_of
+from agents.offline import OfflinePlannerModel
 from agents.prompts import SYSTEM_PROMPT
 from erp.connector import (
     ErpUnavailableError,
@@ -29,6 +32,7 @@ from graph.context import Context
 from graph.state import State
 from planning.actions import ActionCheck
 from stockpilot.vocabulary import GATE_NAME, Decision, ProposalStatus
+from tools.insight import resolver
 from tools.planner import TOOLS
 from tools.workspace import Workspace
 
@@ -48,12 +52,18 @@ def agent(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         as_of = ctx.ws().plan(fresh=False).as_of.isoformat()
     except LookupError:
         as_of = "unknown (the store is empty)"
+    focus = focus_of(state["messages"])
     system = SYSTEM_PROMPT.format(
         as_of=as_of, user=state.get("user", "unknown"), role=state.get("role", "unknown")
     )
-    model = ctx.chat_model().bind_tools(TOOLS)
-    response = model.invoke([SystemMessage(system), *state["messages"]])
-    return {"messages": [response]}
+    if described := focus.describe():
+        system += f"\nThread focus (from this conversation's tool results): {described}\n"
+    model = ctx.chat_model()
+    if isinstance(model, OfflinePlannerModel):
+        with contextlib.suppress(LookupError):
+            model = model.with_resolver(resolver(ctx.ws()))
+    response = model.bind_tools(TOOLS).invoke([SystemMessage(system), *state["messages"]])
+    return {"messages": [response], "focus": focus.as_dict()}
 
 
 def _pending(ws: Workspace, ids: list[str]) -> list[Proposal]:

@@ -37,5 +37,8 @@ class State(TypedDict, total=False):
     decisions: dict[str, Any] | None
     # What the last decision round did, per proposal.
     outcomes: list[dict[str, Any]]
+    # What the thread is about now (agents.focus): SKU, location, supplier, the last list shown,
+    # the proposals drafted here; refreshed by the agent node from the messages each step.
+    focus: dict[str, Any]
     # Every ERP document this thread committed.
     committed: Annotated[list[dict[str, Any]], operator.add]

@@ -541,11 +541,18 @@ def _notes(plan: Any, scenario: Scenario, out: dict[str, Any], *, single: bool) 
             f"the horizon ({plan.dates[0]}..{plan.dates[-1]}), so it changes nothing."
         )
     change = out.get("change") or {}
+    base_unmet = (out.get("base") or {}).get("unmet_units_horizon")
     if not notes and not change.get("unmet_units_horizon"):
-        notes.append(
-            "Stock on hand and open supply cover the scenario's demand: no unmet units either "
-            "way over the horizon."
-        )
+        if base_unmet:
+            notes.append(
+                "The scenario does not change unmet units or lost margin over the horizon: the "
+                "shortage is the same with or without it."
+            )
+        else:
+            notes.append(
+                "Stock on hand and open supply cover the scenario's demand: no unmet units "
+                "either way over the horizon."
+            )
     return notes
 
 

@@ -112,6 +112,8 @@ class Entity:
     kind: EntityKind
     id: str
     name: str = ""
+    group: str = ""  # a location's type (store, dc), a SKU's category
+    parent: str = ""  # a store's source DC
 
     def label(self) -> str:
         """Return "S003 (Greenville)", or the id alone when it has no name."""
@@ -201,15 +203,19 @@ class Resolver:
 
         for row in data.items.itertuples():
             sku, desc = str(row.sku), str(row.description or "")
-            entities["sku"][sku] = Entity("sku", sku, desc)
+            entities["sku"][sku] = Entity("sku", sku, desc, str(row.category or ""))
             add("sku", sku, sku, desc)
+            words = normalise(desc).split()
+            if len(words) >= 3:
+                add("sku", sku, " ".join(words[1:]))  # "Eco HDMI Cable" -> "hdmi cable"
             digits = _numbers(normalise(sku))
             if len(digits) == 1:
                 add("sku", sku, *(f"{w} {digits[0]}" for w in KIND_WORDS["sku"]))
         for row in data.locations.itertuples():
             loc, name, kind = str(row.location_id), str(row.name or ""), str(row.type)
             region = str(getattr(row, "region", "") or "")
-            entities["location"][loc] = Entity("location", loc, name)
+            parent = str(getattr(row, "source_location", "") or "")
+            entities["location"][loc] = Entity("location", loc, name, kind, parent)
             add("location", loc, loc, name)
             add("location", loc, *(f"{w} {loc}" for w in KIND_WORDS["location"]))
             digits = _numbers(normalise(loc))
@@ -247,6 +253,15 @@ class Resolver:
         return cls(entities, forms)
 
     # -- lookups ----------------------------------------------------------------------------
+
+    @property
+    def categories(self) -> list[str]:
+        """Return the item categories of the network."""
+        return sorted({e.group for e in self.entities["sku"].values() if e.group})
+
+    def dcs(self) -> list[str]:
+        """Return the ids of the distribution centres."""
+        return [e.id for e in self.entities["location"].values() if e.group == "dc"]
 
     def get(self, kind: EntityKind, entity_id: str) -> Entity | None:
         """Return the entity with this exact id, or None."""

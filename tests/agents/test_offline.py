@@ -407,7 +407,7 @@ FIRST_TURN = [
     ("stock of SKU-9999 at S003", "get_inventory", {"sku": "SKU-9999", "location": "S003"}),
     (
         "can you show me on-hand for SKU-0012 across the network",
-        "get_inventory",
+        "get_network_position",
         {"sku": "SKU-0012"},
     ),
     ("stock of SKU-0001 in all stores", "get_inventory", {"sku": "SKU-0001"}),
@@ -626,10 +626,12 @@ def test_help_answers_directly(request_text: str):
     assert "what needs attention today?" in str(reply.content)
 
 
-def test_an_unrecognised_request_gets_help_and_no_tool_call():
+def test_an_unrecognised_request_gets_suggestions_and_no_tool_call():
     reply = ask(OfflinePlannerModel(), HumanMessage("what's the weather in Lisbon?"))
     assert reply.tool_calls == []
-    assert "didn't recognise" in str(reply.content)
+    text = str(reply.content)
+    assert "can't tell which request" in text and "didn't recognise" not in text
+    assert text.count("\n- **") == 3  # three ready-to-send requests
 
 
 def test_missing_fields_are_asked_for_instead_of_guessed():

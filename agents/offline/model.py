@@ -1,0 +1,130 @@
+"""The offline planner chat model: reads the conversation, calls tools, writes the answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel, LanguageModelInput
+from langchain_core.messages import (
+    AIMessage,
+    BaseMessage,
+    HumanMessage,
+    SystemMessage,
+    ToolCall,
+)
+from langchain_core.outputs import ChatGeneration, ChatResult
+from langchain_core.runnables import Runnable
+from langchain_core.tools import BaseTool
+from langchain_core.utils.function_calling import convert_to_openai_tool
+from pydantic import Field
+
+from agents.offline.intents import HELP, _generic_answer, _resolved_note, parse
+from agents.offline.messages import (
+    MAX_ROUNDS,
+    PLANNER_TOOLS,
+    _call_ids,
+    _text,
+    _turn_results,
+)
+from agents.offline.parsing import as_of_of
+from agents.offline.render import _approval_summary
+from stockpilot.vocabulary import GATE_NAME
+
+# -- the model -----------------------------------------------------------------------------------
+
+
+def _tool_name(tool: Any) -> str:
+    if isinstance(tool, BaseTool):
+        return tool.name
+    if isinstance(tool, dict) and isinstance(tool.get("name"), str):
+        return str(tool["name"])
+    return str(convert_to_openai_tool(tool)["function"]["name"])
+
+
+class OfflinePlannerModel(BaseChatModel):
+    """Answer planner requests deterministically with the planner tools, without a network."""
+
+    tool_names: tuple[str, ...] = ()
+    """Names of the bound tools; empty means unbound, and then all planner tools are assumed."""
+    resolver: Any = Field(default=None, exclude=True)
+    """The network's entity resolver (tools.resolve.Resolver): names and aliases become ids.
+    Without one, ids are recognised by their shape only."""
+
+    def with_resolver(self, resolver: Any) -> OfflinePlannerModel:
+        """Return a copy that reads names and aliases of this network's entities."""
+        return self.model_copy(update={"resolver": resolver})
+
+    @property
+    def _llm_type(self) -> str:
+        return "offline-planner"
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {"model": "offline-planner", "tools": list(self.tool_names)}
+
+    def bind_tools(
+        self,
+        tools: Sequence[dict[str, Any] | type | Callable[..., Any] | BaseTool],
+        *,
+        tool_choice: str | None = None,
+        **kwargs: Any,
+    ) -> Runnable[LanguageModelInput, AIMessage]:
+        """Return a copy of the model that knows the bound tools' names."""
+        return self.model_copy(update={"tool_names": tuple(_tool_name(t) for t in tools)})
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        message = self.respond(messages)
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
+    def respond(self, messages: Sequence[BaseMessage]) -> AIMessage:
+        """Return the next message of the conversation: tool calls or the answer."""
+        convo = [m for m in messages if not isinstance(m, SystemMessage)]
+        if not convo:
+            return AIMessage(HELP)
+        last = convo[-1]
+        if isinstance(last, HumanMessage) and last.name == GATE_NAME:
+            return AIMessage(_approval_summary(_text(last)))
+        start = next(
+            (
+                i
+                for i in range(len(convo) - 1, -1, -1)
+                if isinstance(convo[i], HumanMessage) and convo[i].name != GATE_NAME
+            ),
+            None,
+        )
+        if start is None:
+            return AIMessage(HELP)
+        results, rounds = _turn_results(convo[start + 1 :])
+        system = next((_text(m) for m in messages if isinstance(m, SystemMessage)), "")
+        intent, request = parse(_text(convo[start]), convo[:start], self.resolver, as_of_of(system))
+        step = intent.handler(request, results) if rounds < MAX_ROUNDS else None
+        if step is None:
+            return AIMessage(_generic_answer(results))
+        if isinstance(step, str):
+            if results and request.named:
+                step = _resolved_note(request) + step
+            return AIMessage(step)
+        missing = sorted({c.name for c in step if not self._has_tool(c.name)})
+        if missing:
+            return AIMessage(
+                "That needs the "
+                + ", ".join(f"`{name}`" for name in missing)
+                + " tool, which is not available in this session, so I have not done it."
+            )
+        ids = _call_ids(messages, len(step))
+        calls = [
+            ToolCall(name=c.name, args=c.args, id=call_id, type="tool_call")
+            for c, call_id in zip(step, ids, strict=True)
+        ]
+        return AIMessage(content="", tool_calls=calls)
+
+    def _has_tool(self, name: str) -> bool:
+        return name in (self.tool_names or PLANNER_TOOLS)

@@ -1,0 +1,515 @@
+"""Read the fields of a planner's request: ids, quantities, scenarios, horizons, patterns."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from agents.offline.messages import DEFAULT_HORIZON, DEFAULT_TOP
+from planning.exceptions import EXCEPTION_TYPES
+
+# -- fields from the request ---------------------------------------------------------------------
+
+ID = r"[A-Za-z0-9][\w.\-]*"
+EXC_RE = (
+    r"(?P<exc>(?:" + "|".join(EXCEPTION_TYPES) + r"):[\w.\-]+@[\w.\-]+?(?::[\w.\-]+?)?)"
+    r"(?=[.,;!?)]*(?:\s|$))"
+)
+SLOTS = {
+    "sku": rf"(?:(?:sku|item|product)\s+)?(?P<sku>{ID})",
+    "loc": rf"(?:(?:store|location|site|warehouse)\s+)?(?P<loc>{ID})",
+    "src": rf"(?:(?:store|location|site|warehouse)\s+)?(?P<src>{ID})",
+    "dst": rf"(?:(?:store|location|site|warehouse)\s+)?(?P<dst>{ID})",
+    "sup": rf"(?:(?:supplier|vendor)\s+)?(?P<sup>{ID})",
+    "n": r"(?<![\w.-])(?P<n>\d[\d,]*(?:\.\d+)?)(?![\w-])",
+    "exc": EXC_RE,
+    "at": r"\s*(?:\s(?:at|in)\s|@)\s*",
+}
+ID_STOPWORDS = frozenset(
+    {"PO", "POS", "SKU", "SKUS", "DC", "ERP", "ID", "OK", "I", "IT", "ME", "US", "ALL", "TOP"}
+)
+NUMBER_WORDS = {
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "ten": "10",
+    "twelve": "12",
+    "fifteen": "15",
+    "twenty": "20",
+    "thirty": "30",
+    "forty": "40",
+    "fifty": "50",
+    "sixty": "60",
+    "a dozen": "12",
+}
+
+
+def _expand(pattern: str) -> str:
+    """Replace the {slot} placeholders of a pattern (regex quantifiers are left alone)."""
+    return re.sub(r"\{(\w+)\}", lambda m: SLOTS.get(m.group(1), m.group(0)), pattern)
+
+
+def _compile(*patterns: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(_expand(p), re.IGNORECASE) for p in patterns)
+
+
+def _clean_id(token: str) -> str | None:
+    """Return the token as an upper-case id, or None when it does not look like one."""
+    token = token.rstrip(".-_")
+    if not token or token.upper() in ID_STOPWORDS:
+        return None
+    letters = [c for c in token if c.isalpha()]
+    # Ids are codes: a digit, all capitals ("A", "DC-NORTH"), or a hyphenated code.
+    looks_like_id = (
+        any(c.isdigit() for c in token)
+        or (bool(letters) and all(c.isupper() for c in letters))
+        or "-" in token
+    )
+    return token.upper() if looks_like_id else None
+
+
+KEYWORDS = (
+    "stock", "inventory", "forecast", "transfer", "exceptions", "exception", "supplier",
+    "suppliers", "promotion", "overstock", "stockout", "stockouts", "inbound", "pending",
+    "approved", "demand", "policy", "category", "network", "warehouse", "available", "proposal",
+    "withdraw", "expedite", "quantity", "purchase", "positions", "position", "attention",
+    "recommendation", "incoming", "everywhere",
+)  # fmt: skip
+"""Words a typo of which is read as the word itself ("stok" -> "stock", "forcast")."""
+PLAIN_WORDS = frozenset(
+    (
+        "order", "orders", "ordered", "stocks", "stocked", "supply", "supplies", "store",
+        "stores", "transfers", "withdrawn", "approve", "approves", "approving", "approval",
+        "approver", "approvers", "proposals", "forecasts", "demands", "positioned", "exceptional",
+        "promotions", "categories", "locations", "suppliers", "pendings", "inventories",
+        "recommend", "recommended", "networks",
+    )
+)  # fmt: skip
+"""Real words close to a keyword: never corrected."""
+
+
+def _correct(word: str) -> str:
+    """Return the keyword a typo'd word stands for, or the word itself."""
+    lower = word.lower()
+    if len(lower) < 4 or not lower.isalpha() or lower in KEYWORDS or lower in PLAIN_WORDS:
+        return word
+    got = process.extractOne(lower, KEYWORDS, scorer=fuzz.ratio, score_cutoff=86)
+    return str(got[0]) if got else word
+
+
+def _normalise(text: str) -> str:
+    text = text.replace("→", " -> ").replace("’", "'").replace("×", "x")
+    text = re.sub(
+        r"\b(" + "|".join(NUMBER_WORDS) + r")\b",
+        lambda m: NUMBER_WORDS[m.group(1).lower()],
+        text,
+        flags=re.IGNORECASE,
+    )
+    text = re.sub(r"[A-Za-z]+", lambda m: _correct(m.group(0)), text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def _find(pattern: str, text: str) -> str | None:
+    """Return the first valid id captured by `pattern`'s single slot in the text."""
+    for m in _matches(re.compile(_expand(pattern), re.IGNORECASE), text):
+        for value in m.groupdict().values():
+            if value and (clean := _clean_id(value)):
+                return clean
+    return None
+
+
+def _matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """Yield the pattern's matches at every start position (overlapping ones included).
+
+    A match whose id slot captured a plain word ("suppliers supply SKU-1" -> "supply") must not
+    hide the valid match that starts inside it.
+    """
+    pos = 0
+    while pos <= len(text) and (m := pattern.search(text, pos)):
+        yield m
+        pos = m.start() + 1
+
+
+def _top(text: str, default: int = DEFAULT_TOP) -> int:
+    m = re.search(
+        r"\btop\s*(\d+)\b|\b(\d+)\s+(?:most\s+\w+\s+)?(?:exceptions|issues|alerts)\b", text, re.I
+    )
+    if not m:
+        return default
+    return max(1, min(int(m.group(1) or m.group(2)), 100))
+
+
+def _exception_type(text: str) -> str | None:
+    for kind, pattern in TYPE_PATTERNS:
+        if pattern.search(text):
+            return kind
+    return None
+
+
+def _list_args(text: str, top: int | None = None, kind: str | None = None) -> dict[str, Any]:
+    """Return list_exceptions arguments: top, then the type, location and SKU filters found."""
+    args: dict[str, Any] = {"top": top if top is not None else _top(text)}
+    kind = kind or _exception_type(text)
+    if kind:
+        args["type"] = kind
+    loc = _find(r"\b(?:at|in)\s+{loc}", text)
+    if loc:
+        args["location"] = loc
+    sku = _find(r"\b(?:for|of|on)\s+{sku}", text) or _find(r"\b(?P<sku>SKU[-_]?\w+)", text)
+    if sku and sku != loc:
+        args["sku"] = sku
+    return args
+
+
+TYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE))
+    for kind, pattern in (
+        ("below_safety_stock", r"\b(?:below|under|breach\w*)\s+(?:the\s+)?safety\s+stock"),
+        ("late_po", r"\b(?:late|overdue|delayed)\s+(?:pos?|purchase\s+orders?|deliver)"),
+        ("promo_uncovered", r"\bpromo(?:tion)?s?\b"),
+        ("forecast_bias", r"\bbias\w*|\b(?:over|under)[- ]?forecast"),
+        ("inventory_anomaly", r"\banomal\w*|\bnegative\s+(?:stock|inventory|on[- ]hand)|\bphantom"),
+        ("overstock", r"\bover[- ]?stock\w*|\bexcess\s+(?:stock|inventory)|\btoo\s+much\s+stock"),
+        ("stockout_risk", r"\bstock[- ]?outs?\b|\bout\s+of\s+stock|\brun(?:s|ning)?\s+out\b"),
+    )
+)
+
+
+def _scenario_args(text: str) -> dict[str, Any]:
+    """Return run_what_if's scenario arguments found in the text (only those given)."""
+    args: dict[str, Any] = {}
+    delay = re.search(
+        r"(?P<n>\d+)\s*(?P<unit>days?|weeks?)\s*(?:late|behind|delay|slip)"
+        r"|(?:delay(?:ed|s)?|slips?|late)\s+(?:by\s+)?(?P<n2>\d+)\s*(?P<unit2>days?|weeks?)",
+        text,
+        re.I,
+    )
+    if delay:
+        n = int(delay.group("n") or delay.group("n2"))
+        unit = (delay.group("unit") or delay.group("unit2")).lower()
+        args["supplier_delay_days"] = n * 7 if unit.startswith("week") else n
+        sup = _find(r"\b(?:supplier|vendor)\s+(?P<sup>" + ID + ")", text) or _find(
+            r"\b(?P<sup>SUP[-_]?\d[\w-]*)", text
+        )
+        if sup is None:
+            subject = re.match(
+                r"^.*?\bif\s+(?P<sup>" + ID + r")\s+(?:is|are|delivers|ships)", text, re.I
+            )
+            sup = _clean_id(subject.group("sup")) if subject else None
+        if sup:
+            args["supplier_id"] = sup
+    factor = _factor(text)
+    if factor is not None:
+        key = "promo_factor" if re.search(r"\bpromo(?:tion)?s?\b", text, re.I) else "demand_factor"
+        args[key] = factor
+    return args
+
+
+FACTOR_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[float], float]], ...] = tuple(
+    (re.compile(p, re.IGNORECASE), f)
+    for p, f in (
+        (
+            r"(?:rises?|increases?|grows?|goes\s+up|jumps?|climbs?|spikes?|is\s+up|up|\+)\s*"
+            r"(?:by\s+)?(\d+(?:\.\d+)?)\s*%",
+            lambda n: 1 + n / 100,
+        ),
+        (
+            r"(?:drops?|falls?|decreases?|declines?|goes\s+down|is\s+down|down|shrinks?|-)\s*"
+            r"(?:by\s+)?(\d+(?:\.\d+)?)\s*%",
+            lambda n: 1 - n / 100,
+        ),
+        (r"(\d+(?:\.\d+)?)\s*%\s*(?:more|higher|above)", lambda n: 1 + n / 100),
+        (r"(\d+(?:\.\d+)?)\s*%\s*(?:less|lower|below)", lambda n: 1 - n / 100),
+        (r"\b(\d+(?:\.\d+)?)\s*(?:x|times)(?![\w-])", lambda n: n),
+        (r"\bdoubl(?:e|es|ed|ing)\b|\btwice\b", lambda n: 2.0),
+        (r"\btripl(?:e|es|ed|ing)\b", lambda n: 3.0),
+        (r"\bhalv(?:e|es|ed|ing)\b|\bhalf\b", lambda n: 0.5),
+    )
+)
+
+
+def _factor(text: str) -> float | None:
+    for pattern, to_factor in FACTOR_PATTERNS:
+        m = pattern.search(text)
+        if m:
+            value = float(m.group(1)) if m.groups() else 0.0
+            return round(to_factor(value), 4)
+    return None
+
+
+def _pair(text: str) -> tuple[str | None, str | None]:
+    """Return the SKU and location of "<sku> at <location>" in the text."""
+    for m in re.finditer(r"(?:^|\s)" + SLOTS["sku"] + SLOTS["at"] + SLOTS["loc"], text, re.I):
+        sku, loc = _clean_id(m.group("sku")), _clean_id(m.group("loc"))
+        if sku and loc and not sku.startswith("SUP"):
+            return sku, loc
+    return None, None
+
+
+def _horizon(text: str) -> int:
+    m = re.search(r"(\d+)[\s-]*(days?|weeks?|months?)\b", text, re.I)
+    if m:
+        n, unit = int(m.group(1)), m.group(2).lower()
+        days = n * 7 if unit.startswith("week") else n * 28 if unit.startswith("month") else n
+        return max(1, min(days, 365))
+    m = re.search(r"\bnext\s+(week|month|quarter)\b", text, re.I)
+    if m:
+        return {"week": 7, "month": 28, "quarter": 91}[m.group(1).lower()]
+    return DEFAULT_HORIZON
+
+
+# -- the intent table ----------------------------------------------------------------------------
+
+VERBS_DRAFT = r"(?:fix|draft|prepare|resolve|handle|raise|create|action|solve|apply|propose)"
+# Imperative only: "what's the action for the top exception?" is a question, not an order.
+IMPERATIVE = r"^\W*(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?"
+MOVE_VERB = r"\b(?:transfer|move|send|ship|shift|relocate|rebalance)(?:\s+of)?"
+PO_VERB = (
+    r"\b(?:(?:raise|create|place|draft|make|open)\s+(?:a\s+|an\s+)?(?:new\s+)?"
+    r"(?:po|purchase\s+order|order)(?:\s+(?:for|of))?|order|buy|purchase|reorder|po\s+for|"
+    r"(?:po|purchase\s+order)\s*:)"
+)
+# Where a request's scope is the whole network ("on-hand for SKU-1 across the network").
+NETWORK = (
+    r"(?:\s+(?:across|in|throughout|over|at)\s+(?:the\s+|all\s+|our\s+)?(?:whole\s+|entire\s+)?"
+    r"(?:network|locations|sites|stores|warehouses))?"
+)
+QTY = r"\s+{n}\s+(?:units?\s+|pcs\s+|pieces\s+|cases?\s+)?(?:of\s+)?"
+WHAT_IF = (
+    r"\b(?:what\s+if|what\s+happens\s+if|what\s+would\s+happen\s+if|scenario|simulate|suppose)\b"
+)
+
+LEVEL_WORDS = (
+    r"(?:safety\s+stock|reorder\s+point|order[- ]up[- ]to(?:\s+level)?|service\s+level|"
+    r"buffer\s+stock)"
+)
+WHY_LEVELS = _compile(
+    # "why is the safety stock of SKU-0001 at S003 so high?", "why is A at S1's service level 98%"
+    r"\bwhy\b.*?\b" + LEVEL_WORDS + r"\b.*?(?:^|\s){sku}{at}{loc}",
+    r"\bwhy\b.*?(?:^|\s){sku}{at}{loc}\b.*?\b" + LEVEL_WORDS + r"\b",
+)
+LEVELS_QUERY = "safety stock and service level by ABC class"
+
+POLICY_WORDS = (
+    r"(?:rules?|polic(?:y|ies)|procedures?|process|playbook|guidelines?|sops?|matrix|"
+    r"thresholds?|limits?|targets?|standards?)"
+)
+POLICY_PATTERNS = _compile(
+    # "what's our rule for transfers", "what is the policy on negative stock"
+    r"\b(?:what(?:'s|\s+is|\s+are|\s+was)|tell\s+me|explain|show\s+me|remind\s+me\s+"
+    r"(?:of|about))\s+(?:our|the)\s+(?:[\w-]+\s+){0,3}?" + POLICY_WORDS + r"\b",
+    # "who approves a PO over 25,000", "who can sign off a transfer"
+    r"\bwho\s+(?:can\s+|may\s+|must\s+|should\s+|has\s+to\s+|needs?\s+to\s+|is\s+allowed\s+to\s+)?"
+    r"(?:approves?|signs?\s+off|authori[sz]es?|is\s+allowed\s+to\s+approve)\b",
+    # "how do we handle negative stock", "how should we treat phantom inventory"
+    r"\bhow\s+(?:do|should|must|can)\s+we\s+(?:handle|treat|deal\s+with|manage|decide|"
+    r"approve|escalate|expedite|review|classify|set|choose|size|plan|mark\s*down|"
+    r"rebalance|count|correct)\b",
+    # "why do we keep safety stock for the review period", "why does the policy ..."
+    r"\bwhy\s+(?:do|does|did|must|should)\s+(?:we|our|the\s+(?:policy|rule|playbook))\b",
+    # "when should we expedite", "when do we rebalance instead of buying"
+    r"\bwhen\s+(?:do|should|must|can|may)\s+we\s+(?:expedite|escalate|transfer|rebalance|"
+    r"mark\s*down|pre-?build|buy|order|review|count)\b",
+    r"\b(?:according\s+to|per|under|in)\s+(?:our|the)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:polic(?:y|ies)|playbook|sops?|rules?|approval\s+matrix)\b",
+    r"\bapproval\s+(?:matrix|limits?|authority|thresholds?|rules?)\b",
+    # "what is the minimum transfer value", "what's our maximum order value"
+    r"\bwhat(?:'s|\s+is|\s+are)\s+(?:the|our)\s+(?:minimum|maximum|min|max)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:value|size|quantity|qty|order|transfer)s?\b",
+    r"\bservice[- ]levels?\b.*\b(?:abc|class(?:es)?|[abc][- ]items?)\b",
+    r"\b(?:abc|class(?:es)?|[abc][- ]items?)\b.*\bservice[- ]levels?\b",
+    r"\b(?:is\s+there|do\s+we\s+have)\s+(?:a|an|any)\s+(?:[\w-]+\s+){0,2}?" + POLICY_WORDS,
+)
+
+
+# -- entities, aliases and follow-ups -------------------------------------------------------------
+
+ORDINALS = {
+    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
+    "fifth": 5, "5th": 5, "sixth": 6, "6th": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8,
+    "ninth": 9, "9th": 9, "tenth": 10, "10th": 10,
+}  # fmt: skip
+ORDINAL_RE = re.compile(
+    r"\b(?:the\s+)?(?P<word>" + "|".join(ORDINALS) + r"|last)(?:\s+(?:one|exception|item|"
+    r"row|issue|line|alert))?\b|(?:#|\bnumber\s+|\bno\.?\s*|\bitem\s+)(?P<num>\d{1,2})\b",
+    re.IGNORECASE,
+)
+FOLLOW_UP_RE = re.compile(
+    r"^\W*(?:and\s+|ok\s+|now\s+)?(?:(?:the\s+)?same\s+(?:thing\s+)?(?:for|at|with)|"
+    r"what\s+about|how\s+about|and(?:\s+(?:for|at|in|with))?|now\s+(?:for|at|do))\s+"
+    r"(?P<rest>.+?)\W*$",
+    re.IGNORECASE,
+)
+OTHER_DC_RE = re.compile(
+    r"\b(?:the\s+)?other\s+(?:dc|warehouse|distribution\s+cent(?:er|re))\b", re.I
+)
+SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("supplier", re.compile(r"^SUP[-_]?\d", re.I)),
+    ("sku", re.compile(r"^SKU[-_]?\w", re.I)),
+    ("location", re.compile(r"^(?:DC[-_]?\w+|S\d+)$", re.I)),
+)
+"""Id shapes of the demo data: the kind of an id when there is no resolver to ask."""
+
+
+def canonicalise(text: str, resolver: Any) -> tuple[str, dict[str, str]]:
+    """Replace names and aliases of entities with their ids; return what each was written as.
+
+    "stock of sku 12 at store 3" -> "stock of SKU-0012 at S003", {"SKU-0012": "sku 12",
+    "S003": "store 3"}. Exception ids are left as written (their parts are ids already).
+    """
+    if resolver is None:
+        return text, {}
+    named: dict[str, str] = {}
+    out: list[str] = []
+    pos = 0
+    protected = [(m.start(), m.end()) for m in re.finditer(EXC_RE, text, re.IGNORECASE)]
+    for match in resolver.mentions(text):
+        if any(a <= match.start < b for a, b in protected):
+            continue
+        before = text[pos : match.start]
+        if re.search(r"\b(?:the|our)\s+$", before, re.I) and match.entity.kind == "location":
+            before = re.sub(r"\b(?:the|our)\s+$", "", before, flags=re.I)
+        out.append(before)
+        out.append(match.entity.id)
+        if not match.exact:
+            named[match.entity.id] = match.surface
+        pos = match.end
+    out.append(text[pos:])
+    return "".join(out), named
+
+
+def kind_of(token: str, resolver: Any) -> str | None:
+    """Return "sku", "location" or "supplier" for an id (by the data, else by its shape)."""
+    if resolver is not None:
+        for kind in ("sku", "location", "supplier"):
+            if resolver.get(kind, token) is not None:
+                return kind
+        return None
+    for kind, shape in SHAPES:
+        if shape.match(token):
+            return kind
+    return None
+
+
+def entities(text: str, resolver: Any) -> dict[str, list[str]]:
+    """Return the ids a (canonical) text names, by kind, in order of appearance."""
+    found: dict[str, list[str]] = {"sku": [], "location": [], "supplier": []}
+    masked = re.sub(EXC_RE, " ", text, flags=re.IGNORECASE)
+    for m in re.finditer(r"[A-Za-z0-9][\w\-]*", masked):
+        token = m.group(0).rstrip("-_")
+        kind = kind_of(token, resolver) or kind_of(token.upper(), resolver)
+        if kind is None:
+            continue
+        ident = token if resolver is not None and resolver.get(kind, token) else token.upper()
+        if ident not in found[kind]:
+            found[kind].append(ident)
+    return found
+
+
+def ordinal(text: str) -> tuple[int | None, re.Match[str] | None]:
+    """Return the list position a request points at ("the third one" -> 3; "last" -> -1)."""
+    m = ORDINAL_RE.search(text)
+    if m is None:
+        return None, None
+    if m.group("num"):
+        return int(m.group("num")), m
+    word = m.group("word").lower()
+    return (-1 if word == "last" else ORDINALS[word]), m
+
+
+def quantity(text: str) -> int | None:
+    """Return the one quantity of a short follow-up ("make it 60 instead" -> 60)."""
+    numbers = re.findall(r"(?<![\w.-])(\d[\d,]*)(?![\w.-]|\s*%)", text)
+    return int(numbers[-1].replace(",", "")) if numbers else None
+
+
+MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+    )
+}
+
+
+def _day(token: str, as_of: date | None) -> date | None:
+    token = token.strip().lower()
+    try:
+        return date.fromisoformat(token)
+    except ValueError:
+        pass
+    m = re.match(
+        r"(\d{1,2})\s+([a-z]{3})[a-z]*|([a-z]{3})[a-z]*\s+(\d{1,2})(?:st|nd|rd|th)?", token
+    )
+    if not m or as_of is None:
+        return None
+    day = int(m.group(1) or m.group(4))
+    month = MONTHS.get((m.group(2) or m.group(3))[:3])
+    if month is None:
+        return None
+    try:
+        found = date(as_of.year, month, day)
+    except ValueError:
+        return None
+    return found if found >= as_of else date(as_of.year + 1, month, day)
+
+
+DATE_TOKEN = (
+    r"(?:\d{4}-\d{2}-\d{2}|\d{1,2}\s+[a-z]{3}[a-z]*|[a-z]{3}[a-z]*\s+\d{1,2}(?:st|nd|rd|th)?)"
+)
+
+
+def promo_window(text: str, as_of: date | None) -> tuple[date, date] | None:
+    """Return a hypothetical promotion's dates: "from 2026-07-10 to 2026-07-20", "next week"."""
+    m = re.search(
+        r"\b(?:from|between|starting)\s+(?P<a>" + DATE_TOKEN + r")\s*(?:to|until|through|-|and)\s*"
+        r"(?P<b>" + DATE_TOKEN + r")",
+        text,
+        re.I,
+    )
+    if m:
+        a, b = _day(m.group("a"), as_of), _day(m.group("b"), as_of)
+        if a and b:
+            return a, b
+    if as_of is not None:
+        days = re.search(r"\bfor\s+(?:the\s+)?(?:next\s+)?(\d+)\s+days\b", text, re.I)
+        if re.search(r"\bnext\s+week\b", text, re.I):
+            start = as_of + timedelta(days=7 - as_of.weekday())
+            return start, start + timedelta(days=6)
+        if re.search(r"\bthis\s+week(?:end)?\b", text, re.I):
+            return as_of + timedelta(days=1), as_of + timedelta(days=7)
+        if days:
+            return as_of + timedelta(days=1), as_of + timedelta(days=int(days.group(1)))
+    return None
+
+
+def as_of_of(system_text: str) -> date | None:
+    """Return the snapshot date the system prompt states ("Today is 2026-06-30")."""
+    m = re.search(r"\bToday is (\d{4}-\d{2}-\d{2})", system_text)
+    return date.fromisoformat(m.group(1)) if m else None
+
+
+CATEGORY_WORDS = re.compile(r"\b(?:category|categories|dept|department)\b", re.I)
+
+
+def category(text: str, categories: Sequence[str]) -> str | None:
+    """Return the item category a request names ("grocery", "the Garden category")."""
+    lowered = text.lower()
+    for cat in sorted(categories, key=len, reverse=True):
+        word = cat.lower()
+        if re.search(r"\b" + re.escape(word) + r"s?\b", lowered):
+            return cat
+    return None

@@ -1,0 +1,1052 @@
+"""Render tool results as the offline model's answers: restating figures, never computing them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from agents.offline.messages import DRAFTABLE, QUOTE_CHARS, QUOTE_LINES, Result, _load
+
+# -- formatting (restating, never computing) -----------------------------------------------------
+
+
+def _qty(value: Any) -> str:
+    """Format a quantity: whole numbers without decimals, others with one."""
+    if value is None:
+        return "n/a"
+    number = float(value)
+    return f"{int(number):,}" if number.is_integer() else f"{number:,.1f}"
+
+
+def _money(value: Any) -> str:
+    """Format an amount with two decimals and thousands separators."""
+    return "n/a" if value is None else f"{float(value):,.2f}"
+
+
+def _pct(value: Any, signed: bool = False) -> str:
+    """Format a ratio as a percentage: 0.9 -> 90%, 0.973 -> 97.3%."""
+    if value is None:
+        return "n/a"
+    pct = round(float(value) * 100, 1)
+    text = f"{pct:.0f}" if pct.is_integer() else f"{pct:.1f}"
+    return f"+{text}%" if signed and pct > 0 else f"{text}%"
+
+
+def _date(value: Any) -> str:
+    return str(value) if value else "none"
+
+
+def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _error_text(result: Result) -> str:
+    return f"`{result.name}` returned an error: {result.error}"
+
+
+TYPE_LABELS = {
+    "stockout_risk": "Stockout risk",
+    "below_safety_stock": "Below safety stock",
+    "overstock": "Overstock",
+    "late_po": "Late purchase order",
+    "promo_uncovered": "Promotion not covered",
+    "forecast_bias": "Forecast bias",
+    "inventory_anomaly": "Inventory anomaly",
+}
+
+
+def _rec_phrase(rec: dict[str, Any]) -> str:
+    """Describe a recommendation in one phrase, from its own fields."""
+    kind = rec.get("kind")
+    lead = rec.get("lead_time_days")
+    lead_text = f", {_qty(lead)}-day lead time" if lead is not None else ""
+    if kind == "transfer":
+        return (
+            f"transfer {_qty(rec.get('qty'))} from {rec.get('from_location')} to "
+            f"{rec.get('to_location')} (value {_money(rec.get('value'))}{lead_text})"
+        )
+    if kind == "purchase_order":
+        return (
+            f"order {_qty(rec.get('qty'))} from {rec.get('supplier_id')} for "
+            f"{rec.get('to_location')} (value {_money(rec.get('value'))}{lead_text})"
+        )
+    if kind == "expedite":
+        return (
+            f"expedite {rec.get('po_id')} ({_qty(rec.get('qty'))} units from "
+            f"{rec.get('supplier_id')}) — advice only, no document to approve"
+        )
+    return "review only (no ERP action)" + (f" — {_advice(rec)}" if _advice(rec) else "")
+
+
+def _advice(rec: dict[str, Any]) -> str:
+    """Return the gist of a review-only rationale: its instruction or its last clause."""
+    rationale = str(rec.get("rationale") or "").strip()
+    if not rationale:
+        return ""
+    head, sep, _ = rationale.partition(": ")
+    # "Review the forecast: <detail>" / "Count the stock at S001: <detail>": keep the order.
+    if sep and len(head.split()) <= 6 and head.split()[0] in ("Review", "Count", "Check"):
+        return head.rstrip(".")
+    clauses = re.split(r"(?<=\.)\s+|;\s+", rationale)
+    return clauses[-1].strip().rstrip(".")
+
+
+def _exception_line(exc: dict[str, Any]) -> str:
+    when = f", first risk {exc['first_risk_date']}" if exc.get("first_risk_date") else ""
+    return (
+        f"- **{exc.get('id')}** · P{exc.get('priority')} · {_money(exc.get('money_at_risk'))} "
+        f"at risk{when}. {exc.get('detail', '')} Recommendation: "
+        f"{_rec_phrase(exc.get('recommendation') or {})}."
+    )
+
+
+def _items(result: Result) -> list[dict[str, Any]]:
+    """Return the exceptions of a list_exceptions page."""
+    data = result.data
+    if isinstance(data, dict):
+        data = data.get("items")
+    return [e for e in data if isinstance(e, dict)] if isinstance(data, list) else []
+
+
+def _render_exceptions(result: Result, title: str) -> str:
+    if result.error:
+        return _error_text(result)
+    items = _items(result)
+    if not items:
+        return f"**{title}:** nothing matches — no open exceptions for this request."
+    lines = [f"**{title}** (ranked by money at risk):", *(_exception_line(e) for e in items)]
+    lines.append(
+        "\nSay **explain <id>** for the evidence, or **fix <id>** to draft the recommended "
+        "action for approval."
+    )
+    return "\n".join(lines)
+
+
+EVIDENCE_LABELS = (
+    ("on_hand", "On hand"),
+    ("in_transit", "In transit"),
+    ("on_order", "On order"),
+    ("position", "Position"),
+    ("forecast_daily", "Forecast/day"),
+    ("safety_stock", "Safety stock"),
+    ("reorder_point", "Reorder point"),
+    ("order_up_to", "Order-up-to"),
+    ("lead_time", "Lead time (days)"),
+    ("unmet_units", "Unmet units"),
+    ("excess_units", "Excess units"),
+    ("days_of_cover", "Days of cover"),
+    ("po_qty", "PO quantity"),
+)
+
+
+def _render_explain(result: Result) -> str:
+    if result.error:
+        return _error_text(result)
+    exc = result.data if isinstance(result.data, dict) else {}
+    rec = exc.get("recommendation") or {}
+    when = f" · first risk {exc['first_risk_date']}" if exc.get("first_risk_date") else ""
+    lines = [
+        f"### {exc.get('id')}",
+        f"**{TYPE_LABELS.get(str(exc.get('type')), exc.get('type'))}** · {exc.get('sku')} at "
+        f"{exc.get('location')} · priority P{exc.get('priority')} · "
+        f"{_money(exc.get('money_at_risk'))} at risk{when}",
+        "",
+        str(exc.get("detail", "")),
+    ]
+    evidence = exc.get("evidence") or {}
+    shown = [
+        (label, evidence[key]) for key, label in EVIDENCE_LABELS if evidence.get(key) is not None
+    ]
+    if evidence.get("bias") is not None:
+        shown.append(("Forecast bias", None))
+    if shown:
+        lines += ["", "**Evidence**"]
+        header = [label for label, _ in shown]
+        row = [
+            _pct(evidence["bias"], signed=True) if value is None else _qty(value)
+            for _, value in shown
+        ]
+        lines.append(_table(header, [row]))
+    if evidence.get("service_level") is not None:
+        lines += ["", _service_line(evidence.get("abc_class"), evidence["service_level"])]
+    lines += ["", f"**Recommendation:** {_rec_phrase(rec)}."]
+    if rec.get("rationale"):
+        lines.append(f"Rationale: {rec['rationale']}")
+    supply = exc.get("open_supply") or []
+    if supply:
+        lines += ["", "**Open supply**"]
+        for line in supply:
+            origin = line.get("supplier_id") or line.get("from_location") or "?"
+            lines.append(
+                f"- {line.get('kind')} {line.get('document_id')}: {_qty(line.get('qty'))} units "
+                f"from {origin}, expected {_date(line.get('expected_date'))} (assumed arrival "
+                f"{_date(line.get('assumed_arrival'))})"
+            )
+    if rec.get("kind") in DRAFTABLE:
+        lines += ["", f"Say **fix {exc.get('id')}** to draft this {rec['kind']} for approval."]
+    return "\n".join(lines)
+
+
+def _service_line(abc_class: Any, level: Any) -> str:
+    """Say which service level the safety stock, reorder point and order-up-to protect."""
+    cls = f" (ABC class {abc_class})" if abc_class else ""
+    return (
+        f"Safety stock, reorder point and order-up-to are set for a {_pct(level)} cycle service "
+        f"level{cls}."
+    )
+
+
+def _render_inventory(result: Result) -> str:
+    if result.error:
+        return _error_text(result)
+    rows = result.data if isinstance(result.data, list) else []
+    if not rows:
+        return "No stock positions match."
+    table = _table(
+        [
+            "SKU",
+            "Location",
+            "On hand",
+            "In transit",
+            "On order",
+            "Position",
+            "Forecast/day",
+            "Safety stock",
+            "Reorder point",
+            "Order-up-to",
+            "Days of cover",
+            "Projected stockout",
+            "Class · service level",
+        ],
+        (
+            [
+                str(r.get("sku")),
+                str(r.get("location_id")),
+                _qty(r.get("on_hand")),
+                _qty(r.get("in_transit")),
+                _qty(r.get("on_order")),
+                _qty(r.get("position")),
+                _qty(r.get("forecast_daily")),
+                _qty(r.get("safety_stock")),
+                _qty(r.get("reorder_point")),
+                _qty(r.get("order_up_to")),
+                _qty(r.get("days_of_cover")),
+                _date(r.get("projected_stockout_date")),
+                _class_level(r),
+            ]
+            for r in rows
+        ),
+    )
+    args = result.args
+    if args.get("sku") and args.get("location") and len(rows) == 1:
+        r = rows[0]
+        stockout = r.get("projected_stockout_date")
+        title = (
+            f"**{r.get('sku')} at {r.get('location_id')}: {_qty(r.get('on_hand'))} on hand, "
+            f"position {_qty(r.get('position'))}, {_qty(r.get('days_of_cover'))} days of cover"
+            + (f" — projected stockout {stockout}" if stockout else " — no stockout projected")
+            + ".**"
+        )
+    elif args.get("sku") and args.get("location"):
+        title = f"**Stock of {args['sku']} at {args['location']}**"
+    elif args.get("sku"):
+        title = f"**Where {args['sku']} is stocked**"
+    else:
+        title = f"**Positions at {args.get('location')}** (lowest days of cover first)"
+    return "\n".join([title, "", table])
+
+
+def _class_level(row: dict[str, Any]) -> str:
+    if row.get("service_level") is None:
+        return "n/a"
+    return f"{row.get('abc_class') or '?'} · {_pct(row['service_level'])}"
+
+
+STOP = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "at",
+        "be",
+        "by",
+        "can",
+        "do",
+        "does",
+        "for",
+        "from",
+        "how",
+        "i",
+        "in",
+        "is",
+        "it",
+        "of",
+        "on",
+        "or",
+        "our",
+        "the",
+        "this",
+        "to",
+        "we",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "will",
+        "with",
+        "you",
+        "your",
+        "there",
+        "any",
+        "should",
+        "must",
+    ]
+)
+
+
+def _words(text: str) -> set[str]:
+    return {w.rstrip("s") for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOP}
+
+
+def _best_sentence(question: str, passages: Sequence[dict[str, Any]]) -> tuple[str, Any]:
+    """Return the sentence of the passages that best answers the question, and its passage."""
+    want = _words(question)
+    best: tuple[float, str, Any] = (0.0, "", None)
+    for rank, p in enumerate(passages[:2]):
+        text = str(p.get("text") or "")
+        for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
+            sentence = sentence.strip(" -*#>|")
+            if len(sentence) < 20 or sentence.count("|") > 1:
+                continue
+            overlap = len(want & _words(sentence)) - 0.5 * rank
+            if overlap > best[0]:
+                best = (overlap, sentence, p)
+    if best[2] is None:
+        return "", {}
+    sentence = best[1] if len(best[1]) <= 300 else best[1][:297] + "…"
+    return sentence, best[2]
+
+
+def _quote(text: str, focus: str = "") -> list[str]:
+    """Return a passage as blockquote lines, around the line that answers (tables keep rows)."""
+    lines = [line.rstrip() for line in text.strip().splitlines() if line.strip()]
+    if focus:
+        key = focus[:40]
+        at = next((i for i, line in enumerate(lines) if key in line), 0)
+        if at >= QUOTE_LINES - 1:
+            lines = ["…", *lines[max(at - 2, 0) :]]
+    out: list[str] = []
+    size = 0
+    for line in lines[:QUOTE_LINES]:
+        if size + len(line) > QUOTE_CHARS and out:
+            out.append("> …")
+            return out
+        if line.startswith("|") and out and not out[-1].startswith("> |"):
+            out.append(">")  # a table needs a blank line before it to render
+        out.append("> " + (line if len(line) <= QUOTE_CHARS else line[: QUOTE_CHARS - 1] + "…"))
+        size += len(line)
+    if len(lines) > QUOTE_LINES:
+        out.append("> …")
+    return out
+
+
+def _render_policies(result: Result) -> str:
+    if result.error:
+        return _error_text(result)
+    data = result.data if isinstance(result.data, dict) else {}
+    passages = [p for p in data.get("passages") or [] if isinstance(p, dict)]
+    if not passages:
+        return (
+            "The playbook has no passage on that, so I can't quote a rule for it. Try naming the "
+            "topic (transfers, approvals, service levels, expedites, promotions, overstock, "
+            "negative stock)."
+        )
+    top = passages[0]
+    best, where = _best_sentence(str(result.args.get("query") or ""), passages)
+    lines = []
+    if best:
+        lines.append(f"**In short:** “{best}” ({where.get('citation')}).")
+    lines.append(
+        f"**From the playbook** — the closest passage is **{top.get('citation')}** "
+        f"({top.get('section')}). Quoted as retrieved (policy text is quoted, not acted on):",
+    )
+    for p in passages:
+        lines += ["", f"**{p.get('citation')}** — {p.get('title')}, {p.get('section')}"]
+        focus = best if p is where else ""
+        lines += _quote(str(p.get("text") or ""), focus)
+    sources = "; ".join(str(p.get("citation")) for p in passages)
+    lines += ["", f"Sources: {sources}."]
+    return "\n".join(lines)
+
+
+def _render_forecast(result: Result) -> str:
+    if result.error:
+        return _error_text(result)
+    fc = result.data if isinstance(result.data, dict) else {}
+    days = fc.get("forecast") or []
+    span = f" from {days[0]['date']} to {days[-1]['date']}" if days else ""
+    acc = fc.get("accuracy") or {}
+    lines = [
+        f"**Forecast for {fc.get('sku')} at {fc.get('location')}** (as of {fc.get('as_of')}, "
+        f"method `{fc.get('method')}`, {_pct(fc.get('interval'))} prediction interval)",
+        f"- Expected demand{span}: **{_qty(fc.get('total_mean'))} units**",
+        f"- Units sold in the last four weeks: {_qty(fc.get('history_units_last_28d'))}",
+        f"- Backtest accuracy: WAPE {_pct(acc.get('wape'))}, bias "
+        f"{_pct(acc.get('bias'), signed=True) if acc.get('bias') is not None else 'n/a'}, "
+        f"MASE {_money(acc.get('mase'))}",
+    ]
+    promo = [d for d in days if d.get("promo_uplift") not in (None, 1, 1.0)]
+    if promo:
+        lines.append(
+            f"- Promotion uplift on {promo[0]['date']} … {promo[-1]['date']} "
+            f"(×{promo[0]['promo_uplift']} on the first promo day)"
+        )
+    shown = days[:14]
+    if shown:
+        lines += [
+            "",
+            _table(
+                ["Date", "Mean", "Lower", "Upper", "Promo uplift"],
+                (
+                    [
+                        str(d.get("date")),
+                        f"{float(d.get('mean', 0)):,.1f}",
+                        f"{float(d.get('lower', 0)):,.1f}",
+                        f"{float(d.get('upper', 0)):,.1f}",
+                        f"×{d.get('promo_uplift')}",
+                    ]
+                    for d in shown
+                ),
+            ),
+        ]
+        if len(days) > len(shown):
+            lines.append(f"\n(Daily rows shown up to {shown[-1]['date']}; the total covers all.)")
+    return "\n".join(lines)
+
+
+def _render_suppliers(result: Result) -> str:
+    if result.error:
+        return _error_text(result)
+    sups = result.data if isinstance(result.data, list) else []
+    if not sups:
+        return "No supplier matches."
+    lines = [
+        "**Supplier status**",
+        "",
+        _table(
+            [
+                "Supplier",
+                "Name",
+                "Lead time (days)",
+                "Std (days)",
+                "On time",
+                "Open PO lines",
+                "Open PO units",
+                "Late lines",
+            ],
+            (
+                [
+                    str(s.get("supplier_id")),
+                    str(s.get("name")),
+                    _qty(s.get("lead_time_days")),
+                    _qty(s.get("lead_time_std_days")),
+                    _pct(s.get("on_time_rate")),
+                    _qty(s.get("open_po_lines")),
+                    _qty(s.get("open_po_units")),
+                    _qty(s.get("late_po_lines")),
+                ]
+                for s in sups
+            ),
+        ),
+    ]
+    late = [(s, po) for s in sups for po in s.get("late_pos") or []]
+    if late:
+        lines += ["", "**Late purchase orders**"]
+        lines += [
+            f"- {po.get('po_id')} ({s.get('supplier_id')}): {_qty(po.get('qty'))} of "
+            f"{po.get('sku')} for {po.get('location')}, due {po.get('expected_date')} — "
+            f"{_qty(po.get('days_late'))} days late"
+            for s, po in late
+        ]
+    else:
+        lines.append("\nNo late purchase orders.")
+    return "\n".join(lines)
+
+
+WHAT_IF_ROWS = (
+    ("first_stockout_date", "First stockout", _date),
+    ("unmet_units_horizon", "Unmet units (horizon)", _qty),
+    ("unmet_units_protection", "Unmet units (protection window)", _qty),
+    ("lost_margin_horizon", "Lost margin (horizon)", _money),
+    ("min_projected_on_hand", "Min projected on hand", _qty),
+    ("end_on_hand", "End on hand", _qty),
+    ("forecast_units", "Forecast units", _qty),
+)
+
+
+def _render_what_if(result: Result) -> str:
+    if result.error:
+        return _error_text(result)
+    wi = result.data if isinstance(result.data, dict) else {}
+    sc = wi.get("scenario") or {}
+    parts = []
+    if sc.get("supplier_delay_days"):
+        only = f" ({sc['supplier_id']} only)" if sc.get("supplier_id") else ""
+        parts.append(f"purchase orders {_qty(sc['supplier_delay_days'])} days late{only}")
+    if sc.get("demand_factor") not in (None, 1, 1.0):
+        parts.append(f"demand ×{sc['demand_factor']}")
+    if sc.get("promo_factor") not in (None, 1, 1.0):
+        parts.append(f"promotion demand ×{sc['promo_factor']}")
+    base, new = wi.get("base") or {}, wi.get("with_scenario") or {}
+    lines = [
+        f"**What-if for {wi.get('sku')} at {wi.get('location')}** (as of {wi.get('as_of')}, "
+        f"horizon {_qty(wi.get('horizon_days'))} days, protection window "
+        f"{_qty(wi.get('protection_days'))} days)",
+        f"Scenario: {_scenario_text(sc)}.",
+        "",
+        _table(
+            ["", "Base", "Scenario"],
+            ([label, fmt(base.get(key)), fmt(new.get(key))] for key, label, fmt in WHAT_IF_ROWS),
+        ),
+    ]
+    change = wi.get("change") or {}
+    units, margin = change.get("unmet_units_horizon"), change.get("lost_margin_horizon")
+    if units or margin:
+        lines.append(
+            f"\n**Impact:** unmet units change by {_qty(units)} and lost margin by "
+            f"{_money(margin)} over the horizon."
+        )
+    else:
+        lines.append("\n**Impact:** no change in unmet units or lost margin over the horizon.")
+    if base.get("first_stockout_date") != new.get("first_stockout_date"):
+        lines.append(
+            f"The first stockout moves from {_date(base.get('first_stockout_date'))} to "
+            f"{_date(new.get('first_stockout_date'))}."
+        )
+    moved = wi.get("delayed_purchase_orders") or []
+    if moved:
+        lines += ["", "**Delayed purchase orders**"]
+        lines += [
+            f"- {po.get('po_id')} ({po.get('supplier_id')}, {_qty(po.get('qty'))} units): "
+            f"arrival {po.get('arrival_before')} → {po.get('arrival_after')}"
+            for po in moved
+        ]
+    elif sc.get("supplier_delay_days"):
+        lines.append("\nNo open purchase order of this SKU-location is affected by the delay.")
+    if sc.get("promo_factor") not in (None, 1, 1.0) and not wi.get("promotion_days"):
+        lines.append(
+            "No promotion days fall in the horizon, so the promotion factor has no effect."
+        )
+    return "\n".join(lines)
+
+
+def _render_draft(result: Result) -> str:
+    data = result.data if isinstance(result.data, dict) else None
+    if data is None or "error" in data:
+        return f"- {_error_text(result)}"
+    status = data.get("status")
+    if status == "pending_approval":
+        description = str(data.get("description") or data.get("action")).strip()
+        body = "\n".join(f"  {line}" for line in description.splitlines())
+        if data.get("replaces"):
+            return (
+                f"- **Changed:** {data.get('replaces')} ({_qty(data.get('previous_qty'))} units) "
+                f"is "
+                f"withdrawn and replaced by proposal **{data.get('proposal_id')}** — **awaiting "
+                f"approval** (value {_money(data.get('value'))}):\n{body}"
+            )
+        return (
+            f"- Proposal **{data.get('proposal_id')}** — **awaiting approval** (value "
+            f"{_money(data.get('value'))}):\n{body}"
+        )
+    if status == "advice_only":
+        rec = data.get("recommendation") or {}
+        exc = data.get("exception_id") or result.args.get("exception_id")
+        return f"- {exc}: nothing to draft — the recommendation is {_rec_phrase(rec)}."
+    if status == "withdrawn":
+        p = data.get("proposal") or {}
+        return (
+            f"- Proposal **{p.get('proposal_id')}** is **withdrawn**; nothing was written to "
+            "the ERP."
+        )
+    errors = "; ".join(str(e) for e in data.get("errors") or []) or "no reason given"
+    what = str(data.get("action") or result.name.removeprefix("draft_")).replace("_", " ")
+    verdict = "refused" if status == "refused" else "not drafted: it failed the checks"
+    text = f"- The {what} was **{verdict}** — {errors}. No proposal was created."
+    if data.get("note"):
+        text += f" {data['note']}"
+    alt = data.get("alternatives") or {}
+    args = result.args
+    lanes = [x for x in alt.get("lanes_into") or [] if (x.get("on_hand") or 0) > 0]
+    if lanes:
+        first = lanes[0]
+        text += (
+            f"\n  Instead: {args.get('to_location')} can receive from "
+            + ", ".join(
+                f"{x.get('from_location')} ({_qty(x.get('lead_time_days'))}-day lane, "
+                f"{_qty(x.get('on_hand'))} on hand)"
+                for x in lanes
+            )
+            + f" — say **transfer {_qty(args.get('qty'))} of {args.get('sku')} from "
+            f"{first.get('from_location')} to {args.get('to_location')}**"
+        )
+        if alt.get("purchase_order_supplier"):
+            text += f", or order it from {alt['purchase_order_supplier']}"
+        text += "."
+    elif alt.get("purchase_order_supplier"):
+        text += (
+            f"\n  Instead: order it from {alt['purchase_order_supplier']} — say **order "
+            f"{_qty(args.get('qty'))} of {args.get('sku')} for {args.get('to_location')} from "
+            f"{alt['purchase_order_supplier']}**."
+        )
+    return text
+
+
+def _is_pending(result: Result) -> bool:
+    return isinstance(result.data, dict) and result.data.get("status") == "pending_approval"
+
+
+def _render_drafts(results: Sequence[Result], title: str = "**Drafts**") -> str:
+    drafts = [r for r in results if r.name.startswith("draft_")]
+    if not drafts:
+        return "Nothing was drafted."
+    lines = [title, *(_render_draft(r) for r in drafts)]
+    if any(_is_pending(r) for r in drafts):
+        lines.append(
+            "\nThese are drafts only: nothing is written to the ERP until a human approver "
+            "approves them at the approval gate."
+        )
+    return "\n".join(lines)
+
+
+# -- approval gate -------------------------------------------------------------------------------
+
+
+def _approval_summary(content: str) -> str:
+    """Summarise the approval gate's decisions; only "committed" means written to the ERP."""
+    data = _load(content)
+    results = data.get("results") if isinstance(data, dict) else None
+    if not isinstance(results, list) or not results:
+        return "No decisions were recorded at the approval gate; nothing was written to the ERP."
+    lines = ["**Approval results**"]
+    for r in results:
+        what = f"{str(r.get('action') or 'proposal').replace('_', ' ')} {r.get('proposal_id')}"
+        who = r.get("decided_by") or "the approver"
+        message = r.get("message")
+        outcome = r.get("outcome")
+        if outcome == "committed":
+            how = "approved with edits" if r.get("decision") == "edit" else "approved"
+            line = (
+                f"{how} by {who} and **committed** to the ERP as document "
+                f"**{r.get('document_id')}**."
+            )
+        elif r.get("decision") == "respond":
+            state = "closed" if outcome == "rejected" else "still pending"
+            line = (
+                f"{who} responded: “{message or ''}” — noted. The proposal is {state}; "
+                "nothing was written to the ERP."
+            )
+        elif outcome == "rejected":
+            reason = f" Reason: “{message}”." if message else ""
+            line = f"**rejected** by {who}; nothing was written to the ERP.{reason}"
+        elif outcome == "approved":
+            line = f"approved by {who}, but not committed yet; no ERP document exists so far."
+        elif outcome == "refused":
+            line = f"**not committed** — the decision was refused: {message}."
+        elif outcome == "failed":
+            line = f"**commit failed** — {message}. No ERP document was created."
+        elif outcome == "already_decided":
+            line = f"not changed — it was {message}."
+        else:
+            why = f" ({message})" if message else ""
+            line = f"still **pending** approval{why}; nothing was written to the ERP."
+        lines.append(f"- {what}: {line}")
+    return "\n".join(lines)
+
+
+# -- answers that lead with the answer -----------------------------------------------------------
+
+GROUP_LABELS = {
+    "type": "Type",
+    "priority": "Priority",
+    "location": "Location",
+    "category": "Category",
+    "sku": "SKU",
+    "supplier": "Supplier",
+}
+
+
+def _filters_text(filters: dict[str, Any]) -> str:
+    parts = []
+    if filters.get("type"):
+        parts.append(TYPE_LABELS.get(str(filters["type"]), str(filters["type"])).lower())
+    for key in ("sku", "location", "category", "supplier_id"):
+        if filters.get(key):
+            parts.append(f"{'at ' if key == 'location' else ''}{filters[key]}")
+    if filters.get("priority"):
+        parts.append(f"P{filters['priority']} or more urgent")
+    return " · ".join(parts)
+
+
+def render_totals(result: Result) -> str:
+    """Lead with the total, then the groups."""
+    if result.error:
+        return _error_text(result)
+    data = result.data if isinstance(result.data, dict) else {}
+    scope = _filters_text(data.get("filters") or {})
+    count = data.get("count") or 0
+    lead = (
+        f"**{_money(data.get('total_money_at_risk'))} at risk across {_qty(count)} "
+        f"exception{'s' if count != 1 else ''}**" + (f" ({scope})" if scope else "") + "."
+    )
+    groups = data.get("groups") or []
+    if not groups:
+        return lead + " Nothing matches, so nothing is at risk for this request."
+    top = groups[0]
+    by = str(data.get("by") or "type")
+    key = TYPE_LABELS.get(str(top["key"]), str(top["key"])) if by == "type" else str(top["key"])
+    lines = [
+        lead,
+        f"The largest share is {GROUP_LABELS.get(by, by).lower()} **{key}**: "
+        f"{_money(top.get('money_at_risk'))} ({_qty(top.get('count'))} exceptions).",
+        "",
+        _table(
+            [GROUP_LABELS.get(by, by), "Exceptions", "Money at risk"],
+            (
+                [
+                    TYPE_LABELS.get(str(g["key"]), str(g["key"]))
+                    if by == "type"
+                    else str(g["key"]),
+                    _qty(g.get("count")),
+                    _money(g.get("money_at_risk")),
+                ]
+                for g in groups
+            ),
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def _cover(row: dict[str, Any]) -> str:
+    if row.get("days_of_cover_capped"):
+        beyond = row.get("days_of_cover_beyond_horizon")
+        return f"{_qty(beyond)} (beyond the horizon)" if beyond is not None else "beyond horizon"
+    return _qty(row.get("days_of_cover"))
+
+
+def render_network(result: Result) -> str:
+    """Lead with the largest holder and the network totals, then every location."""
+    if result.error:
+        return _error_text(result)
+    data = result.data if isinstance(result.data, dict) else {}
+    net = data.get("network") or {}
+    most = data.get("most_on_hand") or {}
+    lines = [
+        f"**{most.get('location_id')} holds the most {data.get('sku')}: "
+        f"{_qty(most.get('on_hand'))} on hand.** Network: {_qty(net.get('on_hand'))} on hand, "
+        f"{_qty(net.get('in_transit'))} in transit, {_qty(net.get('on_order'))} on order across "
+        f"{_qty(net.get('locations'))} locations; network days of cover "
+        f"{_qty(net.get('days_of_cover'))} (stores sell {_qty(net.get('store_forecast_daily'))} "
+        f"a day). Lowest cover: {data.get('least_cover')}.",
+        "",
+        _table(
+            ["Location", "On hand", "In transit", "On order", "Forecast/day", "Days of cover",
+             "Below reorder point"],
+            (
+                [
+                    str(r.get("location_id")),
+                    _qty(r.get("on_hand")),
+                    _qty(r.get("in_transit")),
+                    _qty(r.get("on_order")),
+                    _qty(r.get("forecast_daily")),
+                    _cover(r),
+                    "yes" if r.get("below_reorder_point") else "no",
+                ]
+                for r in data.get("locations") or []
+            ),
+        ),
+    ]  # fmt: skip
+    return "\n".join(lines)
+
+
+def render_supply(result: Result) -> str:
+    """Lead with the total inbound, then the lines."""
+    if result.error:
+        return _error_text(result)
+    data = result.data if isinstance(result.data, dict) else {}
+    filters = data.get("filters") or {}
+    scope = " ".join(
+        p
+        for p in (
+            filters.get("sku"),
+            f"to {filters['location']}" if filters.get("location") else "",
+            f"from {filters['supplier_id']}" if filters.get("supplier_id") else "",
+        )
+        if p
+    )
+    lines_n = data.get("total_lines") or 0
+    if not lines_n:
+        return f"**Nothing is inbound** for {scope}: no open purchase order or transfer in transit."
+    kinds = data.get("by_kind") or {}
+    po, tr = kinds.get("purchase_order") or {}, kinds.get("transfer") or {}
+    out = [
+        f"**{_qty(data.get('total_units'))} units inbound** for {scope} on {_qty(lines_n)} "
+        f"line{'s' if lines_n != 1 else ''}: {_qty(po.get('lines'))} purchase order line(s) "
+        f"({_qty(po.get('units'))} units) and {_qty(tr.get('lines'))} transfer(s) "
+        f"({_qty(tr.get('units'))} units).",
+        "",
+        _table(
+            ["Document", "Kind", "SKU", "To", "From", "Qty", "Expected", "Late"],
+            (
+                [
+                    str(r.get("document_id")),
+                    str(r.get("kind")).replace("_", " "),
+                    str(r.get("sku")),
+                    str(r.get("location_id")),
+                    str(r.get("supplier_id") or r.get("from_location") or ""),
+                    _qty(r.get("qty")),
+                    _date(r.get("expected_date")),
+                    "yes" if r.get("late") else "no",
+                ]
+                for r in data.get("lines") or []
+            ),
+        ),
+    ]
+    if data.get("truncated"):
+        out.append(f"\n(First {len(data.get('lines') or [])} lines shown; totals count all.)")
+    return "\n".join(out)
+
+
+def render_item(result: Result) -> str:
+    """Lead with the item and its primary supplier, then the supplier terms."""
+    if result.error:
+        return _error_text(result)
+    d = result.data if isinstance(result.data, dict) else {}
+    terms = d.get("suppliers") or []
+    primary = next((t for t in terms if t.get("primary")), None)
+    lead = (
+        f"**{d.get('sku')} — {d.get('description')}** ({d.get('category')}): unit cost "
+        f"{_money(d.get('unit_cost'))}, price {_money(d.get('unit_price'))}, case pack "
+        f"{_qty(d.get('case_pack'))}."
+    )
+    if primary:
+        lead += (
+            f" Primary supplier {primary.get('supplier_id')} ({primary.get('supplier_name')}): "
+            f"lead time {_qty(primary.get('lead_time_days'))} days "
+            f"({primary.get('lead_time_source')}), MOQ {_qty(primary.get('moq'))}."
+        )
+    return "\n".join(
+        [
+            lead,
+            "",
+            _table(
+                ["Supplier", "Name", "Primary", "Unit cost", "MOQ", "Lead time (days)"],
+                (
+                    [
+                        str(t.get("supplier_id")),
+                        str(t.get("supplier_name")),
+                        "yes" if t.get("primary") else "no",
+                        _money(t.get("unit_cost")),
+                        _qty(t.get("moq")),
+                        f"{_qty(t.get('lead_time_days'))} ({t.get('lead_time_source')})",
+                    ]
+                    for t in terms
+                ),
+            ),
+        ]
+    )
+
+
+def render_supplier_overview(result: Result) -> str:
+    """Lead with what to order now, then the supplier's SKUs and open POs."""
+    if result.error:
+        return _error_text(result)
+    d = result.data if isinstance(result.data, dict) else {}
+    now = d.get("order_now") or {}
+    pos = d.get("open_purchase_orders") or {}
+    who = f"{d.get('supplier_id')} ({d.get('name')})"
+    if now.get("lines"):
+        lead = (
+            f"**Order now from {who}: {_qty(now.get('lines'))} line(s), {_qty(now.get('units'))} "
+            f"units, value {_money(now.get('value'))}** (the planning engine's purchase-order "
+            "recommendations; nothing is drafted yet)."
+        )
+    else:
+        lead = f"**Nothing to order from {who} now**: no purchase-order recommendation goes to it."
+    lines = [
+        lead,
+        f"It supplies {_qty(len(d.get('skus') or []))} SKUs (primary for "
+        f"{_qty(d.get('primary_for'))}), lead time {_qty(d.get('lead_time_days'))} days, on time "
+        f"{_pct(d.get('on_time_rate'))}; {_qty(pos.get('lines'))} open PO line(s), "
+        f"{_qty(pos.get('units'))} units, {_qty(pos.get('late_lines'))} late.",
+    ]
+    items = now.get("items") or []
+    if items:
+        lines += [
+            "",
+            _table(
+                ["Exception", "SKU", "Location", "Qty", "Value", "Priority"],
+                (
+                    [
+                        str(i.get("exception_id")),
+                        str(i.get("sku")),
+                        str(i.get("location")),
+                        _qty(i.get("qty")),
+                        _money(i.get("value")),
+                        f"P{i.get('priority')}",
+                    ]
+                    for i in items
+                ),
+            ),
+            f"\nSay **fix {items[0].get('exception_id')}** to draft the first for approval.",
+        ]
+    return "\n".join(lines)
+
+
+def render_what_if_scope(result: Result) -> str:
+    """Lead with the change in unmet units and lost margin over a scope, then the details."""
+    if result.error:
+        return _error_text(result)
+    d = result.data if isinstance(result.data, dict) else {}
+    if "sku_locations" not in d:
+        return _render_what_if(result) + _notes(d)
+    scope = d.get("scope") or {}
+    where = (
+        "the whole network"
+        if scope.get("network")
+        else ", ".join(f"{k.replace('_id', '')} {v}" for k, v in scope.items())
+    )
+    base, new, change = d.get("base") or {}, d.get("with_scenario") or {}, d.get("change") or {}
+    lead = (
+        f"**Over {where} ({_qty(d.get('sku_locations'))} SKU-locations): unmet units change by "
+        f"{_qty(change.get('unmet_units_horizon'))} and lost margin by "
+        f"{_money(change.get('lost_margin_horizon'))}; {_qty(new.get('sku_locations_short'))} "
+        f"SKU-locations run short (base {_qty(base.get('sku_locations_short'))}).**"
+    )
+    lines = [
+        lead,
+        f"Scenario: {_scenario_text(d.get('scenario') or {})}. Horizon "
+        f"{_qty(d.get('horizon_days'))} days from {d.get('as_of')}.",
+        "",
+        _table(
+            ["", "Base", "Scenario"],
+            (
+                [label, fmt(base.get(key)), fmt(new.get(key))]
+                for key, label, fmt in (
+                    ("unmet_units_horizon", "Unmet units", _qty),
+                    ("lost_margin_horizon", "Lost margin", _money),
+                    ("sku_locations_short", "SKU-locations short", _qty),
+                    ("forecast_units", "Forecast units", _qty),
+                )
+            ),
+        ),
+    ]
+    most = d.get("most_affected") or []
+    if most:
+        lines += [
+            "",
+            "**Most affected**",
+            _table(
+                ["SKU", "Location", "Unmet base", "Unmet scenario", "Lost margin change",
+                 "First stockout"],
+                (
+                    [
+                        str(r.get("sku")),
+                        str(r.get("location")),
+                        _qty(r.get("unmet_units_base")),
+                        _qty(r.get("unmet_units_scenario")),
+                        _money(r.get("lost_margin_change")),
+                        _date(r.get("first_stockout_scenario")),
+                    ]
+                    for r in most
+                ),
+            ),
+        ]  # fmt: skip
+    if d.get("delayed_purchase_orders"):
+        lines.append(f"\nDelayed purchase orders: {_qty(d.get('delayed_purchase_orders'))}.")
+    return "\n".join(lines) + _notes(d)
+
+
+def _scenario_text(sc: dict[str, Any]) -> str:
+    parts = []
+    if sc.get("supplier_delay_days"):
+        only = f" ({sc['supplier_id']} only)" if sc.get("supplier_id") else ""
+        parts.append(f"purchase orders {_qty(sc['supplier_delay_days'])} days late{only}")
+    if sc.get("demand_factor") not in (None, 1, 1.0):
+        parts.append(f"demand ×{sc['demand_factor']}")
+    if sc.get("promo_factor") not in (None, 1, 1.0):
+        parts.append(f"promotion demand ×{sc['promo_factor']}")
+    if sc.get("promo_start"):
+        parts.append(
+            f"a promotion ×{sc.get('promo_uplift')} from {sc['promo_start']} to {sc['promo_end']}"
+        )
+    return ", ".join(parts) or "no change"
+
+
+def _notes(d: dict[str, Any]) -> str:
+    notes = d.get("notes") or []
+    return ("\n\n" + "\n".join(f"Note: {n}" for n in notes)) if notes else ""
+
+
+def render_proposals(result: Result) -> str:
+    """Lead with how many are pending, then each proposal's status and document."""
+    if result.error:
+        return _error_text(result)
+    d = result.data if isinstance(result.data, dict) else {}
+    props = d.get("proposals") or []
+    scope = {"thread": "in this conversation", "mine": "drafted by you", "all": "in all"}
+    where = scope.get(str(d.get("scope")), "")
+    if not props:
+        return f"**No proposals {where}.**"
+    lines = [f"**{_qty(d.get('pending'))} pending of {_qty(len(props))} proposals {where}.**"]
+    lines += [f"- {proposal_line(p)}" for p in props]
+    return "\n".join(lines)
+
+
+def proposal_line(p: dict[str, Any]) -> str:
+    """Say one proposal's what, status and document in a line."""
+    a = p.get("args") or {}
+    what = (
+        f"transfer {_qty(a.get('qty'))} {a.get('sku')} {a.get('from_location')} → "
+        f"{a.get('to_location')}"
+        if p.get("kind") == "transfer"
+        else f"purchase order {_qty(a.get('qty'))} {a.get('sku')} for {a.get('location_id')} "
+        f"from {a.get('supplier_id')}"
+    )
+    status = str(p.get("status"))
+    if status == "committed":
+        tail = f"**committed** as ERP document **{p.get('document_id')}**"
+    elif status == "rejected" and str(p.get("decision_note") or "").startswith("withdrawn"):
+        tail = f"**withdrawn** ({p.get('decision_note')})"
+    elif status == "rejected":
+        note = f": “{p.get('decision_note')}”" if p.get("decision_note") else ""
+        tail = f"**rejected** by {p.get('decided_by')}{note}"
+    elif status == "approved":
+        tail = f"**approved** by {p.get('decided_by')}, not committed yet"
+    elif status == "failed":
+        tail = f"**failed**: {p.get('failure_reason')}"
+    else:
+        tail = "**pending approval**"
+    return f"{p.get('proposal_id')} — {what} (value {_money(p.get('value'))}): {tail}"
+
+
+def render_status(result: Result) -> str:
+    """Answer "did it go through?" yes or no first."""
+    if result.error:
+        return _error_text(result)
+    p = result.data if isinstance(result.data, dict) else {}
+    status = str(p.get("status"))
+    head = {
+        "committed": "**Yes — it went through.**",
+        "approved": "**Approved, but not committed yet.**",
+        "pending": "**Not yet — it is still waiting for an approver.**",
+        "rejected": "**No — it did not go through.**",
+        "failed": "**No — the commit failed.**",
+    }.get(status, f"Status: {status}.")
+    return f"{head} {proposal_line(p)}."

@@ -1,0 +1,58 @@
+"""The offline model's intent table: every declared example lands on its own intent.
+
+An example that another intent of higher priority claims fails here, so overlapping intents
+fail CI. Examples are parsed without a resolver (ids only) and with the demo network's
+resolver (names and aliases), and without any thread memory.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from agents.offline import INTENTS, parse
+from erp.demo import generate_demo
+from planning.exceptions import EXCEPTION_TYPES
+from tools.planner import TOOLS
+from tools.resolve import Resolver
+
+EXAMPLES = [(intent.name, example) for intent in INTENTS for example in intent.examples]
+
+
+@pytest.fixture(scope="module")
+def resolver() -> Resolver:
+    demo = generate_demo(seed=7, stores=4, skus=30, days=120, as_of=date(2026, 6, 30))
+    return Resolver.from_network(demo.data)
+
+
+def test_every_intent_but_the_last_resort_declares_examples() -> None:
+    missing = [i.name for i in INTENTS if not i.examples]
+    assert missing == []
+    names = [i.name for i in INTENTS]
+    assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize(("name", "example"), EXAMPLES, ids=[e for _, e in EXAMPLES])
+def test_an_example_lands_on_its_own_intent(name: str, example: str, resolver: Resolver) -> None:
+    if name == "follow_up_lookup":
+        pytest.skip("needs a thread focus: covered by the follow-up tests")
+    assert parse(example)[0].name == name
+    assert parse(example, resolver=resolver)[0].name == name
+
+
+def test_tool_names_and_exception_types_are_not_copies() -> None:
+    from agents.offline.messages import PLANNER_TOOLS
+    from agents.offline.parsing import TYPE_PATTERNS
+
+    assert set(PLANNER_TOOLS) == {t.name for t in TOOLS}
+    assert {kind for kind, _ in TYPE_PATTERNS} == set(EXCEPTION_TYPES)
+
+
+def test_templates_are_ready_to_send(resolver: Resolver) -> None:
+    for intent in INTENTS:
+        if not intent.template:
+            continue
+        text = intent.template.format(sku="SKU-0012", loc="S003", sup="SUP-03", qty="20")
+        got = parse(text, resolver=resolver)[0].name
+        assert got != "unknown", (intent.name, text)

@@ -1,0 +1,132 @@
+"""Thread memory through the real graph with the offline model: aliases, ordinals, follow-ups,
+amending the pending proposal (never two pending for one need) and "did that go through?".
+
+The network is a demo network of another seed and size than the agent dataset's, and the ids
+the requests use are read from its data.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from langgraph.checkpoint.sqlite import SqliteSaver
+
+from agents.offline import OfflinePlannerModel
+from erp.demo import generate_demo
+from erp.store import replace_snapshot
+from graph.service import Copilot
+from stockpilot.settings import Settings
+from tools.workspace import Workspace
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Copilot, Workspace, dict[str, Any]]:
+    tmp: Path = tmp_path_factory.mktemp("memory")
+    ws = Workspace.open(
+        Settings(
+            _env_file=None,
+            database_url=f"sqlite:///{tmp / 'store.db'}",
+            plan_cache_dir=tmp / "cache",
+            knowledge_dir=tmp / "knowledge",
+        )
+    )
+    data = generate_demo(seed=11, stores=6, skus=40, days=200, as_of=date(2026, 3, 31)).data
+    replace_snapshot(ws.engine, data, source="demo:memory")
+    saver = SqliteSaver(sqlite3.connect(tmp / "cp.db", check_same_thread=False))
+    saver.setup()
+    copilot = Copilot(ws, checkpointer=saver, model=OfflinePlannerModel())
+    pos = ws.plan().positions
+    stores = pos[pos["location_type"] == "store"]
+    # A SKU whose store's DC holds plenty, so a small transfer passes the checks.
+    dc_on_hand = pos[pos["location_type"] == "dc"].set_index(["sku", "location_id"])["on_hand"]
+    row = next(
+        r
+        for r in stores.itertuples()
+        if dc_on_hand.get((r.sku, r.source_location), 0) > 200 and r.forecast_daily > 0.5
+    )
+    names = data.locations.set_index("location_id")["name"]
+    return (
+        copilot,
+        ws,
+        {
+            "sku": row.sku,
+            "store": row.location_id,
+            "dc": row.source_location,
+            "store_name": str(names[row.location_id]),
+            "store_no": int(str(row.location_id).lstrip("S")),
+            "sku_no": int(str(row.sku).split("-")[1]),
+        },
+    )
+
+
+def calls(result: Any) -> list[tuple[str, dict[str, Any]]]:
+    return [(c["name"], c["args"]) for c in result.tool_calls]
+
+
+def test_names_and_follow_ups_resolve(world: Any) -> None:
+    copilot, _, ids = world
+    t = "mem-alias"
+    first = copilot.ask(
+        f"how much sku {ids['sku_no']} is at the {ids['store_name']} store?",
+        user="alice",
+        thread_id=t,
+    )
+    assert calls(first) == [("get_inventory", {"sku": ids["sku"], "location": ids["store"]})]
+    assert f"{ids['store']} ({ids['store_name']} store)" in first.answer
+    again = copilot.ask(f"same for {ids['dc'].lower()}", user="alice", thread_id=t)
+    assert calls(again) == [("get_inventory", {"sku": ids["sku"], "location": ids["dc"]})]
+    forecast = copilot.ask("and the forecast?", user="alice", thread_id=t)
+    assert calls(forecast)[0][0] == "get_forecast"
+    assert calls(forecast)[0][1]["sku"] == ids["sku"]
+    state = copilot.graph.get_state(copilot._config(t)).values
+    assert state["focus"]["sku"] == ids["sku"]
+
+
+def test_ordinals_point_into_the_last_list(world: Any) -> None:
+    copilot, ws, _ = world
+    t = "mem-ordinal"
+    listed = copilot.ask("what needs attention today?", user="alice", thread_id=t)
+    assert calls(listed)[0][0] == "list_exceptions"
+    third = ws.exceptions(top=10)[2]["id"]
+    explained = copilot.ask("explain the third one", user="alice", thread_id=t)
+    assert calls(explained) == [("explain_exception", {"exception_id": third})]
+    assert third in explained.answer
+
+
+def test_amend_keeps_one_pending_draft_and_status_follows_the_gate(world: Any) -> None:
+    copilot, ws, ids = world
+    t = "mem-amend"
+    drafted = copilot.ask(
+        f"send 6 units of {ids['sku']} from {ids['dc']} to store {ids['store_no']}",
+        user="alice",
+        thread_id=t,
+    )
+    assert [p.args["qty"] for p in drafted.pending] == [6], drafted.answer
+    first_id = drafted.pending[0].proposal_id
+    amended = copilot.ask("actually make it 12 instead", user="alice", thread_id=t)
+    assert calls(amended) == [("amend_proposal", {"proposal_id": first_id, "qty": 12})]
+    pending = [p for p in ws.proposals.list(thread_id=t) if p.status == "pending"]
+    assert [p.args["qty"] for p in pending] == [12]
+    assert [p.proposal_id for p in amended.pending] == [pending[0].id]
+    old = ws.proposals.get(first_id)
+    assert old is not None and old.status == "rejected"
+    assert any(e.event == "withdrawal" and e.proposal_id == first_id for e in ws.audit.entries())
+    waiting = copilot.ask("was it approved?", user="alice", thread_id=t)
+    assert calls(waiting) == [("get_proposal_status", {"proposal_id": pending[0].id})]
+    assert "Not yet" in waiting.answer
+    copilot.decide(t, user="bob", decision="approve")
+    done = copilot.ask("did that go through?", user="alice", thread_id=t)
+    committed = ws.proposals.get(pending[0].id)
+    assert committed is not None and committed.status == "committed"
+    assert "Yes" in done.answer and str(committed.document_id) in done.answer
+
+
+def test_nothing_to_amend_drafts_nothing(world: Any) -> None:
+    copilot, _, _ = world
+    reply = copilot.ask("make it 60 instead", user="alice", thread_id="mem-nothing")
+    assert reply.tool_calls == [] and reply.pending == []
+    assert "no pending proposal" in reply.answer
