@@ -1,8 +1,9 @@
 """Define the ERP connector protocol and its built-in implementation over the store.
 
-Every write takes an idempotency key: the first call with a key creates the document, any later
-call with the same key and the same request returns the same document id and writes nothing, and
-a later call with the same key but a different request is refused.
+A request is the approved action (`stockpilot.actions`) with its dates. Every write takes an
+idempotency key: the first call with a key creates the document, any later call with the same key
+and the same request returns the same document id and writes nothing, and a later call with the
+same key but a different request is refused.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
-from typing import Literal, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.exc import IntegrityError
@@ -20,9 +21,9 @@ from sqlalchemy.exc import IntegrityError
 from erp import models
 from erp.store import on_hand
 from planning.network import NetworkData
+from stockpilot.actions import Action, PurchaseOrderAction, TransferAction
 from stockpilot.settings import Settings
-
-DocumentKind = Literal["purchase_order", "transfer"]
+from stockpilot.vocabulary import ActionKind
 
 
 class ErpWriteError(ValueError):
@@ -42,27 +43,30 @@ class ErpUnavailableError(RuntimeError):
 
 
 @dataclass(frozen=True)
-class PurchaseOrderRequest:
-    """A purchase order line to create."""
+class PurchaseOrderRequest(PurchaseOrderAction):
+    """A purchase order line to create: the action, ordered on `order_date`."""
 
-    supplier_id: str
-    sku: str
-    location_id: str
-    qty: int
     order_date: date
     expected_date: date | None = None  # None: order date + the supplier's lead time
 
 
 @dataclass(frozen=True)
-class TransferRequest:
-    """A transfer line to create (shipped at once from the source)."""
+class TransferRequest(TransferAction):
+    """A transfer line to create (shipped at once from the source on `ship_date`)."""
 
-    sku: str
-    from_location: str
-    to_location: str
-    qty: int
     ship_date: date
     expected_date: date | None = None  # None: ship date + the lane's lead time
+
+
+def write_action(connector: ErpConnector, action: Action, *, on: date, idempotency_key: str) -> str:
+    """Write an approved action through `connector`, dated `on`; return the document id."""
+    match action:
+        case TransferAction():
+            transfer = TransferRequest(**asdict(action), ship_date=on)
+            return str(connector.create_transfer(transfer, idempotency_key=idempotency_key))
+        case PurchaseOrderAction():
+            order = PurchaseOrderRequest(**asdict(action), order_date=on)
+            return str(connector.create_purchase_order(order, idempotency_key=idempotency_key))
 
 
 @runtime_checkable
@@ -118,15 +122,18 @@ def open_connector(settings: Settings, engine: Engine) -> ErpConnector:
     return BuiltinErpConnector(engine)
 
 
-def _payload(kind: DocumentKind, request: PurchaseOrderRequest | TransferRequest) -> str:
+def _payload(request: PurchaseOrderRequest | TransferRequest) -> str:
     body = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(request).items()}
-    return json.dumps({"kind": kind, **body}, sort_keys=True)
+    return json.dumps({"kind": request.kind.value, **body}, sort_keys=True)
 
 
-def document_id(kind: DocumentKind, idempotency_key: str) -> str:
+_DOCUMENT_PREFIX = {ActionKind.PURCHASE_ORDER: "PO", ActionKind.TRANSFER: "TR"}
+
+
+def document_id(kind: ActionKind, idempotency_key: str) -> str:
     """Return the document id a key maps to (stable, so racing writers agree on it)."""
     digest = hashlib.sha256(idempotency_key.encode()).hexdigest()[:10].upper()
-    return f"{'PO' if kind == 'purchase_order' else 'TR'}-SP-{digest}"
+    return f"{_DOCUMENT_PREFIX[kind]}-SP-{digest}"
 
 
 class BuiltinErpConnector:
@@ -139,35 +146,33 @@ class BuiltinErpConnector:
 
     def create_purchase_order(self, request: PurchaseOrderRequest, *, idempotency_key: str) -> str:
         """Create an open PO line once per key; return its document id."""
-        return self._write("purchase_order", request, idempotency_key)
+        return self._write(request, idempotency_key)
 
     def create_transfer(self, request: TransferRequest, *, idempotency_key: str) -> str:
         """Create an in-transit transfer once per key (stock leaves the source); return its id."""
-        return self._write("transfer", request, idempotency_key)
+        return self._write(request, idempotency_key)
 
     def on_hand(self, sku: str, location_id: str) -> int | None:
         """Return the store's on-hand stock of a SKU-location now."""
         return on_hand(self.engine, sku, location_id)
 
-    def _write(
-        self,
-        kind: DocumentKind,
-        request: PurchaseOrderRequest | TransferRequest,
-        key: str,
-    ) -> str:
+    def _write(self, request: PurchaseOrderRequest | TransferRequest, key: str) -> str:
         if not key or len(key) > 200:
             raise ErpWriteError("idempotency_key must be 1 to 200 characters")
-        payload = _payload(kind, request)
+        payload = _payload(request)
         existing = self._existing(key, payload)
         if existing:
             return existing
-        doc_id = document_id(kind, key)
+        doc_id = document_id(request.kind, key)
         try:
             with self.engine.begin() as conn:
                 # Claim the key first: a racing writer fails here and reads our document.
                 conn.execute(
                     models.ErpCommit.__table__.insert().values(  # type: ignore[attr-defined]
-                        idempotency_key=key, kind=kind, document_id=doc_id, payload=payload
+                        idempotency_key=key,
+                        kind=request.kind.value,
+                        document_id=doc_id,
+                        payload=payload,
                     )
                 )
                 if isinstance(request, PurchaseOrderRequest):

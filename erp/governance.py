@@ -26,6 +26,7 @@ from sqlalchemy import Connection, Engine, Row, Table, false, func, insert, sele
 from sqlalchemy.exc import IntegrityError
 
 from erp import models
+from stockpilot.actions import Action, parse_action
 from stockpilot.vocabulary import DRAFTABLE_KINDS, ActionKind, Decision, ProposalStatus
 
 # Decision -> the status it moves a pending proposal to. "respond" answers the agent with a
@@ -125,6 +126,11 @@ class Proposal:
     failure_reason: str | None
     version: int
 
+    @property
+    def action(self) -> Action:
+        """Return the proposed action as a typed object."""
+        return parse_action(self.kind, self.args)
+
     @classmethod
     def from_row(cls, row: Row[Any]) -> Proposal:
         """Build a proposal from a `proposals` row."""
@@ -164,15 +170,10 @@ def _check_value(value: float) -> float:
     return float(value)
 
 
-def target_of(kind: str, args: Mapping[str, Any]) -> tuple[str, str]:
-    """Return the SKU-location an action brings stock to: a transfer's destination, a PO's."""
-    where = args.get("to_location") if kind == "transfer" else args.get("location_id")
-    return str(args.get("sku", "")), str(where or "")
-
-
 def _target_columns(kind: str, args: Mapping[str, Any]) -> dict[str, str]:
-    sku, location = target_of(kind, args)
-    return {"target_sku": sku[:64], "target_location": location[:64]}
+    """Return the SKU-location the action brings stock to (its destination), as columns."""
+    action = parse_action(kind, args)
+    return {"target_sku": action.sku[:64], "target_location": action.destination[:64]}
 
 
 def _check_args(args: Mapping[str, Any]) -> str:

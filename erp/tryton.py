@@ -35,7 +35,6 @@ from sqlalchemy.exc import IntegrityError
 
 from erp import models
 from erp.connector import (
-    DocumentKind,
     ErpWriteError,
     IdempotencyConflictError,
     PurchaseOrderRequest,
@@ -722,24 +721,22 @@ class TrytonConnector:
 
     def create_purchase_order(self, request: PurchaseOrderRequest, *, idempotency_key: str) -> str:
         """Create a draft purchase once per key; return `purchase.purchase,<id>`."""
-        return self._write("purchase_order", request, idempotency_key)
+        return self._write(request, idempotency_key)
 
     def create_transfer(self, request: TransferRequest, *, idempotency_key: str) -> str:
         """Create a draft internal shipment once per key; return `stock.shipment.internal,<id>`."""
-        return self._write("transfer", request, idempotency_key)
+        return self._write(request, idempotency_key)
 
-    def _write(
-        self, kind: DocumentKind, request: PurchaseOrderRequest | TransferRequest, key: str
-    ) -> str:
+    def _write(self, request: PurchaseOrderRequest | TransferRequest, key: str) -> str:
         if not key or len(key) > 200:
             raise ErpWriteError("idempotency_key must be 1 to 200 characters")
         if request.qty <= 0:
             raise ErpWriteError(f"qty must be positive (got {request.qty})")
-        payload = _payload(kind, request)
+        payload = _payload(request)
         existing = self._ledger(key, payload)
         if existing:
             return existing
-        model = PO_MODEL if kind == "purchase_order" else TRANSFER_MODEL
+        model = PO_MODEL if isinstance(request, PurchaseOrderRequest) else TRANSFER_MODEL
         try:
             with self.engine.begin() as conn:
                 # The claim: a racing writer blocks on this row (or SQLite's write lock) until we
@@ -747,7 +744,7 @@ class TrytonConnector:
                 conn.execute(
                     _ledger.insert().values(
                         idempotency_key=key,
-                        kind=kind,
+                        kind=request.kind.value,
                         document_id=f"claim:{key}"[:64],
                         payload=payload,
                     )

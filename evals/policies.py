@@ -1,6 +1,6 @@
 """Replenishment policies for the digital twin: StockPilot, three baselines and an oracle.
 
-Every policy has `start(world, connector)`, `decide(day, view) -> list[Action]` and `finish()`;
+Every policy has `start(world, connector)`, `decide(day, view) -> list[Order]` and `finish()`;
 `view` (`evals.simulate.View`) shows the past and the current state only. The runner writes the
 returned actions through the simulator connector; StockPilot on the graph path writes them
 itself, through the copilot graph's approval gate and commit node, and returns none.
@@ -42,7 +42,8 @@ from planning.network import NetworkData
 from planning.params import PlanParams
 from planning.policy import round_up_to_pack
 from planning.replenish import replenishment_orders
-from stockpilot.vocabulary import GATE_NAME, Decision
+from stockpilot.actions import Action, PurchaseOrderAction, TransferAction
+from stockpilot.vocabulary import DRAFTABLE_KINDS, GATE_NAME, ActionKind, Decision
 
 NAIVE_REORDER_DAYS = 14
 NAIVE_UP_TO_DAYS = 28
@@ -51,17 +52,31 @@ DRAFTER, APPROVER = "alice", "carol"
 
 
 @dataclass(frozen=True)
-class Action:
-    """One order: a purchase order (supplier_id) or a transfer (from_location) to `location`."""
+class Order:
+    """One order a policy places: the typed action, and the exception it answers (or why).
 
-    kind: str
-    sku: str
-    location: str
-    qty: int
-    supplier_id: str = ""
-    from_location: str = ""
+    The action's own fields read through (`order.qty`, `order.supplier_id` of a PO, ...);
+    `location` is where the stock arrives.
+    """
+
+    action: Action
     exception_id: str = ""
     reason: str = ""
+
+    @property
+    def location(self) -> str:
+        """Return where the stock arrives (a transfer's destination, a PO's location)."""
+        return self.action.destination
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.action, name)
+
+
+def _action(kind: str, sku: str, to: str, qty: int, *, source: str, supplier_id: str) -> Action:
+    """Build the typed action of a plan row: a transfer from `source`, else a PO."""
+    if kind == ActionKind.TRANSFER:
+        return TransferAction(sku=sku, from_location=source, to_location=to, qty=qty)
+    return PurchaseOrderAction(supplier_id=supplier_id, sku=sku, location_id=to, qty=qty)
 
 
 class Policy(Protocol):
@@ -73,7 +88,7 @@ class Policy(Protocol):
         """Prepare for a run."""
         ...
 
-    def decide(self, day: int, view: View) -> list[Action]:
+    def decide(self, day: int, view: View) -> list[Order]:
         """Return today's orders (or write them through the connector and return none)."""
         ...
 
@@ -95,16 +110,16 @@ def _without_sources(data: NetworkData) -> NetworkData:
     )
 
 
-def plan_actions(result: Plan, data: NetworkData, *, transfers: bool = True) -> list[Action]:
+def plan_actions(result: Plan, data: NetworkData, *, transfers: bool = True) -> list[Order]:
     """Return the exceptions' recommended orders plus routine orders, one per SKU-location.
 
     Routine transfers are cut to what the source can still spare (on hand above its safety
     stock) after the exceptions' transfers.
     """
     exc = result.exceptions
-    kinds = ("transfer", "purchase_order") if transfers else ("purchase_order",)
-    exc = exc[exc["rec_kind"].isin(kinds) & (exc["rec_qty"] > 0)]
-    out: list[Action] = []
+    kinds = DRAFTABLE_KINDS if transfers else (ActionKind.PURCHASE_ORDER,)
+    exc = exc[exc["rec_kind"].isin([k.value for k in kinds]) & (exc["rec_qty"] > 0)]
+    out: list[Order] = []
     covered: set[tuple[str, str]] = set()
     pos = result.positions
     spare = dict(
@@ -119,17 +134,19 @@ def plan_actions(result: Plan, data: NetworkData, *, transfers: bool = True) -> 
         if (e.sku, to) in covered:
             continue
         covered.add((e.sku, to))
-        if e.rec_kind == "transfer":
+        if e.rec_kind == ActionKind.TRANSFER:
             key = (e.sku, e.rec_from_location)
             spare[key] = spare.get(key, 0.0) - int(e.rec_qty)
         out.append(
-            Action(
-                kind=e.rec_kind,
-                sku=e.sku,
-                location=to,
-                qty=int(e.rec_qty),
-                supplier_id=e.rec_supplier_id,
-                from_location=e.rec_from_location,
+            Order(
+                _action(
+                    e.rec_kind,
+                    e.sku,
+                    to,
+                    int(e.rec_qty),
+                    source=e.rec_from_location,
+                    supplier_id=e.rec_supplier_id,
+                ),
                 exception_id=exception_id(e.type, e.sku, e.location, e.po_id or ""),
                 reason=e.type,
             )
@@ -138,20 +155,22 @@ def plan_actions(result: Plan, data: NetworkData, *, transfers: bool = True) -> 
         if (o.sku, o.location_id) in covered:
             continue
         qty = int(o.qty)
-        if o.kind == "transfer":
+        if o.kind == ActionKind.TRANSFER:
             key = (o.sku, o.from_location)
             qty = int(min(qty, max(spare.get(key, 0.0), 0.0)))
             if qty < 1:
                 continue
             spare[key] -= qty
         out.append(
-            Action(
-                kind=o.kind,
-                sku=o.sku,
-                location=o.location_id,
-                qty=qty,
-                supplier_id=o.supplier_id,
-                from_location=o.from_location,
+            Order(
+                _action(
+                    o.kind,
+                    o.sku,
+                    o.location_id,
+                    qty,
+                    source=o.from_location,
+                    supplier_id=o.supplier_id,
+                ),
                 reason="routine replenishment",
             )
         )
@@ -224,28 +243,30 @@ class GraphPath:
             "commit_failed": 0,
         }
 
-    def _call(self, a: Action) -> dict[str, Any]:
-        if a.exception_id:
-            return self.script.call("draft_recommended_action", exception_id=a.exception_id)
-        if a.kind == "transfer":
-            return self.script.call(
-                "draft_transfer",
-                sku=a.sku,
-                from_location=a.from_location,
-                to_location=a.location,
-                qty=a.qty,
-                reason=a.reason,
-            )
-        return self.script.call(
-            "draft_purchase_order",
-            sku=a.sku,
-            location=a.location,
-            supplier_id=a.supplier_id,
-            qty=a.qty,
-            reason=a.reason,
-        )
+    def _call(self, order: Order) -> dict[str, Any]:
+        if order.exception_id:
+            return self.script.call("draft_recommended_action", exception_id=order.exception_id)
+        match order.action:
+            case TransferAction() as a:
+                return self.script.call(
+                    "draft_transfer",
+                    sku=a.sku,
+                    from_location=a.from_location,
+                    to_location=a.to_location,
+                    qty=a.qty,
+                    reason=order.reason,
+                )
+            case PurchaseOrderAction() as a:
+                return self.script.call(
+                    "draft_purchase_order",
+                    sku=a.sku,
+                    location=a.location_id,
+                    supplier_id=a.supplier_id,
+                    qty=a.qty,
+                    reason=order.reason,
+                )
 
-    def run(self, day: int, data: NetworkData, actions: list[Action]) -> None:
+    def run(self, day: int, data: NetworkData, actions: list[Order]) -> None:
         """Load today's snapshot, draft every action, approve them at the gate, commit."""
         from erp.store import replace_snapshot
 
@@ -295,7 +316,7 @@ class StockPilotPolicy:
             self.graph = GraphPath(self.config, connector, self._folder)
             self.stats = self.graph.stats
 
-    def decide(self, day: int, view: View) -> list[Action]:
+    def decide(self, day: int, view: View) -> list[Order]:
         """Plan today's snapshot; return its actions, or write them through the graph."""
         data = view.snapshot()
         if not self.transfers:
@@ -322,13 +343,13 @@ class StockPilotPolicy:
 # --- baselines ------------------------------------------------------------------------------
 
 
-def _route(view: View, need_of: Callable[[np.ndarray], np.ndarray]) -> list[Action]:
+def _route(view: View, need_of: Callable[[np.ndarray], np.ndarray]) -> list[Order]:
     """Return orders for `need_of(position)` units per row: stores from their DC, others buy.
 
     A store ships what its DC holds (no PO fallback); a DC's need is computed again on its
     position after what it ships now.
     """
-    acts: list[Action] = []
+    acts: list[Order] = []
     dc_left = view.on_hand
     pos = view.position
     need = need_of(pos)
@@ -341,20 +362,13 @@ def _route(view: View, need_of: Callable[[np.ndarray], np.ndarray]) -> list[Acti
             continue
         dc_left[src] -= qty
         shipped[src] += qty
-        acts.append(
-            Action("transfer", view.sku[r], view.location[r], qty, from_location=view.location[src])
-        )
+        transfer = TransferAction(view.sku[r], view.location[src], view.location[r], qty)
+        acts.append(Order(transfer))
     dc_need = np.where(fed, 0.0, need_of(pos - shipped))
     for r in np.flatnonzero(dc_need >= 1):
         qty = int(round_up_to_pack(dc_need[r], view.case_pack[r], view.supplier_moq[r]))
         acts.append(
-            Action(
-                "purchase_order",
-                view.sku[r],
-                view.location[r],
-                qty,
-                supplier_id=view.supplier_id[r],
-            )
+            Order(PurchaseOrderAction(view.supplier_id[r], view.sku[r], view.location[r], qty))
         )
     return acts
 
@@ -386,7 +400,7 @@ class MinMaxPolicy:
             self.big_s[ok] = p.positions["order_up_to"].to_numpy(float)[rows[ok]]
         return self.s, self.big_s
 
-    def decide(self, day: int, view: View) -> list[Action]:
+    def decide(self, day: int, view: View) -> list[Order]:
         """Order up to S where the position is below s."""
         s, big_s = self.levels(view)
         return _route(view, lambda pos: np.where(pos < s - 1e-9, np.ceil(big_s - pos - 1e-9), 0.0))
@@ -407,7 +421,7 @@ class NaiveCoverPolicy:
     def start(self, world: World, connector: SimulatorConnector) -> None:
         """Nothing to prepare."""
 
-    def decide(self, day: int, view: View) -> list[Action]:
+    def decide(self, day: int, view: View) -> list[Order]:
         """Order where days of cover < X."""
         mean = view.recent_sales(28) / 28.0
         dc_mean = np.zeros(view.n)

@@ -42,6 +42,7 @@ from erp.connector import (
     TransferRequest,
     _payload,
     document_id,
+    write_action,
 )
 from erp.demo import generate_demo
 from planning.network import NetworkData, coerce_frame
@@ -523,8 +524,10 @@ class SimulatorConnector:
         self.twin = twin
         self._done: dict[str, tuple[str, str]] = {}
 
-    def _once(self, kind: str, request: Any, key: str, write: Callable[[], int]) -> str:
-        payload = _payload(kind, request)  # type: ignore[arg-type]
+    def _once(
+        self, request: PurchaseOrderRequest | TransferRequest, key: str, write: Callable[[], int]
+    ) -> str:
+        payload = _payload(request)
         if key in self._done:
             doc, seen = self._done[key]
             if seen != payload:
@@ -535,14 +538,13 @@ class SimulatorConnector:
         except ErpWriteError:
             self.twin.rejected += 1
             raise
-        doc = document_id(kind, key)  # type: ignore[arg-type]
+        doc = document_id(request.kind, key)
         self._done[key] = (doc, payload)
         return doc
 
     def create_purchase_order(self, request: PurchaseOrderRequest, *, idempotency_key: str) -> str:
         """Place a PO in the twin once per key; return its document id."""
         return self._once(
-            "purchase_order",
             request,
             idempotency_key,
             lambda: self.twin.purchase(
@@ -553,7 +555,6 @@ class SimulatorConnector:
     def create_transfer(self, request: TransferRequest, *, idempotency_key: str) -> str:
         """Ship a transfer in the twin once per key; return its document id."""
         return self._once(
-            "transfer",
             request,
             idempotency_key,
             lambda: self.twin.transfer(
@@ -568,17 +569,12 @@ class SimulatorConnector:
 
 
 def execute(connector: SimulatorConnector, actions: list[Any], key_prefix: str) -> int:
-    """Write actions (evals.policies.Action) through the connector; return how many succeeded."""
+    """Write orders (evals.policies.Order) through the connector; return how many succeeded."""
     today = connector.twin.world.config.start + timedelta(days=connector.twin.day)
     done = 0
     for i, a in enumerate(actions):
         try:
-            if a.kind == "transfer":
-                req_t = TransferRequest(a.sku, a.from_location, a.location, int(a.qty), today)
-                connector.create_transfer(req_t, idempotency_key=f"{key_prefix}-{i}")
-            else:
-                req_p = PurchaseOrderRequest(a.supplier_id, a.sku, a.location, int(a.qty), today)
-                connector.create_purchase_order(req_p, idempotency_key=f"{key_prefix}-{i}")
+            write_action(connector, a.action, on=today, idempotency_key=f"{key_prefix}-{i}")
             done += 1
         except ErpWriteError:
             continue

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-from datetime import date
 from typing import Any
 
 from langchain_core.messages import HumanMessage, SystemMessage
@@ -21,16 +20,11 @@ from langgraph.types import interrupt
 from agents.focus import focus_of
 from agents.offline import OfflinePlannerModel
 from agents.prompts import SYSTEM_PROMPT
-from erp.connector import (
-    ErpUnavailableError,
-    ErpWriteError,
-    PurchaseOrderRequest,
-    TransferRequest,
-)
+from erp.connector import ErpUnavailableError, ErpWriteError, write_action
 from erp.governance import Proposal, ProposalNotPendingError, ProposalStateError
 from graph.context import Context
 from graph.state import State
-from planning.actions import ActionCheck
+from stockpilot.actions import ActionError, parse_action
 from stockpilot.vocabulary import GATE_NAME, Decision, ProposalStatus
 from tools.insight import resolver
 from tools.planner import TOOLS
@@ -113,22 +107,6 @@ def _match(decisions: dict[str, Any]) -> list[tuple[str, dict[str, Any] | None]]
     return [(pid, given[i] if i < len(given) else None) for i, pid in enumerate(ids)]
 
 
-def _recheck(ws: Workspace, kind: str, args: dict[str, Any]) -> ActionCheck:
-    if kind == "transfer":
-        return ws.check_transfer(
-            sku=args["sku"],
-            from_location=args["from_location"],
-            to_location=args["to_location"],
-            qty=int(args["qty"]),
-        )
-    return ws.check_purchase_order(
-        sku=args["sku"],
-        location=args["location_id"],
-        supplier_id=args["supplier_id"],
-        qty=int(args["qty"]),
-    )
-
-
 def _review_one(ws: Workspace, user: str, pid: str, decision: dict[str, Any]) -> dict[str, Any]:
     """Apply one decision: authority, edit re-validation, then the atomic pending transition."""
     thread = _thread()
@@ -145,9 +123,14 @@ def _review_one(ws: Workspace, user: str, pid: str, decision: dict[str, Any]) ->
     if kind == "edit":
         edited = (decision.get("edited_action") or {}).get("args") or decision.get("args") or {}
         args = {**proposal.args, **{k: v for k, v in edited.items() if k in proposal.args}}
-        check = _recheck(ws, proposal.kind, args)
-        if not check.ok:
-            msg = "; ".join(check.errors)
+        try:
+            edit = parse_action(proposal.kind, args)
+            check = ws.check(edit)
+            errors, args, value = check.errors, edit.args(), check.value
+        except ActionError as exc:
+            errors = [str(exc)]
+        if errors:
+            msg = "; ".join(errors)
             ws.audit.append(
                 "refusal",
                 user,
@@ -157,7 +140,6 @@ def _review_one(ws: Workspace, user: str, pid: str, decision: dict[str, Any]) ->
             )
             out.update(outcome="refused", message=f"edit refused: {msg}")
             return out
-        value = check.value
     if kind in ("approve", "edit"):
         auth = ws.policy.authorize(user, proposal.kind, value)
         if not auth.allowed:
@@ -245,12 +227,12 @@ def commit(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
             out.update(outcome="committed", document_id=p.document_id)
             continue
         try:
-            check = _recheck(ws, p.kind, p.args)
+            check = ws.check(p.action)
             if not check.ok:
                 _fail(ws, p, thread, "; ".join(check.errors), out, "not written")
                 continue
             try:
-                doc = _write(erp, p, today)
+                doc = write_action(erp, p.action, on=today, idempotency_key=p.id)
             except ErpWriteError as exc:
                 _fail(ws, p, thread, str(exc), out, "the ERP refused it")
                 continue
@@ -316,32 +298,3 @@ def _fail(
         payload={"reason": reason, "args": p.args},
     )
     out.update(outcome="failed", message=f"{prefix}: {reason}")
-
-
-def _write(erp: Any, p: Proposal, today: date) -> str:
-    a = p.args
-    if p.kind == "transfer":
-        return str(
-            erp.create_transfer(
-                TransferRequest(
-                    sku=a["sku"],
-                    from_location=a["from_location"],
-                    to_location=a["to_location"],
-                    qty=int(a["qty"]),
-                    ship_date=today,
-                ),
-                idempotency_key=p.id,
-            )
-        )
-    return str(
-        erp.create_purchase_order(
-            PurchaseOrderRequest(
-                supplier_id=a["supplier_id"],
-                sku=a["sku"],
-                location_id=a["location_id"],
-                qty=int(a["qty"]),
-                order_date=today,
-            ),
-            idempotency_key=p.id,
-        )
-    )

@@ -24,6 +24,7 @@ from langgraph.types import Command, StateSnapshot
 from graph.checkpoint import latest_thread_ids, open_checkpointer
 from graph.context import Context
 from graph.graph import build_graph
+from stockpilot.actions import Action, parse_action
 from stockpilot.vocabulary import GATE_NAME, ActionKind, Decision, ProposalStatus
 from tools.workspace import Workspace
 
@@ -49,6 +50,11 @@ class PendingAction:
     args: dict[str, Any]
     description: str
     value: float | None
+
+    @property
+    def action(self) -> Action:
+        """Return the action as a typed object."""
+        return parse_action(self.kind, self.args)
 
 
 @dataclass(frozen=True)
@@ -248,8 +254,7 @@ class Copilot:
                 continue
             if max_value is not None and p.value > max_value:
                 continue
-            places = {p.args.get(k) for k in ("location_id", "from_location", "to_location")}
-            if location is not None and location not in places:
+            if location is not None and location not in p.action.locations:
                 continue
             if (
                 decidable_by is not None

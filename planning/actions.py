@@ -29,6 +29,8 @@ from planning.coverage import (
 )
 from planning.engine import Plan
 from planning.network import NetworkData
+from stockpilot.actions import Action, PurchaseOrderAction, TransferAction
+from stockpilot.vocabulary import ActionKind
 
 # A quantity is insane beyond this many days of the destination's forecast (or 3× its
 # order-up-to level, whichever is larger).
@@ -43,8 +45,7 @@ class ActionCheck:
     `warnings` do not stop the action; they travel with the proposal to the approval gate.
     """
 
-    kind: str
-    args: dict[str, Any]
+    action: Action  # as checked: a cut quantity replaces the one asked for
     errors: list[str] = field(default_factory=list)
     value: float = 0.0
     evidence: dict[str, Any] = field(default_factory=dict)
@@ -55,6 +56,16 @@ class ActionCheck:
     def ok(self) -> bool:
         """Return True when the action may go ahead."""
         return not self.errors
+
+    @property
+    def kind(self) -> ActionKind:
+        """Return the action's kind."""
+        return self.action.kind
+
+    @property
+    def args(self) -> dict[str, Any]:
+        """Return the action's JSON form (a proposal's `args`)."""
+        return self.action.args()
 
 
 def _num(x: Any) -> float:
@@ -235,11 +246,8 @@ def _headline(lines: list[str], guard: _Guard) -> list[str]:
 def check_transfer(
     plan: Plan,
     ref: NetworkData,
+    action: TransferAction,
     *,
-    sku: str,
-    from_location: str,
-    to_location: str,
-    qty: int,
     source_on_hand: float | None = None,
     since: Sequence[SupplyLine] = (),
 ) -> ActionCheck:
@@ -250,19 +258,20 @@ def check_transfer(
     destination since the snapshot: the quantity is cut to the need they leave, or refused when
     they cover it.
     """
-    args = {"sku": sku, "from_location": from_location, "to_location": to_location, "qty": qty}
+    sku, from_location, to_location = action.sku, action.from_location, action.to_location
+    qty = action.qty
     errors = _common(ref, sku, qty, [from_location, to_location])
     if from_location == to_location:
         errors.append("from_location and to_location are the same")
     if errors:
-        return ActionCheck("transfer", args, errors)
+        return ActionCheck(action, errors)
     guard = _guard(
         plan, plan.row_of(sku, to_location), sku=sku, location=to_location, qty=qty, since=since
     )
     if guard.errors:
-        return ActionCheck("transfer", args, guard.errors, evidence=guard.evidence)
+        return ActionCheck(action, guard.errors, evidence=guard.evidence)
     qty = guard.qty
-    args["qty"] = qty
+    action = action.with_qty(qty)
     lane = ref.lanes[
         (ref.lanes["from_location"] == from_location) & (ref.lanes["to_location"] == to_location)
     ]
@@ -332,17 +341,14 @@ def check_transfer(
         *_dest_lines(dst, to_location),
     ]
     description = "\n".join(_headline(lines, guard))
-    return ActionCheck("transfer", args, errors, value, evidence, description, guard.warnings)
+    return ActionCheck(action, errors, value, evidence, description, guard.warnings)
 
 
 def check_purchase_order(
     plan: Plan,
     ref: NetworkData,
+    action: PurchaseOrderAction,
     *,
-    sku: str,
-    location: str,
-    supplier_id: str,
-    qty: int,
     since: Sequence[SupplyLine] = (),
 ) -> ActionCheck:
     """Check a purchase order: the supplier sells the SKU, MOQ and case pack hold, qty is sane.
@@ -350,19 +356,18 @@ def check_purchase_order(
     `since`: as for `check_transfer` (a cut quantity stays a whole number of cases, at least
     the MOQ).
     """
-    args = {"sku": sku, "location_id": location, "supplier_id": supplier_id, "qty": qty}
+    sku, location, supplier_id = action.sku, action.location_id, action.supplier_id
+    qty = action.qty
     errors = _common(ref, sku, qty, [location])
     if not (ref.suppliers["supplier_id"] == supplier_id).any():
         errors.append(f"unknown supplier {supplier_id!r}")
     if errors:
-        return ActionCheck("purchase_order", args, errors)
+        return ActionCheck(action, errors)
     terms = ref.item_suppliers[
         (ref.item_suppliers["sku"] == sku) & (ref.item_suppliers["supplier_id"] == supplier_id)
     ]
     if terms.empty:
-        return ActionCheck(
-            "purchase_order", args, [f"supplier {supplier_id} does not supply {sku}"]
-        )
+        return ActionCheck(action, [f"supplier {supplier_id} does not supply {sku}"])
     t = terms.iloc[0]
     sup = ref.suppliers.set_index("supplier_id").loc[supplier_id]
     pack = int(ref.items.set_index("sku").loc[sku, "case_pack"])
@@ -379,9 +384,9 @@ def check_purchase_order(
         moq=moq,
     )
     if guard.errors:
-        return ActionCheck("purchase_order", args, guard.errors, evidence=guard.evidence)
+        return ActionCheck(action, guard.errors, evidence=guard.evidence)
     qty = guard.qty
-    args["qty"] = qty
+    action = action.with_qty(qty)
     if qty < moq:
         errors.append(f"{qty} is below the minimum order quantity {moq} of {supplier_id}")
     if qty % pack:
@@ -419,4 +424,4 @@ def check_purchase_order(
         *_dest_lines(pos, location),
     ]
     description = "\n".join(_headline(lines, guard))
-    return ActionCheck("purchase_order", args, errors, value, evidence, description, guard.warnings)
+    return ActionCheck(action, errors, value, evidence, description, guard.warnings)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from erp.store import on_hand
 from planning.actions import ActionCheck, check_purchase_order, check_transfer
+from stockpilot.actions import Action, PurchaseOrderAction, TransferAction
 from tools.plan_cache import PlanCache
 
 
@@ -23,30 +24,13 @@ class DraftChecks:
         # The ERP's stock now (the configured connector's), else the store's.
         self.live_stock = live_stock or (lambda sku, loc: on_hand(plans.engine, sku, loc))
 
-    def check_transfer(
-        self, *, sku: str, from_location: str, to_location: str, qty: int
-    ) -> ActionCheck:
-        """Check a transfer against the current plan and the source's stock right now."""
-        live = self.live_stock(sku, from_location)
-        return check_transfer(
-            self.plans.plan(fresh=False),
-            self.plans.reference(fresh=False),
-            sku=sku,
-            from_location=from_location,
-            to_location=to_location,
-            qty=qty,
-            source_on_hand=0.0 if live is None else float(live),
-        )
-
-    def check_purchase_order(
-        self, *, sku: str, location: str, supplier_id: str, qty: int
-    ) -> ActionCheck:
-        """Check a purchase order against the current plan."""
-        return check_purchase_order(
-            self.plans.plan(fresh=False),
-            self.plans.reference(fresh=False),
-            sku=sku,
-            location=location,
-            supplier_id=supplier_id,
-            qty=qty,
-        )
+    def check(self, action: Action) -> ActionCheck:
+        """Check an action against the current plan (a transfer: and its source's stock now)."""
+        plan, ref = self.plans.plan(fresh=False), self.plans.reference(fresh=False)
+        match action:
+            case TransferAction():
+                live = self.live_stock(action.sku, action.from_location)
+                source = 0.0 if live is None else float(live)
+                return check_transfer(plan, ref, action, source_on_hand=source)
+            case PurchaseOrderAction():
+                return check_purchase_order(plan, ref, action)

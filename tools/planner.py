@@ -19,6 +19,7 @@ from langgraph.types import Command
 
 from planning.actions import ActionCheck
 from planning.whatif import Scenario
+from stockpilot.actions import PurchaseOrderAction, TransferAction, recommended_action
 from stockpilot.vocabulary import ExceptionType, ProposalStatus
 from tools import insight
 from tools.context import CopilotContext
@@ -437,11 +438,13 @@ def draft_transfer(
     if isinstance(ids, str):
         return ids
     ws = _ws(runtime)
-    check = ws.check_transfer(
-        sku=str(ids["sku"]),
-        from_location=str(ids["from_location"]),
-        to_location=str(ids["to_location"]),
-        qty=int(qty),
+    check = ws.check(
+        TransferAction(
+            sku=str(ids["sku"]),
+            from_location=str(ids["from_location"]),
+            to_location=str(ids["to_location"]),
+            qty=int(qty),
+        )
     )
     extra = None
     if not check.ok:
@@ -470,34 +473,15 @@ def draft_purchase_order(
     ids = _resolved(runtime, sku=sku, location=location, supplier_id=supplier_id)
     if isinstance(ids, str):
         return ids
-    check = _ws(runtime).check_purchase_order(
-        sku=str(ids["sku"]),
-        location=str(ids["location"]),
-        supplier_id=str(ids["supplier_id"]),
-        qty=int(qty),
+    check = _ws(runtime).check(
+        PurchaseOrderAction(
+            supplier_id=str(ids["supplier_id"]),
+            sku=str(ids["sku"]),
+            location_id=str(ids["location"]),
+            qty=int(qty),
+        )
     )
     return _propose(runtime, check, exception_id, reason)
-
-
-def _recommended_check(
-    ws: Workspace, exc: dict[str, Any], qty: int | None = None
-) -> ActionCheck | None:
-    rec = exc["recommendation"]
-    if rec["kind"] == "transfer":
-        return ws.check_transfer(
-            sku=exc["sku"],
-            from_location=rec["from_location"],
-            to_location=rec["to_location"] or exc["location"],
-            qty=int(qty if qty is not None else rec["qty"]),
-        )
-    if rec["kind"] == "purchase_order":
-        return ws.check_purchase_order(
-            sku=exc["sku"],
-            location=rec["to_location"] or exc["location"],
-            supplier_id=rec["supplier_id"],
-            qty=int(qty if qty is not None else rec["qty"]),
-        )
-    return None
 
 
 @tool
@@ -516,8 +500,8 @@ def draft_recommended_action(
     except NotFoundError as err:
         return _json({"error": str(err)})
     rec = exc["recommendation"]
-    check = _recommended_check(ws, exc)
-    if check is None:
+    action = recommended_action(exc)
+    if action is None:
         return _json(
             {
                 "status": "advice_only",
@@ -526,7 +510,7 @@ def draft_recommended_action(
                 "note": "No ERP document to draft for this recommendation.",
             }
         )
-    return _propose(runtime, check, exception_id, rec.get("rationale") or "")
+    return _propose(runtime, ws.check(action), exception_id, rec.get("rationale") or "")
 
 
 ProposalId = Annotated[str, "Proposal id as a draft tool returned it, e.g. 'P-1a2b3c4d5e6f'"]
@@ -618,17 +602,7 @@ def amend_proposal(
             }
         )
     a = old.args
-    if old.kind == "transfer":
-        check = ws.check_transfer(
-            sku=a["sku"],
-            from_location=a["from_location"],
-            to_location=a["to_location"],
-            qty=int(qty),
-        )
-    else:
-        check = ws.check_purchase_order(
-            sku=a["sku"], location=a["location_id"], supplier_id=a["supplier_id"], qty=int(qty)
-        )
+    check = ws.check(old.action.with_qty(int(qty)))
     if not check.ok:
         return _json(
             {"status": "invalid", "action": check.kind, "errors": check.errors,

@@ -16,6 +16,8 @@ import pandas as pd
 from erp.governance import ProposalStore
 from erp.store import daily_sales
 from planning.whatif import project_with_change
+from stockpilot.actions import PurchaseOrderAction, TransferAction
+from stockpilot.vocabulary import ProposalStatus
 from tools.errors import NotFoundError, ProposalMismatchError, at
 from tools.plan_cache import PlanCache
 
@@ -164,20 +166,19 @@ class Projections:
         p = self.proposals.get(proposal_id)
         if p is None:
             raise NotFoundError(f"unknown proposal {proposal_id!r}")
-        a = p.args
-        here = a.get("to_location") if p.kind == "transfer" else a.get("location_id")
-        source = p.kind == "transfer" and a.get("from_location") == location
-        if a.get("sku") != sku or (here != location and not source):
-            where = (
-                f"from {a.get('from_location')} to {a.get('to_location')}"
-                if p.kind == "transfer"
-                else f"at {a.get('location_id')}"
-            )
+        action = p.action
+        match action:
+            case TransferAction():
+                source = action.from_location == location
+                where = f"from {action.from_location} to {action.to_location}"
+            case PurchaseOrderAction():
+                source, where = False, f"at {action.location_id}"
+        if action.sku != sku or (action.destination != location and not source):
             raise ProposalMismatchError(
-                f"proposal {p.id} is a {p.kind} of {a.get('sku')} {where}; "
+                f"proposal {p.id} is a {p.kind} of {action.sku} {where}; "
                 f"it does not touch {sku} at {location}"
             )
-        qty = float(a.get("qty", 0))
+        qty = float(action.qty)
         arrives = p.evidence.get("arrives")
         if source:
             day, effect = 0, "leave the source today"
@@ -186,8 +187,8 @@ class Projections:
             effect = "arrive " + (as_of + timedelta(days=day)).isoformat()
         else:
             day, effect = 1, "arrive tomorrow (no lead time recorded)"
-        applied = p.status in ("pending", "approved")
-        if p.status == "committed":
+        applied = p.status in (ProposalStatus.PENDING, ProposalStatus.APPROVED)
+        if p.status == ProposalStatus.COMMITTED:
             note = f"committed as {p.document_id}: already part of the open supply above"
         elif applied:
             note = f"{qty:g} units {effect}"
@@ -197,7 +198,7 @@ class Projections:
             "id": p.id,
             "kind": p.kind,
             "status": p.status,
-            "args": a,
+            "args": p.args,
             "value": p.value,
             "qty": qty,
             "effect": "issue" if source else "receipt",

@@ -95,8 +95,7 @@ class Workspace:
         self.what_if = self.queries.what_if
         self.forecast = self.queries.forecast
         self.projection = self.charts.projection
-        self.check_transfer = self.drafts.check_transfer
-        self.check_purchase_order = self.drafts.check_purchase_order
+        self.check = self.drafts.check
         self.proposals = self.governance.proposals
         self.audit = self.governance.audit
         self.deliveries = self.governance.deliveries

@@ -18,7 +18,7 @@ import anyio
 from erp.connector import ErpUnavailableError
 from erp.governance import Proposal
 from graph.service import Copilot, NotWaitingError, PendingAction, StaleInterruptError
-from stockpilot.vocabulary import Decision
+from stockpilot.vocabulary import Decision, ProposalStatus
 
 STALE_NOTE = (
     "This card was out of date: the approval was decided elsewhere or has moved on. It now "
@@ -68,27 +68,12 @@ def money(value: float | None) -> str:
     return "—" if value is None else f"{value:,.2f}"
 
 
-def action_summary(kind: str, args: dict[str, Any]) -> str:
-    """Describe an action in one line, e.g. "Transfer 20 × A from DC1 to S1"."""
-    if kind == "transfer":
-        return (
-            f"Transfer {args.get('qty')} × {args.get('sku')} from {args.get('from_location')} "
-            f"to {args.get('to_location')}"
-        )
-    if kind == "purchase_order":
-        return (
-            f"Purchase order {args.get('qty')} × {args.get('sku')} from "
-            f"{args.get('supplier_id')} for {args.get('location_id')}"
-        )
-    return f"{kind} {json.dumps(args, default=str)}"
-
-
 def status_text(proposal: Proposal) -> str:
     """Describe a proposal's state in one line: who decided what, which document was written."""
     who = proposal.decided_by or "someone"
-    if proposal.status == "pending":
+    if proposal.status == ProposalStatus.PENDING:
         return "Waiting for approval"
-    if proposal.decision == "respond":
+    if proposal.decision == Decision.RESPOND:
         line = f"{who} responded instead of approving"
     elif proposal.status == "committed":
         line = f"Approved by {who} · committed as {proposal.document_id}"
@@ -126,10 +111,10 @@ class CardState:
     def summary(self) -> str:
         """Return the one-line text of the card (notification fallback)."""
         if self.live is not None:
-            return f"Approval needed: {action_summary(self.live.kind, self.live.args)}"
+            return f"Approval needed: {self.live.action.summary()}"
         if self.proposal is None:
             return f"Proposal {self.ref.proposal_id} does not exist; nothing was changed."
-        what = action_summary(self.proposal.kind, self.proposal.args)
+        what = self.proposal.action.summary()
         return f"{what}: {status_text(self.proposal)}"
 
     @classmethod
@@ -145,7 +130,7 @@ def current_card(copilot: Copilot, ref: CardRef, *, note: str | None = None) -> 
     if proposal is None or proposal.thread_id != ref.thread_id:
         return CardState(ref=ref, proposal=None, note=note)
     live = None
-    if proposal.status == "pending":
+    if proposal.status == ProposalStatus.PENDING:
         live = next(
             (a for a in copilot.pending(ref.thread_id) if a.proposal_id == proposal.id), None
         )

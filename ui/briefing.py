@@ -11,6 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from planning.exceptions import totals_by_type
+from stockpilot.vocabulary import ActionKind
 
 if TYPE_CHECKING:  # the workbench imports this module and must not load the planning stack
     from tools.workspace import Workspace
@@ -53,11 +54,11 @@ def build_briefing(ws: Workspace, *, top: int = 10) -> Briefing:
 
 def recommendation_summary(rec: dict[str, Any]) -> str:
     """Describe a recommendation in a few words, e.g. "transfer 12 DC1 → S2"."""
-    kind = rec.get("kind", "none")
-    if kind == "transfer":
-        return f"transfer {rec['qty']} {rec['from_location']} → {rec['to_location']}"
-    if kind == "purchase_order":
-        return f"PO {rec['qty']} from {rec['supplier_id']}"
-    if kind == "expedite":
-        return f"expedite {rec.get('po_id') or ''} ({rec.get('supplier_id') or ''})".strip()
+    match rec.get("kind", ActionKind.NONE):
+        case ActionKind.TRANSFER:
+            return f"transfer {rec['qty']} {rec['from_location']} → {rec['to_location']}"
+        case ActionKind.PURCHASE_ORDER:
+            return f"PO {rec['qty']} from {rec['supplier_id']}"
+        case ActionKind.EXPEDITE:
+            return f"expedite {rec.get('po_id') or ''} ({rec.get('supplier_id') or ''})".strip()
     return "review"

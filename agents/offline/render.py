@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from agents.offline.messages import DRAFTABLE, QUOTE_CHARS, QUOTE_LINES, Result, _load
+from stockpilot.vocabulary import ActionKind
 
 # -- formatting (restating, never computing) -----------------------------------------------------
 
@@ -60,24 +61,24 @@ TYPE_LABELS = {
 
 def _rec_phrase(rec: dict[str, Any]) -> str:
     """Describe a recommendation in one phrase, from its own fields."""
-    kind = rec.get("kind")
     lead = rec.get("lead_time_days")
     lead_text = f", {_qty(lead)}-day lead time" if lead is not None else ""
-    if kind == "transfer":
-        return (
-            f"transfer {_qty(rec.get('qty'))} from {rec.get('from_location')} to "
-            f"{rec.get('to_location')} (value {_money(rec.get('value'))}{lead_text})"
-        )
-    if kind == "purchase_order":
-        return (
-            f"order {_qty(rec.get('qty'))} from {rec.get('supplier_id')} for "
-            f"{rec.get('to_location')} (value {_money(rec.get('value'))}{lead_text})"
-        )
-    if kind == "expedite":
-        return (
-            f"expedite {rec.get('po_id')} ({_qty(rec.get('qty'))} units from "
-            f"{rec.get('supplier_id')}) — advice only, no document to approve"
-        )
+    match rec.get("kind"):
+        case ActionKind.TRANSFER:
+            return (
+                f"transfer {_qty(rec.get('qty'))} from {rec.get('from_location')} to "
+                f"{rec.get('to_location')} (value {_money(rec.get('value'))}{lead_text})"
+            )
+        case ActionKind.PURCHASE_ORDER:
+            return (
+                f"order {_qty(rec.get('qty'))} from {rec.get('supplier_id')} for "
+                f"{rec.get('to_location')} (value {_money(rec.get('value'))}{lead_text})"
+            )
+        case ActionKind.EXPEDITE:
+            return (
+                f"expedite {rec.get('po_id')} ({_qty(rec.get('qty'))} units from "
+                f"{rec.get('supplier_id')}) — advice only, no document to approve"
+            )
     return "review only (no ERP action)" + (f" — {_advice(rec)}" if _advice(rec) else "")
 
 

@@ -24,6 +24,7 @@ from planning.coverage import SupplyLine
 from planning.engine import Plan, plan
 from planning.network import NetworkData
 from planning.params import PlanParams
+from stockpilot.actions import PurchaseOrderAction, TransferAction
 from tests.conftest import small_network
 
 
@@ -61,12 +62,28 @@ def _with_inventory(network: NetworkData, on_hand: dict[tuple[str, str], float])
 
 def _transfer(p: Plan, ref: NetworkData, **kw: object) -> ActionCheck:
     args = {"sku": "A", "from_location": "DC1", "to_location": "S1", "qty": 20, **kw}
-    return check_transfer(p, ref, **args)  # type: ignore[arg-type]
+    since = args.pop("since", ())
+    source_on_hand = args.pop("source_on_hand", None)
+    return check_transfer(
+        p,
+        ref,
+        TransferAction(**args),  # type: ignore[arg-type]
+        source_on_hand=source_on_hand,  # type: ignore[arg-type]
+        since=since,  # type: ignore[arg-type]
+    )
 
 
 def _po(p: Plan, ref: NetworkData, **kw: object) -> ActionCheck:
-    args = {"sku": "A", "location": "DC1", "supplier_id": "V1", "qty": 48, **kw}
-    return check_purchase_order(p, ref, **args)  # type: ignore[arg-type]
+    args = {"sku": "A", "location_id": "DC1", "supplier_id": "V1", "qty": 48, **kw}
+    if "location" in args:
+        args["location_id"] = args.pop("location")
+    since = args.pop("since", ())
+    return check_purchase_order(
+        p,
+        ref,
+        PurchaseOrderAction(**args),  # type: ignore[arg-type]
+        since=since,  # type: ignore[arg-type]
+    )
 
 
 # --- transfers -------------------------------------------------------------------------------
@@ -296,7 +313,9 @@ def test_purchase_order_sanity_floor_is_moq_for_a_position_without_demand(
 
 def test_case_pack_hint_never_suggests_less_than_the_moq(p: Plan, network: NetworkData) -> None:
     # 20 of A from V1: not a multiple of 6, and the nearest multiple 18 is below the MOQ 24.
-    check = check_purchase_order(p, network, sku="A", location="DC1", supplier_id="V1", qty=20)
+    check = check_purchase_order(
+        p, network, PurchaseOrderAction(sku="A", location_id="DC1", supplier_id="V1", qty=20)
+    )
     assert "not a whole number of cases of 6 (nearest: 24)" in " ".join(check.errors)
 
 
@@ -335,10 +354,14 @@ def test_transfer_to_a_new_location_is_bounded_by_the_source_only(p: Plan) -> No
     )
     ref = NetworkData.from_frames(frames)
     spare = 200  # S3's source is DC1: a replenishment lane, nothing held back
-    ok = check_transfer(p, ref, sku="A", from_location="DC1", to_location="S3", qty=spare)
+    ok = check_transfer(
+        p, ref, TransferAction(sku="A", from_location="DC1", to_location="S3", qty=spare)
+    )
     assert ok.ok, ok.errors
     assert "S3: not stocked here yet" in ok.description
-    too_many = check_transfer(p, ref, sku="A", from_location="DC1", to_location="S3", qty=spare + 1)
+    too_many = check_transfer(
+        p, ref, TransferAction(sku="A", from_location="DC1", to_location="S3", qty=spare + 1)
+    )
     assert [e for e in too_many.errors if "can spare only" in e]
 
 

@@ -5,6 +5,7 @@ import pytest
 from erp.connector import PurchaseOrderRequest
 from erp.store import replace_snapshot
 from planning import engine
+from stockpilot.actions import TransferAction
 from stockpilot.settings import Settings
 from tools.workspace import NotFoundError, StoreNotEmptyError, Workspace
 
@@ -102,7 +103,7 @@ def test_validation_reuses_the_plan_after_an_erp_write(settings, network, counte
     )
     # Checks and the agent's date need no re-plan after a write; lists do.
     assert ws.plan(fresh=False) is before
-    assert ws.check_transfer(sku="A", from_location="DC1", to_location="S1", qty=5).ok
+    assert ws.check(TransferAction(sku="A", from_location="DC1", to_location="S1", qty=5)).ok
     assert len(counted_plans) == 1
     assert ws.plan() is not before
     assert len(counted_plans) == 2
@@ -113,13 +114,13 @@ def test_transfer_check_reads_live_stock_after_an_earlier_commit(settings, netwo
 
     ws = Workspace.open(settings)
     replace_snapshot(ws.engine, network, source="t")
-    spare = ws.check_transfer(sku="A", from_location="DC1", to_location="S1", qty=1).evidence[
-        "source_available"
-    ]
+    spare = ws.check(
+        TransferAction(sku="A", from_location="DC1", to_location="S1", qty=1)
+    ).evidence["source_available"]
     ws.connector().create_transfer(
         TransferRequest("A", "DC1", "S2", 100, date(2026, 3, 31)), idempotency_key="t-live"
     )
-    after = ws.check_transfer(sku="A", from_location="DC1", to_location="S1", qty=1)
+    after = ws.check(TransferAction(sku="A", from_location="DC1", to_location="S1", qty=1))
     assert after.evidence["source_on_hand"] == 100  # 200 less the 100 just shipped
     assert after.evidence["source_available"] == spare - 100
 

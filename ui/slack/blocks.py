@@ -14,7 +14,7 @@ from typing import Any
 from erp.governance import Proposal
 from graph.service import PendingAction
 from stockpilot.vocabulary import Decision
-from ui.approvals import CardRef, CardState, action_summary, money, status_text
+from ui.approvals import CardRef, CardState, money, status_text
 from ui.briefing import Briefing, recommendation_summary
 
 APPROVE, REJECT, EDIT, RESPOND = "sp_approve", "sp_reject", "sp_edit", "sp_respond"
@@ -80,7 +80,7 @@ def _headline(
     action: PendingAction | Proposal, proposal_id: str, value: float | None
 ) -> dict[str, Any]:
     return section(
-        f"*{escape(action_summary(action.kind, action.args))}*\n"
+        f"*{escape(action.action.summary())}*\n"
         f"Value {money(value)} · proposal `{escape(proposal_id)}`"
     )
 
@@ -115,7 +115,7 @@ def pending_card(
         "title": {"type": "plain_text", "text": "Approve and commit?"},
         "text": {
             "type": "mrkdwn",
-            "text": f"{escape(action_summary(action.kind, action.args))} is written to the ERP.",
+            "text": f"{escape(action.action.summary())} is written to the ERP.",
         },
         "confirm": {"type": "plain_text", "text": "Approve"},
         "deny": {"type": "plain_text", "text": "Cancel"},

@@ -12,7 +12,8 @@ from typing import Any
 
 from botbuilder.schema import Attachment
 
-from ui.approvals import CardRef, CardState, action_summary, money, status_text
+from stockpilot.actions import Action
+from ui.approvals import CardRef, CardState, money, status_text
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 SUBMIT_KIND = "stockpilot.decide"
@@ -58,9 +59,9 @@ def unlink(text: str) -> str:
     return MARKDOWN_LINK.sub(r"\1 (\2)", text)
 
 
-def _headline(kind: str, args: dict[str, Any], proposal_id: str, value: float | None) -> list:
+def _headline(action: Action, proposal_id: str, value: float | None) -> list:
     return [
-        _text(action_summary(kind, args), weight="Bolder", size="Medium"),
+        _text(action.summary(), weight="Bolder", size="Medium"),
         _text(f"Value {money(value)} · proposal {proposal_id}", isSubtle=True, spacing="None"),
     ]
 
@@ -69,7 +70,7 @@ def pending_card(state: CardState) -> dict[str, Any]:
     """Return the approval card: what, why, inputs (quantity, reason) and the four decisions."""
     live = state.live
     assert live is not None, "a pending card needs the live pending action"
-    body = _headline(live.kind, live.args, live.proposal_id, live.value)
+    body = _headline(live.action, live.proposal_id, live.value)
     if live.description:
         body.append(_text(live.description, size="Small"))
     if state.note:
@@ -114,7 +115,7 @@ def decided_card(state: CardState) -> dict[str, Any]:
     proposal = state.proposal
     if proposal is None:
         return _card([_text(state.summary)])
-    body = _headline(proposal.kind, proposal.args, proposal.id, proposal.value)
+    body = _headline(proposal.action, proposal.id, proposal.value)
     colour = {"committed": "Good", "rejected": "Attention", "failed": "Attention"}
     body.append(
         _text(status_text(proposal), weight="Bolder", color=colour.get(proposal.status, "Default"))
