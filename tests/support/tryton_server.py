@@ -169,7 +169,7 @@ def build_template(target: Path) -> None:
         (work / "db").mkdir()
         (work / "db" / f"{DATABASE}.sqlite").touch()
         conf = _config(work, free_port())
-        subprocess.run(
+        activated = subprocess.run(
             [
                 _bin("trytond-admin"),
                 "-c",
@@ -184,9 +184,11 @@ def build_template(target: Path) -> None:
                 "admin@example.com",
             ],
             env=_env(work),
-            check=True,
             capture_output=True,
+            text=True,
         )
+        if activated.returncode != 0:
+            raise RuntimeError(f"trytond-admin failed: {activated.stderr[-3000:]}")
         server = TrytonServer("", DATABASE, work, target)
         server.start()
         try:
