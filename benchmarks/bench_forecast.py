@@ -3,6 +3,13 @@
 Run from the repository root: `python benchmarks/bench_forecast.py [--series N --days T]`.
 The data mixes smooth (Poisson with a weekly pattern), intermittent and lumpy series and some
 all-zero ones, generated with numpy from a fixed seed.
+
+Where statsforecast imports (`make compat` installs it in its own environment), the same run
+also times its matched per-class models on the same series, side by side: SESOpt for the series
+StockPilot forecasts with SES, CrostonSBA for SBA, TSB for TSB (the all-zero series are left
+out of both). It prints the ratio (statsforecast seconds / StockPilot seconds, best of
+`--repeat`), with and without statsforecast's conversion of the matrix to its long frame;
+numba's compilation is warmed up on a small frame first and not counted.
 """
 
 from __future__ import annotations
@@ -12,12 +19,13 @@ import datetime
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from planning.forecast import forecast_batch
+from planning.forecast import TSB_ALPHA, TSB_BETA, forecast_batch
 
 
 def synthetic(series: int, days: int, dtype: str, seed: int = 7) -> np.ndarray:
@@ -43,6 +51,48 @@ def synthetic(series: int, days: int, dtype: str, seed: int = 7) -> np.ndarray:
     return out
 
 
+def statsforecast_models() -> dict[str, Any] | None:
+    """Return statsforecast's model matched to each StockPilot method, or None if absent."""
+    try:
+        from statsforecast.models import TSB, CrostonSBA, SimpleExponentialSmoothingOptimized
+    except Exception:  # ImportError, or a broken install (numba)
+        return None
+    return {
+        "ses": SimpleExponentialSmoothingOptimized(),
+        "sba": CrostonSBA(),
+        "tsb": TSB(alpha_d=TSB_ALPHA, alpha_p=TSB_BETA),
+    }
+
+
+def long_frame(history: np.ndarray) -> Any:
+    """Return statsforecast's long frame (unique_id, ds, y) of the rows of `history`."""
+    import pandas as pd
+
+    n, t = history.shape
+    return pd.DataFrame(
+        {
+            "unique_id": np.repeat(np.arange(n), t),
+            "ds": np.tile(np.arange(t), n),
+            "y": history.astype(np.float64).ravel(),
+        }
+    )
+
+
+def run_statsforecast(
+    history: np.ndarray, method: np.ndarray, horizon: int, models: dict[str, Any]
+) -> tuple[float, float]:
+    """Fit each method's matched model on its rows; return (seconds with, without conversion)."""
+    from statsforecast import StatsForecast
+
+    t0 = time.perf_counter()
+    frames = {m: long_frame(history[method == m]) for m in models if (method == m).any()}
+    t1 = time.perf_counter()
+    for m, df in frames.items():
+        StatsForecast(models=[models[m]], freq=1, n_jobs=1).forecast(df=df, h=horizon)
+    t2 = time.perf_counter()
+    return t2 - t0, t2 - t1
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--series", type=int, default=30_490)
@@ -50,6 +100,7 @@ def main() -> None:
     ap.add_argument("--horizon", type=int, default=28)
     ap.add_argument("--dtype", choices=("float32", "float64"), default="float32")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--no-statsforecast", action="store_true", help="time StockPilot only")
     args = ap.parse_args()
     history = synthetic(args.series, args.days, args.dtype)
     start = datetime.date(2011, 1, 29)
@@ -64,8 +115,22 @@ def main() -> None:
     methods, counts = np.unique(fc.method, return_counts=True)
     print(f"series={args.series} days={args.days} horizon={args.horizon} dtype={args.dtype}")
     print(f"methods: {dict(zip(methods.tolist(), counts.tolist(), strict=True))}")
-    print(f"seconds: best {best:.2f}, all {', '.join(f'{t:.2f}' for t in times)}")
-    print(f"series/second: {args.series / best:,.0f}")
+    print(f"StockPilot seconds: best {best:.2f}, all {', '.join(f'{t:.2f}' for t in times)}")
+    print(f"StockPilot series/second: {args.series / best:,.0f}")
+    models = None if args.no_statsforecast else statsforecast_models()
+    if models is None:
+        print("statsforecast: not compared (not importable or --no-statsforecast)")
+        return
+    warm = np.concatenate([np.flatnonzero(fc.method == m)[:3] for m in models])
+    run_statsforecast(history[warm, :60], fc.method[warm], 7, models)  # numba's compilation
+    with_conv, fit_only = zip(
+        *(run_statsforecast(history, fc.method, args.horizon, models) for _ in range(args.repeat)),
+        strict=True,
+    )
+    sf_all, sf_fit = min(with_conv), min(fit_only)
+    print(f"statsforecast seconds (matched per-class fit): best {sf_fit:.2f}")
+    print(f"statsforecast seconds incl. long-frame conversion: best {sf_all:.2f}")
+    print(f"ratio statsforecast / StockPilot: {sf_fit / best:.2f}x fit, {sf_all / best:.2f}x total")
 
 
 if __name__ == "__main__":

@@ -153,12 +153,28 @@ def _header(path: Path) -> list[str]:
         return [name.strip() for name in next(csv.reader(f), [])]
 
 
+def _has_nul(path: Path, chunk: int = 1 << 24) -> bool:
+    """Return whether the file holds a NUL byte anywhere."""
+    with path.open("rb") as f:
+        while block := f.read(chunk):
+            if b"\x00" in block:
+                return True
+    return False
+
+
 def _read_table(path: Path, table: Table, errs: _Collector) -> pd.DataFrame | None:
     file = path.name
     try:
         header = _header(path)
+        # pandas 2's C parser cuts a field at a NUL byte; the Python parser keeps it for the check.
+        engine = "python" if _has_nul(path) else "c"
         raw = pd.read_csv(
-            path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig"
+            path,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            encoding="utf-8-sig",
+            engine=engine,
         )
     except pd.errors.EmptyDataError:
         errs.add(RowError(file, 1, "(header)", "the file is empty: a header row is required"))

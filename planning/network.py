@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 Kind = Literal["str", "int", "float", "date", "bool"]
@@ -198,7 +199,7 @@ def coerce_frame(table: str, df: pd.DataFrame) -> pd.DataFrame:
     for col in TABLES[table].columns:
         s = df[col.name].reset_index(drop=True)
         if col.kind == "str":
-            out[col.name] = s.fillna("").astype(str)
+            out[col.name] = _text(s)
         elif col.kind == "int" and col.required:
             out[col.name] = s.astype("int64")
         elif col.kind in ("int", "float"):
@@ -208,6 +209,15 @@ def coerce_frame(table: str, df: pd.DataFrame) -> pd.DataFrame:
         else:
             out[col.name] = s.astype(bool)
     return out
+
+
+def _text(s: pd.Series) -> pd.Series:
+    """Return `s` as text, a missing value as the empty string (categoricals by their codes)."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        # pandas 2 refuses fillna("") on a categorical without "" among its categories.
+        names = np.append(np.asarray(s.cat.categories.astype(str), dtype=object), "")
+        s = pd.Series(names[s.cat.codes.to_numpy()], index=s.index)  # code -1 picks the ""
+    return s.fillna("").astype(str)
 
 
 @dataclass(frozen=True)
