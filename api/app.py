@@ -5,9 +5,11 @@ The chat bots are not part of it: the serving entry point (`ui.server`) mounts t
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 from fastapi import FastAPI
 
 from api.auth import token_table
@@ -15,10 +17,30 @@ from api.errors import install_error_handlers
 from api.limits import BodyGuard
 from api.metrics import install_metrics
 from api.routers import approvals, audit, exceptions, health, me, network, proposals, threads
+from graph.recovery import recover
 from graph.service import Copilot
 from stockpilot import __version__
 from stockpilot.settings import Settings, get_settings
 from tools.workspace import Workspace
+
+log = logging.getLogger("stockpilot.api")
+
+
+def _recover(app: FastAPI) -> None:
+    try:
+        repairs = recover(app.state.copilot)
+    except Exception:  # a failed pass is logged and retried on the next one
+        log.exception("recovery pass failed")
+        return
+    for r in repairs:
+        if r.action != "busy":
+            log.warning("recovered %s", r.as_dict())
+
+
+async def _recover_every(app: FastAPI, seconds: float) -> None:
+    while True:
+        await anyio.sleep(seconds)
+        await anyio.to_thread.run_sync(_recover, app)
 
 
 def create_app(
@@ -41,7 +63,14 @@ def create_app(
         app.state.copilot = copilot or Copilot(ws)
         if owned:  # a served app loads its plan before the first request, not during it
             ws.warm()
-        yield
+        async with anyio.create_task_group() as tasks:
+            if settings.recovery_interval_seconds > 0:
+                # Nothing stays half-done: interrupted turns and approvals are repaired now
+                # (before the first request) and then on a schedule.
+                await anyio.to_thread.run_sync(_recover, app)
+                tasks.start_soon(_recover_every, app, settings.recovery_interval_seconds)
+            yield
+            tasks.cancel_scope.cancel()
         if owned:
             app.state.copilot.close()
 

@@ -22,6 +22,7 @@ from erp import models
 from erp.store import on_hand
 from planning.network import NetworkData
 from stockpilot.actions import Action, PurchaseOrderAction, TransferAction
+from stockpilot.faults import fault_point
 from stockpilot.settings import Settings
 from stockpilot.vocabulary import ActionKind
 
@@ -122,6 +123,16 @@ def open_connector(settings: Settings, engine: Engine) -> ErpConnector:
     return BuiltinErpConnector(engine)
 
 
+def committed_document(erp: ErpConnector, idempotency_key: str) -> str | None:
+    """Return the document an earlier write under this key created, when the ERP can say.
+
+    A connector that keeps a ledger answers through `document_for`; one that cannot says
+    None, and a retried write (idempotent by key) finds the document instead.
+    """
+    lookup = getattr(erp, "document_for", None)
+    return lookup(idempotency_key) if callable(lookup) else None
+
+
 def _payload(request: PurchaseOrderRequest | TransferRequest) -> str:
     body = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(request).items()}
     return json.dumps({"kind": request.kind.value, **body}, sort_keys=True)
@@ -179,12 +190,23 @@ class BuiltinErpConnector:
                     _insert_po(conn, doc_id, request)
                 else:
                     _insert_transfer(conn, doc_id, request)
+                fault_point("before:ledger_commit")
         except IntegrityError:
             existing = self._existing(key, payload)
             if existing:
                 return existing
             raise
         return doc_id
+
+    def document_for(self, idempotency_key: str) -> str | None:
+        """Return the document written under a key, or None (the ledger, read only)."""
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                select(models.ErpCommit.document_id).where(
+                    models.ErpCommit.idempotency_key == idempotency_key
+                )
+            ).scalar_one_or_none()
+        return None if found is None else str(found)
 
     def _existing(self, key: str, payload: str) -> str | None:
         with self.engine.connect() as conn:

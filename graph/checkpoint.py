@@ -20,9 +20,11 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 from sqlalchemy.engine import make_url
 
+from graph.locks import pg_advisory
 from stockpilot.settings import Settings, SettingsProblem
 
 DEFAULT_SQLITE_CHECKPOINTS = Path("var/checkpoints.db")
+SETUP_LOCK = 0x5370436B70  # PostgreSQL advisory lock id held while the checkpoint schema is set up
 
 # Newest first by each thread's last root checkpoint (checkpoint ids are UUIDv6: they sort by time).
 _LATEST_CHECKPOINTS = (
@@ -62,7 +64,10 @@ def _open(settings: Settings) -> BaseCheckpointSaver:
             kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row},
         )
         pg = PostgresSaver(pool)  # type: ignore[arg-type]
-        pg.setup()
+        # Workers start together on a fresh database: one creates the tables, the others wait
+        # and then find them (setup is idempotent once they exist).
+        with pg_advisory(conninfo, SETUP_LOCK):
+            pg.setup()
         return pg
     path = Path(url.database or DEFAULT_SQLITE_CHECKPOINTS)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -5,15 +5,18 @@ Export `builder`; callers compile it with their own checkpointer (`build_graph`)
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
+from langgraph.runtime import Runtime
 
 from graph.context import Context
 from graph.nodes import agent, approval, commit, review, tool_node
 from graph.state import State
+from stockpilot.faults import fault_point
 
 
 def route_after_agent(state: State) -> Literal["tools", "approval", "__end__"]:
@@ -31,12 +34,25 @@ def route_after_approval(state: State) -> Literal["review", "__end__"]:
     return "review" if state.get("decisions") else "__end__"
 
 
+def _with_fault_points(name: str, node: Callable[[State, Runtime[Context]], dict[str, Any]]):
+    """Wrap a node with the crash points the fault-injection tests aim at (stockpilot.faults)."""
+
+    def run(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+        fault_point(f"before:{name}")
+        update = node(state, runtime)
+        fault_point(f"after:{name}")
+        return update
+
+    run.__name__ = run.__qualname__ = name
+    return run
+
+
 builder = StateGraph(State, context_schema=Context)
-builder.add_node("agent", agent)
+builder.add_node("agent", _with_fault_points("agent", agent))
 builder.add_node("tools", tool_node)
-builder.add_node("approval", approval)
-builder.add_node("review", review)
-builder.add_node("commit", commit)
+builder.add_node("approval", _with_fault_points("approval", approval))
+builder.add_node("review", _with_fault_points("review", review))
+builder.add_node("commit", _with_fault_points("commit", commit))
 
 # Every turn starts with the model reading the conversation.
 builder.add_edge(START, "agent")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from datetime import date
 from typing import Any
 
 from langchain_core.messages import HumanMessage, SystemMessage
@@ -20,11 +21,12 @@ from langgraph.types import interrupt
 from agents.focus import focus_of
 from agents.offline import OfflinePlannerModel
 from agents.prompts import SYSTEM_PROMPT
-from erp.connector import ErpUnavailableError, ErpWriteError, write_action
+from erp.connector import ErpUnavailableError, ErpWriteError, committed_document, write_action
 from erp.governance import Proposal, ProposalNotPendingError, ProposalStateError
 from graph.context import Context
 from graph.state import State
 from stockpilot.actions import ActionError, parse_action
+from stockpilot.faults import fault_point
 from stockpilot.vocabulary import GATE_NAME, Decision, ProposalStatus
 from tools.insight import resolver
 from tools.planner import TOOLS
@@ -217,64 +219,88 @@ def commit(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     today = ws.plan(fresh=False).as_of
     outcomes = list(state.get("outcomes", []))
     committed: list[dict[str, Any]] = []
+    listed = {c.get("document_id") for c in state.get("committed", [])}
     for out in outcomes:
         if out.get("outcome") != "approved":
             continue
         p = ws.proposals.get(out["proposal_id"])
         if p is None:
             continue
-        if p.status == ProposalStatus.COMMITTED:
-            out.update(outcome="committed", document_id=p.document_id)
-            continue
-        try:
-            check = ws.check(p.action)
-            if not check.ok:
-                _fail(ws, p, thread, "; ".join(check.errors), out, "not written")
-                continue
-            try:
-                doc = write_action(erp, p.action, on=today, idempotency_key=p.id)
-            except ErpWriteError as exc:
-                _fail(ws, p, thread, str(exc), out, "the ERP refused it")
-                continue
-        except ErpUnavailableError as exc:
-            # Nothing was written: the proposal stays approved and the run stops here, so
-            # recovery re-runs this node and writes it once the ERP answers.
-            ws.audit.append(
-                "commit_deferred",
-                "stockpilot",
-                thread_id=thread,
-                proposal_id=p.id,
-                payload={"reason": str(exc), "erp": erp.name},
-            )
-            raise
-        # Racing or replayed commits write the ERP once; the marker and its audit entry
-        # commit together, for the one caller that made the change.
-        p, first = ws.proposals.commit_once(
-            p.id,
-            doc,
-            record=lambda conn, cur: ws.audit.append_in(
-                conn,
-                "commit",
-                "stockpilot",
-                thread_id=thread,
-                proposal_id=cur.id,
-                payload={
-                    "document_id": cur.document_id,
-                    "kind": cur.kind,
-                    "args": cur.args,
-                    "value": cur.value,
-                },
-            ),
-        )
-        if first:
-            committed.append(
-                {"proposal_id": p.id, "kind": p.kind.value, "document_id": doc, **p.args}
-            )
-        out.update(outcome="committed", document_id=doc)
+        entry = settle_approved(ws, erp, p, thread, today, out)
+        if entry is not None and entry["document_id"] not in listed:
+            committed.append(entry)
     report = HumanMessage(
         json.dumps({"event": "decisions", "results": outcomes}, default=str), name=GATE_NAME
     )
     return {"committed": committed, "outcomes": outcomes, "messages": [report]}
+
+
+def settle_approved(
+    ws: Workspace, erp: Any, p: Proposal, thread: str, today: date, out: dict[str, Any]
+) -> dict[str, Any] | None:
+    """Bring one approved proposal to the ERP exactly once; update `out` with what happened.
+
+    A document already in the ERP's ledger under the proposal's id (written before a crash)
+    is linked, not re-checked: the write itself moved the stock the check would look at.
+    Otherwise the action is re-validated and written, idempotently by proposal id. Returns
+    the thread's `committed` entry (None when nothing was committed); the commit node lists
+    it unless the thread already does.
+    """
+    if p.status == ProposalStatus.COMMITTED:
+        # Committed by an earlier run of this step whose checkpoint was never written (a
+        # kill): the thread must still record it. Runs of a thread are serialised.
+        out.update(outcome="committed", document_id=p.document_id)
+        return _entry(p)
+    try:
+        doc = committed_document(erp, p.id)
+        if doc is None:
+            check = ws.check(p.action)
+            if not check.ok:
+                _fail(ws, p, thread, "; ".join(check.errors), out, "not written")
+                return None
+            try:
+                fault_point("before:erp_write")
+                doc = write_action(erp, p.action, on=today, idempotency_key=p.id)
+                fault_point("after:erp_write")
+            except ErpWriteError as exc:
+                _fail(ws, p, thread, str(exc), out, "the ERP refused it")
+                return None
+    except ErpUnavailableError as exc:
+        # Nothing was written: the proposal stays approved and the run stops here, so
+        # recovery re-runs this node and writes it once the ERP answers.
+        ws.audit.append(
+            "commit_deferred",
+            "stockpilot",
+            thread_id=thread,
+            proposal_id=p.id,
+            payload={"reason": str(exc), "erp": erp.name},
+        )
+        raise
+    # Racing or replayed commits write the ERP once; the marker and its audit entry
+    # commit together, for the one caller that made the change.
+    p, _ = ws.proposals.commit_once(
+        p.id,
+        doc,
+        record=lambda conn, cur: ws.audit.append_in(
+            conn,
+            "commit",
+            "stockpilot",
+            thread_id=thread,
+            proposal_id=cur.id,
+            payload={
+                "document_id": cur.document_id,
+                "kind": cur.kind,
+                "args": cur.args,
+                "value": cur.value,
+            },
+        ),
+    )
+    out.update(outcome="committed", document_id=doc)
+    return _entry(p)
+
+
+def _entry(p: Proposal) -> dict[str, Any]:
+    return {"proposal_id": p.id, "kind": p.kind.value, "document_id": p.document_id, **p.args}
 
 
 def _fail(

@@ -7,10 +7,10 @@ one, is an error — never a silent new run (LangGraph would otherwise start or 
 from __future__ import annotations
 
 import json
-import threading
 import uuid
 import warnings
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -24,6 +24,7 @@ from langgraph.types import Command, StateSnapshot
 from graph.checkpoint import latest_thread_ids, open_checkpointer
 from graph.context import Context
 from graph.graph import build_graph
+from graph.locks import ThreadLocks
 from stockpilot.actions import Action, parse_action
 from stockpilot.vocabulary import GATE_NAME, ActionKind, Decision, ProposalStatus
 from tools.workspace import Workspace
@@ -122,8 +123,7 @@ class Copilot:
         self.checkpointer = checkpointer or open_checkpointer(self.workspace.settings)
         self.graph = build_graph(self.checkpointer)
         self.context = Context(workspace=self.workspace, model=model)
-        self._locks: dict[str, threading.Lock] = {}
-        self._locks_guard = threading.Lock()
+        self.locks = ThreadLocks(self.checkpointer)
 
     def close(self) -> None:
         """Release the checkpointer's connections (when this copilot opened them)."""
@@ -134,9 +134,9 @@ class Copilot:
         if callable(close):
             close()
 
-    def _lock(self, thread_id: str) -> threading.Lock:
-        with self._locks_guard:
-            return self._locks.setdefault(thread_id, threading.Lock())
+    def _lock(self, thread_id: str) -> AbstractContextManager[None]:
+        """Hold the thread's lock, across processes (see graph.locks)."""
+        return self.locks.hold(thread_id)
 
     @staticmethod
     def _config(thread_id: str) -> RunnableConfig:
@@ -147,6 +147,7 @@ class Copilot:
         thread_id = thread_id or f"t-{uuid.uuid4().hex[:12]}"
         role = self.workspace.policy.role_of(user) or "unknown"
         with self._lock(thread_id):
+            self._finish_stopped(thread_id)
             before = self._message_count(thread_id)
             self.graph.invoke(
                 {"messages": [HumanMessage(text)], "user": user, "owner": user, "role": role},
@@ -184,6 +185,7 @@ class Copilot:
         thread_id = thread_id or f"t-{uuid.uuid4().hex[:12]}"
         role = self.workspace.policy.role_of(user) or "unknown"
         with self._lock(thread_id):
+            self._finish_stopped(thread_id)
             before = self._message_count(thread_id)
             names: dict[str, str] = {}
             parts: Iterator[tuple[str, Any]] = self.graph.stream(  # type: ignore[assignment]
@@ -341,14 +343,25 @@ class Copilot:
         per proposal and ERP writes are idempotent per proposal id.
         """
         with self._lock(thread_id):
-            state = self.graph.get_state(self._config(thread_id))
-            if state.interrupts or not state.next:
+            if not stopped(self.graph.get_state(self._config(thread_id))):
                 return None
             before = self._message_count(thread_id)
             self.graph.invoke(
                 None, self._config(thread_id), context=self.context, durability="sync"
             )
             return self._result(thread_id, since=before)
+
+    def _finish_stopped(self, thread_id: str) -> None:
+        """Finish a run that stopped mid-way before a new message starts another.
+
+        A new input would start the graph afresh and drop the stopped run's next step (a
+        commit, or the gate for a fresh draft), stranding its proposals. The caller holds
+        the thread's lock.
+        """
+        if stopped(self.graph.get_state(self._config(thread_id))):
+            self.graph.invoke(
+                None, self._config(thread_id), context=self.context, durability="sync"
+            )
 
     def _message_count(self, thread_id: str) -> int:
         values = self.graph.get_state(self._config(thread_id)).values or {}
@@ -373,6 +386,15 @@ class Copilot:
             committed=list(values.get("committed", [])),
             tool_calls=calls,
         )
+
+
+def stopped(state: StateSnapshot) -> bool:
+    """Say whether a thread's run stopped mid-way (killed, or its stream closed early).
+
+    Such a state has a next step, or a finished task whose checkpoint was never written
+    (then `next` is empty but `tasks` is not), and no interrupt: it is not at the gate.
+    """
+    return not state.interrupts and bool(state.next or state.tasks)
 
 
 def _pending_of(state: StateSnapshot) -> list[PendingAction]:

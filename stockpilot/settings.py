@@ -96,6 +96,13 @@ class Settings(BaseSettings):
     api_port: int = Field(8000, ge=1, le=65535)
     api_workers: int = Field(1, ge=1, le=64)
     max_body_bytes: int = Field(1_000_000, ge=1_000, description="Largest request body accepted.")
+    recovery_interval_seconds: float = Field(
+        60.0,
+        ge=0,
+        le=86_400,
+        description="The API repairs interrupted turns and approvals at start-up and then this "
+        "often (0: never, not even at start-up).",
+    )
 
     # Planner workbench (Streamlit): it reaches the API over HTTP, as the holder of this token.
     ui_api_url: str = Field("http://127.0.0.1:8000", description="Base URL of the StockPilot API.")

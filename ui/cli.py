@@ -460,6 +460,33 @@ def approve(
 
 
 @app.command()
+def recover(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Only say what would be repaired.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Repair interrupted turns and approvals (the API does it at start-up and every minute)."""
+    from graph.recovery import recover as run_recovery
+
+    copilot = _copilot()
+    try:
+        repairs = run_recovery(copilot, dry_run=dry_run, wait=True)
+    finally:
+        copilot.close()
+    if as_json:
+        _print_json([r.as_dict() for r in repairs])
+        return
+    if not repairs:
+        out.print("Nothing to recover: every proposal is at the gate or decided.")
+    verb = "would be" if dry_run else "was"
+    for r in repairs:
+        what = r.proposal_id or "the stopped turn"
+        detail = f" ({r.detail})" if r.detail else ""
+        out.print(f"{r.thread_id}: {what} ({r.was}) {verb} {r.action}{detail}", highlight=False)
+
+
+@app.command()
 def audit(
     verify: Annotated[bool, typer.Option(help="Check the hash chain.")] = False,
     limit: Annotated[int, typer.Option(min=1, help="Show the last N entries.")] = 20,

@@ -128,8 +128,9 @@ def _wants_stream(request: Request, stream: bool) -> bool:
 async def _sse(events: Iterator[dict[str, Any]]) -> AsyncIterator[bytes]:
     """Encode service events as SSE, running the (blocking) turn in worker threads.
 
-    A failure mid-turn becomes an `error` event. When the client goes away the turn is
-    closed, which stops it at its last checkpoint and releases the thread's lock.
+    A failure mid-turn becomes an `error` event. When the client goes away the turn still
+    runs to its end here (its drafts reach the approval gate, its approvals are committed):
+    what a turn started never depends on who is still listening.
     """
     try:
         while True:
@@ -144,7 +145,16 @@ async def _sse(events: Iterator[dict[str, Any]]) -> AsyncIterator[bytes]:
         yield format_sse_event(event="error", data_str=json.dumps(body["error"]))
     finally:
         with anyio.CancelScope(shield=True):
-            await anyio.to_thread.run_sync(getattr(events, "close", lambda: None))
+            await anyio.to_thread.run_sync(_finish, events)
+
+
+def _finish(events: Iterator[dict[str, Any]]) -> None:
+    """Run a turn nobody listens to any more to its end (then it releases the thread's lock)."""
+    try:
+        for _ in events:
+            pass
+    except Exception:
+        log.exception("turn failed after its client left")
 
 
 def _stream_response(copilot: Copilot, text: str, user: str, thread_id: str) -> EventSourceResponse:

@@ -276,3 +276,25 @@ def test_a_failing_turn_streams_an_error_event(api, env):
     copilot.context.model.respond = env.script
     r = api.post(f"/v1/threads/{thread_id}/messages", json={"content": "hi"}, headers=auth("alice"))
     assert r.status_code == 200
+
+
+def test_a_client_leaving_a_stream_mid_turn_does_not_strand_the_draft(env):
+    """The turn finishes server-side: the draft reaches the gate and the inbox."""
+    import anyio
+
+    from api.routers.threads import _sse
+
+    copilot = env.copilot()
+    env.script.turns.append(draft_transfer())
+
+    async def leave_after_the_draft() -> None:
+        events = _sse(copilot.stream("move 20 A", user="alice", thread_id="gone-1"))
+        async for chunk in events:
+            if b"pending_approval" in chunk:
+                break  # the client disconnects right after the draft tool ran
+        await events.aclose()
+
+    anyio.run(leave_after_the_draft)
+    [item] = copilot.inbox()
+    assert item.thread_id == "gone-1" and item.kind == "transfer"
+    assert [a.proposal_id for a in copilot.pending("gone-1")] == [item.proposal_id]

@@ -1,6 +1,7 @@
 """A copilot process for kill/restart tests: `python -m tests.graph.worker STEP ...`.
 
-Steps: `ask` (draft a transfer and stop at the gate), `decide` (approve as bob), `recover`.
+Steps: `ask` (draft a transfer and stop at the gate), `decide` (approve as bob), `recover`,
+`say` (a follow-up planner message) and `recover-all` (graph.recovery over every thread).
 With `--crash-after-erp-write` the process dies with os._exit right after the ERP write,
 before the proposal is marked committed or the checkpoint is written — like a kill -9.
 """
@@ -41,7 +42,7 @@ def respond(messages):  # type: ignore[no-untyped-def]
 def main() -> None:
     """Run one step and print its result as JSON."""
     ap = argparse.ArgumentParser()
-    ap.add_argument("step", choices=["ask", "decide", "recover"])
+    ap.add_argument("step", choices=["ask", "decide", "recover", "recover-all", "say"])
     ap.add_argument("--store", required=True)
     ap.add_argument("--checkpoints", required=True)
     ap.add_argument("--cache", required=True)
@@ -67,6 +68,13 @@ def main() -> None:
         result = copilot.ask("move 20 A to S1", user="alice", thread_id=args.thread)
     elif args.step == "decide":
         result = copilot.decide(args.thread, user="bob", decision="approve")
+    elif args.step == "say":
+        result = copilot.ask("thanks, what next?", user="alice", thread_id=args.thread)
+    elif args.step == "recover-all":
+        from graph.recovery import recover
+
+        print(json.dumps([r.as_dict() for r in recover(copilot)]))
+        return
     else:
         recovered = copilot.recover(args.thread)
         print(json.dumps(None if recovered is None else recovered.as_dict(), default=str))

@@ -142,3 +142,23 @@ def test_the_checkpoint_setting_takes_a_plain_path(cli, monkeypatch, tmp_path):
     asked = cli("ask", "transfer 20 A from DC1 to S1", "--thread", "c5", "--json")
     assert asked.exit_code == 0, asked.output
     assert path.exists()
+
+
+def test_recover_reports_and_repairs_a_stopped_turn(cli):
+    from graph.service import Copilot
+    from tools.workspace import Workspace
+
+    copilot = Copilot(Workspace.open())
+    events = copilot.stream("transfer 20 A from DC1 to S1", user="alice", thread_id="r1")
+    for event in events:
+        if event["event"] == "tool" and "summary" in event["data"]:
+            break  # the client left right after the draft
+    events.close()
+    copilot.close()
+    dry = json.loads(cli("recover", "--dry-run", "--json").output)
+    assert [(r["thread_id"], r["action"]) for r in dry] == [("r1", "resumed")]
+    assert "would be resumed" in cli("recover", "--dry-run").output
+    assert "r1: the stopped turn (stopped) was resumed" in cli("recover").output
+    assert "Nothing to recover" in cli("recover").output
+    approvals = json.loads(cli("approve", "r1", "--user", "bob", "--json").output)
+    assert approvals["outcomes"][0]["outcome"] == "committed"

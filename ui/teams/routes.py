@@ -81,6 +81,12 @@ def mount_teams(app: FastAPI, settings: Settings, identities: IdentityMap) -> Te
                 error_body("bad_request", "the body is not a Bot Framework activity"),
                 status_code=400,
             )
+        missing = _missing_fields(activity)
+        if missing:
+            return JSONResponse(
+                error_body("bad_request", f"the activity has no {missing}", missing),
+                status_code=400,
+            )
         adapter: CloudAdapter = request.app.state.teams_adapter
         try:
             # Any failure to authenticate (no token, a malformed or forged one, keys that
@@ -103,3 +109,14 @@ def mount_teams(app: FastAPI, settings: Settings, identities: IdentityMap) -> Te
     app.state.teams_bot = bot
     app.state.teams_adapter = make_adapter(settings)  # read per request (tests swap it)
     return bot
+
+
+def _missing_fields(activity: Activity) -> str | None:
+    """Name the first field a routable activity lacks (Teams always sends them all)."""
+    if not activity.service_url:
+        return "serviceUrl"
+    if activity.conversation is None or not activity.conversation.id:
+        return "conversation.id"
+    if activity.from_property is None or not activity.from_property.id:
+        return "from.id"
+    return None

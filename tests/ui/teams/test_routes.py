@@ -124,6 +124,10 @@ def test_bad_bodies_get_4xx(client: TestClient) -> None:
     )
     assert client.post(TEAMS_PATH, json=[1, 2]).status_code == 400
     assert client.post(TEAMS_PATH, json={"text": "no type"}).status_code == 400
+    # An activity nobody could answer (no conversation, sender or service URL): 400, not 500.
+    for partial in ({"type": "message"}, {"type": "invoke", "value": "x"}):
+        response = client.post(TEAMS_PATH, json=partial)
+        assert response.status_code == 400, response.text
 
 
 @pytest.fixture
