@@ -654,7 +654,7 @@ def _what_if(req: Request, results: list[Result]) -> Step:
     if scenario.get("supplier_delay_days") and sup and "supplier_id" not in scenario:
         scenario["supplier_id"] = sup
     window = promo_window(req.text, req.as_of)
-    promo_words = re.search(r"\b(?:promo(?:tion)?s?|campaign|sale|deal)\b", req.text, re.I)
+    promo_words = re.search(r"\b(?:promo\w*|promot\w*|campaign|sale|deal)\b", req.text, re.I)
     if window and promo_words:
         uplift = scenario.pop("promo_factor", None) or scenario.pop("demand_factor", None)
         scenario.update(
@@ -823,6 +823,8 @@ def _rewrite_follow_up(text: str, previous: str | None, resolver: Any) -> str:
         others = [d for d in dcs if d != current]
         return previous.replace(here, others[0]) if others else text
     new = entities(rest, resolver)
+    if not any(new.values()) and any(p.search(previous) for p in POLICY_PATTERNS):
+        return f"{rest} ({previous})"  # "and for transfers?" after a policy question
     out = previous
     swapped = False
     for kind in ("sku", "location", "supplier"):
@@ -1284,6 +1286,8 @@ INTENTS: tuple[Intent, ...] = (
             r"\b(?:overview|summary|skus|items|products|catalog(?:ue)?|portfolio)\s+(?:of|for|from)"
             r"\s+(?:supplier\s+)?{sup}",
             r"{sup}'?s?\s+(?:skus|items|products|overview|portfolio)\b",
+            r"\b(?:buy|order|purchase|get)\s+from\s+(?:this|that|the\s+same|them|the)\s+"
+            r"(?:supplier|vendor)\b",
             r"\bwhat\s+(?:do\s+we\s+buy|does\s+{sup}\s+(?:supply|sell|make))\b",
         ),
         _supplier_overview,

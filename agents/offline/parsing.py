@@ -109,6 +109,8 @@ def _correct(word: str) -> str:
 
 def _normalise(text: str) -> str:
     text = text.replace("→", " -> ").replace("’", "'").replace("×", "x")
+    text = re.sub(r"\ban?\s+(day|week|month)\b", r"1 \1", text, flags=re.IGNORECASE)
+    text = re.sub(r"\ba\s+couple\s+of\s+(days|weeks)\b", r"2 \1", text, flags=re.IGNORECASE)
     text = re.sub(
         r"\b(" + "|".join(NUMBER_WORDS) + r")\b",
         lambda m: NUMBER_WORDS[m.group(1).lower()],
@@ -233,6 +235,11 @@ FACTOR_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[float], float]], ...] = 
             lambda n: 1 - n / 100,
         ),
         (r"(\d+(?:\.\d+)?)\s*%\s*(?:more|higher|above)", lambda n: 1 + n / 100),
+        (
+            r"(\d+(?:\.\d+)?)\s*%\s*(?:lift|uplift|boost|increase|bump|rise|higher\s+demand)",
+            lambda n: 1 + n / 100,
+        ),
+        (r"\b(?:up)?lift\s+(?:of\s+)?(?:x\s*)?(\d+(?:\.\d+)?)(?!\s*%)\b", lambda n: n),
         (r"(\d+(?:\.\d+)?)\s*%\s*(?:less|lower|below)", lambda n: 1 - n / 100),
         (r"\b(\d+(?:\.\d+)?)\s*(?:x|times)(?![\w-])", lambda n: n),
         (r"\bdoubl(?:e|es|ed|ing)\b|\btwice\b", lambda n: 2.0),
@@ -350,7 +357,9 @@ ORDINAL_RE = re.compile(
 )
 FOLLOW_UP_RE = re.compile(
     r"^\W*(?:and\s+|ok\s+|now\s+)?(?:(?:the\s+)?same\s+(?:thing\s+)?(?:for|at|with)|"
-    r"what\s+about|how\s+about|and(?:\s+(?:for|at|in|with))?|now\s+(?:for|at|do))\s+"
+    r"what\s+about|how\s+about|and(?:\s+(?:for|at|in|with))?|now\s+(?:for|at|do)|"
+    r"(?:break|split)\s+(?:it|that|this|them)\s+(?:down\s+)?(?=by\b)|(?:can\s+you\s+)?"
+    r"(?:show|give)\s+(?:me\s+)?(?:it|that|this)\s+(?=by\b))\s*"
     r"(?P<rest>.+?)\W*$",
     re.IGNORECASE,
 )
