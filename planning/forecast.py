@@ -6,11 +6,18 @@ Each series is classified on its whole history (`planning.demand`) and forecast 
   series from `ALPHA_GRID` by the smallest in-sample one-day-ahead squared error (in units, on the
   last `SCORE_DAYS`). Forecast = level x weekly profile x yearly index. The SES level is the trend
   handling: it follows a drifting level without extrapolating a slope.
-- intermittent: SBA (Croston with the 1 - alpha/2 bias correction), alpha `SBA_ALPHA`. The
-  inter-demand interval is stable for intermittent items, which is Croston's premise.
-- lumpy: TSB (Teunter–Syntetos–Babai), `TSB_ALPHA` for sizes and `TSB_BETA` for the demand
-  probability. TSB updates the probability every day, so a lumpy item that stops selling fades
-  out (Croston/SBA would keep its last rate until the next sale).
+- intermittent / lumpy: SBA (Croston with the 1 - alpha/2 bias correction) for every alpha of
+  `SBA_ALPHAS` and TSB (Teunter–Syntetos–Babai: sizes by alpha, the demand probability by beta,
+  updated every day so an item that stops selling fades out) for every pair of `TSB_PAIRS`, all
+  run at once per series. Each lane is scored on the last `SCORE_DAYS` by the squared error of
+  its rate against the mean demand of the next `AHEAD_DAYS` kept days; the series keeps its best
+  lane. The demand class is the prior: SBA alpha `SBA_ALPHA` for intermittent, TSB
+  `TSB_ALPHA` / `TSB_BETA` for lumpy, and any other lane must beat it by `PRIOR_MARGIN`.
+  End of life: the rate is multiplied by the probability the item still sells given the kept
+  days since its last sale, (Bayes: prior `ALIVE_PRIOR`, a day without a sale has probability
+  1 - the window's sale frequency while alive), so a stopped item's forecast falls to about 0
+  while a run the item often has costs under 1 %. An unrecorded stockout looks the same: the
+  factor is in the result (`p_alive`) for the planner to see.
 - zero: no sale on a kept day in the fit window; mean, sigma and level are 0.
 
 Common rules:
@@ -43,9 +50,17 @@ import pandas as pd
 from planning.demand import demand_stats
 
 ALPHA_GRID = np.array([0.02, 0.04, 0.06, 0.08, 0.1, 0.13, 0.16, 0.2, 0.25, 0.3], np.float32)
-SBA_ALPHA = 0.1
+SBA_ALPHA = 0.1  # the class default's constant (the first of `SBA_ALPHAS`)
 TSB_ALPHA = 0.1
 TSB_BETA = 0.05
+SBA_ALPHAS = np.array([SBA_ALPHA, 0.05, 0.2, 0.3], np.float32)
+# (size alpha, probability beta) pairs; the first is the class default.
+TSB_PAIRS = np.array(
+    [(TSB_ALPHA, TSB_BETA), (0.1, 0.02), (0.1, 0.1), (0.2, 0.2), (0.3, 0.3)], np.float32
+)
+ALIVE_PRIOR = 0.999  # prior that an intermittent item still sells, before its last zero run
+AHEAD_DAYS = 28  # lanes of intermittent series are scored on the mean of the next 28 days
+PRIOR_MARGIN = 0.03  # a lane of the other method must beat the class default's error by 3 %
 FIT_DAYS = 728
 SCORE_DAYS = 182
 INIT_DAYS = 28
@@ -74,7 +89,9 @@ class BatchForecast:
     demand_class: np.ndarray  # (n,) from DEMAND_CLASSES
     adi: np.ndarray  # (n,)
     cv2: np.ndarray  # (n,)
-    alpha: np.ndarray  # (n,) smoothing parameter used (0 for "zero")
+    alpha: np.ndarray  # (n,) smoothing constant of the level / sizes (0 for "zero")
+    beta: np.ndarray  # (n,) TSB's demand-probability constant (0 for other methods)
+    p_alive: np.ndarray  # (n,) probability an intermittent item still sells (1 for others)
 
 
 def forecast_batch(
@@ -127,9 +144,10 @@ def forecast_batch(
     grid = ALPHA_GRID if ses_alpha is None else np.array([ses_alpha], np.float32)
     groups = {
         "ses": active & np.isin(demand_class, ("smooth", "erratic")),
-        "sba": active & (demand_class == "intermittent"),
-        "tsb": active & (demand_class == "lumpy"),
+        "croston": active & np.isin(demand_class, ("intermittent", "lumpy")),
     }
+    beta = np.zeros(n)
+    p_alive = np.ones(n)
     for name, sel in groups.items():
         rows = np.flatnonzero(sel)
         if rows.size == 0:
@@ -138,13 +156,12 @@ def forecast_batch(
         prof_t = np.ascontiguousarray(profile[rows].T, dtype=np.float32)  # (7, m)
         if name == "ses":
             lv, sg, al = _ses_grid(xs, ks, prof_t, dow_w, score0, grid)
-        elif name == "sba":
-            lv, sg = _sba(xs, ks, prof_t, dow_w, score0, SBA_ALPHA)
-            al = np.full(rows.size, SBA_ALPHA)
-        else:
-            lv, sg = _tsb(xs, ks, prof_t, dow_w, score0, TSB_ALPHA, TSB_BETA)
-            al = np.full(rows.size, TSB_ALPHA)
-        level[rows], sigma[rows], alpha[rows], method[rows] = lv, sg, al, name
+            level[rows], sigma[rows], alpha[rows], method[rows] = lv, sg, al, name
+            continue
+        fit = _croston_lanes(xs, ks, prof_t, dow_w, score0, demand_class[rows] == "lumpy")
+        level[rows], sigma[rows], alpha[rows], beta[rows], method[rows] = fit
+        p_alive[rows] = _alive_probability(xs, ks)
+        level[rows] *= p_alive[rows]
 
     dow_f = (dow0 + t_len + np.arange(h_len)) % 7
     mean = level[:, None] * profile[:, dow_f]
@@ -166,6 +183,8 @@ def forecast_batch(
         adi=adi,
         cv2=cv2,
         alpha=alpha,
+        beta=beta,
+        p_alive=p_alive,
     )
 
 
@@ -374,67 +393,195 @@ def _size_interval_init(xs: np.ndarray, ks: np.ndarray) -> tuple[np.ndarray, np.
     return size.astype(np.float32), np.maximum(interval, 1.0).astype(np.float32)
 
 
-def _sba(
+def _croston_lanes(
     xs: np.ndarray,
     ks: np.ndarray,
     prof_t: np.ndarray,
     dow: np.ndarray,
     score0: int,
-    alpha: float,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Run SBA per series; return (daily rate, sigma)."""
+    lumpy: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Fit every SBA and TSB lane per series; keep the one that best forecast the days ahead.
+
+    Each lane is scored, on the last `SCORE_DAYS`, by the squared error of its rate at each day
+    against the mean demand of the next `AHEAD_DAYS` kept days (a one-day error is mostly the
+    noise of single sales and barely tells lanes apart).
+
+    The class default (SBA alpha `SBA_ALPHA` for intermittent, TSB `TSB_ALPHA`/`TSB_BETA` for
+    lumpy) is the prior: any other lane's error counts `PRIOR_MARGIN` more. Returns (daily
+    rate, sigma, alpha, beta, method) per series.
+    """
+    m = xs.shape[1]
+    ahead = _ahead_mean(xs, ks, score0)
+    sba_rate, sba_sse, sba_ahead, cnt = _sba_grid(xs, ks, prof_t, dow, score0, SBA_ALPHAS, ahead)
+    tsb_rate, tsb_sse, tsb_ahead, _ = _tsb_grid(xs, ks, prof_t, dow, score0, TSB_PAIRS, ahead)
+    rate = np.concatenate([sba_rate, tsb_rate], axis=1)
+    sse = np.concatenate([sba_sse, tsb_sse], axis=1).astype(np.float64)
+    score = np.concatenate([sba_ahead, tsb_ahead], axis=1).astype(np.float64)
+    g_sba = SBA_ALPHAS.size
+    default = np.where(lumpy, g_sba, 0)
+    rows = np.arange(m)
+    penalty = np.full(score.shape, 1.0 + PRIOR_MARGIN)
+    penalty[rows, default] = 1.0
+    best = np.argmin(score * penalty, axis=1)
+    is_tsb = best >= g_sba
+    lane_alpha = np.concatenate([SBA_ALPHAS, TSB_PAIRS[:, 0]]).astype(np.float64)
+    lane_beta = np.concatenate([np.zeros(g_sba), TSB_PAIRS[:, 1]]).astype(np.float64)
+    level = np.maximum(rate[rows, best].astype(np.float64), 0.0)
+    sigma = _rms(sse[rows, best], cnt, level)
+    method = np.where(is_tsb, "tsb", "sba")
+    return level, sigma, lane_alpha[best], lane_beta[best], method
+
+
+def _alive_probability(xs: np.ndarray, ks: np.ndarray) -> np.ndarray:
+    """Return P(still selling | the kept days since the last sale) per series (time-major).
+
+    Alive, a series sells on a kept day with its window's sale frequency p, so a run of q kept
+    days without a sale has likelihood (1 - p)^q; ended, the run is certain. Bayes with the
+    prior `ALIVE_PRIOR` gives a factor near 1 for runs the series often has and near 0 for runs
+    it would almost never have (an end of life, or an unrecorded stockout).
+    """
+    pos = ks & (xs > 0)
+    kept = ks.sum(axis=0)
+    freq = pos.sum(axis=0) / np.maximum(kept, 1)
+    w_len = xs.shape[0]
+    last = np.where(pos.any(axis=0), w_len - 1 - np.argmax(pos[::-1], axis=0), -1)
+    after = np.arange(w_len)[:, None] > last[None, :]
+    run = (ks & after).sum(axis=0)
+    with np.errstate(divide="ignore"):
+        log_like = run * np.log1p(-np.minimum(freq, 1.0 - 1e-9))
+    like = ALIVE_PRIOR * np.exp(log_like)
+    return np.asarray(like / (like + (1.0 - ALIVE_PRIOR)), dtype=np.float64)
+
+
+def _ahead_mean(xs: np.ndarray, ks: np.ndarray, score0: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return, for each day from `score0`, the mean units of the next `AHEAD_DAYS` kept days.
+
+    Day t's target covers days t .. t + AHEAD_DAYS - 1 (fewer at the end of the window); the
+    mask is 0 where none of them is kept.
+    """
+    tail_x, tail_k = xs[score0:], ks[score0:]
+    m = xs.shape[1]
+    cs = np.concatenate([np.zeros((1, m)), np.cumsum(tail_x, axis=0, dtype=np.float64)])
+    cc = np.concatenate([np.zeros((1, m)), np.cumsum(tail_k, axis=0, dtype=np.float64)])
+    lo = np.arange(tail_x.shape[0])
+    hi = np.minimum(lo + AHEAD_DAYS, tail_x.shape[0])
+    units, days = cs[hi] - cs[lo], cc[hi] - cc[lo]
+    mean = (units / np.maximum(days, 1)).astype(np.float32)
+    return mean, (days > 0).astype(np.float32)
+
+
+def _sba_grid(
+    xs: np.ndarray,
+    ks: np.ndarray,
+    prof_t: np.ndarray,
+    dow: np.ndarray,
+    score0: int,
+    alphas: np.ndarray,
+    ahead: tuple[np.ndarray, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Run SBA for every alpha at once; return (m, g) rates, one-day and ahead errors, days."""
     w_len, m = xs.shape
-    z, p = _size_interval_init(xs, ks)
+    g = alphas.size
+    z0, p0 = _size_interval_init(xs, ks)
+    z = np.repeat(z0[None, :], g, axis=0)
+    p = np.repeat(p0[None, :], g, axis=0)
+    corr = (1 - alphas / 2).astype(np.float32)[:, None]
+    target, target_ok = ahead
     q = np.zeros(m, np.float32)
     seen = np.zeros(m, bool)
-    corr = np.float32(1 - alpha / 2)
-    sse = np.zeros(m, np.float32)
+    sse = np.zeros((g, m), np.float32)
+    sse_ahead = np.zeros((g, m), np.float32)
     cnt = np.zeros(m, np.float32)
+    a = alphas[:, None]
+    rate = np.empty((g, m), np.float32)
+    tmp = np.empty((g, m), np.float32)
+    step = np.empty((g, m), np.float32)
     for t in range(w_len):
         x, k = xs[t], ks[t]
         if t >= score0:
             kf = k.astype(np.float32)
-            e = (x - corr * z / p * prof_t[dow[t]]) * kf
-            sse += e * e
+            np.divide(z, p, out=rate)
+            rate *= corr
+            np.multiply(rate, prof_t[dow[t]][None, :], out=tmp)
+            np.subtract(x[None, :], tmp, out=tmp)
+            tmp *= kf[None, :]
+            tmp *= tmp
+            sse += tmp
             cnt += kf
+            np.subtract(target[t - score0][None, :], rate, out=tmp)
+            tmp *= target_ok[t - score0][None, :]
+            tmp *= tmp
+            sse_ahead += tmp
         d = k & (x > 0)
         q += k
-        upd = (d & seen).astype(np.float32) * np.float32(alpha)
-        z += upd * (x - z)
-        p += upd * (q - p)
+        u = d & seen
+        if u.any():
+            np.multiply(u.astype(np.float32)[None, :], a, out=step)
+            np.subtract(x[None, :], z, out=tmp)
+            tmp *= step
+            z += tmp
+            np.subtract(q[None, :], p, out=tmp)
+            tmp *= step
+            p += tmp
         q[d] = 0
         seen |= d
-    rate = (corr * z / p).astype(np.float64)
-    return rate, _rms(sse, cnt, rate)
+    np.divide(z, p, out=rate)
+    rate *= corr
+    return rate.T, sse.T, sse_ahead.T, cnt
 
 
-def _tsb(
+def _tsb_grid(
     xs: np.ndarray,
     ks: np.ndarray,
     prof_t: np.ndarray,
     dow: np.ndarray,
     score0: int,
-    alpha: float,
-    beta: float,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Run TSB per series; return (daily rate, sigma)."""
+    pairs: np.ndarray,
+    ahead: tuple[np.ndarray, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Run TSB for every (alpha, beta) pair; return as `_sba_grid`."""
     w_len, m = xs.shape
-    z, interval = _size_interval_init(xs, ks)
-    prob = (1.0 / interval).astype(np.float32)
-    sse = np.zeros(m, np.float32)
+    g = pairs.shape[0]
+    z0, interval = _size_interval_init(xs, ks)
+    z = np.repeat(z0[None, :], g, axis=0)
+    prob = np.repeat((1.0 / interval).astype(np.float32)[None, :], g, axis=0)
+    a, b = pairs[:, 0, None], pairs[:, 1, None]
+    target, target_ok = ahead
+    sse = np.zeros((g, m), np.float32)
+    sse_ahead = np.zeros((g, m), np.float32)
     cnt = np.zeros(m, np.float32)
+    rate = np.empty((g, m), np.float32)
+    tmp = np.empty((g, m), np.float32)
     for t in range(w_len):
-        x = xs[t]
-        kf = ks[t].astype(np.float32)
+        x, k = xs[t], ks[t]
         if t >= score0:
-            e = (x - prob * z * prof_t[dow[t]]) * kf
-            sse += e * e
+            kf = k.astype(np.float32)
+            np.multiply(prob, z, out=rate)
+            np.multiply(rate, prof_t[dow[t]][None, :], out=tmp)
+            np.subtract(x[None, :], tmp, out=tmp)
+            tmp *= kf[None, :]
+            tmp *= tmp
+            sse += tmp
             cnt += kf
-        d = (x > 0).astype(np.float32) * kf
-        prob += np.float32(beta) * kf * (d - prob)
-        z += np.float32(alpha) * d * (x - z)
-    rate = (prob * z).astype(np.float64)
-    return rate, _rms(sse, cnt, rate)
+            np.subtract(target[t - score0][None, :], rate, out=tmp)
+            tmp *= target_ok[t - score0][None, :]
+            tmp *= tmp
+            sse_ahead += tmp
+        # On kept days prob += beta * (d - prob), d = 1 on a sale day; sizes update on sales.
+        d = (k & (x > 0)).astype(np.float32)
+        np.subtract(d[None, :], prob, out=tmp)
+        tmp *= b
+        if not k.all():
+            tmp *= k[None, :]
+        prob += tmp
+        if d.any():
+            np.subtract(x[None, :], z, out=tmp)
+            tmp *= a
+            tmp *= d[None, :]
+            z += tmp
+    np.multiply(prob, z, out=rate)
+    return rate.T, sse.T, sse_ahead.T, cnt
 
 
 def _rms(sse: np.ndarray, cnt: np.ndarray, level: np.ndarray) -> np.ndarray:

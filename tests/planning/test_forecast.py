@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from planning import forecast
 from planning.forecast import forecast_batch, sales_matrix
 
 START = datetime.date(2024, 1, 1)  # a Monday
@@ -27,14 +28,15 @@ def test_ses_fixed_alpha_matches_hand_computation() -> None:
 
 
 def test_sba_on_regular_intermittent_series() -> None:
-    # Size 3 every 3rd day: Croston rate 3/3 = 1, SBA corrects by 1 − 0.1/2 = 0.95.
+    # Size 3 every 3rd day: Croston rate 3/3 = 1, SBA corrects by 1 − alpha/2.
     h = np.array([[0.0, 0.0, 3.0] * 100])
     fc = forecast_batch(h, 14, start=START)
     assert fc.method[0] == "sba" and fc.demand_class[0] == "intermittent"
-    assert fc.level[0] == pytest.approx(0.95, abs=1e-3)
+    # Perfectly regular: the lane with the smallest correction (alpha 0.05) forecasts best.
+    assert fc.alpha[0] == pytest.approx(0.05) and fc.beta[0] == 0
+    assert fc.level[0] == pytest.approx(0.975, abs=1e-3)
     # The weekly profile has mean 1, so any 7 consecutive days sum to 7 x the rate.
-    assert fc.mean[0, :7].sum() == pytest.approx(7 * 0.95, abs=1e-2)
-    assert fc.alpha[0] == pytest.approx(0.1)
+    assert fc.mean[0, :7].sum() == pytest.approx(7 * 0.975, abs=1e-2)
 
 
 def test_tsb_for_lumpy_series_fades_after_sales_stop() -> None:
@@ -42,11 +44,44 @@ def test_tsb_for_lumpy_series_fades_after_sales_stop() -> None:
     h = np.array([active, np.concatenate([active[:240], np.zeros(120)])])
     fc = forecast_batch(h, 7, start=START)
     assert fc.demand_class.tolist() == ["lumpy", "lumpy"]
-    assert fc.method.tolist() == ["tsb", "tsb"]
+    assert fc.method[1] == "tsb"  # only TSB's probability decays while no sale comes
     # Active series: probability 1/3, mean size 6.5 -> about 2.17 per day.
     assert fc.level[0] == pytest.approx(6.5 / 3, rel=0.15)
     # After 120 days without a sale the probability has decayed by 0.95**120 ~ 0.002.
     assert fc.level[1] < 0.01 * fc.level[0]
+
+
+def test_intermittent_lanes_fitted_per_series_follow_regime_changes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 56-day regimes alternate between a sale of 4 every 2nd day and of 2 every 6th day; the
+    # history ends 40 days into a slow regime (rate 1/3 per day).
+    days = np.arange(56 * 13 + 40)
+    fast = (days // 56) % 2 == 0
+    units = np.where(fast, (days % 2 == 0) * 4.0, (days % 6 == 0) * 2.0)
+    assert not fast[-1]
+    h = np.array([units])
+    fitted = forecast_batch(h, 7, start=START)
+    monkeypatch.setattr(forecast, "SBA_ALPHAS", forecast.SBA_ALPHAS[:1])
+    monkeypatch.setattr(forecast, "TSB_PAIRS", forecast.TSB_PAIRS[:1])
+    default = forecast_batch(h, 7, start=START)
+    assert fitted.demand_class[0] == default.demand_class[0] == "intermittent"
+    assert default.alpha[0] == pytest.approx(forecast.SBA_ALPHA)
+    assert (fitted.alpha[0], fitted.beta[0]) != (default.alpha[0], default.beta[0])
+    assert abs(fitted.level[0] - 1 / 3) < 0.5 * abs(default.level[0] - 1 / 3)
+
+
+def test_stopped_intermittent_item_fades_and_a_live_one_does_not() -> None:
+    rng = np.random.default_rng(11)
+    live = (rng.random(720) < 0.25) * rng.integers(1, 4, 720)
+    live[-3:] = [0, 0, 2]
+    stopped = live.copy()
+    stopped[-150:] = 0
+    fc = forecast_batch(np.array([live, stopped], dtype=float), 14, start=START)
+    assert fc.demand_class.tolist() == ["intermittent", "intermittent"]
+    assert fc.p_alive[0] > 0.99 and fc.p_alive[1] < 0.01
+    assert fc.mean[1].sum() < 0.01 * fc.mean[0].sum()
+    assert fc.mean[0].sum() == pytest.approx(14 * live[-364:].mean(), rel=0.35)
 
 
 def test_weekly_profile_recovered_and_slow_mover_shrunk() -> None:
