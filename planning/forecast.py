@@ -48,6 +48,7 @@ import numpy as np
 import pandas as pd
 
 from planning.demand import demand_stats
+from planning.interval import IntervalDemand, interval_demand
 
 ALPHA_GRID = np.array([0.02, 0.04, 0.06, 0.08, 0.1, 0.13, 0.16, 0.2, 0.25, 0.3], np.float32)
 SBA_ALPHA = 0.1  # the class default's constant (the first of `SBA_ALPHAS`)
@@ -92,6 +93,7 @@ class BatchForecast:
     alpha: np.ndarray  # (n,) smoothing constant of the level / sizes (0 for "zero")
     beta: np.ndarray  # (n,) TSB's demand-probability constant (0 for other methods)
     p_alive: np.ndarray  # (n,) probability an intermittent item still sells (1 for others)
+    interval: IntervalDemand | None = None  # P-day demand measured, when protection_days given
 
 
 def forecast_batch(
@@ -103,12 +105,15 @@ def forecast_batch(
     history_uplift: np.ndarray | None = None,
     fit_days: int = FIT_DAYS,
     ses_alpha: float | None = None,
+    protection_days: np.ndarray | int | None = None,
 ) -> BatchForecast:
     """Forecast each row of `history` (n, T; column 0 is `start`) for the next `horizon` days.
 
     `uplift` (n, H) multiplies the future mean (1.0 = none). `history_uplift` (n, T) marks past
     promotion days (factor != 1), which are left out of the baseline fit. `fit_days` bounds the
     recursion window; `ses_alpha` fixes the SES alpha instead of searching `ALPHA_GRID`.
+    `protection_days` (P, scalar or per series, <= horizon) adds `interval`: the measured spread
+    and quantiles of P-day demand around the forecast (`planning.interval`).
     """
     x = np.asarray(history)
     if x.ndim != 2:
@@ -174,6 +179,9 @@ def forecast_batch(
             raise ValueError(f"uplift shape {up.shape} != {(n, h_len)}")
         mean *= np.where(np.isfinite(up), np.maximum(up, 0.0), 1.0)
     mean = np.where(np.isfinite(mean), np.maximum(mean, 0.0), 0.0)
+    interval = None
+    if protection_days is not None:
+        interval = interval_demand(x, mean, protection_days, exclude=exclude)
     return BatchForecast(
         mean=mean,
         sigma=np.where(np.isfinite(sigma), np.maximum(sigma, 0.0), 0.0),
@@ -185,6 +193,7 @@ def forecast_batch(
         alpha=alpha,
         beta=beta,
         p_alive=p_alive,
+        interval=interval,
     )
 
 

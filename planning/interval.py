@@ -1,0 +1,91 @@
+"""Demand over the protection interval (lead time + review period) per series, measured.
+
+`interval_demand` cuts each series' recent history into every window of its own protection
+interval P (days, per series) that ends inside the last `window` days, and returns, per series:
+
+- ``error_rms``: the root mean squared difference between those P-day sums and P days of the
+  series' current forecast, after scaling the sums by (current forecast / mean P-day sum) so a
+  trend or an end of life does not count as error (its level is the forecast's job); it is the
+  spread of P-day demand around the forecast, measured, not sigma x sqrt(P) assumed;
+- ``quantiles``: the same scaled P-day sums' empirical quantiles at `levels` (for intermittent
+  items, where a normal approximation of P-day demand is poor: many P-day sums are 0).
+
+Kept days only (NaN and `exclude` days are not demand): a window's sum is taken over its kept
+days and scaled to P days; windows with under half their days kept are dropped. Series with no
+usable window get NaN.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+WINDOW_DAYS = 364
+LEVELS = (0.5, 0.8, 0.9, 0.95, 0.99)
+MIN_KEPT_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class IntervalDemand:
+    """P-day demand around the forecast, per series."""
+
+    protection_days: np.ndarray  # (n,) P per series
+    forecast: np.ndarray  # (n,) forecast units over the next P days
+    error_rms: np.ndarray  # (n,) RMS of (scaled P-day sum - forecast)
+    levels: tuple[float, ...]
+    quantiles: np.ndarray  # (n, len(levels)) scaled P-day demand quantiles
+    windows: np.ndarray  # (n,) P-day windows measured
+
+
+def interval_demand(
+    history: np.ndarray,
+    forecast_mean: np.ndarray,
+    protection_days: np.ndarray | int,
+    *,
+    exclude: np.ndarray | None = None,
+    window: int = WINDOW_DAYS,
+    levels: tuple[float, ...] = LEVELS,
+) -> IntervalDemand:
+    """Measure P-day demand of each row of `history` (n, T) around its forecast (n, >= P)."""
+    x = np.asarray(history, dtype=np.float64)
+    if x.ndim != 2:
+        raise ValueError(f"history must be 2-D (n, T), got shape {x.shape}")
+    n, t_len = x.shape
+    fm = np.asarray(forecast_mean, dtype=np.float64)
+    p = np.broadcast_to(np.asarray(protection_days, dtype=np.int64), (n,)).copy()
+    if (p < 1).any():
+        raise ValueError("protection_days must be >= 1")
+    if fm.ndim != 2 or fm.shape[0] != n or fm.shape[1] < p.max(initial=1):
+        raise ValueError(f"forecast_mean must be (n, >= max P), got shape {fm.shape}")
+    keep = np.isfinite(x)
+    if exclude is not None:
+        keep &= ~np.asarray(exclude, dtype=bool)
+    units = np.where(keep, np.maximum(np.nan_to_num(x), 0.0), 0.0)
+    cs = np.concatenate([np.zeros((n, 1)), np.cumsum(units, axis=1)], axis=1)
+    cc = np.concatenate([np.zeros((n, 1)), np.cumsum(keep, axis=1)], axis=1)
+    fc_p = np.where(np.arange(fm.shape[1])[None, :] < p[:, None], fm, 0.0).sum(axis=1)
+
+    w_len = min(int(window), t_len)
+    ends = np.arange(t_len - w_len + 1, t_len + 1)  # window end (exclusive column), (K,)
+    starts = ends[None, :] - p[:, None]  # (n, K)
+    valid = starts >= 0
+    s0 = np.clip(starts, 0, None)
+    rows = np.arange(n)[:, None]
+    sums = cs[rows, ends[None, :]] - cs[rows, s0]
+    kept = cc[rows, ends[None, :]] - cc[rows, s0]
+    valid &= kept >= MIN_KEPT_SHARE * p[:, None]
+    sums = np.where(valid, sums * p[:, None] / np.maximum(kept, 1), np.nan)
+    count = valid.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_sum = np.nansum(sums, axis=1) / count
+        scale = np.where(mean_sum > 0, fc_p / mean_sum, 0.0)
+    scaled = sums * scale[:, None]
+    has = count > 0
+    err = np.full(n, np.nan)
+    q = np.full((n, len(levels)), np.nan)
+    if has.any():
+        dev = np.square(scaled[has] - fc_p[has, None])
+        err[has] = np.sqrt(np.nanmean(dev, axis=1))
+        q[has] = np.nanquantile(scaled[has], levels, axis=1).T
+    return IntervalDemand(p, fc_p, err, tuple(levels), q, count)

@@ -1,0 +1,81 @@
+"""Tests for planning.interval (demand over the protection interval)."""
+
+from __future__ import annotations
+
+import datetime
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from planning.forecast import forecast_batch
+from planning.interval import interval_demand
+
+
+def test_poisson_series_spread_and_quantiles_match_the_distribution() -> None:
+    rng = np.random.default_rng(3)
+    h = rng.poisson(2.0, (200, 728)).astype(float)
+    fc = np.full((200, 28), 2.0)
+    out = interval_demand(h, fc, 10)
+    assert out.forecast == pytest.approx(np.full(200, 20.0))
+    assert np.median(out.error_rms) == pytest.approx(np.sqrt(20.0), rel=0.1)
+    q90 = out.quantiles[:, out.levels.index(0.9)]
+    assert np.median(q90) == pytest.approx(stats.poisson.ppf(0.9, 20.0), abs=1.5)
+    assert (np.diff(out.quantiles, axis=1) >= 0).all()
+    assert (out.windows == 364).all()
+
+
+def test_intermittent_quantiles_cover_future_interval_demand() -> None:
+    # ~70 % zero days, sizes 1..6; per-series protection intervals 7..21 days.
+    rng = np.random.default_rng(8)
+    n, t_len, p = 400, 728 + 21, rng.integers(7, 22, 400)
+    rate = rng.uniform(0.1, 0.4, (n, 1))
+    x = (rng.random((n, t_len)) < rate) * rng.integers(1, 7, (n, t_len))
+    hist, future = x[:, :728].astype(float), x[:, 728:].astype(float)
+    fc = np.repeat(rate * 3.5, 21, axis=1)  # the true mean rate
+    out = interval_demand(hist, fc, p)
+    actual = np.where(np.arange(21)[None, :] < p[:, None], future, 0).sum(axis=1)
+    for level in (0.5, 0.9, 0.95):
+        covered = (actual <= out.quantiles[:, out.levels.index(level)]).mean()
+        assert covered == pytest.approx(level, abs=0.06)
+
+
+def test_excluded_days_are_not_zero_demand_and_a_decline_is_not_error() -> None:
+    rng = np.random.default_rng(5)
+    h = rng.poisson(4.0, (1, 400)).astype(float)
+    censored = h.copy()
+    censored[0, 100:160] = 0  # a stockout: nothing sold
+    mask = np.zeros_like(h, dtype=bool)
+    mask[0, 100:160] = True
+    fc = np.full((1, 14), 4.0)
+    clean = interval_demand(h, fc, 14)
+    kept = interval_demand(censored, fc, 14, exclude=mask)
+    naive = interval_demand(censored, fc, 14)
+    assert kept.error_rms[0] == pytest.approx(clean.error_rms[0], rel=0.25)
+    assert naive.error_rms[0] > 1.5 * kept.error_rms[0]
+    halved = interval_demand(h, fc / 2, 14)  # the forecast says demand halved
+    assert halved.error_rms[0] == pytest.approx(clean.error_rms[0] / 2, rel=0.01)
+
+
+def test_short_or_empty_history_gives_nan_and_bad_input_is_refused() -> None:
+    out = interval_demand(np.array([[1.0, 2.0], [np.nan, np.nan]]), np.ones((2, 5)), 5)
+    assert np.isnan(out.error_rms).all() and (out.windows == 0).all()
+    with pytest.raises(ValueError, match="protection_days"):
+        interval_demand(np.ones((1, 30)), np.ones((1, 5)), 0)
+    with pytest.raises(ValueError, match="forecast_mean"):
+        interval_demand(np.ones((1, 30)), np.ones((1, 5)), 7)
+    with pytest.raises(ValueError, match="2-D"):
+        interval_demand(np.ones(30), np.ones((1, 5)), 3)
+
+
+def test_forecast_batch_reports_interval_demand_when_asked() -> None:
+    rng = np.random.default_rng(2)
+    h = rng.poisson(3.0, (5, 400)).astype(float)
+    plain = forecast_batch(h, 28, start=datetime.date(2024, 1, 1))
+    assert plain.interval is None
+    fc = forecast_batch(h, 28, start=datetime.date(2024, 1, 1), protection_days=np.arange(5) + 7)
+    assert fc.interval is not None
+    assert fc.interval.forecast == pytest.approx(
+        [fc.mean[i, : 7 + i].sum() for i in range(5)], rel=1e-9
+    )
+    assert (fc.interval.error_rms > 0).all()
