@@ -15,7 +15,10 @@ on the next H days after each cut-off:
 Metrics (`planning.accuracy` definitions) per series and aggregated: WAPE = Σ|a - f| / Σa and
 bias = (Σf - Σa) / Σa over every window of the series (or of all series), MASE = Σ|a - f| over
 Σ(H · in-sample seasonal-naive MAE), so large sellers weigh more, as in WAPE; ``mase_median``
-is the median of the per-series MASE (mean over windows). Classes come from
+is the median of the per-series MASE (mean over windows). ``coverage_90`` is the share of
+(series, cut-off) where the H days' actual demand stayed at or under the 0.9 quantile of H-day
+demand measured before the cut-off around that method's forecast (`planning.interval`; about
+0.90 when the stated quantile holds). Classes come from
 `planning.demand.classify_demand` on the whole history window, promotion days excluded.
 """
 
@@ -33,6 +36,7 @@ import pandas as pd
 from planning.accuracy import MIN_TRAIN_DAYS
 from planning.demand import DEMAND_CLASSES, classify_demand
 from planning.forecast import forecast_batch, sales_matrix
+from planning.interval import interval_demand
 from planning.network import NetworkData
 from planning.params import PlanParams
 from planning.promotions import future_uplift, learn_uplift, promo_calendar
@@ -41,6 +45,7 @@ Progress = Callable[[str, int, int], None]
 SEASON = 7
 STAGE = "forecast"
 HISTORY_DAYS = PlanParams().history_days  # history the engine forecasts from, per cut-off
+COVERAGE_LEVEL = 0.9  # upper quantile of H-day demand whose coverage is reported
 STATSFORECAST_MAX_DAYS = 364  # per-series fits see at most the last year
 METHOD_LABELS = {
     "stockpilot": "StockPilot",
@@ -149,11 +154,19 @@ def _score(
     """Return per-series error sums of one method over every cut-off."""
     history = panel.history
     n = history.shape[0]
-    out = {k: np.zeros(n) for k in ("abs_err", "actual", "forecast", "scale", "mase_sum", "mase_n")}
+    names = ("abs_err", "actual", "forecast", "scale", "mase_sum", "mase_n", "cover_hit", "cover_n")
+    out = {k: np.zeros(n) for k in names}
     for j, c in enumerate(cuts, start=1):
         actual = history[:, c : c + h_len]
         fc = forecaster(panel, c, h_len)
         fc = np.where(np.isfinite(fc), np.maximum(fc, 0.0), 0.0)
+        lo = max(0, c - HISTORY_DAYS)
+        past_promo = np.isfinite(panel.calendar[:, lo:c]) & (panel.calendar[:, lo:c] != 1.0)
+        spread = interval_demand(history[:, lo:c], fc, h_len, exclude=past_promo)
+        upper = spread.quantiles[:, spread.levels.index(COVERAGE_LEVEL)]
+        measured = np.isfinite(upper)
+        out["cover_hit"] += measured & (actual.sum(axis=1) <= upper)
+        out["cover_n"] += measured
         err = np.abs(actual - fc).sum(axis=1)
         scale = _naive_scale(history[:, :c])
         out["abs_err"] += err
@@ -236,6 +249,7 @@ def _statsforecast() -> tuple[Forecaster | None, str]:
 def _metrics(s: dict[str, np.ndarray], rows: np.ndarray) -> dict[str, float | int | None]:
     """Aggregate the error sums of `rows` into WAPE, bias, MASE and the median series MASE."""
     act, err, fct = s["actual"][rows].sum(), s["abs_err"][rows].sum(), s["forecast"][rows].sum()
+    hits = s["cover_hit"][rows].sum()
     scale = s["scale"][rows].sum()
     per = _series_mase(s)[rows]
     per = per[np.isfinite(per)]
@@ -244,6 +258,7 @@ def _metrics(s: dict[str, np.ndarray], rows: np.ndarray) -> dict[str, float | in
         "bias": _num((fct - act) / act if act > 0 else math.nan),
         "mase": _num(err / scale if scale > 0 else math.nan),
         "mase_median": _num(float(np.median(per)) if per.size else math.nan),
+        "coverage_90": _num(hits / tried if (tried := s["cover_n"][rows].sum()) else math.nan),
         "actual_units": _num(act),
         "n_series": int(rows.size),
     }

@@ -315,6 +315,7 @@ def _forecast_blocks(fc: Any) -> list[Block]:
     header += [f"{labels.get(m, m)} WAPE" for m in methods]
     header += [f"{labels.get(m, m)} bias" for m in methods[:1]]
     header += [f"{labels.get(m, m)} MASE" for m in methods]
+    header += [f"{labels.get(m, m)} 90 % coverage" for m in methods]
     counts = fc.get("class_counts") or {}
     by_class = fc.get("by_class") or {}
     classes = [c for c in CLASS_ORDER if c in by_class or c in counts]
@@ -335,6 +336,7 @@ def _forecast_row(name: str, count: Any, metrics: dict[str, Any], methods: list[
     row += [_num(get(m, "wape"), 3) for m in methods]
     row += [_signed_pct(get(m, "bias")) for m in methods[:1]]
     row += [_num(get(m, "mase"), 3) for m in methods]
+    row += [_num(get(m, "coverage_90"), 2) for m in methods]
     return row
 
 

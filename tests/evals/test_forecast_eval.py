@@ -190,3 +190,14 @@ def test_statsforecast_used_when_importable(monkeypatch: pytest.MonkeyPatch) -> 
     assert "statsforecast" not in r["note"]
     r = run_forecast_eval(_network(series, AS_OF), horizon=14, origins=2, with_statsforecast=False)
     assert "statsforecast" not in r["methods"]
+
+
+def test_interval_coverage_reported_per_method_and_class() -> None:
+    rng = np.random.default_rng(4)
+    series = {(f"P{i}", "S1"): rng.poisson(rng.uniform(2, 8), 400) for i in range(40)}
+    r = run_forecast_eval(_network(series, AS_OF), horizon=14, origins=3, with_statsforecast=False)
+    for m in ("stockpilot", "seasonal_naive"):
+        assert 0.0 <= r["overall"][m]["coverage_90"] <= 1.0
+    # Stationary Poisson demand: the measured 0.9 quantile of 14-day demand holds near 90 %.
+    assert r["overall"]["stockpilot"]["coverage_90"] == pytest.approx(0.9, abs=0.1)
+    assert r["by_class"]["smooth"]["stockpilot"]["coverage_90"] is not None
