@@ -730,7 +730,8 @@ def _everyday_transfer(req: Request, results: list[Result]) -> Step:
         src = rest.pop(0)
     from_dc = re.search(r"\bfrom\s+(?:the|our|its|their|a)?\s*(?:dc|warehouse)\b", text, re.I)
     replenish = re.search(r"\b(?:replenish|restock|top\s+up)\b", text, re.I)
-    if src is None and dst is not None and (from_dc or replenish):
+    own_dc = src is None and dst is not None and not re.search(r"\bfrom\b", text, re.I)
+    if src is None and dst is not None and (from_dc or replenish or own_dc):
         ent = req.resolver.get("location", dst) if req.resolver else None
         src = ent.parent if ent is not None and ent.parent else None
     if not (qty and sku and src and dst):
@@ -921,8 +922,8 @@ AMEND = (
     r"^\W*(?:(?:ok(?:ay)?|actually|no|hmm|sorry|wait)[\s,!.]+)*(?:please\s+)?(?:can\s+you\s+)?"
     r"(?:make|change|set|update|bump|reduce|drop|lower|raise|increase|amend)\s+(?:it|that|this|"
     r"the\s+(?:qty|quantity|transfer|po|order|proposal|draft))\s+(?:to\s+)?{n}\b.*$",
-    r"^\W*(?:(?:ok|actually|no)[\s,!.]+)*{n}\s+(?:units\s+)?instead\W*$",
-    r"^\W*(?:actually|no|make\s+it)[\s,]+{n}(?:\s+units)?\W*$",
+    r"^\W*(?:(?:ok|actually|no)[\s,!.]+)*{n}(?!\s*%)\s+(?:units\s+)?instead\W*$",
+    r"^\W*(?:actually|no|make\s+it)[\s,]+{n}(?!\s*%)(?:\s+units)?\W*$",
 )
 
 INTENTS: tuple[Intent, ...] = (

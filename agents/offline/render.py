@@ -563,8 +563,8 @@ def _render_draft(result: Result) -> str:
                 f"approval** (value {_money(data.get('value'))}):\n{body}"
             )
         return (
-            f"- Proposal **{data.get('proposal_id')}** — **awaiting approval** (value "
-            f"{_money(data.get('value'))}):\n{body}"
+            f"- Proposal **{data.get('proposal_id')}** — **awaiting approval** (pending approval "
+            f"by a human approver; value {_money(data.get('value'))}):\n{body}"
         )
     if status == "advice_only":
         rec = data.get("recommendation") or {}
