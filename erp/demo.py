@@ -20,8 +20,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
+from scipy.special import ndtr
 
 from planning.network import NetworkData
+from stockpilot.leadtime import draw_lead_times
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -193,6 +195,7 @@ def generate_demo(
         sku_std,
         items["case_pack"].to_numpy(),
         frames["item_suppliers"],
+        frames["suppliers"].set_index("supplier_id")["on_time_rate"],
     )
     frames["inventory"] = stock.inventory_frame()
     frames["purchase_orders"] = stock.purchase_orders_frame()
@@ -886,12 +889,15 @@ class _Stock:
         sku_std: FloatArray,
         case_pack: IntArray,
         sourcing: pd.DataFrame,
+        on_time: pd.Series | None = None,
     ) -> None:
         self.net, self.dm, self.plan = net, demand, plan
         self.sku_lead, self.sku_std, self.pack = sku_lead, sku_std, case_pack.astype(np.int64)
         primary = sourcing[sourcing["primary"]].set_index("sku").loc[net.sku_ids]
         self.moq = primary["moq"].to_numpy(np.int64)
         self.supplier = primary["supplier_id"].to_numpy(object)
+        rates = on_time if on_time is not None else pd.Series(dtype=float)
+        self.on_time = rates.reindex(self.supplier).fillna(1.0).to_numpy(float)
         self.t = np.datetime64(net.as_of, "D")
         self._store_levels()
         self._dc_levels()
@@ -1106,8 +1112,12 @@ class _Stock:
         row = np.repeat(np.arange(m), count)
         j = np.arange(row.size) - np.repeat(np.cumsum(count) - count, count)
         order = -lt[row] - 1 - j * period[row] - rng.integers(0, 4, size=row.size)
-        slip = np.round(rng.normal(0, 1, size=row.size) * self.sku_std[self.dc_sku[row]])
-        expected = np.clip(order + lt[row] + slip.astype(np.int64), order, -1)
+        # Arrivals from the lead-time distribution the supplier data describes (the one the
+        # engine plans with and the simulation draws from).
+        quantile = ndtr(rng.normal(0, 1, size=row.size))
+        sku = self.dc_sku[row]
+        lead = draw_lead_times(lt[row], self.sku_std[sku], self.on_time[sku], quantile)
+        expected = np.clip(order + lead, order, -1)
         qty = _round_pack(
             self.dc_d[row] * period[row] * rng.uniform(0.8, 1.2, size=row.size),
             self.pack[self.dc_sku[row]],

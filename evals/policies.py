@@ -36,11 +36,11 @@ import pandas as pd
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from agents.scripted import ScriptedChatModel
-from evals.simulate import SimConfig, SimulatorConnector, View, World
+from evals.simulate import SimConfig, SimulatorConnector, View, World, echelon_cover
 from planning.engine import Plan, exception_id, plan
 from planning.network import NetworkData
 from planning.params import PlanParams
-from planning.policy import round_up_to_pack
+from planning.policy import round_up_to_pack, spare_stock
 from planning.replenish import replenishment_orders
 from stockpilot.actions import Action, PurchaseOrderAction, TransferAction
 from stockpilot.vocabulary import DRAFTABLE_KINDS, GATE_NAME, ActionKind, Decision
@@ -113,8 +113,8 @@ def _without_sources(data: NetworkData) -> NetworkData:
 def plan_actions(result: Plan, data: NetworkData, *, transfers: bool = True) -> list[Order]:
     """Return the exceptions' recommended orders plus routine orders, one per SKU-location.
 
-    Routine transfers are cut to what the source can still spare (on hand above its safety
-    stock) after the exceptions' transfers.
+    Routine transfers (a DC to its own stores) are cut to what the DC can still ship after the
+    exceptions' transfers: all it holds (`planning.policy.spare_stock`, the production rule).
     """
     exc = result.exceptions
     kinds = DRAFTABLE_KINDS if transfers else (ActionKind.PURCHASE_ORDER,)
@@ -125,7 +125,7 @@ def plan_actions(result: Plan, data: NetworkData, *, transfers: bool = True) -> 
     spare = dict(
         zip(
             zip(pos["sku"], pos["location_id"], strict=True),
-            np.floor(np.maximum(pos["on_hand"] - pos["safety_stock"], 0.0) + 1e-9),
+            spare_stock(pos["on_hand"], pos["safety_stock"], to_own_store=True),
             strict=True,
         )
     )
@@ -204,6 +204,10 @@ def sim_params(config: SimConfig, history_days: int | None = None) -> PlanParams
         service_level=config.service_level,
         service_levels=config.service_levels,
         abc_thresholds=config.abc_thresholds,
+        holding_rate_per_year=config.holding_rate_per_year,
+        purchase_order_line_cost=config.order_cost,
+        transfer_line_cost=config.transfer_fixed_cost,
+        markdown_rate_per_year=config.markdown_rate_per_year,
     )
 
 
@@ -591,6 +595,9 @@ def oracle_base_stock(world: World) -> dict[str, Any]:
         (p["end"] * world.unit_cost[rows][:, None]).sum(axis=0)
         for p, rows in zip(parts, sel, strict=True)
     )
+    end_on_hand = np.zeros((world.n, h))
+    for p, rows in zip(parts, sel, strict=True):
+        end_on_hand[rows] = p["end"]
     st_demand = float(world.demand[store].sum())
     lost_st = float(st["lost"].sum())
     lost_dc = float(dcs["lost"].sum()) if dcs is not None else 0.0
@@ -609,6 +616,7 @@ def oracle_base_stock(world: World) -> dict[str, Any]:
         "dc_short_units": lost_dc,
         "lost_margin": round(lost_margin, 2),
         "avg_inventory_value": round(float(np.mean(end_value)), 2),
+        **echelon_cover(world, end_on_hand),
         "holding_cost": round(holding, 2),
         "ordering_cost": round(ordering, 2),
         "transfer_cost": round(transfer_cost, 2),

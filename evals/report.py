@@ -162,6 +162,8 @@ def _sim_blocks(sim: Any) -> list[Block]:
         "Ratio to oracle",
         "Fill rate",
         "Avg inventory value",
+        "Store days of cover",
+        "DC days of cover",
         "Lost units",
         "Lost margin",
         "Holding",
@@ -180,6 +182,8 @@ def _sim_blocks(sim: Any) -> list[Block]:
             _num(p.get("cost_ratio_to_oracle"), 3),
             _pct(p.get("fill_rate")),
             _money(p.get("avg_inventory_value")),
+            _num(p.get("store_days_of_cover"), 1),
+            _num(p.get("dc_days_of_cover"), 1),
             _num(p.get("lost_units", p.get("lost_sales_units")), 0),
             _money(p.get("lost_margin")),
             _money(p.get("holding_cost")),
@@ -193,6 +197,43 @@ def _sim_blocks(sim: Any) -> list[Block]:
         rows.append(row)
     if rows:
         blocks.append(Table(header, rows))
+    if config.get("path"):
+        blocks.append(
+            Para(
+                f"StockPilot ran on the {config['path']} path"
+                + (
+                    " (drafted, approved and committed through the copilot graph)."
+                    if config["path"] == "graph"
+                    else " (the engine's orders written straight into the twin)."
+                )
+            )
+        )
+    scenarios = sim.get("line_costs") or []
+    if scenarios:
+        blocks += [
+            Heading(3, "Line costs"),
+            Para(
+                "StockPilot (engine path) and the oracle again, with every transfer and "
+                "purchase-order line costing the amount shown."
+            ),
+            Table(
+                ["Line cost", "StockPilot cost", "Oracle cost", "Ratio", "Fill", "Oracle fill",
+                 "DC cover", "Oracle DC cover"],
+                [
+                    [
+                        _num(sc.get("line_cost"), 0),
+                        _money(sc["stockpilot"].get("total_cost")),
+                        _money(sc["oracle_base_stock"].get("total_cost")),
+                        _num(sc["stockpilot"].get("cost_ratio_to_oracle"), 3),
+                        _pct(sc["stockpilot"].get("fill_rate")),
+                        _pct(sc["oracle_base_stock"].get("fill_rate")),
+                        _num(sc["stockpilot"].get("dc_days_of_cover"), 1),
+                        _num(sc["oracle_base_stock"].get("dc_days_of_cover"), 1),
+                    ]
+                    for sc in scenarios
+                ],
+            ),
+        ]  # fmt: skip
     targets = _target_rows(sim.get("targets"), sim.get("target_met"))
     if targets:
         blocks += [Heading(3, "Targets"), Table(["Target", "Goal", "Value", "Met"], targets, 2)]

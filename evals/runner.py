@@ -34,6 +34,7 @@ out=...), Path("evals/baseline.json"))` and commit it with the change.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import importlib
 import inspect
@@ -48,6 +49,11 @@ from evals.report import to_jsonable, write_report
 Progress = Callable[[str, int, int], None]
 Suite = Literal["sim", "agent", "forecast", "all"]
 Size = Literal["ci", "full"]
+SimPath = Literal["engine", "graph"]
+# The simulation's StockPilot path by size when none is asked for: the graph (drafted, approved
+# and committed through the copilot) at CI size; the engine at full size, where the graph path
+# takes about an hour (the CI-size test checks that both paths give the same numbers).
+DEFAULT_PATH: dict[str, str] = {"ci": "graph", "full": "engine"}
 SUITES: tuple[str, ...] = ("sim", "agent", "forecast")
 AGENT_SPLITS: tuple[str, ...] = ("dev", "heldout")  # = evals.agent_eval.SPLITS, not imported here
 BASELINE_FORMAT = 1
@@ -104,10 +110,12 @@ def run_eval(
     progress: Progress | None = None,
     data_dir: Path | None = None,
     split: str = "dev",
+    path: SimPath | None = None,
 ) -> dict[str, Any]:
     """Run `suite` ("all": every suite) at `size`, write the report under `out`; return results.
 
     `split` chooses the agent dataset: "dev" (the default) or "heldout" (`agent_eval.SPLITS`).
+    `path` is the simulation's StockPilot path (default `DEFAULT_PATH[size]`).
 
     With `data_dir` (a CSV interchange folder) the simulation replays that imported history and
     the forecast backtest runs on it, instead of the demo network. A suite whose module is not
@@ -125,12 +133,15 @@ def run_eval(
         raise ValueError(f"unknown size {size!r}; expected one of {list(SIZES)}")
     if split not in AGENT_SPLITS:
         raise ValueError(f"unknown split {split!r}; expected one of {list(AGENT_SPLITS)}")
+    sim_path = path or DEFAULT_PATH[size]
+    if sim_path not in ("engine", "graph"):
+        raise ValueError(f"unknown path {sim_path!r}; expected engine or graph")
     wanted = SUITES if suite == "all" else (suite,)
     started = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
     results: dict[str, Any] = {}
     seconds: dict[str, float] = {}
     runners: dict[str, Callable[[], dict[str, Any]]] = {
-        "sim": lambda: _run_sim(size, progress, data),
+        "sim": lambda: _run_sim(size, progress, data, sim_path),
         "agent": lambda: _run_agent(llm, progress, split),
         "forecast": lambda: _run_forecast(size, progress, data),
     }
@@ -166,12 +177,16 @@ def _optional(module: str) -> Any | None:
         raise
 
 
-def _run_sim(size: str, progress: Progress | None, data: Any = None) -> dict[str, Any]:
-    """Run the closed-loop simulation at `size` (replaying `data` when given)."""
+def _run_sim(
+    size: str, progress: Progress | None, data: Any = None, path: str = "graph"
+) -> dict[str, Any]:
+    """Run the closed-loop simulation at `size` on `path` (replaying `data` when given)."""
     mod = _optional("evals.sim_suite")
     if mod is None:
         return {"error": "evals.sim_suite is not available"}
     config = sim_config(mod.SimConfig, size)
+    if hasattr(config, "graph_path"):
+        config = dataclasses.replace(config, graph_path=path == "graph")
 
     def report(stage: str, done: int, total: int) -> None:
         if progress is not None:

@@ -13,10 +13,13 @@ min(on hand, demand) and the rest is lost (or backordered with `lost_sales=False
 on hand is charged holding cost. On review days (`t % review_period_days == 0`, including day 0,
 before the first demand) a policy sees the past only (history, simulated sales, stock, open
 supply) and acts: a transfer leaves the source at once and arrives after the lane lead time; a
-purchase order arrives after a lead time drawn per (SKU-location, order day) from its supplier
-(nominal lead time; late with probability 1 − on_time_rate by max(1, ceil(|z|·std)) days). The
-draws are fixed by the seed, so every policy faces the same demand and the same lead times. A DC
-has no demand of its own: its demand is what its stores pull.
+purchase order arrives after a lead time drawn per (SKU-location, order day) from the
+distribution its supplier's data describes (`planning.leadtime`: on time with probability
+on_time_rate, else late by a delay whose spread gives lead_time_std_days), the distribution the
+engine plans with. The draws are fixed by the seed, so every policy faces the same demand and
+the same lead times. A DC has no demand of its own: its demand is what its stores pull. The
+snapshot a policy sees lists the history's received purchase orders and the twin's own receipts
+(`expected_date` = the day they arrived), from which the engine learns lead times.
 
 Costs: holding `holding_rate_per_year / 365 × unit_cost` per unit on hand per day (in transit is
 not charged), lost margin (price − cost) per lost unit, `order_cost` per purchase order line,
@@ -26,7 +29,6 @@ are not received; what was ordered still paid its ordering cost.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -46,6 +48,7 @@ from erp.connector import (
 )
 from erp.demo import generate_demo
 from planning.network import NetworkData, coerce_frame
+from stockpilot.leadtime import draw_lead_times
 
 Progress = Callable[[str, int, int], None]
 DEFAULT_POLICIES: tuple[str, ...] = ("stockpilot", "min_max", "po_only", "naive_cover")
@@ -65,6 +68,22 @@ def _policy_planning() -> tuple[Pairs | None, Pairs]:
     return levels, tuple(sorted(rules.abc_thresholds.items()))
 
 
+def _policy_costs() -> dict[str, float]:
+    """Return the cost model: the policy file's costs over the engine's defaults."""
+    from planning.params import PlanParams
+    from stockpilot.policy import load_policy
+
+    defaults = PlanParams()
+    costs = {
+        "holding_rate_per_year": defaults.holding_rate_per_year,
+        "purchase_order_line_cost": defaults.purchase_order_line_cost,
+        "transfer_line_cost": defaults.transfer_line_cost,
+        "markdown_rate_per_year": defaults.markdown_rate_per_year,
+    }
+    rules = load_policy().planning
+    return costs | ({} if rules is None else rules.costs.given())
+
+
 @dataclass(frozen=True)
 class SimConfig:
     """One simulation run: the demo network, the horizon, the cost model and the policies."""
@@ -77,9 +96,20 @@ class SimConfig:
     end_date: date = date(2025, 6, 30)
     lost_sales: bool = True
     backorder_cost_rate: float = 0.1  # backorders: cost per unit-day as a share of the margin
-    holding_rate_per_year: float = 0.25
-    order_cost: float = 25.0
-    transfer_fixed_cost: float = 5.0
+    # The cost model: by default the policy file's (config/policy.yaml `planning.costs`), the
+    # one the engine plans with; `sim_params` hands the same numbers to the engine.
+    holding_rate_per_year: float = field(
+        default_factory=lambda: _policy_costs()["holding_rate_per_year"]
+    )
+    order_cost: float = field(default_factory=lambda: _policy_costs()["purchase_order_line_cost"])
+    transfer_fixed_cost: float = field(
+        default_factory=lambda: _policy_costs()["transfer_line_cost"]
+    )
+    markdown_rate_per_year: float = field(
+        default_factory=lambda: _policy_costs()["markdown_rate_per_year"]
+    )
+    # Line costs (transfer and PO lines alike) at which StockPilot and the oracle run again.
+    line_cost_scenarios: tuple[float, ...] = (1.0, 5.0)
     review_period_days: int = 7
     service_level: float = 0.95  # every SKU's level when `service_levels` is None
     # Service level per ABC class and the class thresholds: by default those of the policy file
@@ -119,8 +149,7 @@ class World:
     supplier_moq: np.ndarray
     demand: np.ndarray  # (n, H) store demand per day 1..H; DC rows 0
     on_hand0: np.ndarray
-    draw_u: np.ndarray  # (n, H + 1) uniform: late when > on-time rate
-    draw_z: np.ndarray  # (n, H + 1) standard normal: size of a delay
+    draw_u: np.ndarray  # (n, H + 1) uniform: the quantile of a PO's lead time
     hist_tail: np.ndarray  # (n, 28) history sales of the last 28 days to day 0
     rows: dict[tuple[str, str], int] = field(default_factory=dict)
     lanes: dict[tuple[str, str], tuple[int, float]] = field(default_factory=dict)
@@ -148,16 +177,21 @@ class World:
         return self.config.holding_rate_per_year / 365.0 * self.unit_cost
 
     def draw_lead(self, row: int, day: int, nominal: int, std: float, on_time: float) -> int:
-        """Return the realised lead time of an order placed at `row` on `day` (at least 1)."""
-        late = self.draw_u[row, day] > on_time
-        delay = max(1, math.ceil(abs(float(self.draw_z[row, day])) * std)) if late else 0
-        return max(int(nominal) + delay, 1)
+        """Return the realised lead time of an order placed at `row` on `day` (at least 1).
+
+        Drawn from the distribution the supplier data describes (`planning.leadtime`), the one
+        the engine plans with.
+        """
+        return int(draw_lead_times(nominal, std, on_time, self.draw_u[row, day]))
 
     def lead_matrix(self) -> np.ndarray:
         """Return (n, H + 1) realised lead times of a primary-supplier PO (DC) or lane (store)."""
-        late = self.draw_u > self.supplier_on_time[:, None]
-        delay = np.maximum(1, np.ceil(np.abs(self.draw_z) * self.supplier_std[:, None]))
-        po = np.maximum(self.supplier_lead[:, None] + np.where(late, delay, 0), 1)
+        po = draw_lead_times(
+            self.supplier_lead[:, None],
+            self.supplier_std[:, None],
+            self.supplier_on_time[:, None],
+            self.draw_u,
+        )
         lane = np.maximum(self.lane_lead, 1)[:, None] * np.ones_like(po)
         return np.where(self.is_dc[:, None] | (self.source_row[:, None] < 0), po, lane).astype(
             np.int64
@@ -233,7 +267,10 @@ def build_world(config: SimConfig, data: NetworkData | None = None) -> World:
             "sales": hist.assign(
                 sku=hist["sku"].astype(str), location_id=hist["location_id"].astype(str)
             ),
-            "purchase_orders": d.purchase_orders.iloc[:0],
+            "purchase_orders": d.purchase_orders[
+                (d.purchase_orders["status"] == "received")
+                & (d.purchase_orders["expected_date"] <= t0)
+            ],
             "transfers": d.transfers.iloc[:0],
         }
     )
@@ -259,7 +296,6 @@ def build_world(config: SimConfig, data: NetworkData | None = None) -> World:
         demand=demand,
         on_hand0=np.maximum(inv["on_hand"].to_numpy(float), 0.0),
         draw_u=rng.random((n, h + 1)),
-        draw_z=rng.standard_normal((n, h + 1)),
         hist_tail=hist_tail,
         rows=rows,
         lanes=lanes,
@@ -417,18 +453,24 @@ class Twin:
         tr = [d for d in live if d["kind"] == "transfer"]
 
         base = pd.Timestamp(w.config.start)
+        received = [
+            d for d in self.open if d["kind"] == "purchase_order" and d["arrive"] <= self.day
+        ]
         pos = pd.DataFrame(
             {
-                "po_id": [f"PO-SIM-{i:06d}" for i in range(len(po))],
-                "supplier_id": [d["supplier_id"] for d in po],
-                "sku": [w.sku[d["row"]] for d in po],
-                "location_id": [w.location[d["row"]] for d in po],
-                "qty": [int(d["qty"]) for d in po],
-                "order_date": [base + pd.Timedelta(days=d["day"]) for d in po],
-                "expected_date": [base + pd.Timedelta(days=d["expected"]) for d in po],
-                "status": "open",
+                "po_id": [f"PO-SIM-{i:06d}" for i in range(len(po))]
+                + [f"PO-SIM-R{i:06d}" for i in range(len(received))],
+                "supplier_id": [d["supplier_id"] for d in po + received],
+                "sku": [w.sku[d["row"]] for d in po + received],
+                "location_id": [w.location[d["row"]] for d in po + received],
+                "qty": [int(d["qty"]) for d in po + received],
+                "order_date": [base + pd.Timedelta(days=d["day"]) for d in po + received],
+                "expected_date": [base + pd.Timedelta(days=d["expected"]) for d in po]
+                + [base + pd.Timedelta(days=d["arrive"]) for d in received],
+                "status": ["open"] * len(po) + ["received"] * len(received),
             }
         )
+        pos = pd.concat([w.data.purchase_orders, pos], ignore_index=True)
         trs = pd.DataFrame(
             {
                 "transfer_id": [f"TR-SIM-{i:06d}" for i in range(len(tr))],
@@ -581,6 +623,24 @@ def execute(connector: SimulatorConnector, actions: list[Any], key_prefix: str) 
     return done
 
 
+def echelon_cover(world: World, end_on_hand: np.ndarray) -> dict[str, float]:
+    """Return the days of cover held per echelon (stores, DCs).
+
+    An echelon's cover is its average stock value over the network's daily store demand value,
+    both at cost, so SKUs of any price add up.
+    """
+    store = ~world.is_dc
+    daily = float((world.demand[store].sum(axis=1) * world.unit_cost[store]).sum())
+    daily /= max(world.horizon, 1)
+    value = end_on_hand.mean(axis=1) * world.unit_cost
+    if daily <= 0:
+        return {"store_days_of_cover": 0.0, "dc_days_of_cover": 0.0}
+    return {
+        "store_days_of_cover": round(float(value[store].sum()) / daily, 2),
+        "dc_days_of_cover": round(float(value[world.is_dc].sum()) / daily, 2),
+    }
+
+
 def metrics(twin: Twin) -> dict[str, Any]:
     """Return the cost and service metrics of a finished run."""
     w = twin.world
@@ -601,6 +661,7 @@ def metrics(twin: Twin) -> dict[str, Any]:
         "lost_margin": round(lost_margin, 2),
         "backorder_cost": round(twin.backorder_cost, 2),
         "avg_inventory_value": round(float(value.mean()), 2),
+        **echelon_cover(w, twin.end_on_hand),
         "holding_cost": round(holding, 2),
         "ordering_cost": round(twin.order_cost, 2),
         "transfer_cost": round(twin.transfer_cost, 2),

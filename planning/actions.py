@@ -29,6 +29,7 @@ from planning.coverage import (
 )
 from planning.engine import Plan
 from planning.network import NetworkData
+from planning.policy import protection_days, spare_stock
 from stockpilot.actions import Action, PurchaseOrderAction, TransferAction
 from stockpilot.vocabulary import ActionKind
 
@@ -178,7 +179,9 @@ def _guard(
     extra = [x for x in lines if not (x.document_id and x.document_id in held)]
     position = _num(pos["position"]) + sum(x.qty for x in extra)
     h = plan.demand.shape[1]
-    window = min(max(int(_num(pos["lead_time"])), 1) + plan.params.review_period_days, h)
+    # The protection interval L + R − 1 that S covers (planning.policy.protection_days).
+    lead_time = max(int(_num(pos["lead_time"])), 1)
+    window = min(int(protection_days(lead_time, plan.params.review_period_days)), h)
     demand = plan.demand[row][None, :]
     unmet = float(
         unmet_in_window(
@@ -290,12 +293,11 @@ def check_transfer(
     sources = ref.locations.set_index("location_id")["source_location"]
     replenishment = sources.get(to_location, "") == from_location
     safety = 0.0 if src is None else _num(src["safety_stock"])
-    held_back = 0.0 if replenishment else safety
     available = 0.0
     if on_hand is None or on_hand <= 0:
         errors.append(f"{from_location} holds no {sku}")
     else:
-        available = max(np.floor(on_hand - held_back), 0.0)
+        available = float(spare_stock(on_hand, safety, replenishment))
         if qty > available:
             keeps = "" if replenishment else f" less its safety stock {safety:.0f}"
             errors.append(

@@ -26,12 +26,13 @@ from planning.params import PlanParams
 from planning.policy import (
     Projection,
     days_of_cover,
+    economic_order_quantity,
+    economic_service_level,
+    interval_sigma,
     mean_first_days,
-    order_up_to,
     project_on_hand,
-    reorder_point,
-    safety_stock,
-    z_value,
+    protection_days,
+    window_sum,
     z_values,
 )
 from planning.promotions import future_uplift, learn_uplift, promo_calendar
@@ -158,6 +159,7 @@ def _exception_record(r: dict[str, Any]) -> dict[str, Any]:
         "location": r["location"],
         "priority": int(r["priority"]),
         "money_at_risk": round(float(r["money_at_risk"]), 2),
+        "capital_tied_up": round(float(np.nan_to_num(r["capital_tied_up"])), 2),
         "first_risk_date": _json(r["first_risk_date"]),
         "detail": r["detail"],
         "recommendation": {
@@ -253,7 +255,8 @@ def _lead_times(
     """Return the replenishment lead time (at least 1 day) and its std per key.
 
     A store with a source DC and a lane from it: the lane's lead time, std 0. A DC, or a store
-    without a source: the SKU's primary supplier's lead time and std.
+    without a source: the SKU's primary supplier's expected lead time (rounded) and its std
+    (`supplier_options`: learned from receipts, else the described distribution's).
     """
     locations = data.locations.set_index("location_id")
     location_type = keys["location_id"].map(locations["type"]).to_numpy()
@@ -263,7 +266,7 @@ def _lead_times(
     lane_lead_time = lane_pairs.map(lanes).to_numpy().astype(float)
     primary = options.sort_values(["sku", "primary", "supplier_id"], ascending=[True, False, True])
     primary = primary.drop_duplicates("sku").set_index("sku")
-    supplier_lead_time = keys["sku"].map(primary["lead_time"]).to_numpy(float)
+    supplier_lead_time = keys["sku"].map(primary["expected_lead_time"]).to_numpy(float)
     supplier_std = keys["sku"].map(primary["lead_time_std"]).to_numpy(float)
     by_lane = (location_type != "dc") & (source != "") & np.isfinite(lane_lead_time)
     lead_time = np.where(by_lane, lane_lead_time, np.nan_to_num(supplier_lead_time, nan=0.0))
@@ -334,7 +337,8 @@ class _NetworkDemand:
     """Forecast per SKU-location: stores their own, DCs the sum of the stores they feed."""
 
     demand: np.ndarray  # (n, H)
-    sigma: np.ndarray  # (n,)
+    sigma: np.ndarray  # (n,) one-day forecast error std
+    alpha: np.ndarray  # (n,) level smoothing constant (a DC: its stores', weighted by variance)
     method: np.ndarray
     demand_class: np.ndarray
     promo_mask: np.ndarray  # (n, H)
@@ -360,11 +364,18 @@ def _network_demand(
     feeds = dc_row >= 0
     np.add.at(demand, dc_row[feeds], forecast.mean[feeds])
     variance = np.zeros(n)
-    np.add.at(variance, dc_row[feeds], forecast.sigma[feeds] ** 2)
+    store_variance = forecast.sigma[feeds] ** 2
+    np.add.at(variance, dc_row[feeds], store_variance)
     sigma[is_dc] = np.sqrt(variance[is_dc])
+    alpha = np.zeros(n)
+    alpha[store_rows] = np.nan_to_num(forecast.alpha)
+    weighted = np.zeros(n)
+    np.add.at(weighted, dc_row[feeds], store_variance * np.nan_to_num(forecast.alpha[feeds]))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        alpha[is_dc] = np.where(variance[is_dc] > 0, weighted[is_dc] / variance[is_dc], 0.0)
     promo_mask = np.zeros((n, horizon), dtype=bool)
     promo_mask[store_rows] = stores.future_uplift != 1.0
-    return _NetworkDemand(demand, sigma, method, demand_class, promo_mask)
+    return _NetworkDemand(demand, sigma, alpha, method, demand_class, promo_mask)
 
 
 @dataclass(frozen=True)
@@ -375,10 +386,12 @@ class _PolicyLevels:
     service_level: np.ndarray
     lead_time: np.ndarray  # days, at least 1
     lead_time_std: np.ndarray
-    forecast_daily: np.ndarray  # d
+    forecast_daily: np.ndarray  # d: mean forecast per day over the lead time
+    protection_days: np.ndarray  # L + R − 1
     safety_stock: np.ndarray  # SS
     reorder_point: np.ndarray  # s
     order_up_to: np.ndarray  # S
+    lot_size: np.ndarray  # max(EOQ − forecast over R, 0): S − s
 
 
 def _policy_levels(
@@ -389,10 +402,11 @@ def _policy_levels(
     data: NetworkData,
     params: PlanParams,
 ) -> _PolicyLevels:
-    """Return the policy per SKU-location (rules in docs/planning.md, "Lead time and policy").
+    """Return the (R, s, S) policy per SKU-location (docs/planning.md, "Lead time and policy").
 
-    ABC class by network-wide sales value over the last abc_window_days; the service level of
-    the class when the parameters give levels by class, else one level for all.
+    ABC class by network-wide sales value over the last abc_window_days; its class's service
+    level (or the one level) as the target, or as the floor of the economic critical ratio.
+    s = forecast over the protection interval + SS; S = s + max(EOQ − forecast over R, 0).
     """
     items = data.items.set_index("sku")
     store_keys = keys.iloc[store_rows].reset_index(drop=True)
@@ -403,23 +417,92 @@ def _policy_levels(
     )
     value = value.reindex(pd.unique(keys["sku"]), fill_value=0.0)
     abc = keys["sku"].map(classify_abc(value, params.abc_cutoffs())).to_numpy(object)
-    levels = params.class_service_levels()
-    service = class_service_level(abc, levels, params.service_level)
-    z = z_value(params.service_level) if levels is None else z_values(service)
+    class_levels = params.class_service_levels()
+    service = class_service_level(abc, class_levels, params.service_level)
+    unit_cost = keys["sku"].map(items["unit_cost"]).to_numpy(float)
+    margin = keys["sku"].map(items["unit_price"]).to_numpy(float) - unit_cost
+    holding_per_day = params.holding_per_unit_day * np.nan_to_num(unit_cost)
+    review = int(params.review_period_days)
+    if params.economic_service_level:
+        economic = economic_service_level(
+            np.nan_to_num(margin), holding_per_day, review, params.service_level_cap
+        )
+        service = np.maximum(service, economic)
     lead_time, lead_time_std = _lead_times(keys, data, supplier_options(data))
-    review = params.review_period_days
-    forecast_daily = mean_first_days(network.demand, lead_time)
-    safety = safety_stock(forecast_daily, network.sigma, lead_time + review, lead_time_std, z)
+    protection = protection_days(lead_time, review)
+    demand = network.demand
+    over_protection = window_sum(demand, protection)
+    rate = over_protection / np.minimum(protection, max(demand.shape[1], 1))
+    error = interval_sigma(network.sigma, network.alpha, protection)
+    z = z_values(service)
+    safety = z * np.sqrt(error**2 + rate**2 * lead_time_std**2)
+    if params.echelon_dc_safety_stock:
+        safety = _echelon_dc_safety_stock(
+            keys, data, network, lead_time, lead_time_std, review, z, safety, rate
+        )
+    reorder = over_protection + safety
+    lot = np.zeros(len(keys))
+    if params.lot_sizing:
+        location = data.locations.set_index("location_id")
+        source = keys["location_id"].map(location["source_location"]).fillna("")
+        lanes = pd.MultiIndex.from_frame(data.lanes[["from_location", "to_location"]])
+        by_lane = pd.MultiIndex.from_arrays([source, keys["location_id"]]).isin(lanes)
+        line_cost = np.where(by_lane, params.transfer_line_cost, params.purchase_order_line_cost)
+        daily = demand.mean(axis=1) if demand.shape[1] else np.zeros(len(keys))
+        eoq = economic_order_quantity(line_cost, daily, holding_per_day)
+        lot = np.maximum(eoq - daily * review, 0.0)
     return _PolicyLevels(
         abc_class=abc,
         service_level=service,
         lead_time=lead_time,
         lead_time_std=lead_time_std,
-        forecast_daily=forecast_daily,
+        forecast_daily=mean_first_days(demand, lead_time),
+        protection_days=protection,
         safety_stock=safety,
-        reorder_point=reorder_point(forecast_daily, lead_time, safety),
-        order_up_to=order_up_to(forecast_daily, lead_time, review, safety),
+        reorder_point=reorder,
+        order_up_to=reorder + lot,
+        lot_size=lot,
     )
+
+
+def _echelon_dc_safety_stock(
+    keys: pd.DataFrame,
+    data: NetworkData,
+    network: _NetworkDemand,
+    lead_time: np.ndarray,
+    lead_time_std: np.ndarray,
+    review: int,
+    z: np.ndarray,
+    safety: np.ndarray,
+    rate: np.ndarray,
+) -> np.ndarray:
+    """Return the safety stock with each DC's set to what its echelon needs beyond its stores'.
+
+    A DC and the stores it feeds form one echelon: demand reaches it over the DC's lead time
+    plus the stores' lane and one review (`L_dc + L_lane + R − 1` days). The echelon's safety
+    stock for that interval, on the DC's pooled forecast error (root of the stores' summed
+    squares) and the DC's lead-time spread, less the safety stock its stores already hold, is the
+    DC's own (at least 0): pooling over the stores is what a DC saves.
+    """
+    locations = data.locations.set_index("location_id")
+    location_type = keys["location_id"].map(locations["type"]).to_numpy()
+    source = keys["location_id"].map(locations["source_location"]).fillna("").to_numpy()
+    stores = np.flatnonzero(location_type != "dc")
+    dc_row = _rows(keys, keys["sku"].iloc[stores], pd.Series(source[stores]))
+    fed = dc_row >= 0
+    if not fed.any():
+        return safety
+    held = np.zeros(len(keys))
+    np.add.at(held, dc_row[fed], safety[stores[fed]])
+    lane = np.zeros(len(keys))
+    np.maximum.at(lane, dc_row[fed], lead_time[stores[fed]].astype(float))
+    dcs = np.unique(dc_row[fed])
+    days = lead_time[dcs] + lane[dcs] + review - 1
+    error = interval_sigma(network.sigma[dcs], network.alpha[dcs], days)
+    echelon = z[dcs] * np.sqrt(error**2 + rate[dcs] ** 2 * lead_time_std[dcs] ** 2)
+    out = safety.copy()
+    out[dcs] = np.maximum(echelon - held[dcs], 0.0)
+    return out
 
 
 @dataclass(frozen=True)
@@ -602,7 +685,9 @@ def plan(
     positions = _positions_frame(arrays, projection, network, levels, location_type, source)
     exceptions_started = pd.Timestamp.now()
     exceptions = detect_exceptions(arrays, params, projection=projection)
-    exceptions = pd.concat([exceptions, recommend(exceptions, positions, data, today)], axis=1)
+    exceptions = pd.concat(
+        [exceptions, recommend(exceptions, positions, data, today, params)], axis=1
+    )
     rows = exceptions["row"].to_numpy(np.int64)
     for col in POLICY_COLUMNS:
         exceptions[col] = positions[col].to_numpy()[rows]

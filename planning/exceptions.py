@@ -72,8 +72,10 @@ COLUMNS: tuple[str, ...] = (
     "supplier_id",
     "unit_cost",
     "unit_price",
+    "capital_tied_up",
 )
 _EPS = 1e-9
+MIN_EXPECTED_SHORT = 0.01  # below_safety_stock: fewer units expected short is a dip, not a risk
 DEFAULT_PARAMS = PlanParams()
 
 
@@ -354,6 +356,7 @@ class RuleInputs:
     protection: IntArray  # L + R: the lead time plus the review period
     lead_time_in_horizon: IntArray  # min(L, H)
     protection_in_horizon: IntArray  # min(L + R, H)
+    lead_time_need: FloatArray  # forecast over days 1..L + SS: what the lead time needs
     margin: FloatArray  # unit price - unit cost, at least 0
     position: FloatArray
     inbound: FloatArray  # in transit + on order
@@ -380,6 +383,7 @@ def rule_inputs(
         protection=protection,
         lead_time_in_horizon=lead_time_in_horizon,
         protection_in_horizon=protection_in_horizon,
+        lead_time_need=window_sum(arrays.demand, lead_time_in_horizon) + arrays.safety_stock,
         margin=np.maximum(arrays.unit_price - arrays.unit_cost, 0.0),
         position=arrays.position,
         inbound=arrays.in_transit + arrays.on_order,
@@ -440,16 +444,16 @@ def _promo_uncovered(inputs: RuleInputs) -> Part:
 
 
 def _runs_out(inputs: RuleInputs) -> NDArray[np.bool_]:
-    """Return the rows that run out within L, or by L + R while below the reorder point.
+    """Return the rows that run out within L, or by L + R while short of the lead time's need.
 
-    With the position at or above the reorder point, a run-out after day L is what the next
-    regular order covers.
+    With the position at or above the forecast over the lead time plus SS, a run-out after day
+    L is what the regular order of this review (it arrives on day L) covers.
     """
     first = inputs.scan.first
-    below_reorder_point = inputs.position < inputs.arrays.reorder_point - _EPS
+    short_of_lead_time = inputs.position < inputs.lead_time_need - _EPS
     return (first > 0) & (
         (first <= inputs.lead_time_in_horizon)
-        | ((first <= inputs.protection_in_horizon) & below_reorder_point)
+        | ((first <= inputs.protection_in_horizon) & short_of_lead_time)
     )
 
 
@@ -460,7 +464,8 @@ def _stockout_risk(inputs: RuleInputs, runs_out: NDArray[np.bool_]) -> Part:
     units, first_day = scan.unmet_win[rows], scan.first[rows]
     detail = [
         f"Runs out {ds} (day {k}): {u:.0f} units unmet by day {w} "
-        f"(on hand {oh:.0f}, inbound {ib:.0f}, forecast {dd:.1f}/day, ROP {r:.0f})."
+        f"(on hand {oh:.0f}, inbound {ib:.0f}, forecast {dd:.1f}/day, lead-time demand + SS "
+        f"{r:.0f})."
         for ds, k, u, w, oh, ib, dd, r in _lists(
             _fmt_days(arrays.as_of, first_day),
             first_day,
@@ -469,7 +474,7 @@ def _stockout_risk(inputs: RuleInputs, runs_out: NDArray[np.bool_]) -> Part:
             arrays.on_hand[rows],
             inputs.inbound[rows],
             arrays.forecast_daily[rows],
-            arrays.reorder_point[rows],
+            inputs.lead_time_need[rows],
         )
     ]
     return _part("stockout_risk", rows, _shortage_columns(inputs, rows, first_day, units), detail)
@@ -478,21 +483,18 @@ def _stockout_risk(inputs: RuleInputs, runs_out: NDArray[np.bool_]) -> Part:
 def _below_safety_stock(inputs: RuleInputs, runs_out: NDArray[np.bool_]) -> Part:
     """Return the below_safety_stock rows: no run-out, but on hand dips below SS within L.
 
-    Money: the expected units short over the lead time, `sigma_LT · G(min on hand / sigma_LT)`.
+    Money: the expected units short over the lead time (`_expected_short`); rows expecting less
+    than `MIN_EXPECTED_SHORT` units are not flagged.
     """
     arrays, scan = inputs.arrays, inputs.scan
-    rows = np.flatnonzero(~runs_out & ~scan.first_is_promo & (scan.first_below > 0))
+    candidates = np.flatnonzero(~runs_out & ~scan.first_is_promo & (scan.first_below > 0))
+    expected_short = _expected_short(inputs, candidates)
+    # SS protects the whole interval L + R − 1; dipping into it within the lead time matters
+    # only where a shortfall over the lead time is expected at all.
+    material = expected_short >= MIN_EXPECTED_SHORT
+    rows, expected_short = candidates[material], expected_short[material]
     lowest_on_hand, first_day = scan.min_oh[rows], scan.first_below[rows]
     lead_time = inputs.lead_time[rows]
-    lead_time_demand_std = lead_time_sigma(
-        arrays.forecast_daily[rows], arrays.sigma[rows], lead_time, arrays.lead_time_std[rows]
-    )
-    with np.errstate(divide="ignore", invalid="ignore"):
-        expected_short = np.where(
-            lead_time_demand_std > 0,
-            lead_time_demand_std * normal_loss(lowest_on_hand / lead_time_demand_std),
-            np.maximum(-lowest_on_hand, 0),
-        )
     detail = [
         f"Projected on hand falls to {mo:.0f} on {ds}, below safety stock {ss:.0f} within "
         f"the {k}-day lead time (on hand {oh:.0f}, inbound {ib:.0f}, forecast {dd:.1f}/day); "
@@ -512,8 +514,40 @@ def _below_safety_stock(inputs: RuleInputs, runs_out: NDArray[np.bool_]) -> Part
     return _part("below_safety_stock", rows, columns, detail)
 
 
+def excess_loss_rate(params: PlanParams) -> float:
+    """Return the expected loss per unit of cost of a unit too many within the horizon.
+
+    Holding plus markdown risk, `(holding_rate_per_year + markdown_rate_per_year) × H / 365`:
+    what excess stock costs the business over the horizon, comparable with a shortage's lost
+    margin (the capital itself is not lost; `capital_tied_up` reports it).
+    """
+    yearly = params.holding_rate_per_year + params.markdown_rate_per_year
+    return yearly * params.horizon_days / 365.0
+
+
+def _expected_short(inputs: RuleInputs, rows: IntArray) -> FloatArray:
+    """Return the expected units short over the lead time: sigma_LT · G(min on hand / sigma_LT)."""
+    arrays = inputs.arrays
+    lowest_on_hand = inputs.scan.min_oh[rows]
+    lead_time_demand_std = lead_time_sigma(
+        arrays.forecast_daily[rows],
+        arrays.sigma[rows],
+        inputs.lead_time[rows],
+        arrays.lead_time_std[rows],
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(
+            lead_time_demand_std > 0,
+            lead_time_demand_std * normal_loss(lowest_on_hand / lead_time_demand_std),
+            np.maximum(-lowest_on_hand, 0),
+        )
+
+
 def _overstock(inputs: RuleInputs) -> Part:
-    """Return the overstock rows: position above S and more than overstock_days of cover."""
+    """Return the overstock rows: position above S and more than overstock_days of cover.
+
+    Money: the excess's holding and markdown loss within the horizon (`excess_loss_rate`).
+    """
     arrays, position = inputs.arrays, inputs.position
     limit = inputs.params.overstock_days
     above = np.flatnonzero(position - arrays.order_up_to > _EPS)
@@ -521,6 +555,7 @@ def _overstock(inputs: RuleInputs) -> Part:
     rows = above[cover > limit]
     cover = cover[cover > limit]
     excess = position[rows] - arrays.order_up_to[rows]
+    capital = excess * arrays.unit_cost[rows]
     today = np.zeros(len(rows), dtype=np.int64)
     detail = [
         f"Position {x:.0f} vs order-up-to {s:.0f}: {e:.0f} excess units, "
@@ -532,7 +567,8 @@ def _overstock(inputs: RuleInputs) -> Part:
         rows,
         {
             "priority": np.full(len(rows), 3, dtype=np.int64),
-            "money_at_risk": np.round(excess * arrays.unit_cost[rows], 2),
+            "money_at_risk": np.round(capital * excess_loss_rate(inputs.params), 2),
+            "capital_tied_up": np.round(capital, 2),
             "first_risk_date": _dates(arrays.as_of, today),
             "first_risk_day": today,
             "excess_units": excess,
@@ -616,7 +652,9 @@ def _forecast_bias(inputs: RuleInputs) -> Part:
         return _part("forecast_bias", rows, {}, [])
     row_bias = bias[rows]
     units = window_sum(arrays.demand[rows], inputs.protection_in_horizon[rows])
-    rate = np.where(row_bias < 0, inputs.margin[rows], arrays.unit_cost[rows])
+    # Under-forecast loses margin; over-forecast buys stock that costs holding and markdown.
+    excess_rate = arrays.unit_cost[rows] * excess_loss_rate(params)
+    rate = np.where(row_bias < 0, inputs.margin[rows], excess_rate)
     tomorrow = np.ones(len(rows), dtype=np.int64)
     window_days = params.bias_window_days
     detail = [

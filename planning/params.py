@@ -22,6 +22,17 @@ class PlanParams:
     SKU-location then plans at its SKU's class level. None (the default): every SKU-location
     plans at `service_level`. `max_cover_days` maps classes to the days of cover beyond which a
     draft carries a warning. Mappings given here are stored as sorted (class, value) pairs.
+    plans at `service_level`. Mappings given here are stored as sorted (class, value) pairs.
+
+    With `economic_service_level` the target is the critical ratio of the SKU's economics,
+    `margin / (margin + holding per day · R)`, capped at `service_level_cap`; the class (or the
+    one) level is then a floor. Without it the class level is the target exactly.
+
+    The cost model (one place; the simulation charges the same): holding
+    `holding_rate_per_year / 365 × unit cost` per unit-day, `purchase_order_line_cost` per PO
+    line, `transfer_line_cost` per transfer line, and excess stock loses
+    `markdown_rate_per_year × unit cost` per unit-year to markdown risk. The line costs size
+    lots (`lot_sizing`): S = s + max(EOQ − forecast over R, 0).
     """
 
     horizon_days: int = 56
@@ -40,6 +51,19 @@ class PlanParams:
     abc_window_days: int = 365
     # A draft that leaves its target more days of cover than its class's figure gets a warning.
     max_cover_days: Mapping[str, float] | ClassLevels = (("A", 90.0), ("B", 105.0), ("C", 120.0))
+    economic_service_level: bool = True
+    service_level_cap: float = 0.995
+    echelon_dc_safety_stock: bool = True
+    lot_sizing: bool = True
+    holding_rate_per_year: float = 0.25
+    purchase_order_line_cost: float = 25.0
+    transfer_line_cost: float = 5.0
+    markdown_rate_per_year: float = 0.30
+
+    @property
+    def holding_per_unit_day(self) -> float:
+        """Return the holding cost of one unit of cost 1 for one day."""
+        return self.holding_rate_per_year / 365.0
 
     def __post_init__(self) -> None:
         """Store the class mappings as sorted pairs, so equal parameters compare equal."""

@@ -68,6 +68,53 @@ def order_up_to(d: ArrayLike, lead_time: ArrayLike, review: ArrayLike, ss: Array
     return np.asarray(d, float) * lt + np.asarray(ss, float)
 
 
+def protection_days(lead_time: ArrayLike, review: ArrayLike) -> IntArray:
+    """Return the protection interval `L + R − 1` days (at least 1).
+
+    An order placed at a review arrives on day L (receipts of a day sell that day); the next
+    review's order arrives on day L + R and sells that day. So this order must carry the
+    demand of days 1..L + R − 1. The simulation's twin follows the same timeline.
+    """
+    days = np.asarray(lead_time, dtype=np.int64) + np.asarray(review, dtype=np.int64) - 1
+    return np.maximum(days, 1)
+
+
+def interval_sigma(sigma: ArrayLike, alpha: ArrayLike, days: ArrayLike) -> FloatArray:
+    """Return the std of the error of a `days`-day forecast sum, `sigma·sqrt(k·(1 + k·a/(2−a)))`.
+
+    One-day errors add up as `sigma²·k`; a smoothed level (smoothing constant a) is itself an
+    estimate whose error repeats on every day of the interval, adding `sigma²·k²·a/(2 − a)`.
+    """
+    k = np.asarray(days, dtype=float)
+    a = np.clip(np.nan_to_num(np.asarray(alpha, dtype=float)), 0.0, 1.0)
+    return np.asarray(sigma, dtype=float) * np.sqrt(k * (1.0 + k * a / (2.0 - a)))
+
+
+def economic_service_level(
+    margin: ArrayLike, holding_per_day: ArrayLike, review: ArrayLike, cap: float
+) -> FloatArray:
+    """Return the critical ratio `margin / (margin + holding per day · R)`, capped at `cap`.
+
+    A unit short loses its margin; a unit too many is carried one more review period.
+    """
+    m = np.maximum(np.asarray(margin, dtype=float), 0.0)
+    over = np.maximum(np.asarray(holding_per_day, dtype=float), 0.0) * np.asarray(review, float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(m + over > 0, m / (m + over), 0.0)
+    return np.minimum(ratio, cap)
+
+
+def economic_order_quantity(
+    line_cost: ArrayLike, daily_demand: ArrayLike, holding_per_day: ArrayLike
+) -> FloatArray:
+    """Return `sqrt(2·K·D / h)`: K the cost of one order line, D units per day, h per unit-day."""
+    k = np.maximum(np.asarray(line_cost, dtype=float), 0.0)
+    d = np.maximum(np.asarray(daily_demand, dtype=float), 0.0)
+    h = np.asarray(holding_per_day, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(h > 0, np.sqrt(2.0 * k * d / np.where(h > 0, h, 1.0)), 0.0)
+
+
 def mean_first_days(demand: FloatArray, days: ArrayLike) -> FloatArray:
     """Return the mean of each row of `demand` over its first `days` days (clipped to 1..H)."""
     n, h = demand.shape
@@ -224,6 +271,17 @@ def normal_loss(x: ArrayLike) -> FloatArray:
     x_ = np.asarray(x, dtype=float)
     pdf = np.exp(-0.5 * x_**2) / np.sqrt(2.0 * np.pi)
     return pdf - x_ * (1.0 - ndtr(x_))
+
+
+def spare_stock(on_hand: ArrayLike, safety_stock: ArrayLike, to_own_store: ArrayLike) -> FloatArray:
+    """Return the whole units a location may ship now (the one hold-back rule).
+
+    A DC shipping to one of its own stores may ship all it holds: its stock is there to serve
+    them and its own order refills its safety stock (holding it back while stores ran out lost
+    fill and cost in the closed-loop simulation). Any other move keeps the source's safety stock.
+    """
+    held_back = np.where(np.asarray(to_own_store, dtype=bool), 0.0, np.asarray(safety_stock, float))
+    return np.floor(np.maximum(np.asarray(on_hand, dtype=float) - held_back, 0.0) + 1e-9)
 
 
 def round_up_to_pack(qty: ArrayLike, case_pack: ArrayLike, moq: ArrayLike) -> IntArray:

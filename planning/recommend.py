@@ -15,9 +15,13 @@ import numpy as np
 import pandas as pd
 
 from planning.exceptions import SHORTAGE_TYPES
+from planning.leadtime import observed_lateness
 from planning.network import NetworkData
-from planning.policy import round_up_to_pack
+from planning.params import PlanParams
+from planning.policy import round_up_to_pack, spare_stock
+from stockpilot.leadtime import described_moments
 
+DEFAULT_PARAMS = PlanParams()
 REC_COLUMNS: tuple[str, ...] = (
     "rec_kind",
     "rec_qty",
@@ -33,43 +37,48 @@ REC_COLUMNS: tuple[str, ...] = (
 
 
 def supplier_options(data: NetworkData) -> pd.DataFrame:
-    """Return one row per SKU-supplier: lead time, lead-time std, unit cost, MOQ, primary."""
+    """Return one row per SKU-supplier: lead times, unit cost, MOQ, primary.
+
+    `lead_time` is the quoted lead time (item terms, else the supplier's). `expected_lead_time`
+    and `lead_time_std` are the mean and std the engine plans with: learned from the supplier's
+    receipts where there are enough (`planning.leadtime.observed_lateness`), else those of the
+    distribution its quoted lead time, std and on-time rate describe.
+    """
     opts = data.item_suppliers.merge(
-        data.suppliers[["supplier_id", "lead_time_days", "lead_time_std_days"]],
+        data.suppliers[["supplier_id", "lead_time_days", "lead_time_std_days", "on_time_rate"]],
         on="supplier_id",
         how="left",
         suffixes=("", "_sup"),
     )
-    lt = opts["lead_time_days"].fillna(opts["lead_time_days_sup"]).fillna(0.0)
+    quoted = opts["lead_time_days"].fillna(opts["lead_time_days_sup"]).fillna(0.0)
+    mean, std = described_moments(
+        quoted.to_numpy(float),
+        opts["lead_time_std_days"].fillna(0.0).to_numpy(float),
+        opts["on_time_rate"].fillna(1.0).to_numpy(float),
+    )
+    observed = observed_lateness(
+        data.purchase_orders,
+        pd.Series(
+            quoted.to_numpy(float),
+            index=pd.MultiIndex.from_arrays([opts["sku"], opts["supplier_id"]]),
+        ),
+    )
+    seen = opts["supplier_id"].isin(observed.index).to_numpy()
+    learned = observed.reindex(opts["supplier_id"])
     return pd.DataFrame(
         {
             "sku": opts["sku"],
             "supplier_id": opts["supplier_id"],
-            "lead_time": lt.astype(np.int64),
-            "lead_time_std": opts["lead_time_std_days"].fillna(0.0).astype(float),
+            "lead_time": quoted.astype(np.int64),
+            "expected_lead_time": np.where(
+                seen, quoted.to_numpy(float) + learned["mean"].to_numpy(float), mean
+            ),
+            "lead_time_std": np.where(seen, learned["std"].to_numpy(float), std),
             "unit_cost": opts["unit_cost"].astype(float),
             "moq": opts["moq"].astype(np.int64),
             "primary": opts["primary"].astype(bool),
         }
     )
-
-
-def _best_supplier(exc: pd.DataFrame, opts: pd.DataFrame) -> pd.DataFrame:
-    """Return the best supplier per exception index: in time first, then cost, then primary."""
-    m = exc[["sku", "first_risk_day"]].reset_index(names="_exc").merge(opts, on="sku")
-    m["_late"] = m["lead_time"] > m["first_risk_day"]
-    m = m.sort_values(
-        ["_exc", "_late", "unit_cost", "primary", "lead_time", "supplier_id"],
-        ascending=[True, True, True, False, True, True],
-        kind="stable",
-    )
-    return m.drop_duplicates("_exc").set_index("_exc")
-
-
-def _fastest_supplier(exc: pd.DataFrame, opts: pd.DataFrame) -> pd.DataFrame:
-    m = exc[["sku"]].reset_index(names="_exc").merge(opts, on="sku")
-    m = m.sort_values(["_exc", "lead_time", "unit_cost"], kind="stable")
-    return m.drop_duplicates("_exc").set_index("_exc")
 
 
 class _Groups:
@@ -105,17 +114,24 @@ class Allocation:
 
     @classmethod
     def start(
-        cls, position: np.ndarray, order_up_to: np.ndarray, on_hand: np.ndarray
+        cls,
+        position: np.ndarray,
+        order_up_to: np.ndarray,
+        on_hand: np.ndarray,
+        safety_stock: np.ndarray,
     ) -> Allocation:
         """Return the pools before any recommendation.
 
         A DC can ship all it holds to its own stores (its safety stock protects store service
         and is refilled by its own order); any other move takes only stock above the source's
-        order-up-to level.
+        order-up-to level that is on hand above its safety stock.
         """
+        above_order_up_to = np.floor(np.maximum(position - order_up_to, 0.0) + 1e-9)
         return cls(
-            surplus=np.floor(np.maximum(position - order_up_to, 0.0) + 1e-9),
-            dc_available=np.floor(np.maximum(on_hand, 0.0) + 1e-9),
+            surplus=np.minimum(
+                above_order_up_to, spare_stock(on_hand, safety_stock, to_own_store=False)
+            ),
+            dc_available=spare_stock(on_hand, 0.0, to_own_store=True),
             incoming=np.zeros(len(position)),
         )
 
@@ -135,6 +151,7 @@ class _Sources:
     order_up_to: np.ndarray
     reorder_point: np.ndarray
     on_hand: np.ndarray
+    safety_stock: np.ndarray
     location: np.ndarray
     wanted: np.ndarray  # units wanted by locations below their reorder point (overstock targets)
     lane_source: np.ndarray  # candidate transfers, fastest lane first: source row,
@@ -145,10 +162,15 @@ class _Sources:
     by_source: _Groups
     lanes: dict[tuple[str, str], tuple[int, float]]  # (from, to) -> (lead time, cost per unit)
     own_dc_row: dict[int, int]  # exception index -> positions row of the store's source DC
-    best_supplier: pd.DataFrame  # per exception index
-    fastest_supplier: pd.DataFrame  # per exception index
+    supplier_terms: pd.DataFrame  # supplier_options, indexed by sku
     first_open_po: pd.DataFrame  # the earliest open PO per (sku, location_id)
     case_pack: pd.Series
+
+    def suppliers_of(self, sku: str) -> pd.DataFrame:
+        """Return the suppliers of a SKU (one row each), cheapest first, the primary first."""
+        if sku not in self.supplier_terms.index:
+            return self.supplier_terms.iloc[:0]
+        return self.supplier_terms.loc[[sku]]
 
     def open_po(self, sku: str, location: str) -> pd.Series | None:
         """Return the earliest open PO of a SKU-location, or None."""
@@ -190,6 +212,7 @@ def _sources(exceptions: pd.DataFrame, positions: pd.DataFrame, data: NetworkDat
         order_up_to=order_up_to,
         reorder_point=reorder_point,
         on_hand=positions["on_hand"].to_numpy(float),
+        safety_stock=positions["safety_stock"].to_numpy(float),
         location=positions["location_id"].to_numpy(object),
         wanted=np.where(position < reorder_point, np.ceil(order_up_to - position - 1e-9), 0.0),
         lane_source=lane_source,
@@ -209,8 +232,11 @@ def _sources(exceptions: pd.DataFrame, positions: pd.DataFrame, data: NetworkDat
             )
         },
         own_dc_row=dict(zip(short.index, own_dc_rows, strict=True)),
-        best_supplier=_best_supplier(short, opts),
-        fastest_supplier=_fastest_supplier(short, opts),
+        supplier_terms=opts.sort_values(
+            ["sku", "unit_cost", "primary", "lead_time", "supplier_id"],
+            ascending=[True, True, False, True, True],
+            kind="stable",
+        ).set_index("sku", drop=False),
         first_open_po=open_po.drop_duplicates(["sku", "location_id"]).set_index(
             ["sku", "location_id"]
         ),
@@ -219,7 +245,11 @@ def _sources(exceptions: pd.DataFrame, positions: pd.DataFrame, data: NetworkDat
 
 
 def recommend(
-    exceptions: pd.DataFrame, positions: pd.DataFrame, data: NetworkData, as_of: date
+    exceptions: pd.DataFrame,
+    positions: pd.DataFrame,
+    data: NetworkData,
+    as_of: date,
+    params: PlanParams = DEFAULT_PARAMS,
 ) -> pd.DataFrame:
     """Return the recommendation columns (`REC_COLUMNS`) aligned with `exceptions`' index.
 
@@ -240,14 +270,16 @@ def recommend(
         return out[list(REC_COLUMNS)]
 
     sources = _sources(exceptions, positions, data)
-    allocation = Allocation.start(sources.position, sources.order_up_to, sources.on_hand)
+    allocation = Allocation.start(
+        sources.position, sources.order_up_to, sources.on_hand, sources.safety_stock
+    )
     recs: dict[int, dict[str, object]] = {}
     # One pass in rank order, so larger money at risk gets the surplus first.
     for idx, e in exceptions.iterrows():
         kind = e["type"]
         if kind in SHORTAGE_TYPES:
-            rec = _shortage(int(idx), e, sources, allocation, as_of)
-            rec["rec_to_location"] = e["location"]
+            rec = _shortage(int(idx), e, sources, allocation, as_of, params)
+            rec.setdefault("rec_to_location", e["location"])
         elif kind == "overstock":
             rec = _overstock(e, sources, allocation)
         elif kind == "late_po":
@@ -268,12 +300,88 @@ def recommend(
     return out[list(REC_COLUMNS)]
 
 
+@dataclass(frozen=True)
+class _Option:
+    """One source considered for a shortage: what it can bring, when, and at what landed cost."""
+
+    kind: str  # "transfer" | "purchase_order"
+    name: str  # the source location or the supplier
+    row: int  # the source's positions row (transfers), -1 for a supplier
+    available: float  # units it can supply now (inf: a supplier)
+    arrival_day: int  # day it arrives (lead time)
+    lane_cost: float  # transfer: cost per unit of the lane
+    supplier: pd.Series | None = None  # purchase order: the supplier's terms
+    own_dc: bool = False
+
+    def quantity(self, need: int, pack: float) -> int:
+        """Return the units it would send for `need` (a PO rounds up to MOQ and case pack)."""
+        if self.supplier is None:
+            return int(min(need, self.available))
+        return int(round_up_to_pack(need, pack, int(self.supplier["moq"])))
+
+    def landed_cost(self, need: int, pack: float, params: PlanParams) -> float:
+        """Return the cost of bringing `need` units (or what it has) here."""
+        qty = self.quantity(need, pack)
+        if self.supplier is None:
+            return qty * self.lane_cost + params.transfer_line_cost
+        return qty * float(self.supplier["unit_cost"]) + params.purchase_order_line_cost
+
+
+def _options(
+    e: pd.Series, row: int, sources: _Sources, allocation: Allocation, idx: int
+) -> list[_Option]:
+    """Return every source for a shortage: its own DC, lateral surplus and the suppliers."""
+    options: list[_Option] = []
+    dc = int(sources.own_dc_row.get(idx, -1))
+    if dc >= 0:
+        name = str(sources.location[dc])
+        lane = sources.lanes.get((name, str(e["location"])))
+        if lane is not None:
+            options.append(
+                _Option("transfer", name, dc, allocation.dc_available[dc], lane[0], lane[1],
+                        own_dc=True)
+            )  # fmt: skip
+    candidates = sources.by_target.members(row)
+    for source, lane_lead_time, lane_cost in zip(
+        sources.lane_source[candidates],
+        sources.lane_lead_time[candidates],
+        sources.lane_cost[candidates],
+        strict=True,
+    ):
+        if int(source) == dc:
+            continue
+        options.append(
+            _Option("transfer", str(sources.location[source]), int(source),
+                    allocation.surplus[source], int(lane_lead_time), float(lane_cost))
+        )  # fmt: skip
+    for _, supplier in sources.suppliers_of(str(e["sku"])).iterrows():
+        options.append(
+            _Option("purchase_order", str(supplier["supplier_id"]), -1, math.inf,
+                    int(supplier["lead_time"]), 0.0, supplier)
+        )  # fmt: skip
+    return options
+
+
 def _shortage(
-    idx: int, e: pd.Series, sources: _Sources, allocation: Allocation, as_of: date
+    idx: int,
+    e: pd.Series,
+    sources: _Sources,
+    allocation: Allocation,
+    as_of: date,
+    params: PlanParams,
 ) -> dict[str, object]:
-    """Return the action for a shortage exception (rules 1-5 of "Recommendations")."""
+    """Return the action for a shortage exception ("Recommendations": source choice).
+
+    Every source is considered together; the one covering the whole need by the first risk
+    date at the lowest landed cost wins. Only when none covers it all in time does a partial
+    in-time source take what it has (the rationale names the remainder's source). When nothing
+    arrives in time an open PO is expedited (unless a transfer covering it all arrives before
+    that PO is due), else the source covering it all at the lowest landed cost plus the margin
+    lost while waiting for it.
+    """
     row = int(e["row"])
-    risk = as_of + timedelta(days=int(e["first_risk_day"]))
+    risk_day = int(e["first_risk_day"])
+    risk = as_of + timedelta(days=risk_day)
     gap = sources.order_up_to[row] - sources.position[row]
     unmet = float(np.nan_to_num(e["unmet_units"]))
     need = max(math.ceil(gap - 1e-9), math.ceil(unmet - 1e-9), 0)
@@ -283,7 +391,6 @@ def _shortage(
         f"{e['forecast_daily']:.1f}/day). Need max(order-up-to {_n(sources.order_up_to[row])} "
         f"− position {_n(sources.position[row])}, unmet {_n(unmet)}) = {need}."
     )
-    supplier = sources.best_supplier.loc[idx] if idx in sources.best_supplier.index else None
     po = sources.open_po(e["sku"], e["location"])
     incoming = allocation.incoming[row]
     if need > 0 and incoming >= need:
@@ -298,119 +405,133 @@ def _shortage(
                 po, (e["sku"], e["location"]), head + " The position covers it but arrives late:"
             )
         return {"rec_rationale": head + " Nothing to order: review the timing."}
-    in_time = supplier is not None and int(supplier["lead_time"]) <= int(e["first_risk_day"])
-    transfer = _transfer_from_surplus(e, row, need, in_time, supplier, head, sources, allocation)
-    if transfer is None:
-        transfer = _replenish_from_own_dc(idx, e, row, need, in_time, head, sources, allocation)
-    if transfer is not None:
-        return transfer
-    return _purchase_or_expedite(idx, e, need, in_time, supplier, po, head, risk, sources, as_of)
+    pack = float(sources.case_pack.get(e["sku"], 1.0))
+    options = [o for o in _options(e, row, sources, allocation, idx) if o.available >= 1]
+    if not options and po is None:
+        return {"rec_rationale": f"{head} No supplier and no open PO for this SKU."}
 
+    def cost(o: _Option) -> float:
+        return o.landed_cost(need, pack, params)
 
-def _transfer_from_surplus(
-    e: pd.Series,
-    row: int,
-    need: int,
-    in_time: bool,
-    supplier: pd.Series | None,
-    head: str,
-    sources: _Sources,
-    allocation: Allocation,
-) -> dict[str, object] | None:
-    """Rule 1: a transfer from true surplus over a lane faster or cheaper than buying.
-
-    A partial quantity only when no purchase order could arrive in time.
-    """
-    candidates = sources.by_target.members(row)
-    for source, lane_lead_time, lane_cost in zip(
-        sources.lane_source[candidates],
-        sources.lane_lead_time[candidates],
-        sources.lane_cost[candidates],
-        strict=True,
-    ):
-        surplus = allocation.surplus[source]
-        if surplus < 1:
-            continue
-        if supplier is not None and not (
-            lane_lead_time < supplier["lead_time"] or lane_cost < supplier["unit_cost"]
+    in_time = [o for o in options if o.arrival_day <= risk_day]
+    whole = sorted(
+        (o for o in in_time if o.available >= need), key=lambda o: (cost(o), o.arrival_day)
+    )
+    if whole:
+        chosen, remainder = whole[0], None
+    elif in_time:
+        chosen = max(in_time, key=lambda o: (min(o.available, need), -cost(o)))
+        rest = [o for o in options if o is not chosen and o.available >= need - chosen.available]
+        remainder = min(rest, key=lambda o: (o.arrival_day, cost(o))) if rest else None
+    else:
+        # Late either way: a day later loses that day's margin.
+        lost_per_day = max(float(e["unit_price"]) - float(e["unit_cost"]), 0.0) * float(
+            e["forecast_daily"]
+        )
+        late = sorted(
+            (o for o in options if o.available >= need),
+            key=lambda o: (cost(o) + lost_per_day * (o.arrival_day - risk_day), o.arrival_day),
+        )
+        first_transfer = next((o for o in late if o.supplier is None), None)
+        po_day = (pd.Timestamp(po["expected_date"]).date() - as_of).days if po is not None else 0
+        # The own DC's next receipt, shipped on over the lane, may beat buying here.
+        dc_wait = _own_dc_inbound(idx, e, sources, as_of)
+        if dc_wait is not None and (
+            not late
+            or lost_per_day * (dc_wait[1] - risk_day)
+            <= cost(late[0]) + lost_per_day * (late[0].arrival_day - risk_day)
         ):
-            continue
-        qty = int(min(need, surplus))
-        if qty < need and in_time:
-            continue
-        vs = (
-            f" vs {int(supplier['lead_time'])} days from {supplier['supplier_id']}"
-            if supplier is not None
-            else ""
+            dc_po, arrives, dc_name = dc_wait
+            direct = (
+                f"; buying here instead ({late[0].name}) arrives day {late[0].arrival_day}"
+                if late
+                else ""
+            )
+            why = (
+                f"{head} Nothing reaches it by {risk.isoformat()}; its source {dc_name} receives "
+                f"PO {dc_po['po_id']} and can ship it on by day {arrives}{direct}:"
+            )
+            return _expedite(dc_po, (e["sku"], dc_name), why)
+        if po is not None and (first_transfer is None or first_transfer.arrival_day > po_day):
+            suppliers = [o for o in options if o.supplier is not None]
+            fastest = min(suppliers, key=lambda o: o.arrival_day) if suppliers else None
+            why = f"{head} No source can deliver by {risk.isoformat()}" + (
+                f" (fastest {fastest.arrival_day} days from {fastest.name}):"
+                if fastest is not None
+                else ":"
+            )
+            return _expedite(po, (e["sku"], e["location"]), why)
+        if not late:
+            late = sorted(options, key=lambda o: (-o.available, o.arrival_day))
+        chosen, remainder = late[0], None
+    considered = _considered(options, chosen, need, risk_day, pack, params)
+    if chosen.supplier is not None:
+        rec = _purchase(e, chosen.supplier, need, pack, as_of, head, risk)
+    else:
+        qty = chosen.quantity(need, pack)
+        if chosen.own_dc:
+            text = (
+                f"{head} Replenish {qty} from its source {chosen.name} (on hand "
+                f"{_n(sources.on_hand[chosen.row])}, {_n(chosen.available)} not yet allocated "
+                f"to its stores) over a {chosen.arrival_day}-day lane."
+            )
+        else:
+            text = (
+                f"{head} Transfer {qty} from {chosen.name} (position "
+                f"{_n(sources.position[chosen.row])} vs order-up-to "
+                f"{_n(sources.order_up_to[chosen.row])}, surplus {_n(chosen.available)}) over a "
+                f"{chosen.arrival_day}-day lane."
+            )
+        allocation.move(chosen.row, row, qty, chosen.name)
+        rec = _transfer(chosen.name, qty, e, float(chosen.arrival_day), text)
+    if remainder is not None:
+        left = need - int(chosen.available)
+        rec["rec_rationale"] = str(rec["rec_rationale"]) + (
+            f" No single source covers all {need} by {risk.isoformat()}: the remaining {left} "
+            f"can come from {remainder.name} (arrives day {remainder.arrival_day})."
         )
-        name = str(sources.location[source])
-        text = (
-            f"{head} Transfer {qty} from {name} (position {_n(sources.position[source])} vs "
-            f"order-up-to {_n(sources.order_up_to[source])}, surplus {_n(surplus)}) over a "
-            f"{int(lane_lead_time)}-day lane{vs}."
-        )
-        allocation.move(source, row, qty, name)
-        return _transfer(name, qty, e, float(lane_lead_time), text)
-    return None
+    rec["rec_rationale"] = str(rec["rec_rationale"]) + considered
+    return rec
 
 
-def _replenish_from_own_dc(
-    idx: int,
-    e: pd.Series,
-    row: int,
-    need: int,
-    in_time: bool,
-    head: str,
-    sources: _Sources,
-    allocation: Allocation,
-) -> dict[str, object] | None:
-    """Rule 2: a store replenished from its own DC, from all the DC holds.
-
-    A partial shipment only when no purchase order could arrive in time.
-    """
+def _own_dc_inbound(
+    idx: int, e: pd.Series, sources: _Sources, as_of: date
+) -> tuple[pd.Series, int, str] | None:
+    """Return the own DC's earliest open PO, the day it could reach the store, and the DC."""
     dc = int(sources.own_dc_row.get(idx, -1))
     if dc < 0:
         return None
     name = str(sources.location[dc])
     lane = sources.lanes.get((name, str(e["location"])))
-    available = allocation.dc_available[dc]
-    if lane is None or available < 1 or (available < need and in_time):
+    po = sources.open_po(str(e["sku"]), name)
+    if lane is None or po is None:
         return None
-    qty = int(min(need, available))
-    text = (
-        f"{head} Replenish {qty} from its source {name} (on hand "
-        f"{_n(sources.on_hand[dc])}, {_n(available)} not yet allocated to its stores) "
-        f"over a {lane[0]}-day lane."
-    )
-    allocation.move(dc, row, qty, name)
-    return _transfer(name, qty, e, float(lane[0]), text)
+    due = max((pd.Timestamp(po["expected_date"]).date() - as_of).days, 1)
+    return po, due + lane[0], name
 
 
-def _purchase_or_expedite(
-    idx: int,
-    e: pd.Series,
+def _considered(
+    options: list[_Option],
+    chosen: _Option,
     need: int,
-    in_time: bool,
-    supplier: pd.Series | None,
-    po: pd.Series | None,
-    head: str,
-    risk: date,
-    sources: _Sources,
-    as_of: date,
-) -> dict[str, object]:
-    """Rules 3-5: buy when a supplier arrives in time, else expedite an open PO, else buy late."""
-    if supplier is None and po is None:
-        return {"rec_rationale": f"{head} No supplier and no open PO for this SKU."}
-    if in_time or po is None:
-        assert supplier is not None
-        pack = float(sources.case_pack.get(e["sku"], 1.0))
-        return _purchase(e, supplier, need, pack, as_of, head, risk)
-    fastest = sources.fastest_supplier.loc[idx]
-    why = (
-        f"{head} No supplier can deliver by {risk.isoformat()} (fastest "
-        f"{int(fastest['lead_time'])} days from {fastest['supplier_id']}):"
-    )
-    return _expedite(po, (e["sku"], e["location"]), why)
+    risk_day: int,
+    pack: float,
+    params: PlanParams,
+) -> str:
+    """Return the rationale's list of the other sources and why each lost."""
+    reasons = []
+    chosen_cost = chosen.landed_cost(need, pack, params)
+    for o in options:
+        if o is chosen:
+            continue
+        if o.arrival_day > risk_day:
+            why = f"arrives day {o.arrival_day}, after the risk"
+        elif o.available < need:
+            why = f"has {_n(o.available)} of {need}"
+        else:
+            why = f"landed cost {o.landed_cost(need, pack, params):.2f} vs {chosen_cost:.2f}"
+        reasons.append(f"{o.name} ({why})")
+    return f" Also considered: {'; '.join(reasons)}." if reasons else ""
 
 
 def _overstock(e: pd.Series, sources: _Sources, allocation: Allocation) -> dict[str, object]:

@@ -5,8 +5,8 @@ The engine raises exceptions only; this is the regular review on top of the same
 below its order-up-to level at a review, the need is `ceil(order_up_to - position)`:
 
 - a store with a source DC and a lane from it gets a transfer from the DC's stock on hand
-  (shared by that DC's stores, largest need first), capped at the need; when the DC
-  can ship nothing the store gets a purchase order instead (with `transfers=False`, always);
+  (shared by that DC's stores, largest need first), capped at the need; when the DC can ship
+  nothing the store waits for the DC's next shipment (with `transfers=False` it buys);
 - a DC (or a store without a source) gets a purchase order.
 
 A purchase order goes to the best supplier of `planning.recommend.supplier_options`: lowest unit
@@ -22,7 +22,7 @@ import pandas as pd
 
 from planning.engine import Plan
 from planning.network import NetworkData
-from planning.policy import round_up_to_pack
+from planning.policy import round_up_to_pack, spare_stock
 from planning.recommend import supplier_options
 
 ORDER_COLUMNS: tuple[str, ...] = (
@@ -82,7 +82,7 @@ def replenishment_orders(plan: Plan, data: NetworkData, *, transfers: bool = Tru
     reorder_point = pos["reorder_point"].to_numpy(float)
     order_up_to = pos["order_up_to"].to_numpy(float)
     is_dc = pos["location_type"].to_numpy(object) == "dc"
-    need = np.where(position < order_up_to - 1e-9, np.ceil(order_up_to - position - 1e-9), 0.0)
+    need = np.where(position < reorder_point - 1e-9, np.ceil(order_up_to - position - 1e-9), 0.0)
     frame = pd.DataFrame(
         {
             "sku": pos["sku"].to_numpy(object),
@@ -106,9 +106,8 @@ def replenishment_orders(plan: Plan, data: NetworkData, *, transfers: bool = Tru
         # its stores; the DC's own order refills its safety stock).
         dc = pos.set_index(["sku", "location_id"])
         dc_key = pd.MultiIndex.from_arrays([via_dc["sku"], via_dc["source"]])
-        spare = np.floor(
-            np.maximum(dc["on_hand"].reindex(dc_key).fillna(0.0).to_numpy(float), 0.0) + 1e-9
-        )
+        dc_on_hand = dc["on_hand"].reindex(dc_key).fillna(0.0).to_numpy(float)
+        spare = spare_stock(dc_on_hand, 0.0, to_own_store=True)
         via_dc = via_dc.assign(_spare=spare).sort_values(
             ["sku", "source", "need", "location_id"],
             ascending=[True, True, False, True],
@@ -146,10 +145,9 @@ def replenishment_orders(plan: Plan, data: NetworkData, *, transfers: bool = Tru
             )
         )
         shipped = ship.groupby(["sku", "source"])["_qty"].sum()
-        unserved = via_dc[via_dc["_qty"] < 1]
-        rest = store.drop(index=via_dc.index).pipe(lambda f: pd.concat([f, unserved]))
-    else:
-        rest = store
+    # A store fed by a DC waits for its DC (whose own order carries the store's demand): a
+    # direct purchase order would arrive after the DC's next shipment and block it.
+    rest = store.drop(index=via_dc.index)
     # DCs: their position less what they ship now.
     dcs = frame[is_dc].copy()
     if len(shipped):

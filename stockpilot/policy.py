@@ -72,6 +72,27 @@ class Authorization:
     limit: float
 
 
+class CostModel(BaseModel):
+    """The cost model the planner plans with and the simulation charges (absent: the defaults).
+
+    Holding per unit-day is `holding_rate_per_year / 365 × unit cost`; an order line costs
+    `purchase_order_line_cost` (a PO line) or `transfer_line_cost` (a transfer line), which
+    sizes lots; excess stock risks `markdown_rate_per_year × unit cost` per unit-year, which
+    with holding ranks overstock against lost margin. Defaults: `planning.params.PlanParams`.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    holding_rate_per_year: float | None = Field(None, ge=0, le=5, allow_inf_nan=False)
+    purchase_order_line_cost: float | None = Field(None, ge=0, allow_inf_nan=False)
+    transfer_line_cost: float | None = Field(None, ge=0, allow_inf_nan=False)
+    markdown_rate_per_year: float | None = Field(None, ge=0, le=5, allow_inf_nan=False)
+
+    def given(self) -> dict[str, float]:
+        """Return the costs the file gives (the rest fall back to the defaults)."""
+        return {k: float(v) for k, v in self.model_dump().items() if v is not None}
+
+
 class PlanningPolicy(BaseModel):
     """The replenishment rules the planning engine applies (the file's `planning` section).
 
@@ -91,6 +112,9 @@ class PlanningPolicy(BaseModel):
     review_period_days: int | None = Field(None, ge=1, le=90)
     overstock_days: int | None = Field(None, ge=14)
     max_cover_days: dict[AbcClass, float] | None = None
+    # The class levels are floors under the economic critical ratio; false: exact targets.
+    economic_service_level: bool = True
+    costs: CostModel = Field(default_factory=CostModel)
 
     @model_validator(mode="after")
     def _check(self) -> PlanningPolicy:

@@ -75,7 +75,8 @@ def plan_params(settings: Settings, policy: ApprovalPolicy | None = None) -> Pla
     """Return the planning parameters of the settings and the policy file's `planning` section.
 
     Precedence: the policy file's planning section (service levels by ABC class, ABC
-    thresholds, review period, overstock days, the maximum cover of a draft) over the settings;
+    thresholds, review period, overstock days, the maximum cover of a draft, whether levels are
+    economic, the cost model) over the settings;
     the settings fill what it does not give (and `service_level` is the one level for all SKUs
     when it gives no class levels).
     Parameters passed explicitly (`Workspace(params=...)`, `plan(params=...)`) win over both.
@@ -88,6 +89,7 @@ def plan_params(settings: Settings, policy: ApprovalPolicy | None = None) -> Pla
         review = rules.review_period_days or review
         overstock = rules.overstock_days or overstock
     cover = None if rules is None else rules.max_cover_days
+    costs, default = ({} if rules is None else rules.costs.given()), PlanParams()
     return PlanParams(
         horizon_days=settings.horizon_days,
         service_level=settings.service_level,
@@ -99,6 +101,13 @@ def plan_params(settings: Settings, policy: ApprovalPolicy | None = None) -> Pla
         max_cover_days=(
             PlanParams().max_cover_days if cover is None else {str(k): v for k, v in cover.items()}
         ),
+        economic_service_level=True if rules is None else rules.economic_service_level,
+        holding_rate_per_year=costs.get("holding_rate_per_year", default.holding_rate_per_year),
+        purchase_order_line_cost=costs.get(
+            "purchase_order_line_cost", default.purchase_order_line_cost
+        ),
+        transfer_line_cost=costs.get("transfer_line_cost", default.transfer_line_cost),
+        markdown_rate_per_year=costs.get("markdown_rate_per_year", default.markdown_rate_per_year),
     )
 
 

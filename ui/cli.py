@@ -532,6 +532,13 @@ def eval_(
         Path, typer.Option(help="Folder for report.md, report.html, results.json.")
     ] = Path("var/eval"),
     size: Annotated[str, typer.Option(help="ci (small, fast) | full (the demo network).")] = "ci",
+    path: Annotated[
+        str | None,
+        typer.Option(
+            help="sim: engine (plan and order directly) | graph (through the copilot's approval "
+            "gate and commit). Default: graph at ci size, engine at full size."
+        ),
+    ] = None,
     baseline: Annotated[
         Path | None, typer.Option(help="Fail (exit 1) on a regression against this baseline.")
     ] = None,
@@ -565,6 +572,8 @@ def eval_(
             " drop --baseline / --write-baseline",
             2,
         )
+    if path not in (None, "engine", "graph"):
+        raise _fail(f"unknown --path {path!r}; one of engine, graph", 2)
     with Progress(
         TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err
     ) as bar:
@@ -584,6 +593,7 @@ def eval_(
                 progress=progress,
                 data_dir=data,
                 split=split,
+                path=path,  # type: ignore[arg-type]
             )
         except ImportValidationError as exc:
             raise _fail(str(exc), 2) from exc

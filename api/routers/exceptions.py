@@ -47,6 +47,7 @@ class ExceptionRecord(BaseModel):
     location: str
     priority: int
     money_at_risk: float
+    capital_tied_up: float = 0.0
     first_risk_date: str | None = None
     detail: str
     recommendation: Recommendation

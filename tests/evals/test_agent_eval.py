@@ -59,7 +59,7 @@ def offline_report() -> dict[str, Any]:
 
 def test_dataset_is_versioned_large_and_well_formed():
     data = load_dataset()
-    assert data.version == "1.5.0"
+    assert data.version == "1.6.0"
     assert data.network == {
         "seed": 7,
         "stores": 4,
@@ -132,7 +132,7 @@ def test_malformed_cases_are_rejected(tmp_path):
 
 def test_offline_run_meets_the_regression_gates(offline_report):
     report = offline_report
-    assert report["dataset"] == "agent_v1" and report["version"] == "1.5.0"
+    assert report["dataset"] == "agent_v1" and report["version"] == "1.6.0"
     assert report["llm"] == "offline"
     assert report["n"] == len(load_dataset().cases) == len(report["cases"])
     scores = report["scores"]
@@ -303,7 +303,7 @@ def test_openai_path_runs_cases_end_to_end(tmp_path, monkeypatch):
                 "attention",
                 "What needs attention today?",
                 ["list_exceptions"],
-                expected_facts=["overstock:SKU-0028@DC-SOUTH"],
+                expected_facts=["late_po:SKU-0010@DC-SOUTH:PO-000866"],
             ),
             case(
                 "transfer",

@@ -44,7 +44,6 @@ def tiny_world(demand: list[list[float]], on_hand: list[float], *, dc: bool = Tr
         demand=d,
         on_hand0=np.array(on_hand, float),
         draw_u=np.zeros((n, d.shape[1] + 1)),
-        draw_z=np.zeros((n, d.shape[1] + 1)),
         hist_tail=np.zeros((n, 28)),
         rows={("A", "S1"): 0, ("A", "DC"): 1},
         lanes={("DC", "S1"): (1, 0.5)},
@@ -106,12 +105,18 @@ def test_transfer_ships_now_and_arrives_after_lane() -> None:
         tw.transfer("A", "DC", "S1", 7)  # the DC holds 6
 
 
-def test_late_po_draws_a_delay() -> None:
+def test_late_po_draws_a_delay_from_the_described_distribution() -> None:
+    from stockpilot.leadtime import delay_scale
+
     w = tiny_world([[0, 0, 0, 0, 0, 0]], [0])
-    w.draw_u[0, 0] = 0.99  # late
-    w.draw_z[0, 0] = 1.2
     w.suppliers["V"] = (2.0, 0.9)
-    assert Twin(w).purchase("A", "S1", "V", 1) == 2 + 3  # ceil(1.2 * 2)
+    w.draw_u[0, 0] = 0.5  # below the on-time rate: on time
+    assert Twin(w).purchase("A", "S1", "V", 1) == 2
+    # 0.99: late, at the |z| quantile 0.5 + 0.5 * (0.99 - 0.9) / 0.1 = 0.95 -> z = 1.645; the
+    # delay's scale c gives the lead time its stated std of 2 days.
+    w.draw_u[0, 0] = 0.99
+    c = float(delay_scale(2.0, 0.9))
+    assert Twin(w).purchase("A", "S1", "V", 1) == 2 + int(np.ceil(c * 1.6448536 - 1e-9))
 
 
 def test_connector_is_idempotent_per_key() -> None:

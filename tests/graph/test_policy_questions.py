@@ -104,7 +104,8 @@ def test_why_the_safety_stock_names_class_level_and_policy(offline):
         "why is the safety stock of A at DC1 so high?", user="alice", thread_id="p3"
     )
     assert [c["name"] for c in result.tool_calls] == ["get_inventory", "search_policies"]
-    assert "98% cycle service level" in result.answer and "ABC class A" in result.answer
+    # Class A's floor is 98 %; its margin against holding lifts it to the 99.5 % cap.
+    assert "99.5% cycle service level" in result.answer and "ABC class A" in result.answer
     assert "Replenishment policy v4, §" in result.answer
     assert_faithful(result.answer, *tool_payloads(offline, "p3"))
 

@@ -87,9 +87,12 @@ def test_plan_params_store_class_mappings_as_sorted_pairs():
 # -- in the engine -------------------------------------------------------------------------------
 
 
+EXACT = {"economic_service_level": False}  # the class levels are the targets, not floors
+
+
 @pytest.fixture(scope="module")
 def base():
-    return plan(small_network())
+    return plan(small_network(), params=PlanParams(**EXACT))
 
 
 def by_row(p) -> pd.DataFrame:
@@ -109,7 +112,8 @@ def test_positions_and_exceptions_carry_the_class_and_level_used(base):
 
 def test_no_class_levels_is_the_old_single_level_behaviour(base):
     same = plan(
-        small_network(), params=PlanParams(service_levels={"A": 0.95, "B": 0.95, "C": 0.95})
+        small_network(),
+        params=PlanParams(service_levels={"A": 0.95, "B": 0.95, "C": 0.95}, **EXACT),
     )
     cols = ["safety_stock", "reorder_point", "order_up_to"]
     np.testing.assert_allclose(same.positions[cols], base.positions[cols], rtol=1e-12)
@@ -117,7 +121,7 @@ def test_no_class_levels_is_the_old_single_level_behaviour(base):
 
 
 def test_a_higher_class_level_raises_safety_stock_only_for_that_class(base):
-    up = plan(small_network(), params=PlanParams(service_levels={**LEVELS, "B": 0.95}))
+    up = plan(small_network(), params=PlanParams(service_levels={**LEVELS, "B": 0.95}, **EXACT))
     old, new = by_row(base), by_row(up)
     a_rows = old["abc_class"] == "A"
     assert (new.loc[a_rows, "service_level"] == 0.98).all()
@@ -134,7 +138,8 @@ def test_safety_stock_grows_monotonically_with_the_class_level():
     ss = []
     for level in (0.80, 0.90, 0.95, 0.98, 0.995):
         p = plan(
-            small_network(), params=PlanParams(service_levels={"A": level, "B": 0.9, "C": 0.9})
+            small_network(),
+            params=PlanParams(service_levels={"A": level, "B": 0.9, "C": 0.9}, **EXACT),
         )
         ss.append(float(by_row(p).loc[("A", "DC1"), "safety_stock"]))
     assert ss == sorted(ss) and len(set(ss)) == len(ss)
@@ -158,3 +163,20 @@ def test_the_class_uses_the_last_twelve_months_only():
     assert pos.loc[("A", "S1"), "abc_class"] == "A" and pos.loc[("B", "S1"), "abc_class"] == "B"
     wide = by_row(plan(data, params=PlanParams(abc_window_days=730)))
     assert wide.loc[("B", "S1"), "abc_class"] == "A"  # with two years, the burst counts
+
+
+def test_the_economic_critical_ratio_lifts_the_level_and_the_class_level_is_its_floor():
+    # A: price 10, cost 4 -> margin 6; holding 0.25/365 * 4 per day over R = 7 days = 0.01918:
+    # critical ratio 6 / 6.01918 = 0.99681, above the class levels (0.98 / 0.95 / 0.90).
+    loose = PlanParams(service_levels=LEVELS, service_level_cap=0.9999)
+    pos = by_row(plan(small_network(), params=loose))
+    h = 0.25 / 365 * 4.0 * 7
+    assert pos.loc[("A", "S1"), "service_level"] == pytest.approx(6.0 / (6.0 + h), rel=1e-9)
+    assert pos.loc[("A", "DC1"), "service_level"] == pytest.approx(6.0 / (6.0 + h), rel=1e-9)
+    # The default cap (0.995) bounds the ratio; a class floor above it wins.
+    capped = by_row(plan(small_network(), params=PlanParams(service_levels=LEVELS)))
+    assert capped.loc[("A", "S1"), "service_level"] == pytest.approx(0.995)
+    high = PlanParams(service_levels={"A": 0.999, "B": 0.95, "C": 0.9})
+    assert by_row(plan(small_network(), params=high)).loc[
+        ("A", "S1"), "service_level"
+    ] == pytest.approx(0.999)

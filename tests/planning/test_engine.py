@@ -136,7 +136,9 @@ def test_expected_exceptions_and_healthy_rows(result):
     neg = exc[(exc["type"] == "inventory_anomaly") & (exc["sku"] == "N")].iloc[0]
     assert neg["money_at_risk"] == pytest.approx(30.0)  # 5 * unit cost 6
     over = exc[(exc["type"] == "overstock") & (exc["sku"] == "O")].iloc[0]
-    assert over["money_at_risk"] == pytest.approx((3000 - over["order_up_to"]) * 6.0, abs=0.01)
+    capital = (3000 - over["order_up_to"]) * 6.0
+    assert over["capital_tied_up"] == pytest.approx(capital, abs=0.01)
+    assert over["money_at_risk"] == pytest.approx(capital * 0.55 * 56 / 365, abs=0.01)
 
 
 def test_exception_records_contract(result):
@@ -177,3 +179,75 @@ def test_filters(result):
     rows = result.position_records(sku="K", location="S1")
     assert len(rows) == 1 and rows[0]["on_hand"] == 15
     json.dumps(result.position_records())
+
+
+def test_policy_levels_from_the_cumulative_forecast_the_interval_error_and_the_lot_size(network):
+    # The store H@S1 sells exactly 10/day: L = 2 (lane), R = 7 -> protection 8 days, forecast
+    # over it 80. s = 80 + SS; S = s + max(EOQ - 70, 0), EOQ = sqrt(2 * 5 * 10 / (0.25/365 * 6)).
+    from planning.params import PlanParams
+
+    base = plan(network, params=PlanParams(lot_sizing=False))
+    sized = plan(network)
+    pos, lot = base.positions.set_index(KEYS), sized.positions.set_index(KEYS)
+    h = pos.loc[("H", "S1")]
+    assert h["reorder_point"] == pytest.approx(80.0 + h["safety_stock"], rel=0.02)
+    assert h["order_up_to"] == pytest.approx(h["reorder_point"])
+    eoq = (2 * 5.0 * 10.0 / (0.25 / 365 * 6.0)) ** 0.5
+    sized_h = lot.loc[("H", "S1")]
+    assert sized_h["reorder_point"] == pytest.approx(h["reorder_point"])
+    assert sized_h["order_up_to"] - sized_h["reorder_point"] == pytest.approx(
+        max(eoq - 70.0, 0.0), rel=0.03
+    )
+    # The DC buys with a 25.00 line cost: a larger lot.
+    dc = lot.loc[("H", "DC1")]
+    assert (
+        dc["order_up_to"] - dc["reorder_point"] > sized_h["order_up_to"] - sized_h["reorder_point"]
+    )
+
+
+KEYS = ["sku", "location_id"]
+
+
+def test_a_dc_holds_the_echelon_safety_stock_its_stores_do_not():
+    # DC1 feeds S1 and S2 (lane 2 days). Stores: SS 12 and 9. DC: lead time 10, std 1.5,
+    # pooled one-day error 5 (alpha 0), rate 20/day, z 2. Echelon interval 10 + 2 + 7 - 1 = 18
+    # days: z * sqrt(5² * 18 + 20² * 1.5²) = 2 * sqrt(450 + 900) = 73.48; less 21 held = 52.48.
+    import numpy as np
+
+    from planning.engine import _echelon_dc_safety_stock, _NetworkDemand
+
+    data = small_network_for_echelon()
+    keys = pd.DataFrame({"sku": ["A", "A", "A"], "location_id": ["DC1", "S1", "S2"]})
+    network = _NetworkDemand(
+        demand=np.zeros((3, 1)),
+        sigma=np.array([5.0, 3.0, 4.0]),
+        alpha=np.zeros(3),
+        method=np.array(["", "", ""], dtype=object),
+        demand_class=np.array(["", "", ""], dtype=object),
+        promo_mask=np.zeros((3, 1), dtype=bool),
+    )
+    out = _echelon_dc_safety_stock(
+        keys,
+        data,
+        network,
+        lead_time=np.array([10, 2, 2]),
+        lead_time_std=np.array([1.5, 0.0, 0.0]),
+        review=7,
+        z=np.full(3, 2.0),
+        safety=np.array([99.0, 12.0, 9.0]),
+        rate=np.array([20.0, 8.0, 12.0]),
+    )
+    assert out[0] == pytest.approx(2 * np.sqrt(5**2 * 18 + 20**2 * 1.5**2) - 21.0)
+    assert list(out[1:]) == [12.0, 9.0]  # the stores keep theirs
+    # Stores already holding more than the echelon needs: the DC holds none.
+    rich = _echelon_dc_safety_stock(
+        keys, data, network, np.array([10, 2, 2]), np.array([1.5, 0.0, 0.0]), 7,
+        np.full(3, 2.0), np.array([99.0, 50.0, 40.0]), np.array([20.0, 8.0, 12.0]),
+    )  # fmt: skip
+    assert rich[0] == 0.0
+
+
+def small_network_for_echelon():
+    from tests.conftest import small_network
+
+    return small_network()

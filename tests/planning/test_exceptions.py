@@ -117,9 +117,11 @@ def test_below_safety_stock_uses_normal_loss():
 
 def test_overstock():
     # Position 2000 vs S 90: excess 1910; cover 14 + (2000 - 140) / 10 = 200 days > 120.
-    # Money 1910 * unit cost 6 = 11460.
+    # Capital 1910 * unit cost 6 = 11460; money: its holding (0.25) and markdown (0.30) loss
+    # per year over the 14-day horizon = 11460 * 0.55 * 14 / 365.
     e = only(detect_exceptions(arrays([{"on_hand": 2000.0}]), PARAMS), "overstock")
-    assert e["money_at_risk"] == pytest.approx(11460.0)
+    assert e["capital_tied_up"] == pytest.approx(11460.0)
+    assert e["money_at_risk"] == pytest.approx(11460.0 * 0.55 * 14 / 365, abs=0.01)
     assert e["days_of_cover"] == pytest.approx(200.0)
     assert e["priority"] == 3
     assert e["first_risk_date"] == pd.Timestamp(T)
@@ -170,14 +172,14 @@ def test_forecast_bias():
         {"bias_forecast": 20.0, "bias_actual": 40.0},
         {"bias_forecast": 10.0, "bias_actual": 20.0},  # actual < 28 units: not flagged
         {"bias_forecast": 36.0, "bias_actual": 30.0},  # bias +0.2: not flagged
-        {"bias_forecast": 60.0, "bias_actual": 40.0},  # over: 0.5 * 90 * unit cost 6 = 270
+        {"bias_forecast": 60.0, "bias_actual": 40.0},  # over: 0.5 * 90 units * 6 * 0.55 * 14/365
     ]
     exc = detect_exceptions(arrays(rows), PARAMS)
     b = exc[exc["type"] == "forecast_bias"].set_index("row")
     assert sorted(b.index) == [0, 3]
     assert b.loc[0, "money_at_risk"] == pytest.approx(180.0)
     assert b.loc[0, "bias"] == pytest.approx(-0.5)
-    assert b.loc[3, "money_at_risk"] == pytest.approx(270.0)
+    assert b.loc[3, "money_at_risk"] == pytest.approx(270.0 * 0.55 * 14 / 365, abs=0.01)
 
 
 def test_forecast_bias_within_forecast_noise_is_not_flagged():
@@ -241,6 +243,7 @@ def test_scan_matches_a_given_projection():
             "on_hand": float(x),
             "lead_time": int(lt),
             "safety_stock": 15.0,
+            "sigma": 4.0,
             "demand": rng.gamma(2.0, 5.0, H),
             "receipts": np.where(rng.random(H) < 0.05, 30.0, 0.0),
             "promo": rng.random(H) < 0.1,
@@ -266,3 +269,25 @@ def test_totals_by_type_count_and_sum_in_type_order():
     assert list(totals) == ["stockout_risk", "overstock"]  # EXCEPTION_TYPES order
     assert totals["overstock"] == {"count": 2, "money_at_risk": 12.5}
     assert totals_by_type([]) == {}
+
+
+def test_a_p1_stockout_outranks_a_large_overstock():
+    # Lost margin 300 within the lead time vs 11460 of capital tied up in excess: the ranking
+    # is by expected loss within the horizon (the excess's holding and markdown), so the
+    # stockout leads.
+    exc = detect_exceptions(arrays([{"on_hand": 2000.0}, {"on_hand": 15.0}]), PARAMS)
+    assert list(exc["type"]) == ["stockout_risk", "overstock"]
+    assert exc.iloc[1]["capital_tied_up"] > exc.iloc[0]["money_at_risk"]
+
+
+def test_a_dip_into_safety_stock_with_no_expected_shortfall_is_not_flagged():
+    # On hand 35 at 10/day, SS 30, L 2, 100 arriving on day 3: on hand falls to 15 (below SS)
+    # within the lead time, but with no forecast error no unit is expected short: no exception.
+    receipts = np.zeros(H)
+    receipts[2] = 100.0
+    quiet = {"on_hand": 35.0, "safety_stock": 30.0, "receipts": receipts, "on_order": 100.0}
+    assert detect_exceptions(arrays([quiet]), PARAMS).empty
+    # The same dip with forecast error expects a shortfall: flagged.
+    noisy = detect_exceptions(arrays([{**quiet, "on_hand": 22.0, "sigma": 6.0}]), PARAMS)
+    assert list(noisy["type"]) == ["below_safety_stock"]
+    assert noisy.iloc[0]["unmet_units"] >= 0.01

@@ -106,3 +106,42 @@ def test_round_up_to_pack():
     np.testing.assert_array_equal(round_up_to_pack([75, 130, 0, 12], 12, 100), [108, 132, 0, 108])
     assert round_up_to_pack(7, 6, 0) == 12
     assert round_up_to_pack(6, 6, 0) == 6
+
+
+def test_protection_interval_is_lead_time_plus_review_less_one():
+    # Ordered at a review, it lands on day L; the next review's order lands on day L + R and
+    # sells that day: this order carries days 1..L + R - 1.
+    from planning.policy import protection_days
+
+    np.testing.assert_array_equal(protection_days([1, 2, 10], 7), [7, 8, 16])
+    assert protection_days(0, 1) == 1
+
+
+def test_interval_sigma_adds_the_level_error():
+    from planning.policy import interval_sigma
+
+    # sigma 2, k = 8 days: alpha 0 -> 2 * sqrt(8); alpha 0.2 -> 2 * sqrt(8 * (1 + 8 * 0.2 / 1.8)).
+    assert interval_sigma(2.0, 0.0, 8) == pytest.approx(2 * np.sqrt(8))
+    assert interval_sigma(2.0, 0.2, 8) == pytest.approx(2 * np.sqrt(8 * (1 + 1.6 / 1.8)))
+
+
+def test_economic_service_level_and_order_quantity():
+    from planning.policy import economic_order_quantity, economic_service_level
+
+    # margin 4, holding 0.01/day over R 7 -> 4 / 4.07; capped at 0.95.
+    assert economic_service_level(4.0, 0.01, 7, 0.999) == pytest.approx(4 / 4.07)
+    assert economic_service_level(4.0, 0.01, 7, 0.95) == pytest.approx(0.95)
+    assert economic_service_level(0.0, 0.01, 7, 0.99) == 0.0
+    # EOQ = sqrt(2 * 5 * 10 / 0.02) = sqrt(5000)
+    assert economic_order_quantity(5.0, 10.0, 0.02) == pytest.approx(np.sqrt(5000))
+    assert economic_order_quantity(5.0, 10.0, 0.0) == 0.0
+
+
+def test_spare_stock_is_the_one_hold_back_rule():
+    from planning.policy import spare_stock
+
+    # A DC shipping to its own store ships all it holds; any other move keeps the SS.
+    np.testing.assert_array_equal(
+        spare_stock([60.0, 60.0, 10.0, -3.0], [50.0, 50.0, 50.0, 0.0], [True, False, False, True]),
+        [60.0, 10.0, 0.0, 0.0],
+    )

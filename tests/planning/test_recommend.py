@@ -156,9 +156,12 @@ def test_surplus_not_double_allocated():
     assert first["rec_kind"] == "transfer"
     assert first["rec_qty"] == 60  # min(need 90, surplus 150 - 90 = 60)
     assert second["rec_kind"] == "purchase_order"  # no surplus left at S2
-    # Nobody can arrive by day 2 and no open PO: cheapest supplier SUP1, need 75 -> 7 packs = 84.
-    assert second["rec_supplier_id"] == "SUP1"
-    assert second["rec_qty"] == 84
+    # Nobody can arrive by day 2 and no open PO. SUP1 (14 days) lands 84 for 6 * 84 + 25 = 529
+    # but loses 12 days x 10/day x margin 4 = 480 waiting; SUP2 (5 days, MOQ 100 -> 108) lands
+    # for 6.5 * 108 + 25 = 727 and loses 3 days = 120: SUP2.
+    assert second["rec_supplier_id"] == "SUP2"
+    assert second["rec_qty"] == 108
+    assert "Also considered: SUP1 (arrives day 14, after the risk)" in second["rec_rationale"]
     moved = out[(out["rec_kind"] == "transfer") & (out["sku"] == "C")]["rec_qty"].sum()
     assert moved <= 60
 
@@ -187,16 +190,22 @@ def test_late_po_expedite():
     assert r["rec_supplier_id"] == "SUP2"
 
 
-def test_overstock_transfer_then_shortage_covered():
+def test_shortage_ranks_above_overstock_and_takes_its_surplus_first():
     out = scenario()
-    over = rec_for(out, "overstock", 8)
-    # Overstock money 1910 * 6 = 11460 ranks first: move S - position = 90 - 15 = 75 to S1.
-    assert over["rec_kind"] == "transfer"
-    assert over["rec_to_location"] == "S1"
-    assert over["rec_qty"] == 75
+    # O at S1 runs short (lost margin 300, P1); O at S2 holds 1910 excess units, whose holding
+    # and markdown loss over the 14-day horizon is only 11460 * 0.55 * 14 / 365 = 241.76.
     short = rec_for(out, "stockout_risk", 9)
-    assert short["rec_kind"] == "none"
-    assert "Covered by the transfer of 75 from S2" in short["rec_rationale"]
+    over = rec_for(out, "overstock", 8)
+    assert short.name < over.name  # ranked first
+    assert (short["rec_kind"], short["rec_from_location"], short["rec_qty"]) == (
+        "transfer",
+        "S2",
+        75,
+    )
+    assert "surplus 1910" in short["rec_rationale"]
+    # The overstock's surplus left has no one below the reorder point to go to: markdown review.
+    assert over["rec_kind"] == "none"
+    assert "1835 units of surplus left" in over["rec_rationale"]
     assert rec_for(out, "overstock", 10)["rec_kind"] == "none"
 
 

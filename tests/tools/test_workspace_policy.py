@@ -71,9 +71,11 @@ def test_workspace_plans_with_the_policy_levels_and_explicit_params_win(tmp_path
     replace_snapshot(ws.engine, small_network(), source="t")
     assert ws.params.class_service_levels() == {"A": 0.98, "B": 0.95, "C": 0.90}
     pos = ws.inventory("A", "DC1")[0]
-    assert (pos["abc_class"], pos["service_level"]) == ("A", 0.98)
+    # A's margin against its holding over a review is worth more than class A's 0.98 floor:
+    # the economic critical ratio, capped at 0.995.
+    assert (pos["abc_class"], pos["service_level"]) == ("A", 0.995)
 
-    explicit = PlanParams(service_level=0.9)
+    explicit = PlanParams(service_level=0.9, economic_service_level=False)
     other = Workspace.open(settings(tmp_path / "x", policy_file=REPO_POLICY), params=explicit)
     assert other.params is explicit
     replace_snapshot(other.engine, small_network(), source="t")

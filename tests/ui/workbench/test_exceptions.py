@@ -24,7 +24,7 @@ def test_exceptions_totals_filters_and_prepare_action(app_test, live_api):
     assert not at.exception
     thread_id = at.session_state["thread_id"]
     [pending] = live_api.copilot.pending(thread_id)
-    assert pending.args == {"from_location": "DC1", "qty": 53, "sku": "A", "to_location": "S1"}
+    assert pending.args == {"from_location": "DC1", "qty": 113, "sku": "A", "to_location": "S1"}
     assert at.button(key=f"chart-{pending.proposal_id}")  # the card is shown in the chat
     assert any("may not decide" in i.value for i in at.info)  # alice drafts; approvers decide
 

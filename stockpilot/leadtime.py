@@ -1,0 +1,93 @@
+"""The supplier lead-time distribution the data describes (shared by the planner and the twin).
+
+A supplier's row gives its quoted lead time L0 (`lead_time_days`), the standard deviation of its
+lead time (`lead_time_std_days`) and the share of orders on time (`on_time_rate`, q). Read
+together they describe one distribution, used by the planning engine, by the demo generator's
+receipt history and by the simulation's twin:
+
+- with probability q an order arrives on its quoted day (lead time L0);
+- otherwise it is late by D = max(1, ceil(c·|z|)) days, z standard normal, where the scale c is
+  chosen so that the lead time's standard deviation is the stated one.
+
+So the mean lead time is L0 + (1 − q)·E[D], longer than quoted when the supplier is ever late.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.special import ndtri
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+GRID = 4_000  # quantile points of |z| used for the exact moments
+_HALF_NORMAL = ndtri(0.5 + 0.5 * (np.arange(GRID) + 0.5) / GRID)  # |z| quantiles
+
+
+def _delays(scale: FloatArray) -> FloatArray:
+    """Return (m, GRID) late delays max(1, ceil(c·|z|)) at equally likely |z| quantiles."""
+    return np.maximum(1.0, np.ceil(scale[:, None] * _HALF_NORMAL[None, :] - 1e-9))
+
+
+def _moments(scale: FloatArray, late: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Return the mean and std of the delay (0 when on time) for 1-D scales and late shares."""
+    d = _delays(scale)
+    m1, m2 = d.mean(axis=1), (d**2).mean(axis=1)
+    mean = late * m1
+    return mean, np.sqrt(np.maximum(late * m2 - mean**2, 0.0))
+
+
+def delay_scale(std: ArrayLike, on_time: ArrayLike) -> FloatArray:
+    """Return the scale c of the late delay that gives the stated lead-time std (0: never late).
+
+    The result has the broadcast shape of the inputs; each distinct pair is solved once.
+    """
+    target, on = np.broadcast_arrays(np.asarray(std, float), np.asarray(on_time, float))
+    pairs, back = np.unique(
+        np.stack([target.ravel(), on.ravel()], axis=1), axis=0, return_inverse=True
+    )
+    want, late = pairs[:, 0], 1.0 - np.clip(pairs[:, 1], 0.0, 1.0)
+    lo, hi = np.zeros(len(pairs)), np.maximum(want, 1.0) * 40.0
+    for _ in range(40):  # bisection: the std grows with the scale
+        mid = (lo + hi) / 2
+        _, got = _moments(mid, late)
+        lo, hi = np.where(got < want, mid, lo), np.where(got < want, hi, mid)
+    scale = np.where((late > 0) & (want > 0), (lo + hi) / 2, 0.0)
+    return scale[np.ravel(back)].reshape(target.shape)
+
+
+def described_moments(
+    nominal: ArrayLike, std: ArrayLike, on_time: ArrayLike
+) -> tuple[FloatArray, FloatArray]:
+    """Return the mean and std of the lead time the supplier data describes."""
+    nominal_, std_, on_ = np.broadcast_arrays(
+        np.asarray(nominal, float), np.asarray(std, float), np.asarray(on_time, float)
+    )
+    scale = delay_scale(std_, on_).ravel()
+    late = 1.0 - np.clip(on_.ravel(), 0.0, 1.0)
+    mean_delay, delay_std = _moments(scale, late)
+    never = scale <= 0
+    mean = nominal_.ravel() + np.where(never, 0.0, mean_delay)
+    return mean.reshape(nominal_.shape), np.where(never, 0.0, delay_std).reshape(nominal_.shape)
+
+
+def draw_lead_times(
+    nominal: ArrayLike, std: ArrayLike, on_time: ArrayLike, uniform: ArrayLike
+) -> IntArray:
+    """Return lead times drawn from the described distribution by inverse CDF of `uniform`.
+
+    `uniform` in [0, 1): below the on-time rate the order is on time; above it, the position
+    within the late share picks the delay's |z| quantile.
+    """
+    nominal_, std_, q, u = np.broadcast_arrays(
+        np.asarray(nominal, float),
+        np.asarray(std, float),
+        np.clip(np.asarray(on_time, float), 0.0, 1.0),
+        np.asarray(uniform, float),
+    )
+    scale = delay_scale(std_, q)
+    late = (u >= q) & (scale > 0)
+    within = np.clip((u - q) / np.maximum(1.0 - q, 1e-12), 0.0, 1.0 - 1e-12)
+    delay = np.maximum(1.0, np.ceil(scale * ndtri(0.5 + 0.5 * within) - 1e-9))
+    return np.maximum(nominal_ + np.where(late, delay, 0.0), 1).astype(np.int64)
