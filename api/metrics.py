@@ -41,12 +41,12 @@ from prometheus_client.exposition import generate_latest
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from stockpilot.vocabulary import ExceptionType, ProposalStatus
+from graph.approval import Outcome
+from stockpilot.vocabulary import ExceptionType, OutcomeKind, ProposalStatus, RefusalReason
 from tools.workspace import Workspace
 
 log = logging.getLogger("stockpilot.api.metrics")
 
-REFUSAL_REASONS: tuple[str, ...] = ("authority", "validation", "already_decided", "erp")
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 CYCLE_BUCKETS = (60.0, 300.0, 900.0, 1800.0, 3600.0, 4 * 3600.0, 8 * 3600.0, 86400.0, 3 * 86400.0)
 
@@ -74,8 +74,8 @@ class ApiMetrics:
             ["reason"],
             registry=self.registry,
         )
-        for reason in REFUSAL_REASONS:
-            self.REFUSALS.labels(reason=reason)
+        for reason in RefusalReason:
+            self.REFUSALS.labels(reason=reason.value)
         self.APPROVAL_CYCLE_SECONDS = Histogram(
             "stockpilot_approval_cycle_seconds",
             "Seconds from a proposal's creation to its decision, for committed proposals.",
@@ -200,20 +200,13 @@ def _resolve(target: Any) -> ApiMetrics | None:
     return found if isinstance(found, ApiMetrics) else None
 
 
-def refusal_reason(outcome: dict[str, Any]) -> str | None:
-    """Return the refusal reason of a decision outcome, or None when it is not a refusal."""
-    kind = outcome.get("outcome")
-    message = str(outcome.get("message") or "")
-    if kind == "refused":
-        return "validation" if message.startswith("edit refused") else "authority"
-    if kind == "already_decided":
-        return "already_decided"
-    if kind == "failed":
-        return "erp" if message.startswith("the ERP refused") else "validation"
-    return None
+def refusal_reason(outcome: Outcome) -> RefusalReason | None:
+    """Return why a decision outcome did not go through, or None when it is not a refusal."""
+    reason = outcome.get("reason")
+    return None if reason is None else RefusalReason(reason)
 
 
-def record_outcomes(target: Any, outcomes: list[dict[str, Any]], workspace: Workspace) -> None:
+def record_outcomes(target: Any, outcomes: list[Outcome], workspace: Workspace) -> None:
     """Count commits and refusals from decision outcomes; observe each commit's cycle time.
 
     Outcomes are those of `graph.service.TurnResult.outcomes` (committed, approved, rejected,
@@ -225,12 +218,12 @@ def record_outcomes(target: Any, outcomes: list[dict[str, Any]], workspace: Work
     for outcome in outcomes:
         reason = refusal_reason(outcome)
         if reason is not None:
-            metrics.REFUSALS.labels(reason=reason).inc()
+            metrics.REFUSALS.labels(reason=reason.value).inc()
             continue
-        if outcome.get("outcome") != "committed":
+        if outcome["outcome"] != OutcomeKind.COMMITTED:
             continue
         metrics.COMMITS.inc()
-        proposal = workspace.proposals.get(str(outcome.get("proposal_id", "")))
+        proposal = workspace.proposals.get(outcome["proposal_id"])
         if proposal is not None and proposal.decided_at is not None:
             cycle = (proposal.decided_at - proposal.created_at).total_seconds()
             metrics.APPROVAL_CYCLE_SECONDS.observe(max(cycle, 0.0))

@@ -31,7 +31,7 @@ def route_after_agent(state: State) -> Literal["tools", "approval", "__end__"]:
 
 def route_after_approval(state: State) -> Literal["review", "__end__"]:
     """Review a human answer; when nothing was left to decide, the turn is over."""
-    return "review" if state.get("decisions") else "__end__"
+    return "review" if state.get("decisions") is not None else "__end__"
 
 
 def _with_fault_points(name: str, node: Callable[[State, Runtime[Context]], dict[str, Any]]):

@@ -23,11 +23,18 @@ from agents.offline import OfflinePlannerModel
 from agents.prompts import SYSTEM_PROMPT
 from erp.connector import ErpUnavailableError, ErpWriteError, committed_document, write_action
 from erp.governance import Proposal, ProposalNotPendingError, ProposalStateError
+from graph.approval import (
+    ApprovalRequest,
+    DecisionItem,
+    DecisionMismatchError,
+    Outcome,
+    match_decisions,
+)
 from graph.context import Context
 from graph.state import State
 from stockpilot.actions import ActionError, parse_action
 from stockpilot.faults import fault_point
-from stockpilot.vocabulary import GATE_NAME, Decision, ProposalStatus
+from stockpilot.vocabulary import GATE_NAME, Decision, OutcomeKind, ProposalStatus, RefusalReason
 from tools.insight import resolver
 from tools.planner import TOOLS
 from tools.workspace import Workspace
@@ -68,11 +75,16 @@ def _pending(ws: Workspace, ids: list[str]) -> list[Proposal]:
 
 
 def approval(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
-    """Pause for a human decision on every pending proposal (the one approval gate)."""
+    """Pause for a human decision on every pending proposal (the one approval gate).
+
+    The answer is matched to the proposals shown by proposal id only; an answer that does not
+    match (`match_decisions`) decides nothing and is reported by `review`. Raising here would
+    keep the bad answer as the interrupt's resume value and block the thread.
+    """
     proposals = _pending(_ctx(runtime).ws(), state.get("pending", []))
     if not proposals:
         return {"pending": {"replace": []}, "decisions": None}
-    payload = {
+    request: ApprovalRequest = {
         "action_requests": [
             {
                 "name": p.kind.value,
@@ -94,36 +106,35 @@ def approval(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
             for p in proposals
         ],
     }
-    answer = interrupt(payload)
-    return {"decisions": {"answer": answer, "proposal_ids": [p.id for p in proposals]}}
+    answer = interrupt(request)
+    user = answer.get("user") if isinstance(answer, dict) else None
+    try:
+        decisions = match_decisions([p.id for p in proposals], answer)
+    except DecisionMismatchError as exc:
+        return {"decisions": {}, "decided_by": user, "decision_error": str(exc)}
+    return {"decisions": decisions, "decided_by": user, "decision_error": None}
 
 
-def _match(decisions: dict[str, Any]) -> list[tuple[str, dict[str, Any] | None]]:
-    """Pair each proposal shown at the gate with its decision (by proposal_id, else by order)."""
-    answer = decisions.get("answer") or {}
-    ids: list[str] = decisions.get("proposal_ids", [])
-    given = answer.get("decisions", []) if isinstance(answer, dict) else []
-    by_id = {d.get("proposal_id"): d for d in given if isinstance(d, dict) and d.get("proposal_id")}
-    if by_id:
-        return [(pid, by_id.get(pid)) for pid in ids]
-    return [(pid, given[i] if i < len(given) else None) for i, pid in enumerate(ids)]
-
-
-def _review_one(ws: Workspace, user: str, pid: str, decision: dict[str, Any]) -> dict[str, Any]:
+def _review_one(ws: Workspace, user: str, proposal: Proposal, decision: DecisionItem) -> Outcome:
     """Apply one decision: authority, edit re-validation, then the atomic pending transition."""
     thread = _thread()
-    proposal = ws.proposals.get(pid)
-    assert proposal is not None
+    pid = proposal.id
     kind = str(decision.get("type", ""))
     note = decision.get("message")
-    out: dict[str, Any] = {"proposal_id": pid, "action": proposal.kind.value, "decision": kind}
-    out["decided_by"] = user
+    out: Outcome = {
+        "proposal_id": pid,
+        "action": proposal.kind.value,
+        "decision": kind,
+        "decided_by": user,
+        "outcome": OutcomeKind.PENDING.value,
+        "reason": None,
+    }
     if kind not in ALLOWED_DECISIONS:
-        out.update(outcome="pending", message=f"unknown decision {kind!r}")
+        out["message"] = f"unknown decision {kind!r}"
         return out
     args, value = proposal.args, proposal.value
-    if kind == "edit":
-        edited = (decision.get("edited_action") or {}).get("args") or decision.get("args") or {}
+    if kind == Decision.EDIT:
+        edited = dict(decision.get("edited_action", {}).get("args") or {})
         args = {**proposal.args, **{k: v for k, v in edited.items() if k in proposal.args}}
         try:
             edit = parse_action(proposal.kind, args)
@@ -140,9 +151,11 @@ def _review_one(ws: Workspace, user: str, pid: str, decision: dict[str, Any]) ->
                 proposal_id=pid,
                 payload={"decision": kind, "args": args, "reason": msg},
             )
-            out.update(outcome="refused", message=f"edit refused: {msg}")
+            out["outcome"] = OutcomeKind.REFUSED.value
+            out["reason"] = RefusalReason.VALIDATION.value
+            out["message"] = f"edit refused: {msg}"
             return out
-    if kind in ("approve", "edit"):
+    if kind in (Decision.APPROVE, Decision.EDIT):
         auth = ws.policy.authorize(user, proposal.kind, value)
         if not auth.allowed:
             ws.audit.append(
@@ -152,7 +165,9 @@ def _review_one(ws: Workspace, user: str, pid: str, decision: dict[str, Any]) ->
                 proposal_id=pid,
                 payload={"decision": kind, "value": value, "reason": auth.reason},
             )
-            out.update(outcome="refused", message=auth.reason)
+            out["outcome"] = OutcomeKind.REFUSED.value
+            out["reason"] = RefusalReason.AUTHORITY.value
+            out["message"] = auth.reason
             return out
     try:
         decided = ws.proposals.decide(
@@ -160,8 +175,8 @@ def _review_one(ws: Workspace, user: str, pid: str, decision: dict[str, Any]) ->
             user=user,
             decision=kind,
             note=note,
-            args=args if kind == "edit" else None,
-            value=value if kind == "edit" else None,
+            args=args if kind == Decision.EDIT else None,
+            value=value if kind == Decision.EDIT else None,
             # The decision and its audit entry commit in one transaction.
             record=lambda conn, p: ws.audit.append_in(
                 conn,
@@ -176,14 +191,14 @@ def _review_one(ws: Workspace, user: str, pid: str, decision: dict[str, Any]) ->
         current = exc.proposal
         mine = current.decided_by == user and current.decision == kind
         if mine and current.status in (ProposalStatus.APPROVED, ProposalStatus.COMMITTED):
-            out.update(outcome="approved")  # our own decision, replayed after a restart
+            out["outcome"] = OutcomeKind.APPROVED.value  # ours, replayed after a restart
             return out
-        out.update(
-            outcome="already_decided",
-            message=f"already {current.status} by {current.decided_by or 'someone else'}",
-        )
+        out["outcome"] = OutcomeKind.ALREADY_DECIDED.value
+        out["reason"] = RefusalReason.ALREADY_DECIDED.value
+        out["message"] = f"already {current.status} by {current.decided_by or 'someone else'}"
         return out
-    out.update(outcome="approved" if decided.status == ProposalStatus.APPROVED else "rejected")
+    approved = decided.status == ProposalStatus.APPROVED
+    out["outcome"] = (OutcomeKind.APPROVED if approved else OutcomeKind.REJECTED).value
     if note:
         out["message"] = note
     return out
@@ -197,18 +212,42 @@ def review(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     """Record the human decisions: check authority, re-validate edits, move proposals on."""
     ws = _ctx(runtime).ws()
     decisions = state.get("decisions") or {}
-    answer = decisions.get("answer") or {}
-    user = str(answer.get("user") or "") if isinstance(answer, dict) else ""
-    outcomes: list[dict[str, Any]] = []
-    for pid, decision in _match(decisions):
-        if decision is None:
+    user = str(state.get("decided_by") or "")
+    error = state.get("decision_error")
+    outcomes: list[Outcome] = []
+    if error:
+        outcomes = [
+            {
+                "proposal_id": pid,
+                "outcome": OutcomeKind.PENDING.value,
+                "reason": None,
+                "message": f"nothing decided: {error}",
+            }
+            for pid in state.get("pending", [])
+        ]
+    for pid, decision in decisions.items():
+        proposal = ws.proposals.get(pid)
+        if proposal is None:
             continue
         if not user:
-            outcomes.append({"proposal_id": pid, "outcome": "pending", "message": "no user"})
+            outcomes.append(
+                {
+                    "proposal_id": pid,
+                    "outcome": OutcomeKind.PENDING.value,
+                    "reason": None,
+                    "message": "no user",
+                }
+            )
             continue
-        outcomes.append(_review_one(ws, user, pid, decision))
+        outcomes.append(_review_one(ws, user, proposal, decision))
     still = [p.id for p in _pending(ws, state.get("pending", []))]
-    return {"pending": {"replace": still}, "outcomes": outcomes, "decisions": None}
+    return {
+        "pending": {"replace": still},
+        "outcomes": outcomes,
+        "decisions": None,
+        "decided_by": None,
+        "decision_error": None,
+    }
 
 
 def commit(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -217,11 +256,11 @@ def commit(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     erp = ws.connector()
     thread = _thread()
     today = ws.plan(fresh=False).as_of
-    outcomes = list(state.get("outcomes", []))
+    outcomes: list[Outcome] = [Outcome(**o) for o in state.get("outcomes", [])]
     committed: list[dict[str, Any]] = []
     listed = {c.get("document_id") for c in state.get("committed", [])}
     for out in outcomes:
-        if out.get("outcome") != "approved":
+        if out["outcome"] != OutcomeKind.APPROVED:
             continue
         p = ws.proposals.get(out["proposal_id"])
         if p is None:
@@ -236,7 +275,7 @@ def commit(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
 
 
 def settle_approved(
-    ws: Workspace, erp: Any, p: Proposal, thread: str, today: date, out: dict[str, Any]
+    ws: Workspace, erp: Any, p: Proposal, thread: str, today: date, out: Outcome
 ) -> dict[str, Any] | None:
     """Bring one approved proposal to the ERP exactly once; update `out` with what happened.
 
@@ -249,21 +288,23 @@ def settle_approved(
     if p.status == ProposalStatus.COMMITTED:
         # Committed by an earlier run of this step whose checkpoint was never written (a
         # kill): the thread must still record it. Runs of a thread are serialised.
-        out.update(outcome="committed", document_id=p.document_id)
+        out["outcome"] = OutcomeKind.COMMITTED.value
+        out["document_id"] = p.document_id
         return _entry(p)
     try:
         doc = committed_document(erp, p.id)
         if doc is None:
             check = ws.check(p.action)
             if not check.ok:
-                _fail(ws, p, thread, "; ".join(check.errors), out, "not written")
+                reason = "; ".join(check.errors)
+                _fail(ws, p, thread, reason, out, RefusalReason.VALIDATION, "not written")
                 return None
             try:
                 fault_point("before:erp_write")
                 doc = write_action(erp, p.action, on=today, idempotency_key=p.id)
                 fault_point("after:erp_write")
             except ErpWriteError as exc:
-                _fail(ws, p, thread, str(exc), out, "the ERP refused it")
+                _fail(ws, p, thread, str(exc), out, RefusalReason.ERP, "the ERP refused it")
                 return None
     except ErpUnavailableError as exc:
         # Nothing was written: the proposal stays approved and the run stops here, so
@@ -295,7 +336,8 @@ def settle_approved(
             },
         ),
     )
-    out.update(outcome="committed", document_id=doc)
+    out["outcome"] = OutcomeKind.COMMITTED.value
+    out["document_id"] = doc
     return _entry(p)
 
 
@@ -304,7 +346,13 @@ def _entry(p: Proposal) -> dict[str, Any]:
 
 
 def _fail(
-    ws: Workspace, p: Proposal, thread: str, reason: str, out: dict[str, Any], prefix: str
+    ws: Workspace,
+    p: Proposal,
+    thread: str,
+    reason: str,
+    out: Outcome,
+    why: RefusalReason,
+    prefix: str,
 ) -> None:
     """Mark a proposal failed and audit it, unless a racing commit already wrote it."""
     try:
@@ -312,9 +360,14 @@ def _fail(
     except ProposalStateError as exc:
         current = exc.proposal
         if current.status == ProposalStatus.COMMITTED:
-            out.update(outcome="committed", document_id=current.document_id)
+            out["outcome"] = OutcomeKind.COMMITTED.value
+            out["document_id"] = current.document_id
         else:
-            out.update(outcome=current.status.value, message=current.failure_reason or "")
+            # A racing commit failed it first (its re-check): counted as a validation refusal.
+            failed = current.status == ProposalStatus.FAILED
+            out["outcome"] = current.status.value
+            out["reason"] = RefusalReason.VALIDATION.value if failed else None
+            out["message"] = current.failure_reason or ""
         return
     ws.audit.append(
         "commit_refused",
@@ -323,4 +376,6 @@ def _fail(
         proposal_id=p.id,
         payload={"reason": reason, "args": p.args},
     )
-    out.update(outcome="failed", message=f"{prefix}: {reason}")
+    out["outcome"] = OutcomeKind.FAILED.value
+    out["reason"] = why.value
+    out["message"] = f"{prefix}: {reason}"

@@ -31,11 +31,12 @@ from typing import Any
 from langchain_core.messages import HumanMessage
 
 from erp.governance import ProposalNotPendingError
+from graph.approval import Outcome
 from graph.checkpoint import latest_thread_ids
 from graph.locks import ThreadBusyError
 from graph.nodes import settle_approved
 from graph.service import Copilot, _pending_of, stopped
-from stockpilot.vocabulary import GATE_NAME, Decision, ProposalStatus
+from stockpilot.vocabulary import GATE_NAME, Decision, OutcomeKind, ProposalStatus
 
 SYSTEM_ACTOR = "stockpilot"
 log = logging.getLogger("stockpilot.recovery")
@@ -108,7 +109,7 @@ def _repair_thread(copilot: Copilot, thread_id: str, dry_run: bool) -> list[Repa
         return repairs  # resuming would settle these; nothing more to predict safely
     waiting = {a.proposal_id for a in _pending_of(state)}
     settled: list[dict[str, Any]] = []
-    outcomes: list[dict[str, Any]] = []
+    outcomes: list[Outcome] = []
     stranded = [
         p.id for p in proposals if p.status == ProposalStatus.PENDING and p.id not in waiting
     ]
@@ -119,17 +120,19 @@ def _repair_thread(copilot: Copilot, thread_id: str, dry_run: bool) -> list[Repa
             if dry_run:
                 repairs.append(Repair(thread_id, p.id, p.status, "settle"))
                 continue
-            out: dict[str, Any] = {
+            out: Outcome = {
                 "proposal_id": p.id,
                 "action": p.kind.value,
-                "decision": p.decision,
-                "decided_by": p.decided_by,
+                "decision": "" if p.decision is None else p.decision.value,
+                "decided_by": p.decided_by or "",
+                "outcome": OutcomeKind.APPROVED.value,
+                "reason": None,
             }
             erp = ws.connector()
             entry = settle_approved(ws, erp, p, thread_id, ws.plan(fresh=False).as_of, out)
             if entry is not None:
                 settled.append(entry)
-            action = "linked" if out.get("outcome") == "committed" else str(out.get("outcome"))
+            action = "linked" if out["outcome"] == OutcomeKind.COMMITTED else out["outcome"]
             repairs.append(Repair(thread_id, p.id, p.status, action, out.get("message", "")))
             outcomes.append(out)
     if settled or outcomes:
@@ -183,7 +186,7 @@ def _tell_thread(
     copilot: Copilot,
     thread_id: str,
     committed: list[dict[str, Any]],
-    outcomes: list[dict[str, Any]],
+    outcomes: list[Outcome],
 ) -> None:
     """Record what was settled in the thread's state, as the commit node would have."""
     config = copilot._config(thread_id)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
@@ -21,6 +21,13 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.types import Command, StateSnapshot
 
+from graph.approval import (
+    ApprovalAnswer,
+    ApprovalRequest,
+    DecisionItem,
+    Outcome,
+    match_decisions,
+)
 from graph.checkpoint import latest_thread_ids, open_checkpointer
 from graph.context import Context
 from graph.graph import build_graph
@@ -65,7 +72,7 @@ class TurnResult:
     thread_id: str
     answer: str
     pending: list[PendingAction] = field(default_factory=list)
-    outcomes: list[dict[str, Any]] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
     committed: list[dict[str, Any]] = field(default_factory=list)
     tool_calls: list[dict[str, Any]] = field(default_factory=list)
 
@@ -105,7 +112,7 @@ class ThreadView:
     messages: list[dict[str, Any]]
     pending: list[PendingAction]
     committed: list[dict[str, Any]]
-    outcomes: list[dict[str, Any]]
+    outcomes: list[Outcome]
 
 
 class Copilot:
@@ -322,14 +329,20 @@ class Copilot:
             decision = Decision(decision)
             if decision == Decision.EDIT and qty is None:
                 raise ValueError("an edit needs the new quantity")
-            decisions = [
-                _decision(a, decision, qty, message)
-                for a in actions
-                if proposal_id is None or a.proposal_id == proposal_id
-            ]
+            answer: ApprovalAnswer = {
+                "user": user,
+                "decisions": [
+                    _decision(a, decision, qty, message)
+                    for a in actions
+                    if proposal_id is None or a.proposal_id == proposal_id
+                ],
+            }
+            # Checked before resuming: a resume value the gate cannot apply would stay bound
+            # to the interrupt.
+            match_decisions([a.proposal_id for a in actions], answer)
             before = len((state.values or {}).get("messages", []))
             self.graph.invoke(
-                Command(resume={interrupt_id: {"user": user, "decisions": decisions}}),
+                Command(resume={interrupt_id: answer}),
                 self._config(thread_id),
                 context=self.context,
                 durability="sync",
@@ -401,20 +414,21 @@ def _pending_of(state: StateSnapshot) -> list[PendingAction]:
     """Return the actions a thread state waits on (empty when it is not waiting)."""
     out: list[PendingAction] = []
     for intr in state.interrupts:
-        value = intr.value if isinstance(intr.value, dict) else {}
-        requests = value.get("action_requests", [])
-        meta = {p["proposal_id"]: p for p in value.get("proposals", [])}
-        for req in requests:
-            args = dict(req.get("args", {}))
+        if not isinstance(intr.value, dict):
+            continue
+        request = cast(ApprovalRequest, intr.value)
+        values = {p["proposal_id"]: p["value"] for p in request.get("proposals", [])}
+        for req in request.get("action_requests", []):
+            args = dict(req["args"])
             pid = str(args.pop("proposal_id", ""))
             out.append(
                 PendingAction(
                     interrupt_id=intr.id,
                     proposal_id=pid,
-                    kind=str(req.get("name", "")),
+                    kind=req["name"],
                     args=args,
-                    description=str(req.get("description", "")),
-                    value=meta.get(pid, {}).get("value"),
+                    description=req["description"],
+                    value=values.get(pid),
                 )
             )
     return out
@@ -499,8 +513,8 @@ def _summary(name: str, message: ToolMessage) -> str:
 
 def _decision(
     action: PendingAction, decision: Decision, qty: int | None, message: str | None
-) -> dict[str, Any]:
-    out: dict[str, Any] = {"type": decision.value, "proposal_id": action.proposal_id}
+) -> DecisionItem:
+    out: DecisionItem = {"type": decision.value, "proposal_id": action.proposal_id}
     if decision == Decision.EDIT:
         out["edited_action"] = {"name": action.kind, "args": {"qty": qty}}
     if message:

@@ -8,6 +8,8 @@ from typing import Annotated, Any, TypedDict
 from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
 
+from graph.approval import DecisionItem, Outcome
+
 
 def merge_pending(current: list[str] | None, update: list[str] | dict[str, list[str]]) -> list[str]:
     """Add proposal ids (a list) or replace the whole list ({"replace": [...]})."""
@@ -33,10 +35,13 @@ class State(TypedDict, total=False):
     owner: Annotated[str | None, keep_first]
     # Proposal ids awaiting a human decision (the proposals themselves live in the store).
     pending: Annotated[list[str], merge_pending]
-    # The approval gate's answer, consumed by the review node.
-    decisions: dict[str, Any] | None
+    # The approval gate's answer, consumed by the review node: each decision by proposal id,
+    # who decided, and why the answer was not applied (it did not match the gate), if so.
+    decisions: dict[str, DecisionItem] | None
+    decided_by: str | None
+    decision_error: str | None
     # What the last decision round did, per proposal.
-    outcomes: list[dict[str, Any]]
+    outcomes: list[Outcome]
     # What the thread is about now (agents.focus): SKU, location, supplier, the last list shown,
     # the proposals drafted here; refreshed by the agent node from the messages each step.
     focus: dict[str, Any]

@@ -57,3 +57,24 @@ class ProposalStatus(StrEnum):
 
 # The name of the one approval gate: its decision reports are messages with this name.
 GATE_NAME = "approval_gate"
+
+
+class OutcomeKind(StrEnum):
+    """What a decision round did to one proposal (committed means written to the ERP)."""
+
+    COMMITTED = "committed"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    REFUSED = "refused"
+    FAILED = "failed"
+    ALREADY_DECIDED = "already_decided"
+    PENDING = "pending"
+
+
+class RefusalReason(StrEnum):
+    """Why a decision did not go through (the refusals metric's label)."""
+
+    AUTHORITY = "authority"  # above the approver's authority
+    VALIDATION = "validation"  # the edit, or the commit's re-check, failed the draft checks
+    ALREADY_DECIDED = "already_decided"  # someone else decided first
+    ERP = "erp"  # the ERP refused the write

@@ -17,15 +17,23 @@ import anyio
 
 from erp.connector import ErpUnavailableError
 from erp.governance import Proposal
+from graph.approval import Outcome
 from graph.service import Copilot, NotWaitingError, PendingAction, StaleInterruptError
-from stockpilot.vocabulary import Decision, ProposalStatus
+from stockpilot.vocabulary import Decision, OutcomeKind, ProposalStatus
 
 STALE_NOTE = (
     "This card was out of date: the approval was decided elsewhere or has moved on. It now "
     "shows the current state; your click changed nothing."
 )
+# The outcomes a card explains in a note: the decision did not go through (yet).
+NOT_THROUGH = (
+    OutcomeKind.REFUSED,
+    OutcomeKind.ALREADY_DECIDED,
+    OutcomeKind.PENDING,
+    OutcomeKind.FAILED,
+)
 # Told what a decision did (the API's metrics count bot decisions too).
-OutcomeHook = Callable[[list[dict[str, Any]]], None]
+OutcomeHook = Callable[[list[Outcome]], None]
 
 
 @dataclass(frozen=True)
@@ -100,7 +108,7 @@ class CardState:
     note: str | None = None
     answer: str = ""
     new_pending: list[PendingAction] = field(default_factory=list)
-    outcomes: list[dict[str, Any]] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
 
     @property
     def pending(self) -> bool:
@@ -175,10 +183,10 @@ def decide_card(
             f"Approved, not yet written to the ERP: {exc}. Recovery writes it once it answers."
         )
         return current_card(copilot, ref, note=deferred)
-    mine = next((o for o in result.outcomes if o.get("proposal_id") == ref.proposal_id), {})
+    mine = next((o for o in result.outcomes if o["proposal_id"] == ref.proposal_id), None)
     note = None
-    if mine.get("outcome") in ("refused", "already_decided", "pending", "failed"):
-        label = str(mine.get("outcome", "")).replace("_", " ").capitalize()
+    if mine is not None and mine["outcome"] in NOT_THROUGH:
+        label = mine["outcome"].replace("_", " ").capitalize()
         note = f"{label}: {mine.get('message') or 'no reason given'}"
     state = current_card(copilot, ref, note=note)
     state.answer = result.answer

@@ -8,6 +8,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from api.app import create_app
 from api.metrics import ApiMetrics, install_metrics, record_outcomes, refusal_reason
+from graph.approval import Outcome
 from graph.service import Copilot
 from stockpilot.settings import Settings
 from tests.api.conftest import auth
@@ -101,14 +102,14 @@ def test_record_outcomes_counts_refusals(
     result = copilot.decide(pending_thread, user="alice", decision="approve")  # a planner
     assert [o["outcome"] for o in result.outcomes] == ["refused"]
     record_outcomes(app, result.outcomes, workspace)
-    synthetic = [
-        {"proposal_id": "x", "outcome": "refused", "message": "edit refused: no lane"},
-        {"proposal_id": "x", "outcome": "already_decided", "message": "already approved by bob"},
-        {"proposal_id": "x", "outcome": "failed", "message": "the ERP refused it: closed"},
-        {"proposal_id": "x", "outcome": "failed", "message": "not written: stock moved"},
-        {"proposal_id": "x", "outcome": "approved"},
-        {"proposal_id": "x", "outcome": "rejected"},
-        {"proposal_id": "x", "outcome": "pending", "message": "no user"},
+    synthetic: list[Outcome] = [
+        {"proposal_id": "x", "outcome": "refused", "reason": "validation", "message": "no lane"},
+        {"proposal_id": "x", "outcome": "already_decided", "reason": "already_decided"},
+        {"proposal_id": "x", "outcome": "failed", "reason": "erp", "message": "closed"},
+        {"proposal_id": "x", "outcome": "failed", "reason": "validation", "message": "moved"},
+        {"proposal_id": "x", "outcome": "approved", "reason": None},
+        {"proposal_id": "x", "outcome": "rejected", "reason": None},
+        {"proposal_id": "x", "outcome": "pending", "reason": None, "message": "no user"},
     ]
     record_outcomes(app.state.metrics, synthetic, workspace)
     s = scrape(client)
@@ -120,8 +121,10 @@ def test_record_outcomes_counts_refusals(
 
 
 def test_refusal_reason() -> None:
-    assert refusal_reason({"outcome": "committed"}) is None
-    assert refusal_reason({"outcome": "refused", "message": "bob may not approve"}) == "authority"
+    committed: Outcome = {"proposal_id": "x", "outcome": "committed", "reason": None}
+    refused: Outcome = {"proposal_id": "x", "outcome": "refused", "reason": "authority"}
+    assert refusal_reason(committed) is None
+    assert refusal_reason(refused) == "authority"
 
 
 def test_record_outcomes_without_metrics_is_a_no_op(workspace) -> None:
