@@ -380,8 +380,16 @@ class ProposalStore:
             changes["value"] = _check_value(value)
         result = conn.execute(
             update(_proposals)
-            .where(_proposals.c.id == proposal_id, _proposals.c.status == "approved")
-            .values(claimed_at=func.now(), version=_proposals.c.version + 1, **changes)
+            .where(
+                _proposals.c.id == proposal_id,
+                _proposals.c.status == ProposalStatus.APPROVED.value,
+            )
+            .values(
+                claimed_at=func.now(),
+                claimed_import_id=select(func.max(models.SnapshotImport.id)).scalar_subquery(),
+                version=_proposals.c.version + 1,
+                **changes,
+            )
         )
         return self._get(conn, proposal_id) if result.rowcount == 1 else None
 

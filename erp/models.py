@@ -278,8 +278,10 @@ class Proposal(Base):
     # orders for the same target count as each other's supply (`erp.supply`).
     target_sku: Mapped[str | None] = mapped_column(ID, nullable=True)
     target_location: Mapped[str | None] = mapped_column(ID, nullable=True)
-    # When an approved proposal passed its commit re-check (it is supply from then on).
+    # When an approved proposal passed its commit re-check (it is supply from then on), and
+    # the snapshot import it was claimed under (committed, it counts until the next import).
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    claimed_import_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class AuditEntry(Base):

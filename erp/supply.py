@@ -11,8 +11,8 @@ go on in parallel), or SQLite's write lock (one writer at a time anyway), taken 
 transaction's first statement. Both end with the transaction; nothing outlives a crash.
 
 What counts, besides the proposal being checked:
-- for a draft: pending and approved proposals, and those committed since the latest snapshot
-  import (earlier documents are in the snapshot);
+- for a draft: pending and approved proposals, and those committed under the latest snapshot
+  import (claimed after it was loaded: earlier documents are in the snapshot);
 - for a commit: approved proposals that passed their own commit re-check (claimed), and those
   committed since the snapshot: of two approved orders for one need, the first to reach its
   commit wins.
@@ -20,7 +20,6 @@ What counts, besides the proposal being checked:
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import date
 from typing import Any, cast
@@ -29,19 +28,20 @@ from sqlalchemy import Connection, Table, and_, false, func, or_, select, text, 
 
 from erp import models
 from planning.coverage import SupplyLine
+from stockpilot.vocabulary import ProposalStatus
 
 _proposals = cast(Table, models.Proposal.__table__)
-
-
-def _lock_key(sku: str, location: str) -> int:
-    digest = hashlib.sha256(f"stockpilot-target\x00{sku}\x00{location}".encode()).digest()
-    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 def lock_target(conn: Connection, sku: str, location: str) -> None:
     """Hold the target's lock until the caller's transaction ends (call it first)."""
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _lock_key(sku, location)})
+        # Advisory locks are database-wide: the schema is part of the key, so stores in other
+        # schemas of the same database never wait on each other.
+        conn.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || :key, 0))"),
+            {"key": f"/stockpilot-target/{sku}\x1f{location}"},
+        )
     elif conn.dialect.name == "sqlite":
         # A write as the transaction's first statement takes SQLite's write lock (waiting out
         # the busy timeout) before anything is read.
@@ -69,18 +69,17 @@ def supply_since(
     `drafts`: count pending and every approved proposal (a draft's view); else only claimed
     approved ones (a commit's view). `exclude` is the proposal being checked.
     """
-    imported = select(func.max(models.SnapshotImport.imported_at)).scalar_subquery()
+    latest = select(func.max(models.SnapshotImport.id)).scalar_subquery()
     committed = and_(
-        _proposals.c.status == "committed",
-        or_(
-            imported.is_(None),
-            func.coalesce(_proposals.c.claimed_at, _proposals.c.decided_at) >= imported,
-        ),
+        _proposals.c.status == ProposalStatus.COMMITTED.value,
+        or_(latest.is_(None), _proposals.c.claimed_import_id >= latest),
     )
-    approved = _proposals.c.status == "approved"
+    approved = _proposals.c.status == ProposalStatus.APPROVED.value
     if not drafts:
         approved = and_(approved, _proposals.c.claimed_at.is_not(None))
-    open_ = or_(_proposals.c.status == "pending", approved) if drafts else approved
+    open_ = (
+        or_(_proposals.c.status == ProposalStatus.PENDING.value, approved) if drafts else approved
+    )
     query = (
         select(
             _proposals.c.id,

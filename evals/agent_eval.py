@@ -769,7 +769,9 @@ class _Harness:
         )
         self.workspace = Workspace.open(self.settings)
         demo = generate_demo(**dataset.network)
-        replace_snapshot(self.workspace.engine, demo.data, source=f"demo:eval-{dataset.name}")
+        self.network = demo.data
+        self.source = f"demo:eval-{dataset.name}"
+        replace_snapshot(self.workspace.engine, demo.data, source=self.source)
         self.model = _chat_model(llm, self.settings)
         self.conn = sqlite3.connect(folder / "checkpoints.db", check_same_thread=False)
         saver = SqliteSaver(self.conn)
@@ -838,9 +840,11 @@ class _Harness:
         """Run a case's steps on one thread: a Turn per request, None or an error per decision.
 
         With `isolate_drafts`, drafts the conversation leaves pending are then rejected at the
-        gate, so that no later case sees them as supply.
+        gate, and after a conversation that wrote to the ERP the dataset's snapshot is loaded
+        again, so that no later case sees its orders as supply for the same need.
         """
         out: list[Turn | str | None] = []
+        written = self.erp_commits()
         for step in case.steps:
             if isinstance(step, Decide):
                 out.append(self.decide(step, thread_id))
@@ -850,6 +854,8 @@ class _Harness:
             for _ in range(len(case.steps) + 1):
                 if not self.copilot.pending(thread_id) or self.decide(CLEAN_UP, thread_id):
                     break
+            if self.erp_commits() != written:
+                replace_snapshot(self.workspace.engine, self.network, source=self.source)
         return out
 
 

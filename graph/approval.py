@@ -40,6 +40,9 @@ class ProposalSummary(TypedDict):
     kind: str
     value: float
     created_by: str
+    # The draft checks' warnings (cover above the class maximum, no need); also in the
+    # description.
+    warnings: NotRequired[list[str]]
 
 
 class ApprovalRequest(TypedDict):
@@ -84,6 +87,7 @@ class Outcome(TypedDict):
     decided_by: NotRequired[str]
     message: NotRequired[str]
     document_id: NotRequired[str | None]
+    cut: NotRequired[str]  # how the quantity was cut to what other orders left of the need
 
 
 class DecisionMismatchError(ValueError):

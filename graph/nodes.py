@@ -102,6 +102,8 @@ def approval(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
                 "kind": p.kind.value,
                 "value": p.value,
                 "created_by": p.created_by,
+                # Sanity warnings of the draft checks (also at the top of the description).
+                "warnings": p.evidence.get("warnings", []),
             }
             for p in proposals
         ],
@@ -133,13 +135,21 @@ def _review_one(ws: Workspace, user: str, proposal: Proposal, decision: Decision
         out["message"] = f"unknown decision {kind!r}"
         return out
     args, value = proposal.args, proposal.value
+    cut = ""
     if kind == Decision.EDIT:
         edited = dict(decision.get("edited_action", {}).get("args") or {})
         args = {**proposal.args, **{k: v for k, v in edited.items() if k in proposal.args}}
         try:
             edit = parse_action(proposal.kind, args)
-            check = ws.check(edit)
-            errors, args, value = check.errors, edit.args(), check.value
+            # Other orders for the target since the snapshot count; this one is not its own.
+            check = ws.check(edit, exclude=proposal.id)
+            errors, args, value = check.errors, check.args, check.value
+            if check.ok and check.action.qty != edit.qty:  # others cover part of the need
+                covering = ", ".join(x["proposal_id"] for x in check.evidence["supply_since"])
+                cut = (
+                    f"edit cut from {edit.qty} to {check.action.qty} units: "
+                    f"{covering} cover the rest"
+                )
         except ActionError as exc:
             errors = [str(exc)]
         if errors:
@@ -201,6 +211,8 @@ def _review_one(ws: Workspace, user: str, proposal: Proposal, decision: Decision
     out["outcome"] = (OutcomeKind.APPROVED if approved else OutcomeKind.REJECTED).value
     if note:
         out["message"] = note
+    if cut:
+        out["cut"] = cut
     return out
 
 
@@ -294,11 +306,28 @@ def settle_approved(
     try:
         doc = committed_document(erp, p.id)
         if doc is None:
-            check = ws.check(p.action)
+            # Re-validated under the target's lock: stock may have moved, and another order
+            # may have covered the need since (this one is then cut to the rest, or refused).
+            check = ws.claim(p, thread_id=thread)
             if not check.ok:
                 reason = "; ".join(check.errors)
                 _fail(ws, p, thread, reason, out, RefusalReason.VALIDATION, "not written")
                 return None
+            approved_qty = p.action.qty
+            current = ws.proposals.get(p.id)
+            if current is None or current.status != ProposalStatus.APPROVED:
+                if current is not None and current.status == ProposalStatus.COMMITTED:
+                    out["outcome"] = OutcomeKind.COMMITTED.value
+                    out["document_id"] = current.document_id
+                    return _entry(current)
+                return None
+            p = current
+            if p.action.qty != approved_qty:
+                covering = ", ".join(x["proposal_id"] for x in check.evidence["supply_since"])
+                out["cut"] = (
+                    f"cut from {approved_qty} to {p.action.qty} units: {covering} already "
+                    "cover the rest of the need"
+                )
             try:
                 fault_point("before:erp_write")
                 doc = write_action(erp, p.action, on=today, idempotency_key=p.id)

@@ -58,6 +58,8 @@ class PendingAction:
     args: dict[str, Any]
     description: str
     value: float | None
+    # The draft checks' warnings (cover above the class maximum, no need), for the approver.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def action(self) -> Action:
@@ -102,6 +104,7 @@ class InboxItem:
     created_by: str
     created_at: datetime
     age_seconds: float
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -287,6 +290,7 @@ class Copilot:
                     created_by=p.created_by,
                     created_at=p.created_at,
                     age_seconds=round((now - p.created_at).total_seconds(), 3),
+                    warnings=list(p.evidence.get("warnings", [])),
                 )
             )
         items.sort(key=lambda i: (i.created_at, i.proposal_id))
@@ -418,6 +422,7 @@ def _pending_of(state: StateSnapshot) -> list[PendingAction]:
             continue
         request = cast(ApprovalRequest, intr.value)
         values = {p["proposal_id"]: p["value"] for p in request.get("proposals", [])}
+        warnings = {p["proposal_id"]: list(p.get("warnings", [])) for p in request["proposals"]}
         for req in request.get("action_requests", []):
             args = dict(req["args"])
             pid = str(args.pop("proposal_id", ""))
@@ -429,6 +434,7 @@ def _pending_of(state: StateSnapshot) -> list[PendingAction]:
                     args=args,
                     description=req["description"],
                     value=values.get(pid),
+                    warnings=warnings.get(pid, []),
                 )
             )
     return out

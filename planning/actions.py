@@ -24,12 +24,13 @@ from planning.coverage import (
     above_max_cover,
     days_of_cover_after,
     quantity_left_to_order,
+    shortage_window,
     uncovered_need,
     unmet_in_window,
 )
 from planning.engine import Plan
 from planning.network import NetworkData
-from planning.policy import protection_days, spare_stock
+from planning.policy import spare_stock
 from stockpilot.actions import Action, PurchaseOrderAction, TransferAction
 from stockpilot.vocabulary import ActionKind
 
@@ -143,10 +144,15 @@ def _guard(
     location: str,
     qty: int,
     since: Sequence[SupplyLine],
+    arrival_day: int = 1,
     case_pack: int = 1,
     moq: int = 0,
 ) -> _Guard:
-    """Apply the coverage rules to `qty` units of `sku` for `location` (its plan row `row`)."""
+    """Apply the coverage rules to `qty` units of `sku` for `location` (its plan row `row`).
+
+    `arrival_day`: the day this order would arrive (what runs short before it is no need it
+    can fill).
+    """
     lines = list(since)
     supply = float(sum(line.qty for line in lines))
     covering = ", ".join(line.describe() for line in lines)
@@ -179,13 +185,21 @@ def _guard(
     extra = [x for x in lines if not (x.document_id and x.document_id in held)]
     position = _num(pos["position"]) + sum(x.qty for x in extra)
     h = plan.demand.shape[1]
-    # The protection interval L + R − 1 that S covers (planning.policy.protection_days).
-    lead_time = max(int(_num(pos["lead_time"])), 1)
-    window = min(int(protection_days(lead_time, plan.params.review_period_days)), h)
+    window = int(
+        shortage_window(
+            _num(pos["lead_time"]),
+            plan.params.review_period_days,
+            position,
+            _num(pos["reorder_point"]),
+        )
+    )
+    window = min(window, h)
     demand = plan.demand[row][None, :]
+    receipts = _receipts_with(plan, row, extra)[None, :]
+    promo = plan.promo_mask[row][None, :]
     unmet = float(
         unmet_in_window(
-            [_num(pos["on_hand"])], _receipts_with(plan, row, extra)[None, :], demand, [window]
+            [_num(pos["on_hand"])], receipts, demand, [window], promo, first_day=[arrival_day]
         )[0]
     )
     order_up_to = _num(pos["order_up_to"])
@@ -195,6 +209,7 @@ def _guard(
     state = (
         f"its position with them is {position:.0f} against an order-up-to level of "
         f"{order_up_to:.0f}, and nothing runs short in the next {window} days"
+        + (" nor on a promotion day" if promo.any() else "")
     )
     if supply > 0 and left <= 0:
         return _Guard(
@@ -216,7 +231,7 @@ def _guard(
         warnings.append(
             f"{location} has no need for {sku}: its position {position:.0f} is at or above its "
             f"order-up-to level {order_up_to:.0f} and nothing runs short in the next "
-            f"{window} days"
+            f"{window} days" + (" nor on a promotion day" if promo.any() else "")
         )
     abc = str(pos.get("abc_class", "") or "")
     limit = plan.params.class_max_cover_days().get(abc)
@@ -268,16 +283,22 @@ def check_transfer(
         errors.append("from_location and to_location are the same")
     if errors:
         return ActionCheck(action, errors)
+    lane = ref.lanes[
+        (ref.lanes["from_location"] == from_location) & (ref.lanes["to_location"] == to_location)
+    ]
     guard = _guard(
-        plan, plan.row_of(sku, to_location), sku=sku, location=to_location, qty=qty, since=since
+        plan,
+        plan.row_of(sku, to_location),
+        sku=sku,
+        location=to_location,
+        qty=qty,
+        since=since,
+        arrival_day=int(lane["lead_time_days"].iloc[0]) if not lane.empty else 1,
     )
     if guard.errors:
         return ActionCheck(action, guard.errors, evidence=guard.evidence)
     qty = guard.qty
     action = action.with_qty(qty)
-    lane = ref.lanes[
-        (ref.lanes["from_location"] == from_location) & (ref.lanes["to_location"] == to_location)
-    ]
     if lane.empty:
         errors.append(f"no transfer lane from {from_location} to {to_location}")
     src = _position(plan, sku, from_location)
@@ -382,6 +403,7 @@ def check_purchase_order(
         location=location,
         qty=qty,
         since=since,
+        arrival_day=lead,
         case_pack=pack,
         moq=moq,
     )

@@ -10,8 +10,9 @@ Terms:
   plan does not hold yet — pending and approved proposals, and documents committed since the
   snapshot. Each unit counts once, whoever drafted it and in whatever thread.
 - `position`: on hand (negative counted as 0) + in transit + on order + that supply.
-- `unmet_in_window`: the demand the projection leaves unmet over the protection interval
-  (days 1..L+R), with that supply arriving on its dates.
+- `unmet_in_window`: the demand the projection leaves unmet within the `shortage_window` and on
+  promotion days, with that supply arriving on its dates (the shortfalls the engine raises
+  `stockout_risk` and `promo_uncovered` for).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from datetime import date
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from planning.policy import days_of_cover, project_on_hand, round_up_to_pack, window_sum
+from planning.policy import days_of_cover, project_on_hand, round_up_to_pack
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -59,19 +60,50 @@ def _f(x: ArrayLike) -> FloatArray:
     return np.nan_to_num(np.asarray(x, dtype=float), nan=0.0)
 
 
+def shortage_window(
+    lead_time: ArrayLike, review_period: ArrayLike, position: ArrayLike, reorder_point: ArrayLike
+) -> IntArray:
+    """Return the days over which a run-out is a need now, as the engine's `stockout_risk` has it.
+
+    Within the lead time L (nothing ordered now arrives sooner); up to L + R while the position
+    is below the reorder point (the next review would order too late). Above the reorder point
+    a run-out after day L is what the next regular order covers.
+    """
+    lead = np.maximum(np.asarray(lead_time, dtype=float), 1.0)
+    below = _f(position) < _f(reorder_point)
+    days = np.where(below, lead + np.asarray(review_period, dtype=float), lead)
+    return np.asarray(np.rint(days), dtype=np.int64)
+
+
 def unmet_in_window(
-    on_hand: ArrayLike, receipts: FloatArray, demand: FloatArray, window: ArrayLike
+    on_hand: ArrayLike,
+    receipts: FloatArray,
+    demand: FloatArray,
+    window: ArrayLike,
+    promo_days: BoolArray | None = None,
+    first_day: ArrayLike = 1,
 ) -> FloatArray:
-    """Return the units each row's projection leaves unmet over its first `window` days.
+    """Return the units each row's projection leaves unmet on days `first_day..window`.
 
     `receipts` and `demand` are (n, H) daily arrays (receipts include the supply since the
-    snapshot on its arrival days); the projection is the engine's lost-sales one.
+    snapshot on its arrival days); the projection is the engine's lost-sales one. Promotion
+    days (`promo_days`, (n, H)) count wherever they fall in the horizon, as for the engine's
+    `promo_uncovered`: an order up to S does not cover a promotion's extra demand.
+    `first_day` is the day the order being judged would arrive (1-based): what runs short
+    before it, no order placed now can fix.
     """
     proj = project_on_hand(on_hand, np.asarray(receipts, dtype=float), demand)
-    days = np.clip(np.asarray(window, dtype=np.int64), 0, demand.shape[1])
+    n, h = demand.shape
+    days = np.broadcast_to(np.clip(np.asarray(window, dtype=np.int64), 0, h), (n,))
+    first = np.broadcast_to(np.maximum(np.asarray(first_day, dtype=np.int64), 1), (n,))
+    day = np.arange(1, h + 1)[None, :]
+    counted = day <= days[:, None]
+    if promo_days is not None:
+        counted = counted | np.asarray(promo_days, dtype=bool)
+    counted = counted & (day >= first[:, None])
     # Rounding noise of the projection is not a shortage (the engine's own 1e-9 threshold).
-    unmet = np.where(proj.unmet > 1e-9, proj.unmet, 0.0)
-    return window_sum(unmet, np.broadcast_to(days, (demand.shape[0],)))
+    unmet = np.where(counted & (proj.unmet > 1e-9), proj.unmet, 0.0)
+    return np.asarray(unmet.sum(axis=1), dtype=float)
 
 
 def uncovered_need(

@@ -387,16 +387,20 @@ def _propose(
         )
     except (PermissionError, ValueError) as exc:
         return _json({"status": "refused", "action": check.kind, "errors": [str(exc)]})
+    # Re-checked under the target's lock when stored: the proposal holds the final quantity.
     body = {
         "status": "pending_approval",
         "proposal_id": proposal.id,
-        "action": check.kind,
-        "args": check.args,
-        "value": check.value,
-        "description": check.description,
+        "action": proposal.kind,
+        "args": proposal.args,
+        "value": proposal.value,
+        "description": proposal.description,
+        "warnings": proposal.evidence.get("warnings", []),
         "note": "Drafted only. Nothing is written to the ERP until a human approves it.",
         **(extra or {}),
     }
+    if "requested_qty" in proposal.evidence:
+        body["requested_qty"] = proposal.evidence["requested_qty"]
     return Command(
         update={
             "pending": [proposal.id],
@@ -447,7 +451,9 @@ def draft_transfer(
         )
     )
     extra = None
-    if not check.ok:
+    # A need other orders already cover wants no other source either: no alternatives then.
+    covered = check.evidence.get("supply_since") and check.evidence.get("need") == 0
+    if not check.ok and not covered:
         extra = {
             "alternatives": insight.transfer_alternatives(
                 ws, str(ids["sku"]), str(ids["to_location"])
@@ -602,7 +608,8 @@ def amend_proposal(
             }
         )
     a = old.args
-    check = ws.check(old.action.with_qty(int(qty)))
+    # The proposal being replaced is not supply for its own replacement.
+    check = ws.check(old.action.with_qty(int(qty)), exclude=old.id)
     if not check.ok:
         return _json(
             {"status": "invalid", "action": check.kind, "errors": check.errors,

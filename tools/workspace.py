@@ -79,7 +79,7 @@ class Workspace:
         self.queries = PlanQueries(self.plans)
         # Commits re-check a transfer's source against the ERP's stock now, not the snapshot.
         self.drafts = DraftChecks(self.plans, lambda sku, loc: self.connector().on_hand(sku, loc))
-        self.governance = Governance(self.engine, policy=lambda: self.policy)
+        self.governance = Governance(self.engine, policy=lambda: self.policy, checks=self.drafts)
         self.charts = Projections(self.plans, self.governance.proposals)
         self.snapshots = SnapshotAdmin(self.engine)
 
@@ -100,6 +100,7 @@ class Workspace:
         self.audit = self.governance.audit
         self.deliveries = self.governance.deliveries
         self.propose = self.governance.propose
+        self.claim = self.governance.claim
         self.is_empty = self.snapshots.is_empty
         self.import_dir = self.snapshots.import_dir
         self.export_dir = self.snapshots.export_dir

@@ -554,17 +554,22 @@ def _render_draft(result: Result) -> str:
     status = data.get("status")
     if status == "pending_approval":
         description = str(data.get("description") or data.get("action")).strip()
-        body = "\n".join(f"  {line}" for line in description.splitlines())
+        # The draft checks' warnings (cover above the class maximum, no need) are the
+        # approver's to weigh: each is said, once, even if the description lacks it.
+        unsaid = [w for w in data.get("warnings") or [] if str(w) not in description]
+        lines = [*(f"- **Warning:** {w}" for w in unsaid), *description.splitlines()]
+        body = "\n".join(f"  {line}" for line in lines)
+        flag = " ⚠" if data.get("warnings") else ""
         if data.get("replaces"):
             return (
                 f"- **Changed:** {data.get('replaces')} ({_qty(data.get('previous_qty'))} units) "
                 f"is "
                 f"withdrawn and replaced by proposal **{data.get('proposal_id')}** — **awaiting "
-                f"approval** (value {_money(data.get('value'))}):\n{body}"
+                f"approval**{flag} (value {_money(data.get('value'))}):\n{body}"
             )
         return (
-            f"- Proposal **{data.get('proposal_id')}** — **awaiting approval** (pending approval "
-            f"by a human approver; value {_money(data.get('value'))}):\n{body}"
+            f"- Proposal **{data.get('proposal_id')}** — **awaiting approval**{flag} (pending "
+            f"approval by a human approver; value {_money(data.get('value'))}):\n{body}"
         )
     if status == "advice_only":
         rec = data.get("recommendation") or {}
@@ -647,6 +652,8 @@ def _approval_summary(content: str) -> str:
                 f"{how} by {who} and **committed** to the ERP as document "
                 f"**{r.get('document_id')}**."
             )
+            if r.get("cut"):  # cut to what other orders left of the need
+                line += f" It was {r['cut']}."
         elif r.get("decision") == "respond":
             state = "closed" if outcome == "rejected" else "still pending"
             line = (

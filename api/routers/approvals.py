@@ -59,6 +59,10 @@ class InboxItemOut(BaseModel):
     created_by: str
     created_at: str
     age_seconds: float
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="The draft checks' warnings: cover above the class maximum, or no need.",
+    )
 
 
 class Inbox(BaseModel):

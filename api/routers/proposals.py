@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api.deps import Reader, WorkspaceDep
 from erp.governance import Proposal
@@ -62,11 +62,15 @@ class ProposalOut(BaseModel):
     document_id: str | None
     failure_reason: str | None
     version: int
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="The draft checks' warnings: cover above the class maximum, or no need.",
+    )
 
     @classmethod
     def of(cls, p: Proposal) -> ProposalOut:
         """Return the API view of a stored proposal."""
-        return cls.model_validate(p.__dict__)
+        return cls.model_validate({**p.__dict__, "warnings": p.evidence.get("warnings", [])})
 
 
 class ProposalList(BaseModel):

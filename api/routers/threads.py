@@ -45,6 +45,10 @@ class PendingOut(BaseModel):
     args: dict[str, Any]
     description: str
     value: float | None
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="The draft checks' warnings: cover above the class maximum, or no need.",
+    )
 
     @classmethod
     def of(cls, action: PendingAction) -> PendingOut:

@@ -1120,3 +1120,45 @@ def test_why_the_safety_stock_reads_the_position_and_cites_the_policy():
     assert "safety stock 16.2" in answer and "98% cycle service level" in answer
     assert "ABC class A" in answer and "Approval matrix v2, §2" in answer
     assert_faithful(answer, *payloads(messages), request)
+
+
+def test_a_draft_with_warnings_says_them_before_the_approver_decides():
+    warned = {
+        **PENDING,
+        "warnings": [
+            "S003 would hold 2043 units of SKU-0001 with this order, 409 days of its forecast "
+            "demand: above the 90-day maximum cover of class A"
+        ],
+    }
+    messages, answer = converse(
+        "transfer 43 SKU-0001 from DC-NORTH to S003", {"draft_transfer": always(warned)}
+    )
+    assert "awaiting approval** ⚠" in answer
+    assert f"**Warning:** {warned['warnings'][0]}" in answer
+    assert_faithful(answer, *payloads(messages), "transfer 43 SKU-0001 from DC-NORTH to S003")
+    # Said once when the description already carries it.
+    in_description = {
+        **warned,
+        "description": warned["description"] + f"\n- **Warning:** {warned['warnings'][0]}",
+    }
+    _, answer = converse(
+        "transfer 43 SKU-0001 from DC-NORTH to S003", {"draft_transfer": always(in_description)}
+    )
+    assert answer.count(warned["warnings"][0]) == 1
+
+
+def test_a_need_already_covered_names_the_covering_proposal():
+    covered = {
+        "status": "invalid",
+        "action": "transfer",
+        "errors": [
+            "the need of S003 for SKU-0001 is already covered by PR-5DCD9C3D47F7 (pending "
+            "transfer of 43): its position with them is 61 against an order-up-to level of 58, "
+            "and nothing runs short in the next 2 days"
+        ],
+    }
+    _, answer = converse(
+        "transfer 43 SKU-0001 from DC-NORTH to S003", {"draft_transfer": always(covered)}
+    )
+    assert "not drafted" in answer and "already covered by PR-5DCD9C3D47F7" in answer
+    assert "awaiting approval" not in answer

@@ -9,11 +9,13 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from langchain_core.messages import AIMessage
 
 from erp.store import load_network
 from stockpilot.settings import Settings
 from tests.api.copilot_app import ApiEnv, auth, draft_po, draft_transfer
 from tests.graph.conftest import erp_documents
+from tests.support.scripted_model import call
 
 NO_DOCS = {"ledger": 0, "purchase_orders": 0, "transfers": 0}
 
@@ -275,3 +277,23 @@ def test_unknown_thread_and_bad_filters(api):
     assert r.status_code == 422 and r.json()["error"]["field"] == "query.min_value"
     r = api.get("/v1/approvals", params={"decidable": "perhaps"}, headers=auth("bob"))
     assert r.status_code == 422
+
+
+def test_a_draft_without_need_carries_its_warning_to_the_proposal_and_the_inbox(api, env):
+    # S2 sells no B: no need there, and any stock is beyond the class's maximum cover.
+    no_need = AIMessage(
+        "",
+        tool_calls=[call("draft_purchase_order", sku="B", location="S2", supplier_id="V1", qty=48)],
+    )
+    po = draft(api, env, no_need)
+    [warning] = [w for w in po["warnings"] if "no need" in w]
+    assert warning.startswith("S2 has no need for B: its position 0 is at or above")
+    assert f"**Warning:** {warning}" in po["description"]
+    [item] = inbox(api)
+    assert item["warnings"] == po["warnings"]
+    r = api.get("/v1/proposals", headers=auth("bob"))
+    assert r.status_code == 200, r.text
+    [stored] = r.json()["items"]
+    assert stored["warnings"] == po["warnings"] == stored["evidence"]["warnings"]
+    # A transfer S1 needs says nothing.
+    assert draft(api, env, draft_transfer(20, to="S1"))["warnings"] == []

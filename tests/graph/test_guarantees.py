@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from langchain_core.messages import AIMessage
+from langchain_core.messages import AIMessage, ToolMessage
 
 from erp.store import load_network
 from graph.graph import build_graph
@@ -55,6 +55,17 @@ def test_commit_is_reachable_only_through_the_gate_and_review():
     assert "commit" not in {t.name for t in TOOLS}
 
 
+def _all_covered(copilot, thread_id: str) -> bool:
+    """Return True when every draft of the thread was refused as already covered."""
+    messages = copilot.graph.get_state({"configurable": {"thread_id": thread_id}}).values
+    drafts = [
+        m.content
+        for m in messages["messages"]
+        if isinstance(m, ToolMessage) and m.name in ("draft_transfer", "draft_purchase_order")
+    ]
+    return bool(drafts) and all("already covered by PR-" in str(c) for c in drafts)
+
+
 def test_no_tool_sequence_writes_to_the_erp(copilot, script, workspace):
     names = sorted(VALID_CALLS)
     # Each tool alone, all tools in one step, then seeded random sequences.
@@ -66,7 +77,8 @@ def test_no_tool_sequence_writes_to_the_erp(copilot, script, workspace):
         result = copilot.ask(f"turn {i}", user="alice", thread_id=f"t{i}")
         assert erp_documents(workspace) == {"ledger": 0, "purchase_orders": 0, "transfers": 0}
         if any(n.startswith("draft_") and n != "draft_recommended_action" for n in turn):
-            assert result.pending, turn  # drafts wait at the gate
+            # Drafts wait at the gate, unless an earlier thread's draft covers the same need.
+            assert result.pending or _all_covered(copilot, f"t{i}"), turn
     statuses = {p.status for p in workspace.proposals.list()}
     assert statuses == {"pending"}
 

@@ -144,9 +144,17 @@ def test_refusals_and_invalid_drafts_leave_nothing_pending(demo):
 
 def test_draft_then_human_approval_commits(demo):
     copilot, ids = demo
+    ws = copilot.workspace
+    for p in ws.proposals.list(status="pending"):  # the earlier requests' drafts
+        ws.proposals.decide(p.id, user="bob", decision="reject")
     result = copilot.ask("fix {draftable}".format(**ids), user="alice", thread_id="fix-1")
     assert len(result.pending) == 1
     assert "approv" in result.answer.lower()
+    # The same exception fixed in another thread: nothing drafted, and the answer names the
+    # proposal that covers the need.
+    again = copilot.ask("fix {draftable}".format(**ids), user="alice", thread_id="fix-2")
+    assert not again.pending
+    assert f"already covered by {result.pending[0].proposal_id}" in again.answer
     done = copilot.decide("fix-1", user="carol", decision="approve")
     [outcome] = done.outcomes
     assert outcome["outcome"] == "committed"

@@ -380,14 +380,27 @@ def _need(p: Plan, sku: str, loc: str, extra: float = 0.0) -> float:
     return float(pos["order_up_to"]) - float(pos["position"]) - extra
 
 
+@pytest.fixture(scope="module")
+def quiet() -> NetworkData:
+    # The small network without its promotion: the need is up to S (nothing runs short before).
+    frames = small_network().frames()
+    frames["promotions"] = frames["promotions"].iloc[0:0]
+    return NetworkData.from_frames(frames)
+
+
+@pytest.fixture(scope="module")
+def q(quiet: NetworkData) -> Plan:
+    return plan(quiet)
+
+
 def test_a_second_transfer_for_a_covered_need_is_refused_naming_the_proposal(
-    p: Plan, network: NetworkData
+    q: Plan, quiet: NetworkData
 ) -> None:
-    need = math.ceil(_need(p, "A", "S1"))
+    need = math.ceil(_need(q, "A", "S1"))
     assert need > 0  # S1 needs A: the first draft of the whole need goes through as drafted
-    first = _transfer(p, network, qty=need)
+    first = _transfer(q, quiet, qty=need)
     assert first.ok and first.args["qty"] == need and not first.warnings
-    second = _transfer(p, network, qty=need, since=[_line(need, arrives=date(2026, 4, 2))])
+    second = _transfer(q, quiet, qty=need, since=[_line(need, arrives=date(2026, 4, 2))])
     assert not second.ok
     [error] = second.errors
     assert error.startswith("the need of S1 for A is already covered by PR-1 (pending transfer")
@@ -395,11 +408,11 @@ def test_a_second_transfer_for_a_covered_need_is_refused_naming_the_proposal(
 
 
 def test_a_second_transfer_for_a_partly_covered_need_drafts_the_remainder(
-    p: Plan, network: NetworkData
+    q: Plan, quiet: NetworkData
 ) -> None:
-    left = math.ceil(_need(p, "A", "S1", extra=10))
+    left = math.ceil(_need(q, "A", "S1", extra=10))
     asked = left + 30  # more than the need left once PR-1's 10 count
-    check = _transfer(p, network, qty=asked, since=[_line(10, status="approved")])
+    check = _transfer(q, quiet, qty=asked, since=[_line(10, status="approved")])
     assert check.ok, check.errors
     assert check.args["qty"] == left < asked
     assert check.value == left * 4.0
@@ -408,20 +421,39 @@ def test_a_second_transfer_for_a_partly_covered_need_drafts_the_remainder(
 
 
 def test_a_purchase_order_cut_to_the_remainder_stays_whole_cases_above_the_moq(
-    p: Plan, network: NetworkData
+    q: Plan, quiet: NetworkData
 ) -> None:
     # S1's need for A, less 5 units on their way, rounded up to the case pack 6 (V2: no MOQ)
     # or to V1's MOQ of 24.
-    left = _need(p, "A", "S1", extra=5)
-    assert 0 < left < 18
+    left = _need(q, "A", "S1", extra=5)
+    assert left > 0
     cases = math.ceil(math.ceil(left) / 6) * 6
     since = [_line(5, kind="purchase_order")]
-    check = _po(p, network, location="S1", supplier_id="V2", qty=60, since=since)
+    check = _po(q, quiet, location="S1", supplier_id="V2", qty=cases + 60, since=since)
     assert check.ok, check.errors
     assert check.args["qty"] == cases
-    check = _po(p, network, location="S1", supplier_id="V1", qty=60, since=since)
+    check = _po(q, quiet, location="S1", supplier_id="V1", qty=cases + 60, since=since)
     assert check.ok, check.errors
-    assert check.args["qty"] == 24
+    assert check.args["qty"] == max(24, cases)
+
+
+def test_a_promotion_short_beyond_the_next_order_is_still_a_need(
+    p: Plan, network: NetworkData
+) -> None:
+    # The engine sends 53 to S1 for its promotion (days 10-16, 7.5 a day; 5 a day before),
+    # more than S - position. With those 53 counted (arriving day 2), S1 holds 83 against
+    # 45 + 52.5 units of demand up to the promotion's end: the promotion is still 14.5 short,
+    # so a second draft of the same 53 is cut to 15; after both, nothing is left to order.
+    [rec] = [r["recommendation"] for r in p.exception_records() if r["location"] == "S1"]
+    assert rec["qty"] == 53 > math.ceil(_need(p, "A", "S1"))
+    first = _line(53, arrives=date(2026, 4, 2))
+    second = _transfer(p, network, qty=53, since=[first])
+    assert second.ok, second.errors
+    assert second.args["qty"] == 15
+    rest = _line(15, arrives=date(2026, 4, 2))
+    third = _transfer(p, network, qty=5, since=[first, rest])
+    assert not third.ok
+    assert "nothing runs short in the next 2 days nor on a promotion day" in third.errors[0]
 
 
 def test_a_document_the_plan_already_holds_is_not_counted_twice(network: NetworkData) -> None:
@@ -478,7 +510,7 @@ def test_a_draft_for_a_location_with_no_need_carries_a_warning(
     assert check.ok, check.errors
     assert check.warnings[0] == (
         f"S1 has no need for B: its position 50 is at or above its order-up-to level "
-        f"{float(above['order_up_to']):.0f} and nothing runs short in the next 8 days"
+        f"{float(above['order_up_to']):.0f} and nothing runs short in the next 2 days"
     )
     # Where there is a need, no such warning.
     assert not _transfer(p, network, qty=10).warnings

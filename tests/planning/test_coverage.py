@@ -9,6 +9,7 @@ from planning.coverage import (
     above_max_cover,
     days_of_cover_after,
     quantity_left_to_order,
+    shortage_window,
     uncovered_need,
     unmet_in_window,
 )
@@ -97,3 +98,34 @@ def test_days_of_cover_after_an_order_extrapolates_past_the_horizon():
 def test_above_max_cover_compares_with_each_class_limit():
     flagged = above_max_cover([400.0, 59.0, 60.0, 61.0, np.inf], [120, 60, 60, 60, 120])
     assert flagged.tolist() == [True, False, False, True, True]
+
+
+def test_unmet_on_a_promotion_day_counts_wherever_it_falls():
+    demand = np.full((2, 20), 5.0)
+    demand[:, 14:17] = 20.0  # a promotion on days 15-17, after the 9-day window
+    promo = np.zeros((2, 20), dtype=bool)
+    promo[:, 14:17] = True
+    receipts = np.zeros((2, 20))
+    receipts[1, 9] = 200.0  # row 1 gets a delivery before the promotion
+    unmet = unmet_in_window([50.0, 50.0], receipts, demand, [9, 9], promo)
+    # Row 0: 50 on hand cover days 1-9 (45), then nothing: the promotion's 60 are short.
+    np.testing.assert_allclose(unmet, [60.0, 0.0])
+    np.testing.assert_allclose(unmet_in_window([50.0, 50.0], receipts, demand, [9, 9]), [0, 0])
+
+
+def test_a_run_out_after_the_lead_time_is_a_need_only_below_the_reorder_point():
+    window = shortage_window(
+        lead_time=[2, 2, 0, 10], review_period=7, position=[5.0, 30.0, 5.0, 100.0],
+        reorder_point=[10.0, 10.0, 10.0, 90.0],
+    )  # fmt: skip
+    assert window.tolist() == [9, 2, 8, 10]
+
+
+def test_what_runs_short_before_the_order_could_arrive_is_no_need_it_can_fill():
+    demand = np.full((1, 10), 5.0)
+    receipts = np.zeros((1, 10))
+    # 4 on hand: day 1 is 1 short and days 2-5 are 20 short; an order arriving on day 2 can
+    # fill only the latter.
+    assert unmet_in_window([4.0], receipts, demand, [5]).tolist() == [21.0]
+    assert unmet_in_window([4.0], receipts, demand, [5], first_day=[2]).tolist() == [20.0]
+    assert unmet_in_window([4.0], receipts, demand, [5], first_day=[7]).tolist() == [0.0]

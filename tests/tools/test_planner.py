@@ -425,7 +425,7 @@ def test_no_tool_writes_to_the_erp(call: Caller, ws: Workspace) -> None:
         ("get_forecast", {"sku": "A", "location": "S1"}),
         ("get_supplier_status", {}),
         ("run_what_if", {"sku": "A", "location": "DC1", "supplier_delay_days": 10}),
-        ("draft_transfer", {"sku": "A", "from_location": "DC1", "to_location": "S1", "qty": 30}),
+        ("draft_transfer", {"sku": "A", "from_location": "DC1", "to_location": "S2", "qty": 30}),
         ("draft_purchase_order", {"sku": "A", "location": "DC1", "supplier_id": "V1", "qty": 48}),
         ("draft_recommended_action", {"exception_id": "promo_uncovered:A@S1"}),
     ]
