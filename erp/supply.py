@@ -27,7 +27,7 @@ from typing import Any, cast
 from sqlalchemy import Connection, Table, and_, false, func, or_, select, text, update
 
 from erp import models
-from planning.coverage import SupplyLine
+from planning.network import SupplyLine
 from stockpilot.vocabulary import ProposalStatus
 
 _proposals = cast(Table, models.Proposal.__table__)

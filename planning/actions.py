@@ -20,7 +20,6 @@ import numpy as np
 import pandas as pd
 
 from planning.coverage import (
-    SupplyLine,
     above_max_cover,
     days_of_cover_after,
     quantity_left_to_order,
@@ -29,7 +28,7 @@ from planning.coverage import (
     unmet_in_window,
 )
 from planning.engine import Plan
-from planning.network import NetworkData
+from planning.network import NetworkData, SupplyLine
 from planning.policy import spare_stock
 from stockpilot.actions import Action, PurchaseOrderAction, TransferAction
 from stockpilot.vocabulary import ActionKind

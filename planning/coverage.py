@@ -17,9 +17,6 @@ Terms:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -30,30 +27,6 @@ IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
 _EPS = 1e-9
-
-
-@dataclass(frozen=True)
-class SupplyLine:
-    """One order StockPilot drafted or wrote for a target since the snapshot.
-
-    `status` is the proposal's (pending, approved or committed); `document_id` is set once it
-    was written to the ERP (a plan computed after that write already holds it as open supply);
-    `arrives` is the date the draft check expected it.
-    """
-
-    proposal_id: str
-    status: str
-    kind: str
-    qty: float
-    document_id: str | None = None
-    arrives: date | None = None
-
-    def describe(self) -> str:
-        """Return the line as a planner reads it ("PR-1 (pending transfer of 40)")."""
-        what = f"{self.status} {self.kind.replace('_', ' ')} of {self.qty:g}"
-        if self.document_id:
-            what += f", {self.document_id}"
-        return f"{self.proposal_id} ({what})"
 
 
 def _f(x: ArrayLike) -> FloatArray:

@@ -4,8 +4,8 @@
 
 Every import of every module counts: at the top, inside a function (a lazy import is still a
 dependency) and under `TYPE_CHECKING`. Packages on one layer do not import each other, except
-that `erp` reads planning's records (the tables of `planning.network`, the supply lines of
-`planning.coverage`). So nothing below the API imports the graph, and only `ui` imports `api`
+that `erp` reads planning's record contract (`planning.network`: the tables and the supply
+lines since the snapshot). So nothing below the API imports the graph, and only `ui` imports `api`
 or `evals`.
 """
 
@@ -31,9 +31,7 @@ LAYERS: dict[str, int] = {
 }
 # (importing package, imported module or a package of modules): allowed across a layer. The
 # store reads and writes planning's records: the network tables and the supply-line record.
-ALLOWED: frozenset[tuple[str, str]] = frozenset(
-    {("erp", "planning.network"), ("erp", "planning.coverage")}
-)
+ALLOWED: frozenset[tuple[str, str]] = frozenset({("erp", "planning.network")})
 
 
 def imported_modules(source: str) -> Iterator[tuple[int, str]]:

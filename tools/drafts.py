@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from erp.store import on_hand
 from erp.supply import supply_since
 from planning.actions import ActionCheck, check_purchase_order, check_transfer
-from planning.coverage import SupplyLine
+from planning.network import SupplyLine
 from stockpilot.actions import Action, PurchaseOrderAction, TransferAction
 from tools.plan_cache import PlanCache
 

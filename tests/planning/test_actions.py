@@ -20,9 +20,8 @@ import pandas as pd
 import pytest
 
 from planning.actions import ActionCheck, check_purchase_order, check_transfer
-from planning.coverage import SupplyLine
 from planning.engine import Plan, plan
-from planning.network import NetworkData
+from planning.network import NetworkData, SupplyLine
 from planning.params import PlanParams
 from stockpilot.actions import PurchaseOrderAction, TransferAction
 from tests.conftest import small_network
