@@ -200,29 +200,43 @@ class BuiltinErpConnector:
 
     def document_for(self, idempotency_key: str) -> str | None:
         """Return the document written under a key, or None (the ledger, read only)."""
-        with self.engine.connect() as conn:
-            found = conn.execute(
-                select(models.ErpCommit.document_id).where(
-                    models.ErpCommit.idempotency_key == idempotency_key
-                )
-            ).scalar_one_or_none()
-        return None if found is None else str(found)
+        return ledger_document(self.engine, idempotency_key)
 
     def _existing(self, key: str, payload: str) -> str | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(models.ErpCommit.document_id, models.ErpCommit.payload).where(
-                    models.ErpCommit.idempotency_key == key
-                )
-            ).first()
-        if row is None:
-            return None
-        if row.payload != payload:
-            raise IdempotencyConflictError(
-                f"idempotency key {key!r} was already used for a different request "
-                f"(document {row.document_id})"
+        return replayed_document(self.engine, key, payload)
+
+
+def ledger_document(engine: Engine, idempotency_key: str) -> str | None:
+    """Return the document the commit ledger links to a key, or None (read only)."""
+    with engine.connect() as conn:
+        found = conn.execute(
+            select(models.ErpCommit.document_id).where(
+                models.ErpCommit.idempotency_key == idempotency_key
             )
-        return str(row.document_id)
+        ).scalar_one_or_none()
+    return None if found is None else str(found)
+
+
+def replayed_document(engine: Engine, key: str, payload: str) -> str | None:
+    """Return the document already written for this key and request, or None.
+
+    Raises IdempotencyConflictError when the key was used for a different request: a retry must
+    repeat its request exactly, or it is not a retry.
+    """
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(models.ErpCommit.document_id, models.ErpCommit.payload).where(
+                models.ErpCommit.idempotency_key == key
+            )
+        ).first()
+    if row is None:
+        return None
+    if row.payload != payload:
+        raise IdempotencyConflictError(
+            f"idempotency key {key!r} was already used for a different request "
+            f"(document {row.document_id})"
+        )
+    return str(row.document_id)
 
 
 def _require(conn: Connection, model: type[models.Base], column: str, value: str) -> None:

@@ -36,10 +36,11 @@ from sqlalchemy.exc import IntegrityError
 from erp import models
 from erp.connector import (
     ErpWriteError,
-    IdempotencyConflictError,
     PurchaseOrderRequest,
     TransferRequest,
     _payload,
+    ledger_document,
+    replayed_document,
 )
 from erp.csvio import ImportValidationError, RowError
 from erp.tryton_rpc import TrytonClient
@@ -733,7 +734,7 @@ class TrytonConnector:
         if request.qty <= 0:
             raise ErpWriteError(f"qty must be positive (got {request.qty})")
         payload = _payload(request)
-        existing = self._ledger(key, payload)
+        existing = replayed_document(self.engine, key, payload)
         if existing:
             return existing
         model = PO_MODEL if isinstance(request, PurchaseOrderRequest) else TRANSFER_MODEL
@@ -761,7 +762,7 @@ class TrytonConnector:
                     update(_ledger).where(_ledger.c.idempotency_key == key).values(document_id=doc)
                 )
         except IntegrityError:
-            existing = self._ledger(key, payload)
+            existing = replayed_document(self.engine, key, payload)
             if existing:
                 return existing
             raise
@@ -773,27 +774,7 @@ class TrytonConnector:
         None does not mean Tryton has none: a writer killed after Tryton's commit left no
         ledger row, and the next write under the key finds the document by its reference.
         """
-        with self.engine.connect() as conn:
-            doc = conn.execute(
-                select(_ledger.c.document_id).where(_ledger.c.idempotency_key == idempotency_key)
-            ).scalar_one_or_none()
-        return None if doc is None else str(doc)
-
-    def _ledger(self, key: str, payload: str) -> str | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(_ledger.c.document_id, _ledger.c.payload).where(
-                    _ledger.c.idempotency_key == key
-                )
-            ).first()
-        if row is None:
-            return None
-        if row.payload != payload:
-            raise IdempotencyConflictError(
-                f"idempotency key {key!r} was already used for a different request "
-                f"(document {row.document_id})"
-            )
-        return str(row.document_id)
+        return ledger_document(self.engine, idempotency_key)
 
     def _product(self, sku: str) -> dict[str, Any]:
         rows = self._search_read(
