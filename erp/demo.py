@@ -15,6 +15,7 @@ listed in `DemoNetwork.planted`. The same arguments always give identical frames
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -140,6 +141,7 @@ class _Net:
     st_lead: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
     neighbours: list[list[int]] = field(default_factory=list)
     sku_ids: list[str] = field(default_factory=list)
+    sku_offset: int = 0
 
 
 def generate_demo(
@@ -150,12 +152,17 @@ def generate_demo(
     days: int = 730,
     dcs: int | None = None,
     as_of: dt.date | None = None,
+    sku_offset: int = 0,
 ) -> DemoNetwork:
     """Generate a demo network of `stores` stores, `skus` SKUs and `days` days of sales to `as_of`.
 
     `dcs` defaults to 2 up to 30 stores, else `stores // 15`; `as_of` defaults to today.
     Each exception type is planted 2-6 times (scaling with stores x SKUs) on steady fast sellers;
     a tiny network without enough of them gets fewer planted cases.
+
+    With `sku_offset` > 0 the SKUs are numbered from `sku_offset + 1` and drawn from a random
+    stream of their own, while locations, lanes and suppliers still come from `seed` alone: calls
+    with disjoint offsets build disjoint SKU blocks of one network (`generate_demo_blocks`).
     """
     if stores < 1 or skus < 1:
         raise ValueError("stores and skus must be at least 1")
@@ -172,10 +179,13 @@ def generate_demo(
         n_dc=n_dc,
         n_st=stores,
         n_sku=skus,
+        sku_offset=sku_offset,
     )
     frames: dict[str, pd.DataFrame] = {}
     frames["locations"], frames["lanes"] = _locations_and_lanes(net)
     frames["suppliers"], sup_lead, sup_std = _suppliers(net)
+    if sku_offset:
+        net.rng = np.random.default_rng([seed, sku_offset])
     items, cat = _items(net)
     frames["items"] = items
     frames["item_suppliers"], sku_lead, sku_std = _item_suppliers(
@@ -202,6 +212,52 @@ def generate_demo(
     frames["transfers"] = stock.transfers_frame()
     planted = pd.DataFrame(plan.planted, columns=list(PLANTED_COLUMNS))
     return DemoNetwork(NetworkData.from_frames(frames), planted.reset_index(drop=True))
+
+
+# Document id columns and their prefixes ("PO-000123"), renumbered per block.
+_DOCUMENT_IDS = {"purchase_orders": "po_id", "transfers": "transfer_id", "promotions": "promo_id"}
+
+
+def generate_demo_blocks(
+    *,
+    seed: int = 7,
+    stores: int = 20,
+    skus: int = 300,
+    days: int = 730,
+    dcs: int | None = None,
+    as_of: dt.date | None = None,
+    block_skus: int = 100,
+) -> Iterator[DemoNetwork]:
+    """Yield a network of `skus` SKUs as blocks of at most `block_skus` SKUs, one at a time.
+
+    Memory is bounded by one block, whatever `skus` is. Every block carries the same locations,
+    lanes and suppliers (from `seed`) and its own SKUs' items, sourcing, inventory, sales,
+    purchase orders, transfers and promotions; document ids are unique across blocks
+    ("PO-000101-000012": the block's first SKU number, then the block's own number). A SKU's plan
+    depends only on its own rows, so the blocks together are one consistent network.
+    """
+    if block_skus < 1:
+        raise ValueError("block_skus must be at least 1")
+    as_of = as_of or dt.date.today()
+    for offset in range(0, skus, block_skus):
+        block = generate_demo(
+            seed=seed,
+            stores=stores,
+            skus=min(block_skus, skus - offset),
+            days=days,
+            dcs=dcs,
+            as_of=as_of,
+            sku_offset=offset,
+        )
+        if offset:
+            frames = block.data.frames()
+            for table, column in _DOCUMENT_IDS.items():
+                ids = frames[table][column].astype(str)
+                frames[table] = frames[table].assign(
+                    **{column: ids.str[:3] + f"{offset + 1:06d}-" + ids.str[3:]}
+                )
+            block = DemoNetwork(NetworkData.from_frames(frames), block.planted)
+        yield block
 
 
 # --- network ------------------------------------------------------------------------------------
@@ -330,7 +386,7 @@ def _items(net: _Net) -> tuple[pd.DataFrame, IntArray]:
         f"{_CATEGORIES[c].nouns[int(b * len(_CATEGORIES[c].nouns))]}"
         for c, a, b in zip(cat, pick[:, 1], pick[:, 2], strict=True)
     ]
-    net.sku_ids = [f"SKU-{i + 1:04d}" for i in range(n)]
+    net.sku_ids = [f"SKU-{net.sku_offset + i + 1:04d}" for i in range(n)]
     frame = pd.DataFrame(
         {
             "sku": net.sku_ids,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -154,43 +154,120 @@ def _delete_snapshot(conn: Connection) -> None:
         conn.execute(table.delete())
 
 
+def _write_tables(
+    conn: Connection, data: NetworkData, names: Sequence[str], *, keys_checked_later: bool
+) -> None:
+    """Insert `names` of `data` (contract order); big tables check their keys set-wise.
+
+    With `keys_checked_later`, the caller has dropped the big tables' keys and adds them back.
+    """
+    frames = data.frames()
+    for name in names:
+        frame = _to_sql_frame(name, frames[name])
+        if name == "locations":
+            # Sources first would need a topological order; insert, then link.
+            _bulk_insert(conn, SQL_TABLES[name], frame.assign(source_location=None))
+            links = frame.dropna(subset=["source_location"])
+            if len(links):
+                loc = SQL_TABLES[name]
+                conn.execute(
+                    update(loc)
+                    .where(loc.c.location_id == bindparam("lid"))
+                    .values(source_location=bindparam("src")),
+                    [
+                        {"lid": lid, "src": src}
+                        for lid, src in zip(
+                            links["location_id"], links["source_location"], strict=True
+                        )
+                    ],
+                )
+            continue
+        if (
+            name in SET_CHECKED_TABLES
+            and conn.dialect.name == "postgresql"
+            and not keys_checked_later
+        ):
+            _insert_then_check_keys(conn, SQL_TABLES[name], frame)
+        else:
+            _bulk_insert(conn, SQL_TABLES[name], frame)
+
+
+def _record_import(
+    conn: Connection, source: str, as_of: date | None, counts: dict[str, int]
+) -> int:
+    snap: Table = models.SnapshotImport.__table__  # type: ignore[assignment]
+    import_id = conn.execute(
+        snap.insert()
+        .values(source=source[:500], as_of_date=as_of, row_counts=json.dumps(counts))
+        .returning(snap.c.id)
+    ).scalar_one()
+    return int(import_id)
+
+
 def replace_snapshot(engine: Engine, data: NetworkData, *, source: str) -> SnapshotSummary:
     """Replace every network table with `data` in one transaction (all or nothing)."""
     counts = {name: len(df) for name, df in data.frames().items()}
     as_of = data.as_of if counts["inventory"] or counts["sales"] else None
     with engine.begin() as conn:
         _delete_snapshot(conn)
-        for name in TABLE_ORDER:
-            frame = _to_sql_frame(name, data.frames()[name])
-            if name == "locations":
-                # Sources first would need a topological order; insert, then link.
-                _bulk_insert(conn, SQL_TABLES[name], frame.assign(source_location=None))
-                links = frame.dropna(subset=["source_location"])
-                if len(links):
-                    loc = SQL_TABLES[name]
-                    conn.execute(
-                        update(loc)
-                        .where(loc.c.location_id == bindparam("lid"))
-                        .values(source_location=bindparam("src")),
-                        [
-                            {"lid": lid, "src": src}
-                            for lid, src in zip(
-                                links["location_id"], links["source_location"], strict=True
-                            )
-                        ],
-                    )
-                continue
-            if name in SET_CHECKED_TABLES and conn.dialect.name == "postgresql":
-                _insert_then_check_keys(conn, SQL_TABLES[name], frame)
-            else:
-                _bulk_insert(conn, SQL_TABLES[name], frame)
-        snap: Table = models.SnapshotImport.__table__  # type: ignore[assignment]
-        import_id = conn.execute(
-            snap.insert()
-            .values(source=source[:500], as_of_date=as_of, row_counts=json.dumps(counts))
-            .returning(snap.c.id)
-        ).scalar_one()
-    return SnapshotSummary(import_id=int(import_id), as_of=as_of, row_counts=counts)
+        _write_tables(conn, data, TABLE_ORDER, keys_checked_later=False)
+        import_id = _record_import(conn, source, as_of, counts)
+    return SnapshotSummary(import_id=import_id, as_of=as_of, row_counts=counts)
+
+
+# Tables every block of a network carries whole (written once, from the first block).
+SHARED_TABLES = ("locations", "lanes", "suppliers")
+
+
+def replace_snapshot_blocks(
+    engine: Engine,
+    blocks: Iterable[NetworkData],
+    *,
+    source: str,
+    on_block: Callable[[dict[str, int]], None] | None = None,
+) -> SnapshotSummary:
+    """Replace the snapshot with the union of `blocks`, disjoint SKU blocks of one network.
+
+    One transaction, all or nothing, holding one block in memory at a time (`blocks` may be a
+    generator). The first block's locations, lanes and suppliers are written; every block's
+    other tables are appended (COPY on PostgreSQL). On PostgreSQL the sales table's primary key
+    and foreign keys are dropped for the load and added back once at the end: one index build
+    and one anti-join per key instead of a B-tree insert and a trigger per row. `on_block` is
+    called after each block with its row counts (progress).
+    """
+    counts = dict.fromkeys(TABLE_ORDER, 0)
+    as_of: date | None = None
+    sales: Table = SQL_TABLES["sales"]
+    postgres = engine.dialect.name == "postgresql"
+    with engine.begin() as conn:
+        _delete_snapshot(conn)
+        keys = list(sales.foreign_key_constraints)
+        if postgres:
+            assert sales.primary_key.name is not None
+            keys.insert(0, sales.primary_key)  # type: ignore[arg-type]
+            for key in keys:
+                conn.execute(DropConstraint(key))
+        first = True
+        for data in blocks:
+            names = TABLE_ORDER if first else [n for n in TABLE_ORDER if n not in SHARED_TABLES]
+            _write_tables(conn, data, names, keys_checked_later=True)
+            block_counts = {name: len(data.frames()[name]) for name in names}
+            for name, n in block_counts.items():
+                counts[name] += n
+            if block_counts.get("inventory") or block_counts.get("sales"):
+                as_of = max(as_of, data.as_of) if as_of else data.as_of
+            first = False
+            if on_block is not None:
+                on_block(block_counts)
+        if postgres:
+            for key in keys:
+                conn.execute(AddConstraint(key))
+        import_id = _record_import(conn, source, as_of, counts)
+    if postgres:
+        with engine.connect() as conn:
+            conn.execute(text("ANALYZE " + ", ".join(t.name for t in SQL_TABLES.values())))
+            conn.commit()
+    return SnapshotSummary(import_id=import_id, as_of=as_of, row_counts=counts)
 
 
 def _copy_out(dbapi: Any, sql: str, table: str) -> pd.DataFrame:

@@ -10,8 +10,15 @@ from sqlalchemy import Engine
 
 from erp.connector import ErpConnector, NetworkSource
 from erp.csvio import read_csv_dir, validate_network, write_csv_dir
-from erp.demo import generate_demo
-from erp.store import SnapshotSummary, is_empty, latest_import, load_network, replace_snapshot
+from erp.demo import generate_demo, generate_demo_blocks
+from erp.store import (
+    SnapshotSummary,
+    is_empty,
+    latest_import,
+    load_network,
+    replace_snapshot,
+    replace_snapshot_blocks,
+)
 
 DEMO_SOURCE_PREFIX = "demo:"
 
@@ -73,8 +80,16 @@ class SnapshotAdmin:
         days: int = 730,
         as_of: date | None = None,
         replace: bool = False,
+        dcs: int | None = None,
+        block_skus: int | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> SnapshotSummary:
-        """Generate the demo network into the store; refuse to overwrite imported data."""
+        """Generate the demo network into the store; refuse to overwrite imported data.
+
+        With `block_skus`, the network is generated and written `block_skus` SKUs at a time
+        (`erp.demo.generate_demo_blocks`: memory bounded by one block, one transaction) and
+        `progress(skus written, skus)` is called after each block.
+        """
         last = latest_import(self.engine)
         if (
             not replace
@@ -85,6 +100,34 @@ class SnapshotAdmin:
                 "the store holds an imported snapshot; pass --replace to overwrite it with "
                 "the demo network"
             )
-        demo = generate_demo(seed=seed, stores=stores, skus=skus, days=days, as_of=as_of)
         source = f"{DEMO_SOURCE_PREFIX}seed={seed},stores={stores},skus={skus},days={days}"
-        return replace_snapshot(self.engine, demo.data, source=source)
+        if dcs is not None:
+            source += f",dcs={dcs}"
+        if block_skus is None:
+            demo = generate_demo(
+                seed=seed, stores=stores, skus=skus, days=days, dcs=dcs, as_of=as_of
+            )
+            return replace_snapshot(self.engine, demo.data, source=source)
+        blocks = generate_demo_blocks(
+            seed=seed,
+            stores=stores,
+            skus=skus,
+            days=days,
+            dcs=dcs,
+            as_of=as_of,
+            block_skus=block_skus,
+        )
+        written = 0
+
+        def block_done(counts: dict[str, int]) -> None:
+            nonlocal written
+            written += counts["items"]
+            if progress is not None:
+                progress(written, skus)
+
+        return replace_snapshot_blocks(
+            self.engine,
+            (block.data for block in blocks),
+            source=f"{source},blocks={block_skus}",
+            on_block=block_done,
+        )

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.markdown import Markdown
+from rich.progress import MofNCompleteColumn, Progress
 from rich.table import Table
 from sqlalchemy.exc import OperationalError
 
@@ -137,6 +138,19 @@ def demo(
     replace: Annotated[
         bool, typer.Option(help="Overwrite an imported (non-demo) snapshot.")
     ] = False,
+    dcs: Annotated[
+        int | None,
+        typer.Option(min=1, help="Number of DCs (default 2 up to 30 stores, else stores / 15)."),
+    ] = None,
+    block_skus: Annotated[
+        int | None,
+        typer.Option(
+            "--block-skus",
+            min=1,
+            help="Generate and write this many SKUs at a time (bounded memory, with progress; "
+            "for large networks).",
+        ),
+    ] = None,
 ) -> None:
     """Generate the deterministic demo network into the store."""
     try:
@@ -144,9 +158,21 @@ def demo(
     except ValueError as exc:
         raise _fail(f"--as-of {as_of!r} is not a date in YYYY-MM-DD form", 2) from exc
     try:
-        summary = _workspace().seed_demo(
-            seed=seed, stores=stores, skus=skus, days=days, as_of=day, replace=replace
-        )
+        with Progress(
+            *Progress.get_default_columns(), MofNCompleteColumn(), console=err, transient=True
+        ) as bar:
+            task = bar.add_task("SKUs written", total=skus, visible=block_skus is not None)
+            summary = _workspace().seed_demo(
+                seed=seed,
+                stores=stores,
+                skus=skus,
+                days=days,
+                as_of=day,
+                replace=replace,
+                dcs=dcs,
+                block_skus=block_skus,
+                progress=lambda done, _total: bar.update(task, completed=done),
+            )
     except StoreNotEmptyError as exc:
         raise _fail(str(exc)) from exc
     rows = ", ".join(f"{k} {v:,}" for k, v in summary.row_counts.items())

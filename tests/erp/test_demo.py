@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from erp.demo import DemoNetwork, generate_demo
+from erp.demo import DemoNetwork, generate_demo, generate_demo_blocks
 from planning.network import TABLES
 
 AS_OF = dt.date(2025, 6, 30)
@@ -266,3 +266,66 @@ def test_planted_exceptions_are_detected(demo: DemoNetwork) -> None:
     keys = set(zip(demo.data.inventory["sku"], demo.data.inventory["location_id"], strict=True))
     flagged = set(zip(exc["sku"], exc["location"], strict=True))
     assert len(keys - flagged) / len(keys) >= 0.8
+
+
+# --- a large network in SKU blocks --------------------------------------------------------------
+
+BLOCKS = {"stores": 5, "skus": 11, "days": 200, "as_of": AS_OF, "block_skus": 4}
+
+
+def _blocks(seed: int = 7) -> list[DemoNetwork]:
+    return list(generate_demo_blocks(seed=seed, **BLOCKS))  # type: ignore[arg-type]
+
+
+def test_blocks_share_the_network_and_split_the_skus() -> None:
+    blocks = _blocks()
+    assert [len(b.data.items) for b in blocks] == [4, 4, 3]
+    for b in blocks[1:]:
+        for name in ("locations", "lanes", "suppliers"):
+            pd.testing.assert_frame_equal(b.data.frames()[name], blocks[0].data.frames()[name])
+    skus = [set(b.data.items["sku"]) for b in blocks]
+    assert set.union(*skus) == {f"SKU-{i:04d}" for i in range(1, 12)}
+    assert sum(map(len, skus)) == 11
+    for b, own in zip(blocks, skus, strict=True):
+        for name in ("item_suppliers", "inventory", "sales", "purchase_orders", "transfers"):
+            assert set(b.data.frames()[name]["sku"]) <= own, name
+        assert b.data.as_of == AS_OF
+
+
+def test_block_document_ids_are_unique_across_blocks() -> None:
+    blocks = _blocks()
+    for table, column in (
+        ("purchase_orders", "po_id"),
+        ("transfers", "transfer_id"),
+        ("promotions", "promo_id"),
+    ):
+        frames = [b.data.frames()[table] for b in blocks]
+        every = pd.concat(frames, ignore_index=True)
+        keys = every[[column, "sku"]] if table != "promotions" else every[[column, "location_id"]]
+        assert not keys.duplicated().any(), table
+        # A document id belongs to one block.
+        owners = [set(f[column]) for f in frames]
+        assert sum(map(len, owners)) == len(set.union(*owners)), table
+
+
+def test_blocks_are_deterministic_and_seeded() -> None:
+    first, again, other = _blocks(), _blocks(), _blocks(seed=8)
+    for a, b in zip(first, again, strict=True):
+        for name, frame in a.data.frames().items():
+            pd.testing.assert_frame_equal(frame, b.data.frames()[name], obj=name)
+    assert not first[1].data.sales.equals(other[1].data.sales)
+    # Later blocks draw their own SKUs: not a copy of the first block under new names.
+    units = [b.data.sales.groupby("location_id", observed=True)["units"].sum() for b in first]
+    assert not units[0].equals(units[1])
+
+
+def test_the_first_block_is_the_plain_demo_of_its_skus() -> None:
+    first = _blocks()[0]
+    plain = generate_demo(seed=7, stores=5, skus=4, days=200, as_of=AS_OF)
+    for name, frame in plain.data.frames().items():
+        pd.testing.assert_frame_equal(frame, first.data.frames()[name], obj=name)
+
+
+def test_block_size_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="block_skus"):
+        next(generate_demo_blocks(skus=3, block_skus=0))

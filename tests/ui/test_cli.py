@@ -137,6 +137,20 @@ def test_demo_refuses_to_overwrite_an_import(imported):
     assert "--replace" in result.output
 
 
+def test_demo_in_sku_blocks_writes_every_block(cli, tmp_path):
+    result = cli(
+        "demo", "--stores", "4", "--skus", "9", "--days", "150", "--dcs", "1",
+        "--block-skus", "4", "--as-of", "2026-06-30",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "items 9," in result.output
+    exceptions = cli("exceptions", "--top", "500", "--json")
+    assert exceptions.exit_code == 0, exceptions.output
+    skus = {r["sku"] for r in json.loads(exceptions.output)}
+    # Exceptions come from SKUs of the later blocks too, not only the first block's.
+    assert skus - {"SKU-0001", "SKU-0002", "SKU-0003", "SKU-0004"}
+
+
 def test_demo_then_briefing(cli):
     result = cli("demo", "--stores", "4", "--skus", "30", "--days", "400", "--as-of", "2026-06-30")
     assert result.exit_code == 0, result.output
