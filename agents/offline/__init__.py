@@ -1,8 +1,9 @@
 """A deterministic, offline chat model for the planner copilot (the default without an API key).
 
 The package: `messages` (tool calls, results, the request), `parsing` (ids, quantities,
-scenarios, horizons, the regex building blocks), `intents` (each intent with its patterns,
-examples, priority and handler), `render` (answers from tool results), `model` (the LangChain
+scenarios, horizons, the regex building blocks), `intents` (the table: each intent's patterns,
+examples, priority and handler), `handlers` (what each intent does; most are one-tool
+`Lookup`s), `render` (answers from tool results), `model` (the LangChain
 chat-model adapter).
 
 `OfflinePlannerModel` reads the conversation, recognises the planner's request with a table of

@@ -43,6 +43,10 @@ class Call:
     name: str
     args: dict[str, Any]
 
+    def __post_init__(self) -> None:
+        if self.name not in PLANNER_TOOLS:
+            raise ValueError(f"{self.name!r} is not a planner tool ({', '.join(PLANNER_TOOLS)})")
+
 
 @dataclass(frozen=True)
 class Result:

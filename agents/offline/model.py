@@ -20,7 +20,8 @@ from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import Field
 
-from agents.offline.intents import HELP, _generic_answer, _resolved_note, parse
+from agents.offline.handlers import HELP, _generic_answer, _resolved_note
+from agents.offline.intents import parse
 from agents.offline.messages import (
     MAX_ROUNDS,
     PLANNER_TOOLS,

@@ -7,10 +7,12 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from langchain_core.messages import BaseMessage, HumanMessage
 from rapidfuzz import fuzz, process
 
-from agents.offline.messages import DEFAULT_HORIZON, DEFAULT_TOP
+from agents.offline.messages import DEFAULT_HORIZON, DEFAULT_TOP, _text
 from planning.exceptions import EXCEPTION_TYPES
+from stockpilot.vocabulary import GATE_NAME
 
 # -- fields from the request ---------------------------------------------------------------------
 
@@ -300,6 +302,13 @@ WHAT_IF = (
     r"\b(?:what\s+if|what\s+happens\s+if|what\s+would\s+happen\s+if|scenario|simulate|suppose)\b"
 )
 
+EVERYDAY_MOVE = (
+    r"\b(?:transfer|move|send|ship|shift|relocate|rebalance|top\s+up|push|replenish|restock)\b"
+)
+FETCH = r"\b(?:get|bring|pull|take|grab)\b.*\bfrom\b"
+NO_QTY = r"(?!.*(?<![\w.-])\d[\d,]*(?![\w.-]))"
+"""No standalone number anywhere after this point (a quantity would be one)."""
+
 LEVEL_WORDS = (
     r"(?:safety\s+stock|reorder\s+point|order[- ]up[- ]to(?:\s+level)?|service\s+level|"
     r"buffer\s+stock)"
@@ -522,3 +531,65 @@ def category(text: str, categories: Sequence[str]) -> str | None:
         if re.search(r"\b" + re.escape(word) + r"s?\b", lowered):
             return cat
     return None
+
+
+# -- follow-ups: the thread's previous request and its last list -----------------------------------
+
+
+def rewrite_follow_up(text: str, previous: str | None, resolver: Any) -> str:
+    """Turn "same for S012" / "and at the other DC?" into the previous request with that swap.
+
+    `previous` is the previous request as it was understood (itself rewritten when it was a
+    follow-up), in canonical form.
+    """
+    m = FOLLOW_UP_RE.match(text)
+    if not m or not previous:
+        return text
+    rest = m.group("rest")
+    if re.match(r"(?:by|per|split\s+by|broken\s+down\s+by)\s+\w+", rest, re.I):
+        return re.sub(r"\s+(?:by|per)\s+\w+\W*$", "", previous.rstrip("?. ")) + " " + rest
+    prev_found = entities(previous, resolver)
+    if OTHER_DC_RE.search(rest) and resolver is not None:
+        dcs = resolver.dcs()
+        here = prev_found["location"][0] if prev_found["location"] else None
+        if here is None:
+            return text
+        ent = resolver.get("location", here)
+        current = here if here in dcs else (ent.parent if ent is not None else None)
+        others = [d for d in dcs if d != current]
+        return previous.replace(here, others[0]) if others else text
+    new = entities(rest, resolver)
+    if not any(new.values()) and any(p.search(previous) for p in POLICY_PATTERNS):
+        return f"{rest} ({previous})"  # "and for transfers?" after a policy question
+    out = previous
+    swapped = False
+    for kind in ("sku", "location", "supplier"):
+        if new[kind] and prev_found[kind]:
+            out = out.replace(prev_found[kind][0], new[kind][0])
+            swapped = True
+    return out if swapped else text
+
+
+def understood(earlier: Sequence[BaseMessage], resolver: Any) -> str | None:
+    """Return the planner's previous request as understood (follow-ups applied), canonical."""
+    previous: str | None = None
+    for msg in earlier:
+        if isinstance(msg, HumanMessage) and msg.name != GATE_NAME:
+            canon, _ = canonicalise(_normalise(_text(msg)), resolver)
+            previous = rewrite_follow_up(canon, previous, resolver)
+    return previous
+
+
+def rewrite_ordinal(text: str, focus: Any) -> str:
+    """Replace "the third one" with the third exception of the last list shown."""
+    if not focus.last_list:
+        return text
+    n, m = ordinal(text)
+    if n is None or m is None:
+        return text
+    items = focus.last_list
+    if n == -1:
+        n = len(items)
+    if not 1 <= n <= len(items):
+        return text
+    return text[: m.start()] + items[n - 1] + text[m.end() :]

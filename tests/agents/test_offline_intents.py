@@ -56,3 +56,14 @@ def test_templates_are_ready_to_send(resolver: Resolver) -> None:
         text = intent.template.format(sku="SKU-0012", loc="S003", sup="SUP-03", qty="20")
         got = parse(text, resolver=resolver)[0].name
         assert got != "unknown", (intent.name, text)
+
+
+def test_one_tool_handlers_call_a_planner_tool() -> None:
+    from agents.offline.handlers import Lookup
+    from agents.offline.messages import PLANNER_TOOLS, Call
+
+    lookups = [i.handler for i in INTENTS if isinstance(i.handler, Lookup)]
+    assert len(lookups) >= 10
+    assert {lk.tool for lk in lookups} <= set(PLANNER_TOOLS)
+    with pytest.raises(ValueError, match="not a planner tool"):
+        Call("get_stock", {})

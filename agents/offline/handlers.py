@@ -1,0 +1,789 @@
+"""What the offline model does for each intent: read the arguments, call the tools, render.
+
+Most intents share one shape, "read one entity (or ask for it), call one tool, render its
+result": they are declared as `Lookup(tool, args, render)` values, where `args` returns the
+tool's arguments or the question to ask. The handlers with several rounds or choices (drafts,
+what-ifs, follow-ups) are plain functions. The intent table (`agents.offline.intents`) only
+declares patterns, priorities and examples and points at these.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
+
+from agents.offline.messages import (
+    DEFAULT_TOP,
+    DRAFTABLE,
+    MAX_DRAFTS,
+    POLICY_PASSAGES,
+    Call,
+    Request,
+    Result,
+    Step,
+    _load,
+    _text,
+)
+from agents.offline.parsing import (
+    LEVELS_QUERY,
+    _exception_type,
+    _horizon,
+    _list_args,
+    _number,
+    _pair,
+    _scenario_args,
+    category,
+    kind_of,
+    promo_window,
+    quantity,
+)
+from agents.offline.render import (
+    TYPE_LABELS,
+    _error_text,
+    _is_pending,
+    _items,
+    _money,
+    _pct,
+    _qty,
+    _rec_phrase,
+    _render_draft,
+    _render_drafts,
+    _render_exceptions,
+    _render_explain,
+    _render_forecast,
+    _render_inventory,
+    _render_policies,
+    _render_suppliers,
+    _render_what_if,
+    render_item,
+    render_network,
+    render_proposals,
+    render_status,
+    render_supplier_overview,
+    render_supply,
+    render_totals,
+    render_what_if_scope,
+)
+
+# -- handlers ------------------------------------------------------------------------------------
+
+REFUSAL = (
+    "I can't do that, so I have not drafted or looked up anything: approval cannot be skipped. "
+    "I only **draft** proposals; approving them and committing them to the ERP is reserved for a "
+    "human approver at the approval gate, and I cannot bypass or stand in for that step, nor "
+    "write to the ERP myself. If you want, ask for the action alone (for example **fix "
+    "<exception id>** or **transfer <qty> of <SKU> from <location> to <location>**) and I will "
+    "draft it to wait for an approver's review."
+)
+
+HELP = """I'm the offline planner copilot. I answer from the planning engine's tools; every \
+figure comes from them, and I only **draft** actions, which a human approver must approve.
+
+Try, for example:
+- **what needs attention today?** / **top 5 exceptions** / **stockouts at S003** / \
+**overstock** / **promo risks** / **forecast bias issues** / **inventory anomalies** / \
+**late POs**
+- **explain stockout_risk:SKU-0001@S003** / **why is SKU-0001 at S003 flagged?** / \
+**what's the recommendation for SKU-0001 at S003?**
+- **stock of SKU-0001 at S003** / **where is SKU-0001 stocked?** / **what's at DC-NORTH?**
+- **forecast SKU-0001 at S003 for the next 14 days** / **demand outlook for SKU-0001 at S003**
+- **supplier status SUP-03** / **which suppliers supply SKU-0001?**
+- **what if SUP-03 is 10 days late for SKU-0001 at S003?** / **what if demand for SKU-0001 \
+at S003 rises 20%?** / **what if the promo on SKU-0001 at S003 does 2x?**
+- **prepare the action for the top exception** / **fix <exception id>** / \
+**transfer 40 of SKU-0001 from DC-NORTH to S003** / \
+**order 200 of SKU-0001 for DC-NORTH from SUP-03**
+- **who approves a purchase order over 25,000?** / **what's our rule for transfers?** / \
+**how do we handle negative stock?** (answered from the playbook, with citations)"""
+
+
+def _ask(what: str, example: str) -> str:
+    return f"I need {what} for that — for example: **{example}**."
+
+
+def refuse(req: Request, results: list[Result]) -> Step:
+    """Refuse the whole request (no tool call): it tries to get around the approval gate."""
+    return REFUSAL
+
+
+def show_help(req: Request, results: list[Result]) -> Step:
+    """Say what the copilot can do."""
+    return HELP
+
+
+def _last_exception_id(messages: Sequence[BaseMessage]) -> str | None:
+    """Return the exception the conversation was last about (explained, or top of a list)."""
+    calls: dict[str, tuple[str, dict[str, Any]]] = {}
+    found: str | None = None
+    for msg in messages:
+        if isinstance(msg, AIMessage):
+            for tc in msg.tool_calls:
+                calls[str(tc.get("id"))] = (tc["name"], dict(tc.get("args") or {}))
+        elif isinstance(msg, ToolMessage) and msg.tool_call_id in calls:
+            name, args = calls[msg.tool_call_id]
+            data = _load(_text(msg))
+            if name in ("explain_exception", "draft_recommended_action") and isinstance(data, dict):
+                found = data.get("id") or args.get("exception_id") or found
+            elif name == "list_exceptions" and (items := _items(Result(name, args, "", data))):
+                found = items[0].get("id") or found
+    return found
+
+
+def draft_previous(req: Request, results: list[Result]) -> Step:
+    """Draft the action of the exception the thread was last about ("ok do it")."""
+    if not results:
+        exc = _last_exception_id(req.earlier)
+        if exc is None and req.focus.sku and req.focus.location:
+            return _ask(
+                f"the action to draft for {req.focus.sku} at {req.focus.location}",
+                f"transfer 20 of {req.focus.sku} from <location> to {req.focus.location}",
+            )
+        if exc is None:
+            return _ask("the exception to act on", "fix stockout_risk:SKU-0001@S003")
+        return [Call("draft_recommended_action", {"exception_id": exc})]
+    return _render_drafts(results)
+
+
+def draft_top(req: Request, results: list[Result]) -> Step:
+    """Draft the recommended action of the top exception, or of the top n draftable ones."""
+    n = min(int(req.get("n") or 1), MAX_DRAFTS)
+    if not results:
+        return [Call("list_exceptions", _list_args(req.text, top=max(DEFAULT_TOP, n)))]
+    listed = results[0]
+    if len(results) > 1:
+        text = _render_drafts(results[1:], "**Drafts for the top exceptions**")
+        drafted = {r.args.get("exception_id") for r in results[1:]}
+        items = _items(listed)
+        nxt = [
+            e["id"]
+            for e in items
+            if e.get("id") not in drafted
+            and (e.get("recommendation") or {}).get("kind") in DRAFTABLE
+        ]
+        if nxt and not any(_is_pending(r) for r in results[1:]):
+            text += f"\n\nThe highest-ranked exception with a draftable action is {nxt[0]}: "
+            text += f"say **fix {nxt[0]}** to draft it."
+        return text
+    if listed.error:
+        return _error_text(listed)
+    items = _items(listed)
+    if not items:
+        return "There are no open exceptions matching that, so there is nothing to draft."
+    if n == 1:
+        chosen = items[:1]
+    else:
+        chosen = [e for e in items if (e.get("recommendation") or {}).get("kind") in DRAFTABLE][:n]
+    if not chosen:
+        return (
+            "None of the top exceptions has a transfer or purchase-order recommendation, so "
+            "there is nothing to draft.\n\n" + _render_exceptions(listed, "Top exceptions")
+        )
+    return [Call("draft_recommended_action", {"exception_id": e["id"]}) for e in chosen]
+
+
+def why_flagged(req: Request, results: list[Result]) -> Step:
+    """Explain why a SKU-location is flagged: its exceptions, the first one explained."""
+    sku, loc = req.fields["sku"], req.fields["loc"]
+    if not results:
+        return [Call("list_exceptions", {"top": DEFAULT_TOP, "location": loc, "sku": sku})]
+    listed = results[0]
+    if listed.error:
+        return _error_text(listed)
+    items = _items(listed)
+    if not items:
+        return (
+            f"{sku} at {loc} is not on today's exception list. Ask for **stock of {sku} at "
+            f"{loc}** to see its position."
+        )
+    if len(results) == 1:
+        return [Call("explain_exception", {"exception_id": items[0]["id"]})]
+    text = _render_explain(results[1])
+    others = [e["id"] for e in items[1:]]
+    if others:
+        text += "\n\nAlso flagged for this SKU-location: " + ", ".join(others) + "."
+    return text
+
+
+def recommendation(req: Request, results: list[Result]) -> Step:
+    """Say the engine's recommended action for each exception of a SKU-location."""
+    sku, loc = req.fields["sku"], req.fields["loc"]
+    if not results:
+        return [Call("list_exceptions", {"top": DEFAULT_TOP, "location": loc, "sku": sku})]
+    listed = results[0]
+    if listed.error:
+        return _error_text(listed)
+    items = _items(listed)
+    if not items:
+        return f"{sku} at {loc} has no open exception today, so there is no recommended action."
+    lines = [f"**Recommendations for {sku} at {loc}**"]
+    for exc in items:
+        rec = exc.get("recommendation") or {}
+        lines.append(
+            f"- **{exc.get('id')}** ({_money(exc.get('money_at_risk'))} at risk): "
+            f"{_rec_phrase(rec)}. {rec.get('rationale') or ''}".rstrip()
+        )
+    if any((e.get("recommendation") or {}).get("kind") in DRAFTABLE for e in items):
+        lines.append("\nSay **fix <id>** to draft it for approval.")
+    return "\n".join(lines)
+
+
+def transfer(req: Request, results: list[Result]) -> Step:
+    """Draft a transfer with the quantity, SKU and lane the request names."""
+    if not results:
+        args = {
+            "sku": req.fields["sku"],
+            "from_location": req.fields["src"],
+            "to_location": req.fields["dst"],
+            "qty": int(_number(req.fields["n"])),
+        }
+        return [Call("draft_transfer", args)]
+    return _render_drafts(results)
+
+
+def purchase_order(req: Request, results: list[Result]) -> Step:
+    """Draft a purchase order; with no supplier named, its only supplier or ask."""
+    sku, loc, qty = req.fields["sku"], req.fields["loc"], int(_number(req.fields["n"]))
+    sup = req.get("sup")
+    if not results:
+        if sup:
+            args = {"sku": sku, "location": loc, "supplier_id": sup, "qty": qty}
+            return [Call("draft_purchase_order", args)]
+        return [Call("get_supplier_status", {"sku": sku})]
+    first = results[0]
+    if first.name == "get_supplier_status" and len(results) == 1:
+        if first.error:
+            return _error_text(first)
+        sups = first.data if isinstance(first.data, list) else []
+        if len(sups) == 1:
+            only = str(sups[0]["supplier_id"])
+            args = {"sku": sku, "location": loc, "supplier_id": only, "qty": qty}
+            return [Call("draft_purchase_order", args)]
+        names = ", ".join(f"{s.get('supplier_id')} ({s.get('name')})" for s in sups) or "none"
+        return (
+            f"Which supplier should the purchase order go to? Suppliers of {sku}: {names}. "
+            f"Say, for example, **order {qty} of {sku} for {loc} from <supplier>**."
+        )
+    text = _render_drafts(results)
+    if first.name == "get_supplier_status" and isinstance(first.data, list) and first.data:
+        only = first.data[0]
+        text = (
+            f"{only.get('supplier_id')} ({only.get('name')}) is the only supplier of {sku}, "
+            f"so the order goes to it.\n\n{text}"
+        )
+    return text
+
+
+def forecast_no_location(req: Request, results: list[Result]) -> Step:
+    """Ask for the location a forecast needs."""
+    sku = req.fields["sku"]
+    return _ask("the location too", f"forecast {sku} at S003")
+
+
+def _field(req: Request, slot: str, kind: str) -> str | None:
+    """Return a captured id when it is of `kind` (by the data), else the one the request names."""
+    value = req.get(slot)
+    if value and req.resolver is not None and kind_of(value, req.resolver) not in (kind, None):
+        value = None
+    return value or req.said(kind)
+
+
+def why_levels(req: Request, results: list[Result]) -> Step:
+    """Show a SKU-location's levels and why: its class, service level and the playbook."""
+    sku, loc = req.fields["sku"], req.fields["loc"]
+    if not results:
+        return [
+            Call("get_inventory", {"sku": sku, "location": loc}),
+            Call("search_policies", {"query": LEVELS_QUERY, "k": 2}),
+        ]
+    inventory = next((r for r in results if r.name == "get_inventory"), None)
+    policies = next((r for r in results if r.name == "search_policies"), None)
+    if inventory is None or inventory.error:
+        return _error_text(inventory) if inventory else "I could not look the position up."
+    rows = inventory.data if isinstance(inventory.data, list) else []
+    lines = [_render_inventory(inventory)]
+    if rows and rows[0].get("service_level") is not None:
+        r = rows[0]
+        lines += [
+            "",
+            f"**Why:** safety stock {_qty(r.get('safety_stock'))} (reorder point "
+            f"{_qty(r.get('reorder_point'))}, order-up-to {_qty(r.get('order_up_to'))}) protects "
+            f"a {_pct(r['service_level'])} cycle service level over lead time plus review period: "
+            f"{sku} is ABC class {r.get('abc_class')} by its sales value over the last year.",
+        ]
+    if policies is not None:
+        lines += ["", _render_policies(policies)]
+    return "\n".join(lines)
+
+
+def _generic_answer(results: Sequence[Result]) -> str:
+    """Answer from whatever the tools returned (used when a handler runs out of rounds)."""
+    renderers: dict[str, Callable[[Result], str]] = {
+        "list_exceptions": lambda r: _render_exceptions(r, "Exceptions"),
+        "explain_exception": _render_explain,
+        "get_inventory": _render_inventory,
+        "get_forecast": _render_forecast,
+        "get_supplier_status": _render_suppliers,
+        "run_what_if": _render_what_if,
+        "search_policies": _render_policies,
+    }
+    parts = [renderers.get(r.name, _render_draft)(r) for r in results]
+    return "\n\n".join(parts) or "I have no results to report."
+
+
+# -- entities the handlers use: the request's own, else the thread's focus ----------------------
+
+
+def _sku(req: Request) -> str | None:
+    return req.get("sku") or req.entity("sku")
+
+
+def _loc(req: Request) -> str | None:
+    return req.get("loc") or req.entity("location")
+
+
+def _named(req: Request, ident: str | None) -> str:
+    """Say an id as the planner wrote it: "S003 (store 3)"."""
+    if ident is None:
+        return "?"
+    said = req.named.get(ident)
+    return f"{ident} ({said})" if said else ident
+
+
+def _resolved_note(req: Request) -> str:
+    """One line naming the ids taken from names or aliases: "Read as S003 (store 3)."."""
+    if not req.named:
+        return ""
+    taken = ", ".join(f"{ident} ({said})" for ident, said in req.named.items())
+    return f"_Read as {taken}._\n\n"
+
+
+def _with_note(req: Request, text: str) -> str:
+    """Return the answer (the model prefixes the names it resolved to every final answer)."""
+    return text
+
+
+# -- the common shape: one tool call, then its rendering -----------------------------------------
+
+Args = Callable[[Request], "dict[str, Any] | str"]
+"""Read a tool's arguments from the request, or return the question to ask instead."""
+Render = Callable[[Request, list[Result]], str]
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A handler of the common shape: read the arguments (or ask), call one tool, render."""
+
+    tool: str
+    args: Args
+    render: Render
+
+    def __call__(self, req: Request, results: list[Result]) -> Step:
+        """Call the tool, or render its result once it is back."""
+        if results:
+            return self.render(req, results)
+        args = self.args(req)
+        return args if isinstance(args, str) else [Call(self.tool, args)]
+
+
+def last(render: Callable[[Result], str]) -> Render:
+    """Render the turn's last result with a renderer of one result."""
+    return lambda req, results: render(results[-1])
+
+
+def drafts(req: Request, results: list[Result]) -> str:
+    """Render the turn's drafts."""
+    return _render_drafts(results)
+
+
+def _exceptions_title(req: Request, results: list[Result]) -> str:
+    first = results[0]
+    kind = first.args.get("type")
+    title = TYPE_LABELS[kind] + " exceptions" if kind in TYPE_LABELS else "Today's exceptions"
+    where = [first.args[k] for k in ("sku", "location") if first.args.get(k)]
+    if where:
+        title += " for " + " at ".join(where)
+    return _render_exceptions(first, title)
+
+
+exceptions = Lookup("list_exceptions", lambda req: _list_args(req.text), _exceptions_title)
+late_pos = Lookup(
+    "list_exceptions",
+    lambda req: _list_args(req.text, kind="late_po"),
+    lambda req, results: _render_exceptions(
+        results[0], "Late purchase orders that put stock at risk"
+    ),
+)
+explain = Lookup(
+    "explain_exception", lambda req: {"exception_id": req.fields["exc"]}, last(_render_explain)
+)
+draft_exception = Lookup(
+    "draft_recommended_action", lambda req: {"exception_id": req.fields["exc"]}, drafts
+)
+forecast = Lookup(
+    "get_forecast",
+    lambda req: {
+        "sku": _field(req, "sku", "sku") or req.fields["sku"],
+        "location": _field(req, "loc", "location") or req.fields["loc"],
+        "horizon_days": _horizon(req.text),
+    },
+    last(_render_forecast),
+)
+suppliers = Lookup(
+    "get_supplier_status",
+    lambda req: {
+        k: req.fields[f] for k, f in (("supplier_id", "sup"), ("sku", "sku")) if req.get(f)
+    },
+    last(_render_suppliers),
+)
+inventory = Lookup(
+    "get_inventory",
+    lambda req: {
+        k: v
+        for k, v in (
+            ("sku", _field(req, "sku", "sku")),
+            ("location", _field(req, "loc", "location")),
+        )
+        if v
+    },
+    last(_render_inventory),
+)
+inventory_loose = Lookup(
+    "get_inventory",
+    lambda req: {
+        k: v for k, v in (("sku", req.said("sku")), ("location", req.said("location"))) if v
+    },
+    last(_render_inventory),
+)
+"""Stock for a request that names a SKU and/or a location in its own words."""
+policy = Lookup(
+    "search_policies",
+    lambda req: {"query": req.text, "k": POLICY_PASSAGES},
+    last(_render_policies),
+)
+
+
+def _one(kind: str, slot: str | None, arg: str, example: str) -> Args:
+    """Arguments of a tool that takes one entity: the request's, else the focus's, else ask."""
+
+    def read(req: Request) -> dict[str, Any] | str:
+        ident = (req.get(slot) if slot else None) or req.entity(kind)
+        if ident is None:
+            return _ask(f"the {kind}".replace("sku", "SKU"), example)
+        return {arg: ident}
+
+    return read
+
+
+network = Lookup(
+    "get_network_position",
+    _one("sku", "sku", "sku", "where do we hold the most SKU-0012?"),
+    last(render_network),
+)
+item = Lookup(
+    "get_item", _one("sku", "sku", "sku", "what's the MOQ of SKU-0012?"), last(render_item)
+)
+supplier_overview = Lookup(
+    "get_supplier_overview",
+    _one("supplier", "sup", "supplier_id", "what should I order from SUP-03 now?"),
+    last(render_supplier_overview),
+)
+
+
+TOTAL_BY = (
+    ("location", r"\b(?:by|per|each)\s+(?:location|store|site|dc)s?\b"
+                 r"|\bwhich\s+(?:location|store)s?\b"),
+    ("category", r"\b(?:by|per|each)\s+categor(?:y|ies)\b|\bwhich\s+categor(?:y|ies)\b"),
+    ("priority", r"\b(?:by|per|each)\s+priorit(?:y|ies)\b"),
+    ("sku", r"\b(?:by|per|each)\s+(?:sku|item|product)s?\b|\bwhich\s+(?:sku|item|product)s?\b"),
+    ("supplier", r"\b(?:by|per|each)\s+(?:supplier|vendor)s?\b"),
+)  # fmt: skip
+
+
+def _totals_args(req: Request) -> dict[str, Any]:
+    by = next((k for k, p in TOTAL_BY if re.search(p, req.text, re.I)), "type")
+    args: dict[str, Any] = {"by": by}
+    kind = _exception_type(req.text)
+    if kind:
+        args["type"] = kind
+    for arg, kind_ in (("location", "location"), ("sku", "sku")):
+        if req.said(kind_):
+            args[arg] = req.said(kind_)
+    cat = category(req.text, req.resolver.categories if req.resolver else ())
+    if cat:
+        args["category"] = cat
+    m = re.search(r"\bp([123])\b|\bpriority\s+([123])\b", req.text, re.I)
+    if m:
+        args["priority"] = int(m.group(1) or m.group(2))
+    return args
+
+
+totals = Lookup("summarize_exceptions", _totals_args, last(render_totals))
+
+
+def _open_supply_args(req: Request) -> dict[str, Any] | str:
+    args = {
+        k: v
+        for k, v in (
+            ("sku", req.said("sku")),
+            ("location", req.said("location")),
+            ("supplier_id", req.said("supplier")),
+        )
+        if v
+    }
+    pronoun = re.search(r"\b(?:it|this|that|them|this\s+(?:item|sku))\b", req.text, re.I)
+    if pronoun and "sku" not in args and req.focus.sku:
+        args["sku"] = req.focus.sku
+    if not args:
+        args = {k: v for k, v in (("sku", req.focus.sku), ("location", req.focus.location)) if v}
+    if not args:
+        return _ask("a SKU, a location or a supplier", "what's inbound to S003?")
+    return args
+
+
+open_supply = Lookup("get_open_supply", _open_supply_args, last(render_supply))
+
+
+def _proposals_args(req: Request) -> dict[str, Any]:
+    scope = "mine" if re.search(r"\b(?:my|i)\b", req.text, re.I) else "thread"
+    if re.search(r"\b(?:all|everyone|everybody|team)\b", req.text, re.I):
+        scope = "all"
+    if scope == "thread" and not req.focus.proposals:
+        scope = "mine"
+    args: dict[str, Any] = {"scope": scope}
+    if re.search(r"\bpending|waiting|open\b", req.text, re.I):
+        args["status"] = "pending"
+    return args
+
+
+proposals = Lookup("list_proposals", _proposals_args, last(render_proposals))
+
+
+def _this_proposal(pending: bool, none: str) -> Args:
+    """Read the proposal the request names, else the thread's latest (pending) one, else say so."""
+
+    def read(req: Request) -> dict[str, Any] | str:
+        note = req.focus.last_proposal(pending=pending)
+        pid = req.get("pid") or (note.proposal_id if note else None)
+        return {"proposal_id": pid} if pid else none
+
+    return read
+
+
+proposal_status = Lookup(
+    "get_proposal_status",
+    _this_proposal(
+        False,
+        "There is no proposal in this conversation yet, so there is nothing to check. "
+        "Say **what's pending** to see your proposals.",
+    ),
+    last(render_status),
+)
+withdraw = Lookup(
+    "withdraw_proposal",
+    _this_proposal(True, "There is no pending proposal in this conversation to withdraw."),
+    lambda req, results: _render_draft(results[-1]).removeprefix("- "),
+)
+
+
+def amend(req: Request, results: list[Result]) -> Step:
+    """Change the quantity of the thread's pending proposal (withdrawn, the new one drafted)."""
+    if not results:
+        note = req.focus.last_proposal(pending=True)
+        qty = quantity(req.text)
+        if note is None:
+            return (
+                "There is no pending proposal in this conversation to change, so I have not "
+                "drafted anything."
+            )
+        if qty is None or qty <= 0:
+            return _ask("the new quantity", "make it 60 instead")
+        return [Call("amend_proposal", {"proposal_id": note.proposal_id, "qty": qty})]
+    return (
+        _render_drafts(results, "**Amended**")
+        if results[-1].name.startswith("draft_")
+        else ("**Amended**\n" + _render_draft(results[-1]) + _gate_note(results))
+    )
+
+
+def _gate_note(results: Sequence[Result]) -> str:
+    if any(_is_pending(r) for r in results):
+        return (
+            "\n\nThis is a draft only: nothing is written to the ERP until a human approver "
+            "approves it at the approval gate (an approver can also edit the quantity there)."
+        )
+    return ""
+
+
+# -- scoped what-ifs ------------------------------------------------------------------------------
+
+NETWORK_WORDS = re.compile(
+    r"\b(?:network|everywhere|all\s+(?:stores|locations|sites|skus|items)|across\s+the\s+board|"
+    r"company[- ]wide|overall)\b",
+    re.I,
+)
+
+
+def what_if(req: Request, results: list[Result]) -> Step:
+    """Simulate a scenario at the scope the request names (or the thread's focus)."""
+    if results:
+        return _with_note(req, render_what_if_scope(results[-1]))
+    scenario = _scenario_args(req.text)
+    sup = req.said("supplier")
+    if scenario.get("supplier_delay_days") and sup and "supplier_id" not in scenario:
+        scenario["supplier_id"] = sup
+    window = promo_window(req.text, req.as_of)
+    promo_words = re.search(r"\b(?:promo\w*|promot\w*|campaign|sale|deal)\b", req.text, re.I)
+    if window and promo_words:
+        uplift = scenario.pop("promo_factor", None) or scenario.pop("demand_factor", None)
+        scenario.update(
+            promo_start=window[0].isoformat(),
+            promo_end=window[1].isoformat(),
+            promo_uplift=uplift or 1.5,
+        )
+    if not scenario:
+        return _ask(
+            "the change to simulate (a supplier delay, a demand change or a promotion lift)",
+            "what if demand for SKU-0001 at S003 rises 20%?",
+        )
+    args: dict[str, Any] = dict(scenario)
+    cat = category(req.text, req.resolver.categories if req.resolver else ())
+    pair_sku, pair_loc = _pair(req.text)
+    if req.resolver is not None:
+        pair_ok = kind_of(str(pair_sku), req.resolver) == "sku"
+        pair_ok = pair_ok and kind_of(str(pair_loc), req.resolver) == "location"
+    else:
+        pair_ok = not re.match(r"\d{4}-\d{2}-\d{2}$", str(pair_sku))
+    if not pair_ok:
+        pair_sku = pair_loc = None
+    sku, loc = pair_sku or req.said("sku"), pair_loc or req.said("location")
+    network = bool(NETWORK_WORDS.search(req.text))
+    if sku is None and loc is None and cat is None and not network:
+        delay_only = scenario.get("supplier_delay_days") and not scenario.get("supplier_id")
+        if delay_only and req.focus.supplier and not (req.focus.sku and req.focus.location):
+            scenario["supplier_id"] = args["supplier_id"] = req.focus.supplier
+        if scenario.get("supplier_id"):
+            args["supplier_id"] = scenario["supplier_id"]
+        elif req.focus.sku or req.focus.location:
+            sku, loc = req.focus.sku, req.focus.location
+        else:
+            return _ask(
+                "what to simulate it for — a SKU and a location, a SKU, a location, a category, "
+                "a supplier, or the whole network",
+                "what if demand for SKU-0001 at S003 rises 20%?",
+            )
+    for key, value in (("sku", sku), ("location", loc), ("category", cat)):
+        if value:
+            args[key] = value
+    return [Call("run_what_if", args)]
+
+
+# -- transfers in everyday words ------------------------------------------------------------------
+
+
+def everyday_transfer(req: Request, results: list[Result]) -> Step:
+    """Draft a transfer phrased freely ("ship 25 over from the DC")."""
+    if results:
+        return _with_note(req, _render_drafts(results))
+    qty = req.get("n")
+    sku = req.said("sku") or req.focus.sku
+    locs = req.found.get("location") or []
+    text = req.text
+    src = dst = None
+    m_from = re.search(r"\bfrom\s+(?:the\s+)?(\S+)", text, re.I)
+    m_to = re.search(r"\b(?:to|into|for|at)\s+(?:the\s+)?(\S+)", text, re.I)
+    for loc in locs:
+        if m_from and m_from.group(1).strip(".,!?").upper() == loc.upper():
+            src = loc
+        elif m_to and m_to.group(1).strip(".,!?").upper() == loc.upper():
+            dst = loc
+    rest = [x for x in locs if x not in (src, dst)]
+    if dst is None and rest:
+        dst = rest.pop(0)
+    dst = dst or req.focus.location
+    if src is None and rest:
+        src = rest.pop(0)
+    from_dc = re.search(r"\bfrom\s+(?:the|our|its|their|a)?\s*(?:dc|warehouse)\b", text, re.I)
+    replenish = re.search(r"\b(?:replenish|restock|top\s+up)\b", text, re.I)
+    own_dc = src is None and dst is not None and not re.search(r"\bfrom\b", text, re.I)
+    if src is None and dst is not None and (from_dc or replenish or own_dc):
+        ent = req.resolver.get("location", dst) if req.resolver else None
+        src = ent.parent if ent is not None and ent.parent else None
+    if not (qty and sku and src and dst):
+        missing = [
+            n for n, v in (("the quantity", qty), ("the SKU", sku), ("the source", src),
+                           ("the destination", dst)) if not v
+        ]  # fmt: skip
+        return _ask(
+            " and ".join(missing),
+            f"transfer 25 of {sku or 'SKU-0001'} from {src or 'DC-NORTH'} to {dst or 'S003'}",
+        )
+    return [
+        Call(
+            "draft_transfer",
+            {"sku": sku, "from_location": src, "to_location": dst, "qty": int(_number(qty))},
+        )
+    ]
+
+
+def purchase_order_loose(req: Request, results: list[Result]) -> Step:
+    """Draft a purchase order phrased freely: quantity, SKU, location, supplier in any order."""
+    fields = {
+        "sku": str(req.entity("sku")),
+        "loc": str(req.entity("location")),
+        "n": str(req.get("n")),
+    }
+    sup = req.said("supplier")
+    if sup:
+        fields["sup"] = sup
+    again = Request(req.text, fields, req.earlier, req.focus, req.found, req.named, req.resolver)
+    return purchase_order(again, results)
+
+
+def cover_need(req: Request, results: list[Result]) -> Step:
+    """Draft the engine's own action for a SKU-location's need, never a quantity of our own."""
+    sku, loc = req.said("sku"), req.entity("location")
+    if loc is None:
+        return _ask(f"the location that needs {sku}", f"get S003 covered for {sku}")
+    if not results:
+        return [Call("list_exceptions", {"sku": sku, "location": loc, "top": DEFAULT_TOP})]
+    listed = results[0]
+    if len(results) > 1:
+        return _render_drafts(results[1:])
+    if listed.error:
+        return _error_text(listed)
+    actionable = [
+        e for e in _items(listed) if (e.get("recommendation") or {}).get("kind") in DRAFTABLE
+    ]
+    if not actionable:
+        return (
+            f"The planning engine recommends no transfer or purchase order for {sku} at {loc} "
+            "today, so I have not drafted anything and will not guess a quantity. Say how many, "
+            f"for example **order <qty> of {sku} for {loc}** or **transfer <qty> of {sku} from "
+            f"<location> to {loc}**."
+        )
+    return [Call("draft_recommended_action", {"exception_id": actionable[0]["id"]})]
+
+
+def follow_up_lookup(req: Request, results: list[Result]) -> Step:
+    """Look up the thread's SKU and location for a request that names neither."""
+    sku, loc = _sku(req), _loc(req)
+    wants_forecast = re.search(r"\b(?:forecast|outlook|demand)\b", req.text, re.I)
+    if not results:
+        if wants_forecast and sku and loc:
+            return [
+                Call(
+                    "get_forecast",
+                    {"sku": sku, "location": loc, "horizon_days": _horizon(req.text)},
+                )
+            ]
+        if sku or loc:
+            args = {k: v for k, v in (("sku", sku), ("location", loc)) if v}
+            return [Call("get_inventory", args)]
+        return _ask("the SKU or the location", "stock of SKU-0001 at S003")
+    if results[-1].name == "get_forecast":
+        return _render_forecast(results[-1])
+    return _render_inventory(results[-1])
