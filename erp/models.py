@@ -30,6 +30,9 @@ NAMING_CONVENTION = {
 }
 
 ID = String(64)
+# Plan rows sort by SKU and location in code-point order (PostgreSQL's "C" collation; SQLite's
+# BINARY), the order the planning engine ranks ties in, whatever the database's locale.
+PLAN_ID = String(64).with_variant(String(64, collation="C"), "postgresql")
 
 
 class Base(DeclarativeBase):
@@ -194,6 +197,7 @@ class Promotion(Base):
     __table_args__ = (
         UniqueConstraint("promo_id", "sku", "location_id"),
         CheckConstraint("end_date >= start_date", name="dates"),
+        Index("ix_promotions_sku", "sku"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -320,3 +324,130 @@ class Delivery(Base):
     received_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+
+
+class PlanRun(Base):
+    """One planning run of a snapshot, computed partition by partition into the plan tables.
+
+    `status` moves scanning → planning → complete (or failed); reads use the newest complete
+    run of the latest import. `figures` holds the network-wide figures every partition plans
+    with (JSON: pooled weekday totals, supplier lateness); `params` the planning parameters.
+    """
+
+    __tablename__ = "plan_runs"
+    __table_args__ = (
+        CheckConstraint("status IN ('scanning', 'planning', 'complete', 'failed')", name="status"),
+        Index("ix_plan_runs_import_status", "import_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    import_id: Mapped[int] = mapped_column(Integer)
+    as_of_date: Mapped[date] = mapped_column(Date)
+    n_partitions: Mapped[int] = mapped_column(Integer)
+    params: Mapped[str] = mapped_column(Text)
+    params_digest: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    figures: Mapped[str | None] = mapped_column(Text, nullable=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class PlanPartition(Base):
+    """One partition of a run: an inclusive range of SKU ids (in the store's order) and its state.
+
+    `scanned_at` / `planned_at` record completion of each phase; a re-run of a partition
+    replaces its rows and stamps it again, so every partition is written once, none missing.
+    """
+
+    __tablename__ = "plan_partitions"
+
+    run_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("plan_runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    partition_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sku_first: Mapped[str | None] = mapped_column(ID, nullable=True)  # None: an empty partition
+    sku_last: Mapped[str | None] = mapped_column(ID, nullable=True)
+    skus: Mapped[int] = mapped_column(Integer)
+    weight: Mapped[int] = mapped_column(Integer)  # SKU-location rows it is sized by
+    figures: Mapped[str | None] = mapped_column(Text, nullable=True)  # its share (JSON)
+    scanned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    planned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    positions: Mapped[int] = mapped_column(Integer, default=0)
+    exceptions: Mapped[int] = mapped_column(Integer, default=0)
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class PlanSkuClass(Base):
+    """The ABC class of each SKU in a run (its rank by sales value over the whole network)."""
+
+    __tablename__ = "plan_sku_classes"
+
+    run_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("plan_runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    sku: Mapped[str] = mapped_column(ID, primary_key=True)
+    abc_class: Mapped[str] = mapped_column(String(1))
+
+
+class PlanPosition(Base):
+    """One planned SKU-location of a run: the columns of the plan's positions."""
+
+    __tablename__ = "plan_positions"
+    __table_args__ = (Index("ix_plan_positions_run_location", "run_id", "location_id", "sku"),)
+
+    run_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("plan_runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    sku: Mapped[str] = mapped_column(PLAN_ID, primary_key=True)
+    location_id: Mapped[str] = mapped_column(PLAN_ID, primary_key=True)
+    location_type: Mapped[str] = mapped_column(String(8))
+    source_location: Mapped[str] = mapped_column(ID)
+    on_hand: Mapped[float] = mapped_column(Float)
+    in_transit: Mapped[float] = mapped_column(Float)
+    on_order: Mapped[float] = mapped_column(Float)
+    position: Mapped[float] = mapped_column(Float)
+    forecast_daily: Mapped[float] = mapped_column(Float)
+    sigma: Mapped[float] = mapped_column(Float)
+    lead_time: Mapped[int] = mapped_column(Integer)
+    lead_time_std: Mapped[float] = mapped_column(Float)
+    safety_stock: Mapped[float] = mapped_column(Float)
+    reorder_point: Mapped[float] = mapped_column(Float)
+    order_up_to: Mapped[float] = mapped_column(Float)
+    days_of_cover: Mapped[float] = mapped_column(Float)
+    projected_stockout_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    method: Mapped[str] = mapped_column(String(16))
+    demand_class: Mapped[str] = mapped_column(String(16))
+    unit_cost: Mapped[float | None] = mapped_column(Float, nullable=True)
+    unit_price: Mapped[float | None] = mapped_column(Float, nullable=True)
+    abc_class: Mapped[str] = mapped_column(String(1))
+    service_level: Mapped[float] = mapped_column(Float)
+
+
+class PlanException(Base):
+    """One ranked exception of a run, with its recommendation: the API's JSON in `record`.
+
+    The rank is `money_at_risk` descending, then `priority`, `type_rank` (the vocabulary's
+    order), SKU, location and `seq` (the order within the partition's ranking).
+    """
+
+    __tablename__ = "plan_exceptions"
+    __table_args__ = (
+        Index("ix_plan_exceptions_rank", "run_id", "money_at_risk", "priority"),
+        Index("ix_plan_exceptions_sku", "run_id", "sku", "location_id"),
+        Index("ix_plan_exceptions_location", "run_id", "location_id"),
+        Index("ix_plan_exceptions_type", "run_id", "type"),
+    )
+
+    run_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("plan_runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    exception_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    type: Mapped[str] = mapped_column(String(32))
+    type_rank: Mapped[int] = mapped_column(Integer)
+    sku: Mapped[str] = mapped_column(PLAN_ID)
+    location_id: Mapped[str] = mapped_column(PLAN_ID)
+    priority: Mapped[int] = mapped_column(Integer)
+    money_at_risk: Mapped[float] = mapped_column(Float)
+    seq: Mapped[int] = mapped_column(Integer)
+    rec_kind: Mapped[str] = mapped_column(String(32))
+    record: Mapped[str] = mapped_column(Text)

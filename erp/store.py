@@ -296,15 +296,35 @@ def _copy_out(dbapi: Any, sql: str, table: str) -> pd.DataFrame:
     return df
 
 
-def _read_frame(conn: Connection, table: str, *, sales_since: date | None = None) -> pd.DataFrame:
-    """Read one table in contract form, through the raw driver for speed (sales is millions)."""
+def _literal(value: str) -> str:
+    """Return `value` as an SQL string literal (quotes doubled; both dialects' standard)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _read_frame(
+    conn: Connection,
+    table: str,
+    *,
+    sales_since: date | None = None,
+    sku_range: tuple[str, str] | None = None,
+    where: str = "",
+) -> pd.DataFrame:
+    """Read one table in contract form, through the raw driver for speed (sales is millions).
+
+    `sku_range` (first, last; inclusive, in the store's order) reads only those SKUs' rows of
+    a table with a `sku` column, through its SKU-leading index; `where` adds a condition.
+    """
     sql_table = SQL_TABLES[table]
     names = TABLES[table].column_names
     select_list = ", ".join(f'"{c}"' for c in _sql_columns(table))
-    where = ""
+    conditions = [where] if where else []
     if table == "sales" and sales_since is not None:
-        where = f" WHERE date >= '{sales_since.isoformat()}'"  # a date: no injection
-    sql = f"SELECT {select_list} FROM {sql_table.name}{where}"
+        conditions.append(f"date >= '{sales_since.isoformat()}'")  # a date: no injection
+    if sku_range is not None and "sku" in names:
+        first, last = sku_range
+        conditions.append(f"sku >= {_literal(first)} AND sku <= {_literal(last)}")
+    clause = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    sql = f"SELECT {select_list} FROM {sql_table.name}{clause}"
     dbapi = conn.connection.dbapi_connection
     assert dbapi is not None
     if conn.dialect.name == "postgresql":
@@ -325,6 +345,37 @@ def load_network(engine: Engine, *, sales_since: date | None = None) -> NetworkD
     with engine.connect() as conn:
         return NetworkData.from_frames(
             {name: _read_frame(conn, name, sales_since=sales_since) for name in TABLE_ORDER}
+        )
+
+
+def load_skus(
+    engine: Engine, first: str, last: str, *, sales_since: date | None = None
+) -> NetworkData:
+    """Read the SKUs `first`..`last` (inclusive, in the store's order) with all they plan with.
+
+    Their rows of every table with a SKU (sales from `sales_since` on), and all the locations,
+    lanes and suppliers: a partition of the network by SKU, read by indexed range scans.
+    """
+    with engine.connect() as conn:
+        return NetworkData.from_frames(
+            {
+                name: _read_frame(conn, name, sales_since=sales_since, sku_range=(first, last))
+                for name in TABLE_ORDER
+            }
+        )
+
+
+def load_supplier_history(engine: Engine) -> NetworkData:
+    """Read what suppliers' lateness is learned from: suppliers, SKU terms, received POs."""
+    with engine.connect() as conn:
+        return NetworkData.from_frames(
+            {
+                "suppliers": _read_frame(conn, "suppliers"),
+                "item_suppliers": _read_frame(conn, "item_suppliers"),
+                "purchase_orders": _read_frame(
+                    conn, "purchase_orders", where="status = 'received'"
+                ),
+            }
         )
 
 

@@ -20,7 +20,13 @@ import pandas as pd
 from planning.abc import class_service_level, classify_abc, sales_value
 from planning.exceptions import EVIDENCE_COLUMNS, LatePOs, PositionArrays, detect_exceptions
 from planning.filters import filter_exceptions
-from planning.forecast import BatchForecast, forecast_batch, sales_matrix
+from planning.forecast import (
+    BatchForecast,
+    WeekdayTotals,
+    forecast_batch,
+    sales_matrix,
+    weekday_totals,
+)
 from planning.network import NetworkData
 from planning.params import PlanParams
 from planning.policy import (
@@ -36,7 +42,7 @@ from planning.policy import (
     z_values,
 )
 from planning.promotions import future_uplift, learn_uplift, promo_calendar
-from planning.recommend import recommend, supplier_options
+from planning.recommend import recommend, supplier_lateness, supplier_options
 
 DEFAULT_PARAMS = PlanParams()
 KEY = ["sku", "location_id"]
@@ -205,6 +211,70 @@ def _keys(data: NetworkData, sales: pd.DataFrame, as_of: date, first_day: date) 
     return keys.sort_values(KEY, kind="stable").reset_index(drop=True)
 
 
+@dataclass(frozen=True)
+class NetworkFigures:
+    """The network-wide figures the plan of a part of the network (a set of SKUs) depends on.
+
+    A SKU's plan reads other SKUs through these alone: its ABC class (its rank by sales value
+    among all SKUs), the pooled weekday totals the weekly profiles of both store forecasts
+    (from T, and the bias check's from T − bias window) shrink toward, and its suppliers'
+    lateness learned from the receipts of all their SKUs. `plan(part, figures=...)` with the
+    whole network's figures gives exactly the whole plan's rows of the part's SKUs.
+    """
+
+    abc_class: pd.Series  # "A" / "B" / "C" by SKU
+    weekday_pool: WeekdayTotals
+    bias_weekday_pool: WeekdayTotals
+    lateness: pd.DataFrame  # planning.recommend.supplier_lateness of the whole network
+
+
+@dataclass(frozen=True)
+class PartFigures:
+    """What one part of the network adds to `NetworkFigures` (see `part_figures`)."""
+
+    sales_value: pd.Series  # 12-month sales value by SKU, every SKU the part plans
+    weekday_pool: WeekdayTotals
+    bias_weekday_pool: WeekdayTotals
+
+
+def part_figures(
+    data: NetworkData, *, params: PlanParams = DEFAULT_PARAMS, as_of: date | None = None
+) -> PartFigures:
+    """Return the part's share of the network-wide figures (the SKUs of `data`, all locations)."""
+    today = as_of or data.as_of
+    inputs = _store_inputs(data, params, today)
+    history, calendar = inputs.history(), inputs.history_calendar()
+    earlier, earlier_calendar = inputs.earlier(), inputs.earlier_calendar()
+    return PartFigures(
+        sales_value=_sales_value(inputs.keys, inputs.store_keys, inputs.long, data, params),
+        weekday_pool=weekday_totals(history, start=inputs.history_start, history_uplift=calendar),
+        bias_weekday_pool=weekday_totals(
+            earlier, start=inputs.long_start, history_uplift=earlier_calendar
+        ),
+    )
+
+
+def network_figures(
+    parts: list[PartFigures], lateness: pd.DataFrame, params: PlanParams = DEFAULT_PARAMS
+) -> NetworkFigures:
+    """Combine the parts' figures (together: every SKU once) with the network's lateness.
+
+    `lateness` is `planning.recommend.supplier_lateness` of a network holding all the suppliers,
+    SKU terms and purchase orders (the sales are not needed).
+    """
+    values = [p.sales_value for p in parts if len(p.sales_value)]
+    value = pd.concat(values).sort_index() if values else pd.Series(dtype=float)
+    weekday, bias_weekday = WeekdayTotals.zero(), WeekdayTotals.zero()
+    for p in parts:
+        weekday, bias_weekday = weekday + p.weekday_pool, bias_weekday + p.bias_weekday_pool
+    return NetworkFigures(
+        abc_class=classify_abc(value, params.abc_cutoffs()),
+        weekday_pool=weekday,
+        bias_weekday_pool=bias_weekday,
+        lateness=lateness,
+    )
+
+
 def _coded_sales(data: NetworkData) -> pd.DataFrame:
     """Return the sales with sku and location_id as categoricals of the known items and locations.
 
@@ -291,45 +361,90 @@ class _StoreForecasts:
     bias_forecast: BatchForecast  # from T − bias window over that window
 
 
-def _forecast_stores(
-    sales: pd.DataFrame,
-    store_keys: pd.DataFrame,
-    data: NetworkData,
-    params: PlanParams,
-    as_of: date,
-) -> _StoreForecasts:
-    """Forecast the store series (history to T) and the bias check (history to T − window)."""
+@dataclass(frozen=True)
+class _StoreInputs:
+    """The planned keys and the store series' sales and promotion calendar, T − window to T + H."""
+
+    keys: pd.DataFrame
+    store_rows: np.ndarray
+    store_keys: pd.DataFrame
+    long: np.ndarray  # (m, bias_window_days + history_days) units per day up to T
+    calendar: np.ndarray  # (m, bias_window_days + history_days + H) promotion factors
+    long_start: date
+    history_start: date
+    history_days: int
+    bias_days: int
+
+    def history(self) -> np.ndarray:
+        return self.long[:, self.bias_days :]
+
+    def history_calendar(self) -> np.ndarray:
+        return self.calendar[:, self.bias_days : self.bias_days + self.history_days]
+
+    def earlier(self) -> np.ndarray:
+        return self.long[:, : self.history_days]
+
+    def earlier_calendar(self) -> np.ndarray:
+        return self.calendar[:, : self.history_days]
+
+
+def _store_inputs(data: NetworkData, params: PlanParams, as_of: date) -> _StoreInputs:
+    """Return the planned keys and the store series' sales and calendar (`_StoreInputs`)."""
     horizon = int(params.horizon_days)
     history_days, bias_days = int(params.history_days), int(params.bias_window_days)
     long_start = as_of - timedelta(days=history_days + bias_days - 1)
-    history_start = as_of - timedelta(days=history_days - 1)
+    sales = _coded_sales(data)
+    keys = _keys(data, sales, as_of, long_start)
+    locations = data.locations.set_index("location_id")
+    location_type = keys["location_id"].map(locations["type"]).to_numpy(object)
+    store_rows = np.flatnonzero(location_type != "dc")
+    store_keys = keys.iloc[store_rows].reset_index(drop=True)
     long = sales_matrix(sales, store_keys, long_start, as_of)
     calendar = promo_calendar(
         store_keys, data.promotions, long_start, history_days + bias_days + horizon
     )
-    history, history_calendar = (
-        long[:, bias_days:],
-        calendar[:, bias_days : bias_days + history_days],
+    return _StoreInputs(
+        keys=keys,
+        store_rows=store_rows,
+        store_keys=store_keys,
+        long=long,
+        calendar=calendar,
+        long_start=long_start,
+        history_start=as_of - timedelta(days=history_days - 1),
+        history_days=history_days,
+        bias_days=bias_days,
     )
+
+
+def _forecast_stores(
+    inputs: _StoreInputs, params: PlanParams, figures: NetworkFigures | None = None
+) -> _StoreForecasts:
+    """Forecast the store series (history to T) and the bias check (history to T − window)."""
+    horizon = int(params.horizon_days)
+    history_days, bias_days = inputs.history_days, inputs.bias_days
+    store_keys, calendar = inputs.store_keys, inputs.calendar
+    history, history_calendar = inputs.history(), inputs.history_calendar()
     future_calendar = calendar[:, bias_days + history_days :]
     learned = learn_uplift(history, history_calendar, store_keys)
     forecast = forecast_batch(
         history,
         horizon,
-        start=history_start,
+        start=inputs.history_start,
         uplift=future_uplift(future_calendar, learned),
         history_uplift=history_calendar,
+        weekday_pool=None if figures is None else figures.weekday_pool,
     )
-    earlier, earlier_calendar = long[:, :history_days], calendar[:, :history_days]
+    earlier, earlier_calendar = inputs.earlier(), inputs.earlier_calendar()
     earlier_learned = learn_uplift(earlier, earlier_calendar, store_keys)
     bias_forecast = forecast_batch(
         earlier,
         bias_days,
-        start=long_start,
+        start=inputs.long_start,
         uplift=future_uplift(calendar[:, history_days : history_days + bias_days], earlier_learned),
         history_uplift=earlier_calendar,
+        weekday_pool=None if figures is None else figures.bias_weekday_pool,
     )
-    return _StoreForecasts(long, history_days, future_calendar, forecast, bias_forecast)
+    return _StoreForecasts(inputs.long, history_days, future_calendar, forecast, bias_forecast)
 
 
 @dataclass(frozen=True)
@@ -378,6 +493,21 @@ def _network_demand(
     return _NetworkDemand(demand, sigma, alpha, method, demand_class, promo_mask)
 
 
+def _sales_value(
+    keys: pd.DataFrame,
+    store_keys: pd.DataFrame,
+    daily_sales: np.ndarray,
+    data: NetworkData,
+    params: PlanParams,
+) -> pd.Series:
+    """Return each planned SKU's sales value over the ABC window (0 for a SKU without sales)."""
+    window = min(int(params.abc_window_days), daily_sales.shape[1])
+    units = daily_sales[:, daily_sales.shape[1] - window :].sum(axis=1)
+    price = store_keys["sku"].map(data.items.set_index("sku")["unit_price"]).to_numpy(float)
+    value = sales_value(store_keys["sku"], units, price)
+    return value.reindex(pd.unique(keys["sku"]), fill_value=0.0)
+
+
 @dataclass(frozen=True)
 class _PolicyLevels:
     """Class, service level, lead time and the inventory policy per SKU-location."""
@@ -401,6 +531,7 @@ def _policy_levels(
     network: _NetworkDemand,
     data: NetworkData,
     params: PlanParams,
+    figures: NetworkFigures | None = None,
 ) -> _PolicyLevels:
     """Return the (R, s, S) policy per SKU-location (docs/planning.md, "Lead time and policy").
 
@@ -409,14 +540,13 @@ def _policy_levels(
     s = forecast over the protection interval + SS; S = s + max(EOQ − forecast over R, 0).
     """
     items = data.items.set_index("sku")
-    store_keys = keys.iloc[store_rows].reset_index(drop=True)
-    window = min(int(params.abc_window_days), stores.daily_sales.shape[1])
-    units = stores.daily_sales[:, stores.daily_sales.shape[1] - window :].sum(axis=1)
-    value = sales_value(
-        store_keys["sku"], units, store_keys["sku"].map(items["unit_price"]).to_numpy(float)
-    )
-    value = value.reindex(pd.unique(keys["sku"]), fill_value=0.0)
-    abc = keys["sku"].map(classify_abc(value, params.abc_cutoffs())).to_numpy(object)
+    if figures is None:
+        store_keys = keys.iloc[store_rows].reset_index(drop=True)
+        value = _sales_value(keys, store_keys, stores.daily_sales, data, params)
+        classes = classify_abc(value, params.abc_cutoffs())
+    else:
+        classes = figures.abc_class
+    abc = keys["sku"].map(classes).fillna("C").to_numpy(object)
     class_levels = params.class_service_levels()
     service = class_service_level(abc, class_levels, params.service_level)
     unit_cost = keys["sku"].map(items["unit_cost"]).to_numpy(float)
@@ -428,7 +558,8 @@ def _policy_levels(
             np.nan_to_num(margin), holding_per_day, review, params.service_level_cap
         )
         service = np.maximum(service, economic)
-    lead_time, lead_time_std = _lead_times(keys, data, supplier_options(data))
+    lateness = supplier_lateness(data) if figures is None else figures.lateness
+    lead_time, lead_time_std = _lead_times(keys, data, supplier_options(data, lateness))
     protection = protection_days(lead_time, review)
     demand = network.demand
     over_protection = window_sum(demand, protection)
@@ -626,27 +757,33 @@ def _sales_signals(n: int, store_rows: np.ndarray, stores: _StoreForecasts) -> _
 
 
 def plan(
-    data: NetworkData, *, params: PlanParams = DEFAULT_PARAMS, as_of: date | None = None
+    data: NetworkData,
+    *,
+    params: PlanParams = DEFAULT_PARAMS,
+    as_of: date | None = None,
+    figures: NetworkFigures | None = None,
 ) -> Plan:
-    """Plan the network as of `as_of` (default: the snapshot date)."""
+    """Plan the network as of `as_of` (default: the snapshot date).
+
+    `data` may hold only some SKUs (all their locations, lanes, suppliers and orders) when
+    `figures` gives the whole network's (`NetworkFigures`); the plan is then exactly the whole
+    plan's rows of those SKUs.
+    """
     started = pd.Timestamp.now()
     timings: dict[str, float] = {}
     today = as_of or data.as_of
     horizon = int(params.horizon_days)
-    long_start = today - timedelta(days=int(params.history_days) + int(params.bias_window_days) - 1)
-    sales = _coded_sales(data)
-    keys = _keys(data, sales, today, long_start)
+    inputs = _store_inputs(data, params, today)
+    keys, store_rows = inputs.keys, inputs.store_rows
     n = len(keys)
     locations = data.locations.set_index("location_id")
     location_type = keys["location_id"].map(locations["type"]).to_numpy(object)
     source = keys["location_id"].map(locations["source_location"]).fillna("").to_numpy(object)
-    store_rows = np.flatnonzero(location_type != "dc")
-    store_keys = keys.iloc[store_rows].reset_index(drop=True)
 
-    stores = _forecast_stores(sales, store_keys, data, params, today)
+    stores = _forecast_stores(inputs, params, figures)
     timings["forecast_s"] = (pd.Timestamp.now() - started).total_seconds()
     network = _network_demand(keys, store_rows, source, stores)
-    levels = _policy_levels(keys, store_rows, stores, network, data, params)
+    levels = _policy_levels(keys, store_rows, stores, network, data, params, figures)
     inventory = data.inventory.groupby(KEY)["on_hand"].sum()
     on_hand = np.nan_to_num(pd.MultiIndex.from_frame(keys[KEY]).map(inventory).to_numpy(float))
     supply = _open_supply(keys, data, today, horizon)
@@ -686,7 +823,18 @@ def plan(
     exceptions_started = pd.Timestamp.now()
     exceptions = detect_exceptions(arrays, params, projection=projection)
     exceptions = pd.concat(
-        [exceptions, recommend(exceptions, positions, data, today, params)], axis=1
+        [
+            exceptions,
+            recommend(
+                exceptions,
+                positions,
+                data,
+                today,
+                params,
+                None if figures is None else figures.lateness,
+            ),
+        ],
+        axis=1,
     )
     rows = exceptions["row"].to_numpy(np.int64)
     for col in POLICY_COLUMNS:

@@ -106,6 +106,7 @@ def forecast_batch(
     fit_days: int = FIT_DAYS,
     ses_alpha: float | None = None,
     protection_days: np.ndarray | int | None = None,
+    weekday_pool: WeekdayTotals | None = None,
 ) -> BatchForecast:
     """Forecast each row of `history` (n, T; column 0 is `start`) for the next `horizon` days.
 
@@ -114,20 +115,12 @@ def forecast_batch(
     recursion window; `ses_alpha` fixes the SES alpha instead of searching `ALPHA_GRID`.
     `protection_days` (P, scalar or per series, <= horizon) adds `interval`: the measured spread
     and quantiles of P-day demand around the forecast (`planning.interval`).
+    `weekday_pool` replaces the batch's own weekday totals behind the pooled weekly profile:
+    a batch that is one part of a larger one (a partition of the network) passes the whole's
+    (`weekday_totals` of each part, added), and forecasts exactly as the whole batch would.
     """
-    x = np.asarray(history)
-    if x.ndim != 2:
-        raise ValueError(f"history must be 2-D (n, T), got shape {x.shape}")
+    x, exclude, h_len = _checked(history, horizon, history_uplift)
     n, t_len = x.shape
-    h_len = int(horizon)
-    if h_len < 0:
-        raise ValueError("horizon must be >= 0")
-    exclude = ~np.isfinite(x)
-    if history_uplift is not None:
-        hu = np.asarray(history_uplift, dtype=np.float64)
-        if hu.shape != x.shape:
-            raise ValueError(f"history_uplift shape {hu.shape} != history shape {x.shape}")
-        exclude |= np.isfinite(hu) & (hu != 1.0)
     adi, cv2, demand_class, first = demand_stats(x, exclude=exclude)
 
     w_len = min(t_len, max(int(fit_days), 1))
@@ -135,7 +128,7 @@ def forecast_batch(
     xw, kw = _window(x, exclude, first, w0)  # (W, n) float32, (W, n) bool
     dow0 = start.weekday()
     dow_w = (dow0 + w0 + np.arange(w_len)) % 7
-    profile = _weekly_profile(xw, kw, dow_w)  # (n, 7) by weekday, mean 1
+    profile = _weekly_profile(xw, kw, dow_w, weekday_pool)  # (n, 7) by weekday, mean 1
     closed = profile < CLOSED_PROFILE
     if closed.any():
         kw &= ~closed.T[dow_w]
@@ -195,6 +188,65 @@ def forecast_batch(
         p_alive=p_alive,
         interval=interval,
     )
+
+
+@dataclass(frozen=True)
+class WeekdayTotals:
+    """Units and kept days per weekday (Mon=0) over a batch's profile window, all series added.
+
+    Both are sums of whole numbers in float64, so the totals of a batch's parts add up to the
+    batch's exactly, in any order.
+    """
+
+    units: np.ndarray  # (7,)
+    days: np.ndarray  # (7,)
+
+    def __add__(self, other: WeekdayTotals) -> WeekdayTotals:
+        """Return the totals of both batches together."""
+        return WeekdayTotals(self.units + other.units, self.days + other.days)
+
+    @classmethod
+    def zero(cls) -> WeekdayTotals:
+        """Return the totals of an empty batch."""
+        return cls(np.zeros(7), np.zeros(7))
+
+
+def _checked(
+    history: np.ndarray, horizon: int, history_uplift: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Return the history, its excluded days (non-finite, past promotions) and the horizon."""
+    x = np.asarray(history)
+    if x.ndim != 2:
+        raise ValueError(f"history must be 2-D (n, T), got shape {x.shape}")
+    h_len = int(horizon)
+    if h_len < 0:
+        raise ValueError("horizon must be >= 0")
+    exclude = ~np.isfinite(x)
+    if history_uplift is not None:
+        hu = np.asarray(history_uplift, dtype=np.float64)
+        if hu.shape != x.shape:
+            raise ValueError(f"history_uplift shape {hu.shape} != history shape {x.shape}")
+        exclude |= np.isfinite(hu) & (hu != 1.0)
+    return x, exclude, h_len
+
+
+def weekday_totals(
+    history: np.ndarray,
+    *,
+    start: datetime.date,
+    history_uplift: np.ndarray | None = None,
+    fit_days: int = FIT_DAYS,
+) -> WeekdayTotals:
+    """Return the weekday totals `forecast_batch` pools over this batch (same arguments)."""
+    x, exclude, _ = _checked(history, 0, history_uplift)
+    t_len = x.shape[1]
+    *_, first = demand_stats(x, exclude=exclude)
+    w_len = min(t_len, max(int(fit_days), 1))
+    w0 = t_len - w_len
+    xw, kw = _window(x, exclude, first, w0)
+    dow_w = (start.weekday() + w0 + np.arange(w_len)) % 7
+    sums, counts = _weekday_sums(xw, kw, dow_w)
+    return WeekdayTotals(sums.sum(axis=0), counts.sum(axis=0))
 
 
 def sales_matrix(
@@ -319,19 +371,35 @@ def _window(
     return np.ascontiguousarray(xw.T), np.ascontiguousarray(keep.T)
 
 
-def _weekly_profile(xw: np.ndarray, kw: np.ndarray, dow: np.ndarray) -> np.ndarray:
-    """Return (n, 7) day-of-week factors by weekday (Mon=0), mean 1, shrunk to the pooled one."""
+def _weekday_sums(xw: np.ndarray, kw: np.ndarray, dow: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return (n, 7) units and kept days by weekday (Mon=0) over the profile window."""
     w_len, n = xw.shape
     p_len = min(PROFILE_DAYS, w_len) // 7 * 7
     if p_len == 0:
-        return np.ones((n, 7))
+        return np.zeros((n, 7)), np.zeros((n, 7))
     sl = slice(w_len - p_len, w_len)
     sums_pos = xw[sl].reshape(p_len // 7, 7, n).sum(axis=0, dtype=np.float64)
     counts_pos = kw[sl].reshape(p_len // 7, 7, n).sum(axis=0, dtype=np.float64)
     # Position k of each 7-day block falls on weekday dow[w_len - p_len + k].
     order = np.argsort(dow[w_len - p_len : w_len - p_len + 7])
-    sums, counts = sums_pos[order].T, counts_pos[order].T  # (n, 7) by weekday
-    tot_s, tot_c = sums.sum(axis=0), counts.sum(axis=0)
+    return sums_pos[order].T, counts_pos[order].T
+
+
+def _weekly_profile(
+    xw: np.ndarray, kw: np.ndarray, dow: np.ndarray, pool: WeekdayTotals | None = None
+) -> np.ndarray:
+    """Return (n, 7) day-of-week factors by weekday (Mon=0), mean 1, shrunk to the pooled one.
+
+    The pooled profile is that of `pool` when given (the whole batch this one is part of).
+    """
+    w_len, n = xw.shape
+    if min(PROFILE_DAYS, w_len) // 7 == 0:
+        return np.ones((n, 7))
+    sums, counts = _weekday_sums(xw, kw, dow)  # (n, 7) by weekday
+    if pool is None:
+        tot_s, tot_c = sums.sum(axis=0), counts.sum(axis=0)
+    else:
+        tot_s, tot_c = pool.units, pool.days
     pooled = np.where(tot_c > 0, tot_s / np.maximum(tot_c, 1), 0.0)
     pooled = pooled / pooled.mean() if pooled.mean() > 0 else np.ones(7)
     # A small batch (one series, or slow movers only) shrinks its pooled shape toward flat.

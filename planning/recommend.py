@@ -36,33 +36,48 @@ REC_COLUMNS: tuple[str, ...] = (
 )
 
 
-def supplier_options(data: NetworkData) -> pd.DataFrame:
-    """Return one row per SKU-supplier: lead times, unit cost, MOQ, primary.
-
-    `lead_time` is the quoted lead time (item terms, else the supplier's). `expected_lead_time`
-    and `lead_time_std` are the mean and std the engine plans with: learned from the supplier's
-    receipts where there are enough (`planning.leadtime.observed_lateness`), else those of the
-    distribution its quoted lead time, std and on-time rate describe.
-    """
+def _terms(data: NetworkData) -> tuple[pd.DataFrame, pd.Series]:
+    """Return the item-supplier terms joined with their suppliers, and the quoted lead time."""
     opts = data.item_suppliers.merge(
         data.suppliers[["supplier_id", "lead_time_days", "lead_time_std_days", "on_time_rate"]],
         on="supplier_id",
         how="left",
         suffixes=("", "_sup"),
     )
-    quoted = opts["lead_time_days"].fillna(opts["lead_time_days_sup"]).fillna(0.0)
-    mean, std = described_moments(
-        quoted.to_numpy(float),
-        opts["lead_time_std_days"].fillna(0.0).to_numpy(float),
-        opts["on_time_rate"].fillna(1.0).to_numpy(float),
-    )
-    observed = observed_lateness(
+    return opts, opts["lead_time_days"].fillna(opts["lead_time_days_sup"]).fillna(0.0)
+
+
+def supplier_lateness(data: NetworkData) -> pd.DataFrame:
+    """Return each supplier's lateness learned from the receipts of `data` (all its SKUs).
+
+    `planning.leadtime.observed_lateness` of the purchase orders against the quoted lead times.
+    """
+    opts, quoted = _terms(data)
+    return observed_lateness(
         data.purchase_orders,
         pd.Series(
             quoted.to_numpy(float),
             index=pd.MultiIndex.from_arrays([opts["sku"], opts["supplier_id"]]),
         ),
     )
+
+
+def supplier_options(data: NetworkData, lateness: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return one row per SKU-supplier: lead times, unit cost, MOQ, primary.
+
+    `lead_time` is the quoted lead time (item terms, else the supplier's). `expected_lead_time`
+    and `lead_time_std` are the mean and std the engine plans with: learned from the supplier's
+    receipts where there are enough (`supplier_lateness`, or `lateness` when given: that of
+    the whole network when `data` is a part of it), else those of the distribution its quoted
+    lead time, std and on-time rate describe.
+    """
+    opts, quoted = _terms(data)
+    mean, std = described_moments(
+        quoted.to_numpy(float),
+        opts["lead_time_std_days"].fillna(0.0).to_numpy(float),
+        opts["on_time_rate"].fillna(1.0).to_numpy(float),
+    )
+    observed = supplier_lateness(data) if lateness is None else lateness
     seen = opts["supplier_id"].isin(observed.index).to_numpy()
     learned = observed.reindex(opts["supplier_id"])
     return pd.DataFrame(
@@ -178,7 +193,12 @@ class _Sources:
         return self.first_open_po.loc[key] if key in self.first_open_po.index else None
 
 
-def _sources(exceptions: pd.DataFrame, positions: pd.DataFrame, data: NetworkData) -> _Sources:
+def _sources(
+    exceptions: pd.DataFrame,
+    positions: pd.DataFrame,
+    data: NetworkData,
+    lateness: pd.DataFrame | None = None,
+) -> _Sources:
     """Index every source of stock the rules consider for these exceptions."""
     position = positions["position"].to_numpy(float)
     order_up_to = positions["order_up_to"].to_numpy(float)
@@ -206,7 +226,7 @@ def _sources(exceptions: pd.DataFrame, positions: pd.DataFrame, data: NetworkDat
     pos_index = pd.MultiIndex.from_arrays([positions["sku"], positions["location_id"]])
     own_dc = positions["source_location"].to_numpy(object)[short["row"].to_numpy(int)]
     own_dc_rows = pos_index.get_indexer(pd.MultiIndex.from_arrays([short["sku"], own_dc]))
-    opts = supplier_options(data)
+    opts = supplier_options(data, lateness)
     return _Sources(
         position=position,
         order_up_to=order_up_to,
@@ -250,12 +270,13 @@ def recommend(
     data: NetworkData,
     as_of: date,
     params: PlanParams = DEFAULT_PARAMS,
+    lateness: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Return the recommendation columns (`REC_COLUMNS`) aligned with `exceptions`' index.
 
     `positions` has one row per SKU-location with at least sku, location_id, source_location,
     on_hand, position, safety_stock, reorder_point, order_up_to and unit_cost;
-    `exceptions["row"]` indexes it by position.
+    `exceptions["row"]` indexes it by position. `lateness`: see `supplier_options`.
     """
     out = pd.DataFrame(index=exceptions.index)
     out["rec_kind"] = "none"
@@ -269,7 +290,7 @@ def recommend(
     if not len(exceptions):
         return out[list(REC_COLUMNS)]
 
-    sources = _sources(exceptions, positions, data)
+    sources = _sources(exceptions, positions, data, lateness)
     allocation = Allocation.start(
         sources.position, sources.order_up_to, sources.on_hand, sources.safety_stock
     )

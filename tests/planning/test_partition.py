@@ -1,0 +1,71 @@
+"""A plan of some SKUs with the whole network's figures equals the whole plan's rows of them."""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from erp.demo import generate_demo
+from planning.engine import network_figures, part_figures, plan
+from planning.forecast import WeekdayTotals
+from planning.network import NetworkData
+from planning.recommend import supplier_lateness
+
+
+def _part(data: NetworkData, skus: set[str]) -> NetworkData:
+    return NetworkData.from_frames(
+        {
+            name: frame[frame["sku"].isin(skus)] if "sku" in frame.columns else frame
+            for name, frame in data.frames().items()
+        }
+    )
+
+
+def _hash_parts(data: NetworkData, n: int) -> list[NetworkData]:
+    """Split by a hash of the SKU id: parts that are not ranges of ids."""
+    skus = data.items["sku"].tolist()
+    return [_part(data, {s for s in skus if zlib.crc32(s.encode()) % n == i}) for i in range(n)]
+
+
+@pytest.mark.parametrize(("seed", "n"), [(1, 2), (4, 5)])
+def test_parts_planned_with_network_figures_equal_the_whole_plan(seed: int, n: int) -> None:
+    data = generate_demo(seed=seed, stores=6, skus=45, days=500).data
+    whole = plan(data)
+    parts = _hash_parts(data, n)
+    figures = network_figures(
+        [part_figures(p, as_of=data.as_of) for p in parts], supplier_lateness(data)
+    )
+    plans = [plan(p, as_of=data.as_of, figures=figures) for p in parts]
+    positions = (
+        pd.concat([p.positions for p in plans])
+        .sort_values(["sku", "location_id"])
+        .reset_index(drop=True)
+    )
+    pd.testing.assert_frame_equal(positions, whole.positions, check_exact=False, rtol=1e-9)
+    by_id = sorted((r for p in plans for r in p.exception_records()), key=lambda r: r["id"])
+    assert by_id == sorted(whole.exception_records(), key=lambda r: r["id"])
+    assert len(by_id) > 0
+
+
+def test_parts_without_the_network_figures_plan_differently() -> None:
+    """The figures matter: planned alone, a part ranks its SKUs A/B/C among itself only."""
+    data = generate_demo(seed=2, stores=6, skus=45, days=500).data
+    whole = plan(data)
+    part = _hash_parts(data, 3)[0]
+    alone = plan(part, as_of=data.as_of).positions.set_index(["sku", "location_id"])
+    same = whole.positions.set_index(["sku", "location_id"]).loc[alone.index]
+    assert (alone["abc_class"] != same["abc_class"]).any()
+
+
+def test_weekday_totals_of_parts_add_up_to_the_whole_exactly() -> None:
+    data = generate_demo(seed=9, stores=4, skus=30, days=400).data
+    parts = _hash_parts(data, 4)
+    whole = part_figures(data)
+    total = WeekdayTotals.zero()
+    for p in parts:
+        total = total + part_figures(p, as_of=data.as_of).weekday_pool
+    assert np.array_equal(total.units, whole.weekday_pool.units)
+    assert np.array_equal(total.days, whole.weekday_pool.days)

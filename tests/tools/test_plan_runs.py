@@ -1,0 +1,180 @@
+"""The partitioned plan in the plan tables equals the whole-network plan (SQLite, PostgreSQL)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine, text, update
+
+from erp import models, plan_store
+from erp.db import make_engine, migrate
+from erp.demo import generate_demo
+from erp.store import load_network, replace_snapshot, snapshot_as_of
+from planning.engine import Plan, plan
+from planning.filters import filter_exceptions
+from planning.network import NetworkData
+from planning.params import PlanParams
+from tools import plan_runs
+
+PARAMS = PlanParams()
+
+
+@pytest.fixture(scope="module")
+def demo() -> NetworkData:
+    return generate_demo().data
+
+
+def _sqlite_url(folder: Path) -> str:
+    return f"sqlite:///{folder / 'store.db'}"
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> Iterator[str]:
+    yield _sqlite_url(tmp_path)
+    plan_runs.dispose_engines()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    base = os.environ.get("STOCKPILOT_TEST_POSTGRES_URL")
+    if not base:
+        pytest.skip("STOCKPILOT_TEST_POSTGRES_URL is not set")
+    schema = f"sp_test_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        plan_runs.dispose_engines()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def _stored(url: str, data: NetworkData) -> tuple[Engine, Plan]:
+    """Write `data` into the store at `url` and return its engine and today's whole plan."""
+    engine = plan_runs.store_engine(url)
+    migrate(engine)
+    replace_snapshot(engine, data, source="test")
+    return engine, _whole_plan(engine)
+
+
+def _whole_plan(engine: Engine) -> Plan:
+    as_of = snapshot_as_of(engine)
+    assert as_of is not None
+    since = as_of - timedelta(PARAMS.history_days + PARAMS.bias_window_days)
+    return plan(load_network(engine, sales_since=since), params=PARAMS)
+
+
+def _assert_same_plan(engine: Engine, run_id: int, whole: Plan) -> None:
+    records, total = plan_store.read_exceptions(engine, run_id)
+    expected = whole.exception_records()
+    assert total == len(expected) > 0
+    assert records == expected  # same ranking, numbers, recommendations and evidence
+    positions = plan_store.read_positions(engine, run_id)
+    pd.testing.assert_frame_equal(
+        positions, whole.positions, check_exact=False, rtol=1e-9, check_dtype=False
+    )
+    page, _ = plan_store.read_exceptions(engine, run_id, offset=10, limit=7)
+    assert page == expected[10:17]
+    first = expected[0]
+    for kind, location, sku in (
+        (first["type"], None, None),
+        (None, first["location"], None),
+        (None, None, first["sku"]),
+        ("overstock", first["location"], None),
+    ):
+        got, n = plan_store.read_exceptions(engine, run_id, type=kind, location=location, sku=sku)
+        want = filter_exceptions(expected, type=kind, location=location, sku=sku)
+        assert (got, n) == (want, len(want))
+
+
+@pytest.mark.parametrize("n_partitions", [2, 5])
+def test_partitioned_plan_equals_the_whole_plan_on_sqlite(
+    sqlite_url: str, demo: NetworkData, n_partitions: int
+) -> None:
+    engine, whole = _stored(sqlite_url, demo)
+    summary = plan_runs.run_partitioned(sqlite_url, n_partitions, PARAMS)
+    assert summary.positions == len(whole.positions)
+    assert plan_store.current_run(engine, _import_id(engine)) == summary.run_id
+    _assert_same_plan(engine, summary.run_id, whole)
+
+
+@pytest.mark.postgres
+def test_partitioned_plan_equals_the_whole_plan_on_postgres(
+    postgres_url: str, demo: NetworkData
+) -> None:
+    engine, whole = _stored(postgres_url, demo)
+    summary = plan_runs.run_partitioned(postgres_url, 3, PARAMS)
+    _assert_same_plan(engine, summary.run_id, whole)
+
+
+def _import_id(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(text("SELECT max(id) FROM snapshot_imports")).scalar_one())
+
+
+def test_partitions_are_written_once_and_a_missing_one_keeps_the_run_open(
+    sqlite_url: str,
+) -> None:
+    data = generate_demo(seed=11, stores=4, skus=30).data
+    engine, whole = _stored(sqlite_url, data)
+    run_id = plan_runs.begin_run(sqlite_url, 3, PARAMS)
+    parts = plan_store.partition_states(engine, run_id)
+    assert parts["skus"].sum() == 30 and (parts["skus"] > 0).all()
+    with pytest.raises(RuntimeError, match="not scanned"):
+        plan_runs.seal_run(sqlite_url, run_id)
+    for i in range(3):
+        plan_runs.scan_partition(sqlite_url, run_id, i)
+    plan_runs.seal_run(sqlite_url, run_id)
+    first = [plan_runs.plan_partition(sqlite_url, run_id, i) for i in (0, 1)]
+    with pytest.raises(RuntimeError, match=r"partitions \[2\] are not planned"):
+        plan_runs.finish_run(sqlite_url, run_id)
+    assert plan_store.current_run(engine, _import_id(engine)) is None
+    again = plan_runs.plan_partition(sqlite_url, run_id, 1)  # a retried partition
+    assert again.positions == first[1].positions
+    plan_runs.plan_partition(sqlite_url, run_id, 2)
+    plan_runs.finish_run(sqlite_url, run_id)
+    positions = plan_store.read_positions(engine, run_id)
+    assert not positions.duplicated(["sku", "location_id"]).any()
+    _assert_same_plan(engine, run_id, whole)
+
+
+def test_more_partitions_than_skus_leaves_empty_partitions(sqlite_url: str) -> None:
+    data = generate_demo(seed=5, stores=3, skus=4).data
+    engine, whole = _stored(sqlite_url, data)
+    summary = plan_runs.run_partitioned(sqlite_url, 9, PARAMS)
+    parts = plan_store.partition_states(engine, summary.run_id)
+    assert (parts["skus"] == 0).any() and parts["planned_at"].notna().all()
+    _assert_same_plan(engine, summary.run_id, whole)
+
+
+def test_replan_of_one_sku_swaps_only_its_rows(sqlite_url: str) -> None:
+    data = generate_demo(seed=3, stores=5, skus=40).data
+    engine, _ = _stored(sqlite_url, data)
+    summary = plan_runs.run_partitioned(sqlite_url, 2, PARAMS)
+    before = plan_store.read_positions(engine, summary.run_id)
+    sku, location = before.iloc[0]["sku"], before.iloc[0]["location_id"]
+    balances = models.InventoryBalance.__table__
+    with engine.begin() as conn:
+        conn.execute(
+            update(balances)
+            .where(balances.c.sku == sku, balances.c.location_id == location)
+            .values(on_hand=balances.c.on_hand + 500)
+        )
+    assert plan_runs.replan_skus(sqlite_url, summary.run_id, [sku]) > 0
+    after = plan_store.read_positions(engine, summary.run_id)
+    whole = _whole_plan(engine).positions
+    pd.testing.assert_frame_equal(after, whole, check_exact=False, rtol=1e-9, check_dtype=False)
+    changed = after["on_hand"].to_numpy() != before["on_hand"].to_numpy()
+    assert set(after.loc[changed, "sku"]) == {sku}
+    records, _ = plan_store.read_exceptions(engine, summary.run_id)
+    assert records == _whole_plan(engine).exception_records()

@@ -1,0 +1,392 @@
+"""Plan the store partition by partition into the plan tables, in-process or on any mapper.
+
+The plan of one SKU across its network (DCs, stores, lanes, suppliers) depends on other SKUs
+only through three network-wide figures (`planning.engine.NetworkFigures`: ABC classes, the
+pooled weekday profile, supplier lateness). A run therefore has two mapped phases:
+
+    run_id = begin_run(url, n)                           # partitions: SKU ranges sized by rows
+    map(scan_partition, [url] * n, [run_id] * n, range(n))   # each partition's share of them
+    seal_run(url, run_id)                                # combine: classes, pool, lateness
+    map(plan_partition, [url] * n, [run_id] * n, range(n))   # plan and write each partition
+    finish_run(url, run_id)                              # complete when none is missing
+
+`run_partitioned` does all of it with a given `map` (the built-in one: in-process). Every mapped
+function takes only the store URL and ids, reads its partition from the store, writes its result
+back and returns a small summary, so a distributed runner ships nothing but ids. Each is
+idempotent: a retried or duplicated call replaces its own rows and leaves them exactly once.
+`replan_skus` re-plans a few SKUs of a complete run with its figures, swapping their rows in one
+transaction (reads see the old rows until then).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine
+
+from erp import plan_store
+from erp.db import make_engine, migrate
+from erp.store import latest_import, load_skus, load_supplier_history, snapshot_as_of
+from planning.engine import (
+    NetworkFigures,
+    PartFigures,
+    Plan,
+    network_figures,
+    part_figures,
+    plan,
+)
+from planning.exceptions import EXCEPTION_TYPES
+from planning.forecast import WeekdayTotals
+from planning.params import PlanParams
+from planning.recommend import supplier_lateness
+from tools.errors import NotFoundError
+
+Mapper = Callable[..., Iterable[Any]]
+
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def store_engine(store_url: str) -> Engine:
+    """Return this process's engine of `store_url` (one per URL, reused by every call)."""
+    with _engines_lock:
+        engine = _engines.get(store_url)
+        if engine is None:
+            engine = _engines[store_url] = make_engine(store_url)
+        return engine
+
+
+def dispose_engines() -> None:
+    """Close and forget this process's engines (tests; a worker shutting down)."""
+    with _engines_lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """What `scan_partition` found: the partition's SKUs and SKU-locations planned."""
+
+    run_id: int
+    partition_id: int
+    skus: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class PartitionResult:
+    """What `plan_partition` wrote: positions and exceptions rows, and how long it took."""
+
+    run_id: int
+    partition_id: int
+    positions: int
+    exceptions: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """A finished run: its id, size and the time of each phase (seconds)."""
+
+    run_id: int
+    n_partitions: int
+    positions: int
+    exceptions: int
+    scan_s: float
+    seal_s: float
+    plan_s: float
+    total_s: float
+
+
+def params_json(params: PlanParams) -> str:
+    """Return the parameters as JSON (class mappings as sorted pairs)."""
+    return json.dumps(dataclasses.asdict(params), sort_keys=True)
+
+
+def params_from_json(text: str) -> PlanParams:
+    """Return the parameters `params_json` wrote."""
+    raw: dict[str, Any] = json.loads(text)
+    fields: dict[str, Any] = {
+        k: tuple(tuple(p) for p in v) if isinstance(v, list) else v for k, v in raw.items()
+    }
+    return PlanParams(**fields)
+
+
+def params_digest(params: PlanParams) -> str:
+    """Return a short digest identifying the parameters."""
+    return hashlib.sha256(params_json(params).encode()).hexdigest()[:32]
+
+
+def _sales_since(params: PlanParams, run: plan_store.RunRecord) -> Any:
+    return run.as_of - timedelta(params.history_days + params.bias_window_days)
+
+
+def _load(engine: Engine, run: plan_store.RunRecord, part: plan_store.Partition) -> Any:
+    assert part.sku_first is not None and part.sku_last is not None
+    params = params_from_json(run.params)
+    return load_skus(engine, part.sku_first, part.sku_last, sales_since=_sales_since(params, run))
+
+
+def begin_run(store_url: str, n_partitions: int, params: PlanParams | None = None) -> int:
+    """Record a run of the store's current snapshot in `n_partitions` partitions; return its id.
+
+    Partitions are contiguous ranges of SKU ids in the store's order, cut so each holds about
+    the same number of SKU-location rows (deterministic for a given store).
+    """
+    engine = store_engine(store_url)
+    migrate(engine)
+    snapshot = latest_import(engine)
+    as_of = snapshot_as_of(engine) or (snapshot.as_of_date if snapshot is not None else None)
+    if snapshot is None or as_of is None:
+        raise NotFoundError("the store is empty: run `stockpilot demo` or `import`")
+    chosen = params or PlanParams()
+    return plan_store.create_run(
+        engine,
+        import_id=snapshot.id,
+        as_of=as_of,
+        params=params_json(chosen),
+        params_digest=params_digest(chosen),
+        n_partitions=n_partitions,
+    )
+
+
+def _part_json(figures: PartFigures) -> str:
+    return json.dumps(
+        {
+            "skus": figures.sales_value.index.tolist(),
+            "values": figures.sales_value.to_numpy(float).tolist(),
+            "weekday": _weekday_json(figures.weekday_pool),
+            "bias_weekday": _weekday_json(figures.bias_weekday_pool),
+        }
+    )
+
+
+def _weekday_json(totals: WeekdayTotals) -> dict[str, list[float]]:
+    return {"units": totals.units.tolist(), "days": totals.days.tolist()}
+
+
+def _weekday(raw: dict[str, list[float]]) -> WeekdayTotals:
+    return WeekdayTotals(np.asarray(raw["units"], float), np.asarray(raw["days"], float))
+
+
+def scan_partition(store_url: str, run_id: int, partition_id: int) -> ScanResult:
+    """Compute and store one partition's share of the network-wide figures (idempotent)."""
+    started = time.perf_counter()
+    engine = store_engine(store_url)
+    run = plan_store.run(engine, run_id)
+    part = plan_store.partition(engine, run_id, partition_id)
+    if part.sku_first is None:
+        figures = PartFigures(pd.Series(dtype=float), WeekdayTotals.zero(), WeekdayTotals.zero())
+    else:
+        params = params_from_json(run.params)
+        figures = part_figures(_load(engine, run, part), params=params, as_of=run.as_of)
+    plan_store.record_scan(engine, run_id, partition_id, _part_json(figures))
+    return ScanResult(run_id, partition_id, part.skus, time.perf_counter() - started)
+
+
+def seal_run(store_url: str, run_id: int) -> None:
+    """Combine the partitions' shares into the run's figures and SKU classes.
+
+    Raises RuntimeError naming the partitions not scanned yet.
+    """
+    engine = store_engine(store_url)
+    run = plan_store.run(engine, run_id)
+    shares = plan_store.scans(engine, run_id)
+    missing = [i for i, s in enumerate(shares) if s is None]
+    if missing:
+        raise RuntimeError(f"plan run {run_id}: partitions {missing} are not scanned")
+    parts = []
+    for text in shares:
+        raw = json.loads(text or "{}")
+        parts.append(
+            PartFigures(
+                pd.Series(raw["values"], index=pd.Index(raw["skus"], dtype=object), dtype=float),
+                _weekday(raw["weekday"]),
+                _weekday(raw["bias_weekday"]),
+            )
+        )
+    params = params_from_json(run.params)
+    lateness = supplier_lateness(load_supplier_history(engine))
+    figures = network_figures(parts, lateness, params)
+    classes = figures.abc_class
+    plan_store.seal_run(
+        engine,
+        run_id,
+        json.dumps(
+            {
+                "weekday": _weekday_json(figures.weekday_pool),
+                "bias_weekday": _weekday_json(figures.bias_weekday_pool),
+                "lateness": {
+                    "supplier_id": lateness.index.astype(str).tolist(),
+                    **{c: lateness[c].astype(float).tolist() for c in ("mean", "std", "count")},
+                },
+            }
+        ),
+        pd.DataFrame({"sku": classes.index.astype(str), "abc_class": classes.to_numpy(object)}),
+    )
+
+
+def _run_figures(
+    engine: Engine, run: plan_store.RunRecord, first: str, last: str
+) -> NetworkFigures:
+    if run.figures is None:
+        raise RuntimeError(f"plan run {run.id} is not sealed: run seal_run first")
+    raw = json.loads(run.figures)
+    late = raw["lateness"]
+    lateness = pd.DataFrame(
+        {c: pd.Series(late[c], dtype=float) for c in ("mean", "std", "count")}
+    ).set_index(pd.Index(late["supplier_id"], dtype=object, name="supplier_id"))
+    return NetworkFigures(
+        abc_class=plan_store.sku_classes(engine, run.id, first, last),
+        weekday_pool=_weekday(raw["weekday"]),
+        bias_weekday_pool=_weekday(raw["bias_weekday"]),
+        lateness=lateness,
+    )
+
+
+def plan_rows(result: Plan) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return a plan's positions and exceptions as rows of the plan tables."""
+    positions = result.positions.copy()
+    positions["projected_stockout_date"] = positions["projected_stockout_date"].astype(
+        "datetime64[ns]"
+    )
+    records = result.exception_records()
+    raw = result.exceptions
+    exceptions = pd.DataFrame(
+        {
+            "exception_id": [r["id"] for r in records],
+            "type": raw["type"].to_numpy(object),
+            "type_rank": [EXCEPTION_TYPES.index(t) for t in raw["type"]],
+            "sku": raw["sku"].to_numpy(object),
+            "location_id": raw["location"].to_numpy(object),
+            "priority": raw["priority"].to_numpy(np.int64),
+            "money_at_risk": raw["money_at_risk"].to_numpy(float),
+            "seq": np.arange(len(raw), dtype=np.int64),
+            "rec_kind": raw["rec_kind"].to_numpy(object),
+            "record": [json.dumps(r) for r in records],
+        }
+    )
+    return positions, exceptions
+
+
+def plan_partition(store_url: str, run_id: int, partition_id: int) -> PartitionResult:
+    """Plan one partition of a sealed run and write its rows to the plan tables.
+
+    The contract a distributed runner relies on: it reads the partition's SKUs (every table
+    they appear in; all locations, lanes, suppliers) from the store at `store_url` itself,
+    plans them with the run's parameters and network-wide figures, and in one transaction
+    replaces the partition's positions and exceptions and stamps the partition planned. Calling
+    it again (a retry, a duplicate on another worker) leaves the same rows once; two calls at
+    once are serialised by a lock on the partition's row. It returns only a small summary.
+    """
+    started = time.perf_counter()
+    engine = store_engine(store_url)
+    run = plan_store.run(engine, run_id)
+    part = plan_store.partition(engine, run_id, partition_id)
+    if part.sku_first is None or part.sku_last is None:
+        empty = pd.DataFrame(columns=list(plan_store.POSITION_COLUMNS))
+        plan_store.write_partition(engine, part, empty, empty, 0.0)
+        return PartitionResult(run_id, partition_id, 0, 0, time.perf_counter() - started)
+    figures = _run_figures(engine, run, part.sku_first, part.sku_last)
+    data = _load(engine, run, part)
+    result = plan(data, params=params_from_json(run.params), as_of=run.as_of, figures=figures)
+    positions, exceptions = plan_rows(result)
+    seconds = time.perf_counter() - started
+    plan_store.write_partition(engine, part, positions, exceptions, seconds)
+    return PartitionResult(run_id, partition_id, len(positions), len(exceptions), seconds)
+
+
+def finish_run(store_url: str, run_id: int) -> None:
+    """Mark the run complete; raises RuntimeError naming any partition not planned."""
+    missing = plan_store.finish_run(store_engine(store_url), run_id)
+    if missing:
+        raise RuntimeError(f"plan run {run_id}: partitions {missing} are not planned")
+
+
+def run_partitioned(
+    store_url: str,
+    n_partitions: int,
+    params: PlanParams | None = None,
+    *,
+    map: Mapper = map,
+) -> RunSummary:
+    """Plan the store's snapshot in `n_partitions` partitions with `map` (default: in-process).
+
+    `map(fn, urls, run_ids, partition_ids)` must call `fn` once per partition (in any order,
+    anywhere) and return the results; a distributed runner passes its own (e.g. a cluster's
+    `map` followed by gathering the results).
+    """
+    started = time.perf_counter()
+    run_id = begin_run(store_url, n_partitions, params)
+    ids = list(range(n_partitions))
+    urls, runs = [store_url] * n_partitions, [run_id] * n_partitions
+    engine = store_engine(store_url)
+    try:
+        list(map(scan_partition, urls, runs, ids))
+        scanned = time.perf_counter()
+        seal_run(store_url, run_id)
+        sealed = time.perf_counter()
+        results: list[PartitionResult] = list(map(plan_partition, urls, runs, ids))
+        finish_run(store_url, run_id)
+    except BaseException:
+        plan_store.fail_run(engine, run_id)
+        raise
+    done = time.perf_counter()
+    return RunSummary(
+        run_id=run_id,
+        n_partitions=n_partitions,
+        positions=sum(r.positions for r in results),
+        exceptions=sum(r.exceptions for r in results),
+        scan_s=scanned - started,
+        seal_s=sealed - scanned,
+        plan_s=done - sealed,
+        total_s=done - started,
+    )
+
+
+def replan_skus(store_url: str, run_id: int, skus: Sequence[str]) -> int:
+    """Re-plan `skus` of a sealed run from the store as it is now; return positions written.
+
+    Each SKU is planned with its whole network and the run's figures (its ABC class, the pooled
+    profile and lateness stay the run's: they move with sales, not with a commit), and all their
+    rows are swapped in one transaction.
+    """
+    engine = store_engine(store_url)
+    run = plan_store.run(engine, run_id)
+    wanted = sorted(set(skus))
+    if not wanted:
+        return 0
+    params = params_from_json(run.params)
+    since = _sales_since(params, run)
+    frames = [load_skus(engine, sku, sku, sales_since=since) for sku in wanted]
+    data = _concat(frames)
+    figures = _run_figures(engine, run, wanted[0], wanted[-1])
+    result = plan(data, params=params, as_of=run.as_of, figures=figures)
+    positions, exceptions = plan_rows(result)
+    plan_store.replace_skus(engine, run_id, wanted, positions, exceptions)
+    return len(positions)
+
+
+def _concat(parts: list[Any]) -> Any:
+    """Return one network of several SKU reads (shared tables taken once)."""
+    if len(parts) == 1:
+        return parts[0]
+    first = parts[0]
+    frames = {}
+    for name, frame in first.frames().items():
+        if "sku" in frame.columns:
+            frames[name] = pd.concat([p.frames()[name] for p in parts], ignore_index=True)
+        else:
+            frames[name] = frame
+    return type(first).from_frames(frames)
