@@ -1,0 +1,178 @@
+"""Wall time of whole `stockpilot ask` processes on a warm demo store, beside Python's own start.
+
+Usage:
+    python benchmarks/bench_cli_ask.py [--runs N] [--code LABEL=DIR ...] [--after-commit]
+
+Each round runs, in a shuffled order, `python -c pass`, `python -c "import graph.service"` and
+`stockpilot ask QUESTION` (the installed console script) for every code checkout given with
+`--code` (`PYTHONPATH=DIR`, so an older checkout can be measured beside this one in the same
+run; default: the installed code, labelled `this`). The store is a 20-store × 300-SKU demo
+network seeded once into a temporary folder and warmed by one ask per checkout (each checkout
+keeps its own plan cache folder, as the cache is keyed by the planning code). Reported per
+command: median, p95 and minimum wall time, and the median CPU time (user + system) of the
+child, which a busy machine disturbs less than wall time.
+
+`--after-commit` then drafts the action of the top exception that has one, approves it (an ERP
+commit) and times the next ask of each checkout: the first ask after a commit, which re-plans.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+QUESTIONS = [
+    "what needs attention today?",
+    "top 5 exceptions by money",
+    "stock of SKU-0001 at S003",
+    "late POs",
+]
+STOCKPILOT = Path(sys.executable).with_name("stockpilot")
+
+
+@dataclass
+class Samples:
+    """Wall and CPU seconds of the runs of one command."""
+
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+
+    def row(self, label: str, reference: float | None) -> str:
+        """Return the table row: median, p95, min wall, median CPU, ratio to `reference`."""
+        wall = sorted(self.wall)
+        p95 = wall[min(len(wall) - 1, round(0.95 * (len(wall) - 1)))]
+        med = statistics.median(wall)
+        ratio = "" if reference is None else f"{med / reference:6.1f}×"
+        return (
+            f"{label:<40} {med:7.2f} {p95:7.2f} {wall[0]:7.2f} "
+            f"{statistics.median(self.cpu):8.2f}  {ratio}"
+        )
+
+
+def timed(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, str]:
+    """Run `cmd`; return its wall seconds, the child's CPU seconds and its stdout."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    done = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, done.stdout
+
+
+def environment(store: Path, code: Path | None, label: str) -> dict[str, str]:
+    """Return the environment of a checkout's runs: the store, its own plan cache, its code."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STOCKPILOT_")}
+    env.pop("OPENAI_API_KEY", None)  # the offline model
+    env["STOCKPILOT_DATABASE_URL"] = f"sqlite:///{store / 'stockpilot.db'}"
+    env["STOCKPILOT_PLAN_CACHE_DIR"] = str(store / f"cache-{label}")
+    if code is not None:
+        env["PYTHONPATH"] = str(code)
+    return env
+
+
+def main() -> None:
+    """Seed the store, warm it, time the commands round-robin and print the table."""
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--runs", type=int, default=15, help="rounds (each runs every command once)")
+    ap.add_argument(
+        "--code",
+        action="append",
+        default=[],
+        metavar="LABEL=DIR",
+        help="a checkout to run with PYTHONPATH=DIR (repeatable; default: the installed code)",
+    )
+    ap.add_argument("--store", type=Path, help="reuse this folder's demo store (seeded if empty)")
+    ap.add_argument("--after-commit", action="store_true", help="also time the ask after a commit")
+    ap.add_argument("--seed", type=int, default=0, help="shuffle seed")
+    args = ap.parse_args()
+
+    codes: list[tuple[str, Path | None]] = [("this", None)]
+    if args.code:
+        codes = [(c.split("=", 1)[0], Path(c.split("=", 1)[1]).resolve()) for c in args.code]
+    store = args.store or Path(tempfile.mkdtemp(prefix="bench-cli-ask-"))
+    store.mkdir(parents=True, exist_ok=True)
+    envs = {label: environment(store, code, label) for label, code in codes}
+    first = envs[codes[0][0]]
+    if not (store / "stockpilot.db").exists():
+        t0 = time.perf_counter()
+        timed([str(STOCKPILOT), "demo", "--as-of", "2026-11-22"], first, store)
+        print(f"seeded the demo store in {store} ({time.perf_counter() - t0:.1f} s)")
+    for label, env in envs.items():  # warm: each checkout computes or loads its plan once
+        wall, _, _ = timed([str(STOCKPILOT), "ask", QUESTIONS[0]], env, store)
+        print(f"warm-up ask ({label}): {wall:.2f} s")
+
+    py = sys.executable
+    commands: dict[str, tuple[list[str], dict[str, str]]] = {
+        "python -c pass": ([py, "-c", "pass"], first),
+    }
+    for label, env in envs.items():
+        suffix = "" if len(envs) == 1 else f" [{label}]"
+        commands[f'python -c "import graph.service"{suffix}'] = (
+            [py, "-c", "import graph.service"],
+            env,
+        )
+        commands[f"stockpilot ask{suffix}"] = ([str(STOCKPILOT), "ask"], env)
+    samples = {name: Samples() for name in commands}
+    rng = random.Random(args.seed)
+    for r in range(args.runs):
+        order = list(commands)
+        rng.shuffle(order)
+        for name in order:
+            cmd, env = commands[name]
+            if cmd[-1] == "ask":
+                cmd = [*cmd, QUESTIONS[r % len(QUESTIONS)]]
+            wall, cpu, _ = timed(cmd, env, store)
+            samples[name].wall.append(wall)
+            samples[name].cpu.append(cpu)
+
+    load = os.getloadavg()[0]
+    print(f"\n{args.runs} rounds, {os.cpu_count()} CPUs, load average {load:.1f}; seconds")
+    print(f"{'command':<40} {'median':>7} {'p95':>7} {'min':>7} {'CPU med':>8}  vs pass")
+    reference = statistics.median(samples["python -c pass"].wall)
+    for name, s in samples.items():
+        print(s.row(name, None if name == "python -c pass" else reference))
+
+    if args.after_commit:
+        after_commit(store, envs)
+
+
+def after_commit(store: Path, envs: dict[str, dict[str, str]]) -> None:
+    """Commit one approved action, then time each checkout's first ask after it."""
+    first = next(iter(envs.values()))
+    _, _, out = timed([str(STOCKPILOT), "exceptions", "--json"], first, store)
+    target = next(
+        r["id"]
+        for r in json.loads(out)
+        if r["recommendation"]["kind"] in ("transfer", "purchase_order")
+    )
+    wall, _, out = timed([str(STOCKPILOT), "ask", f"fix {target}", "--json"], first, store)
+    drafted = json.loads(out)
+    if not drafted["pending"]:
+        raise SystemExit(f"nothing was drafted: {drafted['answer']}")
+    print(f"\ndraft: {wall:.2f} s")
+    approve = [str(STOCKPILOT), "approve", drafted["thread_id"], "--user", "bob", "--json"]
+    wall, _, out = timed(approve, first, store)
+    outcomes = [o["outcome"] for o in json.loads(out)["outcomes"]]
+    print(f"approve and commit: {wall:.2f} s ({', '.join(outcomes)})")
+    for label, env in envs.items():
+        wall, cpu, _ = timed([str(STOCKPILOT), "ask", QUESTIONS[0]], env, store)
+        print(f"first ask after the commit [{label}]: {wall:.2f} s wall, {cpu:.2f} s CPU")
+        wall, cpu, _ = timed([str(STOCKPILOT), "ask", QUESTIONS[0]], env, store)
+        print(f"the ask after that [{label}]: {wall:.2f} s wall, {cpu:.2f} s CPU")
+
+
+if __name__ == "__main__":
+    main()
