@@ -8,20 +8,19 @@ process. With a PostgreSQL store, several processes share threads through the sa
 from __future__ import annotations
 
 import sqlite3
+import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import psycopg
 from langgraph.checkpoint.base import BaseCheckpointSaver
-from langgraph.checkpoint.postgres import PostgresSaver
 from langgraph.checkpoint.sqlite import SqliteSaver
-from psycopg import Connection
-from psycopg.rows import dict_row
-from psycopg_pool import ConnectionPool
 from sqlalchemy.engine import make_url
 
-from graph.locks import pg_advisory
+from graph.locks import is_postgres_saver, pg_advisory
 from stockpilot.settings import Settings, SettingsProblem
+
+if TYPE_CHECKING:
+    from psycopg import Connection
 
 DEFAULT_SQLITE_CHECKPOINTS = Path("var/checkpoints.db")
 SETUP_LOCK = 0x5370436B70  # PostgreSQL advisory lock id held while the checkpoint schema is set up
@@ -46,15 +45,27 @@ def open_checkpointer(settings: Settings) -> BaseCheckpointSaver:
     """Open (and set up) the checkpointer; SettingsProblem names the setting when it cannot."""
     try:
         return _open(settings)
-    except (OSError, sqlite3.Error, psycopg.Error) as exc:
+    except _open_errors() as exc:
         name = "STOCKPILOT_CHECKPOINT_URL" if settings.checkpoint_url else "STOCKPILOT_DATABASE_URL"
         shown = make_url(checkpoint_url(settings)).render_as_string(hide_password=True)
         raise SettingsProblem(f"{name}: cannot open the checkpoints at {shown}: {exc}") from exc
 
 
+def _open_errors() -> tuple[type[Exception], ...]:
+    # psycopg is imported only for PostgreSQL checkpoints, so only then can it have raised.
+    psycopg = sys.modules.get("psycopg")
+    driver = () if psycopg is None else (psycopg.Error,)
+    return (OSError, sqlite3.Error, *driver)
+
+
 def _open(settings: Settings) -> BaseCheckpointSaver:
     url = make_url(checkpoint_url(settings))
     if url.get_backend_name() == "postgresql":
+        # The PostgreSQL driver and saver load only here: SQLite processes never pay for them.
+        from langgraph.checkpoint.postgres import PostgresSaver
+        from psycopg.rows import dict_row
+        from psycopg_pool import ConnectionPool
+
         conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
         pool = ConnectionPool(
             conninfo,
@@ -88,7 +99,10 @@ def latest_thread_ids(saver: BaseCheckpointSaver, limit: int) -> list[str]:
         with saver.cursor(transaction=False) as cur:
             cur.execute(_LATEST_CHECKPOINTS.format(param="?"), (limit,))
             return [str(row[0]) for row in cur.fetchall()]
-    if isinstance(saver, PostgresSaver):
+    if is_postgres_saver(saver):
+        from psycopg.rows import dict_row
+        from psycopg_pool import ConnectionPool
+
         query = _LATEST_CHECKPOINTS.format(param="%s")
         pool = saver.conn
         if isinstance(pool, ConnectionPool):

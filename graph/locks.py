@@ -19,17 +19,19 @@ import fcntl
 import hashlib
 import os
 import sqlite3
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
-import psycopg
 from langgraph.checkpoint.base import BaseCheckpointSaver
-from langgraph.checkpoint.postgres import PostgresSaver
 from langgraph.checkpoint.sqlite import SqliteSaver
+
+if TYPE_CHECKING:
+    from langgraph.checkpoint.postgres import PostgresSaver
 
 SLOTS = 1 << 20  # byte offsets in the lock file; distinct threads rarely share one
 _files: dict[str, int] = {}  # one descriptor per lock file per process (closing one drops all)
@@ -72,8 +74,18 @@ class ThreadLocks:
             local.release()
 
 
+def is_postgres_saver(saver: BaseCheckpointSaver) -> TypeGuard[PostgresSaver]:
+    """Return True for LangGraph's PostgreSQL saver, without importing the PostgreSQL driver.
+
+    A process on SQLite never imports psycopg (a tenth of a one-shot CLI call's start-up); a
+    PostgresSaver can only exist once its module has been imported.
+    """
+    module = sys.modules.get("langgraph.checkpoint.postgres")
+    return module is not None and isinstance(saver, module.PostgresSaver)
+
+
 def _pg_conninfo(saver: BaseCheckpointSaver) -> str | None:
-    if not isinstance(saver, PostgresSaver):
+    if not is_postgres_saver(saver):
         return None
     conn: Any = saver.conn
     conninfo = getattr(conn, "conninfo", None)  # a ConnectionPool
@@ -107,6 +119,8 @@ def pg_advisory(conninfo: str, key: int, *, wait: bool = True) -> Iterator[bool]
     CONCURRENTLY` (the checkpoint schema's setup) waits for every open transaction, so a
     blocked waiter and a holder running setup would wait on each other forever.
     """
+    import psycopg  # PostgreSQL only
+
     with psycopg.connect(conninfo, autocommit=True) as conn:
         delay = 0.005
         while True:

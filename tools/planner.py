@@ -13,9 +13,11 @@ import json
 from typing import Annotated, Any, Literal
 
 from langchain_core.messages import ToolMessage
-from langchain_core.tools import BaseTool, tool
-from langgraph.prebuilt.tool_node import ToolRuntime
+from langchain_core.tools import BaseTool, InjectedToolArg, tool
+from langgraph.prebuilt.tool_node import ToolRuntime as _LangGraphToolRuntime
 from langgraph.types import Command
+from pydantic import GetCoreSchemaHandler
+from pydantic_core import CoreSchema, core_schema
 
 from planning.actions import ActionCheck
 from planning.whatif import Scenario
@@ -25,6 +27,23 @@ from tools import insight
 from tools.context import CopilotContext
 from tools.resolve import EntityKind
 from tools.workspace import NotFoundError, Workspace
+
+
+class _InjectedRuntime(InjectedToolArg):
+    """Marks the runtime argument as injected and lets pydantic pass it through unvalidated.
+
+    `@tool` builds two pydantic models per tool from its signature; for a bare `ToolRuntime`
+    pydantic derives a schema of the whole dataclass each time, three quarters of the cost of
+    importing this module (every CLI ask pays it). The runtime is never part of the model's
+    schema, and LangGraph injects it by its type and its name, so "any" loses nothing.
+    """
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.any_schema()
+
+
+ToolRuntime = Annotated[_LangGraphToolRuntime, _InjectedRuntime]
 
 
 def _ws(runtime: ToolRuntime) -> Workspace:

@@ -10,7 +10,6 @@ from sqlalchemy import Engine
 
 from erp.connector import ErpConnector, NetworkSource
 from erp.csvio import read_csv_dir, validate_network, write_csv_dir
-from erp.demo import generate_demo, generate_demo_blocks
 from erp.store import (
     SnapshotSummary,
     is_empty,
@@ -100,6 +99,8 @@ class SnapshotAdmin:
                 "the store holds an imported snapshot; pass --replace to overwrite it with "
                 "the demo network"
             )
+        from erp.demo import generate_demo, generate_demo_blocks  # loads only to seed a demo
+
         source = f"{DEMO_SOURCE_PREFIX}seed={seed},stores={stores},skus={skus},days={days}"
         if dcs is not None:
             source += f",dcs={dcs}"

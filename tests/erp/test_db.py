@@ -1,6 +1,17 @@
+import subprocess
+import sys
+from pathlib import Path
+
 from sqlalchemy import inspect
 
-from erp.db import current_revision, downgrade, head_revision, migrate
+from erp.db import (
+    current_revision,
+    declared_head,
+    downgrade,
+    head_revision,
+    make_engine,
+    migrate,
+)
 from erp.models import Base
 
 
@@ -28,5 +39,45 @@ def test_migrations_match_the_models(store_engine):
 def test_downgrade_to_base_and_back(sqlite_engine):
     downgrade(sqlite_engine, "base")
     assert current_revision(sqlite_engine) is None
+    migrate(sqlite_engine)
+    assert current_revision(sqlite_engine) == head_revision()
+
+
+def test_declared_head_is_alembics_head():
+    assert declared_head() == head_revision()
+
+
+def _version(folder, name, body):
+    (folder / f"{name}.py").write_text(
+        f'"""A migration."""\n\n{body}\n\ndef upgrade():\n    pass\n'
+    )
+
+
+def test_declared_head_reads_the_chain_and_refuses_what_it_cannot_read(tmp_path):
+    _version(tmp_path, "a", 'revision: str = "a"\ndown_revision: str | None = None')
+    _version(tmp_path, "b", 'revision = "b"\ndown_revision = "a"')
+    assert declared_head(tmp_path) == "b"
+    _version(tmp_path, "c", 'revision = "c"\ndown_revision = "a"')  # a second head
+    assert declared_head(tmp_path) is None
+    _version(tmp_path, "d", 'revision = "d"\ndown_revision = ("b", "c")')  # the merge
+    assert declared_head(tmp_path) == "d"
+    _version(tmp_path, "e", 'revision = make_id()\ndown_revision = "d"')  # not a literal
+    assert declared_head(tmp_path) is None
+
+
+def test_migrate_on_a_current_store_needs_no_alembic(tmp_path):
+    # A store at the head is recognised without importing Alembic (every CLI call migrates).
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    migrate(make_engine(url))
+    code = (
+        "import sys; from erp.db import make_engine, migrate; "
+        f"migrate(make_engine({url!r})); "
+        "assert not [m for m in sys.modules if m.startswith('alembic')], 'alembic imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[2])
+
+
+def test_migrate_upgrades_a_store_behind_the_head(sqlite_engine):
+    downgrade(sqlite_engine, "0004")
     migrate(sqlite_engine)
     assert current_revision(sqlite_engine) == head_revision()
