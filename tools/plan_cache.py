@@ -1,9 +1,10 @@
 """The current plan and reference data of the store, computed once per snapshot and ERP write.
 
 A `PlanCache` keys what it holds by the snapshot import and the connector's write count
-(`erp.store.snapshot_version`), so an import or an ERP write invalidates it. Plans are kept in
-memory and, when `plan_cache_dir` is set, pickled on disk, so one-shot CLI calls on an
-unchanged snapshot do not recompute them. A long-running server can reuse a freshness check
+(`erp.store.snapshot_version`), so an import or an ERP write invalidates it. Plans and the
+reference data are kept in memory and, when `plan_cache_dir` is set, pickled on disk, so
+one-shot CLI calls on an unchanged snapshot neither recompute the plan nor re-read the master
+data and open supply from the store. A long-running server can reuse a freshness check
 for a second (`key_ttl`) and move each loaded plan out of the cyclic garbage collector's reach
 (`freeze_heap`).
 """
@@ -198,12 +199,12 @@ class PlanCache:
             held = _usable(self._plan, key, fresh=fresh)
             if held is not None:
                 return held
-            result = self._read_cached(key)
+            result = self._read_cached(key, Plan, "plan")
             if result is None:
                 if is_empty(self.engine):
                     raise NotFoundError("the store is empty: run `stockpilot demo` or `import`")
                 result = plan(self.network(), params=self.params)
-                self._write_cached(key, result)
+                self._write_cached(key, result, "plan")
             self._plan = (key, result)
             self._settle()
             return result
@@ -233,20 +234,23 @@ class PlanCache:
             held = _usable(self._ref, key, fresh=fresh)
             if held is not None:
                 return held
-        as_of = snapshot_as_of(self.engine)
-        since = None if as_of is None else as_of + timedelta(days=1)
-        ref = load_network(self.engine, sales_since=since)
+        ref = self._read_cached(key, NetworkData, "ref")
+        if ref is None:
+            as_of = snapshot_as_of(self.engine)
+            since = None if as_of is None else as_of + timedelta(days=1)
+            ref = load_network(self.engine, sales_since=since)
+            self._write_cached(key, ref, "ref")
         with self._lock:
             self._ref = (key, ref)
             self._settle()
         return ref
 
-    def _cache_file(self, key: PlanKey) -> Path | None:
+    def _cache_file(self, key: PlanKey, kind: str = "plan") -> Path | None:
         folder = self.settings.plan_cache_dir
-        return None if folder is None else folder / f"plan-{key.digest()}.pkl"
+        return None if folder is None else folder / f"{kind}-{key.digest()}.pkl"
 
-    def _read_cached(self, key: PlanKey) -> Plan | None:
-        path = self._cache_file(key)
+    def _read_cached(self, key: PlanKey, of: type[T], kind: str) -> T | None:
+        path = self._cache_file(key, kind)
         if path is None or not path.exists():
             return None
         try:
@@ -254,15 +258,15 @@ class PlanCache:
                 cached = pickle.load(fh)
         except Exception:  # a damaged or incompatible cache is only a cache: recompute
             return None
-        return cached if isinstance(cached, Plan) else None
+        return cached if isinstance(cached, of) else None
 
-    def _write_cached(self, key: PlanKey, result: Plan) -> None:
-        path = self._cache_file(key)
+    def _write_cached(self, key: PlanKey, result: object, kind: str) -> None:
+        path = self._cache_file(key, kind)
         if path is None:
             return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            for old in path.parent.glob("plan-*.pkl"):
+            for old in path.parent.glob(f"{kind}-*.pkl"):
                 old.unlink(missing_ok=True)
             with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as fh:
                 pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)

@@ -184,6 +184,12 @@ class Resolver:
         if not self.forms:
             self.forms = {kind: {} for kind in KINDS}
         self._keys: dict[EntityKind, list[str]] = {k: list(self.forms[k]) for k in KINDS}
+        # Typo candidates in free text: the forms without digits, by their number of words.
+        self._plain: dict[EntityKind, dict[int, list[str]]] = {k: {} for k in KINDS}
+        for kind in KINDS:
+            for key in self._keys[kind]:
+                if not _numbers(key):
+                    self._plain[kind].setdefault(key.count(" "), []).append(key)
 
     # -- building ---------------------------------------------------------------------------
 
@@ -374,11 +380,7 @@ class Resolver:
                     continue
                 best: tuple[float, EntityKind, str] | None = None
                 for kind in kinds:
-                    keys = [
-                        k
-                        for k in self._keys[kind]
-                        if not _numbers(k) and k.count(" ") == form.count(" ")
-                    ]
+                    keys = self._plain[kind].get(form.count(" "), [])
                     got = process.extractOne(form, keys, scorer=fuzz.ratio, score_cutoff=CONFIDENT)
                     unique = got is not None and len(self.forms[kind][got[0]]) == 1
                     if got and unique and (best is None or got[1] > best[0]):

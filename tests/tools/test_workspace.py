@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from erp.connector import PurchaseOrderRequest
-from erp.store import replace_snapshot
+from erp.store import load_network, replace_snapshot
 from planning import engine
 from stockpilot.actions import TransferAction
 from stockpilot.settings import Settings
@@ -174,3 +174,30 @@ def test_cached_never_computes_a_plan(settings, network, counted_plans):
     other = Workspace.open(settings)  # another process: the plan is on disk
     assert other.plans.cached() is not None
     assert len(counted_plans) == 1
+
+
+def test_reference_data_is_cached_across_workspaces_until_the_data_changes(
+    settings, network, monkeypatch
+):
+    ws = Workspace.open(settings)
+    replace_snapshot(ws.engine, network, source="t")
+    first = ws.reference()
+    reads = []
+    real = load_network
+
+    def counting(*args, **kwargs):
+        reads.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("tools.plan_cache.load_network", counting)
+    again = Workspace.open(settings).reference()  # a new process reads the disk cache
+    assert reads == []
+    assert again.items.equals(first.items) and again.purchase_orders.equals(first.purchase_orders)
+    # An ERP write adds open supply: the next process reads the store again.
+    ws.connector().create_purchase_order(
+        PurchaseOrderRequest("V1", "A", "DC1", 48, date(2026, 3, 31)), idempotency_key="k1"
+    )
+    after = Workspace.open(settings).reference()
+    assert reads == [1]
+    assert len(after.purchase_orders) == len(first.purchase_orders) + 1
+    assert len(list(settings.plan_cache_dir.glob("ref-*.pkl"))) == 1
