@@ -20,6 +20,19 @@ is the median of the per-series MASE (mean over windows). ``coverage_90`` is the
 demand measured before the cut-off around that method's forecast (`planning.interval`; about
 0.90 when the stated quantile holds). Classes come from
 `planning.demand.classify_demand` on the whole history window, promotion days excluded.
+
+With ``bucket`` "week" or "month" the backtest runs in that bucket (`planning.buckets`): a
+daily network is summed into calendar weeks (from Monday) or months, data already in weekly or
+monthly rows is read in its own bucket (the bucket holding the snapshot date counts when its
+row is there), and horizon, step and origins count buckets. Methods: ``stockpilot`` forecasts
+the buckets with their own periods (no weekly profile; a yearly index of 52 weeks or 12
+months); ``stockpilot_as_days`` is the same series read as days (what StockPilot did with such
+data before it knew buckets: a weekly profile on weeks or months); ``seasonal_naive`` is the
+same bucket a year before (the last bucket while there is no year); ``statsforecast`` fits
+AutoETS with the yearly season where two years are there (CrostonClassic otherwise). MASE
+scales by the in-sample one-step naive error (lag 1), the usual scale of weekly and monthly
+intermittent data.
+Promotions are not modelled in buckets.
 """
 
 from __future__ import annotations
@@ -34,12 +47,24 @@ import numpy as np
 import pandas as pd
 
 from planning.accuracy import MIN_TRAIN_DAYS
+from planning.buckets import (
+    FIT_PERIODS,
+    PERIODS,
+    bucket_grid,
+    bucket_sums,
+    infer_bucket,
+    to_buckets,
+)
+from planning.buckets import (
+    SEASON as BUCKET_SEASON,
+)
 from planning.demand import DEMAND_CLASSES, classify_demand
 from planning.forecast import forecast_batch, sales_matrix
 from planning.interval import interval_demand
 from planning.network import NetworkData
 from planning.params import PlanParams
 from planning.promotions import future_uplift, learn_uplift, promo_calendar
+from stockpilot.vocabulary import SalesBucket
 
 Progress = Callable[[str, int, int], None]
 SEASON = 7
@@ -49,9 +74,16 @@ COVERAGE_LEVEL = 0.9  # upper quantile of H-day demand whose coverage is reporte
 STATSFORECAST_MAX_DAYS = 364  # per-series fits see at most the last year
 METHOD_LABELS = {
     "stockpilot": "StockPilot",
+    "stockpilot_as_days": "StockPilot, read as days",
     "seasonal_naive": "Seasonal naive",
     "statsforecast": "statsforecast",
 }
+# Backtest settings per bucket (in buckets): horizon, origins, step, least history before a cut.
+BUCKET_BACKTEST: dict[str, dict[str, int]] = {
+    "week": {"horizon": 8, "origins": 4, "step": 4},
+    "month": {"horizon": 3, "origins": 4, "step": 1},
+}
+MIN_TRAIN_BUCKETS = {"week": 26, "month": 12}
 
 
 @dataclass(frozen=True)
@@ -63,6 +95,7 @@ class Panel:
     keys: pd.DataFrame  # (n,) sku, location_id
     classes: np.ndarray  # (n,) demand class on the whole window
     start: datetime.date
+    bucket: str = "day"  # what one column is: a day, a week or a month
 
 
 Forecaster = Callable[[Panel, int, int], np.ndarray]  # (panel, cut-off column, H) -> (n, H)
@@ -78,15 +111,31 @@ def run_forecast_eval(
     max_series: int | None = None,
     with_statsforecast: bool = True,
     progress: Progress | None = None,
+    bucket: str = "day",
 ) -> dict[str, Any]:
     """Backtest every store series of `data` and return JSON-ready accuracy results.
 
     `max_series` keeps an evenly spaced subset of the (sku, location) keys; `with_statsforecast`
-    False skips the optional package even where it imports.
+    False skips the optional package even where it imports. `bucket` "week" or "month" scores
+    in that bucket (horizon, origins and step then count buckets).
     """
     h_len, step_len = int(horizon), int(horizon if step is None else step)
     if h_len < 1 or step_len < 1 or origins < 1:
         raise ValueError("horizon, step and origins must be >= 1")
+    if bucket not in tuple(SalesBucket):
+        raise ValueError(f"unknown bucket {bucket!r}; one of day, week, month")
+    if bucket != SalesBucket.DAY:
+        return _run_bucketed(
+            data,
+            SalesBucket(bucket),
+            h_len,
+            origins,
+            step_len,
+            as_of=as_of,
+            max_series=max_series,
+            with_statsforecast=with_statsforecast,
+            progress=progress,
+        )
     t = as_of or data.as_of
     keys, start = _store_keys(data, t, h_len + (origins - 1) * step_len)
     if max_series is not None and len(keys) > max_series:
@@ -123,6 +172,113 @@ def run_forecast_eval(
     return _result(keys, classes, sums, cuts, start, t, h_len, step_len, notes)
 
 
+def _run_bucketed(
+    data: NetworkData,
+    bucket: SalesBucket,
+    h_len: int,
+    origins: int,
+    step_len: int,
+    *,
+    as_of: datetime.date | None,
+    max_series: int | None,
+    with_statsforecast: bool,
+    progress: Progress | None,
+) -> dict[str, Any]:
+    """Backtest every store series of `data` summed into `bucket` (see the module docstring)."""
+    t = as_of or data.as_of
+    if len(data.sales) == 0:
+        raise ValueError("the network has no sales to backtest")
+    inferred, week_start = infer_bucket(pd.to_datetime(data.sales["date"]).to_numpy())
+    labelled = inferred == bucket
+    week_start = week_start if labelled else 0
+    first_day = pd.Timestamp(data.sales["date"].min()).date()
+    keys, _ = _store_keys(data, t, (t - first_day).days + 1 - HISTORY_DAYS)
+    if max_series is not None and len(keys) > max_series:
+        pick = np.unique(np.linspace(0, len(keys) - 1, max(int(max_series), 1)).round())
+        keys = keys.iloc[pick.astype(np.int64)].reset_index(drop=True)
+    days = (t - first_day).days + 1
+    grid = bucket_grid(first_day, days, bucket, week_start)
+    # Rows dated at the start of their bucket: the bucket of the snapshot date is in the data.
+    last = grid.code[days - 1]
+    over = (grid.first_day + grid.days <= days) | (labelled & (np.arange(grid.days.size) == last))
+    done = int(np.flatnonzero(over).max()) + 1 if over.any() else 0
+    daily = sales_matrix(data.sales, keys, first_day, t)
+    if labelled:  # each row holds its whole bucket, whichever day of it the rows are dated
+        values = bucket_sums(daily, grid)[0][:, :done]
+    else:  # summed from days: a bucket cut by the start of the history is not measured
+        values = to_buckets(daily, grid)[:, :done]
+    lead = int(np.argmax(np.isfinite(values).any(axis=0))) if values.size else 0
+    values = values[:, lead:]
+    b_len = values.shape[1]
+    _, _, classes = classify_demand(values)
+    start = grid.starts[lead] if grid.starts else first_day
+    panel = Panel(values, np.ones_like(values), keys, classes, start, str(bucket))
+    notes = [
+        f"scored in {bucket}s ({'rows in that bucket' if labelled else 'summed from days'}); "
+        "promotions not modelled"
+    ]
+    methods: dict[str, Forecaster] = {
+        "stockpilot": _stockpilot_buckets,
+        "stockpilot_as_days": _stockpilot_as_days,
+        "seasonal_naive": _seasonal_naive_buckets,
+    }
+    if with_statsforecast:
+        sf, why = _statsforecast(BUCKET_SEASON[bucket])
+        if sf is None:
+            notes.append(why)
+        else:
+            methods["statsforecast"] = sf
+    min_train = MIN_TRAIN_BUCKETS[bucket]
+    wanted = [b_len - h_len - k * step_len for k in range(origins)]
+    cuts = sorted(c for c in wanted if c >= min_train)
+    if len(cuts) < origins:
+        notes.append(f"{origins - len(cuts)} origin(s) skipped: under {min_train} {bucket}s before")
+    if not cuts:
+        raise ValueError(
+            f"history of {b_len} {bucket}s is too short for a {h_len}-{bucket} backtest"
+        )
+    total = len(cuts) * len(methods)
+    sums_by: dict[str, dict[str, np.ndarray]] = {}
+    for i, (name, fn) in enumerate(methods.items()):
+
+        def tick(j: int, i: int = i) -> None:
+            if progress is not None:
+                progress(STAGE, i * len(cuts) + j, total)
+
+        sums_by[name] = _score(panel, cuts, h_len, fn, tick, history_len=b_len, season=1)
+    result = _result(keys, classes, sums_by, cuts, start, t, h_len, step_len, notes)
+    result["bucket"] = str(bucket)
+    result["cutoffs"] = [str(grid.starts[lead + c - 1]) for c in cuts]  # the last bucket fitted
+    return result
+
+
+def _stockpilot_buckets(panel: Panel, c: int, h_len: int) -> np.ndarray:
+    """Forecast the buckets with their own periods (no weekly profile, a yearly index)."""
+    bucket = SalesBucket(panel.bucket)
+    fc = forecast_batch(
+        panel.history[:, :c],
+        h_len,
+        start=panel.start,
+        periods=PERIODS[bucket],
+        fit_days=FIT_PERIODS[bucket],
+    )
+    return np.asarray(fc.mean)
+
+
+def _stockpilot_as_days(panel: Panel, c: int, h_len: int) -> np.ndarray:
+    """Forecast the buckets as if each were a day (weekly profile and all): the old reading."""
+    return np.asarray(forecast_batch(panel.history[:, :c], h_len, start=panel.start).mean)
+
+
+def _seasonal_naive_buckets(panel: Panel, c: int, h_len: int) -> np.ndarray:
+    """Repeat the same bucket a year before; the last bucket while there is no year."""
+    season = BUCKET_SEASON[SalesBucket(panel.bucket)]
+    hist = np.nan_to_num(panel.history[:, :c])
+    if c >= season:
+        return np.asarray(hist[:, c - season + np.arange(h_len) % season], dtype=np.float64)
+    return np.repeat(hist[:, -1:], h_len, axis=1).astype(np.float64)
+
+
 def _store_keys(
     data: NetworkData, t: datetime.date, span: int
 ) -> tuple[pd.DataFrame, datetime.date]:
@@ -149,7 +305,14 @@ def _store_keys(
 
 
 def _score(
-    panel: Panel, cuts: list[int], h_len: int, forecaster: Forecaster, tick: Callable[[int], None]
+    panel: Panel,
+    cuts: list[int],
+    h_len: int,
+    forecaster: Forecaster,
+    tick: Callable[[int], None],
+    *,
+    history_len: int = HISTORY_DAYS,
+    season: int = SEASON,
 ) -> dict[str, np.ndarray]:
     """Return per-series error sums of one method over every cut-off."""
     history = panel.history
@@ -160,15 +323,18 @@ def _score(
         actual = history[:, c : c + h_len]
         fc = forecaster(panel, c, h_len)
         fc = np.where(np.isfinite(fc), np.maximum(fc, 0.0), 0.0)
-        lo = max(0, c - HISTORY_DAYS)
+        lo = max(0, c - history_len)
         past_promo = np.isfinite(panel.calendar[:, lo:c]) & (panel.calendar[:, lo:c] != 1.0)
         spread = interval_demand(history[:, lo:c], fc, h_len, exclude=past_promo)
         upper = spread.quantiles[:, spread.levels.index(COVERAGE_LEVEL)]
         measured = np.isfinite(upper)
         out["cover_hit"] += measured & (actual.sum(axis=1) <= upper)
         out["cover_n"] += measured
+        measured_days = np.isfinite(actual)
+        actual = np.where(measured_days, actual, 0.0)
+        fc = np.where(measured_days, fc, 0.0)  # an unmeasured bucket is not scored
         err = np.abs(actual - fc).sum(axis=1)
-        scale = _naive_scale(history[:, :c])
+        scale = _naive_scale(history[:, :c], season)
         out["abs_err"] += err
         out["actual"] += actual.sum(axis=1)
         out["forecast"] += fc.sum(axis=1)
@@ -180,16 +346,16 @@ def _score(
     return out
 
 
-def _naive_scale(insample: np.ndarray) -> np.ndarray:
+def _naive_scale(insample: np.ndarray, season: int = SEASON) -> np.ndarray:
     """Return the in-sample seasonal-naive MAE per row, from each series' first sale (NaN: none)."""
     x = np.nan_to_num(insample)
-    diff = np.abs(x[:, SEASON:] - x[:, :-SEASON])
+    diff = np.abs(x[:, season:] - x[:, :-season])
     if diff.shape[1] == 0:
         return np.full(x.shape[0], np.nan)
     # Only count differences after the first sale: days before it are "not yet listed".
     positive = x > 0
     first = np.where(positive.any(axis=1), positive.argmax(axis=1), x.shape[1])
-    live = np.arange(SEASON, x.shape[1])[None, :] - SEASON >= first[:, None]
+    live = np.arange(season, x.shape[1])[None, :] - season >= first[:, None]
     count = live.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(count > 0, (diff * live).sum(axis=1) / count, np.nan)
@@ -216,7 +382,7 @@ def _seasonal_naive(panel: Panel, c: int, h_len: int) -> np.ndarray:
     return np.asarray(last_week[:, np.arange(h_len) % SEASON], dtype=np.float64)
 
 
-def _statsforecast() -> tuple[Forecaster | None, str]:
+def _statsforecast(season: int = SEASON) -> tuple[Forecaster | None, str]:
     """Return a statsforecast forecaster, or None and why it is skipped."""
     try:
         from statsforecast.models import (
@@ -235,8 +401,8 @@ def _statsforecast() -> tuple[Forecaster | None, str]:
             if nz.size == 0:
                 continue
             y = row[nz[0] :].astype(np.float64)
-            smooth = panel.classes[i] in ("smooth", "erratic") and y.size > 2 * SEASON
-            model = AutoETS(season_length=SEASON) if smooth else CrostonClassic()
+            smooth = panel.classes[i] in ("smooth", "erratic") and y.size > 2 * season
+            model = AutoETS(season_length=season) if smooth else CrostonClassic()
             try:
                 out[i] = np.asarray(model.forecast(y=y, h=h_len)["mean"], dtype=np.float64)
             except Exception:  # a failed fit falls back to the series' mean rate

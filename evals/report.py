@@ -346,7 +346,8 @@ def _forecast_blocks(fc: Any) -> list[Block]:
     blocks: list[Block] = [Heading(2, "Forecast accuracy (rolling-origin backtest)")]
     facts = [f"{fc.get('n_series', 0)} store series"]
     if fc.get("horizon"):
-        facts.append(f"{fc['horizon']}-day horizon, {fc.get('origins', '?')} origins")
+        unit = fc.get("bucket") or "day"
+        facts.append(f"{fc['horizon']}-{unit} horizon, {fc.get('origins', '?')} origins")
     if fc.get("cutoffs"):
         facts.append("cut-offs " + ", ".join(fc["cutoffs"]))
     blocks.append(Para("; ".join(facts) + "."))

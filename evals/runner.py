@@ -55,6 +55,8 @@ SimPath = Literal["engine", "graph"]
 # takes about an hour (the CI-size test checks that both paths give the same numbers).
 DEFAULT_PATH: dict[str, str] = {"ci": "graph", "full": "engine"}
 SUITES: tuple[str, ...] = ("sim", "agent", "forecast")
+BUCKETS: tuple[str, ...] = ("day", "week", "month")  # what the forecast backtest scores in
+BUCKET_DEMO_DAYS = 1096  # three years: two of history before the first weekly/monthly cut-off
 AGENT_SPLITS: tuple[str, ...] = ("dev", "heldout")  # = evals.agent_eval.SPLITS, not imported here
 BASELINE_FORMAT = 1
 STOCKPILOT_POLICY = "stockpilot"  # policy name in the simulation results (case-insensitive)
@@ -111,11 +113,13 @@ def run_eval(
     data_dir: Path | None = None,
     split: str = "dev",
     path: SimPath | None = None,
+    bucket: str = "day",
 ) -> dict[str, Any]:
     """Run `suite` ("all": every suite) at `size`, write the report under `out`; return results.
 
     `split` chooses the agent dataset: "dev" (the default) or "heldout" (`agent_eval.SPLITS`).
-    `path` is the simulation's StockPilot path (default `DEFAULT_PATH[size]`).
+    `path` is the simulation's StockPilot path (default `DEFAULT_PATH[size]`). `bucket` ("day",
+    "week", "month") is the bucket the forecast backtest scores in (`evals.forecast_eval`).
 
     With `data_dir` (a CSV interchange folder) the simulation replays that imported history and
     the forecast backtest runs on it, instead of the demo network. A suite whose module is not
@@ -136,6 +140,8 @@ def run_eval(
     sim_path = path or DEFAULT_PATH[size]
     if sim_path not in ("engine", "graph"):
         raise ValueError(f"unknown path {sim_path!r}; expected engine or graph")
+    if bucket not in BUCKETS:
+        raise ValueError(f"unknown bucket {bucket!r}; expected one of {list(BUCKETS)}")
     wanted = SUITES if suite == "all" else (suite,)
     started = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
     results: dict[str, Any] = {}
@@ -143,7 +149,7 @@ def run_eval(
     runners: dict[str, Callable[[], dict[str, Any]]] = {
         "sim": lambda: _run_sim(size, progress, data, sim_path),
         "agent": lambda: _run_agent(llm, progress, split),
-        "forecast": lambda: _run_forecast(size, progress, data),
+        "forecast": lambda: _run_forecast(size, progress, data, bucket),
     }
     for name in wanted:
         t0 = time.perf_counter()
@@ -157,6 +163,7 @@ def run_eval(
         "started": started.isoformat(),
         "seconds": seconds,
         "data": str(data_dir) if data_dir is not None else "demo",
+        "bucket": bucket,
     }
     if progress is not None:
         progress("report", 0, 1)
@@ -232,21 +239,31 @@ def _run_agent(llm: str, progress: Progress | None, split: str = "dev") -> dict[
     return result
 
 
-def _run_forecast(size: str, progress: Progress | None, data: Any = None) -> dict[str, Any]:
-    """Backtest the forecaster on `data`, else on the demo network of `size`."""
-    from erp.demo import generate_demo
-    from evals.forecast_eval import run_forecast_eval
+def _run_forecast(
+    size: str, progress: Progress | None, data: Any = None, bucket: str = "day"
+) -> dict[str, Any]:
+    """Backtest the forecaster on `data`, else on the demo network of `size`, in `bucket`.
 
+    In weeks or months the backtest settings are `BUCKET_BACKTEST`'s, and the demo network
+    holds at least `BUCKET_DEMO_DAYS` of history (a year before the cut-offs and the horizon).
+    """
+    from erp.demo import generate_demo
+    from evals.forecast_eval import BUCKET_BACKTEST, run_forecast_eval
+
+    settings = SIZES[size]["forecast"] if bucket == "day" else BUCKET_BACKTEST[bucket]
     if data is not None:
         imported: dict[str, Any] = run_forecast_eval(
-            data, progress=progress, **SIZES[size]["forecast"]
+            data, progress=progress, bucket=bucket, **settings
         )
         imported["network"] = {"source": "imported"}
         return imported
 
-    net = generate_demo(seed=DEMO_SEED, as_of=DEMO_AS_OF, **SIZES[size]["forecast_network"])
-    result = run_forecast_eval(net.data, progress=progress, **SIZES[size]["forecast"])
-    result["network"] = dict(SIZES[size]["forecast_network"], seed=DEMO_SEED, as_of=str(DEMO_AS_OF))
+    network = dict(SIZES[size]["forecast_network"])
+    if bucket != "day":
+        network["days"] = max(network["days"], BUCKET_DEMO_DAYS)
+    net = generate_demo(seed=DEMO_SEED, as_of=DEMO_AS_OF, **network)
+    result = run_forecast_eval(net.data, progress=progress, bucket=bucket, **settings)
+    result["network"] = dict(network, seed=DEMO_SEED, as_of=str(DEMO_AS_OF))
     return result
 
 

@@ -18,12 +18,12 @@ import numpy as np
 import pandas as pd
 
 from planning.abc import class_service_level, classify_abc, sales_value
+from planning.buckets import bucket_grid, forecast_in_buckets, resolve_bucket, spread_to_days
 from planning.exceptions import EVIDENCE_COLUMNS, LatePOs, PositionArrays, detect_exceptions
 from planning.filters import filter_exceptions
 from planning.forecast import (
     BatchForecast,
     WeekdayTotals,
-    forecast_batch,
     sales_matrix,
     weekday_totals,
 )
@@ -66,6 +66,7 @@ class Plan:
     promo_mask: np.ndarray  # (n, H) promotion days
     supply: pd.DataFrame  # open supply lines: row, kind, doc_id, supplier_id, arrival_day, qty
     timings: dict[str, float] = field(default_factory=dict)
+    sales_bucket: str = "day"  # the time bucket the sales history was read in
 
     def row_of(self, sku: str, location: str) -> int | None:
         """Return the positions row of a SKU-location, or None when it is not planned."""
@@ -359,6 +360,7 @@ class _StoreForecasts:
     future_uplift: np.ndarray  # (m, H) promotion multipliers of the horizon (1: none)
     forecast: BatchForecast  # from T over the horizon
     bias_forecast: BatchForecast  # from T − bias window over that window
+    sales_bucket: str = "day"  # the bucket the sales rows are in (weekly, monthly: spread)
 
 
 @dataclass(frozen=True)
@@ -426,25 +428,40 @@ def _forecast_stores(
     history, history_calendar = inputs.history(), inputs.history_calendar()
     future_calendar = calendar[:, bias_days + history_days :]
     learned = learn_uplift(history, history_calendar, store_keys)
-    forecast = forecast_batch(
+    sold = np.flatnonzero(inputs.long.any(axis=0))
+    bucket, week_start = resolve_bucket(
+        params.sales_bucket, np.datetime64(inputs.long_start, "D") + sold
+    )
+    forecast = forecast_in_buckets(
         history,
         horizon,
         start=inputs.history_start,
+        bucket=bucket,
+        week_start=week_start,
         uplift=future_uplift(future_calendar, learned),
         history_uplift=history_calendar,
         weekday_pool=None if figures is None else figures.weekday_pool,
     )
     earlier, earlier_calendar = inputs.earlier(), inputs.earlier_calendar()
     earlier_learned = learn_uplift(earlier, earlier_calendar, store_keys)
-    bias_forecast = forecast_batch(
+    bias_forecast = forecast_in_buckets(
         earlier,
         bias_days,
         start=inputs.long_start,
+        bucket=bucket,
+        week_start=week_start,
         uplift=future_uplift(calendar[:, history_days : history_days + bias_days], earlier_learned),
         history_uplift=earlier_calendar,
         weekday_pool=None if figures is None else figures.bias_weekday_pool,
     )
-    return _StoreForecasts(inputs.long, history_days, future_calendar, forecast, bias_forecast)
+    long = inputs.long
+    if bucket != "day":
+        # Day-based reads (ABC value, bias check, days without a sale) see the bucket's rate.
+        grid = bucket_grid(inputs.long_start, long.shape[1], bucket, week_start)
+        long = spread_to_days(long, grid)
+    return _StoreForecasts(
+        long, history_days, future_calendar, forecast, bias_forecast, str(bucket)
+    )
 
 
 @dataclass(frozen=True)
@@ -855,6 +872,7 @@ def plan(
         promo_mask=network.promo_mask,
         supply=supply.lines,
         timings=timings,
+        sales_bucket=stores.sales_bucket,
     )
 
 

@@ -80,6 +80,27 @@ _TICKS_PER_DAY["ns"] = 86_400_000_000_000
 
 
 @dataclass(frozen=True)
+class Periods:
+    """The forecaster's windows, counted in periods of the series (the defaults: days).
+
+    Weekly or monthly series (`planning.buckets`) pass their own: no weekly profile, a year of
+    52 or 12 periods, and score / ahead windows of about the same time span.
+    """
+
+    weekly_profile: bool = True  # day-of-week factors (daily series only)
+    score: int = SCORE_DAYS
+    init: int = INIT_DAYS
+    ahead: int = AHEAD_DAYS
+    year: int = YEAR  # periods per year of the yearly index
+    yearly_level: int = YEARLY_LEVEL_DAYS
+    yearly_half_window: int = YEARLY_HALF_WINDOW
+    yearly_min_rate: float = YEARLY_MIN_DAILY  # units per period
+
+
+DAILY = Periods()
+
+
+@dataclass(frozen=True)
 class BatchForecast:
     """Forecasts of n series over H days, with the fit details per series."""
 
@@ -107,6 +128,7 @@ def forecast_batch(
     ses_alpha: float | None = None,
     protection_days: np.ndarray | int | None = None,
     weekday_pool: WeekdayTotals | None = None,
+    periods: Periods = DAILY,
 ) -> BatchForecast:
     """Forecast each row of `history` (n, T; column 0 is `start`) for the next `horizon` days.
 
@@ -118,6 +140,8 @@ def forecast_batch(
     `weekday_pool` replaces the batch's own weekday totals behind the pooled weekly profile:
     a batch that is one part of a larger one (a partition of the network) passes the whole's
     (`weekday_totals` of each part, added), and forecasts exactly as the whole batch would.
+    `periods` says what one column is (default: a day; `planning.buckets` forecasts weeks and
+    months with it), and then `horizon`, `fit_days` and `protection_days` count those periods.
     """
     x, exclude, h_len = _checked(history, horizon, history_uplift)
     n, t_len = x.shape
@@ -128,7 +152,10 @@ def forecast_batch(
     xw, kw = _window(x, exclude, first, w0)  # (W, n) float32, (W, n) bool
     dow0 = start.weekday()
     dow_w = (dow0 + w0 + np.arange(w_len)) % 7
-    profile = _weekly_profile(xw, kw, dow_w, weekday_pool)  # (n, 7) by weekday, mean 1
+    # (n, 7) day-of-week factors by weekday, mean 1 (all 1 for weeks or months)
+    profile = (
+        _weekly_profile(xw, kw, dow_w, weekday_pool) if periods.weekly_profile else np.ones((n, 7))
+    )
     closed = profile < CLOSED_PROFILE
     if closed.any():
         kw &= ~closed.T[dow_w]
@@ -138,7 +165,7 @@ def forecast_batch(
     sigma = np.zeros(n)
     alpha = np.zeros(n)
     method = np.full(n, "zero", dtype=object)
-    score0 = max(0, w_len - SCORE_DAYS)
+    score0 = max(0, w_len - periods.score)
     grid = ALPHA_GRID if ses_alpha is None else np.array([ses_alpha], np.float32)
     groups = {
         "ses": active & np.isin(demand_class, ("smooth", "erratic")),
@@ -153,10 +180,11 @@ def forecast_batch(
         xs, ks = xw[:, rows], kw[:, rows]
         prof_t = np.ascontiguousarray(profile[rows].T, dtype=np.float32)  # (7, m)
         if name == "ses":
-            lv, sg, al = _ses_grid(xs, ks, prof_t, dow_w, score0, grid)
+            lv, sg, al = _ses_grid(xs, ks, prof_t, dow_w, score0, grid, periods.init)
             level[rows], sigma[rows], alpha[rows], method[rows] = lv, sg, al, name
             continue
-        fit = _croston_lanes(xs, ks, prof_t, dow_w, score0, demand_class[rows] == "lumpy")
+        lumpy = demand_class[rows] == "lumpy"
+        fit = _croston_lanes(xs, ks, prof_t, dow_w, score0, lumpy, periods.ahead)
         level[rows], sigma[rows], alpha[rows], beta[rows], method[rows] = fit
         p_alive[rows] = _alive_probability(xs, ks)
         level[rows] *= p_alive[rows]
@@ -164,8 +192,10 @@ def forecast_batch(
     dow_f = (dow0 + t_len + np.arange(h_len)) % 7
     mean = level[:, None] * profile[:, dow_f]
     ses_rows = np.flatnonzero(groups["ses"])
-    if ses_rows.size and t_len >= YEAR + max(h_len, YEARLY_LEVEL_DAYS) and h_len > 0:
-        mean[ses_rows] *= _yearly_index(x[ses_rows], exclude[ses_rows], first[ses_rows], h_len)
+    year = periods.year
+    if ses_rows.size and year and t_len >= year + max(h_len, periods.yearly_level) and h_len > 0:
+        rows_x, rows_ex = x[ses_rows], exclude[ses_rows]
+        mean[ses_rows] *= _yearly_index(rows_x, rows_ex, first[ses_rows], h_len, periods)
     if uplift is not None:
         up = np.asarray(uplift, dtype=np.float64)
         if up.shape != (n, h_len):
@@ -415,9 +445,9 @@ def _weekly_profile(
     return prof / prof.mean(axis=1, keepdims=True)
 
 
-def _init_mask(ks: np.ndarray) -> np.ndarray:
-    """Mark each series' first `INIT_DAYS` kept days (time-major)."""
-    return ks & (np.cumsum(ks, axis=0, dtype=np.int32) <= INIT_DAYS)
+def _init_mask(ks: np.ndarray, init: int = INIT_DAYS) -> np.ndarray:
+    """Mark each series' first `init` kept days (time-major)."""
+    return ks & (np.cumsum(ks, axis=0, dtype=np.int32) <= init)
 
 
 def _ses_grid(
@@ -427,11 +457,12 @@ def _ses_grid(
     dow: np.ndarray,
     score0: int,
     grid: np.ndarray,
+    init_days: int = INIT_DAYS,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Run SES for every alpha of the grid at once; return (level, sigma, alpha) per series."""
     w_len, m = xs.shape
     g = grid.size
-    init = _init_mask(ks)
+    init = _init_mask(ks, init_days)
     p_days = prof_t[dow]  # (W, m)
     den = (p_days * init).sum(axis=0, dtype=np.float64)
     num = (xs * init).sum(axis=0, dtype=np.float64)
@@ -477,6 +508,7 @@ def _croston_lanes(
     dow: np.ndarray,
     score0: int,
     lumpy: np.ndarray,
+    ahead_days: int = AHEAD_DAYS,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Fit every SBA and TSB lane per series; keep the one that best forecast the days ahead.
 
@@ -489,7 +521,7 @@ def _croston_lanes(
     rate, sigma, alpha, beta, method) per series.
     """
     m = xs.shape[1]
-    ahead = _ahead_mean(xs, ks, score0)
+    ahead = _ahead_mean(xs, ks, score0, ahead_days)
     sba_rate, sba_sse, sba_ahead, cnt = _sba_grid(xs, ks, prof_t, dow, score0, SBA_ALPHAS, ahead)
     tsb_rate, tsb_sse, tsb_ahead, _ = _tsb_grid(xs, ks, prof_t, dow, score0, TSB_PAIRS, ahead)
     rate = np.concatenate([sba_rate, tsb_rate], axis=1)
@@ -531,10 +563,12 @@ def _alive_probability(xs: np.ndarray, ks: np.ndarray) -> np.ndarray:
     return np.asarray(like / (like + (1.0 - ALIVE_PRIOR)), dtype=np.float64)
 
 
-def _ahead_mean(xs: np.ndarray, ks: np.ndarray, score0: int) -> tuple[np.ndarray, np.ndarray]:
-    """Return, for each day from `score0`, the mean units of the next `AHEAD_DAYS` kept days.
+def _ahead_mean(
+    xs: np.ndarray, ks: np.ndarray, score0: int, ahead_days: int = AHEAD_DAYS
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return, for each day from `score0`, the mean units of the next `ahead_days` kept days.
 
-    Day t's target covers days t .. t + AHEAD_DAYS - 1 (fewer at the end of the window); the
+    Day t's target covers days t .. t + ahead_days - 1 (fewer at the end of the window); the
     mask is 0 where none of them is kept.
     """
     tail_x, tail_k = xs[score0:], ks[score0:]
@@ -542,7 +576,7 @@ def _ahead_mean(xs: np.ndarray, ks: np.ndarray, score0: int) -> tuple[np.ndarray
     cs = np.concatenate([np.zeros((1, m)), np.cumsum(tail_x, axis=0, dtype=np.float64)])
     cc = np.concatenate([np.zeros((1, m)), np.cumsum(tail_k, axis=0, dtype=np.float64)])
     lo = np.arange(tail_x.shape[0])
-    hi = np.minimum(lo + AHEAD_DAYS, tail_x.shape[0])
+    hi = np.minimum(lo + ahead_days, tail_x.shape[0])
     units, days = cs[hi] - cs[lo], cc[hi] - cc[lo]
     mean = (units / np.maximum(days, 1)).astype(np.float32)
     return mean, (days > 0).astype(np.float32)
@@ -667,31 +701,37 @@ def _rms(sse: np.ndarray, cnt: np.ndarray, level: np.ndarray) -> np.ndarray:
     return np.where(cnt > 0, out, np.sqrt(np.maximum(level, 0.0)))
 
 
-def _yearly_index(x: np.ndarray, exclude: np.ndarray, first: np.ndarray, h_len: int) -> np.ndarray:
+def _yearly_index(
+    x: np.ndarray,
+    exclude: np.ndarray,
+    first: np.ndarray,
+    h_len: int,
+    periods: Periods = DAILY,
+) -> np.ndarray:
     """Return (m, H) yearly factors from last year's same period vs last year's origin level."""
     m, t_len = x.shape
-    hw = YEARLY_HALF_WINDOW
-    if h_len + hw > YEAR:
+    hw, year, level_days = periods.yearly_half_window, periods.year, periods.yearly_level
+    if h_len + hw > year:
         return np.ones((m, h_len))
-    c0 = t_len - YEAR - YEARLY_LEVEL_DAYS  # first column used
-    c1 = t_len - YEAR + h_len + hw  # one past the last column used
+    c0 = t_len - year - level_days  # first column used
+    c1 = t_len - year + h_len + hw  # one past the last column used
     cols = np.arange(c0, c1)
     keep = ~exclude[:, c0:c1] & (cols[None, :] >= first[:, None])
     v = np.where(keep, np.nan_to_num(x[:, c0:c1].astype(np.float64)), 0.0)
     v = np.maximum(v, 0.0)
     cs = np.concatenate([np.zeros((m, 1)), np.cumsum(v, axis=1)], axis=1)
     cc = np.concatenate([np.zeros((m, 1)), np.cumsum(keep, axis=1)], axis=1)
-    lv_units = cs[:, YEARLY_LEVEL_DAYS]
-    lv_days = cc[:, YEARLY_LEVEL_DAYS]
+    lv_units = cs[:, level_days]
+    lv_days = cc[:, level_days]
     base = lv_units / np.maximum(lv_days, 1)
-    # Future day h (1..H) was column t_len - 1 + h - YEAR last year: local YEARLY_LEVEL_DAYS-1+h.
-    centre = YEARLY_LEVEL_DAYS - 1 + np.arange(1, h_len + 1)
+    # Future day h (1..H) was column t_len - 1 + h - year last year: local level_days - 1 + h.
+    centre = level_days - 1 + np.arange(1, h_len + 1)
     lo, hi = centre - hw, centre + hw + 1
     ma_units = cs[:, hi] - cs[:, lo]
     ma_days = cc[:, hi] - cc[:, lo]
     with np.errstate(divide="ignore", invalid="ignore"):
         raw = (ma_units / ma_days) / base[:, None]
-    ok = (base >= YEARLY_MIN_DAILY)[:, None] & (ma_days > 0) & np.isfinite(raw)
+    ok = (base >= periods.yearly_min_rate)[:, None] & (ma_days > 0) & np.isfinite(raw)
     raw = np.clip(np.where(ok, raw, 1.0), *YEARLY_CLIP)
     w = (lv_units / (lv_units + YEARLY_SHRINK_UNITS))[:, None]
     return 1.0 + w * (raw - 1.0)

@@ -40,6 +40,9 @@ class PlanParams:
     review_period_days: int = 7
     overstock_days: int = 120
     history_days: int = 730
+    # The time bucket of the sales rows: "auto" (inferred from their dates), "day", "week",
+    # "month" (`planning.buckets`).
+    sales_bucket: str = "auto"
     bias_window_days: int = 28
     bias_threshold: float = 0.3
     bias_min_units: float = 28.0

@@ -46,6 +46,12 @@ class Settings(BaseSettings):
         120, ge=14, description="Days of cover beyond which stock is excess."
     )
     history_days: int = Field(730, ge=56, description="Days of sales history to forecast from.")
+    sales_bucket: Literal["auto", "day", "week", "month"] = Field(
+        "auto",
+        description="Time bucket of the sales rows: daily, weekly or monthly data; auto infers "
+        "it from the sales dates (all on the 1st or all month-ends: monthly; all on one "
+        "weekday: weekly).",
+    )
     plan_cache_dir: Path | None = Field(
         Path("var/cache"), description="Where computed plans are cached; empty disables it."
     )

@@ -78,3 +78,11 @@ class RefusalReason(StrEnum):
     VALIDATION = "validation"  # the edit, or the commit's re-check, failed the draft checks
     ALREADY_DECIDED = "already_decided"  # someone else decided first
     ERP = "erp"  # the ERP refused the write
+
+
+class SalesBucket(StrEnum):
+    """The time bucket of the sales history (`STOCKPILOT_SALES_BUCKET`, `eval --bucket`)."""
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"

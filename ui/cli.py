@@ -578,6 +578,13 @@ def eval_(
     split: Annotated[
         str, typer.Option(help="Agent dataset: dev (tuned against) | heldout (only scored).")
     ] = "dev",
+    bucket: Annotated[
+        str,
+        typer.Option(
+            help="Forecast suite: day | week | month — score in that time bucket (a daily "
+            "history is summed into weeks or months; weekly or monthly data is read as such)."
+        ),
+    ] = "day",
 ) -> None:
     """Evaluate recommendations, the agent and forecasts; write one report."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -600,6 +607,14 @@ def eval_(
         )
     if path not in (None, "engine", "graph"):
         raise _fail(f"unknown --path {path!r}; one of engine, graph", 2)
+    if bucket not in runner.BUCKETS:
+        raise _fail(f"unknown --bucket {bucket!r}; one of {', '.join(runner.BUCKETS)}", 2)
+    if bucket != "day" and (baseline is not None or write_baseline is not None):
+        raise _fail(
+            f"--bucket {bucket} is not compared with a baseline (the baseline scores days);"
+            " drop --baseline / --write-baseline",
+            2,
+        )
     with Progress(
         TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err
     ) as bar:
@@ -620,6 +635,7 @@ def eval_(
                 data_dir=data,
                 split=split,
                 path=path,  # type: ignore[arg-type]
+                bucket=bucket,
             )
         except ImportValidationError as exc:
             raise _fail(str(exc), 2) from exc

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import types
@@ -12,7 +13,7 @@ import pandas as pd
 import pytest
 
 from erp.demo import generate_demo
-from evals.forecast_eval import run_forecast_eval
+from evals.forecast_eval import BUCKET_BACKTEST, run_forecast_eval
 from planning.demand import DEMAND_CLASSES
 from planning.network import NetworkData
 
@@ -201,3 +202,41 @@ def test_interval_coverage_reported_per_method_and_class() -> None:
     # Stationary Poisson demand: the measured 0.9 quantile of 14-day demand holds near 90 %.
     assert r["overall"]["stockpilot"]["coverage_90"] == pytest.approx(0.9, abs=0.1)
     assert r["by_class"]["smooth"]["stockpilot"]["coverage_90"] is not None
+
+
+def _monthly_rows(net: NetworkData) -> NetworkData:
+    """The network's daily sales as one row per SKU-location and month, dated the 1st."""
+    sales = net.sales.assign(date=net.sales["date"].dt.to_period("M").dt.to_timestamp())
+    monthly = sales.groupby(["date", "sku", "location_id"], as_index=False)["units"].sum()
+    return dataclasses.replace(net, sales=monthly)
+
+
+@pytest.mark.parametrize("bucket", ["week", "month"])
+def test_a_daily_network_scores_in_weeks_and_months(bucket: str) -> None:
+    net = generate_demo(seed=3, as_of=AS_OF, stores=2, skus=12, days=800).data
+    r = run_forecast_eval(net, bucket=bucket, with_statsforecast=False, **BUCKET_BACKTEST[bucket])
+    assert r["bucket"] == bucket
+    assert r["methods"] == ["stockpilot", "stockpilot_as_days", "seasonal_naive"]
+    assert "summed from days" in r["note"]
+    overall = r["overall"]
+    assert overall["stockpilot"]["wape"] < overall["seasonal_naive"]["wape"]
+    assert abs(overall["stockpilot"]["bias"]) < 0.1
+    cut = pd.Timestamp(r["cutoffs"][-1])
+    assert cut.day == 1 if bucket == "month" else cut.weekday() == 0
+
+
+def test_monthly_rows_score_in_months_and_beat_reading_them_as_days() -> None:
+    net = _monthly_rows(generate_demo(seed=5, as_of=AS_OF, stores=2, skus=20, days=1000).data)
+    r = run_forecast_eval(net, bucket="month", horizon=3, origins=4, with_statsforecast=False)
+    assert "rows in that bucket" in r["note"]
+    # The snapshot's own month holds its row: the last cut-off leaves exactly 3 months after it.
+    snapshot_month = pd.Timestamp(AS_OF).to_period("M").to_timestamp()
+    assert pd.Timestamp(r["cutoffs"][-1]) == snapshot_month - pd.DateOffset(months=3)
+    new, old = r["overall"]["stockpilot"], r["overall"]["stockpilot_as_days"]
+    assert new["mase"] < old["mase"]
+
+
+def test_an_unknown_bucket_is_refused() -> None:
+    net = generate_demo(seed=3, as_of=AS_OF, stores=1, skus=3, days=120).data
+    with pytest.raises(ValueError, match="unknown bucket"):
+        run_forecast_eval(net, bucket="fortnight")

@@ -1,0 +1,182 @@
+"""Weekly and monthly sales: the bucket is inferred, forecast in its own periods, spread to days."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from planning.buckets import (
+    PERIODS,
+    bucket_grid,
+    daily_error,
+    forecast_in_buckets,
+    infer_bucket,
+    resolve_bucket,
+    spread_to_days,
+    to_buckets,
+)
+from planning.engine import plan
+from planning.forecast import forecast_batch
+from planning.params import PlanParams
+from planning.policy import interval_sigma
+from stockpilot.vocabulary import SalesBucket
+from tests.conftest import small_network
+
+M, W, D = SalesBucket.MONTH, SalesBucket.WEEK, SalesBucket.DAY
+
+
+def _months(first: date, n: int, *, end: bool = False) -> list[date]:
+    out = [(pd.Timestamp(first) + pd.DateOffset(months=k)).date() for k in range(n)]
+    return [(pd.Timestamp(d) + pd.offsets.MonthEnd(0)).date() for d in out] if end else out
+
+
+@pytest.mark.parametrize(
+    ("dates", "expected"),
+    [
+        (_months(date(2024, 1, 1), 6), (M, 0)),
+        (_months(date(2024, 1, 1), 6, end=True), (M, 0)),
+        ([date(2025, 1, 8) + timedelta(days=7 * k) for k in range(9)], (W, 2)),  # Wednesdays
+        ([date(2025, 1, 5) + timedelta(days=14 * k) for k in range(9)], (W, 6)),  # every 2nd Sun
+        ([date(2025, 1, 1) + timedelta(days=k) for k in range(40)], (D, 0)),
+        ([*_months(date(2024, 1, 1), 6), date(2024, 3, 15)], (D, 0)),  # one mid-month row
+        (_months(date(2024, 1, 1), 2), (D, 0)),  # too few dates to tell
+        ([], (D, 0)),
+    ],
+)
+def test_the_bucket_is_inferred_from_the_sale_dates(dates, expected):
+    assert infer_bucket(dates) == expected
+
+
+def test_a_setting_wins_over_the_inference_and_auto_infers():
+    firsts = _months(date(2024, 1, 1), 6)
+    assert resolve_bucket("auto", firsts) == (M, 0)
+    assert resolve_bucket("day", firsts) == (D, 0)
+    with pytest.raises(ValueError):
+        resolve_bucket("fortnight", firsts)
+
+
+def test_buckets_sum_kept_days_scaled_and_drop_partial_or_censored_ones():
+    grid = bucket_grid(date(2025, 1, 15), 31 + 17 + 28, M)  # Jan 15 .. Mar 31
+    assert grid.starts == [date(2025, 1, 1), date(2025, 2, 1), date(2025, 3, 1)]
+    assert grid.days.tolist() == [31, 28, 31]
+    x = np.ones((2, 76))
+    x[1, 17:27] = np.nan  # 10 of February's 28 days out of stock: scaled from the 18 kept
+    x[1, 48:70] = np.nan  # 22 of March's 31 days: not measured
+    out = to_buckets(x, grid)
+    assert np.isnan(out[:, 0]).all()  # January began before the range
+    assert out[0, 1:].tolist() == [28.0, 31.0]
+    assert out[1, 1] == pytest.approx(28.0)
+    assert np.isnan(out[1, 2])
+
+
+def test_spreading_puts_each_rows_units_evenly_on_its_bucket_days():
+    grid = bucket_grid(date(2025, 2, 1), 28 + 31, M)
+    x = np.zeros((1, 59))
+    x[0, 0], x[0, 28] = 56.0, 62.0  # one row per month, dated the 1st
+    spread = spread_to_days(x, grid)
+    assert np.allclose(spread[0, :28], 2.0) and np.allclose(spread[0, 28:], 2.0)
+
+
+@pytest.mark.parametrize("bucket_days", [7.0, 30.4375])
+@pytest.mark.parametrize("alpha", [0.0, 0.1, 0.3])
+def test_the_daily_error_gives_the_bucket_error_over_any_protection_interval(bucket_days, alpha):
+    sigma_b = np.array([12.0])
+    s_d, a_d = daily_error(sigma_b, np.array([alpha]), bucket_days)
+    for p_days in (3, 7, 14, 30, 45, 91):
+        by_day = interval_sigma(s_d, a_d, p_days)
+        by_bucket = interval_sigma(sigma_b, alpha, p_days / bucket_days)
+        assert by_day == pytest.approx(by_bucket, rel=1e-9)
+
+
+def _monthly_panel(n: int, months: int, seed: int, season: float = 0.0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    rate = rng.gamma(2.0, 25.0, n)[:, None]
+    phase = 2 * np.pi * np.arange(months) / 12
+    return rng.poisson(rate * (1 + season * np.sin(phase))[None, :]).astype(float)
+
+
+@pytest.mark.parametrize("seed", [1, 7, 23])
+def test_monthly_series_read_as_days_got_a_weekly_cycle_and_now_do_not(seed):
+    y = _monthly_panel(300, 36, seed)  # flat demand: no cycle of any length
+    start = date(2023, 1, 1)
+    as_days = forecast_batch(y, 14, start=start)
+    spread_old = np.median(as_days.mean.max(axis=1) / as_days.mean.min(axis=1))
+    assert spread_old > 1.05  # the old reading: a spurious 7-period cycle
+    as_months = forecast_batch(y, 14, start=start, periods=PERIODS[M], fit_days=60)
+    assert np.allclose(as_months.mean.max(axis=1), as_months.mean.min(axis=1), rtol=0.02)
+
+
+def test_monthly_series_with_a_year_and_more_keep_their_yearly_shape_shorter_ones_none():
+    y = _monthly_panel(200, 48, 5, season=0.5)
+    start = date(2021, 1, 1)
+    fc = forecast_batch(y, 6, start=start, periods=PERIODS[M], fit_days=60)
+    truth = 1 + 0.5 * np.sin(2 * np.pi * np.arange(48, 54) / 12)
+    shape = fc.mean.sum(axis=0) / fc.mean.sum(axis=0).mean()
+    assert np.corrcoef(shape, truth)[0, 1] > 0.9
+    short = forecast_batch(y[:, -12:], 6, start=start, periods=PERIODS[M], fit_days=60)
+    assert np.allclose(short.mean.max(axis=1), short.mean.min(axis=1))
+
+
+def test_a_monthly_forecast_spreads_each_month_over_its_days_from_the_day_after_the_history():
+    start, months = date(2023, 1, 1), 24
+    y = _monthly_panel(50, months, 3)
+    days = (pd.Timestamp(start) + pd.DateOffset(months=months) - pd.Timestamp(start)).days
+    daily = np.zeros((50, days + 10))  # history to Jan 10: January is not over
+    cols = [(pd.Timestamp(d) - pd.Timestamp(start)).days for d in _months(start, months)]
+    daily[:, cols] = y
+    fc = forecast_in_buckets(daily, 60, start=start, bucket=M)
+    direct = forecast_batch(y, 3, start=start, periods=PERIODS[M], fit_days=60)
+    jan, feb = fc.mean[:, :21], fc.mean[:, 21:49]  # Jan 11..31, Feb 1..28
+    assert np.allclose(jan, direct.mean[:, [0]] / 31) and np.allclose(feb, direct.mean[:, [1]] / 28)
+    assert fc.demand_class.tolist() == direct.demand_class.tolist()
+
+
+def _monthly_network(bucket_rows: str):
+    """The small network with its sales as one row per month (dated the 1st) or per week."""
+    net = small_network()
+    as_of = pd.Timestamp(net.inventory["as_of_date"].max())
+    rng = np.random.default_rng(4)
+    if bucket_rows == "month":
+        dates = pd.date_range(as_of - pd.DateOffset(months=24), as_of, freq="MS")
+        units = {"A": 150.0, "B": 30.0}
+    else:
+        dates = pd.date_range(as_of - pd.Timedelta(days=7 * 60), as_of, freq="W-MON")
+        units = {"A": 35.0, "B": 7.0}
+    rows = [
+        pd.DataFrame(
+            {"date": dates, "sku": sku, "location_id": loc, "units": rng.poisson(u, len(dates))}
+        )
+        for sku, u in units.items()
+        for loc in ("S1", "S2")
+    ]
+    no_promotions = net.promotions.iloc[:0]
+    return dataclasses.replace(
+        net, sales=pd.concat(rows, ignore_index=True), promotions=no_promotions
+    )
+
+
+@pytest.mark.parametrize(("rows", "days"), [("month", 30.4), ("week", 7.0)])
+def test_the_engine_plans_monthly_and_weekly_sales_at_their_daily_rate(rows, days):
+    net = _monthly_network(rows)
+    auto = plan(net)
+    assert auto.sales_bucket == rows
+    store = auto.positions.index[auto.positions["location_type"] == "store"].to_numpy()
+    demand = auto.demand[store]
+    per_bucket = {"A": 150.0, "B": 30.0} if rows == "month" else {"A": 35.0, "B": 7.0}
+    expected = auto.positions["sku"].iloc[store].map(per_bucket).to_numpy() / days
+    assert demand.mean(axis=1) == pytest.approx(expected, rel=0.25)
+    # One rate on every day of a bucket: April (the monthly rows), Wed 1 .. Sun 5 April (weeks
+    # from Monday, the weekday of the rows).
+    same = slice(0, 30) if rows == "month" else slice(0, 5)
+    assert np.allclose(demand[:, same], demand[:, :1])
+    # Read as days (the old behaviour), the same rows gave a weekday cycle inside one bucket.
+    as_days = plan(net, params=PlanParams(sales_bucket="day"))
+    assert as_days.sales_bucket == "day"
+    old = as_days.demand[store][:, :7]
+    assert not np.allclose(old, old[:, :1], rtol=0.05)
+    # Monthly rows are not read as 30 days without a sale (no phantom-stock exceptions).
+    assert "inventory_anomaly" not in set(auto.exceptions["type"]) - set(as_days.exceptions["type"])
