@@ -62,7 +62,7 @@ from erp.store import ledger_size, replace_snapshot
 from evals.faithfulness import answer_citations, invented_citations, source_citations, unfaithful
 from graph.service import Copilot
 from stockpilot.settings import Settings
-from stockpilot.vocabulary import DRAFTABLE_KINDS, Decision
+from stockpilot.vocabulary import DRAFTABLE_KINDS, ActionKind, Decision
 from tools.workspace import Workspace
 
 DATASETS = Path(__file__).parent / "datasets"
@@ -87,6 +87,11 @@ MATCH_MODES = ("strict", "unordered", "superset", "subset", "any_tool")
 # What a scripted approver may answer between turns (responding is not scripted).
 DECISIONS = tuple(d.value for d in (Decision.APPROVE, Decision.REJECT, Decision.EDIT))
 PROPOSAL_KINDS = tuple(k.value for k in DRAFTABLE_KINDS)
+EXPECTED_PLACES: dict[str, tuple[str, ...]] = {
+    ActionKind.TRANSFER.value: ("from_location", "to_location"),
+    ActionKind.PURCHASE_ORDER.value: ("location_id", "supplier_id"),
+}
+"""The place fields an expected proposal may name, per kind: the action's own field names."""
 DEFAULT_USER = "alice"
 EXCERPT_CHARS = 240
 REFUSAL = re.compile(
@@ -125,15 +130,27 @@ class ExpectedProposal:
     """The accepted quantity range; None: any positive quantity (the engine's to choose)."""
     from_location: str | None = None
     to_location: str | None = None
-    location: str | None = None
+    location_id: str | None = None
     supplier_id: str | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ExpectedProposal:
-        """Build from a case's `expected_proposal` object."""
+        """Build from a case's `expected_proposal` object.
+
+        Its place fields are the action's own (`stockpilot.actions`): `from_location` /
+        `to_location` for a transfer, `location_id` / `supplier_id` for a purchase order; any
+        other key is an error, so a misspelt field cannot silently go unchecked.
+        """
         kind = str(data.get("kind"))
         if kind not in PROPOSAL_KINDS:
             raise DatasetError(f"expected_proposal.kind must be one of {PROPOSAL_KINDS}: {kind!r}")
+        allowed = {"kind", "sku", "qty", "qty_min", "qty_max", *EXPECTED_PLACES[kind]}
+        unknown = sorted(set(data) - allowed)
+        if unknown:
+            raise DatasetError(
+                f"expected_proposal of a {kind} has no field {', '.join(unknown)}; "
+                f"its fields: {', '.join(sorted(allowed))}"
+            )
         lo: int | None = None
         hi: int | None = None
         if "qty" in data:
@@ -149,7 +166,7 @@ class ExpectedProposal:
             qty_max=hi,
             from_location=data.get("from_location"),
             to_location=data.get("to_location"),
-            location=data.get("location"),
+            location_id=data.get("location_id"),
             supplier_id=data.get("supplier_id"),
         )
 
@@ -161,7 +178,7 @@ class ExpectedProposal:
             "sku": self.sku,
             "from_location": self.from_location,
             "to_location": self.to_location,
-            "location_id": self.location,
+            "location_id": self.location_id,
             "supplier_id": self.supplier_id,
         }
         out = [

@@ -264,7 +264,7 @@ class GraphPath:
                 return self.script.call(
                     "draft_purchase_order",
                     sku=a.sku,
-                    location=a.location_id,
+                    location_id=a.location_id,
                     supplier_id=a.supplier_id,
                     qty=a.qty,
                     reason=order.reason,

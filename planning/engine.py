@@ -43,6 +43,7 @@ from planning.policy import (
 )
 from planning.promotions import future_uplift, learn_uplift, promo_calendar
 from planning.recommend import recommend, supplier_lateness, supplier_options
+from stockpilot.vocabulary import ActionKind
 
 DEFAULT_PARAMS = PlanParams()
 KEY = ["sku", "location_id"]
@@ -158,6 +159,19 @@ def exception_id(kind: str, sku: str, location: str, po_id: str = "") -> str:
     return f"{base}:{po_id}" if kind == "late_po" and po_id else base
 
 
+def _recommendation_places(kind: str, destination: Any) -> dict[str, Any]:
+    """Name a recommendation's destination as its action does.
+
+    A transfer arrives at `to_location`; a purchase order (and the open PO an expedite speeds up)
+    at `location_id`, the purchase order's own field. The other field is null.
+    """
+    if kind == ActionKind.TRANSFER:
+        return {"to_location": destination, "location_id": None}
+    if kind in (ActionKind.PURCHASE_ORDER, ActionKind.EXPEDITE):
+        return {"to_location": None, "location_id": destination}
+    return {"to_location": None, "location_id": None}
+
+
 def _exception_record(r: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": exception_id(r["type"], r["sku"], r["location"], r.get("po_id") or ""),
@@ -173,7 +187,7 @@ def _exception_record(r: dict[str, Any]) -> dict[str, Any]:
             "kind": r["rec_kind"],
             "qty": int(r["rec_qty"]),
             "from_location": _id(r["rec_from_location"]),
-            "to_location": _id(r["rec_to_location"]),
+            **_recommendation_places(r["rec_kind"], _id(r["rec_to_location"])),
             "supplier_id": _id(r["rec_supplier_id"]),
             "po_id": _id(r["rec_po_id"]),
             "unit_cost": _json(r["rec_unit_cost"]),

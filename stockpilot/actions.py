@@ -153,22 +153,25 @@ def parse_action(kind: str, args: Mapping[str, Any]) -> Action:
 def recommended_action(exception: Mapping[str, Any], qty: int | None = None) -> Action | None:
     """Return the action an exception record recommends (None: an expedite or a review).
 
-    The engine's recommendation names its destination `to_location` for every kind; it defaults
-    to the exception's own location. `qty` replaces the recommended quantity.
+    The recommendation names its destination as the action does (`to_location` for a transfer,
+    `location_id` for a purchase order); it defaults to the exception's own location. `qty`
+    replaces the recommended quantity.
     """
     rec = exception["recommendation"]
     kind = rec.get("kind")
     if kind not in _TYPES:
         return None
-    where = rec.get("to_location") or exception["location"]
     amount = int(qty if qty is not None else rec["qty"])
     if kind == ActionKind.TRANSFER:
         return TransferAction(
             sku=exception["sku"],
             from_location=rec["from_location"],
-            to_location=where,
+            to_location=rec.get("to_location") or exception["location"],
             qty=amount,
         )
     return PurchaseOrderAction(
-        supplier_id=rec["supplier_id"], sku=exception["sku"], location_id=where, qty=amount
+        supplier_id=rec["supplier_id"],
+        sku=exception["sku"],
+        location_id=rec.get("location_id") or exception["location"],
+        qty=amount,
     )

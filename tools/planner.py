@@ -67,6 +67,7 @@ def _ids(ws: Workspace, **named: str | None) -> dict[str, str | None]:
     kinds: dict[str, EntityKind] = {
         "sku": "sku",
         "location": "location",
+        "location_id": "location",
         "from_location": "location",
         "to_location": "location",
         "supplier_id": "supplier",
@@ -484,7 +485,7 @@ def draft_transfer(
 @tool
 def draft_purchase_order(
     sku: Sku,
-    location: Loc,
+    location_id: Annotated[str, "Where the order is delivered: " + LOC_DOC],
     supplier_id: Annotated[str, SUP_DOC],
     qty: Qty,
     runtime: ToolRuntime,
@@ -493,16 +494,18 @@ def draft_purchase_order(
 ) -> Command | str:
     """Draft a purchase order for approval (it is not sent until a human approves it).
 
-    Checks that the supplier sells the SKU, the MOQ and case pack, and that the quantity is sane.
+    The order goes from `supplier_id` to `location_id` (the purchase order's own field names,
+    from this tool to the ERP write). Checks that the supplier sells the SKU, the MOQ and case
+    pack, and that the quantity is sane.
     """
-    ids = _resolved(runtime, sku=sku, location=location, supplier_id=supplier_id)
+    ids = _resolved(runtime, sku=sku, location_id=location_id, supplier_id=supplier_id)
     if isinstance(ids, str):
         return ids
     check = _ws(runtime).check(
         PurchaseOrderAction(
             supplier_id=str(ids["supplier_id"]),
             sku=str(ids["sku"]),
-            location_id=str(ids["location"]),
+            location_id=str(ids["location_id"]),
             qty=int(qty),
         )
     )

@@ -250,7 +250,7 @@ def purchase_order(req: Request, results: list[Result]) -> Step:
     sup = req.get("sup")
     if not results:
         if sup:
-            args = {"sku": sku, "location": loc, "supplier_id": sup, "qty": qty}
+            args = {"sku": sku, "location_id": loc, "supplier_id": sup, "qty": qty}
             return [Call("draft_purchase_order", args)]
         return [Call("get_supplier_status", {"sku": sku})]
     first = results[0]
@@ -260,7 +260,7 @@ def purchase_order(req: Request, results: list[Result]) -> Step:
         sups = first.data if isinstance(first.data, list) else []
         if len(sups) == 1:
             only = str(sups[0]["supplier_id"])
-            args = {"sku": sku, "location": loc, "supplier_id": only, "qty": qty}
+            args = {"sku": sku, "location_id": loc, "supplier_id": only, "qty": qty}
             return [Call("draft_purchase_order", args)]
         names = ", ".join(f"{s.get('supplier_id')} ({s.get('name')})" for s in sups) or "none"
         return (

@@ -72,7 +72,7 @@ def _rec_phrase(rec: dict[str, Any]) -> str:
         case ActionKind.PURCHASE_ORDER:
             return (
                 f"order {_qty(rec.get('qty'))} from {rec.get('supplier_id')} for "
-                f"{rec.get('to_location')} (value {_money(rec.get('value'))}{lead_text})"
+                f"{rec.get('location_id')} (value {_money(rec.get('value'))}{lead_text})"
             )
         case ActionKind.EXPEDITE:
             return (

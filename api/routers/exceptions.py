@@ -27,7 +27,10 @@ class Recommendation(BaseModel):
     kind: ActionKind
     qty: int
     from_location: str | None = None
-    to_location: str | None = None
+    to_location: str | None = Field(None, description="A transfer's destination")
+    location_id: str | None = Field(
+        None, description="A purchase order's destination (an expedite's: the open PO's)"
+    )
     supplier_id: str | None = None
     po_id: str | None = None
     unit_cost: float | None = None

@@ -35,6 +35,7 @@ OVERSTOCK = {
         "qty": 0,
         "from_location": None,
         "to_location": None,
+        "location_id": None,
         "supplier_id": None,
         "po_id": None,
         "unit_cost": None,
@@ -79,6 +80,7 @@ STOCKOUT = {
         "qty": 43,
         "from_location": "DC-NORTH",
         "to_location": "S003",
+        "location_id": None,
         "supplier_id": None,
         "po_id": None,
         "unit_cost": 3.95,
@@ -123,7 +125,8 @@ LATE_PO = {
         "kind": "expedite",
         "qty": 168,
         "from_location": None,
-        "to_location": "DC-SOUTH",
+        "to_location": None,
+        "location_id": "DC-SOUTH",
         "supplier_id": "SUP-01",
         "po_id": "PO-000929",
         "unit_cost": 2.18,
@@ -148,7 +151,8 @@ BELOW_SS = {
         "kind": "purchase_order",
         "qty": 240,
         "from_location": None,
-        "to_location": "DC-SOUTH",
+        "to_location": None,
+        "location_id": "DC-SOUTH",
         "supplier_id": "SUP-02",
         "po_id": None,
         "unit_cost": 1.74,
@@ -534,17 +538,17 @@ FIRST_TURN = [
     (
         "I'd like a PO: 200 units of SKU-0012 for DC-SOUTH from SUP-06",
         "draft_purchase_order",
-        {"sku": "SKU-0012", "location": "DC-SOUTH", "supplier_id": "SUP-06", "qty": 200},
+        {"sku": "SKU-0012", "location_id": "DC-SOUTH", "supplier_id": "SUP-06", "qty": 200},
     ),
     (
         "order 200 of SKU-0001 for DC-NORTH from SUP-03",
         "draft_purchase_order",
-        {"sku": "SKU-0001", "location": "DC-NORTH", "supplier_id": "SUP-03", "qty": 200},
+        {"sku": "SKU-0001", "location_id": "DC-NORTH", "supplier_id": "SUP-03", "qty": 200},
     ),
     (
         "raise a PO for 120 units of A at S1 from V1",
         "draft_purchase_order",
-        {"sku": "A", "location": "S1", "supplier_id": "V1", "qty": 120},
+        {"sku": "A", "location_id": "S1", "supplier_id": "V1", "qty": 120},
     ),
     ("order 50 of A for S1", "get_supplier_status", {"sku": "A"}),
     # what-if
@@ -729,7 +733,7 @@ def test_a_po_for_a_single_supplier_sku_goes_to_that_supplier():
     )
     assert calls(messages)[1] == (
         "draft_purchase_order",
-        {"sku": "SKU-0008", "location": "DC-SOUTH", "supplier_id": "SUP-01", "qty": 48},
+        {"sku": "SKU-0008", "location_id": "DC-SOUTH", "supplier_id": "SUP-01", "qty": 48},
     )
     assert "only supplier" in answer and "PR-5DCD9C3D47F7" in answer
 

@@ -39,7 +39,7 @@ def draft_po(qty: int = 48, sku: str = "A") -> AIMessage:
     return AIMessage(
         "",
         tool_calls=[
-            call("draft_purchase_order", sku=sku, location="DC1", supplier_id="V1", qty=qty)
+            call("draft_purchase_order", sku=sku, location_id="DC1", supplier_id="V1", qty=qty)
         ],
     )
 

@@ -283,7 +283,9 @@ def test_a_draft_without_need_carries_its_warning_to_the_proposal_and_the_inbox(
     # S2 sells no B: no need there, and any stock is beyond the class's maximum cover.
     no_need = AIMessage(
         "",
-        tool_calls=[call("draft_purchase_order", sku="B", location="S2", supplier_id="V1", qty=48)],
+        tool_calls=[
+            call("draft_purchase_order", sku="B", location_id="S2", supplier_id="V1", qty=48)
+        ],
     )
     po = draft(api, env, no_need)
     [warning] = [w for w in po["warnings"] if "no need" in w]

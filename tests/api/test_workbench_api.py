@@ -110,7 +110,7 @@ def test_projection_errors_name_the_problem(client, copilot, script):
         AIMessage(
             "",
             tool_calls=[
-                call("draft_purchase_order", sku="B", location="DC1", supplier_id="V1", qty=48)
+                call("draft_purchase_order", sku="B", location_id="DC1", supplier_id="V1", qty=48)
             ],
         )
     )

@@ -59,7 +59,7 @@ def offline_report() -> dict[str, Any]:
 
 def test_dataset_is_versioned_large_and_well_formed():
     data = load_dataset()
-    assert data.version == "1.6.0"
+    assert data.version == "1.6.1"
     assert data.network == {
         "seed": 7,
         "stores": 4,
@@ -114,7 +114,7 @@ def test_dataset_ids_exist_in_the_fixed_network():
         assert found <= known, (c.id, found - known)
         if c.expected_proposal:
             p = c.expected_proposal
-            named = {p.sku, p.from_location, p.to_location, p.location, p.supplier_id}
+            named = {p.sku, p.from_location, p.to_location, p.location_id, p.supplier_id}
             assert named - {None} <= known, c.id
 
 
@@ -127,12 +127,40 @@ def test_malformed_cases_are_rejected(tmp_path):
         load_dataset(dup)
 
 
+@pytest.mark.parametrize(
+    ("proposal", "field"),
+    [
+        # A purchase order's destination is `location_id`, the action's own field name.
+        ({"kind": "purchase_order", "sku": "SKU-0012", "location": "DC-SOUTH"}, "location"),
+        ({"kind": "purchase_order", "sku": "SKU-0012", "to_location": "DC-SOUTH"}, "to_location"),
+        ({"kind": "transfer", "sku": "SKU-0012", "location_id": "S003"}, "location_id"),
+        ({"kind": "transfer", "sku": "SKU-0012", "to_locaton": "S003"}, "to_locaton"),
+    ],
+)
+def test_an_expected_proposal_names_only_its_actions_fields(tmp_path, proposal, field):
+    bad = write_dataset(tmp_path, [case("a", "hi", [], expected_proposal=proposal)])
+    with pytest.raises(DatasetError, match=f"has no field {field}"):
+        load_dataset(bad)
+    # With the action's own name the destination is checked against the drafted args.
+    destination = "location_id" if proposal["kind"] == "purchase_order" else "to_location"
+    ok = {k: v for k, v in proposal.items() if k != field} | {destination: "S003"}
+    good = write_dataset(tmp_path, [case("a", "hi", [], expected_proposal=ok)], name="good")
+    (loaded,) = load_dataset(good).cases
+    assert loaded.expected_proposal is not None
+    drafted = {"sku": "SKU-0012", "qty": 1, destination: "S003"}
+    assert loaded.expected_proposal.mismatches(ok["kind"], drafted) == []
+    elsewhere = {**drafted, destination: "S001"}
+    assert loaded.expected_proposal.mismatches(ok["kind"], elsewhere) == [
+        f"{destination} S001 != S003"
+    ]
+
+
 # -- the offline run -----------------------------------------------------------------------------
 
 
 def test_offline_run_meets_the_regression_gates(offline_report):
     report = offline_report
-    assert report["dataset"] == "agent_v1" and report["version"] == "1.6.0"
+    assert report["dataset"] == "agent_v1" and report["version"] == "1.6.1"
     assert report["llm"] == "offline"
     assert report["n"] == len(load_dataset().cases) == len(report["cases"])
     scores = report["scores"]

@@ -120,6 +120,6 @@ def test_ids_and_proposals_exist_in_the_network(split: Dataset, network) -> None
                 if p.from_location is not None:
                     assert (p.from_location, p.to_location) in lanes, step.id
             else:
-                assert p.location in known, step.id
+                assert p.location_id in known, step.id
                 if p.supplier_id is not None:
                     assert (p.sku, p.supplier_id) in sells, step.id

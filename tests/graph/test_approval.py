@@ -62,7 +62,7 @@ def _two_drafts() -> AIMessage:
         "",
         tool_calls=[
             call("draft_transfer", sku="A", from_location="DC1", to_location="S1", qty=20),
-            call("draft_purchase_order", sku="A", location="DC1", supplier_id="V1", qty=48),
+            call("draft_purchase_order", sku="A", location_id="DC1", supplier_id="V1", qty=48),
         ],
     )
 

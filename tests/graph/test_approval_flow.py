@@ -26,7 +26,7 @@ def draft_po(qty: int = 48) -> AIMessage:
     return AIMessage(
         "",
         tool_calls=[
-            call("draft_purchase_order", sku="A", location="DC1", supplier_id="V1", qty=qty)
+            call("draft_purchase_order", sku="A", location_id="DC1", supplier_id="V1", qty=qty)
         ],
     )
 
@@ -176,7 +176,7 @@ def test_two_proposals_decided_separately(copilot, script, workspace):
             "",
             tool_calls=[
                 call("draft_transfer", sku="A", from_location="DC1", to_location="S1", qty=20),
-                call("draft_purchase_order", sku="B", location="DC1", supplier_id="V1", qty=48),
+                call("draft_purchase_order", sku="B", location_id="DC1", supplier_id="V1", qty=48),
             ],
         )
     )

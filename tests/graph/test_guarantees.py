@@ -26,7 +26,7 @@ VALID_CALLS = {
     "get_supplier_status": {"sku": "A"},
     "run_what_if": {"sku": "A", "location": "DC1", "supplier_delay_days": 5},
     "draft_transfer": {"sku": "A", "from_location": "DC1", "to_location": "S1", "qty": 10},
-    "draft_purchase_order": {"sku": "A", "location": "DC1", "supplier_id": "V1", "qty": 24},
+    "draft_purchase_order": {"sku": "A", "location_id": "DC1", "supplier_id": "V1", "qty": 24},
     "draft_recommended_action": {"exception_id": "inventory_anomaly:B@S2"},
     "search_policies": {"query": "who approves a purchase order?", "k": 2},
     "summarize_exceptions": {"by": "location"},
@@ -90,7 +90,7 @@ def test_injected_instructions_cannot_commit(copilot, script, workspace):
             "",
             tool_calls=[
                 call("commit_purchase_order", po="all"),
-                call("draft_purchase_order", sku="A", location="DC1", supplier_id="V1", qty=24),
+                call("draft_purchase_order", sku="A", location_id="DC1", supplier_id="V1", qty=24),
             ],
         )
     )

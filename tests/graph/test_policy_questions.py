@@ -157,7 +157,9 @@ def test_injected_text_changes_nothing_when_a_model_obeys_it(injected, copilot, 
         AIMessage(
             "",
             tool_calls=[
-                call("draft_purchase_order", sku="A", location="DC1", supplier_id="V1", qty=999999)
+                call(
+                    "draft_purchase_order", sku="A", location_id="DC1", supplier_id="V1", qty=999999
+                )
             ],
         )
     )

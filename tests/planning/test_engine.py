@@ -6,8 +6,10 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
+from erp.demo import generate_demo
 from planning.engine import plan
 from planning.network import NetworkData
+from stockpilot.actions import PurchaseOrderAction, recommended_action
 
 T = date(2026, 6, 30)
 SKUS = ["H", "K", "N", "O", "G"]
@@ -169,6 +171,29 @@ def test_exception_records_contract(result):
     assert [r["sku"] for r in late] == ["G"]
     assert late[0]["recommendation"]["kind"] == "expedite"
     assert late[0]["recommendation"]["po_id"] == "PO-G"
+    assert late[0]["recommendation"]["location_id"] == late[0]["location"]
+
+
+@pytest.mark.parametrize("seed", [5, 7, 19])
+def test_a_recommendation_names_its_destination_as_its_action_does(seed):
+    """A transfer arrives at `to_location`, a purchase order at `location_id`; never both."""
+    records = plan(generate_demo(seed=seed, stores=4, skus=30, days=240).data).exception_records()
+    kinds = {r["recommendation"]["kind"] for r in records}
+    assert {"transfer", "purchase_order", "expedite"} <= kinds, "each kind is checked"
+    for record in records:
+        rec = record["recommendation"]
+        if rec["kind"] == "transfer":
+            assert rec["to_location"] and rec["location_id"] is None
+        elif rec["kind"] in ("purchase_order", "expedite"):
+            assert rec["location_id"] and rec["to_location"] is None
+        else:
+            assert (rec["to_location"], rec["location_id"]) == (None, None)
+        action = recommended_action(record)
+        if isinstance(action, PurchaseOrderAction):
+            assert action.location_id == rec["location_id"]
+            assert action.args()["location_id"] == rec["location_id"]
+        elif action is not None:
+            assert action.to_location == rec["to_location"]
 
 
 def test_filters(result):

@@ -318,7 +318,7 @@ def test_invalid_draft_creates_nothing(call: Caller, ws: Workspace) -> None:
     no_lane, _ = call("draft_transfer", sku="A", from_location="S2", to_location="DC1", qty=1)
     assert no_lane["status"] == "invalid"
     assert "no transfer lane from S2 to DC1" in no_lane["errors"]
-    bad_po, _ = call("draft_purchase_order", sku="A", location="DC1", supplier_id="V1", qty=50)
+    bad_po, _ = call("draft_purchase_order", sku="A", location_id="DC1", supplier_id="V1", qty=50)
     assert bad_po["status"] == "invalid"
     assert ws.proposals.list() == []
     assert ws.audit.entries() == []
@@ -339,7 +339,7 @@ def test_users_who_may_not_draft_are_refused(call: Caller, ws: Workspace, user: 
 
 
 def test_draft_purchase_order(call: Caller, ws: Workspace) -> None:
-    body, state = call("draft_purchase_order", sku="A", location="DC1", supplier_id="V1", qty=48)
+    body, state = call("draft_purchase_order", sku="A", location_id="DC1", supplier_id="V1", qty=48)
     assert body["status"] == "pending_approval"
     assert body["action"] == "purchase_order"
     assert body["value"] == 192.0  # 48 x 4.0
@@ -357,7 +357,7 @@ def test_two_drafts_in_one_turn_are_both_pending(call: Caller, ws: Workspace) ->
         [
             (
                 "draft_purchase_order",
-                {"sku": "A", "location": "DC1", "supplier_id": "V1", "qty": 48},
+                {"sku": "A", "location_id": "DC1", "supplier_id": "V1", "qty": 48},
             ),
             (
                 "draft_transfer",
@@ -426,7 +426,10 @@ def test_no_tool_writes_to_the_erp(call: Caller, ws: Workspace) -> None:
         ("get_supplier_status", {}),
         ("run_what_if", {"sku": "A", "location": "DC1", "supplier_delay_days": 10}),
         ("draft_transfer", {"sku": "A", "from_location": "DC1", "to_location": "S2", "qty": 30}),
-        ("draft_purchase_order", {"sku": "A", "location": "DC1", "supplier_id": "V1", "qty": 48}),
+        (
+            "draft_purchase_order",
+            {"sku": "A", "location_id": "DC1", "supplier_id": "V1", "qty": 48},
+        ),
         ("draft_recommended_action", {"exception_id": "promo_uncovered:A@S1"}),
     ]
     bodies, state = call.many(calls)

@@ -61,7 +61,7 @@ def _doing(name: str, a: dict[str, Any]) -> str:
     if name == "draft_purchase_order":
         return (
             f"drafted a purchase order of {a.get('qty')} {a.get('sku')} for "
-            f"{a.get('location')} from {a.get('supplier_id')}"
+            f"{a.get('location_id')} from {a.get('supplier_id')}"
         )
     if name == "draft_recommended_action":
         return f"drafted the recommended action for {a.get('exception_id')}"
