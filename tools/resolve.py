@@ -394,6 +394,40 @@ class Resolver:
                 taken[i : i + n] = [True] * n
         return sorted(found, key=lambda m: m.start)
 
+    def ambiguous(
+        self, text: str, kinds: Iterable[EntityKind] = KINDS
+    ) -> list[tuple[str, tuple[Entity, ...]]]:
+        """Return the phrases of a request that name several entities of a kind, with them.
+
+        "organic plush bear" when two SKUs share that description: (phrase, candidates), the
+        longest phrase first, none that overlaps a phrase `mentions` resolved.
+        """
+        kinds = tuple(kinds)
+        spans = [(m.start(), m.end()) for m in re.finditer(r"[A-Za-z0-9]+", text)]
+        words = [normalise(text[a:b]) for a, b in spans]
+        taken = [False] * len(spans)
+        for m in self.mentions(text, kinds):
+            for i, (a, b) in enumerate(spans):
+                if a >= m.start and b <= m.end:
+                    taken[i] = True
+        out: list[tuple[str, tuple[Entity, ...]]] = []
+        for n in range(min(MAX_NGRAM, len(spans)), 1, -1):
+            for i in range(len(spans) - n + 1):
+                if any(taken[i : i + n]):
+                    continue
+                hit = self._exact_in_text(" ".join(words[i : i + n]), kinds)
+                if hit is None or len(hit[1]) < 2:
+                    continue
+                kind, ids = hit
+                out.append(
+                    (
+                        text[spans[i][0] : spans[i + n - 1][1]],
+                        tuple(self.entities[kind][e] for e in sorted(ids)),
+                    )
+                )
+                taken[i : i + n] = [True] * n
+        return out
+
     def _exact_in_text(
         self, form: str, kinds: Sequence[EntityKind]
     ) -> tuple[EntityKind, set[str]] | None:

@@ -30,6 +30,8 @@ from agents.offline.messages import (
 )
 from agents.offline.parsing import (
     LEVELS_QUERY,
+    OTHER_DC_RE,
+    OTHER_STORE_RE,
     _exception_type,
     _horizon,
     _list_args,
@@ -38,6 +40,7 @@ from agents.offline.parsing import (
     _scenario_args,
     category,
     kind_of,
+    other_location,
     promo_window,
     quantity,
 )
@@ -103,6 +106,23 @@ at S003 rises 20%?** / **what if the promo on SKU-0001 at S003 does 2x?**
 
 def _ask(what: str, example: str) -> str:
     return f"I need {what} for that — for example: **{example}**."
+
+
+def ask_which(req: Request, results: list[Result]) -> Step:
+    """Ask which entity a phrase means when several share it, naming two or three of them."""
+    phrase, kind = req.fields["phrase"], req.fields["kind"]
+    ids = req.fields["candidates"].split(",")
+    labels = []
+    for ident in ids:
+        ent = req.resolver.get(kind, ident) if req.resolver is not None else None
+        labels.append(f"**{ident}** ({ent.name})" if ent is not None and ent.name else ident)
+    options = ", ".join(labels[:-1]) + " or " + labels[-1]
+    word = {"sku": "item", "location": "location", "supplier": "supplier"}.get(kind, kind)
+    example = re.sub(re.escape(phrase), ids[0], req.original or req.text, count=1, flags=re.I)
+    return (
+        f"Which {word} do you mean by “{phrase}” — {options}? More than one has that name, so "
+        f"I have not looked anything up yet. Say, for example, **{example}**."
+    )
 
 
 def refuse(req: Request, results: list[Result]) -> Step:
@@ -706,6 +726,11 @@ def everyday_transfer(req: Request, results: list[Result]) -> Step:
     dst = dst or req.focus.location
     if src is None and rest:
         src = rest.pop(0)
+    if src is None and dst is not None and req.resolver is not None:
+        if OTHER_STORE_RE.search(text):
+            src = other_location(dst, req.resolver, store=True)
+        elif OTHER_DC_RE.search(text):
+            src = other_location(dst, req.resolver, store=False)
     from_dc = re.search(r"\bfrom\s+(?:the|our|its|their|a)?\s*(?:dc|warehouse)\b", text, re.I)
     replenish = re.search(r"\b(?:replenish|restock|top\s+up)\b", text, re.I)
     own_dc = src is None and dst is not None and not re.search(r"\bfrom\b", text, re.I)

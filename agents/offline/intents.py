@@ -292,6 +292,10 @@ INTENTS: tuple[Intent, ...] = (
             r"\b(?:can|may|should)\s+(?:i|we)\s+(?:transfer|move|ship|expedite|approve|mark\s*down)"
             r"\b.*\b(?:store|stores|between|another|own|dc|po|promo\w*)\b",
             r"\bare\s+(?:we|planners?|approvers?)\s+allowed\b",
+            r"\b(?:can|may|should|could)\s+(?:a|one|the|any)\s+(?:store|dc|location|warehouse|"
+            r"planner|approver|buyer)s?\s+(?:\w+\s+){0,2}?(?:send|ship|transfer|move|approve|"
+            r"order|buy|expedite|sign|draft|keep|hold)\b",
+            r"\b(?:is\s+it|are\s+we|am\s+i)\s+(?:ok(?:ay)?|allowed|permitted|fine)\s+to\b",
             r"\b(?:how\s+much|what)\s+(?:can|may)\s+\w+\s+(?:approve|sign)",
             r"\bcan\s+(?!you\b)\w+\s+(?:approve|sign\s+off)\b",
             r"\b(?:max|maximum|limit)\b.*\b(?:approve|approver|sign)",
@@ -314,6 +318,7 @@ INTENTS: tuple[Intent, ...] = (
             "what does the playbook say about promotions?",
             "can I transfer stock from one store to another?",
             "what do we do about negative stock?",
+            "can a store send stock to another store?",
         ),
         template="what's our rule for transfers?",
     ),
@@ -365,6 +370,8 @@ INTENTS: tuple[Intent, ...] = (
             r"\b{n}\b(?!\s*(?:%|days?|weeks?|x\b)).*" + EVERYDAY_MOVE,
             r"\b{n}\b(?!\s*(?:%|days?|weeks?|x\b)).*" + FETCH,
             FETCH + r".*?\b{n}\b(?!\s*(?:%|days?|weeks?|x\b))",
+            r"\b(?:get|bring|put|have)\s+(?:another\s+|an?\s+extra\s+)?{n}\b"
+            r"(?!\s*(?:%|days?|weeks?|x\b)).*\b(?:to|into|over\s+to|in)\s+\S",
         ),
         h.everyday_transfer,
         id_slots=(),
@@ -372,6 +379,7 @@ INTENTS: tuple[Intent, ...] = (
             "ship 25 over from the DC",
             "send 30 to store 3 from the dc",
             "top up S003 with 12",
+            "get 40 of SKU-0020 to S001",
         ),
         template="transfer {qty} of {sku} from DC-NORTH to {loc}",
     ),
@@ -453,6 +461,8 @@ INTENTS: tuple[Intent, ...] = (
             r"by\s+\w+)\b",
             r"\bwhich\s+(?:location|store|category|sku|item)s?\s+(?:has|have|is|are)\s+(?:the\s+)?"
             r"(?:most|biggest|largest|worst)\b",
+            r"\b(?:at\s+risk|exceptions?|issues?|exposure)\b.*\b(?:by|per|for\s+each)\s+(?:location|"
+            r"store|site|categor(?:y|ies)|priorit(?:y|ies)|sku|item|supplier|vendor|type)s?\b",
         ),
         h.totals,
         id_slots=(),
@@ -462,6 +472,7 @@ INTENTS: tuple[Intent, ...] = (
             "how many P1 exceptions do we have?",
             "which category has the most at risk?",
             "summary of exceptions by priority",
+            "what's at risk in Electronics by location?",
         ),
         template="how much money is at risk by location?",
     ),
@@ -495,7 +506,10 @@ INTENTS: tuple[Intent, ...] = (
         "supplier_overview",
         33,
         _compile(
-            r"\bwhat\s+(?:should|do|must|can)\s+(?:i|we)\s+(?:buy|order|purchase|get)\s+from\s+{sup}",
+            r"\bwhat\s+(?:should|do|must|can)\s+(?:i|we)\s+(?:need\s+to\s+|have\s+to\s+)?"
+            r"(?:buy|order|purchase|get|reorder)\s+from\s+{sup}",
+            r"\b(?:anything|what)\s+(?:to|we\s+should|i\s+should)\s+(?:buy|order|reorder)\s+from\s+"
+            r"{sup}",
             r"\b(?:buy|order|purchase)\s+from\s+{sup}\s+(?:now|today|this\s+week)\b",
             r"\b(?:overview|summary|skus|items|products|catalog(?:ue)?|portfolio)\s+(?:of|for|from)"
             r"\s+(?:supplier\s+)?{sup}",
@@ -510,6 +524,7 @@ INTENTS: tuple[Intent, ...] = (
             "what should I order from SUP-03 now?",
             "overview of supplier SUP-02",
             "SUP-05's SKUs",
+            "what do we need to order from SUP-01?",
         ),
         template="what should I order from {sup} now?",
     ),
@@ -823,6 +838,7 @@ def parse(
         )
 
     probe = request({})
+    unclear = _ambiguous(canon, found, resolver)
     for intent in RANKED:
         if intent.name in FOLLOW_UP_ONLY and (
             any(found.values()) or not (focus.sku or focus.location)
@@ -837,9 +853,35 @@ def parse(
         for pattern in intent.patterns:
             for m in _matches(pattern, canon):
                 values = _fields(intent, m)
-                if values is not None:
-                    return intent, request(values)
+                if values is None:
+                    continue
+                if unclear and intent.name not in CLEAR_WITHOUT_ENTITIES:
+                    return AMBIGUOUS, request(unclear)
+                return intent, request(values)
+    if unclear:
+        return AMBIGUOUS, request(unclear)
     return FALLBACK, request({})
 
 
+CLEAR_WITHOUT_ENTITIES = frozenset({"refuse", "help", "policy", "policy_loose", "policy_words"})
+"""Intents that answer the same whatever item a request names (no need to ask which)."""
+
+
+def _ambiguous(text: str, found: dict[str, list[str]], resolver: Any) -> dict[str, str]:
+    """Return the first phrase that names several entities of a kind the request names none of.
+
+    "stock of organic plush bear at S002" when two SKUs share the description: {"phrase",
+    "kind", "candidates"} (ids, comma-separated), for the model to ask which one is meant.
+    """
+    if resolver is None:
+        return {}
+    for phrase, candidates in resolver.ambiguous(text):
+        kind = candidates[0].kind
+        if not found.get(kind):
+            ids = ",".join(c.id for c in candidates[:3])
+            return {"phrase": phrase, "kind": kind, "candidates": ids}
+    return {}
+
+
 FALLBACK = Intent("unknown", 99, (), unknown)
+AMBIGUOUS = Intent("ambiguous", 1, (), h.ask_which)

@@ -27,9 +27,10 @@ MAX_DRAFTS = 5
 MAX_ROUNDS = 4
 """Tool-call rounds per request before the model answers with what it has."""
 DRAFTABLE = DRAFTABLE_KINDS
-POLICY_PASSAGES = 3
-"""Passages asked of search_policies for a policy question."""
-QUOTE_LINES = 6
+POLICY_PASSAGES = 5
+"""Passages asked of search_policies for a policy question (reranked by their words)."""
+POLICY_SHOWN = 3
+"""Passages quoted and cited in a policy answer."""
 QUOTE_CHARS = 420
 
 

@@ -375,6 +375,27 @@ FOLLOW_UP_RE = re.compile(
 OTHER_DC_RE = re.compile(
     r"\b(?:the\s+)?other\s+(?:dc|warehouse|distribution\s+cent(?:er|re))\b", re.I
 )
+OTHER_STORE_RE = re.compile(r"\b(?:the\s+)?other\s+(?:store|shop|branch)\b", re.I)
+
+
+def other_location(here: str, resolver: Any, *, store: bool) -> str | None:
+    """Return "the other store" (the one sibling store of a store) or "the other DC"."""
+    ent = resolver.get("location", here) if resolver is not None else None
+    if ent is None:
+        return None
+    if store:
+        siblings = [
+            e.id
+            for e in resolver.entities["location"].values()
+            if e.group == "store" and e.id != here and ent.parent and e.parent == ent.parent
+        ]
+        return siblings[0] if len(siblings) == 1 else None
+    dcs = resolver.dcs()
+    current = here if here in dcs else ent.parent
+    others = [d for d in dcs if d != current]
+    return others[0] if len(others) == 1 else None
+
+
 SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("supplier", re.compile(r"^SUP[-_]?\d", re.I)),
     ("sku", re.compile(r"^SKU[-_]?\w", re.I)),
@@ -549,15 +570,16 @@ def rewrite_follow_up(text: str, previous: str | None, resolver: Any) -> str:
     if re.match(r"(?:by|per|split\s+by|broken\s+down\s+by)\s+\w+", rest, re.I):
         return re.sub(r"\s+(?:by|per)\s+\w+\W*$", "", previous.rstrip("?. ")) + " " + rest
     prev_found = entities(previous, resolver)
-    if OTHER_DC_RE.search(rest) and resolver is not None:
-        dcs = resolver.dcs()
-        here = prev_found["location"][0] if prev_found["location"] else None
-        if here is None:
-            return text
-        ent = resolver.get("location", here)
-        current = here if here in dcs else (ent.parent if ent is not None else None)
-        others = [d for d in dcs if d != current]
-        return previous.replace(here, others[0]) if others else text
+    if OTHER_STORE_RE.search(rest) and resolver is not None and prev_found["location"]:
+        here = prev_found["location"][0]
+        other = other_location(here, resolver, store=True)
+        return previous.replace(here, other) if other else text
+    if OTHER_DC_RE.search(rest) and resolver is not None and prev_found["location"]:
+        where = prev_found["location"][0]
+        other = other_location(where, resolver, store=False)
+        return previous.replace(where, other) if other else text
+    if OTHER_DC_RE.search(rest):
+        return text
     new = entities(rest, resolver)
     if not any(new.values()) and any(p.search(previous) for p in POLICY_PATTERNS):
         return f"{rest} ({previous})"  # "and for transfers?" after a policy question

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from agents.offline.messages import DRAFTABLE, QUOTE_CHARS, QUOTE_LINES, Result, _load
+from agents.offline.messages import DRAFTABLE, POLICY_SHOWN, QUOTE_CHARS, Result, _load
 from stockpilot.vocabulary import ActionKind
 
 # -- formatting (restating, never computing) -----------------------------------------------------
@@ -294,7 +295,6 @@ STOP = frozenset(
         "to",
         "we",
         "what",
-        "when",
         "where",
         "which",
         "who",
@@ -312,48 +312,215 @@ STOP = frozenset(
 
 
 def _words(text: str) -> set[str]:
-    return {w.rstrip("s") for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOP}
+    """Return the stems of a text's content words ("approves", "approval" -> "appro")."""
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    stems = {_stem(w) for w in words if w not in STOP}
+    return {SAME.get(w, w) for w in stems} - {""}
+
+
+def _stem(word: str) -> str:
+    """Return a word's stem: a plural's singular, cut to 5 letters.
+
+    Words ending in -er keep their whole form ("approver", "supplier", "transfer"), so an
+    approver is not an approval.
+    """
+    if word.isdigit():
+        return word
+    word = word.rstrip("s") if len(word) > 3 else word
+    return word if word.endswith("er") else word[:5]
+
+
+SAME = {
+    "maxim": "max",
+    "limit": "max",
+    "minim": "min",
+    "ceili": "max",
+    "cap": "max",
+    "vendo": "suppl",
+    "po": "purch",
+    "sku": "item",
+    "produ": "item",
+    "sign": "appro",
+    "sell": "sale",
+    "sold": "sale",
+    "late": "delay",
+    "overd": "delay",
+    "dc": "wareh",
+}
+"""Stems read as the same word when matching a question with the playbook."""
+
+
+QUANTITATIVE = re.compile(
+    r"\b(?:how\s+(?:much|many|far|often|long|early|soon|big|high|low)|limit|minimum|maximum|"
+    r"min|max|threshold|value|level|percent|%|days?|weeks?|over|above|under|below|exceed\w*|"
+    r"calculat\w*|comput\w*|formula|fee|cost|when|"
+    r"\d[\d,]*k?)\b",
+    re.I,
+)
+
+
+def _units(text: str) -> list[tuple[str, str]]:
+    """Split a passage into units (text, kind).
+
+    Paragraphs and list items have their wrapped lines joined ("para"); table rows are written
+    with their header ("row").
+    """
+    units: list[tuple[str, str]] = []
+    header: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        if current:
+            units.append((" ".join(current), "para"))
+            current.clear()
+
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            flush()
+            if not line:
+                header = header if False else []
+            continue
+        if line.startswith("|"):
+            flush()
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            if all(re.fullmatch(r":?-+:?", c) for c in cells if c):
+                continue
+            if not header:
+                header = cells
+                continue
+            pairs = [f"{h} {c}" if h else c for h, c in zip(header, cells, strict=False)]
+            units.append((" · ".join(pairs), "row"))
+            continue
+        if re.match(r"^(?:[-*+]|\d+[.)])\s+", line):
+            flush()
+        current.append(line)
+    flush()
+    return units
+
+
+def _sentences(unit: str) -> list[str]:
+    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z`(])", unit)
+    return [re.sub(r"^(?:[-*+]|\d+[.)])\s+", "", p).strip() for p in parts if p.strip()]
+
+
+def _weights(want: set[str], passages: Sequence[dict[str, Any]]) -> dict[str, float]:
+    """Weigh the question's words by how rare they are among the passages (1 to about 2.6)."""
+    bags = [_words(f"{p.get('section')} {p.get('text')}") for p in passages]
+    n = max(len(bags), 1)
+    return {w: 1.0 + math.log((n + 1) / (1 + sum(w in b for b in bags))) for w in want}
+
+
+def _rerank(question: str, passages: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Order passages by how well their section and text match the question's rarer words.
+
+    The search's own order (its embedding's) breaks ties and counts a little.
+    """
+    want = _words(question)
+    weight = _weights(want, passages)
+
+    def score(item: tuple[int, dict[str, Any]]) -> float:
+        rank, p = item
+        head = _words(str(p.get("section") or ""))
+        body = _words(str(p.get("text") or ""))
+        return (
+            sum(2.0 * weight[w] for w in want & head)
+            + sum(weight[w] for w in want & body)
+            - 0.5 * rank
+        )
+
+    ranked = sorted(enumerate(passages), key=lambda item: -score(item))
+    return [p for _, p in ranked]
 
 
 def _best_sentence(question: str, passages: Sequence[dict[str, Any]]) -> tuple[str, Any]:
-    """Return the sentence of the passages that best answers the question, and its passage."""
+    """Return the sentence (or table row) that best answers the question, and its passage.
+
+    Sentences are read whole across the passage's line wraps, so the answer is never cut in
+    the middle. A question about an amount prefers a sentence with a figure in it.
+    """
     want = _words(question)
-    best: tuple[float, str, Any] = (0.0, "", None)
-    for rank, p in enumerate(passages[:2]):
+    weight = _weights(want, passages)
+    figures = bool(QUANTITATIVE.search(question))
+    best: tuple[float, str, Any, list[str]] = (0.0, "", None, [])
+    for rank, p in enumerate(passages[:3]):
         text = str(p.get("text") or "")
-        for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
-            sentence = sentence.strip(" -*#>|")
-            if len(sentence) < 20 or sentence.count("|") > 1:
-                continue
-            overlap = len(want & _words(sentence)) - 0.5 * rank
-            if overlap > best[0]:
-                best = (overlap, sentence, p)
+        on_topic = 0.5 * sum(weight[w] for w in want & _words(str(p.get("section") or "")))
+        units = _units(text)
+        for at, (unit, kind) in enumerate(units):
+            for sentence in [unit] if kind == "row" else _sentences(unit):
+                if len(sentence) < 15:
+                    continue
+                overlap = sum(weight[w] for w in want & _words(sentence))
+                if not overlap:
+                    continue
+                score = overlap + on_topic - 0.4 * rank - len(sentence) / 2000
+                if figures and re.search(r"(?<!section )(?<!§)\b\d", sentence):
+                    score += 1.5
+                if score > best[0]:
+                    after = [u for u, _ in units[at + 1 : at + 6]]
+                    best = (score, sentence, p, after)
     if best[2] is None:
         return "", {}
-    sentence = best[1] if len(best[1]) <= 300 else best[1][:297] + "…"
+    sentence = best[1]
+    if sentence.endswith(":"):  # "Rebalance when all of these hold:" — the steps are the answer
+        for item in best[3]:
+            if len(sentence) + len(item) > 800:
+                break
+            joined = sentence[-1] in ":;," or re.search(r"\b(?:and|or)$", sentence)
+            sentence += (" " if joined else "; ") + item
     return sentence, best[2]
 
 
-def _quote(text: str, focus: str = "") -> list[str]:
-    """Return a passage as blockquote lines, around the line that answers (tables keep rows)."""
-    lines = [line.rstrip() for line in text.strip().splitlines() if line.strip()]
+LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])\s+")
+
+
+def _quote(text: str, focus: str = "", budget: int = QUOTE_CHARS) -> list[str]:
+    """Return a passage as blockquote lines, from the paragraph that answers on.
+
+    The paragraph, list item or table that holds `focus` (the answering sentence or row) is
+    quoted whole; after it the quote stops at `budget` characters with "…". Tables keep rows.
+    """
+    lines = [line.strip() for line in text.strip().splitlines()]
+    lines = [line for line in lines if not line.startswith("#")]
+    at = 0
     if focus:
-        key = focus[:40]
-        at = next((i for i, line in enumerate(lines) if key in line), 0)
-        if at >= QUOTE_LINES - 1:
-            lines = ["…", *lines[max(at - 2, 0) :]]
-    out: list[str] = []
+        if " · " in focus:  # a table row: the line holding each of its cells' values
+            cells = [c.split()[-1] for c in focus.split(" · ") if c.split()]
+            hits = [i for i, line in enumerate(lines) if all(c in line for c in cells)]
+        else:
+            hits = [i for i, line in enumerate(lines) if focus[:30] in line]
+            if not hits:  # the sentence starts on a wrapped line: find it by its first words
+                head = " ".join(focus.split()[:3])
+                hits = [i for i, line in enumerate(lines) if head and head in line]
+        at = hits[0] if hits else 0
+    start = at
+    if lines and lines[at].startswith("|"):
+        while start > 0 and lines[start - 1].startswith("|"):
+            start -= 1
+    else:
+        while start > 0 and lines[start - 1] and not LIST_ITEM.match(lines[start]):
+            if lines[start - 1].startswith("|"):
+                break
+            start -= 1
+    end = at  # the last line of the answering block
+    while end + 1 < len(lines) and lines[end + 1] and not LIST_ITEM.match(lines[end + 1]):
+        if lines[end + 1].startswith("|") != lines[at].startswith("|"):
+            break
+        end += 1
+    out: list[str] = ["> …"] if any(lines[:start]) else []
     size = 0
-    for line in lines[:QUOTE_LINES]:
-        if size + len(line) > QUOTE_CHARS and out:
+    for i in range(start, len(lines)):
+        line = lines[i]
+        if not line:
+            continue
+        if i > end and size + len(line) > budget:
             out.append("> …")
-            return out
+            break
         if line.startswith("|") and out and not out[-1].startswith("> |"):
             out.append(">")  # a table needs a blank line before it to render
-        out.append("> " + (line if len(line) <= QUOTE_CHARS else line[: QUOTE_CHARS - 1] + "…"))
+        out.append("> " + line)
         size += len(line)
-    if len(lines) > QUOTE_LINES:
-        out.append("> …")
     return out
 
 
@@ -368,8 +535,12 @@ def _render_policies(result: Result) -> str:
             "topic (transfers, approvals, service levels, expedites, promotions, overstock, "
             "negative stock)."
         )
+    question = str(result.args.get("query") or "")
+    passages = _rerank(question, passages)[:POLICY_SHOWN]
+    best, where = _best_sentence(question, passages)
+    if where:
+        passages = [where, *(p for p in passages if p is not where)]
     top = passages[0]
-    best, where = _best_sentence(str(result.args.get("query") or ""), passages)
     lines = []
     if best:
         lines.append(f"**In short:** “{best}” ({where.get('citation')}).")
@@ -377,10 +548,10 @@ def _render_policies(result: Result) -> str:
         f"**From the playbook** — the closest passage is **{top.get('citation')}** "
         f"({top.get('section')}). Quoted as retrieved (policy text is quoted, not acted on):",
     )
-    for p in passages:
+    for n, p in enumerate(passages):
         lines += ["", f"**{p.get('citation')}** — {p.get('title')}, {p.get('section')}"]
         focus = best if p is where else ""
-        lines += _quote(str(p.get("text") or ""), focus)
+        lines += _quote(str(p.get("text") or ""), focus, QUOTE_CHARS if n == 0 else 200)
     sources = "; ".join(str(p.get("citation")) for p in passages)
     lines += ["", f"Sources: {sources}."]
     return "\n".join(lines)

@@ -14,6 +14,7 @@ import pytest
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
 from agents.offline import GATE_NAME, OfflinePlannerModel
+from agents.offline.messages import POLICY_PASSAGES
 from evals.faithfulness import assert_faithful
 from tools.planner import DRAFT_TOOLS, READ_TOOLS, TOOLS
 
@@ -1050,7 +1051,7 @@ def test_policy_questions_search_the_playbook(request_text: str):
     reply = ask(OfflinePlannerModel(), HumanMessage(request_text))
     [tool_call] = reply.tool_calls
     assert tool_call["name"] == "search_policies"
-    assert tool_call["args"] == {"query": request_text, "k": 3}
+    assert tool_call["args"] == {"query": request_text, "k": POLICY_PASSAGES}
 
 
 @pytest.mark.parametrize(
@@ -1166,3 +1167,66 @@ def test_a_need_already_covered_names_the_covering_proposal():
     )
     assert "not drafted" in answer and "already covered by PR-5DCD9C3D47F7" in answer
     assert "awaiting approval" not in answer
+
+
+def _policy_answer(question: str, passages: list[dict[str, Any]]) -> str:
+    from agents.offline.messages import Result
+    from agents.offline.render import _render_policies
+
+    result = Result("search_policies", {"query": question, "k": 5}, "", {"passages": passages})
+    return _render_policies(result)
+
+
+def _passage(section: str, no: int, text: str, title: str = "Transfer policy") -> dict[str, Any]:
+    return {
+        "title": title,
+        "section": section,
+        "section_no": str(no),
+        "version": "3",
+        "citation": f"{title} v3, §{no}",
+        "text": text,
+    }
+
+
+def test_a_policy_answer_gives_the_whole_sentence_across_line_wraps():
+    passages = [
+        _passage(
+            "Purpose", 1, "Moving stock we own is cheaper than buying more.\nIt costs freight."
+        ),
+        _passage(
+            "Minimum transfer value",
+            3,
+            "A transfer line worth less than 150 at cost (quantity × unit cost) is not raised: the\n"
+            "handling and freight cost more than the benefit. Exceptions to the minimum:\n\n"
+            "- a priority 1 stockout risk on a class A item;\n- the last units of a line.",
+        ),
+    ]
+    answer = _policy_answer("what's the minimum transfer value?", passages)
+    first = answer.splitlines()[0]
+    assert "the handling and freight cost more than the benefit" in first
+    assert "150" in first and "(Transfer policy v3, §3)" in first
+    assert answer.index("Transfer policy v3, §3") < answer.index("Transfer policy v3, §1")
+
+
+def test_a_policy_answer_lists_the_steps_a_rule_introduces_and_reads_tables():
+    steps = _passage(
+        "When to expedite",
+        4,
+        "The planner expedites only when:\n\n1. the location will run out inside the lead\n"
+        "   time, and\n2. no other location has surplus, and\n3. the supplier confirms it can"
+        " ship\n   sooner.\n\nExpedite fees are approved separately.",
+        title="Supplier escalation",
+    )
+    answer = _policy_answer("when should we expedite a PO?", [steps])
+    assert "run out inside the lead time" in answer.splitlines()[0]
+    assert "the supplier confirms it can ship sooner" in answer.splitlines()[0]
+    table = _passage(
+        "Roles and limits",
+        2,
+        "| Role | May approve | Max order value |\n|---|---|---|\n| planner | nothing | 0 |\n"
+        "| approver | transfers and purchase orders | 25,000 |",
+        title="Approval matrix",
+    )
+    answer = _policy_answer("what's the approval limit of an approver?", [table])
+    assert "Role approver" in answer.splitlines()[0] and "25,000" in answer.splitlines()[0]
+    assert "> | approver | transfers and purchase orders | 25,000 |" in answer

@@ -67,3 +67,28 @@ def test_one_tool_handlers_call_a_planner_tool() -> None:
     assert {lk.tool for lk in lookups} <= set(PLANNER_TOOLS)
     with pytest.raises(ValueError, match="not a planner tool"):
         Call("get_stock", {})
+
+
+def test_the_other_store_and_the_other_dc(resolver: Resolver) -> None:
+    from langchain_core.messages import HumanMessage
+
+    from agents.offline.parsing import other_location
+
+    assert other_location("S001", resolver, store=True) == "S002"  # same DC, one sibling
+    assert other_location("S003", resolver, store=False) == "DC-NORTH"
+    earlier = [HumanMessage("stock of SKU-0012 at S001")]
+    intent, req = parse("and at the other store?", earlier, resolver)
+    assert (intent.name, req.text) == ("inventory_pair", "stock of SKU-0012 at S002")
+    intent, req = parse("and at the other DC?", earlier, resolver)
+    assert req.text == "stock of SKU-0012 at DC-SOUTH"
+
+
+def test_a_shared_name_asks_which_one(resolver: Resolver) -> None:
+    intent, req = parse("how much organic plush bear is at Monroe?", resolver=resolver)
+    assert intent.name == "ambiguous"
+    answer = intent.handler(req, [])
+    assert isinstance(answer, str) and "SKU-0022" in answer and "SKU-0027" in answer
+    assert "**how much SKU-0022 is at Monroe?**" in answer
+    # Policy questions need no item, and the unique "value plush bear" is not ambiguous.
+    assert parse("what's our rule for plush bear transfers?", resolver=resolver)[0].name == "policy"
+    assert parse("stock of value plush bear at S001", resolver=resolver)[0].name != "ambiguous"

@@ -130,3 +130,20 @@ def test_nothing_to_amend_drafts_nothing(world: Any) -> None:
     reply = copilot.ask("make it 60 instead", user="alice", thread_id="mem-nothing")
     assert reply.tool_calls == [] and reply.pending == []
     assert "no pending proposal" in reply.answer
+
+
+def test_a_shared_description_asks_which_one_with_the_candidates(world: Any) -> None:
+    copilot, _, _ = world
+    data = generate_demo(seed=11, stores=6, skus=40, days=200, as_of=date(2026, 3, 31)).data
+    items = data.items
+    shared = items[items.duplicated("description", keep=False)]
+    if shared.empty:
+        pytest.skip("this network has no repeated description")
+    desc = str(shared.iloc[0]["description"])
+    ids = sorted(shared[shared["description"] == desc]["sku"])[:3]
+    result = copilot.ask(
+        f"how much {desc.lower()} do we have at S001?", user="alice", thread_id="amb"
+    )
+    assert result.tool_calls == [] and result.pending == []
+    assert "which item do you mean" in result.answer.lower()
+    assert all(i in result.answer for i in ids)

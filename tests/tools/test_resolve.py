@@ -108,3 +108,15 @@ def test_aliases_file(tmp_path: Path) -> None:
     path.write_text("locations:\n  S001: 7\n")
     with pytest.raises(ValueError, match="must be a list of strings"):
         load_aliases(path)
+
+
+def test_ambiguous_phrases_in_free_text(data: NetworkData, res: Resolver) -> None:
+    shared = data.items[data.items.duplicated("description", keep=False)]
+    if shared.empty:
+        pytest.skip("this network has no repeated description")
+    desc = str(shared.iloc[0]["description"])
+    ids = sorted(shared[shared["description"] == desc]["sku"])
+    [(phrase, candidates)] = res.ambiguous(f"how much {desc.lower()} is at S001?")
+    assert phrase == desc.lower() and [c.id for c in candidates] == ids
+    # A phrase a unique mention resolved, or an id, is never reported.
+    assert res.ambiguous(f"stock of {ids[0]} at S001") == []
