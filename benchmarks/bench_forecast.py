@@ -6,10 +6,13 @@ all-zero ones, generated with numpy from a fixed seed.
 
 Where statsforecast imports (`make compat` installs it in its own environment), the same run
 also times its matched per-class models on the same series, side by side: SESOpt for the series
-StockPilot forecasts with SES, CrostonSBA for SBA, TSB for TSB (the all-zero series are left
-out of both). It prints the ratio (statsforecast seconds / StockPilot seconds, best of
-`--repeat`), with and without statsforecast's conversion of the matrix to its long frame;
-numba's compilation is warmed up on a small frame first and not counted.
+StockPilot forecasts with SES, CrostonSBA for SBA, TSB for TSB, WindowAverage (28 days) for a
+k-day mean ("naive"), ADIDA for ADIDA and IMAPA for IMAPA (the all-zero series are left out of
+both). StockPilot's time includes fitting every candidate of every series and choosing among
+them (`planning.model_select`); statsforecast fits only the one model each series ended
+with. It prints the ratio (statsforecast seconds / StockPilot seconds, best of `--repeat`),
+with and without statsforecast's conversion of the matrix to its long frame; numba's
+compilation is warmed up on a small frame first and not counted.
 """
 
 from __future__ import annotations
@@ -54,13 +57,23 @@ def synthetic(series: int, days: int, dtype: str, seed: int = 7) -> np.ndarray:
 def statsforecast_models() -> dict[str, Any] | None:
     """Return statsforecast's model matched to each StockPilot method, or None if absent."""
     try:
-        from statsforecast.models import TSB, CrostonSBA, SimpleExponentialSmoothingOptimized
+        from statsforecast.models import (
+            ADIDA,
+            IMAPA,
+            TSB,
+            CrostonSBA,
+            SimpleExponentialSmoothingOptimized,
+            WindowAverage,
+        )
     except Exception:  # ImportError, or a broken install (numba)
         return None
     return {
         "ses": SimpleExponentialSmoothingOptimized(),
         "sba": CrostonSBA(),
         "tsb": TSB(alpha_d=TSB_ALPHA, alpha_p=TSB_BETA),
+        "naive": WindowAverage(window_size=28),
+        "adida": ADIDA(),
+        "imapa": IMAPA(),
     }
 
 

@@ -46,6 +46,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from evals.forecast_baselines import LABELS as SF_LABELS
+from evals.forecast_baselines import PanelForecaster, statsforecast_models
 from planning.accuracy import MIN_TRAIN_DAYS
 from planning.buckets import (
     FIT_PERIODS,
@@ -76,7 +78,8 @@ METHOD_LABELS = {
     "stockpilot": "StockPilot",
     "stockpilot_as_days": "StockPilot, read as days",
     "seasonal_naive": "Seasonal naive",
-    "statsforecast": "statsforecast",
+    "statsforecast": "statsforecast AutoETS / Croston",
+    **SF_LABELS,
 }
 # Backtest settings per bucket (in buckets): horizon, origins, step, least history before a cut.
 BUCKET_BACKTEST: dict[str, dict[str, int]] = {
@@ -147,6 +150,33 @@ def run_forecast_eval(
     calendar = promo_calendar(keys, data.promotions, start, days)
     _, _, classes = classify_demand(history, exclude=np.isfinite(calendar) & (calendar != 1.0))
     panel = Panel(history, calendar, keys, classes, start)
+    return backtest_panel(
+        panel,
+        horizon=h_len,
+        origins=origins,
+        step=step_len,
+        as_of=t,
+        with_statsforecast=with_statsforecast,
+        progress=progress,
+        notes=notes,
+    )
+
+
+def backtest_panel(
+    panel: Panel,
+    *,
+    horizon: int,
+    origins: int,
+    step: int,
+    as_of: datetime.date,
+    with_statsforecast: bool = True,
+    progress: Progress | None = None,
+    notes: list[str] | None = None,
+) -> dict[str, Any]:
+    """Score every method on `panel` from the rolling cut-offs; return the JSON-ready result."""
+    h_len, step_len = int(horizon), int(step)
+    notes = list(notes or [])
+    days = panel.history.shape[1]
     methods: dict[str, Forecaster] = {"stockpilot": _stockpilot, "seasonal_naive": _seasonal_naive}
     if with_statsforecast:
         sf, why = _statsforecast()
@@ -154,6 +184,10 @@ def run_forecast_eval(
             notes.append(why)
         else:
             methods["statsforecast"] = sf
+        models, why = statsforecast_models()
+        notes.append(why)
+        for name, model in models.items():
+            methods[name] = _on_history(model)
     wanted = [days - h_len - k * step_len for k in range(origins)]
     cuts = sorted(c for c in wanted if c >= MIN_TRAIN_DAYS)
     if len(cuts) < origins:
@@ -169,7 +203,18 @@ def run_forecast_eval(
                 progress(STAGE, i * len(cuts) + j, total)
 
         sums[name] = _score(panel, cuts, h_len, fn, tick)
-    return _result(keys, classes, sums, cuts, start, t, h_len, step_len, notes)
+    return _result(
+        panel.keys, panel.classes, sums, cuts, panel.start, as_of, h_len, step_len, notes
+    )
+
+
+def _on_history(model: PanelForecaster) -> Forecaster:
+    """Adapt a forecaster of the history matrix to the panel's."""
+
+    def forecast(panel: Panel, c: int, h_len: int) -> np.ndarray:
+        return model(panel.history, c, h_len)
+
+    return forecast
 
 
 def _run_bucketed(
@@ -228,6 +273,10 @@ def _run_bucketed(
             notes.append(why)
         else:
             methods["statsforecast"] = sf
+        models, why = statsforecast_models()
+        notes.append(why)
+        for name, model in models.items():
+            methods[name] = _on_history(model)
     min_train = MIN_TRAIN_BUCKETS[bucket]
     wanted = [b_len - h_len - k * step_len for k in range(origins)]
     cuts = sorted(c for c in wanted if c >= min_train)

@@ -341,45 +341,56 @@ def _forecast_blocks(fc: Any) -> list[Block]:
     failed = _error_blocks("Forecast accuracy", fc)
     if failed is not None:
         return failed
+    blocks: list[Block] = [Heading(2, "Forecast accuracy (rolling-origin backtest)")]
+    blocks += _forecast_case_blocks(fc, "store series")
+    blocks.append(Image("forecast_accuracy", "WAPE by demand class and method (lower is better)"))
+    for name, case in (fc.get("cases") or {}).items():
+        blocks.append(Heading(3, f"Generated case: {name}"))
+        blocks += _forecast_case_blocks(case, "generated series")
+    return blocks
+
+
+def _forecast_case_blocks(fc: Any, what: str) -> list[Block]:
+    """Facts and one row per (class, method): WAPE, MASE, bias and the 90 % coverage."""
     methods: list[str] = fc.get("methods") or list((fc.get("overall") or {}).keys())
     labels = fc.get("method_labels") or {}
-    blocks: list[Block] = [Heading(2, "Forecast accuracy (rolling-origin backtest)")]
-    facts = [f"{fc.get('n_series', 0)} store series"]
+    facts = [f"{fc.get('n_series', 0)} {what}"]
     if fc.get("horizon"):
         unit = fc.get("bucket") or "day"
         facts.append(f"{fc['horizon']}-{unit} horizon, {fc.get('origins', '?')} origins")
     if fc.get("cutoffs"):
         facts.append("cut-offs " + ", ".join(fc["cutoffs"]))
-    blocks.append(Para("; ".join(facts) + "."))
+    blocks: list[Block] = [Para("; ".join(facts) + ".")]
     if fc.get("note"):
         blocks.append(Para(f"Note: {fc['note']}"))
-    header = ["Class", "Series"]
-    header += [f"{labels.get(m, m)} WAPE" for m in methods]
-    header += [f"{labels.get(m, m)} bias" for m in methods[:1]]
-    header += [f"{labels.get(m, m)} MASE" for m in methods]
-    header += [f"{labels.get(m, m)} 90 % coverage" for m in methods]
+    header = ["Class", "Method", "Series", "WAPE", "MASE", "Bias", "90 % coverage"]
     counts = fc.get("class_counts") or {}
     by_class = fc.get("by_class") or {}
     classes = [c for c in CLASS_ORDER if c in by_class or c in counts]
     classes += [c for c in by_class if c not in classes]
-    rows = [_forecast_row("overall", fc.get("n_series"), fc.get("overall") or {}, methods)]
-    for cls in classes:
-        rows.append(_forecast_row(cls, counts.get(cls), by_class.get(cls) or {}, methods))
-    blocks.append(Table(header, rows))
-    blocks.append(Image("forecast_accuracy", "WAPE by demand class and method (lower is better)"))
+    groups = [("overall", fc.get("n_series"), fc.get("overall") or {})]
+    groups += [(c, counts.get(c), by_class.get(c) or {}) for c in classes]
+    rows = []
+    for name, count, metrics in groups:
+        if not metrics:
+            rows.append(_forecast_row(name, "–", count, {}))
+        for m in methods:
+            if m in metrics:
+                rows.append(_forecast_row(name, labels.get(m, m), count, metrics[m]))
+    blocks.append(Table(header, rows, left=2))
     return blocks
 
 
-def _forecast_row(name: str, count: Any, metrics: dict[str, Any], methods: list[str]) -> list[str]:
-    def get(m: str, key: str) -> Any:
-        return (metrics.get(m) or {}).get(key)
-
-    row = [name, _num(count, 0)]
-    row += [_num(get(m, "wape"), 3) for m in methods]
-    row += [_signed_pct(get(m, "bias")) for m in methods[:1]]
-    row += [_num(get(m, "mase"), 3) for m in methods]
-    row += [_num(get(m, "coverage_90"), 2) for m in methods]
-    return row
+def _forecast_row(name: str, method: str, count: Any, metrics: dict[str, Any]) -> list[str]:
+    return [
+        name,
+        method,
+        _num(count, 0),
+        _num(metrics.get("wape"), 3),
+        _num(metrics.get("mase"), 3),
+        _signed_pct(metrics.get("bias")),
+        _num(metrics.get("coverage_90"), 2),
+    ]
 
 
 # --- plots ----------------------------------------------------------------------------------

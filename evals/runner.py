@@ -1,7 +1,8 @@
 """Run the evaluation suites in one command, write the report and compare with a baseline.
 
 `run_eval` runs the closed-loop simulation (`evals.sim_suite`), the agent evaluation
-(`evals.agent_eval`) and the forecast backtest (`evals.forecast_eval`) at a size ("ci": small,
+(`evals.agent_eval`) and the forecast backtest (`evals.forecast_eval`, on the demo network and on
+the generated hard cases of `evals.forecast_cases`) at a size ("ci": small,
 the whole run in about a minute on 2 cores; "full": the 20-store x 300-SKU x 730-day demo
 network) and writes results.json, report.md and report.html under `out` (`evals.report`).
 
@@ -70,6 +71,7 @@ SIZES: dict[str, dict[str, dict[str, Any]]] = {
         "sim": {"stores": 3, "skus": 12, "horizon_days": 56, "seed": DEMO_SEED},
         "forecast_network": {"stores": 4, "skus": 30, "days": 730},
         "forecast": {"horizon": 28, "origins": 4},
+        "forecast_cases": {"series": 200},
     },
     "full": {
         "sim": {
@@ -81,6 +83,7 @@ SIZES: dict[str, dict[str, dict[str, Any]]] = {
         },
         "forecast_network": {"stores": 20, "skus": 300, "days": 730},
         "forecast": {"horizon": 28, "origins": 4},
+        "forecast_cases": {"series": 1000},
     },
 }
 # Other names SimConfig may give a concept; the first one it accepts is used.
@@ -248,6 +251,7 @@ def _run_forecast(
     holds at least `BUCKET_DEMO_DAYS` of history (a year before the cut-offs and the horizon).
     """
     from erp.demo import generate_demo
+    from evals.forecast_cases import run_forecast_cases
     from evals.forecast_eval import BUCKET_BACKTEST, run_forecast_eval
 
     settings = SIZES[size]["forecast"] if bucket == "day" else BUCKET_BACKTEST[bucket]
@@ -264,6 +268,13 @@ def _run_forecast(
     net = generate_demo(seed=DEMO_SEED, as_of=DEMO_AS_OF, **network)
     result = run_forecast_eval(net.data, progress=progress, bucket=bucket, **settings)
     result["network"] = dict(network, seed=DEMO_SEED, as_of=str(DEMO_AS_OF))
+    if bucket == "day":
+        result["cases"] = run_forecast_cases(
+            series=SIZES[size]["forecast_cases"]["series"],
+            seed=DEMO_SEED,
+            progress=progress,
+            **settings,
+        )
     return result
 
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from planning.forecast import DAILY, BatchForecast, Periods, WeekdayTotals, forecast_batch
+from planning.model_select import Challengers
 from stockpilot.vocabulary import SalesBucket
 
 MIN_DATES = 3  # fewer distinct sale dates than this say nothing about the bucket
@@ -48,6 +49,7 @@ PERIODS: dict[SalesBucket, Periods] = {
         yearly_level=4,
         yearly_half_window=1,
         yearly_min_rate=3.5,
+        challengers=Challengers(naive=(1, 4, 13), aggregation=(1, 2, 4), origin_step=1, init=8),
     ),
     SalesBucket.MONTH: Periods(
         weekly_profile=False,
@@ -58,6 +60,7 @@ PERIODS: dict[SalesBucket, Periods] = {
         yearly_level=2,
         yearly_half_window=1,
         yearly_min_rate=15.0,
+        challengers=Challengers(naive=(1, 3, 6), aggregation=(1, 2, 3), origin_step=1, init=6),
     ),
 }
 FIT_PERIODS = {SalesBucket.WEEK: 156, SalesBucket.MONTH: 60}  # 3 years of weeks, 5 of months

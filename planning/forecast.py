@@ -49,6 +49,7 @@ import pandas as pd
 
 from planning.demand import demand_stats
 from planning.interval import IntervalDemand, interval_demand
+from planning.model_select import DAILY_CHALLENGERS, Challengers, candidate_lanes, choose
 
 ALPHA_GRID = np.array([0.02, 0.04, 0.06, 0.08, 0.1, 0.13, 0.16, 0.2, 0.25, 0.3], np.float32)
 SBA_ALPHA = 0.1  # the class default's constant (the first of `SBA_ALPHAS`)
@@ -95,6 +96,7 @@ class Periods:
     yearly_level: int = YEARLY_LEVEL_DAYS
     yearly_half_window: int = YEARLY_HALF_WINDOW
     yearly_min_rate: float = YEARLY_MIN_DAILY  # units per period
+    challengers: Challengers = DAILY_CHALLENGERS  # model choice (`planning.model_select`)
 
 
 DAILY = Periods()
@@ -107,7 +109,7 @@ class BatchForecast:
     mean: np.ndarray  # (n, H) expected units for day 1..H, seasonal and promo-adjusted
     sigma: np.ndarray  # (n,) RMS of the one-day-ahead in-sample error
     level: np.ndarray  # (n,) de-seasonalised daily level (or rate) at the origin
-    method: np.ndarray  # (n,) "ses" | "sba" | "tsb" | "zero"
+    method: np.ndarray  # (n,) "ses" | "sba" | "tsb" | "naive" | "adida" | "imapa" | "zero"
     demand_class: np.ndarray  # (n,) from DEMAND_CLASSES
     adi: np.ndarray  # (n,)
     cv2: np.ndarray  # (n,)
@@ -115,6 +117,8 @@ class BatchForecast:
     beta: np.ndarray  # (n,) TSB's demand-probability constant (0 for other methods)
     p_alive: np.ndarray  # (n,) probability an intermittent item still sells (1 for others)
     interval: IntervalDemand | None = None  # P-day demand measured, when protection_days given
+    # (n,) days per bucket (naive: days averaged; adida: bucket; imapa: 0 = several; else 1)
+    aggregation: np.ndarray | None = None
 
 
 def forecast_batch(
@@ -129,6 +133,7 @@ def forecast_batch(
     protection_days: np.ndarray | int | None = None,
     weekday_pool: WeekdayTotals | None = None,
     periods: Periods = DAILY,
+    choose_models: bool = True,
 ) -> BatchForecast:
     """Forecast each row of `history` (n, T; column 0 is `start`) for the next `horizon` days.
 
@@ -142,6 +147,8 @@ def forecast_batch(
     (`weekday_totals` of each part, added), and forecasts exactly as the whole batch would.
     `periods` says what one column is (default: a day; `planning.buckets` forecasts weeks and
     months with it), and then `horizon`, `fit_days` and `protection_days` count those periods.
+    `choose_models` False keeps every series on its class model (no naive / ADIDA / IMAPA
+    challengers, `planning.model_select`).
     """
     x, exclude, h_len = _checked(history, horizon, history_uplift)
     n, t_len = x.shape
@@ -173,21 +180,32 @@ def forecast_batch(
     }
     beta = np.zeros(n)
     p_alive = np.ones(n)
+    aggregation = np.ones(n, dtype=np.int64)
     for name, sel in groups.items():
         rows = np.flatnonzero(sel)
         if rows.size == 0:
             continue
         xs, ks = xw[:, rows], kw[:, rows]
         prof_t = np.ascontiguousarray(profile[rows].T, dtype=np.float32)  # (7, m)
+        ahead = _ahead_mean(xs, ks, score0, periods.ahead)
         if name == "ses":
-            lv, sg, al = _ses_grid(xs, ks, prof_t, dow_w, score0, grid, periods.init)
+            lv, sg, al, score = _ses_grid(xs, ks, prof_t, dow_w, score0, grid, ahead, periods.init)
             level[rows], sigma[rows], alpha[rows], method[rows] = lv, sg, al, name
-            continue
-        lumpy = demand_class[rows] == "lumpy"
-        fit = _croston_lanes(xs, ks, prof_t, dow_w, score0, lumpy, periods.ahead)
-        level[rows], sigma[rows], alpha[rows], beta[rows], method[rows] = fit
-        p_alive[rows] = _alive_probability(xs, ks)
-        level[rows] *= p_alive[rows]
+        else:
+            lumpy = demand_class[rows] == "lumpy"
+            fit = _croston_lanes(xs, ks, prof_t, dow_w, score0, lumpy, ahead)
+            level[rows], sigma[rows], alpha[rows], beta[rows], method[rows] = fit[:5]
+            score = fit[5]
+        if choose_models:
+            lanes = candidate_lanes(xs, ks, score0, ahead, periods.challengers)
+            pick = choose(lanes, score, level[rows], method[rows], alpha[rows])
+            moved = pick.lane >= 0
+            level[rows], alpha[rows], method[rows] = pick.rate, pick.alpha, pick.method
+            beta[rows] = np.where(moved, 0.0, beta[rows])
+            aggregation[rows] = np.where(moved, lanes.days[np.maximum(pick.lane, 0)], 1)
+        if name != "ses":
+            p_alive[rows] = _alive_probability(xs, ks)
+            level[rows] *= p_alive[rows]
 
     dow_f = (dow0 + t_len + np.arange(h_len)) % 7
     mean = level[:, None] * profile[:, dow_f]
@@ -217,6 +235,7 @@ def forecast_batch(
         beta=beta,
         p_alive=p_alive,
         interval=interval,
+        aggregation=aggregation,
     )
 
 
@@ -457,9 +476,14 @@ def _ses_grid(
     dow: np.ndarray,
     score0: int,
     grid: np.ndarray,
+    ahead: tuple[np.ndarray, np.ndarray],
     init_days: int = INIT_DAYS,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Run SES for every alpha of the grid at once; return (level, sigma, alpha) per series."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Run SES for every alpha of the grid at once; keep the alpha of least one-day error.
+
+    Returns (level, sigma, alpha, the kept lane's squared error against the next days' mean)
+    per series.
+    """
     w_len, m = xs.shape
     g = grid.size
     init = _init_mask(ks, init_days)
@@ -470,12 +494,19 @@ def _ses_grid(
     a = grid[None, :]
     sse = np.zeros((m, g), np.float32)
     cnt = np.zeros(m, np.float32)
+    sse_ahead = np.zeros((m, g), np.float32)
+    target, target_ok = ahead
     e = np.empty((m, g), np.float32)
     tmp = np.empty((m, g), np.float32)
     for t in range(w_len):
         p = p_days[t]
         kf = ks[t].astype(np.float32)
         y = xs[t] / np.maximum(p, CLOSED_PROFILE)
+        if t >= score0:
+            np.subtract(target[t - score0][:, None], lvl, out=tmp)
+            tmp *= target_ok[t - score0][:, None]
+            tmp *= tmp
+            sse_ahead += tmp
         np.subtract(y[:, None], lvl, out=e)
         e *= kf[:, None]
         if t >= score0:
@@ -489,7 +520,12 @@ def _ses_grid(
     rows = np.arange(m)
     level = lvl[rows, best].astype(np.float64)
     sigma = _rms(sse[rows, best], cnt, level)
-    return np.maximum(level, 0.0), sigma, grid[best].astype(np.float64)
+    return (
+        np.maximum(level, 0.0),
+        sigma,
+        grid[best].astype(np.float64),
+        sse_ahead[rows, best].astype(np.float64),
+    )
 
 
 def _size_interval_init(xs: np.ndarray, ks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -508,8 +544,8 @@ def _croston_lanes(
     dow: np.ndarray,
     score0: int,
     lumpy: np.ndarray,
-    ahead_days: int = AHEAD_DAYS,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    ahead: tuple[np.ndarray, np.ndarray],
+) -> tuple[np.ndarray, ...]:
     """Fit every SBA and TSB lane per series; keep the one that best forecast the days ahead.
 
     Each lane is scored, on the last `SCORE_DAYS`, by the squared error of its rate at each day
@@ -518,10 +554,10 @@ def _croston_lanes(
 
     The class default (SBA alpha `SBA_ALPHA` for intermittent, TSB `TSB_ALPHA`/`TSB_BETA` for
     lumpy) is the prior: any other lane's error counts `PRIOR_MARGIN` more. Returns (daily
-    rate, sigma, alpha, beta, method) per series.
+    rate, sigma, alpha, beta, method, the kept lane's squared error against the days ahead) per
+    series.
     """
     m = xs.shape[1]
-    ahead = _ahead_mean(xs, ks, score0, ahead_days)
     sba_rate, sba_sse, sba_ahead, cnt = _sba_grid(xs, ks, prof_t, dow, score0, SBA_ALPHAS, ahead)
     tsb_rate, tsb_sse, tsb_ahead, _ = _tsb_grid(xs, ks, prof_t, dow, score0, TSB_PAIRS, ahead)
     rate = np.concatenate([sba_rate, tsb_rate], axis=1)
@@ -539,7 +575,14 @@ def _croston_lanes(
     level = np.maximum(rate[rows, best].astype(np.float64), 0.0)
     sigma = _rms(sse[rows, best], cnt, level)
     method = np.where(is_tsb, "tsb", "sba")
-    return level, sigma, lane_alpha[best], lane_beta[best], method
+    return (
+        level,
+        sigma,
+        lane_alpha[best],
+        lane_beta[best],
+        method,
+        score[rows, best],
+    )
 
 
 def _alive_probability(xs: np.ndarray, ks: np.ndarray) -> np.ndarray:

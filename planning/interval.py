@@ -7,8 +7,14 @@ interval P (days, per series) that ends inside the last `window` days, and retur
   series' current forecast, after scaling the sums by (current forecast / mean P-day sum) so a
   trend or an end of life does not count as error (its level is the forecast's job); it is the
   spread of P-day demand around the forecast, measured, not sigma x sqrt(P) assumed;
-- ``quantiles``: the same scaled P-day sums' empirical quantiles at `levels` (for intermittent
-  items, where a normal approximation of P-day demand is poor: many P-day sums are 0).
+- ``quantiles``: empirical quantiles at `levels` of P-day demand (for intermittent items, where
+  a normal approximation of P-day demand is poor: many P-day sums are 0). The spread of P-day
+  sums around a known mean leaves out that the forecast's mean is itself an estimate, which is
+  why a 0.9 quantile of it held only 82–84 % of the time in the backtest. So each window's sum
+  is also divided by what the mean of the `lookback` kept days before the window said (a
+  forecast made then), and the quantile is the larger of the scaled sums' and forecast x those
+  ratios' (when at least `MIN_RATIO_WINDOWS` windows have such a ratio): demand noise and the
+  error of estimating its level, measured together.
 
 Kept days only (NaN and `exclude` days are not demand): a window's sum is taken over its kept
 days and scaled to P days; windows with under half their days kept are dropped. Series with no
@@ -24,6 +30,8 @@ import numpy as np
 WINDOW_DAYS = 364
 LEVELS = (0.5, 0.8, 0.9, 0.95, 0.99)
 MIN_KEPT_SHARE = 0.5
+LOOKBACK_DAYS = 70
+MIN_RATIO_WINDOWS = 28
 
 
 @dataclass(frozen=True)
@@ -46,13 +54,18 @@ def interval_demand(
     exclude: np.ndarray | None = None,
     window: int = WINDOW_DAYS,
     levels: tuple[float, ...] = LEVELS,
+    lookback: int = LOOKBACK_DAYS,
 ) -> IntervalDemand:
-    """Measure P-day demand of each row of `history` (n, T) around its forecast (n, >= P)."""
+    """Measure P-day demand of each row of `history` (n, T) around its forecast (n, >= P).
+
+    `lookback` (days, 0 = off) is the mean before each window that its ratio is taken to.
+    """
     x = np.asarray(history, dtype=np.float64)
     if x.ndim != 2:
         raise ValueError(f"history must be 2-D (n, T), got shape {x.shape}")
     n, t_len = x.shape
     fm = np.asarray(forecast_mean, dtype=np.float64)
+    look = int(lookback)
     p = np.broadcast_to(np.asarray(protection_days, dtype=np.int64), (n,)).copy()
     if (p < 1).any():
         raise ValueError("protection_days must be >= 1")
@@ -88,4 +101,18 @@ def interval_demand(
         dev = np.square(scaled[has] - fc_p[has, None])
         err[has] = np.sqrt(np.nanmean(dev, axis=1))
         q[has] = np.nanquantile(scaled[has], levels, axis=1).T
+    if look > 0:
+        # Each window's demand over what the mean of the `look` kept days before it said.
+        lo = s0 - look
+        before = lo >= 0
+        lo = np.clip(lo, 0, None)
+        pred_units = cs[rows, s0] - cs[rows, lo]
+        pred_kept = cc[rows, s0] - cc[rows, lo]
+        ok = valid & before & (pred_kept >= MIN_KEPT_SHARE * look) & (pred_units > 0)
+        pred = pred_units / np.maximum(pred_kept, 1) * p[:, None]
+        ratio = np.where(ok, sums / np.where(ok, pred, 1.0), np.nan)
+        enough = ok.sum(axis=1) >= MIN_RATIO_WINDOWS
+        if enough.any():
+            r_q = np.nanquantile(ratio[enough], levels, axis=1).T
+            q[enough] = np.maximum(q[enough], fc_p[enough, None] * r_q)
     return IntervalDemand(p, fc_p, err, tuple(levels), q, count)

@@ -112,11 +112,23 @@ def fake_forecast() -> dict:
     }
 
 
+def fake_case() -> dict:
+    m = {"wape": 0.9, "bias": 0.05, "mase": 0.5, "coverage_90": 0.88, "n_series": 2}
+    return {
+        "methods": ["stockpilot"],
+        "method_labels": {"stockpilot": "StockPilot"},
+        "overall": {"stockpilot": m},
+        "by_class": {"intermittent": {"stockpilot": m}},
+        "class_counts": {"intermittent": 2},
+        "n_series": 2,
+    }
+
+
 def test_full_report(tmp_path: Path) -> None:
     results = {
         "sim": fake_sim(),
         "agent": fake_agent(),
-        "forecast": fake_forecast(),
+        "forecast": {**fake_forecast(), "cases": {"spare_parts": fake_case()}},
         "meta": {"size": "ci", "llm": "offline", "seconds": {"sim": 1.5}},
         "extra": {"bad": math.nan, "arr": np.arange(3)},
     }
@@ -148,8 +160,11 @@ def test_full_report(tmp_path: Path) -> None:
     assert "| faithfulness | 0.950 |  |  |" in md
     assert "Failed gates: facts 0.88 < 0.9" in md
     assert "| c1 | facts: missing ['S1']; trajectory: x\\|y |" in md and "| c2 |" not in md
-    assert "| smooth | 3 | 0.400 | 0.530 | -1.0 % | 0.770 | 1.010 |" in md
-    assert "| lumpy | 0 | – | – | – | – | – |" in md
+    assert "| smooth | StockPilot | 3 | 0.400 | 0.770 | -1.0 % | – |" in md
+    assert "| smooth | Seasonal naive | 3 | 0.530 | 1.010 | +2.0 % | – |" in md
+    assert "| lumpy | – | 0 | – | – | – | – |" in md
+    assert "### Generated case: spare_parts" in md
+    assert "| intermittent | StockPilot | 2 | 0.900 | 0.500 | +5.0 % | 0.88 |" in md
     assert "![Total cost and fill rate per policy](plots/sim_cost_fill.png)" in md
 
     page = paths["html"].read_text()

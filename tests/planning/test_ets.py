@@ -35,12 +35,12 @@ def test_ets_interval_contains_mean_and_widens() -> None:
 def test_intermittent_falls_back_with_sqrt_widening() -> None:
     y = np.array([0.0, 0.0, 3.0] * 60)
     fc = forecast_series(_series(y), 14, interval=0.8)
-    assert fc.method == "sba"
+    # A perfectly regular series: a bucket mean (rate exactly 1) beats SBA's 1 - alpha / 2.
+    assert fc.method in ("naive", "adida", "imapa")
     assert (fc.lower >= 0).all() and (fc.upper >= fc.mean).all()
     width = fc.upper - fc.mean
     assert (np.diff(width) >= -1e-9).all() and width[-1] > width[0]
-    # SBA's fitted alpha is 0.05 on a perfectly regular series: rate 1 x (1 - 0.05 / 2).
-    np.testing.assert_allclose(fc.mean.sum() / 14, 0.975, atol=0.02)
+    np.testing.assert_allclose(fc.mean.sum() / 14, 1.0, atol=0.05)
 
 
 def test_zero_series_and_uplift() -> None:

@@ -18,7 +18,7 @@ def test_ses_fixed_alpha_matches_hand_computation() -> None:
     # days = 10. Alpha 0.5: level 10 until day 6 (x=16): 13; days 7..12 (x=10): 11.5, 10.75,
     # 10.375, 10.1875, 10.09375, 10.046875; day 13 (x=4): 10.046875 + 0.5·(4 − 10.046875).
     h = np.array([[10.0] * 6 + [16.0] + [10.0] * 6 + [4.0]])
-    fc = forecast_batch(h, 5, start=START, ses_alpha=0.5)
+    fc = forecast_batch(h, 5, start=START, ses_alpha=0.5, choose_models=False)
     assert fc.method[0] == "ses" and fc.demand_class[0] == "smooth"
     assert fc.level[0] == pytest.approx(7.0234375, abs=1e-4)
     np.testing.assert_allclose(fc.mean[0], 7.0234375, atol=1e-4)
@@ -30,7 +30,7 @@ def test_ses_fixed_alpha_matches_hand_computation() -> None:
 def test_sba_on_regular_intermittent_series() -> None:
     # Size 3 every 3rd day: Croston rate 3/3 = 1, SBA corrects by 1 − alpha/2.
     h = np.array([[0.0, 0.0, 3.0] * 100])
-    fc = forecast_batch(h, 14, start=START)
+    fc = forecast_batch(h, 14, start=START, choose_models=False)
     assert fc.method[0] == "sba" and fc.demand_class[0] == "intermittent"
     # Perfectly regular: the lane with the smallest correction (alpha 0.05) forecasts best.
     assert fc.alpha[0] == pytest.approx(0.05) and fc.beta[0] == 0
@@ -61,10 +61,10 @@ def test_intermittent_lanes_fitted_per_series_follow_regime_changes(
     units = np.where(fast, (days % 2 == 0) * 4.0, (days % 6 == 0) * 2.0)
     assert not fast[-1]
     h = np.array([units])
-    fitted = forecast_batch(h, 7, start=START)
+    fitted = forecast_batch(h, 7, start=START, choose_models=False)
     monkeypatch.setattr(forecast, "SBA_ALPHAS", forecast.SBA_ALPHAS[:1])
     monkeypatch.setattr(forecast, "TSB_PAIRS", forecast.TSB_PAIRS[:1])
-    default = forecast_batch(h, 7, start=START)
+    default = forecast_batch(h, 7, start=START, choose_models=False)
     assert fitted.demand_class[0] == default.demand_class[0] == "intermittent"
     assert default.alpha[0] == pytest.approx(forecast.SBA_ALPHA)
     assert (fitted.alpha[0], fitted.beta[0]) != (default.alpha[0], default.beta[0])

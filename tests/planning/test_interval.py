@@ -79,3 +79,20 @@ def test_forecast_batch_reports_interval_demand_when_asked() -> None:
         [fc.mean[i, : 7 + i].sum() for i in range(5)], rel=1e-9
     )
     assert (fc.interval.error_rms > 0).all()
+
+
+def test_quantiles_count_the_error_of_the_forecast_itself() -> None:
+    # Stationary slow movers forecast by forecast_batch: it misses the true rate by its own
+    # estimation error, which the spread of past sums around a known mean omits.
+    rng = np.random.default_rng(12)
+    n, t_len, p = 2000, 560, 14
+    rate = rng.uniform(0.2, 1.0, (n, 1))
+    x = rng.poisson(rate, (n, t_len + p)).astype(float)
+    hist, future = x[:, :t_len], x[:, t_len:].sum(axis=1)
+    fc = forecast_batch(hist, p, start=datetime.date(2024, 1, 1)).mean
+    measured = interval_demand(hist, fc, p)
+    around = interval_demand(hist, fc, p, lookback=0)  # the spread around a known mean only
+    q90 = measured.quantiles[:, measured.levels.index(0.9)]
+    q90_around = around.quantiles[:, around.levels.index(0.9)]
+    assert (future <= q90).mean() == pytest.approx(0.9, abs=0.03)
+    assert (future <= q90_around).mean() < 0.875

@@ -1,0 +1,41 @@
+"""Tests for evals.forecast_cases (generated hard demand for the forecast backtest)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from evals.forecast_cases import CASES, CLEAN_TAIL, generate_case, run_forecast_cases
+
+
+def test_spare_parts_are_mostly_zero_months_and_decline() -> None:
+    panel = generate_case("spare_parts", 400, 840, seed=3)
+    months = panel.history[:, : 840 // 30 * 30].reshape(400, -1, 30).sum(axis=2)
+    assert 0.6 <= (months == 0).mean() <= 0.85
+    first, last = panel.history[:, :280].sum(), panel.history[:, -280:].sum()
+    assert last < 0.7 * first
+    assert set(panel.classes) <= {"intermittent", "lumpy"}
+
+
+def test_obsolescent_items_end_and_censored_history_has_stockouts_before_the_tail() -> None:
+    obs = generate_case("obsolescent", 400, 840, seed=3).history
+    ended = (obs[:, :400].sum(axis=1) > 0) & (obs[:, -60:].sum(axis=1) == 0)
+    assert ended.mean() > 0.1
+    cen = generate_case("censored", 200, 840, seed=3)
+    smooth = cen.history[cen.classes == "smooth"]
+    runs = (smooth[:, : 840 - CLEAN_TAIL] == 0).reshape(smooth.shape[0], -1, 14).all(axis=2)
+    assert runs.any(axis=1).mean() > 0.8  # two zero weeks in a smooth series: a stockout
+    tail = (smooth[:, -CLEAN_TAIL:] == 0).reshape(smooth.shape[0], -1, 14).all(axis=2)
+    assert not tail.any()
+
+
+def test_every_case_is_scored_by_class_and_unknown_cases_are_refused() -> None:
+    out = run_forecast_cases(series=60, origins=2, with_statsforecast=False)
+    assert list(out) == list(CASES)
+    for result in out.values():
+        assert result["origins"] == 2 and result["n_series"] == 60
+        assert result["overall"]["stockpilot"]["mase"] is not None
+        assert "series" not in result
+    with pytest.raises(ValueError, match="unknown forecast case"):
+        generate_case("nope", 5, 100)
+    assert np.isfinite(out["regime"]["overall"]["seasonal_naive"]["wape"])

@@ -1,0 +1,81 @@
+"""Tests for planning.model_select (per-series model choice by backtest)."""
+
+from __future__ import annotations
+
+import datetime
+
+import numpy as np
+import pytest
+
+from planning import model_select
+from planning.forecast import forecast_batch
+from planning.model_select import Lanes, candidate_lanes, choose
+
+START = datetime.date(2024, 1, 1)
+
+
+def _lanes(x: np.ndarray, score0: int) -> Lanes:
+    xs = np.ascontiguousarray(x.T.astype(np.float32))
+    ks = np.ones_like(xs, dtype=bool)
+    w_len, m = xs.shape
+    target = np.zeros((w_len - score0, m), np.float32)
+    return candidate_lanes(xs, ks, score0, (target, target))
+
+
+def test_naive_lanes_are_the_mean_of_the_last_k_days() -> None:
+    rng = np.random.default_rng(1)
+    x = rng.poisson(3.0, (2, 200)).astype(float)
+    lanes = _lanes(x, 150)
+    for k in model_select.NAIVE_DAYS:
+        j = np.flatnonzero((lanes.method == "naive") & (lanes.days == k))[0]
+        np.testing.assert_allclose(lanes.rate[:, j], x[:, -k:].mean(axis=1), rtol=1e-6)
+        assert lanes.alpha[j] == pytest.approx(2 / (k + 1))
+
+
+def test_adida_smooths_bucket_rates_and_imapa_averages_the_buckets() -> None:
+    # 10 weeks: 7 units/day for 5 weeks, then 14 (buckets end at the last day).
+    x = np.array([[7.0] * 35 + [14.0] * 35])
+    lanes = _lanes(x, 50)
+    a = model_select.AGGREGATE_ALPHAS
+    j = np.flatnonzero((lanes.method == "adida") & (lanes.days == 7))
+    # Init = the first 28 days' mean (7); five weekly updates toward 14.
+    np.testing.assert_allclose(lanes.rate[0, j], 14 - 7 * (1 - a) ** 5, rtol=1e-5)
+    imapa = np.flatnonzero(lanes.method == "imapa")
+    by_b = [
+        lanes.rate[0, np.flatnonzero((lanes.method == "adida") & (lanes.days == b))]
+        for b in model_select.AGGREGATION_DAYS
+    ]
+    np.testing.assert_allclose(lanes.rate[0, imapa], np.mean(by_b, axis=0), rtol=1e-5)
+
+
+def test_choose_keeps_the_class_model_unless_a_lane_is_clearly_better() -> None:
+    lanes = Lanes(
+        method=np.array(["naive", "adida"], dtype=object),
+        days=np.array([7, 28]),
+        alpha=np.array([0.25, 0.01]),
+        rate=np.array([[1.0, 2.0], [1.0, 2.0], [1.0, 2.0]]),
+        score=np.array([[9.0, 5.0], [9.5, 9.0], [9.5, 9.0]]),
+    )
+    margin = 1 + model_select.PRIOR_MARGIN
+    incumbent = np.array([10.0, 9.0 * margin * 1.01, 9.0 * margin * 0.99])
+    out = choose(lanes, incumbent, np.zeros(3), np.full(3, "ses", object), np.ones(3))
+    assert out.method.tolist() == ["adida", "adida", "ses"]
+    assert out.rate.tolist() == [2.0, 2.0, 0.0]
+    assert out.lane.tolist() == [1, 1, -1]
+
+
+def test_sparse_declining_series_leaves_fixed_constant_croston() -> None:
+    # Spare parts: ~2 % of days sell at first, falling to a quarter over the history.
+    rng = np.random.default_rng(5)
+    n, t_len = 300, 728
+    p = 0.02 * np.exp(-np.arange(t_len) / 520.0)
+    x = (rng.random((n, t_len)) < p) * (1 + rng.geometric(0.5, (n, t_len)) - 1)
+    chosen = forecast_batch(x.astype(float), 28, start=START)
+    fixed = forecast_batch(x.astype(float), 28, start=START, choose_models=False)
+    moved = chosen.method != fixed.method
+    assert moved.mean() > 0.2
+    assert set(chosen.method[moved]) <= {"naive", "adida", "imapa"}
+    assert (chosen.aggregation[moved] != 1).any()
+    # The true rate at the origin is p[-1] x mean size 2: the chosen lanes sit closer, on average.
+    truth = p[-1] * 2
+    assert abs(chosen.level.mean() - truth) < abs(fixed.level.mean() - truth)
