@@ -350,6 +350,9 @@ class PlanRun(Base):
     figures: Mapped[str | None] = mapped_column(Text, nullable=True)
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # ERP commits (connector ledger rows) the run's rows include; later ones are re-planned
+    # SKU by SKU (`tools.plan_runs.catch_up`).
+    ledger_rows: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class PlanPartition(Base):

@@ -10,16 +10,16 @@ newest complete run of the latest import.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, Table, delete, func, select, update
+from sqlalchemy import Connection, Engine, Numeric, Table, cast, delete, func, select, update
 
 from erp import models
-from erp.store import _bulk_insert
+from erp.store import _bulk_insert, ledger_size
 
 RUNS: Table = models.PlanRun.__table__  # type: ignore[assignment]
 PARTITIONS: Table = models.PlanPartition.__table__  # type: ignore[assignment]
@@ -54,6 +54,7 @@ class RunRecord:
     params_digest: str
     status: str
     figures: str | None
+    ledger_rows: int
 
 
 def _now() -> datetime:
@@ -104,6 +105,7 @@ def create_run(
 ) -> int:
     """Record a new run and its partitions (SKU ranges sized by rows); return the run id."""
     parts = split_by_weight(sku_weights(engine), n_partitions)
+    ledger = ledger_size(engine)  # the commits the snapshot read from here on includes
     with engine.begin() as conn:
         run_id = int(
             conn.execute(
@@ -115,6 +117,7 @@ def create_run(
                     params=params,
                     params_digest=params_digest,
                     status="scanning",
+                    ledger_rows=ledger,
                 )
                 .returning(RUNS.c.id)
             ).scalar_one()
@@ -154,6 +157,7 @@ def run(engine: Engine, run_id: int) -> RunRecord:
         params_digest=row["params_digest"],
         status=row["status"],
         figures=row["figures"],
+        ledger_rows=row["ledger_rows"],
     )
 
 
@@ -305,6 +309,30 @@ def replace_skus(
         _replace_rows(conn, run_id, lambda t: t.c.sku.in_(wanted), positions, exceptions)
 
 
+def claim_commits(engine: Engine, run_id: int, seen: int, now: int) -> bool:
+    """Move the run's commit mark from `seen` to `now`; False when another process did first."""
+    with engine.begin() as conn:
+        moved = conn.execute(
+            update(RUNS)
+            .where(RUNS.c.id == run_id, RUNS.c.ledger_rows == seen)
+            .values(ledger_rows=now)
+        ).rowcount
+    return bool(moved)
+
+
+def committed_skus(engine: Engine, newest: int) -> list[str]:
+    """Return the SKUs of the `newest` ERP commits (connector ledger rows), distinct, sorted."""
+    ledger: Table = models.ErpCommit.__table__  # type: ignore[assignment]
+    if newest <= 0:
+        return []
+    with engine.connect() as conn:
+        payloads = conn.execute(
+            select(ledger.c.payload).order_by(ledger.c.created_at.desc()).limit(newest)
+        ).scalars()
+        skus = {json.loads(p).get("sku") for p in payloads}
+    return sorted(s for s in skus if isinstance(s, str))
+
+
 def finish_run(engine: Engine, run_id: int) -> list[int]:
     """Mark the run complete when every partition is planned; return the missing partitions.
 
@@ -375,6 +403,35 @@ def read_positions(
     return frame
 
 
+def _cents(column: Any) -> Any:
+    """Return the SQL of a money column rounded to cents (PostgreSQL rounds only numerics)."""
+    return func.round(cast(column, Numeric(20, 6)), 2)
+
+
+def _exception_conditions(
+    run_id: int,
+    *,
+    type: str | None,
+    location: str | None,
+    sku: str | None,
+    skus: Collection[str] | None,
+    min_money: float | None,
+) -> list[Any]:
+    t = EXCEPTIONS
+    conditions: list[Any] = [t.c.run_id == run_id]
+    if type is not None:
+        conditions.append(t.c.type == type)
+    if location is not None:
+        conditions.append(t.c.location_id == location)
+    if sku is not None:
+        conditions.append(t.c.sku == sku)
+    if skus is not None:
+        conditions.append(t.c.sku.in_(sorted(skus)))
+    if min_money is not None:
+        conditions.append(_cents(t.c.money_at_risk) >= min_money)  # as the records show it
+    return conditions
+
+
 def read_exceptions(
     engine: Engine,
     run_id: int,
@@ -382,18 +439,19 @@ def read_exceptions(
     type: str | None = None,
     location: str | None = None,
     sku: str | None = None,
+    skus: Collection[str] | None = None,
+    min_money: float | None = None,
     offset: int = 0,
     limit: int | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
-    """Return one page of the run's ranked exceptions (the API's JSON) and the filtered total."""
+    """Return one page of the run's ranked exceptions (the API's JSON) and the filtered total.
+
+    `skus` keeps those SKUs' (an item category's); `min_money` those risking at least that.
+    """
     t = EXCEPTIONS
-    conditions = [t.c.run_id == run_id]
-    if type is not None:
-        conditions.append(t.c.type == type)
-    if location is not None:
-        conditions.append(t.c.location_id == location)
-    if sku is not None:
-        conditions.append(t.c.sku == sku)
+    conditions = _exception_conditions(
+        run_id, type=type, location=location, sku=sku, skus=skus, min_money=min_money
+    )
     page = (
         select(t.c.record)
         .where(*conditions)
@@ -410,8 +468,40 @@ def read_exceptions(
     if limit is not None:
         page = page.limit(limit)
     with engine.connect() as conn:
-        total = int(
-            conn.execute(select(func.count()).select_from(t).where(*conditions)).scalar_one()
-        )
+        total = conn.execute(select(func.count()).select_from(t).where(*conditions)).scalar_one()
         records = [json.loads(r) for r in conn.execute(page).scalars()]
-    return records, total
+    return records, int(total)
+
+
+def read_exception(engine: Engine, run_id: int, exception_id: str) -> dict[str, Any] | None:
+    """Return one exception of the run (the API's JSON) by id, or None."""
+    t = EXCEPTIONS
+    with engine.connect() as conn:
+        record = conn.execute(
+            select(t.c.record).where(t.c.run_id == run_id, t.c.exception_id == exception_id)
+        ).scalar_one_or_none()
+    return None if record is None else dict(json.loads(record))
+
+
+def exception_totals(
+    engine: Engine,
+    run_id: int,
+    *,
+    type: str | None = None,
+    location: str | None = None,
+    sku: str | None = None,
+    skus: Collection[str] | None = None,
+    min_money: float | None = None,
+) -> list[tuple[str, int, float]]:
+    """Return (type, count, money at risk in cents-rounded records) of the filtered exceptions."""
+    t = EXCEPTIONS
+    conditions = _exception_conditions(
+        run_id, type=type, location=location, sku=sku, skus=skus, min_money=min_money
+    )
+    stmt = (
+        select(t.c.type, func.count(), func.sum(_cents(t.c.money_at_risk)))
+        .where(*conditions)
+        .group_by(t.c.type)
+    )
+    with engine.connect() as conn:
+        return [(str(k), int(n), float(m or 0.0)) for k, n, m in conn.execute(stmt).all()]

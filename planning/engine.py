@@ -130,7 +130,12 @@ class Plan:
             pos = pos[pos["sku"] == sku]
         if location is not None:
             pos = pos[pos["location_id"] == location]
-        return [{k: _json(v) for k, v in r.items()} for r in pos.to_dict("records")]
+        return position_records(pos)
+
+
+def position_records(positions: pd.DataFrame) -> list[dict[str, Any]]:
+    """Return rows of a positions table as JSON-ready dicts (`Plan.position_records`)."""
+    return [{k: _json(v) for k, v in r.items()} for r in positions.to_dict("records")]
 
 
 def _json(v: Any) -> Any:

@@ -29,15 +29,18 @@ from sqlalchemy import Engine
 
 import planning
 import stockpilot
-from erp.store import is_empty, load_network, snapshot_as_of, snapshot_version
+from erp.plan_store import current_run
+from erp.store import is_empty, latest_import, load_network, snapshot_as_of, snapshot_version
 from planning.engine import Plan, plan
 from planning.network import NetworkData
 from planning.params import PlanParams
 from stockpilot.policy import ApprovalPolicy
 from stockpilot.settings import Settings
 from tools.errors import NotFoundError
+from tools.plan_runs import catch_up, params_digest
 
 T = TypeVar("T")
+RUN_RECHECK_S = 2.0  # how long a server trusts its answer to "which plan run do reads use"
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,8 @@ class PlanCache:
         # it to trade up to that much staleness of lists for two fewer queries per request.
         self.key_ttl = 0.0
         self._key_memo: tuple[float, PlanKey] | None = None
+        self._run_memo: tuple[PlanKey, int | None, float] | None = None
+        self._catching_up: threading.Thread | None = None
         # A long-running server sets this: each newly loaded plan is moved out of the cyclic
         # garbage collector's reach, so full collections do not stall requests (see _settle).
         self.freeze_heap = False
@@ -172,6 +177,54 @@ class PlanCache:
         key = PlanKey(self.settings.database_url, snapshot, commits, self.params)
         self._key_memo = (now, key)
         return key
+
+    def plan_run(self) -> int | None:
+        """Return the plan run reads use, or None when the store holds none for this snapshot.
+
+        The newest complete run (`tools.plan_runs`) of the latest import with these parameters;
+        its rows are read from the plan tables, page by page, instead of a plan in memory. When
+        ERP commits were made since its rows were computed, their SKUs are re-planned in the
+        background (`catch_up`) while reads keep seeing the previous rows of those SKUs.
+        """
+        key = self.key()
+        memo = self._run_memo
+        now = time.monotonic()
+        # A run another process completes later is picked up within RUN_RECHECK_S.
+        if memo is not None and memo[0] == key and now - memo[2] < RUN_RECHECK_S:
+            return memo[1]
+        snapshot = latest_import(self.engine)
+        run = (
+            None
+            if snapshot is None
+            else current_run(self.engine, snapshot.id, params_digest(self.params))
+        )
+        self._run_memo = (key, run, now)
+        if run is not None:
+            self._catch_up(run)
+        return run
+
+    def _catch_up(self, run_id: int) -> None:
+        """Start re-planning the SKUs of new commits in a background thread (one at a time)."""
+        with self._lock:
+            if self._catching_up is not None and self._catching_up.is_alive():
+                return
+            thread = threading.Thread(
+                target=self._catch_up_quietly, args=(run_id,), name="plan-catch-up", daemon=True
+            )
+            self._catching_up = thread
+            thread.start()
+
+    def _catch_up_quietly(self, run_id: int) -> None:
+        try:
+            catch_up(self.engine, run_id)
+        except Exception:  # the mark is put back: the next read retries
+            self._run_memo = None
+
+    def wait_caught_up(self, timeout: float | None = None) -> None:
+        """Wait for a background re-plan to end (tests; a one-shot CLI call before exit)."""
+        thread = self._catching_up
+        if thread is not None:
+            thread.join(timeout)
 
     def network(self, *, full_history: bool = False) -> NetworkData:
         """Load the snapshot with the sales history planning needs (or all of it)."""

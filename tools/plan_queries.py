@@ -1,7 +1,9 @@
 """Read the plan: ranked exceptions, stock positions, suppliers, what-ifs and forecasts.
 
-Every answer is JSON-ready and comes from the plan the `PlanCache` holds (or, for a single
-series' forecast, from the store's sales), so the agent tools, the API and the CLI say the same.
+Every answer is JSON-ready and comes from the plan tables when the store holds a complete plan
+run of its snapshot (`PlanCache.plan_run`: indexed, paged reads; a SKU's own plan for its
+detail), else from the plan the `PlanCache` holds in memory (or, for a single series' forecast,
+from the store's sales), so the agent tools, the API and the CLI say the same.
 """
 
 from __future__ import annotations
@@ -12,15 +14,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from erp import plan_store
 from erp.store import load_series
 from planning.accuracy import rolling_origin
-from planning.engine import Plan
+from planning.engine import Plan, position_records
+from planning.exceptions import EXCEPTION_TYPES, totals_by_type
 from planning.filters import filter_exceptions
 from planning.forecast import sales_matrix
 from planning.promotions import promo_calendar
 from planning.whatif import Scenario, what_if
 from tools.errors import NotFoundError, at
 from tools.plan_cache import PlanCache
+from tools.plan_runs import plan_skus
 
 
 class PlanQueries:
@@ -45,10 +50,20 @@ class PlanQueries:
 
         `category` keeps the SKUs of that item category; `min_money` those risking at least it.
         """
-        skus = None
-        if category is not None:
-            items = self.plans.reference().items
-            skus = set(items.loc[items["category"] == category, "sku"])
+        skus = self._category_skus(category)
+        run = self.plans.plan_run()
+        if run is not None:
+            records, _ = plan_store.read_exceptions(
+                self.plans.engine,
+                run,
+                type=type,
+                location=location,
+                sku=sku,
+                skus=skus,
+                min_money=min_money,
+                limit=None if top is None else max(top, 0),
+            )
+            return records
         return filter_exceptions(
             self._exception_index()[0],
             type=type,
@@ -58,6 +73,56 @@ class PlanQueries:
             min_money=min_money,
             top=top,
         )
+
+    def exception_page(
+        self,
+        *,
+        offset: int,
+        limit: int,
+        type: str | None = None,
+        location: str | None = None,
+        sku: str | None = None,
+        category: str | None = None,
+        min_money: float | None = None,
+    ) -> tuple[list[dict[str, Any]], int, dict[str, dict[str, Any]]]:
+        """Return one page of the filtered ranking, the filtered total and its totals by type."""
+        run = self.plans.plan_run()
+        if run is None:
+            records = self.exceptions(
+                type=type, location=location, sku=sku, category=category, min_money=min_money
+            )
+            return records[offset : offset + limit], len(records), totals_by_type(records)
+        filters: dict[str, Any] = {
+            "type": type,
+            "location": location,
+            "sku": sku,
+            "skus": self._category_skus(category),
+            "min_money": min_money,
+        }
+        page, total = plan_store.read_exceptions(
+            self.plans.engine, run, offset=offset, limit=limit, **filters
+        )
+        order = {name: i for i, name in enumerate(EXCEPTION_TYPES)}
+        rows = sorted(
+            plan_store.exception_totals(self.plans.engine, run, **filters),
+            key=lambda r: order.get(r[0], len(order)),
+        )
+        return page, total, {k: {"count": n, "money_at_risk": round(m, 2)} for k, n, m in rows}
+
+    def _category_skus(self, category: str | None) -> set[str] | None:
+        if category is None:
+            return None
+        items = self.plans.reference().items
+        return set(items.loc[items["category"] == category, "sku"])
+
+    def _plan_of(self, sku: str) -> Plan:
+        """Return a plan holding `sku`: its own (from the plan run's figures) or the whole one."""
+        run = self.plans.plan_run()
+        if run is None:
+            return self.plans.plan()
+        if not (self.plans.reference(fresh=False).items["sku"] == sku).any():
+            raise NotFoundError(f"no stock position for SKU {sku!r}")
+        return plan_skus(self.plans.engine, run, [sku])
 
     def _exception_index(self) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
         result = self.plans.plan()
@@ -70,12 +135,16 @@ class PlanQueries:
 
     def exception(self, exception_id: str) -> dict[str, Any]:
         """Return one exception by id, with the position and open supply behind it."""
-        found = self._exception_index()[1].get(exception_id)
+        run = self.plans.plan_run()
+        if run is not None:
+            found = plan_store.read_exception(self.plans.engine, run, exception_id)
+        else:
+            found = self._exception_index()[1].get(exception_id)
         if found is None:
             raise NotFoundError(
                 f"no exception {exception_id!r} today; ids look like 'stockout_risk:SKU@LOCATION'"
             )
-        result = self.plans.plan()
+        result = self._plan_of(found["sku"])
         record = dict(found)  # the cached record stays as it is
         row = result.row_of(record["sku"], record["location"])
         if row is not None:
@@ -94,8 +163,13 @@ class PlanQueries:
         """Return positions: a SKU across locations, or a location's SKUs by days of cover."""
         if sku is None and location is None:
             raise NotFoundError("name a SKU, a location, or both")
-        result = self.plans.plan()
-        records = result.position_records(sku=sku, location=location)
+        run = self.plans.plan_run()
+        if run is not None:
+            records = position_records(
+                plan_store.read_positions(self.plans.engine, run, sku=sku, location=location)
+            )
+        else:
+            records = self.plans.plan().position_records(sku=sku, location=location)
         if not records:
             raise NotFoundError(
                 f"no stock position for {'SKU ' + repr(sku) if sku else 'location'}" + at(location)
@@ -155,7 +229,7 @@ class PlanQueries:
 
     def what_if(self, sku: str, location: str, scenario: Scenario) -> dict[str, Any]:
         """Re-project a SKU-location under a supplier delay or a demand change."""
-        result = self.plans.plan()
+        result = self._plan_of(sku)
         row = result.row_of(sku, location)
         if row is None:
             raise NotFoundError(f"no stock position for SKU {sku!r}" + at(location))

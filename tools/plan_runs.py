@@ -15,7 +15,8 @@ function takes only the store URL and ids, reads its partition from the store, w
 back and returns a small summary, so a distributed runner ships nothing but ids. Each is
 idempotent: a retried or duplicated call replaces its own rows and leaves them exactly once.
 `replan_skus` re-plans a few SKUs of a complete run with its figures, swapping their rows in one
-transaction (reads see the old rows until then).
+transaction (reads see the old rows until then); `catch_up` does it for the SKUs of the ERP
+commits made since the run's rows were computed.
 """
 
 from __future__ import annotations
@@ -36,7 +37,13 @@ from sqlalchemy import Engine
 
 from erp import plan_store
 from erp.db import make_engine, migrate
-from erp.store import latest_import, load_skus, load_supplier_history, snapshot_as_of
+from erp.store import (
+    latest_import,
+    ledger_size,
+    load_skus,
+    load_supplier_history,
+    snapshot_as_of,
+)
 from planning.engine import (
     NetworkFigures,
     PartFigures,
@@ -57,8 +64,14 @@ _engines: dict[str, Engine] = {}
 _engines_lock = threading.Lock()
 
 
-def store_engine(store_url: str) -> Engine:
-    """Return this process's engine of `store_url` (one per URL, reused by every call)."""
+def store_engine(store_url: str | Engine) -> Engine:
+    """Return this process's engine of `store_url` (one per URL, reused by every call).
+
+    Every function here takes the store as a URL (what a distributed runner ships) or, in the
+    process that holds one, as an engine.
+    """
+    if isinstance(store_url, Engine):
+        return store_url
     with _engines_lock:
         engine = _engines.get(store_url)
         if engine is None:
@@ -138,7 +151,7 @@ def _load(engine: Engine, run: plan_store.RunRecord, part: plan_store.Partition)
     return load_skus(engine, part.sku_first, part.sku_last, sales_since=_sales_since(params, run))
 
 
-def begin_run(store_url: str, n_partitions: int, params: PlanParams | None = None) -> int:
+def begin_run(store_url: str | Engine, n_partitions: int, params: PlanParams | None = None) -> int:
     """Record a run of the store's current snapshot in `n_partitions` partitions; return its id.
 
     Partitions are contiguous ranges of SKU ids in the store's order, cut so each holds about
@@ -180,7 +193,7 @@ def _weekday(raw: dict[str, list[float]]) -> WeekdayTotals:
     return WeekdayTotals(np.asarray(raw["units"], float), np.asarray(raw["days"], float))
 
 
-def scan_partition(store_url: str, run_id: int, partition_id: int) -> ScanResult:
+def scan_partition(store_url: str | Engine, run_id: int, partition_id: int) -> ScanResult:
     """Compute and store one partition's share of the network-wide figures (idempotent)."""
     started = time.perf_counter()
     engine = store_engine(store_url)
@@ -195,7 +208,7 @@ def scan_partition(store_url: str, run_id: int, partition_id: int) -> ScanResult
     return ScanResult(run_id, partition_id, part.skus, time.perf_counter() - started)
 
 
-def seal_run(store_url: str, run_id: int) -> None:
+def seal_run(store_url: str | Engine, run_id: int) -> None:
     """Combine the partitions' shares into the run's figures and SKU classes.
 
     Raises RuntimeError naming the partitions not scanned yet.
@@ -280,7 +293,7 @@ def plan_rows(result: Plan) -> tuple[pd.DataFrame, pd.DataFrame]:
     return positions, exceptions
 
 
-def plan_partition(store_url: str, run_id: int, partition_id: int) -> PartitionResult:
+def plan_partition(store_url: str | Engine, run_id: int, partition_id: int) -> PartitionResult:
     """Plan one partition of a sealed run and write its rows to the plan tables.
 
     The contract a distributed runner relies on: it reads the partition's SKUs (every table
@@ -307,7 +320,7 @@ def plan_partition(store_url: str, run_id: int, partition_id: int) -> PartitionR
     return PartitionResult(run_id, partition_id, len(positions), len(exceptions), seconds)
 
 
-def finish_run(store_url: str, run_id: int) -> None:
+def finish_run(store_url: str | Engine, run_id: int) -> None:
     """Mark the run complete; raises RuntimeError naming any partition not planned."""
     missing = plan_store.finish_run(store_engine(store_url), run_id)
     if missing:
@@ -315,7 +328,7 @@ def finish_run(store_url: str, run_id: int) -> None:
 
 
 def run_partitioned(
-    store_url: str,
+    store_url: str | Engine,
     n_partitions: int,
     params: PlanParams | None = None,
     *,
@@ -355,27 +368,57 @@ def run_partitioned(
     )
 
 
-def replan_skus(store_url: str, run_id: int, skus: Sequence[str]) -> int:
-    """Re-plan `skus` of a sealed run from the store as it is now; return positions written.
+def plan_skus(store_url: str | Engine, run_id: int, skus: Sequence[str]) -> Plan:
+    """Plan `skus` from the store as it is now, with the run's parameters and figures.
 
-    Each SKU is planned with its whole network and the run's figures (its ABC class, the pooled
-    profile and lateness stay the run's: they move with sales, not with a commit), and all their
-    rows are swapped in one transaction.
+    Each SKU is read with its whole network; nothing is written.
     """
     engine = store_engine(store_url)
     run = plan_store.run(engine, run_id)
     wanted = sorted(set(skus))
     if not wanted:
-        return 0
+        raise ValueError("name at least one SKU to plan")
     params = params_from_json(run.params)
     since = _sales_since(params, run)
-    frames = [load_skus(engine, sku, sku, sales_since=since) for sku in wanted]
-    data = _concat(frames)
+    data = _concat([load_skus(engine, sku, sku, sales_since=since) for sku in wanted])
     figures = _run_figures(engine, run, wanted[0], wanted[-1])
-    result = plan(data, params=params, as_of=run.as_of, figures=figures)
-    positions, exceptions = plan_rows(result)
-    plan_store.replace_skus(engine, run_id, wanted, positions, exceptions)
+    return plan(data, params=params, as_of=run.as_of, figures=figures)
+
+
+def replan_skus(store_url: str | Engine, run_id: int, skus: Sequence[str]) -> int:
+    """Re-plan `skus` of a sealed run from the store as it is now; return positions written.
+
+    Each SKU is planned with its whole network and the run's figures (its ABC class, the pooled
+    profile and lateness stay the run's: they move with sales, not with a commit), and all their
+    rows are swapped in one transaction: a read sees the old rows or the new, never a mix.
+    """
+    if not skus:
+        return 0
+    positions, exceptions = plan_rows(plan_skus(store_url, run_id, skus))
+    plan_store.replace_skus(
+        store_engine(store_url), run_id, sorted(set(skus)), positions, exceptions
+    )
     return len(positions)
+
+
+def catch_up(store_url: str | Engine, run_id: int) -> list[str]:
+    """Re-plan the SKUs of ERP commits made since the run's rows were computed; return them.
+
+    The run's commit mark moves first (compare-and-set), so of several processes noticing the
+    same commits one re-plans them; a re-plan that fails puts the mark back.
+    """
+    engine = store_engine(store_url)
+    run = plan_store.run(engine, run_id)
+    now = ledger_size(engine)
+    if now <= run.ledger_rows or not plan_store.claim_commits(engine, run_id, run.ledger_rows, now):
+        return []
+    skus = plan_store.committed_skus(engine, now - run.ledger_rows)
+    try:
+        replan_skus(store_url, run_id, skus)
+    except BaseException:
+        plan_store.claim_commits(engine, run_id, now, run.ledger_rows)
+        raise
+    return skus
 
 
 def _concat(parts: list[Any]) -> Any:

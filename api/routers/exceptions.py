@@ -13,7 +13,6 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import Reader, WorkspaceDep
-from planning.exceptions import totals_by_type
 from stockpilot.vocabulary import ActionKind, ExceptionType
 
 router = APIRouter(tags=["exceptions"])
@@ -110,18 +109,19 @@ def list_exceptions(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> ExceptionPage:
     """List today's exceptions, highest priority first, filtered and paged."""
-    records = ws.exceptions(
+    page, total, by_type = ws.queries.exception_page(
+        offset=offset,
+        limit=limit,
         type=type.value if type is not None else None,
         location=location,
         sku=sku,
         category=category,
         min_money=min_money,
     )
-    totals = {name: TypeTotal(**t) for name, t in totals_by_type(records).items()}
-    page = records[offset : offset + limit]
+    totals = {name: TypeTotal(**t) for name, t in by_type.items()}
     return ExceptionPage(
         items=[ExceptionRecord.model_validate(r) for r in page],
-        total=len(records),
+        total=total,
         limit=limit,
         offset=offset,
         totals_by_type=totals,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -13,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, text, update
 
 from erp import models, plan_store
-from erp.db import make_engine, migrate
+from erp.db import migrate
 from erp.demo import generate_demo
 from erp.store import load_network, replace_snapshot, snapshot_as_of
 from planning.engine import Plan, plan
@@ -38,25 +36,6 @@ def _sqlite_url(folder: Path) -> str:
 def sqlite_url(tmp_path: Path) -> Iterator[str]:
     yield _sqlite_url(tmp_path)
     plan_runs.dispose_engines()
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    base = os.environ.get("STOCKPILOT_TEST_POSTGRES_URL")
-    if not base:
-        pytest.skip("STOCKPILOT_TEST_POSTGRES_URL is not set")
-    schema = f"sp_test_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        plan_runs.dispose_engines()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def _stored(url: str, data: NetworkData) -> tuple[Engine, Plan]:
