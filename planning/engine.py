@@ -43,7 +43,7 @@ from planning.policy import (
 )
 from planning.promotions import future_uplift, learn_uplift, promo_calendar
 from planning.recommend import recommend, supplier_lateness, supplier_options
-from stockpilot.vocabulary import ActionKind
+from stockpilot.vocabulary import ActionKind, SalesBucket
 
 DEFAULT_PARAMS = PlanParams()
 KEY = ["sku", "location_id"]
@@ -246,6 +246,7 @@ class NetworkFigures:
     weekday_pool: WeekdayTotals
     bias_weekday_pool: WeekdayTotals
     lateness: pd.DataFrame  # planning.recommend.supplier_lateness of the whole network
+    sales_bucket: tuple[str, int] | None = None  # (bucket, week start) of all the sales
 
 
 @dataclass(frozen=True)
@@ -255,6 +256,8 @@ class PartFigures:
     sales_value: pd.Series  # 12-month sales value by SKU, every SKU the part plans
     weekday_pool: WeekdayTotals
     bias_weekday_pool: WeekdayTotals
+    sold_days: np.ndarray | None = None  # day offsets from `long_start` with a sale
+    long_start: date | None = None
 
 
 def part_figures(
@@ -265,12 +268,17 @@ def part_figures(
     inputs = _store_inputs(data, params, today)
     history, calendar = inputs.history(), inputs.history_calendar()
     earlier, earlier_calendar = inputs.earlier(), inputs.earlier_calendar()
+    # The value is in the part's own bucket: that of the whole network unless a part alone
+    # looks bucketed (too few sale days), which `network_figures` does not correct.
+    daily = _daily_sales(inputs, *_bucket(inputs, params))
     return PartFigures(
-        sales_value=_sales_value(inputs.keys, inputs.store_keys, inputs.long, data, params),
+        sales_value=_sales_value(inputs.keys, inputs.store_keys, daily, data, params),
         weekday_pool=weekday_totals(history, start=inputs.history_start, history_uplift=calendar),
         bias_weekday_pool=weekday_totals(
             earlier, start=inputs.long_start, history_uplift=earlier_calendar
         ),
+        sold_days=_sold_days(inputs),
+        long_start=inputs.long_start,
     )
 
 
@@ -285,13 +293,20 @@ def network_figures(
     values = [p.sales_value for p in parts if len(p.sales_value)]
     value = pd.concat(values).sort_index() if values else pd.Series(dtype=float)
     weekday, bias_weekday = WeekdayTotals.zero(), WeekdayTotals.zero()
+    sold: list[np.ndarray] = []
     for p in parts:
         weekday, bias_weekday = weekday + p.weekday_pool, bias_weekday + p.bias_weekday_pool
+        if p.sold_days is not None and p.long_start is not None:
+            sold.append(np.datetime64(p.long_start, "D") + p.sold_days)
+    bucket, week_start = resolve_bucket(
+        params.sales_bucket, np.unique(np.concatenate(sold)) if sold else []
+    )
     return NetworkFigures(
         abc_class=classify_abc(value, params.abc_cutoffs()),
         weekday_pool=weekday,
         bias_weekday_pool=bias_weekday,
         lateness=lateness,
+        sales_bucket=(str(bucket), int(week_start)),
     )
 
 
@@ -437,6 +452,27 @@ def _store_inputs(data: NetworkData, params: PlanParams, as_of: date) -> _StoreI
     )
 
 
+def _sold_days(inputs: _StoreInputs) -> np.ndarray:
+    """Return the day offsets from `long_start` on which any store series sold."""
+    return np.flatnonzero(inputs.long.any(axis=0))
+
+
+def _bucket(inputs: _StoreInputs, params: PlanParams) -> tuple[SalesBucket, int]:
+    """Return the sales bucket of the setting (auto: inferred from the days with a sale)."""
+    sold = np.datetime64(inputs.long_start, "D") + _sold_days(inputs)
+    return resolve_bucket(params.sales_bucket, sold)
+
+
+def _daily_sales(inputs: _StoreInputs, bucket: str, week_start: int) -> np.ndarray:
+    """Return the store sales per day; bucketed sales spread over their bucket's days."""
+    long = inputs.long
+    if bucket != "day":
+        # Day-based reads (ABC value, bias check, days without a sale) see the bucket's rate.
+        grid = bucket_grid(inputs.long_start, long.shape[1], SalesBucket(bucket), week_start)
+        long = spread_to_days(long, grid)
+    return long
+
+
 def _forecast_stores(
     inputs: _StoreInputs, params: PlanParams, figures: NetworkFigures | None = None
 ) -> _StoreForecasts:
@@ -447,10 +483,10 @@ def _forecast_stores(
     history, history_calendar = inputs.history(), inputs.history_calendar()
     future_calendar = calendar[:, bias_days + history_days :]
     learned = learn_uplift(history, history_calendar, store_keys)
-    sold = np.flatnonzero(inputs.long.any(axis=0))
-    bucket, week_start = resolve_bucket(
-        params.sales_bucket, np.datetime64(inputs.long_start, "D") + sold
-    )
+    if figures is not None and figures.sales_bucket is not None:
+        bucket, week_start = SalesBucket(figures.sales_bucket[0]), figures.sales_bucket[1]
+    else:
+        bucket, week_start = _bucket(inputs, params)
     forecast = forecast_in_buckets(
         history,
         horizon,
@@ -473,11 +509,7 @@ def _forecast_stores(
         history_uplift=earlier_calendar,
         weekday_pool=None if figures is None else figures.bias_weekday_pool,
     )
-    long = inputs.long
-    if bucket != "day":
-        # Day-based reads (ABC value, bias check, days without a sale) see the bucket's rate.
-        grid = bucket_grid(inputs.long_start, long.shape[1], bucket, week_start)
-        long = spread_to_days(long, grid)
+    long = _daily_sales(inputs, bucket, week_start)
     return _StoreForecasts(
         long, history_days, future_calendar, forecast, bias_forecast, str(bucket)
     )

@@ -28,7 +28,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -181,6 +181,8 @@ def _part_json(figures: PartFigures) -> str:
             "values": figures.sales_value.to_numpy(float).tolist(),
             "weekday": _weekday_json(figures.weekday_pool),
             "bias_weekday": _weekday_json(figures.bias_weekday_pool),
+            "sold_days": [] if figures.sold_days is None else figures.sold_days.tolist(),
+            "long_start": None if figures.long_start is None else figures.long_start.isoformat(),
         }
     )
 
@@ -227,6 +229,8 @@ def seal_run(store_url: str | Engine, run_id: int) -> None:
                 pd.Series(raw["values"], index=pd.Index(raw["skus"], dtype=object), dtype=float),
                 _weekday(raw["weekday"]),
                 _weekday(raw["bias_weekday"]),
+                np.asarray(raw["sold_days"], dtype=np.int64),
+                None if raw["long_start"] is None else date.fromisoformat(raw["long_start"]),
             )
         )
     params = params_from_json(run.params)
@@ -240,6 +244,7 @@ def seal_run(store_url: str | Engine, run_id: int) -> None:
             {
                 "weekday": _weekday_json(figures.weekday_pool),
                 "bias_weekday": _weekday_json(figures.bias_weekday_pool),
+                "sales_bucket": figures.sales_bucket,
                 "lateness": {
                     "supplier_id": lateness.index.astype(str).tolist(),
                     **{c: lateness[c].astype(float).tolist() for c in ("mean", "std", "count")},
@@ -265,6 +270,7 @@ def _run_figures(
         weekday_pool=_weekday(raw["weekday"]),
         bias_weekday_pool=_weekday(raw["bias_weekday"]),
         lateness=lateness,
+        sales_bucket=None if raw["sales_bucket"] is None else tuple(raw["sales_bucket"]),
     )
 
 

@@ -69,3 +69,28 @@ def test_weekday_totals_of_parts_add_up_to_the_whole_exactly() -> None:
         total = total + part_figures(p, as_of=data.as_of).weekday_pool
     assert np.array_equal(total.units, whole.weekday_pool.units)
     assert np.array_equal(total.days, whole.weekday_pool.days)
+
+
+def test_weekly_sales_partitioned_equal_the_whole_plan() -> None:
+    data = generate_demo(seed=6, stores=5, skus=30, days=500).data
+    sales = data.sales.assign(
+        date=data.sales["date"] - pd.to_timedelta(data.sales["date"].dt.day_of_week, unit="D")
+    )
+    weekly = sales.groupby(["date", "sku", "location_id"], as_index=False)["units"].sum()
+    data = NetworkData.from_frames({**data.frames(), "sales": weekly})
+    whole = plan(data)
+    assert whole.sales_bucket == "week"
+    parts = _hash_parts(data, 3)
+    figures = network_figures(
+        [part_figures(p, as_of=data.as_of) for p in parts], supplier_lateness(data)
+    )
+    assert figures.sales_bucket == ("week", 0)
+    plans = [plan(p, as_of=data.as_of, figures=figures) for p in parts]
+    positions = (
+        pd.concat([p.positions for p in plans])
+        .sort_values(["sku", "location_id"])
+        .reset_index(drop=True)
+    )
+    pd.testing.assert_frame_equal(positions, whole.positions, check_exact=False, rtol=1e-9)
+    by_id = sorted((r for p in plans for r in p.exception_records()), key=lambda r: r["id"])
+    assert by_id == sorted(whole.exception_records(), key=lambda r: r["id"])
