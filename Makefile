@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev,tryton]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev,tryton,scale]"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -21,6 +21,24 @@ from sqlalchemy.exc import ArgumentError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "placeholder", "secret"})
+# A Dask scheduler address: scheme://host:port (host a name, IPv4 or [IPv6]).
+DASK_ADDRESS = r"(tcp|tls|ws|wss|ucx)://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):[0-9]{1,5}"
+
+
+def scheduler_address(text: str) -> str | None:
+    """Return a Dask scheduler address (tcp://host:port) stripped, None for an empty one.
+
+    Raises ValueError saying what form is expected.
+    """
+    address = text.strip()
+    if not address:
+        return None
+    if not re.fullmatch(DASK_ADDRESS, address):
+        raise ValueError(
+            f"{address!r} is not a Dask scheduler address: give tcp://host:port "
+            "(or tls://, ws://, wss://, ucx://)"
+        )
+    return address
 
 
 class Settings(BaseSettings):
@@ -54,6 +72,11 @@ class Settings(BaseSettings):
     )
     plan_cache_dir: Path | None = Field(
         Path("var/cache"), description="Where computed plans are cached; empty disables it."
+    )
+    dask_scheduler: str | None = Field(
+        None,
+        description="Dask scheduler (tcp://host:8786) that `stockpilot plan` maps the plan's "
+        "partitions over; unset: they run in the planning process.",
     )
 
     # Copilot models: the offline planner model unless an OpenAI-compatible key is set.
@@ -175,6 +198,11 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_means_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("dask_scheduler", mode="before")
+    @classmethod
+    def _scheduler_address(cls, value: object) -> object:
+        return scheduler_address(value) if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import json
 import sys
@@ -12,13 +13,13 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.markdown import Markdown
-from rich.progress import MofNCompleteColumn, Progress
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy.exc import OperationalError
 
 from erp.connector import ErpUnavailableError
 from erp.csvio import ImportValidationError
-from stockpilot.settings import SettingsProblem, load_settings
+from stockpilot.settings import SettingsProblem, load_settings, scheduler_address
 from stockpilot.vocabulary import Decision, ExceptionType
 from tools.workspace import NotFoundError, StoreNotEmptyError, Workspace
 from ui.briefing import Briefing, build_briefing, recommendation_summary
@@ -483,6 +484,69 @@ def approve(
         _print_json(result.as_dict())
         return
     _print_turn(result)
+
+
+@app.command("plan")
+def plan_(
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Dask scheduler tcp://host:8786 to map the partitions over (default "
+            "STOCKPILOT_DASK_SCHEDULER; unset: in this process).",
+        ),
+    ] = None,
+    partitions: Annotated[
+        int | None, typer.Option("--partitions", min=1, help="Partitions (SKU ranges) to plan.")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the run's summary as JSON.")
+    ] = False,
+) -> None:
+    """Plan the whole network partition by partition into the store's plan tables."""
+    from tools.cluster import PHASES, ClusterError, ClusterUnavailableError, run_plan
+
+    settings = load_settings()
+    try:
+        address = scheduler_address(scheduler) if scheduler is not None else None
+    except ValueError as exc:
+        raise _fail(f"--scheduler: {exc}", 2) from None
+    address = address or settings.dask_scheduler
+    ws = _workspace()
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), console=err, transient=as_json,
+    ) as bar:  # fmt: skip
+        tasks: dict[str, Any] = {}
+
+        def progress(phase: str, done: int, total: int) -> None:
+            if phase not in tasks:
+                tasks[phase] = bar.add_task(PHASES.get(phase, phase), total=total)
+            bar.update(tasks[phase], completed=done)
+
+        try:
+            summary = run_plan(
+                settings.database_url,
+                params=ws.params,
+                partitions=partitions,
+                scheduler=address,
+                on_done=progress,
+            )
+        except ClusterUnavailableError as exc:
+            raise _fail(str(exc), 2) from None
+        except ClusterError as exc:
+            raise _fail(str(exc)) from None
+        except NotFoundError as exc:
+            raise _fail(str(exc)) from None
+    if as_json:
+        _print_json(dataclasses.asdict(summary))
+        return
+    where = f"on {address}" if address else "in this process"
+    out.print(
+        f"Plan run {summary.run_id}: {summary.positions:,} SKU-locations and "
+        f"{summary.exceptions:,} exceptions in {summary.n_partitions} partitions {where}, "
+        f"{summary.total_s:.1f} s"
+    )
 
 
 @app.command()

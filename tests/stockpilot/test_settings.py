@@ -84,3 +84,27 @@ def test_a_bad_setting_is_described_by_its_variable(monkeypatch) -> None:
     assert len(lines) == 2
     assert lines[0].startswith("STOCKPILOT_CHECKPOINT_URL: 'ftp' is not supported")
     assert lines[1].startswith("STOCKPILOT_REVIEW_PERIOD_DAYS: ")
+
+
+@pytest.mark.parametrize(
+    "address", ["tcp://127.0.0.1:8786", "tls://scheduler.internal:8786", "tcp://[::1]:8786"]
+)
+def test_a_dask_scheduler_is_an_address(address) -> None:
+    assert Settings(_env_file=None, dask_scheduler=address).dask_scheduler == address
+    assert Settings(_env_file=None, dask_scheduler=" ").dask_scheduler is None
+    assert Settings(_env_file=None).dask_scheduler is None
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1:8786", "http://h:8786", "tcp://h", "tcp://h:x"])
+def test_a_bad_dask_scheduler_is_named(monkeypatch, address) -> None:
+    from stockpilot.settings import SettingsProblem, get_settings, load_settings
+
+    monkeypatch.setenv("STOCKPILOT_DASK_SCHEDULER", address)
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(SettingsProblem) as info:
+            load_settings()
+    finally:
+        get_settings.cache_clear()
+    assert str(info.value).startswith("STOCKPILOT_DASK_SCHEDULER: ")
+    assert "tcp://host:port" in str(info.value) and "\n" not in str(info.value)

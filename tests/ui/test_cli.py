@@ -160,3 +160,31 @@ def test_demo_then_briefing(cli):
     assert "StockPilot briefing" in briefing.output
     # The demo can be regenerated over itself without --replace.
     assert cli("demo", "--stores", "4", "--skus", "30", "--days", "400").exit_code == 0
+
+
+def test_plan_in_process_fills_the_plan_tables(cli):
+    assert cli("demo", "--stores", "3", "--skus", "12", "--days", "150").exit_code == 0
+    result = cli("plan", "--partitions", "3", "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["n_partitions"] == 3 and summary["positions"] > 0
+    text = cli("plan")
+    assert text.exit_code == 0, text.output
+    assert "in this process" in text.output
+
+
+@pytest.mark.parametrize("address", ["localhost:8786", "http://h:1", "tcp://h"])
+def test_plan_refuses_a_malformed_scheduler(cli, address):
+    result = cli("plan", "--scheduler", address)
+    assert result.exit_code == 2
+    assert result.output.startswith("error: --scheduler: ")
+    assert "tcp://host:port" in result.output and "Traceback" not in result.output
+
+
+def test_plan_on_a_cluster_needs_a_shared_store(cli, monkeypatch):
+    assert cli("demo", "--stores", "2", "--skus", "5", "--days", "120").exit_code == 0
+    monkeypatch.setenv("STOCKPILOT_DASK_SCHEDULER", "tcp://127.0.0.1:8786")
+    get_settings.cache_clear()
+    result = cli("plan")
+    assert result.exit_code == 2
+    assert "STOCKPILOT_DATABASE_URL" in result.output and "PostgreSQL" in result.output
