@@ -6,8 +6,9 @@ Each series is classified on its whole history (`planning.demand`) and forecast 
   series from `ALPHA_GRID` by the smallest in-sample one-day-ahead squared error (in units, on the
   last `SCORE_DAYS`). Forecast = level x weekly profile x yearly index. The SES level is the trend
   handling: it follows a drifting level without extrapolating a slope.
-- intermittent / lumpy: SBA (Croston with the 1 - alpha/2 bias correction) for every alpha of
-  `SBA_ALPHAS` and TSB (Teunter–Syntetos–Babai: sizes by alpha, the demand probability by beta,
+- intermittent / lumpy: SBA (Croston with the 1 - alpha/2 bias correction; at the origin a gap
+  in progress longer than the interval estimate updates it as if it ended now) for every alpha
+  of `SBA_ALPHAS` and TSB (Teunter–Syntetos–Babai: sizes by alpha, the demand probability by beta,
   updated every day so an item that stops selling fades out) for every pair of `TSB_PAIRS`, all
   run at once per series. Each lane is scored on the last `SCORE_DAYS` by the squared error of
   its rate against the mean demand of the next `AHEAD_DAYS` kept days; the series keeps its best
@@ -680,7 +681,10 @@ def _sba_grid(
             p += tmp
         q[d] = 0
         seen |= d
-    np.divide(z, p, out=rate)
+    # The gap in progress at the origin is part of the next interval: once it is longer than
+    # the estimate, the estimate takes it in as if it ended now (Croston ignores it until the
+    # next sale, which is what lags a declining item).
+    np.divide(z, np.where(q[None, :] > p, p + a * (q[None, :] - p), p), out=rate)
     rate *= corr
     return rate.T, sse.T, sse_ahead.T, cnt
 

@@ -238,3 +238,24 @@ def test_sales_matrix_matches_merge_reference_on_messy_input(
         location_id=pd.Categorical.from_codes(locs.get_indexer(sales["location_id"]), locs),
     )
     np.testing.assert_array_equal(sales_matrix(coded, keys, start, end), expected)
+
+
+def test_sba_counts_the_gap_in_progress_once_it_is_longer_than_the_interval(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A sale of 4 every 5th day, then 12 days without one: the interval estimate (5) takes the
+    # 12-day gap in as if it ended at the origin; a gap shorter than 5 changes nothing.
+    monkeypatch.setattr(forecast, "SBA_ALPHAS", forecast.SBA_ALPHAS[:1])
+    monkeypatch.setattr(forecast, "TSB_PAIRS", forecast.TSB_PAIRS[:0])
+    sales = np.tile([0.0, 0.0, 0.0, 0.0, 4.0], 120)
+    regular = np.concatenate([np.zeros(12), sales])  # days before the first sale do not count
+    gap = np.concatenate([sales, np.zeros(12)])
+    fc = forecast_batch(np.array([regular, gap]), 7, start=START, choose_models=False)
+    assert fc.method.tolist() == ["sba", "sba"] and fc.alpha[0] == fc.alpha[1]
+    a = fc.alpha[1]
+    rate = fc.level / fc.p_alive
+    assert rate[1] / rate[0] == pytest.approx(5 / (5 + a * (12 - 5)), rel=1e-3)
+    regular, short = regular[9:], np.concatenate([sales, np.zeros(3)])
+    fc_short = forecast_batch(np.array([regular, short]), 7, start=START, choose_models=False)
+    rate_short = fc_short.level / fc_short.p_alive
+    assert rate_short[1] == pytest.approx(rate_short[0], rel=1e-3)
