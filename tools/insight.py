@@ -305,9 +305,10 @@ def open_supply(
     location: str | None = None,
     supplier_id: str | None = None,
 ) -> dict[str, Any]:
-    """Return the open purchase orders and in-transit transfers for a SKU / location / supplier."""
-    if sku is None and location is None and supplier_id is None:
-        raise NotFoundError("name a SKU, a location or a supplier")
+    """Return the open purchase orders and in-transit transfers for a SKU / location / supplier.
+
+    With no filter, the whole network's (the lines are cut at the limit, `truncated` says so).
+    """
     plan = ws.plan()
     supply = plan.supply
     pos = plan.positions

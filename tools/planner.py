@@ -220,7 +220,8 @@ def get_open_supply(
 ) -> str:
     """List open supply (purchase orders and in-transit transfers) for a SKU, location or supplier.
 
-    Use for "what's inbound to S011", "open POs of SUP-03", "is anything coming for SKU-0007".
+    Use for "what's inbound to S011", "open POs of SUP-03", "is anything coming for SKU-0007";
+    with no filter, the whole network's open supply.
     Returns totals (lines, units, by kind) and the lines (document id, quantity, expected date,
     late flag), soonest first; `truncated` says when lines were cut (at 50).
     """

@@ -479,6 +479,14 @@ inventory_loose = Lookup(
     last(_render_inventory),
 )
 """Stock for a request that names a SKU and/or a location in its own words."""
+inventory_focus = Lookup(
+    "get_inventory",
+    lambda req: {
+        k: v for k, v in (("sku", req.entity("sku")), ("location", req.entity("location"))) if v
+    },
+    last(_render_inventory),
+)
+"""Stock of the request's SKU and location, else the thread's ("when will it run out?")."""
 policy = Lookup(
     "search_policies",
     lambda req: {"query": req.text, "k": POLICY_PASSAGES},
@@ -559,8 +567,6 @@ def _open_supply_args(req: Request) -> dict[str, Any] | str:
         args["sku"] = req.focus.sku
     if not args:
         args = {k: v for k, v in (("sku", req.focus.sku), ("location", req.focus.location)) if v}
-    if not args:
-        return _ask("a SKU, a location or a supplier", "what's inbound to S003?")
     return args
 
 

@@ -139,6 +139,12 @@ AMEND = (
     r"^\W*(?:actually|no|make\s+it)[\s,]+{n}(?!\s*%)(?:\s+units)?\W*$",
 )
 
+QUESTION_ABOUT_OTHERS = (
+    r"^(?!\W*(?:who|whom|which|what|when|how|why|does|do|is|are|am|has|have|"
+    r"(?:can|could|may|might|should|must|would)\s+(?!you\b)\w+)\b)"
+)
+"""Not a question about who may do it ("who should approve this transfer?" asks the playbook)."""
+
 INTENTS: tuple[Intent, ...] = (
     Intent(
         "refuse",
@@ -152,8 +158,9 @@ INTENTS: tuple[Intent, ...] = (
             r"\b(?:approval|approver|approvals|review|gate)\b",
             r"\b(?:write|post|push|send|commit|save|insert|put)\b.*\b(?:erp|database)\b.*\bdirect",
             r"\bdirect(?:ly)?\b.*\b(?:to|in|into)\s+(?:the\s+)?(?:erp|database)\b",
-            r"\b(?:commit|execute|approve|finali[sz]e|sign[- ]?off(?:\s+on)?)\s+(?:it|this|that|"
-            r"them|these|those|all|my|the|proposal|po|transfer|order)\b",
+            QUESTION_ABOUT_OTHERS
+            + r".*\b(?:commit|execute|approve|finali[sz]e|sign[- ]?off(?:\s+on)?)\s+(?:it|this|"
+            r"that|them|these|those|all|my|the|proposal|po|transfer|order)\b",
             r"\byou\s+(?:\w+\s+){0,3}?(?:approve|commit)\b",
             r"\b(?:act|serve|pose|stand\s+in)\s+as\s+(?:the\s+|an?\s+|my\s+)?(?:approver|reviewer)",
             r"\byou\s+have\s+my\s+(?:permission|authori[sz]ation|consent|approval)\b",
@@ -196,6 +203,7 @@ INTENTS: tuple[Intent, ...] = (
             r"\bstatus\s+of\s+(?:it|that|this|my\s+(?:transfer|po|order|proposal|draft)|"
             r"the\s+(?:transfer|po|order|proposal|draft))\b",
             r"\bany\s+news\s+on\s+(?:it|that|my\s+\w+)\b",
+            r"\b(?:document|erp|po|transfer)\s+(?:number|id|no\.?|#)\b",
             r"\b(?:status|where\s+is|what\s+happened\s+to)\b.*" + PID,
             r"^\W*" + PID + r"\W*\??\W*$",
         ),
@@ -205,6 +213,7 @@ INTENTS: tuple[Intent, ...] = (
             "did that go through?",
             "has the transfer been committed?",
             "status of my proposal",
+            "what's the document number?",
         ),
         template="did that go through?",
     ),
@@ -250,10 +259,17 @@ INTENTS: tuple[Intent, ...] = (
         12,
         _compile(
             IMPERATIVE + VERBS_DRAFT + r"\b.*{exc}",
+            IMPERATIVE + r"(?:(?:ok(?:ay)?|yes|sure|great)[\s,!.]+)*(?:let'?s\s+)?(?:go\s+ahead\s+"
+            r"(?:and\s+)?)?(?:transfer|move|ship|send|order|buy|cover|do|action|go\s+with|"
+            r"take\s+care\s+of|sort(?:\s+out)?)\b.*{exc}",
             r"{exc}\W+(?:please\s+)?(?:fix|draft|prepare|resolve)\b",
         ),
         h.draft_exception,
-        examples=("fix stockout_risk:SKU-0012@S003", "please prepare stockout_risk:SKU-0001@S001"),
+        examples=(
+            "fix stockout_risk:SKU-0012@S003",
+            "please prepare stockout_risk:SKU-0001@S001",
+            "ok go with stockout_risk:SKU-0012@S003",
+        ),
     ),
     Intent(
         "explain_exception",
@@ -272,6 +288,8 @@ INTENTS: tuple[Intent, ...] = (
             "what's our rule for transfers?",
             "who approves a PO over 25,000?",
             "how do we handle negative stock?",
+            "who should approve this transfer?",
+            "how should I deal with a late PO from SUP-05?",
         ),
         template="what's our rule for transfers?",
     ),
@@ -280,8 +298,16 @@ INTENTS: tuple[Intent, ...] = (
         17,
         _compile(
             r"\b(?:playbook|polic(?:y|ies)|rules?|sops?|guidelines?|procedures?)\b",
-            r"\b(?:need|needs|require[sd]?)\s+(?:an?\s+)?(?:approval|sign[- ]?off)\b",
+            r"\b(?:need|needs|require[sd]?)\s+(?:an?\s+)?(?:\w+\s+)?(?:approval|sign[- ]?off)\b",
             r"\bapproval\s+(?:limit|threshold|level)s?\b",
+            r"\b(?:allowed|permitted|forbidden|prohibited)\b",
+            r"\bservice[- ]levels?\b|\bclass\s+[abc]\b|\babc\b|\breview\s+period\b",
+            r"\b(?:considered|counts?\s+as|defined\s+as)\b|\bwhat\s+does\s+\S+\s+mean\b",
+            r"\bmark\s*(?:it\s+|something\s+|stock\s+)?down\b|\bmarkdowns?\b|\bwrite[- ]?offs?\b|"
+            r"\bcycle\s+counts?\b|\breturn\s+(?:it\s+|stock\s+)?to\s+(?:the\s+)?(?:vendor|supplier)\b",
+            r"\bhow\s+(?:do|should|must|can)\s+(?:we|i)\s+(?:pick|choose|select|decide|size)\b",
+            r"\bhow\s+(?:early|often|far\s+ahead|far\s+in\s+advance|soon\s+before)\b",
+            r"\bwhat\s+\w+\s+(?:should|do|must)\s+(?:i|we)\s+(?:use|assume|apply|expect)\b",
             r"\b(?:minimum|maximum|min|max)\s+(?:transfer|order|po)\s+(?:value|size|quantity|qty)",
             r"\bhow\s+(?:is|are|do\s+we|does\s+the\s+engine)\b.*\b(?:calculated|computed|set|"
             r"defined|measured|decided|chosen|sized)\b",
@@ -319,6 +345,10 @@ INTENTS: tuple[Intent, ...] = (
             "can I transfer stock from one store to another?",
             "what do we do about negative stock?",
             "can a store send stock to another store?",
+            "are store-to-store transfers allowed?",
+            "when is a PO considered late?",
+            "what are the service levels?",
+            "how early must promo stock be in the store?",
         ),
         template="what's our rule for transfers?",
     ),
@@ -339,11 +369,13 @@ INTENTS: tuple[Intent, ...] = (
             r"(?:qty\s+|quantity\s+)?{n}\b",
             # Destination first: "send 6 units of SKU-1 to S001 from DC-NORTH".
             MOVE_VERB + QTY + r"{sku}\s+to\s+{dst}\s+from\s+{src}",
+            r"^\W*{sku}\s*[:,]\s*{n}\s+(?:units?\s+)?(?:from\s+)?{src}\s*(?:->|=>|\bto\b)\s*{dst}\W*$",
         ),
         h.transfer,
         examples=(
             "transfer 40 of SKU-0001 from DC-NORTH to S003",
             "send 6 units of SKU-0002 to S001 from DC-NORTH",
+            "SKU-0012: 20 units DC-SOUTH -> S003",
         ),
         template="transfer {qty} of {sku} from DC-NORTH to {loc}",
     ),
@@ -371,7 +403,7 @@ INTENTS: tuple[Intent, ...] = (
             r"\b{n}\b(?!\s*(?:%|days?|weeks?|x\b)).*" + FETCH,
             FETCH + r".*?\b{n}\b(?!\s*(?:%|days?|weeks?|x\b))",
             r"\b(?:get|bring|put|have)\s+(?:another\s+|an?\s+extra\s+)?{n}\b"
-            r"(?!\s*(?:%|days?|weeks?|x\b)).*\b(?:to|into|over\s+to|in)\s+\S",
+            r"(?!\s*(?:%|days?|weeks?|x\b)).*\b(?:to|into|over\s+to|in|there|from|over)\b",
         ),
         h.everyday_transfer,
         id_slots=(),
@@ -380,6 +412,8 @@ INTENTS: tuple[Intent, ...] = (
             "send 30 to store 3 from the dc",
             "top up S003 with 12",
             "get 40 of SKU-0020 to S001",
+            "can we get 24 more there from the DC?",
+            "I need 18 of SKU-0030 moved from DC-NORTH to S002",
         ),
         template="transfer {qty} of {sku} from DC-NORTH to {loc}",
     ),
@@ -407,6 +441,9 @@ INTENTS: tuple[Intent, ...] = (
             r"\b(?:order|buy|purchase|reorder(?!\s+point)|procure)\b" + NO_QTY,
             r"\b(?:covered|replenish|restock|top\s+up|refill)\b" + NO_QTY,
             r"\bneed\s+more\b" + NO_QTY,
+            r"^(?!.*\bwhat\s+if\b)(?:\W*(?:please|can\s+you|could\s+you|let'?s)\s+)*\W*(?:transfer|"
+            r"move|send|ship|rebalance|push|allocate)\b" + NO_QTY,
+            r"\bcover\b.*\bwith\s+(?:a\s+)?(?:transfer|po|purchase\s+order|order)\b" + NO_QTY,
         ),
         h.cover_need,
         id_slots=(),
@@ -415,6 +452,9 @@ INTENTS: tuple[Intent, ...] = (
             "order more SKU-0012 for S003",
             "get S003 covered for SKU-0012",
             "we need more SKU-0012 at S001, can you replenish it",
+            "transfer SKU-0012 to S003",
+            "move some SKU-0016 to S002 from the DC",
+            "can we cover S003's SKU-0012 with a transfer?",
         ),
         template="get {loc} covered for {sku}",
     ),
@@ -454,6 +494,7 @@ INTENTS: tuple[Intent, ...] = (
             r"\b(?:how\s+much|total|sum|overall)\b.*\b(?:at\s+risk|costing|cost|exposure|money|"
             r"worth|lose|losing|value)\b",
             r"^(?!.*\btop\s*\d).*\bmoney\s+at\s+risk\b",
+            r"\b(?:our|total|the)\s+exposure\b|\bexposure\s+(?:in|at|for|by)\b",
             r"\bhow\s+many\b.*\b(?:exceptions?|issues?|alerts?|stock[- ]?outs?|overstocks?|"
             r"p[123]s?|late\s+pos?|risks?|problems?)\b",
             r"\b(?:count|number)\s+of\s+(?:exceptions?|issues?|alerts?|stock[- ]?outs?)\b",
@@ -473,6 +514,7 @@ INTENTS: tuple[Intent, ...] = (
             "which category has the most at risk?",
             "summary of exceptions by priority",
             "what's at risk in Electronics by location?",
+            "what's our exposure in Toys?",
         ),
         template="how much money is at risk by location?",
     ),
@@ -546,6 +588,7 @@ INTENTS: tuple[Intent, ...] = (
             r"\b(?:inbound|incoming|on\s+(?:its|their)\s+way|in\s+transit|arriving|coming\s+in|"
             r"en\s+route|expected\s+(?:in|to\s+arrive))\b",
             r"\bopen\s+(?:supply|pos?|purchase\s+orders?|orders|transfers)\b",
+            r"\bwhat(?:'s|\s+is)\s+(?:still\s+)?open\s+(?:with|from|for|at)\b",
             r"\b(?:anything|what(?:'s|\s+is)?)\s+(?:coming|due|on\s+order)\b",
             r"\bwhen\s+(?:does|will|is)\b.*\b(?:arrive|arriving|land|come\s+in|due)\b",
         ),
@@ -556,6 +599,7 @@ INTENTS: tuple[Intent, ...] = (
             "open POs for SUP-03",
             "is anything coming for SKU-0007?",
             "what's in transit to S001",
+            "what's open with SUP-06?",
         ),
         template="what's inbound to {loc} for {sku}?",
     ),
@@ -568,9 +612,9 @@ INTENTS: tuple[Intent, ...] = (
             r"\b(?:will|are|is)\s+(?:we|it|they)\s+(?:run(?:ning)?\s+out|stock\s*out)\b",
             r"\bhow\s+long\s+(?:will|does|do|can)\b.*\b(?:last|cover|hold)\b",
         ),
-        h.inventory_loose,
+        h.inventory_focus,
         id_slots=(),
-        said=("sku",),
+        needs=("sku",),
         examples=(
             "when will S003 run out of SKU-0012?",
             "how long will SKU-0012 last at S001?",
@@ -667,6 +711,8 @@ INTENTS: tuple[Intent, ...] = (
             r"(?:network|locations|stores)|network[- ]wide|in\s+total|all\s+locations)\b",
             r"\bnetwork\s+(?:stock|inventory|position|cover|on[- ]hand|view)\b",
             r"\bcompare\b",
+            r"\bwhere\s+(?:can|could|should|do)\s+(?:i|we)\s+(?:get|source|find|take|pull)\b",
+            r"\bwho\s+(?:has|holds)\s+(?:any\s+)?(?:spare|surplus|extra|stock|more)\b",
             r"\b(?:better|worse|best|worst)\s+stocked\b",
             r"\btotal\s+(?:on[- ]hand|stock|inventory|units)\b",
             r"\bacross\s+(?:all\s+)?(?:the\s+)?(?:network|locations|stores|sites)\b",
@@ -680,6 +726,7 @@ INTENTS: tuple[Intent, ...] = (
             "cover of SKU-0001 everywhere",
             "network stock of SKU-0007",
             "how many SKU-0003 do we have in total?",
+            "where can I get SKU-0012 from?",
         ),
         template="where do we hold the most {sku}?",
     ),
@@ -734,6 +781,7 @@ INTENTS: tuple[Intent, ...] = (
         "inventory_loose",
         53,
         _compile(
+            r"\bhow(?:'s|\s+is|\s+are)\b|\bstatus\b|"
             r"\b(?:stock|stocks|stocked|inventory|on[- ]hand|in\s+stock|levels?|cover|doing|check|"
             r"position|reorder\s+point|safety\s+stock|order[- ]up[- ]to|how\s+(?:much|many)|"
             r"units?|have|hold|left|run\s+out|stock\s*out|available|availability)\b",
@@ -747,6 +795,7 @@ INTENTS: tuple[Intent, ...] = (
             "check stock sku0012 s003",
             "how's SKU-0012 doing at S003?",
             "what is the reorder point for SKU-0012 at S003",
+            "how's SKU-0012 at S003?",
         ),
         template="stock of {sku} at {loc}",
     ),

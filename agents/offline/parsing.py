@@ -112,6 +112,9 @@ def _correct(word: str) -> str:
 def _normalise(text: str) -> str:
     text = text.replace("→", " -> ").replace("’", "'").replace("×", "x")
     text = re.sub(r"\ban?\s+(day|week|month)\b", r"1 \1", text, flags=re.IGNORECASE)
+    text = re.sub(
+        r"\b(\d+)\s+dozen\b", lambda m: str(int(m.group(1)) * 12), text, flags=re.IGNORECASE
+    )
     text = re.sub(r"\ba\s+couple\s+of\s+(days|weeks)\b", r"2 \1", text, flags=re.IGNORECASE)
     text = re.sub(
         r"\b(" + "|".join(NUMBER_WORDS) + r")\b",
@@ -243,6 +246,15 @@ FACTOR_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[float], float]], ...] = 
         ),
         (r"\b(?:up)?lift\s+(?:of\s+)?(?:x\s*)?(\d+(?:\.\d+)?)(?!\s*%)\b", lambda n: n),
         (r"(\d+(?:\.\d+)?)\s*%\s*(?:less|lower|below)", lambda n: 1 - n / 100),
+        (
+            r"(\d+(?:\.\d+)?)\s*%\s*(?:\w+\s+)?(?:drop|decline|fall|decrease|cut|reduction|dip|"
+            r"slump)",
+            lambda n: 1 - n / 100,
+        ),
+        (
+            r"(\d+(?:\.\d+)?)\s*%\s*(?:\w+\s+)?(?:rise|increase|growth|jump|spike|surge|gain)",
+            lambda n: 1 + n / 100,
+        ),
         (r"\b(\d+(?:\.\d+)?)\s*(?:x|times)(?![\w-])", lambda n: n),
         (r"\bdoubl(?:e|es|ed|ing)\b|\btwice\b", lambda n: 2.0),
         (r"\btripl(?:e|es|ed|ing)\b", lambda n: 3.0),
@@ -303,7 +315,8 @@ WHAT_IF = (
 )
 
 EVERYDAY_MOVE = (
-    r"\b(?:transfer|move|send|ship|shift|relocate|rebalance|top\s+up|push|replenish|restock)\b"
+    r"\b(?:transfer(?:s|red|ring)?|mov(?:e|es|ed|ing)|send(?:s|ing)?|sent|ship(?:s|ped|ping)?|"
+    r"shift(?:ed)?|relocate[d]?|rebalance[d]?|top\s+up|push(?:ed)?|replenish(?:ed)?|restock(?:ed)?)\b"
 )
 FETCH = r"\b(?:get|bring|pull|take|grab)\b.*\bfrom\b"
 NO_QTY = r"(?!.*(?<![\w.-])\d[\d,]*(?![\w.-]))"
@@ -332,7 +345,7 @@ POLICY_PATTERNS = _compile(
     r"\bwho\s+(?:can\s+|may\s+|must\s+|should\s+|has\s+to\s+|needs?\s+to\s+|is\s+allowed\s+to\s+)?"
     r"(?:approves?|signs?\s+off|authori[sz]es?|is\s+allowed\s+to\s+approve)\b",
     # "how do we handle negative stock", "how should we treat phantom inventory"
-    r"\bhow\s+(?:do|should|must|can)\s+we\s+(?:handle|treat|deal\s+with|manage|decide|"
+    r"\bhow\s+(?:do|should|must|can)\s+(?:we|i)\s+(?:handle|treat|deal\s+with|manage|decide|"
     r"approve|escalate|expedite|review|classify|set|choose|size|plan|mark\s*down|"
     r"rebalance|count|correct)\b",
     # "why do we keep safety stock for the review period", "why does the policy ..."
@@ -368,7 +381,9 @@ FOLLOW_UP_RE = re.compile(
     r"^\W*(?:and\s+|ok\s+|now\s+)?(?:(?:the\s+)?same\s+(?:thing\s+)?(?:for|at|with)|"
     r"what\s+about|how\s+about|and(?:\s+(?:for|at|in|with))?|now\s+(?:for|at|do)|"
     r"(?:break|split)\s+(?:it|that|this|them)\s+(?:down\s+)?(?=by\b)|(?:can\s+you\s+)?"
-    r"(?:show|give)\s+(?:me\s+)?(?:it|that|this)\s+(?=by\b))\s*"
+    r"(?:show|give)\s+(?:me\s+)?(?:it|that|this)\s+(?=by\b)|"
+    r"(?:ok(?:ay)?\W+)?(?:then|instead|rather)\W+(?:try\s+)?(?=from\s)|(?:ok(?:ay)?\W+)?"
+    r"(?:try|use)\s+(?=from\s))\s*"
     r"(?P<rest>.+?)\W*$",
     re.IGNORECASE,
 )

@@ -960,25 +960,37 @@ def render_supply(result: Result) -> str:
         return _error_text(result)
     data = result.data if isinstance(result.data, dict) else {}
     filters = data.get("filters") or {}
-    scope = " ".join(
-        p
-        for p in (
-            filters.get("sku"),
-            f"to {filters['location']}" if filters.get("location") else "",
-            f"from {filters['supplier_id']}" if filters.get("supplier_id") else "",
+    scope = (
+        " ".join(
+            p
+            for p in (
+                f"for {filters['sku']}" if filters.get("sku") else "",
+                f"to {filters['location']}" if filters.get("location") else "",
+                f"from {filters['supplier_id']}" if filters.get("supplier_id") else "",
+            )
+            if p
         )
-        if p
+        or "across the network"
     )
     lines_n = data.get("total_lines") or 0
     if not lines_n:
-        return f"**Nothing is inbound** for {scope}: no open purchase order or transfer in transit."
+        return f"**Nothing is inbound** {scope}: no open purchase order or transfer in transit."
     kinds = data.get("by_kind") or {}
     po, tr = kinds.get("purchase_order") or {}, kinds.get("transfer") or {}
     out = [
-        f"**{_qty(data.get('total_units'))} units inbound** for {scope} on {_qty(lines_n)} "
+        f"**{_qty(data.get('total_units'))} units inbound** {scope} on {_qty(lines_n)} "
         f"line{'s' if lines_n != 1 else ''}: {_qty(po.get('lines'))} purchase order line(s) "
         f"({_qty(po.get('units'))} units) and {_qty(tr.get('lines'))} transfer(s) "
         f"({_qty(tr.get('units'))} units).",
+    ]
+    first = (data.get("lines") or [{}])[0]
+    if first.get("document_id"):
+        out[0] += (
+            f" The next to arrive is **{first.get('document_id')}**: {_qty(first.get('qty'))} "
+            f"{first.get('sku')} to {first.get('location_id')}, expected "
+            f"{_date(first.get('expected_date'))}" + (" (late)." if first.get("late") else ".")
+        )
+    out += [
         "",
         _table(
             ["Document", "Kind", "SKU", "To", "From", "Qty", "Expected", "Late"],
