@@ -61,7 +61,8 @@ class DraftChecks:
         all but the proposal `exclude`). `source_on_hand`: a transfer source's stock read by
         the caller (None: ask the ERP now).
         """
-        plan, ref = self.plans.plan(fresh=False), self.plans.reference(fresh=False)
+        plan = self.plans.plan_of(action.sku, fresh=False)
+        ref = self.plans.reference(fresh=False)
         if since is None:
             since = self.supply(action.sku, action.destination, exclude=exclude)
         match action:

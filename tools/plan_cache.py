@@ -37,9 +37,10 @@ from planning.params import PlanParams
 from stockpilot.policy import ApprovalPolicy
 from stockpilot.settings import Settings
 from tools.errors import NotFoundError
-from tools.plan_runs import catch_up, params_digest
+from tools.plan_runs import catch_up, params_digest, plan_skus
 
 T = TypeVar("T")
+SKU_PLANS_KEPT = 32  # one-SKU plans kept (draft checks and charts ask for the same SKU again)
 RUN_RECHECK_S = 2.0  # how long a server trusts its answer to "which plan run do reads use"
 
 
@@ -149,6 +150,7 @@ class PlanCache:
         self._key_memo: tuple[float, PlanKey] | None = None
         self._run_memo: tuple[PlanKey, int | None, float] | None = None
         self._catching_up: threading.Thread | None = None
+        self._sku_plans: dict[tuple[PlanKey, int, str], Plan] = {}
         # A long-running server sets this: each newly loaded plan is moved out of the cyclic
         # garbage collector's reach, so full collections do not stall requests (see _settle).
         self.freeze_heap = False
@@ -203,6 +205,31 @@ class PlanCache:
             self._catch_up(run)
         return run
 
+    def plan_of(self, sku: str, *, fresh: bool = True) -> Plan:
+        """Return a plan holding `sku`: with a plan run, that SKU's own, else the whole plan.
+
+        A SKU's own plan reads its network from the store as it is now and plans it with the
+        run's network-wide figures (`tools.plan_runs.plan_skus`): the rows the whole plan would
+        give it, at the cost of one SKU. The last few are kept per store version.
+        """
+        run = self.plan_run()
+        if run is None:
+            return self.plan(fresh=fresh)
+        key = self.key()
+        memo = (key, run, sku)
+        with self._lock:
+            held = self._sku_plans.get(memo)
+        if held is not None:
+            return held
+        if not (self.reference(fresh=False).items["sku"] == sku).any():
+            raise NotFoundError(f"no stock position for SKU {sku!r}")
+        result = plan_skus(self.engine, run, [sku])
+        with self._lock:
+            if len(self._sku_plans) >= SKU_PLANS_KEPT:
+                self._sku_plans.pop(next(iter(self._sku_plans)))
+            self._sku_plans[memo] = result
+        return result
+
     def _catch_up(self, run_id: int) -> None:
         """Start re-planning the SKUs of new commits in a background thread (one at a time)."""
         with self._lock:
@@ -236,9 +263,13 @@ class PlanCache:
         return load_network(self.engine, sales_since=since)
 
     def warm(self) -> None:
-        """Compute (or load) the plan and reference data now, so the first request is fast."""
+        """Compute (or load) the plan and reference data now, so the first request is fast.
+
+        With a complete plan run of the snapshot, reads use the plan tables: no plan is loaded.
+        """
         if not is_empty(self.engine):
-            self.plan()
+            if self.plan_run() is None:
+                self.plan()
             self.reference()
 
     def plan(self, *, fresh: bool = True) -> Plan:

@@ -25,7 +25,6 @@ from planning.promotions import promo_calendar
 from planning.whatif import Scenario, what_if
 from tools.errors import NotFoundError, at
 from tools.plan_cache import PlanCache
-from tools.plan_runs import plan_skus
 
 
 class PlanQueries:
@@ -115,15 +114,6 @@ class PlanQueries:
         items = self.plans.reference().items
         return set(items.loc[items["category"] == category, "sku"])
 
-    def _plan_of(self, sku: str) -> Plan:
-        """Return a plan holding `sku`: its own (from the plan run's figures) or the whole one."""
-        run = self.plans.plan_run()
-        if run is None:
-            return self.plans.plan()
-        if not (self.plans.reference(fresh=False).items["sku"] == sku).any():
-            raise NotFoundError(f"no stock position for SKU {sku!r}")
-        return plan_skus(self.plans.engine, run, [sku])
-
     def _exception_index(self) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
         result = self.plans.plan()
         cached = self._records
@@ -144,7 +134,7 @@ class PlanQueries:
             raise NotFoundError(
                 f"no exception {exception_id!r} today; ids look like 'stockout_risk:SKU@LOCATION'"
             )
-        result = self._plan_of(found["sku"])
+        result = self.plans.plan_of(found["sku"])
         record = dict(found)  # the cached record stays as it is
         row = result.row_of(record["sku"], record["location"])
         if row is not None:
@@ -229,7 +219,7 @@ class PlanQueries:
 
     def what_if(self, sku: str, location: str, scenario: Scenario) -> dict[str, Any]:
         """Re-project a SKU-location under a supplier delay or a demand change."""
-        result = self._plan_of(sku)
+        result = self.plans.plan_of(sku)
         row = result.row_of(sku, location)
         if row is None:
             raise NotFoundError(f"no stock position for SKU {sku!r}" + at(location))

@@ -53,7 +53,7 @@ class Projections:
 
         if not 0 < interval < 1:
             raise ValueError("interval must be in (0, 1)")
-        result = self.plans.plan()
+        result = self.plans.plan_of(sku)
         row = result.row_of(sku, location)
         if row is None:
             raise NotFoundError(f"no stock position for SKU {sku!r}" + at(location))

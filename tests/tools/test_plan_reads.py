@@ -10,6 +10,7 @@ from erp.connector import BuiltinErpConnector, PurchaseOrderRequest
 from erp.demo import generate_demo
 from erp.store import replace_snapshot
 from planning.whatif import Scenario
+from stockpilot.actions import PurchaseOrderAction
 from stockpilot.settings import Settings
 from tools import plan_runs
 from tools.workspace import Workspace
@@ -47,7 +48,24 @@ def _answers(ws: Workspace) -> dict[str, object]:
         "inventory_sku": q.inventory(sku=first["sku"]),
         "inventory_location": q.inventory(location=location, top=10),
         "what_if": q.what_if(first["sku"], location, Scenario(demand_factor=1.2)),
+        "chart": ws.charts.projection(first["sku"], location),
+        "draft": _draft_check(ws, first),
     }
+
+
+def _draft_check(ws: Workspace, exception: dict) -> object:
+    rec = exception["recommendation"]
+    supplier = (
+        rec["supplier_id"]
+        or ws.plans.reference()
+        .item_suppliers.query("sku == @exception['sku']")
+        .iloc[0]["supplier_id"]
+    )
+    action = PurchaseOrderAction(
+        supplier_id=supplier, sku=exception["sku"], location_id=exception["location"], qty=40
+    )
+    check = ws.drafts.check(action, since=[])
+    return (check.errors, check.value, check.evidence, check.description, check.warnings)
 
 
 def test_reads_from_the_plan_tables_equal_reads_from_the_plan_in_memory(workspace) -> None:
@@ -84,3 +102,11 @@ def test_a_commit_re_plans_its_sku_in_the_background(workspace) -> None:
     assert after[first["location"]]["on_order"] == 500 + next(
         r["on_order"] for r in before if r["location_id"] == first["location"]
     )
+
+
+def test_warming_a_workspace_with_a_plan_run_loads_no_plan(workspace) -> None:
+    plan_runs.run_partitioned(workspace.engine, 2, workspace.plans.params)
+    ws = Workspace.open(workspace.settings)
+    ws.plans.warm()
+    assert ws.plans.loaded is None
+    assert ws.queries.exception_page(offset=0, limit=5)[1] > 0
