@@ -196,11 +196,18 @@ def _read_table(path: Path, table: Table, errs: _Collector) -> pd.DataFrame | No
         )
     if missing_field.any(axis=None):
         return None
-    missing = [c for c in table.column_names if c not in raw.columns]
+    optional = [c.name for c in table.columns if c.header_optional]
+    missing = [c for c in table.column_names if c not in raw.columns and c not in optional]
     for name in missing:
         errs.add(RowError(file, 1, name, "missing column"))
+    if optional and not any(c in raw.columns for c in optional):
+        errs.add(RowError(file, 1, " or ".join(optional), "missing column: one of them is needed"))
+        return None
     if missing:
         return None
+    for name in optional:
+        if name not in raw.columns:
+            raw[name] = ""
     parsed: dict[str, pd.Series] = {}
     for col in table.columns:
         values, _ok = _parse_column(col, raw[col.name].str.strip(), file, errs)
@@ -293,6 +300,8 @@ def _check_rules(frames: dict[str, pd.DataFrame], errs: _Collector) -> None:
     pair("purchase_orders", "order_date", "expected_date", "is before order_date")
     pair("transfers", "ship_date", "expected_date", "is before ship_date")
     pair("promotions", "start_date", "end_date", "is before start_date")
+    _check_refs(frames, "inventory_history", "sku", "items", "sku", errs)
+    _check_refs(frames, "inventory_history", "location_id", "locations", "location_id", errs)
     if "locations" in frames:
         loc = frames["locations"]
         kinds = dict(zip(loc["location_id"], loc["type"], strict=True))

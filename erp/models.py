@@ -146,6 +146,24 @@ class DailySale(Base):
     units: Mapped[int] = mapped_column(Integer)
 
 
+class InventoryHistory(Base):
+    """Stock of a SKU at a location at the end of a past day, or whether it was out of stock.
+
+    Optional snapshot data: a stockout day (stockout true, or on_hand at or below 0) has sales
+    that are not demand, and the forecast leaves it out.
+    """
+
+    __tablename__ = "inventory_history"
+
+    sku: Mapped[str] = mapped_column(ID, ForeignKey("items.sku"), primary_key=True)
+    location_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("locations.location_id"), primary_key=True
+    )
+    date: Mapped[date] = mapped_column(Date, primary_key=True)
+    on_hand: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    stockout: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 class PurchaseOrder(Base):
     """One line of a purchase order (a PO id may span several SKU-location lines)."""
 

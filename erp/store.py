@@ -35,6 +35,7 @@ SQL_TABLES: dict[str, Table] = {
     "purchase_orders": models.PurchaseOrder.__table__,  # type: ignore[dict-item]
     "transfers": models.Transfer.__table__,  # type: ignore[dict-item]
     "promotions": models.Promotion.__table__,  # type: ignore[dict-item]
+    "inventory_history": models.InventoryHistory.__table__,  # type: ignore[dict-item]
 }
 # Tables big enough that PostgreSQL checks their foreign keys set-wise after loading.
 SET_CHECKED_TABLES = frozenset({"sales"})
@@ -318,7 +319,7 @@ def _read_frame(
     names = TABLES[table].column_names
     select_list = ", ".join(f'"{c}"' for c in _sql_columns(table))
     conditions = [where] if where else []
-    if table == "sales" and sales_since is not None:
+    if table in ("sales", "inventory_history") and sales_since is not None:
         conditions.append(f"date >= '{sales_since.isoformat()}'")  # a date: no injection
     if sku_range is not None and "sku" in names:
         first, last = sku_range

@@ -57,9 +57,8 @@ from planning.buckets import (
     infer_bucket,
     to_buckets,
 )
-from planning.buckets import (
-    SEASON as BUCKET_SEASON,
-)
+from planning.buckets import SEASON as BUCKET_SEASON
+from planning.censoring import censor, stockout_days, suspect_stockouts
 from planning.demand import DEMAND_CLASSES, classify_demand
 from planning.forecast import forecast_batch, sales_matrix
 from planning.interval import interval_demand
@@ -99,6 +98,7 @@ class Panel:
     classes: np.ndarray  # (n,) demand class on the whole window
     start: datetime.date
     bucket: str = "day"  # what one column is: a day, a week or a month
+    covered: np.ndarray | None = None  # (n,) series with inventory history (no suspect runs)
 
 
 Forecaster = Callable[[Panel, int, int], np.ndarray]  # (panel, cut-off column, H) -> (n, H)
@@ -147,9 +147,14 @@ def run_forecast_eval(
     notes: list[str] = []
     days = (t - start).days + 1
     history = sales_matrix(data.sales, keys, start, t)
+    # Stockout days of the inventory history are not demand: neither fitted nor scored.
+    known, covered = stockout_days(data.inventory_history, keys, start, t)
+    if known.any():
+        history = censor(history, known)
+        notes.append(f"{int(known.sum())} stockout day(s) of the inventory history not scored")
     calendar = promo_calendar(keys, data.promotions, start, days)
     _, _, classes = classify_demand(history, exclude=np.isfinite(calendar) & (calendar != 1.0))
-    panel = Panel(history, calendar, keys, classes, start)
+    panel = Panel(history, calendar, keys, classes, start, covered=covered)
     return backtest_panel(
         panel,
         horizon=h_len,
@@ -414,6 +419,11 @@ def _stockpilot(panel: Panel, c: int, h_len: int) -> np.ndarray:
     """Forecast as the engine does: its history length, learned promotion uplift."""
     lo = max(0, c - HISTORY_DAYS)
     hist, hist_cal = panel.history[:, lo:c], panel.calendar[:, lo:c]
+    suspect, _ = suspect_stockouts(hist, exclude=np.isfinite(hist_cal) & (hist_cal != 1.0))
+    if panel.covered is not None:
+        suspect &= ~panel.covered[:, None]
+    if suspect.any():  # as the engine: suspect stockout runs between sales are left out
+        hist = censor(hist, suspect)
     learned = learn_uplift(hist, hist_cal, panel.keys)
     fc = forecast_batch(
         hist,

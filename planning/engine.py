@@ -19,6 +19,7 @@ import pandas as pd
 
 from planning.abc import class_service_level, classify_abc, sales_value
 from planning.buckets import bucket_grid, forecast_in_buckets, resolve_bucket, spread_to_days
+from planning.censoring import censor, stockout_days, suspect_stockouts
 from planning.exceptions import EVIDENCE_COLUMNS, LatePOs, PositionArrays, detect_exceptions
 from planning.filters import filter_exceptions
 from planning.forecast import (
@@ -68,6 +69,11 @@ class Plan:
     supply: pd.DataFrame  # open supply lines: row, kind, doc_id, supplier_id, arrival_day, qty
     timings: dict[str, float] = field(default_factory=dict)
     sales_bucket: str = "day"  # the time bucket the sales history was read in
+    # Per row (DCs 0): stockout days left out of the forecast's history, how many of them were
+    # suspected from the sales (no inventory history), a suspect run of days without a sale up
+    # to the snapshot (a stockout or an end of life: kept in the fit), and 1 where the
+    # inventory history covers the row (`planning.censoring`).
+    stockout_evidence: dict[str, np.ndarray] | None = None
 
     def row_of(self, sku: str, location: str) -> int | None:
         """Return the positions row of a SKU-location, or None when it is not planned."""
@@ -410,15 +416,19 @@ class _StoreInputs:
     history_start: date
     history_days: int
     bias_days: int
+    fit: np.ndarray  # `long` with the stockout days NaN (not demand): what the forecasts read
+    out_of_stock: np.ndarray  # (m, days of `long`) stockout days left out
+    suspect_trailing: np.ndarray  # (m,) days of a suspect run without a sale up to T
+    covered: np.ndarray  # (m,) the inventory history covers the series
 
     def history(self) -> np.ndarray:
-        return self.long[:, self.bias_days :]
+        return self.fit[:, self.bias_days :]
 
     def history_calendar(self) -> np.ndarray:
         return self.calendar[:, self.bias_days : self.bias_days + self.history_days]
 
     def earlier(self) -> np.ndarray:
-        return self.long[:, : self.history_days]
+        return self.fit[:, : self.history_days]
 
     def earlier_calendar(self) -> np.ndarray:
         return self.calendar[:, : self.history_days]
@@ -439,6 +449,13 @@ def _store_inputs(data: NetworkData, params: PlanParams, as_of: date) -> _StoreI
     calendar = promo_calendar(
         store_keys, data.promotions, long_start, history_days + bias_days + horizon
     )
+    # Stockout days are not demand: the inventory history's, else suspect runs of days without
+    # a sale between sales (per series, so a part of the network censors as the whole does;
+    # weekly or monthly rows read per day need runs of months to look suspect).
+    known, covered = stockout_days(data.inventory_history, store_keys, long_start, as_of)
+    past = calendar[:, : long.shape[1]]
+    suspect, trailing = suspect_stockouts(long, exclude=np.isfinite(past) & (past != 1.0))
+    out_of_stock = np.where(covered[:, None], known, suspect)
     return _StoreInputs(
         keys=keys,
         store_rows=store_rows,
@@ -449,7 +466,27 @@ def _store_inputs(data: NetworkData, params: PlanParams, as_of: date) -> _StoreI
         history_start=as_of - timedelta(days=history_days - 1),
         history_days=history_days,
         bias_days=bias_days,
+        fit=censor(long, out_of_stock) if out_of_stock.any() else long,
+        out_of_stock=out_of_stock,
+        suspect_trailing=np.where(covered, 0, trailing),
+        covered=covered,
     )
+
+
+def _stockout_evidence(n: int, inputs: _StoreInputs) -> dict[str, np.ndarray]:
+    """Return the per-row stockout evidence of the forecast (`Plan.stockout_evidence`)."""
+    excluded = inputs.out_of_stock[:, inputs.bias_days :].sum(axis=1)
+    out = {}
+    for name, values in (
+        ("stockout_days_excluded", excluded),
+        ("suspect_stockout_days", np.where(inputs.covered, 0, excluded)),
+        ("trailing_suspect_days", inputs.suspect_trailing),
+        ("inventory_history", inputs.covered),
+    ):
+        column = np.zeros(n, dtype=np.int64)
+        column[inputs.store_rows] = values
+        out[name] = column
+    return out
 
 
 def _sold_days(inputs: _StoreInputs) -> np.ndarray:
@@ -924,6 +961,7 @@ def plan(
         supply=supply.lines,
         timings=timings,
         sales_bucket=stores.sales_bucket,
+        stockout_evidence=_stockout_evidence(n, inputs),
     )
 
 

@@ -7,7 +7,7 @@ order. Date columns hold `datetime64[ns]` values at midnight; text columns hold 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Literal
 
@@ -28,6 +28,7 @@ class Column:
     min_value: float | None = None
     max_value: float | None = None
     max_length: int = 64  # text only: the store's column width
+    header_optional: bool = False  # the file may leave the column out (its values are empty)
 
 
 # The sane range of every quantity, money amount and date in a snapshot (the README's CSV table
@@ -179,6 +180,26 @@ TABLES: dict[str, Table] = {
             ),
             ("promo_id", "sku", "location_id"),
         ),
+        Table(
+            # Optional: the stock history behind the sales. A day with stockout true, or on_hand
+            # at or below 0, is a stockout: its sales are not demand (`planning.censoring`).
+            "inventory_history",
+            (
+                _c("date", "date"),
+                _c("sku", "str"),
+                _c("location_id", "str"),
+                _c(
+                    "on_hand",
+                    "int",
+                    required=False,
+                    header_optional=True,
+                    min_value=-MAX_UNITS,
+                    max_value=MAX_UNITS,
+                ),
+                _c("stockout", "bool", required=False, header_optional=True),
+            ),
+            ("date", "sku", "location_id"),
+        ),
     )
 }
 
@@ -234,6 +255,9 @@ class NetworkData:
     purchase_orders: pd.DataFrame
     transfers: pd.DataFrame
     promotions: pd.DataFrame
+    inventory_history: pd.DataFrame = field(
+        default_factory=lambda: empty_frame("inventory_history")
+    )
 
     @classmethod
     def from_frames(cls, frames: dict[str, pd.DataFrame]) -> NetworkData:

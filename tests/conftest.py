@@ -119,6 +119,15 @@ def small_network() -> NetworkData:
                 "discount_pct": [20.0],
             }
         ),
+        "inventory_history": pd.DataFrame(
+            {
+                "date": ["2026-03-10", "2026-03-11", "2026-03-12"],
+                "sku": ["A", "A", "B"],
+                "location_id": ["S1", "S1", "S2"],
+                "on_hand": [0, 4, None],
+                "stockout": [False, False, True],
+            }
+        ),
     }
     return NetworkData.from_frames(frames)
 

@@ -70,6 +70,46 @@ BAD_CASES = [
         "YYYY-MM-DD",
     ),
     ("sales", 2, "date", "31/01/2026", "sales.csv, line 2, field 'date'", "YYYY-MM-DD"),
+    (
+        "inventory_history",
+        2,
+        "on_hand",
+        "1.5",
+        "inventory_history.csv, line 2, field 'on_hand'",
+        "whole number",
+    ),
+    (
+        "inventory_history",
+        3,
+        "stockout",
+        "out",
+        "inventory_history.csv, line 3, field 'stockout'",
+        "true or false",
+    ),
+    (
+        "inventory_history",
+        4,
+        "location_id",
+        "S9",
+        "inventory_history.csv, line 4, field 'location_id'",
+        "unknown location_id",
+    ),
+    (
+        "inventory_history",
+        2,
+        "date",
+        "2026-3-10",
+        "inventory_history.csv, line 2, field 'date'",
+        "YYYY-MM-DD",
+    ),
+    (
+        "inventory_history",
+        3,
+        "date",
+        "2026-03-10",
+        "inventory_history.csv, line 3, field 'date,sku,location_id'",
+        "duplicate of line 2",
+    ),
     ("locations", 2, "type", "warehouse", "locations.csv, line 2, field 'type'", "store | dc"),
     ("items", 2, "unit_cost", "abc", "items.csv, line 2, field 'unit_cost'", "not a number"),
     ("items", 3, "case_pack", "2.5", "items.csv, line 3, field 'case_pack'", "whole number"),
@@ -288,3 +328,31 @@ def test_a_row_shorter_than_the_header_names_the_first_missing_field(csv_dir):
 def test_not_a_folder(tmp_path):
     with pytest.raises(ImportValidationError, match="is not a folder"):
         read_csv_dir(tmp_path / "nope")
+
+
+def test_the_inventory_history_may_give_only_on_hand_or_only_stockout_flags(csv_dir):
+    path = csv_dir / "inventory_history.csv"
+    full = pd.read_csv(path, dtype=str, keep_default_na=False)
+    full.drop(columns=["stockout"]).to_csv(path, index=False)
+    only_on_hand = read_csv_dir(csv_dir).inventory_history
+    assert only_on_hand["on_hand"].tolist()[:2] == [0.0, 4.0]
+    assert not only_on_hand["stockout"].any()
+    full.drop(columns=["on_hand"]).to_csv(path, index=False)
+    only_flags = read_csv_dir(csv_dir).inventory_history
+    assert only_flags["stockout"].tolist() == [False, False, True]
+    assert only_flags["on_hand"].isna().all()
+
+
+def test_an_inventory_history_without_on_hand_and_stockout_is_refused(csv_dir):
+    path = csv_dir / "inventory_history.csv"
+    full = pd.read_csv(path, dtype=str, keep_default_na=False)
+    full.drop(columns=["on_hand", "stockout"]).to_csv(path, index=False)
+    assert any(
+        "inventory_history.csv, line 1, field 'on_hand or stockout'" in p
+        for p in _problems(csv_dir)
+    )
+
+
+def test_the_inventory_history_file_is_optional(csv_dir):
+    (csv_dir / "inventory_history.csv").unlink()
+    assert read_csv_dir(csv_dir).inventory_history.empty

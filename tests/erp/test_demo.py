@@ -58,7 +58,7 @@ def test_other_seed_gives_other_data(demo: DemoNetwork) -> None:
 def test_columns_match_the_contract(demo: DemoNetwork) -> None:
     for name, frame in demo.data.frames().items():
         assert list(frame.columns) == TABLES[name].column_names, name
-        assert len(frame) > 0, name
+        assert len(frame) > 0 or name == "inventory_history", name  # the demo sells no stockout
     assert list(demo.planted.columns) == ["type", "sku", "location_id", "note"]
 
 

@@ -241,3 +241,34 @@ def test_an_unknown_bucket_is_refused() -> None:
     net = generate_demo(seed=3, as_of=AS_OF, stores=1, skus=3, days=120).data
     with pytest.raises(ValueError, match="unknown bucket"):
         run_forecast_eval(net, bucket="fortnight")
+
+
+def test_stockout_days_of_the_inventory_history_are_neither_fitted_nor_scored() -> None:
+    rng = np.random.default_rng(11)
+    days, series, flags = 420, {}, []
+    end = pd.Timestamp(AS_OF)
+    dates = pd.date_range(end=end, periods=days, freq="D")
+    for i in range(40):
+        rate = rng.gamma(2.0, 2.0)
+        demand = rng.poisson(rate, days).astype(float)
+        out = np.zeros(days, dtype=bool)
+        for t in np.flatnonzero(rng.random(days) < 1 / 60):
+            out[t : t + rng.integers(5, 25)] = True
+        key = (f"SKU-{i:02d}", "S1")
+        series[key] = np.where(out, 0.0, demand)
+        flags.append(
+            pd.DataFrame(
+                {"date": dates, "sku": key[0], "location_id": "S1", "on_hand": np.where(out, 0, 9)}
+            )
+        )
+    plain = _network(series, AS_OF)
+    history = pd.concat(flags, ignore_index=True).assign(stockout=False)
+    known = dataclasses.replace(plain, inventory_history=history)
+    kw = {"horizon": 28, "origins": 4, "with_statsforecast": False}
+    with_history = run_forecast_eval(known, **kw)
+    without = run_forecast_eval(plain, **kw)
+    assert "stockout day(s) of the inventory history not scored" in with_history["note"]
+    # Scored on the days demand was seen, the forecast of demand is unbiased; scored against
+    # sales that stockouts cut, the same forecast reads as over-forecasting.
+    assert abs(with_history["overall"]["stockpilot"]["bias"]) < 0.05
+    assert without["overall"]["stockpilot"]["bias"] > with_history["overall"]["stockpilot"]["bias"]

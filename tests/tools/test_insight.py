@@ -206,6 +206,13 @@ def test_forecast_says_what_its_accuracy_is_for(call: Caller) -> None:
     body, _ = call("get_forecast", sku="a", location="s1", horizon_days=14)
     assert body["accuracy_for"]["horizon_days"] == 14
     assert body["plan_forecast"]["days"] == 14 and "note" in body["plan_forecast"]
+    # The inventory history has A out of stock at S1 on 10 March (on hand 0): left out, said so.
+    stockouts = body["plan_forecast"]["stockouts"]
+    assert stockouts["source"] == "inventory_history"
+    assert stockouts["stockout_days_excluded"] == 1 and stockouts["suspect_stockout_days"] == 0
+    assert "1 day(s) out of stock" in stockouts["note"]
+    quiet, _ = call("get_forecast", sku="a", location="s2", horizon_days=14)
+    assert "stockouts" not in quiet["plan_forecast"]  # nothing left out, nothing said
 
 
 def test_every_parameter_is_described() -> None:

@@ -1,0 +1,131 @@
+"""Censored demand: days out of stock sold what was there, not what was asked for.
+
+A stockout day's sales are a floor of its demand, so reading them as demand pushes the forecast
+down (and a long stockout can make a live item look dead). The forecast leaves such days out:
+`censor` sets them to NaN, which `planning.forecast.forecast_batch` and the backtest treat as
+"not measured" (neither fitted nor scored).
+
+- `stockout_days`: the days the inventory history (`inventory_history` table: daily on hand or
+  stockout flags) marks out of stock: stockout true, or on hand at or below 0.
+- `suspect_stockouts`: without that history, runs of days without a sale that are too long for
+  the series' own sale frequency while it sells regularly (probability under
+  `SUSPECT_PROBABILITY`, at least `MIN_SUSPECT_DAYS` days) and that sales resumed after: an
+  unrecorded stockout most likely. A run still going at the end of the history is an end of
+  life as much as a stockout, so it is reported (`trailing_suspect_days`) but not left out —
+  the forecast's end-of-life factor weighs it.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import numpy as np
+import pandas as pd
+
+from planning.forecast import sales_matrix
+
+SUSPECT_PROBABILITY = 1e-3  # a run this unlikely for the series' sale frequency is suspect
+MIN_SUSPECT_DAYS = 7  # shorter runs are never suspect (closed days, a slow week)
+
+
+def stockout_days(
+    history: pd.DataFrame, keys: pd.DataFrame, start: datetime.date, end: datetime.date
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return (n, days) stockout days from `start` to `end` and (n,) keys the history covers.
+
+    `history` is the `inventory_history` table; a row is a stockout with stockout true or
+    on_hand at or below 0. Rows follow `keys` (sku, location_id).
+    """
+    days = max((end - start).days + 1, 0)
+    n = len(keys)
+    if len(history) == 0 or n == 0 or days == 0:
+        return np.zeros((n, days), dtype=bool), np.zeros(n, dtype=bool)
+    on_hand = pd.to_numeric(history["on_hand"], errors="coerce").to_numpy(np.float64)
+    out = history["stockout"].to_numpy(bool) | (np.nan_to_num(on_hand, nan=1.0) <= 0)
+    flagged = history.assign(units=out.astype(np.float64))
+    mask = np.asarray(sales_matrix(flagged, keys, start, end) > 0)
+    covered = np.asarray(sales_matrix(history.assign(units=1.0), keys, start, end).any(axis=1))
+    return mask, covered
+
+
+def _runs(stretch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the maximal runs of True in each row of `stretch` (n, T), in row-major order.
+
+    Each run's flat start and end (exclusive) are in the (n, T + 1) layout, where a False
+    column closes every row.
+    """
+    n, t_len = stretch.shape
+    padded = np.zeros((n, t_len + 1), dtype=bool)
+    padded[:, :t_len] = stretch
+    flat = padded.ravel()
+    edges = np.flatnonzero(flat[1:] != flat[:-1]) + 1
+    if flat[0]:
+        edges = np.concatenate([[0], edges])
+    return edges[::2], edges[1::2]
+
+
+def suspect_stockouts(
+    history: np.ndarray, *, exclude: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return (n, T) suspect stockout days between sales and (n,) trailing suspect run days.
+
+    A series sells on a kept day with frequency p (kept days from its first to its last sale);
+    a run of q kept days without a sale has probability (1 - p)^q. Runs under
+    `SUSPECT_PROBABILITY` and at least `MIN_SUSPECT_DAYS` long are suspect: between two sales
+    they are returned as days to leave out; a run up to the end is only counted. Days not kept
+    (NaN, `exclude`) neither count in a run nor end it.
+    """
+    x = np.asarray(history)
+    n, t_len = x.shape
+    if t_len == 0 or n == 0:
+        return np.zeros((n, t_len), dtype=bool), np.zeros(n, dtype=np.int64)
+    with np.errstate(invalid="ignore"):
+        sale = x > 0  # NaN is not a sale
+    keep = np.isfinite(x)
+    if exclude is not None:
+        keep &= ~np.asarray(exclude, dtype=bool)
+        sale &= keep
+    all_kept = bool(keep.all())
+    width = t_len + 1
+    starts, ends = _runs(~sale)
+    if all_kept:
+        length = ends - starts
+    else:  # only kept days count in a run's length
+        counted = np.zeros((n, width), dtype=np.int32)
+        counted[:, :t_len] = keep
+        total = np.concatenate([[0], np.cumsum(counted.ravel(), dtype=np.int64)])
+        length = total[ends] - total[starts]
+    row, col0, col1 = starts // width, starts % width, ends - (starts // width) * width
+    sales = sale.sum(axis=1)
+    lead = np.zeros(n, dtype=np.int64)  # kept days before the first sale
+    tail = np.zeros(n, dtype=np.int64)  # kept days after the last sale
+    at_start, at_end = col0 == 0, col1 >= t_len
+    lead[row[at_start]] = length[at_start]
+    tail[row[at_end]] = length[at_end]
+    kept_in = np.where(sales > 0, keep.sum(axis=1) - lead - tail, 0)
+    p = np.where(kept_in > 0, sales / np.maximum(kept_in, 1), 0.0)
+    with np.errstate(divide="ignore"):
+        log_miss = np.log1p(-np.minimum(p, 1.0 - 1e-12))
+    shortest = np.where(
+        p > 0, np.ceil(np.log(SUSPECT_PROBABILITY) / np.where(p > 0, log_miss, -1.0)), np.inf
+    )
+    shortest = np.maximum(shortest, MIN_SUSPECT_DAYS)
+    long_run = (length >= shortest[row]) & (sales[row] > 0) & ~at_start
+    between = long_run & ~at_end
+    trailing = long_run & at_end
+    # The flat positions of every day of the suspect runs (few), then back to (n, T).
+    b_start, b_len = starts[between], ends[between] - starts[between]
+    offset = np.arange(int(b_len.sum())) - np.repeat(np.cumsum(b_len) - b_len, b_len)
+    flat = np.repeat(b_start, b_len) + offset
+    inside = np.zeros(n * width, dtype=bool)
+    inside[flat] = True
+    trailing_days = np.zeros(n, dtype=np.int64)
+    trailing_days[row[trailing]] = length[trailing]
+    return inside.reshape(n, width)[:, :t_len] & keep, trailing_days
+
+
+def censor(history: np.ndarray, stockouts: np.ndarray) -> np.ndarray:
+    """Return `history` as float with the stockout days set to NaN (not measured)."""
+    x = np.array(history, dtype=np.float64)
+    x[np.asarray(stockouts, dtype=bool)] = np.nan
+    return x

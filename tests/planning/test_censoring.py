@@ -1,0 +1,135 @@
+"""Stockout days are not demand: known from the inventory history or suspected from the sales."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from planning.censoring import censor, stockout_days, suspect_stockouts
+from planning.engine import plan
+from planning.forecast import forecast_batch
+from tests.conftest import small_network
+
+START = date(2024, 1, 1)
+
+
+def test_suspect_runs_are_long_for_the_series_and_between_sales_only():
+    x = np.array([[1, 0, 2] + [0] * 9 + [1, 1, 0, 0, 0] + [1] * 20 + [0] * 10], dtype=float)
+    between, trailing = suspect_stockouts(x)
+    # Sells on 23 of 37 days: 9 days without a sale is under 1 in 1,000; 1 and 3 are usual.
+    assert np.flatnonzero(between[0]).tolist() == list(range(3, 12))
+    assert trailing.tolist() == [10]  # counted, not left out: it may be an end of life
+
+
+@pytest.mark.parametrize("gap", [6, 20])
+def test_a_slow_seller_gap_or_a_short_one_is_not_suspect(gap):
+    slow = np.zeros((1, 200))
+    slow[0, ::25] = 1  # sells every 25 days: a 24-day gap is its usual
+    short = np.ones((1, 60))
+    short[0, 20 : 20 + min(gap, 6)] = 0  # under MIN_SUSPECT_DAYS
+    assert not suspect_stockouts(slow)[0].any()
+    assert not suspect_stockouts(short)[0].any()
+
+
+def test_excluded_days_neither_count_nor_break_a_run():
+    x = np.ones((1, 60))
+    x[0, 20:30] = 0
+    x[0, 24] = np.nan  # a promotion day, say: not measured
+    between, _ = suspect_stockouts(x)
+    assert between[0, 20:30].sum() == 9 and not between[0, 24]
+
+
+def test_stockout_days_come_from_flags_or_on_hand_at_or_below_zero():
+    keys = pd.DataFrame({"sku": ["A", "A", "B"], "location_id": ["S1", "S2", "S1"]})
+    history = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2024-01-02", "2024-01-03", "2024-01-04", "2024-01-02"]),
+            "sku": ["A", "A", "A", "B"],
+            "location_id": ["S1", "S1", "S1", "S1"],
+            "on_hand": [0.0, -2.0, 5.0, np.nan],
+            "stockout": [False, False, False, True],
+        }
+    )
+    mask, covered = stockout_days(history, keys, START, START + timedelta(days=4))
+    assert mask.astype(int).tolist() == [[0, 1, 1, 0, 0], [0, 0, 0, 0, 0], [0, 1, 0, 0, 0]]
+    assert covered.tolist() == [True, False, True]
+
+
+def _censored_history(seed: int, n: int = 600, t_len: int = 730):
+    """Poisson demand at a constant rate per series, sold only while in stock (~10 % of days)."""
+    rng = np.random.default_rng(seed)
+    rate = rng.gamma(1.5, 2.0, n)
+    demand = rng.poisson(rate[:, None] * np.ones((1, t_len))).astype(float)
+    out = np.zeros((n, t_len), dtype=bool)
+    for i, t in zip(*np.nonzero(rng.random((n, t_len)) < 1 / 150), strict=True):
+        out[i, t : t + rng.integers(5, 31)] = True
+    return rate, np.where(out, 0.0, demand), out
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_censoring_stockouts_removes_the_forecast_bias_they_caused(seed):
+    rate, sales, out = _censored_history(seed)
+    truth = rate.sum() * 28
+
+    def bias(history: np.ndarray) -> float:
+        return float(forecast_batch(history, 28, start=START).mean.sum() / truth - 1)
+
+    old = bias(sales)  # stockout days read as zero demand
+    known = bias(censor(sales, out))  # the inventory history's stockout days left out
+    suspect, _ = suspect_stockouts(sales)
+    guessed = bias(censor(sales, suspect))  # no inventory history: suspect runs left out
+    assert old < -0.08
+    assert abs(known) < 0.02
+    assert old < guessed < 0.0 and abs(guessed) < 0.8 * abs(old)
+
+
+def _stockout_network(with_history: bool):
+    """The small network with A@S1 out of stock (no sales) for its last 20 days."""
+    net = small_network()
+    as_of = pd.Timestamp(net.inventory["as_of_date"].max())
+    days = pd.date_range(as_of - pd.Timedelta(days=364), as_of, freq="D")
+    rng = np.random.default_rng(9)
+    units = rng.poisson(6.0, len(days))
+    units[-20:] = 0
+    sales = pd.concat(
+        [
+            net.sales[~((net.sales["sku"] == "A") & (net.sales["location_id"] == "S1"))],
+            pd.DataFrame({"date": days, "sku": "A", "location_id": "S1", "units": units}),
+        ],
+        ignore_index=True,
+    )
+    history = net.inventory_history.iloc[:0]
+    if with_history:
+        history = pd.DataFrame(
+            {
+                "date": days,
+                "sku": "A",
+                "location_id": "S1",
+                "on_hand": np.r_[np.full(len(days) - 20, 30.0), np.zeros(20)],
+                "stockout": False,
+            }
+        )
+    return dataclasses.replace(
+        net, sales=sales, inventory_history=history, promotions=net.promotions.iloc[:0]
+    )
+
+
+def test_the_engine_leaves_out_known_stockouts_and_says_so():
+    without = plan(_stockout_network(False))
+    known = plan(_stockout_network(True))
+    row = known.row_of("A", "S1")
+    assert row is not None and row == without.row_of("A", "S1")
+    rate_known = known.positions.loc[row, "forecast_daily"]
+    rate_without = without.positions.loc[row, "forecast_daily"]
+    assert rate_known == pytest.approx(6.0, rel=0.15)
+    assert rate_without < 0.7 * rate_known  # the old reading: 20 days of zero demand
+    assert known.stockout_evidence is not None and without.stockout_evidence is not None
+    assert known.stockout_evidence["stockout_days_excluded"][row] == 20
+    assert known.stockout_evidence["inventory_history"][row] == 1
+    # Without history the 20-day run up to today is suspect but kept (it may be the end).
+    assert without.stockout_evidence["trailing_suspect_days"][row] == 20
+    assert without.stockout_evidence["stockout_days_excluded"][row] == 0
