@@ -3,7 +3,8 @@
 Usage:
     python benchmarks/bench_cli_ask.py [--runs N] [--code LABEL=DIR ...] [--after-commit]
 
-Each round runs, in a shuffled order, `python -c pass`, `python -c "import graph.service"` and
+Each round runs, in a shuffled order, `python -c pass`, `python -c "import <libraries>"` (the
+third-party libraries any ask loads, the floor), `python -c "import graph.service"` and
 `stockpilot ask QUESTION` (the installed console script) for every code checkout given with
 `--code` (`PYTHONPATH=DIR`, so an older checkout can be measured beside this one in the same
 run; default: the installed code, labelled `this`). The store is a 20-store × 300-SKU demo
@@ -38,6 +39,9 @@ QUESTIONS = [
     "late POs",
 ]
 STOCKPILOT = Path(sys.executable).with_name("stockpilot")
+# The third-party libraries every ask loads (the plan is pandas and numpy, the store SQLAlchemy,
+# the copilot LangGraph with langchain-core and langsmith): the floor of an ask's start-up.
+LIBRARIES = "pandas, scipy.special, sqlalchemy.orm, pydantic_settings, langgraph.graph, typer, rich"
 
 
 @dataclass
@@ -117,6 +121,7 @@ def main() -> None:
     py = sys.executable
     commands: dict[str, tuple[list[str], dict[str, str]]] = {
         "python -c pass": ([py, "-c", "pass"], first),
+        'python -c "import <libraries>"': ([py, "-c", f"import {LIBRARIES}"], first),
     }
     for label, env in envs.items():
         suffix = "" if len(envs) == 1 else f" [{label}]"
