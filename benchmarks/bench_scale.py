@@ -2,7 +2,7 @@
 
 Usage: python benchmarks/bench_scale.py --database-url postgresql+psycopg://user@host/db
        [--stores 100] [--dcs 4] [--skus 1120] [--days 730] [--block-skus 100]
-       [--partitions N] [--workers 2] [--stages generate,plan,dask,replan,reads]
+       [--partitions N] [--workers 2] [--stages generate,plan,dask,replan,reads,api]
 
 Each stage runs in a child process of its own, so its peak RSS is its own; the stages run side by
 side in one invocation and the summary prints their ratios. `generate` replaces the database's
@@ -242,12 +242,84 @@ def stage_reads(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def _status_mib(pid: int, field: str) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def stage_api(args: argparse.Namespace) -> dict[str, Any]:
+    """Serve the API on the store (one worker) and time GET /v1/exceptions?limit=50."""
+    import signal
+    import socket
+    import tempfile
+
+    import httpx
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-scale-api-"))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    env = {
+        **os.environ,
+        "STOCKPILOT_ENVIRONMENT": "development",
+        "STOCKPILOT_DATABASE_URL": args.database_url,
+        "STOCKPILOT_PLAN_CACHE_DIR": str(folder / "cache"),
+        "STOCKPILOT_CHECKPOINT_URL": f"sqlite:///{folder / 'checkpoints.db'}",
+        "STOCKPILOT_API_TOKENS": "{}",
+        "STOCKPILOT_RECOVERY_INTERVAL_SECONDS": "0",
+    }
+    cmd = [sys.executable, "-m", "uvicorn", "--factory", "ui.server:app_factory"]
+    cmd += ["--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
+    cmd += ["--log-level", "warning", "--no-access-log"]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=600) as client:
+            while True:
+                try:
+                    if client.get("/healthz").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if proc.poll() is not None or time.perf_counter() - t0 > 600:
+                    raise SystemExit("api: the server did not start")
+                time.sleep(0.5)
+            ready = time.perf_counter() - t0
+            headers = {"Authorization": "Bearer dev-alice"}
+            t1 = time.perf_counter()
+            first = client.get("/v1/exceptions", params={"limit": 50}, headers=headers)
+            first_s = time.perf_counter() - t1
+            first.raise_for_status()
+            timings = []
+            for i in range(200):
+                params: dict[str, Any] = {"limit": 50, "offset": (i % 4) * 50}
+                t1 = time.perf_counter()
+                response = client.get("/v1/exceptions", params=params, headers=headers)
+                timings.append(time.perf_counter() - t1)
+                response.raise_for_status()
+        timings.sort()
+        return {
+            "ready_s": ready,
+            "first_request_s": first_s,
+            "p50_ms": 1000 * timings[len(timings) // 2],
+            "p95_ms": 1000 * timings[int(len(timings) * 0.95)],
+            "api_rss_mib": _status_mib(proc.pid, "VmRSS"),
+            "api_peak_rss_mib": _status_mib(proc.pid, "VmHWM"),
+        }
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
 STAGES = {
     "generate": stage_generate,
     "plan": stage_plan,
     "dask": stage_dask,
     "replan": stage_replan,
     "reads": stage_reads,
+    "api": stage_api,
 }
 
 
@@ -271,7 +343,7 @@ def main() -> None:
     ap.add_argument("--block-skus", type=int, default=100)
     ap.add_argument("--partitions", type=int, default=None)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--stages", default="generate,plan,dask,replan,reads")
+    ap.add_argument("--stages", default="generate,plan,dask,replan,reads,api")
     ap.add_argument("--stage", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.stage:
