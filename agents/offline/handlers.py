@@ -776,7 +776,7 @@ def purchase_order_loose(req: Request, results: list[Result]) -> Step:
 
 def cover_need(req: Request, results: list[Result]) -> Step:
     """Draft the engine's own action for a SKU-location's need, never a quantity of our own."""
-    sku, loc = req.said("sku"), req.entity("location")
+    sku, loc = req.entity("sku"), req.entity("location")
     if loc is None:
         return _ask(f"the location that needs {sku}", f"get S003 covered for {sku}")
     if not results:

@@ -23,6 +23,7 @@ from agents.offline.messages import Handler, Request, Result, Step
 from agents.offline.parsing import (
     EVERYDAY_MOVE,
     FETCH,
+    FETCH_QTY,
     IMPERATIVE,
     MOVE_VERB,
     NETWORK,
@@ -137,6 +138,11 @@ AMEND = (
     r"the\s+(?:qty|quantity|transfer|po|order|proposal|draft))\s+(?:to\s+)?{n}\b.*$",
     r"^\W*(?:(?:ok|actually|no)[\s,!.]+)*{n}(?!\s*%)\s+(?:units\s+)?instead\W*$",
     r"^\W*(?:actually|no|make\s+it)[\s,]+{n}(?!\s*%)(?:\s+units)?\W*$",
+    r"^\W*(?:(?:ok(?:ay)?|actually|no)[\s,!.]+)?(?:can\s+we\s+|let'?s\s+|please\s+)?(?:do|go\s+with|"
+    r"use|make\s+(?:it|that))\s+{n}(?!\s*%)(?:\s+units)?\s+(?:instead|please)\W*$",
+    r"^\W*{n}(?!\s*%)(?:\s+units)?\s+please\W*$",
+    r"^\W*(?:please\s+)?(?:reduce|lower|increase|raise|bump|cut|drop|change|up)\s+(?:it\s+|that\s+)?"
+    r"to\s+{n}(?!\s*%)(?:\s+units)?\W*$",
 )
 
 QUESTION_ABOUT_OTHERS = (
@@ -204,6 +210,9 @@ INTENTS: tuple[Intent, ...] = (
             r"the\s+(?:transfer|po|order|proposal|draft))\b",
             r"\bany\s+news\s+on\s+(?:it|that|my\s+\w+)\b",
             r"\b(?:document|erp|po|transfer)\s+(?:number|id|no\.?|#)\b",
+            r"^\W*what(?:'s|\s+is)\s+(?:the|its)\s+status\W*$",
+            r"\bha(?:s|ve)\s+(?!you\b)\w+\s+(?:signed\s+off|approved|rejected|decided)\b",
+            r"\bwhere\s+is\s+(?:my|the|that)\s+(?:transfer|po|order|proposal|draft)\b",
             r"\b(?:status|where\s+is|what\s+happened\s+to)\b.*" + PID,
             r"^\W*" + PID + r"\W*\??\W*$",
         ),
@@ -214,6 +223,8 @@ INTENTS: tuple[Intent, ...] = (
             "has the transfer been committed?",
             "status of my proposal",
             "what's the document number?",
+            "has bob signed off?",
+            "where is my transfer?",
         ),
         template="did that go through?",
     ),
@@ -225,9 +236,12 @@ INTENTS: tuple[Intent, ...] = (
             r"drop|delete|discard|remove|kill|forget)\s+(?:it|that|this|the|my)(?:\s+(?:transfer|"
             r"po|order|proposal|draft))?\W*$",
             r"\b(?:cancel|withdraw|scrap|discard)\b.*" + PID,
+            r"^\W*(?:never\s*mind|forget\s+(?:it|that)|scratch\s+that)\W*(?:(?:please\s+)?cancel"
+            r"(?:\s+it)?)?\W*$",
+            r"^\W*(?:(?:ok(?:ay)?|actually|no)[\s,!.]+)*(?:please\s+)?cancel(?:\s+please)?\W*$",
         ),
         h.withdraw,
-        examples=("cancel it", "withdraw that draft", "scrap the transfer"),
+        examples=("cancel it", "withdraw that draft", "scrap the transfer", "never mind, cancel"),
         template="withdraw the draft",
     ),
     Intent(
@@ -235,7 +249,14 @@ INTENTS: tuple[Intent, ...] = (
         9,
         _compile(*AMEND),
         h.amend,
-        examples=("make it 60 instead", "change it to 40", "actually 30", "set the qty to 12"),
+        examples=(
+            "make it 60 instead",
+            "change it to 40",
+            "actually 30",
+            "set the qty to 12",
+            "can we do 40 instead?",
+            "reduce to 15",
+        ),
         template="make it {qty} instead",
     ),
     Intent(
@@ -402,6 +423,7 @@ INTENTS: tuple[Intent, ...] = (
             r"\b{n}\b(?!\s*(?:%|days?|weeks?|x\b)).*" + EVERYDAY_MOVE,
             r"\b{n}\b(?!\s*(?:%|days?|weeks?|x\b)).*" + FETCH,
             FETCH + r".*?\b{n}\b(?!\s*(?:%|days?|weeks?|x\b))",
+            FETCH_QTY,
             r"\b(?:get|bring|put|have)\s+(?:another\s+|an?\s+extra\s+)?{n}\b"
             r"(?!\s*(?:%|days?|weeks?|x\b)).*\b(?:to|into|over\s+to|in|there|from|over)\b",
         ),
@@ -455,6 +477,28 @@ INTENTS: tuple[Intent, ...] = (
             "transfer SKU-0012 to S003",
             "move some SKU-0016 to S002 from the DC",
             "can we cover S003's SKU-0012 with a transfer?",
+        ),
+        template="get {loc} covered for {sku}",
+    ),
+    Intent(
+        "cover_focus",
+        27,
+        _compile(
+            r"^\W*(?:(?:ok(?:ay)?|yes|sure|right)[\s,!.]+)?(?:let'?s\s+|please\s+|(?:can|could)\s+you\s+)?"
+            r"(?:draft|do|raise|create|make|place|set\s+up|prepare)\s+(?:a|the|an)\s+(?:transfer|po|"
+            r"purchase\s+order|order|replenishment)\b(?:\s+(?:for|of)\s+(?:it|this|that|them))?"
+            + NO_QTY,
+            r"\bcover\s+(?:it|this|that|them|the\s+(?:gap|shortfall|need))\b" + NO_QTY,
+            r"^\W*(?:(?:ok(?:ay)?|yes|sure)[\s,!.]+)?(?:please\s+)?(?:order|replenish|restock)\s+"
+            r"(?:it|that|this|them|more)\W*$",
+        ),
+        h.cover_need,
+        id_slots=(),
+        needs=("sku", "location"),
+        examples=(
+            "draft a transfer for SKU-0012 at S003",
+            "cover the gap for SKU-0012 at S003",
+            "ok place a PO for SKU-0012 at DC-NORTH",
         ),
         template="get {loc} covered for {sku}",
     ),

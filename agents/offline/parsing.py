@@ -52,6 +52,10 @@ NUMBER_WORDS = {
     "forty": "40",
     "fifty": "50",
     "sixty": "60",
+    "seventy": "70",
+    "eighty": "80",
+    "ninety": "90",
+    "a hundred": "100",
     "a dozen": "12",
 }
 
@@ -112,6 +116,15 @@ def _correct(word: str) -> str:
 def _normalise(text: str) -> str:
     text = text.replace("→", " -> ").replace("’", "'").replace("×", "x")
     text = re.sub(r"\ban?\s+(day|week|month)\b", r"1 \1", text, flags=re.IGNORECASE)
+    text = re.sub(
+        r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ](one|two|three|four|five|"
+        r"six|seven|eight|nine)\b",
+        lambda m: str(
+            int(NUMBER_WORDS[m.group(1).lower()]) + int(NUMBER_WORDS[m.group(2).lower()])
+        ),
+        text,
+        flags=re.IGNORECASE,
+    )
     text = re.sub(
         r"\b(\d+)\s+dozen\b", lambda m: str(int(m.group(1)) * 12), text, flags=re.IGNORECASE
     )
@@ -309,16 +322,20 @@ NETWORK = (
     r"(?:\s+(?:across|in|throughout|over|at)\s+(?:the\s+|all\s+|our\s+)?(?:whole\s+|entire\s+)?"
     r"(?:network|locations|sites|stores|warehouses))?"
 )
-QTY = r"\s+{n}\s+(?:units?\s+|pcs\s+|pieces\s+|cases?\s+)?(?:of\s+)?"
+QTY = r"\s+{n}\s+(?:x\s+)?(?:units?\s+|pcs\s+|pieces\s+|cases?\s+)?(?:of\s+)?"
 WHAT_IF = (
     r"\b(?:what\s+if|what\s+happens\s+if|what\s+would\s+happen\s+if|scenario|simulate|suppose)\b"
 )
 
 EVERYDAY_MOVE = (
     r"\b(?:transfer(?:s|red|ring)?|mov(?:e|es|ed|ing)|send(?:s|ing)?|sent|ship(?:s|ped|ping)?|"
-    r"shift(?:ed)?|relocate[d]?|rebalance[d]?|top\s+up|push(?:ed)?|replenish(?:ed)?|restock(?:ed)?)\b"
+    r"shift(?:ed)?|relocate[d]?|rebalance[d]?|top\s+(?:\w+\s+)?up|push(?:ed)?|replenish(?:ed)?|"
+    r"restock(?:ed)?)\b"
 )
 FETCH = r"\b(?:get|bring|pull|take|grab)\b.*\bfrom\b"
+FETCH_QTY = (
+    r"\b(?:get|bring|pull|take|grab)\s+(?:\w+\s+)?{n}\b(?!\s*(?:%|days?|weeks?|x\b)).*\bfrom\b"
+)
 NO_QTY = r"(?!.*(?<![\w.-])\d[\d,]*(?![\w.-]))"
 """No standalone number anywhere after this point (a quantity would be one)."""
 
