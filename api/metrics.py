@@ -105,12 +105,11 @@ class _ScrapeTimeCollector(Collector):
         if ws is None:
             return
         try:
-            result = ws.plans.cached()
+            counts = ws.queries.open_exception_counts()  # the plan tables, or a cached plan
         except Exception:  # a scrape reports what it can; never fail the whole scrape
             log.warning("could not read the cached plan for metrics", exc_info=True)
-            result = None
-        if result is not None:
-            counts = result.exceptions["type"].value_counts()
+            counts = None
+        if counts is not None:
             gauge = GaugeMetricFamily(
                 "stockpilot_exceptions_open", "Open exceptions by type.", labels=["type"]
             )

@@ -108,6 +108,16 @@ class PlanQueries:
         )
         return page, total, {k: {"count": n, "money_at_risk": round(m, 2)} for k, n, m in rows}
 
+    def open_exception_counts(self) -> dict[str, int] | None:
+        """Count today's exceptions by type when that needs no planning (None: it would)."""
+        run = self.plans.plan_run()
+        if run is not None:
+            return {k: n for k, n, _ in plan_store.exception_totals(self.plans.engine, run)}
+        result = self.plans.cached()
+        if result is None:
+            return None
+        return {str(k): int(v) for k, v in result.exceptions["type"].value_counts().items()}
+
     def _category_skus(self, category: str | None) -> set[str] | None:
         if category is None:
             return None

@@ -50,6 +50,7 @@ def _answers(ws: Workspace) -> dict[str, object]:
         "what_if": q.what_if(first["sku"], location, Scenario(demand_factor=1.2)),
         "chart": ws.charts.projection(first["sku"], location),
         "draft": _draft_check(ws, first),
+        "counts": q.open_exception_counts(),  # the metrics' gauge
     }
 
 
