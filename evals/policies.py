@@ -62,6 +62,7 @@ class Order:
     action: Action
     exception_id: str = ""
     reason: str = ""
+    part: int = 0  # a split's further action (1, 2, ...): drafted with the exception's first
 
     @property
     def location(self) -> str:
@@ -134,23 +135,30 @@ def plan_actions(result: Plan, data: NetworkData, *, transfers: bool = True) -> 
         if (e.sku, to) in covered:
             continue
         covered.add((e.sku, to))
-        if e.rec_kind == ActionKind.TRANSFER:
-            key = (e.sku, e.rec_from_location)
-            spare[key] = spare.get(key, 0.0) - int(e.rec_qty)
-        out.append(
-            Order(
-                _action(
-                    e.rec_kind,
-                    e.sku,
-                    to,
-                    int(e.rec_qty),
-                    source=e.rec_from_location,
-                    supplier_id=e.rec_supplier_id,
-                ),
-                exception_id=exception_id(e.type, e.sku, e.location, e.po_id or ""),
-                reason=e.type,
+        listed = [a for a in (e.rec_actions or []) if a["kind"] in kinds]
+        steps = listed or [
+            {"kind": e.rec_kind, "qty": int(e.rec_qty), "from_location": e.rec_from_location,
+             "to_location": to, "supplier_id": e.rec_supplier_id}
+        ]  # fmt: skip
+        for part, a in enumerate(steps):
+            if a["kind"] == ActionKind.TRANSFER:
+                key = (e.sku, a["from_location"])
+                spare[key] = spare.get(key, 0.0) - int(a["qty"])
+            out.append(
+                Order(
+                    _action(
+                        a["kind"],
+                        e.sku,
+                        a["to_location"] or to,
+                        int(a["qty"]),
+                        source=a["from_location"],
+                        supplier_id=a["supplier_id"],
+                    ),
+                    exception_id=exception_id(e.type, e.sku, e.location, e.po_id or ""),
+                    reason=e.type,
+                    part=part,
+                )
             )
-        )
     for o in replenishment_orders(result, data, transfers=transfers).itertuples():
         if (o.sku, o.location_id) in covered:
             continue
@@ -275,6 +283,12 @@ class GraphPath:
         from erp.store import replace_snapshot
 
         replace_snapshot(self.workspace.engine, data, source=f"simulation:day={day}")
+        # A split's further actions are drafted by draft_recommended_action with its first.
+        parts: dict[str, int] = {}
+        for a in actions:
+            if a.part:
+                parts[a.exception_id] = parts.get(a.exception_id, 0) + 1
+        actions = [a for a in actions if a.part == 0]
         for k in range(0, len(actions), CHUNK):
             chunk = actions[k : k + CHUNK]
             self.script.queue = [self._call(a) for a in chunk]
@@ -284,8 +298,9 @@ class GraphPath:
                 user=DRAFTER,
                 thread_id=thread,
             )
+            wanted = sum(1 + parts.get(a.exception_id, 0) if a.exception_id else 1 for a in chunk)
             self.stats["drafted"] += len(turn.pending)
-            self.stats["draft_refused"] += len(chunk) - len(turn.pending)
+            self.stats["draft_refused"] += wanted - len(turn.pending)
             if not turn.pending:
                 continue
             done = self.copilot.decide(thread, user=APPROVER, decision=Decision.APPROVE)
@@ -382,9 +397,10 @@ class MinMaxPolicy:
 
     name = "min_max"
 
-    def __init__(self, config: SimConfig):
-        """Use the engine's levels once, with the simulation's review period."""
+    def __init__(self, config: SimConfig, scale: float = 1.0):
+        """Use the engine's levels once (times `scale`), with the simulation's review period."""
         self.params = sim_params(config)
+        self.scale = float(scale)
         self.s: np.ndarray | None = None
         self.big_s: np.ndarray | None = None
 
@@ -400,8 +416,8 @@ class MinMaxPolicy:
             rows = idx.get_indexer(pd.MultiIndex.from_arrays([view.sku, view.location]))
             ok = rows >= 0
             self.s, self.big_s = np.zeros(view.n), np.zeros(view.n)
-            self.s[ok] = p.positions["reorder_point"].to_numpy(float)[rows[ok]]
-            self.big_s[ok] = p.positions["order_up_to"].to_numpy(float)[rows[ok]]
+            self.s[ok] = p.positions["reorder_point"].to_numpy(float)[rows[ok]] * self.scale
+            self.big_s[ok] = p.positions["order_up_to"].to_numpy(float)[rows[ok]] * self.scale
         return self.s, self.big_s
 
     def decide(self, day: int, view: View) -> list[Order]:
@@ -418,7 +434,9 @@ class NaiveCoverPolicy:
 
     name = "naive_cover"
 
-    def __init__(self, config: SimConfig, x: int = NAIVE_REORDER_DAYS, y: int = NAIVE_UP_TO_DAYS):
+    def __init__(
+        self, config: SimConfig, x: float = NAIVE_REORDER_DAYS, y: float = NAIVE_UP_TO_DAYS
+    ):
         """Use X and Y days of cover."""
         self.x, self.y = x, y
 
@@ -445,17 +463,25 @@ class NaiveCoverPolicy:
         """Nothing to release."""
 
 
-def make_policy(name: str, config: SimConfig) -> Any:
-    """Return a policy by name."""
+def make_policy(name: str, config: SimConfig, scale: float = 1.0) -> Any:
+    """Return a policy by name.
+
+    `scale` multiplies a baseline's levels (min-max: s and S; naive cover: X and Y days): how
+    the inventory it needs at a matched fill is found.
+    """
     if name == "stockpilot":
         return StockPilotPolicy(config)
     if name == "po_only":
         return StockPilotPolicy(config, name="po_only", transfers=False)
     if name == "min_max":
-        return MinMaxPolicy(config)
+        return MinMaxPolicy(config, scale=scale)
     if name == "naive_cover":
-        return NaiveCoverPolicy(config)
+        return NaiveCoverPolicy(config, x=NAIVE_REORDER_DAYS * scale, y=NAIVE_UP_TO_DAYS * scale)
     raise ValueError(f"unknown policy {name!r}")
+
+
+SCALABLE_POLICIES: tuple[str, ...] = ("min_max", "naive_cover")
+"""The baselines whose levels `make_policy(..., scale=k)` scales (the oracle scales too)."""
 
 
 # --- oracle ---------------------------------------------------------------------------------
@@ -631,3 +657,47 @@ def oracle_base_stock(world: World) -> dict[str, Any]:
     if dcs is not None:
         levels[dc] = dcs["level"]
     return {"metrics": metrics, "levels": levels, "inventory_value": np.asarray(end_value)}
+
+
+def oracle_scaled(world: World, levels: np.ndarray, scale: float) -> dict[str, Any]:
+    """Return fill and inventory of the oracle's levels times `scale` (stores, then their DCs).
+
+    Stores run `scale ×` their hindsight levels; each DC then faces what those stores pull and
+    runs `scale ×` its own level. Used to read the oracle's inventory at another policy's fill.
+    """
+    cfg = world.config
+    lead = world.lead_matrix()
+    store, dc = np.flatnonzero(~world.is_dc), np.flatnonzero(world.is_dc)
+    via_lane = world.source_row >= 0
+    fixed = np.where(via_lane, cfg.transfer_fixed_cost, cfg.order_cost)
+    per_unit = np.where(via_lane, world.lane_cost, 0.0)
+    h = world.horizon
+    demand = world.demand.copy()
+    end_on_hand = np.zeros((world.n, h))
+
+    def run(rows: np.ndarray) -> dict[str, np.ndarray]:
+        level = np.round(levels[rows] * scale)[:, None]
+        out = simulate_base_stock(
+            demand[rows], world.on_hand0[rows], level, lead[rows],
+            review=cfg.review_period_days, hold=world.holding_per_day[rows],
+            margin=world.margin[rows], fixed=fixed[rows], per_unit=per_unit[rows],
+        )  # fmt: skip
+        end_on_hand[rows] = out["end"][:, 0]
+        return out
+
+    st = run(store)
+    pulls = st["ordered"][:, 0]
+    pulls = np.concatenate([pulls[:, :1] + pulls[:, 1:2], pulls[:, 2:]], axis=1)[:, :h]
+    src = world.source_row[store]
+    lane = src >= 0
+    np.add.at(demand, src[lane], pulls[lane])
+    if len(dc):
+        run(dc)
+    st_demand = float(world.demand[store].sum())
+    lost = float(st["lost"].sum())
+    value = (end_on_hand * world.unit_cost[:, None]).sum(axis=0)
+    return {
+        "fill_rate": round(1.0 - lost / st_demand, 4) if st_demand else 1.0,
+        "avg_inventory_value": round(float(np.mean(value)), 2),
+        **echelon_cover(world, end_on_hand),
+    }

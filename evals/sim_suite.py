@@ -8,6 +8,7 @@ per policy, inventory over time, a few trajectories and the headline targets.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import time
 from dataclasses import asdict
 from datetime import date
@@ -16,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from evals.policies import make_policy, oracle_base_stock
+from evals.policies import SCALABLE_POLICIES, make_policy, oracle_base_stock, oracle_scaled
 from evals.simulate import (
     Progress,
     SimConfig,
@@ -28,7 +29,7 @@ from evals.simulate import (
 )
 from planning.network import NetworkData
 
-__all__ = ["TARGETS", "SimConfig", "run_simulation"]
+__all__ = ["TARGETS", "SimConfig", "matched_fill", "run_simulation"]
 
 # Issue 13's targets for StockPilot: total cost within 5 % of the hindsight oracle, fill of
 # at least 98 %, and the DCs holding no more than 10 % more days of cover than the oracle's.
@@ -95,6 +96,10 @@ def run_simulation(
                 "on_hand": {n: tw.end_on_hand[r].tolist() for n, tw in twins.items()},
             }
         )
+    scenarios = line_cost_scenarios(config, data)
+    matched = (
+        matched_fill(world, config, results, oracle["levels"]) if "stockpilot" in results else None
+    )
     cfg = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(config).items()}
     cfg["policies"] = list(config.policies)
     cfg["line_cost_scenarios"] = list(config.line_cost_scenarios)
@@ -107,14 +112,124 @@ def run_simulation(
         "inventory_over_time": over_time,
         "trajectories": trajectories,
         "targets": dict(TARGETS),
-        "target_met": _targets(results),
-        "line_costs": line_cost_scenarios(config, data),
+        "target_met": _with_line_costs(_targets(results), scenarios),
+        "line_costs": scenarios,
+        "matched_fill": matched,
     }
+
+
+def _with_line_costs(met: dict[str, Any], scenarios: list[dict[str, Any]]) -> dict[str, Any]:
+    """Add whether the targets hold at each line-cost scenario; `all` then needs every one."""
+    at = {f"{sc['line_cost']:g}": bool(sc["target_met"].get("all")) for sc in scenarios}
+    if at:
+        met["at_line_costs"] = at
+        if "all" in met:
+            met["all"] = bool(met["all"]) and all(at.values())
+    return met
+
+
+MATCH_KEYS = ("avg_inventory_value", "store_days_of_cover", "dc_days_of_cover")
+MATCH_STEP = 1.25  # each further try scales the levels by this much more (or less)
+MATCH_TRIES = 5  # tries per direction before a fill counts as out of reach
+
+
+def _bracket(run: Any, target: float, first: dict[str, Any]) -> list[tuple[float, dict[str, Any]]]:
+    """Return (scale, metrics) points from scale 1 outwards until the fill passes `target`.
+
+    Stops early when a step moves the fill away from `target` (more stock is not always more
+    fill: larger store levels drain a DC that starts with the same stock).
+    """
+    points = [(1.0, first)]
+    up = first["fill_rate"] < target
+    scale, last = 1.0, first["fill_rate"]
+    for _ in range(MATCH_TRIES):
+        scale = scale * MATCH_STEP if up else scale / MATCH_STEP
+        m = run(scale)
+        points.append((scale, m))
+        if (m["fill_rate"] >= target) == up or (m["fill_rate"] < last if up else False):
+            break
+        last = m["fill_rate"]
+    return sorted(points, key=lambda p: p[0])
+
+
+def _at_fill(points: list[tuple[float, dict[str, Any]]], target: float) -> dict[str, Any]:
+    """Interpolate scale and `MATCH_KEYS` linearly in fill between the points around `target`."""
+    out: dict[str, Any] = {
+        "points": [
+            {"scale": round(k, 4), "fill_rate": m["fill_rate"], **{c: m[c] for c in MATCH_KEYS}}
+            for k, m in points
+        ],
+        "reached": False,
+    }
+    for (k0, a), (k1, b) in itertools.pairwise(points):
+        f0, f1 = a["fill_rate"], b["fill_rate"]
+        if min(f0, f1) <= target <= max(f0, f1):
+            w = 0.0 if f1 == f0 else (target - f0) / (f1 - f0)
+            out.update({c: round(a[c] + w * (b[c] - a[c]), 2) for c in MATCH_KEYS})
+            out["scale"] = round(k0 + w * (k1 - k0), 4)
+            out["reached"] = True
+            return out
+    # Out of reach: the run whose fill came closest (the most fill it reached, or the least).
+    k, best = min(
+        points, key=lambda p: (abs(p[1]["fill_rate"] - target), p[1]["avg_inventory_value"])
+    )
+    out["best"] = {
+        "scale": round(k, 4),
+        "fill_rate": best["fill_rate"],
+        **{c: best[c] for c in MATCH_KEYS},
+    }
+    return out
+
+
+def matched_fill(
+    world: World, config: SimConfig, results: dict[str, dict[str, Any]], levels: np.ndarray
+) -> dict[str, Any]:
+    """Return the inventory each policy needs to reach StockPilot's fill, per echelon.
+
+    The baselines (min-max: s and S; naive cover: X and Y days) and the oracle (its hindsight
+    levels) are run again with their levels scaled by `MATCH_STEP` steps from 1 until their fill
+    passes StockPilot's; the inventory value and the days of cover at that fill are interpolated
+    linearly in fill between the two runs around it. A policy whose fill never gets there is
+    reported with the run that came closest (`best`). StockPilot is the reference; PO-only (the
+    engine without transfers) is shown as run.
+    """
+    target = float(results["stockpilot"]["fill_rate"])
+    sp = results["stockpilot"]
+    out: dict[str, Any] = {
+        "fill_rate": target,
+        "policies": {
+            "stockpilot": {"scale": 1.0, "reached": True, **{c: sp[c] for c in MATCH_KEYS}}
+        },
+    }
+    for name in SCALABLE_POLICIES:
+        if name not in results:
+            continue
+
+        def run(scale: float, name: str = name) -> dict[str, Any]:
+            return metrics(run_policy(world, make_policy(name, config, scale=scale)))
+
+        out["policies"][name] = _at_fill(_bracket(run, target, results[name]), target)
+    first = oracle_scaled(world, levels, 1.0)
+    out["policies"]["oracle_base_stock"] = _at_fill(
+        _bracket(lambda k: oracle_scaled(world, levels, k), target, first), target
+    )
+    base = float(sp["avg_inventory_value"]) or 1.0
+    for m in out["policies"].values():
+        if m.get("reached"):
+            m["inventory_vs_stockpilot"] = round(float(m["avg_inventory_value"]) / base, 4)
+        elif "best" in m:
+            m["best"]["inventory_vs_stockpilot"] = round(
+                float(m["best"]["avg_inventory_value"]) / base, 4
+            )
+    return out
 
 
 def _targets(results: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Return whether StockPilot meets the headline targets (None where a run is missing)."""
     sp, oracle = results.get("stockpilot"), results.get("oracle_base_stock")
+    if sp is not None and oracle is not None and "cost_ratio_to_oracle" not in sp:
+        base = oracle["total_cost"]
+        sp = {**sp, "cost_ratio_to_oracle": round(sp["total_cost"] / base, 4) if base else None}
     out: dict[str, Any] = {"cost_ratio": None, "fill_rate": None, "dc_days_of_cover": None}
     if sp is None:
         return out
@@ -159,6 +274,7 @@ def line_cost_scenarios(config: SimConfig, data: NetworkData | None = None) -> l
                     "cost_ratio_to_oracle": round(sp["total_cost"] / base, 4) if base > 0 else None,
                 },
                 "oracle_base_stock": {k: oracle[k] for k in SCENARIO_METRICS},
+                "target_met": _targets({"stockpilot": sp, "oracle_base_stock": oracle}),
             }
         )
     return out

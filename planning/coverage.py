@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from planning.policy import days_of_cover, project_on_hand, round_up_to_pack
+from planning.policy import days_of_cover, project_on_hand, protection_days, round_up_to_pack
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -38,14 +38,15 @@ def shortage_window(
 ) -> IntArray:
     """Return the days over which a run-out is a need now, as the engine's `stockout_risk` has it.
 
-    Within the lead time L (nothing ordered now arrives sooner); up to L + R while the position
-    is below the reorder point (the next review would order too late). Above the reorder point
-    a run-out after day L is what the next regular order covers.
+    Within the lead time L (nothing ordered now arrives sooner); over the protection interval
+    L + R − 1 (`planning.policy.protection_days`) while the position is below the reorder point
+    (the next review's order arrives on day L + R). Above the reorder point a run-out after day L
+    is what the next regular order covers.
     """
-    lead = np.maximum(np.asarray(lead_time, dtype=float), 1.0)
+    lead = np.rint(np.maximum(np.asarray(lead_time, dtype=float), 1.0)).astype(np.int64)
     below = _f(position) < _f(reorder_point)
-    days = np.where(below, lead + np.asarray(review_period, dtype=float), lead)
-    return np.asarray(np.rint(days), dtype=np.int64)
+    review = np.rint(np.asarray(review_period, dtype=float)).astype(np.int64)
+    return np.asarray(np.where(below, protection_days(lead, review), lead), dtype=np.int64)
 
 
 def unmet_in_window(

@@ -205,6 +205,8 @@ def _exception_record(r: dict[str, Any]) -> dict[str, Any]:
             "value": _json(r["rec_value"]),
             "lead_time_days": _json(r["rec_lead_time"]),
             "rationale": r["rec_rationale"],
+            # Every action to draft, in order: one, or a split's two (the first is the above).
+            "actions": [dict(a) for a in (r.get("rec_actions") or [])],
         },
         "evidence": {
             k: _id(_json(r[k]))
@@ -656,12 +658,15 @@ def _policy_levels(
     service = class_service_level(abc, class_levels, params.service_level)
     unit_cost = keys["sku"].map(items["unit_cost"]).to_numpy(float)
     margin = keys["sku"].map(items["unit_price"]).to_numpy(float) - unit_cost
-    holding_per_day = params.holding_per_unit_day * np.nan_to_num(unit_cost)
+    move_cost = _move_cost_per_unit(keys, data, store_rows, network)
+    # Stock at a store carries its freight too: holding accrues on the landed value there.
+    landed = np.nan_to_num(unit_cost)
+    landed[store_rows] += move_cost[store_rows]
+    holding_per_day = params.holding_per_unit_day * landed
     review = int(params.review_period_days)
     if params.economic_service_level:
-        economic = economic_service_level(
-            np.nan_to_num(margin), holding_per_day, review, params.service_level_cap
-        )
+        earned = np.nan_to_num(margin) - move_cost
+        economic = economic_service_level(earned, holding_per_day, review, params.service_level_cap)
         service = np.maximum(service, economic)
     lateness = supplier_lateness(data) if figures is None else figures.lateness
     lead_time, lead_time_std = _lead_times(keys, data, supplier_options(data, lateness))
@@ -699,6 +704,37 @@ def _policy_levels(
         order_up_to=reorder + lot,
         lot_size=lot,
     )
+
+
+def _move_cost_per_unit(
+    keys: pd.DataFrame, data: NetworkData, store_rows: np.ndarray, network: _NetworkDemand
+) -> np.ndarray:
+    """Return what it costs per unit to bring a unit from here to the shelf it sells from.
+
+    A store fed over a lane: the lane's cost per unit. A DC: its stores' lane costs weighted by
+    their forecast. Anything else: 0. A sale lost saves that cost, so the margin a unit short
+    loses is the margin less it (the underage cost of the critical ratio).
+    """
+    out = np.zeros(len(keys))
+    if not len(store_rows) or data.lanes.empty:
+        return out
+    location = data.locations.set_index("location_id")
+    source = keys["location_id"].map(location["source_location"]).fillna("").to_numpy(object)
+    lanes = data.lanes.set_index(["from_location", "to_location"])["cost_per_unit"]
+    store_source = source[store_rows]
+    store_location = keys["location_id"].to_numpy(object)[store_rows]
+    pairs = pd.MultiIndex.from_arrays([store_source, store_location])
+    lane_cost = np.nan_to_num(lanes.reindex(pairs).to_numpy(float), nan=0.0)
+    out[store_rows] = lane_cost
+    dc_row = _rows(keys, keys["sku"].iloc[store_rows], pd.Series(store_source))
+    fed = dc_row >= 0
+    weight = np.maximum(network.demand[store_rows].sum(axis=1), 1e-9)[fed]
+    paid, total = np.zeros(len(keys)), np.zeros(len(keys))
+    np.add.at(paid, dc_row[fed], weight * lane_cost[fed])
+    np.add.at(total, dc_row[fed], weight)
+    dcs = total > 0
+    out[dcs] = paid[dcs] / total[dcs]
+    return out
 
 
 def _echelon_dc_safety_stock(

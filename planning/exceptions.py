@@ -30,6 +30,7 @@ from planning.policy import (
     normal_loss,
     project_block,
     project_on_hand,
+    protection_days,
     window_sum,
 )
 from stockpilot.vocabulary import ExceptionType
@@ -264,7 +265,7 @@ class _Scan:
     """Per-row reductions of the projection that the rules need."""
 
     first: IntArray  # first day with unmet demand (0: none)
-    unmet_win: FloatArray  # unmet units over days 1..min(L + R, H); see `_scan`
+    unmet_win: FloatArray  # unmet units over days 1..min(L + R − 1, H); see `_scan`
     min_oh: FloatArray  # lowest end-of-day on hand over days 1..min(L, H)
     first_below: IntArray  # first day within 1..min(L, H) below safety stock (0: none)
     first_is_promo: NDArray[np.bool_]  # the first unmet day is a promotion day
@@ -287,7 +288,7 @@ def _scan(
 
     Without a projection the (n, H) on hand and unmet arrays are never materialised: each block
     is projected and reduced while it is still in cache, two blocks at a time. `unmet_win` is
-    summed only for rows that run short by day L + R and for `needs_window_sum` rows (0
+    summed only for rows that run short by day L + R − 1 and for `needs_window_sum` rows (0
     elsewhere).
     """
     n, horizon = arrays.n, arrays.horizon
@@ -353,9 +354,9 @@ class RuleInputs:
     arrays: PositionArrays
     params: PlanParams
     lead_time: IntArray  # L, at least 1 day
-    protection: IntArray  # L + R: the lead time plus the review period
+    protection: IntArray  # L + R − 1: the protection interval (at least 1 day)
     lead_time_in_horizon: IntArray  # min(L, H)
-    protection_in_horizon: IntArray  # min(L + R, H)
+    protection_in_horizon: IntArray  # min(L + R − 1, H)
     lead_time_need: FloatArray  # forecast over days 1..L + SS: what the lead time needs
     margin: FloatArray  # unit price - unit cost, at least 0
     position: FloatArray
@@ -369,10 +370,12 @@ def rule_inputs(
     """Return the shared inputs of the rules, scanning the projection once."""
     horizon = arrays.horizon
     lead_time = np.clip(arrays.lead_time.astype(np.int64), 1, None)
-    protection = lead_time + int(params.review_period_days)
+    # The protection interval of the replenishment rule (planning.policy.protection_days): the
+    # next review's order arrives on day L + R and sells that day.
+    protection = protection_days(lead_time, int(params.review_period_days))
     lead_time_in_horizon = np.minimum(lead_time, horizon)
     protection_in_horizon = np.minimum(protection, horizon)
-    # Rows with a late PO need their unmet units over L + R even when they do not run out.
+    # Rows with a late PO need their unmet units over L + R − 1 even when they do not run out.
     needs_window_sum = np.zeros(arrays.n, dtype=bool)
     needs_window_sum[arrays.late_pos.row] = True
     scan = _scan(arrays, lead_time_in_horizon, protection_in_horizon, needs_window_sum, projection)
@@ -444,7 +447,7 @@ def _promo_uncovered(inputs: RuleInputs) -> Part:
 
 
 def _runs_out(inputs: RuleInputs) -> NDArray[np.bool_]:
-    """Return the rows that run out within L, or by L + R while short of the lead time's need.
+    """Return the rows that run out within L, or by L + R − 1 while short of the lead time's need.
 
     With the position at or above the forecast over the lead time plus SS, a run-out after day
     L is what the regular order of this review (it arrives on day L) covers.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -33,7 +34,19 @@ REC_COLUMNS: tuple[str, ...] = (
     "rec_value",
     "rec_lead_time",
     "rec_rationale",
+    "rec_actions",
 )
+ACTION_FIELDS: tuple[str, ...] = (
+    "kind",
+    "qty",
+    "from_location",
+    "to_location",
+    "supplier_id",
+    "unit_cost",
+    "value",
+    "lead_time_days",
+)
+"""The fields of each entry of `rec_actions`: one typed action to draft and approve."""
 
 
 def _terms(data: NetworkData) -> tuple[pd.DataFrame, pd.Series]:
@@ -287,6 +300,7 @@ def recommend(
     out["rec_value"] = 0.0
     out["rec_lead_time"] = np.nan
     out["rec_rationale"] = ""
+    out["rec_actions"] = [[] for _ in range(len(out))]
     if not len(exceptions):
         return out[list(REC_COLUMNS)]
 
@@ -312,13 +326,48 @@ def recommend(
             rec = {"rec_rationale": f"Count the stock at {e['location']}: {e['detail']}"}
         recs[int(idx)] = rec
 
+    splits = {
+        i: cast(list[dict[str, object]], r.pop("rec_split"))
+        for i, r in recs.items()
+        if "rec_split" in r
+    }
     if recs:
         upd = pd.DataFrame.from_dict(recs, orient="index")
         for c in upd.columns:
             vals = upd[c].dropna()
             out.loc[vals.index, c] = vals.to_numpy()
     out["rec_qty"] = out["rec_qty"].astype(np.int64)
+    out["rec_actions"] = [
+        _actions(r, exceptions.at[i, "location"], splits.get(i, []))
+        for i, r in zip(out.index, out.to_dict("records"), strict=True)
+    ]
     return out[list(REC_COLUMNS)]
+
+
+def _actions(
+    rec: dict[str, Any], location: object, rest: list[dict[str, object]]
+) -> list[dict[str, object]]:
+    """Return the recommendation's draftable actions: its own, then a split's remainder."""
+    if rec["rec_kind"] not in ("transfer", "purchase_order") or int(rec["rec_qty"]) <= 0:
+        return []
+    first = {f: rec.get(f"rec_{f}") for f in ACTION_FIELDS if f != "lead_time_days"}
+    first["to_location"] = first["to_location"] or location
+    first["lead_time_days"] = rec.get("rec_lead_time")
+    return [_clean(first), *(_clean(a) for a in rest)]
+
+
+def _clean(action: dict[str, object]) -> dict[str, object]:
+    """Return one action with plain JSON values ('' for no location or supplier)."""
+    out: dict[str, object] = {}
+    for f in ACTION_FIELDS:
+        v = action.get(f)
+        if f == "qty":
+            out[f] = int(v)  # type: ignore[call-overload]
+        elif f in ("unit_cost", "value", "lead_time_days"):
+            out[f] = None if v is None or pd.isna(v) else float(v)  # type: ignore[arg-type]
+        else:
+            out[f] = "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+    return out
 
 
 @dataclass(frozen=True)
@@ -506,13 +555,53 @@ def _shortage(
         allocation.move(chosen.row, row, qty, chosen.name)
         rec = _transfer(chosen.name, qty, e, float(chosen.arrival_day), text)
     if remainder is not None:
-        left = need - int(chosen.available)
-        rec["rec_rationale"] = str(rec["rec_rationale"]) + (
-            f" No single source covers all {need} by {risk.isoformat()}: the remaining {left} "
-            f"can come from {remainder.name} (arrives day {remainder.arrival_day})."
-        )
+        left = need - int(chosen.quantity(need, pack))
+        second = _remainder(e, remainder, left, pack, row, allocation) if left > 0 else None
+        if second is not None:
+            rec["rec_split"] = [second]
+            rec["rec_rationale"] = str(rec["rec_rationale"]) + (
+                f" No single source covers all {need} by {risk.isoformat()}: a second action "
+                f"sends the remaining {left} from {remainder.name} ({_describe(second)}, "
+                f"arrives day {remainder.arrival_day})."
+            )
     rec["rec_rationale"] = str(rec["rec_rationale"]) + considered
     return rec
+
+
+def _remainder(
+    e: pd.Series, option: _Option, left: int, pack: float, row: int, allocation: Allocation
+) -> dict[str, object] | None:
+    """Return the split's second action: `left` units from `option` (allocated here)."""
+    qty = option.quantity(left, pack)
+    if qty < 1:
+        return None
+    if option.supplier is None:
+        allocation.move(option.row, row, qty, option.name)
+        return {
+            "kind": "transfer",
+            "qty": qty,
+            "from_location": option.name,
+            "to_location": e["location"],
+            "unit_cost": float(e["unit_cost"]),
+            "value": round(qty * float(e["unit_cost"]), 2),
+            "lead_time_days": float(option.arrival_day),
+        }
+    cost = float(option.supplier["unit_cost"])
+    return {
+        "kind": "purchase_order",
+        "qty": qty,
+        "to_location": e["location"],
+        "supplier_id": option.name,
+        "unit_cost": cost,
+        "value": round(qty * cost, 2),
+        "lead_time_days": float(option.arrival_day),
+    }
+
+
+def _describe(action: dict[str, object]) -> str:
+    """Return 'a transfer of 9' / 'a purchase order of 12' for a rationale."""
+    kind = "a transfer" if action["kind"] == "transfer" else "a purchase order"
+    return f"{kind} of {action['qty']}"
 
 
 def _own_dc_inbound(

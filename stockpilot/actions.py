@@ -175,3 +175,37 @@ def recommended_action(exception: Mapping[str, Any], qty: int | None = None) -> 
         location_id=rec.get("location_id") or exception["location"],
         qty=amount,
     )
+
+
+def recommended_actions(exception: Mapping[str, Any]) -> list[Action]:
+    """Return every action an exception record recommends, in order (empty: advice only).
+
+    One action, or two and more where no single source covers the need in time (a split): each
+    is drafted and approved on its own. A record without `actions` gives its one action.
+    """
+    listed = exception["recommendation"].get("actions")
+    if not listed:
+        one = recommended_action(exception)
+        return [] if one is None else [one]
+    out: list[Action] = []
+    for a in listed:
+        where = a.get("to_location") or exception["location"]
+        if a["kind"] == ActionKind.TRANSFER:
+            out.append(
+                TransferAction(
+                    sku=exception["sku"],
+                    from_location=a["from_location"],
+                    to_location=where,
+                    qty=int(a["qty"]),
+                )
+            )
+        elif a["kind"] == ActionKind.PURCHASE_ORDER:
+            out.append(
+                PurchaseOrderAction(
+                    supplier_id=a["supplier_id"],
+                    sku=exception["sku"],
+                    location_id=where,
+                    qty=int(a["qty"]),
+                )
+            )
+    return out

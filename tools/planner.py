@@ -21,7 +21,7 @@ from pydantic_core import CoreSchema, core_schema
 
 from planning.actions import ActionCheck
 from planning.whatif import Scenario
-from stockpilot.actions import PurchaseOrderAction, TransferAction, recommended_action
+from stockpilot.actions import PurchaseOrderAction, TransferAction, recommended_actions
 from stockpilot.vocabulary import ExceptionType, ProposalStatus
 from tools import insight
 from tools.context import CopilotContext
@@ -529,8 +529,8 @@ def draft_recommended_action(
     except NotFoundError as err:
         return _json({"error": str(err)})
     rec = exc["recommendation"]
-    action = recommended_action(exc)
-    if action is None:
+    actions = recommended_actions(exc)
+    if not actions:
         return _json(
             {
                 "status": "advice_only",
@@ -539,7 +539,35 @@ def draft_recommended_action(
                 "note": "No ERP document to draft for this recommendation.",
             }
         )
-    return _propose(runtime, ws.check(action), exception_id, rec.get("rationale") or "")
+    reason = rec.get("rationale") or ""
+    if len(actions) == 1:
+        return _propose(runtime, ws.check(actions[0]), exception_id, reason)
+    # A split: each action is its own proposal, checked after the ones before it are pending
+    # (they count as supply for the target, so the remainder is not ordered twice).
+    return _merged([_propose(runtime, ws.check(a), exception_id, reason) for a in actions], runtime)
+
+
+def _merged(results: list[Command | str], runtime: ToolRuntime) -> Command | str:
+    """Return one answer for several drafts: the first's fields, `drafts` listing them all."""
+    bodies: list[dict[str, Any]] = []
+    pending: list[str] = []
+    for r in results:
+        if isinstance(r, Command):
+            update = r.update if isinstance(r.update, dict) else {}
+            pending += list(update.get("pending", []))
+            bodies.append(json.loads(str(update["messages"][0].content)))
+        else:
+            bodies.append(json.loads(r))
+    first = next((b for b in bodies if b.get("status") == "pending_approval"), bodies[0])
+    body = {**first, "split": True, "drafts": bodies}
+    if not pending:
+        return _json(body)
+    return Command(
+        update={
+            "pending": pending,
+            "messages": [ToolMessage(_json(body), tool_call_id=runtime.tool_call_id or "")],
+        }
+    )
 
 
 ProposalId = Annotated[str, "Proposal id as a draft tool returned it, e.g. 'P-1a2b3c4d5e6f'"]

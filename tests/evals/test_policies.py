@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -10,15 +12,19 @@ from evals.policies import (
     NaiveCoverPolicy,
     StockPilotPolicy,
     level_grid,
+    oracle_base_stock,
+    oracle_scaled,
+    plan_actions,
     simulate_base_stock,
 )
-from evals.sim_suite import run_simulation
+from evals.sim_suite import MATCH_TRIES, _at_fill, _bracket, run_simulation
 from evals.simulate import SimConfig, Twin, View, build_world, run_policy
 from planning.engine import plan
 from planning.params import PlanParams
 from planning.replenish import replenishment_orders
 from tests.conftest import small_network
 from tests.evals.test_simulate import tiny_world
+from tests.planning.test_split import split_network
 
 
 def _scalar_cost(demand, oh, level, lead, review, hold, margin, fixed) -> float:
@@ -149,6 +155,66 @@ def test_closed_loop_run_of_all_policies() -> None:
         assert sc["stockpilot"]["total_cost"] > 0 and sc["oracle_base_stock"]["total_cost"] > 0
     for name in pols:
         assert pols[name]["store_days_of_cover"] >= 0 and pols[name]["dc_days_of_cover"] >= 0
+    for sc in res["line_costs"]:
+        assert set(sc["target_met"]) >= {"cost_ratio", "fill_rate", "dc_days_of_cover", "all"}
+    assert set(res["target_met"]["at_line_costs"]) == {"1", "5"}
+    matched = res["matched_fill"]
+    assert matched["fill_rate"] == sp["fill_rate"]
+    assert set(matched["policies"]) == {"stockpilot", "min_max", "naive_cover", "oracle_base_stock"}
+    for name, m in matched["policies"].items():
+        if name != "stockpilot":
+            assert m["points"][0]["scale"] <= 1.0 <= m["points"][-1]["scale"]
+        if m["reached"]:
+            assert m["avg_inventory_value"] >= 0 and m["dc_days_of_cover"] >= 0
+            assert m["inventory_vs_stockpilot"] == pytest.approx(
+                m["avg_inventory_value"] / sp["avg_inventory_value"], abs=1e-3
+            )
+
+
+def test_the_oracle_at_scale_one_is_the_oracle() -> None:
+    world = build_world(replace(SMALL, graph_path=False))
+    oracle = oracle_base_stock(world)
+    again = oracle_scaled(world, oracle["levels"], 1.0)
+    for key in ("fill_rate", "avg_inventory_value", "store_days_of_cover", "dc_days_of_cover"):
+        assert again[key] == pytest.approx(oracle["metrics"][key])
+    # More stock buys fill: twice the levels hold more and lose no more sales.
+    more = oracle_scaled(world, oracle["levels"], 2.0)
+    assert more["avg_inventory_value"] > again["avg_inventory_value"]
+    assert more["fill_rate"] >= again["fill_rate"]
+
+
+def test_inventory_at_a_fill_is_interpolated_between_the_runs_around_it() -> None:
+    def run(scale: float) -> dict[str, float]:
+        # Fill rises with the scale to 1.0 at 2x; inventory is 100 per unit of scale.
+        fill = min(0.8 + 0.1 * scale, 1.0)
+        return {"fill_rate": fill, "avg_inventory_value": 100.0 * scale,
+                "store_days_of_cover": 10.0 * scale, "dc_days_of_cover": 20.0 * scale}  # fmt: skip
+
+    points = _bracket(run, 0.9375, run(1.0))
+    # 0.9 at scale 1 is short of 0.9375: one step up (1.25 -> 0.925), another (1.5625 -> 0.956).
+    assert [round(k, 4) for k, _ in points] == [1.0, 1.25, 1.5625]
+    got = _at_fill(points, 0.9375)
+    assert got["reached"] and got["scale"] == pytest.approx(1.375, abs=1e-3)
+    assert got["avg_inventory_value"] == pytest.approx(137.5, abs=0.01)
+    assert got["dc_days_of_cover"] == pytest.approx(27.5, abs=0.01)
+
+    # A fill no scale reaches is reported as such, with the runs tried.
+    def flat(k: float) -> dict[str, float]:
+        return {**run(k), "fill_rate": 0.5}
+
+    flat_points = _bracket(flat, 0.99, flat(1.0))
+    assert _at_fill(flat_points, 0.99)["reached"] is False
+    assert len(flat_points) == 1 + MATCH_TRIES
+
+    # More stock that buys less fill (a drained DC) stops the search; the closest run is shown.
+    def falling(k: float) -> dict[str, float]:
+        return {**run(k), "fill_rate": 0.95 - 0.1 * (k - 1.0)}
+
+    points = _bracket(falling, 0.99, falling(1.0))
+    assert [k for k, _ in points] == [1.0, 1.25]
+    best = _at_fill(points, 0.99)
+    assert best["reached"] is False
+    assert (best["best"]["scale"], best["best"]["fill_rate"]) == (1.0, 0.95)
 
 
 def test_stockpilot_writes_through_the_gate() -> None:
@@ -165,3 +231,13 @@ def test_stockpilot_writes_through_the_gate() -> None:
         assert all(p.decided_by == "carol" for p in committed)
     finally:
         pol.cleanup()
+
+
+def test_the_simulation_places_every_action_of_a_split() -> None:
+    data = split_network()
+    orders = [o for o in plan_actions(plan(data), data) if o.sku == "A" and o.location == "S1"]
+    assert [(o.part, type(o.action).__name__, o.qty) for o in orders] == [
+        (0, "TransferAction", 10),
+        (1, "PurchaseOrderAction", 102),
+    ]
+    assert orders[0].exception_id == orders[1].exception_id

@@ -166,13 +166,15 @@ def test_the_class_uses_the_last_twelve_months_only():
 
 
 def test_the_economic_critical_ratio_lifts_the_level_and_the_class_level_is_its_floor():
-    # A: price 10, cost 4 -> margin 6; holding 0.25/365 * 4 per day over R = 7 days = 0.01918:
-    # critical ratio 6 / 6.01918 = 0.99681, above the class levels (0.98 / 0.95 / 0.90).
+    # A: price 10, cost 4 -> margin 6, less the 0.3 per unit the DC1 -> S1 lane costs (a sale
+    # lost saves it): 5.7. Holding over R = 7 days at 0.25/365 per day on the landed value:
+    # 4 + 0.3 at the store, 4 at the DC (whose stores' lanes both cost 0.3). Critical ratios
+    # about 0.9966, above the class levels (0.98 / 0.95 / 0.90).
     loose = PlanParams(service_levels=LEVELS, service_level_cap=0.9999)
     pos = by_row(plan(small_network(), params=loose))
-    h = 0.25 / 365 * 4.0 * 7
-    assert pos.loc[("A", "S1"), "service_level"] == pytest.approx(6.0 / (6.0 + h), rel=1e-9)
-    assert pos.loc[("A", "DC1"), "service_level"] == pytest.approx(6.0 / (6.0 + h), rel=1e-9)
+    h_store, h_dc = 0.25 / 365 * 4.3 * 7, 0.25 / 365 * 4.0 * 7
+    assert pos.loc[("A", "S1"), "service_level"] == pytest.approx(5.7 / (5.7 + h_store), rel=1e-9)
+    assert pos.loc[("A", "DC1"), "service_level"] == pytest.approx(5.7 / (5.7 + h_dc), rel=1e-9)
     # The default cap (0.995) bounds the ratio; a class floor above it wins.
     capped = by_row(plan(small_network(), params=PlanParams(service_levels=LEVELS)))
     assert capped.loc[("A", "S1"), "service_level"] == pytest.approx(0.995)

@@ -118,7 +118,8 @@ def test_a_run_out_after_the_lead_time_is_a_need_only_below_the_reorder_point():
         lead_time=[2, 2, 0, 10], review_period=7, position=[5.0, 30.0, 5.0, 100.0],
         reorder_point=[10.0, 10.0, 10.0, 90.0],
     )  # fmt: skip
-    assert window.tolist() == [9, 2, 8, 10]
+    # Below the reorder point: the protection interval L + R - 1 (at least 1 day).
+    assert window.tolist() == [8, 2, 7, 10]
 
 
 def test_what_runs_short_before_the_order_could_arrive_is_no_need_it_can_fill():

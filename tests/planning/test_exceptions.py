@@ -68,29 +68,42 @@ def test_healthy_rows_flag_nothing():
 
 
 def test_stockout_risk_within_lead_time():
-    # On hand 15 at 10/day: day1 5 left, day2 5 unmet. Unmet over days 1..L+R=9: 90-15 = 75.
-    # Money 75 * (10-6) = 300; first risk day 2 <= L=2 -> priority 1.
+    # On hand 15 at 10/day: day1 5 left, day2 5 unmet. Unmet over the protection interval
+    # 1..L+R-1 = 8: 80-15 = 65. Money 65 * (10-6) = 260; first risk day 2 <= L=2 -> priority 1.
     exc = detect_exceptions(arrays([{"on_hand": 15.0}]), PARAMS)
     e = only(exc, "stockout_risk")
-    assert e["money_at_risk"] == pytest.approx(300.0)
+    assert e["money_at_risk"] == pytest.approx(260.0)
     assert e["priority"] == 1
     assert e["first_risk_date"] == pd.Timestamp("2026-07-02")
-    assert e["unmet_units"] == pytest.approx(75.0)
+    assert e["unmet_units"] == pytest.approx(65.0)
     assert "Runs out 2026-07-02" in e["detail"]
 
 
 def test_stockout_risk_after_lead_time_needs_position_below_rop():
     # SS 5, ROP 25, S 95, on hand 24 < ROP: runs out on day 3 (> L) -> stockout, priority 2.
-    # Unmet over 1..9 = 90 - 24 = 66 -> money 264.
+    # Unmet over 1..8 = 80 - 24 = 56 -> money 224.
     row = {"on_hand": 24.0, "safety_stock": 5.0, "reorder_point": 25.0, "order_up_to": 95.0}
     e = only(detect_exceptions(arrays([row]), PARAMS), "stockout_risk")
-    assert e["money_at_risk"] == pytest.approx(264.0)
+    assert e["money_at_risk"] == pytest.approx(224.0)
     assert e["priority"] == 2
     # Same stock with position at ROP (1 unit on order, arriving day 14): no stockout_risk.
     rec = np.zeros(H)
     rec[-1] = 1
     row = {**row, "on_order": 1.0, "receipts": rec}
     assert "stockout_risk" not in set(detect_exceptions(arrays([row]), PARAMS)["type"])
+
+
+def test_the_shortage_window_is_the_protection_interval_of_replenishment():
+    # L = 2, R = 7: this review's order arrives on day 2, the next one's on day 9 and sells that
+    # day, so replenishment protects days 1..8 (L + R - 1), and so does the stockout rule. Both
+    # rows are short of the lead time's need (forecast 20 + SS 70 = 90).
+    row = {"safety_stock": 70.0, "reorder_point": 150.0, "order_up_to": 160.0}
+    by_day_8 = detect_exceptions(arrays([{**row, "on_hand": 75.0}]), PARAMS)
+    e = only(by_day_8, "stockout_risk")
+    assert (e["first_risk_date"], e["priority"]) == (pd.Timestamp("2026-07-08"), 2)
+    # A run-out on day 9 is what the next review's order covers: no exception for it.
+    on_day_9 = detect_exceptions(arrays([{**row, "on_hand": 85.0}]), PARAMS)
+    assert "stockout_risk" not in set(on_day_9["type"])
 
 
 def test_below_safety_stock_uses_normal_loss():
@@ -167,19 +180,20 @@ def test_promo_uncovered_replaces_stockout():
 
 
 def test_forecast_bias():
-    # Forecast 20 vs actual 40: bias -0.5 (under-forecast). Money 0.5 * 90 units * margin 4 = 180.
+    # Forecast 20 vs actual 40: bias -0.5 (under-forecast). Money: 0.5 * the forecast over the
+    # protection interval L + R - 1 = 8 days (80 units) * margin 4 = 160.
     rows = [
         {"bias_forecast": 20.0, "bias_actual": 40.0},
         {"bias_forecast": 10.0, "bias_actual": 20.0},  # actual < 28 units: not flagged
         {"bias_forecast": 36.0, "bias_actual": 30.0},  # bias +0.2: not flagged
-        {"bias_forecast": 60.0, "bias_actual": 40.0},  # over: 0.5 * 90 units * 6 * 0.55 * 14/365
+        {"bias_forecast": 60.0, "bias_actual": 40.0},  # over: 0.5 * 80 units * 6 * 0.55 * 14/365
     ]
     exc = detect_exceptions(arrays(rows), PARAMS)
     b = exc[exc["type"] == "forecast_bias"].set_index("row")
     assert sorted(b.index) == [0, 3]
-    assert b.loc[0, "money_at_risk"] == pytest.approx(180.0)
+    assert b.loc[0, "money_at_risk"] == pytest.approx(160.0)
     assert b.loc[0, "bias"] == pytest.approx(-0.5)
-    assert b.loc[3, "money_at_risk"] == pytest.approx(270.0 * 0.55 * 14 / 365, abs=0.01)
+    assert b.loc[3, "money_at_risk"] == pytest.approx(240.0 * 0.55 * 14 / 365, abs=0.01)
 
 
 def test_forecast_bias_within_forecast_noise_is_not_flagged():
@@ -196,7 +210,7 @@ def test_forecast_bias_within_forecast_noise_is_not_flagged():
 def test_inventory_anomaly():
     rows = [
         {"on_hand": -5.0},  # negative: 5 * 6 = 30
-        {"zero_run_days": 10, "hist_rate": 1.0},  # P(0) = e^-10 = 4.5e-5: phantom; 1*9*4 = 36
+        {"zero_run_days": 10, "hist_rate": 1.0},  # P(0) = e^-10: phantom; 1*(L+R-1=8)*4 = 32
         {"zero_run_days": 5, "hist_rate": 3.0},  # fewer than 7 days: fine
         {"zero_run_days": 7, "hist_rate": 0.5},  # e^-3.5 = 0.03: fine
     ]
@@ -204,7 +218,7 @@ def test_inventory_anomaly():
     a = exc[exc["type"] == "inventory_anomaly"].set_index("row")
     assert sorted(a.index) == [0, 1]
     assert a.loc[0, "money_at_risk"] == pytest.approx(30.0)
-    assert a.loc[1, "money_at_risk"] == pytest.approx(36.0)
+    assert a.loc[1, "money_at_risk"] == pytest.approx(32.0)
 
 
 def test_ranked_by_money_and_columns():

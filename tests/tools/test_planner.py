@@ -468,3 +468,31 @@ def test_search_policies_caps_k_and_reports_errors(call: Caller) -> None:
     assert body["passages"][0]["title"] == "Data-quality rules"
     body, _ = call("search_policies", query="   ")
     assert "error" in body and "empty" in body["error"]
+
+
+def test_draft_recommended_action_drafts_every_action_of_a_split(
+    call: Caller, ws: Workspace
+) -> None:
+    from tests.planning.test_split import split_network
+
+    replace_snapshot(ws.engine, split_network(), source="split")
+    exc = next(i for i in listed(call, top=100) if (i["sku"], i["location"]) == ("A", "S1"))
+    assert len(exc["recommendation"]["actions"]) == 2
+    body, state = call("draft_recommended_action", exception_id=exc["id"])
+    assert body["split"] is True and body["status"] == "pending_approval"
+    drafts = body["drafts"]
+    assert [(d["action"], d["args"]["qty"]) for d in drafts] == [
+        ("transfer", 10),
+        ("purchase_order", 102),
+    ]
+    # Each is its own proposal awaiting approval; the transfer drafted first counted as supply
+    # for S1 when the purchase order was checked, which still fills only the remainder.
+    assert state["pending"] == [d["proposal_id"] for d in drafts]
+    assert {p.id for p in ws.proposals.list(status="pending")} == set(state["pending"])
+    assert erp_writes(ws) == NO_WRITES
+    # Drafting the same exception again buys nothing more: the pending drafts cover S1 up to
+    # its order-up-to level, so the purchase order is refused, naming them.
+    again, _ = call("draft_recommended_action", exception_id=exc["id"])
+    po = again["drafts"][1]
+    assert po["status"] == "invalid" and "already covered by" in po["errors"][0]
+    assert all(d["proposal_id"] in po["errors"][0] for d in drafts)
