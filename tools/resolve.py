@@ -214,6 +214,9 @@ class Resolver:
             words = normalise(desc).split()
             if len(words) >= 3:
                 add("sku", sku, " ".join(words[1:]))  # "Eco HDMI Cable" -> "hdmi cable"
+                # "Family Size Dog Food" is a "dog food" too (then shared with "Premium Dog Food":
+                # asked back with both, never silently the one whose prefix is one word).
+                add("sku", sku, *(" ".join(words[-k:]) for k in range(2, len(words))))
             digits = _numbers(normalise(sku))
             if len(digits) == 1:
                 add("sku", sku, *(f"{w} {digits[0]}" for w in KIND_WORDS["sku"]))

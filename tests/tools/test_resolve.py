@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -120,3 +121,17 @@ def test_ambiguous_phrases_in_free_text(data: NetworkData, res: Resolver) -> Non
     assert phrase == desc.lower() and [c.id for c in candidates] == ids
     # A phrase a unique mention resolved, or an id, is never reported.
     assert res.ambiguous(f"stock of {ids[0]} at S001") == []
+
+
+def test_a_description_tail_two_items_share_is_ambiguous(data: NetworkData) -> None:
+    items = data.items.copy()
+    items["description"] = [f"Plain Item Number{i}" for i in range(len(items))]
+    items.loc[0, "description"] = "Family Size Dog Food"
+    items.loc[1, "description"] = "Premium Dog Food"
+    res = Resolver.from_network(replace(data, items=items))
+    sku_a, sku_b = str(items.loc[0, "sku"]), str(items.loc[1, "sku"])
+    assert res.resolve("sku", "dog food").ambiguous
+    [(phrase, candidates)] = res.ambiguous("how much dog food is at S001?")
+    assert phrase == "dog food" and {c.id for c in candidates} == {sku_a, sku_b}
+    assert [m.entity.id for m in res.mentions("stock of family size dog food")] == [sku_a]
+    assert [m.entity.id for m in res.mentions("stock of premium dog food")] == [sku_b]
