@@ -52,7 +52,7 @@ def agent(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     """Ask the chat model for the next step: tool calls, or the answer to the planner."""
     ctx = _ctx(runtime)
     try:
-        as_of = ctx.ws().plan(fresh=False).as_of.isoformat()
+        as_of = ctx.ws().as_of().isoformat()
     except LookupError:
         as_of = "unknown (the store is empty)"
     focus = focus_of(state["messages"])
@@ -267,7 +267,7 @@ def commit(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     ws = _ctx(runtime).ws()
     erp = ws.connector()
     thread = _thread()
-    today = ws.plan(fresh=False).as_of
+    today = ws.as_of()
     outcomes: list[Outcome] = [Outcome(**o) for o in state.get("outcomes", [])]
     committed: list[dict[str, Any]] = []
     listed = {c.get("document_id") for c in state.get("committed", [])}

@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
@@ -307,6 +307,16 @@ class PlanCache:
         if path is not None and path.exists():
             return self.plan(fresh=False)
         return None
+
+    def as_of(self) -> date:
+        """Return the snapshot date without planning (the reference data's; no plan is loaded).
+
+        A one-shot process after an ERP write would otherwise compute the whole plan for it.
+        """
+        try:
+            return self.reference(fresh=False).as_of
+        except ValueError:  # no inventory and no sales
+            raise NotFoundError("the store is empty: run `stockpilot demo` or `import`") from None
 
     def reference(self, *, fresh: bool = True) -> NetworkData:
         """Return the snapshot without sales (master data, open supply, promotions), cached.

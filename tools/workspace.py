@@ -86,6 +86,7 @@ class Workspace:
         # The public calls of each concern, under the names every surface uses.
         self.plan = self.plans.plan
         self.reference = self.plans.reference
+        self.as_of = self.plans.as_of
         self.network = self.plans.network
         self.warm = self.plans.warm
         self.exceptions = self.queries.exceptions

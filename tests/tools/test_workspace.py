@@ -201,3 +201,13 @@ def test_reference_data_is_cached_across_workspaces_until_the_data_changes(
     assert reads == [1]
     assert len(after.purchase_orders) == len(first.purchase_orders) + 1
     assert len(list(settings.plan_cache_dir.glob("ref-*.pkl"))) == 1
+
+
+def test_snapshot_date_needs_no_plan(settings, network, counted_plans):
+    with pytest.raises(NotFoundError, match="stockpilot demo"):
+        Workspace.open(settings).as_of()
+    ws = Workspace.open(settings)
+    replace_snapshot(ws.engine, network, source="t")
+    as_of = Workspace.open(settings).as_of()
+    assert counted_plans == []  # a one-shot ask after an ERP write reads the date, plans nothing
+    assert as_of == ws.plan().as_of
