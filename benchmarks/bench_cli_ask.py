@@ -8,8 +8,8 @@ third-party libraries any ask loads, the floor), `python -c "import graph.servic
 `stockpilot ask QUESTION` (the installed console script) for every code checkout given with
 `--code` (`PYTHONPATH=DIR`, so an older checkout can be measured beside this one in the same
 run; default: the installed code, labelled `this`). The store is a 20-store × 300-SKU demo
-network seeded once into a temporary folder and warmed by one ask per checkout (each checkout
-keeps its own plan cache folder, as the cache is keyed by the planning code). Reported per
+network seeded once into a temporary folder; each checkout gets its own copy (checkouts may
+differ in their migrations) and plan cache folder, warmed by one ask. Reported per
 command: median, p95 and minimum wall time, and the median CPU time (user + system) of the
 child, which a busy machine disturbs less than wall time.
 
@@ -26,6 +26,7 @@ import json
 import os
 import random
 import resource
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -82,7 +83,7 @@ def environment(store: Path, code: Path | None, label: str) -> dict[str, str]:
     """Return the environment of a checkout's runs: the store, its own plan cache, its code."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("STOCKPILOT_")}
     env.pop("OPENAI_API_KEY", None)  # the offline model
-    env["STOCKPILOT_DATABASE_URL"] = f"sqlite:///{store / 'stockpilot.db'}"
+    env["STOCKPILOT_DATABASE_URL"] = f"sqlite:///{store / f'stockpilot-{label}.db'}"
     env["STOCKPILOT_PLAN_CACHE_DIR"] = str(store / f"cache-{label}")
     if code is not None:
         env["PYTHONPATH"] = str(code)
@@ -117,13 +118,21 @@ def main() -> None:
     store.mkdir(parents=True, exist_ok=True)
     envs = {label: environment(store, code, label) for label, code in codes}
     first = envs[codes[0][0]]
-    if not (store / "stockpilot.db").exists():
+    seeded = store / "stockpilot-seed.db"
+    if not seeded.exists():
         t0 = time.perf_counter()
-        timed([str(STOCKPILOT), "demo", "--as-of", "2026-11-22"], first, store)
+        seed_env = {**first, "STOCKPILOT_DATABASE_URL": f"sqlite:///{seeded}"}
+        timed([str(STOCKPILOT), "demo", "--as-of", "2026-11-22"], seed_env, store)
         print(f"seeded the demo store in {store} ({time.perf_counter() - t0:.1f} s)")
-        if args.plan_run:
-            wall, _, _ = timed([str(STOCKPILOT), "plan"], first, store)
-            print(f"stockpilot plan (into the plan tables): {wall:.1f} s")
+    # Each checkout gets its own copy of the store: checkouts may differ in their migrations.
+    for label, env in envs.items():
+        copy = store / f"stockpilot-{label}.db"
+        if not copy.exists():
+            with sqlite3.connect(seeded) as src, sqlite3.connect(copy) as dst:
+                src.backup(dst)
+            if args.plan_run:
+                wall, _, _ = timed([str(STOCKPILOT), "plan"], env, store)
+                print(f"stockpilot plan ({label}, into the plan tables): {wall:.1f} s")
     for label, env in envs.items():  # warm: each checkout computes or loads its plan once
         wall, _, _ = timed([str(STOCKPILOT), "ask", QUESTIONS[0]], env, store)
         print(f"warm-up ask ({label}): {wall:.2f} s")
@@ -165,8 +174,13 @@ def main() -> None:
 
 
 def after_commit(store: Path, envs: dict[str, dict[str, str]]) -> None:
-    """Commit one approved action, then time each checkout's first ask after it."""
-    first = next(iter(envs.values()))
+    """In each checkout's store, commit one approved action, then time the first ask after it."""
+    for label, env in envs.items():
+        commit_and_ask(store, label, env)
+
+
+def commit_and_ask(store: Path, label: str, first: dict[str, str]) -> None:
+    """Draft and approve the top draftable exception's action, then time two asks."""
     _, _, out = timed([str(STOCKPILOT), "exceptions", "--json"], first, store)
     target = next(
         r["id"]
@@ -177,16 +191,15 @@ def after_commit(store: Path, envs: dict[str, dict[str, str]]) -> None:
     drafted = json.loads(out)
     if not drafted["pending"]:
         raise SystemExit(f"nothing was drafted: {drafted['answer']}")
-    print(f"\ndraft: {wall:.2f} s")
+    print(f"\n[{label}] draft: {wall:.2f} s")
     approve = [str(STOCKPILOT), "approve", drafted["thread_id"], "--user", "bob", "--json"]
     wall, _, out = timed(approve, first, store)
     outcomes = [o["outcome"] for o in json.loads(out)["outcomes"]]
     print(f"approve and commit: {wall:.2f} s ({', '.join(outcomes)})")
-    for label, env in envs.items():
-        wall, cpu, _ = timed([str(STOCKPILOT), "ask", QUESTIONS[0]], env, store)
-        print(f"first ask after the commit [{label}]: {wall:.2f} s wall, {cpu:.2f} s CPU")
-        wall, cpu, _ = timed([str(STOCKPILOT), "ask", QUESTIONS[0]], env, store)
-        print(f"the ask after that [{label}]: {wall:.2f} s wall, {cpu:.2f} s CPU")
+    wall, cpu, _ = timed([str(STOCKPILOT), "ask", QUESTIONS[0]], first, store)
+    print(f"first ask after the commit [{label}]: {wall:.2f} s wall, {cpu:.2f} s CPU")
+    wall, cpu, _ = timed([str(STOCKPILOT), "ask", QUESTIONS[0]], first, store)
+    print(f"the ask after that [{label}]: {wall:.2f} s wall, {cpu:.2f} s CPU")
 
 
 if __name__ == "__main__":
