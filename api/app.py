@@ -62,7 +62,7 @@ def create_app(
         owned = copilot is None
         app.state.copilot = copilot or Copilot(ws)
         if owned:  # a served app loads its plan before the first request, not during it
-            ws.warm()
+            ws.plans.warm()
         async with anyio.create_task_group() as tasks:
             if settings.recovery_interval_seconds > 0:
                 # Nothing stays half-done: interrupted turns and approvals are repaired now

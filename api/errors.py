@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from erp.connector import ErpUnavailableError
 from graph.service import NotWaitingError, StaleInterruptError
-from tools.workspace import NotFoundError
+from tools.errors import NotFoundError
 
 log = logging.getLogger("stockpilot.api")
 

@@ -117,7 +117,7 @@ class _ScrapeTimeCollector(Collector):
                 gauge.add_metric([kind.value], float(counts.get(kind.value, 0)))
             yield gauge
         try:
-            pending = ws.proposals.count(status=ProposalStatus.PENDING)
+            pending = ws.governance.proposals.count(status=ProposalStatus.PENDING)
         except Exception:
             log.warning("could not count pending approvals for metrics", exc_info=True)
             return
@@ -222,7 +222,7 @@ def record_outcomes(target: Any, outcomes: list[Outcome], workspace: Workspace) 
         if outcome["outcome"] != OutcomeKind.COMMITTED:
             continue
         metrics.COMMITS.inc()
-        proposal = workspace.proposals.get(outcome["proposal_id"])
+        proposal = workspace.governance.proposals.get(outcome["proposal_id"])
         if proposal is not None and proposal.decided_at is not None:
             cycle = (proposal.decided_at - proposal.created_at).total_seconds()
             metrics.APPROVAL_CYCLE_SECONDS.observe(max(cycle, 0.0))

@@ -61,9 +61,9 @@ def seed(folder: Path) -> tuple[dict[str, str], float, float]:
     )
     ws = Workspace.open(settings)
     t0 = time.perf_counter()
-    ws.seed_demo()  # generate_demo at default scale, written with erp.store.replace_snapshot
+    ws.snapshots.seed_demo()  # generate_demo at default scale, via erp.store.replace_snapshot
     t1 = time.perf_counter()
-    ws.plan()  # computed once, cached on disk for the workers
+    ws.plans.plan()  # computed once, cached on disk for the workers
     t2 = time.perf_counter()
     ws.engine.dispose()
     return env, t1 - t0, t2 - t1

@@ -66,7 +66,7 @@ def draft_all(copilot: Copilot, count: int) -> list[tuple[str, str]]:
         if result.pending:
             out.append((result.thread_id, result.pending[0].interrupt_id))
 
-    for exc in ws.exceptions():
+    for exc in ws.queries.exceptions():
         rec = exc["recommendation"]
         key = (exc["sku"], exc["location"])
         if rec["kind"] not in ("transfer", "purchase_order") or key in seen:
@@ -75,10 +75,10 @@ def draft_all(copilot: Copilot, count: int) -> list[tuple[str, str]]:
         ask(f"fix {exc['id']}")
         if len(out) >= count:
             return out
-    ref = ws.reference(fresh=False)
+    ref = ws.plans.reference(fresh=False)
     packs = dict(zip(ref.items["sku"], ref.items["case_pack"], strict=True))
     terms = ref.item_suppliers.drop_duplicates("sku").set_index("sku")
-    positions = ws.plan(fresh=False).positions
+    positions = ws.plans.plan(fresh=False).positions
     for sku, loc in zip(positions["sku"], positions["location_id"], strict=True):
         if len(out) >= count:
             break
@@ -231,8 +231,8 @@ def main() -> None:
         )
         ws = Workspace.open(settings)
         t0 = time.perf_counter()
-        summary = ws.seed_demo(stores=args.stores, skus=args.skus)
-        ws.plan()
+        summary = ws.snapshots.seed_demo(stores=args.stores, skus=args.skus)
+        ws.plans.plan()
         print(
             f"demo: {args.stores} stores x {args.skus} SKUs as of {summary.as_of}; seeded and "
             f"planned in {time.perf_counter() - t0:.1f} s",

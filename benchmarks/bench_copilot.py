@@ -38,11 +38,11 @@ class CountingModel(OfflinePlannerModel):
 
 def requests(ws: Workspace) -> list[str]:
     """Return typical planner requests built from the network's own ids."""
-    exc = ws.exceptions()
-    pos = ws.plan().positions
+    exc = ws.queries.exceptions()
+    pos = ws.plans.plan().positions
     row = pos[(pos["location_type"] == "store") & (pos["forecast_daily"] > 1)].iloc[0]
     sku, store, dc = row["sku"], row["location_id"], row["source_location"]
-    sup = ws.supplier_status(sku=sku)[0]["supplier_id"]
+    sup = ws.queries.supplier_status(sku=sku)[0]["supplier_id"]
     draftable = next(
         r["id"] for r in exc if r["recommendation"]["kind"] in ("transfer", "purchase_order")
     )
@@ -98,7 +98,7 @@ def main() -> None:
     latencies.sort()
     p50 = latencies[len(latencies) // 2]
     p95 = latencies[int(0.95 * (len(latencies) - 1))]
-    print(f"network: {len(ws.plan().positions):,} SKU-locations; {len(latencies)} turns")
+    print(f"network: {len(ws.plans.plan().positions):,} SKU-locations; {len(latencies)} turns")
     print(f"first turn (computes the plan): {cold * 1000:.0f} ms")
     worst = latencies[-1]
     print(f"turn latency: p50 {p50 * 1e3:.0f} ms, p95 {p95 * 1e3:.0f} ms, max {worst * 1e3:.0f} ms")

@@ -63,7 +63,7 @@ def stage_generate(args: argparse.Namespace) -> dict[str, Any]:
                 flush=True,
             )
 
-    summary = ws.seed_demo(
+    summary = ws.snapshots.seed_demo(
         stores=args.stores,
         skus=args.skus,
         days=args.days,
@@ -120,7 +120,7 @@ def stage_plan(args: argparse.Namespace) -> dict[str, Any]:
     from tools.workspace import Workspace
 
     ws = Workspace.open(_settings(args))
-    summary = run_plan(args.database_url, params=ws.params, partitions=args.partitions)
+    summary = run_plan(args.database_url, params=ws.plans.params, partitions=args.partitions)
     return {
         **_summary(summary),
         **_partition_costs(args.database_url, summary.run_id),
@@ -152,7 +152,7 @@ def stage_dask(args: argparse.Namespace) -> dict[str, Any]:
         started = time.perf_counter() - t0
         summary = run_plan(
             args.database_url,
-            params=ws.params,
+            params=ws.plans.params,
             partitions=args.partitions,
             scheduler=cluster.scheduler_address,
         )

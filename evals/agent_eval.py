@@ -810,7 +810,7 @@ class _Harness:
     def run(self, case: Case, thread_id: str) -> Turn:
         """Ask the case's request on the thread and collect what this turn left."""
         before = self.erp_commits()
-        seen = {p.id for p in self.workspace.proposals.list(thread_id=thread_id)}
+        seen = {p.id for p in self.workspace.governance.proposals.list(thread_id=thread_id)}
         since = len(self.messages(thread_id))
         error = None
         answer = ""
@@ -818,7 +818,7 @@ class _Harness:
             answer = self.copilot.ask(case.request, user=case.user, thread_id=thread_id).answer
         except Exception as exc:  # a model or transport failure fails the case, not the run
             error = f"{type(exc).__name__}: {exc}"
-        stored = self.workspace.proposals.list(thread_id=thread_id)
+        stored = self.workspace.governance.proposals.list(thread_id=thread_id)
         made = {p.id for p in stored} - seen
         return Turn(
             request=case.request,

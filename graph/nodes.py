@@ -52,7 +52,7 @@ def agent(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     """Ask the chat model for the next step: tool calls, or the answer to the planner."""
     ctx = _ctx(runtime)
     try:
-        as_of = ctx.ws().as_of().isoformat()
+        as_of = ctx.ws().plans.as_of().isoformat()
     except LookupError:
         as_of = "unknown (the store is empty)"
     focus = focus_of(state["messages"])
@@ -70,7 +70,7 @@ def agent(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
 
 
 def _pending(ws: Workspace, ids: list[str]) -> list[Proposal]:
-    found = [ws.proposals.get(pid) for pid in ids]
+    found = [ws.governance.proposals.get(pid) for pid in ids]
     return [p for p in found if p is not None and p.status == ProposalStatus.PENDING]
 
 
@@ -142,7 +142,7 @@ def _review_one(ws: Workspace, user: str, proposal: Proposal, decision: Decision
         try:
             edit = parse_action(proposal.kind, args)
             # Other orders for the target since the snapshot count; this one is not its own.
-            check = ws.check(edit, exclude=proposal.id)
+            check = ws.drafts.check(edit, exclude=proposal.id)
             errors, args, value = check.errors, check.args, check.value
             if check.ok and check.action.qty != edit.qty:  # others cover part of the need
                 covering = ", ".join(x["proposal_id"] for x in check.evidence["supply_since"])
@@ -154,7 +154,7 @@ def _review_one(ws: Workspace, user: str, proposal: Proposal, decision: Decision
             errors = [str(exc)]
         if errors:
             msg = "; ".join(errors)
-            ws.audit.append(
+            ws.governance.audit.append(
                 "refusal",
                 user,
                 thread_id=thread,
@@ -168,7 +168,7 @@ def _review_one(ws: Workspace, user: str, proposal: Proposal, decision: Decision
     if kind in (Decision.APPROVE, Decision.EDIT):
         auth = ws.policy.authorize(user, proposal.kind, value)
         if not auth.allowed:
-            ws.audit.append(
+            ws.governance.audit.append(
                 "refusal",
                 user,
                 thread_id=thread,
@@ -180,7 +180,7 @@ def _review_one(ws: Workspace, user: str, proposal: Proposal, decision: Decision
             out["message"] = auth.reason
             return out
     try:
-        decided = ws.proposals.decide(
+        decided = ws.governance.proposals.decide(
             pid,
             user=user,
             decision=kind,
@@ -188,7 +188,7 @@ def _review_one(ws: Workspace, user: str, proposal: Proposal, decision: Decision
             args=args if kind == Decision.EDIT else None,
             value=value if kind == Decision.EDIT else None,
             # The decision and its audit entry commit in one transaction.
-            record=lambda conn, p: ws.audit.append_in(
+            record=lambda conn, p: ws.governance.audit.append_in(
                 conn,
                 "decision",
                 user,
@@ -238,7 +238,7 @@ def review(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
             for pid in state.get("pending", [])
         ]
     for pid, decision in decisions.items():
-        proposal = ws.proposals.get(pid)
+        proposal = ws.governance.proposals.get(pid)
         if proposal is None:
             continue
         if not user:
@@ -267,14 +267,14 @@ def commit(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     ws = _ctx(runtime).ws()
     erp = ws.connector()
     thread = _thread()
-    today = ws.as_of()
+    today = ws.plans.as_of()
     outcomes: list[Outcome] = [Outcome(**o) for o in state.get("outcomes", [])]
     committed: list[dict[str, Any]] = []
     listed = {c.get("document_id") for c in state.get("committed", [])}
     for out in outcomes:
         if out["outcome"] != OutcomeKind.APPROVED:
             continue
-        p = ws.proposals.get(out["proposal_id"])
+        p = ws.governance.proposals.get(out["proposal_id"])
         if p is None:
             continue
         entry = settle_approved(ws, erp, p, thread, today, out)
@@ -308,13 +308,13 @@ def settle_approved(
         if doc is None:
             # Re-validated under the target's lock: stock may have moved, and another order
             # may have covered the need since (this one is then cut to the rest, or refused).
-            check = ws.claim(p, thread_id=thread)
+            check = ws.governance.claim(p, thread_id=thread)
             if not check.ok:
                 reason = "; ".join(check.errors)
                 _fail(ws, p, thread, reason, out, RefusalReason.VALIDATION, "not written")
                 return None
             approved_qty = p.action.qty
-            current = ws.proposals.get(p.id)
+            current = ws.governance.proposals.get(p.id)
             if current is None or current.status != ProposalStatus.APPROVED:
                 if current is not None and current.status == ProposalStatus.COMMITTED:
                     out["outcome"] = OutcomeKind.COMMITTED.value
@@ -338,7 +338,7 @@ def settle_approved(
     except ErpUnavailableError as exc:
         # Nothing was written: the proposal stays approved and the run stops here, so
         # recovery re-runs this node and writes it once the ERP answers.
-        ws.audit.append(
+        ws.governance.audit.append(
             "commit_deferred",
             "stockpilot",
             thread_id=thread,
@@ -348,10 +348,10 @@ def settle_approved(
         raise
     # Racing or replayed commits write the ERP once; the marker and its audit entry
     # commit together, for the one caller that made the change.
-    p, _ = ws.proposals.commit_once(
+    p, _ = ws.governance.proposals.commit_once(
         p.id,
         doc,
-        record=lambda conn, cur: ws.audit.append_in(
+        record=lambda conn, cur: ws.governance.audit.append_in(
             conn,
             "commit",
             "stockpilot",
@@ -385,7 +385,7 @@ def _fail(
 ) -> None:
     """Mark a proposal failed and audit it, unless a racing commit already wrote it."""
     try:
-        ws.proposals.mark_failed(p.id, reason)
+        ws.governance.proposals.mark_failed(p.id, reason)
     except ProposalStateError as exc:
         current = exc.proposal
         if current.status == ProposalStatus.COMMITTED:
@@ -398,7 +398,7 @@ def _fail(
             out["reason"] = RefusalReason.VALIDATION.value if failed else None
             out["message"] = current.failure_reason or ""
         return
-    ws.audit.append(
+    ws.governance.audit.append(
         "commit_refused",
         "stockpilot",
         thread_id=thread,

@@ -67,7 +67,7 @@ def recover(copilot: Copilot, *, dry_run: bool = False, wait: bool = False) -> l
     ws = copilot.workspace
     threads: dict[str, None] = {}
     for status in (ProposalStatus.APPROVED, ProposalStatus.PENDING):
-        for p in ws.proposals.list(status=status, limit=SCAN_LIMIT):
+        for p in ws.governance.proposals.list(status=status, limit=SCAN_LIMIT):
             threads.setdefault(p.thread_id, None)
     # A run killed after its last write to the store (a commit whose checkpoint was never
     # written) leaves no proposal behind, but its thread does not show the commit yet.
@@ -102,7 +102,7 @@ def _repair_thread(copilot: Copilot, thread_id: str, dry_run: bool) -> list[Repa
     proposals = [
         p
         for status in (ProposalStatus.APPROVED, ProposalStatus.PENDING)
-        for p in ws.proposals.list(status=status, limit=SCAN_LIMIT)
+        for p in ws.governance.proposals.list(status=status, limit=SCAN_LIMIT)
         if p.thread_id == thread_id
     ]
     if dry_run and repairs:
@@ -129,7 +129,7 @@ def _repair_thread(copilot: Copilot, thread_id: str, dry_run: bool) -> list[Repa
                 "reason": None,
             }
             erp = ws.connector()
-            entry = settle_approved(ws, erp, p, thread_id, ws.plan(fresh=False).as_of, out)
+            entry = settle_approved(ws, erp, p, thread_id, ws.plans.plan(fresh=False).as_of, out)
             if entry is not None:
                 settled.append(entry)
             action = "linked" if out["outcome"] == OutcomeKind.COMMITTED else out["outcome"]
@@ -165,12 +165,12 @@ def _withdraw(
         ws = copilot.workspace
         # Decided meanwhile (ProposalNotPendingError): then nothing is stranded any more.
         with contextlib.suppress(ProposalNotPendingError):
-            ws.proposals.decide(
+            ws.governance.proposals.decide(
                 proposal_id,
                 user=SYSTEM_ACTOR,
                 decision=Decision.REJECT,
                 note=f"withdrawn by recovery: {why}",
-                record=lambda conn, cur: ws.audit.append_in(
+                record=lambda conn, cur: ws.governance.audit.append_in(
                     conn,
                     "withdrawal",
                     SYSTEM_ACTOR,

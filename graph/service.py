@@ -259,7 +259,9 @@ class Copilot:
         now = datetime.now(UTC)
         waiting: dict[str, dict[str, PendingAction]] = {}
         items: list[InboxItem] = []
-        for p in self.workspace.proposals.list(status=ProposalStatus.PENDING, limit=limit):
+        for p in self.workspace.governance.proposals.list(
+            status=ProposalStatus.PENDING, limit=limit
+        ):
             if kind is not None and p.kind != kind:
                 continue
             if min_value is not None and p.value < min_value:

@@ -23,8 +23,9 @@ from erp.governance import Proposal, ProposalNotPendingError
 from planning.policy import days_of_cover
 from planning.whatif import Scenario, what_if, what_if_rows
 from stockpilot.vocabulary import ExceptionType
+from tools.errors import NotFoundError
 from tools.resolve import EntityKind, ResolveError, Resolver, resolver_for
-from tools.workspace import NotFoundError, Workspace
+from tools.workspace import Workspace
 
 COMPACT_FIELDS = ("id", "type", "sku", "location", "priority", "money_at_risk", "first_risk_date")
 SORTS = ("money_at_risk", "priority", "first_risk_date")
@@ -39,7 +40,7 @@ SUPPLY_LINES = 50
 
 def resolver(ws: Workspace) -> Resolver:
     """Return the entity resolver of the workspace's current snapshot."""
-    return resolver_for(ws.reference(fresh=False), getattr(ws.settings, "aliases_file", None))
+    return resolver_for(ws.plans.reference(fresh=False), getattr(ws.settings, "aliases_file", None))
 
 
 def resolve_id(ws: Workspace, kind: EntityKind, value: str | None) -> str | None:
@@ -89,7 +90,7 @@ def resolve_exception_id(ws: Workspace, text: str) -> str:
 
 
 def _categories(ws: Workspace) -> dict[str, str]:
-    items = ws.reference(fresh=False).items
+    items = ws.plans.reference(fresh=False).items
     return dict(zip(items["sku"], items["category"], strict=True))
 
 
@@ -120,7 +121,7 @@ def _filtered(
     priority: int | None = None,
     supplier_id: str | None = None,
 ) -> list[dict[str, Any]]:
-    records = ws.exceptions(type=type, location=location, sku=sku)
+    records = ws.queries.exceptions(type=type, location=location, sku=sku)
     if category is not None:
         cats = _categories(ws)
         records = [r for r in records if cats.get(r["sku"]) == category]
@@ -210,7 +211,7 @@ def exception_totals(ws: Workspace, *, by: str = "type", **filters: Any) -> dict
 
 def _cover_fields(ws: Workspace, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Return days of cover past the horizon (extrapolated) and whether the plan's was capped."""
-    plan = ws.plan()
+    plan = ws.plans.plan()
     on_hand = np.maximum(plan.positions["on_hand"].to_numpy(float)[rows], 0.0)
     extended = days_of_cover(on_hand, plan.demand[rows], extrapolate=True)
     capped = plan.positions["days_of_cover"].to_numpy(float)[rows] >= plan.demand.shape[1]
@@ -219,7 +220,7 @@ def _cover_fields(ws: Workspace, rows: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 def with_cover(ws: Workspace, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Add `days_of_cover_capped` and, when capped, the extrapolated cover to position records."""
-    plan = ws.plan()
+    plan = ws.plans.plan()
     rows = np.array([plan.row_of(r["sku"], r["location_id"]) for r in records], dtype=np.int64)
     if not len(rows):
         return records
@@ -236,7 +237,7 @@ def with_cover(ws: Workspace, records: list[dict[str, Any]]) -> list[dict[str, A
 
 def network_position(ws: Workspace, sku: str) -> dict[str, Any]:
     """Return a SKU's stock at every location, the network totals and the largest holder."""
-    plan = ws.plan()
+    plan = ws.plans.plan()
     pos = plan.positions
     rows = np.flatnonzero(pos["sku"].to_numpy() == sku)
     if not len(rows):
@@ -309,7 +310,7 @@ def open_supply(
 
     With no filter, the whole network's (the lines are cut at the limit, `truncated` says so).
     """
-    plan = ws.plan()
+    plan = ws.plans.plan()
     supply = plan.supply
     pos = plan.positions
     lines = supply.assign(
@@ -360,7 +361,7 @@ def open_supply(
 
 def item_master(ws: Workspace, sku: str) -> dict[str, Any]:
     """Return an item's master data and its supplier terms (cost, MOQ, lead time, primary)."""
-    ref = ws.reference(fresh=False)
+    ref = ws.plans.reference(fresh=False)
     items = ref.items[ref.items["sku"] == sku]
     if items.empty:
         raise NotFoundError(f"unknown SKU {sku!r}")
@@ -404,7 +405,7 @@ def supplier_overview(ws: Workspace, supplier_id: str) -> dict[str, Any]:
     "What to order now" is the planning engine's purchase-order recommendations that go to this
     supplier (nothing is drafted here).
     """
-    ref = ws.reference(fresh=False)
+    ref = ws.plans.reference(fresh=False)
     sup = ref.suppliers[ref.suppliers["supplier_id"] == supplier_id]
     if sup.empty:
         raise NotFoundError(f"unknown supplier {supplier_id!r}")
@@ -427,7 +428,7 @@ def supplier_overview(ws: Workspace, supplier_id: str) -> dict[str, Any]:
     supply = open_supply(ws, supplier_id=supplier_id)
     recs = [
         r
-        for r in ws.exceptions()
+        for r in ws.queries.exceptions()
         if (r.get("recommendation") or {}).get("kind") == "purchase_order"
         and (r.get("recommendation") or {}).get("supplier_id") == supplier_id
     ]
@@ -484,7 +485,7 @@ def what_if_scope(
     A result whose scenario changes nothing carries `notes` saying why (no open purchase order
     of the supplier, no promotion scheduled, the window outside the horizon...).
     """
-    plan = ws.plan()
+    plan = ws.plans.plan()
     pos = plan.positions
     if sku is not None and location is not None and category is None:
         row = plan.row_of(sku, location)
@@ -507,7 +508,7 @@ def what_if_scope(
         mask &= np.array([cats.get(s) == category for s in pos["sku"]], dtype=bool)
         scope["category"] = category
     if supplier_id is not None and sku is None and category is None:
-        ref = ws.reference(fresh=False)
+        ref = ws.plans.reference(fresh=False)
         of_sup = set(
             ref.item_suppliers.loc[ref.item_suppliers["supplier_id"] == supplier_id, "sku"]
         )
@@ -595,19 +596,19 @@ def withdraw(
     ws: Workspace, proposal_id: str, *, user: str, thread_id: str, reason: str
 ) -> Proposal:
     """Withdraw a pending proposal (recorded as rejected by the drafter), with an audit entry."""
-    p = ws.proposals.get(proposal_id)
+    p = ws.governance.proposals.get(proposal_id)
     if p is None:
         raise NotFoundError(f"unknown proposal {proposal_id!r}")
     if not ws.policy.may_draft(user):
         raise PermissionError(f"{user} may not withdraw proposals")
     note = f"withdrawn by {user}" + (f": {reason}" if reason else "")
     try:
-        return ws.proposals.decide(
+        return ws.governance.proposals.decide(
             proposal_id,
             user=user,
             decision="reject",
             note=note,
-            record=lambda conn, cur: ws.audit.append_in(
+            record=lambda conn, cur: ws.governance.audit.append_in(
                 conn,
                 "withdrawal",
                 user,
@@ -634,9 +635,9 @@ def list_proposals(
     """Return the proposals of this thread, of this user, or all, newest first."""
     limit = max(1, min(int(limit), 100))
     if scope == "thread":
-        found = ws.proposals.list(status=status, thread_id=thread_id, limit=limit)
+        found = ws.governance.proposals.list(status=status, thread_id=thread_id, limit=limit)
     else:
-        found = ws.proposals.list(status=status, limit=500 if scope == "mine" else limit)
+        found = ws.governance.proposals.list(status=status, limit=500 if scope == "mine" else limit)
         if scope == "mine":
             found = [p for p in found if p.created_by == user]
     total = len(found)
@@ -677,9 +678,9 @@ def with_item_terms(
 
 def transfer_alternatives(ws: Workspace, sku: str, to_location: str) -> dict[str, Any]:
     """Say where a location can receive a SKU from: lanes in (with stock there) and a supplier."""
-    ref = ws.reference(fresh=False)
+    ref = ws.plans.reference(fresh=False)
     lanes = ref.lanes[ref.lanes["to_location"] == to_location]
-    plan = ws.plan(fresh=False)
+    plan = ws.plans.plan(fresh=False)
     sources = []
     for lane in lanes.itertuples():
         row = plan.row_of(sku, lane.from_location)
@@ -708,7 +709,7 @@ def forecast_context(ws: Workspace, out: dict[str, Any], horizon: int) -> dict[s
         "horizon_days": min(horizon, 28),
         "method": "rolling-origin backtest over the last 4 origins of this series",
     }
-    plan = ws.plan(fresh=False)
+    plan = ws.plans.plan(fresh=False)
     row = plan.row_of(out["sku"], out["location"])
     if row is not None:
         h = min(horizon, plan.demand.shape[1])

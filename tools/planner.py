@@ -10,6 +10,7 @@ cite; their text is framed as data, never as instructions.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from langchain_core.messages import ToolMessage
@@ -25,8 +26,9 @@ from stockpilot.actions import PurchaseOrderAction, TransferAction, recommended_
 from stockpilot.vocabulary import ExceptionType, ProposalStatus
 from tools import insight
 from tools.context import CopilotContext
+from tools.errors import NotFoundError
 from tools.resolve import EntityKind
-from tools.workspace import NotFoundError, Workspace
+from tools.workspace import Workspace
 
 
 class _InjectedRuntime(InjectedToolArg):
@@ -55,9 +57,9 @@ def _json(payload: Any) -> str:
     return json.dumps(payload, default=str, ensure_ascii=False)
 
 
-def _read(runtime: ToolRuntime, fn: Any, *args: Any, **kwargs: Any) -> str:
+def _read(runtime: ToolRuntime, fn: Callable[[Workspace], Any]) -> str:
     try:
-        return _json(fn(_ws(runtime), *args, **kwargs))
+        return _json(fn(_ws(runtime)))
     except (NotFoundError, ValueError, PermissionError) as exc:
         return _json({"error": str(exc)})
 
@@ -182,7 +184,9 @@ def summarize_exceptions(
 @tool
 def explain_exception(exception_id: Annotated[str, EXC_DOC], runtime: ToolRuntime) -> str:
     """Explain one exception: the numbers behind it, its recommendation and the open supply."""
-    return _read(runtime, lambda ws: ws.exception(insight.resolve_exception_id(ws, exception_id)))
+    return _read(
+        runtime, lambda ws: ws.queries.exception(insight.resolve_exception_id(ws, exception_id))
+    )
 
 
 @tool
@@ -198,7 +202,7 @@ def get_inventory(runtime: ToolRuntime, sku: OptSku = None, location: OptLoc = N
 
     def rows(ws: Workspace) -> list[dict[str, Any]]:
         ids = _ids(ws, sku=sku, location=location)
-        return insight.with_cover(ws, ws.inventory(ids["sku"], ids["location"]))
+        return insight.with_cover(ws, ws.queries.inventory(ids["sku"], ids["location"]))
 
     return _read(runtime, rows)
 
@@ -262,7 +266,7 @@ def get_forecast(
 
     def forecast(ws: Workspace) -> dict[str, Any]:
         ids = _ids(ws, sku=sku, location=location)
-        out = ws.forecast(str(ids["sku"]), str(ids["location"]), horizon=horizon)
+        out = ws.queries.forecast(str(ids["sku"]), str(ids["location"]), horizon=horizon)
         return insight.forecast_context(ws, out, horizon)
 
     return _read(runtime, forecast)
@@ -281,7 +285,7 @@ def get_supplier_status(
 
     def status(ws: Workspace) -> list[dict[str, Any]]:
         ids = _ids(ws, supplier_id=supplier_id, sku=sku)
-        rows = ws.supplier_status(ids["supplier_id"], ids["sku"])
+        rows = ws.queries.supplier_status(ids["supplier_id"], ids["sku"])
         return insight.with_item_terms(ws, rows, ids["sku"])
 
     return _read(runtime, status)
@@ -403,7 +407,7 @@ def _propose(
         return _json({**body, **(extra or {})})
     thread_id, user = _thread_user(runtime)
     try:
-        proposal = _ws(runtime).propose(
+        proposal = _ws(runtime).governance.propose(
             check, thread_id=thread_id, user=user, exception_id=exception_id, reason=reason
         )
     except (PermissionError, ValueError) as exc:
@@ -463,7 +467,7 @@ def draft_transfer(
     if isinstance(ids, str):
         return ids
     ws = _ws(runtime)
-    check = ws.check(
+    check = ws.drafts.check(
         TransferAction(
             sku=str(ids["sku"]),
             from_location=str(ids["from_location"]),
@@ -502,7 +506,7 @@ def draft_purchase_order(
     ids = _resolved(runtime, sku=sku, location_id=location_id, supplier_id=supplier_id)
     if isinstance(ids, str):
         return ids
-    check = _ws(runtime).check(
+    check = _ws(runtime).drafts.check(
         PurchaseOrderAction(
             supplier_id=str(ids["supplier_id"]),
             sku=str(ids["sku"]),
@@ -525,7 +529,7 @@ def draft_recommended_action(
     ws = _ws(runtime)
     try:
         exception_id = insight.resolve_exception_id(ws, exception_id)
-        exc = ws.exception(exception_id)
+        exc = ws.queries.exception(exception_id)
     except NotFoundError as err:
         return _json({"error": str(err)})
     rec = exc["recommendation"]
@@ -541,10 +545,12 @@ def draft_recommended_action(
         )
     reason = rec.get("rationale") or ""
     if len(actions) == 1:
-        return _propose(runtime, ws.check(actions[0]), exception_id, reason)
+        return _propose(runtime, ws.drafts.check(actions[0]), exception_id, reason)
     # A split: each action is its own proposal, checked after the ones before it are pending
     # (they count as supply for the target, so the remainder is not ordered twice).
-    return _merged([_propose(runtime, ws.check(a), exception_id, reason) for a in actions], runtime)
+    return _merged(
+        [_propose(runtime, ws.drafts.check(a), exception_id, reason) for a in actions], runtime
+    )
 
 
 def _merged(results: list[Command | str], runtime: ToolRuntime) -> Command | str:
@@ -608,7 +614,7 @@ def get_proposal_status(proposal_id: ProposalId, runtime: ToolRuntime) -> str:
     """
 
     def status(ws: Workspace) -> dict[str, Any]:
-        p = ws.proposals.get(proposal_id.strip())
+        p = ws.governance.proposals.get(proposal_id.strip())
         if p is None:
             raise NotFoundError(f"unknown proposal {proposal_id!r}")
         return insight.proposal_view(p)
@@ -647,7 +653,7 @@ def amend_proposal(
     """
     thread_id, user = _thread_user(runtime)
     ws = _ws(runtime)
-    old = ws.proposals.get(proposal_id.strip())
+    old = ws.governance.proposals.get(proposal_id.strip())
     if old is None:
         return _json({"status": "refused", "errors": [f"unknown proposal {proposal_id!r}"]})
     if old.status != "pending":
@@ -660,7 +666,7 @@ def amend_proposal(
         )
     a = old.args
     # The proposal being replaced is not supply for its own replacement.
-    check = ws.check(old.action.with_qty(int(qty)), exclude=old.id)
+    check = ws.drafts.check(old.action.with_qty(int(qty)), exclude=old.id)
     if not check.ok:
         return _json(
             {"status": "invalid", "action": check.kind, "errors": check.errors,

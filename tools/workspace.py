@@ -1,6 +1,7 @@
-"""The one read-and-act path for the CLI, the agent tools and the API: a facade over the store.
+"""The one read-and-act path for the CLI, the agent tools and the API: a store's concerns, wired.
 
-A `Workspace` wires the concerns of one store together and exposes their public calls:
+A `Workspace` builds the components of one store and hands them out; callers use a component's
+own public API (`ws.queries.exceptions(...)`, `ws.governance.proposals.get(...)`):
 
 - `plans` (`tools.plan_cache.PlanCache`): the plan and reference data, cached per snapshot and
   ERP write, on disk too when `plan_cache_dir` is set; frozen out of the GC on a server.
@@ -9,12 +10,15 @@ A `Workspace` wires the concerns of one store together and exposes their public 
 - `charts` (`tools.projection.Projections`): a SKU-location's chart data, before and after a
   proposal.
 - `drafts` (`tools.drafts.DraftChecks`): checks of transfers and purchase orders.
-- `governance` (`tools.governance.Governance`): proposals, the audit log, chat deliveries.
+- `governance` (`tools.governance.Governance`): proposals, the audit log, chat deliveries, and
+  the locked propose / claim of a drafted action.
 - `snapshots` (`tools.snapshots.SnapshotAdmin`): CSV import and export, the demo network.
 
-Constructing a workspace touches nothing: entry points (CLI commands, API start-up, the agent
-server, tests' fixtures) open it with `Workspace.open`, which first brings the database schema
-to the latest migration.
+The workspace itself keeps only what spans components: the settings and the engine, the approval
+policy, the ERP connector (built once, on first use), `sync_erp` (the connector's network into a
+snapshot) and the knowledge base (ingested on first use). Constructing a workspace touches
+nothing: entry points (CLI commands, API start-up, the agent server, tests' fixtures) open it
+with `Workspace.open`, which first brings the database schema to the latest migration.
 """
 
 from __future__ import annotations
@@ -34,25 +38,16 @@ from planning.params import PlanParams
 from stockpilot.policy import ApprovalPolicy, load_policy
 from stockpilot.settings import Settings, get_settings
 from tools.drafts import DraftChecks
-from tools.errors import NotFoundError, ProposalMismatchError
 from tools.governance import Governance
-from tools.plan_cache import PlanCache, plan_params
+from tools.plan_cache import PlanCache
 from tools.plan_queries import PlanQueries
 from tools.projection import Projections
-from tools.snapshots import DEMO_SOURCE_PREFIX, ErpSyncError, SnapshotAdmin, StoreNotEmptyError
+from tools.snapshots import SnapshotAdmin
 
 if TYPE_CHECKING:
     from knowledge import KnowledgeBase
 
-__all__ = [
-    "DEMO_SOURCE_PREFIX",
-    "ErpSyncError",
-    "NotFoundError",
-    "ProposalMismatchError",
-    "StoreNotEmptyError",
-    "Workspace",
-    "plan_params",
-]
+__all__ = ["Workspace"]
 
 
 class Workspace:
@@ -83,30 +78,6 @@ class Workspace:
         self.charts = Projections(self.plans, self.governance.proposals)
         self.snapshots = SnapshotAdmin(self.engine)
 
-        # The public calls of each concern, under the names every surface uses.
-        self.plan = self.plans.plan
-        self.reference = self.plans.reference
-        self.as_of = self.plans.as_of
-        self.network = self.plans.network
-        self.warm = self.plans.warm
-        self.exceptions = self.queries.exceptions
-        self.exception = self.queries.exception
-        self.inventory = self.queries.inventory
-        self.supplier_status = self.queries.supplier_status
-        self.what_if = self.queries.what_if
-        self.forecast = self.queries.forecast
-        self.projection = self.charts.projection
-        self.check = self.drafts.check
-        self.proposals = self.governance.proposals
-        self.audit = self.governance.audit
-        self.deliveries = self.governance.deliveries
-        self.propose = self.governance.propose
-        self.claim = self.governance.claim
-        self.is_empty = self.snapshots.is_empty
-        self.import_dir = self.snapshots.import_dir
-        self.export_dir = self.snapshots.export_dir
-        self.seed_demo = self.snapshots.seed_demo
-
     @classmethod
     def open(
         cls,
@@ -120,11 +91,6 @@ class Workspace:
         ws = cls(settings, engine, connector, params=params)
         migrate(ws.engine)
         return ws
-
-    @property
-    def params(self) -> PlanParams:
-        """Return the planning parameters: those given, else the policy file over the settings."""
-        return self.plans.params
 
     @cached_property
     def policy(self) -> ApprovalPolicy:

@@ -134,7 +134,7 @@ class CardState:
 
 def current_card(copilot: Copilot, ref: CardRef, *, note: str | None = None) -> CardState:
     """Return the card of a proposal as it stands now (pending at its live interrupt, or not)."""
-    proposal = copilot.workspace.proposals.get(ref.proposal_id)
+    proposal = copilot.workspace.governance.proposals.get(ref.proposal_id)
     if proposal is None or proposal.thread_id != ref.thread_id:
         return CardState(ref=ref, proposal=None, note=note)
     live = None

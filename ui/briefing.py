@@ -1,6 +1,6 @@
 """Today's exception briefing: totals by type and the top exceptions by money at risk.
 
-One summary of `Workspace.exceptions` for every surface: `stockpilot start` and
+One summary of `Workspace.queries.exceptions` for every surface: `stockpilot start` and
 `stockpilot brief` print it, the Slack bot posts it (formatting lives with each surface).
 """
 
@@ -28,7 +28,7 @@ class TypeTotal:
 
 @dataclass(frozen=True)
 class Briefing:
-    """Today's exceptions in brief (records as `Workspace.exceptions` returns them)."""
+    """Today's exceptions in brief (records as `Workspace.queries.exceptions` returns them)."""
 
     as_of: date
     store: str
@@ -40,10 +40,10 @@ class Briefing:
 
 def build_briefing(ws: Workspace, *, top: int = 10) -> Briefing:
     """Summarise today's exceptions: totals per type, and the `top` largest by money at risk."""
-    records = ws.exceptions()
+    records = ws.queries.exceptions()
     totals = [TypeTotal(type=name, **t) for name, t in totals_by_type(records).items()]
     return Briefing(
-        as_of=ws.plan().as_of,
+        as_of=ws.plans.plan().as_of,
         store=ws.settings.database_url,
         totals=totals,
         top=records[: max(top, 0)],

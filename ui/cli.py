@@ -21,7 +21,9 @@ from erp.connector import ErpUnavailableError
 from erp.csvio import ImportValidationError
 from stockpilot.settings import SettingsProblem, load_settings, scheduler_address
 from stockpilot.vocabulary import Decision, ExceptionType
-from tools.workspace import NotFoundError, StoreNotEmptyError, Workspace
+from tools.errors import NotFoundError
+from tools.snapshots import StoreNotEmptyError
+from tools.workspace import Workspace
 from ui.briefing import Briefing, build_briefing, recommendation_summary
 from ui.erp_cli import erp_app
 from ui.knowledge_cli import knowledge_app
@@ -108,7 +110,7 @@ def import_(
 ) -> None:
     """Validate a CSV folder completely, then replace the store's snapshot with it."""
     try:
-        summary = _workspace().import_dir(folder)
+        summary = _workspace().snapshots.import_dir(folder)
     except ImportValidationError as exc:
         raise _fail(f"{exc}\nNothing was imported; the store is unchanged.", 2) from exc
     rows = ", ".join(f"{k} {v:,}" for k, v in summary.row_counts.items())
@@ -120,7 +122,7 @@ def export(
     folder: Annotated[Path, typer.Argument(help="Folder to write the CSV files into.")],
 ) -> None:
     """Write the store's snapshot as CSV files (the import format)."""
-    counts = _workspace().export_dir(folder)
+    counts = _workspace().snapshots.export_dir(folder)
     out.print(
         f"Wrote {len(counts)} files to {folder}: "
         + ", ".join(f"{k} {v:,}" for k, v in counts.items())
@@ -163,7 +165,7 @@ def demo(
             *Progress.get_default_columns(), MofNCompleteColumn(), console=err, transient=True
         ) as bar:
             task = bar.add_task("SKUs written", total=skus, visible=block_skus is not None)
-            summary = _workspace().seed_demo(
+            summary = _workspace().snapshots.seed_demo(
                 seed=seed,
                 stores=stores,
                 skus=skus,
@@ -191,7 +193,7 @@ def exceptions(
     if type is not None and type not in set(ExceptionType):
         raise _fail(f"unknown --type {type!r}; one of: {', '.join(ExceptionType)}", 2)
     try:
-        records = _workspace().exceptions(top=top, type=type, location=location)
+        records = _workspace().queries.exceptions(top=top, type=type, location=location)
     except NotFoundError as exc:
         raise _fail(str(exc)) from exc
     if as_json:
@@ -213,7 +215,7 @@ def forecast(
 ) -> None:
     """Forecast one SKU at one location with prediction intervals and accuracy."""
     try:
-        result = _workspace().forecast(sku, location, horizon=horizon)
+        result = _workspace().queries.forecast(sku, location, horizon=horizon)
     except NotFoundError as exc:
         raise _fail(str(exc)) from exc
     if as_json:
@@ -244,7 +246,7 @@ def inventory(
 ) -> None:
     """Show a SKU's position at every location: stock, inbound, cover, policy, stockout date."""
     try:
-        records = _workspace().inventory(sku, location)
+        records = _workspace().queries.inventory(sku, location)
     except NotFoundError as exc:
         raise _fail(str(exc)) from exc
     if as_json:
@@ -284,9 +286,9 @@ def start(
 ) -> None:
     """Seed the demo network if the store is empty, then print today's briefing."""
     ws = _workspace()
-    if ws.is_empty():
+    if ws.snapshots.is_empty():
         out.print("The store is empty: generating the demo network (about 15 seconds)...")
-        summary = ws.seed_demo()
+        summary = ws.snapshots.seed_demo()
         out.print(f"Demo network loaded as of {summary.as_of}.")
     _print_briefing(build_briefing(ws, top=top))
     out.print(
@@ -319,7 +321,7 @@ def brief(
 ) -> None:
     """Print today's exception briefing, or post it to a Slack channel (Block Kit)."""
     ws = _workspace()
-    if ws.is_empty():
+    if ws.snapshots.is_empty():
         raise _fail("the store is empty: run `stockpilot demo` or `stockpilot import DIR`", 2)
     briefing = build_briefing(ws, top=top)
     if slack_channel is None:
@@ -454,7 +456,7 @@ def approve(
     copilot = _copilot()
     who = user or settings.cli_user
     # The trail says the decision came from the command line, and as whom, before it is made.
-    copilot.workspace.audit.append(
+    copilot.workspace.governance.audit.append(
         "cli_decision",
         f"cli:{_os_user()}",
         thread_id=thread,
@@ -527,7 +529,7 @@ def plan_(
         try:
             summary = run_plan(
                 settings.database_url,
-                params=ws.params,
+                params=ws.plans.params,
                 partitions=partitions,
                 scheduler=address,
                 on_done=progress,
@@ -583,7 +585,7 @@ def audit(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show the audit trail (proposals, decisions, commits, refusals); --verify checks it."""
-    log = _workspace().audit
+    log = _workspace().governance.audit
     entries = log.entries(limit=limit)
     result = log.verify() if verify else None
     if as_json:

@@ -17,7 +17,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from erp.connector import ErpUnavailableError
 from erp.csvio import ImportValidationError
-from tools.workspace import ErpSyncError, Workspace
+from tools.snapshots import ErpSyncError
+from tools.workspace import Workspace
 
 erp_app = typer.Typer(
     help="The ERP link: pull a snapshot from Tryton, show the connection, seed a demo.",

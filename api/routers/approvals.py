@@ -200,7 +200,7 @@ def _conflict(
     exc: Exception, copilot: Copilot, ws: Workspace, thread_id: str, proposal_id: str | None
 ) -> HTTPException:
     code = "not_pending" if isinstance(exc, NotWaitingError) else "stale_interrupt"
-    proposal = ws.proposals.get(proposal_id) if proposal_id else None
+    proposal = ws.governance.proposals.get(proposal_id) if proposal_id else None
     body = ConflictError(
         code=code,
         message=str(exc),

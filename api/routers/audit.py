@@ -2,7 +2,7 @@
 
 Every reader may see the trail and verify it: transparency is the point of the log, and it
 holds who decided what, not stock or cost data beyond what proposals already show. Entries come
-from `Workspace.audit` (`erp.governance.AuditLog`).
+from `Workspace.governance.audit` (`erp.governance.AuditLog`).
 """
 
 from __future__ import annotations
@@ -58,11 +58,11 @@ def audit_trail(
     limit: Annotated[int, Query(ge=1, le=1000, description="The newest this many.")] = 100,
 ) -> AuditTrail:
     """Return the newest audit entries (oldest first), optionally of one thread or proposal."""
-    entries = ws.audit.entries(thread_id=thread_id, proposal_id=proposal_id, limit=limit)
+    entries = ws.governance.audit.entries(thread_id=thread_id, proposal_id=proposal_id, limit=limit)
     return AuditTrail(items=[AuditEntry.model_validate(e.__dict__) for e in entries])
 
 
 @router.get("/audit/verify", response_model=AuditCheck)
 def verify_audit(ws: WorkspaceDep, _: Reader) -> AuditCheck:
     """Walk the whole chain and report the first edited, deleted or reordered entry."""
-    return AuditCheck.model_validate(ws.audit.verify().__dict__)
+    return AuditCheck.model_validate(ws.governance.audit.verify().__dict__)

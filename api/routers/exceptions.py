@@ -146,4 +146,4 @@ def get_exception(
     ],
 ) -> ExceptionDetail:
     """Return one exception with its evidence, recommendation, position and open supply."""
-    return ExceptionDetail.model_validate(ws.exception(exception_id))
+    return ExceptionDetail.model_validate(ws.queries.exception(exception_id))

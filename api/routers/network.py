@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from api.deps import Reader, WorkspaceDep
 from api.errors import error_body
 from planning.whatif import Scenario
-from tools.workspace import ProposalMismatchError
+from tools.errors import ProposalMismatchError
 
 router = APIRouter(tags=["network"])
 
@@ -149,7 +149,7 @@ def sku_positions(
     location: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
 ) -> PositionList:
     """Return a SKU's positions across locations (or at one)."""
-    return PositionList.model_validate({"items": ws.inventory(sku, location)})
+    return PositionList.model_validate({"items": ws.queries.inventory(sku, location)})
 
 
 @router.get("/locations/{location}/positions", response_model=PositionList, responses=NOT_FOUND)
@@ -160,7 +160,7 @@ def location_positions(
     top: Annotated[int, Query(ge=1, le=500, description="How many, fewest days first.")] = 25,
 ) -> PositionList:
     """Return a location's positions with the fewest days of cover first."""
-    return PositionList.model_validate({"items": ws.inventory(None, location, top=top)})
+    return PositionList.model_validate({"items": ws.queries.inventory(None, location, top=top)})
 
 
 @router.get("/forecasts/{sku}/{location}", response_model=Forecast, responses=NOT_FOUND)
@@ -172,7 +172,7 @@ def forecast(
     horizon: Annotated[int, Query(ge=1, le=365, description="Days ahead.")] = 28,
 ) -> Forecast:
     """Forecast one SKU-location with intervals, the model used and its accuracy."""
-    return Forecast.model_validate(ws.forecast(sku, location, horizon=horizon))
+    return Forecast.model_validate(ws.queries.forecast(sku, location, horizon=horizon))
 
 
 @router.get("/suppliers", response_model=SupplierList, responses=NOT_FOUND)
@@ -184,13 +184,13 @@ def suppliers(
     ] = None,
 ) -> SupplierList:
     """List suppliers (those of a SKU) with lead times and open and late POs."""
-    return SupplierList.model_validate({"items": ws.supplier_status(None, sku)})
+    return SupplierList.model_validate({"items": ws.queries.supplier_status(None, sku)})
 
 
 @router.get("/suppliers/{supplier_id}", response_model=Supplier, responses=NOT_FOUND)
 def supplier(ws: WorkspaceDep, _: Reader, supplier_id: Code) -> Supplier:
     """Return one supplier with its lead time and open and late POs."""
-    return Supplier.model_validate(ws.supplier_status(supplier_id)[0])
+    return Supplier.model_validate(ws.queries.supplier_status(supplier_id)[0])
 
 
 @router.post("/what-if", response_model=WhatIfResult, responses=NOT_FOUND)
@@ -202,7 +202,7 @@ def what_if(ws: WorkspaceDep, _: Reader, body: WhatIfRequest) -> WhatIfResult:
         demand_factor=body.demand_factor,
         promo_factor=body.promo_factor,
     )
-    return WhatIfResult.model_validate(ws.what_if(body.sku, body.location, scenario))
+    return WhatIfResult.model_validate(ws.queries.what_if(body.sku, body.location, scenario))
 
 
 class ProjectionDay(BaseModel):
@@ -317,7 +317,9 @@ def projection(
     `proposal_id` it is also rerun after that proposed transfer or purchase order.
     """
     try:
-        data = ws.projection(sku, location, proposal_id=proposal_id, history_days=history_days)
+        data = ws.charts.projection(
+            sku, location, proposal_id=proposal_id, history_days=history_days
+        )
     except ProposalMismatchError as exc:
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_CONTENT,

@@ -1,8 +1,8 @@
 """The proposals resource: drafted actions and their decisions, and the ERP documents they became.
 
 Reads only (deciding goes through the approvals resource). Proposals come from
-`Workspace.proposals` (`erp.governance.ProposalStore`); a committed proposal's document and
-the time the ERP recorded it come from the connector's ledger.
+`Workspace.governance.proposals` (`erp.governance.ProposalStore`); a committed proposal's
+document and the time the ERP recorded it come from the connector's ledger.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from api.deps import Reader, WorkspaceDep
 from erp.governance import Proposal
 from erp.store import commit_times
-from tools.workspace import NotFoundError
+from tools.errors import NotFoundError
 
 router = APIRouter(tags=["proposals"])
 
@@ -107,7 +107,7 @@ def list_proposals(
     limit: Limit = 50,
 ) -> ProposalList:
     """List proposals, newest first, optionally by status and thread."""
-    found = ws.proposals.list(
+    found = ws.governance.proposals.list(
         status=status.value if status is not None else None, thread_id=thread_id, limit=limit
     )
     return ProposalList(items=[ProposalOut.of(p) for p in found])
@@ -124,7 +124,7 @@ def get_proposal(
     proposal_id: Annotated[str, Path(min_length=1, max_length=64)],
 ) -> ProposalOut:
     """Return one proposal."""
-    found = ws.proposals.get(proposal_id)
+    found = ws.governance.proposals.get(proposal_id)
     if found is None:
         raise NotFoundError(f"no proposal {proposal_id!r}; ids look like 'PR-0123456789AB'")
     return ProposalOut.of(found)
@@ -142,7 +142,7 @@ def list_documents(
 
     `kind` filters within the newest `limit` committed proposals.
     """
-    found = ws.proposals.list(status="committed", thread_id=thread_id, limit=limit)
+    found = ws.governance.proposals.list(status="committed", thread_id=thread_id, limit=limit)
     if kind is not None:
         found = [p for p in found if p.kind == kind.value]
     times = commit_times(ws.engine, [p.document_id for p in found if p.document_id])

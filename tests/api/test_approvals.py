@@ -130,7 +130,7 @@ def test_approve_commits_one_document_and_empties_the_inbox(api, env):
     assert r.json()["pending"] == []
     assert erp_documents(env.workspace) == {"ledger": 1, "purchase_orders": 0, "transfers": 1}
     assert inbox(api) == []
-    proposal = env.workspace.proposals.get(item["proposal_id"])
+    proposal = env.workspace.governance.proposals.get(item["proposal_id"])
     assert proposal.status == "committed" and proposal.document_id == outcome["document_id"]
     assert "stockpilot_commits_total 1.0" in api.get("/metrics").text
 
@@ -182,7 +182,7 @@ def test_reject_writes_nothing(api, env):
     assert outcome["outcome"] == "rejected" and outcome["message"] == "S1 is being refitted"
     assert "S1 is being refitted" in r.json()["answer"]
     assert erp_documents(env.workspace) == NO_DOCS
-    assert env.workspace.proposals.get(item["proposal_id"]).status == "rejected"
+    assert env.workspace.governance.proposals.get(item["proposal_id"]).status == "rejected"
     assert inbox(api) == []
 
 
@@ -251,7 +251,7 @@ def test_racing_decisions_over_http_commit_exactly_once(api, env):
     assert 200 in statuses
     assert erp_documents(env.workspace) == {"ledger": 1, "purchase_orders": 0, "transfers": 1}
     assert len(docs) == 1
-    events = [e.event for e in env.workspace.audit.entries()]
+    events = [e.event for e in env.workspace.governance.audit.entries()]
     assert events.count("commit") == 1 and events.count("decision") == 1
 
 

@@ -108,4 +108,4 @@ def test_a_draft_through_one_instance_is_approved_through_another(pg_settings):
         )
         ws_a = a.app.state.workspace  # type: ignore[attr-defined]
         assert erp_documents(ws_a) == {"ledger": 1, "purchase_orders": 0, "transfers": 1}
-        assert ws_a.audit.verify().ok
+        assert ws_a.governance.audit.verify().ok

@@ -55,7 +55,7 @@ def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[schemathesi
     copilot.ask("move 20 A to S1", user="alice", thread_id="t-pending")  # one waiting thread
     app = create_app(cfg, copilot=copilot)
     install_metrics(app)
-    ws.plan()  # warm the plan so examples measure the API, not the first planning run
+    ws.plans.plan()  # warm the plan so examples measure the API, not the first planning run
     yield schemathesis.openapi.from_asgi("/openapi.json", app)
     conn.close()
 

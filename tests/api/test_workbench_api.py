@@ -43,7 +43,7 @@ def test_projection_matches_the_plan(client, workspace):
     r = client.get("/v1/skus/A/locations/S2/projection", headers=auth("victor"))
     assert r.status_code == 200
     body = r.json()
-    plan = workspace.plan()
+    plan = workspace.plans.plan()
     row = plan.row_of("A", "S2")
     assert [d["projected_on_hand"] for d in body["days"]] == list(np.round(plan.projected[row], 3))
     assert [d["forecast"] for d in body["days"]] == list(np.round(plan.demand[row], 3))

@@ -78,7 +78,7 @@ def _synced_store(
     ws = Workspace.open(settings)
     ws._connector = TrytonConnector(tryton_client, ws.engine)  # type: ignore[arg-type]
     ws.sync_erp(as_of=SEED_AS_OF)
-    ws.plan()  # cached on disk for every test that starts from this store
+    ws.plans.plan()  # cached on disk for every test that starts from this store
     ws.engine.dispose()
     kept = tmp_path_factory.mktemp("synced-copy") / "store.db"
     restore_sqlite(folder / "store.db", kept)

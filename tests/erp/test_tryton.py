@@ -29,7 +29,8 @@ from erp.tryton_rpc import (
 from graph.service import Copilot
 from stockpilot.settings import Settings
 from tests.support.tryton_server import DATABASE, PASSWORD, SEED_AS_OF, TrytonServer, free_port
-from tools.workspace import ErpSyncError, Workspace
+from tools.snapshots import ErpSyncError
+from tools.workspace import Workspace
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.tryton
@@ -66,7 +67,7 @@ def _copilot(ws: Workspace, tmp_path: Path) -> Copilot:
 
 def _fixable(ws: Workspace, kind: str) -> dict:
     """Return the first stockout-risk exception whose recommendation is a `kind`."""
-    for record in ws.exceptions(type="stockout_risk"):
+    for record in ws.queries.exceptions(type="stockout_risk"):
         if (record.get("recommendation") or {}).get("kind") == kind:
             return record
     raise AssertionError(f"no stockout risk recommends a {kind}")
@@ -112,7 +113,7 @@ def test_sync_reads_the_network_from_tryton(synced_settings, tryton_client, tryt
         assert connector.on_hand(sku, loc) == qty
     assert len(net.sales) > 100 and net.sales["location_id"].isin(["S1", "S2"]).all()
     assert net.sales["date"].max().date() == SEED_AS_OF
-    assert ws.plan().exceptions.shape[0] > 0
+    assert ws.plans.plan().exceptions.shape[0] > 0
 
 
 def pd_isna(value) -> bool:
@@ -137,9 +138,9 @@ def test_round_trip_fix_then_approve_writes_one_draft_in_tryton(
     assert read["reference"] == pending.proposal_id
     assert read["lines"] == [{"sku": exc["sku"], "qty": float(pending.args["qty"])}]
     assert len(_by_reference(tryton, "stock.shipment.internal", pending.proposal_id)) == 1
-    proposal = ws.proposals.get(pending.proposal_id)
+    proposal = ws.governance.proposals.get(pending.proposal_id)
     assert proposal.status == "committed" and proposal.document_id == doc
-    [commit] = [e for e in ws.audit.entries() if e.event == "commit"]
+    [commit] = [e for e in ws.governance.audit.entries() if e.event == "commit"]
     assert commit.payload["document_id"] == doc
     # A replay of the same approval writes nothing more.
     assert ws.connector().create_transfer(_request(proposal), idempotency_key=proposal.id) == doc
@@ -234,9 +235,9 @@ def test_two_racing_approvals_commit_one_document(synced_settings, tryton_client
     for t in threads:
         t.join()
     assert len(_by_reference(tryton, "stock.shipment.internal", pending.proposal_id)) == 1
-    proposal = ws.proposals.get(pending.proposal_id)
+    proposal = ws.governance.proposals.get(pending.proposal_id)
     assert proposal.status == "committed"
-    assert [e.event for e in ws.audit.entries()].count("commit") == 1
+    assert [e.event for e in ws.governance.audit.entries()].count("commit") == 1
 
 
 KILL_SCRIPT = """
@@ -343,21 +344,21 @@ def test_tryton_down_at_commit_then_recovery_commits_once(synced_settings, tryto
     client.url = f"http://127.0.0.1:{free_port()}"  # nothing listens there: Tryton is down
     with pytest.raises(TrytonUnreachableError, match="not reachable"):
         copilot.decide("t-down", user="carol", decision="approve")
-    proposal = ws.proposals.get(pending.proposal_id)
+    proposal = ws.governance.proposals.get(pending.proposal_id)
     assert proposal.status == "approved" and proposal.document_id is None
-    [deferred] = [e for e in ws.audit.entries() if e.event == "commit_deferred"]
+    [deferred] = [e for e in ws.governance.audit.entries() if e.event == "commit_deferred"]
     assert "not reachable" in deferred.payload["reason"]
     with pytest.raises(TrytonUnreachableError):
         copilot.recover("t-down")  # still down: still approved, nothing written
-    assert ws.proposals.get(pending.proposal_id).status == "approved"
+    assert ws.governance.proposals.get(pending.proposal_id).status == "approved"
     client.url = tryton.url  # Tryton is back
     recovered = copilot.recover("t-down")
     assert recovered is not None
     assert recovered.outcomes[0]["outcome"] == "committed"
     assert len(_by_reference(tryton, "stock.shipment.internal", pending.proposal_id)) == 1
-    assert ws.proposals.get(pending.proposal_id).status == "committed"
+    assert ws.governance.proposals.get(pending.proposal_id).status == "committed"
     assert copilot.recover("t-down") is None
-    assert ws.audit.verify().ok
+    assert ws.governance.audit.verify().ok
 
 
 def test_clear_errors_for_a_bad_password_an_unknown_database_and_a_user_error(tryton):
@@ -464,7 +465,9 @@ def test_api_approval_writes_to_tryton_and_answers_503_when_it_is_down(
     ws = _ws(synced_settings)  # its own client: the test takes Tryton down
     copilot = _copilot(ws, tmp_path)
     stockouts = [
-        r for r in ws.exceptions(type="stockout_risk") if r["recommendation"]["kind"] == "transfer"
+        r
+        for r in ws.queries.exceptions(type="stockout_risk")
+        if r["recommendation"]["kind"] == "transfer"
     ]
     first, second = stockouts[:2]
     [a] = copilot.ask(f"fix {first['id']}", user="alice", thread_id="t-api-1").pending
@@ -489,7 +492,7 @@ def test_api_approval_writes_to_tryton_and_answers_503_when_it_is_down(
         assert down.status_code == 503, down.text
         error = down.json()["error"]
         assert error["code"] == "erp_unavailable" and "not reachable" in error["message"]
-    assert ws.proposals.get(b.proposal_id).status == "approved"
+    assert ws.governance.proposals.get(b.proposal_id).status == "approved"
     assert _by_reference(tryton, "stock.shipment.internal", b.proposal_id) == []
 
 
@@ -619,8 +622,8 @@ def test_a_tryton_user_error_at_commit_keeps_the_proposal_approved(
     # The clerk may read stock but not shipments: Tryton refuses with a user error.
     with pytest.raises(TrytonUserError, match=r"not allowed to access \"Stock Shipment Internal\""):
         copilot.decide("t-user", user="carol", decision="approve")
-    assert ws.proposals.get(pending.proposal_id).status == "approved"
-    [deferred] = [e for e in ws.audit.entries() if e.event == "commit_deferred"]
+    assert ws.governance.proposals.get(pending.proposal_id).status == "approved"
+    [deferred] = [e for e in ws.governance.audit.entries() if e.event == "commit_deferred"]
     assert "model.stock.shipment.internal" in deferred.payload["reason"]
     assert _by_reference(tryton, "stock.shipment.internal", pending.proposal_id) == []
     # An administrator grants the right; recovery then writes the document once.

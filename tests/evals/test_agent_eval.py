@@ -601,7 +601,7 @@ def test_isolated_drafts_are_rejected_when_their_conversation_ends(tmp_path):
     try:
         [turn] = harness.converse(data.cases[0], thread_id="t-isolated")
         assert isinstance(turn, Turn) and turn.pending_total == 1
-        stored = harness.workspace.proposals.list(thread_id="t-isolated")
+        stored = harness.workspace.governance.proposals.list(thread_id="t-isolated")
         assert [p.status for p in stored] == ["rejected"]
         assert harness.copilot.pending("t-isolated") == []
     finally:

@@ -224,9 +224,9 @@ def test_stockpilot_writes_through_the_gate() -> None:
         twin = run_policy(world, pol)
         assert pol.graph is not None
         ws = pol.graph.workspace
-        committed = ws.proposals.list(status="committed", limit=1000)
+        committed = ws.governance.proposals.list(status="committed", limit=1000)
         assert len(committed) == twin.purchase_orders + twin.transfers > 0
-        kinds = {e.event for e in ws.audit.entries(limit=5000)}
+        kinds = {e.event for e in ws.governance.audit.entries(limit=5000)}
         assert {"proposal", "decision", "commit"} <= kinds
         assert all(p.decided_by == "carol" for p in committed)
     finally:

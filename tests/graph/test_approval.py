@@ -82,7 +82,7 @@ def test_a_resume_matched_by_position_decides_nothing_and_the_thread_still_resum
     )
     after = copilot.pending("t1")
     assert {a.proposal_id for a in after} == {a.proposal_id for a in first.pending}
-    assert {workspace.proposals.get(a.proposal_id).status for a in after} == {"pending"}
+    assert {workspace.governance.proposals.get(a.proposal_id).status for a in after} == {"pending"}
     outcomes = copilot.thread("t1").outcomes
     assert {o["outcome"] for o in outcomes} == {"pending"}
     assert all("names no proposal_id" in o["message"] for o in outcomes)

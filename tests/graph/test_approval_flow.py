@@ -62,8 +62,8 @@ def test_approve_commits_exactly_one_document(copilot, script, workspace):
     inv = load_network(workspace.engine).inventory.set_index(["sku", "location_id"])["on_hand"]
     assert inv[("A", "DC1")] == 180
     assert "committed" in result.answer and outcome["document_id"] in result.answer
-    assert workspace.proposals.get(outcome["proposal_id"]).status == "committed"
-    events = [e.event for e in workspace.audit.entries()]
+    assert workspace.governance.proposals.get(outcome["proposal_id"]).status == "committed"
+    events = [e.event for e in workspace.governance.audit.entries()]
     assert events == ["proposal", "decision", "commit"]
     with pytest.raises(NotWaitingError):
         copilot.decide("t1", user="bob", decision="approve")
@@ -124,7 +124,7 @@ def test_above_authority_is_refused_and_stays_pending(tmp_path, workspace, make_
     done = copilot.decide("t1", user="carol", decision="approve")  # admin: limit 250,000
     assert done.outcomes[0]["outcome"] == "committed"
     assert erp_documents(workspace) == {"ledger": 1, "purchase_orders": 1, "transfers": 0}
-    assert [e.event for e in workspace.audit.entries()] == [
+    assert [e.event for e in workspace.governance.audit.entries()] == [
         "proposal",
         "refusal",
         "decision",
@@ -213,9 +213,9 @@ def test_racing_resumes_commit_once(make_copilot, script, workspace):
     assert erp_documents(workspace) == {"ledger": 1, "purchase_orders": 0, "transfers": 1}
     committed = [o for r in results for o in r.outcomes if o["outcome"] == "committed"]
     assert len({o["document_id"] for o in committed}) == 1
-    assert [e.event for e in workspace.audit.entries()].count("commit") == 1
-    assert [e.event for e in workspace.audit.entries()].count("decision") == 1
-    assert workspace.audit.verify().ok
+    assert [e.event for e in workspace.governance.audit.entries()].count("commit") == 1
+    assert [e.event for e in workspace.governance.audit.entries()].count("decision") == 1
+    assert workspace.governance.audit.verify().ok
 
 
 def test_commit_revalidates_and_refuses_when_stock_has_gone(copilot, script, workspace):
@@ -235,5 +235,5 @@ def test_commit_revalidates_and_refuses_when_stock_has_gone(copilot, script, wor
     assert result.outcomes[0]["outcome"] == "failed"
     assert "can spare only" in result.outcomes[0]["message"]
     assert erp_documents(workspace)["ledger"] == 0
-    assert workspace.proposals.get(result.outcomes[0]["proposal_id"]).status == "failed"
-    assert "commit_refused" in [e.event for e in workspace.audit.entries()]
+    assert workspace.governance.proposals.get(result.outcomes[0]["proposal_id"]).status == "failed"
+    assert "commit_refused" in [e.event for e in workspace.governance.audit.entries()]

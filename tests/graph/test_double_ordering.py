@@ -124,7 +124,7 @@ def draft_tool_result(copilot: Copilot, thread_id: str) -> dict[str, Any]:
 
 
 def events(ws: Workspace, name: str) -> list[Any]:
-    return [e for e in ws.audit.entries() if e.event == name]
+    return [e for e in ws.governance.audit.entries() if e.event == name]
 
 
 @pytest.fixture
@@ -160,7 +160,7 @@ def test_the_same_exception_fixed_in_two_threads_is_ordered_once(worker: Workers
     assert done.outcomes[0]["outcome"] == "committed"
     assert transfers_to_s1(one.workspace) == [NEED]  # not twice the order-up-to
     assert len(events(one.workspace, "proposal")) == 1
-    assert one.workspace.audit.verify().ok
+    assert one.workspace.governance.audit.verify().ok
 
 
 def test_a_partly_covered_need_is_drafted_for_the_remainder(worker: Workers) -> None:
@@ -194,7 +194,7 @@ def test_the_commit_recheck_refuses_an_order_whose_need_was_covered_since(
     assert f"already covered by {second.proposal_id}" in refused["message"]
     assert transfers_to_s1(one.workspace) == [NEED]
     ws = one.workspace
-    stored = ws.proposals.get(first.proposal_id)
+    stored = ws.governance.proposals.get(first.proposal_id)
     assert stored is not None and stored.status == "failed"
     [audited] = events(ws, "commit_refused")
     assert audited.proposal_id == first.proposal_id
@@ -202,7 +202,7 @@ def test_the_commit_recheck_refuses_an_order_whose_need_was_covered_since(
         f"already covered by {second.proposal_id} (committed transfer of {NEED}"
         in (audited.payload["reason"])
     )
-    assert ws.audit.verify().ok
+    assert ws.governance.audit.verify().ok
 
 
 def test_the_commit_recheck_cuts_an_order_whose_need_was_partly_covered_since(
@@ -221,14 +221,14 @@ def test_the_commit_recheck_cuts_an_order_whose_need_was_partly_covered_since(
     assert f"cut from {NEED} to {NEED - 10} units" in done.answer  # the gate's report
     assert transfers_to_s1(one.workspace) == [10, NEED - 10]
     ws = two.workspace
-    stored = ws.proposals.get(full.proposal_id)
+    stored = ws.governance.proposals.get(full.proposal_id)
     assert stored is not None and stored.args["qty"] == NEED - 10
     assert stored.value == (NEED - 10) * 4.0
     [trimmed] = events(ws, "commit_trimmed")
     assert (trimmed.payload["approved_qty"], trimmed.payload["qty"]) == (NEED, NEED - 10)
     [commit] = [e for e in events(ws, "commit") if e.proposal_id == full.proposal_id]
     assert commit.payload["args"]["qty"] == NEED - 10
-    assert ws.audit.verify().ok
+    assert ws.governance.audit.verify().ok
 
 
 def _together(*calls: Callable[[], Any]) -> list[Any]:
@@ -255,15 +255,15 @@ def _together(*calls: Callable[[], Any]) -> list[Any]:
 
 def test_racing_drafts_of_one_need_in_two_workers_draft_it_once(worker: Workers) -> None:
     one, two = worker(), worker()
-    one.workspace.warm()
-    two.workspace.warm()
+    one.workspace.plans.warm()
+    two.workspace.plans.warm()
     a, b = _together(
         lambda: one.ask(f"fix {EXC}", user="alice", thread_id="t1"),
         lambda: two.ask(f"fix {EXC}", user="alice", thread_id="t2"),
     )
     drafted = [p.args["qty"] for r in (a, b) for p in r.pending]
     assert drafted == [NEED]
-    assert len(one.workspace.proposals.list()) == 1
+    assert len(one.workspace.governance.proposals.list()) == 1
 
 
 def test_racing_commits_of_one_need_in_two_workers_write_it_once(
@@ -281,7 +281,7 @@ def test_racing_commits_of_one_need_in_two_workers_write_it_once(
     assert outcomes == ["committed", "failed"]
     assert transfers_to_s1(one.workspace) == [NEED]
     assert len(events(one.workspace, "commit_refused")) == 1
-    assert one.workspace.audit.verify().ok
+    assert one.workspace.governance.audit.verify().ok
 
 
 def test_an_edit_beyond_the_need_other_orders_leave_is_cut(worker: Workers) -> None:

@@ -79,7 +79,7 @@ def test_no_tool_sequence_writes_to_the_erp(copilot, script, workspace):
         if any(n.startswith("draft_") and n != "draft_recommended_action" for n in turn):
             # Drafts wait at the gate, unless an earlier thread's draft covers the same need.
             assert result.pending or _all_covered(copilot, f"t{i}"), turn
-    statuses = {p.status for p in workspace.proposals.list()}
+    statuses = {p.status for p in workspace.governance.proposals.list()}
     assert statuses == {"pending"}
 
 
@@ -151,7 +151,7 @@ def test_kill_between_approval_and_commit_then_recover_commits_once(tmp_path, wo
     assert crashed.returncode == 137, crashed.stderr
     # The ERP has the document, but the proposal is not marked committed yet.
     assert erp_documents(workspace) == {"ledger": 1, "purchase_orders": 0, "transfers": 1}
-    [proposal] = workspace.proposals.list()
+    [proposal] = workspace.governance.proposals.list()
     assert proposal.status == "approved"
     recovered = _worker(tmp_path, "recover")
     assert recovered.returncode == 0, recovered.stderr
@@ -159,11 +159,11 @@ def test_kill_between_approval_and_commit_then_recover_commits_once(tmp_path, wo
     assert result is not None
     assert result["outcomes"][0]["outcome"] == "committed"
     assert erp_documents(workspace) == {"ledger": 1, "purchase_orders": 0, "transfers": 1}
-    assert workspace.proposals.get(proposal.id).status == "committed"
+    assert workspace.governance.proposals.get(proposal.id).status == "committed"
     inv = load_network(workspace.engine).inventory.set_index(["sku", "location_id"])["on_hand"]
     assert inv[("A", "DC1")] == 180  # shipped once
-    events = [e.event for e in workspace.audit.entries()]
+    events = [e.event for e in workspace.governance.audit.entries()]
     assert events.count("commit") == 1 and events.count("decision") == 1
-    assert workspace.audit.verify().ok
+    assert workspace.governance.audit.verify().ok
     # Nothing left to recover.
     assert json.loads(_worker(tmp_path, "recover").stdout) is None

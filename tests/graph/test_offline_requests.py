@@ -40,18 +40,18 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Copilot, dict[str, s
     saver = SqliteSaver(sqlite3.connect(tmp / "cp.db", check_same_thread=False))
     saver.setup()
     copilot = Copilot(ws, checkpointer=saver, model=OfflinePlannerModel())
-    records = ws.exceptions()
+    records = ws.queries.exceptions()
     draftable = next(
         r for r in records if r["recommendation"]["kind"] in ("transfer", "purchase_order")
     )
-    pos = ws.plan().positions
+    pos = ws.plans.plan().positions
     store_row = pos[(pos["location_type"] == "store") & (pos["forecast_daily"] > 1)].iloc[0]
     sku, store = store_row["sku"], store_row["location_id"]
     dc = str(store_row["source_location"])
-    sup = ws.supplier_status(sku=sku)[0]["supplier_id"]
-    terms = ws.reference().item_suppliers
+    sup = ws.queries.supplier_status(sku=sku)[0]["supplier_id"]
+    terms = ws.plans.reference().item_suppliers
     moq = int(terms[(terms["sku"] == sku) & (terms["supplier_id"] == sup)]["moq"].iloc[0])
-    pack = int(ws.reference().items.set_index("sku").loc[sku, "case_pack"])
+    pack = int(ws.plans.reference().items.set_index("sku").loc[sku, "case_pack"])
     qty = max(pack, -(-moq // pack) * pack)
     ids = {
         "sku": sku,
@@ -145,8 +145,8 @@ def test_refusals_and_invalid_drafts_leave_nothing_pending(demo):
 def test_draft_then_human_approval_commits(demo):
     copilot, ids = demo
     ws = copilot.workspace
-    for p in ws.proposals.list(status="pending"):  # the earlier requests' drafts
-        ws.proposals.decide(p.id, user="bob", decision="reject")
+    for p in ws.governance.proposals.list(status="pending"):  # the earlier requests' drafts
+        ws.governance.proposals.decide(p.id, user="bob", decision="reject")
     result = copilot.ask("fix {draftable}".format(**ids), user="alice", thread_id="fix-1")
     assert len(result.pending) == 1
     assert "approv" in result.answer.lower()

@@ -64,7 +64,7 @@ def counts(ws: Workspace) -> dict[str, int]:
     with ws.engine.connect() as conn:
         proposals = conn.execute(select(func.count()).select_from(models.Proposal)).scalar_one()
         audit = conn.execute(select(func.count()).select_from(models.AuditEntry)).scalar_one()
-    decided = sum(p.status != "pending" for p in ws.proposals.list())
+    decided = sum(p.status != "pending" for p in ws.governance.proposals.list())
     return {"proposals": proposals, "decided": decided, "audit": audit, **erp_documents(ws)}
 
 
@@ -86,7 +86,7 @@ def test_offline_model_answers_policy_questions_with_citations(offline, workspac
     cited = answer_citations(result.answer)
     assert cited and all(any(ref.endswith(c) for c in returned) for ref in cited)
     assert_faithful(result.answer, question, *payloads)
-    assert result.pending == [] and workspace.proposals.list() == []
+    assert result.pending == [] and workspace.governance.proposals.list() == []
 
 
 def test_an_exception_why_keeps_going_to_the_explain_tools(offline):
@@ -180,7 +180,7 @@ def test_injected_text_changes_nothing_when_a_model_obeys_it(injected, copilot, 
     after = counts(injected)
     assert after["decided"] == 0 and erp_documents(injected) == erp_documents_zero()
     assert after["proposals"] == before["proposals"] + 1
-    [proposal] = injected.proposals.list(thread_id="i4")
+    [proposal] = injected.governance.proposals.list(thread_id="i4")
     assert proposal.status == "pending"
     # The gate still requires a human with authority: alice (planner) cannot approve it.
     refused = copilot.decide("i4", user="alice", decision="approve")

@@ -47,4 +47,4 @@ def test_pending_approval_is_shared_through_postgres(pg_settings):
     assert done.outcomes[0]["outcome"] == "committed"
     assert erp_documents(other_ws) == {"ledger": 1, "purchase_orders": 0, "transfers": 1}
     assert not first.pending("pg-1")
-    assert other_ws.audit.verify().ok
+    assert other_ws.governance.audit.verify().ok

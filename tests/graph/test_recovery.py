@@ -30,7 +30,7 @@ def test_a_stream_closed_after_the_draft_is_finished_by_recovery(copilot, script
         if event["event"] == "tool" and "summary" in event["data"]:
             break  # the client went away right after the draft tool ran
     events.close()
-    [proposal] = workspace.proposals.list()
+    [proposal] = workspace.governance.proposals.list()
     assert proposal.status == "pending"
     assert copilot.inbox() == []  # stranded: the thread never reached the gate
 
@@ -52,14 +52,14 @@ def test_a_new_message_finishes_a_stopped_turn_first(copilot, script, workspace)
             break
     events.close()
     copilot.ask("and what else?", user="alice", thread_id="s2")
-    [proposal] = workspace.proposals.list()
+    [proposal] = workspace.governance.proposals.list()
     assert [a.proposal_id for a in copilot.pending("s2")] == [proposal.id]
 
 
 def test_a_forgotten_pending_proposal_goes_back_to_the_gate(copilot, script, workspace):
     script.turns.append(_draft())
     copilot.ask("move 20 A to S1", user="alice", thread_id="s3")
-    [proposal] = workspace.proposals.list()
+    [proposal] = workspace.governance.proposals.list()
     # The gate's checkpoint is lost (an older release, a hand edit): the thread is idle.
     config = copilot._config("s3")
     copilot.graph.update_state(
@@ -76,12 +76,12 @@ def test_a_pending_proposal_of_a_vanished_thread_is_withdrawn_and_audited(
 ):
     script.turns.append(_draft())
     copilot.ask("move 20 A to S1", user="alice", thread_id="s4")
-    [proposal] = workspace.proposals.list()
+    [proposal] = workspace.governance.proposals.list()
     copilot.checkpointer.delete_thread("s4")
     [repair] = recover(copilot)
     assert repair.action == "withdrawn"
-    assert workspace.proposals.get(proposal.id).status == "rejected"
-    assert [e.event for e in workspace.audit.entries()][-1] == "withdrawal"
+    assert workspace.governance.proposals.get(proposal.id).status == "rejected"
+    assert [e.event for e in workspace.governance.audit.entries()][-1] == "withdrawal"
     assert erp_documents(workspace)["ledger"] == 0
 
 
@@ -93,7 +93,7 @@ def test_kill_after_the_erp_write_then_a_new_message_commits_once(tmp_path, work
     said = _worker(tmp_path, "say")  # the planner writes again before anyone recovers
     assert said.returncode == 0, said.stderr
     # The follow-up drafted a second transfer (the worker's model drafts on every message).
-    [proposal] = [p for p in workspace.proposals.list() if p.decided_by == "bob"]
+    [proposal] = [p for p in workspace.governance.proposals.list() if p.decided_by == "bob"]
     assert proposal.status == "committed"
     assert erp_documents(workspace) == {"ledger": 1, "purchase_orders": 0, "transfers": 1}
     assert [c["document_id"] for c in json.loads(said.stdout)["committed"]] == [
@@ -101,7 +101,7 @@ def test_kill_after_the_erp_write_then_a_new_message_commits_once(tmp_path, work
     ]
     inv = load_network(workspace.engine).inventory.set_index(["sku", "location_id"])["on_hand"]
     assert inv[("A", "DC1")] == 180
-    events = [e.event for e in workspace.audit.entries()]
+    events = [e.event for e in workspace.governance.audit.entries()]
     assert events.count("commit") == 1 and events.count("decision") == 1
     assert json.loads(_worker(tmp_path, "recover-all").stdout) == []  # the new draft waits
     assert len(json.loads(said.stdout)["pending"]) == 1

@@ -39,7 +39,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Copilot, Workspace,
     saver = SqliteSaver(sqlite3.connect(tmp / "cp.db", check_same_thread=False))
     saver.setup()
     copilot = Copilot(ws, checkpointer=saver, model=OfflinePlannerModel())
-    pos = ws.plan().positions
+    pos = ws.plans.plan().positions
     stores = pos[pos["location_type"] == "store"]
     # A SKU whose store's DC holds plenty, so a small transfer passes the checks.
     dc_on_hand = pos[pos["location_type"] == "dc"].set_index(["sku", "location_id"])["on_hand"]
@@ -91,7 +91,7 @@ def test_ordinals_point_into_the_last_list(world: Any) -> None:
     t = "mem-ordinal"
     listed = copilot.ask("what needs attention today?", user="alice", thread_id=t)
     assert calls(listed)[0][0] == "list_exceptions"
-    third = ws.exceptions(top=10)[2]["id"]
+    third = ws.queries.exceptions(top=10)[2]["id"]
     explained = copilot.ask("explain the third one", user="alice", thread_id=t)
     assert calls(explained) == [("explain_exception", {"exception_id": third})]
     assert third in explained.answer
@@ -109,18 +109,20 @@ def test_amend_keeps_one_pending_draft_and_status_follows_the_gate(world: Any) -
     first_id = drafted.pending[0].proposal_id
     amended = copilot.ask("actually make it 12 instead", user="alice", thread_id=t)
     assert calls(amended) == [("amend_proposal", {"proposal_id": first_id, "qty": 12})]
-    pending = [p for p in ws.proposals.list(thread_id=t) if p.status == "pending"]
+    pending = [p for p in ws.governance.proposals.list(thread_id=t) if p.status == "pending"]
     assert [p.args["qty"] for p in pending] == [12]
     assert [p.proposal_id for p in amended.pending] == [pending[0].id]
-    old = ws.proposals.get(first_id)
+    old = ws.governance.proposals.get(first_id)
     assert old is not None and old.status == "rejected"
-    assert any(e.event == "withdrawal" and e.proposal_id == first_id for e in ws.audit.entries())
+    assert any(
+        e.event == "withdrawal" and e.proposal_id == first_id for e in ws.governance.audit.entries()
+    )
     waiting = copilot.ask("was it approved?", user="alice", thread_id=t)
     assert calls(waiting) == [("get_proposal_status", {"proposal_id": pending[0].id})]
     assert "Not yet" in waiting.answer
     copilot.decide(t, user="bob", decision="approve")
     done = copilot.ask("did that go through?", user="alice", thread_id=t)
-    committed = ws.proposals.get(pending[0].id)
+    committed = ws.governance.proposals.get(pending[0].id)
     assert committed is not None and committed.status == "committed"
     assert "Yes" in done.answer and str(committed.document_id) in done.answer
 

@@ -156,15 +156,15 @@ def test_amend_withdraws_and_redrafts_once(call: Caller, ws: Workspace) -> None:
     body, _ = call("amend_proposal", proposal_id=first["proposal_id"], qty=36)
     assert body["status"] == "pending_approval" and body["replaces"] == first["proposal_id"]
     assert body["args"]["qty"] == 36 and body["previous_qty"] == 30
-    pending = [p for p in ws.proposals.list() if p.status == "pending"]
+    pending = [p for p in ws.governance.proposals.list() if p.status == "pending"]
     assert [p.id for p in pending] == [body["proposal_id"]]  # never two pending for one need
-    old = ws.proposals.get(first["proposal_id"])
+    old = ws.governance.proposals.get(first["proposal_id"])
     assert (
         old is not None
         and old.status == "rejected"
         and "withdrawn by alice" in str(old.decision_note)
     )
-    events = [e.event for e in ws.audit.entries()]
+    events = [e.event for e in ws.governance.audit.entries()]
     assert events.count("withdrawal") == 1 and events.count("proposal") == 2
     status, _ = call("get_proposal_status", proposal_id=first["proposal_id"])
     assert status["status"] == "rejected"
@@ -176,7 +176,7 @@ def test_amend_to_an_invalid_quantity_keeps_the_original(call: Caller, ws: Works
     first = _draft(call, 30)
     body, _ = call("amend_proposal", proposal_id=first["proposal_id"], qty=100000)
     assert body["status"] == "invalid"
-    p = ws.proposals.get(first["proposal_id"])
+    p = ws.governance.proposals.get(first["proposal_id"])
     assert p is not None and p.status == "pending"
 
 

@@ -271,8 +271,8 @@ def test_run_what_if(call: Caller) -> None:
 def test_read_tools_leave_no_trace(call: Caller, ws: Workspace) -> None:
     _, state = call("list_exceptions")
     assert state["pending"] == []
-    assert ws.proposals.list() == []
-    assert ws.audit.entries() == []
+    assert ws.governance.proposals.list() == []
+    assert ws.governance.audit.entries() == []
     assert erp_writes(ws) == NO_WRITES
 
 
@@ -294,7 +294,7 @@ def test_draft_transfer_creates_a_pending_proposal(call: Caller, ws: Workspace) 
     assert body["value"] == 120.0  # 30 x 4.0
     pid = body["proposal_id"]
     assert state["pending"] == [pid]
-    proposal = ws.proposals.get(pid)
+    proposal = ws.governance.proposals.get(pid)
     assert proposal is not None
     assert proposal.status == "pending"
     assert proposal.kind == "transfer"
@@ -302,7 +302,7 @@ def test_draft_transfer_creates_a_pending_proposal(call: Caller, ws: Workspace) 
     assert proposal.created_by == "alice"
     assert proposal.thread_id == "t1"
     assert proposal.evidence["reason"] == "cover the promotion"
-    entries = ws.audit.entries(proposal_id=pid)
+    entries = ws.governance.audit.entries(proposal_id=pid)
     assert [(e.event, e.actor) for e in entries] == [("proposal", "alice")]
     assert entries[0].payload["kind"] == "transfer"
     assert erp_writes(ws) == NO_WRITES
@@ -320,8 +320,8 @@ def test_invalid_draft_creates_nothing(call: Caller, ws: Workspace) -> None:
     assert "no transfer lane from S2 to DC1" in no_lane["errors"]
     bad_po, _ = call("draft_purchase_order", sku="A", location_id="DC1", supplier_id="V1", qty=50)
     assert bad_po["status"] == "invalid"
-    assert ws.proposals.list() == []
-    assert ws.audit.entries() == []
+    assert ws.governance.proposals.list() == []
+    assert ws.governance.audit.entries() == []
     assert erp_writes(ws) == NO_WRITES
 
 
@@ -334,8 +334,8 @@ def test_users_who_may_not_draft_are_refused(call: Caller, ws: Workspace, user: 
     assert body["status"] == "refused"
     assert user in body["errors"][0]
     assert state["pending"] == []
-    assert ws.proposals.list() == []
-    assert ws.audit.entries() == []
+    assert ws.governance.proposals.list() == []
+    assert ws.governance.audit.entries() == []
 
 
 def test_draft_purchase_order(call: Caller, ws: Workspace) -> None:
@@ -346,7 +346,7 @@ def test_draft_purchase_order(call: Caller, ws: Workspace) -> None:
     assert body["args"] == {"sku": "A", "location_id": "DC1", "supplier_id": "V1", "qty": 48}
     pid = body["proposal_id"]
     assert state["pending"] == [pid]
-    proposal = ws.proposals.get(pid)
+    proposal = ws.governance.proposals.get(pid)
     assert proposal is not None and proposal.status == "pending"
     assert proposal.kind == "purchase_order"
     assert erp_writes(ws) == NO_WRITES
@@ -368,7 +368,7 @@ def test_two_drafts_in_one_turn_are_both_pending(call: Caller, ws: Workspace) ->
     ids = [b["proposal_id"] for b in bodies]
     assert len(set(ids)) == 2
     assert sorted(state["pending"]) == sorted(ids)
-    assert {p.id for p in ws.proposals.list(status="pending")} == set(ids)
+    assert {p.id for p in ws.governance.proposals.list(status="pending")} == set(ids)
 
 
 def test_draft_recommended_action(call: Caller, ws: Workspace) -> None:
@@ -385,11 +385,11 @@ def test_draft_recommended_action(call: Caller, ws: Workspace) -> None:
     assert body["value"] == pytest.approx(rec["qty"] * 4.0)  # A costs 4.0
     pid = body["proposal_id"]
     assert state["pending"] == [pid]
-    proposal = ws.proposals.get(pid)
+    proposal = ws.governance.proposals.get(pid)
     assert proposal is not None and proposal.status == "pending"
     assert proposal.evidence["exception_id"] == exc["id"]
     assert f"For exception `{exc['id']}`" in proposal.description
-    audit = ws.audit.entries(proposal_id=pid)
+    audit = ws.governance.audit.entries(proposal_id=pid)
     assert [e.event for e in audit] == ["proposal"]
     assert audit[0].payload["exception_id"] == exc["id"]
     assert erp_writes(ws) == NO_WRITES
@@ -401,20 +401,20 @@ def test_draft_recommended_action_advice_only(call: Caller, ws: Workspace) -> No
     assert body["exception_id"] == "inventory_anomaly:B@S2"
     assert body["recommendation"]["kind"] not in ("transfer", "purchase_order")
     assert state["pending"] == []
-    assert ws.proposals.list() == []
+    assert ws.governance.proposals.list() == []
 
 
 def test_draft_recommended_action_unknown_exception(call: Caller, ws: Workspace) -> None:
     body, state = call("draft_recommended_action", exception_id="overstock:A@S9")
     assert set(body) == {"error"}
     assert state["pending"] == []
-    assert ws.proposals.list() == []
+    assert ws.governance.proposals.list() == []
 
 
 def test_viewer_cannot_draft_the_recommended_action(call: Caller, ws: Workspace) -> None:
     body, _ = call("draft_recommended_action", user="victor", exception_id="promo_uncovered:A@S1")
     assert body["status"] == "refused"
-    assert ws.proposals.list() == []
+    assert ws.governance.proposals.list() == []
 
 
 def test_no_tool_writes_to_the_erp(call: Caller, ws: Workspace) -> None:
@@ -459,7 +459,7 @@ def test_search_policies_returns_cited_passages_framed_as_data(call: Caller, ws:
     for p in passages:
         assert set(p) >= {"title", "section", "section_no", "version", "citation", "text"}
         assert p["citation"].startswith(f"{p['title']} v{p['version']}, §")
-    assert state["pending"] == [] and ws.proposals.list() == []
+    assert state["pending"] == [] and ws.governance.proposals.list() == []
 
 
 def test_search_policies_caps_k_and_reports_errors(call: Caller) -> None:
@@ -488,7 +488,7 @@ def test_draft_recommended_action_drafts_every_action_of_a_split(
     # Each is its own proposal awaiting approval; the transfer drafted first counted as supply
     # for S1 when the purchase order was checked, which still fills only the remainder.
     assert state["pending"] == [d["proposal_id"] for d in drafts]
-    assert {p.id for p in ws.proposals.list(status="pending")} == set(state["pending"])
+    assert {p.id for p in ws.governance.proposals.list(status="pending")} == set(state["pending"])
     assert erp_writes(ws) == NO_WRITES
     # Drafting the same exception again buys nothing more: the pending drafts cover S1 up to
     # its order-up-to level, so the purchase order is refused, naming them.

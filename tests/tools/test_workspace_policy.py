@@ -9,7 +9,8 @@ from planning.params import PlanParams
 from stockpilot.policy import load_policy
 from stockpilot.settings import Settings
 from tests.conftest import small_network
-from tools.workspace import Workspace, plan_params
+from tools.plan_cache import plan_params
+from tools.workspace import Workspace
 
 REPO_POLICY = Path(__file__).resolve().parents[2] / "config" / "policy.yaml"
 APPROVALS_ONLY = """\
@@ -69,15 +70,15 @@ def test_without_a_planning_section_the_settings_apply_as_before(tmp_path):
 def test_workspace_plans_with_the_policy_levels_and_explicit_params_win(tmp_path):
     ws = Workspace.open(settings(tmp_path, policy_file=REPO_POLICY))
     replace_snapshot(ws.engine, small_network(), source="t")
-    assert ws.params.class_service_levels() == {"A": 0.98, "B": 0.95, "C": 0.90}
-    pos = ws.inventory("A", "DC1")[0]
+    assert ws.plans.params.class_service_levels() == {"A": 0.98, "B": 0.95, "C": 0.90}
+    pos = ws.queries.inventory("A", "DC1")[0]
     # A's margin against its holding over a review is worth more than class A's 0.98 floor:
     # the economic critical ratio, capped at 0.995.
     assert (pos["abc_class"], pos["service_level"]) == ("A", 0.995)
 
     explicit = PlanParams(service_level=0.9, economic_service_level=False)
     other = Workspace.open(settings(tmp_path / "x", policy_file=REPO_POLICY), params=explicit)
-    assert other.params is explicit
+    assert other.plans.params is explicit
     replace_snapshot(other.engine, small_network(), source="t")
-    pos2 = other.inventory("A", "DC1")[0]
+    pos2 = other.queries.inventory("A", "DC1")[0]
     assert pos2["service_level"] == 0.9 and pos2["safety_stock"] < pos["safety_stock"]

@@ -74,4 +74,4 @@ def test_unknown_proposals_threads_and_decisions(copilot: Copilot, waiting: Card
         decide_card(copilot, waiting.ref, user="bob", decision="delete")
     with pytest.raises(ValueError, match="quantity"):
         decide_card(copilot, waiting.ref, user="bob", decision="edit")
-    assert copilot.workspace.proposals.get(waiting.ref.proposal_id).status == "pending"
+    assert copilot.workspace.governance.proposals.get(waiting.ref.proposal_id).status == "pending"

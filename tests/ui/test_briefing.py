@@ -1,4 +1,4 @@
-"""The briefing summarises `Workspace.exceptions`: totals per type and the top by money at risk."""
+"""The briefing summarises `Workspace.queries.exceptions`: totals per type and the top by money at risk."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def test_the_briefing_matches_the_workspace_exceptions(tmp_path: Path) -> None:
         Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 's.db'}", plan_cache_dir=None)
     )
     replace_snapshot(ws.engine, small_network(), source="test")
-    records = ws.exceptions()
+    records = ws.queries.exceptions()
     briefing = build_briefing(ws, top=2)
     assert briefing.top == records[:2]
     assert briefing.count == len(records)
@@ -24,7 +24,7 @@ def test_the_briefing_matches_the_workspace_exceptions(tmp_path: Path) -> None:
     assert sum(t.count for t in briefing.totals) == len(records)
     for t in briefing.totals:
         assert t.count == sum(1 for r in records if r["type"] == t.type) > 0
-    assert briefing.as_of == ws.plan().as_of
+    assert briefing.as_of == ws.plans.plan().as_of
 
 
 def test_recommendation_summaries() -> None:

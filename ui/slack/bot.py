@@ -123,7 +123,7 @@ class SlackBot:
         self._seen_events[event_id] = None
         while len(self._seen_events) > 2000:
             self._seen_events.popitem(last=False)
-        return self._copilot().workspace.deliveries.first(f"slack:{event_id}")
+        return self._copilot().workspace.governance.deliveries.first(f"slack:{event_id}")
 
     def principal(self, slack_user: str | None) -> Principal | None:
         """Return the StockPilot user and role behind a Slack user id (None when unknown)."""
@@ -360,7 +360,7 @@ class SlackBot:
         client = self._client()
         copilot = self._copilot()
         proposal = await anyio.to_thread.run_sync(
-            lambda: copilot.workspace.proposals.get(ref.proposal_id)
+            lambda: copilot.workspace.governance.proposals.get(ref.proposal_id)
         )
         qty = proposal.args.get("qty") if proposal is not None else None
         await client.views_open(

@@ -29,7 +29,7 @@ def _pending_card(env: SlackHarness, qty: int = 20) -> tuple[CardRef, dict[str, 
 
 
 def _proposal(env: SlackHarness, pid: str):
-    proposal = env.env.workspace.proposals.get(pid)
+    proposal = env.env.workspace.governance.proposals.get(pid)
     assert proposal is not None
     return proposal
 
@@ -197,7 +197,9 @@ def test_unknown_and_non_approver_users_cannot_decide(slack_env: SlackHarness) -
     assert "alice (planner) may not decide" in ephemeral[1]["text"]
     assert slack_env.fake.calls("chat.update") == [] and slack_env.fake.calls("views.open") == []
     assert _proposal(slack_env, ref.proposal_id).status == "pending"
-    assert [e.event for e in slack_env.env.workspace.audit.entries(limit=50)].count("decision") == 0
+    assert [e.event for e in slack_env.env.workspace.governance.audit.entries(limit=50)].count(
+        "decision"
+    ) == 0
 
 
 def test_unknown_users_can_still_ask(slack_env: SlackHarness) -> None:

@@ -50,7 +50,7 @@ def test_brief_posts_the_top_exceptions_to_the_channel(
     (post,) = fake_slack.calls("chat.postMessage")
     assert post["channel"] == "C0BRIEF"
     assert fake_slack.requests[0]["auth"] == "Bearer xoxb-brief"
-    records = Workspace.open(get_settings()).exceptions(top=3)
+    records = Workspace.open(get_settings()).queries.exceptions(top=3)
     text = json.dumps(post["blocks"], ensure_ascii=False)
     assert f"Top {len(records)} by money at risk" in text
     for r in records:  # the same exceptions, in the same order, with their money at risk

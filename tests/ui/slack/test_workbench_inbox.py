@@ -43,7 +43,7 @@ def test_a_slack_approval_leaves_the_workbench_inbox_and_shows_as_committed(
         assert ref.proposal_id in set(table(before, "within my authority")["proposal"])
 
         assert slack_env.click("UBOB", bk.APPROVE, buttons[bk.APPROVE]).status_code == 200
-        proposal = slack_env.env.workspace.proposals.get(ref.proposal_id)
+        proposal = slack_env.env.workspace.governance.proposals.get(ref.proposal_id)
         assert proposal is not None and proposal.status == "committed"
 
         after = _inbox(url, "bob")

@@ -88,7 +88,7 @@ async def test_a_message_is_answered_and_a_proposal_comes_back_as_a_card(
     thread = bot._copilot().thread(thread_id_for("Convo1"))
     assert thread.messages[0]["content"] == "move 20 A to S1"
     assert CardRef.from_dict(_submits(card)["approve"]).thread_id == thread_id_for("Convo1")
-    proposal = api_env.workspace.proposals.get(thread.pending[0].proposal_id)
+    proposal = api_env.workspace.governance.proposals.get(thread.pending[0].proposal_id)
     assert proposal.created_by == "alice"
 
 
@@ -111,7 +111,7 @@ async def test_approving_updates_the_card_and_commits_once_a_second_click_commit
     (update,) = adapter.updated_activities
     assert update.id == card_id
     ref = CardRef.from_dict(decisions["approve"])
-    proposal = api_env.workspace.proposals.get(ref.proposal_id)
+    proposal = api_env.workspace.governance.proposals.get(ref.proposal_id)
     assert proposal.status == "committed" and proposal.decided_by == "bob"
     assert f"Approved by bob · committed as {proposal.document_id}" in _text(_card(update))
     assert "actions" not in _card(update)
@@ -135,7 +135,7 @@ async def test_a_card_decided_elsewhere_is_updated_and_nothing_is_decided(
     await _submit(adapter, BOB, decisions["approve"], card_id)
     card = _card(adapter.updated_activities[-1])
     assert "Rejected by carol" in _text(card) and "out of date" in _text(card)
-    assert api_env.workspace.proposals.get(ref.proposal_id).decided_by == "carol"
+    assert api_env.workspace.governance.proposals.get(ref.proposal_id).decided_by == "carol"
     assert erp_documents(api_env.workspace)["ledger"] == 0
 
 
@@ -148,7 +148,9 @@ async def test_unknown_users_and_planners_cannot_decide(teams, api_env: ApiEnv) 
     assert "alice (planner) may not decide" in adapter.get_next_activity().text
     assert adapter.updated_activities == []
     assert (
-        api_env.workspace.proposals.get(CardRef.from_dict(decisions["approve"]).proposal_id).status
+        api_env.workspace.governance.proposals.get(
+            CardRef.from_dict(decisions["approve"]).proposal_id
+        ).status
         == "pending"
     )
 
@@ -173,9 +175,9 @@ async def test_edit_uses_the_card_quantity_and_refuses_a_bad_one(teams, api_env:
     for bad in ("", "2.5", "0", "abc"):
         await _submit(adapter, CAROL, decisions["edit"], card_id, qty=bad)
         assert "whole quantity" in adapter.get_next_activity().text
-    assert api_env.workspace.proposals.get(pid).status == "pending"
+    assert api_env.workspace.governance.proposals.get(pid).status == "pending"
     await _submit(adapter, CAROL, decisions["edit"], card_id, qty="12", reason="two cases")
-    proposal = api_env.workspace.proposals.get(pid)
+    proposal = api_env.workspace.governance.proposals.get(pid)
     assert (
         proposal.status == "committed"
         and proposal.args["qty"] == 12
@@ -190,7 +192,9 @@ async def test_reject_and_respond(teams, api_env: ApiEnv) -> None:
     await _submit(adapter, BOB, decisions["respond"], card_id)
     assert "Write your answer" in adapter.get_next_activity().text
     await _submit(adapter, BOB, decisions["respond"], card_id, reason="check S2 first")
-    proposal = api_env.workspace.proposals.get(CardRef.from_dict(decisions["respond"]).proposal_id)
+    proposal = api_env.workspace.governance.proposals.get(
+        CardRef.from_dict(decisions["respond"]).proposal_id
+    )
     assert proposal.decision == "respond" and proposal.decision_note == "check S2 first"
     assert "bob responded instead of approving" in _text(_card(adapter.updated_activities[-1]))
     assert erp_documents(api_env.workspace)["ledger"] == 0
@@ -220,5 +224,5 @@ async def test_a_refused_edit_keeps_the_card_pending_with_the_reason(
     assert "Refused" in _text(card)
     fresh = _submits(card)["approve"]
     pid = CardRef.from_dict(fresh).proposal_id
-    assert api_env.workspace.proposals.get(pid).status == "pending"
+    assert api_env.workspace.governance.proposals.get(pid).status == "pending"
     assert erp_documents(api_env.workspace)["ledger"] == 0

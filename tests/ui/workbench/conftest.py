@@ -65,8 +65,8 @@ def _no_order_on_its_way(request: pytest.FixtureRequest) -> None:
     if "live_api" not in request.fixturenames:
         return
     ws = request.getfixturevalue("live_api").workspace
-    for p in ws.proposals.list(status="pending"):
-        ws.proposals.decide(p.id, user="carol", decision="reject", note="test isolation")
+    for p in ws.governance.proposals.list(status="pending"):
+        ws.governance.proposals.decide(p.id, user="carol", decision="reject", note="test isolation")
     replace_snapshot(ws.engine, small_network(), source="test")
 
 
@@ -90,7 +90,7 @@ def live_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
     copilot = Copilot(ws, checkpointer=saver, model=OfflinePlannerModel())
     app = create_served_app(settings, copilot=copilot)
     with serve(app) as url:
-        ws.warm()
+        ws.plans.warm()
         yield LiveApi(url, copilot, ws)
     conn.close()
 

@@ -28,13 +28,13 @@ def test_inbox_lists_sorts_and_bulk_approves(app_test, live_api):
     at.button(key="bulk-approve").click().run()
     assert not at.exception
     results = table(at, "outcome").set_index("proposal")
-    committed = live_api.workspace.proposals.get(small["proposal_id"])
+    committed = live_api.workspace.governance.proposals.get(small["proposal_id"])
     assert committed.status == "committed"
     assert results.loc[small["proposal_id"], "outcome"] == "committed"
     assert results.loc[small["proposal_id"], "ERP document"] == committed.document_id
     assert results.loc[big.proposal_id, "outcome"] == "refused"
     assert "100" in results.loc[big.proposal_id, "message"]
-    assert live_api.workspace.proposals.get(big.proposal_id).status == "pending"
+    assert live_api.workspace.governance.proposals.get(big.proposal_id).status == "pending"
     assert any(committed.document_id in s.value for s in at.success)
 
 
@@ -55,7 +55,7 @@ def test_viewer_sees_the_inbox_but_cannot_approve(app_test, live_api):
     results = table(at, "outcome").set_index("proposal")
     assert results.loc[drafted["proposal_id"], "outcome"] == "error"
     assert "may not decide" in results.loc[drafted["proposal_id"], "message"]
-    assert live_api.workspace.proposals.get(drafted["proposal_id"]).status == "pending"
+    assert live_api.workspace.governance.proposals.get(drafted["proposal_id"]).status == "pending"
 
 
 def test_sort_and_age_helpers():

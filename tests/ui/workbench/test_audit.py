@@ -12,7 +12,7 @@ def test_audit_shows_decisions_and_a_verified_chain(app_test, live_api):
     assert not at.exception
     assert any("Audit chain intact" in s.value for s in at.success)
     trail = table(at, "actor")
-    document = live_api.workspace.proposals.get(drafted["proposal_id"]).document_id
+    document = live_api.workspace.governance.proposals.get(drafted["proposal_id"]).document_id
     assert document in set(trail["document"])
     at.text_input(key="audit-proposal").input(drafted["proposal_id"]).run()
     events = list(table(at, "actor")["event"])

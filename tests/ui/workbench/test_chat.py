@@ -44,7 +44,7 @@ def test_fix_then_approve_shows_the_erp_document(app_test, live_api):
     at.selectbox(key="user_picker").set_value("bob").run()
     at.button(key=f"approve-{pending.proposal_id}").click().run()
     assert not at.exception
-    proposal = live_api.workspace.proposals.get(pending.proposal_id)
+    proposal = live_api.workspace.governance.proposals.get(pending.proposal_id)
     assert proposal.status == "committed" and proposal.document_id
     assert f"ERP document **{proposal.document_id}**" in texts(at)
     assert any(proposal.document_id in s.value for s in at.success)
@@ -58,11 +58,11 @@ def test_over_authority_is_refused_and_stays_pending(app_test, live_api):
     assert pending.value > 100
     at.button(key=f"approve-{pending.proposal_id}").click().run()
     assert any("refused" in w.value for w in at.warning)
-    assert live_api.workspace.proposals.get(pending.proposal_id).status == "pending"
+    assert live_api.workspace.governance.proposals.get(pending.proposal_id).status == "pending"
     # The card is still there (a new interrupt id); reject it with a reason.
     at.text_input(key=f"msg-{pending.proposal_id}").input("too big for now").run()
     at.button(key=f"reject-{pending.proposal_id}").click().run()
-    assert live_api.workspace.proposals.get(pending.proposal_id).status == "rejected"
+    assert live_api.workspace.governance.proposals.get(pending.proposal_id).status == "rejected"
     assert "too big for now" in texts(at)
 
 
@@ -74,7 +74,7 @@ def test_edit_quantity_commits_the_new_quantity(app_test, live_api):
     pid = drafted["proposal_id"]
     at.number_input(key=f"qty-{pid}").set_value(12).run()
     at.button(key=f"edit-{pid}").click().run()
-    proposal = live_api.workspace.proposals.get(pid)
+    proposal = live_api.workspace.governance.proposals.get(pid)
     assert proposal.status == "committed" and proposal.args["qty"] == 12
     assert proposal.document_id in texts(at)
 

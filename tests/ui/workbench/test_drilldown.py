@@ -22,7 +22,7 @@ def test_empty_state_then_chart_and_numbers(app_test, live_api):
     spec = chart_spec(at)
     assert len(spec["vconcat"]) == 2
     days = table(at, "forecast_lower")
-    plan = live_api.workspace.plan()
+    plan = live_api.workspace.plans.plan()
     row = plan.row_of("A", "S2")
     assert list(days["projected_on_hand"].round(3)) == [
         round(float(v), 3) for v in plan.projected[row]

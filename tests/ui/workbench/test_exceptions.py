@@ -9,7 +9,7 @@ def test_exceptions_totals_filters_and_prepare_action(app_test, live_api):
     at = app_test("exceptions", user="alice")
     assert not at.exception
     listed = table(at, "recommendation")
-    assert list(listed["id"]) == [r["id"] for r in live_api.workspace.exceptions()]
+    assert list(listed["id"]) == [r["id"] for r in live_api.workspace.queries.exceptions()]
     labels = {m.label: m.value for m in at.metric}
     assert labels["promo_uncovered"] == "315" and labels["inventory_anomaly"] == "6"
     at.selectbox(key="exc-type").set_value("inventory_anomaly").run()
