@@ -32,6 +32,7 @@ from agents.offline import OfflinePlannerModel
 from graph.checkpoint import open_checkpointer
 from graph.service import Copilot
 from stockpilot.settings import Settings
+from stockpilot.vocabulary import DRAFTABLE_KINDS
 from tools.workspace import Workspace
 
 USER = "carol"  # admin: authority up to 250,000, so no draft is refused for its value
@@ -69,7 +70,7 @@ def draft_all(copilot: Copilot, count: int) -> list[tuple[str, str]]:
     for exc in ws.queries.exceptions():
         rec = exc["recommendation"]
         key = (exc["sku"], exc["location"])
-        if rec["kind"] not in ("transfer", "purchase_order") or key in seen:
+        if rec["kind"] not in DRAFTABLE_KINDS or key in seen:
             continue
         seen.add(key)
         ask(f"fix {exc['id']}")

@@ -23,6 +23,7 @@ from erp.demo import generate_demo
 from erp.store import replace_snapshot
 from graph.service import Copilot
 from stockpilot.settings import Settings
+from stockpilot.vocabulary import DRAFTABLE_KINDS
 from tools.workspace import Workspace
 
 MODEL_CALLS = [0]
@@ -43,9 +44,7 @@ def requests(ws: Workspace) -> list[str]:
     row = pos[(pos["location_type"] == "store") & (pos["forecast_daily"] > 1)].iloc[0]
     sku, store, dc = row["sku"], row["location_id"], row["source_location"]
     sup = ws.queries.supplier_status(sku=sku)[0]["supplier_id"]
-    draftable = next(
-        r["id"] for r in exc if r["recommendation"]["kind"] in ("transfer", "purchase_order")
-    )
+    draftable = next(r["id"] for r in exc if r["recommendation"]["kind"] in DRAFTABLE_KINDS)
     return [
         "What needs attention today?",
         "top 5 exceptions by money",

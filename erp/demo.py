@@ -25,6 +25,7 @@ from scipy.special import ndtr
 
 from planning.network import NetworkData
 from stockpilot.leadtime import draw_lead_times
+from stockpilot.vocabulary import ExceptionType
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -551,7 +552,7 @@ class _Demand:
         level = np.ones(ps.size)
         self.zero_days = np.zeros(ps.size, np.int64)
         for case in plan.cases:
-            if case.type == "forecast_bias":
+            if case.type == ExceptionType.FORECAST_BIAS:
                 p = np.array([self.pidx[case.sku, case.store]])
                 hp.append(p)
                 h0.append(np.array([d - 28]))
@@ -565,7 +566,7 @@ class _Demand:
                 # Size the stock for the higher of the old and new level.
                 self.stock_mult[p] = max(1.0, 1.0 / case.mult)
                 level[p] = case.mult
-            elif case.type == "inventory_anomaly" and case.variant == "phantom":
+            elif case.type == ExceptionType.INVENTORY_ANOMALY and case.variant == "phantom":
                 self.zero_days[self.pidx[case.sku, case.store]] = case.zero_days
 
         def cat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
@@ -604,7 +605,7 @@ class _Demand:
             return
         lucky = ~self.slow & (rng.random(net.n_sku) < 0.35)
         # SKUs with a planted promotion have no history: the plan uses their expected uplift.
-        lucky[[c.sku for c in plan.cases if c.type == "promo_uncovered"]] = False
+        lucky[[c.sku for c in plan.cases if c.type == ExceptionType.PROMO_UNCOVERED]] = False
         for s in np.flatnonzero(lucky):
             k = min(1 + int(rng.poisson(0.8 * d / 730)), n_slots)
             for sl in np.sort(rng.choice(n_slots, size=k, replace=False)):
@@ -655,7 +656,7 @@ class _Demand:
                 )
             )
         for c in plan.cases:
-            if c.type == "promo_uncovered":
+            if c.type == ExceptionType.PROMO_UNCOVERED:
                 self.promos.append(
                     _Promo(
                         sku=c.sku,
@@ -732,7 +733,7 @@ class _Demand:
 class _Case:
     """One planted exception (indexes; quantities are set when the stock is built)."""
 
-    type: str
+    type: ExceptionType
     sku: int
     store: int = -1  # -1: the case sits at `dc`
     dc: int = -1
@@ -831,9 +832,13 @@ class _Planter:
                 else:
                     j = nbs[0]
                     self.used_pairs.add((s, j))
-                    self.cases.append(_Case("overstock", s, store=j, variant="paired", other=st))
+                    self.cases.append(
+                        _Case(ExceptionType.OVERSTOCK, s, store=j, variant="paired", other=st)
+                    )
                     n_paired += 1
-                    self.cases.append(_Case("stockout_risk", s, store=st, variant=v, other=j))
+                    self.cases.append(
+                        _Case(ExceptionType.STOCKOUT_RISK, s, store=st, variant=v, other=j)
+                    )
                     continue
             else:
                 got = self._pick(3.0, lock_dc=True, sku_score=room_score if v == "none" else None)
@@ -845,7 +850,9 @@ class _Planter:
                 for j in net.neighbours[st]:
                     dm.carried[s, j] = False
                     self.used_pairs.add((s, j))
-            self.cases.append(_Case("stockout_risk", s, store=st, dc=int(net.st_dc[st]), variant=v))
+            self.cases.append(
+                _Case(ExceptionType.STOCKOUT_RISK, s, store=st, dc=int(net.st_dc[st]), variant=v)
+            )
 
         over = ["dc"] + ["store"] * n
         for v in over[: max(n - n_paired, 0)]:
@@ -854,14 +861,16 @@ class _Planter:
                 continue
             s, st = got
             if v == "dc":
-                self.cases.append(_Case("overstock", s, dc=int(net.st_dc[st]), variant="dc"))
+                self.cases.append(
+                    _Case(ExceptionType.OVERSTOCK, s, dc=int(net.st_dc[st]), variant="dc")
+                )
             else:
-                self.cases.append(_Case("overstock", s, store=st, variant="store"))
+                self.cases.append(_Case(ExceptionType.OVERSTOCK, s, store=st, variant="store"))
 
         for _ in range(n):
             got = self._pick(1.5, lock_dc=True, sku_score=np.where(late_ok, 0.0, 3.0))
             if got is not None:
-                self.cases.append(_Case("late_po", got[0], dc=int(net.st_dc[got[1]])))
+                self.cases.append(_Case(ExceptionType.LATE_PO, got[0], dc=int(net.st_dc[got[1]])))
 
         long_lane = net.st_lead >= 2
         for i in range(n):
@@ -869,13 +878,17 @@ class _Planter:
                 got = self._pick(2.0, store_ok=long_lane)
                 if got is not None:
                     self.cases.append(
-                        _Case("below_safety_stock", got[0], store=got[1], variant="store")
+                        _Case(
+                            ExceptionType.BELOW_SAFETY_STOCK, got[0], store=got[1], variant="store"
+                        )
                     )
             else:
                 got = self._pick(2.0, lock_dc=True)
                 if got is not None:
                     dc = int(net.st_dc[got[1]])
-                    self.cases.append(_Case("below_safety_stock", got[0], dc=dc, variant="dc"))
+                    self.cases.append(
+                        _Case(ExceptionType.BELOW_SAFETY_STOCK, got[0], dc=dc, variant="dc")
+                    )
 
         for _ in range(n):
             got = self._pick(1.5)
@@ -884,7 +897,7 @@ class _Planter:
                 start = int(net.st_lead[got[1]]) + REVIEW_DAYS + int(rng.integers(2, 9))
                 self.cases.append(
                     _Case(
-                        "promo_uncovered",
+                        ExceptionType.PROMO_UNCOVERED,
                         got[0],
                         store=got[1],
                         promo_start=min(start, 30),
@@ -898,7 +911,7 @@ class _Planter:
             if got is not None:
                 self.cases.append(
                     _Case(
-                        "forecast_bias",
+                        ExceptionType.FORECAST_BIAS,
                         got[0],
                         store=got[1],
                         variant="drop" if drop else "jump",
@@ -912,7 +925,7 @@ class _Planter:
             if got is not None:
                 self.cases.append(
                     _Case(
-                        "inventory_anomaly",
+                        ExceptionType.INVENTORY_ANOMALY,
                         got[0],
                         store=got[1],
                         variant="phantom" if phantom else "negative",
@@ -1035,10 +1048,12 @@ class _Stock:
             dc_id = net.dc_ids[c.dc]
             if p >= 0:
                 self.no_transit.add(p)
-            if c.store < 0 or (c.type == "stockout_risk" and c.variant in ("dc", "none")):
+            if c.store < 0 or (
+                c.type == ExceptionType.STOCKOUT_RISK and c.variant in ("dc", "none")
+            ):
                 self.no_po.add(r)
             note = ""
-            if c.type == "stockout_risk":
+            if c.type == ExceptionType.STOCKOUT_RISK:
                 self.oh[p] = int(0.3 * dm.fut[p, 0])
                 need = float(np.ceil(self.s_store[p] - self.oh[p]))
                 head = (
@@ -1053,7 +1068,7 @@ class _Stock:
                 else:
                     self.dc_oh[r] = round((self.dc_need[r] + self.dc_s[r]) / 2)
                     note = f"{head}; no neighbour carries it and {dc_id} has no surplus: buy"
-            elif c.type == "overstock":
+            elif c.type == ExceptionType.OVERSTOCK:
                 cover = float(rng.uniform(300, 420))
                 if c.variant == "dc":
                     self.dc_oh[r] = int(np.ceil(cover * self.dc_d[r]))
@@ -1066,7 +1081,7 @@ class _Stock:
                         extra = int(np.ceil(self.s_store[p] + 2 * self.s_store[q]))
                         self.oh[p] = max(int(self.oh[p]), extra)
                         note += f"; neighbour {net.st_ids[c.other]} is short of it"
-            elif c.type == "late_po":
+            elif c.type == ExceptionType.LATE_PO:
                 lr = self.dc_lt[r] + REVIEW_DAYS
                 arr = 1 + int(np.ceil(self.sku_std[c.sku]))
                 cover_to = min(arr, lr) - 1
@@ -1082,7 +1097,7 @@ class _Stock:
                     f"covers ~{self.dc_oh[r] / max(self.dc_d[r], 1e-9):.0f} of "
                     f"{lr} days (lead time + review)"
                 )
-            elif c.type == "below_safety_stock" and c.variant == "store":
+            elif c.type == ExceptionType.BELOW_SAFETY_STOCK and c.variant == "store":
                 f1 = float(dm.fut[p, 0])
                 self.oh[p] = int(np.ceil(1.35 * f1))
                 qty = int(np.ceil(1.3 * self.s_store[p]))
@@ -1091,7 +1106,7 @@ class _Stock:
                     f"{self.oh[p]} on hand (~{f1:.1f} sold tomorrow, safety stock "
                     f"~{self.ss[p]:.0f}); a transfer of {qty} arrives in 2 days"
                 )
-            elif c.type == "below_safety_stock":
+            elif c.type == ExceptionType.BELOW_SAFETY_STOCK:
                 self.dc_oh[r] = int(np.ceil(1.3 * self.dc_cum[r, 0]))
                 qty = self._pack(c.sku, 1.3 * self.dc_s[r])
                 self.po_rows.append((c.sku, dc_id, qty, 2 - int(self.dc_lt[r]), 2, "open"))
@@ -1099,7 +1114,7 @@ class _Stock:
                     f"{self.dc_oh[r]} on hand (~{self.dc_d[r]:.1f}/day, safety stock "
                     f"~{self.dc_ss[r]:.0f}); a PO of {qty} arrives in 2 days"
                 )
-            elif c.type == "promo_uncovered":
+            elif c.type == ExceptionType.PROMO_UNCOVERED:
                 pr = next(
                     i
                     for i, x in enumerate(dm.promos)
@@ -1110,7 +1125,7 @@ class _Stock:
                     f"{c.promo_len} days; {self.oh[p]} on hand covers ~"
                     f"{self.oh[p] / max(self.lam[p], 1e-9):.0f} days at ~{self.lam[p]:.1f}/day"
                 )
-            elif c.type == "forecast_bias":
+            elif c.type == ExceptionType.FORECAST_BIAS:
                 old = self.lam[p] / c.mult
                 note = (
                     f"sales over the last 28 days {'dropped' if c.mult < 1 else 'jumped'} "
@@ -1124,7 +1139,7 @@ class _Stock:
                     f"sells ~{self.lam[p]:.1f}/day but no sale in the last {c.zero_days} days "
                     f"while {self.oh[p]} are on hand: phantom stock"
                 )
-            plan.planted.append((c.type, net.sku_ids[c.sku], loc, note))
+            plan.planted.append((c.type.value, net.sku_ids[c.sku], loc, note))
 
     def _pack(self, sku: int, qty: float) -> int:
         """Return `qty` rounded up to the SKU's case pack and primary supplier MOQ."""

@@ -49,6 +49,7 @@ from erp.connector import (
 from erp.demo import generate_demo
 from planning.network import NetworkData, coerce_frame
 from stockpilot.leadtime import draw_lead_times
+from stockpilot.vocabulary import ActionKind
 
 Progress = Callable[[str, int, int], None]
 DEFAULT_POLICIES: tuple[str, ...] = ("stockpilot", "min_max", "po_only", "naive_cover")
@@ -382,7 +383,7 @@ class Twin:
         self._schedule(row, qty, arrive)
         self.open.append(
             {
-                "kind": "purchase_order",
+                "kind": ActionKind.PURCHASE_ORDER,
                 "row": row,
                 "qty": qty,
                 "day": self.day,
@@ -413,7 +414,7 @@ class Twin:
         self._schedule(dst, qty, arrive)
         self.open.append(
             {
-                "kind": "transfer",
+                "kind": ActionKind.TRANSFER,
                 "row": dst,
                 "qty": qty,
                 "day": self.day,
@@ -449,12 +450,14 @@ class Twin:
             }
         )
         live = [d for d in self.open if d["arrive"] > self.day]
-        po = [d for d in live if d["kind"] == "purchase_order"]
-        tr = [d for d in live if d["kind"] == "transfer"]
+        po = [d for d in live if d["kind"] == ActionKind.PURCHASE_ORDER]
+        tr = [d for d in live if d["kind"] == ActionKind.TRANSFER]
 
         base = pd.Timestamp(w.config.start)
         received = [
-            d for d in self.open if d["kind"] == "purchase_order" and d["arrive"] <= self.day
+            d
+            for d in self.open
+            if d["kind"] == ActionKind.PURCHASE_ORDER and d["arrive"] <= self.day
         ]
         pos = pd.DataFrame(
             {

@@ -44,7 +44,7 @@ from planning.policy import (
 )
 from planning.promotions import future_uplift, learn_uplift, promo_calendar
 from planning.recommend import recommend, supplier_lateness, supplier_options
-from stockpilot.vocabulary import ActionKind, SalesBucket
+from stockpilot.vocabulary import ActionKind, ExceptionType, SalesBucket
 
 DEFAULT_PARAMS = PlanParams()
 KEY = ["sku", "location_id"]
@@ -167,7 +167,7 @@ def _id(v: Any) -> Any:
 def exception_id(kind: str, sku: str, location: str, po_id: str = "") -> str:
     """Return the stable id of an exception (a late PO adds its PO id)."""
     base = f"{kind}:{sku}@{location}"
-    return f"{base}:{po_id}" if kind == "late_po" and po_id else base
+    return f"{base}:{po_id}" if kind == ExceptionType.LATE_PO and po_id else base
 
 
 def _recommendation_places(kind: str, destination: Any) -> dict[str, Any]:
@@ -821,7 +821,7 @@ def _open_supply(keys: pd.DataFrame, data: NetworkData, as_of: date, horizon: in
             pd.DataFrame(
                 {
                     "row": po["_row"].to_numpy(np.int64),
-                    "kind": "purchase_order",
+                    "kind": ActionKind.PURCHASE_ORDER.value,
                     "doc_id": po["po_id"].to_numpy(object),
                     "supplier_id": po["supplier_id"].to_numpy(object),
                     "from_location": "",
@@ -833,7 +833,7 @@ def _open_supply(keys: pd.DataFrame, data: NetworkData, as_of: date, horizon: in
             pd.DataFrame(
                 {
                     "row": tr["_row"].to_numpy(np.int64),
-                    "kind": "transfer",
+                    "kind": ActionKind.TRANSFER.value,
                     "doc_id": tr["transfer_id"].to_numpy(object),
                     "supplier_id": "",
                     "from_location": tr["from_location"].to_numpy(object),

@@ -196,7 +196,7 @@ def _priority(first_day: IntArray, lead_time: IntArray, window: IntArray) -> Int
 Part = dict[str, Any]  # the columns of one exception type: `type`, `row`, `detail`, its evidence
 
 
-def _part(kind: str, rows: IntArray, cols: dict[str, Any], detail: list[str]) -> Part:
+def _part(kind: ExceptionType, rows: IntArray, cols: dict[str, Any], detail: list[str]) -> Part:
     """Return the rows of one exception type; shared columns are gathered later."""
     return {"type": kind, "row": rows.astype(np.int64), "detail": detail, **cols}
 
@@ -443,7 +443,12 @@ def _promo_uncovered(inputs: RuleInputs) -> Part:
             arrays.forecast_daily[rows],
         )
     ]
-    return _part("promo_uncovered", rows, _shortage_columns(inputs, rows, first_day, units), detail)
+    return _part(
+        ExceptionType.PROMO_UNCOVERED,
+        rows,
+        _shortage_columns(inputs, rows, first_day, units),
+        detail,
+    )
 
 
 def _runs_out(inputs: RuleInputs) -> NDArray[np.bool_]:
@@ -480,7 +485,9 @@ def _stockout_risk(inputs: RuleInputs, runs_out: NDArray[np.bool_]) -> Part:
             inputs.lead_time_need[rows],
         )
     ]
-    return _part("stockout_risk", rows, _shortage_columns(inputs, rows, first_day, units), detail)
+    return _part(
+        ExceptionType.STOCKOUT_RISK, rows, _shortage_columns(inputs, rows, first_day, units), detail
+    )
 
 
 def _below_safety_stock(inputs: RuleInputs, runs_out: NDArray[np.bool_]) -> Part:
@@ -514,7 +521,7 @@ def _below_safety_stock(inputs: RuleInputs, runs_out: NDArray[np.bool_]) -> Part
         )
     ]
     columns = _shortage_columns(inputs, rows, first_day, expected_short)
-    return _part("below_safety_stock", rows, columns, detail)
+    return _part(ExceptionType.BELOW_SAFETY_STOCK, rows, columns, detail)
 
 
 def excess_loss_rate(params: PlanParams) -> float:
@@ -566,7 +573,7 @@ def _overstock(inputs: RuleInputs) -> Part:
         for x, s, e, c in _lists(position[rows], arrays.order_up_to[rows], excess, cover)
     ]
     return _part(
-        "overstock",
+        ExceptionType.OVERSTOCK,
         rows,
         {
             "priority": np.full(len(rows), 3, dtype=np.int64),
@@ -586,7 +593,7 @@ def _late_po(inputs: RuleInputs) -> Part:
     arrays, late = inputs.arrays, inputs.arrays.late_pos
     rows = late.row
     if not len(rows):
-        return _part("late_po", rows, {}, [])
+        return _part(ExceptionType.LATE_PO, rows, {}, [])
     horizon = arrays.horizon
     window = inputs.protection_in_horizon[rows]
     receipts = arrays.receipts[rows].copy()
@@ -617,7 +624,7 @@ def _late_po(inputs: RuleInputs) -> Part:
     ]
     priority = _priority(first_unmet, inputs.lead_time[rows], inputs.protection[rows])
     return _part(
-        "late_po",
+        ExceptionType.LATE_PO,
         rows,
         {
             "priority": np.where(runs_short, priority, 3),
@@ -652,7 +659,7 @@ def _forecast_bias(inputs: RuleInputs) -> Part:
     significant = np.abs(forecast - actual) > noise
     rows = np.flatnonzero(measured & significant & (np.abs(bias) > params.bias_threshold))
     if not len(rows):
-        return _part("forecast_bias", rows, {}, [])
+        return _part(ExceptionType.FORECAST_BIAS, rows, {}, [])
     row_bias = bias[rows]
     units = window_sum(arrays.demand[rows], inputs.protection_in_horizon[rows])
     # Under-forecast loses margin; over-forecast buys stock that costs holding and markdown.
@@ -666,7 +673,7 @@ def _forecast_bias(inputs: RuleInputs) -> Part:
         for ff, aa, bb in _lists(forecast[rows], actual[rows], row_bias)
     ]
     return _part(
-        "forecast_bias",
+        ExceptionType.FORECAST_BIAS,
         rows,
         {
             "priority": np.full(len(rows), 3, dtype=np.int64),
@@ -693,7 +700,7 @@ def _inventory_anomaly(inputs: RuleInputs) -> Part:
     )
     rows = np.flatnonzero(negative | phantom)
     if not len(rows):
-        return _part("inventory_anomaly", rows, {}, [])
+        return _part(ExceptionType.INVENTORY_ANOMALY, rows, {}, [])
     is_negative = negative[rows]
     lost_units = arrays.hist_rate[rows] * inputs.protection_in_horizon[rows]
     money = np.where(
@@ -716,7 +723,7 @@ def _inventory_anomaly(inputs: RuleInputs) -> Part:
     ]
     tomorrow = np.ones(len(rows), dtype=np.int64)
     return _part(
-        "inventory_anomaly",
+        ExceptionType.INVENTORY_ANOMALY,
         rows,
         {
             "priority": np.full(len(rows), 2, dtype=np.int64),

@@ -21,6 +21,7 @@ from planning.network import NetworkData
 from planning.params import PlanParams
 from planning.policy import round_up_to_pack, spare_stock
 from stockpilot.leadtime import described_moments
+from stockpilot.vocabulary import DRAFTABLE_KINDS, ActionKind, ExceptionType
 
 DEFAULT_PARAMS = PlanParams()
 REC_COLUMNS: tuple[str, ...] = (
@@ -292,7 +293,7 @@ def recommend(
     `exceptions["row"]` indexes it by position. `lateness`: see `supplier_options`.
     """
     out = pd.DataFrame(index=exceptions.index)
-    out["rec_kind"] = "none"
+    out["rec_kind"] = ActionKind.NONE.value
     out["rec_qty"] = 0
     for c in ("rec_from_location", "rec_to_location", "rec_supplier_id", "rec_po_id"):
         out[c] = ""
@@ -315,12 +316,12 @@ def recommend(
         if kind in SHORTAGE_TYPES:
             rec = _shortage(int(idx), e, sources, allocation, as_of, params)
             rec.setdefault("rec_to_location", e["location"])
-        elif kind == "overstock":
+        elif kind == ExceptionType.OVERSTOCK:
             rec = _overstock(e, sources, allocation)
-        elif kind == "late_po":
+        elif kind == ExceptionType.LATE_PO:
             rec = _expedite_late_po(e)
             rec["rec_to_location"] = e["location"]
-        elif kind == "forecast_bias":
+        elif kind == ExceptionType.FORECAST_BIAS:
             rec = {"rec_rationale": f"Review the forecast: {e['detail']}"}
         else:
             rec = {"rec_rationale": f"Count the stock at {e['location']}: {e['detail']}"}
@@ -348,7 +349,7 @@ def _actions(
     rec: dict[str, Any], location: object, rest: list[dict[str, object]]
 ) -> list[dict[str, object]]:
     """Return the recommendation's draftable actions: its own, then a split's remainder."""
-    if rec["rec_kind"] not in ("transfer", "purchase_order") or int(rec["rec_qty"]) <= 0:
+    if rec["rec_kind"] not in DRAFTABLE_KINDS or int(rec["rec_qty"]) <= 0:
         return []
     first = {f: rec.get(f"rec_{f}") for f in ACTION_FIELDS if f != "lead_time_days"}
     first["to_location"] = first["to_location"] or location
@@ -374,7 +375,7 @@ def _clean(action: dict[str, object]) -> dict[str, object]:
 class _Option:
     """One source considered for a shortage: what it can bring, when, and at what landed cost."""
 
-    kind: str  # "transfer" | "purchase_order"
+    kind: ActionKind  # a transfer or a purchase order
     name: str  # the source location or the supplier
     row: int  # the source's positions row (transfers), -1 for a supplier
     available: float  # units it can supply now (inf: a supplier)
@@ -408,8 +409,8 @@ def _options(
         lane = sources.lanes.get((name, str(e["location"])))
         if lane is not None:
             options.append(
-                _Option("transfer", name, dc, allocation.dc_available[dc], lane[0], lane[1],
-                        own_dc=True)
+                _Option(ActionKind.TRANSFER, name, dc, allocation.dc_available[dc], lane[0],
+                        lane[1], own_dc=True)
             )  # fmt: skip
     candidates = sources.by_target.members(row)
     for source, lane_lead_time, lane_cost in zip(
@@ -421,12 +422,12 @@ def _options(
         if int(source) == dc:
             continue
         options.append(
-            _Option("transfer", str(sources.location[source]), int(source),
+            _Option(ActionKind.TRANSFER, str(sources.location[source]), int(source),
                     allocation.surplus[source], int(lane_lead_time), float(lane_cost))
         )  # fmt: skip
     for _, supplier in sources.suppliers_of(str(e["sku"])).iterrows():
         options.append(
-            _Option("purchase_order", str(supplier["supplier_id"]), -1, math.inf,
+            _Option(ActionKind.PURCHASE_ORDER, str(supplier["supplier_id"]), -1, math.inf,
                     int(supplier["lead_time"]), 0.0, supplier)
         )  # fmt: skip
     return options
@@ -578,7 +579,7 @@ def _remainder(
     if option.supplier is None:
         allocation.move(option.row, row, qty, option.name)
         return {
-            "kind": "transfer",
+            "kind": ActionKind.TRANSFER.value,
             "qty": qty,
             "from_location": option.name,
             "to_location": e["location"],
@@ -588,7 +589,7 @@ def _remainder(
         }
     cost = float(option.supplier["unit_cost"])
     return {
-        "kind": "purchase_order",
+        "kind": ActionKind.PURCHASE_ORDER.value,
         "qty": qty,
         "to_location": e["location"],
         "supplier_id": option.name,
@@ -600,7 +601,7 @@ def _remainder(
 
 def _describe(action: dict[str, object]) -> str:
     """Return 'a transfer of 9' / 'a purchase order of 12' for a rationale."""
-    kind = "a transfer" if action["kind"] == "transfer" else "a purchase order"
+    kind = "a transfer" if action["kind"] == ActionKind.TRANSFER else "a purchase order"
     return f"{kind} of {action['qty']}"
 
 
@@ -683,7 +684,7 @@ def _expedite_late_po(e: pd.Series) -> dict[str, object]:
     """Expedite the late PO itself."""
     qty = int(np.nan_to_num(e["po_qty"]))
     return {
-        "rec_kind": "expedite",
+        "rec_kind": ActionKind.EXPEDITE.value,
         "rec_qty": qty,
         "rec_supplier_id": e["supplier_id"],
         "rec_po_id": e["po_id"],
@@ -701,7 +702,7 @@ def _transfer(
     from_location: object, qty: int, e: pd.Series, lead_time: float, rationale: str
 ) -> dict[str, object]:
     return {
-        "rec_kind": "transfer",
+        "rec_kind": ActionKind.TRANSFER.value,
         "rec_qty": qty,
         "rec_from_location": from_location,
         "rec_unit_cost": float(e["unit_cost"]),
@@ -721,7 +722,7 @@ def _purchase(
     timing = "in time" if arrive <= risk else f"after the first risk date {risk.isoformat()}"
     cost = float(sup["unit_cost"])
     return {
-        "rec_kind": "purchase_order",
+        "rec_kind": ActionKind.PURCHASE_ORDER.value,
         "rec_qty": qty,
         "rec_supplier_id": sup["supplier_id"],
         "rec_unit_cost": cost,
@@ -739,7 +740,7 @@ def _expedite(po: pd.Series, key: tuple[str, str], why: str) -> dict[str, object
     qty = int(po["qty"])
     due = pd.Timestamp(po["expected_date"]).date().isoformat()
     return {
-        "rec_kind": "expedite",
+        "rec_kind": ActionKind.EXPEDITE.value,
         "rec_qty": qty,
         "rec_supplier_id": po["supplier_id"],
         "rec_po_id": po["po_id"],

@@ -24,6 +24,7 @@ from planning.engine import Plan
 from planning.network import NetworkData
 from planning.policy import round_up_to_pack, spare_stock
 from planning.recommend import supplier_options
+from stockpilot.vocabulary import ActionKind
 
 ORDER_COLUMNS: tuple[str, ...] = (
     "kind",
@@ -57,7 +58,7 @@ def _purchase_orders(need: pd.DataFrame, data: NetworkData) -> pd.DataFrame:
     qty = round_up_to_pack(need["need"].to_numpy(float), pack, sup["moq"].to_numpy(float))
     return pd.DataFrame(
         {
-            "kind": "purchase_order",
+            "kind": ActionKind.PURCHASE_ORDER.value,
             "sku": need["sku"].to_numpy(object),
             "location_id": need["location_id"].to_numpy(object),
             "from_location": "",
@@ -121,7 +122,7 @@ def replenishment_orders(plan: Plan, data: NetworkData, *, transfers: bool = Tru
         out.append(
             pd.DataFrame(
                 {
-                    "kind": "transfer",
+                    "kind": ActionKind.TRANSFER.value,
                     "sku": ship["sku"].to_numpy(object),
                     "location_id": ship["location_id"].to_numpy(object),
                     "from_location": ship["source"].to_numpy(object),

@@ -16,6 +16,7 @@ import numpy as np
 
 from planning.engine import Plan
 from planning.policy import project_on_hand
+from stockpilot.vocabulary import ActionKind
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,9 @@ def what_if(plan: Plan, row: int, scenario: Scenario) -> dict[str, Any]:
     base_receipts = plan.receipts[row]
     receipts = base_receipts.copy()
     moved: list[dict[str, Any]] = []
-    lines = plan.supply[(plan.supply["row"] == row) & (plan.supply["kind"] == "purchase_order")]
+    lines = plan.supply[
+        (plan.supply["row"] == row) & (plan.supply["kind"] == ActionKind.PURCHASE_ORDER)
+    ]
     if scenario.supplier_id is not None:
         lines = lines[lines["supplier_id"] == scenario.supplier_id]
     if scenario.supplier_delay_days:
@@ -180,7 +183,7 @@ def what_if_rows(plan: Plan, rows: np.ndarray, scenario: Scenario) -> dict[str, 
     if scenario.supplier_delay_days and len(rows):
         index = {int(r): i for i, r in enumerate(rows)}
         lines = plan.supply[
-            (plan.supply["kind"] == "purchase_order") & plan.supply["row"].isin(index)
+            (plan.supply["kind"] == ActionKind.PURCHASE_ORDER) & plan.supply["row"].isin(index)
         ]
         if scenario.supplier_id is not None:
             lines = lines[lines["supplier_id"] == scenario.supplier_id]

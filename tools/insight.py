@@ -22,7 +22,7 @@ import pandas as pd
 from erp.governance import Proposal, ProposalNotPendingError
 from planning.policy import days_of_cover
 from planning.whatif import Scenario, what_if, what_if_rows
-from stockpilot.vocabulary import ExceptionType
+from stockpilot.vocabulary import ActionKind, ExceptionType
 from tools.errors import NotFoundError
 from tools.resolve import EntityKind, ResolveError, Resolver, resolver_for
 from tools.workspace import Workspace
@@ -335,14 +335,16 @@ def open_supply(
             "from_location": r.from_location or None,
             "qty": float(r.qty),
             "expected_date": pd.Timestamp(r.expected_date).date().isoformat(),
-            "late": bool(pd.Timestamp(r.expected_date) <= as_of and r.kind == "purchase_order"),
+            "late": bool(
+                pd.Timestamp(r.expected_date) <= as_of and r.kind == ActionKind.PURCHASE_ORDER
+            ),
         }
         for r in lines.itertuples()
     ]
     by_kind = {
-        kind: {"lines": sum(1 for o in out if o["kind"] == kind),
-               "units": float(sum(o["qty"] for o in out if o["kind"] == kind))}
-        for kind in ("purchase_order", "transfer")
+        kind.value: {"lines": sum(1 for o in out if o["kind"] == kind),
+                     "units": float(sum(o["qty"] for o in out if o["kind"] == kind))}
+        for kind in (ActionKind.PURCHASE_ORDER, ActionKind.TRANSFER)
     }  # fmt: skip
     return {
         "filters": {
@@ -429,7 +431,7 @@ def supplier_overview(ws: Workspace, supplier_id: str) -> dict[str, Any]:
     recs = [
         r
         for r in ws.queries.exceptions()
-        if (r.get("recommendation") or {}).get("kind") == "purchase_order"
+        if (r.get("recommendation") or {}).get("kind") == ActionKind.PURCHASE_ORDER
         and (r.get("recommendation") or {}).get("supplier_id") == supplier_id
     ]
     to_order = [

@@ -83,10 +83,7 @@ LOC_DOC = (
     "'north DC' or the store's name also work)"
 )
 SUP_DOC = "Supplier id like 'SUP-03' (any case; 'supplier 3' or the supplier's name also work)"
-TYPE_DOC = "Exception type filter: " + ", ".join(
-    ["stockout_risk", "below_safety_stock", "overstock", "late_po", "promo_uncovered",
-     "forecast_bias", "inventory_anomaly"]
-)  # fmt: skip
+TYPE_DOC = "Exception type filter: " + ", ".join(ExceptionType)
 EXC_DOC = (
     "Exception id from list_exceptions, 'type:SKU@LOCATION' (a late PO adds ':PO-ID'), e.g. "
     "'stockout_risk:SKU-0001@S003'"

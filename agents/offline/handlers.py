@@ -71,6 +71,7 @@ from agents.offline.render import (
     render_totals,
     render_what_if_scope,
 )
+from stockpilot.vocabulary import ExceptionType
 
 # -- handlers ------------------------------------------------------------------------------------
 
@@ -432,7 +433,7 @@ def _exceptions_title(req: Request, results: list[Result]) -> str:
 exceptions = Lookup("list_exceptions", lambda req: _list_args(req.text), _exceptions_title)
 late_pos = Lookup(
     "list_exceptions",
-    lambda req: _list_args(req.text, kind="late_po"),
+    lambda req: _list_args(req.text, kind=ExceptionType.LATE_PO.value),
     lambda req, results: _render_exceptions(
         results[0], "Late purchase orders that put stock at risk"
     ),

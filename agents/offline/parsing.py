@@ -12,7 +12,7 @@ from rapidfuzz import fuzz, process
 
 from agents.offline.messages import DEFAULT_HORIZON, DEFAULT_TOP, _text
 from planning.exceptions import EXCEPTION_TYPES
-from stockpilot.vocabulary import GATE_NAME
+from stockpilot.vocabulary import GATE_NAME, ExceptionType
 
 # -- fields from the request ---------------------------------------------------------------------
 
@@ -198,13 +198,28 @@ def _list_args(text: str, top: int | None = None, kind: str | None = None) -> di
 TYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE))
     for kind, pattern in (
-        ("below_safety_stock", r"\b(?:below|under|breach\w*)\s+(?:the\s+)?safety\s+stock"),
-        ("late_po", r"\b(?:late|overdue|delayed)\s+(?:pos?|purchase\s+orders?|deliver)"),
-        ("promo_uncovered", r"\bpromo(?:tion)?s?\b"),
-        ("forecast_bias", r"\bbias\w*|\b(?:over|under)[- ]?forecast"),
-        ("inventory_anomaly", r"\banomal\w*|\bnegative\s+(?:stock|inventory|on[- ]hand)|\bphantom"),
-        ("overstock", r"\bover[- ]?stock\w*|\bexcess\s+(?:stock|inventory)|\btoo\s+much\s+stock"),
-        ("stockout_risk", r"\bstock[- ]?outs?\b|\bout\s+of\s+stock|\brun(?:s|ning)?\s+out\b"),
+        (
+            ExceptionType.BELOW_SAFETY_STOCK.value,
+            r"\b(?:below|under|breach\w*)\s+(?:the\s+)?safety\s+stock",
+        ),
+        (
+            ExceptionType.LATE_PO.value,
+            r"\b(?:late|overdue|delayed)\s+(?:pos?|purchase\s+orders?|deliver)",
+        ),
+        (ExceptionType.PROMO_UNCOVERED.value, r"\bpromo(?:tion)?s?\b"),
+        (ExceptionType.FORECAST_BIAS.value, r"\bbias\w*|\b(?:over|under)[- ]?forecast"),
+        (
+            ExceptionType.INVENTORY_ANOMALY.value,
+            r"\banomal\w*|\bnegative\s+(?:stock|inventory|on[- ]hand)|\bphantom",
+        ),
+        (
+            ExceptionType.OVERSTOCK.value,
+            r"\bover[- ]?stock\w*|\bexcess\s+(?:stock|inventory)|\btoo\s+much\s+stock",
+        ),
+        (
+            ExceptionType.STOCKOUT_RISK.value,
+            r"\bstock[- ]?outs?\b|\bout\s+of\s+stock|\brun(?:s|ning)?\s+out\b",
+        ),
     )
 )
 

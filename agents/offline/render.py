@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from agents.offline.messages import DRAFTABLE, POLICY_SHOWN, QUOTE_CHARS, Result, _load
-from stockpilot.vocabulary import ActionKind
+from stockpilot.vocabulary import ActionKind, ExceptionType
 
 # -- formatting (restating, never computing) -----------------------------------------------------
 
@@ -49,14 +49,14 @@ def _error_text(result: Result) -> str:
     return f"`{result.name}` returned an error: {result.error}"
 
 
-TYPE_LABELS = {
-    "stockout_risk": "Stockout risk",
-    "below_safety_stock": "Below safety stock",
-    "overstock": "Overstock",
-    "late_po": "Late purchase order",
-    "promo_uncovered": "Promotion not covered",
-    "forecast_bias": "Forecast bias",
-    "inventory_anomaly": "Inventory anomaly",
+TYPE_LABELS: dict[str, str] = {
+    ExceptionType.STOCKOUT_RISK: "Stockout risk",
+    ExceptionType.BELOW_SAFETY_STOCK: "Below safety stock",
+    ExceptionType.OVERSTOCK: "Overstock",
+    ExceptionType.LATE_PO: "Late purchase order",
+    ExceptionType.PROMO_UNCOVERED: "Promotion not covered",
+    ExceptionType.FORECAST_BIAS: "Forecast bias",
+    ExceptionType.INVENTORY_ANOMALY: "Inventory anomaly",
 }
 
 
@@ -976,7 +976,7 @@ def render_supply(result: Result) -> str:
     if not lines_n:
         return f"**Nothing is inbound** {scope}: no open purchase order or transfer in transit."
     kinds = data.get("by_kind") or {}
-    po, tr = kinds.get("purchase_order") or {}, kinds.get("transfer") or {}
+    po, tr = kinds.get(ActionKind.PURCHASE_ORDER) or {}, kinds.get(ActionKind.TRANSFER) or {}
     out = [
         f"**{_qty(data.get('total_units'))} units inbound** {scope} on {_qty(lines_n)} "
         f"line{'s' if lines_n != 1 else ''}: {_qty(po.get('lines'))} purchase order line(s) "
@@ -1206,7 +1206,7 @@ def proposal_line(p: dict[str, Any]) -> str:
     what = (
         f"transfer {_qty(a.get('qty'))} {a.get('sku')} {a.get('from_location')} → "
         f"{a.get('to_location')}"
-        if p.get("kind") == "transfer"
+        if p.get("kind") == ActionKind.TRANSFER
         else f"purchase order {_qty(a.get('qty'))} {a.get('sku')} for {a.get('location_id')} "
         f"from {a.get('supplier_id')}"
     )

@@ -17,22 +17,13 @@ from pydantic import BaseModel, Field
 from api.deps import Reader, WorkspaceDep
 from erp.governance import Proposal
 from erp.store import commit_times
+from stockpilot.vocabulary import ProposalStatus
 from tools.errors import NotFoundError
 
 router = APIRouter(tags=["proposals"])
 
 Limit = Annotated[int, Query(ge=1, le=500, description="At most this many, newest first.")]
 ThreadId = Annotated[str | None, Query(min_length=1, max_length=128)]
-
-
-class ProposalStatus(StrEnum):
-    """Where a proposal is in pending -> approved/rejected -> committed/failed."""
-
-    pending = "pending"
-    approved = "approved"
-    rejected = "rejected"
-    committed = "committed"
-    failed = "failed"
 
 
 class ActionKind(StrEnum):
