@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -155,25 +156,46 @@ def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
     engine.dispose()
 
 
-@pytest.fixture
-def postgres_engine() -> Iterator[Engine]:
-    """Return a migrated PostgreSQL store in a throw-away schema."""
-    url = os.environ.get("STOCKPILOT_TEST_POSTGRES_URL")
-    if not url:
+@contextmanager
+def postgres_schema() -> Iterator[str]:
+    """Yield the URL of a new, empty PostgreSQL schema, dropped afterwards; skip without a server.
+
+    The one place tests make a throw-away schema. `STOCKPILOT_TEST_POSTGRES_URL` names the server
+    and database; the URL selects the schema per connection (libpq `options`), so an engine, a
+    Settings, a plan worker or a subprocess given it works inside the schema.
+    """
+    base = os.environ.get("STOCKPILOT_TEST_POSTGRES_URL")
+    if not base:
         pytest.skip("STOCKPILOT_TEST_POSTGRES_URL is not set")
     schema = f"sp_test_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(url)
+    admin = make_engine(base)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
+    sep = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """Return the URL of a throw-away PostgreSQL schema (`postgres_schema`) for one test."""
+    with postgres_schema() as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_engine(postgres_url: str) -> Iterator[Engine]:
+    """Return a migrated PostgreSQL store in a throw-away schema."""
+    engine = make_engine(postgres_url)
     try:
         migrate(engine)
         yield engine
     finally:
         engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -3,17 +3,12 @@ draft made through one is decided through the other."""
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
 
-from erp.db import make_engine
 from erp.store import replace_snapshot
 from graph.checkpoint import open_checkpointer
 from graph.service import Copilot
@@ -29,25 +24,14 @@ pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-def pg_settings(tmp_path: Path) -> Iterator[Settings]:
-    base = os.environ.get("STOCKPILOT_TEST_POSTGRES_URL")
-    if not base:
-        pytest.skip("STOCKPILOT_TEST_POSTGRES_URL is not set")
-    schema = f"sp_api_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{base}?options=-csearch_path%3D{schema}"
-    yield Settings(
+def pg_settings(postgres_url: str, tmp_path: Path) -> Settings:
+    return Settings(
         _env_file=None,
         environment="development",
         api_tokens={},
-        database_url=url,
+        database_url=postgres_url,
         plan_cache_dir=tmp_path / "cache",
     )
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
 
 
 def test_a_draft_through_one_instance_is_approved_through_another(pg_settings):

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from langgraph.checkpoint.sqlite import SqliteSaver
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from erp import models
-from erp.db import make_engine
 from erp.store import replace_snapshot
 from graph.service import Copilot
 from stockpilot.settings import Settings
@@ -87,17 +84,6 @@ def erp_documents(ws: Workspace) -> dict[str, int]:
 
 
 @pytest.fixture
-def pg_settings(tmp_path: Path) -> Iterator[Settings]:
+def pg_settings(postgres_url: str, tmp_path: Path) -> Settings:
     """Settings for a fresh PostgreSQL schema (store and checkpoints); skip without a server."""
-    base = os.environ.get("STOCKPILOT_TEST_POSTGRES_URL")
-    if not base:
-        pytest.skip("STOCKPILOT_TEST_POSTGRES_URL is not set")
-    schema = f"sp_cp_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{base}?options=-csearch_path%3D{schema}"
-    yield Settings(_env_file=None, database_url=url, plan_cache_dir=tmp_path / "cache")
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    return Settings(_env_file=None, database_url=postgres_url, plan_cache_dir=tmp_path / "cache")

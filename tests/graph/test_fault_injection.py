@@ -28,7 +28,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -310,29 +309,16 @@ def database(request: pytest.FixtureRequest, template: Path, tmp_path: Path) -> 
         shutil.copyfile(template, tmp_path / "store.db")
         yield f"sqlite:///{tmp_path / 'store.db'}"
         return
-    base = os.environ.get("STOCKPILOT_TEST_POSTGRES_URL")
-    if not base:
-        pytest.skip("STOCKPILOT_TEST_POSTGRES_URL is not set")
-    schema = f"sp_fi_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{base}?options=-csearch_path%3D{schema}"
-    env = _env(tmp_path, url)
+    url = request.getfixturevalue("postgres_url")  # a new schema, dropped afterwards
     done = subprocess.run(
         [STOCKPILOT, "import", str(template.parent / "csv")],
         cwd=REPO,
-        env=env,
+        env=_env(tmp_path, url),
         capture_output=True,
         text=True,
     )
     assert done.returncode == 0, done.stderr
-    try:
-        yield url
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    yield url
 
 
 @pytest.mark.slow

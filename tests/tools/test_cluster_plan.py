@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import signal
-import uuid
 from collections.abc import Iterator
 from datetime import date
 
@@ -22,6 +21,7 @@ from erp.db import make_engine, migrate
 from erp.demo import generate_demo
 from erp.store import replace_snapshot
 from planning.params import PlanParams
+from tests.conftest import postgres_schema
 from tools.cluster import run_plan
 from tools.plan_runs import dispose_engines
 
@@ -36,27 +36,17 @@ PARTITIONS = 4
 @pytest.fixture(scope="module")
 def store() -> Iterator[tuple[str, Engine]]:
     """Return (URL, engine) of a PostgreSQL schema holding a small demo network."""
-    base = os.environ.get("STOCKPILOT_TEST_POSTGRES_URL")
-    if not base:
-        pytest.skip("STOCKPILOT_TEST_POSTGRES_URL is not set")
-    schema = f"sp_cluster_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     # The workers open the store from this URL alone, so the schema travels in it.
-    url = f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
-    engine = make_engine(url)
-    try:
-        migrate(engine)
-        demo = generate_demo(seed=11, stores=5, skus=32, days=240, as_of=AS_OF)
-        replace_snapshot(engine, demo.data, source="demo:cluster-test")
-        yield url, engine
-    finally:
-        engine.dispose()
-        dispose_engines()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with postgres_schema() as url:
+        engine = make_engine(url)
+        try:
+            migrate(engine)
+            demo = generate_demo(seed=11, stores=5, skus=32, days=240, as_of=AS_OF)
+            replace_snapshot(engine, demo.data, source="demo:cluster-test")
+            yield url, engine
+        finally:
+            engine.dispose()
+            dispose_engines()
 
 
 @pytest.fixture(scope="module")
