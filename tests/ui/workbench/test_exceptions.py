@@ -24,7 +24,16 @@ def test_exceptions_totals_filters_and_prepare_action(app_test, live_api):
     assert not at.exception
     thread_id = at.session_state["thread_id"]
     [pending] = live_api.copilot.pending(thread_id)
-    assert pending.args == {"from_location": "DC1", "qty": 113, "sku": "A", "to_location": "S1"}
+    # The card drafts the engine's own recommendation for that exception, quantity included.
+    engine = live_api.workspace.queries.exception("promo_uncovered:A@S1")["recommendation"]
+    assert engine["kind"] == "transfer" and engine["qty"] > 0
+    assert pending.args == {
+        "from_location": engine["from_location"],
+        "qty": engine["qty"],
+        "sku": "A",
+        "to_location": "S1",
+    }
+    assert engine["from_location"] == "DC1"
     assert at.button(key=f"chart-{pending.proposal_id}")  # the card is shown in the chat
     assert any("may not decide" in i.value for i in at.info)  # alice drafts; approvers decide
 
