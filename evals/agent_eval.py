@@ -34,7 +34,9 @@ turn's fails. `overall` is the share of cases that pass every check that applies
 endpoint is configured; it reports, it does not gate.
 
 Run it with ``python -m evals.agent_eval [--split heldout] [--llm openai] [--judge]
-[--out report.json]`` or ``stockpilot eval --suite agent --split heldout``.
+[--out report.json]`` or ``stockpilot eval --suite agent --split heldout``. A held-out run
+reports aggregates only (`aggregates_only`: counts, scores, per-tag rates), on the terminal
+and in its report files: no case id, request, answer or failure of that split is shown.
 """
 
 from __future__ import annotations
@@ -70,6 +72,8 @@ DEFAULT_DATASET = DATASETS / "agent_v1.jsonl"
 HELDOUT_DATASET = DATASETS / "heldout" / "agent_heldout_v1.jsonl"
 SPLITS: dict[str, Path] = {"dev": DEFAULT_DATASET, "heldout": HELDOUT_DATASET}
 """The agent datasets by split: `dev` is tuned against; `heldout` is only ever scored."""
+AGGREGATE_ONLY_SPLITS = frozenset({"heldout"})
+"""Splits whose reports carry aggregates only: reading their cases would tune against them."""
 
 GATES: dict[str, float] = {
     "trajectory_match": 0.90,
@@ -1017,6 +1021,25 @@ def run_agent_eval(
     return report
 
 
+def aggregates_only(report: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the report without anything of a single case: counts, scores and rates only.
+
+    What a held-out split's run may show (`AGGREGATE_ONLY_SPLITS`): the per-case results (ids,
+    requests, answers, failures) are dropped; `failed_n` counts the cases that did not pass.
+    """
+    cases = report.get("cases") or []
+    out = {k: v for k, v in report.items() if k != "cases"}
+    out["failed_n"] = sum(1 for c in cases if not c.get("passed"))
+    out["cases_omitted"] = True
+    return out
+
+
+def is_aggregate_only(dataset: Path) -> bool:
+    """Return True when `dataset` is the file of a split reported as aggregates only."""
+    held = {SPLITS[s].resolve() for s in AGGREGATE_ONLY_SPLITS}
+    return dataset.resolve() in held
+
+
 def _by_tag(results: Sequence[dict[str, Any]]) -> dict[str, dict[str, float | int]]:
     tags = sorted({t for r in results for t in r["tags"]})
     out: dict[str, dict[str, float | int]] = {}
@@ -1038,13 +1061,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     dataset = args.dataset or dataset_of(args.split)
     report = run_agent_eval(dataset, llm=args.llm, judge=args.judge)
+    if is_aggregate_only(dataset):
+        report = aggregates_only(report)
     if args.out:
         args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
     keys = ("dataset", "version", "llm", "n", "turns_n", "turns_passed", "scores", "by_tag")
     summary = {k: report[k] for k in (*keys, "gates")}
-    summary["failed_cases"] = [
-        {"id": c["id"], "failures": c["failures"]} for c in report["cases"] if not c["passed"]
-    ]
+    if "cases" in report:
+        summary["failed_cases"] = [
+            {"id": c["id"], "failures": c["failures"]} for c in report["cases"] if not c["passed"]
+        ]
+    else:
+        summary["failed_n"] = report["failed_n"]
     print(json.dumps(summary, indent=2, ensure_ascii=False))
     return 1 if report["gates"]["failed"] else 0
 

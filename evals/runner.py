@@ -238,6 +238,8 @@ def _run_agent(llm: str, progress: Progress | None, split: str = "dev") -> dict[
         result: dict[str, Any] = mod.run_agent_eval(llm=llm, progress=report)
     else:
         result = mod.run_agent_eval(mod.dataset_of(split), llm=llm, progress=report)
+        if split in mod.AGGREGATE_ONLY_SPLITS:  # no case of the held-out split in any report
+            result = mod.aggregates_only(result)
     result["split"] = split
     return result
 

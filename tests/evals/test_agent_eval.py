@@ -606,3 +606,44 @@ def test_isolated_drafts_are_rejected_when_their_conversation_ends(tmp_path):
         assert harness.copilot.pending("t-isolated") == []
     finally:
         harness.close()
+
+
+def _fake_report(llm: str = "offline") -> dict[str, Any]:
+    failing = {"id": "case-that-failed", "passed": False, "failures": ["facts: 'x' missing"]}
+    passing = {"id": "case-that-passed", "passed": True, "failures": []}
+    return {
+        "dataset": "d",
+        "version": "1",
+        "llm": llm,
+        "n": 2,
+        "turns_n": 2,
+        "turns_passed": 1,
+        "scores": {"overall": 0.5},
+        "gates": {"thresholds": {}, "failed": []},
+        "by_tag": {"alias": {"n": 2, "passed": 1, "rate": 0.5}},
+        "cases": [failing, passing],
+    }
+
+
+@pytest.mark.parametrize("split", ["dev", "heldout"])
+def test_the_held_out_split_prints_and_writes_aggregates_only(
+    split: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import evals.agent_eval as agent_eval
+
+    monkeypatch.setattr(agent_eval, "run_agent_eval", lambda dataset, **_: _fake_report())
+    out = tmp_path / "report.json"
+    assert agent_eval.main(["--split", split, "--out", str(out)]) == 0
+    printed, written = capsys.readouterr().out, out.read_text(encoding="utf-8")
+    summary = json.loads(printed)
+    assert summary["scores"] == {"overall": 0.5} and summary["by_tag"]["alias"]["passed"] == 1
+    for text in (printed, written):
+        assert ("case-that-failed" in text) is (split == "dev")
+        assert "case-that-passed" not in printed
+    if split == "heldout":
+        assert summary["failed_n"] == 1 and "failed_cases" not in summary
+        assert json.loads(written)["cases_omitted"] is True
+    else:
+        assert summary["failed_cases"] == [
+            {"id": "case-that-failed", "failures": ["facts: 'x' missing"]}
+        ]

@@ -175,15 +175,25 @@ def test_the_agent_split_is_chosen_by_name(tmp_path: Path, monkeypatch: pytest.M
 
     def run_agent_eval(dataset: object = None, *, llm: str, progress=None) -> dict:
         seen.append(dataset)
-        return {"scores": {"overall": 0.5}, "llm": llm, "n": 1, "cases": []}
+        case = {"id": "case-that-failed", "passed": False, "failures": ["facts: 'x' missing"]}
+        return {"scores": {"overall": 0.5}, "llm": llm, "n": 1, "cases": [case]}
+
+    from evals.agent_eval import AGGREGATE_ONLY_SPLITS, aggregates_only
 
     agent.run_agent_eval = run_agent_eval  # type: ignore[attr-defined]
     agent.dataset_of = lambda split: Path(f"{split}.jsonl")  # type: ignore[attr-defined]
+    agent.AGGREGATE_ONLY_SPLITS = AGGREGATE_ONLY_SPLITS  # type: ignore[attr-defined]
+    agent.aggregates_only = aggregates_only  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "evals.agent_eval", agent)
     dev = run_eval("agent", out=tmp_path / "d")
     held = run_eval("agent", out=tmp_path / "h", split="heldout")
     assert seen == [None, Path("heldout.jsonl")]
     assert dev["agent"]["split"] == "dev" and held["agent"]["split"] == "heldout"
     assert held["meta"]["split"] == "heldout"
+    # The held-out split's report files name no case; the dev split's list its failures.
+    for folder, named in ((tmp_path / "d", True), (tmp_path / "h", False)):
+        text = "".join(p.read_text(errors="ignore") for p in folder.rglob("*") if p.is_file())
+        assert ("case-that-failed" in text) is named, folder
+    assert held["agent"]["failed_n"] == 1 and "cases" not in held["agent"]
     with pytest.raises(ValueError, match="split"):
         run_eval("agent", out=tmp_path / "x", split="test")
