@@ -1,22 +1,28 @@
 """Time copilot turns with the offline model on the demo network; count model calls per turn.
 
-Usage: python benchmarks/bench_copilot.py [--stores N] [--skus N] [--rounds N]
+Usage: python benchmarks/bench_copilot.py [--stores N] [--skus N] [--rounds N] [--blas both]
 The first turn (which computes the plan) is reported apart; the rest use the cached plan, as a
-running service does.
+running service does. Turns run in this process, as the API runs them, on the BLAS thread pool
+the API process gets (`--blas one`, the default: one thread, `stockpilot.threads`); `--blas
+default` keeps the library's pool (a thread per core), and `--blas both` alternates the two
+round by round in the same run and reports each, with the process CPU time per turn.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import statistics
 import tempfile
 import time
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from langgraph.checkpoint.sqlite import SqliteSaver
+from threadpoolctl import threadpool_limits
 
 from agents.offline import OfflinePlannerModel
 from erp.demo import generate_demo
@@ -71,7 +77,14 @@ def main() -> None:
     ap.add_argument("--stores", type=int, default=20)
     ap.add_argument("--skus", type=int, default=300)
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument(
+        "--blas",
+        choices=("one", "default", "both"),
+        default="one",
+        help="BLAS threads: one (the API's), the library's default pool, or both alternating",
+    )
     args = ap.parse_args()
+    pools = {"one": ["one"], "default": ["default"], "both": ["one", "default"]}[args.blas]
     tmp = Path(tempfile.mkdtemp())
     ws = Workspace.open(
         Settings(_env_file=None, database_url=f"sqlite:///{tmp / 'store.db'}", plan_cache_dir=None)
@@ -85,26 +98,35 @@ def main() -> None:
     copilot.ask("What needs attention today?", user="alice", thread_id="cold")
     cold = time.perf_counter() - t0
     reqs = requests(ws)
-    latencies: list[float] = []
+    latencies: dict[str, list[float]] = {pool: [] for pool in pools}
+    cpu: dict[str, list[float]] = {pool: [] for pool in pools}
     calls: list[int] = []
-    for r in range(args.rounds):
-        for i, text in enumerate(reqs):
-            before = MODEL_CALLS[0]
-            t0 = time.perf_counter()
-            copilot.ask(text, user="alice", thread_id=f"b{r}-{i}")
-            latencies.append(time.perf_counter() - t0)
-            calls.append(MODEL_CALLS[0] - before)
-    latencies.sort()
-    p50 = latencies[len(latencies) // 2]
-    p95 = latencies[int(0.95 * (len(latencies) - 1))]
-    print(f"network: {len(ws.plans.plan().positions):,} SKU-locations; {len(latencies)} turns")
+    for r in range(args.rounds * len(pools)):
+        pool = pools[r % len(pools)]
+        with threadpool_limits(limits=1, user_api="blas") if pool == "one" else nullcontext():
+            for i, text in enumerate(reqs):
+                before = MODEL_CALLS[0]
+                t0, c0 = time.perf_counter(), time.process_time()
+                copilot.ask(text, user="alice", thread_id=f"b{r}-{i}")
+                latencies[pool].append(time.perf_counter() - t0)
+                cpu[pool].append(time.process_time() - c0)
+                calls.append(MODEL_CALLS[0] - before)
+    turns = sum(len(v) for v in latencies.values())
+    print(f"network: {len(ws.plans.plan().positions):,} SKU-locations; {turns} turns")
     print(f"first turn (computes the plan): {cold * 1000:.0f} ms")
-    worst = latencies[-1]
-    print(f"turn latency: p50 {p50 * 1e3:.0f} ms, p95 {p95 * 1e3:.0f} ms, max {worst * 1e3:.0f} ms")
+    for pool in pools:
+        lat = sorted(latencies[pool])
+        p50, p95, worst = lat[len(lat) // 2], lat[int(0.95 * (len(lat) - 1))], lat[-1]
+        print(
+            f"turn latency, BLAS {pool} thread{'' if pool == 'one' else 's'}: p50 "
+            f"{p50 * 1e3:.0f} ms, p95 {p95 * 1e3:.0f} ms, max {worst * 1e3:.0f} ms; "
+            f"CPU per turn mean {statistics.mean(cpu[pool]) * 1e3:.0f} ms ({len(lat)} turns)"
+        )
     print(
         f"model calls per request: mean {statistics.mean(calls):.2f}, "
         f"min {min(calls)}, max {max(calls)}"
     )
+    print(f"load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} CPUs")
 
 
 if __name__ == "__main__":
