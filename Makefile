@@ -21,14 +21,16 @@ COMPAT_STAMP := $(COMPAT)/.installed-stamp
 $(COMPAT_STAMP): pyproject.toml
 	test -x $(COMPAT)/bin/python || $(PYTHON) -m venv $(COMPAT)
 	$(COMPAT)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(COMPAT)/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev,compat]"
+	$(COMPAT)/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev,compat,oracle]"
 	touch $(COMPAT_STAMP)
 
-## The planning, CSV and forecast-evaluation tests and the demo on pandas 2.x, then the
-## side-by-side comparisons with statsforecast: speed (bench_forecast) and accuracy (forecast suite).
+## The planning, CSV and forecast-evaluation tests, the hindsight oracle against stockpyl (the
+## `oracle` extra lives here, out of .venv: its Sphinx start-up hook slows every command) and the
+## demo on pandas 2.x, then the side-by-side comparisons with statsforecast: speed
+## (bench_forecast) and accuracy (forecast suite).
 compat: $(COMPAT_STAMP)
 	$(COMPAT)/bin/python -c "import pandas, statsforecast; print('pandas', pandas.__version__, 'statsforecast', statsforecast.__version__)"
-	$(COMPAT)/bin/python -m pytest -q -p no:cacheprovider tests/planning tests/erp/test_csvio.py tests/erp/test_demo.py tests/evals/test_forecast_eval.py
+	$(COMPAT)/bin/python -m pytest -q -p no:cacheprovider tests/planning tests/erp/test_csvio.py tests/erp/test_demo.py tests/evals/test_forecast_eval.py tests/evals/test_oracle.py
 	rm -rf var/compat && mkdir -p var/compat
 	STOCKPILOT_DATABASE_URL=sqlite:///var/compat/demo.db $(COMPAT)/bin/stockpilot demo --stores 4 --skus 30
 	$(COMPAT)/bin/python benchmarks/bench_forecast.py --series 3000 --days 1941 --repeat 2

@@ -3,6 +3,9 @@
 Everything here is vectorised over SKU-locations (axis 0) and, for horizon arrays, days (axis 1).
 Day `j` (1-based) of a horizon array is column `j - 1`; receipts of day `j` are available for sale
 on day `j`.
+
+SciPy's normal distribution functions load on first use: importing SciPy's special functions
+costs a one-shot command (`stockpilot ask` on a cached plan) more than it ever uses them.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ from typing import TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.special import ndtr, ndtri
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -25,6 +27,8 @@ def z_value(service_level: float) -> float:
     """Return the standard normal quantile for a cycle service level in (0, 1)."""
     if not 0.0 < service_level < 1.0:
         raise ValueError(f"service level must be in (0, 1), got {service_level}")
+    from scipy.special import ndtri
+
     return float(ndtri(service_level))
 
 
@@ -34,6 +38,8 @@ def z_values(service_levels: ArrayLike) -> FloatArray:
     if not np.all((levels > 0.0) & (levels < 1.0)):
         bad = levels[~((levels > 0.0) & (levels < 1.0))]
         raise ValueError(f"service levels must be in (0, 1), got {bad[:3].tolist()}")
+    from scipy.special import ndtri
+
     return np.asarray(ndtri(levels), dtype=float)
 
 
@@ -268,6 +274,8 @@ def days_of_cover(stock: ArrayLike, demand: FloatArray, *, extrapolate: bool = F
 
 def normal_loss(x: ArrayLike) -> FloatArray:
     """Return the standard normal loss `G(x) = phi(x) - x * (1 - Phi(x))`."""
+    from scipy.special import ndtr
+
     x_ = np.asarray(x, dtype=float)
     pdf = np.exp(-0.5 * x_**2) / np.sqrt(2.0 * np.pi)
     return pdf - x_ * (1.0 - ndtr(x_))

@@ -10,24 +10,35 @@ receipt history and by the simulation's twin:
   chosen so that the lead time's standard deviation is the stated one.
 
 So the mean lead time is L0 + (1 − q)·E[D], longer than quoted when the supplier is ever late.
+
+SciPy's normal quantile loads on first use (importing SciPy's special functions costs a one-shot
+command more than it ever uses them).
 """
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.special import ndtri
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 GRID = 4_000  # quantile points of |z| used for the exact moments
-_HALF_NORMAL = ndtri(0.5 + 0.5 * (np.arange(GRID) + 0.5) / GRID)  # |z| quantiles
+
+
+@cache
+def _half_normal() -> FloatArray:
+    """Return the GRID equally likely |z| quantiles."""
+    from scipy.special import ndtri
+
+    return np.asarray(ndtri(0.5 + 0.5 * (np.arange(GRID) + 0.5) / GRID), dtype=float)
 
 
 def _delays(scale: FloatArray) -> FloatArray:
     """Return (m, GRID) late delays max(1, ceil(c·|z|)) at equally likely |z| quantiles."""
-    return np.maximum(1.0, np.ceil(scale[:, None] * _HALF_NORMAL[None, :] - 1e-9))
+    return np.maximum(1.0, np.ceil(scale[:, None] * _half_normal()[None, :] - 1e-9))
 
 
 def _moments(scale: FloatArray, late: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -86,6 +97,8 @@ def draw_lead_times(
         np.clip(np.asarray(on_time, float), 0.0, 1.0),
         np.asarray(uniform, float),
     )
+    from scipy.special import ndtri
+
     scale = delay_scale(std_, q)
     late = (u >= q) & (scale > 0)
     within = np.clip((u - q) / np.maximum(1.0 - q, 1e-12), 0.0, 1.0 - 1e-12)
