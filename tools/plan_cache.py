@@ -4,15 +4,18 @@ A `PlanCache` keys what it holds by the snapshot import and the connector's writ
 (`erp.store.snapshot_version`), so an import or an ERP write invalidates it. Plans and the
 reference data are kept in memory and, when `plan_cache_dir` is set, pickled on disk, so
 one-shot CLI calls on an unchanged snapshot neither recompute the plan nor re-read the master
-data and open supply from the store. A long-running server can reuse a freshness check
-for a second (`key_ttl`) and move each loaded plan out of the cyclic garbage collector's reach
-(`freeze_heap`).
+data and open supply from the store. After ERP writes, the plan of the same snapshot from before
+them is brought up to date by re-planning only the SKUs they touched (`planning.splice`), with
+the network figures the whole plan was computed with (pickled beside it, once per snapshot).
+A long-running server can reuse a freshness check for a second (`key_ttl`) and move each loaded
+plan out of the cyclic garbage collector's reach (`freeze_heap`).
 """
 
 from __future__ import annotations
 
 import gc
 import hashlib
+import logging
 import os
 import pickle
 import tempfile
@@ -29,16 +32,19 @@ from sqlalchemy import Engine
 
 import planning
 import stockpilot
-from erp.plan_store import current_run
+from erp.plan_store import committed_skus, current_run
 from erp.store import is_empty, latest_import, load_network, snapshot_as_of, snapshot_version
-from planning.engine import Plan, plan
+from planning.engine import NetworkFigures, Plan, network_figures, part_figures, plan
 from planning.network import NetworkData
 from planning.params import PlanParams
+from planning.recommend import supplier_lateness
+from planning.splice import splice_plan
 from stockpilot.policy import ApprovalPolicy
 from stockpilot.settings import Settings
 from tools.errors import NotFoundError
-from tools.plan_runs import catch_up, params_digest, plan_skus
+from tools.plan_runs import catch_up, params_digest, plan_skus, plan_skus_with
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 SKU_PLANS_KEPT = 32  # one-SKU plans kept (draft checks and charts ask for the same SKU again)
 RUN_RECHECK_S = 2.0  # how long a server trusts its answer to "which plan run do reads use"
@@ -53,9 +59,14 @@ class PlanKey:
     commits: int
     params: PlanParams
 
-    def digest(self) -> str:
-        """Return a file-name-safe digest of the key and of the planning code."""
-        return hashlib.sha256(f"{self!r}|{_planning_code_fingerprint()}".encode()).hexdigest()[:24]
+    def snapshot_digest(self) -> str:
+        """Return a file-name-safe digest of the key without its ERP writes (and of the code)."""
+        what = f"{self.database_url}|{self.snapshot}|{self.params!r}"
+        return hashlib.sha256(f"{what}|{_planning_code_fingerprint()}".encode()).hexdigest()[:24]
+
+    def at(self, commits: int) -> PlanKey:
+        """Return the key of the same snapshot after `commits` ERP writes."""
+        return PlanKey(self.database_url, self.snapshot, commits, self.params)
 
     def same_snapshot(self, other: PlanKey) -> bool:
         """Return True when the two keys differ at most by ERP writes made since."""
@@ -143,6 +154,7 @@ class PlanCache:
         self._policy = policy
         self._lock = threading.Lock()
         self._plan: tuple[PlanKey, Plan] | None = None
+        self._figures: tuple[str, NetworkFigures] | None = None  # by the key's snapshot digest
         self._ref: tuple[PlanKey, NetworkData] | None = None
         # Seconds a freshness check may be reused by reads (0: check every time). A server sets
         # it to trade up to that much staleness of lists for two fewer queries per request.
@@ -275,9 +287,14 @@ class PlanCache:
     def plan(self, *, fresh: bool = True) -> Plan:
         """Return the plan for the current snapshot (computed once per snapshot and write).
 
-        With `fresh=False` a plan of the same snapshot computed before the latest ERP writes
-        is good enough: validation reads stock from the store and needs only the policy
-        levels, which one write does not move.
+        With `fresh=False` a plan of the same snapshot held in memory from before the latest
+        ERP writes is good enough: validation reads stock from the store and needs only the
+        policy levels, which one write does not move.
+
+        Otherwise, after ERP writes, the plan of the same snapshot from before them (in memory
+        or on disk) is brought up to date by re-planning only the SKUs the writes touched, with
+        the network figures of the whole plan (`planning.splice`); the whole network is planned
+        only for a new snapshot, new parameters or new planning code.
         """
         key = self.key()
         with self._lock:
@@ -286,25 +303,80 @@ class PlanCache:
                 return held
             result = self._read_cached(key, Plan, "plan")
             if result is None:
-                if is_empty(self.engine):
-                    raise NotFoundError("the store is empty: run `stockpilot demo` or `import`")
-                result = plan(self.network(), params=self.params)
+                base = self._base_plan(key)
+                result = None if base is None else self._spliced(key, *base)
+                if result is None:
+                    if is_empty(self.engine):
+                        raise NotFoundError("the store is empty: run `stockpilot demo` or `import`")
+                    result = self._whole_plan(key)
                 self._write_cached(key, result, "plan")
             self._plan = (key, result)
             self._settle()
             return result
 
+    def _whole_plan(self, key: PlanKey) -> Plan:
+        """Plan the whole network with its network figures, kept for later incremental plans."""
+        data, params = self.network(), self.params
+        figures = network_figures(
+            [part_figures(data, params=params)], supplier_lateness(data), params
+        )
+        self._figures = (key.snapshot_digest(), figures)
+        self._write_cached(key, figures, "figures", per_snapshot=True)
+        return plan(data, params=params, figures=figures)
+
+    def _base_plan(self, key: PlanKey) -> tuple[PlanKey, Plan] | None:
+        """Return the newest plan of the key's snapshot from before its ERP writes, if any."""
+        held = self._plan
+        if held is not None and held[0].same_snapshot(key) and held[0].commits <= key.commits:
+            return held
+        commits = self._newest_cached(key, "plan")
+        if commits is None:
+            return None
+        found = self._read_cached(key.at(commits), Plan, "plan")
+        return None if found is None else (key.at(commits), found)
+
+    def _spliced(self, key: PlanKey, base_key: PlanKey, base: Plan) -> Plan | None:
+        """Return `base` with the SKUs of the ERP writes since it re-planned, or None.
+
+        None when the whole plan's network figures are not at hand (the whole network is
+        then planned) or the SKUs could not be planned on their own.
+        """
+        figures = self._network_figures(key)
+        if figures is None:
+            return None
+        skus = committed_skus(self.engine, key.commits - base_key.commits)
+        if not skus:
+            return base
+        try:
+            part = plan_skus_with(self.engine, skus, self.params, base.as_of, figures)
+            return splice_plan(base, part, skus)
+        except Exception:  # the whole plan is always right: fall back to it
+            log.warning("re-planning %d committed SKUs failed; planning the whole", len(skus))
+            log.debug("incremental plan failure", exc_info=True)
+            return None
+
+    def _network_figures(self, key: PlanKey) -> NetworkFigures | None:
+        digest = key.snapshot_digest()
+        held = self._figures
+        if held is not None and held[0] == digest:
+            return held[1]
+        found = self._read_cached(key, NetworkFigures, "figures", per_snapshot=True)
+        if found is not None:
+            self._figures = (digest, found)
+        return found
+
     def cached(self) -> Plan | None:
         """Return the plan of the current snapshot if one is cached (memory or disk), else None.
 
-        Never computes a plan (a plan from before the latest ERP writes counts as current).
+        Never plans the whole network: a plan in memory from before the latest ERP writes
+        counts as current, and one on disk is brought up to date by re-planning their SKUs.
         """
         key = self.key()
         held = self._plan
         if held is not None and held[0].same_snapshot(key):
             return self.plan(fresh=False)
         path = self._cache_file(key)
-        if path is not None and path.exists():
+        if (path is not None and path.exists()) or self._newest_cached(key, "plan") is not None:
             return self.plan(fresh=False)
         return None
 
@@ -330,6 +402,12 @@ class PlanCache:
             if held is not None:
                 return held
         ref = self._read_cached(key, NetworkData, "ref")
+        if ref is None and not fresh:  # one of the same snapshot from before the writes will do
+            commits = self._newest_cached(key, "ref")
+            if commits is not None:
+                ref = self._read_cached(key.at(commits), NetworkData, "ref")
+                if ref is not None:
+                    key = key.at(commits)
         if ref is None:
             as_of = snapshot_as_of(self.engine)
             since = None if as_of is None else as_of + timedelta(days=1)
@@ -340,12 +418,33 @@ class PlanCache:
             self._settle()
         return ref
 
-    def _cache_file(self, key: PlanKey, kind: str = "plan") -> Path | None:
+    def _cache_file(
+        self, key: PlanKey, kind: str = "plan", *, per_snapshot: bool = False
+    ) -> Path | None:
+        """Return the file of `kind` for `key` (for its snapshot alone when `per_snapshot`)."""
         folder = self.settings.plan_cache_dir
-        return None if folder is None else folder / f"{kind}-{key.digest()}.pkl"
+        if folder is None:
+            return None
+        tail = "" if per_snapshot else f"-{key.commits}"
+        return folder / f"{kind}-{key.snapshot_digest()}{tail}.pkl"
 
-    def _read_cached(self, key: PlanKey, of: type[T], kind: str) -> T | None:
-        path = self._cache_file(key, kind)
+    def _newest_cached(self, key: PlanKey, kind: str) -> int | None:
+        """Return the most ERP writes (at most the key's) a file of `kind` of the snapshot has."""
+        folder = self.settings.plan_cache_dir
+        if folder is None:
+            return None
+        prefix = f"{kind}-{key.snapshot_digest()}-"
+        found = []
+        for path in folder.glob(f"{prefix}*.pkl"):
+            tail = path.name[len(prefix) : -len(".pkl")]
+            if tail.isdigit() and int(tail) <= key.commits:
+                found.append(int(tail))
+        return max(found, default=None)
+
+    def _read_cached(
+        self, key: PlanKey, of: type[T], kind: str, *, per_snapshot: bool = False
+    ) -> T | None:
+        path = self._cache_file(key, kind, per_snapshot=per_snapshot)
         if path is None or not path.exists():
             return None
         try:
@@ -355,8 +454,10 @@ class PlanCache:
             return None
         return cached if isinstance(cached, of) else None
 
-    def _write_cached(self, key: PlanKey, result: object, kind: str) -> None:
-        path = self._cache_file(key, kind)
+    def _write_cached(
+        self, key: PlanKey, result: object, kind: str, *, per_snapshot: bool = False
+    ) -> None:
+        path = self._cache_file(key, kind, per_snapshot=per_snapshot)
         if path is None:
             return
         try:

@@ -385,10 +385,28 @@ def plan_skus(store_url: str | Engine, run_id: int, skus: Sequence[str]) -> Plan
     if not wanted:
         raise ValueError("name at least one SKU to plan")
     params = params_from_json(run.params)
-    since = _sales_since(params, run)
-    data = _concat([load_skus(engine, sku, sku, sales_since=since) for sku in wanted])
     figures = _run_figures(engine, run, wanted[0], wanted[-1])
-    return plan(data, params=params, as_of=run.as_of, figures=figures)
+    return plan_skus_with(engine, wanted, params, run.as_of, figures)
+
+
+def plan_skus_with(
+    engine: Engine,
+    skus: Sequence[str],
+    params: PlanParams,
+    as_of: date,
+    figures: NetworkFigures,
+) -> Plan:
+    """Plan `skus` from the store as it is now with the given parameters and network figures.
+
+    Each SKU is read with its whole network (sales from the history the parameters need); the
+    result is the whole plan's rows of those SKUs when `figures` are the whole network's.
+    """
+    wanted = sorted(set(skus))
+    if not wanted:
+        raise ValueError("name at least one SKU to plan")
+    since = as_of - timedelta(params.history_days + params.bias_window_days)
+    data = _concat([load_skus(engine, sku, sku, sales_since=since) for sku in wanted])
+    return plan(data, params=params, as_of=as_of, figures=figures)
 
 
 def replan_skus(store_url: str | Engine, run_id: int, skus: Sequence[str]) -> int:
