@@ -1,13 +1,16 @@
 """Wall time of whole `stockpilot ask` processes on a warm demo store, beside Python's own start.
 
 Usage:
-    python benchmarks/bench_cli_ask.py [--runs N] [--code LABEL=DIR ...] [--after-commit]
+    python benchmarks/bench_cli_ask.py [--runs N] [--code LABEL=DIR ...] [--python LABEL=EXE ...]
+        [--plan-run] [--after-commit]
 
 Each round runs, in a shuffled order, `python -c pass`, `python -c "import <libraries>"` (the
 third-party libraries any ask loads, the floor), `python -c "import graph.service"` and
 `stockpilot ask QUESTION` (the installed console script) for every code checkout given with
 `--code` (`PYTHONPATH=DIR`, so an older checkout can be measured beside this one in the same
-run; default: the installed code, labelled `this`). The store is a 20-store × 300-SKU demo
+run; default: the installed code, labelled `this`; `--python LABEL=EXE` runs that checkout with
+another environment's interpreter and the `stockpilot` script beside it, e.g. one whose start-up
+hooks differ). The store is a 20-store × 300-SKU demo
 network seeded once into a temporary folder; each checkout gets its own copy (checkouts may
 differ in their migrations) and plan cache folder, warmed by one ask. Reported per
 command: median, p95 and minimum wall time, and the median CPU time (user + system) of the
@@ -17,6 +20,8 @@ child, which a busy machine disturbs less than wall time.
 them and a commit re-plans only its SKUs. `--after-commit` then drafts the action of the top
 exception that has one, approves it (an ERP commit) and times the next ask of each checkout:
 the first ask after a commit.
+
+Every ask here is a whole process on the local store: no running service is involved.
 """
 
 from __future__ import annotations
@@ -41,7 +46,6 @@ QUESTIONS = [
     "stock of SKU-0001 at S003",
     "late POs",
 ]
-STOCKPILOT = Path(sys.executable).with_name("stockpilot")
 # The third-party libraries every ask loads (the plan is pandas and numpy, the store SQLAlchemy,
 # the copilot LangGraph with langchain-core and langsmith): the floor of an ask's start-up.
 LIBRARIES = "pandas, scipy.special, sqlalchemy.orm, pydantic_settings, langgraph.graph, typer, rich"
@@ -101,6 +105,13 @@ def main() -> None:
         metavar="LABEL=DIR",
         help="a checkout to run with PYTHONPATH=DIR (repeatable; default: the installed code)",
     )
+    ap.add_argument(
+        "--python",
+        action="append",
+        default=[],
+        metavar="LABEL=EXE",
+        help="run checkout LABEL with this interpreter (and the stockpilot script beside it)",
+    )
     ap.add_argument("--store", type=Path, help="reuse this folder's demo store (seeded if empty)")
     ap.add_argument("--after-commit", action="store_true", help="also time the ask after a commit")
     ap.add_argument(
@@ -117,12 +128,19 @@ def main() -> None:
     store = args.store or Path(tempfile.mkdtemp(prefix="bench-cli-ask-"))
     store.mkdir(parents=True, exist_ok=True)
     envs = {label: environment(store, code, label) for label, code in codes}
+    pythons = {label: Path(sys.executable) for label, _ in codes}
+    for given in args.python:
+        label, exe = given.split("=", 1)
+        if label not in pythons:
+            raise SystemExit(f"--python {label}: no --code {label}=DIR")
+        pythons[label] = Path(exe)
+    scripts = {label: exe.with_name("stockpilot") for label, exe in pythons.items()}
     first = envs[codes[0][0]]
     seeded = store / "stockpilot-seed.db"
     if not seeded.exists():
         t0 = time.perf_counter()
         seed_env = {**first, "STOCKPILOT_DATABASE_URL": f"sqlite:///{seeded}"}
-        timed([str(STOCKPILOT), "demo", "--as-of", "2026-11-22"], seed_env, store)
+        timed([str(scripts[codes[0][0]]), "demo", "--as-of", "2026-11-22"], seed_env, store)
         print(f"seeded the demo store in {store} ({time.perf_counter() - t0:.1f} s)")
     # Each checkout gets its own copy of the store: checkouts may differ in their migrations.
     for label, env in envs.items():
@@ -131,24 +149,31 @@ def main() -> None:
             with sqlite3.connect(seeded) as src, sqlite3.connect(copy) as dst:
                 src.backup(dst)
             if args.plan_run:
-                wall, _, _ = timed([str(STOCKPILOT), "plan"], env, store)
+                wall, _, _ = timed([str(scripts[label]), "plan"], env, store)
                 print(f"stockpilot plan ({label}, into the plan tables): {wall:.1f} s")
     for label, env in envs.items():  # warm: each checkout computes or loads its plan once
-        wall, _, _ = timed([str(STOCKPILOT), "ask", QUESTIONS[0]], env, store)
+        wall, _, _ = timed([str(scripts[label]), "ask", QUESTIONS[0]], env, store)
         print(f"warm-up ask ({label}): {wall:.2f} s")
 
-    py = sys.executable
-    commands: dict[str, tuple[list[str], dict[str, str]]] = {
-        "python -c pass": ([py, "-c", "pass"], first),
-        'python -c "import <libraries>"': ([py, "-c", f"import {LIBRARIES}"], first),
-    }
+    commands: dict[str, tuple[list[str], dict[str, str]]] = {}
+    seen: set[Path] = set()
+    for label, exe in pythons.items():  # the interpreter's own start and the libraries, once each
+        if exe in seen:
+            continue
+        seen.add(exe)
+        suffix = "" if len(set(pythons.values())) == 1 else f" [{label}'s python]"
+        commands[f"python -c pass{suffix}"] = ([str(exe), "-c", "pass"], first)
+        commands[f'python -c "import <libraries>"{suffix}'] = (
+            [str(exe), "-c", f"import {LIBRARIES}"],
+            first,
+        )
     for label, env in envs.items():
         suffix = "" if len(envs) == 1 else f" [{label}]"
         commands[f'python -c "import graph.service"{suffix}'] = (
-            [py, "-c", "import graph.service"],
+            [str(pythons[label]), "-c", "import graph.service"],
             env,
         )
-        commands[f"stockpilot ask{suffix}"] = ([str(STOCKPILOT), "ask"], env)
+        commands[f"stockpilot ask{suffix}"] = ([str(scripts[label]), "ask"], env)
     samples = {name: Samples() for name in commands}
     rng = random.Random(args.seed)
     for r in range(args.runs):
@@ -165,40 +190,35 @@ def main() -> None:
     load = os.getloadavg()[0]
     print(f"\n{args.runs} rounds, {os.cpu_count()} CPUs, load average {load:.1f}; seconds")
     print(f"{'command':<40} {'median':>7} {'p95':>7} {'min':>7} {'CPU med':>8}  vs pass")
-    reference = statistics.median(samples["python -c pass"].wall)
+    reference = statistics.median(samples[next(iter(samples))].wall)
     for name, s in samples.items():
-        print(s.row(name, None if name == "python -c pass" else reference))
+        print(s.row(name, None if name.startswith("python -c pass") else reference))
 
     if args.after_commit:
-        after_commit(store, envs)
+        for label, env in envs.items():
+            commit_and_ask(store, label, env, scripts[label])
 
 
-def after_commit(store: Path, envs: dict[str, dict[str, str]]) -> None:
-    """In each checkout's store, commit one approved action, then time the first ask after it."""
-    for label, env in envs.items():
-        commit_and_ask(store, label, env)
-
-
-def commit_and_ask(store: Path, label: str, first: dict[str, str]) -> None:
+def commit_and_ask(store: Path, label: str, first: dict[str, str], stockpilot: Path) -> None:
     """Draft and approve the top draftable exception's action, then time two asks."""
-    _, _, out = timed([str(STOCKPILOT), "exceptions", "--json"], first, store)
+    _, _, out = timed([str(stockpilot), "exceptions", "--json"], first, store)
     target = next(
         r["id"]
         for r in json.loads(out)
         if r["recommendation"]["kind"] in ("transfer", "purchase_order")
     )
-    wall, _, out = timed([str(STOCKPILOT), "ask", f"fix {target}", "--json"], first, store)
+    wall, _, out = timed([str(stockpilot), "ask", f"fix {target}", "--json"], first, store)
     drafted = json.loads(out)
     if not drafted["pending"]:
         raise SystemExit(f"nothing was drafted: {drafted['answer']}")
     print(f"\n[{label}] draft: {wall:.2f} s")
-    approve = [str(STOCKPILOT), "approve", drafted["thread_id"], "--user", "bob", "--json"]
+    approve = [str(stockpilot), "approve", drafted["thread_id"], "--user", "bob", "--json"]
     wall, _, out = timed(approve, first, store)
     outcomes = [o["outcome"] for o in json.loads(out)["outcomes"]]
     print(f"approve and commit: {wall:.2f} s ({', '.join(outcomes)})")
-    wall, cpu, _ = timed([str(STOCKPILOT), "ask", QUESTIONS[0]], first, store)
+    wall, cpu, _ = timed([str(stockpilot), "ask", QUESTIONS[0]], first, store)
     print(f"first ask after the commit [{label}]: {wall:.2f} s wall, {cpu:.2f} s CPU")
-    wall, cpu, _ = timed([str(STOCKPILOT), "ask", QUESTIONS[0]], first, store)
+    wall, cpu, _ = timed([str(stockpilot), "ask", QUESTIONS[0]], first, store)
     print(f"the ask after that [{label}]: {wall:.2f} s wall, {cpu:.2f} s CPU")
 
 
