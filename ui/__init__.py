@@ -1,9 +1,12 @@
 """Surfaces planners use: the command line now; the workbench and chat bots build on the API.
 
-Loading the package limits BLAS / OpenMP threads to one per process unless the environment sets
-them (`stockpilot.threads`): it runs before NumPy in every surface's process.
+Loading the package prepares the process before any library loads: one BLAS / OpenMP thread
+unless the environment sets them (`stockpilot.threads`), and LangSmith's API model package
+deferred until something reads it (`stockpilot.imports`).
 """
 
+from stockpilot.imports import defer_start_up_imports
 from stockpilot.threads import limit_blas_threads
 
 limit_blas_threads()
+defer_start_up_imports()

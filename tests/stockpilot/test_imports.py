@@ -1,0 +1,49 @@
+"""A deferred package loads its submodules at once and its own body on the first read."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+PROBE = """
+import json, sys
+import ui
+from stockpilot.imports import is_deferred
+import graph.service
+deferred = is_deferred("langsmith.types")
+loaded = sorted(m for m in sys.modules if m.startswith("langsmith.types."))
+from langsmith.types import Run, RunSelectField
+import langsmith.types as types
+print(json.dumps({
+    "deferred": deferred,
+    "loaded_before": len(loaded),
+    "after": is_deferred("langsmith.types"),
+    "run": Run.__module__,
+    "same": types.RunSelectField is RunSelectField and "Dataset" in dir(types),
+    "submodules": sum(1 for m in sys.modules if m.startswith("langsmith.types.")),
+}))
+"""
+
+
+def _run(code: str) -> dict[str, object]:
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_a_surface_process_defers_langsmiths_model_package_until_it_is_read() -> None:
+    got = _run(PROBE)
+    # The copilot loads (LangGraph, langchain-core, langsmith.run_trees) with a handful of the
+    # package's ~150 modules; reading from the package then loads it whole, the real objects.
+    assert got["deferred"] is True and got["after"] is False
+    assert 0 < int(got["loaded_before"]) < 10 < int(got["submodules"])  # type: ignore[call-overload]
+    assert got["run"] == "langsmith.types.run" and got["same"] is True
+
+
+def test_deferring_an_imported_missing_or_plain_module_changes_nothing() -> None:
+    from stockpilot.imports import defer_package_init
+
+    assert defer_package_init("json") is False  # already imported
+    assert defer_package_init("no_such_package_here") is False
+    assert defer_package_init("stockpilot.threads") is False  # imported, and not a package
+    assert "no_such_package_here" not in sys.modules
