@@ -9,8 +9,12 @@ sizes) and lumpy (rare sales, widely varying sizes) demand, then:
   random day), a quarter reach their end of life (no demand after a day in the last 300);
 - ``regime``: one to three level shifts (x 0.3 .. 3, log-uniform) in the last 600 days;
 - ``censored``: stockouts: runs of 5..40 days every 40..120 days where nothing sells although
-  demand was there (recorded sales are 0); the last `CLEAN_TAIL` days, which the cut-offs
-  score, have none, so the actuals are the demand;
+  demand was there (recorded sales are 0), with the inventory history that records them: the
+  panel's stockout days are NaN (not measured: neither fitted nor scored) and every series is
+  `covered`, as `evals.forecast_eval.run_forecast_eval` reads an `inventory_history`; the last
+  `CLEAN_TAIL` days, which the cut-offs score, have none, so the actuals are the demand;
+- ``censored_no_history``: the same series without the inventory history: the stockout days
+  are zeros, and StockPilot has only its suspect runs (`planning.censoring.suspect_stockouts`);
 - ``spare_parts``: spare-part demand: a sale on 1..4 % of days at the start (about 70 % of
   30-day months without one), sizes 1 + geometric, declining (tau 200..800 days) — the shape
   where naive, SES and IMAPA beat fixed-constant Croston.
@@ -28,7 +32,9 @@ import pandas as pd
 from evals.forecast_eval import HISTORY_DAYS, Panel, Progress, backtest_panel
 from planning.demand import classify_demand
 
-CASES = ("obsolescent", "regime", "censored", "spare_parts")
+CASES = ("obsolescent", "regime", "censored", "spare_parts", "censored_no_history")
+# The generator each case draws from (the two censored cases are the same series).
+_DRAWN = {"censored_no_history": "censored"}
 START = datetime.date(2024, 1, 1)  # a Monday
 CLEAN_TAIL = 112
 WEEK = np.array([0.9, 0.85, 0.85, 0.95, 1.1, 1.25, 1.1])
@@ -38,7 +44,8 @@ def generate_case(name: str, series: int, days: int, seed: int = 7) -> Panel:
     """Return the panel of case `name` with `series` rows and `days` columns."""
     if name not in CASES:
         raise ValueError(f"unknown forecast case {name!r}; one of {', '.join(CASES)}")
-    rng = np.random.default_rng([seed, CASES.index(name)])
+    drawn = _DRAWN.get(name, name)
+    rng = np.random.default_rng([seed, CASES.index(drawn)])
     t = np.arange(days)
     if name == "spare_parts":
         p0 = rng.uniform(0.01, 0.04, (series, 1))
@@ -65,7 +72,7 @@ def generate_case(name: str, series: int, days: int, seed: int = 7) -> Panel:
             factor = np.where(shift[:, None] & (t[None, :] >= at), factor * level, factor)
         factor = np.clip(factor, 0.05, 20.0)
     demand = _demand(rng, kind, factor, days)
-    if name == "censored":
+    if drawn == "censored":
         out = np.zeros((series, days), bool)
         for i in range(series):
             day = int(rng.integers(0, 120))
@@ -73,6 +80,8 @@ def generate_case(name: str, series: int, days: int, seed: int = 7) -> Panel:
                 run = int(rng.integers(5, 41))
                 out[i, day : min(day + run, days - CLEAN_TAIL)] = True
                 day += run + int(rng.integers(40, 121))
+        if name == "censored":  # the inventory history: stockout days are not measured
+            return _panel(name, np.where(out, np.nan, demand), days, covered=np.ones(series, bool))
         demand = np.where(out, 0.0, demand)
     return _panel(name, demand, days)
 
@@ -97,12 +106,12 @@ def _demand(rng: np.random.Generator, kind: np.ndarray, factor: np.ndarray, days
     return out
 
 
-def _panel(name: str, units: np.ndarray, days: int) -> Panel:
+def _panel(name: str, units: np.ndarray, days: int, covered: np.ndarray | None = None) -> Panel:
     keys = pd.DataFrame(
         {"sku": [f"{name}-{i:04d}" for i in range(units.shape[0])], "location_id": "S01"}
     )
     _, _, classes = classify_demand(units)
-    return Panel(units, np.ones_like(units), keys, classes, START)
+    return Panel(units, np.ones_like(units), keys, classes, START, covered=covered)
 
 
 def run_forecast_cases(

@@ -21,12 +21,24 @@ def test_obsolescent_items_end_and_censored_history_has_stockouts_before_the_tai
     obs = generate_case("obsolescent", 400, 840, seed=3).history
     ended = (obs[:, :400].sum(axis=1) > 0) & (obs[:, -60:].sum(axis=1) == 0)
     assert ended.mean() > 0.1
-    cen = generate_case("censored", 200, 840, seed=3)
+    cen = generate_case("censored_no_history", 200, 840, seed=3)
     smooth = cen.history[cen.classes == "smooth"]
     runs = (smooth[:, : 840 - CLEAN_TAIL] == 0).reshape(smooth.shape[0], -1, 14).all(axis=2)
     assert runs.any(axis=1).mean() > 0.8  # two zero weeks in a smooth series: a stockout
     tail = (smooth[:, -CLEAN_TAIL:] == 0).reshape(smooth.shape[0], -1, 14).all(axis=2)
     assert not tail.any()
+    assert cen.covered is None  # no inventory history: suspect runs only
+
+
+def test_the_censored_case_carries_its_inventory_history() -> None:
+    known = generate_case("censored", 200, 840, seed=3)
+    blind = generate_case("censored_no_history", 200, 840, seed=3)
+    assert known.covered is not None and known.covered.all()
+    out = np.isnan(known.history)
+    # The same series: the stockout days the history records are the zeros of the other.
+    assert 0.05 < out[:, : 840 - CLEAN_TAIL].mean() < 0.4 and not out[:, -CLEAN_TAIL:].any()
+    assert (blind.history[out] == 0).all()
+    np.testing.assert_array_equal(known.history[~out], blind.history[~out])
 
 
 def test_every_case_is_scored_by_class_and_unknown_cases_are_refused() -> None:
