@@ -10,7 +10,9 @@ down (and a long stockout can make a live item look dead). The forecast leaves s
 - `suspect_stockouts`: without that history, runs of days without a sale that are too long for
   the series' own sale frequency while it sells regularly (probability under
   `SUSPECT_PROBABILITY`, at least `MIN_SUSPECT_DAYS` days) and that sales resumed after: an
-  unrecorded stockout most likely. A run still going at the end of the history is an end of
+  unrecorded stockout most likely. The frequency is the lower of the whole span's and those of
+  the `LOCAL_DAYS` before and after the run, so the growing gaps of a declining item (whose
+  sales resume at the lower rate) are not read as stockouts. A run still going at the end of the history is an end of
   life as much as a stockout, so it is reported (`trailing_suspect_days`) but not left out —
   the forecast's end-of-life factor weighs it.
 """
@@ -26,6 +28,8 @@ from planning.forecast import sales_matrix
 
 SUSPECT_PROBABILITY = 1e-3  # a run this unlikely for the series' sale frequency is suspect
 MIN_SUSPECT_DAYS = 7  # shorter runs are never suspect (closed days, a slow week)
+LOCAL_DAYS = 91  # a run is judged by the sale frequency of the days around it
+LOCAL_MIN_KEPT = 28  # ... where they hold at least this many kept days
 
 
 def stockout_days(
@@ -85,16 +89,15 @@ def suspect_stockouts(
     if exclude is not None:
         keep &= ~np.asarray(exclude, dtype=bool)
         sale &= keep
-    all_kept = bool(keep.all())
     width = t_len + 1
     starts, ends = _runs(~sale)
-    if all_kept:
-        length = ends - starts
-    else:  # only kept days count in a run's length
-        counted = np.zeros((n, width), dtype=np.int32)
-        counted[:, :t_len] = keep
-        total = np.concatenate([[0], np.cumsum(counted.ravel(), dtype=np.int64)])
-        length = total[ends] - total[starts]
+    # Kept days and sales cumulated over the flat (n, T + 1) layout (the last column closes rows).
+    counted = np.zeros((n, width), dtype=np.int32)
+    counted[:, :t_len] = keep
+    total = np.concatenate([[0], np.cumsum(counted.ravel(), dtype=np.int64)])
+    counted[:, :t_len] = sale
+    sold = np.concatenate([[0], np.cumsum(counted.ravel(), dtype=np.int64)])
+    length = total[ends] - total[starts]  # only kept days count in a run's length
     row, col0, col1 = starts // width, starts % width, ends - (starts // width) * width
     sales = sale.sum(axis=1)
     lead = np.zeros(n, dtype=np.int64)  # kept days before the first sale
@@ -104,13 +107,26 @@ def suspect_stockouts(
     tail[row[at_end]] = length[at_end]
     kept_in = np.where(sales > 0, keep.sum(axis=1) - lead - tail, 0)
     p = np.where(kept_in > 0, sales / np.maximum(kept_in, 1), 0.0)
+    # The frequency around each run: a declining item's gaps grow, and its sales resume at the
+    # lower rate; a stockout's resume at the usual one. The run is judged by the lower of the
+    # frequencies in the `LOCAL_DAYS` before and after it (each with at least `LOCAL_MIN_KEPT`
+    # kept days), capped by the whole span's.
+    p_run = p[row]
+    base = row * width
+    for lo, hi in (
+        (base + np.maximum(col0 - LOCAL_DAYS, 0), starts),
+        (ends, base + np.minimum(col1 + LOCAL_DAYS, t_len)),
+    ):
+        kept_local = total[hi] - total[lo]
+        p_local = (sold[hi] - sold[lo]) / np.maximum(kept_local, 1)
+        p_run = np.where(kept_local >= LOCAL_MIN_KEPT, np.minimum(p_run, p_local), p_run)
     with np.errstate(divide="ignore"):
-        log_miss = np.log1p(-np.minimum(p, 1.0 - 1e-12))
+        log_run = np.log1p(-np.minimum(p_run, 1.0 - 1e-12))
     shortest = np.where(
-        p > 0, np.ceil(np.log(SUSPECT_PROBABILITY) / np.where(p > 0, log_miss, -1.0)), np.inf
+        p_run > 0, np.ceil(np.log(SUSPECT_PROBABILITY) / np.where(p_run > 0, log_run, -1.0)), np.inf
     )
     shortest = np.maximum(shortest, MIN_SUSPECT_DAYS)
-    long_run = (length >= shortest[row]) & (sales[row] > 0) & ~at_start
+    long_run = (length >= shortest) & (sales[row] > 0) & ~at_start
     between = long_run & ~at_end
     trailing = long_run & at_end
     # The flat positions of every day of the suspect runs (few), then back to (n, T).
