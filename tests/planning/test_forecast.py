@@ -66,6 +66,8 @@ def test_intermittent_lanes_fitted_per_series_follow_regime_changes(
     monkeypatch.setattr(forecast, "TSB_PAIRS", forecast.TSB_PAIRS[:1])
     default = forecast_batch(h, 7, start=START, choose_models=False)
     assert fitted.demand_class[0] == default.demand_class[0] == "intermittent"
+    # Enough sales to choose: SBA is the intermittent prior (TSB where too few, and for lumpy).
+    assert default.method[0] == "sba"
     assert default.alpha[0] == pytest.approx(forecast.SBA_ALPHA)
     assert (fitted.alpha[0], fitted.beta[0]) != (default.alpha[0], default.beta[0])
     assert abs(fitted.level[0] - 1 / 3) < 0.5 * abs(default.level[0] - 1 / 3)
