@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -442,6 +443,11 @@ class PlanPosition(Base):
     unit_price: Mapped[float | None] = mapped_column(Float, nullable=True)
     abc_class: Mapped[str] = mapped_column(String(1))
     service_level: Mapped[float] = mapped_column(Float)
+    # The forecast's stockout evidence (`planning.engine.Plan.stockout_evidence`).
+    stockout_days_excluded: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    suspect_stockout_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    trailing_suspect_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    inventory_history: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class PlanException(Base):

@@ -12,9 +12,11 @@ down (and a long stockout can make a live item look dead). The forecast leaves s
   `SUSPECT_PROBABILITY`, at least `MIN_SUSPECT_DAYS` days) and that sales resumed after: an
   unrecorded stockout most likely. The frequency is the lower of the whole span's and those of
   the `LOCAL_DAYS` before and after the run, so the growing gaps of a declining item (whose
-  sales resume at the lower rate) are not read as stockouts. A run still going at the end of the history is an end of
-  life as much as a stockout, so it is reported (`trailing_suspect_days`) but not left out —
-  the forecast's end-of-life factor weighs it.
+  sales resume at the lower rate) are not read as stockouts. A run still going at the end of
+  the history is an end of life as much as a stockout, so it is reported
+  (`trailing_suspect_days`) but not left out — the forecast's end-of-life factor weighs it.
+- `stockout_note`: what a plan's forecast left out as stockouts, in figures and a sentence
+  (the forecast tool's `plan_forecast.stockouts`, a position's `stockouts`).
 """
 
 from __future__ import annotations
@@ -145,3 +147,49 @@ def censor(history: np.ndarray, stockouts: np.ndarray) -> np.ndarray:
     x = np.array(history, dtype=np.float64)
     x[np.asarray(stockouts, dtype=bool)] = np.nan
     return x
+
+
+# The per-row stockout evidence of a plan's forecast (`planning.engine.Plan.stockout_evidence`).
+EVIDENCE = (
+    "stockout_days_excluded",
+    "suspect_stockout_days",
+    "trailing_suspect_days",
+    "inventory_history",
+)
+
+
+def stockout_note(
+    excluded: int, suspect: int, trailing: int, from_history: bool
+) -> dict[str, object] | None:
+    """Return what a forecast left out as stockouts, JSON-ready (None: nothing to say).
+
+    `excluded` stockout days were left out of the history (`suspect` of them suspected from the
+    sales); `trailing` days without a sale run up to the snapshot (kept: a stockout or an end
+    of life); `from_history` says the inventory history covers the series.
+    """
+    excluded, suspect, trailing = int(excluded), int(suspect), int(trailing)
+    if not (excluded or trailing):
+        return None
+    notes = []
+    if excluded and from_history:
+        notes.append(
+            f"{excluded} day(s) out of stock in the inventory history were left out of the "
+            "forecast's history (their sales are not demand)."
+        )
+    elif suspect:
+        notes.append(
+            f"{suspect} day(s) without a sale between regular sales look like a stockout (no "
+            "inventory history for this SKU-location) and were left out of the forecast's history."
+        )
+    if trailing:
+        notes.append(
+            f"The last {trailing} day(s) had no sale, unusually long for this series: a stockout "
+            "or the end of its sales; the forecast lowers the rate by the chance it still sells."
+        )
+    return {
+        "source": "inventory_history" if from_history else "sales_pattern",
+        "stockout_days_excluded": excluded,
+        "suspect_stockout_days": suspect,
+        "trailing_suspect_days": trailing,
+        "note": " ".join(notes),
+    }

@@ -19,7 +19,13 @@ import pandas as pd
 
 from planning.abc import class_service_level, classify_abc, sales_value
 from planning.buckets import bucket_grid, forecast_in_buckets, resolve_bucket, spread_to_days
-from planning.censoring import censor, stockout_days, suspect_stockouts
+from planning.censoring import (
+    EVIDENCE,
+    censor,
+    stockout_days,
+    stockout_note,
+    suspect_stockouts,
+)
 from planning.exceptions import EVIDENCE_COLUMNS, LatePOs, PositionArrays, detect_exceptions
 from planning.filters import filter_exceptions
 from planning.forecast import (
@@ -136,12 +142,29 @@ class Plan:
             pos = pos[pos["sku"] == sku]
         if location is not None:
             pos = pos[pos["location_id"] == location]
+        held = self.stockout_evidence
+        if held:
+            rows = pos.index.to_numpy()
+            pos = pos.assign(**{name: held[name][rows] for name in EVIDENCE})
         return position_records(pos)
 
 
 def position_records(positions: pd.DataFrame) -> list[dict[str, Any]]:
-    """Return rows of a positions table as JSON-ready dicts (`Plan.position_records`)."""
-    return [{k: _json(v) for k, v in r.items()} for r in positions.to_dict("records")]
+    """Return rows of a positions table as JSON-ready dicts (`Plan.position_records`).
+
+    Where the table has the stockout evidence columns (`planning.censoring.EVIDENCE`: a plan
+    in memory, or the plan tables' rows), a row whose forecast left stockout days out, or ends
+    in a suspect run, gets `stockouts` (`planning.censoring.stockout_note`) in their place.
+    """
+    evidence = [c for c in EVIDENCE if c in positions.columns]
+    out = []
+    for r in positions.to_dict("records"):
+        note = stockout_note(*(r.pop(c) for c in evidence)) if evidence else None
+        record = {k: _json(v) for k, v in r.items()}
+        if note is not None:
+            record["stockouts"] = note
+        out.append(record)
+    return out
 
 
 def _json(v: Any) -> Any:

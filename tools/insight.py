@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from erp.governance import Proposal, ProposalNotPendingError
+from planning.censoring import EVIDENCE, stockout_note
 from planning.policy import days_of_cover
 from planning.whatif import Scenario, what_if, what_if_rows
 from stockpilot.vocabulary import ActionKind, ExceptionType
@@ -742,32 +743,4 @@ def stockout_evidence(plan: Any, row: int) -> dict[str, Any] | None:
     held = getattr(plan, "stockout_evidence", None)
     if not held:
         return None
-    excluded = int(held["stockout_days_excluded"][row])
-    suspect = int(held["suspect_stockout_days"][row])
-    trailing = int(held["trailing_suspect_days"][row])
-    from_history = bool(held["inventory_history"][row])
-    if not (excluded or trailing):
-        return None
-    notes = []
-    if excluded and from_history:
-        notes.append(
-            f"{excluded} day(s) out of stock in the inventory history were left out of the "
-            "forecast's history (their sales are not demand)."
-        )
-    elif suspect:
-        notes.append(
-            f"{suspect} day(s) without a sale between regular sales look like a stockout (no "
-            "inventory history for this SKU-location) and were left out of the forecast's history."
-        )
-    if trailing:
-        notes.append(
-            f"The last {trailing} day(s) had no sale, unusually long for this series: a stockout "
-            "or the end of its sales; the forecast lowers the rate by the chance it still sells."
-        )
-    return {
-        "source": "inventory_history" if from_history else "sales_pattern",
-        "stockout_days_excluded": excluded,
-        "suspect_stockout_days": suspect,
-        "trailing_suspect_days": trailing,
-        "note": " ".join(notes),
-    }
+    return stockout_note(*(held[name][row] for name in EVIDENCE))

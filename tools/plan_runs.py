@@ -44,6 +44,7 @@ from erp.store import (
     load_supplier_history,
     snapshot_as_of,
 )
+from planning.censoring import EVIDENCE
 from planning.engine import (
     NetworkFigures,
     PartFigures,
@@ -280,6 +281,11 @@ def plan_rows(result: Plan) -> tuple[pd.DataFrame, pd.DataFrame]:
     positions["projected_stockout_date"] = positions["projected_stockout_date"].astype(
         "datetime64[ns]"
     )
+    # The forecast's stockout evidence travels with the rows (none held: nothing left out).
+    held = result.stockout_evidence or {}
+    for name in EVIDENCE:
+        values = held.get(name, np.zeros(len(positions), dtype=np.int64))
+        positions[name] = values.astype(bool) if name == "inventory_history" else values
     records = result.exception_records()
     raw = result.exceptions
     exceptions = pd.DataFrame(
