@@ -10,6 +10,12 @@ The lock is PostgreSQL's transaction-level advisory lock on a hash of the target
 go on in parallel), or SQLite's write lock (one writer at a time anyway), taken by the
 transaction's first statement. Both end with the transaction; nothing outlives a crash.
 
+A transfer also takes stock from its source. `shipped_since` returns the transfers out of a
+source StockPilot drafted or approved and has not written yet: the ERP's stock now does not lack
+them (a written transfer has already left it), so the draft checks take them off the source's
+stock before judging what it can spare — a second draft of one need does not ship the same
+units twice.
+
 What counts, besides the proposal being checked:
 - for a draft: pending and approved proposals, and those committed under the latest snapshot
   import (claimed after it was loaded: earlier documents are in the snapshot);
@@ -28,7 +34,7 @@ from sqlalchemy import Connection, Table, and_, false, func, or_, select, text, 
 
 from erp import models
 from planning.network import SupplyLine
-from stockpilot.vocabulary import ProposalStatus
+from stockpilot.vocabulary import ActionKind, ProposalStatus
 
 _proposals = cast(Table, models.Proposal.__table__)
 
@@ -108,6 +114,61 @@ def supply_since(
                 kind=row.kind,
                 qty=float(args.get("qty", 0) or 0),
                 document_id=row.document_id,
+                arrives=_arrival(row.evidence),
+            )
+        )
+    return out
+
+
+def shipped_since(
+    conn: Connection,
+    sku: str,
+    source: str,
+    *,
+    exclude: str | None = None,
+    drafts: bool = True,
+) -> list[SupplyLine]:
+    """Return the transfers of `sku` out of `source` drafted or approved and not yet written.
+
+    `drafts`: pending and every approved transfer (a draft's view); else only claimed approved
+    ones (a commit's view: of two approved transfers the first to reach its commit ships).
+    Committed transfers are not listed: the ERP's stock now already lacks what they shipped.
+    `exclude` is the proposal being checked.
+    """
+    approved = _proposals.c.status == ProposalStatus.APPROVED.value
+    if not drafts:
+        approved = and_(approved, _proposals.c.claimed_at.is_not(None))
+    open_ = (
+        or_(_proposals.c.status == ProposalStatus.PENDING.value, approved) if drafts else approved
+    )
+    query = (
+        select(
+            _proposals.c.id,
+            _proposals.c.status,
+            _proposals.c.kind,
+            _proposals.c.args,
+            _proposals.c.evidence,
+        )
+        .where(
+            _proposals.c.target_sku == sku,
+            _proposals.c.kind == ActionKind.TRANSFER.value,
+            open_,
+        )
+        .order_by(_proposals.c.created_at, _proposals.c.id)
+    )
+    if exclude is not None:
+        query = query.where(_proposals.c.id != exclude)
+    out = []
+    for row in conn.execute(query):
+        args: dict[str, Any] = json.loads(row.args)
+        if str(args.get("from_location", "")) != source:
+            continue
+        out.append(
+            SupplyLine(
+                proposal_id=row.id,
+                status=row.status,
+                kind=row.kind,
+                qty=float(args.get("qty", 0) or 0),
                 arrives=_arrival(row.evidence),
             )
         )

@@ -267,13 +267,15 @@ def check_transfer(
     *,
     source_on_hand: float | None = None,
     since: Sequence[SupplyLine] = (),
+    shipping: Sequence[SupplyLine] = (),
 ) -> ActionCheck:
     """Check a transfer: lane exists, the source keeps its safety stock, the quantity is sane.
 
     The source's stock is `source_on_hand` when given (read live by the caller), else the
     reference snapshot's. `since` are the orders StockPilot drafted or wrote for the
     destination since the snapshot: the quantity is cut to the need they leave, or refused when
-    they cover it.
+    they cover it. `shipping` are the transfers out of the source that stock still holds
+    (drafted or approved, not yet written): they come off it before what it can spare is judged.
     """
     sku, from_location, to_location = action.sku, action.from_location, action.to_location
     qty = action.qty
@@ -313,16 +315,19 @@ def check_transfer(
     sources = ref.locations.set_index("location_id")["source_location"]
     replenishment = sources.get(to_location, "") == from_location
     safety = 0.0 if src is None else _num(src["safety_stock"])
+    outgoing = float(sum(line.qty for line in shipping))
+    leaving = ", ".join(line.describe() for line in shipping)
     available = 0.0
     if on_hand is None or on_hand <= 0:
         errors.append(f"{from_location} holds no {sku}")
     else:
-        available = float(spare_stock(on_hand, safety, replenishment))
+        available = float(spare_stock(max(on_hand - outgoing, 0.0), safety, replenishment))
         if qty > available:
             keeps = "" if replenishment else f" less its safety stock {safety:.0f}"
+            taken = f" less {outgoing:.0f} already leaving in {leaving}" if outgoing else ""
             errors.append(
                 f"{from_location} can spare only {available:.0f} of {sku} (on hand "
-                f"{on_hand:.0f}{keeps}); {qty} requested"
+                f"{on_hand:.0f}{taken}{keeps}); {qty} requested"
             )
     # With no position at the destination there is no demand to judge against: the source's
     # spare stock is the only bound, and the description says so.
@@ -343,6 +348,9 @@ def check_transfer(
         "lane_cost_per_unit": lane_cost,
         "arrives": arrives,
         "source_on_hand": on_hand,
+        "source_shipping": [
+            {"proposal_id": x.proposal_id, "status": x.status, "qty": x.qty} for x in shipping
+        ],
         "source_safety_stock": round(safety, 1),
         "replenishment_lane": bool(replenishment),
         "source_available": available,
@@ -357,7 +365,9 @@ def check_transfer(
         f"(value {value:,.2f} at cost {unit_cost:.2f}/unit"
         + (f"; {lane_lt}-day lane, arrives {arrives}" if lane_lt is not None else "")
         + ")",
-        f"- {from_location}: on hand {on_hand or 0:.0f}, safety stock {safety:.1f}"
+        f"- {from_location}: on hand {on_hand or 0:.0f}"
+        + (f" ({outgoing:.0f} of it leaving in {leaving})" if outgoing else "")
+        + f", safety stock {safety:.1f}"
         + (" (its own store: not held back)" if replenishment else "")
         + f", can spare {available:.0f}",
         *_dest_lines(dst, to_location),

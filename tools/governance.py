@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from erp.governance import (
@@ -23,12 +23,23 @@ from erp.governance import (
     Proposal,
     ProposalStore,
 )
-from erp.supply import lock_target, supply_since
+from erp.supply import lock_target, shipped_since, supply_since
 from planning.actions import ActionCheck
+from planning.network import SupplyLine
+from stockpilot.actions import Action, TransferAction
 from stockpilot.policy import ApprovalPolicy
 from tools.drafts import DraftChecks
 
 ATTEMPTS = 50  # a lost race on the audit chain retries the whole transaction
+
+
+def _shipping(
+    conn: Connection, action: Action, *, exclude: str | None = None, drafts: bool = True
+) -> list[SupplyLine]:
+    """Return the transfers out of a transfer's source not yet written (none for a PO)."""
+    if not isinstance(action, TransferAction):
+        return []
+    return shipped_since(conn, action.sku, action.from_location, exclude=exclude, drafts=drafts)
 
 
 class Governance:
@@ -72,7 +83,9 @@ class Governance:
                 with self.engine.begin() as conn:
                     lock_target(conn, sku, location)
                     since = supply_since(conn, sku, location)
-                    final = self._checks.check(asked, since=since, source_on_hand=stock)
+                    final = self._checks.check(
+                        asked, since=since, source_on_hand=stock, shipping=_shipping(conn, asked)
+                    )
                     if not final.ok:
                         raise ValueError("; ".join(final.errors))
                     description = final.description
@@ -126,7 +139,10 @@ class Governance:
                 with self.engine.begin() as conn:
                     lock_target(conn, sku, location)
                     since = supply_since(conn, sku, location, exclude=proposal.id, drafts=False)
-                    check = self._checks.check(action, since=since, source_on_hand=stock)
+                    shipping = _shipping(conn, action, exclude=proposal.id, drafts=False)
+                    check = self._checks.check(
+                        action, since=since, source_on_hand=stock, shipping=shipping
+                    )
                     if not check.ok:
                         return check
                     cut = int(check.args["qty"]) != int(proposal.args["qty"])

@@ -135,8 +135,9 @@ def legacy_drafts(monkeypatch: pytest.MonkeyPatch) -> Callable[[], Any]:
     @contextmanager
     def blind() -> Iterator[None]:
         with monkeypatch.context() as m:
-            m.setattr(drafts, "supply_since", lambda *a, **k: [])
-            m.setattr(governance, "supply_since", lambda *a, **k: [])
+            for module in (drafts, governance):
+                m.setattr(module, "supply_since", lambda *a, **k: [])
+                m.setattr(module, "shipped_since", lambda *a, **k: [])
             yield
 
     return blind

@@ -496,3 +496,9 @@ def test_draft_recommended_action_drafts_every_action_of_a_split(
     po = again["drafts"][1]
     assert po["status"] == "invalid" and "already covered by" in po["errors"][0]
     assert all(d["proposal_id"] in po["errors"][0] for d in drafts)
+    # Nor does it ship DC1's 10 units twice: the pending transfer takes them off DC1's stock.
+    transfer = again["drafts"][0]
+    assert transfer["status"] == "invalid", transfer
+    assert "DC1 can spare only 0 of A" in transfer["errors"][0]
+    assert drafts[0]["proposal_id"] in transfer["errors"][0]
+    assert {p.id for p in ws.governance.proposals.list(status="pending")} == set(state["pending"])
