@@ -36,7 +36,14 @@ import pandas as pd
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from agents.scripted import ScriptedChatModel
-from evals.simulate import SimConfig, SimulatorConnector, View, World, echelon_cover
+from evals.simulate import (
+    SimConfig,
+    SimulatorConnector,
+    View,
+    World,
+    echelon_cover,
+    end_stock_credit,
+)
 from planning.engine import Plan, exception_id, plan
 from planning.network import NetworkData
 from planning.params import PlanParams
@@ -544,6 +551,7 @@ def simulate_base_stock(
         "order_cost": order_cost,
         "ordered": ordered,
         "end": end,
+        "pipeline": pipe,
     }
 
 
@@ -634,6 +642,11 @@ def oracle_base_stock(world: World) -> dict[str, Any]:
     transfer_cost = float(st["order_cost"][lane].sum())
     ordering = sum(float(p["order_cost"].sum()) for p in parts) - transfer_cost
     total = holding + lost_margin + ordering + transfer_cost
+    last_on_hand, in_transit = np.zeros(world.n), np.zeros(world.n)
+    for p, rows in zip(parts, sel, strict=True):
+        last_on_hand[rows] = p["end"][:, -1] if h else world.on_hand0[rows]
+        in_transit[rows] = p["pipeline"]
+    end_credit = end_stock_credit(world, last_on_hand, in_transit)
     metrics = {
         "fill_rate": round(1.0 - lost_st / st_demand, 4) if st_demand else 1.0,
         "demand_units": st_demand,
@@ -647,6 +660,8 @@ def oracle_base_stock(world: World) -> dict[str, Any]:
         "ordering_cost": round(ordering, 2),
         "transfer_cost": round(transfer_cost, 2),
         "total_cost": round(total, 2),
+        "end_stock_credit": round(end_credit, 2),
+        "total_cost_end_credited": round(total - end_credit, 2),
         "actions": int(n_orders),
         "purchase_orders": int(n_orders - transfers),
         "transfers": int(transfers),

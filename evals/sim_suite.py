@@ -33,6 +33,9 @@ __all__ = ["TARGETS", "SimConfig", "matched_fill", "run_simulation"]
 
 # Issue 13's targets for StockPilot: total cost within 5 % of the hindsight oracle, fill of
 # at least 98 %, and the DCs holding no more than 10 % more days of cover than the oracle's.
+# The cost compared is the finite-horizon one with the stock left at the end valued the same
+# way for every policy and the oracle (`total_cost_end_credited`: the lane cost already paid on
+# the store stock of the last day is credited back); the charged total is reported beside it.
 TARGETS: dict[str, Any] = {
     "cost_ratio_max": 1.05,
     "fill_rate_min": 0.98,
@@ -81,8 +84,11 @@ def run_simulation(
     results["oracle_base_stock"] = oracle["metrics"]
     over_time["oracle_base_stock"] = [round(float(v), 2) for v in oracle["inventory_value"]]
     base = oracle["metrics"]["total_cost"]
+    credited = oracle["metrics"]["total_cost_end_credited"]
     for m in results.values():
         m["cost_ratio_to_oracle"] = round(m["total_cost"] / base, 4) if base > 0 else None
+        if "total_cost_end_credited" in m:
+            m["cost_ratio_end_credited"] = _ratio(m["total_cost_end_credited"], credited)
     trajectories = []
     for r in _trajectory_rows(world):
         trajectories.append(
@@ -233,9 +239,13 @@ def _targets(results: dict[str, dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {"cost_ratio": None, "fill_rate": None, "dc_days_of_cover": None}
     if sp is None:
         return out
-    ratio = sp.get("cost_ratio_to_oracle")
+    charged = sp.get("cost_ratio_to_oracle")
+    ratio = sp.get("cost_ratio_end_credited", charged)
+    if ratio is None and oracle is not None and "total_cost_end_credited" in sp:
+        ratio = _ratio(sp["total_cost_end_credited"], oracle["total_cost_end_credited"])
     out["cost_ratio"] = ratio is not None and ratio <= TARGETS["cost_ratio_max"]
     out["cost_ratio_value"] = ratio
+    out["cost_ratio_charged_value"] = charged
     out["fill_rate"] = sp["fill_rate"] >= TARGETS["fill_rate_min"]
     out["fill_rate_value"] = sp["fill_rate"]
     if oracle is not None and oracle.get("dc_days_of_cover"):
@@ -272,6 +282,9 @@ def line_cost_scenarios(config: SimConfig, data: NetworkData | None = None) -> l
                 "stockpilot": {
                     **{k: sp[k] for k in SCENARIO_METRICS},
                     "cost_ratio_to_oracle": round(sp["total_cost"] / base, 4) if base > 0 else None,
+                    "cost_ratio_end_credited": _ratio(
+                        sp["total_cost_end_credited"], oracle["total_cost_end_credited"]
+                    ),
                 },
                 "oracle_base_stock": {k: oracle[k] for k in SCENARIO_METRICS},
                 "target_met": _targets({"stockpilot": sp, "oracle_base_stock": oracle}),
@@ -280,8 +293,15 @@ def line_cost_scenarios(config: SimConfig, data: NetworkData | None = None) -> l
     return out
 
 
+def _ratio(cost: float, base: float) -> float | None:
+    """Return `cost / base` to 4 places (None when the base is not positive)."""
+    return round(cost / base, 4) if base > 0 else None
+
+
 SCENARIO_METRICS = (
     "total_cost",
+    "total_cost_end_credited",
+    "end_stock_credit",
     "fill_rate",
     "avg_inventory_value",
     "store_days_of_cover",

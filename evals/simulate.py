@@ -24,7 +24,11 @@ snapshot a policy sees lists the history's received purchase orders and the twin
 Costs: holding `holding_rate_per_year / 365 × unit_cost` per unit on hand per day (in transit is
 not charged), lost margin (price − cost) per lost unit, `order_cost` per purchase order line,
 `transfer_fixed_cost` per transfer line plus the lane's cost per unit. Arrivals after the horizon
-are not received; what was ordered still paid its ordering cost.
+are not received; what was ordered still paid its ordering cost. The horizon is finite, so the
+stock a run leaves behind is valued the same way for every policy and the oracle: the lane cost
+already paid on the store stock on hand or on its way on the last day is credited back
+(`end_stock_credit`, `total_cost_end_credited`; `total_cost` is the charged total). The opening
+stock is the same for all, so only the end differs.
 """
 
 from __future__ import annotations
@@ -644,6 +648,19 @@ def echelon_cover(world: World, end_on_hand: np.ndarray) -> dict[str, float]:
     }
 
 
+def end_stock_credit(world: World, on_hand: np.ndarray, in_transit: np.ndarray) -> float:
+    """Return the lane cost already paid on the store stock a run leaves at the horizon's end.
+
+    Every unit a store holds (or has on its way) on the last day was charged its lane's cost per
+    unit when it shipped, but is sold after the horizon: the finite-horizon yardstick credits
+    that freight back, the same way for every policy and the oracle (`total_cost_end_credited`).
+    Stock at DCs carries no per-unit cost in the cost model, so it earns no credit.
+    """
+    store = ~world.is_dc
+    units = np.maximum(on_hand, 0.0) + np.maximum(in_transit, 0.0)
+    return float((units * world.lane_cost)[store].sum())
+
+
 def metrics(twin: Twin) -> dict[str, Any]:
     """Return the cost and service metrics of a finished run."""
     w = twin.world
@@ -655,6 +672,7 @@ def metrics(twin: Twin) -> dict[str, Any]:
     holding = float((twin.end_on_hand.sum(axis=1) * w.holding_per_day).sum())
     lost_margin = float((lost * w.margin[store]).sum()) if w.config.lost_sales else 0.0
     total = holding + lost_margin + twin.order_cost + twin.transfer_cost + twin.backorder_cost
+    end_credit = end_stock_credit(w, twin.on_hand, twin.pipeline)
     actions = twin.purchase_orders + twin.transfers
     return {
         "fill_rate": round(sold / demand, 4) if demand else 1.0,
@@ -669,6 +687,8 @@ def metrics(twin: Twin) -> dict[str, Any]:
         "ordering_cost": round(twin.order_cost, 2),
         "transfer_cost": round(twin.transfer_cost, 2),
         "total_cost": round(total, 2),
+        "end_stock_credit": round(end_credit, 2),
+        "total_cost_end_credited": round(total - end_credit, 2),
         "actions": actions,
         "purchase_orders": twin.purchase_orders,
         "transfers": twin.transfers,
