@@ -23,6 +23,7 @@ def _policy(cost: float, fill: float, ratio: float) -> dict:
         "transfer_cost": cost * 0.2,
         "total_cost": cost,
         "cost_ratio_to_oracle": ratio,
+        "cost_ratio_end_credited": round(ratio - 0.05, 4),
         "actions": 9,
         "transfer_share": 0.1,
     }
@@ -147,11 +148,12 @@ def test_full_report(tmp_path: Path) -> None:
     assert loaded["sim"]["policies"]["stockpilot"]["total_cost"] == 1080.0
 
     md = paths["markdown"].read_text()
-    assert "| stockpilot | 1,080 | 1.080 | 97.5 % | 1,500 |" in md
-    assert "| oracle | 1,000 | 1.000 | 99.0 % |" in md
-    assert "| min_max | 1,400 | 1.400 | 93.0 % |" in md
+    assert "| stockpilot | 1,080 | 1.080 | 1.030 | 97.5 % | 1,500 |" in md
+    assert "| oracle | 1,000 | 1.000 | 0.950 | 99.0 % |" in md
+    assert "| min_max | 1,400 | 1.400 | 1.350 | 93.0 % |" in md
     assert (
-        "| stockpilot | 1,080 | 1.080 | 97.5 % | 1,500 | – | – | 12 | 40 | 540 | 324 | 216 | 9 | 10.0 % "
+        "| stockpilot | 1,080 | 1.080 | 1.030 | 97.5 % | 1,500 | – | – | 12 | 40 | 540 | 324 | 216 "
+        "| 9 | 10.0 % "
         "| ✗ |" in md
     )
     assert "| cost_ratio | cost_ratio_max: 1.15 | 1.08 | ✓ |" in md

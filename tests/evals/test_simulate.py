@@ -105,6 +105,22 @@ def test_transfer_ships_now_and_arrives_after_lane() -> None:
         tw.transfer("A", "DC", "S1", 7)  # the DC holds 6
 
 
+def test_the_lane_cost_of_the_stores_end_stock_is_credited_back() -> None:
+    # 4 shipped on day 0 (arrive day 1), 3 more on day 2 (arrive day 3, after the horizon).
+    w = tiny_world([[0, 1], [0, 0]], [0, 10])
+    tw = Twin(w)
+    tw.transfer("A", "DC", "S1", 4)
+    tw.step()
+    tw.step()
+    tw.transfer("A", "DC", "S1", 3)
+    m = metrics(tw)
+    assert m["transfer_cost"] == pytest.approx(2 * 5.0 + 7 * 0.5)
+    # The store ends with 3 on hand and 3 on their way: their lane cost comes back; the DC's 3
+    # units cost nothing per unit to buy and earn no credit.
+    assert m["end_stock_credit"] == pytest.approx(6 * 0.5)
+    assert m["total_cost_end_credited"] == pytest.approx(m["total_cost"] - 3.0)
+
+
 def test_late_po_draws_a_delay_from_the_described_distribution() -> None:
     from stockpilot.leadtime import delay_scale
 
