@@ -17,7 +17,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
-from stockpilot.vocabulary import GATE_NAME
+from stockpilot.vocabulary import DRAFTABLE_KINDS, GATE_NAME
 
 LIST_TOOLS = ("list_exceptions",)
 MAX_LIST = 50
@@ -45,6 +45,11 @@ class Focus:
     last_list: list[str] = field(default_factory=list)
     proposals: list[ProposalNote] = field(default_factory=list)
     last_request: str | None = None
+    offer: list[dict[str, Any]] = field(default_factory=list)
+    """The drafts the last recommendation shown implies, each {"tool", "args"}: what "ok do
+    it" / "order that" / "go ahead" drafts. Set by an explained exception, a list of
+    exceptions (its first draftable one), a supplier's order-now lines, or a refused draft's
+    acceptable alternative; cleared when a later look-up turns to another SKU or location."""
 
     def last_proposal(self, *, pending: bool = False) -> ProposalNote | None:
         """Return the latest proposal of the thread (the latest pending one when asked)."""
@@ -69,6 +74,12 @@ class Focus:
         if self.last_list:
             shown = ", ".join(f"{i + 1}. {e}" for i, e in enumerate(self.last_list[:10]))
             parts.append(f"last list: {shown}")
+        if self.offer:
+            offered = ", ".join(
+                f"{o['tool']}({', '.join(f'{k}={v}' for k, v in o['args'].items())})"
+                for o in self.offer[:5]
+            )
+            parts.append(f"last recommendation shown (what 'go ahead' drafts): {offered}")
         if self.proposals:
             props = ", ".join(
                 f"{p.proposal_id} ({p.kind}, {p.status}"
@@ -104,6 +115,68 @@ def _remember_args(focus: Focus, args: dict[str, Any]) -> None:
         focus.location = loc
     if isinstance(sup, str) and sup:
         focus.supplier = sup
+
+
+def _offer_places(offer: Sequence[dict[str, Any]]) -> set[str]:
+    """Return the SKUs and locations an offer's drafts are about."""
+    places: set[str] = set()
+    for o in offer:
+        args = o.get("args") or {}
+        exc = str(args.get("exception_id") or "")
+        if exc:
+            sku, _, rest = exc.partition(":")[2].partition("@")
+            places |= {sku, rest.split(":")[0]}
+        places |= {
+            str(args[k])
+            for k in ("sku", "from_location", "to_location", "location_id")
+            if args.get(k)
+        }
+    return places
+
+
+def _keep_offer(focus: Focus, name: str, args: dict[str, Any]) -> None:
+    """Forget the offer when a look-up turns to another SKU (or, naming none, another place)."""
+    if not focus.offer or name.startswith(("draft_", "amend_", "withdraw_")):
+        return
+    places = _offer_places(focus.offer)
+    sku = args.get("sku")
+    locs = {str(args[k]) for k in ("location", "to_location", "location_id") if args.get(k)}
+    if (sku and str(sku) not in places) or (not sku and locs - places):
+        focus.offer = []
+
+
+def _draftable(item: dict[str, Any]) -> bool:
+    rec = item.get("recommendation") or {}
+    return str(rec.get("kind")) in {str(k) for k in DRAFTABLE_KINDS}
+
+
+def _remember_offer(focus: Focus, name: str, args: dict[str, Any], data: Any) -> None:
+    """Set the offer from a result that shows a recommendation (see `Focus.offer`)."""
+    if name in ("explain_exception", "draft_recommended_action") and isinstance(data, dict):
+        exc = data.get("id") or data.get("exception_id") or args.get("exception_id")
+        if isinstance(exc, str) and exc:
+            focus.offer = [{"tool": "draft_recommended_action", "args": {"exception_id": exc}}]
+    elif name in LIST_TOOLS:
+        items = data.get("items") if isinstance(data, dict) else data
+        rows = [i for i in items or [] if isinstance(i, dict) and i.get("id")]
+        chosen = next((i for i in rows if _draftable(i)), rows[0] if rows else None)
+        if chosen is not None:
+            focus.offer = [
+                {"tool": "draft_recommended_action", "args": {"exception_id": str(chosen["id"])}}
+            ]
+    elif name == "get_supplier_overview" and isinstance(data, dict):
+        order_now = (data.get("order_now") or {}).get("items") or []
+        focus.offer = [
+            {"tool": "draft_recommended_action", "args": {"exception_id": str(o["exception_id"])}}
+            for o in order_now
+            if isinstance(o, dict) and o.get("exception_id")
+        ]
+        if order_now:
+            focus.last_list = [str(o["exception_id"]) for o in order_now][:MAX_LIST]
+    elif name.startswith("draft_") and isinstance(data, dict):
+        accepted = data.get("accepted") or []
+        if data.get("status") in ("invalid", "refused") and accepted:
+            focus.offer = [{"tool": name, "args": dict(accepted[0])}]
 
 
 def _note(focus: Focus, pid: str, **changes: Any) -> None:
@@ -208,5 +281,8 @@ def focus_of(messages: Sequence[BaseMessage]) -> Focus:
             data = _load(_text(msg))
             if not (isinstance(data, dict) and "error" in data):
                 _remember_args(focus, args)
+                _keep_offer(focus, name, args)
             _remember_result(focus, name, args, data)
+            if isinstance(data, dict | list) and not (isinstance(data, dict) and "error" in data):
+                _remember_offer(focus, name, args, data)
     return focus

@@ -23,6 +23,7 @@ from erp.governance import Proposal, ProposalNotPendingError
 from planning.censoring import EVIDENCE, stockout_note
 from planning.policy import days_of_cover
 from planning.whatif import Scenario, what_if, what_if_rows
+from stockpilot.actions import TransferAction
 from stockpilot.vocabulary import ActionKind, ExceptionType
 from tools.errors import NotFoundError
 from tools.resolve import EntityKind, ResolveError, Resolver, resolver_for
@@ -702,6 +703,51 @@ def transfer_alternatives(ws: Workspace, sku: str, to_location: str) -> dict[str
         "lanes_into": sorted(sources, key=lambda x: -(x["on_hand"] or 0)),
         "purchase_order_supplier": primary,
     }
+
+
+def acceptable_transfers(
+    ws: Workspace, sku: str, from_location: str, to_location: str, qty: int
+) -> list[dict[str, Any]]:
+    """Return the transfers into `to_location` that the draft checks accept, best first.
+
+    For a refused transfer: from the same source and from every other lane into the
+    destination, the requested quantity, or when the checks refuse it, the most they allow
+    (the source's spare stock and the destination's sane limit, as the check reports them),
+    checked again. Each entry holds the draft's arguments (sku, from_location, to_location,
+    qty) and its lane's lead time; those that deliver more come first, then the faster lanes.
+    """
+    ref = ws.plans.reference(fresh=False)
+    lanes = ref.lanes[ref.lanes["to_location"] == to_location]
+    lead = {str(r.from_location): int(r.lead_time_days) for r in lanes.itertuples()}
+    sources = [from_location, *(s for s in lead if s != from_location)]
+    accepted: list[dict[str, Any]] = []
+    for source in sources:
+        if source not in lead:
+            continue
+        check = ws.drafts.check(TransferAction(sku, source, to_location, int(qty)))
+        if not check.ok:
+            bounds = [
+                float(v)
+                for v in (check.evidence.get("source_available"), check.evidence.get("sane_limit"))
+                if v is not None
+            ]
+            most = int(min([float(qty), *bounds]))
+            if not bounds or most < 1 or most >= qty:
+                continue
+            check = ws.drafts.check(TransferAction(sku, source, to_location, most))
+            if not check.ok:
+                continue
+        accepted.append(
+            {
+                "sku": sku,
+                "from_location": source,
+                "to_location": to_location,
+                "qty": int(check.action.qty),
+                "lead_time_days": lead[source],
+            }
+        )
+    accepted.sort(key=lambda a: (-a["qty"], a["lead_time_days"]))
+    return accepted
 
 
 def forecast_context(ws: Workspace, out: dict[str, Any], horizon: int) -> dict[str, Any]:

@@ -457,7 +457,9 @@ def draft_transfer(
 
     Checks that the lane exists, that the source keeps its safety stock and that the quantity is
     sane for the destination. A refused transfer lists `alternatives`: the locations with a lane
-    into the destination, and the primary supplier for a purchase order. Prefer
+    into the destination, and the primary supplier for a purchase order; and `accepted`: the
+    transfers into the destination these checks would accept (same arguments, best first; the
+    quantity cut to what the source can spare or the destination can use). Prefer
     draft_recommended_action for an exception's own quantity.
     """
     ids = _resolved(runtime, sku=sku, from_location=from_location, to_location=to_location)
@@ -476,10 +478,13 @@ def draft_transfer(
     # A need other orders already cover wants no other source either: no alternatives then.
     covered = check.evidence.get("supply_since") and check.evidence.get("need") == 0
     if not check.ok and not covered:
+        sku_, src, dst = str(ids["sku"]), str(ids["from_location"]), str(ids["to_location"])
         extra = {
-            "alternatives": insight.transfer_alternatives(
-                ws, str(ids["sku"]), str(ids["to_location"])
-            )
+            "alternatives": insight.transfer_alternatives(ws, sku_, dst),
+            "accepted": [
+                {k: a[k] for k in ("sku", "from_location", "to_location", "qty")}
+                for a in insight.acceptable_transfers(ws, sku_, src, dst, int(qty))
+            ],
         }
     return _propose(runtime, check, exception_id, reason, extra)
 

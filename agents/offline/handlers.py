@@ -9,12 +9,13 @@ declares patterns, priorities and examples and points at these.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
+from langchain_core.messages import AIMessage, BaseMessage
 
 from agents.offline.messages import (
     DEFAULT_TOP,
@@ -25,8 +26,6 @@ from agents.offline.messages import (
     Request,
     Result,
     Step,
-    _load,
-    _text,
 )
 from agents.offline.parsing import (
     LEVELS_QUERY,
@@ -41,6 +40,7 @@ from agents.offline.parsing import (
     category,
     kind_of,
     other_location,
+    packs,
     promo_window,
     quantity,
 )
@@ -136,37 +136,38 @@ def show_help(req: Request, results: list[Result]) -> Step:
     return HELP
 
 
-def _last_exception_id(messages: Sequence[BaseMessage]) -> str | None:
-    """Return the exception the conversation was last about (explained, or top of a list)."""
-    calls: dict[str, tuple[str, dict[str, Any]]] = {}
-    found: str | None = None
-    for msg in messages:
-        if isinstance(msg, AIMessage):
-            for tc in msg.tool_calls:
-                calls[str(tc.get("id"))] = (tc["name"], dict(tc.get("args") or {}))
-        elif isinstance(msg, ToolMessage) and msg.tool_call_id in calls:
-            name, args = calls[msg.tool_call_id]
-            data = _load(_text(msg))
-            if name in ("explain_exception", "draft_recommended_action") and isinstance(data, dict):
-                found = data.get("id") or args.get("exception_id") or found
-            elif name == "list_exceptions" and (items := _items(Result(name, args, "", data))):
-                found = items[0].get("id") or found
-    return found
+def _last_tool(messages: Sequence[BaseMessage]) -> tuple[str, dict[str, Any]] | None:
+    """Return the name and arguments of the conversation's last tool call."""
+    for msg in reversed(messages):
+        if isinstance(msg, AIMessage) and msg.tool_calls:
+            tc = msg.tool_calls[-1]
+            return str(tc["name"]), dict(tc.get("args") or {})
+    return None
 
 
 def draft_previous(req: Request, results: list[Result]) -> Step:
-    """Draft the action of the exception the thread was last about ("ok do it")."""
-    if not results:
-        exc = _last_exception_id(req.earlier)
-        if exc is None and req.focus.sku and req.focus.location:
-            return _ask(
-                f"the action to draft for {req.focus.sku} at {req.focus.location}",
-                f"transfer 20 of {req.focus.sku} from <location> to {req.focus.location}",
-            )
-        if exc is None:
-            return _ask("the exception to act on", "fix stockout_risk:SKU-0001@S003")
-        return [Call("draft_recommended_action", {"exception_id": exc})]
-    return _render_drafts(results)
+    """Draft what the thread last recommended ("ok do it", "order that", "go ahead").
+
+    The thread's offer (`Focus.offer`): an explained or listed exception's action, a
+    supplier's order-now lines, a refused draft's acceptable alternative. Without one, the
+    engine's own action for the thread's SKU and location.
+    """
+    offer = req.focus.offer
+    if offer:
+        if not results:
+            return [Call(str(o["tool"]), dict(o["args"])) for o in offer[:MAX_DRAFTS]]
+        return _render_drafts(results)
+    if req.focus.sku and req.focus.location:
+        return cover_need(req, results)
+    last = _last_tool(req.earlier)
+    if last is not None and last[0] == "get_supplier_overview":
+        sup = last[1].get("supplier_id")
+        return (
+            f"The planning engine recommends no purchase order to {sup} now, so there is "
+            f"nothing to order and I have not drafted anything. Say **order <qty> of <SKU> for "
+            f"<location> from {sup}** to order something anyway."
+        )
+    return _ask("the exception to act on", "fix stockout_risk:SKU-0001@S003")
 
 
 def draft_top(req: Request, results: list[Result]) -> Step:
@@ -206,20 +207,36 @@ def draft_top(req: Request, results: list[Result]) -> Step:
     return [Call("draft_recommended_action", {"exception_id": e["id"]}) for e in chosen]
 
 
-def why_flagged(req: Request, results: list[Result]) -> Step:
-    """Explain why a SKU-location is flagged: its exceptions, the first one explained."""
+def _pair_exceptions(
+    req: Request, results: list[Result], none: str
+) -> tuple[Step | None, list[dict[str, Any]]]:
+    """List a SKU-location's exceptions: the call to make, the answer to give, or its items.
+
+    Returns (step, []) while the list is not back, or when it failed or is empty (`none` is
+    said then, with {sku} and {loc} filled); else (None, the listed exceptions).
+    """
     sku, loc = req.fields["sku"], req.fields["loc"]
     if not results:
-        return [Call("list_exceptions", {"top": DEFAULT_TOP, "location": loc, "sku": sku})]
+        return [Call("list_exceptions", {"top": DEFAULT_TOP, "location": loc, "sku": sku})], []
     listed = results[0]
     if listed.error:
-        return _error_text(listed)
+        return _error_text(listed), []
     items = _items(listed)
     if not items:
-        return (
-            f"{sku} at {loc} is not on today's exception list. Ask for **stock of {sku} at "
-            f"{loc}** to see its position."
-        )
+        return none.format(sku=sku, loc=loc), []
+    return None, items
+
+
+def why_flagged(req: Request, results: list[Result]) -> Step:
+    """Explain why a SKU-location is flagged: its exceptions, the first one explained."""
+    step, items = _pair_exceptions(
+        req,
+        results,
+        "{sku} at {loc} is not on today's exception list. Ask for **stock of {sku} at {loc}** "
+        "to see its position.",
+    )
+    if step is not None:
+        return step
     if len(results) == 1:
         return [Call("explain_exception", {"exception_id": items[0]["id"]})]
     text = _render_explain(results[1])
@@ -231,15 +248,14 @@ def why_flagged(req: Request, results: list[Result]) -> Step:
 
 def recommendation(req: Request, results: list[Result]) -> Step:
     """Say the engine's recommended action for each exception of a SKU-location."""
+    step, items = _pair_exceptions(
+        req,
+        results,
+        "{sku} at {loc} has no open exception today, so there is no recommended action.",
+    )
+    if step is not None:
+        return step
     sku, loc = req.fields["sku"], req.fields["loc"]
-    if not results:
-        return [Call("list_exceptions", {"top": DEFAULT_TOP, "location": loc, "sku": sku})]
-    listed = results[0]
-    if listed.error:
-        return _error_text(listed)
-    items = _items(listed)
-    if not items:
-        return f"{sku} at {loc} has no open exception today, so there is no recommended action."
     lines = [f"**Recommendations for {sku} at {loc}**"]
     for exc in items:
         rec = exc.get("recommendation") or {}
@@ -252,50 +268,122 @@ def recommendation(req: Request, results: list[Result]) -> Step:
     return "\n".join(lines)
 
 
+def _pack_qty(
+    req: Request, results: Sequence[Result], sku: str, n: float
+) -> tuple[int | None, Step | None]:
+    """Return a quantity in units: as written, or n cases × the item's case pack.
+
+    A quantity in cases ("2 cases of SKU-0001") needs the item master's case pack: the first
+    round asks `get_item` for it, and the next multiplies (the pack is the tool's figure).
+    Returns (units, None), or (None, the step to take first).
+    """
+    if packs(req.text) is None:
+        return int(n), None
+    item = next((r for r in results if r.name == "get_item" and r.args.get("sku") == sku), None)
+    if item is None:
+        return None, [Call("get_item", {"sku": sku})]
+    if item.error or not isinstance(item.data, dict) or not item.data.get("case_pack"):
+        return None, _error_text(item) if item.error else (
+            f"The item master gives no case pack for {sku}, so I can't turn cases into units. "
+            "Say the quantity in units."
+        )
+    return int(n) * int(item.data["case_pack"]), None
+
+
+def _pack_note(results: Sequence[Result]) -> str:
+    """Say how cases became units: "2 cases of SKU-0001 × case pack 6 (item master)"."""
+    notes = []
+    for r in results:
+        if r.name == "get_item" and isinstance(r.data, dict) and r.data.get("case_pack"):
+            notes.append(
+                f"{r.data.get('sku')} comes in cases of {_qty(r.data['case_pack'])} (item "
+                "master), so the quantity in cases is drafted in units."
+            )
+    return "\n".join(notes) + "\n\n" if notes else ""
+
+
+def _drafts_with_notes(results: Sequence[Result]) -> str:
+    return _pack_note(results) + _render_drafts(results)
+
+
+def _drafted(results: Sequence[Result]) -> bool:
+    return any(r.name.startswith("draft_") for r in results)
+
+
 def transfer(req: Request, results: list[Result]) -> Step:
     """Draft a transfer with the quantity, SKU and lane the request names."""
-    if not results:
-        args = {
-            "sku": req.fields["sku"],
-            "from_location": req.fields["src"],
-            "to_location": req.fields["dst"],
-            "qty": int(_number(req.fields["n"])),
-        }
-        return [Call("draft_transfer", args)]
-    return _render_drafts(results)
+    if _drafted(results):
+        return _drafts_with_notes(results)
+    sku = req.fields["sku"]
+    qty, step = _pack_qty(req, results, sku, _number(req.fields["n"]))
+    if step is not None:
+        return step
+    args = {
+        "sku": sku,
+        "from_location": req.fields["src"],
+        "to_location": req.fields["dst"],
+        "qty": qty,
+    }
+    return [Call("draft_transfer", args)]
+
+
+def transfers(req: Request, results: list[Result]) -> Step:
+    """Draft each transfer of a message that asks for several (`parsing.transfer_clauses`)."""
+    if _drafted(results):
+        return _drafts_with_notes(results)
+    clauses = json.loads(req.fields["clauses"])
+    need = sorted({c["sku"] for c in clauses if c["packs"]})
+    have = {r.args.get("sku"): r for r in results if r.name == "get_item"}
+    if any(sku not in have for sku in need):
+        return [Call("get_item", {"sku": sku}) for sku in need]
+    calls = []
+    for c in clauses:
+        qty = int(c["qty"])
+        if c["packs"]:
+            item = have[c["sku"]]
+            pack = item.data.get("case_pack") if isinstance(item.data, dict) else None
+            if item.error or not pack:
+                return _error_text(item) if item.error else f"No case pack is known for {c['sku']}."
+            qty *= int(pack)
+        args = {k: c[k] for k in ("sku", "from_location", "to_location")}
+        calls.append(Call("draft_transfer", {**args, "qty": qty}))
+    return calls
 
 
 def purchase_order(req: Request, results: list[Result]) -> Step:
     """Draft a purchase order; with no supplier named, its only supplier or ask."""
-    sku, loc, qty = req.fields["sku"], req.fields["loc"], int(_number(req.fields["n"]))
+    sku, loc = req.fields["sku"], req.fields["loc"]
     sup = req.get("sup")
-    if not results:
-        if sup:
-            args = {"sku": sku, "location_id": loc, "supplier_id": sup, "qty": qty}
-            return [Call("draft_purchase_order", args)]
+    status = next((r for r in results if r.name == "get_supplier_status"), None)
+    if _drafted(results):
+        text = _drafts_with_notes(results)
+        if status is not None and isinstance(status.data, list) and status.data:
+            only = status.data[0]
+            text = (
+                f"{only.get('supplier_id')} ({only.get('name')}) is the only supplier of {sku}, "
+                f"so the order goes to it.\n\n{text}"
+            )
+        return text
+    qty, step = _pack_qty(req, results, sku, _number(req.fields["n"]))
+    if step is not None or qty is None:
+        return step or ""
+    if sup:
+        args = {"sku": sku, "location_id": loc, "supplier_id": sup, "qty": qty}
+        return [Call("draft_purchase_order", args)]
+    if status is None:
         return [Call("get_supplier_status", {"sku": sku})]
-    first = results[0]
-    if first.name == "get_supplier_status" and len(results) == 1:
-        if first.error:
-            return _error_text(first)
-        sups = first.data if isinstance(first.data, list) else []
-        if len(sups) == 1:
-            only = str(sups[0]["supplier_id"])
-            args = {"sku": sku, "location_id": loc, "supplier_id": only, "qty": qty}
-            return [Call("draft_purchase_order", args)]
-        names = ", ".join(f"{s.get('supplier_id')} ({s.get('name')})" for s in sups) or "none"
-        return (
-            f"Which supplier should the purchase order go to? Suppliers of {sku}: {names}. "
-            f"Say, for example, **order {qty} of {sku} for {loc} from <supplier>**."
-        )
-    text = _render_drafts(results)
-    if first.name == "get_supplier_status" and isinstance(first.data, list) and first.data:
-        only = first.data[0]
-        text = (
-            f"{only.get('supplier_id')} ({only.get('name')}) is the only supplier of {sku}, "
-            f"so the order goes to it.\n\n{text}"
-        )
-    return text
+    if status.error:
+        return _error_text(status)
+    sups = status.data if isinstance(status.data, list) else []
+    if len(sups) == 1:
+        only = str(sups[0]["supplier_id"])
+        args = {"sku": sku, "location_id": loc, "supplier_id": only, "qty": qty}
+        return [Call("draft_purchase_order", args)]
+    names = ", ".join(f"{s.get('supplier_id')} ({s.get('name')})" for s in sups) or "none"
+    return (
+        f"Which supplier should the purchase order go to? Suppliers of {sku}: {names}. "
+        f"Say, for example, **order {_qty(qty)} of {sku} for {loc} from <supplier>**."
+    )
 
 
 def forecast_no_location(req: Request, results: list[Result]) -> Step:
@@ -713,8 +801,8 @@ def what_if(req: Request, results: list[Result]) -> Step:
 
 def everyday_transfer(req: Request, results: list[Result]) -> Step:
     """Draft a transfer phrased freely ("ship 25 over from the DC")."""
-    if results:
-        return _with_note(req, _render_drafts(results))
+    if _drafted(results):
+        return _with_note(req, _drafts_with_notes(results))
     qty = req.get("n")
     sku = req.said("sku") or req.focus.sku
     locs = req.found.get("location") or []
@@ -753,11 +841,11 @@ def everyday_transfer(req: Request, results: list[Result]) -> Step:
             " and ".join(missing),
             f"transfer 25 of {sku or 'SKU-0001'} from {src or 'DC-NORTH'} to {dst or 'S003'}",
         )
+    units, step = _pack_qty(req, results, sku, _number(qty))
+    if step is not None or units is None:
+        return step or ""
     return [
-        Call(
-            "draft_transfer",
-            {"sku": sku, "from_location": src, "to_location": dst, "qty": int(_number(qty))},
-        )
+        Call("draft_transfer", {"sku": sku, "from_location": src, "to_location": dst, "qty": units})
     ]
 
 

@@ -8,8 +8,9 @@ thread's memory and returns the intent of lowest priority whose pattern matches.
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -44,6 +45,7 @@ from agents.offline.parsing import (
     quantity,
     rewrite_follow_up,
     rewrite_ordinal,
+    transfer_clauses,
     understood,
 )
 
@@ -71,6 +73,8 @@ class Intent:
     """Entity kinds the request itself must name (any one of them) for the intent to apply."""
     bare: bool = False
     """Apply only to a request that names no SKU, location or supplier."""
+    reader: Callable[[str, Any], dict[str, str] | None] | None = None
+    """Reads the fields of a request a pattern matched (None: the intent does not apply)."""
 
 
 # -- a request nothing matched: the closest intents, filled in ---------------------------------
@@ -129,6 +133,12 @@ def suggestions(req: Request, limit: int = 3) -> list[str]:
     return out
 
 
+def _clauses(text: str, resolver: Any) -> dict[str, str] | None:
+    """Read several transfers of one message (`transfer_clauses`) as the intent's fields."""
+    clauses = transfer_clauses(text, resolver)
+    return {"clauses": json.dumps(clauses)} if clauses else None
+
+
 # -- the intent table ----------------------------------------------------------------------------
 
 PID = r"(?P<pid>P-[0-9a-f]{6,})"
@@ -144,6 +154,57 @@ AMEND = (
     r"^\W*(?:please\s+)?(?:reduce|lower|increase|raise|bump|cut|drop|change|up)\s+(?:it\s+|that\s+)?"
     r"to\s+{n}(?!\s*%)(?:\s+units)?\W*$",
 )
+
+ACK = (
+    r"(?:ok(?:ay)?|yes|yep|yeah|yup|sure|great|good|perfect|fine|right|cool|alright|thanks|"
+    r"thank\s+you|sounds\s+(?:good|right|fine)|looks\s+(?:good|right|fine)|makes\s+sense|"
+    r"agreed|please|then)"
+)
+"""Words that acknowledge what was shown before acting on it ("ok", "sounds good")."""
+ACK_LEAD = (
+    r"^\W*(?:" + ACK + r"[\s,!.]+)*(?:please\s+)?(?:(?:can|could|would)\s+you\s+(?:please\s+)?)?"
+    r"(?:let'?s\s+)?(?:go\s+ahead(?:\s+and)?\s+)?(?:just\s+)?"
+)
+ACT_VERB = (
+    r"(?:fix|draft|prepare|resolve|handle|raise|create|action|solve|apply|propose|order|buy|"
+    r"purchase|place|book|submit|transfer|move|ship|send|do|take|accept|use|go\s+with|"
+    r"proceed\s+with|set\s+up)"
+)
+ACT_OBJECT = (
+    r"(?:it|that|this|them|those|these|both|all(?:\s+of\s+(?:them|those|these|it))?|"
+    r"(?:that|this)\s+one|the\s+(?:(?:recommended|suggested|proposed|engine'?s)\s+)?"
+    r"(?:transfer|po|purchase\s+order|order|action|recommendation|suggestion|alternative|fix|"
+    r"lines?|orders|pos|draft|one|plan|quantity|qty)s?|them\s+all|all\s+(?:the\s+)?"
+    r"(?:lines|orders|pos|of\s+it))"
+)
+ACT_TAIL = (
+    r"(?:\s+(?:instead|then|now|please|for\s+me|as\s+(?:suggested|recommended|proposed|is)|"
+    r"all|too|today))*\W*$"
+)
+"""The end of a request to act on what was shown: nothing else may follow."""
+
+POLICY_TOPIC = (
+    r"\b(?:approv\w*|sign\w*\s+off|limits?|thresholds?|minimum|maximum|min|max|rules?|polic\w*|"
+    r"escalat\w*|expedit\w*|mark\s*downs?|write[- ]?offs?|counts?|counting|service\s+levels?|"
+    r"review\s+period|safety\s+stock|reorder\s+points?|cover|promo\w*|transfers?|order\s+value|"
+    r"lead\s*times?|late|negative|phantom|overstock\w*|split\w*|class|abc|lanes?|arrive|land|"
+    r"in\s+store|suppliers?|vendors?|dcs?|stores?|stock|buffer|orders?|pos?)\b"
+)
+NORMATIVE = (
+    r"^(?!.*\b(?:today|now|this\s+week|exceptions?|issues?|alerts?|attention|urgent|work\s+on|"
+    r"look\s+at|focus\s+on|first|buy|order\s+from|what\s+if|simulate)\b)(?=.*" + POLICY_TOPIC + r")"
+    r".*\b(?:must|should|supposed\s+to|required|allowed|permitted|ought\s+to|have\s+to|has\s+to|"
+    r"need\s+to|needs\s+to)\b"
+)
+"""A bare question about what must or may be done ("how early must promo stock land?")."""
+
+NOT_SUPPLY_QUESTION = (
+    r"^(?!.*\b(?:on\s+order|open\s+(?:orders?|pos?)|any\s+(?:orders?|pos?)\s+(?:for|to|from|"
+    r"with|open|outstanding|pending)|(?:orders?|pos?)\s+(?:are\s+|is\s+)?(?:open|outstanding|"
+    r"pending|due|coming|late)|is\s+there\s+an?\s+(?:po|order|purchase\s+order)|what\s+"
+    r"(?:pos?|purchase\s+orders?|orders)\s+(?:do|have|are|is))\b)"
+)
+"""Not a question about orders that exist already ("what's on order for SKU-1?")."""
 
 QUESTION_ABOUT_OTHERS = (
     r"^(?!\W*(?:who|whom|which|what|when|how|why|does|do|is|are|am|has|have|"
@@ -263,16 +324,25 @@ INTENTS: tuple[Intent, ...] = (
         "draft_previous",
         10,
         _compile(
-            r"^\W*(?:(?:ok(?:ay)?|yes|yep|sure|great|good|please)[\s,!.]+)*(?:please\s+)?"
-            r"(?:go\s+ahead(?:\s+and)?\s+)?" + VERBS_DRAFT + r"\s+(?:it|that|this|"
-            r"the\s+(?:transfer|po|purchase\s+order|action|recommended\s+action|recommendation|"
-            r"fix))(?:\s+please)?\W*$",
-            r"^\W*(?:(?:ok(?:ay)?|yes|yep|sure)[\s,!.]*)?(?:go\s+ahead|do\s+it|please\s+do)\W*$",
-            r"^\W*(?:(?:ok(?:ay)?|yes|yep|sure)[\s,!.]*)?(?:please\s+)?(?:get|have)\s+(?:this|"
-            r"that|it)\s+(?:covered|sorted|fixed|handled|done)\W*$",
+            ACK_LEAD + ACT_VERB + r"\s+" + ACT_OBJECT + ACT_TAIL,
+            r"^\W*(?:" + ACK + r"[\s,!.]*)*(?:go\s+ahead|do\s+it|please\s+do(?:\s+(?:it|that|so))?|"
+            r"proceed|go\s+for\s+it|make\s+it\s+so|let'?s\s+do\s+(?:it|that|this)|do\s+(?:that|this)|"
+            r"yes(?:\s+please)?|yep|yeah|sure)" + ACT_TAIL,
+            r"^\W*(?:" + ACK + r"[\s,!.]*)*(?:please\s+)?(?:get|have)\s+(?:this|that|it|them)\s+"
+            r"(?:covered|sorted|fixed|handled|done|ordered|drafted|moved|sent|shipped)" + ACT_TAIL,
         ),
         h.draft_previous,
-        examples=("ok do it", "go ahead", "yes, draft it", "get this covered"),
+        examples=(
+            "ok do it",
+            "go ahead",
+            "yes, draft it",
+            "get this covered",
+            "ok order that",
+            "sounds good, place the order",
+            "yes please go ahead and transfer that instead",
+            "let's go with the recommendation",
+            "order them all",
+        ),
         template="fix it",
     ),
     Intent(
@@ -347,7 +417,17 @@ INTENTS: tuple[Intent, ...] = (
             r"\bcan\s+(?!you\b)\w+\s+(?:approve|sign\s+off)\b",
             r"\b(?:max|maximum|limit)\b.*\b(?:approve|approver|sign)",
             r"\bwithin\b.*\blimit\b",
-            r"\bwhat\s+happens\s+(?:when|if)\b(?!.*\d)",
+            r"\bwhat\s+happens\s+(?:when|if)\b(?!.*(?:%|\d\s*x\b|\btimes\b|\bdoubl|\btripl|\bhalv|"
+            r"\bdemand\b|\bsales\b))",
+            NORMATIVE,
+            r"\b(?:escalat\w*|permissions?|permitted|authori[sz]\w*|segregation)\b",
+            r"\btoo\s+(?:much|many|high|low|long|early|late|little|old|small|big)\b",
+            r"\b(?:transfer|order|po|purchase\s+order)\s+(?:minimum|maximum|min|max|limits?|"
+            r"thresholds?|floor|ceiling)s?\b",
+            r"\bhow\s+(?:do|should|must|can|would|to)\s+(?:we\s+|i\s+|you\s+|planners?\s+)?(?:fix|"
+            r"resolve|correct|report|escalate|approve|treat|handle|deal\s+with|process|record|"
+            r"investigate|chase)\b",
+            r"\bhow\s+many\s+days\b.*\b(?:before|ahead|prior|in\s+advance|early|late|after)\b",
             r"\bhow\s+(?:should|do|can|must)\s+(?:i|we)\s+(?:handle|treat|deal\s+with|manage|"
             r"respond|react)\b",
             r"\bhow\s+(?:far|often|long|early|soon|much)\s+(?:ahead\s+|in\s+advance\s+)?"
@@ -380,6 +460,20 @@ INTENTS: tuple[Intent, ...] = (
         h.draft_top,
         examples=("prepare the action for the top exception", "fix the top 3"),
         template="prepare the action for the top exception",
+    ),
+    Intent(
+        "draft_transfers",
+        19,
+        _compile(EVERYDAY_MOVE + r".*\d.*(?:[,;+]|\band\b|\balso\b|\bplus\b|\bthen\b).*\d"),
+        h.transfers,
+        id_slots=(),
+        reader=_clauses,
+        examples=(
+            "move 20 of SKU-0012 from DC-SOUTH to S003 and 10 from DC-NORTH to S001",
+            "transfer 12 SKU-0015 DC-SOUTH to S004, and 6 SKU-0001 from DC-NORTH to S002",
+            "send 10 of SKU-0023 from S003 to S004 and another 10 from DC-SOUTH",
+        ),
+        template="transfer {qty} of {sku} from DC-NORTH to {loc} and 10 from DC-SOUTH to S004",
     ),
     Intent(
         "draft_transfer",
@@ -424,6 +518,7 @@ INTENTS: tuple[Intent, ...] = (
             r"\b{n}\b(?!\s*(?:%|days?|weeks?|x\b)).*" + FETCH,
             FETCH + r".*?\b{n}\b(?!\s*(?:%|days?|weeks?|x\b))",
             FETCH_QTY,
+            r"\bneeds?\b.*?\b{n}\b(?!\s*(?:%|days?|weeks?|x\b)).*\bfrom\b",
             r"\b(?:get|bring|put|have)\s+(?:another\s+|an?\s+extra\s+)?{n}\b"
             r"(?!\s*(?:%|days?|weeks?|x\b)).*\b(?:to|into|over\s+to|in|there|from|over)\b",
         ),
@@ -445,7 +540,8 @@ INTENTS: tuple[Intent, ...] = (
         _compile(
             r"\b(?:order|buy|purchase|reorder(?!\s+point)|po|procure)\b.*?\b{n}\b"
             r"(?!\s*(?:%|days?|weeks?|x\b))",
-            r"\b{n}\b(?!\s*(?:%|days?|weeks?|x\b)).*\b(?:order|buy|purchase|reorder|po)\b",
+            r"\b{n}\b(?!\s*(?:%|days?|weeks?|x\b)).*\b(?:order(?:ed)?|buy|bought|purchased?|"
+            r"reorder(?:ed)?|po)\b",
         ),
         h.purchase_order_loose,
         id_slots=(),
@@ -460,7 +556,9 @@ INTENTS: tuple[Intent, ...] = (
         "cover_need",
         25,
         _compile(
-            r"\b(?:order|buy|purchase|reorder(?!\s+point)|procure)\b" + NO_QTY,
+            NOT_SUPPLY_QUESTION
+            + r".*(?<!\bon\s)(?<!\bopen\s)\b(?:order|buy|purchase|reorder(?!\s+point)|procure)\b"
+            + NO_QTY,
             r"\b(?:covered|replenish|restock|top\s+up|refill)\b" + NO_QTY,
             r"\bneed\s+more\b" + NO_QTY,
             r"^(?!.*\bwhat\s+if\b)(?:\W*(?:please|can\s+you|could\s+you|let'?s)\s+)*\W*(?:transfer|"
@@ -546,7 +644,11 @@ INTENTS: tuple[Intent, ...] = (
             r"by\s+\w+)\b",
             r"\bwhich\s+(?:location|store|category|sku|item)s?\s+(?:has|have|is|are)\s+(?:the\s+)?"
             r"(?:most|biggest|largest|worst)\b",
-            r"\b(?:at\s+risk|exceptions?|issues?|exposure)\b.*\b(?:by|per|for\s+each)\s+(?:location|"
+            r"\b(?:how\s+(?:big|bad|large|serious)|what(?:'s|\s+is|\s+are)\s+(?:the\s+|our\s+)?"
+            r"(?:\w+\s+){0,2}(?:worth|costing|cost))\b",
+            r"\b(?:biggest|largest|worst|most\s+exposed|highest)\s+(?:category|location|store|site|"
+            r"type|sku|item|supplier)\b.*\b(?:risk|exposure|money)\b",
+            r"\b(?:at\s+risk|risks?|exceptions?|issues?|exposure)\b.*\b(?:by|per|for\s+each)\s+(?:location|"
             r"store|site|categor(?:y|ies)|priorit(?:y|ies)|sku|item|supplier|vendor|type)s?\b",
         ),
         h.totals,
@@ -603,6 +705,12 @@ INTENTS: tuple[Intent, ...] = (
             r"\b(?:buy|order|purchase|get)\s+from\s+(?:this|that|the\s+same|them|the)\s+"
             r"(?:supplier|vendor)\b",
             r"\bwhat\s+(?:do\s+we\s+buy|does\s+{sup}\s+(?:supply|sell|make))\b",
+            r"\b(?:what|anything)\s+(?:\w+\s+){0,3}?(?:need|needs|due|should|to)\s+(?:\w+\s+){0,2}?"
+            r"(?:from|with)\s+{sup}",
+            r"\b(?:order|buy|purchase|reorder)\s+(?:list|plan|proposals?|suggestions?|"
+            r"recommendations?)\s+(?:for|from|with)\s+{sup}",
+            r"\b(?:what|anything)\s+(?:\w+\s+){0,3}?(?:order|buy|reorder|purchase)\s+(?:\w+\s+){0,2}?"
+            r"(?:from|with)\s+{sup}",
         ),
         h.supplier_overview,
         id_slots=("sup",),
@@ -629,9 +737,18 @@ INTENTS: tuple[Intent, ...] = (
         "open_supply",
         35,
         _compile(
-            r"\b(?:inbound|incoming|on\s+(?:its|their)\s+way|in\s+transit|arriving|coming\s+in|"
-            r"en\s+route|expected\s+(?:in|to\s+arrive))\b",
-            r"\bopen\s+(?:supply|pos?|purchase\s+orders?|orders|transfers)\b",
+            r"\b(?:inbound|incoming|on\s+(?:its|their|the)\s+way|in\s+transit|arriving|coming\s+in|"
+            r"en\s+route|expected\s+(?:in|to\s+arrive)|in\s+flight|on\s+the\s+water|"
+            r"(?:still\s+)?to\s+arrive|(?:yet|due)\s+to\s+(?:arrive|land|come)|on\s+order)\b",
+            r"\b(?:open|outstanding|pending|undelivered|unreceived)\s+(?:supply|pos?|purchase\s+"
+            r"orders?|orders|transfers?|deliver(?:y|ies)|receipts?|lines)\b",
+            r"\b(?:pos?|purchase\s+orders?|orders|transfers?|deliver(?:y|ies))\s+(?:that\s+)?"
+            r"(?:are\s+|is\s+)?(?:still\s+)?(?:open|outstanding|pending|due|coming|expected)\b",
+            r"\b(?:is|are)\s+there\s+(?:an?\s+|any\s+)?(?:open\s+)?(?:pos?|purchase\s+orders?|"
+            r"transfers?|orders?|deliver(?:y|ies)|supply)\s+(?:for|to|from|with|at|into|of)\b",
+            r"\bwhat\s+(?:pos?|purchase\s+orders?|transfers?|orders)\s+(?:do|have|are|is)\b",
+            r"\b(?:any|our)\s+(?:open\s+)?(?:pos?|purchase\s+orders?|transfers?|deliver(?:y|ies))\s+"
+            r"(?:for|to|from|with|into)\b",
             r"\bwhat(?:'s|\s+is)\s+(?:still\s+)?open\s+(?:with|from|for|at)\b",
             r"\b(?:anything|what(?:'s|\s+is)?)\s+(?:coming|due|on\s+order)\b",
             r"\bwhen\s+(?:does|will|is)\b.*\b(?:arrive|arriving|land|come\s+in|due)\b",
@@ -945,7 +1062,9 @@ def parse(
             continue
         for pattern in intent.patterns:
             for m in _matches(pattern, canon):
-                values = _fields(intent, m)
+                values = (
+                    _fields(intent, m) if intent.reader is None else intent.reader(canon, resolver)
+                )
                 if values is None:
                     continue
                 if unclear and intent.name not in CLEAR_WITHOUT_ENTITIES:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, timedelta
@@ -116,6 +117,16 @@ def _correct(word: str) -> str:
 def _normalise(text: str) -> str:
     text = text.replace("→", " -> ").replace("’", "'").replace("×", "x")
     text = re.sub(r"\ban?\s+(day|week|month)\b", r"1 \1", text, flags=re.IGNORECASE)
+    # "15x SKU-0008", "x15 SKU-0008": a count of units before an item, not a factor.
+    text = re.sub(
+        r"(?<![\w.])(\d+)\s*x\s+(?=(?:sku|item|product)\b|SKU[-_]?\d)", r"\1 ", text, flags=re.I
+    )
+    text = re.sub(
+        r"\b(?:a|one)\s+(?:single\s+)?(case|carton|pack|box)\b(?=\s+(?:of\s+)?\S)",
+        r"1 \1",
+        text,
+        flags=re.IGNORECASE,
+    )
     text = re.sub(
         r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ](one|two|three|four|five|"
         r"six|seven|eight|nine)\b",
@@ -135,6 +146,13 @@ def _normalise(text: str) -> str:
         text,
         flags=re.IGNORECASE,
     )
+    text = re.sub(
+        r"\b(what|how|where|who|when|that|there)s\b(?!')",
+        lambda m: m.group(1) + "'s",
+        text,
+        flags=re.IGNORECASE,
+    )
+    text = re.sub(r"\b(don|doesn|isn|aren|can|won|didn|wasn)t\b", r"\1't", text, flags=re.I)
     text = re.sub(r"[A-Za-z]+", lambda m: _correct(m.group(0)), text)
     return re.sub(r"\s+", " ", text).strip()
 
@@ -326,7 +344,7 @@ def _horizon(text: str) -> int:
 VERBS_DRAFT = r"(?:fix|draft|prepare|resolve|handle|raise|create|action|solve|apply|propose)"
 # Imperative only: "what's the action for the top exception?" is a question, not an order.
 IMPERATIVE = r"^\W*(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?"
-MOVE_VERB = r"\b(?:transfer|move|send|ship|shift|relocate|rebalance)(?:\s+of)?"
+MOVE_VERB = r"\b(?:transfer|xfer|move|send|ship|shift|relocate|rebalance)(?:\s+of)?"
 PO_VERB = (
     r"\b(?:(?:raise|create|place|draft|make|open)\s+(?:a\s+|an\s+)?(?:new\s+)?"
     r"(?:po|purchase\s+order|order)(?:\s+(?:for|of))?|order|buy|purchase|reorder|po\s+for|"
@@ -337,13 +355,19 @@ NETWORK = (
     r"(?:\s+(?:across|in|throughout|over|at)\s+(?:the\s+|all\s+|our\s+)?(?:whole\s+|entire\s+)?"
     r"(?:network|locations|sites|stores|warehouses))?"
 )
-QTY = r"\s+{n}\s+(?:x\s+)?(?:units?\s+|pcs\s+|pieces\s+|cases?\s+)?(?:of\s+)?"
+PACK_WORDS = r"(?:cases?|cs|ctns?|cartons?|packs?|boxes|box)"
+"""Words that count a quantity in the item's case packs ("2 cases of SKU-0001")."""
+QTY = (
+    r"\s+{n}\s+(?:x\s+)?(?:units?\s+|pcs\s+|pieces\s+|ea\s+|eaches\s+|"
+    + PACK_WORDS
+    + r"\s+)?(?:of\s+)?"
+)
 WHAT_IF = (
     r"\b(?:what\s+if|what\s+happens\s+if|what\s+would\s+happen\s+if|scenario|simulate|suppose)\b"
 )
 
 EVERYDAY_MOVE = (
-    r"\b(?:transfer(?:s|red|ring)?|mov(?:e|es|ed|ing)|send(?:s|ing)?|sent|ship(?:s|ped|ping)?|"
+    r"\b(?:transfer(?:s|red|ring)?|xfer|mov(?:e|es|ed|ing)|send(?:s|ing)?|sent|ship(?:s|ped|ping)?|"
     r"shift(?:ed)?|relocate[d]?|rebalance[d]?|top\s+(?:\w+\s+)?up|push(?:ed)?|replenish(?:ed)?|"
     r"restock(?:ed)?)\b"
 )
@@ -517,6 +541,15 @@ def ordinal(text: str) -> tuple[int | None, re.Match[str] | None]:
     return (-1 if word == "last" else ORDINALS[word]), m
 
 
+PACKS_RE = re.compile(r"(?<![\w.-])(\d[\d,]*)\s*(?:x\s*)?" + PACK_WORDS + r"\b", re.I)
+
+
+def packs(text: str) -> int | None:
+    """Return how many case packs a request's quantity counts ("2 cases of X" -> 2), or None."""
+    m = PACKS_RE.search(text)
+    return int(m.group(1).replace(",", "")) if m else None
+
+
 def quantity(text: str) -> int | None:
     """Return the one quantity of a short follow-up ("make it 60 instead" -> 60)."""
     numbers = re.findall(r"(?<![\w.-])(\d[\d,]*)(?![\w.-]|\s*%)", text)
@@ -599,6 +632,104 @@ def category(text: str, categories: Sequence[str]) -> str | None:
         if re.search(r"\b" + re.escape(word) + r"s?\b", lowered):
             return cat
     return None
+
+
+# -- several transfers in one message --------------------------------------------------------------
+
+CLAUSE_QTY = re.compile(
+    r"(?<![\w.-])(\d[\d,]*)(?![\w.,-]*\d)(?![\w-])(?!\s*(?:%|days?|weeks?|x\b|am\b|pm\b))",
+    re.I,
+)
+CLAUSE_SEP = re.compile(r"\s*(?:[,;+]|\band\b|\balso\b|\bplus\b|\bthen\b)\s*", re.I)
+TO_MARK = re.compile(r"(?:\bto|\binto|->|=>|\bfor|\bat)\s+(?:the\s+)?$", re.I)
+FROM_MARK = re.compile(r"\bfrom\s+(?:the\s+)?$", re.I)
+
+
+def _clause_places(clause: str, resolver: Any) -> tuple[str | None, str | None, list[str]]:
+    """Return a clause's source, destination and its other locations, by their markers."""
+    src = dst = None
+    loose: list[str] = []
+    for m in re.finditer(r"[A-Za-z0-9][\w\-]*", clause):
+        token = m.group(0)
+        if (
+            kind_of(token, resolver) != "location"
+            and kind_of(token.upper(), resolver) != "location"
+        ):
+            continue
+        ident = token if resolver is not None and resolver.get("location", token) else token.upper()
+        before = clause[: m.start()]
+        if FROM_MARK.search(before) and src is None:
+            src = ident
+        elif TO_MARK.search(before) and dst is None:
+            dst = ident
+        else:
+            loose.append(ident)
+    return src, dst, loose
+
+
+def transfer_clauses(text: str, resolver: Any) -> list[dict[str, Any]] | None:
+    """Read several transfers from one message, or None when it holds fewer than two.
+
+    "move 20 of SKU-0012 from DC-SOUTH to S003 and 10 from DC-NORTH to S001": the message is
+    cut before each further quantity (at "and", a comma, "also", "plus", "then"); a clause
+    that does not name the SKU, the source or the destination takes the previous clause's.
+    Each transfer: {"sku", "from_location", "to_location", "qty", "packs"} (`packs` True when
+    the quantity counts case packs). Only a message whose every clause is complete counts.
+    """
+    if not re.search(EVERYDAY_MOVE, text, re.I) or re.search(WHAT_IF, text, re.I):
+        return None
+    masked = re.sub(EXC_RE, lambda m: "x" * len(m.group(0)), text, flags=re.I)
+    qtys = [m for m in CLAUSE_QTY.finditer(masked) if not _inside_id(masked, m.start())]
+    if len(qtys) < 2:
+        return None
+    cuts = [0]
+    for prev, m in itertools.pairwise(qtys):
+        seps = [x for x in CLAUSE_SEP.finditer(text, prev.end(), m.start())]
+        if not seps:
+            return None
+        cuts.append(seps[-1].start())
+    cuts.append(len(text))
+    out: list[dict[str, Any]] = []
+    for (a, b), qty in zip(itertools.pairwise(cuts), qtys, strict=True):
+        clause = text[a:b]
+        found = entities(clause, resolver)
+        src, dst, loose = _clause_places(clause, resolver)
+        for loc in loose:
+            if src is None and (dst is not None or len(loose) > 1):
+                src = loc
+            elif dst is None:
+                dst = loc
+        out.append(
+            {
+                "sku": found["sku"][0] if found["sku"] else None,
+                "from_location": src,
+                "to_location": dst,
+                "qty": int(qty.group(1).replace(",", "")),
+                "packs": bool(PACKS_RE.search(clause[qty.start() - a :])),
+            }
+        )
+    for key in ("sku", "from_location", "to_location"):  # the previous clause's, else the next's
+        for order in (out, out[::-1]):
+            for before, this in itertools.pairwise(order):
+                this[key] = this[key] or before[key]
+    for one in out:
+        if one["from_location"] is None and one["to_location"] and resolver is not None:
+            ent = resolver.get("location", one["to_location"])
+            if ent is not None and ent.parent and not re.search(r"\bfrom\b", text, re.I):
+                one["from_location"] = ent.parent  # a store's own DC
+        if not all(one[k] for k in ("sku", "from_location", "to_location")):
+            return None
+        if one["from_location"] == one["to_location"]:
+            return None
+    return out
+
+
+def _inside_id(text: str, at: int) -> bool:
+    """Return True when position `at` is inside an id-like token ("SKU-0012", "S003")."""
+    start = at
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-_"):
+        start -= 1
+    return start != at
 
 
 # -- follow-ups: the thread's previous request and its last list -----------------------------------

@@ -761,7 +761,28 @@ def _render_draft(result: Result) -> str:
     alt = data.get("alternatives") or {}
     args = result.args
     lanes = [x for x in alt.get("lanes_into") or [] if (x.get("on_hand") or 0) > 0]
-    if lanes:
+    accepted = [a for a in data.get("accepted") or [] if isinstance(a, dict)]
+    if accepted:
+        first, more = accepted[0], accepted[1:3]
+        text += (
+            f"\n  **What the checks would accept instead:** transfer {_qty(first.get('qty'))} of "
+            f"{first.get('sku')} from {first.get('from_location')} to "
+            f"{first.get('to_location')} — say **ok do that** to draft it"
+        )
+        if more:
+            text += (
+                " (or "
+                + ", ".join(
+                    f"**transfer {_qty(a.get('qty'))} of {a.get('sku')} from "
+                    f"{a.get('from_location')} to {a.get('to_location')}**"
+                    for a in more
+                )
+                + ")"
+            )
+        if alt.get("purchase_order_supplier"):
+            text += f"; or order it from {alt['purchase_order_supplier']}"
+        text += "."
+    elif lanes:
         first = lanes[0]
         text += (
             f"\n  Instead: {args.get('to_location')} can receive from "

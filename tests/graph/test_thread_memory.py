@@ -59,6 +59,11 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Copilot, Workspace,
             "store_name": str(names[row.location_id]),
             "store_no": int(str(row.location_id).lstrip("S")),
             "sku_no": int(str(row.sku).split("-")[1]),
+            "dc_other": next(
+                str(d)
+                for d in pos[pos["location_type"] == "dc"]["location_id"].unique()
+                if d != row.source_location
+            ),
         },
     )
 
@@ -149,3 +154,81 @@ def test_a_shared_description_asks_which_one_with_the_candidates(world: Any) -> 
     assert result.tool_calls == [] and result.pending == []
     assert "which item do you mean" in result.answer.lower()
     assert all(i in result.answer for i in ids)
+
+
+def _pending_of(ws: Workspace, thread: str) -> list[Any]:
+    return [p for p in ws.governance.proposals.list(thread_id=thread) if p.status == "pending"]
+
+
+def test_two_transfers_in_one_message_are_both_drafted(world: Any) -> None:
+    copilot, ws, ids = world
+    t = "mem-two"
+    reply = copilot.ask(
+        f"move 3 of {ids['sku']} from {ids['dc']} to {ids['store']} and 4 from {ids['dc']} to "
+        f"{ids['dc_other']}",
+        user="alice",
+        thread_id=t,
+    )
+    assert calls(reply) == [
+        ("draft_transfer", {"sku": ids["sku"], "from_location": ids["dc"],
+                            "to_location": ids["store"], "qty": 3}),
+        ("draft_transfer", {"sku": ids["sku"], "from_location": ids["dc"],
+                            "to_location": ids["dc_other"], "qty": 4}),
+    ]  # fmt: skip
+    assert sorted(p.args["qty"] for p in _pending_of(ws, t)) == [3, 4], reply.answer
+
+
+def test_a_quantity_in_cases_is_the_items_case_pack_times_the_count(world: Any) -> None:
+    copilot, ws, ids = world
+    t = "mem-cases"
+    pack = int(ws.plans.reference().items.set_index("sku").loc[ids["sku"], "case_pack"])
+    reply = copilot.ask(
+        f"send 2 cases of {ids['sku']} from {ids['dc']} to {ids['store']}",
+        user="alice",
+        thread_id=t,
+    )
+    assert [name for name, _ in calls(reply)] == ["get_item", "draft_transfer"]
+    assert calls(reply)[1][1]["qty"] == 2 * pack
+    assert [p.args["qty"] for p in _pending_of(ws, t)] == [2 * pack], reply.answer
+
+
+def test_ok_order_that_after_a_supplier_overview_drafts_its_order_now_lines(world: Any) -> None:
+    copilot, ws, _ = world
+    from tools import insight
+
+    suppliers = ws.plans.reference().suppliers
+    overview = next(
+        o
+        for o in (insight.supplier_overview(ws, s) for s in suppliers["supplier_id"])
+        if o["order_now"]["items"]
+    )
+    t = "mem-overview"
+    shown = copilot.ask(
+        f"what should I order from {overview['name']} now?", user="alice", thread_id=t
+    )
+    assert calls(shown) == [("get_supplier_overview", {"supplier_id": overview["supplier_id"]})]
+    ordered = copilot.ask("ok order that", user="alice", thread_id=t)
+    wanted = [o["exception_id"] for o in overview["order_now"]["items"]][:5]
+    assert calls(ordered) == [("draft_recommended_action", {"exception_id": e}) for e in wanted], (
+        ordered.answer
+    )
+
+
+def test_a_refused_transfer_offers_what_the_checks_accept_and_ok_drafts_it(world: Any) -> None:
+    copilot, ws, ids = world
+    t = "mem-refused"
+    ref = ws.plans.reference()
+    lanes = set(zip(ref.lanes["from_location"], ref.lanes["to_location"], strict=True))
+    stores = ref.locations[ref.locations["type"] == "store"]["location_id"]
+    source = next(s for s in stores if s != ids["store"] and (s, ids["store"]) not in lanes)
+    refused = copilot.ask(
+        f"transfer 5 of {ids['sku']} from {source} to {ids['store']}", user="alice", thread_id=t
+    )
+    assert refused.pending == [], refused.answer
+    assert "no transfer lane" in refused.answer
+    assert "What the checks would accept instead" in refused.answer
+    offered = copilot.ask("ok do that", user="alice", thread_id=t)
+    [(name, args)] = calls(offered)
+    assert name == "draft_transfer" and args["to_location"] == ids["store"]
+    assert (args["from_location"], ids["store"]) in lanes and 0 < args["qty"] <= 5
+    assert [p.args["qty"] for p in _pending_of(ws, t)] == [args["qty"]], offered.answer

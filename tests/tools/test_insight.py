@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from stockpilot.actions import TransferAction
 from tests.tools import test_planner as base
 from tests.tools.test_planner import Caller, listed
 from tools.workspace import Workspace
@@ -200,6 +201,26 @@ def test_impossible_lane_is_refused_with_the_alternatives(call: Caller) -> None:
     lanes = body["alternatives"]["lanes_into"]
     assert [x["from_location"] for x in lanes] == ["DC1"]
     assert body["alternatives"]["purchase_order_supplier"] == "V1"
+
+
+def test_a_refused_transfer_offers_the_drafts_the_checks_accept(
+    call: Caller, ws: Workspace
+) -> None:
+    body, _ = call("draft_transfer", sku="A", from_location="S2", to_location="S1", qty=6)
+    accepted = body["accepted"]
+    assert [(a["from_location"], a["to_location"], a["sku"]) for a in accepted] == [
+        ("DC1", "S1", "A")
+    ]
+    # Each offer passes the same checks as a draft would (none was stored by asking).
+    for a in accepted:
+        check = ws.drafts.check(TransferAction(**a))
+        assert check.ok, check.errors
+        assert 1 <= a["qty"] <= 6
+    huge, _ = call("draft_transfer", sku="A", from_location="DC1", to_location="S1", qty=10**6)
+    assert huge["status"] == "invalid"
+    cut = [a for a in huge["accepted"] if a["from_location"] == "DC1"]
+    assert cut and cut[0]["qty"] < 10**6  # the most the checks allow, not the quantity asked
+    assert ws.drafts.check(TransferAction(**cut[0])).ok
 
 
 def test_forecast_says_what_its_accuracy_is_for(call: Caller) -> None:
