@@ -49,7 +49,7 @@ class Focus:
     """The drafts the last recommendation shown implies, each {"tool", "args"}: what "ok do
     it" / "order that" / "go ahead" drafts. Set by an explained exception, a list of
     exceptions (its first draftable one), a supplier's order-now lines, or a refused draft's
-    acceptable alternative; cleared when a later look-up turns to another SKU or location."""
+    acceptable alternative; cleared when a later look-up turns to another SKU."""
 
     def last_proposal(self, *, pending: bool = False) -> ProposalNote | None:
         """Return the latest proposal of the thread (the latest pending one when asked)."""
@@ -135,13 +135,11 @@ def _offer_places(offer: Sequence[dict[str, Any]]) -> set[str]:
 
 
 def _keep_offer(focus: Focus, name: str, args: dict[str, Any]) -> None:
-    """Forget the offer when a look-up turns to another SKU (or, naming none, another place)."""
+    """Forget the offer when a look-up turns to another SKU."""
     if not focus.offer or name.startswith(("draft_", "amend_", "withdraw_")):
         return
-    places = _offer_places(focus.offer)
     sku = args.get("sku")
-    locs = {str(args[k]) for k in ("location", "to_location", "location_id") if args.get(k)}
-    if (sku and str(sku) not in places) or (not sku and locs - places):
+    if sku and str(sku) not in _offer_places(focus.offer):
         focus.offer = []
 
 
@@ -202,6 +200,10 @@ def _remember_result(focus: Focus, name: str, args: dict[str, Any], data: Any) -
         return
     if isinstance(data, dict) and "error" in data:
         return
+    if name == "get_network_position" and isinstance(data, dict):
+        most = data.get("most_on_hand") or {}
+        if isinstance(most, dict) and most.get("location_id"):
+            focus.location = str(most["location_id"])  # the location the answer led with
     if name in LIST_TOOLS and isinstance(data, dict | list):
         items = data.get("items") if isinstance(data, dict) else data
         ids = [str(i.get("id")) for i in items or [] if isinstance(i, dict) and i.get("id")]

@@ -43,6 +43,7 @@ from agents.offline.parsing import (
     packs,
     promo_window,
     quantity,
+    understood,
 )
 from agents.offline.render import (
     TYPE_LABELS,
@@ -215,7 +216,7 @@ def _pair_exceptions(
     Returns (step, []) while the list is not back, or when it failed or is empty (`none` is
     said then, with {sku} and {loc} filled); else (None, the listed exceptions).
     """
-    sku, loc = req.fields["sku"], req.fields["loc"]
+    sku, loc = _sku(req), _loc(req)
     if not results:
         return [Call("list_exceptions", {"top": DEFAULT_TOP, "location": loc, "sku": sku})], []
     listed = results[0]
@@ -255,7 +256,7 @@ def recommendation(req: Request, results: list[Result]) -> Step:
     )
     if step is not None:
         return step
-    sku, loc = req.fields["sku"], req.fields["loc"]
+    sku, loc = _sku(req), _loc(req)
     lines = [f"**Recommendations for {sku} at {loc}**"]
     for exc in items:
         rec = exc.get("recommendation") or {}
@@ -519,6 +520,19 @@ def _exceptions_title(req: Request, results: list[Result]) -> str:
 
 
 exceptions = Lookup("list_exceptions", lambda req: _list_args(req.text), _exceptions_title)
+
+
+def _them_args(req: Request) -> dict[str, Any]:
+    """List the exceptions the previous request counted or summed ("how many P1s?" -> list them)."""
+    previous = understood(req.earlier, req.resolver) or ""
+    args = _list_args(previous)
+    cat = category(previous, req.resolver.categories if req.resolver else ())
+    if cat:
+        args["category"] = cat
+    return args
+
+
+list_them = Lookup("list_exceptions", _them_args, _exceptions_title)
 late_pos = Lookup(
     "list_exceptions",
     lambda req: _list_args(req.text, kind=ExceptionType.LATE_PO.value),
@@ -576,11 +590,49 @@ inventory_focus = Lookup(
     last(_render_inventory),
 )
 """Stock of the request's SKU and location, else the thread's ("when will it run out?")."""
-policy = Lookup(
-    "search_policies",
-    lambda req: {"query": req.text, "k": POLICY_PASSAGES},
-    last(_render_policies),
-)
+
+
+def _named_role(question: str, result: Result) -> tuple[str, str, dict[str, Any]] | None:
+    """Return (person, role, passage) when the question names a person the playbook lists.
+
+    "how much can bob approve?": the named-users table row "| bob | approver |" says bob's
+    role; what the role may do is in another passage (a second search finds it).
+    """
+    data = result.data if isinstance(result.data, dict) else {}
+    words = set(re.findall(r"[a-z]+", question.lower()))
+    for p in data.get("passages") or []:
+        if not isinstance(p, dict):
+            continue
+        for m in re.finditer(
+            r"^\|\s*([a-z]+)\s*\|\s*([a-z]+)\s*\|\s*$", str(p.get("text") or ""), re.M
+        ):
+            person, role = m.group(1), m.group(2)
+            if person in words and person not in ("user", "role"):
+                return person, role, p
+    return None
+
+
+def policy(req: Request, results: list[Result]) -> Step:
+    """Answer a policy question from the playbook: the rule in one line, then quote and cite.
+
+    A question about a person ("how much can bob approve?") is answered in two hops: the
+    person's role from the named-users passage, then what that role may do.
+    """
+    if not results:
+        return [Call("search_policies", {"query": req.text, "k": POLICY_PASSAGES})]
+    first = results[0]
+    named = None if first.error else _named_role(req.text, first)
+    if named is None:
+        return _render_policies(results[-1])
+    person, role, passage = named
+    if len(results) == 1:
+        query = f"what may an {role} approve and up to what max order value"
+        return [Call("search_policies", {"query": query, "k": POLICY_PASSAGES})]
+    return (
+        f"**{person} is {'an' if role[:1] in 'aeiou' else 'a'} {role}** "
+        f"({passage.get('citation')}). What {'an' if role[:1] in 'aeiou' else 'a'} {role} may "
+        f"do:\n\n" + _render_policies(results[-1])
+    )
 
 
 def _one(kind: str, slot: str | None, arg: str, example: str) -> Args:
@@ -595,6 +647,12 @@ def _one(kind: str, slot: str | None, arg: str, example: str) -> Args:
     return read
 
 
+suppliers_focus = Lookup(
+    "get_supplier_status",
+    _one("sku", None, "sku", "who supplies SKU-0012?"),
+    last(_render_suppliers),
+)
+"""The suppliers of the thread's SKU ("who supplies it?")."""
 network = Lookup(
     "get_network_position",
     _one("sku", "sku", "sku", "where do we hold the most SKU-0012?"),
@@ -612,7 +670,7 @@ supplier_overview = Lookup(
 
 TOTAL_BY = (
     ("location", r"\b(?:by|per|each)\s+(?:location|store|site|dc)s?\b"
-                 r"|\bwhich\s+(?:location|store)s?\b"),
+                 r"|\bwhich\s+(?:location|store)s?\b|^(?!.*\b(?:categor|sku|item|supplier)).*\bwhere\b"),
     ("category", r"\b(?:by|per|each)\s+categor(?:y|ies)\b|\bwhich\s+categor(?:y|ies)\b"),
     ("priority", r"\b(?:by|per|each)\s+priorit(?:y|ies)\b"),
     ("sku", r"\b(?:by|per|each)\s+(?:sku|item|product)s?\b|\bwhich\s+(?:sku|item|product)s?\b"),
@@ -632,13 +690,22 @@ def _totals_args(req: Request) -> dict[str, Any]:
     cat = category(req.text, req.resolver.categories if req.resolver else ())
     if cat:
         args["category"] = cat
-    m = re.search(r"\bp([123])\b|\bpriority\s+([123])\b", req.text, re.I)
+    m = re.search(r"\bp([123])s?\b|\bpriority\s+([123])\b", req.text, re.I)
     if m:
         args["priority"] = int(m.group(1) or m.group(2))
     return args
 
 
-totals = Lookup("summarize_exceptions", _totals_args, last(render_totals))
+COUNT_QUESTION = re.compile(r"\bhow\s+many\b|\b(?:count|number)\s+of\b", re.I)
+
+
+totals = Lookup(
+    "summarize_exceptions",
+    _totals_args,
+    lambda req, results: render_totals(
+        results[-1], count_first=bool(COUNT_QUESTION.search(req.text))
+    ),
+)
 
 
 def _open_supply_args(req: Request) -> dict[str, Any] | str:

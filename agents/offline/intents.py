@@ -45,6 +45,7 @@ from agents.offline.parsing import (
     quantity,
     rewrite_follow_up,
     rewrite_ordinal,
+    rewrite_places,
     transfer_clauses,
     understood,
 )
@@ -370,6 +371,65 @@ INTENTS: tuple[Intent, ...] = (
         examples=("explain stockout_risk:SKU-0012@S003", "stockout_risk:SKU-0012@S003?"),
     ),
     Intent(
+        "why_flagged_focus",
+        15,
+        _compile(
+            r"^(?!.*\b(?:polic\w*|rules?|playbook)\b).*\bwhy\b.*\b(?:flagged|exceptions?|problems?|"
+            r"issues?|at\s+risk|alerts?|on\s+the\s+list|short|red|urgent|p[123])\b"
+        ),
+        h.why_flagged,
+        id_slots=(),
+        bare=True,
+        needs=("sku", "location"),
+        examples=("why is it flagged there?",),
+    ),
+    Intent(
+        "recommendation_focus",
+        15,
+        _compile(
+            r"\bwhat\s+(?:should|do|can|would|shall)\s+(?:i|we|you)\s+(?:do|recommend|suggest)\s+"
+            r"(?:about|with|for|on)\s+(?:it|this|that|them|this\s+one|that\s+one)\b",
+            r"\bwhat(?:'s|\s+is)\s+the\s+(?:recommendation|recommended\s+action|fix|suggested\s+"
+            r"action|next\s+step)\W*$",
+            r"\bhow\s+(?:do|should|can|would)\s+(?:we|i|you)\s+(?:fix|solve|resolve|cover)\s+"
+            r"(?:it|this|that)\b",
+            r"^\W*(?:any\s+)?(?:recommendations?|suggestions?|advice)\W*$",
+        ),
+        h.recommendation,
+        id_slots=(),
+        bare=True,
+        needs=("sku", "location"),
+        examples=("what should we do about it?", "what's the recommendation?"),
+    ),
+    Intent(
+        "suppliers_focus",
+        15,
+        _compile(
+            r"\bwho\s+(?:supplies|sells|makes|provides)\s+(?:it|this|that|them|this\s+item)\b",
+            r"\b(?:suppliers?|vendors?)\s+(?:of|for)\s+(?:it|this|that|this\s+item)\b",
+            r"\bwho(?:'s|\s+is)\s+the\s+(?:supplier|vendor)\b(?!.*\bSKU)",
+            r"\bwhere\s+do\s+we\s+(?:buy|get|order)\s+(?:it|this|that)\s+from\b",
+        ),
+        h.suppliers_focus,
+        id_slots=(),
+        bare=True,
+        needs=("sku",),
+        examples=("who supplies it?", "who's the supplier?"),
+    ),
+    Intent(
+        "list_them",
+        15,
+        _compile(
+            r"^\W*(?:ok(?:ay)?\W+)?(?:(?:can\s+you\s+)?(?:list|show)(?:\s+me)?|give\s+me|what\s+are)\s+"
+            r"(?:them|those|these|they|the\s+list|all\s+of\s+them|them\s+all|which\s+ones?)"
+            r"(?:\s+please)?\W*$",
+            r"^\W*which\s+ones?(?:\s+are\s+(?:they|those))?\W*$",
+        ),
+        h.list_them,
+        id_slots=(),
+        examples=("list them", "which ones?", "show me those"),
+    ),
+    Intent(
         "policy",
         16,
         POLICY_PATTERNS,
@@ -638,8 +698,13 @@ INTENTS: tuple[Intent, ...] = (
             r"^(?!.*\btop\s*\d).*\bmoney\s+at\s+risk\b",
             r"\b(?:our|total|the)\s+exposure\b|\bexposure\s+(?:in|at|for|by)\b",
             r"\bhow\s+many\b.*\b(?:exceptions?|issues?|alerts?|stock[- ]?outs?|overstocks?|"
-            r"p[123]s?|late\s+pos?|risks?|problems?)\b",
-            r"\b(?:count|number)\s+of\s+(?:exceptions?|issues?|alerts?|stock[- ]?outs?)\b",
+            r"p[123]s?|late\s+(?:pos?|purchase\s+orders?|orders|deliveries)|risks?|problems?|"
+            r"anomal\w*)\b",
+            r"\b(?:count|number)\s+of\s+(?:p[123]\s+|open\s+|urgent\s+|late\s+)?(?:exceptions?|"
+            r"issues?|alerts?|stock[- ]?outs?|overstocks?|problems?|pos?)\b",
+            r"\bwhere\b.*\b(?:most|biggest|largest)\b.*\b(?:risk|exposure|money)\b",
+            r"\b(?:tying|tied|locked)\s+up\b|\bat\s+stake\b",
+            r"\b(?:biggest|largest|main)\s+(?:exposure|risk)s?\b",
             r"\b(?:summary|summari[sz]e|breakdown|break\s+down)\b.*\b(?:exceptions?|risks?|issues?|"
             r"by\s+\w+)\b",
             r"\bwhich\s+(?:location|store|category|sku|item)s?\s+(?:has|have|is|are)\s+(?:the\s+)?"
@@ -702,8 +767,8 @@ INTENTS: tuple[Intent, ...] = (
             r"\b(?:overview|summary|skus|items|products|catalog(?:ue)?|portfolio)\s+(?:of|for|from)"
             r"\s+(?:supplier\s+)?{sup}",
             r"{sup}'?s?\s+(?:skus|items|products|overview|portfolio)\b",
-            r"\b(?:buy|order|purchase|get)\s+from\s+(?:this|that|the\s+same|them|the)\s+"
-            r"(?:supplier|vendor)\b",
+            r"\b(?:buy|order|purchase|get)\s+from\s+(?:(?:this|that|the\s+same|the)\s+"
+            r"(?:supplier|vendor)|them|it)\b",
             r"\bwhat\s+(?:do\s+we\s+buy|does\s+{sup}\s+(?:supply|sell|make))\b",
             r"\b(?:what|anything)\s+(?:\w+\s+){0,3}?(?:need|needs|due|should|to)\s+(?:\w+\s+){0,2}?"
             r"(?:from|with)\s+{sup}",
@@ -1040,6 +1105,7 @@ def parse(
     canon, named = canonicalise(norm, resolver)
     previous = understood(earlier, resolver)
     canon = rewrite_ordinal(rewrite_follow_up(canon, previous, resolver), focus)
+    canon = rewrite_places(canon, focus, resolver)
     found = entities(canon, resolver)
 
     def request(fields: dict[str, str]) -> Request:

@@ -141,7 +141,10 @@ def _normalise(text: str) -> str:
     )
     text = re.sub(r"\ba\s+couple\s+of\s+(days|weeks)\b", r"2 \1", text, flags=re.IGNORECASE)
     text = re.sub(
-        r"\b(" + "|".join(NUMBER_WORDS) + r")\b",
+        r"\b(?<!\bthat )(?<!\bthis )(?<!\bthe )(?<!\bwhich )(?<!\bthat\s)("
+        + "|".join(NUMBER_WORDS)
+        + r")\b"
+        r"(?!\s+(?:is|was|of\s+(?:them|those|these)|instead)\b)",
         lambda m: NUMBER_WORDS[m.group(1).lower()],
         text,
         flags=re.IGNORECASE,
@@ -210,6 +213,9 @@ def _list_args(text: str, top: int | None = None, kind: str | None = None) -> di
     sku = _find(r"\b(?:for|of|on)\s+{sku}", text) or _find(r"\b(?P<sku>SKU[-_]?\w+)", text)
     if sku and sku != loc:
         args["sku"] = sku
+    m = re.search(r"\bp([123])s?\b|\bpriority\s+([123])\b", text, re.I)
+    if m:
+        args["priority"] = int(m.group(1) or m.group(2))
     return args
 
 
@@ -767,6 +773,8 @@ def rewrite_follow_up(text: str, previous: str | None, resolver: Any) -> str:
         if new[kind] and prev_found[kind]:
             out = out.replace(prev_found[kind][0], new[kind][0])
             swapped = True
+    if not swapped and any(new.values()) and re.match(r"^(?:at|in|for|of|from)\s+\S+$", rest, re.I):
+        return previous.rstrip("?.! ") + " " + rest  # "what about at S003?": narrowed
     return out if swapped else text
 
 
@@ -778,6 +786,35 @@ def understood(earlier: Sequence[BaseMessage], resolver: Any) -> str | None:
             canon, _ = canonicalise(_normalise(_text(msg)), resolver)
             previous = rewrite_follow_up(canon, previous, resolver)
     return previous
+
+
+GENERIC_DC = re.compile(
+    r"\b(?:the|our|its|their|that)\s+(?:dc|warehouse|distribution\s+cent(?:er|re))\b(?!\s*-)", re.I
+)
+THERE = re.compile(
+    r"\b(from|to|at|in|into|over)\s+(?:there|that\s+(?:store|location|site|dc))\b", re.I
+)
+
+
+def rewrite_places(text: str, focus: Any, resolver: Any) -> str:
+    """Read "the DC" and "there" with the thread's location when the request names none.
+
+    "what's the stock at the DC?" after a look-up at S003 asks about S003's own DC; "move 200
+    from there to S004" after "where do we hold the most SKU-0023?" means the location shown.
+    """
+    if (
+        resolver is None
+        or not focus.location
+        or (entities(text, resolver)["location"] and not (THERE.search(text)))
+    ):
+        return text
+    here = resolver.get("location", focus.location)
+    if here is None:
+        return text
+    text = THERE.sub(lambda m: f"{m.group(1)} {focus.location}", text)
+    if not OTHER_DC_RE.search(text) and here.group == "store" and here.parent:
+        text = GENERIC_DC.sub(here.parent, text)
+    return text
 
 
 def rewrite_ordinal(text: str, focus: Any) -> str:

@@ -307,6 +307,12 @@ STOP = frozenset(
         "any",
         "should",
         "must",
+        "more",
+        "than",
+        "happen",
+        "happens",
+        "get",
+        "gets",
     ]
 )
 
@@ -346,6 +352,9 @@ SAME = {
     "late": "delay",
     "overd": "delay",
     "dc": "wareh",
+    "fix": "corre",
+    "resol": "corre",
+    "repai": "corre",
 }
 """Stems read as the same word when matching a question with the playbook."""
 
@@ -357,6 +366,22 @@ QUANTITATIVE = re.compile(
     r"\d[\d,]*k?)\b",
     re.I,
 )
+
+
+FREQUENCY = re.compile(
+    r"\b(?:every|each|daily|weekly|monthly|quarterly|yearly|annually|once|twice|per\s+(?:day|"
+    r"week|month|quarter|year))\b",
+    re.I,
+)
+"""How often something happens, said in words ("counted every quarter", "twice a year")."""
+
+
+FIGURE = re.compile(
+    r"(?<!section )(?<!§)\b\d|\b(?:the|a|same|next|one|two|three|four|five|six|seven|eight|nine|"
+    r"ten)\s+(?:working\s+)?(?:day|week|month)s?\b",
+    re.I,
+)
+"""A figure in a sentence: a number, or a time said in words ("by the day before the start")."""
 
 
 def _units(text: str) -> list[tuple[str, str]]:
@@ -442,6 +467,13 @@ def _best_sentence(question: str, passages: Sequence[dict[str, Any]]) -> tuple[s
     want = _words(question)
     weight = _weights(want, passages)
     figures = bool(QUANTITATIVE.search(question))
+    often = bool(re.search(r"\bhow\s+(?:often|frequently)\b", question, re.I))
+    # A question about how to do something is about its verb ("how do we fix ..."): a
+    # sentence that says that action answers it.
+    doing = re.search(
+        r"\bhow\s+(?:do|should|must|can|would|to)\s+(?:we\s+|i\s+|you\s+)?(\w+)", question, re.I
+    )
+    verb = (_words(doing.group(1)) & set(weight)) if doing else set()
     best: tuple[float, str, Any, list[str]] = (0.0, "", None, [])
     for rank, p in enumerate(passages[:3]):
         text = str(p.get("text") or "")
@@ -455,8 +487,11 @@ def _best_sentence(question: str, passages: Sequence[dict[str, Any]]) -> tuple[s
                 if not overlap:
                     continue
                 score = overlap + on_topic - 0.4 * rank - len(sentence) / 2000
-                if figures and re.search(r"(?<!section )(?<!§)\b\d", sentence):
+                if often:
+                    score += 1.5 if FREQUENCY.search(sentence) else 0.0
+                elif figures and FIGURE.search(sentence):
                     score += 1.5
+                score += sum(weight[w] for w in verb & _words(sentence))
                 if score > best[0]:
                     after = [u for u, _ in units[at + 1 : at + 6]]
                     best = (score, sentence, p, after)
@@ -524,6 +559,10 @@ def _quote(text: str, focus: str = "", budget: int = QUOTE_CHARS) -> list[str]:
     return out
 
 
+WHOLE_PASSAGE = 1600
+"""The closest passage is quoted whole up to this length (longer ones from the rule on)."""
+
+
 def _render_policies(result: Result) -> str:
     if result.error:
         return _error_text(result)
@@ -550,8 +589,12 @@ def _render_policies(result: Result) -> str:
     )
     for n, p in enumerate(passages):
         lines += ["", f"**{p.get('citation')}** — {p.get('title')}, {p.get('section')}"]
+        text = str(p.get("text") or "")
+        if n == 0 and len(text) <= WHOLE_PASSAGE:
+            lines += _quote(text, "", len(text))  # the whole section: nothing cut before the rule
+            continue
         focus = best if p is where else ""
-        lines += _quote(str(p.get("text") or ""), focus, QUOTE_CHARS if n == 0 else 200)
+        lines += _quote(text, focus, QUOTE_CHARS if n == 0 else 200)
     sources = "; ".join(str(p.get("citation")) for p in passages)
     lines += ["", f"Sources: {sources}."]
     return "\n".join(lines)
@@ -894,16 +937,20 @@ def _filters_text(filters: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
-def render_totals(result: Result) -> str:
-    """Lead with the total, then the groups."""
+def render_totals(result: Result, *, count_first: bool = False) -> str:
+    """Lead with the total (the count first when the question asks how many), then the groups."""
     if result.error:
         return _error_text(result)
     data = result.data if isinstance(result.data, dict) else {}
     scope = _filters_text(data.get("filters") or {})
     count = data.get("count") or 0
+    plural = "s" if count != 1 else ""
     lead = (
-        f"**{_money(data.get('total_money_at_risk'))} at risk across {_qty(count)} "
-        f"exception{'s' if count != 1 else ''}**" + (f" ({scope})" if scope else "") + "."
+        f"**{_qty(count)} exception{plural}**" + (f" ({scope})" if scope else "") + ", with "
+        f"{_money(data.get('total_money_at_risk'))} at risk."
+        if count_first
+        else f"**{_money(data.get('total_money_at_risk'))} at risk across {_qty(count)} "
+        f"exception{plural}**" + (f" ({scope})" if scope else "") + "."
     )
     groups = data.get("groups") or []
     if not groups:
