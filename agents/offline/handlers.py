@@ -930,21 +930,45 @@ def purchase_order_loose(req: Request, results: list[Result]) -> Step:
     return purchase_order(again, results)
 
 
+def _destination(req: Request) -> str | None:
+    """Return the location a need is at: the first one named, not after "from", else the focus's."""
+    for loc in req.found.get("location") or []:
+        if not re.search(r"\bfrom\s+(?:the\s+)?" + re.escape(loc) + r"\b", req.text, re.I):
+            return loc
+    return req.entity("location")
+
+
+def _draftable_into(items: Sequence[dict[str, Any]], loc: str) -> list[dict[str, Any]]:
+    """Return the exceptions whose recommended transfer or order delivers to `loc`."""
+    out = []
+    for e in items:
+        rec = e.get("recommendation") or {}
+        if rec.get("kind") in DRAFTABLE and loc in (rec.get("to_location"), rec.get("location_id")):
+            out.append(e)
+    return out
+
+
 def cover_need(req: Request, results: list[Result]) -> Step:
-    """Draft the engine's own action for a SKU-location's need, never a quantity of our own."""
-    sku, loc = req.entity("sku"), req.entity("location")
+    """Draft the engine's own action for a SKU-location's need, never a quantity of our own.
+
+    The need's own exceptions first; when their recommendation is covered by an action raised
+    on another location's exception ("covered by the transfer of 476 from S003"), the SKU's
+    exceptions are read for the one whose action delivers here.
+    """
+    sku, loc = req.entity("sku"), _destination(req)
     if loc is None:
         return _ask(f"the location that needs {sku}", f"get S003 covered for {sku}")
     if not results:
         return [Call("list_exceptions", {"sku": sku, "location": loc, "top": DEFAULT_TOP})]
-    listed = results[0]
-    if len(results) > 1:
-        return _render_drafts(results[1:])
+    drafted = [r for r in results if r.name.startswith("draft_")]
+    if drafted:
+        return _render_drafts(drafted)
+    listed = results[-1]
     if listed.error:
         return _error_text(listed)
-    actionable = [
-        e for e in _items(listed) if (e.get("recommendation") or {}).get("kind") in DRAFTABLE
-    ]
+    actionable = _draftable_into(_items(listed), loc)
+    if not actionable and len(results) == 1 and _items(listed):
+        return [Call("list_exceptions", {"sku": sku, "top": DEFAULT_TOP})]
     if not actionable:
         return (
             f"The planning engine recommends no transfer or purchase order for {sku} at {loc} "

@@ -624,6 +624,11 @@ INTENTS: tuple[Intent, ...] = (
             r"^(?!.*\bwhat\s+if\b)(?:\W*(?:please|can\s+you|could\s+you|let'?s)\s+)*\W*(?:transfer|"
             r"move|send|ship|rebalance|push|allocate)\b" + NO_QTY,
             r"\bcover\b.*\bwith\s+(?:a\s+)?(?:transfer|po|purchase\s+order|order)\b" + NO_QTY,
+            r"^\W*(?:please\s+)?(?:(?:can|could)\s+you\s+)?cover\s+(?:the\s+)?(?:stock[- ]?outs?|"
+            r"shortage)\b" + NO_QTY,
+            r"\b(?:can|could|should)\s+(?:we|you|i)\s+(?:move|transfer|send|ship|get|bring|pull)\s+"
+            r"(?:some|more|stock|it|them|units|what\s+it\s+needs)\b" + NO_QTY,
+            r"\b(?:send|ship|give)\s+\S+\s+what\s+(?:it|they)\s+needs?\b" + NO_QTY,
         ),
         h.cover_need,
         id_slots=(),
@@ -635,6 +640,9 @@ INTENTS: tuple[Intent, ...] = (
             "transfer SKU-0012 to S003",
             "move some SKU-0016 to S002 from the DC",
             "can we cover S003's SKU-0012 with a transfer?",
+            "cover the stockout at S002 for SKU-0008",
+            "S004 is about to run out of SKU-0023, can we move some from S003?",
+            "send S004 what it needs of SKU-0023 from S003",
         ),
         template="get {loc} covered for {sku}",
     ),
