@@ -49,6 +49,9 @@ PERIODS: dict[SalesBucket, Periods] = {
         yearly_level=4,
         yearly_half_window=1,
         yearly_min_rate=3.5,
+        trend=((0.1, 0.005, 0.95), (0.2, 0.01, 0.95), (0.3, 0.02, 0.95)),
+        season_smooth=1,
+        season_positions=52,
         challengers=Challengers(naive=(1, 4, 13), aggregation=(1, 2, 4), origin_step=1, init=8),
     ),
     SalesBucket.MONTH: Periods(
@@ -60,6 +63,9 @@ PERIODS: dict[SalesBucket, Periods] = {
         yearly_level=2,
         yearly_half_window=1,
         yearly_min_rate=15.0,
+        trend=((0.2, 0.02, 0.9), (0.3, 0.05, 0.9), (0.5, 0.1, 0.9)),
+        season_smooth=0,
+        season_positions=12,
         challengers=Challengers(naive=(1, 3, 6), aggregation=(1, 2, 3), origin_step=1, init=6),
     ),
 }

@@ -2,10 +2,12 @@
 
 Each series is classified on its whole history (`planning.demand`) and forecast by class:
 
-- smooth / erratic: simple exponential smoothing (SES) of the de-seasonalised series, alpha per
-  series from `ALPHA_GRID` by the smallest in-sample one-day-ahead squared error (in units, on the
-  last `SCORE_DAYS`). Forecast = level x weekly profile x yearly index. The SES level is the trend
-  handling: it follows a drifting level without extrapolating a slope.
+- smooth / erratic: simple exponential smoothing (SES) of the de-seasonalised series (divided by
+  its weekly profile and fitted yearly index), alpha per series from `ALPHA_GRID` by the smallest
+  in-sample one-period-ahead squared error (in units, on the last `SCORE_DAYS`). Where the
+  yearly index is fitted, damped-trend Holt lanes (`Periods.trend`: alpha, beta, phi; weekly
+  and monthly series) run beside the SES alphas and the same error picks among all of them.
+  Forecast = (level + trend·(phi + ... + phi^h)) x weekly profile x yearly index.
 - intermittent / lumpy: SBA (Croston with the 1 - alpha/2 bias correction; at the origin a gap
   in progress longer than the interval estimate updates it as if it ended now) for every alpha
   of `SBA_ALPHAS` and TSB (Teunter–Syntetos–Babai: sizes by alpha, the demand probability by beta,
@@ -38,10 +40,14 @@ Common rules:
   days, shrunk toward the batch's volume-weighted pooled profile with weight U / (U + 350), U the
   units in that window (so a slow mover takes the pooled shape, not its own noise); the pooled
   profile is itself shrunk toward flat by the batch's total units the same way.
-- Yearly index (smooth/erratic only, with T >= 364 + max(H, 28)): last year's 21-day centred mean
-  around each future day's date (364 days back, same weekday) over last year's 28-day level at the
-  origin, clipped to [1/3, 3] and shrunk toward 1 with weight U / (U + 100) (U: last year's units
-  in the level window); series selling under 0.5 units/day last year get no yearly index.
+- Yearly index (smooth/erratic only): with 1.5 years in the fit window, fitted by ratio to a
+  centred one-year moving average and shrunk by its own noise (`planning.seasonal`; daily
+  series: one index per week of the year, pooled over +-2 weeks; weekly series: 52, +-1;
+  monthly: 12), and the level is fitted on the series divided by it. With less (T >= 364 +
+  max(H, 28)): last year's 21-day centred mean around each future day's date (364 days back,
+  same weekday) over last year's 28-day level at the origin, clipped to [1/3, 3] and shrunk
+  toward 1 with weight U / (U + 100) (U: last year's units in the level window); series selling
+  under 0.5 units/day last year get no yearly index.
 - sigma: root mean squared one-day-ahead in-sample error in units (seasonal model, kept days of
   the last `SCORE_DAYS`); the mean error is not removed, so a biased fit widens sigma.
 """
@@ -58,6 +64,7 @@ import pandas as pd
 from planning.demand import demand_stats
 from planning.interval import IntervalDemand, interval_demand
 from planning.model_select import DAILY_CHALLENGERS, Challengers, candidate_lanes, choose
+from planning.seasonal import ahead_factor, seasonal_index
 
 ALPHA_GRID = np.array([0.02, 0.04, 0.06, 0.08, 0.1, 0.13, 0.16, 0.2, 0.25, 0.3], np.float32)
 SBA_ALPHA = 0.1
@@ -69,6 +76,8 @@ TSB_PAIRS = np.array(
     [(TSB_ALPHA, TSB_BETA), (0.1, 0.05), (0.1, 0.02), (0.1, 0.1), (0.2, 0.2), (0.3, 0.3)],
     np.float32,
 )
+# Damped-trend lanes of daily series: (alpha, beta, phi per day).
+DAILY_TREND: tuple[tuple[float, float, float], ...] = ()
 ALIVE_PRIOR = 0.999  # prior that an intermittent item still sells, before its last zero run
 AHEAD_DAYS = 28  # lanes of intermittent series are scored on the mean of the next 28 days
 PRIOR_MARGIN = 0.03  # a lane of the other method must beat the class default's error by 3 %
@@ -109,6 +118,13 @@ class Periods:
     challengers: Challengers = DAILY_CHALLENGERS  # model choice (`planning.model_select`)
     # Intermittent series with fewer sales in the scored periods keep TSB, unchosen (0: none).
     min_choice_sales: int = 0
+    # Damped-trend lanes (alpha, beta, phi) run beside the SES alphas of smooth / erratic series.
+    trend: tuple[tuple[float, float, float], ...] = DAILY_TREND
+    # A yearly index fitted over the window (`planning.seasonal`) where it holds two years;
+    # `season_smooth` neighbouring periods either side pool into each period's index.
+    fitted_season: bool = True
+    season_smooth: int = 2
+    season_positions: int = 52  # index positions per year (days: weeks of the year)
 
 
 DAILY = Periods(min_choice_sales=MIN_CHOICE_SALES)
@@ -185,7 +201,18 @@ def forecast_batch(
     alpha = np.zeros(n)
     method = np.full(n, "zero", dtype=object)
     score0 = max(0, w_len - periods.score)
-    grid = ALPHA_GRID if ses_alpha is None else np.array([ses_alpha], np.float32)
+    alphas = ALPHA_GRID if ses_alpha is None else np.array([ses_alpha], np.float32)
+    year = periods.year
+    positions = periods.season_positions or year
+    per = max(year // positions, 1) if year else 1  # rows per index position
+
+    def position(cols: np.ndarray) -> np.ndarray:
+        return (cols // per) % positions if year else np.zeros(cols.size, np.int64)
+
+    pos_w = position(w0 + np.arange(w_len))
+    trend = np.zeros(n)
+    phi = np.zeros(n)
+    season: np.ndarray | None = None  # (year, n) fitted yearly index of smooth rows
     groups = {
         "ses": active & np.isin(demand_class, ("smooth", "erratic")),
         "croston": active & np.isin(demand_class, ("intermittent", "lumpy")),
@@ -201,8 +228,24 @@ def forecast_batch(
         prof_t = np.ascontiguousarray(profile[rows].T, dtype=np.float32)  # (7, m)
         ahead = _ahead_mean(xs, ks, score0, periods.ahead)
         if name == "ses":
-            lv, sg, al, score = _ses_grid(xs, ks, prof_t, dow_w, score0, grid, ahead, periods.init)
-            level[rows], sigma[rows], alpha[rows], method[rows] = lv, sg, al, name
+            p_days = prof_t[dow_w]  # (W, m)
+            fac = None
+            # Trend lanes only beside a fitted season: on under 1.5 years a trend lane reads
+            # the season's slope as a trend and extrapolates it.
+            lanes_ses = smoothing_lanes(alphas, (), periods.ahead)
+            if periods.fitted_season and year and w_len >= year + year // 2:
+                if ses_alpha is None:
+                    lanes_ses = smoothing_lanes(alphas, periods.trend, periods.ahead)
+                season = np.ones((positions, n))
+                season[:, rows] = seasonal_index(
+                    xs, ks, pos_w, positions, periods.season_smooth, span=year, factor=p_days
+                )
+                p_days = p_days * season[:, rows][pos_w].astype(np.float32)
+                cols = w0 + np.arange(score0, w_len + periods.ahead)
+                fac = ahead_factor(season[:, rows], position(cols), periods.ahead)
+            sm = _ses_grid(xs, ks, p_days, score0, lanes_ses, ahead, periods.init, fac)
+            level[rows], sigma[rows], alpha[rows], method[rows] = sm.level, sm.sigma, sm.alpha, name
+            trend[rows], phi[rows], score = sm.trend, sm.phi, sm.score
         else:
             # Too few sales in the scored days to tell lanes apart: the class default stays.
             sparse = (ks[score0:] & (xs[score0:] > 0)).sum(axis=0) < periods.min_choice_sales
@@ -216,16 +259,22 @@ def forecast_batch(
             moved = pick.lane >= 0
             level[rows], alpha[rows], method[rows] = pick.rate, pick.alpha, pick.method
             beta[rows] = np.where(moved, 0.0, beta[rows])
+            trend[rows] = np.where(moved, 0.0, trend[rows])
+            if season is not None and name == "ses":
+                season[:, rows[moved]] = 1.0  # a challenger's rate is not de-seasonalised
             aggregation[rows] = np.where(moved, lanes.days[np.maximum(pick.lane, 0)], 1)
         if name != "ses":
             p_alive[rows] = _alive_probability(xs, ks)
             level[rows] *= p_alive[rows]
 
     dow_f = (dow0 + t_len + np.arange(h_len)) % 7
-    mean = level[:, None] * profile[:, dow_f]
+    # Damped trend: level + trend·(phi + ... + phi^h) for h = 1..H (0 where there is none).
+    cum_phi = np.cumsum(phi[:, None] ** np.arange(1, h_len + 1)[None, :], axis=1)
+    mean = np.maximum(level[:, None] + trend[:, None] * cum_phi, 0.0) * profile[:, dow_f]
     ses_rows = np.flatnonzero(groups["ses"])
-    year = periods.year
-    if ses_rows.size and year and t_len >= year + max(h_len, periods.yearly_level) and h_len > 0:
+    if season is not None:
+        mean *= season[position(t_len + np.arange(h_len))].T
+    elif ses_rows.size and year and t_len >= year + max(h_len, periods.yearly_level) and h_len > 0:
         rows_x, rows_ex = x[ses_rows], exclude[ses_rows]
         mean[ses_rows] *= _yearly_index(rows_x, rows_ex, first[ses_rows], h_len, periods)
     if uplift is not None:
@@ -251,6 +300,44 @@ def forecast_batch(
         interval=interval,
         aggregation=aggregation,
     )
+
+
+@dataclass(frozen=True)
+class SmoothingLanes:
+    """The smoothing lanes `_ses_grid` runs at once: SES (beta 0) and damped-trend Holt lanes."""
+
+    alpha: np.ndarray  # (g,) float32 level constant
+    beta: np.ndarray  # (g,) float32 trend constant (0: SES)
+    phi: np.ndarray  # (g,) float32 trend damping per period
+    damp_ahead: np.ndarray  # (g,) float32 mean over h = 1..ahead of phi + ... + phi^h
+
+
+def smoothing_lanes(
+    alphas: np.ndarray, trend: tuple[tuple[float, float, float], ...], ahead: int
+) -> SmoothingLanes:
+    """Return SES lanes for `alphas` plus one damped-trend lane per (alpha, beta, phi)."""
+    tr = np.array(trend, np.float64).reshape(-1, 3)
+    alpha = np.concatenate([np.asarray(alphas, np.float64), tr[:, 0]])
+    beta = np.concatenate([np.zeros(len(alphas)), tr[:, 1]])
+    phi = np.concatenate([np.zeros(len(alphas)), tr[:, 2]])
+    h = np.arange(1, max(int(ahead), 1) + 1)
+    cum = np.cumsum(phi[:, None] ** h[None, :], axis=1)  # (g, A): phi + ... + phi^h
+    f32 = np.float32
+    return SmoothingLanes(
+        alpha.astype(f32), beta.astype(f32), phi.astype(f32), cum.mean(axis=1).astype(f32)
+    )
+
+
+@dataclass(frozen=True)
+class SmoothFit:
+    """The smoothing lane each series keeps (`_ses_grid`)."""
+
+    level: np.ndarray  # (m,) de-seasonalised level at the origin
+    trend: np.ndarray  # (m,) trend per period at the origin (0: SES)
+    phi: np.ndarray  # (m,) trend damping per period
+    sigma: np.ndarray  # (m,) RMS one-period in-sample error in units
+    alpha: np.ndarray  # (m,)
+    score: np.ndarray  # (m,) squared error against the next periods' mean
 
 
 @dataclass(frozen=True)
@@ -486,42 +573,63 @@ def _init_mask(ks: np.ndarray, init: int = INIT_DAYS) -> np.ndarray:
 def _ses_grid(
     xs: np.ndarray,
     ks: np.ndarray,
-    prof_t: np.ndarray,
-    dow: np.ndarray,
+    p_days: np.ndarray,
     score0: int,
-    grid: np.ndarray,
+    lanes: SmoothingLanes,
     ahead: tuple[np.ndarray, np.ndarray],
     init_days: int = INIT_DAYS,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Run SES for every alpha of the grid at once; keep the alpha of least one-day error.
+    ahead_factor: np.ndarray | None = None,
+) -> SmoothFit:
+    """Run every smoothing lane at once; keep, per series, the lane of least one-period error.
 
-    Returns (level, sigma, alpha, the kept lane's squared error against the next days' mean)
-    per series.
+    A lane is SES (beta 0) or Holt's damped trend (error-correction form: f = l + phi·b,
+    l <- f + alpha·e, b <- phi·b + beta·e) on the series divided by its multiplicative factors
+    `p_days` (W, m): the weekly profile, a fitted yearly index, or 1. `ahead_factor` (S, m) is
+    the mean factor over the periods a day's ahead target covers (None: 1), so the score below
+    compares like with like. Returns the kept lane's level, trend, phi, sigma, alpha and squared
+    error against the next periods' mean (`SmoothFit`).
     """
     w_len, m = xs.shape
-    g = grid.size
+    g = lanes.alpha.size
     init = _init_mask(ks, init_days)
-    p_days = prof_t[dow]  # (W, m)
     den = (p_days * init).sum(axis=0, dtype=np.float64)
     num = (xs * init).sum(axis=0, dtype=np.float64)
     lvl = np.repeat((num / np.where(den > 0, den, 1.0)).astype(np.float32)[:, None], g, axis=1)
-    a = grid[None, :]
+    trended = bool((lanes.beta > 0).any())
+    b = np.zeros((m, g), np.float32)
+    a = lanes.alpha[None, :]
+    bt = lanes.beta[None, :]
+    ph = lanes.phi[None, :]
     sse = np.zeros((m, g), np.float32)
     cnt = np.zeros(m, np.float32)
     sse_ahead = np.zeros((m, g), np.float32)
     target, target_ok = ahead
+    d_ahead = lanes.damp_ahead[None, :]
     e = np.empty((m, g), np.float32)
     tmp = np.empty((m, g), np.float32)
+    f = np.empty((m, g), np.float32)
     for t in range(w_len):
         p = p_days[t]
         kf = ks[t].astype(np.float32)
         y = xs[t] / np.maximum(p, CLOSED_PROFILE)
         if t >= score0:
-            np.subtract(target[t - score0][:, None], lvl, out=tmp)
+            if trended:
+                np.multiply(b, d_ahead, out=f)
+                f += lvl
+            else:
+                f[...] = lvl
+            if ahead_factor is not None:
+                f *= ahead_factor[t - score0][:, None]
+            np.subtract(target[t - score0][:, None], f, out=tmp)
             tmp *= target_ok[t - score0][:, None]
             tmp *= tmp
             sse_ahead += tmp
-        np.subtract(y[:, None], lvl, out=e)
+        if trended:
+            np.multiply(b, ph, out=b)  # phi·b
+            np.add(lvl, b, out=f)  # one-step forecast
+        else:
+            f[...] = lvl
+        np.subtract(y[:, None], f, out=e)
         e *= kf[:, None]
         if t >= score0:
             np.multiply(e, p[:, None], out=tmp)
@@ -529,16 +637,24 @@ def _ses_grid(
             sse += tmp
             cnt += kf
         np.multiply(e, a, out=tmp)
-        lvl += tmp
+        if trended:
+            np.add(f, tmp, out=lvl)
+            np.multiply(e, bt, out=tmp)
+            b += tmp
+        else:
+            lvl += tmp
     best = np.argmin(sse, axis=1)
     rows = np.arange(m)
     level = lvl[rows, best].astype(np.float64)
+    trend = b[rows, best].astype(np.float64)
     sigma = _rms(sse[rows, best], cnt, level)
-    return (
-        np.maximum(level, 0.0),
-        sigma,
-        grid[best].astype(np.float64),
-        sse_ahead[rows, best].astype(np.float64),
+    return SmoothFit(
+        level=np.maximum(level, 0.0),
+        trend=np.where(level > 0, trend, 0.0),
+        phi=lanes.phi[best].astype(np.float64),
+        sigma=sigma,
+        alpha=lanes.alpha[best].astype(np.float64),
+        score=sse_ahead[rows, best].astype(np.float64),
     )
 
 
