@@ -80,6 +80,9 @@ class Plan:
     # to the snapshot (a stockout or an end of life: kept in the fit), and 1 where the
     # inventory history covers the row (`planning.censoring`).
     stockout_evidence: dict[str, np.ndarray] | None = None
+    # (n,) the smoothing constant behind each row's one-day error (`positions.sigma`), its daily
+    # equivalent for weekly or monthly series; a DC's is its stores', weighted by variance.
+    forecast_alpha: np.ndarray | None = None
 
     def row_of(self, sku: str, location: str) -> int | None:
         """Return the positions row of a SKU-location, or None when it is not planned."""
@@ -1021,6 +1024,7 @@ def plan(
         timings=timings,
         sales_bucket=stores.sales_bucket,
         stockout_evidence=_stockout_evidence(n, inputs),
+        forecast_alpha=network.alpha,
     )
 
 

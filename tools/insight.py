@@ -768,10 +768,10 @@ def forecast_context(ws: Workspace, out: dict[str, Any], horizon: int) -> dict[s
             "forecast_daily": round(float(plan.positions.iloc[row]["forecast_daily"]), 3),
             "total_units": round(plan_total, 2),
             "days": h,
-            "note": "The planning engine forecasts every SKU-location in one batch (SES / SBA / "
-            "TSB); this answer's series model (statsmodels ETS) is fitted to this one series, so "
-            "the two totals can differ. Safety stock, reorder point and exceptions use the "
-            "planning engine's forecast."
+            "note": "This answer is the planning engine's own forecast of this SKU-location (the "
+            "model chosen for it by backtest, its sales bucket, stockout days left out), so its "
+            "total equals the plan's; days past the plan's horizon continue at the plan's level "
+            "with the series' own shape. Safety stock, reorder point and exceptions use it."
             + (
                 " At a DC the plan's forecast is the sum of the stores it feeds."
                 if str(plan.positions.iloc[row]["location_type"]) == "dc"

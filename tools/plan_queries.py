@@ -8,7 +8,7 @@ from the store's sales), so the agent tools, the API and the CLI say the same.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -17,12 +17,16 @@ import pandas as pd
 from erp import plan_store
 from erp.store import load_series
 from planning.accuracy import rolling_origin
+from planning.buckets import forecast_in_buckets, infer_bucket
+from planning.censoring import censor, suspect_stockouts
 from planning.engine import Plan, position_records
 from planning.exceptions import EXCEPTION_TYPES, totals_by_type
 from planning.filters import filter_exceptions
-from planning.forecast import sales_matrix
+from planning.forecast import BatchForecast, sales_matrix
 from planning.promotions import promo_calendar
+from planning.series import plan_series
 from planning.whatif import Scenario, what_if
+from stockpilot.vocabulary import SalesBucket
 from tools.errors import NotFoundError, at
 from tools.plan_cache import PlanCache
 
@@ -243,23 +247,51 @@ class PlanQueries:
         if not (ref.locations["location_id"] == location).any():
             raise NotFoundError(f"unknown location {location!r}")
         as_of = ref.as_of
-        start = as_of - timedelta(days=self.plans.params.history_days - 1)
+        params = self.plans.params
+        start = as_of - timedelta(days=params.history_days - 1)
         keys = pd.DataFrame({"sku": [sku], "location_id": [location]})
         sales = load_series(self.plans.engine, sku, location, since=start)
         history = sales_matrix(sales, keys, start, as_of)
         uplift = promo_calendar(keys, ref.promotions, as_of + timedelta(days=1), horizon)[0]
-        series = pd.Series(history[0], index=pd.date_range(start, as_of, freq="D"))
-        from planning.ets import forecast_series  # statsmodels: import only when asked
-
-        fc = forecast_series(series, horizon, uplift=uplift)
+        # The plan's own forecast of the row (model choice, bucket, censored history); past its
+        # horizon, or for a row the plan does not hold, the same engine on this series alone.
+        plan = self.plans.plan_of(sku)
+        prow = plan.row_of(sku, location)
+        plan_days = 0 if prow is None else min(horizon, plan.demand.shape[1])
+        own = None
+        if prow is None or horizon > plan_days:
+            own = _series_forecast(history, start, horizon, uplift, plan.sales_bucket, sales)
+        if prow is not None:
+            alpha = plan.forecast_alpha
+            bands = plan_series(
+                plan.demand[prow, :plan_days],
+                float(plan.positions.iloc[prow]["sigma"]),
+                float(alpha[prow]) if alpha is not None else 0.0,
+                uplift,
+                series_mean=None if own is None else own.mean[0],
+            )
+            method = str(plan.positions.iloc[prow]["method"])
+        else:
+            assert own is not None
+            bands = plan_series(
+                np.zeros(0),
+                float(own.sigma[0]),
+                float(own.alpha[0]),
+                uplift,
+                series_mean=own.mean[0],
+            )
+            method = str(own.method[0])
         acc = rolling_origin(history, start=start, horizon=min(horizon, 28), origins=4)
         row = acc.iloc[0]
+        dates = [as_of + timedelta(days=h) for h in range(1, horizon + 1)]
         return {
             "sku": sku,
             "location": location,
             "as_of": as_of.isoformat(),
-            "method": fc.method,
-            "interval": fc.interval,
+            "method": method,
+            "sales_bucket": plan.sales_bucket,
+            "plan_days": bands.plan_days,
+            "interval": 0.9,
             "history_days": int(history.shape[1]),
             "history_units_last_28d": float(history[0, -28:].sum()),
             "accuracy": {
@@ -275,8 +307,31 @@ class PlanQueries:
                     "promo_uplift": round(float(u), 3),
                 }
                 for d, m, lo, hi, u in zip(
-                    fc.dates, fc.mean, fc.lower, fc.upper, uplift, strict=True
+                    dates, bands.mean, bands.lower, bands.upper, uplift, strict=True
                 )
             ],
-            "total_mean": round(float(np.sum(fc.mean)), 2),
+            "total_mean": round(float(np.sum(bands.mean)), 2),
         }
+
+
+def _series_forecast(
+    history: np.ndarray,
+    start: date,
+    horizon: int,
+    uplift: np.ndarray,
+    bucket: str,
+    sales: pd.DataFrame,
+) -> BatchForecast:
+    """Forecast one series (1, T) as the engine does, in the plan's bucket, suspect runs out."""
+    suspect, _ = suspect_stockouts(history)
+    fit = censor(history, suspect) if suspect.any() else history
+    dates = pd.to_datetime(sales["date"]).to_numpy() if len(sales) else np.array([])
+    inferred, week_start = infer_bucket(dates)
+    return forecast_in_buckets(
+        fit,
+        horizon,
+        start=start,
+        bucket=SalesBucket(bucket),
+        week_start=week_start if inferred == bucket else 0,
+        uplift=uplift[None, :],
+    )

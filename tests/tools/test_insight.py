@@ -245,3 +245,19 @@ def test_every_parameter_is_described() -> None:
         params = convert_to_openai_tool(t)["function"]["parameters"]["properties"]
         for name, schema in params.items():
             assert schema.get("description"), f"{t.name}.{name} has no description"
+
+
+def test_the_forecast_tool_gives_the_plans_own_forecast(call: Caller) -> None:
+    body, _ = call("get_forecast", sku="A", location="S1", horizon_days=14)
+    assert body["plan_days"] == 14
+    assert body["total_mean"] == pytest.approx(body["plan_forecast"]["total_units"], abs=0.02)
+    assert body["method"] == body["plan_forecast"]["method"]
+    far, _ = call("get_forecast", sku="A", location="S1", horizon_days=120)
+    days = far["plan_days"]
+    assert len(far["forecast"]) == 120 and 0 < days < 120
+    head = sum(d["mean"] for d in far["forecast"][:days])
+    tail = [d["mean"] for d in far["forecast"][days:]]
+    # Past the plan's horizon the forecast goes on at the plan's level, not at zero.
+    assert min(tail) > 0 and abs(sum(tail) / len(tail) / (head / days) - 1) < 0.5
+    for d in far["forecast"]:
+        assert 0 <= d["lower"] <= d["mean"] <= d["upper"]
