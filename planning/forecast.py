@@ -37,7 +37,7 @@ Common rules:
   neither update the recursions nor count in the errors.
 - Recursions run on the last `FIT_DAYS` days only (older data is burn-in at best), in float32.
 - Weekly profile: multiplicative day-of-week factors (mean 1) from the last `PROFILE_DAYS` kept
-  days, shrunk toward the batch's volume-weighted pooled profile with weight U / (U + 350), U the
+  days, shrunk toward the batch's volume-weighted pooled profile with weight U / (U + 800), U the
   units in that window (so a slow mover takes the pooled shape, not its own noise); the pooled
   profile is itself shrunk toward flat by the batch's total units the same way.
 - Yearly index (smooth/erratic only): with 1.5 years in the fit window, fitted by ratio to a
@@ -85,8 +85,8 @@ MIN_CHOICE_SALES = 40  # daily series with fewer sales in the scored days keep T
 FIT_DAYS = 728
 SCORE_DAYS = 182
 INIT_DAYS = 28
-PROFILE_DAYS = 182
-PROFILE_SHRINK_UNITS = 350.0
+PROFILE_DAYS = 364
+PROFILE_SHRINK_UNITS = 800.0
 CLOSED_PROFILE = 0.05
 YEAR = 364
 YEARLY_LEVEL_DAYS = 28
