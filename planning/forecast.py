@@ -613,23 +613,26 @@ def _ses_grid(
         kf = ks[t].astype(np.float32)
         y = xs[t] / np.maximum(p, CLOSED_PROFILE)
         if t >= score0:
+            # The forecast of the next periods' mean: the level (plus the damped trend), times
+            # the mean yearly index over those periods.
+            ahead_fc = lvl
             if trended:
                 np.multiply(b, d_ahead, out=f)
                 f += lvl
-            else:
-                f[...] = lvl
+                ahead_fc = f
             if ahead_factor is not None:
-                f *= ahead_factor[t - score0][:, None]
-            np.subtract(target[t - score0][:, None], f, out=tmp)
+                np.multiply(ahead_fc, ahead_factor[t - score0][:, None], out=f)
+                ahead_fc = f
+            np.subtract(target[t - score0][:, None], ahead_fc, out=tmp)
             tmp *= target_ok[t - score0][:, None]
             tmp *= tmp
             sse_ahead += tmp
+        one_step = lvl
         if trended:
             np.multiply(b, ph, out=b)  # phi·b
             np.add(lvl, b, out=f)  # one-step forecast
-        else:
-            f[...] = lvl
-        np.subtract(y[:, None], f, out=e)
+            one_step = f
+        np.subtract(y[:, None], one_step, out=e)
         e *= kf[:, None]
         if t >= score0:
             np.multiply(e, p[:, None], out=tmp)
@@ -638,7 +641,7 @@ def _ses_grid(
             cnt += kf
         np.multiply(e, a, out=tmp)
         if trended:
-            np.add(f, tmp, out=lvl)
+            np.add(one_step, tmp, out=lvl)
             np.multiply(e, bt, out=tmp)
             b += tmp
         else:
