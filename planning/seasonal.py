@@ -32,7 +32,7 @@ INDEX_CLIP = (0.2, 5.0)
 # The index keeps 1 - NOISE_MARGIN · noise / spread of its raw deviations: a pure-noise index
 # (spread ≈ noise) is dropped but for about 2 % of flat series.
 NOISE_MARGIN = 1.0
-PRIOR_DOF = 12.0  # weight of the batch's dispersion in each series' ratio scatter
+PRIOR_DOF = 12.0  # weight of the Poisson variance in each series' ratio scatter
 
 
 def seasonal_index(
@@ -99,11 +99,11 @@ def seasonal_index(
     ss = (resid**2).sum(axis=0)
     n_obs = okf.sum(axis=0)
     dof = np.maximum(n_obs - year, 0.0)
-    # A ratio's variance is at least Poisson's (1 / level) times the batch's over-dispersion;
-    # each series' own scatter is shrunk toward that with `PRIOR_DOF` degrees of freedom.
+    # A ratio's variance is at least Poisson's (1 / level): each series' own scatter is shrunk
+    # toward it with `PRIOR_DOF` degrees of freedom (per series only, so a series' index does
+    # not depend on the batch it is forecast in: a partition plans as the whole network does).
     pois = np.where(ok, 1.0 / np.where(ok, level, 1.0), 0.0).sum(axis=0) / np.maximum(n_obs, 1)
-    disp = max(ss.sum() / max(float((dof * pois).sum()), 1e-12), 1.0) if dof.any() else 1.0
-    scatter = (ss + PRIOR_DOF * disp * pois) / (dof + PRIOR_DOF)
+    scatter = (ss + PRIOR_DOF * pois) / (dof + PRIOR_DOF)
     noise = (scatter[None, :] / np.maximum(cnt, 1.0)).mean(axis=0)
     spread = ((raw - 1.0) ** 2).mean(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
