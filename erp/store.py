@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 from sqlalchemy import Connection, Engine, Table, bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import AddConstraint, DropConstraint
@@ -106,6 +108,25 @@ def _copy_text(df: pd.DataFrame) -> str:
     return buf.getvalue()
 
 
+def _copy_csv(df: pd.DataFrame) -> tuple[bytes, str]:
+    """Render the frame as CSV for PostgreSQL COPY; return it and the COPY's NULL marker.
+
+    Arrow's C++ writer (dates as `YYYY-MM-DD`, floats in their shortest exact form, every text
+    value quoted, NULL as an unquoted empty field) is several times faster than pandas' on the
+    millions of sales rows of a large network; a frame Arrow cannot type falls back to pandas.
+    """
+    try:
+        table = pa.Table.from_pandas(df, preserve_index=False)
+        for i, field in enumerate(table.schema):
+            if pa.types.is_timestamp(field.type) or pa.types.is_date64(field.type):
+                table = table.set_column(i, field.name, table.column(i).cast(pa.date32()))
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError):
+        return _copy_text(df).encode(), "\\N"
+    buf = io.BytesIO()
+    pa_csv.write_csv(table, buf, pa_csv.WriteOptions(include_header=False))
+    return buf.getvalue(), ""
+
+
 def _bulk_insert(conn: Connection, table: Table, df: pd.DataFrame) -> None:
     if df.empty:
         return
@@ -114,9 +135,10 @@ def _bulk_insert(conn: Connection, table: Table, df: pd.DataFrame) -> None:
     assert dbapi is not None
     if conn.dialect.name == "postgresql":
         cols = ", ".join(f'"{c}"' for c in columns)
-        sql = f"COPY {table.name} ({cols}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+        body, null = _copy_csv(df)
+        sql = f"COPY {table.name} ({cols}) FROM STDIN WITH (FORMAT csv, NULL '{null}')"
         with dbapi.cursor() as cur, cur.copy(sql) as copy:  # type: ignore[attr-defined]
-            copy.write(_copy_text(df))
+            copy.write(body)
         return
     if conn.dialect.name == "sqlite":
         marks = ", ".join("?" for _ in columns)
@@ -261,6 +283,8 @@ def replace_snapshot_blocks(
             if on_block is not None:
                 on_block(block_counts)
         if postgres:
+            # One sort of the whole sales table: in memory rather than in many temporary runs.
+            conn.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))
             for key in keys:
                 conn.execute(AddConstraint(key))
         import_id = _record_import(conn, source, as_of, counts)
