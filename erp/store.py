@@ -511,3 +511,121 @@ def commit_times(engine: Engine, document_ids: Sequence[str]) -> dict[str, datet
         for doc, at in rows
         if at is not None
     }
+
+
+# --- targeted reads (what one answer needs, not the whole snapshot) -----------------------------
+
+
+def sku_exists(engine: Engine, sku: str) -> bool:
+    """Return True when the item master holds `sku` (a primary-key lookup)."""
+    with engine.connect() as conn:
+        found = conn.execute(select(models.Item.sku).where(models.Item.sku == sku)).first()
+    return found is not None
+
+
+def location_exists(engine: Engine, location_id: str) -> bool:
+    """Return True when the store holds the location `location_id` (a primary-key lookup)."""
+    loc = models.Location
+    with engine.connect() as conn:
+        found = conn.execute(select(loc.location_id).where(loc.location_id == location_id)).first()
+    return found is not None
+
+
+def skus_in_category(engine: Engine, category: str) -> set[str]:
+    """Return the SKUs of one item category."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(models.Item.sku).where(models.Item.category == category))
+        return {str(r[0]) for r in rows}
+
+
+def load_sku_reference(engine: Engine, sku: str) -> NetworkData:
+    """Read one SKU's master data, stock and open supply without sales.
+
+    All the locations, lanes and suppliers, and the SKU's own rows of every other table (its
+    item, sourcing terms, inventory, purchase orders, transfers, promotions): what checking or
+    explaining one SKU needs, read by indexed lookups whatever the network's size.
+    """
+    with engine.connect() as conn:
+        frames = {
+            name: _read_frame(conn, name, sku_range=(sku, sku), where="1 = 0")
+            if name in ("sales", "inventory_history")
+            else _read_frame(conn, name, sku_range=(sku, sku))
+            for name in TABLE_ORDER
+        }
+    return NetworkData.from_frames(frames)
+
+
+@dataclass(frozen=True)
+class OpenOrders:
+    """Open purchase-order lines per supplier, and the oldest late lines of each."""
+
+    per_supplier: dict[str, tuple[int, float, int]]  # supplier: (lines, units, late lines)
+    late: pd.DataFrame  # po_id, supplier_id, sku, location_id, qty, expected_date
+
+
+def open_purchase_orders(
+    engine: Engine,
+    as_of: date,
+    *,
+    supplier_ids: Sequence[str] | None = None,
+    sku: str | None = None,
+    late_per_supplier: int = 20,
+) -> OpenOrders:
+    """Summarise open PO lines per supplier (of `sku` only, when given), aggregated in SQL.
+
+    A line is late when its expected date is on or before `as_of`; `late` holds the
+    `late_per_supplier` oldest late lines of each supplier (by expected date, then PO id).
+    """
+    po = SQL_TABLES["purchase_orders"]
+    conditions = [po.c.status == "open"]
+    if supplier_ids is not None:
+        conditions.append(po.c.supplier_id.in_(list(supplier_ids)))
+    if sku is not None:
+        conditions.append(po.c.sku == sku)
+    late = po.c.expected_date <= as_of
+    totals = (
+        select(
+            po.c.supplier_id,
+            func.count(),
+            func.coalesce(func.sum(po.c.qty), 0),
+            func.count().filter(late),
+        )
+        .where(*conditions)
+        .group_by(po.c.supplier_id)
+    )
+    rank = (
+        func.row_number()
+        .over(partition_by=po.c.supplier_id, order_by=(po.c.expected_date, po.c.po_id, po.c.id))
+        .label("rank")
+    )
+    ranked = (
+        select(
+            po.c.po_id,
+            po.c.supplier_id,
+            po.c.sku,
+            po.c.location_id,
+            po.c.qty,
+            po.c.expected_date,
+            rank,
+        )
+        .where(*conditions, late)
+        .subquery()
+    )
+    oldest = (
+        select(*(c for c in ranked.c if c.name != "rank"))
+        .where(ranked.c.rank <= late_per_supplier)
+        .order_by(ranked.c.supplier_id, ranked.c.rank)
+    )
+    with engine.connect() as conn:
+        per_supplier = {str(s): (int(n), float(u), int(k)) for s, n, u, k in conn.execute(totals)}
+        rows = [tuple(r) for r in conn.execute(oldest)]
+    columns = ["po_id", "supplier_id", "sku", "location_id", "qty", "expected_date"]
+    frame = pd.DataFrame(rows, columns=columns) if rows else pd.DataFrame(columns=columns)
+    frame["expected_date"] = pd.to_datetime(frame["expected_date"])
+    return OpenOrders(per_supplier, frame)
+
+
+def load_suppliers(engine: Engine) -> pd.DataFrame:
+    """Read the supplier master (contract columns; one row per supplier)."""
+    with engine.connect() as conn:
+        return _read_frame(conn, "suppliers")

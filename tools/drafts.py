@@ -72,7 +72,7 @@ class DraftChecks:
         yet written (None: read them now, a draft's view, all but `exclude`).
         """
         plan = self.plans.plan_of(action.sku, fresh=False)
-        ref = self.plans.reference(fresh=False)
+        ref = self.plans.reference_of(action.sku, fresh=False)
         if since is None:
             since = self.supply(action.sku, action.destination, exclude=exclude)
         match action:

@@ -33,7 +33,15 @@ from sqlalchemy import Engine
 import planning
 import stockpilot
 from erp.plan_store import committed_skus, current_run
-from erp.store import is_empty, latest_import, load_network, snapshot_as_of, snapshot_version
+from erp.store import (
+    is_empty,
+    latest_import,
+    load_network,
+    load_sku_reference,
+    sku_exists,
+    snapshot_as_of,
+    snapshot_version,
+)
 from planning.engine import NetworkFigures, Plan, network_figures, part_figures, plan
 from planning.network import NetworkData
 from planning.params import PlanParams
@@ -47,6 +55,7 @@ from tools.plan_runs import catch_up, params_digest, plan_skus, plan_skus_with
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 SKU_PLANS_KEPT = 32  # one-SKU plans kept (draft checks and charts ask for the same SKU again)
+SKU_REFERENCES_KEPT = 32  # one-SKU reference reads kept, likewise
 RUN_RECHECK_S = 2.0  # how long a server trusts its answer to "which plan run do reads use"
 
 
@@ -163,6 +172,7 @@ class PlanCache:
         self._run_memo: tuple[PlanKey, int | None, float] | None = None
         self._catching_up: threading.Thread | None = None
         self._sku_plans: dict[tuple[PlanKey, int, str], Plan] = {}
+        self._sku_refs: dict[tuple[PlanKey, str], NetworkData] = {}
         # A long-running server sets this: each newly loaded plan is moved out of the cyclic
         # garbage collector's reach, so full collections do not stall requests (see _settle).
         self.freeze_heap = False
@@ -233,7 +243,7 @@ class PlanCache:
             held = self._sku_plans.get(memo)
         if held is not None:
             return held
-        if not (self.reference(fresh=False).items["sku"] == sku).any():
+        if not sku_exists(self.engine, sku):
             raise NotFoundError(f"no stock position for SKU {sku!r}")
         result = plan_skus(self.engine, run, [sku])
         with self._lock:
@@ -277,11 +287,12 @@ class PlanCache:
     def warm(self) -> None:
         """Compute (or load) the plan and reference data now, so the first request is fast.
 
-        With a complete plan run of the snapshot, reads use the plan tables: no plan is loaded.
+        With a complete plan run of the snapshot, reads use the plan tables and query the rows
+        they need: neither the plan nor the reference data is loaded, so a server's memory does
+        not grow with the network.
         """
-        if not is_empty(self.engine):
-            if self.plan_run() is None:
-                self.plan()
+        if not is_empty(self.engine) and self.plan_run() is None:
+            self.plan()
             self.reference()
 
     def plan(self, *, fresh: bool = True) -> Plan:
@@ -384,7 +395,12 @@ class PlanCache:
         """Return the snapshot date without planning (the reference data's; no plan is loaded).
 
         A one-shot process after an ERP write would otherwise compute the whole plan for it.
+        The latest inventory date is one indexed query; only a store without inventory reads
+        the reference data (its last sale).
         """
+        as_of = snapshot_as_of(self.engine)
+        if as_of is not None:
+            return as_of
         try:
             return self.reference(fresh=False).as_of
         except ValueError:  # no inventory and no sales
@@ -416,6 +432,34 @@ class PlanCache:
         with self._lock:
             self._ref = (key, ref)
             self._settle()
+        return ref
+
+    def reference_of(self, sku: str, *, fresh: bool = True) -> NetworkData:
+        """Return the snapshot without sales as far as one SKU needs it.
+
+        All locations, lanes and suppliers; the SKU's own item, terms, stock, open supply and
+        promotions. The whole reference data when it is held anyway; else that SKU's rows, read
+        by indexed lookups (`erp.store.load_sku_reference`), the last few kept per store
+        version: what a server answering for one SKU needs, whatever the network's size.
+        """
+        key = self.key()
+        with self._lock:
+            held = _usable(self._ref, key, fresh=fresh)
+            if held is not None:
+                return held
+            memo = self._sku_refs.get((key, sku))
+            if memo is None and not fresh:
+                same = (
+                    r for (k, s), r in self._sku_refs.items() if s == sku and k.same_snapshot(key)
+                )
+                memo = next(same, None)
+        if memo is not None:
+            return memo
+        ref = load_sku_reference(self.engine, sku)
+        with self._lock:
+            if len(self._sku_refs) >= SKU_REFERENCES_KEPT:
+                self._sku_refs.pop(next(iter(self._sku_refs)))
+            self._sku_refs[(key, sku)] = ref
         return ref
 
     def _cache_file(

@@ -15,7 +15,14 @@ import numpy as np
 import pandas as pd
 
 from erp import plan_store
-from erp.store import load_series
+from erp.store import (
+    load_series,
+    load_suppliers,
+    location_exists,
+    open_purchase_orders,
+    sku_exists,
+    skus_in_category,
+)
 from planning.accuracy import rolling_origin
 from planning.buckets import forecast_in_buckets, infer_bucket
 from planning.censoring import censor, suspect_stockouts
@@ -125,8 +132,7 @@ class PlanQueries:
     def _category_skus(self, category: str | None) -> set[str] | None:
         if category is None:
             return None
-        items = self.plans.reference().items
-        return set(items.loc[items["category"] == category, "sku"])
+        return skus_in_category(self.plans.engine, category)
 
     def _exception_index(self) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
         result = self.plans.plan()
@@ -186,26 +192,31 @@ class PlanQueries:
     def supplier_status(
         self, supplier_id: str | None = None, sku: str | None = None
     ) -> list[dict[str, Any]]:
-        """Return suppliers (one, those of a SKU, or all) with lead times and open/late POs."""
-        ref = self.plans.reference()
-        sups = ref.suppliers
+        """Return suppliers (one, those of a SKU, or all) with lead times and open/late POs.
+
+        The open lines are counted in the store (`erp.store.open_purchase_orders`), so the
+        answer reads the supplier master and a summary, never every order of the network.
+        """
+        engine = self.plans.engine
+        sups = load_suppliers(engine)
         if supplier_id is not None:
             sups = sups[sups["supplier_id"] == supplier_id]
             if sups.empty:
                 raise NotFoundError(f"unknown supplier {supplier_id!r}")
         if sku is not None:
-            if not (ref.items["sku"] == sku).any():
+            if not sku_exists(engine, sku):
                 raise NotFoundError(f"unknown SKU {sku!r}")
-            of_sku = ref.item_suppliers[ref.item_suppliers["sku"] == sku]["supplier_id"]
-            sups = sups[sups["supplier_id"].isin(of_sku)]
-        as_of = pd.Timestamp(ref.as_of)
-        po = ref.purchase_orders[ref.purchase_orders["status"] == "open"]
+            terms = self.plans.reference_of(sku, fresh=False).item_suppliers
+            sups = sups[sups["supplier_id"].isin(terms.loc[terms["sku"] == sku, "supplier_id"])]
+        as_of = self.plans.as_of()
+        orders = open_purchase_orders(
+            engine, as_of, supplier_ids=sups["supplier_id"].tolist(), sku=sku
+        )
+        today = pd.Timestamp(as_of)
         out = []
         for sup in sups.itertuples():
-            mine = po[po["supplier_id"] == sup.supplier_id]
-            if sku is not None:
-                mine = mine[mine["sku"] == sku]
-            late = mine[mine["expected_date"] <= as_of]
+            lines, units, late_lines = orders.per_supplier.get(sup.supplier_id, (0, 0.0, 0))
+            late = orders.late[orders.late["supplier_id"] == sup.supplier_id]
             out.append(
                 {
                     "supplier_id": sup.supplier_id,
@@ -213,9 +224,9 @@ class PlanQueries:
                     "lead_time_days": int(sup.lead_time_days),
                     "lead_time_std_days": float(sup.lead_time_std_days),
                     "on_time_rate": float(sup.on_time_rate),
-                    "open_po_lines": len(mine),
-                    "open_po_units": float(mine["qty"].sum()),
-                    "late_po_lines": len(late),
+                    "open_po_lines": lines,
+                    "open_po_units": units,
+                    "late_po_lines": late_lines,
                     "late_pos": [
                         {
                             "po_id": r.po_id,
@@ -223,9 +234,9 @@ class PlanQueries:
                             "location": r.location_id,
                             "qty": int(r.qty),
                             "expected_date": r.expected_date.date().isoformat(),
-                            "days_late": int((as_of - r.expected_date).days),
+                            "days_late": int((today - r.expected_date).days),
                         }
-                        for r in late.sort_values("expected_date").head(20).itertuples()
+                        for r in late.itertuples()
                     ],
                 }
             )
@@ -241,12 +252,13 @@ class PlanQueries:
 
     def forecast(self, sku: str, location: str, *, horizon: int = 28) -> dict[str, Any]:
         """Return a single-series forecast with intervals, the model used and its accuracy."""
-        ref = self.plans.reference()
-        if not (ref.items["sku"] == sku).any():
+        engine = self.plans.engine
+        if not sku_exists(engine, sku):
             raise NotFoundError(f"unknown SKU {sku!r}")
-        if not (ref.locations["location_id"] == location).any():
+        if not location_exists(engine, location):
             raise NotFoundError(f"unknown location {location!r}")
-        as_of = ref.as_of
+        ref = self.plans.reference_of(sku)
+        as_of = self.plans.as_of()
         params = self.plans.params
         start = as_of - timedelta(days=params.history_days - 1)
         keys = pd.DataFrame({"sku": [sku], "location_id": [location]})

@@ -34,7 +34,7 @@ def _answers(ws: Workspace) -> dict[str, object]:
     q = ws.queries
     everything = q.exceptions()
     first = everything[0]
-    category = ws.plans.reference().items.set_index("sku").loc[first["sku"], "category"]
+    category = _category(ws, first["sku"])
     location = first["location"]
     return {
         "all": everything,
@@ -51,14 +51,21 @@ def _answers(ws: Workspace) -> dict[str, object]:
         "chart": ws.charts.projection(first["sku"], location),
         "draft": _draft_check(ws, first),
         "counts": q.open_exception_counts(),  # the metrics' gauge
+        "suppliers": q.supplier_status(),
+        "suppliers_of_sku": q.supplier_status(sku=first["sku"]),
+        "forecast": q.forecast(first["sku"], location, horizon=14),
     }
+
+
+def _category(ws: Workspace, sku: str) -> str:
+    return str(ws.plans.reference_of(sku).items.set_index("sku").loc[sku, "category"])
 
 
 def _draft_check(ws: Workspace, exception: dict) -> object:
     rec = exception["recommendation"]
     supplier = (
         rec["supplier_id"]
-        or ws.plans.reference()
+        or ws.plans.reference_of(exception["sku"])
         .item_suppliers.query("sku == @exception['sku']")
         .iloc[0]["supplier_id"]
     )
@@ -111,3 +118,34 @@ def test_warming_a_workspace_with_a_plan_run_loads_no_plan(workspace) -> None:
     ws.plans.warm()
     assert ws.plans.loaded is None
     assert ws.queries.exception_page(offset=0, limit=5)[1] > 0
+
+
+def test_a_server_with_a_plan_run_never_reads_the_whole_network(workspace, monkeypatch) -> None:
+    """Its memory does not grow with the network: each answer queries the rows it needs."""
+    plan_runs.run_partitioned(workspace.engine, 2, workspace.plans.params)
+    expected = _answers(Workspace.open(workspace.settings))
+    as_of = workspace.plans.reference().as_of
+    ws = Workspace.open(workspace.settings)
+
+    def whole_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the whole network was read")
+
+    monkeypatch.setattr("tools.plan_cache.load_network", whole_network)
+    ws.plans.warm()
+    q = ws.queries
+    first = q.exceptions()[0]
+    sku, location = first["sku"], first["location"]
+    assert q.exception_page(offset=3, limit=4) == expected["page"]
+    assert q.exception(first["id"]) == expected["detail"]
+    assert q.inventory(sku=sku) == expected["inventory_sku"]
+    assert q.inventory(location=location, top=10) == expected["inventory_location"]
+    assert q.what_if(sku, location, Scenario(demand_factor=1.2)) == expected["what_if"]
+    assert ws.charts.projection(sku, location) == expected["chart"]
+    assert q.supplier_status() == expected["suppliers"]
+    assert q.supplier_status(sku=sku) == expected["suppliers_of_sku"]
+    assert q.forecast(sku, location, horizon=14) == expected["forecast"]
+    assert q.open_exception_counts() == expected["counts"]
+    assert q.exceptions(category=_category(ws, sku)) == expected["by_category"]
+    assert ws.plans.as_of() == as_of
+    assert _draft_check(ws, first) == expected["draft"]
+    assert ws.plans.loaded is None and ws.plans._ref is None
