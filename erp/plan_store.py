@@ -309,6 +309,36 @@ def replace_skus(
         _replace_rows(conn, run_id, lambda t: t.c.sku.in_(wanted), positions, exceptions)
 
 
+def carry_run(
+    conn: Connection,
+    run_id: int,
+    import_id: int,
+    skus: Sequence[str],
+    positions: pd.DataFrame,
+    exceptions: pd.DataFrame,
+) -> None:
+    """Move a complete run to a new import of the snapshot, swapping the rows of `skus`.
+
+    Called inside the import's transaction: a read sees the old snapshot with the old rows or
+    the new snapshot with the run's rows, those of `skus` re-planned; never a mix.
+    """
+    conn.execute(update(RUNS).where(RUNS.c.id == run_id).values(import_id=import_id))
+    wanted = list(skus)
+    if wanted:
+        _replace_rows(conn, run_id, lambda t: t.c.sku.in_(wanted), positions, exceptions)
+
+
+def complete_runs(engine: Engine, import_id: int) -> list[int]:
+    """Return the newest complete run of `import_id` for each set of parameters, oldest first."""
+    stmt = (
+        select(func.max(RUNS.c.id))
+        .where(RUNS.c.import_id == import_id, RUNS.c.status == "complete")
+        .group_by(RUNS.c.params_digest)
+    )
+    with engine.connect() as conn:
+        return sorted(int(r) for r in conn.execute(stmt).scalars())
+
+
 def claim_commits(engine: Engine, run_id: int, seen: int, now: int) -> bool:
     """Move the run's commit mark from `seen` to `now`; False when another process did first."""
     with engine.begin() as conn:

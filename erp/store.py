@@ -227,14 +227,26 @@ def _record_import(
     return int(import_id)
 
 
-def replace_snapshot(engine: Engine, data: NetworkData, *, source: str) -> SnapshotSummary:
-    """Replace every network table with `data` in one transaction (all or nothing)."""
+def replace_snapshot(
+    engine: Engine,
+    data: NetworkData,
+    *,
+    source: str,
+    within: Callable[[Connection, int], None] | None = None,
+) -> SnapshotSummary:
+    """Replace every network table with `data` in one transaction (all or nothing).
+
+    `within(conn, import_id)` runs last inside that transaction (a plan run carried over to the
+    new import commits with it).
+    """
     counts = {name: len(df) for name, df in data.frames().items()}
     as_of = data.as_of if counts["inventory"] or counts["sales"] else None
     with engine.begin() as conn:
         _delete_snapshot(conn)
         _write_tables(conn, data, TABLE_ORDER, keys_checked_later=False)
         import_id = _record_import(conn, source, as_of, counts)
+        if within is not None:
+            within(conn, import_id)
     return SnapshotSummary(import_id=import_id, as_of=as_of, row_counts=counts)
 
 

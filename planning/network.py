@@ -305,3 +305,46 @@ class SupplyLine:
         if self.document_id:
             what += f", {self.document_id}"
         return f"{self.proposal_id} ({what})"
+
+
+# Tables every SKU plans with whole: a change there reaches every SKU.
+SHARED_TABLES: tuple[str, ...] = ("locations", "lanes", "suppliers")
+
+
+def _differing_rows(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    """Return the rows found in one frame and not in the other (as a multiset of rows)."""
+    both = pd.concat([old.assign(_side=0), new.assign(_side=1)], ignore_index=True).reset_index(
+        drop=True
+    )
+    columns = [c for c in both.columns if c != "_side"]
+    both["_n"] = both.groupby([*columns, "_side"], dropna=False, sort=False).cumcount()
+    return both.drop_duplicates(subset=[*columns, "_n"], keep=False)
+
+
+def changed_skus(old: NetworkData, new: NetworkData) -> set[str] | None:
+    """Return the SKUs whose rows differ between two snapshots (None: more than SKUs changed).
+
+    None when the snapshot date, the set of SKUs, the locations, lanes or suppliers differ, or
+    received purchase orders do (suppliers' lateness is learned from them network-wide): then
+    only a full plan run is right. Otherwise the SKUs with a row added, removed or changed in
+    any table (sales included).
+    """
+    try:
+        if old.as_of != new.as_of:
+            return None
+    except ValueError:  # an empty side
+        return None
+    for name in SHARED_TABLES:
+        if len(_differing_rows(getattr(old, name), getattr(new, name))):
+            return None
+    if set(old.items["sku"]) != set(new.items["sku"]):
+        return None
+    changed: set[str] = set()
+    for name in TABLE_ORDER:
+        if name in SHARED_TABLES:
+            continue
+        rows = _differing_rows(getattr(old, name), getattr(new, name))
+        if name == "purchase_orders" and (rows["status"] == "received").any():
+            return None
+        changed.update(rows["sku"].astype(str))
+    return changed

@@ -16,7 +16,8 @@ back and returns a small summary, so a distributed runner ships nothing but ids.
 idempotent: a retried or duplicated call replaces its own rows and leaves them exactly once.
 `replan_skus` re-plans a few SKUs of a complete run with its figures, swapping their rows in one
 transaction (reads see the old rows until then); `catch_up` does it for the SKUs of the ERP
-commits made since the run's rows were computed.
+commits made since the run's rows were computed; `carry_forward` for the SKUs an import of
+changed rows touched, carrying the run over to the new import.
 """
 
 from __future__ import annotations
@@ -33,13 +34,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from erp import plan_store
 from erp.db import make_engine, migrate
 from erp.store import (
     latest_import,
     ledger_size,
+    load_network,
     load_skus,
     load_supplier_history,
     snapshot_as_of,
@@ -55,6 +57,7 @@ from planning.engine import (
 )
 from planning.exceptions import EXCEPTION_TYPES
 from planning.forecast import WeekdayTotals
+from planning.network import NetworkData, changed_skus
 from planning.params import PlanParams
 from planning.recommend import supplier_lateness
 from tools.errors import NotFoundError
@@ -449,6 +452,67 @@ def catch_up(store_url: str | Engine, run_id: int) -> list[str]:
         plan_store.claim_commits(engine, run_id, now, run.ledger_rows)
         raise
     return skus
+
+
+@dataclass(frozen=True)
+class CarriedRuns:
+    """Complete runs an import carries over: the SKUs it re-plans and their new rows per run."""
+
+    skus: list[str]
+    rows: dict[int, tuple[pd.DataFrame, pd.DataFrame]]  # run id: (positions, exceptions)
+
+    def write(self, conn: Connection, import_id: int) -> None:
+        """Move the runs to the new import and swap the SKUs' rows (in its transaction)."""
+        for run_id, (positions, exceptions) in self.rows.items():
+            plan_store.carry_run(conn, run_id, import_id, self.skus, positions, exceptions)
+
+
+def _only(data: NetworkData, skus: Sequence[str], since: date) -> NetworkData:
+    """Return `data` restricted to `skus` (shared tables whole) and to sales from `since` on."""
+    frames = {}
+    for name, frame in data.frames().items():
+        if "sku" in frame.columns:
+            frame = frame[frame["sku"].isin(skus)]
+        if name in ("sales", "inventory_history"):
+            frame = frame[frame["date"] >= pd.Timestamp(since)]
+        frames[name] = frame.reset_index(drop=True)
+    return NetworkData.from_frames(frames)
+
+
+def carry_forward(store_url: str | Engine, data: NetworkData) -> CarriedRuns | None:
+    """Re-plan only what importing `data` over the store's snapshot changes, if that is enough.
+
+    For each complete run of the current import (one per set of parameters), the SKUs whose
+    rows differ (`planning.network.changed_skus`, over the sales the run plans with) are
+    planned from `data` with the run's figures, like a commit's SKUs: their ABC class, the
+    pooled profile and lateness stay the run's until the next full run. Returns None when a
+    full run is needed instead: no complete run, a new snapshot date, a change to locations,
+    lanes, suppliers, the set of SKUs or received purchase orders.
+    """
+    engine = store_engine(store_url)
+    snapshot = latest_import(engine)
+    runs = [] if snapshot is None else plan_store.complete_runs(engine, snapshot.id)
+    if not runs:
+        return None
+    records = [plan_store.run(engine, r) for r in runs]
+    since = min(_sales_since(params_from_json(r.params), r) for r in records)
+    old = load_network(engine, sales_since=since)
+    new = _only(data, data.items["sku"].astype(str).tolist(), since)
+    skus = changed_skus(old, new)
+    if skus is None or any(r.as_of != new.as_of for r in records):
+        return None
+    wanted = sorted(skus)
+    rows: dict[int, tuple[pd.DataFrame, pd.DataFrame]] = {}
+    for record in records:
+        if not wanted:
+            empty = pd.DataFrame(columns=list(plan_store.POSITION_COLUMNS))
+            rows[record.id] = (empty, empty)
+            continue
+        params = params_from_json(record.params)
+        figures = _run_figures(engine, record, wanted[0], wanted[-1])
+        part = _only(data, wanted, _sales_since(params, record))
+        rows[record.id] = plan_rows(plan(part, params=params, as_of=record.as_of, figures=figures))
+    return CarriedRuns(wanted, rows)
 
 
 def _concat(parts: list[Any]) -> Any:

@@ -18,6 +18,7 @@ from erp.store import (
     replace_snapshot,
     replace_snapshot_blocks,
 )
+from tools.plan_runs import carry_forward
 
 DEMO_SOURCE_PREFIX = "demo:"
 
@@ -35,15 +36,30 @@ class SnapshotAdmin:
 
     def __init__(self, engine: Engine):
         self.engine = engine
+        # The SKUs the last `import_dir` re-planned in the carried plan run (None: none carried).
+        self.last_replanned: list[str] | None = None
 
     def is_empty(self) -> bool:
         """Return True when no snapshot has been loaded."""
         return is_empty(self.engine)
 
     def import_dir(self, folder: Path | str) -> SnapshotSummary:
-        """Validate a CSV folder completely, then replace the snapshot with it atomically."""
+        """Validate a CSV folder completely, then replace the snapshot with it atomically.
+
+        When the store holds a complete plan run and the import changes only some SKUs' rows
+        (`tools.plan_runs.carry_forward`), those SKUs are re-planned and the run moves to the
+        new import in the same transaction: reads see the previous plan until then, and no
+        full run is needed. `last_replanned` holds those SKUs (None: a full run is needed).
+        """
         data = read_csv_dir(folder)
-        return replace_snapshot(self.engine, data, source=f"import:{Path(folder).resolve()}")
+        carried = carry_forward(self.engine, data)
+        self.last_replanned = None if carried is None else carried.skus
+        return replace_snapshot(
+            self.engine,
+            data,
+            source=f"import:{Path(folder).resolve()}",
+            within=None if carried is None else carried.write,
+        )
 
     def sync_erp(
         self,

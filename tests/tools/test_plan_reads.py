@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from erp import plan_store
 from erp.connector import BuiltinErpConnector, PurchaseOrderRequest
 from erp.demo import generate_demo
-from erp.store import replace_snapshot
+from erp.store import latest_import, replace_snapshot
 from planning.whatif import Scenario
 from stockpilot.actions import PurchaseOrderAction
 from stockpilot.settings import Settings
@@ -149,3 +151,88 @@ def test_a_server_with_a_plan_run_never_reads_the_whole_network(workspace, monke
     assert ws.plans.as_of() == as_of
     assert _draft_check(ws, first) == expected["draft"]
     assert ws.plans.loaded is None and ws.plans._ref is None
+
+
+def _run_rows(ws: Workspace, run_id: int) -> tuple[object, object]:
+    positions = plan_store.read_positions(ws.engine, run_id)
+    exceptions, _ = plan_store.read_exceptions(ws.engine, run_id)
+    return positions, exceptions
+
+
+def _edit_export(ws: Workspace, folder: Path) -> list[str]:
+    """Export the snapshot, change two SKUs' rows (stock; an open order); return those SKUs."""
+    ws.snapshots.export_dir(folder)
+    inventory = pd.read_csv(folder / "inventory.csv", dtype=str, keep_default_na=False)
+    inventory.loc[0, "on_hand"] = str(int(inventory.loc[0, "on_hand"]) + 37)
+    inventory.to_csv(folder / "inventory.csv", index=False)
+    orders = pd.read_csv(folder / "purchase_orders.csv", dtype=str, keep_default_na=False)
+    open_line = orders.index[
+        (orders["status"] == "open") & (orders["sku"] != inventory.loc[0, "sku"])
+    ][0]
+    removed = orders.loc[open_line, "sku"]
+    orders.drop(index=open_line).to_csv(folder / "purchase_orders.csv", index=False)
+    return sorted({inventory.loc[0, "sku"], removed})
+
+
+def test_an_import_of_changed_rows_re_plans_only_their_skus(
+    workspace, tmp_path, monkeypatch
+) -> None:
+    params = workspace.plans.params
+    run_id = plan_runs.run_partitioned(workspace.engine, 3, params).run_id
+    unchanged = tmp_path / "unchanged"
+    workspace.snapshots.export_dir(unchanged)
+    workspace.snapshots.import_dir(unchanged)  # the same rows: nothing to re-plan
+    assert workspace.snapshots.last_replanned == []
+    changed = _edit_export(workspace, tmp_path / "changed")
+    planned: list[list[str]] = []
+    real_plan = plan_runs.plan
+
+    def counting_plan(data, **kwargs):
+        planned.append(sorted(set(data.items["sku"])))
+        return real_plan(data, **kwargs)
+
+    monkeypatch.setattr(plan_runs, "plan", counting_plan)
+    before = _run_rows(workspace, run_id)
+    workspace.snapshots.import_dir(tmp_path / "changed")
+    assert workspace.snapshots.last_replanned == changed
+    assert planned == [changed]  # those SKUs alone, not a full run
+    ws = Workspace.open(workspace.settings)
+    assert ws.plans.plan_run() == run_id  # carried over to the new import
+    carried = _run_rows(ws, run_id)
+    assert not carried[0].equals(before[0])
+    monkeypatch.setattr(plan_runs, "plan", real_plan)
+    full = plan_runs.run_partitioned(ws.engine, 2, params).run_id
+    expected = _run_rows(ws, full)
+    pd.testing.assert_frame_equal(carried[0], expected[0])
+    assert carried[1] == expected[1]
+
+
+def test_an_import_that_fails_to_carry_the_run_changes_nothing(workspace, tmp_path, monkeypatch):
+    """The swap is part of the import's transaction: reads see the previous plan until then."""
+    run_id = plan_runs.run_partitioned(workspace.engine, 2, workspace.plans.params).run_id
+    _edit_export(workspace, tmp_path / "changed")
+    snapshot = latest_import(workspace.engine)
+    before = _run_rows(workspace, run_id)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(plan_store, "carry_run", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        workspace.snapshots.import_dir(tmp_path / "changed")
+    assert latest_import(workspace.engine).id == snapshot.id
+    assert Workspace.open(workspace.settings).plans.plan_run() == run_id
+    after = _run_rows(workspace, run_id)
+    pd.testing.assert_frame_equal(after[0], before[0])
+    assert after[1] == before[1]
+
+
+def test_an_import_changing_the_network_needs_a_full_run(workspace, tmp_path) -> None:
+    plan_runs.run_partitioned(workspace.engine, 2, workspace.plans.params)
+    folder = tmp_path / "lanes"
+    workspace.snapshots.export_dir(folder)
+    lanes = pd.read_csv(folder / "lanes.csv", dtype=str, keep_default_na=False)
+    lanes.iloc[1:].to_csv(folder / "lanes.csv", index=False)
+    workspace.snapshots.import_dir(folder)
+    assert workspace.snapshots.last_replanned is None
+    assert Workspace.open(workspace.settings).plans.plan_run() is None
