@@ -109,12 +109,16 @@ def import_(
     folder: Annotated[Path, typer.Argument(help="Folder with one CSV file per table.")],
 ) -> None:
     """Validate a CSV folder completely, then replace the store's snapshot with it."""
+    snapshots = _workspace().snapshots
     try:
-        summary = _workspace().snapshots.import_dir(folder)
+        summary = snapshots.import_dir(folder)
     except ImportValidationError as exc:
         raise _fail(f"{exc}\nNothing was imported; the store is unchanged.", 2) from exc
     rows = ", ".join(f"{k} {v:,}" for k, v in summary.row_counts.items())
     out.print(f"Imported snapshot as of {summary.as_of}: {rows}")
+    replanned = snapshots.last_replanned
+    if replanned is not None:
+        out.print(f"Re-planned {len(replanned):,} SKUs with changed rows in the current plan run")
 
 
 @app.command()
