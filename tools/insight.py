@@ -211,9 +211,18 @@ def exception_totals(ws: Workspace, *, by: str = "type", **filters: Any) -> dict
 # -- positions: the network view of a SKU, cover beyond the horizon ---------------------------
 
 
-def _cover_fields(ws: Workspace, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _plan_for(ws: Workspace, skus: set[str], *, fresh: bool = True) -> Any:
+    """Return a plan holding `skus`: one SKU's own when that is all, else the whole plan.
+
+    With a plan run, one SKU's plan is read and planned for that SKU alone (`PlanCache.plan_of`).
+    """
+    if len(skus) == 1:
+        return ws.plans.plan_of(next(iter(skus)), fresh=fresh)
+    return ws.plans.plan(fresh=fresh)
+
+
+def _cover_fields(plan: Any, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Return days of cover past the horizon (extrapolated) and whether the plan's was capped."""
-    plan = ws.plans.plan()
     on_hand = np.maximum(plan.positions["on_hand"].to_numpy(float)[rows], 0.0)
     extended = days_of_cover(on_hand, plan.demand[rows], extrapolate=True)
     capped = plan.positions["days_of_cover"].to_numpy(float)[rows] >= plan.demand.shape[1]
@@ -222,11 +231,11 @@ def _cover_fields(ws: Workspace, rows: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 def with_cover(ws: Workspace, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Add `days_of_cover_capped` and, when capped, the extrapolated cover to position records."""
-    plan = ws.plans.plan()
-    rows = np.array([plan.row_of(r["sku"], r["location_id"]) for r in records], dtype=np.int64)
-    if not len(rows):
+    if not records:
         return records
-    extended, capped = _cover_fields(ws, rows)
+    plan = _plan_for(ws, {r["sku"] for r in records})
+    rows = np.array([plan.row_of(r["sku"], r["location_id"]) for r in records], dtype=np.int64)
+    extended, capped = _cover_fields(plan, rows)
     out = []
     for r, ext, cap in zip(records, extended, capped, strict=True):
         r = dict(r)
@@ -239,12 +248,12 @@ def with_cover(ws: Workspace, records: list[dict[str, Any]]) -> list[dict[str, A
 
 def network_position(ws: Workspace, sku: str) -> dict[str, Any]:
     """Return a SKU's stock at every location, the network totals and the largest holder."""
-    plan = ws.plans.plan()
+    plan = ws.plans.plan_of(sku)
     pos = plan.positions
     rows = np.flatnonzero(pos["sku"].to_numpy() == sku)
     if not len(rows):
         raise NotFoundError(f"no stock position for SKU {sku!r}")
-    extended, capped = _cover_fields(ws, rows)
+    extended, capped = _cover_fields(plan, rows)
     sub = pos.iloc[rows]
     stores = sub["location_type"].to_numpy() == "store"
     store_demand = float(sub["forecast_daily"].to_numpy(float)[stores].sum())
@@ -311,8 +320,30 @@ def open_supply(
     """Return the open purchase orders and in-transit transfers for a SKU / location / supplier.
 
     With no filter, the whole network's (the lines are cut at the limit, `truncated` says so).
+    With a SKU, that SKU's own plan is read (`_plan_for`); an unknown SKU has no lines.
     """
-    plan = ws.plans.plan()
+    try:
+        plan = _plan_for(ws, set() if sku is None else {sku})
+    except NotFoundError:  # an unknown SKU (with a plan run): no open supply
+        plan = None
+    if plan is None:
+        as_of = ws.plans.as_of()
+        return {
+            "filters": {
+                k: v
+                for k, v in (("sku", sku), ("location", location), ("supplier_id", supplier_id))
+                if v is not None
+            },
+            "as_of": as_of.isoformat(),
+            "total_lines": 0,
+            "total_units": 0.0,
+            "by_kind": {
+                kind.value: {"lines": 0, "units": 0.0}
+                for kind in (ActionKind.PURCHASE_ORDER, ActionKind.TRANSFER)
+            },
+            "truncated": False,
+            "lines": [],
+        }
     supply = plan.supply
     pos = plan.positions
     lines = supply.assign(
@@ -365,7 +396,7 @@ def open_supply(
 
 def item_master(ws: Workspace, sku: str) -> dict[str, Any]:
     """Return an item's master data and its supplier terms (cost, MOQ, lead time, primary)."""
-    ref = ws.plans.reference(fresh=False)
+    ref = ws.plans.reference_of(sku, fresh=False)
     items = ref.items[ref.items["sku"] == sku]
     if items.empty:
         raise NotFoundError(f"unknown SKU {sku!r}")
@@ -489,7 +520,7 @@ def what_if_scope(
     A result whose scenario changes nothing carries `notes` saying why (no open purchase order
     of the supplier, no promotion scheduled, the window outside the horizon...).
     """
-    plan = ws.plans.plan()
+    plan = _plan_for(ws, {sku} if sku is not None and category is None else set())
     pos = plan.positions
     if sku is not None and location is not None and category is None:
         row = plan.row_of(sku, location)
@@ -682,9 +713,9 @@ def with_item_terms(
 
 def transfer_alternatives(ws: Workspace, sku: str, to_location: str) -> dict[str, Any]:
     """Say where a location can receive a SKU from: lanes in (with stock there) and a supplier."""
-    ref = ws.plans.reference(fresh=False)
+    ref = ws.plans.reference_of(sku, fresh=False)
     lanes = ref.lanes[ref.lanes["to_location"] == to_location]
-    plan = ws.plans.plan(fresh=False)
+    plan = _plan_for(ws, {sku}, fresh=False)
     sources = []
     for lane in lanes.itertuples():
         row = plan.row_of(sku, lane.from_location)
@@ -758,7 +789,7 @@ def forecast_context(ws: Workspace, out: dict[str, Any], horizon: int) -> dict[s
         "horizon_days": min(horizon, 28),
         "method": "rolling-origin backtest over the last 4 origins of this series",
     }
-    plan = ws.plans.plan(fresh=False)
+    plan = _plan_for(ws, {out["sku"]}, fresh=False)
     row = plan.row_of(out["sku"], out["location"])
     if row is not None:
         h = min(horizon, plan.demand.shape[1])

@@ -14,7 +14,7 @@ from erp.store import latest_import, replace_snapshot
 from planning.whatif import Scenario
 from stockpilot.actions import PurchaseOrderAction
 from stockpilot.settings import Settings
-from tools import plan_runs
+from tools import insight, plan_runs
 from tools.workspace import Workspace
 
 
@@ -236,3 +236,35 @@ def test_an_import_changing_the_network_needs_a_full_run(workspace, tmp_path) ->
     workspace.snapshots.import_dir(folder)
     assert workspace.snapshots.last_replanned is None
     assert Workspace.open(workspace.settings).plans.plan_run() is None
+
+
+def _views(ws: Workspace) -> dict[str, object]:
+    first = ws.queries.exceptions()[0]
+    sku, location = first["sku"], first["location"]
+    scenario = Scenario(demand_factor=1.3)
+    return {
+        "network_position": insight.network_position(ws, sku),
+        "open_supply": insight.open_supply(ws, sku=sku),
+        "open_supply_unknown": insight.open_supply(ws, sku="NO-SUCH-SKU"),
+        "item_master": insight.item_master(ws, sku),
+        "lanes_in": insight.transfer_alternatives(ws, sku, location),
+        "what_if": insight.what_if_scope(ws, scenario, sku=sku, location=location),
+        "what_if_sku": insight.what_if_scope(ws, scenario, sku=sku),
+        "cover": insight.with_cover(ws, ws.queries.inventory(sku=sku)),
+        "forecast": insight.forecast_context(ws, {"sku": sku, "location": location}, 14),
+    }
+
+
+def test_one_sku_views_with_a_plan_run_plan_that_sku_alone(workspace, monkeypatch) -> None:
+    before = _views(workspace)
+    plan_runs.run_partitioned(workspace.engine, 3, workspace.plans.params)
+    ws = Workspace.open(workspace.settings)
+
+    def whole_plan(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the whole network was planned")
+
+    monkeypatch.setattr(ws.plans, "plan", whole_plan)
+    monkeypatch.setattr("tools.plan_cache.load_network", whole_plan)
+    after = _views(ws)
+    for name, value in before.items():
+        assert after[name] == value, name
