@@ -712,7 +712,7 @@ INTENTS: tuple[Intent, ...] = (
             r"issues?|alerts?|stock[- ]?outs?|overstocks?|problems?|pos?)\b",
             r"\bwhere\b.*\b(?:most|biggest|largest)\b.*\b(?:risk|exposure|money)\b",
             r"\b(?:tying|tied|locked)\s+up\b|\bat\s+stake\b",
-            r"\b(?:biggest|largest|main)\s+(?:exposure|risk)s?\b",
+            r"\b(?:biggest|largest|main)\s+(?:exposures?|risk\b(?!s))",
             r"\b(?:summary|summari[sz]e|breakdown|break\s+down)\b.*\b(?:exceptions?|risks?|issues?|"
             r"by\s+\w+)\b",
             r"\bwhich\s+(?:location|store|category|sku|item)s?\s+(?:has|have|is|are)\s+(?:the\s+)?"

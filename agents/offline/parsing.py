@@ -791,6 +791,7 @@ def understood(earlier: Sequence[BaseMessage], resolver: Any) -> str | None:
 GENERIC_DC = re.compile(
     r"\b(?:the|our|its|their|that)\s+(?:dc|warehouse|distribution\s+cent(?:er|re))\b(?!\s*-)", re.I
 )
+FROM_GENERIC_DC = re.compile(r"\b(from)\s+" + GENERIC_DC.pattern, re.I)
 THERE = re.compile(
     r"\b(from|to|at|in|into|over)\s+(?:there|that\s+(?:store|location|site|dc))\b", re.I
 )
@@ -813,6 +814,13 @@ def rewrite_places(text: str, focus: Any, resolver: Any) -> str:
         return text
     text = THERE.sub(lambda m: f"{m.group(1)} {focus.location}", text)
     if not OTHER_DC_RE.search(text) and here.group == "store" and here.parent:
+        # "cover it from the DC" names the source only: the thread's store stays the destination.
+        to_here = (
+            f" to {focus.location}"
+            if focus.location not in text and not re.search(r"\b(?:to|into)\b", text, re.I)
+            else ""
+        )
+        text = FROM_GENERIC_DC.sub(lambda m: f"{m.group(1)} {here.parent}{to_here}", text)
         text = GENERIC_DC.sub(here.parent, text)
     return text
 
