@@ -80,12 +80,7 @@ def supply_since(
         _proposals.c.status == ProposalStatus.COMMITTED.value,
         or_(latest.is_(None), _proposals.c.claimed_import_id >= latest),
     )
-    approved = _proposals.c.status == ProposalStatus.APPROVED.value
-    if not drafts:
-        approved = and_(approved, _proposals.c.claimed_at.is_not(None))
-    open_ = (
-        or_(_proposals.c.status == ProposalStatus.PENDING.value, approved) if drafts else approved
-    )
+    open_ = _open_status(drafts)
     query = (
         select(
             _proposals.c.id,
@@ -104,20 +99,29 @@ def supply_since(
     )
     if exclude is not None:
         query = query.where(_proposals.c.id != exclude)
-    out = []
-    for row in conn.execute(query):
-        args: dict[str, Any] = json.loads(row.args)
-        out.append(
-            SupplyLine(
-                proposal_id=row.id,
-                status=row.status,
-                kind=row.kind,
-                qty=float(args.get("qty", 0) or 0),
-                document_id=row.document_id,
-                arrives=_arrival(row.evidence),
-            )
-        )
-    return out
+    return [_supply_line(row, json.loads(row.args)) for row in conn.execute(query)]
+
+
+def _open_status(drafts: bool) -> Any:
+    """Return the filter of proposals still to be written.
+
+    Pending and approved ones (a draft's view), or only claimed approved ones (a commit's view).
+    """
+    approved = _proposals.c.status == ProposalStatus.APPROVED.value
+    if not drafts:
+        return and_(approved, _proposals.c.claimed_at.is_not(None))
+    return or_(_proposals.c.status == ProposalStatus.PENDING.value, approved)
+
+
+def _supply_line(row: Any, args: dict[str, Any]) -> SupplyLine:
+    return SupplyLine(
+        proposal_id=row.id,
+        status=row.status,
+        kind=row.kind,
+        qty=float(args.get("qty", 0) or 0),
+        document_id=row.document_id,
+        arrives=_arrival(row.evidence),
+    )
 
 
 def shipped_since(
@@ -135,12 +139,7 @@ def shipped_since(
     Committed transfers are not listed: the ERP's stock now already lacks what they shipped.
     `exclude` is the proposal being checked.
     """
-    approved = _proposals.c.status == ProposalStatus.APPROVED.value
-    if not drafts:
-        approved = and_(approved, _proposals.c.claimed_at.is_not(None))
-    open_ = (
-        or_(_proposals.c.status == ProposalStatus.PENDING.value, approved) if drafts else approved
-    )
+    open_ = _open_status(drafts)
     query = (
         select(
             _proposals.c.id,
@@ -148,6 +147,7 @@ def shipped_since(
             _proposals.c.kind,
             _proposals.c.args,
             _proposals.c.evidence,
+            _proposals.c.document_id,
         )
         .where(
             _proposals.c.target_sku == sku,
@@ -158,18 +158,9 @@ def shipped_since(
     )
     if exclude is not None:
         query = query.where(_proposals.c.id != exclude)
-    out = []
-    for row in conn.execute(query):
-        args: dict[str, Any] = json.loads(row.args)
-        if str(args.get("from_location", "")) != source:
-            continue
-        out.append(
-            SupplyLine(
-                proposal_id=row.id,
-                status=row.status,
-                kind=row.kind,
-                qty=float(args.get("qty", 0) or 0),
-                arrives=_arrival(row.evidence),
-            )
-        )
-    return out
+    rows = ((row, json.loads(row.args)) for row in conn.execute(query))
+    return [
+        _supply_line(row, args)
+        for row, args in rows
+        if str(args.get("from_location", "")) == source
+    ]
