@@ -7,7 +7,9 @@ itself, through the copilot graph's approval gate and commit node, and returns n
 
 - `stockpilot`: on each review day, plan the snapshot (`planning.engine.plan`), add routine
   orders (`planning.replenish.replenishment_orders`) to the exceptions' transfer and purchase-order
-  recommendations (an exception's action wins for its SKU-location).
+  recommendations (an exception's action wins for its SKU-location); between reviews, on the
+  day a DC receives stock, forward it to its stores that would run short before the next
+  review's shipment lands (`planning.replenish.receipt_transfers`).
 - `po_only`: the same, but stores never receive transfers: the plan sees every location buying
   from its suppliers (no source DC, no lanes).
 - `min_max`: (s, S) = (reorder point, order-up-to) per SKU-location computed once from the
@@ -48,7 +50,7 @@ from planning.engine import Plan, exception_id, plan
 from planning.network import NetworkData
 from planning.params import PlanParams
 from planning.policy import round_up_to_pack, spare_stock
-from planning.replenish import replenishment_orders
+from planning.replenish import receipt_transfers, replenishment_orders
 from stockpilot.actions import Action, PurchaseOrderAction, TransferAction
 from stockpilot.vocabulary import DRAFTABLE_KINDS, GATE_NAME, ActionKind, Decision
 
@@ -334,6 +336,7 @@ class StockPilotPolicy:
         self._folder: Path | None = None
         self.stats: dict[str, Any] = {}
         self.last_plan: Plan | None = None
+        self._lanes = pd.DataFrame(columns=["from_location", "to_location", "lead_time_days"])
 
     def start(self, world: World, connector: SimulatorConnector) -> None:
         """Open the production path (temporary store and copilot) when asked to."""
@@ -348,10 +351,48 @@ class StockPilotPolicy:
         if not self.transfers:
             data = _without_sources(data)
         self.last_plan = plan(data, params=self.params)
+        self._lanes = data.lanes
         actions = plan_actions(self.last_plan, data, transfers=self.transfers)
         if self.graph is None:
             return actions
         self.graph.run(day, data, actions)
+        return []
+
+    def on_receipt(self, day: int, view: View) -> list[Order]:
+        """Forward what a DC received today to stores that would run short before the review.
+
+        `planning.replenish.receipt_transfers` with the last plan's levels and today's stock:
+        the stores that would run short before the next review's shipment lands get it now.
+        On the production path the transfers are written through the graph.
+        """
+        if self.last_plan is None or not self.transfers:
+            return []
+        received = view.received
+        if not received[view.is_dc].any():
+            return []
+        pos = self.last_plan.positions
+        idx = np.array(
+            [view.rows.get(k, -1) for k in zip(pos["sku"], pos["location_id"], strict=True)]
+        )
+        pos = pos[idx >= 0]
+        idx = idx[idx >= 0]
+        state = pos.assign(
+            on_hand=view.on_hand[idx], position=view.position[idx], received=received[idx]
+        )
+        r = self.config.review_period_days
+        orders = receipt_transfers(state, self._lanes, r - day % r, self.config.transfer_fixed_cost)
+        actions = [
+            Order(
+                _action(
+                    o.kind, o.sku, o.location_id, int(o.qty), source=o.from_location, supplier_id=""
+                ),
+                reason="receipt forwarding",
+            )
+            for o in orders.itertuples()
+        ]
+        if self.graph is None or not actions:
+            return actions
+        self.graph.run(day, view.snapshot(), actions)
         return []
 
     def finish(self) -> None:

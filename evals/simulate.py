@@ -12,7 +12,8 @@ Timeline of day `t` (1..H): arrivals due on `t` are received; store demand arriv
 min(on hand, demand) and the rest is lost (or backordered with `lost_sales=False`); end-of-day
 on hand is charged holding cost. On review days (`t % review_period_days == 0`, including day 0,
 before the first demand) a policy sees the past only (history, simulated sales, stock, open
-supply) and acts: a transfer leaves the source at once and arrives after the lane lead time; a
+supply) and acts (between reviews, a policy with `on_receipt` may act at the end of a day, seeing
+what arrived that day): a transfer leaves the source at once and arrives after the lane lead time; a
 purchase order arrives after a lead time drawn per (SKU-location, order day) from the
 distribution its supplier's data describes (`planning.leadtime`: on time with probability
 on_time_rate, else late by a delay whose spread gives lead_time_std_days), the distribution the
@@ -546,6 +547,11 @@ class View:
         """Return the inventory position per row (on hand + open supply)."""
         return self._twin.position.copy()
 
+    @property
+    def received(self) -> np.ndarray:
+        """Return the units each row received today."""
+        return self._twin.arrivals[:, self._twin.day].copy()
+
     def recent_sales(self, days: int = 28) -> np.ndarray:
         """Return units sold per row over the last `days` visible days (history + simulation)."""
         t = self._twin.day
@@ -711,6 +717,10 @@ def run_policy(world: World, policy: Any, progress: Progress | None = None) -> T
             acts = policy.decide(t, View(twin))
             if acts:
                 execute(conn, acts, f"{policy.name}-d{t}")
+        elif 1 <= t < h and hasattr(policy, "on_receipt"):
+            acts = policy.on_receipt(t, View(twin))
+            if acts:
+                execute(conn, acts, f"{policy.name}-r{t}")
         if progress is not None:
             progress(policy.name, t, h)
     policy.finish()

@@ -13,6 +13,9 @@ A purchase order goes to the best supplier of `planning.recommend.supplier_optio
 cost, then the primary, then the shortest lead time; quantity `max(need, MOQ)` rounded up to whole
 case packs. Units a DC ships in this round are taken off its position before its own need is
 computed, so it reorders what its stores just pulled.
+
+Between reviews, `receipt_transfers` sends what a DC received today on to its stores that would
+run short before the next review's shipment lands (docs/planning.md, "Receipt forwarding").
 """
 
 from __future__ import annotations
@@ -164,3 +167,78 @@ def replenishment_orders(plan: Plan, data: NetworkData, *, transfers: bool = Tru
     result = pd.concat(out, ignore_index=True)
     result["qty"] = result["qty"].astype(np.int64)
     return result[list(ORDER_COLUMNS)].reset_index(drop=True)
+
+
+def receipt_transfers(
+    state: pd.DataFrame, lanes: pd.DataFrame, days_to_review: int, transfer_line_cost: float
+) -> pd.DataFrame:
+    """Return the transfers a DC sends on the day it receives stock, between two reviews.
+
+    `state` has one row per SKU-location: sku, location_id, location_type, source_location,
+    on_hand, position (on hand plus open supply, today), order_up_to and forecast_daily (of the
+    last plan), unit_price, unit_cost and received (units that arrived today). A store fed over
+    a lane of lead time ℓ from a DC that received its SKU today would otherwise wait for the
+    next review (in `days_to_review` days) and that shipment's lane: it must carry
+    `k = days_to_review + ℓ − 1` days from its position. When `short = forecast_daily·k −
+    position` is positive and its margin `short·(price − cost)` pays a transfer line, the DC
+    ships it up to its order-up-to level now (`ceil(S − position)`), from all it holds
+    (`planning.policy.spare_stock`: a DC to its own store), most units short first.
+    """
+    is_dc = state["location_type"].to_numpy(object) == "dc"
+    got = state[is_dc & (state["received"].to_numpy(float) > 0)]
+    if got.empty:
+        return pd.DataFrame({c: [] for c in ORDER_COLUMNS})
+    dc_stock = pd.Series(
+        spare_stock(got["on_hand"].to_numpy(float), 0.0, to_own_store=True),
+        index=pd.MultiIndex.from_arrays([got["sku"], got["location_id"]]),
+    )
+    stores = state[~is_dc & (state["source_location"].to_numpy(object) != "")]
+    key = pd.MultiIndex.from_arrays([stores["sku"], stores["source_location"]])
+    stores = stores[key.isin(dc_stock.index)]
+    lane = lanes.set_index(["from_location", "to_location"]).reindex(
+        pd.MultiIndex.from_arrays([stores["source_location"], stores["location_id"]])
+    )
+    lead = lane["lead_time_days"].to_numpy(float)
+    k = days_to_review + np.maximum(lead, 1.0) - 1.0
+    position = stores["position"].to_numpy(float)
+    short = stores["forecast_daily"].to_numpy(float) * k - position
+    margin = np.maximum(
+        stores["unit_price"].to_numpy(float) - stores["unit_cost"].to_numpy(float), 0
+    )
+    want = np.ceil(stores["order_up_to"].to_numpy(float) - position - 1e-9)
+    ok = np.isfinite(lead) & (short > 0) & (short * margin > transfer_line_cost) & (want >= 1)
+    cand = stores[ok].assign(_short=short[ok], _want=want[ok], _lead=lead[ok])
+    if cand.empty:
+        return pd.DataFrame({c: [] for c in ORDER_COLUMNS})
+    cand = cand.sort_values(
+        ["sku", "source_location", "_short", "location_id"],
+        ascending=[True, True, False, True],
+        kind="stable",
+    )
+    spare = dc_stock.reindex(pd.MultiIndex.from_arrays([cand["sku"], cand["source_location"]]))
+    before = cand.groupby(["sku", "source_location"], sort=False)["_want"].cumsum() - cand["_want"]
+    qty = np.floor(np.clip(spare.to_numpy(float) - before.to_numpy(float), 0.0, cand["_want"]))
+    cand = cand.assign(_qty=qty)[qty >= 1]
+    return pd.DataFrame(
+        {
+            "kind": ActionKind.TRANSFER.value,
+            "sku": cand["sku"].to_numpy(object),
+            "location_id": cand["location_id"].to_numpy(object),
+            "from_location": cand["source_location"].to_numpy(object),
+            "supplier_id": "",
+            "qty": cand["_qty"].to_numpy(np.int64),
+            "unit_cost": cand["unit_cost"].to_numpy(float),
+            "lead_time": cand["_lead"].to_numpy(float),
+            "reason": [
+                f"{src} received stock; position {p:.0f} runs {s:.0f} short before the next "
+                f"review's shipment lands: ship {q:.0f} now"
+                for src, p, s, q in zip(
+                    cand["source_location"],
+                    cand["position"],
+                    cand["_short"],
+                    cand["_qty"],
+                    strict=True,
+                )
+            ],
+        }
+    ).reset_index(drop=True)

@@ -12,6 +12,7 @@ from evals.policies import (
     NaiveCoverPolicy,
     StockPilotPolicy,
     level_grid,
+    make_policy,
     oracle_base_stock,
     oracle_scaled,
     plan_actions,
@@ -241,3 +242,20 @@ def test_the_simulation_places_every_action_of_a_split() -> None:
         (1, "PurchaseOrderAction", 102),
     ]
     assert orders[0].exception_id == orders[1].exception_id
+
+
+def test_a_dc_receipt_between_reviews_goes_on_to_its_stores_at_once() -> None:
+    # CI network, engine path: a DC receives on a day that is not a review day and its stores
+    # would run short before the next review's shipment lands.
+    config = SimConfig(
+        stores=3, skus=12, horizon_days=56, seed=7, policies=("stockpilot",), graph_path=False
+    )
+    world = build_world(config)
+    twin = run_policy(world, make_policy("stockpilot", config))
+    r = config.review_period_days
+    forwarded = [d for d in twin.open if d["kind"] == "transfer" and d["day"] % r]
+    assert forwarded
+    for d in forwarded:
+        src = d["from_row"]
+        assert world.is_dc[src] and world.source_row[d["row"]] == src
+        assert twin.arrivals[src, d["day"]] > 0  # its DC received stock that day

@@ -1,0 +1,60 @@
+"""Receipt forwarding: a DC ships what it received to stores that would run short before the
+next review's shipment lands (`planning.replenish.receipt_transfers`)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from planning.replenish import ORDER_COLUMNS, receipt_transfers
+
+LANES = pd.DataFrame(
+    {
+        "from_location": ["DC1", "DC1", "DC1", "DC2"],
+        "to_location": ["S1", "S2", "S3", "S4"],
+        "lead_time_days": [2, 2, 1, 2],
+        "cost_per_unit": [0.2, 0.2, 0.2, 0.2],
+    }
+)
+
+
+def _state(dc1_on_hand: float = 200.0, dc1_received: float = 100.0) -> pd.DataFrame:
+    rows = [
+        # location, type, source, on_hand, position, S, rate, price, cost, received
+        ("DC1", "dc", "", dc1_on_hand, dc1_on_hand, 400, 30.0, 10.0, 6.0, dc1_received),
+        ("DC2", "dc", "", 150, 150, 400, 10.0, 10.0, 6.0, 0.0),
+        ("S1", "store", "DC1", 5, 5, 80, 10.0, 10.0, 6.0, 0.0),  # 45 short over 5 days
+        ("S2", "store", "DC1", 100, 100, 80, 10.0, 10.0, 6.0, 0.0),  # covered
+        ("S3", "store", "DC1", 1, 1, 20, 1.0, 10.0, 6.0, 0.0),  # 3 short x margin 4 > 5
+        ("S4", "store", "DC2", 0, 0, 80, 10.0, 10.0, 6.0, 0.0),  # its DC received nothing
+    ]
+    cols = ["location_id", "location_type", "source_location", "on_hand", "position",
+            "order_up_to", "forecast_daily", "unit_price", "unit_cost", "received"]  # fmt: skip
+    return pd.DataFrame(rows, columns=cols).assign(sku="A")
+
+
+def test_a_receipt_goes_on_to_the_stores_that_would_run_short_before_the_next_shipment() -> None:
+    out = receipt_transfers(_state(), LANES, days_to_review=4, transfer_line_cost=5.0)
+    assert list(out.columns) == list(ORDER_COLUMNS)
+    # S1 carries 4 + 2 - 1 = 5 days on 5 units at 10 a day: 45 short, shipped up to S (80).
+    # S3: 4 days at 1 a day on 1 unit: 3 short, 3 x margin 4 = 12 > the line's 5.
+    assert out[["location_id", "from_location", "qty"]].values.tolist() == [
+        ["S1", "DC1", 75],
+        ["S3", "DC1", 19],
+    ]
+    assert (out["kind"] == "transfer").all()
+
+
+def test_no_forwarding_when_the_margin_does_not_pay_the_line() -> None:
+    out = receipt_transfers(_state(), LANES, days_to_review=4, transfer_line_cost=20.0)
+    assert out["location_id"].tolist() == ["S1"]
+
+
+def test_without_a_receipt_nothing_moves_between_reviews() -> None:
+    assert receipt_transfers(_state(dc1_received=0.0), LANES, 4, 5.0).empty
+
+
+def test_the_dc_ships_what_it_holds_most_units_short_first() -> None:
+    out = receipt_transfers(
+        _state(dc1_on_hand=50.0), LANES, days_to_review=4, transfer_line_cost=5.0
+    )
+    assert out[["location_id", "qty"]].values.tolist() == [["S1", 50]]
