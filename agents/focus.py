@@ -204,6 +204,14 @@ def _remember_result(focus: Focus, name: str, args: dict[str, Any], data: Any) -
         most = data.get("most_on_hand") or {}
         if isinstance(most, dict) and most.get("location_id"):
             focus.location = str(most["location_id"])  # the location the answer led with
+    if name in ("get_supplier_status", "get_item") and args.get("sku"):
+        # "who supplies SKU-1?" then "what should we order from them?": its primary supplier.
+        rows = data if isinstance(data, list) else (data.get("suppliers") or [])
+        rows = [r for r in rows if isinstance(r, dict) and r.get("supplier_id")]
+        primary = [r for r in rows if r.get("primary") or (r.get("item") or {}).get("primary")]
+        chosen = primary[0] if primary else rows[0] if len(rows) == 1 else None
+        if chosen is not None:
+            focus.supplier = str(chosen["supplier_id"])
     if name in LIST_TOOLS and isinstance(data, dict | list):
         items = data.get("items") if isinstance(data, dict) else data
         ids = [str(i.get("id")) for i in items or [] if isinstance(i, dict) and i.get("id")]

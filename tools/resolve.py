@@ -90,6 +90,8 @@ FREE_TEXT_STOP = frozenset(
     }
 )
 """Single words that are too common to be taken as a name when found in free text."""
+HEAD_STOP = frozenset({"plug", "pack", "case", "cases", "lift", "sale"})
+"""Head nouns of item names that planners also use as verbs or units ("plug the gap")."""
 
 
 def normalise(text: str) -> str:
@@ -217,6 +219,11 @@ class Resolver:
                 # "Family Size Dog Food" is a "dog food" too (then shared with "Premium Dog Food":
                 # asked back with both, never silently the one whose prefix is one word).
                 add("sku", sku, *(" ".join(words[-k:]) for k in range(2, len(words))))
+            noun = words[-1] if len(words) >= 2 else ""
+            if len(noun) >= 4 and noun not in FREE_TEXT_STOP | HEAD_STOP and not _numbers(noun):
+                # "the hoodie" is "Ultra Hoodie"; a head noun shared by several items
+                # ("cable") is asked back with them, like any shared form.
+                add("sku", sku, noun, noun[:-1] if noun.endswith("s") else f"{noun}s")
             digits = _numbers(normalise(sku))
             if len(digits) == 1:
                 add("sku", sku, *(f"{w} {digits[0]}" for w in KIND_WORDS["sku"]))

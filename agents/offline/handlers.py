@@ -9,6 +9,7 @@ declares patterns, priorities and examples and points at these.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -26,6 +27,7 @@ from agents.offline.messages import (
     Request,
     Result,
     Step,
+    _turn_results,
 )
 from agents.offline.parsing import (
     LEVELS_QUERY,
@@ -72,6 +74,7 @@ from agents.offline.render import (
     render_totals,
     render_what_if_scope,
 )
+from stockpilot.actions import ActionKind, TransferAction, recommended_action
 from stockpilot.vocabulary import ExceptionType
 
 # -- handlers ------------------------------------------------------------------------------------
@@ -169,6 +172,58 @@ def draft_previous(req: Request, results: list[Result]) -> Step:
             f"<location> from {sup}** to order something anyway."
         )
     return _ask("the exception to act on", "fix stockout_risk:SKU-0001@S003")
+
+
+def _shown_exception(earlier: Sequence[BaseMessage], exception_id: str) -> dict[str, Any] | None:
+    """Return the exception record an earlier tool result of the thread showed, or None."""
+    found, _ = _turn_results(earlier)
+    for result in reversed(found):
+        data = result.data
+        rows = data.get("items") if isinstance(data, dict) and "items" in data else data
+        for row in rows if isinstance(rows, list) else [rows]:
+            if (
+                isinstance(row, dict)
+                and row.get("id") == exception_id
+                and row.get("recommendation")
+            ):
+                return row
+    return None
+
+
+DRAFT_TOOLS = {
+    ActionKind.TRANSFER: "draft_transfer",
+    ActionKind.PURCHASE_ORDER: "draft_purchase_order",
+}
+
+
+def draft_previous_qty(req: Request, results: list[Result]) -> Step:
+    """Draft what the thread last offered with the planner's own quantity ("do it but only 10").
+
+    The offer's own draft with that quantity: a refused draft's alternative, or the engine's
+    recommended action for the exception shown (its source and destination, not its quantity).
+    """
+    if results:
+        return _render_drafts(results)
+    qty = int(_number(str(req.get("n"))))
+    offer = req.focus.offer
+    if len(offer) != 1:
+        return (
+            draft_previous(req, results)
+            if not offer
+            else _ask("which of the shown lines to draft with that quantity", "order the first one")
+        )
+    tool, args = str(offer[0]["tool"]), dict(offer[0]["args"])
+    if tool != "draft_recommended_action":
+        return [Call(tool, {**args, "qty": qty})]
+    record = _shown_exception(req.earlier, str(args.get("exception_id")))
+    action = recommended_action(record, qty) if record is not None else None
+    if action is None:
+        return (
+            f"The recommendation for {args.get('exception_id')} is advice only (nothing to "
+            f"draft), so I have not drafted {qty} units. Say, for example, **transfer {qty} of "
+            "<SKU> from <location> to <location>**."
+        )
+    return [Call(DRAFT_TOOLS[action.kind], action.args())]
 
 
 def draft_top(req: Request, results: list[Result]) -> Step:
@@ -932,9 +987,14 @@ def purchase_order_loose(req: Request, results: list[Result]) -> Step:
 
 def _destination(req: Request) -> str | None:
     """Return the location a need is at: the first one named, not after "from", else the focus's."""
+    sources = []
     for loc in req.found.get("location") or []:
         if not re.search(r"\bfrom\s+(?:the\s+)?" + re.escape(loc) + r"\b", req.text, re.I):
             return loc
+        sources.append(loc)
+    # "top it up from the north DC" after a look-up at S002: the need is the thread's S002.
+    if sources and req.focus.location and req.focus.location not in sources:
+        return req.focus.location
     return req.entity("location")
 
 
@@ -976,7 +1036,21 @@ def cover_need(req: Request, results: list[Result]) -> Step:
             f"for example **order <qty> of {sku} for {loc}** or **transfer <qty> of {sku} from "
             f"<location> to {loc}**."
         )
+    source = _named_source(req)
+    action = recommended_action(actionable[0])
+    if source and isinstance(action, TransferAction) and action.from_location != source:
+        # "transfer it from DC-SOUTH instead": the engine's quantity from the named source.
+        moved = dataclasses.replace(action, from_location=source)
+        return [Call("draft_transfer", moved.args())]
     return [Call("draft_recommended_action", {"exception_id": actionable[0]["id"]})]
+
+
+def _named_source(req: Request) -> str | None:
+    """Return the location a request names after "from", or None."""
+    for loc in req.found.get("location") or []:
+        if re.search(r"\bfrom\s+(?:the\s+)?" + re.escape(loc) + r"\b", req.text, re.I):
+            return loc
+    return None
 
 
 def follow_up_lookup(req: Request, results: list[Result]) -> Step:

@@ -22,6 +22,7 @@ from agents.focus import focus_of
 from agents.offline import handlers as h
 from agents.offline.messages import Handler, Request, Result, Step
 from agents.offline.parsing import (
+    DATE_TOKEN,
     EVERYDAY_MOVE,
     FETCH,
     FETCH_QTY,
@@ -42,6 +43,7 @@ from agents.offline.parsing import (
     _normalise,
     canonicalise,
     entities,
+    ordinal,
     quantity,
     rewrite_follow_up,
     rewrite_ordinal,
@@ -91,6 +93,20 @@ def unknown(req: Request, results: list[Result]) -> Step:
         return (
             f"Which DC do you mean — {names}? I have not looked anything up yet. Say, for "
             f"example, **{example}**."
+        )
+    n, _ = ordinal(req.text)
+    listed = req.focus.last_list
+    if n is not None and not listed and re.search(r"\b(?:one|1|it|item)\b", req.text, re.I):
+        return (
+            "No list has been shown in this conversation, so I can't tell which one you mean "
+            "and have not looked anything up or drafted anything. Say **what needs attention "
+            "today?** for the ranked exceptions, then pick one by its number."
+        )
+    if n is not None and listed and not 1 <= n <= len(listed):
+        shown = ", ".join(f"{i}. {e}" for i, e in enumerate(listed, 1))
+        return (
+            f"The last list shown has {len(listed)} item{'s' if len(listed) != 1 else ''}, so "
+            f"there is no number {n}: {shown}. Say, for example, **explain {listed[0]}**."
         )
     options = suggestions(req)
     lines = [
@@ -209,6 +225,7 @@ NOT_SUPPLY_QUESTION = (
 
 QUESTION_ABOUT_OTHERS = (
     r"^(?!\W*(?:who|whom|which|what|when|how|why|does|do|is|are|am|has|have|"
+    r"(?:did|was|were)(?!\s+you\b)|"
     r"(?:can|could|may|might|should|must|would)\s+(?!you\b)\w+)\b)"
 )
 """Not a question about who may do it ("who should approve this transfer?" asks the playbook)."""
@@ -275,6 +292,14 @@ INTENTS: tuple[Intent, ...] = (
             r"^\W*what(?:'s|\s+is)\s+(?:the|its)\s+status\W*$",
             r"\bha(?:s|ve)\s+(?!you\b)\w+\s+(?:signed\s+off|approved|rejected|decided)\b",
             r"\bwhere\s+is\s+(?:my|the|that)\s+(?:transfer|po|order|proposal|draft)\b",
+            r"\bwhat\s+happened\s+(?:to|with)\s+(?:it|that|this|my|the)\b",
+            r"\b(?:did|has)\s+(?!you\b)\w+\s+(?:approve|reject|decline|sign\s+off|edit|change)\w*\s+"
+            r"(?:it|that|this|my|the)\b",
+            r"\bhow\s+(?:many|much)\s+did\s+(?!you\b)\w+\s+(?:approve|sign\s+off|accept|allow)\b",
+            r"\bwho\s+(?:approved|rejected|declined|signed\s+off|decided|edited)\s+(?:on\s+)?(?:it|that|"
+            r"this|my|the)\b",
+            r"\bwhy\s+(?:was|did)\s+(?:it|that|this|my\s+\w+|the\s+\w+)\s+(?:get\s+)?(?:rejected|"
+            r"declined|refused|turned\s+down)\b",
             r"\b(?:status|where\s+is|what\s+happened\s+to)\b.*" + PID,
             r"^\W*" + PID + r"\W*\??\W*$",
         ),
@@ -287,6 +312,11 @@ INTENTS: tuple[Intent, ...] = (
             "what's the document number?",
             "has bob signed off?",
             "where is my transfer?",
+            "what happened to my transfer?",
+            "did bob approve it?",
+            "how many did bob approve?",
+            "who approved it?",
+            "why was it rejected?",
         ),
         template="did that go through?",
     ),
@@ -320,6 +350,25 @@ INTENTS: tuple[Intent, ...] = (
             "reduce to 15",
         ),
         template="make it {qty} instead",
+    ),
+    Intent(
+        "draft_previous_qty",
+        10,
+        _compile(
+            ACK_LEAD + ACT_VERB + r"\s+" + ACT_OBJECT + r"\s*,?\s*(?:but\s+|and\s+)?"
+            r"(?:(?:with|for|at|of|make\s+it|change\s+it\s+to|only|just|use|to)\s+)+{n}"
+            r"(?!\s*%)(?:\s+units?)?" + ACT_TAIL,
+            r"^\W*(?:" + ACK + r"[\s,!.]*)*(?:go\s+ahead|proceed|do\s+it)\s+(?:but\s+)?(?:with|for|"
+            r"at)\s+(?:only\s+|just\s+)?{n}(?!\s*%)(?:\s+units?)?" + ACT_TAIL,
+        ),
+        h.draft_previous_qty,
+        examples=(
+            "do it but only 10",
+            "ok order that with 100",
+            "go ahead with 40 units",
+            "yes, transfer it but make it 25",
+        ),
+        template="do it but only {qty}",
     ),
     Intent(
         "draft_previous",
@@ -492,7 +541,7 @@ INTENTS: tuple[Intent, ...] = (
             r"respond|react)\b",
             r"\bhow\s+(?:far|often|long|early|soon|much)\s+(?:ahead\s+|in\s+advance\s+)?"
             r"(?:do|should|must)\s+(?:we|i)\b",
-            r"\bdo\s+we\s+(?:keep|hold|allow|require|ever)\b",
+            r"\bdo\s+we\s+(?:keep|hold|allow|require|ever)\b(?!\s+(?:the\s+)?(?:most|least|more|less)\b)",
             r"\bwhat\s+(?:do|should)\s+(?:i|we)\s+do\s+(?:if|when|about|with)\b",
         ),
         h.policy,
@@ -629,6 +678,7 @@ INTENTS: tuple[Intent, ...] = (
             r"\b(?:can|could|should)\s+(?:we|you|i)\s+(?:move|transfer|send|ship|get|bring|pull)\s+"
             r"(?:some|more|stock|it|them|units|what\s+it\s+needs)\b" + NO_QTY,
             r"\b(?:send|ship|give)\s+\S+\s+what\s+(?:it|they)\s+needs?\b" + NO_QTY,
+            r"\b(?:can|could)\s+\S+\s+spare\s+(?:some|any|a\s+few|anything)\b" + NO_QTY,
         ),
         h.cover_need,
         id_slots=(),
@@ -643,6 +693,7 @@ INTENTS: tuple[Intent, ...] = (
             "cover the stockout at S002 for SKU-0008",
             "S004 is about to run out of SKU-0023, can we move some from S003?",
             "send S004 what it needs of SKU-0023 from S003",
+            "S004 is short on SKU-0023, can S003 spare some?",
         ),
         template="get {loc} covered for {sku}",
     ),
@@ -657,6 +708,10 @@ INTENTS: tuple[Intent, ...] = (
             r"\bcover\s+(?:it|this|that|them|the\s+(?:gap|shortfall|need))\b" + NO_QTY,
             r"^\W*(?:(?:ok(?:ay)?|yes|sure)[\s,!.]+)?(?:please\s+)?(?:order|replenish|restock)\s+"
             r"(?:it|that|this|them|more)\W*$",
+            r"\b(?:top|fill)\s+(?:it|this|that|them|\S+)\s+up\b" + NO_QTY,
+            r"^\W*(?:(?:ok(?:ay)?|yes|sure|then|no)[\s,!.]+)*(?:please\s+)?(?:transfer|move|send|ship|"
+            r"bring|pull)\s+(?:it|them|that|some|stock|more)\s+(?:over\s+)?from\b" + NO_QTY,
+            r"\b(?:replenish|restock|refill)\s+(?:it|this|that|them)\b" + NO_QTY,
         ),
         h.cover_need,
         id_slots=(),
@@ -665,6 +720,8 @@ INTENTS: tuple[Intent, ...] = (
             "draft a transfer for SKU-0012 at S003",
             "cover the gap for SKU-0012 at S003",
             "ok place a PO for SKU-0012 at DC-NORTH",
+            "top it up from the north dc",
+            "transfer it from DC-SOUTH instead",
         ),
         template="get {loc} covered for {sku}",
     ),
@@ -687,13 +744,28 @@ INTENTS: tuple[Intent, ...] = (
     Intent(
         "what_if",
         24,
-        _compile(WHAT_IF),
+        _compile(
+            WHAT_IF,
+            # A hypothetical promotion said without "what if": "run a promo on ... at 2x".
+            r"\b(?:run|put|plan|try|model|launch|schedule|add)\s+(?:\w+\s+){0,2}?(?:on\s+)?"
+            r"(?:a\s+|an\s+)?(?:\d+\s*%\s+)?promo(?:tion)?s?\b",
+            r"\bpromo(?:tion)?s?\b.*(?:\d\s*%|\d\s*x\b|\b(?:up)?lift\b|\btimes\b|\bfrom\s+"
+            + DATE_TOKEN
+            + r"|\bnext\s+week\b)",
+            r"\bwhat\s+(?:would|will|could|might)\s+(?!you\b)(?:\w+\s+)+do\b",
+            r"[,;]\s*(?:so\s+)?what\s+happens\W*$|^\W*what\s+happens\s+to\b",
+            r"\b(?:impact|effect)\s+(?:of|on)\b.*(?:\d\s*%|\d\s*x\b|\blate\b|\bdelay|\bslip)",
+        ),
         h.what_if,
         examples=(
             "what if SUP-03 is 10 days late?",
             "what if demand for Grocery rises 20%?",
             "simulate a promotion on SKU-0001 at S003 from 2026-07-10 to 2026-07-20 at 2x",
             "what if demand drops 10% across the network",
+            "run a promo on SKU-0005 at S001 from jul 10 to jul 20 with 50% uplift",
+            "promo on SKU-0030 at S002 next week at 2x, what happens?",
+            "what would a 25% promo on SKU-0015 at S003 next week do?",
+            "impact of a 2 week delay from SUP-06",
         ),
         template="what if demand for {sku} at {loc} rises 20%?",
     ),
@@ -747,9 +819,12 @@ INTENTS: tuple[Intent, ...] = (
     Intent(
         "why_flagged",
         30,
-        _compile(r"\bwhy\b.*?(?:^|\s){sku}{at}{loc}"),
+        _compile(
+            r"\bwhy\b.*?(?:^|\s){sku}{at}{loc}",
+            r"\bwhy\b.*?(?:^|\s){sku}\s+(?:\w+\s+){1,3}?(?:at|in)\s+{loc}",
+        ),
         h.why_flagged,
-        examples=("why is SKU-0001 at S003 flagged?",),
+        examples=("why is SKU-0001 at S003 flagged?", "why is SKU-0012 flagged at S003"),
         template="why is {sku} at {loc} flagged?",
     ),
     Intent(
@@ -825,6 +900,7 @@ INTENTS: tuple[Intent, ...] = (
             r"\bwhat(?:'s|\s+is)\s+(?:still\s+)?open\s+(?:with|from|for|at)\b",
             r"\b(?:anything|what(?:'s|\s+is)?)\s+(?:coming|due|on\s+order)\b",
             r"\bwhen\s+(?:does|will|is)\b.*\b(?:arrive|arriving|land|come\s+in|due)\b",
+            r"\b(?:coming|arriving|due|expected)\s+(?:in\s+)?(?:from|to|into|at|for)\b",
         ),
         h.open_supply,
         id_slots=(),
@@ -834,6 +910,7 @@ INTENTS: tuple[Intent, ...] = (
             "is anything coming for SKU-0007?",
             "what's in transit to S001",
             "what's open with SUP-06?",
+            "what do we have coming from SUP-02",
         ),
         template="what's inbound to {loc} for {sku}?",
     ),

@@ -116,6 +116,15 @@ def _correct(word: str) -> str:
 
 def _normalise(text: str) -> str:
     text = text.replace("→", " -> ").replace("’", "'").replace("×", "x")
+    # "DC-NORTH > S002": an arrow between two places (never "> 25,000", a comparison).
+    text = re.sub(r"(?<=[A-Za-z0-9])\s*>\s*(?=[A-Za-z])", " -> ", text)
+    # "falls by a quarter", "up by a third", "by half": a share said in words.
+    text = re.sub(
+        r"\bby\s+(?:(?:a|one)\s+)?(quarter|third|half)\b",
+        lambda m: "by " + {"quarter": "25%", "third": "33%", "half": "50%"}[m.group(1).lower()],
+        text,
+        flags=re.IGNORECASE,
+    )
     text = re.sub(r"\ban?\s+(day|week|month)\b", r"1 \1", text, flags=re.IGNORECASE)
     # "15x SKU-0008", "x15 SKU-0008": a count of units before an item, not a factor.
     text = re.sub(
@@ -497,7 +506,7 @@ def canonicalise(text: str, resolver: Any) -> tuple[str, dict[str, str]]:
         if any(a <= match.start < b for a, b in protected):
             continue
         before = text[pos : match.start]
-        if re.search(r"\b(?:the|our)\s+$", before, re.I) and match.entity.kind == "location":
+        if re.search(r"\b(?:the|our)\s+$", before, re.I):
             before = re.sub(r"\b(?:the|our)\s+$", "", before, flags=re.I)
         out.append(before)
         out.append(match.entity.id)
@@ -769,13 +778,78 @@ def rewrite_follow_up(text: str, previous: str | None, resolver: Any) -> str:
         return f"{rest} ({previous})"  # "and for transfers?" after a policy question
     out = previous
     swapped = False
+    roles = _swap_roles(rest, previous, resolver)
+    for old, replacement in roles.items():
+        out = out.replace(old, replacement)
+        swapped = True
     for kind in ("sku", "location", "supplier"):
+        if kind == "location" and roles:
+            continue
         if new[kind] and prev_found[kind]:
             out = out.replace(prev_found[kind][0], new[kind][0])
             swapped = True
+    if swapped and (qty := _swap_quantity(rest, previous)) is not None:
+        out = qty(out)
     if not swapped and any(new.values()) and re.match(r"^(?:at|in|for|of|from)\s+\S+$", rest, re.I):
         return previous.rstrip("?.! ") + " " + rest  # "what about at S003?": narrowed
+    if not swapped and any(new.values()) and _only_ids(rest, resolver):
+        # "and at DC-SOUTH?" after a question that named no location: narrowed by it.
+        word = m.group(0)[: m.start("rest")].strip().split()
+        lead = word[-1].lower() if word and word[-1].lower() in ("at", "in", "for", "with") else ""
+        kind = next(k for k in ("location", "sku", "supplier") if new[k])
+        prep = lead or {"location": "at", "sku": "for", "supplier": "from"}[kind]
+        return previous.rstrip("?.! ") + f" {prep} " + rest.strip("?.! ")
     return out if swapped else text
+
+
+def _only_ids(rest: str, resolver: Any) -> bool:
+    """Return True when a follow-up's rest is nothing but entity ids ("DC-SOUTH", "S001?")."""
+    tokens = re.findall(r"[A-Za-z0-9][\w\-]*", rest)
+    return bool(tokens) and all(
+        kind_of(t, resolver) or kind_of(t.upper(), resolver) for t in tokens
+    )
+
+
+def _swap_roles(rest: str, previous: str, resolver: Any) -> dict[str, str]:
+    """Return the location swaps a follow-up asks for by role: "and 10 more to S004".
+
+    A location the follow-up marks as a destination ("to", "into") replaces the previous
+    request's destination, one marked as a source ("from") its source; {} when neither applies.
+    """
+    src, dst, _ = _clause_places(rest, resolver)
+    if src is None and dst is None:
+        return {}
+    psrc, pdst, _ = _clause_places(previous, resolver)
+    swaps: dict[str, str] = {}
+    if dst and pdst and dst != pdst:
+        swaps[pdst] = dst
+    if src and psrc and src != psrc:
+        swaps[psrc] = src
+    return swaps
+
+
+def _qtys(text: str) -> list[re.Match[str]]:
+    return [m for m in CLAUSE_QTY.finditer(text) if not _inside_id(text, m.start())]
+
+
+def _swap_quantity(rest: str, previous: str) -> Callable[[str], str] | None:
+    """Return a rewrite putting a follow-up's quantity in place of the previous request's one.
+
+    "and 10 more to S004" after "send 30 of SKU-1 from DC-SOUTH to S003": the transfer is of
+    10. Only when both name exactly one quantity (never a percentage or a number of days).
+    """
+    new = _qtys(rest)
+    if len(new) != 1 or len(_qtys(previous)) != 1:
+        return None
+    value = new[0].group(1)
+
+    def put(text: str) -> str:
+        found = _qtys(text)
+        if len(found) != 1:
+            return text
+        return text[: found[0].start(1)] + value + text[found[0].end(1) :]
+
+    return put
 
 
 def understood(earlier: Sequence[BaseMessage], resolver: Any) -> str | None:

@@ -645,15 +645,37 @@ def _render_forecast(result: Result) -> str:
     return "\n".join(lines)
 
 
+def _suppliers_lead(sups: Sequence[dict[str, Any]]) -> str:
+    """Lead with who supplies the SKU asked about, its primary supplier first."""
+    items: list[tuple[dict[str, Any], dict[str, Any]]] = [
+        (s, s["item"]) for s in sups if isinstance(s.get("item"), dict)
+    ]
+    if not items:
+        return ""
+    sku = items[0][1].get("sku")
+    items.sort(key=lambda si: not si[1].get("primary"))
+    parts = []
+    for s, item in items:
+        terms = [
+            "primary" if item.get("primary") else "",
+            f"lead time {_qty(item.get('lead_time_days'))} days"
+            if item.get("lead_time_days") is not None
+            else "",
+        ]
+        detail = "; ".join(t for t in terms if t)
+        parts.append(f"{s.get('supplier_id')} ({s.get('name')}{', ' + detail if detail else ''})")
+    who = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"**{sku} is supplied by {who}.**"
+
+
 def _render_suppliers(result: Result) -> str:
     if result.error:
         return _error_text(result)
     sups = result.data if isinstance(result.data, list) else []
     if not sups:
         return "No supplier matches."
-    lines = [
-        "**Supplier status**",
-        "",
+    lines = [_suppliers_lead(sups) or "**Supplier status**", ""]
+    lines += [
         _table(
             [
                 "Supplier",
@@ -1281,6 +1303,13 @@ def proposal_line(p: dict[str, Any]) -> str:
     status = str(p.get("status"))
     if status == "committed":
         tail = f"**committed** as ERP document **{p.get('document_id')}**"
+        if p.get("decided_by"):
+            edited = str(p.get("decision")) == "edit"
+            tail += (
+                f" (approved by {p.get('decided_by')}"
+                + (f", who edited the quantity to {_qty(a.get('qty'))}" if edited else "")
+                + ")"
+            )
     elif status == "rejected" and str(p.get("decision_note") or "").startswith("withdrawn"):
         tail = f"**withdrawn** ({p.get('decision_note')})"
     elif status == "rejected":
