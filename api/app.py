@@ -16,7 +16,17 @@ from api.auth import token_table
 from api.errors import install_error_handlers
 from api.limits import BodyGuard
 from api.metrics import install_metrics
-from api.routers import approvals, audit, exceptions, health, me, network, proposals, threads
+from api.routers import (
+    approvals,
+    audit,
+    exceptions,
+    health,
+    me,
+    network,
+    overrides,
+    proposals,
+    threads,
+)
 from graph.recovery import recover
 from graph.service import Copilot
 from stockpilot import __version__
@@ -91,7 +101,7 @@ def create_app(
     app.add_middleware(BodyGuard, max_bytes=settings.max_body_bytes, tokens=tokens)
 
     app.include_router(health.router)
-    for module in (me, threads, approvals, exceptions, network, proposals, audit):
+    for module in (me, threads, approvals, exceptions, network, proposals, audit, overrides):
         app.include_router(module.router, prefix="/v1")
     install_metrics(app)  # last: its timing middleware is the outermost
     return app

@@ -372,6 +372,9 @@ class PlanRun(Base):
     # ERP commits (connector ledger rows) the run's rows include; later ones are re-planned
     # SKU by SKU (`tools.plan_runs.catch_up`).
     ledger_rows: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Forecast override changes (`forecast_override_events` rows) the run's rows include;
+    # later ones are re-planned SKU by SKU like commits.
+    override_events: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class PlanPartition(Base):
@@ -490,3 +493,51 @@ Index(
     PlanException.location_id,
     PlanException.seq,
 )
+
+
+class ForecastOverride(Base):
+    """A planner's override of the forecast of a SKU at one location (or network-wide).
+
+    Planner state, not snapshot data: an import keeps it. On the days `start_date`..`end_date`
+    (inclusive) the planning engine multiplies the model's forecast by `value` (kind
+    `multiplier`) or replaces it with `value` units per day (kind `rate`); `location_id` NULL
+    applies it at every store of the SKU. Clearing stamps `cleared_at`; the row is kept.
+    """
+
+    __tablename__ = "forecast_overrides"
+    __table_args__ = (
+        CheckConstraint("kind IN ('multiplier', 'rate')", name="kind"),
+        CheckConstraint("value >= 0", name="value"),
+        CheckConstraint("end_date >= start_date", name="window"),
+        Index("ix_forecast_overrides_sku_active", "sku", "cleared_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    sku: Mapped[str] = mapped_column(ID)
+    location_id: Mapped[str | None] = mapped_column(ID, nullable=True)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16))
+    value: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(String(500))
+    author: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    cleared_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    cleared_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+class ForecastOverrideEvent(Base):
+    """One change to the overrides (set or clear), in order: what plans re-plan after them.
+
+    A plan records how many events its rows include; the SKUs of later ones are re-planned
+    alone, as after an ERP commit.
+    """
+
+    __tablename__ = "forecast_override_events"
+    __table_args__ = (CheckConstraint("action IN ('set', 'clear')", name="action"),)
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    override_id: Mapped[int] = mapped_column(Integer, index=True)
+    action: Mapped[str] = mapped_column(String(8))
+    sku: Mapped[str] = mapped_column(ID)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

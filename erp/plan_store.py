@@ -19,6 +19,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, Numeric, Table, cast, delete, func, select, update
 
 from erp import models
+from erp.overrides import override_event_count
 from erp.store import _bulk_insert, ledger_size
 
 RUNS: Table = models.PlanRun.__table__  # type: ignore[assignment]
@@ -55,6 +56,7 @@ class RunRecord:
     status: str
     figures: str | None
     ledger_rows: int
+    override_events: int = 0
 
 
 def _now() -> datetime:
@@ -106,6 +108,7 @@ def create_run(
     """Record a new run and its partitions (SKU ranges sized by rows); return the run id."""
     parts = split_by_weight(sku_weights(engine), n_partitions)
     ledger = ledger_size(engine)  # the commits the snapshot read from here on includes
+    events = override_event_count(engine)  # likewise the override changes
     with engine.begin() as conn:
         run_id = int(
             conn.execute(
@@ -118,6 +121,7 @@ def create_run(
                     params_digest=params_digest,
                     status="scanning",
                     ledger_rows=ledger,
+                    override_events=events,
                 )
                 .returning(RUNS.c.id)
             ).scalar_one()
@@ -158,6 +162,7 @@ def run(engine: Engine, run_id: int) -> RunRecord:
         status=row["status"],
         figures=row["figures"],
         ledger_rows=row["ledger_rows"],
+        override_events=row["override_events"],
     )
 
 
@@ -346,6 +351,17 @@ def claim_commits(engine: Engine, run_id: int, seen: int, now: int) -> bool:
             update(RUNS)
             .where(RUNS.c.id == run_id, RUNS.c.ledger_rows == seen)
             .values(ledger_rows=now)
+        ).rowcount
+    return bool(moved)
+
+
+def claim_overrides(engine: Engine, run_id: int, seen: int, now: int) -> bool:
+    """Move the run's override mark from `seen` to `now`; False when another process did first."""
+    with engine.begin() as conn:
+        moved = conn.execute(
+            update(RUNS)
+            .where(RUNS.c.id == run_id, RUNS.c.override_events == seen)
+            .values(override_events=now)
         ).rowcount
     return bool(moved)
 

@@ -9,7 +9,7 @@ on hand, detects exceptions and attaches a recommendation to each (rules in `doc
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cached_property
 from typing import Any
@@ -35,6 +35,7 @@ from planning.forecast import (
     weekday_totals,
 )
 from planning.network import NetworkData
+from planning.overrides import apply_overrides
 from planning.params import PlanParams
 from planning.policy import (
     Projection,
@@ -929,12 +930,15 @@ def plan(
     params: PlanParams = DEFAULT_PARAMS,
     as_of: date | None = None,
     figures: NetworkFigures | None = None,
+    overrides: pd.DataFrame | None = None,
 ) -> Plan:
     """Plan the network as of `as_of` (default: the snapshot date).
 
     `data` may hold only some SKUs (all their locations, lanes, suppliers and orders) when
     `figures` gives the whole network's (`NetworkFigures`); the plan is then exactly the whole
-    plan's rows of those SKUs.
+    plan's rows of those SKUs. `overrides` (planners' forecast overrides in force,
+    `planning.overrides`) change the store forecasts after the model, before everything the
+    plan derives from them.
     """
     started = pd.Timestamp.now()
     timings: dict[str, float] = {}
@@ -948,6 +952,16 @@ def plan(
     source = keys["location_id"].map(locations["source_location"]).fillna("").to_numpy(object)
 
     stores = _forecast_stores(inputs, params, figures)
+    if overrides is not None and not overrides.empty:
+        store_keys = inputs.store_keys
+        mean = apply_overrides(
+            stores.forecast.mean,
+            store_keys["sku"].to_numpy(object),
+            store_keys["location_id"].to_numpy(object),
+            today + timedelta(days=1),
+            overrides,
+        )
+        stores = replace(stores, forecast=replace(stores.forecast, mean=mean))
     timings["forecast_s"] = (pd.Timestamp.now() - started).total_seconds()
     network = _network_demand(keys, store_rows, source, stores)
     levels = _policy_levels(keys, store_rows, stores, network, data, params, figures)

@@ -86,3 +86,10 @@ class SalesBucket(StrEnum):
     DAY = "day"
     WEEK = "week"
     MONTH = "month"
+
+
+class OverrideKind(StrEnum):
+    """How a planner's forecast override changes the model's forecast on its days."""
+
+    MULTIPLIER = "multiplier"  # the model's forecast times the value
+    RATE = "rate"  # the value replaces the model's forecast (units per day)

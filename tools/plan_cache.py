@@ -32,6 +32,7 @@ from sqlalchemy import Engine
 
 import planning
 import stockpilot
+from erp.overrides import override_event_count, override_skus_since, overrides_in_force
 from erp.plan_store import committed_skus, current_run
 from erp.store import (
     is_empty,
@@ -67,15 +68,24 @@ class PlanKey:
     snapshot: str  # the import record: id, time, source and row counts
     commits: int
     params: PlanParams
+    overrides: int = 0  # forecast override changes recorded (`erp.overrides`)
 
     def snapshot_digest(self) -> str:
         """Return a file-name-safe digest of the key without its ERP writes (and of the code)."""
         what = f"{self.database_url}|{self.snapshot}|{self.params!r}"
         return hashlib.sha256(f"{what}|{_planning_code_fingerprint()}".encode()).hexdigest()[:24]
 
-    def at(self, commits: int) -> PlanKey:
-        """Return the key of the same snapshot after `commits` ERP writes."""
-        return PlanKey(self.database_url, self.snapshot, commits, self.params)
+    def at(self, commits: int, overrides: int) -> PlanKey:
+        """Return the key of the same snapshot after `commits` ERP writes and override changes."""
+        return PlanKey(self.database_url, self.snapshot, commits, self.params, overrides)
+
+    def before(self, other: PlanKey) -> bool:
+        """Return True when `other` is this key's snapshot with at least its writes and changes."""
+        return (
+            self.same_snapshot(other)
+            and self.commits <= other.commits
+            and self.overrides <= other.overrides
+        )
 
     def same_snapshot(self, other: PlanKey) -> bool:
         """Return True when the two keys differ at most by ERP writes made since."""
@@ -198,7 +208,8 @@ class PlanCache:
         if memo is not None and self.key_ttl > 0 and now - memo[0] < self.key_ttl:
             return memo[1]
         snapshot, commits = snapshot_version(self.engine)
-        key = PlanKey(self.settings.database_url, snapshot, commits, self.params)
+        overrides = override_event_count(self.engine)
+        key = PlanKey(self.settings.database_url, snapshot, commits, self.params, overrides)
         self._key_memo = (now, key)
         return key
 
@@ -333,18 +344,18 @@ class PlanCache:
         )
         self._figures = (key.snapshot_digest(), figures)
         self._write_cached(key, figures, "figures", per_snapshot=True)
-        return plan(data, params=params, figures=figures)
+        return plan(data, params=params, figures=figures, overrides=overrides_in_force(self.engine))
 
     def _base_plan(self, key: PlanKey) -> tuple[PlanKey, Plan] | None:
         """Return the newest plan of the key's snapshot from before its ERP writes, if any."""
         held = self._plan
-        if held is not None and held[0].same_snapshot(key) and held[0].commits <= key.commits:
+        if held is not None and held[0].before(key):
             return held
-        commits = self._newest_cached(key, "plan")
-        if commits is None:
+        newest = self._newest_cached(key, "plan")
+        if newest is None:
             return None
-        found = self._read_cached(key.at(commits), Plan, "plan")
-        return None if found is None else (key.at(commits), found)
+        found = self._read_cached(key.at(*newest), Plan, "plan")
+        return None if found is None else (key.at(*newest), found)
 
     def _spliced(self, key: PlanKey, base_key: PlanKey, base: Plan) -> Plan | None:
         """Return `base` with the SKUs of the ERP writes since it re-planned, or None.
@@ -355,14 +366,17 @@ class PlanCache:
         figures = self._network_figures(key)
         if figures is None:
             return None
-        skus = committed_skus(self.engine, key.commits - base_key.commits)
+        changed = set(committed_skus(self.engine, key.commits - base_key.commits))
+        if key.overrides > base_key.overrides:
+            changed.update(override_skus_since(self.engine, base_key.overrides))
+        skus = sorted(changed)
         if not skus:
             return base
         try:
             part = plan_skus_with(self.engine, skus, self.params, base.as_of, figures)
             return splice_plan(base, part, skus)
         except Exception:  # the whole plan is always right: fall back to it
-            log.warning("re-planning %d committed SKUs failed; planning the whole", len(skus))
+            log.warning("re-planning %d changed SKUs failed; planning the whole", len(skus))
             log.debug("incremental plan failure", exc_info=True)
             return None
 
@@ -419,11 +433,11 @@ class PlanCache:
                 return held
         ref = self._read_cached(key, NetworkData, "ref")
         if ref is None and not fresh:  # one of the same snapshot from before the writes will do
-            commits = self._newest_cached(key, "ref")
-            if commits is not None:
-                ref = self._read_cached(key.at(commits), NetworkData, "ref")
+            newest = self._newest_cached(key, "ref")
+            if newest is not None:
+                ref = self._read_cached(key.at(*newest), NetworkData, "ref")
                 if ref is not None:
-                    key = key.at(commits)
+                    key = key.at(*newest)
         if ref is None:
             as_of = snapshot_as_of(self.engine)
             since = None if as_of is None else as_of + timedelta(days=1)
@@ -469,20 +483,22 @@ class PlanCache:
         folder = self.settings.plan_cache_dir
         if folder is None:
             return None
-        tail = "" if per_snapshot else f"-{key.commits}"
+        tail = "" if per_snapshot else f"-{key.commits}.{key.overrides}"
         return folder / f"{kind}-{key.snapshot_digest()}{tail}.pkl"
 
-    def _newest_cached(self, key: PlanKey, kind: str) -> int | None:
-        """Return the most ERP writes (at most the key's) a file of `kind` of the snapshot has."""
+    def _newest_cached(self, key: PlanKey, kind: str) -> tuple[int, int] | None:
+        """Return the most (ERP writes, override changes), at most the key's, of a cached file."""
         folder = self.settings.plan_cache_dir
         if folder is None:
             return None
         prefix = f"{kind}-{key.snapshot_digest()}-"
         found = []
         for path in folder.glob(f"{prefix}*.pkl"):
-            tail = path.name[len(prefix) : -len(".pkl")]
-            if tail.isdigit() and int(tail) <= key.commits:
-                found.append(int(tail))
+            commits, _, overrides = path.name[len(prefix) : -len(".pkl")].partition(".")
+            if not (commits.isdigit() and overrides.isdigit()):
+                continue
+            if int(commits) <= key.commits and int(overrides) <= key.overrides:
+                found.append((int(commits), int(overrides)))
         return max(found, default=None)
 
     def _read_cached(

@@ -35,6 +35,7 @@ from planning.series import plan_series
 from planning.whatif import Scenario, what_if
 from stockpilot.vocabulary import SalesBucket
 from tools.errors import NotFoundError, at
+from tools.overrides import notes_for
 from tools.plan_cache import PlanCache
 
 
@@ -187,7 +188,21 @@ class PlanQueries:
         if sku is None:
             records.sort(key=lambda r: (r["days_of_cover"] is None, r["days_of_cover"]))
             records = records[:top]
+        self._note_overrides(records, "location_id")
         return records
+
+    def _note_overrides(self, records: list[dict[str, Any]], location_key: str) -> None:
+        """Add `overrides` (notes of the forecast overrides applied) to the records with one."""
+        notes = notes_for(
+            self.plans,
+            [(str(r["sku"]), str(r[location_key])) for r in records],
+            self.plans.as_of(),
+            int(self.plans.params.horizon_days),
+        )
+        for r in records:
+            found = notes.get((str(r["sku"]), str(r[location_key])))
+            if found:
+                r["overrides"] = found
 
     def supplier_status(
         self, supplier_id: str | None = None, sku: str | None = None
@@ -296,7 +311,7 @@ class PlanQueries:
         acc = rolling_origin(history, start=start, horizon=min(horizon, 28), origins=4)
         row = acc.iloc[0]
         dates = [as_of + timedelta(days=h) for h in range(1, horizon + 1)]
-        return {
+        out: dict[str, Any] = {
             "sku": sku,
             "location": location,
             "as_of": as_of.isoformat(),
@@ -324,6 +339,8 @@ class PlanQueries:
             ],
             "total_mean": round(float(np.sum(bands.mean)), 2),
         }
+        self._note_overrides([out], "location")
+        return out
 
 
 def _series_forecast(

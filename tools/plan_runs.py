@@ -38,6 +38,7 @@ from sqlalchemy import Connection, Engine
 
 from erp import plan_store
 from erp.db import make_engine, migrate
+from erp.overrides import override_event_count, override_skus_since, overrides_in_force
 from erp.store import (
     latest_import,
     ledger_size,
@@ -328,7 +329,14 @@ def plan_partition(store_url: str | Engine, run_id: int, partition_id: int) -> P
         return PartitionResult(run_id, partition_id, 0, 0, time.perf_counter() - started)
     figures = _run_figures(engine, run, part.sku_first, part.sku_last)
     data = _load(engine, run, part)
-    result = plan(data, params=params_from_json(run.params), as_of=run.as_of, figures=figures)
+    overrides = overrides_in_force(engine, data.items["sku"].astype(str).tolist())
+    result = plan(
+        data,
+        params=params_from_json(run.params),
+        as_of=run.as_of,
+        figures=figures,
+        overrides=overrides,
+    )
     positions, exceptions = plan_rows(result)
     seconds = time.perf_counter() - started
     plan_store.write_partition(engine, part, positions, exceptions, seconds)
@@ -415,7 +423,8 @@ def plan_skus_with(
         raise ValueError("name at least one SKU to plan")
     since = as_of - timedelta(params.history_days + params.bias_window_days)
     data = _concat([load_skus(engine, sku, sku, sales_since=since) for sku in wanted])
-    return plan(data, params=params, as_of=as_of, figures=figures)
+    overrides = overrides_in_force(engine, wanted)
+    return plan(data, params=params, as_of=as_of, figures=figures, overrides=overrides)
 
 
 def replan_skus(store_url: str | Engine, run_id: int, skus: Sequence[str]) -> int:
@@ -435,23 +444,34 @@ def replan_skus(store_url: str | Engine, run_id: int, skus: Sequence[str]) -> in
 
 
 def catch_up(store_url: str | Engine, run_id: int) -> list[str]:
-    """Re-plan the SKUs of ERP commits made since the run's rows were computed; return them.
+    """Re-plan the SKUs of ERP commits and override changes made since the run's rows; return them.
 
-    The run's commit mark moves first (compare-and-set), so of several processes noticing the
-    same commits one re-plans them; a re-plan that fails puts the mark back.
+    The run's marks move first (compare-and-set), so of several processes noticing the same
+    changes one re-plans them; a re-plan that fails puts the marks back.
     """
     engine = store_engine(store_url)
     run = plan_store.run(engine, run_id)
-    now = ledger_size(engine)
-    if now <= run.ledger_rows or not plan_store.claim_commits(engine, run_id, run.ledger_rows, now):
+    now, events = ledger_size(engine), override_event_count(engine)
+    commits = now > run.ledger_rows and plan_store.claim_commits(
+        engine, run_id, run.ledger_rows, now
+    )
+    changed = events > run.override_events and plan_store.claim_overrides(
+        engine, run_id, run.override_events, events
+    )
+    if not commits and not changed:
         return []
-    skus = plan_store.committed_skus(engine, now - run.ledger_rows)
+    skus = set(plan_store.committed_skus(engine, now - run.ledger_rows) if commits else [])
+    if changed:
+        skus.update(override_skus_since(engine, run.override_events))
     try:
-        replan_skus(store_url, run_id, skus)
+        replan_skus(store_url, run_id, sorted(skus))
     except BaseException:
-        plan_store.claim_commits(engine, run_id, now, run.ledger_rows)
+        if commits:
+            plan_store.claim_commits(engine, run_id, now, run.ledger_rows)
+        if changed:
+            plan_store.claim_overrides(engine, run_id, events, run.override_events)
         raise
-    return skus
+    return sorted(skus)
 
 
 @dataclass(frozen=True)
@@ -502,6 +522,7 @@ def carry_forward(store_url: str | Engine, data: NetworkData) -> CarriedRuns | N
     if skus is None or any(r.as_of != new.as_of for r in records):
         return None
     wanted = sorted(skus)
+    overrides = overrides_in_force(engine, wanted)
     rows: dict[int, tuple[pd.DataFrame, pd.DataFrame]] = {}
     for record in records:
         if not wanted:
@@ -511,7 +532,9 @@ def carry_forward(store_url: str | Engine, data: NetworkData) -> CarriedRuns | N
         params = params_from_json(record.params)
         figures = _run_figures(engine, record, wanted[0], wanted[-1])
         part = _only(data, wanted, _sales_since(params, record))
-        rows[record.id] = plan_rows(plan(part, params=params, as_of=record.as_of, figures=figures))
+        rows[record.id] = plan_rows(
+            plan(part, params=params, as_of=record.as_of, figures=figures, overrides=overrides)
+        )
     return CarriedRuns(wanted, rows)
 
 

@@ -27,6 +27,7 @@ from tools.workspace import Workspace
 from ui.briefing import Briefing, build_briefing, recommendation_summary
 from ui.erp_cli import erp_app
 from ui.knowledge_cli import knowledge_app
+from ui.override_cli import override_app
 
 app = typer.Typer(
     help="StockPilot: a planner copilot for retail demand planning and inventory coordination.",
@@ -35,6 +36,7 @@ app = typer.Typer(
 )
 app.add_typer(knowledge_app, name="knowledge")
 app.add_typer(erp_app, name="erp")
+app.add_typer(override_app, name="override")
 # Piped output gets a wide fixed width rather than Rich's 80-column fallback.
 out = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
