@@ -567,6 +567,25 @@ def load_sku_reference(engine: Engine, sku: str) -> NetworkData:
     return NetworkData.from_frames(frames)
 
 
+ENTITY_TABLES = ("items", "locations", "suppliers")
+
+
+def load_entities(engine: Engine) -> NetworkData:
+    """Read the snapshot's named things only: items, locations, suppliers (the rest empty).
+
+    What resolving a planner's words to ids needs: the master tables (one row per SKU, location
+    or supplier), not the stock, open supply or promotions of every SKU-location.
+    """
+    with engine.connect() as conn:
+        frames = {
+            name: _read_frame(conn, name)
+            if name in ENTITY_TABLES
+            else _read_frame(conn, name, where="1 = 0")
+            for name in TABLE_ORDER
+        }
+    return NetworkData.from_frames(frames)
+
+
 @dataclass(frozen=True)
 class OpenOrders:
     """Open purchase-order lines per supplier, and the oldest late lines of each."""

@@ -41,8 +41,8 @@ SUPPLY_LINES = 50
 
 
 def resolver(ws: Workspace) -> Resolver:
-    """Return the entity resolver of the workspace's current snapshot."""
-    return resolver_for(ws.plans.reference(fresh=False), getattr(ws.settings, "aliases_file", None))
+    """Return the entity resolver of the workspace's current snapshot (its master tables only)."""
+    return resolver_for(ws.plans.entities(), getattr(ws.settings, "aliases_file", None))
 
 
 def resolve_id(ws: Workspace, kind: EntityKind, value: str | None) -> str | None:
@@ -92,7 +92,7 @@ def resolve_exception_id(ws: Workspace, text: str) -> str:
 
 
 def _categories(ws: Workspace) -> dict[str, str]:
-    items = ws.plans.reference(fresh=False).items
+    items = ws.plans.entities().items
     return dict(zip(items["sku"], items["category"], strict=True))
 
 

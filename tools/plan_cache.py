@@ -37,6 +37,7 @@ from erp.plan_store import committed_skus, current_run
 from erp.store import (
     is_empty,
     latest_import,
+    load_entities,
     load_network,
     load_sku_reference,
     sku_exists,
@@ -175,6 +176,7 @@ class PlanCache:
         self._plan: tuple[PlanKey, Plan] | None = None
         self._figures: tuple[str, NetworkFigures] | None = None  # by the key's snapshot digest
         self._ref: tuple[PlanKey, NetworkData] | None = None
+        self._entities: tuple[PlanKey, NetworkData] | None = None
         # Seconds a freshness check may be reused by reads (0: check every time). A server sets
         # it to trade up to that much staleness of lists for two fewer queries per request.
         self.key_ttl = 0.0
@@ -447,6 +449,23 @@ class PlanCache:
             self._ref = (key, ref)
             self._settle()
         return ref
+
+    def entities(self) -> NetworkData:
+        """Return the snapshot's items, locations and suppliers (the other tables empty).
+
+        What the name resolver needs: the whole reference data when it is held anyway, else the
+        three master tables alone (`erp.store.load_entities`), kept per snapshot. ERP writes do
+        not change them, so a copy from before the latest writes will do.
+        """
+        key = self.key()
+        with self._lock:
+            held = _usable(self._ref, key, fresh=False) or _usable(self._entities, key, fresh=False)
+        if held is not None:
+            return held
+        found = load_entities(self.engine)
+        with self._lock:
+            self._entities = (key, found)
+        return found
 
     def reference_of(self, sku: str, *, fresh: bool = True) -> NetworkData:
         """Return the snapshot without sales as far as one SKU needs it.

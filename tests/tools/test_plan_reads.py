@@ -268,3 +268,26 @@ def test_one_sku_views_with_a_plan_run_plan_that_sku_alone(workspace, monkeypatc
     after = _views(ws)
     for name, value in before.items():
         assert after[name] == value, name
+
+
+def test_names_resolve_from_the_master_tables_without_the_whole_network(
+    workspace, monkeypatch
+) -> None:
+    """The copilot's name resolver reads items, locations and suppliers, not the reference data."""
+    items = workspace.plans.reference().items
+    sku, described = str(items["sku"].iloc[3]), str(items["description"].iloc[3])
+    category = str(items["category"].iloc[3])
+    expected = insight.resolver(workspace)
+    plan_runs.run_partitioned(workspace.engine, 2, workspace.plans.params)
+    ws = Workspace.open(workspace.settings)
+
+    def whole_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the whole network was read")
+
+    monkeypatch.setattr("tools.plan_cache.load_network", whole_network)
+    assert insight.resolve_id(ws, "sku", described) == sku
+    assert insight.resolve_category(ws, category.upper()) == category
+    got = insight.resolver(ws)
+    assert got.entities == expected.entities
+    assert insight.resolver(ws) is got  # built once per snapshot
+    assert ws.plans._ref is None
