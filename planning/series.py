@@ -18,7 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import norm
+
+from planning.policy import z_value
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def plan_series(
         mean[p:] = tail[p:] * scale
     steps = np.arange(h_len)
     a = float(np.clip(np.nan_to_num(alpha), 0.0, 1.0))
-    width = norm.ppf(0.5 + interval / 2) * max(float(sigma), 0.0) * np.sqrt(1 + steps * a**2)
+    width = z_value(0.5 + interval / 2) * max(float(sigma), 0.0) * np.sqrt(1 + steps * a**2)
     width = width * up
     lower = np.clip(mean - width, 0.0, mean)
     upper = np.maximum(mean + width, mean)
