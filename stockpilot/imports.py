@@ -4,7 +4,10 @@ LangGraph needs langchain-core, whose tracer schemas import `langsmith.run_trees
 `langsmith.types.run_select_field`, and Python runs the package's `__init__` first:
 `langsmith.types` is LangSmith's generated API model package, whose `__init__` imports about 150
 modules of pydantic models (about a tenth of a one-shot `stockpilot ask`'s start-up) that the
-copilot never reads unless LangSmith tracing calls the LangSmith API.
+copilot never reads unless LangSmith tracing calls the LangSmith API. Likewise LangGraph's
+runtime imports `langgraph_sdk.auth.types` (one protocol class), and the `langgraph_sdk`
+package's `__init__` would load the SDK's HTTP clients for LangGraph's server API (about 180
+modules, httpx's among them), which a local graph never calls.
 
 `defer_package_init` registers such a package without running its `__init__`: its submodules
 import as usual (they need only the package's path), and the first read of any attribute of the
@@ -22,7 +25,7 @@ import threading
 from types import ModuleType
 from typing import Any
 
-DEFERRED_PACKAGES = ("langsmith.types",)
+DEFERRED_PACKAGES = ("langsmith.types", "langgraph_sdk")
 _hooks: dict[str, Any] = {}  # package name → the attribute hook that runs its `__init__`
 
 

@@ -47,3 +47,31 @@ def test_deferring_an_imported_missing_or_plain_module_changes_nothing() -> None
     assert defer_package_init("no_such_package_here") is False
     assert defer_package_init("stockpilot.threads") is False  # imported, and not a package
     assert "no_such_package_here" not in sys.modules
+
+
+SDK_PROBE = """
+import json, sys
+import ui
+from stockpilot.imports import is_deferred
+import graph.service
+deferred = is_deferred("langgraph_sdk")
+clients = "langgraph_sdk.client" in sys.modules
+from langgraph_sdk import get_sync_client, Auth
+import langgraph.pregel.remote
+print(json.dumps({
+    "deferred": deferred,
+    "clients_before": clients,
+    "after": is_deferred("langgraph_sdk"),
+    "client": get_sync_client.__module__,
+    "auth": Auth.__module__,
+}))
+"""
+
+
+def test_a_surface_process_defers_the_langgraph_sdks_clients_until_they_are_read() -> None:
+    got = _run(SDK_PROBE)
+    # The graph runs with the SDK's auth types alone; its HTTP clients load on the first read.
+    assert got["deferred"] is True and got["clients_before"] is False
+    assert got["after"] is False
+    assert got["client"] == "langgraph_sdk._sync.client"
+    assert got["auth"] == "langgraph_sdk.auth"
