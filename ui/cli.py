@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 
 from erp.connector import ErpUnavailableError
 from erp.csvio import ImportValidationError
+from stockpilot.imports import collector_paused
 from stockpilot.settings import SettingsProblem, load_settings, scheduler_address
 from stockpilot.vocabulary import Decision, ExceptionType
 from tools.errors import NotFoundError
@@ -382,7 +383,8 @@ def serve(
 
 
 def _copilot() -> Any:
-    from graph.service import Copilot  # the graph loads only for the copilot commands
+    with collector_paused():  # the graph loads only for the copilot commands
+        from graph.service import Copilot
 
     try:
         return Copilot(_workspace())
@@ -764,7 +766,7 @@ def workbench(
 
 
 def main() -> None:
-    """Run the CLI."""
+    """Run the CLI (the `stockpilot` script is `ui.launcher.main`, which loads this module)."""
     app()
 
 

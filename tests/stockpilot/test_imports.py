@@ -75,3 +75,38 @@ def test_a_surface_process_defers_the_langgraph_sdks_clients_until_they_are_read
     assert got["after"] is False
     assert got["client"] == "langgraph_sdk._sync.client"
     assert got["auth"] == "langgraph_sdk.auth"
+
+
+def test_loading_under_a_paused_collector_freezes_what_loaded_and_restores_the_collector() -> None:
+    import gc
+
+    from stockpilot.imports import collector_paused
+
+    frozen = gc.get_freeze_count()
+    try:
+        for enabled in (True, False):
+            (gc.enable if enabled else gc.disable)()
+            with collector_paused():
+                assert not gc.isenabled()
+                held = [[i] for i in range(1000)]  # tracked objects that outlive the block
+            assert gc.isenabled() is enabled
+            assert gc.get_freeze_count() >= frozen + len(held)
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
+def test_the_collector_is_on_again_when_loading_fails() -> None:
+    import gc
+
+    import pytest
+
+    from stockpilot.imports import collector_paused
+
+    try:
+        with pytest.raises(ModuleNotFoundError), collector_paused():
+            import no_such_module_here  # noqa: F401
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
