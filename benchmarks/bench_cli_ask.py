@@ -6,15 +6,20 @@ Usage:
 
 Each round runs, in a shuffled order, `python -c pass`, `python -c "import <libraries>"` (the
 third-party libraries any ask loads, the floor), `python -c "import graph.service"` and
-`stockpilot ask QUESTION` (the installed console script) for every code checkout given with
-`--code` (`PYTHONPATH=DIR`, so an older checkout can be measured beside this one in the same
-run; default: the installed code, labelled `this`; `--python LABEL=EXE` runs that checkout with
-another environment's interpreter and the `stockpilot` script beside it, e.g. one whose start-up
-hooks differ). The store is a 20-store × 300-SKU demo
-network seeded once into a temporary folder; each checkout gets its own copy (checkouts may
-differ in their migrations) and plan cache folder, warmed by one ask. Reported per
-command: median, p95 and minimum wall time, and the median CPU time (user + system) of the
-child, which a busy machine disturbs less than wall time.
+`stockpilot ask QUESTION` for every code checkout given with `--code` (`PYTHONPATH=DIR`, so an
+older checkout can be measured beside this one in the same run; default: this checkout, labelled
+`this`; `--python LABEL=EXE` runs that checkout with another environment's interpreter, e.g. one
+whose start-up hooks differ). `stockpilot` is run as the checkout's own console script: the
+entry point its pyproject.toml names, called as the installed script calls it. The store is a
+20-store × 300-SKU demo network seeded once into a temporary folder; each checkout gets its own
+copy (checkouts may differ in their migrations) and plan cache folder, warmed by one ask.
+Reported per command: median, p95 and minimum wall time, and the median CPU time (user +
+system) of the child, which a busy machine disturbs less than wall time.
+
+Warm means byte-code cached too: each checkout's modules are compiled once before the rounds
+and the children run without PYTHONDONTWRITEBYTECODE, as an installed copy runs after its first
+command. `--no-bytecode-cache` keeps the variable (when set) and skips the compile: every run
+then compiles StockPilot's own modules from source.
 
 `--plan-run` plans the seeded store into the plan tables (`stockpilot plan`) first, so reads use
 them and a commit re-plans only its SKUs. `--after-commit` then drafts the action of the top
@@ -37,6 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,7 +54,15 @@ QUESTIONS = [
 ]
 # The third-party libraries every ask loads (the plan is pandas and numpy, the store SQLAlchemy,
 # the copilot LangGraph with langchain-core and langsmith): the floor of an ask's start-up.
-LIBRARIES = "pandas, scipy.special, sqlalchemy.orm, pydantic_settings, langgraph.graph, typer, rich"
+LIBRARIES = "pandas, sqlalchemy.orm, pydantic_settings, langgraph.graph, typer, rich"
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("agents", "erp", "graph", "knowledge", "planning", "stockpilot", "tools", "ui")
+# Calls a checkout's console-script entry point ("module:function") the way pip's script does.
+SCRIPT = (
+    "import importlib, sys; module, _, name = sys.argv[1].partition(':'); "
+    "sys.argv = ['stockpilot', *sys.argv[2:]]; "
+    "sys.exit(getattr(importlib.import_module(module), name)())"
+)
 
 
 @dataclass
@@ -83,10 +97,20 @@ def timed(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float,
     return wall, cpu, done.stdout
 
 
-def environment(store: Path, code: Path | None, label: str) -> dict[str, str]:
+def console_script(code: Path | None) -> str:
+    """Return the `stockpilot` entry point ("module:function") of a checkout's pyproject.toml."""
+    with ((code or ROOT) / "pyproject.toml").open("rb") as fh:
+        return str(tomllib.load(fh)["project"]["scripts"]["stockpilot"])
+
+
+def environment(
+    store: Path, code: Path | None, label: str, *, bytecode_cache: bool = True
+) -> dict[str, str]:
     """Return the environment of a checkout's runs: the store, its own plan cache, its code."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("STOCKPILOT_")}
     env.pop("OPENAI_API_KEY", None)  # the offline model
+    if bytecode_cache:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["STOCKPILOT_DATABASE_URL"] = f"sqlite:///{store / f'stockpilot-{label}.db'}"
     env["STOCKPILOT_PLAN_CACHE_DIR"] = str(store / f"cache-{label}")
     if code is not None:
@@ -120,27 +144,40 @@ def main() -> None:
         help="run `stockpilot plan` after seeding, so reads use the plan tables",
     )
     ap.add_argument("--seed", type=int, default=0, help="shuffle seed")
+    ap.add_argument(
+        "--no-bytecode-cache",
+        action="store_true",
+        help="keep PYTHONDONTWRITEBYTECODE and compile nothing ahead (every run compiles)",
+    )
     args = ap.parse_args()
+    cache = not args.no_bytecode_cache
 
     codes: list[tuple[str, Path | None]] = [("this", None)]
     if args.code:
         codes = [(c.split("=", 1)[0], Path(c.split("=", 1)[1]).resolve()) for c in args.code]
     store = args.store or Path(tempfile.mkdtemp(prefix="bench-cli-ask-"))
     store.mkdir(parents=True, exist_ok=True)
-    envs = {label: environment(store, code, label) for label, code in codes}
+    envs = {label: environment(store, code, label, bytecode_cache=cache) for label, code in codes}
     pythons = {label: Path(sys.executable) for label, _ in codes}
     for given in args.python:
         label, exe = given.split("=", 1)
         if label not in pythons:
             raise SystemExit(f"--python {label}: no --code {label}=DIR")
         pythons[label] = Path(exe)
-    scripts = {label: exe.with_name("stockpilot") for label, exe in pythons.items()}
+    scripts = {
+        label: [str(pythons[label]), "-c", SCRIPT, console_script(code)] for label, code in codes
+    }
+    if cache:
+        for label, code in codes:
+            folders = [str((code or ROOT) / p) for p in PACKAGES if ((code or ROOT) / p).is_dir()]
+            compile_all = [str(pythons[label]), "-m", "compileall", "-q", *folders]
+            timed(compile_all, envs[label], store)
     first = envs[codes[0][0]]
     seeded = store / "stockpilot-seed.db"
     if not seeded.exists():
         t0 = time.perf_counter()
         seed_env = {**first, "STOCKPILOT_DATABASE_URL": f"sqlite:///{seeded}"}
-        timed([str(scripts[codes[0][0]]), "demo", "--as-of", "2026-11-22"], seed_env, store)
+        timed([*scripts[codes[0][0]], "demo", "--as-of", "2026-11-22"], seed_env, store)
         print(f"seeded the demo store in {store} ({time.perf_counter() - t0:.1f} s)")
     # Each checkout gets its own copy of the store: checkouts may differ in their migrations.
     for label, env in envs.items():
@@ -149,10 +186,10 @@ def main() -> None:
             with sqlite3.connect(seeded) as src, sqlite3.connect(copy) as dst:
                 src.backup(dst)
             if args.plan_run:
-                wall, _, _ = timed([str(scripts[label]), "plan"], env, store)
+                wall, _, _ = timed([*scripts[label], "plan"], env, store)
                 print(f"stockpilot plan ({label}, into the plan tables): {wall:.1f} s")
     for label, env in envs.items():  # warm: each checkout computes or loads its plan once
-        wall, _, _ = timed([str(scripts[label]), "ask", QUESTIONS[0]], env, store)
+        wall, _, _ = timed([*scripts[label], "ask", QUESTIONS[0]], env, store)
         print(f"warm-up ask ({label}): {wall:.2f} s")
 
     commands: dict[str, tuple[list[str], dict[str, str]]] = {}
@@ -173,7 +210,7 @@ def main() -> None:
             [str(pythons[label]), "-c", "import graph.service"],
             env,
         )
-        commands[f"stockpilot ask{suffix}"] = ([str(scripts[label]), "ask"], env)
+        commands[f"stockpilot ask{suffix}"] = ([*scripts[label], "ask"], env)
     samples = {name: Samples() for name in commands}
     rng = random.Random(args.seed)
     for r in range(args.runs):
@@ -199,26 +236,26 @@ def main() -> None:
             commit_and_ask(store, label, env, scripts[label])
 
 
-def commit_and_ask(store: Path, label: str, first: dict[str, str], stockpilot: Path) -> None:
+def commit_and_ask(store: Path, label: str, first: dict[str, str], stockpilot: list[str]) -> None:
     """Draft and approve the top draftable exception's action, then time two asks."""
-    _, _, out = timed([str(stockpilot), "exceptions", "--json"], first, store)
+    _, _, out = timed([*stockpilot, "exceptions", "--json"], first, store)
     target = next(
         r["id"]
         for r in json.loads(out)
         if r["recommendation"]["kind"] in ("transfer", "purchase_order")
     )
-    wall, _, out = timed([str(stockpilot), "ask", f"fix {target}", "--json"], first, store)
+    wall, _, out = timed([*stockpilot, "ask", f"fix {target}", "--json"], first, store)
     drafted = json.loads(out)
     if not drafted["pending"]:
         raise SystemExit(f"nothing was drafted: {drafted['answer']}")
     print(f"\n[{label}] draft: {wall:.2f} s")
-    approve = [str(stockpilot), "approve", drafted["thread_id"], "--user", "bob", "--json"]
+    approve = [*stockpilot, "approve", drafted["thread_id"], "--user", "bob", "--json"]
     wall, _, out = timed(approve, first, store)
     outcomes = [o["outcome"] for o in json.loads(out)["outcomes"]]
     print(f"approve and commit: {wall:.2f} s ({', '.join(outcomes)})")
-    wall, cpu, _ = timed([str(stockpilot), "ask", QUESTIONS[0]], first, store)
+    wall, cpu, _ = timed([*stockpilot, "ask", QUESTIONS[0]], first, store)
     print(f"first ask after the commit [{label}]: {wall:.2f} s wall, {cpu:.2f} s CPU")
-    wall, cpu, _ = timed([str(stockpilot), "ask", QUESTIONS[0]], first, store)
+    wall, cpu, _ = timed([*stockpilot, "ask", QUESTIONS[0]], first, store)
     print(f"the ask after that [{label}]: {wall:.2f} s wall, {cpu:.2f} s CPU")
 
 

@@ -5,7 +5,9 @@ The first turn (which computes the plan) is reported apart; the rest use the cac
 running service does. Turns run in this process, as the API runs them, on the BLAS thread pool
 the API process gets (`--blas one`, the default: one thread, `stockpilot.threads`); `--blas
 default` keeps the library's pool (a thread per core), and `--blas both` alternates the two
-round by round in the same run and reports each, with the process CPU time per turn.
+round by round in the same run and reports each, with the process CPU time per turn (mean and
+p95: what a turn costs whatever the machine's load; the wall-time percentiles add the wait for a
+core on a shared machine).
 """
 
 from __future__ import annotations
@@ -115,12 +117,13 @@ def main() -> None:
     print(f"network: {len(ws.plans.plan().positions):,} SKU-locations; {turns} turns")
     print(f"first turn (computes the plan): {cold * 1000:.0f} ms")
     for pool in pools:
-        lat = sorted(latencies[pool])
+        lat, used = sorted(latencies[pool]), sorted(cpu[pool])
         p50, p95, worst = lat[len(lat) // 2], lat[int(0.95 * (len(lat) - 1))], lat[-1]
         print(
             f"turn latency, BLAS {pool} thread{'' if pool == 'one' else 's'}: p50 "
             f"{p50 * 1e3:.0f} ms, p95 {p95 * 1e3:.0f} ms, max {worst * 1e3:.0f} ms; "
-            f"CPU per turn mean {statistics.mean(cpu[pool]) * 1e3:.0f} ms ({len(lat)} turns)"
+            f"CPU per turn mean {statistics.mean(used) * 1e3:.0f} ms, "
+            f"p95 {used[int(0.95 * (len(used) - 1))] * 1e3:.0f} ms ({len(lat)} turns)"
         )
     print(
         f"model calls per request: mean {statistics.mean(calls):.2f}, "
