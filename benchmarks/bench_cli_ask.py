@@ -18,8 +18,9 @@ system) of the child, which a busy machine disturbs less than wall time.
 
 Warm means byte-code cached too: each checkout's modules are compiled once before the rounds
 and the children run without PYTHONDONTWRITEBYTECODE, as an installed copy runs after its first
-command. `--no-bytecode-cache` keeps the variable (when set) and skips the compile: every run
-then compiles StockPilot's own modules from source.
+command. `--no-bytecode-cache` runs them with PYTHONDONTWRITEBYTECODE=1 after removing the
+checkouts' `__pycache__` folders: every run then compiles StockPilot's own modules from source,
+as every run here did before byte-code was cached.
 
 `--plan-run` plans the seeded store into the plan tables (`stockpilot plan`) first, so reads use
 them and a commit re-plans only its SKUs. `--after-commit` then drafts the action of the top
@@ -36,6 +37,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -111,6 +113,8 @@ def environment(
     env.pop("OPENAI_API_KEY", None)  # the offline model
     if bytecode_cache:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
+    else:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
     env["STOCKPILOT_DATABASE_URL"] = f"sqlite:///{store / f'stockpilot-{label}.db'}"
     env["STOCKPILOT_PLAN_CACHE_DIR"] = str(store / f"cache-{label}")
     if code is not None:
@@ -147,7 +151,7 @@ def main() -> None:
     ap.add_argument(
         "--no-bytecode-cache",
         action="store_true",
-        help="keep PYTHONDONTWRITEBYTECODE and compile nothing ahead (every run compiles)",
+        help="run with PYTHONDONTWRITEBYTECODE=1 and no byte-code of the checkouts' own modules",
     )
     args = ap.parse_args()
     cache = not args.no_bytecode_cache
@@ -167,11 +171,15 @@ def main() -> None:
     scripts = {
         label: [str(pythons[label]), "-c", SCRIPT, console_script(code)] for label, code in codes
     }
-    if cache:
-        for label, code in codes:
-            folders = [str((code or ROOT) / p) for p in PACKAGES if ((code or ROOT) / p).is_dir()]
-            compile_all = [str(pythons[label]), "-m", "compileall", "-q", *folders]
+    for label, code in codes:
+        folders = [(code or ROOT) / p for p in PACKAGES if ((code or ROOT) / p).is_dir()]
+        if cache:
+            compile_all = [str(pythons[label]), "-m", "compileall", "-q", *map(str, folders)]
             timed(compile_all, envs[label], store)
+        else:  # as a fresh editable install: the libraries' byte-code cached, ours not
+            for folder in folders:
+                for stale in folder.rglob("__pycache__"):
+                    shutil.rmtree(stale, ignore_errors=True)
     first = envs[codes[0][0]]
     seeded = store / "stockpilot-seed.db"
     if not seeded.exists():
