@@ -16,9 +16,10 @@ package itself (`from langsmith.types import Run`, `langsmith.types.Run`) runs t
 resolves to the package's own object, only later. The surfaces' packages (`ui`, `api`) call
 `defer_start_up_imports` when they load.
 
-`collector_paused` loads modules without the cyclic garbage collector walking them over and over,
-and freezes them so that neither later collections nor the interpreter's exit walk them again
-(the `stockpilot` console script and the CLI's copilot commands load under it).
+`collector_paused` loads modules without the cyclic garbage collector walking them over and over;
+in a one-shot process (`freeze_what_loads`: the `stockpilot` console script) it also freezes
+them, so that neither later collections nor the interpreter's exit walk them again. The script
+loads the command line under it, and the copilot commands the graph.
 """
 
 from __future__ import annotations
@@ -89,22 +90,38 @@ def is_deferred(name: str) -> bool:
     return module is not None and hook is not None and module.__dict__.get("__getattr__") is hook
 
 
+_freeze_loaded = False  # set by `freeze_what_loads` (a one-shot process)
+
+
+def freeze_what_loads() -> None:
+    """Declare this process one-shot: what `collector_paused` loads from now on is frozen.
+
+    Frozen objects (`gc.freeze`) are skipped by later collections and by the ones the
+    interpreter runs as it shuts down (about a quarter of a one-shot `stockpilot ask`), but never
+    collected: right for the libraries of a process that runs one command, not for a test
+    session or a library caller, which keep the collector's usual behaviour.
+    """
+    global _freeze_loaded
+    _freeze_loaded = True
+
+
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Load modules with the cyclic garbage collector paused; keep what loaded out of its reach.
+    """Load modules with the cyclic garbage collector paused.
 
     Loading the copilot allocates about a million long-lived objects (modules, classes, pydantic
     and SQLAlchemy schemas) and next to no cyclic garbage, yet every few thousand allocations an
     automatic collection walks all of them again (about a tenth of a one-shot `stockpilot ask`).
-    On leaving, what is loaded is frozen (`gc.freeze`): later collections, and the ones the
-    interpreter runs as it shuts down (another quarter of an ask), skip it. The collector is
-    then on again as it was, so a long command (a plan, a server) collects its own garbage.
+    On leaving, in a one-shot process (`freeze_what_loads`), what is loaded is frozen so that no
+    later collection walks it; then the collector is on again as it was, so a long command (a
+    plan, a server) collects its own garbage.
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
+        if _freeze_loaded:
+            gc.freeze()
         if was_enabled:
             gc.enable()

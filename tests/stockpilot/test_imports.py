@@ -77,21 +77,26 @@ def test_a_surface_process_defers_the_langgraph_sdks_clients_until_they_are_read
     assert got["auth"] == "langgraph_sdk.auth"
 
 
-def test_loading_under_a_paused_collector_freezes_what_loaded_and_restores_the_collector() -> None:
+def test_a_paused_collector_is_restored_and_freezes_only_in_a_one_shot_process() -> None:
     import gc
 
-    from stockpilot.imports import collector_paused
+    import stockpilot.imports as imports
 
     frozen = gc.get_freeze_count()
     try:
         for enabled in (True, False):
             (gc.enable if enabled else gc.disable)()
-            with collector_paused():
+            with imports.collector_paused():
                 assert not gc.isenabled()
                 held = [[i] for i in range(1000)]  # tracked objects that outlive the block
             assert gc.isenabled() is enabled
-            assert gc.get_freeze_count() >= frozen + len(held)
+            assert gc.get_freeze_count() == frozen  # a test session or a library caller
+        imports.freeze_what_loads()
+        with imports.collector_paused():
+            held = [[i] for i in range(1000)]
+        assert gc.get_freeze_count() >= frozen + len(held)  # a one-shot process
     finally:
+        imports._freeze_loaded = False
         gc.enable()
         gc.unfreeze()
 
@@ -109,4 +114,3 @@ def test_the_collector_is_on_again_when_loading_fails() -> None:
         assert gc.isenabled()
     finally:
         gc.enable()
-        gc.unfreeze()
