@@ -23,7 +23,7 @@ from planning.censoring import EVIDENCE
 from planning.engine import Plan
 from planning.network import NetworkData
 from stockpilot.settings import Settings
-from tools import overrides, plan_runs
+from tools import insight, overrides, plan_runs
 from tools.workspace import Workspace
 
 
@@ -178,6 +178,10 @@ def test_override_re_plans_its_sku_in_the_plan_in_memory(
     np.testing.assert_allclose(after.demand[row, 20:], before.demand[row, 20:], rtol=1e-9)
     forecast = ws.queries.forecast(sku, store)
     assert forecast["overrides"] == [made["note"]]
+    # The copilot's tools pass the notes through (get_inventory, get_forecast).
+    shown = insight.with_cover(ws, ws.queries.inventory(sku, store))
+    assert shown[0]["overrides"] == [made["note"]]
+    assert insight.forecast_context(ws, forecast, 28)["overrides"] == [made["note"]]
     # A new process finds the plan on disk older than the override and re-plans the SKU alone.
     again = Workspace.open(_settings(ws.settings.database_url, tmp_path / "cache")).plans.plan()
     assert wholes == []
