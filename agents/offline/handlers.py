@@ -443,8 +443,12 @@ def purchase_order(req: Request, results: list[Result]) -> Step:
 
 
 def forecast_no_location(req: Request, results: list[Result]) -> Step:
-    """Ask for the location a forecast needs."""
+    """Forecast at the thread's location ("and for SKU-0008?"), else ask for the location."""
     sku = req.fields["sku"]
+    if req.focus.location and req.earlier:
+        return forecast(
+            dataclasses.replace(req, fields={"sku": sku, "loc": req.focus.location}), results
+        )
     return _ask("the location too", f"forecast {sku} at S003")
 
 
@@ -932,6 +936,9 @@ def everyday_transfer(req: Request, results: list[Result]) -> Step:
     src = dst = None
     m_from = re.search(r"\bfrom\s+(?:the\s+)?(\S+)", text, re.I)
     m_to = re.search(r"\b(?:to|into|for|at)\s+(?:the\s+)?(\S+)", text, re.I)
+    arrow = re.search(r"(\S+)\s*(?:->|=>)\s*(\S+)", text)
+    if arrow and not (m_from or m_to):  # "union -> kingston": source, then destination
+        m_from, m_to = (re.match(r"(.*)", arrow.group(i)) for i in (1, 2))
     for loc in locs:
         if m_from and m_from.group(1).strip(".,!?").upper() == loc.upper():
             src = loc

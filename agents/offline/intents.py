@@ -26,6 +26,8 @@ from agents.offline.parsing import (
     EVERYDAY_MOVE,
     FETCH,
     FETCH_QTY,
+    FOLLOW_UP_RE,
+    GENERIC_DC,
     IMPERATIVE,
     MOVE_VERB,
     NETWORK,
@@ -788,7 +790,8 @@ INTENTS: tuple[Intent, ...] = (
             r"\b(?:summary|summari[sz]e|breakdown|break\s+down)\b.*\b(?:exceptions?|risks?|issues?|"
             r"by\s+\w+)\b",
             r"\bwhich\s+(?:location|store|category|sku|item)s?\s+(?:has|have|is|are)\s+(?:the\s+)?"
-            r"(?:most|biggest|largest|worst)\b",
+            r"(?:most|biggest|largest|worst)\b(?!\s+(?:of\s+)?(?:(?:sku\s+)?[a-z]*[-_]?\d[\w-]*\W*$|stock|units|inventory|"
+            r"on[- ]hand|cover))",
             r"\b(?:how\s+(?:big|bad|large|serious)|what(?:'s|\s+is|\s+are)\s+(?:the\s+|our\s+)?"
             r"(?:\w+\s+){0,2}(?:worth|costing|cost))\b",
             r"\b(?:biggest|largest|worst|most\s+exposed|highest)\s+(?:category|location|store|site|"
@@ -901,6 +904,8 @@ INTENTS: tuple[Intent, ...] = (
             r"\b(?:anything|what(?:'s|\s+is)?)\s+(?:coming|due|on\s+order)\b",
             r"\bwhen\s+(?:does|will|is)\b.*\b(?:arrive|arriving|land|come\s+in|due)\b",
             r"\b(?:coming|arriving|due|expected)\s+(?:in\s+)?(?:from|to|into|at|for)\b",
+            r"\b(?:expected\s+)?(?:arrivals?|receipts?|deliveries)\s+(?:at|to|into|for|from|this|"
+            r"next|due)\b|\bexpected\s+(?:arrivals?|receipts?|deliveries)\b",
         ),
         h.open_supply,
         id_slots=(),
@@ -911,6 +916,7 @@ INTENTS: tuple[Intent, ...] = (
             "what's in transit to S001",
             "what's open with SUP-06?",
             "what do we have coming from SUP-02",
+            "expected arrivals at DC-SOUTH this week",
         ),
         template="what's inbound to {loc} for {sku}?",
     ),
@@ -1038,6 +1044,7 @@ INTENTS: tuple[Intent, ...] = (
             "network stock of SKU-0007",
             "how many SKU-0003 do we have in total?",
             "where can I get SKU-0012 from?",
+            "which store has the most SKU-0016?",
         ),
         template="where do we hold the most {sku}?",
     ),
@@ -1189,6 +1196,8 @@ def parse(
     norm = _normalise(text)
     canon, named = canonicalise(norm, resolver)
     previous = understood(earlier, resolver)
+    if FOLLOW_UP_RE.match(canon) and GENERIC_DC.search(canon):
+        canon = rewrite_places(canon, focus, resolver)  # "same at the DC": the thread's DC
     canon = rewrite_ordinal(rewrite_follow_up(canon, previous, resolver), focus)
     canon = rewrite_places(canon, focus, resolver)
     found = entities(canon, resolver)

@@ -261,15 +261,20 @@ def _scenario_args(text: str) -> dict[str, Any]:
     """Return run_what_if's scenario arguments found in the text (only those given)."""
     args: dict[str, Any] = {}
     delay = re.search(
-        r"(?P<n>\d+)\s*(?P<unit>days?|weeks?)\s*(?:late|behind|delay|slip)"
-        r"|(?:delay(?:ed|s)?|slips?|late)\s+(?:by\s+)?(?P<n2>\d+)\s*(?P<unit2>days?|weeks?)",
+        r"(?P<n>\d+)\s*(?P<unit>days?|weeks?|months?)\s*(?:late|behind|delay|slip)"
+        r"|(?:delay(?:ed|s)?|slips?|late)\s+(?:by\s+)?(?P<n2>\d+)\s*(?P<unit2>days?|weeks?|months?)"
+        # "if we lose Voltix for a month": nothing arrives from it for that long.
+        r"|\b(?:lose|losing|lost|without|(?:is|are|goes|go)\s+(?:down|offline|out)|can'?t\s+"
+        r"(?:deliver|ship|supply)|stops?\s+(?:shipping|delivering|supplying))\b.*?\bfor\s+"
+        r"(?P<n3>\d+)\s*(?P<unit3>days?|weeks?|months?)",
         text,
         re.I,
     )
     if delay:
-        n = int(delay.group("n") or delay.group("n2"))
-        unit = (delay.group("unit") or delay.group("unit2")).lower()
-        args["supplier_delay_days"] = n * 7 if unit.startswith("week") else n
+        n = int(delay.group("n") or delay.group("n2") or delay.group("n3"))
+        unit = (delay.group("unit") or delay.group("unit2") or delay.group("unit3")).lower()
+        days = {"w": 7, "m": 28}.get(unit[0], 1)
+        args["supplier_delay_days"] = n * days
         sup = _find(r"\b(?:supplier|vendor)\s+(?P<sup>" + ID + ")", text) or _find(
             r"\b(?P<sup>SUP[-_]?\d[\w-]*)", text
         )

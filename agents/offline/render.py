@@ -668,13 +668,38 @@ def _suppliers_lead(sups: Sequence[dict[str, Any]]) -> str:
     return f"**{sku} is supplied by {who}.**"
 
 
+def _network_suppliers_lead(sups: Sequence[dict[str, Any]]) -> str:
+    """Lead a list of several suppliers with the late ones and the least on time."""
+    if len(sups) < 2:
+        return ""
+    late = [s for s in sups if s.get("late_po_lines")]
+    rated = [s for s in sups if s.get("on_time_rate") is not None]
+    worst = min(rated, key=lambda s: float(s["on_time_rate"])) if rated else None
+    parts = []
+    if late:
+        parts.append(
+            "late purchase orders at "
+            + ", ".join(
+                f"{s.get('supplier_id')} ({_qty(s.get('late_po_lines'))} lines)" for s in late
+            )
+        )
+    else:
+        parts.append("no late purchase orders")
+    if worst is not None:
+        parts.append(
+            f"the least on time is {worst.get('supplier_id')} ({worst.get('name')}, "
+            f"{_pct(worst.get('on_time_rate'))})"
+        )
+    return "**Suppliers: " + "; ".join(parts) + ".**"
+
+
 def _render_suppliers(result: Result) -> str:
     if result.error:
         return _error_text(result)
     sups = result.data if isinstance(result.data, list) else []
     if not sups:
         return "No supplier matches."
-    lines = [_suppliers_lead(sups) or "**Supplier status**", ""]
+    lines = [_suppliers_lead(sups) or _network_suppliers_lead(sups) or "**Supplier status**", ""]
     lines += [
         _table(
             [
@@ -1210,6 +1235,10 @@ def render_what_if_scope(result: Result) -> str:
         f"{_money(change.get('lost_margin_horizon'))}; {_qty(new.get('sku_locations_short'))} "
         f"SKU-locations run short (base {_qty(base.get('sku_locations_short'))}).**"
     )
+    unchanged = not change.get("unmet_units_horizon") and not change.get("lost_margin_horizon")
+    if unchanged and d.get("notes"):
+        # "No change" must say why (no open PO to delay, no promotion scheduled), first.
+        lead = f"**No change: {d['notes'][0]}** " + lead
     lines = [
         lead,
         f"Scenario: {_scenario_text(d.get('scenario') or {})}. Horizon "
