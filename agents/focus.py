@@ -217,6 +217,11 @@ def _remember_result(focus: Focus, name: str, args: dict[str, Any], data: Any) -
         ids = [str(i.get("id")) for i in items or [] if isinstance(i, dict) and i.get("id")]
         if ids:
             focus.last_list = ids[:MAX_LIST]
+        if len(ids) == 1 and "@" in ids[0]:
+            # A list of one ("stockouts at S002"): "cover it" is about its SKU and location.
+            sku, _, rest = ids[0].partition(":")[2].partition("@")
+            focus.exception = ids[0]
+            focus.sku, focus.location = sku or focus.sku, rest.split(":")[0] or focus.location
     elif name in ("explain_exception", "draft_recommended_action") and isinstance(data, dict):
         exc = data.get("id") or data.get("exception_id") or args.get("exception_id")
         if isinstance(exc, str):

@@ -939,6 +939,9 @@ def everyday_transfer(req: Request, results: list[Result]) -> Step:
     arrow = re.search(r"(\S+)\s*(?:->|=>)\s*(\S+)", text)
     if arrow and not (m_from or m_to):  # "union -> kingston": source, then destination
         m_from, m_to = (re.match(r"(.*)", arrow.group(i)) for i in (1, 2))
+    spare = re.search(r"(\S+)\s+(?:spare|lend)\s+(?:us\s+)?\d", text, re.I)
+    if spare and not m_from:  # "can S003 spare 50?": the source
+        m_from = spare
     for loc in locs:
         if m_from and m_from.group(1).strip(".,!?").upper() == loc.upper():
             src = loc
@@ -994,6 +997,9 @@ def purchase_order_loose(req: Request, results: list[Result]) -> Step:
 
 def _destination(req: Request) -> str | None:
     """Return the location a need is at: the first one named, not after "from", else the focus's."""
+    for loc in req.found.get("location") or []:
+        if re.search(r"\b(?:to|into)\s+(?:the\s+)?" + re.escape(loc) + r"\b", req.text, re.I):
+            return loc  # "move some to S004": the destination said as such
     sources = []
     for loc in req.found.get("location") or []:
         if not re.search(r"\bfrom\s+(?:the\s+)?" + re.escape(loc) + r"\b", req.text, re.I):

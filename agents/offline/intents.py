@@ -629,6 +629,7 @@ INTENTS: tuple[Intent, ...] = (
             r"\b{n}\b(?!\s*(?:%|days?|weeks?|x\b)).*" + FETCH,
             FETCH + r".*?\b{n}\b(?!\s*(?:%|days?|weeks?|x\b))",
             FETCH_QTY,
+            r"\bspare\s+{n}\b(?!\s*(?:%|days?|weeks?|x\b))",
             r"\bneeds?\b.*?\b{n}\b(?!\s*(?:%|days?|weeks?|x\b)).*\bfrom\b",
             r"\b(?:get|bring|put|have)\s+(?:another\s+|an?\s+extra\s+)?{n}\b"
             r"(?!\s*(?:%|days?|weeks?|x\b)).*\b(?:to|into|over\s+to|in|there|from|over)\b",
@@ -642,6 +643,7 @@ INTENTS: tuple[Intent, ...] = (
             "get 40 of SKU-0020 to S001",
             "can we get 24 more there from the DC?",
             "I need 18 of SKU-0030 moved from DC-NORTH to S002",
+            "can S003 spare 50 of SKU-0023 for S004?",
         ),
         template="transfer {qty} of {sku} from DC-NORTH to {loc}",
     ),
@@ -681,6 +683,9 @@ INTENTS: tuple[Intent, ...] = (
             r"(?:some|more|stock|it|them|units|what\s+it\s+needs)\b" + NO_QTY,
             r"\b(?:send|ship|give)\s+\S+\s+what\s+(?:it|they)\s+needs?\b" + NO_QTY,
             r"\b(?:can|could)\s+\S+\s+spare\s+(?:some|any|a\s+few|anything)\b" + NO_QTY,
+            r"\b(?:move|transfer|send|ship|shift|rebalance)\s+(?:some|a\s+few|the\s+(?:excess|surplus|"
+            r"extra))\b(?:\s+(?:of\s+)?(?:it|them|units|stock))?\s+(?:over\s+)?(?:to|into)\b"
+            + NO_QTY,
         ),
         h.cover_need,
         id_slots=(),
@@ -696,6 +701,7 @@ INTENTS: tuple[Intent, ...] = (
             "S004 is about to run out of SKU-0023, can we move some from S003?",
             "send S004 what it needs of SKU-0023 from S003",
             "S004 is short on SKU-0023, can S003 spare some?",
+            "SKU-0023 is overstocked at S003, move some to S004",
         ),
         template="get {loc} covered for {sku}",
     ),
