@@ -705,9 +705,7 @@ def _policy_levels(
     z = z_values(service)
     safety = z * np.sqrt(error**2 + rate**2 * lead_time_std**2)
     if params.echelon_dc_safety_stock:
-        safety = _echelon_dc_safety_stock(
-            keys, data, network, lead_time, lead_time_std, review, z, safety, rate
-        )
+        safety = _echelon_dc_safety_stock(keys, data, network, lead_time, review, z, safety)
     reorder = over_protection + safety
     lot = np.zeros(len(keys))
     if params.lot_sizing:
@@ -769,19 +767,20 @@ def _echelon_dc_safety_stock(
     data: NetworkData,
     network: _NetworkDemand,
     lead_time: np.ndarray,
-    lead_time_std: np.ndarray,
     review: int,
     z: np.ndarray,
     safety: np.ndarray,
-    rate: np.ndarray,
 ) -> np.ndarray:
     """Return the safety stock with each DC's set to what its echelon needs beyond its stores'.
 
     A DC and the stores it feeds form one echelon: demand reaches it over the DC's lead time
     plus the stores' lane and one review (`L_dc + L_lane + R − 1` days). The echelon's safety
     stock for that interval, on the DC's pooled forecast error (root of the stores' summed
-    squares) and the DC's lead-time spread, less the safety stock its stores already hold, is the
-    DC's own (at least 0): pooling over the stores is what a DC saves.
+    squares), less the safety stock its stores already hold, is the DC's own (at least 0):
+    pooling over the stores is what a DC saves. The supplier's lead-time spread is left out: its
+    mean is in the DC's lead time, and a late receipt goes on to the stores the day it lands
+    (`planning.replenish.receipt_transfers`); holding z·rate·σ_L at every DC for the few late
+    orders cost more than their lost sales (docs/planning.md, "Lead time and policy").
     """
     locations = data.locations.set_index("location_id")
     location_type = keys["location_id"].map(locations["type"]).to_numpy()
@@ -798,7 +797,7 @@ def _echelon_dc_safety_stock(
     dcs = np.unique(dc_row[fed])
     days = lead_time[dcs] + lane[dcs] + review - 1
     error = interval_sigma(network.sigma[dcs], network.alpha[dcs], days)
-    echelon = z[dcs] * np.sqrt(error**2 + rate[dcs] ** 2 * lead_time_std[dcs] ** 2)
+    echelon = z[dcs] * error
     out = safety.copy()
     out[dcs] = np.maximum(echelon - held[dcs], 0.0)
     return out

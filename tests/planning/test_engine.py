@@ -112,8 +112,8 @@ def test_positions_and_policy(result):
     dc = pos.loc[("H", "DC1")]
     assert dc["forecast_daily"] == pytest.approx(20.0, rel=0.02)  # the two stores' demand
     assert dc["lead_time"] == 10
-    # DC: SS = 1.645 * sqrt(10 * sigma^2 + 20^2 * 1^2) >= 1.645 * 20 = 32.9
-    assert dc["safety_stock"] >= 32.8
+    # DC: the echelon's pooled error beyond its stores' safety stock (at least 0).
+    assert dc["safety_stock"] >= 0.0
     assert result.demand.shape == (15, 56)
     assert result.projected.shape == (15, 56)
     assert len(result.dates) == 56 and result.dates[0] == T + timedelta(days=1)
@@ -121,6 +121,41 @@ def test_positions_and_policy(result):
     assert k["projected_stockout_date"] == pd.Timestamp(T + timedelta(days=2))
     assert pd.isna(s1["projected_stockout_date"]) or s1["projected_stockout_date"] > pd.Timestamp(
         T + timedelta(days=2)
+    )
+
+
+def test_a_dc_holds_no_stock_for_its_suppliers_lead_time_spread():
+    # The DCs' safety stock is the same however spread the suppliers' receipts were (a late
+    # receipt is forwarded to the stores the day it lands, `planning.replenish.receipt_transfers`).
+    from dataclasses import replace
+
+    import numpy as np
+
+    data = generate_demo(seed=7, stores=4, skus=20, days=240).data
+    po = data.purchase_orders
+    received = (po["status"] == "received").to_numpy()
+    # Per supplier, every receipt 4 days later, or alternately 0 and 8 days later (the last of
+    # an odd count 4): the same mean lateness, more spread.
+    nth = po[received].groupby("supplier_id").cumcount().reindex(po.index).to_numpy()
+    count = po[received].groupby("supplier_id")["po_id"].transform("size").reindex(po.index)
+    odd_last = (count.to_numpy() % 2 == 1) & (nth == count.to_numpy() - 1)
+    alternate = np.where(odd_last, 4, np.where(nth % 2 == 0, 0, 8))
+
+    def shifted(days: np.ndarray) -> NetworkData:
+        return replace(
+            data,
+            purchase_orders=po.assign(
+                expected_date=po["expected_date"] + pd.to_timedelta(days, "D")
+            ),
+        )
+
+    even, wide = shifted(np.where(received, 4, 0)), shifted(np.where(received, alternate, 0))
+    assert received.sum() >= 20
+    a, b = plan(even).positions, plan(wide).positions
+    dc = a["location_type"].eq("dc").to_numpy()
+    assert (a.loc[dc, "safety_stock"] > 0).any()
+    assert a.loc[dc, "safety_stock"].to_numpy() == pytest.approx(
+        b.loc[dc, "safety_stock"].to_numpy()
     )
 
 
@@ -234,9 +269,10 @@ KEYS = ["sku", "location_id"]
 
 
 def test_a_dc_holds_the_echelon_safety_stock_its_stores_do_not():
-    # DC1 feeds S1 and S2 (lane 2 days). Stores: SS 12 and 9. DC: lead time 10, std 1.5,
-    # pooled one-day error 5 (alpha 0), rate 20/day, z 2. Echelon interval 10 + 2 + 7 - 1 = 18
-    # days: z * sqrt(5² * 18 + 20² * 1.5²) = 2 * sqrt(450 + 900) = 73.48; less 21 held = 52.48.
+    # DC1 feeds S1 and S2 (lane 2 days). Stores: SS 12 and 9. DC: lead time 10, pooled
+    # one-day error 5 (alpha 0), z 2. Echelon interval 10 + 2 + 7 - 1 = 18 days:
+    # z * sqrt(5² * 18) = 2 * sqrt(450) = 42.43; less 21 held = 21.43. The supplier's lead-time
+    # spread is not in it (a late receipt is forwarded the day it lands).
     import numpy as np
 
     from planning.engine import _echelon_dc_safety_stock, _NetworkDemand
@@ -256,19 +292,16 @@ def test_a_dc_holds_the_echelon_safety_stock_its_stores_do_not():
         data,
         network,
         lead_time=np.array([10, 2, 2]),
-        lead_time_std=np.array([1.5, 0.0, 0.0]),
         review=7,
         z=np.full(3, 2.0),
         safety=np.array([99.0, 12.0, 9.0]),
-        rate=np.array([20.0, 8.0, 12.0]),
     )
-    assert out[0] == pytest.approx(2 * np.sqrt(5**2 * 18 + 20**2 * 1.5**2) - 21.0)
+    assert out[0] == pytest.approx(2 * np.sqrt(5**2 * 18) - 21.0)
     assert list(out[1:]) == [12.0, 9.0]  # the stores keep theirs
     # Stores already holding more than the echelon needs: the DC holds none.
     rich = _echelon_dc_safety_stock(
-        keys, data, network, np.array([10, 2, 2]), np.array([1.5, 0.0, 0.0]), 7,
-        np.full(3, 2.0), np.array([99.0, 50.0, 40.0]), np.array([20.0, 8.0, 12.0]),
-    )  # fmt: skip
+        keys, data, network, np.array([10, 2, 2]), 7, np.full(3, 2.0), np.array([99.0, 30.0, 20.0])
+    )
     assert rich[0] == 0.0
 
 
