@@ -240,9 +240,11 @@ def _targets(results: dict[str, dict[str, Any]]) -> dict[str, Any]:
     if sp is None:
         return out
     charged = sp.get("cost_ratio_to_oracle")
-    ratio = sp.get("cost_ratio_end_credited", charged)
+    ratio = sp.get("cost_ratio_end_credited")
     if ratio is None and oracle is not None and "total_cost_end_credited" in sp:
         ratio = _ratio(sp["total_cost_end_credited"], oracle["total_cost_end_credited"])
+    if ratio is None:
+        ratio = charged
     out["cost_ratio"] = ratio is not None and ratio <= TARGETS["cost_ratio_max"]
     out["cost_ratio_value"] = ratio
     out["cost_ratio_charged_value"] = charged

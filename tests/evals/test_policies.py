@@ -259,3 +259,15 @@ def test_a_dc_receipt_between_reviews_goes_on_to_its_stores_at_once() -> None:
         src = d["from_row"]
         assert world.is_dc[src] and world.source_row[d["row"]] == src
         assert twin.arrivals[src, d["day"]] > 0  # its DC received stock that day
+
+
+def test_the_line_cost_scenarios_judge_the_cost_with_the_end_stock_credited() -> None:
+    from evals.sim_suite import _targets
+
+    sp = {"total_cost": 110.0, "total_cost_end_credited": 100.0, "fill_rate": 0.99,
+          "dc_days_of_cover": 10.0}  # fmt: skip
+    oracle = {"total_cost": 100.0, "total_cost_end_credited": 98.0, "dc_days_of_cover": 10.0}
+    met = _targets({"stockpilot": sp, "oracle_base_stock": oracle})
+    assert met["cost_ratio_value"] == pytest.approx(100.0 / 98.0, abs=1e-4)
+    assert met["cost_ratio_charged_value"] == pytest.approx(1.1)
+    assert met["cost_ratio"] is True

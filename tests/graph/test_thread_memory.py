@@ -34,7 +34,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Copilot, Workspace,
             knowledge_dir=tmp / "knowledge",
         )
     )
-    data = generate_demo(seed=11, stores=6, skus=40, days=200, as_of=date(2026, 3, 31)).data
+    data = generate_demo(seed=11, stores=6, skus=60, days=200, as_of=date(2026, 3, 31)).data
     replace_snapshot(ws.engine, data, source="demo:memory")
     saver = SqliteSaver(sqlite3.connect(tmp / "cp.db", check_same_thread=False))
     saver.setup()
@@ -141,7 +141,7 @@ def test_nothing_to_amend_drafts_nothing(world: Any) -> None:
 
 def test_a_shared_description_asks_which_one_with_the_candidates(world: Any) -> None:
     copilot, _, _ = world
-    data = generate_demo(seed=11, stores=6, skus=40, days=200, as_of=date(2026, 3, 31)).data
+    data = generate_demo(seed=11, stores=6, skus=60, days=200, as_of=date(2026, 3, 31)).data
     items = data.items
     shared = items[items.duplicated("description", keep=False)]
     if shared.empty:
