@@ -32,6 +32,9 @@ IntArray = NDArray[np.int64]
 
 Z_95 = 1.6448536269514722  # service level 95 %
 REVIEW_DAYS = 7
+HISTORY_DAYS = 91  # days of daily store stock history (`inventory_history`) up to as_of
+PAST_STOCKOUT_SHARE = 0.04  # share of regular-selling SKU-stores given one past stockout spell
+PAST_STOCKOUT_DAYS = (4, 15)  # its length in days (upper bound exclusive)
 FUTURE_DAYS = 70  # future days modelled (covers the 56-day horizon and the latest promotion end)
 CHUNK_PAIRS = 2048  # SKU-stores sampled at once (fixed: the draws must not depend on memory)
 PLANTED_COLUMNS = ("type", "sku", "location_id", "note")
@@ -211,6 +214,10 @@ def generate_demo(
     frames["inventory"] = stock.inventory_frame()
     frames["purchase_orders"] = stock.purchase_orders_frame()
     frames["transfers"] = stock.transfers_frame()
+    # A stream of its own: every frame above stays as it was before the history existed.
+    past = _StockHistory(net, demand, plan, stock, np.random.default_rng([seed, 14, sku_offset]))
+    frames["sales"] = past.censor_sales(frames["sales"])
+    frames["inventory_history"] = past.frame()
     planted = pd.DataFrame(plan.planted, columns=list(PLANTED_COLUMNS))
     return DemoNetwork(NetworkData.from_frames(frames), planted.reset_index(drop=True))
 
@@ -938,6 +945,101 @@ class _Planter:
 
 
 # --- stock, orders and transfers ----------------------------------------------------------------
+
+
+def _pair_ids(demand: _Demand, pairs: set[tuple[int, int]]) -> list[int]:
+    """Return the SKU-store pair indexes of (sku, store) index tuples that are carried."""
+    ids = (int(demand.pidx[s, st]) for s, st in pairs if st >= 0)
+    return [i for i in ids if i >= 0]
+
+
+class _StockHistory:
+    """Daily store on hand over the last `HISTORY_DAYS`, consistent with the sales and the stock.
+
+    Built backward from each SKU-store's on hand at as_of: the day before holds today's stock
+    plus today's sales, less today's receipt. Each store receives once a week (its own weekday):
+    a receipt tops the stock up from at most the SKU-store's safety stock (at least 1 unit), so
+    the stock cycles between about its safety stock and a week's sales above it and never runs
+    out where the sales say demand was met. A few regular sellers outside the planted cases
+    (`PAST_STOCKOUT_SHARE`) get one past stockout spell (`PAST_STOCKOUT_DAYS`, ending at least
+    five weeks before as_of): no sales and nothing on hand on its days, the shelf emptied the
+    day before it and restocked the day after it. A planted stock of 0 or below at as_of stays
+    what it is (a stockout or a negative record); the days before it count back from 0.
+    """
+
+    def __init__(
+        self, net: _Net, demand: _Demand, plan: _Planter, stock: _Stock, rng: np.random.Generator
+    ) -> None:
+        self.net, self.dm = net, demand
+        n = demand.pair_sku.size
+        d = min(HISTORY_DAYS, net.days)
+        self.days = d
+        planted_skus = np.array(sorted({c.sku for c in plan.cases}), np.int64)
+        used = np.array(_pair_ids(demand, plan.used_pairs), np.int64)
+        regular = (stock.lam >= 0.5) & ~np.isin(demand.pair_sku, planted_skus)
+        regular[used] = False
+        pick = np.flatnonzero(regular & (rng.random(n) < PAST_STOCKOUT_SHARE))
+        length = rng.integers(*PAST_STOCKOUT_DAYS, pick.size)
+        # Spells end at least five weeks before as_of (before the horizon a backtest scores).
+        first = rng.integers(1, d - 35 - PAST_STOCKOUT_DAYS[1] + 2, pick.size)
+        self.out = np.zeros((n, d), bool)
+        for p, f, ln in zip(pick, first, length, strict=True):
+            self.out[p, f : f + ln] = True
+        self.oh_now = stock.oh.astype(np.int64)
+        self.floor = np.maximum(np.round(stock.ss), 1.0).astype(np.int64)
+        self.receipt_dow = np.asarray(demand.pair_st % 7, np.int64)
+
+    def censor_sales(self, sales: pd.DataFrame) -> pd.DataFrame:
+        """Drop the sales of the past stockout days; keep the dense sales of the window."""
+        net, dm, d = self.net, self.dm, self.days
+        day = (sales["date"].to_numpy("datetime64[D]") - np.datetime64(net.start, "D")).astype(
+            np.int64
+        )
+        local = day - (net.days - d)
+        pair = dm.pidx[sales["sku"].cat.codes.to_numpy(), sales["location_id"].cat.codes.to_numpy()]
+        inside = local >= 0
+        hit = np.zeros(len(sales), bool)
+        hit[inside] = self.out[pair[inside], local[inside]]
+        self.sold = np.zeros((dm.pair_sku.size, d), np.int64)
+        keep = inside & ~hit
+        np.add.at(self.sold, (pair[keep], local[keep]), sales["units"].to_numpy(np.int64)[keep])
+        return sales.loc[~hit].reset_index(drop=True)
+
+    def frame(self) -> pd.DataFrame:
+        """Return the `inventory_history` rows: date, sku, location_id, on_hand, stockout."""
+        net, dm, d = self.net, self.dm, self.days
+        n = dm.pair_sku.size
+        on_hand = np.zeros((n, d), np.int64)
+        level = np.maximum(self.oh_now, 0)
+        dow0 = (net.as_of - dt.timedelta(days=d - 1)).weekday()
+        restock = np.zeros((n, d), bool)
+        restock[:, 1:] = self.out[:, :-1] & ~self.out[:, 1:]
+        for t in range(d - 1, -1, -1):
+            on_hand[:, t] = level
+            sold = self.sold[:, t]
+            before = level + sold
+            weekly = self.receipt_dow == (dow0 + t) % 7
+            # The stock at the end of the day before: topped up to here by today's receipt.
+            level = np.where(weekly, np.minimum(before, np.maximum(self.floor, 0)), before)
+            # A spell day has nothing; the day after it, the restock refills from 0.
+            level = np.where(restock[:, t] | self.out[:, t], 0, level)
+        on_hand[:, -1] = self.oh_now
+        on_hand[self.out] = 0
+        pair = np.repeat(np.arange(n), d)
+        local = np.tile(np.arange(d), n)
+        day0 = np.datetime64(net.as_of, "D") - (d - 1)
+        flat = on_hand.ravel()
+        return pd.DataFrame(
+            {
+                "date": (day0 + local.astype("timedelta64[D]")).astype("datetime64[ns]"),
+                "sku": pd.Categorical.from_codes(dm.pair_sku[pair], categories=net.sku_ids),
+                "location_id": pd.Categorical.from_codes(
+                    dm.pair_st[pair] + net.n_dc, categories=net.dc_ids + net.st_ids
+                ),
+                "on_hand": flat,
+                "stockout": flat <= 0,
+            }
+        )
 
 
 def _round_pack(qty: FloatArray, pack: IntArray, moq: IntArray) -> IntArray:

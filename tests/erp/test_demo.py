@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from erp.demo import DemoNetwork, generate_demo, generate_demo_blocks
+from erp.demo import HISTORY_DAYS, DemoNetwork, generate_demo, generate_demo_blocks
 from planning.network import TABLES
 
 AS_OF = dt.date(2025, 6, 30)
@@ -232,6 +232,34 @@ def test_negative_on_hand_is_planted(demo: DemoNetwork) -> None:
     anomalies = demo.planted[demo.planted["type"] == "inventory_anomaly"]
     keys = set(zip(anomalies["sku"], anomalies["location_id"], strict=True))
     assert all((s, loc) in keys for s, loc in zip(neg["sku"], neg["location_id"], strict=True))
+
+
+def test_inventory_history_is_consistent_with_sales_and_stock(demo: DemoNetwork) -> None:
+    d = demo.data
+    hist = d.inventory_history
+    days = pd.date_range(AS_OF - dt.timedelta(days=HISTORY_DAYS - 1), AS_OF)
+    on_hand = hist.pivot_table(index=["sku", "location_id"], columns="date", values="on_hand")
+    assert list(on_hand.columns) == list(days)  # daily rows over the last HISTORY_DAYS
+    stores = d.inventory[d.inventory["location_id"].str.startswith("S")]
+    assert len(on_hand) == len(stores) and not on_hand.isna().any().any()
+    # The last day's on hand is the inventory table's.
+    today = stores.set_index(["sku", "location_id"])["on_hand"]
+    assert (on_hand[days[-1]].reindex(today.index) == today).all()
+    sold = _dense(demo).reindex(index=on_hand.index)[days].to_numpy()
+    oh = on_hand.to_numpy()
+    # What a day sold was there: the day before's stock plus the day's receipt (receipts >= 0).
+    receipt = oh[:, 1:] - oh[:, :-1] + sold[:, 1:]
+    past = np.arange(HISTORY_DAYS - 1) < HISTORY_DAYS - 2  # the last day may be a planted record
+    assert (receipt[:, past] >= 0).all()
+    # A stockout day has 0 on hand and no sale; some past ones exist, none in the last 5 weeks.
+    out = hist.pivot_table(index=["sku", "location_id"], columns="date", values="stockout")
+    out = out.reindex(index=on_hand.index).to_numpy(bool)
+    assert (out == (oh <= 0)).all()
+    spell = out[:, :-35] & (sold[:, :-35] == 0)
+    assert spell.sum() >= 4 and (oh[:, :-35][spell] == 0).all()
+    planted = set(demo.planted["sku"])
+    keys = on_hand.index[out[:, :-35].any(axis=1)]
+    assert not planted & {s for s, _ in keys}  # past stockouts stay off the planted SKUs
 
 
 def test_dc_count_follows_the_store_count() -> None:
