@@ -51,9 +51,10 @@ def generate_case(name: str, series: int, days: int, seed: int = 7) -> Panel:
         p0 = rng.uniform(0.01, 0.04, (series, 1))
         tau = rng.uniform(200, 800, (series, 1))
         p = p0 * np.exp(-t[None, :] / tau)
-        sizes = 1 + rng.geometric(rng.uniform(0.3, 0.8, (series, 1)), (series, days)) - 1
+        q = rng.uniform(0.3, 0.8, (series, 1))
+        sizes = 1 + rng.geometric(q, (series, days)) - 1
         units = (rng.random((series, days)) < p) * sizes
-        return _panel(name, units.astype(np.float64), days)
+        return _panel(name, units.astype(np.float64), days, expected=p / q)
     kind = rng.choice(3, size=series, p=[0.35, 0.4, 0.25])
     factor = np.ones((series, days))
     if name == "obsolescent":
@@ -71,7 +72,7 @@ def generate_case(name: str, series: int, days: int, seed: int = 7) -> Panel:
             level = np.exp(rng.uniform(np.log(0.3), np.log(3.0), (series, 1)))
             factor = np.where(shift[:, None] & (t[None, :] >= at), factor * level, factor)
         factor = np.clip(factor, 0.05, 20.0)
-    demand = _demand(rng, kind, factor, days)
+    demand, expected = _demand(rng, kind, factor, days)
     if drawn == "censored":
         out = np.zeros((series, days), bool)
         for i in range(series):
@@ -81,37 +82,57 @@ def generate_case(name: str, series: int, days: int, seed: int = 7) -> Panel:
                 out[i, day : min(day + run, days - CLEAN_TAIL)] = True
                 day += run + int(rng.integers(40, 121))
         if name == "censored":  # the inventory history: stockout days are not measured
-            return _panel(name, np.where(out, np.nan, demand), days, covered=np.ones(series, bool))
+            history = np.where(out, np.nan, demand)
+            return _panel(name, history, days, np.ones(series, bool), expected)
         demand = np.where(out, 0.0, demand)
-    return _panel(name, demand, days)
+    return _panel(name, demand, days, expected=expected)
 
 
-def _demand(rng: np.random.Generator, kind: np.ndarray, factor: np.ndarray, days: int) -> Any:
-    """Return daily units of smooth (0), intermittent (1) and lumpy (2) series times `factor`."""
+def _demand(
+    rng: np.random.Generator, kind: np.ndarray, factor: np.ndarray, days: int
+) -> tuple[Any, Any]:
+    """Return daily units of smooth (0), intermittent (1) and lumpy (2) series, and their means.
+
+    Each series is drawn around its expected daily demand times `factor`; the expected values
+    are returned with the draws (the yardstick `expected_demand` of the backtest).
+    """
     series = kind.size
     dow = np.arange(days) % 7
     out = np.zeros((series, days))
+    expected = np.zeros((series, days))
     smooth = kind == 0
     rate = rng.gamma(2.0, 3.0, (int(smooth.sum()), 1)) + 0.5
-    out[smooth] = rng.poisson(rate * WEEK[dow][None, :] * factor[smooth])
+    expected[smooth] = rate * WEEK[dow][None, :] * factor[smooth]
+    out[smooth] = rng.poisson(expected[smooth])
     for k, (lo, hi) in ((1, (0.08, 0.45)), (2, (0.03, 0.25))):
         rows = kind == k
         m = int(rows.sum())
         p = np.clip(rng.uniform(lo, hi, (m, 1)) * factor[rows], 0.0, 0.95)
         if k == 1:
-            sizes = 1 + rng.poisson(rng.uniform(0.3, 2.0, (m, 1)), (m, days))
+            lam = rng.uniform(0.3, 2.0, (m, 1))
+            sizes = 1 + rng.poisson(lam, (m, days))
+            expected[rows] = p * (1 + lam)
         else:
-            sizes = 1 + rng.negative_binomial(1, rng.uniform(0.05, 0.3, (m, 1)), (m, days))
+            q = rng.uniform(0.05, 0.3, (m, 1))
+            sizes = 1 + rng.negative_binomial(1, q, (m, days))
+            expected[rows] = p * (1 + (1 - q) / q)
         out[rows] = (rng.random((m, days)) < p) * sizes
-    return out
+    return out, expected
 
 
-def _panel(name: str, units: np.ndarray, days: int, covered: np.ndarray | None = None) -> Panel:
+def _panel(
+    name: str,
+    units: np.ndarray,
+    days: int,
+    covered: np.ndarray | None = None,
+    expected: np.ndarray | None = None,
+) -> Panel:
     keys = pd.DataFrame(
         {"sku": [f"{name}-{i:04d}" for i in range(units.shape[0])], "location_id": "S01"}
     )
     _, _, classes = classify_demand(units)
-    return Panel(units, np.ones_like(units), keys, classes, START, covered=covered)
+    mean = None if expected is None else np.broadcast_to(expected, units.shape).astype(np.float64)
+    return Panel(units, np.ones_like(units), keys, classes, START, covered=covered, expected=mean)
 
 
 def run_forecast_cases(

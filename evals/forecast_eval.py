@@ -77,6 +77,7 @@ METHOD_LABELS = {
     "stockpilot": "StockPilot",
     "stockpilot_as_days": "StockPilot, read as days",
     "seasonal_naive": "Seasonal naive",
+    "expected_demand": "Expected demand (the generator's true mean)",
     "statsforecast": "statsforecast AutoETS / Croston",
     **SF_LABELS,
 }
@@ -99,6 +100,9 @@ class Panel:
     start: datetime.date
     bucket: str = "day"  # what one column is: a day, a week or a month
     covered: np.ndarray | None = None  # (n,) series with inventory history (no suspect runs)
+    # (n, T) the expected demand the units were drawn around (generated data only): scored as
+    # the method ``expected_demand``, the yardstick of an unbiased forecast that knew the truth
+    expected: np.ndarray | None = None
 
 
 Forecaster = Callable[[Panel, int, int], np.ndarray]  # (panel, cut-off column, H) -> (n, H)
@@ -183,6 +187,8 @@ def backtest_panel(
     notes = list(notes or [])
     days = panel.history.shape[1]
     methods: dict[str, Forecaster] = {"stockpilot": _stockpilot, "seasonal_naive": _seasonal_naive}
+    if panel.expected is not None:
+        methods["expected_demand"] = _expected_demand
     if with_statsforecast:
         sf, why = _statsforecast()
         if sf is None:
@@ -433,6 +439,12 @@ def _stockpilot(panel: Panel, c: int, h_len: int) -> np.ndarray:
         history_uplift=hist_cal,
     )
     return np.asarray(fc.mean)
+
+
+def _expected_demand(panel: Panel, c: int, h_len: int) -> np.ndarray:
+    """Return the expected demand the horizon's units were drawn around (generated panels)."""
+    assert panel.expected is not None
+    return np.asarray(panel.expected[:, c : c + h_len], dtype=np.float64)
 
 
 def _seasonal_naive(panel: Panel, c: int, h_len: int) -> np.ndarray:

@@ -51,3 +51,21 @@ def test_every_case_is_scored_by_class_and_unknown_cases_are_refused() -> None:
     with pytest.raises(ValueError, match="unknown forecast case"):
         generate_case("nope", 5, 100)
     assert np.isfinite(out["regime"]["overall"]["seasonal_naive"]["wape"])
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_the_expected_demand_is_what_the_units_are_drawn_around(name: str) -> None:
+    panel = generate_case(name, 300, 840, seed=5)
+    assert panel.expected is not None and panel.expected.shape == panel.history.shape
+    seen = np.isfinite(panel.history)
+    if name == "censored_no_history":  # its stockout days sold 0 of their expected demand
+        seen &= np.isfinite(generate_case("censored", 300, 840, seed=5).history)
+    drawn, mean = panel.history[seen].sum(), panel.expected[seen].sum()
+    assert abs(drawn / mean - 1) < 0.06
+
+
+def test_the_expected_demand_is_scored_beside_the_forecasts() -> None:
+    out = run_forecast_cases(series=40, origins=1, cases=("regime",), with_statsforecast=False)
+    result = out["regime"]
+    assert result["methods"][:3] == ["stockpilot", "seasonal_naive", "expected_demand"]
+    assert abs(result["overall"]["expected_demand"]["bias"]) < 0.1
