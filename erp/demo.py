@@ -2,7 +2,9 @@
 
 `generate_demo` builds every table of the network contract (`planning.network.TABLES`) for a chain
 of stores served by distribution centres (DCs): locations, lanes, suppliers, items, sourcing,
-two years of daily store sales, promotions, on-hand inventory, purchase orders and transfers.
+two years of daily store sales, promotions, on-hand inventory, the daily store stock history of
+the last `HISTORY_DAYS` (`inventory_history`, with a few past stockout spells), purchase orders and
+transfers.
 
 Demand per SKU-store is a negative-binomial (gamma-Poisson) draw around
 base rate x weekly profile x yearly seasonality x trend x promotion uplift, sampled with numpy for
