@@ -505,16 +505,17 @@ def _shortage(
         )
         first_transfer = next((o for o in late if o.supplier is None), None)
         po_day = (pd.Timestamp(po["expected_date"]).date() - as_of).days if po is not None else 0
-        # The own DC's next receipt, shipped on over the lane, may beat buying here.
+        # The own DC's next receipt, shipped on over the lane, may beat every source now.
         dc_wait = _own_dc_inbound(idx, e, sources, as_of)
         if dc_wait is not None and (
             not late
-            or lost_per_day * (dc_wait[1] - risk_day)
-            <= cost(late[0]) + lost_per_day * (late[0].arrival_day - risk_day)
+            or _ship_on_cost(dc_wait, e, need, sources, params)
+            + lost_per_day * (dc_wait[1] - risk_day)
+            < cost(late[0]) + lost_per_day * (late[0].arrival_day - risk_day)
         ):
             dc_po, arrives, dc_name = dc_wait
             direct = (
-                f"; buying here instead ({late[0].name}) arrives day {late[0].arrival_day}"
+                f"; the best source now ({late[0].name}) arrives day {late[0].arrival_day}"
                 if late
                 else ""
             )
@@ -619,6 +620,22 @@ def _own_dc_inbound(
         return None
     due = max((pd.Timestamp(po["expected_date"]).date() - as_of).days, 1)
     return po, due + lane[0], name
+
+
+def _ship_on_cost(
+    dc_wait: tuple[pd.Series, int, str],
+    e: pd.Series,
+    need: int,
+    sources: _Sources,
+    params: PlanParams,
+) -> float:
+    """Return what shipping the DC's receipt on to the store costs: its lane and a line.
+
+    Waiting for the DC's PO still pays the DC-to-store lane, so it is weighed with that cost
+    against the sources shipping now (the DC's own stock over the same lane arrives sooner).
+    """
+    lane = sources.lanes[(dc_wait[2], str(e["location"]))]
+    return need * float(lane[1]) + params.transfer_line_cost
 
 
 def _considered(
