@@ -19,18 +19,9 @@ from sqlalchemy import Engine, Table, func, select, update
 
 from erp import models
 from erp.governance import AuditLog
+from planning.network import OVERRIDE_COLUMNS, empty_overrides
 
 OVERRIDES: Table = models.ForecastOverride.__table__  # type: ignore[assignment]
-# The columns the planning engine reads (`planning.overrides.apply_overrides`).
-OVERRIDE_COLUMNS: tuple[str, ...] = (
-    "id",
-    "sku",
-    "location_id",
-    "start_date",
-    "end_date",
-    "kind",
-    "value",
-)
 EVENTS: Table = models.ForecastOverrideEvent.__table__  # type: ignore[assignment]
 
 
@@ -232,7 +223,7 @@ def overrides_in_force(engine: Engine, skus: Collection[str] | None = None) -> p
     if wanted is not None:
         frame = frame[frame["sku"].isin(wanted)]
     if frame.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in OVERRIDE_COLUMNS})
+        return empty_overrides()
     frame["location_id"] = frame["location_id"].fillna("")
     return frame.reset_index(drop=True)
 

@@ -348,3 +348,21 @@ def changed_skus(old: NetworkData, new: NetworkData) -> set[str] | None:
             return None
         changed.update(rows["sku"].astype(str))
     return changed
+
+
+# A forecast override as the engine reads it (`planning.overrides`) and the store returns it
+# (`erp.overrides`): the store's `forecast_overrides` rows still in force.
+OVERRIDE_COLUMNS: tuple[str, ...] = (
+    "id",
+    "sku",
+    "location_id",
+    "start_date",
+    "end_date",
+    "kind",
+    "value",
+)
+
+
+def empty_overrides() -> pd.DataFrame:
+    """Return an overrides frame without rows."""
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in OVERRIDE_COLUMNS})

@@ -17,22 +17,6 @@ import pandas as pd
 
 from stockpilot.vocabulary import OverrideKind
 
-# The columns the engine reads (the store's `forecast_overrides` rows still in force).
-OVERRIDE_COLUMNS: tuple[str, ...] = (
-    "id",
-    "sku",
-    "location_id",
-    "start_date",
-    "end_date",
-    "kind",
-    "value",
-)
-
-
-def empty_overrides() -> pd.DataFrame:
-    """Return an overrides frame without rows."""
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in OVERRIDE_COLUMNS})
-
 
 def check_override(kind: str, value: float, start: date, end: date) -> None:
     """Raise ValueError naming the field when an override is not well formed."""

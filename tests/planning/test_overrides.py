@@ -10,7 +10,8 @@ import pytest
 
 from erp.demo import generate_demo
 from planning.engine import plan
-from planning.overrides import apply_overrides, check_override, empty_overrides
+from planning.network import empty_overrides
+from planning.overrides import apply_overrides, check_override
 
 DAY1 = date(2026, 3, 1)
 
