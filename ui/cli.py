@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import getpass
 import json
 import sys
 from datetime import date
@@ -11,7 +10,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markdown import Markdown
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -26,21 +24,17 @@ from tools.errors import NotFoundError
 from tools.snapshots import StoreNotEmptyError
 from tools.workspace import Workspace
 from ui.briefing import Briefing, build_briefing, recommendation_summary
+from ui.console import command_group, err, fail, os_user, out, print_json
 from ui.erp_cli import erp_app
 from ui.knowledge_cli import knowledge_app
 from ui.override_cli import override_app
 
-app = typer.Typer(
-    help="StockPilot: a planner copilot for retail demand planning and inventory coordination.",
-    no_args_is_help=True,
-    add_completion=False,
+app = command_group(
+    "StockPilot: a planner copilot for retail demand planning and inventory coordination."
 )
 app.add_typer(knowledge_app, name="knowledge")
 app.add_typer(erp_app, name="erp")
 app.add_typer(override_app, name="override")
-# Piped output gets a wide fixed width rather than Rich's 80-column fallback.
-out = Console(width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 
 @app.callback()
@@ -49,14 +43,7 @@ def _check_settings() -> None:
     try:
         load_settings()
     except SettingsProblem as exc:
-        raise _fail(str(exc), 2) from None
-
-
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no login name in some containers
-        return "unknown"
+        raise fail(str(exc), 2) from None
 
 
 def _workspace() -> Workspace:
@@ -64,16 +51,7 @@ def _workspace() -> Workspace:
         return Workspace.open()
     except OperationalError as exc:
         why = " ".join(str(exc.orig).split())
-        raise _fail(f"STOCKPILOT_DATABASE_URL: cannot open the store: {why}", 2) from None
-
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(code)
-
-
-def _print_json(payload: Any) -> None:
-    sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
+        raise fail(f"STOCKPILOT_DATABASE_URL: cannot open the store: {why}", 2) from None
 
 
 def _money(value: float) -> str:
@@ -116,7 +94,7 @@ def import_(
     try:
         summary = snapshots.import_dir(folder)
     except ImportValidationError as exc:
-        raise _fail(f"{exc}\nNothing was imported; the store is unchanged.", 2) from exc
+        raise fail(f"{exc}\nNothing was imported; the store is unchanged.", 2) from exc
     rows = ", ".join(f"{k} {v:,}" for k, v in summary.row_counts.items())
     out.print(f"Imported snapshot as of {summary.as_of}: {rows}")
     replanned = snapshots.last_replanned
@@ -166,7 +144,7 @@ def demo(
     try:
         day = date.fromisoformat(as_of) if as_of else None
     except ValueError as exc:
-        raise _fail(f"--as-of {as_of!r} is not a date in YYYY-MM-DD form", 2) from exc
+        raise fail(f"--as-of {as_of!r} is not a date in YYYY-MM-DD form", 2) from exc
     try:
         with Progress(
             *Progress.get_default_columns(), MofNCompleteColumn(), console=err, transient=True
@@ -184,7 +162,7 @@ def demo(
                 progress=lambda done, _total: bar.update(task, completed=done),
             )
     except StoreNotEmptyError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     rows = ", ".join(f"{k} {v:,}" for k, v in summary.row_counts.items())
     out.print(f"Demo network as of {summary.as_of}: {rows}")
 
@@ -198,13 +176,13 @@ def exceptions(
 ) -> None:
     """List today's exceptions ranked by money at risk, each with its recommendation."""
     if type is not None and type not in set(ExceptionType):
-        raise _fail(f"unknown --type {type!r}; one of: {', '.join(ExceptionType)}", 2)
+        raise fail(f"unknown --type {type!r}; one of: {', '.join(ExceptionType)}", 2)
     try:
         records = _workspace().queries.exceptions(top=top, type=type, location=location)
     except NotFoundError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     if as_json:
-        _print_json(records)
+        print_json(records)
         return
     if not records:
         out.print("No exceptions match.")
@@ -224,9 +202,9 @@ def forecast(
     try:
         result = _workspace().queries.forecast(sku, location, horizon=horizon)
     except NotFoundError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     if as_json:
-        _print_json(result)
+        print_json(result)
         return
     acc = result["accuracy"]
     out.print(
@@ -255,9 +233,9 @@ def inventory(
     try:
         records = _workspace().queries.inventory(sku, location)
     except NotFoundError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     if as_json:
-        _print_json(records)
+        print_json(records)
         return
     table = Table(title=f"{sku}", title_justify="left")
     cols = [
@@ -329,7 +307,7 @@ def brief(
     """Print today's exception briefing, or post it to a Slack channel (Block Kit)."""
     ws = _workspace()
     if ws.snapshots.is_empty():
-        raise _fail("the store is empty: run `stockpilot demo` or `stockpilot import DIR`", 2)
+        raise fail("the store is empty: run `stockpilot demo` or `stockpilot import DIR`", 2)
     briefing = build_briefing(ws, top=top)
     if slack_channel is None:
         _print_briefing(briefing)
@@ -341,9 +319,9 @@ def brief(
     try:
         ts = post_briefing(ws.settings, slack_channel, briefing)
     except SlackNotConfiguredError as exc:
-        raise _fail(str(exc), 2) from exc
+        raise fail(str(exc), 2) from exc
     except SlackApiError as exc:
-        raise _fail(f"Slack refused the briefing: {exc.response.get('error')}") from exc
+        raise fail(f"Slack refused the briefing: {exc.response.get('error')}") from exc
     out.print(f"Posted the briefing to {slack_channel} (message {ts}).")
 
 
@@ -389,7 +367,7 @@ def _copilot() -> Any:
     try:
         return Copilot(_workspace())
     except SettingsProblem as exc:
-        raise _fail(str(exc), 2) from None
+        raise fail(str(exc), 2) from None
 
 
 def _print_turn(result: Any) -> None:
@@ -424,11 +402,11 @@ def ask(
         who = user or copilot.workspace.settings.cli_user
         result = copilot.ask(question, user=who, thread_id=thread)
     except NotFoundError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     finally:
         copilot.close()
     if as_json:
-        _print_json(result.as_dict())
+        print_json(result.as_dict())
         return
     _print_turn(result)
 
@@ -450,12 +428,12 @@ def approve(
     from graph.service import NotWaitingError, StaleInterruptError
 
     if decision not in set(Decision):
-        raise _fail(f"unknown --decision {decision!r}; one of {', '.join(Decision)}", 2)
+        raise fail(f"unknown --decision {decision!r}; one of {', '.join(Decision)}", 2)
     if decision == Decision.EDIT and qty is None:
-        raise _fail("--decision edit needs --qty", 2)
+        raise fail("--decision edit needs --qty", 2)
     settings = load_settings()
     if user and settings.environment != "development" and not settings.cli_allow_user_override:
-        raise _fail(
+        raise fail(
             f"--user is refused outside development: deciding as another user needs "
             f"STOCKPILOT_CLI_ALLOW_USER_OVERRIDE=true (the CLI decides as "
             f"STOCKPILOT_CLI_USER={settings.cli_user}); nothing was decided",
@@ -466,7 +444,7 @@ def approve(
     # The trail says the decision came from the command line, and as whom, before it is made.
     copilot.workspace.governance.audit.append(
         "cli_decision",
-        f"cli:{_os_user()}",
+        f"cli:{os_user()}",
         thread_id=thread,
         proposal_id=proposal,
         payload={"as_user": who, "decision": decision, "user_option": user is not None},
@@ -482,16 +460,16 @@ def approve(
             message=message,
         )
     except (NotWaitingError, StaleInterruptError) as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     except ErpUnavailableError as exc:
-        raise _fail(
+        raise fail(
             f"the decision is recorded but the ERP write did not happen: {exc}\n"
             "The proposal stays approved; recovery writes it once the ERP answers."
         ) from exc
     finally:
         copilot.close()
     if as_json:
-        _print_json(result.as_dict())
+        print_json(result.as_dict())
         return
     _print_turn(result)
 
@@ -520,7 +498,7 @@ def plan_(
     try:
         address = scheduler_address(scheduler) if scheduler is not None else None
     except ValueError as exc:
-        raise _fail(f"--scheduler: {exc}", 2) from None
+        raise fail(f"--scheduler: {exc}", 2) from None
     address = address or settings.dask_scheduler
     ws = _workspace()
     with Progress(
@@ -543,13 +521,13 @@ def plan_(
                 on_done=progress,
             )
         except ClusterUnavailableError as exc:
-            raise _fail(str(exc), 2) from None
+            raise fail(str(exc), 2) from None
         except ClusterError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
         except NotFoundError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
     if as_json:
-        _print_json(dataclasses.asdict(summary))
+        print_json(dataclasses.asdict(summary))
         return
     where = f"on {address}" if address else "in this process"
     out.print(
@@ -575,7 +553,7 @@ def recover(
     finally:
         copilot.close()
     if as_json:
-        _print_json([r.as_dict() for r in repairs])
+        print_json([r.as_dict() for r in repairs])
         return
     if not repairs:
         out.print("Nothing to recover: every proposal is at the gate or decided.")
@@ -597,7 +575,7 @@ def audit(
     entries = log.entries(limit=limit)
     result = log.verify() if verify else None
     if as_json:
-        _print_json(
+        print_json(
             {
                 "entries": [e.__dict__ for e in entries],
                 "verification": None if result is None else result.__dict__,
@@ -666,25 +644,25 @@ def eval_(
     from evals import runner
 
     if suite not in ("sim", "agent", "forecast", "all"):
-        raise _fail(f"unknown --suite {suite!r}; one of sim, agent, forecast, all", 2)
+        raise fail(f"unknown --suite {suite!r}; one of sim, agent, forecast, all", 2)
     if llm not in ("offline", "openai"):
-        raise _fail(f"unknown --llm {llm!r}; one of offline, openai", 2)
+        raise fail(f"unknown --llm {llm!r}; one of offline, openai", 2)
     if size not in ("ci", "full"):
-        raise _fail(f"unknown --size {size!r}; one of ci, full", 2)
+        raise fail(f"unknown --size {size!r}; one of ci, full", 2)
     if split not in runner.AGENT_SPLITS:
-        raise _fail(f"unknown --split {split!r}; one of {', '.join(runner.AGENT_SPLITS)}", 2)
+        raise fail(f"unknown --split {split!r}; one of {', '.join(runner.AGENT_SPLITS)}", 2)
     if split != "dev" and (baseline is not None or write_baseline is not None):
-        raise _fail(
+        raise fail(
             f"--split {split} is not compared with a baseline (the baseline is the dev split's);"
             " drop --baseline / --write-baseline",
             2,
         )
     if path not in (None, "engine", "graph"):
-        raise _fail(f"unknown --path {path!r}; one of engine, graph", 2)
+        raise fail(f"unknown --path {path!r}; one of engine, graph", 2)
     if bucket not in runner.BUCKETS:
-        raise _fail(f"unknown --bucket {bucket!r}; one of {', '.join(runner.BUCKETS)}", 2)
+        raise fail(f"unknown --bucket {bucket!r}; one of {', '.join(runner.BUCKETS)}", 2)
     if bucket != "day" and (baseline is not None or write_baseline is not None):
-        raise _fail(
+        raise fail(
             f"--bucket {bucket} is not compared with a baseline (the baseline scores days);"
             " drop --baseline / --write-baseline",
             2,
@@ -712,7 +690,7 @@ def eval_(
                 bucket=bucket,
             )
         except ImportValidationError as exc:
-            raise _fail(str(exc), 2) from exc
+            raise fail(str(exc), 2) from exc
     for kind, path in results.get("files", {}).items():
         if kind in ("markdown", "html", "json"):
             err.print(f"{kind}: {path}")
@@ -726,7 +704,7 @@ def eval_(
     if baseline is not None:
         regressions = runner.compare_to_baseline(results, runner.load_baseline(baseline))
         if regressions:
-            raise _fail("regressions against the baseline:\n" + "\n".join(regressions))
+            raise fail("regressions against the baseline:\n" + "\n".join(regressions))
         err.print("no regression against the baseline")
 
 

@@ -12,43 +12,34 @@ from datetime import date
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from erp.connector import ErpUnavailableError
 from erp.csvio import ImportValidationError
 from tools.snapshots import ErpSyncError
 from tools.workspace import Workspace
+from ui.console import command_group, err, fail, out
 
-erp_app = typer.Typer(
-    help="The ERP link: pull a snapshot from Tryton, show the connection, seed a demo.",
-    no_args_is_help=True,
-    add_completion=False,
+erp_app = command_group(
+    "The ERP link: pull a snapshot from Tryton, show the connection, seed a demo."
 )
-out = Console(width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 AsOfOption = Annotated[
     str | None, typer.Option("--as-of", help="Snapshot date YYYY-MM-DD (default: Tryton's today).")
 ]
 
 
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(code)
-
-
 def _day(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value) if value else None
     except ValueError as exc:
-        raise _fail(f"--as-of {value!r} is not a date in YYYY-MM-DD form", 2) from exc
+        raise fail(f"--as-of {value!r} is not a date in YYYY-MM-DD form", 2) from exc
 
 
 def _tryton(ws: Workspace) -> Any:
     connector = ws.connector()
     if connector.name != "tryton":
-        raise _fail(
+        raise fail(
             "STOCKPILOT_ERP is builtin; set STOCKPILOT_ERP=tryton and STOCKPILOT_TRYTON_URL, "
             "_DATABASE, _USER and _PASSWORD",
             2,
@@ -77,11 +68,11 @@ def sync(as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
 
             summary = ws.sync_erp(as_of=day, progress=progress)
     except ErpSyncError as exc:
-        raise _fail(str(exc), 2) from exc
+        raise fail(str(exc), 2) from exc
     except ImportValidationError as exc:
-        raise _fail(f"{exc}\nNothing was synced; the store is unchanged.", 2) from exc
+        raise fail(f"{exc}\nNothing was synced; the store is unchanged.", 2) from exc
     except ErpUnavailableError as exc:
-        raise _fail(f"{exc}\nNothing was synced; the store is unchanged.") from exc
+        raise fail(f"{exc}\nNothing was synced; the store is unchanged.") from exc
     if as_json:
         sys.stdout.write(json.dumps(summary.__dict__, default=str) + "\n")
         return
@@ -97,7 +88,7 @@ def status(as_json: JsonOption = False) -> None:
     try:
         info = connector.status()
     except ErpUnavailableError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     info["latency_ms"] = connector.client.latencies()
     if as_json:
         sys.stdout.write(json.dumps(info, default=str) + "\n")
@@ -124,7 +115,7 @@ def seed(
         when = day or connector.client.call("model.ir.date.today")
         counts = seed_tryton(connector.client, as_of=when, stores=stores, skus=skus, days=days)
     except ValueError as exc:
-        raise _fail(str(exc), 2) from exc
+        raise fail(str(exc), 2) from exc
     except ErpUnavailableError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     out.print(f"Seeded Tryton as of {when}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))

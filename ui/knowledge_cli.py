@@ -6,25 +6,20 @@ embeddings are imported when a command runs, so `stockpilot --help` stays fast.
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
+
+from ui.console import command_group, fail, out, print_json
 
 if TYPE_CHECKING:
     from knowledge import KnowledgeBase
 
-knowledge_app = typer.Typer(
-    help="The planning playbook: ingest policies and SOPs, search them with citations.",
-    no_args_is_help=True,
-    add_completion=False,
+knowledge_app = command_group(
+    "The planning playbook: ingest policies and SOPs, search them with citations."
 )
-out = Console(width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 EmbeddingOption = Annotated[
     str | None,
@@ -33,22 +28,13 @@ EmbeddingOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
-def _print_json(payload: Any) -> None:
-    sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
-
-
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(1)
-
-
 def _open(embedding: str | None) -> KnowledgeBase:
     from knowledge import KnowledgeBase, KnowledgeError
 
     try:
         return KnowledgeBase(embedding=embedding)
     except KnowledgeError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
 
 
 @knowledge_app.command()
@@ -70,15 +56,15 @@ def ingest(
     try:
         report = kb.ingest(folder, replace=replace)
     except KnowledgeError as exc:
-        raise _fail(f"{exc} (nothing was changed)") from exc
+        raise fail(f"{exc} (nothing was changed)") from exc
     except Exception as exc:  # a Chroma or disk failure while writing
-        raise _fail(
+        raise fail(
             f"ingest of {folder} into {kb.collection_name} at {kb.location} failed: "
             f"{type(exc).__name__}: {exc} (the collection may be partly updated; "
             "run the ingest again to finish mirroring the folder)"
         ) from exc
     if as_json:
-        _print_json(report.to_dict())
+        print_json(report.to_dict())
         return
     out.print(
         f"Ingested {report.documents} documents, {report.chunks} sections from {report.folder} "
@@ -106,9 +92,9 @@ def search(
     try:
         passages = kb.search(query, k=k)
     except KnowledgeError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     if as_json:
-        _print_json([p.to_dict() for p in passages])
+        print_json([p.to_dict() for p in passages])
         return
     for i, p in enumerate(passages, 1):
         out.print(
@@ -134,7 +120,7 @@ def status(embedding: EmbeddingOption = None, as_json: JsonOption = False) -> No
         "documents": documents,
     }
     if as_json:
-        _print_json(payload)
+        print_json(payload)
         return
     out.print(
         f"{kb.collection_name} at {kb.location}: {payload['chunks']} sections in "

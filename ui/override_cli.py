@@ -6,51 +6,28 @@ names the option, exits 2 and stores nothing.
 
 from __future__ import annotations
 
-import getpass
-import json
-import sys
 from datetime import date
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from stockpilot.vocabulary import OverrideKind
 from tools import overrides
 from tools.workspace import Workspace
+from ui.console import command_group, fail, os_user, out, print_json
 
-override_app = typer.Typer(
-    help="Forecast overrides: multiply or replace a SKU's forecast over a date window.",
-    no_args_is_help=True,
-    add_completion=False,
+override_app = command_group(
+    "Forecast overrides: multiply or replace a SKU's forecast over a date window."
 )
-out = Console(width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(code)
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 def _day(option: str, value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise _fail(f"{option}: {value!r} is not a date in YYYY-MM-DD form") from None
-
-
-def _print_json(payload: Any) -> None:
-    sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
+        raise fail(f"{option}: {value!r} is not a date in YYYY-MM-DD form", 2) from None
 
 
 def _replanned(result: dict[str, Any]) -> str:
@@ -78,7 +55,7 @@ def set_override(
 ) -> None:
     """Set an override of a SKU's forecast (at one store, or every store) and re-plan the SKU."""
     if (multiplier is None) == (rate is None):
-        raise _fail("--multiplier / --rate: give exactly one")
+        raise fail("--multiplier / --rate: give exactly one", 2)
     kind, value = (
         (OverrideKind.MULTIPLIER, multiplier)
         if multiplier is not None
@@ -96,14 +73,14 @@ def set_override(
             kind=kind,
             value=value,
             reason=reason,
-            author=author or _user(),
+            author=author or os_user(),
         )
     except overrides.OverrideError as exc:
         field, _, why = str(exc).partition(": ")
         option = {"sku": "SKU", "value": f"--{kind}"}.get(field, f"--{field}")
-        raise _fail(f"{option}: {why}") from None
+        raise fail(f"{option}: {why}", 2) from None
     if as_json:
-        _print_json(result)
+        print_json(result)
         return
     out.print(f"override {result['id']} set; {_replanned(result)}", highlight=False)
     out.print(result["note"], highlight=False)
@@ -124,7 +101,7 @@ def list_overrides(
         Workspace.open().plans, sku=sku, location=location, include_cleared=all_, limit=limit
     )
     if as_json:
-        _print_json(found)
+        print_json(found)
         return
     if not found:
         out.print("no overrides")
@@ -156,12 +133,12 @@ def clear_override(
 ) -> None:
     """Clear an override in force and re-plan its SKU."""
     try:
-        result = overrides.clear(Workspace.open().plans, override_id, author=author or _user())
+        result = overrides.clear(Workspace.open().plans, override_id, author=author or os_user())
     except overrides.OverrideNotFoundError as exc:
-        raise _fail(str(exc), 1) from None
+        raise fail(str(exc), 1) from None
     except overrides.OverrideError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc), 2) from None
     if as_json:
-        _print_json(result)
+        print_json(result)
         return
     out.print(f"override {override_id} cleared; {_replanned(result)}", highlight=False)
