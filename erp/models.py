@@ -372,8 +372,8 @@ class PlanRun(Base):
     # ERP commits (connector ledger rows) the run's rows include; later ones are re-planned
     # SKU by SKU (`tools.plan_runs.catch_up`).
     ledger_rows: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    # Forecast override changes (`forecast_override_events` rows) the run's rows include;
-    # later ones are re-planned SKU by SKU like commits.
+    # The number (`seq`) of the last forecast override change its rows include: events are
+    # numbered in commit order, and those above it are re-planned SKU by SKU like commits.
     override_events: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
@@ -529,8 +529,9 @@ class ForecastOverride(Base):
 class ForecastOverrideEvent(Base):
     """One change to the overrides (set or clear), in order: what plans re-plan after them.
 
-    A plan records how many events its rows include; the SKUs of later ones are re-planned
-    alone, as after an ERP commit.
+    Numbered in commit order (`erp.overrides._append_event`); a plan records the number of the
+    last event its rows include, and the SKUs of later ones are re-planned alone, as after an
+    ERP commit.
     """
 
     __tablename__ = "forecast_override_events"

@@ -2,7 +2,10 @@
 
 Each set or clear also appends a `forecast_override_events` row and a governance audit entry
 in the same transaction, so a plan can tell which SKUs changed since it was computed
-(`override_skus_since`) and the audit log says who changed what and why. Validation of the
+(`override_skus_since`) and the audit log says who changed what and why. Events are numbered
+in the order they commit (writers of events take the table's write lock first), so a plan's
+mark — the number of the last event its rows include — never passes an event that commits
+later with a smaller number. Validation of the
 values is `planning.overrides.check_override` (the caller's, before this); here the SKU and the
 location must exist.
 """
@@ -15,7 +18,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, Table, func, select, update
+from sqlalchemy import Connection, Engine, Table, func, select, text, update
 
 from erp import models
 from erp.governance import AuditLog
@@ -86,6 +89,19 @@ def _override(row: Any) -> Override:
     )
 
 
+def _append_event(conn: Connection, override_id: int, action: str, sku: str) -> None:
+    """Append an override event, numbered after every event committed before it.
+
+    PostgreSQL hands out sequence numbers when rows are inserted, not when they commit: without
+    the lock, an event numbered 7 could commit while 6 is still open, and a plan caught up to 7
+    would never see 6. The table's write lock (readers pass) makes the writers take turns, so
+    the numbers grow in commit order. SQLite's one writer at a time does the same already.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("LOCK TABLE forecast_override_events IN SHARE ROW EXCLUSIVE MODE"))
+    conn.execute(EVENTS.insert().values(override_id=override_id, action=action, sku=sku))
+
+
 def set_override(
     engine: Engine,
     *,
@@ -142,7 +158,7 @@ def set_override(
                 .returning(OVERRIDES.c.id)
             ).scalar_one()
         )
-        conn.execute(EVENTS.insert().values(override_id=new_id, action="set", sku=sku))
+        _append_event(conn, new_id, "set", sku)
         row = conn.execute(select(OVERRIDES).where(OVERRIDES.c.id == new_id)).one()
         stored = _override(row)
         AuditLog(engine).append_in(
@@ -168,9 +184,7 @@ def clear_override(engine: Engine, override_id: int, *, author: str) -> Override
             raise OverrideNotFoundError(f"id: no override in force with id {override_id}")
         row = conn.execute(select(OVERRIDES).where(OVERRIDES.c.id == override_id)).one()
         stored = _override(row)
-        conn.execute(
-            EVENTS.insert().values(override_id=override_id, action="clear", sku=stored.sku)
-        )
+        _append_event(conn, override_id, "clear", stored.sku)
         AuditLog(engine).append_in(
             conn, "forecast_override_cleared", stored.cleared_by or author, payload=stored.to_dict()
         )
@@ -228,16 +242,20 @@ def overrides_in_force(engine: Engine, skus: Collection[str] | None = None) -> p
     return frame.reset_index(drop=True)
 
 
-def override_event_count(engine: Engine) -> int:
-    """Return how many override changes (sets and clears) the store has recorded."""
+def override_event_mark(engine: Engine) -> int:
+    """Return the number of the latest override change (set or clear) recorded, 0 for none.
+
+    Numbers grow in commit order (`_append_event`), so a plan that includes every event up to
+    this mark re-plans exactly the SKUs of the events numbered above it later.
+    """
     with engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(EVENTS)).scalar_one())
+        return int(conn.execute(select(func.coalesce(func.max(EVENTS.c.seq), 0))).scalar_one())
 
 
-def override_skus_since(engine: Engine, seen: int) -> list[str]:
-    """Return the SKUs of the override changes after the first `seen`, distinct, sorted."""
+def override_skus_since(engine: Engine, seen: int, upto: int | None = None) -> list[str]:
+    """Return the SKUs of the override changes numbered above `seen` (up to `upto`), sorted."""
+    stmt = select(EVENTS.c.sku).where(EVENTS.c.seq > seen)
+    if upto is not None:
+        stmt = stmt.where(EVENTS.c.seq <= upto)
     with engine.connect() as conn:
-        skus = conn.execute(
-            select(EVENTS.c.sku).order_by(EVENTS.c.seq).offset(max(seen, 0))
-        ).scalars()
-        return sorted({str(s) for s in skus})
+        return sorted({str(s) for s in conn.execute(stmt).scalars()})

@@ -19,7 +19,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, Numeric, Table, cast, delete, func, select, update
 
 from erp import models
-from erp.overrides import override_event_count
+from erp.overrides import override_event_mark
 from erp.store import _bulk_insert, ledger_size
 
 RUNS: Table = models.PlanRun.__table__  # type: ignore[assignment]
@@ -108,7 +108,7 @@ def create_run(
     """Record a new run and its partitions (SKU ranges sized by rows); return the run id."""
     parts = split_by_weight(sku_weights(engine), n_partitions)
     ledger = ledger_size(engine)  # the commits the snapshot read from here on includes
-    events = override_event_count(engine)  # likewise the override changes
+    events = override_event_mark(engine)  # likewise the override changes (the last one's number)
     with engine.begin() as conn:
         run_id = int(
             conn.execute(

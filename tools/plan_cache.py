@@ -32,7 +32,7 @@ from sqlalchemy import Engine
 
 import planning
 import stockpilot
-from erp.overrides import override_event_count, override_skus_since, overrides_in_force
+from erp.overrides import override_event_mark, override_skus_since, overrides_in_force
 from erp.plan_store import committed_skus, current_run
 from erp.store import (
     is_empty,
@@ -69,7 +69,7 @@ class PlanKey:
     snapshot: str  # the import record: id, time, source and row counts
     commits: int
     params: PlanParams
-    overrides: int = 0  # forecast override changes recorded (`erp.overrides`)
+    overrides: int = 0  # the latest forecast override change's number (`erp.overrides`)
 
     def snapshot_digest(self) -> str:
         """Return a file-name-safe digest of the key without its ERP writes (and of the code)."""
@@ -210,7 +210,7 @@ class PlanCache:
         if memo is not None and self.key_ttl > 0 and now - memo[0] < self.key_ttl:
             return memo[1]
         snapshot, commits = snapshot_version(self.engine)
-        overrides = override_event_count(self.engine)
+        overrides = override_event_mark(self.engine)
         key = PlanKey(self.settings.database_url, snapshot, commits, self.params, overrides)
         self._key_memo = (now, key)
         return key
@@ -370,7 +370,7 @@ class PlanCache:
             return None
         changed = set(committed_skus(self.engine, key.commits - base_key.commits))
         if key.overrides > base_key.overrides:
-            changed.update(override_skus_since(self.engine, base_key.overrides))
+            changed.update(override_skus_since(self.engine, base_key.overrides, key.overrides))
         skus = sorted(changed)
         if not skus:
             return base

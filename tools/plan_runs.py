@@ -38,7 +38,7 @@ from sqlalchemy import Connection, Engine
 
 from erp import plan_store
 from erp.db import make_engine, migrate
-from erp.overrides import override_event_count, override_skus_since, overrides_in_force
+from erp.overrides import override_event_mark, override_skus_since, overrides_in_force
 from erp.store import (
     latest_import,
     ledger_size,
@@ -451,7 +451,7 @@ def catch_up(store_url: str | Engine, run_id: int) -> list[str]:
     """
     engine = store_engine(store_url)
     run = plan_store.run(engine, run_id)
-    now, events = ledger_size(engine), override_event_count(engine)
+    now, events = ledger_size(engine), override_event_mark(engine)
     commits = now > run.ledger_rows and plan_store.claim_commits(
         engine, run_id, run.ledger_rows, now
     )
@@ -462,7 +462,7 @@ def catch_up(store_url: str | Engine, run_id: int) -> list[str]:
         return []
     skus = set(plan_store.committed_skus(engine, now - run.ledger_rows) if commits else [])
     if changed:
-        skus.update(override_skus_since(engine, run.override_events))
+        skus.update(override_skus_since(engine, run.override_events, events))
     try:
         replan_skus(store_url, run_id, sorted(skus))
     except BaseException:

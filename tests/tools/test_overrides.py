@@ -7,6 +7,7 @@ on SQLite and PostgreSQL; clearing gives back the plan without it.
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,7 +17,8 @@ import pytest
 
 from erp import plan_store
 from erp.demo import generate_demo
-from erp.overrides import overrides_in_force
+from erp.governance import AuditLog
+from erp.overrides import overrides_in_force, set_override
 from erp.store import load_network, replace_snapshot, snapshot_as_of
 from planning import engine
 from planning.censoring import EVIDENCE
@@ -221,3 +223,59 @@ def test_bad_override_changes_nothing(tmp_path: Path, demo: NetworkData) -> None
     assert ws.governance.audit.entries() == []
     with pytest.raises(overrides.OverrideNotFoundError, match=r"^id: "):
         overrides.clear(ws.plans, 999, author="bob")
+
+
+@pytest.mark.postgres
+def test_an_override_committed_after_a_later_numbered_one_is_still_re_planned(
+    postgres_url: str, demo: NetworkData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two overrides in flight at once: the first to start commits last.
+
+    Its event must not fall behind the run's mark: the catch-up between the two commits and
+    the one after them together re-plan both SKUs.
+    """
+    ws = Workspace.open(_settings(postgres_url))
+    replace_snapshot(ws.engine, demo, source="t")
+    summary = plan_runs.run_partitioned(ws.engine, 2, ws.plans.params)
+    slow_sku, _ = _store_row(ws, demo)
+    fast_sku = next(s for s in sorted(demo.items["sku"]) if s != slow_sku)
+    inside, release = threading.Event(), threading.Event()
+    append = AuditLog.append_in
+
+    def held_open(self, conn, event, actor, **kwargs):  # type: ignore[no-untyped-def]
+        # The slow override's transaction stays open after its event row is inserted.
+        if (kwargs.get("payload") or {}).get("sku") == slow_sku:
+            inside.set()
+            assert release.wait(30)
+        return append(self, conn, event, actor, **kwargs)
+
+    monkeypatch.setattr(AuditLog, "append_in", held_open)
+
+    def store_only(sku: str) -> None:
+        as_of = ws.plans.as_of()
+        set_override(
+            ws.engine,
+            sku=sku,
+            location_id=None,
+            start=as_of + timedelta(days=1),
+            end=as_of + timedelta(days=20),
+            kind="multiplier",
+            value=2.0,
+            reason="festival",
+            author="alice",
+        )
+
+    slow = threading.Thread(target=store_only, args=(slow_sku,))
+    slow.start()
+    assert inside.wait(30)
+    fast = threading.Thread(target=store_only, args=(fast_sku,))
+    fast.start()
+    fast.join(1.0)  # it commits now if nothing orders it after the slow one
+    replanned = set(plan_runs.catch_up(ws.engine, summary.run_id))
+    release.set()
+    slow.join(30)
+    fast.join(30)
+    replanned.update(plan_runs.catch_up(ws.engine, summary.run_id))
+    assert replanned == {slow_sku, fast_sku}
+    assert plan_runs.catch_up(ws.engine, summary.run_id) == []
+    _assert_run_is_whole(ws, summary.run_id)
