@@ -575,10 +575,30 @@ def _exceptions_title(req: Request, results: list[Result]) -> str:
     where = [first.args[k] for k in ("sku", "location") if first.args.get(k)]
     if where:
         title += " for " + " at ".join(where)
+    if first.args.get("category"):
+        title += f" in category {first.args['category']}"
     return _render_exceptions(first, title)
 
 
-exceptions = Lookup("list_exceptions", lambda req: _list_args(req.text), _exceptions_title)
+def _exceptions_args(req: Request) -> dict[str, Any]:
+    """List the exceptions at the scope the request names: location, SKU and category.
+
+    A location or SKU said anywhere counts ("anything urgent at union?" reads union as S003,
+    "what's burning in store 4", "S002: any stockouts?"), not only after "at" or "in".
+    """
+    args = _list_args(req.text)
+    for arg, kind in (("location", "location"), ("sku", "sku")):
+        if req.resolver is not None and args.get(arg) and kind_of(args[arg], req.resolver) != kind:
+            args.pop(arg)
+        if arg not in args and req.said(kind):
+            args[arg] = req.said(kind)
+    cat = category(req.text, req.resolver.categories if req.resolver else ())
+    if cat:
+        args["category"] = cat
+    return args
+
+
+exceptions = Lookup("list_exceptions", _exceptions_args, _exceptions_title)
 
 
 def _them_args(req: Request) -> dict[str, Any]:

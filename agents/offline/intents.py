@@ -1062,6 +1062,25 @@ INTENTS: tuple[Intent, ...] = (
         examples=("forecast SKU-0001",),
     ),
     Intent(
+        "exceptions_urgent",
+        47,
+        _compile(
+            r"^(?!.*\b(?:polic\w*|rules?|playbook|why)\b).*\b(?:urgent\w*|burning|on\s+fire|fires?|"
+            r"firefight\w*|critical|pressing|hot\s*spots?|red\s+flags?|wrong|worr(?:y|ied|ying)|"
+            r"trouble|troubles|concerns?|concerning|falling\s+over|blowing\s+up)\b",
+        ),
+        h.exceptions,
+        id_slots=(),
+        examples=(
+            "anything urgent at union?",
+            "what's burning in store 4",
+            "what's on fire at kingston today?",
+            "anything I should worry about at S002?",
+            "what's wrong at the Monroe store",
+        ),
+        template="what's urgent at {loc}?",
+    ),
+    Intent(
         "inventory_pair",
         48,
         _compile(

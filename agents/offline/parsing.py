@@ -642,15 +642,61 @@ def as_of_of(system_text: str) -> date | None:
 
 
 CATEGORY_WORDS = re.compile(r"\b(?:category|categories|dept|department)\b", re.I)
+CATEGORY_PHRASE = re.compile(
+    r"\b(?:in|for|within|of|across)\s+(?:the\s+|our\s+)?(?P<a>[a-z][a-z&\- ]{1,30}?)\s+"
+    r"(?:category|categories|dept|department|range|aisle)\b"
+    r"|\b(?:category|dept|department)\s+(?P<b>[a-z][a-z&\-]{1,30}(?:\s+[a-z][a-z&\-]+)?)",
+    re.I,
+)
+TRAILING_SCOPE = re.compile(
+    r"\b(?:in|within|across)\s+(?:the\s+|our\s+)?(?P<w>[a-z][a-z\-]{3,})\W*$", re.I
+)
+NOT_A_CATEGORY = frozenset(
+    (
+        "total", "general", "stock", "transit", "advance", "progress", "future", "time", "place",
+        "network", "order", "stores", "store", "locations", "location", "sites", "warehouses",
+        "everywhere", "all", "there", "here", "question", "priority", "value", "money", "units",
+        "today", "week", "weeks", "days", "month", "months", "hand", "play", "effect", "doubt",
+        "short", "detail", "details", "risk", "full", "summary", "brief", "words", "euros",
+        "dollars", "numbers", "figures", "thread", "chat", "list", "table", "soon", "demand",
+        "january", "february", "march", "april", "june", "july", "august", "september",
+        "october", "november", "december", "total", "particular", "case", "turn", "future",
+    )
+)  # fmt: skip
+"""Words that end a request after "in" without naming a category ("stockouts in total")."""
 
 
 def category(text: str, categories: Sequence[str]) -> str | None:
-    """Return the item category a request names ("grocery", "the Garden category")."""
+    """Return the item category a request names ("grocery", "the Garden category", "toys").
+
+    A known category in any case, singular or plural, or with a small typo ("electronic",
+    "groceries"); else a phrase the planner marks as a category ("the kitchenware category",
+    "stockouts in kitchenware") as written, for the tool to resolve or to answer with the
+    categories there are.
+    """
     lowered = text.lower()
     for cat in sorted(categories, key=len, reverse=True):
         word = cat.lower()
-        if re.search(r"\b" + re.escape(word) + r"s?\b", lowered):
+        stem = re.escape(word[:-1]) + r"(?:y|ies)" if word.endswith("y") else re.escape(word)
+        if re.search(r"\b" + stem + r"s?\b", lowered) or (
+            word.endswith("s") and re.search(r"\b" + re.escape(word[:-1]) + r"\b", lowered)
+        ):
             return cat
+    names = [c.lower() for c in categories]
+    for word in re.findall(r"[a-z]{5,}", lowered):
+        if word in KEYWORDS or word in PLAIN_WORDS:
+            continue
+        got = process.extractOne(word, names, scorer=fuzz.ratio, score_cutoff=86)
+        if got:
+            return categories[got[2]]
+    m = CATEGORY_PHRASE.search(text)
+    if m:
+        return (m.group("a") or m.group("b")).strip()
+    m = TRAILING_SCOPE.search(text)
+    if m and categories and m.group("w").lower() not in NOT_A_CATEGORY:
+        word = m.group("w")
+        if not _clean_id(word) and word.lower() not in KEYWORDS and word.lower() not in PLAIN_WORDS:
+            return word
     return None
 
 
