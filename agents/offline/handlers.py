@@ -882,8 +882,10 @@ def _gate_note(results: Sequence[Result]) -> str:
 # -- scoped what-ifs ------------------------------------------------------------------------------
 
 NETWORK_WORDS = re.compile(
-    r"\b(?:network|everywhere|all\s+(?:stores|locations|sites|skus|items)|across\s+the\s+board|"
-    r"company[- ]wide|overall)\b",
+    r"\b(?:network|everywhere|everything|all\s+(?:of\s+)?(?:our\s+|the\s+)?(?:stores|locations|"
+    r"sites|skus|items|products|categories|dcs)|across\s+the\s+(?:board|chain|business)|"
+    r"(?:company|chain|business|nation|country)[- ]?wide|overall|global(?:ly)?|in\s+general|"
+    r"whole\s+(?:business|company|chain|estate)|every\s+(?:store|location|site|sku|item))\b",
     re.I,
 )
 
@@ -904,6 +906,12 @@ def what_if(req: Request, results: list[Result]) -> Step:
             promo_start=window[0].isoformat(),
             promo_end=window[1].isoformat(),
             promo_uplift=uplift or 1.5,
+        )
+    if not scenario and sup and re.search(r"\b(?:slip\w*|late|delay\w*|behind)\b", req.text, re.I):
+        return _ask(
+            f"how many days late {_named(req, sup)} is to be (over all its SKUs, or for one SKU "
+            "and location)",
+            f"what if {sup} is 7 days late?",
         )
     if not scenario:
         return _ask(

@@ -760,9 +760,24 @@ INTENTS: tuple[Intent, ...] = (
             r"\bpromo(?:tion)?s?\b.*(?:\d\s*%|\d\s*x\b|\b(?:up)?lift\b|\btimes\b|\bfrom\s+"
             + DATE_TOKEN
             + r"|\bnext\s+week\b)",
-            r"\bwhat\s+(?:would|will|could|might)\s+(?!you\b)(?:\w+\s+)+do\b",
+            r"\bwhat\s+(?:would|will|could|might)\s+(?!you\b)(?:\S+\s+)+do\b",
             r"[,;]\s*(?:so\s+)?what\s+happens\W*$|^\W*what\s+happens\s+to\b",
             r"\b(?:impact|effect)\s+(?:of|on)\b.*(?:\d\s*%|\d\s*x\b|\blate\b|\bdelay|\bslip)",
+            # "what breaks if Voltix slips a week", "which stores get hit if SUP-06 is 10 days late"
+            r"\b(?:what|which|who|where|anything)\s+(?:\w+\s+){0,2}?(?:breaks?|would\s+break|"
+            r"gets?\s+hit|is\s+hit|suffers?|runs?\s+(?:out|short|dry)|is\s+affected|are\s+affected|"
+            r"goes\s+wrong|at\s+risk|in\s+trouble)\b.*\bif\b",
+            r"^\W*(?:and\s+|so\s+)?(?:if|suppose|supposing|assume|assuming|say)\s+(?:\S+\s+){1,4}?"
+            r"(?:slips?|slipped|is\s+late|are\s+late|runs?\s+late|delays?|delayed|is\s+delayed)\b"
+            r".*\d\s*(?:days?|weeks?|months?)\b",
+            r"\bif\s+(?:\S+\s+){1,3}?(?:slips?|slipped|runs?\s+late|is\s+late|are\s+late)\s+"
+            r"(?:by\s+)?\d+\s*(?:days?|weeks?|months?)\b.*(?:\?|\bwhat\b|\bhow\b|\bimpact\b)",
+            # "if demand drops 10% everywhere, how bad is it", "demand down 10%: what's the impact?"
+            r"^\W*(?:and\s+|so\s+)?(?:if|suppose|supposing|assume|assuming|say)\s+(?:\w+\s+){0,3}?"
+            r"(?:demand|sales|volumes?|forecasts?)\b.*(?:\d\s*%|\d\s*x\b|\bdoubl|\btripl|\bhalv)",
+            r"\b(?:demand|sales|volumes?)\s+(?:\w+\s+){0,2}?(?:drops?|falls?|rises?|is\s+up|is\s+down|"
+            r"up|down|grows?|shrinks?|declines?)\s+(?:by\s+)?\d+(?:\.\d+)?\s*%.*\b(?:impact|effect|"
+            r"happens?|what|how|which)\b",
         ),
         h.what_if,
         examples=(
@@ -774,6 +789,11 @@ INTENTS: tuple[Intent, ...] = (
             "promo on SKU-0030 at S002 next week at 2x, what happens?",
             "what would a 25% promo on SKU-0015 at S003 next week do?",
             "impact of a 2 week delay from SUP-06",
+            "what breaks if Voltix slips a week",
+            "which stores get hit if SUP-06 is 10 days late?",
+            "if Northwind slips by 2 weeks what happens to our stock?",
+            "if demand drops 10% everywhere how bad is it?",
+            "demand down 15% across the board: what's the impact?",
         ),
         template="what if demand for {sku} at {loc} rises 20%?",
     ),

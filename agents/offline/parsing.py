@@ -801,12 +801,93 @@ def _inside_id(text: str, at: int) -> bool:
 # -- follow-ups: the thread's previous request and its last list -----------------------------------
 
 
+SIZE = re.compile(
+    r"(?P<pct>\d+(?:\.\d+)?)\s*%|(?P<days>\d+)\s*(?P<unit>days?|weeks?|months?)\b"
+    r"|(?<![\w.-])(?P<x>\d+(?:\.\d+)?)\s*(?:x|times)(?![\w-])",
+    re.I,
+)
+"""A scenario's size: a percentage, a number of days or weeks, a factor."""
+SIZE_WORDS = frozenset(
+    (
+        "and", "ok", "okay", "so", "then", "now", "hmm", "but", "what", "how", "about", "if", "it",
+        "it's", "its", "is", "was", "were", "be", "make", "try", "change", "say", "let's", "lets",
+        "with", "at", "by", "to", "for", "instead", "same", "the", "scenario", "one", "again",
+        "rerun", "re", "run", "do", "delay", "delays", "slip", "slips", "late", "a", "of",
+        "rise", "rises", "rose", "drop", "drops", "fall", "falls", "goes", "go", "up", "down",
+        "increase", "decrease", "demand", "lift", "uplift", "x", "times", "day", "days", "week",
+        "weeks", "month", "months", "more", "less", "only", "just", "please", "case", "we",
+        "they", "that", "this", "there", "would", "will", "happens", "instead", "where", "or",
+        "even", "really", "actually", "means", "mean", "late", "behind", "another", "extra",
+        "higher", "lower", "bigger", "smaller", "promo", "promotion", "sales", "say", "assume",
+    )
+)  # fmt: skip
+"""The only words of a follow-up that changes a scenario's size ("and if it's 30%?")."""
+DOWN_WORDS = re.compile(r"\b(?:drops?|falls?|down|decrease|less|lower|smaller)\b|-\s*\d", re.I)
+UP_WORDS = re.compile(r"\b(?:rises?|rose|up|increase|more|higher|bigger)\b|\+\s*\d", re.I)
+SCENARIO_LIKE = re.compile(
+    WHAT_IF + r"|\bpromo(?:tion)?s?\b|\b(?:impact|effect)\s+of\b|\bwhat\s+breaks\b|\bif\b", re.I
+)
+
+
+def rewrite_scenario_size(text: str, previous: str | None) -> str:
+    """Re-run the previous what-if with the size a short follow-up gives.
+
+    "and if it's 30 %?" after "what if demand for SKU-0012 at S003 rises 20%?" is that
+    question at 30 %; "make it 2 weeks" after "what if SUP-03 is 10 days late?" is a 14-day
+    delay. Only a follow-up made of scenario words and one size, after a what-if.
+    """
+    if not previous or not SCENARIO_LIKE.search(previous) or not _scenario_args(previous):
+        return text
+    sizes = list(SIZE.finditer(text))
+    if len(sizes) != 1:
+        return text
+    words = re.findall(r"[a-z][a-z']*", SIZE.sub(" ", text).lower())
+    if len(words) > 12 or any(w not in SIZE_WORDS for w in words):
+        return text
+    new = sizes[0]
+    for old in SIZE.finditer(previous):
+        same_kind = (
+            (new.group("pct") and old.group("pct"))
+            or (new.group("days") and old.group("days"))
+            or (new.group("x") and (old.group("x") or old.group("pct")))
+            or (new.group("pct") and old.group("x"))
+        )
+        if not same_kind:
+            continue
+        out = previous[: old.start()] + new.group(0) + previous[old.end() :]
+        if new.group("pct"):
+            out = _redirect(out, old.start(), text)
+        return out
+    return text
+
+
+def _redirect(text: str, at: int, follow_up: str) -> str:
+    """Turn the direction of the change before position `at` the way the follow-up says."""
+    down, up = DOWN_WORDS.search(follow_up), UP_WORDS.search(follow_up)
+    if bool(down) == bool(up):
+        return text
+    head = text[:at]
+    verb = re.search(
+        r"(rises?|increases?|grows?|goes\s+up|jumps?|is\s+up|up|drops?|falls?|decreases?|"
+        r"declines?|goes\s+down|is\s+down|down)(\s+(?:by\s+)?)$",
+        head,
+        re.I,
+    )
+    if verb is None:
+        return text
+    word = "drops" if down else "rises"
+    return head[: verb.start()] + word + verb.group(2) + text[at:]
+
+
 def rewrite_follow_up(text: str, previous: str | None, resolver: Any) -> str:
     """Turn "same for S012" / "and at the other DC?" into the previous request with that swap.
 
     `previous` is the previous request as it was understood (itself rewritten when it was a
     follow-up), in canonical form.
     """
+    resized = rewrite_scenario_size(text, previous)
+    if resized != text:
+        return resized
     m = FOLLOW_UP_RE.match(text)
     if not m or not previous:
         return text

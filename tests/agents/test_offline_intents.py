@@ -111,3 +111,23 @@ def test_a_shared_name_asks_which_one(resolver: Resolver) -> None:
     # Policy questions need no item, and the unique "value plush bear" is not ambiguous.
     assert parse("what's our rule for plush bear transfers?", resolver=resolver)[0].name == "policy"
     assert parse("stock of value plush bear at S001", resolver=resolver)[0].name != "ambiguous"
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "reads"),
+    [
+        ("what if demand for SKU-0012 at S003 rises 20%?", "and if it's 30 %?", "rises 30 %"),
+        ("what if demand for SKU-0012 at S003 rises 20%?", "what about a 10% drop?", "drops 10%"),
+        ("what if SUP-03 is 10 days late?", "make it two weeks", "2 weeks late"),
+        ("what if the promo on SKU-0001 at S003 does 2x?", "and 3x?", "does 3x"),
+    ],
+)
+def test_a_size_only_follow_up_reruns_the_scenario(first: str, follow_up: str, reads: str) -> None:
+    intent, request = parse(follow_up, (HumanMessage(first), AIMessage("…")))
+    assert intent.name == "what_if"
+    assert reads in request.text
+
+
+def test_a_quantity_follow_up_after_a_what_if_is_not_a_scenario() -> None:
+    intent, _ = parse("make it 60 instead", (HumanMessage("what if SUP-03 is 10 days late?"),))
+    assert intent.name == "amend"
