@@ -65,6 +65,7 @@ from agents.offline.render import (
     _render_policies,
     _render_suppliers,
     _render_what_if,
+    proposal_line,
     render_item,
     render_network,
     render_proposals,
@@ -622,9 +623,54 @@ late_pos = Lookup(
 explain = Lookup(
     "explain_exception", lambda req: {"exception_id": req.fields["exc"]}, last(_render_explain)
 )
-draft_exception = Lookup(
-    "draft_recommended_action", lambda req: {"exception_id": req.fields["exc"]}, drafts
-)
+
+
+def draft_exception(req: Request, results: list[Result]) -> Step:
+    """Draft an exception's recommended action; when it is advice only, what the engine does.
+
+    "fix the one at kingston" on a stockout the engine covers with a transfer raised on another
+    exception ("covered by the transfer of 470 from S003") drafts that transfer; an expedite
+    is said to be advice only, and a draftable action of the engine for the same need is
+    drafted in its place when there is one.
+    """
+    exc = req.fields["exc"]
+    if not results:
+        return [Call("draft_recommended_action", {"exception_id": exc})]
+    first = results[0]
+    data = first.data if isinstance(first.data, dict) else {}
+    if data.get("status") != "advice_only":
+        return _render_drafts(results)
+    sku, _, where = exc.partition(":")[2].partition("@")
+    loc = where.split(":")[0]
+    advice = (
+        f"**Nothing to draft for {exc}: the engine advises "
+        f"{_rec_phrase(data.get('recommendation') or {})}.**"
+    )
+    rec = data.get("recommendation") or {}
+    if str(rec.get("kind")) == ActionKind.EXPEDITE:
+        return (
+            advice + " Chasing the supplier is the action: there is nothing to approve. Say "
+            f"**what's the recommendation for {sku} at {loc}?** for the other options."
+        )
+    if len(results) == 1:
+        return [Call("list_exceptions", {"sku": sku, "top": DEFAULT_TOP})]
+    drafted = [r for r in results[2:] if r.name.startswith("draft_")]
+    if drafted:
+        return (
+            advice + " The engine covers the same need with the action below, which I drafted "
+            "instead.\n\n" + _render_drafts(drafted)
+        )
+    listed = results[1]
+    others = [e for e in _draftable_into(_items(listed), loc) if e.get("id") != exc]
+    if listed.error or not others:
+        return (
+            advice + f" The engine recommends no transfer or purchase order into {loc} for "
+            f"{sku} today, so I have not drafted anything. Say how many if you want one anyway, "
+            f"for example **transfer <qty> of {sku} from <location> to {loc}**."
+        )
+    return [Call("draft_recommended_action", {"exception_id": others[0]["id"]})]
+
+
 forecast = Lookup(
     "get_forecast",
     lambda req: {
@@ -821,6 +867,38 @@ def _proposals_args(req: Request) -> dict[str, Any]:
 
 
 proposals = Lookup("list_proposals", _proposals_args, last(render_proposals))
+
+
+def _besides(req: Request, results: list[Result]) -> str:
+    """Answer "is it the only one waiting?" / "anything else pending?" about the thread's draft."""
+    result = results[-1]
+    if result.error:
+        return _error_text(result)
+    data = result.data if isinstance(result.data, dict) else {}
+    pending = [p for p in data.get("proposals") or [] if p.get("status") == "pending"]
+    note = req.focus.last_proposal(pending=True)
+    if note is None:
+        return render_proposals(result)
+    others = [p for p in pending if p.get("proposal_id") != note.proposal_id]
+    only = bool(re.search(r"\bonly\b", req.text, re.I))
+    if not others:
+        lead = "Yes" if only else "No"
+        return (
+            f"**{lead} — {note.proposal_id} is the only proposal of yours waiting for approval; "
+            "nothing else is pending.**"
+        )
+    lead = "No" if only else "Yes"
+    count = f"{_qty(data['pending'])} " if isinstance(data.get("pending"), int) else ""
+    lines = [
+        f"**{lead} — {count}proposals of yours are waiting for approval: {note.proposal_id} and**",
+        *(f"- {proposal_line(p)}" for p in others),
+    ]
+    return "\n".join(lines)
+
+
+pending_besides = Lookup(
+    "list_proposals", lambda req: {"scope": "mine", "status": "pending"}, _besides
+)
 
 
 def _this_proposal(pending: bool, none: str) -> Args:

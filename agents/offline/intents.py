@@ -46,6 +46,7 @@ from agents.offline.parsing import (
     canonicalise,
     entities,
     ordinal,
+    pointer,
     quantity,
     rewrite_follow_up,
     rewrite_ordinal,
@@ -109,6 +110,19 @@ def unknown(req: Request, results: list[Result]) -> Step:
         return (
             f"The last list shown has {len(listed)} item{'s' if len(listed) != 1 else ''}, so "
             f"there is no number {n}: {shown}. Say, for example, **explain {listed[0]}**."
+        )
+    pointed, fits = pointer(req.text, req.focus)
+    if pointed is not None and len(fits) > 1:
+        shown = "; ".join(f"**{e}**" for e in fits[:5])
+        verb = (
+            "fix"
+            if re.search(r"\b(?:fix|draft|cover|do|resolve|sort)\b", req.text, re.I)
+            else ("explain")
+        )
+        return (
+            "More than one exception of the last list fits that: "
+            f"{shown}. Which one do you mean? I have not looked anything up or drafted anything "
+            f"yet. Say, for example, **{verb} {fits[0]}**."
         )
     options = suggestions(req)
     lines = [
@@ -686,6 +700,10 @@ INTENTS: tuple[Intent, ...] = (
             r"\b(?:move|transfer|send|ship|shift|rebalance)\s+(?:some|a\s+few|the\s+(?:excess|surplus|"
             r"extra))\b(?:\s+(?:of\s+)?(?:it|them|units|stock))?\s+(?:over\s+)?(?:to|into)\b"
             + NO_QTY,
+            # "cover SKU-0008 at monroe", "fix SKU-0012 at union please": the engine's action.
+            r"^\W*(?:(?:please|ok(?:ay)?|(?:can|could)\s+you|let'?s)[\s,]+)*(?:cover|fix|sort\s+out|"
+            r"resolve|take\s+care\s+of)\s+(?!(?:of|for|days?|it|this|that|them|the\s+(?:gap|shortfall|need))\b)"
+            r"(?!.*\b(?:polic\w*|rules?|playbook|top)\b)" + NO_QTY,
         ),
         h.cover_need,
         id_slots=(),
@@ -702,6 +720,8 @@ INTENTS: tuple[Intent, ...] = (
             "send S004 what it needs of SKU-0023 from S003",
             "S004 is short on SKU-0023, can S003 spare some?",
             "SKU-0023 is overstocked at S003, move some to S004",
+            "cover SKU-0008 at monroe",
+            "please fix SKU-0012 at union",
         ),
         template="get {loc} covered for {sku}",
     ),
@@ -1190,6 +1210,31 @@ INTENTS: tuple[Intent, ...] = (
         h.exceptions,
         examples=("what needs attention today?", "top 5 exceptions", "any issues at S003?"),
         template="what needs attention today?",
+    ),
+    Intent(
+        "pending_besides",
+        57,
+        _compile(
+            r"\b(?:anything|something|any\s+(?:others?|more))\s+(?:else\s+)?(?:still\s+)?(?:pending|"
+            r"waiting|awaiting|outstanding|in\s+the\s+queue|to\s+approve)\b",
+            r"\bwhat\s+else\s+(?:is\s+|'s\s+)?(?:pending|waiting|awaiting|outstanding|open)\b",
+            r"\b(?:the\s+)?only\s+(?:one|1|proposal|draft|thing)\s+(?:that(?:'s|\s+is)\s+)?(?:still\s+)?"
+            r"(?:pending|waiting|awaiting|outstanding|open|in\s+the\s+queue)\b",
+            r"\b(?:the\s+)?only\s+(?:pending|waiting|open|outstanding)\s+(?:one|1|proposal|draft)\b",
+            r"\b(?:any\s+)?other\s+(?:proposals?|drafts?|ones?)\s+(?:still\s+)?(?:pending|waiting|"
+            r"awaiting|outstanding|open)\b",
+        ),
+        h.pending_besides,
+        id_slots=(),
+        bare=True,
+        examples=(
+            "is it the only one waiting?",
+            "anything else pending?",
+            "is that the only pending proposal?",
+            "any other drafts waiting?",
+            "what else is waiting for approval?",
+        ),
+        template="anything else pending?",
     ),
     Intent(
         "proposals",

@@ -1031,10 +1031,63 @@ def rewrite_places(text: str, focus: Any, resolver: Any) -> str:
     return text
 
 
+POINTER_RE = re.compile(
+    r"\b(?:the\s+|that\s+)?(?:(?:(?P<kind>stock[- ]?out|overstock|late\s+po|promo|anomaly|bias|"
+    r"safety\s+stock)\s+)?(?:one|exception|item|issue|alert|line|problem|risk|row)|"
+    r"(?P<kind2>stock[- ]?out|overstock|late\s+po|anomaly))\s+"
+    r"(?:at|in|for|on|from|of)\s+(?:the\s+)?(?P<id>[A-Za-z0-9][\w\-]*)"
+    # "the pasta one": names become ids and "one" a 1 before this is read ("SKU-0023 1").
+    r"|(?:\b(?:the|that)\s+)?(?P<id2>[A-Za-z0-9][\w\-]*)\s+(?:one|1|exception|issue|alert|line)"
+    r"(?=\s*(?:[?.!,]|$)|\s+(?:please|then|now|instead|too|first)\b)",
+    re.I,
+)
+"""A pointer back at a listed exception by its place or item: "the one at union"."""
+
+
+def pointer(text: str, focus: Any) -> tuple[re.Match[str] | None, list[str]]:
+    """Return the first pointer at a listed exception and the exceptions of the last list it fits.
+
+    "the one at S004" fits the listed exceptions at S004, "the SKU-0023 one" those of SKU-0023;
+    a type word narrows them ("the stockout at S003").
+    """
+    for m in POINTER_RE.finditer(text):
+        ident = (m.group("id") or m.group("id2") or "").upper()
+        if not _clean_id(ident):
+            continue
+        hits = [e for e in focus.last_list if ident in _exception_parts(e)]
+        kind = _exception_type(m.group("kind") or m.group("kind2") or "")
+        if kind and len(hits) > 1:
+            hits = [e for e in hits if e.startswith(kind + ":")]
+        if hits:
+            return m, hits
+    return None, []
+
+
+def rewrite_pointer(text: str, focus: Any) -> str:
+    """Replace "the one at S004" / "the SKU-0023 one" with that exception of the last list.
+
+    Only when exactly one exception of the last list shown fits.
+    """
+    if not focus.last_list:
+        return text
+    m, hits = pointer(text, focus)
+    if m is None or len(hits) != 1:
+        return text
+    return text[: m.start()] + hits[0] + text[m.end() :]
+
+
+def _exception_parts(exception_id: str) -> tuple[str, ...]:
+    """Return an exception id's SKU, location and reference: "late_po:A@DC:PO-1" -> A, DC, PO-1."""
+    rest = exception_id.partition(":")[2]
+    sku, _, where = rest.partition("@")
+    return (sku.upper(), *(p.upper() for p in where.split(":")))
+
+
 def rewrite_ordinal(text: str, focus: Any) -> str:
     """Replace "the third one" with the third exception of the last list shown."""
     if not focus.last_list:
         return text
+    text = rewrite_pointer(text, focus)
     n, m = ordinal(text)
     if n is None or m is None:
         return text
