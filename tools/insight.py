@@ -31,7 +31,7 @@ from tools.workspace import Workspace
 
 COMPACT_FIELDS = ("id", "type", "sku", "location", "priority", "money_at_risk", "first_risk_date")
 SORTS = ("money_at_risk", "priority", "first_risk_date")
-GROUPS = ("type", "priority", "location", "category", "sku", "supplier")
+GROUPS = ("type", "priority", "location", "category", "sku", "supplier", "source")
 MAX_PAGE = 100
 SUPPLY_LINES = 50
 """Open supply lines listed at most (the totals always count all of them)."""
@@ -191,6 +191,9 @@ def exception_totals(ws: Workspace, *, by: str = "type", **filters: Any) -> dict
             key = cats.get(r["sku"], "")
         elif by == "supplier":
             key = (r.get("recommendation") or {}).get("supplier_id") or "(no supplier)"
+        elif by == "source":
+            rec = r.get("recommendation") or {}
+            key = rec.get("supplier_id") or rec.get("from_location") or "(no action)"
         else:
             key = str(r[by])
         g = groups.setdefault(key, {"key": key, "count": 0, "money_at_risk": 0.0})

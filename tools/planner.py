@@ -148,8 +148,11 @@ def list_exceptions(
 def summarize_exceptions(
     runtime: ToolRuntime,
     by: Annotated[
-        Literal["type", "priority", "location", "category", "sku", "supplier"],
-        "Group the totals by this field (default type)",
+        Literal["type", "priority", "location", "category", "sku", "supplier", "source"],
+        "Group the totals by this field (default type). supplier: the supplier of the "
+        "recommended PO or expedite; source: where the recommended action gets the stock from "
+        "(a supplier id like 'SUP-03' or a location id like 'DC-NORTH'), for 'how many and "
+        "from whom'",
     ] = "type",
     type: Annotated[ExceptionType | None, TYPE_DOC] = None,
     location: OptLoc = None,

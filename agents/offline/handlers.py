@@ -799,7 +799,9 @@ TOTAL_BY = (
     ("category", r"\b(?:by|per|each)\s+categor(?:y|ies)\b|\bwhich\s+categor(?:y|ies)\b"),
     ("priority", r"\b(?:by|per|each)\s+priorit(?:y|ies)\b"),
     ("sku", r"\b(?:by|per|each)\s+(?:sku|item|product)s?\b|\bwhich\s+(?:sku|item|product)s?\b"),
-    ("supplier", r"\b(?:by|per|each)\s+(?:supplier|vendor)s?\b"),
+    ("supplier", r"\b(?:by|per|each)\s+(?:supplier|vendor)s?\b|\bfrom\s+which\s+(?:suppliers?|"
+                 r"vendors?)\b|\bwhich\s+(?:suppliers?|vendors?)\b"),
+    ("source", r"\b(?:by|per|each)\s+source\b|\bfrom\s+(?:whom|who|where)\b|\bwho\s+from\b"),
 )  # fmt: skip
 
 

@@ -1291,6 +1291,14 @@ def parse(
     canon = rewrite_ordinal(rewrite_follow_up(canon, previous, resolver), focus)
     canon = rewrite_places(canon, focus, resolver)
     found = entities(canon, resolver)
+    unclear = _ambiguous(canon, found, resolver)
+    pick = _narrowed(unclear, focus) if unclear else None
+    if pick:
+        # "how much plush bear at kingston?" after a look-up of SKU-0022: the thread's one.
+        canon = canon.replace(unclear["phrase"], pick, 1)
+        named = {**named, pick: unclear["phrase"]}
+        found = entities(canon, resolver)
+        unclear = _ambiguous(canon, found, resolver)
 
     def request(fields: dict[str, str]) -> Request:
         return Request(
@@ -1298,7 +1306,6 @@ def parse(
         )
 
     probe = request({})
-    unclear = _ambiguous(canon, found, resolver)
     for intent in RANKED:
         if intent.name in FOLLOW_UP_ONLY and (
             any(found.values()) or not (focus.sku or focus.location)
@@ -1343,6 +1350,25 @@ def _ambiguous(text: str, found: dict[str, list[str]], resolver: Any) -> dict[st
             ids = ",".join(c.id for c in candidates[:3])
             return {"phrase": phrase, "kind": kind, "candidates": ids}
     return {}
+
+
+def _narrowed(unclear: dict[str, str], focus: Any) -> str | None:
+    """Return the one candidate of an ambiguous phrase the thread points at, or None.
+
+    The thread's focus entity of that kind first; else, for an item, the one candidate among
+    the SKUs of the last list shown, of the offer or of the thread's proposals.
+    """
+    ids = unclear["candidates"].split(",")
+    current = {"sku": focus.sku, "location": focus.location, "supplier": focus.supplier}
+    if current.get(unclear["kind"]) in ids:
+        return str(current[unclear["kind"]])
+    if unclear["kind"] != "sku":
+        return None
+    seen = {e.partition(":")[2].partition("@")[0] for e in focus.last_list}
+    seen |= {str(o.get("args", {}).get("sku")) for o in focus.offer}
+    seen |= {str(p.args.get("sku")) for p in focus.proposals}
+    hits = [i for i in ids if i in seen]
+    return hits[0] if len(hits) == 1 else None
 
 
 FALLBACK = Intent("unknown", 99, (), unknown)

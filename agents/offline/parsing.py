@@ -892,6 +892,10 @@ def rewrite_follow_up(text: str, previous: str | None, resolver: Any) -> str:
     if not m or not previous:
         return text
     rest = m.group("rest")
+    if re.match(r"(?:from\s+(?:whom|who|where)|who\s+from)\W*$", rest, re.I):
+        rest = "by source"  # "and from whom?" after a count: by where the stock comes from
+    elif re.match(r"(?:from\s+)?which\s+(?:suppliers?|vendors?)\W*$", rest, re.I):
+        rest = "by supplier"
     if re.match(r"(?:by|per|split\s+by|broken\s+down\s+by)\s+\w+", rest, re.I):
         return re.sub(r"\s+(?:by|per)\s+\w+\W*$", "", previous.rstrip("?. ")) + " " + rest
     prev_found = entities(previous, resolver)

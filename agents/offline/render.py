@@ -969,6 +969,7 @@ GROUP_LABELS = {
     "category": "Category",
     "sku": "SKU",
     "supplier": "Supplier",
+    "source": "Source",
 }
 
 

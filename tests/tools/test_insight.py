@@ -70,6 +70,18 @@ def test_summarize_exceptions_totals_agree_with_the_list(call: Caller) -> None:
     assert at_s1["count"] == 1 and at_s1["groups"][0]["key"] == "promo_uncovered"
 
 
+def test_summarize_by_source_names_where_each_recommended_action_gets_stock(call: Caller) -> None:
+    full, _ = call("list_exceptions", top=100)
+    totals, _ = call("summarize_exceptions", by="source")
+    expected: dict[str, int] = {}
+    for item in full["items"]:
+        rec = item.get("recommendation") or {}
+        key = rec.get("supplier_id") or rec.get("from_location") or "(no action)"
+        expected[key] = expected.get(key, 0) + 1
+    assert {g["key"]: g["count"] for g in totals["groups"]} == expected
+    assert len(expected) > 1
+
+
 def test_network_position(call: Caller) -> None:
     body, _ = call("get_network_position", sku="a")
     assert body["network"]["on_hand"] == 242.0  # 30 + 12 + 200
