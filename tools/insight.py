@@ -319,12 +319,17 @@ def open_supply(
     sku: str | None = None,
     location: str | None = None,
     supplier_id: str | None = None,
+    within_days: int | None = None,
 ) -> dict[str, Any]:
     """Return the open purchase orders and in-transit transfers for a SKU / location / supplier.
 
     With no filter, the whole network's (the lines are cut at the limit, `truncated` says so).
     With a SKU, that SKU's own plan is read (`_plan_for`); an unknown SKU has no lines.
+    `within_days` keeps the lines expected by that many days after the snapshot date (late
+    ones included: they are due now); the answer's `until` says the last day.
     """
+    if within_days is not None and within_days < 0:
+        raise ValueError("within_days must be 0 or more")
     try:
         plan = _plan_for(ws, set() if sku is None else {sku})
     except NotFoundError:  # an unknown SKU (with a plan run): no open supply
@@ -361,6 +366,9 @@ def open_supply(
         lines = lines[lines["supplier_id"] == supplier_id]
     lines = lines.sort_values(["arrival_day", "doc_id"])
     as_of = pd.Timestamp(plan.as_of)
+    until = None if within_days is None else as_of + pd.Timedelta(days=int(within_days))
+    if until is not None:
+        lines = lines[pd.to_datetime(lines["expected_date"]) <= until]
     out = [
         {
             "kind": r.kind,
@@ -389,6 +397,7 @@ def open_supply(
             if v is not None
         },
         "as_of": plan.as_of.isoformat(),
+        **({} if until is None else {"until": until.date().isoformat()}),
         "total_lines": len(out),
         "total_units": float(sum(o["qty"] for o in out)),
         "by_kind": by_kind,

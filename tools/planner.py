@@ -220,19 +220,29 @@ def get_network_position(sku: Sku, runtime: ToolRuntime) -> str:
 
 @tool
 def get_open_supply(
-    runtime: ToolRuntime, sku: OptSku = None, location: OptLoc = None, supplier_id: OptSup = None
+    runtime: ToolRuntime,
+    sku: OptSku = None,
+    location: OptLoc = None,
+    supplier_id: OptSup = None,
+    within_days: Annotated[
+        int | None,
+        "Only lines expected within this many days of today, late ones included (e.g. 7 for "
+        "'arrivals this week', 3 for 'the next 3 days', 0 for 'due today'); default: all",
+    ] = None,
 ) -> str:
     """List open supply (purchase orders and in-transit transfers) for a SKU, location or supplier.
 
-    Use for "what's inbound to S011", "open POs of SUP-03", "is anything coming for SKU-0007";
-    with no filter, the whole network's open supply.
+    Use for "what's inbound to S011", "open POs of SUP-03", "is anything coming for SKU-0007",
+    "arrivals this week" (within_days=7); with no filter, the whole network's open supply.
     Returns totals (lines, units, by kind) and the lines (document id, quantity, expected date,
     late flag), soonest first; `truncated` says when lines were cut (at 50).
     """
 
     def lines(ws: Workspace) -> dict[str, Any]:
         return insight.open_supply(
-            ws, **_ids(ws, sku=sku, location=location, supplier_id=supplier_id)
+            ws,
+            **_ids(ws, sku=sku, location=location, supplier_id=supplier_id),
+            within_days=within_days,
         )
 
     return _read(runtime, lines)

@@ -46,6 +46,7 @@ from agents.offline.parsing import (
     promo_window,
     quantity,
     understood,
+    window_days,
 )
 from agents.offline.render import (
     TYPE_LABELS,
@@ -850,6 +851,9 @@ def _open_supply_args(req: Request) -> dict[str, Any] | str:
         args["sku"] = req.focus.sku
     if not args:
         args = {k: v for k, v in (("sku", req.focus.sku), ("location", req.focus.location)) if v}
+    days = window_days(req.text)
+    if days is not None:
+        args["within_days"] = days
     return args
 
 

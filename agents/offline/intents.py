@@ -610,12 +610,19 @@ INTENTS: tuple[Intent, ...] = (
             # Destination first: "send 6 units of SKU-1 to S001 from DC-NORTH".
             MOVE_VERB + QTY + r"{sku}\s+to\s+{dst}\s+from\s+{src}",
             r"^\W*{sku}\s*[:,]\s*{n}\s+(?:units?\s+)?(?:from\s+)?{src}\s*(?:->|=>|\bto\b)\s*{dst}\W*$",
+            # Terse, lane first: "S003 -> S004 SKU-0023 40", "S003->S004: 40 x SKU-0023".
+            r"^\W*(?:from\s+)?{src}\s*(?:->|=>)\s*{dst}\s*[:,]?\s*{sku}\s*[:,]?\s*(?:x\s*|qty\s*)?"
+            r"(?P<n>\d[\d,]*)(?:\s*(?:units?|pcs|ea))?\W*$",
+            r"^\W*(?:from\s+)?{src}\s*(?:->|=>)\s*{dst}\s*[:,]?\s*{n}\s*(?:x\s*|units?\s+(?:of\s+)?)?"
+            r"{sku}\W*$",
         ),
         h.transfer,
         examples=(
             "transfer 40 of SKU-0001 from DC-NORTH to S003",
             "send 6 units of SKU-0002 to S001 from DC-NORTH",
             "SKU-0012: 20 units DC-SOUTH -> S003",
+            "S003 -> S004 SKU-0023 40",
+            "S003->S004: 40 x SKU-0023",
         ),
         template="transfer {qty} of {sku} from DC-NORTH to {loc}",
     ),

@@ -359,6 +359,29 @@ def _horizon(text: str) -> int:
     return DEFAULT_HORIZON
 
 
+def window_days(text: str) -> int | None:
+    """Return the days ahead a request's time window reaches ("arrivals this week" -> 7)."""
+    m = re.search(
+        r"\b(?:in\s+|within\s+|over\s+|during\s+)?(?:the\s+)?(?:next|coming)\s+(\d+)\s*"
+        r"(days?|weeks?)\b|\bwithin\s+(\d+)\s*(days?|weeks?)\b",
+        text,
+        re.I,
+    )
+    if m:
+        n, unit = int(m.group(1) or m.group(3)), (m.group(2) or m.group(4)).lower()
+        return n * 7 if unit.startswith("week") else n
+    for pattern, days in (
+        (r"\b(?:due\s+)?today\b", 0),
+        (r"\btomorrow\b", 1),
+        (r"\b(?:this|the\s+current)\s+week\b|\bthe\s+next\s+week\b|\bnext\s+7\s+days\b", 7),
+        (r"\bnext\s+week\b|\bfortnight\b", 14),
+        (r"\b(?:this|next)\s+month\b", 28),
+    ):
+        if re.search(pattern, text, re.I):
+            return days
+    return None
+
+
 # -- the intent table ----------------------------------------------------------------------------
 
 VERBS_DRAFT = r"(?:fix|draft|prepare|resolve|handle|raise|create|action|solve|apply|propose)"

@@ -1088,6 +1088,8 @@ def render_supply(result: Result) -> str:
         )
         or "across the network"
     )
+    if data.get("until"):
+        scope += f", due by {_date(data['until'])}"
     lines_n = data.get("total_lines") or 0
     if not lines_n:
         return f"**Nothing is inbound** {scope}: no open purchase order or transfer in transit."

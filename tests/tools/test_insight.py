@@ -6,6 +6,7 @@ The store holds `tests/conftest.py::small_network` (facts in tests/tools/test_pl
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -101,6 +102,19 @@ def test_open_supply(call: Caller) -> None:
     assert [line["document_id"] for line in by_sup["lines"]] == ["P1"]
     everything, _ = call("get_open_supply")  # no filter: the whole network's open supply
     assert everything["filters"] == {} and everything["total_units"] == 130.0
+
+
+def test_open_supply_within_a_time_window(call: Caller) -> None:
+    everything, _ = call("get_open_supply")
+    dates = sorted({line["expected_date"] for line in everything["lines"]})
+    as_of = date.fromisoformat(everything["as_of"])
+    first = (date.fromisoformat(dates[0]) - as_of).days
+    soon, _ = call("get_open_supply", within_days=max(first, 0))
+    assert soon["until"] == (as_of + timedelta(days=max(first, 0))).isoformat()
+    assert soon["lines"] and all(line["expected_date"] <= soon["until"] for line in soon["lines"])
+    assert soon["total_lines"] < everything["total_lines"] or len(dates) == 1
+    none, _ = call("get_open_supply", within_days=max(first, 0) - 1) if first > 0 else (None, None)
+    assert none is None or none["total_lines"] == 0
 
 
 def test_item_and_supplier_terms(call: Caller) -> None:
