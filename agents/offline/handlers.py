@@ -837,7 +837,7 @@ totals = Lookup(
 
 
 def _open_supply_args(req: Request) -> dict[str, Any] | str:
-    args = {
+    args: dict[str, Any] = {
         k: v
         for k, v in (
             ("sku", req.said("sku")),
