@@ -723,6 +723,55 @@ def with_item_terms(
     return out
 
 
+def lanes(
+    ws: Workspace, *, from_location: str | None = None, to_location: str | None = None
+) -> dict[str, Any]:
+    """Return the transfer lanes from and/or to a location, and each store's own source DC.
+
+    With both ends: whether that lane exists (`exists`), and when it does not, the lanes into
+    the destination (`lanes_into`) as the alternatives. A destination store also gets its
+    `source_dc` (the DC that replenishes it).
+    """
+    ref = ws.plans.reference(fresh=False)
+    table = ref.lanes
+    rows = table
+    if from_location is not None:
+        rows = rows[rows["from_location"] == from_location]
+    if to_location is not None:
+        rows = rows[rows["to_location"] == to_location]
+
+    def view(frame: pd.DataFrame) -> list[dict[str, Any]]:
+        return [
+            {
+                "from_location": str(r.from_location),
+                "to_location": str(r.to_location),
+                "lead_time_days": int(r.lead_time_days),
+                "cost_per_unit": round(float(r.cost_per_unit), 4),
+            }
+            for r in frame.sort_values(
+                ["lead_time_days", "from_location", "to_location"]
+            ).itertuples()
+        ]
+
+    out: dict[str, Any] = {
+        "filters": {
+            k: v for k, v in (("from_location", from_location), ("to_location", to_location)) if v
+        },
+        "lanes": view(rows),
+    }
+    if from_location is not None and to_location is not None:
+        out["exists"] = not rows.empty
+        if rows.empty:
+            out["lanes_into"] = view(table[table["to_location"] == to_location])
+    if to_location is not None:
+        locs = ref.locations.set_index("location_id")
+        if to_location in locs.index:
+            source = str(locs.loc[to_location].get("source_location") or "")
+            if source:
+                out["source_dc"] = source
+    return out
+
+
 def transfer_alternatives(ws: Workspace, sku: str, to_location: str) -> dict[str, Any]:
     """Say where a location can receive a SKU from: lanes in (with stock there) and a supplier."""
     ref = ws.plans.reference_of(sku, fresh=False)

@@ -302,6 +302,29 @@ def get_supplier_status(
 
 
 @tool
+def get_lanes(
+    runtime: ToolRuntime,
+    from_location: Annotated[
+        str | None, "Source location id like 'DC-NORTH' or 'S003' (names work too); optional"
+    ] = None,
+    to_location: Annotated[
+        str | None, "Destination location id like 'S004' (names work too); optional"
+    ] = None,
+) -> str:
+    """List the transfer lanes (lead time, cost per unit) from and/or to a location.
+
+    Use for "is there a lane from S001 to S003?" (both ends: `exists`, and the lanes into the
+    destination when there is none), "which DC feeds S004?" (to_location: `source_dc`),
+    "where can DC-SOUTH ship to?" (from_location). With no argument, every lane.
+    """
+
+    def listed(ws: Workspace) -> dict[str, Any]:
+        return insight.lanes(ws, **_ids(ws, from_location=from_location, to_location=to_location))
+
+    return _read(runtime, listed)
+
+
+@tool
 def get_supplier_overview(supplier_id: Annotated[str, SUP_DOC], runtime: ToolRuntime) -> str:
     """Show one supplier's SKUs (terms, primary flag), its open POs, and what to order from it now.
 
@@ -713,6 +736,7 @@ READ_TOOLS: list[BaseTool] = [
     get_forecast,
     get_supplier_status,
     get_supplier_overview,
+    get_lanes,
     run_what_if,
     search_policies,
     list_proposals,

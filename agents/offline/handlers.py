@@ -68,6 +68,7 @@ from agents.offline.render import (
     _render_what_if,
     proposal_line,
     render_item,
+    render_lanes,
     render_network,
     render_proposals,
     render_status,
@@ -1197,3 +1198,20 @@ def follow_up_lookup(req: Request, results: list[Result]) -> Step:
     if results[-1].name == "get_forecast":
         return _render_forecast(results[-1])
     return _render_inventory(results[-1])
+
+
+def _lanes_args(req: Request) -> dict[str, Any] | str:
+    """Read a lane question's ends: "from S001 to S003", "S001 -> S003", "which DC feeds S004"."""
+    src = req.get("src") or _named_source(req)
+    dst = req.get("dst")
+    if dst is None:
+        for loc in req.found.get("location") or []:
+            if loc != src:
+                dst = loc
+                break
+    if src is None and dst is None:
+        return _ask("a location", "which DC feeds S004?")
+    return {k: v for k, v in (("from_location", src), ("to_location", dst)) if v}
+
+
+lanes = Lookup("get_lanes", _lanes_args, last(render_lanes))

@@ -1109,6 +1109,33 @@ INTENTS: tuple[Intent, ...] = (
         examples=("forecast SKU-0001",),
     ),
     Intent(
+        "lanes",
+        29,
+        _compile(
+            r"\b(?:is\s+there|do\s+we\s+have|have\s+we\s+got|any)\s+(?:a\s+|an\s+)?(?:\w+\s+)?lanes?\s+"
+            r"(?:from\s+|between\s+)?{src}\s*(?:->|=>|\bto\b|\band\b)\s*{dst}",
+            r"\blanes?\s+(?:from\s+)?{src}\s*(?:->|=>|\bto\b)\s*{dst}",
+            r"\bwhich\s+(?:dc|warehouse|distribution\s+cent(?:er|re)|location|site)s?\s+"
+            r"(?:feeds?|supplies|serves?|replenish(?:es)?|ships?\s+to|sends?\s+to|delivers?\s+to)\s+"
+            r"{dst}",
+            r"\bwhere\s+does\s+{dst}\s+get\s+(?:its\s+)?(?:stock|goods|supply|replenishment)\s+from\b",
+            r"\b(?:lanes?|routes?)\s+(?:into|to|in\s+to)\s+{dst}",
+            r"\b(?:lanes?|routes?)\s+(?:out\s+of|from)\s+{src}\W*$",
+            r"\bwhere\s+can\s+{src}\s+(?:ship|send|transfer)\s+(?:stock\s+)?to\b",
+            r"\bcan\s+{src}\s+(?:ship|send|transfer|move)\s+(?:\w+\s+){0,2}?(?:to|into)\s+{dst}\W*$",
+        ),
+        h.lanes,
+        id_slots=("src", "dst"),
+        examples=(
+            "is there a lane from S001 to S003?",
+            "which DC feeds S004?",
+            "lanes into S003",
+            "can S003 ship to S004?",
+            "where does S002 get its stock from?",
+        ),
+        template="is there a lane from DC-NORTH to {loc}?",
+    ),
+    Intent(
         "exceptions_urgent",
         47,
         _compile(

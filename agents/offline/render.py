@@ -1370,3 +1370,61 @@ def render_status(result: Result) -> str:
         "failed": "**No — the commit failed.**",
     }.get(status, f"Status: {status}.")
     return f"{head} {proposal_line(p)}."
+
+
+def _lane_text(lane: dict[str, Any], *, end: str = "from_location") -> str:
+    days = lane.get("lead_time_days")
+    return f"{lane.get(end)} ({_qty(days)} day{'s' if days != 1 else ''})"
+
+
+def render_lanes(result: Result) -> str:
+    """Lead with the answer: the lane exists or not (with the alternatives), or the source DC."""
+    if result.error:
+        return _error_text(result)
+    d = result.data if isinstance(result.data, dict) else {}
+    f = d.get("filters") or {}
+    src, dst, lanes = f.get("from_location"), f.get("to_location"), d.get("lanes") or []
+    if src and dst:
+        if d.get("exists") and lanes:
+            lane = lanes[0]
+            return (
+                f"**Yes — there is a lane from {src} to {dst}**: {_qty(lane.get('lead_time_days'))}"
+                f"-day lead time, {_money(lane.get('cost_per_unit'))} per unit."
+            )
+        into = d.get("lanes_into") or []
+        alt = ", ".join(_lane_text(x) for x in into) or "none"
+        return (
+            f"**No — there is no lane from {src} to {dst}**, so a transfer on it would be "
+            f"refused. Lanes into {dst}: {alt}."
+        )
+    lines = []
+    if dst and d.get("source_dc"):
+        own = next((x for x in lanes if x.get("from_location") == d["source_dc"]), None)
+        lead = f" ({_qty(own.get('lead_time_days'))}-day lane)" if own else ""
+        lines.append(f"**{d['source_dc']} feeds {dst}**: it is {dst}'s source DC{lead}.")
+        others = [x for x in lanes if x.get("from_location") != d["source_dc"]]
+        if others:
+            lines.append(
+                f"Other lanes into {dst}: " + ", ".join(_lane_text(x) for x in others) + "."
+            )
+        return "\n".join(lines)
+    if not lanes:
+        where = f" from {src}" if src else f" into {dst}" if dst else ""
+        return f"**No lanes{where}.**"
+    head = (
+        f"**{src} ships to " + ", ".join(_lane_text(x, end="to_location") for x in lanes) + ".**"
+        if src
+        else f"**Lanes into {dst}: " + ", ".join(_lane_text(x) for x in lanes) + ".**"
+        if dst
+        else f"**{_qty(len(lanes))} lanes in the network.**"
+    )
+    rows = (
+        [
+            str(x.get("from_location")),
+            str(x.get("to_location")),
+            _qty(x.get("lead_time_days")),
+            _money(x.get("cost_per_unit")),
+        ]
+        for x in lanes
+    )
+    return head + "\n\n" + _table(["From", "To", "Lead time (days)", "Cost per unit"], rows)

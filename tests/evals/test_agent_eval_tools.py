@@ -26,6 +26,7 @@ NEW_TOOLS = {
     "buy from": ("get_supplier_overview", {"supplier_id": "Voltix"}),
     "grocery": ("run_what_if", {"category": "grocery", "demand_factor": 1.2}),
     "pending": ("list_proposals", {"scope": "all", "status": "pending"}),
+    "lane": ("get_lanes", {"from_location": "union", "to_location": "store 4"}),
 }
 
 

@@ -117,6 +117,21 @@ def test_open_supply_within_a_time_window(call: Caller) -> None:
     assert none is None or none["total_lines"] == 0
 
 
+def test_lanes_say_whether_a_lane_exists_and_which_dc_feeds_a_store(call: Caller) -> None:
+    yes, _ = call("get_lanes", from_location="store one, high st", to_location="S2")
+    assert yes["exists"] is True and yes["lanes"][0]["lead_time_days"] == 1
+    no, _ = call("get_lanes", from_location="S2", to_location="S1")
+    assert no["exists"] is False and no["lanes"] == []
+    assert [lane["from_location"] for lane in no["lanes_into"]] == ["DC1"]
+    into, _ = call("get_lanes", to_location="s2")
+    assert into["source_dc"] == "DC1"
+    assert {lane["from_location"] for lane in into["lanes"]} == {"DC1", "S1"}
+    out, _ = call("get_lanes", from_location="DC1")
+    assert {lane["to_location"] for lane in out["lanes"]} == {"S1", "S2"}
+    bad, _ = call("get_lanes", to_location="S99")
+    assert "error" in bad
+
+
 def test_item_and_supplier_terms(call: Caller) -> None:
     item, _ = call("get_item", sku="B")
     assert item["case_pack"] == 12 and item["primary_supplier"] == "V1"

@@ -131,6 +131,7 @@ def test_tool_lists() -> None:
         "get_open_supply",
         "get_item",
         "get_supplier_overview",
+        "get_lanes",
         "list_proposals",
         "get_proposal_status",
         "withdraw_proposal",
