@@ -175,6 +175,19 @@ class ApprovalPolicy(BaseModel):
         role = self.role_of(user)
         return role is not None and self.roles[role].may_draft
 
+    def approvers(self, action: str, value: float) -> list[tuple[str, float, list[str]]]:
+        """Return the roles that may approve `action` worth `value`: (role, limit, users).
+
+        The lowest sufficient authority first; a value equal to the limit is allowed, as in
+        `authorize`.
+        """
+        out = [
+            (role, rules.max_order_value, sorted(u for u, r in self.users.items() if r == role))
+            for role, rules in self.roles.items()
+            if action in rules.may_approve and round(value, 2) <= round(rules.max_order_value, 2)
+        ]
+        return sorted(out, key=lambda r: (r[1], r[0]))
+
     def authorize(self, user: str, action: str, value: float) -> Authorization:
         """Decide whether `user` may approve `action` worth `value`, and say why.
 

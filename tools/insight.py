@@ -699,6 +699,34 @@ def list_proposals(
     }
 
 
+def approval_route(ws: Workspace, proposal_id: str) -> dict[str, Any]:
+    """Return who may approve a proposal: its kind and value against the approval matrix.
+
+    `approvers` lists the roles whose limit covers the value (lowest authority first) with
+    their users; `limits` every role's limit for that kind of action.
+    """
+    p = ws.governance.proposals.get(proposal_id.strip())
+    if p is None:
+        raise NotFoundError(f"unknown proposal {proposal_id!r}")
+    policy = ws.policy
+    value = float(p.value or 0.0)
+    return {
+        "proposal_id": p.id,
+        "kind": p.kind,
+        "status": p.status,
+        "value": round(value, 2),
+        "approvers": [
+            {"role": role, "max_order_value": limit, "users": users}
+            for role, limit, users in policy.approvers(p.kind, value)
+        ],
+        "limits": {
+            role: rules.max_order_value
+            for role, rules in policy.roles.items()
+            if p.kind in rules.may_approve
+        },
+    }
+
+
 def with_item_terms(
     ws: Workspace, rows: list[dict[str, Any]], sku: str | None
 ) -> list[dict[str, Any]]:

@@ -661,6 +661,36 @@ def get_proposal_status(proposal_id: ProposalId, runtime: ToolRuntime) -> str:
 
 
 @tool
+def get_approval_route(
+    runtime: ToolRuntime,
+    proposal_id: Annotated[
+        str | None,
+        "Proposal id as a draft tool returned it, e.g. 'P-1a2b3c4d5e6f'; default: this "
+        "conversation's latest pending proposal (else its latest one)",
+    ] = None,
+) -> str:
+    """Say who may approve a proposal: its value against the approval matrix (the policy file).
+
+    Use for "who needs to approve this?" about a drafted proposal. Returns the proposal's kind,
+    value and status, `approvers` (roles whose limit covers the value, lowest first, with their
+    users) and every role's `limits` for that kind.
+    """
+    thread_id, _ = _thread_user(runtime)
+
+    def route(ws: Workspace) -> dict[str, Any]:
+        pid = proposal_id
+        if not pid:
+            mine = ws.governance.proposals.list(thread_id=thread_id)
+            pick = next((p for p in mine if p.status == "pending"), mine[0] if mine else None)
+            if pick is None:
+                raise NotFoundError("no proposal in this conversation: give a proposal_id")
+            pid = pick.id
+        return insight.approval_route(ws, pid)
+
+    return _read(runtime, route)
+
+
+@tool
 def withdraw_proposal(
     proposal_id: ProposalId, runtime: ToolRuntime, reason: Reason = ""
 ) -> Command | str:
@@ -741,6 +771,7 @@ READ_TOOLS: list[BaseTool] = [
     search_policies,
     list_proposals,
     get_proposal_status,
+    get_approval_route,
 ]
 DRAFT_TOOLS: list[BaseTool] = [
     draft_transfer,

@@ -67,6 +67,7 @@ from agents.offline.render import (
     _render_suppliers,
     _render_what_if,
     proposal_line,
+    render_approval_route,
     render_item,
     render_lanes,
     render_network,
@@ -1215,3 +1216,13 @@ def _lanes_args(req: Request) -> dict[str, Any] | str:
 
 
 lanes = Lookup("get_lanes", _lanes_args, last(render_lanes))
+
+
+def approval_route(req: Request, results: list[Result]) -> Step:
+    """Say who may approve the thread's proposal (its value against the approval matrix)."""
+    if results:
+        return render_approval_route(results[-1])
+    note = req.focus.last_proposal(pending=True) or req.focus.last_proposal()
+    if note is None:
+        return policy(req, results)
+    return [Call("get_approval_route", {"proposal_id": note.proposal_id})]

@@ -81,6 +81,8 @@ class Intent:
     """Apply only to a request that names no SKU, location or supplier."""
     reader: Callable[[str, Any], dict[str, str] | None] | None = None
     """Reads the fields of a request a pattern matched (None: the intent does not apply)."""
+    proposal: bool = False
+    """Apply only in a thread that has drafted a proposal ("who needs to approve this?")."""
 
 
 # -- a request nothing matched: the closest intents, filled in ---------------------------------
@@ -447,6 +449,30 @@ INTENTS: tuple[Intent, ...] = (
         bare=True,
         needs=("sku", "location"),
         examples=("why is it flagged there?",),
+    ),
+    Intent(
+        "approval_route",
+        15,
+        _compile(
+            r"\bwho\s+(?:(?:needs?|has|have|is\s+going)\s+to\s+|must\s+|should\s+|can\s+|could\s+|"
+            r"will\s+|would\s+|may\s+)?(?:approves?|sign\s+off(?:\s+on)?|signs\s+off(?:\s+on)?|"
+            r"authori[sz]es?|ok(?:ay)?s?)\s+(?:it|this|that|this\s+one|that\s+one|the\s+(?:transfer|po|"
+            r"order|proposal|draft)|my\s+(?:transfer|po|order|proposal|draft))\W*$",
+            r"\bwho(?:'s|\s+is)\s+(?:the\s+)?approver\s+(?:for|of|on)\s+(?:it|this|that|my\s+\w+|"
+            r"the\s+(?:transfer|po|order|proposal|draft))\W*$",
+            r"\b(?:does|will|would)\s+(?:it|this|that|this\s+one)\s+need\s+(?:\w+\s+)?"
+            r"(?:approval|sign[- ]?off)\b",
+            r"\bwho\s+(?:do\s+i|should\s+i)\s+(?:send|route|escalate)\s+(?:it|this|that)\s+to\b",
+        ),
+        h.approval_route,
+        id_slots=(),
+        proposal=True,
+        examples=(
+            "who needs to approve this?",
+            "who can sign off on it?",
+            "who's the approver for this?",
+            "does this need admin approval?",
+        ),
     ),
     Intent(
         "recommendation_focus",
@@ -1350,6 +1376,8 @@ def parse(
         if intent.said and not any(probe.said(kind) for kind in intent.said):
             continue
         if intent.bare and any(found.values()):
+            continue
+        if intent.proposal and not focus.proposals:
             continue
         for pattern in intent.patterns:
             for m in _matches(pattern, canon):

@@ -1428,3 +1428,37 @@ def render_lanes(result: Result) -> str:
         for x in lanes
     )
     return head + "\n\n" + _table(["From", "To", "Lead time (days)", "Cost per unit"], rows)
+
+
+def render_approval_route(result: Result) -> str:
+    """Lead with who may approve the proposal (its value against the approval matrix)."""
+    if result.error:
+        return _error_text(result)
+    d = result.data if isinstance(result.data, dict) else {}
+    pid, kind = d.get("proposal_id"), str(d.get("kind") or "").replace("_", " ")
+    value = _money(d.get("value"))
+    approvers = d.get("approvers") or []
+    limits = d.get("limits") or {}
+    if not approvers:
+        top = max(limits.items(), key=lambda kv: kv[1], default=None)
+        highest = f": the highest {kind} limit is {_money(top[1])} ({top[0]})" if top else ""
+        return (
+            f"**No role in the approval matrix may approve {pid} ({kind}, value {value}){highest}."
+            "** It cannot be approved here as it stands; a smaller quantity can be."
+        )
+    who = " or ".join(
+        (", ".join(a.get("users") or []) or f"any {a.get('role')}")
+        + f" ({a.get('role')}, up to {_money(a.get('max_order_value'))})"
+        for a in approvers
+    )
+    lines = [f"**{pid} ({kind}, value {value}) can be approved by {who}.**"]
+    if d.get("status") not in (None, "pending"):
+        lines.append(f"It is no longer waiting: its status is **{d.get('status')}**.")
+    lines.append(
+        "Limits for a "
+        + kind
+        + " by role: "
+        + ", ".join(f"{role} {_money(limit)}" for role, limit in limits.items())
+        + " (a value equal to the limit is allowed). Planners draft; they cannot approve."
+    )
+    return "\n".join(lines)

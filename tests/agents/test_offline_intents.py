@@ -40,6 +40,32 @@ FOCUS = (
 )
 """A thread whose focus is SKU-0012 at S003."""
 
+DRAFTED = (
+    HumanMessage("transfer 40 of SKU-0001 from DC-NORTH to S001"),
+    AIMessage(
+        "",
+        tool_calls=[
+            {
+                "name": "draft_transfer",
+                "args": {
+                    "sku": "SKU-0001",
+                    "from_location": "DC-NORTH",
+                    "to_location": "S001",
+                    "qty": 40,
+                },
+                "id": "c1",
+            }
+        ],
+    ),
+    ToolMessage('{"proposal_id": "PR-1", "status": "pending_approval"}', tool_call_id="c1"),
+)
+"""A thread that drafted a proposal still pending."""
+
+
+def test_a_proposal_question_without_a_draft_in_the_thread_asks_the_playbook() -> None:
+    assert parse("who needs to approve this?")[0].name != "approval_route"
+    assert parse("who needs to approve this?", DRAFTED)[0].name == "approval_route"
+
 
 def test_every_intent_but_the_last_resort_declares_examples() -> None:
     missing = [i.name for i in INTENTS if not i.examples]
@@ -56,6 +82,8 @@ def test_an_example_lands_on_its_own_intent(name: str, example: str, resolver: R
     # An intent about the thread's SKU and location ("why is it flagged there?") is read after
     # a look-up that set them.
     earlier = FOCUS if intent.needs and not intent.said else ()
+    if intent.proposal:  # about the thread's own draft ("who needs to approve this?")
+        earlier = DRAFTED
     assert parse(example, earlier)[0].name == name
     assert parse(example, earlier, resolver=resolver)[0].name == name
 

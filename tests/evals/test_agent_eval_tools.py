@@ -56,3 +56,38 @@ def test_the_openai_path_calls_every_new_tool(tmp_path: Path, monkeypatch: pytes
     ]
     assert len(results) == len(NEW_TOOLS)
     assert all("error" not in r for r in results if isinstance(r, dict)), results
+
+
+def test_the_openai_path_reads_who_approves_the_threads_draft(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    routes = {
+        "draft": (
+            "draft_transfer",
+            {"sku": "sku 1", "from_location": "north dc", "to_location": "store 1", "qty": 40},
+        ),
+        "who approves": ("get_approval_route", {}),
+    }
+    convo = {
+        "id": "approval-route",
+        "turns": [
+            case("t1", "draft please", ["draft_transfer"], expected_facts=["returned"]),
+            case("t2", "who approves this?", ["get_approval_route"], expected_facts=["approver"]),
+        ],
+    }
+    path = write_dataset(tmp_path, [convo])
+    with FakeOpenAIServer(keyword_responder(routes)) as server:
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        monkeypatch.setenv("STOCKPILOT_MODEL", "fake-model")
+        report = run_agent_eval(path, llm="openai")
+        requests: list[dict[str, Any]] = list(server.requests)
+    assert report["cases"][0]["passed"], report["cases"]
+    routed = [
+        json.loads(m["content"])
+        for body in requests
+        for m in body["messages"]
+        if m.get("role") == "tool" and "approvers" in m.get("content", "")
+    ]
+    assert routed and routed[-1]["kind"] == "transfer"
+    assert [a["role"] for a in routed[-1]["approvers"]] == ["approver", "admin"]

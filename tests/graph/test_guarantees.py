@@ -37,6 +37,7 @@ VALID_CALLS = {
     "get_lanes": {"to_location": "S2"},
     "list_proposals": {"scope": "all"},
     "get_proposal_status": {"proposal_id": "P-unknown"},
+    "get_approval_route": {"proposal_id": "P-unknown"},
     "withdraw_proposal": {"proposal_id": "P-unknown"},
     "amend_proposal": {"proposal_id": "P-unknown", "qty": 12},
 }

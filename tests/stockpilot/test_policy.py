@@ -234,3 +234,15 @@ def test_invalid_planning_sections_are_refused_naming_the_field(
 def test_the_repository_policy_file_has_class_service_levels() -> None:
     plan = load_policy(REPO_POLICY).planning
     assert plan is not None and plan.service_levels == {"A": 0.98, "B": 0.95, "C": 0.9}
+
+
+def test_approvers_are_the_roles_whose_limit_covers_the_value() -> None:
+    policy = load_policy(REPO_POLICY)
+    assert [r for r, _, _ in policy.approvers("transfer", 100.0)] == ["approver", "admin"]
+    assert policy.approvers("purchase_order", 25_000.0)[0][:2] == ("approver", 25_000.0)
+    assert [r for r, _, _ in policy.approvers("purchase_order", 25_000.01)] == ["admin"]
+    assert policy.approvers("purchase_order", 300_000.0) == []
+    assert policy.approvers("expedite", 1.0) == []
+    for role, _, users in policy.approvers("transfer", 1.0):
+        assert all(policy.role_of(u) == role for u in users)
+        assert policy.authorize(users[0], "transfer", 1.0).allowed

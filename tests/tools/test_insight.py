@@ -193,6 +193,18 @@ def _draft(call: Caller, qty: int) -> dict[str, Any]:
     return body
 
 
+def test_approval_route_reads_the_value_against_the_matrix(call: Caller, ws: Workspace) -> None:
+    drafted = _draft(call, 12)
+    route, _ = call("get_approval_route", proposal_id=drafted["proposal_id"])
+    assert route["kind"] == "transfer" and route["status"] == "pending"
+    roles = [a["role"] for a in route["approvers"]]
+    expected = [r for r, _, _ in ws.policy.approvers("transfer", route["value"])]
+    assert roles == expected and roles
+    assert set(route["limits"]) >= set(roles)
+    unknown, _ = call("get_approval_route", proposal_id="P-unknown")
+    assert "error" in unknown
+
+
 def test_amend_withdraws_and_redrafts_once(call: Caller, ws: Workspace) -> None:
     first = _draft(call, 30)
     body, _ = call("amend_proposal", proposal_id=first["proposal_id"], qty=36)

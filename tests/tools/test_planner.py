@@ -134,6 +134,7 @@ def test_tool_lists() -> None:
         "get_lanes",
         "list_proposals",
         "get_proposal_status",
+        "get_approval_route",
         "withdraw_proposal",
         "amend_proposal",
     }
