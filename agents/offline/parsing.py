@@ -90,7 +90,7 @@ KEYWORDS = (
     "suppliers", "promotion", "overstock", "stockout", "stockouts", "inbound", "pending",
     "approved", "demand", "policy", "category", "network", "warehouse", "available", "proposal",
     "withdraw", "expedite", "quantity", "purchase", "positions", "position", "attention",
-    "recommendation", "incoming", "everywhere",
+    "recommendation", "incoming", "everywhere", "urgent", "burning", "waiting",
 )  # fmt: skip
 """Words a typo of which is read as the word itself ("stok" -> "stock", "forcast")."""
 PLAIN_WORDS = frozenset(
