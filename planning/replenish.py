@@ -79,6 +79,33 @@ def _purchase_orders(need: pd.DataFrame, data: NetworkData) -> pd.DataFrame:
     )
 
 
+def _transfer_orders(
+    rows: pd.DataFrame,
+    *,
+    source: pd.Series,
+    qty: pd.Series,
+    lead_time: pd.Series,
+    reason: list[str],
+) -> pd.DataFrame:
+    """Return transfer orders (columns `ORDER_COLUMNS`) for `rows` (sku, location_id, unit_cost).
+
+    One constructor for the routine review's shipments and receipt forwarding alike.
+    """
+    return pd.DataFrame(
+        {
+            "kind": ActionKind.TRANSFER.value,
+            "sku": rows["sku"].to_numpy(object),
+            "location_id": rows["location_id"].to_numpy(object),
+            "from_location": source.to_numpy(object),
+            "supplier_id": "",
+            "qty": qty.to_numpy(np.int64),
+            "unit_cost": rows["unit_cost"].to_numpy(float),
+            "lead_time": lead_time.to_numpy(float),
+            "reason": reason,
+        }
+    ).reset_index(drop=True)
+
+
 def replenishment_orders(plan: Plan, data: NetworkData, *, transfers: bool = True) -> pd.DataFrame:
     """Return the routine orders of a plan (columns `ORDER_COLUMNS`, one row per order)."""
     pos = plan.positions
@@ -123,29 +150,23 @@ def replenishment_orders(plan: Plan, data: NetworkData, *, transfers: bool = Tru
         ship = via_dc[via_dc["_qty"] >= 1]
         lane = lanes.reindex(pd.MultiIndex.from_arrays([ship["source"], ship["location_id"]]))
         out.append(
-            pd.DataFrame(
-                {
-                    "kind": ActionKind.TRANSFER.value,
-                    "sku": ship["sku"].to_numpy(object),
-                    "location_id": ship["location_id"].to_numpy(object),
-                    "from_location": ship["source"].to_numpy(object),
-                    "supplier_id": "",
-                    "qty": ship["_qty"].to_numpy(np.int64),
-                    "unit_cost": ship["unit_cost"].to_numpy(float),
-                    "lead_time": lane["lead_time_days"].to_numpy(float),
-                    "reason": [
-                        f"position {p:.0f} below reorder point {r:.0f}: ship {q:.0f} of "
-                        f"{n:.0f} from {src} (its source DC)"
-                        for p, r, q, n, src in zip(
-                            ship["position"],
-                            ship["reorder_point"],
-                            ship["_qty"],
-                            ship["need"],
-                            ship["source"],
-                            strict=True,
-                        )
-                    ],
-                }
+            _transfer_orders(
+                ship,
+                source=ship["source"],
+                qty=ship["_qty"],
+                lead_time=lane["lead_time_days"],
+                reason=[
+                    f"position {p:.0f} below reorder point {r:.0f}: ship {q:.0f} of "
+                    f"{n:.0f} from {src} (its source DC)"
+                    for p, r, q, n, src in zip(
+                        ship["position"],
+                        ship["reorder_point"],
+                        ship["_qty"],
+                        ship["need"],
+                        ship["source"],
+                        strict=True,
+                    )
+                ],
             )
         )
         shipped = ship.groupby(["sku", "source"])["_qty"].sum()
@@ -219,26 +240,16 @@ def receipt_transfers(
     before = cand.groupby(["sku", "source_location"], sort=False)["_want"].cumsum() - cand["_want"]
     qty = np.floor(np.clip(spare.to_numpy(float) - before.to_numpy(float), 0.0, cand["_want"]))
     cand = cand.assign(_qty=qty)[qty >= 1]
-    return pd.DataFrame(
-        {
-            "kind": ActionKind.TRANSFER.value,
-            "sku": cand["sku"].to_numpy(object),
-            "location_id": cand["location_id"].to_numpy(object),
-            "from_location": cand["source_location"].to_numpy(object),
-            "supplier_id": "",
-            "qty": cand["_qty"].to_numpy(np.int64),
-            "unit_cost": cand["unit_cost"].to_numpy(float),
-            "lead_time": cand["_lead"].to_numpy(float),
-            "reason": [
-                f"{src} received stock; position {p:.0f} runs {s:.0f} short before the next "
-                f"review's shipment lands: ship {q:.0f} now"
-                for src, p, s, q in zip(
-                    cand["source_location"],
-                    cand["position"],
-                    cand["_short"],
-                    cand["_qty"],
-                    strict=True,
-                )
-            ],
-        }
-    ).reset_index(drop=True)
+    return _transfer_orders(
+        cand,
+        source=cand["source_location"],
+        qty=cand["_qty"],
+        lead_time=cand["_lead"],
+        reason=[
+            f"{src} received stock; position {p:.0f} runs {s:.0f} short before the next "
+            f"review's shipment lands: ship {q:.0f} now"
+            for src, p, s, q in zip(
+                cand["source_location"], cand["position"], cand["_short"], cand["_qty"], strict=True
+            )
+        ],
+    )
