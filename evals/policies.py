@@ -45,6 +45,8 @@ from evals.simulate import (
     World,
     echelon_cover,
     end_stock_credit,
+    servable_fill,
+    unservable_units,
 )
 from planning.engine import Plan, exception_id, plan
 from planning.network import NetworkData
@@ -690,6 +692,8 @@ def oracle_base_stock(world: World) -> dict[str, Any]:
     end_credit = end_stock_credit(world, last_on_hand, in_transit)
     metrics = {
         "fill_rate": round(1.0 - lost_st / st_demand, 4) if st_demand else 1.0,
+        "fill_rate_servable": servable_fill(world, st_demand - lost_st),
+        "unservable_units": unservable_units(world),
         "demand_units": st_demand,
         "sold_units": st_demand - lost_st,
         "lost_sales_units": lost_st,

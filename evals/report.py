@@ -162,6 +162,7 @@ def _sim_blocks(sim: Any) -> list[Block]:
         "Ratio to oracle",
         "Ratio, end stock credited",
         "Fill rate",
+        "Fill, servable demand",
         "Avg inventory value",
         "Store days of cover",
         "DC days of cover",
@@ -183,6 +184,7 @@ def _sim_blocks(sim: Any) -> list[Block]:
             _num(p.get("cost_ratio_to_oracle"), 3),
             _num(p.get("cost_ratio_end_credited"), 3),
             _pct(p.get("fill_rate")),
+            _pct(p.get("fill_rate_servable")),
             _money(p.get("avg_inventory_value")),
             _num(p.get("store_days_of_cover"), 1),
             _num(p.get("dc_days_of_cover"), 1),
@@ -223,7 +225,7 @@ def _sim_blocks(sim: Any) -> list[Block]:
             ),
             Table(
                 ["Line cost", "StockPilot cost", "Oracle cost", "Ratio",
-                 "Ratio, end stock credited", "Fill", "Oracle fill",
+                 "Ratio, end stock credited", "Fill", "Fill, servable", "Oracle fill",
                  "Store cover", "Oracle store cover", "DC cover", "Oracle DC cover",
                  "Targets met"],
                 [
@@ -234,6 +236,7 @@ def _sim_blocks(sim: Any) -> list[Block]:
                         _num(sc["stockpilot"].get("cost_ratio_to_oracle"), 3),
                         _num(sc["stockpilot"].get("cost_ratio_end_credited"), 3),
                         _pct(sc["stockpilot"].get("fill_rate")),
+                        _pct(sc["stockpilot"].get("fill_rate_servable")),
                         _pct(sc["oracle_base_stock"].get("fill_rate")),
                         _num(sc["stockpilot"].get("store_days_of_cover"), 1),
                         _num(sc["oracle_base_stock"].get("store_days_of_cover"), 1),

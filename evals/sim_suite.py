@@ -248,8 +248,10 @@ def _targets(results: dict[str, dict[str, Any]]) -> dict[str, Any]:
     out["cost_ratio"] = ratio is not None and ratio <= TARGETS["cost_ratio_max"]
     out["cost_ratio_value"] = ratio
     out["cost_ratio_charged_value"] = charged
-    out["fill_rate"] = sp["fill_rate"] >= TARGETS["fill_rate_min"]
-    out["fill_rate_value"] = sp["fill_rate"]
+    fill = sp.get("fill_rate_servable", sp["fill_rate"])
+    out["fill_rate"] = fill >= TARGETS["fill_rate_min"]
+    out["fill_rate_value"] = fill
+    out["fill_rate_all_demand_value"] = sp["fill_rate"]
     if oracle is not None and oracle.get("dc_days_of_cover"):
         cover = sp["dc_days_of_cover"] / oracle["dc_days_of_cover"]
         out["dc_days_of_cover"] = cover <= TARGETS["dc_days_of_cover_vs_oracle_max"]
@@ -305,6 +307,7 @@ SCENARIO_METRICS = (
     "total_cost_end_credited",
     "end_stock_credit",
     "fill_rate",
+    "fill_rate_servable",
     "avg_inventory_value",
     "store_days_of_cover",
     "dc_days_of_cover",

@@ -20,7 +20,9 @@ on_time_rate, else late by a delay whose spread gives lead_time_std_days), the d
 engine plans with. The draws are fixed by the seed, so every policy faces the same demand and
 the same lead times. A DC has no demand of its own: its demand is what its stores pull. The
 snapshot a policy sees lists the history's received purchase orders and the twin's own receipts
-(`expected_date` = the day they arrived), from which the engine learns lead times.
+(`expected_date` = the day they arrived), from which the engine learns lead times, and the
+stores' stock history: the demo's up to day 0, then the twin's own end-of-day on hand with
+`stockout` on the days demand went unmet (so the engine censors them, as it would an ERP's).
 
 Costs: holding `holding_rate_per_year / 365 × unit_cost` per unit on hand per day (in transit is
 not charged), lost margin (price − cost) per lost unit, `order_cost` per purchase order line,
@@ -29,7 +31,9 @@ are not received; what was ordered still paid its ordering cost. The horizon is 
 stock a run leaves behind is valued the same way for every policy and the oracle: the lane cost
 already paid on the store stock on hand or on its way on the last day is credited back
 (`end_stock_credit`, `total_cost_end_credited`; `total_cost` is the charged total). The opening
-stock is the same for all, so only the end differs.
+stock is the same for all, so only the end differs. The fill is also given on the demand some
+policy could serve (`fill_rate_servable`): the opening stock of a SKU cannot reach the demand
+that falls before any order placed on day 0 can land (`unservable_units`).
 """
 
 from __future__ import annotations
@@ -278,6 +282,8 @@ def build_world(config: SimConfig, data: NetworkData | None = None) -> World:
                 & (d.purchase_orders["expected_date"] <= t0)
             ],
             "transfers": d.transfers.iloc[:0],
+            # The stock history up to day 0 only: the twin writes its own from day 1 on.
+            "inventory_history": d.inventory_history[d.inventory_history["date"] <= t0],
         }
     )
     return World(
@@ -442,6 +448,26 @@ class Twin:
         """Return the visible sales: the history plus the simulated sales so far."""
         return pd.concat([self.world.data.sales, *self.sim_sales], ignore_index=True)
 
+    def stock_history(self) -> pd.DataFrame:
+        """Return the stores' stock history of the simulated days so far (`inventory_history`).
+
+        End-of-day on hand per store row and day 1..today; `stockout` where demand went unmet,
+        so the engine reads those days' sales as censored, as it would an ERP's history.
+        """
+        w = self.world
+        rows = np.flatnonzero(~w.is_dc)
+        t = self.day
+        dates = pd.date_range(pd.Timestamp(w.config.start) + pd.Timedelta(days=1), periods=t)
+        return pd.DataFrame(
+            {
+                "date": np.tile(dates.to_numpy(), len(rows)),
+                "sku": np.repeat(w.sku[rows], t),
+                "location_id": np.repeat(w.location[rows], t),
+                "on_hand": np.round(self.end_on_hand[rows, :t]).astype(np.int64).ravel(),
+                "stockout": (self.lost[rows, :t] > 0).ravel(),
+            }
+        )
+
     def snapshot(self) -> NetworkData:
         """Return the network as an ERP would show it today (no future demand in it)."""
         w = self.world
@@ -494,6 +520,10 @@ class Twin:
         frames = w.data.frames()
         frames.update(
             inventory=coerce_frame("inventory", inv),
+            inventory_history=coerce_frame(
+                "inventory_history",
+                pd.concat([w.data.inventory_history, self.stock_history()], ignore_index=True),
+            ),
             sales=coerce_frame("sales", self.sales_history()),
             purchase_orders=coerce_frame("purchase_orders", pos),
             transfers=coerce_frame("transfers", trs),
@@ -654,6 +684,37 @@ def echelon_cover(world: World, end_on_hand: np.ndarray) -> dict[str, float]:
     }
 
 
+def unservable_units(world: World) -> float:
+    """Return the store demand no policy can serve from the opening stock (a lower bound).
+
+    Per SKU: the stores' demand before anything ordered on day 0 can land — days 1..E − 1, E
+    the shortest quoted lead time of any of the SKU's suppliers (a purchase order placed on
+    day 0 straight to a store lands on day E and sells that day; lateness only delays it) —
+    less every unit of the SKU the network holds on day 0, at stores and DCs alike, as if any
+    of it could reach any store at once. What is left is lost whatever the policy does (the
+    opening stock is the demo's snapshot, planted shortages included), so `fill_rate_servable`
+    judges the fill on the rest, the same way for every policy and the oracle.
+    """
+    first: dict[str, int] = {}
+    for (sku, _supplier), (lead, _cost, _moq) in world.terms.items():
+        first[sku] = min(first.get(sku, lead), lead)
+    store = ~world.is_dc
+    out = 0.0
+    for sku in np.unique(world.sku):
+        rows = world.sku == sku
+        e = first.get(str(sku))
+        days = world.horizon if e is None else max(e - 1, 0)
+        wanted = float(world.demand[rows & store, :days].sum())
+        out += max(wanted - float(world.on_hand0[rows].sum()), 0.0)
+    return out
+
+
+def servable_fill(world: World, sold: float) -> float:
+    """Return the fill on the demand some policy could serve (`unservable_units` left out)."""
+    servable = float(world.demand[~world.is_dc].sum()) - unservable_units(world)
+    return round(min(sold / servable, 1.0), 4) if servable > 0 else 1.0
+
+
 def end_stock_credit(world: World, on_hand: np.ndarray, in_transit: np.ndarray) -> float:
     """Return the lane cost already paid on the store stock a run leaves at the horizon's end.
 
@@ -682,6 +743,8 @@ def metrics(twin: Twin) -> dict[str, Any]:
     actions = twin.purchase_orders + twin.transfers
     return {
         "fill_rate": round(sold / demand, 4) if demand else 1.0,
+        "fill_rate_servable": servable_fill(w, sold),
+        "unservable_units": unservable_units(w),
         "demand_units": demand,
         "sold_units": sold,
         "lost_sales_units": float(lost.sum()),

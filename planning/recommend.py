@@ -451,6 +451,7 @@ def _shortage(
     lost while waiting for it.
     """
     row = int(e["row"])
+    waits_for: tuple[pd.Series, int, str] | None = None  # the rest waits for this DC PO
     risk_day = int(e["first_risk_day"])
     risk = as_of + timedelta(days=risk_day)
     gap = sources.order_up_to[row] - sources.position[row]
@@ -494,6 +495,17 @@ def _shortage(
         chosen = max(in_time, key=lambda o: (min(o.available, need), -cost(o)))
         rest = [o for o in options if o is not chosen and o.available >= need - chosen.available]
         remainder = min(rest, key=lambda o: (o.arrival_day, cost(o))) if rest else None
+        left = need - int(chosen.quantity(need, pack))
+        dc_wait = _own_dc_inbound(idx, e, sources, as_of)
+        # The rest is wanted once what the in-time source sends is sold.
+        wanted = risk_day + chosen.quantity(need, pack) / max(float(e["forecast_daily"]), 1e-9)
+        if (
+            left > 0
+            and dc_wait is not None
+            and _waits_for_dc(dc_wait, remainder, e, left, pack, wanted, sources, params)
+        ):
+            waits_for = dc_wait
+            remainder = None
     else:
         # Late either way: a day later loses that day's margin.
         lost_per_day = max(float(e["unit_price"]) - float(e["unit_cost"]), 0.0) * float(
@@ -541,6 +553,8 @@ def _shortage(
         rec = _purchase(e, chosen.supplier, need, pack, as_of, head, risk)
     else:
         qty = chosen.quantity(need, pack)
+        if waits_for is not None and chosen.own_dc:
+            qty = min(qty, _bridge(e, waits_for[1], float(sources.position[row]) + incoming))
         if chosen.own_dc:
             text = (
                 f"{head} Replenish {qty} from its source {chosen.name} (on hand "
@@ -566,8 +580,66 @@ def _shortage(
                 f"sends the remaining {left} from {remainder.name} ({_describe(second)}, "
                 f"arrives day {remainder.arrival_day})."
             )
+    if waits_for is not None:
+        dc_po, arrives, dc_name = waits_for
+        sent = rec.get("rec_qty")
+        rec["rec_rationale"] = str(rec["rec_rationale"]) + (
+            f" No single source covers all {need} by {risk.isoformat()}: the remaining "
+            f"{need - (sent if isinstance(sent, int) else 0)} waits for {dc_name}'s PO "
+            f"{dc_po['po_id']}, which it can ship on by day {arrives}, sooner or cheaper than "
+            "ordering it now."
+        )
     rec["rec_rationale"] = str(rec["rec_rationale"]) + considered
     return rec
+
+
+def _bridge(e: pd.Series, arrives: int, position: float) -> int:
+    """Return what carries a store until its DC's inbound PO can reach it (at least 1 unit).
+
+    When the DC's stock on hand cannot cover every store's need and the rest waits for the
+    DC's PO, a store takes only its forecast up to the day that PO can be shipped on to it,
+    plus its safety stock, less its position: the DC's stock is shared by the stores that run
+    short before then (exceptions are handled one by one, largest money first, and the first
+    store would otherwise take it all while a sibling runs out).
+    """
+    days = max(arrives - 1, 0)
+    want = float(e["forecast_daily"]) * days + float(e["safety_stock"]) - position
+    return max(math.ceil(want - 1e-9), 1)
+
+
+def _waits_for_dc(
+    dc_wait: tuple[pd.Series, int, str],
+    remainder: _Option | None,
+    e: pd.Series,
+    left: int,
+    pack: float,
+    wanted: float,
+    sources: _Sources,
+    params: PlanParams,
+) -> bool:
+    """Return whether a split's rest should wait for the own DC's inbound PO.
+
+    Each way is weighed by what it adds: the DC's PO its lane and a transfer line (its units
+    are bought already), a new order its line (and lane), not the units it buys (they sell
+    either way), each plus the margin lost per day between `wanted` (the day the in-time
+    part runs out) and its arrival. Ordering the rest anew where the DC's PO lands sooner puts
+    a second order for the same units on the way, and the store's position then counts an
+    order landing after the DC's receipt, so that receipt is not shipped on to it.
+    """
+    if remainder is None:
+        return True
+    lost_per_day = max(float(e["unit_price"]) - float(e["unit_cost"]), 0.0) * float(
+        e["forecast_daily"]
+    )
+    wait = _ship_on_cost(dc_wait, e, left, sources, params) + lost_per_day * max(
+        dc_wait[1] - wanted, 0.0
+    )
+    now = remainder.landed_cost(left, pack, params) + lost_per_day * max(
+        remainder.arrival_day - wanted, 0.0
+    )
+    if remainder.supplier is not None:
+        now -= remainder.quantity(left, pack) * float(remainder.supplier["unit_cost"])
+    return wait < now
 
 
 def _remainder(

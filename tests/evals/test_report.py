@@ -15,6 +15,7 @@ from evals.report import write_report
 def _policy(cost: float, fill: float, ratio: float) -> dict:
     return {
         "fill_rate": fill,
+        "fill_rate_servable": min(fill + 0.01, 1.0),
         "lost_units": 12,
         "lost_margin": 40.0,
         "avg_inventory_value": 1500.0,
@@ -148,11 +149,11 @@ def test_full_report(tmp_path: Path) -> None:
     assert loaded["sim"]["policies"]["stockpilot"]["total_cost"] == 1080.0
 
     md = paths["markdown"].read_text()
-    assert "| stockpilot | 1,080 | 1.080 | 1.030 | 97.5 % | 1,500 |" in md
-    assert "| oracle | 1,000 | 1.000 | 0.950 | 99.0 % |" in md
-    assert "| min_max | 1,400 | 1.400 | 1.350 | 93.0 % |" in md
+    assert "| stockpilot | 1,080 | 1.080 | 1.030 | 97.5 % | 98.5 % | 1,500 |" in md
+    assert "| oracle | 1,000 | 1.000 | 0.950 | 99.0 % | 100.0 % |" in md
+    assert "| min_max | 1,400 | 1.400 | 1.350 | 93.0 % | 94.0 % |" in md
     assert (
-        "| stockpilot | 1,080 | 1.080 | 1.030 | 97.5 % | 1,500 | – | – | 12 | 40 | 540 | 324 | 216 "
+        "| stockpilot | 1,080 | 1.080 | 1.030 | 97.5 % | 98.5 % | 1,500 | – | – | 12 | 40 | 540 | 324 | 216 "
         "| 9 | 10.0 % "
         "| ✗ |" in md
     )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from erp.connector import (
@@ -13,7 +14,15 @@ from erp.connector import (
     PurchaseOrderRequest,
     TransferRequest,
 )
-from evals.simulate import SimConfig, SimulatorConnector, Twin, World, metrics
+from evals.simulate import (
+    SimConfig,
+    SimulatorConnector,
+    Twin,
+    World,
+    build_world,
+    metrics,
+    unservable_units,
+)
 from planning.network import NetworkData
 
 TODAY = date(2025, 1, 1)
@@ -154,3 +163,44 @@ def test_connector_is_idempotent_per_key() -> None:
     with pytest.raises(ErpWriteError):
         conn.create_transfer(TransferRequest("A", "DC", "S1", 99, TODAY), idempotency_key="t2")
     assert tw.rejected == 1
+
+
+def test_servable_fill_leaves_out_what_the_opening_stock_cannot_reach() -> None:
+    # The supplier takes 2 days: day 1's demand of 3 can only be met from the 2 units the
+    # network holds (1 at the store, 1 at the DC), so 1 unit is lost whatever a policy does.
+    w = tiny_world([[3, 3, 3, 3], [0, 0, 0, 0]], [1, 1])
+    assert unservable_units(w) == 1.0
+    tw = Twin(w)
+    tw.transfer("A", "DC", "S1", 1)  # lands day 1
+    tw.purchase("A", "S1", "V", 9)  # lands day 2
+    for _ in range(4):
+        tw.step()
+    m = metrics(tw)
+    assert m["lost_sales_units"] == 1.0
+    assert m["fill_rate"] == pytest.approx(11 / 12, abs=1e-4)
+    assert m["fill_rate_servable"] == 1.0  # every unit some policy could sell was sold
+    assert m["unservable_units"] == 1.0
+
+
+def test_the_snapshot_holds_the_twins_own_stock_history() -> None:
+    # A real ERP records the stock behind the sales: day 2 ran out, so its sale of 1 is not
+    # the demand (the engine leaves such days out of the forecast).
+    w = tiny_world([[3, 3, 3]], [4], dc=False)
+    tw = Twin(w)
+    tw.step()
+    tw.step()
+    hist = tw.snapshot().inventory_history
+    start = w.config.start
+    assert [d.date() for d in hist["date"]] == [
+        start + timedelta(days=1),
+        start + timedelta(days=2),
+    ]
+    assert hist["on_hand"].tolist() == [1, 0]
+    assert hist["stockout"].tolist() == [False, True]
+
+
+def test_the_world_shows_no_stock_history_after_day_zero() -> None:
+    world = build_world(SimConfig(stores=2, skus=3, horizon_days=14, policies=()))
+    hist = world.data.inventory_history
+    assert len(hist) > 0
+    assert hist["date"].max() <= pd.Timestamp(world.config.start)
