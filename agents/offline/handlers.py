@@ -31,6 +31,7 @@ from agents.offline.messages import (
 )
 from agents.offline.parsing import (
     LEVELS_QUERY,
+    NOT_A_CATEGORY,
     OTHER_DC_RE,
     OTHER_STORE_RE,
     _exception_type,
@@ -584,12 +585,35 @@ def _exceptions_title(req: Request, results: list[Result]) -> str:
     return _render_exceptions(first, title)
 
 
-def _exceptions_args(req: Request) -> dict[str, Any]:
+def _unsure_place(req: Request) -> str | None:
+    """Ask about a place the request names that is no location, when one is close ("unoin")."""
+    m = re.search(r"\b(?:at|in)\s+(?:the\s+)?(?P<w>[a-z][a-z\-]{3,})\b", req.text, re.I)
+    if req.resolver is None or m is None or req.said("location"):
+        return None
+    word = m.group("w")
+    cats = req.resolver.categories
+    if word.lower() in NOT_A_CATEGORY or category(word, cats) not in (None, word):
+        return None
+    res = req.resolver.resolve("location", word)
+    if res.match is not None or not res.candidates:
+        return None
+    near = " or ".join(f"**{c.entity.label()}**" for c in res.candidates[:3])
+    example = req.text[: m.start("w")] + res.candidates[0].entity.id + req.text[m.end("w") :]
+    return (
+        f"I don't know a location “{word}”, so I have not looked anything up. Did you mean "
+        f"{near}? Say, for example, **{example}**."
+    )
+
+
+def _exceptions_args(req: Request) -> dict[str, Any] | str:
     """List the exceptions at the scope the request names: location, SKU and category.
 
     A location or SKU said anywhere counts ("anything urgent at union?" reads union as S003,
     "what's burning in store 4", "S002: any stockouts?"), not only after "at" or "in".
     """
+    unsure = _unsure_place(req)
+    if unsure:
+        return unsure
     args = _list_args(req.text)
     for arg, kind in (("location", "location"), ("sku", "sku")):
         if req.resolver is not None and args.get(arg) and kind_of(args[arg], req.resolver) != kind:
