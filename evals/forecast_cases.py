@@ -7,12 +7,17 @@ sizes) and lumpy (rare sales, widely varying sizes) demand, then:
 
 - ``obsolescent``: half the items decline (demand x exp(-t / tau), tau 120..500 days, from a
   random day), a quarter reach their end of life (no demand after a day in the last 300);
+  the shelves never run empty and the inventory history records it (every day in stock, every
+  series `covered`), so a run without a sale is demand that stopped;
+- ``obsolescent_no_history``: the same series without the inventory history (a run without a
+  sale at the origin may as well be a stockout);
 - ``regime``: one to three level shifts (x 0.3 .. 3, log-uniform) in the last 600 days;
 - ``censored``: stockouts: runs of 5..40 days every 40..120 days where nothing sells although
   demand was there (recorded sales are 0), with the inventory history that records them: the
-  panel's stockout days are NaN (not measured: neither fitted nor scored) and every series is
-  `covered`, as `evals.forecast_eval.run_forecast_eval` reads an `inventory_history`; the last
-  `CLEAN_TAIL` days, which the cut-offs score, have none, so the actuals are the demand;
+  panel's stockout days are NaN (not measured: neither fitted nor scored), the others in
+  stock, and every series is `covered`, as `evals.forecast_eval.run_forecast_eval` reads an
+  `inventory_history`; the last `CLEAN_TAIL` days, which the cut-offs score, have none, so the
+  actuals are the demand;
 - ``censored_no_history``: the same series without the inventory history: the stockout days
   are zeros, and StockPilot has only its suspect runs (`planning.censoring.suspect_stockouts`);
 - ``spare_parts``: spare-part demand: a sale on 1..4 % of days at the start (about 70 % of
@@ -32,9 +37,16 @@ import pandas as pd
 from evals.forecast_eval import HISTORY_DAYS, Panel, Progress, backtest_panel
 from planning.demand import classify_demand
 
-CASES = ("obsolescent", "regime", "censored", "spare_parts", "censored_no_history")
-# The generator each case draws from (the two censored cases are the same series).
-_DRAWN = {"censored_no_history": "censored"}
+CASES = (
+    "obsolescent",
+    "regime",
+    "censored",
+    "spare_parts",
+    "censored_no_history",
+    "obsolescent_no_history",
+)
+# The generator each case draws from (each ``_no_history`` case: the same series as its pair).
+_DRAWN = {"censored_no_history": "censored", "obsolescent_no_history": "obsolescent"}
 START = datetime.date(2024, 1, 1)  # a Monday
 CLEAN_TAIL = 112
 WEEK = np.array([0.9, 0.85, 0.85, 0.95, 1.1, 1.25, 1.1])
@@ -57,7 +69,7 @@ def generate_case(name: str, series: int, days: int, seed: int = 7) -> Panel:
         return _panel(name, units.astype(np.float64), days, expected=p / q)
     kind = rng.choice(3, size=series, p=[0.35, 0.4, 0.25])
     factor = np.ones((series, days))
-    if name == "obsolescent":
+    if drawn == "obsolescent":
         fate = rng.choice(3, size=series, p=[0.25, 0.5, 0.25])  # stable, declining, ending
         t0 = rng.integers(0, days // 2, series)[:, None]
         tau = rng.uniform(120, 500, (series, 1))
@@ -65,6 +77,10 @@ def generate_case(name: str, series: int, days: int, seed: int = 7) -> Panel:
         factor = np.where((fate == 1)[:, None], decline, factor)
         end = rng.integers(days - 300, days, series)[:, None]
         factor = np.where((fate == 2)[:, None] & (t[None, :] >= end), 0.0, factor)
+        if name == "obsolescent":  # the inventory history: in stock every day
+            demand, expected = _demand(rng, kind, factor, days)
+            stocked = np.ones((series, days), bool)
+            return _panel(name, demand, days, np.ones(series, bool), expected, stocked)
     elif name == "regime":
         for _ in range(3):
             shift = rng.random(series) < 0.7
@@ -83,7 +99,7 @@ def generate_case(name: str, series: int, days: int, seed: int = 7) -> Panel:
                 day += run + int(rng.integers(40, 121))
         if name == "censored":  # the inventory history: stockout days are not measured
             history = np.where(out, np.nan, demand)
-            return _panel(name, history, days, np.ones(series, bool), expected)
+            return _panel(name, history, days, np.ones(series, bool), expected, ~out)
         demand = np.where(out, 0.0, demand)
     return _panel(name, demand, days, expected=expected)
 
@@ -126,13 +142,23 @@ def _panel(
     days: int,
     covered: np.ndarray | None = None,
     expected: np.ndarray | None = None,
+    in_stock: np.ndarray | None = None,
 ) -> Panel:
     keys = pd.DataFrame(
         {"sku": [f"{name}-{i:04d}" for i in range(units.shape[0])], "location_id": "S01"}
     )
     _, _, classes = classify_demand(units)
     mean = None if expected is None else np.broadcast_to(expected, units.shape).astype(np.float64)
-    return Panel(units, np.ones_like(units), keys, classes, START, covered=covered, expected=mean)
+    return Panel(
+        units,
+        np.ones_like(units),
+        keys,
+        classes,
+        START,
+        covered=covered,
+        expected=mean,
+        in_stock=in_stock,
+    )
 
 
 def run_forecast_cases(

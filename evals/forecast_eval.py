@@ -58,7 +58,7 @@ from planning.buckets import (
     to_buckets,
 )
 from planning.buckets import SEASON as BUCKET_SEASON
-from planning.censoring import censor, stockout_days, suspect_stockouts
+from planning.censoring import censor, inventory_days, suspect_stockouts
 from planning.demand import DEMAND_CLASSES, classify_demand
 from planning.forecast import forecast_batch, sales_matrix
 from planning.interval import interval_demand
@@ -100,6 +100,7 @@ class Panel:
     start: datetime.date
     bucket: str = "day"  # what one column is: a day, a week or a month
     covered: np.ndarray | None = None  # (n,) series with inventory history (no suspect runs)
+    in_stock: np.ndarray | None = None  # (n, T) days the inventory history records in stock
     # (n, T) the expected demand the units were drawn around (generated data only): scored as
     # the method ``expected_demand``, the yardstick of an unbiased forecast that knew the truth
     expected: np.ndarray | None = None
@@ -152,13 +153,16 @@ def run_forecast_eval(
     days = (t - start).days + 1
     history = sales_matrix(data.sales, keys, start, t)
     # Stockout days of the inventory history are not demand: neither fitted nor scored.
-    known, covered = stockout_days(data.inventory_history, keys, start, t)
+    known, recorded = inventory_days(data.inventory_history, keys, start, t)
+    covered = np.asarray(recorded.any(axis=1))
     if known.any():
         history = censor(history, known)
         notes.append(f"{int(known.sum())} stockout day(s) of the inventory history not scored")
     calendar = promo_calendar(keys, data.promotions, start, days)
     _, _, classes = classify_demand(history, exclude=np.isfinite(calendar) & (calendar != 1.0))
-    panel = Panel(history, calendar, keys, classes, start, covered=covered)
+    panel = Panel(
+        history, calendar, keys, classes, start, covered=covered, in_stock=recorded & ~known
+    )
     return backtest_panel(
         panel,
         horizon=h_len,
@@ -437,6 +441,7 @@ def _stockpilot(panel: Panel, c: int, h_len: int) -> np.ndarray:
         start=panel.start + datetime.timedelta(days=lo),
         uplift=future_uplift(panel.calendar[:, c : c + h_len], learned),
         history_uplift=hist_cal,
+        in_stock=None if panel.in_stock is None else panel.in_stock[:, lo:c],
     )
     return np.asarray(fc.mean)
 

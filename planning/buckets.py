@@ -225,6 +225,7 @@ def forecast_in_buckets(
     uplift: np.ndarray | None = None,
     history_uplift: np.ndarray | None = None,
     weekday_pool: WeekdayTotals | None = None,
+    in_stock: np.ndarray | None = None,
 ) -> BatchForecast:
     """Forecast daily-indexed `history` (n, T from `start`) in `bucket`; return days 1..horizon.
 
@@ -232,7 +233,8 @@ def forecast_in_buckets(
     partial); past promotion days are not demand (`to_buckets`). The daily mean is the
     bucket's forecast / its days, times `uplift` (n, H); level, sigma and alpha are the daily
     equivalents; demand class, ADI and CV² are those of the bucket series. Daily series go
-    to `forecast_batch` as they are (`weekday_pool`: its pooled weekday totals).
+    to `forecast_batch` as they are (`weekday_pool`: its pooled weekday totals; `in_stock`:
+    the days the inventory history records in stock, read by daily series only).
     """
     bucket = SalesBucket(bucket)
     h_len = int(horizon)
@@ -244,6 +246,7 @@ def forecast_in_buckets(
             uplift=uplift,
             history_uplift=history_uplift,
             weekday_pool=weekday_pool,
+            in_stock=in_stock,
         )
     x = np.asarray(history, dtype=np.float64)
     n, t_len = x.shape

@@ -6,7 +6,9 @@ down (and a long stockout can make a live item look dead). The forecast leaves s
 "not measured" (neither fitted nor scored).
 
 - `stockout_days`: the days the inventory history (`inventory_history` table: daily on hand or
-  stockout flags) marks out of stock: stockout true, or on hand at or below 0.
+  stockout flags) marks out of stock: stockout true, or on hand at or below 0;
+  `inventory_days` also the days it records at all (recorded and not out: in stock, which
+  tells a run without a sale at the snapshot from a stockout: `forecast_batch`'s `in_stock`).
 - `suspect_stockouts`: without that history, runs of days without a sale that are too long for
   the series' own sale frequency while it sells regularly (probability under
   `SUSPECT_PROBABILITY`, at least `MIN_SUSPECT_DAYS` days) and that sales resumed after: an
@@ -42,16 +44,28 @@ def stockout_days(
     `history` is the `inventory_history` table; a row is a stockout with stockout true or
     on_hand at or below 0. Rows follow `keys` (sku, location_id).
     """
+    out, recorded = inventory_days(history, keys, start, end)
+    return out, np.asarray(recorded.any(axis=1))
+
+
+def inventory_days(
+    history: pd.DataFrame, keys: pd.DataFrame, start: datetime.date, end: datetime.date
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return (n, days) stockout days and days with a row of the inventory history.
+
+    A recorded day that is not a stockout is a day in stock; days without a row are not known
+    either way. Rows follow `keys` (sku, location_id).
+    """
     days = max((end - start).days + 1, 0)
     n = len(keys)
     if len(history) == 0 or n == 0 or days == 0:
-        return np.zeros((n, days), dtype=bool), np.zeros(n, dtype=bool)
+        return np.zeros((n, days), dtype=bool), np.zeros((n, days), dtype=bool)
     on_hand = pd.to_numeric(history["on_hand"], errors="coerce").to_numpy(np.float64)
     out = history["stockout"].to_numpy(bool) | (np.nan_to_num(on_hand, nan=1.0) <= 0)
     flagged = history.assign(units=out.astype(np.float64))
     mask = np.asarray(sales_matrix(flagged, keys, start, end) > 0)
-    covered = np.asarray(sales_matrix(history.assign(units=1.0), keys, start, end).any(axis=1))
-    return mask, covered
+    recorded = np.asarray(sales_matrix(history.assign(units=1.0), keys, start, end) > 0)
+    return mask, recorded
 
 
 def _runs(stretch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

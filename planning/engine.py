@@ -22,7 +22,7 @@ from planning.buckets import bucket_grid, forecast_in_buckets, resolve_bucket, s
 from planning.censoring import (
     EVIDENCE,
     censor,
-    stockout_days,
+    inventory_days,
     stockout_note,
     suspect_stockouts,
 )
@@ -449,9 +449,13 @@ class _StoreInputs:
     out_of_stock: np.ndarray  # (m, days of `long`) stockout days left out
     suspect_trailing: np.ndarray  # (m,) days of a suspect run without a sale up to T
     covered: np.ndarray  # (m,) the inventory history covers the series
+    in_stock: np.ndarray  # (m, days of `long`) days the inventory history records in stock
 
     def history(self) -> np.ndarray:
         return self.fit[:, self.bias_days :]
+
+    def history_in_stock(self) -> np.ndarray:
+        return self.in_stock[:, self.bias_days :]
 
     def history_calendar(self) -> np.ndarray:
         return self.calendar[:, self.bias_days : self.bias_days + self.history_days]
@@ -481,7 +485,8 @@ def _store_inputs(data: NetworkData, params: PlanParams, as_of: date) -> _StoreI
     # Stockout days are not demand: the inventory history's, else suspect runs of days without
     # a sale between sales (per series, so a part of the network censors as the whole does;
     # weekly or monthly rows read per day need runs of months to look suspect).
-    known, covered = stockout_days(data.inventory_history, store_keys, long_start, as_of)
+    known, recorded = inventory_days(data.inventory_history, store_keys, long_start, as_of)
+    covered = np.asarray(recorded.any(axis=1))
     past = calendar[:, : long.shape[1]]
     suspect, trailing = suspect_stockouts(long, exclude=np.isfinite(past) & (past != 1.0))
     out_of_stock = np.where(covered[:, None], known, suspect)
@@ -499,6 +504,7 @@ def _store_inputs(data: NetworkData, params: PlanParams, as_of: date) -> _StoreI
         out_of_stock=out_of_stock,
         suspect_trailing=np.where(covered, 0, trailing),
         covered=covered,
+        in_stock=recorded & ~known,
     )
 
 
@@ -562,6 +568,7 @@ def _forecast_stores(
         uplift=future_uplift(future_calendar, learned),
         history_uplift=history_calendar,
         weekday_pool=None if figures is None else figures.weekday_pool,
+        in_stock=inputs.history_in_stock(),
     )
     earlier, earlier_calendar = inputs.earlier(), inputs.earlier_calendar()
     earlier_learned = learn_uplift(earlier, earlier_calendar, store_keys)
@@ -574,6 +581,7 @@ def _forecast_stores(
         uplift=future_uplift(calendar[:, history_days : history_days + bias_days], earlier_learned),
         history_uplift=earlier_calendar,
         weekday_pool=None if figures is None else figures.bias_weekday_pool,
+        in_stock=inputs.in_stock[:, :history_days],
     )
     long = _daily_sales(inputs, bucket, week_start)
     return _StoreForecasts(

@@ -41,6 +41,19 @@ def test_the_censored_case_carries_its_inventory_history() -> None:
     np.testing.assert_array_equal(known.history[~out], blind.history[~out])
 
 
+def test_the_obsolescent_case_records_every_day_in_stock_and_its_pair_none() -> None:
+    known = generate_case("obsolescent", 200, 840, seed=3)
+    blind = generate_case("obsolescent_no_history", 200, 840, seed=3)
+    assert known.covered is not None and known.covered.all()
+    assert known.in_stock is not None and known.in_stock.shape == known.history.shape
+    assert known.in_stock.all()  # the shelves never run empty: a run without a sale is demand
+    assert blind.covered is None and blind.in_stock is None
+    np.testing.assert_array_equal(known.history, blind.history)  # the same series
+    censored = generate_case("censored", 200, 840, seed=3)
+    assert censored.in_stock is not None
+    np.testing.assert_array_equal(censored.in_stock, np.isfinite(censored.history))
+
+
 def test_every_case_is_scored_by_class_and_unknown_cases_are_refused() -> None:
     out = run_forecast_cases(series=60, origins=2, with_statsforecast=False)
     assert list(out) == list(CASES)

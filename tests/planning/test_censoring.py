@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from planning.censoring import censor, stockout_days, suspect_stockouts
+from planning.censoring import censor, inventory_days, stockout_days, suspect_stockouts
 from planning.engine import plan
 from planning.forecast import forecast_batch
 from tests.conftest import small_network
@@ -57,6 +57,10 @@ def test_stockout_days_come_from_flags_or_on_hand_at_or_below_zero():
     mask, covered = stockout_days(history, keys, START, START + timedelta(days=4))
     assert mask.astype(int).tolist() == [[0, 1, 1, 0, 0], [0, 0, 0, 0, 0], [0, 1, 0, 0, 0]]
     assert covered.tolist() == [True, False, True]
+    out, recorded = inventory_days(history, keys, START, START + timedelta(days=4))
+    np.testing.assert_array_equal(out, mask)
+    # A recorded day that is not a stockout is in stock (A@S1 on 4 Jan: on hand 5).
+    assert (recorded & ~out).astype(int).tolist() == [[0, 0, 0, 1, 0], [0] * 5, [0] * 5]
 
 
 def _censored_history(seed: int, n: int = 600, t_len: int = 730):
@@ -87,8 +91,9 @@ def test_censoring_stockouts_removes_the_forecast_bias_they_caused(seed):
     assert old < guessed < 0.0 and abs(guessed) < 0.8 * abs(old)
 
 
-def _stockout_network(with_history: bool):
-    """The small network with A@S1 out of stock (no sales) for its last 20 days."""
+def _stockout_network(with_history: bool, on_hand_at_end: float = 0.0):
+    """The small network with A@S1 without a sale for its last 20 days: out of stock (0 on
+    hand in the history) or, with `on_hand_at_end` > 0, on the shelf without demand."""
     net = small_network()
     as_of = pd.Timestamp(net.inventory["as_of_date"].max())
     days = pd.date_range(as_of - pd.Timedelta(days=364), as_of, freq="D")
@@ -109,7 +114,7 @@ def _stockout_network(with_history: bool):
                 "date": days,
                 "sku": "A",
                 "location_id": "S1",
-                "on_hand": np.r_[np.full(len(days) - 20, 30.0), np.zeros(20)],
+                "on_hand": np.r_[np.full(len(days) - 20, 30.0), np.full(20, on_hand_at_end)],
                 "stockout": False,
             }
         )
@@ -133,3 +138,15 @@ def test_the_engine_leaves_out_known_stockouts_and_says_so():
     # Without history the 20-day run up to today is suspect but kept (it may be the end).
     assert without.stockout_evidence["trailing_suspect_days"][row] == 20
     assert without.stockout_evidence["stockout_days_excluded"][row] == 0
+
+
+def test_the_engine_reads_a_run_without_sales_in_stock_as_the_end_of_demand():
+    stockout = plan(_stockout_network(True))
+    stopped = plan(_stockout_network(True, on_hand_at_end=30.0))
+    row = stopped.row_of("A", "S1")
+    assert row is not None and row == stockout.row_of("A", "S1")
+    assert stockout.positions.loc[row, "forecast_daily"] == pytest.approx(6.0, rel=0.15)
+    # 20 days on the shelf without a sale at ~6 a day: the demand stopped, nothing to reorder.
+    assert stopped.positions.loc[row, "forecast_daily"] < 0.01
+    assert stopped.stockout_evidence is not None
+    assert stopped.stockout_evidence["stockout_days_excluded"][row] == 0

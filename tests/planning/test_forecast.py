@@ -86,6 +86,44 @@ def test_stopped_intermittent_item_fades_and_a_live_one_does_not() -> None:
     assert fc.mean[0].sum() == pytest.approx(14 * live[-364:].mean(), rel=0.35)
 
 
+def test_a_smooth_item_that_stopped_in_stock_fades_and_a_stockout_does_not() -> None:
+    rng = np.random.default_rng(5)
+    units = rng.poisson(6.0, (1, 364)).astype(float)
+    units[0, -20:] = 0  # no sale for 20 days
+    stopped = np.ones(units.shape, bool)  # ... the inventory history says it was on the shelf
+    fc = forecast_batch(units, 14, start=START, in_stock=stopped)
+    assert fc.demand_class[0] == "smooth"
+    assert fc.p_alive[0] < 1e-6 and fc.mean[0].sum() < 0.01
+    # ... or out of stock: those days are not demand (NaN, as the engine censors them) and
+    # not known in stock, so the rate stays.
+    censored = units.copy()
+    censored[0, -20:] = np.nan
+    out = stopped.copy()
+    out[0, -20:] = False
+    stockout = forecast_batch(censored, 14, start=START, in_stock=out)
+    assert stockout.p_alive[0] == 1.0
+    assert stockout.mean[0].sum() == pytest.approx(14 * 6.0, rel=0.15)
+    # Without the inventory history a smooth series gets no end-of-life factor.
+    assert forecast_batch(units, 14, start=START).p_alive[0] == 1.0
+
+
+def test_a_fast_seller_two_days_without_a_sale_in_stock_is_not_an_end_of_life() -> None:
+    rng = np.random.default_rng(6)
+    units = rng.poisson(8.0, (2, 364)).astype(float)
+    units[:, -3:] = [[5.0, 0.0, 0.0], [0.0, 0.0, 0.0]]  # 2 and 3 days without a sale
+    stocked = np.ones(units.shape, bool)
+    fc = forecast_batch(units, 7, start=START, in_stock=stocked)
+    blind = forecast_batch(units, 7, start=START)
+    assert fc.p_alive[0] == 1.0  # under MIN_END_DAYS: a slow spell, the forecast unchanged
+    np.testing.assert_allclose(fc.mean[0], blind.mean[0])
+    assert fc.p_alive[1] < 0.01  # three days in stock at ~8 a day: the demand stopped
+
+
+def test_in_stock_must_match_the_history() -> None:
+    with pytest.raises(ValueError, match="in_stock shape"):
+        forecast_batch(np.ones((2, 30)), 7, start=START, in_stock=np.ones((2, 29), bool))
+
+
 def test_weekly_profile_recovered_and_slow_mover_shrunk() -> None:
     rng = np.random.default_rng(1)
     dow = np.arange(364) % 7  # START is a Monday
