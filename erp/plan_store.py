@@ -462,9 +462,12 @@ def _exception_conditions(
     sku: str | None,
     skus: Collection[str] | None,
     min_money: float | None,
+    rec_kind: str | None = None,
 ) -> list[Any]:
     t = EXCEPTIONS
     conditions: list[Any] = [t.c.run_id == run_id]
+    if rec_kind is not None:
+        conditions.append(t.c.rec_kind == rec_kind)
     if type is not None:
         conditions.append(t.c.type == type)
     if location is not None:
@@ -487,16 +490,24 @@ def read_exceptions(
     sku: str | None = None,
     skus: Collection[str] | None = None,
     min_money: float | None = None,
+    rec_kind: str | None = None,
     offset: int = 0,
     limit: int | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """Return one page of the run's ranked exceptions (the API's JSON) and the filtered total.
 
-    `skus` keeps those SKUs' (an item category's); `min_money` those risking at least that.
+    `skus` keeps those SKUs' (an item category's); `min_money` those risking at least that;
+    `rec_kind` those whose recommendation is of that kind.
     """
     t = EXCEPTIONS
     conditions = _exception_conditions(
-        run_id, type=type, location=location, sku=sku, skus=skus, min_money=min_money
+        run_id,
+        type=type,
+        location=location,
+        sku=sku,
+        skus=skus,
+        min_money=min_money,
+        rec_kind=rec_kind,
     )
     page = (
         select(t.c.record)

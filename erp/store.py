@@ -11,7 +11,7 @@ import io
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -675,3 +675,108 @@ def load_suppliers(engine: Engine) -> pd.DataFrame:
     """Read the supplier master (contract columns; one row per supplier)."""
     with engine.connect() as conn:
         return _read_frame(conn, "suppliers")
+
+
+SUPPLY_LINE_COLUMNS = (
+    "kind",
+    "doc_id",
+    "sku",
+    "location_id",
+    "supplier_id",
+    "from_location",
+    "qty",
+    "expected_date",
+)
+
+
+@dataclass(frozen=True)
+class OpenSupply:
+    """Open supply lines of a scope: totals per kind, and the lines that can arrive soonest."""
+
+    totals: dict[str, tuple[int, float]]  # kind ("purchase_order", "transfer"): (lines, units)
+    lines: pd.DataFrame  # SUPPLY_LINE_COLUMNS; every line due by T + 1, and the next ones
+
+
+def open_supply_lines(
+    engine: Engine,
+    as_of: date,
+    *,
+    sku: str | None = None,
+    location: str | None = None,
+    supplier_id: str | None = None,
+    until: date | None = None,
+    soonest: int = 50,
+) -> OpenSupply:
+    """Read the open POs and in-transit transfers of a SKU / location / supplier (or all).
+
+    A transfer counts at its destination; with a supplier only its POs count. Totals are
+    aggregated in SQL. The lines read are those that can be among the `soonest` arrivals,
+    whatever their planned arrival day: every line expected by T + 1 (late POs arrive after
+    a supplier-dependent delay, late transfers on day 1) and the next `soonest` of each kind by
+    expected date. A network's answer reads a bounded number of rows, not all its orders.
+    `until` keeps the lines expected on or before that day (totals included).
+    """
+    po, tr = SQL_TABLES["purchase_orders"], SQL_TABLES["transfers"]
+    kinds: list[tuple[str, Any, Any, list[Any]]] = []
+    po_where = [po.c.status == "open"]
+    po_where += [] if sku is None else [po.c.sku == sku]
+    po_where += [] if location is None else [po.c.location_id == location]
+    po_where += [] if supplier_id is None else [po.c.supplier_id == supplier_id]
+    po_where += [] if until is None else [po.c.expected_date <= until]
+    po_cols = [
+        po.c.po_id.label("doc_id"),
+        po.c.sku,
+        po.c.location_id,
+        po.c.supplier_id,
+        text("'' AS from_location"),
+        po.c.qty,
+        po.c.expected_date,
+    ]
+    kinds.append(("purchase_order", po, po_cols, po_where))
+    if supplier_id is None:
+        tr_where = [tr.c.status == "in_transit"]
+        tr_where += [] if sku is None else [tr.c.sku == sku]
+        tr_where += [] if location is None else [tr.c.to_location == location]
+        tr_where += [] if until is None else [tr.c.expected_date <= until]
+        tr_cols = [
+            tr.c.transfer_id.label("doc_id"),
+            tr.c.sku,
+            tr.c.to_location.label("location_id"),
+            text("'' AS supplier_id"),
+            tr.c.from_location,
+            tr.c.qty,
+            tr.c.expected_date,
+        ]
+        kinds.append(("transfer", tr, tr_cols, tr_where))
+    due = as_of + timedelta(days=1)
+    totals: dict[str, tuple[int, float]] = {"purchase_order": (0, 0.0), "transfer": (0, 0.0)}
+    frames = []
+    with engine.connect() as conn:
+        for kind, table, cols, where in kinds:
+            n, units = conn.execute(
+                select(func.count(), func.coalesce(func.sum(table.c.qty), 0)).where(*where)
+            ).one()
+            totals[kind] = (int(n), float(units))
+            doc = cols[0].element
+            for stmt in (
+                select(*cols).where(*where, table.c.expected_date <= due),
+                select(*cols)
+                .where(*where, table.c.expected_date > due)
+                .order_by(table.c.expected_date, doc, table.c.id)
+                .limit(soonest),
+            ):
+                rows = [tuple(r) for r in conn.execute(stmt)]
+                frames.append(
+                    pd.DataFrame(rows, columns=list(SUPPLY_LINE_COLUMNS[1:])).assign(kind=kind)
+                )
+    lines = pd.concat(frames, ignore_index=True)[list(SUPPLY_LINE_COLUMNS)]
+    lines["qty"] = lines["qty"].astype(float)
+    lines["expected_date"] = pd.to_datetime(lines["expected_date"])
+    return OpenSupply(totals, lines)
+
+
+def supplier_item_terms(engine: Engine, supplier_id: str) -> pd.DataFrame:
+    """Read a supplier's item terms (its `item_suppliers` rows, contract form), by SKU."""
+    with engine.connect() as conn:
+        found = _read_frame(conn, "item_suppliers", where=f"supplier_id = {_literal(supplier_id)}")
+    return found.sort_values("sku", kind="stable").reset_index(drop=True)

@@ -129,7 +129,7 @@ def _repair_thread(copilot: Copilot, thread_id: str, dry_run: bool) -> list[Repa
                 "reason": None,
             }
             erp = ws.connector()
-            entry = settle_approved(ws, erp, p, thread_id, ws.plans.plan(fresh=False).as_of, out)
+            entry = settle_approved(ws, erp, p, thread_id, ws.plans.as_of(), out)
             if entry is not None:
                 settled.append(entry)
             action = "linked" if out["outcome"] == OutcomeKind.COMMITTED else out["outcome"]

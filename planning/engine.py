@@ -811,6 +811,21 @@ def _echelon_dc_safety_stock(
     return out
 
 
+def po_arrival_days(due_days: np.ndarray, lead_time_std_days: np.ndarray) -> np.ndarray:
+    """Return the horizon day (1-based) open POs are planned to arrive on.
+
+    On their expected day; a late one (expected on or before T) on day 1 + round(its
+    supplier's lead-time standard deviation).
+    """
+    late_day = 1 + np.round(np.asarray(lead_time_std_days, dtype=float))
+    return np.where(due_days <= 0, late_day, due_days).astype(np.int64)
+
+
+def transfer_arrival_days(due_days: np.ndarray) -> np.ndarray:
+    """Return the horizon day (1-based) in-transit transfers are planned to arrive on (late: 1)."""
+    return np.maximum(np.asarray(due_days, dtype=np.int64), 1)
+
+
 @dataclass(frozen=True)
 class _OpenSupply:
     """Open purchase orders and in-transit transfers, as receipts and per-row totals."""
@@ -835,12 +850,13 @@ def _open_supply(keys: pd.DataFrame, data: NetworkData, as_of: date, horizon: in
     po = po[po["_row"] >= 0]
     po_due_day = (po["expected_date"] - today).dt.days.to_numpy(np.int64)
     std_by_supplier = data.suppliers.set_index("supplier_id")["lead_time_std_days"]
-    late_day = 1 + np.round(po["supplier_id"].map(std_by_supplier).fillna(0.0).to_numpy(float))
-    po_arrival = np.where(po_due_day <= 0, late_day, po_due_day).astype(np.int64)
+    po_arrival = po_arrival_days(
+        po_due_day, po["supplier_id"].map(std_by_supplier).fillna(0.0).to_numpy(float)
+    )
     tr = data.transfers[data.transfers["status"] == "in_transit"]
     tr = tr.assign(_row=_rows(keys, tr["sku"], tr["to_location"]))
     tr = tr[tr["_row"] >= 0]
-    tr_arrival = np.maximum((tr["expected_date"] - today).dt.days.to_numpy(np.int64), 1)
+    tr_arrival = transfer_arrival_days((tr["expected_date"] - today).dt.days.to_numpy(np.int64))
     receipts = np.zeros((n, horizon))
     for rows, day, qty in (
         (po["_row"].to_numpy(), po_arrival, po["qty"].to_numpy(float)),

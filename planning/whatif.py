@@ -3,7 +3,8 @@
 Pure: it reads a finished `Plan` and returns the base and scenario projections side by side, so
 a planner can see what a late supplier, a stronger promotion or a hypothetical one would do
 before acting. `what_if` answers for one SKU-location; `what_if_rows` for any set of them (a
-category, a location, a supplier's SKUs, the whole network) in one vectorised projection.
+category, a location, a supplier's SKUs, the whole network) in one vectorised projection, or
+part by part (`what_if_part` per plan of a part, `combine_what_if` over their outcomes).
 """
 
 from __future__ import annotations
@@ -169,10 +170,42 @@ def project_with_change(plan: Plan, row: int, day: int, qty: float) -> tuple[np.
 
 MOST_AFFECTED = 10
 """SKU-locations listed by `what_if_rows`, the largest change in lost margin first."""
+DELAYED_LINES = 20
+"""Delayed purchase-order lines listed (all are counted), soonest original arrival first."""
 
 
-def what_if_rows(plan: Plan, rows: np.ndarray, scenario: Scenario) -> dict[str, Any]:
-    """Return the base and scenario totals of many SKU-locations and the most affected ones."""
+@dataclass(frozen=True)
+class RowsOutcome:
+    """A scenario's per-row results over some SKU-locations of one plan (`what_if_part`).
+
+    Small (a few numbers per row): the outcomes of a network's parts, each planned and
+    projected on its own, are combined by `combine_what_if` without holding any part's plan.
+    """
+
+    as_of: date
+    horizon_days: int
+    sku: np.ndarray
+    location: np.ndarray
+    base_unmet: np.ndarray
+    new_unmet: np.ndarray
+    base_lost: np.ndarray
+    new_lost: np.ndarray
+    base_first: np.ndarray  # first day with unmet demand (0: none)
+    new_first: np.ndarray
+    base_demand: np.ndarray  # forecast units over the horizon
+    new_demand: np.ndarray
+    delayed: int  # open purchase-order lines the delay moves
+    delayed_lines: list[dict[str, Any]]  # the first DELAYED_LINES of them
+    promotion_days: int
+    hypothetical_promotion_days: int
+
+
+def _delayed_order(line: dict[str, Any]) -> tuple[str, str, str, str]:
+    return (line["arrival_before"], line["po_id"], line["sku"], line["location"])
+
+
+def what_if_part(plan: Plan, rows: np.ndarray, scenario: Scenario) -> RowsOutcome:
+    """Project `rows` of `plan` with and without the scenario; return the per-row results."""
     _check(scenario)
     rows = np.asarray(rows, dtype=np.int64)
     h = plan.demand.shape[1]
@@ -213,7 +246,46 @@ def what_if_rows(plan: Plan, rows: np.ndarray, scenario: Scenario) -> dict[str, 
     base = project_on_hand(on_hand, base_receipts, base_demand)
     new = project_on_hand(on_hand, receipts, demand)
     base_unmet, new_unmet = base.unmet.sum(axis=1), new.unmet.sum(axis=1)
-    base_lost, new_lost = base_unmet * margin, new_unmet * margin
+    return RowsOutcome(
+        as_of=plan.as_of,
+        horizon_days=h,
+        sku=pos["sku"].to_numpy(object),
+        location=pos["location_id"].to_numpy(object),
+        base_unmet=base_unmet,
+        new_unmet=new_unmet,
+        base_lost=base_unmet * margin,
+        new_lost=new_unmet * margin,
+        base_first=np.asarray(base.first_unmet_day, dtype=np.int64),
+        new_first=np.asarray(new.first_unmet_day, dtype=np.int64),
+        base_demand=base_demand.sum(axis=1),
+        new_demand=demand.sum(axis=1),
+        delayed=len(moved),
+        delayed_lines=sorted(moved, key=_delayed_order)[:DELAYED_LINES],
+        promotion_days=int(plan.promo_mask[rows].sum()),
+        hypothetical_promotion_days=int(window_mask(plan, scenario).sum()),
+    )
+
+
+def combine_what_if(parts: list[RowsOutcome], scenario: Scenario) -> dict[str, Any]:
+    """Return the base and scenario totals of the parts' rows and the most affected ones.
+
+    The rows are taken in (SKU, location) order whatever the parts, so a network answered part
+    by part says exactly what its whole plan says.
+    """
+    if not parts:
+        raise ValueError("no SKU-location to project")
+    first_part = parts[0]
+
+    def cat(name: str) -> np.ndarray:
+        return np.concatenate([getattr(p, name) for p in parts])
+
+    sku, location = cat("sku"), cat("location")
+    order = np.lexsort((location.astype(str), sku.astype(str)))
+    sku, location = sku[order], location[order]
+    base_unmet, new_unmet = cat("base_unmet")[order], cat("new_unmet")[order]
+    base_lost, new_lost = cat("base_lost")[order], cat("new_lost")[order]
+    base_first, new_first = cat("base_first")[order], cat("new_first")[order]
+    base_demand, new_demand = cat("base_demand")[order], cat("new_demand")[order]
 
     def totals(unmet: np.ndarray, lost: np.ndarray, dem: np.ndarray) -> dict[str, Any]:
         return {
@@ -224,33 +296,35 @@ def what_if_rows(plan: Plan, rows: np.ndarray, scenario: Scenario) -> dict[str, 
         }
 
     def first(day: int) -> str | None:
-        return (plan.as_of + timedelta(days=int(day))).isoformat() if day else None
+        return (first_part.as_of + timedelta(days=int(day))).isoformat() if day else None
 
     delta = new_lost - base_lost
-    order = np.argsort(-np.abs(delta), kind="stable")
+    ranked = np.argsort(-np.abs(delta), kind="stable")
     affected = [
         {
-            "sku": str(pos.iloc[i]["sku"]),
-            "location": str(pos.iloc[i]["location_id"]),
+            "sku": str(sku[i]),
+            "location": str(location[i]),
             "unmet_units_base": round(float(base_unmet[i]), 1),
             "unmet_units_scenario": round(float(new_unmet[i]), 1),
             "lost_margin_change": round(float(delta[i]), 2),
-            "first_stockout_base": first(base.first_unmet_day[i]),
-            "first_stockout_scenario": first(new.first_unmet_day[i]),
+            "first_stockout_base": first(base_first[i]),
+            "first_stockout_scenario": first(new_first[i]),
         }
-        for i in order[:MOST_AFFECTED]
+        for i in ranked[:MOST_AFFECTED]
         if abs(delta[i]) > 1e-9 or abs(new_unmet[i] - base_unmet[i]) > 1e-9
     ]
-    b, n = totals(base_unmet, base_lost, base_demand), totals(new_unmet, new_lost, demand)
+    b = totals(base_unmet, base_lost, base_demand)
+    n = totals(new_unmet, new_lost, new_demand)
+    delayed_lines = sorted((x for p in parts for x in p.delayed_lines), key=_delayed_order)
     return {
-        "as_of": plan.as_of.isoformat(),
-        "horizon_days": h,
-        "sku_locations": len(rows),
+        "as_of": first_part.as_of.isoformat(),
+        "horizon_days": first_part.horizon_days,
+        "sku_locations": len(sku),
         "scenario": asdict(scenario),
-        "delayed_purchase_orders": len(moved),
-        "delayed_purchase_order_lines": moved[:20],
-        "promotion_days": int(plan.promo_mask[rows].sum()),
-        "hypothetical_promotion_days": int(window_mask(plan, scenario).sum()),
+        "delayed_purchase_orders": sum(p.delayed for p in parts),
+        "delayed_purchase_order_lines": delayed_lines[:DELAYED_LINES],
+        "promotion_days": sum(p.promotion_days for p in parts),
+        "hypothetical_promotion_days": first_part.hypothetical_promotion_days,
         "base": b,
         "with_scenario": n,
         "change": {
@@ -260,3 +334,8 @@ def what_if_rows(plan: Plan, rows: np.ndarray, scenario: Scenario) -> dict[str, 
         },
         "most_affected": affected,
     }
+
+
+def what_if_rows(plan: Plan, rows: np.ndarray, scenario: Scenario) -> dict[str, Any]:
+    """Return the base and scenario totals of many SKU-locations and the most affected ones."""
+    return combine_what_if([what_if_part(plan, rows, scenario)], scenario)

@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Mapping
-from datetime import date
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from erp.governance import Proposal, ProposalNotPendingError
+from erp.store import open_supply_lines, skus_in_category, supplier_item_terms
 from planning.censoring import EVIDENCE, stockout_note
+from planning.engine import po_arrival_days, transfer_arrival_days
 from planning.policy import days_of_cover
-from planning.whatif import Scenario, what_if, what_if_rows
+from planning.whatif import Scenario, combine_what_if, what_if, what_if_part
 from stockpilot.actions import TransferAction
 from stockpilot.vocabulary import ActionKind, ExceptionType
 from tools.errors import NotFoundError
@@ -233,16 +235,36 @@ def _cover_fields(plan: Any, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def with_cover(ws: Workspace, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Add `days_of_cover_capped` and, when capped, the extrapolated cover to position records."""
+    """Add `days_of_cover_capped` and, when capped, the extrapolated cover to position records.
+
+    With a plan run, only the rows whose cover reaches the horizon can be capped: their SKUs
+    are planned alone (`PlanCache.plan_of`) for the extrapolation, and nothing else is.
+    """
     if not records:
         return records
-    plan = _plan_for(ws, {r["sku"] for r in records})
-    rows = np.array([plan.row_of(r["sku"], r["location_id"]) for r in records], dtype=np.int64)
-    extended, capped = _cover_fields(plan, rows)
+    skus = {r["sku"] for r in records}
+    if len(skus) > 1 and ws.plans.plan_run() is not None:
+        # Cover is capped at the horizon; a day's margin covers the records' rounding.
+        near = int(ws.plans.params.horizon_days) - 1
+        skus = {
+            r["sku"]
+            for r in records
+            if r["days_of_cover"] is None or float(r["days_of_cover"]) >= near
+        }
+        plans = {sku: ws.plans.plan_of(sku) for sku in sorted(skus)}
+    else:
+        plan = _plan_for(ws, skus)
+        plans = dict.fromkeys(skus, plan)
     out = []
-    for r, ext, cap in zip(records, extended, capped, strict=True):
+    for r in records:
         r = dict(r)
-        r["days_of_cover_capped"] = bool(cap)
+        cap, ext = False, np.nan
+        plan = plans.get(r["sku"])
+        if plan is not None:
+            row = np.array([plan.row_of(r["sku"], r["location_id"])], dtype=np.int64)
+            extended, capped = _cover_fields(plan, row)
+            cap, ext = bool(capped[0]), float(extended[0])
+        r["days_of_cover_capped"] = cap
         if cap:
             r["days_of_cover_beyond_horizon"] = None if not np.isfinite(ext) else round(ext, 1)
         out.append(r)
@@ -323,52 +345,37 @@ def open_supply(
 ) -> dict[str, Any]:
     """Return the open purchase orders and in-transit transfers for a SKU / location / supplier.
 
-    With no filter, the whole network's (the lines are cut at the limit, `truncated` says so).
-    With a SKU, that SKU's own plan is read (`_plan_for`); an unknown SKU has no lines.
-    `within_days` keeps the lines expected by that many days after the snapshot date (late
-    ones included: they are due now); the answer's `until` says the last day.
+    With no filter, the whole network's. Read from the store (`erp.store.open_supply_lines`:
+    totals in SQL, only the lines that can be among the soonest), never from a plan: the lines
+    listed are the soonest planned arrivals (cut at the limit, `truncated` says so). An unknown
+    SKU has no lines. `within_days` keeps the lines expected by that many days after the
+    snapshot date (late ones included: they are due now); the answer's `until` says the last day.
     """
     if within_days is not None and within_days < 0:
         raise ValueError("within_days must be 0 or more")
-    try:
-        plan = _plan_for(ws, set() if sku is None else {sku})
-    except NotFoundError:  # an unknown SKU (with a plan run): no open supply
-        plan = None
-    if plan is None:
-        as_of = ws.plans.as_of()
-        return {
-            "filters": {
-                k: v
-                for k, v in (("sku", sku), ("location", location), ("supplier_id", supplier_id))
-                if v is not None
-            },
-            "as_of": as_of.isoformat(),
-            "total_lines": 0,
-            "total_units": 0.0,
-            "by_kind": {
-                kind.value: {"lines": 0, "units": 0.0}
-                for kind in (ActionKind.PURCHASE_ORDER, ActionKind.TRANSFER)
-            },
-            "truncated": False,
-            "lines": [],
-        }
-    supply = plan.supply
-    pos = plan.positions
-    lines = supply.assign(
-        sku=pos["sku"].to_numpy()[supply["row"].to_numpy()],
-        location_id=pos["location_id"].to_numpy()[supply["row"].to_numpy()],
+    as_of = ws.plans.as_of()
+    until = None if within_days is None else as_of + timedelta(days=int(within_days))
+    found = open_supply_lines(
+        ws.engine,
+        as_of,
+        sku=sku,
+        location=location,
+        supplier_id=supplier_id,
+        until=until,
+        soonest=SUPPLY_LINES,
     )
-    if sku is not None:
-        lines = lines[lines["sku"] == sku]
-    if location is not None:
-        lines = lines[lines["location_id"] == location]
-    if supplier_id is not None:
-        lines = lines[lines["supplier_id"] == supplier_id]
-    lines = lines.sort_values(["arrival_day", "doc_id"])
-    as_of = pd.Timestamp(plan.as_of)
-    until = None if within_days is None else as_of + pd.Timedelta(days=int(within_days))
-    if until is not None:
-        lines = lines[pd.to_datetime(lines["expected_date"]) <= until]
+    lines = found.lines
+    today = pd.Timestamp(as_of)
+    due = (lines["expected_date"] - today).dt.days.to_numpy(np.int64)
+    is_po = (lines["kind"] == ActionKind.PURCHASE_ORDER).to_numpy()
+    std = ws.plans.entities().suppliers.set_index("supplier_id")["lead_time_std_days"]
+    lines = lines.assign(
+        arrival_day=np.where(
+            is_po,
+            po_arrival_days(due, lines["supplier_id"].map(std).fillna(0.0).to_numpy(float)),
+            transfer_arrival_days(due),
+        )
+    ).sort_values(["arrival_day", "doc_id", "kind", "sku", "location_id"], kind="stable")
     out = [
         {
             "kind": r.kind,
@@ -380,29 +387,29 @@ def open_supply(
             "qty": float(r.qty),
             "expected_date": pd.Timestamp(r.expected_date).date().isoformat(),
             "late": bool(
-                pd.Timestamp(r.expected_date) <= as_of and r.kind == ActionKind.PURCHASE_ORDER
+                pd.Timestamp(r.expected_date) <= today and r.kind == ActionKind.PURCHASE_ORDER
             ),
         }
-        for r in lines.itertuples()
+        for r in lines.head(SUPPLY_LINES).itertuples()
     ]
     by_kind = {
-        kind.value: {"lines": sum(1 for o in out if o["kind"] == kind),
-                     "units": float(sum(o["qty"] for o in out if o["kind"] == kind))}
+        kind.value: {"lines": found.totals[kind.value][0], "units": found.totals[kind.value][1]}
         for kind in (ActionKind.PURCHASE_ORDER, ActionKind.TRANSFER)
-    }  # fmt: skip
+    }
+    total_lines = sum(v["lines"] for v in by_kind.values())
     return {
         "filters": {
             k: v
             for k, v in (("sku", sku), ("location", location), ("supplier_id", supplier_id))
             if v is not None
         },
-        "as_of": plan.as_of.isoformat(),
-        **({} if until is None else {"until": until.date().isoformat()}),
-        "total_lines": len(out),
-        "total_units": float(sum(o["qty"] for o in out)),
+        "as_of": as_of.isoformat(),
+        **({} if until is None else {"until": until.isoformat()}),
+        "total_lines": total_lines,
+        "total_units": float(sum(v["units"] for v in by_kind.values())),
         "by_kind": by_kind,
-        "truncated": len(out) > SUPPLY_LINES,
-        "lines": out[:SUPPLY_LINES],
+        "truncated": total_lines > SUPPLY_LINES,
+        "lines": out,
     }
 
 
@@ -450,15 +457,16 @@ def supplier_overview(ws: Workspace, supplier_id: str) -> dict[str, Any]:
     """Return a supplier's SKUs with their terms, its open POs, and what to order now.
 
     "What to order now" is the planning engine's purchase-order recommendations that go to this
-    supplier (nothing is drafted here).
+    supplier (nothing is drafted here). Everything is read by the supplier: its terms, its open
+    lines, and the ranked purchase-order exceptions of its SKUs.
     """
-    ref = ws.plans.reference(fresh=False)
-    sup = ref.suppliers[ref.suppliers["supplier_id"] == supplier_id]
+    master = ws.plans.entities()
+    sup = master.suppliers[master.suppliers["supplier_id"] == supplier_id]
     if sup.empty:
         raise NotFoundError(f"unknown supplier {supplier_id!r}")
     s = sup.iloc[0]
-    links = ref.item_suppliers[ref.item_suppliers["supplier_id"] == supplier_id]
-    items = ref.items.set_index("sku")
+    links = supplier_item_terms(ws.engine, supplier_id)
+    items = master.items.set_index("sku")
     skus = [
         {
             "sku": r.sku,
@@ -475,9 +483,10 @@ def supplier_overview(ws: Workspace, supplier_id: str) -> dict[str, Any]:
     supply = open_supply(ws, supplier_id=supplier_id)
     recs = [
         r
-        for r in ws.queries.exceptions()
-        if (r.get("recommendation") or {}).get("kind") == ActionKind.PURCHASE_ORDER
-        and (r.get("recommendation") or {}).get("supplier_id") == supplier_id
+        for r in ws.queries.exceptions(
+            skus=set(links["sku"]), recommendation=ActionKind.PURCHASE_ORDER
+        )
+        if (r.get("recommendation") or {}).get("supplier_id") == supplier_id
     ]
     to_order = [
         {
@@ -529,48 +538,60 @@ def what_if_scope(
 ) -> dict[str, Any]:
     """Re-project one SKU-location, or every one of a SKU / location / category / supplier / all.
 
-    A result whose scenario changes nothing carries `notes` saying why (no open purchase order
-    of the supplier, no promotion scheduled, the window outside the horizon...).
+    Above one SKU the scope's SKUs are planned and projected a part at a time
+    (`PlanCache.plan_parts`: with a plan run, partitions or a few SKUs at once; the per-row
+    results combined by `combine_what_if`), so no process holds the network's plan. A result
+    whose scenario changes nothing carries `notes` saying why (no open purchase order of the
+    supplier, no promotion scheduled, the window outside the horizon...).
     """
-    plan = _plan_for(ws, {sku} if sku is not None and category is None else set())
-    pos = plan.positions
     if sku is not None and location is not None and category is None:
+        plan = ws.plans.plan_of(sku)
         row = plan.row_of(sku, location)
         if row is None:
             raise NotFoundError(f"no stock position for SKU {sku!r} at {location!r}")
         out = what_if(plan, row, scenario)
         out["scope"] = {"sku": sku, "location": location}
-        out["notes"] = _notes(plan, scenario, out, single=True)
+        out["notes"] = _notes(plan.dates, scenario, out, single=True)
         return out
-    mask = np.ones(len(pos), dtype=bool)
     scope: dict[str, Any] = {}
+    skus: set[str] | None = None  # None: every SKU
     if sku is not None:
-        mask &= pos["sku"].to_numpy() == sku
+        skus = {sku}
         scope["sku"] = sku
     if location is not None:
-        mask &= pos["location_id"].to_numpy() == location
         scope["location"] = location
     if category is not None:
-        cats = _categories(ws)
-        mask &= np.array([cats.get(s) == category for s in pos["sku"]], dtype=bool)
+        in_category = skus_in_category(ws.engine, category)
+        skus = in_category if skus is None else skus & in_category
         scope["category"] = category
     if supplier_id is not None and sku is None and category is None:
-        ref = ws.plans.reference(fresh=False)
-        of_sup = set(
-            ref.item_suppliers.loc[ref.item_suppliers["supplier_id"] == supplier_id, "sku"]
-        )
-        mask &= pos["sku"].isin(of_sup).to_numpy()
+        skus = set(supplier_item_terms(ws.engine, supplier_id)["sku"])
         scope["supplier_id"] = supplier_id
-    rows = np.flatnonzero(mask)
-    if not len(rows):
+    parts, dates = [], None
+    if skus is None or skus:
+        plans = ws.plans.plan_parts(skus) if skus is None or len(skus) > 1 else None
+        for plan in plans if plans is not None else [ws.plans.plan_of(next(iter(skus or ())))]:
+            pos = plan.positions
+            mask = np.ones(len(pos), dtype=bool)
+            if skus is not None:
+                mask &= pos["sku"].isin(skus).to_numpy()
+            if location is not None:
+                mask &= pos["location_id"].to_numpy() == location
+            rows = np.flatnonzero(mask)
+            dates = plan.dates if dates is None else dates
+            if len(rows):
+                parts.append(what_if_part(plan, rows, scenario))
+    if not parts or dates is None:
         raise NotFoundError(f"no SKU-location in scope {scope or 'network'}")
-    out = what_if_rows(plan, rows, scenario)
+    out = combine_what_if(parts, scenario)
     out["scope"] = scope or {"network": True}
-    out["notes"] = _notes(plan, scenario, out, single=False)
+    out["notes"] = _notes(dates, scenario, out, single=False)
     return out
 
 
-def _notes(plan: Any, scenario: Scenario, out: dict[str, Any], *, single: bool) -> list[str]:
+def _notes(
+    dates: Sequence[date], scenario: Scenario, out: dict[str, Any], *, single: bool
+) -> list[str]:
     notes: list[str] = []
     delayed = out.get("delayed_purchase_orders")
     moved = len(delayed) if isinstance(delayed, list) else int(delayed or 0)
@@ -587,7 +608,7 @@ def _notes(plan: Any, scenario: Scenario, out: dict[str, Any], *, single: bool) 
     if scenario.promo_start is not None and not out.get("hypothetical_promotion_days"):
         notes.append(
             f"The promotion window {scenario.promo_start}..{scenario.promo_end} falls outside "
-            f"the horizon ({plan.dates[0]}..{plan.dates[-1]}), so it changes nothing."
+            f"the horizon ({dates[0]}..{dates[-1]}), so it changes nothing."
         )
     change = out.get("change") or {}
     base_unmet = (out.get("base") or {}).get("unmet_units_horizon")
@@ -836,7 +857,7 @@ def acceptable_transfers(
     checked again. Each entry holds the draft's arguments (sku, from_location, to_location,
     qty) and its lane's lead time; those that deliver more come first, then the faster lanes.
     """
-    ref = ws.plans.reference(fresh=False)
+    ref = ws.plans.reference_of(sku, fresh=False)
     lanes = ref.lanes[ref.lanes["to_location"] == to_location]
     lead = {str(r.from_location): int(r.lead_time_days) for r in lanes.itertuples()}
     sources = [from_location, *(s for s in lead if s != from_location)]

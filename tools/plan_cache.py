@@ -21,7 +21,7 @@ import pickle
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -52,7 +52,7 @@ from planning.splice import splice_plan
 from stockpilot.policy import ApprovalPolicy
 from stockpilot.settings import Settings
 from tools.errors import NotFoundError
-from tools.plan_runs import catch_up, params_digest, plan_skus, plan_skus_with
+from tools.plan_runs import catch_up, params_digest, plan_parts, plan_skus, plan_skus_with
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -264,6 +264,20 @@ class PlanCache:
                 self._sku_plans.pop(next(iter(self._sku_plans)))
             self._sku_plans[memo] = result
         return result
+
+    def plan_parts(self, skus: Collection[str] | None = None) -> Iterator[Plan]:
+        """Yield plans holding `skus` (None: every SKU), one part of the network at a time.
+
+        With a plan run, the run's SKUs planned part by part with its figures
+        (`tools.plan_runs.plan_parts`: partitions read by SKU range, or the SKUs given a few at
+        a time), so a question about many SKUs holds one part's plan, never the network's.
+        Without one, the whole plan, held anyway.
+        """
+        run = self.plan_run()
+        if run is None:
+            yield self.plan()
+            return
+        yield from plan_parts(self.engine, run, skus)
 
     def _catch_up(self, run_id: int) -> None:
         """Start re-planning the SKUs of new commits in a background thread (one at a time)."""

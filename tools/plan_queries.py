@@ -8,6 +8,7 @@ from the store's sales), so the agent tools, the API and the CLI say the same.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, timedelta
 from typing import Any
 
@@ -56,12 +57,20 @@ class PlanQueries:
         sku: str | None = None,
         category: str | None = None,
         min_money: float | None = None,
+        skus: Collection[str] | None = None,
+        recommendation: str | None = None,
     ) -> list[dict[str, Any]]:
         """Return ranked exceptions with their recommendations (JSON-ready; do not mutate).
 
-        `category` keeps the SKUs of that item category; `min_money` those risking at least it.
+        `category` keeps the SKUs of that item category, `skus` those SKUs; `min_money` those
+        risking at least it; `recommendation` those whose recommended action is of that kind.
         """
-        skus = self._category_skus(category)
+        in_category = self._category_skus(category)
+        if skus is not None:
+            wanted = set(skus)
+            skus = wanted if in_category is None else wanted & in_category
+        else:
+            skus = in_category
         run = self.plans.plan_run()
         if run is not None:
             records, _ = plan_store.read_exceptions(
@@ -72,18 +81,23 @@ class PlanQueries:
                 sku=sku,
                 skus=skus,
                 min_money=min_money,
+                rec_kind=recommendation,
                 limit=None if top is None else max(top, 0),
             )
             return records
-        return filter_exceptions(
+        found = filter_exceptions(
             self._exception_index()[0],
             type=type,
             location=location,
             sku=sku,
             skus=skus,
             min_money=min_money,
-            top=top,
+            top=None if recommendation is not None else top,
         )
+        if recommendation is None:
+            return found
+        kept = [r for r in found if (r.get("recommendation") or {}).get("kind") == recommendation]
+        return kept if top is None else kept[: max(top, 0)]
 
     def exception_page(
         self,

@@ -27,7 +27,7 @@ import hashlib
 import json
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -90,6 +90,10 @@ def dispose_engines() -> None:
         for engine in _engines.values():
             engine.dispose()
         _engines.clear()
+
+
+SKUS_PER_PART = 100
+"""SKUs planned together by `plan_parts` when it is given SKUs (each read with its network)."""
 
 
 @dataclass(frozen=True)
@@ -404,6 +408,43 @@ def plan_skus(store_url: str | Engine, run_id: int, skus: Sequence[str]) -> Plan
     params = params_from_json(run.params)
     figures = _run_figures(engine, run, wanted[0], wanted[-1])
     return plan_skus_with(engine, wanted, params, run.as_of, figures)
+
+
+def plan_parts(
+    store_url: str | Engine,
+    run_id: int,
+    skus: Collection[str] | None = None,
+    *,
+    per_part: int | None = None,
+) -> Iterator[Plan]:
+    """Yield plans of the run's SKUs one part at a time, from the store as it is now.
+
+    Every SKU partition by partition (indexed range reads), or only `skus`, `per_part` at a
+    time (default `SKUS_PER_PART`; each read with its network); planned with the run's
+    parameters and figures, nothing written. What a question about many SKUs (a location's, a
+    category's, the network's) reads instead of a plan of the whole network: one part's plan
+    is held at a time.
+    """
+    engine = store_engine(store_url)
+    run = plan_store.run(engine, run_id)
+    if skus is not None:
+        wanted, step = sorted(set(skus)), per_part or SKUS_PER_PART
+        for i in range(0, len(wanted), step):
+            yield plan_skus(engine, run_id, wanted[i : i + step])
+        return
+    params = params_from_json(run.params)
+    for partition_id in range(run.n_partitions):
+        part = plan_store.partition(engine, run_id, partition_id)
+        if part.sku_first is None or part.sku_last is None:
+            continue
+        data = _load(engine, run, part)
+        yield plan(
+            data,
+            params=params,
+            as_of=run.as_of,
+            figures=_run_figures(engine, run, part.sku_first, part.sku_last),
+            overrides=overrides_in_force(engine, data.items["sku"].astype(str).tolist()),
+        )
 
 
 def plan_skus_with(

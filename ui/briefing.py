@@ -43,7 +43,7 @@ def build_briefing(ws: Workspace, *, top: int = 10) -> Briefing:
     records = ws.queries.exceptions()
     totals = [TypeTotal(type=name, **t) for name, t in totals_by_type(records).items()]
     return Briefing(
-        as_of=ws.plans.plan().as_of,
+        as_of=ws.plans.as_of(),
         store=ws.settings.database_url,
         totals=totals,
         top=records[: max(top, 0)],

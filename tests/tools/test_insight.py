@@ -11,9 +11,13 @@ from typing import Any
 
 import pytest
 
+from erp.demo import generate_demo
+from erp.store import replace_snapshot
 from stockpilot.actions import TransferAction
+from stockpilot.settings import Settings
 from tests.tools import test_planner as base
 from tests.tools.test_planner import Caller, listed
+from tools import insight
 from tools.workspace import Workspace
 
 # The tool graph and the small network's workspace of the planner tool tests.
@@ -314,3 +318,41 @@ def test_the_forecast_tool_gives_the_plans_own_forecast(call: Caller) -> None:
     assert min(tail) > 0 and abs(sum(tail) / len(tail) / (head / days) - 1) < 0.5
     for d in far["forecast"]:
         assert 0 <= d["lower"] <= d["mean"] <= d["upper"]
+
+
+def test_open_supply_from_the_store_lists_what_the_plan_plans_to_receive(tmp_path) -> None:
+    """The store's open lines (totals in SQL, the soonest read) are the plan's supply lines."""
+    ws = Workspace.open(
+        Settings(database_url=f"sqlite:///{tmp_path / 's.db'}", plan_cache_dir=None)
+    )
+    replace_snapshot(ws.engine, generate_demo(seed=3, stores=5, skus=40).data, source="test")
+    plan = ws.plans.plan()
+    supply = plan.supply.assign(
+        sku=plan.positions["sku"].to_numpy()[plan.supply["row"].to_numpy()],
+        location_id=plan.positions["location_id"].to_numpy()[plan.supply["row"].to_numpy()],
+    )
+    first = supply.iloc[0]
+    for scope in (
+        {},
+        {"location": first["location_id"]},
+        {"supplier_id": "SUP-01"},
+        {"sku": first["sku"]},
+    ):
+        lines = supply
+        for key, column in (
+            ("sku", "sku"),
+            ("location", "location_id"),
+            ("supplier_id", "supplier_id"),
+        ):
+            if key in scope:
+                lines = lines[lines[column] == scope[key]]
+        got = insight.open_supply(ws, **scope)
+        assert got["total_lines"] == len(lines), scope
+        assert got["total_units"] == pytest.approx(float(lines["qty"].sum())), scope
+        for kind, totals in got["by_kind"].items():
+            assert totals["lines"] == int((lines["kind"] == kind).sum()), (scope, kind)
+        soonest = lines.sort_values(["arrival_day", "doc_id", "kind", "sku", "location_id"])
+        expected = list(zip(soonest["doc_id"], soonest["sku"], soonest["location_id"], strict=True))
+        shown = [(x["document_id"], x["sku"], x["location_id"]) for x in got["lines"]]
+        assert shown == expected[: insight.SUPPLY_LINES], scope
+        assert got["truncated"] == (len(lines) > insight.SUPPLY_LINES)

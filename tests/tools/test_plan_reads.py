@@ -291,3 +291,59 @@ def test_names_resolve_from_the_master_tables_without_the_whole_network(
     assert got.entities == expected.entities
     assert insight.resolver(ws) is got  # built once per snapshot
     assert ws.plans._ref is None
+
+
+def _network_views(ws: Workspace) -> dict[str, object]:
+    """The answers above one SKU: a location, a category, a supplier, the network."""
+    first = ws.queries.exceptions()[0]
+    sku, location = first["sku"], first["location"]
+    category = _category(ws, sku)
+    terms = ws.plans.reference_of(sku).item_suppliers
+    supplier = str(terms.loc[terms["sku"] == sku, "supplier_id"].iloc[0])
+    demand = Scenario(demand_factor=1.3)
+    late = Scenario(supplier_delay_days=10, supplier_id=supplier)
+    return {
+        "what_if_location": insight.what_if_scope(ws, demand, location=location),
+        "what_if_category": insight.what_if_scope(ws, demand, category=category),
+        "what_if_supplier": insight.what_if_scope(ws, late, supplier_id=supplier),
+        "what_if_network": insight.what_if_scope(ws, Scenario(supplier_delay_days=7)),
+        "what_if_sku_in_category": insight.what_if_scope(ws, demand, sku=sku, category=category),
+        "open_supply_network": insight.open_supply(ws),
+        "open_supply_location": insight.open_supply(ws, location=location),
+        "open_supply_supplier": insight.open_supply(ws, supplier_id=supplier),
+        "supplier_overview": insight.supplier_overview(ws, supplier),
+        "cover_location": insight.with_cover(ws, ws.queries.inventory(location=location, top=40)),
+        "summary_by_supplier": insight.exception_totals(ws, by="supplier"),
+        "accepted": insight.acceptable_transfers(ws, sku, "DC-NORTH", location, 10_000),
+    }
+
+
+def test_views_above_one_sku_with_a_plan_run_plan_part_by_part(workspace, monkeypatch) -> None:
+    """A location's, a category's, a supplier's and the network's answers, as before, while
+    neither the whole network's plan nor its reference data is ever built: each part's plan
+    holds a few SKUs."""
+    before = _network_views(workspace)
+    skus = len(workspace.plans.entities().items)
+    plan_runs.run_partitioned(workspace.engine, 3, workspace.plans.params)
+    ws = Workspace.open(workspace.settings)
+
+    def whole(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the whole network was planned or read")
+
+    monkeypatch.setattr(ws.plans, "plan", whole)
+    monkeypatch.setattr(ws.plans, "reference", whole)
+    monkeypatch.setattr("tools.plan_cache.load_network", whole)
+    monkeypatch.setattr(plan_runs, "SKUS_PER_PART", 4)
+    planned: list[int] = []
+    real_plan = plan_runs.plan
+
+    def counting(data, **kwargs):  # type: ignore[no-untyped-def]
+        planned.append(len(data.items))
+        return real_plan(data, **kwargs)
+
+    monkeypatch.setattr(plan_runs, "plan", counting)
+    after = _network_views(ws)
+    for name, value in before.items():
+        assert after[name] == value, name
+    assert planned and max(planned) < skus  # a part at a time, never the network
+    assert ws.plans.loaded is None and ws.plans._ref is None
