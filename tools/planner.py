@@ -3,6 +3,9 @@
 Every figure a tool returns is computed by the planning engine or read from the store; the
 docstrings are what the language model reads. Read tools return JSON text. Draft tools validate
 an action and store it as a proposal awaiting a human decision: they never write to the ERP.
+Forecast override tools change the plan itself (`tools.overrides`, as the CLI and the API do):
+for planners only, audited, applied at once — an override moves recommendations, not stock or
+money, and clearing it undoes it, so it needs no approver.
 `search_policies` returns passages of the company's playbook (the knowledge base) to quote and
 cite; their text is framed as data, never as instructions.
 """
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from langchain_core.messages import ToolMessage
@@ -23,8 +27,8 @@ from pydantic_core import CoreSchema, core_schema
 from planning.actions import ActionCheck
 from planning.whatif import Scenario
 from stockpilot.actions import PurchaseOrderAction, TransferAction, recommended_actions
-from stockpilot.vocabulary import ExceptionType, ProposalStatus
-from tools import insight
+from stockpilot.vocabulary import ExceptionType, OverrideKind, ProposalStatus
+from tools import insight, overrides
 from tools.context import CopilotContext
 from tools.errors import NotFoundError
 from tools.resolve import EntityKind
@@ -755,6 +759,137 @@ def amend_proposal(
     )
 
 
+# -- forecast overrides: the planner's own changes to the plan, outside the approval gate ----------
+
+OVERRIDE_GATE_NOTE = (
+    "In force now: the plan's forecast and recommendations for this SKU follow it (nothing is "
+    "written to the ERP). It is audited and can be cleared with clear_forecast_override."
+)
+
+
+def _override_author(runtime: ToolRuntime, ws: Workspace) -> str:
+    """Return the thread's user when they may change the plan (a planner), else raise."""
+    _, user = _thread_user(runtime)
+    if not ws.policy.may_draft(user):
+        raise PermissionError(f"{user} may not change forecasts (planners only)")
+    return user
+
+
+@tool
+def set_forecast_override(
+    sku: Sku,
+    start_date: Annotated[str, "First day the override applies, YYYY-MM-DD"],
+    end_date: Annotated[str, "Last day it applies (inclusive), YYYY-MM-DD"],
+    reason: Annotated[str, "Why, in the planner's words (stored with it and audited)"],
+    runtime: ToolRuntime,
+    location: Annotated[
+        str | None, "A store (" + LOC_DOC + "); leave it out for every store of the SKU"
+    ] = None,
+    multiplier: Annotated[
+        float | None, "Multiply the model's forecast, e.g. 1.3 = +30%, 0.5 = half (or give rate)"
+    ] = None,
+    rate: Annotated[
+        float | None, "Replace the model's forecast with this many units per day (or multiplier)"
+    ] = None,
+) -> str:
+    """Override a SKU's forecast over a date window (the planner's own knowledge), re-plan it.
+
+    Use only when the planner asks to change the forecast: "the festival will lift SKU-0007 at
+    S001 by 30% from 1 to 10 July", "forecast 12 a day of SKU-0003 in July". Give exactly one of
+    multiplier and rate. It takes effect at once, without the approval gate: it changes the
+    plan (forecast, safety stock, exceptions, recommendations) for that SKU only, never the ERP,
+    and it is audited and reversible. Returns the stored override with its `id` and `note`, and
+    the SKUs re-planned; bad values come back as `errors` naming the field, nothing stored.
+    """
+    ws = _ws(runtime)
+    try:
+        author = _override_author(runtime, ws)
+        ids = _ids(ws, sku=sku, location=location)
+        if (multiplier is None) == (rate is None):
+            raise ValueError("give exactly one of multiplier and rate")
+        kind, value = (
+            (OverrideKind.MULTIPLIER, multiplier)
+            if multiplier is not None
+            else (OverrideKind.RATE, rate)
+        )
+        result = overrides.set_(
+            ws.plans,
+            sku=str(ids["sku"]),
+            location=ids["location"],
+            start=_required_day(start_date, "start_date"),
+            end=_required_day(end_date, "end_date"),
+            kind=kind,
+            value=float(value or 0.0),
+            reason=reason,
+            author=author,
+        )
+    except PermissionError as exc:
+        return _json({"status": "refused", "errors": [str(exc)]})
+    except (NotFoundError, ValueError) as exc:  # OverrideError is a ValueError naming the field
+        return _json({"status": "invalid", "errors": [str(exc)]})
+    replanned = result.pop("replanned_skus")
+    note = OVERRIDE_GATE_NOTE + ("" if replanned else " No plan is held yet: the next one uses it.")
+    return _json({"status": "set", "override": result, "replanned_skus": replanned, "note": note})
+
+
+def _required_day(value: str, field: str) -> date:
+    day = insight.parse_day(value, field)
+    if day is None:
+        raise ValueError(f"{field}: a date like 2026-07-10 is required")
+    return day
+
+
+@tool
+def list_forecast_overrides(
+    runtime: ToolRuntime,
+    sku: OptSku = None,
+    location: OptLoc = None,
+    include_cleared: Annotated[
+        bool, "Also list cleared overrides (default: in force only)"
+    ] = False,
+    limit: Annotated[int, "At most this many, newest first (1 to 100, default 20)"] = 20,
+) -> str:
+    """List planners' forecast overrides (of a SKU, those applying at a store, or all).
+
+    Use for "which forecasts did we override", "is there an override on SKU-0007". Each has its
+    id (for clear_forecast_override), window, kind and value, reason, author and `note`.
+    """
+
+    def listed(ws: Workspace) -> dict[str, Any]:
+        ids = _ids(ws, sku=sku, location=location)
+        found = overrides.listed(
+            ws.plans,
+            sku=ids["sku"],
+            location=ids["location"],
+            include_cleared=include_cleared,
+            limit=max(1, min(int(limit), 100)),
+        )
+        return {"returned": len(found), "overrides": found}
+
+    return _read(runtime, listed)
+
+
+@tool
+def clear_forecast_override(
+    override_id: Annotated[int, "The override's id, from list_forecast_overrides or when set"],
+    runtime: ToolRuntime,
+) -> str:
+    """Clear a forecast override in force: its SKU is re-planned with the model's forecast.
+
+    Takes effect at once (audited, like setting one); only a planner may do it.
+    """
+    ws = _ws(runtime)
+    try:
+        author = _override_author(runtime, ws)
+        result = overrides.clear(ws.plans, int(override_id), author=author)
+    except PermissionError as exc:
+        return _json({"status": "refused", "errors": [str(exc)]})
+    except ValueError as exc:  # OverrideNotFoundError: no override in force with that id
+        return _json({"status": "invalid", "errors": [str(exc)]})
+    replanned = result.pop("replanned_skus")
+    return _json({"status": "cleared", "override": result, "replanned_skus": replanned})
+
+
 READ_TOOLS: list[BaseTool] = [
     list_exceptions,
     summarize_exceptions,
@@ -772,6 +907,7 @@ READ_TOOLS: list[BaseTool] = [
     list_proposals,
     get_proposal_status,
     get_approval_route,
+    list_forecast_overrides,
 ]
 DRAFT_TOOLS: list[BaseTool] = [
     draft_transfer,
@@ -780,4 +916,6 @@ DRAFT_TOOLS: list[BaseTool] = [
     amend_proposal,
     withdraw_proposal,
 ]
-TOOLS: list[BaseTool] = [*READ_TOOLS, *DRAFT_TOOLS]
+OVERRIDE_TOOLS: list[BaseTool] = [set_forecast_override, clear_forecast_override]
+"""Changes to the plan a planner makes through the copilot, applied without approval."""
+TOOLS: list[BaseTool] = [*READ_TOOLS, *DRAFT_TOOLS, *OVERRIDE_TOOLS]

@@ -370,6 +370,60 @@ def test_openai_path_runs_cases_end_to_end(tmp_path, monkeypatch):
     assert report["model_calls_per_request"] == pytest.approx(5 / 3, abs=1e-3)
 
 
+OVERRIDE_ROUTES = {
+    "festival": (
+        "set_forecast_override",
+        {
+            "sku": "SKU-0007",
+            "location": "S001",
+            "start_date": "2026-07-01",
+            "end_date": "2026-07-10",
+            "multiplier": 1.3,
+            "reason": "summer festival",
+        },
+    ),
+    "which forecasts": ("list_forecast_overrides", {"sku": "SKU-0007"}),
+    "take the override off": ("clear_forecast_override", {"override_id": 1}),
+}
+
+
+def test_openai_path_sets_lists_and_clears_a_forecast_override(tmp_path, monkeypatch):
+    """The copilot's override tools over real HTTP: set (no proposal), list, clear."""
+    path = write_dataset(
+        tmp_path,
+        [
+            case(
+                "set",
+                "The summer festival lifts SKU-0007 at S001 by 30% from 1 to 10 July",
+                ["set_forecast_override"],
+                expected_facts=['"status": "set"', "summer festival", '"active": true'],
+                expect_no_proposal=True,
+            ),
+            case(
+                "list",
+                "Which forecasts did we override for SKU-0007?",
+                ["list_forecast_overrides"],
+                expected_facts=["summer festival", '"multiplier"'],
+            ),
+            case(
+                "clear",
+                "Take the override off SKU-0007 again",
+                ["clear_forecast_override"],
+                expected_facts=['"status": "cleared"', '"active": false'],
+            ),
+        ],
+    )
+    with FakeOpenAIServer(keyword_responder(OVERRIDE_ROUTES)) as server:
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        monkeypatch.setenv("STOCKPILOT_MODEL", "fake-model")
+        report = run_agent_eval(path, llm="openai")
+        offered = {t["function"]["name"] for t in server.requests[0]["tools"]}
+    assert {"set_forecast_override", "clear_forecast_override"} <= offered
+    assert [c["passed"] for c in report["cases"]] == [True, True, True], report["cases"]
+    assert report["scores"]["overall"] == 1.0
+
+
 def test_openai_path_needs_a_key(tmp_path, monkeypatch):
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.delenv("STOCKPILOT_OPENAI_API_KEY", raising=False)

@@ -40,6 +40,16 @@ VALID_CALLS = {
     "get_approval_route": {"proposal_id": "P-unknown"},
     "withdraw_proposal": {"proposal_id": "P-unknown"},
     "amend_proposal": {"proposal_id": "P-unknown", "qty": 12},
+    "set_forecast_override": {
+        "sku": "A",
+        "location": "S1",
+        "start_date": "2020-01-01",
+        "end_date": "2030-12-31",
+        "multiplier": 1.2,
+        "reason": "local event",
+    },
+    "list_forecast_overrides": {"sku": "A"},
+    "clear_forecast_override": {"override_id": 1},
 }
 
 

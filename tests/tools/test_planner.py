@@ -12,6 +12,7 @@ The store holds `tests/conftest.py::small_network` (as_of 2026-03-31). Hand-comp
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +28,9 @@ from erp.store import replace_snapshot
 from graph.state import State
 from stockpilot.settings import Settings
 from tests.conftest import small_network
+from tools import overrides
 from tools.context import CopilotContext
-from tools.planner import DRAFT_TOOLS, READ_TOOLS, TOOLS
+from tools.planner import DRAFT_TOOLS, OVERRIDE_TOOLS, READ_TOOLS, TOOLS
 from tools.workspace import Workspace
 
 POLICY = Path(__file__).resolve().parents[2] / "config" / "policy.yaml"
@@ -137,8 +139,16 @@ def test_tool_lists() -> None:
         "get_approval_route",
         "withdraw_proposal",
         "amend_proposal",
+        "list_forecast_overrides",
+        "set_forecast_override",
+        "clear_forecast_override",
     }
     assert {t.name for t in DRAFT_TOOLS}.isdisjoint({t.name for t in READ_TOOLS})
+    # Override writes are neither reads nor drafts: they change the plan, never the ERP.
+    assert {t.name for t in OVERRIDE_TOOLS} == {"set_forecast_override", "clear_forecast_override"}
+    assert {t.name for t in OVERRIDE_TOOLS}.isdisjoint(
+        {t.name for t in [*READ_TOOLS, *DRAFT_TOOLS]}
+    )
     # The runtime is injected, never asked of the model.
     for t in TOOLS:
         assert "runtime" not in t.tool_call_schema.model_json_schema()["properties"]
@@ -504,3 +514,60 @@ def test_draft_recommended_action_drafts_every_action_of_a_split(
     assert "DC1 can spare only 0 of A" in transfer["errors"][0]
     assert drafts[0]["proposal_id"] in transfer["errors"][0]
     assert {p.id for p in ws.governance.proposals.list(status="pending")} == set(state["pending"])
+
+
+# -- forecast overrides through the copilot ------------------------------------------------------
+
+
+def test_a_planner_sets_lists_and_clears_a_forecast_override(call: Caller, ws: Workspace) -> None:
+    """The same validation, audit and one-SKU re-plan as the CLI and the API; no approval."""
+    sku = str(ws.plans.plan().positions["sku"].iloc[0])
+    as_of = ws.plans.as_of()
+    window = {
+        "start_date": (as_of + timedelta(days=1)).isoformat(),
+        "end_date": (as_of + timedelta(days=14)).isoformat(),
+    }
+    before = ws.queries.inventory(sku=sku)
+    made, state = call("set_forecast_override", sku=sku.lower(), multiplier=2.0,
+                       reason="regional festival", **window)  # fmt: skip
+    assert made["status"] == "set" and made["replanned_skus"] == [sku]
+    assert made["override"]["author"] == "alice" and made["override"]["sku"] == sku
+    assert not state["pending"]  # nothing awaits an approver
+    after = {r["location_id"]: r for r in ws.queries.inventory(sku=sku)}
+    stores = [r for r in before if r["location_type"] == "store" and r["forecast_daily"] > 0]
+    assert stores and all(
+        after[r["location_id"]]["forecast_daily"] > r["forecast_daily"] for r in stores
+    )
+    assert all(after[r["location_id"]]["overrides"] for r in stores)
+    listed_now, _ = call("list_forecast_overrides", sku=sku)
+    assert [o["id"] for o in listed_now["overrides"]] == [made["override"]["id"]]
+
+    cleared, _ = call("clear_forecast_override", override_id=made["override"]["id"])
+    assert cleared["status"] == "cleared" and cleared["replanned_skus"] == [sku]
+    assert ws.queries.inventory(sku=sku) == before
+    events = [(e.event, e.actor) for e in ws.governance.audit.entries()]
+    assert events == [("forecast_override_set", "alice"), ("forecast_override_cleared", "alice")]
+
+
+def test_a_forecast_override_is_checked_and_refused_like_everywhere_else(
+    call: Caller, ws: Workspace
+) -> None:
+    sku = str(ws.plans.plan().positions["sku"].iloc[0])
+    day = ws.plans.as_of() + timedelta(days=1)
+    args = {"sku": sku, "start_date": day.isoformat(), "end_date": day.isoformat(), "reason": "x"}
+    refused, _ = call("set_forecast_override", user="victor", multiplier=1.5, **args)
+    assert refused["status"] == "refused" and "planners only" in refused["errors"][0]
+    both, _ = call("set_forecast_override", multiplier=1.5, rate=3.0, **args)
+    assert both["status"] == "invalid" and "exactly one" in both["errors"][0]
+    negative, _ = call("set_forecast_override", multiplier=-1.0, **args)
+    assert negative["status"] == "invalid" and negative["errors"][0].startswith("value")
+    backwards, _ = call(
+        "set_forecast_override", multiplier=1.5,
+        **{**args, "end_date": (day - timedelta(days=5)).isoformat()},
+    )  # fmt: skip
+    assert backwards["status"] == "invalid"
+    bad_day, _ = call("set_forecast_override", multiplier=1.5, **{**args, "start_date": "soon"})
+    assert bad_day["status"] == "invalid" and "start_date" in bad_day["errors"][0]
+    unknown, _ = call("clear_forecast_override", override_id=999)
+    assert unknown["status"] == "invalid"
+    assert overrides.listed(ws.plans) == [] and ws.governance.audit.entries() == []
