@@ -463,11 +463,14 @@ def _exception_conditions(
     skus: Collection[str] | None,
     min_money: float | None,
     rec_kind: str | None = None,
+    priority: int | None = None,
 ) -> list[Any]:
     t = EXCEPTIONS
     conditions: list[Any] = [t.c.run_id == run_id]
     if rec_kind is not None:
         conditions.append(t.c.rec_kind == rec_kind)
+    if priority is not None:
+        conditions.append(t.c.priority <= priority)
     if type is not None:
         conditions.append(t.c.type == type)
     if location is not None:
@@ -491,13 +494,15 @@ def read_exceptions(
     skus: Collection[str] | None = None,
     min_money: float | None = None,
     rec_kind: str | None = None,
+    priority: int | None = None,
     offset: int = 0,
     limit: int | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """Return one page of the run's ranked exceptions (the API's JSON) and the filtered total.
 
     `skus` keeps those SKUs' (an item category's); `min_money` those risking at least that;
-    `rec_kind` those whose recommendation is of that kind.
+    `rec_kind` those whose recommendation is of that kind; `priority` those of that priority
+    or more urgent.
     """
     t = EXCEPTIONS
     conditions = _exception_conditions(
@@ -508,6 +513,7 @@ def read_exceptions(
         skus=skus,
         min_money=min_money,
         rec_kind=rec_kind,
+        priority=priority,
     )
     page = (
         select(t.c.record)
@@ -549,11 +555,18 @@ def exception_totals(
     sku: str | None = None,
     skus: Collection[str] | None = None,
     min_money: float | None = None,
+    priority: int | None = None,
 ) -> list[tuple[str, int, float]]:
     """Return (type, count, money at risk in cents-rounded records) of the filtered exceptions."""
     t = EXCEPTIONS
     conditions = _exception_conditions(
-        run_id, type=type, location=location, sku=sku, skus=skus, min_money=min_money
+        run_id,
+        type=type,
+        location=location,
+        sku=sku,
+        skus=skus,
+        min_money=min_money,
+        priority=priority,
     )
     stmt = (
         select(t.c.type, func.count(), func.sum(_cents(t.c.money_at_risk)))

@@ -159,16 +159,33 @@ def exception_page(
     sort: str = "money_at_risk",
     **filters: Any,
 ) -> dict[str, Any]:
-    """Return one page of ranked exceptions with the total count and whether it was cut."""
+    """Return one page of ranked exceptions with the total count and whether it was cut.
+
+    In the ranking's own order with a plan run, the page, its total and the money at risk are
+    queried (`PlanQueries.exception_page`); other orders sort every matching record.
+    """
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}")
+    top = max(1, min(int(top), MAX_PAGE))
+    offset = max(0, int(offset))
+    if sort == "money_at_risk" and filters.get("supplier_id") is None and ws.plans.plan_run():
+        page, total, by_type = ws.queries.exception_page(
+            offset=offset, limit=top, **{k: v for k, v in filters.items() if k != "supplier_id"}
+        )
+        return {
+            "total": total,
+            "offset": offset,
+            "returned": len(page),
+            "truncated": offset + len(page) < total,
+            "total_money_at_risk": round(sum(t["money_at_risk"] for t in by_type.values()), 2),
+            "filters": {k: v for k, v in filters.items() if v is not None},
+            "items": [compact(r) for r in page] if compact_mode else page,
+        }
     records = _filtered(ws, **filters)
     if sort == "priority":
         records = sorted(records, key=lambda r: (r["priority"], -r["money_at_risk"]))
     elif sort == "first_risk_date":
         records = sorted(records, key=lambda r: (r["first_risk_date"] or "9999", r["priority"]))
-    top = max(1, min(int(top), MAX_PAGE))
-    offset = max(0, int(offset))
     page = records[offset : offset + top]
     return {
         "total": len(records),

@@ -109,13 +109,19 @@ class PlanQueries:
         sku: str | None = None,
         category: str | None = None,
         min_money: float | None = None,
+        priority: int | None = None,
     ) -> tuple[list[dict[str, Any]], int, dict[str, dict[str, Any]]]:
-        """Return one page of the filtered ranking, the filtered total and its totals by type."""
+        """Return one page of the filtered ranking, the filtered total and its totals by type.
+
+        `priority` keeps the exceptions of that priority or more urgent.
+        """
         run = self.plans.plan_run()
         if run is None:
             records = self.exceptions(
                 type=type, location=location, sku=sku, category=category, min_money=min_money
             )
+            if priority is not None:
+                records = [r for r in records if int(r["priority"]) <= int(priority)]
             return records[offset : offset + limit], len(records), totals_by_type(records)
         filters: dict[str, Any] = {
             "type": type,
@@ -123,6 +129,7 @@ class PlanQueries:
             "sku": sku,
             "skus": self._category_skus(category),
             "min_money": min_money,
+            "priority": priority,
         }
         page, total = plan_store.read_exceptions(
             self.plans.engine, run, offset=offset, limit=limit, **filters

@@ -347,3 +347,31 @@ def test_views_above_one_sku_with_a_plan_run_plan_part_by_part(workspace, monkey
         assert after[name] == value, name
     assert planned and max(planned) < skus  # a part at a time, never the network
     assert ws.plans.loaded is None and ws.plans._ref is None
+
+
+def _pages(ws: Workspace, first: dict) -> dict[str, object]:
+    category = _category(ws, first["sku"])
+    return {
+        "default": insight.exception_page(ws),
+        "second": insight.exception_page(ws, top=7, offset=7, compact_mode=True),
+        "urgent": insight.exception_page(ws, top=5, priority=1),
+        "category": insight.exception_page(ws, top=4, category=category, priority=2),
+        "location": insight.exception_page(ws, top=3, location=first["location"]),
+        "past_the_end": insight.exception_page(ws, top=5, offset=10_000),
+    }
+
+
+def test_the_copilots_ranked_pages_are_queried_with_a_plan_run(workspace, monkeypatch) -> None:
+    """Page, total and money at risk come from SQL: no list of every exception is read."""
+    first = workspace.queries.exceptions()[0]
+    before = _pages(workspace, first)
+    plan_runs.run_partitioned(workspace.engine, 2, workspace.plans.params)
+    ws = Workspace.open(workspace.settings)
+
+    def everything(*args: object, **kwargs: object) -> None:
+        raise AssertionError("every exception was read")
+
+    monkeypatch.setattr(ws.queries, "exceptions", everything)
+    after = _pages(ws, first)
+    for name, value in before.items():
+        assert after[name] == value, name
