@@ -575,3 +575,60 @@ def exception_totals(
     )
     with engine.connect() as conn:
         return [(str(k), int(n), float(m or 0.0)) for k, n, m in conn.execute(stmt).all()]
+
+
+GROUP_COLUMNS = {"type": "type", "priority": "priority", "location": "location_id", "sku": "sku"}
+"""What `exception_groups` groups by: the exception field's plan-table column."""
+
+
+def exception_groups(
+    engine: Engine,
+    run_id: int,
+    by: str,
+    *,
+    type: str | None = None,
+    location: str | None = None,
+    sku: str | None = None,
+    skus: Collection[str] | None = None,
+    priority: int | None = None,
+) -> list[tuple[str, int, float, int]]:
+    """Return (key, count, money at risk, first rank) per group of the filtered exceptions.
+
+    `by` is a key of GROUP_COLUMNS; money sums the cents-rounded records; `first rank` is the
+    0-based position in the ranking of the group's first exception (groups in the order a
+    reader of the ranking meets them). One pass in SQL, whatever the number of exceptions.
+    """
+    t = EXCEPTIONS
+    conditions = _exception_conditions(
+        run_id,
+        type=type,
+        location=location,
+        sku=sku,
+        skus=skus,
+        min_money=None,
+        priority=priority,
+    )
+    rank = func.row_number().over(
+        order_by=(
+            t.c.money_at_risk.desc(),
+            t.c.priority,
+            t.c.type_rank,
+            t.c.sku,
+            t.c.location_id,
+            t.c.seq,
+        )
+    )
+    ranked = (
+        select(
+            t.c[GROUP_COLUMNS[by]].label("key"),
+            _cents(t.c.money_at_risk).label("money"),
+            rank.label("rank"),
+        )
+        .where(*conditions)
+        .subquery()
+    )
+    stmt = select(
+        ranked.c.key, func.count(), func.sum(ranked.c.money), func.min(ranked.c.rank)
+    ).group_by(ranked.c.key)
+    with engine.connect() as conn:
+        return [(str(k), int(n), float(m or 0.0), int(r) - 1) for k, n, m, r in conn.execute(stmt)]

@@ -199,9 +199,30 @@ def exception_page(
 
 
 def exception_totals(ws: Workspace, *, by: str = "type", **filters: Any) -> dict[str, Any]:
-    """Return the count and money at risk of the matching exceptions, grouped by `by`."""
+    """Return the count and money at risk of the matching exceptions, grouped by `by`.
+
+    Largest group first (equal ones in the order the ranking meets them). With a plan run,
+    groups other than a recommendation's supplier or source are counted in SQL.
+    """
     if by not in GROUPS:
         raise ValueError(f"by must be one of {', '.join(GROUPS)}")
+    grouped = (
+        ws.queries.exception_groups(by, **{k: v for k, v in filters.items() if k != "supplier_id"})
+        if by not in ("supplier", "source") and filters.get("supplier_id") is None
+        else None
+    )
+    if grouped is not None:  # a plan run: grouped in SQL, in the order the ranking meets them
+        met = sorted(grouped, key=lambda g: g[3])
+        return {
+            "by": by,
+            "filters": {k: v for k, v in filters.items() if v is not None},
+            "count": sum(g[1] for g in met),
+            "total_money_at_risk": round(sum(g[2] for g in met), 2),
+            "groups": [
+                {"key": k, "count": n, "money_at_risk": round(m, 2)}
+                for k, n, m, _ in sorted(met, key=lambda g: -round(g[2], 2))
+            ],
+        }
     records = _filtered(ws, **filters)
     cats = _categories(ws) if by == "category" else {}
     groups: dict[str, dict[str, Any]] = {}
@@ -218,7 +239,7 @@ def exception_totals(ws: Workspace, *, by: str = "type", **filters: Any) -> dict
         g = groups.setdefault(key, {"key": key, "count": 0, "money_at_risk": 0.0})
         g["count"] += 1
         g["money_at_risk"] += float(r["money_at_risk"])
-    rows = sorted(groups.values(), key=lambda g: -g["money_at_risk"])
+    rows = sorted(groups.values(), key=lambda g: -round(g["money_at_risk"], 2))
     for g in rows:
         g["money_at_risk"] = round(g["money_at_risk"], 2)
     return {

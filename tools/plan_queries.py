@@ -141,6 +141,43 @@ class PlanQueries:
         )
         return page, total, {k: {"count": n, "money_at_risk": round(m, 2)} for k, n, m in rows}
 
+    def exception_groups(
+        self,
+        by: str,
+        *,
+        type: str | None = None,
+        location: str | None = None,
+        sku: str | None = None,
+        category: str | None = None,
+        priority: int | None = None,
+    ) -> list[tuple[str, int, float, int]] | None:
+        """Return (key, count, money at risk, first rank) per group, in SQL; None without a run.
+
+        `by` is type, priority, location, sku or category (an item's, from the master data).
+        """
+        run = self.plans.plan_run()
+        if run is None:
+            return None
+        found = plan_store.exception_groups(
+            self.plans.engine,
+            run,
+            "sku" if by == "category" else by,
+            type=type,
+            location=location,
+            sku=sku,
+            skus=self._category_skus(category),
+            priority=priority,
+        )
+        if by != "category":
+            return found
+        items = self.plans.entities().items
+        cats = dict(zip(items["sku"], items["category"], strict=True))
+        merged: dict[str, list[Any]] = {}
+        for key, n, money, first in found:
+            g = merged.setdefault(str(cats.get(key, "")), [0, 0.0, first])
+            g[0], g[1], g[2] = g[0] + n, g[1] + money, min(g[2], first)
+        return [(k, int(n), float(m), int(r)) for k, (n, m, r) in merged.items()]
+
     def open_exception_counts(self) -> dict[str, int] | None:
         """Count today's exceptions by type when that needs no planning (None: it would)."""
         run = self.plans.plan_run()

@@ -358,11 +358,18 @@ def _pages(ws: Workspace, first: dict) -> dict[str, object]:
         "category": insight.exception_page(ws, top=4, category=category, priority=2),
         "location": insight.exception_page(ws, top=3, location=first["location"]),
         "past_the_end": insight.exception_page(ws, top=5, offset=10_000),
+        **{
+            f"by_{by}": insight.exception_totals(ws, by=by)
+            for by in ("type", "priority", "location", "category", "sku")
+        },
+        "by_type_urgent": insight.exception_totals(ws, by="type", priority=1),
+        "by_location_of_category": insight.exception_totals(ws, by="location", category=category),
+        "by_category_at": insight.exception_totals(ws, by="category", location=first["location"]),
     }
 
 
-def test_the_copilots_ranked_pages_are_queried_with_a_plan_run(workspace, monkeypatch) -> None:
-    """Page, total and money at risk come from SQL: no list of every exception is read."""
+def test_the_copilots_pages_and_totals_are_queried_with_a_plan_run(workspace, monkeypatch) -> None:
+    """Pages, totals and groups come from SQL: no list of every exception is read."""
     first = workspace.queries.exceptions()[0]
     before = _pages(workspace, first)
     plan_runs.run_partitioned(workspace.engine, 2, workspace.plans.params)
