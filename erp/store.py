@@ -775,6 +775,12 @@ def open_supply_lines(
     return OpenSupply(totals, lines)
 
 
+def load_lanes(engine: Engine) -> pd.DataFrame:
+    """Read the transfer lanes (contract columns; a few per location, not per SKU)."""
+    with engine.connect() as conn:
+        return _read_frame(conn, "lanes")
+
+
 def supplier_item_terms(engine: Engine, supplier_id: str) -> pd.DataFrame:
     """Read a supplier's item terms (its `item_suppliers` rows, contract form), by SKU."""
     with engine.connect() as conn:

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from erp.governance import Proposal, ProposalNotPendingError
-from erp.store import open_supply_lines, skus_in_category, supplier_item_terms
+from erp.store import load_lanes, open_supply_lines, skus_in_category, supplier_item_terms
 from planning.censoring import EVIDENCE, stockout_note
 from planning.engine import po_arrival_days, transfer_arrival_days
 from planning.policy import days_of_cover
@@ -817,10 +817,10 @@ def lanes(
 
     With both ends: whether that lane exists (`exists`), and when it does not, the lanes into
     the destination (`lanes_into`) as the alternatives. A destination store also gets its
-    `source_dc` (the DC that replenishes it).
+    `source_dc` (the DC that replenishes it). Reads the lanes table and the location master,
+    not the network's reference data.
     """
-    ref = ws.plans.reference(fresh=False)
-    table = ref.lanes
+    table = load_lanes(ws.engine)
     rows = table
     if from_location is not None:
         rows = rows[rows["from_location"] == from_location]
@@ -851,7 +851,7 @@ def lanes(
         if rows.empty:
             out["lanes_into"] = view(table[table["to_location"] == to_location])
     if to_location is not None:
-        locs = ref.locations.set_index("location_id")
+        locs = ws.plans.entities().locations.set_index("location_id")
         if to_location in locs.index:
             source = str(locs.loc[to_location].get("source_location") or "")
             if source:

@@ -315,6 +315,8 @@ def _network_views(ws: Workspace) -> dict[str, object]:
         "cover_location": insight.with_cover(ws, ws.queries.inventory(location=location, top=40)),
         "summary_by_supplier": insight.exception_totals(ws, by="supplier"),
         "accepted": insight.acceptable_transfers(ws, sku, "DC-NORTH", location, 10_000),
+        "lanes_into": insight.lanes(ws, to_location=location),
+        "lane": insight.lanes(ws, from_location="DC-NORTH", to_location=location),
     }
 
 
