@@ -113,6 +113,9 @@ def unknown(req: Request, results: list[Result]) -> Step:
             f"The last list shown has {len(listed)} item{'s' if len(listed) != 1 else ''}, so "
             f"there is no number {n}: {shown}. Say, for example, **explain {listed[0]}**."
         )
+    unknown_item = _unknown_item(req)
+    if unknown_item:
+        return unknown_item
     pointed, fits = pointer(req.text, req.focus)
     if pointed is not None and len(fits) > 1:
         shown = "; ".join(f"**{e}**" for e in fits[:5])
@@ -135,6 +138,32 @@ def unknown(req: Request, results: list[Result]) -> Step:
         "Say **help** for everything I can do.",
     ]
     return "\n".join(lines)
+
+
+UNKNOWN_ITEM = re.compile(
+    r"\b(?:cover\w*|restock|replenish|order|buy|fix|transfer|send|move|ship)\b.*\b(?:on|for|of|"
+    r"covered|restock|replenish|order|buy)\s+(?:the\s+|some\s+|more\s+)?(?P<w>[a-z][a-z\-]{3,}"
+    r"(?:\s+[a-z][a-z\-]{3,})?)\W*$",
+    re.I,
+)
+
+
+def _unknown_item(req: Request) -> str | None:
+    """Say so when a drafting request names an item the network does not have ("the kettles")."""
+    m = UNKNOWN_ITEM.search(req.text)
+    if req.resolver is None or m is None or req.said("sku"):
+        return None
+    word = m.group("w")
+    res = req.resolver.resolve("sku", word)
+    if res.match is not None:
+        return None
+    near = ", ".join(f"**{c.entity.label()}**" for c in res.candidates[:3])
+    closest = f" The closest: {near}." if near else ""
+    return (
+        f"No item of this network is called “{word}”, so I have not looked anything up or "
+        f"drafted anything.{closest} Say the SKU id or its description, for example **get S003 "
+        "covered for SKU-0012**."
+    )
 
 
 # -- suggestions for a request nothing matched ---------------------------------------------------
