@@ -909,7 +909,7 @@ def _besides(req: Request, results: list[Result]) -> str:
     data = result.data if isinstance(result.data, dict) else {}
     pending = [p for p in data.get("proposals") or [] if p.get("status") == "pending"]
     note = req.focus.last_proposal(pending=True)
-    if note is None:
+    if note is None or re.search(r"\bhow\s+many\b", req.text, re.I):
         return render_proposals(result)
     others = [p for p in pending if p.get("proposal_id") != note.proposal_id]
     only = bool(re.search(r"\bonly\b", req.text, re.I))

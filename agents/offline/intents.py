@@ -1295,6 +1295,7 @@ INTENTS: tuple[Intent, ...] = (
             r"\bwhat\s+should\s+(?:i|we)\s+(?:do|work\s+on|look\s+at|focus\s+on)\b",
             r"\b(?:issues?|alerts?|risks?|problems?)\b",
             r"\b(?:today|this\s+morning)\b",
+            r"\bp[123]s?\b",
         ),
         h.exceptions,
         examples=("what needs attention today?", "top 5 exceptions", "any issues at S003?"),
@@ -1302,7 +1303,7 @@ INTENTS: tuple[Intent, ...] = (
     ),
     Intent(
         "pending_besides",
-        57,
+        49,
         _compile(
             r"\b(?:anything|something|any\s+(?:others?|more))\s+(?:else\s+)?(?:still\s+)?(?:pending|"
             r"waiting|awaiting|outstanding|in\s+the\s+queue|to\s+approve)\b",
@@ -1312,6 +1313,8 @@ INTENTS: tuple[Intent, ...] = (
             r"\b(?:the\s+)?only\s+(?:pending|waiting|open|outstanding)\s+(?:one|1|proposal|draft)\b",
             r"\b(?:any\s+)?other\s+(?:proposals?|drafts?|ones?)\s+(?:still\s+)?(?:pending|waiting|"
             r"awaiting|outstanding|open)\b",
+            r"\bhow\s+many\s+(?:are\s+|proposals\s+(?:are\s+)?|drafts\s+(?:are\s+)?)?(?:still\s+)?"
+            r"(?:pending|waiting|awaiting|outstanding)\b",
         ),
         h.pending_besides,
         id_slots=(),
@@ -1322,6 +1325,7 @@ INTENTS: tuple[Intent, ...] = (
             "is that the only pending proposal?",
             "any other drafts waiting?",
             "what else is waiting for approval?",
+            "how many are waiting?",
         ),
         template="anything else pending?",
     ),

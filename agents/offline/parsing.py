@@ -862,6 +862,18 @@ def rewrite_scenario_size(text: str, previous: str | None) -> str:
     if not previous or not SCENARIO_LIKE.search(previous) or not _scenario_args(previous):
         return text
     sizes = list(SIZE.finditer(text))
+    bare = re.match(
+        r"^\W*(?:and|or|what\s+about|how\s+about|try|make\s+it|then)\s+(?:with\s+)?"
+        r"(\d+(?:\.\d+)?)\W*$",
+        text,
+        re.I,
+    )
+    old_sizes = list(SIZE.finditer(previous))
+    if not sizes and bare and len(old_sizes) == 1:
+        # "and 20?" after "... falls 10%": the same kind of size, the new number.
+        old = old_sizes[0]
+        group = next(g for g in ("pct", "days", "x") if old.group(g))
+        return previous[: old.start(group)] + bare.group(1) + previous[old.end(group) :]
     if len(sizes) != 1:
         return text
     words = re.findall(r"[a-z][a-z']*", SIZE.sub(" ", text).lower())
