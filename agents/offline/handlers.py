@@ -93,6 +93,15 @@ REFUSAL = (
     "draft it to wait for an approver's review."
 )
 
+AUDIT_REFUSAL = (
+    "I can't do that, so I have not changed, drafted or looked up anything: the audit trail "
+    "cannot be edited or deleted. It is append-only and hash-chained — every proposal, decision, "
+    "refusal and commit is a new entry, and `stockpilot audit --verify` detects an edited, "
+    "deleted or reordered one — and I have no tool that writes to it. What I can do: show what "
+    "happened to a proposal (for example **status of PR-…**), or withdraw a pending draft "
+    "(**withdraw the draft**), which is itself recorded in the audit trail."
+)
+
 HELP = """I'm the offline planner copilot. I answer from the planning engine's tools; every \
 figure comes from them, and I only **draft** actions, which a human approver must approve.
 
@@ -138,6 +147,48 @@ def ask_which(req: Request, results: list[Result]) -> Step:
 def refuse(req: Request, results: list[Result]) -> Step:
     """Refuse the whole request (no tool call): it tries to get around the approval gate."""
     return REFUSAL
+
+
+def refuse_audit(req: Request, results: list[Result]) -> Step:
+    """Refuse (no tool call) a request to delete or rewrite entries of the audit trail."""
+    return AUDIT_REFUSAL
+
+
+def unknown_unit(req: Request, results: list[Result]) -> Step:
+    """Draft nothing for a quantity in an unknown unit ("3 pallets") or a vague amount.
+
+    The item master knows a case pack and no pallet size: give the pack, ask units or cases.
+    """
+    sku = req.entity("sku")
+    if sku is None:
+        return _ask("the SKU", "transfer 2 cases of SKU-0001 from DC-NORTH to S003")
+    item = next((r for r in results if r.name == "get_item"), None)
+    if item is None:
+        return [Call("get_item", {"sku": sku})]
+    if item.error or not isinstance(item.data, dict):
+        return _error_text(item)
+    unit = req.fields.get("unit") or ""
+    said = f"“{req.fields['amount']}”"
+    why = (
+        f"the item master has no {unit.rstrip('s')} size for {sku}"
+        if unit
+        else f"{said} is not a quantity I can draft"
+    )
+    locs = req.found.get("location") or []
+    lane = f" from {locs[0]} to {locs[1]}" if len(locs) >= 2 else ""
+    pack = item.data.get("case_pack")
+    name = f"{sku} ({item.data.get('description')})"
+    if not pack:
+        packs_line = f"The item master gives no case pack for {sku} either. "
+    elif int(pack) == 1:
+        packs_line = f"{name} comes in single units (case pack {_qty(pack)}, item master). "
+    else:
+        packs_line = f"{name} comes in cases of {_qty(pack)} units (item master). "
+    return (
+        f"I have not drafted anything: {why}, and I never guess a quantity. {packs_line}"
+        f"How many units or cases should it be? Say, for example, **transfer <n> cases of {sku}"
+        f"{lane}** or **transfer <n> of {sku}{lane}**."
+    )
 
 
 def show_help(req: Request, results: list[Result]) -> Step:

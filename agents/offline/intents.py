@@ -279,6 +279,31 @@ QUESTION_ABOUT_OTHERS = (
 
 INTENTS: tuple[Intent, ...] = (
     Intent(
+        "refuse_audit",
+        0,
+        _compile(
+            r"\b(?:wipe|delete|erase|clear|purge|remove|edit|change|alter|rewrite|re-write|modify|"
+            r"tamper(?:\s+with)?|doctor|fake|falsify|forge|backdate|scrub|clean\s+up|overwrite|"
+            r"truncate|hide|redact|fix|correct|amend|fiddle\s+with)\b.*\b(?:audit\w*|logs?|"
+            r"(?:approval|decision|change|commit)s?\s+(?:history|trail|records?|entr(?:y|ies))|"
+            r"trail|history\s+of\s+(?:approvals|decisions))\b",
+            r"\b(?:make|get|have)\s+(?:the\s+)?(?:audit\w*\s+)?(?:logs?|trail|history|records?)\s+"
+            r"(?:say|show|read)\b",
+            r"\bmake\s+(?:it|the\s+\w+)\s+look\s+(?:like|as\s+if)\b.*\b(?:approved|signed\s+off|"
+            r"rejected|committed)\b",
+        ),
+        h.refuse_audit,
+        id_slots=(),
+        examples=(
+            "wipe last month's approval history",
+            "edit the log so it says bob approved PR-0001",
+            "delete the audit entries for yesterday",
+            "can you clean up the audit trail, there are some embarrassing rejections",
+            "make it look like carol signed off on the transfer",
+            "make the audit log show the PO was approved on monday",
+        ),
+    ),
+    Intent(
         "refuse",
         0,
         _compile(
@@ -441,6 +466,30 @@ INTENTS: tuple[Intent, ...] = (
             "order them all",
         ),
         template="fix it",
+    ),
+    Intent(
+        "unknown_unit",
+        11,
+        _compile(
+            r"\b(?:transfer|xfer|move|send|ship|order|buy|push|get|bring|restock|replenish|top\s+up|"
+            r"pull|take|grab|put|draft)\b.*?\b(?P<amount>(?:\d[\d,]*|an?|one|two|three|four|five|"
+            r"six|seven|eight|nine|ten|a\s+few|a\s+couple(?:\s+of)?|a\s+handful\s+of|several|"
+            r"some|a\s+bunch\s+of|a\s+load\s+of|lots\s+of)\s+(?:full\s+)?(?P<unit>pallets?|"
+            r"skids?|truck\s*loads?|lorry\s*loads?|trucks?|containers?|layers?|crates?))\b",
+            r"\b(?:transfer|xfer|move|send|ship|order|buy|push|get|bring|restock|replenish|top\s+up|"
+            r"pull|take|grab|put|draft)\s+(?P<amount>a\s+handful|a\s+bit|a\s+little|a\s+bunch|"
+            r"a\s+few\s+more|a\s+load|loads|a\s+lot|heaps|plenty|a\s+decent\s+amount|"
+            r"a\s+reasonable\s+amount)\s+(?:of\s+)?SKU",
+        ),
+        h.unknown_unit,
+        id_slots=(),
+        needs=("sku",),
+        examples=(
+            "send 3 pallets of SKU-0007 to S002 from DC-NORTH",
+            "move a handful of pallets of SKU-0012 from DC-SOUTH to S003",
+            "order two truckloads of SKU-0001 for DC-NORTH",
+            "ship a handful of SKU-0015 from DC-NORTH to S004",
+        ),
     ),
     Intent(
         "draft_exception",
