@@ -861,6 +861,9 @@ def rewrite_scenario_size(text: str, previous: str | None) -> str:
     """
     if not previous or not SCENARIO_LIKE.search(previous) or not _scenario_args(previous):
         return text
+    scaled = _scaled_size(text, previous)
+    if scaled is not None:
+        return scaled
     sizes = list(SIZE.finditer(text))
     bare = re.match(
         r"^\W*(?:and|or|what\s+about|how\s+about|try|make\s+it|then)\s+(?:with\s+)?"
@@ -894,6 +897,48 @@ def rewrite_scenario_size(text: str, previous: str | None) -> str:
             out = _redirect(out, old.start(), text)
         return out
     return text
+
+
+MULTIPLIERS = {
+    "half": 0.5, "halve": 0.5, "halves": 0.5, "halved": 0.5, "double": 2.0, "doubles": 2.0,
+    "doubled": 2.0, "twice": 2.0, "triple": 3.0, "triples": 3.0, "tripled": 3.0, "thrice": 3.0,
+    "quadruple": 4.0, "quadruples": 4.0, "quadrupled": 4.0,
+}  # fmt: skip
+"""Multiplier words of a what-if follow-up ("and if it triples?", "what about half that?")."""
+SCALE_WORDS = SIZE_WORDS | {"that", "much", "as", "size", "change", "amount", "figure", "number"}
+GROWS_BY = re.compile(
+    r"\b(?:it|demand|sales|that|they)\s+(?:\w+\s+)?(?:doubl|tripl|quadrupl|halv)(?:es|ed)\b", re.I
+)
+"""The thing itself changes by the multiplier ("if demand triples"), not the previous size."""
+
+
+def _scaled_size(text: str, previous: str) -> str | None:
+    """Return the previous what-if with a size a multiplier word gives, or None.
+
+    "and if it triples?" after a demand change of 20 % runs demand × 3; after a 10-day delay,
+    30 days. "what about half that?" / "double it" scale the previous size (20 % -> 10 %).
+    """
+    if re.search(r"\d", text):
+        return None
+    words = re.findall(r"[a-z][a-z']*", text.lower())
+    factors = [MULTIPLIERS[w] for w in words if w in MULTIPLIERS]
+    if len(factors) != 1 or len(words) > 10:
+        return None
+    if any(w not in SCALE_WORDS and w not in MULTIPLIERS for w in words):
+        return None
+    old_sizes = list(SIZE.finditer(previous))
+    if len(old_sizes) != 1:
+        return None
+    old, k = old_sizes[0], factors[0]
+    if old.group("days"):
+        new = f"{max(1, round(int(old.group('days')) * k))} {old.group('unit')}"
+    elif GROWS_BY.search(text):
+        new = f"{k:g}x"
+    elif old.group("pct"):
+        new = f"{float(old.group('pct')) * k:g}%"
+    else:
+        new = f"{float(old.group('x')) * k:g}x"
+    return previous[: old.start()] + new + previous[old.end() :]
 
 
 def _redirect(text: str, at: int, follow_up: str) -> str:

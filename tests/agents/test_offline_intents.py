@@ -14,6 +14,7 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from agents.offline import INTENTS, parse
+from agents.offline.parsing import rewrite_scenario_size
 from erp.demo import generate_demo
 from planning.exceptions import EXCEPTION_TYPES
 from tools.planner import TOOLS
@@ -159,3 +160,25 @@ def test_a_size_only_follow_up_reruns_the_scenario(first: str, follow_up: str, r
 def test_a_quantity_follow_up_after_a_what_if_is_not_a_scenario() -> None:
     intent, _ = parse("make it 60 instead", (HumanMessage("what if SUP-03 is 10 days late?"),))
     assert intent.name == "amend"
+
+
+@pytest.mark.parametrize(
+    ("previous", "follow_up", "rewritten"),
+    [
+        ("what if demand for SKU-1 at S003 rises 20%?", "what about half that?", "rises 10%"),
+        ("what if demand for SKU-1 at S003 rises 20%?", "and if it triples?", "rises 3x"),
+        ("what if demand falls 10% in grocery?", "double that", "falls 20%"),
+        ("what if SUP-07 is 7 days late for SKU-1 at DC-SOUTH?", "double it", "14 days late"),
+        ("what if the promo on SKU-1 at S003 does 2x?", "and half that?", "does 1x"),
+    ],
+)
+def test_a_multiplier_word_after_a_what_if_rescales_it(
+    previous: str, follow_up: str, rewritten: str
+) -> None:
+    assert rewritten in rewrite_scenario_size(follow_up, previous)
+
+
+def test_a_multiplier_word_in_another_request_is_left_alone() -> None:
+    previous = "what if demand for SKU-1 at S003 rises 20%?"
+    assert rewrite_scenario_size("double the order for SKU-0012", previous).startswith("double")
+    assert rewrite_scenario_size("double it", "stock of SKU-1 at S003") == "double it"
