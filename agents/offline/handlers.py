@@ -879,7 +879,9 @@ TOTAL_BY = (
     ("sku", r"\b(?:by|per|each)\s+(?:sku|item|product)s?\b|\bwhich\s+(?:sku|item|product)s?\b"),
     ("supplier", r"\b(?:by|per|each)\s+(?:supplier|vendor)s?\b|\bfrom\s+which\s+(?:suppliers?|"
                  r"vendors?)\b|\bwhich\s+(?:suppliers?|vendors?)\b"),
-    ("source", r"\b(?:by|per|each)\s+source\b|\bfrom\s+(?:whom|who|where)\b|\bwho\s+from\b"),
+    ("source", r"\b(?:by|per|each)\s+source\b|\bfrom\s+(?:whom|who|where)\b|\bwho\s+from\b"
+               r"|\bwho\s+(?:sent|supplied|shipped|delivered)\s+them\b"
+               r"|\bwho\s+(?:are|were)\s+they\s+from\b"),
 )  # fmt: skip
 
 

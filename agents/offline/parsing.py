@@ -959,6 +959,38 @@ def _redirect(text: str, at: int, follow_up: str) -> str:
     return head[: verb.start()] + word + verb.group(2) + text[at:]
 
 
+FOLLOW_LEAD = r"^\W*(?:(?:and|so|ok(?:ay)?|but|then|also)\W+)*"
+SOURCE_QUESTION = re.compile(
+    FOLLOW_LEAD + r"(?:who\s+(?:sent|sends|supplied|supplies|shipped|ships|delivered|delivers|"
+    r"provided|provides|sourced)\s+(?:them|those|these|it|they)|who\s+(?:are|were|is|was)\s+"
+    r"(?:they|those|these|them|it)\s+(?:from|coming\s+from)|where\s+(?:are|were|do|did)\s+"
+    r"(?:they|those|these)\s+(?:come\s+|coming\s+)?from|who(?:'s|\s+is)\s+(?:the\s+)?"
+    r"(?:source|sender)s?)\W*$",
+    re.I,
+)
+"""A follow-up asking who a counted set comes from ("...and who sent them?")."""
+SUPPLIER_QUESTION = re.compile(
+    FOLLOW_LEAD + r"(?:from\s+)?(?:which|what|whose)\s+(?:suppliers?|vendors?)(?:\s+(?:are\s+"
+    r"(?:they|those|these)(?:\s+from)?|sent\s+them|supplied\s+them|supply\s+them))?\W*$",
+    re.I,
+)
+COUNT_LIKE = re.compile(r"\bhow\s+(?:many|much)\b|\b(?:count|totals?|number\s+of)\b", re.I)
+
+
+def _count_split(text: str, previous: str | None) -> str | None:
+    """Return the previous count split by source or supplier ("who are they from?"), or None."""
+    if not previous or not COUNT_LIKE.search(previous):
+        return None
+    by = (
+        "source"
+        if SOURCE_QUESTION.match(text)
+        else ("supplier" if SUPPLIER_QUESTION.match(text) else None)
+    )
+    if by is None:
+        return None
+    return re.sub(r"\s+(?:by|per)\s+\w+\W*$", "", previous.rstrip("?. ")) + f" by {by}"
+
+
 def rewrite_follow_up(text: str, previous: str | None, resolver: Any) -> str:
     """Turn "same for S012" / "and at the other DC?" into the previous request with that swap.
 
@@ -968,6 +1000,9 @@ def rewrite_follow_up(text: str, previous: str | None, resolver: Any) -> str:
     resized = rewrite_scenario_size(text, previous)
     if resized != text:
         return resized
+    split = _count_split(text, previous)
+    if split is not None:
+        return split
     m = FOLLOW_UP_RE.match(text)
     if not m or not previous:
         return text

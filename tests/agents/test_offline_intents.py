@@ -14,7 +14,7 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from agents.offline import INTENTS, parse
-from agents.offline.parsing import rewrite_scenario_size
+from agents.offline.parsing import rewrite_follow_up, rewrite_scenario_size
 from erp.demo import generate_demo
 from planning.exceptions import EXCEPTION_TYPES
 from tools.planner import TOOLS
@@ -182,3 +182,19 @@ def test_a_multiplier_word_in_another_request_is_left_alone() -> None:
     previous = "what if demand for SKU-1 at S003 rises 20%?"
     assert rewrite_scenario_size("double the order for SKU-0012", previous).startswith("double")
     assert rewrite_scenario_size("double it", "stock of SKU-1 at S003") == "double it"
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "by"),
+    [
+        ("and who sent them?", "by source"),
+        ("who are they from?", "by source"),
+        ("where do they come from?", "by source"),
+        ("which vendors?", "by supplier"),
+        ("ok, which suppliers are they from?", "by supplier"),
+    ],
+)
+def test_who_after_a_count_splits_it_by_source_or_supplier(follow_up: str, by: str) -> None:
+    out = rewrite_follow_up(follow_up, "how many P1 exceptions by type", None)
+    assert out == f"how many P1 exceptions {by}"
+    assert rewrite_follow_up(follow_up, "stock of SKU-0012 at S003", None) != out
