@@ -30,6 +30,7 @@ from chromadb.config import Settings as ChromaSettings
 
 from knowledge.documents import Chunk, KnowledgeError, load_folder
 from knowledge.embeddings import get_embedding
+from knowledge.spelling import vocabulary
 from stockpilot.settings import Settings, get_settings
 
 COLLECTION_PREFIX = "playbook"
@@ -317,6 +318,17 @@ class KnowledgeBase:
                 )
             )
         return passages
+
+    def vocabulary(self) -> frozenset[str]:
+        """Return the stored playbook's words: titles, section headings and text."""
+        self._reopen_if_stale()
+        self.ensure_ingested()
+        data = self.collection.get(include=["metadatas", "documents"])
+        texts = [str(d) for d in data.get("documents") or [] if d]
+        for meta in data.get("metadatas") or []:
+            if meta:
+                texts.append(f"{meta.get('title', '')} {meta.get('section', '')}")
+        return vocabulary(texts)
 
     def documents(self) -> list[dict[str, Any]]:
         """Return one entry per stored document: source, title, version, owner, date, chunks."""

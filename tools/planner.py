@@ -24,6 +24,7 @@ from langgraph.types import Command
 from pydantic import GetCoreSchemaHandler
 from pydantic_core import CoreSchema, core_schema
 
+from knowledge.spelling import correct_query
 from planning.actions import ActionCheck
 from planning.whatif import Scenario
 from stockpilot.actions import PurchaseOrderAction, TransferAction, recommended_actions
@@ -414,7 +415,9 @@ def search_policies(
     """
     k = max(1, min(int(k), MAX_PASSAGES))
     try:
-        passages = _ws(runtime).knowledge().search(query, k=k)
+        kb = _ws(runtime).knowledge()
+        searched = correct_query(query, kb.vocabulary()) if query.strip() else query
+        passages = kb.search(searched, k=k)
     except ValueError as exc:  # KnowledgeError: an empty query, a bad corpus file
         return _json({"error": str(exc)})
     except Exception as exc:  # the store itself (a Chroma server down): tell, do not crash
@@ -422,7 +425,10 @@ def search_policies(
     found = [
         {**{f: getattr(p, f) for f in PASSAGE_FIELDS}, "score": round(p.score, 4)} for p in passages
     ]
-    return _json({"note": POLICY_NOTE, "query": query, "passages": found})
+    out: dict[str, Any] = {"note": POLICY_NOTE, "query": query}
+    if searched != query:
+        out["searched"] = searched  # spell-corrected against the playbook's words
+    return _json({**out, "passages": found})
 
 
 def _thread_user(runtime: ToolRuntime) -> tuple[str, str]:

@@ -477,7 +477,7 @@ def _best_sentence(question: str, passages: Sequence[dict[str, Any]]) -> tuple[s
     best: tuple[float, str, Any, list[str]] = (0.0, "", None, [])
     for rank, p in enumerate(passages[:3]):
         text = str(p.get("text") or "")
-        on_topic = 0.5 * sum(weight[w] for w in want & _words(str(p.get("section") or "")))
+        on_topic = sum(weight[w] for w in want & _words(str(p.get("section") or "")))
         units = _units(text)
         for at, (unit, kind) in enumerate(units):
             for sentence in [unit] if kind == "row" else _sentences(unit):
@@ -574,7 +574,7 @@ def _render_policies(result: Result) -> str:
             "topic (transfers, approvals, service levels, expedites, promotions, overstock, "
             "negative stock)."
         )
-    question = str(result.args.get("query") or "")
+    question = str(data.get("searched") or result.args.get("query") or "")
     passages = _rerank(question, passages)[:POLICY_SHOWN]
     best, where = _best_sentence(question, passages)
     if where:

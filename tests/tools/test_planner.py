@@ -482,6 +482,15 @@ def test_search_policies_caps_k_and_reports_errors(call: Caller) -> None:
     assert "error" in body and "empty" in body["error"]
 
 
+def test_search_policies_corrects_a_misspelt_playbook_term(call: Caller) -> None:
+    body, _ = call("search_policies", query="how do we handle negitive stock?")
+    assert body["query"] == "how do we handle negitive stock?"
+    assert body["searched"] == "how do we handle negative stock?"
+    assert body["passages"][0]["section"] == "Negative stock"
+    body, _ = call("search_policies", query="how do we handle negative stock?")
+    assert "searched" not in body
+
+
 def test_draft_recommended_action_drafts_every_action_of_a_split(
     call: Caller, ws: Workspace
 ) -> None:
