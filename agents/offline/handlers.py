@@ -72,6 +72,7 @@ from agents.offline.render import (
     render_item,
     render_lanes,
     render_network,
+    render_network_rank,
     render_proposals,
     render_status,
     render_supplier_overview,
@@ -861,6 +862,21 @@ network = Lookup(
     _one("sku", "sku", "sku", "where do we hold the most SKU-0012?"),
     last(render_network),
 )
+LEAST = re.compile(r"\b(?:least|fewest|lowest|smallest|less)\b", re.I)
+STORES_ONLY = re.compile(r"\b(?:stores?|shops?)\b", re.I)
+DCS_ONLY = re.compile(r"\b(?:dcs?|warehouses?|distribution\s+cent(?:er|re)s?)\b", re.I)
+
+
+def network_rank(req: Request, results: list[Result]) -> Step:
+    """Rank a SKU's locations by on hand, in the direction asked, over stores when said."""
+    if not results:
+        return network(req, results)
+    kind = (
+        "store" if STORES_ONLY.search(req.text) else ("dc" if DCS_ONLY.search(req.text) else None)
+    )
+    return render_network_rank(results[-1], kind, least=bool(LEAST.search(req.text)))
+
+
 item = Lookup(
     "get_item", _one("sku", "sku", "sku", "what's the MOQ of SKU-0012?"), last(render_item)
 )

@@ -929,6 +929,27 @@ INTENTS: tuple[Intent, ...] = (
         template="what if demand for {sku} at {loc} rises 20%?",
     ),
     Intent(
+        "network_rank",
+        25,
+        _compile(
+            r"\b(?:which|what)\s+(?:store|shop|location|site|dc|warehouse)s?\b.*\b(?:most|least|"
+            r"fewest|lowest|highest|biggest|smallest|more|less)\b",
+            r"\b(?:store|shop|location|site|dc|warehouse)s?\b.*\b(?:has|have|holds?|is\s+sitting\s+on|"
+            r"sits\s+on|keeps?)\s+(?:the\s+)?(?:most|least|fewest|lowest|highest|biggest|smallest)\b",
+        ),
+        h.network_rank,
+        id_slots=(),
+        said=("sku",),
+        examples=(
+            "which store has the most SKU-0016 on hand?",
+            "which store has the most SKU-0016?",
+            "what shop is sitting on the most SKU-0012?",
+            "which store has the fewest SKU-0021 left?",
+            "which location holds the least SKU-0007?",
+        ),
+        template="which store has the most {sku} on hand?",
+    ),
+    Intent(
         "totals",
         26,
         _compile(
@@ -1201,7 +1222,6 @@ INTENTS: tuple[Intent, ...] = (
             "network stock of SKU-0007",
             "how many SKU-0003 do we have in total?",
             "where can I get SKU-0012 from?",
-            "which store has the most SKU-0016?",
         ),
         template="where do we hold the most {sku}?",
     ),

@@ -1070,6 +1070,47 @@ def render_network(result: Result) -> str:
     return "\n".join(lines)
 
 
+def render_network_rank(result: Result, kind: str | None, *, least: bool) -> str:
+    """Lead with the location of the kind asked that holds the most (or least), then the rest."""
+    if result.error:
+        return _error_text(result)
+    data = result.data if isinstance(result.data, dict) else {}
+    rows = [
+        r
+        for r in data.get("locations") or []
+        if kind is None or str(r.get("location_type") or "").lower() == kind
+    ]
+    if not rows:
+        return render_network(result)
+    rows.sort(key=lambda r: float(r.get("on_hand") or 0), reverse=not least)
+    top, word = rows[0], ("least" if least else "most")
+    where = {"store": "stores", "dc": "DCs"}.get(kind or "", "locations")
+    lead = (
+        f"**{top.get('location_id')} has the {word} {data.get('sku')} of the "
+        f"{where}: {_qty(top.get('on_hand'))} on hand**, days of cover {_cover(top)}."
+    )
+    others = [
+        r for r in data.get("locations") or [] if kind and str(r.get("location_type")) != kind
+    ]
+    if others:
+        big = max(others, key=lambda r: float(r.get("on_hand") or 0))
+        lead += f" Beyond the {where}, {big.get('location_id')} holds {_qty(big.get('on_hand'))}."
+    table = _table(
+        ["Location", "On hand", "In transit", "On order", "Days of cover"],
+        (
+            [
+                str(r.get("location_id")),
+                _qty(r.get("on_hand")),
+                _qty(r.get("in_transit")),
+                _qty(r.get("on_order")),
+                _cover(r),
+            ]
+            for r in rows
+        ),
+    )
+    return lead + "\n\n" + table
+
+
 def render_supply(result: Result) -> str:
     """Lead with the total inbound, then the lines."""
     if result.error:
