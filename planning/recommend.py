@@ -549,12 +549,28 @@ def _shortage(
             late = sorted(options, key=lambda o: (-o.available, o.arrival_day))
         chosen, remainder = late[0], None
     considered = _considered(options, chosen, need, risk_day, pack, params)
+    qty = chosen.quantity(need, pack)
+    if waits_for is not None and chosen.own_dc:
+        qty = min(qty, _bridge(e, waits_for[1], float(sources.position[row]) + incoming))
+    lines = line_cost(chosen.kind, qty, chosen.lane_cost, params)
+    left = need - int(chosen.quantity(need, pack))
+    if remainder is not None and left > 0:
+        lines += line_cost(
+            remainder.kind, remainder.quantity(left, pack), remainder.lane_cost, params
+        )
+    loss = float(np.nan_to_num(e["money_at_risk"]))
+    routine = bool(sources.position[row] < sources.reorder_point[row] - 1e-9)
+    # Only a dip into the safety stock: applied to run-outs too (before the reorder-point
+    # condition), cut orders came back as larger routine ones and cost rose at line cost 5.
+    if e["type"] == ExceptionType.BELOW_SAFETY_STOCK and not worth_its_line(loss, lines, routine):
+        return {
+            "rec_rationale": f"{head} Expected loss {loss:.2f} < line cost {lines:.2f} "
+            f"({'a transfer' if chosen.supplier is None else 'a purchase order'} from "
+            f"{chosen.name}): no order; watch.{considered}"
+        }
     if chosen.supplier is not None:
         rec = _purchase(e, chosen.supplier, need, pack, as_of, head, risk)
     else:
-        qty = chosen.quantity(need, pack)
-        if waits_for is not None and chosen.own_dc:
-            qty = min(qty, _bridge(e, waits_for[1], float(sources.position[row]) + incoming))
         if chosen.own_dc:
             text = (
                 f"{head} Replenish {qty} from its source {chosen.name} (on hand "
@@ -571,7 +587,6 @@ def _shortage(
         allocation.move(chosen.row, row, qty, chosen.name)
         rec = _transfer(chosen.name, qty, e, float(chosen.arrival_day), text)
     if remainder is not None:
-        left = need - int(chosen.quantity(need, pack))
         second = _remainder(e, remainder, left, pack, row, allocation) if left > 0 else None
         if second is not None:
             rec["rec_split"] = [second]
@@ -591,6 +606,28 @@ def _shortage(
         )
     rec["rec_rationale"] = str(rec["rec_rationale"]) + considered
     return rec
+
+
+def line_cost(kind: ActionKind, qty: int, lane_cost: float, params: PlanParams) -> float:
+    """Return what an action costs beyond the units it brings (they sell either way).
+
+    A purchase order pays its line; a transfer its line and the lane's cost per unit.
+    """
+    if kind == ActionKind.PURCHASE_ORDER:
+        return params.purchase_order_line_cost
+    return params.transfer_line_cost + qty * lane_cost
+
+
+def worth_its_line(expected_loss: float, line_costs: float, routine_line: bool) -> bool:
+    """Return whether an order pays for itself: the loss it prevents covers its line costs.
+
+    `expected_loss` is the exception's expected economic loss within the horizon (its
+    `money_at_risk`), the most any order can prevent. With `routine_line` (the position is
+    below its reorder point, so the routine review orders this SKU-location anyway) the action
+    takes that line's place and adds none: it is worth it. Otherwise, when its lines cost more
+    than the loss, no order is recommended (the exception stays listed, to watch).
+    """
+    return routine_line or expected_loss >= line_costs
 
 
 def _bridge(e: pd.Series, arrives: int, position: float) -> int:

@@ -8,7 +8,9 @@ import pytest
 
 from planning.exceptions import LatePOs, detect_exceptions
 from planning.network import NetworkData
-from planning.recommend import recommend
+from planning.params import PlanParams
+from planning.recommend import line_cost, recommend, worth_its_line
+from stockpilot.vocabulary import ActionKind
 from tests.planning.test_exceptions import PARAMS, H, T, arrays
 
 
@@ -260,3 +262,41 @@ def test_token_surplus_does_not_displace_an_order_that_arrives_in_time():
     )
     r = rec_for(out, "stockout_risk", 12)
     assert (r["rec_kind"], r["rec_supplier_id"]) == ("purchase_order", "SUP2")
+
+
+def test_no_order_that_costs_more_than_the_loss_it_prevents():
+    # R at S1 dips below its SS of 8 (as in test_below_safety_stock_uses_normal_loss): 0.59 units
+    # expected short, money 2.34. S2 could spare 1 unit over a 1-day lane for 5 + 0.2 = 5.2 and a
+    # PO line costs 25: neither pays for itself, and the position (105) is above the reorder
+    # point (28), so no routine line would carry it: no order (the exception stays listed).
+    receipts = np.zeros(H)
+    receipts[2] = 80
+    dip = {
+        "sku": "R",
+        "location": "S1",
+        "on_hand": 25.0,
+        "on_order": 80.0,
+        "receipts": receipts,
+        "safety_stock": 8.0,
+        "sigma": 4.0,
+        "reorder_point": 28.0,
+        "order_up_to": 98.0,
+    }
+    out = scenario([{"sku": "R", "location": "S2", "on_hand": 200.0}, dip])
+    r = rec_for(out, "below_safety_stock", 12)
+    assert r["money_at_risk"] == pytest.approx(2.34, abs=0.01)
+    assert r["rec_kind"] == "none"
+    assert r["rec_actions"] == []
+    why = "Expected loss 2.34 < line cost 5.20 (a transfer from S2): no order; watch."
+    assert why in r["rec_rationale"]
+
+
+def test_an_order_is_worth_its_line_only_when_the_loss_covers_it():
+    params = PlanParams(transfer_line_cost=5.0, purchase_order_line_cost=25.0)
+    assert line_cost(ActionKind.TRANSFER, 1, 0.2, params) == pytest.approx(5.2)
+    assert line_cost(ActionKind.PURCHASE_ORDER, 12, 0.0, params) == 25.0
+    assert not worth_its_line(0.5 * 4, line_cost(ActionKind.TRANSFER, 1, 0.0, params), False)
+    assert not worth_its_line(0.4, line_cost(ActionKind.PURCHASE_ORDER, 12, 0.0, params), False)
+    assert worth_its_line(25.0, 25.0, False)
+    # Below its reorder point the routine review orders anyway: the action takes that line.
+    assert worth_its_line(0.4, 25.0, True)
