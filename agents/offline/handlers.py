@@ -704,6 +704,32 @@ explain = Lookup(
 )
 
 
+def draft_typed(req: Request, results: list[Result]) -> Step:
+    """Draft the one exception of a type at a location ("restock the stockout at S003").
+
+    The exceptions of that type and scope are listed first; one with a draftable action is
+    drafted (and the answer leads with the draft), several are shown to choose from.
+    """
+    drafted = [r for r in results if r.name == "draft_recommended_action"]
+    if drafted:
+        exc = str(drafted[0].args.get("exception_id"))
+        return draft_exception(dataclasses.replace(req, fields={**req.fields, "exc": exc}), drafted)
+    if not results:
+        return exceptions(req, results)
+    listed = results[-1]
+    items = [] if listed.error else _items(listed)
+    actionable = [e for e in items if str((e.get("recommendation") or {}).get("kind")) in DRAFTABLE]
+    if len(actionable) == 1:
+        return [Call("draft_recommended_action", {"exception_id": actionable[0]["id"]})]
+    text = exceptions(req, results)
+    if len(actionable) > 1 and isinstance(text, str):
+        return (
+            f"**{len(actionable)} of these can be drafted, so I have not drafted anything "
+            f"yet — which one?** Say, for example, **fix {actionable[0]['id']}**.\n\n" + text
+        )
+    return text
+
+
 def draft_exception(req: Request, results: list[Result]) -> Step:
     """Draft an exception's recommended action; when it is advice only, what the engine does.
 

@@ -277,6 +277,12 @@ QUESTION_ABOUT_OTHERS = (
 )
 """Not a question about who may do it ("who should approve this transfer?" asks the playbook)."""
 
+
+def _no_sku(text: str, resolver: Any) -> dict[str, str] | None:
+    """Apply only to a request that names no item (one that does is a cover request)."""
+    return None if entities(text, resolver)["sku"] else {}
+
+
 INTENTS: tuple[Intent, ...] = (
     Intent(
         "refuse_audit",
@@ -489,6 +495,29 @@ INTENTS: tuple[Intent, ...] = (
             "move a handful of pallets of SKU-0012 from DC-SOUTH to S003",
             "order two truckloads of SKU-0001 for DC-NORTH",
             "ship a handful of SKU-0015 from DC-NORTH to S004",
+        ),
+    ),
+    Intent(
+        "draft_typed",
+        12,
+        _compile(
+            r"\b(?:fix|restock|replenish|resolve|cover|sort(?:\s+out)?|handle|deal\s+with|"
+            r"take\s+care\s+of|draft\s+(?:the\s+)?(?:fix|action)\s+for)\s+(?:the\s+|that\s+|this\s+)?"
+            r"(?:\w+\s+){0,3}?(?:stock[- ]?outs?|stockout\s+risks?|promos?|promotions?|overstocks?|"
+            r"late\s+(?:pos?|orders?|purchase\s+orders?))\b",
+            r"\bmake\s+sure\b.*\b(?:stock[- ]?outs?|promos?|promotions?)\b.*\bcovered\b",
+            r"\bget\s+(?:the\s+)?(?:\w+\s+){0,3}?(?:stock[- ]?outs?|promos?|promotions?)\b.*"
+            r"\b(?:covered|fixed|sorted|restocked)\b",
+        ),
+        h.draft_typed,
+        id_slots=(),
+        said=("location",),
+        reader=_no_sku,
+        examples=(
+            "restock the stockout at S003",
+            "make sure the promo at S002 is covered",
+            "fix the stockout risk at S001",
+            "get the S002 promo covered",
         ),
     ),
     Intent(
