@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.exc import IntegrityError
 
 from erp import models
-from erp.store import on_hand
+from erp.store import append_commit, on_hand
 from planning.network import NetworkData
 from stockpilot.actions import Action, PurchaseOrderAction, TransferAction
 from stockpilot.faults import fault_point
@@ -177,14 +177,13 @@ class BuiltinErpConnector:
         doc_id = document_id(request.kind, key)
         try:
             with self.engine.begin() as conn:
-                # Claim the key first: a racing writer fails here and reads our document.
-                conn.execute(
-                    models.ErpCommit.__table__.insert().values(  # type: ignore[attr-defined]
-                        idempotency_key=key,
-                        kind=request.kind.value,
-                        document_id=doc_id,
-                        payload=payload,
-                    )
+                # Claim the key first: a racing writer waits, fails here and reads our document.
+                append_commit(
+                    conn,
+                    idempotency_key=key,
+                    kind=request.kind.value,
+                    document_id=doc_id,
+                    payload=payload,
                 )
                 if isinstance(request, PurchaseOrderRequest):
                     _insert_po(conn, doc_id, request)

@@ -258,6 +258,9 @@ class ErpCommit(Base):
     document_id: Mapped[str] = mapped_column(ID, unique=True)
     payload: Mapped[str] = mapped_column(String(4000))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Numbered in commit order (`erp.store.append_commit`): a plan run's commit mark is the
+    # last number its rows include, and the SKUs of the commits above it are re-planned.
+    seq: Mapped[int | None] = mapped_column(Integer, index=True, unique=True)
 
 
 class Proposal(Base):
@@ -369,8 +372,9 @@ class PlanRun(Base):
     figures: Mapped[str | None] = mapped_column(Text, nullable=True)
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    # ERP commits (connector ledger rows) the run's rows include; later ones are re-planned
-    # SKU by SKU (`tools.plan_runs.catch_up`).
+    # The number (`erp_commits.seq`) of the last ERP commit the run's rows include: commits are
+    # numbered in commit order, and those above it are re-planned SKU by SKU
+    # (`tools.plan_runs.catch_up`). A count stored before migration 0012 is a valid mark.
     ledger_rows: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The number (`seq`) of the last forecast override change its rows include: events are
     # numbered in commit order, and those above it are re-planned SKU by SKU like commits.

@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine, Numeric, Table, cast, delete, func, s
 
 from erp import models
 from erp.overrides import override_event_mark
-from erp.store import _bulk_insert, ledger_size
+from erp.store import _bulk_insert, ledger_mark
 
 RUNS: Table = models.PlanRun.__table__  # type: ignore[assignment]
 PARTITIONS: Table = models.PlanPartition.__table__  # type: ignore[assignment]
@@ -107,7 +107,7 @@ def create_run(
 ) -> int:
     """Record a new run and its partitions (SKU ranges sized by rows); return the run id."""
     parts = split_by_weight(sku_weights(engine), n_partitions)
-    ledger = ledger_size(engine)  # the commits the snapshot read from here on includes
+    ledger = ledger_mark(engine)  # the commits the snapshot read from here on includes
     events = override_event_mark(engine)  # likewise the override changes (the last one's number)
     with engine.begin() as conn:
         run_id = int(
@@ -366,16 +366,14 @@ def claim_overrides(engine: Engine, run_id: int, seen: int, now: int) -> bool:
     return bool(moved)
 
 
-def committed_skus(engine: Engine, newest: int) -> list[str]:
-    """Return the SKUs of the `newest` ERP commits (connector ledger rows), distinct, sorted."""
+def committed_skus(engine: Engine, seen: int, upto: int | None = None) -> list[str]:
+    """Return the SKUs of the ERP commits numbered above `seen` (up to `upto`), distinct, sorted."""
     ledger: Table = models.ErpCommit.__table__  # type: ignore[assignment]
-    if newest <= 0:
-        return []
+    stmt = select(ledger.c.payload).where(ledger.c.seq > seen)
+    if upto is not None:
+        stmt = stmt.where(ledger.c.seq <= upto)
     with engine.connect() as conn:
-        payloads = conn.execute(
-            select(ledger.c.payload).order_by(ledger.c.created_at.desc()).limit(newest)
-        ).scalars()
-        skus = {json.loads(p).get("sku") for p in payloads}
+        skus = {json.loads(p).get("sku") for p in conn.execute(stmt).scalars()}
     return sorted(s for s in skus if isinstance(s, str))
 
 

@@ -499,10 +499,11 @@ def on_hand(engine: Engine, sku: str, location_id: str) -> int | None:
 
 
 def snapshot_version(engine: Engine) -> tuple[str, int]:
-    """Return what a plan of the store depends on: the import record and the ERP write count.
+    """Return what a plan of the store depends on: the import record and the ERP commit mark.
 
     The import record (id, time, source, row counts) is "" when nothing was ever imported; the
-    count is the connector ledger's rows. One connection, two index-only queries.
+    mark is the last connector ledger row's number (`ledger_mark`). One connection, two
+    index-only queries.
     """
     snap = models.SnapshotImport
     latest = (
@@ -512,14 +513,42 @@ def snapshot_version(engine: Engine) -> tuple[str, int]:
     )
     with engine.connect() as conn:
         last = conn.execute(latest).first()
-        commits = conn.execute(select(func.count()).select_from(models.ErpCommit)).scalar_one()
+        commits = conn.execute(_LAST_COMMIT).scalar_one()
     return ("|".join(str(v) for v in last) if last else ""), int(commits)
+
+
+_LEDGER: Table = models.ErpCommit.__table__  # type: ignore[assignment]
+_LAST_COMMIT = select(func.coalesce(func.max(_LEDGER.c.seq), 0))
+
+
+def append_commit(conn: Connection, **values: Any) -> None:
+    """Insert a connector ledger row, numbered after every commit that landed before it.
+
+    PostgreSQL would hand out numbers (and `created_at`) when rows are inserted, not when they
+    commit: an ERP write numbered 7 could commit while 6 is still open, and a plan caught up
+    to 7 would never see 6. The table's write lock (readers pass) makes writers take turns until
+    they commit, so `max + 1` grows in commit order. SQLite's one writer does the same already.
+    A writer racing on the same idempotency key waits here, then fails on the key.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("LOCK TABLE erp_commits IN SHARE ROW EXCLUSIVE MODE"))
+    conn.execute(_LEDGER.insert().values(seq=_LAST_COMMIT.scalar_subquery() + 1, **values))
 
 
 def ledger_size(engine: Engine) -> int:
     """Return how many documents the connector's ledger holds (every write ever made)."""
     with engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(models.ErpCommit)).scalar_one())
+        return int(conn.execute(select(func.count()).select_from(_LEDGER)).scalar_one())
+
+
+def ledger_mark(engine: Engine) -> int:
+    """Return the number of the latest ERP commit in the connector's ledger, 0 for none.
+
+    Numbers grow in commit order (`append_commit`), so a plan that includes every commit up to
+    this mark re-plans exactly the SKUs of the commits numbered above it later.
+    """
+    with engine.connect() as conn:
+        return int(conn.execute(_LAST_COMMIT).scalar_one())
 
 
 def commit_times(engine: Engine, document_ids: Sequence[str]) -> dict[str, datetime]:

@@ -43,6 +43,7 @@ from erp.connector import (
     replayed_document,
 )
 from erp.csvio import ImportValidationError, RowError
+from erp.store import append_commit
 from erp.tryton_rpc import TrytonClient
 from planning.network import NetworkData
 from stockpilot.settings import Settings
@@ -740,15 +741,14 @@ class TrytonConnector:
         model = PO_MODEL if isinstance(request, PurchaseOrderRequest) else TRANSFER_MODEL
         try:
             with self.engine.begin() as conn:
-                # The claim: a racing writer blocks on this row (or SQLite's write lock) until we
+                # The claim: a racing writer blocks on the ledger's lock (or SQLite's) until we
                 # commit, then fails on the key and reads our document.
-                conn.execute(
-                    _ledger.insert().values(
-                        idempotency_key=key,
-                        kind=request.kind.value,
-                        document_id=f"claim:{key}"[:64],
-                        payload=payload,
-                    )
+                append_commit(
+                    conn,
+                    idempotency_key=key,
+                    kind=request.kind.value,
+                    document_id=f"claim:{key}"[:64],
+                    payload=payload,
                 )
                 found = self._search_read(model, [("reference", "=", key)], ["id"], limit=1)
                 if found:

@@ -67,7 +67,7 @@ class PlanKey:
 
     database_url: str
     snapshot: str  # the import record: id, time, source and row counts
-    commits: int
+    commits: int  # the latest ERP commit's number (`erp.store.ledger_mark`)
     params: PlanParams
     overrides: int = 0  # the latest forecast override change's number (`erp.overrides`)
 
@@ -77,7 +77,7 @@ class PlanKey:
         return hashlib.sha256(f"{what}|{_planning_code_fingerprint()}".encode()).hexdigest()[:24]
 
     def at(self, commits: int, overrides: int) -> PlanKey:
-        """Return the key of the same snapshot after `commits` ERP writes and override changes."""
+        """Return the key of the same snapshot at these ERP commit and override change marks."""
         return PlanKey(self.database_url, self.snapshot, commits, self.params, overrides)
 
     def before(self, other: PlanKey) -> bool:
@@ -382,7 +382,7 @@ class PlanCache:
         figures = self._network_figures(key)
         if figures is None:
             return None
-        changed = set(committed_skus(self.engine, key.commits - base_key.commits))
+        changed = set(committed_skus(self.engine, base_key.commits, key.commits))
         if key.overrides > base_key.overrides:
             changed.update(override_skus_since(self.engine, base_key.overrides, key.overrides))
         skus = sorted(changed)

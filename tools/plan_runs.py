@@ -41,7 +41,7 @@ from erp.db import make_engine, migrate
 from erp.overrides import override_event_mark, override_skus_since, overrides_in_force
 from erp.store import (
     latest_import,
-    ledger_size,
+    ledger_mark,
     load_network,
     load_skus,
     load_supplier_history,
@@ -492,7 +492,7 @@ def catch_up(store_url: str | Engine, run_id: int) -> list[str]:
     """
     engine = store_engine(store_url)
     run = plan_store.run(engine, run_id)
-    now, events = ledger_size(engine), override_event_mark(engine)
+    now, events = ledger_mark(engine), override_event_mark(engine)
     commits = now > run.ledger_rows and plan_store.claim_commits(
         engine, run_id, run.ledger_rows, now
     )
@@ -501,7 +501,7 @@ def catch_up(store_url: str | Engine, run_id: int) -> list[str]:
     )
     if not commits and not changed:
         return []
-    skus = set(plan_store.committed_skus(engine, now - run.ledger_rows) if commits else [])
+    skus = set(plan_store.committed_skus(engine, run.ledger_rows, now) if commits else [])
     if changed:
         skus.update(override_skus_since(engine, run.override_events, events))
     try:

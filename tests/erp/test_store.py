@@ -10,7 +10,7 @@ from erp.store import (
     commit_times,
     is_empty,
     latest_import,
-    ledger_size,
+    ledger_mark,
     load_network,
     replace_snapshot,
     replace_snapshot_blocks,
@@ -103,7 +103,7 @@ def test_snapshot_version_moves_with_each_import_and_each_erp_write(store_engine
         PurchaseOrderRequest("V1", "A", "DC1", 48, date(2026, 3, 31)), idempotency_key="v-1"
     )
     assert snapshot_version(store_engine) == (imported, 1)
-    assert ledger_size(store_engine) == 1
+    assert ledger_mark(store_engine) == 1
     replace_snapshot(store_engine, network, source="first")  # the same data, a new import
     again, writes = snapshot_version(store_engine)
     assert again != imported and writes == 1  # the ledger outlives a re-import

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -12,7 +13,8 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, text, update
 
-from erp import models, plan_store
+from erp import connector, models, plan_store
+from erp.connector import BuiltinErpConnector, PurchaseOrderRequest
 from erp.db import migrate
 from erp.demo import generate_demo
 from erp.store import load_network, replace_snapshot, snapshot_as_of
@@ -201,3 +203,58 @@ def test_the_plan_tables_carry_the_stockout_evidence(sqlite_url: str) -> None:
     assert record["stockouts"]["stockout_days_excluded"] == 10
     assert "10 day(s) out of stock" in record["stockouts"]["note"]
     assert [record] == whole.position_records(sku=store[0], location=store[1])
+
+
+@pytest.mark.postgres
+def test_a_commit_that_lands_after_a_later_numbered_one_is_still_re_planned(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two ERP commits in flight at once: the first to start commits last.
+
+    Its ledger row must not fall behind the run's commit mark: the catch-up between the two
+    commits and the one after them together re-plan both SKUs, and the rows equal a full plan.
+    """
+    engine, _ = _stored(postgres_url, generate_demo(seed=3, stores=5, skus=40).data)
+    summary = plan_runs.run_partitioned(postgres_url, 2, PARAMS)
+    data = load_network(engine)
+    pairs = data.item_suppliers.drop_duplicates("sku").head(2)
+    (slow_sku, slow_supplier), (fast_sku, fast_supplier) = pairs[["sku", "supplier_id"]].values
+    store = str(data.locations.loc[data.locations["type"] == "store", "location_id"].iloc[0])
+    inside, release = threading.Event(), threading.Event()
+    insert_po = connector._insert_po
+
+    def held_open(conn, doc_id, req):  # type: ignore[no-untyped-def]
+        # The slow commit's transaction stays open after its ledger row is inserted.
+        if req.sku == slow_sku:
+            inside.set()
+            assert release.wait(30)
+        insert_po(conn, doc_id, req)
+
+    monkeypatch.setattr(connector, "_insert_po", held_open)
+
+    def commit(sku: str, supplier: str) -> None:
+        BuiltinErpConnector(engine).create_purchase_order(
+            PurchaseOrderRequest(
+                supplier_id=str(supplier),
+                sku=str(sku),
+                location_id=store,
+                qty=500,
+                order_date=data.as_of,
+            ),
+            idempotency_key=f"race-{sku}",
+        )
+
+    slow = threading.Thread(target=commit, args=(slow_sku, slow_supplier))
+    slow.start()
+    assert inside.wait(30)
+    fast = threading.Thread(target=commit, args=(fast_sku, fast_supplier))
+    fast.start()
+    fast.join(1.0)  # it commits now if nothing orders it after the slow one
+    replanned = set(plan_runs.catch_up(postgres_url, summary.run_id))
+    release.set()
+    slow.join(30)
+    fast.join(30)
+    replanned.update(plan_runs.catch_up(postgres_url, summary.run_id))
+    assert replanned == {slow_sku, fast_sku}
+    assert plan_runs.catch_up(postgres_url, summary.run_id) == []
+    _assert_same_plan(engine, summary.run_id, _whole_plan(engine))
