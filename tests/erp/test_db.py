@@ -2,7 +2,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from erp.db import (
     current_revision,
@@ -13,6 +13,7 @@ from erp.db import (
     migrate,
 )
 from erp.models import Base
+from erp.store import ledger_mark
 
 
 def test_migrations_create_every_model_table(store_engine):
@@ -81,3 +82,22 @@ def test_migrate_upgrades_a_store_behind_the_head(sqlite_engine):
     downgrade(sqlite_engine, "0004")
     migrate(sqlite_engine)
     assert current_revision(sqlite_engine) == head_revision()
+
+
+def test_existing_erp_commits_are_numbered_in_the_order_they_were_written(sqlite_engine):
+    """Migration 0012 numbers the ledger 1…N by time, so a stored count stays a valid mark."""
+    downgrade(sqlite_engine, "0011")
+    with sqlite_engine.begin() as conn:
+        for key, at in (("b", "2026-01-02"), ("a", "2026-01-03"), ("c", "2026-01-01")):
+            conn.execute(
+                text(
+                    "INSERT INTO erp_commits (idempotency_key, kind, document_id, payload,"
+                    " created_at) VALUES (:k, 'transfer', :k, '{}', :at)"
+                ),
+                {"k": key, "at": at},
+            )
+    migrate(sqlite_engine)
+    with sqlite_engine.connect() as conn:
+        numbered = conn.execute(text("SELECT idempotency_key, seq FROM erp_commits ORDER BY seq"))
+        assert [tuple(r) for r in numbered] == [("c", 1), ("b", 2), ("a", 3)]
+    assert ledger_mark(sqlite_engine) == 3
