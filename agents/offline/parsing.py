@@ -114,6 +114,13 @@ def _correct(word: str) -> str:
     return str(got[0]) if got else word
 
 
+NETWORK_LEAD = (
+    r"^\W*(?:all\s+(?:locations|stores|sites)|every\s+(?:location|store|site)|everywhere|"
+    r"network[- ]wide|(?:the\s+)?whole\s+network|across\s+the\s+(?:whole\s+)?network)\W+"
+)
+"""A request that opens with the whole network as its scope ("all locations, demand ...")."""
+
+
 def _normalise(text: str) -> str:
     text = text.replace("→", " -> ").replace("’", "'").replace("×", "x")
     # "DC-NORTH > S002": an arrow between two places (never "> 25,000", a comparison).
@@ -126,6 +133,21 @@ def _normalise(text: str) -> str:
         flags=re.IGNORECASE,
     )
     text = re.sub(r"\ban?\s+(day|week|month)\b", r"1 \1", text, flags=re.IGNORECASE)
+    # "demand x1.25": a factor written before its number.
+    text = re.sub(
+        r"\b(demand|sales)\s+(?:is\s+|at\s+|of\s+)?x\s*(\d+(?:\.\d+)?)\b",
+        r"\1 \2x",
+        text,
+        flags=re.I,
+    )
+    # "all locations, demand 1.25x — what breaks first?": a network what-if in shorthand.
+    scope = re.match(NETWORK_LEAD, text, re.IGNORECASE)
+    if (
+        scope
+        and re.search(r"\b(?:demand|sales)\b", text, re.I)
+        and not re.search(WHAT_IF, text, re.I)
+    ):
+        text = f"what if {text[scope.end() :].strip()} across the network"
     # "15x SKU-0008", "x15 SKU-0008": a count of units before an item, not a factor.
     text = re.sub(
         r"(?<![\w.])(\d+)\s*x\s+(?=(?:sku|item|product)\b|SKU[-_]?\d)", r"\1 ", text, flags=re.I

@@ -198,3 +198,17 @@ def test_who_after_a_count_splits_it_by_source_or_supplier(follow_up: str, by: s
     out = rewrite_follow_up(follow_up, "how many P1 exceptions by type", None)
     assert out == f"how many P1 exceptions {by}"
     assert rewrite_follow_up(follow_up, "stock of SKU-0012 at S003", None) != out
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "all locations, demand x1.25 — what breaks first?",
+        "network-wide demand +20%: what runs short first?",
+        "everywhere, sales down 10%",
+    ],
+)
+def test_a_network_what_if_in_shorthand_is_a_what_if_over_the_network(request_text: str) -> None:
+    intent, req = parse(request_text)
+    assert intent.name == "what_if"
+    assert req.text.startswith("what if ") and req.text.endswith("across the network")
