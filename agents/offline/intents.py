@@ -840,6 +840,8 @@ INTENTS: tuple[Intent, ...] = (
             r"\b(?:move|transfer|send|ship|shift|rebalance)\s+(?:some|a\s+few|the\s+(?:excess|surplus|"
             r"extra))\b(?:\s+(?:of\s+)?(?:it|them|units|stock))?\s+(?:over\s+)?(?:to|into)\b"
             + NO_QTY,
+            r"\b(?:draft|prepare|raise|do)\s+(?:the\s+|a\s+)?(?:fix|action|recommended\s+action)\s+"
+            r"(?:for|on)\b" + NO_QTY,
             # "cover SKU-0008 at monroe", "fix SKU-0012 at union please": the engine's action.
             r"^\W*(?:(?:please|ok(?:ay)?|(?:can|could)\s+you|let'?s)[\s,]+)*(?:cover|fix|sort\s+out|"
             r"resolve|take\s+care\s+of)\s+(?!(?:of|for|days?|it|this|that|them|the\s+(?:gap|shortfall|need))\b)"
@@ -851,6 +853,7 @@ INTENTS: tuple[Intent, ...] = (
         examples=(
             "order more SKU-0012 for S003",
             "get S003 covered for SKU-0012",
+            "draft the fix for SKU-0012 at S003",
             "we need more SKU-0012 at S001, can you replenish it",
             "transfer SKU-0012 to S003",
             "move some SKU-0016 to S002 from the DC",
@@ -1036,6 +1039,26 @@ INTENTS: tuple[Intent, ...] = (
         h.why_flagged,
         examples=("why is SKU-0001 at S003 flagged?", "why is SKU-0012 flagged at S003"),
         template="why is {sku} at {loc} flagged?",
+    ),
+    Intent(
+        "explain_item",
+        31,
+        _compile(
+            r"\b(?:say|tell\s+(?:me|us)|give\s+me)\s+(?:a\s+bit\s+|some\s+)?more\s+(?:about|on)\b",
+            r"^\W*(?:(?:please|ok(?:ay)?|(?:can|could)\s+you)[\s,]+)*explain\b(?!.*\b(?:polic\w*|rules?|"
+            r"playbook)\b)",
+            r"\bmore\s+(?:detail|details|info)\s+(?:on|about)\b",
+            r"\bwhat(?:'s|\s+is)\s+(?:going\s+on|wrong|up)\s+with\b",
+        ),
+        h.why_flagged,
+        id_slots=(),
+        said=("sku",),
+        needs=("sku", "location"),
+        examples=(
+            "say more about SKU-0012 at S003",
+            "explain SKU-0001 at S003",
+            "what's going on with SKU-0012 at S003?",
+        ),
     ),
     Intent(
         "recommendation",
