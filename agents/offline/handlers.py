@@ -1098,7 +1098,8 @@ NETWORK_WORDS = re.compile(
 def what_if(req: Request, results: list[Result]) -> Step:
     """Simulate a scenario at the scope the request names (or the thread's focus)."""
     if results:
-        return _with_note(req, render_what_if_scope(results[-1]))
+        first = bool(re.search(r"\b(?:first|earliest|soonest)\b", req.text, re.I))
+        return _with_note(req, render_what_if_scope(results[-1], first=first))
     scenario = _scenario_args(req.text)
     sup = req.said("supplier")
     if scenario.get("supplier_delay_days") and sup and "supplier_id" not in scenario:

@@ -1259,8 +1259,11 @@ def render_supplier_overview(result: Result) -> str:
     return "\n".join(lines)
 
 
-def render_what_if_scope(result: Result) -> str:
-    """Lead with the change in unmet units and lost margin over a scope, then the details."""
+def render_what_if_scope(result: Result, *, first: bool = False) -> str:
+    """Lead with the change in unmet units and lost margin over a scope, then the details.
+
+    `first`: the question asks what runs short first, so the earliest shortfalls lead.
+    """
     if result.error:
         return _error_text(result)
     d = result.data if isinstance(result.data, dict) else {}
@@ -1279,6 +1282,16 @@ def render_what_if_scope(result: Result) -> str:
         f"{_money(change.get('lost_margin_horizon'))}; {_qty(new.get('sku_locations_short'))} "
         f"SKU-locations run short (base {_qty(base.get('sku_locations_short'))}).**"
     )
+    dated = sorted(
+        (r for r in d.get("most_affected") or [] if r.get("first_stockout_scenario")),
+        key=lambda r: str(r.get("first_stockout_scenario")),
+    )
+    if first and dated:
+        earliest = "; ".join(
+            f"{r.get('sku')} at {r.get('location')} on {_date(r.get('first_stockout_scenario'))}"
+            for r in dated[:3]
+        )
+        lead = f"**First to run short: {earliest}** (of the most affected SKU-locations). {lead}"
     unchanged = not change.get("unmet_units_horizon") and not change.get("lost_margin_horizon")
     if unchanged and d.get("notes"):
         # "No change" must say why (no open PO to delay, no promotion scheduled), first.
