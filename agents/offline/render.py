@@ -1299,7 +1299,9 @@ def render_what_if_scope(result: Result, *, first: bool = False) -> str:
     lines = [
         lead,
         f"Scenario: {_scenario_text(d.get('scenario') or {})}. Horizon "
-        f"{_qty(d.get('horizon_days'))} days from {d.get('as_of')}.",
+        f"{_qty(d.get('horizon_days'))} days from {d.get('as_of')}. Both columns project "
+        "today's stock and the supply already open (POs and transfers), with no new orders, "
+        "so the base runs short too: the difference between them is the scenario's effect.",
         "",
         _table(
             ["", "Base", "Scenario"],
