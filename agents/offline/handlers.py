@@ -634,13 +634,53 @@ def _exceptions_title(req: Request, results: list[Result]) -> str:
         title += " for " + " at ".join(where)
     if first.args.get("category"):
         title += f" in category {first.args['category']}"
-    return _render_exceptions(first, title)
+    answer = _render_exceptions(first, title)
+    region = None if first.args.get("location") else _region(req)
+    if region is None:
+        return answer
+    stores = ", ".join(_region_stores(req, region)) or "none in the location master"
+    return (
+        f"{answer}\n\nNote: this list is network-wide — it is not limited to the stores "
+        f"{region} feeds ({stores}). Name one of them (e.g. **… at {stores.split(', ')[0]}**) "
+        "to narrow it."
+    )
+
+
+REGION_PATTERNS = (
+    r"\b{w}(?:ern)?\s+(?:stores|shops|region)\b",
+    r"\b(?:stores|shops)\s+in\s+the\s+{w}\b",
+    r"\b(?:stores|shops)\s+(?:that\s+)?{w}\s+(?:feeds|serves|supplies)\b",
+)
+"""A group of stores named by their DC's own word ("the north stores"); {w}: the DC's words."""
+
+
+def _region(req: Request) -> str | None:
+    """Return the DC whose stores the request means ("north stores", "stores DC south feeds")."""
+    if req.resolver is None:
+        return None
+    for entity in req.resolver.entities["location"].values():
+        tail = re.sub(r"(?i)^dc\W*", "", entity.id)
+        if entity.group != "dc" or not tail:
+            continue
+        w = rf"(?:{re.escape(entity.id)}|(?:dc\W*)?{re.escape(tail)})"
+        if any(re.search(p.format(w=w), req.text, re.I) for p in REGION_PATTERNS):
+            return entity.id
+    return None
+
+
+def _region_stores(req: Request, dc: str) -> list[str]:
+    """Return the stores the DC feeds (each store's source DC in the location master)."""
+    locations = req.resolver.entities["location"].values() if req.resolver else ()
+    return sorted(e.id for e in locations if e.group == "store" and e.parent == dc)
 
 
 def _unsure_place(req: Request) -> str | None:
-    """Ask about a place the request names that is no location, when one is close ("unoin")."""
+    """Ask about a place the request names that is no location, when one is close ("unoin").
+
+    A DC's own word naming its stores ("in the north stores") is a region, not a typo.
+    """
     m = re.search(r"\b(?:at|in)\s+(?:the\s+)?(?P<w>[a-z][a-z\-]{3,})\b", req.text, re.I)
-    if req.resolver is None or m is None or req.said("location"):
+    if req.resolver is None or m is None or req.said("location") or _region(req):
         return None
     word = m.group("w")
     cats = req.resolver.categories
@@ -672,6 +712,9 @@ def _exceptions_args(req: Request) -> dict[str, Any] | str:
             args.pop(arg)
         if arg not in args and req.said(kind):
             args[arg] = req.said(kind)
+    region = _region(req)
+    if region is not None and args.get("location") == region:
+        args.pop("location")  # "the DC-NORTH stores" are its stores, not the DC itself
     cat = category(req.text, req.resolver.categories if req.resolver else ())
     if cat:
         args["category"] = cat

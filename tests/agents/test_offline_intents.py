@@ -212,3 +212,45 @@ def test_a_network_what_if_in_shorthand_is_a_what_if_over_the_network(request_te
     intent, req = parse(request_text)
     assert intent.name == "what_if"
     assert req.text.startswith("what if ") and req.text.endswith("across the network")
+
+
+@pytest.mark.parametrize(
+    ("text", "dc"),
+    [
+        ("overstock in the north stores?", "DC-NORTH"),
+        ("overstock in the DC-NORTH stores", "DC-NORTH"),
+        ("stores in the north: any stockouts?", "DC-NORTH"),
+        ("exceptions in the north region", "DC-NORTH"),
+        ("what's urgent in the stores DC south feeds?", "DC-SOUTH"),
+    ],
+)
+def test_a_dcs_own_word_for_its_stores_is_looked_up_not_asked_about(
+    text: str, dc: str, resolver: Resolver
+) -> None:
+    import json
+
+    from agents.offline.messages import Call, Result
+
+    intent, req = parse(text, resolver=resolver)
+    step = intent.handler(req, [])
+    # Never "did you mean DC-NORTH?", and never the DC's own exceptions instead of its stores'.
+    assert isinstance(step, list) and len(step) == 1 and isinstance(step[0], Call), step
+    assert step[0].name == "list_exceptions" and "location" not in step[0].args
+    data = {"total": 0, "offset": 0, "returned": 0, "truncated": False, "items": []}
+    answer = intent.handler(req, [Result("list_exceptions", step[0].args, json.dumps(data), data)])
+    stores = sorted(
+        e.id
+        for e in resolver.entities["location"].values()
+        if e.group == "store" and e.parent == dc
+    )
+    assert stores and "network-wide" in answer and f"the stores {dc} feeds" in answer
+    assert ", ".join(stores) in answer
+
+
+def test_a_place_word_that_is_no_region_is_still_asked_about(resolver: Resolver) -> None:
+    intent, req = parse("overstock in the unoin stores?", resolver=resolver)
+    step = intent.handler(req, [])
+    assert isinstance(step, str) and "S003 (Union)" in step
+    intent, req = parse("overstock at DC-NORTH", resolver=resolver)
+    step = intent.handler(req, [])
+    assert not isinstance(step, str) and step[0].args.get("location") == "DC-NORTH"
