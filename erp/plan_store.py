@@ -462,6 +462,7 @@ def _exception_conditions(
     min_money: float | None,
     rec_kind: str | None = None,
     priority: int | None = None,
+    locations: Collection[str] | None = None,
 ) -> list[Any]:
     t = EXCEPTIONS
     conditions: list[Any] = [t.c.run_id == run_id]
@@ -473,6 +474,8 @@ def _exception_conditions(
         conditions.append(t.c.type == type)
     if location is not None:
         conditions.append(t.c.location_id == location)
+    if locations is not None:
+        conditions.append(t.c.location_id.in_(sorted(locations)))
     if sku is not None:
         conditions.append(t.c.sku == sku)
     if skus is not None:
@@ -493,12 +496,14 @@ def read_exceptions(
     min_money: float | None = None,
     rec_kind: str | None = None,
     priority: int | None = None,
+    locations: Collection[str] | None = None,
     offset: int = 0,
     limit: int | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """Return one page of the run's ranked exceptions (the API's JSON) and the filtered total.
 
-    `skus` keeps those SKUs' (an item category's); `min_money` those risking at least that;
+    `skus` keeps those SKUs' (an item category's), `locations` those locations' (the stores a
+    DC feeds); `min_money` those risking at least that;
     `rec_kind` those whose recommendation is of that kind; `priority` those of that priority
     or more urgent.
     """
@@ -512,6 +517,7 @@ def read_exceptions(
         min_money=min_money,
         rec_kind=rec_kind,
         priority=priority,
+        locations=locations,
     )
     page = (
         select(t.c.record)
@@ -554,6 +560,7 @@ def exception_totals(
     skus: Collection[str] | None = None,
     min_money: float | None = None,
     priority: int | None = None,
+    locations: Collection[str] | None = None,
 ) -> list[tuple[str, int, float]]:
     """Return (type, count, money at risk in cents-rounded records) of the filtered exceptions."""
     t = EXCEPTIONS
@@ -565,6 +572,7 @@ def exception_totals(
         skus=skus,
         min_money=min_money,
         priority=priority,
+        locations=locations,
     )
     stmt = (
         select(t.c.type, func.count(), func.sum(_cents(t.c.money_at_risk)))
@@ -589,6 +597,7 @@ def exception_groups(
     sku: str | None = None,
     skus: Collection[str] | None = None,
     priority: int | None = None,
+    locations: Collection[str] | None = None,
 ) -> list[tuple[str, int, float, int]]:
     """Return (key, count, money at risk, first rank) per group of the filtered exceptions.
 
@@ -605,6 +614,7 @@ def exception_groups(
         skus=skus,
         min_money=None,
         priority=priority,
+        locations=locations,
     )
     rank = func.row_number().over(
         order_by=(

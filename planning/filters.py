@@ -21,18 +21,20 @@ def filter_exceptions(
     skus: Collection[str] | None = None,
     min_money: float | None = None,
     top: int | None = None,
+    locations: Collection[str] | None = None,
 ) -> list[Record]:
     """Return the records that match every given criterion, in order, at most `top` of them.
 
     `type`, `location` and `sku` match exactly; `skus` keeps the records of those SKUs (an item
-    category's, say); `min_money` keeps those risking at least that much; a negative `top`
-    keeps none.
+    category's, say), `locations` those at these locations (the stores a DC feeds); `min_money`
+    keeps those risking at least that much; a negative `top` keeps none.
     """
     kept = [
         r
         for r in records
         if (type is None or r["type"] == type)
         and (location is None or r["location"] == location)
+        and (locations is None or r["location"] in locations)
         and (sku is None or r["sku"] == sku)
         and (skus is None or r["sku"] in skus)
         and (min_money is None or r["money_at_risk"] >= min_money)

@@ -115,6 +115,17 @@ def resolve_category(ws: Workspace, value: str | None) -> str | None:
     raise NotFoundError(f"unknown category {value!r}; categories: {', '.join(cats)}")
 
 
+def stores_fed_by(ws: Workspace, dc: str) -> list[str]:
+    """Return the stores a DC feeds (each store's source DC in the location master), sorted."""
+    locs = ws.plans.entities().locations
+    if dc not in set(locs["location_id"].astype(str)):
+        raise NotFoundError(f"unknown location {dc!r}")
+    fed = locs[locs["source_location"].astype(str) == dc]
+    if fed.empty:
+        raise NotFoundError(f"{dc} feeds no stores: name a DC like DC-NORTH")
+    return sorted(fed["location_id"].astype(str))
+
+
 def _filtered(
     ws: Workspace,
     *,
@@ -124,8 +135,9 @@ def _filtered(
     category: str | None = None,
     priority: int | None = None,
     supplier_id: str | None = None,
+    locations: Sequence[str] | None = None,
 ) -> list[dict[str, Any]]:
-    records = ws.queries.exceptions(type=type, location=location, sku=sku)
+    records = ws.queries.exceptions(type=type, location=location, sku=sku, locations=locations)
     if category is not None:
         cats = _categories(ws)
         records = [r for r in records if cats.get(r["sku"]) == category]

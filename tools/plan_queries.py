@@ -59,11 +59,13 @@ class PlanQueries:
         min_money: float | None = None,
         skus: Collection[str] | None = None,
         recommendation: str | None = None,
+        locations: Collection[str] | None = None,
     ) -> list[dict[str, Any]]:
         """Return ranked exceptions with their recommendations (JSON-ready; do not mutate).
 
         `category` keeps the SKUs of that item category, `skus` those SKUs; `min_money` those
-        risking at least it; `recommendation` those whose recommended action is of that kind.
+        risking at least it; `recommendation` those whose recommended action is of that kind;
+        `locations` those at these locations (the stores a DC feeds).
         """
         in_category = self._category_skus(category)
         if skus is not None:
@@ -82,6 +84,7 @@ class PlanQueries:
                 skus=skus,
                 min_money=min_money,
                 rec_kind=recommendation,
+                locations=locations,
                 limit=None if top is None else max(top, 0),
             )
             return records
@@ -93,6 +96,7 @@ class PlanQueries:
             skus=skus,
             min_money=min_money,
             top=None if recommendation is not None else top,
+            locations=locations,
         )
         if recommendation is None:
             return found
@@ -110,6 +114,7 @@ class PlanQueries:
         category: str | None = None,
         min_money: float | None = None,
         priority: int | None = None,
+        locations: Collection[str] | None = None,
     ) -> tuple[list[dict[str, Any]], int, dict[str, dict[str, Any]]]:
         """Return one page of the filtered ranking, the filtered total and its totals by type.
 
@@ -118,7 +123,12 @@ class PlanQueries:
         run = self.plans.plan_run()
         if run is None:
             records = self.exceptions(
-                type=type, location=location, sku=sku, category=category, min_money=min_money
+                type=type,
+                location=location,
+                sku=sku,
+                category=category,
+                min_money=min_money,
+                locations=locations,
             )
             if priority is not None:
                 records = [r for r in records if int(r["priority"]) <= int(priority)]
@@ -130,6 +140,7 @@ class PlanQueries:
             "skus": self._category_skus(category),
             "min_money": min_money,
             "priority": priority,
+            "locations": locations,
         }
         page, total = plan_store.read_exceptions(
             self.plans.engine, run, offset=offset, limit=limit, **filters
@@ -150,6 +161,7 @@ class PlanQueries:
         sku: str | None = None,
         category: str | None = None,
         priority: int | None = None,
+        locations: Collection[str] | None = None,
     ) -> list[tuple[str, int, float, int]] | None:
         """Return (key, count, money at risk, first rank) per group, in SQL; None without a run.
 
@@ -167,6 +179,7 @@ class PlanQueries:
             sku=sku,
             skus=self._category_skus(category),
             priority=priority,
+            locations=locations,
         )
         if by != "category":
             return found

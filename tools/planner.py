@@ -82,6 +82,12 @@ def _ids(ws: Workspace, **named: str | None) -> dict[str, str | None]:
     return {k: insight.resolve_id(ws, kinds[k], v) for k, v in named.items()}
 
 
+def _region(ws: Workspace, served_by: str | None) -> list[str] | None:
+    """Return the stores the DC `served_by` names feeds, or None without one."""
+    dc = _ids(ws, location=served_by)["location"]
+    return None if dc is None else insight.stores_fed_by(ws, dc)
+
+
 SKU_DOC = "SKU id like 'SKU-0001' (any case; 'sku 1' or the item's description also work)"
 LOC_DOC = (
     "Location id like 'S003' or 'DC-NORTH' (any case; 'store 3', 'S3', 'DC north', "
@@ -93,6 +99,10 @@ EXC_DOC = (
     "Exception id from list_exceptions, 'type:SKU@LOCATION' (a late PO adds ':PO-ID'), e.g. "
     "'stockout_risk:SKU-0001@S003'"
 )
+SERVED_BY_DOC = (
+    "Keep the stores this DC feeds (their source DC): a DC id like 'DC-NORTH' ('north DC' "
+    "works too), for 'the north stores', 'stores DC-SOUTH feeds'"
+)
 CATEGORY_DOC = "Item category, e.g. 'Grocery', 'Electronics', 'Garden' (any case)"
 PRIORITY_DOC = "Keep exceptions of this priority or more urgent: 1 = act today, 2, 3"
 
@@ -103,6 +113,7 @@ OptLoc = Annotated[str | None, LOC_DOC]
 OptSup = Annotated[str | None, SUP_DOC]
 OptCategory = Annotated[str | None, CATEGORY_DOC]
 OptPriority = Annotated[int | None, PRIORITY_DOC]
+OptServedBy = Annotated[str | None, SERVED_BY_DOC]
 
 
 @tool
@@ -114,6 +125,7 @@ def list_exceptions(
     sku: OptSku = None,
     category: OptCategory = None,
     priority: OptPriority = None,
+    served_by: OptServedBy = None,
     offset: Annotated[int, "Skip this many ranked items first (paging; default 0)"] = 0,
     compact: Annotated[
         bool, "True: ids, figures and the action in brief, without detail and evidence"
@@ -143,6 +155,7 @@ def list_exceptions(
             type=type,
             category=insight.resolve_category(ws, category),
             priority=priority,
+            locations=_region(ws, served_by),
             **ids,
         )
 
@@ -164,6 +177,7 @@ def summarize_exceptions(
     sku: OptSku = None,
     category: OptCategory = None,
     priority: OptPriority = None,
+    served_by: OptServedBy = None,
 ) -> str:
     """Total today's exceptions: count and money at risk overall and per group.
 
@@ -180,6 +194,7 @@ def summarize_exceptions(
             type=type,
             category=insight.resolve_category(ws, category),
             priority=priority,
+            locations=_region(ws, served_by),
             **ids,
         )
 

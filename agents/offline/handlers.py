@@ -634,16 +634,12 @@ def _exceptions_title(req: Request, results: list[Result]) -> str:
         title += " for " + " at ".join(where)
     if first.args.get("category"):
         title += f" in category {first.args['category']}"
-    answer = _render_exceptions(first, title)
-    region = None if first.args.get("location") else _region(req)
-    if region is None:
-        return answer
-    stores = ", ".join(_region_stores(req, region)) or "none in the location master"
-    return (
-        f"{answer}\n\nNote: this list is network-wide — it is not limited to the stores "
-        f"{region} feeds ({stores}). Name one of them (e.g. **… at {stores.split(', ')[0]}**) "
-        "to narrow it."
-    )
+    region = first.args.get("served_by")
+    if region:
+        data = first.data if isinstance(first.data, dict) else {}
+        listed = ", ".join(data.get("filters", {}).get("locations") or _region_stores(req, region))
+        title += f" at {listed} (the stores {region} feeds)"
+    return _render_exceptions(first, title)
 
 
 REGION_PATTERNS = (
@@ -713,8 +709,9 @@ def _exceptions_args(req: Request) -> dict[str, Any] | str:
         if arg not in args and req.said(kind):
             args[arg] = req.said(kind)
     region = _region(req)
-    if region is not None and args.get("location") == region:
-        args.pop("location")  # "the DC-NORTH stores" are its stores, not the DC itself
+    if region is not None and args.get("location") in (None, region):
+        args.pop("location", None)  # "the DC-NORTH stores" are its stores, not the DC itself
+        args["served_by"] = region
     cat = category(req.text, req.resolver.categories if req.resolver else ())
     if cat:
         args["category"] = cat

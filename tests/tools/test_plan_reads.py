@@ -15,6 +15,7 @@ from planning.whatif import Scenario
 from stockpilot.actions import PurchaseOrderAction
 from stockpilot.settings import Settings
 from tools import insight, plan_runs
+from tools.errors import NotFoundError
 from tools.workspace import Workspace
 
 
@@ -56,7 +57,14 @@ def _answers(ws: Workspace) -> dict[str, object]:
         "suppliers": q.supplier_status(),
         "suppliers_of_sku": q.supplier_status(sku=first["sku"]),
         "forecast": q.forecast(first["sku"], location, horizon=14),
+        "region_page": insight.exception_page(ws, top=100, locations=_north(ws)),
+        "region_totals": insight.exception_totals(ws, by="location", locations=_north(ws)),
+        "region_groups": insight.exception_totals(ws, by="type", locations=_north(ws)),
     }
+
+
+def _north(ws: Workspace) -> list[str]:
+    return insight.stores_fed_by(ws, "DC-NORTH")
 
 
 def _category(ws: Workspace, sku: str) -> str:
@@ -384,3 +392,25 @@ def test_the_copilots_pages_and_totals_are_queried_with_a_plan_run(workspace, mo
     after = _pages(ws, first)
     for name, value in before.items():
         assert after[name] == value, name
+
+
+def test_a_dcs_stores_scope_the_exception_list_and_totals(workspace) -> None:
+    stores = insight.stores_fed_by(workspace, "DC-NORTH")
+    master = workspace.plans.entities().locations
+    assert stores == sorted(master[master["source_location"] == "DC-NORTH"]["location_id"])
+    assert stores and "DC-NORTH" not in stores
+    for ws in (workspace, None):
+        if ws is None:  # the same answers read from a plan run's tables
+            plan_runs.run_partitioned(workspace.engine, 2, workspace.plans.params)
+            ws = Workspace.open(workspace.settings)
+            assert ws.plans.plan_run() is not None
+        everything = insight.exception_page(ws, top=100)["items"]
+        expected = [e["id"] for e in everything if e["location"] in stores]
+        page = insight.exception_page(ws, top=100, locations=stores)
+        assert expected and [e["id"] for e in page["items"]] == expected
+        assert page["total"] == len(expected) < len(everything)
+        totals = insight.exception_totals(ws, by="location", locations=stores)
+        assert {g["key"] for g in totals["groups"]} <= set(stores)
+        assert totals["count"] == len(expected)
+    with pytest.raises(NotFoundError, match="feeds no stores"):
+        insight.stores_fed_by(workspace, stores[0])
