@@ -976,6 +976,10 @@ def _totals_args(req: Request) -> dict[str, Any]:
     for arg, kind_ in (("location", "location"), ("sku", "sku")):
         if req.said(kind_):
             args[arg] = req.said(kind_)
+    region = _region(req)
+    if region is not None and args.get("location") in (None, region):
+        args.pop("location", None)
+        args["served_by"] = region
     cat = category(req.text, req.resolver.categories if req.resolver else ())
     if cat:
         args["category"] = cat

@@ -980,6 +980,8 @@ def _filters_text(filters: dict[str, Any]) -> str:
     for key in ("sku", "location", "category", "supplier_id"):
         if filters.get(key):
             parts.append(f"{'at ' if key == 'location' else ''}{filters[key]}")
+    if filters.get("locations"):  # the stores a DC feeds
+        parts.append("at " + ", ".join(map(str, filters["locations"])))
     if filters.get("priority"):
         parts.append(f"P{filters['priority']} or more urgent")
     return " · ".join(parts)

@@ -254,3 +254,10 @@ def test_a_place_word_that_is_no_region_is_still_asked_about(resolver: Resolver)
     intent, req = parse("overstock at DC-NORTH", resolver=resolver)
     step = intent.handler(req, [])
     assert not isinstance(step, str) and step[0].args.get("location") == "DC-NORTH"
+
+
+def test_totals_over_a_dcs_stores_are_scoped_to_them(resolver: Resolver) -> None:
+    intent, req = parse("how many overstocks in the north stores?", resolver=resolver)
+    step = intent.handler(req, [])
+    assert not isinstance(step, str) and step[0].name == "summarize_exceptions"
+    assert step[0].args["served_by"] == "DC-NORTH" and "location" not in step[0].args
