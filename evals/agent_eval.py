@@ -1035,9 +1035,13 @@ def aggregates_only(report: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def is_aggregate_only(dataset: Path) -> bool:
-    """Return True when `dataset` is the file of a split reported as aggregates only."""
-    held = {SPLITS[s].resolve() for s in AGGREGATE_ONLY_SPLITS}
-    return dataset.resolve() in held
+    """Return True when `dataset` is reported as aggregates only: any file of the held-out folder.
+
+    Every split kept there (`agent_heldout_v1`, the fresh `agent_heldout_v2`, …) is scored, never
+    read, so a run given one of them by path hides its cases like `--split heldout` does.
+    """
+    held = {SPLITS[s].resolve().parent for s in AGGREGATE_ONLY_SPLITS}
+    return dataset.resolve().parent in held
 
 
 def _by_tag(results: Sequence[dict[str, Any]]) -> dict[str, dict[str, float | int]]:

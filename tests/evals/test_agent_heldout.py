@@ -18,6 +18,7 @@ from evals.agent_eval import (
     Case,
     Dataset,
     Decide,
+    is_aggregate_only,
     load_dataset,
 )
 from tools.planner import TOOLS
@@ -123,3 +124,10 @@ def test_ids_and_proposals_exist_in_the_network(split: Dataset, network) -> None
                 assert p.location_id in known, step.id
                 if p.supplier_id is not None:
                     assert (p.sku, p.supplier_id) in sells, step.id
+
+
+def test_every_file_of_the_held_out_folder_is_reported_as_aggregates_only() -> None:
+    folder = HELDOUT_DATASET.parent
+    assert is_aggregate_only(HELDOUT_DATASET)
+    assert is_aggregate_only(folder / "agent_heldout_v2.jsonl")
+    assert not is_aggregate_only(SPLITS["dev"])
