@@ -1,6 +1,8 @@
-"""The held-out agent split loads and every case is well formed against its network.
+"""The held-out agent splits load and every case is well formed against its network.
 
-Only the form is checked here: the split is scored with `stockpilot eval --suite agent --split
+Checked for the first split (`agent_heldout_v1`, the default of `--split heldout`) and for the
+fresh v3 split (`agent_heldout_v3`, on a network no earlier split used). Only the form is
+checked here: the split is scored with `stockpilot eval --suite agent --split
 heldout`, never by the test suite against a baseline (see evals/datasets/heldout/README.md).
 """
 
@@ -27,9 +29,13 @@ TOOL_NAMES = {t.name for t in TOOLS}
 IDS = re.compile(r"\b(SKU-\d{4}|S\d{3}|DC-[A-Z]+|SUP-\d{2}|PO-\d{6}|TR-\d{6})\b")
 
 
-@pytest.fixture(scope="module")
-def split() -> Dataset:
-    return load_dataset(HELDOUT_DATASET)
+V3_DATASET = HELDOUT_DATASET.parent / "agent_heldout_v3.jsonl"
+CHECKED = [HELDOUT_DATASET, V3_DATASET]
+
+
+@pytest.fixture(scope="module", params=CHECKED, ids=lambda p: p.stem)
+def split(request: pytest.FixtureRequest) -> Dataset:
+    return load_dataset(request.param)
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +45,7 @@ def network(split: Dataset):  # type: ignore[no-untyped-def]
 
 def test_the_split_is_selected_by_name_and_sized(split: Dataset) -> None:
     assert SPLITS["heldout"] == HELDOUT_DATASET and SPLITS["dev"] != HELDOUT_DATASET
+    assert split.meta["dataset"] == split.path.name
     assert split.meta["split"] == "heldout" and split.version
     assert len(split.cases) >= 60
     conversations = [c for c in split.cases if len(c.requests) > 1]
@@ -126,8 +133,18 @@ def test_ids_and_proposals_exist_in_the_network(split: Dataset, network) -> None
                     assert (p.sku, p.supplier_id) in sells, step.id
 
 
+def test_v3_runs_on_a_network_no_earlier_split_used() -> None:
+    folder = HELDOUT_DATASET.parent
+    v3 = load_dataset(V3_DATASET).network
+    for earlier in ("agent_heldout_v1.jsonl", "agent_heldout_v2.jsonl"):
+        network = load_dataset(folder / earlier).network
+        assert network["seed"] != v3["seed"] and network["as_of"] != v3["as_of"], earlier
+    assert set(load_dataset(SPLITS["dev"]).network.items()) != set(v3.items())
+
+
 def test_every_file_of_the_held_out_folder_is_reported_as_aggregates_only() -> None:
     folder = HELDOUT_DATASET.parent
     assert is_aggregate_only(HELDOUT_DATASET)
     assert is_aggregate_only(folder / "agent_heldout_v2.jsonl")
+    assert is_aggregate_only(V3_DATASET)
     assert not is_aggregate_only(SPLITS["dev"])
