@@ -3,6 +3,8 @@
 Usage: python benchmarks/bench_scale.py --database-url postgresql+psycopg://user@host/db
        [--stores 100] [--dcs 4] [--skus 1120] [--days 730] [--block-skus 100]
        [--partitions N] [--workers 2] [--stages generate,plan,dask,replan,reads,api]
+       (`plan_reread`: the plan stage with the plan phase reading the sales again, as before
+       the scan kept them)
 
 Each stage runs in a child process of its own, so its peak RSS is its own; the stages run side by
 side in one invocation and the summary prints their ratios. `generate` replaces the database's
@@ -112,21 +114,32 @@ def _summary(summary: Any) -> dict[str, Any]:
         "seal_s": summary.seal_s,
         "plan_s": summary.plan_s,
         "wall_s": summary.total_s,
+        "sales_rows_read": summary.sales_rows,
     }
 
 
-def stage_plan(args: argparse.Namespace) -> dict[str, Any]:
+def stage_plan(args: argparse.Namespace, *, keep_sales: bool = True) -> dict[str, Any]:
     from tools.cluster import run_plan
     from tools.workspace import Workspace
 
     ws = Workspace.open(_settings(args))
-    summary = run_plan(args.database_url, params=ws.plans.params, partitions=args.partitions)
+    summary = run_plan(
+        args.database_url, params=ws.plans.params, partitions=args.partitions, keep_sales=keep_sales
+    )
     return {
         **_summary(summary),
         **_partition_costs(args.database_url, summary.run_id),
         "cpu_s": _cpu_s(),
         "peak_rss_mib": _peak_rss_mib(),
     }
+
+
+def stage_plan_reread(args: argparse.Namespace) -> dict[str, Any]:
+    """Run the plan stage as before the scan kept each partition's sales (read them twice).
+
+    The plan phase reads the sales again (`keep_sales=False`): the side-by-side comparison.
+    """
+    return stage_plan(args, keep_sales=False)
 
 
 def _worker_usage() -> tuple[float, float]:
@@ -316,6 +329,7 @@ def stage_api(args: argparse.Namespace) -> dict[str, Any]:
 STAGES = {
     "generate": stage_generate,
     "plan": stage_plan,
+    "plan_reread": stage_plan_reread,
     "dask": stage_dask,
     "replan": stage_replan,
     "reads": stage_reads,

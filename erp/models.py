@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -404,6 +405,23 @@ class PlanPartition(Base):
     positions: Mapped[int] = mapped_column(Integer, default=0)
     exceptions: Mapped[int] = mapped_column(Integer, default=0)
     seconds: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class PlanPartitionSales(Base):
+    """A partition's sales as its scan read them, kept for its plan phase (the run's own copy).
+
+    `data` is the partition's `planning.engine.PartSales` (`tools.plan_runs.encode_sales`):
+    the plan phase reads it instead of the partition's sales rows, so a run reads its sales
+    once. Written by the scan, removed when the run completes or fails.
+    """
+
+    __tablename__ = "plan_partition_sales"
+
+    run_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("plan_runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    partition_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class PlanSkuClass(Base):

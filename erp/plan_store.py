@@ -25,6 +25,7 @@ from erp.store import _bulk_insert, ledger_mark
 RUNS: Table = models.PlanRun.__table__  # type: ignore[assignment]
 PARTITIONS: Table = models.PlanPartition.__table__  # type: ignore[assignment]
 CLASSES: Table = models.PlanSkuClass.__table__  # type: ignore[assignment]
+KEPT_SALES: Table = models.PlanPartitionSales.__table__  # type: ignore[assignment]
 POSITIONS: Table = models.PlanPosition.__table__  # type: ignore[assignment]
 EXCEPTIONS: Table = models.PlanException.__table__  # type: ignore[assignment]
 POSITION_COLUMNS: tuple[str, ...] = tuple(c.name for c in POSITIONS.columns if c.name != "run_id")
@@ -205,6 +206,27 @@ def record_scan(engine: Engine, run_id: int, partition_id: int, figures: str) ->
             .where(PARTITIONS.c.run_id == run_id, PARTITIONS.c.partition_id == partition_id)
             .values(figures=figures, scanned_at=_now())
         )
+
+
+def keep_sales(engine: Engine, run_id: int, partition_id: int, data: bytes) -> None:
+    """Keep a partition's scanned sales for its plan phase; a re-scan replaces them."""
+    where = (KEPT_SALES.c.run_id == run_id, KEPT_SALES.c.partition_id == partition_id)
+    with engine.begin() as conn:
+        conn.execute(delete(KEPT_SALES).where(*where))
+        conn.execute(
+            KEPT_SALES.insert().values(run_id=run_id, partition_id=partition_id, data=data)
+        )
+
+
+def kept_sales(engine: Engine, run_id: int, partition_id: int) -> bytes | None:
+    """Return a partition's kept sales (None when its scan kept none or the run ended)."""
+    with engine.connect() as conn:
+        value = conn.execute(
+            select(KEPT_SALES.c.data).where(
+                KEPT_SALES.c.run_id == run_id, KEPT_SALES.c.partition_id == partition_id
+            )
+        ).scalar_one_or_none()
+    return None if value is None else bytes(value)
 
 
 def scans(engine: Engine, run_id: int) -> list[str | None]:
@@ -396,13 +418,15 @@ def finish_run(engine: Engine, run_id: int) -> list[int]:
                 .where(RUNS.c.id == run_id)
                 .values(status="complete", finished_at=_now())
             )
+            conn.execute(delete(KEPT_SALES).where(KEPT_SALES.c.run_id == run_id))
     return missing
 
 
 def fail_run(engine: Engine, run_id: int) -> None:
-    """Mark a run failed (reads never use it)."""
+    """Mark a run failed (reads never use it) and drop the sales its scans kept."""
     with engine.begin() as conn:
         conn.execute(update(RUNS).where(RUNS.c.id == run_id).values(status="failed"))
+        conn.execute(delete(KEPT_SALES).where(KEPT_SALES.c.run_id == run_id))
 
 
 def current_run(engine: Engine, import_id: int, params_digest: str | None = None) -> int | None:

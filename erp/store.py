@@ -401,18 +401,25 @@ def load_network(engine: Engine, *, sales_since: date | None = None) -> NetworkD
 
 
 def load_skus(
-    engine: Engine, first: str, last: str, *, sales_since: date | None = None
+    engine: Engine,
+    first: str,
+    last: str,
+    *,
+    sales_since: date | None = None,
+    with_sales: bool = True,
 ) -> NetworkData:
     """Read the SKUs `first`..`last` (inclusive, in the store's order) with all they plan with.
 
-    Their rows of every table with a SKU (sales from `sales_since` on), and all the locations,
-    lanes and suppliers: a partition of the network by SKU, read by indexed range scans.
+    Their rows of every table with a SKU (sales from `sales_since` on; none without
+    `with_sales`), and all the locations, lanes and suppliers: a partition of the network by
+    SKU, read by indexed range scans.
     """
+    names = [n for n in TABLE_ORDER if with_sales or n != "sales"]
     with engine.connect() as conn:
         return NetworkData.from_frames(
             {
                 name: _read_frame(conn, name, sales_since=sales_since, sku_range=(first, last))
-                for name in TABLE_ORDER
+                for name in names
             }
         )
 

@@ -242,16 +242,16 @@ def _exception_record(r: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _keys(data: NetworkData, sales: pd.DataFrame, as_of: date, first_day: date) -> pd.DataFrame:
+def _keys(data: NetworkData, sold: pd.DataFrame) -> pd.DataFrame:
     """Return the planned SKU-locations: inventory, recent sales, open supply, DCs feeding them.
 
-    `sales` is `data.sales` as returned by `_coded_sales`.
+    `sold` holds the (sku, location_id) pairs with a sale in the plan's window (`_sold_keys`).
     """
     po = data.purchase_orders[data.purchase_orders["status"] == "open"]
     tr = data.transfers[data.transfers["status"] == "in_transit"]
     parts = [
         data.inventory[KEY],
-        _sold_keys(sales, as_of, first_day),
+        sold,
         po[KEY],
         tr[["sku", "to_location"]].rename(columns={"to_location": "location_id"}),
     ]
@@ -285,6 +285,34 @@ class NetworkFigures:
 
 
 @dataclass(frozen=True)
+class PartSales:
+    """A part's sales as its plan reads them, kept from its scan so the plan reads no sales rows.
+
+    The plan reads the sales only as the pairs sold in its window (`start`..`end`, the as-of
+    date) and the store series' units per day over it. `plan(part, sales=...)` with the
+    `PartSales` of `part_scan` on the same sales gives exactly `plan(part)`'s rows: a key the
+    scan did not densify (a store series planned only for its open supply) sold nothing.
+    """
+
+    start: date
+    end: date
+    sold: pd.DataFrame  # sku, location_id: the known pairs with a sale row in the window
+    keys: pd.DataFrame  # sku, location_id: the store series the scan densified
+    units: np.ndarray  # (len(keys), days of the window) units per day, as `sales_matrix` sums
+
+    def matrix(self, keys: pd.DataFrame) -> np.ndarray:
+        """Return the units per day of `keys` (rows in their order; 0 where not densified)."""
+        days = (self.end - self.start).days + 1
+        out = np.zeros((len(keys), days))
+        if len(keys) and len(self.keys):
+            index = pd.MultiIndex.from_frame(self.keys[KEY])
+            rows = index.get_indexer(pd.MultiIndex.from_frame(keys[KEY]))
+            hit = rows >= 0
+            out[hit] = self.units[rows[hit]]
+        return out
+
+
+@dataclass(frozen=True)
 class PartFigures:
     """What one part of the network adds to `NetworkFigures` (see `part_figures`)."""
 
@@ -299,6 +327,16 @@ def part_figures(
     data: NetworkData, *, params: PlanParams = DEFAULT_PARAMS, as_of: date | None = None
 ) -> PartFigures:
     """Return the part's share of the network-wide figures (the SKUs of `data`, all locations)."""
+    return part_scan(data, params=params, as_of=as_of)[0]
+
+
+def part_scan(
+    data: NetworkData, *, params: PlanParams = DEFAULT_PARAMS, as_of: date | None = None
+) -> tuple[PartFigures, PartSales]:
+    """Return the part's share of the network-wide figures and its sales as the plan reads them.
+
+    Planning the part later with the `PartSales` (`plan(part, sales=...)`) reads no sales rows.
+    """
     today = as_of or data.as_of
     inputs = _store_inputs(data, params, today)
     history, calendar = inputs.history(), inputs.history_calendar()
@@ -306,7 +344,7 @@ def part_figures(
     # The value is in the part's own bucket: that of the whole network unless a part alone
     # looks bucketed (too few sale days), which `network_figures` does not correct.
     daily = _daily_sales(inputs, *_bucket(inputs, params))
-    return PartFigures(
+    figures = PartFigures(
         sales_value=_sales_value(inputs.keys, inputs.store_keys, daily, data, params),
         weekday_pool=weekday_totals(history, start=inputs.history_start, history_uplift=calendar),
         bias_weekday_pool=weekday_totals(
@@ -315,6 +353,8 @@ def part_figures(
         sold_days=_sold_days(inputs),
         long_start=inputs.long_start,
     )
+    sales = PartSales(inputs.long_start, today, inputs.sold, inputs.store_keys, inputs.long)
+    return figures, sales
 
 
 def network_figures(
@@ -437,6 +477,7 @@ class _StoreInputs:
     """The planned keys and the store series' sales and promotion calendar, T − window to T + H."""
 
     keys: pd.DataFrame
+    sold: pd.DataFrame  # the known (sku, location_id) pairs with a sale from `long_start` to T
     store_rows: np.ndarray
     store_keys: pd.DataFrame
     long: np.ndarray  # (m, bias_window_days + history_days) units per day up to T
@@ -467,18 +508,35 @@ class _StoreInputs:
         return self.calendar[:, : self.history_days]
 
 
-def _store_inputs(data: NetworkData, params: PlanParams, as_of: date) -> _StoreInputs:
-    """Return the planned keys and the store series' sales and calendar (`_StoreInputs`)."""
+def _store_inputs(
+    data: NetworkData, params: PlanParams, as_of: date, kept: PartSales | None = None
+) -> _StoreInputs:
+    """Return the planned keys and the store series' sales and calendar (`_StoreInputs`).
+
+    With `kept` (the part's scan of the same sales) `data.sales` is not read.
+    """
     horizon = int(params.horizon_days)
     history_days, bias_days = int(params.history_days), int(params.bias_window_days)
     long_start = as_of - timedelta(days=history_days + bias_days - 1)
-    sales = _coded_sales(data)
-    keys = _keys(data, sales, as_of, long_start)
+    if kept is None:
+        sales = _coded_sales(data)
+        sold = _sold_keys(sales, as_of, long_start)
+    else:
+        if (kept.start, kept.end) != (long_start, as_of):
+            raise ValueError(
+                f"the kept sales cover {kept.start}..{kept.end}, the plan reads "
+                f"{long_start}..{as_of}"
+            )
+        sold = kept.sold
+    keys = _keys(data, sold)
     locations = data.locations.set_index("location_id")
     location_type = keys["location_id"].map(locations["type"]).to_numpy(object)
     store_rows = np.flatnonzero(location_type != "dc")
     store_keys = keys.iloc[store_rows].reset_index(drop=True)
-    long = sales_matrix(sales, store_keys, long_start, as_of)
+    if kept is None:
+        long = sales_matrix(sales, store_keys, long_start, as_of)
+    else:
+        long = kept.matrix(store_keys)
     calendar = promo_calendar(
         store_keys, data.promotions, long_start, history_days + bias_days + horizon
     )
@@ -492,6 +550,7 @@ def _store_inputs(data: NetworkData, params: PlanParams, as_of: date) -> _StoreI
     out_of_stock = np.where(covered[:, None], known, suspect)
     return _StoreInputs(
         keys=keys,
+        sold=sold,
         store_rows=store_rows,
         store_keys=store_keys,
         long=long,
@@ -954,6 +1013,7 @@ def plan(
     as_of: date | None = None,
     figures: NetworkFigures | None = None,
     overrides: pd.DataFrame | None = None,
+    sales: PartSales | None = None,
 ) -> Plan:
     """Plan the network as of `as_of` (default: the snapshot date).
 
@@ -961,13 +1021,14 @@ def plan(
     `figures` gives the whole network's (`NetworkFigures`); the plan is then exactly the whole
     plan's rows of those SKUs. `overrides` (planners' forecast overrides in force,
     `planning.overrides`) change the store forecasts after the model, before everything the
-    plan derives from them.
+    plan derives from them. `sales` (the part's `part_scan` of the same sales, as of the same
+    date) stands for `data.sales`, which is then not read (it may be empty).
     """
     started = pd.Timestamp.now()
     timings: dict[str, float] = {}
     today = as_of or data.as_of
     horizon = int(params.horizon_days)
-    inputs = _store_inputs(data, params, today)
+    inputs = _store_inputs(data, params, today, sales)
     keys, store_rows = inputs.keys, inputs.store_rows
     n = len(keys)
     locations = data.locations.set_index("location_id")

@@ -162,12 +162,14 @@ def run_plan(
     partitions: int | None = None,
     scheduler: str | None = None,
     on_done: Progress | None = None,
+    keep_sales: bool = True,
 ) -> RunSummary:
     """Plan the store's snapshot partition by partition, on the cluster at `scheduler` or here.
 
     Raises ClusterUnavailableError when a scheduler is given for a store its workers cannot share
     (a SQLite file) or cannot be reached, ClusterError when a partition failed on every attempt
-    (the run is then marked failed and reads keep the previous complete plan).
+    (the run is then marked failed and reads keep the previous complete plan). Without
+    `keep_sales` the plan phase reads each partition's sales again (`run_partitioned`).
     """
     if scheduler is not None and not store_url.startswith("postgresql"):
         raise ClusterUnavailableError(
@@ -176,7 +178,11 @@ def run_plan(
         )
     with partition_mapper(scheduler, on_done=on_done) as mapper:
         return run_partitioned(
-            store_url, partitions or default_partitions(store_url), params, map=mapper
+            store_url,
+            partitions or default_partitions(store_url),
+            params,
+            map=mapper,
+            keep_sales=keep_sales,
         )
 
 

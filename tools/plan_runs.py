@@ -10,6 +10,10 @@ pooled weekday profile, supplier lateness). A run therefore has two mapped phase
     map(plan_partition, [url] * n, [run_id] * n, range(n))   # plan and write each partition
     finish_run(url, run_id)                              # complete when none is missing
 
+The scan keeps what the plan reads of the partition's sales (`planning.engine.PartSales`,
+compressed, in `plan_partition_sales`), so the plan phase reads no sales rows: a run reads
+each partition's sales once. A plan phase that finds none kept reads the sales itself.
+
 `run_partitioned` does all of it with a given `map` (the built-in one: in-process). Every mapped
 function takes only the store URL and ids, reads its partition from the store, writes its result
 back and returns a small summary, so a distributed runner ships nothing but ids. Each is
@@ -24,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import json
 import threading
 import time
@@ -51,9 +56,10 @@ from planning.censoring import EVIDENCE
 from planning.engine import (
     NetworkFigures,
     PartFigures,
+    PartSales,
     Plan,
     network_figures,
-    part_figures,
+    part_scan,
     plan,
 )
 from planning.exceptions import EXCEPTION_TYPES
@@ -104,6 +110,7 @@ class ScanResult:
     partition_id: int
     skus: int
     seconds: float
+    sales_rows: int = 0  # sales rows read from the store
 
 
 @dataclass(frozen=True)
@@ -115,6 +122,7 @@ class PartitionResult:
     positions: int
     exceptions: int
     seconds: float
+    sales_rows: int = 0  # sales rows read from the store (0: the scan's kept sales)
 
 
 @dataclass(frozen=True)
@@ -129,6 +137,7 @@ class RunSummary:
     seal_s: float
     plan_s: float
     total_s: float
+    sales_rows: int = 0  # sales rows read from the store, both phases
 
 
 def params_json(params: PlanParams) -> str:
@@ -154,10 +163,77 @@ def _sales_since(params: PlanParams, run: plan_store.RunRecord) -> Any:
     return run.as_of - timedelta(params.history_days + params.bias_window_days)
 
 
-def _load(engine: Engine, run: plan_store.RunRecord, part: plan_store.Partition) -> Any:
+def _load(
+    engine: Engine,
+    run: plan_store.RunRecord,
+    part: plan_store.Partition,
+    *,
+    with_sales: bool = True,
+) -> Any:
     assert part.sku_first is not None and part.sku_last is not None
     params = params_from_json(run.params)
-    return load_skus(engine, part.sku_first, part.sku_last, sales_since=_sales_since(params, run))
+    return load_skus(
+        engine,
+        part.sku_first,
+        part.sku_last,
+        sales_since=_sales_since(params, run),
+        with_sales=with_sales,
+    )
+
+
+def _whole_dtype(units: np.ndarray) -> Any:
+    """Return the smallest integer type holding `units` exactly, or None (not whole numbers)."""
+    if units.size == 0:
+        return np.int8
+    if not np.isfinite(units).all() or not np.array_equal(units, np.round(units)):
+        return None
+    low, high = units.min(), units.max()
+    for kind in (np.int8, np.int16, np.int32):
+        if np.iinfo(kind).min <= low and high <= np.iinfo(kind).max:
+            return kind
+    return None
+
+
+def encode_sales(sales: PartSales) -> bytes:
+    """Return a partition's kept sales as compressed bytes (`decode_sales` reads them back).
+
+    Units that are whole numbers are stored as the smallest integer type holding them
+    (exactly the same floats when read back), else as floats.
+    """
+    whole = _whole_dtype(sales.units)
+    buffer = io.BytesIO()
+    np.savez_compressed(
+        buffer,
+        window=np.array([sales.start.isoformat(), sales.end.isoformat()]),
+        sold_sku=np.array(sales.sold["sku"].astype(str).tolist(), dtype=str),
+        sold_location=np.array(sales.sold["location_id"].astype(str).tolist(), dtype=str),
+        key_sku=np.array(sales.keys["sku"].astype(str).tolist(), dtype=str),
+        key_location=np.array(sales.keys["location_id"].astype(str).tolist(), dtype=str),
+        units=sales.units if whole is None else sales.units.astype(whole),
+    )
+    return buffer.getvalue()
+
+
+def decode_sales(data: bytes) -> PartSales:
+    """Return the kept sales `encode_sales` wrote."""
+    with np.load(io.BytesIO(data), allow_pickle=False) as raw:
+        start, end = (date.fromisoformat(str(d)) for d in raw["window"])
+
+        def pairs(sku: str, location: str) -> pd.DataFrame:
+            return pd.DataFrame(
+                {
+                    "sku": pd.Series(raw[sku], dtype="str"),
+                    "location_id": pd.Series(raw[location], dtype="str"),
+                }
+            )
+
+        return PartSales(
+            start,
+            end,
+            pairs("sold_sku", "sold_location"),
+            pairs("key_sku", "key_location"),
+            raw["units"].astype(np.float64),
+        )
 
 
 def begin_run(store_url: str | Engine, n_partitions: int, params: PlanParams | None = None) -> int:
@@ -204,19 +280,31 @@ def _weekday(raw: dict[str, list[float]]) -> WeekdayTotals:
     return WeekdayTotals(np.asarray(raw["units"], float), np.asarray(raw["days"], float))
 
 
-def scan_partition(store_url: str | Engine, run_id: int, partition_id: int) -> ScanResult:
-    """Compute and store one partition's share of the network-wide figures (idempotent)."""
+def scan_partition(
+    store_url: str | Engine, run_id: int, partition_id: int, keep_sales: bool = True
+) -> ScanResult:
+    """Compute and store one partition's share of the network-wide figures (idempotent).
+
+    With `keep_sales` it also keeps what the plan phase reads of the partition's sales
+    (`plan_store.keep_sales`), so `plan_partition` reads no sales rows.
+    """
     started = time.perf_counter()
     engine = store_engine(store_url)
     run = plan_store.run(engine, run_id)
     part = plan_store.partition(engine, run_id, partition_id)
+    rows = 0
     if part.sku_first is None:
         figures = PartFigures(pd.Series(dtype=float), WeekdayTotals.zero(), WeekdayTotals.zero())
     else:
         params = params_from_json(run.params)
-        figures = part_figures(_load(engine, run, part), params=params, as_of=run.as_of)
+        data = _load(engine, run, part)
+        rows = len(data.sales)
+        figures, sales = part_scan(data, params=params, as_of=run.as_of)
+        del data
+        if keep_sales:
+            plan_store.keep_sales(engine, run_id, partition_id, encode_sales(sales))
     plan_store.record_scan(engine, run_id, partition_id, _part_json(figures))
-    return ScanResult(run_id, partition_id, part.skus, time.perf_counter() - started)
+    return ScanResult(run_id, partition_id, part.skus, time.perf_counter() - started, rows)
 
 
 def seal_run(store_url: str | Engine, run_id: int) -> None:
@@ -332,7 +420,8 @@ def plan_partition(store_url: str | Engine, run_id: int, partition_id: int) -> P
         plan_store.write_partition(engine, part, empty, empty, 0.0)
         return PartitionResult(run_id, partition_id, 0, 0, time.perf_counter() - started)
     figures = _run_figures(engine, run, part.sku_first, part.sku_last)
-    data = _load(engine, run, part)
+    kept = plan_store.kept_sales(engine, run_id, partition_id)
+    data = _load(engine, run, part, with_sales=kept is None)
     overrides = overrides_in_force(engine, data.items["sku"].astype(str).tolist())
     result = plan(
         data,
@@ -340,11 +429,14 @@ def plan_partition(store_url: str | Engine, run_id: int, partition_id: int) -> P
         as_of=run.as_of,
         figures=figures,
         overrides=overrides,
+        sales=None if kept is None else decode_sales(kept),
     )
     positions, exceptions = plan_rows(result)
     seconds = time.perf_counter() - started
     plan_store.write_partition(engine, part, positions, exceptions, seconds)
-    return PartitionResult(run_id, partition_id, len(positions), len(exceptions), seconds)
+    return PartitionResult(
+        run_id, partition_id, len(positions), len(exceptions), seconds, len(data.sales)
+    )
 
 
 def finish_run(store_url: str | Engine, run_id: int) -> None:
@@ -360,12 +452,14 @@ def run_partitioned(
     params: PlanParams | None = None,
     *,
     map: Mapper = map,
+    keep_sales: bool = True,
 ) -> RunSummary:
     """Plan the store's snapshot in `n_partitions` partitions with `map` (default: in-process).
 
-    `map(fn, urls, run_ids, partition_ids)` must call `fn` once per partition (in any order,
-    anywhere) and return the results; a distributed runner passes its own (e.g. a cluster's
-    `map` followed by gathering the results).
+    `map(fn, urls, run_ids, partition_ids, ...)` must call `fn` once per partition (in any
+    order, anywhere) and return the results; a distributed runner passes its own (e.g. a
+    cluster's `map` followed by gathering the results). Without `keep_sales` the plan phase
+    reads each partition's sales again (the scan keeps none).
     """
     started = time.perf_counter()
     run_id = begin_run(store_url, n_partitions, params)
@@ -373,7 +467,9 @@ def run_partitioned(
     urls, runs = [store_url] * n_partitions, [run_id] * n_partitions
     engine = store_engine(store_url)
     try:
-        list(map(scan_partition, urls, runs, ids))
+        scanned_parts: list[ScanResult] = list(
+            map(scan_partition, urls, runs, ids, [keep_sales] * n_partitions)
+        )
         scanned = time.perf_counter()
         seal_run(store_url, run_id)
         sealed = time.perf_counter()
@@ -392,6 +488,7 @@ def run_partitioned(
         seal_s=sealed - scanned,
         plan_s=done - sealed,
         total_s=done - started,
+        sales_rows=sum(r.sales_rows for r in scanned_parts) + sum(r.sales_rows for r in results),
     )
 
 

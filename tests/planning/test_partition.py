@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from erp.demo import generate_demo
-from planning.engine import network_figures, part_figures, plan
+from planning.engine import network_figures, part_figures, part_scan, plan
 from planning.forecast import WeekdayTotals
 from planning.network import NetworkData
 from planning.recommend import supplier_lateness
@@ -94,3 +94,22 @@ def test_weekly_sales_partitioned_equal_the_whole_plan() -> None:
     pd.testing.assert_frame_equal(positions, whole.positions, check_exact=False, rtol=1e-9)
     by_id = sorted((r for p in plans for r in p.exception_records()), key=lambda r: r["id"])
     assert by_id == sorted(whole.exception_records(), key=lambda r: r["id"])
+
+
+def test_a_part_planned_from_its_scan_s_sales_reads_no_sales_rows_and_plans_the_same() -> None:
+    """The scan keeps what the plan reads of the sales; the part's plan from it is identical."""
+    data = generate_demo(seed=4, stores=6, skus=45, days=500).data
+    parts = _hash_parts(data, 3)
+    scans = [part_scan(p, as_of=data.as_of) for p in parts]
+    figures = network_figures([f for f, _ in scans], supplier_lateness(data))
+    for part, (_, sales) in zip(parts, scans, strict=True):
+        read = plan(part, as_of=data.as_of, figures=figures)
+        without_sales = NetworkData.from_frames(
+            {name: frame for name, frame in part.frames().items() if name != "sales"}
+        )
+        kept = plan(without_sales, as_of=data.as_of, figures=figures, sales=sales)
+        pd.testing.assert_frame_equal(kept.positions, read.positions, check_exact=True)
+        assert kept.exception_records() == read.exception_records()
+        np.testing.assert_array_equal(kept.demand, read.demand)
+    with pytest.raises(ValueError, match="kept sales cover"):
+        plan(parts[0], as_of=data.as_of - pd.Timedelta(days=1), figures=figures, sales=sales)

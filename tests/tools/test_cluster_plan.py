@@ -10,16 +10,16 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, func, select, text
 
 from erp import plan_store
 from erp.db import make_engine, migrate
 from erp.demo import generate_demo
-from erp.store import replace_snapshot
+from erp.store import SQL_TABLES, replace_snapshot
 from planning.params import PlanParams
 from tests.conftest import postgres_schema
 from tools.cluster import run_plan
@@ -79,6 +79,11 @@ def _assert_complete_and_once(engine: Engine, run_id: int) -> None:
             text("SELECT status FROM plan_runs WHERE id = :r"), {"r": run_id}
         ).scalar_one()
     assert status == "complete"
+    with engine.connect() as conn:  # the sales the scans kept for the plan phase are dropped
+        kept = conn.execute(
+            text("SELECT count(*) FROM plan_partition_sales WHERE run_id = :r"), {"r": run_id}
+        ).scalar_one()
+    assert kept == 0
     positions, exceptions = _rows(engine, run_id)
     assert not positions.duplicated(["sku", "location_id"]).any()
     assert len({e["id"] for e in exceptions}) == len(exceptions)
@@ -99,6 +104,13 @@ def test_the_cluster_plan_is_the_in_process_plan(store, cluster, in_process):
     )
     assert phases == {"scan_partition": PARTITIONS, "plan_partition": PARTITIONS}
     _assert_complete_and_once(engine, summary.run_id)
+    params, sales = PlanParams(), SQL_TABLES["sales"]
+    since = AS_OF - timedelta(days=params.history_days + params.bias_window_days)
+    with engine.connect() as conn:  # each partition's sales read once: by its scan
+        rows = conn.execute(
+            select(func.count()).select_from(sales).where(sales.c.date >= since)
+        ).scalar_one()
+    assert summary.sales_rows == rows > 0
     want_positions, want_exceptions = _rows(engine, in_process)
     got_positions, got_exceptions = _rows(engine, summary.run_id)
     assert len(got_positions) == len(want_positions) > 0

@@ -11,13 +11,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy import Engine, text, update
+from sqlalchemy import Engine, delete, func, select, text, update
 
 from erp import connector, models, plan_store
 from erp.connector import BuiltinErpConnector, PurchaseOrderRequest
 from erp.db import migrate
 from erp.demo import generate_demo
-from erp.store import load_network, replace_snapshot, snapshot_as_of
+from erp.store import SQL_TABLES, load_network, replace_snapshot, snapshot_as_of
 from planning.censoring import EVIDENCE
 from planning.engine import Plan, plan, position_records
 from planning.filters import filter_exceptions
@@ -137,6 +137,67 @@ def test_partitions_are_written_once_and_a_missing_one_keeps_the_run_open(
     plan_runs.finish_run(sqlite_url, run_id)
     positions = plan_store.read_positions(engine, run_id)
     assert not positions.duplicated(["sku", "location_id"]).any()
+    _assert_same_plan(engine, run_id, whole)
+
+
+def _kept_sales_rows(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(
+            conn.execute(select(func.count()).select_from(plan_store.KEPT_SALES)).scalar_one()
+        )
+
+
+def _assert_reads_each_partition_s_sales_once(url: str) -> None:
+    data = generate_demo(seed=11, stores=4, skus=30).data
+    engine, whole = _stored(url, data)
+    as_of = snapshot_as_of(engine)
+    assert as_of is not None
+    sales = SQL_TABLES["sales"]
+    since = as_of - timedelta(PARAMS.history_days + PARAMS.bias_window_days)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(func.count()).select_from(sales).where(sales.c.date >= since)
+        ).scalar_one()
+    once = plan_runs.run_partitioned(url, 3, PARAMS)
+    assert once.sales_rows == rows > 0  # the scans read them; the plan phase reads none
+    assert _kept_sales_rows(engine) == 0  # dropped when the run completed
+    _assert_same_plan(engine, once.run_id, whole)
+    twice = plan_runs.run_partitioned(url, 3, PARAMS, keep_sales=False)
+    assert twice.sales_rows == 2 * rows
+    assert plan_store.read_exceptions(engine, twice.run_id) == plan_store.read_exceptions(
+        engine, once.run_id
+    )
+    pd.testing.assert_frame_equal(
+        plan_store.read_positions(engine, twice.run_id),
+        plan_store.read_positions(engine, once.run_id),
+        check_exact=True,
+    )
+
+
+def test_a_run_reads_each_partition_s_sales_once_on_sqlite(sqlite_url: str) -> None:
+    _assert_reads_each_partition_s_sales_once(sqlite_url)
+
+
+@pytest.mark.postgres
+def test_a_run_reads_each_partition_s_sales_once_on_postgres(postgres_url: str) -> None:
+    _assert_reads_each_partition_s_sales_once(postgres_url)
+
+
+def test_a_partition_without_kept_sales_reads_them_and_plans_the_same(sqlite_url: str) -> None:
+    """A plan phase whose scan kept nothing (its row lost, an older scan) reads the sales."""
+    data = generate_demo(seed=11, stores=4, skus=30).data
+    engine, whole = _stored(sqlite_url, data)
+    run_id = plan_runs.begin_run(sqlite_url, 3, PARAMS)
+    scans = [plan_runs.scan_partition(sqlite_url, run_id, i) for i in range(3)]
+    assert _kept_sales_rows(engine) == 3
+    plan_runs.seal_run(sqlite_url, run_id)
+    with engine.begin() as conn:
+        conn.execute(delete(plan_store.KEPT_SALES).where(plan_store.KEPT_SALES.c.partition_id == 1))
+    planned = [plan_runs.plan_partition(sqlite_url, run_id, i) for i in range(3)]
+    assert [p.sales_rows for p in planned] == [0, scans[1].sales_rows, 0]
+    assert scans[1].sales_rows > 0
+    plan_runs.finish_run(sqlite_url, run_id)
+    assert _kept_sales_rows(engine) == 0
     _assert_same_plan(engine, run_id, whole)
 
 
