@@ -209,7 +209,8 @@ PID = r"(?P<pid>P-[0-9a-f]{6,})"
 AMEND = (
     r"^\W*(?:(?:ok(?:ay)?|actually|no|hmm|sorry|wait)[\s,!.]+)*(?:please\s+)?(?:can\s+you\s+)?"
     r"(?:make|change|set|update|bump|reduce|drop|lower|raise|increase|amend)\s+(?:it|that|this|"
-    r"the\s+(?:qty|quantity|transfer|po|order|proposal|draft))\s+(?:to\s+)?{n}\b.*$",
+    r"the\s+(?:(?:transfer|po|order|proposal|draft)(?:'s)?\s+)?(?:qty|quantity|amount)|"
+    r"the\s+(?:transfer|po|order|proposal|draft))\s+(?:to\s+)?{n}\b.*$",
     r"^\W*(?:(?:ok|actually|no)[\s,!.]+)*{n}(?!\s*%)\s+(?:units\s+)?instead\W*$",
     r"^\W*(?:actually|no|make\s+it)[\s,]+{n}(?!\s*%)(?:\s+units)?\W*$",
     r"^\W*(?:(?:ok(?:ay)?|actually|no)[\s,!.]+)?(?:can\s+we\s+|let'?s\s+|please\s+)?(?:do|go\s+with|"
@@ -269,6 +270,20 @@ NOT_SUPPLY_QUESTION = (
     r"(?:pos?|purchase\s+orders?|orders)\s+(?:do|have|are|is))\b)"
 )
 """Not a question about orders that exist already ("what's on order for SKU-1?")."""
+
+DISCARD = (
+    r"(?:bin|binned|scrap|scrapped|ditch|ditched|dump|kill|cancel|cancell?ed|withdraw|withdrawn|"
+    r"delete|discard|remove|forget|junk|trash|nix|axe|toss|revoke|retract|abandon|shelve|"
+    r"pull|drop|undo|chuck)"
+)
+"""Words that take back a draft in a thread that has one ("bin that one", "scrap it")."""
+VERDICT = (
+    r"(?:ok(?:ay)?(?:'?d|ed)?|approv\w*|sign(?:ed)?\s*off|signoff|green[- ]?light\w*|accept\w*|"
+    r"reject\w*|declin\w*|refus\w*|turned\s+down|through|thru|decided|decision|verdict|news|word|"
+    r"update|status|happened|outcome|committed|posted|landed|back|answer|response|reply|"
+    r"blessed|rubber[- ]?stamped|sanctioned)"
+)
+"""Words that ask what became of a thread's draft ("did she OK it?", "any word?")."""
 
 QUESTION_ABOUT_OTHERS = (
     r"^(?!\W*(?:who|whom|which|what|when|how|why|does|do|is|are|am|has|have|"
@@ -428,6 +443,64 @@ INTENTS: tuple[Intent, ...] = (
             "reduce to 15",
         ),
         template="make it {qty} instead",
+    ),
+    Intent(
+        "withdraw_loose",
+        8,
+        _compile(
+            r"^(?!.*\b(?:PO-\d|if|what|how|from|to|into|polic\w*|rules?|audit\w*|logs?)\b)"
+            r"(?!.*\d)\W*(?:\w+\W+){0,4}?" + DISCARD + r"(?:\s+(?:it|that|this|them|those|these|"
+            r"(?:the|my|that|this|our)\s+(?:\w+\s+)?(?:one|draft|transfer|po|order|proposal|"
+            r"request|thing|lot)))?(?:\W+(?:please|pls|plz|thanks|thx|then|now|for\s+now|after\s+"
+            r"all|instead|too|mate|ok|actually|altogether|completely))*\W*$",
+            r"^(?!.*\d)\W*(?:\w+\W+){0,3}?(?:don'?t|do\s+not|no\s+longer)\s+(?:need|want)\s+"
+            r"(?:it|that|this|them|the\s+(?:transfer|po|order|proposal|draft))\b(?:\W+\w+){0,3}\W*$",
+        ),
+        h.withdraw,
+        id_slots=(),
+        bare=True,
+        proposal=True,
+        examples=(
+            "bin that one",
+            "bin it",
+            "ditch the draft pls",
+            "nah kill that transfer",
+            "we don't need it any more",
+            "pull the order, thanks",
+        ),
+        template="withdraw the draft",
+    ),
+    Intent(
+        "proposal_status_loose",
+        8,
+        _compile(
+            r"^(?!.*\b(?:only|else|other|if|when|would|should|could|can|must|needs?|who|whom|"
+            r"polic\w*|rules?|limits?|yourself|audit\w*|logs?|mark)\b)(?!.*\d)\W*"
+            r"(?:(?:and|so|ok(?:ay)?|hey|hmm|well|also)\W+)*"
+            r"(?:did|has|have|is|was|were|any|what|where|how|got|been)\b(?:\W+\w+){0,6}?\W+"
+            + VERDICT
+            + r"\b(?:\W+\w+){0,4}\W*$",
+            r"^(?!.*\d)\W*(?:(?:can|could)\s+you\s+)?(?:check|see|find\s+out|tell\s+me)\s+(?:if|whether)\s+"
+            r"(?:it|that|this|the\s+\w+)(?:'s|\s+(?:has\s+)?(?:been|was|is|got|went))?\s+(?:\w+\s+)?"
+            + VERDICT
+            + r"\b",
+        ),
+        h.proposal_status,
+        id_slots=(),
+        bare=True,
+        proposal=True,
+        examples=(
+            "did she OK it?",
+            "has it been signed off",
+            "any word on the transfer?",
+            "did it get the ok",
+            "has the boss okayed it?",
+            "any update?",
+            "so what's the verdict?",
+            "has it gone thru?",
+            "can you check if it's approved",
+        ),
+        template="did that go through?",
     ),
     Intent(
         "draft_previous_qty",
