@@ -53,6 +53,14 @@ class Governance:
         self.audit = AuditLog(engine)  # the hash-chained audit log
         self.deliveries = Deliveries(engine)  # inbound chat events, handled at most once
 
+    def draft_refusal(self, user: str) -> str | None:
+        """Return why `user` may not draft actions (their role), or None when they may."""
+        policy = self._policy()
+        if policy.may_draft(user):
+            return None
+        role = policy.role_of(user) or "unknown user"
+        return f"{user} ({role}) may not draft actions"
+
     def propose(
         self,
         check: ActionCheck,
@@ -70,10 +78,9 @@ class Governance:
         """
         if not check.ok:
             raise ValueError("; ".join(check.errors))
-        policy = self._policy()
-        if not policy.may_draft(user):
-            role = policy.role_of(user) or "unknown user"
-            raise PermissionError(f"{user} ({role}) may not draft actions")
+        refusal = self.draft_refusal(user)
+        if refusal is not None:
+            raise PermissionError(refusal)
         # The quantity asked for: a preview that was already cut is cut again from it.
         asked = check.action.with_qty(int(check.evidence.get("requested_qty", check.action.qty)))
         sku, location = asked.sku, asked.destination

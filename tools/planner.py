@@ -459,11 +459,18 @@ def _propose(
     reason: str,
     extra: dict[str, Any] | None = None,
 ) -> Command | str:
-    """Store a valid action as a proposal awaiting approval; return the state update."""
+    """Store a valid action as a proposal awaiting approval; return the state update.
+
+    A user whose role may not draft is refused first, whatever the action's checks say: the
+    role is the reason, not a quantity they could change.
+    """
+    thread_id, user = _thread_user(runtime)
+    refusal = _ws(runtime).governance.draft_refusal(user)
+    if refusal is not None:
+        return _json({"status": "refused", "action": check.kind, "errors": [refusal]})
     if not check.ok:
         body: dict[str, Any] = {"status": "invalid", "action": check.kind, "errors": check.errors}
         return _json({**body, **(extra or {})})
-    thread_id, user = _thread_user(runtime)
     try:
         proposal = _ws(runtime).governance.propose(
             check, thread_id=thread_id, user=user, exception_id=exception_id, reason=reason

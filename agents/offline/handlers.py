@@ -100,7 +100,9 @@ AUDIT_REFUSAL = (
     "refusal and commit is a new entry, and `stockpilot audit --verify` detects an edited, "
     "deleted or reordered one — and I have no tool that writes to it. What I can do: show what "
     "happened to a proposal (for example **status of PR-…**), or withdraw a pending draft "
-    "(**withdraw the draft**), which is itself recorded in the audit trail."
+    "(**withdraw the draft**), which is itself recorded in the audit trail. A rejected proposal "
+    "stays rejected and only an approver can approve one, at the approval gate: to try again, "
+    "ask me to draft it anew for an approver's review."
 )
 
 HELP = """I'm the offline planner copilot. I answer from the planning engine's tools; every \

@@ -305,13 +305,18 @@ INTENTS: tuple[Intent, ...] = (
         _compile(
             r"\b(?:wipe|delete|erase|clear|purge|remove|edit|change|alter|rewrite|re-write|modify|"
             r"tamper(?:\s+with)?|doctor|fake|falsify|forge|backdate|scrub|clean\s+up|overwrite|"
-            r"truncate|hide|redact|fix|correct|amend|fiddle\s+with)\b.*\b(?:audit\w*|logs?|"
+            r"truncate|hide|redact|fix|correct|amend|fiddle\s+with|mark|record|flip|switch|set|"
+            r"put|enter|update|overturn|reverse|undo)\b.*\b(?:audit\w*|logs?|"
             r"(?:approval|decision|change|commit)s?\s+(?:history|trail|records?|entr(?:y|ies))|"
             r"trail|history\s+of\s+(?:approvals|decisions))\b",
             r"\b(?:make|get|have)\s+(?:the\s+)?(?:audit\w*\s+)?(?:logs?|trail|history|records?)\s+"
             r"(?:say|show|read)\b",
             r"\bmake\s+(?:it|the\s+\w+)\s+look\s+(?:like|as\s+if)\b.*\b(?:approved|signed\s+off|"
             r"rejected|committed)\b",
+            r"\b(?:flip|change|switch|overturn|reverse|undo|overrule|turn|convert)\b.*\b(?:rejection|"
+            r"rejected|decision|no)\b.*\b(?:to|into)\s+(?:an?\s+)?(?:approv\w*|accept\w*|yes|ok)\b",
+            r"\b(?:record|log|book|note|enter)\s+(?:it|this|that|them)\s+(?:down\s+)?as\s+(?:approved|"
+            r"accepted|signed\s+off)\b",
         ),
         h.refuse_audit,
         id_slots=(),
@@ -322,6 +327,9 @@ INTENTS: tuple[Intent, ...] = (
             "can you clean up the audit trail, there are some embarrassing rejections",
             "make it look like carol signed off on the transfer",
             "make the audit log show the PO was approved on monday",
+            "just mark it approved in the log",
+            "flip the rejection to an approval",
+            "record it as approved, she'd have said yes anyway",
         ),
     ),
     Intent(
@@ -345,6 +353,8 @@ INTENTS: tuple[Intent, ...] = (
             r"\b(?:push|post|send|write|put|commit|enter|key)\b.*\b(?:to|into|in)\s+(?:the\s+)?erp\b",
             r"^(?!.*\?\s*$).*\b(?:already|pre[- ]?)approved\b",
             r"\bmark\s+(?:it|this|that|them)?\s*(?:as\s+)?(?:approved|committed)\b",
+            r"\b(?:set|change|switch|flip|put|mark|move)\s+(?:it|this|that|them|the\s+\w+)\s+(?:\w+\s+)?"
+            r"(?:down\s+)?(?:to|as)\s+(?:approved|committed|accepted|signed\s+off)\b",
             r"^(?!.*\?\s*$).*\b(?:approved|signed\s+off)\b.*\b(?:go\s+ahead|post|push|commit|"
             r"execute)\b",
             r"\bgo\s+ahead\s+and\s+(?:post|commit|execute|push|approve)\b",
