@@ -490,15 +490,37 @@ def purchase_order(req: Request, results: list[Result]) -> Step:
     if status.error:
         return _error_text(status)
     sups = status.data if isinstance(status.data, list) else []
-    if len(sups) == 1:
-        only = str(sups[0]["supplier_id"])
-        args = {"sku": sku, "location_id": loc, "supplier_id": only, "qty": qty}
+    chosen = _chosen_supplier(sups)
+    if chosen is not None:
+        # The only supplier, else the item's primary one (the item master's flag).
+        sup_id = str(chosen["supplier_id"])
+        args = {"sku": sku, "location_id": loc, "supplier_id": sup_id, "qty": qty}
         return [Call("draft_purchase_order", args)]
-    names = ", ".join(f"{s.get('supplier_id')} ({s.get('name')})" for s in sups) or "none"
+    names = (
+        ", ".join(
+            f"{s.get('supplier_id')} ({s.get('name')}{', primary' if _is_primary(s) else ''})"
+            for s in sups
+        )
+        or "none"
+    )
     return (
         f"Which supplier should the purchase order go to? Suppliers of {sku}: {names}. "
         f"Say, for example, **order {_qty(qty)} of {sku} for {loc} from <supplier>**."
     )
+
+
+def _chosen_supplier(rows: Sequence[Any]) -> dict[str, Any] | None:
+    """Return the supplier an order goes to when none is named: the only one, else None.
+
+    With several, the planner chooses (the replenishment policy weighs delivery before the
+    risk and cost before the primary flag): the question marks the primary one.
+    """
+    sups = [r for r in rows if isinstance(r, dict) and r.get("supplier_id")]
+    return sups[0] if len(sups) == 1 else None
+
+
+def _is_primary(row: dict[str, Any]) -> bool:
+    return bool(row.get("primary") or (row.get("item") or {}).get("primary"))
 
 
 def forecast_no_location(req: Request, results: list[Result]) -> Step:

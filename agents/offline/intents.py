@@ -285,6 +285,17 @@ VERDICT = (
 )
 """Words that ask what became of a thread's draft ("did she OK it?", "any word?")."""
 
+ORDER_VERB = (
+    r"(?:order(?:\s+in)?|buy(?:\s+in)?|purchase|reorder|procure|raise|book|place|put\s+in|"
+    r"put\s+through|get(?:\s+in)?|bring\s+in|source|request|stock\s+up(?:\s+on)?|pick\s+up|"
+    r"grab|need|want)"
+)
+"""Everyday words for ordering from a supplier ("raise 90 with Acme", "book 40 from Harbor")."""
+NOT_A_QUESTION = (
+    r"^(?!\W*(?:what|how|which|why|when|where|who|do|does|did|is|are|was|should|would|will)\b)"
+)
+"""Not a question ("do we need 40 from Voltix?" asks; "can we bring in 40 ..." requests)."""
+
 QUESTION_ABOUT_OTHERS = (
     r"^(?!\W*(?:who|whom|which|what|when|how|why|does|do|is|are|am|has|have|"
     r"(?:did|was|were)(?!\s+you\b)|"
@@ -858,6 +869,30 @@ INTENTS: tuple[Intent, ...] = (
         template="order {qty} of {sku} for {loc} from {sup}",
     ),
     Intent(
+        "draft_po_everyday",
+        21,
+        _compile(
+            NOT_A_QUESTION + r".*?\b" + ORDER_VERB + r"\b.*?\b{n}\b(?!\s*(?:%|days?|weeks?|x\b)).*?"
+            r"\b(?:from|with|via|through|off)\s+{sup}",
+            NOT_A_QUESTION + r".*?\b" + ORDER_VERB + r"\b.*?\b(?:from|with|via|through|off)\s+{sup}"
+            r".*?\b{n}\b"
+            r"(?!\s*(?:%|days?|weeks?|x\b))",
+        ),
+        h.purchase_order_loose,
+        id_slots=("sup",),
+        said=("supplier",),
+        needs=("sku", "location"),
+        examples=(
+            "raise 90 of SKU-0002 with SUP-01 for DC-NORTH",
+            "book 40 SKU-0012 from SUP-09 into DC-SOUTH",
+            "get 60 SKU-0001 from SUP-02 for DC-NORTH",
+            "can we bring in 120 of SKU-0008 from SUP-02 for DC-NORTH?",
+            "put through 48 SKU-0001 with SUP-02 to DC-NORTH",
+            "place an order with SUP-09 for 48 SKU-0012 for DC-SOUTH",
+        ),
+        template="order {qty} of {sku} for {loc} from {sup}",
+    ),
+    Intent(
         "draft_transfer_everyday",
         22,
         _compile(
@@ -897,7 +932,7 @@ INTENTS: tuple[Intent, ...] = (
         id_slots=(),
         needs=("sku", "location"),
         examples=(
-            "place an order with Harbor for 48 SKU-0012 for DC-SOUTH",
+            "place an order for DC-SOUTH: 48 SKU-0012",
             "we need to buy 200 more SKU-0012 for DC-NORTH",
         ),
         template="order {qty} of {sku} for {loc} from {sup}",
