@@ -1406,6 +1406,67 @@ def _lanes_args(req: Request) -> dict[str, Any] | str:
 lanes = Lookup("get_lanes", _lanes_args, last(render_lanes))
 
 
+QUICK = re.compile(
+    r"\b(?:quick\w*|fast\w*|slow\w*|sooner|soonest|lead\s*times?|long\w*|short\w*)\b", re.I
+)
+RELIABLE = re.compile(r"\b(?:reliab\w*|on[- ]time|late|trust\w*|dependab\w*|punctual)\b", re.I)
+
+
+def compare_suppliers(req: Request, results: list[Result]) -> Step:
+    """Compare two suppliers ("which is quicker, them or Harbor?"): the answer, then the table.
+
+    The suppliers named, the thread's supplier standing in for "them"; each one's status is
+    looked up, and the answer leads with the one that wins on what was asked (lead time, or
+    the on-time rate for reliability), both figures from the tool.
+    """
+    sups = list(req.found.get("supplier") or [])
+    if len(sups) < 2 and req.focus.supplier and req.focus.supplier not in sups:
+        sups.insert(0, req.focus.supplier)
+    if len(sups) < 2:
+        return _ask("the two suppliers to compare", "which is quicker, SUP-06 or SUP-09?")
+    if not results:
+        return [Call("get_supplier_status", {"supplier_id": sup}) for sup in sups[:2]]
+    failed = next((r for r in results if r.error), None)
+    if failed is not None:
+        return _error_text(failed)
+    rows = [r.data[0] for r in results if isinstance(r.data, list) and r.data]
+    if len(rows) < 2:
+        return "I could not find both suppliers, so I can't compare them."
+    a, b = rows[0], rows[1]
+
+    def who(row: dict[str, Any]) -> str:
+        return f"{row.get('supplier_id')} ({row.get('name')})"
+
+    reliability = bool(RELIABLE.search(req.text)) and not QUICK.search(req.text)
+    key, better, unit = (
+        ("on_time_rate", max, "") if reliability else ("lead_time_days", min, " days")
+    )
+    word, what = ("more reliable", "on time") if reliability else ("quicker", "lead time")
+
+    def show(value: Any) -> str:
+        return _pct(value) if reliability else _qty(value)
+
+    va, vb = a.get(key), b.get(key)
+    if va is None or vb is None:
+        lead = f"**I don't have the {what} of both suppliers, so I can't say which is {word}.**"
+    elif va == vb:
+        lead = f"**{who(a)} and {who(b)} are level: {what} {show(va)}{unit} each.**"
+    else:
+        win, lose = (a, b) if better(va, vb) == va else (b, a)
+        lead = (
+            f"**{who(win)} is {word}: {what} {show(win.get(key))}{unit} against "
+            f"{show(lose.get(key))}{unit} for {who(lose)}.**"
+        )
+    other = (
+        f"Lead time {_qty(a.get('lead_time_days'))} vs {_qty(b.get('lead_time_days'))} days"
+        if reliability
+        else f"On time {_pct(a.get('on_time_rate'))} vs {_pct(b.get('on_time_rate'))}"
+    )
+    merged = Result("get_supplier_status", {}, "", [a, b])
+    table = _render_suppliers(merged).split("\n", 1)[1].lstrip("\n")
+    return f"{lead} {other} ({a.get('supplier_id')} vs {b.get('supplier_id')}).\n\n{table}"
+
+
 def approval_route(req: Request, results: list[Result]) -> Step:
     """Say who may approve the thread's proposal (its value against the approval matrix)."""
     if results:

@@ -1190,6 +1190,30 @@ INTENTS: tuple[Intent, ...] = (
         template="what's the recommendation for {sku} at {loc}?",
     ),
     Intent(
+        "compare_suppliers",
+        32,
+        _compile(
+            r"\b(?:which|who)(?:'s|\s+is|\s+are|\s+one(?:'s|\s+is)?|\s+of\s+(?:the\s+)?(?:two|them|"
+            r"those|these)(?:'s|\s+is)?)?\s+(?:the\s+)?(?:quicker|faster|slower|more\s+reliable|"
+            r"less\s+reliable|better|more\s+on[- ]time|shorter|longer|most\s+reliable|quickest|"
+            r"fastest|reliable|more\s+dependable)\b",
+            r"\b(?:quicker|faster|slower|more\s+reliable|less\s+reliable|more\s+on[- ]time|"
+            r"shorter\s+lead\s*time|longer\s+lead\s*time)\b.*\b(?:than|or|vs\.?|versus)\b",
+            r"\bcompare\b|\b(?:vs\.?|versus)\b|\bhow\s+(?:does|do)\s+\S+\s+compare\b",
+        ),
+        h.compare_suppliers,
+        id_slots=(),
+        said=("supplier",),
+        examples=(
+            "which is quicker, SUP-06 or SUP-09?",
+            "is SUP-06 faster than SUP-09?",
+            "compare SUP-01 and SUP-02",
+            "SUP-05 vs SUP-06 on reliability",
+            "which of the two is more reliable, SUP-01 or SUP-02",
+        ),
+        template="which is quicker, {sup} or SUP-09?",
+    ),
+    Intent(
         "supplier_overview",
         33,
         _compile(
