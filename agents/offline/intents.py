@@ -48,6 +48,7 @@ from agents.offline.parsing import (
     ordinal,
     pointer,
     quantity,
+    rewrite_definite,
     rewrite_follow_up,
     rewrite_ordinal,
     rewrite_places,
@@ -1251,9 +1252,11 @@ INTENTS: tuple[Intent, ...] = (
         _compile(
             r"\b(?:late|overdue|delayed)\s+(?:pos?|purchase\s+orders?|orders|deliveries)\b",
             r"\b(?:pos?|purchase\s+orders?)\b.*\b(?:late|overdue)\b",
+            r"\b(?:what(?:'s|\s+is)|anything|something|which\s+orders?\s+(?:is|are))\s+(?:running\s+)?"
+            r"(?:late|overdue)\b(?!.*\b(?:polic\w*|rules?|playbook)\b)",
         ),
         h.late_pos,
-        examples=("late POs", "which purchase orders are overdue?"),
+        examples=("late POs", "which purchase orders are overdue?", "what's late for SKU-0001?"),
         template="late POs",
     ),
     Intent(
@@ -1646,6 +1649,7 @@ def parse(
         canon = rewrite_places(canon, focus, resolver)  # "same at the DC": the thread's DC
     canon = rewrite_ordinal(rewrite_follow_up(canon, previous, resolver), focus)
     canon = rewrite_places(canon, focus, resolver)
+    canon = rewrite_definite(canon, earlier, resolver)
     found = entities(canon, resolver)
     unclear = _ambiguous(canon, found, resolver)
     pick = _narrowed(unclear, focus) if unclear else None

@@ -1238,3 +1238,54 @@ def rewrite_ordinal(text: str, focus: Any) -> str:
     if not 1 <= n <= len(items):
         return text
     return text[: m.start()] + items[n - 1] + text[m.end() :]
+
+
+DEFINITE_TYPE = re.compile(
+    r"\b(?:the|that|this)\s+(?:(?:late|overdue|delayed)\s+(?:pos?|purchase\s+orders?|orders?|"
+    r"deliver(?:y|ies))|stock[- ]?outs?(?:\s+risk)?|overstock|promo(?:tion)?(?:\s+risk)?|"
+    r"(?:inventory\s+)?anomaly|negative\s+stock|forecast\s+bias|bias)\b"
+    r"(?!\s+(?:at|in|for|of|on|from)\b)",
+    re.I,
+)
+"""An exception of a type said as one the thread knows ("the late PO", "the stockout")."""
+NOT_ABOUT_ONE = re.compile(
+    r"\b(?:polic\w*|rules?|playbook|guidelines?|all|every|any|network|everywhere|how\s+(?:do|"
+    r"should|must|can)\s+(?:we|i))\b",
+    re.I,
+)
+
+
+def rewrite_definite(text: str, earlier: Sequence[BaseMessage], resolver: Any) -> str:
+    """Scope "the late PO" / "the stockout" to the SKU and location the thread last looked at.
+
+    "chase the overdue PO" after a look-up of SKU-0053 at DC-SOUTH means that SKU's late PO
+    there, not every late PO of the network: the request gets the last tool call's SKU and
+    location ("... for SKU-0053 at DC-SOUTH"), so one that the data narrows to one is used, not
+    asked about. Only for a request that names no entity of its own.
+    """
+    if not DEFINITE_TYPE.search(text) or NOT_ABOUT_ONE.search(text):
+        return text
+    if any(entities(text, resolver).values()):
+        return text
+    args = _last_call_args(earlier)
+    sku = args.get("sku")
+    loc = args.get("location") or args.get("to_location") or args.get("location_id")
+    scope = ""
+    if isinstance(sku, str) and sku:
+        scope += f" for {sku}"
+    if isinstance(loc, str) and loc:
+        scope += f" at {loc}"
+    if not scope:
+        return text
+    m = re.search(r"\W*$", text)
+    end = m.start() if m else len(text)
+    return text[:end] + scope + text[end:]
+
+
+def _last_call_args(earlier: Sequence[BaseMessage]) -> dict[str, Any]:
+    """Return the arguments of the thread's last tool call ({} when there is none)."""
+    for msg in reversed(earlier):
+        calls = getattr(msg, "tool_calls", None)
+        if calls:
+            return dict(calls[-1].get("args") or {})
+    return {}
