@@ -376,7 +376,7 @@ class Resolver:
                 kind, ids = hit
                 a, b = spans[i][0], spans[i + n - 1][1]
                 surface = text[a:b]
-                if len(ids) != 1:
+                if len(ids) != 1 or _not_a_name(text, a, b):
                     continue
                 found.append(Match(self.entities[kind][next(iter(ids))], surface, 100.0, a, b))
                 taken[i : i + n] = [True] * n
@@ -448,6 +448,22 @@ class Resolver:
             if ids:
                 return kind, ids
         return None
+
+
+DURATION_AFTER = re.compile(r"\s*(?:%|percent\b|x\b|times\b|days?\b|weeks?\b|months?\b)", re.I)
+
+
+def _not_a_name(text: str, a: int, b: int) -> bool:
+    """Return True when text[a:b] reads as an alias but is not one in its place.
+
+    "it's 15 days": "s 15" is the contraction's "s" and a duration, not store 15; a word after
+    an apostrophe starts no name, and a spaced alias ending in a number followed by "days",
+    "%" or "x" is that quantity.
+    """
+    if a > 0 and text[a - 1] in "'’":
+        return True
+    surface = text[a:b]
+    return " " in surface and surface[-1].isdigit() and bool(DURATION_AFTER.match(text, b))
 
 
 def _alias_kind(section: str) -> EntityKind:

@@ -906,12 +906,119 @@ def _named_role(question: str, result: Result) -> tuple[str, str, dict[str, Any]
     return None
 
 
+WHO_APPROVES = re.compile(
+    r"\bwho\b.*\b(?:approv\w*|sign\w*\s+off|authori[sz]\w*|ok(?:ay)?s?)\b"
+    r"|\b(?:approv\w*|sign\w*\s+off)\b.*\bwho\b",
+    re.I,
+)
+AMOUNT = re.compile(r"(?<![\w.-])(\d{1,3}(?:,\d{3})+|\d{3,})(?:\.\d+)?(?![\w-])")
+LIMITS_QUERY = "roles and limits: the max order value each role may approve; named users"
+
+
+def _approval_amount(text: str) -> tuple[str, float] | None:
+    """Return the order value a "who can approve <amount>?" question names (as written), or None."""
+    if not WHO_APPROVES.search(text):
+        return None
+    found = [(m.group(0), _number(m.group(0))) for m in AMOUNT.finditer(text)]
+    found = [f for f in found if f[1] >= 100]
+    return max(found, key=lambda f: f[1]) if found else None
+
+
+def _states_a_limit(result: Result) -> bool:
+    """Return True when a passage of the search states an approval limit (approve + an amount)."""
+    data = result.data if isinstance(result.data, dict) else {}
+    for p in data.get("passages") or []:
+        text = str(p.get("text") or "") if isinstance(p, dict) else ""
+        if re.search(r"approv", text, re.I) and AMOUNT.search(text):
+            return True
+    return False
+
+
+def _passage_rows(
+    results: Sequence[Result], columns: int
+) -> list[tuple[list[str], dict[str, Any]]]:
+    """Return the table rows (cells) of the passages the searches returned, with their passage."""
+    out = []
+    for r in results:
+        data = r.data if isinstance(r.data, dict) else {}
+        for p in data.get("passages") or []:
+            if not isinstance(p, dict):
+                continue
+            for line in str(p.get("text") or "").splitlines():
+                cells = [c.strip() for c in line.strip().strip("|").split("|")]
+                if line.strip().startswith("|") and len(cells) == columns and "---" not in line:
+                    out.append((cells, p))
+    return out
+
+
+def _approver_lead(
+    amount: tuple[str, float], results: Sequence[Result], question: str
+) -> str | None:
+    """Name the role (and its users) whose approval limit covers an order value, from the playbook.
+
+    The roles-and-limits table gives each role's maximum order value; the lowest limit that
+    covers the amount names the role, the named-users table its people. None without the table.
+    """
+    limits = []
+    for cells, p in _passage_rows(results, 4):
+        role, _, may, limit = cells
+        if not re.fullmatch(r"[\d,]+(?:\.\d+)?", limit) or may.lower().startswith("nothing"):
+            continue
+        limits.append((_number(limit), role, limit, p))
+    if not limits:
+        return None
+    limits.sort(key=lambda x: x[0])
+    said, value = amount
+    users: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for cells, up in _passage_rows(results, 2):
+        named_ = users.setdefault(cells[1].lower(), [])
+        if cells[1].lower() in {lim[1].lower() for lim in limits} and cells[0] not in dict(named_):
+            named_.append((cells[0], up))
+    over = r"\b(?:over|above|more\s+than|exceeding|beyond)\s+\D{0,3}" + re.escape(said)
+    above = bool(re.search(over, question, re.I))
+    covering = [x for x in limits if x[0] > value or (x[0] == value and not above)]
+    cite = limits[0][3].get("citation")
+    if not covering:
+        top = limits[-1]
+        return (
+            f"**No one can approve an order {'over' if above else 'of'} {said} in StockPilot**: "
+            f"the highest approval limit "
+            f"is {top[2]} (the {top[1]} role; {cite})."
+        )
+    _, role, limit, _ = covering[0]
+    below = [x for x in limits if x not in covering]
+    people = users.get(role.lower()) or []
+    named = (
+        f" — {', '.join(u for u, _ in people)} ({people[0][1].get('citation')})" if people else ""
+    )
+    article = "An" if role[:1].lower() in "aeiou" else "A"
+    value_said = f"an order over {said}" if above else f"an order of {said}"
+    why = f"the {below[-1][1]}'s limit is {below[-1][2]} and " if below else ""
+    return (
+        f"**{article} {role}{named} can approve {value_said}**: {why}the {role}'s limit is "
+        f"{limit} per order ({cite})."
+    )
+
+
 def policy(req: Request, results: list[Result]) -> Step:
     """Answer a policy question from the playbook: the rule in one line, then quote and cite.
 
     A question about a person ("how much can bob approve?") is answered in two hops: the
-    person's role from the named-users passage, then what that role may do.
+    person's role from the named-users passage, then what that role may do. "Who can approve
+    40k?" names the role whose limit covers the amount, and its people, before the passages.
     """
+    amount = _approval_amount(req.text)
+    if amount is not None:
+        if not results:
+            return [Call("search_policies", {"query": req.text, "k": POLICY_PASSAGES})]
+        if not any(r.error for r in results):
+            if len(results) == 1 and not _states_a_limit(results[0]):
+                # The roles-and-limits table did not come back: ask for it by its own words.
+                return [Call("search_policies", {"query": LIMITS_QUERY, "k": POLICY_PASSAGES})]
+            lead = _approver_lead(amount, results, req.text)
+            if lead is not None:
+                return lead + "\n\n" + _render_policies(results[-1])
+        return _render_policies(results[-1])
     if not results:
         return [Call("search_policies", {"query": req.text, "k": POLICY_PASSAGES})]
     first = results[0]
@@ -1016,12 +1123,37 @@ def _totals_args(req: Request) -> dict[str, Any]:
 COUNT_QUESTION = re.compile(r"\bhow\s+many\b|\b(?:count|number)\s+of\b", re.I)
 
 
+STORE_QUESTION = re.compile(r"\b(?:which|what)\s+(?:stores?|shops?)\b|\bstores?\b.*\bmost\b", re.I)
+
+
+def _render_totals(req: Request, results: list[Result]) -> str:
+    """Render a total; a question about stores (or DCs) leads with the store (or DC) it asks for."""
+    group = None
+    if results[-1].args.get("by") == "location" and req.resolver is not None:
+        if STORE_QUESTION.search(req.text):
+            group = "store"
+        elif re.search(r"\b(?:which|what)\s+(?:dcs?|warehouses?)\b", req.text, re.I):
+            group = "dc"
+    only = None
+    if group is not None:
+        resolver = req.resolver
+
+        def only(key: str) -> bool:
+            ent = resolver.get("location", key)
+            return ent is not None and ent.group == group
+
+    return render_totals(
+        results[-1],
+        count_first=bool(COUNT_QUESTION.search(req.text)),
+        only=only,
+        noun={"store": "store", "dc": "DC"}.get(group or "", ""),
+    )
+
+
 totals = Lookup(
     "summarize_exceptions",
     _totals_args,
-    lambda req, results: render_totals(
-        results[-1], count_first=bool(COUNT_QUESTION.search(req.text))
-    ),
+    _render_totals,
 )
 
 

@@ -1215,6 +1215,17 @@ INTENTS: tuple[Intent, ...] = (
         template="which is quicker, {sup} or SUP-09?",
     ),
     Intent(
+        "open_at_location",
+        34,
+        _compile(
+            r"^\W*(?:so\s+|and\s+)?what(?:'s|\s+is)\s+(?:still\s+)?open\s+(?:at|in)\s+{loc}\W*$"
+        ),
+        h.exceptions,
+        id_slots=("loc",),
+        examples=("what's open at S003?", "what is still open in DC-NORTH"),
+        template="what's urgent at {loc}?",
+    ),
+    Intent(
         "supplier_overview",
         33,
         _compile(
@@ -1442,7 +1453,11 @@ INTENTS: tuple[Intent, ...] = (
             r"\bwhere\s+does\s+{dst}\s+get\s+(?:its\s+)?(?:stock|goods|supply|replenishment)\s+from\b",
             r"\b(?:lanes?|routes?)\s+(?:into|to|in\s+to)\s+{dst}",
             r"\b(?:lanes?|routes?)\s+(?:out\s+of|from)\s+{src}\W*$",
-            r"\bwhere\s+can\s+{src}\s+(?:ship|send|transfer)\s+(?:stock\s+)?to\b",
+            r"\bwhere\s+(?:can|could|does|do|may)\s+{src}\s+(?:ship|send|transfer|move)\b"
+            r"(?!.*\b(?:from|polic\w*|rules?)\b)",
+            r"\b(?:which|what)\s+(?:stores?|locations?|sites?|dcs?|places?)\s+(?:can|could|does|may)\s+"
+            r"{src}\s+(?:ship|send|transfer|move)\b(?!.*\bfrom\b)",
+            r"\b(?:who|what)\s+can\s+{src}\s+(?:ship|send|transfer)\s+(?:\w+\s+)?(?:directly\s+)?to\W*$",
             r"\bcan\s+{src}\s+(?:ship|send|transfer|move)\s+(?:\w+\s+){0,2}?(?:to|into)\s+{dst}\W*$",
         ),
         h.lanes,
@@ -1453,6 +1468,8 @@ INTENTS: tuple[Intent, ...] = (
             "lanes into S003",
             "can S003 ship to S004?",
             "where does S002 get its stock from?",
+            "where can S004 send stock directly?",
+            "which stores can S003 ship to?",
         ),
         template="is there a lane from DC-NORTH to {loc}?",
     ),

@@ -170,6 +170,14 @@ def _normalise(text: str) -> str:
     text = re.sub(
         r"\b(\d+)\s+dozen\b", lambda m: str(int(m.group(1)) * 12), text, flags=re.IGNORECASE
     )
+    text = re.sub(r"(\d)\s*(?:percent|per\s+cent|pct)\b", r"\1%", text, flags=re.I)
+    # "40k", "$1.5m": an amount of money in thousands or millions.
+    text = re.sub(
+        r"(?<![\w.,-])(\d+(?:\.\d+)?)\s?([km])\b(?![\w-])",
+        lambda m: f"{round(float(m.group(1)) * (1000 if m.group(2).lower() == 'k' else 1e6)):,}",
+        text,
+        flags=re.IGNORECASE,
+    )
     text = re.sub(r"\ba\s+couple\s+of\s+(days|weeks)\b", r"2 \1", text, flags=re.IGNORECASE)
     text = re.sub(
         r"\b(?<!\bthat )(?<!\bthis )(?<!\bthe )(?<!\bwhich )(?<!\bthat\s)("

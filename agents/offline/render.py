@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from agents.offline.messages import DRAFTABLE, POLICY_SHOWN, QUOTE_CHARS, Result, _load
@@ -987,8 +987,23 @@ def _filters_text(filters: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
-def render_totals(result: Result, *, count_first: bool = False) -> str:
-    """Lead with the total (the count first when the question asks how many), then the groups."""
+def _n(count: Any, noun: str) -> str:
+    """Return "1 exception", "3 exceptions": a count with its noun in the right number."""
+    return f"{_qty(count)} {noun}{'' if count == 1 else 's'}"
+
+
+def render_totals(
+    result: Result,
+    *,
+    count_first: bool = False,
+    only: Callable[[str], bool] | None = None,
+    noun: str = "",
+) -> str:
+    """Lead with the total (the count first when the question asks how many), then the groups.
+
+    With `only` (a test on a group's key) and `noun` ("store"), a question about one kind of
+    group ("which store has the most at risk?") leads with the first group of that kind.
+    """
     if result.error:
         return _error_text(result)
     data = result.data if isinstance(result.data, dict) else {}
@@ -1008,10 +1023,26 @@ def render_totals(result: Result, *, count_first: bool = False) -> str:
     top = groups[0]
     by = str(data.get("by") or "type")
     key = TYPE_LABELS.get(str(top["key"]), str(top["key"])) if by == "type" else str(top["key"])
+    share = (
+        f"The largest share is {GROUP_LABELS.get(by, by).lower()} **{key}**: "
+        f"{_money(top.get('money_at_risk'))} ({_n(top.get('count'), 'exception')})."
+    )
+    if only is not None and noun:
+        kept = [g for g in groups if only(str(g["key"]))]
+        if kept:
+            first = kept[0]
+            lead = (
+                f"**The {noun} with the most at risk is {first['key']}: "
+                f"{_money(first.get('money_at_risk'))} ({_n(first.get('count'), 'exception')}).**"
+                f" In all, {_money(data.get('total_money_at_risk'))} is at risk across "
+                f"{_n(count, 'exception')}" + (f" ({scope})" if scope else "") + "."
+            )
+            share = ""
+        else:
+            lead = f"**No {noun} has an exception with money at risk.** " + lead
     lines = [
         lead,
-        f"The largest share is {GROUP_LABELS.get(by, by).lower()} **{key}**: "
-        f"{_money(top.get('money_at_risk'))} ({_qty(top.get('count'))} exceptions).",
+        *([share] if share else []),
         "",
         _table(
             [GROUP_LABELS.get(by, by), "Exceptions", "Money at risk"],

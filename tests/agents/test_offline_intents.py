@@ -14,7 +14,7 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from agents.offline import INTENTS, parse
-from agents.offline.parsing import rewrite_follow_up, rewrite_scenario_size
+from agents.offline.parsing import _normalise, rewrite_follow_up, rewrite_scenario_size
 from erp.demo import generate_demo
 from planning.exceptions import EXCEPTION_TYPES
 from tools.planner import TOOLS
@@ -261,3 +261,14 @@ def test_totals_over_a_dcs_stores_are_scoped_to_them(resolver: Resolver) -> None
     step = intent.handler(req, [])
     assert not isinstance(step, str) and step[0].name == "summarize_exceptions"
     assert step[0].args["served_by"] == "DC-NORTH" and "location" not in step[0].args
+
+
+def test_a_contraction_or_a_duration_is_no_store_alias(resolver: Resolver) -> None:
+    assert [m.entity.id for m in resolver.mentions("and if it's 3 days?")] == []
+    assert [m.entity.id for m in resolver.mentions("and what about store 3 then")] == ["S003"]
+
+
+def test_an_amount_in_thousands_and_a_percent_word_are_read_as_figures() -> None:
+    assert "40,000" in _normalise("who can approve 40k?")
+    assert "10%" in _normalise("what if pet sales rise 10 percent")
+    assert parse("who can approve 40k?")[0].name == "policy"
