@@ -46,6 +46,7 @@ from planning.policy import (
     mean_first_days,
     project_on_hand,
     protection_days,
+    review_pull_days,
     window_sum,
     z_values,
 )
@@ -765,6 +766,13 @@ def _policy_levels(
     lateness = supplier_lateness(data) if figures is None else figures.lateness
     lead_time, lead_time_std = _lead_times(keys, data, supplier_options(data, lateness))
     protection = protection_days(lead_time, review)
+    if params.dc_review_pulls:
+        # A DC's stores pull at the reviews: its order carries the pulls until the next order
+        # lands, counted on the lead time plus one std of the supplier's lateness (an order
+        # that slips past a review would leave that review's pull unserved).
+        late = lead_time + np.ceil(np.nan_to_num(lead_time_std)).astype(np.int64)
+        pulls = np.minimum(review_pull_days(late, review), protection)
+        protection = np.where(_fed_dcs(keys, data, store_rows), pulls, protection)
     demand = network.demand
     over_protection = window_sum(demand, protection)
     rate = over_protection / np.minimum(protection, max(demand.shape[1], 1))
@@ -796,6 +804,18 @@ def _policy_levels(
         order_up_to=reorder + lot,
         lot_size=lot,
     )
+
+
+def _fed_dcs(keys: pd.DataFrame, data: NetworkData, store_rows: np.ndarray) -> np.ndarray:
+    """Return a mask of the rows that are a DC's SKU which some store is fed from."""
+    out = np.zeros(len(keys), dtype=bool)
+    if not len(store_rows):
+        return out
+    location = data.locations.set_index("location_id")
+    source = keys["location_id"].iloc[store_rows].map(location["source_location"]).fillna("")
+    dc_row = _rows(keys, keys["sku"].iloc[store_rows], source.reset_index(drop=True))
+    out[dc_row[dc_row >= 0]] = True
+    return out
 
 
 def _move_cost_per_unit(

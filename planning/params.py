@@ -33,6 +33,11 @@ class PlanParams:
     line, `transfer_line_cost` per transfer line, and excess stock loses
     `markdown_rate_per_year × unit cost` per unit-year to markdown risk. The line costs size
     lots (`lot_sizing`): S = s + max(EOQ − forecast over R, 0).
+
+    `dc_review_pulls` (a DC's interval: its stores' review pulls before its next order lands)
+    and `dc_counts_store_stock` (a DC's routine position counts its stores' stock above their
+    mean position) are measured and off by default (docs/planning.md, "Where the DCs' stock
+    came from"): they cut the DCs' cover at a lower cost in most runs, but lost more sales.
     """
 
     horizon_days: int = 56
@@ -58,6 +63,8 @@ class PlanParams:
     service_level_cap: float = 0.995
     echelon_dc_safety_stock: bool = True
     lot_sizing: bool = True
+    dc_counts_store_stock: bool = False
+    dc_review_pulls: bool = False
     holding_rate_per_year: float = 0.25
     purchase_order_line_cost: float = 25.0
     transfer_line_cost: float = 5.0

@@ -106,6 +106,40 @@ def _transfer_orders(
     ).reset_index(drop=True)
 
 
+def _stores_ahead(
+    frame: pd.DataFrame, is_dc: np.ndarray, shipped: pd.DataFrame, lanes: pd.Index, review: int
+) -> pd.Series:
+    """Return, per (sku, DC), how far its stores' positions stand above their mean position.
+
+    A store orders from its DC only once its position falls below s, so what the DC will ship
+    over its protection interval is its stores' demand plus their position then less their
+    position now. After a review a store's position is S, then S − d·R, ... for the
+    `m = floor((S − s) / (d·R))` reviews its lot lasts before it orders again (d its daily
+    forecast): mean `S − m·d·R / 2`. A store just filled pulls less than its forecast over
+    the DC's interval, one below s more. `shipped` carries the units (`_qty`) the DC ships its
+    stores this review.
+    """
+    stores = frame[~is_dc & (frame["source"].to_numpy(object) != "")]
+    on_lane = pd.MultiIndex.from_arrays([stores["source"], stores["location_id"]]).isin(lanes)
+    stores = stores[on_lane]
+    position = stores["position"].to_numpy(float)
+    if "_qty" in shipped:
+        sent = shipped["_qty"].where(shipped["_qty"] >= 1, 0.0).reindex(stores.index)
+        position = position + np.nan_to_num(sent.to_numpy(float))
+    top = stores["order_up_to"].to_numpy(float)
+    per_review = np.maximum(stores["forecast_daily"].to_numpy(float), 0.0) * max(review, 1)
+    lot = np.maximum(top - stores["reorder_point"].to_numpy(float), 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        reviews = np.where(
+            per_review > 0, np.floor(lot / np.where(per_review > 0, per_review, 1)), 0
+        )
+    mean = top - reviews * per_review / 2
+    ahead = pd.Series(
+        position - mean, index=pd.MultiIndex.from_arrays([stores["sku"], stores["source"]])
+    )
+    return ahead.groupby(level=[0, 1]).sum()
+
+
 def replenishment_orders(plan: Plan, data: NetworkData, *, transfers: bool = True) -> pd.DataFrame:
     """Return the routine orders of a plan (columns `ORDER_COLUMNS`, one row per order)."""
     pos = plan.positions
@@ -123,6 +157,7 @@ def replenishment_orders(plan: Plan, data: NetworkData, *, transfers: bool = Tru
             "position": position,
             "reorder_point": reorder_point,
             "order_up_to": order_up_to,
+            "forecast_daily": pos["forecast_daily"].to_numpy(float),
             "unit_cost": pos["unit_cost"].to_numpy(float),
         }
     )
@@ -175,9 +210,15 @@ def replenishment_orders(plan: Plan, data: NetworkData, *, transfers: bool = Tru
     rest = store.drop(index=via_dc.index)
     # DCs: their position less what they ship now.
     dcs = frame[is_dc].copy()
+    dc_key = pd.MultiIndex.from_arrays([dcs["sku"], dcs["location_id"]])
     if len(shipped):
-        took = shipped.reindex(pd.MultiIndex.from_arrays([dcs["sku"], dcs["location_id"]]))
+        took = shipped.reindex(dc_key)
         dcs["position"] = dcs["position"].to_numpy(float) - np.nan_to_num(took.to_numpy(float))
+    if transfers and plan.params.dc_counts_store_stock:
+        ahead = _stores_ahead(frame, is_dc, via_dc, lanes.index, plan.params.review_period_days)
+        dcs["position"] = dcs["position"].to_numpy(float) + np.nan_to_num(
+            ahead.reindex(dc_key).to_numpy(float)
+        )
     below = dcs["position"].to_numpy(float) < dcs["reorder_point"].to_numpy(float) - 1e-9
     dcs["need"] = np.where(below, np.ceil(dcs["order_up_to"] - dcs["position"] - 1e-9), 0.0)
     buy = pd.concat([rest[rest["need"] >= 1], dcs[dcs["need"] >= 1]], ignore_index=True)

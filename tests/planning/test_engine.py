@@ -309,3 +309,21 @@ def small_network_for_echelon():
     from tests.conftest import small_network
 
     return small_network()
+
+
+def test_a_dc_carries_its_stores_review_pulls_until_its_next_order_lands(network):
+    # H@DC1 buys from SUP1 (lead time 10 days): its stores (10 a day each) pull at the weekly
+    # reviews, so an order carries ceil(10 / 7) = 2 reviews (14 days, 280 units) of their
+    # demand, not 10 + 7 - 1 = 16 days (320). The stores keep L + R - 1 (they sell every day).
+    from dataclasses import replace
+
+    from planning.params import PlanParams
+
+    params = PlanParams(lot_sizing=False)
+    pulls = plan(network, params=replace(params, dc_review_pulls=True)).positions.set_index(KEYS)
+    daily = plan(network, params=params).positions.set_index(KEYS)
+    dc, before = pulls.loc[("H", "DC1")], daily.loc[("H", "DC1")]
+    assert dc["reorder_point"] - dc["safety_stock"] == pytest.approx(280.0, rel=0.03)
+    assert before["reorder_point"] - before["safety_stock"] == pytest.approx(320.0, rel=0.03)
+    store = ("H", "S1")
+    assert pulls.loc[store, "reorder_point"] == pytest.approx(daily.loc[store, "reorder_point"])

@@ -58,3 +58,39 @@ def test_the_dc_ships_what_it_holds_most_units_short_first() -> None:
         _state(dc1_on_hand=50.0), LANES, days_to_review=4, transfer_line_cost=5.0
     )
     assert out[["location_id", "qty"]].values.tolist() == [["S1", 50]]
+
+
+def test_a_dc_counts_how_far_its_stores_stand_above_their_mean_position() -> None:
+    # A's stores: s 20, S 41 at 1 a day, so a lot lasts floor(21 / 7) = 3 reviews and their
+    # position after a review is 41, 34, 27, 20: mean 30.5. Both just filled (41): the DC
+    # will ship 2 x 10.5 less than their forecast before its order lands, so DC1 one unit
+    # below its reorder level orders nothing. At their mean it orders up to its S.
+    from dataclasses import replace
+
+    from planning.engine import plan
+    from planning.params import PlanParams
+    from planning.replenish import replenishment_orders
+    from tests.conftest import small_network
+
+    data = small_network()
+    p = plan(data, params=PlanParams(history_days=56))
+
+    def dc_order(store_position: float, *, counts: bool = True) -> int:
+        pos = p.positions.copy()
+        a = pos["sku"] == "A"
+        store = a & (pos["location_type"] == "store")
+        pos.loc[store, ["forecast_daily", "reorder_point", "order_up_to"]] = [1.0, 20.0, 41.0]
+        pos.loc[store, "position"] = store_position
+        dc = a & (pos["location_id"] == "DC1")
+        s = float(pos.loc[dc, "reorder_point"].iloc[0])
+        pos.loc[dc, ["on_hand", "position"]] = [s - 1, s - 1]
+        params = replace(p.params, dc_counts_store_stock=counts)
+        orders = replenishment_orders(replace(p, positions=pos, params=params), data)
+        buy = orders[(orders["sku"] == "A") & (orders["location_id"] == "DC1")]
+        return int(buy["qty"].sum())
+
+    assert dc_order(41.0) == 0
+    assert dc_order(41.0, counts=False) > 0
+    assert dc_order(30.5) == dc_order(41.0, counts=False)
+    # Stores below s are filled from the DC first: counted after the shipment, at S.
+    assert dc_order(10.0) > dc_order(41.0, counts=False)
