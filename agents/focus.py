@@ -17,7 +17,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
-from stockpilot.vocabulary import DRAFTABLE_KINDS, GATE_NAME
+from stockpilot.vocabulary import DRAFTABLE_KINDS, GATE_NAME, ActionKind
 
 LIST_TOOLS = ("list_exceptions",)
 MAX_LIST = 50
@@ -148,6 +148,33 @@ def _draftable(item: dict[str, Any]) -> bool:
     return str(rec.get("kind")) in {str(k) for k in DRAFTABLE_KINDS}
 
 
+def order_offers(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return the drafts of order-list lines: an exception's action once, a routine line's own.
+
+    Order-list lines (`tools.insight.order_page`): one from an exception drafts that
+    exception's recommendation (all its actions); a routine purchase order or transfer drafts
+    itself with the line's quantity.
+    """
+    offers: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for o in lines:
+        exc = o.get("exception_id")
+        if exc:
+            if exc not in seen:
+                seen.add(str(exc))
+                offers.append(
+                    {"tool": "draft_recommended_action", "args": {"exception_id": str(exc)}}
+                )
+        elif o.get("kind") == ActionKind.PURCHASE_ORDER and o.get("supplier_id"):
+            args = {"sku": o["sku"], "location_id": o["location"], "supplier_id": o["supplier_id"]}
+            offers.append({"tool": "draft_purchase_order", "args": {**args, "qty": o["qty"]}})
+        elif o.get("kind") == ActionKind.TRANSFER and o.get("from_location"):
+            args = {"sku": o["sku"], "from_location": o["from_location"]}
+            args["to_location"] = o["location"]
+            offers.append({"tool": "draft_transfer", "args": {**args, "qty": o["qty"]}})
+    return offers
+
+
 def _remember_offer(focus: Focus, name: str, args: dict[str, Any], data: Any) -> None:
     """Set the offer from a result that shows a recommendation (see `Focus.offer`)."""
     if name in ("explain_exception", "draft_recommended_action") and isinstance(data, dict):
@@ -162,15 +189,13 @@ def _remember_offer(focus: Focus, name: str, args: dict[str, Any], data: Any) ->
             focus.offer = [
                 {"tool": "draft_recommended_action", "args": {"exception_id": str(chosen["id"])}}
             ]
-    elif name == "get_supplier_overview" and isinstance(data, dict):
-        order_now = (data.get("order_now") or {}).get("items") or []
-        focus.offer = [
-            {"tool": "draft_recommended_action", "args": {"exception_id": str(o["exception_id"])}}
-            for o in order_now
-            if isinstance(o, dict) and o.get("exception_id")
-        ]
-        if order_now:
-            focus.last_list = [str(o["exception_id"]) for o in order_now][:MAX_LIST]
+    elif name in ("get_supplier_overview", "get_routine_orders") and isinstance(data, dict):
+        lines = data.get("order_now") if name == "get_supplier_overview" else data
+        order_now = [o for o in (lines or {}).get("items") or [] if isinstance(o, dict)]
+        focus.offer = order_offers(order_now)
+        exceptions = [str(o["exception_id"]) for o in order_now if o.get("exception_id")]
+        if exceptions:
+            focus.last_list = list(dict.fromkeys(exceptions))[:MAX_LIST]
     elif name.startswith("draft_") and isinstance(data, dict):
         accepted = data.get("accepted") or []
         if data.get("status") in ("invalid", "refused") and accepted:

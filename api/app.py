@@ -23,6 +23,7 @@ from api.routers import (
     health,
     me,
     network,
+    orders,
     overrides,
     proposals,
     threads,
@@ -101,7 +102,17 @@ def create_app(
     app.add_middleware(BodyGuard, max_bytes=settings.max_body_bytes, tokens=tokens)
 
     app.include_router(health.router)
-    for module in (me, threads, approvals, exceptions, network, proposals, audit, overrides):
+    for module in (
+        me,
+        threads,
+        approvals,
+        exceptions,
+        network,
+        orders,
+        proposals,
+        audit,
+        overrides,
+    ):
         app.include_router(module.router, prefix="/v1")
     install_metrics(app)  # last: its timing middleware is the outermost
     return app

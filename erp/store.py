@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -615,6 +615,34 @@ def load_sku_reference(engine: Engine, sku: str) -> NetworkData:
             else _read_frame(conn, name, sku_range=(sku, sku))
             for name in TABLE_ORDER
         }
+    return NetworkData.from_frames(frames)
+
+
+ORDER_REFERENCE_TABLES = ("locations", "lanes", "suppliers", "items", "item_suppliers")
+
+
+def load_order_reference(engine: Engine, skus: Collection[str]) -> NetworkData:
+    """Read what routine orders need for `skus`: their items and terms, the lanes and suppliers.
+
+    All the locations, lanes and suppliers (a few per location or supplier), and the items and
+    item-supplier terms of `skus` alone, read by the SKU-leading index over their range (the
+    rest empty): what `planning.replenish.plan_orders` needs for one part of the network.
+    """
+    wanted = sorted(set(skus))
+    with engine.connect() as conn:
+        frames = {
+            name: _read_frame(
+                conn,
+                name,
+                sku_range=(wanted[0], wanted[-1]) if wanted else None,
+                where="" if wanted or name not in ("items", "item_suppliers") else "1 = 0",
+            )
+            if name in ORDER_REFERENCE_TABLES
+            else _read_frame(conn, name, where="1 = 0")
+            for name in TABLE_ORDER
+        }
+    for name in ("items", "item_suppliers"):
+        frames[name] = frames[name][frames[name]["sku"].isin(wanted)].reset_index(drop=True)
     return NetworkData.from_frames(frames)
 
 

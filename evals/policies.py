@@ -5,11 +5,11 @@ Every policy has `start(world, connector)`, `decide(day, view) -> list[Order]` a
 returned actions through the simulator connector; StockPilot on the graph path writes them
 itself, through the copilot graph's approval gate and commit node, and returns none.
 
-- `stockpilot`: on each review day, plan the snapshot (`planning.engine.plan`), add routine
-  orders (`planning.replenish.replenishment_orders`) to the exceptions' transfer and purchase-order
-  recommendations (an exception's action wins for its SKU-location); between reviews, on the
-  day a DC receives stock, forward it to its stores that would run short before the next
-  review's shipment lands (`planning.replenish.receipt_transfers`).
+- `stockpilot`: on each review day, plan the snapshot (`planning.engine.plan`) and place its
+  order list (`planning.replenish.plan_orders`: routine orders added to the exceptions' transfer
+  and purchase-order recommendations, an exception's action winning for its SKU-location);
+  between reviews, on the day a DC receives stock, forward it to its stores that would run
+  short before the next review's shipment lands (`planning.replenish.receipt_transfers`).
 - `po_only`: the same, but stores never receive transfers: the plan sees every location buying
   from its suppliers (no source DC, no lanes).
 - `min_max`: (s, S) = (reorder point, order-up-to) per SKU-location computed once from the
@@ -48,13 +48,13 @@ from evals.simulate import (
     servable_fill,
     unservable_units,
 )
-from planning.engine import Plan, exception_id, plan
+from planning.engine import Plan, plan
 from planning.network import NetworkData
 from planning.params import PlanParams
-from planning.policy import round_up_to_pack, spare_stock
-from planning.replenish import receipt_transfers, replenishment_orders
+from planning.policy import round_up_to_pack
+from planning.replenish import plan_orders, receipt_transfers
 from stockpilot.actions import Action, PurchaseOrderAction, TransferAction
-from stockpilot.vocabulary import DRAFTABLE_KINDS, GATE_NAME, ActionKind, Decision
+from stockpilot.vocabulary import GATE_NAME, ActionKind, Decision
 
 NAIVE_REORDER_DAYS = 14
 NAIVE_UP_TO_DAYS = 28
@@ -125,75 +125,25 @@ def _without_sources(data: NetworkData) -> NetworkData:
 def plan_actions(result: Plan, data: NetworkData, *, transfers: bool = True) -> list[Order]:
     """Return the exceptions' recommended orders plus routine orders, one per SKU-location.
 
-    Routine transfers (a DC to its own stores) are cut to what the DC can still ship after the
-    exceptions' transfers: all it holds (`planning.policy.spare_stock`, the production rule).
+    The plan's order list (`planning.replenish.plan_orders`: an exception's action wins for its
+    SKU-location; routine transfers are cut to what the DC can still ship) as typed orders.
     """
-    exc = result.exceptions
-    kinds = DRAFTABLE_KINDS if transfers else (ActionKind.PURCHASE_ORDER,)
-    exc = exc[exc["rec_kind"].isin([k.value for k in kinds]) & (exc["rec_qty"] > 0)]
-    out: list[Order] = []
-    covered: set[tuple[str, str]] = set()
-    pos = result.positions
-    spare = dict(
-        zip(
-            zip(pos["sku"], pos["location_id"], strict=True),
-            spare_stock(pos["on_hand"], pos["safety_stock"], to_own_store=True),
-            strict=True,
+    return [
+        Order(
+            _action(
+                o.kind,
+                o.sku,
+                o.location_id,
+                int(o.qty),
+                source=o.from_location,
+                supplier_id=o.supplier_id,
+            ),
+            exception_id=o.exception_id,
+            reason=o.exception_type or "routine replenishment",
+            part=int(o.part),
         )
-    )
-    for e in exc.itertuples():
-        to = e.rec_to_location or e.location
-        if (e.sku, to) in covered:
-            continue
-        covered.add((e.sku, to))
-        listed = [a for a in (e.rec_actions or []) if a["kind"] in kinds]
-        steps = listed or [
-            {"kind": e.rec_kind, "qty": int(e.rec_qty), "from_location": e.rec_from_location,
-             "to_location": to, "supplier_id": e.rec_supplier_id}
-        ]  # fmt: skip
-        for part, a in enumerate(steps):
-            if a["kind"] == ActionKind.TRANSFER:
-                key = (e.sku, a["from_location"])
-                spare[key] = spare.get(key, 0.0) - int(a["qty"])
-            out.append(
-                Order(
-                    _action(
-                        a["kind"],
-                        e.sku,
-                        a["to_location"] or to,
-                        int(a["qty"]),
-                        source=a["from_location"],
-                        supplier_id=a["supplier_id"],
-                    ),
-                    exception_id=exception_id(e.type, e.sku, e.location, e.po_id or ""),
-                    reason=e.type,
-                    part=part,
-                )
-            )
-    for o in replenishment_orders(result, data, transfers=transfers).itertuples():
-        if (o.sku, o.location_id) in covered:
-            continue
-        qty = int(o.qty)
-        if o.kind == ActionKind.TRANSFER:
-            key = (o.sku, o.from_location)
-            qty = int(min(qty, max(spare.get(key, 0.0), 0.0)))
-            if qty < 1:
-                continue
-            spare[key] -= qty
-        out.append(
-            Order(
-                _action(
-                    o.kind,
-                    o.sku,
-                    o.location_id,
-                    qty,
-                    source=o.from_location,
-                    supplier_id=o.supplier_id,
-                ),
-                reason="routine replenishment",
-            )
-        )
-    return out
+        for o in plan_orders(result, data, transfers=transfers).itertuples()
+    ]
 
 
 class _Script:

@@ -14,6 +14,12 @@ cost, then the primary, then the shortest lead time; quantity `max(need, MOQ)` r
 case packs. Units a DC ships in this round are taken off its position before its own need is
 computed, so it reorders what its stores just pulled.
 
+`plan_orders` is the order list of a plan: the exceptions' recommended transfers and purchase
+orders, then the routine orders of the SKU-locations no exception covers (an exception's action
+replaces the routine line for its SKU-location, so nothing is ordered twice); a routine transfer
+is cut to what its DC can still ship after the exceptions' transfers. The simulation and the
+copilot's order list both use it.
+
 Between reviews, `receipt_transfers` sends what a DC received today on to its stores that would
 run short before the next review's shipment lands (docs/planning.md, "Receipt forwarding").
 """
@@ -23,11 +29,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from planning.engine import Plan
+from planning.engine import Plan, exception_id
 from planning.network import NetworkData
 from planning.policy import round_up_to_pack, spare_stock
 from planning.recommend import supplier_options
-from stockpilot.vocabulary import ActionKind
+from stockpilot.vocabulary import DRAFTABLE_KINDS, ActionKind
 
 ORDER_COLUMNS: tuple[str, ...] = (
     "kind",
@@ -40,6 +46,10 @@ ORDER_COLUMNS: tuple[str, ...] = (
     "lead_time",
     "reason",
 )
+
+PLAN_ORDER_COLUMNS: tuple[str, ...] = (*ORDER_COLUMNS, "exception_id", "exception_type", "part")
+"""`plan_orders`' columns: an exception's lines name it (its id and type; `part` 1, 2... for a
+split's further actions); a routine line has empty ones."""
 
 
 def _best_suppliers(data: NetworkData) -> pd.DataFrame:
@@ -229,6 +239,96 @@ def replenishment_orders(plan: Plan, data: NetworkData, *, transfers: bool = Tru
     result = pd.concat(out, ignore_index=True)
     result["qty"] = result["qty"].astype(np.int64)
     return result[list(ORDER_COLUMNS)].reset_index(drop=True)
+
+
+def _exception_lines(
+    result: Plan, kinds: tuple[ActionKind, ...]
+) -> tuple[pd.DataFrame, set[tuple[str, str]]]:
+    """Return the exceptions' draftable actions and the SKU-locations they supply.
+
+    In ranking order; the first exception of a SKU-location wins it.
+    """
+    exc = result.exceptions
+    exc = exc[exc["rec_kind"].isin([k.value for k in kinds]) & (exc["rec_qty"] > 0)]
+    rows: list[dict[str, object]] = []
+    covered: set[tuple[str, str]] = set()
+    for e in exc.itertuples():
+        to = e.rec_to_location or e.location
+        if (e.sku, to) in covered:
+            continue
+        covered.add((e.sku, to))
+        listed = [a for a in (e.rec_actions or []) if a["kind"] in kinds]
+        steps = listed or [
+            {"kind": e.rec_kind, "qty": int(e.rec_qty), "from_location": e.rec_from_location,
+             "to_location": to, "supplier_id": e.rec_supplier_id,
+             "unit_cost": e.rec_unit_cost, "lead_time_days": e.rec_lead_time}
+        ]  # fmt: skip
+        eid = exception_id(e.type, e.sku, e.location, e.po_id or "")
+        for part, a in enumerate(steps):
+            rows.append(
+                {
+                    "kind": str(a["kind"]),
+                    "sku": e.sku,
+                    "location_id": a["to_location"] or to,
+                    "from_location": a.get("from_location") or "",
+                    "supplier_id": a.get("supplier_id") or "",
+                    "qty": int(a["qty"]),
+                    "unit_cost": float(a.get("unit_cost") or 0.0),
+                    "lead_time": float(a.get("lead_time_days") or 0.0),
+                    "reason": f"recommended for exception {eid}; replaces the routine line",
+                    "exception_id": eid,
+                    "exception_type": str(e.type),
+                    "part": part,
+                }
+            )
+    return pd.DataFrame(rows, columns=list(PLAN_ORDER_COLUMNS)), covered
+
+
+def plan_orders(result: Plan, data: NetworkData, *, transfers: bool = True) -> pd.DataFrame:
+    """Return the exceptions' recommended orders plus routine orders, one per SKU-location.
+
+    Columns `PLAN_ORDER_COLUMNS`. An exception's transfer or purchase order (a split's every
+    action) replaces the routine line of the SKU-location it supplies. Routine transfers (a DC
+    to its own stores) are cut to what the DC can still ship after the exceptions' transfers:
+    all it holds (`planning.policy.spare_stock`, the production rule). `data` needs the lanes,
+    the items and the item-supplier terms of the plan's SKUs (`replenishment_orders`).
+    """
+    kinds = DRAFTABLE_KINDS if transfers else (ActionKind.PURCHASE_ORDER,)
+    exc, covered = _exception_lines(result, kinds)
+    pos = result.positions
+    spare = dict(
+        zip(
+            zip(pos["sku"], pos["location_id"], strict=True),
+            spare_stock(pos["on_hand"], pos["safety_stock"], to_own_store=True),
+            strict=True,
+        )
+    )
+    for t in exc[exc["kind"] == ActionKind.TRANSFER].itertuples():
+        key = (t.sku, t.from_location)
+        spare[key] = spare.get(key, 0.0) - int(t.qty)
+    routine = replenishment_orders(result, data, transfers=transfers)
+    keep, qtys = [], []
+    for o in routine.itertuples():
+        if (o.sku, o.location_id) in covered:
+            keep.append(False)
+            qtys.append(0)
+            continue
+        qty = int(o.qty)
+        if o.kind == ActionKind.TRANSFER:
+            key = (o.sku, o.from_location)
+            qty = int(min(qty, max(spare.get(key, 0.0), 0.0)))
+            if qty >= 1:
+                spare[key] -= qty
+        keep.append(qty >= 1)
+        qtys.append(qty)
+    routine = routine.assign(
+        qty=np.asarray(qtys, dtype=np.int64), exception_id="", exception_type="", part=0
+    )
+    routine = routine[np.asarray(keep, dtype=bool)] if len(routine) else routine
+    out = pd.concat([exc, routine[list(PLAN_ORDER_COLUMNS)]], ignore_index=True)
+    out["qty"] = out["qty"].astype(np.int64)
+    out["part"] = out["part"].astype(np.int64)
+    return out
 
 
 def receipt_transfers(

@@ -20,10 +20,17 @@ import numpy as np
 import pandas as pd
 
 from erp.governance import Proposal, ProposalNotPendingError
-from erp.store import load_lanes, open_supply_lines, skus_in_category, supplier_item_terms
+from erp.store import (
+    load_lanes,
+    load_order_reference,
+    open_supply_lines,
+    skus_in_category,
+    supplier_item_terms,
+)
 from planning.censoring import EVIDENCE, stockout_note
 from planning.engine import po_arrival_days, transfer_arrival_days
 from planning.policy import days_of_cover
+from planning.replenish import PLAN_ORDER_COLUMNS, plan_orders
 from planning.whatif import Scenario, combine_what_if, what_if, what_if_part
 from stockpilot.actions import TransferAction
 from stockpilot.vocabulary import ActionKind, ExceptionType
@@ -37,6 +44,14 @@ GROUPS = ("type", "priority", "location", "category", "sku", "supplier", "source
 MAX_PAGE = 100
 SUPPLY_LINES = 50
 """Open supply lines listed at most (the totals always count all of them)."""
+ORDERS_NOTE = (
+    "The planning engine's order list: every stock position below its reorder point ordered up "
+    "to its order-up-to level (stores from their DC first, purchase orders to the routine "
+    "supplier: lowest cost, then primary, then lead time; MOQ and case packs). Where an "
+    "exception recommends a transfer or purchase order for a SKU-location, that line replaces "
+    "the routine one (from_exception: true), so nothing is counted twice. Nothing is drafted "
+    "until asked."
+)
 
 
 # -- resolving what the planner wrote ----------------------------------------------------------
@@ -503,12 +518,175 @@ def item_master(ws: Workspace, sku: str) -> dict[str, Any]:
     }
 
 
+def _order_plans(ws: Workspace, skus: set[str] | None) -> Sequence[Any] | Any:
+    """Return the plans the order list of `skus` (None: every SKU) is computed from, by part."""
+    if skus is not None and not skus:
+        return []
+    if skus is not None and len(skus) == 1:
+        return [ws.plans.plan_of(next(iter(skus)))]
+    return ws.plans.plan_parts(skus)
+
+
+def order_list(
+    ws: Workspace,
+    *,
+    supplier_id: str | None = None,
+    location: str | None = None,
+    sku: str | None = None,
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Return the plan's order lines in a scope, and how many positions it checked.
+
+    The order list of `planning.replenish.plan_orders` (the simulation's), computed a part of
+    the network at a time (`PlanCache.plan_parts`) with the lanes, items and item terms of that
+    part's SKUs only (`erp.store.load_order_reference`). Scope: purchase orders to a supplier
+    (of the SKUs it has terms for), lines to or from a location, a SKU's lines; none: all.
+    The counts: `positions` (SKU-locations in scope), `below_reorder_point`, and for a
+    supplier the lines of its SKUs that go `to_other_suppliers` or come `by_transfer`.
+    """
+    skus: set[str] | None = None if sku is None else {sku}
+    if supplier_id is not None:
+        offered = set(supplier_item_terms(ws.engine, supplier_id)["sku"])
+        skus = offered if skus is None else skus & offered
+    lines: list[pd.DataFrame] = []
+    counts = {"positions": 0, "below_reorder_point": 0}
+    if supplier_id is not None:
+        counts |= {"to_other_suppliers": 0, "by_transfer": 0}
+    for plan in _order_plans(ws, skus):
+        pos = plan.positions
+        in_scope = np.ones(len(pos), dtype=bool)
+        if skus is not None:
+            in_scope &= pos["sku"].isin(skus).to_numpy()
+        if location is not None:
+            in_scope &= pos["location_id"].to_numpy(object) == location
+        if not in_scope.any():
+            continue
+        counts["positions"] += int(in_scope.sum())
+        below = pos["position"].to_numpy(float) < pos["reorder_point"].to_numpy(float) - 1e-9
+        counts["below_reorder_point"] += int((below & in_scope).sum())
+        part_skus = sorted(set(pos["sku"][in_scope]))
+        orders = plan_orders(plan, load_order_reference(ws.engine, part_skus))
+        keep = np.ones(len(orders), dtype=bool)
+        if skus is not None:
+            keep &= orders["sku"].isin(skus).to_numpy()
+        if location is not None:
+            at_loc = (orders["location_id"] == location) | (orders["from_location"] == location)
+            keep &= at_loc.to_numpy()
+        if supplier_id is not None:
+            po = (orders["kind"] == ActionKind.PURCHASE_ORDER).to_numpy()
+            mine = po & (orders["supplier_id"] == supplier_id).to_numpy()
+            counts["to_other_suppliers"] += int((keep & po & ~mine).sum())
+            counts["by_transfer"] += int((keep & ~po).sum())
+            keep &= mine
+        lines.append(orders[keep])
+    if not lines:
+        return plan_orders_empty(), counts
+    out = pd.concat(lines, ignore_index=True)
+    out["value"] = (out["qty"].to_numpy(float) * out["unit_cost"].to_numpy(float)).round(2)
+    out = out.sort_values(["value", "sku", "location_id"], ascending=[False, True, True])
+    return out.reset_index(drop=True), counts
+
+
+def plan_orders_empty() -> pd.DataFrame:
+    """Return an empty order list (`planning.replenish.PLAN_ORDER_COLUMNS` and `value`)."""
+    return pd.DataFrame({c: [] for c in (*PLAN_ORDER_COLUMNS, "value")})
+
+
+def _order_line(o: Any, *, compact_mode: bool) -> dict[str, Any]:
+    line: dict[str, Any] = {
+        "kind": o.kind,
+        "sku": o.sku,
+        "location": o.location_id,
+        "qty": int(o.qty),
+        "value": round(float(o.value), 2),
+        "from_exception": bool(o.exception_id),
+    }
+    if o.kind == ActionKind.PURCHASE_ORDER:
+        line["supplier_id"] = o.supplier_id
+    else:
+        line["from_location"] = o.from_location
+    if o.exception_id:
+        line["exception_id"] = o.exception_id
+    if not compact_mode:
+        line["unit_cost"] = round(float(o.unit_cost), 4)
+        line["lead_time_days"] = None if pd.isna(o.lead_time) else int(o.lead_time)
+        line["reason"] = o.reason
+    return line
+
+
+def _nothing_to_order(counts: dict[str, int]) -> str:
+    """Say why a scope has no order line, with the positions counted."""
+    n, below = counts["positions"], counts["below_reorder_point"]
+    if not n:
+        return "no stock position in scope"
+    if not below:
+        return f"none of its {n} SKU-locations is below its reorder point"
+    why = []
+    if counts.get("to_other_suppliers"):
+        why.append(
+            f"{counts['to_other_suppliers']} purchase order(s) go to another supplier (the "
+            "routine one: lowest cost, then primary, then lead time)"
+        )
+    if counts.get("by_transfer"):
+        why.append(f"{counts['by_transfer']} transfer(s) come from a DC")
+    rest = "; ".join(why) if why else "stores fed by a DC wait for its next shipment"
+    return f"{below} of its {n} SKU-locations are below their reorder point, but {rest}"
+
+
+def order_page(
+    ws: Workspace,
+    *,
+    supplier_id: str | None = None,
+    location: str | None = None,
+    sku: str | None = None,
+    top: int = 20,
+    offset: int = 0,
+    compact_mode: bool = False,
+) -> dict[str, Any]:
+    """Return one page of the plan's order list in a scope, with its totals (`order_list`).
+
+    Largest value first; {lines, units, value, from_exceptions, positions_checked,
+    below_reorder_point, total, offset, returned, truncated, items, note}; with no line,
+    `why_nothing` says why (no position below its reorder point, with the count checked).
+    """
+    top = max(1, min(int(top), MAX_PAGE))
+    offset = max(0, int(offset))
+    orders, counts = order_list(ws, supplier_id=supplier_id, location=location, sku=sku)
+    scope = {
+        k: v
+        for k, v in (("supplier_id", supplier_id), ("location", location), ("sku", sku))
+        if v is not None
+    }
+    page = orders.iloc[offset : offset + top]
+    out: dict[str, Any] = {
+        "scope": scope or {"network": True},
+        "lines": len(orders),
+        "units": int(orders["qty"].sum()) if len(orders) else 0,
+        "value": round(float(orders["value"].sum()), 2) if len(orders) else 0.0,
+        "from_exceptions": int((orders["exception_id"] != "").sum()) if len(orders) else 0,
+        "positions_checked": counts["positions"],
+        "below_reorder_point": counts["below_reorder_point"],
+        "total": len(orders),
+        "offset": offset,
+        "returned": len(page),
+        "truncated": offset + len(page) < len(orders),
+        "items": [_order_line(o, compact_mode=compact_mode) for o in page.itertuples()],
+        "note": ORDERS_NOTE,
+    }
+    if not len(orders):
+        where = " ".join(f"{k.replace('_id', '')} {v}" for k, v in scope.items())
+        out["why_nothing"] = _nothing_to_order(counts)
+        out["note"] = (
+            f"Nothing to order {f'for {where}' if where else 'now'}: {out['why_nothing']}."
+        )
+    return out
+
+
 def supplier_overview(ws: Workspace, supplier_id: str) -> dict[str, Any]:
     """Return a supplier's SKUs with their terms, its open POs, and what to order now.
 
-    "What to order now" is the planning engine's purchase-order recommendations that go to this
-    supplier (nothing is drafted here). Everything is read by the supplier: its terms, its open
-    lines, and the ranked purchase-order exceptions of its SKUs.
+    "What to order now" is the plan's order list (`order_page`): the routine purchase orders to
+    this supplier, an exception's recommended PO replacing the routine line of its
+    SKU-location (nothing is drafted here). Its terms and open lines are read by the supplier.
     """
     master = ws.plans.entities()
     sup = master.suppliers[master.suppliers["supplier_id"] == supplier_id]
@@ -531,25 +709,8 @@ def supplier_overview(ws: Workspace, supplier_id: str) -> dict[str, Any]:
         for r in links.sort_values("sku").itertuples()
     ]
     supply = open_supply(ws, supplier_id=supplier_id)
-    recs = [
-        r
-        for r in ws.queries.exceptions(
-            skus=set(links["sku"]), recommendation=ActionKind.PURCHASE_ORDER
-        )
-        if (r.get("recommendation") or {}).get("supplier_id") == supplier_id
-    ]
-    to_order = [
-        {
-            "exception_id": r["id"],
-            "sku": r["sku"],
-            "location": r["location"],
-            "qty": r["recommendation"].get("qty"),
-            "value": r["recommendation"].get("value"),
-            "priority": r["priority"],
-            "money_at_risk": r["money_at_risk"],
-        }
-        for r in recs
-    ]
+    order_now = order_page(ws, supplier_id=supplier_id, top=MAX_PAGE)
+    order_now.pop("scope", None)
     return {
         "supplier_id": supplier_id,
         "name": str(s["name"]),
@@ -563,14 +724,7 @@ def supplier_overview(ws: Workspace, supplier_id: str) -> dict[str, Any]:
             "late_lines": sum(1 for line in supply["lines"] if line["late"]),
             "lines_shown": supply["lines"][:20],
         },
-        "order_now": {
-            "lines": len(to_order),
-            "units": float(sum(float(o["qty"] or 0) for o in to_order)),
-            "value": round(sum(float(o["value"] or 0) for o in to_order), 2),
-            "items": to_order,
-            "note": "The planning engine's purchase-order recommendations for this supplier; "
-            "nothing is drafted until asked.",
-        },
+        "order_now": order_now,
     }
 
 

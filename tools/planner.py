@@ -348,8 +348,10 @@ def get_lanes(
 def get_supplier_overview(supplier_id: Annotated[str, SUP_DOC], runtime: ToolRuntime) -> str:
     """Show one supplier's SKUs (terms, primary flag), its open POs, and what to order from it now.
 
-    "order_now" lists the planning engine's purchase-order recommendations for this supplier
-    (exception id, SKU, location, quantity, value); nothing is drafted until asked.
+    "order_now" is the plan's order list for this supplier (as get_routine_orders gives it):
+    {lines, units, value, items: sku, location, qty, value, reason, from_exception}; with no
+    line, `why_nothing` says why. Nothing is drafted until asked (draft_purchase_order, or
+    draft_recommended_action for a line from an exception).
     """
     return _read(
         runtime,
@@ -357,6 +359,48 @@ def get_supplier_overview(supplier_id: Annotated[str, SUP_DOC], runtime: ToolRun
             ws, str(_ids(ws, supplier_id=supplier_id)["supplier_id"])
         ),
     )
+
+
+@tool
+def get_routine_orders(
+    runtime: ToolRuntime,
+    supplier_id: OptSup = None,
+    location: Annotated[
+        str | None,
+        "Lines delivered to or shipped from this location: " + LOC_DOC + "; optional",
+    ] = None,
+    sku: OptSku = None,
+    top: Annotated[int, "Lines on this page, 1 to 100 (default 20), largest value first"] = 20,
+    offset: Annotated[int, "Skip this many lines first (paging; default 0)"] = 0,
+    compact: Annotated[bool, "True: ids, quantities and values only, without the reasons"] = False,
+) -> str:
+    """List what to order now: the planning engine's replenishment order list, in a scope.
+
+    Use for "what do we need to order this week", "what should S003 get", "order list for
+    SUP-02". Every stock position below its reorder point is ordered up to its order-up-to
+    level: stores from their DC first, purchase orders to the routine supplier (lowest cost,
+    then primary, then lead time), MOQ and case packs respected. An exception's recommended
+    transfer or purchase order replaces the routine line of its SKU-location (from_exception,
+    exception_id), so nothing is counted twice. Returns {lines, units, value, from_exceptions,
+    positions_checked, below_reorder_point, total, offset, returned, truncated, items, note};
+    each item: kind, sku, location, supplier_id or from_location, qty, value, reason. Nothing is
+    drafted: draft a line with draft_purchase_order / draft_transfer (or
+    draft_recommended_action for a line from an exception) when the planner asks.
+    """
+
+    def page(ws: Workspace) -> dict[str, Any]:
+        ids = _ids(ws, supplier_id=supplier_id, location=location, sku=sku)
+        return insight.order_page(
+            ws,
+            supplier_id=ids["supplier_id"],
+            location=ids["location"],
+            sku=ids["sku"],
+            top=top,
+            offset=offset,
+            compact_mode=compact,
+        )
+
+    return _read(runtime, page)
 
 
 @tool
@@ -929,6 +973,7 @@ READ_TOOLS: list[BaseTool] = [
     get_forecast,
     get_supplier_status,
     get_supplier_overview,
+    get_routine_orders,
     get_lanes,
     run_what_if,
     search_policies,

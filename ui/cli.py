@@ -257,6 +257,64 @@ def inventory(
     out.print(table)
 
 
+@app.command()
+def orders(
+    supplier: Annotated[
+        str | None, typer.Option(help="Only purchase orders to this supplier.")
+    ] = None,
+    location: Annotated[
+        str | None, typer.Option(help="Only lines to or from this location.")
+    ] = None,
+    sku: Annotated[str | None, typer.Option(help="Only this SKU.")] = None,
+    top: Annotated[
+        int, typer.Option(min=1, max=100, help="Lines shown, largest value first.")
+    ] = 50,
+    offset: Annotated[int, typer.Option(min=0, help="Skip this many lines first.")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show what to order now: the plan's replenishment orders (nothing is drafted)."""
+    from tools import insight
+
+    ws = _workspace()
+    try:
+        page = insight.order_page(
+            ws,
+            supplier_id=insight.resolve_id(ws, "supplier", supplier),
+            location=insight.resolve_id(ws, "location", location),
+            sku=insight.resolve_id(ws, "sku", sku),
+            top=top,
+            offset=offset,
+        )
+    except NotFoundError as exc:
+        raise fail(str(exc)) from exc
+    if as_json:
+        print_json(page)
+        return
+    if not page["lines"]:
+        out.print(page["note"])
+        return
+    title = (
+        f"{page['lines']} lines, {page['units']:,} units, {_money(page['value'])} "
+        f"({page['from_exceptions']} from exceptions)"
+    )
+    table = Table(title=title, title_justify="left")
+    for name in ("sku", "location", "from", "qty", "value", "why"):
+        table.add_column(name, justify="right" if name in ("qty", "value") else "left")
+    for i in page["items"]:
+        table.add_row(
+            i["sku"],
+            i["location"],
+            i.get("supplier_id") or i.get("from_location") or "",
+            f"{i['qty']:,}",
+            _money(i["value"]),
+            i.get("exception_id") or i.get("reason") or "",
+        )
+    out.print(table)
+    if page["truncated"]:
+        shown = page["offset"] + page["returned"]
+        out.print(f"Showing {page['offset'] + 1}-{shown} of {page['total']}; page with --offset.")
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""

@@ -74,6 +74,7 @@ from agents.offline.render import (
     render_network,
     render_network_rank,
     render_proposals,
+    render_routine_orders,
     render_status,
     render_supplier_overview,
     render_supply,
@@ -1077,6 +1078,20 @@ def network_rank(req: Request, results: list[Result]) -> Step:
 item = Lookup(
     "get_item", _one("sku", "sku", "sku", "what's the MOQ of SKU-0012?"), last(render_item)
 )
+
+
+def _order_scope(req: Request) -> dict[str, Any]:
+    """Return the order list's scope: the location, SKU and supplier the request names."""
+    named = (
+        ("location", req.said("location")),
+        ("sku", req.said("sku")),
+        ("supplier_id", req.said("supplier")),
+    )
+    return {k: v for k, v in named if v}
+
+
+routine_orders = Lookup("get_routine_orders", _order_scope, last(render_routine_orders))
+"""The plan's order list ("what do we need to order this week?"), in the scope named."""
 supplier_overview = Lookup(
     "get_supplier_overview",
     _one("supplier", "sup", "supplier_id", "what should I order from SUP-03 now?"),

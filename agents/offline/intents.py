@@ -1258,6 +1258,27 @@ INTENTS: tuple[Intent, ...] = (
         template="what should I order from {sup} now?",
     ),
     Intent(
+        "routine_orders",
+        33,
+        _compile(
+            r"\bwhat\s+(?:do|should|must|can)\s+(?:i|we)\s+(?:need\s+to\s+|have\s+to\s+)?"
+            r"(?:buy|order|reorder|purchase)\b(?!\s+from)(?:\s+(?:for|at)\s+{loc})?"
+            r"(?:\s+(?:this\s+week|today|now))?\s*\??$",
+            r"\b(?:order|reorder|replenishment|buy(?:ing)?|purchase)\s+list\b(?!\s+(?:for|from)\s+{sup})",
+            r"\bwhat\s+(?:needs?|is\s+due|has)\s+to\s+be\s+(?:ordered|reordered|bought|replenished)\b",
+            r"\broutine\s+(?:orders?|replenishment)\b",
+            r"\bwhat\s+(?:is|'s)\s+below\s+(?:its|the|their)?\s*reorder\s+points?\b",
+        ),
+        h.routine_orders,
+        examples=(
+            "what do we need to order this week?",
+            "what should we order for S003?",
+            "show me the order list",
+            "what needs to be ordered today",
+        ),
+        template="what do we need to order this week?",
+    ),
+    Intent(
         "late_pos",
         34,
         _compile(

@@ -1246,50 +1246,82 @@ def render_item(result: Result) -> str:
     )
 
 
+def _order_lines(now: dict[str, Any]) -> list[str]:
+    """Render an order list's lines as a table, and how to draft them."""
+    items = now.get("items") or []
+    if not items:
+        return []
+    out = [
+        "",
+        _table(
+            ["SKU", "Location", "From", "Qty", "Value", "Why"],
+            (
+                [
+                    str(i.get("sku")),
+                    str(i.get("location")),
+                    str(i.get("supplier_id") or i.get("from_location") or ""),
+                    _qty(i.get("qty")),
+                    _money(i.get("value")),
+                    f"exception {i.get('exception_id')}"
+                    if i.get("from_exception")
+                    else str(i.get("reason") or "routine"),
+                ]
+                for i in items
+            ),
+        ),
+    ]
+    if now.get("truncated"):
+        out.append(f"\nShowing {_qty(now.get('returned'))} of {_qty(now.get('total'))} lines.")
+    out.append("\nSay **ok order that** to draft the first lines for approval.")
+    return out
+
+
+def _order_lead(now: dict[str, Any], what: str) -> str:
+    """Lead with the order list's count and value (or why there is nothing to order)."""
+    if not now.get("lines"):
+        why = now.get("why_nothing")
+        return f"**Nothing to order {what}**" + (f": {why}." if why else ".")
+    replaced = int(now.get("from_exceptions") or 0)
+    swap = (
+        f"; {_qty(replaced)} line(s) are exceptions' recommendations, each replacing the routine "
+        "line of its SKU-location"
+        if replaced
+        else ""
+    )
+    return (
+        f"**Order {what}: {_qty(now.get('lines'))} line(s), {_qty(now.get('units'))} units, "
+        f"value {_money(now.get('value'))}** (positions below their reorder point ordered up to "
+        f"their order-up-to level{swap}; nothing is drafted yet)."
+    )
+
+
 def render_supplier_overview(result: Result) -> str:
-    """Lead with what to order now, then the supplier's SKUs and open POs."""
+    """Lead with what to order now (count and value), then its lines, the SKUs and open POs."""
     if result.error:
         return _error_text(result)
     d = result.data if isinstance(result.data, dict) else {}
     now = d.get("order_now") or {}
     pos = d.get("open_purchase_orders") or {}
     who = f"{d.get('supplier_id')} ({d.get('name')})"
-    if now.get("lines"):
-        lead = (
-            f"**Order now from {who}: {_qty(now.get('lines'))} line(s), {_qty(now.get('units'))} "
-            f"units, value {_money(now.get('value'))}** (the planning engine's purchase-order "
-            "recommendations; nothing is drafted yet)."
-        )
-    else:
-        lead = f"**Nothing to order from {who} now**: no purchase-order recommendation goes to it."
     lines = [
-        lead,
+        _order_lead(now, f"from {who} now"),
         f"It supplies {_qty(len(d.get('skus') or []))} SKUs (primary for "
         f"{_qty(d.get('primary_for'))}), lead time {_qty(d.get('lead_time_days'))} days, on time "
         f"{_pct(d.get('on_time_rate'))}; {_qty(pos.get('lines'))} open PO line(s), "
         f"{_qty(pos.get('units'))} units, {_qty(pos.get('late_lines'))} late.",
     ]
-    items = now.get("items") or []
-    if items:
-        lines += [
-            "",
-            _table(
-                ["Exception", "SKU", "Location", "Qty", "Value", "Priority"],
-                (
-                    [
-                        str(i.get("exception_id")),
-                        str(i.get("sku")),
-                        str(i.get("location")),
-                        _qty(i.get("qty")),
-                        _money(i.get("value")),
-                        f"P{i.get('priority')}",
-                    ]
-                    for i in items
-                ),
-            ),
-            f"\nSay **fix {items[0].get('exception_id')}** to draft the first for approval.",
-        ]
-    return "\n".join(lines)
+    return "\n".join(lines + _order_lines(now))
+
+
+def render_routine_orders(result: Result) -> str:
+    """Lead with the order list's count and value in its scope, then the lines."""
+    if result.error:
+        return _error_text(result)
+    d = result.data if isinstance(result.data, dict) else {}
+    scope = d.get("scope") or {}
+    where = " ".join(str(v) for k, v in scope.items() if k != "network")
+    what = f"for {where} now" if where else "now"
+    return "\n".join([_order_lead(d, what), *_order_lines(d)])
 
 
 def render_what_if_scope(result: Result, *, first: bool = False) -> str:

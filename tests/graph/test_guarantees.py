@@ -34,6 +34,7 @@ VALID_CALLS = {
     "get_open_supply": {"location": "DC1"},
     "get_item": {"sku": "A"},
     "get_supplier_overview": {"supplier_id": "V1"},
+    "get_routine_orders": {"location": "DC1", "compact": True},
     "get_lanes": {"to_location": "S2"},
     "list_proposals": {"scope": "all"},
     "get_proposal_status": {"proposal_id": "P-unknown"},

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from langgraph.checkpoint.sqlite import SqliteSaver
 
+from agents.focus import order_offers
 from agents.offline import OfflinePlannerModel
 from erp.demo import generate_demo
 from erp.store import replace_snapshot
@@ -208,10 +209,10 @@ def test_ok_order_that_after_a_supplier_overview_drafts_its_order_now_lines(worl
     )
     assert calls(shown) == [("get_supplier_overview", {"supplier_id": overview["supplier_id"]})]
     ordered = copilot.ask("ok order that", user="alice", thread_id=t)
-    wanted = [o["exception_id"] for o in overview["order_now"]["items"]][:5]
-    assert calls(ordered) == [("draft_recommended_action", {"exception_id": e}) for e in wanted], (
-        ordered.answer
-    )
+    # Each line drafts itself: a routine purchase order with its quantity, an exception's line
+    # that exception's recommendation (once).
+    wanted = order_offers(overview["order_now"]["items"])[:5]
+    assert calls(ordered) == [(o["tool"], o["args"]) for o in wanted], ordered.answer
 
 
 def test_a_refused_transfer_offers_what_the_checks_accept_and_ok_drafts_it(world: Any) -> None:

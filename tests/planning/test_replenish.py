@@ -1,11 +1,20 @@
 """Receipt forwarding: a DC ships what it received to stores that would run short before the
-next review's shipment lands (`planning.replenish.receipt_transfers`)."""
+next review's shipment lands (`planning.replenish.receipt_transfers`); the order list of a plan
+(`planning.replenish.plan_orders`)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from planning.replenish import ORDER_COLUMNS, receipt_transfers
+from erp.demo import generate_demo
+from planning.engine import plan
+from planning.replenish import (
+    ORDER_COLUMNS,
+    PLAN_ORDER_COLUMNS,
+    plan_orders,
+    receipt_transfers,
+    replenishment_orders,
+)
 
 LANES = pd.DataFrame(
     {
@@ -94,3 +103,34 @@ def test_a_dc_counts_how_far_its_stores_stand_above_their_mean_position() -> Non
     assert dc_order(30.5) == dc_order(41.0, counts=False)
     # Stores below s are filled from the DC first: counted after the shipment, at S.
     assert dc_order(10.0) > dc_order(41.0, counts=False)
+
+
+def test_an_exceptions_action_replaces_the_routine_line_of_its_sku_location() -> None:
+    """The order list (`plan_orders`): the exceptions' actions, then the routine lines of the
+    SKU-locations no exception supplies; nothing is ordered twice for one SKU-location."""
+    data = generate_demo(seed=3, stores=5, skus=40).data
+    result = plan(data)
+    routine = replenishment_orders(result, data)
+    orders = plan_orders(result, data)
+    assert list(orders.columns) == list(PLAN_ORDER_COLUMNS)
+    from_exc = orders[orders["exception_id"] != ""]
+    assert len(from_exc) and (from_exc["reason"].str.contains("replaces the routine line")).all()
+    covered = set(zip(from_exc["sku"], from_exc["location_id"], strict=True))
+    rest = orders[orders["exception_id"] == ""]
+    kept = set(zip(rest["sku"], rest["location_id"], strict=True))
+    assert not covered & kept  # an exception's line replaces the routine one
+    replaced = routine[
+        [k in covered for k in zip(routine["sku"], routine["location_id"], strict=True)]
+    ]
+    assert len(replaced)  # the demo has SKU-locations that both would order
+    # Every routine line of a SKU-location no exception covers is kept (a routine transfer cut
+    # at most to what its DC can still ship after the exceptions' transfers).
+    others = routine.drop(index=replaced.index)
+    got = rest.set_index(["kind", "sku", "location_id"])["qty"]
+    for o in others.itertuples():
+        key = (o.kind, o.sku, o.location_id)
+        if o.kind == "purchase_order":
+            assert got[key] == o.qty
+        else:
+            assert key not in got.index or got[key] <= o.qty
+    assert (orders["qty"] >= 1).all()

@@ -356,3 +356,93 @@ def test_open_supply_from_the_store_lists_what_the_plan_plans_to_receive(tmp_pat
         shown = [(x["document_id"], x["sku"], x["location_id"]) for x in got["lines"]]
         assert shown == expected[: insight.SUPPLY_LINES], scope
         assert got["truncated"] == (len(lines) > insight.SUPPLY_LINES)
+
+
+def _whole_orders(ws: Workspace, **scope: str) -> set[tuple[str, str, str, str, str, int]]:
+    """The order list of the whole plan (`planning.replenish.plan_orders`) in a scope."""
+    from planning.replenish import plan_orders
+
+    whole = plan_orders(ws.plans.plan(), ws.plans.reference())
+    if "supplier_id" in scope:
+        whole = whole[(whole["kind"] == "purchase_order")]
+        whole = whole[whole["supplier_id"] == scope["supplier_id"]]
+    if "location" in scope:
+        loc = scope["location"]
+        whole = whole[(whole["location_id"] == loc) | (whole["from_location"] == loc)]
+    return {
+        (o.kind, o.sku, o.location_id, o.from_location, o.supplier_id, int(o.qty))
+        for o in whole.itertuples()
+    }
+
+
+def test_the_order_list_part_by_part_is_the_whole_plans(tmp_path) -> None:
+    """A plan run's parts give the order list `plan_orders` gives on the whole plan."""
+    from tools import plan_runs
+
+    ws = Workspace.open(
+        Settings(database_url=f"sqlite:///{tmp_path / 's.db'}", plan_cache_dir=None)
+    )
+    replace_snapshot(ws.engine, generate_demo(seed=3, stores=5, skus=40).data, source="test")
+    plan_runs.run_partitioned(ws.engine, 3, ws.plans.params)
+    assert ws.plans.plan_run() is not None
+    whole = ws.plans.plan()
+    sup = str(
+        whole.exceptions[whole.exceptions["rec_kind"] == "purchase_order"].iloc[0][
+            "rec_supplier_id"
+        ]
+    )
+    try:
+        for scope in ({}, {"supplier_id": sup}, {"location": "DC-NORTH"}):
+            orders, _ = insight.order_list(ws, **scope)
+            got = {
+                (o.kind, o.sku, o.location_id, o.from_location, o.supplier_id, int(o.qty))
+                for o in orders.itertuples()
+            }
+            assert got == _whole_orders(ws, **scope), scope
+            assert len(got) == len(orders)
+        page = insight.order_page(ws, top=5)
+        assert (page["returned"], page["truncated"]) == (5, True)
+        assert page["lines"] == page["total"] == len(orders_all := insight.order_list(ws)[0])
+        assert page["from_exceptions"] == int((orders_all["exception_id"] != "").sum()) > 0
+        overview = insight.supplier_overview(ws, sup)["order_now"]
+        assert overview["lines"] == len(_whole_orders(ws, supplier_id=sup)) > 0
+        everything = insight.order_page(ws, top=100)["items"]
+        po = next(
+            i for i in everything if i["kind"] == "purchase_order" and not i["from_exception"]
+        )
+        assert po["reason"].startswith("position ") and "order up to" in po["reason"]
+        exc = next(i for i in everything if i["from_exception"])
+        assert "replaces the routine line" in exc["reason"] and exc["exception_id"]
+    finally:
+        ws.plans.wait_caught_up()
+        ws.engine.dispose()
+        plan_runs.dispose_engines()
+
+
+def test_a_supplier_with_nothing_to_order_says_why(call: Caller) -> None:
+    """V2 of the small network: its SKU-locations counted, and where their orders go instead."""
+    body, _ = call("get_supplier_overview", supplier_id="V2")
+    now = body["order_now"]
+    assert now["lines"] == 0 and now["items"] == []
+    n, below = now["positions_checked"], now["below_reorder_point"]
+    assert 0 < below <= n
+    assert now["why_nothing"].startswith(f"{below} of its {n} SKU-locations are below")
+    assert "another supplier" in now["why_nothing"]
+
+
+def test_a_supplier_with_no_position_below_its_reorder_point_says_so(tmp_path) -> None:
+    from tests.conftest import small_network
+
+    data = small_network()
+    data.inventory["on_hand"] = 5_000  # every position far above its reorder point
+    ws = Workspace.open(
+        Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 's.db'}", plan_cache_dir=None)
+    )
+    replace_snapshot(ws.engine, data, source="t")
+    now = insight.supplier_overview(ws, "V1")["order_now"]
+    positions = ws.plans.plan().positions
+    offered = set(data.item_suppliers.loc[data.item_suppliers["supplier_id"] == "V1", "sku"])
+    n = int(positions["sku"].isin(offered).sum())
+    assert (now["lines"], now["below_reorder_point"], now["positions_checked"]) == (0, 0, n)
+    assert now["why_nothing"] == f"none of its {n} SKU-locations is below its reorder point"
+    ws.engine.dispose()

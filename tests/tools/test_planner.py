@@ -133,6 +133,7 @@ def test_tool_lists() -> None:
         "get_open_supply",
         "get_item",
         "get_supplier_overview",
+        "get_routine_orders",
         "get_lanes",
         "list_proposals",
         "get_proposal_status",
