@@ -543,6 +543,14 @@ def order_list(
     The counts: `positions` (SKU-locations in scope), `below_reorder_point`, and for a
     supplier the lines of its SKUs that go `to_other_suppliers` or come `by_transfer`.
     """
+    master = ws.plans.entities()
+    for value, table, column, what in (
+        (supplier_id, master.suppliers, "supplier_id", "supplier"),
+        (location, master.locations, "location_id", "location"),
+        (sku, master.items, "sku", "SKU"),
+    ):
+        if value is not None and not (table[column] == value).any():
+            raise NotFoundError(f"unknown {what} {value!r}")
     skus: set[str] | None = None if sku is None else {sku}
     if supplier_id is not None:
         offered = set(supplier_item_terms(ws.engine, supplier_id)["sku"])

@@ -209,6 +209,19 @@ def test_supplier_errors(client: TestClient) -> None:
     assert resp.status_code == 422 and error(resp)["field"] == "query.sku"
 
 
+def test_orders(client: TestClient) -> None:
+    body = client.get("/v1/orders?top=1", headers=R).json()
+    assert body["returned"] == min(1, body["total"]) and body["lines"] == body["total"]
+    assert body["truncated"] == (body["total"] > 1)
+    dc = client.get("/v1/orders?location=DC1&compact=true", headers=R).json()
+    assert all(i.get("reason") is None for i in dc["items"])
+    assert all("DC1" in (i["location"], i.get("from_location")) for i in dc["items"])
+    v2 = client.get("/v1/orders?supplier_id=V2", headers=R).json()
+    assert v2["lines"] == 0 and v2["why_nothing"]
+    assert client.get("/v1/orders?supplier_id=NOPE", headers=R).status_code == 404
+    assert client.get("/v1/orders?top=0", headers=R).status_code == 422
+
+
 def test_what_if(client: TestClient) -> None:
     body = {"sku": "A", "location": "DC1", "supplier_delay_days": 30, "demand_factor": 1.5}
     resp = client.post("/v1/what-if", json=body, headers=R)
