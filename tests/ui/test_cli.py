@@ -125,6 +125,18 @@ def test_inventory_json_and_unknown_sku(imported):
     assert "NOPE" in result.output
 
 
+def test_orders_json_table_and_nothing_to_order(imported):
+    page = json.loads(imported("orders", "--json").output)
+    assert page["lines"] == page["total"] and page["positions_checked"] > 0
+    table = imported("orders", "--location", "DC1")
+    assert table.exit_code == 0, table.output
+    dc = json.loads(imported("orders", "--location", "DC1", "--json").output)
+    assert (f"{dc['lines']} lines" in table.output) if dc["lines"] else "Nothing" in table.output
+    none = imported("orders", "--supplier", "V2")
+    assert none.exit_code == 0 and "Nothing to order for supplier V2" in none.output
+    assert imported("orders", "--supplier", "NOPE").exit_code == 1
+
+
 def test_human_output_lists_exceptions(imported):
     result = imported("exceptions", "--top", "3")
     assert result.exit_code == 0
