@@ -23,6 +23,15 @@ sizes) and lumpy (rare sales, widely varying sizes) demand, then:
 - ``spare_parts``: spare-part demand: a sale on 1..4 % of days at the start (about 70 % of
   30-day months without one), sizes 1 + geometric, declining (tau 200..800 days) — the shape
   where naive, SES and IMAPA beat fixed-constant Croston.
+
+And one case in months (`run_bucket_cases`, scored by `evals.forecast_eval.backtest_buckets`
+like the `--bucket month` backtest of a network):
+
+- ``spare_parts_monthly``: one row per month over 5 years, the shape of real spare-part data
+  (about 71 % of months without a sale, declining): sales per month Poisson around a rate of
+  0.05 + Gamma(1.2, 0.5), sizes 1 + negative binomial; 10 % of items steady, 60 % declining
+  (x exp(-t / tau), tau 6..30 months, from a month in the first half), 30 % ending at a month
+  from the middle of the history to a year past its end (so some end inside the scored months).
 """
 
 from __future__ import annotations
@@ -34,7 +43,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from evals.forecast_eval import HISTORY_DAYS, Panel, Progress, backtest_panel
+from evals.forecast_eval import (
+    BUCKET_BACKTEST,
+    HISTORY_DAYS,
+    Panel,
+    Progress,
+    backtest_buckets,
+    backtest_panel,
+)
 from planning.demand import classify_demand
 
 CASES = (
@@ -47,6 +63,8 @@ CASES = (
 )
 # The generator each case draws from (each ``_no_history`` case: the same series as its pair).
 _DRAWN = {"censored_no_history": "censored", "obsolescent_no_history": "obsolescent"}
+BUCKET_CASES = ("spare_parts_monthly",)
+BUCKET_CASE_MONTHS = 60
 START = datetime.date(2024, 1, 1)  # a Monday
 CLEAN_TAIL = 112
 WEEK = np.array([0.9, 0.85, 0.85, 0.95, 1.1, 1.25, 1.1])
@@ -194,5 +212,70 @@ def run_forecast_cases(
         )
         result.pop("series", None)  # per-series rows of generated data say nothing
         result["case"] = {"name": name, "series": series, "days": days, "seed": seed}
+        out[name] = result
+    return out
+
+
+def generate_bucket_case(name: str, series: int, months: int, seed: int = 7) -> Panel:
+    """Return the monthly panel of bucket case `name` with `series` rows and `months` columns."""
+    if name not in BUCKET_CASES:
+        raise ValueError(f"unknown bucket case {name!r}; one of {', '.join(BUCKET_CASES)}")
+    rng = np.random.default_rng([seed, len(CASES) + BUCKET_CASES.index(name)])
+    t = np.arange(months)
+    rate = rng.gamma(1.2, 0.5, (series, 1)) + 0.05
+    fate = rng.choice(3, size=series, p=[0.1, 0.6, 0.3])  # steady, declining, ending
+    t0 = rng.integers(0, months // 2, (series, 1))
+    tau = rng.uniform(6, 30, (series, 1))
+    factor = np.where((fate == 1)[:, None], np.exp(-np.maximum(t[None, :] - t0, 0) / tau), 1.0)
+    end = rng.integers(months // 2, months + 12, (series, 1))
+    factor = np.where((fate == 2)[:, None] & (t[None, :] >= end), 0.0, factor)
+    lam = rate * factor
+    q = rng.uniform(0.3, 0.8, (series, 1))
+    sales = rng.poisson(lam)
+    units = sales + rng.negative_binomial(np.maximum(sales, 1), q) * (sales > 0)
+    keys = pd.DataFrame({"sku": [f"{name}-{i:04d}" for i in range(series)], "location_id": "S01"})
+    values = units.astype(np.float64)
+    _, _, classes = classify_demand(values)
+    expected = np.broadcast_to(lam / q, values.shape).astype(np.float64)
+    return Panel(values, np.ones_like(values), keys, classes, START, "month", expected=expected)
+
+
+def run_bucket_cases(
+    *,
+    series: int,
+    seed: int = 7,
+    cases: tuple[str, ...] = BUCKET_CASES,
+    with_statsforecast: bool = True,
+    progress: Progress | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Backtest every monthly case of `cases` like a network in months; return each result."""
+    out: dict[str, dict[str, Any]] = {}
+    settings = BUCKET_BACKTEST["month"]
+    for name in cases:
+        panel = generate_bucket_case(name, series, BUCKET_CASE_MONTHS, seed)
+        tick: Callable[[str, int, int], None] | None = None
+        if progress is not None:
+
+            def tick(stage: str, done: int, total: int, name: str = name) -> None:
+                assert progress is not None
+                progress(f"{stage}:{name}", done, total)
+
+        last = START.year * 12 + START.month - 1 + BUCKET_CASE_MONTHS - 1
+        result = backtest_buckets(
+            panel,
+            horizon=settings["horizon"],
+            origins=settings["origins"],
+            step=settings["step"],
+            as_of=datetime.date(last // 12, last % 12 + 1, 1),
+            with_statsforecast=with_statsforecast,
+            progress=tick,
+        )
+        result.pop("series", None)
+        result["case"] = {
+            "name": name,
+            "series": series,
+            "months": BUCKET_CASE_MONTHS,
+            "seed": seed,
+        }
         out[name] = result
     return out

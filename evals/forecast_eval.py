@@ -269,7 +269,6 @@ def _run_bucketed(
         values = to_buckets(daily, grid)[:, :done]
     lead = int(np.argmax(np.isfinite(values).any(axis=0))) if values.size else 0
     values = values[:, lead:]
-    b_len = values.shape[1]
     _, _, classes = classify_demand(values)
     start = grid.starts[lead] if grid.starts else first_day
     panel = Panel(values, np.ones_like(values), keys, classes, start, str(bucket))
@@ -277,11 +276,41 @@ def _run_bucketed(
         f"scored in {bucket}s ({'rows in that bucket' if labelled else 'summed from days'}); "
         "promotions not modelled"
     ]
+    return backtest_buckets(
+        panel,
+        horizon=h_len,
+        origins=origins,
+        step=step_len,
+        as_of=t,
+        with_statsforecast=with_statsforecast,
+        progress=progress,
+        notes=notes,
+    )
+
+
+def backtest_buckets(
+    panel: Panel,
+    *,
+    horizon: int,
+    origins: int,
+    step: int,
+    as_of: datetime.date,
+    with_statsforecast: bool = True,
+    progress: Progress | None = None,
+    notes: list[str] | None = None,
+) -> dict[str, Any]:
+    """Score every bucket method on `panel` (its columns weeks or months from `panel.start`)."""
+    bucket = SalesBucket(panel.bucket)
+    h_len, step_len = int(horizon), int(step)
+    notes = list(notes or [])
+    b_len = panel.history.shape[1]
     methods: dict[str, Forecaster] = {
         "stockpilot": _stockpilot_buckets,
         "stockpilot_as_days": _stockpilot_as_days,
         "seasonal_naive": _seasonal_naive_buckets,
     }
+    if panel.expected is not None:
+        methods["expected_demand"] = _expected_demand
     if with_statsforecast:
         sf, why = _statsforecast(BUCKET_SEASON[bucket])
         if sf is None:
@@ -310,10 +339,20 @@ def _run_bucketed(
                 progress(STAGE, i * len(cuts) + j, total)
 
         sums_by[name] = _score(panel, cuts, h_len, fn, tick, history_len=b_len, season=1)
-    result = _result(keys, classes, sums_by, cuts, start, t, h_len, step_len, notes)
+    result = _result(
+        panel.keys, panel.classes, sums_by, cuts, panel.start, as_of, h_len, step_len, notes
+    )
     result["bucket"] = str(bucket)
-    result["cutoffs"] = [str(grid.starts[lead + c - 1]) for c in cuts]  # the last bucket fitted
+    result["cutoffs"] = [str(_bucket_start(panel.start, bucket, c - 1)) for c in cuts]
     return result
+
+
+def _bucket_start(start: datetime.date, bucket: SalesBucket, k: int) -> datetime.date:
+    """Return the first day of the bucket `k` buckets after the one starting on `start`."""
+    if bucket == SalesBucket.WEEK:
+        return start + datetime.timedelta(days=7 * k)
+    months = start.year * 12 + start.month - 1 + k
+    return datetime.date(months // 12, months % 12 + 1, 1)
 
 
 def _stockpilot_buckets(panel: Panel, c: int, h_len: int) -> np.ndarray:

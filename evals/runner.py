@@ -253,7 +253,7 @@ def _run_forecast(
     holds at least `BUCKET_DEMO_DAYS` of history (a year before the cut-offs and the horizon).
     """
     from erp.demo import generate_demo
-    from evals.forecast_cases import run_forecast_cases
+    from evals.forecast_cases import run_bucket_cases, run_forecast_cases
     from evals.forecast_eval import BUCKET_BACKTEST, run_forecast_eval
 
     settings = SIZES[size]["forecast"] if bucket == "day" else BUCKET_BACKTEST[bucket]
@@ -276,6 +276,10 @@ def _run_forecast(
             seed=DEMO_SEED,
             progress=progress,
             **settings,
+        )
+    elif bucket == "month":
+        result["cases"] = run_bucket_cases(
+            series=SIZES[size]["forecast_cases"]["series"], seed=DEMO_SEED, progress=progress
         )
     return result
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from evals.forecast_cases import CASES, CLEAN_TAIL, generate_case, run_forecast_cases
+from evals.forecast_cases import (
+    BUCKET_CASE_MONTHS,
+    CASES,
+    CLEAN_TAIL,
+    generate_bucket_case,
+    generate_case,
+    run_bucket_cases,
+    run_forecast_cases,
+)
 
 
 def test_spare_parts_are_mostly_zero_months_and_decline() -> None:
@@ -82,3 +90,30 @@ def test_the_expected_demand_is_scored_beside_the_forecasts() -> None:
     result = out["regime"]
     assert result["methods"][:3] == ["stockpilot", "seasonal_naive", "expected_demand"]
     assert abs(result["overall"]["expected_demand"]["bias"]) < 0.1
+
+
+def test_monthly_spare_parts_have_the_real_data_shape() -> None:
+    panel = generate_bucket_case("spare_parts_monthly", 1500, BUCKET_CASE_MONTHS, seed=3)
+    assert panel.bucket == "month" and panel.history.shape == (1500, BUCKET_CASE_MONTHS)
+    assert 0.66 <= (panel.history == 0).mean() <= 0.76  # about 71 % of months without a sale
+    first, last = panel.history[:, :12].sum(), panel.history[:, -12:].sum()
+    assert last < 0.6 * first  # declining
+    assert panel.expected is not None
+    assert abs(panel.history.sum() / panel.expected.sum() - 1) < 0.05
+    with pytest.raises(ValueError, match="unknown bucket case"):
+        generate_bucket_case("nope", 5, 24)
+
+
+def test_the_monthly_case_is_scored_in_months_beside_the_truth() -> None:
+    out = run_bucket_cases(series=120, with_statsforecast=False)
+    result = out["spare_parts_monthly"]
+    assert result["bucket"] == "month" and result["horizon"] == 3 and result["origins"] == 4
+    assert result["cutoffs"] == ["2028-06-01", "2028-07-01", "2028-08-01", "2028-09-01"]
+    assert result["methods"] == [
+        "stockpilot",
+        "stockpilot_as_days",
+        "seasonal_naive",
+        "expected_demand",
+    ]
+    overall = result["overall"]
+    assert overall["stockpilot"]["mase"] < overall["stockpilot_as_days"]["mase"]
