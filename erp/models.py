@@ -501,6 +501,11 @@ class PlanException(Base):
     money_at_risk: Mapped[float] = mapped_column(Float)
     seq: Mapped[int] = mapped_column(Integer)
     rec_kind: Mapped[str] = mapped_column(String(32))
+    # The record's first risk date and its recommendation's supplier and source location:
+    # what the other sorts, the supplier filter and the supplier / source groups read.
+    first_risk_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    rec_supplier_id: Mapped[str | None] = mapped_column(ID, nullable=True)
+    rec_from_location: Mapped[str | None] = mapped_column(ID, nullable=True)
     record: Mapped[str] = mapped_column(Text)
 
 
@@ -515,6 +520,30 @@ Index(
     PlanException.location_id,
     PlanException.seq,
 )
+# Most urgent first, then the ranking (`plan_store.read_exceptions(sort="priority")`).
+Index(
+    "ix_plan_exceptions_priority_rank",
+    PlanException.run_id,
+    PlanException.priority,
+    PlanException.money_at_risk.desc(),
+    PlanException.type_rank,
+    PlanException.sku,
+    PlanException.location_id,
+    PlanException.seq,
+)
+# The earliest first risk first (none last), then the most urgent, then the ranking.
+Index(
+    "ix_plan_exceptions_risk_date",
+    PlanException.run_id,
+    PlanException.first_risk_date,
+    PlanException.priority,
+    PlanException.money_at_risk.desc(),
+    PlanException.type_rank,
+    PlanException.sku,
+    PlanException.location_id,
+    PlanException.seq,
+)
+Index("ix_plan_exceptions_supplier", PlanException.run_id, PlanException.rec_supplier_id)
 
 
 class ForecastOverride(Base):

@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine, Numeric, Table, cast, delete, func, s
 from erp import models
 from erp.overrides import override_event_mark
 from erp.store import _bulk_insert, ledger_mark
+from planning.filters import SORTS
 
 RUNS: Table = models.PlanRun.__table__  # type: ignore[assignment]
 PARTITIONS: Table = models.PlanPartition.__table__  # type: ignore[assignment]
@@ -476,86 +477,100 @@ def _cents(column: Any) -> Any:
     return func.round(cast(column, Numeric(20, 6)), 2)
 
 
-def _exception_conditions(
-    run_id: int,
-    *,
-    type: str | None,
-    location: str | None,
-    sku: str | None,
-    skus: Collection[str] | None,
-    min_money: float | None,
-    rec_kind: str | None = None,
-    priority: int | None = None,
-    locations: Collection[str] | None = None,
-) -> list[Any]:
+@dataclass(frozen=True)
+class ExceptionFilters:
+    """Which of a run's exceptions a read keeps (a field left None keeps them all).
+
+    `skus` keeps those SKUs' (an item category's), `locations` those locations' (the stores a
+    DC feeds); `min_money` those risking at least that (as the records round it); `rec_kind`
+    those whose recommendation is of that kind; `priority` those of that priority or more
+    urgent; `supplier_id` those whose recommendation orders from that supplier.
+    """
+
+    type: str | None = None
+    location: str | None = None
+    sku: str | None = None
+    skus: Collection[str] | None = None
+    min_money: float | None = None
+    rec_kind: str | None = None
+    priority: int | None = None
+    locations: Collection[str] | None = None
+    supplier_id: str | None = None
+
+    def conditions(self, run_id: int) -> list[Any]:
+        """Return the SQL conditions on `plan_exceptions` of the run's kept exceptions."""
+        t = EXCEPTIONS
+        conditions: list[Any] = [t.c.run_id == run_id]
+        if self.rec_kind is not None:
+            conditions.append(t.c.rec_kind == self.rec_kind)
+        if self.priority is not None:
+            conditions.append(t.c.priority <= self.priority)
+        if self.type is not None:
+            conditions.append(t.c.type == self.type)
+        if self.location is not None:
+            conditions.append(t.c.location_id == self.location)
+        if self.locations is not None:
+            conditions.append(t.c.location_id.in_(sorted(self.locations)))
+        if self.sku is not None:
+            conditions.append(t.c.sku == self.sku)
+        if self.skus is not None:
+            conditions.append(t.c.sku.in_(sorted(self.skus)))
+        if self.supplier_id is not None:
+            conditions.append(t.c.rec_supplier_id == self.supplier_id)
+        if self.min_money is not None:
+            conditions.append(_cents(t.c.money_at_risk) >= self.min_money)  # as records show it
+        return conditions
+
+
+ALL = ExceptionFilters()
+
+
+def _rank() -> tuple[Any, ...]:
+    """Return the ranking's order: money at risk descending, then its tie-breakers."""
     t = EXCEPTIONS
-    conditions: list[Any] = [t.c.run_id == run_id]
-    if rec_kind is not None:
-        conditions.append(t.c.rec_kind == rec_kind)
-    if priority is not None:
-        conditions.append(t.c.priority <= priority)
-    if type is not None:
-        conditions.append(t.c.type == type)
-    if location is not None:
-        conditions.append(t.c.location_id == location)
-    if locations is not None:
-        conditions.append(t.c.location_id.in_(sorted(locations)))
-    if sku is not None:
-        conditions.append(t.c.sku == sku)
-    if skus is not None:
-        conditions.append(t.c.sku.in_(sorted(skus)))
-    if min_money is not None:
-        conditions.append(_cents(t.c.money_at_risk) >= min_money)  # as the records show it
-    return conditions
+    return (
+        t.c.money_at_risk.desc(),
+        t.c.priority,
+        t.c.type_rank,
+        t.c.sku,
+        t.c.location_id,
+        t.c.seq,
+    )
+
+
+def _order(sort: str) -> tuple[Any, ...]:
+    """Return the ORDER BY of a sort (`planning.filters.SORTS`, as `sort_records` orders).
+
+    Each is served by an index of `plan_exceptions`; equal keys keep the ranking's order.
+    """
+    t = EXCEPTIONS
+    if sort == "money_at_risk":
+        return _rank()
+    if sort == "priority":  # most urgent first, then the most money (as records round it)
+        return (t.c.priority, *_rank())
+    if sort == "first_risk_date":  # the earliest risk first, none last; then most urgent
+        return (t.c.first_risk_date.asc().nulls_last(), t.c.priority, *_rank())
+    raise ValueError(f"sort must be one of {', '.join(SORTS)}")  # planning.filters.SORTS
 
 
 def read_exceptions(
     engine: Engine,
     run_id: int,
+    filters: ExceptionFilters = ALL,
     *,
-    type: str | None = None,
-    location: str | None = None,
-    sku: str | None = None,
-    skus: Collection[str] | None = None,
-    min_money: float | None = None,
-    rec_kind: str | None = None,
-    priority: int | None = None,
-    locations: Collection[str] | None = None,
+    sort: str = "money_at_risk",
     offset: int = 0,
     limit: int | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
-    """Return one page of the run's ranked exceptions (the API's JSON) and the filtered total.
+    """Return one page of the run's kept exceptions (the API's JSON) and their total.
 
-    `skus` keeps those SKUs' (an item category's), `locations` those locations' (the stores a
-    DC feeds); `min_money` those risking at least that;
-    `rec_kind` those whose recommendation is of that kind; `priority` those of that priority
-    or more urgent.
+    In the ranking's order, or most urgent first (`sort="priority"`: then the most money at
+    risk), or the earliest first risk first (`"first_risk_date"`: none last, then the most
+    urgent); equal keys keep the ranking's order.
     """
     t = EXCEPTIONS
-    conditions = _exception_conditions(
-        run_id,
-        type=type,
-        location=location,
-        sku=sku,
-        skus=skus,
-        min_money=min_money,
-        rec_kind=rec_kind,
-        priority=priority,
-        locations=locations,
-    )
-    page = (
-        select(t.c.record)
-        .where(*conditions)
-        .order_by(
-            t.c.money_at_risk.desc(),
-            t.c.priority,
-            t.c.type_rank,
-            t.c.sku,
-            t.c.location_id,
-            t.c.seq,
-        )
-        .offset(offset)
-    )
+    conditions = filters.conditions(run_id)
+    page = select(t.c.record).where(*conditions).order_by(*_order(sort)).offset(offset)
     if limit is not None:
         page = page.limit(limit)
     with engine.connect() as conn:
@@ -575,88 +590,57 @@ def read_exception(engine: Engine, run_id: int, exception_id: str) -> dict[str, 
 
 
 def exception_totals(
-    engine: Engine,
-    run_id: int,
-    *,
-    type: str | None = None,
-    location: str | None = None,
-    sku: str | None = None,
-    skus: Collection[str] | None = None,
-    min_money: float | None = None,
-    priority: int | None = None,
-    locations: Collection[str] | None = None,
+    engine: Engine, run_id: int, filters: ExceptionFilters = ALL
 ) -> list[tuple[str, int, float]]:
-    """Return (type, count, money at risk in cents-rounded records) of the filtered exceptions."""
+    """Return (type, count, money at risk in cents-rounded records) of the kept exceptions."""
     t = EXCEPTIONS
-    conditions = _exception_conditions(
-        run_id,
-        type=type,
-        location=location,
-        sku=sku,
-        skus=skus,
-        min_money=min_money,
-        priority=priority,
-        locations=locations,
-    )
     stmt = (
         select(t.c.type, func.count(), func.sum(_cents(t.c.money_at_risk)))
-        .where(*conditions)
+        .where(*filters.conditions(run_id))
         .group_by(t.c.type)
     )
     with engine.connect() as conn:
         return [(str(k), int(n), float(m or 0.0)) for k, n, m in conn.execute(stmt).all()]
 
 
+def _group_key(by: str) -> Any:
+    t = EXCEPTIONS
+    if by == "supplier":  # the supplier the recommendation orders from
+        return func.coalesce(t.c.rec_supplier_id, "(no supplier)")
+    if by == "source":  # where the recommended stock comes from: a supplier or a location
+        return func.coalesce(t.c.rec_supplier_id, t.c.rec_from_location, "(no action)")
+    return t.c[GROUP_COLUMNS[by]]
+
+
 GROUP_COLUMNS = {"type": "type", "priority": "priority", "location": "location_id", "sku": "sku"}
-"""What `exception_groups` groups by: the exception field's plan-table column."""
+"""What `exception_groups` groups by: the exception field's plan-table column (and GROUPS)."""
+
+GROUPS = (*GROUP_COLUMNS, "supplier", "source")
+"""Every grouping of `exception_groups`: a column's, the recommendation's supplier or source."""
 
 
 def exception_groups(
-    engine: Engine,
-    run_id: int,
-    by: str,
-    *,
-    type: str | None = None,
-    location: str | None = None,
-    sku: str | None = None,
-    skus: Collection[str] | None = None,
-    priority: int | None = None,
-    locations: Collection[str] | None = None,
+    engine: Engine, run_id: int, by: str, filters: ExceptionFilters = ALL
 ) -> list[tuple[str, int, float, int]]:
-    """Return (key, count, money at risk, first rank) per group of the filtered exceptions.
+    """Return (key, count, money at risk, first rank) per group of the kept exceptions.
 
-    `by` is a key of GROUP_COLUMNS; money sums the cents-rounded records; `first rank` is the
-    0-based position in the ranking of the group's first exception (groups in the order a
-    reader of the ranking meets them). One pass in SQL, whatever the number of exceptions.
+    `by` is one of GROUPS (supplier: the recommendation's, "(no supplier)" when none; source:
+    its supplier or the location it moves stock from, "(no action)" when neither); money sums
+    the cents-rounded records; `first rank` is the 0-based position in the ranking of the
+    group's first exception (groups in the order a reader of the ranking meets them). One pass
+    in SQL, whatever the number of exceptions.
     """
+    if by not in GROUPS:
+        raise ValueError(f"by must be one of {', '.join(GROUPS)}")
     t = EXCEPTIONS
-    conditions = _exception_conditions(
-        run_id,
-        type=type,
-        location=location,
-        sku=sku,
-        skus=skus,
-        min_money=None,
-        priority=priority,
-        locations=locations,
-    )
-    rank = func.row_number().over(
-        order_by=(
-            t.c.money_at_risk.desc(),
-            t.c.priority,
-            t.c.type_rank,
-            t.c.sku,
-            t.c.location_id,
-            t.c.seq,
-        )
-    )
+    rank = func.row_number().over(order_by=_rank())
     ranked = (
         select(
-            t.c[GROUP_COLUMNS[by]].label("key"),
+            _group_key(by).label("key"),
             _cents(t.c.money_at_risk).label("money"),
             rank.label("rank"),
         )
-        .where(*conditions)
+        .where(*filters.conditions(run_id))
         .subquery()
     )
     stmt = select(

@@ -40,3 +40,33 @@ def filter_exceptions(
         and (min_money is None or r["money_at_risk"] >= min_money)
     ]
     return kept if top is None else kept[: max(top, 0)]
+
+
+SORTS = ("money_at_risk", "priority", "first_risk_date")
+"""The orders of an exception list: the ranking, most urgent first, the earliest risk first."""
+
+
+def sort_records(records: list[Record], sort: str) -> list[Record]:
+    """Return ranked `records` in the order `sort` names (SORTS); equal keys keep the ranking.
+
+    priority: most urgent first, then the most money at risk; first_risk_date: the earliest
+    first risk first (none last), then the most urgent.
+    """
+    if sort == "money_at_risk":
+        return records
+    if sort == "priority":
+        return sorted(records, key=lambda r: (r["priority"], -r["money_at_risk"]))
+    if sort == "first_risk_date":
+        return sorted(records, key=lambda r: (r["first_risk_date"] or "9999", r["priority"]))
+    raise ValueError(f"sort must be one of {', '.join(SORTS)}")
+
+
+def supplier_of(record: Mapping[str, Any]) -> str | None:
+    """Return the supplier the record's recommendation orders from (None: none)."""
+    return (record.get("recommendation") or {}).get("supplier_id")
+
+
+def source_of(record: Mapping[str, Any]) -> str | None:
+    """Return where the recommended stock comes from: its supplier or location (None: none)."""
+    rec = record.get("recommendation") or {}
+    return rec.get("supplier_id") or rec.get("from_location")

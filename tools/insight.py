@@ -29,6 +29,7 @@ from erp.store import (
 )
 from planning.censoring import EVIDENCE, stockout_note
 from planning.engine import po_arrival_days, transfer_arrival_days
+from planning.filters import SORTS, sort_records, source_of, supplier_of
 from planning.policy import days_of_cover
 from planning.replenish import PLAN_ORDER_COLUMNS, plan_orders
 from planning.whatif import Scenario, combine_what_if, what_if, what_if_part
@@ -39,7 +40,6 @@ from tools.resolve import EntityKind, ResolveError, Resolver, resolver_for
 from tools.workspace import Workspace
 
 COMPACT_FIELDS = ("id", "type", "sku", "location", "priority", "money_at_risk", "first_risk_date")
-SORTS = ("money_at_risk", "priority", "first_risk_date")
 GROUPS = ("type", "priority", "location", "category", "sku", "supplier", "source")
 MAX_PAGE = 100
 SUPPLY_LINES = 50
@@ -159,9 +159,7 @@ def _filtered(
     if priority is not None:
         records = [r for r in records if int(r["priority"]) <= int(priority)]
     if supplier_id is not None:
-        records = [
-            r for r in records if (r.get("recommendation") or {}).get("supplier_id") == supplier_id
-        ]
+        records = [r for r in records if supplier_of(r) == supplier_id]
     return records
 
 
@@ -188,16 +186,16 @@ def exception_page(
 ) -> dict[str, Any]:
     """Return one page of ranked exceptions with the total count and whether it was cut.
 
-    In the ranking's own order with a plan run, the page, its total and the money at risk are
-    queried (`PlanQueries.exception_page`); other orders sort every matching record.
+    With a plan run, the page in any order, its total and the money at risk are queried
+    (`PlanQueries.exception_page`); without one, every matching record is sorted.
     """
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}")
     top = max(1, min(int(top), MAX_PAGE))
     offset = max(0, int(offset))
-    if sort == "money_at_risk" and filters.get("supplier_id") is None and ws.plans.plan_run():
+    if ws.plans.plan_run():
         page, total, by_type = ws.queries.exception_page(
-            offset=offset, limit=top, **{k: v for k, v in filters.items() if k != "supplier_id"}
+            offset=offset, limit=top, sort=sort, **filters
         )
         return {
             "total": total,
@@ -208,11 +206,7 @@ def exception_page(
             "filters": {k: v for k, v in filters.items() if v is not None},
             "items": [compact(r) for r in page] if compact_mode else page,
         }
-    records = _filtered(ws, **filters)
-    if sort == "priority":
-        records = sorted(records, key=lambda r: (r["priority"], -r["money_at_risk"]))
-    elif sort == "first_risk_date":
-        records = sorted(records, key=lambda r: (r["first_risk_date"] or "9999", r["priority"]))
+    records = sort_records(_filtered(ws, **filters), sort)
     page = records[offset : offset + top]
     return {
         "total": len(records),
@@ -229,15 +223,11 @@ def exception_totals(ws: Workspace, *, by: str = "type", **filters: Any) -> dict
     """Return the count and money at risk of the matching exceptions, grouped by `by`.
 
     Largest group first (equal ones in the order the ranking meets them). With a plan run,
-    groups other than a recommendation's supplier or source are counted in SQL.
+    every grouping is counted in SQL.
     """
     if by not in GROUPS:
         raise ValueError(f"by must be one of {', '.join(GROUPS)}")
-    grouped = (
-        ws.queries.exception_groups(by, **{k: v for k, v in filters.items() if k != "supplier_id"})
-        if by not in ("supplier", "source") and filters.get("supplier_id") is None
-        else None
-    )
+    grouped = ws.queries.exception_groups(by, **filters)
     if grouped is not None:  # a plan run: grouped in SQL, in the order the ranking meets them
         met = sorted(grouped, key=lambda g: g[3])
         return {
@@ -257,10 +247,9 @@ def exception_totals(ws: Workspace, *, by: str = "type", **filters: Any) -> dict
         if by == "category":
             key = cats.get(r["sku"], "")
         elif by == "supplier":
-            key = (r.get("recommendation") or {}).get("supplier_id") or "(no supplier)"
+            key = supplier_of(r) or "(no supplier)"
         elif by == "source":
-            rec = r.get("recommendation") or {}
-            key = rec.get("supplier_id") or rec.get("from_location") or "(no action)"
+            key = source_of(r) or "(no action)"
         else:
             key = str(r[by])
         g = groups.setdefault(key, {"key": key, "count": 0, "money_at_risk": 0.0})

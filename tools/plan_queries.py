@@ -29,7 +29,7 @@ from planning.buckets import forecast_in_buckets, infer_bucket
 from planning.censoring import censor, suspect_stockouts
 from planning.engine import Plan, position_records
 from planning.exceptions import EXCEPTION_TYPES, totals_by_type
-from planning.filters import filter_exceptions
+from planning.filters import SORTS, filter_exceptions, sort_records, supplier_of
 from planning.forecast import BatchForecast, sales_matrix
 from planning.promotions import promo_calendar
 from planning.series import plan_series
@@ -78,13 +78,15 @@ class PlanQueries:
             records, _ = plan_store.read_exceptions(
                 self.plans.engine,
                 run,
-                type=type,
-                location=location,
-                sku=sku,
-                skus=skus,
-                min_money=min_money,
-                rec_kind=recommendation,
-                locations=locations,
+                plan_store.ExceptionFilters(
+                    type=type,
+                    location=location,
+                    sku=sku,
+                    skus=skus,
+                    min_money=min_money,
+                    rec_kind=recommendation,
+                    locations=locations,
+                ),
                 limit=None if top is None else max(top, 0),
             )
             return records
@@ -115,11 +117,18 @@ class PlanQueries:
         min_money: float | None = None,
         priority: int | None = None,
         locations: Collection[str] | None = None,
+        supplier_id: str | None = None,
+        sort: str = "money_at_risk",
     ) -> tuple[list[dict[str, Any]], int, dict[str, dict[str, Any]]]:
-        """Return one page of the filtered ranking, the filtered total and its totals by type.
+        """Return one page of the filtered exceptions, the filtered total and its totals by type.
 
-        `priority` keeps the exceptions of that priority or more urgent.
+        `priority` keeps the exceptions of that priority or more urgent, `supplier_id` those
+        whose recommendation orders from that supplier. `sort` (planning.filters.SORTS): the
+        ranking, most urgent first or the earliest first risk first, equal keys in the
+        ranking's order.
         """
+        if sort not in SORTS:
+            raise ValueError(f"sort must be one of {', '.join(SORTS)}")
         run = self.plans.plan_run()
         if run is None:
             records = self.exceptions(
@@ -132,22 +141,26 @@ class PlanQueries:
             )
             if priority is not None:
                 records = [r for r in records if int(r["priority"]) <= int(priority)]
+            if supplier_id is not None:
+                records = [r for r in records if supplier_of(r) == supplier_id]
+            records = sort_records(records, sort)
             return records[offset : offset + limit], len(records), totals_by_type(records)
-        filters: dict[str, Any] = {
-            "type": type,
-            "location": location,
-            "sku": sku,
-            "skus": self._category_skus(category),
-            "min_money": min_money,
-            "priority": priority,
-            "locations": locations,
-        }
+        filters = plan_store.ExceptionFilters(
+            type=type,
+            location=location,
+            sku=sku,
+            skus=self._category_skus(category),
+            min_money=min_money,
+            priority=priority,
+            locations=locations,
+            supplier_id=supplier_id,
+        )
         page, total = plan_store.read_exceptions(
-            self.plans.engine, run, offset=offset, limit=limit, **filters
+            self.plans.engine, run, filters, sort=sort, offset=offset, limit=limit
         )
         order = {name: i for i, name in enumerate(EXCEPTION_TYPES)}
         rows = sorted(
-            plan_store.exception_totals(self.plans.engine, run, **filters),
+            plan_store.exception_totals(self.plans.engine, run, filters),
             key=lambda r: order.get(r[0], len(order)),
         )
         return page, total, {k: {"count": n, "money_at_risk": round(m, 2)} for k, n, m in rows}
@@ -162,10 +175,12 @@ class PlanQueries:
         category: str | None = None,
         priority: int | None = None,
         locations: Collection[str] | None = None,
+        supplier_id: str | None = None,
     ) -> list[tuple[str, int, float, int]] | None:
         """Return (key, count, money at risk, first rank) per group, in SQL; None without a run.
 
-        `by` is type, priority, location, sku or category (an item's, from the master data).
+        `by` is one of plan_store.GROUPS (type, priority, location, sku, the recommendation's
+        supplier or source) or category (an item's, from the master data).
         """
         run = self.plans.plan_run()
         if run is None:
@@ -174,12 +189,15 @@ class PlanQueries:
             self.plans.engine,
             run,
             "sku" if by == "category" else by,
-            type=type,
-            location=location,
-            sku=sku,
-            skus=self._category_skus(category),
-            priority=priority,
-            locations=locations,
+            plan_store.ExceptionFilters(
+                type=type,
+                location=location,
+                sku=sku,
+                skus=self._category_skus(category),
+                priority=priority,
+                locations=locations,
+                supplier_id=supplier_id,
+            ),
         )
         if by != "category":
             return found

@@ -395,6 +395,11 @@ def plan_rows(result: Plan) -> tuple[pd.DataFrame, pd.DataFrame]:
             "money_at_risk": raw["money_at_risk"].to_numpy(float),
             "seq": np.arange(len(raw), dtype=np.int64),
             "rec_kind": raw["rec_kind"].to_numpy(object),
+            "first_risk_date": pd.to_datetime(
+                pd.Series([r["first_risk_date"] for r in records], dtype=object)
+            ).astype("datetime64[ns]"),
+            "rec_supplier_id": [r["recommendation"]["supplier_id"] or None for r in records],
+            "rec_from_location": [r["recommendation"]["from_location"] or None for r in records],
             "record": [json.dumps(r) for r in records],
         }
     )

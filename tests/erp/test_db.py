@@ -1,3 +1,4 @@
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -101,3 +102,41 @@ def test_existing_erp_commits_are_numbered_in_the_order_they_were_written(sqlite
         numbered = conn.execute(text("SELECT idempotency_key, seq FROM erp_commits ORDER BY seq"))
         assert [tuple(r) for r in numbered] == [("c", 1), ("b", 2), ("a", 3)]
     assert ledger_mark(sqlite_engine) == 3
+
+
+def test_existing_plan_exceptions_get_their_sort_and_supplier_columns(sqlite_engine):
+    """Migration 0014 fills first risk date, supplier and source from each stored record."""
+    downgrade(sqlite_engine, "0013")
+    records = {
+        "a": {"first_risk_date": "2026-12-05", "recommendation": {"supplier_id": "SUP-1"}},
+        "b": {"first_risk_date": None, "recommendation": {"from_location": "DC-N"}},
+    }
+    with sqlite_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO plan_runs (id, import_id, as_of_date, n_partitions, params,"
+                " params_digest, status, ledger_rows, override_events)"
+                " VALUES (1, 1, '2026-12-01', 1, '{}', 'd', 'complete', 0, 0)"
+            )
+        )
+        for key, record in records.items():
+            conn.execute(
+                text(
+                    "INSERT INTO plan_exceptions (run_id, exception_id, type, type_rank, sku,"
+                    " location_id, priority, money_at_risk, seq, rec_kind, record)"
+                    " VALUES (1, :k, 'stockout', 0, 'SKU', 'S1', 1, 1.0, 0, 'none', :r)"
+                ),
+                {"k": key, "r": json.dumps(record)},
+            )
+    migrate(sqlite_engine)
+    with sqlite_engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT exception_id, first_risk_date, rec_supplier_id, rec_from_location"
+                " FROM plan_exceptions ORDER BY exception_id"
+            )
+        )
+        assert [tuple(r) for r in rows] == [
+            ("a", "2026-12-05", "SUP-1", None),
+            ("b", None, None, "DC-N"),
+        ]

@@ -359,10 +359,23 @@ def test_views_above_one_sku_with_a_plan_run_plan_part_by_part(workspace, monkey
     assert ws.plans.loaded is None and ws.plans._ref is None
 
 
-def _pages(ws: Workspace, first: dict) -> dict[str, object]:
+def _pages(ws: Workspace, first: dict, supplier: str) -> dict[str, object]:
     category = _category(ws, first["sku"])
     return {
         "default": insight.exception_page(ws),
+        **{
+            f"{sort}_{offset}": insight.exception_page(ws, top=9, offset=offset, sort=sort)
+            for sort in ("priority", "first_risk_date")
+            for offset in (0, 9)
+        },
+        "urgent_by_date": insight.exception_page(ws, top=6, priority=2, sort="first_risk_date"),
+        "of_supplier": insight.exception_page(ws, top=5, supplier_id=supplier),
+        "of_supplier_by_priority": insight.exception_page(
+            ws, top=5, supplier_id=supplier, sort="priority"
+        ),
+        "by_supplier": insight.exception_totals(ws, by="supplier"),
+        "by_source": insight.exception_totals(ws, by="source", priority=2),
+        "by_type_of_supplier": insight.exception_totals(ws, by="type", supplier_id=supplier),
         "second": insight.exception_page(ws, top=7, offset=7, compact_mode=True),
         "urgent": insight.exception_page(ws, top=5, priority=1),
         "category": insight.exception_page(ws, top=4, category=category, priority=2),
@@ -379,9 +392,15 @@ def _pages(ws: Workspace, first: dict) -> dict[str, object]:
 
 
 def test_the_copilots_pages_and_totals_are_queried_with_a_plan_run(workspace, monkeypatch) -> None:
-    """Pages, totals and groups come from SQL: no list of every exception is read."""
-    first = workspace.queries.exceptions()[0]
-    before = _pages(workspace, first)
+    """Pages in every order, totals and groups come from SQL: no list of every exception is
+    read (a supplier's, sorted by priority or first risk date, grouped by supplier or source)."""
+    ranked = workspace.queries.exceptions()
+    first = ranked[0]
+    suppliers = [r["recommendation"]["supplier_id"] for r in ranked]
+    supplier = max(set(suppliers) - {None}, key=suppliers.count)
+    dates = [r["first_risk_date"] for r in ranked]
+    assert 2 < len(set(dates)) < len(dates)  # the date order has ties (kept in rank order)
+    before = _pages(workspace, first, supplier)
     plan_runs.run_partitioned(workspace.engine, 2, workspace.plans.params)
     ws = Workspace.open(workspace.settings)
 
@@ -389,7 +408,7 @@ def test_the_copilots_pages_and_totals_are_queried_with_a_plan_run(workspace, mo
         raise AssertionError("every exception was read")
 
     monkeypatch.setattr(ws.queries, "exceptions", everything)
-    after = _pages(ws, first)
+    after = _pages(ws, first, supplier)
     for name, value in before.items():
         assert after[name] == value, name
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
@@ -20,7 +21,7 @@ from erp.demo import generate_demo
 from erp.store import SQL_TABLES, load_network, replace_snapshot, snapshot_as_of
 from planning.censoring import EVIDENCE
 from planning.engine import Plan, plan, position_records
-from planning.filters import filter_exceptions
+from planning.filters import SORTS, filter_exceptions, sort_records
 from planning.network import NetworkData
 from planning.params import PlanParams
 from tools import plan_runs
@@ -84,7 +85,11 @@ def _assert_same_plan(engine: Engine, run_id: int, whole: Plan) -> None:
         (None, None, first["sku"]),
         ("overstock", first["location"], None),
     ):
-        got, n = plan_store.read_exceptions(engine, run_id, type=kind, location=location, sku=sku)
+        got, n = plan_store.read_exceptions(
+            engine,
+            run_id,
+            plan_store.ExceptionFilters(type=kind, location=location, sku=sku),
+        )
         want = filter_exceptions(expected, type=kind, location=location, sku=sku)
         assert (got, n) == (want, len(want))
 
@@ -319,3 +324,43 @@ def test_a_commit_that_lands_after_a_later_numbered_one_is_still_re_planned(
     assert replanned == {slow_sku, fast_sku}
     assert plan_runs.catch_up(postgres_url, summary.run_id) == []
     _assert_same_plan(engine, summary.run_id, _whole_plan(engine))
+
+
+def _assert_sorted_in_sql_as_in_memory(url: str) -> None:
+    data = generate_demo(seed=11, stores=4, skus=30).data
+    engine, _ = _stored(url, data)
+    run_id = plan_runs.run_partitioned(url, 2, PARAMS).run_id
+    records, _ = plan_store.read_exceptions(engine, run_id)
+    table = plan_store.EXCEPTIONS
+    with engine.begin() as conn:  # two exceptions without a first risk date: they sort last
+        for r in records[:2]:
+            r["first_risk_date"] = None
+            conn.execute(
+                update(table)
+                .where(table.c.run_id == run_id, table.c.exception_id == r["id"])
+                .values(first_risk_date=None, record=json.dumps(r))
+            )
+    supplier = next(
+        r["recommendation"]["supplier_id"] for r in records if r["recommendation"]["supplier_id"]
+    )
+    for sort in SORTS:
+        got, total = plan_store.read_exceptions(engine, run_id, sort=sort)
+        assert got == sort_records(records, sort) and total == len(records)
+        kept = plan_store.ExceptionFilters(supplier_id=supplier, priority=2)
+        page, n = plan_store.read_exceptions(engine, run_id, kept, sort=sort, offset=1, limit=3)
+        want = [
+            r
+            for r in sort_records(records, sort)
+            if r["recommendation"]["supplier_id"] == supplier and r["priority"] <= 2
+        ]
+        assert (page, n) == (want[1:4], len(want))
+    assert sort_records(records, "first_risk_date")[-2:] == records[:2]
+
+
+def test_exceptions_sort_in_sql_as_in_memory_on_sqlite(sqlite_url: str) -> None:
+    _assert_sorted_in_sql_as_in_memory(sqlite_url)
+
+
+@pytest.mark.postgres
+def test_exceptions_sort_in_sql_as_in_memory_on_postgres(postgres_url: str) -> None:
+    _assert_sorted_in_sql_as_in_memory(postgres_url)
