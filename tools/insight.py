@@ -44,6 +44,8 @@ GROUPS = ("type", "priority", "location", "category", "sku", "supplier", "source
 MAX_PAGE = 100
 SUPPLY_LINES = 50
 """Open supply lines listed at most (the totals always count all of them)."""
+ORDER_LINES_SHOWN = 20
+"""Order lines a supplier overview shows, largest value first (get_routine_orders pages on)."""
 ORDERS_NOTE = (
     "The planning engine's order list: every stock position below its reorder point ordered up "
     "to its order-up-to level (stores from their DC first, purchase orders to the routine "
@@ -681,9 +683,10 @@ def order_page(
 def supplier_overview(ws: Workspace, supplier_id: str) -> dict[str, Any]:
     """Return a supplier's SKUs with their terms, its open POs, and what to order now.
 
-    "What to order now" is the plan's order list (`order_page`): the routine purchase orders to
-    this supplier, an exception's recommended PO replacing the routine line of its
-    SKU-location (nothing is drafted here). Its terms and open lines are read by the supplier.
+    "What to order now" is the plan's order list (`order_page`, its `ORDER_LINES_SHOWN`
+    largest lines; the totals count all): the routine purchase orders to this supplier, an
+    exception's recommended PO replacing the routine line of its SKU-location (nothing is
+    drafted here). Its terms and open lines are read by the supplier.
     """
     master = ws.plans.entities()
     sup = master.suppliers[master.suppliers["supplier_id"] == supplier_id]
@@ -706,7 +709,7 @@ def supplier_overview(ws: Workspace, supplier_id: str) -> dict[str, Any]:
         for r in links.sort_values("sku").itertuples()
     ]
     supply = open_supply(ws, supplier_id=supplier_id)
-    order_now = order_page(ws, supplier_id=supplier_id, top=MAX_PAGE)
+    order_now = order_page(ws, supplier_id=supplier_id, top=ORDER_LINES_SHOWN)
     order_now.pop("scope", None)
     return {
         "supplier_id": supplier_id,

@@ -349,9 +349,10 @@ def get_supplier_overview(supplier_id: Annotated[str, SUP_DOC], runtime: ToolRun
     """Show one supplier's SKUs (terms, primary flag), its open POs, and what to order from it now.
 
     "order_now" is the plan's order list for this supplier (as get_routine_orders gives it):
-    {lines, units, value, items: sku, location, qty, value, reason, from_exception}; with no
-    line, `why_nothing` says why. Nothing is drafted until asked (draft_purchase_order, or
-    draft_recommended_action for a line from an exception).
+    {lines, units, value, truncated, items: sku, location, qty, value, reason, from_exception},
+    the 20 largest lines (page on with get_routine_orders); with no line, `why_nothing` says
+    why. Nothing is drafted until asked (draft_purchase_order, or draft_recommended_action for
+    a line from an exception).
     """
     return _read(
         runtime,
