@@ -5,6 +5,14 @@ a planner can see what a late supplier, a stronger promotion or a hypothetical o
 before acting. `what_if` answers for one SKU-location; `what_if_rows` for any set of them (a
 category, a location, a supplier's SKUs, the whole network) in one vectorised projection, or
 part by part (`what_if_part` per plan of a part, `combine_what_if` over their outcomes).
+
+Both projections count today's stock and the supply already open, with no new orders, so a row
+that runs out before the horizon's end runs out either way: a later arrival then moves WHEN the
+shortage starts, not its horizon total. The effect is therefore also measured where a planner
+acts: unmet units and lost margin within the protection window (the row's lead time plus review,
+the time to the next possible replenishment) and within 14 and 28 days, and the first-stockout
+date's shift (`first_stockout_days_earlier`; a row with no stockout within the horizon counts as
+running out the day after it, so a new stockout's shift is a lower bound).
 """
 
 from __future__ import annotations
@@ -66,6 +74,25 @@ def scenario_demand(plan: Plan, rows: np.ndarray, scenario: Scenario) -> np.ndar
     return demand
 
 
+WINDOWS = (14, 28)
+"""Fixed windows (days from today) whose unmet units are reported beside the horizon total."""
+
+
+def _window_key(days: int) -> str:
+    return f"unmet_units_{days}_days"
+
+
+def days_earlier(base_first: np.ndarray, new_first: np.ndarray, horizon: int) -> np.ndarray:
+    """Return how many days earlier the scenario's first stockout comes (negative: later).
+
+    Days are 1-based first days with unmet demand, 0 for none within the horizon (counted as
+    the day after it); 0 when neither runs out or the date does not move.
+    """
+    b = np.where(base_first > 0, base_first, horizon + 1)
+    n = np.where(new_first > 0, new_first, horizon + 1)
+    return (b - n).astype(np.int64)
+
+
 def _outcome(
     as_of: date,
     on_hand: float,
@@ -79,9 +106,12 @@ def _outcome(
     unmet = proj.unmet[0]
     return {
         "first_stockout_date": (as_of + timedelta(days=first)).isoformat() if first else None,
+        "first_stockout_day": first,
         "unmet_units_horizon": round(float(unmet.sum()), 1),
         "unmet_units_protection": round(float(unmet[:window].sum()), 1),
+        **{_window_key(w): round(float(unmet[:w].sum()), 1) for w in WINDOWS},
         "lost_margin_horizon": round(float(unmet.sum()) * margin, 2),
+        "lost_margin_protection": round(float(unmet[:window].sum()) * margin, 2),
         "min_projected_on_hand": round(float(proj.on_hand[0].min()), 1),
         "end_on_hand": round(float(proj.on_hand[0, -1]), 1),
         "forecast_units": round(float(demand.sum()), 1),
@@ -125,6 +155,14 @@ def what_if(plan: Plan, row: int, scenario: Scenario) -> dict[str, Any]:
     on_hand = max(float(pos["on_hand"]), 0.0)
     base = _outcome(plan.as_of, on_hand, base_receipts, base_demand, window, margin)
     new = _outcome(plan.as_of, on_hand, receipts, demand, window, margin)
+    shift = int(
+        days_earlier(
+            np.array([base.pop("first_stockout_day")]),
+            np.array([new.pop("first_stockout_day")]),
+            h,
+        )[0]
+    )
+    deltas = ("unmet_units_protection", *map(_window_key, WINDOWS))
     return {
         "sku": str(pos["sku"]),
         "location": str(pos["location_id"]),
@@ -143,6 +181,14 @@ def what_if(plan: Plan, row: int, scenario: Scenario) -> dict[str, Any]:
             ),
             "lost_margin_horizon": round(
                 new["lost_margin_horizon"] - base["lost_margin_horizon"], 2
+            ),
+            **{key: round(new[key] - base[key], 1) for key in deltas},
+            "lost_margin_protection": round(
+                new["lost_margin_protection"] - base["lost_margin_protection"], 2
+            ),
+            "first_stockout_days_earlier": shift,
+            "anything_changed": bool(
+                shift or any(new[k] != base[k] for k in (*deltas, "unmet_units_horizon"))
             ),
         },
     }
@@ -169,7 +215,8 @@ def project_with_change(plan: Plan, row: int, day: int, qty: float) -> tuple[np.
 
 
 MOST_AFFECTED = 10
-"""SKU-locations listed by `what_if_rows`, the largest change in lost margin first."""
+"""SKU-locations listed by `what_if_rows`: the largest change in lost margin within the
+protection window first, then the largest first-stockout shift, then the horizon's change."""
 DELAYED_LINES = 20
 """Delayed purchase-order lines listed (all are counted), soonest original arrival first."""
 
@@ -194,6 +241,13 @@ class RowsOutcome:
     new_first: np.ndarray
     base_demand: np.ndarray  # forecast units over the horizon
     new_demand: np.ndarray
+    protection_days: np.ndarray  # lead time + review, at most the horizon
+    base_unmet_protection: np.ndarray
+    new_unmet_protection: np.ndarray
+    base_lost_protection: np.ndarray
+    new_lost_protection: np.ndarray
+    base_unmet_windows: np.ndarray  # (rows, len(WINDOWS)): unmet units within each window
+    new_unmet_windows: np.ndarray
     delayed: int  # open purchase-order lines the delay moves
     delayed_lines: list[dict[str, Any]]  # the first DELAYED_LINES of them
     promotion_days: int
@@ -246,6 +300,12 @@ def what_if_part(plan: Plan, rows: np.ndarray, scenario: Scenario) -> RowsOutcom
     base = project_on_hand(on_hand, base_receipts, base_demand)
     new = project_on_hand(on_hand, receipts, demand)
     base_unmet, new_unmet = base.unmet.sum(axis=1), new.unmet.sum(axis=1)
+    window = np.minimum(
+        pos["lead_time"].to_numpy(np.int64) + int(plan.params.review_period_days), h
+    )
+    within = np.arange(h)[None, :] < window[:, None]
+    base_prot = (base.unmet * within).sum(axis=1)
+    new_prot = (new.unmet * within).sum(axis=1)
     return RowsOutcome(
         as_of=plan.as_of,
         horizon_days=h,
@@ -259,6 +319,13 @@ def what_if_part(plan: Plan, rows: np.ndarray, scenario: Scenario) -> RowsOutcom
         new_first=np.asarray(new.first_unmet_day, dtype=np.int64),
         base_demand=base_demand.sum(axis=1),
         new_demand=demand.sum(axis=1),
+        protection_days=window,
+        base_unmet_protection=base_prot,
+        new_unmet_protection=new_prot,
+        base_lost_protection=base_prot * margin,
+        new_lost_protection=new_prot * margin,
+        base_unmet_windows=np.stack([base.unmet[:, :w].sum(axis=1) for w in WINDOWS], axis=1),
+        new_unmet_windows=np.stack([new.unmet[:, :w].sum(axis=1) for w in WINDOWS], axis=1),
         delayed=len(moved),
         delayed_lines=sorted(moved, key=_delayed_order)[:DELAYED_LINES],
         promotion_days=int(plan.promo_mask[rows].sum()),
@@ -286,20 +353,45 @@ def combine_what_if(parts: list[RowsOutcome], scenario: Scenario) -> dict[str, A
     base_lost, new_lost = cat("base_lost")[order], cat("new_lost")[order]
     base_first, new_first = cat("base_first")[order], cat("new_first")[order]
     base_demand, new_demand = cat("base_demand")[order], cat("new_demand")[order]
+    protection = cat("protection_days")[order]
+    base_prot, new_prot = cat("base_unmet_protection")[order], cat("new_unmet_protection")[order]
+    base_lost_prot = cat("base_lost_protection")[order]
+    new_lost_prot = cat("new_lost_protection")[order]
+    base_win, new_win = cat("base_unmet_windows")[order], cat("new_unmet_windows")[order]
+    h = first_part.horizon_days
+    shift = days_earlier(base_first, new_first, h)
 
-    def totals(unmet: np.ndarray, lost: np.ndarray, dem: np.ndarray) -> dict[str, Any]:
+    def totals(
+        unmet: np.ndarray,
+        lost: np.ndarray,
+        dem: np.ndarray,
+        prot: np.ndarray,
+        lost_prot: np.ndarray,
+        win: np.ndarray,
+    ) -> dict[str, Any]:
         return {
             "sku_locations_short": int((unmet > 1e-9).sum()),
             "unmet_units_horizon": round(float(unmet.sum()), 1),
             "lost_margin_horizon": round(float(lost.sum()), 2),
             "forecast_units": round(float(dem.sum()), 1),
+            "unmet_units_protection": round(float(prot.sum()), 1),
+            "lost_margin_protection": round(float(lost_prot.sum()), 2),
+            **{_window_key(w): round(float(win[:, i].sum()), 1) for i, w in enumerate(WINDOWS)},
         }
 
     def first(day: int) -> str | None:
         return (first_part.as_of + timedelta(days=int(day))).isoformat() if day else None
 
     delta = new_lost - base_lost
-    ranked = np.argsort(-np.abs(delta), kind="stable")
+    delta_prot = new_lost_prot - base_lost_prot
+    moved = (
+        (np.abs(delta) > 1e-9)
+        | (np.abs(new_unmet - base_unmet) > 1e-9)
+        | (np.abs(new_prot - base_prot) > 1e-9)
+        | (np.abs(new_win - base_win) > 1e-9).any(axis=1)
+        | (shift != 0)
+    )
+    ranked = np.lexsort((np.arange(len(sku)), -np.abs(delta), -np.abs(shift), -np.abs(delta_prot)))
     affected = [
         {
             "sku": str(sku[i]),
@@ -309,12 +401,17 @@ def combine_what_if(parts: list[RowsOutcome], scenario: Scenario) -> dict[str, A
             "lost_margin_change": round(float(delta[i]), 2),
             "first_stockout_base": first(base_first[i]),
             "first_stockout_scenario": first(new_first[i]),
+            "first_stockout_days_earlier": int(shift[i]),
+            "protection_days": int(protection[i]),
+            "unmet_units_protection_base": round(float(base_prot[i]), 1),
+            "unmet_units_protection_scenario": round(float(new_prot[i]), 1),
+            "lost_margin_protection_change": round(float(delta_prot[i]), 2),
         }
-        for i in ranked[:MOST_AFFECTED]
-        if abs(delta[i]) > 1e-9 or abs(new_unmet[i] - base_unmet[i]) > 1e-9
+        for i in ranked[moved[ranked]][:MOST_AFFECTED]
     ]
-    b = totals(base_unmet, base_lost, base_demand)
-    n = totals(new_unmet, new_lost, new_demand)
+    b = totals(base_unmet, base_lost, base_demand, base_prot, base_lost_prot, base_win)
+    n = totals(new_unmet, new_lost, new_demand, new_prot, new_lost_prot, new_win)
+    earlier, later = shift > 0, shift < 0
     delayed_lines = sorted((x for p in parts for x in p.delayed_lines), key=_delayed_order)
     return {
         "as_of": first_part.as_of.isoformat(),
@@ -331,6 +428,18 @@ def combine_what_if(parts: list[RowsOutcome], scenario: Scenario) -> dict[str, A
             "unmet_units_horizon": round(n["unmet_units_horizon"] - b["unmet_units_horizon"], 1),
             "lost_margin_horizon": round(n["lost_margin_horizon"] - b["lost_margin_horizon"], 2),
             "sku_locations_short": n["sku_locations_short"] - b["sku_locations_short"],
+            **{
+                key: round(n[key] - b[key], 1)
+                for key in ("unmet_units_protection", *map(_window_key, WINDOWS))
+            },
+            "lost_margin_protection": round(
+                n["lost_margin_protection"] - b["lost_margin_protection"], 2
+            ),
+            "sku_locations_stockout_earlier": int(earlier.sum()),
+            "sku_locations_stockout_later": int(later.sum()),
+            "first_stockout_days_earlier_max": int(shift[earlier].max()) if earlier.any() else 0,
+            "sku_locations_changed": int(moved.sum()),
+            "anything_changed": bool(moved.any()),
         },
         "most_affected": affected,
     }

@@ -816,18 +816,73 @@ def _notes(
         )
     change = out.get("change") or {}
     base_unmet = (out.get("base") or {}).get("unmet_units_horizon")
-    if not notes and not change.get("unmet_units_horizon"):
+    if notes:
+        return notes
+    if not scenario_moves(out):
         if base_unmet:
             notes.append(
-                "The scenario does not change unmet units or lost margin over the horizon: the "
-                "shortage is the same with or without it."
+                "The scenario changes nothing: no first stockout moves and no unmet units are "
+                "added within the protection window, 14 or 28 days or the horizon; the shortage "
+                "is the same with or without it."
             )
         else:
             notes.append(
                 "Stock on hand and open supply cover the scenario's demand: no unmet units "
                 "either way over the horizon."
             )
+    elif not change.get("unmet_units_horizon"):
+        notes.append(
+            "Unmet units over the whole horizon are the same both ways (stock runs out before "
+            "the horizon's end either way), but the scenario moves the shortage: "
+            + moved_text(out)
+            + "."
+        )
     return notes
+
+
+def scenario_moves(out: dict[str, Any]) -> bool:
+    """Return whether a what-if result moves anything: a first stockout or unmet in any window."""
+    change = out.get("change") or {}
+    if "anything_changed" in change:
+        return bool(change["anything_changed"])
+    return bool(change.get("unmet_units_horizon") or change.get("lost_margin_horizon"))
+
+
+def moved_text(out: dict[str, Any]) -> str:
+    """Say what a what-if moved: which first stockouts come earlier (or later), and by how much."""
+    change = out.get("change") or {}
+    base, new = out.get("base") or {}, out.get("with_scenario") or {}
+    prot = (
+        f"unmet units within the protection window {base.get('unmet_units_protection')} -> "
+        f"{new.get('unmet_units_protection')}"
+    )
+    if "sku_locations" not in out:  # one SKU-location
+        shift = int(change.get("first_stockout_days_earlier") or 0)
+        after, before = new.get("first_stockout_date"), base.get("first_stockout_date")
+        when = (
+            f"{out.get('sku')} at {out.get('location')} runs out "
+            f"{'on ' + after if after else 'not within the horizon'} instead of "
+            f"{'on ' + before if before else 'not within the horizon'}"
+        )
+        return f"{when}; {prot}" if shift else prot
+    rows = out.get("most_affected") or []
+    earlier = [r for r in rows if (r.get("first_stockout_days_earlier") or 0) > 0]
+    later = [r for r in rows if (r.get("first_stockout_days_earlier") or 0) < 0]
+    parts = []
+    for count, shown, word in (
+        (change.get("sku_locations_stockout_earlier"), earlier, "earlier"),
+        (change.get("sku_locations_stockout_later"), later, "later"),
+    ):
+        if count:
+            listed = "; ".join(
+                f"{r['sku']} at {r['location']} on {r.get('first_stockout_scenario') or 'none'} "
+                f"instead of {r.get('first_stockout_base') or 'none'}"
+                for r in shown[:3]
+            )
+            noun = "SKU-location runs" if count == 1 else "SKU-locations run"
+            parts.append(f"{count} {noun} out {word}" + (f": {listed}" if listed else ""))
+    parts.append(prot)
+    return "; ".join(parts)
 
 
 def parse_day(value: str | date | None, field: str) -> date | None:

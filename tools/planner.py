@@ -423,8 +423,13 @@ def run_what_if(
     Scope: a SKU at a location (one SKU-location, day-level detail); or every SKU-location of a
     SKU, a location, a category, a supplier's SKUs, or the whole network (nothing given):
     totals, and the most affected SKU-locations. Scenario: a supplier delay, a demand change,
-    a stronger scheduled promotion, or a hypothetical promotion window. `notes` say why a
-    scenario changes nothing (e.g. no promotion is scheduled, no open PO of that supplier).
+    a stronger scheduled promotion, or a hypothetical promotion window. Both sides project
+    today's stock and open supply with no new orders, so a late arrival often moves WHEN stock
+    runs out, not the horizon total: `change` also gives unmet units and lost margin within the
+    protection window (lead time + review) and 14 / 28 days, `first_stockout_days_earlier`,
+    the count of SKU-locations running out earlier / later, and `anything_changed`. `notes` say
+    why a scenario changes nothing (e.g. no promotion is scheduled, no open PO of that
+    supplier) or what it moved when the horizon total is unchanged.
     """
 
     def run(ws: Workspace) -> dict[str, Any]:

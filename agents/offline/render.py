@@ -784,6 +784,13 @@ def _render_what_if(result: Result) -> str:
             f"\n**Impact:** unmet units change by {_qty(units)} and lost margin by "
             f"{_money(margin)} over the horizon."
         )
+    elif change.get("anything_changed"):
+        lines.append(
+            f"\n**Impact:** the shortage comes sooner or later, not bigger: unmet units within "
+            f"the protection window change by {_qty(change.get('unmet_units_protection'))} and "
+            f"lost margin by {_money(change.get('lost_margin_protection'))}; over the horizon "
+            "they are the same both ways (stock runs out before its end either way)."
+        )
     else:
         lines.append("\n**Impact:** no change in unmet units or lost margin over the horizon.")
     if base.get("first_stockout_date") != new.get("first_stockout_date"):
@@ -1347,6 +1354,13 @@ def render_what_if_scope(result: Result, *, first: bool = False) -> str:
         f"{_money(change.get('lost_margin_horizon'))}; {_qty(new.get('sku_locations_short'))} "
         f"SKU-locations run short (base {_qty(base.get('sku_locations_short'))}).**"
     )
+    unchanged = not change.get("unmet_units_horizon") and not change.get("lost_margin_horizon")
+    moved = change.get("anything_changed", not unchanged)
+    if moved:
+        lead = _moved_lead(d) + lead
+    elif d.get("notes"):
+        # "No change" must say why (no open PO to delay, no promotion scheduled), first.
+        lead = f"**No change: {d['notes'][0]}** " + lead
     dated = sorted(
         (r for r in d.get("most_affected") or [] if r.get("first_stockout_scenario")),
         key=lambda r: str(r.get("first_stockout_scenario")),
@@ -1357,10 +1371,6 @@ def render_what_if_scope(result: Result, *, first: bool = False) -> str:
             for r in dated[:3]
         )
         lead = f"**First to run short: {earliest}** (of the most affected SKU-locations). {lead}"
-    unchanged = not change.get("unmet_units_horizon") and not change.get("lost_margin_horizon")
-    if unchanged and d.get("notes"):
-        # "No change" must say why (no open PO to delay, no promotion scheduled), first.
-        lead = f"**No change: {d['notes'][0]}** " + lead
     lines = [
         lead,
         f"Scenario: {_scenario_text(d.get('scenario') or {})}. Horizon "
@@ -1405,6 +1415,34 @@ def render_what_if_scope(result: Result, *, first: bool = False) -> str:
     if d.get("delayed_purchase_orders"):
         lines.append(f"\nDelayed purchase orders: {_qty(d.get('delayed_purchase_orders'))}.")
     return "\n".join(lines) + _notes(d)
+
+
+def _moved_lead(d: dict[str, Any]) -> str:
+    """Lead with what a scope what-if moved: stockouts earlier / later and the protection window."""
+    change = d.get("change") or {}
+    rows = d.get("most_affected") or []
+    parts = []
+    for count, sign, word in (
+        (change.get("sku_locations_stockout_earlier"), 1, "earlier"),
+        (change.get("sku_locations_stockout_later"), -1, "later"),
+    ):
+        if not count:
+            continue
+        shown = [r for r in rows if (r.get("first_stockout_days_earlier") or 0) * sign > 0][:3]
+        listed = "; ".join(
+            f"{r.get('sku')} at {r.get('location')} on {_date(r.get('first_stockout_scenario'))} "
+            f"instead of {_date(r.get('first_stockout_base'))}"
+            for r in shown
+        )
+        noun = "SKU-location runs" if count == 1 else "SKU-locations run"
+        parts.append(f"{_qty(count)} {noun} out {word}" + (f": {listed}" if listed else ""))
+    parts.append(
+        f"unmet units within the protection window change by "
+        f"{_qty(change.get('unmet_units_protection'))} and lost margin by "
+        f"{_money(change.get('lost_margin_protection'))}"
+    )
+    text = "; ".join(parts)
+    return f"**{text[0].upper()}{text[1:]}.** "
 
 
 def _scenario_text(sc: dict[str, Any]) -> str:

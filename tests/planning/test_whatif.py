@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from planning.engine import Plan, plan
-from planning.whatif import Scenario, what_if
+from planning.whatif import Scenario, what_if, what_if_rows
 from tests.conftest import small_network
 
 
@@ -46,7 +46,10 @@ def test_plan_facts_used_below(p: Plan) -> None:
 def test_zero_scenario_equals_base(p: Plan, sku: str, loc: str) -> None:
     out = what_if(p, _row(p, sku, loc), Scenario())
     assert out["with_scenario"] == out["base"]
-    assert out["change"] == {"unmet_units_horizon": 0.0, "lost_margin_horizon": 0.0}
+    assert out["change"]["unmet_units_horizon"] == 0.0
+    assert out["change"]["lost_margin_horizon"] == 0.0
+    assert out["change"]["first_stockout_days_earlier"] == 0
+    assert out["change"]["anything_changed"] is False
     assert out["delayed_purchase_orders"] == []
     assert out["sku"] == sku and out["location"] == loc
     assert out["as_of"] == "2026-03-31"
@@ -238,3 +241,54 @@ def test_project_with_change_adds_a_receipt_or_takes_stock_now(p: Plan) -> None:
     unchanged, beyond = project_with_change(p, row, p.demand.shape[1] + 5, 10.0)
     assert (unchanged == p.receipts[row]).all()
     assert beyond.on_hand[0] == pytest.approx(base_on_hand)
+
+
+def _a_at_dc1(p: Plan, delay: int) -> tuple[dict, dict]:
+    row = _row(p, "A", "DC1")
+    return what_if(p, row, Scenario(supplier_delay_days=delay)), what_if_rows(
+        p, np.arange(len(p.positions)), Scenario(supplier_delay_days=delay)
+    )
+
+
+def test_a_delay_that_moves_a_stockout_inside_the_horizon_is_a_change(p: Plan) -> None:
+    # 200 on hand lasts ~24 days; P1 (120, day 5) slipped 30 days arrives on day 35, after the
+    # first stockout, and is still all sold within the horizon: the horizon total is the same,
+    # but A@DC1 runs out ~15 days earlier.
+    one, scope = _a_at_dc1(p, 30)
+    change = one["change"]
+    assert change["unmet_units_horizon"] == 0.0
+    assert change["first_stockout_days_earlier"] > 0
+    assert one["with_scenario"]["first_stockout_date"] < one["base"]["first_stockout_date"]
+    assert change["unmet_units_28_days"] > 0
+    assert change["anything_changed"] is True
+    assert scope["change"]["unmet_units_horizon"] == 0.0
+    assert scope["change"]["sku_locations_stockout_earlier"] == 1
+    assert scope["change"]["sku_locations_stockout_later"] == 0
+    assert (
+        scope["change"]["first_stockout_days_earlier_max"] == change["first_stockout_days_earlier"]
+    )
+    assert scope["change"]["anything_changed"] is True
+    top = scope["most_affected"][0]
+    assert (top["sku"], top["location"]) == ("A", "DC1")
+    assert top["first_stockout_days_earlier"] == change["first_stockout_days_earlier"]
+    assert top["first_stockout_scenario"] == one["with_scenario"]["first_stockout_date"]
+    assert top["unmet_units_protection_scenario"] == one["with_scenario"]["unmet_units_protection"]
+    for key in ("unmet_units_protection", "unmet_units_14_days", "unmet_units_28_days"):
+        assert scope["change"][key] == change[key]
+
+
+def test_a_delay_that_moves_nothing_is_no_change(p: Plan) -> None:
+    one, scope = _a_at_dc1(p, 10)  # P1 arrives on day 15, before the stock runs out on ~24
+    assert one["base"]["first_stockout_date"] == one["with_scenario"]["first_stockout_date"]
+    assert one["change"]["anything_changed"] is False
+    assert scope["change"]["anything_changed"] is False
+    assert scope["change"]["sku_locations_stockout_earlier"] == 0
+    assert scope["most_affected"] == []
+
+
+def test_a_delay_past_the_horizon_changes_the_total_and_the_window(p: Plan) -> None:
+    one, scope = _a_at_dc1(p, 60)
+    assert one["change"]["unmet_units_horizon"] == pytest.approx(120.0, abs=0.11)
+    assert scope["change"]["unmet_units_horizon"] == one["change"]["unmet_units_horizon"]
+    assert one["change"]["first_stockout_days_earlier"] > 0
+    assert scope["change"]["anything_changed"] is True

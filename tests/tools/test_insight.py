@@ -171,6 +171,22 @@ def test_what_if_at_every_scope(call: Caller) -> None:
     assert late["delayed_purchase_orders"] == 1
 
 
+def test_a_delay_that_moves_a_stockout_does_not_read_as_no_change(call: Caller) -> None:
+    # P1 (V1, 120 of A into DC1) slipped 30 days lands after DC1 runs out and is still sold
+    # within the horizon: same horizon total, an earlier stockout.
+    late, _ = call("run_what_if", supplier_id="V1", supplier_delay_days=30)
+    assert late["change"]["unmet_units_horizon"] == 0.0
+    assert late["change"]["sku_locations_stockout_earlier"] == 1
+    assert not any("the same with or without it" in n for n in late["notes"])
+    assert any("1 SKU-location runs out earlier: A at DC1 on" in n for n in late["notes"])
+    one, _ = call("run_what_if", sku="A", location="DC1", supplier_delay_days=30)
+    assert one["change"]["first_stockout_days_earlier"] > 0
+    assert any("A at DC1 runs out on" in n for n in one["notes"])
+    quiet, _ = call("run_what_if", supplier_id="V1", supplier_delay_days=10)
+    assert quiet["change"]["anything_changed"] is False
+    assert any("changes nothing" in n for n in quiet["notes"])
+
+
 def test_hypothetical_promotion_and_why_nothing_changes(call: Caller) -> None:
     promo, _ = call(
         "run_what_if",
