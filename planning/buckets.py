@@ -28,7 +28,15 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from planning.forecast import DAILY, BatchForecast, Periods, WeekdayTotals, forecast_batch
+from planning.forecast import (
+    ALIVE_PRIOR,
+    DAILY,
+    DECLINE_PRIOR,
+    BatchForecast,
+    Periods,
+    WeekdayTotals,
+    forecast_batch,
+)
 from planning.model_select import Challengers
 from stockpilot.vocabulary import SalesBucket
 
@@ -53,6 +61,8 @@ PERIODS: dict[SalesBucket, Periods] = {
         season_smooth=1,
         season_positions=52,
         challengers=Challengers(naive=(1, 4, 13), aggregation=(1, 2, 4), origin_step=1, init=8),
+        alive_prior=ALIVE_PRIOR**WEEK_DAYS,
+        decline_prior=DECLINE_PRIOR**WEEK_DAYS,
     ),
     SalesBucket.MONTH: Periods(
         weekly_profile=False,
@@ -67,6 +77,8 @@ PERIODS: dict[SalesBucket, Periods] = {
         season_smooth=0,
         season_positions=12,
         challengers=Challengers(naive=(1, 3, 6), aggregation=(1, 2, 3), origin_step=1, init=6),
+        alive_prior=ALIVE_PRIOR**MONTH_DAYS,
+        decline_prior=DECLINE_PRIOR**MONTH_DAYS,
     ),
 }
 FIT_PERIODS = {SalesBucket.WEEK: 156, SalesBucket.MONTH: 60}  # 3 years of weeks, 5 of months

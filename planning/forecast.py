@@ -26,11 +26,15 @@ Each series is classified on its whole history (`planning.demand`) and forecast 
   End of life: the rate is multiplied by the probability the item still sells given the kept
   days since its last sale, (Bayes: prior `ALIVE_PRIOR`, a day without a sale has probability
   1 - the window's sale frequency while alive), so a stopped item's forecast falls to about 0
-  while a run the item often has costs under 1 %. An unrecorded stockout looks the same: the
-  factor is in the result (`p_alive`) for the planner to see. Smooth / erratic series get the
-  factor only from days the inventory history records in stock (`in_stock`), and only for
-  runs of at least `MIN_END_DAYS` of them: without that record a fast seller's stockout at
-  the origin would read as its end of life.
+  while a run the item often has costs under 1 %. A series whose sales in the scored days fell
+  significantly below its window's frequency (`_declining`) has the prior `DECLINE_PRIOR`
+  instead: the decline is evidence that a run may be its end. Weekly and monthly series
+  (`Periods.alive_prior`, `decline_prior`) take the daily priors to the power of the bucket's
+  days: a bucket without a sale spans as much time as that many days. An unrecorded stockout
+  looks the same: the factor is in the result (`p_alive`) for the planner to see. Smooth /
+  erratic series get the factor only from days the inventory history records in stock
+  (`in_stock`), and only for runs of at least `MIN_END_DAYS` of them: without that record a
+  fast seller's stockout at the origin would read as its end of life.
 - zero: no sale on a kept day in the fit window; mean, sigma and level are 0.
 
 Common rules:
@@ -82,6 +86,11 @@ TSB_PAIRS = np.array(
 # Damped-trend lanes of daily series: (alpha, beta, phi per day).
 DAILY_TREND: tuple[tuple[float, float, float], ...] = ()
 ALIVE_PRIOR = 0.999  # prior that an intermittent item still sells, before its last zero run
+# The prior for an intermittent item whose sales have slowed significantly (`_declining`): a
+# run without a sale ends it sooner. The test: sales in the scored tail against the count the
+# whole window's frequency expects, z below `DECLINE_Z` (one-sided p about 0.01).
+DECLINE_PRIOR = 0.99
+DECLINE_Z = -2.33
 # Smooth / erratic series: a run of fewer days known in stock without a sale is a slow spell,
 # not an end of life (one such day would cut a fast seller's forecast by 5 %; the demo: 387 rows).
 MIN_END_DAYS = 3
@@ -131,6 +140,9 @@ class Periods:
     fitted_season: bool = True
     season_smooth: int = 2
     season_positions: int = 52  # index positions per year (days: weeks of the year)
+    alive_prior: float = ALIVE_PRIOR  # prior that an intermittent item still sells (end of life)
+    # The same prior for a series whose sales have slowed significantly (`_declining`).
+    decline_prior: float = DECLINE_PRIOR
 
 
 DAILY = Periods(min_choice_sales=MIN_CHOICE_SALES)
@@ -277,7 +289,8 @@ def forecast_batch(
                 season[:, rows[moved]] = 1.0  # a challenger's rate is not de-seasonalised
             aggregation[rows] = np.where(moved, lanes.days[np.maximum(pick.lane, 0)], 1)
         if name != "ses":
-            p_alive[rows] = _alive_probability(xs, ks)
+            prior = np.where(_declining(xs, ks, score0), periods.decline_prior, periods.alive_prior)
+            p_alive[rows] = _alive_probability(xs, ks, prior=prior)
         elif stocked is not None:
             # Only the days known in stock count in the run: without the inventory history a
             # fast seller's stockout at the origin looks the same as its end of life.
@@ -753,7 +766,10 @@ def _croston_lanes(
 
 
 def _alive_probability(
-    xs: np.ndarray, ks: np.ndarray, counted: np.ndarray | None = None
+    xs: np.ndarray,
+    ks: np.ndarray,
+    counted: np.ndarray | None = None,
+    prior: float | np.ndarray = ALIVE_PRIOR,
 ) -> np.ndarray:
     """Return P(still selling | the kept days since the last sale) per series (time-major).
 
@@ -773,11 +789,28 @@ def _alive_probability(
     run = ((ks if counted is None else counted) & after).sum(axis=0)
     with np.errstate(divide="ignore"):
         log_like = run * np.log1p(-np.minimum(freq, 1.0 - 1e-9))
-    like = ALIVE_PRIOR * np.exp(log_like)
-    alive = like / (like + (1.0 - ALIVE_PRIOR))
+    like = prior * np.exp(log_like)
+    alive = like / (like + (1.0 - prior))
     if counted is not None:
         alive = np.where(run >= MIN_END_DAYS, alive, 1.0)
     return np.asarray(alive, dtype=np.float64)
+
+
+def _declining(xs: np.ndarray, ks: np.ndarray, score0: int) -> np.ndarray:
+    """Return, per series (time-major), whether its sales slowed significantly in the tail.
+
+    Under a steady sale frequency the sales of the kept days from `score0` are binomial: the
+    window's sales times the tail's share of its kept days. A count below that by more than
+    `DECLINE_Z` standard deviations (normal approximation) is a decline.
+    """
+    pos = ks & (xs > 0)
+    sales = pos.sum(axis=0).astype(np.float64)
+    recent = pos[score0:].sum(axis=0)
+    kept = ks.sum(axis=0).astype(np.float64)
+    share = ks[score0:].sum(axis=0) / np.maximum(kept, 1.0)
+    expect = sales * share
+    spread = np.sqrt(np.maximum(expect * (1.0 - share), 1e-9))
+    return np.asarray((sales > 0) & ((recent - expect) / spread < DECLINE_Z))
 
 
 def _ahead_mean(

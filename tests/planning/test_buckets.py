@@ -183,3 +183,22 @@ def test_the_engine_plans_monthly_and_weekly_sales_at_their_daily_rate(rows, day
     assert not np.allclose(old, old[:, :1], rtol=0.05)
     # Monthly rows are not read as 30 days without a sale (no phantom-stock exceptions).
     assert "inventory_anomaly" not in set(auto.exceptions["type"]) - set(as_days.exceptions["type"])
+
+
+def test_weeks_and_months_take_the_daily_end_of_life_priors_over_their_days() -> None:
+    from planning.forecast import ALIVE_PRIOR, DECLINE_PRIOR
+
+    for bucket, days in ((SalesBucket.WEEK, 7.0), (SalesBucket.MONTH, 365.25 / 12)):
+        periods = PERIODS[bucket]
+        assert periods.alive_prior == pytest.approx(ALIVE_PRIOR**days)
+        assert periods.decline_prior == pytest.approx(DECLINE_PRIOR**days)
+    # An item selling every third month, then 11 months without a sale (not a significant
+    # decline): the daily prior kept it at 0.97 alive; a month's prior reads the likely end.
+    months = np.zeros((1, 48))
+    months[0, :39:3] = 2.0
+    fc = forecast_batch(months, 3, start=date(2024, 1, 1), periods=PERIODS[SalesBucket.MONTH])
+    prior = ALIVE_PRIOR ** (365.25 / 12)
+    like = (1 - 13 / 48) ** 11  # 13 sales in 48 kept months, the last in month 37
+    assert fc.p_alive[0] == pytest.approx(prior * like / (prior * like + 1 - prior), rel=1e-5)
+    assert ALIVE_PRIOR * like / (ALIVE_PRIOR * like + 1 - ALIVE_PRIOR) > 0.96
+    assert fc.p_alive[0] < 0.6

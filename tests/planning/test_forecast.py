@@ -86,6 +86,25 @@ def test_stopped_intermittent_item_fades_and_a_live_one_does_not() -> None:
     assert fc.mean[0].sum() == pytest.approx(14 * live[-364:].mean(), rel=0.35)
 
 
+def test_a_declining_intermittent_item_ends_sooner_and_a_steady_one_keeps_its_prior() -> None:
+    rng = np.random.default_rng(12)
+    steady = (rng.random(728) < 0.2) * rng.integers(1, 4, 728)
+    declining = steady.copy()
+    declining[-182:] *= rng.random(182) < 0.25  # a quarter of its sales in the scored days
+    for row in (steady, declining):
+        row[0] = 1  # the first sale opens the window
+        row[-13:] = [2] + [0] * 12  # a run of 12 days without a sale at the origin
+    x = np.array([steady, declining], dtype=float)
+    fc = forecast_batch(x, 14, start=START)
+    flags = forecast._declining(x.T, np.ones(x.T.shape, bool), 728 - forecast.SCORE_DAYS)
+    assert flags.tolist() == [False, True]
+    freq = (x > 0).mean(axis=1)
+    for i, prior in enumerate((forecast.ALIVE_PRIOR, forecast.DECLINE_PRIOR)):
+        like = prior * (1 - freq[i]) ** 12
+        assert fc.p_alive[i] == pytest.approx(like / (like + 1 - prior), rel=1e-6)
+    assert fc.p_alive[1] < 0.95 < 0.98 < fc.p_alive[0]
+
+
 def test_a_smooth_item_that_stopped_in_stock_fades_and_a_stockout_does_not() -> None:
     rng = np.random.default_rng(5)
     units = rng.poisson(6.0, (1, 364)).astype(float)
