@@ -329,6 +329,10 @@ INTENTS: tuple[Intent, ...] = (
             r"rejected|decision|no)\b.*\b(?:to|into)\s+(?:an?\s+)?(?:approv\w*|accept\w*|yes|ok)\b",
             r"\b(?:record|log|book|note|enter)\s+(?:it|this|that|them)\s+(?:down\s+)?as\s+(?:approved|"
             r"accepted|signed\s+off)\b",
+            r"\b(?:set|change|switch|flip|put|move)\s+(?:it|this|that|them|the\s+\w+)\s+(?:\w+\s+)?"
+            r"(?:down\s+)?(?:to|as)\s+(?:approved|committed|accepted|signed\s+off)\b",
+            r"\b(?:undo|delete|remove|erase|wipe|scrub|hide|drop|get\s+rid\s+of)\b.*\b(?:rejection|"
+            r"(?:the|his|her|their|that)\s+(?:decision|no)|approval\s+records?)\b",
         ),
         h.refuse_audit,
         id_slots=(),
@@ -342,6 +346,9 @@ INTENTS: tuple[Intent, ...] = (
             "just mark it approved in the log",
             "flip the rejection to an approval",
             "record it as approved, she'd have said yes anyway",
+            "set the status to approved",
+            "remove bob's rejection from the history",
+            "undo the rejection",
         ),
     ),
     Intent(
@@ -365,8 +372,6 @@ INTENTS: tuple[Intent, ...] = (
             r"\b(?:push|post|send|write|put|commit|enter|key)\b.*\b(?:to|into|in)\s+(?:the\s+)?erp\b",
             r"^(?!.*\?\s*$).*\b(?:already|pre[- ]?)approved\b",
             r"\bmark\s+(?:it|this|that|them)?\s*(?:as\s+)?(?:approved|committed)\b",
-            r"\b(?:set|change|switch|flip|put|mark|move)\s+(?:it|this|that|them|the\s+\w+)\s+(?:\w+\s+)?"
-            r"(?:down\s+)?(?:to|as)\s+(?:approved|committed|accepted|signed\s+off)\b",
             r"^(?!.*\?\s*$).*\b(?:approved|signed\s+off)\b.*\b(?:go\s+ahead|post|push|commit|"
             r"execute)\b",
             r"\bgo\s+ahead\s+and\s+(?:post|commit|execute|push|approve)\b",
@@ -1246,10 +1251,16 @@ INTENTS: tuple[Intent, ...] = (
             r"recommendations?)\s+(?:for|from|with)\s+{sup}",
             r"\b(?:what|anything)\s+(?:\w+\s+){0,3}?(?:order|buy|reorder|purchase)\s+(?:\w+\s+){0,2}?"
             r"(?:from|with)\s+{sup}",
+            # "what should we be buying from Voltix?", "what's to buy from Acme"
+            r"\b(?:what|anything)\b(?!.*\b(?:did|have|has|had|was|were|ordered|bought|on\s+order|"
+            r"open|coming|inbound|late|if)\b).*\b(?:buy|buying|order|ordering|reorder|reordering|"
+            r"purchase|purchasing|get|getting)\s+(?:\w+\s+){0,2}?(?:from|with)\s+{sup}",
         ),
         h.supplier_overview,
         id_slots=("sup",),
         examples=(
+            "what should we be buying from SUP-06?",
+            "what's to buy from SUP-01",
             "what should I order from SUP-03 now?",
             "overview of supplier SUP-02",
             "SUP-05's SKUs",
