@@ -717,6 +717,7 @@ def supplier_overview(ws: Workspace, supplier_id: str) -> dict[str, Any]:
         "lead_time_days": int(s["lead_time_days"]),
         "on_time_rate": float(s["on_time_rate"]),
         "skus": skus,
+        "sku_count": len(skus),
         "primary_for": sum(1 for x in skus if x["primary"]),
         "open_purchase_orders": {
             "lines": supply["total_lines"],

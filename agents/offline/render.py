@@ -1312,7 +1312,7 @@ def render_supplier_overview(result: Result) -> str:
     who = f"{d.get('supplier_id')} ({d.get('name')})"
     lines = [
         _order_lead(now, f"from {who} now"),
-        f"It supplies {_qty(len(d.get('skus') or []))} SKUs (primary for "
+        f"It supplies {_qty(d.get('sku_count'))} SKUs (primary for "
         f"{_qty(d.get('primary_for'))}), lead time {_qty(d.get('lead_time_days'))} days, on time "
         f"{_pct(d.get('on_time_rate'))}; {_qty(pos.get('lines'))} open PO line(s), "
         f"{_qty(pos.get('units'))} units, {_qty(pos.get('late_lines'))} late.",
