@@ -164,14 +164,14 @@ def _table(path: Path, table: Table) -> pd.DataFrame:
 
 def _same_value(kind: str, given: str, stored: str) -> bool:
     """Say whether the store kept exactly what the file said (numbers compared exactly)."""
+    if kind == "bool":  # an optional flag left empty means false (README, inventory_history)
+        return (given.lower() in TRUE_WORDS) == (stored == "true")
     if given == "" or stored == "":
         return given == stored
     if kind == "int":
         return Decimal(given) == Decimal(stored)
     if kind == "float":
         return float(given) == float(stored)
-    if kind == "bool":
-        return (given.lower() in TRUE_WORDS) == (stored == "true")
     return given == stored
 
 
@@ -230,6 +230,8 @@ def _repeated_header(file: str, column: str) -> dict[str, list[list[str]]]:
 @example(files=_with("inventory.csv", 2, "as_of_date", "9999-12-31"))
 @example(files=_repeated_header("inventory.csv", "on_hand"))
 @example(files=_dropped_column("inventory_history.csv", "on_hand"))  # optional column
+@example(files=_with("inventory_history.csv", 2, "stockout", ""))  # optional flag left empty
+@example(files=_dropped_column("inventory_history.csv", "stockout"))  # optional column
 def test_a_mutated_folder_imports_and_round_trips_or_is_refused_by_name(
     base: Path, files: dict[str, list[list[str]]]
 ) -> None:
