@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zlib
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -13,6 +14,9 @@ from planning.engine import network_figures, part_figures, part_scan, plan
 from planning.forecast import WeekdayTotals
 from planning.network import NetworkData
 from planning.recommend import supplier_lateness
+
+# The demo network's date is pinned: by default it is today, and its exceptions move with it.
+DEMO_AS_OF = date(2026, 12, 3)
 
 
 def _part(data: NetworkData, skus: set[str]) -> NetworkData:
@@ -32,7 +36,7 @@ def _hash_parts(data: NetworkData, n: int) -> list[NetworkData]:
 
 @pytest.mark.parametrize(("seed", "n"), [(1, 2), (4, 5)])
 def test_parts_planned_with_network_figures_equal_the_whole_plan(seed: int, n: int) -> None:
-    data = generate_demo(seed=seed, stores=6, skus=45, days=500).data
+    data = generate_demo(seed=seed, stores=6, skus=45, days=500, as_of=DEMO_AS_OF).data
     whole = plan(data)
     parts = _hash_parts(data, n)
     figures = network_figures(
@@ -52,7 +56,7 @@ def test_parts_planned_with_network_figures_equal_the_whole_plan(seed: int, n: i
 
 def test_parts_without_the_network_figures_plan_differently() -> None:
     """The figures matter: planned alone, a part ranks its SKUs A/B/C among itself only."""
-    data = generate_demo(seed=2, stores=6, skus=45, days=500).data
+    data = generate_demo(seed=2, stores=6, skus=45, days=500, as_of=DEMO_AS_OF).data
     whole = plan(data)
     part = _hash_parts(data, 3)[0]
     alone = plan(part, as_of=data.as_of).positions.set_index(["sku", "location_id"])
@@ -61,7 +65,7 @@ def test_parts_without_the_network_figures_plan_differently() -> None:
 
 
 def test_weekday_totals_of_parts_add_up_to_the_whole_exactly() -> None:
-    data = generate_demo(seed=9, stores=4, skus=30, days=400).data
+    data = generate_demo(seed=9, stores=4, skus=30, days=400, as_of=DEMO_AS_OF).data
     parts = _hash_parts(data, 4)
     whole = part_figures(data)
     total = WeekdayTotals.zero()
@@ -72,7 +76,7 @@ def test_weekday_totals_of_parts_add_up_to_the_whole_exactly() -> None:
 
 
 def test_weekly_sales_partitioned_equal_the_whole_plan() -> None:
-    data = generate_demo(seed=6, stores=5, skus=30, days=500).data
+    data = generate_demo(seed=6, stores=5, skus=30, days=500, as_of=DEMO_AS_OF).data
     sales = data.sales.assign(
         date=data.sales["date"] - pd.to_timedelta(data.sales["date"].dt.day_of_week, unit="D")
     )
@@ -98,7 +102,7 @@ def test_weekly_sales_partitioned_equal_the_whole_plan() -> None:
 
 def test_a_part_planned_from_its_scan_s_sales_reads_no_sales_rows_and_plans_the_same() -> None:
     """The scan keeps what the plan reads of the sales; the part's plan from it is identical."""
-    data = generate_demo(seed=4, stores=6, skus=45, days=500).data
+    data = generate_demo(seed=4, stores=6, skus=45, days=500, as_of=DEMO_AS_OF).data
     parts = _hash_parts(data, 3)
     scans = [part_scan(p, as_of=data.as_of) for p in parts]
     figures = network_figures([f for f, _ in scans], supplier_lateness(data))

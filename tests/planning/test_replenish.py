@@ -4,6 +4,8 @@ next review's shipment lands (`planning.replenish.receipt_transfers`); the order
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 
 from erp.demo import generate_demo
@@ -15,6 +17,9 @@ from planning.replenish import (
     receipt_transfers,
     replenishment_orders,
 )
+
+# The demo network's date is pinned: by default it is today, and its exceptions move with it.
+DEMO_AS_OF = date(2026, 12, 3)
 
 LANES = pd.DataFrame(
     {
@@ -108,7 +113,7 @@ def test_a_dc_counts_how_far_its_stores_stand_above_their_mean_position() -> Non
 def test_an_exceptions_action_replaces_the_routine_line_of_its_sku_location() -> None:
     """The order list (`plan_orders`): the exceptions' actions, then the routine lines of the
     SKU-locations no exception supplies; nothing is ordered twice for one SKU-location."""
-    data = generate_demo(seed=3, stores=5, skus=40).data
+    data = generate_demo(seed=3, stores=5, skus=40, as_of=DEMO_AS_OF).data
     result = plan(data)
     routine = replenishment_orders(result, data)
     orders = plan_orders(result, data)

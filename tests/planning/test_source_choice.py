@@ -20,13 +20,16 @@ from erp.demo import generate_demo
 from planning.engine import plan
 from planning.network import NetworkData
 
+# The demo network's date is pinned: by default it is today, and its exceptions move with it.
+DEMO_AS_OF = dt.date(2026, 12, 3)
+
 AS_OF = dt.date(2026, 6, 30)
 CASES = [(3, 6, 20), (11, 4, 15), (23, 8, 25), (41, 5, 30)]  # seed, stores, SKUs
 
 
 def _case(seed: int, stores: int, skus: int) -> tuple[NetworkData, str, str, str, str]:
     """Return the planted network and (sku, store, own DC, sibling)."""
-    data = generate_demo(seed=seed, stores=stores, skus=skus, days=240).data
+    data = generate_demo(seed=seed, stores=stores, skus=skus, days=240, as_of=DEMO_AS_OF).data
     base = plan(data)
     pos = base.positions.set_index(["sku", "location_id"])
     source = data.locations.set_index("location_id")["source_location"]

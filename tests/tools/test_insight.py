@@ -20,6 +20,9 @@ from tests.tools.test_planner import Caller, listed
 from tools import insight
 from tools.workspace import Workspace
 
+# The demo network's date is pinned: by default it is today, and its exceptions move with it.
+DEMO_AS_OF = date(2026, 12, 3)
+
 # The tool graph and the small network's workspace of the planner tool tests.
 ws = base.ws
 graph = base.graph
@@ -341,7 +344,9 @@ def test_open_supply_from_the_store_lists_what_the_plan_plans_to_receive(tmp_pat
     ws = Workspace.open(
         Settings(database_url=f"sqlite:///{tmp_path / 's.db'}", plan_cache_dir=None)
     )
-    replace_snapshot(ws.engine, generate_demo(seed=3, stores=5, skus=40).data, source="test")
+    replace_snapshot(
+        ws.engine, generate_demo(seed=3, stores=5, skus=40, as_of=DEMO_AS_OF).data, source="test"
+    )
     plan = ws.plans.plan()
     supply = plan.supply.assign(
         sku=plan.positions["sku"].to_numpy()[plan.supply["row"].to_numpy()],
@@ -398,7 +403,9 @@ def test_the_order_list_part_by_part_is_the_whole_plans(tmp_path) -> None:
     ws = Workspace.open(
         Settings(database_url=f"sqlite:///{tmp_path / 's.db'}", plan_cache_dir=None)
     )
-    replace_snapshot(ws.engine, generate_demo(seed=3, stores=5, skus=40).data, source="test")
+    replace_snapshot(
+        ws.engine, generate_demo(seed=3, stores=5, skus=40, as_of=DEMO_AS_OF).data, source="test"
+    )
     plan_runs.run_partitioned(ws.engine, 3, ws.plans.params)
     assert ws.plans.plan_run() is not None
     whole = ws.plans.plan()

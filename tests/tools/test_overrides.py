@@ -8,7 +8,7 @@ on SQLite and PostgreSQL; clearing gives back the plan without it.
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -28,10 +28,13 @@ from stockpilot.settings import Settings
 from tools import insight, overrides, plan_runs
 from tools.workspace import Workspace
 
+# The demo network's date is pinned: by default it is today, and its exceptions move with it.
+DEMO_AS_OF = date(2026, 12, 3)
+
 
 @pytest.fixture(scope="module")
 def demo() -> NetworkData:
-    return generate_demo(seed=11, stores=4, skus=30).data
+    return generate_demo(seed=11, stores=4, skus=30, as_of=DEMO_AS_OF).data
 
 
 def _settings(url: str, cache: Path | None = None) -> Settings:

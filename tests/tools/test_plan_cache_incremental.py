@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -18,10 +18,13 @@ from planning.network import NetworkData
 from stockpilot.settings import Settings
 from tools.workspace import Workspace
 
+# The demo network's date is pinned: by default it is today, and its exceptions move with it.
+DEMO_AS_OF = date(2026, 12, 3)
+
 
 @pytest.fixture(scope="module")
 def demo() -> NetworkData:
-    return generate_demo(seed=11, stores=4, skus=30).data
+    return generate_demo(seed=11, stores=4, skus=30, as_of=DEMO_AS_OF).data
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +19,9 @@ from tools import insight, plan_runs
 from tools.errors import NotFoundError
 from tools.workspace import Workspace
 
+# The demo network's date is pinned: by default it is today, and its exceptions move with it.
+DEMO_AS_OF = date(2026, 12, 3)
+
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def workspace(request: pytest.FixtureRequest, tmp_path: Path):
@@ -26,7 +30,9 @@ def workspace(request: pytest.FixtureRequest, tmp_path: Path):
     else:
         url = request.getfixturevalue("postgres_url")
     ws = Workspace.open(Settings(database_url=url, plan_cache_dir=None))
-    replace_snapshot(ws.engine, generate_demo(seed=3, stores=5, skus=40).data, source="test")
+    replace_snapshot(
+        ws.engine, generate_demo(seed=3, stores=5, skus=40, as_of=DEMO_AS_OF).data, source="test"
+    )
     yield ws
     ws.plans.wait_caught_up()
     ws.engine.dispose()

@@ -6,7 +6,7 @@ import dataclasses
 import json
 import threading
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -26,12 +26,15 @@ from planning.network import NetworkData
 from planning.params import PlanParams
 from tools import plan_runs
 
+# The demo network's date is pinned: by default it is today, and its exceptions move with it.
+DEMO_AS_OF = date(2026, 12, 3)
+
 PARAMS = PlanParams()
 
 
 @pytest.fixture(scope="module")
 def demo() -> NetworkData:
-    return generate_demo().data
+    return generate_demo(as_of=DEMO_AS_OF).data
 
 
 def _sqlite_url(folder: Path) -> str:
@@ -122,7 +125,7 @@ def _import_id(engine: Engine) -> int:
 def test_partitions_are_written_once_and_a_missing_one_keeps_the_run_open(
     sqlite_url: str,
 ) -> None:
-    data = generate_demo(seed=11, stores=4, skus=30).data
+    data = generate_demo(seed=11, stores=4, skus=30, as_of=DEMO_AS_OF).data
     engine, whole = _stored(sqlite_url, data)
     run_id = plan_runs.begin_run(sqlite_url, 3, PARAMS)
     parts = plan_store.partition_states(engine, run_id)
@@ -153,7 +156,7 @@ def _kept_sales_rows(engine: Engine) -> int:
 
 
 def _assert_reads_each_partition_s_sales_once(url: str) -> None:
-    data = generate_demo(seed=11, stores=4, skus=30).data
+    data = generate_demo(seed=11, stores=4, skus=30, as_of=DEMO_AS_OF).data
     engine, whole = _stored(url, data)
     as_of = snapshot_as_of(engine)
     assert as_of is not None
@@ -190,7 +193,7 @@ def test_a_run_reads_each_partition_s_sales_once_on_postgres(postgres_url: str) 
 
 def test_a_partition_without_kept_sales_reads_them_and_plans_the_same(sqlite_url: str) -> None:
     """A plan phase whose scan kept nothing (its row lost, an older scan) reads the sales."""
-    data = generate_demo(seed=11, stores=4, skus=30).data
+    data = generate_demo(seed=11, stores=4, skus=30, as_of=DEMO_AS_OF).data
     engine, whole = _stored(sqlite_url, data)
     run_id = plan_runs.begin_run(sqlite_url, 3, PARAMS)
     scans = [plan_runs.scan_partition(sqlite_url, run_id, i) for i in range(3)]
@@ -207,7 +210,7 @@ def test_a_partition_without_kept_sales_reads_them_and_plans_the_same(sqlite_url
 
 
 def test_more_partitions_than_skus_leaves_empty_partitions(sqlite_url: str) -> None:
-    data = generate_demo(seed=5, stores=3, skus=4).data
+    data = generate_demo(seed=5, stores=3, skus=4, as_of=DEMO_AS_OF).data
     engine, whole = _stored(sqlite_url, data)
     summary = plan_runs.run_partitioned(sqlite_url, 9, PARAMS)
     parts = plan_store.partition_states(engine, summary.run_id)
@@ -216,7 +219,7 @@ def test_more_partitions_than_skus_leaves_empty_partitions(sqlite_url: str) -> N
 
 
 def test_replan_of_one_sku_swaps_only_its_rows(sqlite_url: str) -> None:
-    data = generate_demo(seed=3, stores=5, skus=40).data
+    data = generate_demo(seed=3, stores=5, skus=40, as_of=DEMO_AS_OF).data
     engine, _ = _stored(sqlite_url, data)
     summary = plan_runs.run_partitioned(sqlite_url, 2, PARAMS)
     before = plan_store.read_positions(engine, summary.run_id)
@@ -245,7 +248,7 @@ def test_replan_of_one_sku_swaps_only_its_rows(sqlite_url: str) -> None:
 
 
 def test_the_plan_tables_carry_the_stockout_evidence(sqlite_url: str) -> None:
-    data = generate_demo(seed=5, stores=3, skus=4).data
+    data = generate_demo(seed=5, stores=3, skus=4, as_of=DEMO_AS_OF).data
     store = data.sales.groupby(["sku", "location_id"])["units"].sum().idxmax()
     days = pd.date_range(pd.Timestamp(data.as_of) - pd.Timedelta(days=40), periods=10)
     hit = (
@@ -280,7 +283,9 @@ def test_a_commit_that_lands_after_a_later_numbered_one_is_still_re_planned(
     Its ledger row must not fall behind the run's commit mark: the catch-up between the two
     commits and the one after them together re-plan both SKUs, and the rows equal a full plan.
     """
-    engine, _ = _stored(postgres_url, generate_demo(seed=3, stores=5, skus=40).data)
+    engine, _ = _stored(
+        postgres_url, generate_demo(seed=3, stores=5, skus=40, as_of=DEMO_AS_OF).data
+    )
     summary = plan_runs.run_partitioned(postgres_url, 2, PARAMS)
     data = load_network(engine)
     pairs = data.item_suppliers.drop_duplicates("sku").head(2)
@@ -327,7 +332,7 @@ def test_a_commit_that_lands_after_a_later_numbered_one_is_still_re_planned(
 
 
 def _assert_sorted_in_sql_as_in_memory(url: str) -> None:
-    data = generate_demo(seed=11, stores=4, skus=30).data
+    data = generate_demo(seed=11, stores=4, skus=30, as_of=DEMO_AS_OF).data
     engine, _ = _stored(url, data)
     run_id = plan_runs.run_partitioned(url, 2, PARAMS).run_id
     records, _ = plan_store.read_exceptions(engine, run_id)
