@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Engine, Numeric, Table, cast, delete, func, s
 from erp import models
 from erp.overrides import override_event_mark
 from erp.store import _bulk_insert, ledger_mark
-from planning.filters import SORTS
+from stockpilot.vocabulary import EXCEPTION_SORTS as SORTS
 
 RUNS: Table = models.PlanRun.__table__  # type: ignore[assignment]
 PARTITIONS: Table = models.PlanPartition.__table__  # type: ignore[assignment]
@@ -539,7 +539,7 @@ def _rank() -> tuple[Any, ...]:
 
 
 def _order(sort: str) -> tuple[Any, ...]:
-    """Return the ORDER BY of a sort (`planning.filters.SORTS`, as `sort_records` orders).
+    """Return the ORDER BY of a sort (`ExceptionSort`, as `sort_records` orders).
 
     Each is served by an index of `plan_exceptions`; equal keys keep the ranking's order.
     """
@@ -550,7 +550,7 @@ def _order(sort: str) -> tuple[Any, ...]:
         return (t.c.priority, *_rank())
     if sort == "first_risk_date":  # the earliest risk first, none last; then most urgent
         return (t.c.first_risk_date.asc().nulls_last(), t.c.priority, *_rank())
-    raise ValueError(f"sort must be one of {', '.join(SORTS)}")  # planning.filters.SORTS
+    raise ValueError(f"sort must be one of {', '.join(SORTS)}")
 
 
 def read_exceptions(

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any, TypeVar
 
+from stockpilot.vocabulary import EXCEPTION_SORTS
+
 Record = TypeVar("Record", bound=Mapping[str, Any])
 
 
@@ -42,8 +44,8 @@ def filter_exceptions(
     return kept if top is None else kept[: max(top, 0)]
 
 
-SORTS = ("money_at_risk", "priority", "first_risk_date")
-"""The orders of an exception list: the ranking, most urgent first, the earliest risk first."""
+SORTS = EXCEPTION_SORTS
+"""The orders of an exception list (`stockpilot.vocabulary.ExceptionSort`)."""
 
 
 def sort_records(records: list[Record], sort: str) -> list[Record]:

@@ -93,3 +93,15 @@ class OverrideKind(StrEnum):
 
     MULTIPLIER = "multiplier"  # the model's forecast times the value
     RATE = "rate"  # the value replaces the model's forecast (units per day)
+
+
+class ExceptionSort(StrEnum):
+    """The orders of an exception list: the ranking, most urgent first, the earliest risk first."""
+
+    MONEY_AT_RISK = "money_at_risk"
+    PRIORITY = "priority"
+    FIRST_RISK_DATE = "first_risk_date"
+
+
+EXCEPTION_SORTS: tuple[str, ...] = tuple(s.value for s in ExceptionSort)
+"""The sort names the exception reads accept (in memory and in SQL alike)."""
