@@ -1,7 +1,8 @@
 """The held-out agent splits load and every case is well formed against its network.
 
-Checked for the first split (`agent_heldout_v1`, the default of `--split heldout`) and for the
-fresh v3 split (`agent_heldout_v3`, on a network no earlier split used). Only the form is
+Checked for the first split (`agent_heldout_v1`, the default of `--split heldout`), for the v3
+split (`agent_heldout_v3`) and for the fresh v4 split (`agent_heldout_v4`), each on a network no
+earlier split used (v4's also of another shape: 16 stores, 240 SKUs, 3 DCs). Only the form is
 checked here: the split is scored with `stockpilot eval --suite agent --split
 heldout`, never by the test suite against a baseline (see evals/datasets/heldout/README.md).
 """
@@ -26,11 +27,12 @@ from evals.agent_eval import (
 from tools.planner import TOOLS
 
 TOOL_NAMES = {t.name for t in TOOLS}
-IDS = re.compile(r"\b(SKU-\d{4}|S\d{3}|DC-[A-Z]+|SUP-\d{2}|PO-\d{6}|TR-\d{6})\b")
+IDS = re.compile(r"\b(SKU-\d{4}|S\d{3}|DC-[A-Z0-9]+|SUP-\d{2}|PO-\d{6}|TR-\d{6})\b")
 
 
 V3_DATASET = HELDOUT_DATASET.parent / "agent_heldout_v3.jsonl"
-CHECKED = [HELDOUT_DATASET, V3_DATASET]
+V4_DATASET = HELDOUT_DATASET.parent / "agent_heldout_v4.jsonl"
+CHECKED = [HELDOUT_DATASET, V3_DATASET, V4_DATASET]
 
 
 @pytest.fixture(scope="module", params=CHECKED, ids=lambda p: p.stem)
@@ -142,9 +144,20 @@ def test_v3_runs_on_a_network_no_earlier_split_used() -> None:
     assert set(load_dataset(SPLITS["dev"]).network.items()) != set(v3.items())
 
 
+def test_v4_runs_on_a_network_no_earlier_split_used() -> None:
+    folder = HELDOUT_DATASET.parent
+    v4 = load_dataset(V4_DATASET).network
+    for earlier in ("agent_heldout_v1.jsonl", "agent_heldout_v2.jsonl", "agent_heldout_v3.jsonl"):
+        network = load_dataset(folder / earlier).network
+        assert network["seed"] != v4["seed"] and network["as_of"] != v4["as_of"], earlier
+    dev = load_dataset(SPLITS["dev"]).network
+    assert dev.get("seed") != v4["seed"] and dev.get("as_of") != v4["as_of"]
+
+
 def test_every_file_of_the_held_out_folder_is_reported_as_aggregates_only() -> None:
     folder = HELDOUT_DATASET.parent
     assert is_aggregate_only(HELDOUT_DATASET)
     assert is_aggregate_only(folder / "agent_heldout_v2.jsonl")
     assert is_aggregate_only(V3_DATASET)
+    assert is_aggregate_only(V4_DATASET)
     assert not is_aggregate_only(SPLITS["dev"])
