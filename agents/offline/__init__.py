@@ -2,7 +2,9 @@
 
 The package: `messages` (tool calls, results, the request), `parsing` (ids, quantities,
 scenarios, horizons, the regex building blocks), `intents` (the table: each intent's patterns,
-examples, priority and handler), `handlers` (what each intent does; most are one-tool
+examples, priority and handler), `general` (synonyms, typo correction and a scored
+fallback for phrasings the table's patterns did not anticipate; it acts on read-only intents
+only), `handlers` (what each intent does; most are one-tool
 `Lookup`s), `render` (answers from tool results), `model` (the LangChain
 chat-model adapter).
 

@@ -11,14 +11,15 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from langchain_core.messages import BaseMessage
 from rapidfuzz import fuzz
 
 from agents.focus import focus_of
+from agents.offline import general
 from agents.offline import handlers as h
 from agents.offline.messages import Handler, Request, Result, Step
 from agents.offline.parsing import (
@@ -1686,6 +1687,31 @@ def parse(
 ) -> tuple[Intent, Request]:
     """Return the intent of a request and the request read with the thread's memory.
 
+    The table first (`parse_table`); when it recognises nothing, the general layer
+    (`agents.offline.general`): the request normalised (synonyms, typos) and read by the table
+    again, then the scored fallback, which acts only on a confident read-only intent.
+    """
+    intent, req = parse_table(text, earlier, resolver, as_of)
+    if intent is not FALLBACK:
+        return intent, req
+    words = general.normalise(text, _vocabulary(), _protected(resolver))
+    if words != text:
+        intent, again = parse_table(words, earlier, resolver, as_of)
+        if intent.name in general.SAFE_WHEN_NORMALISED and _looks_only(intent, again):
+            return intent, again
+        req = again
+    guessed = _guess(req, earlier, resolver, as_of)
+    return guessed if guessed is not None else (FALLBACK, req)
+
+
+def parse_table(
+    text: str,
+    earlier: Sequence[BaseMessage] = (),
+    resolver: Any = None,
+    as_of: date | None = None,
+) -> tuple[Intent, Request]:
+    """Return the intent the table's patterns recognise in a request (FALLBACK: none).
+
     Names and aliases become ids, "the third one" becomes the third exception last listed and
     "same for S012" the previous request with that swap; then the intent of lowest priority
     whose pattern matches (with valid ids) wins.
@@ -1784,3 +1810,81 @@ def _narrowed(unclear: dict[str, str], focus: Any) -> str | None:
 
 FALLBACK = Intent("unknown", 99, (), unknown)
 AMBIGUOUS = Intent("ambiguous", 1, (), h.ask_which)
+
+
+# -- the general layer: what the table's patterns did not anticipate -----------------------------
+
+BY_NAME = {intent.name: intent for intent in INTENTS}
+_CACHE: dict[str, Any] = {}
+
+
+def _fallback() -> general.Fallback:
+    """Return the scored fallback over the table's intents (built once)."""
+    if "fallback" not in _CACHE:
+        _CACHE["fallback"] = general.build(INTENTS)
+    return cast(general.Fallback, _CACHE["fallback"])
+
+
+def _vocabulary() -> frozenset[str]:
+    """Return the words of the table's examples, templates and the fallback's phrasings."""
+    if "vocab" not in _CACHE:
+        texts = [t for i in INTENTS for t in (*i.examples, i.template)]
+        texts += [t for ts in general.PHRASINGS.values() for t in ts]
+        _CACHE["vocab"] = general.vocabulary(texts)
+    return cast(frozenset[str], _CACHE["vocab"])
+
+
+def _protected(resolver: Any) -> frozenset[str]:
+    """Return the network's entity words (never spell-corrected), cached per resolver."""
+    if resolver is None:
+        return frozenset()
+    key = f"protected:{id(resolver)}"
+    if _CACHE.get(f"{key}:of") is not resolver:
+        _CACHE[key] = general.entity_words(resolver)
+        _CACHE[f"{key}:of"] = resolver
+    return cast(frozenset[str], _CACHE[key])
+
+
+def _guess(
+    req: Request, earlier: Sequence[BaseMessage], resolver: Any, as_of: date | None
+) -> tuple[Intent, Request] | None:
+    """Return the fallback's confident read-only intent with the request's fields, or None.
+
+    The request's entities fill the intent's template, which the table then reads for the
+    fields its handler expects; the handler must answer with read-only tool calls.
+    """
+    name = _fallback().guess(req.text, req.found)
+    intent = BY_NAME.get(name or "")
+    if intent is None:
+        return None
+    fill = {"sku": req.entity("sku"), "loc": req.entity("location"), "sup": req.entity("supplier")}
+    fields = {k: v for k, v in fill.items() if v}
+    places = req.found.get("location") or []
+    if len(places) >= 2:
+        fields.update(src=places[0], dst=places[1])
+    slots = set(re.findall(r"\{(\w+)\}", intent.template))
+    if intent.template and slots <= set(fields):
+        text = intent.template.format(**fields)
+        rewritten, read = parse_table(text, earlier, resolver, as_of)
+        same = {k: sorted(v) for k, v in read.found.items()} == {
+            k: sorted(v) for k, v in req.found.items()
+        }
+        if rewritten is intent and same:
+            fields = {**fields, **read.fields}
+    guessed = replace(req, fields=fields)
+    return (intent, guessed) if _looks_only(intent, guessed, tools_only=True) else None
+
+
+def _looks_only(intent: Intent, req: Request, *, tools_only: bool = False) -> bool:
+    """Return True when the intent's first step only looks things up (or only answers).
+
+    `tools_only`: the step must be read-only tool calls (a guess that would only ask a
+    question is not worth acting on).
+    """
+    try:
+        step = intent.handler(req, [])
+    except (KeyError, ValueError, TypeError):
+        return False
+    if isinstance(step, str):
+        return not tools_only
+    return general.acts_read_only(step)

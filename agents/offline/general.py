@@ -1,0 +1,485 @@
+"""The offline model's general layer: requests the intent table's patterns did not anticipate.
+
+The intent table (`agents.offline.intents`) recognises the phrasings its patterns were written
+for. This layer runs only when the table recognises nothing, in two steps:
+
+1. **Normalisation** (`normalise`): everyday synonyms and abbreviations become the words the
+   table knows ("OOS" / "out of stock" -> "stockouts", "ETA" / "arriving" -> "inbound", "wks"
+   -> "weeks", "DoC" -> "days of cover"), and misspelt ordinary words are corrected against
+   the parser's vocabulary (the intents' examples and templates, and the `PHRASINGS` below)
+   with rapidfuzz. Ids, numbers and the network's entity names are never corrected. The table
+   is then asked again with the normalised request.
+2. **A scored fallback** (`Fallback`): when the table still recognises nothing, the request is
+   compared with every intent's declared phrasings (examples, template and `PHRASINGS`) by
+   TF-IDF cosine similarity over words and character n-grams, with the entities it names
+   (a SKU, a location, a supplier, a category) as features. A confident top intent (score and
+   margin over the runner-up above thresholds) is acted on ONLY when it is one of the
+   read-only intents (`READ_ONLY_INTENTS`) and its handler's calls are read-only tools
+   (`tools.planner.READ_TOOLS`); a fallback never drafts, approves, withdraws, amends or
+   overrides anything. Otherwise the request gets the table's suggestions.
+
+`leave_one_out` measures how well the phrasings generalise: each one, removed in turn, must
+still land on its own intent.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from tools.planner import READ_TOOLS
+
+READ_TOOL_NAMES = frozenset(t.name for t in READ_TOOLS)
+"""Tools a fallback guess may call: look-ups only (never a draft, amendment or override)."""
+
+# -- 1. normalisation ----------------------------------------------------------------------------
+
+SYNONYMS: tuple[tuple[str, str], ...] = (
+    # greetings and politeness carry no intent
+    (r"^\s*(?:hi|hey|hello|morning|yo)\b[\s!,.]*", ""),
+    (r"\b(?:pls|plz|please|thanks|thx|kindly)\b[\s!,.]*", ""),
+    (r"\bcan\s+u\b", "can you"),
+    (r"\bu\b(?=\s+(?:tell|show|give|check|list|pull))", "you"),
+    # stockouts
+    (r"\bout[\s-]+of[\s-]+stocks?\b", "stockouts"),
+    (r"\b(?:oos|stock[\s-]+outs?|stockouts?|run[\s-]?outs?)\b", "stockouts"),
+    # open supply
+    (r"\b(?:etas?|arriving|arrivals?|incoming|on\s+the\s+way|en\s+route|due\s+in)\b", "inbound"),
+    (r"\bnext\s+(?:delivery|shipment|arrival)\b", "inbound"),
+    (r"\b(?:outstanding|open)\s+(?:purchase\s+orders|pos)\b", "open POs"),
+    (r"\bpurchase\s+orders?\b", "POs"),
+    # units and time
+    (r"\b(?:qtys?|quantity|quantities)\b", "units"),
+    (r"\b(\d+)\s*wks?\b", r"\1 weeks"),
+    (r"\bwks?\b", "week"),
+    (r"\b(\d+)\s*(?:mos|mths?)\b", r"\1 months"),
+    (r"\bdoc\b", "days of cover"),
+    (r"\bsoh\b", "stock on hand"),
+    # forecasts
+    (
+        r"\b(?:predicted|projected|expected|forecasted)\s+(?:sales|demand)\b"
+        r"|\bdemand\s+(?:outlook|forecast|projection)\b|\bsales\s+forecast\b",
+        "forecast",
+    ),
+    # the whole network
+    (
+        r"\b(?:network[\s-]+wide|across\s+(?:all|every)\s+(?:the\s+)?(?:sites?|locations?|stores?)"
+        r"|at\s+(?:all|every)\s+(?:sites?|locations?)|everywhere)\b",
+        "across the network",
+    ),
+    # orders to place
+    (
+        r"\b(?:replenishment|reorder(?:ing)?|buy\s+list|suggested\s+orders?|order\s+suggestions?)\b",
+        "order",
+    ),
+    # words for the same things
+    (r"\bvendors?\b", "supplier"),
+    (r"\bcentre\b", "center"),
+    (r"\b(?:issues|problems|alerts|flags)\b", "exceptions"),
+)
+"""(pattern, replacement): everyday words and abbreviations -> the words the table knows."""
+_SYNONYMS = tuple((re.compile(p, re.IGNORECASE), r) for p, r in SYNONYMS)
+
+MIN_TYPO_LENGTH = 4
+"""Shorter words are never corrected ("pos", "qty", "wk" are abbreviations, not typos)."""
+TYPO_CUTOFF = 84.0
+"""rapidfuzz ratio (0-100) from which a word the vocabulary lacks becomes its closest word."""
+_COMMON = """
+a an the and or of for to in on at by from with about into over under per this that these
+those it its is are was were be been do does did have has had will would can could should
+may what whats which who whom whose when where why how many much any some all every each our
+we us you your me my i there here now today tomorrow week weeks day days month months next
+last show tell give list check pull get see look find need needs want like please just only
+also stock stocks stocked units unit hand left right sitting shelf store stores location
+locations site sites network everything anything nothing total overall count number level
+levels item items product products sku skus supplier suppliers category categories
+"""
+COMMON_WORDS = frozenset(_COMMON.split())
+"""Ordinary words that are never corrected even when no phrasing uses them."""
+WORD_RE = re.compile(r"[A-Za-z][A-Za-z']*")
+ID_LIKE = re.compile(r"\b(?:[A-Za-z]+-\d+|[A-Za-z]{1,3}\d+|[A-Z]{2,}(?:-[A-Z]+)+)\b")
+
+
+def vocabulary(texts: Iterable[str], extra: Iterable[str] = ()) -> frozenset[str]:
+    """Return the lower-case words of the parser's phrasings (the words typos are fixed to)."""
+    words = {w.lower() for t in texts for w in WORD_RE.findall(t) if len(w) > 1}
+    return frozenset(words | COMMON_WORDS | {w.lower() for w in extra})
+
+
+def entity_words(resolver: Any) -> frozenset[str]:
+    """Return the words of the network's entity names and aliases (never "corrected")."""
+    if resolver is None:
+        return frozenset()
+    surfaces: list[str] = list(resolver.categories)
+    for by_id in resolver.entities.values():
+        surfaces += [f"{e.id} {e.name}" for e in by_id.values()]
+    for by_form in resolver.forms.values():
+        surfaces += list(by_form)
+    return frozenset(w.lower() for s in surfaces for w in WORD_RE.findall(s))
+
+
+def correct_words(text: str, vocab: frozenset[str], protected: frozenset[str] = frozenset()) -> str:
+    """Return the text with each misspelt ordinary word replaced by its closest vocabulary word.
+
+    Ids ("SKU-0012", "S3", "DC-NORTH"), words with digits, words shorter than
+    `MIN_TYPO_LENGTH`, words of the vocabulary and `protected` words (entity names) are kept;
+    a correction must keep the first letter and change the length by at most two.
+    """
+    ids = [(m.start(), m.end()) for m in ID_LIKE.finditer(text)]
+
+    def fix(m: re.Match[str]) -> str:
+        word = m.group(0)
+        lower = word.lower().strip("'")
+        if (
+            len(lower) < MIN_TYPO_LENGTH
+            or lower in vocab
+            or lower in protected
+            or any(a <= m.start() < b for a, b in ids)
+        ):
+            return word
+        choices = [v for v in vocab if v[:1] == lower[:1] and abs(len(v) - len(lower)) <= 2]
+        got = process.extractOne(lower, choices, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+        return str(got[0]) if got else word
+
+    return WORD_RE.sub(fix, text)
+
+
+def canon_synonyms(text: str) -> str:
+    """Return the text with everyday synonyms and abbreviations in the table's words."""
+    for pattern, replacement in _SYNONYMS:
+        text = pattern.sub(replacement, text)
+    return re.sub(r"\s{2,}", " ", text).strip()
+
+
+def normalise(text: str, vocab: frozenset[str], protected: frozenset[str] = frozenset()) -> str:
+    """Return a request in the table's words: synonyms canonicalised, typos corrected."""
+    return canon_synonyms(correct_words(text, vocab, protected))
+
+
+# -- 2. the scored fallback ----------------------------------------------------------------------
+
+READ_ONLY_INTENTS = frozenset(
+    {
+        "network_rank",
+        "totals",
+        "why_flagged",
+        "recommendation",
+        "compare_suppliers",
+        "open_at_location",
+        "supplier_overview",
+        "routine_orders",
+        "late_pos",
+        "open_supply",
+        "projected_stockout",
+        "typed_exceptions",
+        "item",
+        "supplier_status",
+        "suppliers_of_sku",
+        "all_suppliers",
+        "forecast",
+        "network",
+        "lanes",
+        "exceptions_urgent",
+        "inventory_pair",
+        "inventory_sku",
+        "inventory_location",
+        "exceptions",
+        "proposals",
+    }
+)
+"""Intents a fallback guess may act on: each only looks things up. Drafting, amending,
+withdrawing, approving, overriding, refusing and policy intents are never guessed."""
+
+PHRASINGS: dict[str, tuple[str, ...]] = {
+    "totals": (
+        "what is the total value at risk",
+        "sum up the exceptions by type",
+        "how many exceptions are there",
+        "exposure by category",
+    ),
+    "typed_exceptions": ("list the overstocks", "show the stockouts at {loc}"),
+    "exceptions": ("show me the exceptions", "what's going wrong", "top 10 exceptions"),
+    "exceptions_urgent": ("what is most urgent right now", "what's critical at {loc}"),
+    "open_supply": (
+        "what is inbound for {sku}",
+        "when does {sku} arrive at {loc}",
+        "anything coming to {loc}",
+        "open POs for {sup}",
+    ),
+    "late_pos": ("which orders are overdue", "overdue POs"),
+    "supplier_overview": (
+        "which SKUs does {sup} supply",
+        "show me {sup}: items and open orders",
+        "everything about {sup}",
+    ),
+    "routine_orders": (
+        "what should we order",
+        "what needs ordering at {loc}",
+        "order suggestions for {sku}",
+        "what should {loc} receive",
+    ),
+    "item": (
+        "what category is {sku}",
+        "what is {sku}",
+        "case pack of {sku}",
+        "unit cost of {sku}",
+        "item details {sku}",
+    ),
+    "supplier_status": ("lead time of {sup}", "how reliable is {sup}", "on time rate {sup}"),
+    "suppliers_of_sku": ("which suppliers carry {sku}", "who can supply {sku}"),
+    "all_suppliers": ("supplier performance", "how are our suppliers doing"),
+    "forecast": (
+        "forecast demand for {sku} at {loc}",
+        "how much {sku} will {loc} sell",
+        "expected sales of {sku} at {loc} next weeks",
+        "{sku} {loc} forecast next days",
+    ),
+    "network": (
+        "{sku} across the network",
+        "stock of {sku} at every location",
+        "total on hand of {sku} in the network",
+    ),
+    "network_rank": ("which location holds the most {sku}",),
+    "lanes": (
+        "transfer lanes from {loc}",
+        "lanes into {loc}",
+        "transfer lead time from {loc} to {loc}",
+        "can we move stock between {loc} and {loc}",
+        "show all lanes",
+    ),
+    "inventory_pair": ("units of {sku} on hand at {loc}", "{sku} at {loc}"),
+    "inventory_sku": ("how much {sku} do we have", "{sku} stock"),
+    "inventory_location": ("what does {loc} have in stock", "everything at {loc}"),
+    "proposals": (
+        "which drafts are waiting for approval",
+        "my pending proposals",
+        "open proposals",
+    ),
+}
+"""More ways planners say each read-only intent, for the fallback only (in addition to each
+intent's own examples and template). Placeholders stand for the entities a request names."""
+
+FAMILY: dict[str, str] = {
+    **dict.fromkeys(("forecast", "forecast_no_location"), "forecast"),
+    **dict.fromkeys(
+        ("inventory_pair", "inventory_sku", "inventory_location", "inventory_loose"), "inventory"
+    ),
+    **dict.fromkeys(("network", "network_rank"), "network"),
+    **dict.fromkeys(
+        ("exceptions", "exceptions_urgent", "typed_exceptions", "late_pos", "open_at_location"),
+        "exceptions",
+    ),
+    **dict.fromkeys(
+        ("supplier_status", "suppliers_of_sku", "all_suppliers", "compare_suppliers"), "suppliers"
+    ),
+    **dict.fromkeys(("recommendation", "recommendation_focus"), "recommendation"),
+    **dict.fromkeys(("why_flagged", "why_flagged_focus"), "why_flagged"),
+    **dict.fromkeys(("proposals", "pending_besides"), "proposals"),
+    **dict.fromkeys(("policy", "policy_loose", "policy_words"), "policy"),
+}
+"""Intents that answer the same kind of question (a margin is only needed between families)."""
+KIND_WORDS = {"zsku": "sku", "zloc": "location", "zsup": "supplier"}
+MISSING_PENALTY = 0.2
+"""Subtracted per entity kind a phrasing names that the request does not."""
+EXTRA_PENALTY = 0.08
+"""Subtracted per entity kind the request names that a phrasing does not."""
+
+SLOTS = {"sku": "{sku}", "location": "{loc}", "supplier": "{sup}"}
+PLACEHOLDER = {"{sku}": " zsku ", "{loc}": " zloc ", "{sup}": " zsup ", "{qty}": " 20 "}
+"""Entities become kind words, so "stock of SKU-0012" and "stock of {sku}" read the same."""
+CONFIDENT = 0.42
+"""Cosine similarity (0-1) of the best phrasing from which a fallback guess is acted on."""
+MARGIN = 0.05
+"""How far the best intent must lead the runner-up (any intent) to be acted on."""
+CHAR_NGRAMS = (3, 4, 5)
+STOP = frozenset(
+    {"the", "a", "an", "of", "to", "for", "is", "are", "do", "does", "we", "our", "me", "my"}
+    | {"i", "you", "it", "at", "in", "on"}
+)
+
+
+def masked(text: str, found: Mapping[str, Sequence[str]] | None = None) -> str:
+    """Return text with placeholders and the named entities as kind words (zsku, zloc, zsup)."""
+    for slot, word in PLACEHOLDER.items():
+        text = text.replace(slot, word)
+    for kind, ids in (found or {}).items():
+        word = PLACEHOLDER.get(SLOTS.get(kind, ""), "")
+        for ident in ids:
+            if word:
+                text = re.sub(re.escape(ident), word, text, flags=re.IGNORECASE)
+    text = re.sub(r"\bSKU-\d+\b", " zsku ", text, flags=re.IGNORECASE)
+    text = re.sub(r"\bSUP-\d+\b", " zsup ", text, flags=re.IGNORECASE)
+    text = re.sub(r"\b(?:S\d{2,}|DC-[A-Z0-9]+)\b", " zloc ", text, flags=re.IGNORECASE)
+    return text.lower()
+
+
+def features(text: str) -> Counter[str]:
+    """Return a text's features: words (stop words dropped) and character n-grams of words."""
+    words = [w for w in re.findall(r"[a-z0-9%]+", text.lower()) if w not in STOP]
+    out: Counter[str] = Counter(f"w:{w}" for w in words)
+    for w in words:
+        if w in ("zsku", "zloc", "zsup"):
+            continue
+        padded = f" {w} "
+        for n in CHAR_NGRAMS:
+            out.update(f"c:{padded[i : i + n]}" for i in range(max(0, len(padded) - n + 1)))
+    return out
+
+
+@dataclass
+class Fallback:
+    """TF-IDF nearest phrasings over (intent, phrasing) pairs."""
+
+    docs: list[tuple[str, str]]
+    """(intent name, phrasing with placeholders)."""
+    kinds: list[frozenset[str]] = field(default_factory=list)
+    vocab: dict[str, int] = field(default_factory=dict)
+    idf: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+
+    def __post_init__(self) -> None:
+        texts = [masked(text) for _, text in self.docs]
+        self.kinds = [_kinds(t) for t in texts]
+        counted = [features(t) for t in texts]
+        df: Counter[str] = Counter(f for c in counted for f in c)
+        self.vocab = {f: i for i, f in enumerate(sorted(df))}
+        n = len(counted)
+        self.idf = np.array(
+            [math.log((1 + n) / (1 + df[f])) + 1.0 for f in sorted(df)], dtype=float
+        )
+        self.matrix = np.vstack([self._vector(c) for c in counted]) if counted else self.matrix
+
+    def _vector(self, counted: Counter[str]) -> np.ndarray:
+        vec = np.zeros(len(self.vocab))
+        for f, k in counted.items():
+            i = self.vocab.get(f)
+            if i is not None:
+                vec[i] = (1.0 + math.log(k)) * self.idf[i]
+        norm = float(np.linalg.norm(vec))
+        return vec / norm if norm else vec
+
+    def scores(
+        self, text: str, found: Mapping[str, Sequence[str]] | None = None, skip: int | None = None
+    ) -> list[tuple[float, str]]:
+        """Return (similarity, intent) per intent, best first (its best phrasing's cosine)."""
+        text = masked(text, found)
+        said = _kinds(text)
+        sims = self.matrix @ self._vector(features(text))
+        best: dict[str, float] = {}
+        for i, (name, _) in enumerate(self.docs):
+            if i == skip:
+                continue
+            score = float(sims[i])
+            score -= MISSING_PENALTY * len(self.kinds[i] - said)
+            score -= EXTRA_PENALTY * len(said - self.kinds[i])
+            best[name] = max(best.get(name, -1.0), score)
+        return sorted(((s, n) for n, s in best.items()), reverse=True)
+
+    def guess(
+        self, text: str, found: Mapping[str, Sequence[str]] | None = None, skip: int | None = None
+    ) -> str | None:
+        """Return the confident read-only intent of a request, or None."""
+        ranked = self.scores(text, found, skip)
+        if not ranked:
+            return None
+        top, name = ranked[0]
+        family = FAMILY.get(name, name)
+        runner = next((sc for sc, other in ranked[1:] if FAMILY.get(other, other) != family), 0.0)
+        if name not in READ_ONLY_INTENTS or top < CONFIDENT or top - runner < MARGIN:
+            return None
+        return name
+
+
+def _kinds(masked_text: str) -> frozenset[str]:
+    """Return the entity kinds a masked text names."""
+    return frozenset(KIND_WORDS[w] for w in re.findall(r"z(?:sku|loc|sup)", masked_text))
+
+
+def build(intents: Sequence[Any], phrasings: Mapping[str, Sequence[str]] = PHRASINGS) -> Fallback:
+    """Return the fallback over every intent's examples, template and extra phrasings."""
+    docs: list[tuple[str, str]] = []
+    for intent in intents:
+        texts = [*intent.examples, *([intent.template] if intent.template else [])]
+        texts += list(phrasings.get(intent.name, ()))
+        docs.extend((intent.name, t) for t in dict.fromkeys(texts))
+    return Fallback(docs)
+
+
+def leave_one_out(fallback: Fallback, names: Iterable[str] = READ_ONLY_INTENTS) -> dict[str, Any]:
+    """Score each phrasing of the named intents with itself removed: {n, right, accuracy, misses}.
+
+    A phrasing is right when the fallback, without it, lands on its own intent; it counts as
+    wrong when it lands elsewhere or when nothing is confident. `family_accuracy` also counts a
+    landing on an intent of the same `FAMILY` (the same kind of answer); `no_guess` is the
+    share that would get suggestions, `wrong_family` the share that would get another answer.
+    """
+    wanted = set(names)
+    misses: list[tuple[str, str, str | None]] = []
+    n = right = kin = silent = 0
+    for i, (name, text) in enumerate(fallback.docs):
+        if name not in wanted:
+            continue
+        n += 1
+        got = fallback.guess(text, skip=i)
+        right += got == name
+        kin += got is not None and FAMILY.get(got, got) == FAMILY.get(name, name)
+        silent += got is None
+        if got != name:
+            misses.append((name, text, got))
+
+    def share(k: int) -> float:
+        return round(k / n, 4) if n else 0.0
+
+    return {
+        "n": n,
+        "right": right,
+        "accuracy": share(right),
+        "family_accuracy": share(kin),
+        "no_guess": share(silent),
+        "wrong_family": share(n - kin - silent),
+        "misses": misses,
+    }
+
+
+def acts_read_only(step: Any) -> bool:
+    """Return True when a handler's step is a non-empty list of read-only tool calls."""
+    return (
+        isinstance(step, list)
+        and bool(step)
+        and all(getattr(c, "name", None) in READ_TOOL_NAMES for c in step)
+    )
+
+
+SAFE_WHEN_NORMALISED = READ_ONLY_INTENTS | {
+    "refuse_audit",
+    "refuse",
+    "help",
+    "help_mention",
+    "policy",
+    "policy_loose",
+    "policy_words",
+    "what_if",
+    "explain_exception",
+    "why_flagged_focus",
+    "why_levels",
+    "explain_item",
+    "recommendation_focus",
+    "suppliers_focus",
+    "proposal_status",
+    "proposal_status_loose",
+    "approval_route",
+    "pending_besides",
+    "inventory_loose",
+    "forecast_no_location",
+    "list_them",
+}
+"""Intents a normalised request (synonyms and typos fixed) may land on: the read-only ones and
+those that refuse, explain or ask. A normalised request never drafts, amends or withdraws:
+a corrected word is still a guess."""

@@ -1,0 +1,141 @@
+"""The offline model's general layer: normalisation, the scored fallback and its guards."""
+
+from __future__ import annotations
+
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+
+from agents.offline import INTENTS, parse
+from agents.offline import general as g
+from agents.offline.intents import FALLBACK, parse_table
+from erp.demo import generate_demo
+from tools.planner import READ_TOOLS
+from tools.resolve import Resolver
+
+AS_OF = date(2026, 6, 30)
+WRITE_TOOLS = {"draft_transfer", "draft_purchase_order", "draft_recommended_action"} | {
+    "amend_proposal",
+    "withdraw_proposal",
+    "set_forecast_override",
+    "clear_forecast_override",
+}
+
+
+@pytest.fixture(scope="module")
+def resolver() -> Resolver:
+    demo = generate_demo(seed=7, stores=4, skus=30, days=120, as_of=AS_OF)
+    return Resolver.from_network(demo.data)
+
+
+def test_synonyms_and_abbreviations_become_the_tables_words() -> None:
+    assert "stockouts" in g.canon_synonyms("any OOS at S003")
+    assert "stockouts" in g.canon_synonyms("items out of stock at S003")
+    assert "inbound" in g.canon_synonyms("ETA for SKU-0010")
+    assert "inbound" in g.canon_synonyms("what's arriving at DC-NORTH")
+    assert g.canon_synonyms("next 2 wks") == "next 2 weeks"
+    assert g.canon_synonyms("pls show stock") == "show stock"
+
+
+def test_typos_in_ordinary_words_are_corrected_ids_and_names_never() -> None:
+    vocab = g.vocabulary(["inventory of SKU-0023", "forecast demand"])
+    assert g.correct_words("inventroy of SKU-0023", vocab) == "inventory of SKU-0023"
+    assert g.correct_words("forcast SKU-0012 S3", vocab) == "forecast SKU-0012 S3"
+    # an entity's name is protected, even when it is one letter from a vocabulary word
+    assert g.correct_words("forecast at Forecasta", vocab, frozenset({"forecasta"})) == (
+        "forecast at Forecasta"
+    )
+    assert g.correct_words("DC-NORTH SUP-03 sku-0001", vocab) == "DC-NORTH SUP-03 sku-0001"
+
+
+def test_the_networks_entity_words_are_protected(resolver: Resolver) -> None:
+    words = g.entity_words(resolver)
+    assert {"kingston", "riverside", "northwind", "grocery"} <= words
+
+
+def _intents(*rows: tuple[str, tuple[str, ...]]) -> list[SimpleNamespace]:
+    return [SimpleNamespace(name=n, examples=ex, template="") for n, ex in rows]
+
+
+def test_the_fallback_ranks_by_the_declared_phrasings() -> None:
+    fb = g.build(
+        _intents(
+            ("forecast", ("forecast {sku} at {loc}", "expected demand of {sku} at {loc}")),
+            ("lanes", ("transfer lanes from {loc}", "is there a lane from {loc} to {loc}")),
+        ),
+        phrasings={},
+    )
+    assert fb.guess("forecast demand SKU-0012 S003") == "forecast"
+    assert fb.guess("which lanes leave DC-NORTH") == "lanes"
+    assert fb.guess("quarterly revenue by region") is None
+
+
+def test_the_fallback_never_acts_on_an_intent_that_changes_something() -> None:
+    fb = g.build(
+        _intents(
+            ("draft_transfer", ("transfer {qty} of {sku} from {loc} to {loc}",)),
+            ("inventory_pair", ("stock of {sku} at {loc}",)),
+        ),
+        phrasings={},
+    )
+    assert fb.scores("transfer 20 of SKU-0012 from DC-NORTH to S003")[0][1] == "draft_transfer"
+    assert fb.guess("transfer 20 of SKU-0012 from DC-NORTH to S003") is None
+
+
+def test_read_only_intents_and_phrasings_name_real_intents() -> None:
+    names = {i.name for i in INTENTS}
+    assert names >= g.READ_ONLY_INTENTS
+    assert set(g.PHRASINGS) <= g.READ_ONLY_INTENTS
+    assert names >= g.SAFE_WHEN_NORMALISED
+    assert {t.name for t in READ_TOOLS} == g.READ_TOOL_NAMES
+    assert not g.READ_TOOL_NAMES & WRITE_TOOLS
+
+
+@pytest.mark.parametrize(
+    ("request_text", "tool", "args"),
+    [
+        ("forecast SKU-0007 S001", "get_forecast", {"sku": "SKU-0007", "location": "S001"}),
+        ("what's SKU-0021?", "get_item", {"sku": "SKU-0021"}),
+        ("predicted sales SKU-0015 Kingston next 30 days", "get_forecast", {"location": "S004"}),
+        ("sku-0007 at s001?", "get_inventory", {"sku": "SKU-0007", "location": "S001"}),
+    ],
+)
+def test_unanticipated_phrasings_reach_their_look_up(
+    request_text: str, tool: str, args: dict[str, str], resolver: Resolver
+) -> None:
+    assert parse_table(request_text, [], resolver, AS_OF)[0] is FALLBACK  # the table alone: no
+    intent, req = parse(request_text, [], resolver, AS_OF)
+    step = intent.handler(req, [])
+    assert isinstance(step, list) and step[0].name == tool
+    assert args.items() <= step[0].args.items()
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "suggested orders for SKU-0011",
+        "pls get more SKU-0012 into Kingston asap",
+        "replenishment recommendations",
+        "shift 30 units SKU-0012 from DC south over to Union",
+        "cancel that draft",
+        "bump the forecst for SKU-0016 at Monroe by 20%",
+    ],
+)
+def test_the_general_layer_never_writes(request_text: str, resolver: Resolver) -> None:
+    table, _ = parse_table(request_text, [], resolver, AS_OF)
+    intent, req = parse(request_text, [], resolver, AS_OF)
+    if table is not FALLBACK:
+        assert intent is table  # the table's own reading is never overridden
+        return
+    step = intent.handler(req, [])
+    names = {c.name for c in step} if isinstance(step, list) else set()
+    assert not names & WRITE_TOOLS
+
+
+def test_leave_one_out_of_the_phrasings() -> None:
+    loo = g.leave_one_out(g.build(INTENTS))
+    assert loo["n"] >= 100
+    # A guess in another family is the costly error (a wrong answer); no guess asks instead.
+    assert loo["wrong_family"] <= 0.10, loo["misses"]
+    assert loo["family_accuracy"] >= 0.50, loo["misses"]
