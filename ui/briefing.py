@@ -1,7 +1,9 @@
 """Today's exception briefing: totals by type and the top exceptions by money at risk.
 
-One summary of `Workspace.queries.exceptions` for every surface: `stockpilot start` and
-`stockpilot brief` print it, the Slack bot posts it (formatting lives with each surface).
+One summary of the workspace's exceptions for every surface: `stockpilot start` and
+`stockpilot brief` print it, the Slack bot posts it (formatting lives with each surface). It is
+the first page of the ranking and its totals (`Workspace.queries.exception_page`): with a plan run
+both are queried from the plan tables, so a briefing never reads every exception of the network.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from planning.exceptions import totals_by_type
 from stockpilot.vocabulary import ActionKind
 
 if TYPE_CHECKING:  # the workbench imports this module and must not load the planning stack
@@ -40,15 +41,15 @@ class Briefing:
 
 def build_briefing(ws: Workspace, *, top: int = 10) -> Briefing:
     """Summarise today's exceptions: totals per type, and the `top` largest by money at risk."""
-    records = ws.queries.exceptions()
-    totals = [TypeTotal(type=name, **t) for name, t in totals_by_type(records).items()]
+    page, count, by_type = ws.queries.exception_page(offset=0, limit=max(top, 0))
+    totals = [TypeTotal(type=name, **t) for name, t in by_type.items()]
     return Briefing(
         as_of=ws.plans.as_of(),
         store=ws.settings.database_url,
         totals=totals,
-        top=records[: max(top, 0)],
-        count=len(records),
-        money_at_risk=sum(r["money_at_risk"] for r in records),
+        top=page,
+        count=count,
+        money_at_risk=round(sum(t.money_at_risk for t in totals), 2),
     )
 
 
