@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -126,6 +127,48 @@ def test_a_commit_re_plans_its_sku_in_the_background(workspace) -> None:
     assert after[first["location"]]["on_order"] == 500 + next(
         r["on_order"] for r in before if r["location_id"] == first["location"]
     )
+
+
+def test_reads_after_a_commit_answer_from_the_previous_rows_while_its_sku_is_re_planned(
+    workspace, monkeypatch
+) -> None:
+    """The first read after a commit does not wait for the re-plan: until the swap commits,
+    every read sees the committed SKU's previous rows; after it, all of its new rows."""
+    plan_runs.run_partitioned(workspace.engine, 2, workspace.plans.params)
+    ws = Workspace.open(workspace.settings)
+    everything = ws.queries.exceptions()
+    sku, location = everything[0]["sku"], everything[0]["location"]
+    before = ws.queries.inventory(sku=sku)
+    ws.plans.wait_caught_up(60)  # the reads' catch-up found nothing to do and ended
+    inside, release = threading.Event(), threading.Event()
+    real_plan_skus = plan_runs.plan_skus
+
+    def held_plan_skus(*args, **kwargs):
+        inside.set()
+        release.wait(30)  # a read that waited for the re-plan would see its rows below
+        return real_plan_skus(*args, **kwargs)
+
+    monkeypatch.setattr(plan_runs, "plan_skus", held_plan_skus)
+    supplier = ws.plans.reference_of(sku).item_suppliers.query("sku == @sku").iloc[0]
+    BuiltinErpConnector(ws.engine).create_purchase_order(
+        PurchaseOrderRequest(
+            supplier_id=supplier["supplier_id"],
+            sku=sku,
+            location_id=location,
+            qty=500,
+            order_date=DEMO_AS_OF,
+        ),
+        idempotency_key="test-replan-held",
+    )
+    during = ws.queries.inventory(sku=sku)  # notices the commit, starts the re-plan ...
+    assert inside.wait(30), "the commit's SKU was not re-planned in the background"
+    assert during == before  # ... and answered from the previous rows without waiting
+    assert ws.queries.exceptions() == everything
+    release.set()
+    ws.plans.wait_caught_up(60)
+    after = {r["location_id"]: r for r in ws.queries.inventory(sku=sku)}
+    was = {r["location_id"]: r for r in before}
+    assert after[location]["on_order"] == was[location]["on_order"] + 500
 
 
 def test_warming_a_workspace_with_a_plan_run_loads_no_plan(workspace) -> None:
