@@ -337,6 +337,36 @@ STAGES = {
 }
 
 
+# The issue's targets (README's benchmark table), each held against one stage's figure.
+TARGETS = (
+    ("plan", "peak_rss_mib", 6 * 1024, "full plan in one process, peak RSS <= 6 GiB (MiB)"),
+    ("replan", "replan_s_median", 1.0, "re-plan of 1 SKU after a commit <= 1 s (s)"),
+    ("api", "p95_ms", 100.0, "GET /v1/exceptions?limit=50 p95 <= 100 ms (ms)"),
+    ("api", "api_peak_rss_mib", 1024, "API peak RSS <= 1 GiB (MiB)"),
+)
+
+
+def summary_lines(results: dict[str, dict[str, Any]]) -> list[str]:
+    """Return the run's ratio and targets, a line each.
+
+    The ratio is the one process's wall time over the cluster's (its speed-up); a target is
+    checked when its stage ran (against the last run of a stage named twice).
+    """
+    lines = []
+    if "plan" in results and "dask" in results:
+        one, cluster = results["plan"]["wall_s"], results["dask"]["wall_s"]
+        lines.append(
+            f"ratio     one process {one:,.0f} s / {results['dask']['workers']}-worker cluster "
+            f"{cluster:,.0f} s = {one / cluster:.2f}x"
+        )
+    for stage, field, limit, what in TARGETS:
+        if stage in results:
+            value = float(results[stage][field])
+            verdict = "met" if value <= limit else "NOT met"
+            lines.append(f"target    {what}: {value:,.2f} {verdict}")
+    return lines
+
+
 def _run_stage(name: str, argv: list[str]) -> dict[str, Any]:
     """Run one stage in a child process; return the JSON line it printed last."""
     cmd = [sys.executable, __file__, *argv, "--stage", name]
@@ -369,6 +399,8 @@ def main() -> None:
         print(f"{name} ...", file=sys.stderr, flush=True)
         results[name] = _run_stage(name, argv)
         print(f"{name:9s} {json.dumps(results[name])}", flush=True)
+    for line in summary_lines(results):
+        print(line, flush=True)
 
 
 if __name__ == "__main__":
