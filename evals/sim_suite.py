@@ -256,6 +256,14 @@ def _targets(results: dict[str, dict[str, Any]]) -> dict[str, Any]:
         cover = sp["dc_days_of_cover"] / oracle["dc_days_of_cover"]
         out["dc_days_of_cover"] = cover <= TARGETS["dc_days_of_cover_vs_oracle_max"]
         out["dc_days_of_cover_value"] = round(cover, 4)
+    # The going-concern yardstick (`evals.simulate.echelon_cover`), beside the target's figure:
+    # informational, never what the target is judged on.
+    before = (
+        sp.get("dc_days_of_cover_before_run_down"),
+        (oracle or {}).get("dc_days_of_cover_before_run_down"),
+    )
+    if before[0] is not None and before[1]:
+        out["dc_days_of_cover_before_run_down_vs_oracle"] = round(before[0] / before[1], 4)
     out["all"] = all(out[k] for k in ("cost_ratio", "fill_rate", "dc_days_of_cover"))
     return out
 
@@ -311,4 +319,5 @@ SCENARIO_METRICS = (
     "avg_inventory_value",
     "store_days_of_cover",
     "dc_days_of_cover",
+    "dc_days_of_cover_before_run_down",
 )

@@ -666,21 +666,53 @@ def execute(connector: SimulatorConnector, actions: list[Any], key_prefix: str) 
     return done
 
 
-def echelon_cover(world: World, end_on_hand: np.ndarray) -> dict[str, float]:
+def run_down_days(world: World) -> np.ndarray:
+    """Return per row the days at the end of the run left out of the going-concern cover.
+
+    `L + R`: L the row's own replenishment lead time (a store on a lane: the lane's; a DC or
+    a store without a source: its primary supplier's quoted one), R the review period. An order
+    placed in a row's last L + R days may land after the horizon, so a hindsight policy may let
+    that row's stock run down there (the oracle's level for it may even be 0); a going concern
+    cannot.
+    """
+    lead = np.where(world.source_row >= 0, world.lane_lead, world.supplier_lead)
+    return np.asarray(lead, dtype=np.int64) + int(world.config.review_period_days)
+
+
+def echelon_cover(world: World, end_on_hand: np.ndarray) -> dict[str, float | None]:
     """Return the days of cover held per echelon (stores, DCs).
 
     An echelon's cover is its average stock value over the network's daily store demand value,
-    both at cost, so SKUs of any price add up.
+    both at cost, so SKUs of any price add up. `..._before_run_down` is the same with each row's
+    stock averaged over the days before its last `run_down_days` (rows whose window spans the
+    whole run left out; None when no row of the echelon is left): the going-concern yardstick,
+    the same for every policy and the oracle, reported beside the full-run figure.
     """
     store = ~world.is_dc
     daily = float((world.demand[store].sum(axis=1) * world.unit_cost[store]).sum())
     daily /= max(world.horizon, 1)
     value = end_on_hand.mean(axis=1) * world.unit_cost
+    keep = end_on_hand.shape[1] - run_down_days(world)
+    kept = np.arange(end_on_hand.shape[1])[None, :] < keep[:, None]
+    early = np.where(kept, end_on_hand, 0.0).sum(axis=1) / np.maximum(keep, 1) * world.unit_cost
+
+    def before(rows: np.ndarray) -> float | None:
+        if daily <= 0 or not (rows & (keep > 0)).any():
+            return None
+        return round(float(early[rows & (keep > 0)].sum()) / daily, 2)
+
     if daily <= 0:
-        return {"store_days_of_cover": 0.0, "dc_days_of_cover": 0.0}
+        return {
+            "store_days_of_cover": 0.0,
+            "dc_days_of_cover": 0.0,
+            "store_days_of_cover_before_run_down": None,
+            "dc_days_of_cover_before_run_down": None,
+        }
     return {
         "store_days_of_cover": round(float(value[store].sum()) / daily, 2),
         "dc_days_of_cover": round(float(value[world.is_dc].sum()) / daily, 2),
+        "store_days_of_cover_before_run_down": before(store),
+        "dc_days_of_cover_before_run_down": before(world.is_dc),
     }
 
 

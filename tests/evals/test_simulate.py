@@ -20,7 +20,9 @@ from evals.simulate import (
     Twin,
     World,
     build_world,
+    echelon_cover,
     metrics,
+    run_down_days,
     unservable_units,
 )
 from planning.network import NetworkData
@@ -204,3 +206,22 @@ def test_the_world_shows_no_stock_history_after_day_zero() -> None:
     hist = world.data.inventory_history
     assert len(hist) > 0
     assert hist["date"].max() <= pd.Timestamp(world.config.start)
+
+
+def test_the_going_concern_cover_leaves_out_each_rows_last_lead_time_and_review() -> None:
+    # Store (lane 1 day) and DC (supplier 2 days), daily reviews: the last 2 and 3 days are
+    # where a hindsight level may run the stock down. Stock of 2 at the store and 8 at the DC,
+    # run down to 0 in exactly those days: the full run averages it in, the yardstick does not.
+    world = tiny_world([[1.0] * 10, [0.0] * 10], [0.0, 0.0])
+    np.testing.assert_array_equal(run_down_days(world), [2, 3])
+    stock = np.array([[2.0] * 8 + [0.0] * 2, [8.0] * 7 + [0.0] * 3])
+    cover = echelon_cover(world, stock)
+    assert cover["store_days_of_cover"] == pytest.approx(1.6)
+    assert cover["dc_days_of_cover"] == pytest.approx(5.6)
+    assert cover["store_days_of_cover_before_run_down"] == pytest.approx(2.0)
+    assert cover["dc_days_of_cover_before_run_down"] == pytest.approx(8.0)
+    # A run no longer than the DC's window leaves no DC day to measure: None, not 0.
+    short = tiny_world([[1.0] * 3, [0.0] * 3], [0.0, 0.0])
+    out = echelon_cover(short, np.array([[2.0, 2.0, 0.0], [8.0, 8.0, 8.0]]))
+    assert out["dc_days_of_cover_before_run_down"] is None
+    assert out["store_days_of_cover_before_run_down"] == pytest.approx(2.0)
