@@ -46,12 +46,12 @@ from planning.policy import (
     mean_first_days,
     project_on_hand,
     protection_days,
-    review_pull_days,
     window_sum,
     z_values,
 )
 from planning.promotions import future_uplift, learn_uplift, promo_calendar
 from planning.recommend import recommend, supplier_lateness, supplier_options
+from stockpilot.leadtime import expected_review_pulls
 from stockpilot.vocabulary import ActionKind, ExceptionType, SalesBucket
 
 DEFAULT_PARAMS = PlanParams()
@@ -764,18 +764,25 @@ def _policy_levels(
         economic = economic_service_level(earned, holding_per_day, review, params.service_level_cap)
         service = np.maximum(service, economic)
     lateness = supplier_lateness(data) if figures is None else figures.lateness
-    lead_time, lead_time_std = _lead_times(keys, data, supplier_options(data, lateness))
+    options = supplier_options(data, lateness)
+    lead_time, lead_time_std = _lead_times(keys, data, options)
     protection = protection_days(lead_time, review)
-    if params.dc_review_pulls:
-        # A DC's stores pull at the reviews: its order carries the pulls until the next order
-        # lands, counted on the lead time plus one std of the supplier's lateness (an order
-        # that slips past a review would leave that review's pull unserved).
-        late = lead_time + np.ceil(np.nan_to_num(lead_time_std)).astype(np.int64)
-        pulls = np.minimum(review_pull_days(late, review), protection)
-        protection = np.where(_fed_dcs(keys, data, store_rows), pulls, protection)
     demand = network.demand
     over_protection = window_sum(demand, protection)
-    rate = over_protection / np.minimum(protection, max(demand.shape[1], 1))
+    span = protection.astype(float)
+    if params.dc_review_pulls:
+        # A DC's stores pull at the reviews: its order carries the pulls until the next order
+        # lands, E[ceil(L' / R)] of them over the supplier's lateness (an order that slips past
+        # a review leaves that review's pull to this one), at most L + R − 1 days' worth.
+        pulls = _expected_pulls(keys, options, lead_time_std, review)
+        whole = np.floor(pulls).astype(np.int64)
+        below = window_sum(demand, review * whole)
+        above = window_sum(demand, review * (whole + 1))
+        use = _fed_dcs(keys, data, store_rows) & (review * pulls < protection)
+        over_protection = np.where(use, below + (pulls - whole) * (above - below), over_protection)
+        span = np.where(use, review * pulls, span)
+        protection = np.where(use, np.ceil(review * pulls - 1e-9), protection).astype(np.int64)
+    rate = over_protection / np.minimum(span, max(demand.shape[1], 1))
     error = interval_sigma(network.sigma, network.alpha, protection)
     z = z_values(service)
     safety = z * np.sqrt(error**2 + rate**2 * lead_time_std**2)
@@ -804,6 +811,28 @@ def _policy_levels(
         order_up_to=reorder + lot,
         lot_size=lot,
     )
+
+
+def _expected_pulls(
+    keys: pd.DataFrame, options: pd.DataFrame, lead_time_std: np.ndarray, review: int
+) -> np.ndarray:
+    """Return E[ceil(L' / R)] per row over its primary supplier's lead-time distribution.
+
+    `stockpilot.leadtime.expected_review_pulls` of the quoted lead time, the on-time rate and
+    the std the engine plans with (learned from receipts where there are enough, else the
+    described one): the distribution the twin draws from. Rows without a supplier: 1.
+    """
+    primary = options.sort_values(["sku", "primary", "supplier_id"], ascending=[True, False, True])
+    primary = primary.drop_duplicates("sku").set_index("sku")
+    quoted = keys["sku"].map(primary["lead_time"]).to_numpy(float)
+    on_time = keys["sku"].map(primary["on_time_rate"]).to_numpy(float)
+    pulls = expected_review_pulls(
+        np.nan_to_num(quoted, nan=1.0),
+        np.nan_to_num(lead_time_std),
+        np.nan_to_num(on_time, nan=1.0),
+        review,
+    )
+    return np.asarray(pulls, dtype=float)
 
 
 def _fed_dcs(keys: pd.DataFrame, data: NetworkData, store_rows: np.ndarray) -> np.ndarray:

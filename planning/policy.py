@@ -85,21 +85,6 @@ def protection_days(lead_time: ArrayLike, review: ArrayLike) -> IntArray:
     return np.maximum(days, 1)
 
 
-def review_pull_days(lead_time: ArrayLike, review: ArrayLike) -> IntArray:
-    """Return a DC's protection interval `R · ceil(L / R)` days (at least R).
-
-    A DC's stores order at the reviews, so its demand arrives as pulls on review days (and on
-    the days it receives, forwarded from the receipt itself). An order placed at a review lands
-    on day L, the next review's order on day L + R; this order carries the pulls of the
-    reviews on days R, 2R, ... before L + R: `ceil(L / R)` reviews of demand, not the
-    `L + R − 1` days a location selling every day must carry. (The engine passes the lead
-    time plus one std of the supplier's lateness, and keeps the lesser of the two intervals.)
-    """
-    r = np.maximum(np.asarray(review, dtype=np.int64), 1)
-    lt = np.maximum(np.asarray(lead_time, dtype=np.int64), 1)
-    return (r * -(-lt // r)).astype(np.int64)
-
-
 def interval_sigma(sigma: ArrayLike, alpha: ArrayLike, days: ArrayLike) -> FloatArray:
     """Return the std of the error of a `days`-day forecast sum, `sigma·sqrt(k·(1 + k·a/(2−a)))`.
 

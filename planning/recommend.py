@@ -77,7 +77,7 @@ def supplier_lateness(data: NetworkData) -> pd.DataFrame:
 
 
 def supplier_options(data: NetworkData, lateness: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Return one row per SKU-supplier: lead times, unit cost, MOQ, primary.
+    """Return one row per SKU-supplier: lead times, unit cost, MOQ, primary, on-time rate.
 
     `lead_time` is the quoted lead time (item terms, else the supplier's). `expected_lead_time`
     and `lead_time_std` are the mean and std the engine plans with: learned from the supplier's
@@ -106,6 +106,7 @@ def supplier_options(data: NetworkData, lateness: pd.DataFrame | None = None) ->
             "unit_cost": opts["unit_cost"].astype(float),
             "moq": opts["moq"].astype(np.int64),
             "primary": opts["primary"].astype(bool),
+            "on_time_rate": opts["on_time_rate"].fillna(1.0).astype(float),
         }
     )
 

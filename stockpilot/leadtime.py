@@ -104,3 +104,32 @@ def draw_lead_times(
     within = np.clip((u - q) / np.maximum(1.0 - q, 1e-12), 0.0, 1.0 - 1e-12)
     delay = np.maximum(1.0, np.ceil(scale * ndtri(0.5 + 0.5 * within) - 1e-9))
     return np.maximum(nominal_ + np.where(late, delay, 0.0), 1).astype(np.int64)
+
+
+def expected_review_pulls(
+    nominal: ArrayLike, std: ArrayLike, on_time: ArrayLike, review: ArrayLike
+) -> FloatArray:
+    """Return E[ceil(L' / R)]: the reviews a DC's stores pull at before its order lands.
+
+    L' is drawn from the described distribution (`draw_lead_times`, the twin's draw): on time
+    (L0) with the on-time rate, else L0 + max(1, ceil(c·|z|)), at least 1 day. An order placed
+    at a review lands on day L', the next review's order on day R + L''; this order carries the
+    pulls of the reviews on days R, 2R, ... before the next one lands: ceil(L'' / R) of them,
+    whose mean over the supplier's lateness is returned (exact over GRID equally likely |z|).
+    """
+    nominal_, std_, on_, review_ = np.broadcast_arrays(
+        np.asarray(nominal, float),
+        np.asarray(std, float),
+        np.clip(np.asarray(on_time, float), 0.0, 1.0),
+        np.maximum(np.asarray(review, float), 1.0),
+    )
+    flat = np.stack([a.ravel() for a in (nominal_, std_, on_, review_)], axis=1)
+    keys, back = np.unique(flat, axis=0, return_inverse=True)
+    lead0, r = np.maximum(keys[:, 0], 1.0), keys[:, 3]
+    on_time_pulls = np.ceil(lead0 / r - 1e-9)
+    scale = delay_scale(keys[:, 1], keys[:, 2])
+    late_lead = np.maximum(keys[:, :1] + _delays(scale), 1.0)
+    late_pulls = np.ceil(late_lead / r[:, None] - 1e-9).mean(axis=1)
+    q = np.where(scale > 0, keys[:, 2], 1.0)
+    out = q * on_time_pulls + (1.0 - q) * late_pulls
+    return out[np.ravel(back)].reshape(nominal_.shape)

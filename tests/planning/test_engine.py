@@ -332,3 +332,23 @@ def test_a_dc_carries_its_stores_review_pulls_until_its_next_order_lands(network
     assert before["reorder_point"] - before["safety_stock"] == pytest.approx(320.0, rel=0.03)
     store = ("H", "S1")
     assert pulls.loc[store, "reorder_point"] == pytest.approx(daily.loc[store, "reorder_point"])
+
+
+def test_a_dc_counts_the_review_pulls_expected_over_its_suppliers_lateness(network):
+    # A 7-day supplier on time 90 % with a 3-day std: an order on time lands before the next
+    # review (one pull), a late one slips past it (two, now and then three): E[ceil(L' / 7)]
+    # = 1.162 pulls, 8.14 days of the stores' 20 a day (163 units). Counting the mean lead
+    # time (7.8, rounded to 8) plus one std, 11 days, carried two pulls (280) for every order.
+    from dataclasses import replace
+
+    from planning.params import PlanParams
+    from stockpilot.leadtime import expected_review_pulls
+
+    suppliers = network.suppliers.assign(lead_time_days=7, lead_time_std_days=3.0)
+    data = replace(network, suppliers=suppliers)
+    params = PlanParams(lot_sizing=False, dc_review_pulls=True)
+    dc = plan(data, params=params).positions.set_index(KEYS).loc[("H", "DC1")]
+    carried = dc["reorder_point"] - dc["safety_stock"]
+    pulls = float(expected_review_pulls(7, 3.0, 0.9, 7))
+    assert pulls == pytest.approx(1.162, abs=0.002)
+    assert carried == pytest.approx(20.0 * 7 * pulls, rel=0.03)

@@ -117,18 +117,6 @@ def test_protection_interval_is_lead_time_plus_review_less_one():
     assert protection_days(0, 1) == 1
 
 
-def test_a_dc_carries_the_review_pulls_before_the_next_order_lands():
-    # A DC's stores pull at the reviews: an order landing on day L carries the pulls of the
-    # reviews on days R, 2R, ... before L + R, i.e. ceil(L / R) reviews, not L + R - 1 days.
-    from planning.policy import protection_days, review_pull_days
-
-    np.testing.assert_array_equal(
-        review_pull_days([1, 7, 13, 14, 15, 38], 7), [7, 7, 14, 14, 21, 42]
-    )
-    assert (review_pull_days(np.arange(1, 60), 7) <= protection_days(np.arange(1, 60), 7)).all()
-    assert review_pull_days(0, 7) == 7
-
-
 def test_interval_sigma_adds_the_level_error():
     from planning.policy import interval_sigma
 
