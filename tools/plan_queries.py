@@ -67,27 +67,20 @@ class PlanQueries:
         risking at least it; `recommendation` those whose recommended action is of that kind;
         `locations` those at these locations (the stores a DC feeds).
         """
-        in_category = self._category_skus(category)
-        if skus is not None:
-            wanted = set(skus)
-            skus = wanted if in_category is None else wanted & in_category
-        else:
-            skus = in_category
+        filters = self._filters(
+            category,
+            skus=skus,
+            type=type,
+            location=location,
+            sku=sku,
+            min_money=min_money,
+            rec_kind=recommendation,
+            locations=locations,
+        )
         run = self.plans.plan_run()
         if run is not None:
             records, _ = plan_store.read_exceptions(
-                self.plans.engine,
-                run,
-                plan_store.ExceptionFilters(
-                    type=type,
-                    location=location,
-                    sku=sku,
-                    skus=skus,
-                    min_money=min_money,
-                    rec_kind=recommendation,
-                    locations=locations,
-                ),
-                limit=None if top is None else max(top, 0),
+                self.plans.engine, run, filters, limit=None if top is None else max(top, 0)
             )
             return records
         found = filter_exceptions(
@@ -95,7 +88,7 @@ class PlanQueries:
             type=type,
             location=location,
             sku=sku,
-            skus=skus,
+            skus=filters.skus,
             min_money=min_money,
             top=None if recommendation is not None else top,
             locations=locations,
@@ -145,11 +138,11 @@ class PlanQueries:
                 records = [r for r in records if supplier_of(r) == supplier_id]
             records = sort_records(records, sort)
             return records[offset : offset + limit], len(records), totals_by_type(records)
-        filters = plan_store.ExceptionFilters(
+        filters = self._filters(
+            category,
             type=type,
             location=location,
             sku=sku,
-            skus=self._category_skus(category),
             min_money=min_money,
             priority=priority,
             locations=locations,
@@ -189,11 +182,11 @@ class PlanQueries:
             self.plans.engine,
             run,
             "sku" if by == "category" else by,
-            plan_store.ExceptionFilters(
+            self._filters(
+                category,
                 type=type,
                 location=location,
                 sku=sku,
-                skus=self._category_skus(category),
                 priority=priority,
                 locations=locations,
                 supplier_id=supplier_id,
@@ -223,6 +216,18 @@ class PlanQueries:
         if category is None:
             return None
         return skus_in_category(self.plans.engine, category)
+
+    def _filters(
+        self, category: str | None, *, skus: Collection[str] | None = None, **fields: Any
+    ) -> plan_store.ExceptionFilters:
+        """Return the exception filters of a read: `category` narrows `skus` to its items."""
+        in_category = self._category_skus(category)
+        if skus is not None:
+            wanted = set(skus)
+            skus = wanted if in_category is None else wanted & in_category
+        else:
+            skus = in_category
+        return plan_store.ExceptionFilters(skus=skus, **fields)
 
     def _exception_index(self) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
         result = self.plans.plan()
