@@ -10,13 +10,14 @@ declares patterns, priorities and examples and points at these.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from agents.offline.messages import (
     DEFAULT_TOP,
@@ -81,7 +82,12 @@ from agents.offline.render import (
     render_totals,
     render_what_if_scope,
 )
-from stockpilot.actions import ActionKind, TransferAction, recommended_action
+from stockpilot.actions import (
+    ActionKind,
+    PurchaseOrderAction,
+    TransferAction,
+    recommended_action,
+)
 from stockpilot.vocabulary import ExceptionType
 
 # -- handlers ------------------------------------------------------------------------------------
@@ -1001,6 +1007,64 @@ def _approver_lead(
     )
 
 
+THRESHOLD_QUESTION = re.compile(
+    r"\b(?:above|over|from|beyond|past|at)\s+what\s+(?:\w+\s+)?(?:value|amount|size|level|spend)\b"
+    r"|\bwhat\s+(?:\w+\s+){0,2}?(?:value|amount|size)\s+(?:\w+\s+){0,3}?(?:needs?|requires?)\b"
+    r"|\b(?:when|at\s+what\s+point)\s+does\s+(?:an?\s+)?(?:po|order|purchase\s+order|transfer)\s+"
+    r"(?:need|require)\b",
+    re.I,
+)
+"""A question for the order value at which an approval level starts ("above what value ...")."""
+ASKED_ROLE = re.compile(
+    r"\b(?:needs?|requires?|go(?:es)?\s+to)\s+(?:an?\s+|the\s+)?(?P<role>[a-z]+)(?:'s)?\b", re.I
+)
+EXPEDITE_WHEN = re.compile(r"\bexpedit\w*\b", re.I)
+EXPEDITE_OTHER = re.compile(
+    r"\b(?:fees?|costs?|pay\w*|premium|freight|steps?|request\w*|approv\w*|who|escalat\w*|"
+    r"ladder|how\s+to)\b",
+    re.I,
+)
+EXPEDITE_QUERY = "when to expedite: expediting is the last option; the planner expedites only when"
+"""Whether to expedite is the escalation procedure's "When to expedite" conditions: the search
+adds its words to the planner's (a plain "expedite rule" search ranks the approval matrix's
+one-line note on expedites first, and the answer would lead with the wrong rule)."""
+
+
+def _threshold_lead(results: Sequence[Result], question: str) -> str | None:
+    """Say at what order value each approval level starts, from the roles-and-limits table."""
+    limits = []
+    for cells, p in _passage_rows(results, 4):
+        role, _, may, limit = cells
+        if re.fullmatch(r"[\d,]+(?:\.\d+)?", limit) and not may.lower().startswith("nothing"):
+            limits.append((_number(limit), role, limit, p))
+    if not limits:
+        return None
+    limits.sort(key=lambda x: x[0])
+    cite = limits[0][3].get("citation")
+    steps = [
+        f"up to {limits[0][2]} an {limits[0][1]}"
+        if limits[0][1][:1] in "aeiou"
+        else f"up to {limits[0][2]} a {limits[0][1]}"
+    ]
+    for (_, _, below, _), (_, role, limit, _) in itertools.pairwise(limits):
+        article = "an" if role[:1].lower() in "aeiou" else "a"
+        steps.append(f"above {below} {article} {role} (up to {limit})")
+    steps.append(f"above {limits[-1][2]} no one in StockPilot")
+    roles = {r.lower() for _, r, _, _ in limits}
+    asked = ASKED_ROLE.search(question)
+    word = asked.group("role").lower() if asked else ""
+    missing = ""
+    if (
+        word
+        and word not in roles
+        and word not in {"approval", "sign", "signoff", "more", "to", "be"}
+    ):
+        missing = (
+            f" The approval matrix has no {word} role; its levels are {', '.join(sorted(roles))}."
+        )
+    return f"**Who approves by order value: {'; '.join(steps)}** ({cite}).{missing}"
+
+
 def policy(req: Request, results: list[Result]) -> Step:
     """Answer a policy question from the playbook: the rule in one line, then quote and cite.
 
@@ -1009,6 +1073,20 @@ def policy(req: Request, results: list[Result]) -> Step:
     40k?" names the role whose limit covers the amount, and its people, before the passages.
     """
     amount = _approval_amount(req.text)
+    if amount is None and THRESHOLD_QUESTION.search(req.text):
+        if not results:
+            return [Call("search_policies", {"query": req.text, "k": POLICY_PASSAGES})]
+        if not any(r.error for r in results):
+            if len(results) == 1 and not _states_a_limit(results[0]):
+                return [Call("search_policies", {"query": LIMITS_QUERY, "k": POLICY_PASSAGES})]
+            lead = _threshold_lead(results, req.text)
+            if lead is not None:
+                return lead + "\n\n" + _render_policies(results[-1])
+        return _render_policies(results[-1])
+    expedite = EXPEDITE_WHEN.search(req.text) and not EXPEDITE_OTHER.search(req.text)
+    if amount is None and not results and expedite:
+        query = f"{req.text} ({EXPEDITE_QUERY})"
+        return [Call("search_policies", {"query": query, "k": POLICY_PASSAGES})]
     if amount is not None:
         if not results:
             return [Call("search_policies", {"query": req.text, "k": POLICY_PASSAGES})]
@@ -1320,7 +1398,9 @@ def what_if(req: Request, results: list[Result]) -> Step:
     if scenario.get("supplier_delay_days") and sup and "supplier_id" not in scenario:
         scenario["supplier_id"] = sup
     window = promo_window(req.text, req.as_of)
-    promo_words = re.search(r"\b(?:promo\w*|promot\w*|campaign|sale|deal)\b", req.text, re.I)
+    promo_words = re.search(
+        r"\b(?:promo\w*|promot\w*|campaign|sale|deal|(?:up)?lift)\b", req.text, re.I
+    )
     if window and promo_words:
         uplift = scenario.pop("promo_factor", None) or scenario.pop("demand_factor", None)
         scenario.update(
@@ -1507,6 +1587,42 @@ def cover_need(req: Request, results: list[Result]) -> Step:
     return [Call("draft_recommended_action", {"exception_id": actionable[0]["id"]})]
 
 
+def order_from_supplier(req: Request, results: list[Result]) -> Step:
+    """Order the thread's need from a supplier ("ok order it from them", "buy it from Harbor").
+
+    The supplier named, else the thread's ("them" after a supplier look-up); the quantity is
+    the planning engine's for the SKU-location's need, never one of our own. With no need the
+    engine acts on, ask for the quantity.
+    """
+    sku, loc = req.entity("sku"), _destination(req)
+    sup = req.said("supplier") or req.focus.supplier
+    if sup is None:
+        return _ask("the supplier to order from", "order it from SUP-09")
+    if sku is None or loc is None:
+        return _ask(
+            "the SKU and the location to order for",
+            f"order 40 of {sku or 'SKU-0012'} for {loc or 'DC-NORTH'} from {sup}",
+        )
+    if not results:
+        return [Call("list_exceptions", {"sku": sku, "location": loc, "top": DEFAULT_TOP})]
+    drafted = [r for r in results if r.name.startswith("draft_")]
+    if drafted:
+        return _with_note(req, _render_drafts(drafted))
+    listed = results[-1]
+    if listed.error:
+        return _error_text(listed)
+    actionable = _draftable_into(_items(listed), loc)
+    action = recommended_action(actionable[0]) if actionable else None
+    if not isinstance(action, TransferAction | PurchaseOrderAction):
+        return (
+            f"The planning engine recommends no order for {sku} at {loc} today, so I have not "
+            f"drafted anything and will not guess a quantity. Say how many, for example "
+            f"**order <qty> of {sku} for {loc} from {sup}**."
+        )
+    args = {"sku": sku, "location_id": loc, "supplier_id": sup, "qty": action.qty}
+    return [Call("draft_purchase_order", args)]
+
+
 def _named_source(req: Request) -> str | None:
     """Return the location a request names after "from", or None."""
     for loc in req.found.get("location") or []:
@@ -1567,6 +1683,8 @@ def compare_suppliers(req: Request, results: list[Result]) -> Step:
     the on-time rate for reliability), both figures from the tool.
     """
     sups = list(req.found.get("supplier") or [])
+    if not sups:
+        sups = _listed_suppliers(req.earlier)  # "which one is better?" after "who supplies it?"
     if len(sups) < 2 and req.focus.supplier and req.focus.supplier not in sups:
         sups.insert(0, req.focus.supplier)
     if len(sups) < 2:
@@ -1584,6 +1702,8 @@ def compare_suppliers(req: Request, results: list[Result]) -> Step:
     def who(row: dict[str, Any]) -> str:
         return f"{row.get('supplier_id')} ({row.get('name')})"
 
+    if not (RELIABLE.search(req.text) or QUICK.search(req.text)):
+        return _overall(req, a, b)
     reliability = bool(RELIABLE.search(req.text)) and not QUICK.search(req.text)
     key, better, unit = (
         ("on_time_rate", max, "") if reliability else ("lead_time_days", min, " days")
@@ -1612,6 +1732,68 @@ def compare_suppliers(req: Request, results: list[Result]) -> Step:
     merged = Result("get_supplier_status", {}, "", [a, b])
     table = _render_suppliers(merged).split("\n", 1)[1].lstrip("\n")
     return f"{lead} {other} ({a.get('supplier_id')} vs {b.get('supplier_id')}).\n\n{table}"
+
+
+def _listed_suppliers(earlier: Sequence[BaseMessage]) -> list[str]:
+    """Return the suppliers the thread's last supplier look-up listed (an item's suppliers)."""
+    calls: dict[str, str] = {}
+    for msg in earlier:
+        if isinstance(msg, AIMessage):
+            calls.update({str(tc.get("id")): str(tc["name"]) for tc in msg.tool_calls or []})
+    for msg in reversed(earlier):
+        if isinstance(msg, HumanMessage):
+            break
+        name = calls.get(str(getattr(msg, "tool_call_id", "")))
+        if name not in ("get_supplier_status", "get_item"):
+            continue
+        try:
+            data = json.loads(str(msg.content))
+        except ValueError:
+            continue
+        rows = data if isinstance(data, list) else (data or {}).get("suppliers") or []
+        ids = [str(r["supplier_id"]) for r in rows if isinstance(r, dict) and r.get("supplier_id")]
+        if len(ids) >= 2:
+            return ids
+    return []
+
+
+WORSE = re.compile(r"\b(?:worse|worst|weaker|less\s+reliable|slower|avoid)\b", re.I)
+
+
+def _overall(req: Request, a: dict[str, Any], b: dict[str, Any]) -> str:
+    """Answer "which supplier is better / worse?" on both the on-time rate and the lead time."""
+
+    def who(row: dict[str, Any]) -> str:
+        return f"{row.get('supplier_id')} ({row.get('name')})"
+
+    ra, rb = a.get("on_time_rate"), b.get("on_time_rate")
+    la, lb = a.get("lead_time_days"), b.get("lead_time_days")
+    figures = (
+        f"on time {_pct(ra)} vs {_pct(rb)}, lead time {_qty(la)} vs {_qty(lb)} days "
+        f"({a.get('supplier_id')} vs {b.get('supplier_id')})"
+    )
+    if ra is None or rb is None or la is None or lb is None:
+        lead = f"**I don't have the on-time rate and lead time of both suppliers**: {figures}."
+    else:
+        rel = a if float(ra) > float(rb) else b if float(rb) > float(ra) else None
+        quick = a if float(la) < float(lb) else b if float(lb) < float(la) else None
+        if rel is None and quick is None:
+            lead = f"**{who(a)} and {who(b)} are level on both counts**: {figures}."
+        elif rel is quick or rel is None or quick is None:
+            win = rel or quick
+            assert win is not None
+            lose = b if win is a else a
+            pick, said = (lose, "worse") if WORSE.search(req.text) else (win, "better")
+            lead = f"**{who(pick)} is the {said} supplier here**: {figures}."
+        else:
+            lead = (
+                f"**Neither is better on both counts: {who(rel)} is more reliable, {who(quick)} "
+                f"is quicker** — {figures}. Pick on what matters for the order: the on-time "
+                "rate for a steady line, the lead time when the need is close."
+            )
+    merged = Result("get_supplier_status", {}, "", [a, b])
+    table = _render_suppliers(merged).split("\n", 1)[1].lstrip("\n")
+    return f"{lead}\n\n{table}"
 
 
 def approval_route(req: Request, results: list[Result]) -> Step:

@@ -414,7 +414,7 @@ INTENTS: tuple[Intent, ...] = (
             r"\bha(?:s|ve)\s+(?!you\b)\w+\s+(?:signed\s+off|approved|rejected|decided)\b",
             r"\bwhere\s+is\s+(?:my|the|that)\s+(?:transfer|po|order|proposal|draft)\b",
             r"\bwhat\s+happened\s+(?:to|with)\s+(?:it|that|this|my|the)\b",
-            r"\b(?:did|has)\s+(?!you\b)\w+\s+(?:approve|reject|decline|sign\s+off|edit|change)\w*\s+"
+            r"\b(?:did|has)\s+(?!you\b|to\b)\w+\s+(?:approve|reject|decline|sign\s+off|edit|change)\w*\s+"
             r"(?:it|that|this|my|the)\b",
             r"\bhow\s+(?:many|much)\s+did\s+(?!you\b)\w+\s+(?:approve|sign\s+off|accept|allow)\b",
             r"\bwho\s+(?:approved|rejected|declined|signed\s+off|decided|edited)\s+(?:on\s+)?(?:it|that|"
@@ -668,6 +668,14 @@ INTENTS: tuple[Intent, ...] = (
             r"order|proposal|draft)|my\s+(?:transfer|po|order|proposal|draft))\W*$",
             r"\bwho(?:'s|\s+is)\s+(?:the\s+)?approver\s+(?:for|of|on)\s+(?:it|this|that|my\s+\w+|"
             r"the\s+(?:transfer|po|order|proposal|draft))\W*$",
+            # "who needs to sign this off?", "who has to OK it?", "whose sign-off does this need"
+            r"\bwho\s+(?:(?:needs?|has|have|is\s+going)\s+to\s+|must\s+|should\s+|can\s+|will\s+|"
+            r"would\s+|do\s+(?:i|we)\s+(?:need|get|ask)\s+to\s+)?(?:sign|signs|ok|okay|approve|"
+            r"rubber[- ]?stamp)\s+(?:it|this|that|this\s+one|that\s+one|the\s+(?:transfer|po|order|"
+            r"proposal|draft))\s+off\W*$",
+            r"\bwhose\s+(?:approval|sign[- ]?off|ok)\b.*\b(?:it|this|that|this\s+one|"
+            r"the\s+(?:transfer|"
+            r"po|order|proposal|draft))\b",
             r"\b(?:does|will|would)\s+(?:it|this|that|this\s+one)\s+need\s+(?:\w+\s+)?"
             r"(?:approval|sign[- ]?off)\b",
             r"\bwho\s+(?:do\s+i|should\s+i)\s+(?:send|route|escalate)\s+(?:it|this|that)\s+to\b",
@@ -680,6 +688,9 @@ INTENTS: tuple[Intent, ...] = (
             "who can sign off on it?",
             "who's the approver for this?",
             "does this need admin approval?",
+            "who needs to sign this off?",
+            "who has to approve this",
+            "whose sign-off does this one need",
         ),
     ),
     Intent(
@@ -779,7 +790,7 @@ INTENTS: tuple[Intent, ...] = (
             r"\bwhat\s+happens\s+(?:when|if)\b(?!.*(?:%|\d\s*x\b|\btimes\b|\bdoubl|\btripl|\bhalv|"
             r"\bdemand\b|\bsales\b))",
             NORMATIVE,
-            r"\b(?:escalat\w*|permissions?|permitted|authori[sz]\w*|segregation)\b",
+            r"\b(?:escalat\w*|permissions?|permitted|authori[sz]\w*|segregation|expedit\w*)\b",
             r"\btoo\s+(?:much|many|high|low|long|early|late|little|old|small|big)\b",
             r"\b(?:transfer|order|po|purchase\s+order)\s+(?:minimum|maximum|min|max|limits?|"
             r"thresholds?|floor|ceiling)s?\b",
@@ -945,6 +956,29 @@ INTENTS: tuple[Intent, ...] = (
         template="order {qty} of {sku} for {loc} from {sup}",
     ),
     Intent(
+        "item_terms",
+        24,
+        _compile(
+            r"\b(?:moq|minimum\s+order(?:\s+(?:qty|quantity|amount|size))?|min\s+order\s+(?:qty|quantity)|"
+            r"case\s*pack|pack\s+size|unit\s+cost|cost\s+price|lead\s*times?|primary\s+supplier)\b"
+            r"(?!.*\b(?:polic\w*|rules?|playbook)\b)" + NO_QTY,
+        ),
+        h.item,
+        id_slots=(),
+        said=("sku",),
+        examples=(
+            "whats the minimum order qty for sku-0005",
+            "MOQ on SKU-0012 please",
+            "what's the lead time to order SKU-0007?",
+            "min order quantity when we order SKU-0001",
+            "what's the MOQ of SKU-0012?",
+            "case pack and lead time for SKU-0007",
+            "who is the primary supplier of SKU-0012?",
+            "SKU-0005 pack size",
+        ),
+        template="tell me about {sku}",
+    ),
+    Intent(
         "cover_need",
         25,
         _compile(
@@ -994,6 +1028,28 @@ INTENTS: tuple[Intent, ...] = (
         template="get {loc} covered for {sku}",
     ),
     Intent(
+        "order_from_supplier",
+        26,
+        _compile(
+            ACK_LEAD
+            + r"(?:order|buy|purchase|source|get|reorder|place\s+(?:the\s+|an\s+)?(?:order|po)"
+            r"(?:\s+for)?|raise\s+(?:a\s+|the\s+)?(?:po|order)(?:\s+for)?)\s+(?:it|that|this|them|some|"
+            r"more|the\s+(?:item|sku|shortfall|gap|need))?\s*(?:(?:from|with|via|through|at)\s+"
+            r"(?:them|that\s+(?:supplier|vendor|one)|this\s+(?:supplier|vendor|one)|the\s+same\s+"
+            r"(?:supplier|vendor)|(?!(?:them|that|this|the)\b){sup}))" + ACT_TAIL,
+        ),
+        h.order_from_supplier,
+        id_slots=("sup",),
+        needs=("sku", "location"),
+        examples=(
+            "ok order it from them",
+            "buy it from SUP-09 then",
+            "yes please place the order with them",
+            "order some from that supplier",
+        ),
+        template="order it from {sup}",
+    ),
+    Intent(
         "cover_focus",
         27,
         _compile(
@@ -1008,6 +1064,10 @@ INTENTS: tuple[Intent, ...] = (
             r"^\W*(?:(?:ok(?:ay)?|yes|sure|then|no)[\s,!.]+)*(?:please\s+)?(?:transfer|move|send|ship|"
             r"bring|pull)\s+(?:it|them|that|some|stock|more)\s+(?:over\s+)?from\b" + NO_QTY,
             r"\b(?:replenish|restock|refill)\s+(?:it|this|that|them)\b" + NO_QTY,
+            # "top up S003 from the DC", "restock union from the north DC": the thread's SKU.
+            r"^\W*(?:(?:ok(?:ay)?|yes|sure|then|please|can\s+you|could\s+you|let'?s)[\s,!.]+)*"
+            r"(?:please\s+)?(?:top\s+up|replenish|restock|refill)\s+(?!(?:it|this|that|them)\b)\S+"
+            r"(?:\s+(?:from|out\s+of|via)\s+.+)?" + NO_QTY,
         ),
         h.cover_need,
         id_slots=(),
@@ -1018,6 +1078,8 @@ INTENTS: tuple[Intent, ...] = (
             "ok place a PO for SKU-0012 at DC-NORTH",
             "top it up from the north dc",
             "transfer it from DC-SOUTH instead",
+            "top up S003 from the DC",
+            "please restock S004 from DC-NORTH",
         ),
         template="get {loc} covered for {sku}",
     ),
@@ -1048,6 +1110,16 @@ INTENTS: tuple[Intent, ...] = (
             r"\bpromo(?:tion)?s?\b.*(?:\d\s*%|\d\s*x\b|\b(?:up)?lift\b|\btimes\b|\bfrom\s+"
             + DATE_TOKEN
             + r"|\bnext\s+week\b)",
+            # "if we ran a 30% uplift on SKU-1 at S004 next week": a promotion said as its lift.
+            r"\b(?:\d+(?:\.\d+)?\s*%|\d+(?:\.\d+)?\s*x)\s+(?:demand\s+|sales\s+)?(?:up)?lift\b.*"
+            r"(?:\bnext\s+week\b|\bfrom\s+"
+            + DATE_TOKEN
+            + r"|\b(?:on|for)\s+"
+            + DATE_TOKEN
+            + r"|\bthis\s+"
+            r"week(?:end)?\b|\bbetween\b)",
+            r"\b(?:ran|run|running|did|do|put\s+on|had|have|gave|give)\s+(?:it\s+|them\s+)?(?:a\s+|an\s+)?"
+            r"(?:\d+(?:\.\d+)?\s*%|\d+(?:\.\d+)?\s*x)\s+(?:demand\s+|sales\s+)?(?:up)?lift\b",
             r"\bwhat\s+(?:would|will|could|might)\s+(?!you\b)(?:\S+\s+)+do\b",
             r"[,;]\s*(?:so\s+)?what\s+happens\W*$|^\W*what\s+happens\s+to\b",
             r"\b(?:impact|effect)\s+(?:of|on)\b.*(?:\d\s*%|\d\s*x\b|\blate\b|\bdelay|\bslip)",
@@ -1058,11 +1130,20 @@ INTENTS: tuple[Intent, ...] = (
             r"^\W*(?:and\s+|so\s+)?(?:if|suppose|supposing|assume|assuming|say)\s+(?:\S+\s+){1,4}?"
             r"(?:slips?|slipped|is\s+late|are\s+late|runs?\s+late|delays?|delayed|is\s+delayed)\b"
             r".*\d\s*(?:days?|weeks?|months?)\b",
+            # "SUP-06 is running 10 days late — impact?", "SUP-03 is late by 1 week, what does that
+            # do to us": a supplier and a delay of a stated length, asked as a question.
+            r"(?=.*\bSUP[-_]?\d)(?:.*\b\d+\s*(?:days?|weeks?|months?)\s+(?:late|behind|delay\w*)\b|"
+            r".*\b(?:late|behind|delay(?:ed|s)?|slip(?:s|ped|ping)?)\s+(?:by\s+)?\d+\s*(?:days?|weeks?|"
+            r"months?)\b)",
             r"\bif\s+(?:\S+\s+){1,3}?(?:slips?|slipped|runs?\s+late|is\s+late|are\s+late)\s+"
             r"(?:by\s+)?\d+\s*(?:days?|weeks?|months?)\b.*(?:\?|\bwhat\b|\bhow\b|\bimpact\b)",
             # "if demand drops 10% everywhere, how bad is it", "demand down 10%: what's the impact?"
             r"^\W*(?:and\s+|so\s+)?(?:if|suppose|supposing|assume|assuming|say)\s+(?:\w+\s+){0,3}?"
             r"(?:demand|sales|volumes?|forecasts?)\b.*(?:\d\s*%|\d\s*x\b|\bdoubl|\btripl|\bhalv)",
+            # "toys down 20% everywhere, how bad?", "electronics +15% across the network?"
+            r"\b(?:up|down|drops?|falls?|rises?|jumps?|grows?|shrinks?|declines?|[-+])\s*(?:by\s+)?"
+            r"\d+(?:\.\d+)?\s*%.*\b(?:everywhere|across|network|all\s+(?:stores|locations|sites)|how\s+bad|"
+            r"impact|effect|what\s+happens|what\s+breaks)\b",
             r"\b(?:demand|sales|volumes?)\s+(?:\w+\s+){0,2}?(?:drops?|falls?|rises?|is\s+up|is\s+down|"
             r"up|down|grows?|shrinks?|declines?)\s+(?:by\s+)?\d+(?:\.\d+)?\s*%.*\b(?:impact|effect|"
             r"happens?|what|how|which)\b",
@@ -1081,6 +1162,11 @@ INTENTS: tuple[Intent, ...] = (
             "which stores get hit if SUP-06 is 10 days late?",
             "if Northwind slips by 2 weeks what happens to our stock?",
             "if demand drops 10% everywhere how bad is it?",
+            "supplier SUP-06 is running 10 days late — impact?",
+            "SUP-03 is late by 1 week, what does that do to us",
+            "SUP-02 is runnign 2 weeks behind. impact?",
+            "if we ran a 30 % uplift on SKU-0012 at S004 next week what happens",
+            "what if we did a 2x lift on SKU-0023 at S003 from jul 10 to jul 16?",
             "demand down 15% across the board: what's the impact?",
         ),
         template="what if demand for {sku} at {loc} rises 20%?",
@@ -1110,7 +1196,8 @@ INTENTS: tuple[Intent, ...] = (
         "totals",
         26,
         _compile(
-            r"\b(?:how\s+much|total|sum|overall)\b.*\b(?:at\s+risk|costing|cost|exposure|money|"
+            r"^(?!.*\b(?:does|do|is|would)\s+(?:an?\s+|one\s+)?SKU[-_]?\w+\s+(?:cost|costs)\b)"
+            r".*\b(?:how\s+much|total|sum|overall)\b.*\b(?:at\s+risk|costing|cost|exposure|money|"
             r"worth|lose|losing|value)\b",
             r"^(?!.*\btop\s*\d).*\bmoney\s+at\s+risk\b",
             r"\b(?:our|total|the)\s+exposure\b|\bexposure\s+(?:in|at|for|by)\b",
@@ -1200,10 +1287,11 @@ INTENTS: tuple[Intent, ...] = (
         "compare_suppliers",
         32,
         _compile(
-            r"\b(?:which|who)(?:'s|\s+is|\s+are|\s+one(?:'s|\s+is)?|\s+of\s+(?:the\s+)?(?:two|them|"
-            r"those|these)(?:'s|\s+is)?)?\s+(?:the\s+)?(?:quicker|faster|slower|more\s+reliable|"
-            r"less\s+reliable|better|more\s+on[- ]time|shorter|longer|most\s+reliable|quickest|"
-            r"fastest|reliable|more\s+dependable)\b",
+            r"\b(?:which|who)(?:\s+(?:supplier|vendor)s?)?(?:'s|\s+is|\s+are|\s+one(?:'s|\s+is)?|\s+of\s+"
+            r"(?:the\s+)?(?:two|them|those|these)(?:'s|\s+is)?)?\s+(?:the\s+)?(?:quicker|faster|slower|"
+            r"more\s+reliable|less\s+reliable|better|worse|best|worst|more\s+on[- ]time|shorter|"
+            r"longer|"
+            r"most\s+reliable|quickest|fastest|reliable|more\s+dependable)\b",
             r"\b(?:quicker|faster|slower|more\s+reliable|less\s+reliable|more\s+on[- ]time|"
             r"shorter\s+lead\s*time|longer\s+lead\s*time)\b.*\b(?:than|or|vs\.?|versus)\b",
             r"\bcompare\b|\b(?:vs\.?|versus)\b|\bhow\s+(?:does|do)\s+\S+\s+compare\b",
@@ -1217,6 +1305,27 @@ INTENTS: tuple[Intent, ...] = (
             "compare SUP-01 and SUP-02",
             "SUP-05 vs SUP-06 on reliability",
             "which of the two is more reliable, SUP-01 or SUP-02",
+        ),
+        template="which is quicker, {sup} or SUP-09?",
+    ),
+    Intent(
+        "compare_suppliers_focus",
+        32,
+        _compile(
+            r"^\W*(?:(?:so|and|ok(?:ay)?|then|hmm)[\s,]+)*(?:which|who)(?:\s+(?:supplier|vendor)s?|"
+            r"\s+one|\s+of\s+(?:the\s+)?(?:two|them|those|these|both))?(?:'s|\s+is|\s+are|\s+would\s+be|"
+            r"\s+do\s+you\s+think\s+is)?\s+(?:the\s+)?(?:better|worse|best|worst|more\s+reliable|"
+            r"less\s+reliable|quicker|faster|slower|more\s+dependable)\b(?:\s+(?:one|supplier|vendor|"
+            r"option|choice|bet|to\s+use|to\s+order\s+from|for\s+(?:it|this|that)))?\W*$",
+        ),
+        h.compare_suppliers,
+        id_slots=(),
+        bare=True,
+        examples=(
+            "which supplier is better?",
+            "which one is worse?",
+            "so which of the two is more reliable?",
+            "which supplier is the better option",
         ),
         template="which is quicker, {sup} or SUP-09?",
     ),
@@ -1372,6 +1481,13 @@ INTENTS: tuple[Intent, ...] = (
             r"\b(?:moq|minimum\s+order(?:\s+qty|\s+quantity)?|case\s*pack|pack\s+size|unit\s+cost|"
             r"cost\s+price|item\s+master|master\s+data|primary\s+supplier|item\s+lead\s*time)\b",
             r"\blead\s*time\b.*\b(?:of|for)\b",
+            # "what does SKU-0012 cost", "cost of SKU-0012", "SKU-0012 pack size?"
+            r"\b(?:what|how\s+much)\s+(?:does|do|is|are)\s+(?:an?\s+|one\s+)?{sku}\s+(?:cost|costs|"
+            r"priced|worth)\b",
+            r"\b(?:cost|price|costing|unit\s+price|case\s+size|pack|packs|lead\s*times?)\s+(?:of|for|on)\s+"
+            r"(?:an?\s+|one\s+)?{sku}",
+            r"(?:^|\s){sku}(?:'s)?\s+(?:cost|price|moq|pack(?:\s+size)?|case\s+pack|lead\s*time|terms)\b",
+            r"\bunits?\s+(?:per|in\s+an?|to\s+an?)\s+(?:case|pack|carton|box)\b",
             r"\b(?:tell\s+me\s+about|details?\s+(?:of|for|on)|describe|what\s+is)\s+(?:item\s+)?{sku}"
             r"\W*$",
         ),
@@ -1379,10 +1495,10 @@ INTENTS: tuple[Intent, ...] = (
         id_slots=("sku",),
         needs=("sku",),
         examples=(
-            "what's the MOQ of SKU-0012?",
             "tell me about SKU-0003",
-            "case pack and lead time for SKU-0007",
-            "who is the primary supplier of SKU-0012?",
+            "what does SKU-0012 cost",
+            "price of sku-0007?",
+            "how much does SKU-0003 cost?",
         ),
         template="tell me about {sku}",
     ),

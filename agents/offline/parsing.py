@@ -179,6 +179,14 @@ def _normalise(text: str) -> str:
         flags=re.IGNORECASE,
     )
     text = re.sub(r"\ba\s+couple\s+of\s+(days|weeks)\b", r"2 \1", text, flags=re.IGNORECASE)
+    # "a fortnight late", "slips by a fortnight": a delay of 2 weeks.
+    text = re.sub(
+        r"\b(?:an?\s+|one\s+)?fortnight(?=\s+(?:late|behind|delay))|\b(by|slips?|slipp(?:ed|ing)|"
+        r"delayed|late)\s+(?:an?\s+|one\s+)?fortnight\b",
+        lambda m: f"{m.group(1)} 2 weeks" if m.group(1) else "2 weeks",
+        text,
+        flags=re.IGNORECASE,
+    )
     text = re.sub(
         r"\b(?<!\bthat )(?<!\bthis )(?<!\bthe )(?<!\bwhich )(?<!\bthat\s)("
         + "|".join(NUMBER_WORDS)
@@ -292,7 +300,8 @@ def _scenario_args(text: str) -> dict[str, Any]:
     args: dict[str, Any] = {}
     delay = re.search(
         r"(?P<n>\d+)\s*(?P<unit>days?|weeks?|months?)\s*(?:late|behind|delay|slip)"
-        r"|(?:delay(?:ed|s)?|slips?|late)\s+(?:by\s+)?(?P<n2>\d+)\s*(?P<unit2>days?|weeks?|months?)"
+        r"|(?:delay(?:ed|s|ing)?|slip(?:s|ped|ping)?|late|behind)\s+(?:by\s+)?(?P<n2>\d+)\s*"
+        r"(?P<unit2>days?|weeks?|months?)"
         # "if we lose Voltix for a month": nothing arrives from it for that long.
         r"|\b(?:lose|losing|lost|without|(?:is|are|goes|go)\s+(?:down|offline|out)|can'?t\s+"
         r"(?:deliver|ship|supply)|stops?\s+(?:shipping|delivering|supplying))\b.*?\bfor\s+"
@@ -486,8 +495,17 @@ POLICY_PATTERNS = _compile(
     r"(?:polic(?:y|ies)|playbook|sops?|rules?|approval\s+matrix)\b",
     r"\bapproval\s+(?:matrix|limits?|authority|thresholds?|rules?)\b",
     # "what is the minimum transfer value", "what's our maximum order value"
-    r"\bwhat(?:'s|\s+is|\s+are)\s+(?:the|our)\s+(?:minimum|maximum|min|max)\s+(?:[\w-]+\s+){0,2}?"
-    r"(?:value|size|quantity|qty|order|transfer)s?\b",
+    r"^(?!.*\bSKU[-_]?\d).*\bwhat(?:'s|\s+is|\s+are)\s+(?:the|our)\s+(?:minimum|maximum|min|max)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:value|size|quantity|qty|order|transfer)s?\b",
+    # "what's the max days of cover for C items", "max cover for class c?"
+    r"^(?!.*\bSKU[-_]?\d).*\b(?:max(?:imum)?|min(?:imum)?|upper|lower|highest|most)\s+(?:\w+\s+){0,2}?"
+    r"(?:days?\s+of\s+cover|cover)\b",
+    r"(?=.*\b(?:max\w*|min\w*|cover|limits?|thresholds?|service|safety|review|targets?|rules?)\b).*"
+    r"\b(?:class\s+[abc]|[abc][- ](?:items?|class|skus?|products?|lines?))\b",
+    # "above what value does a PO need a director", "what PO value needs director approval"
+    r"\b(?:above|over|from|beyond|past|at)\s+what\s+(?:\w+\s+)?(?:value|amount|size|level|spend)\b",
+    r"\bwhat\s+(?:\w+\s+){0,2}?(?:value|amount|size)\s+(?:\w+\s+){0,3}?(?:needs?|requires?)\s+"
+    r"(?:an?\s+|the\s+)?(?:\w+\s+)?(?:approv\w*|director|manager|sign[- ]?off|admin)\b",
     r"\bservice[- ]levels?\b.*\b(?:abc|class(?:es)?|[abc][- ]items?)\b",
     r"\b(?:abc|class(?:es)?|[abc][- ]items?)\b.*\bservice[- ]levels?\b",
     r"\b(?:is\s+there|do\s+we\s+have)\s+(?:a|an|any)\s+(?:[\w-]+\s+){0,2}?" + POLICY_WORDS,
@@ -668,12 +686,15 @@ def promo_window(text: str, as_of: date | None) -> tuple[date, date] | None:
     """Return a hypothetical promotion's dates: "from 2026-07-10 to 2026-07-20", "next week"."""
     m = re.search(
         r"\b(?:from|between|starting)\s+(?P<a>" + DATE_TOKEN + r")\s*(?:to|until|through|-|and)\s*"
-        r"(?P<b>" + DATE_TOKEN + r")",
+        r"(?P<b>" + DATE_TOKEN + r")"
+        # "2026-07-08 to 2026-07-12": two dates in full need no "from".
+        r"|\b(?P<a2>\d{4}-\d{2}-\d{2})\s*(?:to|until|through|till|-|–|and)\s*(?P<b2>\d{4}-\d{2}-\d{2})\b",
         text,
         re.I,
     )
     if m:
-        a, b = _day(m.group("a"), as_of), _day(m.group("b"), as_of)
+        a = _day(m.group("a") or m.group("a2"), as_of)
+        b = _day(m.group("b") or m.group("b2"), as_of)
         if a and b:
             return a, b
     if as_of is not None:

@@ -1340,6 +1340,15 @@ def render_what_if_scope(result: Result, *, first: bool = False) -> str:
         return _error_text(result)
     d = result.data if isinstance(result.data, dict) else {}
     if "sku_locations" not in d:
+        change = d.get("change") or {}
+        base, new = d.get("base") or {}, d.get("with_scenario") or {}
+        same = base.get("first_stockout_date") == new.get("first_stockout_date")
+        unchanged = not (change.get("unmet_units_horizon") or change.get("lost_margin_horizon"))
+        notes = list(d.get("notes") or [])
+        if unchanged and same and not change.get("anything_changed") and notes:
+            # "No change" leads, with why (no promotion day in the horizon, stock covers it).
+            rest = _notes({"notes": notes[1:]})
+            return f"**No change: {notes[0]}**\n\n" + _render_what_if(result) + rest
         return _render_what_if(result) + _notes(d)
     scope = d.get("scope") or {}
     where = (

@@ -1051,7 +1051,8 @@ def test_policy_questions_search_the_playbook(request_text: str):
     reply = ask(OfflinePlannerModel(), HumanMessage(request_text))
     [tool_call] = reply.tool_calls
     assert tool_call["name"] == "search_policies"
-    assert tool_call["args"] == {"query": request_text, "k": POLICY_PASSAGES}
+    assert tool_call["args"]["k"] == POLICY_PASSAGES
+    assert tool_call["args"]["query"].startswith(request_text)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,424 @@
+"""The offline model routes what-ifs, policy thresholds and item terms to the right tool.
+
+Each class is checked with several phrasings (typos, lowercase, terse and chatty), read with
+the demo network's resolver and, where the request leans on the thread, after a turn that
+set its focus. The first step of the intent's handler is the tool call the model would make.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import pytest
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+
+from agents.offline import parse
+from agents.offline.handlers import EXPEDITE_QUERY, compare_suppliers, policy
+from agents.offline.messages import Call, Request, Result
+from agents.offline.render import render_what_if_scope
+from erp.demo import generate_demo
+from tools.resolve import Resolver
+
+AS_OF = date(2026, 6, 30)
+
+
+@pytest.fixture(scope="module")
+def resolver() -> Resolver:
+    demo = generate_demo(seed=7, stores=4, skus=30, days=120, as_of=AS_OF)
+    return Resolver.from_network(demo.data)
+
+
+def turn(request: str, tool: str, args: dict[str, Any], result: Any) -> list[BaseMessage]:
+    """One earlier turn: the request, the tool call and its JSON result."""
+    call_id = f"c-{tool}-{len(request)}"
+    return [
+        HumanMessage(request),
+        AIMessage("", tool_calls=[{"name": tool, "args": args, "id": call_id}]),
+        ToolMessage(json.dumps(result), tool_call_id=call_id),
+    ]
+
+
+def first_step(
+    text: str, resolver: Resolver, earlier: Sequence[BaseMessage] = ()
+) -> tuple[str, list[Call] | str]:
+    """Return the intent a request lands on and its handler's first step (calls or an answer)."""
+    intent, req = parse(text, earlier, resolver, as_of=AS_OF)
+    step = intent.handler(req, [])
+    return intent.name, step if isinstance(step, str) else list(step)
+
+
+def only_call(text: str, resolver: Resolver, earlier: Sequence[BaseMessage] = ()) -> Call:
+    name, step = first_step(text, resolver, earlier)
+    assert isinstance(step, list) and len(step) == 1, (text, name, step)
+    return step[0]
+
+
+SUPPLIER_ROWS = [
+    {"supplier_id": "SUP-06", "name": "Voltix Electronics", "primary": True,
+     "lead_time_days": 32, "on_time_rate": 0.64},
+    {"supplier_id": "SUP-09", "name": "Harbor Wholesale", "primary": False,
+     "lead_time_days": 8, "on_time_rate": 0.96},
+]  # fmt: skip
+WHO_SUPPLIES = [
+    *turn(
+        "stock of SKU-0012 at S003", "get_inventory", {"sku": "SKU-0012", "location": "S003"}, []
+    ),
+    *turn("who supplies it?", "get_supplier_status", {"sku": "SKU-0012"}, SUPPLIER_ROWS),
+]
+"""A thread about SKU-0012 at S003 that has just listed its two suppliers (SUP-06 primary)."""
+AT_S003 = turn(
+    "stock of SKU-0012 at S003", "get_inventory", {"sku": "SKU-0012", "location": "S003"}, []
+)
+
+
+# -- a. a supplier delay is a what-if, not open supply or supplier status ------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "supplier", "days"),
+    [
+        ("what if SUP-03 slips two weeks", "SUP-03", 14),
+        ("supplier SUP-06 is running 10 days late — impact?", "SUP-06", 10),
+        ("sup-03 is late by a week, what does that do to us", "SUP-03", 7),
+        ("northwind is runnign 2 weeks behind. impact?", "SUP-02", 14),
+        ("acme slipping a fortnight - what breaks", "SUP-01", 14),
+        ("voltix deliveries come in 5 days late, what happens?", "SUP-06", 5),
+    ],
+)
+def test_a_supplier_delay_runs_the_what_if_for_that_supplier(
+    text: str, supplier: str, days: int, resolver: Resolver
+) -> None:
+    call = only_call(text, resolver)
+    assert call.name == "run_what_if"
+    assert call.args["supplier_id"] == supplier
+    assert call.args["supplier_delay_days"] == days
+    assert "sku" not in call.args and "location" not in call.args  # all of its SKUs
+
+
+def test_a_supplier_question_without_a_delay_is_still_its_status(resolver: Resolver) -> None:
+    assert only_call("is SUP-03 running late?", resolver).name != "run_what_if"
+    assert only_call("supplier status SUP-03", resolver).name == "get_supplier_status"
+
+
+# -- b. a demand change at category or network scope ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "factor", "category"),
+    [
+        ("if toys demand drops 20 % everywhere", 0.8, "Toys"),
+        ("toys down 20% everywhere, how bad?", 0.8, "Toys"),
+        ("if demand for toys drops 20 percent across all stores", 0.8, "Toys"),
+        ("what if the whole network sells 15 % more", 1.15, None),
+        ("what if demand falls 10% across all stores", 0.9, None),
+        ("suppose electronics sales go up 25% network-wide, what breaks?", 1.25, "Electronics"),
+    ],
+)
+def test_a_wide_demand_change_runs_at_that_scope(
+    text: str, factor: float, category: str | None, resolver: Resolver
+) -> None:
+    call = only_call(text, resolver)
+    assert call.name == "run_what_if"
+    assert call.args["demand_factor"] == pytest.approx(factor)
+    assert call.args.get("category") == category
+    assert "sku" not in call.args and "location" not in call.args
+
+
+# -- c. a hypothetical promotion: SKU, location, dates and uplift --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "sku", "loc", "start", "end", "uplift"),
+    [
+        (
+            "if we ran a 30 % uplift on SKU-0012 at S004 next week what happens",
+            "SKU-0012", "S004", "2026-07-06", "2026-07-12", 1.3,
+        ),
+        (
+            "what if we did a 2x lift on sku-0023 at s003 from jul 10 to jul 16?",
+            "SKU-0023", "S003", "2026-07-10", "2026-07-16", 2.0,
+        ),
+        (
+            "hypothetical promo: SKU-0016 at S002, 2026-07-08 to 2026-07-12, +40%",
+            "SKU-0016", "S002", "2026-07-08", "2026-07-12", 1.4,
+        ),
+        (
+            "hypothetical promo on SKU-0005 at S002 next week with 40% uplift",
+            "SKU-0005", "S002", "2026-07-06", "2026-07-12", 1.4,
+        ),
+    ],
+)  # fmt: skip
+def test_a_hypothetical_promotion_runs_the_promotion_what_if(
+    text: str, sku: str, loc: str, start: str, end: str, uplift: float, resolver: Resolver
+) -> None:
+    call = only_call(text, resolver)
+    assert call.name == "run_what_if"
+    assert (call.args["sku"], call.args["location"]) == (sku, loc)
+    assert (call.args["promo_start"], call.args["promo_end"]) == (start, end)
+    assert call.args["promo_uplift"] == pytest.approx(uplift)
+
+
+def test_a_promotion_that_changes_nothing_says_no_change_and_why_first() -> None:
+    still = {"unmet_units_horizon": 0.0, "lost_margin_horizon": 0.0, "first_stockout_date": None}
+    why = "Stock on hand and open supply cover the scenario's demand: no unmet units either way."
+    data = {
+        "sku": "SKU-0023",
+        "location": "S003",
+        "as_of": "2026-06-30",
+        "horizon_days": 56,
+        "protection_days": 8,
+        "scenario": {"promo_start": "2026-07-06", "promo_end": "2026-07-12", "promo_uplift": 1.3},
+        "base": still,
+        "with_scenario": still,
+        "change": {"unmet_units_horizon": 0.0, "lost_margin_horizon": 0.0},
+        "notes": [why],
+    }
+    answer = render_what_if_scope(Result("run_what_if", {}, json.dumps(data), data))
+    assert answer.startswith(f"**No change: {why}**")
+    assert answer.count(why) == 1
+    moved = {**data, "change": {"unmet_units_horizon": 4.0, "lost_margin_horizon": 9.5}}
+    assert not render_what_if_scope(Result("run_what_if", {}, "", moved)).startswith("**No change")
+
+
+# -- d. policy thresholds go to the playbook, and the answer leads with the rule -----------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what's the max days of cover for C items",
+        "max cover for class c?",
+        "how many days of cover can a B item have at most",
+        "above what value does a PO need a director",
+        "what PO value needs director approval",
+        "over what amount does an order need an admin?",
+    ],
+)
+def test_policy_thresholds_search_the_playbook(text: str, resolver: Resolver) -> None:
+    call = only_call(text, resolver)
+    assert call.name == "search_policies"
+    assert call.args["query"].lower().startswith(text.lower()[:12])
+
+
+LIMITS = {
+    "passages": [
+        {
+            "citation": "Approval matrix v2, §2",
+            "section": "Roles and limits",
+            "title": "Approval matrix",
+            "text": "| Role | May draft | May approve | Max order value |\n|---|---|---|---|\n"
+            "| viewer | no | nothing (read only) | 0 |\n| planner | yes | nothing | 0 |\n"
+            "| approver | yes | transfers and purchase orders | 25,000 |\n"
+            "| admin | yes | transfers and purchase orders | 250,000 |",
+        }
+    ]
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "missing"),
+    [
+        ("above what value does a PO need a director", "director"),
+        ("what PO value needs director approval", "director"),
+        ("over what amount does an order need an admin?", None),
+    ],
+)
+def test_a_threshold_question_leads_with_the_limits(text: str, missing: str | None) -> None:
+    req = Request(text, {})
+    searched = Result("search_policies", {"query": text}, json.dumps(LIMITS), LIMITS)
+    answer = policy(req, [searched])
+    assert isinstance(answer, str)
+    lead = answer.split("\n", 1)[0]
+    assert "up to 25,000 an approver" in lead and "above 25,000 an admin" in lead
+    assert "above 250,000 no one" in lead and "(Approval matrix v2, §2)" in lead
+    assert (f"no {missing} role" in lead) if missing else ("role;" not in lead)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what's the expedite rule",
+        "how do we decide whether to expedite",
+        "can I expedite a late PO?",
+        "when do we expedite?",
+    ],
+)
+def test_whether_to_expedite_searches_with_the_procedures_words(
+    text: str, resolver: Resolver
+) -> None:
+    call = only_call(text, resolver)
+    assert call.name == "search_policies"
+    assert call.args["query"] == f"{text} ({EXPEDITE_QUERY})"
+
+
+def test_expedite_fees_keep_the_planners_words(resolver: Resolver) -> None:
+    call = only_call("who approves expedite fees above 1,000?", resolver)
+    assert call.args["query"] == "who approves expedite fees above 1,000?"
+
+
+# -- e. the right tool: routine orders, item terms, approval route, supplier comparison ---------
+
+
+@pytest.mark.parametrize(
+    ("text", "earlier"),
+    [
+        ("sup-03 - anything to order from them?", ()),
+        ("voltix, anything to order from them?", ()),
+        ("anything to order from them?", turn("tell me about voltix", "get_supplier_status",
+                                              {"supplier_id": "SUP-06"}, SUPPLIER_ROWS[:1])),
+    ],
+)  # fmt: skip
+def test_anything_to_order_from_a_supplier_is_its_overview(
+    text: str, earlier: list[BaseMessage], resolver: Resolver
+) -> None:
+    call = only_call(text, resolver, earlier)
+    assert call.name == "get_supplier_overview"
+    assert call.args["supplier_id"] in ("SUP-03", "SUP-06")
+
+
+@pytest.mark.parametrize(
+    ("text", "sku"),
+    [
+        ("what's the MOQ on SKU-0012", "SKU-0012"),
+        ("whats the minimum order qty for sku-0005", "SKU-0005"),
+        ("pack size of SKU-0012?", "SKU-0012"),
+        ("lead time for SKU-0005", "SKU-0005"),
+        ("what does SKU-0012 cost", "SKU-0012"),
+        ("how much does SKU-0003 cost?", "SKU-0003"),
+        ("price of sku-0007?", "SKU-0007"),
+    ],
+)
+def test_item_terms_read_the_item_not_the_playbook(text: str, sku: str, resolver: Resolver) -> None:
+    call = only_call(text, resolver)
+    assert (call.name, call.args) == ("get_item", {"sku": sku})
+
+
+DRAFTED = turn(
+    "transfer 20 of SKU-0012 from DC-SOUTH to S003",
+    "draft_transfer",
+    {"sku": "SKU-0012", "from_location": "DC-SOUTH", "to_location": "S003", "qty": 20},
+    {"proposal_id": "PR-1", "status": "pending_approval"},
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["who has to approve this", "who needs to sign this off?", "whose sign-off does this one need",
+     "who can ok it"],
+)  # fmt: skip
+def test_who_approves_this_is_the_drafts_approval_route(text: str, resolver: Resolver) -> None:
+    call = only_call(text, resolver, DRAFTED)
+    assert (call.name, call.args) == ("get_approval_route", {"proposal_id": "PR-1"})
+
+
+@pytest.mark.parametrize(
+    ("text", "earlier"),
+    [
+        ("which supplier is better, SUP-01 or SUP-02?", ()),
+        ("which supplier is better?", WHO_SUPPLIES),
+        ("which one is worse?", WHO_SUPPLIES),
+        ("so which of the two is more reliable?", WHO_SUPPLIES),
+    ],
+)
+def test_which_supplier_is_better_compares_two_suppliers(
+    text: str, earlier: list[BaseMessage], resolver: Resolver
+) -> None:
+    _, step = first_step(text, resolver, earlier)
+    assert isinstance(step, list) and [c.name for c in step] == ["get_supplier_status"] * 2
+    assert len({c.args["supplier_id"] for c in step}) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        ("which supplier is better?", "**SUP-09 (Harbor Wholesale) is the better supplier here**"),
+        ("which one is worse?", "**SUP-06 (Voltix Electronics) is the worse supplier here**"),
+    ],
+)
+def test_better_or_worse_weighs_on_time_rate_and_lead_time(
+    text: str, lead: str, resolver: Resolver
+) -> None:
+    _, req = parse(text, WHO_SUPPLIES, resolver, as_of=AS_OF)
+    results = [
+        Result("get_supplier_status", {"supplier_id": r["supplier_id"]}, json.dumps([r]), [r])
+        for r in SUPPLIER_ROWS
+    ]
+    answer = compare_suppliers(req, results)
+    assert isinstance(answer, str) and answer.startswith(lead)
+    assert "on time 64% vs 96%, lead time 32 vs 8 days" in answer
+
+
+def test_a_split_verdict_says_which_wins_on_what(resolver: Resolver) -> None:
+    _, req = parse("which supplier is better?", WHO_SUPPLIES, resolver, as_of=AS_OF)
+    rows = [{**SUPPLIER_ROWS[0], "on_time_rate": 0.99}, SUPPLIER_ROWS[1]]
+    results = [Result("get_supplier_status", {}, json.dumps([r]), [r]) for r in rows]
+    answer = compare_suppliers(req, results)
+    assert isinstance(answer, str)
+    assert answer.startswith("**Neither is better on both counts: SUP-06 (Voltix Electronics) "
+                             "is more reliable, SUP-09 (Harbor Wholesale) is quicker**")  # fmt: skip
+
+
+# -- f. drafting with "them" after a supplier turn, and casual transfers -------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "supplier"),
+    [
+        ("ok order it from them", "SUP-06"),
+        ("yes please place the order with them", "SUP-06"),
+        ("order some from that supplier", "SUP-06"),
+        ("buy it from harbor then", "SUP-09"),
+    ],
+)
+def test_order_it_from_them_orders_the_threads_need_from_that_supplier(
+    text: str, supplier: str, resolver: Resolver
+) -> None:
+    intent, req = parse(text, WHO_SUPPLIES, resolver, as_of=AS_OF)
+    assert intent.name == "order_from_supplier"
+    [listed] = intent.handler(req, [])
+    assert listed.name == "list_exceptions"
+    need = {
+        "id": "stockout_risk:SKU-0012@S003",
+        "type": "stockout_risk",
+        "sku": "SKU-0012",
+        "location": "S003",
+        "recommendation": {"kind": "transfer", "qty": 37, "from_location": "DC-SOUTH",
+                           "to_location": "S003"},
+    }  # fmt: skip
+    data = {"items": [need], "total": 1}
+    [draft] = intent.handler(req, [Result("list_exceptions", listed.args, json.dumps(data), data)])
+    assert (draft.name, draft.args) == (
+        "draft_purchase_order",
+        {"sku": "SKU-0012", "location_id": "S003", "supplier_id": supplier, "qty": 37},
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "src"),
+    [
+        ("send 30 across from the north DC", "DC-NORTH"),
+        ("ship 30 over from DC-SOUTH", "DC-SOUTH"),
+        ("move 12 over from S004", "S004"),
+    ],
+)
+def test_casual_transfer_wordings_draft_the_transfer(
+    text: str, src: str, resolver: Resolver
+) -> None:
+    call = only_call(text, resolver, AT_S003)
+    assert call.name == "draft_transfer"
+    assert (call.args["sku"], call.args["from_location"], call.args["to_location"]) == (
+        "SKU-0012", src, "S003",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["top up S003 from the DC", "move some over from S004", "please restock S003 from DC-SOUTH"],
+)
+def test_casual_cover_wordings_look_up_the_need_first(text: str, resolver: Resolver) -> None:
+    call = only_call(text, resolver, AT_S003)
+    assert call.name == "list_exceptions"
+    assert (call.args["sku"], call.args["location"]) == ("SKU-0012", "S003")
