@@ -18,8 +18,9 @@ bias = (Σf - Σa) / Σa over every window of the series (or of all series), MAS
 is the median of the per-series MASE (mean over windows). ``coverage_90`` is the share of
 (series, cut-off) where the H days' actual demand stayed at or under the 0.9 quantile of H-day
 demand measured before the cut-off around that method's forecast (`planning.interval`; about
-0.90 when the stated quantile holds). Classes come from
-`planning.demand.classify_demand` on the whole history window, promotion days excluded.
+0.90 when the stated quantile holds; StockPilot's with its `p_alive`, the mixture's quantile).
+Classes come from `planning.demand.classify_demand` on the whole history window, promotion days
+excluded.
 
 With ``bucket`` "week" or "month" the backtest runs in that bucket (`planning.buckets`): a
 daily network is summed into calendar weeks (from Monday) or months, data already in weekly or
@@ -106,7 +107,9 @@ class Panel:
     expected: np.ndarray | None = None
 
 
-Forecaster = Callable[[Panel, int, int], np.ndarray]  # (panel, cut-off column, H) -> (n, H)
+# (panel, cut-off column, H) -> (n, H) mean, or the mean and (n,) the probability each item
+# still sells (StockPilot's `p_alive`: its quantile is then the mixture's, `planning.interval`)
+Forecaster = Callable[[Panel, int, int], np.ndarray | tuple[np.ndarray, np.ndarray]]
 
 
 def run_forecast_eval(
@@ -355,7 +358,7 @@ def _bucket_start(start: datetime.date, bucket: SalesBucket, k: int) -> datetime
     return datetime.date(months // 12, months % 12 + 1, 1)
 
 
-def _stockpilot_buckets(panel: Panel, c: int, h_len: int) -> np.ndarray:
+def _stockpilot_buckets(panel: Panel, c: int, h_len: int) -> tuple[np.ndarray, np.ndarray]:
     """Forecast the buckets with their own periods (no weekly profile, a yearly index)."""
     bucket = SalesBucket(panel.bucket)
     fc = forecast_batch(
@@ -365,7 +368,7 @@ def _stockpilot_buckets(panel: Panel, c: int, h_len: int) -> np.ndarray:
         periods=PERIODS[bucket],
         fit_days=FIT_PERIODS[bucket],
     )
-    return np.asarray(fc.mean)
+    return np.asarray(fc.mean), np.asarray(fc.p_alive)
 
 
 def _stockpilot_as_days(panel: Panel, c: int, h_len: int) -> np.ndarray:
@@ -424,11 +427,12 @@ def _score(
     out = {k: np.zeros(n) for k in names}
     for j, c in enumerate(cuts, start=1):
         actual = history[:, c : c + h_len]
-        fc = forecaster(panel, c, h_len)
+        made = forecaster(panel, c, h_len)
+        fc, alive = made if isinstance(made, tuple) else (made, None)
         fc = np.where(np.isfinite(fc), np.maximum(fc, 0.0), 0.0)
         lo = max(0, c - history_len)
         past_promo = np.isfinite(panel.calendar[:, lo:c]) & (panel.calendar[:, lo:c] != 1.0)
-        spread = interval_demand(history[:, lo:c], fc, h_len, exclude=past_promo)
+        spread = interval_demand(history[:, lo:c], fc, h_len, exclude=past_promo, alive=alive)
         upper = spread.quantiles[:, spread.levels.index(COVERAGE_LEVEL)]
         measured = np.isfinite(upper)
         out["cover_hit"] += measured & (actual.sum(axis=1) <= upper)
@@ -464,7 +468,7 @@ def _naive_scale(insample: np.ndarray, season: int = SEASON) -> np.ndarray:
         return np.where(count > 0, (diff * live).sum(axis=1) / count, np.nan)
 
 
-def _stockpilot(panel: Panel, c: int, h_len: int) -> np.ndarray:
+def _stockpilot(panel: Panel, c: int, h_len: int) -> tuple[np.ndarray, np.ndarray]:
     """Forecast as the engine does: its history length, learned promotion uplift."""
     lo = max(0, c - HISTORY_DAYS)
     hist, hist_cal = panel.history[:, lo:c], panel.calendar[:, lo:c]
@@ -482,7 +486,7 @@ def _stockpilot(panel: Panel, c: int, h_len: int) -> np.ndarray:
         history_uplift=hist_cal,
         in_stock=None if panel.in_stock is None else panel.in_stock[:, lo:c],
     )
-    return np.asarray(fc.mean)
+    return np.asarray(fc.mean), np.asarray(fc.p_alive)
 
 
 def _expected_demand(panel: Panel, c: int, h_len: int) -> np.ndarray:

@@ -317,7 +317,7 @@ def forecast_batch(
     mean = np.where(np.isfinite(mean), np.maximum(mean, 0.0), 0.0)
     interval = None
     if protection_days is not None:
-        interval = interval_demand(x, mean, protection_days, exclude=exclude)
+        interval = interval_demand(x, mean, protection_days, exclude=exclude, alive=p_alive)
     return BatchForecast(
         mean=mean,
         sigma=np.where(np.isfinite(sigma), np.maximum(sigma, 0.0), 0.0),

@@ -16,6 +16,13 @@ interval P (days, per series) that ends inside the last `window` days, and retur
   ratios' (when at least `MIN_RATIO_WINDOWS` windows have such a ratio): demand noise and the
   error of estimating its level, measured together.
 
+An item that may have reached its end of life (`alive`: the forecaster's `p_alive`, the
+probability it still sells) has P-day demand that is a mixture: 0 with probability 1 - p, else
+the demand of the item alive, at the rate forecast / p. Its quantile at level q is 0 where
+q <= 1 - p, else the alive demand's quantile at (q - (1 - p)) / p (`alive_levels`): scaling
+the alive spread down to the lowered forecast instead would cut the quantile of every item in
+a run without a sale, the items that resume included.
+
 Kept days only (NaN and `exclude` days are not demand): a window's sum is taken over its kept
 days and scaled to P days; windows with under half their days kept are dropped. Series with no
 usable window get NaN.
@@ -55,10 +62,13 @@ def interval_demand(
     window: int = WINDOW_DAYS,
     levels: tuple[float, ...] = LEVELS,
     lookback: int = LOOKBACK_DAYS,
+    alive: np.ndarray | None = None,
 ) -> IntervalDemand:
     """Measure P-day demand of each row of `history` (n, T) around its forecast (n, >= P).
 
     `lookback` (days, 0 = off) is the mean before each window that its ratio is taken to.
+    `alive` (n,) is the probability each item still sells (None: 1): the quantiles are then
+    those of the mixture of no demand and demand at the rate forecast / alive.
     """
     x = np.asarray(history, dtype=np.float64)
     if x.ndim != 2:
@@ -97,10 +107,16 @@ def interval_demand(
     has = count > 0
     err = np.full(n, np.nan)
     q = np.full((n, len(levels)), np.nan)
+    p_alive = np.ones(n) if alive is None else np.clip(np.asarray(alive, np.float64), 0.0, 1.0)
+    if p_alive.shape != (n,):
+        raise ValueError(f"alive must be (n,), got shape {p_alive.shape}")
+    # Levels of the alive part (n, L) and the alive forecast (the forecast is p x that).
+    at = alive_levels(levels, p_alive)
+    up = np.where(p_alive > 0, 1.0 / np.maximum(p_alive, 1e-12), 0.0)
     if has.any():
         dev = np.square(scaled[has] - fc_p[has, None])
         err[has] = np.sqrt(np.nanmean(dev, axis=1))
-        q[has] = np.nanquantile(scaled[has], levels, axis=1).T
+        q[has] = row_quantiles(scaled[has], at[has]) * up[has, None]
     if look > 0:
         # Each window's demand over what the mean of the `look` kept days before it said.
         lo = s0 - look
@@ -113,6 +129,37 @@ def interval_demand(
         ratio = np.where(ok, sums / np.where(ok, pred, 1.0), np.nan)
         enough = ok.sum(axis=1) >= MIN_RATIO_WINDOWS
         if enough.any():
-            r_q = np.nanquantile(ratio[enough], levels, axis=1).T
+            r_q = row_quantiles(ratio[enough], at[enough]) * up[enough, None]
             q[enough] = np.maximum(q[enough], fc_p[enough, None] * r_q)
+    q = np.where(at > 0, q, np.where(np.isnan(q), np.nan, 0.0))  # the dead part's 0
     return IntervalDemand(p, fc_p, err, tuple(levels), q, count)
+
+
+def alive_levels(levels: tuple[float, ...], alive: np.ndarray) -> np.ndarray:
+    """Return (n, L) the level of the alive part's quantile behind each mixture level.
+
+    With probability 1 - p the item no longer sells (demand 0), so the mixture's quantile at
+    q is 0 for q <= 1 - p (returned as 0) and the alive demand's at (q - (1 - p)) / p above it.
+    """
+    lv = np.asarray(levels, np.float64)[None, :]
+    p = np.asarray(alive, np.float64)[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = (lv - (1.0 - p)) / p
+    return np.asarray(np.where(p > 0, np.clip(out, 0.0, 1.0), 0.0))
+
+
+def row_quantiles(values: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Return (n, L) each row's quantiles of `values` (n, K; NaN ignored) at its own levels.
+
+    Linear interpolation between order statistics (numpy's default method); NaN for a row
+    without a finite value.
+    """
+    v = np.sort(values, axis=1)  # NaN sort last
+    count = np.isfinite(v).sum(axis=1)
+    pos = at * np.maximum(count - 1, 0)[:, None]
+    lo = np.floor(pos).astype(np.int64)
+    hi = np.minimum(lo + 1, np.maximum(count - 1, 0)[:, None])
+    rows = np.arange(v.shape[0])[:, None]
+    frac = pos - lo
+    out = v[rows, lo] * (1.0 - frac) + v[rows, hi] * frac
+    return np.asarray(np.where(count[:, None] > 0, out, np.nan))

@@ -9,7 +9,7 @@ import pytest
 from scipy import stats
 
 from planning.forecast import forecast_batch
-from planning.interval import interval_demand
+from planning.interval import alive_levels, interval_demand, row_quantiles
 
 
 def test_poisson_series_spread_and_quantiles_match_the_distribution() -> None:
@@ -96,3 +96,51 @@ def test_quantiles_count_the_error_of_the_forecast_itself() -> None:
     q90_around = around.quantiles[:, around.levels.index(0.9)]
     assert (future <= q90).mean() == pytest.approx(0.9, abs=0.03)
     assert (future <= q90_around).mean() < 0.875
+
+
+def test_row_quantiles_match_numpy_at_each_rows_own_level() -> None:
+    rng = np.random.default_rng(4)
+    v = rng.gamma(2.0, 3.0, (50, 40))
+    v[rng.random(v.shape) < 0.2] = np.nan
+    v[0] = np.nan  # a row without a value
+    at = rng.uniform(0.0, 1.0, (50, 3))
+    got = row_quantiles(v, at)
+    assert np.isnan(got[0]).all()
+    for i in range(1, 50):
+        assert got[i] == pytest.approx([np.nanquantile(v[i], a) for a in at[i]], rel=1e-12)
+
+
+def test_alive_levels_are_the_mixtures() -> None:
+    at = alive_levels((0.5, 0.9), np.array([1.0, 0.5, 0.05, 0.0]))
+    assert at[0] == pytest.approx([0.5, 0.9])
+    assert at[1] == pytest.approx([0.0, 0.8])  # P(D <= x) = 0.5 + 0.5 F(x) = 0.9 at F 0.8
+    assert at[2] == pytest.approx([0.0, 0.0])  # dead 95 % of the time: the 0.9 quantile is 0
+    assert at[3] == pytest.approx([0.0, 0.0])
+
+
+def test_an_item_that_may_have_ended_has_the_mixtures_quantiles() -> None:
+    # Items sell with probability `alive` at their rate, else not at all; the forecast is
+    # alive x rate (the true mean: no estimation error, so no lookback ratios). Scaling the
+    # alive spread down to that forecast under-covers the items that still sell; the
+    # mixture's quantile covers about as stated.
+    rng = np.random.default_rng(6)
+    n, t_len, p = 3000, 400, 28
+    rate = rng.uniform(0.1, 0.5, (n, 1))
+    sizes = 1 + rng.poisson(1.0, (n, t_len + p))
+    x = (rng.random((n, t_len + p)) < rate) * sizes
+    alive = rng.uniform(0.3, 1.0, n)
+    ends = rng.random(n) > alive
+    future = np.where(ends, 0, x[:, t_len:].sum(axis=1))
+    fc = np.repeat(rate * 2.0 * alive[:, None], p, axis=1)
+    hist = x[:, :t_len].astype(float)
+    mixed = interval_demand(hist, fc, p, alive=alive, lookback=0)
+    scaled = interval_demand(hist, fc, p, lookback=0)
+    level = mixed.levels.index(0.9)
+    assert (future <= mixed.quantiles[:, level]).mean() == pytest.approx(0.9, abs=0.03)
+    assert (future <= scaled.quantiles[:, level]).mean() < 0.8
+    assert mixed.error_rms == pytest.approx(scaled.error_rms)
+    assert interval_demand(hist, fc, p, alive=np.ones(n), lookback=0).quantiles == pytest.approx(
+        scaled.quantiles
+    )
+    with pytest.raises(ValueError, match="alive"):
+        interval_demand(hist, fc, p, alive=np.ones(n + 1))
