@@ -114,9 +114,14 @@ def _copy_csv(df: pd.DataFrame) -> tuple[bytes, str]:
     Arrow's C++ writer (dates as `YYYY-MM-DD`, floats in their shortest exact form, every text
     value quoted, NULL as an unquoted empty field) is several times faster than pandas' on the
     millions of sales rows of a large network; a frame Arrow cannot type falls back to pandas.
+    Columns chunked differently (pandas' Arrow-backed text concatenated from pieces, an empty
+    one included) are made one chunk each first: Arrow's writer renders such a table's rows
+    from the wrong memory (NUL bytes or another table's values).
     """
     try:
         table = pa.Table.from_pandas(df, preserve_index=False)
+        if any(column.num_chunks > 1 for column in table.columns):
+            table = table.combine_chunks()
         for i, field in enumerate(table.schema):
             if pa.types.is_timestamp(field.type) or pa.types.is_date64(field.type):
                 table = table.set_column(i, field.name, table.column(i).cast(pa.date32()))

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from erp import models
 from erp.connector import BuiltinErpConnector, PurchaseOrderRequest
 from erp.store import (
+    _copy_csv,
     commit_times,
     is_empty,
     latest_import,
@@ -140,6 +141,20 @@ def _sku_blocks(data: NetworkData, n: int) -> list[NetworkData]:
 
 def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(list(frame.columns), kind="stable", ignore_index=True)
+
+
+def test_copy_rows_of_a_frame_whose_columns_are_chunked_differently() -> None:
+    """A text column concatenated from an empty and a non-empty piece is two Arrow chunks while
+    the others are one (a demo block's transfers); COPY's CSV still holds exactly the rows."""
+    status = pd.concat(
+        [pd.Series([], dtype="str"), pd.Series(["in_transit"], dtype="str")], ignore_index=True
+    )
+    frame = pd.DataFrame(
+        {"transfer_id": ["TR-000021-000001"], "qty": [8], "ship_date": [pd.Timestamp("2026-11-22")]}
+    ).assign(status=status)
+    body, null = _copy_csv(frame)
+    assert null == ""
+    assert body == b'"TR-000021-000001",8,2026-11-22,"in_transit"\n'
 
 
 def test_snapshot_in_blocks_is_the_whole_snapshot(store_engine, network):
