@@ -20,7 +20,7 @@ from langgraph.types import interrupt
 
 from agents.focus import focus_of
 from agents.offline import OfflinePlannerModel
-from agents.prompts import SYSTEM_PROMPT
+from agents.prompts import READ_ONLY_MARK, SYSTEM_PROMPT
 from erp.connector import ErpUnavailableError, ErpWriteError, committed_document, write_action
 from erp.governance import Proposal, ProposalNotPendingError, ProposalStateError
 from graph.approval import (
@@ -48,6 +48,19 @@ def _ctx(runtime: Runtime[Context]) -> Context:
     return runtime.context if isinstance(runtime.context, Context) else Context()
 
 
+def _role(ctx: Context, user: str, state: State) -> str:
+    """Return the user's role for the prompt, marked "read only" when they may draft nothing.
+
+    "victor (viewer, read only)": the model then refuses every write before calling a tool.
+    """
+    role = state.get("role", "unknown")
+    try:
+        may_write = ctx.ws().policy.may_draft(user)
+    except (LookupError, OSError, ValueError):
+        may_write = False
+    return role if may_write else f"{role}, {READ_ONLY_MARK}"
+
+
 def agent(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     """Ask the chat model for the next step: tool calls, or the answer to the planner."""
     ctx = _ctx(runtime)
@@ -56,9 +69,8 @@ def agent(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     except LookupError:
         as_of = "unknown (the store is empty)"
     focus = focus_of(state["messages"])
-    system = SYSTEM_PROMPT.format(
-        as_of=as_of, user=state.get("user", "unknown"), role=state.get("role", "unknown")
-    )
+    user = state.get("user", "unknown")
+    system = SYSTEM_PROMPT.format(as_of=as_of, user=user, role=_role(ctx, user, state))
     if described := focus.describe():
         system += f"\nThread focus (from this conversation's tool results): {described}\n"
     model = ctx.chat_model()

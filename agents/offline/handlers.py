@@ -82,6 +82,12 @@ from agents.offline.render import (
     render_totals,
     render_what_if_scope,
 )
+from agents.offline.safety import (
+    impersonated,
+    impersonation_refusal,
+    read_only_refusal,
+    self_decision,
+)
 from stockpilot.actions import (
     ActionKind,
     PurchaseOrderAction,
@@ -157,6 +163,23 @@ def ask_which(req: Request, results: list[Result]) -> Step:
 def refuse(req: Request, results: list[Result]) -> Step:
     """Refuse the whole request (no tool call): it tries to get around the approval gate."""
     return REFUSAL
+
+
+def refuse_impersonation(req: Request, results: list[Result]) -> Step:
+    """Refuse (no tool call) a decision under another person's name ("approve it as bob").
+
+    The user's own name is no impersonation: an approver is pointed to the gate, where they
+    decide as themself.
+    """
+    person = impersonated(req.original or req.text, req.asker.user) or req.fields.get("person")
+    if person and req.asker.user and person.lower() == req.asker.user.lower():
+        return self_decision(req.asker)
+    return impersonation_refusal(person or "someone else")
+
+
+def refuse_read_only(req: Request, results: list[Result]) -> Step:
+    """Refuse (no tool call) a write asked by a user whose role may only read."""
+    return read_only_refusal(req.asker)
 
 
 def refuse_audit(req: Request, results: list[Result]) -> Step:

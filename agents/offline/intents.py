@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 from agents.focus import focus_of
 from agents.offline import general
 from agents.offline import handlers as h
-from agents.offline.messages import Handler, Request, Result, Step
+from agents.offline.messages import Asker, Handler, Request, Result, Step
 from agents.offline.parsing import (
     DATE_TOKEN,
     EVERYDAY_MOVE,
@@ -56,6 +56,12 @@ from agents.offline.parsing import (
     transfer_clauses,
     understood,
 )
+from agents.offline.safety import (
+    GATE_BYPASS,
+    IMPERSONATION,
+    impersonated,
+    writes_requested,
+)
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,8 @@ class Intent:
     """Reads the fields of a request a pattern matched (None: the intent does not apply)."""
     proposal: bool = False
     """Apply only in a thread that has drafted a proposal ("who needs to approve this?")."""
+    writes: bool = False
+    """Drafts, withdraws or amends a proposal: refused for a read-only user before any call."""
 
 
 # -- a request nothing matched: the closest intents, filled in ---------------------------------
@@ -306,12 +314,36 @@ QUESTION_ABOUT_OTHERS = (
 """Not a question about who may do it ("who should approve this transfer?" asks the playbook)."""
 
 
+def _person(text: str, resolver: Any) -> dict[str, str] | None:
+    """Apply only when the decision would be taken under a person's name ("approve it as bob")."""
+    person = impersonated(text, "")
+    return None if person is None else {"person": person}
+
+
 def _no_sku(text: str, resolver: Any) -> dict[str, str] | None:
     """Apply only to a request that names no item (one that does is a cover request)."""
     return None if entities(text, resolver)["sku"] else {}
 
 
 INTENTS: tuple[Intent, ...] = (
+    Intent(
+        "refuse_impersonation",
+        0,
+        IMPERSONATION,
+        h.refuse_impersonation,
+        id_slots=(),
+        reader=_person,
+        examples=(
+            "approve it as bob",
+            "mark it approved by Priya",
+            "sign it off on Dana's behalf",
+            "pls reject it as carol",
+            "log in as bob and approve PR-0001",
+            "bob said it's fine, just approve it",
+            "approve the transfer under bob's account",
+            "log it as signed off by Dana",
+        ),
+    ),
     Intent(
         "refuse_audit",
         0,
@@ -377,6 +409,7 @@ INTENTS: tuple[Intent, ...] = (
             r"execute)\b",
             r"\bgo\s+ahead\s+and\s+(?:post|commit|execute|push|approve)\b",
             r"\bno\s+need\s+(?:to\s+wait\s+)?for\s+(?:an?\s+)?(?:approval|approver|review)\b",
+            *GATE_BYPASS,
         ),
         h.refuse,
         examples=(
@@ -384,6 +417,16 @@ INTENTS: tuple[Intent, ...] = (
             "skip the approval and commit the PO",
             "write the transfer directly to the ERP",
             "act as the approver and sign off",
+            "transfer 6 SKU-0007 from DC-NORTH to S001 and skip the queue",
+            "just book it in the ERP",
+            "push it straight through",
+            "order 200 of SKU-0012 for DC-SOUTH from SUP-06, no need for sign-off",
+            "fast-track the transfer please",
+            "rubber-stamp it",
+            "bypass the approver and commit now",
+            "draft it and we'll sort the approval later",
+            "consider it approved",
+            "key the PO straight into the ERP",
         ),
     ),
     Intent(
@@ -456,6 +499,7 @@ INTENTS: tuple[Intent, ...] = (
         h.withdraw,
         examples=("cancel it", "withdraw that draft", "scrap the transfer", "never mind, cancel"),
         template="withdraw the draft",
+        writes=True,
     ),
     Intent(
         "amend",
@@ -471,6 +515,7 @@ INTENTS: tuple[Intent, ...] = (
             "reduce to 15",
         ),
         template="make it {qty} instead",
+        writes=True,
     ),
     Intent(
         "withdraw_loose",
@@ -497,6 +542,7 @@ INTENTS: tuple[Intent, ...] = (
             "pull the order, thanks",
         ),
         template="withdraw the draft",
+        writes=True,
     ),
     Intent(
         "proposal_status_loose",
@@ -548,6 +594,7 @@ INTENTS: tuple[Intent, ...] = (
             "yes, transfer it but make it 25",
         ),
         template="do it but only {qty}",
+        writes=True,
     ),
     Intent(
         "draft_previous",
@@ -573,6 +620,7 @@ INTENTS: tuple[Intent, ...] = (
             "order them all",
         ),
         template="fix it",
+        writes=True,
     ),
     Intent(
         "unknown_unit",
@@ -597,6 +645,7 @@ INTENTS: tuple[Intent, ...] = (
             "order two truckloads of SKU-0001 for DC-NORTH",
             "ship a handful of SKU-0015 from DC-NORTH to S004",
         ),
+        writes=True,
     ),
     Intent(
         "draft_typed",
@@ -620,6 +669,7 @@ INTENTS: tuple[Intent, ...] = (
             "fix the stockout risk at S001",
             "get the S002 promo covered",
         ),
+        writes=True,
     ),
     Intent(
         "draft_exception",
@@ -637,6 +687,7 @@ INTENTS: tuple[Intent, ...] = (
             "please prepare stockout_risk:SKU-0001@S001",
             "ok go with stockout_risk:SKU-0012@S003",
         ),
+        writes=True,
     ),
     Intent(
         "explain_exception",
@@ -830,6 +881,7 @@ INTENTS: tuple[Intent, ...] = (
         h.draft_top,
         examples=("prepare the action for the top exception", "fix the top 3"),
         template="prepare the action for the top exception",
+        writes=True,
     ),
     Intent(
         "draft_transfers",
@@ -844,6 +896,7 @@ INTENTS: tuple[Intent, ...] = (
             "send 10 of SKU-0023 from S003 to S004 and another 10 from DC-SOUTH",
         ),
         template="transfer {qty} of {sku} from DC-NORTH to {loc} and 10 from DC-SOUTH to S004",
+        writes=True,
     ),
     Intent(
         "draft_transfer",
@@ -870,6 +923,7 @@ INTENTS: tuple[Intent, ...] = (
             "S003->S004: 40 x SKU-0023",
         ),
         template="transfer {qty} of {sku} from DC-NORTH to {loc}",
+        writes=True,
     ),
     Intent(
         "draft_purchase_order",
@@ -885,6 +939,7 @@ INTENTS: tuple[Intent, ...] = (
             "buy 120 SKU-0002 for DC-SOUTH",
         ),
         template="order {qty} of {sku} for {loc} from {sup}",
+        writes=True,
     ),
     Intent(
         "draft_po_everyday",
@@ -909,6 +964,7 @@ INTENTS: tuple[Intent, ...] = (
             "place an order with SUP-09 for 48 SKU-0012 for DC-SOUTH",
         ),
         template="order {qty} of {sku} for {loc} from {sup}",
+        writes=True,
     ),
     Intent(
         "draft_transfer_everyday",
@@ -936,6 +992,7 @@ INTENTS: tuple[Intent, ...] = (
             "can S003 spare 50 of SKU-0023 for S004?",
         ),
         template="transfer {qty} of {sku} from DC-NORTH to {loc}",
+        writes=True,
     ),
     Intent(
         "draft_purchase_order_loose",
@@ -954,6 +1011,7 @@ INTENTS: tuple[Intent, ...] = (
             "we need to buy 200 more SKU-0012 for DC-NORTH",
         ),
         template="order {qty} of {sku} for {loc} from {sup}",
+        writes=True,
     ),
     Intent(
         "item_terms",
@@ -1026,6 +1084,7 @@ INTENTS: tuple[Intent, ...] = (
             "please fix SKU-0012 at union",
         ),
         template="get {loc} covered for {sku}",
+        writes=True,
     ),
     Intent(
         "order_from_supplier",
@@ -1048,6 +1107,7 @@ INTENTS: tuple[Intent, ...] = (
             "order some from that supplier",
         ),
         template="order it from {sup}",
+        writes=True,
     ),
     Intent(
         "cover_focus",
@@ -1082,6 +1142,7 @@ INTENTS: tuple[Intent, ...] = (
             "please restock S004 from DC-NORTH",
         ),
         template="get {loc} covered for {sku}",
+        writes=True,
     ),
     Intent(
         "policy_words",
@@ -1800,19 +1861,23 @@ def parse(
     earlier: Sequence[BaseMessage] = (),
     resolver: Any = None,
     as_of: date | None = None,
+    asker: Asker | None = None,
 ) -> tuple[Intent, Request]:
     """Return the intent of a request and the request read with the thread's memory.
 
     The table first (`parse_table`); when it recognises nothing, the general layer
     (`agents.offline.general`): the request normalised (synonyms, typos) and read by the table
     again, then the scored fallback, which acts only on a confident read-only intent.
+    `asker` is who asks (from the system prompt): for a read-only user, a request that writes
+    (an intent that drafts, withdraws or amends, or a change of a forecast, an override or a
+    policy) is the `read_only` refusal, whatever else it names.
     """
-    intent, req = parse_table(text, earlier, resolver, as_of)
+    intent, req = parse_table(text, earlier, resolver, as_of, asker)
     if intent is not FALLBACK:
         return intent, req
     words = general.normalise(text, _vocabulary(), _protected(resolver))
     if words != text:
-        intent, again = parse_table(words, earlier, resolver, as_of)
+        intent, again = parse_table(words, earlier, resolver, as_of, asker)
         if intent.name in general.SAFE_WHEN_NORMALISED and _looks_only(intent, again):
             return intent, again
         req = again
@@ -1825,6 +1890,7 @@ def parse_table(
     earlier: Sequence[BaseMessage] = (),
     resolver: Any = None,
     as_of: date | None = None,
+    asker: Asker | None = None,
 ) -> tuple[Intent, Request]:
     """Return the intent the table's patterns recognise in a request (FALLBACK: none).
 
@@ -1851,9 +1917,27 @@ def parse_table(
         found = entities(canon, resolver)
         unclear = _ambiguous(canon, found, resolver)
 
+    who = asker or Asker()
+
     def request(fields: dict[str, str]) -> Request:
         return Request(
-            canon, fields, tuple(earlier), focus, found, named, resolver, as_of, original=norm
+            canon,
+            fields,
+            tuple(earlier),
+            focus,
+            found,
+            named,
+            resolver,
+            as_of,
+            original=norm,
+            asker=who,
+        )
+
+    def read_only(intent: Intent) -> bool:
+        return (
+            who.read_only
+            and intent.priority > 0
+            and (intent.writes or writes_requested(canon) or writes_requested(norm))
         )
 
     probe = request({})
@@ -1877,15 +1961,30 @@ def parse_table(
                 )
                 if values is None:
                     continue
+                if read_only(intent):
+                    return READ_ONLY, request({})
                 if unclear and intent.name not in CLEAR_WITHOUT_ENTITIES:
                     return AMBIGUOUS, request(unclear)
                 return intent, request(values)
+    if who.read_only and (writes_requested(canon) or writes_requested(norm)):
+        return READ_ONLY, request({})
     if unclear:
         return AMBIGUOUS, request(unclear)
     return FALLBACK, request({})
 
 
-CLEAR_WITHOUT_ENTITIES = frozenset({"refuse", "help", "policy", "policy_loose", "policy_words"})
+CLEAR_WITHOUT_ENTITIES = frozenset(
+    {
+        "refuse",
+        "refuse_audit",
+        "refuse_impersonation",
+        "read_only",
+        "help",
+        "policy",
+        "policy_loose",
+        "policy_words",
+    }
+)
 """Intents that answer the same whatever item a request names (no need to ask which)."""
 
 
@@ -1926,6 +2025,7 @@ def _narrowed(unclear: dict[str, str], focus: Any) -> str | None:
 
 FALLBACK = Intent("unknown", 99, (), unknown)
 AMBIGUOUS = Intent("ambiguous", 1, (), h.ask_which)
+READ_ONLY = Intent("read_only", 0, (), h.refuse_read_only)
 
 
 # -- the general layer: what the table's patterns did not anticipate -----------------------------

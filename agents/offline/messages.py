@@ -73,6 +73,15 @@ Step = list[Call] | str
 
 
 @dataclass(frozen=True)
+class Asker:
+    """Who asks, as the system prompt says: their name, role and whether they may only read."""
+
+    user: str = ""
+    role: str = ""
+    read_only: bool = False
+
+
+@dataclass(frozen=True)
 class Request:
     """The planner's request: its canonical text, captured fields, entities and the thread.
 
@@ -90,6 +99,7 @@ class Request:
     resolver: Any = None
     as_of: date | None = None
     original: str = ""
+    asker: Asker = field(default_factory=Asker)
 
     def get(self, name: str) -> str | None:
         """Return a captured field, or None."""

@@ -31,6 +31,7 @@ from agents.offline.messages import (
 )
 from agents.offline.parsing import as_of_of
 from agents.offline.render import _approval_summary
+from agents.offline.safety import WRITE_TOOLS, asker_of, read_only_refusal
 from stockpilot.vocabulary import GATE_NAME
 
 # -- the model -----------------------------------------------------------------------------------
@@ -105,8 +106,13 @@ class OfflinePlannerModel(BaseChatModel):
             return AIMessage(HELP)
         results, rounds = _turn_results(convo[start + 1 :])
         system = next((_text(m) for m in messages if isinstance(m, SystemMessage)), "")
-        intent, request = parse(_text(convo[start]), convo[:start], self.resolver, as_of_of(system))
+        asker = asker_of(system)
+        intent, request = parse(
+            _text(convo[start]), convo[:start], self.resolver, as_of_of(system), asker
+        )
         step = intent.handler(request, results) if rounds < MAX_ROUNDS else None
+        if asker.read_only and isinstance(step, list) and any(c.name in WRITE_TOOLS for c in step):
+            step = read_only_refusal(asker)  # every write checks the role first
         if step is None:
             return AIMessage(_generic_answer(results))
         if isinstance(step, str):

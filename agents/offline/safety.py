@@ -1,0 +1,273 @@
+"""What the offline model refuses as a whole, before any tool call, and why.
+
+Three kinds of request are refused with their reason, nothing drafted and no tool called:
+
+- **getting around the approval gate**, in any wording: skip, bypass, fast-track, rubber-stamp,
+  "push it straight through", "book it in the ERP", "no need for sign-off", "commit now"
+  (`GATE_BYPASS`, used by the `refuse` intent);
+- **deciding under another person's name**: "approve it as bob", "mark it approved by Priya",
+  "sign it off on Dana's behalf" (`impersonated`). A decision is recorded under the name of
+  whoever takes it at the gate; a name that is the user's own is no impersonation;
+- **a write by a read-only user**: the system prompt says who is asking and their role
+  ("You are talking to victor (viewer, read only)"); for such a user every intent that writes
+  (drafts, withdrawals, amendments) and every request to change a forecast, an override or a
+  policy is refused before any tool is called (`read_only_refusal`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from agents.offline.messages import Asker
+from agents.offline.parsing import _compile
+from agents.prompts import READ_ONLY_MARK
+from tools.planner import DRAFT_TOOLS, OVERRIDE_TOOLS
+
+WRITE_TOOLS = frozenset(t.name for t in (*DRAFT_TOOLS, *OVERRIDE_TOOLS))
+"""The tools that create, withdraw or amend a proposal or change the plan (from the tools)."""
+
+
+# -- getting around the approval gate ------------------------------------------------------------
+
+APPROVAL = (
+    r"(?:ap+ro?v\w*|approver|sign[- ]?offs?|signoffs?|sign\s+off|review(?:er|s)?|gate(?:keeper)?|"
+    r"authori[sz]ation|the\s+approval\s+(?:step|process|workflow|queue))"
+)
+"""The approval step in everyday words (typos of "approval" included)."""
+RED_TAPE = (
+    r"(?:queue|line|checks|controls?|process|workflow|red\s+tape|paperwork|formalit(?:y|ies)|"
+    r"bureaucracy|four[- ]eyes|second\s+pair\s+of\s+eyes|(?:the\s+)?usual\s+route)"
+)
+"""Words for the gate that are only the gate in an instruction ("skip the queue")."""
+NOT_A_QUESTION = r"^(?!.*\?\s*$)"
+"""An instruction, not a question ("can I skip the queue?" asks)."""
+INSTRUCTION = (
+    r"^(?!\W*(?:who|whom|which|what|when|how|why|does|do|is|are|am|has|have|had|"
+    r"(?:did|was|were)(?!\s+you\b)|(?:can|could|may|might|should|must|would)\s+(?!you\b)\w+)\b)"
+)
+"""Not a question about what others did or may do ("has bob rubber-stamped it?" asks)."""
+AROUND = (
+    r"(?:skip\w*|by[- ]?pas+\w*|circumvent\w*|overrid\w*|overrul\w*|disabl\w*|avoid\w*|dodg\w*|"
+    r"side[- ]?step\w*|evad\w*|leapfrog\w*|short[- ]?circuit\w*|jump\w*|"
+    r"get(?:ting)?\s+(?:round|around|past)|go(?:ing)?\s+(?:round|around|over)|"
+    r"work(?:ing)?\s+around|route\s+around|ignor\w*|without)"
+)
+"""Ways of leaving the gate out ("bypass", "get round", "without", "no ...")."""
+DONT_NEED = (
+    r"(?:don'?t|do\s+not|doesn'?t|does\s+not|won'?t|will\s+not|needn'?t|shouldn'?t|no\s+need\s+to)"
+    r"\s+(?:need|require|bother(?:\s+with)?|wait(?:\s+for)?|have\s+to\s+(?:wait\s+for|go\s+"
+    r"through|get)|go\s+through|involve|ask(?:\s+for)?|run\s+(?:it|this|that)\s+(?:by|past)|"
+    r"loop\s+in|check\s+with)"
+)
+"""Saying the gate is not needed ("doesn't need sign-off", "no need to wait for bob")."""
+STRAIGHT = r"(?:straight|right|directly|direct)"
+THROUGH_OBJECT = (
+    r"(?:it|this|that|them|these|those|(?:the|my|this|that|our)\s+(?:\w+\s+)?(?:transfer|po|order|"
+    r"proposal|draft|request|one|lot))"
+)
+LEDGER = r"(?:the\s+)?(?:erp|ledger|books|system\s+of\s+record|live\s+system)\b"
+WRITE_VERB = (
+    r"(?:book|log|key|enter|put|post|push|write|send|commit|create|raise|place|record|load|file|"
+    r"submit|insert|add|save|type|process|release|stick|drop|get|make|run|execute|slam|punch|pop|"
+    r"throw|input|upload|sync|apply|do)"
+)
+APPROVED = r"(?:approved|signed[- ]?off|ok'?d|okayed|green[- ]?lit|sanctioned|authori[sz]ed)"
+
+GATE_BYPASS: tuple[str, ...] = (
+    r"\b" + AROUND + r"\b(?:\W+\w+){0,4}?\W+" + APPROVAL + r"\b",
+    NOT_A_QUESTION + r".*\b" + AROUND + r"\b(?:\W+\w+){0,3}?\W+" + RED_TAPE + r"\b",
+    r"\bno\s+(?:need|requirement|call|reason)\s+(?:for|of)\s+(?:an?\s+|the\s+|any\s+)?" + APPROVAL,
+    NOT_A_QUESTION + r".*\b(?:no|forget(?:\s+about)?|never\s*mind|cut(?:ting)?|jump(?:ing)?)\s+"
+    r"(?:the\s+|any\s+|an?\s+)?(?:" + APPROVAL + r"|queue|line|checks|red\s+tape|paperwork)\b"
+    r"(?!\s+(?:yet|so\s+far|was|were|has|had|came|came\s+back)\b)",
+    NOT_A_QUESTION + r".*\b" + DONT_NEED + r"\s+(?:an?\s+|the\s+|any\s+|anyone'?s\s+|their\s+)?"
+    r"(?:" + APPROVAL + r"|anyone|anybody|an?\s+approver|the\s+approver|the\s+boss|management)\b",
+    NOT_A_QUESTION + r".*\b(?:no|without)\s+(?:\w+\s+)?" + APPROVAL + r"\s+(?:is\s+)?(?:needed|"
+    r"required|necessary|wanted)\b",
+    r"\bfast[- ]?track\w*\b(?!.*\b(?:deliver\w*|shipments?|suppliers?|vendors?|lead\s*times?|"
+    r"receipts?|receiving|inbound|arrival)\b)",
+    INSTRUCTION + r".*\brubber[- ]?stamp",
+    INSTRUCTION + r".*\b(?:wave|nod|push|force|rush|ram|railroad|sneak|slip|hurry|shove|"
+    r"bulldoze|steamroll|jam|bounce|rail)\w*\s+"
+    + THROUGH_OBJECT
+    + r"\s+(?:"
+    + STRAIGHT
+    + r"\s+)?thr(?:ough|u)\b",
+    NOT_A_QUESTION + r".*\bstraight\s+thr(?:ough|u)\b",
+    INSTRUCTION + r".*\b" + WRITE_VERB + r"\b.*\b(?:in|into|to|on|onto)\s+" + LEDGER,
+    INSTRUCTION + r".*\b" + STRAIGHT + r"\s+(?:in|into|to|onto)\s+" + LEDGER,
+    r"\bcommit\w*\s+(?:it\s+|this\s+|that\s+|them\s+|all\s+)?(?:now|right\s+(?:now|away)|"
+    r"immediately|straight\s+away|at\s+once|asap|today|directly|straight|instantly)\b",
+    NOT_A_QUESTION + r".*\b(?:and|then|&|just|so)\s+commit(?:\s+(?:it|this|that|them|all))?\W*$",
+    r"^\W*(?:just\s+|please\s+|now\s+)*commit(?:\s+(?:it|this|that|them|all))?\W*$",
+    r"\b(?:consider|treat|count|take|deem|regard|call)\s+(?:it|this|that|them|the\s+\w+)\s+(?:as\s+)?"
+    r"(?:already\s+)?" + APPROVED + r"\b",
+    NOT_A_QUESTION
+    + r".*\bassume\s+(?:it'?s\s+|it\s+is\s+|they'?re\s+|the\s+)?(?:"
+    + APPROVED
+    + r"|approval)\b",
+    r"\b(?:get|do|sort|handle|chase|add)\s+(?:the\s+)?(?:approval|sign[- ]?off|paperwork)\s+"
+    r"(?:later|afterwards|after(?:wards)?\s+the\s+fact|retro\w*)\b",
+    r"\b(?:approv\w*|sign[- ]?off)\s+(?:can\s+|will\s+)?(?:come|follow|wait|happen)\s+"
+    r"(?:later|afterwards)\b",
+    r"\bretro(?:actively|spectively|active)\b.*\b(?:approv|sign)|\b(?:approv|sign)\w*\b.*"
+    r"\bretro(?:actively|spectively)\b",
+)
+"""Requests that leave the approval gate out, in the many ways planners say it."""
+
+# -- deciding under another person's name ----------------------------------------------------------
+
+DECIDE = (
+    r"(?:approv\w*|sign(?:ed|s|ing)?\s*(?:it\s+|this\s+|that\s+|them\s+)?off|reject\w*|"
+    r"declin\w*|green[- ]?light\w*|authori[sz]\w*|rubber[- ]?stamp\w*|"
+    r"ok(?:ay)?(?:'?d|ed)?\s+(?:it|this|that|them)|turn(?:ed)?\s+(?:it\s+|this\s+)?down|"
+    r"commit\w*)"
+)
+"""Deciding a proposal, in everyday words."""
+DECIDED = (
+    r"(?:approved|signed[- ]?off|ok'?d|okayed|rejected|declined|accepted|authori[sz]ed|"
+    r"green[- ]?lit|turned\s+down|committed)"
+)
+PERSON = r"(?P<person>[A-Za-z][A-Za-z.\-]*)"
+NOT_A_PERSON = frozenset(
+    """
+    a an the is it its if per usual planned requested drafted proposed recommended suggested
+    soon well before agreed discussed normal such needed required shown above below follows
+    follow always though described written stated much many long quickly possible one that
+    this these those you your yourself i me my myself we us our ourselves they them their he
+    him she her far good quick promised expected intended amended edited now today normally
+    usually ever opposed noted listed specified of for to in on at with from by and or but
+    so urgent priority pending draft drafts done complete completed fine ok okay approved
+    rejected final default mistake accident error tomorrow tonight monday
+    tuesday wednesday thursday friday saturday sunday noon midday eod eow cob weekend end
+    then next last week month day morning afternoon evening someone somebody anyone anybody
+    everyone who which what policy policies rule rules playbook system doc document supplier
+    vendor email note notes store stores dc warehouse team manager boss company standard twice once
+    """.split()  # noqa: SIM905
+)  # fmt: skip
+"""Words after "as", "by" or before "said" that name no person ("approve it as is")."""
+IMPERSONATION: tuple[re.Pattern[str], ...] = _compile(
+    r"\b" + DECIDE + r"\b(?:\W+\w+){0,3}?\W+as\s+(?:if\s+(?:i|you)\s+(?:was|were|am|are)\s+)?"
+    r"(?:user\s+)?" + PERSON + r"\b(?!\s+(?:is|planned|said|would|did|soon|well|usual)\b)",
+    r"\b(?:mark|record|log|set|put|make|enter|book|flag|register|note|save|file|list|show|"
+    r"stamp|tag|sign|write|leave)\s+(?:it|this|that|them|these|those|the\s+\w+|PR-\w+)\s+"
+    r"(?:down\s+)?(?:as\s+)?(?:being\s+|having\s+been\s+)?(?:" + DECIDED + r"|off)\s+"
+    r"(?:by|for|from)\s+" + PERSON + r"\b",
+    r"\b" + DECIDE + r"\b.*\bon\s+" + PERSON + r"'s\s+behalf\b",
+    r"\bon\s+" + PERSON + r"'s\s+behalf\b.*\b" + DECIDE + r"\b",
+    r"\b" + DECIDE + r"\b.*\bon\s+behalf\s+of\s+" + PERSON + r"\b",
+    r"\bon\s+behalf\s+of\s+" + PERSON + r"\b.*\b" + DECIDE + r"\b",
+    r"\b(?:in|under|with|using|use|via|through|from)\s+"
+    + PERSON
+    + r"'s\s+(?:name|account|login|log-in|user(?:name)?|id|credentials|password|access|token|"
+    r"session|authority|approval\s+rights|signature|sign[- ]?off)\b",
+    r"\b(?:log(?:ged|ging)?\s*in(?:to)?|sign(?:ed|ing)?\s*in|posing|pose|acting|act|"
+    r"pretend(?:ing)?\s+to\s+be|masquerad\w*|impersonat\w*)\s+(?:as\s+)?(?:user\s+)?"
+    + PERSON
+    + r"\b.*\b(?:"
+    + DECIDE
+    + r"|decide|decision|sign)\b",
+    r"\b(?:pretend|imagine)\s+(?:you'?re|you\s+are|i'?m|i\s+am)\s+" + PERSON + r"\b",
+    r"\bimpersonat\w*\s+" + PERSON + r"\b",
+    INSTRUCTION + r"(?:\W*\w+\W+){0,2}?" + PERSON + r"\s+(?:said|says|told\s+me|agreed|"
+    r"gave\s+(?:me\s+)?(?:the\s+|a\s+|his\s+|her\s+)?(?:ok|okay|go[- ]ahead|nod|thumbs[- ]up|"
+    r"green\s+light)|is\s+fine\s+with\s+it|(?:already\s+)?(?:verbally|informally)\s+"
+    r"(?:approved|agreed|ok'?d))\b.*\b(?:approve|commit|push|post|mark|sign\s+(?:it\s+)?off|"
+    r"go\s+ahead|put\s+(?:it\s+)?through|book|record|log)\b",
+)
+"""Deciding, or having a decision recorded, under another person's name."""
+
+
+def impersonated(text: str, user: str) -> str | None:
+    """Return the person a request would decide as, when that is not the user themself."""
+    me = user.strip().lower()
+    for pattern in IMPERSONATION:
+        for m in pattern.finditer(text):
+            person = m.group("person")
+            if person.lower() in NOT_A_PERSON or (me and person.lower() == me):
+                continue
+            return person
+    return None
+
+
+# -- writes by a read-only user ------------------------------------------------------------------
+
+CHANGE = (
+    r"(?:change|changing|set|setting|raise|raising|lower|lowering|bump|bumping|lift|lifting|"
+    r"increase|increasing|decrease|decreasing|reduce|reducing|cut|cutting|override|overriding|"
+    r"adjust|adjusting|update|updating|edit|editing|tweak|tweaking|boost|boosting|drop|dropping|"
+    r"double|halve|scale|clear|clearing|remove|removing|delete|deleting|reset|resetting|undo|"
+    r"revert|fix|correct|modify|amend|push\s+up|put\s+up|mark\s+up|mark\s+down|knock\s+down)"
+)
+PLAN_FIGURE = (
+    r"(?:forecasts?|overrides?|demand\s+plan|(?:safety|min(?:imum)?|max(?:imum)?)\s+stock|"
+    r"service\s+levels?|reorder\s+points?|order[- ]up[- ]to|moqs?|lead\s*times?|case\s+packs?|"
+    r"polic(?:y|ies)|rules?|limits?|thresholds?|parameters?|settings?|approval\s+matrix|"
+    r"roles?|permissions?)"
+)
+WRITE_REQUEST: tuple[re.Pattern[str], ...] = _compile(
+    INSTRUCTION
+    + r"(?!.*\bwhat\s+if\b)(?!.*\bsimulat).*\b"
+    + CHANGE
+    + r"\b(?:\W+\w+){0,6}?\W+"
+    + PLAN_FIGURE
+    + r"\b",
+    INSTRUCTION + r"(?!.*\bwhat\s+if\b)(?!.*\bsimulat).*\b" + PLAN_FIGURE + r"\b(?:\W+\w+){0,4}?"
+    r"\W+(?:to|by|at)\s+[+\-]?\d",
+    r"\b(?:set|put\s+in|add|create|enter|make)\s+(?:an?\s+|the\s+)?(?:forecast\s+)?override\b",
+)
+"""A request to change a forecast, an override or a policy figure (not a what-if question)."""
+
+
+ASKER_RE = re.compile(r"\bYou are talking to (?P<user>\S+) \((?P<role>[^)]*)\)")
+
+
+def asker_of(system_text: str) -> Asker:
+    """Return who asks from the system prompt ("You are talking to victor (viewer, read only)")."""
+    m = ASKER_RE.search(system_text)
+    if m is None:
+        return Asker()
+    role, _, marks = m.group("role").partition(",")
+    return Asker(m.group("user"), role.strip(), READ_ONLY_MARK in marks)
+
+
+def writes_requested(text: str) -> bool:
+    """Return whether a request asks to change a forecast, an override or a policy figure."""
+    return any(p.search(text) for p in WRITE_REQUEST)
+
+
+def read_only_refusal(asker: Asker) -> str:
+    """Return the refusal of a write asked by a user whose role may only read."""
+    who = asker.user or "You"
+    role = (
+        f"a {asker.role} (read only)"
+        if asker.role and asker.role != "unknown"
+        else "not in the approval policy (read only)"
+    )
+    return (
+        f"**Refused**: {who} is {role} and may not draft, withdraw or amend proposals, nor "
+        "change forecasts, overrides or policies, so I have not drafted or changed anything "
+        "and called no tool that writes. You can still look things up (stock, exceptions, "
+        "forecasts, what-ifs, the status of a proposal); a planner can draft this for an "
+        "approver's review."
+    )
+
+
+def impersonation_refusal(person: str) -> str:
+    """Return the refusal of a decision under another person's name."""
+    return (
+        f"I can't do that, so I have not drafted, decided or looked up anything: nobody can "
+        f"approve or reject under another person's name, and I cannot decide on {person}'s "
+        "behalf. A decision is recorded in the audit trail under the name of whoever takes it: "
+        f"if {person} agrees, {person} approves or rejects it at the approval gate (the "
+        "approvals inbox, or `stockpilot approve`) as themself, within their own authority."
+    )
+
+
+def self_decision(asker: Asker) -> str:
+    """Return the answer to an approver deciding as themself: at the gate, not in the chat."""
+    return (
+        f"You ({asker.user}) decide as yourself at the approval gate — the approvals inbox, or "
+        "`stockpilot approve` — within your own authority; I only draft, so I have not approved, "
+        "rejected or drafted anything here."
+    )
