@@ -1031,7 +1031,8 @@ def _approver_lead(
 
 
 THRESHOLD_QUESTION = re.compile(
-    r"\b(?:above|over|from|beyond|past|at)\s+what\s+(?:\w+\s+)?(?:value|amount|size|level|spend)\b"
+    r"\b(?:above|over|from|beyond|past|at)\s+(?:what|which)\s+(?:\w+\s+)?(?:value|amount|size|level|"
+    r"spend)\b"
     r"|\bwhat\s+(?:\w+\s+){0,2}?(?:value|amount|size)\s+(?:\w+\s+){0,3}?(?:needs?|requires?)\b"
     r"|\b(?:when|at\s+what\s+point)\s+does\s+(?:an?\s+)?(?:po|order|purchase\s+order|transfer)\s+"
     r"(?:need|require)\b",
@@ -1051,6 +1052,16 @@ EXPEDITE_QUERY = "when to expedite: expediting is the last option; the planner e
 """Whether to expedite is the escalation procedure's "When to expedite" conditions: the search
 adds its words to the planner's (a plain "expedite rule" search ranks the approval matrix's
 one-line note on expedites first, and the answer would lead with the wrong rule)."""
+
+
+CLASS_COVER = re.compile(
+    r"^(?=.*\b(?:class\s+[abc]|[abc][- ](?:items?|class|skus?|products?|lines?))\b).*\b(?:longest|"
+    r"how\s+long|too\s+much|too\s+many\s+days|max\w*|most|upper|limit|cap|hold|keep)\b",
+    re.I,
+)
+CLASS_COVER_QUERY = "max days of cover after an order, by class"
+"""How much cover a class may hold is the replenishment policy's max-days-of-cover table: the
+search adds its words ("the longest we can hold an A item" shares none with it)."""
 
 
 def _threshold_lead(results: Sequence[Result], question: str) -> str | None:
@@ -1100,12 +1111,16 @@ def policy(req: Request, results: list[Result]) -> Step:
         if not results:
             return [Call("search_policies", {"query": req.text, "k": POLICY_PASSAGES})]
         if not any(r.error for r in results):
-            if len(results) == 1 and not _states_a_limit(results[0]):
+            if len(results) == 1 and not _passage_rows(results, 4):
+                # The roles-and-limits table did not come back: ask for it by its own words.
                 return [Call("search_policies", {"query": LIMITS_QUERY, "k": POLICY_PASSAGES})]
             lead = _threshold_lead(results, req.text)
             if lead is not None:
                 return lead + "\n\n" + _render_policies(results[-1])
         return _render_policies(results[-1])
+    if amount is None and not results and CLASS_COVER.search(req.text):
+        query = f"{req.text} ({CLASS_COVER_QUERY})"
+        return [Call("search_policies", {"query": query, "k": POLICY_PASSAGES})]
     expedite = EXPEDITE_WHEN.search(req.text) and not EXPEDITE_OTHER.search(req.text)
     if amount is None and not results and expedite:
         query = f"{req.text} ({EXPEDITE_QUERY})"
@@ -1619,6 +1634,12 @@ def order_from_supplier(req: Request, results: list[Result]) -> Step:
     """
     sku, loc = req.entity("sku"), _destination(req)
     sup = req.said("supplier") or req.focus.supplier
+    if re.search(r"\bthe\s+other\s+(?:supplier|vendor|one|1)\b", req.text, re.I):
+        # "order from the other one": the item's listed supplier that is not the thread's one
+        others = [s for s in _listed_suppliers(req.earlier) if s != req.focus.supplier]
+        sup = others[0] if len(others) == 1 else None
+        if sup is None:
+            return _ask("which supplier to order from", "order it from SUP-09")
     if sup is None:
         return _ask("the supplier to order from", "order it from SUP-09")
     if sku is None or loc is None:

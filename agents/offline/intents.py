@@ -1094,7 +1094,8 @@ INTENTS: tuple[Intent, ...] = (
             + r"(?:order|buy|purchase|source|get|reorder|place\s+(?:the\s+|an\s+)?(?:order|po)"
             r"(?:\s+for)?|raise\s+(?:a\s+|the\s+)?(?:po|order)(?:\s+for)?)\s+(?:it|that|this|them|some|"
             r"more|the\s+(?:item|sku|shortfall|gap|need))?\s*(?:(?:from|with|via|through|at)\s+"
-            r"(?:them|that\s+(?:supplier|vendor|one)|this\s+(?:supplier|vendor|one)|the\s+same\s+"
+            r"(?:them|that\s+(?:supplier|vendor|one)|this\s+(?:supplier|vendor|one)|the\s+other\s+"
+            r"(?:supplier|vendor|one|1)|the\s+same\s+"
             r"(?:supplier|vendor)|(?!(?:them|that|this|the)\b){sup}))" + ACT_TAIL,
         ),
         h.order_from_supplier,
@@ -1105,6 +1106,7 @@ INTENTS: tuple[Intent, ...] = (
             "buy it from SUP-09 then",
             "yes please place the order with them",
             "order some from that supplier",
+            "order from the other one instead",
         ),
         template="order it from {sup}",
         writes=True,
@@ -1171,6 +1173,13 @@ INTENTS: tuple[Intent, ...] = (
             r"\bpromo(?:tion)?s?\b.*(?:\d\s*%|\d\s*x\b|\b(?:up)?lift\b|\btimes\b|\bfrom\s+"
             + DATE_TOKEN
             + r"|\bnext\s+week\b)",
+            # "if everything sells 20% more next month", "if S003 sold 10% less"
+            r"^\W*(?:and\s+|so\s+)?(?:if|suppose|supposing|assume|assuming|say)\b.*\b(?:sells?|sold|"
+            r"selling)\s+(?:by\s+)?\d+(?:\.\d+)?\s*%\s*(?:more|less|fewer|extra)\b",
+            # "if we promote SKU-1 at S002 next week with a 50% lift"
+            r"\bpromot(?:e|es|ed|ing)\b.*(?:\d\s*%|\d\s*x\b|\b(?:up)?lift\b|\bnext\s+week\b|\bfrom\s+"
+            + DATE_TOKEN
+            + r")",
             # "if we ran a 30% uplift on SKU-1 at S004 next week": a promotion said as its lift.
             r"\b(?:\d+(?:\.\d+)?\s*%|\d+(?:\.\d+)?\s*x)\s+(?:demand\s+|sales\s+)?(?:up)?lift\b.*"
             r"(?:\bnext\s+week\b|\bfrom\s+"
@@ -1202,7 +1211,7 @@ INTENTS: tuple[Intent, ...] = (
             r"^\W*(?:and\s+|so\s+)?(?:if|suppose|supposing|assume|assuming|say)\s+(?:\w+\s+){0,3}?"
             r"(?:demand|sales|volumes?|forecasts?)\b.*(?:\d\s*%|\d\s*x\b|\bdoubl|\btripl|\bhalv)",
             # "toys down 20% everywhere, how bad?", "electronics +15% across the network?"
-            r"\b(?:up|down|drops?|falls?|rises?|jumps?|grows?|shrinks?|declines?|[-+])\s*(?:by\s+)?"
+            r"(?:\b(?:up|down|drops?|falls?|rises?|jumps?|grows?|shrinks?|declines?)|[-+])\s*(?:by\s+)?"
             r"\d+(?:\.\d+)?\s*%.*\b(?:everywhere|across|network|all\s+(?:stores|locations|sites)|how\s+bad|"
             r"impact|effect|what\s+happens|what\s+breaks)\b",
             r"\b(?:demand|sales|volumes?)\s+(?:\w+\s+){0,2}?(?:drops?|falls?|rises?|is\s+up|is\s+down|"
@@ -1354,7 +1363,7 @@ INTENTS: tuple[Intent, ...] = (
             r"longer|"
             r"most\s+reliable|quickest|fastest|reliable|more\s+dependable)\b",
             r"\b(?:quicker|faster|slower|more\s+reliable|less\s+reliable|more\s+on[- ]time|"
-            r"shorter\s+lead\s*time|longer\s+lead\s*time)\b.*\b(?:than|or|vs\.?|versus)\b",
+            r"shorter\s+lead\s*time|longer\s+lead\s*time|better|worse)\b.*\b(?:than|or|vs\.?|versus)\b",
             r"\bcompare\b|\b(?:vs\.?|versus)\b|\bhow\s+(?:does|do)\s+\S+\s+compare\b",
         ),
         h.compare_suppliers,
@@ -1376,7 +1385,7 @@ INTENTS: tuple[Intent, ...] = (
             r"^\W*(?:(?:so|and|ok(?:ay)?|then|hmm)[\s,]+)*(?:which|who)(?:\s+(?:supplier|vendor)s?|"
             r"\s+one|\s+of\s+(?:the\s+)?(?:two|them|those|these|both))?(?:'s|\s+is|\s+are|\s+would\s+be|"
             r"\s+do\s+you\s+think\s+is)?\s+(?:the\s+)?(?:better|worse|best|worst|more\s+reliable|"
-            r"less\s+reliable|quicker|faster|slower|more\s+dependable)\b(?:\s+(?:one|supplier|vendor|"
+            r"less\s+reliable|quicker|faster|slower|more\s+dependable)\b(?:\s+(?:one|1|supplier|vendor|"
             r"option|choice|bet|to\s+use|to\s+order\s+from|for\s+(?:it|this|that)))?\W*$",
         ),
         h.compare_suppliers,
@@ -1549,6 +1558,7 @@ INTENTS: tuple[Intent, ...] = (
             r"(?:an?\s+|one\s+)?{sku}",
             r"(?:^|\s){sku}(?:'s)?\s+(?:cost|price|moq|pack(?:\s+size)?|case\s+pack|lead\s*time|terms)\b",
             r"\bunits?\s+(?:per|in\s+an?|to\s+an?)\s+(?:case|pack|carton|box)\b",
+            r"\b(?:how\s+much|what)\s+do\s+(?:we|i)\s+pay\s+(?:for|per)\s+(?:an?\s+|one\s+)?{sku}",
             r"\b(?:tell\s+me\s+about|details?\s+(?:of|for|on)|describe|what\s+is)\s+(?:item\s+)?{sku}"
             r"\W*$",
         ),

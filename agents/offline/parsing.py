@@ -503,7 +503,11 @@ POLICY_PATTERNS = _compile(
     r"(?=.*\b(?:max\w*|min\w*|cover|limits?|thresholds?|service|safety|review|targets?|rules?)\b).*"
     r"\b(?:class\s+[abc]|[abc][- ](?:items?|class|skus?|products?|lines?))\b",
     # "above what value does a PO need a director", "what PO value needs director approval"
-    r"\b(?:above|over|from|beyond|past|at)\s+what\s+(?:\w+\s+)?(?:value|amount|size|level|spend)\b",
+    r"\b(?:above|over|from|beyond|past|at)\s+(?:what|which)\s+(?:\w+\s+)?(?:value|amount|size|level|"
+    r"spend)\b",
+    # "what's the longest we can hold an A item": a question about an ABC class
+    r"^(?!.*\bSKU[-_]?\d)(?=.*\b(?:what|how|which|when|can|may|should|is|are|do)\b).*\b(?:class\s+[abc]|"
+    r"(?<!\bis\s)(?<!\bas\s)[abc][- ](?:items?|class|skus?|products?|lines?))\b",
     r"\bwhat\s+(?:\w+\s+){0,2}?(?:value|amount|size)\s+(?:\w+\s+){0,3}?(?:needs?|requires?)\s+"
     r"(?:an?\s+|the\s+)?(?:\w+\s+)?(?:approv\w*|director|manager|sign[- ]?off|admin)\b",
     r"\bservice[- ]levels?\b.*\b(?:abc|class(?:es)?|[abc][- ]items?)\b",

@@ -16,7 +16,13 @@ import pytest
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
 from agents.offline import parse
-from agents.offline.handlers import EXPEDITE_QUERY, compare_suppliers, policy
+from agents.offline.handlers import (
+    CLASS_COVER_QUERY,
+    EXPEDITE_QUERY,
+    LIMITS_QUERY,
+    compare_suppliers,
+    policy,
+)
 from agents.offline.messages import Call, Request, Result
 from agents.offline.render import render_what_if_scope
 from erp.demo import generate_demo
@@ -115,6 +121,8 @@ def test_a_supplier_question_without_a_delay_is_still_its_status(resolver: Resol
         ("what if the whole network sells 15 % more", 1.15, None),
         ("what if demand falls 10% across all stores", 0.9, None),
         ("suppose electronics sales go up 25% network-wide, what breaks?", 1.25, "Electronics"),
+        ("if everything sells 20% more next month", 1.2, None),
+        ("pet category +30% - what breaks first?", 1.3, "Pet"),
     ],
 )
 def test_a_wide_demand_change_runs_at_that_scope(
@@ -148,6 +156,10 @@ def test_a_wide_demand_change_runs_at_that_scope(
         (
             "hypothetical promo on SKU-0005 at S002 next week with 40% uplift",
             "SKU-0005", "S002", "2026-07-06", "2026-07-12", 1.4,
+        ),
+        (
+            "if we promote SKU-0016 at S002 next week with a 50% lift, do we run out?",
+            "SKU-0016", "S002", "2026-07-06", "2026-07-12", 1.5,
         ),
     ],
 )  # fmt: skip
@@ -195,6 +207,8 @@ def test_a_promotion_that_changes_nothing_says_no_change_and_why_first() -> None
         "above what value does a PO need a director",
         "what PO value needs director approval",
         "over what amount does an order need an admin?",
+        "above which amount do we need an admin to sign?",
+        "what's the longest we can hold an A item",
     ],
 )
 def test_policy_thresholds_search_the_playbook(text: str, resolver: Resolver) -> None:
@@ -254,6 +268,29 @@ def test_whether_to_expedite_searches_with_the_procedures_words(
     assert call.args["query"] == f"{text} ({EXPEDITE_QUERY})"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what's the longest we can hold an A item",
+        "how much cover is too much for a class A sku",
+        "max cover for class c?",
+    ],
+)
+def test_how_much_cover_a_class_may_hold_searches_with_the_policys_words(
+    text: str, resolver: Resolver
+) -> None:
+    call = only_call(text, resolver)
+    assert call.args["query"] == f"{text} ({CLASS_COVER_QUERY})"
+
+
+def test_a_threshold_question_without_the_limits_table_asks_for_it() -> None:
+    text = "above which amount do we need an admin to sign?"
+    other = {"passages": [{"citation": "Approval matrix v2, §5", "text": "No one approves an "
+                           "order above 250,000 in StockPilot."}]}  # fmt: skip
+    step = policy(Request(text, {}), [Result("search_policies", {}, json.dumps(other), other)])
+    assert isinstance(step, list) and step[0].args["query"] == LIMITS_QUERY
+
+
 def test_expedite_fees_keep_the_planners_words(resolver: Resolver) -> None:
     call = only_call("who approves expedite fees above 1,000?", resolver)
     assert call.args["query"] == "who approves expedite fees above 1,000?"
@@ -289,6 +326,7 @@ def test_anything_to_order_from_a_supplier_is_its_overview(
         ("what does SKU-0012 cost", "SKU-0012"),
         ("how much does SKU-0003 cost?", "SKU-0003"),
         ("price of sku-0007?", "SKU-0007"),
+        ("how much do we pay for SKU-0005?", "SKU-0005"),
     ],
 )
 def test_item_terms_read_the_item_not_the_playbook(text: str, sku: str, resolver: Resolver) -> None:
@@ -318,6 +356,8 @@ def test_who_approves_this_is_the_drafts_approval_route(text: str, resolver: Res
     ("text", "earlier"),
     [
         ("which supplier is better, SUP-01 or SUP-02?", ()),
+        ("is acme better than northwind?", ()),
+        ("which is the better one?", WHO_SUPPLIES),
         ("which supplier is better?", WHO_SUPPLIES),
         ("which one is worse?", WHO_SUPPLIES),
         ("so which of the two is more reliable?", WHO_SUPPLIES),
@@ -371,6 +411,7 @@ def test_a_split_verdict_says_which_wins_on_what(resolver: Resolver) -> None:
         ("yes please place the order with them", "SUP-06"),
         ("order some from that supplier", "SUP-06"),
         ("buy it from harbor then", "SUP-09"),
+        ("order from the other one instead", "SUP-09"),
     ],
 )
 def test_order_it_from_them_orders_the_threads_need_from_that_supplier(
