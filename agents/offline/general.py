@@ -204,7 +204,7 @@ PHRASINGS: dict[str, tuple[str, ...]] = {
         "how many exceptions are there",
         "exposure by category",
     ),
-    "typed_exceptions": ("list the overstocks", "show the stockouts at {loc}"),
+    "typed_exceptions": ("overstock list", "show the stockouts at {loc}"),
     "exceptions": ("show me the exceptions", "what's going wrong", "top 10 exceptions"),
     "exceptions_urgent": ("what is most urgent right now", "what's critical at {loc}"),
     "open_supply": (
@@ -216,28 +216,28 @@ PHRASINGS: dict[str, tuple[str, ...]] = {
     "late_pos": ("which orders are overdue", "overdue POs"),
     "supplier_overview": (
         "which SKUs does {sup} supply",
-        "show me {sup}: items and open orders",
-        "everything about {sup}",
+        "{sup} products and open POs",
+        "full picture of {sup}",
     ),
     "routine_orders": (
         "what should we order",
-        "what needs ordering at {loc}",
-        "order suggestions for {sku}",
-        "what should {loc} receive",
+        "what must {loc} order",
+        "should we order {sku}",
+        "which order lines go to {loc}",
     ),
     "item": (
-        "what category is {sku}",
-        "what is {sku}",
+        "which category does {sku} belong to",
+        "what item is {sku}",
         "case pack of {sku}",
-        "unit cost of {sku}",
+        "how much does {sku} cost us",
         "item details {sku}",
     ),
-    "supplier_status": ("lead time of {sup}", "how reliable is {sup}", "on time rate {sup}"),
+    "supplier_status": ("{sup} lead time", "is {sup} reliable", "on time rate {sup}"),
     "suppliers_of_sku": ("which suppliers carry {sku}", "who can supply {sku}"),
-    "all_suppliers": ("supplier performance", "how are our suppliers doing"),
+    "all_suppliers": ("how are our suppliers performing", "how are our suppliers doing"),
     "forecast": (
         "forecast demand for {sku} at {loc}",
-        "how much {sku} will {loc} sell",
+        "how much {sku} does {loc} expect to sell",
         "expected sales of {sku} at {loc} next weeks",
         "{sku} {loc} forecast next days",
     ),
@@ -250,17 +250,17 @@ PHRASINGS: dict[str, tuple[str, ...]] = {
     "lanes": (
         "transfer lanes from {loc}",
         "lanes into {loc}",
-        "transfer lead time from {loc} to {loc}",
-        "can we move stock between {loc} and {loc}",
-        "show all lanes",
+        "how long does a transfer from {loc} to {loc} take",
+        "can stock go from {loc} to {loc}",
+        "every transfer lane",
     ),
     "inventory_pair": ("units of {sku} on hand at {loc}", "{sku} at {loc}"),
     "inventory_sku": ("how much {sku} do we have", "{sku} stock"),
     "inventory_location": ("what does {loc} have in stock", "everything at {loc}"),
     "proposals": (
-        "which drafts are waiting for approval",
-        "my pending proposals",
-        "open proposals",
+        "proposals awaiting a decision",
+        "pending drafts of mine",
+        "proposals still open",
     ),
 }
 """More ways planners say each read-only intent, for the fallback only (in addition to each
@@ -286,6 +286,9 @@ FAMILY: dict[str, str] = {
 }
 """Intents that answer the same kind of question (a margin is only needed between families)."""
 KIND_WORDS = {"zsku": "sku", "zloc": "location", "zsup": "supplier"}
+KIND_WEIGHT = 3
+"""How many times an entity's kind word counts (what a request names matters more than its
+small words)."""
 MISSING_PENALTY = 0.2
 """Subtracted per entity kind a phrasing names that the request does not."""
 EXTRA_PENALTY = 0.08
@@ -298,6 +301,21 @@ CONFIDENT = 0.42
 """Cosine similarity (0-1) of the best phrasing from which a fallback guess is acted on."""
 MARGIN = 0.05
 """How far the best intent must lead the runner-up (any intent) to be acted on."""
+STRONG = 0.75
+STRONG_MARGIN = 0.3
+"""A guess this sure overrules the table's catch-all intents (`CATCH_ALL`)."""
+CATCH_ALL = frozenset(
+    {
+        "inventory_loose",
+        "inventory_sku",
+        "inventory_location",
+        "exceptions",
+        "all_suppliers",
+        "supplier_status",
+    }
+)
+"""The table's broad intents ("stock", "exceptions", "suppliers" with little else): a request
+they take gets a second look for a more specific read-only intent."""
 CHAR_NGRAMS = (3, 4, 5)
 STOP = frozenset(
     {"the", "a", "an", "of", "to", "for", "is", "are", "do", "does", "we", "our", "me", "my"}
@@ -325,7 +343,8 @@ def features(text: str) -> Counter[str]:
     words = [w for w in re.findall(r"[a-z0-9%]+", text.lower()) if w not in STOP]
     out: Counter[str] = Counter(f"w:{w}" for w in words)
     for w in words:
-        if w in ("zsku", "zloc", "zsup"):
+        if w in KIND_WORDS:
+            out[f"w:{w}"] += KIND_WEIGHT - 1
             continue
         padded = f" {w} "
         for n in CHAR_NGRAMS:
@@ -345,7 +364,7 @@ class Fallback:
     matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
 
     def __post_init__(self) -> None:
-        texts = [masked(text) for _, text in self.docs]
+        texts = [masked(canon_synonyms(text)) for _, text in self.docs]
         self.kinds = [_kinds(t) for t in texts]
         counted = [features(t) for t in texts]
         df: Counter[str] = Counter(f for c in counted for f in c)
@@ -383,18 +402,53 @@ class Fallback:
         return sorted(((s, n) for n, s in best.items()), reverse=True)
 
     def guess(
-        self, text: str, found: Mapping[str, Sequence[str]] | None = None, skip: int | None = None
+        self,
+        text: str,
+        found: Mapping[str, Sequence[str]] | None = None,
+        skip: int | None = None,
+        *,
+        strong: bool = False,
     ) -> str | None:
-        """Return the confident read-only intent of a request, or None."""
+        """Return the confident read-only intent of a request, or None.
+
+        `strong`: only a strongly confident one (`STRONG`, `STRONG_MARGIN`), to overrule the
+        table's catch-all reading.
+        """
         ranked = self.scores(text, found, skip)
         if not ranked:
             return None
         top, name = ranked[0]
         family = FAMILY.get(name, name)
         runner = next((sc for sc, other in ranked[1:] if FAMILY.get(other, other) != family), 0.0)
-        if name not in READ_ONLY_INTENTS or top < CONFIDENT or top - runner < MARGIN:
+        least, margin = (STRONG, STRONG_MARGIN) if strong else (CONFIDENT, MARGIN)
+        if name not in READ_ONLY_INTENTS or top < least or top - runner < margin:
             return None
         return name
+
+
+THREAD_POINTER = re.compile(
+    r"\b(?:it|them|those|these|ones?|same|other|first|second|third|fourth|fifth|last|previous)\b"
+    r"|\b(?:that|this)\b(?!\s+(?:week|month|morning|afternoon|year|quarter))"
+    r"|#\s*\d|\bno\.?\s*\d",
+    re.IGNORECASE,
+)
+"""Words that point into the thread ("order the first one", "explain that"): not guessed."""
+ACTION_LEAD = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|yes|so|then|now|and)\W+)*(?:order|buy|purchase|transfer|move|ship|send|"
+    r"draft|approve|reject|cancel|withdraw|change|make|amend|raise|place|create|book|expedite|"
+    r"fix|do|go|set|override|bump|increase|decrease|cut|push|put|get|submit|commit|finali[sz]e)\b",
+    re.IGNORECASE,
+)
+"""A request that opens with an action verb asks for a change: never guessed."""
+
+
+def guessable(text: str) -> bool:
+    """Return whether the fallback may guess a request's intent.
+
+    Not when it points into the thread ("the first one", "that") or opens with an action verb
+    ("order ...", "move ..."): those are follow-ups or changes, never guessed look-ups.
+    """
+    return not (THREAD_POINTER.search(text) or ACTION_LEAD.search(text))
 
 
 def _kinds(masked_text: str) -> frozenset[str]:
@@ -446,6 +500,16 @@ def leave_one_out(fallback: Fallback, names: Iterable[str] = READ_ONLY_INTENTS) 
         "wrong_family": share(n - kin - silent),
         "misses": misses,
     }
+
+
+def uses_all(step: Any, ids: Iterable[str]) -> bool:
+    """Return True when a step's tool calls carry every id the request named.
+
+    A guess that would drop what the planner said ("lead time DC-SOUTH to S004" answered with
+    every supplier) is not the request's intent.
+    """
+    args = " ".join(str(v) for c in step for v in getattr(c, "args", {}).values()).upper()
+    return all(i.upper() in args for i in ids)
 
 
 def acts_read_only(step: Any) -> bool:

@@ -1883,6 +1883,8 @@ def parse(
     policy) is the `read_only` refusal, whatever else it names.
     """
     intent, req = parse_table(text, earlier, resolver, as_of, asker)
+    if intent.name in general.CATCH_ALL:
+        return _second_look(intent, req, text, earlier, resolver, as_of, asker)
     if intent is not FALLBACK:
         return intent, req
     words = general.normalise(text, _vocabulary(), _protected(resolver))
@@ -1891,7 +1893,7 @@ def parse(
         if intent.name in general.SAFE_WHEN_NORMALISED and _looks_only(intent, again):
             return intent, again
         req = again
-    guessed = _guess(req, earlier, resolver, as_of)
+    guessed = _guess(req, earlier, resolver, as_of, asker) if general.guessable(text) else None
     return guessed if guessed is not None else (FALLBACK, req)
 
 
@@ -2072,14 +2074,20 @@ def _protected(resolver: Any) -> frozenset[str]:
 
 
 def _guess(
-    req: Request, earlier: Sequence[BaseMessage], resolver: Any, as_of: date | None
+    req: Request,
+    earlier: Sequence[BaseMessage],
+    resolver: Any,
+    as_of: date | None,
+    asker: Asker | None = None,
+    *,
+    strong: bool = False,
 ) -> tuple[Intent, Request] | None:
     """Return the fallback's confident read-only intent with the request's fields, or None.
 
     The request's entities fill the intent's template, which the table then reads for the
     fields its handler expects; the handler must answer with read-only tool calls.
     """
-    name = _fallback().guess(req.text, req.found)
+    name = _fallback().guess(req.text, req.found, strong=strong)
     intent = BY_NAME.get(name or "")
     if intent is None:
         return None
@@ -2091,14 +2099,55 @@ def _guess(
     slots = set(re.findall(r"\{(\w+)\}", intent.template))
     if intent.template and slots <= set(fields):
         text = intent.template.format(**fields)
-        rewritten, read = parse_table(text, earlier, resolver, as_of)
+        rewritten, read = parse_table(text, earlier, resolver, as_of, asker)
         same = {k: sorted(v) for k, v in read.found.items()} == {
             k: sorted(v) for k, v in req.found.items()
         }
         if rewritten is intent and same:
             fields = {**fields, **read.fields}
     guessed = replace(req, fields=fields)
-    return (intent, guessed) if _looks_only(intent, guessed, tools_only=True) else None
+    if not _looks_only(intent, guessed, tools_only=True):
+        return None
+    step = intent.handler(guessed, [])
+    said = [i for ids in req.found.values() for i in ids]
+    return (intent, guessed) if general.uses_all(step, said) else None
+
+
+def _second_look(
+    intent: Intent,
+    req: Request,
+    text: str,
+    earlier: Sequence[BaseMessage],
+    resolver: Any,
+    as_of: date | None,
+    asker: Asker | None = None,
+) -> tuple[Intent, Request]:
+    """Return a more specific look-up for a request a catch-all intent took, or the catch-all.
+
+    A catch-all ("stock", "exceptions", "suppliers" on their own) answers many phrasings
+    roughly; when the normalised request lands on a specific read-only intent of another kind
+    ("network-wide stock of X" -> the network view), or the fallback is strongly sure of one,
+    that one is meant.
+    """
+    family = general.FAMILY.get(intent.name, intent.name)
+    words = general.normalise(text, _vocabulary(), _protected(resolver))
+    if words != text:
+        other, again = parse_table(words, earlier, resolver, as_of, asker)
+        if (
+            other.name in general.READ_ONLY_INTENTS
+            and other.name not in general.CATCH_ALL
+            and general.FAMILY.get(other.name, other.name) != family
+            and _looks_only(other, again, tools_only=True)
+        ):
+            return other, again
+    guessed = (
+        _guess(req, earlier, resolver, as_of, asker, strong=True)
+        if general.guessable(text)
+        else None
+    )
+    if guessed is not None and general.FAMILY.get(guessed[0].name, guessed[0].name) != family:
+        return guessed
+    return intent, req
 
 
 def _looks_only(intent: Intent, req: Request, *, tools_only: bool = False) -> bool:

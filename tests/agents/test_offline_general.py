@@ -96,7 +96,11 @@ def test_read_only_intents_and_phrasings_name_real_intents() -> None:
     ("request_text", "tool", "args"),
     [
         ("forecast SKU-0007 S001", "get_forecast", {"sku": "SKU-0007", "location": "S001"}),
-        ("what's SKU-0021?", "get_item", {"sku": "SKU-0021"}),
+        (
+            "ETA of the next delivery of SKU-0010 to DC south",
+            "get_open_supply",
+            {"sku": "SKU-0010"},
+        ),
         ("predicted sales SKU-0015 Kingston next 30 days", "get_forecast", {"location": "S004"}),
         ("sku-0007 at s001?", "get_inventory", {"sku": "SKU-0007", "location": "S001"}),
     ],
@@ -139,3 +143,29 @@ def test_leave_one_out_of_the_phrasings() -> None:
     # A guess in another family is the costly error (a wrong answer); no guess asks instead.
     assert loo["wrong_family"] <= 0.10, loo["misses"]
     assert loo["family_accuracy"] >= 0.50, loo["misses"]
+
+
+def test_a_request_pointing_into_the_thread_or_asking_for_a_change_is_never_guessed() -> None:
+    assert not g.guessable("order the first one")
+    assert not g.guessable("explain that")
+    assert not g.guessable("ok move 20 over to Kingston")
+    assert g.guessable("what do we need to order this week")
+    assert g.guessable("forecast SKU-0007 S001")
+
+
+def test_a_guess_must_carry_every_entity_the_request_named() -> None:
+    call = SimpleNamespace(
+        name="get_lanes", args={"from_location": "DC-SOUTH", "to_location": "S004"}
+    )
+    assert g.uses_all([call], ["DC-SOUTH", "S004"])
+    assert not g.uses_all([SimpleNamespace(name="get_supplier_status", args={})], ["S004"])
+
+
+def test_a_catch_all_reading_gets_a_second_look(resolver: Resolver) -> None:
+    text = "network-wide stock of SKU-0010"
+    assert parse_table(text, [], resolver, AS_OF)[0].name in g.CATCH_ALL
+    intent, req = parse(text, [], resolver, AS_OF)
+    step = intent.handler(req, [])
+    assert isinstance(step, list) and step[0].name == "get_network_position"
+    # a list request the catch-all reads right stays a list
+    assert parse("any p1s in electronics?", [], resolver, AS_OF)[0].name == "exceptions"
