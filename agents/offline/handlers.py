@@ -182,6 +182,24 @@ def refuse_read_only(req: Request, results: list[Result]) -> Step:
     return read_only_refusal(req.asker)
 
 
+def unknown_place(req: Request, results: list[Result]) -> Step:
+    """Say so (no tool call) when a request names a store the network does not have."""
+    place = req.fields.get("place", "that store")
+    stores = []
+    if req.resolver is not None:
+        stores = [e.label() for e in req.resolver.entities["location"].values()]
+    listed = f" Its locations: {', '.join(stores)}." if stores else ""
+    shops = [i for i in (req.resolver.ids("location") if req.resolver is not None else []) if
+             not i.startswith("DC")]  # fmt: skip
+    first = shops[0] if shops else "S001"
+    base = req.original if place in (req.original or "") else req.text
+    example = base.replace(place, first, 1)
+    return (
+        f"This network has no location “{place}”, so I have not looked anything up.{listed} "
+        f"Say, for example, **{example}**."
+    )
+
+
 def refuse_audit(req: Request, results: list[Result]) -> Step:
     """Refuse (no tool call) a request to delete or rewrite entries of the audit trail."""
     return AUDIT_REFUSAL

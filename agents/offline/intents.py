@@ -53,8 +53,10 @@ from agents.offline.parsing import (
     rewrite_follow_up,
     rewrite_ordinal,
     rewrite_places,
+    rewrite_store_number,
     transfer_clauses,
     understood,
+    unknown_store,
 )
 from agents.offline.safety import (
     GATE_BYPASS,
@@ -554,6 +556,7 @@ INTENTS: tuple[Intent, ...] = (
             r"(?:did|has|have|is|was|were|any|what|where|how|got|been)\b(?:\W+\w+){0,6}?\W+"
             + VERDICT
             + r"\b(?:\W+\w+){0,4}\W*$",
+            r"^\W*(?:(?:and|so|ok(?:ay)?|well)\W+)?(?:status|update|news|verdict|outcome)\W*$",
             r"^(?!.*\d)\W*(?:(?:can|could)\s+you\s+)?(?:check|see|find\s+out|tell\s+me)\s+(?:if|whether)\s+"
             r"(?:it|that|this|the\s+\w+)(?:'s|\s+(?:has\s+)?(?:been|was|is|got|went))?\s+(?:\w+\s+)?"
             + VERDICT
@@ -573,6 +576,7 @@ INTENTS: tuple[Intent, ...] = (
             "so what's the verdict?",
             "has it gone thru?",
             "can you check if it's approved",
+            "status?",
         ),
         template="did that go through?",
     ),
@@ -1913,6 +1917,10 @@ def parse_table(
     focus = focus_of(earlier)
     norm = _normalise(text)
     canon, named = canonicalise(norm, resolver)
+    numbered = rewrite_store_number(canon, resolver)
+    if numbered != canon:  # "open supply at 3": store 3
+        canon, also = canonicalise(numbered, resolver)
+        named = {**named, **also}
     previous = understood(earlier, resolver)
     if FOLLOW_UP_RE.match(canon) and GENERIC_DC.search(canon):
         canon = rewrite_places(canon, focus, resolver)  # "same at the DC": the thread's DC
@@ -1975,11 +1983,15 @@ def parse_table(
                     continue
                 if read_only(intent):
                     return READ_ONLY, request({})
+                if intent.priority > 1 and (place := unknown_store(canon, resolver)):
+                    return UNKNOWN_PLACE, request({"place": place})
                 if unclear and intent.name not in CLEAR_WITHOUT_ENTITIES:
                     return AMBIGUOUS, request(unclear)
                 return intent, request(values)
     if who.read_only and (writes_requested(canon) or writes_requested(norm)):
         return READ_ONLY, request({})
+    if place := unknown_store(canon, resolver):
+        return UNKNOWN_PLACE, request({"place": place})
     if unclear:
         return AMBIGUOUS, request(unclear)
     return FALLBACK, request({})
@@ -2038,6 +2050,7 @@ def _narrowed(unclear: dict[str, str], focus: Any) -> str | None:
 FALLBACK = Intent("unknown", 99, (), unknown)
 AMBIGUOUS = Intent("ambiguous", 1, (), h.ask_which)
 READ_ONLY = Intent("read_only", 0, (), h.refuse_read_only)
+UNKNOWN_PLACE = Intent("unknown_place", 2, (), h.unknown_place)
 
 
 # -- the general layer: what the table's patterns did not anticipate -----------------------------

@@ -1322,3 +1322,66 @@ def _last_call_args(earlier: Sequence[BaseMessage]) -> dict[str, Any]:
         if calls:
             return dict(calls[-1].get("args") or {})
     return {}
+
+
+NOT_A_STORE_NUMBER = (
+    r"(?![.:,]\d)(?!\s*(?:%|x\b|units?\b|pcs\b|pieces\b|days?\b|weeks?\b|wks?\b|months?\b|"
+    r"years?\b|am\b|pm\b|o'?clock\b|cases?\b|packs?\b|cartons?\b|boxes\b|of\b|stores?\b|"
+    r"locations?\b|sites?\b|dcs?\b|skus?\b|items?\b|more\b|less\b|extra\b|each\b|a\s+day\b|"
+    r"per\b|/))"
+)
+BARE_AT = re.compile(r"\bat\s+(?:#\s*)?(?P<n>\d{1,3})\b" + NOT_A_STORE_NUMBER, re.I)
+BARE_TO = re.compile(
+    r"\b(?P<p>to|into|in|for)\s+(?:#\s*)?(?P<n>\d{1,3})\b" + NOT_A_STORE_NUMBER, re.I
+)
+SUPPLY_WORDS = re.compile(
+    r"\b(?:inbound|in\s+transit|transit|coming(?:\s+in)?|arriving|on\s+order|open\s+supply|"
+    r"en\s+route|heading|on\s+the\s+way|incoming|flagged|flag)\b",
+    re.I,
+)
+"""Open-supply and "why flagged" questions, where "to 7" is a store (never an amount)."""
+
+
+def rewrite_store_number(text: str, resolver: Any) -> str:
+    """Read a bare number as a store when the request names no location: "open supply at 3".
+
+    "at 3" anywhere, and "to 7" / "in 7" in an open-supply or "why flagged" question, become
+    "at store 3" (never a number of units, days, percent or stores). Returns the text as is
+    when it names a location already or nothing reads as a store.
+    """
+    if resolver is None or entities(text, resolver)["location"]:
+        return text
+    out = BARE_AT.sub(lambda m: f"at store {m.group('n')}", text, count=1)
+    if out == text and SUPPLY_WORDS.search(text):
+        out = BARE_TO.sub(lambda m: f"{m.group('p')} store {m.group('n')}", text, count=1)
+    return out
+
+
+NOT_A_STORE_WORD = frozenset(
+    """other same next whole that this each every which any all per one a an my our your their
+    his her its nearest closest biggest largest smallest top best worst first second third last
+    own flagship main local new old busiest quietest slowest fastest home right wrong""".split()  # noqa: SIM905
+)
+UNKNOWN_STORE = re.compile(
+    r"\b(?:store|shop|branch|location)\s+(?:#\s*|no\.?\s*|number\s+)?(?P<n>\d{1,3})\b"
+    r"|(?<![\w'-])[Ss][-_]?0*(?P<s>\d{1,3})(?![\w-])"
+    r"|\bthe\s+(?P<w>[A-Za-z][\w'-]+)\s+(?:store|shop|branch)\b",
+)
+
+
+def unknown_store(text: str, resolver: Any) -> str | None:
+    """Return how a request names a store the network does not have ("store 7", "s7")."""
+    if resolver is None or entities(text, resolver)["location"]:
+        return None
+    ids = [(m.start(), m.end()) for m in re.finditer(EXC_RE, text, re.IGNORECASE)]
+    for m in UNKNOWN_STORE.finditer(text):
+        if m.group("w") and m.group("w").lower() in NOT_A_STORE_WORD:
+            continue
+        if any(a <= m.start() < b for a, b in ids):
+            continue  # a part of an exception id ("stockout_risk:SKU-0012@S003")
+        word = m.group("n") or m.group("s")
+        said = f"S{int(word):03d}" if word else m.group(0)
+        if resolver.get("location", said) is not None or resolver.resolve("location", said).match:
+            continue
+        return m.group(0)
+    return None
