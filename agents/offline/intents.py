@@ -2140,7 +2140,8 @@ def _second_look(
     A catch-all ("stock", "exceptions", "suppliers" on their own) answers many phrasings
     roughly; when the normalised request lands on a specific read-only intent of another kind
     ("network-wide stock of X" -> the network view), or the fallback is strongly sure of one,
-    that one is meant.
+    that one is meant; when the catch-all's calls drop an entity the request named, a
+    confident guess that keeps them all is.
     """
     family = general.FAMILY.get(intent.name, intent.name)
     words = general.normalise(text, _vocabulary(), _protected(resolver))
@@ -2153,14 +2154,26 @@ def _second_look(
             and _looks_only(other, again, tools_only=True)
         ):
             return other, again
-    guessed = (
-        _guess(req, earlier, resolver, as_of, asker, strong=True)
-        if general.guessable(text)
-        else None
-    )
+    if not general.guessable(text):
+        return intent, req
+    guessed = _guess(req, earlier, resolver, as_of, asker, strong=True)
     if guessed is not None and general.FAMILY.get(guessed[0].name, guessed[0].name) != family:
         return guessed
+    if not _keeps_entities(intent, req):
+        # "which suppliers can deliver SKU-0003": the catch-all drops the SKU; a confident
+        # guess that keeps every entity named (of any kind) is the better reading.
+        return _guess(req, earlier, resolver, as_of, asker) or (intent, req)
     return intent, req
+
+
+def _keeps_entities(intent: Intent, req: Request) -> bool:
+    """Return True when the intent's first calls carry every entity the request named."""
+    try:
+        step = intent.handler(req, [])
+    except (KeyError, ValueError, TypeError):
+        return True
+    said = [i for ids in req.found.values() for i in ids]
+    return not isinstance(step, list) or general.uses_all(step, said)
 
 
 def _looks_only(intent: Intent, req: Request, *, tools_only: bool = False) -> bool:

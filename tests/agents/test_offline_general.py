@@ -169,3 +169,19 @@ def test_a_catch_all_reading_gets_a_second_look(resolver: Resolver) -> None:
     assert isinstance(step, list) and step[0].name == "get_network_position"
     # a list request the catch-all reads right stays a list
     assert parse("any p1s in electronics?", [], resolver, AS_OF)[0].name == "exceptions"
+
+
+def test_a_catch_all_that_drops_a_named_entity_yields_to_a_guess_that_keeps_them(
+    resolver: Resolver,
+) -> None:
+    text = "can we move stock between Riverside and Monroe"
+    table, req = parse_table(text, [], resolver, AS_OF)
+    assert table.name in g.CATCH_ALL  # the table: a stock look-up of one of the two stores
+    intent, req = parse(text, [], resolver, AS_OF)
+    step = intent.handler(req, [])
+    assert isinstance(step, list) and step[0].name == "get_lanes"
+    assert {step[0].args.get("from_location"), step[0].args.get("to_location")} == {"S001", "S002"}
+    # an action request keeps the table's reading: a guess never stands in for a change
+    assert parse("raise 108 with Acme for the north DC", [], resolver, AS_OF)[0].name == (
+        parse_table("raise 108 with Acme for the north DC", [], resolver, AS_OF)[0].name
+    )
