@@ -49,6 +49,7 @@ from agents.offline.parsing import (
     ordinal,
     pointer,
     quantity,
+    rewrite_category_follow_up,
     rewrite_definite,
     rewrite_follow_up,
     rewrite_ordinal,
@@ -1924,6 +1925,7 @@ def parse_table(
     previous = understood(earlier, resolver)
     if FOLLOW_UP_RE.match(canon) and GENERIC_DC.search(canon):
         canon = rewrite_places(canon, focus, resolver)  # "same at the DC": the thread's DC
+    canon = rewrite_category_follow_up(canon, previous, resolver)  # "next category"
     canon = rewrite_ordinal(rewrite_follow_up(canon, previous, resolver), focus)
     canon = rewrite_places(canon, focus, resolver)
     canon = rewrite_definite(canon, earlier, resolver)

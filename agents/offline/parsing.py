@@ -1164,6 +1164,7 @@ def understood(earlier: Sequence[BaseMessage], resolver: Any) -> str | None:
     for msg in earlier:
         if isinstance(msg, HumanMessage) and msg.name != GATE_NAME:
             canon, _ = canonicalise(_normalise(_text(msg)), resolver)
+            canon = rewrite_category_follow_up(canon, previous, resolver)
             previous = rewrite_follow_up(canon, previous, resolver)
     return previous
 
@@ -1385,3 +1386,47 @@ def unknown_store(text: str, resolver: Any) -> str | None:
             continue
         return m.group(0)
     return None
+
+
+NEXT_CATEGORY = re.compile(
+    r"^\W*(?:(?:and|ok(?:ay)?|so|now|then)\W+)*(?:(?:what|how)\s+about\s+|same\s+for\s+)?"
+    r"(?:the\s+)?(?P<which>next|following|previous|prior|last)\s+(?:category|cat|dept|department)"
+    r"(?:\s+(?:then|please|pls|too))?\W*$",
+    re.I,
+)
+SAME_FOR_CATEGORY = re.compile(
+    r"^\W*(?:(?:and|ok(?:ay)?|so|now|then)\W+)*(?:same\s+(?:for|with|in)|(?:what|how)\s+about|"
+    r"and(?:\s+(?:in|for))?|now|then)\s+(?:the\s+|in\s+)?(?P<cat>[a-z][a-z &-]*?)"
+    r"(?:\s+(?:category|dept|department|range|aisle))?(?:\s+(?:then|please|pls|too))?\W*$",
+    re.I,
+)
+
+
+def rewrite_category_follow_up(text: str, previous: str | None, resolver: Any) -> str:
+    """Read "next category" or "same for Garden" after a request about a category.
+
+    The previous request with its category swapped: the next (or previous) of the network's
+    categories in their listed order, or the one named. Returns the text as is otherwise.
+    """
+    if resolver is None or not previous:
+        return text
+    cats = list(resolver.categories)
+    before = category(previous, cats)
+    if before is None or before not in cats:
+        return text
+    after: str | None = None
+    m = NEXT_CATEGORY.match(text)
+    if m:
+        step = -1 if m.group("which").lower() in ("previous", "prior", "last") else 1
+        after = cats[(cats.index(before) + step) % len(cats)]
+    else:
+        m = SAME_FOR_CATEGORY.match(text)
+        if m is None or any(entities(text, resolver).values()):
+            return text
+        named = category(m.group("cat"), cats)
+        after = named if named in cats else None
+    if after is None or after == before:
+        return text
+    stem = re.escape(before.lower())
+    swapped = re.sub(r"\b" + stem + r"s?\b", after, previous, count=1, flags=re.I)
+    return swapped if swapped != previous else text
