@@ -1444,11 +1444,32 @@ NETWORK_WORDS = re.compile(
 )
 
 
+DEFAULT_PROMO_UPLIFT = 1.5
+"""A hypothetical promotion's lift when the request names none (the answer says it assumed it)."""
+
+
+def _promo_uplift(text: str) -> float | None:
+    """Return a hypothetical promotion's lift: the scenario's factor, else a bare "40%" or "2x"."""
+    scenario = _scenario_args(text)
+    factor = scenario.get("promo_factor") or scenario.get("demand_factor")
+    if factor:
+        return float(factor)
+    m = re.search(r"(?<![\w.-])(\d+(?:\.\d+)?)\s*%", text)
+    return round(1 + float(m.group(1)) / 100, 4) if m else None
+
+
 def what_if(req: Request, results: list[Result]) -> Step:
     """Simulate a scenario at the scope the request names (or the thread's focus)."""
     if results:
         first = bool(re.search(r"\b(?:first|earliest|soonest)\b", req.text, re.I))
-        return _with_note(req, render_what_if_scope(results[-1], first=first))
+        answer = render_what_if_scope(results[-1], first=first)
+        ran = results[-1].args
+        if ran.get("promo_start") and _promo_uplift(req.text) is None and not results[-1].error:
+            answer += (
+                f"\n\nNo uplift was given, so the promotion assumes ×{ran.get('promo_uplift')}: "
+                "say the uplift you expect to run it with yours."
+            )
+        return _with_note(req, answer)
     scenario = _scenario_args(req.text)
     sup = req.said("supplier")
     if scenario.get("supplier_delay_days") and sup and "supplier_id" not in scenario:
@@ -1458,11 +1479,12 @@ def what_if(req: Request, results: list[Result]) -> Step:
         r"\b(?:promo\w*|promot\w*|campaign|sale|deal|(?:up)?lift)\b", req.text, re.I
     )
     if window and promo_words:
-        uplift = scenario.pop("promo_factor", None) or scenario.pop("demand_factor", None)
+        scenario.pop("promo_factor", None)
+        scenario.pop("demand_factor", None)
         scenario.update(
             promo_start=window[0].isoformat(),
             promo_end=window[1].isoformat(),
-            promo_uplift=uplift or 1.5,
+            promo_uplift=_promo_uplift(req.text) or DEFAULT_PROMO_UPLIFT,
         )
     if not scenario and sup and re.search(r"\b(?:slip\w*|late|delay\w*|behind)\b", req.text, re.I):
         return _ask(

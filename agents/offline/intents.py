@@ -1025,6 +1025,7 @@ INTENTS: tuple[Intent, ...] = (
             r"\b(?:moq|minimum\s+order(?:\s+(?:qty|quantity|amount|size))?|min\s+order\s+(?:qty|quantity)|"
             r"case\s*pack|pack\s+size|unit\s+cost|cost\s+price|lead\s*times?|primary\s+supplier)\b"
             r"(?!.*\b(?:polic\w*|rules?|playbook)\b)" + NO_QTY,
+            r"\b(?:cost|price|unit\s+price|costing)\s+(?:of|for|on|per)\s+(?:an?\s+|one\s+)?{sku}",
         ),
         h.item,
         id_slots=(),
@@ -1038,6 +1039,8 @@ INTENTS: tuple[Intent, ...] = (
             "case pack and lead time for SKU-0007",
             "who is the primary supplier of SKU-0012?",
             "SKU-0005 pack size",
+            "price of sku-0007?",
+            "whats the cost of SKU-0016 from SUP-09",
         ),
         template="tell me about {sku}",
     ),
@@ -1207,7 +1210,9 @@ INTENTS: tuple[Intent, ...] = (
             r".*\d\s*(?:days?|weeks?|months?)\b",
             # "SUP-06 is running 10 days late — impact?", "SUP-03 is late by 1 week, what does that
             # do to us": a supplier and a delay of a stated length, asked as a question.
-            r"(?=.*\bSUP[-_]?\d)(?:.*\b\d+\s*(?:days?|weeks?|months?)\s+(?:late|behind|delay\w*)\b|"
+            r"(?=.*\bSUP[-_]?\d)(?!.*\b(?:what\s+(?:should|do|must|can)\s+(?:we|i)\s+do|how\s+(?:do|should|"
+            r"can)\s+(?:we|i)\s+(?:handle|deal|treat|chase|escalate))\b)"
+            r"(?:.*\b\d+\s*(?:days?|weeks?|months?)\s+(?:late|behind|delay\w*)\b|"
             r".*\b(?:late|behind|delay(?:ed|s)?|slip(?:s|ped|ping)?)\s+(?:by\s+)?\d+\s*(?:days?|weeks?|"
             r"months?)\b)",
             r"\bif\s+(?:\S+\s+){1,3}?(?:slips?|slipped|runs?\s+late|is\s+late|are\s+late)\s+"
@@ -1573,7 +1578,6 @@ INTENTS: tuple[Intent, ...] = (
         examples=(
             "tell me about SKU-0003",
             "what does SKU-0012 cost",
-            "price of sku-0007?",
             "how much does SKU-0003 cost?",
         ),
         template="tell me about {sku}",

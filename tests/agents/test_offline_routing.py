@@ -18,10 +18,12 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMe
 from agents.offline import parse
 from agents.offline.handlers import (
     CLASS_COVER_QUERY,
+    DEFAULT_PROMO_UPLIFT,
     EXPEDITE_QUERY,
     LIMITS_QUERY,
     compare_suppliers,
     policy,
+    what_if,
 )
 from agents.offline.messages import Call, Request, Result
 from agents.offline.render import render_what_if_scope
@@ -171,6 +173,37 @@ def test_a_hypothetical_promotion_runs_the_promotion_what_if(
     assert (call.args["sku"], call.args["location"]) == (sku, loc)
     assert (call.args["promo_start"], call.args["promo_end"]) == (start, end)
     assert call.args["promo_uplift"] == pytest.approx(uplift)
+
+
+@pytest.mark.parametrize(
+    ("text", "uplift"),
+    [
+        ("promo SKU-0016 S002 next week 40% - enough stock?", 1.4),
+        ("what if we ran a promo on SKU-0016 at S002 next week", DEFAULT_PROMO_UPLIFT),
+    ],
+)
+def test_a_promotions_bare_percentage_is_its_uplift(
+    text: str, uplift: float, resolver: Resolver
+) -> None:
+    call = only_call(text, resolver)
+    assert call.args["promo_uplift"] == pytest.approx(uplift)
+
+
+def test_an_assumed_uplift_is_said() -> None:
+    args = {"sku": "SKU-0016", "location": "S002", "promo_start": "2026-07-06",
+            "promo_end": "2026-07-12", "promo_uplift": DEFAULT_PROMO_UPLIFT}  # fmt: skip
+    data = {"sku": "SKU-0016", "location": "S002", "scenario": args, "notes": []}
+    result = Result("run_what_if", args, json.dumps(data), data)
+    for text, said in (("what if we ran a promo on SKU-0016 at S002 next week", True),
+                       ("promo on SKU-0016 at S002 next week at +50%", False)):  # fmt: skip
+        answer = what_if(Request(text, {}), [result])
+        assert isinstance(answer, str)
+        assert ("No uplift was given, so the promotion assumes ×1.5" in answer) is said
+
+
+def test_a_late_po_question_of_what_to_do_is_not_a_what_if(resolver: Resolver) -> None:
+    name, _ = first_step("SUP-05's PO is 10 days late, what should we do?", resolver)
+    assert name != "what_if"
 
 
 def test_a_promotion_that_changes_nothing_says_no_change_and_why_first() -> None:
@@ -327,6 +360,7 @@ def test_anything_to_order_from_a_supplier_is_its_overview(
         ("how much does SKU-0003 cost?", "SKU-0003"),
         ("price of sku-0007?", "SKU-0007"),
         ("how much do we pay for SKU-0005?", "SKU-0005"),
+        ("whats the cost of SKU-0016 from SUP-09", "SKU-0016"),
     ],
 )
 def test_item_terms_read_the_item_not_the_playbook(text: str, sku: str, resolver: Resolver) -> None:
