@@ -62,6 +62,7 @@ from agents.offline.parsing import (
 from agents.offline.safety import (
     GATE_BYPASS,
     IMPERSONATION,
+    INSTRUCTION,
     impersonated,
     writes_requested,
 )
@@ -397,15 +398,19 @@ INTENTS: tuple[Intent, ...] = (
             r"\bauto[- ]?(?:approve|commit)",
             r"\b(?:skip|bypass|circumvent|override|disable|avoid|without|ignor(?:e|es|ing))\b.*"
             r"\b(?:approval|approver|approvals|review|gate)\b",
-            r"\b(?:write|post|push|send|commit|save|insert|put)\b.*\b(?:erp|database)\b.*\bdirect",
-            r"\bdirect(?:ly)?\b.*\b(?:to|in|into)\s+(?:the\s+)?(?:erp|database)\b",
+            INSTRUCTION
+            + r".*\b(?:write|post|push|send|commit|save|insert|put)\b.*\b(?:erp|database)\b.*"
+            r"\bdirect",
+            INSTRUCTION + r".*\bdirect(?:ly)?\b.*\b(?:to|in|into)\s+(?:the\s+)?(?:erp|database)\b",
             QUESTION_ABOUT_OTHERS
             + r".*\b(?:commit|execute|approve|finali[sz]e|sign[- ]?off(?:\s+on)?)\s+(?:it|this|"
             r"that|them|these|those|all|my|the|proposal|po|transfer|order)\b",
             r"\byou\s+(?:\w+\s+){0,3}?(?:approve|commit)\b",
             r"\b(?:act|serve|pose|stand\s+in)\s+as\s+(?:the\s+|an?\s+|my\s+)?(?:approver|reviewer)",
             r"\byou\s+have\s+my\s+(?:permission|authori[sz]ation|consent|approval)\b",
-            r"\b(?:push|post|send|write|put|commit|enter|key)\b.*\b(?:to|into|in)\s+(?:the\s+)?erp\b",
+            INSTRUCTION
+            + r".*\b(?:push|post|send|write|put|commit|enter|key)\b.*\b(?:to|into|in)\s+"
+            r"(?:the\s+)?erp\b",
             r"^(?!.*\?\s*$).*\b(?:already|pre[- ]?)approved\b",
             r"\bmark\s+(?:it|this|that|them)?\s*(?:as\s+)?(?:approved|committed)\b",
             r"^(?!.*\?\s*$).*\b(?:approved|signed\s+off)\b.*\b(?:go\s+ahead|post|push|commit|"

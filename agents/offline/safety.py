@@ -41,11 +41,27 @@ RED_TAPE = (
 """Words for the gate that are only the gate in an instruction ("skip the queue")."""
 NOT_A_QUESTION = r"^(?!.*\?\s*$)"
 """An instruction, not a question ("can I skip the queue?" asks)."""
+READ_LED = (
+    r"(?:list|show|display|give\s+me|tell\s+me|find|count|fetch|pull\s+up|look\s+up|check|"
+    r"report|summari[sz]e|print|export|see|view|any|how\s+many|which\s+of)"
+)
+"""A request that leads with reading ("list the POs we put into the ERP" reads)."""
+THEN_WRITE = (
+    r"\b(?:and|then|&|also|plus)\s+(?:then\s+)?(?:just\s+|please\s+|pls\s+)?(?:book|log|key|"
+    r"enter|post|push|commit|put|send|place|raise|approve|sign|rubber[- ]?stamp|skip|bypass)\b"
+)
+"""A second, writing instruction after a read ("show it and then book it in the ERP")."""
 INSTRUCTION = (
     r"^(?!\W*(?:who|whom|which|what|when|how|why|does|do|is|are|am|has|have|had|"
     r"(?:did|was|were)(?!\s+you\b)|(?:can|could|may|might|should|must|would)\s+(?!you\b)\w+)\b)"
+    r"(?!\W*(?:please\s+|pls\s+|can\s+you\s+|could\s+you\s+)?"
+    + READ_LED
+    + r"\b(?!.*"
+    + THEN_WRITE
+    + r"))"
 )
-"""Not a question about what others did or may do ("has bob rubber-stamped it?" asks)."""
+"""Not a question about what others did or may do ("has bob rubber-stamped it?" asks), nor a
+read ("list the POs we put into the ERP"), unless a writing instruction follows the read."""
 AROUND = (
     r"(?:skip\w*|by[- ]?pas+\w*|circumvent\w*|overrid\w*|overrul\w*|disabl\w*|avoid\w*|dodg\w*|"
     r"side[- ]?step\w*|evad\w*|leapfrog\w*|short[- ]?circuit\w*|jump\w*|"
