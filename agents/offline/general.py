@@ -192,6 +192,7 @@ READ_ONLY_INTENTS = frozenset(
         "inventory_location",
         "exceptions",
         "proposals",
+        "forecast_overrides",
     }
 )
 """Intents a fallback guess may act on: each only looks things up. Drafting, amending,
@@ -436,7 +437,8 @@ THREAD_POINTER = re.compile(
 ACTION_LEAD = re.compile(
     r"^\W*(?:(?:ok(?:ay)?|yes|so|then|now|and)\W+)*(?:order|buy|purchase|transfer|move|ship|send|"
     r"draft|approve|reject|cancel|withdraw|change|make|amend|raise|place|create|book|expedite|"
-    r"fix|do|go|set|override|bump|increase|decrease|cut|push|put|get|submit|commit|finali[sz]e)\b",
+    r"fix|do|go|set|override|bump|increase|decrease|cut|push|put|get|submit|commit|finali[sz]e|"
+    r"clear|remove|delete|drop|lift|undo|revert|reset)\b",
     re.IGNORECASE,
 )
 """A request that opens with an action verb asks for a change: never guessed."""

@@ -74,6 +74,7 @@ from agents.offline.render import (
     render_lanes,
     render_network,
     render_network_rank,
+    render_overrides,
     render_proposals,
     render_routine_orders,
     render_status,
@@ -1888,3 +1889,15 @@ def approval_route(req: Request, results: list[Result]) -> Step:
     if note is None:
         return policy(req, results)
     return [Call("get_approval_route", {"proposal_id": note.proposal_id})]
+
+
+forecast_overrides = Lookup(
+    "list_forecast_overrides",
+    lambda req: {
+        key: value
+        for key, value in (("sku", req.said("sku")), ("location", req.said("location")))
+        if value
+    },
+    last(render_overrides),
+)
+"""The planners' forecast overrides in force (of the SKU or location the request names)."""

@@ -220,6 +220,12 @@ def _clauses(text: str, resolver: Any) -> dict[str, str] | None:
 # -- the intent table ----------------------------------------------------------------------------
 
 PID = r"(?P<pid>P-[0-9a-f]{6,})"
+NOT_AN_OVERRIDE_CHANGE = (
+    r"^(?!.*\b(?:set|add|create|enter|put|make|clear|remove|delete|drop|cancel|change|bypass|"
+    r"skip|ignore|lift|raise|lower|bump)\b)"
+    r"(?!.*\boverrid(?:e|ing)\s+(?:the|a|an|it|this|that|my|our|approval|gate|forecast|demand)\b)"
+)
+"""A question about forecast overrides, not a request to set, clear or use one as a verb."""
 AMEND = (
     r"^\W*(?:(?:ok(?:ay)?|actually|no|hmm|sorry|wait)[\s,!.]+)*(?:please\s+)?(?:can\s+you\s+)?"
     r"(?:make|change|set|update|bump|reduce|drop|lower|raise|increase|amend)\s+(?:it|that|this|"
@@ -1858,6 +1864,22 @@ INTENTS: tuple[Intent, ...] = (
         h.proposals,
         examples=("what's pending?", "my proposals", "what did I draft today?"),
         template="what's pending?",
+    ),
+    Intent(
+        "forecast_overrides",
+        43,
+        _compile(
+            NOT_AN_OVERRIDE_CHANGE + r".*\b(?:forecast\s+)?overrides?\b",
+            NOT_AN_OVERRIDE_CHANGE
+            + r".*\b(?:manual|planner)\s+(?:forecast\s+)?(?:adjustments?|changes?)\b",
+        ),
+        h.forecast_overrides,
+        examples=(
+            "which forecasts did we override?",
+            "is there an override on SKU-0007?",
+            "forecast overrides at S002",
+        ),
+        template="forecast overrides for {sku}",
     ),
     Intent("help_mention", 70, _compile(r"\bhelp\b"), h.show_help, examples=("can you help me",)),
 )

@@ -1630,3 +1630,31 @@ def render_approval_route(result: Result) -> str:
         + " (a value equal to the limit is allowed). Planners draft; they cannot approve."
     )
     return "\n".join(lines)
+
+
+def render_overrides(result: Result) -> str:
+    """Render list_forecast_overrides: how many are in force, then each one's own note."""
+    if result.error:
+        return _error_text(result)
+    data = result.data if isinstance(result.data, dict) else {}
+    items = [o for o in data.get("overrides") or [] if isinstance(o, dict)]
+    scope = (
+        " for "
+        + " at ".join(str(result.args[k]) for k in ("sku", "location") if result.args.get(k))
+        if any(result.args.get(k) for k in ("sku", "location"))
+        else ""
+    )
+    if not items:
+        return (
+            f"**No forecast override is in force{scope}.** The plan uses the statistical forecast."
+        )
+    lines = [f"**{len(items)} forecast override{'s' if len(items) != 1 else ''} in force{scope}:**"]
+    for o in items:
+        note = (
+            o.get("note")
+            or f"{o.get('kind')} {o.get('value')} for {o.get('sku')} at {o.get('location_id')}"
+        )
+        by = f" — by {o['author']}" if o.get("author") else ""
+        why = f"; reason: {o['reason']}" if o.get("reason") else ""
+        lines.append(f"- `{o.get('id')}` {note}{by}{why}")
+    return "\n".join(lines)

@@ -185,3 +185,25 @@ def test_a_catch_all_that_drops_a_named_entity_yields_to_a_guess_that_keeps_them
     assert parse("raise 108 with Acme for the north DC", [], resolver, AS_OF)[0].name == (
         parse_table("raise 108 with Acme for the north DC", [], resolver, AS_OF)[0].name
     )
+
+
+def test_forecast_overrides_are_listed_never_set(resolver: Resolver) -> None:
+    intent, req = parse("any manual forecast adjustments for SKU-0016?", [], resolver, AS_OF)
+    step = intent.handler(req, [])
+    assert isinstance(step, list) and step[0].name == "list_forecast_overrides"
+    assert step[0].args == {"sku": "SKU-0016"}
+    for change in ("set an override of 30 a day for SKU-0016 at S002", "clear the override"):
+        assert parse(change, [], resolver, AS_OF)[0].name != "forecast_overrides"
+
+
+def test_overrides_render_from_the_tools_result() -> None:
+    from agents.offline.messages import Result
+    from agents.offline.render import render_overrides
+
+    none = Result("list_forecast_overrides", {"sku": "SKU-0016"}, "", {"returned": 0})
+    assert "No forecast override is in force for SKU-0016" in render_overrides(none)
+    item = {"id": "OV-3", "note": "SKU-0016 at S002: 30/day from 2026-07-01", "author": "alice"}
+    one = Result("list_forecast_overrides", {}, "", {"returned": 1, "overrides": [item]})
+    text = render_overrides(one)
+    assert text.startswith("**1 forecast override in force:**")
+    assert "`OV-3` SKU-0016 at S002: 30/day from 2026-07-01 — by alice" in text
