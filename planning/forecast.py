@@ -89,7 +89,7 @@ ALIVE_PRIOR = 0.999  # prior that an intermittent item still sells, before its l
 # The prior for an intermittent item whose sales have slowed significantly (`_declining`): a
 # run without a sale ends it sooner. The test: sales in the scored tail against the count the
 # whole window's frequency expects, z below `DECLINE_Z` (one-sided p about 0.01).
-DECLINE_PRIOR = 0.99
+DECLINE_PRIOR = 0.97
 DECLINE_Z = -2.33
 # Smooth / erratic series: a run of fewer days known in stock without a sale is a slow spell,
 # not an end of life (one such day would cut a fast seller's forecast by 5 %; the demo: 387 rows).
