@@ -532,7 +532,12 @@ def order_list(
     part's SKUs only (`erp.store.load_order_reference`). Scope: purchase orders to a supplier
     (of the SKUs it has terms for), lines to or from a location, a SKU's lines; none: all.
     The counts: `positions` (SKU-locations in scope), `below_reorder_point`, and for a
-    supplier the lines of its SKUs that go `to_other_suppliers` or come `by_transfer`.
+    supplier a partition of the SKU-locations below their reorder point, each counted once
+    under its first reason (`below_reorder_point_reasons`): `ordered_here` (a purchase order
+    to the supplier), `to_other_suppliers` (one to another supplier), `by_transfer` (a
+    transfer into it), `waiting` (no line now); and `not_below_ordered`, the SKU-locations not
+    below it that get a line to another supplier or a transfer all the same (an exception's
+    recommendation, or a DC's order for what it ships to its stores).
     """
     master = ws.plans.entities()
     for value, table, column, what in (
@@ -549,7 +554,7 @@ def order_list(
     lines: list[pd.DataFrame] = []
     counts = {"positions": 0, "below_reorder_point": 0}
     if supplier_id is not None:
-        counts |= {"to_other_suppliers": 0, "by_transfer": 0}
+        counts |= {reason: 0 for reason in (*BELOW_REORDER_POINT_REASONS, "not_below_ordered")}
     for plan in _order_plans(ws, skus):
         pos = plan.positions
         in_scope = np.ones(len(pos), dtype=bool)
@@ -573,8 +578,7 @@ def order_list(
         if supplier_id is not None:
             po = (orders["kind"] == ActionKind.PURCHASE_ORDER).to_numpy()
             mine = po & (orders["supplier_id"] == supplier_id).to_numpy()
-            counts["to_other_suppliers"] += int((keep & po & ~mine).sum())
-            counts["by_transfer"] += int((keep & ~po).sum())
+            _count_reasons(counts, pos[in_scope], below[in_scope], orders[keep], mine[keep])
             keep &= mine
         lines.append(orders[keep])
     if not lines:
@@ -583,6 +587,44 @@ def order_list(
     out["value"] = (out["qty"].to_numpy(float) * out["unit_cost"].to_numpy(float)).round(2)
     out = out.sort_values(["value", "sku", "location_id"], ascending=[False, True, True])
     return out.reset_index(drop=True), counts
+
+
+BELOW_REORDER_POINT_REASONS = ("ordered_here", "to_other_suppliers", "by_transfer", "waiting")
+
+
+def _count_reasons(
+    counts: dict[str, int],
+    positions: pd.DataFrame,
+    below: np.ndarray,
+    orders: pd.DataFrame,
+    mine: np.ndarray,
+) -> None:
+    """Add a supplier scope's SKU-locations to `counts`, each once, under its first reason.
+
+    Below the reorder point: `BELOW_REORDER_POINT_REASONS` in that order (a line to this
+    supplier, to another one, a transfer in, none); not below it: `not_below_ordered` when a
+    line to another supplier or a transfer goes to it all the same.
+    """
+    target = list(zip(orders["sku"], orders["location_id"], strict=True))
+    po = (orders["kind"] == ActionKind.PURCHASE_ORDER).to_numpy()
+    here = {t for t, m in zip(target, mine, strict=True) if m}
+    other = {t for t, p, m in zip(target, po, mine, strict=True) if p and not m}
+    moved = {t for t, p in zip(target, po, strict=True) if not p}
+    keys = zip(positions["sku"], positions["location_id"], strict=True)
+    for key, is_below in zip(keys, below, strict=True):
+        if not is_below:
+            counts["not_below_ordered"] += int(key not in here and (key in other or key in moved))
+            continue
+        reason = (
+            "ordered_here"
+            if key in here
+            else "to_other_suppliers"
+            if key in other
+            else "by_transfer"
+            if key in moved
+            else "waiting"
+        )
+        counts[reason] += 1
 
 
 def plan_orders_empty() -> pd.DataFrame:
@@ -619,16 +661,31 @@ def _nothing_to_order(counts: dict[str, int]) -> str:
         return "no stock position in scope"
     if not below:
         return f"none of its {n} SKU-locations is below its reorder point"
+    if "to_other_suppliers" not in counts:
+        rest = "stores fed by a DC wait for its next shipment"
+        return f"{below} of its {n} SKU-locations are below their reorder point, but {rest}"
+    # A supplier: the SKU-locations below their reorder point, each counted once.
     why = []
-    if counts.get("to_other_suppliers"):
+    if counts["to_other_suppliers"]:
         why.append(
-            f"{counts['to_other_suppliers']} purchase order(s) go to another supplier (the "
+            f"{counts['to_other_suppliers']} get a purchase order from another supplier (the "
             "routine one: lowest cost, then primary, then lead time)"
         )
-    if counts.get("by_transfer"):
-        why.append(f"{counts['by_transfer']} transfer(s) come from a DC")
-    rest = "; ".join(why) if why else "stores fed by a DC wait for its next shipment"
-    return f"{below} of its {n} SKU-locations are below their reorder point, but {rest}"
+    if counts["by_transfer"]:
+        why.append(f"{counts['by_transfer']} get a transfer (from their DC or another source)")
+    if counts["waiting"]:
+        why.append(
+            f"{counts['waiting']} get no line now (a store waits for its DC's next shipment; a "
+            "DC counts the stock its stores hold ahead)"
+        )
+    text = f"{below} of its {n} SKU-locations are below their reorder point, but " + "; ".join(why)
+    if counts["not_below_ordered"]:
+        text += (
+            f" (besides, {counts['not_below_ordered']} SKU-location(s) not below it get a line "
+            "from another supplier or a transfer: an exception's recommendation, or a DC's order "
+            "for what it ships)"
+        )
+    return text
 
 
 def order_page(
@@ -645,7 +702,9 @@ def order_page(
 
     Largest value first; {lines, units, value, from_exceptions, positions_checked,
     below_reorder_point, total, offset, returned, truncated, items, note}; with no line,
-    `why_nothing` says why (no position below its reorder point, with the count checked).
+    `why_nothing` says why (no position below its reorder point, with the count checked), and
+    for a supplier `why_nothing_counts` partitions `below_reorder_point` (`to_other_suppliers`,
+    `by_transfer`, `waiting`; each SKU-location once) beside `not_below_ordered`.
     """
     top = max(1, min(int(top), MAX_PAGE))
     offset = max(0, int(offset))
@@ -674,6 +733,11 @@ def order_page(
     if not len(orders):
         where = " ".join(f"{k.replace('_id', '')} {v}" for k, v in scope.items())
         out["why_nothing"] = _nothing_to_order(counts)
+        if supplier_id is not None:
+            # The partition `why_nothing` states: each SKU-location below its reorder point once.
+            out["why_nothing_counts"] = {
+                k: counts[k] for k in (*BELOW_REORDER_POINT_REASONS[1:], "not_below_ordered")
+            }
         out["note"] = (
             f"Nothing to order {f'for {where}' if where else 'now'}: {out['why_nothing']}."
         )

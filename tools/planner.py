@@ -351,8 +351,10 @@ def get_supplier_overview(supplier_id: Annotated[str, SUP_DOC], runtime: ToolRun
     "order_now" is the plan's order list for this supplier (as get_routine_orders gives it):
     {lines, units, value, truncated, items: sku, location, qty, value, reason, from_exception},
     the 20 largest lines (page on with get_routine_orders); with no line, `why_nothing` says
-    why. Nothing is drafted until asked (draft_purchase_order, or draft_recommended_action for
-    a line from an exception).
+    why and `why_nothing_counts` splits `below_reorder_point` into SKU-locations ordered
+    `to_other_suppliers`, `by_transfer` or `waiting` (each counted once; they add up), beside
+    `not_below_ordered` (not below it, ordered all the same). Nothing is drafted until asked
+    (draft_purchase_order, or draft_recommended_action for a line from an exception).
     """
     return _read(
         runtime,

@@ -453,6 +453,21 @@ def test_a_supplier_with_nothing_to_order_says_why(call: Caller) -> None:
     assert "another supplier" in now["why_nothing"]
 
 
+def test_why_nothing_counts_each_position_below_its_reorder_point_once(call: Caller) -> None:
+    """V2's SKU-locations below their reorder point split into reasons that add up to them;
+    its DC ordered from V1 while not below its reorder point is counted beside, not inside."""
+    now = call("get_supplier_overview", supplier_id="V2")[0]["order_now"]
+    parts = now["why_nothing_counts"]
+    reasons = ("to_other_suppliers", "by_transfer", "waiting")
+    assert sum(parts[k] for k in reasons) == now["below_reorder_point"] > 0
+    assert parts["not_below_ordered"] > 0
+    why = now["why_nothing"]
+    head, _, rest = why.partition(" (besides, ")
+    stated = [int(w) for w in head.split(", but ")[1].replace(";", "").split() if w.isdigit()]
+    assert sum(stated) == now["below_reorder_point"], why
+    assert rest.startswith(f"{parts['not_below_ordered']} SKU-location(s) not below it")
+
+
 def test_a_supplier_with_no_position_below_its_reorder_point_says_so(tmp_path) -> None:
     from tests.conftest import small_network
 
