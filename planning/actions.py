@@ -220,11 +220,12 @@ def _guard(
         )
     notes = []
     if left < qty:
-        notes.append(
-            f"- Cut from {qty} to {left}: {covering} already on its way to {location} "
+        cut = (
+            f"Cut from {qty} to {left}: {covering} already on its way to {location} "
             f"leaves a need of {math.ceil(need - 1e-9)}"
         )
-        evidence["requested_qty"] = int(qty)
+        notes.append(f"- {cut}")
+        evidence |= {"requested_qty": int(qty), "cut_reason": cut}
     warnings = []
     if need <= 0:
         warnings.append(

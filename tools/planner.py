@@ -510,11 +510,15 @@ def _propose(
     exception_id: str | None,
     reason: str,
     extra: dict[str, Any] | None = None,
+    *,
+    asked: int | None = None,
 ) -> Command | str:
     """Store a valid action as a proposal awaiting approval; return the state update.
 
     A user whose role may not draft is refused first, whatever the action's checks say: the
-    role is the reason, not a quantity they could change.
+    role is the reason, not a quantity they could change. A quantity drafted other than the
+    one asked for (`asked`, else the checks' own `requested_qty`) is never silent: the answer
+    carries `cut` {requested_qty, qty, reason} and the reason leads its `warnings`.
     """
     thread_id, user = _thread_user(runtime)
     refusal = _ws(runtime).governance.draft_refusal(user)
@@ -537,12 +541,22 @@ def _propose(
         "args": proposal.args,
         "value": proposal.value,
         "description": proposal.description,
-        "warnings": proposal.evidence.get("warnings", []),
+        "warnings": list(proposal.evidence.get("warnings", [])),
         "note": "Drafted only. Nothing is written to the ERP until a human approves it.",
         **(extra or {}),
     }
     if "requested_qty" in proposal.evidence:
         body["requested_qty"] = proposal.evidence["requested_qty"]
+    requested = int(body.get("requested_qty", asked if asked is not None else 0) or 0)
+    drafted = int(proposal.args.get("qty", 0))
+    if requested and requested != drafted:
+        why = str(
+            proposal.evidence.get("cut_reason")
+            or f"Changed from {requested} to {drafted} by the draft checks"
+        )
+        body |= {"requested_qty": requested}
+        body["cut"] = {"requested_qty": requested, "qty": drafted, "reason": why}
+        body["warnings"].insert(0, why)
     return Command(
         update={
             "pending": [proposal.id],
@@ -580,7 +594,9 @@ def draft_transfer(
     into the destination, and the primary supplier for a purchase order; and `accepted`: the
     transfers into the destination these checks would accept (same arguments, best first; the
     quantity cut to what the source can spare or the destination can use). Prefer
-    draft_recommended_action for an exception's own quantity.
+    draft_recommended_action for an exception's own quantity. A quantity drafted below the one
+    asked for (orders already on their way to the destination cover part of its need) comes
+    with `cut` {requested_qty, qty, reason}, its reason first in `warnings`: tell the planner.
     """
     ids = _resolved(runtime, sku=sku, from_location=from_location, to_location=to_location)
     if isinstance(ids, str):
@@ -594,7 +610,7 @@ def draft_transfer(
             qty=int(qty),
         )
     )
-    extra = None
+    extra: dict[str, Any] | None = None
     # A need other orders already cover wants no other source either: no alternatives then.
     covered = check.evidence.get("supply_since") and check.evidence.get("need") == 0
     if not check.ok and not covered:
@@ -606,7 +622,7 @@ def draft_transfer(
                 for a in insight.acceptable_transfers(ws, sku_, src, dst, int(qty))
             ],
         }
-    return _propose(runtime, check, exception_id, reason, extra)
+    return _propose(runtime, check, exception_id, reason, extra, asked=int(qty))
 
 
 @tool
@@ -623,7 +639,9 @@ def draft_purchase_order(
 
     The order goes from `supplier_id` to `location_id` (the purchase order's own field names,
     from this tool to the ERP write). Checks that the supplier sells the SKU, the MOQ and case
-    pack, and that the quantity is sane.
+    pack, and that the quantity is sane. A quantity drafted below the one asked for (orders
+    already on their way cover part of the need) comes with `cut` {requested_qty, qty,
+    reason}, its reason first in `warnings`: tell the planner.
     """
     ids = _resolved(runtime, sku=sku, location_id=location_id, supplier_id=supplier_id)
     if isinstance(ids, str):
@@ -636,7 +654,7 @@ def draft_purchase_order(
             qty=int(qty),
         )
     )
-    return _propose(runtime, check, exception_id, reason)
+    return _propose(runtime, check, exception_id, reason, asked=int(qty))
 
 
 @tool
@@ -667,11 +685,14 @@ def draft_recommended_action(
         )
     reason = rec.get("rationale") or ""
     if len(actions) == 1:
-        return _propose(runtime, ws.drafts.check(actions[0]), exception_id, reason)
+        return _propose(
+            runtime, ws.drafts.check(actions[0]), exception_id, reason, asked=actions[0].qty
+        )
     # A split: each action is its own proposal, checked after the ones before it are pending
     # (they count as supply for the target, so the remainder is not ordered twice).
     return _merged(
-        [_propose(runtime, ws.drafts.check(a), exception_id, reason) for a in actions], runtime
+        [_propose(runtime, ws.drafts.check(a), exception_id, reason, asked=a.qty) for a in actions],
+        runtime,
     )
 
 
@@ -836,6 +857,7 @@ def amend_proposal(
         exception_id,
         why,
         {"replaces": old.id, "previous_qty": a.get("qty")},
+        asked=int(qty),
     )
 
 

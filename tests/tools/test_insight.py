@@ -484,3 +484,16 @@ def test_a_supplier_with_no_position_below_its_reorder_point_says_so(tmp_path) -
     assert (now["lines"], now["below_reorder_point"], now["positions_checked"]) == (0, 0, n)
     assert now["why_nothing"] == f"none of its {n} SKU-locations is below its reorder point"
     ws.engine.dispose()
+
+
+def test_a_draft_cut_by_other_orders_says_so_in_its_answer(call: Caller) -> None:
+    """A quantity the planner asked for is never changed silently: the cut and why it was cut."""
+    first = _draft(call, 100)  # S1's need for A is 107 (order-up-to 137, position 30)
+    body, _ = call("draft_transfer", sku="A", from_location="DC1", to_location="S1", qty=30)
+    assert body["status"] == "pending_approval", body
+    assert body["args"]["qty"] < 30
+    cut = body["cut"]
+    assert (cut["requested_qty"], cut["qty"]) == (30, body["args"]["qty"])
+    assert cut["reason"].startswith(f"Cut from 30 to {body['args']['qty']}: ")
+    assert first["proposal_id"] in cut["reason"]
+    assert body["warnings"][0] == cut["reason"]
