@@ -138,7 +138,8 @@ class WhatIfResult(BaseModel):
     promotion_days: int
     base: dict[str, Any]
     with_scenario: dict[str, Any]
-    change: dict[str, float]
+    # Numbers, and `anything_changed` a true boolean (not coerced to 1.0 / 0.0).
+    change: dict[str, bool | int | float]
 
 
 @router.get("/skus/{sku}/positions", response_model=PositionList, responses=NOT_FOUND)

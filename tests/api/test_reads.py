@@ -231,6 +231,13 @@ def test_what_if(client: TestClient) -> None:
     assert out["scenario"]["demand_factor"] == 1.5
     assert [po["po_id"] for po in out["delayed_purchase_orders"]] == ["P1"]
     assert out["with_scenario"]["forecast_units"] > out["base"]["forecast_units"]
+    # The documented `change.anything_changed` is a boolean, the whole days shift a whole number.
+    assert out["change"]["anything_changed"] is True
+    assert out["change"]["first_stockout_days_earlier"] == int(
+        out["change"]["first_stockout_days_earlier"]
+    )
+    assert isinstance(out["change"]["first_stockout_days_earlier"], int)
+    assert "anything_changed" not in out  # one place only: inside `change`
 
 
 @pytest.mark.parametrize(

@@ -187,6 +187,8 @@ def test_a_delay_that_moves_a_stockout_does_not_read_as_no_change(call: Caller) 
     assert any("A at DC1 runs out on" in n for n in one["notes"])
     quiet, _ = call("run_what_if", supplier_id="V1", supplier_delay_days=10)
     assert quiet["change"]["anything_changed"] is False
+    assert one["change"]["anything_changed"] is True
+    assert "anything_changed" not in quiet and "anything_changed" not in one  # in `change` only
     assert any("changes nothing" in n for n in quiet["notes"])
 
 
