@@ -672,7 +672,10 @@ def _nothing_to_order(counts: dict[str, int]) -> str:
             "routine one: lowest cost, then primary, then lead time)"
         )
     if counts["by_transfer"]:
-        why.append(f"{counts['by_transfer']} get a transfer (from their DC or another source)")
+        why.append(
+            f"{counts['by_transfer']} are fed by transfer (their units come from a DC, or from "
+            "the location an exception names)"
+        )
     if counts["waiting"]:
         why.append(
             f"{counts['waiting']} get no line now (a store waits for its DC's next shipment; a "
