@@ -72,6 +72,7 @@ from agents.offline.render import (
     render_approval_route,
     render_item,
     render_lanes,
+    render_late_supply,
     render_network,
     render_network_rank,
     render_overrides,
@@ -805,13 +806,29 @@ def _them_args(req: Request) -> dict[str, Any]:
 
 
 list_them = Lookup("list_exceptions", _them_args, _exceptions_title)
-late_pos = Lookup(
+late_po_exceptions = Lookup(
     "list_exceptions",
     lambda req: _list_args(req.text, kind=ExceptionType.LATE_PO.value),
     lambda req, results: _render_exceptions(
         results[0], "Late purchase orders that put stock at risk"
     ),
 )
+
+
+def late_pos(req: Request, results: list[Result]) -> Step:
+    """List late purchase orders: a named supplier's late lines, else the late-PO exceptions.
+
+    "late POs from SUP-05" reads that supplier's open lines due by today (`within_days=0`, late
+    ones included) rather than the network's late-PO exceptions, which name other suppliers.
+    """
+    supplier = req.said("supplier")
+    if supplier is None:
+        return late_po_exceptions(req, results)
+    if results:
+        return render_late_supply(results[-1])
+    return [Call("get_open_supply", {"supplier_id": supplier, "within_days": 0})]
+
+
 explain = Lookup(
     "explain_exception", lambda req: {"exception_id": req.fields["exc"]}, last(_render_explain)
 )

@@ -1151,6 +1151,41 @@ def render_network_rank(result: Result, kind: str | None, *, least: bool) -> str
     return lead + "\n\n" + table
 
 
+def render_late_supply(result: Result) -> str:
+    """Lead with how many of a supplier's purchase order lines are late, then list them."""
+    if result.error:
+        return _error_text(result)
+    data = result.data if isinstance(result.data, dict) else {}
+    supplier = (data.get("filters") or {}).get("supplier_id") or "this supplier"
+    late = [r for r in data.get("lines") or [] if r.get("late")]
+    if not late:
+        return (
+            f"**No purchase order from {supplier} is late**: none of its open lines was due by "
+            f"{_date(data.get('until') or data.get('as_of'))}."
+        )
+    out = [
+        f"**{_qty(len(late))} late purchase order line{'s' if len(late) != 1 else ''} from "
+        f"{supplier}** (due by {_date(data.get('until') or data.get('as_of'))}, not yet received):",
+        "",
+        _table(
+            ["Document", "SKU", "To", "Qty", "Expected"],
+            (
+                [
+                    str(r.get("document_id")),
+                    str(r.get("sku")),
+                    str(r.get("location_id")),
+                    _qty(r.get("qty")),
+                    _date(r.get("expected_date")),
+                ]
+                for r in late
+            ),
+        ),
+    ]
+    if data.get("truncated"):
+        out.append(f"\n(First {len(data.get('lines') or [])} lines shown.)")
+    return "\n".join(out)
+
+
 def render_supply(result: Result) -> str:
     """Lead with the total inbound, then the lines."""
     if result.error:

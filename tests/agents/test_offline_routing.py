@@ -497,3 +497,52 @@ def test_casual_cover_wordings_look_up_the_need_first(text: str, resolver: Resol
     call = only_call(text, resolver, AT_S003)
     assert call.name == "list_exceptions"
     assert (call.args["sku"], call.args["location"]) == ("SKU-0012", "S003")
+
+
+# -- late purchase orders of one supplier -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "late POs from SUP-05",
+        "any late purchase orders from sup-05?",
+        "which POs are overdue for supplier 5",
+        "SUP-05 late orders",
+    ],
+)
+def test_late_pos_of_a_supplier_read_that_suppliers_lines(text: str, resolver: Resolver) -> None:
+    name, step = first_step(text, resolver)
+    assert name == "late_pos"
+    assert step == [Call("get_open_supply", {"supplier_id": "SUP-05", "within_days": 0})]
+
+
+def test_late_pos_without_a_supplier_stay_the_late_po_exceptions(resolver: Resolver) -> None:
+    name, step = first_step("any late POs?", resolver)
+    assert name == "late_pos"
+    assert step == [Call("list_exceptions", {"top": 10, "type": "late_po"})]
+
+
+def test_a_suppliers_late_lines_lead_the_answer() -> None:
+    data = {
+        "filters": {"supplier_id": "SUP-05"},
+        "as_of": "2026-06-30",
+        "until": "2026-06-30",
+        "total_lines": 2,
+        "truncated": False,
+        "lines": [
+            {"document_id": "PO-000123", "sku": "SKU-0004", "location_id": "DC-NORTH",
+             "qty": 120.0, "expected_date": "2026-06-25", "late": True},
+            {"document_id": "PO-000124", "sku": "SKU-0009", "location_id": "DC-SOUTH",
+             "qty": 60.0, "expected_date": "2026-06-30", "late": True},
+        ],
+    }  # fmt: skip
+    intent, req = parse("late POs from SUP-05", (), None, as_of=AS_OF)
+    args = {"supplier_id": "SUP-05", "within_days": 0}
+    text = intent.handler(req, [Result("get_open_supply", args, json.dumps(data), data)])
+    assert isinstance(text, str)
+    assert text.startswith("**2 late purchase order lines from SUP-05**")
+    assert "PO-000123" in text and "PO-000124" in text
+    empty = {**data, "total_lines": 0, "lines": []}
+    text = intent.handler(req, [Result("get_open_supply", args, json.dumps(empty), empty)])
+    assert isinstance(text, str) and text.startswith("**No purchase order from SUP-05 is late**")
