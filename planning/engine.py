@@ -51,7 +51,7 @@ from planning.policy import (
 )
 from planning.promotions import future_uplift, learn_uplift, promo_calendar
 from planning.recommend import recommend, supplier_lateness, supplier_options
-from stockpilot.leadtime import expected_review_pulls
+from stockpilot.leadtime import expected_review_pulls, review_pulls_quantile
 from stockpilot.vocabulary import ActionKind, ExceptionType, SalesBucket
 
 DEFAULT_PARAMS = PlanParams()
@@ -773,8 +773,10 @@ def _policy_levels(
     if params.dc_review_pulls:
         # A DC's stores pull at the reviews: its order carries the pulls until the next order
         # lands, E[ceil(L' / R)] of them over the supplier's lateness (an order that slips past
-        # a review leaves that review's pull to this one), at most L + R − 1 days' worth.
-        pulls = _expected_pulls(keys, options, lead_time_std, review)
+        # a review leaves that review's pull to this one), at most L + R − 1 days' worth; with
+        # `dc_review_pulls_quantile`, the count at the row's service level instead of the mean.
+        level = service if params.dc_review_pulls_quantile else None
+        pulls = _expected_pulls(keys, options, lead_time_std, review, level)
         whole = np.floor(pulls).astype(np.int64)
         below = window_sum(demand, review * whole)
         above = window_sum(demand, review * (whole + 1))
@@ -814,25 +816,33 @@ def _policy_levels(
 
 
 def _expected_pulls(
-    keys: pd.DataFrame, options: pd.DataFrame, lead_time_std: np.ndarray, review: int
+    keys: pd.DataFrame,
+    options: pd.DataFrame,
+    lead_time_std: np.ndarray,
+    review: int,
+    level: np.ndarray | None = None,
 ) -> np.ndarray:
     """Return E[ceil(L' / R)] per row over its primary supplier's lead-time distribution.
 
     `stockpilot.leadtime.expected_review_pulls` of the quoted lead time, the on-time rate and
     the std the engine plans with (learned from receipts where there are enough, else the
-    described one): the distribution the twin draws from. Rows without a supplier: 1.
+    described one): the distribution the twin draws from. With `level` (per row), the smallest
+    count reached in that share of orders instead (`review_pulls_quantile`). Rows without a
+    supplier: 1.
     """
     primary = options.sort_values(["sku", "primary", "supplier_id"], ascending=[True, False, True])
     primary = primary.drop_duplicates("sku").set_index("sku")
     quoted = keys["sku"].map(primary["lead_time"]).to_numpy(float)
     on_time = keys["sku"].map(primary["on_time_rate"]).to_numpy(float)
-    pulls = expected_review_pulls(
+    args = (
         np.nan_to_num(quoted, nan=1.0),
         np.nan_to_num(lead_time_std),
         np.nan_to_num(on_time, nan=1.0),
         review,
     )
-    return np.asarray(pulls, dtype=float)
+    if level is None:
+        return np.asarray(expected_review_pulls(*args), dtype=float)
+    return np.asarray(review_pulls_quantile(*args, level), dtype=float)
 
 
 def _fed_dcs(keys: pd.DataFrame, data: NetworkData, store_rows: np.ndarray) -> np.ndarray:

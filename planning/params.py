@@ -38,6 +38,8 @@ class PlanParams:
     and `dc_counts_store_stock` (a DC's routine position counts its stores' stock above their
     mean position) are measured and off by default (docs/planning.md, "Where the DCs' stock
     came from"): they cut the DCs' cover at a lower cost in most runs, but lost more sales.
+    `dc_review_pulls_quantile` (with `dc_review_pulls`: the pulls counted at the SKU-location's
+    service-level quantile of the supplier's lateness rather than their expectation) likewise.
     """
 
     horizon_days: int = 56
@@ -65,6 +67,7 @@ class PlanParams:
     lot_sizing: bool = True
     dc_counts_store_stock: bool = False
     dc_review_pulls: bool = False
+    dc_review_pulls_quantile: bool = False
     holding_rate_per_year: float = 0.25
     purchase_order_line_cost: float = 25.0
     transfer_line_cost: float = 5.0

@@ -133,3 +133,40 @@ def expected_review_pulls(
     q = np.where(scale > 0, keys[:, 2], 1.0)
     out = q * on_time_pulls + (1.0 - q) * late_pulls
     return out[np.ravel(back)].reshape(nominal_.shape)
+
+
+def review_pulls_quantile(
+    nominal: ArrayLike, std: ArrayLike, on_time: ArrayLike, review: ArrayLike, level: ArrayLike
+) -> FloatArray:
+    """Return the smallest k with P(ceil(L' / R) <= k) >= `level`: the pulls at a service level.
+
+    The same distribution as `expected_review_pulls` (L' on time at L0 with the on-time rate,
+    else L0 + max(1, ceil(c·|z|)), at least 1 day; exact over GRID equally likely |z|), read at
+    its quantile instead of its mean: an order that slips past a review leaves a whole review's
+    pull to this one, so the count covers that slip in `level` of the orders. A supplier never
+    late (or without spread) gives ceil(L0 / R) at every level.
+    """
+    nominal_, std_, on_, review_, level_ = np.broadcast_arrays(
+        np.asarray(nominal, float),
+        np.asarray(std, float),
+        np.clip(np.asarray(on_time, float), 0.0, 1.0),
+        np.maximum(np.asarray(review, float), 1.0),
+        np.clip(np.asarray(level, float), 0.0, 1.0),
+    )
+    flat = np.stack([a.ravel() for a in (nominal_, std_, on_, review_, level_)], axis=1)
+    keys, back = np.unique(flat, axis=0, return_inverse=True)
+    lead0, r = np.maximum(keys[:, 0], 1.0), keys[:, 3]
+    on_time_pulls = np.ceil(lead0 / r - 1e-9)
+    scale = delay_scale(keys[:, 1], keys[:, 2])
+    late_lead = np.maximum(keys[:, :1] + _delays(scale), 1.0)
+    late_pulls = np.ceil(late_lead / r[:, None] - 1e-9)  # (m, GRID), ascending along GRID
+    q = np.where(scale > 0, keys[:, 2], 1.0)
+    # A late count is never below the on-time one: the on-time count if it reaches the level,
+    # else the late counts' quantile at the share of the late orders the level still needs.
+    target = keys[:, 4]
+    on_time_cdf = q + (1.0 - q) * (late_pulls <= on_time_pulls[:, None]).mean(axis=1)
+    need = (target - q) / np.maximum(1.0 - q, 1e-12)
+    at = np.clip(np.ceil(need * GRID - 1e-9).astype(np.int64) - 1, 0, GRID - 1)
+    late_quantile = np.take_along_axis(late_pulls, at[:, None], axis=1)[:, 0]
+    out = np.where(on_time_cdf >= target - 1e-12, on_time_pulls, late_quantile)
+    return out[np.ravel(back)].reshape(nominal_.shape)

@@ -352,3 +352,32 @@ def test_a_dc_counts_the_review_pulls_expected_over_its_suppliers_lateness(netwo
     pulls = float(expected_review_pulls(7, 3.0, 0.9, 7))
     assert pulls == pytest.approx(1.162, abs=0.002)
     assert carried == pytest.approx(20.0 * 7 * pulls, rel=0.03)
+
+
+def test_a_dc_counts_the_review_pulls_at_its_service_level_when_asked(network):
+    # The same 7-day supplier with a 3-day std. On time 99.9 %, the DC's service level (below
+    # that) is met by the on-time count: one pull (140 units), where the expectation carried
+    # 1.011. On time 90 %, the level (above 0.9) needs the late orders' tail: 4 pulls, more than
+    # L + R - 1 days, so the DC carries L + R - 1 days as with the rule off.
+    from dataclasses import replace
+
+    from planning.params import PlanParams
+    from stockpilot.leadtime import review_pulls_quantile
+
+    params = PlanParams(lot_sizing=False, dc_review_pulls=True, dc_review_pulls_quantile=True)
+    carried = {}
+    for on_time in (0.999, 0.9):
+        suppliers = network.suppliers.assign(
+            lead_time_days=7, lead_time_std_days=3.0, on_time_rate=on_time
+        )
+        data = replace(network, suppliers=suppliers)
+        for name, p in (("quantile", params), ("off", replace(params, dc_review_pulls=False))):
+            dc = plan(data, params=p).positions.set_index(KEYS).loc[("H", "DC1")]
+            carried[on_time, name] = dc["reorder_point"] - dc["safety_stock"]
+        level = float(dc["service_level"])
+        assert 0.9 < level < 0.999
+        want = 1.0 if on_time > level else 4.0
+        assert float(review_pulls_quantile(7, 3.0, on_time, 7, level)) == want
+    assert carried[0.999, "quantile"] == pytest.approx(20.0 * 7, rel=0.03)
+    assert carried[0.999, "off"] > 20.0 * 12
+    assert carried[0.9, "quantile"] == pytest.approx(carried[0.9, "off"])
