@@ -44,6 +44,8 @@ from agents.offline.parsing import (
     category,
     kind_of,
     other_location,
+    override_magnitude,
+    override_window,
     packs,
     promo_window,
     quantity,
@@ -75,6 +77,7 @@ from agents.offline.render import (
     render_late_supply,
     render_network,
     render_network_rank,
+    render_override_set,
     render_overrides,
     render_proposals,
     render_routine_orders,
@@ -1918,3 +1921,46 @@ forecast_overrides = Lookup(
     last(render_overrides),
 )
 """The planners' forecast overrides in force (of the SKU or location the request names)."""
+
+
+def set_override(req: Request, results: list[Result]) -> Step:
+    """Set a forecast override the planner asks for: a SKU (at a store), a window and a change.
+
+    "bump SKU-0007's forecast at S001 by 30% for the next 2 weeks", "set SKU-0003's forecast to
+    12 a day in July". The SKU and store come from the request or the thread; the change is a
+    multiplier or a rate of units a day, the window dates or words ("next week", "in July").
+    Whatever is missing is asked for: nothing is set on a guess. The tool applies it at once
+    (an override changes the plan, never the ERP) and it can be cleared.
+    """
+    if results:
+        return render_override_set(results[-1])
+    sku = req.entity("sku")
+    if sku is None:
+        return _ask(
+            "the SKU whose forecast to change", "raise SKU-0007's forecast at S001 by 30% next week"
+        )
+    said = req.original or req.text  # before "a day" reads as "1 day"
+    magnitude = override_magnitude(said)
+    if magnitude is None:
+        return _ask(
+            f"how to change {sku}'s forecast (by a percentage, or to so many units a day)",
+            f"raise {sku}'s forecast by 30% next week",
+        )
+    window = override_window(said, req.as_of)
+    if window is None:
+        return _ask(
+            f"the days the change to {sku}'s forecast applies",
+            f"raise {sku}'s forecast by 30% from 2026-07-10 to 2026-07-20",
+        )
+    kind, value = magnitude
+    args: dict[str, Any] = {
+        "sku": sku,
+        "start_date": window[0].isoformat(),
+        "end_date": window[1].isoformat(),
+        "reason": re.sub(r"(\d) 1 (day|week|month)\b", r"\1 a \2", said)[:200],
+        kind: value,
+    }
+    location = req.entity("location")
+    if location:
+        args["location"] = location
+    return [Call("set_forecast_override", args)]

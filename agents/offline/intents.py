@@ -217,6 +217,13 @@ def _clauses(text: str, resolver: Any) -> dict[str, str] | None:
     return {"clauses": json.dumps(clauses)} if clauses else None
 
 
+OVERRIDE_INSTRUCTION = (
+    INSTRUCTION + r"(?!.*\bwhat\s+if\b)(?!.*\bsimulat)(?!.*\bwould\b)(?!.*\bhypothetical)"
+    r"(?!.*\?\s*$)(?!.*\b(?:overrides?\s+(?:list|in\s+force)|which|accuracy|bias)\b)"
+)
+"""A plain instruction to change a forecast: not a what-if, a question, nor a look-up."""
+
+
 # -- the intent table ----------------------------------------------------------------------------
 
 PID = r"(?P<pid>P-[0-9a-f]{6,})"
@@ -1027,6 +1034,29 @@ INTENTS: tuple[Intent, ...] = (
             "we need to buy 200 more SKU-0012 for DC-NORTH",
         ),
         template="order {qty} of {sku} for {loc} from {sup}",
+        writes=True,
+    ),
+    Intent(
+        "set_override",
+        22,
+        _compile(
+            OVERRIDE_INSTRUCTION
+            + r".*\b(?:bump|raise|lift|increase|boost|up|cut|lower|reduce|drop|decrease|trim|set|"
+            r"change|adjust|override|double|triple|halve|put)\w*\b(?:\W+\w+){0,6}?\W+"
+            r"(?:(?:its|the|their|this|that)\s+)?(?:forecast|demand\s+plan)\b",
+            OVERRIDE_INSTRUCTION + r".*\bforecast\b.*\b(?:to|at)\s+\d+(?:\.\d+)?\s*(?:units?\s+)?"
+            r"(?:a|1|per|/)\s*day\b",
+            OVERRIDE_INSTRUCTION
+            + r"\W*forecast\s+\d+(?:\.\d+)?\s*(?:units?\s+)?(?:a|1|per|/)\s*day\b",
+        ),
+        h.set_override,
+        examples=(
+            "bump the forecast for SKU-0007 at S001 by 30% for the next 2 weeks",
+            "set SKU-0003's forecast to 12 a day in July",
+            "halve the forecast of SKU-0004 at S002 next week",
+            "forecast 40 a day of SKU-0007 at S001 from 2026-07-01 to 2026-07-10",
+        ),
+        template="raise {sku}'s forecast by 30% next week",
         writes=True,
     ),
     Intent(

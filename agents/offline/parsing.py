@@ -713,6 +713,71 @@ def promo_window(text: str, as_of: date | None) -> tuple[date, date] | None:
     return None
 
 
+MONTH_NAMES = re.compile(
+    r"\b(?:in|for|during|over|through(?:out)?)\s+(?:the\s+month\s+of\s+)?(?P<m>jan(?:uary)?|"
+    r"feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b",
+    re.I,
+)
+
+
+def override_window(text: str, as_of: date | None) -> tuple[date, date] | None:
+    """Return the days a forecast override covers: dates, "next week", "next 3 weeks", "in July".
+
+    Besides a promotion's windows (`promo_window`): "for the next 2 weeks", "until 12 Jul"
+    (from tomorrow), a month by name (its next occurrence, from tomorrow if it is this month).
+    """
+    found = promo_window(text, as_of)
+    if found or as_of is None:
+        return found
+    weeks = re.search(r"\b(?:next|for|over)\s+(?:the\s+)?(?:next\s+)?(\d+)\s+weeks?\b", text, re.I)
+    if weeks:
+        return as_of + timedelta(days=1), as_of + timedelta(days=7 * int(weeks.group(1)))
+    until = re.search(r"\b(?:until|till|til|through|to)\s+(?P<d>" + DATE_TOKEN + r")", text, re.I)
+    if until:
+        end = _day(until.group("d"), as_of)
+        if end is not None and end > as_of:
+            return as_of + timedelta(days=1), end
+    month = MONTH_NAMES.search(text)
+    if month:
+        number = MONTHS[month.group("m")[:3].lower()]
+        year = as_of.year if number >= as_of.month else as_of.year + 1
+        first = date(year, number, 1)
+        last = (date(year + (number == 12), number % 12 + 1, 1)) - timedelta(days=1)
+        return max(first, as_of + timedelta(days=1)), last
+    return None
+
+
+RATE_RE = re.compile(
+    r"(?<![\w.-])(\d+(?:\.\d+)?)\s*(?:units?\s+|pcs\s+|each\s+)?(?:a|1|per|/|each)\s*day\b", re.I
+)
+WORD_FACTORS = (
+    (re.compile(r"\bdoubl\w*\b", re.I), 2.0),
+    (re.compile(r"\btripl\w*\b", re.I), 3.0),
+    (re.compile(r"\bhalv\w*\b|\bcut\s+(?:it\s+)?in\s+half\b", re.I), 0.5),
+)
+
+
+def override_magnitude(text: str) -> tuple[str, float] | None:
+    """Return ("rate", units a day) or ("multiplier", factor) of a forecast change, or None."""
+    m = RATE_RE.search(text)
+    if m:
+        return "rate", float(m.group(1))
+    factor = _factor(text)
+    if factor is None:
+        bare = re.search(r"\bby\s+(\d+(?:\.\d+)?)\s*%", text, re.I)
+        if bare:
+            down = re.search(r"\b(?:cut|lower|reduc|drop|decreas|trim|shav)\w*", text, re.I)
+            n = float(bare.group(1)) / 100
+            factor = round(1 - n if down else 1 + n, 4)
+    if factor is None:
+        for pattern, value in WORD_FACTORS:
+            if pattern.search(text):
+                factor = value
+                break
+    return ("multiplier", factor) if factor is not None else None
+
+
 def as_of_of(system_text: str) -> date | None:
     """Return the snapshot date the system prompt states ("Today is 2026-06-30")."""
     m = re.search(r"\bToday is (\d{4}-\d{2}-\d{2})", system_text)

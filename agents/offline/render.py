@@ -1693,3 +1693,21 @@ def render_overrides(result: Result) -> str:
         why = f"; reason: {o['reason']}" if o.get("reason") else ""
         lines.append(f"- `{o.get('id')}` {note}{by}{why}")
     return "\n".join(lines)
+
+
+def render_override_set(result: Result) -> str:
+    """Render set_forecast_override: what is now in force and how to undo it, or why not."""
+    data = result.data if isinstance(result.data, dict) else {}
+    if result.error:
+        return _error_text(result)
+    if data.get("status") != "set":
+        errors = "; ".join(str(e) for e in data.get("errors") or []) or "no reason given"
+        return f"**Not set** ({data.get('status', 'invalid')}): {errors}. Nothing was changed."
+    o = data.get("override") or {}
+    note = o.get("note") or f"{o.get('kind')} {o.get('value')} for {o.get('sku')}"
+    replanned = ", ".join(str(s) for s in data.get("replanned_skus") or [])
+    lines = [f"**Forecast override set** (`{o.get('id')}`): {note}."]
+    if replanned:
+        lines.append(f"Re-planned: {replanned}.")
+    lines.append(str(data.get("note") or ""))
+    return "\n\n".join(line for line in lines if line)

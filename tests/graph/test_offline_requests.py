@@ -159,3 +159,18 @@ def test_draft_then_human_approval_commits(demo):
     [outcome] = done.outcomes
     assert outcome["outcome"] == "committed"
     assert outcome["document_id"] in done.answer
+
+
+def test_a_planner_sets_a_forecast_override_in_words_and_nothing_reaches_the_erp(demo):
+    copilot, ids = demo
+    text = "bump the forecast for {sku} at {store} by 30% for the next 2 weeks".format(**ids)
+    before = erp_documents(copilot.workspace)
+    result = copilot.ask(text, user="alice", thread_id="ovr-1")
+    assert [c["name"] for c in result.tool_calls] == ["set_forecast_override"]
+    assert result.answer.startswith("**Forecast override set**"), result.answer
+    assert not result.pending and erp_documents(copilot.workspace) == before
+    listed = copilot.ask(f"which forecasts did we override for {ids['sku']}?", user="alice",
+                         thread_id="ovr-2")  # fmt: skip
+    assert listed.answer.startswith("**1 forecast override in force"), listed.answer
+    viewer = copilot.ask(text, user="victor", thread_id="ovr-3")
+    assert not viewer.tool_calls and "Refused" in viewer.answer
