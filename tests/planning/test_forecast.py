@@ -98,11 +98,36 @@ def test_a_declining_intermittent_item_ends_sooner_and_a_steady_one_keeps_its_pr
     fc = forecast_batch(x, 14, start=START)
     flags = forecast._declining(x.T, np.ones(x.T.shape, bool), 728 - forecast.SCORE_DAYS)
     assert flags.tolist() == [False, True]
-    freq = (x > 0).mean(axis=1)
+    # The run is judged by the slower of the window's and the recent days' sale frequency.
+    last = x.shape[1] - 13
+    recent = (x[:, last - forecast.RECENT_DAYS + 1 : last + 1] > 0).mean(axis=1)
+    freq = np.minimum((x > 0).mean(axis=1), recent)
     for i, prior in enumerate((forecast.ALIVE_PRIOR, forecast.DECLINE_PRIOR)):
         like = prior * (1 - freq[i]) ** 12
         assert fc.p_alive[i] == pytest.approx(like / (like + 1 - prior), rel=1e-6)
     assert fc.p_alive[1] < 0.95 < 0.98 < fc.p_alive[0]
+
+
+def test_a_run_is_judged_by_the_slower_of_the_recent_and_the_window_frequency() -> None:
+    # Every 2nd day for 600 days, then every 10th day up to the last sale: 91 days up to it
+    # hold 10 sales (the last included), the window 300 + 13.
+    x = np.zeros((1, 728))
+    x[0, 0:600:2] = 1.0
+    x[0, 600:730:10] = 1.0
+    x[0, -6:] = 0.0  # ... and a week without a sale at the origin
+    last = int(np.flatnonzero(x[0])[-1])
+    ks = np.ones(x.T.shape, bool)
+    got = forecast._recent_frequency(x.T, ks, 91)
+    recent = x[0, last - 90 : last + 1].sum() / 91
+    assert got[0] == pytest.approx(recent) and recent < (x > 0).mean()
+    # A faster recent rate does not judge the run harder than the window's rate.
+    fast = x[:, ::-1].copy()
+    fast[0, -1] = 1.0
+    assert forecast._recent_frequency(fast.T, ks, 91)[0] == pytest.approx((fast > 0).mean())
+    # At its recent rate (about 1 in 10 days) a week without a sale is usual: the item lives.
+    fc = forecast_batch(x, 14, start=START)
+    window = forecast._alive_probability(x.T, ks, prior=forecast.DECLINE_PRIOR)
+    assert fc.p_alive[0] > 0.5 > window[0]
 
 
 def test_a_smooth_item_that_stopped_in_stock_fades_and_a_stockout_does_not() -> None:
