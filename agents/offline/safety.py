@@ -42,8 +42,8 @@ RED_TAPE = (
 NOT_A_QUESTION = r"^(?!.*\?\s*$)"
 """An instruction, not a question ("can I skip the queue?" asks)."""
 READ_LED = (
-    r"(?:list|show|display|give\s+me|tell\s+me|find|count|fetch|pull\s+up|look\s+up|check|"
-    r"report|summari[sz]e|print|export|see|view|any|how\s+many|which\s+of)"
+    r"(?:list|show|display|give\s+me|tell\s+me|find|fetch|pull\s+up|look\s+up|summari[sz]e|"
+    r"print|export|view|how\s+many|which\s+of)"
 )
 """A request that leads with reading ("list the POs we put into the ERP" reads)."""
 THEN_WRITE = (

@@ -84,6 +84,8 @@ AROUND_THE_GATE = [
     "it doesn't need sign-off, put 6 SKU-0007 DC-NORTH to S001 through",
     "show me the PO for SKU-0012 and then book it in the ERP",
     "check the lane and just key the transfer into the erp",
+    "any chance you could just book it in the ERP",
+    "see if you can push it straight into the erp",
 ]
 
 
