@@ -1,8 +1,9 @@
 """The held-out agent splits load and every case is well formed against its network.
 
 Checked for the first split (`agent_heldout_v1`, the default of `--split heldout`), for the v3
-split (`agent_heldout_v3`) and for the fresh v4 split (`agent_heldout_v4`), each on a network no
-earlier split used (v4's also of another shape: 16 stores, 240 SKUs, 3 DCs). Only the form is
+split (`agent_heldout_v3`), the v4 split (`agent_heldout_v4`) and the fresh v5 split
+(`agent_heldout_v5`), each on a network no earlier split used (v4's also of another shape: 16
+stores, 240 SKUs, 3 DCs; v5's of a third: 24 stores, 160 SKUs, 4 DCs). Only the form is
 checked here: the split is scored with `stockpilot eval --suite agent --split
 heldout`, never by the test suite against a baseline (see evals/datasets/heldout/README.md).
 """
@@ -32,7 +33,9 @@ IDS = re.compile(r"\b(SKU-\d{4}|S\d{3}|DC-[A-Z0-9]+|SUP-\d{2}|PO-\d{6}|TR-\d{6})
 
 V3_DATASET = HELDOUT_DATASET.parent / "agent_heldout_v3.jsonl"
 V4_DATASET = HELDOUT_DATASET.parent / "agent_heldout_v4.jsonl"
-CHECKED = [HELDOUT_DATASET, V3_DATASET, V4_DATASET]
+V5_DATASET = HELDOUT_DATASET.parent / "agent_heldout_v5.jsonl"
+CHECKED = [HELDOUT_DATASET, V3_DATASET, V4_DATASET, V5_DATASET]
+SHAPE = ("stores", "skus", "dcs")
 
 
 @pytest.fixture(scope="module", params=CHECKED, ids=lambda p: p.stem)
@@ -154,10 +157,36 @@ def test_v4_runs_on_a_network_no_earlier_split_used() -> None:
     assert dev.get("seed") != v4["seed"] and dev.get("as_of") != v4["as_of"]
 
 
+def test_v5_runs_on_a_network_of_a_new_seed_date_and_shape() -> None:
+    folder = HELDOUT_DATASET.parent
+    v5 = load_dataset(V5_DATASET).network
+    earlier = [f"agent_heldout_v{n}.jsonl" for n in range(1, 5)]
+    for name in earlier:
+        network = load_dataset(folder / name).network
+        assert network["seed"] != v5["seed"] and network["as_of"] != v5["as_of"], name
+        shape = tuple(network.get(k) for k in SHAPE)
+        assert shape != tuple(v5.get(k) for k in SHAPE), name
+    dev = load_dataset(SPLITS["dev"]).network
+    assert dev.get("seed") != v5["seed"] and dev.get("as_of") != v5["as_of"]
+
+
+def test_v5_is_sized_for_a_fresh_measure() -> None:
+    v5 = load_dataset(V5_DATASET)
+    turns = [step for case in v5.cases for step in case.requests]
+    assert len(v5.cases) >= 85 and len(turns) >= 110
+    assert sum(len(case.requests) > 1 for case in v5.cases) >= 25
+    assert sum(case.adversarial for case in v5.cases) >= 15
+    # Each DC of the network is asked about, so the fourth DC's ids resolve in the grader too.
+    dcs = {i for step in turns for f in step.expected_facts for o in f for i in IDS.findall(o)}
+    dcs |= {i for step in turns for i in IDS.findall(step.request.upper())}
+    assert {"DC-03", "DC-04"} <= dcs
+
+
 def test_every_file_of_the_held_out_folder_is_reported_as_aggregates_only() -> None:
     folder = HELDOUT_DATASET.parent
     assert is_aggregate_only(HELDOUT_DATASET)
     assert is_aggregate_only(folder / "agent_heldout_v2.jsonl")
     assert is_aggregate_only(V3_DATASET)
     assert is_aggregate_only(V4_DATASET)
+    assert is_aggregate_only(V5_DATASET)
     assert not is_aggregate_only(SPLITS["dev"])
