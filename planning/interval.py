@@ -16,6 +16,14 @@ interval P (days, per series) that ends inside the last `window` days, and retur
   ratios' (when at least `MIN_RATIO_WINDOWS` windows have such a ratio): demand noise and the
   error of estimating its level, measured together.
 
+A smooth series (the Syntetos–Boylan class of its kept days measured: a sale on most days,
+steady sizes) takes the ratios' quantile alone, each ratio over the ratios' mean
+(`normalised_ratio_quantiles`): its P-day sums over a year carry any trend or level shift of
+that year (a declining item's early windows, scaled to today's level, spread as widely as the
+decline), while a ratio to the days just before its window carries only the noise and the
+error of a recent level, and over its mean not the drift between them. Intermittent series
+keep the larger of the two: their 70-day means are too noisy to stand alone.
+
 An item that may have reached its end of life (`alive`: the forecaster's `p_alive`, the
 probability it still sells) has P-day demand that is a mixture: 0 with probability 1 - p, else
 the demand of the item alive, at the rate forecast / p. Its quantile at level q is 0 where
@@ -33,6 +41,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from planning.demand import demand_stats
 
 WINDOW_DAYS = 364
 LEVELS = (0.5, 0.8, 0.9, 0.95, 0.99)
@@ -131,8 +141,30 @@ def interval_demand(
         if enough.any():
             r_q = row_quantiles(ratio[enough], at[enough]) * up[enough, None]
             q[enough] = np.maximum(q[enough], fc_p[enough, None] * r_q)
+            steady = enough & smooth_rows(x, keep)
+            if steady.any():
+                r_n = normalised_ratio_quantiles(ratio[steady], at[steady])
+                q[steady] = fc_p[steady, None] * r_n * up[steady, None]
     q = np.where(at > 0, q, np.where(np.isnan(q), np.nan, 0.0))  # the dead part's 0
     return IntervalDemand(p, fc_p, err, tuple(levels), q, count)
+
+
+def smooth_rows(history: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Return (n,) True where a row's kept days are smooth demand (`planning.demand` classes)."""
+    _, _, demand_class, _ = demand_stats(history, exclude=~np.asarray(keep, dtype=bool))
+    return np.asarray(demand_class == "smooth")
+
+
+def normalised_ratio_quantiles(ratio: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Return (n, L) each row's quantiles of `ratio` (n, K; NaN ignored) at `at`, over its mean.
+
+    A trend moves every ratio the same way (a declining item's windows each sell less than
+    the days before them): dividing by the mean leaves their spread, not the drift.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.nansum(ratio, axis=1) / np.isfinite(ratio).sum(axis=1)
+    scale = np.where(np.isfinite(mean) & (mean > 0), mean, 1.0)
+    return np.asarray(row_quantiles(ratio, at) / scale[:, None])
 
 
 def alive_levels(levels: tuple[float, ...], alive: np.ndarray) -> np.ndarray:

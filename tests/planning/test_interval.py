@@ -9,7 +9,13 @@ import pytest
 from scipy import stats
 
 from planning.forecast import forecast_batch
-from planning.interval import alive_levels, interval_demand, row_quantiles
+from planning.interval import (
+    alive_levels,
+    interval_demand,
+    normalised_ratio_quantiles,
+    row_quantiles,
+    smooth_rows,
+)
 
 
 def test_poisson_series_spread_and_quantiles_match_the_distribution() -> None:
@@ -144,3 +150,44 @@ def test_an_item_that_may_have_ended_has_the_mixtures_quantiles() -> None:
     )
     with pytest.raises(ValueError, match="alive"):
         interval_demand(hist, fc, p, alive=np.ones(n + 1))
+
+
+def test_smooth_rows_are_the_smooth_class_of_the_kept_days() -> None:
+    rng = np.random.default_rng(4)
+    smooth = rng.poisson(6.0, (1, 364)).astype(float)
+    sparse = ((rng.random((1, 364)) < 0.2) * 3).astype(float)
+    keep = np.ones((2, 364), bool)
+    assert smooth_rows(np.vstack([smooth, sparse]), keep).tolist() == [True, False]
+    # Days not kept do not count: a smooth seller with a long stockout read as zeros.
+    out = smooth.copy()
+    out[0, 100:250] = 0.0
+    kept = np.ones((1, 364), bool)
+    assert not smooth_rows(out, kept)[0]
+    kept[0, 100:250] = False
+    assert smooth_rows(out, kept)[0]
+
+
+def test_normalised_ratio_quantiles_leave_out_the_drift() -> None:
+    ratio = np.array([[0.8, 0.9, 1.0, np.nan], [1.6, 1.8, 2.0, 2.2]])
+    at = np.array([[0.5], [0.5]])
+    got = normalised_ratio_quantiles(ratio, at)
+    assert got[:, 0] == pytest.approx([1.0, 1.9 / 1.9])
+    assert normalised_ratio_quantiles(np.array([[1.1, 0.9]]), np.array([[1.0]]))[0, 0] == (
+        pytest.approx(1.1)
+    )
+
+
+def test_a_declining_smooth_series_is_not_given_its_declines_spread() -> None:
+    # Poisson demand halving over the year: the year's 28-day sums scaled to today's level
+    # spread as widely as the decline; the quantile should be today's demand's.
+    rng = np.random.default_rng(6)
+    n, t_len = 300, 728 + 28
+    t = np.arange(t_len)
+    rate = 20.0 * np.exp(-t / 500.0)[None, :]
+    x = rng.poisson(np.broadcast_to(rate, (n, t_len))).astype(float)
+    hist, future = x[:, :728], x[:, 728:]
+    fc = np.broadcast_to(rate[:, 728:], (n, 28))
+    out = interval_demand(hist, fc, 28)
+    q90 = out.quantiles[:, out.levels.index(0.9)]
+    covered = (future.sum(axis=1) <= q90).mean()
+    assert covered == pytest.approx(0.9, abs=0.06)
