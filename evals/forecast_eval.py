@@ -18,7 +18,8 @@ bias = (Σf - Σa) / Σa over every window of the series (or of all series), MAS
 is the median of the per-series MASE (mean over windows). ``coverage_90`` is the share of
 (series, cut-off) where the H days' actual demand stayed at or under the 0.9 quantile of H-day
 demand measured before the cut-off around that method's forecast (`planning.interval`; about
-0.90 when the stated quantile holds; StockPilot's with its `p_alive`, the mixture's quantile).
+0.90 when the stated quantile holds; StockPilot's with its `p_alive`, the mixture's quantile),
+on the history as StockPilot fits it (its suspect stockout runs left out, as the engine does).
 Classes come from `planning.demand.classify_demand` on the whole history window, promotion days
 excluded.
 
@@ -341,7 +342,9 @@ def backtest_buckets(
             if progress is not None:
                 progress(STAGE, i * len(cuts) + j, total)
 
-        sums_by[name] = _score(panel, cuts, h_len, fn, tick, history_len=b_len, season=1)
+        sums_by[name] = _score(
+            panel, cuts, h_len, fn, tick, history_len=b_len, season=1, suspect=False
+        )
     result = _result(
         panel.keys, panel.classes, sums_by, cuts, panel.start, as_of, h_len, step_len, notes
     )
@@ -419,8 +422,14 @@ def _score(
     *,
     history_len: int = HISTORY_DAYS,
     season: int = SEASON,
+    suspect: bool = True,
 ) -> dict[str, np.ndarray]:
-    """Return per-series error sums of one method over every cut-off."""
+    """Return per-series error sums of one method over every cut-off.
+
+    The interval is measured on the history as StockPilot fits it: with `suspect`, its suspect
+    stockout runs (daily columns, `_suspect_runs`) are left out, as `_stockpilot` leaves them
+    out of the fit (the bucket backtest fits its columns as they are).
+    """
     history = panel.history
     n = history.shape[0]
     names = ("abs_err", "actual", "forecast", "scale", "mase_sum", "mase_n", "cover_hit", "cover_n")
@@ -432,7 +441,10 @@ def _score(
         fc = np.where(np.isfinite(fc), np.maximum(fc, 0.0), 0.0)
         lo = max(0, c - history_len)
         past_promo = np.isfinite(panel.calendar[:, lo:c]) & (panel.calendar[:, lo:c] != 1.0)
-        spread = interval_demand(history[:, lo:c], fc, h_len, exclude=past_promo, alive=alive)
+        measured_out = past_promo
+        if suspect:
+            measured_out = past_promo | _suspect_runs(panel, history[:, lo:c], past_promo)
+        spread = interval_demand(history[:, lo:c], fc, h_len, exclude=measured_out, alive=alive)
         upper = spread.quantiles[:, spread.levels.index(COVERAGE_LEVEL)]
         measured = np.isfinite(upper)
         out["cover_hit"] += measured & (actual.sum(axis=1) <= upper)
@@ -472,9 +484,7 @@ def _stockpilot(panel: Panel, c: int, h_len: int) -> tuple[np.ndarray, np.ndarra
     """Forecast as the engine does: its history length, learned promotion uplift."""
     lo = max(0, c - HISTORY_DAYS)
     hist, hist_cal = panel.history[:, lo:c], panel.calendar[:, lo:c]
-    suspect, _ = suspect_stockouts(hist, exclude=np.isfinite(hist_cal) & (hist_cal != 1.0))
-    if panel.covered is not None:
-        suspect &= ~panel.covered[:, None]
+    suspect = _suspect_runs(panel, hist, np.isfinite(hist_cal) & (hist_cal != 1.0))
     if suspect.any():  # as the engine: suspect stockout runs between sales are left out
         hist = censor(hist, suspect)
     learned = learn_uplift(hist, hist_cal, panel.keys)
@@ -487,6 +497,17 @@ def _stockpilot(panel: Panel, c: int, h_len: int) -> tuple[np.ndarray, np.ndarra
         in_stock=None if panel.in_stock is None else panel.in_stock[:, lo:c],
     )
     return np.asarray(fc.mean), np.asarray(fc.p_alive)
+
+
+def _suspect_runs(panel: Panel, hist: np.ndarray, promo: np.ndarray) -> np.ndarray:
+    """Return the suspect stockout runs between sales of `hist` that StockPilot leaves out.
+
+    As the engine: only where no inventory history covers the series (`panel.covered`).
+    """
+    suspect, _ = suspect_stockouts(hist, exclude=promo)
+    if panel.covered is not None:
+        suspect &= ~panel.covered[:, None]
+    return np.asarray(suspect)
 
 
 def _expected_demand(panel: Panel, c: int, h_len: int) -> np.ndarray:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import sys
 import types
@@ -13,6 +14,7 @@ import pandas as pd
 import pytest
 
 from erp.demo import generate_demo
+from evals import forecast_eval
 from evals.forecast_eval import BUCKET_BACKTEST, run_forecast_eval
 from planning.demand import DEMAND_CLASSES
 from planning.network import NetworkData
@@ -272,3 +274,29 @@ def test_stockout_days_of_the_inventory_history_are_neither_fitted_nor_scored() 
     # sales that stockouts cut, the same forecast reads as over-forecasting.
     assert abs(with_history["overall"]["stockpilot"]["bias"]) < 0.05
     assert without["overall"]["stockpilot"]["bias"] > with_history["overall"]["stockpilot"]["bias"]
+
+
+def test_the_interval_is_measured_without_the_suspect_runs_the_fit_leaves_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Steady sellers whose past stockouts read as zero sales (no inventory history); the
+    # scored days have none. The fit leaves the suspect runs out, and so does the interval:
+    # counted as demand they widen it past its level.
+    rng = np.random.default_rng(12)
+    days, series = 560, {}
+    for i in range(60):
+        sales = rng.poisson(rng.uniform(4, 12), days).astype(float)
+        t = int(rng.integers(0, 40))
+        while t < days - 140:  # none running into an origin
+            run = int(rng.integers(10, 31))
+            sales[t : min(t + run, days - 140)] = 0.0
+            t += run + int(rng.integers(40, 90))
+        series[(f"SKU-{i:02d}", "S1")] = sales
+    kw = {"horizon": 28, "origins": 4, "with_statsforecast": False}
+    measured = run_forecast_eval(_network(series, AS_OF), **kw)
+    scored = forecast_eval._score
+    monkeypatch.setattr(forecast_eval, "_score", functools.partial(scored, suspect=False))
+    as_sold = run_forecast_eval(_network(series, AS_OF), **kw)
+    cover = measured["by_class"]["smooth"]["stockpilot"]["coverage_90"]
+    assert cover == pytest.approx(0.9, abs=0.06)
+    assert as_sold["by_class"]["smooth"]["stockpilot"]["coverage_90"] > cover
