@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -30,11 +30,14 @@ from chromadb.config import Settings as ChromaSettings
 
 from knowledge.documents import Chunk, KnowledgeError, load_folder
 from knowledge.embeddings import get_embedding
+from knowledge.rerank import combined_scores, expand_query
 from knowledge.spelling import vocabulary
 from stockpilot.settings import Settings, get_settings
 
 COLLECTION_PREFIX = "playbook"
 GENERATION_FILE = "GENERATION"
+POOL = 24
+"""Candidates the embedding finds for the lexical re-rank (`knowledge.rerank`) to order."""
 _BATCH = 256
 
 
@@ -288,9 +291,10 @@ class KnowledgeBase:
             raise KnowledgeError(f"k must be at least 1, got {k}")
         self._reopen_if_stale()
         self.ensure_ingested()
+        expanded = expand_query(query)
         result = self.collection.query(
-            query_embeddings=self._embed([query]),
-            n_results=min(k, self.count()),
+            query_embeddings=self._embed([expanded]),
+            n_results=min(max(k, POOL), self.count()),
             include=["documents", "metadatas", "distances"],
         )
         ids = result["ids"][0]
@@ -317,7 +321,10 @@ class KnowledgeBase:
                     score=1.0 - float(distances[i]),
                 )
             )
-        return passages
+        # The embedding's pool, re-ranked with the lexical score; `score` is the combined one.
+        scores = combined_scores(expanded, passages)
+        best = sorted(range(len(passages)), key=lambda i: -scores[i])[:k]
+        return [replace(passages[i], score=scores[i]) for i in best]
 
     def vocabulary(self) -> frozenset[str]:
         """Return the stored playbook's words: titles, section headings and text."""

@@ -993,6 +993,39 @@ def _approval_amount(text: str) -> tuple[str, float] | None:
     return max(found, key=lambda f: f[1]) if found else None
 
 
+def _person_may_approve(
+    question: str, person: str, role: str, passage: dict[str, Any], results: Sequence[Result]
+) -> str | None:
+    """Answer "can bob sign off a 30k PO?" yes or no: the person's role and that role's limit.
+
+    The amount is the largest the question names; the role's limit and who may approve more
+    come from the roles-and-limits and named-users tables. None without an amount or a limit.
+    """
+    found = [(m.group(0), _number(m.group(0))) for m in AMOUNT.finditer(question)]
+    found = [f for f in found if f[1] >= 100]
+    if not found:
+        return None
+    said, value = max(found, key=lambda f: f[1])
+    limit = None
+    for cells, p in _passage_rows(results, 4):
+        if cells[0].lower() == role.lower() and re.fullmatch(r"[\d,]+(?:\.\d+)?", cells[3]):
+            limit = (cells[3], _number(cells[3]), p.get("citation"))
+    if limit is None:
+        return None
+    shown, top, cite = limit
+    who = f"{person} is {'an' if role[:1] in 'aeiou' else 'a'} {role} ({passage.get('citation')})"
+    if value <= top:
+        return (
+            f"**Yes — {who}, and the {role}'s limit is {shown} per order ({cite}), which covers "
+            f"an order of {said}.**"
+        )
+    other = _approver_lead((said, value), results, question)
+    return (
+        f"**No — {person} cannot approve an order of {said} on their own: {who}, and the "
+        f"{role}'s limit is {shown} per order ({cite}).**" + (f" {other}" if other else "")
+    )
+
+
 def _states_a_limit(result: Result) -> bool:
     """Return True when a passage of the search states an approval limit (approve + an amount)."""
     data = result.data if isinstance(result.data, dict) else {}
@@ -1081,16 +1114,6 @@ THRESHOLD_QUESTION = re.compile(
 ASKED_ROLE = re.compile(
     r"\b(?:needs?|requires?|go(?:es)?\s+to)\s+(?:an?\s+|the\s+)?(?P<role>[a-z]+)(?:'s)?\b", re.I
 )
-EXPEDITE_WHEN = re.compile(r"\bexpedit\w*\b", re.I)
-EXPEDITE_OTHER = re.compile(
-    r"\b(?:fees?|costs?|pay\w*|premium|freight|steps?|request\w*|approv\w*|who|escalat\w*|"
-    r"ladder|how\s+to)\b",
-    re.I,
-)
-EXPEDITE_QUERY = "when to expedite: expediting is the last option; the planner expedites only when"
-"""Whether to expedite is the escalation procedure's "When to expedite" conditions: the search
-adds its words to the planner's (a plain "expedite rule" search ranks the approval matrix's
-one-line note on expedites first, and the answer would lead with the wrong rule)."""
 
 
 CLASS_COVER = re.compile(
@@ -1160,10 +1183,6 @@ def policy(req: Request, results: list[Result]) -> Step:
     if amount is None and not results and CLASS_COVER.search(req.text):
         query = f"{req.text} ({CLASS_COVER_QUERY})"
         return [Call("search_policies", {"query": query, "k": POLICY_PASSAGES})]
-    expedite = EXPEDITE_WHEN.search(req.text) and not EXPEDITE_OTHER.search(req.text)
-    if amount is None and not results and expedite:
-        query = f"{req.text} ({EXPEDITE_QUERY})"
-        return [Call("search_policies", {"query": query, "k": POLICY_PASSAGES})]
     if amount is not None:
         if not results:
             return [Call("search_policies", {"query": req.text, "k": POLICY_PASSAGES})]
@@ -1185,6 +1204,9 @@ def policy(req: Request, results: list[Result]) -> Step:
     if len(results) == 1:
         query = f"what may an {role} approve and up to what max order value"
         return [Call("search_policies", {"query": query, "k": POLICY_PASSAGES})]
+    verdict = _person_may_approve(req.text, person, role, passage, results)
+    if verdict is not None:
+        return verdict + "\n\n" + _render_policies(results[-1])
     return (
         f"**{person} is {'an' if role[:1] in 'aeiou' else 'a'} {role}** "
         f"({passage.get('citation')}). What {'an' if role[:1] in 'aeiou' else 'a'} {role} may "

@@ -44,10 +44,12 @@ from agents.offline.parsing import (
     _compile,
     _matches,
     _normalise,
+    _scenario_args,
     canonicalise,
     entities,
     ordinal,
     pointer,
+    promo_window,
     quantity,
     rewrite_category_follow_up,
     rewrite_definite,
@@ -329,6 +331,35 @@ QUESTION_ABOUT_OTHERS = (
     r"(?:can|could|may|might|should|must|would)\s+(?!you\b)\w+)\b)"
 )
 """Not a question about who may do it ("who should approve this transfer?" asks the playbook)."""
+
+
+HYPOTHETICAL = (
+    r"\b(?:if|suppose|supposing|assum(?:e|ing)|say|imagine|picture|thinking\s+(?:of|about)|"
+    r"considering|hypothetical(?:ly)?|scenario|in\s+case|were\s+to|(?:could|would|might)"
+    r"(?!\s+you\b))\b"
+)
+"""A hypothetical said in any words ("if", "suppose", "could do 40% better", "thinking of")."""
+NOT_A_SCENARIO = re.compile(
+    r"\b(?:who|escalat\w*|polic(?:y|ies)|playbook|rules?|procedures?|sops?|should\s+(?:we|i)|"
+    r"(?:do|must)\s+we\s+(?:have|need)\s+to|overrides?)\b",
+    re.I,
+)
+"""A question about what the playbook asks ("who gets pulled in if a PO is 5 days late")."""
+
+
+def _scenario_said(text: str, resolver: Any) -> dict[str, str] | None:
+    """Apply to a hypothetical that states a change to simulate: a size, a delay or a promotion.
+
+    The scenario words are read as `run_what_if` reads them (`_scenario_args`, a promotion's
+    window); a hypothetical with nothing to simulate, or a question of policy, is left to the
+    other intents.
+    """
+    if NOT_A_SCENARIO.search(text):
+        return None
+    if _scenario_args(text):
+        return {}
+    promo = re.search(r"\bpromo(?:tion)?s?\b", text, re.I)
+    return {} if promo and promo_window(text, date(2000, 1, 1)) else None
 
 
 def _person(text: str, resolver: Any) -> dict[str, str] | None:
@@ -1291,6 +1322,22 @@ INTENTS: tuple[Intent, ...] = (
             "demand down 15% across the board: what's the impact?",
         ),
         template="what if demand for {sku} at {loc} rises 20%?",
+    ),
+    Intent(
+        "what_if_words",
+        24,
+        _compile(HYPOTHETICAL),
+        h.what_if,
+        reader=_scenario_said,
+        examples=(
+            "picture grocery coming in 20% cooler than forecast - anything run out?",
+            "in case Harbor lands 10 days later than due, which stores suffer",
+            "say Acme ships another 2 weeks later than promised - where do we run dry?",
+            "imagine SKU-0007 at S001 selling half as much again as the forecast",
+            "thinking of a 40% uplift promo on SKU-0003 at S002, 10th to 16th july: enough stock?",
+            "imagine apparel moving 15% slower than forecast, where are we long?",
+            "would we cope if pet sales came in a third lower than forecast?",
+        ),
     ),
     Intent(
         "network_rank",

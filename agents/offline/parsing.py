@@ -132,6 +132,22 @@ def _normalise(text: str) -> str:
         text,
         flags=re.IGNORECASE,
     )
+    # "sells half as much again", "a third more than forecast": a share said in words.
+    shares = {"half": "50%", "third": "33%", "quarter": "25%"}
+    text = re.sub(r"\bhalf\s+as\s+much\s+again\b", "50% more", text, flags=re.IGNORECASE)
+    text = re.sub(
+        r"\ban?\s+(half|third|quarter)\s+(?=(?:more|less|fewer|higher|lower|above|below)\b)",
+        lambda m: shares[m.group(1).lower()] + " ",
+        text,
+        flags=re.IGNORECASE,
+    )
+    # "slips another week", "an extra 2 weeks late": the extra delay is the delay asked about.
+    text = re.sub(
+        r"\b(?:another|an\s+extra|a\s+further|one\s+more)\s+(day|week|month)\b",
+        r"1 \1",
+        text,
+        flags=re.IGNORECASE,
+    )
     text = re.sub(r"\ban?\s+(day|week|month)\b", r"1 \1", text, flags=re.IGNORECASE)
     # "demand x1.25": a factor written before its number.
     text = re.sub(
@@ -299,9 +315,13 @@ def _scenario_args(text: str) -> dict[str, Any]:
     """Return run_what_if's scenario arguments found in the text (only those given)."""
     args: dict[str, Any] = {}
     delay = re.search(
-        r"(?P<n>\d+)\s*(?P<unit>days?|weeks?|months?)\s*(?:late|behind|delay|slip)"
-        r"|(?:delay(?:ed|s|ing)?|slip(?:s|ped|ping)?|late|behind)\s+(?:by\s+)?(?P<n2>\d+)\s*"
-        r"(?P<unit2>days?|weeks?|months?)"
+        r"(?P<n>\d+)\s*(?P<unit>days?|weeks?|months?)\s*(?:(?:more|extra|further|later|"
+        r"longer)\s+(?:than\s+(?:planned|expected|promised|due|scheduled)\s+)?)?"
+        r"(?:late|behind|delay|slip)"
+        r"|(?:delay(?:ed|s|ing)?|slip(?:s|ped|ping)?|late|behind|push(?:es|ed)?\s+(?:back|out)|"
+        r"pushed|held\s+up|(?:arrives?|lands?|comes?|ships?|delivers?)\s+(?:in\s+)?later)\s+"
+        r"(?:(?:by|for|another|an|extra|a|further|more|additional|out|back|to)\s+){0,3}"
+        r"(?P<n2>\d+)\s*(?P<unit2>days?|weeks?|months?)"
         # "if we lose Voltix for a month": nothing arrives from it for that long.
         r"|\b(?:lose|losing|lost|without|(?:is|are|goes|go)\s+(?:down|offline|out)|can'?t\s+"
         r"(?:deliver|ship|supply)|stops?\s+(?:shipping|delivering|supplying))\b.*?\bfor\s+"
@@ -344,13 +364,21 @@ FACTOR_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[float], float]], ...] = 
             r"(?:by\s+)?(\d+(?:\.\d+)?)\s*%",
             lambda n: 1 - n / 100,
         ),
-        (r"(\d+(?:\.\d+)?)\s*%\s*(?:more|higher|above)", lambda n: 1 + n / 100),
+        (
+            r"(\d+(?:\.\d+)?)\s*%\s*(?:(?:of\s+)?(?:demand|sales|volume|units)\s+)?(?:more|higher|"
+            r"above|hotter|better|stronger|bigger|greater|over|ahead|faster|extra)\b",
+            lambda n: 1 + n / 100,
+        ),
         (
             r"(\d+(?:\.\d+)?)\s*%\s*(?:lift|uplift|boost|increase|bump|rise|higher\s+demand)",
             lambda n: 1 + n / 100,
         ),
         (r"\b(?:up)?lift\s+(?:of\s+)?(?:x\s*)?(\d+(?:\.\d+)?)(?!\s*%)\b", lambda n: n),
-        (r"(\d+(?:\.\d+)?)\s*%\s*(?:less|lower|below)", lambda n: 1 - n / 100),
+        (
+            r"(\d+(?:\.\d+)?)\s*%\s*(?:(?:of\s+)?(?:demand|sales|volume|units)\s+)?(?:less|lower|"
+            r"below|fewer|cooler|colder|weaker|worse|softer|slower|smaller|under|short)\b",
+            lambda n: 1 - n / 100,
+        ),
         (
             r"(\d+(?:\.\d+)?)\s*%\s*(?:\w+\s+)?(?:drop|decline|fall|decrease|cut|reduction|dip|"
             r"slump)",
@@ -513,6 +541,12 @@ POLICY_PATTERNS = _compile(
     r"\bservice[- ]levels?\b.*\b(?:abc|class(?:es)?|[abc][- ]items?)\b",
     r"\b(?:abc|class(?:es)?|[abc][- ]items?)\b.*\bservice[- ]levels?\b",
     r"\b(?:is\s+there|do\s+we\s+have)\s+(?:a|an|any)\s+(?:[\w-]+\s+){0,2}?" + POLICY_WORDS,
+    # "under what conditions can we expedite", "what has to be true before we pay to rush it"
+    r"\bunder\s+what\s+(?:conditions|circumstances)\b",
+    # "can bob sign off a 30k PO on his own?", "could dana ok a 12,000 transfer": a person's limit
+    r"^\W*(?:can|could|may|is|would)\s+(?!you\b|i\b)[a-z]+\s+(?:be\s+)?(?:allowed\s+to\s+|able\s+to\s+)?"
+    r"(?:approve|sign\s+off|ok|okay|authori[sz]e)\b(?=.*\d)",
+    r"^(?!.*\bSKU[-_]?\d)\bwhat\s+(?:has|needs|have|must)\s+(?:to\s+)?(?:be\s+true|hold|be\s+the\s+case)\b",
 )
 
 
@@ -661,6 +695,7 @@ MONTHS = {
 
 def _day(token: str, as_of: date | None) -> date | None:
     token = token.strip().lower()
+    token = re.sub(r"^(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?", r"\1 ", token)
     try:
         return date.fromisoformat(token)
     except ValueError:
@@ -682,7 +717,20 @@ def _day(token: str, as_of: date | None) -> date | None:
 
 
 DATE_TOKEN = (
-    r"(?:\d{4}-\d{2}-\d{2}|\d{1,2}\s+[a-z]{3}[a-z]*|[a-z]{3}[a-z]*\s+\d{1,2}(?:st|nd|rd|th)?)"
+    r"(?:\d{4}-\d{2}-\d{2}|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[a-z]{3}[a-z]*|"
+    r"[a-z]{3}[a-z]*\s+\d{1,2}(?:st|nd|rd|th)?)"
+)
+MONTH_WORD = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+SHARED_MONTH = re.compile(
+    # "10th to 20th December", "10-16 dec": two days of one month, the month said once.
+    r"\b(?P<a>\d{1,2})(?:st|nd|rd|th)?\s*(?:to|until|through|till|-|–|and)\s*(?:the\s+)?(?P<b>\d{1,2})"
+    r"(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>" + MONTH_WORD + r")\b"
+    # "December 10th to 20th", "dec 10-16"
+    r"|\b(?P<m2>"
+    + MONTH_WORD
+    + r")\s+(?P<a2>\d{1,2})(?:st|nd|rd|th)?\s*(?:to|until|through|till|-|–)"
+    r"\s*(?:the\s+)?(?P<b2>\d{1,2})(?:st|nd|rd|th)?\b(?!\s*(?:%|x\b|days?|weeks?|units?))",
+    re.I,
 )
 
 
@@ -700,6 +748,14 @@ def promo_window(text: str, as_of: date | None) -> tuple[date, date] | None:
         a = _day(m.group("a") or m.group("a2"), as_of)
         b = _day(m.group("b") or m.group("b2"), as_of)
         if a and b:
+            return a, b
+    for shared in SHARED_MONTH.finditer(text):
+        month = shared.group("m") or shared.group("m2")
+        if month[:3].lower() not in MONTHS:
+            continue
+        a = _day(f"{shared.group('a') or shared.group('a2')} {month}", as_of)
+        b = _day(f"{shared.group('b') or shared.group('b2')} {month}", as_of)
+        if a and b and b >= a:
             return a, b
     if as_of is not None:
         days = re.search(r"\bfor\s+(?:the\s+)?(?:next\s+)?(\d+)\s+days\b", text, re.I)
@@ -804,6 +860,7 @@ NOT_A_CATEGORY = frozenset(
         "dollars", "numbers", "figures", "thread", "chat", "list", "table", "soon", "demand",
         "january", "february", "march", "april", "june", "july", "august", "september",
         "october", "november", "december", "total", "particular", "case", "turn", "future",
+        "board", "chain", "business", "estate", "company", "country", "nation", "range",
     )
 )  # fmt: skip
 """Words that end a request after "in" without naming a category ("stockouts in total")."""

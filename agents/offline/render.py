@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from agents.offline.messages import DRAFTABLE, POLICY_SHOWN, QUOTE_CHARS, Result, _load
+from knowledge.rerank import expand_query
 from stockpilot.vocabulary import ActionKind, ExceptionType
 
 # -- formatting (restating, never computing) -----------------------------------------------------
@@ -436,6 +437,33 @@ def _weights(want: set[str], passages: Sequence[dict[str, Any]]) -> dict[str, fl
     return {w: 1.0 + math.log((n + 1) / (1 + sum(w in b for b in bags))) for w in want}
 
 
+CONDITION_QUESTION = re.compile(
+    r"\bwhen\b|\bbefore\b|\bwhether\b|\bunder\s+what\b|\bconditions?\b|\bcriteria\b|"
+    r"\brules?\b|\bhas\s+to\s+(?:be\s+true|happen)\b|\brequire[sd]?\b|\bonly\s+if\b|\bworth\b|"
+    r"\b(?:ok(?:ay)?|allowed|fine|right)\s+to\b|\b(?:can|may|should)\s+(?:i|we)\b",
+    re.I,
+)
+"""A question for when an action may be taken ("what has to be true before we expedite?")."""
+STATES_CONDITIONS = re.compile(r"\bonly\s+(?:when|if)\b|:\s*$", re.I)
+"""A sentence that opens a list of conditions ("The planner expedites only when:")."""
+CONDITION_HEADING = re.compile(r"^\W*when\s+(?:to|do\s+we|we)\s+(?P<what>.+)$", re.I)
+
+
+def _conditions(question: str, passages: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
+    """Return the section headed "When to <action>" for a question about that action's conditions.
+
+    That section states them, where others only mention the action; None when none fits.
+    """
+    if not CONDITION_QUESTION.search(question):
+        return None
+    asked = _words(question)
+    for p in passages:
+        m = CONDITION_HEADING.match(str(p.get("section") or ""))
+        if m and _words(m.group("what")) & asked:
+            return p
+    return None
+
+
 def _rerank(question: str, passages: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Order passages by how well their section and text match the question's rarer words.
 
@@ -458,7 +486,9 @@ def _rerank(question: str, passages: Sequence[dict[str, Any]]) -> list[dict[str,
     return [p for _, p in ranked]
 
 
-def _best_sentence(question: str, passages: Sequence[dict[str, Any]]) -> tuple[str, Any]:
+def _best_sentence(
+    question: str, passages: Sequence[dict[str, Any]], *, conditions: bool = False
+) -> tuple[str, Any]:
     """Return the sentence (or table row) that best answers the question, and its passage.
 
     Sentences are read whole across the passage's line wraps, so the answer is never cut in
@@ -492,6 +522,8 @@ def _best_sentence(question: str, passages: Sequence[dict[str, Any]]) -> tuple[s
                 elif figures and FIGURE.search(sentence):
                     score += 1.5
                 score += sum(weight[w] for w in verb & _words(sentence))
+                if conditions and STATES_CONDITIONS.search(sentence):
+                    score += 3.0
                 if score > best[0]:
                     after = [u for u, _ in units[at + 1 : at + 6]]
                     best = (score, sentence, p, after)
@@ -574,9 +606,16 @@ def _render_policies(result: Result) -> str:
             "topic (transfers, approvals, service levels, expedites, promotions, overstock, "
             "negative stock)."
         )
-    question = str(data.get("searched") or result.args.get("query") or "")
-    passages = _rerank(question, passages)[:POLICY_SHOWN]
-    best, where = _best_sentence(question, passages)
+    question = expand_query(str(data.get("searched") or result.args.get("query") or ""))
+    ranked = _rerank(question, passages)
+    stated = _conditions(question, ranked)
+    passages = [stated, *(p for p in ranked if p is not stated)] if stated else ranked
+    passages = passages[:POLICY_SHOWN]
+    best, where = _best_sentence(
+        question, [stated] if stated else passages, conditions=stated is not None
+    )
+    if not best:
+        best, where = _best_sentence(question, passages)
     if where:
         passages = [where, *(p for p in passages if p is not where)]
     top = passages[0]

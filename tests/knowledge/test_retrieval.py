@@ -2,9 +2,10 @@
 
 from evals.knowledge_eval import evaluate, load_questions
 
-# Measured: hashing recall@3 0.76, MRR 0.66 on 50 questions (see README); margin 0.06 / 0.06.
-MIN_RECALL_AT_3 = 0.70
-MIN_MRR = 0.60
+# Measured: hashing recall@3 0.82, MRR 0.68 on 50 questions with the lexical re-rank (0.76 /
+# 0.66 without it); margin 0.06 / 0.06.
+MIN_RECALL_AT_3 = 0.76
+MIN_MRR = 0.62
 
 
 def test_default_embedding_recall_at_3_on_the_labelled_questions(playbook_kb):
