@@ -9,10 +9,11 @@ part by part (`what_if_part` per plan of a part, `combine_what_if` over their ou
 Both projections count today's stock and the supply already open, with no new orders, so a row
 that runs out before the horizon's end runs out either way: a later arrival then moves WHEN the
 shortage starts, not its horizon total. The effect is therefore also measured where a planner
-acts: unmet units and lost margin within the protection window (the row's lead time plus review,
-the time to the next possible replenishment) and within 14 and 28 days, and the first-stockout
-date's shift (`first_stockout_days_earlier`; a row with no stockout within the horizon counts as
-running out the day after it, so a new stockout's shift is a lower bound).
+acts: unmet units and lost margin within the protection window (`planning.policy.protection_days`,
+L + R − 1: the days an order placed today must carry until the next review's order arrives)
+and within 14 and 28 days, and the first-stockout date's shift (`first_stockout_days_earlier`;
+a row with no stockout within the horizon counts as running out the day after it, so a new
+stockout's shift is a lower bound).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from planning.engine import Plan
-from planning.policy import project_on_hand
+from planning.policy import project_on_hand, protection_days
 from stockpilot.vocabulary import ActionKind
 
 
@@ -150,7 +151,7 @@ def what_if(plan: Plan, row: int, scenario: Scenario) -> dict[str, Any]:
             )
     base_demand = plan.demand[row]
     demand = scenario_demand(plan, np.array([row]), scenario)[0]
-    window = min(int(pos["lead_time"]) + plan.params.review_period_days, h)
+    window = min(int(protection_days(int(pos["lead_time"]), plan.params.review_period_days)), h)
     margin = float(pos["unit_price"] - pos["unit_cost"])
     on_hand = max(float(pos["on_hand"]), 0.0)
     base = _outcome(plan.as_of, on_hand, base_receipts, base_demand, window, margin)
@@ -241,7 +242,7 @@ class RowsOutcome:
     new_first: np.ndarray
     base_demand: np.ndarray  # forecast units over the horizon
     new_demand: np.ndarray
-    protection_days: np.ndarray  # lead time + review, at most the horizon
+    protection_days: np.ndarray  # L + R − 1 (planning.policy.protection_days), at most the horizon
     base_unmet_protection: np.ndarray
     new_unmet_protection: np.ndarray
     base_lost_protection: np.ndarray
@@ -301,7 +302,8 @@ def what_if_part(plan: Plan, rows: np.ndarray, scenario: Scenario) -> RowsOutcom
     new = project_on_hand(on_hand, receipts, demand)
     base_unmet, new_unmet = base.unmet.sum(axis=1), new.unmet.sum(axis=1)
     window = np.minimum(
-        pos["lead_time"].to_numpy(np.int64) + int(plan.params.review_period_days), h
+        protection_days(pos["lead_time"].to_numpy(np.int64), int(plan.params.review_period_days)),
+        h,
     )
     within = np.arange(h)[None, :] < window[:, None]
     base_prot = (base.unmet * within).sum(axis=1)

@@ -203,10 +203,19 @@ def summarize_exceptions(
 
 @tool
 def explain_exception(exception_id: Annotated[str, EXC_DOC], runtime: ToolRuntime) -> str:
-    """Explain one exception: the numbers behind it, its recommendation and the open supply."""
-    return _read(
-        runtime, lambda ws: ws.queries.exception(insight.resolve_exception_id(ws, exception_id))
-    )
+    """Explain one exception: the numbers behind it, its recommendation and the open supply.
+
+    The position's days of cover is capped at the planning horizon like get_inventory's:
+    `days_of_cover_capped` says so and `days_of_cover_beyond_horizon` extrapolates it.
+    """
+
+    def record(ws: Workspace) -> dict[str, Any]:
+        found = ws.queries.exception(insight.resolve_exception_id(ws, exception_id))
+        if "position" in found:
+            found["position"] = insight.with_cover(ws, [found["position"]])[0]
+        return found
+
+    return _read(runtime, record)
 
 
 @tool
@@ -428,10 +437,11 @@ def run_what_if(
     a stronger scheduled promotion, or a hypothetical promotion window. Both sides project
     today's stock and open supply with no new orders, so a late arrival often moves WHEN stock
     runs out, not the horizon total: `change` also gives unmet units and lost margin within the
-    protection window (lead time + review) and 14 / 28 days, `first_stockout_days_earlier`,
-    the count of SKU-locations running out earlier / later, and `anything_changed`. `notes` say
-    why a scenario changes nothing (e.g. no promotion is scheduled, no open PO of that
-    supplier) or what it moved when the horizon total is unchanged.
+    protection window (L + R − 1, as planning protects) and 14 / 28 days,
+    `first_stockout_days_earlier`, the count of SKU-locations running out earlier / later, and
+    `anything_changed`. `notes` say why a scenario changes nothing (e.g. no promotion is
+    scheduled, no open PO of that supplier) or what it moved when the horizon total is
+    unchanged.
     """
 
     def run(ws: Workspace) -> dict[str, Any]:

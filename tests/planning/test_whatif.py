@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from planning.engine import Plan, plan
-from planning.whatif import Scenario, what_if, what_if_rows
+from planning.whatif import Scenario, what_if, what_if_part, what_if_rows
 from tests.conftest import small_network
 
 
@@ -292,3 +292,16 @@ def test_a_delay_past_the_horizon_changes_the_total_and_the_window(p: Plan) -> N
     assert scope["change"]["unmet_units_horizon"] == one["change"]["unmet_units_horizon"]
     assert one["change"]["first_stockout_days_earlier"] > 0
     assert scope["change"]["anything_changed"] is True
+
+
+def test_protection_window_is_the_one_planning_protects(p: Plan) -> None:
+    # One interval, L + R − 1 (planning.policy.protection_days), for the single row and the
+    # vectorised rows alike: the what-if must not count a day planning does not protect.
+    review = int(p.params.review_period_days)
+    for sku, loc in (("A", "S1"), ("A", "DC1"), ("B", "S2")):
+        row = _row(p, sku, loc)
+        lead = int(p.positions["lead_time"].iloc[row])
+        one = what_if(p, row, Scenario(demand_factor=2.0))
+        assert one["protection_days"] == min(lead + review - 1, p.demand.shape[1])
+        part = what_if_part(p, np.array([row]), Scenario(demand_factor=2.0))
+        assert int(part.protection_days[0]) == one["protection_days"]

@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 from erp import models
 from erp.store import replace_snapshot
 from graph.state import State
+from planning.network import NetworkData
 from stockpilot.settings import Settings
 from tests.conftest import small_network
 from tools import overrides
@@ -205,6 +206,25 @@ def test_explain_exception(call: Caller) -> None:
     assert body["position"]["on_hand"] == 30.0
     assert body["open_supply"] == []  # nothing is on its way to S1
     assert body["recommendation"]["kind"] == "transfer"
+
+
+def test_explain_exception_says_when_cover_is_capped(call: Caller) -> None:
+    # Years of stock at S1: the position's days of cover stops at the horizon, and the record
+    # must say so and extrapolate it, as get_inventory does (never a silent cap).
+    frames = small_network().frames()
+    inv = frames["inventory"]
+    inv.loc[(inv["sku"] == "B") & (inv["location_id"] == "S1"), "on_hand"] = 50_000
+    replace_snapshot(call.ws.engine, NetworkData.from_frames(frames), source="t")
+    over = [e for e in listed(call, type="overstock") if e["location"] == "S1"]
+    assert over, "50,000 units of B at S1 must read as an overstock"
+    body, _ = call("explain_exception", exception_id=over[0]["id"])
+    position = body["position"]
+    horizon = int(call.ws.plans.params.horizon_days)
+    assert position["days_of_cover"] <= horizon
+    assert position["days_of_cover_capped"] is True
+    assert position["days_of_cover_beyond_horizon"] > horizon
+    inventory, _ = call("get_inventory", sku="B", location="S1")
+    assert inventory[0]["days_of_cover_beyond_horizon"] == position["days_of_cover_beyond_horizon"]
 
 
 def test_explain_unknown_exception(call: Caller) -> None:
