@@ -45,6 +45,8 @@ from evals.simulate import (
     World,
     echelon_cover,
     end_stock_credit,
+    extend_world,
+    going_concern_tail_days,
     servable_fill,
     unservable_units,
 )
@@ -58,6 +60,7 @@ from stockpilot.vocabulary import GATE_NAME, ActionKind, Decision
 
 NAIVE_REORDER_DAYS = 14
 NAIVE_UP_TO_DAYS = 28
+ORACLE_BLOCK = 1000  # SKU-locations the oracle searches at once (bounds its memory)
 CHUNK = 12  # drafts per copilot turn (the graph's recursion limit is 40 steps)
 DRAFTER, APPROVER = "alice", "carol"
 
@@ -592,6 +595,13 @@ def oracle_base_stock(world: World) -> dict[str, Any]:
     demand = world.demand.copy()
 
     def solve(rows: np.ndarray) -> dict[str, np.ndarray]:
+        # Rows are independent: solve them in blocks so the (rows, levels, days) arrays stay small.
+        parts = [_solve(rows[k : k + ORACLE_BLOCK]) for k in range(0, len(rows), ORACLE_BLOCK)]
+        if not parts:
+            return _solve(rows)
+        return {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
+
+    def _solve(rows: np.ndarray) -> dict[str, np.ndarray]:
         lv = level_grid(demand[rows], lead[rows], r, cfg.oracle_grid, cfg.oracle_factor)
         args = {
             "review": r,
@@ -666,7 +676,32 @@ def oracle_base_stock(world: World) -> dict[str, Any]:
     levels[store] = st["level"]
     if dcs is not None:
         levels[dc] = dcs["level"]
-    return {"metrics": metrics, "levels": levels, "inventory_value": np.asarray(end_value)}
+    return {
+        "metrics": metrics,
+        "levels": levels,
+        "inventory_value": np.asarray(end_value),
+        "end_on_hand": end_on_hand,
+    }
+
+
+def oracle_tail_cover(world: World, tail_days: int | None = None) -> dict[str, Any]:
+    """Return the oracle's days of cover over the run when it is solved for a longer one.
+
+    The going-concern yardstick for the oracle (docs/planning.md, "How the rules are
+    measured"): the oracle's levels are chosen and run on `evals.simulate.extend_world` (the
+    same run, then `tail_days` more, by default `going_concern_tail_days`) and its stock is
+    measured over the run's own days only, so a level cannot gain from the run's end. A policy
+    that never sees the future holds the same over the run either way, so its own figures stand
+    against this one unchanged. Informational, beside the target's figure, never instead of it.
+    """
+    days = going_concern_tail_days(world) if tail_days is None else int(tail_days)
+    longer = oracle_base_stock(extend_world(world, days))
+    cover = echelon_cover(world, longer["end_on_hand"][:, : world.horizon])
+    return {
+        "tail_days": days,
+        "store_days_of_cover": cover["store_days_of_cover"],
+        "dc_days_of_cover": cover["dc_days_of_cover"],
+    }
 
 
 def oracle_scaled(world: World, levels: np.ndarray, scale: float) -> dict[str, Any]:

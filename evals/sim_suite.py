@@ -17,7 +17,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from evals.policies import SCALABLE_POLICIES, make_policy, oracle_base_stock, oracle_scaled
+from evals.policies import (
+    SCALABLE_POLICIES,
+    make_policy,
+    oracle_base_stock,
+    oracle_scaled,
+    oracle_tail_cover,
+)
 from evals.simulate import (
     Progress,
     SimConfig,
@@ -82,6 +88,7 @@ def run_simulation(
     oracle = oracle_base_stock(world)
     oracle["metrics"]["seconds"] = round(time.perf_counter() - t0, 2)
     results["oracle_base_stock"] = oracle["metrics"]
+    results["oracle_base_stock"].update(_tail_figures(world))
     over_time["oracle_base_stock"] = [round(float(v), 2) for v in oracle["inventory_value"]]
     base = oracle["metrics"]["total_cost"]
     credited = oracle["metrics"]["total_cost_end_credited"]
@@ -264,6 +271,11 @@ def _targets(results: dict[str, dict[str, Any]]) -> dict[str, Any]:
     )
     if before[0] is not None and before[1]:
         out["dc_days_of_cover_before_run_down_vs_oracle"] = round(before[0] / before[1], 4)
+    # The oracle solved for a run with a tail beyond the horizon (`evals.policies.
+    # oracle_tail_cover`), measured over the run: informational as well.
+    tail = (oracle or {}).get("dc_days_of_cover_tail_solved")
+    if tail:
+        out["dc_days_of_cover_vs_tail_solved_oracle"] = round(sp["dc_days_of_cover"] / tail, 4)
     out["all"] = all(out[k] for k in ("cost_ratio", "fill_rate", "dc_days_of_cover"))
     return out
 
@@ -285,7 +297,7 @@ def line_cost_scenarios(config: SimConfig, data: NetworkData | None = None) -> l
         )
         world = build_world(scenario, data)
         sp = metrics(run_policy(world, make_policy("stockpilot", scenario)))
-        oracle = oracle_base_stock(world)["metrics"]
+        oracle = {**oracle_base_stock(world)["metrics"], **_tail_figures(world)}
         base = oracle["total_cost"]
         out.append(
             {
@@ -298,11 +310,23 @@ def line_cost_scenarios(config: SimConfig, data: NetworkData | None = None) -> l
                         sp["total_cost_end_credited"], oracle["total_cost_end_credited"]
                     ),
                 },
-                "oracle_base_stock": {k: oracle[k] for k in SCENARIO_METRICS},
+                "oracle_base_stock": {
+                    k: oracle[k] for k in (*SCENARIO_METRICS, *ORACLE_TAIL_METRICS)
+                },
                 "target_met": _targets({"stockpilot": sp, "oracle_base_stock": oracle}),
             }
         )
     return out
+
+
+def _tail_figures(world: World) -> dict[str, Any]:
+    """Return the oracle's cover over the run when solved with a tail (`oracle_tail_cover`)."""
+    tail = oracle_tail_cover(world)
+    return {
+        "tail_days": tail["tail_days"],
+        "store_days_of_cover_tail_solved": tail["store_days_of_cover"],
+        "dc_days_of_cover_tail_solved": tail["dc_days_of_cover"],
+    }
 
 
 def _ratio(cost: float, base: float) -> float | None:
@@ -320,4 +344,11 @@ SCENARIO_METRICS = (
     "store_days_of_cover",
     "dc_days_of_cover",
     "dc_days_of_cover_before_run_down",
+)
+"""The figures of a line-cost scenario (the oracle's also `ORACLE_TAIL_METRICS`)."""
+
+ORACLE_TAIL_METRICS = (
+    "tail_days",
+    "store_days_of_cover_tail_solved",
+    "dc_days_of_cover_tail_solved",
 )

@@ -39,7 +39,7 @@ that falls before any order placed on day 0 can land (`unservable_units`).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -677,6 +677,43 @@ def run_down_days(world: World) -> np.ndarray:
     """
     lead = np.where(world.source_row >= 0, world.lane_lead, world.supplier_lead)
     return np.asarray(lead, dtype=np.int64) + int(world.config.review_period_days)
+
+
+def going_concern_tail_days(world: World) -> int:
+    """Return the tail a going-concern yardstick adds: the longest `run_down_days`, in whole weeks.
+
+    Any order placed on a day of the run lands within it, so no row's run-down falls inside
+    the run any more.
+    """
+    if world.n == 0:
+        return 0
+    longest = int(run_down_days(world).max())
+    return -(-longest // 7) * 7
+
+
+def extend_world(world: World, days: int) -> World:
+    """Return `world` run `days` days longer: the same run, then a tail beyond its horizon.
+
+    The tail's store demand repeats the run's last 28 days (whole weeks, so weekdays stay
+    aligned) and its lead-time draws are new, seeded draws; days 1..H are unchanged. A policy
+    that never sees the future acts the same over days 1..H in either world; a hindsight one
+    (the oracle) chooses its levels for the longer run, so what it holds over days 1..H is
+    no longer shaped by the run's end (`evals.policies.oracle_tail_cover`).
+    """
+    if days <= 0:
+        return world
+    h = world.horizon
+    recent = world.demand[:, max(h - 28, 0) :]
+    if recent.shape[1] == 0:
+        recent = np.zeros((world.n, 1))
+    reps = -(-days // recent.shape[1])
+    tail = np.tile(recent, (1, reps))[:, :days]
+    draws = np.random.default_rng([world.config.seed, 20251]).random((world.n, days))
+    return replace(
+        world,
+        demand=np.concatenate([world.demand, tail], axis=1),
+        draw_u=np.concatenate([world.draw_u, draws], axis=1),
+    )
 
 
 def echelon_cover(world: World, end_on_hand: np.ndarray) -> dict[str, float | None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -14,6 +15,7 @@ from erp.connector import (
     PurchaseOrderRequest,
     TransferRequest,
 )
+from evals.policies import oracle_base_stock, oracle_tail_cover
 from evals.simulate import (
     SimConfig,
     SimulatorConnector,
@@ -21,6 +23,8 @@ from evals.simulate import (
     World,
     build_world,
     echelon_cover,
+    extend_world,
+    going_concern_tail_days,
     metrics,
     run_down_days,
     unservable_units,
@@ -225,3 +229,37 @@ def test_the_going_concern_cover_leaves_out_each_rows_last_lead_time_and_review(
     out = echelon_cover(short, np.array([[2.0, 2.0, 0.0], [8.0, 8.0, 8.0]]))
     assert out["dc_days_of_cover_before_run_down"] is None
     assert out["store_days_of_cover_before_run_down"] == pytest.approx(2.0)
+
+
+def test_a_run_extended_by_a_tail_keeps_its_own_days_and_repeats_its_last_weeks() -> None:
+    demand = [[float(d % 7) for d in range(35)], [0.0] * 35]
+    world = tiny_world(demand, [2.0, 6.0])
+    longer = extend_world(world, 10)
+    assert longer.horizon == 45 and longer.draw_u.shape == (2, 46)
+    np.testing.assert_array_equal(longer.demand[:, :35], world.demand)
+    np.testing.assert_array_equal(longer.draw_u[:, :36], world.draw_u)
+    # The tail repeats the last 28 days from their first: weekdays stay aligned.
+    np.testing.assert_array_equal(longer.demand[0, 35:], world.demand[0, 7:17])
+    assert world.horizon == 35  # the run itself is untouched
+    assert extend_world(world, 0) is world
+    # Store lane 1 + review 1 = 2 days, DC supplier 2 + 1 = 3: one week of tail.
+    assert going_concern_tail_days(world) == 7
+
+
+def test_the_tail_solved_oracle_chooses_its_levels_for_the_longer_run() -> None:
+    # A DC whose opening stock lasts half the run and whose supplier takes 6 days: in hindsight
+    # over the run alone it is cheaper never to order (level 0); with the run going on, it
+    # orders. Without a tail the figure is the oracle's own.
+    world = tiny_world([[1.0] * 12, [0.0] * 12], [2.0, 6.0])
+    world = replace(
+        world,
+        supplier_lead=np.array([2, 6]),
+        config=replace(world.config, order_cost=3.0, transfer_fixed_cost=0.0),
+    )
+    plain = oracle_base_stock(world)
+    assert plain["levels"][1] == 0
+    assert oracle_base_stock(extend_world(world, 14))["levels"][1] > 0
+    same = oracle_tail_cover(world, 0)
+    assert same["dc_days_of_cover"] == plain["metrics"]["dc_days_of_cover"]
+    assert same["store_days_of_cover"] == plain["metrics"]["store_days_of_cover"]
+    assert oracle_tail_cover(world)["tail_days"] == 7
