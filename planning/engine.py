@@ -44,8 +44,10 @@ from planning.policy import (
     economic_service_level,
     interval_sigma,
     mean_first_days,
+    order_cycle_days,
     project_on_hand,
     protection_days,
+    round_up_to_pack,
     window_sum,
     z_values,
 )
@@ -759,15 +761,31 @@ def _policy_levels(
     landed[store_rows] += move_cost[store_rows]
     holding_per_day = params.holding_per_unit_day * landed
     review = int(params.review_period_days)
-    if params.economic_service_level:
-        earned = np.nan_to_num(margin) - move_cost
-        economic = economic_service_level(earned, holding_per_day, review, params.service_level_cap)
-        service = np.maximum(service, economic)
+    demand = network.demand
+    daily = demand.mean(axis=1) if demand.shape[1] else np.zeros(len(keys))
+    lot = np.zeros(len(keys))
+    if params.lot_sizing:
+        location = data.locations.set_index("location_id")
+        source = keys["location_id"].map(location["source_location"]).fillna("")
+        lanes = pd.MultiIndex.from_frame(data.lanes[["from_location", "to_location"]])
+        by_lane = pd.MultiIndex.from_arrays([source, keys["location_id"]]).isin(lanes)
+        line_cost = np.where(by_lane, params.transfer_line_cost, params.purchase_order_line_cost)
+        eoq = economic_order_quantity(line_cost, daily, holding_per_day)
+        lot = np.maximum(eoq - daily * review, 0.0)
     lateness = supplier_lateness(data) if figures is None else figures.lateness
     options = supplier_options(data, lateness)
+    if params.economic_service_level:
+        earned = np.nan_to_num(margin) - move_cost
+        # The overage period: a review, or with `cycle_service_level` the days one order lasts.
+        period = (
+            order_cycle_days(review, lot, daily, _minimum_order(keys, data, options))
+            if params.cycle_service_level
+            else review
+        )
+        economic = economic_service_level(earned, holding_per_day, period, params.service_level_cap)
+        service = np.maximum(service, economic)
     lead_time, lead_time_std = _lead_times(keys, data, options)
     protection = protection_days(lead_time, review)
-    demand = network.demand
     over_protection = window_sum(demand, protection)
     span = protection.astype(float)
     if params.dc_review_pulls:
@@ -791,16 +809,6 @@ def _policy_levels(
     if params.echelon_dc_safety_stock:
         safety = _echelon_dc_safety_stock(keys, data, network, lead_time, review, z, safety)
     reorder = over_protection + safety
-    lot = np.zeros(len(keys))
-    if params.lot_sizing:
-        location = data.locations.set_index("location_id")
-        source = keys["location_id"].map(location["source_location"]).fillna("")
-        lanes = pd.MultiIndex.from_frame(data.lanes[["from_location", "to_location"]])
-        by_lane = pd.MultiIndex.from_arrays([source, keys["location_id"]]).isin(lanes)
-        line_cost = np.where(by_lane, params.transfer_line_cost, params.purchase_order_line_cost)
-        daily = demand.mean(axis=1) if demand.shape[1] else np.zeros(len(keys))
-        eoq = economic_order_quantity(line_cost, daily, holding_per_day)
-        lot = np.maximum(eoq - daily * review, 0.0)
     return _PolicyLevels(
         abc_class=abc,
         service_level=service,
@@ -813,6 +821,32 @@ def _policy_levels(
         order_up_to=reorder + lot,
         lot_size=lot,
     )
+
+
+def _minimum_order(keys: pd.DataFrame, data: NetworkData, options: pd.DataFrame) -> np.ndarray:
+    """Return the fewest units one order of a row brings: its buying supplier's MOQ.
+
+    A row that buys (a DC, a store without a lane from its source) orders at least the MOQ of
+    its SKU's routine supplier (`planning.replenish`: lowest unit cost, then the primary, then
+    the shortest lead time), rounded up to a case pack; a row fed over a lane: 0.
+    """
+    out = np.zeros(len(keys))
+    if options.empty:
+        return out
+    best = options.sort_values(
+        ["sku", "unit_cost", "primary", "lead_time", "supplier_id"],
+        ascending=[True, True, False, True, True],
+        kind="stable",
+    ).drop_duplicates("sku")
+    moq = keys["sku"].map(best.set_index("sku")["moq"]).to_numpy(float)
+    pack = keys["sku"].map(data.items.set_index("sku")["case_pack"]).to_numpy(float)
+    least = round_up_to_pack(np.nan_to_num(moq), np.nan_to_num(pack, nan=1.0), 0.0)
+    location = data.locations.set_index("location_id")
+    source = keys["location_id"].map(location["source_location"]).fillna("")
+    lanes = pd.MultiIndex.from_frame(data.lanes[["from_location", "to_location"]])
+    buys = ~pd.MultiIndex.from_arrays([source, keys["location_id"]]).isin(lanes)
+    out[buys] = least[buys]
+    return out
 
 
 def _expected_pulls(

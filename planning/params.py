@@ -34,6 +34,10 @@ class PlanParams:
     `markdown_rate_per_year × unit cost` per unit-year to markdown risk. The line costs size
     lots (`lot_sizing`): S = s + max(EOQ − forecast over R, 0).
 
+    `cycle_service_level` (the critical ratio's overage period is the days one order lasts,
+    `planning.policy.order_cycle_days`, rather than the review period) is measured and off by
+    default (docs/planning.md, "ABC class and service level").
+
     `dc_review_pulls` (a DC's interval: its stores' review pulls before its next order lands)
     and `dc_counts_store_stock` (a DC's routine position counts its stores' stock above their
     mean position) are measured and off by default (docs/planning.md, "Where the DCs' stock
@@ -62,6 +66,7 @@ class PlanParams:
     # A draft that leaves its target more days of cover than its class's figure gets a warning.
     max_cover_days: Mapping[str, float] | ClassLevels = (("A", 90.0), ("B", 105.0), ("C", 120.0))
     economic_service_level: bool = True
+    cycle_service_level: bool = False
     service_level_cap: float = 0.995
     echelon_dc_safety_stock: bool = True
     lot_sizing: bool = True

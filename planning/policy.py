@@ -110,6 +110,26 @@ def economic_service_level(
     return np.minimum(ratio, cap)
 
 
+def order_cycle_days(
+    review: ArrayLike, lot: ArrayLike, daily_demand: ArrayLike, min_order: ArrayLike = 0.0
+) -> FloatArray:
+    """Return the days one order lasts: `max(R + lot / d, min_order / d)` (R where d is 0).
+
+    An (R, s, S) order brings the lot `S − s` plus about a review's demand; a minimum order
+    (the supplier's MOQ) can bring more. Stock runs short at most once per order, so this,
+    not R, is the period a unit of safety stock is carried per exposure (the economic service
+    level's overage period: Hadley and Whitin's lost-sales (s, Q) rule, `P(short) =
+    h·Q / (h·Q + π·D)`, per day).
+    """
+    r = np.asarray(review, dtype=float)
+    d = np.maximum(np.asarray(daily_demand, dtype=float), 0.0)
+    lot = np.maximum(np.nan_to_num(np.asarray(lot, dtype=float)), 0.0)
+    least = np.maximum(np.nan_to_num(np.asarray(min_order, dtype=float)), 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        days = np.where(d > 0, np.maximum(r + lot / np.where(d > 0, d, 1.0), least / d), r)
+    return np.maximum(days, r)
+
+
 def economic_order_quantity(
     line_cost: ArrayLike, daily_demand: ArrayLike, holding_per_day: ArrayLike
 ) -> FloatArray:

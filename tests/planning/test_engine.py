@@ -3,6 +3,7 @@
 import json
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -381,3 +382,32 @@ def test_a_dc_counts_the_review_pulls_at_its_service_level_when_asked(network):
     assert carried[0.999, "quantile"] == pytest.approx(20.0 * 7, rel=0.03)
     assert carried[0.999, "off"] > 20.0 * 12
     assert carried[0.9, "quantile"] == pytest.approx(carried[0.9, "off"])
+
+
+def test_the_cycle_service_level_carries_safety_stock_over_the_days_one_order_lasts(network):
+    # `cycle_service_level`: the critical ratio's overage period is T = R + lot / d (or the
+    # MOQ's days), not R. A row with a lot gets the lower ratio (never below its class floor);
+    # a row without one keeps its level.
+    from planning.params import PlanParams
+    from planning.policy import economic_service_level
+
+    base = plan(network).positions.set_index(KEYS)
+    cyc = plan(network, params=PlanParams(cycle_service_level=True)).positions.set_index(KEYS)
+    assert (cyc["service_level"] <= base["service_level"] + 1e-12).all()
+    lower = cyc["service_level"] < base["service_level"] - 1e-9
+    assert lower.any()
+    assert (cyc["safety_stock"] <= base["safety_stock"] + 1e-9).all()
+    # The lot itself does not move: only the safety stock under it does.
+    np.testing.assert_allclose(
+        cyc["order_up_to"] - cyc["reorder_point"], base["order_up_to"] - base["reorder_point"]
+    )
+    # The store H@S1 sells 10/day over a lane (no MOQ): T = 7 + lot / 10.
+    h = cyc.loc[("H", "S1")]
+    period = 7 + (h["order_up_to"] - h["reorder_point"]) / 10.0
+    lanes = network.lanes.set_index(["from_location", "to_location"])["cost_per_unit"]
+    lane = float(lanes.get(("DC1", "S1"), 0.0))
+    earned = float(network.items.set_index("sku").loc["H", "unit_price"]) - 6.0 - lane
+    holding = 0.25 / 365 * (6.0 + lane)
+    want = max(0.95, float(economic_service_level(earned, holding, period, 0.995)))
+    assert h["service_level"] == pytest.approx(want)
+    assert h["service_level"] < base.loc[("H", "S1"), "service_level"]

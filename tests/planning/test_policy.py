@@ -137,6 +137,18 @@ def test_economic_service_level_and_order_quantity():
     assert economic_order_quantity(5.0, 10.0, 0.0) == 0.0
 
 
+def test_order_cycle_days_is_how_long_one_order_lasts():
+    from planning.policy import order_cycle_days
+
+    # d 10/day, R 7: no lot -> 7 days; a lot of 70 -> 7 + 7; an MOQ of 300 -> 30 days; d 0 -> R.
+    np.testing.assert_allclose(
+        order_cycle_days(7, [0.0, 70.0, 70.0, 50.0], [10.0, 10.0, 10.0, 0.0], [0, 0, 300, 500]),
+        [7.0, 14.0, 30.0, 7.0],
+    )
+    # An MOQ smaller than the lot changes nothing.
+    assert order_cycle_days(7, 70.0, 10.0, 50.0) == pytest.approx(14.0)
+
+
 def test_spare_stock_is_the_one_hold_back_rule():
     from planning.policy import spare_stock
 
