@@ -47,6 +47,7 @@ from agents.offline.parsing import (
     override_magnitude,
     override_window,
     packs,
+    priority_level,
     promo_window,
     quantity,
     understood,
@@ -85,6 +86,7 @@ from agents.offline.render import (
     render_supplier_overview,
     render_supply,
     render_totals,
+    render_totals_compared,
     render_what_if_scope,
 )
 from agents.offline.safety import (
@@ -723,6 +725,7 @@ REGION_PATTERNS = (
     r"\b{w}(?:ern)?\s+(?:stores|shops|region)\b",
     r"\b(?:stores|shops)\s+in\s+the\s+{w}\b",
     r"\b(?:stores|shops)\s+(?:that\s+)?{w}\s+(?:feeds|serves|supplies)\b",
+    r"\bregion\s+{w}\b",
 )
 """A group of stores named by their DC's own word ("the north stores"); {w}: the DC's words."""
 
@@ -735,7 +738,8 @@ def _region(req: Request) -> str | None:
         tail = re.sub(r"(?i)^dc\W*", "", entity.id)
         if entity.group != "dc" or not tail:
             continue
-        w = rf"(?:{re.escape(entity.id)}|(?:dc\W*)?{re.escape(tail)})"
+        word = rf"0*{int(tail)}" if tail.isdigit() else re.escape(tail)
+        w = rf"(?:{re.escape(entity.id)}|(?:dc\W*)?{word})"
         if any(re.search(p.format(w=w), req.text, re.I) for p in REGION_PATTERNS):
             return entity.id
     return None
@@ -1249,6 +1253,11 @@ def network_rank(req: Request, results: list[Result]) -> Step:
     kind = (
         "store" if STORES_ONLY.search(req.text) else ("dc" if DCS_ONLY.search(req.text) else None)
     )
+    places = req.found.get("location") or []
+    if len(places) >= 2:  # "DC-NORTH or DC-SOUTH: which holds more SKU-0077?"
+        return render_network_rank(
+            results[-1], None, least=bool(LEAST.search(req.text)), among=places
+        )
     return render_network_rank(results[-1], kind, least=bool(LEAST.search(req.text)))
 
 
@@ -1278,8 +1287,10 @@ supplier_overview = Lookup(
 
 TOTAL_BY = (
     ("location", r"\b(?:by|per|each)\s+(?:location|store|site|dc)s?\b"
-                 r"|\bwhich\s+(?:location|store)s?\b|^(?!.*\b(?:categor|sku|item|supplier)).*\bwhere\b"),
-    ("category", r"\b(?:by|per|each)\s+categor(?:y|ies)\b|\bwhich\s+categor(?:y|ies)\b"),
+                 r"|\b(?:which|what)\s+(?:\w+\s+){0,2}?(?:location|store|site|dc|warehouse)s?\b"
+                 r"|^(?!.*\b(?:categor|sku|item|supplier)).*\bwhere\b"),
+    ("category", r"\b(?:by|per|each)\s+categor(?:y|ies)\b"
+                 r"|\b(?:which|what)\s+(?:\w+\s+){0,2}?categor(?:y|ies)\b"),
     ("priority", r"\b(?:by|per|each)\s+priorit(?:y|ies)\b"),
     ("sku", r"\b(?:by|per|each)\s+(?:sku|item|product)s?\b|\bwhich\s+(?:sku|item|product)s?\b"),
     ("supplier", r"\b(?:by|per|each)\s+(?:supplier|vendor)s?\b|\bfrom\s+which\s+(?:suppliers?|"
@@ -1306,9 +1317,14 @@ def _totals_args(req: Request) -> dict[str, Any]:
     cat = category(req.text, req.resolver.categories if req.resolver else ())
     if cat:
         args["category"] = cat
-    m = re.search(r"\bp([123])s?\b|\bpriority\s+([123])\b", req.text, re.I)
-    if m:
-        args["priority"] = int(m.group(1) or m.group(2))
+    level = priority_level(req.text)
+    if level is not None:
+        args["priority"] = level
+    places = req.found.get("location") or []
+    if len(places) >= 2 and not region:
+        # "S004 vs S011: where is more at risk?": every location's total, the two compared
+        args["by"] = "location"
+        args.pop("location", None)
     return args
 
 
@@ -1334,6 +1350,9 @@ def _render_totals(req: Request, results: list[Result]) -> str:
             ent = resolver.get("location", key)
             return ent is not None and ent.group == group
 
+    places = req.found.get("location") or []
+    if len(places) >= 2 and results[-1].args.get("by") == "location" and not results[-1].error:
+        return render_totals_compared(results[-1], places)
     return render_totals(
         results[-1],
         count_first=bool(COUNT_QUESTION.search(req.text)),

@@ -47,6 +47,7 @@ from agents.offline.parsing import (
     _scenario_args,
     canonicalise,
     entities,
+    kind_of,
     ordinal,
     pointer,
     promo_window,
@@ -896,7 +897,8 @@ INTENTS: tuple[Intent, ...] = (
             r"\bdemand\b|\bsales\b))",
             NORMATIVE,
             r"\b(?:escalat\w*|permissions?|permitted|authori[sz]\w*|segregation|expedit\w*)\b",
-            r"\btoo\s+(?:much|many|high|low|long|early|late|little|old|small|big)\b",
+            r"\btoo\s+(?:much|many)\b(?!\s+(?:stock|inventory|units)\b)"
+            r"|\btoo\s+(?:high|low|long|early|late|little|old|small|big)\b",
             r"\b(?:transfer|order|po|purchase\s+order)\s+(?:minimum|maximum|min|max|limits?|"
             r"thresholds?|floor|ceiling)s?\b",
             r"\bhow\s+(?:do|should|must|can|would|to)\s+(?:we\s+|i\s+|you\s+|planners?\s+)?(?:fix|"
@@ -1094,8 +1096,9 @@ INTENTS: tuple[Intent, ...] = (
         "item_terms",
         24,
         _compile(
-            r"\b(?:moq|minimum\s+order(?:\s+(?:qty|quantity|amount|size))?|min\s+order\s+(?:qty|quantity)|"
-            r"case\s*pack|pack\s+size|unit\s+cost|cost\s+price|lead\s*times?|primary\s+supplier)\b"
+            r"\b(?:moq|min(?:imum)?\s+order(?:\s+(?:qty|quantity|amount|size))?|"
+            r"case\s*pack|pack\s+size|unit\s+cost|cost\s+price|lead\s*times?|"
+            r"(?:primary|main|usual|default)\s+(?:supplier|vendor))\b"
             r"(?!.*\b(?:polic\w*|rules?|playbook)\b)" + NO_QTY,
             r"\b(?:cost|price|unit\s+price|costing)\s+(?:of|for|on|per)\s+(?:an?\s+|one\s+)?{sku}",
         ),
@@ -1113,6 +1116,7 @@ INTENTS: tuple[Intent, ...] = (
             "SKU-0005 pack size",
             "price of sku-0007?",
             "whats the cost of SKU-0016 from SUP-09",
+            "main vendor for SKU-0003 and its min order?",
         ),
         template="tell me about {sku}",
     ),
@@ -1347,6 +1351,11 @@ INTENTS: tuple[Intent, ...] = (
             r"fewest|lowest|highest|biggest|smallest|more|less)\b",
             r"\b(?:store|shop|location|site|dc|warehouse)s?\b.*\b(?:has|have|holds?|is\s+sitting\s+on|"
             r"sits\s+on|keeps?)\s+(?:the\s+)?(?:most|least|fewest|lowest|highest|biggest|smallest)\b",
+            # "DC-NORTH or DC-SOUTH, which holds more SKU-0077?"
+            r"{src}\W+(?:or|vs\.?|versus|compared\s+(?:to|with))\W+{dst}\b.*\b(?:more|most|less|"
+            r"fewer|least|holding|holds?|has|have|bigger|larger)\b",
+            r"\b(?:more|less|fewer)\s+(?:\S+\s+){0,3}?(?:at|in)\s+{src}\s+(?:or|than|vs\.?)\s+"
+            r"(?:at\s+|in\s+)?{dst}\b",
         ),
         h.network_rank,
         id_slots=(),
@@ -1357,6 +1366,8 @@ INTENTS: tuple[Intent, ...] = (
             "what shop is sitting on the most SKU-0012?",
             "which store has the fewest SKU-0021 left?",
             "which location holds the least SKU-0007?",
+            "SKU-0007: S001 or S002, which has more?",
+            "is there less SKU-0012 at DC-NORTH than DC-SOUTH",
         ),
         template="which store has the most {sku} on hand?",
     ),
@@ -1388,6 +1399,18 @@ INTENTS: tuple[Intent, ...] = (
             r"type|sku|item|supplier)\b.*\b(?:risk|exposure|money)\b",
             r"\b(?:at\s+risk|risks?|exceptions?|issues?|exposure)\b.*\b(?:by|per|for\s+each)\s+(?:location|"
             r"store|site|categor(?:y|ies)|priorit(?:y|ies)|sku|item|supplier|vendor|type)s?\b",
+            # "which one site carries the largest exposure", "what category has the most $ at risk"
+            r"\b(?:which|what)\s+(?:\w+\s+){0,2}?(?:location|store|site|dc|warehouse|categor(?:y|ies)|"
+            r"sku|item|product|supplier|vendor|type)s?\b"
+            r"(?!.*\b(?:on[- ]hand|units|inventory|cover)\b)"
+            r".*\b(?:most|biggest|largest|worst|highest|greatest|more)\b.*(?:\bat\s+risk\b|"
+            r"\bexposure\b|\bexposed\b|\bmoney\b|[$£€])",
+            r"\b(?:which|who|where)\b.*\b(?:more|most|less)\b(?:\s+\w+){0,2}?\s+at\s+risk\b",
+            r"[$£€]\s*(?:at\s+risk|exposure)|\b(?:dollars|pounds|euros)\s+(?:at\s+risk|exposed)\b",
+            r"\bhow\s+many\b.*\b(?:priorit(?:y|ies)|flags?|flagged)\b",
+            r"\b(?:count|number|total)\s+of\s+(?:the\s+|our\s+)?(?:p[123]s?|priority[\s-]+\w+)\b",
+            r"^\W*count\b.*\b(?:exceptions?|issues?|alerts?|flags?|stock[- ]?outs?|overstocks?|"
+            r"problems?|risks?)\b",
         ),
         h.totals,
         id_slots=(),
@@ -1399,6 +1422,9 @@ INTENTS: tuple[Intent, ...] = (
             "summary of exceptions by priority",
             "what's at risk in Electronics by location?",
             "what's our exposure in Toys?",
+            "which one store carries the largest exposure?",
+            "count the priority one exceptions",
+            "S001 vs S002: where is more money at risk?",
         ),
         template="how much money is at risk by location?",
     ),
@@ -1533,6 +1559,10 @@ INTENTS: tuple[Intent, ...] = (
             r"\b(?:what|anything)\b(?!.*\b(?:did|have|has|had|was|were|ordered|bought|on\s+order|"
             r"open|coming|inbound|late|if)\b).*\b(?:buy|buying|order|ordering|reorder|reordering|"
             r"purchase|purchasing|get|getting)\s+(?:\w+\s+){0,2}?(?:from|with)\s+{sup}",
+            # "SUP-01: anything due for a reorder from them?", "with SUP-03, what should we buy?"
+            r"(?<![\w-]){sup}\b(?!.*\b(?:did|have|has|had|was|were|ordered|bought|on\s+order|open|coming|"
+            r"inbound|late|if|lead\s*times?|reliab\w*)\b).*\b(?:due|need\w*|should|ought|worth)\b.*"
+            r"\b(?:re-?order\w*|buy\w*|order\w*|purchas\w*|replenish\w*)\b",
         ),
         h.supplier_overview,
         id_slots=("sup",),
@@ -1543,6 +1573,7 @@ INTENTS: tuple[Intent, ...] = (
             "overview of supplier SUP-02",
             "SUP-05's SKUs",
             "what do we need to order from SUP-01?",
+            "SUP-02 - is anything due to be reordered with them?",
         ),
         template="what should I order from {sup} now?",
     ),
@@ -1557,6 +1588,12 @@ INTENTS: tuple[Intent, ...] = (
             r"\bwhat\s+(?:needs?|is\s+due|has)\s+to\s+be\s+(?:ordered|reordered|bought|replenished)\b",
             r"\broutine\s+(?:orders?|replenishment)\b",
             r"\bwhat\s+(?:is|'s)\s+below\s+(?:its|the|their)?\s*reorder\s+points?\b",
+            # "what does S003 need replenished?", "which lines does S002 need topping up"
+            r"\b(?:what|which\s+(?:\w+\s+)?(?:lines?|items?|skus?|products?))\s+(?:does|do|will)\s+{loc}\s+"
+            r"need\s+(?:to\s+(?:be\s+|get\s+)?)?(?:replenish\w*|restock\w*|top(?:ped|ping)?\s+up|"
+            r"re-?order\w*|order\w*)",
+            r"\bwhat\s+(?:needs|has)\s+(?:to\s+be\s+)?(?:replenish\w*|restock\w*|top(?:ped|ping)\s+up)\s+"
+            r"(?:at|in|for)\s+{loc}",
         ),
         h.routine_orders,
         examples=(
@@ -1564,6 +1601,7 @@ INTENTS: tuple[Intent, ...] = (
             "what should we order for S003?",
             "show me the order list",
             "what needs to be ordered today",
+            "what does S002 need restocked?",
         ),
         template="what do we need to order this week?",
     ),
@@ -1585,6 +1623,7 @@ INTENTS: tuple[Intent, ...] = (
         35,
         _compile(
             r"\b(?:inbound|incoming|on\s+(?:its|their|the)\s+way|in\s+transit|arriving|coming\s+in|"
+            r"on\s+the\s+(?:road|move)|head(?:ed|ing)\s+(?:to|for|into|our\s+way)|in\s+the\s+pipeline|"
             r"en\s+route|expected\s+(?:in|to\s+arrive)|in\s+flight|on\s+the\s+water|"
             r"(?:still\s+)?to\s+arrive|(?:yet|due)\s+to\s+(?:arrive|land|come)|on\s+order)\b",
             r"\b(?:open|outstanding|pending|undelivered|unreceived)\s+(?:supply|pos?|purchase\s+"
@@ -1602,6 +1641,10 @@ INTENTS: tuple[Intent, ...] = (
             r"\b(?:coming|arriving|due|expected)\s+(?:in\s+)?(?:from|to|into|at|for)\b",
             r"\b(?:expected\s+)?(?:arrivals?|receipts?|deliveries)\s+(?:at|to|into|for|from|this|"
             r"next|due)\b|\bexpected\s+(?:arrivals?|receipts?|deliveries)\b",
+            # "how many deliveries land in the next 5 days", "what arrives this week"
+            r"^(?!.*\b(?:late|overdue|polic\w*|rules?)\b).*\b(?:land|lands|arrive|arrives|come\s+in|"
+            r"comes\s+in|due)\b.*\b(?:next|coming|within|this\s+week|today|tomorrow)\b",
+            r"\bsupply\s+lines?\b",
         ),
         h.open_supply,
         id_slots=(),
@@ -1613,6 +1656,8 @@ INTENTS: tuple[Intent, ...] = (
             "what's open with SUP-06?",
             "what do we have coming from SUP-02",
             "expected arrivals at DC-SOUTH this week",
+            "anything on the road to S002?",
+            "how many supply lines arrive within 10 days?",
         ),
         template="what's inbound to {loc} for {sku}?",
     ),
@@ -1768,6 +1813,10 @@ INTENTS: tuple[Intent, ...] = (
             r"(?:feeds?|supplies|serves?|replenish(?:es)?|ships?\s+to|sends?\s+to|delivers?\s+to)\s+"
             r"{dst}",
             r"\bwhere\s+does\s+{dst}\s+get\s+(?:its\s+)?(?:stock|goods|supply|replenishment)\s+from\b",
+            r"\b(?:who|which\s+(?:dc|warehouse|location|site)s?)\s+(?:feeds?|supplies|supplys|serves?|"
+            r"replenish(?:es)?|restocks?)\s+{dst}",
+            r"\b(?:lead\s*time|transit\s+time|how\s+long|how\s+many\s+days)\b(?:\s+\w+){0,3}?\s+"
+            r"(?:from\s+)?{src}\s*(?:->|=>|→|\bto\b)\s*{dst}",
             r"\b(?:lanes?|routes?)\s+(?:into|to|in\s+to)\s+{dst}",
             r"\b(?:lanes?|routes?)\s+(?:out\s+of|from)\s+{src}\W*$",
             r"\bwhere\s+(?:can|could|does|do|may)\s+{src}\s+(?:ship|send|transfer|move)\b"
@@ -1787,6 +1836,8 @@ INTENTS: tuple[Intent, ...] = (
             "where does S002 get its stock from?",
             "where can S004 send stock directly?",
             "which stores can S003 ship to?",
+            "who restocks S002?",
+            "transit time DC-NORTH -> S001?",
         ),
         template="is there a lane from DC-NORTH to {loc}?",
     ),
@@ -1796,7 +1847,8 @@ INTENTS: tuple[Intent, ...] = (
         _compile(
             r"^(?!.*\b(?:polic\w*|rules?|playbook|why)\b).*\b(?:urgent\w*|burning|on\s+fire|fires?|"
             r"firefight\w*|critical|pressing|hot\s*spots?|red\s+flags?|wrong|worr(?:y|ied|ying)|"
-            r"trouble|troubles|concerns?|concerning|falling\s+over|blowing\s+up)\b",
+            r"trouble|troubles|concerns?|concerning|falling\s+over|blowing\s+up|"
+            r"(?:tripping|catching|hurting|biting)\s+(?:us|me)(?:\s+(?:up|out))?)\b",
         ),
         h.exceptions,
         id_slots=(),
@@ -1806,6 +1858,7 @@ INTENTS: tuple[Intent, ...] = (
             "what's on fire at kingston today?",
             "anything I should worry about at S002?",
             "what's wrong at the Monroe store",
+            "what's tripping us up in S003?",
         ),
         template="what's urgent at {loc}?",
     ),
@@ -1892,13 +1945,20 @@ INTENTS: tuple[Intent, ...] = (
             r"\bwhat'?s\s+(?:urgent|on\s+fire|critical|at\s+risk)\b",
             r"\bpriorit(?:y|ies)\b",
             r"\btop\s*\d+\b",
+            r"\bflag(?:s|ged)?\b",
+            r"\bhow(?:'s|\s+is|\s+are)\s+(?:the\s+|our\s+)?(?:\w+\s+){0,3}?(?:looking|doing|shaping\s+up)\b",
             r"\bwhat\s+should\s+(?:i|we)\s+(?:do|work\s+on|look\s+at|focus\s+on)\b",
             r"\b(?:issues?|alerts?|risks?|problems?)\b",
             r"\b(?:today|this\s+morning)\b",
             r"\bp[123]s?\b",
         ),
         h.exceptions,
-        examples=("what needs attention today?", "top 5 exceptions", "any issues at S003?"),
+        examples=(
+            "what needs attention today?",
+            "top 5 exceptions",
+            "any issues at S003?",
+            "anything flagged in S002?",
+        ),
         template="what needs attention today?",
     ),
     Intent(
@@ -2089,7 +2149,7 @@ def parse_table(
                 values = (
                     _fields(intent, m) if intent.reader is None else intent.reader(canon, resolver)
                 )
-                if values is None:
+                if values is None or not _slot_kinds_fit(values, resolver):
                     continue
                 if read_only(intent):
                     return READ_ONLY, request({})
@@ -2105,6 +2165,31 @@ def parse_table(
     if unclear:
         return AMBIGUOUS, request(unclear)
     return FALLBACK, request({})
+
+
+SLOT_KINDS = {
+    "sku": "sku",
+    "loc": "location",
+    "src": "location",
+    "dst": "location",
+    "sup": "supplier",
+}
+
+
+def _slot_kinds_fit(values: dict[str, str], resolver: Any) -> bool:
+    """Return False when a slot holds an id the network knows as another kind.
+
+    "which DC supplies S003" must not read the store S003 as a SKU; an id the network does not
+    know is left to the handler (which names the nearest valid ones). Without the network's
+    data, an id's shape tells its kind.
+    """
+    for slot, kind in SLOT_KINDS.items():
+        ident = values.get(slot)
+        if ident:
+            known = kind_of(ident, resolver)
+            if known is not None and known != kind:
+                return False
+    return True
 
 
 CLEAR_WITHOUT_ENTITIES = frozenset(

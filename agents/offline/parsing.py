@@ -276,10 +276,28 @@ def _list_args(text: str, top: int | None = None, kind: str | None = None) -> di
     sku = _find(r"\b(?:for|of|on)\s+{sku}", text) or _find(r"\b(?P<sku>SKU[-_]?\w+)", text)
     if sku and sku != loc:
         args["sku"] = sku
-    m = re.search(r"\bp([123])s?\b|\bpriority\s+([123])\b", text, re.I)
-    if m:
-        args["priority"] = int(m.group(1) or m.group(2))
+    level = priority_level(text)
+    if level is not None:
+        args["priority"] = level
     return args
+
+
+PRIORITY_WORDS = {"1": 1, "2": 2, "3": 3, "one": 1, "two": 2, "three": 3}
+PRIORITY_RE = re.compile(
+    r"\bp([123])s?\b|\bpriority[\s-]*(one|two|three|[123])(?:s|'s)?\b"
+    r"|\b(top|highest)[\s-]+priority\b",
+    re.I,
+)
+
+
+def priority_level(text: str) -> int | None:
+    """Return the exception priority a request names ("P1s", "priority one", "top-priority")."""
+    m = PRIORITY_RE.search(text)
+    if m is None:
+        return None
+    if m.group(3):
+        return 1
+    return PRIORITY_WORDS[(m.group(1) or m.group(2)).lower()]
 
 
 TYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -301,11 +319,13 @@ TYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             ExceptionType.OVERSTOCK.value,
-            r"\bover[- ]?stock\w*|\bexcess\s+(?:stock|inventory)|\btoo\s+much\s+stock",
+            r"\bover[- ]?stock\w*|\bexcess\s+(?:stock|inventory)|\btoo\s+much\s+(?:stock|inventory)"
+            r"|\b(?:more\s+stock|more\s+inventory)\s+than\s+(?:we|it|they)\s+need",
         ),
         (
             ExceptionType.STOCKOUT_RISK.value,
-            r"\bstock[- ]?outs?\b|\bout\s+of\s+stock|\brun(?:s|ning)?\s+out\b",
+            r"\bstock[- ]?outs?\b|\bout\s+of\s+stock|\boos\b|\brun(?:s|ning)?\s+(?:out|dry)\b"
+            r"|\bgo(?:es|ing)?\s+(?:to\s+)?(?:run\s+)?(?:dry|empty)\b",
         ),
     )
 )
@@ -844,7 +864,10 @@ CATEGORY_WORDS = re.compile(r"\b(?:category|categories|dept|department)\b", re.I
 CATEGORY_PHRASE = re.compile(
     r"\b(?:in|for|within|of|across)\s+(?:the\s+|our\s+)?(?P<a>[a-z][a-z&\- ]{1,30}?)\s+"
     r"(?:category|categories|dept|department|range|aisle)\b"
-    r"|\b(?:category|dept|department)\s+(?P<b>[a-z][a-z&\-]{1,30}(?:\s+[a-z][a-z&\-]+)?)",
+    r"|\b(?:category|dept|department)\s+(?!(?:has|have|had|is|are|was|were|carries|carry|holds?|"
+    r"sits?|shows?|does|do|with|that|which|the|of|by|and|or|for|in|on|at|to|please|pls|thx|"
+    r"thanks|now|today|most|biggest|largest|worst|first|totals?|split|breakdown)\b)"
+    r"(?P<b>[a-z][a-z&\-]{1,30}(?:\s+[a-z][a-z&\-]+)?)",
     re.I,
 )
 TRAILING_SCOPE = re.compile(

@@ -1107,6 +1107,34 @@ def render_totals(
     return "\n".join(lines)
 
 
+def render_totals_compared(result: Result, places: Sequence[str]) -> str:
+    """Lead with the location that has more at risk among those asked about, then each one's."""
+    data = result.data if isinstance(result.data, dict) else {}
+    groups = {str(g["key"]): g for g in data.get("groups") or []}
+
+    def said(place: str) -> str:
+        g = groups.get(place)
+        if g is None:
+            return f"nothing at {place} (no exception)"
+        return f"{_money(g.get('money_at_risk'))} at {place} ({_n(g.get('count'), 'exception')})"
+
+    ranked = sorted(places, key=lambda p: -float((groups.get(p) or {}).get("money_at_risk") or 0))
+    first, second = ranked[0], ranked[1]
+    top = float((groups.get(first) or {}).get("money_at_risk") or 0)
+    other = float((groups.get(second) or {}).get("money_at_risk") or 0)
+    if top == other:
+        lead = f"**{first} and {second} have as much at risk: {said(first)}, {said(second)}.**"
+    else:
+        lead = f"**{first} has more money at risk: {said(first)} vs {said(second)}.**"
+    rows = [
+        [p, _qty(groups[p].get("count")), _money(groups[p].get("money_at_risk"))]
+        for p in ranked
+        if p in groups
+    ]
+    table = _table(["Location", "Exceptions", "Money at risk"], rows) if rows else ""
+    return "\n".join([lead, *(["", table] if table else [])])
+
+
 def _cover(row: dict[str, Any]) -> str:
     if row.get("days_of_cover_capped"):
         beyond = row.get("days_of_cover_beyond_horizon")
@@ -1149,21 +1177,36 @@ def render_network(result: Result) -> str:
     return "\n".join(lines)
 
 
-def render_network_rank(result: Result, kind: str | None, *, least: bool) -> str:
-    """Lead with the location of the kind asked that holds the most (or least), then the rest."""
+def render_network_rank(
+    result: Result, kind: str | None, *, least: bool, among: Sequence[str] = ()
+) -> str:
+    """Lead with the location of the kind asked that holds the most (or least), then the rest.
+
+    `among`: the locations the request compares ("DC-NORTH or DC-SOUTH?"), ranked alone.
+    """
     if result.error:
         return _error_text(result)
     data = result.data if isinstance(result.data, dict) else {}
     rows = [
         r
         for r in data.get("locations") or []
-        if kind is None or str(r.get("location_type") or "").lower() == kind
+        if (kind is None or str(r.get("location_type") or "").lower() == kind)
+        and (not among or r.get("location_id") in among)
     ]
     if not rows:
         return render_network(result)
     rows.sort(key=lambda r: float(r.get("on_hand") or 0), reverse=not least)
     top, word = rows[0], ("least" if least else "most")
     where = {"store": "stores", "dc": "DCs"}.get(kind or "", "locations")
+    if among and len(rows) >= 2:
+        second = rows[1]
+        more = "less" if least else "more"
+        lead = (
+            f"**{top.get('location_id')} holds {more} {data.get('sku')}: "
+            f"{_qty(top.get('on_hand'))} on hand vs {_qty(second.get('on_hand'))} at "
+            f"{second.get('location_id')}**; days of cover {_cover(top)} vs {_cover(second)}."
+        )
+        return lead + "\n\n" + _network_table(rows)
     lead = (
         f"**{top.get('location_id')} has the {word} {data.get('sku')} of the "
         f"{where}: {_qty(top.get('on_hand'))} on hand**, days of cover {_cover(top)}."
@@ -1174,7 +1217,11 @@ def render_network_rank(result: Result, kind: str | None, *, least: bool) -> str
     if others:
         big = max(others, key=lambda r: float(r.get("on_hand") or 0))
         lead += f" Beyond the {where}, {big.get('location_id')} holds {_qty(big.get('on_hand'))}."
-    table = _table(
+    return lead + "\n\n" + _network_table(rows)
+
+
+def _network_table(rows: Sequence[dict[str, Any]]) -> str:
+    return _table(
         ["Location", "On hand", "In transit", "On order", "Days of cover"],
         (
             [
@@ -1187,7 +1234,6 @@ def render_network_rank(result: Result, kind: str | None, *, least: bool) -> str
             for r in rows
         ),
     )
-    return lead + "\n\n" + table
 
 
 def render_late_supply(result: Result) -> str:
@@ -1283,7 +1329,7 @@ def render_supply(result: Result) -> str:
         ),
     ]
     if data.get("truncated"):
-        out.append(f"\n(First {len(data.get('lines') or [])} lines shown; totals count all.)")
+        out.append("\n(The soonest lines are shown; the totals count all.)")
     return "\n".join(out)
 
 
