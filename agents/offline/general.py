@@ -210,6 +210,9 @@ PHRASINGS: dict[str, tuple[str, ...]] = {
         "count of P1s",
         "total cost of the stockouts",
         "break down the risk by category",
+        "which store is carrying the most exposure",
+        "{loc} or {loc}, which has more money at risk",
+        "how many priority two exceptions are open",
     ),
     "typed_exceptions": (
         "overstock list",
@@ -222,6 +225,8 @@ PHRASINGS: dict[str, tuple[str, ...]] = {
         "list the inventory anomalies at {loc}",
         "which skus are overstocked",
         "OOS at s002",
+        "what is about to run dry at {loc}",
+        "where are we holding too much inventory",
     ),
     "exceptions": (
         "show me the exceptions",
@@ -236,6 +241,8 @@ PHRASINGS: dict[str, tuple[str, ...]] = {
         "give me the daily brief",
         "what should I focus on today",
         "any issues at {loc}?",
+        "anything flagged at {loc}?",
+        "what's tripping us up in {loc}",
     ),
     "exceptions_urgent": (
         "what is most urgent right now",
@@ -270,6 +277,7 @@ PHRASINGS: dict[str, tuple[str, ...]] = {
         "what's on order for {sku}",
         "deliveries expected at {loc} next week",
         "open transfers into {loc}",
+        "anything on the road to {loc}",
     ),
     "late_pos": (
         "which orders are overdue",
@@ -293,6 +301,8 @@ PHRASINGS: dict[str, tuple[str, ...]] = {
         "{sup} overview",
         "what does {sup} sell us",
         "products supplied by {sup}",
+        "{sup}: anything due for reorder from them?",
+        "anything worth buying from {sup} now",
     ),
     "routine_orders": (
         "what should we order",
@@ -306,6 +316,7 @@ PHRASINGS: dict[str, tuple[str, ...]] = {
         "what needs ordering at {loc}",
         "which items are due for reorder",
         "our routine orders this week",
+        "which lines need topping up at {loc}",
     ),
     "item": (
         "which category does {sku} belong to",
@@ -320,6 +331,7 @@ PHRASINGS: dict[str, tuple[str, ...]] = {
         "what's the case size on {sku}",
         "lead time of {sku}",
         "describe {sku}",
+        "main vendor and min order for {sku}",
     ),
     "supplier_status": (
         "{sup} lead time",
@@ -393,6 +405,7 @@ PHRASINGS: dict[str, tuple[str, ...]] = {
         "which store is shortest on {sku}",
         "where is the most {sku} held",
         "which store has the least {sku} left",
+        "{sku} at {loc} or {loc}, which holds more",
     ),
     "lanes": (
         "transfer lanes from {loc}",
@@ -405,6 +418,7 @@ PHRASINGS: dict[str, tuple[str, ...]] = {
         "lane {loc} to {loc}?",
         "can {loc} send stock to {loc}",
         "is there a route between {loc} and {loc}",
+        "lead time {loc} -> {loc}",
     ),
     "inventory_pair": (
         "units of {sku} on hand at {loc}",
