@@ -17,6 +17,13 @@ down (and a long stockout can make a live item look dead). The forecast leaves s
   sales resume at the lower rate) are not read as stockouts. A run still going at the end of
   the history is an end of life as much as a stockout, so it is reported
   (`trailing_suspect_days`) but not left out — the forecast's end-of-life factor weighs it.
+- `phantom_runs`: a run without a sale up to the snapshot on days the inventory history records
+  in stock, too long for the series' rate (the phantom-stock test of the `inventory_anomaly`
+  exception: `exp(-rate · days) < PHANTOM_PROBABILITY`, at least `PHANTOM_MIN_DAYS`) while the
+  same SKU kept selling at another store: the record is wrong (phantom stock), the shelf was
+  empty, so those days are censored like a stockout — neither zero demand nor, through
+  `in_stock`, evidence of an end of life. An item that stopped everywhere is left to the
+  end-of-life factor.
 - `stockout_note`: what a plan's forecast left out as stockouts, in figures and a sentence
   (the forecast tool's `plan_forecast.stockouts`, a position's `stockouts`).
 """
@@ -34,6 +41,8 @@ SUSPECT_PROBABILITY = 1e-3  # a run this unlikely for the series' sale frequency
 MIN_SUSPECT_DAYS = 7  # shorter runs are never suspect (closed days, a slow week)
 LOCAL_DAYS = 91  # a run is judged by the sale frequency of the days around it
 LOCAL_MIN_KEPT = 28  # ... where they hold at least this many kept days
+PHANTOM_MIN_DAYS = 7  # = PlanParams.phantom_min_days: the exception's test, shared
+PHANTOM_PROBABILITY = 1e-3  # = PlanParams.phantom_probability
 
 
 def stockout_days(
@@ -154,6 +163,56 @@ def suspect_stockouts(
     trailing_days = np.zeros(n, dtype=np.int64)
     trailing_days[row[trailing]] = length[trailing]
     return inside.reshape(n, width)[:, :t_len] & keep, trailing_days
+
+
+def phantom_runs(
+    history: np.ndarray,
+    in_stock: np.ndarray,
+    group: np.ndarray,
+    *,
+    min_days: int = PHANTOM_MIN_DAYS,
+    probability: float = PHANTOM_PROBABILITY,
+) -> np.ndarray:
+    """Return (n, T) days of phantom-stock runs: recorded in stock, no sale, the SKU sold elsewhere.
+
+    `history` (n, T) is units per day (NaN: not measured), `in_stock` (n, T) the days the
+    inventory history records in stock, `group` (n,) the SKU code of each series. A series'
+    rate is its units from its first to its last sale over that span (as the phantom-stock
+    exception reads it); the run after its last sale qualifies when every day of it is recorded
+    in stock, it is at least `min_days` long, `exp(-rate · days) < probability`, and another
+    series of the same group sold on one of its days.
+    """
+    x = np.nan_to_num(np.asarray(history, dtype=float), nan=0.0)
+    n, t_len = x.shape
+    out = np.zeros((n, t_len), dtype=bool)
+    if n == 0 or t_len == 0:
+        return out
+    sold = x > 0
+    any_sale = sold.any(axis=1)
+    last = t_len - 1 - sold[:, ::-1].argmax(axis=1)
+    first = sold.argmax(axis=1)
+    run = np.where(any_sale, t_len - 1 - last, 0)
+    span = np.maximum(last - first + 1, 1)
+    rate = np.where(any_sale, x.sum(axis=1) / span, 0.0)
+    days = np.arange(t_len)
+    in_run = days[None, :] > last[:, None]
+    recorded = np.asarray(in_stock, dtype=bool)
+    all_recorded = ~(in_run & ~recorded).any(axis=1)
+    improbable = (run >= min_days) & (np.exp(-rate * run) < probability)
+    candidates = np.flatnonzero(any_sale & all_recorded & improbable)
+    if candidates.size == 0:
+        return out
+    codes, inverse = np.unique(np.asarray(group), return_inverse=True)
+    sellers = np.zeros((codes.size, t_len), dtype=np.int64)
+    np.add.at(sellers, inverse, sold.astype(np.int64))
+    # Sellers per day of the same SKU, cumulated: another store sold in the run when the count
+    # after the row's last sale is positive (the row itself sold nothing there).
+    cum = np.concatenate([np.zeros((codes.size, 1), np.int64), np.cumsum(sellers, axis=1)], axis=1)
+    g = inverse[candidates]
+    elsewhere = cum[g, t_len] - cum[g, last[candidates] + 1] > 0
+    rows = candidates[elsewhere]
+    out[rows] = in_run[rows]
+    return out
 
 
 def censor(history: np.ndarray, stockouts: np.ndarray) -> np.ndarray:

@@ -23,6 +23,7 @@ from planning.censoring import (
     EVIDENCE,
     censor,
     inventory_days,
+    phantom_runs,
     stockout_note,
     suspect_stockouts,
 )
@@ -551,6 +552,19 @@ def _store_inputs(
     past = calendar[:, : long.shape[1]]
     suspect, trailing = suspect_stockouts(long, exclude=np.isfinite(past) & (past != 1.0))
     out_of_stock = np.where(covered[:, None], known, suspect)
+    in_stock = recorded & ~known
+    # A run the record calls in stock that sold nothing while the SKU sold elsewhere: phantom
+    # stock, so an empty shelf — censored, and no evidence that the item ended.
+    phantom = phantom_runs(
+        long,
+        in_stock,
+        store_keys["sku"].to_numpy(),
+        min_days=int(params.phantom_min_days),
+        probability=float(params.phantom_probability),
+    )
+    if phantom.any():
+        out_of_stock = out_of_stock | phantom
+        in_stock = in_stock & ~phantom
     return _StoreInputs(
         keys=keys,
         sold=sold,
@@ -566,7 +580,7 @@ def _store_inputs(
         out_of_stock=out_of_stock,
         suspect_trailing=np.where(covered, 0, trailing),
         covered=covered,
-        in_stock=recorded & ~known,
+        in_stock=in_stock,
     )
 
 
@@ -1071,19 +1085,27 @@ class _SalesSignals:
     hist_rate: np.ndarray  # units sold / days from the first to the last sale
 
 
-def _sales_signals(n: int, store_rows: np.ndarray, stores: _StoreForecasts) -> _SalesSignals:
-    """Return the bias-check and phantom-stock inputs of every row."""
+def _sales_signals(
+    n: int, store_rows: np.ndarray, stores: _StoreForecasts, out_of_stock: np.ndarray
+) -> _SalesSignals:
+    """Return the bias-check and phantom-stock inputs of every row.
+
+    The bias check compares the forecast with sales over the window's days in stock only
+    (`out_of_stock`: the censored days of the store series): a stockout or phantom-stock run
+    sold nothing because the shelf was empty, which says nothing about the forecast.
+    """
     bias_days = stores.daily_sales.shape[1] - stores.history_days
     bias_forecast = np.full(n, np.nan)
     bias_actual = np.full(n, np.nan)
     bias_sigma = np.zeros(n)
     earlier = stores.bias_forecast
-    bias_forecast[store_rows] = earlier.mean.sum(axis=1)
+    measured = ~out_of_stock[:, stores.history_days :]
+    bias_forecast[store_rows] = (earlier.mean * measured).sum(axis=1)
     # The error of a w-day sum also repeats the level's own estimation error every day: for a
     # smoothed level its variance is sigma²·w·(1 + w·alpha/(2 − alpha)).
     alpha = np.clip(np.nan_to_num(earlier.alpha), 0.0, 1.0)
     bias_sigma[store_rows] = earlier.sigma * np.sqrt(1.0 + bias_days * alpha / (2.0 - alpha))
-    bias_actual[store_rows] = stores.daily_sales[:, stores.history_days :].sum(axis=1)
+    bias_actual[store_rows] = (stores.daily_sales[:, stores.history_days :] * measured).sum(axis=1)
     zero_run = np.zeros(n, dtype=np.int64)
     rate = np.zeros(n)
     history = stores.daily_sales[:, bias_days:]
@@ -1145,7 +1167,7 @@ def plan(
     inventory = data.inventory.groupby(KEY)["on_hand"].sum()
     on_hand = np.nan_to_num(pd.MultiIndex.from_frame(keys[KEY]).map(inventory).to_numpy(float))
     supply = _open_supply(keys, data, today, horizon)
-    signals = _sales_signals(n, store_rows, stores)
+    signals = _sales_signals(n, store_rows, stores, inputs.out_of_stock)
 
     items = data.items.set_index("sku")
     unit_cost = keys["sku"].map(items["unit_cost"]).to_numpy(float)

@@ -9,7 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from planning.censoring import censor, inventory_days, stockout_days, suspect_stockouts
+from planning.censoring import (
+    censor,
+    inventory_days,
+    phantom_runs,
+    stockout_days,
+    suspect_stockouts,
+)
 from planning.engine import plan
 from planning.forecast import forecast_batch
 from tests.conftest import small_network
@@ -91,9 +97,12 @@ def test_censoring_stockouts_removes_the_forecast_bias_they_caused(seed):
     assert old < guessed < 0.0 and abs(guessed) < 0.8 * abs(old)
 
 
-def _stockout_network(with_history: bool, on_hand_at_end: float = 0.0):
+def _stockout_network(
+    with_history: bool, on_hand_at_end: float = 0.0, *, stopped_everywhere: bool = False
+):
     """The small network with A@S1 without a sale for its last 20 days: out of stock (0 on
-    hand in the history) or, with `on_hand_at_end` > 0, on the shelf without demand."""
+    hand in the history) or, with `on_hand_at_end` > 0, on the shelf without a sale — while
+    A sells at S2, or, `stopped_everywhere`, with no sale of A anywhere in those days."""
     net = small_network()
     as_of = pd.Timestamp(net.inventory["as_of_date"].max())
     days = pd.date_range(as_of - pd.Timedelta(days=364), as_of, freq="D")
@@ -107,6 +116,9 @@ def _stockout_network(with_history: bool, on_hand_at_end: float = 0.0):
         ],
         ignore_index=True,
     )
+    if stopped_everywhere:
+        late = (sales["sku"] == "A") & (pd.to_datetime(sales["date"]) > days[-21])
+        sales = sales[~late]
     history = net.inventory_history.iloc[:0]
     if with_history:
         history = pd.DataFrame(
@@ -142,7 +154,7 @@ def test_the_engine_leaves_out_known_stockouts_and_says_so():
 
 def test_the_engine_reads_a_run_without_sales_in_stock_as_the_end_of_demand():
     stockout = plan(_stockout_network(True))
-    stopped = plan(_stockout_network(True, on_hand_at_end=30.0))
+    stopped = plan(_stockout_network(True, on_hand_at_end=30.0, stopped_everywhere=True))
     row = stopped.row_of("A", "S1")
     assert row is not None and row == stockout.row_of("A", "S1")
     assert stockout.positions.loc[row, "forecast_daily"] == pytest.approx(6.0, rel=0.15)
@@ -150,3 +162,47 @@ def test_the_engine_reads_a_run_without_sales_in_stock_as_the_end_of_demand():
     assert stopped.positions.loc[row, "forecast_daily"] < 0.01
     assert stopped.stockout_evidence is not None
     assert stopped.stockout_evidence["stockout_days_excluded"][row] == 0
+
+
+def test_a_store_that_stops_selling_what_sells_elsewhere_has_phantom_stock_not_an_end():
+    # 20 days "on the shelf" at S1 without a sale at ~6 a day while A sells at S2: the record
+    # is wrong (the phantom-stock exception says count it), so the run is censored like a
+    # stockout: the forecast keeps its rate, and no overstock or forecast bias is invented.
+    net = _stockout_network(True, on_hand_at_end=30.0)
+    assert (net.sales[(net.sales["sku"] == "A") & (net.sales["location_id"] == "S2")]
+            ["date"].max() >= net.sales["date"].max())  # fmt: skip
+    p = plan(net)
+    row = p.row_of("A", "S1")
+    assert row is not None
+    assert p.positions.loc[row, "forecast_daily"] == pytest.approx(6.0, rel=0.15)
+    assert p.stockout_evidence is not None
+    assert p.stockout_evidence["stockout_days_excluded"][row] == 20
+    at = p.exceptions[(p.exceptions["sku"] == "A") & (p.exceptions["location"] == "S1")]
+    assert "inventory_anomaly" in set(at["type"].astype(str))
+    assert not {"overstock", "forecast_bias"} & set(at["type"].astype(str))
+
+
+def test_phantom_runs_need_the_record_in_stock_an_improbable_run_and_a_sale_elsewhere():
+    t = 60
+    fast = np.r_[np.full(t - 15, 5.0), np.zeros(15)]
+    other = np.full(t, 3.0)
+    stocked = np.ones((2, t), dtype=bool)
+    group = np.array(["A", "A"])
+    runs = phantom_runs(np.vstack([fast, other]), stocked, group)
+    assert np.flatnonzero(runs[0]).tolist() == list(range(t - 15, t))
+    assert not runs[1].any()
+    # The same run with the SKU silent everywhere: an end of life, not phantom stock.
+    silent = np.vstack([fast, np.r_[np.full(t - 15, 3.0), np.zeros(15)]])
+    assert not phantom_runs(silent, stocked, group).any()
+    # Another SKU's sales are no evidence.
+    assert not phantom_runs(np.vstack([fast, other]), stocked, np.array(["A", "B"])).any()
+    # A day the record does not call in stock: a stockout or unknown, not phantom stock.
+    gap = stocked.copy()
+    gap[0, -3] = False
+    assert not phantom_runs(np.vstack([fast, other]), gap, group)[0].any()
+    # A slow seller's run is not improbable: 0.2 a day, 15 days without a sale is 5 %.
+    slow = np.r_[np.tile([1.0, 0, 0, 0, 0], (t - 15) // 5), np.zeros(15)]
+    assert not phantom_runs(np.vstack([slow, other]), stocked, group).any()
+    # Shorter than the minimum: never.
+    short = np.r_[np.full(t - 5, 50.0), np.zeros(5)]
+    assert not phantom_runs(np.vstack([short, other]), stocked, group).any()
