@@ -795,6 +795,8 @@ def acts_read_only(step: Any) -> bool:
 
 SAFE_WHEN_NORMALISED = READ_ONLY_INTENTS | {
     "refuse_audit",
+    "refuse_record",
+    "what_if_words",
     "refuse",
     "help",
     "help_mention",

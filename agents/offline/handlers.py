@@ -93,6 +93,7 @@ from agents.offline.safety import (
     impersonated,
     impersonation_refusal,
     read_only_refusal,
+    record_refusal,
     self_decision,
 )
 from stockpilot.actions import (
@@ -207,6 +208,11 @@ def unknown_place(req: Request, results: list[Result]) -> Step:
     )
 
 
+def refuse_record(req: Request, results: list[Result]) -> Step:
+    """Refuse (no tool call) a change to what the ERP records of an order ("mark it received")."""
+    return record_refusal()
+
+
 def refuse_audit(req: Request, results: list[Result]) -> Step:
     """Refuse (no tool call) a request to delete or rewrite entries of the audit trail."""
     return AUDIT_REFUSAL
@@ -263,6 +269,37 @@ def _last_tool(messages: Sequence[BaseMessage]) -> tuple[str, dict[str, Any]] | 
     return None
 
 
+SUPPLIER_LISTS = frozenset({"get_supplier_status"})
+"""Tools whose answer lists an item's suppliers ("who supplies it?")."""
+SUPPLIER_PICK = re.compile(
+    r"\b(?:go\s+with|use|pick|choose|take|prefer|stick\s+with|order\s+(?:it\s+)?from|"
+    r"buy\s+(?:it\s+)?from|book\s+(?:it\s+)?with)\b",
+    re.I,
+)
+"""Choosing a supplier just shown ("go with them", "let's use that one")."""
+
+
+def _left_over(offer: Sequence[dict[str, Any]]) -> str:
+    """Say which offered lines were not drafted: at most `MAX_DRAFTS` drafts a request."""
+    rest = offer[MAX_DRAFTS:]
+    if not rest:
+        return ""
+    names = []
+    for o in rest[:10]:
+        args = o.get("args") or {}
+        where = args.get("location_id") or args.get("to_location") or ""
+        sup = f" from {args['supplier_id']}" if args.get("supplier_id") else ""
+        line = f"{args.get('sku')} for {where}{sup}"
+        names.append(line if args.get("sku") else str(o.get("tool")))
+    more = f" and {len(rest) - 10} more" if len(rest) > 10 else ""
+    return (
+        f"\n\nI drafted the first {MAX_DRAFTS} of the {len(offer)} lines shown, in the order "
+        f"shown: each draft waits for an approver, so I draft at most {MAX_DRAFTS} a request. "
+        f"Not drafted yet: {', '.join(names)}{more}. Say, for example, **order {names[0]}** to "
+        "draft one of them."
+    )
+
+
 def draft_previous(req: Request, results: list[Result]) -> Step:
     """Draft what the thread last recommended ("ok do it", "order that", "go ahead").
 
@@ -270,11 +307,16 @@ def draft_previous(req: Request, results: list[Result]) -> Step:
     supplier's order-now lines, a refused draft's acceptable alternative. Without one, the
     engine's own action for the thread's SKU and location.
     """
+    last = _last_tool(req.earlier)
+    if last is not None and last[0] in SUPPLIER_LISTS and SUPPLIER_PICK.search(req.text):
+        # "go with them" after the item's suppliers were shown: a PO from that supplier, not
+        # the engine's own action (which may be a transfer).
+        return order_from_supplier(req, results)
     offer = req.focus.offer
     if offer:
         if not results:
             return [Call(str(o["tool"]), dict(o["args"])) for o in offer[:MAX_DRAFTS]]
-        return _render_drafts(results)
+        return _render_drafts(results) + _left_over(offer)
     if req.focus.sku and req.focus.location:
         return cover_need(req, results)
     last = _last_tool(req.earlier)

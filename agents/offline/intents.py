@@ -63,6 +63,7 @@ from agents.offline.parsing import (
     unknown_store,
 )
 from agents.offline.safety import (
+    ERP_RECORD,
     GATE_BYPASS,
     IMPERSONATION,
     INSTRUCTION,
@@ -253,7 +254,7 @@ AMEND = (
 ACK = (
     r"(?:ok(?:ay)?|yes|yep|yeah|yup|sure|great|good|perfect|fine|right|cool|alright|thanks|"
     r"thank\s+you|sounds\s+(?:good|right|fine)|looks\s+(?:good|right|fine)|makes\s+sense|"
-    r"agreed|please|then)"
+    r"agreed|please|then|go\s+on|right\s+then|alright\s+then)"
 )
 """Words that acknowledge what was shown before acting on it ("ok", "sounds good")."""
 ACK_LEAD = (
@@ -361,6 +362,67 @@ def _scenario_said(text: str, resolver: Any) -> dict[str, str] | None:
         return {}
     promo = re.search(r"\bpromo(?:tion)?s?\b", text, re.I)
     return {} if promo and promo_window(text, date(2000, 1, 1)) else None
+
+
+SHORT = 18
+"""The most words a follow-up about the thread's own draft may have."""
+NEGATED_DISCARD = re.compile(r"\b(?:don'?t|do\s+not|never|not)\s+(?:\w+\s+)?" + DISCARD, re.I)
+NOT_NEEDED = re.compile(
+    r"\b(?:not|no\s+longer)\s+(?:\w+\s+)?(?:needed|required|necessary|wanted)\b|"
+    r"\b(?:don'?t|do\s+not|no\s+longer)\s+(?:\w+\s+)?need\s+(?:it|that|this|them)\b|"
+    r"\bhold\s+off\b",
+    re.I,
+)
+ASKS = re.compile(
+    r"\?\s*$|^\W*(?:(?:and|so|ok(?:ay)?|hey|well)\W+)?(?:did|has|have|is|was|were|any|what|"
+    r"where|how|heard|got|anything)\b",
+    re.I,
+)
+OUTCOME = re.compile(
+    r"\b(?:" + VERDICT + r"|decide|placed|raised|number|let\s+(?:it\s+|that\s+)?through|"
+    r"went|heard?|hear|say|said|c[ao]me\s+of|became|end\s+up|ended\s+up)\b",
+    re.I,
+)
+AMEND_CUE = re.compile(
+    r"\b(?:make|change|bring|set|reduce|increase|lower|raise|cut|trim|drop|bump|up|down|instead|"
+    r"plenty|enough|only\s+need|should\s+be|go(?:\s+with)?|do|needs?\s+to\s+be|amend|adjust|"
+    r"actually|rather)\b",
+    re.I,
+)
+
+
+def _short(text: str) -> bool:
+    """Return True for a short message about the draft (not a what-if, policy or audit one)."""
+    return len(re.findall(r"[\w'-]+", text)) <= SHORT and not re.search(
+        r"\b(?:what\s+if|polic\w*|playbook|rules?|audit\w*|logs?|erp)\b", text, re.I
+    )
+
+
+def _takes_back(text: str, resolver: Any) -> dict[str, str] | None:
+    """Apply to a short message that takes the thread's draft back ("scrap that, not needed")."""
+    if not _short(text) or re.search(r"\d", text) or ASKS.search(text):
+        return None
+    if NEGATED_DISCARD.search(text) and not NOT_NEEDED.search(text):
+        return None
+    said = re.search(r"\b" + DISCARD + r"\b", text, re.I) or NOT_NEEDED.search(text)
+    return {} if said else None
+
+
+def _new_quantity(text: str, resolver: Any) -> dict[str, str] | None:
+    """Apply to a short message that gives the thread's draft one new quantity ("48 is plenty")."""
+    numbers = re.findall(r"(?<![\w.-])\d[\d,]*(?![\w.-]|\s*%|\s*(?:days?|weeks?|x\b))", text)
+    if not _short(text) or len(numbers) != 1 or (ASKS.search(text) and "?" in text):
+        return None
+    return {} if AMEND_CUE.search(text) else None
+
+
+def _asks_outcome(text: str, resolver: Any) -> dict[str, str] | None:
+    """Apply to a short question about what became of the thread's draft ("what did bob decide")."""
+    if not _short(text) or not ASKS.search(text):
+        return None
+    if re.search(r"\b(?:who(?:se)?|needs?|requires?|should|can|could|would|must)\b", text, re.I):
+        return None
+    return {} if OUTCOME.search(text) else None
 
 
 def _person(text: str, resolver: Any) -> dict[str, str] | None:
@@ -480,6 +542,20 @@ INTENTS: tuple[Intent, ...] = (
             "draft it and we'll sort the approval later",
             "consider it approved",
             "key the PO straight into the ERP",
+        ),
+    ),
+    Intent(
+        "refuse_record",
+        0,
+        ERP_RECORD,
+        h.refuse_record,
+        id_slots=(),
+        examples=(
+            "mark PO-0123 as received in the ERP",
+            "just tick that order off as delivered so the alert clears",
+            "set PO-0456 to closed in the system",
+            "can you book the late PO in as received",
+            "receive PO-0789 in the ERP, it's basically here",
         ),
     ),
     Intent(
@@ -632,6 +708,60 @@ INTENTS: tuple[Intent, ...] = (
         template="did that go through?",
     ),
     Intent(
+        "withdraw_words",
+        9,
+        _compile(r"\w"),
+        h.withdraw,
+        id_slots=(),
+        bare=True,
+        proposal=True,
+        reader=_takes_back,
+        examples=(
+            "scrap that, not needed after all",
+            "bin it, we're covered now",
+            "forget the draft, the delivery came in early so it's surplus",
+            "not required any more, we sorted it with the store next door",
+        ),
+        template="withdraw the draft",
+        writes=True,
+    ),
+    Intent(
+        "amend_words",
+        9,
+        _compile(r"\w"),
+        h.amend,
+        id_slots=(),
+        bare=True,
+        proposal=True,
+        reader=_new_quantity,
+        examples=(
+            "they come in sixes so round it up to 72",
+            "hmm 48 is plenty, bring the quantity down to that",
+            "let's go 90 on that one, we'll need the buffer",
+            "trim that to 36 pls",
+        ),
+        template="make it {qty} instead",
+        writes=True,
+    ),
+    Intent(
+        "status_words",
+        9,
+        _compile(r"\w"),
+        h.proposal_status,
+        id_slots=(),
+        bare=True,
+        proposal=True,
+        reader=_asks_outcome,
+        examples=(
+            "any word back from bob on that one?",
+            "what did bob decide on it?",
+            "has that PO been placed yet, and under what number?",
+            "so what came of it in the end",
+            "heard anything from the approver?",
+        ),
+        template="did that go through?",
+    ),
+    Intent(
         "draft_previous_qty",
         10,
         _compile(
@@ -661,6 +791,12 @@ INTENTS: tuple[Intent, ...] = (
             r"yes(?:\s+please)?|yep|yeah|sure)" + ACT_TAIL,
             r"^\W*(?:" + ACK + r"[\s,!.]*)*(?:please\s+)?(?:get|have)\s+(?:this|that|it|them)\s+"
             r"(?:covered|sorted|fixed|handled|done|ordered|drafted|moved|sent|shipped)" + ACT_TAIL,
+            # "go on then, set it up", "fine, sort it out", "ok, write that one up"
+            ACK_LEAD
+            + r"(?:set|sort|write|square|tee|line|wrap|fix|firm)\s+"
+            + ACT_OBJECT
+            + r"(?:\s+(?:up|out|away|off))?"
+            + ACT_TAIL,
         ),
         h.draft_previous,
         examples=(
@@ -673,6 +809,9 @@ INTENTS: tuple[Intent, ...] = (
             "yes please go ahead and transfer that instead",
             "let's go with the recommendation",
             "order them all",
+            "go on then, set it up",
+            "fine, go ahead and sort it",
+            "alright then, write that one up",
         ),
         template="fix it",
         writes=True,
@@ -1035,6 +1174,9 @@ INTENTS: tuple[Intent, ...] = (
             r"\bneeds?\b.*?\b{n}\b(?!\s*(?:%|days?|weeks?|x\b)).*\bfrom\b",
             r"\b(?:get|bring|put|have)\s+(?:another\s+|an?\s+extra\s+)?{n}\b"
             r"(?!\s*(?:%|days?|weeks?|x\b)).*\b(?:to|into|over\s+to|in|there|from|over)\b",
+            # "write up 50 from the south DC", "line up 40 from DC-NORTH for S003"
+            r"^(?!.*\bSUP[-_]?\d)(?=.*\bfrom\b).*\b(?:write|draw|line|set|sort)\s+(?:\w+\s+)?up\s+"
+            r"{n}\b(?!\s*(?:%|days?|weeks?|x\b))",
         ),
         h.everyday_transfer,
         id_slots=(),
@@ -1046,6 +1188,8 @@ INTENTS: tuple[Intent, ...] = (
             "can we get 24 more there from the DC?",
             "I need 18 of SKU-0030 moved from DC-NORTH to S002",
             "can S003 spare 50 of SKU-0023 for S004?",
+            "S002 is short on SKU-0011; write up 50 from DC-NORTH",
+            "line up 30 of SKU-0004 from the DC for S001",
         ),
         template="transfer {qty} of {sku} from DC-NORTH to {loc}",
         writes=True,
@@ -2197,6 +2341,7 @@ CLEAR_WITHOUT_ENTITIES = frozenset(
         "refuse",
         "refuse_audit",
         "refuse_impersonation",
+        "refuse_record",
         "read_only",
         "help",
         "policy",
