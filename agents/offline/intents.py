@@ -552,7 +552,7 @@ INTENTS: tuple[Intent, ...] = (
         id_slots=(),
         examples=(
             "mark PO-0123 as received in the ERP",
-            "just tick that order off as delivered so the alert clears",
+            "just tick that order off as delivered so the alert goes away",
             "set PO-0456 to closed in the system",
             "can you book the late PO in as received",
             "receive PO-0789 in the ERP, it's basically here",
@@ -1263,6 +1263,27 @@ INTENTS: tuple[Intent, ...] = (
             "main vendor for SKU-0003 and its min order?",
         ),
         template="tell me about {sku}",
+    ),
+    Intent(
+        "loan_lane",
+        18,
+        _compile(
+            # "can S007 lend S003 a few hoses?": a loan between two places, no quantity said
+            r"^(?!.*(?<![\w-])\d)\W*(?:can|could|would|will)\s+{src}\s+(?:lend|loan|spare|give|"
+            r"help\s+out|bail\s+out)\s+{dst}\b",
+            r"^(?!.*(?<![\w-])\d)\W*(?:can|could)\s+{dst}\s+(?:borrow|get|have)\s+(?:\w+\s+){0,4}?"
+            r"from\s+{src}\W*$",
+            r"^(?!.*(?<![\w-])\d)\W*(?:can|could|would|will)\s+{src}\s+(?:lend|loan|spare|give)\s+"
+            r"(?:\S+\s+){0,4}?(?:for|to)\s+{dst}\W*$",
+        ),
+        h.lanes,
+        id_slots=("src", "dst"),
+        examples=(
+            "could S002 lend S004 a few?",
+            "would S003 spare a couple of SKU-0002 for S001",
+            "can S001 borrow a few from S003?",
+        ),
+        template="is there a lane from DC-NORTH to {loc}?",
     ),
     Intent(
         "cover_need",
@@ -2347,6 +2368,8 @@ CLEAR_WITHOUT_ENTITIES = frozenset(
         "policy",
         "policy_loose",
         "policy_words",
+        "lanes",
+        "loan_lane",
     }
 )
 """Intents that answer the same whatever item a request names (no need to ask which)."""

@@ -1479,7 +1479,8 @@ def render_what_if_scope(result: Result, *, first: bool = False) -> str:
     base, new, change = d.get("base") or {}, d.get("with_scenario") or {}, d.get("change") or {}
     lead = (
         f"**Over {where} ({_qty(d.get('sku_locations'))} SKU-locations): unmet units change by "
-        f"{_qty(change.get('unmet_units_horizon'))} and lost margin by "
+        f"{_qty(change.get('unmet_units_horizon'))}{_direction(change.get('unmet_units_horizon'))}"
+        f" and lost margin by "
         f"{_money(change.get('lost_margin_horizon'))}; {_qty(new.get('sku_locations_short'))} "
         f"SKU-locations run short (base {_qty(base.get('sku_locations_short'))}).**"
     )
@@ -1543,7 +1544,30 @@ def render_what_if_scope(result: Result, *, first: bool = False) -> str:
         ]  # fmt: skip
     if d.get("delayed_purchase_orders"):
         lines.append(f"\nDelayed purchase orders: {_qty(d.get('delayed_purchase_orders'))}.")
+        delayed = [r for r in d.get("delayed_purchase_order_lines") or [] if isinstance(r, dict)]
+        if delayed:
+            lines += [
+                "",
+                _table(
+                    ["PO", "SKU", "Location", "Qty", "Arrives (base)", "Arrives (scenario)"],
+                    (
+                        [str(r.get("po_id")), str(r.get("sku")), str(r.get("location")),
+                         _qty(r.get("qty")), _date(r.get("arrival_before")),
+                         _date(r.get("arrival_after"))]
+                        for r in delayed
+                    ),
+                ),
+            ]  # fmt: skip
     return "\n".join(lines) + _notes(d)
+
+
+def _direction(value: Any) -> str:
+    """Say which way a change in unmet units goes ("-120" is fewer units unmet)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return ""
+    return " (fewer units unmet)" if number < 0 else " (more units unmet)" if number > 0 else ""
 
 
 def _moved_lead(d: dict[str, Any]) -> str:
@@ -1567,7 +1591,8 @@ def _moved_lead(d: dict[str, Any]) -> str:
         parts.append(f"{_qty(count)} {noun} out {word}" + (f": {listed}" if listed else ""))
     parts.append(
         f"unmet units within the protection window change by "
-        f"{_qty(change.get('unmet_units_protection'))} and lost margin by "
+        f"{_qty(change.get('unmet_units_protection'))}"
+        f"{_direction(change.get('unmet_units_protection'))} and lost margin by "
         f"{_money(change.get('lost_margin_protection'))}"
     )
     text = "; ".join(parts)

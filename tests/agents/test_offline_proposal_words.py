@@ -228,3 +228,14 @@ def test_lines_past_the_draft_cap_are_named() -> None:
     assert f"first {MAX_DRAFTS} of the 7 lines" in note
     assert "SKU-0006 for DC-NORTH from SUP-09, SKU-0007 for DC-NORTH from SUP-09" in note
     assert _left_over(offer[:MAX_DRAFTS]) == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["can S002 lend S001 a few SKU-0001?", "could S002 spare some SKU-0001 for S001",
+     "can S001 borrow a handful from S002?"],
+)  # fmt: skip
+def test_a_loan_between_two_stores_checks_the_lane_first(text: str) -> None:
+    name, step = first_call(text, ())
+    assert name == "loan_lane"
+    assert step == [("get_lanes", {"from_location": "S002", "to_location": "S001"})]

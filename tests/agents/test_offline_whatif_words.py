@@ -7,13 +7,15 @@ step is the `run_what_if` call the model would make.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
 
 from agents.offline import parse
-from agents.offline.messages import Call
+from agents.offline.messages import Call, Result
 from agents.offline.parsing import _scenario_args, promo_window
+from agents.offline.render import render_what_if_scope
 from erp.demo import generate_demo
 from tools.resolve import Resolver
 
@@ -146,3 +148,35 @@ def test_the_scenario_words_in_isolation() -> None:
     assert _scenario_args("nothing to simulate here") == {}
     assert promo_window("promo 3-5 mar", AS_OF) == (date(2027, 3, 3), date(2027, 3, 5))
     assert promo_window("2 to 3 days", AS_OF) is None
+
+
+def _scope_result(change: dict[str, float], **extra: object) -> Result:
+    totals = {"unmet_units_horizon": 100.0, "lost_margin_horizon": 10.0,
+              "sku_locations_short": 1, "forecast_units": 900.0}  # fmt: skip
+    data = {"as_of": "2026-06-30", "horizon_days": 56, "sku_locations": 3,
+            "scope": {"supplier_id": "SUP-02"}, "scenario": {"supplier_delay_days": 7},
+            "base": totals, "with_scenario": totals, "most_affected": [], "notes": [],
+            "change": {"anything_changed": True, **change}, **extra}  # fmt: skip
+    return Result("run_what_if", {}, json.dumps(data), data)
+
+
+def test_a_supplier_delays_orders_are_named_with_their_new_dates() -> None:
+    lines = [{"po_id": "PO-000901", "sku": "SKU-0003", "location": "DC-NORTH", "qty": 400.0,
+              "arrival_before": "2026-07-02", "arrival_after": "2026-07-09"}]  # fmt: skip
+    text = render_what_if_scope(
+        _scope_result(
+            {"unmet_units_horizon": 5.0},
+            delayed_purchase_orders=1,
+            delayed_purchase_order_lines=lines,
+        )
+    )
+    assert "| PO-000901 | SKU-0003 | DC-NORTH | 400 |" in text
+    assert "2026-07-09" in text
+
+
+@pytest.mark.parametrize(
+    ("value", "word"), [(-120.0, "(fewer units unmet)"), (35.5, "(more units unmet)")]
+)
+def test_the_change_in_unmet_units_says_which_way_it_goes(value: float, word: str) -> None:
+    text = render_what_if_scope(_scope_result({"unmet_units_horizon": value}))
+    assert word in text.split("\n", 1)[0]
