@@ -300,6 +300,21 @@ def _left_over(offer: Sequence[dict[str, Any]]) -> str:
     )
 
 
+def _offers_the_focus_need(offer: Sequence[dict[str, Any]], req: Request) -> bool:
+    """Return True when the thread offers one review-only exception of the focus's SKU-location."""
+    if len(offer) != 1 or offer[0].get("tool") != "draft_recommended_action":
+        return False
+    if not (req.focus.sku and req.focus.location):
+        return False
+    exception_id = str((offer[0].get("args") or {}).get("exception_id") or "")
+    if not exception_id.partition(":")[2].startswith(f"{req.focus.sku}@{req.focus.location}"):
+        return False
+    record = _shown_exception(req.earlier, exception_id)
+    kind = ((record or {}).get("recommendation") or {}).get("kind")
+    # A review-only need may be met by another location's action; an expedite is advice.
+    return record is not None and kind not in DRAFTABLE and kind != ActionKind.EXPEDITE
+
+
 def draft_previous(req: Request, results: list[Result]) -> Step:
     """Draft what the thread last recommended ("ok do it", "order that", "go ahead").
 
@@ -313,6 +328,11 @@ def draft_previous(req: Request, results: list[Result]) -> Step:
         # the engine's own action (which may be a transfer).
         return order_from_supplier(req, results)
     offer = req.focus.offer
+    if _offers_the_focus_need(offer, req):
+        # The exception shown is the thread's SKU-location: its need, drafted as `cover_need`
+        # does (the action may be raised on another location's exception: "covered by the
+        # transfer of 206 from S010").
+        return cover_need(req, results)
     if offer:
         if not results:
             return [Call(str(o["tool"]), dict(o["args"])) for o in offer[:MAX_DRAFTS]]

@@ -239,3 +239,40 @@ def test_a_loan_between_two_stores_checks_the_lane_first(text: str) -> None:
     name, step = first_call(text, ())
     assert name == "loan_lane"
     assert step == [("get_lanes", {"from_location": "S002", "to_location": "S001"})]
+
+
+def _explained(kind: str) -> tuple:
+    record = {
+        "id": "stockout_risk:SKU-0001@S001",
+        "type": "stockout_risk",
+        "sku": "SKU-0001",
+        "location": "S001",
+        "recommendation": {"kind": kind, "po_id": "PO-000001"},
+    }
+    return (
+        HumanMessage("why is SKU-0001 at S001 flagged?"),
+        AIMessage(
+            "",
+            tool_calls=[
+                {"name": "explain_exception", "args": {"exception_id": record["id"]}, "id": "c9"}
+            ],
+        ),
+        ToolMessage(json.dumps(record), tool_call_id="c9"),
+    )
+
+
+@pytest.mark.parametrize("text", ["ok do it", "go on then, set it up", "fine, sort it out"])
+def test_a_review_only_need_is_covered_as_its_need(text: str) -> None:
+    intent, req = parse(text, _explained("review"))
+    step = intent.handler(req, [])
+    assert isinstance(step, list)
+    # the need's exceptions, then the action that delivers here (maybe raised elsewhere)
+    assert (step[0].name, step[0].args["sku"], step[0].args["location"]) == (
+        "list_exceptions", "SKU-0001", "S001",
+    )  # fmt: skip
+
+
+def test_an_expedite_stays_advice() -> None:
+    intent, req = parse("ok do it", _explained("expedite"))
+    step = intent.handler(req, [])
+    assert isinstance(step, list) and step[0].name == "draft_recommended_action"
