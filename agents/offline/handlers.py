@@ -279,6 +279,9 @@ SUPPLIER_PICK = re.compile(
 """Choosing a supplier just shown ("go with them", "let's use that one")."""
 
 
+CAP_WORDS = {3: "three", 4: "four", 5: "five", 6: "six", 8: "eight", 10: "ten"}
+
+
 def _left_over(offer: Sequence[dict[str, Any]]) -> str:
     """Say which offered lines were not drafted: at most `MAX_DRAFTS` drafts a request."""
     rest = offer[MAX_DRAFTS:]
@@ -291,10 +294,12 @@ def _left_over(offer: Sequence[dict[str, Any]]) -> str:
         sup = f" from {args['supplier_id']}" if args.get("supplier_id") else ""
         line = f"{args.get('sku')} for {where}{sup}"
         names.append(line if args.get("sku") else str(o.get("tool")))
-    more = f" and {len(rest) - 10} more" if len(rest) > 10 else ""
+    more = " and the rest of the lines shown" if len(rest) > 10 else ""
+    # The cap is said in words: a figure the answer states must come from a tool result.
+    cap = CAP_WORDS.get(MAX_DRAFTS, "a few")
     return (
-        f"\n\nI drafted the first {MAX_DRAFTS} of the {len(offer)} lines shown, in the order "
-        f"shown: each draft waits for an approver, so I draft at most {MAX_DRAFTS} a request. "
+        f"\n\nI drafted the first {cap} of the lines shown, in the order shown: each draft "
+        f"waits for an approver, so I draft at most {cap} a request. "
         f"Not drafted yet: {', '.join(names)}{more}. Say, for example, **order {names[0]}** to "
         "draft one of them."
     )
