@@ -62,8 +62,26 @@ def _best_suppliers(data: NetworkData) -> pd.DataFrame:
     return opts.drop_duplicates("sku").set_index("sku")
 
 
+def _po_reason(position: float, reorder_point: float, order_up_to: float, shipped: float) -> str:
+    """Say why a purchase order line is there; a DC's position counts what it ships now."""
+    if shipped >= 1:
+        return (
+            f"position {position + shipped:.0f} less {shipped:.0f} shipped to its stores now = "
+            f"{position:.0f}, below reorder point {reorder_point:.0f}: order up to "
+            f"{order_up_to:.0f}"
+        )
+    return (
+        f"position {position:.0f} below reorder point {reorder_point:.0f}: "
+        f"order up to {order_up_to:.0f}"
+    )
+
+
 def _purchase_orders(need: pd.DataFrame, data: NetworkData) -> pd.DataFrame:
-    """Return purchase orders for the rows of `need` (columns sku, location_id, need)."""
+    """Return purchase orders for the rows of `need` (columns sku, location_id, need).
+
+    A DC's row may carry `shipped`: what it ships to its stores in this round, already off its
+    position; its reason then shows both.
+    """
     best = _best_suppliers(data)
     need = need[need["sku"].isin(best.index)]
     sup = best.loc[need["sku"]]
@@ -80,9 +98,13 @@ def _purchase_orders(need: pd.DataFrame, data: NetworkData) -> pd.DataFrame:
             "unit_cost": sup["unit_cost"].to_numpy(float),
             "lead_time": sup["lead_time"].to_numpy(float),
             "reason": [
-                f"position {p:.0f} below reorder point {r:.0f}: order up to {s:.0f}"
-                for p, r, s in zip(
-                    need["position"], need["reorder_point"], need["order_up_to"], strict=True
+                _po_reason(p, r, s, sh)
+                for p, r, s, sh in zip(
+                    need["position"],
+                    need["reorder_point"],
+                    need["order_up_to"],
+                    need["shipped"].fillna(0.0) if "shipped" in need else np.zeros(len(need)),
+                    strict=True,
                 )
             ],
         }
@@ -221,9 +243,11 @@ def replenishment_orders(plan: Plan, data: NetworkData, *, transfers: bool = Tru
     # DCs: their position less what they ship now.
     dcs = frame[is_dc].copy()
     dc_key = pd.MultiIndex.from_arrays([dcs["sku"], dcs["location_id"]])
+    dcs["shipped"] = 0.0
     if len(shipped):
-        took = shipped.reindex(dc_key)
-        dcs["position"] = dcs["position"].to_numpy(float) - np.nan_to_num(took.to_numpy(float))
+        took = np.nan_to_num(shipped.reindex(dc_key).to_numpy(float))
+        dcs["position"] = dcs["position"].to_numpy(float) - took
+        dcs["shipped"] = took
     if transfers and plan.params.dc_counts_store_stock:
         ahead = _stores_ahead(frame, is_dc, via_dc, lanes.index, plan.params.review_period_days)
         dcs["position"] = dcs["position"].to_numpy(float) + np.nan_to_num(

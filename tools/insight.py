@@ -51,8 +51,11 @@ ORDERS_NOTE = (
     "to its order-up-to level (stores from their DC first, purchase orders to the routine "
     "supplier: lowest cost, then primary, then lead time; MOQ and case packs). Where an "
     "exception recommends a transfer or purchase order for a SKU-location, that line replaces "
-    "the routine one (from_exception: true), so nothing is counted twice. Nothing is drafted "
-    "until asked."
+    "the routine one (from_exception: true), so nothing is counted twice. A DC's position is "
+    "taken after what it ships to its stores in the same round, so a DC can get a purchase "
+    "order while its position alone is above its reorder point "
+    "(`below_reorder_point_after_store_shipments`; the line's reason shows both). Nothing is "
+    "drafted until asked."
 )
 
 
@@ -552,7 +555,7 @@ def order_list(
         offered = set(supplier_item_terms(ws.engine, supplier_id)["sku"])
         skus = offered if skus is None else skus & offered
     lines: list[pd.DataFrame] = []
-    counts = {"positions": 0, "below_reorder_point": 0}
+    counts = {"positions": 0, "below_reorder_point": 0, "below_after_store_shipments": 0}
     if supplier_id is not None:
         counts |= {reason: 0 for reason in (*BELOW_REORDER_POINT_REASONS, "not_below_ordered")}
     for plan in _order_plans(ws, skus):
@@ -580,6 +583,9 @@ def order_list(
             mine = po & (orders["supplier_id"] == supplier_id).to_numpy()
             _count_reasons(counts, pos[in_scope], below[in_scope], orders[keep], mine[keep])
             keep &= mine
+        counts["below_after_store_shipments"] += _below_after_store_shipments(
+            pos, in_scope & ~below, orders
+        )
         lines.append(orders[keep])
     if not lines:
         return plan_orders_empty(), counts
@@ -587,6 +593,26 @@ def order_list(
     out["value"] = (out["qty"].to_numpy(float) * out["unit_cost"].to_numpy(float)).round(2)
     out = out.sort_values(["value", "sku", "location_id"], ascending=[False, True, True])
     return out.reset_index(drop=True), counts
+
+
+def _below_after_store_shipments(
+    pos: pd.DataFrame, not_below: np.ndarray, orders: pd.DataFrame
+) -> int:
+    """Count the DC positions not below their reorder point that get a routine purchase order.
+
+    `not_below`: the positions in scope not below it. Such a DC is below it once what it ships
+    to its stores in this round is taken off its position.
+    """
+    routine = orders[
+        (orders["kind"] == ActionKind.PURCHASE_ORDER).to_numpy()
+        & (orders["exception_id"] == "").to_numpy()
+    ]
+    ordered = set(zip(routine["sku"], routine["location_id"], strict=True))
+    rows = not_below & (pos["location_type"].to_numpy(object) == "dc")
+    keys = zip(
+        pos["sku"].to_numpy(object)[rows], pos["location_id"].to_numpy(object)[rows], strict=True
+    )
+    return sum(k in ordered for k in keys)
 
 
 BELOW_REORDER_POINT_REASONS = ("ordered_here", "to_other_suppliers", "by_transfer", "waiting")
@@ -726,6 +752,7 @@ def order_page(
         "from_exceptions": int((orders["exception_id"] != "").sum()) if len(orders) else 0,
         "positions_checked": counts["positions"],
         "below_reorder_point": counts["below_reorder_point"],
+        "below_reorder_point_after_store_shipments": counts["below_after_store_shipments"],
         "total": len(orders),
         "offset": offset,
         "returned": len(page),

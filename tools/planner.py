@@ -393,8 +393,11 @@ def get_routine_orders(
     level: stores from their DC first, purchase orders to the routine supplier (lowest cost,
     then primary, then lead time), MOQ and case packs respected. An exception's recommended
     transfer or purchase order replaces the routine line of its SKU-location (from_exception,
-    exception_id), so nothing is counted twice. Returns {lines, units, value, from_exceptions,
-    positions_checked, below_reorder_point, total, offset, returned, truncated, items, note};
+    exception_id), so nothing is counted twice. A DC's position is taken after what it ships to
+    its stores in the same round, so a DC not below its reorder point can still get a line
+    (counted in below_reorder_point_after_store_shipments; its reason shows both figures).
+    Returns {lines, units, value, from_exceptions, positions_checked, below_reorder_point,
+    below_reorder_point_after_store_shipments, total, offset, returned, truncated, items, note};
     each item: kind, sku, location, supplier_id or from_location, qty, value, reason. Nothing is
     drafted: draft a line with draft_purchase_order / draft_transfer (or
     draft_recommended_action for a line from an exception) when the planner asks.

@@ -470,6 +470,25 @@ def test_why_nothing_counts_each_position_below_its_reorder_point_once(call: Cal
     assert rest.startswith(f"{parts['not_below_ordered']} SKU-location(s) not below it")
 
 
+def test_a_dc_ordered_for_what_it_ships_says_so_and_is_counted(call: Caller) -> None:
+    """DC1 is not below its reorder point for A, but what it ships to its stores now takes it
+    below: its line's reason starts from the position get_inventory shows, and the counter
+    says why a DC with no position below its reorder point still has a line."""
+    page = call("get_routine_orders", location="DC1")[0]
+    inventory = {r["sku"]: r for r in call("get_inventory", location="DC1")[0]}
+    dc_lines = [
+        i for i in page["items"]
+        if i["kind"] == "purchase_order" and i["location"] == "DC1" and not i["from_exception"]
+    ]  # fmt: skip
+    shipped = [i for i in dc_lines if "shipped to its stores now" in i["reason"]]
+    assert shipped, dc_lines
+    for line in shipped:
+        position = inventory[line["sku"]]["position"]
+        assert line["reason"].startswith(f"position {position:.0f} less "), line["reason"]
+        assert position >= inventory[line["sku"]]["reorder_point"]
+    assert page["below_reorder_point_after_store_shipments"] == len(shipped)
+
+
 def test_a_supplier_with_no_position_below_its_reorder_point_says_so(tmp_path) -> None:
     from tests.conftest import small_network
 
