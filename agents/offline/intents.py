@@ -1562,18 +1562,22 @@ INTENTS: tuple[Intent, ...] = (
             r"(?:\w+\s+){0,2}(?:worth|costing|cost))\b",
             r"\b(?:biggest|largest|worst|most\s+exposed|highest)\s+(?:category|location|store|site|"
             r"type|sku|item|supplier)\b.*\b(?:risk|exposure|money)\b",
-            r"\b(?:at\s+risk|risks?|exceptions?|issues?|exposure)\b.*\b(?:by|per|for\s+each)\s+(?:location|"
+            r"\b(?:at\s+risk|risks?|exceptions?|issues?|exposure|stock[- ]?outs?|overstocks?|"
+            r"flags?|late\s+(?:pos?|orders|deliveries)|anomal\w*)\b.*\b(?:by|per|for\s+each)\s+(?:location|"
             r"store|site|categor(?:y|ies)|priorit(?:y|ies)|sku|item|supplier|vendor|type)s?\b",
             # "which one site carries the largest exposure", "what category has the most $ at risk"
             r"\b(?:which|what)\s+(?:\w+\s+){0,2}?(?:location|store|site|dc|warehouse|categor(?:y|ies)|"
             r"sku|item|product|supplier|vendor|type)s?\b"
             r"(?!.*\b(?:on[- ]hand|units|inventory|cover)\b)"
             r".*\b(?:most|biggest|largest|worst|highest|greatest|more)\b.*(?:\bat\s+risk\b|"
-            r"\bexposure\b|\bexposed\b|\bmoney\b|[$£€])",
+            r"\bexposure\b|\bexposed\b|\bmoney\b|[$£€]|\bcost(?:s|ing)?\s+us\b)",
             r"\b(?:which|who|where)\b.*\b(?:more|most|less)\b(?:\s+\w+){0,2}?\s+at\s+risk\b",
             r"[$£€]\s*(?:at\s+risk|exposure)|\b(?:dollars|pounds|euros)\s+(?:at\s+risk|exposed)\b",
             r"\bhow\s+many\b.*\b(?:priorit(?:y|ies)|flags?|flagged)\b",
             r"\b(?:count|number|total)\s+of\s+(?:the\s+|our\s+)?(?:p[123]s?|priority[\s-]+\w+)\b",
+            # "a summary of the Pet category", "rundown for the garden dept"
+            r"\b(?:summary|summari[sz]e|overview|rundown|snapshot|roundup)\b.*\b(?:category|dept|"
+            r"department)\b",
             r"^\W*count\b.*\b(?:exceptions?|issues?|alerts?|flags?|stock[- ]?outs?|overstocks?|"
             r"problems?|risks?)\b",
         ),
@@ -1714,6 +1718,9 @@ INTENTS: tuple[Intent, ...] = (
             r"\b(?:buy|order|purchase|get)\s+from\s+(?:(?:this|that|the\s+same|the)\s+"
             r"(?:supplier|vendor)|them|it)\b",
             r"\bwhat\s+(?:do\s+we\s+buy|does\s+{sup}\s+(?:supply|sell|make))\b",
+            r"\bwhat\s+(?:do|does)\s+(?:we|i)\s+(?:source|get|procure)\s+from\s+{sup}",
+            r"\b(?:which|what)\s+(?:items?|skus?|products?|lines?)\s+(?:come|comes|are\s+sourced|"
+            r"are\s+bought|do\s+we\s+(?:buy|get|source))\s+from\s+{sup}",
             r"\b(?:what|anything)\s+(?:\w+\s+){0,3}?(?:need|needs|due|should|to)\s+(?:\w+\s+){0,2}?"
             r"(?:from|with)\s+{sup}",
             r"\b(?:order|buy|purchase|reorder)\s+(?:list|plan|proposals?|suggestions?|"
@@ -1739,6 +1746,7 @@ INTENTS: tuple[Intent, ...] = (
             "SUP-05's SKUs",
             "what do we need to order from SUP-01?",
             "SUP-02 - is anything due to be reordered with them?",
+            "which items come from SUP-04?",
         ),
         template="what should I order from {sup} now?",
     ),
@@ -1810,6 +1818,7 @@ INTENTS: tuple[Intent, ...] = (
             r"^(?!.*\b(?:late|overdue|polic\w*|rules?)\b).*\b(?:land|lands|arrive|arrives|come\s+in|"
             r"comes\s+in|due)\b.*\b(?:next|coming|within|this\s+week|today|tomorrow)\b",
             r"\bsupply\s+lines?\b",
+            r"\b(?:sending|shipping|delivering)\s+(?:to\s+)?us\b|\bsend(?:ing)?\s+our\s+way\b",
         ),
         h.open_supply,
         id_slots=(),
@@ -1917,6 +1926,8 @@ INTENTS: tuple[Intent, ...] = (
         44,
         _compile(
             r"\b(?:forecast|outlook|demand|predict\w*)\b(?:.*?\b(?:for|of))?\s+{sku}{at}{loc}",
+            # the forecast's accuracy: "what's the WAPE on SKU-0012 at S003", "how accurate ..."
+            r"\b(?:wape|mape|mase|accura\w*|forecast\s+error)\b(?:.*?\b(?:for|of|on))?\s+{sku}{at}{loc}",
             r"\bhow\s+(?:much|many)\s+(?:units\s+)?(?:of\s+)?{sku}\s+will\b.*\bsell\b.*?"
             r"\b(?:at|in)\s+{loc}",
             r"\b(?:what|how\s+(?:much|many)(?:\s+units)?)\s+(?:will|would|does|do)\s+{sku}\s+"
@@ -1926,6 +1937,7 @@ INTENTS: tuple[Intent, ...] = (
         examples=(
             "forecast SKU-0001 at S003 for the next 14 days",
             "demand outlook for SKU-0001 at S003",
+            "what's the WAPE on SKU-0001 at S003?",
         ),
         template="forecast {sku} at {loc}",
     ),
@@ -1945,6 +1957,8 @@ INTENTS: tuple[Intent, ...] = (
             r"\bwho\s+(?:has|holds)\s+(?:any\s+)?(?:spare|surplus|extra|stock|more)\b",
             r"\b(?:better|worse|best|worst)\s+stocked\b",
             r"\btotal\s+(?:on[- ]hand|stock|inventory|units)\b",
+            r"\b(?:cover|stock|inventory|on[- ]hand)(?:\s+(?:of\s+)?\S+)?\s+"
+            r"(?:by|per|at\s+each|for\s+each)\s+(?:location|site|store)s?\b",
             r"\bacross\s+(?:all\s+)?(?:the\s+)?(?:network|locations|stores|sites)\b",
             r"\bhow\s+(?:much|many)\b.*\b(?:in\s+total|altogether|overall|network)\b",
         ),

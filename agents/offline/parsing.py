@@ -248,6 +248,14 @@ def _matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
         pos = m.start() + 1
 
 
+PAGE_RANGE = re.compile(
+    r"\b(?:exceptions?|issues?|alerts?|items?|rows?|results?|ranks?|numbers?|nos?\.?)\s+"
+    r"(\d{1,3})\s*(?:to|-|–|through|thru)\s*(\d{1,3})\b",
+    re.I,
+)
+"""A span of the ranking ("exceptions 11 to 20", "items 21-30")."""
+
+
 def _top(text: str, default: int = DEFAULT_TOP) -> int:
     m = re.search(
         r"\btop\s*(\d+)\b|\b(\d+)\s+(?:most\s+\w+\s+)?(?:exceptions|issues|alerts)\b", text, re.I
@@ -267,6 +275,13 @@ def _exception_type(text: str) -> str | None:
 def _list_args(text: str, top: int | None = None, kind: str | None = None) -> dict[str, Any]:
     """Return list_exceptions arguments: top, then the type, location and SKU filters found."""
     args: dict[str, Any] = {"top": top if top is not None else _top(text)}
+    span = PAGE_RANGE.search(text)
+    if span and top is None and 1 <= int(span.group(1)) <= int(span.group(2)):
+        # "exceptions 11 to 20": that page of the ranking
+        first, end = int(span.group(1)), int(span.group(2))
+        args["top"] = max(1, min(end - first + 1, 100))
+        if first > 1:
+            args["offset"] = first - 1
     kind = kind or _exception_type(text)
     if kind:
         args["type"] = kind
@@ -312,14 +327,19 @@ TYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(?:late|overdue|delayed)\s+(?:pos?|purchase\s+orders?|deliver)",
         ),
         (ExceptionType.PROMO_UNCOVERED.value, r"\bpromo(?:tion)?s?\b"),
-        (ExceptionType.FORECAST_BIAS.value, r"\bbias\w*|\b(?:over|under)[- ]?forecast"),
+        (
+            ExceptionType.FORECAST_BIAS.value,
+            r"\bbias\w*|\b(?:over|under)[- ]?forecast"
+            r"|\bforecasts?\b.*\b(?:over|under)[- ]?(?:shot|shoot)",
+        ),
         (
             ExceptionType.INVENTORY_ANOMALY.value,
             r"\banomal\w*|\bnegative\s+(?:stock|inventory|on[- ]hand)|\bphantom",
         ),
         (
             ExceptionType.OVERSTOCK.value,
-            r"\bover[- ]?stock\w*|\bexcess\s+(?:stock|inventory)|\btoo\s+much\s+(?:stock|inventory)"
+            r"\bover[- ]?stock\w*|\bexcess\b(?!\s+(?:demand|sales))|\bsurplus\b"
+            r"|\btoo\s+much\s+(?:stock|inventory)"
             r"|\b(?:more\s+stock|more\s+inventory)\s+than\s+(?:we|it|they)\s+need",
         ),
         (

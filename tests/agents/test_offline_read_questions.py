@@ -301,3 +301,97 @@ def test_a_store_id_is_never_read_as_a_sku(text: str, resolver: Resolver) -> Non
 def test_item_terms_in_everyday_words(text: str, resolver: Resolver) -> None:
     call = first_call(text, resolver)
     assert call.name == "get_item"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what's the WAPE on SKU-0007 at S001",
+        "how accurate is the forecast for SKU-0007 at Riverside?",
+        "MASE for SKU-0007 in S001?",
+    ],
+)
+def test_the_forecasts_accuracy_is_a_forecast_look_up(text: str, resolver: Resolver) -> None:
+    call = first_call(text, resolver)
+    assert call.name == "get_forecast"
+    assert call.args["sku"] == "SKU-0007" and call.args["location"] == "S001"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "give me a summary of the Pet category",
+        "rundown of the garden department please",
+        "overview for the Toys category",
+    ],
+)
+def test_a_category_summary_is_its_totals(text: str, resolver: Resolver) -> None:
+    call = first_call(text, resolver)
+    assert call.name == "summarize_exceptions"
+    assert call.args.get("category") in {"Pet", "Garden", "Toys"}
+
+
+@pytest.mark.parametrize(
+    ("text", "top", "offset"),
+    [("exceptions 11 to 20", 10, 10), ("show issues 21-25", 5, 20), ("alerts 1 to 15", 15, None)],
+)
+def test_a_span_of_the_ranking_is_that_page(
+    text: str, top: int, offset: int | None, resolver: Resolver
+) -> None:
+    call = first_call(text, resolver)
+    assert call.name == "list_exceptions"
+    assert call.args["top"] == top and call.args.get("offset") == offset
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("what's sitting in excess at the DCs", "overstock"),
+        ("any surplus at Union?", "overstock"),
+        ("where did the forecast overshoot", "forecast_bias"),
+        ("which forecasts undershot this month", "forecast_bias"),
+    ],
+)
+def test_more_exception_types_in_everyday_words(text: str, kind: str, resolver: Resolver) -> None:
+    call = first_call(text, resolver)
+    assert call.name == "list_exceptions"
+    assert call.args.get("type") == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("stockouts by store", "stockout_risk"),
+        ("overstocks per location?", "overstock"),
+        ("late POs by site", "late_po"),
+    ],
+)
+def test_one_type_split_by_place_is_a_total(text: str, kind: str, resolver: Resolver) -> None:
+    call = first_call(text, resolver)
+    assert call.name == "summarize_exceptions"
+    assert call.args["by"] == "location" and call.args.get("type") == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "tool"),
+    [
+        ("what do we source from Acme", "get_supplier_overview"),
+        ("which items come from Voltix?", "get_supplier_overview"),
+        ("which products do we buy from SUP-02", "get_supplier_overview"),
+        ("what's Voltix sending us and when", "get_open_supply"),
+        ("is Acme shipping us anything this week?", "get_open_supply"),
+    ],
+)
+def test_a_suppliers_range_and_what_it_is_sending(text: str, tool: str, resolver: Resolver) -> None:
+    call = first_call(text, resolver)
+    assert call.name == tool
+    assert call.args.get("supplier_id") in {"SUP-01", "SUP-02", "SUP-06"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["SKU-0007 cover by location", "stock of SKU-0007 per site", "SKU-0007 on hand at each store"],
+)
+def test_a_skus_cover_by_location_is_the_network_view(text: str, resolver: Resolver) -> None:
+    call = first_call(text, resolver)
+    assert call.name == "get_network_position"
