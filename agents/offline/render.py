@@ -1589,6 +1589,12 @@ def _moved_lead(d: dict[str, Any]) -> str:
         )
         noun = "SKU-location runs" if count == 1 else "SKU-locations run"
         parts.append(f"{_qty(count)} {noun} out {word}" + (f": {listed}" if listed else ""))
+    if parts and not (
+        change.get("sku_locations_stockout_earlier") and change.get("sku_locations_stockout_later")
+    ):
+        # One direction only: say the other has none ("none runs out earlier").
+        other = "later" if change.get("sku_locations_stockout_earlier") else "earlier"
+        parts.append(f"none runs out {other}")
     parts.append(
         f"unmet units within the protection window change by "
         f"{_qty(change.get('unmet_units_protection'))}"

@@ -180,3 +180,19 @@ def test_a_supplier_delays_orders_are_named_with_their_new_dates() -> None:
 def test_the_change_in_unmet_units_says_which_way_it_goes(value: float, word: str) -> None:
     text = render_what_if_scope(_scope_result({"unmet_units_horizon": value}))
     assert word in text.split("\n", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later", "said"),
+    [(0, 12, "none runs out earlier"), (3, 0, "none runs out later"), (2, 5, None)],
+)
+def test_a_stockout_shift_one_way_says_none_moves_the_other(
+    earlier: int, later: int, said: str | None
+) -> None:
+    change = {"unmet_units_horizon": -4.0, "sku_locations_stockout_earlier": earlier,
+              "sku_locations_stockout_later": later}  # fmt: skip
+    lead = render_what_if_scope(_scope_result(change)).split("\n", 1)[0]
+    if said:
+        assert said in lead
+    else:
+        assert "none runs out" not in lead
