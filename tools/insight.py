@@ -1176,26 +1176,29 @@ def lanes(
 
 
 def transfer_alternatives(ws: Workspace, sku: str, to_location: str) -> dict[str, Any]:
-    """Say where a location can receive a SKU from: lanes in (with stock there) and a supplier."""
+    """Say where a location can receive a SKU from: lanes in (with stock there) and a supplier.
+
+    A sender that does not stock the SKU (no position) holds 0 of it (`stocks_sku` false).
+    """
     ref = ws.plans.reference_of(sku, fresh=False)
     lanes = ref.lanes[ref.lanes["to_location"] == to_location]
     plan = _plan_for(ws, {sku}, fresh=False)
     sources = []
     for lane in lanes.itertuples():
         row = plan.row_of(sku, lane.from_location)
-        on_hand = None if row is None else float(plan.positions.iloc[row]["on_hand"])
         sources.append(
             {
                 "from_location": lane.from_location,
                 "lead_time_days": int(lane.lead_time_days),
-                "on_hand": on_hand,
+                "on_hand": 0.0 if row is None else float(plan.positions.iloc[row]["on_hand"]),
+                "stocks_sku": row is not None,
             }
         )
     primary = None
     with contextlib.suppress(NotFoundError):
         primary = item_master(ws, sku)["primary_supplier"]
     return {
-        "lanes_into": sorted(sources, key=lambda x: -(x["on_hand"] or 0)),
+        "lanes_into": sorted(sources, key=lambda x: -x["on_hand"]),
         "purchase_order_supplier": primary,
     }
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from erp.demo import generate_demo
 from erp.store import replace_snapshot
+from planning.network import NetworkData
 from stockpilot.actions import TransferAction
 from stockpilot.settings import Settings
+from tests.conftest import small_network
 from tests.tools import test_planner as base
 from tests.tools.test_planner import Caller, listed
 from tools import insight
@@ -281,6 +284,24 @@ def test_impossible_lane_is_refused_with_the_alternatives(call: Caller) -> None:
     assert body["alternatives"]["purchase_order_supplier"] == "V1"
 
 
+def test_a_sender_that_does_not_stock_the_sku_holds_none_of_it(ws: Workspace) -> None:
+    # S1 -> S2 is a lane, but S1 does not stock C: the alternative says 0 on hand, not null.
+    frames = small_network().frames()
+    items = frames["items"]
+    frames["items"] = pd.concat([items, items[items["sku"] == "A"].assign(sku="C")])
+    terms = frames["item_suppliers"]
+    frames["item_suppliers"] = pd.concat([terms, terms[terms["sku"] == "A"].assign(sku="C")])
+    sales = frames["sales"]
+    frames["sales"] = pd.concat(
+        [sales, sales[(sales["sku"] == "A") & (sales["location_id"] == "S2")].assign(sku="C")]
+    )
+    replace_snapshot(ws.engine, NetworkData.from_frames(frames), source="t")
+    lanes = insight.transfer_alternatives(ws, "C", "S2")["lanes_into"]
+    by_sender = {lane["from_location"]: lane for lane in lanes}
+    assert by_sender["S1"]["on_hand"] == 0.0 and by_sender["S1"]["stocks_sku"] is False
+    assert by_sender["DC1"]["stocks_sku"] is True
+
+
 def test_a_refused_transfer_offers_the_drafts_the_checks_accept(
     call: Caller, ws: Workspace
 ) -> None:
@@ -490,8 +511,6 @@ def test_a_dc_ordered_for_what_it_ships_says_so_and_is_counted(call: Caller) -> 
 
 
 def test_a_supplier_with_no_position_below_its_reorder_point_says_so(tmp_path) -> None:
-    from tests.conftest import small_network
-
     data = small_network()
     data.inventory["on_hand"] = 5_000  # every position far above its reorder point
     ws = Workspace.open(
