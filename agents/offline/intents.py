@@ -431,6 +431,15 @@ def _person(text: str, resolver: Any) -> dict[str, str] | None:
     return None if person is None else {"person": person}
 
 
+LANE_TIME = (
+    r"^(?=.*\b(?:lead[\s-]*times?|transit|travel\s+times?|transfer\s+times?|ship(?:ping)?\s+times?|"
+    r"how\s+(?:long|many\s+days|quick(?:ly)?|fast|soon)|days?\s+(?:from|between|to\s+get))\b)"
+    r"(?!.*\b(?:last|run\w*\s+(?:out|dry)|cover\w*|stock\s*outs?|arriv\w*|late)\b)"
+)
+"""A question about the time between two places ("lead time north DC -> south DC?", "how long
+from the DC to Kingston"), never how long stock lasts or when an order arrives."""
+LOC_ID = r"(?P<{}>(?-i:[A-Z][A-Z0-9]*(?:[-_][A-Z0-9]+)*))\b"
+"""An id as the canonical request writes it (names and aliases are ids by then)."""
 def _no_sku(text: str, resolver: Any) -> dict[str, str] | None:
     """Apply only to a request that names no item (one that does is a cover request)."""
     return None if entities(text, resolver)["sku"] else {}
@@ -2004,6 +2013,19 @@ INTENTS: tuple[Intent, ...] = (
             r"{src}\s+(?:ship|send|transfer|move)\b(?!.*\bfrom\b)",
             r"\b(?:who|what)\s+can\s+{src}\s+(?:ship|send|transfer)\s+(?:\w+\s+)?(?:directly\s+)?to\W*$",
             r"\bcan\s+{src}\s+(?:ship|send|transfer|move)\s+(?:\w+\s+){0,2}?(?:to|into)\s+{dst}\W*$",
+            LANE_TIME
+            + r".*?(?:\bfrom\s+|\bbetween\s+)?"
+            + LOC_ID.format("src")
+            + r"\s*(?:->|=>|→|\bto\b|\band\b|\binto\b|/|,|\bvs\.?)\s*(?:the\s+)?"
+            + LOC_ID.format("dst"),
+            LANE_TIME
+            + r".*?\b(?:to|into)\s+(?:the\s+)?"
+            + LOC_ID.format("dst")
+            + r"\s+from\s+(?:the\s+)?"
+            + LOC_ID.format("src"),
+            r"\b(?:who|what|which\s+(?:dc|warehouse|distribution\s+cent(?:er|re)|depot|location|site))"
+            r"\s+(?:feeds?|suppl(?:y|ys|ies)|serves?|services|replenish(?:es)?|restocks?|stocks|"
+            r"ships?\s+to|sends?\s+to|delivers?\s+to)\s+(?:the\s+)?{dst}",
         ),
         h.lanes,
         id_slots=("src", "dst"),
@@ -2017,6 +2039,8 @@ INTENTS: tuple[Intent, ...] = (
             "which stores can S003 ship to?",
             "who restocks S002?",
             "transit time DC-NORTH -> S001?",
+            "lead time DC-NORTH to DC-SOUTH?",
+            "how many days from DC-SOUTH to S004",
         ),
         template="is there a lane from DC-NORTH to {loc}?",
     ),

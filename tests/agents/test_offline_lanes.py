@@ -1,0 +1,76 @@
+"""Lane questions in planners' words: lead times between two places, who feeds a store.
+
+A time question whose only entities are two locations ("lead time north DC -> south DC?",
+"how many days from the southern warehouse to Kingston") is the lane between them, read by the
+table (not guessed by the fallback), whatever the order or the informal names. An id slot never
+takes an id of another kind ("which dc supplies Riverside" is no item's suppliers).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from agents.offline import parse
+from erp.demo import generate_demo
+from tools.resolve import Resolver
+
+
+@pytest.fixture(scope="module")
+def resolver() -> Resolver:
+    demo = generate_demo(seed=7, stores=4, skus=30, days=120, as_of=date(2026, 6, 30))
+    return Resolver.from_network(demo.data)
+
+
+def _lane(text: str, resolver: Resolver) -> dict[str, str]:
+    intent, req = parse(text, (), resolver, None)
+    step = intent.handler(req, [])
+    assert isinstance(step, list) and [c.name for c in step] == ["get_lanes"], (text, step)
+    return dict(step[0].args)
+
+
+@pytest.mark.parametrize(
+    ("text", "src", "dst"),
+    [
+        ("lead time north dc to south dc?", "DC-NORTH", "DC-SOUTH"),
+        ("north DC -> south DC lead time", "DC-NORTH", "DC-SOUTH"),
+        ("transfer time between the north dc and the southern warehouse", "DC-NORTH", "DC-SOUTH"),
+        ("leadtime dc south to the northern warehouse", "DC-SOUTH", "DC-NORTH"),
+        ("how many days from the south DC to Kingston", "DC-SOUTH", "S004"),
+        ("transit time to union from the north dc", "DC-NORTH", "S003"),
+        ("how long does a transfer from DC north to store 2 take?", "DC-NORTH", "S002"),
+    ],
+)
+def test_a_time_question_between_two_places_is_their_lane(
+    text: str, src: str, dst: str, resolver: Resolver
+) -> None:
+    assert _lane(text, resolver) == {"from_location": src, "to_location": dst}
+
+
+@pytest.mark.parametrize(
+    ("text", "dst"),
+    [
+        ("who replenishes store 2 and how long does it take?", "S002"),
+        ("wich dc supplys Riverside", "S001"),
+        ("what feeds kingston", "S004"),
+    ],
+)
+def test_who_feeds_a_store_is_the_lanes_into_it(text: str, dst: str, resolver: Resolver) -> None:
+    assert _lane(text, resolver) == {"to_location": dst}
+
+
+@pytest.mark.parametrize(
+    ("text", "tool"),
+    [
+        ("how long will SKU-0012 last at S001?", "get_inventory"),
+        ("who supplies SKU-0012", "get_supplier_status"),
+        ("lead time of SUP-01", "get_supplier_status"),
+    ],
+)
+def test_other_time_and_supply_questions_stay_theirs(
+    text: str, tool: str, resolver: Resolver
+) -> None:
+    intent, req = parse(text, (), resolver, None)
+    step = intent.handler(req, [])
+    assert isinstance(step, list) and step[0].name == tool
