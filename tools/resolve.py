@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 import yaml
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from planning.network import NetworkData
 
@@ -40,6 +41,8 @@ POSSIBLE = 72.0
 """Fuzzy score from which a candidate is offered when nothing is confident."""
 CLOSE_MARGIN = 4.0
 """Two candidates this close in score (and both confident) are ambiguous."""
+TYPO_MIN_LENGTH = 6
+"""A place or supplier name at least this long may be written with one typo in free text."""
 MAX_NGRAM = 5
 """The longest phrase (in words) looked up when finding entities in free text."""
 
@@ -101,6 +104,26 @@ def normalise(text: str) -> str:
     text = re.sub(r"[^a-z0-9]+", " ", text)
     words = [w.lstrip("0") or "0" if w.isdigit() else w for w in text.split()]
     return " ".join(words)
+
+
+def _plural(word: str) -> str:
+    """Return the plural of an item name's head noun ("hose" -> "hoses", "box" -> "boxes")."""
+    if word.endswith(("x", "ch", "sh", "z")):
+        return word + "es"
+    if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def one_typo(a: str, b: str) -> bool:
+    """Return True when two words differ by one typo ("Milfrod" / "Milford").
+
+    A letter missed, added or changed, or two neighbours swapped; both words at least
+    `TYPO_MIN_LENGTH` letters long and starting alike.
+    """
+    if min(len(a), len(b)) < TYPO_MIN_LENGTH or a[0] != b[0] or a == b:
+        return False
+    return OSA.distance(a, b) <= 1
 
 
 def _numbers(form: str) -> tuple[str, ...]:
@@ -265,6 +288,12 @@ class Resolver:
             for entity_id, names in table.items():
                 if str(entity_id) in entities[kind]:
                     add(kind, str(entity_id), *[str(n) for n in names])
+        # "eco garden hoses", "plush bears": an item's multi-word forms in the plural too.
+        for form, ids in list(forms["sku"].items()):
+            words = form.split()
+            if len(words) >= 2 and not _numbers(form) and not words[-1].endswith("s"):
+                plural = " ".join([*words[:-1], _plural(words[-1])])
+                forms["sku"].setdefault(plural, set()).update(ids)
         # A form shared by two entities of a kind stays: looking it up is then ambiguous.
         return cls(entities, forms)
 
@@ -392,6 +421,12 @@ class Resolver:
                 for kind in kinds:
                     keys = self._plain[kind].get(form.count(" "), [])
                     got = process.extractOne(form, keys, scorer=fuzz.ratio, score_cutoff=CONFIDENT)
+                    if got is None and kind != "sku" and n == 1:
+                        # "Milfrod": one swapped, missed or extra letter in a place's or a
+                        # supplier's name, when exactly one name is that close.
+                        close = [k for k in keys if one_typo(form, k)]
+                        if len(close) == 1:
+                            got = (close[0], CONFIDENT, 0)
                     unique = got is not None and len(self.forms[kind][got[0]]) == 1
                     if got and unique and (best is None or got[1] > best[0]):
                         best = (float(got[1]), kind, got[0])

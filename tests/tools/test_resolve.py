@@ -135,3 +135,37 @@ def test_a_description_tail_two_items_share_is_ambiguous(data: NetworkData) -> N
     assert phrase == "dog food" and {c.id for c in candidates} == {sku_a, sku_b}
     assert [m.entity.id for m in res.mentions("stock of family size dog food")] == [sku_a]
     assert [m.entity.id for m in res.mentions("stock of premium dog food")] == [sku_b]
+
+
+def _swap_inner(name: str) -> str:
+    """Swap two neighbouring letters inside a name ("Milford" -> "Milfrod")."""
+    i = len(name) // 2
+    return name[:i] + name[i + 1] + name[i] + name[i + 2 :]
+
+
+def test_one_swapped_or_missing_letter_in_a_place_name(res: Resolver, data: NetworkData) -> None:
+    stores = data.locations[data.locations["type"] == "store"]
+    checked = 0
+    for row in stores.itertuples():
+        name = str(row.name)
+        if len(name) < 6 or " " in name or name[len(name) // 2] == name[len(name) // 2 + 1]:
+            continue
+        for typo in (_swap_inner(name), name[:3] + name[4:], name.lower()[:-1]):
+            found = res.mentions(f"late pos at {typo}?")
+            assert [m.entity.id for m in found] == [row.location_id], (typo, found)
+        checked += 1
+    assert checked >= 3
+
+
+def test_a_typo_never_makes_a_name_of_a_short_or_other_word(res: Resolver) -> None:
+    assert res.mentions("what is on order this week overall?") == []
+    assert res.mentions("show me the planner view") == []
+
+
+def test_item_names_read_in_the_plural(data: NetworkData, res: Resolver) -> None:
+    items = data.items.set_index("sku")["description"]
+    sku = next(s for s, d in items.items() if len(str(d).split()) >= 3 and str(d)[-1] not in "sy")
+    desc = str(items[sku]).lower()
+    plural = f"{desc}es" if desc.endswith(("x", "ch", "sh")) else f"{desc}s"
+    found = res.resolve("sku", plural)
+    assert found.match is not None and found.match.entity.id == sku
