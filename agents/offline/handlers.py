@@ -459,6 +459,10 @@ def _pair_exceptions(
     if listed.error:
         return _error_text(listed), []
     items = _items(listed)
+    if not items and not (sku and loc):
+        # "what's flagged at S001?" names a place only: nothing there, not "None at S001".
+        where = " ".join(p for p in (f"for {sku}" if sku else "", f"at {loc}" if loc else "") if p)
+        return f"Nothing {where} is on today's exception list.", []
     if not items:
         return none.format(sku=sku, loc=loc), []
     return None, items
@@ -880,9 +884,19 @@ def _them_args(req: Request) -> dict[str, Any]:
 
 
 list_them = Lookup("list_exceptions", _them_args, _exceptions_title)
+
+
+def _late_po_args(req: Request) -> dict[str, Any]:
+    """Read the late-PO list's scope: a place named anywhere counts ("late POs into DC-SOUTH")."""
+    args = _list_args(req.text, kind=ExceptionType.LATE_PO.value)
+    if "location" not in args and req.said("location"):
+        args["location"] = req.said("location")
+    return args
+
+
 late_po_exceptions = Lookup(
     "list_exceptions",
-    lambda req: _list_args(req.text, kind=ExceptionType.LATE_PO.value),
+    _late_po_args,
     lambda req, results: _render_exceptions(
         results[0], "Late purchase orders that put stock at risk"
     ),

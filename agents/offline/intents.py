@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 from agents.focus import focus_of
 from agents.offline import general
 from agents.offline import handlers as h
-from agents.offline.messages import Asker, Handler, Request, Result, Step
+from agents.offline.messages import Asker, Call, Handler, Request, Result, Step
 from agents.offline.parsing import (
     DATE_TOKEN,
     EVERYDAY_MOVE,
@@ -42,6 +42,7 @@ from agents.offline.parsing import (
     WHY_LEVELS,
     _clean_id,
     _compile,
+    _exception_type,
     _matches,
     _normalise,
     _scenario_args,
@@ -58,6 +59,7 @@ from agents.offline.parsing import (
     rewrite_ordinal,
     rewrite_places,
     rewrite_store_number,
+    step_along,
     transfer_clauses,
     understood,
     unknown_store,
@@ -106,6 +108,26 @@ class Intent:
 # -- a request nothing matched: the closest intents, filled in ---------------------------------
 
 
+def _no_step(listed: Sequence[str], current: str | None) -> str:
+    """Say why "the next one" points at nothing: no list, no item of it yet, or its end."""
+    if not listed:
+        return (
+            "No list has been shown in this conversation, so there is no next one and I have "
+            "not looked anything up or drafted anything. Say **what needs attention today?** "
+            "for the ranked exceptions, then pick one by its number."
+        )
+    shown = ", ".join(f"{i}. {e}" for i, e in enumerate(listed[:10], 1))
+    where = (
+        "that was the end of the last list"
+        if current in listed
+        else "no item of the last list has been picked yet"
+    )
+    return (
+        f"I can't tell which one you mean: {where}, so I have not looked anything up or "
+        f"drafted anything. The last list: {shown}. Say, for example, **explain the first one**."
+    )
+
+
 def unknown(req: Request, results: list[Result]) -> Step:
     """Offer the two or three closest requests, filled with what the request did name."""
     dcs = req.resolver.dcs() if req.resolver is not None else []
@@ -119,6 +141,9 @@ def unknown(req: Request, results: list[Result]) -> Step:
         )
     n, _ = ordinal(req.text)
     listed = req.focus.last_list
+    stepped, step = step_along(req.text, req.focus)
+    if step is not None and stepped is None:
+        return _no_step(listed, req.focus.exception)
     if n is not None and not listed and re.search(r"\b(?:one|1|it|item)\b", req.text, re.I):
         return (
             "No list has been shown in this conversation, so I can't tell which one you mean "
@@ -254,11 +279,13 @@ AMEND = (
 ACK = (
     r"(?:ok(?:ay)?|yes|yep|yeah|yup|sure|great|good|perfect|fine|right|cool|alright|thanks|"
     r"thank\s+you|sounds\s+(?:good|right|fine)|looks\s+(?:good|right|fine)|makes\s+sense|"
-    r"agreed|please|then|go\s+on|right\s+then|alright\s+then)"
+    r"agreed|please|then|go\s+on|right\s+then|alright\s+then|lovely|brilliant|cheers)"
 )
 """Words that acknowledge what was shown before acting on it ("ok", "sounds good")."""
 ACK_LEAD = (
-    r"^\W*(?:" + ACK + r"[\s,!.]+)*(?:please\s+)?(?:(?:can|could|would)\s+you\s+(?:please\s+)?)?"
+    r"^\W*(?:"
+    + ACK
+    + r"[\s,!.:;\-–—]+)*(?:please\s+)?(?:(?:can|could|would)\s+you\s+(?:please\s+)?)?"
     r"(?:let'?s\s+)?(?:go\s+ahead(?:\s+and)?\s+)?(?:just\s+)?"
 )
 ACT_VERB = (
@@ -440,6 +467,8 @@ LANE_TIME = (
 from the DC to Kingston"), never how long stock lasts or when an order arrives."""
 LOC_ID = r"(?P<{}>(?-i:[A-Z][A-Z0-9]*(?:[-_][A-Z0-9]+)*))\b"
 """An id as the canonical request writes it (names and aliases are ids by then)."""
+
+
 def _no_sku(text: str, resolver: Any) -> dict[str, str] | None:
     """Apply only to a request that names no item (one that does is a cover request)."""
     return None if entities(text, resolver)["sku"] else {}
@@ -821,6 +850,7 @@ INTENTS: tuple[Intent, ...] = (
             "go on then, set it up",
             "fine, go ahead and sort it",
             "alright then, write that one up",
+            "fine - sort that one out",
         ),
         template="fix it",
         writes=True,
@@ -2269,8 +2299,30 @@ def parse(
         if intent.name in general.SAFE_WHEN_NORMALISED and _looks_only(intent, again):
             return intent, again
         req = again
-    guessed = _guess(req, earlier, resolver, as_of, asker) if general.guessable(text) else None
+    guessed = None
+    if not _spelt_out(text, req.text):
+        guessed = _guess(req, earlier, resolver, as_of, asker) if general.guessable(text) else None
+    else:
+        # The spelt-out request names what it is about: the thread's focus adds nothing
+        # ("same for Kingston" after "what's flagged at Union?" is Kingston's list, not the
+        # item the answer explained).
+        bare = replace(req.focus, sku=None, location=None, supplier=None)
+        guessed = _guess(replace(req, focus=bare), earlier, resolver, as_of, asker)
     return guessed if guessed is not None else (FALLBACK, req)
+
+
+def _spelt_out(text: str, read: str) -> bool:
+    """Return True when a follow-up was read as a whole request that may be guessed.
+
+    "same for Kingston" / "and the south one?" points into the thread, so it is never guessed
+    as written; once the thread turned it into the previous request with the swap ("what's
+    flagged at S004"), that request is guessed like any other (it names its own entities).
+    """
+    return bool(
+        FOLLOW_UP_RE.match(_normalise(text))
+        and not FOLLOW_UP_RE.match(read)
+        and general.guessable(read)
+    )
 
 
 def parse_table(
@@ -2359,14 +2411,14 @@ def parse_table(
                 if intent.priority > 1 and (place := unknown_store(canon, resolver)):
                     return UNKNOWN_PLACE, request({"place": place})
                 if unclear and intent.name not in CLEAR_WITHOUT_ENTITIES:
-                    return AMBIGUOUS, request(unclear)
+                    return _unclear(unclear, found, focus, canon), request(unclear)
                 return intent, request(values)
     if who.read_only and (writes_requested(canon) or writes_requested(norm)):
         return READ_ONLY, request({})
     if place := unknown_store(canon, resolver):
         return UNKNOWN_PLACE, request({"place": place})
     if unclear:
-        return AMBIGUOUS, request(unclear)
+        return _unclear(unclear, found, focus, canon), request(unclear)
     return FALLBACK, request({})
 
 
@@ -2393,6 +2445,100 @@ def _slot_kinds_fit(values: dict[str, str], resolver: Any) -> bool:
             if known is not None and known != kind:
                 return False
     return True
+
+
+TROUBLE = re.compile(
+    r"\b(?:short\w*|stock[\s-]?outs?|out\s+of\s+stock|run\w*\s+(?:out|dry|low)|promo\w*|"
+    r"over[\s-]?stock\w*|too\s+much|excess|late|overdue|flag\w*|issues?|problems?|wrong|"
+    r"going\s+on|story|trouble|at\s+risk|risks?|cover\w*|top[\s-]?up|sort\w*|fix\w*|"
+    r"needs?|exceptions?|urgent|slips?|delay\w*)\b",
+    re.IGNORECASE,
+)
+"""Words that ask about an item in trouble: the one flagged at the named place is meant."""
+
+
+def _unclear(unclear: dict[str, str], found: dict[str, list[str]], focus: Any, text: str) -> Intent:
+    """Return how to treat a shared item name: narrowed by the place's exceptions, or asked.
+
+    "the dog food shortage at Quincy" when three items share "dog food": if the request is
+    about an item in trouble and names a place (or the thread has one), the place's exceptions
+    are looked up first (`narrow_by_exceptions`); otherwise the planner is asked which.
+    """
+    places = found.get("location") or ([focus.location] if focus.location else [])
+    if unclear.get("kind") == "sku" and places and TROUBLE.search(text):
+        unclear["places"] = ",".join(places[:2])
+        return NARROW
+    return AMBIGUOUS
+
+
+def narrow_by_exceptions(req: Request, results: list[Result]) -> Step:
+    """Read a shared item name as the one candidate flagged at the request's place.
+
+    First round: the exceptions at the place(s). Then, when exactly one candidate (of the
+    exception type the request names, if several) is flagged there, the request is read again
+    with that SKU and its own intent answers, with a note saying which item was taken and why;
+    when none or several are, the planner is asked which, with the flagged ones.
+    """
+    places = req.fields["places"].split(",")
+    looked = [r for r in results[: len(places)] if r.name == "list_exceptions"]
+    if len(looked) < len(places):
+        return [
+            Call("list_exceptions", {"location": loc, "top": 100, "compact": True})
+            for loc in places
+        ]
+    phrase, candidates = req.fields["phrase"], req.fields["candidates"].split(",")
+    if req.resolver is not None:
+        for shared, entities_ in req.resolver.ambiguous(req.text, ("sku",)):
+            if shared.lower() == phrase.lower():
+                candidates = [e.id for e in entities_]
+    flagged: dict[str, set[str]] = {}
+    for r in looked:
+        items = r.data.get("items") if isinstance(r.data, dict) else None
+        for item in items or []:
+            if isinstance(item, dict) and item.get("sku") in candidates:
+                flagged.setdefault(str(item["sku"]), set()).add(str(item.get("type")))
+    kind = _exception_type(req.text)
+    typed = [sku for sku, kinds in flagged.items() if kind in kinds]
+    chosen = typed if len(typed) == 1 else list(flagged)
+    where = " or ".join(places)
+    if len(chosen) != 1:
+        options = [c for c in candidates if c in flagged] if len(flagged) > 1 else candidates
+        return _ask_flagged(req, phrase, options, where, bool(flagged))
+    sku = chosen[0]
+    text = re.sub(re.escape(phrase), sku, req.text, count=1, flags=re.IGNORECASE)
+    intent, again = parse(text, req.earlier, req.resolver, req.as_of, req.asker)
+    if intent.name in ("ambiguous", "narrow", "unknown"):
+        return _ask_flagged(req, phrase, [sku], where, True)
+    again = replace(again, named={**req.named, **again.named, sku: phrase})
+    step = intent.handler(again, results[len(places) :])
+    if not isinstance(step, str):
+        return step
+    ent = req.resolver.get("sku", sku) if req.resolver is not None else None
+    label = f"{sku} ({ent.name})" if ent is not None and ent.name else sku
+    return f"_Read “{phrase}” as {label}, the one of that name flagged at {where}._ " + step
+
+
+def _ask_flagged(
+    req: Request, phrase: str, ids: Sequence[str], where: str, any_flagged: bool
+) -> str:
+    """Ask which item a shared name means after looking at the place's exceptions."""
+    labels = []
+    for ident in ids:
+        ent = req.resolver.get("sku", ident) if req.resolver is not None else None
+        labels.append(f"**{ident}** ({ent.name})" if ent is not None and ent.name else ident)
+    options = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
+    seen = (
+        f"{'these are' if len(ids) > 1 else 'this is'} flagged at {where}"
+        if any_flagged
+        else f"none of them is flagged at {where}"
+    )
+    example = re.sub(
+        re.escape(phrase), ids[0], req.original or req.text, count=1, flags=re.IGNORECASE
+    )
+    return (
+        f"Which item do you mean by “{phrase}” — {options}? More than one item has that name "
+        f"({seen}), so I have not acted on it. Say, for example, **{example}**."
+    )
 
 
 CLEAR_WITHOUT_ENTITIES = frozenset(
@@ -2450,6 +2596,7 @@ def _narrowed(unclear: dict[str, str], focus: Any) -> str | None:
 
 FALLBACK = Intent("unknown", 99, (), unknown)
 AMBIGUOUS = Intent("ambiguous", 1, (), h.ask_which)
+NARROW = Intent("narrow", 1, (), narrow_by_exceptions)
 READ_ONLY = Intent("read_only", 0, (), h.refuse_read_only)
 UNKNOWN_PLACE = Intent("unknown_place", 2, (), h.unknown_place)
 

@@ -699,8 +699,41 @@ def entities(text: str, resolver: Any) -> dict[str, list[str]]:
     return found
 
 
+TOP_ONE_RE = re.compile(
+    r"\b(?:the\s+)?(?:top|first)\s+(?:one|1|item|exception|row|line|issue|alert|entry)\b", re.I
+)
+"""The first of a list said as its top ("the top one on that list")."""
+STEP_RE = re.compile(
+    r"\b(?:the\s+)?(?P<step>next|following|previous|prior|preceding)\s+(?:one|1|item|exception|"
+    r"row|line|issue|alert|entry)\b|^\W*(?:and\s+|ok\s+|now\s+)?(?:the\s+)?"
+    r"(?P<bare>next|following)(?:\s+(?:one|1|please|pls))?\W*$",
+    re.I,
+)
+"""A step along the last list from the exception the thread is on ("and the next one")."""
+
+
+def step_along(text: str, focus: Any) -> tuple[int | None, re.Match[str] | None]:
+    """Return the 1-based position "the next / previous one" points at, and the match.
+
+    Relative to the exception the thread last explained or drafted, in the last list shown;
+    (None, match) when the thread is on no exception of that list (or it would step off it).
+    """
+    m = STEP_RE.search(text)
+    if m is None:
+        return None, None
+    current = focus.exception if focus.exception in focus.last_list else None
+    if current is None:
+        return None, m
+    word = (m.group("step") or m.group("bare")).lower()
+    n = focus.last_list.index(current) + (2 if word in ("next", "following") else 0)
+    return (n if 1 <= n <= len(focus.last_list) else None), m
+
+
 def ordinal(text: str) -> tuple[int | None, re.Match[str] | None]:
     """Return the list position a request points at ("the third one" -> 3; "last" -> -1)."""
+    top = TOP_ONE_RE.search(text)
+    if top is not None:
+        return 1, top
     m = ORDINAL_RE.search(text)
     if m is None:
         return None, None
@@ -1227,6 +1260,16 @@ def rewrite_follow_up(text: str, previous: str | None, resolver: Any) -> str:
     if not m or not previous:
         return text
     rest = m.group("rest")
+    if STEP_RE.match(rest) and re.fullmatch(
+        r"(?:the\s+)?\w+(?:\s+(?:one|1|item|exception|row|line|issue|alert|entry))?"
+        r"(?:\s+(?:too|as\s+well|also|please|then))?\W*",
+        rest,
+        re.I,
+    ):
+        # "and the next one too" after "draft the top one": that request, one further down.
+        return _step_previous(previous, STEP_RE.match(rest)) or text
+    if resolver is not None and (relative := _relative_place(rest, previous, resolver)):
+        return relative
     if re.match(r"(?:from\s+(?:whom|who|where)|who\s+from)\W*$", rest, re.I):
         rest = "by source"  # "and from whom?" after a count: by where the stock comes from
     elif re.match(r"(?:from\s+)?which\s+(?:suppliers?|vendors?)\W*$", rest, re.I):
@@ -1271,6 +1314,61 @@ def rewrite_follow_up(text: str, previous: str | None, resolver: Any) -> str:
         prep = lead or {"location": "at", "sku": "for", "supplier": "from"}[kind]
         return previous.rstrip("?.! ") + f" {prep} " + rest.strip("?.! ")
     return out if swapped else text
+
+
+def _step_previous(previous: str, step: re.Match[str] | None) -> str | None:
+    """Return the previous request pointing one step along the list instead of where it did."""
+    if step is None:
+        return None
+    word = (
+        "next"
+        if (step.group("step") or step.group("bare")).lower()
+        in (
+            "next",
+            "following",
+        )
+        else "previous"
+    )
+    for found in (
+        TOP_ONE_RE.search(previous),
+        ORDINAL_RE.search(previous),
+        re.search(EXC_RE, previous, re.I),
+    ):
+        if found is not None:
+            return previous[: found.start()] + f"the {word} one" + previous[found.end() :]
+    return None
+
+
+RELATIVE_PLACE = re.compile(
+    r"^(?:(?:at|in|for|with)\s+)?(?:the\s+)?(?P<place>[a-z0-9]+(?:\s+[a-z0-9]+)?)\s+"
+    r"(?:one|1|site|side)(?:\s+(?:then|too|instead|please))?\W*$",
+    re.I,
+)
+"""A place said by what tells it apart from the previous one ("and the south one?")."""
+
+
+def _relative_place(rest: str, previous: str, resolver: Any) -> str | None:
+    """Return the previous request at the place "the south one" names, or None.
+
+    The place is of the previous request's location's kind: after a question about the north
+    DC, "the south one" is the south DC; after one about a store, "the Union one" a store.
+    """
+    m = RELATIVE_PLACE.match(rest.strip())
+    before = entities(previous, resolver)["location"]
+    if m is None or not before:
+        return None
+    here = resolver.get("location", before[0])
+    if here is None:
+        return None
+    word = m.group("place")
+    nouns = ("dc", "warehouse") if here.group == "dc" else ("store",)
+    for noun in nouns:
+        for form in (f"{word} {noun}", f"{noun} {word}", word):
+            res = resolver.resolve("location", form)
+            hit = res.match.entity if res.match is not None and res.match.score >= 100 else None
+            if hit is not None and hit.id != here.id and hit.group == here.group:
+                return previous.replace(here.id, hit.id)
+    return None
 
 
 def _only_ids(rest: str, resolver: Any) -> bool:
@@ -1428,6 +1526,9 @@ def rewrite_ordinal(text: str, focus: Any) -> str:
     if not focus.last_list:
         return text
     text = rewrite_pointer(text, focus)
+    n, m = step_along(text, focus)
+    if m is not None:
+        return text if n is None else text[: m.start()] + focus.last_list[n - 1] + text[m.end() :]
     n, m = ordinal(text)
     if n is None or m is None:
         return text
