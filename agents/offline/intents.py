@@ -911,7 +911,7 @@ INTENTS: tuple[Intent, ...] = (
             IMPERATIVE + VERBS_DRAFT + r"\b.*{exc}",
             IMPERATIVE + r"(?:(?:ok(?:ay)?|yes|sure|great)[\s,!.]+)*(?:let'?s\s+)?(?:go\s+ahead\s+"
             r"(?:and\s+)?)?(?:transfer|move|ship|send|order|buy|cover|do|action|go\s+with|"
-            r"take\s+care\s+of|sort(?:\s+out)?)\b.*{exc}",
+            r"take\s+care\s+of|sort(?:\s+out)?|set\s+up|line\s+up|arrange|organi[sz]e)\b.*{exc}",
             r"{exc}\W+(?:please\s+)?(?:fix|draft|prepare|resolve)\b",
         ),
         h.draft_exception,
@@ -919,6 +919,7 @@ INTENTS: tuple[Intent, ...] = (
             "fix stockout_risk:SKU-0012@S003",
             "please prepare stockout_risk:SKU-0001@S001",
             "ok go with stockout_risk:SKU-0012@S003",
+            "set up whatever stockout_risk:SKU-0012@S003 needs",
         ),
         writes=True,
     ),
@@ -2507,7 +2508,7 @@ def narrow_by_exceptions(req: Request, results: list[Result]) -> Step:
     sku = chosen[0]
     text = re.sub(re.escape(phrase), sku, req.text, count=1, flags=re.IGNORECASE)
     intent, again = parse(text, req.earlier, req.resolver, req.as_of, req.asker)
-    if intent.name in ("ambiguous", "narrow", "unknown"):
+    if intent.name in ("ambiguous", "narrow"):
         return _ask_flagged(req, phrase, [sku], where, True)
     again = replace(again, named={**req.named, **again.named, sku: phrase})
     step = intent.handler(again, results[len(places) :])

@@ -190,3 +190,19 @@ def test_everyday_go_aheads_draft_what_the_thread_is_on(text: str, resolver: Res
 def test_other_uses_of_those_verbs_draft_nothing(text: str, resolver: Resolver) -> None:
     intent, _ = step(text, [*listed(), *explained(2)], resolver)
     assert intent.name != "draft_previous"
+
+
+def test_set_up_the_top_one_then_the_next_one_drafts_both(resolver: Resolver) -> None:
+    intent, calls = step("set up whatever the top one on that list needs", listed(), resolver)
+    assert isinstance(calls, list) and calls[0].name == "draft_recommended_action"
+    assert calls[0].args["exception_id"] == LISTED[0]
+    drafted = turn(
+        "set up whatever the top one on that list needs",
+        "draft_recommended_action",
+        {"exception_id": LISTED[0]},
+        {"exception_id": LISTED[0], "proposal_id": "PR-1", "status": "pending_approval"},
+        2,
+    )
+    _, calls = step("and the next one too", [*listed(), *drafted], resolver)
+    assert isinstance(calls, list) and calls[0].name == "draft_recommended_action"
+    assert calls[0].args["exception_id"] == LISTED[1]
