@@ -77,3 +77,21 @@ def test_a_store_the_network_lacks_is_said_so(text: str, place: str, resolver: R
 def test_a_known_or_relative_store_is_not_unknown(text: str, resolver: Resolver) -> None:
     found, _ = parse(text, (), resolver, None)
     assert found.name != "unknown_place"
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("anything flagged at S3?", "S003"),
+        ("is anything flagged in the north dc", "DC-NORTH"),
+        ("any items getting flagged at kingston", "S004"),
+        ("flags at store 1?", "S001"),
+    ],
+)
+def test_anything_flagged_at_a_place_lists_its_exceptions(
+    text: str, place: str, resolver: Resolver
+) -> None:
+    intent, req = parse(text, (), resolver, None)
+    step = intent.handler(req, [])
+    assert isinstance(step, list) and [c.name for c in step] == ["list_exceptions"]
+    assert step[0].args.get("location") == place and not step[0].args.get("sku")
