@@ -1654,6 +1654,38 @@ def unknown_store(text: str, resolver: Any) -> str | None:
     return None
 
 
+BY_CATEGORY = re.compile(r"\b(?:by|per|split\s+by|across)\s+(?:the\s+)?categor(?:y|ies)\b", re.I)
+"""A request broken down by category: a follow-up naming one drills into it."""
+DRILL_DOWN = re.compile(
+    r"^\W*(?:(?:and|ok(?:ay)?|so|now|then|right)\W+)*(?:just|only|drill\s+(?:into|down\s+(?:into|on))|"
+    r"zoom\s+(?:into|in\s+on)|focus\s+on|open\s+up|break\s+down|what\s+about|how\s+about|"
+    r"and(?:\s+(?:in|for))?)\s+(?:the\s+)?(?P<cat>[a-z][a-z &-]*?)"
+    r"(?:\s+(?:category|cat|dept|one|1))?(?:\s*(?:[-:,?!.]+\s*|\s+)(?P<tail>(?:what|which|who|where|show|list|why)\b.*))?\W*$",
+    re.I,
+)
+"""A follow-up that names one category of a breakdown ("just pet - what's driving it?")."""
+
+
+def _drill_down(text: str, previous: str, cats: list[str], resolver: Any) -> str:
+    """Return the request a follow-up naming one category of a breakdown makes.
+
+    After "how many stockouts per category?", "and electronics?" is that question for the one
+    category; "just Pet - what's driving it?" / "drill into grocery" asks for the exceptions
+    behind its line (of the type the breakdown counted, if it named one).
+    """
+    m = DRILL_DOWN.match(text)
+    if m is None or any(entities(text, resolver).values()):
+        return text
+    named = category(m.group("cat"), cats)
+    if named not in cats:
+        return text
+    lead = m.group(0)[: m.start("cat")].lower()
+    if not m.group("tail") and re.search(r"\b(?:and|what\s+about|how\s+about)\b", lead):
+        return BY_CATEGORY.sub(f"in the {named} category", previous, count=1)
+    kind = next((p.search(previous) for _, p in TYPE_PATTERNS if p.search(previous)), None)
+    return f"{kind.group(0) if kind else 'exceptions'} in the {named} category"
+
+
 NEXT_CATEGORY = re.compile(
     r"^\W*(?:(?:and|ok(?:ay)?|so|now|then)\W+)*(?:(?:what|how)\s+about\s+|same\s+for\s+)?"
     r"(?:the\s+)?(?P<which>next|following|previous|prior|last)\s+(?:category|cat|dept|department)"
@@ -1678,6 +1710,8 @@ def rewrite_category_follow_up(text: str, previous: str | None, resolver: Any) -
         return text
     cats = list(resolver.categories)
     before = category(previous, cats)
+    if before is None and BY_CATEGORY.search(previous):
+        return _drill_down(text, previous, cats, resolver)
     if before is None or before not in cats:
         return text
     after: str | None = None

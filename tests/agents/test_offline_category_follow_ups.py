@@ -55,3 +55,42 @@ def test_the_next_category_twice_moves_on_twice(resolver: Resolver) -> None:
 def test_without_a_category_before_nothing_is_swapped(follow_up: str, resolver: Resolver) -> None:
     _, req = parse(follow_up, after("stock of SKU-0012 at S003"), resolver)
     assert "SKU-0012" not in req.text
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "tool", "args"),
+    [
+        (
+            "money at risk by category",
+            "just pet - what's driving it?",
+            "list_exceptions",
+            {"category": "Pet"},
+        ),
+        ("split the exposure per category", "drill into grocery", "list_exceptions", {}),
+        (
+            "how many stockouts per category?",
+            "only toys: which ones?",
+            "list_exceptions",
+            {"type": "stockout_risk", "category": "Toys"},
+        ),
+        (
+            "how many stockouts per category?",
+            "and electronics?",
+            "summarize_exceptions",
+            {"type": "stockout_risk", "category": "Electronics"},
+        ),
+    ],
+)
+def test_a_category_named_after_a_breakdown_drills_into_it(
+    first: str, follow_up: str, tool: str, args: dict[str, str], resolver: Resolver
+) -> None:
+    intent, req = parse(follow_up, after(first), resolver)
+    step = intent.handler(req, [])
+    assert isinstance(step, list) and step[0].name == tool, step
+    assert args.items() <= step[0].args.items()
+    assert category(req.text, resolver.categories) in ("Pet", "Grocery", "Toys", "Electronics")
+
+
+def test_a_place_after_a_breakdown_is_no_drill_down(resolver: Resolver) -> None:
+    _, req = parse("just kingston", after("money at risk by category"), resolver)
+    assert "category" not in req.text.replace("by category", "")

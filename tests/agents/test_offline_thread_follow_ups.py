@@ -193,7 +193,7 @@ def test_other_uses_of_those_verbs_draft_nothing(text: str, resolver: Resolver) 
 
 
 def test_set_up_the_top_one_then_the_next_one_drafts_both(resolver: Resolver) -> None:
-    intent, calls = step("set up whatever the top one on that list needs", listed(), resolver)
+    _, calls = step("set up whatever the top one on that list needs", listed(), resolver)
     assert isinstance(calls, list) and calls[0].name == "draft_recommended_action"
     assert calls[0].args["exception_id"] == LISTED[0]
     drafted = turn(
