@@ -165,6 +165,24 @@ def suspect_stockouts(
     return inside.reshape(n, width)[:, :t_len] & keep, trailing_days
 
 
+def trailing_run(history: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return each row's days without a sale up to its end, its rate and its last sale's column.
+
+    The rate is the units from the first to the last sale over that span (0 without a sale, whose
+    run is the whole row and last column -1): what the phantom-stock test reads.
+    """
+    x = np.asarray(history, dtype=float)
+    t_len = x.shape[1]
+    sold = x > 0
+    any_sale = sold.any(axis=1)
+    last = np.where(any_sale, t_len - 1 - sold[:, ::-1].argmax(axis=1), -1)
+    first = sold.argmax(axis=1)
+    run = t_len - 1 - last
+    span = np.maximum(last - first + 1, 1)
+    rate = np.where(any_sale, np.nansum(x, axis=1) / span, 0.0)
+    return run, rate, last
+
+
 def phantom_runs(
     history: np.ndarray,
     in_stock: np.ndarray,
@@ -188,12 +206,8 @@ def phantom_runs(
     if n == 0 or t_len == 0:
         return out
     sold = x > 0
+    run, rate, last = trailing_run(x)
     any_sale = sold.any(axis=1)
-    last = t_len - 1 - sold[:, ::-1].argmax(axis=1)
-    first = sold.argmax(axis=1)
-    run = np.where(any_sale, t_len - 1 - last, 0)
-    span = np.maximum(last - first + 1, 1)
-    rate = np.where(any_sale, x.sum(axis=1) / span, 0.0)
     days = np.arange(t_len)
     in_run = days[None, :] > last[:, None]
     recorded = np.asarray(in_stock, dtype=bool)

@@ -26,6 +26,7 @@ from planning.censoring import (
     phantom_runs,
     stockout_note,
     suspect_stockouts,
+    trailing_run,
 )
 from planning.exceptions import EVIDENCE_COLUMNS, LatePOs, PositionArrays, detect_exceptions
 from planning.filters import filter_exceptions
@@ -1110,14 +1111,7 @@ def _sales_signals(
     rate = np.zeros(n)
     history = stores.daily_sales[:, bias_days:]
     if history.shape[1]:
-        sold = history > 0
-        any_sale = sold.any(axis=1)
-        days = history.shape[1]
-        last = days - 1 - sold[:, ::-1].argmax(axis=1)
-        first = sold.argmax(axis=1)
-        zero_run[store_rows] = np.where(any_sale, days - 1 - last, days)
-        span = np.maximum(last - first + 1, 1)
-        rate[store_rows] = np.where(any_sale, history.sum(axis=1) / span, 0.0)
+        zero_run[store_rows], rate[store_rows], _ = trailing_run(history)
     return _SalesSignals(bias_forecast, bias_actual, bias_sigma, zero_run, rate)
 
 
