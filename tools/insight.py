@@ -330,6 +330,18 @@ def with_cover(ws: Workspace, records: list[dict[str, Any]]) -> list[dict[str, A
     return out
 
 
+def exception_detail(ws: Workspace, exception_id: str) -> dict[str, Any]:
+    """Return one exception with its position and open supply (`PlanQueries.exception`).
+
+    The position's days of cover is capped at the planning horizon: `days_of_cover_capped` says
+    so and `days_of_cover_beyond_horizon` extrapolates it (`with_cover`), for every reader.
+    """
+    found = ws.queries.exception(exception_id)
+    if "position" in found:
+        found["position"] = with_cover(ws, [found["position"]])[0]
+    return found
+
+
 def network_position(ws: Workspace, sku: str) -> dict[str, Any]:
     """Return a SKU's stock at every location, the network totals and the largest holder."""
     plan = ws.plans.plan_of(sku)

@@ -208,14 +208,10 @@ def explain_exception(exception_id: Annotated[str, EXC_DOC], runtime: ToolRuntim
     The position's days of cover is capped at the planning horizon like get_inventory's:
     `days_of_cover_capped` says so and `days_of_cover_beyond_horizon` extrapolates it.
     """
-
-    def record(ws: Workspace) -> dict[str, Any]:
-        found = ws.queries.exception(insight.resolve_exception_id(ws, exception_id))
-        if "position" in found:
-            found["position"] = insight.with_cover(ws, [found["position"]])[0]
-        return found
-
-    return _read(runtime, record)
+    return _read(
+        runtime,
+        lambda ws: insight.exception_detail(ws, insight.resolve_exception_id(ws, exception_id)),
+    )
 
 
 @tool

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import Reader, WorkspaceDep
 from stockpilot.vocabulary import ActionKind, ExceptionType
+from tools import insight
 
 router = APIRouter(tags=["exceptions"])
 
@@ -146,4 +147,4 @@ def get_exception(
     ],
 ) -> ExceptionDetail:
     """Return one exception with its evidence, recommendation, position and open supply."""
-    return ExceptionDetail.model_validate(ws.queries.exception(exception_id))
+    return ExceptionDetail.model_validate(insight.exception_detail(ws, exception_id))

@@ -106,6 +106,13 @@ def test_one_exception_with_position_and_supply(client: TestClient) -> None:
     assert body["open_supply"] == []
 
 
+def test_one_exception_says_whether_its_cover_is_capped(client: TestClient) -> None:
+    # The same position record as the copilot's explain_exception: never a silent cap.
+    body = client.get("/v1/exceptions/promo_uncovered:A@S1", headers=R).json()
+    assert body["position"]["days_of_cover_capped"] is False
+    assert "days_of_cover_beyond_horizon" not in body["position"]
+
+
 def test_one_exception_url_encoded_id(client: TestClient) -> None:
     resp = client.get(f"/v1/exceptions/{quote('inventory_anomaly:B@S2', safe='')}", headers=R)
     assert resp.status_code == 200
