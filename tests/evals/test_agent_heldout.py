@@ -1,9 +1,10 @@
 """The held-out agent splits load and every case is well formed against its network.
 
 Checked for the first split (`agent_heldout_v1`, the default of `--split heldout`), for the v3
-split (`agent_heldout_v3`), the v4 split (`agent_heldout_v4`) and the fresh v5 split
-(`agent_heldout_v5`), each on a network no earlier split used (v4's also of another shape: 16
-stores, 240 SKUs, 3 DCs; v5's of a third: 24 stores, 160 SKUs, 4 DCs). Only the form is
+split (`agent_heldout_v3`), the v4 split (`agent_heldout_v4`), the v5 split (`agent_heldout_v5`)
+and the fresh v6 split (`agent_heldout_v6`), each on a network no earlier split used (v4's also
+of another shape: 16 stores, 240 SKUs, 3 DCs; v5's of a third: 24 stores, 160 SKUs, 4 DCs; v6's
+of a fourth: 32 stores, 180 SKUs, 2 DCs, in another season). Only the form is
 checked here: the split is scored with `stockpilot eval --suite agent --split
 heldout`, never by the test suite against a baseline (see evals/datasets/heldout/README.md).
 """
@@ -34,7 +35,8 @@ IDS = re.compile(r"\b(SKU-\d{4}|S\d{3}|DC-[A-Z0-9]+|SUP-\d{2}|PO-\d{6}|TR-\d{6})
 V3_DATASET = HELDOUT_DATASET.parent / "agent_heldout_v3.jsonl"
 V4_DATASET = HELDOUT_DATASET.parent / "agent_heldout_v4.jsonl"
 V5_DATASET = HELDOUT_DATASET.parent / "agent_heldout_v5.jsonl"
-CHECKED = [HELDOUT_DATASET, V3_DATASET, V4_DATASET, V5_DATASET]
+V6_DATASET = HELDOUT_DATASET.parent / "agent_heldout_v6.jsonl"
+CHECKED = [HELDOUT_DATASET, V3_DATASET, V4_DATASET, V5_DATASET, V6_DATASET]
 SHAPE = ("stores", "skus", "dcs")
 
 
@@ -182,6 +184,33 @@ def test_v5_is_sized_for_a_fresh_measure() -> None:
     assert {"DC-03", "DC-04"} <= dcs
 
 
+def test_v6_runs_on_a_network_of_a_new_seed_date_and_shape() -> None:
+    folder = HELDOUT_DATASET.parent
+    v6 = load_dataset(V6_DATASET).network
+    for name in [f"agent_heldout_v{n}.jsonl" for n in range(1, 6)]:
+        network = load_dataset(folder / name).network
+        assert network["seed"] != v6["seed"] and network["as_of"] != v6["as_of"], name
+        shape = tuple(network.get(k) for k in SHAPE)
+        assert shape != tuple(v6.get(k) for k in SHAPE), name
+    dev = load_dataset(SPLITS["dev"]).network
+    assert dev.get("seed") != v6["seed"] and dev.get("as_of") != v6["as_of"]
+
+
+def test_v6_is_sized_for_a_fresh_measure() -> None:
+    v6 = load_dataset(V6_DATASET)
+    turns = [step for case in v6.cases for step in case.requests]
+    assert len(v6.cases) >= 75 and len(turns) >= 100
+    assert sum(len(case.requests) > 1 for case in v6.cases) >= 22
+    assert sum(case.adversarial for case in v6.cases) >= 12
+    assert sum(isinstance(s, Decide) for case in v6.cases for s in case.steps) >= 3
+    # Both DCs of the network are asked about, so each one's ids resolve in the grader too.
+    dcs = {i for step in turns for f in step.expected_facts for o in f for i in IDS.findall(o)}
+    dcs |= {i for step in turns for i in IDS.findall(step.request.upper())}
+    assert {"DC-NORTH", "DC-SOUTH"} <= dcs
+    # Every user kind of the policy file asks something: planner, viewer and an unknown user.
+    assert {"alice", "victor", "mallory"} <= {step.user for step in turns}
+
+
 def test_every_file_of_the_held_out_folder_is_reported_as_aggregates_only() -> None:
     folder = HELDOUT_DATASET.parent
     assert is_aggregate_only(HELDOUT_DATASET)
@@ -189,4 +218,5 @@ def test_every_file_of_the_held_out_folder_is_reported_as_aggregates_only() -> N
     assert is_aggregate_only(V3_DATASET)
     assert is_aggregate_only(V4_DATASET)
     assert is_aggregate_only(V5_DATASET)
+    assert is_aggregate_only(V6_DATASET)
     assert not is_aggregate_only(SPLITS["dev"])
