@@ -433,7 +433,7 @@ def _score(
     history = panel.history
     n = history.shape[0]
     names = ("abs_err", "actual", "forecast", "scale", "mase_sum", "mase_n", "cover_hit", "cover_n")
-    out = {k: np.zeros(n) for k in names}
+    out = {k: np.zeros(n) for k in (*names, "truth_err", "truth")}
     for j, c in enumerate(cuts, start=1):
         actual = history[:, c : c + h_len]
         made = forecaster(panel, c, h_len)
@@ -453,6 +453,10 @@ def _score(
         actual = np.where(measured_days, actual, 0.0)
         fc = np.where(measured_days, fc, 0.0)  # an unmeasured bucket is not scored
         err = np.abs(actual - fc).sum(axis=1)
+        if panel.expected is not None:  # the error against the true mean (generated panels)
+            truth = np.where(measured_days, panel.expected[:, c : c + h_len], 0.0)
+            out["truth_err"] += np.abs(truth - fc).sum(axis=1)
+            out["truth"] += truth.sum(axis=1)
         scale = _naive_scale(history[:, :c], season)
         out["abs_err"] += err
         out["actual"] += actual.sum(axis=1)
@@ -553,10 +557,15 @@ def _statsforecast(season: int = SEASON) -> tuple[Forecaster | None, str]:
 
 
 def _metrics(s: dict[str, np.ndarray], rows: np.ndarray) -> dict[str, float | int | None]:
-    """Aggregate the error sums of `rows` into WAPE, bias, MASE and the median series MASE."""
+    """Aggregate the error sums of `rows` into WAPE, bias, MASE and the median series MASE.
+
+    On generated panels also WAPE and bias against the true mean (`wape_expected`,
+    `bias_expected`): on sparse series the actuals of a few windows are mostly noise.
+    """
     act, err, fct = s["actual"][rows].sum(), s["abs_err"][rows].sum(), s["forecast"][rows].sum()
     hits = s["cover_hit"][rows].sum()
     scale = s["scale"][rows].sum()
+    truth, truth_err = s["truth"][rows].sum(), s["truth_err"][rows].sum()
     per = _series_mase(s)[rows]
     per = per[np.isfinite(per)]
     return {
@@ -565,6 +574,9 @@ def _metrics(s: dict[str, np.ndarray], rows: np.ndarray) -> dict[str, float | in
         "mase": _num(err / scale if scale > 0 else math.nan),
         "mase_median": _num(float(np.median(per)) if per.size else math.nan),
         "coverage_90": _num(hits / tried if (tried := s["cover_n"][rows].sum()) else math.nan),
+        # generated panels only: the error and bias against the mean the units were drawn around
+        "wape_expected": _num(truth_err / truth if truth > 0 else math.nan),
+        "bias_expected": _num((fct - truth) / truth if truth > 0 else math.nan),
         "actual_units": _num(act),
         "n_series": int(rows.size),
     }

@@ -64,7 +64,7 @@ def test_choose_keeps_the_class_model_unless_a_lane_is_clearly_better() -> None:
     assert out.lane.tolist() == [1, 1, -1]
 
 
-def test_sparse_declining_series_keep_the_decaying_prior_and_follow_the_decline() -> None:
+def test_sparse_declining_series_keep_their_unchosen_rate_and_follow_the_decline() -> None:
     # Spare parts: ~2 % of days sell at first, falling to a quarter over the history.
     rng = np.random.default_rng(5)
     n, t_len = 300, 728
@@ -72,13 +72,33 @@ def test_sparse_declining_series_keep_the_decaying_prior_and_follow_the_decline(
     x = (rng.random((n, t_len + 28)) < p) * (1 + rng.geometric(0.5, (n, t_len + 28)) - 1)
     chosen = forecast_batch(x[:, :t_len].astype(float), 28, start=START)
     fixed = forecast_batch(x[:, :t_len].astype(float), 28, start=START, choose_models=False)
-    # Too few sales to choose by backtest: every series keeps TSB, whose probability decays.
-    assert set(chosen.method) == {"tsb"}
+    # Too few sales to choose by backtest, and sparser than TSB's constant: every series keeps
+    # the log-linear rate of its sale days (planning.decline), no lane or challenger.
+    assert set(chosen.method) == {"decline"}
     np.testing.assert_array_equal(chosen.level, fixed.level)
     # The true rate over the next 28 days is mean(p) x mean size 2. Choosing among lanes by a
-    # backtest of a few sales forecast 25 % above it; the prior alone is within 10 %.
+    # backtest of a few sales forecast 25 % above it; the unchosen rate is within 15 %.
     truth = p[t_len:].mean() * 2
-    assert chosen.mean.sum() / (truth * 28 * n) == pytest.approx(1.0, abs=0.1)
+    assert chosen.mean.sum() / (truth * 28 * n) == pytest.approx(1.0, abs=0.15)
+
+
+def test_sparse_forecast_does_not_follow_the_days_since_the_last_sale() -> None:
+    # The same declining spare part 300 times: the true rate is the same for every series, so
+    # a good forecast is close to it whenever the last sale was. TSB 0.1 / 0.03 forecast 4.9x
+    # the truth for series that sold in the last 30 days and 0.08x for those 90+ days past a
+    # sale (each series 1.28x the truth off on average); the log-linear rate 1.6x and 0.5x.
+    rng = np.random.default_rng(5)
+    n, t_len = 300, 728
+    p = 0.02 * np.exp(-np.arange(t_len + 28) / 520.0)
+    x = (rng.random((n, t_len + 28)) < p) * (1 + rng.geometric(0.5, (n, t_len + 28)) - 1)
+    h = x[:, :t_len].astype(float)
+    rate = forecast_batch(h, 28, start=START).mean.mean(axis=1)
+    truth = p[t_len:].mean() * 2
+    sold = h > 0
+    since = 1 + np.argmax(sold[:, ::-1], axis=1)  # days since the last sale
+    assert np.abs(rate - truth).mean() / truth < 0.9
+    assert rate[since <= 30].mean() / truth < 2.5
+    assert rate[since > 90].mean() / truth > 0.3
 
 
 def test_series_with_enough_sales_still_choose_their_model() -> None:

@@ -1,0 +1,77 @@
+"""The current rate of a sparse daily series: a log-linear fit of its sale days (vectorised).
+
+A spare part sells on 1-4 % of its days, and slower every year. TSB's probability with a fixed
+constant (0.03) jumps by more than the whole rate on each sale and decays by 3 % on every day
+without one, so its forecast tracks the time since the last sale: several times the true rate
+within a month of a sale, a tenth of it three months after one (generated spare parts: 3.1-3.5x
+and 0.08x; the class's aggregate bias was these two errors cancelling). Whether a day holds a
+sale is here a Poisson event with the log-linear rate exp(b0 + b1 * t), fitted per series on
+its whole window by Newton steps (the decline is measured over two years of days, not inferred
+from the current gap), and the forecast is the fitted rate over the next days times the mean
+sale size. Two corrections keep it unbiased:
+
+- the window's first kept day is left out of the fit: the kept days start at the series' first
+  sale, so a window that holds it opens with a sale by construction (it read as a steeper
+  decline: 0.10-0.28 below the truth where the window starts at the launch);
+- exp() of an extrapolated log-rate is biased upward by half its variance: the rate at each
+  future day is exp(eta - (v(t) - v0) / 2), v(t) the fitted log-rate's variance there (from
+  the Fisher information) and v0 = 1 / (expected sales), its variance at the fit's centre
+  (where a constant-rate fit, n / days, is already unbiased). Without it the forecast was
+  0.19-2.55 above the truth on windows of 364-650 days (with it -0.14 to +0.29 on 364-728).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+DAYS_PER_YEAR = 365.0
+NEWTON_STEPS = 8
+MAX_STEP = (2.0, 5.0)  # the most one Newton step moves the log-level and the slope per year
+MAX_EXTRA_VARIANCE = 10.0  # a nearly singular fit (one or two sales) corrects at most this
+
+
+def decline_rate(xs: np.ndarray, ks: np.ndarray, ahead: int) -> np.ndarray:
+    """Return, per series (time-major (W, m)), the mean daily units of the next `ahead` days.
+
+    `xs` units and `ks` kept days of the fit window, the last row the origin. A series with no
+    sale on its kept days (after the first) gets 0.
+    """
+    xs = np.asarray(xs, dtype=np.float64)
+    ks = np.array(ks, dtype=bool)
+    w_len, m = xs.shape
+    if m == 0 or w_len == 0:
+        return np.zeros(m)
+    cols = np.arange(m)
+    has_kept = ks.any(axis=0)
+    ks[np.argmax(ks, axis=0)[has_kept], cols[has_kept]] = False  # the launch sale
+    sale = ks & (xs > 0)
+    y = sale.astype(np.float64)
+    k = ks.astype(np.float64)
+    t = (np.arange(w_len, dtype=np.float64) - (w_len - 1))[:, None] / DAYS_PER_YEAR
+    sales = y.sum(axis=0)
+    kept = np.maximum(k.sum(axis=0), 1.0)
+    b0 = np.log(np.maximum(sales, 0.5) / kept)
+    b1 = np.zeros(m)
+    for _ in range(NEWTON_STEPS):
+        mu = np.exp(np.minimum(b0[None, :] + b1[None, :] * t, 0.0)) * k
+        r = y - mu
+        g0, g1 = r.sum(axis=0), (r * t).sum(axis=0)
+        h00, h01, h11 = _information(mu, t)
+        det = np.maximum(h00 * h11 - h01**2, 1e-12)
+        b0 += np.clip((h11 * g0 - h01 * g1) / det, -MAX_STEP[0], MAX_STEP[0])
+        b1 += np.clip((h00 * g1 - h01 * g0) / det, -MAX_STEP[1], MAX_STEP[1])
+    mu = np.exp(np.minimum(b0[None, :] + b1[None, :] * t, 0.0)) * k
+    h00, h01, h11 = _information(mu, t)
+    det = np.maximum(h00 * h11 - h01**2, 1e-12)
+    fut = np.arange(1, max(int(ahead), 1) + 1, dtype=np.float64)[:, None] / DAYS_PER_YEAR
+    variance = (h11[None, :] - 2.0 * fut * h01[None, :] + fut**2 * h00[None, :]) / det[None, :]
+    extra = np.clip(variance - 1.0 / np.maximum(h00, 1e-9)[None, :], 0.0, MAX_EXTRA_VARIANCE)
+    eta = b0[None, :] + b1[None, :] * fut - extra / 2.0
+    p = np.minimum(np.exp(np.minimum(eta, 0.0)).mean(axis=0), 1.0)
+    size = (xs * sale).sum(axis=0) / np.maximum(sales, 1.0)
+    return np.where(sales > 0, p * size, 0.0)
+
+
+def _information(mu: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the Fisher information entries (1,1), (1,t), (t,t) of the Poisson log-linear fit."""
+    return mu.sum(axis=0), (mu * t).sum(axis=0), (mu * t * t).sum(axis=0)
