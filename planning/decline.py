@@ -49,19 +49,17 @@ def decline_rate(xs: np.ndarray, ks: np.ndarray, ahead: int) -> np.ndarray:
     k = ks.astype(np.float64)
     t = (np.arange(w_len, dtype=np.float64) - (w_len - 1))[:, None] / DAYS_PER_YEAR
     sales = y.sum(axis=0)
+    sales_t = (y * t).sum(axis=0)
     kept = np.maximum(k.sum(axis=0), 1.0)
     b0 = np.log(np.maximum(sales, 0.5) / kept)
     b1 = np.zeros(m)
     for _ in range(NEWTON_STEPS):
-        mu = np.exp(np.minimum(b0[None, :] + b1[None, :] * t, 0.0)) * k
-        r = y - mu
-        g0, g1 = r.sum(axis=0), (r * t).sum(axis=0)
-        h00, h01, h11 = _information(mu, t)
+        h00, h01, h11 = _information(b0, b1, t, k)
+        g0, g1 = sales - h00, sales_t - h01
         det = np.maximum(h00 * h11 - h01**2, 1e-12)
         b0 += np.clip((h11 * g0 - h01 * g1) / det, -MAX_STEP[0], MAX_STEP[0])
         b1 += np.clip((h00 * g1 - h01 * g0) / det, -MAX_STEP[1], MAX_STEP[1])
-    mu = np.exp(np.minimum(b0[None, :] + b1[None, :] * t, 0.0)) * k
-    h00, h01, h11 = _information(mu, t)
+    h00, h01, h11 = _information(b0, b1, t, k)
     det = np.maximum(h00 * h11 - h01**2, 1e-12)
     fut = np.arange(1, max(int(ahead), 1) + 1, dtype=np.float64)[:, None] / DAYS_PER_YEAR
     variance = (h11[None, :] - 2.0 * fut * h01[None, :] + fut**2 * h00[None, :]) / det[None, :]
@@ -72,6 +70,14 @@ def decline_rate(xs: np.ndarray, ks: np.ndarray, ahead: int) -> np.ndarray:
     return np.where(sales > 0, p * size, 0.0)
 
 
-def _information(mu: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return the Fisher information entries (1,1), (1,t), (t,t) of the Poisson log-linear fit."""
-    return mu.sum(axis=0), (mu * t).sum(axis=0), (mu * t * t).sum(axis=0)
+def _information(
+    b0: np.ndarray, b1: np.ndarray, t: np.ndarray, k: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the Fisher information entries (1,1), (1,t), (t,t) of the Poisson log-linear fit.
+
+    They are the expected sales of the kept days and their first and second moments in t.
+    """
+    mu = np.exp(b1[None, :] * t) * k
+    mu_t = mu * t
+    scale = np.exp(b0)
+    return scale * mu.sum(axis=0), scale * mu_t.sum(axis=0), scale * (mu_t * t).sum(axis=0)
