@@ -793,9 +793,14 @@ def _exceptions_title(req: Request, results: list[Result]) -> str:
 
 
 REGION_PATTERNS = (
-    r"\b{w}(?:ern)?\s+(?:stores|shops|region)\b",
+    r"\b{w}(?:ern)?(?:'s)?\s+(?:stores|shops|region)\b",
     r"\b(?:stores|shops)\s+in\s+the\s+{w}\b",
-    r"\b(?:stores|shops)\s+(?:that\s+)?{w}\s+(?:feeds|serves|supplies)\b",
+    r"\b(?:stores|shops)\s+(?:that\s+)?(?:the\s+)?{w}\s+(?:feeds|serves|supplies|replenishes|"
+    r"restocks|ships\s+to|delivers\s+to)\b",
+    # "the stores fed by the south DC", "shops served from DC-NORTH", "stores under DC-03"
+    r"\b(?:stores|shops)\s+(?:that\s+are\s+|which\s+are\s+)?(?:fed|served|supplied|replenished|"
+    r"restocked|covered)\s+(?:by|from|out\s+of)\s+(?:the\s+)?{w}\b",
+    r"\b(?:stores|shops)\s+(?:under|behind|off|of|on)\s+(?:the\s+)?{w}\b",
     r"\bregion\s+{w}\b",
 )
 """A group of stores named by their DC's own word ("the north stores"); {w}: the DC's words."""
@@ -1246,6 +1251,21 @@ def _threshold_lead(results: Sequence[Result], question: str) -> str | None:
     return f"**Who approves by order value: {'; '.join(steps)}** ({cite}).{missing}"
 
 
+NEGATIVE_FIGURE = re.compile(
+    r"(?:(?<![\w.])-\s?\d|\bminus\s+\d|\bbelow\s+zero\b|\bless\s+than\s+zero\b)"
+    r"(?=.*\b(?:on[- ]hand|stock|inventory|units?|shows?|showing|reads?|says?)\b)",
+    re.I,
+)
+"""A stock figure below zero said as a number ("shows -4 on hand", "minus 3 in stock")."""
+
+
+def _policy_query(text: str) -> str:
+    """Return the playbook search for a question: a stock figure below zero is negative stock."""
+    if NEGATIVE_FIGURE.search(text) and not re.search(r"\bnegative\b", text, re.I):
+        return f"{text} (negative on hand)"
+    return text
+
+
 def policy(req: Request, results: list[Result]) -> Step:
     """Answer a policy question from the playbook: the rule in one line, then quote and cite.
 
@@ -1280,7 +1300,7 @@ def policy(req: Request, results: list[Result]) -> Step:
                 return lead + "\n\n" + _render_policies(results[-1])
         return _render_policies(results[-1])
     if not results:
-        return [Call("search_policies", {"query": req.text, "k": POLICY_PASSAGES})]
+        return [Call("search_policies", {"query": _policy_query(req.text), "k": POLICY_PASSAGES})]
     first = results[0]
     named = None if first.error else _named_role(req.text, first)
     if named is None:
@@ -1442,11 +1462,42 @@ def _render_totals(req: Request, results: list[Result]) -> str:
     )
 
 
-totals = Lookup(
-    "summarize_exceptions",
-    _totals_args,
-    _render_totals,
+WHICH_ONE = re.compile(
+    r"\bwhich\s+(?:one|is|exception|flag|issue|alert)\b(?:\s+\w+){0,3}?\s+(?:the\s+)?(?:biggest|"
+    r"largest|worst|highest|top|most\s+(?:expensive|costly|urgent))\b"
+    r"|\b(?:the\s+)?(?:biggest|largest|worst|top)\s+(?:one|1|single\s+one|exception|flag|issue)\b",
+    re.I,
 )
+"""A count or total that also asks for its largest item ("how many ..., and which is biggest?")."""
+
+
+def totals(req: Request, results: list[Result]) -> Step:
+    """Total (or count) the exceptions in scope; "and which one is biggest?" also lists the top.
+
+    The largest item is the first of `list_exceptions` with the same filters (ranked by money
+    at risk), said after the total.
+    """
+    if not results:
+        args = _totals_args(req)
+        calls = [Call("summarize_exceptions", args)]
+        if args.get("by") == "type" and WHICH_ONE.search(req.text):
+            filters = {k: v for k, v in args.items() if k != "by"}
+            calls.append(Call("list_exceptions", {**filters, "top": 3}))
+        return calls
+    summary = [r for r in results if r.name == "summarize_exceptions"]
+    text = _render_totals(req, summary or results)
+    listed = next((r for r in results if r.name == "list_exceptions"), None)
+    if listed is not None and not listed.error:
+        items = _items(listed)
+        if items:
+            top = items[0]
+            where = f"{top.get('sku')} at {top.get('location')}"
+            text += (
+                f"\n\n**The largest is {top.get('id')}** ({where}, "
+                f"P{top.get('priority')}): {_money(top.get('money_at_risk'))} at risk. "
+                f"{top.get('detail') or ''}".rstrip()
+            )
+    return text
 
 
 def _open_supply_args(req: Request) -> dict[str, Any] | str:

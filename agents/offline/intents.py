@@ -1055,6 +1055,11 @@ INTENTS: tuple[Intent, ...] = (
             r"\bhow\s+(?:early|often|far\s+ahead|far\s+in\s+advance|soon\s+before)\b",
             r"\bwhat\s+\w+\s+(?:should|do|must)\s+(?:i|we)\s+(?:use|assume|apply|expect)\b",
             r"\b(?:minimum|maximum|min|max)\s+(?:transfer|order|po)\s+(?:value|size|quantity|qty)",
+            # "is there a minimum value below which we skip a transfer", "any smallest order size"
+            r"^(?=.*\b(?:is\s+there|do\s+we\s+have|have\s+we\s+got|what(?:'s|\s+is)|any)\b)"
+            r".*\b(?:minimum|maximum|min|max|smallest|largest|lowest)\s+(?:[\w-]+\s+){0,2}?(?:value|"
+            r"size|quantity|qty|amount|spend)\b",
+            r"\b(?:below|under|above|over|beyond)\s+which\s+(?:we|you|a|an|the|it|planners?)\b",
             r"\bhow\s+(?:is|are|do\s+we|does\s+the\s+engine)\b.*\b(?:calculated|computed|set|"
             r"defined|measured|decided|chosen|sized)\b",
             r"\bhow\s+do\s+we\s+define\b",
@@ -1506,8 +1511,9 @@ INTENTS: tuple[Intent, ...] = (
             r"\d+(?:\.\d+)?\s*%.*\b(?:everywhere|across|network|all\s+(?:stores|locations|sites)|how\s+bad|"
             r"impact|effect|what\s+happens|what\s+breaks)\b",
             r"\b(?:demand|sales|volumes?)\s+(?:\w+\s+){0,2}?(?:drops?|falls?|rises?|is\s+up|is\s+down|"
-            r"up|down|grows?|shrinks?|declines?)\s+(?:by\s+)?\d+(?:\.\d+)?\s*%.*\b(?:impact|effect|"
-            r"happens?|what|how|which)\b",
+            r"up|down|grows?|shrinks?|declines?|jumps?|climbs?|increases?|decreases?)\s+(?:by\s+)?"
+            r"\d+(?:\.\d+)?\s*%.*\b(?:impact|effect|happens?|what|how|which|anything|does|do|would|"
+            r"will|run\w*|short|hit|break\w*|cope|sooner|earlier|later)\b",
         ),
         h.what_if,
         examples=(
@@ -1582,7 +1588,11 @@ INTENTS: tuple[Intent, ...] = (
         _compile(
             r"^(?!.*\b(?:does|do|is|would)\s+(?:an?\s+|one\s+)?SKU[-_]?\w+\s+(?:cost|costs)\b)"
             r".*\b(?:how\s+much|total|sum|overall)\b.*\b(?:at\s+risk|costing|cost|exposure|money|"
-            r"worth|lose|losing|value)\b",
+            r"worth|lose|losing|value|margin|riding|on\s+the\s+line|exposed|at\s+stake)\b",
+            # "what sort of exceptions are there in toys", "which kinds of issues at S003"
+            r"\b(?:what|which)\s+(?:sorts?|kinds?|types?)\s+of\s+(?:exceptions?|issues?|problems?|"
+            r"flags?|alerts?|risks?)\b|\b(?:exception|issue|problem|flag|alert)\s+(?:mix|types?|"
+            r"kinds?)\b",
             r"^(?!.*\btop\s*\d).*\bmoney\s+at\s+risk\b",
             r"\b(?:our|total|the)\s+exposure\b|\bexposure\s+(?:in|at|for|by)\b",
             r"\bhow\s+many\b.*\b(?:exceptions?|issues?|alerts?|stock[- ]?outs?|overstocks?|"
@@ -1619,7 +1629,7 @@ INTENTS: tuple[Intent, ...] = (
             r"\b(?:summary|summari[sz]e|overview|rundown|snapshot|roundup)\b.*\b(?:category|dept|"
             r"department)\b",
             r"^\W*count\b.*\b(?:exceptions?|issues?|alerts?|flags?|stock[- ]?outs?|overstocks?|"
-            r"problems?|risks?)\b",
+            r"problems?|risks?|late\s+(?:pos?|purchase\s+orders?|orders|deliveries))\b",
         ),
         h.totals,
         id_slots=(),
@@ -1663,7 +1673,8 @@ INTENTS: tuple[Intent, ...] = (
             r"^\W*(?:(?:please|ok(?:ay)?|(?:can|could)\s+you)[\s,]+)*explain\b(?!.*\b(?:polic\w*|rules?|"
             r"playbook)\b)",
             r"\bmore\s+(?:detail|details|info)\s+(?:on|about)\b",
-            r"\bwhat(?:'s|\s+is)\s+(?:going\s+on|wrong|up)\s+with\b",
+            r"\bwhat(?:'s|\s+is)\s+(?:going\s+on|wrong|up|happening|the\s+(?:deal|story|situation|"
+            r"score|issue|problem|matter))\s+(?:with|w/|for|on)\s",
         ),
         h.why_flagged,
         id_slots=(),
@@ -1752,6 +1763,14 @@ INTENTS: tuple[Intent, ...] = (
             r"\b(?:anything|what)\s+(?:to|we\s+should|i\s+should)\s+(?:buy|order|reorder)\s+from\s+"
             r"{sup}",
             r"\b(?:buy|order|purchase)\s+from\s+{sup}\s+(?:now|today|this\s+week)\b",
+            # "Harbor - do we owe them an order this week?", "is a PO due to SUP-09?"
+            r"(?<![\w-]){sup}\b.*\b(?:owe|give|send|place\s+with|raise\s+(?:with|for))\s+"
+            r"(?:them|it)\s+(?:an?\s+|any\s+|another\s+)?(?:new\s+)?(?:orders?|pos?|"
+            r"purchase\s+orders?)\b",
+            r"\b(?:owe|give|send)\s+{sup}\s+(?:an?\s+|any\s+|another\s+)?(?:new\s+)?(?:orders?|pos?|"
+            r"purchase\s+orders?)\b",
+            r"\b(?:is|are)\s+(?:an?\s+|any\s+)?(?:new\s+)?(?:orders?|pos?|purchase\s+orders?)\s+"
+            r"(?:due|needed|owed)\s+(?:to|for|with|from)\s+{sup}",
             r"\b(?:overview|summary|skus|items|products|catalog(?:ue)?|portfolio)\s+(?:of|for|from)"
             r"\s+(?:supplier\s+)?{sup}",
             r"{sup}'?s?\s+(?:skus|items|products|overview|portfolio)\b",
@@ -1856,7 +1875,8 @@ INTENTS: tuple[Intent, ...] = (
             r"next|due)\b|\bexpected\s+(?:arrivals?|receipts?|deliveries)\b",
             # "how many deliveries land in the next 5 days", "what arrives this week"
             r"^(?!.*\b(?:late|overdue|polic\w*|rules?)\b).*\b(?:land|lands|arrive|arrives|come\s+in|"
-            r"comes\s+in|due)\b.*\b(?:next|coming|within|this\s+week|today|tomorrow)\b",
+            r"comes\s+in|due)\b.*\b(?:next|coming|upcoming|within|this\s+week|today|tomorrow|"
+            r"week\s+ahead)\b",
             r"\bsupply\s+lines?\b",
             r"\b(?:sending|shipping|delivering)\s+(?:to\s+)?us\b|\bsend(?:ing)?\s+our\s+way\b",
         ),
@@ -1987,6 +2007,9 @@ INTENTS: tuple[Intent, ...] = (
         _compile(
             r"\bwhere\s+(?:do|does)\s+(?:we|the\s+network)\s+(?:hold|have|keep|stock)\s+(?:the\s+)?"
             r"(?:most|more|least)\b",
+            # "where's most of the SKU-0119 stock", "where is the bulk of SKU-0007 sitting"
+            r"\bwhere(?:'s|\s+is|\s+are|\s+does|\s+do)\s+(?:the\s+)?(?:most|bulk|majority|lion'?s\s+"
+            r"share|biggest\s+(?:chunk|pile|share))\b",
             r"\bwhich\s+(?:location|store|dc|site)s?\s+(?:has|have|holds?)\s+(?:the\s+)?(?:most|"
             r"least|more)\b",
             r"\b(?:cover|stock|inventory|on[- ]hand)\b.*\b(?:everywhere|across\s+(?:the\s+)?"
@@ -2182,6 +2205,9 @@ INTENTS: tuple[Intent, ...] = (
             r"\bflag(?:s|ged)?\b",
             r"\bhow(?:'s|\s+is|\s+are)\s+(?:the\s+|our\s+)?(?:\w+\s+){0,3}?(?:looking|doing|shaping\s+up)\b",
             r"\bwhat\s+should\s+(?:i|we)\s+(?:do|work\s+on|look\s+at|focus\s+on)\b",
+            # "anything at S023 worth acting on?", "what needs action at S004"
+            r"\b(?:worth|needs?|needing|requir\w*|wants?)\s+(?:\w+\s+)?(?:acting\s+on|action\w*|"
+            r"a\s+look|looking\s+at|attention|a\s+decision)\b|\bactionable\b",
             r"\b(?:issues?|alerts?|risks?|problems?)\b",
             r"\b(?:today|this\s+morning)\b",
             r"\bp[123]s?\b",
@@ -2452,7 +2478,7 @@ TROUBLE = re.compile(
     r"\b(?:short\w*|stock[\s-]?outs?|out\s+of\s+stock|run\w*\s+(?:out|dry|low)|promo\w*|"
     r"over[\s-]?stock\w*|too\s+much|excess|late|overdue|flag\w*|issues?|problems?|wrong|"
     r"going\s+on|story|trouble|at\s+risk|risks?|cover\w*|top[\s-]?up|sort\w*|fix\w*|"
-    r"needs?|exceptions?|urgent|slips?|delay\w*)\b",
+    r"needs?|exceptions?|urgent|slips?|delay\w*|deal|happening|up\s+with|the\s+matter)\b",
     re.IGNORECASE,
 )
 """Words that ask about an item in trouble: the one flagged at the named place is meant."""

@@ -99,7 +99,7 @@ PLAIN_WORDS = frozenset(
         "stores", "transfers", "withdrawn", "approve", "approves", "approving", "approval",
         "approver", "approvers", "proposals", "forecasts", "demands", "positioned", "exceptional",
         "promotions", "categories", "locations", "suppliers", "pendings", "inventories",
-        "recommend", "recommended", "networks",
+        "recommend", "recommended", "networks", "supplied", "supplying",
     )
 )  # fmt: skip
 """Real words close to a keyword: never corrected."""
@@ -126,17 +126,27 @@ def _normalise(text: str) -> str:
     # "DC-NORTH > S002": an arrow between two places (never "> 25,000", a comparison).
     text = re.sub(r"(?<=[A-Za-z0-9])\s*>\s*(?=[A-Za-z])", " -> ", text)
     # "falls by a quarter", "up by a third", "by half": a share said in words.
+    shares = {"half": "50%", "third": "33%", "quarter": "25%", "fifth": "20%", "tenth": "10%"}
     text = re.sub(
-        r"\bby\s+(?:(?:a|one)\s+)?(quarter|third|half)\b",
-        lambda m: "by " + {"quarter": "25%", "third": "33%", "half": "50%"}[m.group(1).lower()],
+        r"\bby\s+(?:(?:a|one)\s+)?(quarter|third|half|fifth|tenth)\b",
+        lambda m: "by " + shares[m.group(1).lower()],
+        text,
+        flags=re.IGNORECASE,
+    )
+    # "demand up a quarter", "sales drop a fifth": a change by a share, "by" left out.
+    text = re.sub(
+        r"\b(up|down|rises?|rose|rising|drops?|dropped|falls?|fell|grows?|grew|jumps?|climbs?|"
+        r"shrinks?|declines?|increases?|decreases?)\s+(?:a|one)\s+(quarter|third|half|fifth|tenth)"
+        r"\b(?!\s+(?:of|as)\b)",
+        lambda m: f"{m.group(1)} {shares[m.group(2).lower()]}",
         text,
         flags=re.IGNORECASE,
     )
     # "sells half as much again", "a third more than forecast": a share said in words.
-    shares = {"half": "50%", "third": "33%", "quarter": "25%"}
     text = re.sub(r"\bhalf\s+as\s+much\s+again\b", "50% more", text, flags=re.IGNORECASE)
     text = re.sub(
-        r"\ban?\s+(half|third|quarter)\s+(?=(?:more|less|fewer|higher|lower|above|below)\b)",
+        r"\ban?\s+(half|third|quarter|fifth|tenth)\s+(?=(?:more|less|fewer|higher|lower|above|"
+        r"below)\b)",
         lambda m: shares[m.group(1).lower()] + " ",
         text,
         flags=re.IGNORECASE,
@@ -480,9 +490,13 @@ def window_days(text: str) -> int | None:
     for pattern, days in (
         (r"\b(?:due\s+)?today\b", 0),
         (r"\btomorrow\b", 1),
-        (r"\b(?:this|the\s+current)\s+week\b|\bthe\s+next\s+week\b|\bnext\s+7\s+days\b", 7),
+        (
+            r"\b(?:this|the\s+current)\s+week\b|\bthe\s+next\s+week\b|\bnext\s+7\s+days\b"
+            r"|\b(?:the\s+)?(?:coming|upcoming)\s+week\b|\b(?:the\s+)?week\s+ahead\b",
+            7,
+        ),
         (r"\bnext\s+week\b|\bfortnight\b", 14),
-        (r"\b(?:this|next)\s+month\b", 28),
+        (r"\b(?:this|next|the\s+coming|the\s+upcoming)\s+month\b|\bmonth\s+ahead\b", 28),
     ):
         if re.search(pattern, text, re.I):
             return days
@@ -565,6 +579,17 @@ POLICY_PATTERNS = _compile(
     # "what is the minimum transfer value", "what's our maximum order value"
     r"^(?!.*\bSKU[-_]?\d).*\bwhat(?:'s|\s+is|\s+are)\s+(?:the|our)\s+(?:minimum|maximum|min|max)\s+"
     r"(?:[\w-]+\s+){0,2}?(?:value|size|quantity|qty|order|transfer)s?\b",
+    # "who should be on the phone to the supplier", "who do we ring when a PO is a week late"
+    r"\bwho\s+(?:should|must|needs?\s+to|has\s+to|is\s+(?:supposed|meant|expected)\s+to|ought\s+to|"
+    r"gets?\s+to)\s+(?:be\s+)?(?:on\s+the\s+phone|call\w*|ring\w*|phon\w*|chas\w*|contact\w*|"
+    r"escalat\w*|talk\w*|speak\w*|get\s+involved|step\s+in|take\s+over|own\s+(?:it|this|that)|"
+    r"be\s+(?:told|informed|notified|involved|looped\s+in|copied))\b",
+    r"\bwho\s+(?:do|should|must)\s+(?:we|i)\s+(?:call|ring|phone|escalate\s+to|tell|notify|contact|"
+    r"involve|loop\s+in|go\s+to)\b",
+    r"\bwhose\s+(?:job|responsibility|call|role)\b",
+    # "if an approver edits the qty, is it checked against their limit again?"
+    r"\b(?:checked|re-?checked|validated|re-?validated|tested|measured|held)\s+(?:again\s+)?against\s+"
+    r"(?:the|their|his|her|its|an?|my|our)?\s*(?:\w+\s+)?(?:limits?|thresholds?|authority|matrix)\b",
     # "what's the max days of cover for C items", "max cover for class c?"
     r"^(?!.*\bSKU[-_]?\d).*\b(?:max(?:imum)?|min(?:imum)?|upper|lower|highest|most)\s+(?:\w+\s+){0,2}?"
     r"(?:days?\s+of\s+cover|cover)\b",
@@ -830,6 +855,26 @@ def promo_window(text: str, as_of: date | None) -> tuple[date, date] | None:
         b = _day(f"{shared.group('b') or shared.group('b2')} {month}", as_of)
         if a and b and b >= a:
             return a, b
+    starts = re.finditer(
+        r"\b(?:from|starting(?:\s+on)?|beginning(?:\s+on)?|kicking\s+off(?:\s+on)?|on)\s+"
+        r"(?:the\s+)?(?P<a>" + DATE_TOKEN + r")",
+        text,
+        re.I,
+    )
+    first = next((d for m in starts if (d := _day(m.group("a"), as_of)) is not None), None)
+    length = re.search(
+        r"\b(?P<n>\d+)[\s-]*(?P<unit>days?|weeks?)[\s-]+(?:long\s+)?(?:promo\w*|campaign|deal|sale|"
+        r"event|window)\b|\b(?:for|lasting|running(?:\s+for)?|over)\s+(?P<n2>\d+)\s*(?P<unit2>days?|weeks?)\b",
+        text,
+        re.I,
+    )
+    if first and length:
+        # "a 7-day promo from 2027-01-22", "from jan 22 for 2 weeks": a start and a length.
+        n = int(length.group("n") or length.group("n2"))
+        unit = (length.group("unit") or length.group("unit2")).lower()
+        span = n * 7 if unit.startswith("week") else n
+        if span >= 1:
+            return first, first + timedelta(days=span - 1)
     if as_of is not None:
         days = re.search(r"\bfor\s+(?:the\s+)?(?:next\s+)?(\d+)\s+days\b", text, re.I)
         if re.search(r"\bnext\s+week\b", text, re.I):

@@ -504,6 +504,22 @@ def _best_sentence(
         r"\bhow\s+(?:do|should|must|can|would|to)\s+(?:we\s+|i\s+|you\s+)?(\w+)", question, re.I
     )
     verb = (_words(doing.group(1)) & set(weight)) if doing else set()
+    # "late 5 working days now, who ...": the row or sentence of that stage ("day 5") answers.
+    stages = [
+        re.compile(rf"\bday\s+{n}\b|\b{n}\s+(?:working\s+|calendar\s+)?days?\b", re.I)
+        for n in re.findall(
+            r"(?<![\w.,-])(\d{1,2})\s+(?:working\s+|calendar\s+|business\s+)?days?\b",
+            question,
+            re.I,
+        )
+    ]
+    who = bool(re.search(r"\bwho(?:se|m)?\b", question, re.I))
+    # "what's the process and how fast?": the sentence with a time limit answers it.
+    speed = bool(
+        re.search(
+            r"\bhow\s+(?:fast|quick(?:ly)?|soon)\b|\bby\s+when\b|\bdeadline\b", question, re.I
+        )
+    )
     best: tuple[float, str, Any, list[str]] = (0.0, "", None, [])
     for rank, p in enumerate(passages[:3]):
         text = str(p.get("text") or "")
@@ -524,6 +540,17 @@ def _best_sentence(
                 score += sum(weight[w] for w in verb & _words(sentence))
                 if conditions and STATES_CONDITIONS.search(sentence):
                     score += 3.0
+                if speed and re.search(
+                    r"\b(?:\d+|one|two|three|five)\s+(?:working\s+)?(?:days?|hours?|weeks?)\b"
+                    r"|\bsame\s+day\b",
+                    sentence,
+                    re.I,
+                ):
+                    score += 2.0
+                if any(stage.search(sentence) for stage in stages):
+                    score += 2.5
+                if who and kind == "row" and re.search(r"(?:^| · )Who\b", sentence):
+                    score += 1.0
                 if score > best[0]:
                     after = [u for u, _ in units[at + 1 : at + 6]]
                     best = (score, sentence, p, after)
@@ -732,13 +759,35 @@ def _network_suppliers_lead(sups: Sequence[dict[str, Any]]) -> str:
     return "**Suppliers: " + "; ".join(parts) + ".**"
 
 
+def _one_supplier_lead(sups: Sequence[dict[str, Any]]) -> str:
+    """Lead a single supplier's status with its terms in words: lead time, on time, open lines."""
+    if len(sups) != 1 or isinstance(sups[0].get("item"), dict):
+        return ""
+    s = sups[0]
+    std = s.get("lead_time_std_days")
+    spread = f" (std {_qty(std)} days)" if std is not None else ""
+    lines, late = s.get("open_po_lines") or 0, s.get("late_po_lines") or 0
+    if lines:
+        open_text = (
+            f"{_n(lines, 'open purchase order line')} ({_qty(s.get('open_po_units'))} units), "
+            + (f"{_qty(late)} of them late" if late else "none late")
+        )
+    else:
+        open_text = "no open purchase order lines (nothing on order from it)"
+    return (
+        f"**{s.get('supplier_id')} ({s.get('name')}): lead time {_qty(s.get('lead_time_days'))} "
+        f"days{spread}, {_pct(s.get('on_time_rate'))} of deliveries on time; {open_text}.**"
+    )
+
+
 def _render_suppliers(result: Result) -> str:
     if result.error:
         return _error_text(result)
     sups = result.data if isinstance(result.data, list) else []
     if not sups:
         return "No supplier matches."
-    lines = [_suppliers_lead(sups) or _network_suppliers_lead(sups) or "**Supplier status**", ""]
+    lead = _suppliers_lead(sups) or _network_suppliers_lead(sups) or _one_supplier_lead(sups)
+    lines = [lead or "**Supplier status**", ""]
     lines += [
         _table(
             [
@@ -1057,8 +1106,10 @@ def render_totals(
     count = data.get("count") or 0
     plural = "s" if count != 1 else ""
     lead = (
-        f"**{_qty(count)} exception{plural}**" + (f" ({scope})" if scope else "") + ", with "
-        f"{_money(data.get('total_money_at_risk'))} at risk."
+        # The count first, as asked ("how many P1s?" -> "10 open"), then what it counts.
+        f"**{_qty(count)} open** — {_qty(count)} exception{plural}"
+        + (f" ({scope})" if scope else "")
+        + f", with {_money(data.get('total_money_at_risk'))} at risk."
         if count_first
         else f"**{_money(data.get('total_money_at_risk'))} at risk across {_qty(count)} "
         f"exception{plural}**" + (f" ({scope})" if scope else "") + "."
@@ -1351,6 +1402,22 @@ def render_item(result: Result) -> str:
             f"lead time {_qty(primary.get('lead_time_days'))} days "
             f"({primary.get('lead_time_source')}), MOQ {_qty(primary.get('moq'))}."
         )
+    timed = [t for t in terms if t.get("lead_time_days") is not None]
+    if len(timed) > 1:
+        # Which supplier is quickest, and by how much: the terms' own lead times, compared.
+        quick = min(timed, key=lambda t: float(t["lead_time_days"]))
+        ties = [t for t in timed if float(t["lead_time_days"]) == float(quick["lead_time_days"])]
+        if len(ties) == 1:
+            lead += (
+                f" Quickest supplier: {quick.get('supplier_id')} ({quick.get('supplier_name')}), "
+                f"lead time {_qty(quick.get('lead_time_days'))} days."
+            )
+        else:
+            lead += (
+                f" Quickest lead time: {_qty(quick.get('lead_time_days'))} days, shared by "
+                + ", ".join(str(t.get("supplier_id")) for t in ties)
+                + "."
+            )
     return "\n".join(
         [
             lead,
