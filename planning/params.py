@@ -44,6 +44,11 @@ class PlanParams:
     came from"): they cut the DCs' cover at a lower cost in most runs, but lost more sales.
     `dc_review_pulls_quantile` (with `dc_review_pulls`: the pulls counted at the SKU-location's
     service-level quantile of the supplier's lateness rather than their expectation) likewise.
+
+    `moq_round_up_or_skip` (on): a routine purchase order the supplier's MOQ raises above the
+    need is placed only when waiting one more review would lose more margin than R days of
+    holding the MOQ (`planning.policy.moq_order_beats_waiting`; a DC judged with the stores it
+    feeds; docs/planning.md, "Lead time and policy").
     """
 
     horizon_days: int = 56
@@ -73,6 +78,7 @@ class PlanParams:
     dc_counts_store_stock: bool = False
     dc_review_pulls: bool = False
     dc_review_pulls_quantile: bool = False
+    moq_round_up_or_skip: bool = True
     holding_rate_per_year: float = 0.25
     purchase_order_line_cost: float = 25.0
     transfer_line_cost: float = 5.0

@@ -320,3 +320,49 @@ def round_up_to_pack(qty: ArrayLike, case_pack: ArrayLike, moq: ArrayLike) -> In
     want = np.maximum(np.ceil(q - 1e-9), m)
     out = np.ceil(want / pack - 1e-9) * pack
     return np.where(q > 0, out, 0).astype(np.int64)
+
+
+def moq_order_beats_waiting(
+    qty: ArrayLike,
+    lot: ArrayLike,
+    position: ArrayLike,
+    daily: ArrayLike,
+    sigma: ArrayLike,
+    lead_time: ArrayLike,
+    lead_time_std: ArrayLike,
+    review: int,
+    holding_per_day: ArrayLike,
+    shortage_cost: ArrayLike,
+) -> NDArray[np.bool_]:
+    """Return where ordering `qty` (the MOQ) now costs less than skipping to the next review.
+
+    Only rows whose order is raised by the MOQ (`qty` above `lot`, the need in whole case packs)
+    are in question; every other row orders (True). Skipping one review delays the receipt by
+    R days, which saves the holding of all `qty` units over those days (`h·qty·R`: the two
+    paths stand at the same position once the skipped order is placed) and adds the expected
+    units short between the receipt it would have been and the next review's: the normal loss
+    of `position` against the demand over `L + 2R − 1` days less that over `L + R − 1`
+    (`d·t` mean, `sqrt(σ²·t + d²·σ_L²)` std), each unit at `shortage_cost`. Order when the
+    shortage costs at least the holding.
+    """
+    q = np.asarray(qty, dtype=float)
+    d = np.maximum(np.nan_to_num(np.asarray(daily, dtype=float)), 0.0)
+    sig = np.maximum(np.nan_to_num(np.asarray(sigma, dtype=float)), 0.0)
+    sig_l = np.maximum(np.nan_to_num(np.asarray(lead_time_std, dtype=float)), 0.0)
+    pos = np.asarray(position, dtype=float)
+    now = protection_days(np.maximum(np.asarray(lead_time, dtype=float), 1.0), review)
+
+    def short(days: NDArray[np.int64]) -> FloatArray:
+        t = days.astype(float)
+        std = np.sqrt(sig**2 * t + d**2 * sig_l**2)
+        mean = d * t
+        with np.errstate(divide="ignore", invalid="ignore"):
+            x = np.where(std > 0, (pos - mean) / np.where(std > 0, std, 1.0), 0.0)
+        return np.where(std > 0, std * normal_loss(x), np.maximum(mean - pos, 0.0))
+
+    extra = np.maximum(short(now + int(review)) - short(now), 0.0)
+    saved = np.asarray(holding_per_day, dtype=float) * q * float(review)
+    waits = (q > np.asarray(lot, dtype=float)) & (
+        np.nan_to_num(np.asarray(shortage_cost, dtype=float)) * extra < saved
+    )
+    return np.asarray(~waits, dtype=bool)

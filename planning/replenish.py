@@ -11,8 +11,10 @@ below its order-up-to level at a review, the need is `ceil(order_up_to - positio
 
 A purchase order goes to the best supplier of `planning.recommend.supplier_options`: lowest unit
 cost, then the primary, then the shortest lead time; quantity `max(need, MOQ)` rounded up to whole
-case packs. Units a DC ships in this round are taken off its position before its own need is
-computed, so it reorders what its stores just pulled.
+case packs. A line the MOQ raises above its need waits a review where waiting costs less
+(`planning.policy.moq_order_beats_waiting`, `PlanParams.moq_round_up_or_skip`; a DC judged with
+the stores it feeds). Units a DC ships in this round are taken off its position before its own
+need is computed, so it reorders what its stores just pulled.
 
 `plan_orders` is the order list of a plan: the exceptions' recommended transfers and purchase
 orders, then the routine orders of the SKU-locations no exception covers (an exception's action
@@ -26,12 +28,14 @@ run short before the next review's shipment lands (docs/planning.md, "Receipt fo
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
 from planning.engine import Plan, exception_id
 from planning.network import NetworkData
-from planning.policy import round_up_to_pack, spare_stock
+from planning.policy import moq_order_beats_waiting, round_up_to_pack, spare_stock
 from planning.recommend import supplier_options
 from stockpilot.vocabulary import DRAFTABLE_KINDS, ActionKind
 
@@ -172,6 +176,52 @@ def _stores_ahead(
     return ahead.groupby(level=[0, 1]).sum()
 
 
+def _moq_order_pays(
+    orders: pd.DataFrame, buy: pd.DataFrame, pos: pd.DataFrame, data: NetworkData, params: Any
+) -> np.ndarray:
+    """Return the purchase orders to keep: all but an MOQ round-up that waiting a review beats.
+
+    `planning.policy.moq_order_beats_waiting` per line. A DC is judged with the stores it feeds,
+    as its safety stock is (`planning.engine`, the echelon rule): their positions and its own
+    against the stores' demand until the receipt reaches a shelf (the DC's lead time plus the
+    longest lane), its pooled one-day error, the unit cost's holding and the margin of a sale
+    lost. Any other buying row on its own position and lead time.
+    """
+    key = pd.MultiIndex.from_arrays([orders["sku"], orders["location_id"]])
+    at = pos.set_index(["sku", "location_id"]).reindex(key)
+    position = at["position"].to_numpy(float)
+    lead_time = orders["lead_time"].to_numpy(float)
+    stores = pos[(pos["location_type"] != "dc") & (pos["source_location"].fillna("") != "")]
+    if len(stores) and not data.lanes.empty:
+        lanes = data.lanes.set_index(["from_location", "to_location"])["lead_time_days"]
+        lane = lanes.reindex(
+            pd.MultiIndex.from_arrays([stores["source_location"], stores["location_id"]])
+        ).to_numpy(float)
+        fed = stores.assign(_lane=lane)[~np.isnan(lane)]
+        by_dc = fed.groupby(["sku", "source_location"]).agg(
+            _held=("position", "sum"), _lane=("_lane", "max")
+        )
+        echelon = by_dc.reindex(key)
+        position = position + np.nan_to_num(echelon["_held"].to_numpy(float))
+        lead_time = lead_time + np.nan_to_num(echelon["_lane"].to_numpy(float))
+    need = buy.set_index(["sku", "location_id"])["need"].reindex(key).to_numpy(float)
+    pack = orders["sku"].map(data.items.set_index("sku")["case_pack"]).to_numpy(float)
+    unit_cost = orders["unit_cost"].to_numpy(float)
+    keep = moq_order_beats_waiting(
+        qty=orders["qty"].to_numpy(float),
+        lot=round_up_to_pack(need, pack, 0.0),
+        position=position,
+        daily=at["forecast_daily"].to_numpy(float),
+        sigma=at["sigma"].to_numpy(float),
+        lead_time=lead_time,
+        lead_time_std=at["lead_time_std"].to_numpy(float),
+        review=int(params.review_period_days),
+        holding_per_day=params.holding_per_unit_day * unit_cost,
+        shortage_cost=np.maximum(at["unit_price"].to_numpy(float) - unit_cost, 0.0),
+    )
+    return np.asarray(keep, dtype=bool)
+
+
 def replenishment_orders(plan: Plan, data: NetworkData, *, transfers: bool = True) -> pd.DataFrame:
     """Return the routine orders of a plan (columns `ORDER_COLUMNS`, one row per order)."""
     pos = plan.positions
@@ -257,7 +307,10 @@ def replenishment_orders(plan: Plan, data: NetworkData, *, transfers: bool = Tru
     dcs["need"] = np.where(below, np.ceil(dcs["order_up_to"] - dcs["position"] - 1e-9), 0.0)
     buy = pd.concat([rest[rest["need"] >= 1], dcs[dcs["need"] >= 1]], ignore_index=True)
     if len(buy):
-        out.append(_purchase_orders(buy, data))
+        orders = _purchase_orders(buy, data)
+        if plan.params.moq_round_up_or_skip and len(orders):
+            orders = orders[_moq_order_pays(orders, buy, pos, data, plan.params)]
+        out.append(orders)
     if not out:
         return pd.DataFrame({c: [] for c in ORDER_COLUMNS})
     result = pd.concat(out, ignore_index=True)

@@ -157,3 +157,31 @@ def test_spare_stock_is_the_one_hold_back_rule():
         spare_stock([60.0, 60.0, 10.0, -3.0], [50.0, 50.0, 50.0, 0.0], [True, False, False, True]),
         [60.0, 10.0, 0.0, 0.0],
     )
+
+
+def test_an_moq_round_up_waits_a_review_when_the_holding_outweighs_the_shortage_it_risks() -> None:
+    """`moq_order_beats_waiting`: order the MOQ now, or skip to the next review."""
+    from planning.policy import moq_order_beats_waiting
+
+    common = dict(
+        daily=np.array([2.0, 2.0, 2.0, 2.0]),
+        sigma=np.array([1.0, 1.0, 1.0, 1.0]),
+        lead_time=np.array([7.0, 7.0, 7.0, 7.0]),
+        lead_time_std=np.zeros(4),
+        review=7,
+        holding_per_day=np.full(4, 0.01),
+        shortage_cost=np.full(4, 2.0),
+    )
+    keep = moq_order_beats_waiting(
+        # 200 units for a need of 10: R days of holding on 200 units (14) against the margin
+        # of what a week more exposure loses. Row 0: a position of 40 covers the 26 units of
+        # L + R − 1 = 13 days and most of 20 days' 40 (about 1.9 short: 3.8 < 14): wait.
+        # Row 1: a position of 20: about 14 more units short in the extra week (28 > 14):
+        # order. Row 2: no MOQ round-up (qty = lot): order. Row 3: holding a tenth (1.4 < 3.8):
+        # order.
+        qty=np.array([200.0, 200.0, 10.0, 200.0]),
+        lot=np.array([10.0, 10.0, 10.0, 10.0]),
+        position=np.array([40.0, 20.0, 40.0, 40.0]),
+        **{**common, "holding_per_day": np.array([0.01, 0.01, 0.01, 0.001])},
+    )
+    assert keep.tolist() == [False, True, True, True]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from erp.demo import generate_demo
@@ -139,3 +140,43 @@ def test_an_exceptions_action_replaces_the_routine_line_of_its_sku_location() ->
         else:
             assert key not in got.index or got[key] <= o.qty
     assert (orders["qty"] >= 1).all()
+
+
+def test_a_dc_waits_a_review_rather_than_round_up_to_an_moq_its_stores_do_not_need_yet() -> None:
+    """MOQ round-up or skip (`moq_round_up_or_skip`): a DC whose need is below its supplier's
+    MOQ orders the MOQ only when waiting one more review would cost its echelon (it and the
+    stores it feeds) more lost margin than R days of holding the MOQ."""
+    from dataclasses import replace
+
+    from planning.params import PlanParams
+    from tests.conftest import small_network
+
+    data = small_network()
+    p = plan(data, params=PlanParams(history_days=56))
+
+    def dc_order(store_position: float, *, skip: bool | None = None, moq: int = 600) -> int:
+        pos = p.positions.copy()
+        a = pos["sku"] == "A"
+        store = a & (pos["location_type"] == "store")
+        pos.loc[store, ["position", "reorder_point", "order_up_to"]] = [store_position, 0.0, 0.0]
+        dc = a & (pos["location_id"] == "DC1")
+        s = float(pos.loc[dc, "reorder_point"].iloc[0])
+        pos.loc[dc, ["on_hand", "position", "order_up_to"]] = [s - 1, s - 1, s + 5]
+        terms = data.item_suppliers.assign(
+            moq=np.where(data.item_suppliers["sku"] == "A", moq, data.item_suppliers["moq"])
+        )
+        params = p.params if skip is None else replace(p.params, moq_round_up_or_skip=skip)
+        orders = replenishment_orders(
+            replace(p, positions=pos, params=params), replace(data, item_suppliers=terms)
+        )
+        buy = orders[(orders["sku"] == "A") & (orders["location_id"] == "DC1")]
+        return int(buy["qty"].sum())
+
+    # Its stores hold plenty: a week more without the 600 loses almost nothing; wait (the
+    # default).
+    assert dc_order(200.0) == 0
+    assert dc_order(200.0, skip=False) == 600
+    # Its stores are empty: waiting would lose sales; the MOQ goes now.
+    assert dc_order(0.0) == 600
+    # The MOQ does not raise the order: ordered as the need asks, whatever the stores hold.
+    assert dc_order(200.0, moq=0) == dc_order(200.0, skip=False, moq=0) > 0
