@@ -19,6 +19,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
+from agents.focus import ProposalNote
 from agents.offline.messages import (
     DEFAULT_TOP,
     DRAFTABLE,
@@ -1571,6 +1572,16 @@ pending_besides = Lookup(
 )
 
 
+def _named_proposal(req: Request, *, pending: bool) -> ProposalNote | None:
+    """Return the thread's proposal the request names ("the sunscreen move"), else its latest."""
+    pid = req.get("pid")
+    for note in reversed(req.focus.proposals):
+        waiting = note.status in ("pending", "pending_approval")
+        if note.proposal_id == pid and (waiting or not pending):
+            return note
+    return req.focus.last_proposal(pending=pending)
+
+
 def _this_proposal(pending: bool, none: str) -> Args:
     """Read the proposal the request names, else the thread's latest (pending) one, else say so."""
 
@@ -1601,7 +1612,7 @@ withdraw = Lookup(
 def amend(req: Request, results: list[Result]) -> Step:
     """Change the quantity of the thread's pending proposal (withdrawn, the new one drafted)."""
     if not results:
-        note = req.focus.last_proposal(pending=True)
+        note = _named_proposal(req, pending=True)
         qty = quantity(req.text)
         if note is None:
             return (
@@ -2078,7 +2089,11 @@ def approval_route(req: Request, results: list[Result]) -> Step:
     """Say who may approve the thread's proposal (its value against the approval matrix)."""
     if results:
         return render_approval_route(results[-1])
-    note = req.focus.last_proposal(pending=True) or req.focus.last_proposal()
+    note = (
+        _named_proposal(req, pending=True)
+        or _named_proposal(req, pending=False)
+        or req.focus.last_proposal()
+    )
     if note is None:
         return policy(req, results)
     return [Call("get_approval_route", {"proposal_id": note.proposal_id})]

@@ -33,6 +33,7 @@ from agents.offline.parsing import (
     MOVE_VERB,
     NETWORK,
     NO_QTY,
+    OF_IT,
     PO_VERB,
     POLICY_PATTERNS,
     QTY,
@@ -52,10 +53,12 @@ from agents.offline.parsing import (
     ordinal,
     pointer,
     promo_window,
+    proposal_mention,
     quantity,
     rewrite_category_follow_up,
     rewrite_definite,
     rewrite_follow_up,
+    rewrite_item_pronoun,
     rewrite_ordinal,
     rewrite_places,
     rewrite_store_number,
@@ -159,7 +162,7 @@ def unknown(req: Request, results: list[Result]) -> Step:
     unknown_item = _unknown_item(req)
     if unknown_item:
         return unknown_item
-    pointed, fits = pointer(req.text, req.focus)
+    pointed, fits = pointer(req.text, req.focus, req.resolver)
     if pointed is not None and len(fits) > 1:
         shown = "; ".join(f"**{e}**" for e in fits[:5])
         verb = (
@@ -339,7 +342,8 @@ VERDICT = (
     r"(?:ok(?:ay)?(?:'?d|ed)?|approv\w*|sign(?:ed)?\s*off|signoff|green[- ]?light\w*|accept\w*|"
     r"reject\w*|declin\w*|refus\w*|turned\s+down|through|thru|decided|decision|verdict|news|word|"
     r"update|status|happened|outcome|committed|posted|landed|back|answer|response|reply|"
-    r"blessed|rubber[- ]?stamped|sanctioned)"
+    r"blessed|rubber[- ]?stamped|sanctioned|actioned|acted\s+on|processed|handled|dealt\s+with|"
+    r"reviewed|touched|looked\s+at|got\s+to|gotten\s+to|signed)"
 )
 """Words that ask what became of a thread's draft ("did she OK it?", "any word?")."""
 
@@ -465,6 +469,11 @@ LANE_TIME = (
 )
 """A question about the time between two places ("lead time north DC -> south DC?", "how long
 from the DC to Kingston"), never how long stock lasts or when an order arrives."""
+DRAFT_MOVE = (
+    r"\b(?:draft|prep|prepare|raise|set\s+up|book|arrange|line\s+up|organi[sz]e|create|do|"
+    r"put\s+through|put\s+in)(?:\s+(?:a|an|the)\s+(?:transfer|move|xfer|shipment)(?:\s+of)?)?"
+)
+"""A drafting verb that, with a source and a destination, asks for a transfer."""
 LOC_ID = r"(?P<{}>(?-i:[A-Z][A-Z0-9]*(?:[-_][A-Z0-9]+)*))\b"
 """An id as the canonical request writes it (names and aliases are ids by then)."""
 
@@ -1143,6 +1152,9 @@ INTENTS: tuple[Intent, ...] = (
         20,
         _compile(
             MOVE_VERB + QTY + r"{sku}\s+(?:from\s+)?{src}\s*(?:->|=>|\bto\b)\s*{dst}",
+            # "draft 48 SKU-1 from DC-SOUTH to S011": a drafting verb with both ends is a move.
+            DRAFT_MOVE + QTY + r"{sku}\s+from\s+{src}\s*(?:->|=>|\b(?:to|into|for)\b)\s*{dst}",
+            DRAFT_MOVE + QTY + r"{sku}\s+(?:to|into|for)\s+{dst}\s+from\s+{src}",
             MOVE_VERB + r"\s+{sku}\s+(?:from\s+)?{src}\s*(?:->|=>|\bto\b)\s*{dst}\W+"
             r"(?:qty\s+|quantity\s+)?{n}\b",
             # Destination first: "send 6 units of SKU-1 to S001 from DC-NORTH".
@@ -1161,6 +1173,8 @@ INTENTS: tuple[Intent, ...] = (
             "SKU-0012: 20 units DC-SOUTH -> S003",
             "S003 -> S004 SKU-0023 40",
             "S003->S004: 40 x SKU-0023",
+            "draft 30 SKU-0015 from DC-NORTH to S002",
+            "prep a transfer of 12 SKU-0009 to S004 from DC-SOUTH",
         ),
         template="transfer {qty} of {sku} from DC-NORTH to {loc}",
         writes=True,
@@ -2285,6 +2299,20 @@ INTENTS: tuple[Intent, ...] = (
 ORDER = {intent.name: i for i, intent in enumerate(INTENTS)}
 RANKED = tuple(sorted(INTENTS, key=lambda it: (it.priority, ORDER[it.name])))
 FOLLOW_UP_ONLY = frozenset({"follow_up_lookup"})
+PROPOSAL_INTENTS = frozenset(
+    {
+        "proposal_status",
+        "proposal_status_loose",
+        "status_words",
+        "withdraw",
+        "withdraw_loose",
+        "withdraw_words",
+        "amend",
+        "amend_words",
+        "approval_route",
+    }
+)
+"""Intents about a proposal of the thread: they may be told which one by what it is about."""
 
 
 def _fields(intent: Intent, m: re.Match[str]) -> dict[str, str] | None:
@@ -2328,7 +2356,11 @@ def parse(
         req = again
     guessed = None
     if not _spelt_out(text, req.text):
-        guessed = _guess(req, earlier, resolver, as_of, asker) if general.guessable(text) else None
+        # "any of it at Union?" once the thread's item is put in: guessed like any look-up.
+        said = general.guessable(text) or (
+            bool(OF_IT.search(_normalise(text))) and general.guessable(req.text)
+        )
+        guessed = _guess(req, earlier, resolver, as_of, asker) if said else None
     else:
         # The spelt-out request names what it is about: the thread's focus adds nothing
         # ("same for Kingston" after "what's flagged at Union?" is Kingston's list, not the
@@ -2376,11 +2408,12 @@ def parse_table(
     if FOLLOW_UP_RE.match(canon) and GENERIC_DC.search(canon):
         canon = rewrite_places(canon, focus, resolver)  # "same at the DC": the thread's DC
     canon = rewrite_category_follow_up(canon, previous, resolver)  # "next category"
-    canon = rewrite_ordinal(rewrite_follow_up(canon, previous, resolver), focus)
+    canon = rewrite_ordinal(rewrite_follow_up(canon, previous, resolver), focus, resolver)
     canon = rewrite_places(canon, focus, resolver)
+    canon = rewrite_item_pronoun(canon, focus, resolver)
     canon = rewrite_definite(canon, earlier, resolver)
     found = entities(canon, resolver)
-    unclear = _ambiguous(canon, found, resolver)
+    unclear = _ambiguous(canon, found, resolver) or _shared_word(canon, found, focus, resolver)
     pick = _narrowed(unclear, focus) if unclear else None
     if pick:
         # "how much plush bear at kingston?" after a look-up of SKU-0022: the thread's one.
@@ -2411,6 +2444,27 @@ def parse_table(
             and intent.priority > 0
             and (intent.writes or writes_requested(canon) or writes_requested(norm))
         )
+
+    mentioned, pid = proposal_mention(canon, focus, resolver)
+    if pid is not None:
+        # "has bob actioned the sunscreen move?": the thread's draft, named by what it is about.
+        bare_found = entities(mentioned, resolver)
+        for intent in RANKED:
+            if intent.name not in PROPOSAL_INTENTS or (intent.bare and any(bare_found.values())):
+                continue
+            for pattern in intent.patterns:
+                for m in _matches(pattern, mentioned):
+                    values = (
+                        _fields(intent, m)
+                        if intent.reader is None
+                        else intent.reader(mentioned, resolver)
+                    )
+                    if values is None:
+                        continue
+                    if read_only(intent):
+                        return READ_ONLY, request({})
+                    canon, found = mentioned, bare_found
+                    return intent, request({"pid": pid, **values})
 
     probe = request({})
     for intent in RANKED:
@@ -2599,6 +2653,27 @@ def _ambiguous(text: str, found: dict[str, list[str]], resolver: Any) -> dict[st
         if not found.get(kind):
             ids = ",".join(c.id for c in candidates[:3])
             return {"phrase": phrase, "kind": kind, "candidates": ids}
+    return {}
+
+
+def _shared_word(
+    text: str, found: dict[str, list[str]], focus: Any, resolver: Any
+) -> dict[str, str]:
+    """Return an item's one-word name several items share, in a request about trouble at a place.
+
+    "prep the transfer for the sunscreen shortage at S012" when five items are sunscreens: the
+    place's exceptions tell which one is meant (`narrow_by_exceptions`). Only with a word of
+    trouble and a place, so a plain look-up of a shared word is left as it was.
+    """
+    if resolver is None or found.get("sku") or not TROUBLE.search(text):
+        return {}
+    if not (found.get("location") or focus.location):
+        return {}
+    forms = resolver.forms.get("sku", {})
+    for m in re.finditer(r"[A-Za-z][A-Za-z\-]{3,}", text):
+        ids = sorted(forms.get(m.group(0).lower(), ()))
+        if len(ids) > 1:
+            return {"phrase": m.group(0), "kind": "sku", "candidates": ",".join(ids)}
     return {}
 
 

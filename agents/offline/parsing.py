@@ -229,6 +229,13 @@ def _normalise(text: str) -> str:
         flags=re.IGNORECASE,
     )
     text = re.sub(r"\b(don|doesn|isn|aren|can|won|didn|wasn)t\b", r"\1't", text, flags=re.I)
+    # "prep the transfer", "prep it": the verb said short.
+    text = re.sub(
+        r"^(\W*(?:(?:please|pls|ok(?:ay)?|can\s+you|could\s+you)[\s,]+)*)prep\b(?!\s+(?:time|work))",
+        r"\1prepare",
+        text,
+        flags=re.I,
+    )
     text = re.sub(r"[A-Za-z]+", lambda m: _correct(m.group(0)), text)
     return re.sub(r"\s+", " ", text).strip()
 
@@ -507,7 +514,7 @@ def window_days(text: str) -> int | None:
 
 VERBS_DRAFT = r"(?:fix|draft|prepare|resolve|handle|raise|create|action|solve|apply|propose)"
 # Imperative only: "what's the action for the top exception?" is a question, not an order.
-IMPERATIVE = r"^\W*(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?"
+IMPERATIVE = r"^\W*(?:(?:please|pls|plz)\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?"
 MOVE_VERB = r"\b(?:transfer|xfer|move|send|ship|shift|relocate|rebalance)(?:\s+of)?"
 PO_VERB = (
     r"\b(?:(?:raise|create|place|draft|make|open)\s+(?:a\s+|an\s+)?(?:new\s+)?"
@@ -628,7 +635,10 @@ ORDINAL_RE = re.compile(
     re.IGNORECASE,
 )
 FOLLOW_UP_RE = re.compile(
-    r"^\W*(?:and\s+|ok\s+|now\s+)?(?:(?:the\s+)?same\s+(?:thing\s+)?(?:for|at|with)|"
+    r"^\W*(?:and\s+|ok\s+|now\s+)?(?:(?:(?:do|ask|check|run)\s+)?(?:the\s+)?same\s+"
+    r"(?:(?:thing|question|again|query|check|deal|request|ask)\s+)?(?:for|at|with|about|over\s+at)|"
+    r"ditto\s+(?:for|at)|(?:likewise|similarly)\s+(?:for|at)|(?:repeat|redo|rerun)\s+"
+    r"(?:it|that|this)\s+(?:for|at)|"
     r"what\s+about|how\s+about|and(?:\s+(?:for|at|in|with))?|now\s+(?:for|at|do)|"
     r"(?:break|split)\s+(?:it|that|this|them)\s+(?:down\s+)?(?=by\b)|(?:can\s+you\s+)?"
     r"(?:show|give)\s+(?:me\s+)?(?:it|that|this)\s+(?=by\b)|"
@@ -1521,39 +1531,110 @@ POINTER_RE = re.compile(
     r"(?:at|in|for|on|from|of)\s+(?:the\s+)?(?P<id>[A-Za-z0-9][\w\-]*)"
     # "the pasta one": names become ids and "one" a 1 before this is read ("SKU-0023 1").
     r"|(?:\b(?:the|that)\s+)?(?P<id2>[A-Za-z0-9][\w\-]*)\s+(?:one|1|exception|issue|alert|line)"
-    r"(?=\s*(?:[?.!,]|$)|\s+(?:please|then|now|instead|too|first)\b)",
+    r"(?=\s*(?:[?.!,;:\-–—]|$)|\s+(?:please|then|now|instead|too|first)\b|"
+    r"\s+(?:at|in|for|from)\s+(?P<id3>(?-i:[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*))\b)",
     re.I,
 )
 """A pointer back at a listed exception by its place or item: "the one at union"."""
 
 
-def pointer(text: str, focus: Any) -> tuple[re.Match[str] | None, list[str]]:
+def pointer(text: str, focus: Any, resolver: Any = None) -> tuple[re.Match[str] | None, list[str]]:
     """Return the first pointer at a listed exception and the exceptions of the last list it fits.
 
     "the one at S004" fits the listed exceptions at S004, "the SKU-0023 one" those of SKU-0023;
-    a type word narrows them ("the stockout at S003").
+    a type word narrows them ("the stockout at S003"). Without an id, words of the item's name,
+    its category or the exception's type do ("the detergent one", "the overstock one", "the
+    coffee one at S014").
     """
     for m in POINTER_RE.finditer(text):
         ident = (m.group("id") or m.group("id2") or "").upper()
         if not _clean_id(ident):
             continue
         hits = [e for e in focus.last_list if ident in _exception_parts(e)]
+        if m.group("id3"):  # "the SKU-0023 one at S004"
+            hits = [e for e in hits if m.group("id3").upper() in _exception_parts(e)]
         kind = _exception_type(m.group("kind") or m.group("kind2") or "")
         if kind and len(hits) > 1:
             hits = [e for e in hits if e.startswith(kind + ":")]
         if hits:
             return m, hits
+    return word_pointer(text, focus, resolver)
+
+
+WORD_POINTER = re.compile(
+    r"\b(?:the|that|this)\s+(?P<words>[a-z][a-z'\-]*(?:\s+[a-z][a-z'\-]*){0,2}?)\s+"
+    r"(?:one|1|exception|issue|alert|flag|line|item|problem|thing)s?\b"
+    r"(?:\s+(?:at|in|for|from)\s+(?P<id>(?-i:[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*)))?",
+    re.I,
+)
+"""A listed exception said by words ("the detergent one", "that overstock one at S014")."""
+NOT_POINTER_WORDS = frozenset(
+    {"other", "next", "same", "last", "first", "top", "new", "right", "wrong", "only", "previous",
+     "following", "second", "third", "big", "biggest", "worst", "main", "every", "each", "any"}
+)  # fmt: skip
+DRAFTABLE_TYPES = (
+    ExceptionType.STOCKOUT_RISK.value,
+    ExceptionType.PROMO_UNCOVERED.value,
+    ExceptionType.BELOW_SAFETY_STOCK.value,
+    ExceptionType.OVERSTOCK.value,
+)
+"""Exception types whose recommendation can be a transfer or an order (the others review)."""
+
+
+def _word_fits(word: str, exception_id: str, resolver: Any) -> bool:
+    """Return True when a word names the exception's type, its item, category or place."""
+    kind = _exception_type(word)
+    if kind is not None:
+        return exception_id.startswith(kind + ":")
+    sku, *places = _exception_parts(exception_id)
+    names: list[str] = []
+    for k, ident in (("sku", sku), *(("location", p) for p in places[:1])):
+        ent = resolver.get(k, ident) if resolver is not None else None
+        if ent is not None:
+            names += [ent.name or "", ent.group or ""]
+    tokens = set(re.findall(r"[a-z0-9]+", " ".join(names).lower()))
+    stem = word.lower().rstrip("s") if len(word) > 4 else word.lower()
+    return any(t == word.lower() or t.rstrip("s") == stem for t in tokens)
+
+
+def word_pointer(text: str, focus: Any, resolver: Any) -> tuple[re.Match[str] | None, list[str]]:
+    """Return a pointer at listed exceptions by words, and the ones of the last list it fits."""
+    if resolver is None or not focus.last_list:
+        return None, []
+    for m in WORD_POINTER.finditer(text):
+        words = [w for w in m.group("words").split() if w.lower() not in NOT_POINTER_WORDS]
+        if not words or len(words) != len(m.group("words").split()):
+            continue
+        hits = [e for e in focus.last_list if all(_word_fits(w, e, resolver) for w in words)]
+        if m.group("id"):
+            hits = [e for e in hits if m.group("id").upper() in _exception_parts(e)]
+        if hits:
+            return m, hits
     return None, []
 
 
-def rewrite_pointer(text: str, focus: Any) -> str:
+DRAFT_WORDS = re.compile(
+    r"\b(?:fix|draft|prepare|prep|resolve|handle|raise|action|sort|do|cover|restock|replenish|"
+    r"top\s+up|deal\s+with|take\s+care\s+of|set\s+up|order|transfer|move|send|ship)\b",
+    re.I,
+)
+
+
+def rewrite_pointer(text: str, focus: Any, resolver: Any = None) -> str:
     """Replace "the one at S004" / "the SKU-0023 one" with that exception of the last list.
 
-    Only when exactly one exception of the last list shown fits.
+    Only when exactly one exception of the last list shown fits; of several, a request to act
+    takes the one whose recommendation can be drafted, and several of one SKU and place are
+    that place's item (the first, the costliest, is meant).
     """
     if not focus.last_list:
         return text
-    m, hits = pointer(text, focus)
+    m, hits = pointer(text, focus, resolver)
+    if m is not None and len(hits) > 1 and DRAFT_WORDS.search(text):
+        acting = [e for e in hits if e.startswith(DRAFTABLE_TYPES)]
+        hits = acting or hits
+    if m is not None and len({_exception_parts(e)[:2] for e in hits}) == 1:
+        hits = hits[:1]
     if m is None or len(hits) != 1:
         return text
     return text[: m.start()] + hits[0] + text[m.end() :]
@@ -1566,11 +1647,11 @@ def _exception_parts(exception_id: str) -> tuple[str, ...]:
     return (sku.upper(), *(p.upper() for p in where.split(":")))
 
 
-def rewrite_ordinal(text: str, focus: Any) -> str:
+def rewrite_ordinal(text: str, focus: Any, resolver: Any = None) -> str:
     """Replace "the third one" with the third exception of the last list shown."""
     if not focus.last_list:
         return text
-    text = rewrite_pointer(text, focus)
+    text = rewrite_pointer(text, focus, resolver)
     n, m = step_along(text, focus)
     if m is not None:
         return text if n is None else text[: m.start()] + focus.last_list[n - 1] + text[m.end() :]
@@ -1775,3 +1856,73 @@ def rewrite_category_follow_up(text: str, previous: str | None, resolver: Any) -
     stem = re.escape(before.lower())
     swapped = re.sub(r"\b" + stem + r"s?\b", after, previous, count=1, flags=re.I)
     return swapped if swapped != previous else text
+
+
+PROPOSAL_NOUN = (
+    r"(?:move|transfer|xfer|shipment|order|po|purchase\s+order|draft|proposal|request|top[- ]?up|"
+    r"restock|buy)"
+)
+_ID_WORD = r"(?-i:[A-Z][A-Z0-9]*(?:[-_][A-Z0-9]+)+|S\d+)"
+_ID_LINK = r"(?:\s+(?:at|to|for|from|into|of|in|with)\s+|\s+)"
+PROPOSAL_MENTION = re.compile(
+    r"(?:\b(?:the|my|our|that|this|his|her|their)\s+)?(?P<ids>"
+    + _ID_WORD
+    + r"(?:"
+    + _ID_LINK
+    + _ID_WORD
+    + r"){0,2})\s+(?P<noun>"
+    + PROPOSAL_NOUN
+    + r")s?\b"
+    r"|\b(?:the|my|our|that|this|his|her|their)\s+(?P<noun2>" + PROPOSAL_NOUN + r")s?"
+    r"(?P<ids2>(?:\s+(?:of|for|to|from|into|with|at|in)\s+(?:\d[\d,]*\s+)?"
+    + _ID_WORD
+    + r"){1,3})\b",
+    re.I,
+)
+"""A proposal said by what it is about: "the sunscreen move", "my transfer to Vista"."""
+
+
+def proposal_mention(text: str, focus: Any, resolver: Any) -> tuple[str, str | None]:
+    """Return the request with "the SKU-0134 move" read as "the move", and that proposal's id.
+
+    A thread's draft is often named by its item, supplier or places ("has bob actioned the
+    sunscreen move?", "any news on the acme order?"): when every id the phrase names is one of
+    a proposal of this thread (the latest such), the phrase becomes the bare noun, so the
+    proposal intents read it as the thread's draft; (text, None) when none fits.
+    """
+    if not focus.proposals:
+        return text, None
+    for m in PROPOSAL_MENTION.finditer(text):
+        ids = re.findall(_ID_WORD, m.group("ids") or m.group("ids2") or "")
+        known = [i for i in ids if kind_of(i, resolver) is not None]
+        if not known or len(known) != len(ids):
+            continue
+        for note in reversed(focus.proposals):
+            about = {str(v).upper() for v in (note.args or {}).values() if isinstance(v, str)}
+            if all(i.upper() in about for i in known):
+                noun = m.group("noun") or m.group("noun2")
+                return text[: m.start()] + f"the {noun}" + text[m.end() :], note.proposal_id
+    return text, None
+
+
+OF_IT = re.compile(
+    r"(?:(?<![\w.-])\d[\d,]*|\b(?:any|some|more|much|many|enough|most|less|fewer|none|units?|"
+    r"pcs|cases?|packs?))\s+(?P<of>of)\s+(?:it|that\s+(?:one|item|sku|product)|this\s+(?:one|"
+    r"item|sku|product)|the\s+same(?:\s+(?:item|sku|product|thing|stuff))?)\b",
+    re.I,
+)
+"""The thread's item said as a pronoun after a quantity word ("send 30 of it", "any of it")."""
+
+
+def rewrite_item_pronoun(text: str, focus: Any, resolver: Any) -> str:
+    """Read "30 of it" / "any of that item" as the thread's SKU when the request names none.
+
+    "is there any of it at Union?" after a look-up of SKU-0130 asks about SKU-0130 there;
+    "send 30 of it from there to S007" moves SKU-0130.
+    """
+    if not focus.sku or entities(text, resolver)["sku"]:
+        return text
+    m = OF_IT.search(text)
+    if m is None:
+        return text
+    return text[: m.start("of")] + f"of {focus.sku}" + text[m.end() :]
