@@ -337,7 +337,10 @@ def draft_previous(req: Request, results: list[Result]) -> Step:
     if _offers_the_focus_need(offer, req):
         # The exception shown is the thread's SKU-location: its need, drafted as `cover_need`
         # does (the action may be raised on another location's exception: "covered by the
-        # transfer of 206 from S010").
+        # transfer of 206 from S010"). "go ahead with the S010 transfer" names its source:
+        # the need is still the thread's location's.
+        if req.said("location") not in (None, req.focus.location):
+            req = dataclasses.replace(req, found={**req.found, "location": []})
         return cover_need(req, results)
     if offer:
         if not results:

@@ -294,6 +294,7 @@ ACK_LEAD = (
 ACT_VERB = (
     r"(?:fix|draft|prepare|resolve|handle|raise|create|action|solve|apply|propose|order|buy|"
     r"purchase|place|book|submit|transfer|move|ship|send|do|take|accept|use|go\s+with|"
+    r"go\s+ahead\s+with|"
     r"proceed\s+with|set\s+up)"
 )
 ACT_OBJECT = (
@@ -301,7 +302,10 @@ ACT_OBJECT = (
     r"(?:that|this)\s+one|the\s+(?:(?:recommended|suggested|proposed|engine'?s)\s+)?"
     r"(?:transfer|po|purchase\s+order|order|action|recommendation|suggestion|alternative|fix|"
     r"lines?|orders|pos|draft|one|plan|quantity|qty)s?|them\s+all|all\s+(?:the\s+)?"
-    r"(?:lines|orders|pos|of\s+it))"
+    r"(?:lines|orders|pos|of\s+it)|"
+    # "the S001 transfer", "that SUP-01 order": the one shown, named by its source or item.
+    r"(?:(?:the|that|this)\s+)?(?-i:[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*)\s+(?:transfer|move|xfer|po|"
+    r"purchase\s+order|order|one|option|alternative))"
 )
 ACT_TAIL = (
     r"(?:\s+(?:instead|then|now|please|for\s+me|as\s+(?:suggested|recommended|proposed|is)|"

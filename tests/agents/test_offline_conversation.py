@@ -15,6 +15,8 @@
 - "any of it", "30 of that item" is the thread's item; a one-word name several items share
   ("the hoodie shortage at Kingston") is read as the one flagged at the place; "anything worth
   acting on at <place>" lists the place's exceptions.
+- "go ahead with the Union transfer" after an explained need that another place's transfer
+  covers drafts for the thread's place (the place named is the transfer's source).
 """
 
 from __future__ import annotations
@@ -252,3 +254,21 @@ def test_worth_acting_on_lists_the_places_exceptions(text: str, resolver: Resolv
     _, out = step(text, [], resolver)
     assert isinstance(out, list) and out[0][0] == "list_exceptions", out
     assert out[0][1].get("location") == "S004"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["fine, go ahead with the union transfer then", "ok go with that S003 transfer",
+     "right, do the union transfer"],
+)  # fmt: skip
+def test_the_covering_transfer_named_by_its_source_is_the_threads_need(
+    text: str, resolver: Resolver
+) -> None:
+    exc = "stockout_risk:SKU-0010@S004"
+    record = {"id": exc, "recommendation": {"kind": "none"}}
+    earlier = turn("why nothing for the hoodie at kingston", "explain_exception",
+                   {"exception_id": exc}, record, 1)  # fmt: skip
+    name, out = step(text, earlier, resolver)
+    assert name == "draft_previous"
+    assert isinstance(out, list) and out[0][0] == "list_exceptions", out
+    assert (out[0][1].get("sku"), out[0][1].get("location")) == ("SKU-0010", "S004")
