@@ -409,13 +409,19 @@ class Resolver:
                     continue
                 found.append(Match(self.entities[kind][next(iter(ids))], surface, 100.0, a, b))
                 taken[i : i + n] = [True] * n
-        # Typos in names: one or two plain words, no digits, close to a name form.
-        for n in (2, 1):
+        # Typos in names: one to three plain words, no digits, close to a name form ("premum pet
+        # shampo" is "Premium Pet Shampoo" when no other name is as close).
+        for n in (3, 2, 1):
             for i in range(len(spans) - n + 1):
                 if any(taken[i : i + n]):
                     continue
                 form = " ".join(words[i : i + n])
                 if any(c.isdigit() for c in form) or len(form) < 5 or form in FREE_TEXT_STOP:
+                    continue
+                inner = (" ".join(words[i + 1 : i + n]), " ".join(words[i : i + n - 1]))
+                if n > 1 and any(self._exact_in_text(part, kinds) for part in inner):
+                    # "the peanut butter": the words name items exactly already (shared by
+                    # several, they are asked about), never a near name around them.
                     continue
                 best: tuple[float, EntityKind, str] | None = None
                 for kind in kinds:

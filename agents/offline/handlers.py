@@ -84,6 +84,7 @@ from agents.offline.render import (
     render_proposals,
     render_routine_orders,
     render_status,
+    render_supplier_late,
     render_supplier_overview,
     render_supply,
     render_totals,
@@ -912,18 +913,32 @@ late_po_exceptions = Lookup(
 )
 
 
-def late_pos(req: Request, results: list[Result]) -> Step:
-    """List late purchase orders: a named supplier's late lines, else the late-PO exceptions.
+THEIR = re.compile(
+    r"\b(?:their|them|they|its|it|this\s+supplier's|that\s+supplier's|the\s+(?:older|oldest|newer|"
+    r"newest|latest|first|second|other)\s+one)\b",
+    re.I,
+)
+"""A supplier pointed at rather than named ("which of their POs are behind?")."""
 
-    "late POs from SUP-05" reads that supplier's open lines due by today (`within_days=0`, late
-    ones included) rather than the network's late-PO exceptions, which name other suppliers.
+
+def late_pos(req: Request, results: list[Result]) -> Step:
+    """List late purchase orders: a supplier's late POs, else the late-PO exceptions.
+
+    "late POs from SUP-05" reads that supplier's status, whose late POs say how many days late
+    each is, rather than the network's late-PO exceptions, which name other suppliers; "which
+    of their POs are behind?" reads the thread's supplier.
     """
     supplier = req.said("supplier")
+    if supplier is None and req.focus.supplier and THEIR.search(req.text):
+        supplier = req.focus.supplier
     if supplier is None:
         return late_po_exceptions(req, results)
     if results:
-        return render_late_supply(results[-1])
-    return [Call("get_open_supply", {"supplier_id": supplier, "within_days": 0})]
+        last_result = results[-1]
+        if last_result.name == "get_open_supply":
+            return render_late_supply(last_result)
+        return render_supplier_late(last_result)
+    return [Call("get_supplier_status", {"supplier_id": supplier})]
 
 
 explain = Lookup(
@@ -1391,7 +1406,7 @@ supplier_overview = Lookup(
 
 
 TOTAL_BY = (
-    ("location", r"\b(?:by|per|each)\s+(?:location|store|site|dc)s?\b"
+    ("location", r"\b(?:by|per|each)\s+(?:location|store|site|dc)s?\b(?![-_])"
                  r"|\b(?:which|what)\s+(?:\w+\s+){0,2}?(?:location|store|site|dc|warehouse)s?\b"
                  r"|^(?!.*\b(?:categor|sku|item|supplier)).*\bwhere\b"),
     ("category", r"\b(?:by|per|each)\s+categor(?:y|ies)\b"

@@ -1861,6 +1861,10 @@ INTENTS: tuple[Intent, ...] = (
         _compile(
             r"\b(?:late|overdue|delayed)\s+(?:pos?|purchase\s+orders?|orders|deliveries)\b",
             r"\b(?:pos?|purchase\s+orders?)\b.*\b(?:late|overdue)\b",
+            # "which of their POs is behind?", "any Acme orders running behind"
+            r"\b(?:pos?|purchase\s+orders?|orders)\b.*\b(?:behind|running\s+late)\b",
+            # "the older one, how many days overdue is it?"
+            r"\bhow\s+(?:many\s+days\s+|long\s+|far\s+)?(?:overdue|late|behind)\s+(?:is|are|was)\b",
             r"\b(?:what(?:'s|\s+is)|anything|something|which\s+orders?\s+(?:is|are))\s+(?:running\s+)?"
             r"(?:late|overdue)\b(?!.*\b(?:polic\w*|rules?|playbook)\b)",
         ),

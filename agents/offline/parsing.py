@@ -1368,6 +1368,15 @@ def rewrite_follow_up(text: str, previous: str | None, resolver: Any) -> str:
         kind = next(k for k in ("location", "sku", "supplier") if new[k])
         prep = lead or {"location": "at", "sku": "for", "supplier": "from"}[kind]
         return previous.rstrip("?.! ") + f" {prep} " + rest.strip("?.! ")
+    if not swapped and new["location"] and re.search(r"\b(?:stores|shops)\b", rest, re.I):
+        # "and just for the stores the north DC supplies?": the previous request over them.
+        scope = re.sub(
+            r"^(?:(?:just|only)\s+)?(?:(?:for|at|in|across|over)\s+)?",
+            "",
+            rest.strip("?.! "),
+            flags=re.I,
+        )
+        return previous.rstrip("?.! ") + " at " + scope
     return out if swapped else text
 
 

@@ -1322,6 +1322,40 @@ def render_late_supply(result: Result) -> str:
     return "\n".join(out)
 
 
+def render_supplier_late(result: Result) -> str:
+    """Lead with a supplier's late purchase orders, each with how many days late it is."""
+    if result.error:
+        return _error_text(result)
+    sups = [
+        s for s in (result.data if isinstance(result.data, list) else []) if isinstance(s, dict)
+    ]
+    if not sups:
+        return "No supplier matches."
+    out = []
+    for s in sups:
+        who = f"{s.get('supplier_id')} ({s.get('name')})"
+        late = [po for po in s.get("late_pos") or [] if isinstance(po, dict)]
+        if not late:
+            out.append(
+                f"**No purchase order from {who} is late**: "
+                f"{_n(s.get('open_po_lines') or 0, 'open purchase order line')}, none past its "
+                "expected date."
+            )
+            continue
+        late.sort(key=lambda po: str(po.get("expected_date")))
+        out.append(
+            f"**{_n(len(late), 'late purchase order')} from {who}**, the oldest first "
+            f"(of {_n(s.get('open_po_lines') or 0, 'open line')}):"
+        )
+        out += [
+            f"- **{po.get('po_id')}**: {_qty(po.get('qty'))} of {po.get('sku')} for "
+            f"{po.get('location')}, due {po.get('expected_date')} — "
+            f"{_qty(po.get('days_late'))} days late"
+            for po in late
+        ]
+    return "\n".join(out)
+
+
 def render_supply(result: Result) -> str:
     """Lead with the total inbound, then the lines."""
     if result.error:

@@ -17,11 +17,18 @@ from datetime import date
 from typing import Any
 
 import pytest
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
 from agents.offline import parse
 from agents.offline.messages import Call, Result
 from agents.offline.parsing import _normalise, _scenario_args, promo_window, window_days
-from agents.offline.render import _best_sentence, _render_suppliers, render_item, render_totals
+from agents.offline.render import (
+    _best_sentence,
+    _render_suppliers,
+    render_item,
+    render_supplier_late,
+    render_totals,
+)
 from erp.demo import generate_demo
 from tools.resolve import Resolver
 
@@ -197,6 +204,7 @@ def test_the_deal_with_an_item_at_a_place_explains_it(text: str, resolver: Resol
     [
         "what's up with the plush bear at kingston",
         "whats the deal with organic plush bear at S004",
+        "what's up with the peanut butter at kingston",
     ],
 )
 def test_a_shared_item_name_in_trouble_words_is_narrowed_by_the_place(
@@ -395,3 +403,88 @@ def test_the_row_of_the_stage_asked_answers_a_who_question() -> None:
     }
     best, _ = _best_sentence("it's been late 6 working days, who calls the supplier?", [ladder])
     assert "Category Lead" in best
+
+
+# -- a supplier's late orders, the thread's supplier and region, item names with typos -----------
+
+
+def turn(request: str, tool: str, args: dict[str, Any], data: Any) -> list[BaseMessage]:
+    call = {"name": tool, "args": args, "id": "c1"}
+    return [
+        HumanMessage(request),
+        AIMessage("", tool_calls=[call]),
+        ToolMessage(json.dumps(data), tool_call_id="c1"),
+        AIMessage("done"),
+    ]
+
+
+def test_a_suppliers_late_orders_say_how_late_each_is() -> None:
+    row = {
+        "supplier_id": "SUP-06",
+        "name": "Voltix Electronics",
+        "open_po_lines": 4,
+        "late_pos": [
+            {"po_id": "PO-000777", "sku": "SKU-0006", "location": "DC-NORTH", "qty": 60,
+             "expected_date": "2026-06-26", "days_late": 4},
+            {"po_id": "PO-000701", "sku": "SKU-0009", "location": "DC-SOUTH", "qty": 30,
+             "expected_date": "2026-06-18", "days_late": 12},
+        ],
+    }  # fmt: skip
+    text = render_supplier_late(Result("get_supplier_status", {}, "", [row]))
+    assert text.startswith("**2 late purchase orders from SUP-06 (Voltix Electronics)**")
+    assert text.index("PO-000701") < text.index("PO-000777")  # the oldest first
+    assert "12 days late" in text and "4 days late" in text
+    none = {**row, "late_pos": []}
+    text = render_supplier_late(Result("get_supplier_status", {}, "", [none]))
+    assert text.startswith("**No purchase order from SUP-06 (Voltix Electronics) is late**")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "which of their POs is behind?",
+        "any of their orders running behind",
+        "the older one, how many days overdue is it",
+        "how late is it?",
+    ],
+)
+def test_the_threads_supplier_late_orders(text: str, resolver: Resolver) -> None:
+    earlier = turn("supplier status voltix", "get_supplier_status", {"supplier_id": "SUP-06"}, [])
+    intent, req = parse(text, earlier, resolver, as_of=AS_OF)
+    assert intent.name == "late_pos"
+    assert intent.handler(req, []) == [Call("get_supplier_status", {"supplier_id": "SUP-06"})]
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "dc"),
+    [
+        ("and just for the stores north DC supplies?", "DC-NORTH"),
+        ("and only the shops the south dc feeds", "DC-SOUTH"),
+        ("what about the stores served by DC-SOUTH?", "DC-SOUTH"),
+    ],
+)
+def test_a_total_narrowed_to_a_dcs_stores_in_a_follow_up(
+    follow_up: str, dc: str, resolver: Resolver
+) -> None:
+    earlier = turn(
+        "money at risk per category", "summarize_exceptions", {"by": "category"}, {"groups": []}
+    )
+    intent, req = parse(follow_up, earlier, resolver, as_of=AS_OF)
+    step = intent.handler(req, [])
+    assert isinstance(step, list)
+    assert step[0].name == "summarize_exceptions"
+    assert step[0].args == {"by": "category", "served_by": dc}
+
+
+@pytest.mark.parametrize(
+    ("text", "sku"),
+    [
+        ("how's stok of ecco hdmi cabel at union", "SKU-0012"),
+        ("stock of premum tomatoe sauce at S003", "SKU-0020"),
+        ("is there any organc basmatti rice at kingston", "SKU-0001"),
+    ],
+)
+def test_an_item_name_with_several_typos(text: str, sku: str, resolver: Resolver) -> None:
+    _, step = calls(text, resolver)
+    assert step[0].name == "get_inventory"
+    assert step[0].args.get("sku") == sku

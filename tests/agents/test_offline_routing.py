@@ -510,10 +510,11 @@ def test_casual_cover_wordings_look_up_the_need_first(text: str, resolver: Resol
         "SUP-05 late orders",
     ],
 )
-def test_late_pos_of_a_supplier_read_that_suppliers_lines(text: str, resolver: Resolver) -> None:
+def test_late_pos_of_a_supplier_read_that_suppliers_status(text: str, resolver: Resolver) -> None:
     name, step = first_step(text, resolver)
     assert name == "late_pos"
-    assert step == [Call("get_open_supply", {"supplier_id": "SUP-05", "within_days": 0})]
+    # Its status lists each late PO with how many days late it is.
+    assert step == [Call("get_supplier_status", {"supplier_id": "SUP-05"})]
 
 
 def test_late_pos_without_a_supplier_stay_the_late_po_exceptions(resolver: Resolver) -> None:
