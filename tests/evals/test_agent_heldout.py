@@ -23,8 +23,10 @@ from evals.agent_eval import (
     Case,
     Dataset,
     Decide,
+    Turn,
     is_aggregate_only,
     load_dataset,
+    score_case,
 )
 from tools.planner import TOOLS
 
@@ -182,6 +184,22 @@ def test_v5_is_sized_for_a_fresh_measure() -> None:
     dcs = {i for step in turns for f in step.expected_facts for o in f for i in IDS.findall(o)}
     dcs |= {i for step in turns for i in IDS.findall(step.request.upper())}
     assert {"DC-03", "DC-04"} <= dcs
+
+
+@pytest.mark.parametrize(
+    ("answer", "accepted"),
+    [
+        ("You have **10 exceptions** (P1 or more urgent) open right now.", True),
+        ("There are 10 P1s open.", True),
+        ("Here are the top 10 exceptions by money at risk.", False),
+        ("You have **9 exceptions** at P1.", False),
+    ],
+)
+def test_v5_p1_count_accepts_the_count_in_bold_with_its_noun(answer: str, accepted: bool) -> None:
+    """The count bolded with its noun answers "how many P1s"; a "top 10" list does not."""
+    (case,) = [c for c in load_dataset(V5_DATASET).cases if c.id == "h5-p1-count"]
+    checks = score_case(case, Turn(request=case.request, answer=answer))["checks"]
+    assert checks["facts"] is accepted
 
 
 def test_v6_runs_on_a_network_of_a_new_seed_date_and_shape() -> None:
