@@ -322,9 +322,8 @@ def round_up_to_pack(qty: ArrayLike, case_pack: ArrayLike, moq: ArrayLike) -> In
     return np.where(q > 0, out, 0).astype(np.int64)
 
 
-def moq_order_beats_waiting(
+def moq_wait_costs(
     qty: ArrayLike,
-    lot: ArrayLike,
     position: ArrayLike,
     daily: ArrayLike,
     sigma: ArrayLike,
@@ -333,17 +332,15 @@ def moq_order_beats_waiting(
     review: int,
     holding_per_day: ArrayLike,
     shortage_cost: ArrayLike,
-) -> NDArray[np.bool_]:
-    """Return where ordering `qty` (the MOQ) now costs less than skipping to the next review.
+) -> tuple[FloatArray, FloatArray]:
+    """Return the two costs `moq_order_beats_waiting` compares: (waiting, holding).
 
-    Only rows whose order is raised by the MOQ (`qty` above `lot`, the need in whole case packs)
-    are in question; every other row orders (True). Skipping one review delays the receipt by
-    R days, which saves the holding of all `qty` units over those days (`h·qty·R`: the two
-    paths stand at the same position once the skipped order is placed) and adds the expected
-    units short between the receipt it would have been and the next review's: the normal loss
-    of `position` against the demand over `L + 2R − 1` days less that over `L + R − 1`
-    (`d·t` mean, `sqrt(σ²·t + d²·σ_L²)` std), each unit at `shortage_cost`. Order when the
-    shortage costs at least the holding.
+    Waiting: the margin lost by skipping one review, the expected units short between the
+    receipt the order would have been and the next review's (the normal loss of `position`
+    against the demand over `L + 2R − 1` days less that over `L + R − 1`; `d·t` mean,
+    `sqrt(σ²·t + d²·σ_L²)` std), each unit at `shortage_cost`. Holding: `h·qty·R`, the holding
+    of all `qty` units over the R days the skip saves (the two paths stand at the same
+    position once the skipped order is placed).
     """
     q = np.asarray(qty, dtype=float)
     d = np.maximum(np.nan_to_num(np.asarray(daily, dtype=float)), 0.0)
@@ -361,8 +358,33 @@ def moq_order_beats_waiting(
         return np.where(std > 0, std * normal_loss(x), np.maximum(mean - pos, 0.0))
 
     extra = np.maximum(short(now + int(review)) - short(now), 0.0)
-    saved = np.asarray(holding_per_day, dtype=float) * q * float(review)
-    waits = (q > np.asarray(lot, dtype=float)) & (
-        np.nan_to_num(np.asarray(shortage_cost, dtype=float)) * extra < saved
-    )
+    waiting = np.nan_to_num(np.asarray(shortage_cost, dtype=float)) * extra
+    holding = np.asarray(holding_per_day, dtype=float) * q * float(review)
+    return np.asarray(waiting, dtype=float), np.asarray(holding, dtype=float)
+
+
+def moq_order_beats_waiting(
+    qty: ArrayLike,
+    lot: ArrayLike,
+    position: ArrayLike,
+    daily: ArrayLike,
+    sigma: ArrayLike,
+    lead_time: ArrayLike,
+    lead_time_std: ArrayLike,
+    review: int,
+    holding_per_day: ArrayLike,
+    shortage_cost: ArrayLike,
+) -> NDArray[np.bool_]:
+    """Return where ordering `qty` (the MOQ) now costs less than skipping to the next review.
+
+    Only rows whose order is raised by the MOQ (`qty` above `lot`, the need in whole case packs)
+    are in question; every other row orders (True). Skipping one review delays the receipt by
+    R days: it saves the holding of the `qty` units over those days and loses the margin of the
+    units short meanwhile (`moq_wait_costs`). Order when the shortage costs at least the holding.
+    """
+    waiting, holding = moq_wait_costs(
+        qty, position, daily, sigma, lead_time, lead_time_std, review, holding_per_day,
+        shortage_cost,
+    )  # fmt: skip
+    waits = (np.asarray(qty, dtype=float) > np.asarray(lot, dtype=float)) & (waiting < holding)
     return np.asarray(~waits, dtype=bool)

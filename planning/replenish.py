@@ -35,7 +35,7 @@ import pandas as pd
 
 from planning.engine import Plan, exception_id
 from planning.network import NetworkData
-from planning.policy import moq_order_beats_waiting, round_up_to_pack, spare_stock
+from planning.policy import moq_wait_costs, round_up_to_pack, spare_stock
 from planning.recommend import supplier_options
 from stockpilot.vocabulary import DRAFTABLE_KINDS, ActionKind
 
@@ -52,6 +52,27 @@ ORDER_COLUMNS: tuple[str, ...] = (
 )
 
 PLAN_ORDER_COLUMNS: tuple[str, ...] = (*ORDER_COLUMNS, "exception_id", "exception_type", "part")
+
+MOQ_WAIT_COLUMNS: tuple[str, ...] = (
+    "sku",
+    "location_id",
+    "supplier_id",
+    "position",
+    "reorder_point",
+    "echelon_position",
+    "need",
+    "moq",
+    "qty",
+    "unit_cost",
+    "cost_of_waiting",
+    "cost_of_holding_moq",
+    "reason",
+)
+"""The purchase order lines that wait a review for an MOQ round-up (`routine_review`): the
+position and reorder point the need came from, the position the costs are judged on (a DC's
+with its stores' added, `echelon_position`), the need, the supplier's MOQ and the quantity it would
+have ordered, and the two costs compared over one review (`planning.policy.moq_wait_costs`):
+the margin expected lost by waiting, and the holding of the MOQ's units. Never ordered."""
 """`plan_orders`' columns: an exception's lines name it (its id and type; `part` 1, 2... for a
 split's further actions); a routine line has empty ones."""
 
@@ -178,14 +199,16 @@ def _stores_ahead(
 
 def _moq_order_pays(
     orders: pd.DataFrame, buy: pd.DataFrame, pos: pd.DataFrame, data: NetworkData, params: Any
-) -> np.ndarray:
-    """Return the purchase orders to keep: all but an MOQ round-up that waiting a review beats.
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """Return the purchase orders to keep, and the lines waiting for an MOQ round-up.
 
-    `planning.policy.moq_order_beats_waiting` per line. A DC is judged with the stores it feeds,
-    as its safety stock is (`planning.engine`, the echelon rule): their positions and its own
-    against the stores' demand until the receipt reaches a shelf (the DC's lead time plus the
-    longest lane), its pooled one-day error, the unit cost's holding and the margin of a sale
-    lost. Any other buying row on its own position and lead time.
+    `planning.policy.moq_order_beats_waiting`'s rule on `moq_wait_costs` per line: a line
+    the MOQ raises above its need (in whole case packs) waits when waiting costs less than
+    holding. A DC is judged with the stores it feeds, as its safety stock is
+    (`planning.engine`, the echelon rule): their positions and its own against the stores'
+    demand until the receipt reaches a shelf (the DC's lead time plus the longest lane), its
+    pooled one-day error, the unit cost's holding and the margin of a sale lost. Any other
+    buying row on its own position and lead time. The waiting lines: `MOQ_WAIT_COLUMNS`.
     """
     key = pd.MultiIndex.from_arrays([orders["sku"], orders["location_id"]])
     at = pos.set_index(["sku", "location_id"]).reindex(key)
@@ -204,12 +227,13 @@ def _moq_order_pays(
         echelon = by_dc.reindex(key)
         position = position + np.nan_to_num(echelon["_held"].to_numpy(float))
         lead_time = lead_time + np.nan_to_num(echelon["_lane"].to_numpy(float))
-    need = buy.set_index(["sku", "location_id"])["need"].reindex(key).to_numpy(float)
+    row = buy.set_index(["sku", "location_id"]).reindex(key)
+    need = row["need"].to_numpy(float)
     pack = orders["sku"].map(data.items.set_index("sku")["case_pack"]).to_numpy(float)
     unit_cost = orders["unit_cost"].to_numpy(float)
-    keep = moq_order_beats_waiting(
-        qty=orders["qty"].to_numpy(float),
-        lot=round_up_to_pack(need, pack, 0.0),
+    qty = orders["qty"].to_numpy(float)
+    waiting, holding = moq_wait_costs(
+        qty=qty,
         position=position,
         daily=at["forecast_daily"].to_numpy(float),
         sigma=at["sigma"].to_numpy(float),
@@ -219,11 +243,67 @@ def _moq_order_pays(
         holding_per_day=params.holding_per_unit_day * unit_cost,
         shortage_cost=np.maximum(at["unit_price"].to_numpy(float) - unit_cost, 0.0),
     )
-    return np.asarray(keep, dtype=bool)
+    waits = (qty > round_up_to_pack(need, pack, 0.0)) & (waiting < holding)
+    terms = _best_suppliers(data)
+    moq = orders["sku"].map(terms["moq"]).fillna(0.0).to_numpy(float)
+    w = orders[waits]
+    r = row[waits]
+    review = int(params.review_period_days)
+    waiting_lines = pd.DataFrame(
+        {
+            "sku": w["sku"].to_numpy(object),
+            "location_id": w["location_id"].to_numpy(object),
+            "supplier_id": w["supplier_id"].to_numpy(object),
+            "position": r["position"].to_numpy(float),
+            "reorder_point": r["reorder_point"].to_numpy(float),
+            "echelon_position": position[waits],
+            "need": need[waits],
+            "moq": moq[waits],
+            "qty": qty[waits].astype(np.int64),
+            "unit_cost": unit_cost[waits],
+            "cost_of_waiting": np.round(waiting[waits], 2),
+            "cost_of_holding_moq": np.round(holding[waits], 2),
+        }
+    )
+    waiting_lines["reason"] = [
+        f"position {p:.0f} below reorder point {rp:.0f} needs {n:.0f}, but {sup}'s MOQ makes it "
+        f"{q:.0f}: waiting a review (expected lost margin {cw:.2f}"
+        + (f", its stores' stock counted: {e:.0f}" if e > p + 0.5 else "")
+        + f") costs less than holding the {q:.0f} units {review} days ({ch:.2f}); no order "
+        "this review"
+        for p, e, rp, n, sup, q, cw, ch in zip(
+            waiting_lines["position"],
+            waiting_lines["echelon_position"],
+            waiting_lines["reorder_point"],
+            waiting_lines["need"],
+            waiting_lines["supplier_id"],
+            waiting_lines["qty"],
+            waiting_lines["cost_of_waiting"],
+            waiting_lines["cost_of_holding_moq"],
+            strict=True,
+        )
+    ]
+    return np.asarray(~waits, dtype=bool), waiting_lines[list(MOQ_WAIT_COLUMNS)]
+
+
+def moq_waits_empty() -> pd.DataFrame:
+    """Return an empty frame of MOQ-waiting lines (`MOQ_WAIT_COLUMNS`)."""
+    return pd.DataFrame({c: [] for c in MOQ_WAIT_COLUMNS})
 
 
 def replenishment_orders(plan: Plan, data: NetworkData, *, transfers: bool = True) -> pd.DataFrame:
     """Return the routine orders of a plan (columns `ORDER_COLUMNS`, one row per order)."""
+    return routine_review(plan, data, transfers=transfers)[0]
+
+
+def routine_review(
+    plan: Plan, data: NetworkData, *, transfers: bool = True
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the routine orders of a plan and the purchase orders waiting for an MOQ round-up.
+
+    The orders: `replenishment_orders`. The waiting lines (`MOQ_WAIT_COLUMNS`): below the
+    reorder point, but skipped this review (`PlanParams.moq_round_up_or_skip`); empty with it off.
+    """
     pos = plan.positions
     position = pos["position"].to_numpy(float)
     reorder_point = pos["reorder_point"].to_numpy(float)
@@ -306,16 +386,18 @@ def replenishment_orders(plan: Plan, data: NetworkData, *, transfers: bool = Tru
     below = dcs["position"].to_numpy(float) < dcs["reorder_point"].to_numpy(float) - 1e-9
     dcs["need"] = np.where(below, np.ceil(dcs["order_up_to"] - dcs["position"] - 1e-9), 0.0)
     buy = pd.concat([rest[rest["need"] >= 1], dcs[dcs["need"] >= 1]], ignore_index=True)
+    waiting = moq_waits_empty()
     if len(buy):
         orders = _purchase_orders(buy, data)
         if plan.params.moq_round_up_or_skip and len(orders):
-            orders = orders[_moq_order_pays(orders, buy, pos, data, plan.params)]
+            keep, waiting = _moq_order_pays(orders, buy, pos, data, plan.params)
+            orders = orders[keep]
         out.append(orders)
     if not out:
-        return pd.DataFrame({c: [] for c in ORDER_COLUMNS})
+        return pd.DataFrame({c: [] for c in ORDER_COLUMNS}), waiting
     result = pd.concat(out, ignore_index=True)
     result["qty"] = result["qty"].astype(np.int64)
-    return result[list(ORDER_COLUMNS)].reset_index(drop=True)
+    return result[list(ORDER_COLUMNS)].reset_index(drop=True), waiting.reset_index(drop=True)
 
 
 def _exception_lines(
@@ -362,7 +444,18 @@ def _exception_lines(
 
 
 def plan_orders(result: Plan, data: NetworkData, *, transfers: bool = True) -> pd.DataFrame:
+    """Return the exceptions' recommended orders plus routine orders (`plan_order_list`)."""
+    return plan_order_list(result, data, transfers=transfers)[0]
+
+
+def plan_order_list(
+    result: Plan, data: NetworkData, *, transfers: bool = True
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return the exceptions' recommended orders plus routine orders, one per SKU-location.
+
+    Second, the purchase orders waiting a review for an MOQ round-up (`MOQ_WAIT_COLUMNS`,
+    `routine_review`) of the SKU-locations no exception covers: below their reorder point with
+    no line, and why.
 
     Columns `PLAN_ORDER_COLUMNS`. An exception's transfer or purchase order (a split's every
     action) replaces the routine line of the SKU-location it supplies. Routine transfers (a DC
@@ -383,7 +476,11 @@ def plan_orders(result: Plan, data: NetworkData, *, transfers: bool = True) -> p
     for t in exc[exc["kind"] == ActionKind.TRANSFER].itertuples():
         key = (t.sku, t.from_location)
         spare[key] = spare.get(key, 0.0) - int(t.qty)
-    routine = replenishment_orders(result, data, transfers=transfers)
+    routine, waiting = routine_review(result, data, transfers=transfers)
+    uncovered = [
+        (k not in covered) for k in zip(waiting["sku"], waiting["location_id"], strict=True)
+    ]
+    waiting = waiting[np.asarray(uncovered, dtype=bool)] if len(waiting) else waiting
     keep, qtys = [], []
     for o in routine.itertuples():
         if (o.sku, o.location_id) in covered:
@@ -405,7 +502,7 @@ def plan_orders(result: Plan, data: NetworkData, *, transfers: bool = True) -> p
     out = pd.concat([exc, routine[list(PLAN_ORDER_COLUMNS)]], ignore_index=True)
     out["qty"] = out["qty"].astype(np.int64)
     out["part"] = out["part"].astype(np.int64)
-    return out
+    return out, waiting.reset_index(drop=True)
 
 
 def receipt_transfers(

@@ -31,7 +31,7 @@ from planning.censoring import EVIDENCE, stockout_note
 from planning.engine import po_arrival_days, transfer_arrival_days
 from planning.filters import SORTS, sort_records, source_of, supplier_of
 from planning.policy import days_of_cover
-from planning.replenish import PLAN_ORDER_COLUMNS, plan_orders
+from planning.replenish import PLAN_ORDER_COLUMNS, moq_waits_empty, plan_order_list
 from planning.whatif import Scenario, combine_what_if, what_if, what_if_part
 from stockpilot.actions import TransferAction
 from stockpilot.vocabulary import ActionKind, ExceptionType
@@ -46,6 +46,13 @@ SUPPLY_LINES = 50
 """Open supply lines listed at most (the totals always count all of them)."""
 ORDER_LINES_SHOWN = 20
 """Order lines a supplier overview shows, largest value first (get_routine_orders pages on)."""
+MOQ_WAIT_NOTE = (
+    "Below their reorder point but not ordered this review: the supplier's MOQ would raise the "
+    "purchase order well above the need, and one review's wait is expected to lose less margin "
+    "(cost_of_waiting_a_review) than holding the MOQ's units for it costs "
+    "(cost_of_holding_moq_a_review). Not order lines: not in lines, units or value; never drafted."
+)
+
 ORDERS_NOTE = (
     "The planning engine's order list: every stock position below its reorder point ordered up "
     "to its order-up-to level (stores from their DC first, purchase orders to the routine "
@@ -540,7 +547,21 @@ def order_list(
     location: str | None = None,
     sku: str | None = None,
 ) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Return the plan's order lines in a scope, and how many positions it checked.
+    """Return the plan's order lines in a scope, and how many positions it checked."""
+    orders, counts, _ = order_list_with_moq_waits(
+        ws, supplier_id=supplier_id, location=location, sku=sku
+    )
+    return orders, counts
+
+
+def order_list_with_moq_waits(
+    ws: Workspace,
+    *,
+    supplier_id: str | None = None,
+    location: str | None = None,
+    sku: str | None = None,
+) -> tuple[pd.DataFrame, dict[str, int], pd.DataFrame]:
+    """Return the plan's order lines in a scope, the positions checked, and the MOQ waits.
 
     The order list of `planning.replenish.plan_orders` (the simulation's), computed a part of
     the network at a time (`PlanCache.plan_parts`) with the lanes, items and item terms of that
@@ -552,7 +573,10 @@ def order_list(
     to the supplier), `to_other_suppliers` (one to another supplier), `by_transfer` (a
     transfer into it), `waiting` (no line now); and `not_below_ordered`, the SKU-locations not
     below it that get a line to another supplier or a transfer all the same (an exception's
-    recommendation, or a DC's order for what it ships to its stores).
+    recommendation, or a DC's order for what it ships to its stores). The MOQ waits
+    (`planning.replenish.MOQ_WAIT_COLUMNS`, largest holding cost first): below the reorder
+    point, no line this review because the supplier's MOQ would cost more to hold than waiting
+    loses (counted `waiting` for a supplier); in the same scope (a supplier: its own).
     """
     master = ws.plans.entities()
     for value, table, column, what in (
@@ -567,6 +591,7 @@ def order_list(
         offered = set(supplier_item_terms(ws.engine, supplier_id)["sku"])
         skus = offered if skus is None else skus & offered
     lines: list[pd.DataFrame] = []
+    waits: list[pd.DataFrame] = []
     counts = {"positions": 0, "below_reorder_point": 0, "below_after_store_shipments": 0}
     if supplier_id is not None:
         counts |= {reason: 0 for reason in (*BELOW_REORDER_POINT_REASONS, "not_below_ordered")}
@@ -583,7 +608,8 @@ def order_list(
         below = pos["position"].to_numpy(float) < pos["reorder_point"].to_numpy(float) - 1e-9
         counts["below_reorder_point"] += int((below & in_scope).sum())
         part_skus = sorted(set(pos["sku"][in_scope]))
-        orders = plan_orders(plan, load_order_reference(ws.engine, part_skus))
+        orders, waiting = plan_order_list(plan, load_order_reference(ws.engine, part_skus))
+        waits.append(_moq_waits_in_scope(waiting, supplier_id, location, skus))
         keep = np.ones(len(orders), dtype=bool)
         if skus is not None:
             keep &= orders["sku"].isin(skus).to_numpy()
@@ -599,12 +625,31 @@ def order_list(
             pos, in_scope & ~below, orders
         )
         lines.append(orders[keep])
+    waited = pd.concat(waits, ignore_index=True) if waits else moq_waits_empty()
+    if len(waited):
+        waited = waited.sort_values(
+            ["cost_of_holding_moq", "sku", "location_id"], ascending=[False, True, True]
+        ).reset_index(drop=True)
     if not lines:
-        return plan_orders_empty(), counts
+        return plan_orders_empty(), counts, waited
     out = pd.concat(lines, ignore_index=True)
     out["value"] = (out["qty"].to_numpy(float) * out["unit_cost"].to_numpy(float)).round(2)
     out = out.sort_values(["value", "sku", "location_id"], ascending=[False, True, True])
-    return out.reset_index(drop=True), counts
+    return out.reset_index(drop=True), counts, waited
+
+
+def _moq_waits_in_scope(
+    waiting: pd.DataFrame, supplier_id: str | None, location: str | None, skus: set[str] | None
+) -> pd.DataFrame:
+    """Return the MOQ-waiting lines of a scope: a supplier's own, a location's, the SKUs'."""
+    keep = np.ones(len(waiting), dtype=bool)
+    if skus is not None:
+        keep &= waiting["sku"].isin(skus).to_numpy()
+    if location is not None:
+        keep &= (waiting["location_id"] == location).to_numpy()
+    if supplier_id is not None:
+        keep &= (waiting["supplier_id"] == supplier_id).to_numpy()
+    return waiting[keep]
 
 
 def _below_after_store_shipments(
@@ -692,6 +737,24 @@ def _order_line(o: Any, *, compact_mode: bool) -> dict[str, Any]:
     return line
 
 
+def _moq_wait_line(w: Any) -> dict[str, Any]:
+    """One line waiting for an MOQ round-up, as the order list shows it (never drafted)."""
+    return {
+        "sku": w.sku,
+        "location": w.location_id,
+        "supplier_id": w.supplier_id,
+        "position": round(float(w.position), 1),
+        "reorder_point": round(float(w.reorder_point), 1),
+        "position_with_its_stores": round(float(w.echelon_position), 1),
+        "need": int(w.need),
+        "moq": int(w.moq),
+        "moq_order_qty": int(w.qty),
+        "cost_of_waiting_a_review": round(float(w.cost_of_waiting), 2),
+        "cost_of_holding_moq_a_review": round(float(w.cost_of_holding_moq), 2),
+        "reason": w.reason,
+    }
+
+
 def _nothing_to_order(counts: dict[str, int]) -> str:
     """Say why a scope has no order line, with the positions counted."""
     n, below = counts["positions"], counts["below_reorder_point"]
@@ -749,7 +812,9 @@ def order_page(
     """
     top = max(1, min(int(top), MAX_PAGE))
     offset = max(0, int(offset))
-    orders, counts = order_list(ws, supplier_id=supplier_id, location=location, sku=sku)
+    orders, counts, waited = order_list_with_moq_waits(
+        ws, supplier_id=supplier_id, location=location, sku=sku
+    )
     scope = {
         k: v
         for k, v in (("supplier_id", supplier_id), ("location", location), ("sku", sku))
@@ -772,6 +837,15 @@ def order_page(
         "items": [_order_line(o, compact_mode=compact_mode) for o in page.itertuples()],
         "note": ORDERS_NOTE,
     }
+    waits_page = waited.iloc[offset : offset + top]
+    out |= {
+        "waiting_for_moq": len(waited),
+        "waiting_for_moq_returned": len(waits_page),
+        "waiting_for_moq_truncated": offset + len(waits_page) < len(waited),
+        "waiting_for_moq_items": [_moq_wait_line(w) for w in waits_page.itertuples()],
+    }
+    if len(waited):
+        out["waiting_for_moq_note"] = MOQ_WAIT_NOTE
     if not len(orders):
         where = " ".join(f"{k.replace('_id', '')} {v}" for k, v in scope.items())
         out["why_nothing"] = _nothing_to_order(counts)
@@ -783,6 +857,10 @@ def order_page(
         out["note"] = (
             f"Nothing to order {f'for {where}' if where else 'now'}: {out['why_nothing']}."
         )
+        if len(waited):
+            out["note"] += f" {len(waited)} line(s) wait a review for an MOQ round-up: " + (
+                "waiting_for_moq_items."
+            )
     return out
 
 

@@ -394,9 +394,15 @@ def get_routine_orders(
     (counted in below_reorder_point_after_store_shipments; its reason shows both figures).
     Returns {lines, units, value, from_exceptions, positions_checked, below_reorder_point,
     below_reorder_point_after_store_shipments, total, offset, returned, truncated, items, note};
-    each item: kind, sku, location, supplier_id or from_location, qty, value, reason. Nothing is
-    drafted: draft a line with draft_purchase_order / draft_transfer (or
-    draft_recommended_action for a line from an exception) when the planner asks.
+    each item: kind, sku, location, supplier_id or from_location, qty, value, reason. A routine
+    PO the supplier's MOQ would raise well above the need waits a review when waiting costs less
+    than holding the MOQ: no line, but waiting_for_moq (count), waiting_for_moq_returned,
+    waiting_for_moq_truncated (paged by the same top/offset) and waiting_for_moq_items: sku,
+    location, supplier_id, position, reorder_point, position_with_its_stores, need, moq,
+    moq_order_qty, cost_of_waiting_a_review (margin expected lost), cost_of_holding_moq_a_review,
+    reason. They are not in lines/units/value and are never drafted. Nothing is drafted: draft a
+    line with draft_purchase_order / draft_transfer (or draft_recommended_action for a line
+    from an exception) when the planner asks.
     """
 
     def page(ws: Workspace) -> dict[str, Any]:

@@ -292,6 +292,7 @@ def orders(
         return
     if not page["lines"]:
         out.print(page["note"])
+        _print_moq_waits(page)
         return
     title = (
         f"{page['lines']} lines, {page['units']:,} units, {_money(page['value'])} "
@@ -313,6 +314,41 @@ def orders(
     if page["truncated"]:
         shown = page["offset"] + page["returned"]
         out.print(f"Showing {page['offset'] + 1}-{shown} of {page['total']}; page with --offset.")
+    _print_moq_waits(page)
+
+
+def _print_moq_waits(page: dict[str, Any]) -> None:
+    """Show the order list's lines waiting a review for an MOQ round-up (none drafted)."""
+    items = page.get("waiting_for_moq_items") or []
+    if not items:
+        return
+    table = Table(
+        title=f"{page['waiting_for_moq']} waiting a review for an MOQ round-up (not ordered)",
+        title_justify="left",
+    )
+    for name in (
+        "sku",
+        "location",
+        "supplier",
+        "need",
+        "moq",
+        "cost of waiting",
+        "cost of holding",
+    ):
+        table.add_column(
+            name, justify="left" if name in ("sku", "location", "supplier") else "right"
+        )
+    for w in items:
+        table.add_row(
+            w["sku"],
+            w["location"],
+            w["supplier_id"],
+            f"{w['need']:,}",
+            f"{w['moq']:,}",
+            _money(w["cost_of_waiting_a_review"]),
+            _money(w["cost_of_holding_moq_a_review"]),
+        )
+    out.print(table)
 
 
 def _cell(value: Any) -> str:

@@ -41,6 +41,27 @@ class OrderLine(BaseModel):
     )
 
 
+class MoqWait(BaseModel):
+    """A PO line below its reorder point that waits a review for an MOQ round-up (no order)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    sku: str
+    location: str
+    supplier_id: str
+    position: float
+    reorder_point: float
+    position_with_its_stores: float = Field(
+        description="The position the costs are judged on (a DC's with its stores' added)"
+    )
+    need: int
+    moq: int
+    moq_order_qty: int = Field(description="What the MOQ would have ordered")
+    cost_of_waiting_a_review: float = Field(description="Margin expected lost by waiting")
+    cost_of_holding_moq_a_review: float = Field(description="Holding the MOQ's units a review")
+    reason: str
+
+
 class OrderPage(BaseModel):
     """A page of the order list with the totals of every line in scope."""
 
@@ -58,6 +79,13 @@ class OrderPage(BaseModel):
     items: list[OrderLine]
     note: str
     why_nothing: str | None = None
+    waiting_for_moq: int = Field(0, description="PO lines waiting a review for an MOQ round-up")
+    waiting_for_moq_returned: int = 0
+    waiting_for_moq_truncated: bool = False
+    waiting_for_moq_items: list[MoqWait] = Field(
+        default_factory=list, description="This page of them (same top / offset); not drafted"
+    )
+    waiting_for_moq_note: str | None = None
 
 
 @router.get("/orders", response_model=OrderPage)

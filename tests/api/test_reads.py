@@ -220,6 +220,9 @@ def test_orders(client: TestClient) -> None:
     body = client.get("/v1/orders?top=1", headers=R).json()
     assert body["returned"] == min(1, body["total"]) and body["lines"] == body["total"]
     assert body["truncated"] == (body["total"] > 1)
+    # The lines waiting a review for an MOQ round-up, counted and paged beside the lines.
+    assert body["waiting_for_moq_returned"] == len(body["waiting_for_moq_items"])
+    assert body["waiting_for_moq_returned"] == min(1, body["waiting_for_moq"])
     dc = client.get("/v1/orders?location=DC1&compact=true", headers=R).json()
     assert all(i.get("reason") is None for i in dc["items"])
     assert all("DC1" in (i["location"], i.get("from_location")) for i in dc["items"])

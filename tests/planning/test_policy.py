@@ -185,3 +185,26 @@ def test_an_moq_round_up_waits_a_review_when_the_holding_outweighs_the_shortage_
         **{**common, "holding_per_day": np.array([0.01, 0.01, 0.01, 0.001])},
     )
     assert keep.tolist() == [False, True, True, True]
+
+
+def test_the_moq_wait_costs_are_the_two_figures_the_round_up_rule_compares() -> None:
+    """`moq_wait_costs`: the margin lost by waiting a review and the holding of the MOQ's
+    units over it; `moq_order_beats_waiting` waits exactly where the first is the smaller."""
+    from planning.policy import moq_order_beats_waiting, moq_wait_costs
+
+    args = dict(
+        qty=np.array([200.0, 200.0]),
+        position=np.array([40.0, 20.0]),
+        daily=np.array([2.0, 2.0]),
+        sigma=np.array([1.0, 1.0]),
+        lead_time=np.array([7.0, 7.0]),
+        lead_time_std=np.zeros(2),
+        review=7,
+        holding_per_day=np.full(2, 0.01),
+        shortage_cost=np.full(2, 2.0),
+    )
+    waiting, holding = moq_wait_costs(**args)  # type: ignore[arg-type]
+    assert holding.tolist() == pytest.approx([14.0, 14.0])  # 0.01 x 200 units x 7 days
+    assert 0 < waiting[0] < 14.0 < waiting[1]
+    keep = moq_order_beats_waiting(lot=np.array([10.0, 10.0]), **args)  # type: ignore[arg-type]
+    assert keep.tolist() == (waiting >= holding).tolist() == [False, True]

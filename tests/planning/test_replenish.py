@@ -180,3 +180,49 @@ def test_a_dc_waits_a_review_rather_than_round_up_to_an_moq_its_stores_do_not_ne
     assert dc_order(0.0) == 600
     # The MOQ does not raise the order: ordered as the need asks, whatever the stores hold.
     assert dc_order(200.0, moq=0) == dc_order(200.0, skip=False, moq=0) > 0
+
+
+def test_a_line_waiting_for_an_moq_round_up_is_listed_with_the_two_costs_and_why() -> None:
+    """The MOQ round-up or skip leaves no order; `routine_review` and `plan_order_list` list
+    the line that waits (`MOQ_WAIT_COLUMNS`): its position, reorder point, need, the MOQ and
+    the two costs compared, with a reason. Ordered now (stores empty), it is not listed."""
+    from dataclasses import replace
+
+    from planning.params import PlanParams
+    from planning.replenish import MOQ_WAIT_COLUMNS, plan_order_list, routine_review
+    from tests.conftest import small_network
+
+    data = small_network()
+    p = plan(data, params=PlanParams(history_days=56))
+
+    def review(store_position: float, *, skip: bool = True):
+        pos = p.positions.copy()
+        a = pos["sku"] == "A"
+        store = a & (pos["location_type"] == "store")
+        pos.loc[store, ["position", "reorder_point", "order_up_to"]] = [store_position, 0.0, 0.0]
+        dc = a & (pos["location_id"] == "DC1")
+        s = float(pos.loc[dc, "reorder_point"].iloc[0])
+        pos.loc[dc, ["on_hand", "position", "order_up_to"]] = [s - 1, s - 1, s + 5]
+        terms = data.item_suppliers.assign(
+            moq=np.where(data.item_suppliers["sku"] == "A", 600, data.item_suppliers["moq"])
+        )
+        params = replace(p.params, moq_round_up_or_skip=skip)
+        return replace(p, positions=pos, params=params), replace(data, item_suppliers=terms), s
+
+    the_plan, the_data, s = review(200.0)
+    orders, waiting = routine_review(the_plan, the_data)
+    assert list(waiting.columns) == list(MOQ_WAIT_COLUMNS)
+    assert not ((orders["sku"] == "A") & (orders["location_id"] == "DC1")).any()
+    w = waiting[(waiting["sku"] == "A") & (waiting["location_id"] == "DC1")]
+    assert len(w) == 1
+    line = w.iloc[0]
+    assert line["position"] == s - 1 and line["reorder_point"] == s
+    assert line["need"] == 6 and line["moq"] == 600 and line["qty"] == 600
+    assert 0 <= line["cost_of_waiting"] < line["cost_of_holding_moq"]
+    assert line["supplier_id"] and "MOQ" in line["reason"] and "no order" in line["reason"]
+    listed, listed_waiting = plan_order_list(the_plan, the_data)
+    assert listed.equals(plan_orders(the_plan, the_data))
+    assert ((listed_waiting["sku"] == "A") & (listed_waiting["location_id"] == "DC1")).sum() == 1
+    # Stores empty: the MOQ goes now, nothing waits; with the rule off nothing ever waits.
+    assert routine_review(*review(0.0)[:2])[1].empty
+    assert routine_review(*review(200.0, skip=False)[:2])[1].empty

@@ -537,3 +537,46 @@ def test_a_draft_cut_by_other_orders_says_so_in_its_answer(call: Caller) -> None
     assert cut["reason"].startswith(f"Cut from 30 to {body['args']['qty']}: ")
     assert first["proposal_id"] in cut["reason"]
     assert body["warnings"][0] == cut["reason"]
+
+
+def test_the_order_list_says_which_lines_wait_for_an_moq_round_up(tmp_path) -> None:
+    """A position below its reorder point whose PO the MOQ round-up or skip put off has no
+    line; the order list lists it beside the lines (`waiting_for_moq_items`: position, reorder
+    point, need, MOQ and the two costs compared, with a reason), counted and paged like them,
+    not in lines / units / value, and scoped like them (a supplier's own)."""
+    ws = Workspace.open(
+        Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 's.db'}", plan_cache_dir=None)
+    )
+    replace_snapshot(
+        ws.engine, generate_demo(seed=3, stores=5, skus=40, as_of=DEMO_AS_OF).data, source="t"
+    )
+    try:
+        everything = insight.order_page(ws, top=100)
+        n = everything["waiting_for_moq"]
+        assert n == len(everything["waiting_for_moq_items"]) > 1
+        assert everything["waiting_for_moq_truncated"] is False
+        ordered = {(i["sku"], i["location"]) for i in everything["items"]}
+        for w in everything["waiting_for_moq_items"]:
+            assert (w["sku"], w["location"]) not in ordered
+            assert w["position"] < w["reorder_point"] and 0 < w["need"] < w["moq_order_qty"]
+            assert w["moq_order_qty"] >= w["moq"] > 0
+            assert w["cost_of_waiting_a_review"] < w["cost_of_holding_moq_a_review"]
+            assert w["position_with_its_stores"] >= w["position"]
+            assert f"{w['supplier_id']}'s MOQ makes it {w['moq_order_qty']}" in w["reason"]
+            assert "no order this review" in w["reason"]
+        assert "never drafted" in everything["waiting_for_moq_note"]
+        first = insight.order_page(ws, top=1)
+        assert first["lines"] == everything["lines"] and first["units"] == everything["units"]
+        assert (first["waiting_for_moq"], first["waiting_for_moq_returned"]) == (n, 1)
+        assert first["waiting_for_moq_truncated"] is True
+        assert first["waiting_for_moq_items"][0] == everything["waiting_for_moq_items"][0]
+        second = insight.order_page(ws, top=1, offset=1)
+        assert second["waiting_for_moq_items"][0] == everything["waiting_for_moq_items"][1]
+        sup = everything["waiting_for_moq_items"][0]["supplier_id"]
+        mine = insight.order_page(ws, supplier_id=sup, top=100)["waiting_for_moq_items"]
+        assert mine and all(w["supplier_id"] == sup for w in mine)
+        assert len(mine) == sum(
+            w["supplier_id"] == sup for w in everything["waiting_for_moq_items"]
+        )
+    finally:
+        ws.engine.dispose()
