@@ -35,7 +35,12 @@ import pandas as pd
 
 from planning.engine import Plan, exception_id
 from planning.network import NetworkData
-from planning.policy import moq_wait_costs, round_up_to_pack, spare_stock
+from planning.policy import (
+    moq_order_beats_waiting,
+    moq_wait_costs,
+    round_up_to_pack,
+    spare_stock,
+)
 from planning.recommend import supplier_options
 from stockpilot.vocabulary import DRAFTABLE_KINDS, ActionKind
 
@@ -232,18 +237,20 @@ def _moq_order_pays(
     pack = orders["sku"].map(data.items.set_index("sku")["case_pack"]).to_numpy(float)
     unit_cost = orders["unit_cost"].to_numpy(float)
     qty = orders["qty"].to_numpy(float)
-    waiting, holding = moq_wait_costs(
-        qty=qty,
-        position=position,
-        daily=at["forecast_daily"].to_numpy(float),
-        sigma=at["sigma"].to_numpy(float),
-        lead_time=lead_time,
-        lead_time_std=at["lead_time_std"].to_numpy(float),
-        review=int(params.review_period_days),
-        holding_per_day=params.holding_per_unit_day * unit_cost,
-        shortage_cost=np.maximum(at["unit_price"].to_numpy(float) - unit_cost, 0.0),
-    )
-    waits = (qty > round_up_to_pack(need, pack, 0.0)) & (waiting < holding)
+    line: dict[str, Any] = {
+        "qty": qty,
+        "position": position,
+        "daily": at["forecast_daily"].to_numpy(float),
+        "sigma": at["sigma"].to_numpy(float),
+        "lead_time": lead_time,
+        "lead_time_std": at["lead_time_std"].to_numpy(float),
+        "review": int(params.review_period_days),
+        "holding_per_day": params.holding_per_unit_day * unit_cost,
+        "shortage_cost": np.maximum(at["unit_price"].to_numpy(float) - unit_cost, 0.0),
+    }
+    # The one MOQ rule (`moq_order_beats_waiting`) decides; its two costs are listed beside.
+    waits = ~moq_order_beats_waiting(lot=round_up_to_pack(need, pack, 0.0), **line)
+    waiting, holding = moq_wait_costs(**line)
     terms = _best_suppliers(data)
     moq = orders["sku"].map(terms["moq"]).fillna(0.0).to_numpy(float)
     w = orders[waits]

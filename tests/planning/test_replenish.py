@@ -226,3 +226,52 @@ def test_a_line_waiting_for_an_moq_round_up_is_listed_with_the_two_costs_and_why
     # Stores empty: the MOQ goes now, nothing waits; with the rule off nothing ever waits.
     assert routine_review(*review(0.0)[:2])[1].empty
     assert routine_review(*review(200.0, skip=False)[:2])[1].empty
+
+
+def test_the_moq_wait_is_decided_by_the_one_rule_in_policy(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The review's MOQ round-up or skip is `planning.policy.moq_order_beats_waiting` itself,
+    not a copy of it: a rule that always orders leaves nothing waiting, and the MOQ goes."""
+    from dataclasses import replace
+
+    import planning.replenish as replenish
+    from planning.params import PlanParams
+    from planning.replenish import routine_review
+    from tests.conftest import small_network
+
+    data = small_network()
+    p = plan(data, params=PlanParams(history_days=56))
+    pos = p.positions.copy()
+    a = pos["sku"] == "A"
+    store = a & (pos["location_type"] == "store")
+    pos.loc[store, ["position", "reorder_point", "order_up_to"]] = [200.0, 0.0, 0.0]
+    dc = a & (pos["location_id"] == "DC1")
+    s = float(pos.loc[dc, "reorder_point"].iloc[0])
+    pos.loc[dc, ["on_hand", "position", "order_up_to"]] = [s - 1, s - 1, s + 5]
+    terms = data.item_suppliers.assign(
+        moq=np.where(data.item_suppliers["sku"] == "A", 600, data.item_suppliers["moq"])
+    )
+    the_plan = replace(p, positions=pos, params=replace(p.params, moq_round_up_or_skip=True))
+    the_data = replace(data, item_suppliers=terms)
+    at_dc = ("A", "DC1")
+
+    def dc_lines(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[(frame["sku"] == at_dc[0]) & (frame["location_id"] == at_dc[1])]
+
+    calls: list[int] = []
+    rule = replenish.moq_order_beats_waiting
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return rule(*args, **kwargs)
+
+    monkeypatch.setattr(replenish, "moq_order_beats_waiting", spy)
+    orders, waiting = routine_review(the_plan, the_data)
+    assert calls and len(dc_lines(waiting)) == 1 and dc_lines(orders).empty
+
+    def always_order(*args, **kwargs):  # type: ignore[no-untyped-def]
+        return np.ones(len(np.atleast_1d(kwargs["qty"])), dtype=bool)
+
+    monkeypatch.setattr(replenish, "moq_order_beats_waiting", always_order)
+    orders, waiting = routine_review(the_plan, the_data)
+    assert waiting.empty
+    assert int(dc_lines(orders)["qty"].sum()) == 600
