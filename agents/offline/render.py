@@ -1504,6 +1504,24 @@ def _order_lines(now: dict[str, Any]) -> list[str]:
     return out
 
 
+def _moq_waits(now: dict[str, Any]) -> list[str]:
+    """One line on the lines waiting a review for an MOQ round-up (count, up to 3 items)."""
+    count = now.get("waiting_for_moq")
+    items = now.get("waiting_for_moq_items") or []
+    if not count:
+        return []
+    shown = "; ".join(
+        f"{i.get('sku')} at {i.get('location')} (need {_qty(i.get('need'))}, MOQ "
+        f"{_qty(i.get('moq'))})"
+        for i in items[:3]
+    )
+    return [
+        f"**Waiting for an MOQ round-up: {_qty(count)} line(s)** below their reorder point, put "
+        "off a review because waiting costs less than holding the supplier's MOQ (not ordered, "
+        "not in the totals)" + (f": {shown}." if shown else ".")
+    ]
+
+
 def _order_lead(now: dict[str, Any], what: str) -> str:
     """Lead with the order list's count and value (or why there is nothing to order)."""
     if not now.get("lines"):
@@ -1538,7 +1556,7 @@ def render_supplier_overview(result: Result) -> str:
         f"{_pct(d.get('on_time_rate'))}; {_qty(pos.get('lines'))} open PO line(s), "
         f"{_qty(pos.get('units'))} units, {_qty(pos.get('late_lines'))} late.",
     ]
-    return "\n".join(lines + _order_lines(now))
+    return "\n".join(lines + _moq_waits(now) + _order_lines(now))
 
 
 def render_routine_orders(result: Result) -> str:
@@ -1549,7 +1567,7 @@ def render_routine_orders(result: Result) -> str:
     scope = d.get("scope") or {}
     where = " ".join(str(v) for k, v in scope.items() if k != "network")
     what = f"for {where} now" if where else "now"
-    return "\n".join([_order_lead(d, what), *_order_lines(d)])
+    return "\n".join([_order_lead(d, what), *_moq_waits(d), *_order_lines(d)])
 
 
 def render_what_if_scope(result: Result, *, first: bool = False) -> str:
