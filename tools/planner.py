@@ -400,9 +400,10 @@ def get_routine_orders(
     waiting_for_moq_truncated (paged by the same top/offset) and waiting_for_moq_items: sku,
     location, supplier_id, position, reorder_point, position_with_its_stores, need, moq,
     moq_order_qty, cost_of_waiting_a_review (margin expected lost), cost_of_holding_moq_a_review,
-    reason. They are not in lines/units/value and are never drafted. Nothing is drafted: draft a
-    line with draft_purchase_order / draft_transfer (or draft_recommended_action for a line
-    from an exception) when the planner asks.
+    reason; with any, waiting_for_moq_note says why they wait. They are not in lines/units/value
+    and are never drafted. Nothing is drafted: draft a line with draft_purchase_order /
+    draft_transfer (or draft_recommended_action for a line from an exception) when the planner
+    asks.
     """
 
     def page(ws: Workspace) -> dict[str, Any]:
