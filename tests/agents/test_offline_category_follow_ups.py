@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage
 
 from agents.offline import parse
 from agents.offline.parsing import category
-from erp.demo import generate_demo
 from tools.resolve import Resolver
-
-
-@pytest.fixture(scope="module")
-def resolver() -> Resolver:
-    demo = generate_demo(seed=7, stores=4, skus=30, days=120, as_of=date(2026, 6, 30))
-    return Resolver.from_network(demo.data)
 
 
 def after(first: str) -> tuple[HumanMessage, AIMessage]:

@@ -21,32 +21,14 @@
 
 from __future__ import annotations
 
-import json
-from datetime import date
 from typing import Any
 
 import pytest
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.messages import BaseMessage
 
 from agents.offline import parse
-from erp.demo import generate_demo
+from tests.agents.conftest import turn
 from tools.resolve import Resolver
-
-
-@pytest.fixture(scope="module")
-def resolver() -> Resolver:
-    demo = generate_demo(seed=7, stores=4, skus=30, days=120, as_of=date(2026, 6, 30))
-    return Resolver.from_network(demo.data)
-
-
-def turn(request: str, tool: str, args: dict[str, Any], data: Any, n: int) -> list[BaseMessage]:
-    call = {"name": tool, "args": args, "id": f"c{n}"}
-    return [
-        HumanMessage(request),
-        AIMessage("", tool_calls=[call]),
-        ToolMessage(json.dumps(data), tool_call_id=f"c{n}"),
-        AIMessage("done"),
-    ]
 
 
 def drafted_transfer(n: int = 1, pid: str = "PR-T1") -> list[BaseMessage]:

@@ -8,25 +8,16 @@ SKU and location after a look-up that set them.
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from agents.offline import INTENTS, parse
 from agents.offline.parsing import _normalise, rewrite_follow_up, rewrite_scenario_size
-from erp.demo import generate_demo
 from planning.exceptions import EXCEPTION_TYPES
 from tools.planner import TOOLS
 from tools.resolve import Resolver
 
 EXAMPLES = [(intent.name, example) for intent in INTENTS for example in intent.examples]
-
-
-@pytest.fixture(scope="module")
-def resolver() -> Resolver:
-    demo = generate_demo(seed=7, stores=4, skus=30, days=120, as_of=date(2026, 6, 30))
-    return Resolver.from_network(demo.data)
 
 
 FOCUS = (

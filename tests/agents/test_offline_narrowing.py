@@ -9,7 +9,6 @@ plain look-up of a shared name ("how much peanut butter at Kingston") is asked a
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 import pytest
@@ -17,14 +16,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMe
 
 from agents.offline import parse
 from agents.offline.messages import Result
-from erp.demo import generate_demo
 from tools.resolve import Resolver
-
-
-@pytest.fixture(scope="module")
-def resolver() -> Resolver:
-    demo = generate_demo(seed=7, stores=4, skus=30, days=120, as_of=date(2026, 6, 30))
-    return Resolver.from_network(demo.data)
 
 
 def _listed(location: str, *ids: str) -> Result:

@@ -8,19 +8,10 @@ nothing is looked up — never answered for the whole network as if no store had
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from agents.offline import parse
-from erp.demo import generate_demo
 from tools.resolve import Resolver
-
-
-@pytest.fixture(scope="module")
-def resolver() -> Resolver:
-    demo = generate_demo(seed=7, stores=4, skus=30, days=120, as_of=date(2026, 6, 30))
-    return Resolver.from_network(demo.data)
 
 
 @pytest.mark.parametrize(

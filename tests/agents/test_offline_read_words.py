@@ -17,7 +17,6 @@ from datetime import date
 from typing import Any
 
 import pytest
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
 from agents.offline import parse
 from agents.offline.messages import Call, Result
@@ -30,6 +29,7 @@ from agents.offline.render import (
     render_totals,
 )
 from erp.demo import generate_demo
+from tests.agents.conftest import turn
 from tools.resolve import Resolver
 
 AS_OF = date(2026, 6, 30)
@@ -406,16 +406,6 @@ def test_the_row_of_the_stage_asked_answers_a_who_question() -> None:
 
 
 # -- a supplier's late orders, the thread's supplier and region, item names with typos -----------
-
-
-def turn(request: str, tool: str, args: dict[str, Any], data: Any) -> list[BaseMessage]:
-    call = {"name": tool, "args": args, "id": "c1"}
-    return [
-        HumanMessage(request),
-        AIMessage("", tool_calls=[call]),
-        ToolMessage(json.dumps(data), tool_call_id="c1"),
-        AIMessage("done"),
-    ]
 
 
 def test_a_suppliers_late_orders_say_how_late_each_is() -> None:

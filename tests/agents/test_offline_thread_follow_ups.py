@@ -13,14 +13,13 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 import pytest
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 
 from agents.offline import parse
-from erp.demo import generate_demo
+from tests.agents.conftest import turn
 from tools.resolve import Resolver
 
 LISTED = [
@@ -29,22 +28,6 @@ LISTED = [
     "promo_uncovered:SKU-0016@S002",
     "overstock:SKU-0028@DC-SOUTH",
 ]
-
-
-@pytest.fixture(scope="module")
-def resolver() -> Resolver:
-    demo = generate_demo(seed=7, stores=4, skus=30, days=120, as_of=date(2026, 6, 30))
-    return Resolver.from_network(demo.data)
-
-
-def turn(request: str, tool: str, args: dict[str, Any], data: Any, n: int) -> list[BaseMessage]:
-    call = {"name": tool, "args": args, "id": f"c{n}"}
-    return [
-        HumanMessage(request),
-        AIMessage("", tool_calls=[call]),
-        ToolMessage(json.dumps(data), tool_call_id=f"c{n}"),
-        AIMessage("done"),
-    ]
 
 
 def listed() -> list[BaseMessage]:

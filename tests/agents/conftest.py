@@ -1,0 +1,31 @@
+"""Shared fixtures of the offline model's tests: the small seed-7 network's resolver and a thread turn."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import pytest
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+
+from erp.demo import generate_demo
+from tools.resolve import Resolver
+
+
+@pytest.fixture(scope="module")
+def resolver() -> Resolver:
+    """The entity resolver of a 4-store, 30-SKU seed-7 demo network (one per test module)."""
+    demo = generate_demo(seed=7, stores=4, skus=30, days=120, as_of=date(2026, 6, 30))
+    return Resolver.from_network(demo.data)
+
+
+def turn(request: str, tool: str, args: dict[str, Any], data: Any, n: int = 1) -> list[BaseMessage]:
+    """One earlier turn of a thread: the request, the tool call `c{n}`, its JSON result, a reply."""
+    call = {"name": tool, "args": args, "id": f"c{n}"}
+    return [
+        HumanMessage(request),
+        AIMessage("", tool_calls=[call]),
+        ToolMessage(json.dumps(data), tool_call_id=f"c{n}"),
+        AIMessage("done"),
+    ]
