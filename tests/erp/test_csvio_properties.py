@@ -114,7 +114,12 @@ def mutations(draw: st.DrawFn, files: dict[str, list[list[str]]]) -> dict[str, l
         line = draw(st.integers(1, len(rows) - 1)) if len(rows) > 1 else 0
         in_row = line > 0 and col < len(rows[line])
         if kind == "cell" and in_row:
-            typed = [i for i, h in enumerate(header) if _kind(name, h) in ("int", "float", "date")]
+            # only the columns this row still has: an earlier mutation may have truncated it
+            typed = [
+                i
+                for i, h in enumerate(header)
+                if _kind(name, h) in ("int", "float", "date") and i < len(rows[line])
+            ]
             if typed and draw(st.booleans()):
                 col = draw(st.sampled_from(typed))  # numbers and dates hide the worst surprises
             rows[line][col] = draw(st.one_of(_values_for(name, header[col]), HOSTILE))
