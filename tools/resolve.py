@@ -93,6 +93,16 @@ FREE_TEXT_STOP = frozenset(
     }
 )
 """Single words that are too common to be taken as a name when found in free text."""
+TYPO_STOP = frozenset(
+    """
+    whose those these where there their theirs which while whilst about above below under
+    after before again other others every would could should might shall since until being
+    doing going having today tomorrow yesterday thanks hello first second third fourth fifth
+    right whats wheres theres thats heres youre theyre maybe never always still quite
+    instead waiting sitting pending approve approved approval ahead along whole
+    """.split()  # noqa: SIM905
+)
+"""Everyday words never read as a typo of a name ("whose" is not "hose", "those" not "hose")."""
 HEAD_STOP = frozenset({"plug", "pack", "case", "cases", "lift", "sale"})
 """Head nouns of item names that planners also use as verbs or units ("plug the gap")."""
 
@@ -416,7 +426,12 @@ class Resolver:
                 if any(taken[i : i + n]):
                     continue
                 form = " ".join(words[i : i + n])
-                if any(c.isdigit() for c in form) or len(form) < 5 or form in FREE_TEXT_STOP:
+                if (
+                    any(c.isdigit() for c in form)
+                    or len(form) < 5
+                    or form in FREE_TEXT_STOP
+                    or any(w in TYPO_STOP for w in form.split())
+                ):
                     continue
                 inner = (" ".join(words[i + 1 : i + n]), " ".join(words[i : i + n - 1]))
                 if n > 1 and any(self._exact_in_text(part, kinds) for part in inner):

@@ -1620,9 +1620,27 @@ proposal_status = Lookup(
     ),
     last(render_status),
 )
+
+
+def _to_withdraw(req: Request) -> dict[str, Any] | str:
+    """Read the proposal named, else the thread's latest pending one, else its latest of any.
+
+    "withdraw that transfer" after an approver approved it still asks the tool, which refuses
+    (only a pending proposal can be withdrawn): the answer relays the tool's reason and the
+    proposal's status rather than saying the thread has none.
+    """
+    note = req.focus.last_proposal(pending=True) or req.focus.last_proposal()
+    pid = req.get("pid") or (note.proposal_id if note else None)
+    return (
+        {"proposal_id": pid}
+        if pid
+        else "There is no proposal in this conversation to withdraw, so I have not changed it."
+    )
+
+
 withdraw = Lookup(
     "withdraw_proposal",
-    _this_proposal(True, "There is no pending proposal in this conversation to withdraw."),
+    _to_withdraw,
     lambda req, results: _render_draft(results[-1]).removeprefix("- "),
 )
 
@@ -1768,6 +1786,9 @@ def everyday_transfer(req: Request, results: list[Result]) -> Step:
     m_to = re.search(r"\b(?:to|into|for|at)\s+(?:the\s+)?(\S+)", text, re.I)
     arrow = re.search(r"(\S+)\s*(?:->|=>)\s*(\S+)", text)
     if arrow and not (m_from or m_to):  # "union -> kingston": source, then destination
+        m_from, m_to = (re.match(r"(.*)", arrow.group(i)) for i in (1, 2))
+    elif arrow and not m_from:
+        # "40 of it to go DC-NORTH -> S002": the arrow says both ends, "to go" is only words.
         m_from, m_to = (re.match(r"(.*)", arrow.group(i)) for i in (1, 2))
     spare = re.search(r"(\S+)\s+(?:spare|lend)\s+(?:us\s+)?\d", text, re.I)
     if spare and not m_from:  # "can S003 spare 50?": the source

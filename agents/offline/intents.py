@@ -62,6 +62,7 @@ from agents.offline.parsing import (
     rewrite_ordinal,
     rewrite_places,
     rewrite_store_number,
+    rewrite_supplier_pronoun,
     step_along,
     transfer_clauses,
     understood,
@@ -353,6 +354,7 @@ VERDICT = (
 
 ORDER_VERB = (
     r"(?:order(?:\s+in)?|buy(?:\s+in)?|purchase|reorder|procure|raise|book|place|put\s+in|"
+    r"draft|prep|prepare|set\s+up|write\s+up|line\s+up|arrange|"
     r"put\s+through|get(?:\s+in)?|bring\s+in|source|request|stock\s+up(?:\s+on)?|pick\s+up|"
     r"grab|need|want)"
 )
@@ -925,6 +927,11 @@ INTENTS: tuple[Intent, ...] = (
             IMPERATIVE + r"(?:(?:ok(?:ay)?|yes|sure|great)[\s,!.]+)*(?:let'?s\s+)?(?:go\s+ahead\s+"
             r"(?:and\s+)?)?(?:transfer|move|ship|send|order|buy|cover|do|action|go\s+with|"
             r"take\s+care\s+of|sort(?:\s+out)?|set\s+up|line\s+up|arrange|organi[sz]e)\b.*{exc}",
+            # "ok go ahead with the <store> one", "right, draft the second": an acknowledgement,
+            # then acting on the exception a pointer into the last list resolved to.
+            r"^\W*(?:" + ACK + r"[\s,!.:;\-–—]+)*(?:please\s+)?(?:let'?s\s+)?(?:go\s+ahead\s+"
+            r"(?:and\s+)?)?(?:go\s+ahead\s+with|proceed\s+with|go\s+with|draft|prep|prepare|fix|"
+            r"raise|handle|resolve|action|get)\b.*{exc}",
             r"{exc}\W+(?:please\s+)?(?:fix|draft|prepare|resolve)\b",
         ),
         h.draft_exception,
@@ -933,6 +940,8 @@ INTENTS: tuple[Intent, ...] = (
             "please prepare stockout_risk:SKU-0001@S001",
             "ok go with stockout_risk:SKU-0012@S003",
             "set up whatever stockout_risk:SKU-0012@S003 needs",
+            "right, go ahead with stockout_risk:SKU-0012@S003",
+            "ok draft stockout_risk:SKU-0001@S001 then",
         ),
         writes=True,
     ),
@@ -977,6 +986,10 @@ INTENTS: tuple[Intent, ...] = (
             r"\b(?:does|will|would)\s+(?:it|this|that|this\s+one)\s+need\s+(?:\w+\s+)?"
             r"(?:approval|sign[- ]?off)\b",
             r"\bwho\s+(?:do\s+i|should\s+i)\s+(?:send|route|escalate)\s+(?:it|this|that)\s+to\b",
+            # "who is this one sitting with?", "waiting on whom now?": the approver it needs.
+            r"^(?!.*\b(?:polic\w*|rules?|limits?)\b).*\bwho(?:m|se)?\b.*\b(?:waiting|sitting|"
+            r"stuck|pending|queued|parked)\b",
+            r"\b(?:waiting|sitting|stuck|pending|queued|parked)\s+(?:on|with|for)\s+(?:who|whom)\b",
         ),
         h.approval_route,
         id_slots=(),
@@ -989,6 +1002,8 @@ INTENTS: tuple[Intent, ...] = (
             "who needs to sign this off?",
             "who has to approve this",
             "whose sign-off does this one need",
+            "who is this one sitting with now?",
+            "so it's waiting on whom?",
         ),
     ),
     Intent(
@@ -1130,7 +1145,7 @@ INTENTS: tuple[Intent, ...] = (
     Intent(
         "draft_top",
         18,
-        _compile(IMPERATIVE + VERBS_DRAFT + r"\b.*\btop\b(?:\s+{n})?"),
+        _compile(IMPERATIVE + VERBS_DRAFT + r"\b.*\btop\b(?![\s-]*up\b)(?:\s+{n})?"),
         h.draft_top,
         examples=("prepare the action for the top exception", "fix the top 3"),
         template="prepare the action for the top exception",
@@ -1240,6 +1255,10 @@ INTENTS: tuple[Intent, ...] = (
             # "write up 50 from the south DC", "line up 40 from DC-NORTH for S003"
             r"^(?!.*\bSUP[-_]?\d)(?=.*\bfrom\b).*\b(?:write|draw|line|set|sort)\s+(?:\w+\s+)?up\s+"
             r"{n}\b(?!\s*(?:%|days?|weeks?|x\b))",
+            # "set up 40 units of SKU-1 to go DC-NORTH > S002": a drafting verb, an arrow or a
+            # from ... to, and the planner's quantity.
+            r"^(?!.*\bSUP[-_]?\d).*\b(?:set\s+up|draft|prep|prepare|arrange|book|line\s+up|"
+            r"organi[sz]e)\b.*?\b{n}\b(?!\s*(?:%|days?|weeks?|x\b)).*(?:->|=>|\bfrom\b.*\b(?:to|into)\b)",
         ),
         h.everyday_transfer,
         id_slots=(),
@@ -1375,6 +1394,20 @@ INTENTS: tuple[Intent, ...] = (
             r"^\W*(?:(?:please|ok(?:ay)?|(?:can|could)\s+you|let'?s)[\s,]+)*(?:cover|fix|sort\s+out|"
             r"resolve|take\s+care\s+of)\s+(?!(?:of|for|days?|it|this|that|them|the\s+(?:gap|shortfall|need))\b)"
             r"(?!.*\b(?:polic\w*|rules?|playbook|top)\b)" + NO_QTY,
+            # "prep the <item> transfer for <store>", "draft the <item> top-up for <store> from
+            # the north DC", "get the <item> shortage at <store> drafted / sorted": a drafting
+            # verb and the need it is about, with the item named and no quantity of our own.
+            r"^(?!.*\b(?:what\s+if|polic\w*|rules?|playbook)\b)(?!\W*(?:what|how|which|why|"
+            r"when|where|who|is|are|was|were|does|did|has|have)\b)"
+            r".*\b(?:draft|prep|prepare|raise|set\s+up|line\s+up|arrange|book|write\s+up|"
+            r"sort(?:\s+out)?|fix|handle|action|organi[sz]e)\b(?!\s+(?:a|an|the)\s+(?:transfer|po|"
+            r"purchase\s+order|order|replenishment)\b).*\b(?:transfers?|top[\s-]*ups?|"
+            r"restocks?|replenishments?|moves?|shipments?|shortages?|shortfalls?|stock[\s-]*outs?|"
+            r"gaps?|needs?|refills?|fix(?:es)?)\b" + NO_QTY,
+            r"^(?!.*\b(?:what\s+if|polic\w*|rules?|playbook)\b)(?!\W*(?:what|how|which|why|"
+            r"when|where|who|is|are|was|were|does|did|has|have)\b)"
+            r".*\b(?:get|have)\b.*\b(?:drafted|sorted(?:\s+out)?|covered|fixed|handled|actioned|"
+            r"prepped|prepared|raised|topped\s+up|restocked|replenished)\b" + NO_QTY,
         ),
         h.cover_need,
         id_slots=(),
@@ -1394,6 +1427,9 @@ INTENTS: tuple[Intent, ...] = (
             "SKU-0023 is overstocked at S003, move some to S004",
             "cover SKU-0008 at monroe",
             "please fix SKU-0012 at union",
+            "prep the SKU-0012 restock for S003",
+            "get that SKU-0016 shortfall at S002 sorted out",
+            "could you line up the SKU-0023 top-up for S004 from the south DC",
         ),
         template="get {loc} covered for {sku}",
         writes=True,
@@ -2351,6 +2387,15 @@ def parse(
     (an intent that drafts, withdraws or amends, or a change of a forecast, an override or a
     policy) is the `read_only` refusal, whatever else it names.
     """
+    swapped = swap_follow_up(text, earlier, resolver)
+    if swapped is not None:
+        # "ok now <store> please", "the same but for <supplier> instead", "how does the
+        # southern DC compare on that": the previous request with its one entity replaced.
+        intent, req = parse_table(swapped, earlier, resolver, as_of, asker)
+        if intent.name in general.CATCH_ALL:
+            return _second_look(intent, req, swapped, earlier, resolver, as_of, asker)
+        if intent is not FALLBACK and not intent.writes:
+            return intent, req  # a look-up only: a bare name never drafts again
     intent, req = parse_table(text, earlier, resolver, as_of, asker)
     if intent.name in general.CATCH_ALL:
         return _second_look(intent, req, text, earlier, resolver, as_of, asker)
@@ -2376,6 +2421,50 @@ def parse(
         bare = replace(req.focus, sku=None, location=None, supplier=None)
         guessed = _guess(replace(req, focus=bare), earlier, resolver, as_of, asker)
     return guessed if guessed is not None else (FALLBACK, req)
+
+
+SWAP_FILLER = frozenset(
+    """
+    ok okay right alright so and now then but please pls plz thanks what about how does do is
+    it was were the a an for at in into on of to with from over same thing question again too
+    also as well instead likewise ditto compare compares compared comparison versus vs that
+    this there here one side just only specifically then same again same check run do show
+    me us repeat redo looking look like case numbers figures picture how's what's whats
+    about lets let's let us try store shop branch site location dc warehouse distribution
+    center centre supplier vendor hmm yes yeah sure cool great fine good
+    """.split()  # noqa: SIM905
+)
+"""Words that carry no request of their own in a follow-up ("ok now <store> please")."""
+
+
+def swap_follow_up(text: str, earlier: Sequence[BaseMessage], resolver: Any) -> str | None:
+    """Return the previous request with its one entity of a kind swapped for the one named here.
+
+    A follow-up that names a single SKU, location or supplier and otherwise only filler
+    ("ok now <store> please", "and the same for <supplier> instead", "how does <DC> compare on
+    that?") repeats the previous request as the thread understood it, with the entity of the
+    same kind replaced. None when the request says anything more (a verb, a number, a second
+    entity) or the previous request names no entity of that kind, or several.
+    """
+    if resolver is None or not earlier:
+        return None
+    previous = understood(earlier, resolver)
+    if not previous:
+        return None
+    canon, _ = canonicalise(_normalise(text), resolver)
+    found = entities(canon, resolver)
+    named = [(kind, ids[0]) for kind, ids in found.items() if ids]
+    if len(named) != 1 or len(found[named[0][0]]) != 1:
+        return None
+    kind, new = named[0]
+    words = re.findall(r"[A-Za-z0-9][\w'\-]*", canon)
+    rest = [w for w in words if w.upper() != new.upper() and w.lower() not in SWAP_FILLER]
+    if rest or len(words) > 14:
+        return None
+    before = entities(previous, resolver)[kind]
+    if len(before) != 1 or before[0] == new:
+        return None
+    return re.sub(rf"\b{re.escape(before[0])}\b", new, previous)
 
 
 def _spelt_out(text: str, read: str) -> bool:
@@ -2419,6 +2508,7 @@ def parse_table(
     canon = rewrite_ordinal(rewrite_follow_up(canon, previous, resolver), focus, resolver)
     canon = rewrite_places(canon, focus, resolver)
     canon = rewrite_item_pronoun(canon, focus, resolver)
+    canon = rewrite_supplier_pronoun(canon, focus, resolver)
     canon = rewrite_definite(canon, earlier, resolver)
     found = entities(canon, resolver)
     unclear = _ambiguous(canon, found, resolver) or _shared_word(canon, found, focus, resolver)
@@ -2540,7 +2630,9 @@ TROUBLE = re.compile(
     r"\b(?:short\w*|stock[\s-]?outs?|out\s+of\s+stock|run\w*\s+(?:out|dry|low)|promo\w*|"
     r"over[\s-]?stock\w*|too\s+much|excess|late|overdue|flag\w*|issues?|problems?|wrong|"
     r"going\s+on|story|trouble|at\s+risk|risks?|cover\w*|top[\s-]?up|sort\w*|fix\w*|"
-    r"needs?|exceptions?|urgent|slips?|delay\w*|deal|happening|up\s+with|the\s+matter)\b",
+    r"needs?|exceptions?|urgent|slips?|delay\w*|deal|happening|up\s+with|the\s+matter|"
+    # drafting for a place is about its need: "prep the rice transfer for S012"
+    r"draft\w*|prep\w*|transfer\w*|restock\w*|replenish\w*|refill\w*|shortfall|gaps?)\b",
     re.IGNORECASE,
 )
 """Words that ask about an item in trouble: the one flagged at the named place is meant."""
@@ -2678,7 +2770,7 @@ def _shared_word(
     if not (found.get("location") or focus.location):
         return {}
     forms = resolver.forms.get("sku", {})
-    for m in re.finditer(r"[A-Za-z][A-Za-z\-]{3,}", text):
+    for m in re.finditer(r"[A-Za-z][A-Za-z\-]{2,}", text):
         ids = sorted(forms.get(m.group(0).lower(), ()))
         if len(ids) > 1:
             return {"phrase": m.group(0), "kind": "sku", "candidates": ",".join(ids)}

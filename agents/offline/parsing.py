@@ -1935,3 +1935,24 @@ def rewrite_item_pronoun(text: str, focus: Any, resolver: Any) -> str:
     if m is None:
         return text
     return text[: m.start("of")] + f"of {focus.sku}" + text[m.end() :]
+
+
+THEM_SUPPLIER = re.compile(
+    r"\b(off|from|by)\s+(?:them|that\s+(?:supplier|vendor)|this\s+(?:supplier|vendor)|"
+    r"the\s+same\s+(?:supplier|vendor))\b",
+    re.I,
+)
+"""A supplier pointed at, not named: "buy anything off them", "order it from that vendor"."""
+
+
+def rewrite_supplier_pronoun(text: str, focus: Any, resolver: Any) -> str:
+    """Read "off them" / "from that supplier" as the thread's supplier when none is named.
+
+    "voltix - on-time record?" then "is the plan asking us to buy anything off them" asks
+    about SUP-06; a request that names a supplier keeps its own.
+    """
+    if not focus.supplier or entities(text, resolver)["supplier"]:
+        return text
+    return THEM_SUPPLIER.sub(
+        lambda m: f"{'by' if m.group(1).lower() == 'by' else 'from'} {focus.supplier}", text
+    )

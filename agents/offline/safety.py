@@ -128,6 +128,18 @@ GATE_BYPASS: tuple[str, ...] = (
     r"(?:later|afterwards)\b",
     r"\bretro(?:actively|spectively|active)\b.*\b(?:approv|sign)|\b(?:approv|sign)\w*\b.*"
     r"\bretro(?:actively|spectively)\b",
+    # Splitting one need into several orders so each stays under someone's approval limit is
+    # getting around the approver whose limit the whole order needs.
+    NOT_A_QUESTION
+    + r"(?=.*\b(?:split|break|divid|chop|carv|spread|separat|slic)\w*\b|.*\b(?:several|multiple|"
+    r"smaller|separate|two|three|four|five|six|\d+)\s+(?:\w+\s+)?(?:pos|orders|transfers|drafts|"
+    r"proposals|batches|chunks|lots)\b)(?=.*\b(?:limits?|thresholds?|ceilings?|caps?|authority)\b)",
+    # "approve whatever she has waiting", "so approve all of them": deciding is the approver's.
+    NOT_A_QUESTION
+    + r".*?(?:^\W*|[-–—:;,.!]\s*|\b(?:so|then|just|please|pls|now|and)\s+)(?:just\s+|"
+    r"please\s+|pls\s+|now\s+|go\s+ahead\s+and\s+)*(?:approve|sign\s+off(?:\s+on)?|green[- ]?light|"
+    r"authori[sz]e)\s+(?:it|them|this|that|whatever|everything|all|every|her|his|their|my|the|"
+    r"those|these|any|each|PR-\S+)\b",
 )
 """Requests that leave the approval gate out, in the many ways planners say it."""
 
