@@ -26,7 +26,9 @@ Each series is classified on its whole history (`planning.demand`) and forecast 
   Of those, a series selling on fewer of its kept days than `TSB_BETA` (spare parts) takes
   the log-linear rate of its sale days instead (`planning.decline`, method "decline"): TSB's
   fixed constant moved its forecast with the days since the last sale (3.1-3.5x the truth
-  within 30 days of a sale, 0.08x past 90).
+  within 30 days of a sale, 0.08x past 90). Its fit holds the run since the last sale, so
+  it takes no end-of-life factor (`p_alive` 1): the factor counted the run-down twice
+  (generated spare parts, rows it cut below 0.5: 0.02x the truth with it, 0.53x without).
   End of life: the rate is multiplied by the probability the item still sells given the kept
   days since its last sale, (Bayes: prior `ALIVE_PRIOR`, a day without a sale has probability
   1 - the sale frequency while alive: the slower of the window's and that of the `RECENT_DAYS`
@@ -174,8 +176,9 @@ class BatchForecast:
     cv2: np.ndarray  # (n,)
     alpha: np.ndarray  # (n,) smoothing constant of the level / sizes (0 for "zero")
     beta: np.ndarray  # (n,) TSB's demand-probability constant (0 for other methods)
-    # (n,) probability the item still sells: intermittent / lumpy series, and smooth / erratic
-    # ones whose days without a sale the inventory history records in stock (1 for others)
+    # (n,) probability the item still sells: intermittent / lumpy series (not "decline", whose
+    # rate carries the run-down), and smooth / erratic ones whose days without a sale the
+    # inventory history records in stock (1 for others)
     p_alive: np.ndarray
     interval: IntervalDemand | None = None  # P-day demand measured, when protection_days given
     # (n,) days per bucket (naive: days averaged; adida: bucket; imapa: 0 = several; else 1)
@@ -309,7 +312,12 @@ def forecast_batch(
         if name != "ses":
             prior = np.where(_declining(xs, ks, score0), periods.decline_prior, periods.alive_prior)
             freq = _recent_frequency(xs, ks, periods.recent_days)
-            p_alive[rows] = _alive_probability(xs, ks, prior=prior, freq=freq)
+            # The decline's rate already carries the run-down (its fit holds the run since the
+            # last sale): the factor would count it twice.
+            decline = method[rows] == "decline"
+            p_alive[rows] = np.where(
+                decline, 1.0, _alive_probability(xs, ks, prior=prior, freq=freq)
+            )
         elif stocked is not None:
             # Only the days known in stock count in the run: without the inventory history a
             # fast seller's stockout at the origin looks the same as its end of life.

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from planning import forecast
+from planning.decline import decline_rate
 from planning.forecast import forecast_batch, sales_matrix
 
 START = datetime.date(2024, 1, 1)  # a Monday
@@ -161,6 +162,40 @@ def test_a_fast_seller_two_days_without_a_sale_in_stock_is_not_an_end_of_life() 
     assert fc.p_alive[0] == 1.0  # under MIN_END_DAYS: a slow spell, the forecast unchanged
     np.testing.assert_allclose(fc.mean[0], blind.mean[0])
     assert fc.p_alive[1] < 0.01  # three days in stock at ~8 a day: the demand stopped
+
+
+def test_a_declining_spare_part_is_not_cut_again_by_the_end_of_life_factor() -> None:
+    # Sales of 2 with gaps growing 13 % each (8 .. 72 days), none in the last 160 days: the
+    # log-linear rate of the sale days (method "decline") already holds that run. The end-of-
+    # life factor multiplied it again (p_alive 0.966 here): the run-down counted twice.
+    gaps = np.round(8 * 1.13 ** np.arange(40)).astype(int)
+    sale_days = np.cumsum(gaps)
+    units = np.zeros((1, 728))
+    units[0, 0] = 2.0
+    units[0, sale_days[sale_days < 600]] = 2.0
+    fc = forecast_batch(units, 28, start=START)
+    assert fc.method[0] == "decline"
+    assert fc.p_alive[0] == 1.0
+    xs, ks = np.ascontiguousarray(units.T), np.ones((728, 1), bool)
+    assert fc.level[0] == pytest.approx(decline_rate(xs, ks, 28)[0], rel=1e-9)
+
+
+def test_spare_parts_long_without_a_sale_are_not_forecast_near_zero() -> None:
+    # Generated spare parts (a sale on 1-4 % of days, declining with tau 200-800 days): those
+    # whose run since the last sale is over 4 of their mean gaps. The decline's fit already
+    # lowers them (0.37x the truth); the end-of-life factor took them to 0.28x.
+    rng = np.random.default_rng(11)
+    n, w, h = 3000, 728, 28
+    t = np.arange(w + h)
+    p = rng.uniform(0.01, 0.04, (n, 1)) * np.exp(-t[None, :] / rng.uniform(200, 800, (n, 1)))
+    units = (rng.random((n, t.size)) < p) * 1.0
+    fc = forecast_batch(units[:, :w], h, start=START)
+    sold = units[:, :w] > 0
+    run = w - 1 - np.where(sold, np.arange(w), -1).max(axis=1)
+    freq = sold.sum(axis=1) / (w - sold.argmax(axis=1))
+    rows = (fc.method == "decline") & (run * freq > 4)
+    assert rows.sum() > 100
+    assert fc.level[rows].sum() / p[rows, w:].mean(axis=1).sum() > 0.33
 
 
 def test_in_stock_must_match_the_history() -> None:
