@@ -79,6 +79,9 @@ PERIODS: dict[SalesBucket, Periods] = {
         challengers=Challengers(naive=(1, 3, 6), aggregation=(1, 2, 3), origin_step=1, init=6),
         alive_prior=ALIVE_PRIOR**MONTH_DAYS,
         decline_prior=DECLINE_PRIOR**MONTH_DAYS,
+        decline_every=True,
+        decline_per_year=12.0,
+        decline_alive=True,
     ),
 }
 FIT_PERIODS = {SalesBucket.WEEK: 156, SalesBucket.MONTH: 60}  # 3 years of weeks, 5 of months

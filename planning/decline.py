@@ -30,11 +30,15 @@ MAX_STEP = (2.0, 5.0)  # the most one Newton step moves the log-level and the sl
 MAX_EXTRA_VARIANCE = 10.0  # a nearly singular fit (one or two sales) corrects at most this
 
 
-def decline_rate(xs: np.ndarray, ks: np.ndarray, ahead: int) -> np.ndarray:
+def decline_rate(
+    xs: np.ndarray, ks: np.ndarray, ahead: int, per_year: float = DAYS_PER_YEAR
+) -> np.ndarray:
     """Return, per series (time-major (W, m)), the mean daily units of the next `ahead` days.
 
     `xs` units and `ks` kept days of the fit window, the last row the origin. A series with no
-    sale on its kept days (after the first) gets 0.
+    sale on its kept days (after the first) gets 0. `per_year`: rows per year (months: 12),
+    the unit of the slope and of its largest Newton step; a row is then a period with or
+    without a sale, and the rate that of periods with one.
     """
     xs = np.asarray(xs, dtype=np.float64)
     ks = np.array(ks, dtype=bool)
@@ -47,7 +51,7 @@ def decline_rate(xs: np.ndarray, ks: np.ndarray, ahead: int) -> np.ndarray:
     sale = ks & (xs > 0)
     y = sale.astype(np.float64)
     k = ks.astype(np.float64)
-    t = (np.arange(w_len, dtype=np.float64) - (w_len - 1))[:, None] / DAYS_PER_YEAR
+    t = (np.arange(w_len, dtype=np.float64) - (w_len - 1))[:, None] / per_year
     sales = y.sum(axis=0)
     sales_t = (y * t).sum(axis=0)
     kept = np.maximum(k.sum(axis=0), 1.0)
@@ -61,7 +65,7 @@ def decline_rate(xs: np.ndarray, ks: np.ndarray, ahead: int) -> np.ndarray:
         b1 += np.clip((h00 * g1 - h01 * g0) / det, -MAX_STEP[1], MAX_STEP[1])
     h00, h01, h11 = _information(b0, b1, t, k)
     det = np.maximum(h00 * h11 - h01**2, 1e-12)
-    fut = np.arange(1, max(int(ahead), 1) + 1, dtype=np.float64)[:, None] / DAYS_PER_YEAR
+    fut = np.arange(1, max(int(ahead), 1) + 1, dtype=np.float64)[:, None] / per_year
     variance = (h11[None, :] - 2.0 * fut * h01[None, :] + fut**2 * h00[None, :]) / det[None, :]
     extra = np.clip(variance - 1.0 / np.maximum(h00, 1e-9)[None, :], 0.0, MAX_EXTRA_VARIANCE)
     eta = b0[None, :] + b1[None, :] * fut - extra / 2.0
