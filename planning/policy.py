@@ -335,12 +335,22 @@ def moq_wait_costs(
 ) -> tuple[FloatArray, FloatArray]:
     """Return the two costs `moq_order_beats_waiting` compares: (waiting, holding).
 
-    Waiting: the margin lost by skipping one review, the expected units short between the
-    receipt the order would have been and the next review's (the normal loss of `position`
-    against the demand over `L + 2R − 1` days less that over `L + R − 1`; `d·t` mean,
-    `sqrt(σ²·t + d²·σ_L²)` std), each unit at `shortage_cost`. Holding: `h·qty·R`, the holding
-    of all `qty` units over the R days the skip saves (the two paths stand at the same
-    position once the skipped order is placed).
+    Waiting: the margin lost by skipping one review, priced as the expected units short on
+    today's `position` over days L + R..L + 2R − 1 (the normal loss against the demand over
+    `L + 2R − 1` days less that over `L + R − 1`; `d·t` mean, `sqrt(σ²·t + d²·σ_L²)` std),
+    each unit at `shortage_cost`. That is not the receipt's delay alone: skipped, the receipt
+    lands on day L + R instead of L, so one stocking point with nothing else on the way loses
+    days L..L + R − 1 (`t = L + R − 1` less `t = L − 1`). E.g. L = 2, R = 7, 10 a day, no
+    error: at position 30 the delay loses days 4..8, 50 units, at 90 none; this window counts
+    70 and 60. Measured side by side (docs/planning.md, "MOQ round-up or skip: the waiting
+    window"), the delay's window waited more and lost more margin than the holding it saved
+    (10 × 60 seed 3, every line costing 1: credited 1.032× → 1.046× the oracle; full size at
+    the policy's costs 0.8924× → 0.8926×), so this window stays, a measured choice rather
+    than a derived one: the rule judges a DC on its echelon (its stores' positions pooled
+    with its own, one pooled error), where a store runs out while the echelon still holds
+    stock elsewhere, which the pooled normal loss over the delay's days does not see (not
+    isolated). Holding: `h·qty·R`, the holding of all `qty` units over the R days the skip
+    saves (the two paths stand at the same position once the skipped order is placed).
     """
     q = np.asarray(qty, dtype=float)
     d = np.maximum(np.nan_to_num(np.asarray(daily, dtype=float)), 0.0)

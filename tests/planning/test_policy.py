@@ -208,3 +208,26 @@ def test_the_moq_wait_costs_are_the_two_figures_the_round_up_rule_compares() -> 
     assert 0 < waiting[0] < 14.0 < waiting[1]
     keep = moq_order_beats_waiting(lot=np.array([10.0, 10.0]), **args)  # type: ignore[arg-type]
     assert keep.tolist() == (waiting >= holding).tolist() == [False, True]
+
+
+def test_waiting_a_review_is_priced_on_the_measured_window_one_review_after_the_receipt() -> None:
+    """`moq_wait_costs` prices days L + R..L + 2R − 1 on today's position, not the receipt's
+    delay alone (days L..L + R − 1): measured side by side, the delay's window waited more and
+    lost more margin than it saved (docs/planning.md, "MOQ round-up or skip: the waiting
+    window"). L = 2, R = 7, 10 a day, no error: the delay loses 50 units at position 30 and
+    none at 90; the rule's window counts 70 and 60."""
+    from planning.policy import moq_wait_costs
+
+    waiting, holding = moq_wait_costs(
+        qty=np.array([200.0, 200.0]),
+        position=np.array([30.0, 90.0]),
+        daily=np.array([10.0, 10.0]),
+        sigma=np.zeros(2),
+        lead_time=np.array([2.0, 2.0]),
+        lead_time_std=np.zeros(2),
+        review=7,
+        holding_per_day=np.full(2, 0.01),
+        shortage_cost=np.full(2, 1.0),
+    )
+    assert waiting.tolist() == pytest.approx([70.0, 60.0])
+    assert holding.tolist() == pytest.approx([14.0, 14.0])
