@@ -252,6 +252,13 @@ class Resolver:
                 # "Family Size Dog Food" is a "dog food" too (then shared with "Premium Dog Food":
                 # asked back with both, never silently the one whose prefix is one word).
                 add("sku", sku, *(" ".join(words[-k:]) for k in range(2, len(words))))
+                # "the compact basmati" is "Compact Basmati Rice" without its head noun (a prefix
+                # several items share is asked back, like any shared form).
+                add("sku", sku, *(" ".join(words[:k]) for k in range(2, len(words))))
+            if len(words) >= 2 and len(words[-1]) >= 4:
+                # "trash bag" / "rain jackets": the name's last two words in the other number.
+                last = words[-1][:-1] if words[-1].endswith("s") else f"{words[-1]}s"
+                add("sku", sku, f"{words[-2]} {last}")
             noun = words[-1] if len(words) >= 2 else ""
             if len(noun) >= 4 and noun not in FREE_TEXT_STOP | HEAD_STOP and not _numbers(noun):
                 # "the hoodie" is "Ultra Hoodie"; a head noun shared by several items

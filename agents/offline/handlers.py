@@ -1409,7 +1409,7 @@ TOTAL_BY = (
     ("location", r"\b(?:by|per|each)\s+(?:location|store|site|dc)s?\b(?![-_])"
                  r"|\b(?:which|what)\s+(?:\w+\s+){0,2}?(?:location|store|site|dc|warehouse)s?\b"
                  r"|^(?!.*\b(?:categor|sku|item|supplier)).*\bwhere\b"),
-    ("category", r"\b(?:by|per|each)\s+categor(?:y|ies)\b"
+    ("category", r"\b(?:by|per|each)\s+(?:(?:product|item|merchandise|sku)\s+)?categor(?:y|ies)\b"
                  r"|\b(?:which|what)\s+(?:\w+\s+){0,2}?categor(?:y|ies)\b"),
     ("priority", r"\b(?:by|per|each)\s+priorit(?:y|ies)\b"),
     ("sku", r"\b(?:by|per|each)\s+(?:sku|item|product)s?\b|\bwhich\s+(?:sku|item|product)s?\b"),

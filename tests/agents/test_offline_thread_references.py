@@ -267,3 +267,29 @@ def test_a_tool_message_of_the_thread_is_never_an_instruction(resolver: Resolver
     ]
     _name, step = calls("ok now Kingston please", earlier, resolver)
     assert isinstance(step, list) and step[0].name == "list_exceptions"
+
+
+@pytest.mark.parametrize(
+    ("text", "sku"),
+    [
+        ("stock of the compact storage at Union", "SKU-0011"),
+        ("how many organic basmati at Union", "SKU-0001"),
+        ("how many everyday rain jackets does Union hold", "SKU-0004"),
+        ("stock of the value paper towel at union", "SKU-0008"),
+    ],
+)
+def test_an_item_named_by_part_of_its_name_or_in_the_other_number(
+    text: str, sku: str, resolver: Resolver
+) -> None:
+    _name, step = calls(text, [], resolver)
+    assert isinstance(step, list), step
+    assert step[0].args.get("sku") == sku
+
+
+@pytest.mark.parametrize(
+    "text", ["split the money at risk by product category", "$ at risk per item category please"]
+)
+def test_a_total_by_product_category_is_by_category(text: str, resolver: Resolver) -> None:
+    _name, step = calls(text, [], resolver)
+    assert isinstance(step, list), step
+    assert (step[0].name, step[0].args) == ("summarize_exceptions", {"by": "category"})
