@@ -59,6 +59,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, ToolMessage, convert_to_openai_messages
 from langgraph.checkpoint.sqlite import SqliteSaver
 
+from agents.offline.retrieval import leave_out
 from erp.demo import generate_demo
 from erp.store import ledger_size, replace_snapshot
 from evals.faithfulness import answer_citations, invented_citations, source_citations, unfaithful
@@ -975,7 +976,8 @@ def run_agent_eval(
     """Run every case of a dataset on a fresh thread and return the JSON-ready report."""
     data = load_dataset(dataset)
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="stockpilot-agent-eval-") as tmp:
+    # The offline model's retrieval bank never holds the requests of the split it is scored on.
+    with leave_out(dataset), tempfile.TemporaryDirectory(prefix="stockpilot-agent-eval-") as tmp:
         harness = _Harness(Path(tmp), data, llm, settings_overrides or {})
         try:
             grader, skipped = _judge(harness.settings) if judge else (None, "not requested")

@@ -19,7 +19,7 @@ from langchain_core.messages import BaseMessage
 from rapidfuzz import fuzz
 
 from agents.focus import focus_of
-from agents.offline import general
+from agents.offline import general, retrieval
 from agents.offline import handlers as h
 from agents.offline.messages import Asker, Call, Handler, Request, Result, Step
 from agents.offline.parsing import (
@@ -132,6 +132,10 @@ def _no_step(listed: Sequence[str], current: str | None) -> str:
     )
 
 
+NOT_RECOGNISED = "I can't tell which request that is"
+"""How the answer with the suggestions opens (what `unknown` says when nothing more specific)."""
+
+
 def unknown(req: Request, results: list[Result]) -> Step:
     """Offer the two or three closest requests, filled with what the request did name."""
     dcs = req.resolver.dcs() if req.resolver is not None else []
@@ -178,7 +182,7 @@ def unknown(req: Request, results: list[Result]) -> Step:
         )
     options = suggestions(req)
     lines = [
-        "I can't tell which request that is, so I have not looked anything up or drafted "
+        f"{NOT_RECOGNISED}, so I have not looked anything up or drafted "
         "anything. Did you mean one of these?",
         *(f"- **{o}**" for o in options),
         "",
@@ -2414,12 +2418,16 @@ def parse(
             bool(OF_IT.search(_normalise(text))) and general.guessable(req.text)
         )
         guessed = _guess(req, earlier, resolver, as_of, asker) if said else None
+        guessed = guessed or _retrieve(req, earlier, resolver, as_of, asker)
     else:
         # The spelt-out request names what it is about: the thread's focus adds nothing
         # ("same for Kingston" after "what's flagged at Union?" is Kingston's list, not the
         # item the answer explained).
         bare = replace(req.focus, sku=None, location=None, supplier=None)
-        guessed = _guess(replace(req, focus=bare), earlier, resolver, as_of, asker)
+        unfocused = replace(req, focus=bare)
+        guessed = _guess(unfocused, earlier, resolver, as_of, asker) or _retrieve(
+            unfocused, earlier, resolver, as_of, asker
+        )
     return guessed if guessed is not None else (FALLBACK, req)
 
 
@@ -2844,13 +2852,15 @@ def _guess(
     asker: Asker | None = None,
     *,
     strong: bool = False,
+    reading: str | None = None,
 ) -> tuple[Intent, Request] | None:
     """Return the fallback's confident read-only intent with the request's fields, or None.
 
-    The request's entities fill the intent's template, which the table then reads for the
-    fields its handler expects; the handler must answer with read-only tool calls.
+    `reading`: the intent another reader chose (`_retrieve`) instead of the fallback's. The
+    request's entities fill the intent's template, which the table then reads for the fields
+    its handler expects; the handler must answer with read-only tool calls.
     """
-    name = _fallback().guess(req.text, req.found, strong=strong)
+    name = reading or _fallback().guess(req.text, req.found, strong=strong)
     intent = BY_NAME.get(name or "")
     if intent is None:
         return None
@@ -2874,6 +2884,30 @@ def _guess(
     step = intent.handler(guessed, [])
     said = [i for ids in req.found.values() for i in ids]
     return (intent, guessed) if general.uses_all(step, said) else None
+
+
+def _retrieve(
+    req: Request,
+    earlier: Sequence[BaseMessage],
+    resolver: Any,
+    as_of: date | None,
+    asker: Asker | None = None,
+) -> tuple[Intent, Request] | None:
+    """Return the read-only intent of the nearest labelled requests (`retrieval`), or None.
+
+    Only in place of the suggestions (not of `unknown`'s more specific answers: which DC,
+    which of the list, no such item), and checked like a fallback guess (`_guess`): read-only
+    tool calls that keep every entity.
+    """
+    thread = bool(earlier)
+    if not all(retrieval.readable(t, thread=thread) for t in (req.text, req.original)):
+        return None
+    said = unknown(req, [])
+    if not (isinstance(said, str) and said.startswith(NOT_RECOGNISED)):
+        return None  # "explain the pasta one" with two pasta exceptions listed: asked, not read
+    tool = retrieval.retriever(INTENTS).tool(req.text, req.found)
+    name = retrieval.intent_for(tool, req.found)
+    return _guess(req, earlier, resolver, as_of, asker, reading=name) if name else None
 
 
 def _second_look(
