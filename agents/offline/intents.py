@@ -1006,7 +1006,7 @@ INTENTS: tuple[Intent, ...] = (
             "who needs to sign this off?",
             "who has to approve this",
             "whose sign-off does this one need",
-            "who is this one sitting with now?",
+            "who is it waiting on now?",
             "so it's waiting on whom?",
         ),
     ),
