@@ -2456,9 +2456,8 @@ def swap_follow_up(text: str, earlier: Sequence[BaseMessage], resolver: Any) -> 
     """
     if resolver is None or not earlier:
         return None
-    previous = understood(earlier, resolver)
-    if not previous:
-        return None
+    # This request's own words first: re-reading the thread's previous request costs more, and
+    # most requests in a thread say more than one name.
     canon, _ = canonicalise(_normalise(text), resolver)
     found = entities(canon, resolver)
     named = [(kind, ids[0]) for kind, ids in found.items() if ids]
@@ -2468,6 +2467,9 @@ def swap_follow_up(text: str, earlier: Sequence[BaseMessage], resolver: Any) -> 
     words = re.findall(r"[A-Za-z0-9][\w'\-]*", canon)
     rest = [w for w in words if w.upper() != new.upper() and w.lower() not in SWAP_FILLER]
     if rest or len(words) > 14:
+        return None
+    previous = understood(earlier, resolver)
+    if not previous:
         return None
     before = entities(previous, resolver)[kind]
     if len(before) != 1 or before[0] == new:
