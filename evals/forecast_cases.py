@@ -119,6 +119,11 @@ def generate_case(name: str, series: int, days: int, seed: int = 7) -> Panel:
             history = np.where(out, np.nan, demand)
             return _panel(name, history, days, np.ones(series, bool), expected, ~out)
         demand = np.where(out, 0.0, demand)
+        return _panel(name, demand, days, expected=expected, shelf_empty=out)
+    if name == "obsolescent_no_history":  # the shelves never run empty
+        return _panel(
+            name, demand, days, expected=expected, shelf_empty=np.zeros_like(demand, bool)
+        )
     return _panel(name, demand, days, expected=expected)
 
 
@@ -161,6 +166,7 @@ def _panel(
     covered: np.ndarray | None = None,
     expected: np.ndarray | None = None,
     in_stock: np.ndarray | None = None,
+    shelf_empty: np.ndarray | None = None,
 ) -> Panel:
     keys = pd.DataFrame(
         {"sku": [f"{name}-{i:04d}" for i in range(units.shape[0])], "location_id": "S01"}
@@ -176,6 +182,7 @@ def _panel(
         covered=covered,
         expected=mean,
         in_stock=in_stock,
+        shelf_empty=shelf_empty,
     )
 
 

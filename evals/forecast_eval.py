@@ -60,7 +60,7 @@ from planning.buckets import (
     to_buckets,
 )
 from planning.buckets import SEASON as BUCKET_SEASON
-from planning.censoring import censor, inventory_days, suspect_stockouts
+from planning.censoring import censor, empty_shelf_runs, inventory_days, suspect_stockouts
 from planning.demand import DEMAND_CLASSES, classify_demand
 from planning.forecast import forecast_batch, sales_matrix
 from planning.interval import interval_demand
@@ -106,6 +106,9 @@ class Panel:
     # (n, T) the expected demand the units were drawn around (generated data only): scored as
     # the method ``expected_demand``, the yardstick of an unbiased forecast that knew the truth
     expected: np.ndarray | None = None
+    # (n, T) days that closed with nothing on hand (generated data without inventory history):
+    # a backtest reads only the day before each cut-off, the snapshot the engine would have
+    shelf_empty: np.ndarray | None = None
 
 
 # (panel, cut-off column, H) -> (n, H) mean, or the mean and (n,) the probability each item
@@ -443,7 +446,7 @@ def _score(
         past_promo = np.isfinite(panel.calendar[:, lo:c]) & (panel.calendar[:, lo:c] != 1.0)
         measured_out = past_promo
         if suspect:
-            measured_out = past_promo | _suspect_runs(panel, history[:, lo:c], past_promo)
+            measured_out = past_promo | _suspect_runs(panel, history[:, lo:c], past_promo, c)
         spread = interval_demand(history[:, lo:c], fc, h_len, exclude=measured_out, alive=alive)
         upper = spread.quantiles[:, spread.levels.index(COVERAGE_LEVEL)]
         measured = np.isfinite(upper)
@@ -488,7 +491,7 @@ def _stockpilot(panel: Panel, c: int, h_len: int) -> tuple[np.ndarray, np.ndarra
     """Forecast as the engine does: its history length, learned promotion uplift."""
     lo = max(0, c - HISTORY_DAYS)
     hist, hist_cal = panel.history[:, lo:c], panel.calendar[:, lo:c]
-    suspect = _suspect_runs(panel, hist, np.isfinite(hist_cal) & (hist_cal != 1.0))
+    suspect = _suspect_runs(panel, hist, np.isfinite(hist_cal) & (hist_cal != 1.0), c)
     if suspect.any():  # as the engine: suspect stockout runs between sales are left out
         hist = censor(hist, suspect)
     learned = learn_uplift(hist, hist_cal, panel.keys)
@@ -503,12 +506,17 @@ def _stockpilot(panel: Panel, c: int, h_len: int) -> tuple[np.ndarray, np.ndarra
     return np.asarray(fc.mean), np.asarray(fc.p_alive)
 
 
-def _suspect_runs(panel: Panel, hist: np.ndarray, promo: np.ndarray) -> np.ndarray:
-    """Return the suspect stockout runs between sales of `hist` that StockPilot leaves out.
+def _suspect_runs(panel: Panel, hist: np.ndarray, promo: np.ndarray, cut: int) -> np.ndarray:
+    """Return the stockout runs of `hist` (up to column `cut`) that StockPilot leaves out.
 
-    As the engine: only where no inventory history covers the series (`panel.covered`).
+    As the engine: only where no inventory history covers the series (`panel.covered`), the
+    suspect runs between sales and, where the snapshot at the cut-off (`panel.shelf_empty`
+    the day before it) has nothing on hand, the run since the last sale.
     """
     suspect, _ = suspect_stockouts(hist, exclude=promo)
+    if panel.shelf_empty is not None and cut > 0:
+        on_hand = np.where(panel.shelf_empty[:, cut - 1], 0.0, 1.0)
+        suspect |= empty_shelf_runs(hist, on_hand)
     if panel.covered is not None:
         suspect &= ~panel.covered[:, None]
     return np.asarray(suspect)

@@ -24,6 +24,11 @@ down (and a long stockout can make a live item look dead). The forecast leaves s
   empty, so those days are censored like a stockout — neither zero demand nor, through
   `in_stock`, evidence of an end of life. An item that stopped everywhere is left to the
   end-of-life factor.
+- `empty_shelf_runs`: without that history, the inventory snapshot still tells one stockout: a
+  series whose on hand at the snapshot is 0 or less sold nothing since its last sale because
+  nothing was there (the last sale took the last units), so the run without a sale up to the
+  snapshot is censored like a recorded stockout — neither zero demand (exponential smoothing
+  took a fast seller's level to near 0 over it) nor evidence of an end of life.
 - `stockout_note`: what a plan's forecast left out as stockouts, in figures and a sentence
   (the forecast tool's `plan_forecast.stockouts`, a position's `stockouts`).
 """
@@ -183,6 +188,24 @@ def trailing_run(history: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return run, rate, last
 
 
+def empty_shelf_runs(history: np.ndarray, on_hand: np.ndarray) -> np.ndarray:
+    """Return (n, T) the run without a sale up to the end of rows whose `on_hand` is 0 or less.
+
+    `history` (n, T) is units per day up to the snapshot (NaN: not measured), `on_hand` (n,)
+    the on hand at the snapshot (NaN: not known, left alone). A row without a sale has no
+    level to censor toward and is left alone too.
+    """
+    x = np.asarray(history, dtype=float)
+    n, t_len = x.shape
+    level = np.asarray(on_hand, dtype=float)
+    if level.shape != (n,):
+        raise ValueError(f"on_hand must be (n,) = ({n},), got shape {level.shape}")
+    run, _, last = trailing_run(x)
+    with np.errstate(invalid="ignore"):
+        empty = (level <= 0) & (last >= 0) & (run > 0)
+    return np.asarray(empty[:, None] & (np.arange(t_len)[None, :] > last[:, None]))
+
+
 def phantom_runs(
     history: np.ndarray,
     in_stock: np.ndarray,
@@ -265,8 +288,9 @@ def stockout_note(
         )
     elif suspect:
         notes.append(
-            f"{suspect} day(s) without a sale between regular sales look like a stockout (no "
-            "inventory history for this SKU-location) and were left out of the forecast's history."
+            f"{suspect} day(s) without a sale look like a stockout (between regular sales, or "
+            "since the last sale with nothing on hand now; no inventory history for this "
+            "SKU-location) and were left out of the forecast's history."
         )
     if trailing:
         notes.append(

@@ -22,6 +22,7 @@ from planning.buckets import bucket_grid, forecast_in_buckets, resolve_bucket, s
 from planning.censoring import (
     EVIDENCE,
     censor,
+    empty_shelf_runs,
     inventory_days,
     phantom_runs,
     stockout_note,
@@ -552,7 +553,10 @@ def _store_inputs(
     covered = np.asarray(recorded.any(axis=1))
     past = calendar[:, : long.shape[1]]
     suspect, trailing = suspect_stockouts(long, exclude=np.isfinite(past) & (past != 1.0))
-    out_of_stock = np.where(covered[:, None], known, suspect)
+    # Without that history the snapshot still tells a stockout going on now: on hand at or
+    # below 0 since the last sale (`planning.censoring.empty_shelf_runs`).
+    empty = empty_shelf_runs(long, _store_on_hand(data, store_keys))
+    out_of_stock = np.where(covered[:, None], known, suspect | empty)
     in_stock = recorded & ~known
     # A run the record calls in stock that sold nothing while the SKU sold elsewhere: phantom
     # stock, so an empty shelf — censored, and no evidence that the item ended.
@@ -579,10 +583,22 @@ def _store_inputs(
         bias_days=bias_days,
         fit=censor(long, out_of_stock) if out_of_stock.any() else long,
         out_of_stock=out_of_stock,
-        suspect_trailing=np.where(covered, 0, trailing),
+        suspect_trailing=np.where(covered | empty.any(axis=1), 0, trailing),
         covered=covered,
         in_stock=in_stock,
     )
+
+
+def _store_on_hand(data: NetworkData, store_keys: pd.DataFrame) -> np.ndarray:
+    """Return (m,) each store series' on hand at the snapshot (NaN: no inventory row)."""
+    if len(data.inventory) == 0 or len(store_keys) == 0:
+        return np.full(len(store_keys), np.nan)
+    on_hand = pd.to_numeric(data.inventory["on_hand"], errors="coerce")
+    totals = on_hand.groupby([data.inventory["sku"], data.inventory["location_id"]]).sum(
+        min_count=1
+    )
+    index = pd.MultiIndex.from_frame(store_keys[KEY])
+    return np.asarray(index.map(totals).to_numpy(dtype=float, na_value=np.nan), dtype=float)
 
 
 def _stockout_evidence(n: int, inputs: _StoreInputs) -> dict[str, np.ndarray]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+
 import numpy as np
 import pytest
 
@@ -9,11 +12,14 @@ from evals.forecast_cases import (
     BUCKET_CASE_MONTHS,
     CASES,
     CLEAN_TAIL,
+    HISTORY_DAYS,
+    START,
     generate_bucket_case,
     generate_case,
     run_bucket_cases,
     run_forecast_cases,
 )
+from evals.forecast_eval import backtest_panel
 
 
 def test_spare_parts_are_mostly_zero_months_and_decline() -> None:
@@ -60,6 +66,29 @@ def test_the_obsolescent_case_records_every_day_in_stock_and_its_pair_none() -> 
     censored = generate_case("censored", 200, 840, seed=3)
     assert censored.in_stock is not None
     np.testing.assert_array_equal(censored.in_stock, np.isfinite(censored.history))
+
+
+def test_the_cases_without_history_carry_the_snapshot_of_an_empty_shelf() -> None:
+    known = generate_case("censored", 200, 840, seed=3)
+    blind = generate_case("censored_no_history", 200, 840, seed=3)
+    assert blind.shelf_empty is not None and known.shelf_empty is None
+    np.testing.assert_array_equal(blind.shelf_empty, np.isnan(known.history))
+    # Stockouts run up to the clean tail, where the first cut-off is: some are going on there.
+    assert blind.shelf_empty[:, 840 - CLEAN_TAIL - 1].sum() > 10
+    stocked = generate_case("obsolescent_no_history", 200, 840, seed=3)
+    assert stocked.shelf_empty is not None and not stocked.shelf_empty.any()
+
+
+def test_a_stockout_going_on_at_a_cut_off_is_not_read_as_zero_demand() -> None:
+    days = HISTORY_DAYS + 28 * 4
+    panel = generate_case("censored_no_history", 120, days, seed=3)
+    kw = {"horizon": 28, "origins": 4, "step": 28, "with_statsforecast": False}
+    as_of = START + datetime.timedelta(days=days - 1)
+    seen = backtest_panel(panel, as_of=as_of, **kw)["by_class"]["smooth"]["stockpilot"]
+    blind = dataclasses.replace(panel, shelf_empty=None)
+    unseen = backtest_panel(blind, as_of=as_of, **kw)["by_class"]["smooth"]["stockpilot"]
+    assert abs(seen["bias"]) < 0.02 < abs(unseen["bias"])
+    assert seen["mase"] < unseen["mase"] and seen["coverage_90"] > unseen["coverage_90"]
 
 
 def test_every_case_is_scored_by_class_and_unknown_cases_are_refused() -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from planning.censoring import (
     censor,
+    empty_shelf_runs,
     inventory_days,
     phantom_runs,
     stockout_days,
@@ -97,8 +98,30 @@ def test_censoring_stockouts_removes_the_forecast_bias_they_caused(seed):
     assert old < guessed < 0.0 and abs(guessed) < 0.8 * abs(old)
 
 
+def test_an_empty_shelf_at_the_snapshot_censors_the_run_since_the_last_sale():
+    x = np.array(
+        [
+            [3, 0, 2, 0, 0, 0],  # 0 on hand: the 3 days since the last sale are censored
+            [3, 0, 2, 0, 0, 0],  # on the shelf: a run like any other
+            [3, 0, 2, 0, 0, 0],  # on hand not known
+            [0, 0, 0, 0, 0, 0],  # never sold: nothing to censor toward
+            [3, 0, 2, 0, 0, 4],  # sold on the snapshot's day: no run
+        ],
+        dtype=float,
+    )
+    out = empty_shelf_runs(x, np.array([0.0, 5.0, np.nan, -1.0, 0.0]))
+    assert out[0].tolist() == [False, False, False, True, True, True]
+    assert not out[1:].any()
+    with pytest.raises(ValueError, match="on_hand"):
+        empty_shelf_runs(x, np.zeros(3))
+
+
 def _stockout_network(
-    with_history: bool, on_hand_at_end: float = 0.0, *, stopped_everywhere: bool = False
+    with_history: bool,
+    on_hand_at_end: float = 0.0,
+    *,
+    stopped_everywhere: bool = False,
+    snapshot_on_hand: float | None = None,
 ):
     """The small network with A@S1 without a sale for its last 20 days: out of stock (0 on
     hand in the history) or, with `on_hand_at_end` > 0, on the shelf without a sale — while
@@ -130,8 +153,16 @@ def _stockout_network(
                 "stockout": False,
             }
         )
+    inventory = net.inventory
+    if snapshot_on_hand is not None:
+        at = (inventory["sku"] == "A") & (inventory["location_id"] == "S1")
+        inventory = inventory.assign(on_hand=inventory["on_hand"].where(~at, snapshot_on_hand))
     return dataclasses.replace(
-        net, sales=sales, inventory_history=history, promotions=net.promotions.iloc[:0]
+        net,
+        sales=sales,
+        inventory=inventory,
+        inventory_history=history,
+        promotions=net.promotions.iloc[:0],
     )
 
 
@@ -150,6 +181,19 @@ def test_the_engine_leaves_out_known_stockouts_and_says_so():
     # Without history the 20-day run up to today is suspect but kept (it may be the end).
     assert without.stockout_evidence["trailing_suspect_days"][row] == 20
     assert without.stockout_evidence["stockout_days_excluded"][row] == 0
+
+
+def test_without_history_an_empty_shelf_now_makes_the_run_to_it_a_stockout():
+    # No inventory history, but the snapshot says A@S1 has nothing on hand: the 20 days since
+    # its last sale sold nothing because nothing was there, so they are left out as a stockout.
+    empty = plan(_stockout_network(False, snapshot_on_hand=0.0))
+    row = empty.row_of("A", "S1")
+    assert row is not None
+    assert empty.positions.loc[row, "forecast_daily"] == pytest.approx(6.0, rel=0.15)
+    assert empty.stockout_evidence is not None
+    assert empty.stockout_evidence["stockout_days_excluded"][row] == 20
+    assert empty.stockout_evidence["suspect_stockout_days"][row] == 20
+    assert empty.stockout_evidence["trailing_suspect_days"][row] == 0
 
 
 def test_the_engine_reads_a_run_without_sales_in_stock_as_the_end_of_demand():
