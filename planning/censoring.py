@@ -28,7 +28,9 @@ down (and a long stockout can make a live item look dead). The forecast leaves s
   series whose on hand at the snapshot is 0 or less sold nothing since its last sale because
   nothing was there (the last sale took the last units), so the run without a sale up to the
   snapshot is censored like a recorded stockout — neither zero demand (exponential smoothing
-  took a fast seller's level to near 0 over it) nor evidence of an end of life.
+  took a fast seller's level to near 0 over it) nor evidence of an end of life. Only up to
+  `EMPTY_SHELF_MAX_DAYS`: a shelf left empty longer, with nobody restocking it, is no longer
+  waiting for stock (an item sold out and not reordered), and its run is read as before.
 - `stockout_note`: what a plan's forecast left out as stockouts, in figures and a sentence
   (the forecast tool's `plan_forecast.stockouts`, a position's `stockouts`).
 """
@@ -48,6 +50,7 @@ LOCAL_DAYS = 91  # a run is judged by the sale frequency of the days around it
 LOCAL_MIN_KEPT = 28  # ... where they hold at least this many kept days
 PHANTOM_MIN_DAYS = 7  # = PlanParams.phantom_min_days: the exception's test, shared
 PHANTOM_PROBABILITY = 1e-3  # = PlanParams.phantom_probability
+EMPTY_SHELF_MAX_DAYS = 56  # a longer run to an empty shelf is an item nobody restocks
 
 
 def stockout_days(
@@ -188,12 +191,14 @@ def trailing_run(history: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return run, rate, last
 
 
-def empty_shelf_runs(history: np.ndarray, on_hand: np.ndarray) -> np.ndarray:
+def empty_shelf_runs(
+    history: np.ndarray, on_hand: np.ndarray, *, max_days: int = EMPTY_SHELF_MAX_DAYS
+) -> np.ndarray:
     """Return (n, T) the run without a sale up to the end of rows whose `on_hand` is 0 or less.
 
     `history` (n, T) is units per day up to the snapshot (NaN: not measured), `on_hand` (n,)
     the on hand at the snapshot (NaN: not known, left alone). A row without a sale has no
-    level to censor toward and is left alone too.
+    level to censor toward and is left alone too, as is a run longer than `max_days`.
     """
     x = np.asarray(history, dtype=float)
     n, t_len = x.shape
@@ -202,7 +207,7 @@ def empty_shelf_runs(history: np.ndarray, on_hand: np.ndarray) -> np.ndarray:
         raise ValueError(f"on_hand must be (n,) = ({n},), got shape {level.shape}")
     run, _, last = trailing_run(x)
     with np.errstate(invalid="ignore"):
-        empty = (level <= 0) & (last >= 0) & (run > 0)
+        empty = (level <= 0) & (last >= 0) & (run > 0) & (run <= int(max_days))
     return np.asarray(empty[:, None] & (np.arange(t_len)[None, :] > last[:, None]))
 
 

@@ -116,6 +116,17 @@ def test_an_empty_shelf_at_the_snapshot_censors_the_run_since_the_last_sale():
         empty_shelf_runs(x, np.zeros(3))
 
 
+def test_a_shelf_empty_for_longer_than_restocking_takes_is_not_a_stockout():
+    # Sold out 70 days ago and never restocked: an item nobody reorders, read as before.
+    x = np.zeros((2, 200))
+    x[:, :130:2] = 3.0
+    x[1, 129] = 0.0
+    x[1, 150] = 3.0  # the last sale 49 days before the snapshot: within the limit
+    out = empty_shelf_runs(x, np.zeros(2), max_days=56)
+    assert not out[0].any()
+    assert out[1].sum() == 49
+
+
 def _stockout_network(
     with_history: bool,
     on_hand_at_end: float = 0.0,
