@@ -46,6 +46,7 @@ from planning.policy import (
     economic_order_quantity,
     economic_service_level,
     interval_sigma,
+    lot_scale_within,
     mean_first_days,
     order_cycle_days,
     project_on_hand,
@@ -772,7 +773,8 @@ def _policy_levels(
 
     ABC class by network-wide sales value over the last abc_window_days; its class's service
     level (or the one level) as the target, or as the floor of the economic critical ratio.
-    s = forecast over the protection interval + SS; S = s + max(EOQ − forecast over R, 0).
+    s = forecast over the protection interval + SS; S = s + max(EOQ − forecast over R, 0), a
+    purchase order's EOQ scaled to the smallest lot within `purchase_lot_cost_tolerance`.
     """
     items = data.items.set_index("sku")
     if figures is None:
@@ -802,6 +804,8 @@ def _policy_levels(
         by_lane = pd.MultiIndex.from_arrays([source, keys["location_id"]]).isin(lanes)
         line_cost = np.where(by_lane, params.transfer_line_cost, params.purchase_order_line_cost)
         eoq = economic_order_quantity(line_cost, daily, holding_per_day)
+        # A purchase order's lot: the smallest within the cost tolerance of its EOQ.
+        eoq = np.where(by_lane, eoq, eoq * lot_scale_within(params.purchase_lot_cost_tolerance))
         lot = np.maximum(eoq - daily * review, 0.0)
     lateness = supplier_lateness(data) if figures is None else figures.lateness
     options = supplier_options(data, lateness)

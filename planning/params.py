@@ -45,6 +45,12 @@ class PlanParams:
     `dc_review_pulls_quantile` (with `dc_review_pulls`: the pulls counted at the SKU-location's
     service-level quantile of the supplier's lateness rather than their expectation) likewise.
 
+    `purchase_lot_cost_tolerance` (0.05): a purchase order's lot (a DC's, a store's without a
+    lane) is the smallest share of its EOQ whose ordering plus cycle holding cost is within this
+    share of the EOQ's (`planning.policy.lot_scale_within`: 0.730 of the EOQ at 0.05); 0 keeps
+    the EOQ. It trades a bounded cost of the lot for DC stock (docs/planning.md, "Where the DC
+    cover above the oracle's comes from").
+
     `moq_round_up_or_skip` (on): a routine purchase order the supplier's MOQ raises above the
     need is placed only when waiting one more review would lose more margin than R days of
     holding the MOQ (`planning.policy.moq_order_beats_waiting`; a DC judged with the stores it
@@ -79,6 +85,7 @@ class PlanParams:
     dc_review_pulls: bool = False
     dc_review_pulls_quantile: bool = False
     moq_round_up_or_skip: bool = True
+    purchase_lot_cost_tolerance: float = 0.05
     holding_rate_per_year: float = 0.25
     purchase_order_line_cost: float = 25.0
     transfer_line_cost: float = 5.0

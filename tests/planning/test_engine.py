@@ -269,6 +269,13 @@ def test_policy_levels_from_the_cumulative_forecast_the_interval_error_and_the_l
     assert (
         dc["order_up_to"] - dc["reorder_point"] > sized_h["order_up_to"] - sized_h["reorder_point"]
     )
+    # The DC's purchase lot is its EOQ scaled to the smallest within the cost tolerance
+    # (`purchase_lot_cost_tolerance`); a store's transfer lot is not scaled.
+    eoq_lot = plan(network, params=PlanParams(purchase_lot_cost_tolerance=0.0))
+    full = eoq_lot.positions.set_index(KEYS)
+    full_dc, dc_lot = full.loc[("H", "DC1")], dc["order_up_to"] - dc["reorder_point"]
+    assert 0 < dc_lot < full_dc["order_up_to"] - full_dc["reorder_point"]
+    assert full.loc[("H", "S1")]["order_up_to"] == pytest.approx(sized_h["order_up_to"])
 
 
 KEYS = ["sku", "location_id"]

@@ -5,6 +5,7 @@ import pytest
 
 from planning.policy import (
     days_of_cover,
+    lot_scale_within,
     mean_first_days,
     normal_loss,
     order_up_to,
@@ -231,3 +232,15 @@ def test_waiting_a_review_is_priced_on_the_measured_window_one_review_after_the_
     )
     assert waiting.tolist() == pytest.approx([70.0, 60.0])
     assert holding.tolist() == pytest.approx([14.0, 14.0])
+
+
+def test_lot_scale_within_a_cost_tolerance():
+    # A lot f·EOQ costs (f + 1/f) / 2 of the EOQ's ordering plus cycle holding: at 5 % the
+    # smallest f is 1.05 − sqrt(1.05² − 1) = 0.7298; 0 (or less) keeps the EOQ.
+    assert lot_scale_within(0.05) == pytest.approx(0.7298, abs=1e-4)
+    for t in (0.01, 0.05, 0.2):
+        f = lot_scale_within(t)
+        assert (f + 1 / f) / 2 == pytest.approx(1 + t)
+        assert 0 < f < 1
+    assert lot_scale_within(0.0) == 1.0
+    assert lot_scale_within(-1.0) == 1.0
