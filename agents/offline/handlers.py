@@ -335,6 +335,9 @@ def draft_previous(req: Request, results: list[Result]) -> Step:
         # the engine's own action (which may be a transfer).
         return order_from_supplier(req, results)
     offer = req.focus.offer
+    pick = int(req.get("pick") or 0)
+    if 1 <= pick <= len(offer):
+        offer = [offer[pick - 1]]  # "draft the second line": that one of the lines shown
     if _offers_the_focus_need(offer, req):
         # The exception shown is the thread's SKU-location: its need, drafted as `cover_need`
         # does (the action may be raised on another location's exception: "covered by the

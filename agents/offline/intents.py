@@ -19,7 +19,7 @@ from langchain_core.messages import BaseMessage
 from rapidfuzz import fuzz
 
 from agents.focus import focus_of
-from agents.offline import general, retrieval
+from agents.offline import general, reader, retrieval
 from agents.offline import handlers as h
 from agents.offline.messages import Asker, Call, Handler, Request, Result, Step
 from agents.offline.parsing import (
@@ -44,6 +44,7 @@ from agents.offline.parsing import (
     _clean_id,
     _compile,
     _exception_type,
+    _last_call_args,
     _matches,
     _normalise,
     _scenario_args,
@@ -2384,6 +2385,69 @@ def parse(
 ) -> tuple[Intent, Request]:
     """Return the intent of a request and the request read with the thread's memory.
 
+    The table's reading (`read_request`), then for a turn of a thread the thread reader's
+    (`agents.offline.reader`): where the table read nothing, only something broad, or an
+    action on the thread's draft or listed exception other than the one the message's own
+    words ask for, the reader's resolved reading is read by the table instead.
+    """
+    intent, req = read_request(text, earlier, resolver, as_of, asker)
+    if not earlier or intent.priority == 0:
+        return intent, req
+    threaded = _thread_reading(intent, req, text, earlier, resolver, as_of, asker)
+    if threaded is not None:
+        return threaded
+    if intent.name == FALLBACK.name and not any(req.found.values()):
+        scoped = reader.carried_scope(text, _last_call_args(earlier))
+        if scoped is not None:
+            # "how accurate has that been?": the question about what the thread last looked at.
+            again, read = read_request(scoped, earlier, resolver, as_of, asker)
+            if again.name not in BROAD and not again.writes:
+                return again, read
+    return intent, req
+
+
+def _thread_reading(
+    intent: Intent,
+    req: Request,
+    text: str,
+    earlier: Sequence[BaseMessage],
+    resolver: Any,
+    as_of: date | None,
+    asker: Asker | None,
+) -> tuple[Intent, Request] | None:
+    """Return the thread reader's reading where it overrules the table's, else None."""
+    table_action = reader.ACTION_OF.get(intent.name)
+    broad = intent.name in BROAD or intent.name in general.CATCH_ALL
+    if not broad and table_action is None and not intent.writes:
+        return None
+    named = [i for ids in req.found.values() for i in ids]
+    reading = reader.read(text, req.text, req.focus, resolver, named)
+    if reading is None or reading.action == table_action:
+        return None
+    if table_action is not None and (table_action, reading.action) not in reader.OVERRULED:
+        return None  # the table's own action on the thread's thing stands
+    if intent.writes and table_action is None and reading.action not in reader.QUESTIONS:
+        return None  # a write the table read is only overruled by a question about it
+    again, read = parse_table(reading.template, earlier, resolver, as_of, asker)
+    if again is READ_ONLY:
+        return again, read
+    if again.name not in reader.intents_for(reading.action):
+        return None
+    fields = {**read.fields, **({"pid": reading.pid} if reading.pid else {})}
+    if reading.pick is not None:
+        fields["pick"] = str(reading.pick)
+    return again, replace(read, fields=fields, original=req.original, named=req.named)
+
+
+def read_request(
+    text: str,
+    earlier: Sequence[BaseMessage] = (),
+    resolver: Any = None,
+    as_of: date | None = None,
+    asker: Asker | None = None,
+) -> tuple[Intent, Request]:
+    """Return the intent of a request as the table and the general layer read it.
+
     The table first (`parse_table`); when it recognises nothing, the general layer
     (`agents.offline.general`): the request normalised (synonyms, typos) and read by the table
     again, then the scored fallback, which acts only on a confident read-only intent.
@@ -2816,6 +2880,8 @@ UNKNOWN_PLACE = Intent("unknown_place", 2, (), h.unknown_place)
 # -- the general layer: what the table's patterns did not anticipate -----------------------------
 
 BY_NAME = {intent.name: intent for intent in INTENTS}
+BROAD = frozenset({FALLBACK.name, AMBIGUOUS.name, NARROW.name})
+"""Readings that say nothing definite: a thread reference read by `reader` is preferred."""
 _CACHE: dict[str, Any] = {}
 
 

@@ -1777,7 +1777,7 @@ def proposal_line(p: dict[str, Any]) -> str:
             edited = str(p.get("decision")) == "edit"
             tail += (
                 f" (approved by {p.get('decided_by')}"
-                + (f", who edited the quantity to {_qty(a.get('qty'))}" if edited else "")
+                + (f", who edited the quantity to {_qty(a.get('qty'))} units" if edited else "")
                 + ")"
             )
     elif status == "rejected" and str(p.get("decision_note") or "").startswith("withdrawn"):
