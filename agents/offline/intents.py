@@ -21,7 +21,8 @@ from rapidfuzz import fuzz
 from agents.focus import focus_of
 from agents.offline import general, reader, retrieval
 from agents.offline import handlers as h
-from agents.offline.messages import Asker, Call, Handler, Request, Result, Step
+from agents.offline.fanout import fan_out, listed_ids
+from agents.offline.messages import Asker, Call, Handler, Request, Result, Step, _turn_results
 from agents.offline.parsing import (
     DATE_TOKEN,
     EVERYDAY_MOVE,
@@ -334,6 +335,8 @@ NORMATIVE = (
 )
 """A bare question about what must or may be done ("how early must promo stock land?")."""
 
+WHO_FROM = r"(?!\W*(?:who|whom|which\s+(?:suppliers?|vendors?|compan(?:y|ies)))\b.*\bfrom\W*$)"
+"""Not a question about whom an item is bought from ("who do we order SKU-1 from?")."""
 NOT_SUPPLY_QUESTION = (
     r"^(?!.*\b(?:on\s+order|open\s+(?:orders?|pos?)|any\s+(?:orders?|pos?)\s+(?:for|to|from|"
     r"with|open|outstanding|pending)|(?:orders?|pos?)\s+(?:are\s+|is\s+)?(?:open|outstanding|"
@@ -1377,6 +1380,7 @@ INTENTS: tuple[Intent, ...] = (
         25,
         _compile(
             NOT_SUPPLY_QUESTION
+            + WHO_FROM
             + r".*(?<!\bon\s)(?<!\bopen\s)\b(?:order|buy|purchase|reorder(?!\s+point)|procure)\b"
             + NO_QTY,
             r"\b(?:covered|replenish|restock|top\s+up|refill)\b" + NO_QTY,
@@ -2031,9 +2035,16 @@ INTENTS: tuple[Intent, ...] = (
             r"\bsuppl(?:iers?|ies|y)\s+(?:for\s+|of\s+|to\s+)?{sku}",
             r"\bvendors?\s+(?:for\s+|of\s+)?{sku}",
             r"\bwho\s+(?:supplies|sells|makes)\s+{sku}",
+            r"^\W*(?:who|whom|which\s+(?:suppliers?|vendors?|compan(?:y|ies)))\b(?:\s+[\w']+){0,4}?"
+            r"\s+(?:buy|order|source|purchase|procure|reorder)\w*\s+(?:the\s+|our\s+)?{sku}\s+"
+            r"from\b",
         ),
         h.suppliers,
-        examples=("which suppliers supply SKU-0001?", "who supplies SKU-0012"),
+        examples=(
+            "which suppliers supply SKU-0001?",
+            "who supplies SKU-0012",
+            "who do we order SKU-0005 from?",
+        ),
         template="who supplies {sku}?",
     ),
     Intent(
@@ -2385,6 +2396,23 @@ def parse(
 ) -> tuple[Intent, Request]:
     """Return the intent of a request and the request read with the thread's memory.
 
+    Read by `read_thread`; a look-up asked for a list of places, items or suppliers ("at
+    DC-SOUTH and DC-03") is made for each of them (`agents.offline.fanout`).
+    """
+    if earlier and reader.SUPPLIER_POINTER.search(text):
+        text = reader.point_supplier(text, _turn_results(earlier)[0])  # "the non-primary one"
+    return fan_out(*read_thread(text, earlier, resolver, as_of, asker))
+
+
+def read_thread(
+    text: str,
+    earlier: Sequence[BaseMessage] = (),
+    resolver: Any = None,
+    as_of: date | None = None,
+    asker: Asker | None = None,
+) -> tuple[Intent, Request]:
+    """Return the intent of a request and the request read with the thread's memory.
+
     The table's reading (`read_request`), then for a turn of a thread the thread reader's
     (`agents.offline.reader`): where the table read nothing, only something broad, or an
     action on the thread's draft or listed exception other than the one the message's own
@@ -2503,7 +2531,7 @@ SWAP_FILLER = frozenset(
     this there here one side just only specifically then same again same check run do show
     me us repeat redo looking look like case numbers figures picture how's what's whats
     about lets let's let us try store shop branch site location dc warehouse distribution
-    center centre supplier vendor hmm yes yeah sure cool great fine good
+    center centre supplier vendor hmm yes yeah sure cool great fine good plus
     """.split()  # noqa: SIM905
 )
 """Words that carry no request of their own in a follow-up ("ok now <store> please")."""
@@ -2524,12 +2552,18 @@ def swap_follow_up(text: str, earlier: Sequence[BaseMessage], resolver: Any) -> 
     # most requests in a thread say more than one name.
     canon, _ = canonicalise(_normalise(text), resolver)
     found = entities(canon, resolver)
-    named = [(kind, ids[0]) for kind, ids in found.items() if ids]
-    if len(named) != 1 or len(found[named[0][0]]) != 1:
+    named = [(kind, ids) for kind, ids in found.items() if ids]
+    if len(named) != 1:
         return None
-    kind, new = named[0]
+    kind, ids = named[0]
+    # "what about <DC> and <DC> then": the previous request for each (`fanout` makes it so).
+    several = listed_ids(canon, ids)
+    if len(ids) != 1 and len(several) != len(ids):
+        return None
+    new = " and ".join(ids)
     words = re.findall(r"[A-Za-z0-9][\w'\-]*", canon)
-    rest = [w for w in words if w.upper() != new.upper() and w.lower() not in SWAP_FILLER]
+    upper = {i.upper() for i in ids}
+    rest = [w for w in words if w.upper() not in upper and w.lower() not in SWAP_FILLER]
     if rest or len(words) > 14:
         return None
     previous = understood(earlier, resolver)

@@ -355,3 +355,53 @@ QUESTIONS = frozenset({"status", "route"})
 OVERRULED = frozenset({("explain", "draft")})
 """(the table's action, the reader's) where the reader's stands: "the second one - go ahead
 with it" names a listed exception (which alone the table explains) and asks to act on it."""
+
+
+SUPPLIER_POINTER = re.compile(
+    r"\b(?:the\s+|that\s+)?(?P<which>non[- ]?primary|other|secondary|second|2nd|backup|back[- ]?up|"
+    r"alternat(?:e|ive)|primary|main|usual|first|1st)\s+(?:one|supplier|vendor|source)\b",
+    re.I,
+)
+"""A supplier of the item's supplier list pointed at by its role ("the non-primary one")."""
+NOT_PRIMARY = frozenset(
+    {"non-primary", "nonprimary", "non primary", "other", "secondary", "second", "2nd", "backup",
+     "back-up", "back up", "alternate", "alternative"}
+)  # fmt: skip
+
+
+def shown_suppliers(results: Sequence[Any]) -> list[tuple[str, bool]]:
+    """Return the suppliers of an item the thread last showed, in order, with their primary flag."""
+    for result in reversed(results):
+        if result.name not in ("get_supplier_status", "get_item") or not result.args.get("sku"):
+            continue
+        data = result.data
+        rows = data if isinstance(data, list) else (data or {}).get("suppliers") or []
+        out = [
+            (str(r["supplier_id"]), bool(r.get("primary") or (r.get("item") or {}).get("primary")))
+            for r in rows
+            if isinstance(r, dict) and r.get("supplier_id")
+        ]
+        if out:
+            return out
+    return []
+
+
+def point_supplier(text: str, results: Sequence[Any]) -> str:
+    """Put in the supplier a message points at by its role among the item's suppliers shown.
+
+    After "who do we buy <item> from?" listed a primary and a second supplier, "order 24 from
+    the non-primary one" (or "the other supplier", "the backup vendor") means the one that is
+    not primary, "the primary one" the primary. The text as is when nothing fits one.
+    """
+    m = SUPPLIER_POINTER.search(text)
+    if m is None:
+        return text
+    shown = shown_suppliers(results)
+    which = re.sub(r"\s+", " ", m.group("which").lower())
+    if which in NOT_PRIMARY:
+        fits = [s for s, primary in shown if not primary]
+    else:
+        fits = [s for s, primary in shown if primary]
+    if len(fits) != 1 or len(shown) < 2:
+        return text
+    return text[: m.start()] + fits[0] + text[m.end() :]

@@ -139,3 +139,21 @@ def test_a_line_of_an_order_list_is_drafted_by_its_position(resolver: Resolver) 
     assert [(c.name, c.args["sku"], c.args["qty"]) for c in step] == [
         ("draft_purchase_order", "SKU-0014", 40)
     ]
+
+
+def test_a_supplier_is_pointed_at_by_its_role_among_those_shown(resolver: Resolver) -> None:
+    rows = [
+        {"supplier_id": "SUP-01", "item": {"sku": "SKU-0003", "primary": True}},
+        {"supplier_id": "SUP-05", "item": {"sku": "SKU-0003", "primary": False}},
+    ]
+    earlier = turn("who do we buy the dog food from?", "get_supplier_status", {"sku": "SKU-0003"},
+                   rows)  # fmt: skip
+    _, req = parse("raise 30 with the backup vendor for the south dc", earlier, resolver)
+    assert req.said("supplier") == "SUP-05"
+    _, req = parse("get 30 from the main supplier into the south dc", earlier, resolver)
+    assert req.said("supplier") == "SUP-01"
+
+
+def test_who_an_item_is_bought_from_is_a_question_not_an_order(resolver: Resolver) -> None:
+    intent, req = parse("which vendor do we buy the hand cream from?", [], resolver)
+    assert (intent.name, req.get("sku")) == ("suppliers_of_sku", "SKU-0005")
