@@ -1215,7 +1215,7 @@ def _approver_lead(
 
 
 THRESHOLD_QUESTION = re.compile(
-    r"\b(?:above|over|from|beyond|past|at)\s+(?:what|which)\s+(?:\w+\s+)?(?:value|amount|size|level|"
+    r"\b(?:above|over|from|beyond|past|at|up\s+to)\s+(?:what|which)\s+(?:\w+\s+)?(?:value|amount|size|level|"
     r"spend)\b"
     r"|\bwhat\s+(?:\w+\s+){0,2}?(?:value|amount|size)\s+(?:\w+\s+){0,3}?(?:needs?|requires?)\b"
     r"|\b(?:when|at\s+what\s+point)\s+does\s+(?:an?\s+)?(?:po|order|purchase\s+order|transfer)\s+"
@@ -1223,6 +1223,14 @@ THRESHOLD_QUESTION = re.compile(
     re.I,
 )
 """A question for the order value at which an approval level starts ("above what value ...")."""
+ABOUT_APPROVAL = re.compile(
+    r"\b(?:approv\w*|sign\w*[\s-]*off|authori[sz]\w*|director|admin|approval\s+matrix)\b", re.I
+)
+"""A threshold question is about the approval matrix only when it says approving: "at what value
+is a transfer not worth the freight?" asks the transfer policy's minimum."""
+FEE = re.compile(r"\b(?:fees?|freight|surcharges?|charges?|premium|penalt(?:y|ies))\b", re.I)
+"""An amount that is a fee, not an order's value: who approves it is not the approval matrix's
+order-value table ("a 1,400 expedite fee: who signs that?" is the expedite procedure's)."""
 ASKED_ROLE = re.compile(
     r"\b(?:needs?|requires?|go(?:es)?\s+to)\s+(?:an?\s+|the\s+)?(?P<role>[a-z]+)(?:'s)?\b", re.I
 )
@@ -1295,8 +1303,8 @@ def policy(req: Request, results: list[Result]) -> Step:
     person's role from the named-users passage, then what that role may do. "Who can approve
     40k?" names the role whose limit covers the amount, and its people, before the passages.
     """
-    amount = _approval_amount(req.text)
-    if amount is None and THRESHOLD_QUESTION.search(req.text):
+    amount = None if FEE.search(req.text) else _approval_amount(req.text)
+    if amount is None and THRESHOLD_QUESTION.search(req.text) and ABOUT_APPROVAL.search(req.text):
         if not results:
             return [Call("search_policies", {"query": req.text, "k": POLICY_PASSAGES})]
         if not any(r.error for r in results):

@@ -19,7 +19,7 @@ from langchain_core.messages import BaseMessage
 from rapidfuzz import fuzz
 
 from agents.focus import focus_of
-from agents.offline import general, reader, retrieval
+from agents.offline import general, reader, retrieval, rules
 from agents.offline import handlers as h
 from agents.offline.fanout import fan_out, listed_ids
 from agents.offline.messages import Asker, Call, Handler, Request, Result, Step, _turn_results
@@ -378,6 +378,14 @@ QUESTION_ABOUT_OTHERS = (
     r"(?:can|could|may|might|should|must|would)\s+(?!you\b)\w+)\b)"
 )
 """Not a question about who may do it ("who should approve this transfer?" asks the playbook)."""
+CLAUSE_NOT_A_QUESTION = (
+    r"(?:^|[;:!?]\s*|\.\s+|\s[-\u2013\u2014]+\s)"
+    + QUESTION_ABOUT_OTHERS.removeprefix("^")
+    + r"(?:(?![;:!?]|\.\s|\s[-\u2013\u2014]+\s).)*?"
+)
+"""The start of a clause that is not a question about who may do it, and the clause up to the
+word that follows: "the supplier wants a 1,400 fee - who can approve that?" asks, in its last
+clause; "commit it - who cares" instructs, in its first."""
 
 
 HYPOTHETICAL = (
@@ -570,8 +578,8 @@ INTENTS: tuple[Intent, ...] = (
             + r".*\b(?:write|post|push|send|commit|save|insert|put)\b.*\b(?:erp|database)\b.*"
             r"\bdirect",
             INSTRUCTION + r".*\bdirect(?:ly)?\b.*\b(?:to|in|into)\s+(?:the\s+)?(?:erp|database)\b",
-            QUESTION_ABOUT_OTHERS
-            + r".*\b(?:commit|execute|approve|finali[sz]e|sign[- ]?off(?:\s+on)?)\s+(?:it|this|"
+            CLAUSE_NOT_A_QUESTION
+            + r"\b(?:commit|execute|approve|finali[sz]e|sign[- ]?off(?:\s+on)?)\s+(?:it|this|"
             r"that|them|these|those|all|my|the|proposal|po|transfer|order)\b",
             r"\byou\s+(?:\w+\s+){0,3}?(?:approve|commit)\b",
             r"\b(?:act|serve|pose|stand\s+in)\s+as\s+(?:the\s+|an?\s+|my\s+)?(?:approver|reviewer)",
@@ -2493,6 +2501,10 @@ def read_request(
         if intent is not FALLBACK and not intent.writes:
             return intent, req  # a look-up only: a bare name never drafts again
     intent, req = parse_table(text, earlier, resolver, as_of, asker)
+    if _rule_question(intent, req):
+        # "a store got a phantom flag: how long have they got to count it?" asks the playbook,
+        # whatever look-up its nouns matched.
+        return BY_NAME["policy"], req
     if intent.name in general.CATCH_ALL:
         return _second_look(intent, req, text, earlier, resolver, as_of, asker)
     if intent is not FALLBACK:
@@ -2521,6 +2533,23 @@ def read_request(
             unfocused, earlier, resolver, as_of, asker
         )
     return guessed if guessed is not None else (FALLBACK, req)
+
+
+RULE_REREAD = general.READ_ONLY_INTENTS | {"unknown", "inventory_loose", "follow_up_lookup"}
+"""Look-ups (and no reading at all) that a rule question said in their nouns may have matched."""
+
+
+def _rule_question(intent: Intent, req: Request) -> bool:
+    """Return True when a look-up's request asks a rule's limit, deadline or permission instead.
+
+    Only look-ups are re-read (`RULE_REREAD`): refusals, drafts and thread actions keep their
+    reading. The request as written and as read must both name no particular thing.
+    """
+    if intent.name not in RULE_REREAD or intent.writes:
+        return False
+    return rules.is_rule_question(req.text, req.found) and rules.is_rule_question(
+        req.original or req.text, req.found
+    )
 
 
 SWAP_FILLER = frozenset(

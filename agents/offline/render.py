@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from agents.offline import rules
 from agents.offline.messages import DRAFTABLE, POLICY_SHOWN, QUOTE_CHARS, Result, _load
 from knowledge.rerank import expand_query
 from stockpilot.vocabulary import ActionKind, ExceptionType
@@ -322,6 +323,8 @@ def _words(text: str) -> set[str]:
     """Return the stems of a text's content words ("approves", "approval" -> "appro")."""
     words = re.findall(r"[a-z0-9]+", text.lower())
     stems = {_stem(w) for w in words if w not in STOP}
+    # "recount" is a count, "restock" a stock: the word again also names the thing itself.
+    stems |= {_stem(w[2:]) for w in words if w.startswith("re") and len(w) > 6 and w not in STOP}
     return {SAME.get(w, w) for w in stems} - {""}
 
 
@@ -486,6 +489,21 @@ def _rerank(question: str, passages: Sequence[dict[str, Any]]) -> list[dict[str,
     return [p for _, p in ranked]
 
 
+DEADLINE_SPAN = re.compile(
+    r"\b(?:within|inside|no\s+later\s+than|by|in\s+under|at\s+the\s+latest)\s+(?:the\s+)?"
+    r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:working\s+|business\s+|"
+    r"calendar\s+)?(?:days?|hours?|weeks?)\b",
+    re.I,
+)
+"""The time something is allowed to take ("counts the item within 2 working days")."""
+LIMIT_FIGURE = re.compile(
+    r"\b(?:below|above|under|over|less\s+than|more\s+than|fewer\s+than|at\s+least|at\s+most|"
+    r"up\s+to|exceeds?|falls?\s+below|rises?\s+above|worth\s+less\s+than)\s+\d",
+    re.I,
+)
+"""A figure said as a limit ("falls below 85 %", "worth less than 150")."""
+
+
 def _best_sentence(
     question: str, passages: Sequence[dict[str, Any]], *, conditions: bool = False
 ) -> tuple[str, Any]:
@@ -519,7 +537,10 @@ def _best_sentence(
         re.search(
             r"\bhow\s+(?:fast|quick(?:ly)?|soon)\b|\bby\s+when\b|\bdeadline\b", question, re.I
         )
+        or rules.DEADLINE.search(question)
     )
+    # "at which figure does procurement step in?": the sentence that sets the limit answers.
+    threshold = bool(rules.THRESHOLD.search(question))
     best: tuple[float, str, Any, list[str]] = (0.0, "", None, [])
     for rank, p in enumerate(passages[:3]):
         text = str(p.get("text") or "")
@@ -546,6 +567,10 @@ def _best_sentence(
                     sentence,
                     re.I,
                 ):
+                    score += 2.0
+                    if speed and DEADLINE_SPAN.search(sentence):
+                        score += 1.5  # "within 3 working days": the time allowed, not any span
+                if threshold and LIMIT_FIGURE.search(sentence):
                     score += 2.0
                 if any(stage.search(sentence) for stage in stages):
                     score += 2.5

@@ -1,0 +1,102 @@
+"""Rule questions: a request about how things are done in general is the playbook's to answer.
+
+Planners ask the rule as often as the data, and in the same words: "a store got a phantom flag,
+how long do they have to count it?" shares its nouns with the list of anomalies, "up to what
+value can an approver sign?" with the approval queue. What tells them apart is the *form* of
+the question, not its topic:
+
+- it names no particular thing: no SKU, store, DC, supplier or document id, only a kind of
+  thing ("a store", "a vendor", "an approver", "routine replenishment");
+- it asks for a limit, a deadline or a permission: *at what value / which figure*, *up to
+  what*, *how long do they have to*, *by when*, *the deadline for*, *may we / can a store /
+  is it allowed*.
+
+Such a request is read as a playbook search (`policy`) even when the intent table matched a
+look-up by its nouns. Only look-ups are re-read this way (never a refusal, a draft or a thread
+action), so the reading cannot make a request write anything.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+NAMED_ID = re.compile(
+    r"\b(?:SKU|PO|PR|SUP|DC|TR|EX)[-_]?\d+\b|\bS\d{2,}\b|\b[a-z_]+:SKU[-_]?\d+@", re.IGNORECASE
+)
+"""An id written in the request (a SKU, a store, a PO, a proposal, an exception)."""
+
+THRESHOLD = re.compile(
+    # "at what value do we stop", "at which punctuality figure does procurement step in",
+    # "up to what order value can ...", "below which level ..."
+    r"\b(?:at|from|above|below|under|over|beyond|past|up\s+to|until)\s+(?:what|which)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:values?|figures?|levels?|points?|percent(?:age)?s?|rates?|numbers?|"
+    r"amounts?|sizes?|thresholds?|marks?|scores?|stages?|steps?|limits?|cut-?offs?|ratios?|days?)\b"
+    # "which rung of the ladder is that", "what tier of the matrix"
+    r"|\b(?:which|what)\s+(?:step|stage|rung|tier|band|level)\s+of\s+the\b"
+    # "what's the cut-off", "is there a threshold"
+    r"|\b(?:cut-?off|threshold|trigger\s+point|tolerance)\b",
+    re.IGNORECASE,
+)
+"""A question for the limit at which a rule starts to apply."""
+
+DEADLINE = re.compile(
+    # "how long have they got to count it", "how long does a store have to recount"
+    r"\bhow\s+(?:long|many\s+(?:working\s+|business\s+|calendar\s+)?(?:days|hours|weeks))\b"
+    r"(?=.*\b(?:got|have|has|get|gets|given|allowed|take|takes)\s+to\s+\w+)"
+    # "what's the deadline for the recount", "by when must the DC order", "how far ahead"
+    r"|\b(?:deadlines?|time\s*limits?|turnaround)\b|\bby\s+when\b"
+    r"|\bhow\s+(?:far\s+ahead|far\s+in\s+advance|early|soon)\b",
+    re.IGNORECASE,
+)
+"""A question for how soon something must happen."""
+
+PERMISSION = re.compile(
+    # "may we send ...", "can routine replenishment just wait ...", "is a store allowed to ..."
+    r"^\W*(?:(?:so|and|but|ok|okay|quick\s+one)\W+)?(?:"
+    r"(?:can|could|may|must|shall)\s+(?!(?:you|u)\b)(?:we|i|one|a|an|any|planners?|buyers?|"
+    r"stores?|routine|the\s+(?:planner|buyer|store|dc|engine|supplier|approver|plan))\b"
+    r"|(?:is|are)\s+(?:it|we|i|a|an|planners?|stores?)\s+(?:\w+\s+)?(?:allowed|permitted|ok|"
+    r"okay|fine|acceptable|supposed|required|obliged)\b"
+    r"|(?:do|does)\s+(?:we|i|a|an|planners?|stores?)\s+(?:\w+\s+)?(?:have|need)\s+to\b)",
+    re.IGNORECASE,
+)
+"""A question whether something may or must be done, asked of a kind of actor."""
+
+LOOK_VERBS = re.compile(
+    r"^\W*(?:(?:so|and|but|ok|okay)\W+)?(?:can|could|may)\s+(?:we|i)\s+(?:please\s+)?(?:see|get|"
+    r"have|view|look|check|show|list|pull|find|know|hear|grab|compare)\b",
+    re.IGNORECASE,
+)
+"""A polite look-up ("can we see the late POs"): a request for data, not for the rule."""
+
+GENERIC = re.compile(
+    r"\b(?:a|an|any|every|each|some)\s+(?:[\w-]+\s+){0,2}?(?:stores?|shops?|locations?|sites?|"
+    r"dcs?|warehouses?|suppliers?|vendors?|items?|skus?|products?|lines?|orders?|pos?|"
+    r"transfers?|approvers?|planners?|buyers?|promotions?|promos?|exceptions?|flags?)\b"
+    r"|\b(?:routine\s+replenishment|procurement|the\s+playbook|our\s+rules?|the\s+rules?)\b",
+    re.IGNORECASE,
+)
+"""A kind of thing rather than a particular one ("a store", "a vendor", "any transfer")."""
+
+
+def names_something(text: str, found: Mapping[str, Sequence[str]]) -> bool:
+    """Return True when the request names a particular SKU, place, supplier or document."""
+    return any(found.get(kind) for kind in ("sku", "location", "supplier")) or bool(
+        NAMED_ID.search(text)
+    )
+
+
+def is_rule_question(text: str, found: Mapping[str, Sequence[str]]) -> bool:
+    """Return True when a request asks a rule's limit, deadline or permission in general.
+
+    `found` is what the request names, by kind (ids). A request that names a particular thing
+    asks about it (its data), never the rule in general.
+    """
+    if names_something(text, found):
+        return False
+    if THRESHOLD.search(text) or DEADLINE.search(text):
+        return True
+    return (
+        bool(PERMISSION.search(text)) and not LOOK_VERBS.search(text) and bool(GENERIC.search(text))
+    )
