@@ -19,7 +19,7 @@ from langchain_core.messages import BaseMessage
 from rapidfuzz import fuzz
 
 from agents.focus import focus_of
-from agents.offline import general, reader, retrieval, rules
+from agents.offline import buying, general, reader, retrieval, rules
 from agents.offline import handlers as h
 from agents.offline.fanout import fan_out, listed_ids
 from agents.offline.messages import Asker, Call, Handler, Request, Result, Step, _turn_results
@@ -2505,6 +2505,9 @@ def read_request(
         # "a store got a phantom flag: how long have they got to count it?" asks the playbook,
         # whatever look-up its nouns matched.
         return BY_NAME["policy"], req
+    if intent.name in BUYING_REREAD and buying.asks_what_to_buy(req.text, req.found):
+        # "do we need to place anything with <supplier> today?": the plan's order list for it.
+        return BY_NAME["supplier_overview"], req
     if intent.name in general.CATCH_ALL:
         return _second_look(intent, req, text, earlier, resolver, as_of, asker)
     if intent is not FALLBACK:
@@ -2550,6 +2553,21 @@ def _rule_question(intent: Intent, req: Request) -> bool:
     return rules.is_rule_question(req.text, req.found) and rules.is_rule_question(
         req.original or req.text, req.found
     )
+
+
+BUYING_REREAD = frozenset(
+    {
+        "supplier_status",
+        "all_suppliers",
+        "open_supply",
+        "late_pos",
+        "unknown",
+        "inventory_loose",
+        "follow_up_lookup",
+        "exceptions",
+    }
+)
+"""Look-ups of a supplier's record that a question about what to buy from it may have matched."""
 
 
 SWAP_FILLER = frozenset(
