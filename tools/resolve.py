@@ -100,9 +100,11 @@ TYPO_STOP = frozenset(
     doing going having today tomorrow yesterday thanks hello first second third fourth fifth
     right whats wheres theres thats heres youre theyre maybe never always still quite
     instead waiting sitting pending approve approved approval ahead along whole
+    to of in at on by or and for from into onto via vs per is it we us so no
     """.split()  # noqa: SIM905
 )
-"""Everyday words never read as a typo of a name ("whose" is not "hose", "those" not "hose")."""
+"""Everyday words never read as a typo of a name ("whose" is not "hose", "those" not "hose"),
+nor as part of one ("store to store" is not "store Troy")."""
 HEAD_STOP = frozenset({"plug", "pack", "case", "cases", "lift", "sale"})
 """Head nouns of item names that planners also use as verbs or units ("plug the gap")."""
 

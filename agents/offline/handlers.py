@@ -82,6 +82,7 @@ from agents.offline.render import (
     render_override_set,
     render_overrides,
     render_proposals,
+    render_regions_compared,
     render_routine_orders,
     render_status,
     render_supplier_late,
@@ -816,17 +817,30 @@ REGION_PATTERNS = (
 
 def _region(req: Request) -> str | None:
     """Return the DC whose stores the request means ("north stores", "stores DC south feeds")."""
+    regions = _regions(req)
+    return regions[0] if regions else None
+
+
+def _regions(req: Request) -> list[str]:
+    """Return every DC whose stores the request means, in the order the request names them.
+
+    "north region stores vs region 3 stores": DC-NORTH's stores and DC-03's, to compare.
+    """
     if req.resolver is None:
-        return None
+        return []
+    found: list[tuple[int, str]] = []
     for entity in req.resolver.entities["location"].values():
         tail = re.sub(r"(?i)^dc\W*", "", entity.id)
         if entity.group != "dc" or not tail:
             continue
         word = rf"0*{int(tail)}" if tail.isdigit() else re.escape(tail)
         w = rf"(?:{re.escape(entity.id)}|(?:dc\W*)?{word})"
-        if any(re.search(p.format(w=w), req.text, re.I) for p in REGION_PATTERNS):
-            return entity.id
-    return None
+        starts = [
+            m.start() for p in REGION_PATTERNS if (m := re.search(p.format(w=w), req.text, re.I))
+        ]
+        if starts:
+            found.append((min(starts), entity.id))
+    return [dc for _, dc in sorted(found)]
 
 
 def _region_stores(req: Request, dc: str) -> list[str]:
@@ -1507,6 +1521,16 @@ def totals(req: Request, results: list[Result]) -> Step:
     The largest item is the first of `list_exceptions` with the same filters (ranked by money
     at risk), said after the total.
     """
+    regions = _regions(req)
+    if len(regions) >= 2:
+        # "north stores vs region 3 stores": each region's own total, compared.
+        if not results:
+            args = {k: v for k, v in _totals_args(req).items() if k not in ("location", "by")}
+            return [
+                Call("summarize_exceptions", {**args, "by": "type", "served_by": dc})
+                for dc in regions[:2]
+            ]
+        return render_regions_compared([r for r in results if r.name == "summarize_exceptions"])
     if not results:
         args = _totals_args(req)
         calls = [Call("summarize_exceptions", args)]

@@ -19,7 +19,7 @@ from langchain_core.messages import BaseMessage
 from rapidfuzz import fuzz
 
 from agents.focus import focus_of
-from agents.offline import buying, general, reader, retrieval, rules
+from agents.offline import buying, general, hypotheses, reader, retrieval, rules, sourcing
 from agents.offline import handlers as h
 from agents.offline.fanout import fan_out, listed_ids
 from agents.offline.messages import Asker, Call, Handler, Request, Result, Step, _turn_results
@@ -1660,6 +1660,10 @@ INTENTS: tuple[Intent, ...] = (
             r"^(?!.*\b(?:does|do|is|would)\s+(?:an?\s+|one\s+)?SKU[-_]?\w+\s+(?:cost|costs)\b)"
             r".*\b(?:how\s+much|total|sum|overall)\b.*\b(?:at\s+risk|costing|cost|exposure|money|"
             r"worth|lose|losing|value|margin|riding|on\s+the\s+line|exposed|at\s+stake)\b",
+            # the same in the other order: "what's riding on them in total?"
+            r"^(?!.*\b(?:does|do|is|would)\s+(?:an?\s+|one\s+)?SKU[-_]?\w+\s+(?:cost|costs)\b)"
+            r".*\b(?:at\s+risk|exposure|money|riding|on\s+the\s+line|exposed|at\s+stake)\b.*"
+            r"\b(?:in\s+total|all\s+told|altogether|all\s+together|combined|summed|overall)\b",
             # "what sort of exceptions are there in toys", "which kinds of issues at S003"
             r"\b(?:what|which)\s+(?:sorts?|kinds?|types?)\s+of\s+(?:exceptions?|issues?|problems?|"
             r"flags?|alerts?|risks?)\b|\b(?:exception|issue|problem|flag|alert)\s+(?:mix|types?|"
@@ -2508,6 +2512,12 @@ def read_request(
     if intent.name in BUYING_REREAD and buying.asks_what_to_buy(req.text, req.found):
         # "do we need to place anything with <supplier> today?": the plan's order list for it.
         return BY_NAME["supplier_overview"], req
+    if intent.name in SOURCING_REREAD and sourcing.asks_where_from(req.text, req.found):
+        # "which warehouse does <store> draw from?": the lanes into the store, its source DC.
+        return BY_NAME["lanes"], req
+    if intent.name in HYPOTHESIS_REREAD and hypotheses.is_sized_hypothesis(req.text):
+        # "if <supplier> pushes every open PO back 10 days, what then?": a scenario, not a look-up.
+        return BY_NAME["what_if"], req
     if intent.name in general.CATCH_ALL:
         return _second_look(intent, req, text, earlier, resolver, as_of, asker)
     if intent is not FALLBACK:
@@ -2568,6 +2578,25 @@ BUYING_REREAD = frozenset(
     }
 )
 """Look-ups of a supplier's record that a question about what to buy from it may have matched."""
+
+
+SOURCING_REREAD = frozenset(
+    {
+        "inventory_loose",
+        "inventory_location",
+        "open_at_location",
+        "open_supply",
+        "exceptions",
+        "unknown",
+        "follow_up_lookup",
+        "all_suppliers",
+    }
+)
+"""Look-ups of a store that a question about where its stock comes from may have matched."""
+
+
+HYPOTHESIS_REREAD = general.READ_ONLY_INTENTS | {"unknown", "inventory_loose", "follow_up_lookup"}
+"""Look-ups a sized hypothesis may have matched by its nouns."""
 
 
 SWAP_FILLER = frozenset(

@@ -317,7 +317,9 @@ def _list_args(text: str, top: int | None = None, kind: str | None = None) -> di
 PRIORITY_WORDS = {"1": 1, "2": 2, "3": 3, "one": 1, "two": 2, "three": 3}
 PRIORITY_RE = re.compile(
     r"\bp([123])s?\b|\bpriority[\s-]*(one|two|three|[123])(?:s|'s)?\b"
-    r"|\b(top|highest)[\s-]+priority\b",
+    r"|\b(top|highest)[\s-]+priority\b"
+    # priority 1 in the tool's own words: "1 = act today"
+    r"|\b(?:(act)(?:[\s-]+today|-now|-immediately)|(must)-act)\b",
     re.I,
 )
 
@@ -327,7 +329,7 @@ def priority_level(text: str) -> int | None:
     m = PRIORITY_RE.search(text)
     if m is None:
         return None
-    if m.group(3):
+    if m.group(3) or m.group(4) or m.group(5):
         return 1
     return PRIORITY_WORDS[(m.group(1) or m.group(2)).lower()]
 
@@ -375,7 +377,9 @@ def _scenario_args(text: str) -> dict[str, Any]:
         r"(?P<n>\d+)\s*(?P<unit>days?|weeks?|months?)\s*(?:(?:more|extra|further|later|"
         r"longer)\s+(?:than\s+(?:planned|expected|promised|due|scheduled)\s+)?)?"
         r"(?:late|behind|delay|slip)"
-        r"|(?:delay(?:ed|s|ing)?|slip(?:s|ped|ping)?|late|behind|push(?:es|ed)?\s+(?:back|out)|"
+        r"|(?:delay(?:ed|s|ing)?|slip(?:s|ped|ping)?|late|behind|"
+        # "pushes every open PO back", "moves its deliveries out"
+        r"(?:push|mov|shift|bump)(?:es|s|ed|e|ing)?\s+(?:[\w-]+\s+){0,4}?(?:back|out)|"
         r"pushed|held\s+up|(?:arrives?|lands?|comes?|ships?|delivers?)\s+(?:in\s+)?later)\s+"
         r"(?:(?:by|for|another|an|extra|a|further|more|additional|out|back|to)\s+){0,3}"
         r"(?P<n2>\d+)\s*(?P<unit2>days?|weeks?|months?)"

@@ -1211,6 +1211,39 @@ def render_totals_compared(result: Result, places: Sequence[str]) -> str:
     return "\n".join([lead, *(["", table] if table else [])])
 
 
+def render_regions_compared(results: Sequence[Result]) -> str:
+    """Lead with the region (a DC's stores) that has more at risk, then each region's total."""
+    failed = next((r for r in results if r.error), None)
+    if failed is not None:
+        return _error_text(failed)
+    regions = []
+    for r in results:
+        data = r.data if isinstance(r.data, dict) else {}
+        money = float(data.get("total_money_at_risk") or 0)
+        regions.append((str(r.args.get("served_by")), money, data))
+
+    def said(dc: str, data: dict[str, Any]) -> str:
+        return (
+            f"{_money(data.get('total_money_at_risk'))} at the stores {dc} feeds "
+            f"({_n(data.get('count'), 'exception')})"
+        )
+
+    ranked = sorted(regions, key=lambda x: -x[1])
+    (first, top, d1), (second, other, d2) = ranked[0], ranked[1]
+    if top == other:
+        lead = f"**{first}'s and {second}'s stores have as much at risk: {said(first, d1)}.**"
+    else:
+        lead = (
+            f"**{first}'s stores have more money at risk: {said(first, d1)}, against "
+            f"{said(second, d2)}.**"
+        )
+    rows = [
+        [f"{dc}'s stores", _qty(d.get("count")), _money(d.get("total_money_at_risk"))]
+        for dc, _, d in ranked
+    ]
+    return "\n".join([lead, "", _table(["Region", "Exceptions", "Money at risk"], rows)])
+
+
 def _cover(row: dict[str, Any]) -> str:
     if row.get("days_of_cover_capped"):
         beyond = row.get("days_of_cover_beyond_horizon")

@@ -169,3 +169,13 @@ def test_item_names_read_in_the_plural(data: NetworkData, res: Resolver) -> None
     plural = f"{desc}es" if desc.endswith(("x", "ch", "sh")) else f"{desc}s"
     found = res.resolve("sku", plural)
     assert found.match is not None and found.match.entity.id == sku
+
+
+def test_a_kind_word_and_a_little_word_are_not_a_typo_of_a_store_name(data: NetworkData) -> None:
+    locations = data.locations.copy()
+    store = locations.index[locations["type"] == "store"][0]
+    locations.loc[store, "name"] = "Troy"
+    res = Resolver.from_network(replace(data, locations=locations))
+    assert res.mentions("is it cheaper to send it store to store?") == []
+    (match,) = res.mentions("send it store to store from troy")
+    assert match.entity.id == locations.loc[store, "location_id"]

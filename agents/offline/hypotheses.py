@@ -1,0 +1,35 @@
+"""A hypothesis with a size is a what-if: "if <supplier> pushes its POs back 10 days, then?".
+
+A request that opens with a condition ("if", "suppose", "say", "assume", "imagine") and whose
+condition the scenario reader sizes (a supplier's delay in days, a demand change in percent or
+times) asks what the plan would look like under it: `run_what_if`, whatever look-up its nouns
+matched (the supplier's open orders, a store's stock). The scenario reader
+(`agents.offline.parsing._scenario_args`) is the one the what-if handler uses, so the reading
+and the run agree on what is assumed.
+
+Only a look-up is re-read this way, and a what-if only simulates: nothing is drafted or written.
+"""
+
+from __future__ import annotations
+
+import re
+
+from agents.offline.parsing import _scenario_args
+
+CONDITION = re.compile(
+    r"^\W*(?:(?:and|so|ok|okay|but|now)\W+)?(?:if|suppose|supposing|say|assume|assuming|imagine|"
+    r"picture|hypothetically)\b",
+    re.IGNORECASE,
+)
+"""A request that opens with a condition."""
+
+SIZED = ("supplier_delay_days", "demand_factor")
+"""Scenario sizes that make a hypothesis runnable."""
+
+
+def is_sized_hypothesis(text: str) -> bool:
+    """Return True when a request opens with a condition the scenario reader can size."""
+    if not CONDITION.search(text):
+        return False
+    args = _scenario_args(text)
+    return any(args.get(k) is not None for k in SIZED)

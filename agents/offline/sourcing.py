@@ -1,0 +1,49 @@
+"""Where a store's stock comes from: a request about one store's source is its lanes in.
+
+"Which warehouse does <store> draw from?", "<store> is fed by which DC?", "what's <store>'s home
+DC?" ask the lanes into the store (`get_lanes` to it: its `source_dc` and the lanes with their
+lead times), whatever look-up of the store their words matched (its stock, its exceptions).
+What tells them apart is a word of sourcing about the one store named, with no item, supplier
+or quantity, and nothing about money, risk or ranking.
+
+Only a look-up is re-read this way; the reading calls a read-only tool.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+SOURCING = re.compile(
+    # "does <store> get its stock from", "where do <store>'s deliveries come from"
+    r"\b(?:gets?|getting|receives?|receiving|draws?|drawing|obtains?|sources?|sourced|comes?|"
+    r"coming|pulls?|takes?)\b(?:\s+[\w']+){0,4}?\s+from\b"
+    # "fed by which DC", "supplied by", "is <store> served by"
+    r"|\b(?:fed|supplied|served|replenished|restocked|stocked|shipped|delivered)\s+"
+    r"(?:\w+\s+){0,2}?by\b"
+    # "which DC ...", "what warehouse ...", "its home DC", "the feeder warehouse"
+    r"|\b(?:which|what)\s+(?:dc|warehouse|depot|distribution\s+cent(?:er|re))s?\b"
+    r"|\b(?:source|home|feeder|feeding|parent|supplying|own|its)\s+(?:dc|warehouse|depot|"
+    r"distribution\s+cent(?:er|re))\b",
+    re.IGNORECASE,
+)
+"""A word of sourcing: where stock comes from."""
+
+NOT_SOURCING = re.compile(
+    r"\b(?:at\s+risk|money|exceptions?|short\w*|most|least|more|less|compare\w*|vs\.?|versus|"
+    r"rank\w*|total|forecast\w*|what[- ]if|draft\w*|order\s+list|late|overdue|cover)\b",
+    re.IGNORECASE,
+)
+"""Money, risk, ranking, forecasts or drafting: a question about the store's numbers."""
+
+QUANTITY = re.compile(r"(?<![\w.,-])\d+(?:[.,]\d+)?(?![\w.,-])")
+
+
+def asks_where_from(text: str, found: Mapping[str, Sequence[str]]) -> bool:
+    """Return True when a request about exactly one store asks where its stock comes from."""
+    places = found.get("location") or []
+    if len(places) != 1 or str(places[0]).upper().startswith("DC"):
+        return False
+    if found.get("sku") or found.get("supplier") or QUANTITY.search(text):
+        return False
+    return bool(SOURCING.search(text)) and not NOT_SOURCING.search(text)
