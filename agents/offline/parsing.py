@@ -370,9 +370,30 @@ TYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
+DURATION_WORDS = re.compile(
+    r"\b(?P<n>" + "|".join(NUMBER_WORDS) + r"|an?)[\s-]+(?P<unit>days?|weeks?|months?)\b", re.I
+)
+"""A length of time said in words ("a one-week delay", "ten more days" once "more" is read)."""
+
+
+def _duration_digits(text: str) -> str:
+    """Write a length of time plainly: "one-week" -> "1 week", "5 more days" -> "5 days"."""
+    text = re.sub(
+        r"\b(\d+|" + "|".join(NUMBER_WORDS) + r")(?:\s+(?:more|extra|further|additional))?[\s-]+"
+        r"(?=(?:days?|weeks?|months?)\b)",
+        r"\1 ",
+        text,
+        flags=re.I,
+    )
+    return DURATION_WORDS.sub(
+        lambda m: f"{NUMBER_WORDS.get(m.group('n').lower(), '1')} {m.group('unit')}", text
+    )
+
+
 def _scenario_args(text: str) -> dict[str, Any]:
     """Return run_what_if's scenario arguments found in the text (only those given)."""
     args: dict[str, Any] = {}
+    text = _duration_digits(text)
     delay = re.search(
         r"(?P<n>\d+)\s*(?P<unit>days?|weeks?|months?)\s*(?:(?:more|extra|further|later|"
         r"longer)\s+(?:than\s+(?:planned|expected|promised|due|scheduled)\s+)?)?"
@@ -382,7 +403,7 @@ def _scenario_args(text: str) -> dict[str, Any]:
         r"(?:push|mov|shift|bump)(?:es|s|ed|e|ing)?\s+(?:[\w-]+\s+){0,4}?(?:back|out)|"
         r"pushed|held\s+up|(?:arrives?|lands?|comes?|ships?|delivers?)\s+(?:in\s+)?later)\s+"
         r"(?:(?:by|for|another|an|extra|a|further|more|additional|out|back|to)\s+){0,3}"
-        r"(?P<n2>\d+)\s*(?P<unit2>days?|weeks?|months?)"
+        r"(?P<n2>\d+)\s*(?:(?:more|extra|further|additional)\s+)?(?P<unit2>days?|weeks?|months?)"
         # "if we lose Voltix for a month": nothing arrives from it for that long.
         r"|\b(?:lose|losing|lost|without|(?:is|are|goes|go)\s+(?:down|offline|out)|can'?t\s+"
         r"(?:deliver|ship|supply)|stops?\s+(?:shipping|delivering|supplying))\b.*?\bfor\s+"

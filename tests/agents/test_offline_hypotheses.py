@@ -50,3 +50,24 @@ def test_no_condition_or_no_size_is_not_a_hypothesis(text: str, resolver: Resolv
 
 def test_the_delay_reader_takes_words_between_the_verb_and_back() -> None:
     assert _scenario_args("if SUP-03 pushes its open POs back 4 days")["supplier_delay_days"] == 4
+
+
+@pytest.mark.parametrize(
+    ("text", "delay"),
+    [
+        ("what would a two-week slip at Sunrise Personal Care do to us?", 14),
+        ("Blue Ridge running five more days late - does that hurt?", 5),
+    ],
+)
+def test_a_named_suppliers_delay_said_in_words_and_its_consequence_is_a_what_if(
+    text: str, delay: int, resolver: Resolver
+) -> None:
+    intent, req = parse(text, (), resolver, as_of=AS_OF)
+    step = intent.handler(req, [])
+    assert isinstance(step, list) and step[0].name == "run_what_if", (intent.name, step)
+    assert step[0].args.get("supplier_delay_days") == delay
+
+
+def test_a_delay_without_a_supplier_or_a_consequence_is_not_a_what_if() -> None:
+    assert not hypotheses.is_sized_hypothesis("which POs are 10 days late and hurt us most?")
+    assert not hypotheses.is_sized_hypothesis("SUP-03 is 4 days late on PO-000123")
