@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 BUYING = re.compile(
-    r"\b(?:buy|buying|purchas(?:e|ing)|re-?order(?:ing)?|order(?:ing)?\s+(?:list|now|today|this\s+"
+    r"\b(?:buy|buying|purchas(?:e|ing)(?!\s+orders?\b)|re-?order(?:ing)?|order(?:ing)?\s+(?:list|now|today|this\s+"
     r"week|anything|something|more|from|with|in)|(?:place|placing|raise|raising|put|putting|"
     r"send|sending|give|giving|owe)\s+(?:\w+\s+){0,3}?(?:with|to|orders?|pos?|purchase\s+orders?)"
     r"|restock(?:ing)?|replenish(?:ing|ment)?|order[- ]now|to\s+order|on\s+the\s+order\s+list)\b",
@@ -25,7 +25,7 @@ BUYING = re.compile(
 """A verb of buying ("buying from them", "place anything with", "what's to order")."""
 
 ALREADY = re.compile(
-    r"\b(?:did|have\s+we|has|had|was|were|ordered|bought|on\s+order|open|coming|inbound|arriv\w*|"
+    r"\b(?:did|have\s+we|(?:do|does)\s+(?:we|i)\s+have|has|had|was|were|ordered|bought|on\s+order|open|coming|inbound|arriv\w*|"
     r"late|overdue|delay\w*|deliver\w*|if|suppose|lead[- ]?times?|reliab\w*|on[- ]time|punctual\w*|"
     r"track\s+record|history|last\s+(?:week|month|year)|terms|moq|minimum|price|cost\s+per|"
     r"what[- ]if|scenario|draft|approve\w*)\b",

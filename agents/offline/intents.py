@@ -2696,7 +2696,11 @@ def parse_table(
     canon = rewrite_definite(canon, earlier, resolver)
     found = entities(canon, resolver)
     unclear = _ambiguous(canon, found, resolver) or _shared_word(canon, found, focus, resolver)
-    pick = _narrowed(unclear, focus) if unclear else None
+    pick = (
+        (_narrowed(unclear, focus) or _narrowed_by_words(unclear, canon, resolver))
+        if unclear
+        else None
+    )
     if pick:
         # "how much plush bear at kingston?" after a look-up of SKU-0022: the thread's one.
         canon = canon.replace(unclear["phrase"], pick, 1)
@@ -2959,6 +2963,24 @@ def _shared_word(
         if len(ids) > 1:
             return {"phrase": m.group(0), "kind": "sku", "candidates": ",".join(ids)}
     return {}
+
+
+def _narrowed_by_words(unclear: dict[str, str], text: str, resolver: Any) -> str | None:
+    """Return the one item sharing the phrase whose name has another word the request says.
+
+    "granola bars coming into the DC? the organic ones" when several items are granola bars and
+    one of them is organic: that one. None when no other word, or several items, fit.
+    """
+    if resolver is None or unclear.get("kind") != "sku":
+        return None
+    shared = set(re.findall(r"[a-z]+", unclear["phrase"].lower()))
+    said = set(re.findall(r"[a-z]{4,}", text.lower())) - shared
+    shared_names = [(phrase, c) for phrase, c in resolver.ambiguous(text) if c[0].kind == "sku"]
+    if len(shared_names) != 1 or shared_names[0][0] != unclear["phrase"]:
+        return None  # "premium or family size? whichever dog food": several names, ask
+    candidates = shared_names[0][1]
+    fits = [c.id for c in candidates if set(re.findall(r"[a-z]{4,}", c.name.lower())) & said]
+    return fits[0] if len(fits) == 1 else None
 
 
 def _narrowed(unclear: dict[str, str], focus: Any) -> str | None:

@@ -42,6 +42,8 @@ def test_what_to_buy_from_a_supplier_is_its_order_list(
         "how reliable is Pacific Rim Imports?",
         "what's on order with Threadline?",
         "what did we buy from Acme Foods last month?",
+        "which purchase orders are with Sunrise Personal Care?",
+        "what do we have on the books with Voltix",
         "if Voltix ships 5 days late, what happens?",
     ],
 )

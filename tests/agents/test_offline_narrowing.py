@@ -9,6 +9,7 @@ plain look-up of a shared name ("how much peanut butter at Kingston") is asked a
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 import pytest
@@ -106,3 +107,24 @@ def test_the_threads_place_narrows_too(resolver: Resolver) -> None:
 )
 def test_a_plain_look_up_of_a_shared_name_is_asked(text: str, resolver: Resolver) -> None:
     assert parse(text, (), resolver, None)[0].name == "ambiguous"
+
+
+@pytest.mark.parametrize(
+    ("text", "sku"),
+    [
+        ("peanut butter coming into the north DC? the classic one", "SKU-0002"),
+        ("dog food in transit to Union - the premium kind", "SKU-0016"),
+    ],
+)
+def test_another_word_of_the_request_picks_one_of_the_items_sharing_a_name(
+    text: str, sku: str, resolver: Resolver
+) -> None:
+    _, req = parse(text, (), resolver, as_of=date(2026, 6, 30))
+    assert req.found.get("sku") == [sku]
+
+
+def test_a_word_several_of_them_share_picks_none(resolver: Resolver) -> None:
+    intent, _ = parse(
+        "plush bear stock at Union, the organic one", (), resolver, as_of=date(2026, 6, 30)
+    )
+    assert intent.name == "ambiguous"
