@@ -145,15 +145,18 @@ def lot_scale_within(tolerance: float) -> float:
     """Return the smallest lot, as a share of the EOQ, whose cost is within `tolerance` of it.
 
     A lot `f · EOQ` costs `(f + 1/f) / 2` times the EOQ's ordering plus cycle holding, so the
-    smallest share within `1 + t` is `f = (1 + t) − sqrt((1 + t)² − 1)` (t = 0.05: 0.730).
-    Scaling every lot by one share is also the cheapest way to hold a given cycle stock value
-    (the EOQ under a budget on average stock: Hadley and Whitin's Lagrangian, which raises
-    every row's holding rate by the same multiplier). 1 for a tolerance of 0 or less.
+    smallest share within `1 + t` is `f = (1 + t) − sqrt((1 + t)² − 1)` (t = 0.05: 0.730),
+    computed as `1 / ((1 + t) + sqrt((1 + t)² − 1))`, the same value without the cancellation
+    that takes a large tolerance's share to 0. Scaling every lot by one share is also the
+    cheapest way to hold a given cycle stock value (the EOQ under a budget on average stock:
+    Hadley and Whitin's Lagrangian, which raises every row's holding rate by the same
+    multiplier). 1 for a tolerance of 0 or less, or one that is not a finite number.
     """
     t = float(tolerance)
     if not np.isfinite(t) or t <= 0:
         return 1.0
-    return float((1.0 + t) - np.sqrt((1.0 + t) ** 2 - 1.0))
+    a = 1.0 + t
+    return float(1.0 / (a + np.sqrt(a * a - 1.0)))
 
 
 def mean_first_days(demand: FloatArray, days: ArrayLike) -> FloatArray:

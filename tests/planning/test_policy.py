@@ -244,3 +244,10 @@ def test_lot_scale_within_a_cost_tolerance():
         assert 0 < f < 1
     assert lot_scale_within(0.0) == 1.0
     assert lot_scale_within(-1.0) == 1.0
+
+
+def test_lot_scale_within_a_large_tolerance_stays_a_positive_share():
+    # (1 + t) - sqrt((1 + t)^2 - 1) cancels to 0 in floating point for a tolerance this large.
+    f = lot_scale_within(1e8)
+    assert 0.0 < f < 1e-8
+    assert (f + 1.0 / f) / 2.0 == pytest.approx(1.0 + 1e8, rel=1e-9)
