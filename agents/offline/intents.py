@@ -348,9 +348,13 @@ NOT_SUPPLY_QUESTION = (
 DISCARD = (
     r"(?:bin|binned|scrap|scrapped|ditch|ditched|dump|kill|cancel|cancell?ed|withdraw|withdrawn|"
     r"delete|discard|remove|forget|junk|trash|nix|axe|toss|revoke|retract|abandon|shelve|"
-    r"pull|drop|undo|chuck)"
+    r"pull(?=\s+(?:the\s+plug|(?:it|that|this|them)\b(?!\s+up\b)|(?:the|my|our|that|this)\s+"
+    r"(?:[\w\-]+\s+){0,2}?(?:one|draft|transfer|xfer|po|order|proposal|request|move)s?\b))|"
+    r"drop|undo|chuck)"
 )
-"""Words that take back a draft in a thread that has one ("bin that one", "scrap it")."""
+"""Words that take back a draft in a thread that has one ("bin that one", "scrap it"); "pull"
+only with the draft right after it ("pull it", "pull that transfer", not "pull up that
+transfer" or "pull the history for that move")."""
 VERDICT = (
     r"(?:ok(?:ay)?(?:'?d|ed)?|approv\w*|sign(?:ed)?\s*off|signoff|green[- ]?light\w*|accept\w*|"
     r"reject\w*|declin\w*|refus\w*|turned\s+down|through|thru|decided|decision|verdict|news|word|"
@@ -2464,8 +2468,10 @@ def _thread_reading(
     reading = reader.read(text, req.text, req.focus, resolver, named)
     if reading is None or reading.action == table_action:
         return None
-    if table_action is not None and (table_action, reading.action) not in reader.OVERRULED:
-        return None  # the table's own action on the thread's thing stands
+    if table_action is not None and (
+        (table_action, reading.action) not in reader.OVERRULED or reader.asks(text)
+    ):
+        return None  # the table's own action on the thread's thing stands (always for a question)
     if intent.writes and table_action is None and reading.action not in reader.QUESTIONS:
         return None  # a write the table read is only overruled by a question about it
     again, read = parse_table(reading.template, earlier, resolver, as_of, asker)

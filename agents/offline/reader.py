@@ -58,15 +58,28 @@ ROUTE = re.compile(
 """Who is to approve (never who did: "who approved it?" asks what became of it)."""
 DISCARD = re.compile(
     r"\b(?:withdraw\w*|cancel\w*|scrap\w*|bin|ditch\w*|kill|delete|discard|retract|revoke|"
-    r"nix|axe|abandon\w*|drop\s+(?:it|that|this|the)|pull\s+(?:it|that|this|the)|undo)\b",
+    r"nix|axe|abandon\w*|drop\s+(?:it|that|this|the)|undo)\b"
+    r"|\bpull\s+(?:the\s+plug|it(?!\s+up\b)|(?:that|this)(?!\s+up\b)(?=\s*(?:[^\w\s]|$|now\b|"
+    r"please\b|pls\b|back\b|off\b|out\b))|(?:the|that|this|my|our)\s+(?:[\w\-]+\s+){0,2}?"
+    r"(?:draft|transfer|xfer|po|purchase\s+order|order|move|proposal|request|one)s?)\b",
     re.I,
 )
+"""Withdrawing: "pull" only with a draft right after it ("pull it", "pull the plug", "pull that
+transfer"), never "pull the history for that move" or "pull up that transfer"."""
 NEGATED = re.compile(r"\b(?:don'?t|do\s+not|never|not|no\s+need\s+to)\s+(?:\w+\s+)?", re.I)
 QUESTION = re.compile(
     r"\?|^\W*(?:(?:and|so|ok(?:ay)?|hey|well|right|now)\W+)*(?:did|has|have|is|was|were|any|"
     r"what|where|how|when|heard|got|anything|can\s+you\s+(?:check|see|tell))\b",
     re.I,
 )
+ASKED = re.compile(
+    r"\?|^\W*(?:(?:and|so|ok(?:ay)?|hey|well|right|now|but|hmm+)\W+)*(?:did|do|does|has|have|is|"
+    r"are|was|were|will|would|could|can|should|shall|may|might|must|any|what|where|how|when|why|"
+    r"which|who|whom|whose|heard|got|anything)\b",
+    re.I,
+)
+"""A question (by its mark or its first word): it asks, and is never read as drafting,
+withdrawing or amending ("should we book the second one?", "what would it take to fix it")."""
 OUTCOME = re.compile(
     r"\b(?:stand\w*|got\s+to|gotten\s+to|get\s+to|go(?:ne)?\s+through|went\s+through|through|"
     r"progress\w*|decid\w*|decision|verdict|status|happen\w*|come\s+of|came\s+of|became|"
@@ -76,9 +89,9 @@ OUTCOME = re.compile(
     re.I,
 )
 AMEND_CUE = re.compile(
-    r"\b(?:make|change|bring|set|reduce|increase|lower|raise|cut|trim|drop|bump|knock|take|"
-    r"up|down|instead|rather|plenty|enough|only\s+need|should\s+be|go\s+with|needs?\s+to\s+be|"
-    r"amend|adjust|actually|second\s+thought|switch|revise)\b"
+    r"\b(?:make|change|bring|set|reduce|increase|lower|raise|cut|trim|drop|bump|knock|"
+    r"down|instead|rather|plenty|only\s+need|should\s+be|go\s+with|needs?\s+to\s+be|"
+    r"amend|adjust|second\s+thought|switch|revise)\b"
     r"|\d\s*(?:units?\s+)?(?:not|rather\s+than|instead\s+of|in\s+place\s+of)\s+\d",
     re.I,
 )
@@ -135,14 +148,15 @@ def action_of(text: str) -> str | None:
     """
     if ROUTE.search(text):
         return "route"
-    if DISCARD.search(text) and not NEGATED.search(text) and not QUESTION.search(text):
+    asked = bool(ASKED.search(text))
+    if DISCARD.search(text) and not NEGATED.search(text) and not asked:
         return "withdraw"
     said = numbers(text)
-    if said and AMEND_CUE.search(text) and not QUESTION.search(text):
+    if said and AMEND_CUE.search(text) and not asked:
         return "amend"
     if QUESTION.search(text) and OUTCOME.search(text):
         return "status"
-    if DRAFT.search(text):
+    if DRAFT.search(text) and not asked:
         return "draft"
     if EXPLAIN.search(text):
         return "explain"
@@ -227,10 +241,14 @@ def _mentioned(text: str, focus: Focus, resolver: Any) -> tuple[bool, str | None
 
 
 def new_quantity(text: str, note: ProposalNote | None) -> int | None:
-    """Return the amendment's new quantity: the one number that is not the proposal's current."""
+    """Return the amendment's new quantity: the one number that is not the proposal's current.
+
+    None when the message says only the proposal's own quantity ("follow up on that 60-unit
+    move" names the move, it does not amend it to what it already is).
+    """
     said = numbers(text)
     current = (note.args or {}).get("qty") if note is not None else None
-    fresh = [n for n in said if n != current] if len(said) > 1 else said
+    fresh = [n for n in said if n != current]
     return fresh[0] if len(fresh) == 1 else None
 
 
@@ -273,7 +291,13 @@ def read(
         verb = "fix" if action == "draft" else "explain"
         return Reading(action, f"{verb} {listed[0]}", exception=listed[0])
     pointed, pid = proposal_pointed_at(text, focus, resolver, named)
-    if action == "amend" and pid is None and focus.proposals and not named:
+    if (
+        action == "amend"
+        and pid is None
+        and focus.proposals
+        and not named
+        and len(numbers(text)) > 1
+    ):
         # "45 rather than 60": the draft whose quantity the message names as the old one.
         said = set(numbers(text))
         by_qty = [n for n in reversed(focus.proposals) if (n.args or {}).get("qty") in said]
@@ -354,7 +378,13 @@ QUESTIONS = frozenset({"status", "route"})
 """Actions that only ask: a message read so never drafts, whatever else its words suggest."""
 OVERRULED = frozenset({("explain", "draft")})
 """(the table's action, the reader's) where the reader's stands: "the second one - go ahead
-with it" names a listed exception (which alone the table explains) and asks to act on it."""
+with it" names a listed exception (which alone the table explains) and asks to act on it. Never
+for a question ("why would we action the top one?" is explained): see `asks`."""
+
+
+def asks(text: str) -> bool:
+    """Return whether a message is a question (which the reader never reads as a write)."""
+    return bool(ASKED.search(text))
 
 
 SUPPLIER_POINTER = re.compile(

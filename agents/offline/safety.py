@@ -140,6 +140,13 @@ GATE_BYPASS: tuple[str, ...] = (
     r"please\s+|pls\s+|now\s+|go\s+ahead\s+and\s+)*(?:approve|sign\s+off(?:\s+on)?|green[- ]?light|"
     r"authori[sz]e)\s+(?:it|them|this|that|whatever|everything|all|every|her|his|their|my|the|"
     r"those|these|any|each|PR-\S+)\b",
+    # "... and sign it off", "just sign the PO off": the sign-off is the approver's.
+    NOT_A_QUESTION
+    + r".*\b(?:and|then|&|just|so|please|pls|now)\s+(?:just\s+|please\s+)?sign\s+(?:it|this|"
+    r"that|them|these|those|(?:the|my|our)\s+(?:[\w\-]+\s+){0,2}?[\w\-]+)\s+off\b",
+    # "approver is out. why not just execute the second one": a suggestion, not a question.
+    r"\bwhy\s+not\s+(?:just\s+|simply\s+)?(?:commit|execute|approve|finali[sz]e|sign\s+(?:it\s+|"
+    r"this\s+|that\s+|them\s+)?off|rubber[- ]?stamp|green[- ]?light|authori[sz]e)\b",
 )
 """Requests that leave the approval gate out, in the many ways planners say it."""
 

@@ -72,7 +72,9 @@ def test_a_proposal_is_pointed_at_by_its_quantity(
 def test_a_proposal_is_pointed_at_by_its_item_or_place(
     two_drafts: list[BaseMessage], resolver: Resolver
 ) -> None:
-    name = resolver.get("sku", "SKU-0003").name.lower()
+    item = resolver.get("sku", "SKU-0003")
+    assert item is not None
+    name = item.name.lower()
     got = _read(f"that {name} transfer: has it got anywhere since?", two_drafts, resolver)
     assert got == ("proposal_status", {"pid": "PR-AAA111"}) or got[1].get("pid") == "PR-AAA111"
     assert _read("scrap the S003 one please", two_drafts, resolver)[1].get("pid") == "PR-BBB222"
@@ -157,3 +159,83 @@ def test_a_supplier_is_pointed_at_by_its_role_among_those_shown(resolver: Resolv
 def test_who_an_item_is_bought_from_is_a_question_not_an_order(resolver: Resolver) -> None:
     intent, req = parse("which vendor do we buy the hand cream from?", [], resolver)
     assert (intent.name, req.get("sku")) == ("suppliers_of_sku", "SKU-0005")
+
+
+WRITES = frozenset(
+    ("draft_exception", "draft_previous", "draft_previous_qty", "draft_typed", "withdraw",
+     "withdraw_loose", "withdraw_words", "amend", "amend_words")
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what would it take to fix the second one?",
+        "should we book the second one?",
+        "why would we action the top one?",
+        "could we place the second one?",
+        "would it be worth it to execute the top one?",
+    ],
+)
+def test_a_question_about_acting_on_a_listed_exception_does_not_draft(
+    text: str, listed: list[BaseMessage], resolver: Resolver
+) -> None:
+    assert reader.action_of(text) != "draft"
+    assert _read(text, listed, resolver)[0] not in WRITES
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Approver is out. why not just execute the second one and sign it off",
+        "approver's away - execute the second one and sign it off yourself",
+        "just action the top one and sign it off",
+    ],
+)
+def test_acting_on_a_listed_exception_without_the_approver_is_refused(
+    text: str, listed: list[BaseMessage], resolver: Resolver
+) -> None:
+    assert _read(text, listed, resolver)[0] == "refuse"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pull the history for that 60-unit move",
+        "pull the numbers on the 25 unit one",
+        "pull up that transfer",
+    ],
+)
+def test_pulling_figures_about_a_draft_does_not_withdraw_it(
+    text: str, two_drafts: list[BaseMessage], resolver: Resolver
+) -> None:
+    assert reader.action_of(text) != "withdraw"
+    assert _read(text, two_drafts, resolver)[0] not in WRITES
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["pull it", "pull the plug on that 60-unit move", "pull that transfer", "pull the draft"],
+)
+def test_pulling_a_draft_withdraws_it(
+    text: str, two_drafts: list[BaseMessage], resolver: Resolver
+) -> None:
+    assert reader.action_of(text) == "withdraw"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "follow up on that 60-unit move",
+        "take a look at that 25 unit one",
+        "actually, that 60-unit move is enough",
+        "the 25 unit one: up to date?",
+    ],
+)
+def test_naming_a_drafts_own_quantity_does_not_amend_it(
+    text: str, two_drafts: list[BaseMessage], resolver: Resolver
+) -> None:
+    assert _read(text, two_drafts, resolver)[0] not in ("amend", "amend_words")
+    focus = focus_of(two_drafts)
+    reading = reader.read(text, text, focus, resolver)
+    assert reading is None or reading.action != "amend"
