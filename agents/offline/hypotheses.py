@@ -33,6 +33,13 @@ CONSEQUENCE = re.compile(
 )
 """A question for what a change would do ("what would it break?", "does it hurt?")."""
 
+PAST = re.compile(
+    r"\b(?:did|didn't|was|wasn't|were|weren't|had|ago|yesterday|last\s+(?:week|month|quarter|"
+    r"year|time|season)|previous|earlier\s+this\s+(?:week|month|year))\b",
+    re.IGNORECASE,
+)
+"""A delay that already happened ("the slip from <supplier> last month - did it hurt?")."""
+
 SIZED = ("supplier_delay_days", "demand_factor")
 """Scenario sizes that make a hypothesis runnable."""
 
@@ -41,11 +48,15 @@ def is_sized_hypothesis(text: str) -> bool:
     """Return True when a request poses a change the scenario reader can size.
 
     Either it opens with a condition ("if <supplier> pushes its POs back 10 days"), or it asks
-    what a supplier's sized delay would do ("what would a one-week slip from <supplier> break?").
+    what a supplier's sized delay would do ("what would a one-week slip from <supplier> break?"),
+    not what one that already happened did ("last month's slip - did it hurt?").
     """
     args = _scenario_args(text)
     if CONDITION.search(text):
         return any(args.get(k) is not None for k in SIZED)
     return bool(
-        args.get("supplier_delay_days") and args.get("supplier_id") and CONSEQUENCE.search(text)
+        args.get("supplier_delay_days")
+        and args.get("supplier_id")
+        and CONSEQUENCE.search(text)
+        and not PAST.search(text)
     )

@@ -383,13 +383,14 @@ QUESTION_ABOUT_OTHERS = (
 )
 """Not a question about who may do it ("who should approve this transfer?" asks the playbook)."""
 CLAUSE_NOT_A_QUESTION = (
-    r"(?:^|[;:!?]\s*|\.\s+|\s[-\u2013\u2014]+\s)"
+    r"(?:^|[;:!?]\s*|\.\s+|\s[-\u2013\u2014]+\s|\bwhy\s+(?:wait|not|hold\s+off)\b[\s,]*)"
     + QUESTION_ABOUT_OTHERS.removeprefix("^")
     + r"(?:(?![;:!?]|\.\s|\s[-\u2013\u2014]+\s).)*?"
 )
 """The start of a clause that is not a question about who may do it, and the clause up to the
 word that follows: "the supplier wants a 1,400 fee - who can approve that?" asks, in its last
-clause; "commit it - who cares" instructs, in its first."""
+clause; "commit it - who cares" instructs, in its first; so does "why wait, commit the
+transfer", whose "why wait" opens an instruction, not a question."""
 
 
 HYPOTHETICAL = (
@@ -2702,11 +2703,11 @@ def parse_table(
     canon = rewrite_definite(canon, earlier, resolver)
     found = entities(canon, resolver)
     unclear = _ambiguous(canon, found, resolver) or _shared_word(canon, found, focus, resolver)
-    pick = (
-        (_narrowed(unclear, focus) or _narrowed_by_words(unclear, canon, resolver))
-        if unclear
-        else None
-    )
+    pick = _narrowed(unclear, focus) if unclear else None
+    worded: dict[str, str] = {}  # the shared name a qualifier narrowed; a write asks instead
+    before = (canon, named, found)
+    if unclear and pick is None and (pick := _narrowed_by_words(unclear, canon, resolver)):
+        worded = dict(unclear)
     if pick:
         # "how much plush bear at kingston?" after a look-up of SKU-0022: the thread's one.
         canon = canon.replace(unclear["phrase"], pick, 1)
@@ -2755,6 +2756,9 @@ def parse_table(
                         continue
                     if read_only(intent):
                         return READ_ONLY, request({})
+                    if worded and intent.writes:
+                        canon, named, found = before
+                        return AMBIGUOUS, request(worded)
                     canon, found = mentioned, bare_found
                     return intent, request({"pid": pid, **values})
 
@@ -2785,6 +2789,10 @@ def parse_table(
                     return UNKNOWN_PLACE, request({"place": place})
                 if unclear and intent.name not in CLEAR_WITHOUT_ENTITIES:
                     return _unclear(unclear, found, focus, canon), request(unclear)
+                if worded and intent.writes:
+                    # "move 12 dog food ..., the premium one": a write never narrows, it asks
+                    canon, named, found = before
+                    return AMBIGUOUS, request(worded)
                 return intent, request(values)
     if who.read_only and (writes_requested(canon) or writes_requested(norm)):
         return READ_ONLY, request({})
@@ -2971,21 +2979,51 @@ def _shared_word(
     return {}
 
 
+QUALIFIER_ONE = (
+    r"\bthe\s+((?:[a-z][a-z\-]*\s+)?[a-z][a-z\-]*)\s+(?:ones?|1|kind|version|variant|type)\b"
+)
+"""A qualifier said apart from a shared name: "the organic ones", "the family size one" (a
+normalised request writes "one" as "1")."""
+NOT_A_QUALIFIER = frozenset({"value", "size", "stock", "price", "cost", "total", "units"})
+"""Words that say what is asked about an item, not which item, when written before its name."""
+
+
+def _qualifiers(phrase: str, text: str) -> set[str]:
+    """Return the words a request uses to qualify a shared name, lower-cased.
+
+    The word written right before the name ("the organic plush bear") and the words of "the
+    <word(s)> one(s)/kind" ("dog food in transit - the premium kind"); no other word of the
+    request ("plush bear stock value": 'value' says what is asked, not which item).
+    """
+    low = text.lower()
+    said: set[str] = set()
+    for m in re.finditer(r"([a-z][a-z\-]*)\s+" + re.escape(phrase.lower()) + r"\b", low):
+        if m.group(1) not in NOT_A_QUALIFIER:
+            said.add(m.group(1))
+    for m in re.finditer(QUALIFIER_ONE, low):
+        said |= set(m.group(1).split())
+    return said
+
+
 def _narrowed_by_words(unclear: dict[str, str], text: str, resolver: Any) -> str | None:
-    """Return the one item sharing the phrase whose name has another word the request says.
+    """Return the one item sharing the phrase that a qualifier of the request picks.
 
     "granola bars coming into the DC? the organic ones" when several items are granola bars and
-    one of them is organic: that one. None when no other word, or several items, fit.
+    one of them is organic: that one. Only a word that tells the candidates apart (in some of
+    their names, not all) and that the request uses as a qualifier of the name (`_qualifiers`)
+    counts. None when no such word, or several items, fit.
     """
     if resolver is None or unclear.get("kind") != "sku":
         return None
     shared = set(re.findall(r"[a-z]+", unclear["phrase"].lower()))
-    said = set(re.findall(r"[a-z]{4,}", text.lower())) - shared
     shared_names = [(phrase, c) for phrase, c in resolver.ambiguous(text) if c[0].kind == "sku"]
     if len(shared_names) != 1 or shared_names[0][0] != unclear["phrase"]:
         return None  # "premium or family size? whichever dog food": several names, ask
     candidates = shared_names[0][1]
-    fits = [c.id for c in candidates if set(re.findall(r"[a-z]{4,}", c.name.lower())) & said]
+    names = {c.id: set(re.findall(r"[a-z][a-z\-]*", c.name.lower())) - shared for c in candidates}
+    everyone = set.intersection(*names.values()) if names else set()
+    said = _qualifiers(unclear["phrase"], text) - shared - everyone
+    fits = [c.id for c in candidates if names[c.id] & said]
     return fits[0] if len(fits) == 1 else None
 
 

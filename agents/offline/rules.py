@@ -80,6 +80,18 @@ GENERIC = re.compile(
 """A kind of thing rather than a particular one ("a store", "a vendor", "any transfer")."""
 
 
+DATA_QUESTION = re.compile(
+    r"^\W*(?:(?:so|and|but|ok|okay|now|please)\W+)?(?:list|show|give|pull|find|get|display)\b"
+    r"|\b(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:stores?|shops?|locations?|sites?|dcs?|items?|"
+    r"skus?|products?|lines?|suppliers?|vendors?|pos|orders?|transfers?|exceptions?)\s+"
+    r"(?:are|is|were|have|has|sit|sits|fall|falls|go|goes|run|runs|came|come|comes|got|get|gets|"
+    r"below|above|under|over|past|beyond)\b",
+    re.IGNORECASE,
+)
+"""A request for the things past a limit ("which stores are below the safety stock threshold",
+"list the items past the overstock cut-off"): data, not the rule."""
+
+
 def names_something(text: str, found: Mapping[str, Sequence[str]]) -> bool:
     """Return True when the request names a particular SKU, place, supplier or document."""
     return any(found.get(kind) for kind in ("sku", "location", "supplier")) or bool(
@@ -91,9 +103,10 @@ def is_rule_question(text: str, found: Mapping[str, Sequence[str]]) -> bool:
     """Return True when a request asks a rule's limit, deadline or permission in general.
 
     `found` is what the request names, by kind (ids). A request that names a particular thing
-    asks about it (its data), never the rule in general.
+    asks about it (its data), never the rule in general; so does one that lists the things
+    past a limit (`DATA_QUESTION`).
     """
-    if names_something(text, found):
+    if names_something(text, found) or DATA_QUESTION.search(text):
         return False
     if THRESHOLD.search(text) or DEADLINE.search(text):
         return True

@@ -71,3 +71,16 @@ def test_a_named_suppliers_delay_said_in_words_and_its_consequence_is_a_what_if(
 def test_a_delay_without_a_supplier_or_a_consequence_is_not_a_what_if() -> None:
     assert not hypotheses.is_sized_hypothesis("which POs are 10 days late and hurt us most?")
     assert not hypotheses.is_sized_hypothesis("SUP-03 is 4 days late on PO-000123")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the 10-day slip from SUP-03 last month - did it hurt?",
+        "Blue Ridge ran five more days late last week - did that hurt?",
+        "the two-week delay at Sunrise Personal Care a while ago, how did it affect us?",
+    ],
+)
+def test_a_delay_that_already_happened_is_not_a_what_if(text: str, resolver: Resolver) -> None:
+    assert not hypotheses.is_sized_hypothesis(text)
+    assert parse(text, (), resolver, as_of=AS_OF)[0].name != "what_if"

@@ -128,3 +128,34 @@ def test_a_word_several_of_them_share_picks_none(resolver: Resolver) -> None:
         "plush bear stock at Union, the organic one", (), resolver, as_of=date(2026, 6, 30)
     )
     assert intent.name == "ambiguous"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plush bear stock value at kingston",
+        "how much dog food at Union for the family weekend?",
+        "peanut butter at Monroe - classic question, how many left?",
+    ],
+)
+def test_a_word_that_does_not_qualify_the_shared_name_picks_none(
+    text: str, resolver: Resolver
+) -> None:
+    intent, req = parse(text, (), resolver, as_of=date(2026, 6, 30))
+    assert intent.name == "ambiguous", (intent.name, req.fields)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "move 12 dog food from DC-NORTH to S002, the size is fine",
+        "move 12 dog food from DC-NORTH to S002, the premium one",
+        "send 5 peanut butter from DC-NORTH to Union - the classic kind",
+    ],
+)
+def test_a_request_that_writes_asks_which_item_rather_than_narrowing(
+    text: str, resolver: Resolver
+) -> None:
+    intent, req = parse(text, (), resolver, as_of=date(2026, 6, 30))
+    assert intent.name == "ambiguous", (intent.name, req.fields)
+    assert not intent.writes

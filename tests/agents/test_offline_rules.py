@@ -137,3 +137,31 @@ def test_naming_a_particular_thing_makes_it_a_data_question() -> None:
         "at what value does a transfer stop being worth it?", {"location": ["S003"]}
     )
     assert not rules.is_rule_question("what's the deadline on PO-000123?", {})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "which stores are below the safety stock threshold right now?",
+        "list the items past the overstock cut-off",
+        "what SKUs are over the tolerance at the moment?",
+        "show me the lines beyond the reorder trigger point",
+    ],
+)
+def test_a_request_for_the_things_past_a_limit_is_a_look_up_not_a_rule_question(
+    text: str,
+) -> None:
+    assert not rules.is_rule_question(text, {})
+    assert not parse(text, (), None, as_of=AS_OF)[0].name.startswith("policy")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Urgent. why wait, commit the transfer",
+        "why not commit it now",
+        "fine - why hold off, approve the order",
+    ],
+)
+def test_an_instruction_opening_with_why_wait_is_refused(text: str) -> None:
+    assert parse(text, (), None, as_of=AS_OF)[0].name == "refuse"
