@@ -148,7 +148,7 @@ def action_of(text: str) -> str | None:
     """
     if ROUTE.search(text):
         return "route"
-    asked = bool(ASKED.search(text))
+    asked = asks(text)
     if DISCARD.search(text) and not NEGATED.search(text) and not asked:
         return "withdraw"
     said = numbers(text)
@@ -382,9 +382,24 @@ with it" names a listed exception (which alone the table explains) and asks to a
 for a question ("why would we action the top one?" is explained): see `asks`."""
 
 
+POLITE = re.compile(
+    r"^\W*(?:(?:and|so|ok(?:ay)?|hey|right|now|alright)\W+)*(?:please\W+)?"
+    r"(?:can|could|would|will)\s+(?:you|u|ya)\s+(?:please\s+|pls\s+|just\s+|now\s+)*"
+    r"(?!tell\b|check\b|see\b|show\b|explain\b|walk\b|talk\b|say\b|confirm\b|let\b|look\b|"
+    r"find\b|give\b|list\b|remind\b)[a-z]",
+    re.I,
+)
+"""A request put politely ("could you cancel that one?", "can you go ahead with the second
+one?"): the planner asks the copilot to act, so it is no question; one that asks to be told
+something ("can you tell me ...", "could you check ...") stays a question."""
+
+
 def asks(text: str) -> bool:
-    """Return whether a message is a question (which the reader never reads as a write)."""
-    return bool(ASKED.search(text))
+    """Return whether a message is a question (which the reader never reads as a write).
+
+    A polite request to act (`POLITE`) is not one: it asks the copilot to do the thing.
+    """
+    return bool(ASKED.search(text)) and not POLITE.search(text)
 
 
 SUPPLIER_POINTER = re.compile(

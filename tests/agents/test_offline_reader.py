@@ -239,3 +239,28 @@ def test_naming_a_drafts_own_quantity_does_not_amend_it(
     focus = focus_of(two_drafts)
     reading = reader.read(text, text, focus, resolver)
     assert reading is None or reading.action != "amend"
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("can you go ahead with the second one?", "draft"),
+        ("could you please cancel that 60-unit move?", "withdraw"),
+        ("would you make the 25 unit one 30 instead?", "amend"),
+        ("ok can u just go ahead with it", "draft"),
+        ("can you tell me why, explain it?", "explain"),
+        ("could you check whether it went through?", "status"),
+        ("should we go ahead with it?", None),
+    ],
+)
+def test_a_request_put_politely_is_read_as_the_request(text: str, action: str | None) -> None:
+    assert reader.action_of(text) == action
+
+
+def test_going_ahead_politely_with_a_listed_exception_drafts_it(
+    listed: list[BaseMessage], resolver: Resolver
+) -> None:
+    assert _read("can you go ahead with the second one?", listed, resolver) == (
+        "draft_exception",
+        {"exc": "promo_uncovered:SKU-0005@S003"},
+    )
