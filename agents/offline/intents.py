@@ -2411,9 +2411,9 @@ def parse(
     as_of: date | None = None,
     asker: Asker | None = None,
 ) -> tuple[Intent, Request]:
-    """Return the intent of a request and the request read with the thread's memory.
+    """Read a request in its thread: a supplier named by its role put in, then `read_thread`.
 
-    Read by `read_thread`; a look-up asked for a list of places, items or suppliers ("at
+    A look-up asked for a list of places, items or suppliers ("at
     DC-SOUTH and DC-03") is made for each of them (`agents.offline.fanout`).
     """
     if earlier and reader.SUPPLIER_POINTER.search(text):

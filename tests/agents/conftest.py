@@ -1,15 +1,19 @@
-"""Shared fixtures of the offline model's tests: the small seed-7 network's resolver and a thread turn."""
+"""Shared fixtures of the offline model's tests: the small seed-7 network's resolver, the
+shipped playbook's knowledge base and a thread turn."""
 
 from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
 from erp.demo import generate_demo
+from knowledge import KnowledgeBase
+from stockpilot.settings import PROJECT_ROOT, Settings
 from tools.resolve import Resolver
 
 
@@ -18,6 +22,14 @@ def resolver() -> Resolver:
     """The entity resolver of a 4-store, 30-SKU seed-7 demo network (one per test module)."""
     demo = generate_demo(seed=7, stores=4, skus=30, days=120, as_of=date(2026, 6, 30))
     return Resolver.from_network(demo.data)
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
+    """The shipped playbook (`knowledge/corpus`) ingested into a fresh store (one per module)."""
+    base = KnowledgeBase(Settings(knowledge_dir=Path(tmp_path_factory.mktemp("playbook"))))
+    base.ingest(PROJECT_ROOT / "knowledge" / "corpus")
+    return base
 
 
 def turn(request: str, tool: str, args: dict[str, Any], data: Any, n: int = 1) -> list[BaseMessage]:

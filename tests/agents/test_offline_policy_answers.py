@@ -9,23 +9,14 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from agents.offline import parse
 from agents.offline.messages import Call, Result
 from knowledge import KnowledgeBase
-from stockpilot.settings import PROJECT_ROOT, Settings
 
 AS_OF = date(2026, 6, 30)
-
-
-@pytest.fixture(scope="module")
-def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    base = KnowledgeBase(Settings(knowledge_dir=Path(tmp_path_factory.mktemp("playbook"))))
-    base.ingest(PROJECT_ROOT / "knowledge" / "corpus")
-    return base
 
 
 def answer(text: str, kb: KnowledgeBase) -> tuple[str, list[str]]:
