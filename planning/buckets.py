@@ -82,6 +82,7 @@ PERIODS: dict[SalesBucket, Periods] = {
         decline_every=True,
         decline_per_year=12.0,
         decline_alive=True,
+        decline_half_life=1.0,
     ),
 }
 FIT_PERIODS = {SalesBucket.WEEK: 156, SalesBucket.MONTH: 60}  # 3 years of weeks, 5 of months

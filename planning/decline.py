@@ -18,6 +18,14 @@ sale size. Two corrections keep it unbiased:
   the Fisher information) and v0 = 1 / (expected sales), its variance at the fit's centre
   (where a constant-rate fit, n / days, is already unbiased). Without it the forecast was
   0.19-2.55 above the truth on windows of 364-650 days (with it -0.14 to +0.29 on 364-728).
+
+`half_life` (years, 0: none) weighs each period of the fit by 0.5 ** (its age / half_life), the
+sale sizes too: a decline that starts inside the window (flat, then falling) reads on the whole
+window as a shallower slope and a larger size than it has now, and the fit then over-forecasts
+it. Monthly spare parts take a one-year half-life (`planning.buckets`; generated
+`spare_parts_monthly`, 200 series, seeds 7 / 3 where it was chosen, intermittent / lumpy MASE
+0.376 / 0.389 and 0.359 / 0.373 -> 0.353 / 0.356 and 0.331 / 0.371; 0.5 years scored lower
+MASE at a larger error against the true mean and coverage 0.83).
 """
 
 from __future__ import annotations
@@ -31,14 +39,19 @@ MAX_EXTRA_VARIANCE = 10.0  # a nearly singular fit (one or two sales) corrects a
 
 
 def decline_rate(
-    xs: np.ndarray, ks: np.ndarray, ahead: int, per_year: float = DAYS_PER_YEAR
+    xs: np.ndarray,
+    ks: np.ndarray,
+    ahead: int,
+    per_year: float = DAYS_PER_YEAR,
+    half_life: float = 0.0,
 ) -> np.ndarray:
     """Return, per series (time-major (W, m)), the mean daily units of the next `ahead` days.
 
     `xs` units and `ks` kept days of the fit window, the last row the origin. A series with no
     sale on its kept days (after the first) gets 0. `per_year`: rows per year (months: 12),
     the unit of the slope and of its largest Newton step; a row is then a period with or
-    without a sale, and the rate that of periods with one.
+    without a sale, and the rate that of periods with one. `half_life` (years, 0: none): the
+    weight of a row halves with every `half_life` of its age (`recency_weights`).
     """
     xs = np.asarray(xs, dtype=np.float64)
     ks = np.array(ks, dtype=bool)
@@ -49,9 +62,10 @@ def decline_rate(
     has_kept = ks.any(axis=0)
     ks[np.argmax(ks, axis=0)[has_kept], cols[has_kept]] = False  # the launch sale
     sale = ks & (xs > 0)
-    y = sale.astype(np.float64)
-    k = ks.astype(np.float64)
     t = (np.arange(w_len, dtype=np.float64) - (w_len - 1))[:, None] / per_year
+    weight = recency_weights(t, half_life)
+    y = sale * weight
+    k = ks * weight
     sales = y.sum(axis=0)
     sales_t = (y * t).sum(axis=0)
     kept = np.maximum(k.sum(axis=0), 1.0)
@@ -70,8 +84,18 @@ def decline_rate(
     extra = np.clip(variance - 1.0 / np.maximum(h00, 1e-9)[None, :], 0.0, MAX_EXTRA_VARIANCE)
     eta = b0[None, :] + b1[None, :] * fut - extra / 2.0
     p = np.minimum(np.exp(np.minimum(eta, 0.0)).mean(axis=0), 1.0)
-    size = (xs * sale).sum(axis=0) / np.maximum(sales, 1.0)
+    size = (xs * y).sum(axis=0) / np.where(sales > 0, sales, 1.0)
     return np.where(sales > 0, p * size, 0.0)
+
+
+def recency_weights(t: np.ndarray, half_life: float) -> np.ndarray:
+    """Return the weight of each row at time `t` (years, <= 0 at the origin): 0.5 ** (age / hl).
+
+    `half_life` <= 0 weighs every row 1.
+    """
+    if half_life <= 0:
+        return np.ones_like(t)
+    return np.asarray(np.exp2(t / half_life))
 
 
 def _information(

@@ -33,6 +33,8 @@ Each series is classified on its whole history (`planning.demand`) and forecast 
   decline's rate of its months with a sale (slope per 12 periods, no challenger), and keeps
   the end-of-life factor: a 60-month fit does not see an end a few months old (without the
   factor the generated monthly spare parts were worse on every cell, bias +0.2 to +0.7).
+  Their fit weighs each month by its age (`Periods.decline_half_life`, one year): a decline
+  that started inside the five-year window read as a shallower slope on all of it.
   End of life: the rate is multiplied by the probability the item still sells given the kept
   days since its last sale, (Bayes: prior `ALIVE_PRIOR`, a day without a sale has probability
   1 - the sale frequency while alive: the slower of the window's and that of the `RECENT_DAYS`
@@ -167,6 +169,8 @@ class Periods:
     decline_every: bool = False
     decline_per_year: float = DAYS_PER_YEAR
     decline_alive: bool = False
+    # The decline's fit weighs a period by 0.5 ** (its age in years / this; 0: evenly).
+    decline_half_life: float = 0.0
 
 
 DAILY = Periods(min_choice_sales=MIN_CHOICE_SALES, recent_days=RECENT_DAYS)
@@ -311,7 +315,11 @@ def forecast_batch(
                 slow = np.flatnonzero(sparse & _sparser_than_tsb(xs, ks))
             if slow.size:
                 level[rows[slow]] = decline_rate(
-                    xs[:, slow], ks[:, slow], periods.ahead, periods.decline_per_year
+                    xs[:, slow],
+                    ks[:, slow],
+                    periods.ahead,
+                    periods.decline_per_year,
+                    periods.decline_half_life,
                 )
                 beta[rows[slow]], method[rows[slow]] = 0.0, "decline"
             score = np.where(sparse, 0.0, fit[5])  # no challenger beats a score of 0

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from planning.decline import decline_rate
+from planning.decline import decline_rate, recency_weights
 
 
 def _time_major(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -40,3 +40,25 @@ def test_no_sale_after_the_first_is_zero_and_empty_input_is_empty() -> None:
     xs, ks = _time_major(x)
     assert decline_rate(xs, ks, 28).tolist() == [0.0, 0.0]
     assert decline_rate(np.zeros((5, 0)), np.zeros((5, 0), bool), 28).shape == (0,)
+
+
+def test_a_decline_that_starts_inside_the_window_is_followed_with_a_half_life() -> None:
+    # Monthly: flat for 24 months, then falling with tau 18 months. On the whole window evenly
+    # the slope reads shallower and the sizes of the flat years count fully: the fit forecast
+    # 1.98x the truth here; weighing months by a one-year half-life, 1.21x.
+    rng = np.random.default_rng(4)
+    t = np.arange(60 + 3)
+    lam = 0.8 * np.exp(-np.maximum(t - 24, 0) / 18.0)
+    x = rng.poisson(np.broadcast_to(lam, (3000, t.size))) * 2.0
+    xs, ks = _time_major(x[:, :60])
+    truth = 2.0 * lam[60:].mean()
+    even = decline_rate(xs, ks, 3, 12.0).mean() / truth
+    recent = decline_rate(xs, ks, 3, 12.0, half_life=1.0).mean() / truth
+    assert even > 1.8
+    assert recent < 1.3
+
+
+def test_no_half_life_weighs_every_row_alike() -> None:
+    t = np.linspace(-2.0, 0.0, 5)[:, None]
+    assert np.array_equal(recency_weights(t, 0.0), np.ones_like(t))
+    assert recency_weights(t, 1.0)[:, 0] == pytest.approx([0.25, 2**-1.5, 0.5, 2**-0.5, 1.0])
