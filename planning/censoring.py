@@ -31,6 +31,12 @@ down (and a long stockout can make a live item look dead). The forecast leaves s
   took a fast seller's level to near 0 over it) nor evidence of an end of life. Only up to
   `EMPTY_SHELF_MAX_DAYS`: a shelf left empty longer, with nobody restocking it, is no longer
   waiting for stock (an item sold out and not reordered), and its run is read as before.
+- `abandoned_shelf_runs`: that longer run (no inventory history, on hand 0 or less at the
+  snapshot, more than `EMPTY_SHELF_MAX_DAYS` since the last sale): an item discontinued on
+  purpose, sold out and not restocked. Its days are evidence that the demand ended, as days
+  the inventory history records in stock are (`forecast_batch`'s `in_stock`): a fast seller's
+  forecast falls to its end-of-life factor instead of the smoothing's slow decay, and the
+  safety stock with it (`planning.policy.ended_safety_stock`).
 - `stockout_note`: what a plan's forecast left out as stockouts, in figures and a sentence
   (the forecast tool's `plan_forecast.stockouts`, a position's `stockouts`).
 """
@@ -209,6 +215,25 @@ def empty_shelf_runs(
     with np.errstate(invalid="ignore"):
         empty = (level <= 0) & (last >= 0) & (run > 0) & (run <= int(max_days))
     return np.asarray(empty[:, None] & (np.arange(t_len)[None, :] > last[:, None]))
+
+
+def abandoned_shelf_runs(
+    history: np.ndarray, on_hand: np.ndarray, *, max_days: int = EMPTY_SHELF_MAX_DAYS
+) -> np.ndarray:
+    """Return (n, T) the shelf nobody restocks: `empty_shelf_runs`' runs longer than `max_days`.
+
+    The run without a sale up to the end of rows whose `on_hand` is 0 or less (NaN: left
+    alone) and whose last sale is more than `max_days` back.
+    """
+    x = np.asarray(history, dtype=float)
+    n, t_len = x.shape
+    level = np.asarray(on_hand, dtype=float)
+    if level.shape != (n,):
+        raise ValueError(f"on_hand must be (n,) = ({n},), got shape {level.shape}")
+    run, _, last = trailing_run(x)
+    with np.errstate(invalid="ignore"):
+        gone = (level <= 0) & (last >= 0) & (run > int(max_days))
+    return np.asarray(gone[:, None] & (np.arange(t_len)[None, :] > last[:, None]))
 
 
 def phantom_runs(

@@ -21,6 +21,7 @@ from planning.abc import class_service_level, classify_abc, sales_value
 from planning.buckets import bucket_grid, forecast_in_buckets, resolve_bucket, spread_to_days
 from planning.censoring import (
     EVIDENCE,
+    abandoned_shelf_runs,
     censor,
     empty_shelf_runs,
     inventory_days,
@@ -45,6 +46,7 @@ from planning.policy import (
     days_of_cover,
     economic_order_quantity,
     economic_service_level,
+    ended_safety_stock,
     interval_sigma,
     lot_scale_within,
     mean_first_days,
@@ -556,7 +558,8 @@ def _store_inputs(
     suspect, trailing = suspect_stockouts(long, exclude=np.isfinite(past) & (past != 1.0))
     # Without that history the snapshot still tells a stockout going on now: on hand at or
     # below 0 since the last sale (`planning.censoring.empty_shelf_runs`).
-    empty = empty_shelf_runs(long, _store_on_hand(data, store_keys))
+    on_hand = _store_on_hand(data, store_keys)
+    empty = empty_shelf_runs(long, on_hand)
     out_of_stock = np.where(covered[:, None], known, suspect | empty)
     in_stock = recorded & ~known
     # A run the record calls in stock that sold nothing while the SKU sold elsewhere: phantom
@@ -571,6 +574,9 @@ def _store_inputs(
     if phantom.any():
         out_of_stock = out_of_stock | phantom
         in_stock = in_stock & ~phantom
+    # Longer than restocking takes, that empty shelf is an item nobody restocks (sold out and
+    # not reordered): its run is evidence that the demand ended, like days recorded in stock.
+    in_stock = in_stock | (abandoned_shelf_runs(long, on_hand) & ~covered[:, None])
     return _StoreInputs(
         keys=keys,
         sold=sold,
@@ -841,6 +847,9 @@ def _policy_levels(
     error = interval_sigma(network.sigma, network.alpha, protection)
     z = z_values(service)
     safety = z * np.sqrt(error**2 + rate**2 * lead_time_std**2)
+    alive = np.ones(len(keys))
+    alive[store_rows] = stores.forecast.p_alive
+    safety = ended_safety_stock(safety, alive, service)
     if params.echelon_dc_safety_stock:
         safety = _echelon_dc_safety_stock(keys, data, network, lead_time, review, z, safety)
     reorder = over_protection + safety

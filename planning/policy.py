@@ -54,6 +54,19 @@ def safety_stock(
     return z * lead_time_sigma(d, sigma, lead_time, lead_time_std)
 
 
+def ended_safety_stock(safety: ArrayLike, alive: ArrayLike, service: ArrayLike) -> FloatArray:
+    """Return `safety`, 0 where an item has ended more likely than its service level allows.
+
+    `alive` is the forecaster's probability that the item still sells (`p_alive`). Demand over
+    the protection interval is then a mixture: none with probability 1 - alive, else the live
+    item's; its quantile at the service level is 0 where 1 - alive >= service, so an item that
+    has most likely ended (sold out and not restocked, or stopped on the shelf) needs no
+    buffer: its one-day error, measured while it sold, kept a safety stock that reordered it.
+    """
+    ended = np.asarray(alive, float) <= 1.0 - np.asarray(service, float)
+    return np.where(ended, 0.0, np.asarray(safety, float))
+
+
 def lead_time_sigma(
     d: ArrayLike, sigma: ArrayLike, lead_time: ArrayLike, lead_time_std: ArrayLike
 ) -> FloatArray:

@@ -10,6 +10,8 @@ import pandas as pd
 import pytest
 
 from planning.censoring import (
+    EMPTY_SHELF_MAX_DAYS,
+    abandoned_shelf_runs,
     censor,
     empty_shelf_runs,
     inventory_days,
@@ -19,6 +21,7 @@ from planning.censoring import (
 )
 from planning.engine import plan
 from planning.forecast import forecast_batch
+from planning.policy import ended_safety_stock
 from tests.conftest import small_network
 
 START = date(2024, 1, 1)
@@ -125,6 +128,10 @@ def test_a_shelf_empty_for_longer_than_restocking_takes_is_not_a_stockout():
     out = empty_shelf_runs(x, np.zeros(2), max_days=56)
     assert not out[0].any()
     assert out[1].sum() == 49
+    # The longer run is the shelf nobody restocks: evidence that the demand ended.
+    gone = abandoned_shelf_runs(x, np.zeros(2), max_days=56)
+    assert gone[0].sum() == 71 and gone[0, 129:].all() and not gone[1].any()
+    assert not abandoned_shelf_runs(x, np.array([5.0, np.nan]), max_days=56).any()
 
 
 def _stockout_network(
@@ -133,8 +140,9 @@ def _stockout_network(
     *,
     stopped_everywhere: bool = False,
     snapshot_on_hand: float | None = None,
+    run: int = 20,
 ):
-    """The small network with A@S1 without a sale for its last 20 days: out of stock (0 on
+    """The small network with A@S1 without a sale for its last `run` days: out of stock (0 on
     hand in the history) or, with `on_hand_at_end` > 0, on the shelf without a sale — while
     A sells at S2, or, `stopped_everywhere`, with no sale of A anywhere in those days."""
     net = small_network()
@@ -142,7 +150,7 @@ def _stockout_network(
     days = pd.date_range(as_of - pd.Timedelta(days=364), as_of, freq="D")
     rng = np.random.default_rng(9)
     units = rng.poisson(6.0, len(days))
-    units[-20:] = 0
+    units[-run:] = 0
     sales = pd.concat(
         [
             net.sales[~((net.sales["sku"] == "A") & (net.sales["location_id"] == "S1"))],
@@ -151,7 +159,7 @@ def _stockout_network(
         ignore_index=True,
     )
     if stopped_everywhere:
-        late = (sales["sku"] == "A") & (pd.to_datetime(sales["date"]) > days[-21])
+        late = (sales["sku"] == "A") & (pd.to_datetime(sales["date"]) > days[-run - 1])
         sales = sales[~late]
     history = net.inventory_history.iloc[:0]
     if with_history:
@@ -160,7 +168,7 @@ def _stockout_network(
                 "date": days,
                 "sku": "A",
                 "location_id": "S1",
-                "on_hand": np.r_[np.full(len(days) - 20, 30.0), np.full(20, on_hand_at_end)],
+                "on_hand": np.r_[np.full(len(days) - run, 30.0), np.full(run, on_hand_at_end)],
                 "stockout": False,
             }
         )
@@ -217,6 +225,48 @@ def test_the_engine_reads_a_run_without_sales_in_stock_as_the_end_of_demand():
     assert stopped.positions.loc[row, "forecast_daily"] < 0.01
     assert stopped.stockout_evidence is not None
     assert stopped.stockout_evidence["stockout_days_excluded"][row] == 0
+
+
+def _reordered(p, sku: str, location: str) -> float:
+    """Return the units the plan recommends moving or buying for `sku` at `location`."""
+    at = p.exceptions[(p.exceptions["sku"] == sku) & (p.exceptions["location"] == location)]
+    return float(at["rec_qty"].sum()) if "rec_qty" in at else 0.0
+
+
+@pytest.mark.parametrize(
+    "how",
+    ["sold out and not restocked, no inventory history", "stopped on the shelf, recorded"],
+)
+def test_a_discontinued_item_is_no_longer_forecast_nor_reordered(how):
+    # A@S1 sold ~6 a day and was discontinued: no sale of A anywhere since. Either the store
+    # sold it out and nobody restocked it for longer than restocking takes (no inventory
+    # history, nothing on hand at the snapshot), or it stopped selling with stock on the shelf
+    # (the history records it in stock). Its forecast and its buffer fall to 0, and nothing
+    # is reordered: its one-day error, measured while it sold, kept a safety stock of ~22
+    # units that a transfer refilled.
+    if how.startswith("sold out"):
+        run = EMPTY_SHELF_MAX_DAYS + 14
+        net = _stockout_network(False, stopped_everywhere=True, snapshot_on_hand=0.0, run=run)
+    else:
+        net = _stockout_network(True, on_hand_at_end=30.0, stopped_everywhere=True)
+    p = plan(net)
+    row = p.row_of("A", "S1")
+    assert row is not None
+    position = p.positions.loc[row]
+    assert position["forecast_daily"] < 0.01
+    assert position["safety_stock"] == 0.0
+    assert position["reorder_point"] < 0.01 and position["order_up_to"] < 0.01
+    assert _reordered(p, "A", "S1") == 0
+    # Within restocking time the same empty shelf is a stockout: the item is forecast and
+    # refilled as before.
+    waiting = plan(_stockout_network(False, stopped_everywhere=True, snapshot_on_hand=0.0))
+    assert waiting.positions.loc[row, "forecast_daily"] == pytest.approx(6.0, rel=0.15)
+    assert _reordered(waiting, "A", "S1") > 0
+
+
+def test_an_items_safety_stock_is_0_where_its_end_is_likelier_than_the_service_allows():
+    safety = ended_safety_stock([10.0, 10.0, 10.0], [1.0, 0.05, 0.04], [0.95, 0.95, 0.96])
+    assert safety.tolist() == [10.0, 0.0, 0.0]
 
 
 def test_a_store_that_stops_selling_what_sells_elsewhere_has_phantom_stock_not_an_end():
