@@ -60,7 +60,13 @@ from planning.buckets import (
     to_buckets,
 )
 from planning.buckets import SEASON as BUCKET_SEASON
-from planning.censoring import censor, empty_shelf_runs, inventory_days, suspect_stockouts
+from planning.censoring import (
+    abandoned_shelf_runs,
+    censor,
+    empty_shelf_runs,
+    inventory_days,
+    suspect_stockouts,
+)
 from planning.demand import DEMAND_CLASSES, classify_demand
 from planning.forecast import forecast_batch, sales_matrix
 from planning.interval import interval_demand
@@ -501,9 +507,27 @@ def _stockpilot(panel: Panel, c: int, h_len: int) -> tuple[np.ndarray, np.ndarra
         start=panel.start + datetime.timedelta(days=lo),
         uplift=future_uplift(panel.calendar[:, c : c + h_len], learned),
         history_uplift=hist_cal,
-        in_stock=None if panel.in_stock is None else panel.in_stock[:, lo:c],
+        in_stock=_in_stock(panel, hist, lo, c),
     )
     return np.asarray(fc.mean), np.asarray(fc.p_alive)
+
+
+def _in_stock(panel: Panel, hist: np.ndarray, lo: int, cut: int) -> np.ndarray | None:
+    """Return the days of `hist` (columns `lo`..`cut`) that count as known in stock.
+
+    As the engine: the inventory history's, and without it a run to an empty shelf at the
+    cut-off longer than restocking takes (`abandoned_shelf_runs`: an item nobody restocks).
+    """
+    stocked = None if panel.in_stock is None else panel.in_stock[:, lo:cut]
+    if panel.shelf_empty is None or cut <= 0:
+        return stocked
+    on_hand = np.where(panel.shelf_empty[:, cut - 1], 0.0, 1.0)
+    gone = abandoned_shelf_runs(hist, on_hand)
+    if panel.covered is not None:
+        gone &= ~panel.covered[:, None]
+    if not gone.any():
+        return stocked
+    return gone if stocked is None else stocked | gone
 
 
 def _suspect_runs(panel: Panel, hist: np.ndarray, promo: np.ndarray, cut: int) -> np.ndarray:
