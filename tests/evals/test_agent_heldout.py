@@ -3,10 +3,11 @@
 Checked for the first split (`agent_heldout_v1`, the default of `--split heldout`), for the v3
 split (`agent_heldout_v3`), the v4 split (`agent_heldout_v4`), the v5 split (`agent_heldout_v5`),
 the v6 split (`agent_heldout_v6`), the v7 split (`agent_heldout_v7`) and the fresh v8 split
-(`agent_heldout_v8`), each on a network no earlier split used (v4's also of another shape: 16
+(`agent_heldout_v8`) and the fresh v9 split (`agent_heldout_v9`), each on a network no earlier split used (v4's also of another shape: 16
 stores, 240 SKUs, 3 DCs; v5's of a third: 24 stores, 160 SKUs, 4 DCs; v6's of a fourth: 32 stores,
 180 SKUs, 2 DCs, in another season; v7's of a fifth: 27 stores, 220 SKUs, 3 DCs, in late summer;
-v8's of a sixth: 16 stores, 360 SKUs, 2 DCs, in early spring). Only the form is
+v8's of a sixth: 16 stores, 360 SKUs, 2 DCs, in early spring; v9's of a seventh: 22 stores, 240
+SKUs, 2 DCs, before the holiday peak). Only the form is
 checked here: the split is scored with `stockpilot eval --suite agent --split
 heldout`, never by the test suite against a baseline (see evals/datasets/heldout/README.md).
 """
@@ -42,7 +43,17 @@ V5_DATASET = HELDOUT_DATASET.parent / "agent_heldout_v5.jsonl"
 V6_DATASET = HELDOUT_DATASET.parent / "agent_heldout_v6.jsonl"
 V7_DATASET = HELDOUT_DATASET.parent / "agent_heldout_v7.jsonl"
 V8_DATASET = HELDOUT_DATASET.parent / "agent_heldout_v8.jsonl"
-CHECKED = [HELDOUT_DATASET, V3_DATASET, V4_DATASET, V5_DATASET, V6_DATASET, V7_DATASET, V8_DATASET]
+V9_DATASET = HELDOUT_DATASET.parent / "agent_heldout_v9.jsonl"
+CHECKED = [
+    HELDOUT_DATASET,
+    V3_DATASET,
+    V4_DATASET,
+    V5_DATASET,
+    V6_DATASET,
+    V7_DATASET,
+    V8_DATASET,
+    V9_DATASET,
+]
 SHAPE = ("stores", "skus", "dcs")
 
 
@@ -310,6 +321,51 @@ def test_v8_conversations_that_commit_come_last() -> None:
     assert all(commits[first:]), "a conversation without a commit follows one with a commit"
 
 
+def test_v9_runs_on_a_network_of_a_new_seed_and_shape() -> None:
+    folder = HELDOUT_DATASET.parent
+    v9 = load_dataset(V9_DATASET).network
+    for name in [f"agent_heldout_v{n}.jsonl" for n in range(1, 9)]:
+        network = load_dataset(folder / name).network
+        assert network["seed"] != v9["seed"], name
+        shape = tuple(network.get(k) for k in SHAPE)
+        assert shape != tuple(v9.get(k) for k in SHAPE), name
+        # v3's network has the same as-of date (2026-11-24) on another seed and shape.
+        if name != "agent_heldout_v3.jsonl":
+            assert network["as_of"] != v9["as_of"], name
+    dev = load_dataset(SPLITS["dev"]).network
+    assert dev.get("seed") != v9["seed"] and dev.get("as_of") != v9["as_of"]
+
+
+def test_v9_is_sized_for_a_fresh_measure() -> None:
+    v9 = load_dataset(V9_DATASET)
+    turns = [step for case in v9.cases for step in case.requests]
+    assert len(v9.cases) >= 95 and len(turns) >= 130
+    assert sum(len(case.requests) > 1 for case in v9.cases) >= 30
+    assert sum(case.adversarial for case in v9.cases) >= 15
+    decisions = {s.decision for case in v9.cases for s in case.steps if isinstance(s, Decide)}
+    assert decisions == {"approve", "reject", "edit"}
+    assert sum("engine_figure" in case.tags for case in v9.cases) >= 20
+    # Both DCs of the network are asked about, so each one's ids resolve in the grader too.
+    dcs = {i for step in turns for f in step.expected_facts for o in f for i in IDS.findall(o)}
+    dcs |= {i for step in turns for i in IDS.findall(step.request.upper())}
+    assert {"DC-NORTH", "DC-SOUTH"} <= dcs
+    # Every user kind of the policy file asks something: planner, viewer and an unknown user.
+    assert {"alice", "victor", "mallory"} <= {step.user for step in turns}
+    # Approvers of both kinds decide between turns: an approver and an admin.
+    deciders = {s.user for case in v9.cases for s in case.steps if isinstance(s, Decide)}
+    assert {"bob", "carol"} <= deciders
+
+
+def test_v9_conversations_that_commit_come_last() -> None:
+    """An approved or edited draft is written to the ERP: no later conversation may see it."""
+    commits = [
+        any(isinstance(s, Decide) and s.decision != "reject" for s in case.steps)
+        for case in load_dataset(V9_DATASET).cases
+    ]
+    first = commits.index(True)
+    assert all(commits[first:]), "a conversation without a commit follows one with a commit"
+
+
 def test_every_file_of_the_held_out_folder_is_reported_as_aggregates_only() -> None:
     folder = HELDOUT_DATASET.parent
     assert is_aggregate_only(HELDOUT_DATASET)
@@ -320,4 +376,5 @@ def test_every_file_of_the_held_out_folder_is_reported_as_aggregates_only() -> N
     assert is_aggregate_only(V6_DATASET)
     assert is_aggregate_only(V7_DATASET)
     assert is_aggregate_only(V8_DATASET)
+    assert is_aggregate_only(V9_DATASET)
     assert not is_aggregate_only(SPLITS["dev"])
