@@ -180,3 +180,16 @@ def test_unknowns_specific_answers_are_kept(
     step = intent.handler(req, [])
     assert intent is FALLBACK
     assert isinstance(step, str) and "No list has been shown" in step
+
+
+def test_every_released_split_lends_its_requests_but_never_to_its_own_score() -> None:
+    released = [r.DATASETS / "heldout" / f"agent_heldout_v{n}.jsonl" for n in range(1, 9)]
+    assert set(released) <= set(r.BANK_FILES)
+    assert not any("v9" in f.name for f in r.BANK_FILES)  # the fresh measure stays unseen
+    newest = released[-1]
+    own = r.examples_of(newest)
+    assert own  # the newest released split has single-turn look-ups to lend
+    whole = r.retriever(INTENTS)
+    with r.leave_out(newest):
+        scored = r.retriever(INTENTS)
+    assert len(whole.bank) - len(scored.bank) == len(own)
