@@ -811,6 +811,9 @@ REGION_PATTERNS = (
     r"restocked|covered)\s+(?:by|from|out\s+of)\s+(?:the\s+)?{w}\b",
     r"\b(?:stores|shops)\s+(?:under|behind|off|of|on)\s+(?:the\s+)?{w}\b",
     r"\bregion\s+{w}\b",
+    # "stockout risks in the north": the DC's word alone after "in the" (not "in the north DC")
+    r"\b(?:in|across|over|around)\s+the\s+(?!dc\b|dc-){w}(?![\w'-]|\s+(?:dc|warehouse|depot|"
+    r"distribution)\b)",
 )
 """A group of stores named by their DC's own word ("the north stores"); {w}: the DC's words."""
 
@@ -841,6 +844,11 @@ def _regions(req: Request) -> list[str]:
         if starts:
             found.append((min(starts), entity.id))
     return [dc for _, dc in sorted(found)]
+
+
+def _region_word(word: str, dc: str) -> bool:
+    """Return whether a word is the region's own ("north" for DC-NORTH), never a category."""
+    return word.strip().lower() in (dc.lower(), re.sub(r"(?i)^dc\W*", "", dc).lower())
 
 
 def _region_stores(req: Request, dc: str) -> list[str]:
@@ -892,7 +900,7 @@ def _exceptions_args(req: Request) -> dict[str, Any] | str:
         args.pop("location", None)  # "the DC-NORTH stores" are its stores, not the DC itself
         args["served_by"] = region
     cat = category(req.text, req.resolver.categories if req.resolver else ())
-    if cat:
+    if cat and not (region is not None and _region_word(cat, region)):
         args["category"] = cat
     return args
 
@@ -1460,7 +1468,7 @@ def _totals_args(req: Request) -> dict[str, Any]:
         args.pop("location", None)
         args["served_by"] = region
     cat = category(req.text, req.resolver.categories if req.resolver else ())
-    if cat:
+    if cat and not (region is not None and _region_word(cat, region)):
         args["category"] = cat
     level = priority_level(req.text)
     if level is not None:
@@ -1580,6 +1588,8 @@ open_supply = Lookup("get_open_supply", _open_supply_args, last(render_supply))
 
 def _proposals_args(req: Request) -> dict[str, Any]:
     scope = "mine" if re.search(r"\b(?:my|i)\b", req.text, re.I) else "thread"
+    if re.search(r"\b(?:this|the)\s+(?:chat|thread|conversation)\b", req.text, re.I):
+        scope = "thread"  # "what have I got waiting in this chat?"
     if re.search(r"\b(?:all|everyone|everybody|team)\b", req.text, re.I):
         scope = "all"
     if scope == "thread" and not req.focus.proposals:

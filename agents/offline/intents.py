@@ -725,6 +725,7 @@ INTENTS: tuple[Intent, ...] = (
         8,
         _compile(
             r"^(?!.*\b(?:PO-\d|if|what|how|from|to|into|polic\w*|rules?|audit\w*|logs?)\b)"
+            r"(?!.*\b(?:don'?t|do\s+not|never|not)\s+(?:\w+\s+)?" + DISCARD + r"\b)"
             r"(?!.*\d)\W*(?:\w+\W+){0,4}?" + DISCARD + r"(?:\s+(?:it|that|this|them|those|these|"
             r"(?:the|my|that|this|our)\s+(?:\w+\s+)?(?:one|draft|transfer|po|order|proposal|"
             r"request|thing|lot)))?(?:\W+(?:please|pls|plz|thanks|thx|then|now|for\s+now|after\s+"
@@ -2347,6 +2348,10 @@ INTENTS: tuple[Intent, ...] = (
             r"\b(?:my|our|pending|open|waiting)\s+(?:proposals?|drafts?|approvals?)\b",
             r"\bwhat(?:'s|\s+is)\s+(?:pending|waiting)\b",
             r"\bwhat\s+(?:did|have)\s+(?:i|we)\s+(?:draft|propose)\w*\b",
+            # "what have I got waiting in this chat?", "what do we have open on this thread"
+            r"^(?!.*\b(?:SKU|PO|SUP)-\d)\W*(?:\w+\W+){0,3}?what\s+(?:have|'?ve|do|did)\s+"
+            r"(?:i|we)\s+(?:got\s+|have\s+)?(?:\w+\s+)?(?:pending|waiting|open|outstanding|queued|"
+            r"in\s+the\s+queue|awaiting\s+approval)\b",
             r"\bproposals?\b",
         ),
         h.proposals,
@@ -2463,11 +2468,14 @@ def _thread_reading(
     """Return the thread reader's reading where it overrules the table's, else None."""
     table_action = reader.ACTION_OF.get(intent.name)
     broad = intent.name in BROAD or intent.name in general.CATCH_ALL
-    if not broad and table_action is None and not intent.writes:
-        return None
     named = [i for ids in req.found.values() for i in ids]
+    look_up = not broad and table_action is None and not intent.writes
+    if look_up and (named or not req.focus.proposals):
+        return None
     reading = reader.read(text, req.text, req.focus, resolver, named)
     if reading is None or reading.action == table_action:
+        return None
+    if look_up and reading.action not in reader.OVER_A_LOOK_UP:
         return None
     if table_action is not None and (
         (table_action, reading.action) not in reader.OVERRULED or reader.asks(text)

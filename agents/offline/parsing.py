@@ -283,6 +283,10 @@ def _top(text: str, default: int = DEFAULT_TOP) -> int:
 
 
 def _exception_type(text: str) -> str | None:
+    for listed in ExceptionType:
+        # the type's own id ("the promo_uncovered exceptions"), not an exception id's head
+        if re.search(rf"(?<![\w-]){listed.value}(?![\w:-])", text, re.I):
+            return listed.value
     for kind, pattern in TYPE_PATTERNS:
         if pattern.search(text):
             return kind
@@ -660,15 +664,20 @@ ORDINAL_RE = re.compile(
     re.IGNORECASE,
 )
 FOLLOW_UP_RE = re.compile(
-    r"^\W*(?:and\s+|ok\s+|now\s+)?(?:(?:(?:do|ask|check|run)\s+)?(?:the\s+)?same\s+"
+    r"^\W*(?:(?:and|ok(?:ay)?|right|so)(?:\s+|\s*,\s*)(?=\w))?(?:and\s+|ok\s+|now\s+)?"
+    r"(?:(?:(?:do|ask|check|run)\s+)?(?:the\s+)?same\s+"
     r"(?:(?:thing|question|again|query|check|deal|request|ask)\s+)?(?:for|at|with|about|over\s+at)|"
     r"ditto\s+(?:for|at)|(?:likewise|similarly)\s+(?:for|at)|(?:repeat|redo|rerun)\s+"
     r"(?:it|that|this)\s+(?:for|at)|"
     r"what\s+about|how\s+about|and(?:\s+(?:for|at|in|with))?|now\s+(?:for|at|do)|"
+    r"(?:and\s+)?(?:vs\.?|versus|compared\s+(?:with|to)|next\s+to)(?=\s)|"
     r"(?:break|split)\s+(?:it|that|this|them)\s+(?:down\s+)?(?=by\b)|(?:can\s+you\s+)?"
     r"(?:show|give)\s+(?:me\s+)?(?:it|that|this)\s+(?=by\b)|"
     r"(?:ok(?:ay)?\W+)?(?:then|instead|rather)\W+(?:try\s+)?(?=from\s)|(?:ok(?:ay)?\W+)?"
-    r"(?:try|use)\s+(?=from\s))\s*"
+    r"(?:try|use)\s+(?=from\s)|"
+    r"(?:(?:fine|ok(?:ay)?|alright|right|sure|no\s+worries)\W+)?(?:then\W+)?(?:just\s+)?"
+    r"(?:take|get|send|ship|move|source|pull|bring|do)\s+(?:it|them|that|those|this|the\s+stock)"
+    r"\s+(?=from\s))\s*"
     r"(?P<rest>.+?)\W*$",
     re.IGNORECASE,
 )
@@ -789,14 +798,34 @@ def step_along(text: str, focus: Any) -> tuple[int | None, re.Match[str] | None]
     return (n if 1 <= n <= len(focus.last_list) else None), m
 
 
+RANKED_RE = re.compile(
+    r"\b(?:whichever|which\s+(?:one\s+)?of\s+(?:those|these|them|the\s+list)|the\s+(?:one|item|"
+    r"exception|line|row)s?\s+(?:of\s+(?:those|these|them)\s+)?(?:with|that\s+has|that\s+carries)|"
+    r"of\s+(?:those|these|them)\W+the\s+one\s+with)\b(?:\W+\w+){0,4}?\W+(?:the\s+)?"
+    r"(?P<sup>least|lowest|smallest|fewest|most|biggest|largest|highest|greatest)\s+"
+    r"(?:amount\s+of\s+)?(?:money|cash|dollars|\$|value|risk|exposure|at\s+risk|at\s+stake)\b",
+    re.I,
+)
+"""A list item pointed at by its rank in money ("whichever of those has the least money riding
+on it"): the lists shown are ranked by money at risk or value, largest first."""
+
+
 def ordinal(text: str) -> tuple[int | None, re.Match[str] | None]:
-    """Return the list position a request points at ("the third one" -> 3; "last" -> -1)."""
+    """Return the list position a request points at ("the third one" -> 3; "last" -> -1).
+
+    An item pointed at by its rank in money (`RANKED_RE`, no number said) is the first (most)
+    or the last (least) of the list.
+    """
     top = TOP_ONE_RE.search(text)
     if top is not None:
         return 1, top
     m = ORDINAL_RE.search(text)
     if m is None:
-        return None, None
+        ranked = RANKED_RE.search(text)
+        if ranked is None:
+            return None, None
+        least = ranked.group("sup").lower() in ("least", "lowest", "smallest", "fewest")
+        return (-1 if least else 1), ranked
     if m.group("num"):
         return int(m.group("num")), m
     word = m.group("word").lower()
@@ -1350,6 +1379,8 @@ def rewrite_follow_up(text: str, previous: str | None, resolver: Any) -> str:
         return _step_previous(previous, STEP_RE.match(rest)) or text
     if resolver is not None and (relative := _relative_place(rest, previous, resolver)):
         return relative
+    if resolver is not None and (region := _other_region(rest, previous, resolver)):
+        return region
     if re.match(r"(?:from\s+(?:whom|who|where)|who\s+from)\W*$", rest, re.I):
         rest = "by source"  # "and from whom?" after a count: by where the stock comes from
     elif re.match(r"(?:from\s+)?which\s+(?:suppliers?|vendors?)\W*$", rest, re.I):
@@ -1367,6 +1398,7 @@ def rewrite_follow_up(text: str, previous: str | None, resolver: Any) -> str:
         return previous.replace(where, other) if other else text
     if OTHER_DC_RE.search(rest):
         return text
+    rest = _home_dc(rest, previous, resolver)
     new = entities(rest, resolver)
     if not any(new.values()) and any(p.search(previous) for p in POLICY_PATTERNS):
         return f"{rest} ({previous})"  # "and for transfers?" after a policy question
@@ -1403,6 +1435,65 @@ def rewrite_follow_up(text: str, previous: str | None, resolver: Any) -> str:
         )
         return previous.rstrip("?.! ") + " at " + scope
     return out if swapped else text
+
+
+def _other_region(rest: str, previous: str, resolver: Any) -> str | None:
+    """Return the previous request about another DC's region: "vs the south?" after the north.
+
+    The follow-up names one DC by its word or id and nothing else ("the south", "southern
+    stores", "now do the stores under dc south"), and the previous request named another DC the
+    same way: every mention of that DC in it is swapped for the new one, in the form it had.
+    """
+    tails = {re.sub(r"(?i)^dc\W*", "", dc).lower(): dc for dc in resolver.dcs()}
+    tails = {t: dc for t, dc in tails.items() if t.isalpha()}
+    if len(tails) < 2 or len(rest.split()) > 7:
+        return None
+
+    def said(text: str) -> list[str]:
+        return [t for t in tails if re.search(rf"\b(?:dc\W*)?{t}(?:ern)?\b", text, re.I)]
+
+    new = said(rest)
+    others = [
+        i
+        for ids in entities(rest, resolver).values()
+        for i in ids
+        if i != tails.get(new[0] if new else "")
+    ]
+    if len(new) != 1 or others:
+        return None
+    old = [t for t in said(previous) if t != new[0]]
+    if len(old) != 1 or new[0] in said(previous):
+        return None
+    src, dst = old[0], new[0]
+
+    def swap(m: re.Match[str]) -> str:
+        word = m.group(0)
+        out = re.sub(src, dst, word, flags=re.I)
+        return out.upper() if word.isupper() else out
+
+    return re.sub(rf"\b(?:dc\W*)?{src}(?:ern)?\b", swap, previous, flags=re.I)
+
+
+GENERIC_DC_RE = re.compile(
+    r"\b(?:the|our|its|their)\s+(?:dc|warehouse|distribution\s+cent(?:er|re)|depot)\b", re.I
+)
+
+
+def _home_dc(rest: str, previous: str, resolver: Any) -> str:
+    """Put in "the DC" of a transfer follow-up: the DC that supplies the previous destination.
+
+    "fine, take it from the DC then" after a transfer into a store: that store's own DC (its
+    source in the network). The follow-up as is when the previous request named no store
+    destination or the resolver does not know its DC.
+    """
+    m = GENERIC_DC_RE.search(rest)
+    if m is None or resolver is None:
+        return rest
+    _, dst, _ = _clause_places(previous, resolver)
+    ent = resolver.get("location", dst) if dst else None
+    if ent is None or ent.group != "store" or not ent.parent:
+        return rest
+    return rest[: m.start()] + ent.parent + rest[m.end() :]
 
 
 def _step_previous(previous: str, step: re.Match[str] | None) -> str | None:
@@ -1887,8 +1978,14 @@ def rewrite_category_follow_up(text: str, previous: str | None, resolver: Any) -
         after = named if named in cats else None
     if after is None or after == before:
         return text
-    stem = re.escape(before.lower())
-    swapped = re.sub(r"\b" + stem + r"s?\b", after, previous, count=1, flags=re.I)
+    word = before.lower()
+    # the category as the previous request said it: "toy" or "toys" for Toys, "grocery" or
+    # "groceries" for Grocery
+    if word.endswith("y"):
+        stem = re.escape(word[:-1]) + r"(?:y|ies)"
+    else:
+        stem = re.escape(word[:-1] if word.endswith("s") else word) + r"s?"
+    swapped = re.sub(r"\b" + stem + r"\b", after, previous, count=1, flags=re.I)
     return swapped if swapped != previous else text
 
 

@@ -33,7 +33,7 @@ from typing import Any
 from agents.focus import Focus, ProposalNote
 from agents.offline.parsing import ordinal
 
-ACTIONS = ("status", "withdraw", "amend", "route", "draft", "explain")
+ACTIONS = ("status", "withdraw", "amend", "route", "arrival", "draft", "explain")
 
 PROPOSAL_NOUN = (
     r"(?:move|transfer|xfer|shipment|order|po|purchase\s+order|draft|proposal|request|top[- ]?up|"
@@ -52,7 +52,9 @@ ROUTE = re.compile(
     r"\bwho(?:se|m)?\b.*\b(?:approv(?:e|es|al|als|er|ers|ing)|sign(?:s|ing|[- ]?off)?|desk|"
     r"inbox|queue|tray|plate|court|lands?|landing|ok|okay|authori[sz](?:e|es|ing|ation)|"
     r"route|routed|escalat\w*|goes|go|going|sits?|sitting|waiting|end\s+up|decide|decides)\b"
-    r"|\b(?:approv\w*|sign[- ]?off)\s+(?:route|chain|path)\b",
+    r"|\b(?:approv\w*|sign[- ]?off)\s+(?:route|chain|path)\b"
+    r"|\bwhose\b.*\b(?:authority|signature|need|needs|require|requires)\b"
+    r"|\bwhich\s+approver\b|\bwho(?:'s|\s+is)\s+(?:the|its|their)\s+approver\b",
     re.I,
 )
 """Who is to approve (never who did: "who approved it?" asks what became of it)."""
@@ -66,6 +68,15 @@ DISCARD = re.compile(
 )
 """Withdrawing: "pull" only with a draft right after it ("pull it", "pull the plug", "pull that
 transfer"), never "pull the history for that move" or "pull up that transfer"."""
+ARRIVAL = re.compile(
+    r"\b(?:how\s+long|how\s+soon|how\s+many\s+days|when|what\s+day|what\s+date)\b.*"
+    r"\b(?:arriv\w*|get\s+there|gets\s+there|land|lands|reach\w*|take|takes|deliver\w*|"
+    r"turn\s+up|show\s+up|be\s+there|be\s+in|in\s+transit|on\s+the\s+road|in\s+the\s+truck)\b"
+    r"|\b(?:eta|e\.t\.a\.?|lead\s+time|transit\s+time|travel\s+time)\b",
+    re.I,
+)
+"""When the draft would arrive, asked ahead ("how long will that take to arrive?", "ETA on
+it?"); what became of it ("has it landed?") is its status."""
 NEGATED = re.compile(r"\b(?:don'?t|do\s+not|never|not|no\s+need\s+to)\s+(?:\w+\s+)?", re.I)
 QUESTION = re.compile(
     r"\?|^\W*(?:(?:and|so|ok(?:ay)?|hey|well|right|now)\W+)*(?:did|has|have|is|was|were|any|"
@@ -85,7 +96,8 @@ OUTCOME = re.compile(
     r"progress\w*|decid\w*|decision|verdict|status|happen\w*|come\s+of|came\s+of|became|"
     r"approv\w*|reject\w*|declin\w*|accept\w*|commit\w*|posted|placed|raised|signed|ok'?d|"
     r"okay\w*|news|word|update|outcome|looked\s+at|end(?:ed)?\s+up|where\s+(?:is|has|does|"
-    r"did|are)|landed|since|mov\w+\s+(?:along|on|forward)|moving)\b",
+    r"did|are)|landed|since|mov\w+\s+(?:along|on|forward)|moving|live|executed|booked|"
+    r"in\s+(?:the\s+)?(?:erp|system))\b",
     re.I,
 )
 AMEND_CUE = re.compile(
@@ -154,6 +166,8 @@ def action_of(text: str) -> str | None:
     said = numbers(text)
     if said and AMEND_CUE.search(text) and not asked:
         return "amend"
+    if ARRIVAL.search(text) and asked:
+        return "arrival"
     if QUESTION.search(text) and OUTCOME.search(text):
         return "status"
     if DRAFT.search(text) and not asked:
@@ -311,10 +325,29 @@ def read(
     if action == "route":
         return Reading(action, "who approves it", pid=pid)
     note = _note(focus, pid)
+    if action == "arrival":
+        template = arrival_question(note)
+        return Reading(action, template, pid=pid) if template else None
     qty = new_quantity(text, note)
     if qty is None or qty <= 0:
         return None
     return Reading(action, f"make it {qty} instead", pid=pid, qty=qty)
+
+
+def arrival_question(note: ProposalNote | None) -> str | None:
+    """Return the look-up that says how long a draft takes to arrive: its lane or lead time.
+
+    A transfer's lane (from its source to its destination) carries the transit days; a
+    purchase order's item carries its supplier's lead time. None for any other draft.
+    """
+    args = (note.args or {}) if note is not None else {}
+    src, dst = args.get("from_location"), args.get("to_location")
+    if isinstance(src, str) and isinstance(dst, str) and src and dst:
+        return f"lane from {src} to {dst}"
+    sku, supplier = args.get("sku"), args.get("supplier_id")
+    if isinstance(sku, str) and isinstance(supplier, str) and sku and supplier:
+        return f"lead time of {supplier} for {sku}"
+    return None
 
 
 def _note(focus: Focus, pid: str | None) -> ProposalNote | None:
@@ -339,6 +372,8 @@ ACTION_OF: dict[str, str] = {
     "draft_previous_qty": "draft",
     "draft_typed": "draft",
     "explain_exception": "explain",
+    "lanes": "arrival",
+    "item_terms": "arrival",
 }
 """The action each intent of the table carries out on a thread's thing."""
 
@@ -374,8 +409,12 @@ def carried_scope(text: str, last_args: dict[str, Any]) -> str | None:
     return text[:end] + scope + text[end:]
 
 
-QUESTIONS = frozenset({"status", "route"})
+QUESTIONS = frozenset({"status", "route", "arrival"})
 """Actions that only ask: a message read so never drafts, whatever else its words suggest."""
+OVER_A_LOOK_UP = frozenset({"status", "arrival"})
+"""Actions read over a look-up the table took from a message that names nothing and points at
+the thread's draft ("how long will that take to arrive?" is no playbook question, "did that
+get executed?" no question about open supply)."""
 OVERRULED = frozenset({("explain", "draft")})
 """(the table's action, the reader's) where the reader's stands: "the second one - go ahead
 with it" names a listed exception (which alone the table explains) and asks to act on it. Never

@@ -1,0 +1,325 @@
+"""Thread turns read against the thread's memory: its draft, its last request and its region.
+
+Each class is tried in generated variants (several wordings x reference forms, one with a
+typo-free terse form), so the reading is of the class, not of one phrasing: the approval route
+of the thread's draft, its status once it may be in the ERP, when it would arrive, a negated
+withdrawal, the drafts waiting in this conversation, the same request from "the DC" after a
+lane that does not exist, and the same question for another region or category.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+from langchain_core.messages import BaseMessage
+
+from agents.offline.intents import parse
+from agents.offline.safety import WRITE_TOOLS
+from tests.agents.conftest import turn
+from tools.resolve import Resolver
+
+REFS = ("it", "that", "that one", "this one", "the draft")
+
+
+def _transfer(qty: int = 40) -> list[BaseMessage]:
+    args = {"sku": "SKU-0005", "from_location": "DC-NORTH", "to_location": "S003", "qty": qty}
+    data = {
+        "proposal_id": "PR-T1",
+        "status": "pending_approval",
+        "action": "transfer",
+        "args": args,
+    }
+    return turn(f"move {qty} SKU-0005 from DC-NORTH to S003", "draft_transfer", args, data)
+
+
+def _order() -> list[BaseMessage]:
+    args = {"sku": "SKU-0005", "location_id": "DC-NORTH", "supplier_id": "SUP-02", "qty": 300}
+    data = {
+        "proposal_id": "PR-P1",
+        "status": "pending_approval",
+        "action": "purchase_order",
+        "args": args,
+    }
+    return turn("order 300 SKU-0005 for DC-NORTH from SUP-02", "draft_purchase_order", args, data)
+
+
+def _calls(text: str, earlier: list[BaseMessage], resolver: Resolver) -> list[tuple[str, Any]]:
+    intent, req = parse(text, earlier, resolver)
+    step = intent.handler(req, [])
+    return [(c.name, c.args) for c in step] if isinstance(step, list) else []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{lead} does {ref} {verb}?"
+        for lead, ref, verb in itertools.product(
+            ("whose authority", "whose signature", "whose sign-off"),
+            ("it", "that one", "this"),
+            ("need", "require"),
+        )
+    ]
+    + [
+        "which approver gets it",
+        "who's the approver on this one?",
+        "so who is the approver for it",
+    ],
+)
+def test_the_approval_route_of_the_threads_draft(text: str, resolver: Resolver) -> None:
+    assert _calls(text, _order(), resolver) == [("get_approval_route", {"proposal_id": "PR-P1"})]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{lead} {ref} {state}?"
+        for lead, ref, state in itertools.product(
+            ("so is", "is"),
+            REFS[:4],
+            ("live in the ERP now", "in the system yet", "booked in the erp", "live yet"),
+        )
+    ]
+    + ["has it gone live", "did that get executed?"],
+)
+def test_whether_the_draft_is_in_the_erp_asks_its_status(text: str, resolver: Resolver) -> None:
+    assert _calls(text, _transfer(), resolver) == [
+        ("get_proposal_status", {"proposal_id": "PR-T1"})
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{q} {ref} {verb}?"
+        for q, ref, verb in itertools.product(
+            ("how long will", "when will", "how soon will"),
+            ("it", "that", "that one", "the transfer"),
+            ("take to arrive", "get there", "arrive", "land"),
+        )
+    ]
+    + [
+        "ETA on that?",
+        "what's the ETA on it",
+        "how many days till it lands",
+        "when would it turn up",
+    ],
+)
+def test_when_a_transfer_would_arrive_is_its_lane(text: str, resolver: Resolver) -> None:
+    calls = _calls(text, _transfer(), resolver)
+    assert calls == [("get_lanes", {"from_location": "DC-NORTH", "to_location": "S003"})]
+
+
+@pytest.mark.parametrize(
+    "text", ["how long will it take to arrive?", "when's that order going to land?"]
+)
+def test_when_an_order_would_arrive_is_its_items_lead_time(text: str, resolver: Resolver) -> None:
+    assert [name for name, _ in _calls(text, _order(), resolver)] == ["get_item"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["how long will the stock at S003 last?", "when does SKU-0005 run out at S003?"],
+)
+def test_a_question_naming_its_subject_is_not_about_the_drafts_arrival(
+    text: str, resolver: Resolver
+) -> None:
+    assert "get_lanes" not in {name for name, _ in _calls(text, _transfer(), resolver)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{neg} {verb} {ref}"
+        for neg, verb, ref in itertools.product(
+            ("don't", "do not", "dont"), ("cancel", "withdraw", "scrap", "bin"), ("it", "that")
+        )
+    ],
+)
+def test_a_negated_withdrawal_never_withdraws(text: str, resolver: Resolver) -> None:
+    assert not {name for name, _ in _calls(text, _transfer(), resolver)} & WRITE_TOOLS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"what {have} {who} got {state} in this {where}?"
+        for have, who, state, where in itertools.product(
+            ("have", "do"),
+            ("I", "we"),
+            ("waiting", "pending", "open"),
+            ("chat", "thread", "conversation"),
+        )
+    ],
+)
+def test_what_waits_in_this_conversation_lists_its_drafts(text: str, resolver: Resolver) -> None:
+    calls = _calls(text, _transfer(), resolver)
+    assert [name for name, _ in calls] == ["list_proposals"]
+    assert calls[0][1]["scope"] == "thread"
+
+
+def _no_lane(src: str, dst: str) -> list[BaseMessage]:
+    args = {"sku": "SKU-0005", "from_location": src, "to_location": dst, "qty": 30}
+    return turn(
+        f"send 30 SKU-0005 from {src} to {dst}",
+        "draft_transfer",
+        args,
+        {"error": f"no transfer lane from {src} to {dst}"},
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{lead} {verb} it from {dc} {tail}".strip()
+        for lead, verb, dc, tail in itertools.product(
+            ("fine,", "ok then", ""),
+            ("take", "send", "source"),
+            ("the DC", "the warehouse"),
+            ("then", "instead", ""),
+        )
+    ],
+)
+def test_from_the_dc_after_a_missing_lane_is_the_destinations_own_dc(
+    text: str, resolver: Resolver
+) -> None:
+    store = next(e for e in resolver.entities["location"].values() if e.group == "store")
+    other = next(
+        e.id
+        for e in resolver.entities["location"].values()
+        if e.group == "store" and e.id != store.id
+    )
+    calls = _calls(text, _no_lane(other, store.id), resolver)
+    assert [name for name, _ in calls] == ["draft_transfer"]
+    assert calls[0][1]["from_location"] == store.parent
+    assert calls[0][1]["to_location"] == store.id and calls[0][1]["sku"] == "SKU-0005"
+
+
+def _region_total(word: str) -> list[BaseMessage]:
+    return turn(
+        f"what's the money at risk across the {word} stores?", "summarize_exceptions", {}, {}
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [f"{lead} {place}?" for lead, place in itertools.product(
+        ("vs", "versus", "and", "compared with", "what about"),
+        ("the south", "south", "the southern stores", "the south region"),
+    )],
+)  # fmt: skip
+def test_the_same_total_for_the_other_region(text: str, resolver: Resolver) -> None:
+    calls = _calls(text, _region_total("north"), resolver)
+    assert [name for name, _ in calls] == ["summarize_exceptions"]
+    assert calls[0][1].get("served_by") == "DC-SOUTH"
+
+
+@pytest.mark.parametrize(
+    ("said", "other"),
+    [("toy", "Garden"), ("toys", "Pet"), ("grocery", "Apparel"), ("groceries", "Electronics")],
+)
+@pytest.mark.parametrize("lead", ["and {}?", "what about {}", "same for the {} category"])
+def test_a_what_if_for_another_category(
+    said: str, other: str, lead: str, resolver: Resolver
+) -> None:
+    earlier = turn(
+        f"{said} demand up 30 percent - what does it do?", "run_what_if", {"demand_factor": 1.3}, {}
+    )
+    calls = _calls(lead.format(other.lower()), earlier, resolver)
+    assert calls == [("run_what_if", {"demand_factor": 1.3, "category": other})]
+
+
+def _listed(n: int = 4) -> list[BaseMessage]:
+    items = [
+        {"id": f"stockout_risk:SKU-000{i}@S00{i % 3 + 1}", "recommendation": {"kind": "transfer"}}
+        for i in range(1, n + 1)
+    ]
+    return turn("what's at risk of running out", "list_exceptions", {}, {"items": items})
+
+
+@pytest.mark.parametrize(
+    ("text", "position"),
+    [
+        (f"{verb} {pointer} {rank} {money}", pos)
+        for verb in ("fix", "draft the recommended move for")
+        for pointer in ("whichever of those has the", "the one with the")
+        for rank, pos in (("least", 4), ("lowest", 4), ("smallest", 4), ("most", 1), ("biggest", 1))
+        for money in ("money riding on it", "value", "at risk")
+    ],
+)
+def test_a_listed_exception_is_pointed_at_by_its_rank_in_money(
+    text: str, position: int, resolver: Resolver
+) -> None:
+    calls = _calls(text, _listed(), resolver)
+    want = f"stockout_risk:SKU-000{position}@S00{position % 3 + 1}"
+    assert calls == [("draft_recommended_action", {"exception_id": want})]
+
+
+def test_a_question_about_the_most_at_risk_without_a_pointer_is_no_rank() -> None:
+    from agents.offline.parsing import ordinal
+
+    assert ordinal("which store has the most money at risk?") == (None, None)
+
+
+@pytest.mark.parametrize(
+    "kind", ["promo_uncovered", "stockout_risk", "overstock", "late_po", "below_safety_stock"]
+)
+@pytest.mark.parametrize("form", ["show me the {} exceptions", "list {} only", "any {}?"])
+def test_a_list_asked_by_the_types_own_id(kind: str, form: str, resolver: Resolver) -> None:
+    calls = _calls(form.format(kind), [], resolver)
+    assert calls and calls[0][0] == "list_exceptions" and calls[0][1]["type"] == kind
+
+
+@pytest.mark.parametrize("dc", ["north", "south"])
+@pytest.mark.parametrize(
+    "form",
+    ["stockout risks in the {}", "overstock across the {}, biggest first", "promo gaps in the {}"],
+)
+def test_a_list_in_a_region_said_by_its_dcs_word(dc: str, form: str, resolver: Resolver) -> None:
+    calls = _calls(form.format(dc), [], resolver)
+    assert calls and calls[0][0] == "list_exceptions"
+    assert calls[0][1].get("served_by") == f"DC-{dc.upper()}" and "category" not in calls[0][1]
+
+
+def test_the_dc_itself_is_no_region(resolver: Resolver) -> None:
+    calls = _calls("what's on hand in the north DC for SKU-0003", [], resolver)
+    assert calls == [("get_inventory", {"sku": "SKU-0003", "location": "DC-NORTH"})]
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "stores served by the north DC: money at risk?",
+        "how much is at risk in the northern stores?",
+    ],
+)
+@pytest.mark.parametrize(
+    "text",
+    ["ok, now do the stores under dc south", "right, and the south?", "vs DC-SOUTH", "and south"],
+)
+def test_the_same_total_for_the_other_dcs_stores(first: str, text: str, resolver: Resolver) -> None:
+    calls = _calls(text, turn(first, "summarize_exceptions", {}, {}), resolver)
+    assert [name for name, _ in calls] == ["summarize_exceptions"]
+    assert calls[0][1].get("served_by") == "DC-SOUTH"
+
+
+def test_a_dc_follow_up_still_asks_at_the_other_dc(resolver: Resolver) -> None:
+    earlier = turn("what's on hand at DC-NORTH for SKU-0003", "get_inventory", {}, {})
+    for text in ("and at DC-SOUTH?", "what about the south dc", "and south?"):
+        assert _calls(text, earlier, resolver) == [
+            ("get_inventory", {"sku": "SKU-0003", "location": "DC-SOUTH"})
+        ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "which of those has the least money at risk?",
+        "should we fix whichever has the lowest value?",
+        "why not draft the one with the most at risk?",
+        "how long will that take to arrive if we fix the one with the least at risk?",
+    ],
+)
+def test_a_question_pointing_by_rank_never_writes(text: str, resolver: Resolver) -> None:
+    assert not {name for name, _ in _calls(text, _listed(), resolver)} & WRITE_TOOLS
