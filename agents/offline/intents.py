@@ -52,6 +52,7 @@ from agents.offline.parsing import (
     canonicalise,
     entities,
     kind_of,
+    need_as_transfer,
     ordinal,
     pointer,
     promo_window,
@@ -2520,6 +2521,14 @@ def read_request(
         if intent is not FALLBACK and not intent.writes:
             return intent, req  # a look-up only: a bare name never drafts again
     intent, req = parse_table(text, earlier, resolver, as_of, asker)
+    if not intent.writes and not reader.asks(text):
+        # "<store> needs 20 of <item> out of <DC>, please", "draft 40 <item> <DC> to <store>":
+        # the transfer, read like one said in full (never for a question).
+        needed = need_as_transfer(canonicalise(text, resolver)[0])
+        if needed is not None:
+            moved, moved_req = parse_table(needed, earlier, resolver, as_of, asker)
+            if moved.writes:
+                return moved, replace(moved_req, original=req.original, named=req.named)
     if _rule_question(intent, req):
         # "a store got a phantom flag: how long have they got to count it?" asks the playbook,
         # whatever look-up its nouns matched.

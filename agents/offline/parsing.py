@@ -1474,6 +1474,38 @@ def _other_region(rest: str, previous: str, resolver: Any) -> str | None:
     return re.sub(rf"\b(?:dc\W*)?{src}(?:ern)?\b", swap, previous, flags=re.I)
 
 
+_LOC = r"(?:S\d+|DC-[A-Z0-9]+)"
+NEED_TRANSFER = re.compile(
+    r"^\W*(?:(?:ok|so|right|hey)\W+)?(?P<dst>" + _LOC + r")(?:'s|\s+is)?\s+(?:needs|wants|"
+    r"could\s+(?:use|do\s+with)|(?:is\s+)?ask(?:s|ing)\s+for|requires|would\s+like)\s+"
+    r"(?:(?P<q1>\d[\d,]*)\s*(?:x\s+|units?\s+(?:of\s+)?|of\s+)?(?P<sku1>SKU-\w+)|"
+    r"(?P<sku2>SKU-\w+)\s*(?:-|,|:)?\s*(?P<q2>\d[\d,]*)\s*(?:units?|x|pcs)?)\s+"
+    r"(?:out\s+of|off|from)\s+(?:the\s+)?(?P<src>" + _LOC + r")\b",
+)
+"""A transfer said as the destination's need with its source ("S003 needs 20 SKU-1 out of
+DC-NORTH, please"), in canonical form (ids, upper case)."""
+MISSING_FROM = re.compile(
+    r"\b(?P<head>(?:draft|transfer|send|move|ship)\s+\d[\d,]*\s+(?:of\s+|x\s+|units?\s+of\s+)?"
+    r"SKU-\w+)\s+(?P<src>" + _LOC + r")\s+(?=(?:to|->|into)\s+" + _LOC + r"\b)",
+)
+"""A transfer whose source is said without "from" ("draft 40 of SKU-1 DC-NORTH to S002")."""
+
+
+def need_as_transfer(text: str) -> str | None:
+    """Return a canonical transfer request said as a need or without "from", else None.
+
+    `text` is canonical (ids in upper case); the caller checks it is no question.
+    """
+    m = NEED_TRANSFER.search(text)
+    if m is not None:
+        qty, sku = m.group("q1") or m.group("q2"), m.group("sku1") or m.group("sku2")
+        return f"transfer {qty} of {sku} from {m.group('src')} to {m.group('dst')}"
+    m = MISSING_FROM.search(text)
+    if m is not None:
+        return text[: m.start()] + f"{m.group('head')} from {m.group('src')} " + text[m.end() :]
+    return None
+
+
 GENERIC_DC_RE = re.compile(
     r"\b(?:the|our|its|their)\s+(?:dc|warehouse|distribution\s+cent(?:er|re)|depot)\b", re.I
 )

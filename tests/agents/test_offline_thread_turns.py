@@ -323,3 +323,41 @@ def test_a_dc_follow_up_still_asks_at_the_other_dc(resolver: Resolver) -> None:
 )
 def test_a_question_pointing_by_rank_never_writes(text: str, resolver: Resolver) -> None:
     assert not {name for name, _ in _calls(text, _listed(), resolver)} & WRITE_TOOLS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        form.format(dst="S002", sku="SKU-0007", src="DC-NORTH")
+        for form in (
+            "{dst} needs {sku} - 16 units out of {src} please",
+            "{dst} needs 16 {sku} out of {src}, set it up",
+            "{dst} wants 16 x {sku} off {src}",
+            "{dst} could use 16 {sku} from {src}, draft it",
+            "{dst} could do with 16 units of {sku} from the {src}",
+            "ok {dst} is asking for {sku}: 16 units from {src}",
+            "draft 16 of {sku} {src} to {dst}",
+            "move 16 {sku} {src} -> {dst}",
+        )
+    ],
+)
+def test_a_transfer_said_as_a_need_or_without_from(text: str, resolver: Resolver) -> None:
+    calls = _calls(text, [], resolver)
+    assert calls == [
+        (
+            "draft_transfer",
+            {"sku": "SKU-0007", "from_location": "DC-NORTH", "to_location": "S002", "qty": 16},
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "could S002 use 16 SKU-0007 off DC-NORTH?",
+        "S002 wants 16 x SKU-0007 off DC-NORTH - is that wise?",
+        "why would S002 want 16 x SKU-0007 off DC-NORTH",
+    ],
+)
+def test_a_need_asked_about_never_drafts(text: str, resolver: Resolver) -> None:
+    assert not {name for name, _ in _calls(text, [], resolver)} & WRITE_TOOLS
