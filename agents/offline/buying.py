@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from agents.offline.parsing import QUANTITY
+
 BUYING = re.compile(
     r"\b(?:buy|buying|purchas(?:e|ing)(?!\s+orders?\b)|re-?order(?:ing)?|order(?:ing)?\s+(?:list|now|today|this\s+"
     r"week|anything|something|more|from|with|in)|(?:place|placing|raise|raising|put|putting|"
@@ -32,10 +34,6 @@ ALREADY = re.compile(
     re.IGNORECASE,
 )
 """Words about what was already ordered, how the supplier performs, a hypothesis or a draft."""
-
-
-QUANTITY = re.compile(r"(?<![\w.,-])\d+(?:[.,]\d+)?(?![\w.,-])")
-"""A number of units: "raise 108 with <supplier>" is an order to draft, not a question."""
 
 
 def asks_what_to_buy(text: str, found: Mapping[str, Sequence[str]]) -> bool:

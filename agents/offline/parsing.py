@@ -577,6 +577,8 @@ FETCH_QTY = (
 )
 NO_QTY = r"(?!.*(?<![\w.-])\d[\d,]*(?![\w.-]))"
 """No standalone number anywhere after this point (a quantity would be one)."""
+QUANTITY = re.compile(r"(?<![\w.,-])\d+(?:[.,]\d+)?(?![\w.,-])")
+"""A standalone number, not part of an id or a date ("raise 108 with <supplier>")."""
 
 LEVEL_WORDS = (
     r"(?:safety\s+stock|reorder\s+point|order[- ]up[- ]to(?:\s+level)?|service\s+level|"

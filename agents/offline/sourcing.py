@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from agents.offline.parsing import QUANTITY
+
 SOURCING = re.compile(
     # "does <store> get its stock from", "where do <store>'s deliveries come from"
     r"\b(?:gets?|getting|receives?|receiving|draws?|drawing|obtains?|sources?|sourced|comes?|"
@@ -35,8 +37,6 @@ NOT_SOURCING = re.compile(
     re.IGNORECASE,
 )
 """Money, risk, ranking, forecasts or drafting: a question about the store's numbers."""
-
-QUANTITY = re.compile(r"(?<![\w.,-])\d+(?:[.,]\d+)?(?![\w.,-])")
 
 
 def asks_where_from(text: str, found: Mapping[str, Sequence[str]]) -> bool:

@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from agents.offline import parse, sourcing
+from agents.offline import buying, parse, parsing, sourcing
 from agents.offline.messages import Call
 from tools.resolve import Resolver
 
@@ -55,3 +55,9 @@ def test_where_from_needs_exactly_one_store() -> None:
     assert not sourcing.asks_where_from(text, {"location": ["S001", "S002"]})
     assert not sourcing.asks_where_from(text, {"location": ["DC-NORTH"]})
     assert not sourcing.asks_where_from(text, {"location": ["S001"], "sku": ["SKU-0001"]})
+
+
+def test_a_quantity_is_read_by_one_definition() -> None:
+    assert sourcing.QUANTITY is buying.QUANTITY is parsing.QUANTITY
+    assert parsing.QUANTITY.search("raise 108 with them")
+    assert not parsing.QUANTITY.search("which DC feeds S003")
