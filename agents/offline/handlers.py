@@ -200,8 +200,8 @@ def unknown_place(req: Request, results: list[Result]) -> Step:
     if req.resolver is not None:
         stores = [e.label() for e in req.resolver.entities["location"].values()]
     listed = f" Its locations: {', '.join(stores)}." if stores else ""
-    shops = [i for i in (req.resolver.ids("location") if req.resolver is not None else []) if
-             not i.startswith("DC")]  # fmt: skip
+    locations = req.resolver.entities["location"].values() if req.resolver is not None else ()
+    shops = [e.id for e in locations if e.group == "store"]
     first = shops[0] if shops else "S001"
     base = req.original if place in (req.original or "") else req.text
     example = base.replace(place, first, 1)

@@ -2536,7 +2536,9 @@ def read_request(
     if intent.name in BUYING_REREAD and buying.asks_what_to_buy(req.text, req.found):
         # "do we need to place anything with <supplier> today?": the plan's order list for it.
         return BY_NAME["supplier_overview"], req
-    if intent.name in SOURCING_REREAD and sourcing.asks_where_from(req.text, req.found):
+    if intent.name in SOURCING_REREAD and sourcing.asks_where_from(
+        req.text, req.found, req.resolver
+    ):
         # "which warehouse does <store> draw from?": the lanes into the store, its source DC.
         return BY_NAME["lanes"], req
     if intent.name in HYPOTHESIS_REREAD and hypotheses.is_sized_hypothesis(req.text):
@@ -2584,8 +2586,8 @@ def _rule_question(intent: Intent, req: Request) -> bool:
     """
     if intent.name not in RULE_REREAD or intent.writes:
         return False
-    return rules.is_rule_question(req.text, req.found) and rules.is_rule_question(
-        req.original or req.text, req.found
+    return rules.is_rule_question(req.text, req.found, req.resolver) and rules.is_rule_question(
+        req.original or req.text, req.found, req.resolver
     )
 
 

@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from typing import Any
 
-NAMED_ID = re.compile(
-    r"\b(?:SKU|PO|PR|SUP|DC|TR|EX)[-_]?\d+\b|\bS\d{2,}\b|\b[a-z_]+:SKU[-_]?\d+@", re.IGNORECASE
-)
-"""An id written in the request (a SKU, a store, a PO, a proposal, an exception)."""
+from agents.offline.parsing import EXC_RE
+
+DOCUMENT_ID = re.compile(r"\b(?:PO|PR|TR)[-_]?\w*\d\w*\b|" + EXC_RE, re.IGNORECASE)
+"""A document's id written in the request (a PO, a proposal, a transfer, an exception)."""
+
 
 THRESHOLD = re.compile(
     # "at what value do we stop", "at which punctuality figure does procurement step in",
@@ -92,24 +94,46 @@ DATA_QUESTION = re.compile(
 "list the items past the overstock cut-off"): data, not the rule."""
 
 
-def names_something(text: str, found: Mapping[str, Sequence[str]]) -> bool:
-    """Return True when the request names a particular SKU, place, supplier or document."""
-    return any(found.get(kind) for kind in ("sku", "location", "supplier")) or bool(
-        NAMED_ID.search(text)
+def network_id(text: str, resolver: Any) -> bool:
+    """Return True when the text holds an id shaped like the network's own ids.
+
+    The shapes come from the data ("SKU-0001" -> SKU, then digits), so an id the network does
+    not hold ("SKU-9999", a store number mistyped) still names a particular thing, whatever
+    prefixes the network's items, stores and DCs have.
+    """
+    if resolver is None:
+        return False
+    shapes = {
+        re.sub(r"\d+", lambda _: r"\d+", re.escape(i)).replace(r"\-", "[-_]?")
+        for kind in ("sku", "location", "supplier")
+        for i in resolver.ids(kind)
+        if re.search(r"[A-Za-z]", i)  # an all-digit id would make every number a name
+    }
+    alt = "|".join(sorted(shapes, key=len, reverse=True))
+    return (
+        bool(alt) and re.search(rf"(?<![\w-])(?:{alt})(?![\w-])", text, re.IGNORECASE) is not None
     )
 
 
-def is_rule_question(text: str, found: Mapping[str, Sequence[str]]) -> bool:
+def names_something(text: str, found: Mapping[str, Sequence[str]], resolver: Any = None) -> bool:
+    """Return True when the request names a particular SKU, place, supplier or document."""
+    return (
+        any(found.get(kind) for kind in ("sku", "location", "supplier"))
+        or bool(DOCUMENT_ID.search(text))
+        or network_id(text, resolver)
+    )
+
+
+def is_rule_question(text: str, found: Mapping[str, Sequence[str]], resolver: Any = None) -> bool:
     """Return True when a request asks a rule's limit, deadline or permission in general.
 
-    `found` is what the request names, by kind (ids). A request that names a particular thing
-    asks about it (its data), never the rule in general; so does one that lists the things
-    past a limit (`DATA_QUESTION`).
+    `found` is what the request names, by kind (ids); `resolver` gives the shapes of the
+    network's ids. A request that names a particular thing asks about it (its data), never
+    the rule in general; so does one that lists the things past a limit (`DATA_QUESTION`).
     """
-    if names_something(text, found) or DATA_QUESTION.search(text):
+    if DATA_QUESTION.search(text):
         return False
-    if THRESHOLD.search(text) or DEADLINE.search(text):
-        return True
-    return (
+    asks = bool(THRESHOLD.search(text) or DEADLINE.search(text)) or (
         bool(PERMISSION.search(text)) and not LOOK_VERBS.search(text) and bool(GENERIC.search(text))
     )
+    return asks and not names_something(text, found, resolver)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from agents.offline.parsing import QUANTITY
 
@@ -39,11 +40,19 @@ NOT_SOURCING = re.compile(
 """Money, risk, ranking, forecasts or drafting: a question about the store's numbers."""
 
 
-def asks_where_from(text: str, found: Mapping[str, Sequence[str]]) -> bool:
-    """Return True when a request about exactly one store asks where its stock comes from."""
+def asks_where_from(text: str, found: Mapping[str, Sequence[str]], resolver: Any) -> bool:
+    """Return True when a request about exactly one store asks where its stock comes from.
+
+    The place must be a store by the location master (`resolver`), whatever its id looks like.
+    """
     places = found.get("location") or []
-    if len(places) != 1 or str(places[0]).upper().startswith("DC"):
+    if len(places) != 1 or not _is_store(str(places[0]), resolver):
         return False
     if found.get("sku") or found.get("supplier") or QUANTITY.search(text):
         return False
     return bool(SOURCING.search(text)) and not NOT_SOURCING.search(text)
+
+
+def _is_store(location: str, resolver: Any) -> bool:
+    entity = resolver.get("location", location) if resolver is not None else None
+    return entity is not None and entity.group == "store"

@@ -4,6 +4,7 @@ shipped playbook's knowledge base and a thread turn."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -41,3 +42,12 @@ def turn(request: str, tool: str, args: dict[str, Any], data: Any, n: int = 1) -
         ToolMessage(json.dumps(data), tool_call_id=f"c{n}"),
         AIMessage("done"),
     ]
+
+
+@pytest.fixture(scope="module")
+def hub_resolver() -> Resolver:
+    """The same network with its DCs named otherwise: DC-NORTH is HUB-1, DC-SOUTH is HUB-2."""
+    demo = generate_demo(seed=7, stores=4, skus=30, days=120, as_of=date(2026, 6, 30))
+    renamed = {"DC-NORTH": "HUB-1", "DC-SOUTH": "HUB-2"}
+    locations = demo.data.locations.replace({"location_id": renamed, "source_location": renamed})
+    return Resolver.from_network(replace(demo.data, locations=locations))

@@ -17,6 +17,7 @@ import pytest
 from agents.offline import parse, rules
 from agents.offline.messages import Call, Result
 from knowledge import KnowledgeBase
+from tools.resolve import Resolver
 
 AS_OF = date(2026, 6, 30)
 
@@ -128,6 +129,19 @@ def test_naming_a_particular_thing_makes_it_a_data_question() -> None:
         "at what value does a transfer stop being worth it?", {"location": ["S003"]}
     )
     assert not rules.is_rule_question("what's the deadline on PO-000123?", {})
+
+
+def test_an_id_shaped_like_the_networks_names_a_particular_thing(
+    hub_resolver: Resolver,
+) -> None:
+    text = "how long does HUB-7 have to count a flagged item?"
+    assert rules.is_rule_question(text, {})
+    assert not rules.is_rule_question(text, {}, hub_resolver)
+    assert not rules.is_rule_question(text.replace("HUB-7", "SKU-9999"), {}, hub_resolver)
+    assert rules.is_rule_question(
+        "how long does a store have to count a flagged item?", {}, hub_resolver
+    )
+    assert not rules.is_rule_question("what's the deadline on overstock:SKU-0001@S003?", {})
 
 
 @pytest.mark.parametrize(

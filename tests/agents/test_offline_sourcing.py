@@ -46,15 +46,23 @@ def test_where_a_stores_stock_comes_from_is_its_lanes_in(
 )
 def test_a_question_about_a_stores_numbers_is_not_where_from(text: str, resolver: Resolver) -> None:
     _, req = parse(text, (), resolver, as_of=AS_OF)
-    assert not sourcing.asks_where_from(req.text, req.found)
+    assert not sourcing.asks_where_from(req.text, req.found, resolver)
 
 
-def test_where_from_needs_exactly_one_store() -> None:
+def test_where_from_needs_exactly_one_store(resolver: Resolver) -> None:
     text = "which DC does it come from"
-    assert sourcing.asks_where_from(text, {"location": ["S001"]})
-    assert not sourcing.asks_where_from(text, {"location": ["S001", "S002"]})
-    assert not sourcing.asks_where_from(text, {"location": ["DC-NORTH"]})
-    assert not sourcing.asks_where_from(text, {"location": ["S001"], "sku": ["SKU-0001"]})
+    assert sourcing.asks_where_from(text, {"location": ["S001"]}, resolver)
+    assert not sourcing.asks_where_from(text, {"location": ["S001", "S002"]}, resolver)
+    assert not sourcing.asks_where_from(text, {"location": ["DC-NORTH"]}, resolver)
+    assert not sourcing.asks_where_from(text, {"location": ["S001"], "sku": ["SKU-0001"]}, resolver)
+
+
+def test_a_dc_is_known_by_its_type_not_its_id(hub_resolver: Resolver) -> None:
+    text = "which DC does it come from"
+    assert not sourcing.asks_where_from(text, {"location": ["HUB-1"]}, hub_resolver)
+    assert sourcing.asks_where_from(text, {"location": ["S003"]}, hub_resolver)
+    intent, req = parse("which warehouse does Kingston draw from?", (), hub_resolver, as_of=AS_OF)
+    assert intent.handler(req, []) == [Call("get_lanes", {"to_location": "S004"})]
 
 
 def test_a_quantity_is_read_by_one_definition() -> None:
