@@ -13,6 +13,7 @@ their own intents as before.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -48,10 +49,13 @@ def listed_ids(text: str, ids: list[str]) -> list[str]:
     return list(dict.fromkeys(named))
 
 
-def each(handler: Lookup, slot: str | None, kind: str, ids: list[str]) -> Any:
+def each(
+    handler: Lookup, slot: str | None, kind: str, ids: list[str], left: Sequence[str] = ()
+) -> Any:
     """Return a handler that makes `handler`'s look-up once for each id and joins the answers.
 
-    `slot` is the field that holds the id (None: the look-up reads the ids the request names).
+    `slot` is the field that holds the id (None: the look-up reads the ids the request names);
+    `left`: the ids named past `MAX_EACH`, not looked up, which the answer says.
     """
 
     def run(req: Request, results: list[Result]) -> Step:
@@ -73,7 +77,14 @@ def each(handler: Lookup, slot: str | None, kind: str, ids: list[str]) -> Any:
             return calls
         if len(results) != len(asks):
             return handler(req, results)
-        return "\n\n".join(str(handler(one, [r])) for one, r in zip(asks, results, strict=True))
+        answers = [str(handler(one, [r])) for one, r in zip(asks, results, strict=True)]
+        if left:
+            answers.append(
+                f"You named {len(ids) + len(left)}; I looked up the first {len(ids)} only. "
+                f"Not looked up ({len(left)} left): {', '.join(left)}. Ask for "
+                + ("it on its own." if len(left) == 1 else "them on their own.")
+            )
+        return "\n\n".join(answers)
 
     return run
 
@@ -96,6 +107,6 @@ def fan_out(intent: Intent, req: Request) -> tuple[Intent, Request]:
         slot = next((s for s in held if req.get(s) == ids[0]), None)
         if held and slot is None:
             continue  # the intent's field holds another id of the kind: not this list
-        picked = ids[:MAX_EACH]
-        return replace(intent, handler=each(intent.handler, slot, kind, picked)), req
+        picked, left = ids[:MAX_EACH], ids[MAX_EACH:]
+        return replace(intent, handler=each(intent.handler, slot, kind, picked, left)), req
     return intent, req

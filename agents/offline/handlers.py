@@ -1536,7 +1536,7 @@ def totals(req: Request, results: list[Result]) -> Step:
             args = {k: v for k, v in _totals_args(req).items() if k not in ("location", "by")}
             return [
                 Call("summarize_exceptions", {**args, "by": "type", "served_by": dc})
-                for dc in regions[:2]
+                for dc in regions
             ]
         return render_regions_compared([r for r in results if r.name == "summarize_exceptions"])
     if not results:

@@ -1212,15 +1212,22 @@ def render_totals_compared(result: Result, places: Sequence[str]) -> str:
 
 
 def render_regions_compared(results: Sequence[Result]) -> str:
-    """Lead with the region (a DC's stores) that has more at risk, then each region's total."""
+    """Lead with the region (a DC's stores) that has the most at risk, then each region's total.
+
+    A region whose total the tool did not give is said to be missing, never read as 0.
+    """
     failed = next((r for r in results if r.error), None)
     if failed is not None:
         return _error_text(failed)
-    regions = []
+    known: list[tuple[str, float, dict[str, Any]]] = []
+    missing: list[tuple[str, dict[str, Any]]] = []
     for r in results:
         data = r.data if isinstance(r.data, dict) else {}
-        money = float(data.get("total_money_at_risk") or 0)
-        regions.append((str(r.args.get("served_by")), money, data))
+        dc = str(r.args.get("served_by"))
+        if data.get("total_money_at_risk") is None:
+            missing.append((dc, data))
+        else:
+            known.append((dc, float(data["total_money_at_risk"]), data))
 
     def said(dc: str, data: dict[str, Any]) -> str:
         return (
@@ -1228,19 +1235,36 @@ def render_regions_compared(results: Sequence[Result]) -> str:
             f"({_n(data.get('count'), 'exception')})"
         )
 
-    ranked = sorted(regions, key=lambda x: -x[1])
-    (first, top, d1), (second, other, d2) = ranked[0], ranked[1]
-    if top == other:
-        lead = f"**{first}'s and {second}'s stores have as much at risk: {said(first, d1)}.**"
+    ranked = sorted(known, key=lambda x: -x[1])
+    if len(ranked) < 2:
+        lead = "**I can't compare the regions: " + (
+            f"only {said(ranked[0][0], ranked[0][2])} is known.**"
+            if ranked
+            else "no total is known.**"
+        )
     else:
-        lead = (
-            f"**{first}'s stores have more money at risk: {said(first, d1)}, against "
-            f"{said(second, d2)}.**"
+        (first, top, d1), rest = ranked[0], ranked[1:]
+        tied = [(dc, d) for dc, money, d in rest if money == top]
+        below = " and ".join(said(dc, d) for dc, money, d in rest if money != top)
+        against = f", against {below}" if below else ""
+        if tied:
+            names = " and ".join(f"{dc}'s" for dc in [first, *(dc for dc, _ in tied)])
+            each = " and ".join(said(dc, d) for dc, d in [(first, d1), *tied])
+            lead = f"**{names} stores have as much at risk: {each}{against}.**"
+        else:
+            most = "more" if len(rest) == 1 else "the most"
+            lead = f"**{first}'s stores have {most} money at risk: {said(first, d1)}{against}.**"
+    if missing:
+        lead += (
+            f"\n\nThe tool gave no money at risk for the stores "
+            f"{' and '.join(dc for dc, _ in missing)} "
+            f"{'feeds' if len(missing) == 1 else 'feed'}: that figure is missing, so "
+            f"{'it is' if len(missing) == 1 else 'they are'} left out of the comparison."
         )
     rows = [
         [f"{dc}'s stores", _qty(d.get("count")), _money(d.get("total_money_at_risk"))]
         for dc, _, d in ranked
-    ]
+    ] + [[f"{dc}'s stores", _qty(d.get("count")), "missing"] for dc, d in missing]
     return "\n".join([lead, "", _table(["Region", "Exceptions", "Money at risk"], rows)])
 
 

@@ -51,3 +51,10 @@ def hub_resolver() -> Resolver:
     renamed = {"DC-NORTH": "HUB-1", "DC-SOUTH": "HUB-2"}
     locations = demo.data.locations.replace({"location_id": renamed, "source_location": renamed})
     return Resolver.from_network(replace(demo.data, locations=locations))
+
+
+@pytest.fixture(scope="module")
+def three_dc_resolver() -> Resolver:
+    """A 6-store network with three DCs (DC-NORTH, DC-SOUTH, DC-03), two stores each."""
+    demo = generate_demo(seed=7, stores=6, skus=30, days=120, dcs=3, as_of=date(2026, 6, 30))
+    return Resolver.from_network(demo.data)

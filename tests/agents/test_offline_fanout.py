@@ -56,3 +56,18 @@ def test_two_places_of_a_transfer_are_not_a_list(resolver: Resolver) -> None:
     step = intent.handler(req, [])
     assert not isinstance(step, str)
     assert len(step) == 1
+
+
+def test_a_list_past_the_limit_says_what_was_not_looked_up(three_dc_resolver: Resolver) -> None:
+    intent, req = parse(
+        "how many SKU-0007 do we hold at S001, S002, S003, S004, S005 and S006?",
+        [],
+        three_dc_resolver,
+    )
+    step = intent.handler(req, [])
+    assert not isinstance(step, str)
+    assert [c.args.get("location") for c in step] == ["S001", "S002", "S003", "S004"]
+    results = [Result(c.name, c.args, json.dumps({"error": "x"}), {"error": "x"}) for c in step]
+    answer = intent.handler(req, results)
+    assert isinstance(answer, str)
+    assert "first 4" in answer and "2 left" in answer and "S005, S006" in answer
