@@ -140,7 +140,27 @@ NOT_RECOGNISED = "I can't tell which request that is"
 
 
 def unknown(req: Request, results: list[Result]) -> Step:
-    """Offer the two or three closest requests, filled with what the request did name."""
+    """Offer the two or three closest requests, filled with what the request did name.
+
+    A more specific answer comes first (`_specific_answer`: which DC, which of the list, no
+    such item).
+    """
+    specific = _specific_answer(req)
+    if specific is not None:
+        return specific
+    options = suggestions(req)
+    lines = [
+        f"{NOT_RECOGNISED}, so I have not looked anything up or drafted "
+        "anything. Did you mean one of these?",
+        *(f"- **{o}**" for o in options),
+        "",
+        "Say **help** for everything I can do.",
+    ]
+    return "\n".join(lines)
+
+
+def _specific_answer(req: Request) -> str | None:
+    """Return what to say to a request nothing matched when it is more than a miss, or None."""
     dcs = req.resolver.dcs() if req.resolver is not None else []
     generic_dc = re.search(r"\b(?:dc|warehouse|distribution\s+cent(?:er|re))\b", req.text, re.I)
     if generic_dc and len(dcs) > 1 and not req.said("location"):
@@ -183,15 +203,7 @@ def unknown(req: Request, results: list[Result]) -> Step:
             f"{shown}. Which one do you mean? I have not looked anything up or drafted anything "
             f"yet. Say, for example, **{verb} {fits[0]}**."
         )
-    options = suggestions(req)
-    lines = [
-        f"{NOT_RECOGNISED}, so I have not looked anything up or drafted "
-        "anything. Did you mean one of these?",
-        *(f"- **{o}**" for o in options),
-        "",
-        "Say **help** for everything I can do.",
-    ]
-    return "\n".join(lines)
+    return None
 
 
 UNKNOWN_ITEM = re.compile(
@@ -3165,8 +3177,7 @@ def _retrieve(
     thread = bool(earlier)
     if not all(retrieval.readable(t, thread=thread) for t in (req.text, req.original)):
         return None
-    said = unknown(req, [])
-    if not (isinstance(said, str) and said.startswith(NOT_RECOGNISED)):
+    if _specific_answer(req) is not None:
         return None  # "explain the pasta one" with two pasta exceptions listed: asked, not read
     tool = retrieval.retriever(INTENTS).tool(req.text, req.found)
     name = retrieval.intent_for(tool, req.found)

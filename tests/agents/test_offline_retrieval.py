@@ -14,8 +14,10 @@ from typing import Any
 import pytest
 
 from agents.offline import general as g
+from agents.offline import intents
 from agents.offline import retrieval as r
 from agents.offline.intents import BY_NAME, FALLBACK, INTENTS, parse, parse_table
+from agents.offline.messages import Request
 from tools.planner import DRAFT_TOOLS, OVERRIDE_TOOLS
 from tools.resolve import Resolver
 
@@ -193,3 +195,20 @@ def test_every_released_split_lends_its_requests_but_never_to_its_own_score() ->
     with r.leave_out(newest):
         scored = r.retriever(INTENTS)
     assert len(whole.bank) - len(scored.bank) == len(own)
+
+
+def test_a_miss_computes_the_suggestions_once(
+    resolver: Resolver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    real = intents.suggestions
+
+    def counted(req: Request, limit: int = 3) -> list[str]:
+        calls.append(req.text)
+        return real(req, limit)
+
+    monkeypatch.setattr(intents, "suggestions", counted)
+    intent, req = intents.parse("blorp the quux frobnicator", (), resolver)
+    answer = intent.handler(req, [])
+    assert isinstance(answer, str) and answer.startswith(intents.NOT_RECOGNISED)
+    assert len(calls) == 1
