@@ -171,6 +171,25 @@ def ask_which(req: Request, results: list[Result]) -> Step:
     )
 
 
+def ask_other_dc(req: Request, results: list[Result]) -> Step:
+    """Ask which DC "the other DC" means when more than one other DC fits (no tool call)."""
+    ids = req.fields["candidates"].split(",")
+    labels = []
+    for ident in ids:
+        ent = req.resolver.get("location", ident) if req.resolver is not None else None
+        labels.append(f"**{ident}** ({ent.name})" if ent is not None and ent.name else ident)
+    options = ", ".join(labels[:-1]) + " or " + labels[-1]
+    here = req.fields.get("here")
+    besides = f" besides {here}" if here else ""
+    phrase = req.fields["phrase"]
+    example = re.sub(re.escape(phrase), ids[0], req.original or req.text, count=1, flags=re.I)
+    return (
+        f"Which DC do you mean by “{phrase}” — {options}? The network has {len(ids)} DCs"
+        f"{besides}, so I have not looked anything up or drafted anything yet. Say, for "
+        f"example, **{example}**."
+    )
+
+
 def refuse(req: Request, results: list[Result]) -> Step:
     """Refuse the whole request (no tool call): it tries to get around the approval gate."""
     return REFUSAL

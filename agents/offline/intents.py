@@ -35,6 +35,7 @@ from agents.offline.parsing import (
     NETWORK,
     NO_QTY,
     OF_IT,
+    OTHER_DC_RE,
     PO_VERB,
     POLICY_PATTERNS,
     QTY,
@@ -54,6 +55,7 @@ from agents.offline.parsing import (
     kind_of,
     need_as_transfer,
     ordinal,
+    other_dcs,
     pointer,
     promo_window,
     proposal_mention,
@@ -2436,7 +2438,31 @@ def parse(
     """
     if earlier and reader.SUPPLIER_POINTER.search(text):
         text = reader.point_supplier(text, _turn_results(earlier)[0])  # "the non-primary one"
-    return fan_out(*read_thread(text, earlier, resolver, as_of, asker))
+    intent, req = read_thread(text, earlier, resolver, as_of, asker)
+    return _which_other_dc(text, intent, req) or fan_out(intent, req)
+
+
+def _which_other_dc(text: str, intent: Intent, req: Request) -> tuple[Intent, Request] | None:
+    """Ask which DC "the other DC" means where more than one other DC fits, else None.
+
+    "The other DC" is the thread's (or the request's) place's other one; with three DCs it is
+    one of two, asked back with both rather than picked. A refusal keeps its reading.
+    """
+    m = OTHER_DC_RE.search(text)
+    if m is None or intent.priority == 0 or req.resolver is None:
+        return None
+    said = req.found.get("location") or []
+    here = said[0] if said else req.focus.location
+    if here is None:  # the place of the previous request as understood
+        previous = entities(understood(req.earlier, req.resolver) or "", req.resolver)
+        here = next(iter(previous["location"]), None)
+    others = other_dcs(here, req.resolver)
+    if len(others) < 2:
+        return None
+    ent = req.resolver.get("location", here) if here else None
+    own = "" if ent is None else (here if ent.group == "dc" else f"{ent.parent}, {here}'s own DC")
+    fields = {"phrase": m.group(0), "candidates": ",".join(others), "here": own or ""}
+    return OTHER_DC, replace(req, fields=fields)
 
 
 def read_thread(
@@ -3079,6 +3105,7 @@ def _narrowed(unclear: dict[str, str], focus: Any) -> str | None:
 
 FALLBACK = Intent("unknown", 99, (), unknown)
 AMBIGUOUS = Intent("ambiguous", 1, (), h.ask_which)
+OTHER_DC = Intent("other_dc", 1, (), h.ask_other_dc)
 NARROW = Intent("narrow", 1, (), narrow_by_exceptions)
 READ_ONLY = Intent("read_only", 0, (), h.refuse_read_only)
 UNKNOWN_PLACE = Intent("unknown_place", 2, (), h.unknown_place)

@@ -701,10 +701,17 @@ def other_location(here: str, resolver: Any, *, store: bool) -> str | None:
             if e.group == "store" and e.id != here and ent.parent and e.parent == ent.parent
         ]
         return siblings[0] if len(siblings) == 1 else None
-    dcs = resolver.dcs()
-    current = here if here in dcs else ent.parent
-    others = [d for d in dcs if d != current]
+    others = other_dcs(here, resolver)
     return others[0] if len(others) == 1 else None
+
+
+def other_dcs(here: str | None, resolver: Any) -> list[str]:
+    """Return the DCs "the other DC" may mean: all but `here`'s own (a DC, or a store's DC)."""
+    if resolver is None:
+        return []
+    ent = resolver.get("location", here) if here else None
+    current = ent.id if ent is not None and ent.group == "dc" else (ent.parent if ent else None)
+    return [d for d in resolver.dcs() if d != current]
 
 
 SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = (

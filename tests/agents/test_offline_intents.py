@@ -122,6 +122,38 @@ def test_the_other_store_and_the_other_dc(resolver: Resolver) -> None:
     assert req.text == "stock of SKU-0012 at DC-SOUTH"
 
 
+@pytest.mark.parametrize(
+    ("first", "follow_up", "candidates"),
+    [
+        ("stock of SKU-0012 at DC-NORTH", "and the other DC?", ("DC-SOUTH", "DC-03")),
+        (
+            "stock of SKU-0012 at DC-NORTH",
+            "how much does the other DC have?",
+            ("DC-SOUTH", "DC-03"),
+        ),
+        ("stock of SKU-0012 at S003", "and at the other warehouse?", ("DC-NORTH", "DC-03")),
+        (
+            "stock of SKU-0012 at S001",
+            "move 10 of it from the other DC to S001",
+            ("DC-SOUTH", "DC-03"),
+        ),
+    ],
+)
+def test_the_other_dc_of_three_is_asked_back_with_the_candidates(
+    first: str, follow_up: str, candidates: tuple[str, str], three_dc_resolver: Resolver
+) -> None:
+    from langchain_core.messages import HumanMessage
+
+    intent, req = parse(follow_up, [HumanMessage(first)], three_dc_resolver)
+    answer = intent.handler(req, [])
+    assert isinstance(answer, str), answer
+    assert answer.startswith("Which DC do you mean")
+    assert all(dc in answer for dc in candidates)
+    assert f"**{candidates[0]}**" in answer and "**DC-" in answer
+    own = ({"DC-NORTH", "DC-SOUTH", "DC-03"} - set(candidates)).pop()
+    assert f"**{own}**" not in answer
+
+
 def test_a_shared_name_asks_which_one(resolver: Resolver) -> None:
     intent, req = parse("how much organic plush bear is at Monroe?", resolver=resolver)
     assert intent.name == "ambiguous"
