@@ -363,13 +363,13 @@ NOT_SUPPLY_QUESTION = (
 DISCARD = (
     r"(?:bin|binned|scrap|scrapped|ditch|ditched|dump|kill|cancel|cancell?ed|withdraw|withdrawn|"
     r"delete|discard|remove|forget|junk|trash|nix|axe|toss|revoke|retract|abandon|shelve|"
-    r"pull(?=\s+(?:the\s+plug|(?:it|that|this|them)\b(?!\s+up\b)|(?:the|my|our|that|this)\s+"
-    r"(?:[\w\-]+\s+){0,2}?(?:one|draft|transfer|xfer|po|order|proposal|request|move)s?\b))|"
-    r"drop|undo|chuck)"
+    r"(?:pull|drop)(?=\s+(?:the\s+plug|(?:it|that|this|them)\b(?!\s+up\b)|(?:the|my|our|that|this)\s+"
+    r"(?:(?!(?:for|of|on|about|from|behind)\b)[\w\-]+\s+){0,2}?(?:one|draft|transfer|xfer|po|order|"
+    r"proposal|request|move)s?\b))|undo|chuck)"
 )
 """Words that take back a draft in a thread that has one ("bin that one", "scrap it"); "pull"
-only with the draft right after it ("pull it", "pull that transfer", not "pull up that
-transfer" or "pull the history for that move")."""
+and "drop" only with the draft right after them ("pull it", "drop that transfer", not "pull up
+that transfer" or "drop the history for that move")."""
 VERDICT = (
     r"(?:ok(?:ay)?(?:'?d|ed)?|approv\w*|sign(?:ed)?\s*off|signoff|green[- ]?light\w*|accept\w*|"
     r"reject\w*|declin\w*|refus\w*|turned\s+down|through|thru|decided|decision|verdict|news|word|"

@@ -60,14 +60,16 @@ ROUTE = re.compile(
 """Who is to approve (never who did: "who approved it?" asks what became of it)."""
 DISCARD = re.compile(
     r"\b(?:withdraw\w*|cancel\w*|scrap\w*|bin|ditch\w*|kill|delete|discard|retract|revoke|"
-    r"nix|axe|abandon\w*|drop\s+(?:it|that|this|the)|undo)\b"
-    r"|\bpull\s+(?:the\s+plug|it(?!\s+up\b)|(?:that|this)(?!\s+up\b)(?=\s*(?:[^\w\s]|$|now\b|"
-    r"please\b|pls\b|back\b|off\b|out\b))|(?:the|that|this|my|our)\s+(?:[\w\-]+\s+){0,2}?"
-    r"(?:draft|transfer|xfer|po|purchase\s+order|order|move|proposal|request|one)s?)\b",
+    r"nix|axe|abandon\w*|undo)\b"
+    r"|\b(?:pull|drop)\s+(?:the\s+plug|it(?!\s+up\b)|(?:that|this)(?!\s+up\b)(?=\s*(?:[^\w\s]|$|"
+    r"now\b|please\b|pls\b|back\b|off\b|out\b))|(?:the|that|this|my|our)\s+(?:(?!(?:for|of|on|"
+    r"about|from|behind)\b)[\w\-]+\s+){0,2}?(?:draft|transfer|xfer|po|purchase\s+order|order|move|"
+    r"proposal|request|one)s?)\b",
     re.I,
 )
-"""Withdrawing: "pull" only with a draft right after it ("pull it", "pull the plug", "pull that
-transfer"), never "pull the history for that move" or "pull up that transfer"."""
+"""Withdrawing: "pull" and "drop" only with a draft right after them ("pull it", "drop the
+plug", "drop that transfer"), never "pull the history for that move" or "drop the numbers on
+the 25 unit one"."""
 ARRIVAL = re.compile(
     r"\b(?:how\s+long|how\s+soon|how\s+many\s+days|when|what\s+day|what\s+date)\b.*"
     r"\b(?:arriv\w*|get\s+there|gets\s+there|land|lands|reach\w*|take|takes|deliver\w*|"

@@ -204,6 +204,10 @@ def test_acting_on_a_listed_exception_without_the_approver_is_refused(
         "pull the history for that 60-unit move",
         "pull the numbers on the 25 unit one",
         "pull up that transfer",
+        "drop the history for that transfer",
+        "drop the history for that 60-unit move",
+        "drop the numbers on the 25 unit one",
+        "drop me the figures for that transfer",
     ],
 )
 def test_pulling_figures_about_a_draft_does_not_withdraw_it(
@@ -215,12 +219,21 @@ def test_pulling_figures_about_a_draft_does_not_withdraw_it(
 
 @pytest.mark.parametrize(
     "text",
-    ["pull it", "pull the plug on that 60-unit move", "pull that transfer", "pull the draft"],
+    [
+        "pull it",
+        "pull the plug on that 60-unit move",
+        "pull that transfer",
+        "pull the draft",
+        "drop that transfer",
+        "drop it",
+        "drop the 60-unit move",
+    ],
 )
 def test_pulling_a_draft_withdraws_it(
     text: str, two_drafts: list[BaseMessage], resolver: Resolver
 ) -> None:
     assert reader.action_of(text) == "withdraw"
+    assert _read(text, two_drafts, resolver)[0] in ("withdraw", "withdraw_loose", "withdraw_words")
 
 
 @pytest.mark.parametrize(
