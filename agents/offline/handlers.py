@@ -1846,7 +1846,7 @@ def everyday_transfer(req: Request, results: list[Result]) -> Step:
     locs = req.found.get("location") or []
     text = req.text
     src = dst = None
-    m_from = re.search(r"\bfrom\s+(?:the\s+)?(\S+)", text, re.I)
+    m_from = re.search(r"\b(?:from|out\s+of|off)\s+(?:the\s+)?(\S+)", text, re.I)
     m_to = re.search(r"\b(?:to|into|for|at)\s+(?:the\s+)?(\S+)", text, re.I)
     arrow = re.search(r"(\S+)\s*(?:->|=>)\s*(\S+)", text)
     if arrow and not (m_from or m_to):  # "union -> kingston": source, then destination

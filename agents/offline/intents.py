@@ -912,7 +912,9 @@ INTENTS: tuple[Intent, ...] = (
         11,
         _compile(
             r"\b(?:transfer|xfer|move|send|ship|order|buy|push|get|bring|restock|replenish|top\s+up|"
-            r"pull|take|grab|put|draft)\b.*?\b(?P<amount>(?:\d[\d,]*|an?|one|two|three|four|five|"
+            # "put 120 on a truck" names the vehicle, not a count of truckloads.
+            r"pull|take|grab|put|draft)\b.*?\b(?<!\bon\s)(?<!\bonto\s)(?<!\bin\s)(?<!\bby\s)"
+            r"(?<!\bvia\s)(?P<amount>(?:\d[\d,]*|an?|one|two|three|four|five|"
             r"six|seven|eight|nine|ten|a\s+few|a\s+couple(?:\s+of)?|a\s+handful\s+of|several|"
             r"some|a\s+bunch\s+of|a\s+load\s+of|lots\s+of)\s+(?:full\s+)?(?P<unit>pallets?|"
             r"skids?|truck\s*loads?|lorry\s*loads?|trucks?|containers?|layers?|crates?))\b",
@@ -1209,7 +1211,7 @@ INTENTS: tuple[Intent, ...] = (
         _compile(
             MOVE_VERB + QTY + r"{sku}\s+(?:from\s+)?{src}\s*(?:->|=>|\bto\b)\s*{dst}",
             # "draft 48 SKU-1 from DC-SOUTH to S011": a drafting verb with both ends is a move.
-            DRAFT_MOVE + QTY + r"{sku}\s+from\s+{src}\s*(?:->|=>|\b(?:to|into|for)\b)\s*{dst}",
+            DRAFT_MOVE + QTY + r"{sku}\s+(?:from\s+)?{src}\s*(?:->|=>|\b(?:to|into|for)\b)\s*{dst}",
             DRAFT_MOVE + QTY + r"{sku}\s+(?:to|into|for)\s+{dst}\s+from\s+{src}",
             MOVE_VERB + r"\s+{sku}\s+(?:from\s+)?{src}\s*(?:->|=>|\bto\b)\s*{dst}\W+"
             r"(?:qty\s+|quantity\s+)?{n}\b",
@@ -1286,8 +1288,13 @@ INTENTS: tuple[Intent, ...] = (
             FETCH + r".*?\b{n}\b(?!\s*(?:%|days?|weeks?|x\b))",
             FETCH_QTY,
             r"\bspare\s+{n}\b(?!\s*(?:%|days?|weeks?|x\b))",
-            r"\bneeds?\b.*?\b{n}\b(?!\s*(?:%|days?|weeks?|x\b)).*\bfrom\b",
-            r"\b(?:get|bring|put|have)\s+(?:another\s+|an?\s+extra\s+)?{n}\b"
+            # "S002 could use 25 of SKU-1 out of DC-NORTH", "S007 wants 10 x SKU-1 off the DC":
+            # a location's need, the planner's quantity and where it comes from.
+            NOT_A_QUESTION
+            + r".*?\b(?:needs?|wants?|could\s+(?:use|do\s+with)|ask(?:s|ing|ed)?\s+for|requests?)\b"
+            r".*?\b{n}\b"
+            r"(?!\s*(?:%|days?|weeks?|x\b(?!\s*SKU)))(?!.*\bSUP[-_]?\d).*\b(?:from|out\s+of|off)\b",
+            r"\b(?:get|bring|put|have|load)\s+(?:another\s+|an?\s+extra\s+)?{n}\b"
             r"(?!\s*(?:%|days?|weeks?|x\b)).*\b(?:to|into|over\s+to|in|there|from|over)\b",
             # "write up 50 from the south DC", "line up 40 from DC-NORTH for S003"
             r"^(?!.*\bSUP[-_]?\d)(?=.*\bfrom\b).*\b(?:write|draw|line|set|sort)\s+(?:\w+\s+)?up\s+"

@@ -411,13 +411,16 @@ def _scenario_args(text: str) -> dict[str, Any]:
         # "if we lose Voltix for a month": nothing arrives from it for that long.
         r"|\b(?:lose|losing|lost|without|(?:is|are|goes|go)\s+(?:down|offline|out)|can'?t\s+"
         r"(?:deliver|ship|supply)|stops?\s+(?:shipping|delivering|supplying))\b.*?\bfor\s+"
-        r"(?P<n3>\d+)\s*(?P<unit3>days?|weeks?|months?)",
+        r"(?P<n3>\d+)\s*(?P<unit3>days?|weeks?|months?)"
+        # "slips everything by 10 days", "delays all its orders by a week": an object between.
+        r"|\b(?:delay(?:ed|s|ing)?|slip(?:s|ped|ping)?|push(?:es|ed|ing)?)\s+(?:[\w'-]+\s+){1,4}?"
+        r"by\s+(?P<n4>\d+)\s*(?P<unit4>days?|weeks?|months?)",
         text,
         re.I,
     )
     if delay:
-        n = int(delay.group("n") or delay.group("n2") or delay.group("n3"))
-        unit = (delay.group("unit") or delay.group("unit2") or delay.group("unit3")).lower()
+        n = int(next(g for g in delay.group("n", "n2", "n3", "n4") if g))
+        unit = next(g for g in delay.group("unit", "unit2", "unit3", "unit4") if g).lower()
         days = {"w": 7, "m": 28}.get(unit[0], 1)
         args["supplier_delay_days"] = n * days
         sup = _find(r"\b(?:supplier|vendor)\s+(?P<sup>" + ID + ")", text) or _find(
@@ -452,7 +455,8 @@ FACTOR_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[float], float]], ...] = 
         ),
         (
             r"(\d+(?:\.\d+)?)\s*%\s*(?:(?:of\s+)?(?:demand|sales|volume|units)\s+)?(?:more|higher|"
-            r"above|hotter|better|stronger|bigger|greater|over|ahead|faster|extra)\b",
+            r"above|hotter|hot|high|heavy|better|stronger|strong|bigger|greater|over|ahead|faster|"
+            r"extra)\b",
             lambda n: 1 + n / 100,
         ),
         (
@@ -462,7 +466,8 @@ FACTOR_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[float], float]], ...] = 
         (r"\b(?:up)?lift\s+(?:of\s+)?(?:x\s*)?(\d+(?:\.\d+)?)(?!\s*%)\b", lambda n: n),
         (
             r"(\d+(?:\.\d+)?)\s*%\s*(?:(?:of\s+)?(?:demand|sales|volume|units)\s+)?(?:less|lower|"
-            r"below|fewer|cooler|colder|weaker|worse|softer|slower|smaller|under|short)\b",
+            r"below|fewer|cooler|colder|cold|low|light|weaker|weak|worse|softer|soft|slower|smaller|"
+            r"under|short)\b",
             lambda n: 1 - n / 100,
         ),
         (

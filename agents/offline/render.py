@@ -1598,7 +1598,7 @@ def _moq_waits(now: dict[str, Any]) -> list[str]:
         for i in items[:3]
     )
     return [
-        f"**Waiting for an MOQ round-up: {_qty(count)} line(s)** below their reorder point, put "
+        f"**Waiting for an MOQ round-up: {_n(count, 'line')}** below their reorder point, put "
         "off a review because waiting costs less than holding the supplier's MOQ (not ordered, "
         "not in the totals)" + (f": {shown}." if shown else ".")
     ]
@@ -1611,13 +1611,13 @@ def _order_lead(now: dict[str, Any], what: str) -> str:
         return f"**Nothing to order {what}**" + (f": {why}." if why else ".")
     replaced = int(now.get("from_exceptions") or 0)
     swap = (
-        f"; {_qty(replaced)} line(s) are exceptions' recommendations, each replacing the routine "
-        "line of its SKU-location"
+        f"; {_n(replaced, 'line')} {'are' if replaced != 1 else 'is'} exceptions' "
+        "recommendations, each replacing the routine line of its SKU-location"
         if replaced
         else ""
     )
     return (
-        f"**Order {what}: {_qty(now.get('lines'))} line(s), {_qty(now.get('units'))} units, "
+        f"**Order {what}: {_n(now.get('lines'), 'line')}, {_qty(now.get('units'))} units, "
         f"value {_money(now.get('value'))}** (positions below their reorder point ordered up to "
         f"their order-up-to level{swap}; nothing is drafted yet)."
     )

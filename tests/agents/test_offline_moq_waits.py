@@ -74,7 +74,7 @@ def test_nothing_to_order_still_says_which_lines_wait_for_the_moq() -> None:
     answer = render_routine_orders(_result("get_routine_orders", data))
     assert "Nothing to order" in answer
     (line,) = _waiting_lines(answer)
-    assert "4 line(s)" in line
+    assert "4 lines" in line
     for wait in WAITS[:3]:
         assert f"{wait['sku']} at {wait['location']}" in line
     assert "SKU-0990" not in line  # three named at most
@@ -116,7 +116,7 @@ def test_the_supplier_overview_says_it_too_beside_its_lines() -> None:
     }
     answer = render_supplier_overview(_result("get_supplier_overview", data))
     (line,) = _waiting_lines(answer)
-    assert "1 line(s)" in line and "SKU-0104 at DC-NORTH" in line
+    assert "1 line" in line and "SKU-0104 at DC-NORTH" in line
     assert unfaithful(answer, data) == []
 
 

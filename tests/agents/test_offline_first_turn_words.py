@@ -1,0 +1,139 @@
+"""First-turn requests in a planner's everyday words: drafts, what-ifs, look-ups.
+
+Each class is generated from several phrasings × entity forms (id, alias, store name, lowercase)
+and read with the small demo network's resolver; the handler's first step is the tool call the
+model would make, so a class that lands on the wrong intent or loses an entity fails here.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from agents.offline import parse
+from agents.offline.messages import Call
+from tools.resolve import Resolver
+
+STORES = {"S003": ("S003", "s003", "store 3", "Union", "union")}
+"""A store said in each form the resolver reads."""
+DCS = {"DC-SOUTH": ("DC-SOUTH", "dc-south", "the south DC", "DC south")}
+
+
+def first_call(text: str, resolver: Resolver) -> tuple[str, Call]:
+    intent, req = parse(text, (), resolver)
+    step = intent.handler(req, [])
+    assert isinstance(step, list) and step, (text, intent.name, step)
+    assert isinstance(step[0], Call), (text, intent.name, step)
+    return intent.name, step[0]
+
+
+# -- a location's need, the quantity, and where it comes from --------------------------------
+
+NEED_PHRASES = (
+    "{dst} needs {sku} - 30 units out of {src} please",
+    "{dst} could use 30 {sku} from {src}, set it up",
+    "{dst} wants 30 x {sku} off {src}",
+    "{dst} could do with 30 of {sku} from {src}",
+    "{dst} is asking for 30 {sku} out of {src}",
+)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "dst", "src"),
+    list(itertools.product(NEED_PHRASES, STORES["S003"], DCS["DC-SOUTH"][:2])),
+)
+def test_a_need_with_a_quantity_and_a_source_drafts_that_transfer(
+    phrase: str, dst: str, src: str, resolver: Resolver
+) -> None:
+    text = phrase.format(dst=dst, src=src, sku="SKU-0012")
+    _, call = first_call(text, resolver)
+    assert call.name == "draft_transfer"
+    assert call.args == {
+        "sku": "SKU-0012",
+        "from_location": "DC-SOUTH",
+        "to_location": "S003",
+        "qty": 30,
+    }
+
+
+@pytest.mark.parametrize("verb", ["draft", "prep", "set up", "book", "line up"])
+@pytest.mark.parametrize("arrow", ["to", "->", "into"])
+def test_a_drafting_verb_with_both_ends_but_no_from_is_a_transfer(
+    verb: str, arrow: str, resolver: Resolver
+) -> None:
+    _, call = first_call(f"{verb} 45 of SKU-0012 DC-SOUTH {arrow} S004", resolver)
+    assert call.name == "draft_transfer"
+    assert (call.args["from_location"], call.args["to_location"], call.args["qty"]) == (
+        "DC-SOUTH",
+        "S004",
+        45,
+    )
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "Union's almost out of SKU-0012, put 60 on a truck from the south DC",
+        "union is nearly dry on sku-0012: load 60 onto a truck from DC-SOUTH",
+        "S003 running low on SKU-0012 - put 60 on the lorry from DC south",
+    ],
+)
+def test_a_truck_named_as_the_vehicle_is_not_a_unit(phrase: str, resolver: Resolver) -> None:
+    intent, call = first_call(phrase, resolver)
+    assert intent != "unknown_unit"
+    assert call.name == "draft_transfer"
+    assert call.args["qty"] == 60 and call.args["to_location"] == "S003"
+
+
+def test_a_count_of_trucks_still_asks_for_units(resolver: Resolver) -> None:
+    intent, _ = parse("send 2 trucks of SKU-0012 from DC-SOUTH to S003", (), resolver)
+    assert intent.name == "unknown_unit"
+
+
+def test_a_need_said_as_a_question_does_not_draft(resolver: Resolver) -> None:
+    intent, _ = parse("does Union need 30 of SKU-0012 from DC-SOUTH?", (), resolver)
+    assert not intent.writes
+
+
+# -- what-ifs: a delay with an object between, demand running hot or cold -------------------
+
+
+@pytest.mark.parametrize(
+    ("phrase", "days"),
+    [
+        ("if {sup} slips everything by 10 days, what breaks?", 10),
+        ("what if {sup} delays all its orders by 2 weeks", 14),
+        ("suppose {sup} pushes every open PO by 5 days", 5),
+        ("if {sup} slipped its deliveries by 12 days what runs out", 12),
+    ],
+)
+@pytest.mark.parametrize("sup", ["SUP-03", "sup-03", "Blue Ridge", "blue ridge"])
+def test_a_delay_with_its_object_before_the_days_is_read(
+    phrase: str, days: int, sup: str, resolver: Resolver
+) -> None:
+    _, call = first_call(phrase.format(sup=sup), resolver)
+    assert call.name == "run_what_if"
+    assert call.args["supplier_delay_days"] == days
+    assert call.args["supplier_id"] == "SUP-03"
+
+
+@pytest.mark.parametrize(
+    ("words", "factor"),
+    [
+        ("runs 30% hot", 1.3),
+        ("comes in 30% high", 1.3),
+        ("runs 30% heavy", 1.3),
+        ("runs 20% cold", 0.8),
+        ("comes in 20% light", 0.8),
+        ("runs 20% soft", 0.8),
+    ],
+)
+@pytest.mark.parametrize("store", ["S003", "store 3", "union"])
+def test_demand_running_hot_or_cold_is_its_factor(
+    words: str, factor: float, store: str, resolver: Resolver
+) -> None:
+    _, call = first_call(f"what if demand for SKU-0012 at {store} {words}", resolver)
+    assert call.name == "run_what_if"
+    assert call.args["demand_factor"] == pytest.approx(factor)
+    assert (call.args["sku"], call.args["location"]) == ("SKU-0012", "S003")
