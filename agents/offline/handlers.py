@@ -1460,9 +1460,12 @@ supplier_overview = Lookup(
 TOTAL_BY = (
     ("location", r"\b(?:by|per|each)\s+(?:location|store|site|dc)s?\b(?![-_])"
                  r"|\b(?:which|what)\s+(?:\w+\s+){0,2}?(?:location|store|site|dc|warehouse)s?\b"
-                 r"|^(?!.*\b(?:categor|sku|item|supplier)).*\bwhere\b"),
+                 r"|^(?!.*\b(?:categor|sku|item|supplier)).*\bwhere\b"
+                 r"|\b(?:worst|best|biggest|riskiest|most\s+exposed)\s+(?:location|store|shop|site"
+                 r"|dc|warehouse)s?\b"),
     ("category", r"\b(?:by|per|each)\s+(?:(?:product|item|merchandise|sku)\s+)?categor(?:y|ies)\b"
-                 r"|\b(?:which|what)\s+(?:\w+\s+){0,2}?categor(?:y|ies)\b"),
+                 r"|\b(?:which|what)\s+(?:\w+\s+){0,2}?categor(?:y|ies)\b"
+                 r"|\b(?:worst|best|biggest|riskiest|most\s+exposed)\s+categor(?:y|ies)\b"),
     ("priority", r"\b(?:by|per|each)\s+priorit(?:y|ies)\b"),
     ("sku", r"\b(?:by|per|each)\s+(?:sku|item|product)s?\b|\bwhich\s+(?:sku|item|product)s?\b"),
     ("supplier", r"\b(?:by|per|each)\s+(?:supplier|vendor)s?\b|\bfrom\s+which\s+(?:suppliers?|"
@@ -1503,7 +1506,10 @@ def _totals_args(req: Request) -> dict[str, Any]:
 COUNT_QUESTION = re.compile(r"\bhow\s+many\b|\b(?:count|number)\s+of\b", re.I)
 
 
-STORE_QUESTION = re.compile(r"\b(?:which|what)\s+(?:stores?|shops?)\b|\bstores?\b.*\bmost\b", re.I)
+STORE_QUESTION = re.compile(
+    r"\b(?:which|what|worst|best|biggest|riskiest)\s+(?:stores?|shops?)\b|\bstores?\b.*\bmost\b",
+    re.I,
+)
 
 
 def _render_totals(req: Request, results: list[Result]) -> str:

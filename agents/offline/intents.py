@@ -1711,10 +1711,11 @@ INTENTS: tuple[Intent, ...] = (
             r"\bwhich\s+(?:location|store|category|sku|item)s?\s+(?:has|have|is|are)\s+(?:the\s+)?"
             r"(?:most|biggest|largest|worst)\b(?!\s+(?:of\s+)?(?:(?:sku\s+)?[a-z]*[-_]?\d[\w-]*\W*$|stock|units|inventory|"
             r"on[- ]hand|cover))",
-            r"\b(?:how\s+(?:big|bad|large|serious)|what(?:'s|\s+is|\s+are)\s+(?:the\s+|our\s+)?"
+            r"^(?!.*\b(?:on[- ]?time|reliab\w*|track\s+record|delivery\s+record|lead[- ]?times?)\b)"
+            r".*\b(?:how\s+(?:big|bad|large|serious)|what(?:'s|\s+is|\s+are)\s+(?:the\s+|our\s+)?"
             r"(?:\w+\s+){0,2}(?:worth|costing|cost))\b",
-            r"\b(?:biggest|largest|worst|most\s+exposed|highest)\s+(?:category|location|store|site|"
-            r"type|sku|item|supplier)\b.*\b(?:risk|exposure|money)\b",
+            r"\b(?:biggest|largest|worst|riskiest|most\s+exposed|highest)\s+(?:category|location|store|"
+            r"shop|site|type|sku|item|supplier)\b.*\b(?:risk|exposure|money)\b",
             r"\b(?:at\s+risk|risks?|exceptions?|issues?|exposure|stock[- ]?outs?|overstocks?|"
             r"flags?|late\s+(?:pos?|orders|deliveries)|anomal\w*)\b.*\b(?:by|per|for\s+each)\s+(?:location|"
             r"store|site|categor(?:y|ies)|priorit(?:y|ies)|sku|item|supplier|vendor|type)s?\b",
@@ -1733,6 +1734,9 @@ INTENTS: tuple[Intent, ...] = (
             r"department)\b",
             r"^\W*count\b.*\b(?:exceptions?|issues?|alerts?|flags?|stock[- ]?outs?|overstocks?|"
             r"problems?|risks?|late\s+(?:pos?|purchase\s+orders?|orders|deliveries))\b",
+            # "S003 or S004, which is in worse shape money-wise?": two places weighed by money
+            r"{src}\W+(?:or|vs\.?|versus|and)\W+{dst}\b.*\b(?:worse|worst|better|more|most|less|"
+            r"bigger|higher)\b.*(?:\bmoney|\bat\s+risk\b|\bexposure\b|\bexposed\b|[$£€])",
         ),
         h.totals,
         id_slots=(),
@@ -1981,7 +1985,8 @@ INTENTS: tuple[Intent, ...] = (
             r"\b(?:expected\s+)?(?:arrivals?|receipts?|deliveries)\s+(?:at|to|into|for|from|this|"
             r"next|due)\b|\bexpected\s+(?:arrivals?|receipts?|deliveries)\b",
             # "how many deliveries land in the next 5 days", "what arrives this week"
-            r"^(?!.*\b(?:late|overdue|polic\w*|rules?)\b).*\b(?:land|lands|arrive|arrives|come\s+in|"
+            r"^(?!.*\b(?:late|overdue|polic\w*|rules?)\b).*\b(?:land|lands|landing|arrive|arrives|"
+            r"arriving|come\s+in|coming\s+in|"
             r"comes\s+in|due)\b.*\b(?:next|coming|upcoming|within|this\s+week|today|tomorrow|"
             r"week\s+ahead)\b",
             r"\bsupply\s+lines?\b",
@@ -2057,11 +2062,40 @@ INTENTS: tuple[Intent, ...] = (
         template="tell me about {sku}",
     ),
     Intent(
+        "suppliers_besides",
+        37,
+        # "does anyone besides SUP-01 sell us SKU-1?": every supplier of the item, not the one named
+        _compile(
+            r"\b(?:besides|other\s+than|apart\s+from|except|aside\s+from|instead\s+of|"
+            r"alternatives?\s+to|backup\s+(?:for|to))\b.*\b(?:sells?|supplies|supply|makes?|"
+            r"carr(?:y|ies)|stocks?|provides?|offers?|source|buy|order)\s+(?:us\s+|we\s+)?(?:the\s+)?"
+            r"{sku}",
+            r"\b(?:sells?|supplies|supply|makes?|carr(?:y|ies)|stocks?|provides?|offers?)\s+(?:us\s+)?"
+            r"{sku}\b.*\b(?:besides|other\s+than|apart\s+from|except|aside\s+from|instead\s+of)\b",
+            r"\b(?:other|another|second|alternative|backup)\s+(?:suppliers?|vendors?|sources?)\s+"
+            r"(?:for|of)\s+{sku}",
+        ),
+        h.suppliers,
+        id_slots=("sku",),
+        examples=(
+            "does anybody other than SUP-02 supply SKU-0012?",
+            "who else besides SUP-06 can sell us SKU-0007",
+            "is there a backup vendor for SKU-0003?",
+            "another supplier for SKU-0004 apart from Acme",
+        ),
+        template="who supplies {sku}?",
+    ),
+    Intent(
         "supplier_status",
         38,
         _compile(
             r"\b(?:supplier|vendor)\s+(?:status\s+|performance\s+)?{sup}\s*\W*$",
             r"\b(?:status|performance|reliability)\s+(?:of|for)\s+(?:supplier\s+)?{sup}",
+            # "SUP-05's on-time record", "delivery record of SUP-05"
+            r"{sup}\W*(?:s\s+)?(?:on[- ]?time|delivery|track)\s+(?:record|rate|performance|"
+            r"history|percentage|stats?)",
+            r"\b(?:on[- ]?time|delivery|track)\s+(?:record|rate|performance|history)\s+"
+            r"(?:of|for)\s+(?:supplier\s+)?{sup}",
             r"\b(?P<sup>SUP[-_]?\d[\w-]*)",
         ),
         h.suppliers,

@@ -284,8 +284,9 @@ def _top(text: str, default: int = DEFAULT_TOP) -> int:
 
 def _exception_type(text: str) -> str | None:
     for listed in ExceptionType:
-        # the type's own id ("the promo_uncovered exceptions"), not an exception id's head
-        if re.search(rf"(?<![\w-]){listed.value}(?![\w:-])", text, re.I):
+        # the type's own id ("promo_uncovered", "late-po"), not an exception id's head
+        spelled = listed.value.replace("_", "[_ -]")
+        if re.search(rf"(?<![\w-]){spelled}(?![\w:-])", text, re.I):
             return listed.value
     for kind, pattern in TYPE_PATTERNS:
         if pattern.search(text):

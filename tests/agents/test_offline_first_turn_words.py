@@ -137,3 +137,100 @@ def test_demand_running_hot_or_cold_is_its_factor(
     assert call.name == "run_what_if"
     assert call.args["demand_factor"] == pytest.approx(factor)
     assert (call.args["sku"], call.args["location"]) == ("SKU-0012", "S003")
+
+
+# -- look-ups: two places by money, the worst store, arrivals, type names, suppliers ---------
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "{a} or {b}, which store is in worse shape money-wise?",
+        "{a} vs {b} - which has more money at risk",
+        "{a} versus {b}: who's worse off on $ at risk?",
+    ],
+)
+@pytest.mark.parametrize(
+    ("a", "b"), [("S003", "S004"), ("Union", "Kingston"), ("union", "store 4")]
+)
+def test_two_places_weighed_by_money_compare_their_totals(
+    phrase: str, a: str, b: str, resolver: Resolver
+) -> None:
+    intent, call = first_call(phrase.format(a=a, b=b), resolver)
+    assert intent == "totals"
+    assert call.name == "summarize_exceptions" and call.args["by"] == "location"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "by"),
+    [
+        ("worst store by money at risk?", "location"),
+        ("riskiest shop, money-wise?", "location"),
+        ("biggest store by $ at risk", "location"),
+        ("worst category by money at risk", "category"),
+    ],
+)
+def test_the_worst_place_or_category_is_a_total_by_it(
+    phrase: str, by: str, resolver: Resolver
+) -> None:
+    _, call = first_call(phrase, resolver)
+    assert call.name == "summarize_exceptions" and call.args["by"] == by
+
+
+@pytest.mark.parametrize("verb", ["landing", "arriving", "coming in"])
+@pytest.mark.parametrize("place", ["DC-SOUTH", "dc south", "the south DC"])
+def test_arrivals_within_days_are_open_supply(verb: str, place: str, resolver: Resolver) -> None:
+    _, call = first_call(f"POs {verb} at {place} in the next 4 days?", resolver)
+    assert call.name == "get_open_supply"
+    assert call.args["location"] == "DC-SOUTH" and call.args["within_days"] == 4
+
+
+@pytest.mark.parametrize(
+    ("words", "kind"),
+    [
+        ("promo_uncovered", "promo_uncovered"),
+        ("late_po", "late_po"),
+        ("stockout_risk", "stockout_risk"),
+        ("forecast-bias", "forecast_bias"),
+        ("inventory_anomaly", "inventory_anomaly"),
+    ],
+)
+def test_a_type_spelled_as_the_tools_spell_it_filters_the_list(
+    words: str, kind: str, resolver: Resolver
+) -> None:
+    _, call = first_call(f"show me the {words} exceptions", resolver)
+    assert call.name == "list_exceptions" and call.args["type"] == kind
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "{sup}'s on-time record, how bad is it?",
+        "how bad is the delivery record of {sup}",
+        "{sup} on time rate - how bad?",
+    ],
+)
+@pytest.mark.parametrize("sup", ["SUP-05", "Pacific Rim", "pacific rim"])
+def test_a_suppliers_record_is_its_status_not_a_total(
+    phrase: str, sup: str, resolver: Resolver
+) -> None:
+    _, call = first_call(phrase.format(sup=sup), resolver)
+    assert call.name == "get_supplier_status" and call.args["supplier_id"] == "SUP-05"
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "does anyone besides {sup} sell us SKU-0012?",
+        "other than {sup}, who can supply SKU-0012",
+        "apart from {sup} does anybody carry SKU-0012",
+        "is there a backup supplier for SKU-0012 instead of {sup}",
+    ],
+)
+@pytest.mark.parametrize("sup", ["SUP-01", "Acme", "acme"])
+def test_another_supplier_of_an_item_lists_all_its_suppliers(
+    phrase: str, sup: str, resolver: Resolver
+) -> None:
+    _, call = first_call(phrase.format(sup=sup), resolver)
+    assert call.name == "get_supplier_status"
+    assert call.args == {"sku": "SKU-0012"}
