@@ -1142,7 +1142,18 @@ INTENTS: tuple[Intent, ...] = (
             r"\b(?:is\s+it|are\s+we|am\s+i)\s+(?:ok(?:ay)?|allowed|permitted|fine)\s+to\b",
             r"\b(?:how\s+much|what)\s+(?:can|may)\s+\w+\s+(?:approve|sign)",
             r"\bcan\s+(?!you\b)\w+\s+(?:approve|sign\s+off)\b",
-            r"\b(?:max|maximum|limit)\b.*\b(?:approve|approver|sign)",
+            r"\b(?:max|maximum|limit|ceiling|cap|upper\s+limit)\b.*\b(?:approve|approver|sign)",
+            r"\b(?:approver|approvers|approve)\b.*\b(?:max|maximum|limit|ceiling|cap)\b",
+            # "can it send everything it has?", "can stock move between any two locations?": a
+            # permission asked of no particular place or item
+            r"\b(?:can|may|could|should)\s+(?:it|they|a\s+sender|the\s+sender|the\s+sending\s+\w+)\s+"
+            r"(?:send|ship|give|transfer|move|empty)\s+(?:away\s+|out\s+)?(?:everything|all|"
+            r"its\s+(?:whole|entire|last)|every\s+unit|the\s+lot)\b",
+            r"\b(?:can|may|could)\s+(?:stock|inventory|goods|product|items?|we)\s+(?:move|be\s+moved|"
+            r"go|travel|ship|be\s+(?:sent|shipped|transferred))\s+(?:between|from\s+any|anywhere|"
+            r"to\s+any|freely)\b",
+            r"\b(?:set|fixed|allowed|approved|permitted|predefined|defined)\s+(?:routes?|lanes?|"
+            r"paths?)\b",
             r"\bwithin\b.*\blimit\b",
             r"\bwhat\s+happens\s+(?:when|if)\b(?!.*(?:%|\d\s*x\b|\btimes\b|\bdoubl|\btripl|\bhalv|"
             r"\bdemand\b|\bsales\b))",

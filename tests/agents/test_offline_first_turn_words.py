@@ -234,3 +234,34 @@ def test_another_supplier_of_an_item_lists_all_its_suppliers(
     _, call = first_call(phrase.format(sup=sup), resolver)
     assert call.name == "get_supplier_status"
     assert call.args == {"sku": "SKU-0012"}
+
+
+# -- rule questions asked of no particular place or item -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "ceiling on one PO for a person with the approver role?",
+        "what's the cap an approver can sign for",
+        "approver role - upper limit per order?",
+        "is there a maximum an approvr can put through?",
+        "when one store ships to a store it doesn't normally feed, can it send everything it has?",
+        "can the sender give away all of its stock when it helps another shop?",
+        "can stock move between any two sites, or only on set routes?",
+        "may goods travel freely between locations or are there fixed lanes?",
+        "can inventory be shipped to any store from anywhere?",
+    ],
+)
+def test_a_permission_or_limit_asked_of_nothing_in_particular_searches_the_playbook(
+    phrase: str, resolver: Resolver
+) -> None:
+    intent, req = parse(phrase, (), resolver)
+    assert not intent.writes, (phrase, intent.name)
+    step = intent.handler(req, [])
+    assert isinstance(step, list) and step[0].name == "search_policies", (phrase, intent.name)
+
+
+def test_a_named_lane_question_still_looks_the_lane_up(resolver: Resolver) -> None:
+    _, call = first_call("can S001 ship to S002?", resolver)
+    assert call.name == "get_lanes"
