@@ -265,3 +265,30 @@ def test_a_permission_or_limit_asked_of_nothing_in_particular_searches_the_playb
 def test_a_named_lane_question_still_looks_the_lane_up(resolver: Resolver) -> None:
     _, call = first_call("can S001 ship to S002?", resolver)
     assert call.name == "get_lanes"
+
+
+# -- a region said by its DC's word alone ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("phrase", "tool"),
+    [
+        ("stockout risks in the {w}, worst first", "list_exceptions"),
+        ("anything flagged across the {w}?", "list_exceptions"),
+        ("exceptions in the {w}", "list_exceptions"),
+        ("how much is at risk up in the {w}?", "summarize_exceptions"),
+    ],
+)
+@pytest.mark.parametrize(("w", "dc"), [("north", "DC-NORTH"), ("South", "DC-SOUTH")])
+def test_the_dcs_word_alone_is_the_stores_it_feeds(
+    phrase: str, tool: str, w: str, dc: str, resolver: Resolver
+) -> None:
+    _, call = first_call(phrase.format(w=w), resolver)
+    assert call.name == tool
+    assert call.args["served_by"] == dc
+    assert "category" not in call.args and "location" not in call.args
+
+
+def test_the_dc_itself_is_still_the_dc(resolver: Resolver) -> None:
+    _, call = first_call("anything flagged in the north DC?", resolver)
+    assert call.args.get("location") == "DC-NORTH" and "served_by" not in call.args
