@@ -21,7 +21,8 @@ BUYING = re.compile(
     r"\b(?:buy|buying|purchas(?:e|ing)(?!\s+orders?\b)|re-?order(?:ing)?|order(?:ing)?\s+(?:list|now|today|this\s+"
     r"week|anything|something|more|from|with|in)|(?:place|placing|raise|raising|put|putting|"
     r"send|sending|give|giving|owe)\s+(?:\w+\s+){0,3}?(?:with|to|orders?|pos?|purchase\s+orders?)"
-    r"|restock(?:ing)?|replenish(?:ing|ment)?|order[- ]now|to\s+order|on\s+the\s+order\s+list)\b",
+    r"|restock(?:ing)?|replenish(?:ing|ment)?|order[- ]now|to\s+order|on\s+the\s+order\s+list"
+    r"|(?:wants?|needs?)\s+(?:us\s+)?(?:to\s+)?(?:\w+\s+)?(?:bought|ordered))\b",
     re.IGNORECASE,
 )
 """A verb of buying ("buying from them", "place anything with", "what's to order")."""
@@ -35,6 +36,15 @@ ALREADY = re.compile(
 )
 """Words about what was already ordered, how the supplier performs, a hypothesis or a draft."""
 
+NO_DRAFT = re.compile(
+    r"\bdraft\s+nothing(?:\s+yet)?\b|\b(?:don'?t|do\s+not|no\s+need\s+to)\s+draft\b|"
+    r"\bno\s+drafts?\b|\bwithout\s+drafting\b"
+    r"|\b(?:wants?|needs?)\s+(?:us\s+)?(?:to\s+)?(?:\w+\s+)?(?:bought|ordered)\b",
+    re.IGNORECASE,
+)
+"""A draft declined ("draft nothing yet, just tell me") or a buy wanted ("what the plan wants
+bought"): neither speaks of a draft or an order already placed."""
+
 
 def asks_what_to_buy(text: str, found: Mapping[str, Sequence[str]]) -> bool:
     """Return True when a request about exactly one supplier asks what to buy from it now.
@@ -44,4 +54,4 @@ def asks_what_to_buy(text: str, found: Mapping[str, Sequence[str]]) -> bool:
     suppliers = found.get("supplier") or []
     if len(suppliers) != 1 or found.get("sku") or found.get("location") or QUANTITY.search(text):
         return False
-    return bool(BUYING.search(text)) and not ALREADY.search(text)
+    return bool(BUYING.search(text)) and not ALREADY.search(NO_DRAFT.sub(" ", text))

@@ -292,3 +292,33 @@ def test_the_dcs_word_alone_is_the_stores_it_feeds(
 def test_the_dc_itself_is_still_the_dc(resolver: Resolver) -> None:
     _, call = first_call("anything flagged in the north DC?", resolver)
     assert call.args.get("location") == "DC-NORTH" and "served_by" not in call.args
+
+
+# -- what the plan wants bought from a supplier, with drafting declined ----------------------
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "{sup}: draft nothing yet, just tell me what the plan wants bought",
+        "don't draft, what does the plan need ordered from {sup}?",
+        "no drafts please - what does the engine want bought from {sup} this week",
+        "what do we need ordered from {sup}? without drafting",
+    ],
+)
+@pytest.mark.parametrize("sup", ["SUP-06", "Voltix", "voltix electronics"])
+def test_what_the_plan_wants_bought_is_the_suppliers_order_list(
+    phrase: str, sup: str, resolver: Resolver
+) -> None:
+    _, call = first_call(phrase.format(sup=sup), resolver)
+    assert call.name == "get_supplier_overview" and call.args["supplier_id"] == "SUP-06"
+
+
+@pytest.mark.parametrize(
+    "phrase", ["what have we bought from {sup} lately", "what did {sup} ship us"]
+)
+def test_what_was_already_bought_is_still_the_suppliers_record(
+    phrase: str, resolver: Resolver
+) -> None:
+    _, call = first_call(phrase.format(sup="Voltix"), resolver)
+    assert call.name != "get_supplier_overview"
