@@ -1302,7 +1302,9 @@ INTENTS: tuple[Intent, ...] = (
             # "S002 could use 25 of SKU-1 out of DC-NORTH", "S007 wants 10 x SKU-1 off the DC":
             # a location's need, the planner's quantity and where it comes from.
             NOT_A_QUESTION
-            + r".*?\b(?:needs?|wants?|could\s+(?:use|do\s+with)|ask(?:s|ing|ed)?\s+for|requests?)\b"
+            # "... off DC-NORTH - is that wise?": a need asked about, not asked for
+            + r"(?!.*\b(?:is|would|does|was|should|could|will)\s+(?:that|it|this)\b[^.!]*\?)"
+            r".*?\b(?:needs?|wants?|could\s+(?:use|do\s+with)|ask(?:s|ing|ed)?\s+for|requests?)\b"
             r".*?\b{n}\b"
             r"(?!\s*(?:%|days?|weeks?|x\b(?!\s*SKU)))(?!.*\bSUP[-_]?\d).*\b(?:from|out\s+of|off)\b",
             r"\b(?:get|bring|put|have|load)\s+(?:another\s+|an?\s+extra\s+)?{n}\b"

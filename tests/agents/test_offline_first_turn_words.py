@@ -91,8 +91,16 @@ def test_a_count_of_trucks_still_asks_for_units(resolver: Resolver) -> None:
     assert intent.name == "unknown_unit"
 
 
-def test_a_need_said_as_a_question_does_not_draft(resolver: Resolver) -> None:
-    intent, _ = parse("does Union need 30 of SKU-0012 from DC-SOUTH?", (), resolver)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "does Union need 30 of SKU-0012 from DC-SOUTH?",
+        "union could use 30 SKU-0012 out of the south DC - would that be sensible?",
+        "S003 wants 30 x SKU-0012 off DC-SOUTH, is it worth it?",
+    ],
+)
+def test_a_need_said_as_a_question_does_not_draft(text: str, resolver: Resolver) -> None:
+    intent, _ = parse(text, (), resolver)
     assert not intent.writes
 
 
