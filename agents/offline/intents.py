@@ -391,6 +391,20 @@ NOT_A_QUESTION = (
 )
 """Not a question ("do we need 40 from Voltix?" asks; "can we bring in 40 ..." requests)."""
 
+NEED_ASKED_FOR = (
+    # a question anywhere, a negation, a hedge or a hypothesis, a question or a look-up after it
+    r"^(?!.*\?)"
+    r"(?!.*\b(?:not|never|no|nobody|none|(?:do|does|did|is|are|was|were|wo|should|ca|could|need)"
+    r"n['\u2019]?t|hold\s+off|yet)\b)"
+    r"(?!.*\b(?:if|suppose[ds]?|supposing|assum\w*|imagine|hypothetical\w*|might|may|maybe|"
+    r"perhaps|possibly|whether|wonder\w*|would(?!\s+like)|think|guess|said|says|claims?)\b)"
+    r"(?!.*(?:[,;:.!\u2013\u2014]|\s-)\s*(?:(?:and|but|so)\s+)?(?:what|how|why|when|which|who|is|"
+    r"are|does|did|was|should|will|right|or\s+not|check|show|tell|look|see|compare|list|find)\b)"
+)
+"""A location's need said as a request to move it: no question, negation, hedge or hypothesis
+("S002 doesn't need 10 ...", "if S002 needs 10 ...", "S002 needs 10 ..., right?" draft nothing)."""
+NEED_ASKED_FOR_RE = re.compile(NEED_ASKED_FOR, re.I)
+
 QUESTION_ABOUT_OTHERS = (
     r"^(?!\W*(?:who|whom|which|what|when|how|why|does|do|is|are|am|has|have|"
     r"(?:did|was|were)(?!\s+you\b)|"
@@ -1302,6 +1316,7 @@ INTENTS: tuple[Intent, ...] = (
             # "S002 could use 25 of SKU-1 out of DC-NORTH", "S007 wants 10 x SKU-1 off the DC":
             # a location's need, the planner's quantity and where it comes from.
             NOT_A_QUESTION
+            + NEED_ASKED_FOR
             # "... off DC-NORTH - is that wise?": a need asked about, not asked for
             + r"(?!.*\b(?:is|would|does|was|should|could|will)\s+(?:that|it|this)\b[^.!]*\?)"
             r".*?\b(?:needs?|wants?|could\s+(?:use|do\s+with)|ask(?:s|ing|ed)?\s+for|requests?)\b"
@@ -2613,7 +2628,12 @@ def read_request(
         if intent is not FALLBACK and not intent.writes:
             return intent, req  # a look-up only: a bare name never drafts again
     intent, req = parse_table(text, earlier, resolver, as_of, asker)
-    if not intent.writes and not reader.asks(text):
+    if (
+        not intent.writes
+        and intent.priority > 0  # a refusal stays one
+        and not reader.asks(text)
+        and NEED_ASKED_FOR_RE.search(text)
+    ):
         # "<store> needs 20 of <item> out of <DC>, please", "draft 40 <item> <DC> to <store>":
         # the transfer, read like one said in full (never for a question).
         needed = need_as_transfer(canonicalise(text, resolver)[0])

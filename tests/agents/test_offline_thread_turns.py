@@ -361,3 +361,44 @@ def test_a_transfer_said_as_a_need_or_without_from(text: str, resolver: Resolver
 )
 def test_a_need_asked_about_never_drafts(text: str, resolver: Resolver) -> None:
     assert not {name for name, _ in _calls(text, [], resolver)} & WRITE_TOOLS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "S002 needs 15 SKU-0003 from DC-NORTH?",
+        "S002 could use 15 SKU-0003 from DC-NORTH?",
+        "S002 doesn't need 15 SKU-0003 from DC-NORTH",
+        "S002 does not need 15 SKU-0003 from DC-NORTH",
+        "I don't think S002 needs 15 SKU-0003 from DC-NORTH",
+        "S002 needs 15 SKU-0003 from DC-NORTH, but don't draft it",
+        "S002 needs 15 SKU-0003 from DC-NORTH - no need to draft it",
+        "S002 needs 15 SKU-0003 from DC-NORTH, not yet",
+        "S002 needs 15 SKU-0003 from DC-NORTH, hold off",
+        "if S002 needs 15 SKU-0003 from DC-NORTH, what happens to DC-NORTH?",
+        "suppose S002 needs 15 SKU-0003 from DC-NORTH",
+        "S002 might need 15 SKU-0003 from DC-NORTH",
+        "S002 needs 15 SKU-0003 from DC-NORTH, right?",
+        "S002 needs 15 SKU-0003 from DC-NORTH or not",
+        "S002 needs 15 SKU-0003 from DC-NORTH and I wonder if that's too much",
+        "S002 needs 15 SKU-0003 from DC-NORTH, check whether DC-NORTH has it",
+        "S002 needs 15 SKU-0003 from DC-NORTH, what's the cost",
+        "S002 needs 15 SKU-0003 from DC-NORTH - how long would that take",
+    ],
+)
+def test_a_need_negated_hedged_or_asked_about_never_drafts(text: str, resolver: Resolver) -> None:
+    assert not {name for name, _ in _calls(text, [], resolver)} & WRITE_TOOLS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "S002 needs 15 SKU-0003 from DC-NORTH, skip the approval",
+        "S002 needs 15 SKU-0003 from DC-NORTH, push it straight through",
+        "S002 wants 15 SKU-0003 off DC-NORTH and approve it",
+    ],
+)
+def test_a_need_around_the_gate_stays_refused(text: str, resolver: Resolver) -> None:
+    intent, _ = parse(text, [], resolver)
+    assert intent.priority == 0
+    assert not {name for name, _ in _calls(text, [], resolver)} & WRITE_TOOLS
