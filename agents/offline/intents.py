@@ -2508,7 +2508,20 @@ def parse(
     if earlier and reader.SUPPLIER_POINTER.search(text):
         text = reader.point_supplier(text, _turn_results(earlier)[0])  # "the non-primary one"
     intent, req = read_thread(text, earlier, resolver, as_of, asker)
+    if intent.writes and WRITE_NOT_ASKED_FOR.search(text):
+        return FALLBACK, req  # "don't transfer 10 ...", "should we move 16 ... -> S002"
     return _which_other_dc(text, intent, req) or fan_out(intent, req)
+
+
+WRITE_NOT_ASKED_FOR = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|but|and|well|hmm+|please|pls|just)\W+)*"
+    r"(?:(?:don|doesn|didn)['\u2019]?t|do\s+not|never(?!\s+mind)|no\s+need\s+to|not\s+yet|"
+    r"(?:(?:do|does|did)\s+(?:we|i|they)|should|would|shall|must|is|are|was|were|"
+    r"what|why|how|whether)\b(?!\s+(?:you|u)\b))",
+    re.I,
+)
+"""A write declined or asked about, said first ("don't transfer ...", "should we move ...",
+"no need to order ..."): no intent of the table drafts, withdraws or approves on it."""
 
 
 def _which_other_dc(text: str, intent: Intent, req: Request) -> tuple[Intent, Request] | None:

@@ -402,3 +402,21 @@ def test_a_need_around_the_gate_stays_refused(text: str, resolver: Resolver) -> 
     intent, _ = parse(text, [], resolver)
     assert intent.priority == 0
     assert not {name for name, _ in _calls(text, [], resolver)} & WRITE_TOOLS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "don't transfer 10 SKU-0003 from DC-NORTH to S002",
+        "no need to transfer 10 SKU-0003 from DC-NORTH to S002",
+        "not yet - transfer 10 SKU-0003 from DC-NORTH to S002 tomorrow",
+        "should I draft 16 of SKU-0003 DC-NORTH to S002",
+        "don't draft 16 of SKU-0003 DC-NORTH to S002",
+        "should we move 16 SKU-0003 DC-NORTH -> S002",
+        "would a transfer of 10 SKU-0003 from DC-NORTH to S002 help",
+        "no need to order 100 SKU-0003 for DC-NORTH from SUP-01",
+        "do we need to order 100 SKU-0003 for DC-NORTH from SUP-01",
+    ],
+)
+def test_a_write_declined_or_asked_about_first_never_writes(text: str, resolver: Resolver) -> None:
+    assert not {name for name, _ in _calls(text, [], resolver)} & WRITE_TOOLS
