@@ -363,9 +363,9 @@ NOT_SUPPLY_QUESTION = (
 DISCARD = (
     r"(?:bin|binned|scrap|scrapped|ditch|ditched|dump|kill|cancel|cancell?ed|withdraw|withdrawn|"
     r"delete|discard|remove|forget|junk|trash|nix|axe|toss|revoke|retract|abandon|shelve|"
-    r"(?:pull|drop)(?=\s+(?:the\s+plug|(?:it|that|this|them)\b(?!\s+up\b)|(?:the|my|our|that|this)\s+"
+    r"(?:pull|drop)(?=\s+(?:the\s+plug|(?:it|that|this|them)\b(?!\s+up\b)(?!\s+[\w-]+['\u2019]s\b)|(?:the|my|our|that|this)\s+"
     r"(?:(?!(?:for|of|on|about|from|behind)\b)[\w\-]+\s+){0,2}?(?:one|draft|transfer|xfer|po|order|"
-    r"proposal|request|move)s?\b))|undo|chuck)"
+    r"proposal|request|move)s?\b(?!['\u2019]s\b)))|undo|chuck)"
 )
 """Words that take back a draft in a thread that has one ("bin that one", "scrap it"); "pull"
 and "drop" only with the draft right after them ("pull it", "drop that transfer", not "pull up

@@ -64,7 +64,7 @@ DISCARD = re.compile(
     r"|\b(?:pull|drop)\s+(?:the\s+plug|it(?!\s+up\b)|(?:that|this)(?!\s+up\b)(?=\s*(?:[^\w\s]|$|"
     r"now\b|please\b|pls\b|back\b|off\b|out\b))|(?:the|that|this|my|our)\s+(?:(?!(?:for|of|on|"
     r"about|from|behind)\b)[\w\-]+\s+){0,2}?(?:draft|transfer|xfer|po|purchase\s+order|order|move|"
-    r"proposal|request|one)s?)\b",
+    r"proposal|request|one)s?)\b(?!['\u2019]s\b)",
     re.I,
 )
 """Withdrawing: "pull" and "drop" only with a draft right after them ("pull it", "drop the

@@ -420,3 +420,16 @@ def test_a_need_around_the_gate_stays_refused(text: str, resolver: Resolver) -> 
 )
 def test_a_write_declined_or_asked_about_first_never_writes(text: str, resolver: Resolver) -> None:
     assert not {name for name, _ in _calls(text, [], resolver)} & WRITE_TOOLS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pull that transfer's history",
+        "drop that transfer's numbers",
+        "pull that transfer\u2019s history",
+        "pull the transfer's figures",
+    ],
+)
+def test_pull_or_drop_of_the_drafts_data_does_not_withdraw(text: str, resolver: Resolver) -> None:
+    assert not {name for name, _ in _calls(text, _transfer(), resolver)} & WRITE_TOOLS
