@@ -774,6 +774,7 @@ def _policy_levels(
     data: NetworkData,
     params: PlanParams,
     figures: NetworkFigures | None = None,
+    restocked: np.ndarray | None = None,
 ) -> _PolicyLevels:
     """Return the (R, s, S) policy per SKU-location (docs/planning.md, "Lead time and policy").
 
@@ -849,6 +850,9 @@ def _policy_levels(
     safety = z * np.sqrt(error**2 + rate**2 * lead_time_std**2)
     alive = np.ones(len(keys))
     alive[store_rows] = stores.forecast.p_alive
+    if restocked is not None:
+        # stock on its way (an open PO or transfer) means somebody restocks it: not ended
+        alive = np.where(restocked, 1.0, alive)
     safety = ended_safety_stock(safety, alive, service)
     if params.echelon_dc_safety_stock:
         safety = _echelon_dc_safety_stock(keys, data, network, lead_time, review, z, safety)
@@ -1186,10 +1190,11 @@ def plan(
         stores = replace(stores, forecast=replace(stores.forecast, mean=mean))
     timings["forecast_s"] = (pd.Timestamp.now() - started).total_seconds()
     network = _network_demand(keys, store_rows, source, stores)
-    levels = _policy_levels(keys, store_rows, stores, network, data, params, figures)
+    supply = _open_supply(keys, data, today, horizon)
+    restocked = (supply.on_order + supply.in_transit) > 0
+    levels = _policy_levels(keys, store_rows, stores, network, data, params, figures, restocked)
     inventory = data.inventory.groupby(KEY)["on_hand"].sum()
     on_hand = np.nan_to_num(pd.MultiIndex.from_frame(keys[KEY]).map(inventory).to_numpy(float))
-    supply = _open_supply(keys, data, today, horizon)
     signals = _sales_signals(n, store_rows, stores, inputs.out_of_stock)
 
     items = data.items.set_index("sku")

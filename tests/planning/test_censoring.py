@@ -264,6 +264,20 @@ def test_a_discontinued_item_is_no_longer_forecast_nor_reordered(how):
     assert _reordered(waiting, "A", "S1") > 0
 
 
+def test_an_empty_shelf_with_stock_on_its_way_keeps_its_safety_stock():
+    # The same long run to an empty shelf, but a transfer to it is in transit: somebody
+    # restocks it, so it is no discontinued item and keeps the buffer it had before.
+    run = EMPTY_SHELF_MAX_DAYS + 14
+    net = _stockout_network(False, stopped_everywhere=True, snapshot_on_hand=0.0, run=run)
+    inbound = net.transfers.assign(transfer_id="T9", to_location="S1", qty=40)
+    net = dataclasses.replace(net, transfers=pd.concat([net.transfers, inbound]))
+    p = plan(net)
+    row = p.row_of("A", "S1")
+    assert row is not None
+    assert p.positions.loc[row, "in_transit"] == 40
+    assert p.positions.loc[row, "safety_stock"] > 0
+
+
 def test_an_items_safety_stock_is_0_where_its_end_is_likelier_than_the_service_allows():
     safety = ended_safety_stock([10.0, 10.0, 10.0], [1.0, 0.05, 0.04], [0.95, 0.95, 0.96])
     assert safety.tolist() == [10.0, 0.0, 0.0]
