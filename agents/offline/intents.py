@@ -2508,8 +2508,8 @@ def parse(
     if earlier and reader.SUPPLIER_POINTER.search(text):
         text = reader.point_supplier(text, _turn_results(earlier)[0])  # "the non-primary one"
     intent, req = read_thread(text, earlier, resolver, as_of, asker)
-    if intent.writes and WRITE_NOT_ASKED_FOR.search(text):
-        return FALLBACK, req  # "don't transfer 10 ...", "should we move 16 ... -> S002"
+    if intent.writes and (WRITE_NOT_ASKED_FOR.search(text) or WRITE_HEDGED.search(text)):
+        return FALLBACK, req  # "don't transfer 10 ...", "maybe cancel it", "I wouldn't order"
     return _which_other_dc(text, intent, req) or fan_out(intent, req)
 
 
@@ -2522,6 +2522,21 @@ WRITE_NOT_ASKED_FOR = re.compile(
 )
 """A write declined or asked about, said first ("don't transfer ...", "should we move ...",
 "no need to order ..."): no intent of the table drafts, withdraws or approves on it."""
+
+WRITE_VERB = (
+    r"(?:cancel|withdraw|drop|pull|scrap|kill|transfer|move|ship|send|order|buy|draft|raise|"
+    r"place|book|approve|change|amend|make|bump|cut|go\s+ahead|do\s+it|commit|push)"
+)
+WRITE_HEDGED = re.compile(
+    r"\b(?:(?:would|should|will|shall)\s+not|(?:would|should|wo|sha)n['\u2019]?t)\s+(?:\w+\s+){0,2}"
+    + WRITE_VERB
+    + r"\b|\b(?:maybe|perhaps|hypothetical(?:ly)?|in\s+theory)\b"
+    r"|^\W*(?:show|tell|give)\s+me\s+(?:what|how\s+much)\b",
+    re.I,
+)
+"""A write said with a hedge or a declining modal anywhere ("I wouldn't cancel it", "maybe cancel
+it", "hypothetically, transfer 10 ...") or asked to be shown ("show me what a transfer of 10 ...
+would cost"): nothing is written; the planner gets the reading back as a suggestion to send."""
 
 
 def _which_other_dc(text: str, intent: Intent, req: Request) -> tuple[Intent, Request] | None:

@@ -433,3 +433,49 @@ def test_a_write_declined_or_asked_about_first_never_writes(text: str, resolver:
 )
 def test_pull_or_drop_of_the_drafts_data_does_not_withdraw(text: str, resolver: Resolver) -> None:
     assert not {name for name, _ in _calls(text, _transfer(), resolver)} & WRITE_TOOLS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I wouldn't cancel it",
+        "maybe cancel it",
+        "perhaps withdraw that one",
+        "I would not change it to 60",
+        "we shouldn't drop it yet",
+    ],
+)
+def test_a_hedged_or_declined_thread_write_changes_nothing(text: str, resolver: Resolver) -> None:
+    assert not {name for name, _ in _calls(text, _transfer(), resolver)} & WRITE_TOOLS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "show me what a transfer of 10 SKU-0003 from DC-NORTH to S002 would cost",
+        "maybe transfer 10 SKU-0003 from DC-NORTH to S002",
+        "hypothetically, transfer 10 SKU-0003 from DC-NORTH to S002",
+        "I wouldn't order 100 SKU-0003 for DC-NORTH from SUP-01",
+        "tell me how much an order of 100 SKU-0003 for DC-NORTH from SUP-01 would be",
+    ],
+)
+def test_a_hedged_or_shown_write_drafts_nothing(text: str, resolver: Resolver) -> None:
+    assert not {name for name, _ in _calls(text, [], resolver)} & WRITE_TOOLS
+
+
+@pytest.mark.parametrize(
+    ("text", "earlier"),
+    [
+        ("cancel it", True),
+        ("could you cancel it", True),
+        ("make it 60", True),
+        ("transfer 10 SKU-0003 from DC-NORTH to S002", False),
+        (
+            "draft a transfer of 10 SKU-0003 from DC-NORTH to S002 and tell me what it would cost",
+            False,
+        ),
+    ],
+)
+def test_a_plain_write_still_writes(text: str, earlier: bool, resolver: Resolver) -> None:
+    thread = _transfer() if earlier else []
+    assert {name for name, _ in _calls(text, thread, resolver)} & WRITE_TOOLS
