@@ -206,15 +206,9 @@ def empty_shelf_runs(
     the on hand at the snapshot (NaN: not known, left alone). A row without a sale has no
     level to censor toward and is left alone too, as is a run longer than `max_days`.
     """
-    x = np.asarray(history, dtype=float)
-    n, t_len = x.shape
-    level = np.asarray(on_hand, dtype=float)
-    if level.shape != (n,):
-        raise ValueError(f"on_hand must be (n,) = ({n},), got shape {level.shape}")
-    run, _, last = trailing_run(x)
-    with np.errstate(invalid="ignore"):
-        empty = (level <= 0) & (last >= 0) & (run > 0) & (run <= int(max_days))
-    return np.asarray(empty[:, None] & (np.arange(t_len)[None, :] > last[:, None]))
+    run, last, empty = _empty_since_last_sale(history, on_hand)
+    keep = empty & (run > 0) & (run <= int(max_days))
+    return _after_last_sale(keep, last, np.shape(history)[1])
 
 
 def abandoned_shelf_runs(
@@ -225,15 +219,31 @@ def abandoned_shelf_runs(
     The run without a sale up to the end of rows whose `on_hand` is 0 or less (NaN: left
     alone) and whose last sale is more than `max_days` back.
     """
+    run, last, empty = _empty_since_last_sale(history, on_hand)
+    return _after_last_sale(empty & (run > int(max_days)), last, np.shape(history)[1])
+
+
+def _empty_since_last_sale(
+    history: np.ndarray, on_hand: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return each row's trailing run without a sale, its last sale's day and whether it is empty.
+
+    Empty: `on_hand` 0 or less (NaN: not known, left alone) with a sale before (last day -1: none).
+    """
     x = np.asarray(history, dtype=float)
-    n, t_len = x.shape
+    n = x.shape[0]
     level = np.asarray(on_hand, dtype=float)
     if level.shape != (n,):
         raise ValueError(f"on_hand must be (n,) = ({n},), got shape {level.shape}")
     run, _, last = trailing_run(x)
     with np.errstate(invalid="ignore"):
-        gone = (level <= 0) & (last >= 0) & (run > int(max_days))
-    return np.asarray(gone[:, None] & (np.arange(t_len)[None, :] > last[:, None]))
+        empty = (level <= 0) & (last >= 0)
+    return run, last, empty
+
+
+def _after_last_sale(rows: np.ndarray, last: np.ndarray, t_len: int) -> np.ndarray:
+    """Return (n, T) True on the days after the last sale of the selected `rows` (n,)."""
+    return np.asarray(rows[:, None] & (np.arange(t_len)[None, :] > last[:, None]))
 
 
 def phantom_runs(
