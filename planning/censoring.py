@@ -183,10 +183,13 @@ def trailing_run(history: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
     """Return each row's days without a sale up to its end, its rate and its last sale's column.
 
     The rate is the units from the first to the last sale over that span (0 without a sale, whose
-    run is the whole row and last column -1): what the phantom-stock test reads.
+    run is the whole row and last column -1): what the phantom-stock test reads. A history of no
+    days has no sale: a run of 0 days, a rate of 0 and last column -1 for each row.
     """
     x = np.asarray(history, dtype=float)
-    t_len = x.shape[1]
+    n, t_len = x.shape
+    if t_len == 0:
+        return np.zeros(n, dtype=np.int64), np.zeros(n), np.full(n, -1, dtype=np.int64)
     sold = x > 0
     any_sale = sold.any(axis=1)
     last = np.where(any_sale, t_len - 1 - sold[:, ::-1].argmax(axis=1), -1)

@@ -18,6 +18,7 @@ from planning.censoring import (
     phantom_runs,
     stockout_days,
     suspect_stockouts,
+    trailing_run,
 )
 from planning.engine import plan
 from planning.forecast import forecast_batch
@@ -325,3 +326,13 @@ def test_phantom_runs_need_the_record_in_stock_an_improbable_run_and_a_sale_else
     # Shorter than the minimum: never.
     short = np.r_[np.full(t - 5, 50.0), np.zeros(5)]
     assert not phantom_runs(np.vstack([short, other]), stocked, group).any()
+
+
+@pytest.mark.parametrize("rows", [0, 1, 3])
+def test_a_history_of_no_days_has_no_trailing_run_and_no_empty_shelf(rows):
+    run, rate, last = trailing_run(np.zeros((rows, 0)))
+    assert run.tolist() == [0] * rows
+    assert rate.tolist() == [0.0] * rows
+    assert last.tolist() == [-1] * rows
+    assert empty_shelf_runs(np.zeros((rows, 0)), np.zeros(rows)).shape == (rows, 0)
+    assert abandoned_shelf_runs(np.zeros((rows, 0)), np.zeros(rows)).shape == (rows, 0)
