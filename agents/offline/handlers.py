@@ -13,7 +13,7 @@ import dataclasses
 import itertools
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -2074,62 +2074,102 @@ RELIABLE = re.compile(r"\b(?:reliab\w*|on[- ]time|late|trust\w*|dependab\w*|punc
 
 
 def compare_suppliers(req: Request, results: list[Result]) -> Step:
-    """Compare two suppliers ("which is quicker, them or Harbor?"): the answer, then the table.
+    """Compare suppliers ("which is quicker, them or Harbor?"): the answer, then the table.
 
-    The suppliers named, the thread's supplier standing in for "them"; each one's status is
-    looked up, and the answer leads with the one that wins on what was asked (lead time, or
-    the on-time rate for reliability), both figures from the tool.
+    Every supplier named, else every supplier of the item the request names (looked up by the
+    item), else every one the thread last listed, the thread's supplier standing in for "them";
+    each one's status is looked up, and the answer leads with the one that wins on what was
+    asked (lead time, or the on-time rate for reliability), every figure from the tool. A
+    supplier whose status is not found, or whose figure is not known, is said to be left out.
     """
-    sups = list(req.found.get("supplier") or [])
-    if not sups:
+    sups = list(dict.fromkeys(req.found.get("supplier") or []))
+    sku = req.said("sku") if len(sups) < 2 else None
+    if not sups and not sku:
         sups = _listed_suppliers(req.earlier)  # "which one is better?" after "who supplies it?"
-    if len(sups) < 2 and req.focus.supplier and req.focus.supplier not in sups:
+    if not sku and len(sups) < 2 and req.focus.supplier and req.focus.supplier not in sups:
         sups.insert(0, req.focus.supplier)
-    if len(sups) < 2:
-        return _ask("the two suppliers to compare", "which is quicker, SUP-06 or SUP-09?")
+    if len(sups) < 2 and not sku:
+        return _ask("the suppliers to compare", "which is quicker, SUP-06 or SUP-09?")
     if not results:
-        return [Call("get_supplier_status", {"supplier_id": sup}) for sup in sups[:2]]
+        if sku:  # "which supplier of SKU-0001 is quicker?": all of the item's suppliers
+            return [Call("get_supplier_status", {"sku": sku})]
+        return [Call("get_supplier_status", {"supplier_id": sup}) for sup in sups]
     failed = next((r for r in results if r.error), None)
     if failed is not None:
         return _error_text(failed)
-    rows = [r.data[0] for r in results if isinstance(r.data, list) and r.data]
-    if len(rows) < 2:
-        return "I could not find both suppliers, so I can't compare them."
-    a, b = rows[0], rows[1]
-
-    def who(row: dict[str, Any]) -> str:
-        return f"{row.get('supplier_id')} ({row.get('name')})"
-
+    rows: dict[str, dict[str, Any]] = {}
+    for r in results:
+        for row in r.data if isinstance(r.data, list) else []:
+            if isinstance(row, dict) and row.get("supplier_id"):
+                rows.setdefault(str(row["supplier_id"]), row)
+    found = list(rows.values())
+    missing = [sup for sup in sups if sup not in rows]
+    if len(found) < 2:
+        whose = f"{sku} has {len(found)} supplier" if sku else "I could not find both suppliers"
+        if sku:
+            return f"{whose}, so there is nothing to compare it with."
+        return f"{whose}, so I can't compare them."
+    note = f" Not compared: {', '.join(missing)} (no supplier status found)." if missing else ""
     if not (RELIABLE.search(req.text) or QUICK.search(req.text)):
-        return _overall(req, a, b)
+        return _overall(req, found, note)
     reliability = bool(RELIABLE.search(req.text)) and not QUICK.search(req.text)
     key, better, unit = (
         ("on_time_rate", max, "") if reliability else ("lead_time_days", min, " days")
     )
-    word, what = ("more reliable", "on time") if reliability else ("quicker", "lead time")
+    many = len(found) > 2
+    word = (
+        ("most reliable" if many else "more reliable")
+        if reliability
+        else ("quickest" if many else "quicker")
+    )
+    what = "on time" if reliability else "lead time"
 
     def show(value: Any) -> str:
         return _pct(value) if reliability else _qty(value)
 
-    va, vb = a.get(key), b.get(key)
-    if va is None or vb is None:
-        lead = f"**I don't have the {what} of both suppliers, so I can't say which is {word}.**"
-    elif va == vb:
-        lead = f"**{who(a)} and {who(b)} are level: {what} {show(va)}{unit} each.**"
+    known = [row for row in found if row.get(key) is not None]
+    unknown = [_who(row) for row in found if row.get(key) is None]
+    if len(known) < 2:
+        whom = "both suppliers" if len(found) == 2 else "at least two of the suppliers"
+        lead = f"**I don't have the {what} of {whom}, so I can't say which is {word}.**"
     else:
-        win, lose = (a, b) if better(va, vb) == va else (b, a)
-        lead = (
-            f"**{who(win)} is {word}: {what} {show(win.get(key))}{unit} against "
-            f"{show(lose.get(key))}{unit} for {who(lose)}.**"
-        )
+        best = better(row[key] for row in known)
+        wins = [row for row in known if row[key] == best]
+        rest = [row for row in known if row[key] != best]
+        if not rest:
+            each = " each" if len(wins) == 2 else ", all of them"
+            lead = f"**{_and(_who(w) for w in wins)} are level: {what} {show(best)}{unit}{each}.**"
+        else:
+            rest.sort(key=lambda row: float(row[key]), reverse=better is max)
+            against = _and(f"{show(row[key])}{unit} for {_who(row)}" for row in rest)
+            verb = "is" if len(wins) == 1 else "are"
+            each = "" if len(wins) == 1 else " each"
+            lead = (
+                f"**{_and(_who(w) for w in wins)} {verb} {word}: {what} {show(best)}{unit}{each} "
+                f"against {against}.**"
+            )
+        if unknown:
+            lead += f" Left out: {_and(unknown)} (no {what} known)."
+    ids = " vs ".join(str(row.get("supplier_id")) for row in found)
     other = (
-        f"Lead time {_qty(a.get('lead_time_days'))} vs {_qty(b.get('lead_time_days'))} days"
+        "Lead time " + " vs ".join(_qty(row.get("lead_time_days")) for row in found) + " days"
         if reliability
-        else f"On time {_pct(a.get('on_time_rate'))} vs {_pct(b.get('on_time_rate'))}"
+        else "On time " + " vs ".join(_pct(row.get("on_time_rate")) for row in found)
     )
-    merged = Result("get_supplier_status", {}, "", [a, b])
+    merged = Result("get_supplier_status", {}, "", found)
     table = _render_suppliers(merged).split("\n", 1)[1].lstrip("\n")
-    return f"{lead} {other} ({a.get('supplier_id')} vs {b.get('supplier_id')}).\n\n{table}"
+    return f"{lead} {other} ({ids}).{note}\n\n{table}"
+
+
+def _who(row: dict[str, Any]) -> str:
+    """Name a supplier by its id and name: "SUP-09 (Harbor Wholesale)"."""
+    return f"{row.get('supplier_id')} ({row.get('name')})"
+
+
+def _and(parts: Iterable[str]) -> str:
+    """Join words as a list is said: "a", "a and b", "a, b and c"."""
+    items = list(parts)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _listed_suppliers(earlier: Sequence[BaseMessage]) -> list[str]:
@@ -2158,40 +2198,65 @@ def _listed_suppliers(earlier: Sequence[BaseMessage]) -> list[str]:
 WORSE = re.compile(r"\b(?:worse|worst|weaker|less\s+reliable|slower|avoid)\b", re.I)
 
 
-def _overall(req: Request, a: dict[str, Any], b: dict[str, Any]) -> str:
-    """Answer "which supplier is better / worse?" on both the on-time rate and the lead time."""
+def _overall(req: Request, rows: list[dict[str, Any]], note: str = "") -> str:
+    """Answer "which supplier is better / worse?" on both the on-time rate and the lead time.
 
-    def who(row: dict[str, Any]) -> str:
-        return f"{row.get('supplier_id')} ({row.get('name')})"
-
-    ra, rb = a.get("on_time_rate"), b.get("on_time_rate")
-    la, lb = a.get("lead_time_days"), b.get("lead_time_days")
+    Every supplier of `rows` is weighed: the one first on both counts (last, for "worse") is
+    named; where one is first on one count and another on the other, both are said.
+    """
+    ids = " vs ".join(str(row.get("supplier_id")) for row in rows)
     figures = (
-        f"on time {_pct(ra)} vs {_pct(rb)}, lead time {_qty(la)} vs {_qty(lb)} days "
-        f"({a.get('supplier_id')} vs {b.get('supplier_id')})"
-    )
-    if ra is None or rb is None or la is None or lb is None:
-        lead = f"**I don't have the on-time rate and lead time of both suppliers**: {figures}."
+        "on time " + " vs ".join(_pct(row.get("on_time_rate")) for row in rows) + ", lead time "
+        + " vs ".join(_qty(row.get("lead_time_days")) for row in rows) + f" days ({ids})"
+    )  # fmt: skip
+    table = _render_suppliers(Result("get_supplier_status", {}, "", rows))
+    table = table.split("\n", 1)[1].lstrip("\n")
+    if any(row.get("on_time_rate") is None or row.get("lead_time_days") is None for row in rows):
+        whom = "both suppliers" if len(rows) == 2 else "every supplier"
+        lead = f"**I don't have the on-time rate and lead time of {whom}**: {figures}."
+        return f"{lead}{note}\n\n{table}"
+
+    def first(key: str, high: bool) -> dict[str, Any] | None:
+        """Return the one row strictly first on `key` (highest when `high`), None on a tie."""
+        values = [float(row[key]) for row in rows]
+        top = max(values) if high else min(values)
+        tops = [row for row, v in zip(rows, values, strict=True) if v == top]
+        return tops[0] if len(tops) == 1 else None
+
+    worse = bool(WORSE.search(req.text))
+    rel, quick = first("on_time_rate", not worse), first("lead_time_days", worse)
+    many = len(rows) > 2
+    if rel is None and quick is None:
+        level = (
+            "are level"
+            if len({(float(r["on_time_rate"]), float(r["lead_time_days"])) for r in rows}) == 1
+            else "share the first place"
+        )
+        lead = f"**{_and(_who(r) for r in rows)} {level} on both counts**: {figures}."
+    elif rel is quick or rel is None or quick is None:
+        pick = rel or quick
+        assert pick is not None
+        said = ("worst" if many else "worse") if worse else ("best" if many else "better")
+        lead = f"**{_who(pick)} is the {said} supplier here**: {figures}."
+    elif worse and many:
+        lead = (
+            f"**None of them is worst on both counts: {_who(rel)} is the least reliable, "
+            f"{_who(quick)} the slowest** — {figures}."
+        )
+    elif worse:  # of two, the less reliable one is the other's quicker one
+        lead = (
+            f"**Neither is better on both counts: {_who(quick)} is more reliable, {_who(rel)} "
+            f"is quicker** — {figures}. Pick on what matters for the order: the on-time "
+            "rate for a steady line, the lead time when the need is close."
+        )
     else:
-        rel = a if float(ra) > float(rb) else b if float(rb) > float(ra) else None
-        quick = a if float(la) < float(lb) else b if float(lb) < float(la) else None
-        if rel is None and quick is None:
-            lead = f"**{who(a)} and {who(b)} are level on both counts**: {figures}."
-        elif rel is quick or rel is None or quick is None:
-            win = rel or quick
-            assert win is not None
-            lose = b if win is a else a
-            pick, said = (lose, "worse") if WORSE.search(req.text) else (win, "better")
-            lead = f"**{who(pick)} is the {said} supplier here**: {figures}."
-        else:
-            lead = (
-                f"**Neither is better on both counts: {who(rel)} is more reliable, {who(quick)} "
-                f"is quicker** — {figures}. Pick on what matters for the order: the on-time "
-                "rate for a steady line, the lead time when the need is close."
-            )
-    merged = Result("get_supplier_status", {}, "", [a, b])
-    table = _render_suppliers(merged).split("\n", 1)[1].lstrip("\n")
-    return f"{lead}\n\n{table}"
+        lead = (
+            f"**{'None of them' if many else 'Neither'} is better on both counts: {_who(rel)} is "
+            f"{'the most' if many else 'more'} reliable, {_who(quick)} is "
+            f"{'the quickest' if many else 'quicker'}** — {figures}. Pick on what matters for the "
+            "order: the on-time rate for a steady line, the lead time when the need is close."
+        )
+    return f"{lead}{note}\n\n{table}"
 
 
 def approval_route(req: Request, results: list[Result]) -> Step:

@@ -2681,6 +2681,10 @@ def read_request(
     ):
         # "which warehouse does <store> draw from?": the lanes into the store, its source DC.
         return BY_NAME["lanes"], req
+    if intent.name in COMPARE_REREAD and _compares_suppliers(req):
+        # "which supplier of <item> is quickest?", "which of them is most reliable?" after the
+        # item's suppliers were listed: every one of them compared, not the list again.
+        return BY_NAME["compare_suppliers"], req
     if intent.name in HYPOTHESIS_REREAD and hypotheses.is_sized_hypothesis(req.text):
         # "if <supplier> pushes every open PO back 10 days, what then?": a scenario, not a look-up.
         return BY_NAME["what_if"], req
@@ -2759,6 +2763,31 @@ SOURCING_REREAD = frozenset(
     }
 )
 """Look-ups of a store that a question about where its stock comes from may have matched."""
+
+
+COMPARE_REREAD = frozenset(
+    {"supplier_status", "suppliers_of_sku", "all_suppliers", "unknown", "follow_up_lookup"}
+)
+"""Look-ups of suppliers that a request to compare them (named, by an item, or as the thread
+listed them) may have matched."""
+
+SUPPLIER_VERDICT_RE = re.compile(
+    r"\b(?:compar\w*|vs\.?|versus|quick(?:er|est)|fast(?:er|est)|slow(?:er|est)|"
+    r"(?:more|most|less|least)\s+(?:reliable|dependable|on[- ]time)|better|best|worse|worst|"
+    r"shortest|longest|shorter|longer)\b",
+    re.I,
+)
+"""Words that ask for suppliers to be weighed against each other, not listed."""
+
+
+def _compares_suppliers(req: Request) -> bool:
+    """Whether a supplier look-up asks to weigh the suppliers of an item (named or listed)."""
+    if not SUPPLIER_VERDICT_RE.search(req.text):
+        return False
+    named = len(set(req.found.get("supplier") or []))
+    if named:
+        return named >= 2  # "which of <a>, <b> and <c> is the most reliable"
+    return bool(req.said("sku")) or len(h._listed_suppliers(req.earlier)) >= 2
 
 
 HYPOTHESIS_REREAD = general.READ_ONLY_INTENTS | {"unknown", "inventory_loose", "follow_up_lookup"}

@@ -434,6 +434,103 @@ def test_a_split_verdict_says_which_wins_on_what(resolver: Resolver) -> None:
                              "is more reliable, SUP-09 (Harbor Wholesale) is quicker**")  # fmt: skip
 
 
+THREE_SUPPLIERS = [
+    *SUPPLIER_ROWS,
+    {"supplier_id": "SUP-02", "name": "Northwind Traders", "primary": False,
+     "lead_time_days": 16, "on_time_rate": 0.99},
+]  # fmt: skip
+WHO_SUPPLIES_THREE = [
+    *turn("who supplies SKU-0012?", "get_supplier_status", {"sku": "SKU-0012"}, THREE_SUPPLIERS)
+]
+"""A thread that has just listed three suppliers of SKU-0012."""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "compare SUP-06, SUP-09 and SUP-02",
+        "which is quickest: voltix, harbor or northwind?",
+        "SUP-06 vs SUP-09 vs SUP-02 on lead time",
+        "which of sup-06, sup-09 and sup-02 is the most reliable",
+        "compair SUP-06, SUP-09, SUP-02",
+    ],
+)
+def test_every_supplier_named_is_compared(text: str, resolver: Resolver) -> None:
+    _, step = first_step(text, resolver)
+    assert isinstance(step, list)
+    assert sorted(c.args["supplier_id"] for c in step) == ["SUP-02", "SUP-06", "SUP-09"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "which of them is the most reliable?",
+        "which one's quickest",
+        "so which of those is the fastest?",
+        "which supplier is best?",
+        "which one is more reliable",
+    ],
+)
+def test_every_supplier_the_thread_listed_is_compared(text: str, resolver: Resolver) -> None:
+    _, step = first_step(text, resolver, WHO_SUPPLIES_THREE)
+    assert isinstance(step, list)
+    assert sorted(c.args["supplier_id"] for c in step) == ["SUP-02", "SUP-06", "SUP-09"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "which supplier of SKU-0012 is quicker?",
+        "compare the suppliers of sku 12",
+        "which of SKU-0012's vendors is the most reliable",
+        "what's the best supplier for SKU-0012?",
+        "which suplier of SKU-0012 is fastest",
+    ],
+)
+def test_the_suppliers_of_a_named_item_are_all_looked_up_and_weighed(
+    text: str, resolver: Resolver
+) -> None:
+    name, step = first_step(text, resolver, AT_S003)
+    assert name == "compare_suppliers"
+    assert isinstance(step, list) and [(c.name, c.args) for c in step] == [
+        ("get_supplier_status", {"sku": "SKU-0012"})
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        ("which of them is quickest?", "**SUP-09 (Harbor Wholesale) is quickest: lead time 8 days "
+         "against 16 days for SUP-02 (Northwind Traders) and 32 days for SUP-06 (Voltix "
+         "Electronics).**"),
+        ("which of them is the most reliable?", "**SUP-02 (Northwind Traders) is most reliable: "
+         "on time 99% against 96% for SUP-09 (Harbor Wholesale) and 64% for SUP-06 (Voltix "
+         "Electronics).**"),
+        ("which supplier is better?", "**None of them is better on both counts: SUP-02 "
+         "(Northwind Traders) is the most reliable, SUP-09 (Harbor Wholesale) is the quickest**"),
+        ("which one is worst?", "**SUP-06 (Voltix Electronics) is the worst supplier here**"),
+    ],
+)  # fmt: skip
+def test_the_answer_weighs_all_of_them_and_the_table_lists_all(
+    text: str, lead: str, resolver: Resolver
+) -> None:
+    _, req = parse(text, WHO_SUPPLIES_THREE, resolver, as_of=AS_OF)
+    result = Result("get_supplier_status", {"sku": "SKU-0012"}, "", THREE_SUPPLIERS)
+    answer = compare_suppliers(req, [result])
+    assert isinstance(answer, str) and answer.startswith(lead), answer
+    assert all(f"| {s} |" in answer for s in ("SUP-02", "SUP-06", "SUP-09"))
+
+
+def test_a_named_supplier_without_a_status_is_said_to_be_left_out(resolver: Resolver) -> None:
+    _, req = parse("compare SUP-06, SUP-09 and SUP-02", (), resolver, as_of=AS_OF)
+    results = [
+        Result("get_supplier_status", {"supplier_id": r["supplier_id"]}, "", [r])
+        for r in SUPPLIER_ROWS
+    ]
+    answer = compare_suppliers(req, results)
+    assert isinstance(answer, str) and "Not compared: SUP-02 (no supplier status found)" in answer
+
+
 # -- f. drafting with "them" after a supplier turn, and casual transfers -------------------------
 
 
