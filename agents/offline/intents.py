@@ -363,7 +363,7 @@ NOT_SUPPLY_QUESTION = (
 DISCARD = (
     r"(?:bin|binned|scrap|scrapped|ditch|ditched|dump|kill|cancel|cancell?ed|withdraw|withdrawn|"
     r"delete|discard|remove|forget|junk|trash|nix|axe|toss|revoke|retract|abandon|shelve|"
-    r"(?:pull|drop)(?=\s+(?:the\s+plug|(?:it|that|this|them)\b(?!\s+up\b)(?!\s+[\w-]+['\u2019]s\b)|(?:the|my|our|that|this)\s+"
+    r"(?:pull|drop)(?!\s+(?:[\w\-']+\s+){0,3}?(?:down\s+)?(?:to|by)\s+\d)(?=\s+(?:the\s+plug|(?:it|that|this|them)\b(?!\s+up\b)(?!\s+[\w-]+['\u2019]s\b)|(?:the|my|our|that|this)\s+"
     r"(?:(?!(?:for|of|on|about|from|behind)\b)[\w\-]+\s+){0,2}?(?:one|draft|transfer|xfer|po|order|"
     r"proposal|request|move)s?\b(?!['\u2019]s\b)))|undo|chuck)"
 )
@@ -471,11 +471,12 @@ OUTCOME = re.compile(
     re.I,
 )
 AMEND_CUE = re.compile(
-    r"\b(?:make|change|bring|set|reduce|increase|lower|raise|cut|trim|drop|bump|up|down|instead|"
+    r"\b(?:make|change|bring|set|reduce|increase|lower|raise|cut|trim|bump|up|down|instead|"
     r"plenty|enough|only\s+need|should\s+be|go(?:\s+with)?|do|needs?\s+to\s+be|amend|adjust|"
-    r"actually|rather)\b",
+    r"actually|rather)\b|" + reader.DROP_TO,
     re.I,
 )
+"""Words that give the thread's draft a new quantity ("drop" only with a target: `DROP_TO`)."""
 
 
 def _short(text: str) -> bool:

@@ -61,7 +61,7 @@ ROUTE = re.compile(
 DISCARD = re.compile(
     r"\b(?:withdraw\w*|cancel\w*|scrap\w*|bin|ditch\w*|kill|delete|discard|retract|revoke|"
     r"nix|axe|abandon\w*|undo)\b"
-    r"|\b(?:pull|drop)\s+(?:the\s+plug|it(?!\s+up\b)|(?:that|this)(?!\s+up\b)(?=\s*(?:[^\w\s]|$|"
+    r"|\b(?:pull|drop)(?!\s+(?:[\w\-']+\s+){0,3}?(?:down\s+)?(?:to|by)\s+\d)\s+(?:the\s+plug|it(?!\s+up\b)|(?:that|this)(?!\s+up\b)(?=\s*(?:[^\w\s]|$|"
     r"now\b|please\b|pls\b|back\b|off\b|out\b))|(?:the|that|this|my|our)\s+(?:(?!(?:for|of|on|"
     r"about|from|behind)\b)[\w\-]+\s+){0,2}?(?:draft|transfer|xfer|po|purchase\s+order|order|move|"
     r"proposal|request|one)s?)\b(?!['\u2019]s\b)",
@@ -102,11 +102,18 @@ OUTCOME = re.compile(
     r"in\s+(?:the\s+)?(?:erp|system))\b",
     re.I,
 )
+DROP_TO = (
+    r"\bdrop\s+(?:(?:it|that|this|(?:the|that|this|my|our)\s+(?:(?:transfer|xfer|po|order|"
+    r"proposal|draft|move)(?:['\u2019]s)?\s+)?(?:qty|quantity|amount|units|transfer|xfer|po|"
+    r"order|proposal|draft|move))\s+)?(?:down\s+)?to\s+\d"
+)
+""""Drop" as an amendment: only with a quantity target ("drop it to 30", "drop the qty to 30");
+otherwise it is an ordinary word ("demand will drop 20 next week" changes no draft)."""
 AMEND_CUE = re.compile(
-    r"\b(?:make|change|bring|set|reduce|increase|lower|raise|cut|trim|drop|bump|knock|"
+    r"\b(?:make|change|bring|set|reduce|increase|lower|raise|cut|trim|bump|knock|"
     r"down|instead|rather|plenty|only\s+need|should\s+be|go\s+with|needs?\s+to\s+be|"
     r"amend|adjust|second\s+thought|switch|revise)\b"
-    r"|\d\s*(?:units?\s+)?(?:not|rather\s+than|instead\s+of|in\s+place\s+of)\s+\d",
+    r"|\d\s*(?:units?\s+)?(?:not|rather\s+than|instead\s+of|in\s+place\s+of)\s+\d|" + DROP_TO,
     re.I,
 )
 DRAFT = re.compile(

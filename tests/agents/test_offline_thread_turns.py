@@ -479,3 +479,67 @@ def test_a_hedged_or_shown_write_drafts_nothing(text: str, resolver: Resolver) -
 def test_a_plain_write_still_writes(text: str, earlier: bool, resolver: Resolver) -> None:
     thread = _transfer() if earlier else []
     assert {name for name, _ in _calls(text, thread, resolver)} & WRITE_TOOLS
+
+
+# -- "drop": an amendment only with a quantity target, a withdrawal only with the draft after it -
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{verb} {ref} {target}"
+        for verb, ref, target in itertools.product(
+            ("drop", "pls drop"),
+            ("it", "that", "the qty", "the quantity", "that transfer", "the transfer's qty"),
+            ("to 30", "down to 30"),
+        )
+    ]
+    + ["drop it to 30 units", "ok drop the amount to 30", "dorp it to 30"],
+)
+def test_drop_with_a_quantity_target_amends_the_draft(text: str, resolver: Resolver) -> None:
+    calls = _calls(text, _transfer(), resolver)
+    if text.startswith("dorp"):  # a typo of the verb is not read as a write at all
+        assert not {name for name, _ in calls} & WRITE_TOOLS
+        return
+    assert calls == [("amend_proposal", {"proposal_id": "PR-T1", "qty": 30})], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "demand at S003 will drop 20 next week",
+        "sales of it could drop by 15 units, what then",
+        "footfall may drop 25 over the weekend",
+        "volumes drop 12 on mondays there",
+        "demand will drop 20 %",
+        "what if demand drops 20% at S003",
+        "drop it by 10",
+        "drop 20 from that one",
+        "if sales dropped 10 units a day, would the 40 still do",
+    ],
+)
+def test_drop_without_a_target_is_an_ordinary_word(text: str, resolver: Resolver) -> None:
+    assert not {name for name, _ in _calls(text, _transfer(), resolver)} & WRITE_TOOLS
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("what if demand drops 20% at S003", "what_if"),
+        ("if demand drops 20 % what happens to it", "what_if"),
+        ("and if sales drop 15% there?", "what_if"),
+    ],
+)
+def test_a_demand_drop_by_a_share_in_a_drafting_thread_is_a_what_if(
+    text: str, kind: str, resolver: Resolver
+) -> None:
+    intent, _ = parse(text, _transfer(), resolver)
+    assert intent.name == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["drop that draft", "drop it", "drop the transfer", "drop that one please", "drop it now"],
+)
+def test_drop_with_the_draft_right_after_it_withdraws(text: str, resolver: Resolver) -> None:
+    assert _calls(text, _transfer(), resolver) == [("withdraw_proposal", {"proposal_id": "PR-T1"})]
