@@ -2326,3 +2326,85 @@ def set_override(req: Request, results: list[Result]) -> Step:
     if location:
         args["location"] = location
     return [Call("set_forecast_override", args)]
+
+
+PROMO_WORDS = re.compile(
+    r"\b(?:promo\w*|promotion\w*|campaign\w*|black\s+friday|cyber\s+monday|sale\s+event|deal)\b",
+    re.I,
+)
+"""A request about a promotion (not about the need in general)."""
+RUN_OUT = re.compile(
+    r"\b(?:run(?:ning)?\s+(?:out|short|dry)|go(?:ing)?\s+short|stock\s*out|sell\s+out|"
+    r"be\s+short|fall\s+short)\b",
+    re.I,
+)
+"""A question put the other way round ("will the promo run out?"): yes means it is short."""
+SHORT_TYPES = ("promo_uncovered", "stockout_risk", "below_safety_stock", "negative_stock")
+"""The exceptions that say a need is not covered."""
+
+
+def cover_question(req: Request, results: list[Result]) -> Step:
+    """Answer whether a promotion (or a need) of an item is covered: yes or no first, then why.
+
+    "is the <item> promo covered?", "are we covered for the promotion on X at S004?", "will the
+    promo on X run out?": the item's exceptions (at the place, when one is said) are looked up;
+    those that say its need is short (of a promotion only, when the request is about one) are
+    explained from the tool, the first line says no; none says yes, as far as the plan sees.
+    It never drafts: the fix is offered as a request to send.
+    """
+    sku, loc = _sku(req), _loc(req)
+    if sku is None:
+        return _ask("the item (and place) to check", "is the SKU-0016 promo at S002 covered?")
+    promo = bool(PROMO_WORDS.search(req.original or req.text))
+    if not results:
+        args: dict[str, Any] = {"top": DEFAULT_TOP, "sku": sku}
+        if loc:
+            args["location"] = loc
+        if promo:
+            args["type"] = "promo_uncovered"
+        return [Call("list_exceptions", args)]
+    listed = results[0]
+    if listed.error:
+        return _error_text(listed)
+    kinds = ("promo_uncovered",) if promo else SHORT_TYPES
+    short = [e for e in _items(listed) if str(e.get("type")) in kinds and e.get("id")]
+    what = f"{'the promotion on ' if promo else ''}{_named(req, sku)}" + (
+        f" at {_named(req, loc)}" if loc else ""
+    )
+    runs_out = bool(RUN_OUT.search(req.original or req.text))  # "will it run out?": yes = short
+    if not short:
+        flag = (
+            "promotion-not-covered" if promo else "stockout-risk, below-safety-stock or promotion"
+        )
+        verdict = (
+            f"No — {what} is not expected to run short" if runs_out else f"Yes — {what} is covered"
+        )
+        return (
+            f"**{verdict} as far as the plan sees**: today's exception list has no "
+            f"{flag} exception for it, so stock on hand and inbound meet the forecast demand"
+            f"{' of its promotion days (or it has no promotion in the horizon)' if promo else ''}. "
+            f"Ask **forecast {sku}{f' at {loc}' if loc else ''}** for the demand day by day."
+        )
+    explained = [r for r in results[1:] if r.name == "explain_exception"]
+    if not explained:
+        return [Call("explain_exception", {"exception_id": str(e["id"])}) for e in short[:3]]
+    first = short[0]
+    when = f", first short on {first['first_risk_date']}" if first.get("first_risk_date") else ""
+    places = sorted({str(e.get("location")) for e in short if e.get("location")})
+    where = "" if loc or not places else f" at {', '.join(places)}"
+    verdict = (
+        f"Yes — {what}{where} is expected to run short"
+        if runs_out
+        else f"No — {what}{where} is not covered"
+    )
+    lead = (
+        f"**{verdict}**: {len(short)} open exception"
+        f"{'s say' if len(short) > 1 else ' says'} so ({', '.join(str(e['id']) for e in short)}"
+        f"{when})."
+    )
+    body = "\n\n".join(_render_explain(r) for r in explained)
+    more = f" ({len(short) - 3} more not shown)" if len(short) > 3 else ""
+    return (
+        f"{lead}{more}\n\n{body}\n\nNothing is drafted: say **fix {first['id']}** to draft the "
+        "recommended action for approval."
+    )

@@ -280,6 +280,16 @@ OVERRIDE_INSTRUCTION = (
 
 # -- the intent table ----------------------------------------------------------------------------
 
+COVER_ASKED = (
+    r"^\W*(?:[^?.!]{0,24}?\s[-\u2013\u2014:]\s*)?(?:(?:and|so|ok(?:ay)?|hey|right|but|also)\W+)*"
+)
+"""The start of a question whether something is covered, after a filler or two or a short lead-in
+("quick one - will ...")."""
+NOT_POLICY_COVER = (
+    r"(?!.*\bcover(?:ed|s|age)?\s+(?:by|under|in)\s+(?:the\s+|our\s+|a\s+)?(?:polic\w*|"
+    r"playbook|rules?|contract|insurance|sla|warranty|guideline\w*)\b)"
+)
+"""Not whether a case is covered by a rule ("is that covered by the policy?")."""
 PID = r"(?P<pid>P-[0-9a-f]{6,})"
 NOT_AN_OVERRIDE_CHANGE = (
     r"^(?!.*\b(?:set|add|create|enter|put|make|clear|remove|delete|drop|cancel|change|bypass|"
@@ -948,6 +958,33 @@ INTENTS: tuple[Intent, ...] = (
             "ship a handful of SKU-0015 from DC-NORTH to S004",
         ),
         writes=True,
+    ),
+    Intent(
+        "cover_question",
+        11,
+        _compile(
+            COVER_ASKED
+            + r"(?:is|are|will|would|does|do|has|have|am)\b"
+            + NOT_POLICY_COVER
+            + r".*\bcover(?:ed|s|age)?\b",
+            NOT_POLICY_COVER + r".*\bcovered\W*\?\W*$",
+            COVER_ASKED + r"(?:will|would|is|are|does|do|could|can|might)\b.*\b(?:promo\w*|"
+            r"promotion\w*|campaign|black\s+friday)\b.*\b(?:run\s+(?:out|short|dry)|go\s+short|"
+            r"stock\s*out|sell\s+out|be\s+short|fall\s+short)\b",
+            COVER_ASKED
+            + r"(?:do|does|have|has|is|are|will|would)\b.*\benough\b.*\bfor\s+(?:the\s+|"
+            r"its\s+|our\s+|this\s+|that\s+)?(?:[\w-]+\s+){0,2}?(?:promo\w*|promotion\w*|campaign)\b",
+        ),
+        h.cover_question,
+        id_slots=(),
+        needs=("sku",),
+        examples=(
+            "is the SKU-0016 promo at S002 covered?",
+            "are we covered for the promotion on SKU-0030 at S002?",
+            "will the promo on SKU-0016 at S002 run out?",
+            "is the need for SKU-0016 at S002 covered?",
+        ),
+        template="is the {sku} promo at {loc} covered?",
     ),
     Intent(
         "draft_typed",

@@ -90,7 +90,7 @@ KEYWORDS = (
     "suppliers", "promotion", "overstock", "stockout", "stockouts", "inbound", "pending",
     "approved", "demand", "policy", "category", "network", "warehouse", "available", "proposal",
     "withdraw", "expedite", "quantity", "purchase", "positions", "position", "attention",
-    "recommendation", "incoming", "everywhere", "urgent", "burning", "waiting",
+    "recommendation", "incoming", "everywhere", "urgent", "burning", "waiting", "covered",
 )  # fmt: skip
 """Words a typo of which is read as the word itself ("stok" -> "stock", "forcast")."""
 PLAIN_WORDS = frozenset(
@@ -99,7 +99,8 @@ PLAIN_WORDS = frozenset(
         "stores", "transfers", "withdrawn", "approve", "approves", "approving", "approval",
         "approver", "approvers", "proposals", "forecasts", "demands", "positioned", "exceptional",
         "promotions", "categories", "locations", "suppliers", "pendings", "inventories",
-        "recommend", "recommended", "networks", "supplied", "supplying",
+        "recommend", "recommended", "networks", "supplied", "supplying", "uncovered",
+        "recovered", "discovered",
     )
 )  # fmt: skip
 """Real words close to a keyword: never corrected."""
