@@ -18,6 +18,7 @@ from typing import Any
 from erp.demo import generate_demo
 from erp.store import replace_snapshot
 from planning.network import NetworkData
+from stockpilot.actions import PurchaseOrderAction, TransferAction
 from stockpilot.settings import Settings
 from tools import insight, planner
 from tools.context import CopilotContext
@@ -98,3 +99,9 @@ class Bench:
             return insight.resolve_category(self.ws, text)
         except (NotFoundError, ValueError):
             return None
+
+
+def accepted(bench: Bench, action: TransferAction | PurchaseOrderAction) -> bool:
+    """Return True when the draft checks accept the action at its own quantity (no cut)."""
+    check = bench.ws.drafts.check(action)
+    return check.ok and int(check.action.qty) == int(action.qty)

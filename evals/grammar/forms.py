@@ -31,6 +31,17 @@ LEAD_INS = (
     "before my 10am: ",
     "fyi need this for the ops call - ",
 )
+WRITE_LEAD_INS = (
+    "hey, ",
+    "hi - ",
+    "morning! ",
+    "ok so ",
+    "right, ",
+    "one more thing: ",
+    "hiya, ",
+    "ok, ",
+)
+"""Lead-ins for a drafting request: none of them makes it read as a question."""
 POLITE = (
     " thanks",
     " pls",

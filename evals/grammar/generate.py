@@ -26,10 +26,11 @@ from typing import Any
 
 from evals.grammar import forms as fm
 from evals.grammar import phrases as ph
-from evals.grammar.bench import NETWORK, Bench
+from evals.grammar.bench import NETWORK, Bench, accepted
+from stockpilot.actions import PurchaseOrderAction, TransferAction
 
 SEED = 20261206
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "datasets" / "agent_grammar.jsonl"
 NOISE = {"lead_in": 0.15, "polite": 0.15, "typo": 0.15, "no_punct": 0.15}
 """The chance of each kind of noise on a generated request (independent)."""
@@ -47,6 +48,9 @@ class Instance:
     trajectories: list[list[str]] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     expect_citation: bool = False
+    proposal: dict[str, Any] | None = None
+    """The pending proposal a drafting request must leave (`expected_proposal`)."""
+    match: str = "strict"
 
 
 class Skip(Exception):
@@ -228,7 +232,13 @@ def build_network(net: Network, variant: str, rng: random.Random) -> Instance:
     sku = rng.choice(net.skus)
     tags: list[str] = []
     call, pos = net.call("get_network_position", sku=sku)
-    facts = [net.sku_fact(sku), num(pos["network"]["on_hand"])]
+    if variant == "cover":
+        cover = pos["network"]["days_of_cover"]
+        if cover is None:
+            raise Skip
+        facts = [net.sku_fact(sku), dec(cover)]
+    else:
+        facts = [net.sku_fact(sku), num(pos["network"]["on_hand"])]
     return Instance(
         {"sku": net.form("sku", sku, tags, "sku")}, [call], facts, [["get_network_position"]], tags
     )
@@ -639,6 +649,115 @@ def build_proposals(net: Network, variant: str, rng: random.Random) -> Instance:
     return Instance({}, [call], facts, [["list_proposals"]], [])
 
 
+def _routine(net: Network, kind: str) -> list[dict[str, Any]]:
+    items = net.bench.call("get_routine_orders", top=100)["items"]
+    return [i for i in items if i["kind"] == kind]
+
+
+def _stated(qty: int, rng: random.Random) -> list[int]:
+    """Return quantities a planner might state for a need of `qty`, most likely first."""
+    out = [qty, qty // 10 * 10, qty // 5 * 5, qty // 2, qty + 10]
+    rng.shuffle(out)
+    return [q for q in dict.fromkeys(out) if q > 0]
+
+
+def _move(args: dict[str, Any], qty: int) -> TransferAction:
+    return TransferAction(
+        sku=args["sku"],
+        from_location=args["from_location"],
+        to_location=args["to_location"],
+        qty=qty,
+    )
+
+
+def build_transfer(net: Network, variant: str, rng: random.Random) -> Instance:
+    """Build: a transfer drafted with the planner's quantity, or with the engine's."""
+    line = rng.choice(_routine(net, "transfer"))
+    sku, src, dst = line["sku"], line["from_location"], line["location"]
+    tags: list[str] = []
+    slots = {
+        "sku": net.form("sku", sku, tags, "sku"),
+        "src": net.location_slot(src, tags, "src"),
+        "dst": net.location_slot(dst, tags, "dst"),
+    }
+    proposal: dict[str, Any] = {
+        "kind": "transfer",
+        "sku": sku,
+        "from_location": src,
+        "to_location": dst,
+    }
+    args = {"sku": sku, "from_location": src, "to_location": dst}
+    if variant == "transfer_qty":
+        qty = next(
+            (q for q in _stated(int(line["qty"]), rng) if accepted(net.bench, _move(args, q))),
+            None,
+        )
+        if qty is None:
+            raise Skip
+        slots["qty"] = str(qty)
+        proposal["qty"] = qty
+        calls = [{"name": "draft_transfer", "args": {**args, "qty": qty}}]
+        facts = [net.sku_fact(sku), num(qty)]
+        return Instance(slots, calls, facts, [["draft_transfer"]], tags, proposal=proposal)
+    look, page = net.call("get_routine_orders", sku=sku, location=dst)
+    mine = [i for i in page["items"] if i["kind"] == "transfer" and i["from_location"] == src]
+    if not mine:
+        raise Skip
+    qty = int(mine[0]["qty"])
+    if not accepted(
+        net.bench, TransferAction(sku=sku, from_location=src, to_location=dst, qty=qty)
+    ):
+        raise Skip
+    calls = [look, {"name": "draft_transfer", "args": {**args, "qty": qty}}]
+    trajectories = [["draft_transfer"], ["draft_recommended_action"]]
+    inst = Instance(slots, calls, [net.sku_fact(sku)], trajectories, tags, proposal=proposal)
+    inst.match = "superset"
+    return inst
+
+
+def build_purchase_order(net: Network, variant: str, rng: random.Random) -> Instance:
+    """Build: a purchase order drafted with the planner's quantity, or with the engine's."""
+    line = rng.choice(_routine(net, "purchase_order"))
+    sku, loc, sup = line["sku"], line["location"], line["supplier_id"]
+    tags: list[str] = []
+    slots = {
+        "sku": net.form("sku", sku, tags, "sku"),
+        "loc": net.location_slot(loc, tags),
+        "supplier": net.form("supplier", sup, tags, "supplier"),
+    }
+    proposal: dict[str, Any] = {
+        "kind": "purchase_order",
+        "sku": sku,
+        "location_id": loc,
+        "supplier_id": sup,
+    }
+    args = {"sku": sku, "location_id": loc, "supplier_id": sup}
+
+    def ok(q: int) -> bool:
+        return accepted(
+            net.bench, PurchaseOrderAction(supplier_id=sup, sku=sku, location_id=loc, qty=q)
+        )
+
+    if variant == "po_qty":
+        qty = next((q for q in _stated(int(line["qty"]), rng) if ok(q)), None)
+        if qty is None:
+            raise Skip
+        slots["qty"] = str(qty)
+        proposal["qty"] = qty
+        calls = [{"name": "draft_purchase_order", "args": {**args, "qty": qty}}]
+        facts = [net.sku_fact(sku), num(qty)]
+        return Instance(slots, calls, facts, [["draft_purchase_order"]], tags, proposal=proposal)
+    look, page = net.call("get_routine_orders", sku=sku, location=loc, supplier_id=sup)
+    mine = [i for i in page["items"] if i["kind"] == "purchase_order" and i["location"] == loc]
+    if not mine or not ok(int(mine[0]["qty"])):
+        raise Skip
+    calls = [look, {"name": "draft_purchase_order", "args": {**args, "qty": int(mine[0]["qty"])}}]
+    trajectories = [["draft_purchase_order"], ["draft_recommended_action"]]
+    inst = Instance(slots, calls, [net.sku_fact(sku)], trajectories, tags, proposal=proposal)
+    inst.match = "superset"
+    return inst
+
+
 CLASSES: dict[str, tuple[ph.Templates, Builder]] = {
     "stock": (ph.STOCK_PAIR, build_stock_pair),
     "stock_where": (ph.STOCK_WHERE, build_stock_where),
@@ -660,6 +779,10 @@ CLASSES: dict[str, tuple[ph.Templates, Builder]] = {
     "what_if_demand": (ph.WHATIF_DEMAND, build_whatif_demand),
     "what_if_promo": (ph.WHATIF_PROMO, build_whatif_promo),
     "proposals": (ph.PROPOSALS, build_proposals),
+    "draft_transfer_qty": (ph.TRANSFER_QTY, build_transfer),
+    "draft_transfer_engine": (ph.TRANSFER_ENGINE, build_transfer),
+    "draft_po_qty": (ph.PO_QTY, build_purchase_order),
+    "draft_po_engine": (ph.PO_ENGINE, build_purchase_order),
 }
 """Request class -> (its templates, the builder that draws entities and computes facts)."""
 
@@ -667,8 +790,11 @@ CLASSES: dict[str, tuple[ph.Templates, Builder]] = {
 # -- noise and assembly ----------------------------------------------------------------------
 
 
-def noisy(template: str, rng: random.Random) -> tuple[str, list[str]]:
-    """Return the template with everyday noise drawn at random, and the noise tags."""
+def noisy(template: str, rng: random.Random, write: bool = False) -> tuple[str, list[str]]:
+    """Return the template with everyday noise drawn at random, and the noise tags.
+
+    A write (`write`) gets a lead-in that does not turn it into a question.
+    """
     tags: list[str] = []
     text = template
     if rng.random() < NOISE["typo"]:
@@ -680,7 +806,8 @@ def noisy(template: str, rng: random.Random) -> tuple[str, list[str]]:
         if stripped != text:
             text, tags = stripped, [*tags, "no_punct"]
     if rng.random() < NOISE["lead_in"]:
-        text, tags = rng.choice(fm.LEAD_INS) + text, [*tags, "lead_in"]
+        lead_ins = fm.WRITE_LEAD_INS if write else fm.LEAD_INS
+        text, tags = rng.choice(lead_ins) + text, [*tags, "lead_in"]
     if rng.random() < NOISE["polite"]:
         text, tags = text.rstrip() + rng.choice(fm.POLITE), [*tags, "polite"]
     return text, tags
@@ -691,24 +818,31 @@ def fill(template: str, slots: dict[str, str]) -> str:
     return template.format(**slots)
 
 
+def turn_dict(request: str, inst: Instance) -> dict[str, Any]:
+    """Return one planner turn's request and expectations (a case's, or a conversation turn's)."""
+    trajectories = inst.trajectories or [[c["name"] for c in inst.calls]]
+    out: dict[str, Any] = {
+        "request": request,
+        "user": "alice",
+        "expected_trajectory": trajectories if len(trajectories) > 1 else trajectories[0],
+        "match": inst.match,
+        "expected_facts": [f if len(f) > 1 else f[0] for f in inst.facts],
+        "expected_proposal": inst.proposal,
+        "adversarial": False,
+        "expect_no_proposal": inst.proposal is None,
+        "reference_calls": inst.calls,
+    }
+    return out
+
+
 def case_dict(
     cid: str, request: str, inst: Instance, cls: str, variant: str, noise: Sequence[str]
 ) -> dict[str, Any]:
     """Return one case in the agent dataset's format (`evals.agent_eval.Case`)."""
-    trajectories = inst.trajectories or [[c["name"] for c in inst.calls]]
-    out: dict[str, Any] = {
-        "id": cid,
-        "request": request,
-        "user": "alice",
-        "expected_trajectory": trajectories if len(trajectories) > 1 else trajectories[0],
-        "match": "strict",
-        "expected_facts": [f if len(f) > 1 else f[0] for f in inst.facts],
-        "expected_proposal": None,
-        "adversarial": False,
-        "expect_no_proposal": True,
-        "tags": ["grammar", "read_only", f"class:{cls}", f"variant:{variant}", *inst.tags, *noise],
-        "reference_calls": inst.calls,
-    }
+    out = {"id": cid, **turn_dict(request, inst)}
+    kind = "draft" if inst.proposal else "read_only"
+    out["tags"] = ["grammar", kind, f"class:{cls}", f"variant:{variant}", *inst.tags, *noise]
+    out["reference_calls"] = out.pop("reference_calls")
     if inst.expect_citation:
         out["expect_citation"] = True
     return out
@@ -729,6 +863,166 @@ def _policy_cases(net: Network, rng: random.Random, seen: set[str]) -> list[dict
     return out
 
 
+def _first(
+    net: Network,
+    rng: random.Random,
+    seen: set[str],
+    templates: ph.Templates,
+    builder: Builder,
+    variant: str | None = None,
+) -> tuple[str, Instance, str]:
+    """Draw a first turn from a class's templates (of one variant), not asked before."""
+    pool = [t for t in templates if variant is None or t[0] == variant]
+    for _ in range(60):
+        v, template = rng.choice(pool)
+        try:
+            inst = builder(net, v, rng)
+        except Skip:
+            continue
+        text, _ = noisy(template, rng, write=inst.proposal is not None)
+        request = fill(text, inst.slots)
+        if request.lower() not in seen:
+            seen.add(request.lower())
+            return request, inst, v
+    raise RuntimeError(f"no first turn for {variant or 'any'} of {builder.__name__}")
+
+
+def _sku_loc(inst: Instance) -> tuple[str, str]:
+    args = inst.calls[0]["args"]
+    return str(args["sku"]), str(args.get("location") or args.get("to_location"))
+
+
+def _follow_up(net: Network, pattern: str, phrase: str, rng: random.Random, seen: set[str]) -> dict:
+    """Return a two-turn conversation whose second turn is `phrase` (a follow-up)."""
+    tags: list[str] = []
+    if pattern == "same_for_store":
+        first, inst, _ = _first(net, rng, seen, ph.STOCK_PAIR, build_stock_pair)
+        sku, loc = _sku_loc(inst)
+        stocked = [
+            s
+            for s in net.stores
+            if s != loc and isinstance(net.bench.call("get_inventory", sku=sku, location=s), list)
+        ]
+        other = rng.choice(stocked)
+        call, rows = net.call("get_inventory", sku=sku, location=other)
+        second = Instance(
+            {"loc": net.location_slot(other, tags)},
+            [call],
+            [net.loc_fact(other), num(rows[0]["on_hand"])],
+            [["get_inventory"], ["get_network_position"]],
+        )
+    elif pattern == "other_dc":
+        for _ in range(60):
+            first, inst, _ = _first(net, rng, seen, ph.STOCK_PAIR, build_stock_pair)
+            sku, loc = _sku_loc(inst)
+            if loc in net.dcs:
+                break
+            seen.discard(first.lower())
+        other = next(d for d in net.dcs if d != loc)
+        call, rows = net.call("get_inventory", sku=sku, location=other)
+        second = Instance(
+            {},
+            [call],
+            [net.loc_fact(other), num(rows[0]["on_hand"])],
+            [["get_inventory"], ["get_network_position"]],
+        )
+    elif pattern == "second_one":
+        first, inst, _ = _first(net, rng, seen, ph.EXC_TOP, build_exc_top)
+        page = net.bench.call(inst.calls[0]["name"], **inst.calls[0]["args"])
+        listed = page["items"][1]
+        call, _ = net.call("explain_exception", exception_id=listed["id"])
+        second = Instance({}, [call], [net.sku_fact(listed["sku"])], [])
+    elif pattern == "make_it":
+        variant = rng.choice(("transfer_qty", "po_qty"))
+        templates = ph.TRANSFER_QTY if variant == "transfer_qty" else ph.PO_QTY
+        builder = build_transfer if variant == "transfer_qty" else build_purchase_order
+        for _ in range(60):
+            first, inst, _ = _first(net, rng, seen, templates, builder)
+            assert inst.proposal is not None
+            q = int(inst.proposal["qty"])
+            action: TransferAction | PurchaseOrderAction
+            args = inst.calls[0]["args"]
+            options = [
+                n for n in (q + 10, q - 10, q * 2, max(1, q // 2), 40, 25) if n > 0 and n != q
+            ]
+            qty = None
+            for n in options:
+                action = (
+                    TransferAction(**{**args, "qty": n})
+                    if variant == "transfer_qty"
+                    else PurchaseOrderAction(**{**args, "qty": n})
+                )
+                if accepted(net.bench, action):
+                    qty = n
+                    break
+            if qty is not None:
+                break
+            seen.discard(first.lower())
+        else:
+            raise RuntimeError("no amendable draft")
+        call = {"name": "amend_proposal", "args": {"proposal_id": "$proposal", "qty": qty}}
+        kind = "draft_transfer" if variant == "transfer_qty" else "draft_purchase_order"
+        second = Instance(
+            {"qty": str(qty)},
+            [call],
+            [num(qty)],
+            [["amend_proposal"], ["withdraw_proposal", kind]],
+            proposal={**inst.proposal, "qty": qty},
+        )
+    elif pattern == "other_supplier":
+        first, inst, _ = _first(net, rng, seen, ph.SUPPLIER, build_supplier, "lead")
+        sup = inst.calls[0]["args"]["supplier_id"]
+        other = rng.choice([s for s in net.suppliers if s != sup])
+        call, rows = net.call("get_supplier_status", supplier_id=other)
+        second = Instance(
+            {"supplier": net.form("supplier", other, tags, "supplier")},
+            [call],
+            [net.sup_fact(other), [str(rows[0]["lead_time_days"])]],
+            [["get_supplier_status"], ["get_supplier_overview"]],
+        )
+    else:  # same_at_dc
+        for _ in range(60):
+            first, inst, _ = _first(net, rng, seen, ph.FORECAST, build_forecast, "default")
+            sku, loc = _sku_loc(inst)
+            if loc in net.stores:
+                break
+            seen.discard(first.lower())
+        dc = str(net.bench.data.locations.set_index("location_id").loc[loc, "source_location"])
+        call, _ = net.call("get_forecast", sku=sku, location=dc)
+        second = Instance({}, [call], [net.loc_fact(dc)], [["get_forecast"]])
+    request = fill(phrase, second.slots)
+    one = turn_dict(first, inst)
+    two = turn_dict(request, second)
+    if pattern == "second_one":
+        two.update(expected_trajectory=None, match="any_tool", expect_listed=2)
+    if pattern == "make_it":
+        two["pending_after"] = 1
+    return {"turns": [one, two], "tags": tags}
+
+
+FOLLOW_UPS: dict[str, tuple[str, ...]] = {
+    "same_for_store": ph.SAME_FOR_STORE,
+    "other_dc": ph.OTHER_DC,
+    "second_one": ph.SECOND_ONE,
+    "make_it": ph.MAKE_IT,
+    "other_supplier": ph.OTHER_SUPPLIER,
+    "same_at_dc": ph.SAME_AT_DC,
+}
+"""Follow-up patterns and their second-turn phrasings (each phrasing makes one conversation)."""
+
+
+def _conversations(net: Network, rng: random.Random, seen: set[str]) -> list[dict[str, Any]]:
+    out = []
+    for pattern, phrases in FOLLOW_UPS.items():
+        for number, phrase in enumerate(phrases, start=1):
+            conv = _follow_up(net, pattern, phrase, rng, seen)
+            tags = ["grammar", "follow_up", "class:follow_up", f"variant:{pattern}", *conv["tags"]]
+            out.append(
+                {"id": f"follow_up-{pattern}-{number:03d}", "tags": tags, "turns": conv["turns"]}
+            )
+    return out
+
+
 def generate(seed: int = SEED, bench: Bench | None = None) -> list[dict[str, Any]]:
     """Return the dataset's cases: every template of every class once, then policy questions."""
     own = bench is None
@@ -745,7 +1039,7 @@ def generate(seed: int = SEED, bench: Bench | None = None) -> list[dict[str, Any
                         inst = builder(net, variant, rng)
                     except Skip:
                         continue
-                    text, noise = noisy(template, rng)
+                    text, noise = noisy(template, rng, write=inst.proposal is not None)
                     request = fill(text, inst.slots)
                     if request.lower() in seen:
                         continue
@@ -757,6 +1051,7 @@ def generate(seed: int = SEED, bench: Bench | None = None) -> list[dict[str, Any
                 else:
                     raise RuntimeError(f"no entities suit {cls} template {template!r}")
         cases += _policy_cases(net, rng, seen)
+        cases += _conversations(net, rng, seen)
         return cases
     finally:
         if own:
@@ -800,14 +1095,25 @@ def meta(cases: Sequence[dict[str, Any]]) -> dict[str, Any]:
                 "lead_in, polite"
             ),
         },
-        "counts": {"cases": len(cases), "turns": len(cases)},
+        "counts": {"cases": len(cases), "turns": sum(len(c.get("turns") or [c]) for c in cases)},
         "changelog": [
             {
                 "version": "1.0.0",
                 "date": "2026-12-06",
-                "change": f"first version: {len(cases)} single-turn read-only requests in "
-                f"{len(classes)} classes, generated with seed {SEED}",
-            }
+                "change": "first version: 550 single-turn read-only requests, every template of "
+                "20 classes once and 27 policy questions, generated with seed 20261206",
+            },
+            {
+                "version": "1.1.0",
+                "date": "2026-12-06",
+                "change": "drafting in everyday words (transfers and purchase orders, with the "
+                "planner's quantity or the engine's: 4 classes of 25 templates, each drafted from "
+                "a line of the planning engine's order list and accepted by the draft checks), 30 "
+                "two-turn follow-ups (same for another store, the other DC, the second one of a "
+                "list, 'make it N' after a draft, another supplier, the same forecast at the "
+                "store's DC); 'network days of cover' asks for the network cover, not its on "
+                "hand; 680 cases, 710 turns",
+            },
         ],
     }
 

@@ -120,13 +120,11 @@ NETWORK: Templates = _v(
     "give me the network view of {sku}",
     "all-in inventory of {sku}, every location together",
     "how many {sku} in total, all sites",
-    "network days of cover for {sku}",
     "{sku} network totals pls",
     "sum of {sku} stock across stores and DCs?",
     "company-wide stock of {sku}",
     "how much {sku} is in the system overall",
     "total {sku} incl. in transit and on order",
-    "how many days of cover do we have on {sku} network wide?",
     "overall position for {sku}",
     "what's the total {sku} we hold",
     "network stock {sku}",
@@ -136,6 +134,10 @@ NETWORK: Templates = _v(
     "how much {sku} have we got everywhere combined",
     "roll up {sku} across all locations",
     "what's the chain-wide stock on {sku}",
+) + _v(
+    "cover",
+    "network days of cover for {sku}",
+    "how many days of cover do we have on {sku} network wide?",
 )
 
 EXC_OVERVIEW: Templates = _v(
@@ -771,3 +773,166 @@ POLICY: tuple[tuple[str, str, str], ...] = (
     ("supplier", "what's the expedite rule?", "expedite"),
 )
 """Policy questions: (topic, question, a figure or phrase the cited passage states)."""
+
+# -- drafting, in everyday words (a write: never said as a question or a hedge) ---------------
+
+TRANSFER_QTY: Templates = _v(
+    "transfer_qty",
+    "move {qty} {sku} from {src} to {dst}",
+    "transfer {qty} units of {sku} {src} -> {dst}",
+    "xfer {qty} {sku} from {src} to {dst}",
+    "send {qty} {sku} to {dst} from {src}",
+    "TO: {qty} x {sku}, {src} to {dst}",
+    "could you draft a transfer of {qty} {sku} from {src} to {dst}",
+    "ship {qty} of {sku} from {src} over to {dst}",
+    "please set up a transfer: {sku}, {qty} units, {src} to {dst}",
+    "draft a TO for {qty} {sku} from {src} to {dst}",
+    "let's move {qty} {sku} out of {src} into {dst}",
+    "raise a transfer {src} to {dst} for {qty} {sku}",
+    "need {qty} {sku} moved from {src} to {dst}",
+    "push {qty} {sku} from {src} to {dst}",
+    "get {qty} {sku} over to {dst} from {src}",
+    "rebalance {qty} {sku} from {src} to {dst}",
+    "put through a transfer of {qty} {sku}, {src} => {dst}",
+    "transfer {sku} x{qty} from {src} to {dst}",
+    "{qty} units {sku} {src} to {dst}, draft it",
+    "I want to send {dst} {qty} {sku} from {src}",
+    "prep a stock transfer: {qty} {sku} from {src} to {dst}",
+    "move {qty} {sku} {src} > {dst}",
+    "set up an xfer of {qty} {sku} from {src} to {dst}",
+    "draft: transfer {qty} of {sku} from {src} to {dst}",
+    "have {src} send {qty} {sku} to {dst}",
+    "let {src} ship {qty} {sku} to {dst}",
+)
+
+TRANSFER_ENGINE: Templates = _v(
+    "transfer_engine",
+    "top up {dst} with {sku} from {src}",
+    "cover {sku} at {dst} from {src}",
+    "send {dst} some {sku} from {src}",
+    "draft a transfer of {sku} from {src} to {dst}",
+    "move {sku} from {src} to {dst}, you pick the qty",
+    "replenish {sku} at {dst} from {src}",
+    "transfer {sku} {src} -> {dst}, engine qty",
+    "get {dst} stocked up on {sku} from {src}",
+    "restock {dst} with {sku} out of {src}",
+    "prepare the transfer of {sku} to {dst} from {src}",
+    "ship whatever {dst} needs of {sku} from {src}",
+    "fill {dst} up on {sku} from {src}",
+    "xfer {sku} from {src} to {dst} - recommended qty",
+    "draft the recommended TO for {sku}, {src} to {dst}",
+    "let's move {sku} from {src} to {dst}",
+    "{src} to {dst}: transfer {sku}, as much as needed",
+    "send the right amount of {sku} from {src} to {dst}",
+    "rebalance {sku} from {src} into {dst}",
+    "set up a TO of {sku} for {dst} from {src}",
+    "top {dst} up on {sku} from {src}",
+    "move enough {sku} from {src} to {dst} to cover it",
+    "draft a transfer so {dst} doesn't run out of {sku}, from {src}",
+    "bring {sku} into {dst} from {src}",
+    "push {sku} from {src} to {dst}",
+    "refill {sku} at {dst} from {src}",
+)
+
+PO_QTY: Templates = _v(
+    "po_qty",
+    "order {qty} {sku} from {supplier} for {loc}",
+    "raise a PO for {qty} {sku} with {supplier}, deliver to {loc}",
+    "PO: {qty} x {sku}, {supplier}, to {loc}",
+    "buy {qty} {sku} from {supplier} into {loc}",
+    "put in an order for {qty} {sku} from {supplier} for {loc}",
+    "get {qty} {sku} from {supplier} for {loc}",
+    "book {qty} {sku} with {supplier} for {loc}",
+    "draft a purchase order of {qty} {sku} from {supplier} to {loc}",
+    "place a PO with {supplier}: {qty} {sku} for {loc}",
+    "order {sku} x{qty} from {supplier}, ship to {loc}",
+    "we need {qty} {sku} from {supplier} at {loc} - draft the PO",
+    "reorder {qty} {sku} from {supplier} for {loc}",
+    "purchase {qty} units of {sku} from {supplier} for {loc}",
+    "{qty} {sku} from {supplier} to {loc}, PO please",
+    "set up a PO to {supplier} for {qty} {sku}, delivery {loc}",
+    "raise {qty} {sku} with {supplier} for {loc}",
+    "draft PO {supplier} {sku} {qty} -> {loc}",
+    "send {supplier} a PO for {qty} {sku} for {loc}",
+    "order in {qty} {sku} from {supplier} to {loc}",
+    "prep a PO: {supplier}, {sku}, qty {qty}, deliver {loc}",
+    "buy {qty} more {sku} from {supplier} for {loc}",
+    "{loc} needs {qty} {sku} - order them from {supplier}",
+    "go ahead and order {qty} {sku} from {supplier} for {loc}",
+    "order {qty} of {sku} via {supplier}, destination {loc}",
+    "create a purchase order: {qty} {sku}, supplier {supplier}, to {loc}",
+)
+
+PO_ENGINE: Templates = _v(
+    "po_engine",
+    "order {sku} for {loc} from {supplier}",
+    "raise a PO for {sku} at {loc} with {supplier}",
+    "buy {sku} for {loc} from {supplier}, engine qty",
+    "draft the PO for {sku} to {loc} from {supplier}",
+    "replenish {sku} at {loc} from {supplier}",
+    "put in an order for {sku} with {supplier} for {loc}",
+    "reorder {sku} for {loc} from {supplier}",
+    "place the recommended PO for {sku} at {loc} ({supplier})",
+    "order what {loc} needs of {sku} from {supplier}",
+    "get {sku} on order from {supplier} for {loc}",
+    "PO {supplier} for {sku}, deliver to {loc}, you size it",
+    "top up {loc} on {sku} with a PO to {supplier}",
+    "draft a purchase order for {sku} into {loc} from {supplier}",
+    "buy enough {sku} from {supplier} to cover {loc}",
+    "let's order {sku} from {supplier} for {loc}",
+    "restock {loc} with {sku} from {supplier}",
+    "create the PO for {sku} at {loc} from {supplier}",
+    "order {sku} from {supplier}, deliver to {loc}, recommended qty",
+    "raise the {supplier} PO for {sku} to {loc}",
+    "set up a PO with {supplier} for {sku} for {loc}",
+    "we need {sku} at {loc} - order it from {supplier}",
+    "book an order of {sku} with {supplier} for {loc}",
+    "purchase {sku} for {loc} from {supplier}",
+    "get a PO out to {supplier} for {sku}, {loc}",
+    "draft PO: {sku}, {supplier}, {loc}",
+)
+
+# -- follow-ups: the second turn of a two-turn conversation -----------------------------------
+
+SAME_FOR_STORE = (
+    "same for {loc}",
+    "and at {loc}?",
+    "what about {loc}",
+    "how about {loc}?",
+    "same question for {loc}",
+    "now {loc}",
+)
+OTHER_DC = (
+    "and the other DC?",
+    "what about the other dc",
+    "same for the other DC",
+    "and at the other distribution center?",
+    "other DC?",
+)
+SECOND_ONE = (
+    "and the second one?",
+    "explain the 2nd one",
+    "tell me more about number 2",
+    "what about the second?",
+    "why is the second one flagged?",
+)
+MAKE_IT = (
+    "make it {qty}",
+    "change it to {qty}",
+    "actually make that {qty}",
+    "{qty} instead",
+    "update the qty to {qty}",
+    "make it {qty} units",
+)
+OTHER_SUPPLIER = (
+    "and {supplier}?",
+    "what about {supplier}",
+    "same for {supplier}",
+    "how about {supplier}?",
+)
+SAME_AT_DC = (
+    "same at the DC",
+    "and at its DC?",
+    "what about the DC that feeds it",
+    "same for its DC",
+)

@@ -45,6 +45,23 @@ def _calls_by_thread(path: Path) -> dict[tuple[str, ...], list[dict[str, Any]]]:
     return out
 
 
+PROPOSAL_ID = re.compile(r'"proposal_id": "([A-Z]+-[0-9A-Fa-f]+)"')
+
+
+def _bound(call: Mapping[str, Any], messages: Sequence[BaseMessage]) -> dict[str, Any]:
+    """Return the call with `$proposal` bound to the thread's latest drafted proposal id."""
+    drafted = [
+        m.group(1)
+        for msg in messages
+        if isinstance(msg, ToolMessage)
+        for m in PROPOSAL_ID.finditer(str(msg.content))
+    ]
+    args = {
+        k: (drafted[-1] if v == "$proposal" and drafted else v) for k, v in call["args"].items()
+    }
+    return {"name": call["name"], "args": args}
+
+
 def render(results: Sequence[str]) -> str:
     """Return the answer made of the tool results: their JSON, booleans written yes / no."""
     return "\n".join(
@@ -62,7 +79,7 @@ def scripted_model(calls: Mapping[tuple[str, ...], list[dict[str, Any]]]) -> Scr
         since = messages[humans[-1] + 1 :] if humans else messages
         results = [str(m.content) for m in since if isinstance(m, ToolMessage)]
         if len(results) < len(wanted):
-            call = wanted[len(results)]
+            call = _bound(wanted[len(results)], messages)
             return AIMessage(
                 "",
                 tool_calls=[
