@@ -2546,8 +2546,25 @@ def parse(
     if earlier and reader.SUPPLIER_POINTER.search(text):
         text = reader.point_supplier(text, _turn_results(earlier)[0])  # "the non-primary one"
     intent, req = read_thread(text, earlier, resolver, as_of, asker)
+    marked = bool(WRITE_QUESTION_MARK.search(text))
+    modal = bool(MODAL.search(text))  # "can we move some from S003?" acts
+    if intent is FALLBACK and marked:
+        # "S002 needs 20 of SKU-1 out of DC-NORTH?", "could you change the qty to 25?": read
+        # without the mark, a write is confirmed (or, asked politely, carried out) below.
+        unmarked = WRITE_QUESTION_MARK.sub("", text)
+        again, again_req = read_thread(unmarked, earlier, resolver, as_of, asker)
+        if again.writes:
+            intent, req, modal = again, again_req, False  # "S002 could use 15 ...?" asks
     if intent.writes and (WRITE_NOT_ASKED_FOR.search(text) or WRITE_HEDGED.search(text)):
         return FALLBACK, req  # "don't transfer 10 ...", "maybe cancel it", "I wouldn't order"
+    if (
+        intent.writes
+        and marked
+        and not (PLEASE.search(text) or reader.POLITE.search(text) or modal)
+    ):
+        # "transfer 10 ... to S003?": asked whether to, not told to: confirmed, not written.
+        said = WRITE_QUESTION_MARK.sub("", text).strip()
+        return CONFIRM, replace(req, original=said, fields={**req.fields, "write": intent.name})
     return _which_other_dc(text, intent, req) or fan_out(intent, req)
 
 
@@ -2575,6 +2592,37 @@ WRITE_HEDGED = re.compile(
 """A write said with a hedge or a declining modal anywhere ("I wouldn't cancel it", "maybe cancel
 it", "hypothetically, transfer 10 ...") or asked to be shown ("show me what a transfer of 10 ...
 would cost"): nothing is written; the planner gets the reading back as a suggestion to send."""
+
+
+WRITE_QUESTION_MARK = re.compile(r"\s*\?[\s?!.]*$")
+PLEASE = re.compile(r"\b(?:please|pls|plz)\b", re.I)
+MODAL = re.compile(r"\b(?:can|could|would|will)\b", re.I)
+"""A write said as a bare imperative with a trailing question mark ("transfer 10 SKU-1 from
+DC-NORTH to S003?") asks whether to, it does not tell to: nothing is written, and the answer is a
+one-line confirmation question with the request ready to send without its mark (`CONFIRM`). A
+polite request ("can you / could you / would you ... ?", `reader.POLITE`, or one with "please")
+is a request and acts (a draft still waits for an approver at the gate), as is one put with a
+modal ("can we move some from S003?", `MODAL`). Questions, negations and
+hedges (`WRITE_NOT_ASKED_FOR`, `WRITE_HEDGED`) are read before this and write nothing either."""
+
+
+def confirm_write(req: Request, results: list[Result]) -> Step:
+    """Ask whether to carry out a write said with a question mark, with the request to send."""
+    name = req.get("write") or ""
+    verb, done = (
+        ("withdraw it", "withdrawn")
+        if name.startswith("withdraw")
+        else ("change its quantity", "changed")
+        if name.startswith("amend")
+        else ("set that forecast override", "set")
+        if name == "set_override"
+        else ("draft it", "drafted")
+    )
+    after = " for approval" if done == "drafted" else ""
+    return (
+        f"**Shall I {verb}?** I have not {done} anything yet: say **{req.original}** to "
+        f"{verb}{after}."
+    )
 
 
 def _which_other_dc(text: str, intent: Intent, req: Request) -> tuple[Intent, Request] | None:
@@ -3273,6 +3321,7 @@ def _narrowed(unclear: dict[str, str], focus: Any) -> str | None:
 
 
 FALLBACK = Intent("unknown", 99, (), unknown)
+CONFIRM = Intent("confirm_write", 98, (), confirm_write)
 AMBIGUOUS = Intent("ambiguous", 1, (), h.ask_which)
 OTHER_DC = Intent("other_dc", 1, (), h.ask_other_dc)
 NARROW = Intent("narrow", 1, (), narrow_by_exceptions)

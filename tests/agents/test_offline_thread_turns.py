@@ -543,3 +543,78 @@ def test_a_demand_drop_by_a_share_in_a_drafting_thread_is_a_what_if(
 )
 def test_drop_with_the_draft_right_after_it_withdraws(text: str, resolver: Resolver) -> None:
     assert _calls(text, _transfer(), resolver) == [("withdraw_proposal", {"proposal_id": "PR-T1"})]
+
+
+# -- a bare imperative with a trailing "?" confirms; a polite request acts ---------------------
+
+BARE_WRITES = [
+    "transfer 10 SKU-0003 from DC-NORTH to S002",
+    "move 10 of sku 3 from DC-NORTH to S002",
+    "send 12 units of SKU-0003 from the north dc to S002",
+    "ship 10 SKU-0003 DC-NORTH -> S002",
+    "trasnfer 10 SKU-0003 from DC-NORTH to S002",
+    "order 100 SKU-0003 for DC-NORTH from SUP-01",
+    "buy 100 of sku 3 for DC-NORTH from SUP-01",
+    "S002 needs 20 SKU-0003 out of DC-NORTH",
+]
+"""Writes said as bare imperatives (or needs), without a trailing question mark."""
+THREAD_WRITES = ["cancel it", "withdraw that one", "make it 60", "change the qty to 25"]
+"""Writes on the thread's draft, said as bare imperatives."""
+
+
+def _answer(text: str, earlier: list[BaseMessage], resolver: Resolver) -> str:
+    intent, req = parse(text, earlier, resolver)
+    step = intent.handler(req, [])
+    assert isinstance(step, str), (text, intent.name, step)
+    return step
+
+
+@pytest.mark.parametrize(
+    ("text", "thread"),
+    [(f"{t}{mark}", False) for t in BARE_WRITES for mark in ("?", " ?", "??")]
+    + [(f"{t}?", True) for t in THREAD_WRITES],
+)
+def test_a_bare_imperative_ending_in_a_question_mark_writes_nothing_and_asks(
+    text: str, thread: bool, resolver: Resolver
+) -> None:
+    earlier = _transfer() if thread else []
+    assert not {name for name, _ in _calls(text, earlier, resolver)} & WRITE_TOOLS
+    answer = _answer(text, earlier, resolver)
+    request = text.rstrip("? ")
+    assert answer.startswith("**Shall I") and "?**" in answer.splitlines()[0], answer
+    assert f"say **{request}** to" in answer, answer
+    # the request it offers, sent as it is, is the write
+    assert {name for name, _ in _calls(request, earlier, resolver)} & WRITE_TOOLS, request
+
+
+@pytest.mark.parametrize(
+    ("text", "thread"),
+    [
+        (f"{lead}{t[0].lower()}{t[1:]}?", False)
+        for lead in ("can you ", "could you ", "would you ", "please ", "could you please ")
+        for t in BARE_WRITES[:3] + BARE_WRITES[5:6]
+    ]
+    + [(f"{t} please?", False) for t in BARE_WRITES[:2]]
+    + [(f"could you {t}?", True) for t in THREAD_WRITES],
+)
+def test_a_polite_request_ending_in_a_question_mark_still_acts(
+    text: str, thread: bool, resolver: Resolver
+) -> None:
+    earlier = _transfer() if thread else []
+    assert {name for name, _ in _calls(text, earlier, resolver)} & WRITE_TOOLS, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "should we transfer 10 SKU-0003 from DC-NORTH to S002?",
+        "maybe transfer 10 SKU-0003 from DC-NORTH to S002?",
+        "don't transfer 10 SKU-0003 from DC-NORTH to S002?",
+        "hypothetically, order 100 SKU-0003 for DC-NORTH from SUP-01?",
+    ],
+)
+def test_a_question_hedge_or_negation_with_a_question_mark_is_not_offered_to_send(
+    text: str, resolver: Resolver
+) -> None:
+    assert not {name for name, _ in _calls(text, [], resolver)} & WRITE_TOOLS
+    assert "**Shall I" not in _answer(text, [], resolver)
