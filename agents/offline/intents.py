@@ -19,7 +19,7 @@ from langchain_core.messages import BaseMessage
 from rapidfuzz import fuzz
 
 from agents.focus import focus_of
-from agents.offline import buying, general, hypotheses, reader, retrieval, rules, sourcing
+from agents.offline import bounds, buying, general, hypotheses, reader, retrieval, rules, sourcing
 from agents.offline import handlers as h
 from agents.offline.fanout import fan_out, listed_ids
 from agents.offline.messages import Asker, Call, Handler, Request, Result, Step, _turn_results
@@ -2565,6 +2565,10 @@ def parse(
         # "transfer 10 ... to S003?": asked whether to, not told to: confirmed, not written.
         said = WRITE_QUESTION_MARK.sub("", text).strip()
         return CONFIRM, replace(req, original=said, fields={**req.fields, "write": intent.name})
+    bound = (bounds.bound_of(req.text) or bounds.bound_of(text)) if intent.writes else None
+    if bound is not None:
+        # "S003 needs more than 10 of X": the engine's quantity within the bound, not 10.
+        intent = replace(intent, handler=bounds.bounded(intent.handler, bound))
     return _which_other_dc(text, intent, req) or fan_out(intent, req)
 
 

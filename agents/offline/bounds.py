@@ -1,0 +1,179 @@
+"""A quantity said as a bound ("more than 10", "at least 10", "up to 50"): the engine's, within it.
+
+"S003 needs more than 10 of X from DC-NORTH" does not ask for 10: the planner gives a floor and
+the planning engine's quantity decides within it. A write whose quantity is said as a bound
+first looks up the engine's order line for the item at the place it is for
+(`get_routine_orders`), then drafts
+
+- for a lower bound ("more than N", "over N": strictly more; "at least N", "no less than N",
+  "N or more": N or more): the engine's quantity when it meets the bound, else the least that
+  does (N + 1, or N);
+- for an upper bound ("no more than N", "up to N", "at most N", "a maximum of N", "N or less":
+  N or less; "less than N", "fewer than N", "under N": strictly less): the engine's quantity
+  capped at the bound; nothing when the engine's quantity is 0 (nothing to cap);
+
+and the answer says which rule gave the quantity. A quantity said plainly ("transfer 10 ...") is
+the planner's and is drafted as said.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from agents.offline.messages import Call, Handler, Request, Result, Step
+
+N = r"(?P<n>\d[\d,]*)"
+BOUNDS: tuple[tuple[str, bool, bool, re.Pattern[str]], ...] = tuple(
+    (kind, lower, strict, re.compile(pattern, re.I))
+    for kind, lower, strict, pattern in (
+        ("no more than", False, False, r"\b(?:no|not)\s+more\s+than\s+" + N),
+        ("no less than", True, False, r"\b(?:no|not)\s+(?:less|fewer)\s+than\s+" + N),
+        ("more than", True, True, r"\b(?:more\s+than|over|above|in\s+excess\s+of)\s+" + N),
+        ("at least", True, False, r"\b(?:at\s+least|a\s+minimum\s+of|minimum(?:\s+of)?)\s+" + N),
+        ("or more", True, False, r"\b" + N + r"\s+(?:units?\s+)?or\s+more\b"),
+        ("at most", False, False, r"\b(?:up\s+to|at\s+most|a\s+maximum\s+of|max(?:imum)?(?:\s+of)?)"
+         r"\s+" + N),
+        ("or less", False, False, r"\b" + N + r"\s+(?:units?\s+)?or\s+(?:less|fewer)\b"),
+        ("less than", False, True, r"\b(?:less\s+than|fewer\s+than|under|below)\s+" + N),
+    )
+)  # fmt: skip
+"""Each bound's words, whether it is a floor, and whether the bound itself is excluded."""
+ENGINE_LOOKUP = "get_routine_orders"
+"""The look-up that gives the planning engine's quantity for an item at a place."""
+DRAFTS = {"draft_transfer": "to_location", "draft_purchase_order": "location_id"}
+"""The drafting tools whose quantity a bound applies to, with the argument naming the place."""
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A quantity said as a bound: its words, the number, a floor or a ceiling, strict or not."""
+
+    words: str
+    n: int
+    lower: bool
+    strict: bool
+
+    def least(self) -> int:
+        """Return the quantity nearest the bound that meets it."""
+        return self.n + (1 if self.lower and self.strict else -1 if self.strict else 0)
+
+    def met_by(self, qty: float) -> bool:
+        """Return whether a quantity meets the bound."""
+        if self.lower:
+            return qty > self.n if self.strict else qty >= self.n
+        return qty < self.n if self.strict else qty <= self.n
+
+
+def bound_of(text: str) -> Bound | None:
+    """Return the quantity bound a request says ("needs more than 10 of X"), else None."""
+    for words, lower, strict, pattern in BOUNDS:
+        m = pattern.search(text)
+        if m is not None:
+            return Bound(words, int(m.group("n").replace(",", "")), lower, strict)
+    return None
+
+
+def _drafts(step: Step, bound: Bound) -> list[Call]:
+    """Return the draft calls of a step whose quantity is the bound's number."""
+    if isinstance(step, str):
+        return []
+    return [c for c in step if c.name in DRAFTS and c.args.get("qty") == bound.n]
+
+
+def engine_qty(result: Result, sku: str, place: str) -> float:
+    """Return the engine's order quantity for an item at a place (0 without a line)."""
+    data = result.data if isinstance(result.data, dict) else {}
+    items = data.get("items") or []
+    return float(
+        sum(
+            float(i.get("qty") or 0)
+            for i in items
+            if isinstance(i, dict) and i.get("sku") == sku and i.get("location") == place
+        )
+    )
+
+
+def _said(bound: Bound) -> str:
+    """Say the bound as the planner did: "more than 10", "10 or more"."""
+    if bound.words in ("or more", "or less"):
+        return f"{bound.n} {bound.words}"
+    return f"{bound.words} {bound.n}"
+
+
+def decide(bound: Bound, engine: float, sku: str, place: str) -> tuple[int, str]:
+    """Return the quantity to draft within a bound and the rule that gave it, in words."""
+    said = _said(bound)
+    own = f"the planning engine's quantity for {sku} at {place} is {engine:g}"
+    if bound.met_by(engine) and (engine > 0 or bound.lower):
+        return int(engine), f"Quantity {engine:g}: {own}, which is {said}, so it is drafted as is."
+    if bound.lower:
+        return bound.least(), (
+            f"Quantity {bound.least()}: {own}, which is not {said}, so the least quantity that "
+            f"is ({bound.least()}) is drafted."
+        )
+    return bound.least(), (
+        f"Quantity {bound.least()}: {own}, above the bound ({said}), so it is capped at "
+        f"{bound.least()}."
+    )
+
+
+def bounded(handler: Handler, bound: Bound) -> Handler:
+    """Wrap a drafting handler so that a quantity said as a bound is decided within it.
+
+    The handler runs as it would; when it is about to draft the bound's number, the engine's
+    order line for the item at the draft's place is looked up first, and the draft is made with
+    the quantity `decide` gives; the answer opens with the rule that gave it.
+    """
+
+    def run(req: Request, results: list[Result]) -> Step:
+        looked = next((r for r in results if r.name == ENGINE_LOOKUP), None)
+        own = [r for r in results if r.name != ENGINE_LOOKUP]
+        step = handler(req, own)
+        if isinstance(step, str):
+            if looked is None or looked.error or not _drafted(own):
+                return step
+            sku, place = str(looked.args.get("sku")), str(looked.args.get("location"))
+            _, rule = decide(bound, engine_qty(looked, sku, place), sku, place)
+            return f"{rule}\n\n{step}"
+        drafts = _drafts(step, bound)
+        if not drafts:
+            return step
+        call = drafts[0]
+        sku, place = str(call.args.get("sku")), str(call.args.get(DRAFTS[call.name]))
+        if looked is None:
+            return [Call(ENGINE_LOOKUP, {"location": place, "sku": sku})]
+        if looked.error:
+            return f"I have not drafted anything: {looked.error}"
+        engine = engine_qty(looked, sku, place)
+        if not bound.lower and engine <= 0:
+            return (
+                f"I have not drafted anything: the planning engine's quantity for {sku} at "
+                f"{place} is 0 today, so there is nothing to draft within the bound "
+                f"({_said(bound)}). Say a quantity to draft it anyway, for example "
+                f"**{_with_qty(req, bound)}**."
+            )
+        qty, rule = decide(bound, engine, sku, place)
+        if qty <= 0:
+            return f"I have not drafted anything: {rule}"
+        return [_requantified(c, qty) if c in drafts else c for c in step]
+
+    return run
+
+
+def _drafted(results: list[Result]) -> bool:
+    """Return whether a draft of the turn came back."""
+    return any(r.name in DRAFTS for r in results)
+
+
+def _requantified(call: Call, qty: int) -> Call:
+    return Call(call.name, {**call.args, "qty": qty})
+
+
+def _with_qty(req: Request, bound: Bound) -> str:
+    """Return the request with its bound said as a plain quantity."""
+    text = req.original or req.text
+    for words, _, _, pattern in BOUNDS:
+        if words == bound.words:
+            return pattern.sub(str(bound.n), text, count=1)
+    return text
