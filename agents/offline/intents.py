@@ -39,6 +39,7 @@ from agents.offline.parsing import (
     PO_VERB,
     POLICY_PATTERNS,
     QTY,
+    RANKED_COUNT,
     TYPE_PATTERNS,
     VERBS_DRAFT,
     WHAT_IF,
@@ -51,6 +52,7 @@ from agents.offline.parsing import (
     _normalise,
     _scenario_args,
     canonicalise,
+    chatter_off,
     entities,
     kind_of,
     need_as_transfer,
@@ -1748,6 +1750,27 @@ INTENTS: tuple[Intent, ...] = (
         template="which store has the most {sku} on hand?",
     ),
     Intent(
+        "exceptions_ranked",
+        25,
+        (
+            re.compile(
+                r"^(?!.*\b(?:forecast\w*|sales|sell\w*|sold|on[- ]?hand|stock|inventory|cover|"
+                r"demand|lead[- ]?times?|on[- ]?time|transit|inbound|in\s+each|per|count|"
+                r"how\s+many|number\s+of)\b)"
+                r".*?(?:" + RANKED_COUNT.pattern + ")",
+                re.I,
+            ),
+        ),
+        h.exceptions,
+        examples=(
+            "top 5 exceptions",
+            "worst 4 by dollars at risk",
+            "the 2 biggest ones, please",
+            "I've only got room to tackle 3 today",
+        ),
+        template="top 5 exceptions",
+    ),
+    Intent(
         "totals",
         26,
         _compile(
@@ -2429,7 +2452,6 @@ INTENTS: tuple[Intent, ...] = (
         h.exceptions,
         examples=(
             "what needs attention today?",
-            "top 5 exceptions",
             "any issues at S003?",
             "anything flagged in S002?",
         ),
@@ -2543,6 +2565,7 @@ def parse(
     A look-up asked for a list of places, items or suppliers ("at
     DC-SOUTH and DC-03") is made for each of them (`agents.offline.fanout`).
     """
+    text = chatter_off(text)  # "hey, quick one: ...", "... much appreciated"
     if earlier and reader.SUPPLIER_POINTER.search(text):
         text = reader.point_supplier(text, _turn_results(earlier)[0])  # "the non-primary one"
     intent, req = read_thread(text, earlier, resolver, as_of, asker)

@@ -122,8 +122,37 @@ NETWORK_LEAD = (
 """A request that opens with the whole network as its scope ("all locations, demand ...")."""
 
 
+LEAD_IN = re.compile(
+    r"^\W*(?:(?:hi|hey|hello|hiya|yo|morning|afternoon)(?:\s+(?:there|team|all|folks))?\b"
+    r"[\s!,.:;\u2013\u2014-]*)?"
+    r"(?:(?:quick\s+(?:one|q(?:uestion)?)|one\s+more\s+thing|another\s+thing|also|btw|"
+    r"fyi\b[^:;\u2013\u2014?]{0,40}?|ok(?:ay)?(?:\s+so)?|right(?:\s+so)?|alright|well|actually|"
+    r"sorry|so)\s*(?:[!,.:;\u2013\u2014]|\s-)\s*|(?:ok(?:ay)?|right|alright)\s+so\s+|so\s+(?=\w))*",
+    re.I,
+)
+"""Chatter before the request ("hey, quick one:", "ok so", "fyi need this for the ops call -",
+"one more thing:"): it carries no intent and is read past."""
+
+SIGN_OFF = re.compile(
+    r"(?:[\s,.;!-]+(?:thanks(?:\s+a\s+lot)?|thank\s+you|thx|ty|cheers|much\s+appreciated|"
+    r"appreciated)\b[\s!.]*)+$",
+    re.I,
+)
+"""Politeness after the request (", thanks!", "much appreciated", "cheers"): read past."""
+
+
+def chatter_off(text: str) -> str:
+    """Return the request without a lead-in before it or a sign-off after it.
+
+    A request that would be left with no word at all ("thanks", "ok", "40 cheers") is kept whole.
+    """
+    bare = SIGN_OFF.sub("", LEAD_IN.sub("", text, count=1)).strip()
+    return bare if re.search(r"[A-Za-z]", bare) else text  # "40, thanks" stays an answer
+
+
 def _normalise(text: str) -> str:
     text = text.replace("→", " -> ").replace("’", "'").replace("×", "x")
+    text = chatter_off(text)
     # "DC-NORTH > S002": an arrow between two places (never "> 25,000", a comparison).
     text = re.sub(r"(?<=[A-Za-z0-9])\s*>\s*(?=[A-Za-z])", " -> ", text)
     # "falls by a quarter", "up by a third", "by half": a share said in words.
@@ -274,13 +303,52 @@ PAGE_RANGE = re.compile(
 """A span of the ranking ("exceptions 11 to 20", "items 21-30")."""
 
 
+RANK_WORD = (
+    r"(?:top|biggest|largest|worst|riskiest|costliest|highest|heaviest|hottest|nastiest|"
+    r"most\s+(?:urgent|pressing|critical|costly|expensive|important|serious|exposed))"
+)
+NOT_RANKED = (
+    r"(?!\s*(?:%|percent|pc\b|x\b|days?\b|weeks?\b|units?\b|pcs\b|stores?\b|shops?\b|"
+    r"locations?\b|sites?\b|dcs?\b|warehouses?\b|categor|suppliers?\b|vendors?\b|skus?\b|"
+    r"products?\b|types?\b|kinds?\b|lanes?\b|pos?\b|purchase\b|orders?\b))"
+)
+RANKED_COUNT = re.compile(
+    # "top 3", "worst 3 by money at risk", "biggest 2 exceptions"
+    r"\b"
+    + RANK_WORD
+    + r"\s+(\d{1,3})\b"
+    + NOT_RANKED
+    # "3 biggest money-at-risk items", "the 4 largest", "5 most urgent ones"
+    + r"|\b(\d{1,3})\s+"
+    + RANK_WORD
+    + r"\b(?!\s+(?:[\w$-]+\s+)?(?:stores?|shops?|locations?|"
+    r"sites?|dcs?|warehouses?|categor\w*|suppliers?|vendors?|skus?|products?|types?|lanes?|"
+    r"pos?|purchase|orders?|sellers?|movers?)\b)"
+    # "5 exceptions", "2 issues with the most money at risk"
+    r"|(?<!priority\s)(?<!priority-)\b(\d{1,3})\s+(?:most\s+\w+\s+)?"
+    r"(?:exceptions|issues|alerts|problems|flags)\b"
+    # "I only have time for 3", "room to tackle 4 today"
+    r"|\b(?:time|room|capacity|bandwidth)\s+(?:for|to\s+(?:do|fix|handle|tackle|look\s+at|"
+    r"work\s+on|deal\s+with))\s+(?:the\s+)?(\d{1,2})\b" + NOT_RANKED,
+    re.I,
+)
+"""How many of the ranked exceptions are asked for: a count said with a rank ("worst 3", "the 4
+biggest", "5 exceptions") or with the time there is ("only time for 3"), not a count of
+places, days or units ("top 3 stores", "3 days")."""
+
+
+def ranked_count(text: str) -> int | None:
+    """Return the count of ranked exceptions a request asks for, else None."""
+    m = RANKED_COUNT.search(text)
+    if m is None:
+        return None
+    return max(1, min(int(next(g for g in m.groups() if g)), 100))
+
+
 def _top(text: str, default: int = DEFAULT_TOP) -> int:
-    m = re.search(
-        r"\btop\s*(\d+)\b|\b(\d+)\s+(?:most\s+\w+\s+)?(?:exceptions|issues|alerts)\b", text, re.I
-    )
-    if not m:
-        return default
-    return max(1, min(int(m.group(1) or m.group(2)), 100))
+    m = re.search(r"\btop\s*(\d+)\b", text, re.I)
+    count = max(1, min(int(m.group(1)), 100)) if m else ranked_count(text)
+    return default if count is None else count
 
 
 def _exception_type(text: str) -> str | None:
