@@ -1947,7 +1947,9 @@ def cover_need(req: Request, results: list[Result]) -> Step:
 
     The need's own exceptions first; when their recommendation is covered by an action raised
     on another location's exception ("covered by the transfer of 476 from S003"), the SKU's
-    exceptions are read for the one whose action delivers here.
+    exceptions are read for the one whose action delivers here. With no exception to act on,
+    the engine's order list for the SKU-location (`get_routine_orders`) sizes it: its line is
+    drafted, from the source or supplier the request names (`_engine_line_step`).
     """
     sku, loc = req.entity("sku"), _destination(req)
     if loc is None:
@@ -1956,35 +1958,142 @@ def cover_need(req: Request, results: list[Result]) -> Step:
         return [Call("list_exceptions", {"sku": sku, "location": loc, "top": DEFAULT_TOP})]
     drafted = [r for r in results if r.name.startswith("draft_")]
     if drafted:
-        return _render_drafts(drafted)
-    listed = results[-1]
+        return _engine_line_note(results, loc) + _render_drafts(drafted)
+    found = [r for r in results if r.name == "list_exceptions"]
+    listed = found[-1] if found else results[-1]
     if listed.error:
         return _error_text(listed)
     actionable = _draftable_into(_items(listed), loc)
-    if not actionable and len(results) == 1 and _items(listed):
+    if not actionable and len(found) == 1 and _items(listed):
         return [Call("list_exceptions", {"sku": sku, "top": DEFAULT_TOP})]
+    source, sup = _named_source(req), req.said("supplier")
     if not actionable:
-        return (
-            f"The planning engine recommends no transfer or purchase order for {sku} at {loc} "
-            "today, so I have not drafted anything and will not guess a quantity. Say how many, "
-            f"for example **order <qty> of {sku} for {loc}** or **transfer <qty> of {sku} from "
-            f"<location> to {loc}**."
-        )
-    source = _named_source(req)
+        return _engine_line_step(req, results, str(sku), loc, source, sup)
     action = recommended_action(actionable[0])
     if source and isinstance(action, TransferAction) and action.from_location != source:
         # "transfer it from DC-SOUTH instead": the engine's quantity from the named source.
         moved = dataclasses.replace(action, from_location=source)
         return [Call("draft_transfer", moved.args())]
+    if sup and isinstance(action, PurchaseOrderAction) and action.supplier_id != sup:
+        # "raise it with SUP-02": the engine's quantity, to the supplier named.
+        return [Call("draft_purchase_order", dataclasses.replace(action, supplier_id=sup).args())]
     return [Call("draft_recommended_action", {"exception_id": actionable[0]["id"]})]
+
+
+def _engine_line(
+    items: Sequence[dict[str, Any]], loc: str, source: str | None, sup: str | None
+) -> dict[str, Any] | None:
+    """Return the order-list line delivering to `loc`, the one from `source` / `sup` first.
+
+    A supplier named asks for a purchase order, a source named for a transfer: a line of that
+    kind comes before one of the other kind.
+    """
+    mine = [i for i in items if i.get("location") == loc and i.get("kind") in DRAFT_LINE_KINDS]
+    if sup:
+        mine.sort(key=lambda i: (i.get("kind") != "purchase_order", i.get("supplier_id") != sup))
+    elif source:
+        mine.sort(key=lambda i: (i.get("kind") != "transfer", i.get("from_location") != source))
+    return mine[0] if mine else None
+
+
+DRAFT_LINE_KINDS = ("transfer", "purchase_order")
+"""The kinds of order-list line a draft is made from."""
+
+
+def _engine_line_step(
+    req: Request,
+    results: list[Result],
+    sku: str,
+    loc: str,
+    source: str | None,
+    sup: str | None,
+) -> Step:
+    """Draft the engine's order-list line for a SKU-location's need, or say why there is none.
+
+    The quantity is always the line's (its reason says why: reorder point, order-up-to level,
+    MOQ and case pack); the source or supplier the request names replaces the engine's. With
+    no line, the engine's figures for the SKU-location (on hand, cover, reorder point) are
+    looked up and a quantity is asked for.
+    """
+    routine = next((r for r in results if r.name == "get_routine_orders"), None)
+    if routine is None:
+        args: dict[str, Any] = {"sku": sku, "location": loc}
+        return [Call("get_routine_orders", args)]
+    if routine.error:
+        return _error_text(routine)
+    data = routine.data if isinstance(routine.data, dict) else {}
+    line = _engine_line(_items(routine), loc, source, sup)
+    if line is not None:
+        if line.get("kind") == "transfer":
+            src = source if source and source != loc else str(line.get("from_location"))
+            move = {"sku": sku, "from_location": src, "to_location": loc, "qty": line["qty"]}
+            return [Call("draft_transfer", move)]
+        supplier = sup or str(line.get("supplier_id"))
+        po = {"sku": sku, "location_id": loc, "supplier_id": supplier, "qty": line["qty"]}
+        return [Call("draft_purchase_order", po)]
+    inventory = next((r for r in results if r.name == "get_inventory"), None)
+    if inventory is None:
+        return [Call("get_inventory", {"sku": sku, "location": loc})]
+    rows = inventory.data if isinstance(inventory.data, list) else [inventory.data]
+    row = next((r for r in rows if isinstance(r, dict) and r.get("location_id") == loc), None)
+    figures = ""
+    if row is not None and not inventory.error:
+        figures = (
+            f" {sku} at {loc}: {_qty(row.get('on_hand'))} on hand, position "
+            f"{_qty(row.get('position'))}, {_qty(row.get('days_of_cover'))} days of cover, "
+            f"reorder point {_qty(row.get('reorder_point'))}."
+        )
+    waiting = [w for w in data.get("waiting_for_moq_items") or [] if w.get("location") == loc]
+    why = (
+        f" It waits for the MOQ: {waiting[0].get('reason')}."
+        if waiting
+        else (f" The engine's order list has no line for it: {data['why_nothing']}."
+              if data.get("why_nothing") else " The engine's order list has no line for it.")
+    )  # fmt: skip
+    example = (
+        f"**order <qty> of {sku} for {loc} from {sup}**"
+        if sup
+        else f"**transfer <qty> of {sku} from {source or '<location>'} to {loc}**"
+        if source
+        else f"**order <qty> of {sku} for {loc}** or **transfer <qty> of {sku} from "
+        f"<location> to {loc}**"
+    )
+    return (
+        f"The planning engine recommends no transfer or purchase order for {sku} at {loc} "
+        f"today, so I have not drafted anything and will not guess a quantity.{why}{figures} "
+        f"Say how many, for example {example}."
+    )
+
+
+def _engine_line_note(results: Sequence[Result], loc: str) -> str:
+    """Say which engine figure a draft made from the order list took, and why ("" if none)."""
+    routine = next((r for r in results if r.name == "get_routine_orders"), None)
+    if routine is None or routine.error:
+        return ""
+    drafted = next((r for r in results if r.name.startswith("draft_")), None)
+    args = drafted.args if drafted is not None else {}
+    named = args.get("supplier_id") or args.get("from_location")
+    line = _engine_line(_items(routine), loc, args.get("from_location"), args.get("supplier_id"))
+    if line is None:
+        return ""
+    theirs = line.get("supplier_id") or line.get("from_location")
+    note = (
+        f"The quantity is the planning engine's order-list line for {line.get('sku')} at {loc}: "
+        f"{_qty(line.get('qty'))} ({line.get('reason')})."
+    )
+    if named and theirs and named != theirs:
+        via = "supplier" if line.get("kind") == "purchase_order" else "source"
+        note += f" The engine's {via} is {theirs}; the draft uses {named} as asked."
+    return note + "\n\n"
 
 
 def order_from_supplier(req: Request, results: list[Result]) -> Step:
     """Order the thread's need from a supplier ("ok order it from them", "buy it from Harbor").
 
     The supplier named, else the thread's ("them" after a supplier look-up); the quantity is
-    the planning engine's for the SKU-location's need, never one of our own. With no need the
-    engine acts on, ask for the quantity.
+    the planning engine's for the SKU-location's need, never one of our own: the exception's
+    recommended action, else the engine's order-list line. With no need the engine acts on,
+    ask for the quantity.
     """
     sku, loc = req.entity("sku"), _destination(req)
     sup = req.said("supplier") or req.focus.supplier
@@ -2005,18 +2114,14 @@ def order_from_supplier(req: Request, results: list[Result]) -> Step:
         return [Call("list_exceptions", {"sku": sku, "location": loc, "top": DEFAULT_TOP})]
     drafted = [r for r in results if r.name.startswith("draft_")]
     if drafted:
-        return _with_note(req, _render_drafts(drafted))
-    listed = results[-1]
+        return _with_note(req, _engine_line_note(results, loc) + _render_drafts(drafted))
+    listed = next(r for r in results if r.name == "list_exceptions")
     if listed.error:
         return _error_text(listed)
     actionable = _draftable_into(_items(listed), loc)
     action = recommended_action(actionable[0]) if actionable else None
     if not isinstance(action, TransferAction | PurchaseOrderAction):
-        return (
-            f"The planning engine recommends no order for {sku} at {loc} today, so I have not "
-            f"drafted anything and will not guess a quantity. Say how many, for example "
-            f"**order <qty> of {sku} for {loc} from {sup}**."
-        )
+        return _engine_line_step(req, results, str(sku), loc, None, sup)
     args = {"sku": sku, "location_id": loc, "supplier_id": sup, "qty": action.qty}
     return [Call("draft_purchase_order", args)]
 

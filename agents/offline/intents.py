@@ -70,6 +70,7 @@ from agents.offline.parsing import (
     rewrite_places,
     rewrite_store_number,
     rewrite_supplier_pronoun,
+    rewrite_times_count,
     step_along,
     transfer_clauses,
     understood,
@@ -2989,6 +2990,7 @@ def parse_table(
     focus = focus_of(earlier)
     norm = _normalise(text)
     canon, named = canonicalise(norm, resolver)
+    canon = rewrite_times_count(canon, resolver)  # "SKU-0046 x50": 50 units of it
     numbered = rewrite_store_number(canon, resolver)
     if numbered != canon:  # "open supply at 3": store 3
         canon, also = canonicalise(numbered, resolver)

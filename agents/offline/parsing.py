@@ -650,8 +650,9 @@ FETCH = r"\b(?:get|bring|pull|take|grab)\b.*\bfrom\b"
 FETCH_QTY = (
     r"\b(?:get|bring|pull|take|grab)\s+(?:\w+\s+)?{n}\b(?!\s*(?:%|days?|weeks?|x\b)).*\bfrom\b"
 )
-NO_QTY = r"(?!.*(?<![\w.-])\d[\d,]*(?![\w.-]))"
-"""No standalone number anywhere after this point (a quantity would be one)."""
+NO_QTY = r"(?!.*(?:(?<![\w.-])|(?<=\bx))\d[\d,]*(?:(?![\w.-])|(?=x\b)))"
+"""No standalone number anywhere after this point (a quantity would be one, "x50" and "50x"
+as well)."""
 QUANTITY = re.compile(r"(?<![\w.,-])\d+(?:[.,]\d+)?(?![\w.,-])")
 """A standalone number, not part of an id or a date ("raise 108 with <supplier>")."""
 
@@ -1989,6 +1990,27 @@ def rewrite_store_number(text: str, resolver: Any) -> str:
     if out == text and SUPPLY_WORDS.search(text):
         out = BARE_TO.sub(lambda m: f"{m.group('p')} store {m.group('n')}", text, count=1)
     return out
+
+
+TIMES_COUNT = re.compile(
+    r"(?<![\w.,-])(?P<n1>\d+)\s*x\s*(?P<sku1>[A-Za-z][\w-]*\d)(?![\w-])"
+    r"|(?<![\w-])(?P<sku2>[A-Za-z][\w-]*\d)\s*(?:x\s*|\*\s*)(?P<n2>\d+)(?![\w.,-])",
+    re.I,
+)
+"""A count written with a times sign beside an item id: "50 x SKU-0046", "SKU-0046 x50"."""
+
+
+def rewrite_times_count(text: str, resolver: Any) -> str:
+    """Read "<n> x <item>" and "<item> x<n>" as "<n> <item>": a quantity of units of the item.
+
+    Only beside an item id (canonical text), so "2x demand" and "S003 x2" are left as written.
+    """
+
+    def swap(m: re.Match[str]) -> str:
+        sku, n = (m["sku1"], m["n1"]) if m["sku1"] else (m["sku2"], m["n2"])
+        return f"{n} {sku}" if kind_of(sku, resolver) == "sku" else m.group(0)
+
+    return TIMES_COUNT.sub(swap, text)
 
 
 NOT_A_STORE_WORD = frozenset(
