@@ -778,7 +778,14 @@ def gate_failures(
 class _Harness:
     """A copilot on the dataset's network in a temporary store."""
 
-    def __init__(self, folder: Path, dataset: Dataset, llm: Llm, overrides: Mapping[str, Any]):
+    def __init__(
+        self,
+        folder: Path,
+        dataset: Dataset,
+        llm: Llm,
+        overrides: Mapping[str, Any],
+        model: BaseChatModel | None = None,
+    ):
         self.settings = Settings(
             _env_file=None,
             **{
@@ -794,7 +801,7 @@ class _Harness:
         self.network = demo.data
         self.source = f"demo:eval-{dataset.name}"
         replace_snapshot(self.workspace.engine, demo.data, source=self.source)
-        self.model = _chat_model(llm, self.settings)
+        self.model = model if model is not None else _chat_model(llm, self.settings)
         self.conn = sqlite3.connect(folder / "checkpoints.db", check_same_thread=False)
         saver = SqliteSaver(self.conn)
         saver.setup()
@@ -972,13 +979,19 @@ def run_agent_eval(
     settings_overrides: Mapping[str, Any] | None = None,
     judge: bool = False,
     progress: Progress | None = None,
+    model: BaseChatModel | None = None,
 ) -> dict[str, Any]:
-    """Run every case of a dataset on a fresh thread and return the JSON-ready report."""
+    """Run every case of a dataset on a fresh thread and return the JSON-ready report.
+
+    `model` drives the copilot instead of the one `llm` names (a scripted model that makes a
+    dataset's reference calls, to check that every expectation is reachable); `llm` still
+    labels the report.
+    """
     data = load_dataset(dataset)
     started = time.perf_counter()
     # The offline model's retrieval bank never holds the requests of the split it is scored on.
     with leave_out(dataset), tempfile.TemporaryDirectory(prefix="stockpilot-agent-eval-") as tmp:
-        harness = _Harness(Path(tmp), data, llm, settings_overrides or {})
+        harness = _Harness(Path(tmp), data, llm, settings_overrides or {}, model)
         try:
             grader, skipped = _judge(harness.settings) if judge else (None, "not requested")
             results: list[dict[str, Any]] = []

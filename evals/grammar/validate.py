@@ -4,8 +4,8 @@ The scripted model (`agents.scripted.ScriptedChatModel`) answers each request of
 calling its `reference_calls` in order on the real graph and tools, then answers with the tool
 results as they came back (booleans as yes / no). A fair dataset passes every check under it:
 every expected fact is in a reference result, the trajectories match and nothing is drafted
-where nothing is expected. The grader builds its model by name only, so this module stands in
-the scripted model for the run (`evals.agent_eval._chat_model`).
+where nothing is expected. The scripted model is handed to the grader's run
+(`evals.agent_eval.run_agent_eval(..., model=...)`).
 
     python -m evals.grammar.validate --dataset evals/datasets/agent_grammar.jsonl
 """
@@ -19,7 +19,6 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
@@ -99,8 +98,7 @@ def scripted_model(calls: Mapping[tuple[str, ...], list[dict[str, Any]]]) -> Scr
 def validate(dataset: Path) -> dict[str, Any]:
     """Run the dataset through the grader with the scripted reference model; return the report."""
     model = scripted_model(_calls_by_thread(dataset))
-    with mock.patch.object(agent_eval, "_chat_model", lambda llm, settings: model):
-        return agent_eval.run_agent_eval(dataset)
+    return agent_eval.run_agent_eval(dataset, model=model)
 
 
 def missing(report: Mapping[str, Any]) -> dict[str, int]:

@@ -11,17 +11,14 @@ The harness is the agent evaluation's own, with this model in place of the offli
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
-from langgraph.checkpoint.sqlite import SqliteSaver
 
 from agents.scripted import ScriptedChatModel
 from evals.agent_eval import Dataset, _Harness
-from graph.service import Copilot
 
 PROPOSAL = "{proposal}"
 
@@ -101,11 +98,7 @@ class ReferenceHarness(_Harness):
     """The evaluation's harness (same store, network and clean-up) driven by a script."""
 
     def __init__(self, folder: Path, dataset: Dataset):
-        super().__init__(folder, dataset, "offline", {})
         self.script = ReferenceScript()
-        self.model = ScriptedChatModel(respond=self.script.respond)
-        self.conn.close()
-        self.conn = sqlite3.connect(folder / "reference-checkpoints.db", check_same_thread=False)
-        saver = SqliteSaver(self.conn)
-        saver.setup()
-        self.copilot = Copilot(self.workspace, checkpointer=saver, model=self.model)
+        super().__init__(
+            folder, dataset, "offline", {}, ScriptedChatModel(respond=self.script.respond)
+        )
