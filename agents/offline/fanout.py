@@ -96,6 +96,7 @@ def fan_out(intent: Intent, req: Request) -> tuple[Intent, Request]:
         or intent.writes
         or req.resolver is None
         or NOT_EACH.search(req.text)
+        or {"src", "dst"} <= set(req.fields)  # a lane's two ends: "are A and B connected?"
     ):
         return intent, req
     found = entities(req.text, req.resolver)

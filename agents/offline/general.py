@@ -89,6 +89,8 @@ _SYNONYMS = tuple((re.compile(p, re.IGNORECASE), r) for p, r in SYNONYMS)
 
 MIN_TYPO_LENGTH = 4
 """Shorter words are never corrected ("pos", "qty", "wk" are abbreviations, not typos)."""
+MIN_SWAP_LENGTH = 5
+"""Shorter words are never read as two letters swapped ("form" stays "form")."""
 TYPO_CUTOFF = 84.0
 """rapidfuzz ratio (0-100) from which a word the vocabulary lacks becomes its closest word."""
 _COMMON = """
@@ -146,9 +148,24 @@ def correct_words(text: str, vocab: frozenset[str], protected: frozenset[str] = 
             return word
         choices = [v for v in vocab if v[:1] == lower[:1] and abs(len(v) - len(lower)) <= 2]
         got = process.extractOne(lower, choices, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
-        return str(got[0]) if got else word
+        return str(got[0]) if got else (_swapped(lower, vocab) or word)
 
     return WORD_RE.sub(fix, text)
+
+
+def _swapped(word: str, vocab: frozenset[str]) -> str | None:
+    """Return the vocabulary word a typo of two neighbouring letters swapped stands for.
+
+    "toatl", "stcok": a swap keeps every letter but scores under the cut-off; only words of
+    `MIN_SWAP_LENGTH` letters or more, and never the first letter, are unswapped.
+    """
+    if len(word) < MIN_SWAP_LENGTH:
+        return None
+    for i in range(1, len(word) - 1):
+        candidate = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+        if candidate != word and candidate in vocab:
+            return candidate
+    return None
 
 
 def canon_synonyms(text: str) -> str:

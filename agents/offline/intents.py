@@ -19,7 +19,17 @@ from langchain_core.messages import BaseMessage
 from rapidfuzz import fuzz
 
 from agents.focus import focus_of
-from agents.offline import bounds, buying, general, hypotheses, reader, retrieval, rules, sourcing
+from agents.offline import (
+    bounds,
+    buying,
+    general,
+    hypotheses,
+    reader,
+    retrieval,
+    rules,
+    sourcing,
+    topics,
+)
 from agents.offline import handlers as h
 from agents.offline.fanout import fan_out, listed_ids
 from agents.offline.messages import Asker, Call, Handler, Request, Result, Step, _turn_results
@@ -2802,6 +2812,10 @@ def read_request(
     if intent.name in HYPOTHESIS_REREAD and hypotheses.is_sized_hypothesis(req.text):
         # "if <supplier> pushes every open PO back 10 days, what then?": a scenario, not a look-up.
         return BY_NAME["what_if"], req
+    if (asked := _topic_asked(intent, req)) is not None:
+        # "total stock of <item>", "is <item> going to last the week at <store>?", "any route
+        # from <store> to <store>?": the look-up of the figure the topic words ask for.
+        return asked
     if intent.name in general.CATCH_ALL:
         return _second_look(intent, req, text, earlier, resolver, as_of, asker)
     if intent is not FALLBACK:
@@ -2830,6 +2844,25 @@ def read_request(
             unfocused, earlier, resolver, as_of, asker
         )
     return guessed if guessed is not None else (FALLBACK, req)
+
+
+def _topic_asked(intent: Intent, req: Request) -> tuple[Intent, Request] | None:
+    """Return the look-up a request's topic words and entities ask for (`topics`), or None.
+
+    Read on the request as written and, when that finds nothing, with its typos corrected.
+    """
+    if re.search(WHAT_IF, req.text, re.I) or hypotheses.is_sized_hypothesis(req.text):
+        return None
+    categories = tuple(getattr(req.resolver, "categories", None) or ())
+    reading = topics.topic(req.text, req.found, intent.name, categories)
+    if reading is None:
+        words = general.normalise(req.text, _vocabulary(), _protected(req.resolver))
+        if words != req.text:
+            reading = topics.topic(words, req.found, intent.name, categories)
+    if reading is None:
+        return None
+    name, fields = reading
+    return BY_NAME[name], replace(req, fields=fields)
 
 
 RULE_REREAD = general.READ_ONLY_INTENTS | {"unknown", "inventory_loose", "follow_up_lookup"}
@@ -3378,7 +3411,7 @@ def _vocabulary() -> frozenset[str]:
     if "vocab" not in _CACHE:
         texts = [t for i in INTENTS for t in (*i.examples, i.template)]
         texts += [t for ts in general.PHRASINGS.values() for t in ts]
-        _CACHE["vocab"] = general.vocabulary(texts)
+        _CACHE["vocab"] = general.vocabulary(texts, topics.WORDS)
     return cast(frozenset[str], _CACHE["vocab"])
 
 
