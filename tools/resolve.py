@@ -227,6 +227,12 @@ class Resolver:
             for key in self._keys[kind]:
                 if not _numbers(key):
                     self._plain[kind].setdefault(key.count(" "), []).append(key)
+        # A SKU written as its bare number ("0042" for SKU-0042): the id's digits as written.
+        self._sku_digits: dict[str, set[str]] = {}
+        for sku in self.entities["sku"]:
+            digits = re.findall(r"\d+", sku)
+            if len(digits) == 1:
+                self._sku_digits.setdefault(digits[0], set()).add(sku)
 
     # -- building ---------------------------------------------------------------------------
 
@@ -350,6 +356,13 @@ class Resolver:
                 if len(matches) == 1:
                     return Resolution(kind, query, matches[0])
                 return Resolution(kind, query, None, matches)
+        if kind == "sku" and query.isdigit():
+            # A bare number in a SKU slot ("0074", "74") is the SKU whose number it is, when
+            # exactly one SKU has that number; never a fuzzy neighbour ("0174").
+            ids = self.forms["sku"].get(f"sku {form}", set())
+            if len(ids) == 1:
+                entity = self.entities[kind][next(iter(ids))]
+                return Resolution(kind, query, Match(entity, query, 100.0))
         return self._fuzzy(kind, query, stripped)
 
     def require(self, kind: EntityKind, text: str) -> str:
@@ -428,6 +441,17 @@ class Resolver:
                     continue
                 found.append(Match(self.entities[kind][next(iter(ids))], surface, 100.0, a, b))
                 taken[i : i + n] = [True] * n
+        if "sku" in kinds:
+            # "move 12 0002 to York", "the 0200 one": a number written with the leading zeros of
+            # a SKU id is that SKU (a quantity is never written so); never a duration ("0030 days").
+            for i, (a, b) in enumerate(spans):
+                ids = self._sku_digits.get(text[a:b], set())
+                if taken[i] or len(ids) != 1 or text[a] != "0" or DURATION_AFTER.match(text, b):
+                    continue
+                if a > 0 and (text[a - 1].isalnum() or text[a - 1] in "-_"):
+                    continue
+                found.append(Match(self.entities["sku"][next(iter(ids))], text[a:b], 100.0, a, b))
+                taken[i] = True
         # Typos in names: one to three plain words, no digits, close to a name form ("premum pet
         # shampo" is "Premium Pet Shampoo" when no other name is as close).
         for n in (3, 2, 1):

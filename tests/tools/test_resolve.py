@@ -179,3 +179,53 @@ def test_a_kind_word_and_a_little_word_are_not_a_typo_of_a_store_name(data: Netw
     assert res.mentions("is it cheaper to send it store to store?") == []
     (match,) = res.mentions("send it store to store from troy")
     assert match.entity.id == locations.loc[store, "location_id"]
+
+
+@pytest.mark.parametrize("number", [3, 12, 27, 40])
+@pytest.mark.parametrize("pad", [True, False])
+def test_a_bare_number_in_a_sku_slot_is_the_sku_with_that_number(
+    res: Resolver, number: int, pad: bool
+) -> None:
+    sku = f"SKU-{number:04d}"
+    written = f"{number:04d}" if pad else str(number)
+    got = res.resolve("sku", written)
+    assert got.match is not None and got.match.entity.id == sku
+    assert got.match.named() == f"{sku} ({written})"  # the answer says how it was read
+    assert res.require("sku", written) == sku
+
+
+def test_a_bare_number_no_sku_has_is_still_unknown(res: Resolver) -> None:
+    with pytest.raises(ResolveError, match="unknown SKU '0999'"):
+        res.require("sku", "0999")
+
+
+@pytest.mark.parametrize(
+    ("template", "number"),
+    [
+        ("stock of {n} at store 3", 7),
+        ("move 12 {n} from DC-NORTH to S002", 21),
+        ("no, the {n} one", 33),
+        ("who supplies {n}?", 5),
+        ("order 80 {n} from SUP-03", 40),
+    ],
+)
+def test_a_zero_padded_number_in_free_text_is_a_sku(
+    res: Resolver, template: str, number: int
+) -> None:
+    text = template.format(n=f"{number:04d}")
+    skus = [m.entity.id for m in res.mentions(text) if m.entity.kind == "sku"]
+    assert skus == [f"SKU-{number:04d}"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "move 12 of SKU-0003 to S002",
+        "cover for 0030 days",
+        "PO-000012 is late",
+        "transfer 12 to S002",
+    ],
+)
+def test_quantities_durations_and_document_numbers_are_not_skus(res: Resolver, text: str) -> None:
+    skus = [m.entity.id for m in res.mentions(text) if m.entity.kind == "sku"]
+    assert skus == (["SKU-0003"] if "SKU-0003" in text else [])
