@@ -36,14 +36,19 @@ Each series is classified on its whole history (`planning.demand`) and forecast 
   Their fit weighs each month by its age (`Periods.decline_half_life`, one year): a decline
   that started inside the five-year window read as a shallower slope on all of it.
   End of life: the rate is multiplied by the probability the item still sells given the kept
-  days since its last sale, (Bayes: prior `ALIVE_PRIOR`, a day without a sale has probability
-  1 - the sale frequency while alive: the slower of the window's and that of the `RECENT_DAYS`
-  up to the last sale, `_recent_frequency`), so a stopped item's forecast falls to about 0
-  while a run the item often has costs under 1 %. A series whose sales in the scored days fell
-  significantly below its window's frequency (`_declining`) has the prior `DECLINE_PRIOR`
-  instead: the decline is evidence that a run may be its end. Weekly and monthly series
-  (`Periods.alive_prior`, `decline_prior`) take the daily priors to the power of the bucket's
-  days: a bucket without a sale spans as much time as that many days. An unrecorded stockout
+  days since its last sale (Bayes: a day without a sale has probability 1 - the sale frequency
+  while alive: the slower of the window's and that of the `RECENT_DAYS` up to the last sale,
+  `_recent_frequency`; the item, alive at its last sale, ends on each kept day since with the
+  hazard `END_HAZARD`, `_alive_after_hazard`), so a stopped item's forecast falls to about 0
+  while a run the item often has costs a few %. A series whose sales in the scored days fell
+  significantly below its window's frequency (`_declining`) has instead the prior
+  `DECLINE_PRIOR` that it still sells before its run (`_alive_probability`): the decline is
+  evidence that a run may be its end. Weekly series (`Periods.end_hazard`, `decline_prior`)
+  take the daily hazard and prior over the bucket's 7 days: a bucket without a sale spans as
+  much time as that many days. Monthly series, whose rate is the decline's (a run of months is
+  mostly its slow rate, judged here by the window's frequency), keep a fixed prior per month
+  (`Periods.alive_prior`, 0.999 over the month's days): with the hazard, generated declining
+  monthly spare parts that never end were forecast at 0.61x the truth. An unrecorded stockout
   looks the same: the factor is in the result (`p_alive`) for the planner to see. Smooth /
   erratic series get the factor only from days the inventory history records in stock
   (`in_stock`), and only for runs of at least `MIN_END_DAYS` of them: without that record a
@@ -99,11 +104,16 @@ TSB_PAIRS = np.array(
 )
 # Damped-trend lanes of daily series: (alpha, beta, phi per day).
 DAILY_TREND: tuple[tuple[float, float, float], ...] = ()
-ALIVE_PRIOR = 0.999  # prior that an intermittent item still sells, before its last zero run
+# Prior that an item still sells before its run: smooth / erratic items before a run of days
+# known in stock (`in_stock`), monthly intermittent ones before a run of months.
+ALIVE_PRIOR = 0.999
 # The prior for an intermittent item whose sales have slowed significantly (`_declining`): a
 # run without a sale ends it sooner. The test: sales in the scored tail against the count the
 # whole window's frequency expects, z below `DECLINE_Z` (one-sided p about 0.01).
 DECLINE_PRIOR = 0.7
+# The probability per kept day that an intermittent item still selling ends (an expected
+# selling life of about 2.7 years), for series without a significant decline.
+END_HAZARD = 1.0 / 1000
 DECLINE_Z = -2.33
 # Smooth / erratic series: a run of fewer days known in stock without a sale is a slow spell,
 # not an end of life (one such day would cut a fast seller's forecast by 5 %; the demo: 387 rows).
@@ -157,9 +167,13 @@ class Periods:
     fitted_season: bool = True
     season_smooth: int = 2
     season_positions: int = 52  # index positions per year (days: weeks of the year)
-    alive_prior: float = ALIVE_PRIOR  # prior that an intermittent item still sells (end of life)
-    # The same prior for a series whose sales have slowed significantly (`_declining`).
+    # Prior that an intermittent item still sells before its run without a sale, for a series
+    # whose sales have slowed significantly (`_declining`, `_alive_probability`).
     decline_prior: float = DECLINE_PRIOR
+    # The end-of-life hazard per period of other intermittent series (`_alive_after_hazard`);
+    # 0: they have the prior `alive_prior` instead.
+    end_hazard: float = END_HAZARD
+    alive_prior: float = ALIVE_PRIOR
     # Periods up to the last sale whose sale frequency, where slower than the window's, judges
     # the run since it (`_recent_frequency`; 0: the window's frequency alone).
     recent_days: int = 0
@@ -334,14 +348,25 @@ def forecast_batch(
                 season[:, rows[moved]] = 1.0  # a challenger's rate is not de-seasonalised
             aggregation[rows] = np.where(moved, lanes.days[np.maximum(pick.lane, 0)], 1)
         if name != "ses":
-            prior = np.where(_declining(xs, ks, score0), periods.decline_prior, periods.alive_prior)
+            flagged = _declining(xs, ks, score0)
             freq = _recent_frequency(xs, ks, periods.recent_days)
             # The decline's rate already carries the run-down (its fit holds the run since the
             # last sale): the factor would count it twice.
             decline = (method[rows] == "decline") & (not periods.decline_alive)
-            p_alive[rows] = np.where(
-                decline, 1.0, _alive_probability(xs, ks, prior=prior, freq=freq)
-            )
+            # A significant decline is evidence that a run may be its end (the prior
+            # `decline_prior`); other series end with the hazard `end_hazard` on each day
+            # (0: the prior `alive_prior`).
+            if periods.end_hazard > 0:
+                alive = _alive_after_hazard(xs, ks, periods.end_hazard, freq)
+                f = np.flatnonzero(flagged)
+                if f.size:
+                    alive[f] = _alive_probability(
+                        xs[:, f], ks[:, f], prior=periods.decline_prior, freq=freq[f]
+                    )
+            else:
+                prior = np.where(flagged, periods.decline_prior, periods.alive_prior)
+                alive = _alive_probability(xs, ks, prior=prior, freq=freq)
+            p_alive[rows] = np.where(decline, 1.0, alive)
         elif stocked is not None:
             # Only the days known in stock count in the run: without the inventory history a
             # fast seller's stockout at the origin looks the same as its end of life.
@@ -847,6 +872,37 @@ def _alive_probability(
     if counted is not None:
         alive = np.where(run >= MIN_END_DAYS, alive, 1.0)
     return np.asarray(alive, dtype=np.float64)
+
+
+def _alive_after_hazard(
+    xs: np.ndarray,
+    ks: np.ndarray,
+    hazard: float = END_HAZARD,
+    freq: np.ndarray | None = None,
+) -> np.ndarray:
+    """Return P(still selling | the kept days since the last sale) per series (time-major).
+
+    The last sale proves the item sold then. On each kept day since, an item still selling
+    ends with probability `hazard` and, alive, sells with its sale frequency p (`freq`, None:
+    the window's). A run of q kept days without a sale has the likelihood r^q alive
+    (r = (1 - hazard)(1 - p)) and hazard (1 + r + ... + r^(q-1)) ended on one of its days, so
+    the factor is 1 at q = 0 and falls the sooner the longer the run is against the item's
+    usual gaps. A fixed prior that the item still sells (`_alive_probability`) does not grow
+    with the run: a lumpy item selling on 5 % of days kept 0.98 two months after its last sale
+    (with `END_HAZARD` 0.70).
+    """
+    pos = ks & (xs > 0)
+    if freq is None:
+        freq = pos.sum(axis=0) / np.maximum(ks.sum(axis=0), 1)
+    w_len = xs.shape[0]
+    last = np.where(pos.any(axis=0), w_len - 1 - np.argmax(pos[::-1], axis=0), -1)
+    run = (ks & (np.arange(w_len)[:, None] > last[None, :])).sum(axis=0)
+    h = min(max(float(hazard), 0.0), 1.0)
+    r = (1.0 - h) * (1.0 - np.clip(np.asarray(freq, dtype=np.float64), 0.0, 1.0))
+    stay = np.power(r, run)
+    ended = np.where(r < 1.0, h * (1.0 - stay) / np.maximum(1.0 - r, 1e-300), h * run)
+    total = stay + ended
+    return np.asarray(np.where(total > 0, stay / np.where(total > 0, total, 1.0), 0.0))
 
 
 def _recent_frequency(xs: np.ndarray, ks: np.ndarray, span: int) -> np.ndarray:

@@ -59,7 +59,7 @@ def offline_report() -> dict[str, Any]:
 
 def test_dataset_is_versioned_large_and_well_formed():
     data = load_dataset()
-    assert data.version == "1.44.5"
+    assert data.version == "1.44.6"
     assert data.network == {
         "seed": 7,
         "stores": 4,
@@ -160,7 +160,7 @@ def test_an_expected_proposal_names_only_its_actions_fields(tmp_path, proposal, 
 
 def test_offline_run_meets_the_regression_gates(offline_report):
     report = offline_report
-    assert report["dataset"] == "agent_v1" and report["version"] == "1.44.5"
+    assert report["dataset"] == "agent_v1" and report["version"] == "1.44.6"
     assert report["llm"] == "offline"
     assert report["n"] == len(load_dataset().cases) == len(report["cases"])
     scores = report["scores"]

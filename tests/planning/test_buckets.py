@@ -185,23 +185,31 @@ def test_the_engine_plans_monthly_and_weekly_sales_at_their_daily_rate(rows, day
     assert "inventory_anomaly" not in set(auto.exceptions["type"]) - set(as_days.exceptions["type"])
 
 
-def test_weeks_and_months_take_the_daily_end_of_life_priors_over_their_days() -> None:
-    from planning.forecast import ALIVE_PRIOR, DECLINE_PRIOR
+def test_weeks_and_months_take_the_daily_end_of_life_rule_over_their_days() -> None:
+    from planning.forecast import ALIVE_PRIOR, DECLINE_PRIOR, END_HAZARD
 
-    for bucket, days in ((SalesBucket.WEEK, 7.0), (SalesBucket.MONTH, 365.25 / 12)):
-        periods = PERIODS[bucket]
-        assert periods.alive_prior == pytest.approx(ALIVE_PRIOR**days)
-        assert periods.decline_prior == pytest.approx(DECLINE_PRIOR**days)
+    week, month = PERIODS[SalesBucket.WEEK], PERIODS[SalesBucket.MONTH]
+    assert week.end_hazard == pytest.approx(1 - (1 - END_HAZARD) ** 7)
+    assert week.decline_prior == pytest.approx(DECLINE_PRIOR**7)
+    # Months keep the fixed prior (their rate is the decline's): no hazard.
+    assert month.end_hazard == 0.0
+    assert month.alive_prior == pytest.approx(ALIVE_PRIOR ** (365.25 / 12))
+    assert month.decline_prior == pytest.approx(DECLINE_PRIOR ** (365.25 / 12))
     # An item selling every third month, then 11 months without a sale (not a significant
     # decline): the daily prior kept it at 0.97 alive; a month's prior reads the likely end.
     months = np.zeros((1, 48))
     months[0, :39:3] = 2.0
-    fc = forecast_batch(months, 3, start=date(2024, 1, 1), periods=PERIODS[SalesBucket.MONTH])
+    fc = forecast_batch(months, 3, start=date(2024, 1, 1), periods=month)
     prior = ALIVE_PRIOR ** (365.25 / 12)
     like = (1 - 13 / 48) ** 11  # 13 sales in 48 kept months, the last in month 37
     assert fc.p_alive[0] == pytest.approx(prior * like / (prior * like + 1 - prior), rel=1e-5)
     assert ALIVE_PRIOR * like / (ALIVE_PRIOR * like + 1 - ALIVE_PRIOR) > 0.96
     assert fc.p_alive[0] < 0.6
+    # The same item in weeks (a sale every 13th week, then 47 weeks without one): the weekly
+    # hazard reads the end as well.
+    weeks = np.zeros((1, 208))
+    weeks[0, :161:13] = 2.0
+    assert forecast_batch(weeks, 4, start=date(2024, 1, 1), periods=week).p_alive[0] < 0.6
 
 
 def test_monthly_spare_parts_take_the_declining_rate_of_their_sale_months() -> None:

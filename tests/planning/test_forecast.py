@@ -87,7 +87,7 @@ def test_stopped_intermittent_item_fades_and_a_live_one_does_not() -> None:
     assert fc.mean[0].sum() == pytest.approx(14 * live[-364:].mean(), rel=0.35)
 
 
-def test_a_declining_intermittent_item_ends_sooner_and_a_steady_one_keeps_its_prior() -> None:
+def test_a_declining_intermittent_item_ends_sooner_and_a_steady_one_keeps_its_hazard() -> None:
     rng = np.random.default_rng(12)
     steady = (rng.random(728) < 0.2) * rng.integers(1, 4, 728)
     declining = steady.copy()
@@ -103,10 +103,57 @@ def test_a_declining_intermittent_item_ends_sooner_and_a_steady_one_keeps_its_pr
     last = x.shape[1] - 13
     recent = (x[:, last - forecast.RECENT_DAYS + 1 : last + 1] > 0).mean(axis=1)
     freq = np.minimum((x > 0).mean(axis=1), recent)
-    for i, prior in enumerate((forecast.ALIVE_PRIOR, forecast.DECLINE_PRIOR)):
-        like = prior * (1 - freq[i]) ** 12
-        assert fc.p_alive[i] == pytest.approx(like / (like + 1 - prior), rel=1e-6)
-    assert fc.p_alive[1] < 0.95 < 0.98 < fc.p_alive[0]
+    # The steady item ends with the daily hazard on each day of the run ...
+    h = forecast.END_HAZARD
+    r = (1 - h) * (1 - freq[0])
+    stay = r**12
+    assert fc.p_alive[0] == pytest.approx(stay / (stay + h * (1 - stay) / (1 - r)), rel=1e-6)
+    # ... the declining one has the decline's prior that it still sells before the run.
+    like = forecast.DECLINE_PRIOR * (1 - freq[1]) ** 12
+    assert fc.p_alive[1] == pytest.approx(like / (like + 1 - forecast.DECLINE_PRIOR), rel=1e-6)
+    assert fc.p_alive[1] < 0.9 < 0.95 < fc.p_alive[0]
+
+
+def test_the_end_of_life_hazard_grows_with_the_run_since_the_last_sale() -> None:
+    # Three lumpy items selling on about 5 % of days for 700 days, then 0, 20 and 60 days
+    # without a sale (not a significant decline: the scored days still hold most of their sales).
+    rng = np.random.default_rng(3)
+    base = (rng.random(760) < 0.05) * (1 + rng.negative_binomial(1, 0.15, 760))
+    base[0] = base[-61] = 5
+    rows = []
+    for run in (0, 20, 60):
+        row = base[60 - run : 760 - run].astype(float).copy()
+        row[-1 - run] = 5.0  # the last sale, `run` days before the origin
+        row[len(row) - run :] = 0.0
+        rows.append(row)
+    x = np.array(rows)
+    fc = forecast_batch(x, 28, start=START)
+    assert set(fc.demand_class) <= {"intermittent", "lumpy"}
+    assert not forecast._declining(x.T, np.ones(x.T.shape, bool), 700 - forecast.SCORE_DAYS).any()
+    assert fc.p_alive[0] == 1.0  # a sale on the last day: it sold then
+    assert 0.9 < fc.p_alive[1] < 0.99  # three weeks: the gaps it often has
+    # Two months, several of its usual gaps: under a fixed prior 0.999 that it still sells the
+    # factor stayed above 0.95 and the forecast at its old level.
+    freq = (x[2] > 0).mean()
+    like = 0.999 * (1 - freq) ** 60
+    assert like / (like + 0.001) > 0.95
+    assert fc.p_alive[2] < 0.8
+
+
+def test_the_end_of_life_hazard_closed_form_sums_the_days_it_may_have_ended() -> None:
+    xs = np.zeros((40, 3), np.float32)
+    xs[5, :] = 1.0
+    xs[39, 0] = 2.0  # a sale at the origin
+    xs[30, 1] = 1.0  # 9 days since the last sale
+    ks = np.ones(xs.shape, bool)
+    freq = np.array([0.1, 0.1, 0.1])
+    got = forecast._alive_after_hazard(xs, ks, 0.01, freq)
+    r = 0.99 * 0.9
+    for i, q in enumerate((0, 9, 34)):
+        ended = sum(0.01 * r**j for j in range(q))  # ended on day j of the run, alive before
+        assert got[i] == pytest.approx(r**q / (r**q + ended), rel=1e-9)
+    assert got[0] == 1.0
+    assert forecast._alive_after_hazard(xs, ks, 0.0, freq).tolist() == [1.0, 1.0, 1.0]
 
 
 def test_a_run_is_judged_by_the_slower_of_the_recent_and_the_window_frequency() -> None:
