@@ -150,6 +150,40 @@ def chatter_off(text: str) -> str:
     return bare if re.search(r"[A-Za-z]", bare) else text  # "40, thanks" stays an answer
 
 
+ONE_AS_PRONOUN_AFTER = re.compile(
+    r"\b(?:quick|another|other|last|first|second|third|next|previous|big|biggest|new|same|"
+    r"every|any|each|no|good|right|wrong|only|red|urgent|worst|single|different|older|newer|"
+    r"cheaper|bigger|smaller|such)\s+$",
+    re.IGNORECASE,
+)
+"""Words after which "one" stands for a thing ("quick one:", "the other one"), not a count."""
+ONE_AS_OBJECT = re.compile(
+    r"\b(?:draft|raise|create|open|write|cut|put\s+in|do|prep|set\s+up|book|start)\s+$",
+    re.IGNORECASE,
+)
+"""Verbs after which "one" is the document itself ("raise one for S002"), unless a unit or an
+item follows it ("raise one case of …" is read by the case rule before this)."""
+
+
+def _number_word(match: re.Match[str]) -> str:
+    """Return a number word as digits, or "one" as it is where it is a pronoun, not a count."""
+    word = match.group(1)
+    if word.lower() == "one":
+        before = match.string[: match.start()]
+        after = match.string[match.end() :]
+        if ONE_AS_PRONOUN_AFTER.search(before) or re.match(
+            r"\s+(?:more\s+|last\s+|other\s+)?(?:question|thing|q|query|ask)s?\b", after, re.I
+        ):
+            return word
+        if ONE_AS_OBJECT.search(before) and not re.match(
+            r"\s+(?:units?|ea|each|pcs?|pieces?|cases?|cartons?|packs?|boxes?|of|sku|item)\b",
+            after,
+            re.IGNORECASE,
+        ):
+            return word
+    return NUMBER_WORDS[word.lower()]
+
+
 def _normalise(text: str) -> str:
     text = text.replace("→", " -> ").replace("’", "'").replace("×", "x")
     text = chatter_off(text)
@@ -248,7 +282,7 @@ def _normalise(text: str) -> str:
         + "|".join(NUMBER_WORDS)
         + r")\b"
         r"(?!\s+(?:is|was|of\s+(?:them|those|these)|instead)\b)",
-        lambda m: NUMBER_WORDS[m.group(1).lower()],
+        _number_word,
         text,
         flags=re.IGNORECASE,
     )

@@ -1,0 +1,58 @@
+"""Number words in a request: "one" as a count ("move one to S003") or as a pronoun ("quick one:")."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from agents.offline.parsing import _normalise
+
+PRONOUN_ONES = [
+    f"{lead} one{punct} {rest}"
+    for lead, punct, rest in itertools.product(
+        ["ok another", "the other", "the last", "a different", "the urgent", "the biggest"],
+        [":", ",", " -", ""],
+        ["stock of SKU-0001 at S002", "cover for sku-0007 @ store 4"],
+    )
+]
+
+
+@pytest.mark.parametrize("text", PRONOUN_ONES)
+def test_one_after_an_adjective_is_not_a_quantity(text: str) -> None:
+    assert " 1 " not in f" {_normalise(text)} "
+
+
+@pytest.mark.parametrize(
+    ("verb", "rest"),
+    itertools.product(
+        ["raise", "draft", "cut", "put in", "open", "set up"],
+        ["for SKU-0001 at DC-NORTH", "to S003", "from SUP-2 please", "?"],
+    ),
+)
+def test_one_as_the_document_a_verb_makes_is_not_a_quantity(verb: str, rest: str) -> None:
+    assert " 1 " not in f" {_normalise(f'{verb} one {rest}')} "
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["one more question: stock of SKU-0001", "one thing - cover at S002?", "one last q: lanes"],
+)
+def test_one_before_a_question_word_is_not_a_quantity(text: str) -> None:
+    assert not _normalise(text).startswith("1")
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("move one to S003", "move 1 to S003"),
+        ("transfer one unit of SKU-0001 to S003", "1 unit"),
+        ("raise one case of SKU-0001", "1 case"),
+        ("draft one unit of SKU-0001 for S002", "1 unit"),
+        ("send five units to S003", "5 units"),
+        ("make it one", "make it 1"),
+        ("twenty-one pallets", "21 pallets"),
+    ],
+)
+def test_a_counted_one_is_still_a_number(text: str, count: str) -> None:
+    assert count in _normalise(text)
