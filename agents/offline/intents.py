@@ -1717,6 +1717,28 @@ INTENTS: tuple[Intent, ...] = (
         template="what if demand for {sku} at {loc} rises 20%?",
     ),
     Intent(
+        "what_if_delay",
+        24,
+        _compile(
+            # a supplier's delay of a said length, asked as a scenario: "model a 10 day slip on
+            # <supplier>", "<supplier> can't ship for another 2 weeks - what then?", "impact of
+            # a 3-week <supplier> delay", "a delay case: <supplier>, 10 days"
+            r"(?=.*\b(?:model\w*|simulat\w*|scenarios?|impact|effect|what\s+(?:happens|then|now)|"
+            r"what\s+if|stress[- ]?test\w*|play\s+out|game\s+out|how\s+bad|consequences?)\b)"
+            r"(?=.*(?:\b\d+[\s-]*(?:days?|weeks?|months?)\b[\s-]*(?:(?:of\s+|on\s+)?[\w-]+\s+)?"
+            r"(?:slip\w*|delay\w*|late|behind|lead[- ]?times?)\b|\b(?:delay\w*|slip\w*|late|behind|"
+            r"can'?t\s+(?:deliver|ship|supply)|lead[- ]?times?)\b.{0,40}?\b\d+[\s-]*"
+            r"(?:days?|weeks?|months?)\b))"
+        ),
+        h.what_if,
+        said=("supplier",),
+        examples=(
+            "model a 10 day slip on SUP-03",
+            "SUP-01 can't ship for another 2 weeks - what then?",
+            "a delay case: SUP-04, 12 days - impact?",
+        ),
+    ),
+    Intent(
         "what_if_words",
         24,
         _compile(HYPOTHETICAL),
@@ -1759,6 +1781,28 @@ INTENTS: tuple[Intent, ...] = (
             "is there less SKU-0012 at DC-NORTH than DC-SOUTH",
         ),
         template="which store has the most {sku} on hand?",
+    ),
+    Intent(
+        "why_said",
+        25,
+        _compile(
+            # "walk me through the <item> issue at <place>", "what's behind the <item> exception
+            # in <store>", "details on the <item> / <store> flag", "break down the <item> alert"
+            r"^(?!.*\b(?:polic\w*|rules?|playbook|how\s+many|count|total|by\s+(?:type|location|"
+            r"category|priority))\b)(?=.*\b(?:explain\w*|(?:walk|take)\s+(?:me\s+|us\s+)?thr(?:ough|u)|"
+            r"what(?:'s|\s+is|\s+was)\s+behind|details?\s+(?:on|of|about|for)|break\s*down|"
+            r"story\s+behind|reasons?\s+(?:for|behind)|causes?\s+of|what\s+caused|root\s+cause|"
+            r"unpack|dig\s+into|tell\s+me\s+about)\b)"
+            r"(?=.*\b(?:flag\w*|exceptions?|issues?|problems?|alerts?)\b)"
+        ),
+        h.why_flagged,
+        id_slots=(),
+        said=("sku",),
+        needs=("sku", "location"),
+        examples=(
+            "unpack the SKU-0012 alert at S003 for me",
+            "what was behind the SKU-0001 issue in S002",
+        ),
     ),
     Intent(
         "exceptions_ranked",
@@ -2508,6 +2552,14 @@ INTENTS: tuple[Intent, ...] = (
             r"(?:i|we)\s+(?:got\s+|have\s+)?(?:\w+\s+)?(?:pending|waiting|open|outstanding|queued|"
             r"in\s+the\s+queue|awaiting\s+approval)\b",
             r"\bproposals?\b",
+            # "has anyone raised anything yet?", "did we queue something up in here"
+            r"\b(?:did|have|has|had)\s+(?:i|we|you|anyone|anybody)\s+(?:\w+\s+)?(?:draft(?:ed)?|"
+            r"propos\w*|rais\w*|queu\w*|submit\w*|put\s+(?:in|through|up))\b.*?"
+            r"\b(?:anything|something|any)\b",
+            # "the sign-off queue", "what's up for approval", "anything queued for sign off?"
+            r"\b(?:approvals?|sign[- ]?off)\s+queue\b|\b(?:outstanding|pending|waiting|up|queued|"
+            r"awaiting)\s+(?:for\s+)?(?:approval|sign[- ]?off)\b",
+            r"\b(?:list|show|any|the|my|our|open)\s+(?:\w+\s+)?drafts\b",
         ),
         h.proposals,
         examples=("what's pending?", "my proposals", "what did I draft today?"),

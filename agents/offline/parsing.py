@@ -91,6 +91,7 @@ KEYWORDS = (
     "approved", "demand", "policy", "category", "network", "warehouse", "available", "proposal",
     "withdraw", "expedite", "quantity", "purchase", "positions", "position", "attention",
     "recommendation", "incoming", "everywhere", "urgent", "burning", "waiting", "covered",
+    "simulate", "scenario", "escalate", "explain", "everything", "today", "above", "through",
 )  # fmt: skip
 """Words a typo of which is read as the word itself ("stok" -> "stock", "forcast")."""
 PLAIN_WORDS = frozenset(
@@ -100,7 +101,9 @@ PLAIN_WORDS = frozenset(
         "approver", "approvers", "proposals", "forecasts", "demands", "positioned", "exceptional",
         "promotions", "categories", "locations", "suppliers", "pendings", "inventories",
         "recommend", "recommended", "networks", "supplied", "supplying", "uncovered",
-        "recovered", "discovered",
+        "recovered", "discovered", "simulated", "simulates", "scenarios", "escalated",
+        "escalates", "explains", "explained", "todays", "abode", "toddy", "though", "thought",
+        "thorough", "throughout", "trough", "throng",
     )
 )  # fmt: skip
 """Real words close to a keyword: never corrected."""
@@ -505,7 +508,9 @@ def _scenario_args(text: str) -> dict[str, Any]:
     delay = re.search(
         r"(?P<n>\d+)\s*(?P<unit>days?|weeks?|months?)\s*(?:(?:more|extra|further|later|"
         r"longer)\s+(?:than\s+(?:planned|expected|promised|due|scheduled)\s+)?)?"
-        r"(?:late|behind|delay|slip)"
+        # "a 21 day SUP-05 delay", "+14 days lead time": the supplier or "of" between.
+        r"(?:(?:of\s+|on\s+)?(?:SUP[-_]?\d[\w-]*\s+)?)?(?:late|behind|delay|slip|(?:of\s+)?(?:extra\s+)?"
+        r"lead[- ]?time)"
         r"|(?:delay(?:ed|s|ing)?|slip(?:s|ped|ping)?|late|behind|"
         # "pushes every open PO back", "moves its deliveries out"
         r"(?:push|mov|shift|bump)(?:es|s|ed|e|ing)?\s+(?:[\w-]+\s+){0,4}?(?:back|out)|"
@@ -515,7 +520,11 @@ def _scenario_args(text: str) -> dict[str, Any]:
         # "if we lose Voltix for a month": nothing arrives from it for that long.
         r"|\b(?:lose|losing|lost|without|(?:is|are|goes|go)\s+(?:down|offline|out)|can'?t\s+"
         r"(?:deliver|ship|supply)|stops?\s+(?:shipping|delivering|supplying))\b.*?\bfor\s+"
+        r"(?:another\s+|an?\s+(?:extra|further)\s+|(?:an?\s+)?(?:extra|further|more)\s+)?"
         r"(?P<n3>\d+)\s*(?P<unit3>days?|weeks?|months?)"
+        # "a delay scenario: Pacific, 21 days": the delay, then its supplier, then its length.
+        r"|\bdelay(?:ed|s)?\b(?:\s+(?:scenario|case|what[- ]if))?[\s:,;-]+"
+        r"(?:[\w'-]+[\s:,;-]+){0,3}?(?P<n5>\d+)\s*(?P<unit5>days?|weeks?|months?)\b"
         # "slips everything by 10 days", "delays all its orders by a week": an object between.
         r"|\b(?:delay(?:ed|s|ing)?|slip(?:s|ped|ping)?|push(?:es|ed|ing)?)\s+(?:[\w'-]+\s+){1,4}?"
         r"by\s+(?P<n4>\d+)\s*(?P<unit4>days?|weeks?|months?)",
@@ -523,8 +532,8 @@ def _scenario_args(text: str) -> dict[str, Any]:
         re.I,
     )
     if delay:
-        n = int(next(g for g in delay.group("n", "n2", "n3", "n4") if g))
-        unit = next(g for g in delay.group("unit", "unit2", "unit3", "unit4") if g).lower()
+        n = int(next(g for g in delay.group("n", "n2", "n3", "n4", "n5") if g))
+        unit = next(g for g in delay.group("unit", "unit2", "unit3", "unit4", "unit5") if g).lower()
         days = {"w": 7, "m": 28}.get(unit[0], 1)
         args["supplier_delay_days"] = n * days
         sup = _find(r"\b(?:supplier|vendor)\s+(?P<sup>" + ID + ")", text) or _find(

@@ -65,6 +65,27 @@ PERMISSION = re.compile(
 )
 """A question whether something may or must be done, asked of a kind of actor."""
 
+PROCEDURE = (
+    r"(?:rais\w*|escalat\w*|held|hold|holds|review\w*|go(?:es)?\s+(?:to|into|on)|move[sd]?\s+(?:to|into)|"
+    r"sen[dt]s?\s+to|trigger\w*|flag\w*|open(?:s|ed)?|clos(?:e|es|ed)|approv\w*|sign\w*\s+off|"
+    r"mark\w*\s+down|clear\w*|count\w*|recount\w*|writ\w+\s+off|expedit\w*|chas\w*|"
+    r"cancel\w*|investigat\w*|check\w*|audit\w*|reconcil\w*|correct\w*|fix\w*|resolv\w*|"
+    r"deal\s+with|handl\w*|treat\w*|act\s+on|step\s+in)"
+)
+"""The verbs of a procedure: what is done to a kind of thing, by whom and when."""
+
+PROCEDURE_WHEN = re.compile(
+    # "when do we escalate a late vendor", "when does excess stock go to clearance", "when is
+    # the post-promotion review held", "how quickly must a store recount a negative balance"
+    r"\b(?:when|how\s+(?:fast|quickly|promptly|often))\s+(?:do|does|should|must|shall|is|are|"
+    r"would|will|can)\s+(?:[\w-]+\s+){1,4}?" + PROCEDURE + r"\b"
+    # "what happens with an order above 250,000", "what happens to a PO over the limit"
+    r"|\bwhat\s+happens\s+(?:with|to|for|when|if)\s+(?:an?|any|every|we)\b.*\b(?:above|over|"
+    r"below|under|beyond|past|exceed\w*|more\s+than|less\s+than)\s+(?:the\s+\w+|[$£€]?\d)",
+    re.IGNORECASE,
+)
+"""A question when or how soon a procedure is done, or what is done past a figure."""
+
 LOOK_VERBS = re.compile(
     r"^\W*(?:(?:so|and|but|ok|okay)\W+)?(?:can|could|may)\s+(?:we|i)\s+(?:please\s+)?(?:see|get|"
     r"have|view|look|check|show|list|pull|find|know|hear|grab|compare)\b",
@@ -133,7 +154,7 @@ def is_rule_question(text: str, found: Mapping[str, Sequence[str]], resolver: An
     """
     if DATA_QUESTION.search(text):
         return False
-    asks = bool(THRESHOLD.search(text) or DEADLINE.search(text)) or (
+    asks = bool(THRESHOLD.search(text) or DEADLINE.search(text) or PROCEDURE_WHEN.search(text)) or (
         bool(PERMISSION.search(text)) and not LOOK_VERBS.search(text) and bool(GENERIC.search(text))
     )
     return asks and not names_something(text, found, resolver)
