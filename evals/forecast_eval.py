@@ -20,6 +20,12 @@ is the median of the per-series MASE (mean over windows). ``coverage_90`` is the
 demand measured before the cut-off around that method's forecast (`planning.interval`; about
 0.90 when the stated quantile holds; StockPilot's with its `p_alive`, the mixture's quantile),
 on the history as StockPilot fits it (its suspect stockout runs left out, as the engine does).
+Two squared / quantile scores judge accuracy and bias on one footing (MASE, an absolute error,
+rewards forecasting under the mean of sparse series; a squared error does not): ``rmsse`` is
+M5's RMSSE aggregated like MASE, sqrt(Σ(a - f)² / Σ(H · in-sample one-step naive MSE)), and
+``pinball_90`` the pinball loss of that 0.9 quantile on the H-day sum (0.9 · (a - q) above it,
+0.1 · (q - a) under it), over Σ(H · MASE's scale), so a quantile stated too low or too wide both
+cost. Both per class for every method (the generator's true mean ``expected_demand`` too).
 Classes come from `planning.demand.classify_demand` on the whole history window, promotion days
 excluded.
 
@@ -442,7 +448,8 @@ def _score(
     history = panel.history
     n = history.shape[0]
     names = ("abs_err", "actual", "forecast", "scale", "mase_sum", "mase_n", "cover_hit", "cover_n")
-    out = {k: np.zeros(n) for k in (*names, "truth_err", "truth")}
+    squared = ("sq_err", "sq_scale", "pinball", "pinball_scale")
+    out = {k: np.zeros(n) for k in (*names, *squared, "truth_err", "truth")}
     for j, c in enumerate(cuts, start=1):
         actual = history[:, c : c + h_len]
         made = forecaster(panel, c, h_len)
@@ -462,11 +469,21 @@ def _score(
         actual = np.where(measured_days, actual, 0.0)
         fc = np.where(measured_days, fc, 0.0)  # an unmeasured bucket is not scored
         err = np.abs(actual - fc).sum(axis=1)
+        scale = _naive_scale(history[:, :c], season)
+        # RMSSE: squared errors over H times the in-sample one-step naive mean squared error
+        sq_scale = _naive_scale(history[:, :c], 1, squared=True)
+        sq_ok = np.isfinite(sq_scale) & (sq_scale > 0)
+        out["sq_err"] += np.where(sq_ok, ((actual - fc) ** 2).sum(axis=1), 0.0)
+        out["sq_scale"] += np.where(sq_ok, sq_scale, 0.0) * h_len
+        # the 0.9 quantile's pinball loss on the H-day sum, on MASE's scale
+        pin_ok = measured & np.isfinite(scale) & (scale > 0)
+        loss = pinball_loss(actual.sum(axis=1), np.where(pin_ok, upper, 0.0), COVERAGE_LEVEL)
+        out["pinball"] += np.where(pin_ok, loss, 0.0)
+        out["pinball_scale"] += np.where(pin_ok, scale, 0.0) * h_len
         if panel.expected is not None:  # the error against the true mean (generated panels)
             truth = np.where(measured_days, panel.expected[:, c : c + h_len], 0.0)
             out["truth_err"] += np.abs(truth - fc).sum(axis=1)
             out["truth"] += truth.sum(axis=1)
-        scale = _naive_scale(history[:, :c], season)
         out["abs_err"] += err
         out["actual"] += actual.sum(axis=1)
         out["forecast"] += fc.sum(axis=1)
@@ -478,10 +495,25 @@ def _score(
     return out
 
 
-def _naive_scale(insample: np.ndarray, season: int = SEASON) -> np.ndarray:
-    """Return the in-sample seasonal-naive MAE per row, from each series' first sale (NaN: none)."""
+def pinball_loss(actual: np.ndarray, quantile: np.ndarray, level: float) -> np.ndarray:
+    """Return the pinball (quantile) loss of the `level` quantile `quantile` for `actual`.
+
+    level * (a - q) where the actual is above the quantile, (1 - level) * (q - a) where not.
+    """
+    gap = np.asarray(actual, dtype=np.float64) - np.asarray(quantile, dtype=np.float64)
+    return np.asarray(np.maximum(level * gap, (level - 1.0) * gap))
+
+
+def _naive_scale(
+    insample: np.ndarray, season: int = SEASON, *, squared: bool = False
+) -> np.ndarray:
+    """Return the in-sample seasonal-naive MAE per row, from each series' first sale (NaN: none).
+
+    `squared`: the mean squared error instead (RMSSE's scale, with `season` 1).
+    """
     x = np.nan_to_num(insample)
-    diff = np.abs(x[:, season:] - x[:, :-season])
+    diff = x[:, season:] - x[:, :-season]
+    diff = diff**2 if squared else np.abs(diff)
     if diff.shape[1] == 0:
         return np.full(x.shape[0], np.nan)
     # Only count differences after the first sale: days before it are "not yet listed".
@@ -589,7 +621,9 @@ def _statsforecast(season: int = SEASON) -> tuple[Forecaster | None, str]:
 
 
 def _metrics(s: dict[str, np.ndarray], rows: np.ndarray) -> dict[str, float | int | None]:
-    """Aggregate the error sums of `rows` into WAPE, bias, MASE and the median series MASE.
+    """Aggregate the error sums of `rows` into WAPE, bias, MASE, RMSSE and the 0.9 pinball.
+
+    Also the median series MASE; RMSSE and the scaled pinball loss as the module docstring says.
 
     On generated panels also WAPE and bias against the true mean (`wape_expected`,
     `bias_expected`): on sparse series the actuals of a few windows are mostly noise.
@@ -598,6 +632,8 @@ def _metrics(s: dict[str, np.ndarray], rows: np.ndarray) -> dict[str, float | in
     hits = s["cover_hit"][rows].sum()
     scale = s["scale"][rows].sum()
     truth, truth_err = s["truth"][rows].sum(), s["truth_err"][rows].sum()
+    sq_err, sq_scale = s["sq_err"][rows].sum(), s["sq_scale"][rows].sum()
+    pin, pin_scale = s["pinball"][rows].sum(), s["pinball_scale"][rows].sum()
     per = _series_mase(s)[rows]
     per = per[np.isfinite(per)]
     return {
@@ -605,6 +641,8 @@ def _metrics(s: dict[str, np.ndarray], rows: np.ndarray) -> dict[str, float | in
         "bias": _num((fct - act) / act if act > 0 else math.nan),
         "mase": _num(err / scale if scale > 0 else math.nan),
         "mase_median": _num(float(np.median(per)) if per.size else math.nan),
+        "rmsse": _num(math.sqrt(sq_err / sq_scale) if sq_scale > 0 else math.nan),
+        "pinball_90": _num(pin / pin_scale if pin_scale > 0 else math.nan),
         "coverage_90": _num(hits / tried if (tried := s["cover_n"][rows].sum()) else math.nan),
         # generated panels only: the error and bias against the mean the units were drawn around
         "wape_expected": _num(truth_err / truth if truth > 0 else math.nan),

@@ -419,7 +419,7 @@ def _forecast_blocks(fc: Any) -> list[Block]:
 
 
 def _forecast_case_blocks(fc: Any, what: str) -> list[Block]:
-    """Facts and one row per (class, method): WAPE, MASE, bias and the 90 % coverage."""
+    """Facts and one row per (class, method): WAPE, MASE, RMSSE, bias, 90 % coverage, pinball."""
     methods: list[str] = fc.get("methods") or list((fc.get("overall") or {}).keys())
     labels = fc.get("method_labels") or {}
     facts = [f"{fc.get('n_series', 0)} {what}"]
@@ -431,7 +431,8 @@ def _forecast_case_blocks(fc: Any, what: str) -> list[Block]:
     blocks: list[Block] = [Para("; ".join(facts) + ".")]
     if fc.get("note"):
         blocks.append(Para(f"Note: {fc['note']}"))
-    header = ["Class", "Method", "Series", "WAPE", "MASE", "Bias", "90 % coverage"]
+    header = ["Class", "Method", "Series", "WAPE", "MASE", "RMSSE", "Bias"]
+    header += ["90 % coverage", "Pinball 0.9"]
     counts = fc.get("class_counts") or {}
     by_class = fc.get("by_class") or {}
     classes = [c for c in CLASS_ORDER if c in by_class or c in counts]
@@ -456,8 +457,10 @@ def _forecast_row(name: str, method: str, count: Any, metrics: dict[str, Any]) -
         _num(count, 0),
         _num(metrics.get("wape"), 3),
         _num(metrics.get("mase"), 3),
+        _num(metrics.get("rmsse"), 3),
         _signed_pct(metrics.get("bias")),
         _num(metrics.get("coverage_90"), 2),
+        _num(metrics.get("pinball_90"), 3),
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import math
 import sys
 import types
 from datetime import date, timedelta
@@ -15,7 +16,12 @@ import pytest
 
 from erp.demo import generate_demo
 from evals import forecast_eval
-from evals.forecast_eval import BUCKET_BACKTEST, run_forecast_eval
+from evals.forecast_eval import (
+    BUCKET_BACKTEST,
+    _naive_scale,
+    pinball_loss,
+    run_forecast_eval,
+)
 from planning.demand import DEMAND_CLASSES
 from planning.network import NetworkData
 
@@ -300,3 +306,39 @@ def test_the_interval_is_measured_without_the_suspect_runs_the_fit_leaves_out(
     cover = measured["by_class"]["smooth"]["stockpilot"]["coverage_90"]
     assert cover == pytest.approx(0.9, abs=0.06)
     assert as_sold["by_class"]["smooth"]["stockpilot"]["coverage_90"] > cover
+
+
+def test_pinball_loss_by_hand() -> None:
+    actual = np.array([10.0, 4.0, 7.0])
+    upper = np.array([7.0, 6.0, 7.0])
+    # above the quantile: 0.9 * 3; under it: 0.1 * 2; on it: 0
+    assert pinball_loss(actual, upper, 0.9) == pytest.approx([2.7, 0.2, 0.0])
+
+
+def test_naive_scale_squared_is_the_one_step_mean_squared_error() -> None:
+    x = np.array([[0.0, 0.0, 2.0, 0.0, 1.0, 1.0], [np.nan, 3.0, 3.0, 3.0, 3.0, 3.0]])
+    # from the first sale (column 2): steps -2, +1, 0 -> (4 + 1 + 0) / 3; a flat series: 0
+    assert _naive_scale(x, 1, squared=True) == pytest.approx([5 / 3, 0.0])
+    assert _naive_scale(x, 1) == pytest.approx([1.0, 0.0])
+
+
+def test_rmsse_and_pinball_aggregated_on_two_series_by_hand() -> None:
+    a = np.full(28, 5)
+    a[10] = 12  # one-step naive in the 21 days before the cut-off: +7, -7 over 20 steps
+    a[21:] = 6
+    b = np.ones(28, dtype=np.int64)
+    b[8] = 8  # likewise 98 / 20
+    b[21:] = 3
+    r = run_forecast_eval(
+        _network({("A", "S1"): a, ("B", "S1"): b}, AS_OF),
+        horizon=7,
+        origins=1,
+        with_statsforecast=False,
+    )
+    naive = r["overall"]["seasonal_naive"]
+    # naive forecasts 5 (errors 1 a day) and 1 (errors 2 a day): 7 * (1 + 4) squared errors
+    scale = 7 * (98 / 20 + 98 / 20)  # in-sample steps from the first sale: 20 of each
+    assert naive["rmsse"] == pytest.approx(math.sqrt(35 / scale), rel=1e-5)
+    assert naive["pinball_90"] > 0
+    for metrics in r["by_class"].values():
+        assert all({"rmsse", "pinball_90"} <= set(m) for m in metrics.values())

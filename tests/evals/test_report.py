@@ -94,6 +94,7 @@ def fake_agent() -> dict:
 
 def fake_forecast() -> dict:
     m = {"wape": 0.4, "bias": -0.01, "mase": 0.77, "mase_median": 0.78, "n_series": 3}
+    m |= {"rmsse": 0.81, "pinball_90": 0.123}
     n = {"wape": 0.53, "bias": 0.02, "mase": 1.01, "mase_median": 1.0, "n_series": 3}
     return {
         "methods": ["stockpilot", "seasonal_naive"],
@@ -164,11 +165,11 @@ def test_full_report(tmp_path: Path) -> None:
     assert "| faithfulness | 0.950 |  |  |" in md
     assert "Failed gates: facts 0.88 < 0.9" in md
     assert "| c1 | facts: missing ['S1']; trajectory: x\\|y |" in md and "| c2 |" not in md
-    assert "| smooth | StockPilot | 3 | 0.400 | 0.770 | -1.0 % | – |" in md
-    assert "| smooth | Seasonal naive | 3 | 0.530 | 1.010 | +2.0 % | – |" in md
-    assert "| lumpy | – | 0 | – | – | – | – |" in md
+    assert "| smooth | StockPilot | 3 | 0.400 | 0.770 | 0.810 | -1.0 % | – | 0.123 |" in md
+    assert "| smooth | Seasonal naive | 3 | 0.530 | 1.010 | – | +2.0 % | – | – |" in md
+    assert "| lumpy | – | 0 | – | – | – | – | – | – |" in md
     assert "### Generated case: spare_parts" in md
-    assert "| intermittent | StockPilot | 2 | 0.900 | 0.500 | +5.0 % | 0.88 |" in md
+    assert "| intermittent | StockPilot | 2 | 0.900 | 0.500 | – | +5.0 % | 0.88 | – |" in md
     assert "![Total cost and fill rate per policy](plots/sim_cost_fill.png)" in md
 
     page = paths["html"].read_text()
