@@ -622,7 +622,7 @@ def transfers(req: Request, results: list[Result]) -> Step:
 def purchase_order(req: Request, results: list[Result]) -> Step:
     """Draft a purchase order; with no supplier named, its only supplier or ask."""
     sku, loc = req.fields["sku"], req.fields["loc"]
-    sup = req.get("sup")
+    sup = req.get("sup") or req.said("supplier")  # "send SUP-05 a PO for 192 <item> ..."
     status = next((r for r in results if r.name == "get_supplier_status"), None)
     if _drafted(results):
         text = _drafts_with_notes(results)
@@ -1919,8 +1919,10 @@ def purchase_order_loose(req: Request, results: list[Result]) -> Step:
 def _destination(req: Request) -> str | None:
     """Return the location a need is at: the first one named, not after "from", else the focus's."""
     for loc in req.found.get("location") or []:
-        if re.search(r"\b(?:to|into)\s+(?:the\s+)?" + re.escape(loc) + r"\b", req.text, re.I):
-            return loc  # "move some to S004": the destination said as such
+        if re.search(
+            r"(?:\b(?:to|into)\s+(?:the\s+)?|->\s*)" + re.escape(loc) + r"\b", req.text, re.I
+        ):
+            return loc  # "move some to S004", "DC-NORTH -> S004": the destination said as such
     sources = []
     for loc in req.found.get("location") or []:
         if not re.search(r"\bfrom\s+(?:the\s+)?" + re.escape(loc) + r"\b", req.text, re.I):
@@ -2131,6 +2133,8 @@ def _named_source(req: Request) -> str | None:
     for loc in req.found.get("location") or []:
         if re.search(r"\bfrom\s+(?:the\s+)?" + re.escape(loc) + r"\b", req.text, re.I):
             return loc
+        if re.search(r"\b" + re.escape(loc) + r"\s*->", req.text):
+            return loc  # "DC-NORTH -> S003"
     return None
 
 

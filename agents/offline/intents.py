@@ -1531,7 +1531,19 @@ INTENTS: tuple[Intent, ...] = (
             r"^(?!.*\b(?:what\s+if|polic\w*|rules?|playbook)\b)(?!\W*(?:what|how|which|why|"
             r"when|where|who|is|are|was|were|does|did|has|have)\b)"
             r".*\b(?:get|have)\b.*\b(?:drafted|sorted(?:\s+out)?|covered|fixed|handled|actioned|"
-            r"prepped|prepared|raised|topped\s+up|restocked|replenished)\b" + NO_QTY,
+            r"prepped|prepared|raised|topped\s+up|restocked|replenished|stocked\s+up)\b" + NO_QTY,
+            # "raise SUP-04 PO for <item> to DC-NORTH", "get a PO out to SUP-02 for <item>",
+            # "draft PO <item> SUP-05 DC-SOUTH", "PO SUP-05 for <item>", "get <item> on order
+            # from SUP-04": a purchase order to draft, opened by its verb, no quantity said.
+            ACK_LEAD + r"(?!(?:draft|do|raise|create|make|place|set\s+up|prepare)\s+(?:a|the|an)\s+"
+            r"(?:po|purchase\s+order)\b)"  # "place a PO for ...": cover_focus's (the thread's)
+            r"(?:draft|raise|place|put\s+in|set\s+up|create|make|get|send|book|cut|"
+            r"issue|prepare|open|do)\s+(?:\S+\s+){0,3}?(?:po|purchase\s+order)\b(?!.*\?\W*$)"
+            + NO_QTY,
+            ACK_LEAD + r"po\s+(?:SUP[-_]?\d[\w-]*|\S+\s+for)\b(?!.*\?\W*$)" + NO_QTY,
+            ACK_LEAD
+            + r"get\s+(?:\S+\s+){1,2}?on\s+order\s+(?:from|with|via)\b(?!.*\?\W*$)"
+            + NO_QTY,
         ),
         h.cover_need,
         id_slots=(),

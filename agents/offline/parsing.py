@@ -189,6 +189,13 @@ def _number_word(match: re.Match[str]) -> str:
 
 def _normalise(text: str) -> str:
     text = text.replace("→", " -> ").replace("’", "'").replace("×", "x")
+    # "xfer", "a TO of <item>", "TO: 50 x <item>": a transfer (order) said short.
+    text = re.sub(r"\bxfers?\b", "transfer", text, flags=re.IGNORECASE)
+    text = re.sub(
+        r"(^\W*|\b(?:[Aa]|[Tt]he|[Dd]raft|[Rr]ecommended|[Nn]ew)\s+)TO\b(?=\s*(?::|of\b|for\b))",
+        r"\1transfer",
+        text,
+    )
     text = chatter_off(text)
     # "DC-NORTH > S002": an arrow between two places (never "> 25,000", a comparison).
     text = re.sub(r"(?<=[A-Za-z0-9])\s*>\s*(?=[A-Za-z])", " -> ", text)

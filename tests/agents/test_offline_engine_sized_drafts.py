@@ -207,3 +207,98 @@ def test_no_draft_is_made_on_a_question_negation_or_hypothetical(
 ) -> None:
     made, _ = _converse(text, resolver, TRANSFER_LINE, PO_LINE)
     assert not [name for name, _ in made if name.startswith("draft_")]
+
+
+SHORT_MOVES = (
+    "xfer {sku} from {src} to {dst}",
+    "set up a TO of {sku} for {dst} from {src}",
+    "draft the recommended TO for {sku}, {src} to {dst}",
+    "transfer {sku} {src} -> {dst}",
+    "get {dst} stocked up on {sku} from {src}",
+)
+SHORT_ORDERS = (
+    "raise {sup} PO for {sku} to {dc}",
+    "get a PO out to {sup} for {sku}, {dc}",
+    "draft PO {sku} {sup} {dc}",
+    "PO {sup} for {sku} deliver to {dc}",
+    "get {sku} on order from {sup} for {dc}",
+    "set up a PO with {sup} for {sku} for {dc}",
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        verb.format(sku=sku, src=src, dst=dst)
+        for verb, sku, src, dst in itertools.product(
+            SHORT_MOVES, ("SKU-0003", "family size dog food"), ("DC-NORTH", "north DC"), STORE_FORMS
+        )
+    ],
+)
+def test_a_transfer_said_short_is_drafted_with_the_engines_quantity(
+    text: str, resolver: Resolver
+) -> None:
+    made, _ = _converse(text, resolver, TRANSFER_LINE)
+    move = {"sku": "SKU-0003", "from_location": "DC-NORTH", "to_location": "S002", "qty": 37}
+    assert made[-1] == ("draft_transfer", move)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        verb.format(sku=sku, sup=sup, dc=dc)
+        for verb, sku, sup, dc in itertools.product(
+            SHORT_ORDERS, ("SKU-0003", "family size dog food"), ("SUP-02", "Northwind"), DC_FORMS
+        )
+    ],
+)
+def test_a_purchase_order_said_short_is_drafted_with_the_engines_quantity(
+    text: str, resolver: Resolver
+) -> None:
+    made, _ = _converse(text, resolver, PO_LINE)
+    po = {"sku": "SKU-0003", "location_id": "DC-NORTH", "supplier_id": "SUP-02", "qty": 180}
+    assert made[-1] == ("draft_purchase_order", po)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "args"),
+    [
+        (
+            f"TO: 50 x {sku}, DC-NORTH to S002",
+            "draft_transfer",
+            {"sku": "SKU-0003", "from_location": "DC-NORTH", "to_location": "S002", "qty": 50},
+        )
+        for sku in ("SKU-0003", "family size dog food")
+    ]
+    + [
+        (
+            f"send {sup} a PO for 120 {sku} for DC-NORTH",
+            "draft_purchase_order",
+            {"sku": "SKU-0003", "location_id": "DC-NORTH", "supplier_id": "SUP-02", "qty": 120},
+        )
+        for sup, sku in itertools.product(("SUP-02", "Northwind Traders"), ("SKU-0003",))
+    ],
+)
+def test_a_stated_quantity_said_short_is_drafted_as_stated(
+    text: str, name: str, args: dict[str, Any], resolver: Resolver
+) -> None:
+    made, _ = _converse(text, resolver, TRANSFER_LINE, PO_LINE)
+    assert made == [(name, args)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is there a PO for SKU-0003 at DC-NORTH from SUP-02?",
+        "did we get SKU-0003 on order from SUP-02 for DC-NORTH?",
+        "show the PO for SKU-0003 at DC-NORTH",
+        "don't raise SUP-02 PO for SKU-0003 to DC-NORTH",
+        "what if we set up a TO of SKU-0003 for S002 from DC-NORTH",
+        "xfer SKU-0003 from DC-NORTH to S002?",
+    ],
+)
+def test_short_forms_draft_nothing_on_a_question_negation_or_hypothetical(
+    text: str, resolver: Resolver
+) -> None:
+    made, _ = _converse(text, resolver, TRANSFER_LINE, PO_LINE)
+    assert not [name for name, _ in made if name.startswith("draft_")]
