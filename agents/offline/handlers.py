@@ -1787,7 +1787,9 @@ def what_if(req: Request, results: list[Result]) -> Step:
         scenario["supplier_id"] = sup
     window = promo_window(req.text, req.as_of)
     promo_words = re.search(
-        r"\b(?:promo\w*|promot\w*|campaign|sale|deal|(?:up)?lift)\b", req.text, re.I
+        r"\b(?:promo\w*|promot\w*|campaign|sale|deal|(?:up)?lift|featur\w*|on\s+special)\b",
+        req.text,
+        re.I,
     )
     if window and promo_words:
         scenario.pop("promo_factor", None)

@@ -1653,7 +1653,8 @@ INTENTS: tuple[Intent, ...] = (
             WHAT_IF,
             # A hypothetical promotion said without "what if": "run a promo on ... at 2x".
             r"\b(?:run|put|plan|try|model|launch|schedule|add)\s+(?:\w+\s+){0,2}?(?:on\s+)?"
-            r"(?:a\s+|an\s+)?(?:\d+\s*%\s+)?promo(?:tion)?s?\b",
+            r"(?:a\s+|an\s+)?(?:\d+\s*%\s+)?promo(?:tion)?s?\b(?!\s+(?:(?:that\s+are|which\s+are)\s+)?"
+            r"(?:not\s+covered|uncovered|at\s+risk|short)\b)",
             r"\bpromo(?:tion)?s?\b.*(?:\d\s*%|\d\s*x\b|\b(?:up)?lift\b|\btimes\b|\bfrom\s+"
             + DATE_TOKEN
             + r"|\bnext\s+week\b)",

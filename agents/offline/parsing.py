@@ -187,6 +187,12 @@ def _number_word(match: re.Match[str]) -> str:
     return NUMBER_WORDS[word.lower()]
 
 
+def _after_an_id(text: str, at: int) -> bool:
+    """Return True when the word before position `at` is an id ("SKU-0003 x40": a quantity)."""
+    before = text[:at].split()
+    return bool(before) and re.fullmatch(r"[A-Za-z]+[-_]?\d+\W?", before[-1]) is not None
+
+
 def _normalise(text: str) -> str:
     text = text.replace("→", " -> ").replace("’", "'").replace("×", "x")
     # "xfer", "a TO of <item>", "TO: 50 x <item>": a transfer (order) said short.
@@ -252,6 +258,22 @@ def _normalise(text: str) -> str:
     text = re.sub(
         r"(?<![\w.])(\d+)\s*x\s+(?=(?:sku|item|product)\b|SKU[-_]?\d)", r"\1 ", text, flags=re.I
     )
+    # "at x1.5", ", x2: what's the impact?": a promotion's factor written before its number
+    # (never "SKU-0003 x40", a quantity after its item).
+    if re.search(
+        r"\b(?:promo\w*|promot\w*|(?:up)?lift|featur\w*|scenario|what\s+if)\b", text, re.I
+    ):
+        text = re.sub(
+            r"(?<![\w.-])x\s?(\d+(?:\.\d+)?)\b"
+            r"(?!\s*(?:(?:sku|item|product|units?|cases?)\b|SKU[-_]?\d))",
+            lambda m: m.group(0) if _after_an_id(text, m.start()) else f"{m.group(1)}x",
+            text,
+            flags=re.I,
+        )
+    # "below-SS items", "under SS": safety stock said short.
+    text = re.sub(r"\b(below|under|beneath)[\s-]*ss\b", r"\1 safety stock", text, flags=re.I)
+    # "2026-08-272026-09-02": two dates run together are a start and an end.
+    text = re.sub(r"(\d{4}-\d{2}-\d{2})(?=\d{4}-\d{2}-\d{2}\b)", r"\1 to ", text)
     text = re.sub(
         r"\b(?:a|one)\s+(?:single\s+)?(case|carton|pack|box)\b(?=\s+(?:of\s+)?\S)",
         r"1 \1",
@@ -1045,6 +1067,15 @@ def promo_window(text: str, as_of: date | None) -> tuple[date, date] | None:
         a = _day(m.group("a") or m.group("a2"), as_of)
         b = _day(m.group("b") or m.group("b2"), as_of)
         if a and b:
+            return a, b
+    # "Aug 24 to Sep 6": two dates with their months need no "from" either.
+    for pair in re.finditer(
+        r"\b(?P<a>" + DATE_TOKEN + r")\s*(?:to|until|through|till|–)\s*(?P<b>" + DATE_TOKEN + r")",
+        text,
+        re.I,
+    ):
+        a, b = _day(pair.group("a"), as_of), _day(pair.group("b"), as_of)
+        if a and b and b >= a:
             return a, b
     for shared in SHARED_MONTH.finditer(text):
         month = shared.group("m") or shared.group("m2")
