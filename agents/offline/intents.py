@@ -2654,8 +2654,15 @@ def parse(
         again, again_req = read_thread(unmarked, earlier, resolver, as_of, asker)
         if again.writes:
             intent, req, modal = again, again_req, False  # "S002 could use 15 ...?" asks
-    if intent.writes and (WRITE_NOT_ASKED_FOR.search(text) or WRITE_HEDGED.search(text)):
-        return FALLBACK, req  # "don't transfer 10 ...", "maybe cancel it", "I wouldn't order"
+    if intent.writes and (
+        WRITE_NOT_ASKED_FOR.search(text)
+        or WRITE_HEDGED.search(text)
+        or WRITE_PREDICTED.search(text)
+        or DEMAND_STATED.search(text)
+    ):
+        # "don't transfer 10 ...", "maybe cancel it", "I wouldn't order", "DC-NORTH could ship
+        # 20 to S003", "sales might drop 30": declined, hedged, predicted or stated, not asked.
+        return FALLBACK, req
     if (
         intent.writes
         and marked
@@ -2695,6 +2702,36 @@ WRITE_HEDGED = re.compile(
 """A write said with a hedge or a declining modal anywhere ("I wouldn't cancel it", "maybe cancel
 it", "hypothetically, transfer 10 ...") or asked to be shown ("show me what a transfer of 10 ...
 would cost"): nothing is written; the planner gets the reading back as a suggestion to send."""
+
+PREDICTING_MODAL = (
+    r"m(?:ight|ihgt|igth|giht|gith|ite)|may|c(?:ould|uold|oudl|oud|uld)|wil+|shall|"
+    r"(?:would|woudl|wuold|wud)(?!\s+(?:like|love)\b)"
+)
+"""A modal of a forecast or a possibility, and its common typos ("mgiht", "culd")."""
+WRITE_PREDICTED = re.compile(
+    r"(?:^|[^\w\s,;:]\s*|\s)(?!(?:please|pls|plz|then|and|so|or|but|ok(?:ay)?|now|just|"
+    r"if|when|whether|what|how|why|who|which|where)\b)[\w-]+"
+    r"\s+(?:(?:probably|likely|also|still|well|easily|definitely|certainly|surely|maybe|"
+    r"perhaps|possibly|soon|then)\s+)?(?:" + PREDICTING_MODAL + r")"
+    r"\s+(?!(?:you|u|use|do\s+with)\b)(?:[\w-]+\s+){0,2}?[\w-]+\b[^.?!;]*?(?<![\w.,-])\d",
+    re.I,
+)
+"""A modal said after its subject, with a quantity in its clause: a forecast, a possibility or
+a plan stated, not an action asked for ("S003 will need 16 of X next week", "DC-NORTH could
+ship 20 to S003 if needed", "we might move 10 of X to S002", "sales might drop 30"). A request
+puts the modal first ("could you ship 20 ...", "can we move some ...?") and still acts, as does
+a need ("S002 could use 25 ... out of DC-NORTH")."""
+DEMAND_STATED = re.compile(
+    r"\b(?:sales|demand|volumes?|forecasts?|uplift|sell[- ]?through|traffic|footfall|orders)\s+"
+    r"(?:(?:\w+\s+){0,2}?)(?:drops?|dropp(?:ed|ing)|dips?|dipp(?:ed|ing)|rises?|ris(?:en|ing)|"
+    r"rose|falls?|fell|fall(?:en|ing)|increas\w*|decreas\w*|declin\w*|grows?|grew|grow(?:n|ing)|"
+    r"climbs?|climb(?:ed|ing)|jumps?|jump(?:ed|ing)|spikes?|spik(?:ed|ing)|go(?:es)?\s+(?:up|down)|"
+    r"went\s+(?:up|down)|goes\s+(?:up|down)|slips?|slipp(?:ed|ing)|shrinks?|shrank|"
+    r"double[sd]?|halve[sd]?)\b",
+    re.I,
+)
+"""Demand said to move ("sales might drop 30 after the promo", "demand may fall 30", "sales
+rose 12% last week"): a statement about demand, never a write, whatever else the sentence says."""
 
 
 WRITE_QUESTION_MARK = re.compile(r"\s*\?[\s?!.]*$")
