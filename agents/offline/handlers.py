@@ -51,6 +51,7 @@ from agents.offline.parsing import (
     priority_level,
     promo_window,
     quantity,
+    relative_change,
     understood,
     window_days,
 )
@@ -1715,20 +1716,51 @@ withdraw = Lookup(
 )
 
 
+def _pending_qty(note: ProposalNote | None) -> int | None:
+    """Return the quantity the thread last saw on a proposal, else None."""
+    qty = (note.args or {}).get("qty") if note is not None else None
+    return int(qty) if isinstance(qty, int | float) and not isinstance(qty, bool) else None
+
+
 def amend(req: Request, results: list[Result]) -> Step:
-    """Change the quantity of the thread's pending proposal (withdrawn, the new one drafted)."""
+    """Change the quantity of the thread's pending proposal (withdrawn, the new one drafted).
+
+    A target ("make it 10", "reduce it to 10") sets the quantity; a change by an amount ("cut
+    it by 10", "add 12 to it", "3 more", `relative_change`) is applied to the draft's current
+    quantity. A change that would leave less than 1 changes nothing and says so (withdrawing is
+    asked for in its own words). The answer gives the old and the new quantity.
+    """
+    note = _named_proposal(req, pending=True)
+    old = _pending_qty(note)
     if not results:
-        note = _named_proposal(req, pending=True)
         qty = quantity(req.text)
         if note is None:
             return (
                 "There is no pending proposal in this conversation to change, so I have not "
                 "drafted anything."
             )
+        delta = relative_change(req.text)
+        if delta is not None:
+            if old is None:
+                return _ask("the new quantity", "make it 60 instead")
+            qty = old + delta
+            if qty < 1:
+                return (
+                    f"I have not changed it: taking {abs(delta)} off the draft's {old} units "
+                    f"would leave {max(qty, 0)}, and the least a draft can hold is 1. Say "
+                    "**withdraw the draft** to drop it, or a new quantity (for example **make "
+                    "it 1 instead**)."
+                )
         if qty is None or qty <= 0:
             return _ask("the new quantity", "make it 60 instead")
         return [Call("amend_proposal", {"proposal_id": note.proposal_id, "qty": qty})]
-    return (
+    new = next((r.args.get("qty") for r in results if r.name == "amend_proposal"), None)
+    change = (
+        f"Quantity **{old} → {new}** units.\n"
+        if old is not None and isinstance(new, int) and not any(r.error for r in results)
+        else ""
+    )
+    return change + (
         _render_drafts(results, "**Amended**")
         if results[-1].name.startswith("draft_")
         else ("**Amended**\n" + _render_draft(results[-1]) + _gate_note(results))

@@ -34,7 +34,10 @@ from agents.offline import handlers as h
 from agents.offline.fanout import fan_out, listed_ids
 from agents.offline.messages import Asker, Call, Handler, Request, Result, Step, _turn_results
 from agents.offline.parsing import (
+    CHANGE_DOWN,
+    CHANGE_UP,
     DATE_TOKEN,
+    DRAFT_REF,
     EVERYDAY_MOVE,
     FETCH,
     FETCH_QTY,
@@ -310,6 +313,11 @@ NOT_AN_OVERRIDE_CHANGE = (
     r"(?!.*\boverrid(?:e|ing)\s+(?:the|a|an|it|this|that|my|our|approval|gate|forecast|demand)\b)"
 )
 """A question about forecast overrides, not a request to set, clear or use one as a verb."""
+AMEND_LEAD = (
+    r"^\W*(?:(?:ok(?:ay)?|actually|no|hmm|sorry|wait|and|so|right)[\s,!.]+)*(?:please\s+)?"
+    r"(?:(?:can|could|would)\s+(?:you|we)\s+(?:please\s+)?|let'?s\s+|just\s+)?"
+)
+AMEND_TAIL = r"(?:[\s,]+(?:please|pls|plz|thanks|instead|then|now))*\W*$"
 AMEND = (
     r"^\W*(?:(?:ok(?:ay)?|actually|no|hmm|sorry|wait)[\s,!.]+)*(?:please\s+)?(?:can\s+you\s+)?"
     r"(?:make|change|set|update|bump|reduce|drop|lower|raise|increase|amend)\s+(?:it|that|this|"
@@ -322,6 +330,20 @@ AMEND = (
     r"^\W*{n}(?!\s*%)(?:\s+units)?\s+please\W*$",
     r"^\W*(?:please\s+)?(?:reduce|lower|increase|raise|bump|cut|drop|change|up)\s+(?:it\s+|that\s+)?"
     r"to\s+{n}(?!\s*%)(?:\s+units)?\W*$",
+    # A change by an amount (`parsing.relative_change`): "cut it by 10", "add 12 to it",
+    # "take 5 off", "3 more please"; the handler applies it to the draft's quantity.
+    AMEND_LEAD + r"(?:" + CHANGE_DOWN + "|" + CHANGE_UP + r")(?:s|ed)?\s+(?:" + DRAFT_REF
+    + r"\s+)?(?:(?:up|down|back)\s+)?by\s+(?:another\s+|an?\s+extra\s+)?{n}(?!\s*%)"
+    r"(?:\s+units?)?" + AMEND_TAIL,
+    AMEND_LEAD + r"(?:add?|put|throw)\s+(?:on\s+)?(?:another\s+|an?\s+extra\s+)?{n}(?!\s*%)"
+    r"(?:\s+(?:more|extra))?(?:\s+units?)?\s+(?:to|on(?:to)?)\s+" + DRAFT_REF + AMEND_TAIL,
+    AMEND_LEAD + r"(?:add?|put|throw)\s+(?:on\s+)?(?:another\s+|an?\s+extra\s+){n}(?!\s*%)"
+    r"(?:\s+units?)?" + AMEND_TAIL,
+    AMEND_LEAD + r"(?:take|knock|shave|chop)\s+{n}(?!\s*%)(?:\s+units?)?\s+off(?:\s+" + DRAFT_REF
+    + r")?" + AMEND_TAIL,
+    AMEND_LEAD + r"(?:(?:make\s+(?:it|that)|do|go\s+with|send|order|transfer|move)\s+)?{n}(?!\s*%)"
+    r"(?:\s+units?)?\s+(?:more|extra|less|fewer)(?:\s+units?)?(?:\s+(?:on|to)\s+" + DRAFT_REF
+    + r")?(?:\s+instead)?" + AMEND_TAIL,
 )
 
 ACK = (

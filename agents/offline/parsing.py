@@ -1004,6 +1004,62 @@ def quantity(text: str) -> int | None:
     return int(numbers[-1].replace(",", "")) if numbers else None
 
 
+CHANGE_DOWN = (
+    r"cut|reduce|lower|trim|decrease|shave|knock|take|dial\s+(?:it\s+)?down|bring\s+(?:it\s+)?"
+    r"down|scale\s+(?:it\s+)?back|pare|minus|subtract|remove"
+)
+CHANGE_UP = r"bump|raise|increase|up|add?|boost|lift|plus|top\s+(?:it\s+)?up|grow|round\s+up"
+DRAFT_REF = (
+    r"(?:it|that|this|them|the\s+(?:\w+\s+)?(?:transfer|po|order|proposal|draft|one|qty|"
+    r"quantity|amount))"
+)
+RELATIVE_CHANGE = re.compile(
+    # "cut it by 10", "bump the transfer up by 8", "reduce by 4"
+    r"\b(?P<verb>" + CHANGE_DOWN + "|" + CHANGE_UP + r")(?:s|ed|ing)?\b(?:\s+" + DRAFT_REF
+    + r")?(?:\s+(?:up|down|back))?\s+by\s+(?:another\s+|an?\s+extra\s+)?"
+    r"(?P<n>\d[\d,]*)(?![\w.,-]|\s*%)"
+    # "add 12 to it", "take 5 off it", "knock 5 off the order", "add another 12"
+    r"|\b(?P<verb2>add?|put|throw|take|knock|shave|chop|pull)\s+(?:on\s+)?(?:another\s+|an?\s+"
+    r"extra\s+)?(?P<n2>\d[\d,]*)(?![\w.,-]|\s*%)(?:\s+(?:more\s+|extra\s+)?(?:units?|pcs|"
+    r"pieces|cases)?)?\s*(?P<prep>to|on(?:to)?|off|from|onto)?\b"
+    # "5 more", "10 fewer", "make it 8 less", "plus 4", "minus 3"
+    r"|(?<![\w.,-])(?P<n3>\d[\d,]*)(?:\s+(?:units?|pcs|pieces|cases))?\s+(?P<dir3>more|extra|"
+    r"additional|less|fewer)\b(?!\s+than\b)"
+    r"|\b(?P<dir4>plus|minus)\s+(?P<n4>\d[\d,]*)(?![\w.,-]|\s*%)",
+    re.I,
+)
+"""A change by an amount, not to one: "cut it by 10", "add 12 to it", "5 more", "take 3 off"."""
+
+
+def relative_change(text: str) -> int | None:
+    """Return the signed change a follow-up asks of a draft's quantity, else None.
+
+    "cut it by 10" -> -10, "bump it by 8" -> +8, "add 12 to it" -> +12, "3 fewer" -> -3. A
+    target ("make it 10", "reduce it to 10") is not a change by an amount: None.
+    """
+    m = RELATIVE_CHANGE.search(text)
+    if m is None:
+        return None
+    if m.group("n") is not None:
+        n, down = m.group("n"), re.fullmatch(CHANGE_DOWN, m.group("verb"), re.I) is not None
+        if re.fullmatch(r"(?:dial|bring|top)\s+.*", m.group("verb"), re.I):
+            down = not m.group("verb").lower().startswith("top")
+    elif m.group("n2") is not None:
+        verb, prep = m.group("verb2").lower(), (m.group("prep") or "").lower()
+        if verb in ("ad", "add", "put", "throw"):
+            n, down = m.group("n2"), False
+        elif prep in ("off", "from"):
+            n, down = m.group("n2"), True
+        else:
+            return None  # "take 10" alone is not a change
+    elif m.group("n3") is not None:
+        n, down = m.group("n3"), m.group("dir3").lower() in ("less", "fewer")
+    else:
+        n, down = m.group("n4"), m.group("dir4").lower() == "minus"
+    amount = int(n.replace(",", ""))
+    return -amount if down else amount
+
+
 MONTHS = {
     m: i + 1
     for i, m in enumerate(
