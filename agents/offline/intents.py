@@ -267,18 +267,46 @@ def suggestions(req: Request, limit: int = 3) -> list[str]:
     scored.sort(key=lambda x: -x[0])
     fill = {
         "sku": req.entity("sku") or "SKU-0001",
-        "loc": req.entity("location") or "S003",
+        "loc": _destination(req) or "S003",
+        "src": _source(req) or "DC-NORTH",
         "sup": req.entity("supplier") or "SUP-03",
         "qty": str(quantity(req.text) or 20),
     }
     out: list[str] = []
     for _, intent in scored:
         text = intent.template.format(**fill)
-        if text not in out:
+        if text not in out and not SAME_PLACE_MOVE.search(text):
             out.append(text)
         if len(out) == limit:
             break
     return out
+
+
+SAME_PLACE_MOVE = re.compile(r"\bfrom\s+(\S+)\s+(?:to|into|for)\s+\1(?![\w-])", re.I)
+"""A move whose source is its destination ("from DC-NORTH to DC-NORTH"): never suggested."""
+
+
+def _said_as_source(place: str, text: str) -> bool:
+    """Whether the request says the place as where stock comes from ("from/out of DC-NORTH")."""
+    where = r"\b(?:from|out\s+of|off|ex)\s+(?:the\s+)?" + re.escape(place) + r"(?![\w-])"
+    return re.search(where, text, re.I) is not None
+
+
+def _source(req: Request) -> str | None:
+    """Return the place the request says stock comes from, else None."""
+    return next((p for p in req.found.get("location") or [] if _said_as_source(p, req.text)), None)
+
+
+def _destination(req: Request) -> str | None:
+    """Return the place a suggestion's {loc} (a destination, or the place asked about) takes.
+
+    The first place the request names that it does not say as a source ("from DC-NORTH", "out
+    of DC-NORTH"), else the thread's place when it is not one of those sources.
+    """
+    said = req.found.get("location") or []
+    sources = {p for p in said if _said_as_source(p, req.text)}
+    place = next((p for p in said if p not in sources), None) or req.focus.location
+    return place if place not in sources else None
 
 
 def _clauses(text: str, resolver: Any) -> dict[str, str] | None:
@@ -332,18 +360,29 @@ AMEND = (
     r"to\s+{n}(?!\s*%)(?:\s+units)?\W*$",
     # A change by an amount (`parsing.relative_change`): "cut it by 10", "add 12 to it",
     # "take 5 off", "3 more please"; the handler applies it to the draft's quantity.
-    AMEND_LEAD + r"(?:" + CHANGE_DOWN + "|" + CHANGE_UP + r")(?:s|ed)?\s+(?:" + DRAFT_REF
+    AMEND_LEAD
+    + r"(?:"
+    + CHANGE_DOWN
+    + "|"
+    + CHANGE_UP
+    + r")(?:s|ed)?\s+(?:"
+    + DRAFT_REF
     + r"\s+)?(?:(?:up|down|back)\s+)?by\s+(?:another\s+|an?\s+extra\s+)?{n}(?!\s*%)"
     r"(?:\s+units?)?" + AMEND_TAIL,
     AMEND_LEAD + r"(?:add?|put|throw)\s+(?:on\s+)?(?:another\s+|an?\s+extra\s+)?{n}(?!\s*%)"
     r"(?:\s+(?:more|extra))?(?:\s+units?)?\s+(?:to|on(?:to)?)\s+" + DRAFT_REF + AMEND_TAIL,
     AMEND_LEAD + r"(?:add?|put|throw)\s+(?:on\s+)?(?:another\s+|an?\s+extra\s+){n}(?!\s*%)"
     r"(?:\s+units?)?" + AMEND_TAIL,
-    AMEND_LEAD + r"(?:take|knock|shave|chop)\s+{n}(?!\s*%)(?:\s+units?)?\s+off(?:\s+" + DRAFT_REF
-    + r")?" + AMEND_TAIL,
+    AMEND_LEAD
+    + r"(?:take|knock|shave|chop)\s+{n}(?!\s*%)(?:\s+units?)?\s+off(?:\s+"
+    + DRAFT_REF
+    + r")?"
+    + AMEND_TAIL,
     AMEND_LEAD + r"(?:(?:make\s+(?:it|that)|do|go\s+with|send|order|transfer|move)\s+)?{n}(?!\s*%)"
-    r"(?:\s+units?)?\s+(?:more|extra|less|fewer)(?:\s+units?)?(?:\s+(?:on|to)\s+" + DRAFT_REF
-    + r")?(?:\s+instead)?" + AMEND_TAIL,
+    r"(?:\s+units?)?\s+(?:more|extra|less|fewer)(?:\s+units?)?(?:\s+(?:on|to)\s+"
+    + DRAFT_REF
+    + r")?(?:\s+instead)?"
+    + AMEND_TAIL,
 )
 
 ACK = (
@@ -1300,7 +1339,7 @@ INTENTS: tuple[Intent, ...] = (
             "transfer 12 SKU-0015 DC-SOUTH to S004, and 6 SKU-0001 from DC-NORTH to S002",
             "send 10 of SKU-0023 from S003 to S004 and another 10 from DC-SOUTH",
         ),
-        template="transfer {qty} of {sku} from DC-NORTH to {loc} and 10 from DC-SOUTH to S004",
+        template="transfer {qty} of {sku} from {src} to {loc} and 10 from DC-SOUTH to S004",
         writes=True,
     ),
     Intent(
@@ -1332,7 +1371,7 @@ INTENTS: tuple[Intent, ...] = (
             "draft 30 SKU-0015 from DC-NORTH to S002",
             "prep a transfer of 12 SKU-0009 to S004 from DC-SOUTH",
         ),
-        template="transfer {qty} of {sku} from DC-NORTH to {loc}",
+        template="transfer {qty} of {sku} from {src} to {loc}",
         writes=True,
     ),
     Intent(
@@ -1418,7 +1457,7 @@ INTENTS: tuple[Intent, ...] = (
             "S002 is short on SKU-0011; write up 50 from DC-NORTH",
             "line up 30 of SKU-0004 from the DC for S001",
         ),
-        template="transfer {qty} of {sku} from DC-NORTH to {loc}",
+        template="transfer {qty} of {sku} from {src} to {loc}",
         writes=True,
     ),
     Intent(
@@ -2717,7 +2756,8 @@ WRITE_VERB = (
 WRITE_HEDGED = re.compile(
     r"\b(?:(?:would|should|will|shall)\s+not|(?:would|should|wo|sha)n['\u2019]?t)\s+(?:\w+\s+){0,2}"
     + WRITE_VERB
-    + r"\b|\b(?:maybe|perhaps|hypothetical(?:ly)?|in\s+theory)\b"
+    + r"\b|\b(?:maybe|mabye|maybee|mayby|perhaps|prehaps|perhpas|hypothetical(?:ly)?|"
+    r"in\s+theory)\b"
     r"|^\W*(?:show|tell|give)\s+me\s+(?:what|how\s+much)\b",
     re.I,
 )

@@ -1015,7 +1015,12 @@ DRAFT_REF = (
 )
 RELATIVE_CHANGE = re.compile(
     # "cut it by 10", "bump the transfer up by 8", "reduce by 4"
-    r"\b(?P<verb>" + CHANGE_DOWN + "|" + CHANGE_UP + r")(?:s|ed|ing)?\b(?:\s+" + DRAFT_REF
+    r"\b(?P<verb>"
+    + CHANGE_DOWN
+    + "|"
+    + CHANGE_UP
+    + r")(?:s|ed|ing)?\b(?:\s+"
+    + DRAFT_REF
     + r")?(?:\s+(?:up|down|back))?\s+by\s+(?:another\s+|an?\s+extra\s+)?"
     r"(?P<n>\d[\d,]*)(?![\w.,-]|\s*%)"
     # "add 12 to it", "take 5 off it", "knock 5 off the order", "add another 12"

@@ -92,7 +92,9 @@ def test_templates_are_ready_to_send(resolver: Resolver) -> None:
     for intent in INTENTS:
         if not intent.template:
             continue
-        text = intent.template.format(sku="SKU-0012", loc="S003", sup="SUP-03", qty="20")
+        text = intent.template.format(
+            sku="SKU-0012", loc="S003", sup="SUP-03", qty="20", src="DC-NORTH"
+        )
         got = parse(text, resolver=resolver)[0].name
         assert got != "unknown", (intent.name, text)
 
