@@ -2216,6 +2216,42 @@ QUICK = re.compile(
 RELIABLE = re.compile(r"\b(?:reliab\w*|on[- ]time|late|trust\w*|dependab\w*|punctual)\b", re.I)
 
 
+def _not_suppliers(req: Request) -> str | None:
+    """Say which supplier ids the request names that the network does not have, else None.
+
+    An id written like the network's supplier ids ("SUP-99") that is none of them is not
+    compared silently, nor read as its nearest neighbour: the answer says so and names the
+    nearest ones (`Resolver.nearest`).
+    """
+    if req.resolver is None:
+        return None
+    known = set(req.resolver.entities.get("supplier") or {})
+    coded = [i.rsplit("-", 1) for i in known if "-" in i]
+    if not coded:
+        return None
+    prefixes = "|".join(sorted({re.escape(p) for p, _ in coded}))
+    width = max(len(n) for _, n in coded)
+    lines: list[str] = []
+    nearest: list[str] = []
+    pattern = r"(?<![\w-])(" + prefixes + r")[-_ ]?(\d+)(?![\w-])"
+    for m in re.finditer(pattern, req.original or req.text, re.I):
+        said = f"{m.group(1).upper()}-{m.group(2).zfill(width)}"
+        if said in known:
+            continue
+        near = req.resolver.nearest("supplier", said)
+        nearest += [e.id for e in near[:1]]
+        shown = f"; nearest: {', '.join(e.label() for e in near)}" if near else ""
+        lines.append(f"**{said} is not a supplier**{shown}.")
+    if not lines:
+        return None
+    valid = [s for s in req.found.get("supplier") or [] if s in known]
+    example = list(dict.fromkeys([*valid, *nearest, *sorted(known)]))[:2]
+    say = " and ".join(example)
+    return (
+        "\n".join(lines) + f"\n\nI have not compared anything. Say, for example, **compare {say}**."
+    )
+
+
 def compare_suppliers(req: Request, results: list[Result]) -> Step:
     """Compare suppliers ("which is quicker, them or Harbor?"): the answer, then the table.
 
@@ -2225,6 +2261,8 @@ def compare_suppliers(req: Request, results: list[Result]) -> Step:
     asked (lead time, or the on-time rate for reliability), every figure from the tool. A
     supplier whose status is not found, or whose figure is not known, is said to be left out.
     """
+    if not results and (not_one := _not_suppliers(req)):
+        return not_one
     sups = list(dict.fromkeys(req.found.get("supplier") or []))
     sku = req.said("sku") if len(sups) < 2 else None
     if not sups and not sku:
