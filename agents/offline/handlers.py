@@ -2524,6 +2524,12 @@ SHORT_TYPES = ("promo_uncovered", "stockout_risk", "below_safety_stock", "negati
 """The exceptions that say a need is not covered."""
 
 
+def _stores(req: Request) -> list[str]:
+    """Return the network's stores (where promotions run), in id order."""
+    places = (req.resolver.entities.get("location") or {}) if req.resolver is not None else {}
+    return sorted(i for i, e in places.items() if e.group == "store")
+
+
 def cover_question(req: Request, results: list[Result]) -> Step:
     """Answer whether a promotion (or a need) of an item is covered: yes or no first, then why.
 
@@ -2553,6 +2559,31 @@ def cover_question(req: Request, results: list[Result]) -> Step:
         f" at {_named(req, loc)}" if loc else ""
     )
     runs_out = bool(RUN_OUT.search(req.original or req.text))  # "will it run out?": yes = short
+    promo_days = ""
+    if not short and promo:
+        # Whether a promotion is scheduled at all: the forecast's promotion uplift by day.
+        forecasts = [r for r in results[1:] if r.name == "get_forecast"]
+        if not forecasts:
+            places = [loc] if loc else _stores(req)
+            return [Call("get_forecast", {"sku": sku, "location": p}) for p in places]
+        days = sorted(
+            str(d.get("date"))
+            for r in forecasts
+            if not r.error and isinstance(r.data, dict)
+            for d in r.data.get("forecast") or []
+            if isinstance(d, dict) and float(d.get("promo_uplift") or 1.0) != 1.0
+        )
+        if not days:
+            horizon = max((len(r.data.get("forecast") or []) for r in forecasts
+                           if not r.error and isinstance(r.data, dict)), default=0)  # fmt: skip
+            within = f" in the next {horizon} days of the forecast" if horizon else ""
+            return (
+                f"**No promotion is scheduled for {_named(req, sku)}"
+                f"{f' at {_named(req, loc)}' if loc else ''}**{within}, so there is no promotion "
+                f"to cover. Ask **is {sku}{f' at {loc}' if loc else ''} covered?** for its "
+                "need in general."
+            )
+        promo_days = f" ({days[0]} to {days[-1]})" if days[0] != days[-1] else f" ({days[0]})"
     if not short:
         flag = (
             "promotion-not-covered" if promo else "stockout-risk, below-safety-stock or promotion"
@@ -2563,7 +2594,7 @@ def cover_question(req: Request, results: list[Result]) -> Step:
         return (
             f"**{verdict} as far as the plan sees**: today's exception list has no "
             f"{flag} exception for it, so stock on hand and inbound meet the forecast demand"
-            f"{' of its promotion days (or it has no promotion in the horizon)' if promo else ''}. "
+            f"{f' of its promotion days{promo_days}' if promo else ''}. "
             f"Ask **forecast {sku}{f' at {loc}' if loc else ''}** for the demand day by day."
         )
     explained = [r for r in results[1:] if r.name == "explain_exception"]

@@ -77,7 +77,18 @@ EXPLAINED = {
 }
 
 
-def _answer(text: str, resolver: Resolver, listed: list[dict[str, Any]]) -> str | list[Any]:
+def _forecast(sku: str, location: str, uplift: float) -> dict[str, Any]:
+    """A get_forecast result of 28 days whose days 13 to 22 carry the promotion `uplift`."""
+    days = [
+        {"date": f"2026-07-{d:02d}", "mean": 5.0, "promo_uplift": uplift if 13 <= d <= 22 else 1.0}
+        for d in range(1, 29)
+    ]
+    return {"sku": sku, "location": location, "forecast": days}
+
+
+def _answer(
+    text: str, resolver: Resolver, listed: list[dict[str, Any]], uplift: float = 2.2
+) -> str | list[Any]:
     intent, req = parse(text, (), resolver)
     step = intent.handler(req, [])
     assert isinstance(step, list)
@@ -86,6 +97,11 @@ def _answer(text: str, resolver: Resolver, listed: list[dict[str, Any]]) -> str 
     step = intent.handler(req, results)
     if isinstance(step, str):
         return step
+    if all(c.name == "get_forecast" for c in step):
+        for c in step:
+            got = _forecast(c.args["sku"], c.args["location"], uplift)
+            results.append(Result("get_forecast", c.args, json.dumps(got), got))
+        return intent.handler(req, results)
     assert [(c.name, c.args) for c in step] == [
         ("explain_exception", {"exception_id": PROMO["id"]})
     ]
@@ -142,3 +158,44 @@ def test_asks_to_get_it_covered_and_policy_questions_are_not_cover_questions(
     text: str, resolver: Resolver
 ) -> None:
     assert _first(text, resolver)[0] != "cover_question"
+
+
+NO_PROMO = (
+    "is the {item} promo{at} covered?",
+    "are we covered for the promotion on {item}{at}?",
+    "will the promo on {item}{at} run out?",
+    "{item} promo{at} - covered?",
+    "do we have enough {item}{at} for the promo?",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        (t.format(item=item, at=at), place)
+        for t, item, (at, place) in itertools.product(NO_PROMO, ITEMS, PLACES.items())
+    ]
+    + [("is the SKU-0016 promtion at S002 covered?", "S002")],
+)
+def test_with_no_promotion_scheduled_the_answer_says_so(
+    text: str, place: str | None, resolver: Resolver
+) -> None:
+    intent, req = parse(text, (), resolver)
+    data: dict[str, Any] = {"total": 0, "items": []}
+    results = [Result("list_exceptions", {}, json.dumps(data), data)]
+    step = intent.handler(req, results)
+    assert isinstance(step, list), (text, step)
+    stores = [place] if place else ["S001", "S002", "S003", "S004"]
+    assert [(c.name, c.args["location"]) for c in step] == [("get_forecast", p) for p in stores]
+    assert not {c.name for c in step} & WRITE_TOOLS
+    answer = _answer(text, resolver, [], uplift=1.0)
+    assert isinstance(answer, str) and "No promotion is scheduled for SKU-0016" in answer, answer
+    assert "covered as far as" not in answer and "or it has no promotion" not in answer
+
+
+def test_a_scheduled_promotion_with_no_shortfall_is_covered_and_dated(resolver: Resolver) -> None:
+    answer = _answer("is the SKU-0016 promo covered?", resolver, [], uplift=2.2)
+    assert isinstance(answer, str) and answer.startswith("**Yes — the promotion on SKU-0016 is"), (
+        answer
+    )
+    assert "promotion days (2026-07-13 to 2026-07-22)" in answer
