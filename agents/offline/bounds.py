@@ -14,6 +14,12 @@ first looks up the engine's order line for the item at the place it is for
 
 and the answer says which rule gave the quantity. A quantity said plainly ("transfer 10 ...") is
 the planner's and is drafted as said.
+
+"Top S003 up to 40" (`TARGET`) is a level to fill to, not a cap: a target position of 40. The
+item's position at the place is looked up (`get_inventory`: on hand, in transit and on order)
+and the draft is 40 less it when that is positive; nothing is drafted when the position is
+already 40 or more. A need said with a floor and no source ("S002 needs at least 10 of X") is
+drafted from the place's own lane, the quantity decided within the floor as above.
 """
 
 from __future__ import annotations
@@ -24,9 +30,14 @@ from dataclasses import dataclass
 from agents.offline.messages import Call, Handler, Request, Result, Step
 
 N = r"(?P<n>\d[\d,]*)"
+TARGET = "up to (a level)"
+"""The words of a level to fill to ("top S003 up to 40"): a target position, not a ceiling."""
 BOUNDS: tuple[tuple[str, bool, bool, re.Pattern[str]], ...] = tuple(
     (kind, lower, strict, re.compile(pattern, re.I))
     for kind, lower, strict, pattern in (
+        # "top S003 up to 40", "bring S002 up to 40": a level to fill to, not a cap (`TARGET`)
+        (TARGET, True, False, r"\b(?:top|fill|bring|take|build)\s+(?:[\w-]+\s+){0,3}?up\s+to\s+"
+         r"(?:a\s+(?:level|position|total)\s+of\s+)?" + N),
         ("no more than", False, False, r"\b(?:no|not)\s+more\s+than\s+" + N),
         ("no less than", True, False, r"\b(?:no|not)\s+(?:less|fewer)\s+than\s+" + N),
         ("more than", True, True, r"\b(?:more\s+than|over|above|in\s+excess\s+of)\s+" + N),
@@ -40,6 +51,8 @@ BOUNDS: tuple[tuple[str, bool, bool, re.Pattern[str]], ...] = tuple(
 )  # fmt: skip
 """Each bound's words, whether it is a floor, and whether the bound itself is excluded."""
 ENGINE_LOOKUP = "get_routine_orders"
+POSITION_LOOKUP = "get_inventory"
+"""The look-up that gives an item's position at a place (on hand + in transit + on order)."""
 """The look-up that gives the planning engine's quantity for an item at a place."""
 DRAFTS = {"draft_transfer": "to_location", "draft_purchase_order": "location_id"}
 """The drafting tools whose quantity a bound applies to, with the argument naming the place."""
@@ -94,6 +107,42 @@ def engine_qty(result: Result, sku: str, place: str) -> float:
     )
 
 
+def position_of(result: Result, sku: str, place: str) -> dict[str, float] | None:
+    """Return an item's on hand, on order (in transit included) and position at a place."""
+    rows = result.data if isinstance(result.data, list) else [result.data]
+    for row in rows:
+        where = row.get("location", row.get("location_id")) if isinstance(row, dict) else None
+        if isinstance(row, dict) and row.get("sku") == sku and where == place:
+            on_hand = float(row.get("on_hand") or 0)
+            coming = float(row.get("in_transit") or 0) + float(row.get("on_order") or 0)
+            position = row.get("position")
+            total = float(position) if isinstance(position, int | float) else on_hand + coming
+            return {"on_hand": on_hand, "on_order": coming, "position": total}
+    return None
+
+
+def fill_to(level: int, position: dict[str, float] | None, sku: str, place: str) -> tuple[int, str]:
+    """Return the quantity that fills an item's position at a place to a level, and why.
+
+    "Top S003 up to 40" is a target position of 40: the quantity is 40 less what is on hand
+    and on order there; nothing when the position is already at or above it.
+    """
+    if position is None:
+        return 0, f"no stock position of {sku} at {place} was found, so the top-up is unknown."
+    has = (
+        f"{sku} at {place} has {position['position']:g} on hand and on order "
+        f"({position['on_hand']:g} on hand, {position['on_order']:g} on order)"
+    )
+    qty = int(level - position["position"])
+    if qty <= 0:
+        return 0, f"{has}, already at or above the level of {level}, so there is nothing to top up."
+    return (
+        qty,
+        f"Quantity {qty}: topping up to {level} — {has}, so {level} − "
+        f"{position['position']:g} = {qty}.",
+    )
+
+
 def _said(bound: Bound) -> str:
     """Say the bound as the planner did: "more than 10", "10 or more"."""
     if bound.words in ("or more", "or less"):
@@ -123,18 +172,23 @@ def bounded(handler: Handler, bound: Bound) -> Handler:
 
     The handler runs as it would; when it is about to draft the bound's number, the engine's
     order line for the item at the draft's place is looked up first, and the draft is made with
-    the quantity `decide` gives; the answer opens with the rule that gave it.
+    the quantity `decide` gives; the answer opens with the rule that gave it. A level to fill
+    to ("top S003 up to 40", `TARGET`) looks up the item's position there instead (`fill_to`).
     """
+    lookup = POSITION_LOOKUP if bound.words == TARGET else ENGINE_LOOKUP
 
     def run(req: Request, results: list[Result]) -> Step:
-        looked = next((r for r in results if r.name == ENGINE_LOOKUP), None)
-        own = [r for r in results if r.name != ENGINE_LOOKUP]
+        looked = next((r for r in results if r.name == lookup), None)
+        own = [r for r in results if r.name != lookup]
         step = handler(req, own)
         if isinstance(step, str):
             if looked is None or looked.error or not _drafted(own):
                 return step
             sku, place = str(looked.args.get("sku")), str(looked.args.get("location"))
-            _, rule = decide(bound, engine_qty(looked, sku, place), sku, place)
+            if bound.words == TARGET:
+                _, rule = fill_to(bound.n, position_of(looked, sku, place), sku, place)
+            else:
+                _, rule = decide(bound, engine_qty(looked, sku, place), sku, place)
             return f"{rule}\n\n{step}"
         drafts = _drafts(step, bound)
         if not drafts:
@@ -142,9 +196,14 @@ def bounded(handler: Handler, bound: Bound) -> Handler:
         call = drafts[0]
         sku, place = str(call.args.get("sku")), str(call.args.get(DRAFTS[call.name]))
         if looked is None:
-            return [Call(ENGINE_LOOKUP, {"location": place, "sku": sku})]
+            return [Call(lookup, {"location": place, "sku": sku})]
         if looked.error:
             return f"I have not drafted anything: {looked.error}"
+        if bound.words == TARGET:
+            qty, rule = fill_to(bound.n, position_of(looked, sku, place), sku, place)
+            if qty <= 0:
+                return f"I have not drafted anything: {rule}"
+            return [_requantified(c, qty) if c in drafts else c for c in step]
         engine = engine_qty(looked, sku, place)
         if not bound.lower and engine <= 0:
             return (

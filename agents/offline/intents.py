@@ -478,7 +478,8 @@ NOT_A_QUESTION = (
 NEED_ASKED_FOR = (
     # a question anywhere, a negation, a hedge or a hypothesis, a question or a look-up after it
     r"^(?!.*\?)"
-    r"(?!.*\b(?:not|never|no|nobody|none|(?:do|does|did|is|are|was|were|wo|should|ca|could|need)"
+    r"(?!.*\b(?:not(?!\s+(?:more|less|fewer)\s+than\b)|never|no(?!\s+(?:more|less|fewer)\s+than\b)|"
+    r"nobody|none|(?:do|does|did|is|are|was|were|wo|should|ca|could|need)"
     r"n['\u2019]?t|hold\s+off|yet)\b)"
     r"(?!.*\b(?:if|suppose[ds]?|supposing|assum\w*|imagine|hypothetical\w*|might|may|maybe|"
     r"perhaps|possibly|whether|wonder\w*|would(?!\s+like)|think|guess|said|says|claims?)\b)"
@@ -1434,6 +1435,12 @@ INTENTS: tuple[Intent, ...] = (
             r".*?\b(?:needs?|wants?|could\s+(?:use|do\s+with)|ask(?:s|ing|ed)?\s+for|requests?)\b"
             r".*?\b{n}\b"
             r"(?!\s*(?:%|days?|weeks?|x\b(?!\s*SKU)))(?!.*\bSUP[-_]?\d).*\b(?:from|out\s+of|off)\b",
+            # "S002 needs at least 10 of X": a need said with a bound is asked for, its source
+            # the place's own lane when none is said (`bounds` decides the quantity within it).
+            NOT_A_QUESTION
+            + NEED_ASKED_FOR
+            + r"(?!.*\bSUP[-_]?\d).*?\b(?:ne+ds?|wants?|requires?)\s+"
+            r"(?:at\s+least|a\s+minimum\s+of|(?:no|not)\s+(?:less|fewer)\s+than|more\s+than|over)\s+{n}\b(?!\s*(?:%|days?|weeks?))",
             r"\b(?:get|bring|put|have|load)\s+(?:another\s+|an?\s+extra\s+)?{n}\b"
             r"(?!\s*(?:%|days?|weeks?|x\b)).*\b(?:to|into|over\s+to|in|there|from|over)\b",
             # "write up 50 from the south DC", "line up 40 from DC-NORTH for S003"
