@@ -1931,8 +1931,8 @@ INTENTS: tuple[Intent, ...] = (
             r"\bwhere\b.*\b(?:most|biggest|largest)\b.*\b(?:risk|exposure|money)\b",
             r"\b(?:tying|tied|locked)\s+up\b|\bat\s+stake\b",
             r"\b(?:biggest|largest|main)\s+(?:exposures?|risk\b(?!s))",
-            r"\b(?:summary|summari[sz]e|breakdown|break\s+down)\b.*\b(?:exceptions?|risks?|issues?|"
-            r"by\s+\w+)\b",
+            r"\b(?:summary|summari[sz]e|breakdown|break\s+down|sum\s+up|tally\s+up|tot\s+up)\b.*"
+            r"\b(?:exceptions?|risks?|issues?|by\s+\w+)\b",
             r"\bwhich\s+(?:location|store|category|sku|item)s?\s+(?:has|have|is|are)\s+(?:the\s+)?"
             r"(?:most|biggest|largest|worst)\b(?!\s+(?:of\s+)?(?:(?:sku\s+)?[a-z]*[-_]?\d[\w-]*\W*$|stock|units|inventory|"
             r"on[- ]hand|cover))",

@@ -92,6 +92,7 @@ KEYWORDS = (
     "withdraw", "expedite", "quantity", "purchase", "positions", "position", "attention",
     "recommendation", "incoming", "everywhere", "urgent", "burning", "waiting", "covered",
     "simulate", "scenario", "escalate", "explain", "everything", "today", "above", "through",
+    "exposure",
 )  # fmt: skip
 """Words a typo of which is read as the word itself ("stok" -> "stock", "forcast")."""
 PLAIN_WORDS = frozenset(
@@ -1251,8 +1252,8 @@ def as_of_of(system_text: str) -> date | None:
 
 CATEGORY_WORDS = re.compile(r"\b(?:category|categories|dept|department)\b", re.I)
 CATEGORY_PHRASE = re.compile(
-    r"\b(?:in|for|within|of|across)\s+(?:the\s+|our\s+)?(?P<a>[a-z][a-z&\- ]{1,30}?)\s+"
-    r"(?:category|categories|dept|department|range|aisle)\b"
+    r"\b(?:in|for|within|of|across)\s+(?!(?:each|every|all|any|per|a|one)\b)(?:the\s+|our\s+)?"
+    r"(?P<a>[a-z][a-z&\- ]{1,30}?)\s+(?:category|categories|dept|department|range|aisle)\b"
     r"|\b(?:category|dept|department)\s+(?!(?:has|have|had|is|are|was|were|carries|carry|holds?|"
     r"sits?|shows?|does|do|with|that|which|the|of|by|and|or|for|in|on|at|to|please|pls|thx|"
     r"thanks|now|today|most|biggest|largest|worst|first|totals?|split|breakdown)\b)"

@@ -78,3 +78,21 @@ def test_uncovered_promotions_are_listed(text: str, resolver: Resolver) -> None:
 def test_a_count_of_units_before_an_item_is_no_factor() -> None:
     assert "15x" not in _normalise("send x15 SKU-0001 to S003")
     assert "1.4x" in _normalise("promo at x1.4")
+
+
+@pytest.mark.parametrize(
+    ("text", "args"),
+    [
+        ("tally up the exceptions for today", {"by": "type"}),
+        ("sum up todya's issues", {"by": "type"}),
+        ("what's at risk for each category?", {"by": "category"}),
+        ("our exposur on promotions", {"type": "promo_uncovered"}),
+    ],
+)
+def test_a_summary_said_in_other_words_is_the_money_summary(
+    text: str, args: dict, resolver: Resolver
+) -> None:
+    _, tool, called = first_call(text, resolver)
+    assert tool == "summarize_exceptions", (text, called)
+    assert args.items() <= called.items()
+    assert "category" not in called or called["category"] not in ("each", "every")
