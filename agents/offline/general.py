@@ -61,6 +61,10 @@ SYNONYMS: tuple[tuple[str, str], ...] = (
     (r"\bwks?\b", "week"),
     (r"\b(\d+)\s*(?:mos|mths?)\b", r"\1 months"),
     (r"\bdoc\b", "days of cover"),
+    (r"\bcvr\b", "cover"),
+    (r"\b(?:fcst|fcast|frcst)s?\b", "forecast"),
+    # supplier lead time: "LT" (capitals only: "lt" may be "less than")
+    (r"\b(?-i:LT|L/T)\b|\blead[\s-]?times?\b", "lead time"),
     (r"\bsoh\b", "stock on hand"),
     # forecasts
     (
@@ -834,6 +838,8 @@ SAFE_WHEN_NORMALISED = READ_ONLY_INTENTS | {
     "inventory_loose",
     "forecast_no_location",
     "list_them",
+    "follow_up_lookup",
+    "item_terms",
 }
 """Intents a normalised request (synonyms and typos fixed) may land on: the read-only ones and
 those that refuse, explain or ask. A normalised request never drafts, amends or withdraws:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, cast
 
-from langchain_core.messages import BaseMessage
+from langchain_core.messages import BaseMessage, HumanMessage
 from rapidfuzz import fuzz
 
 from agents.focus import focus_of
@@ -97,6 +97,7 @@ from agents.offline.safety import (
     impersonated,
     writes_requested,
 )
+from stockpilot.vocabulary import GATE_NAME
 
 
 @dataclass(frozen=True)
@@ -2710,6 +2711,9 @@ def parse(
     DC-SOUTH and DC-03") is made for each of them (`agents.offline.fanout`).
     """
     text = chatter_off(text)  # "hey, quick one: ...", "... much appreciated"
+    if earlier and reader.RETURN.match(text):
+        # "back to the first store - anything urgent?": that store put in for the return.
+        text = reader.returned(text, _thread_ids(earlier, resolver)) or text
     if earlier and reader.SUPPLIER_POINTER.search(text):
         text = reader.point_supplier(text, _turn_results(earlier)[0])  # "the non-primary one"
     intent, req = read_thread(text, earlier, resolver, as_of, asker)
@@ -2744,6 +2748,17 @@ def parse(
         # "S003 needs more than 10 of X": the engine's quantity within the bound, not 10.
         intent = replace(intent, handler=bounds.bounded(intent.handler, bound))
     return _which_other_dc(text, intent, req) or fan_out(intent, req)
+
+
+def _thread_ids(earlier: Sequence[BaseMessage], resolver: Any) -> dict[str, list[str]]:
+    """Return the ids the planner's messages of a thread named, by kind, first named first."""
+    out: dict[str, list[str]] = {"sku": [], "location": [], "supplier": []}
+    for msg in earlier:
+        if isinstance(msg, HumanMessage) and msg.name != GATE_NAME:
+            canon, _ = canonicalise(_normalise(str(msg.content)), resolver)
+            for kind, ids in entities(canon, resolver).items():
+                out[kind] += [i for i in ids if i not in out[kind]]
+    return out
 
 
 WRITE_NOT_ASKED_FOR = re.compile(
@@ -2904,6 +2919,14 @@ def _thread_reading(
     if look_up and (named or not req.focus.proposals):
         return None
     reading = reader.read(text, req.text, req.focus, resolver, named)
+    if reading is None:
+        # "chnage it to 5": the reader's verbs read with the message's misspelt words corrected;
+        # never a withdrawal or a draft read only so ("pull that transfer's history" is none).
+        fixed = general.correct_words(text, _vocabulary(), _protected(resolver))
+        if fixed != text:
+            reading = reader.read(fixed, req.text, req.focus, resolver, named)
+            if reading is not None and reading.action in ("withdraw", "draft"):
+                reading = None
     if reading is None or reading.action == table_action:
         return None
     if look_up and reading.action not in reader.OVER_A_LOOK_UP:
@@ -3121,6 +3144,7 @@ SWAP_FILLER = frozenset(
     me us repeat redo looking look like case numbers figures picture how's what's whats
     about lets let's let us try store shop branch site location dc warehouse distribution
     center centre supplier vendor hmm yes yeah sure cool great fine good plus
+    sorry sry soz oops whoops no nope i meant mean actually wait sku item product
     """.split()  # noqa: SIM905
 )
 """Words that carry no request of their own in a follow-up ("ok now <store> please")."""
@@ -3140,6 +3164,7 @@ def swap_follow_up(text: str, earlier: Sequence[BaseMessage], resolver: Any) -> 
     # This request's own words first: re-reading the thread's previous request costs more, and
     # most requests in a thread say more than one name.
     canon, _ = canonicalise(_normalise(text), resolver)
+    canon = _taken_back(canon, resolver)  # "S008, not S009": S009 is what was wrongly said
     found = entities(canon, resolver)
     named = [(kind, ids) for kind, ids in found.items() if ids]
     if len(named) != 1:
@@ -3162,6 +3187,35 @@ def swap_follow_up(text: str, earlier: Sequence[BaseMessage], resolver: Any) -> 
     if len(before) != 1 or before[0] == new:
         return None
     return re.sub(rf"\b{re.escape(before[0])}\b", new, previous)
+
+
+CORRECTED = re.compile(
+    r"(?:^|[,;:\-\u2014]|\s)\s*(?:but\s+)?not\s+(?:(?:that|this|the)\s+(?:sku|item|product|one|"
+    r"store|shop|location|site|dc|warehouse|supplier|vendor)\b|(?P<id>[A-Z][\w\-]*\d))"
+    r"(?:\s*(?:[,;:\-\u2014]|$))?",
+    re.I,
+)
+"""What a correction takes back ("S008, not S009", "not that SKU, the 0094 one"): the entity
+said wrongly, or "that SKU" (the one the thread is on); removed before the swap is read."""
+
+
+def _taken_back(canon: str, resolver: Any) -> str:
+    """Return a canonical follow-up without the entity it says it did not mean.
+
+    Only when the rest still names an entity of the same kind: "not S009" alone is no
+    correction (it replaces nothing), and is read as written.
+    """
+    m = CORRECTED.search(canon)
+    if m is None:
+        return canon
+    rest = (canon[: m.start()] + " " + canon[m.end() :]).strip()
+    rest = re.sub(r"^(\S+\d)\s+1\W*$", r"\1", rest)  # "the 0094 one" (read "SKU-0094 1")
+    wrong = m.group("id")
+    kind = kind_of(wrong, resolver) if wrong else None
+    left = entities(rest, resolver)
+    if (kind and left.get(kind)) or (not wrong and any(left.values())):
+        return rest
+    return canon
 
 
 def _spelt_out(text: str, read: str) -> bool:

@@ -204,6 +204,8 @@ def _normalise(text: str) -> str:
         text,
     )
     text = chatter_off(text)
+    # "n the other dc?", "n at store 2": a leading "n" is "and" typed short.
+    text = re.sub(r"^\s*n\s+(?=(?:the|at|for|in|what|how|over)\b)", "and ", text, flags=re.I)
     # "DC-NORTH > S002": an arrow between two places (never "> 25,000", a comparison).
     text = re.sub(r"(?<=[A-Za-z0-9])\s*>\s*(?=[A-Za-z])", " -> ", text)
     # "falls by a quarter", "up by a third", "by half": a share said in words.
@@ -811,7 +813,8 @@ ORDINALS = {
 }  # fmt: skip
 ORDINAL_RE = re.compile(
     r"\b(?:the\s+)?(?P<word>" + "|".join(ORDINALS) + r"|last)(?:\s+(?:one|exception|item|"
-    r"row|issue|line|alert))?\b|(?:#|\bnumber\s+|\bno\.?\s*|\bitem\s+)(?P<num>\d{1,2})\b",
+    r"row|issue|line|alert))?\b|(?:#|\bnumber\s+|\bno\.?\s*|\bitem\s+)(?P<num>\d{1,2})\b"
+    r"|\bthe\s+(?P<bottom>bottom)\s+(?:one|1|exception|item|row|issue|alert|entry)\b",
     re.IGNORECASE,
 )
 FOLLOW_UP_RE = re.compile(
@@ -968,6 +971,20 @@ RANKED_RE = re.compile(
 on it"): the lists shown are ranked by money at risk or value, largest first."""
 
 
+RANKED_MORE_RE = re.compile(
+    r"\b(?P<sup>biggest|largest|highest|costliest|priciest|smallest|lowest|cheapest)\s+(?:one\s+)?"
+    r"of\s+(?:those|these|them|the\s+list)\b"
+    r"|\bwhich\s+(?:one\s+|1\s+)?(?:of\s+(?:those|these|them)\s+)?(?:costs?|loses?)\s+(?:us\s+)?"
+    r"(?:the\s+)?(?P<cost>most|least)\b"
+    r"|\bwhich\s+(?:one|1)\s+(?:has|carries)\s+(?:the\s+)?(?P<has>most|least|biggest|largest|"
+    r"highest|smallest|lowest)\s+(?:amount\s+of\s+)?(?:money|cash|value|risk|exposure|at\s+risk)\b",
+    re.I,
+)
+"""More ways to point at a list item by its rank in money: "biggest of those by money?",
+"which of those costs most", "which one has the most money at risk"."""
+LEAST = ("least", "lowest", "smallest", "fewest", "cheapest")
+
+
 def ordinal(text: str) -> tuple[int | None, re.Match[str] | None]:
     """Return the list position a request points at ("the third one" -> 3; "last" -> -1).
 
@@ -979,13 +996,15 @@ def ordinal(text: str) -> tuple[int | None, re.Match[str] | None]:
         return 1, top
     m = ORDINAL_RE.search(text)
     if m is None:
-        ranked = RANKED_RE.search(text)
+        ranked = RANKED_RE.search(text) or RANKED_MORE_RE.search(text)
         if ranked is None:
             return None, None
-        least = ranked.group("sup").lower() in ("least", "lowest", "smallest", "fewest")
-        return (-1 if least else 1), ranked
+        sup = next(g for g in ranked.groupdict().values() if g)
+        return (-1 if sup.lower() in LEAST else 1), ranked
     if m.group("num"):
         return int(m.group("num")), m
+    if m.group("bottom"):
+        return -1, m  # "the bottom one": the last of the list
     word = m.group("word").lower()
     return (-1 if word == "last" else ORDINALS[word]), m
 

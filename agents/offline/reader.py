@@ -498,3 +498,51 @@ def point_supplier(text: str, results: Sequence[Any]) -> str:
     if len(fits) != 1 or len(shown) < 2:
         return text
     return text[: m.start()] + fits[0] + text[m.end() :]
+
+
+RETURN = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|right|alright|now|and)\W+)*(?:(?:going|go|coming|come|getting|get|"
+    r"circling|jumping|jump)\s+)?(?:back\s+to|re:?|returning\s+to|as\s+for)\s+(?:the\s+)?"
+    r"(?P<which>first|1st|original|earlier|initial)\s+(?P<noun>store|shop|branch|location|site|"
+    r"place|dc|warehouse|one|sku|item|product)\b[\s,:;.\-\u2014]*",
+    re.I,
+)
+"""A return to an earlier subject of the thread ("back to the first store - ...")."""
+THAT_PLACE = re.compile(
+    r"\b(?:(?:at|in|for|of)\s+)?(?:that|this|the\s+same|the)\s+(?:store|shop|branch|location|site|"
+    r"place|dc|warehouse|one)\b|\b(?:(?:at|in|over)\s+)?there\b",
+    re.I,
+)
+THAT_ITEM = re.compile(r"\b(?:(?:for|of|on)\s+)?(?:that|this|the)\s+(?:sku|item|product|one)\b|"
+                       r"\b(?:for|of|on)\s+it\b", re.I)  # fmt: skip
+
+
+def returned(text: str, first: dict[str, list[str]]) -> str | None:
+    """Return a message that goes back to the thread's first place or item, with it put in.
+
+    "back to the first store - any exceptions there?" after a look-up at S010 and two detours
+    is "any exceptions at S010?": the first location (or, for "the first item", the first SKU)
+    the thread named replaces the return and any "there" / "that store". `first` holds the ids
+    the thread's messages named, by kind, in order. None when the message makes no return or
+    the thread named nothing of that kind.
+    """
+    m = RETURN.match(text)
+    if m is None:
+        return None
+    noun = m.group("noun").lower()
+    kind = "sku" if noun in ("sku", "item", "product") else "location"
+    ids = first.get(kind) or []
+    if noun in ("store", "shop", "branch"):
+        ids = [i for i in ids if not i.upper().startswith("DC")]
+    elif noun in ("dc", "warehouse"):
+        ids = [i for i in ids if i.upper().startswith("DC")]
+    if not ids:
+        return None
+    target = ids[0]
+    rest = text[m.end() :]
+    pattern, word = (THAT_ITEM, "for") if kind == "sku" else (THAT_PLACE, "at")
+    rest, n = pattern.subn(f"{word} {target}", rest, count=1)
+    if not n:
+        end = len(rest.rstrip(" ?!.\n"))
+        rest = f"{rest[:end]} {word} {target}{rest[end:]}"
+    return rest.strip()
