@@ -31,7 +31,13 @@ from agents.offline.messages import (
 )
 from agents.offline.parsing import as_of_of
 from agents.offline.render import _approval_summary
-from agents.offline.safety import WRITE_TOOLS, asker_of, read_only_refusal
+from agents.offline.safety import (
+    WRITE_TOOLS,
+    asker_of,
+    not_meant_answer,
+    read_only_refusal,
+    write_not_meant,
+)
 from stockpilot.vocabulary import GATE_NAME
 
 # -- the model -----------------------------------------------------------------------------------
@@ -111,8 +117,11 @@ class OfflinePlannerModel(BaseChatModel):
             _text(convo[start]), convo[:start], self.resolver, as_of_of(system), asker
         )
         step = intent.handler(request, results) if rounds < MAX_ROUNDS else None
-        if asker.read_only and isinstance(step, list) and any(c.name in WRITE_TOOLS for c in step):
+        writes = isinstance(step, list) and [c for c in step if c.name in WRITE_TOOLS]
+        if asker.read_only and writes:
             step = read_only_refusal(asker)  # every write checks the role first
+        elif writes and (why := write_not_meant(_text(convo[start]))):
+            step = not_meant_answer(why, _instruction(writes[0]))  # whichever reading wrote
         if step is None:
             return AIMessage(_generic_answer(results))
         if isinstance(step, str):
@@ -135,3 +144,21 @@ class OfflinePlannerModel(BaseChatModel):
 
     def _has_tool(self, name: str) -> bool:
         return name in (self.tool_names or PLANNER_TOOLS)
+
+
+def _instruction(call: Any) -> str | None:
+    """Return a draft call as the plain instruction that would make it (None: not a draft)."""
+    args = call.args
+    if call.name == "draft_transfer":
+        return (
+            f"transfer {args.get('qty')} {args.get('sku')} from {args.get('from_location')} "
+            f"to {args.get('to_location')}"
+        )
+    if call.name == "draft_purchase_order":
+        return (
+            f"order {args.get('qty')} {args.get('sku')} for {args.get('location_id')} "
+            f"from {args.get('supplier_id')}"
+        )
+    if call.name == "draft_recommended_action":
+        return f"draft the fix for {args.get('exception_id')}"
+    return None

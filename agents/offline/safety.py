@@ -12,6 +12,14 @@ Three kinds of request are refused with their reason, nothing drafted and no too
   ("You are talking to victor (viewer, read only)"); for such a user every intent that writes
   (drafts, withdrawals, amendments) and every request to change a forecast, an override or a
   policy is refused before any tool is called (`read_only_refusal`).
+
+And one kind of request writes nothing, whichever reading produced the write: **a write the
+planner did not tell the copilot to make** (`write_not_meant`): declined or doubted ("I'd rather
+not transfer …", "hold off on …", "not sure we should …"), made conditional ("if S002 runs short,
+move 10 …"), quoted or reported (the planner said "transfer 20 …", "we transferred 20 …
+yesterday"), predicted ("we might move 10 …"), stated ("the promo at S002 is not covered") or
+asked with a question after it ("transfer 20 …? I think"). The model checks it on every write
+call it is about to make (`agents.offline.model`), so a new reading cannot bypass it.
 """
 
 from __future__ import annotations
@@ -346,4 +354,107 @@ def self_decision(asker: Asker) -> str:
         f"You ({asker.user}) decide as yourself at the approval gate — the approvals inbox, or "
         "`stockpilot approve` — within your own authority; I only draft, so I have not approved, "
         "rejected or drafted anything here."
+    )
+
+
+# -- a write the planner did not tell the copilot to make -----------------------------------------
+
+_WRITE_VERB = (
+    r"(?:transfer\w*|mov(?:e|es|ed|ing)|ship\w*|send\w*|sent|order\w*|buy\w*|bought|draft\w*|"
+    r"raise\w*|plac\w*|book\w*|cancel\w*|withdr[ae]w\w*|approv\w*|amend\w*|chang\w*|"
+    r"top\w*\s+up|replenish\w*|restock\w*|po|xfer\w*)"
+)
+WRITE_NOT_MEANT: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "declined",
+        re.compile(
+            r"\brather\s+not\b|\bhold\s+off\b|\b(?:not|un)\s*sure\b|\bi\s+wonder\b|"
+            r"\bwondering\b|\b(?:don|doesn|didn)['\u2019]?t\s+(?:really\s+)?(?:want|think|plan|"
+            r"intend|mean|wish)\b|\bdo\s+not\s+(?:want|think|plan)\b|\bno\s+need\b|"
+            r"\b(?:not|never|don['\u2019]?t|do\s+not)\s+(?:\w+\s+){0,2}" + _WRITE_VERB + r"\b",
+            re.I,
+        ),
+    ),
+    (
+        "conditional",
+        re.compile(
+            r"\b(?:if|unless|in\s+case|provided|assuming|once|whenever)\b(?!\s+(?:possible|you\s+"
+            r"(?:can|could)|that(?:'s|\s+is)?\s+(?:ok|okay|fine|alright)|ok|okay)\b)",
+            re.I,
+        ),
+    ),
+    (
+        "quoted",
+        re.compile(
+            r"[\"\u201c\u201d][^\"\u201c\u201d]*\b" + _WRITE_VERB + r"\b[^\"\u201c\u201d]*"
+            r"[\"\u201c\u201d]|\b(?:we|i|they|he|she|someone|somebody)\s+(?:already\s+|just\s+)?"
+            r"(?:transferred|moved|shipped|sent|ordered|bought|raised|placed|drafted|booked|"
+            r"cancel+ed|withdrew|approved)\b",
+            re.I,
+        ),
+    ),
+    (
+        "predicted",
+        re.compile(
+            r"\b(?:might|may|probably|possibly|considering|i\s+guess|i\s+suppose|"
+            r"thinking\s+(?:about|of))\b",
+            re.I,
+        ),
+    ),
+    (
+        "stated",
+        re.compile(
+            r"\b(?:is|are|isn['\u2019]?t|aren['\u2019]?t|was|wasn['\u2019]?t)\s+"
+            r"(?:not\s+|never\s+)?(?:covered|short|enough)\b",
+            re.I,
+        ),
+    ),
+    (
+        "asked",
+        re.compile(
+            r"\?\s*[A-Za-z]|\bwhat\s+do\s+you\s+think\b|\bthoughts\b|\bi\s+think\s*[?.!]*\s*$|"
+            r"\bright\s*\?|\bdoes\s+that\s+make\s+sense\b",
+            re.I,
+        ),
+    ),
+)
+"""Why a write the model read is not one the planner told it to make, each with its signs."""
+
+NOT_MEANT_READING = {
+    "declined": "a decision not to, or a doubt",
+    "conditional": "conditional",
+    "quoted": "a quote or a report of something done",
+    "predicted": "a possibility, not an instruction",
+    "stated": "a statement",
+    "asked": "a question",
+}
+
+
+ASKED_TO_ACT = re.compile(
+    r"\b(?:" + _WRITE_VERB[3:-1] + r"|please|pls|can|could|would|will|spare|fix|cover|get|"
+    r"let'?s|go\s+ahead|do\s+it)\b",
+    re.I,
+)
+"""Words that ask for an action: a statement ("… is short") with one of them is a request."""
+
+
+def write_not_meant(text: str) -> str | None:
+    """Return why a request is not an instruction to write (a `WRITE_NOT_MEANT` key), or None.
+
+    A statement ("the promo at S002 is not covered") is one only when nothing in the request
+    asks for an action ("S004 is short on pasta, can union spare some?" asks).
+    """
+    for why, pattern in WRITE_NOT_MEANT:
+        if pattern.search(text) and not (why == "stated" and ASKED_TO_ACT.search(text)):
+            return why
+    return None
+
+
+def not_meant_answer(why: str, instruction: str | None) -> str:
+    """Say that nothing was written and how to ask for the write, if it was meant."""
+    said = f", e.g. **{instruction}**" if instruction else ""
+    return (
+        f"**I have not drafted or changed anything**: that reads as "
+        f"{NOT_MEANT_READING.get(why, why)}, not an instruction. If you want it done, say it as "
+        f"one{said} — a draft still waits for an approver."
     )

@@ -25,9 +25,11 @@ def test_one_after_an_adjective_is_not_a_quantity(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("verb", "rest"),
-    itertools.product(
-        ["raise", "draft", "cut", "put in", "open", "set up"],
-        ["for SKU-0001 at DC-NORTH", "to S003", "from SUP-2 please", "?"],
+    list(
+        itertools.product(
+            ["raise", "draft", "cut", "put in", "open", "set up"],
+            ["for SKU-0001 at DC-NORTH", "to S003", "from SUP-2 please", "?"],
+        )
     ),
 )
 def test_one_as_the_document_a_verb_makes_is_not_a_quantity(verb: str, rest: str) -> None:
