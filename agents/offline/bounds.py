@@ -56,6 +56,8 @@ POSITION_LOOKUP = "get_inventory"
 """The look-up that gives the planning engine's quantity for an item at a place."""
 DRAFTS = {"draft_transfer": "to_location", "draft_purchase_order": "location_id"}
 """The drafting tools whose quantity a bound applies to, with the argument naming the place."""
+AMEND = "amend_proposal"
+"""The tool that changes a pending proposal's quantity ("make it more than 30")."""
 
 
 @dataclass(frozen=True)
@@ -78,20 +80,69 @@ class Bound:
         return qty < self.n if self.strict else qty <= self.n
 
 
+WRITE_BEFORE = re.compile(
+    r"(?:^|\b(?:transfer|xfer|move|send|ship|order|buy|purchase|draft|raise|reorder|replenish|"
+    r"need|needs|needed|want|wants|get|give|bring|put|push|top\s+up|make|set|bump|change|amend|"
+    r"increase|reduce|lower|cut)\b(?:\s+(?!\d)[\w-]+){0,2}?)\s*$",
+    re.I,
+)
+"""What comes just before a bound that modifies the write's own quantity: a write verb, at most
+two words after it ("send S002 no more than 50", "make it more than 30"), or nothing."""
+NOT_A_QUANTITY = re.compile(
+    r"^\s*(?:%|percent|per\s*cent|days?|weeks?|wks?|months?|hours?|hrs?|years?|times|x\b)", re.I
+)
+"""What follows a number that is not an amount of stock ("under 30 days of cover")."""
+PHRASAL_OVER = re.compile(r"\b(?:send|ship|bring|move|get|push|hand|pass)\s*$", re.I)
+"""Verbs that take "over" as a particle: "send over 20" sends 20."""
+
+
 def bound_of(text: str) -> Bound | None:
-    """Return the quantity bound a request says ("needs more than 10 of X"), else None."""
+    """Return the quantity bound a request says of its own write ("needs more than 10 of X").
+
+    A bound modifies the write's quantity only when it stands where that quantity does: just
+    after the write verb (with at most two words between: "send S002 no more than 50", "make it
+    more than 30") or opening the text ("at least 10 please"). A number elsewhere in the text
+    ("S002 sold more than 20 last week", "under 30 days of cover") is no bound of the write, and
+    "send over 20" sends 20.
+    """
     for words, lower, strict, pattern in BOUNDS:
-        m = pattern.search(text)
-        if m is not None:
+        for m in pattern.finditer(text):
+            before, after = text[: m.start()], text[m.end() :]
+            if NOT_A_QUANTITY.match(after):
+                continue
+            if words != TARGET and not WRITE_BEFORE.search(before):
+                continue
+            over = words == "more than" and m.group(0).lower().startswith("over")
+            if over and PHRASAL_OVER.search(before):
+                continue
             return Bound(words, int(m.group("n").replace(",", "")), lower, strict)
     return None
 
 
 def _drafts(step: Step, bound: Bound) -> list[Call]:
-    """Return the draft calls of a step whose quantity is the bound's number."""
+    """Return the draft and amend calls of a step whose quantity is the bound's number."""
     if isinstance(step, str):
         return []
-    return [c for c in step if c.name in DRAFTS and c.args.get("qty") == bound.n]
+    names = (*DRAFTS, AMEND)
+    return [c for c in step if c.name in names and c.args.get("qty") == bound.n]
+
+
+def _target(req: Request, call: Call) -> tuple[str, str]:
+    """Return the item and the place a draft (or the proposal an amend changes) is for."""
+    if call.name in DRAFTS:
+        return str(call.args.get("sku")), str(call.args.get(DRAFTS[call.name]))
+    pid = call.args.get("proposal_id")
+    note = next((n for n in reversed(req.focus.proposals) if n.proposal_id == pid), None)
+    args = note.args if note is not None else {}
+    place = args.get("to_location") or args.get("location_id") or args.get("location")
+    return str(args.get("sku")), str(place)
+
+
+def _line(looked: list[Result], sku: str, place: str) -> Result | None:
+    """Return the engine look-up made for an item at a place, if any."""
+    return next(
+        (r for r in looked if r.args.get("sku") == sku and r.args.get("location") == place), None
+    )
 
 
 def engine_qty(result: Result, sku: str, place: str) -> float:
@@ -168,61 +219,73 @@ def decide(bound: Bound, engine: float, sku: str, place: str) -> tuple[int, str]
 
 
 def bounded(handler: Handler, bound: Bound) -> Handler:
-    """Wrap a drafting handler so that a quantity said as a bound is decided within it.
+    """Wrap a writing handler so that a quantity said as a bound is decided within it.
 
-    The handler runs as it would; when it is about to draft the bound's number, the engine's
-    order line for the item at the draft's place is looked up first, and the draft is made with
-    the quantity `decide` gives; the answer opens with the rule that gave it. A level to fill
-    to ("top S003 up to 40", `TARGET`) looks up the item's position there instead (`fill_to`).
+    The handler runs as it would; when it is about to draft (or amend a proposal to) the bound's
+    number, the engine's order line for the item at each draft's own place is looked up first,
+    and each draft is made with the quantity `decide` gives for its own line; the answer opens
+    with the rules that gave them. A level to fill to ("top S003 up to 40", `TARGET`) looks up
+    the item's position there instead (`fill_to`). A ceiling no quantity meets ("less than 0")
+    drafts nothing.
     """
     lookup = POSITION_LOOKUP if bound.words == TARGET else ENGINE_LOOKUP
 
+    def rule_of(line: Result, sku: str, place: str) -> tuple[int, str]:
+        if bound.words == TARGET:
+            return fill_to(bound.n, position_of(line, sku, place), sku, place)
+        return decide(bound, engine_qty(line, sku, place), sku, place)
+
     def run(req: Request, results: list[Result]) -> Step:
-        looked = next((r for r in results if r.name == lookup), None)
+        looked = [r for r in results if r.name == lookup]
         own = [r for r in results if r.name != lookup]
+        if not bound.lower and bound.least() <= 0:
+            return (
+                f"I have not drafted anything: no quantity to draft is {_said(bound)}. Say the "
+                "quantity you want, for example **make it 20**."
+            )
         step = handler(req, own)
         if isinstance(step, str):
-            if looked is None or looked.error or not _drafted(own):
+            if not looked or not _drafted(own):
                 return step
-            sku, place = str(looked.args.get("sku")), str(looked.args.get("location"))
-            if bound.words == TARGET:
-                _, rule = fill_to(bound.n, position_of(looked, sku, place), sku, place)
-            else:
-                _, rule = decide(bound, engine_qty(looked, sku, place), sku, place)
-            return f"{rule}\n\n{step}"
+            rules = [
+                rule_of(r, str(r.args.get("sku")), str(r.args.get("location")))[1]
+                for r in looked
+                if not r.error
+            ]
+            return "\n".join(rules) + f"\n\n{step}" if rules else step
         drafts = _drafts(step, bound)
         if not drafts:
             return step
-        call = drafts[0]
-        sku, place = str(call.args.get("sku")), str(call.args.get(DRAFTS[call.name]))
-        if looked is None:
-            return [Call(lookup, {"location": place, "sku": sku})]
-        if looked.error:
-            return f"I have not drafted anything: {looked.error}"
-        if bound.words == TARGET:
-            qty, rule = fill_to(bound.n, position_of(looked, sku, place), sku, place)
+        targets = {id(c): _target(req, c) for c in drafts}
+        missing = list(dict.fromkeys(t for t in targets.values() if _line(looked, *t) is None))
+        if missing:
+            return [Call(lookup, {"location": place, "sku": sku}) for sku, place in missing]
+        qty_of: dict[int, int] = {}
+        for call in drafts:
+            sku, place = targets[id(call)]
+            line = _line(looked, sku, place)
+            assert line is not None
+            if line.error:
+                return f"I have not drafted anything: {line.error}"
+            if bound.words != TARGET and not bound.lower and engine_qty(line, sku, place) <= 0:
+                return (
+                    f"I have not drafted anything: the planning engine's quantity for {sku} at "
+                    f"{place} is 0 today, so there is nothing to draft within the bound "
+                    f"({_said(bound)}). Say a quantity to draft it anyway, for example "
+                    f"**{_with_qty(req, bound)}**."
+                )
+            qty, rule = rule_of(line, sku, place)
             if qty <= 0:
                 return f"I have not drafted anything: {rule}"
-            return [_requantified(c, qty) if c in drafts else c for c in step]
-        engine = engine_qty(looked, sku, place)
-        if not bound.lower and engine <= 0:
-            return (
-                f"I have not drafted anything: the planning engine's quantity for {sku} at "
-                f"{place} is 0 today, so there is nothing to draft within the bound "
-                f"({_said(bound)}). Say a quantity to draft it anyway, for example "
-                f"**{_with_qty(req, bound)}**."
-            )
-        qty, rule = decide(bound, engine, sku, place)
-        if qty <= 0:
-            return f"I have not drafted anything: {rule}"
-        return [_requantified(c, qty) if c in drafts else c for c in step]
+            qty_of[id(call)] = qty
+        return [_requantified(c, qty_of[id(c)]) if id(c) in qty_of else c for c in step]
 
     return run
 
 
 def _drafted(results: list[Result]) -> bool:
     """Return whether a draft of the turn came back."""
-    return any(r.name in DRAFTS for r in results)
+    return any(r.name in DRAFTS or r.name == AMEND for r in results)
 
 
 def _requantified(call: Call, qty: int) -> Call:

@@ -24,7 +24,7 @@ from tools.resolve import Resolver
     ("text", "bound"),
     [
         ("S002 needs more than 10 of SKU-0016", ("more than", 10, True, True)),
-        ("send over 10 units", ("more than", 10, True, True)),
+        ("ship more than 10 units", ("more than", 10, True, True)),
         ("at least 10 please", ("at least", 10, True, False)),
         ("no less than 1,000", ("no less than", 1000, True, False)),
         ("a minimum of 12", ("at least", 12, True, False)),
@@ -43,7 +43,20 @@ def test_bound_words_are_read(text: str, bound: tuple[str, int, bool, bool]) -> 
     assert bound_of(text) == Bound(*bound)
 
 
-@pytest.mark.parametrize("text", ["transfer 10 of SKU-0016", "ship 25 over from the DC", "S002"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "transfer 10 of SKU-0016",
+        "ship 25 over from the DC",
+        "S002",
+        "send over 20 SKU-0016 from DC-NORTH to S002",
+        "ship over 15 of sku 16 to monroe",
+        "move 40 SKU-0003 to S001, it has under 40 days of cover",
+        "S001 sold more than 25 SKU-0003 yesterday, move 25 SKU-0003 from DC-NORTH",
+        "S003 is below 12 units of SKU-0016, send 12 from DC-NORTH",
+        "stock at S002 is over 30, transfer 30 SKU-0003 to S001",
+    ],
+)
 def test_a_plain_quantity_is_no_bound(text: str) -> None:
     assert bound_of(text) is None
 
@@ -82,7 +95,7 @@ LOWER = [
     "S002 needs more than 10 of SKU-0016 from DC-NORTH",
     "monroe needs more than 10 of sku 16 out of the north dc",
     "transfer more than 10 SKU-0016 from DC-NORTH to S002",
-    "send over 10 of SKU-0016 from DC-NORTH to S002",
+    "ship S002 over 10 of SKU-0016 from DC-NORTH",
     "trasnfer more than 10 SKU-0016 from DC-NORTH to S002",
 ]
 AT_LEAST = [
@@ -146,3 +159,52 @@ def test_no_more_than_n_with_nothing_to_order_drafts_nothing(text: str, resolver
 def test_a_plain_quantity_is_drafted_as_said(text: str, resolver: Resolver) -> None:
     calls, _ = _run(text, resolver, 200)
     assert [name for name, _ in calls] == ["draft_transfer"] and _drafted(calls) == [10]
+
+
+def _run_lines(
+    text: str, resolver: Resolver, engine: dict[str, int]
+) -> tuple[list[tuple[str, Any]], str]:
+    """Run a request against an engine whose order line differs by place."""
+    intent, req = parse(text, (), resolver)
+    results: list[Result] = []
+    calls: list[tuple[str, Any]] = []
+    for _ in range(6):
+        step = intent.handler(req, results)
+        if isinstance(step, str):
+            return calls, step
+        for call in step:
+            calls.append((call.name, call.args))
+            if call.name == "get_routine_orders":
+                loc = call.args["location"]
+                data: Any = {"items": [{"sku": call.args["sku"], "location": loc,
+                                        "qty": engine[loc]}]}  # fmt: skip
+            else:
+                data = {"proposal_id": "PR-1", "status": "pending_approval", "args": call.args}
+            results.append(Result(call.name, call.args, json.dumps(data), data))
+    raise AssertionError(f"no answer for {text!r}: {calls}")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "transfer at least 10 SKU-0016 from DC-NORTH to S001 and 10 to S002",
+        "send at least 10 of SKU-0016 from DC-NORTH to S001 and 10 to S002",
+    ],
+)
+def test_each_draft_of_a_bounded_fan_out_gets_its_own_places_line(
+    text: str, resolver: Resolver
+) -> None:
+    calls, answer = _run_lines(text, resolver, {"S001": 28, "S002": 200})
+    looked = sorted(a["location"] for n, a in calls if n == "get_routine_orders")
+    assert looked == ["S001", "S002"], calls
+    qty = {a["to_location"]: a["qty"] for n, a in calls if n == "draft_transfer"}
+    assert qty == {"S001": 28, "S002": 200}, calls
+    assert "at S001 is 28" in answer and "at S002 is 200" in answer
+
+
+@pytest.mark.parametrize("text", ["transfer less than 0 of SKU-0016 from DC-NORTH to S002",
+                                  "send S002 under 0 SKU-0016 from DC-NORTH"])  # fmt: skip
+def test_a_ceiling_of_nothing_drafts_nothing(text: str, resolver: Resolver) -> None:
+    calls, answer = _run(text, resolver, 200)
+    assert _drafted(calls) == [] and answer.startswith("I have not drafted anything")
+    assert "-1" not in answer
