@@ -83,7 +83,7 @@ class Bound:
 WRITE_BEFORE = re.compile(
     r"(?:^|\b(?:transfer|xfer|move|send|ship|order|buy|purchase|draft|raise|reorder|replenish|"
     r"need|needs|needed|want|wants|get|give|bring|put|push|top\s+up|make|set|bump|change|amend|"
-    r"increase|reduce|lower|cut)\b(?:\s+(?!\d)[\w-]+){0,2}?)\s*$",
+    r"increase|reduce|lower|cut|drop|trim)\b(?:\s+(?!\d)[\w-]+){0,2}?)\s*$",
     re.I,
 )
 """What comes just before a bound that modifies the write's own quantity: a write verb, at most

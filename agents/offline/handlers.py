@@ -1722,6 +1722,12 @@ def _pending_qty(note: ProposalNote | None) -> int | None:
     return int(qty) if isinstance(qty, int | float) and not isinstance(qty, bool) else None
 
 
+HALVED = re.compile(r"\b(?:by\s+(?:a\s+)?half\b|by\s+50\s*%|in\s+half\b|halve[ds]?\b)", re.I)
+"""A change that halves the draft ("drop it by half", "cut it in half")."""
+BY_A_BIT = re.compile(r"\b(?:a\s+)?(?:bit|little|touch|tad|smidge|notch)\W*$", re.I)
+"""A change of no said size ("drop it a bit"): the new quantity is asked for."""
+
+
 def amend(req: Request, results: list[Result]) -> Step:
     """Change the quantity of the thread's pending proposal (withdrawn, the new one drafted).
 
@@ -1751,6 +1757,10 @@ def amend(req: Request, results: list[Result]) -> Step:
                     "**withdraw the draft** to drop it, or a new quantity (for example **make "
                     "it 1 instead**)."
                 )
+        if HALVED.search(req.text) and old is not None:
+            qty = max(1, round(old / 2))
+        elif BY_A_BIT.search(req.text):
+            qty = None  # "drop it a bit": by how much is the planner's to say
         if qty is None or qty <= 0:
             return _ask("the new quantity", "make it 60 instead")
         return [Call("amend_proposal", {"proposal_id": note.proposal_id, "qty": qty})]

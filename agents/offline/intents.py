@@ -384,6 +384,12 @@ AMEND = (
     + DRAFT_REF
     + r")?(?:\s+instead)?"
     + AMEND_TAIL,
+    # "drop it by half", "cut it in half": halved; "drop it a bit": asks by how much.
+    AMEND_LEAD
+    + r"(?:drop|cut|reduce|lower|trim|decrease|halve|bring)(?:s|ed)?\s+(?:"
+    + DRAFT_REF
+    + r"\s+)?(?:(?:down|back)\s+)?(?:by\s+(?:a\s+)?half|by\s+50\s*%|in\s+half|"
+    r"(?:by\s+)?(?:a\s+)?(?:bit|little|touch|tad|smidge|notch))?" + AMEND_TAIL,
 )
 
 ACK = (
@@ -448,7 +454,10 @@ NOT_SUPPLY_QUESTION = (
 DISCARD = (
     r"(?:bin|binned|scrap|scrapped|ditch|ditched|dump|kill|cancel|cancell?ed|withdraw|withdrawn|"
     r"delete|discard|remove|forget|junk|trash|nix|axe|toss|revoke|retract|abandon|shelve|"
-    r"(?:pull|drop)(?!\s+(?:[\w\-']+\s+){0,3}?(?:down\s+)?(?:to|by)\s+\d)(?=\s+(?:the\s+plug|(?:it|that|this|them)\b(?!\s+up\b)(?!\s+[\w-]+['\u2019]s\b)|(?:the|my|our|that|this)\s+"
+    r"(?:pull|drop)(?!\s+(?:[\w\-']+\s+){0,3}?"
+    + reader.DROP_AMOUNT
+    + r")(?=\s+(?:the\s+plug|(?:it|that|this|them)\b(?!\s+up\b)(?!\s+[\w-]+['\u2019]s\b)|"
+    r"(?:the|my|our|that|this)\s+"
     r"(?:(?!(?:for|of|on|about|from|behind)\b)[\w\-]+\s+){0,2}?(?:one|draft|transfer|xfer|po|order|"
     r"proposal|request|move)s?\b(?!['\u2019]s\b)))|undo|chuck)"
 )

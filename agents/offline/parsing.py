@@ -1025,7 +1025,7 @@ def quantity(text: str) -> int | None:
 
 
 CHANGE_DOWN = (
-    r"cut|reduce|lower|trim|decrease|shave|knock|take|dial\s+(?:it\s+)?down|bring\s+(?:it\s+)?"
+    r"cut|reduce|lower|trim|decrease|drop|shave|knock|take|dial\s+(?:it\s+)?down|bring\s+(?:it\s+)?"
     r"down|scale\s+(?:it\s+)?back|pare|minus|subtract|remove"
 )
 CHANGE_UP = r"bump|raise|increase|up|add?|boost|lift|plus|top\s+(?:it\s+)?up|grow|round\s+up"

@@ -58,10 +58,25 @@ ROUTE = re.compile(
     re.I,
 )
 """Who is to approve (never who did: "who approved it?" asks what became of it)."""
+NUMBER_WORD = (
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|hundred|a\s+(?:dozen|hundred|half|third|quarter)|half|a\s+couple)\b"
+)
+"""A quantity said in words ("ten", "a dozen", "half")."""
+DROP_AMOUNT = (
+    r"(?:(?:down\s+)?(?:to|by)\s+(?:(?:about|around|roughly|approx\w*|~|under|below|less\s+than|"
+    r"over|above|more\s+than|only|just|maybe)\s*)*(?:\d|" + NUMBER_WORD + r")"
+    r"|(?:a\s+)?(?:bit|little|touch|tad|smidge|fraction|notch)\b|in\s+half\b|down\b(?!\s+the\b))"
+)
+"""What makes "drop" change a draft's quantity, not withdraw it: a target or a change ("to
+about 10", "by ten", "to under 10", "by half", "a bit")."""
 DISCARD = re.compile(
     r"\b(?:withdraw\w*|cancel\w*|scrap\w*|bin|ditch\w*|kill|delete|discard|retract|revoke|"
     r"nix|axe|abandon\w*|undo)\b"
-    r"|\b(?:pull|drop)(?!\s+(?:[\w\-']+\s+){0,3}?(?:down\s+)?(?:to|by)\s+\d)\s+(?:the\s+plug|it(?!\s+up\b)|(?:that|this)(?!\s+up\b)(?=\s*(?:[^\w\s]|$|"
+    r"|\b(?:pull|drop)(?!\s+(?:[\w\-']+\s+){0,3}?"
+    + DROP_AMOUNT
+    + r")\s+(?:the\s+plug|it(?!\s+up\b)|(?:that|this)(?!\s+up\b)(?=\s*(?:[^\w\s]|$|"
     r"now\b|please\b|pls\b|back\b|off\b|out\b))|(?:the|that|this|my|our)\s+(?:(?!(?:for|of|on|"
     r"about|from|behind)\b)[\w\-]+\s+){0,2}?(?:draft|transfer|xfer|po|purchase\s+order|order|move|"
     r"proposal|request|one)s?)\b(?!['\u2019]s\b)",
@@ -105,7 +120,7 @@ OUTCOME = re.compile(
 DROP_TO = (
     r"\bdrop\s+(?:(?:it|that|this|(?:the|that|this|my|our)\s+(?:(?:transfer|xfer|po|order|"
     r"proposal|draft|move)(?:['\u2019]s)?\s+)?(?:qty|quantity|amount|units|transfer|xfer|po|"
-    r"order|proposal|draft|move))\s+)?(?:down\s+)?to\s+\d"
+    r"order|proposal|draft|move))\s+)?" + DROP_AMOUNT
 )
 """"Drop" as an amendment: only with a quantity target ("drop it to 30", "drop the qty to 30");
 otherwise it is an ordinary word ("demand will drop 20 next week" changes no draft)."""

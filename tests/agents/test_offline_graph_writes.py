@@ -80,3 +80,47 @@ def test_an_amend_said_as_a_bound_meets_it(copilot: Copilot, follow: str, bound:
     _, r = thread(copilot, "transfer 20 SKU-0016 from DC-NORTH to S002", follow)
     amended = [a["qty"] for n, a in writes(r) if "qty" in a]
     assert amended and all(bound(q) for q in amended), (follow, writes(r), r.answer[:200])
+
+
+@pytest.mark.parametrize(
+    ("follow", "qty"),
+    [
+        ("drop it by ten", 10),
+        ("drop it by 5", 15),
+        ("drop the transfer by four", 16),
+        ("drop it to about 10", 10),
+        ("drop it to ~12", 12),
+        ("drop it to around 8 units", 8),
+        ("drop it down to roughly fifteen", 15),
+        ("drop it to under 10", 9),
+        ("drop it by half", 10),
+        ("cut it in half please", 10),
+    ],
+)
+def test_drop_with_an_amount_amends_and_never_withdraws(
+    copilot: Copilot, follow: str, qty: int
+) -> None:
+    _, r = thread(copilot, "transfer 20 SKU-0016 from DC-NORTH to S002", follow)
+    assert [(n, a.get("qty")) for n, a in writes(r)] == [("amend_proposal", qty)], (
+        follow,
+        writes(r),
+    )
+
+
+@pytest.mark.parametrize(
+    "follow", ["drop it a bit", "drop it a little", "drop the transfer a touch"]
+)
+def test_drop_by_no_said_amount_asks_how_much(copilot: Copilot, follow: str) -> None:
+    _, r = thread(copilot, "transfer 20 SKU-0016 from DC-NORTH to S002", follow)
+    assert writes(r) == [] and "new quantity" in r.answer, (follow, writes(r), r.answer[:120])
+
+
+@pytest.mark.parametrize("follow", ["if demand drops, drop it", "if sales drop, drop the transfer"])
+def test_a_conditional_drop_writes_nothing(copilot: Copilot, follow: str) -> None:
+    _, r = thread(copilot, "transfer 20 SKU-0016 from DC-NORTH to S002", follow)
+    assert writes(r) == [], (follow, writes(r))
+
+
+def test_drop_with_no_amount_still_withdraws(copilot: Copilot) -> None:
+    _, r = thread(copilot, "transfer 20 SKU-0016 from DC-NORTH to S002", "drop it")
+    assert [n for n, _ in writes(r)] == ["withdraw_proposal"]

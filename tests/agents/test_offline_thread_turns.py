@@ -513,7 +513,6 @@ def test_drop_with_a_quantity_target_amends_the_draft(text: str, resolver: Resol
         "volumes drop 12 on mondays there",
         "demand will drop 20 %",
         "what if demand drops 20% at S003",
-        "drop it by 10",
         "drop 20 from that one",
         "if sales dropped 10 units a day, would the 40 still do",
     ],
