@@ -2069,6 +2069,9 @@ def _engine_line_step(
         return _error_text(routine)
     data = routine.data if isinstance(routine.data, dict) else {}
     line = _engine_line(_items(routine), loc, source, sup)
+    asked = "purchase_order" if sup else "transfer" if source else None
+    if line is not None and asked is not None and line.get("kind") != asked:
+        return _other_kind(line, sku, loc, source, sup)
     if line is not None:
         if line.get("kind") == "transfer":
             src = source if source and source != loc else str(line.get("from_location"))
@@ -2108,6 +2111,36 @@ def _engine_line_step(
         f"The planning engine recommends no transfer or purchase order for {sku} at {loc} "
         f"today, so I have not drafted anything and will not guess a quantity.{why}{figures} "
         f"Say how many, for example {example}."
+    )
+
+
+def _other_kind(
+    line: dict[str, Any], sku: str, loc: str, source: str | None, sup: str | None
+) -> str:
+    """Say that the engine sources a need by the other kind of order, and ask which to draft.
+
+    A purchase order asked of a supplier is never drafted as a transfer (nor a transfer asked
+    from a source as a purchase order): the engine's line and quantity are said, and both
+    requests are offered.
+    """
+    qty = _qty(line.get("qty"))
+    if line.get("kind") == "transfer":
+        frm = str(line.get("from_location"))
+        engine = f"a transfer of {qty} from {frm}"
+        mine = f"**order {qty} of {sku} for {loc} from {sup}**"
+        theirs = f"**transfer {qty} of {sku} from {frm} to {loc}**"
+        asked = f"a purchase order from {sup}"
+    else:
+        engine = f"a purchase order of {qty} from {line.get('supplier_id')}"
+        mine = f"**transfer {qty} of {sku} from {source} to {loc}**"
+        theirs = f"**order {qty} of {sku} for {loc} from {line.get('supplier_id')}**"
+        asked = f"a transfer from {source}"
+    reason = line.get("reason") or "no reason given"
+    return (
+        f"I have not drafted anything: you asked for {asked}, but the planning engine sources "
+        f"{sku} at {loc} by {engine} (its order-list line: {reason}"
+        f"). Say {mine} to draft what you asked for with the engine's quantity, or {theirs} to "
+        "draft the engine's line."
     )
 
 

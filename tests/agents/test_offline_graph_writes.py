@@ -124,3 +124,22 @@ def test_a_conditional_drop_writes_nothing(copilot: Copilot, follow: str) -> Non
 def test_drop_with_no_amount_still_withdraws(copilot: Copilot) -> None:
     _, r = thread(copilot, "transfer 20 SKU-0016 from DC-NORTH to S002", "drop it")
     assert [n for n, _ in writes(r)] == ["withdraw_proposal"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "raise a PO for SKU-0003 for S002 with SUP-03",
+        "order SKU-0003 for S002 from SUP-03",
+        "get SKU-0003 on order from SUP-04 for S002",
+    ],
+)
+def test_a_po_asked_of_a_supplier_is_never_drafted_as_a_transfer(
+    copilot: Copilot, text: str
+) -> None:
+    [r] = thread(copilot, text)  # the engine's only line for SKU-0003 at S002 is a transfer
+    assert [n for n, _ in writes(r)] in ([], ["draft_purchase_order"]), writes(r)
+    assert all(a.get("supplier_id") in text for _, a in writes(r)), writes(r)
+    if not writes(r):
+        assert "sources SKU-0003 at S002 by a transfer" in r.answer, r.answer[:200]
+        assert "**order 15 of SKU-0003 for S002 from SUP-0" in r.answer, r.answer[:300]
