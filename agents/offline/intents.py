@@ -89,6 +89,7 @@ from agents.offline.parsing import (
     understood,
     unknown_store,
 )
+from agents.offline.replacing import REPLACING, replacing
 from agents.offline.safety import (
     ERP_RECORD,
     GATE_BYPASS,
@@ -2756,6 +2757,9 @@ def parse(
     if bound is not None:
         # "S003 needs more than 10 of X": the engine's quantity within the bound, not 10.
         intent = replace(intent, handler=bounds.bounded(intent.handler, bound))
+    if intent.writes and REPLACING.search(text) and req.focus.last_proposal(pending=True):
+        # "ship it from S001 instead": the new draft replaces the thread's pending one.
+        intent = replace(intent, handler=replacing(intent.handler))
     return _which_other_dc(text, intent, req) or fan_out(intent, req)
 
 

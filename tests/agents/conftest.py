@@ -1,9 +1,12 @@
 """Shared fixtures of the offline model's tests: the small seed-7 network's resolver, the
-shipped playbook's knowledge base and a thread turn."""
+shipped playbook's knowledge base, a thread turn, and a copilot on that network driven by the
+offline model through the real graph (`copilot`, `ask`)."""
 
 from __future__ import annotations
 
+import itertools
 import json
+import sqlite3
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -11,11 +14,16 @@ from typing import Any
 
 import pytest
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from langgraph.checkpoint.sqlite import SqliteSaver
 
+from agents.offline import OfflinePlannerModel
 from erp.demo import generate_demo
+from erp.store import replace_snapshot
+from graph.service import Copilot
 from knowledge import KnowledgeBase
 from stockpilot.settings import PROJECT_ROOT, Settings
 from tools.resolve import Resolver
+from tools.workspace import Workspace
 
 
 @pytest.fixture(scope="module")
@@ -58,3 +66,31 @@ def three_dc_resolver() -> Resolver:
     """A 6-store network with three DCs (DC-NORTH, DC-SOUTH, DC-03), two stores each."""
     demo = generate_demo(seed=7, stores=6, skus=30, days=120, dcs=3, as_of=date(2026, 6, 30))
     return Resolver.from_network(demo.data)
+
+
+_ids = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def copilot(tmp_path_factory: pytest.TempPathFactory) -> Copilot:
+    tmp: Path = tmp_path_factory.mktemp("copilot")
+    settings = Settings(
+        _env_file=None,
+        database_url=f"sqlite:///{tmp / 'store.db'}",
+        plan_cache_dir=tmp / "cache",
+    )
+    ws = Workspace.open(settings)
+    demo = generate_demo(seed=7, stores=4, skus=30, days=400, as_of=date(2026, 6, 30))
+    replace_snapshot(ws.engine, demo.data, source="demo:test")
+    saver = SqliteSaver(sqlite3.connect(tmp / "cp.db", check_same_thread=False))
+    saver.setup()
+    return Copilot(ws, checkpointer=saver, model=OfflinePlannerModel())
+
+
+def ask(copilot: Copilot, *texts: str) -> list[Any]:
+    """Ask the texts in one fresh thread, after rejecting whatever was left pending."""
+    ws = copilot.workspace
+    for p in ws.governance.proposals.list(status="pending"):
+        ws.governance.proposals.decide(p.id, user="bob", decision="reject")
+    thread = f"thread-{next(_ids)}"
+    return [copilot.ask(t, user="alice", thread_id=thread) for t in texts]

@@ -4,49 +4,13 @@ writes nothing, and a plain instruction still drafts. Driven through the real gr
 
 from __future__ import annotations
 
-import itertools
-import sqlite3
-from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
-from langgraph.checkpoint.sqlite import SqliteSaver
 
-from agents.offline import OfflinePlannerModel
 from agents.offline.safety import write_not_meant
-from erp.demo import generate_demo
-from erp.store import replace_snapshot
 from graph.service import Copilot
-from stockpilot.settings import Settings
-from tools.workspace import Workspace
-
-_ids = itertools.count()
-
-
-@pytest.fixture(scope="module")
-def copilot(tmp_path_factory: pytest.TempPathFactory) -> Copilot:
-    tmp: Path = tmp_path_factory.mktemp("write-gate")
-    settings = Settings(
-        _env_file=None,
-        database_url=f"sqlite:///{tmp / 'store.db'}",
-        plan_cache_dir=tmp / "cache",
-    )
-    ws = Workspace.open(settings)
-    demo = generate_demo(seed=7, stores=4, skus=30, days=400, as_of=date(2026, 6, 30))
-    replace_snapshot(ws.engine, demo.data, source="demo:test")
-    saver = SqliteSaver(sqlite3.connect(tmp / "cp.db", check_same_thread=False))
-    saver.setup()
-    return Copilot(ws, checkpointer=saver, model=OfflinePlannerModel())
-
-
-def ask(copilot: Copilot, *texts: str) -> list[Any]:
-    """Ask the texts in one fresh thread, after rejecting whatever was left pending."""
-    ws = copilot.workspace
-    for p in ws.governance.proposals.list(status="pending"):
-        ws.governance.proposals.decide(p.id, user="bob", decision="reject")
-    thread = f"gate-{next(_ids)}"
-    return [copilot.ask(t, user="alice", thread_id=thread) for t in texts]
+from tests.agents.conftest import ask
 
 
 def writes(result: Any) -> list[str]:
