@@ -362,24 +362,33 @@ def self_decision(asker: Asker) -> str:
 _WRITE_VERB = (
     r"(?:transfer\w*|mov(?:e|es|ed|ing)|ship\w*|send\w*|sent|order\w*|buy\w*|bought|draft\w*|"
     r"raise\w*|plac\w*|book\w*|cancel\w*|withdr[ae]w\w*|approv\w*|amend\w*|chang\w*|"
-    r"top\w*\s+up|replenish\w*|restock\w*|po|xfer\w*)"
+    r"top\w*\s+up|replenish\w*|restock\w*|po|xfer\w*|make|cut\w*|reduc\w*|bump\w*)"
+)
+_NO = (
+    r"(?:not|never|no|don['\u2019]?t|dnt|do\s+not|can['\u2019]?t|cannot|won['\u2019]?t|nobody|"
+    r"skip|avoid|stop|forget(?:\s+about)?)"
 )
 WRITE_NOT_MEANT: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "declined",
         re.compile(
             r"\brather\s+not\b|\bhold\s+off\b|\b(?:not|un)\s*sure\b|\bi\s+wonder\b|"
-            r"\bwondering\b|\b(?:don|doesn|didn)['\u2019]?t\s+(?:really\s+)?(?:want|think|plan|"
-            r"intend|mean|wish)\b|\bdo\s+not\s+(?:want|think|plan)\b|\bno\s+need\b|"
-            r"\b(?:not|never|don['\u2019]?t|do\s+not)\s+(?:\w+\s+){0,2}" + _WRITE_VERB + r"\b",
+            r"\bwondering\b|\b(?:don|doesn|didn)['\u2019]?t\s+(?:really\s+)?(?:think|mean)\b|"
+            r"\b(?:don['\u2019]?t|do\s+not|doesn['\u2019]?t)\s+(?:really\s+)?(?:want|plan|intend|"
+            r"wish|need)\s+to\b|\bno\s+need\s+to\s+(?:\w+\s+){0,1}" + _WRITE_VERB + r"\b|"
+            r"\b" + _NO + r"\s+(?:\w+\s+){0,2}" + _WRITE_VERB + r"\b|\bnot\s+(?:yet|now)\b|"
+            r"\bnot\s+needed\b|\boverkill\b|\bscratch\s+that\b|\bjust\s+kidding\b|\bjk\b|"
+            r"\bor\s+(?:not|wait|keep\s+it|leave\s+it|hold)\b|"
+            r"\blet['\u2019]?s\s+wait\b|\bfor\s+discussion\b",
             re.I,
         ),
     ),
     (
         "conditional",
         re.compile(
-            r"\b(?:if|unless|in\s+case|provided|assuming|once|whenever)\b(?!\s+(?:possible|you\s+"
-            r"(?:can|could)|that(?:'s|\s+is)?\s+(?:ok|okay|fine|alright)|ok|okay)\b)",
+            r"\b(?:if|unless|provided|assuming|once|whenever|suppose|supposing|imagine|say\s+we)\b"
+            r"(?!\s+(?:possible|you\s+(?:can|could)|that(?:'s|\s+is)?\s+(?:ok|okay|fine|alright)|"
+            r"ok|okay)\b)|^\W*in\s+case\b",
             re.I,
         ),
     ),
@@ -387,17 +396,25 @@ WRITE_NOT_MEANT: tuple[tuple[str, re.Pattern[str]], ...] = (
         "quoted",
         re.compile(
             r"[\"\u201c\u201d][^\"\u201c\u201d]*\b" + _WRITE_VERB + r"\b[^\"\u201c\u201d]*"
-            r"[\"\u201c\u201d]|\b(?:we|i|they|he|she|someone|somebody)\s+(?:already\s+|just\s+)?"
-            r"(?:transferred|moved|shipped|sent|ordered|bought|raised|placed|drafted|booked|"
-            r"cancel+ed|withdrew|approved)\b",
+            r"[\"\u201c\u201d]|\b(?:we|i|they|he|she|someone|somebody|yesterday)\s+(?:already\s+|"
+            r"just\s+)?(?:transferred|moved|shipped|sent|ordered|bought|raised|placed|drafted|"
+            r"booked|cancel+ed|withdrew|approved|cut|made)\b|\b(?:were|was|been)\s+(?:already\s+)?"
+            r"(?:transferred|moved|shipped|sent|ordered|raised|placed|booked)\b|"
+            r"\bshould['\u2019]?ve\b|\bshould\s+have\b|\blast\s+time\b|\b(?:last\s+(?:week|month)|"
+            r"yesterday)['\u2019]s\b|\b(?:said|says|told\s+me|asked\s+(?:me|us)\s+to)\b|"
+            r"\balready\s+(?:done|sent|shipped|moved|booked|placed|in)\b",
             re.I,
         ),
     ),
     (
         "predicted",
         re.compile(
-            r"\b(?:might|may|probably|possibly|considering|i\s+guess|i\s+suppose|"
-            r"thinking\s+(?:about|of))\b",
+            r"\b(?:might|probably|prob|possibly|i\s+guess|i\s+suppose|idk|"
+            r"thinking\s+(?:about|of)|let\s+me\s+think|decide\s+whether|going\s+to|gonna|"
+            r"next\s+week\s+we)\b|\b(?:we|i|they|you|it|s\d+)\s+may\s+(?:\w+\s+)?"
+            + _WRITE_VERB
+            + r"\b|"
+            r"^\W*considering\b",
             re.I,
         ),
     ),
@@ -413,7 +430,7 @@ WRITE_NOT_MEANT: tuple[tuple[str, re.Pattern[str]], ...] = (
         "asked",
         re.compile(
             r"\?\s*[A-Za-z]|\bwhat\s+do\s+you\s+think\b|\bthoughts\b|\bi\s+think\s*[?.!]*\s*$|"
-            r"\bright\s*\?|\bdoes\s+that\s+make\s+sense\b",
+            r"\bright\s*\?|\bdoes\s+that\s+make\s+sense\b|\bwhat\s+happens\b",
             re.I,
         ),
     ),
@@ -424,7 +441,7 @@ NOT_MEANT_READING = {
     "declined": "a decision not to, or a doubt",
     "conditional": "conditional",
     "quoted": "a quote or a report of something done",
-    "predicted": "a possibility, not an instruction",
+    "predicted": "a possibility or a plan",
     "stated": "a statement",
     "asked": "a question",
 }

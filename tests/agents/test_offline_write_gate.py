@@ -36,7 +36,7 @@ NOT_MEANT = {
     "conditional": [
         "if S002 runs short, {w}",
         "{w} if sales pick up",
-        "{w} in case the promo lands",
+        "in case the promo lands, {w}",
         "unless DC-SOUTH has it, {w}",
         "once the PO lands, {w}",
     ],
@@ -121,3 +121,97 @@ def test_the_answer_says_nothing_was_written_and_how_to_ask(copilot: Copilot) ->
 def test_a_plain_instruction_still_drafts(copilot: Copilot, text: str) -> None:
     [result] = ask(copilot, text)
     assert writes(result) == ["draft_transfer"] and result.pending
+
+
+X = "20 SKU-0016 from DC-NORTH to S002"
+# Found by review: other negations, take-backs, reports, plans and hypotheses that drafted or
+# amended, and instructions with a reason attached that must still act.
+NOT_INSTRUCTIONS = [
+    "TO: 20 x SKU-0016 DC-NORTH -> S002 (already done)",
+    "get S002 stocked up on SKU-0016 - not yet",
+    "xfer SKU-0016 DC-NORTH -> S002 or not",
+    "top S004 up to 100 on SKU-0015 or not",
+    "send S002 some SKU-0016 from DC-NORTH or not",
+    "top up S002 with SKU-0016 from DC-NORTH or wait",
+    f"no transfer of {X} this week",
+    f"skip the transfer of {X}",
+    f"forget about transferring {X}",
+    f"avoid transferring {X}",
+    f"stop transferring {X}",
+    f"we can't transfer {X}",
+    f"nobody should transfer {X}",
+    f"dnt transfer {X}",
+    f"transferring {X} is not needed",
+    f"a transfer of {X} would be overkill",
+    f"not now: transfer {X}",
+    f"for discussion: transfer {X}",
+    f"transfer {X} - just kidding",
+    f"transfer {X} — scratch that",
+    "no xfer 20 SKU-0016 DC-NORTH -> S002",
+    f"let me think about transferring {X}",
+    f"I need to decide whether to transfer {X}",
+    f"prob transfer {X}",
+    f"transfer {X} idk",
+    f"transfer {X} or not",
+    f"transfer {X} or wait",
+    f"we should've transferred {X}",
+    f"yesterday transferred {X}",
+    "20 SKU-0016 were transferred from DC-NORTH to S002",
+    f"we're going to transfer {X} tomorrow",
+    f"next week we're transferring {X}",
+    "S002 is going to need 20 SKU-0016 from DC-NORTH",
+    "DC-NORTH -> S002 20 SKU-0016 was yesterday's move",
+    "last week's xfer 20 SKU-0016 DC-NORTH -> S002",
+    f"suppose we transfer {X}",
+    f"say we transfer {X}, what happens",
+    f"imagine transferring {X}",
+    "S002 could use 25 SKU-0016 out of DC-NORTH, but let's wait",
+    "we cut it by 10 last time",
+    "the planner said cut it by 10",
+    "they said make it 30",
+    "make it 30 or keep it",
+    "cut it by 10 or not",
+    "withdraw it or keep it",
+]
+INSTRUCTIONS_WITH_REASONS = [
+    "S002 sold more than 20 SKU-0003 last week, transfer 20 SKU-0003 from DC-NORTH to S002",
+    "never mind, cancel",
+    f"transfer {X} for the May promo",
+    f"transfer {X} considering the promo",
+    f"transfer {X}, no need to rush",
+    f"transfer {X} - we don't want a stockout",
+    f"transfer {X} in case of a stockout",
+    f"transfer {X} before the weekend, we may run out",
+    f"transfer {X} as soon as possible",
+    "move 10 SKU-0016 from DC-NORTH to S002 once you can",
+    "order 40 SKU-0016 for DC-NORTH from SUP-01, the promo starts Monday",
+    f"if possible transfer {X}",
+    "make it 30",
+    "yes",
+    "ok do it",
+    "no, make it 30",
+    "withdraw it",
+    "cut it by 10",
+    "top up S002 with SKU-0016 from DC-NORTH",
+    "S004 is short on pasta, can union spare some?",
+    "S003 needs 16 of SKU-0001 out of DC-NORTH",
+    "go ahead",
+    "please transfer 20 SKU-0003 from DC-NORTH to S002",
+    "raise a PO for 40 SKU-0003 for DC-NORTH from SUP-01",
+    "TO: 20 x SKU-0016 DC-NORTH -> S002",
+    "send S002 some SKU-0016 from DC-NORTH, no rush",
+    "draft it",
+    "yes draft that",
+    "order SKU-0001 for S002 to cover the promo",
+    "get it to S003",
+]
+
+
+@pytest.mark.parametrize("text", NOT_INSTRUCTIONS)
+def test_more_ways_of_not_instructing_are_read(text: str) -> None:
+    assert write_not_meant(text) is not None
+
+
+@pytest.mark.parametrize("text", INSTRUCTIONS_WITH_REASONS)
+def test_an_instruction_with_a_reason_is_not_held_back(text: str) -> None:
+    assert write_not_meant(text) is None
