@@ -444,9 +444,14 @@ class Resolver:
         if "sku" in kinds:
             # "move 12 0002 to York", "the 0200 one": a number written with the leading zeros of
             # a SKU id is that SKU (a quantity is never written so); never a duration ("0030 days").
+            # A number is no SKU where a SKU is already named ("transfer 0020 SKU-0003": a
+            # quantity) or after a document word ("PO 0010", "transfer #0010": its number).
+            named = any(m.entity.kind == "sku" for m in found)
             for i, (a, b) in enumerate(spans):
                 ids = self._sku_digits.get(text[a:b], set())
                 if taken[i] or len(ids) != 1 or text[a] != "0" or DURATION_AFTER.match(text, b):
+                    continue
+                if named or DOCUMENT_BEFORE.search(text, 0, a):
                     continue
                 if a > 0 and (text[a - 1].isalnum() or text[a - 1] in "-_"):
                     continue
@@ -539,6 +544,13 @@ class Resolver:
         return None
 
 
+DOCUMENT_BEFORE = re.compile(
+    r"\b(?:po|pos|to|tos|transfer|xfer|order|purchase\s+order|document|doc|proposal|pr|"
+    r"invoice|receipt|asn|shipment|ticket|ref(?:erence)?|number|no\.?)\s*(?:#|no\.?|number)?"
+    r"\s*[:#-]?\s*$|#\s*$",
+    re.I,
+)
+"""A document word just before a number ("PO 0010", "transfer #0010"): the document's number."""
 DURATION_AFTER = re.compile(r"\s*(?:%|percent\b|x\b|times\b|days?\b|weeks?\b|months?\b)", re.I)
 
 

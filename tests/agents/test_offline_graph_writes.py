@@ -143,3 +143,16 @@ def test_a_po_asked_of_a_supplier_is_never_drafted_as_a_transfer(
     if not writes(r):
         assert "sources SKU-0003 at S002 by a transfer" in r.answer, r.answer[:200]
         assert "**order 15 of SKU-0003 for S002 from SUP-0" in r.answer, r.answer[:300]
+
+
+@pytest.mark.parametrize("text", ["transfer 0020 SKU-0003 from DC-NORTH to S002",
+                                  "move 0020 of SKU-0003 from DC-NORTH to S002"])  # fmt: skip
+def test_a_zero_padded_quantity_is_drafted_for_the_sku_named(copilot: Copilot, text: str) -> None:
+    [r] = thread(copilot, text)
+    assert [(a["sku"], a["qty"]) for _, a in writes(r)] == [("SKU-0003", 20)], writes(r)
+
+
+@pytest.mark.parametrize("text", ["what's on PO 0010?", "status of transfer #0012"])
+def test_a_document_number_is_not_read_as_a_sku(copilot: Copilot, text: str) -> None:
+    [r] = thread(copilot, text)
+    assert "SKU-001" not in r.answer and writes(r) == [], r.answer[:200]

@@ -229,3 +229,30 @@ def test_a_zero_padded_number_in_free_text_is_a_sku(
 def test_quantities_durations_and_document_numbers_are_not_skus(res: Resolver, text: str) -> None:
     skus = [m.entity.id for m in res.mentions(text) if m.entity.kind == "sku"]
     assert skus == (["SKU-0003"] if "SKU-0003" in text else [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "transfer 0020 SKU-0003 from DC-NORTH to S002",
+        "move 0012 of SKU-0003 to S001",
+        "SKU-0003: send 0010 units to S002",
+    ],
+)
+def test_a_zero_padded_number_is_no_sku_when_a_sku_is_named(res: Resolver, text: str) -> None:
+    assert [m.entity.id for m in res.mentions(text, ["sku"])] == ["SKU-0003"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["what's on PO 0010?", "status of transfer #0012", "is TO 0005 shipped", "PO no. 0010 please",
+     "look up order 0011"],
+)  # fmt: skip
+def test_a_number_after_a_document_word_is_no_sku(res: Resolver, text: str) -> None:
+    assert [m.entity.id for m in res.mentions(text, ["sku"])] == []
+
+
+@pytest.mark.parametrize(("text", "sku"), [("how much 0016 is at S002?", "SKU-0016"),
+                                           ("move 12 0002 to S001", "SKU-0002")])  # fmt: skip
+def test_a_zero_padded_number_alone_is_still_its_sku(res: Resolver, text: str, sku: str) -> None:
+    assert [m.entity.id for m in res.mentions(text, ["sku"])] == [sku]
