@@ -2250,7 +2250,39 @@ def _lanes_args(req: Request) -> dict[str, Any] | str:
     return {k: v for k, v in (("from_location", src), ("to_location", dst)) if v}
 
 
-lanes = Lookup("get_lanes", _lanes_args, last(render_lanes))
+_lanes_one_way = Lookup("get_lanes", _lanes_args, last(render_lanes))
+EITHER_WAY = re.compile(r"\b(?:connect\w*|link\w*|between)\b", re.I)
+"""A lane question with no direction ("are A and B connected?"): either way answers it."""
+ONE_WAY = re.compile(r"\b(?:from|(?<!linked\s)(?<!connected\s)to|into|feeds?)\b|->|\u2192", re.I)
+"""Words that give a lane question its direction ("from A to B"; "linked to" gives none)."""
+
+
+def lanes(req: Request, results: list[Result]) -> Step:
+    """Answer a lane question, both ways when it has no direction.
+
+    "Are A and B connected?" with no lane from A to B checks the lane from B to A too.
+    """
+    step = _lanes_one_way(req, results)
+    text = req.original or req.text
+    if not (results and isinstance(step, str)) or len(results) > 1:
+        if (
+            len(results) == 2
+            and isinstance(results[1].data, dict)
+            and results[1].data.get("exists")
+        ):
+            f = results[0].args
+            return (
+                f"{render_lanes(results[1])}\n\nThere is no lane the other way, from "
+                f"{f.get('from_location')} to {f.get('to_location')}."
+            )
+        return render_lanes(results[0]) if len(results) > 1 else step
+    first = results[0]
+    data = first.data if isinstance(first.data, dict) else {}
+    src, dst = first.args.get("from_location"), first.args.get("to_location")
+    either = EITHER_WAY.search(text) and not ONE_WAY.search(text)
+    if either and src and dst and not first.error and not data.get("exists"):
+        return [Call("get_lanes", {"from_location": dst, "to_location": src})]
+    return step
 
 
 QUICK = re.compile(

@@ -156,3 +156,18 @@ def test_a_zero_padded_quantity_is_drafted_for_the_sku_named(copilot: Copilot, t
 def test_a_document_number_is_not_read_as_a_sku(copilot: Copilot, text: str) -> None:
     [r] = thread(copilot, text)
     assert "SKU-001" not in r.answer and writes(r) == [], r.answer[:200]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["are S002 and DC-NORTH connected?", "is S002 linked to DC-NORTH?",
+     "are S002 and DC-NORTH linked"],
+)  # fmt: skip
+def test_connected_with_no_direction_checks_both_ways(copilot: Copilot, text: str) -> None:
+    [r] = thread(copilot, text)  # the lane is DC-NORTH -> S002
+    assert r.answer.startswith("**Yes — there is a lane from DC-NORTH to S002"), r.answer[:200]
+
+
+def test_a_lane_asked_with_a_direction_keeps_it(copilot: Copilot) -> None:
+    [r] = thread(copilot, "is there a lane from S002 to DC-NORTH?")
+    assert r.answer.startswith("**No — there is no lane from S002 to DC-NORTH"), r.answer[:200]
