@@ -82,7 +82,8 @@ class Bound:
 
 WRITE_BEFORE = re.compile(
     r"(?:^|\b(?:transfer|xfer|move|send|ship|order|buy|purchase|draft|raise|reorder|replenish|"
-    r"need|needs|needed|want|wants|get|give|bring|put|push|top\s+up|make|set|bump|change|amend|"
+    r"ne+ds?|needed|requires?|required|want|wants|get|give|bring|put|push|top\s+up|make|set|bump|"
+    r"change|amend|"
     r"increase|reduce|lower|cut|drop|trim)\b(?:\s+(?!\d)[\w-]+){0,2}?)\s*$",
     re.I,
 )
