@@ -1765,15 +1765,27 @@ def amend(req: Request, results: list[Result]) -> Step:
             return _ask("the new quantity", "make it 60 instead")
         return [Call("amend_proposal", {"proposal_id": note.proposal_id, "qty": qty})]
     new = next((r.args.get("qty") for r in results if r.name == "amend_proposal"), None)
+    last = results[-1]
+    # A change the checks refused leaves the draft as it was: it is not said to be amended.
+    changed = (
+        not last.error
+        and isinstance(last.data, dict)
+        and "pending" in str(last.data.get("status", ""))
+    )
     change = (
         f"Quantity **{old} → {new}** units.\n"
-        if old is not None and isinstance(new, int) and not any(r.error for r in results)
+        if changed and old is not None and isinstance(new, int)
         else ""
     )
+    title = (
+        "**Amended**"
+        if changed
+        else f"**Not changed** ({note.proposal_id if note else ''} stays as it was)"
+    )
     return change + (
-        _render_drafts(results, "**Amended**")
-        if results[-1].name.startswith("draft_")
-        else ("**Amended**\n" + _render_draft(results[-1]) + _gate_note(results))
+        _render_drafts(results, title)
+        if last.name.startswith("draft_")
+        else (title + "\n" + _render_draft(last) + _gate_note(results))
     )
 
 

@@ -171,3 +171,14 @@ def test_connected_with_no_direction_checks_both_ways(copilot: Copilot, text: st
 def test_a_lane_asked_with_a_direction_keeps_it(copilot: Copilot) -> None:
     [r] = thread(copilot, "is there a lane from S002 to DC-NORTH?")
     assert r.answer.startswith("**No — there is no lane from S002 to DC-NORTH"), r.answer[:200]
+
+
+@pytest.mark.parametrize("follow", ["bump it by 100000", "make it 250000", "add 99999 to it"])
+def test_an_amend_the_checks_refuse_is_not_said_to_be_amended(
+    copilot: Copilot, follow: str
+) -> None:
+    first, result = thread(copilot, "transfer 20 SKU-0016 from DC-NORTH to S002", follow)
+    assert "**Amended**" not in result.answer and "→" not in result.answer, result.answer
+    assert "Not changed" in result.answer
+    left = copilot.workspace.governance.proposals.list(status="pending", thread_id=result.thread_id)
+    assert [p.id for p in left] == [first.pending[0].proposal_id]
