@@ -429,7 +429,7 @@ WRITE_NOT_MEANT: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "asked",
         re.compile(
-            r"\?\s*[A-Za-z]|\bwhat\s+do\s+you\s+think\b|\bthoughts\b|\bi\s+think\s*[?.!]*\s*$|"
+            r"\bwhat\s+do\s+you\s+think\b|\bthoughts\b|\bi\s+think(?:\s+so)?\s*[?.!]*\s*$|"
             r"\bright\s*\?|\bdoes\s+that\s+make\s+sense\b|\bwhat\s+happens\b",
             re.I,
         ),

@@ -127,6 +127,7 @@ X = "20 SKU-0016 from DC-NORTH to S002"
 # Found by review: other negations, take-backs, reports, plans and hypotheses that drafted or
 # amended, and instructions with a reason attached that must still act.
 NOT_INSTRUCTIONS = [
+    "transfer 20 SKU-0003 from DC-NORTH to S002?? i think so",
     "TO: 20 x SKU-0016 DC-NORTH -> S002 (already done)",
     "get S002 stocked up on SKU-0016 - not yet",
     "xfer SKU-0016 DC-NORTH -> S002 or not",
@@ -174,6 +175,8 @@ NOT_INSTRUCTIONS = [
     "withdraw it or keep it",
 ]
 INSTRUCTIONS_WITH_REASONS = [
+    "rejected? ok make it 25",
+    "was it approved? then bump it to 40",
     "S002 sold more than 20 SKU-0003 last week, transfer 20 SKU-0003 from DC-NORTH to S002",
     "never mind, cancel",
     f"transfer {X} for the May promo",
