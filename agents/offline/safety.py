@@ -422,7 +422,7 @@ WRITE_NOT_MEANT: tuple[tuple[str, re.Pattern[str]], ...] = (
         "stated",
         re.compile(
             r"\b(?:is|are|isn['\u2019]?t|aren['\u2019]?t|was|wasn['\u2019]?t)\s+"
-            r"(?:not\s+|never\s+)?(?:covered|short|enough)\b",
+            r"(?:not\s+|never\s+)?covered\b",
             re.I,
         ),
     ),

@@ -175,6 +175,8 @@ NOT_INSTRUCTIONS = [
     "withdraw it or keep it",
 ]
 INSTRUCTIONS_WITH_REASONS = [
+    "actually 30 is enough",
+    "S002 is short 16 units of SKU-0003 from DC-NORTH",
     "rejected? ok make it 25",
     "was it approved? then bump it to 40",
     "S002 sold more than 20 SKU-0003 last week, transfer 20 SKU-0003 from DC-NORTH to S002",
