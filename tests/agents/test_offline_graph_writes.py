@@ -6,44 +6,12 @@ the write's own quantity, "send over N" sends N, and an amend said as a bound me
 
 from __future__ import annotations
 
-import itertools
-import sqlite3
-from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
-from langgraph.checkpoint.sqlite import SqliteSaver
 
-from agents.offline import OfflinePlannerModel
-from erp.demo import generate_demo
-from erp.store import replace_snapshot
 from graph.service import Copilot
-from stockpilot.settings import Settings
-from tools.workspace import Workspace
-
-_ids = itertools.count()
-
-
-@pytest.fixture(scope="module")
-def copilot(tmp_path_factory: pytest.TempPathFactory) -> Copilot:
-    tmp: Path = tmp_path_factory.mktemp("graph_writes")
-    ws = Workspace.open(Settings(_env_file=None, database_url=f"sqlite:///{tmp / 'store.db'}",
-                                 plan_cache_dir=tmp / "cache"))  # fmt: skip
-    demo = generate_demo(seed=7, stores=4, skus=30, days=400, as_of=date(2026, 6, 30))
-    replace_snapshot(ws.engine, demo.data, source="demo:test")
-    saver = SqliteSaver(sqlite3.connect(tmp / "cp.db", check_same_thread=False))
-    saver.setup()
-    return Copilot(ws, checkpointer=saver, model=OfflinePlannerModel())
-
-
-def thread(copilot: Copilot, *texts: str) -> list[Any]:
-    """Ask the texts in one fresh thread; every pending proposal is rejected first."""
-    ws = copilot.workspace
-    for p in ws.governance.proposals.list(status="pending"):
-        ws.governance.proposals.decide(p.id, user="bob", decision="reject")
-    tid = f"gw-{next(_ids)}"
-    return [copilot.ask(t, user="alice", thread_id=tid) for t in texts]
+from tests.agents.conftest import ask as thread
 
 
 def writes(result: Any) -> list[tuple[str, dict[str, Any]]]:
