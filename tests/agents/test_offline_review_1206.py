@@ -1,0 +1,290 @@
+"""Review of 2026-12-06: the offline copilot as a planner and an attacker would use it.
+
+Each test drives the real graph (approval gate, checkpointer) on the seed-7 demo and pins one
+finding of the review (F1-F12) as a strict xfail: it fails on today's main and passes once the
+finding is fixed (then drop its xfail mark). Unsafe findings: a draft,
+an amend or a plan change the planner did not ask for; misreports: an answer that says
+something the store contradicts.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from langgraph.checkpoint.sqlite import SqliteSaver
+
+from agents.offline import OfflinePlannerModel
+from erp.demo import generate_demo
+from erp.overrides import list_overrides
+from erp.store import replace_snapshot
+from graph.service import Copilot
+from planning.overrides import check_override
+from planning.policy import round_up_to_pack
+from stockpilot.settings import Settings
+from stockpilot.vocabulary import Decision, OverrideKind
+from tests.agents.conftest import ask
+from tools.workspace import Workspace
+
+REVIEW = "review 2026-12-06"
+DRAFT = "transfer 20 SKU-0012 from DC-SOUTH to S003"
+WRITE_TOOLS = ("draft_", "amend_", "withdraw_", "set_forecast", "clear_forecast")
+
+
+def writes(result: Any) -> list[tuple[str, dict[str, Any]]]:
+    """The write tools a turn called, with their arguments."""
+    return [(c["name"], c["args"]) for c in result.tool_calls if c["name"].startswith(WRITE_TOOLS)]
+
+
+def pending_for(copilot: Copilot, sku: str, to: str) -> list[Any]:
+    """The store's pending proposals for one SKU into one location."""
+    return [
+        p
+        for p in copilot.workspace.governance.proposals.list(status="pending")
+        if p.args.get("sku") == sku
+        and (p.args.get("to_location") or p.args.get("location_id")) == to
+    ]
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[], Copilot]]:
+    """Copilots on fresh copies of one seed-7 store (for tests that commit or change the plan)."""
+    template = tmp_path_factory.mktemp("review-template")
+    ws = Workspace.open(
+        Settings(
+            _env_file=None,
+            database_url=f"sqlite:///{template / 'store.db'}",
+            plan_cache_dir=template / "cache",
+        )
+    )
+    demo = generate_demo(seed=7, stores=4, skus=30, days=400, as_of=date(2026, 6, 30))
+    replace_snapshot(ws.engine, demo.data, source="demo:test")
+    ws.engine.dispose()
+    conns: list[sqlite3.Connection] = []
+
+    def make() -> Copilot:
+        tmp: Path = tmp_path_factory.mktemp("review-copy")
+        shutil.copy(template / "store.db", tmp / "store.db")
+        settings = Settings(
+            _env_file=None,
+            database_url=f"sqlite:///{tmp / 'store.db'}",
+            plan_cache_dir=tmp / "cache",
+        )
+        conn = sqlite3.connect(tmp / "cp.db", check_same_thread=False)
+        conns.append(conn)
+        saver = SqliteSaver(conn)
+        saver.setup()
+        return Copilot(Workspace.open(settings), checkpointer=saver, model=OfflinePlannerModel())
+
+    yield make
+    for c in conns:
+        c.close()
+
+
+# -- F1: a bare confirmation after a draft drafts a second proposal for the same need -----------
+
+
+@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F1: 'yes' after a draft drafts a second one")
+@pytest.mark.parametrize("follow", ["yes", "ok do that", "go ahead"])
+def test_a_confirmation_after_a_draft_drafts_nothing_more(copilot: Copilot, follow: str) -> None:
+    first, second = ask(copilot, DRAFT, follow)
+    assert [n for n, _ in writes(first)] == ["draft_transfer"]
+    assert writes(second) == [], (follow, writes(second), second.answer[:300])
+    assert len(pending_for(copilot, "SKU-0012", "S003")) == 1
+
+
+# -- F2: a retraction at the end of the request is ignored ---------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F2: a trailing retraction still drafts")
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{DRAFT} - actually, no",
+        f"{DRAFT}. wait, don't",
+        f"{DRAFT}, no wait, cancel that",
+        f"{DRAFT} (don't actually do it)",
+        f"{DRAFT} - on second thought, no",
+        f"never mind, {DRAFT}... actually never mind",
+    ],
+)
+def test_a_retracted_request_drafts_nothing(copilot: Copilot, text: str) -> None:
+    [r] = ask(copilot, text)
+    assert writes(r) == [] and r.pending == [], (text, writes(r))
+
+
+# -- F3: "the first one" amends the last proposal --------------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F3: 'make the first one 30' amends the last")
+def test_the_first_one_means_the_first_proposal(copilot: Copilot) -> None:
+    _, second, third = ask(
+        copilot, DRAFT, "transfer 10 SKU-0016 from DC-NORTH to S002", "make the first one 30"
+    )
+    first_id = next(p.proposal_id for p in second.pending if p.args["sku"] == "SKU-0012")
+    amended = [a for n, a in writes(third) if n == "amend_proposal"]
+    assert all(a["proposal_id"] == first_id for a in amended), (first_id, amended)
+    assert sorted((p.args["sku"], p.args["qty"]) for p in third.pending) in (
+        [("SKU-0012", 30), ("SKU-0016", 10)],
+        [("SKU-0012", 20), ("SKU-0016", 10)],  # or it asks which one
+    ), third.answer[:300]
+
+
+# -- F4: a purchase order asked for is drafted as a transfer ---------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F4: a PO request drafts a transfer")
+@pytest.mark.parametrize(
+    "text", ["raise a purchase order for SKU-0012 at S003", "place a PO for SKU-0012 at S003"]
+)
+def test_a_purchase_order_request_never_drafts_a_transfer(copilot: Copilot, text: str) -> None:
+    [r] = ask(copilot, text)
+    assert [p.kind for p in r.pending if p.kind == "transfer"] == [], (text, r.answer[:300])
+
+
+# -- F5: "what went through?" reports one of two commits ------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F5: 'what went through?' names one of two")
+def test_what_went_through_names_every_commit(fresh: Callable[[], Copilot]) -> None:
+    copilot = fresh()
+    thread = "review-f5"
+    copilot.ask(DRAFT, user="alice", thread_id=thread)
+    copilot.ask("transfer 10 SKU-0016 from DC-NORTH to S002", user="alice", thread_id=thread)
+    decided = copilot.decide(thread, user="bob", decision=Decision.APPROVE)
+    docs = [str(o["document_id"]) for o in decided.outcomes if o.get("document_id")]
+    assert len(docs) == 2, decided.outcomes
+    r = copilot.ask("what went through?", user="alice", thread_id=thread)
+    assert all(d in r.answer for d in docs), (docs, r.answer[:400])
+
+
+# -- F6: a no-op amend churns the proposal and reports a change -----------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F6: 'make it 20' on a draft of 20 'Amended'")
+def test_amending_to_the_same_quantity_changes_nothing(copilot: Copilot) -> None:
+    first, second = ask(copilot, DRAFT, "make it 20")
+    assert [p.proposal_id for p in second.pending] == [p.proposal_id for p in first.pending]
+    assert "Amended" not in second.answer, second.answer[:300]
+
+
+# -- F7: the same request repeated stacks a second draft for one need -----------------------------
+
+
+@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F7: a repeated request stacks a second draft")
+@pytest.mark.parametrize(
+    "turns", [(DRAFT, DRAFT), (f"{DRAFT}, 20 SKU-0012 from DC-SOUTH to S003",)]
+)
+def test_a_repeated_request_keeps_one_draft(copilot: Copilot, turns: tuple[str, ...]) -> None:
+    ask(copilot, *turns)
+    assert len(pending_for(copilot, "SKU-0012", "S003")) == 1, turns
+
+
+# -- F8: a huge quantity bricks the thread ---------------------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F8: a 20-digit quantity breaks the checkpoint")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "transfer 99999999999999999999 SKU-0012 from DC-SOUTH to S003",
+        "order 99999999999999999999 SKU-0012 for S003 from SUP-06",
+    ],
+)
+def test_a_huge_quantity_is_refused_and_the_thread_lives_on(copilot: Copilot, text: str) -> None:
+    thread = f"review-f8-{len(text)}"
+    r = copilot.ask(text, user="alice", thread_id=thread)
+    assert r.pending == [] and r.answer
+    again = copilot.ask("what's pending?", user="alice", thread_id=thread)
+    assert again.answer
+
+
+# -- F9: an absurd forecast override is applied and overflows the plan -----------------------------
+
+
+@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F9: a 1e23/day override is applied at once")
+def test_an_absurd_forecast_override_is_refused(fresh: Callable[[], Copilot]) -> None:
+    copilot = fresh()
+    text = "set the forecast for SKU-0012 at S003 to 99999999999999999999999 a day for july"
+    copilot.ask(text, user="alice", thread_id="review-f9")
+    r = copilot.ask("what are the top exceptions?", user="alice", thread_id="review-f9b")
+    assert "-9,223,372,036,854,775,808" not in r.answer, r.answer[:400]
+    assert list_overrides(copilot.workspace.engine, sku="SKU-0012") == []
+
+
+@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F9: no upper bound on an override's rate")
+def test_check_override_refuses_an_absurd_rate() -> None:
+    start = date(2026, 7, 1)
+    with pytest.raises(ValueError):
+        check_override(OverrideKind.RATE, 1e23, start, start + timedelta(days=30))
+
+
+@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F9: int64 overflow gives a negative order")
+def test_round_up_to_pack_never_goes_negative() -> None:
+    out = round_up_to_pack(np.array([7e24]), np.array([1.0]), np.array([0.0]))
+    assert (out >= 0).all(), out
+
+
+# -- F10: reported speech, quoted or forwarded text drafts ----------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F10: reported or quoted text drafts")
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"bob wants to {DRAFT}",
+        f"per bob: {DRAFT}",
+        f"email from bob: please {DRAFT}",
+        f"fwd: {DRAFT}",
+        f"> {DRAFT}",
+        f"`{DRAFT}`",
+        f"i was told to {DRAFT}",
+        f"someone should {DRAFT}",
+        f"i'd {DRAFT} but i'm not the one deciding",
+        "they want us to order 500 SKU-0012 for S003 from SUP-06",
+        "the supplier suggested we order 500 SKU-0012 for S003 from SUP-06",
+    ],
+)
+def test_reported_or_quoted_text_is_not_an_instruction(copilot: Copilot, text: str) -> None:
+    [r] = ask(copilot, text)
+    assert writes(r) == [], (text, writes(r))
+
+
+# -- F11: hedged questions with a typo, or without a question mark --------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F11: a hedged question drafts")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "shld we move 20 sku-0012 to s003 from dc-south",
+        "consider transferring 20 SKU-0012 from DC-SOUTH to S003",
+    ],
+)
+def test_a_hedged_question_drafts_nothing(copilot: Copilot, text: str) -> None:
+    [r] = ask(copilot, text)
+    assert writes(r) == [], (text, writes(r))
+
+
+# -- F12: a quantity range becomes two drafts, or a quantity outside it ---------------------------
+
+
+@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F12: a range is drafted as two transfers")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "transfer between 20 and 30 SKU-0012 from DC-SOUTH to S003",
+        "transfer 20 and 30 SKU-0012 from DC-SOUTH to S003",
+        "transfer 20-30 SKU-0012 from DC-SOUTH to S003",
+    ],
+)
+def test_a_range_is_one_draft_within_it(copilot: Copilot, text: str) -> None:
+    [r] = ask(copilot, text)
+    assert len(r.pending) <= 1, (text, [p.args for p in r.pending])
+    assert all(20 <= p.args["qty"] <= 30 for p in r.pending), (text, [p.args for p in r.pending])
