@@ -12,7 +12,7 @@ import json
 from datetime import date
 from typing import Any
 
-from langchain_core.messages import HumanMessage, SystemMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langgraph.config import get_config
 from langgraph.prebuilt import ToolNode
 from langgraph.runtime import Runtime
@@ -40,6 +40,8 @@ from tools.planner import TOOLS
 from tools.workspace import Workspace
 
 ALLOWED_DECISIONS = [d.value for d in Decision]
+LARGEST_STORABLE = 2**63 - 1
+"""The checkpointer stores integers up to int64; a larger one in a tool call breaks the thread."""
 
 tool_node = ToolNode(TOOLS)
 
@@ -78,7 +80,42 @@ def agent(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         with contextlib.suppress(LookupError):
             model = model.with_resolver(resolver(ctx.ws()))
     response = model.bind_tools(TOOLS).invoke([SystemMessage(system), *state["messages"]])
-    return {"messages": [response], "focus": focus.as_dict()}
+    return {"messages": [_storable(response)], "focus": focus.as_dict()}
+
+
+def _unstorable(value: Any) -> Any:
+    """Return the first number in `value` no checkpoint can store (beyond int64, NaN, inf)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if abs(value) > LARGEST_STORABLE else None
+    if isinstance(value, float):
+        return None if value == value and abs(value) != float("inf") else value
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list | tuple):
+        for item in value:
+            if (found := _unstorable(item)) is not None:
+                return found
+    return None
+
+
+def _storable(response: BaseMessage) -> BaseMessage:
+    """Return the model's step, or a refusal in words when a tool call carries such a number.
+
+    Whatever the model (the offline one reading "transfer 99999999999999999999 …", or an LLM),
+    the step is written to the checkpoint before any tool runs: an unstorable argument would
+    fail that write and every later turn of the thread, so the step is refused here instead.
+    """
+    for call in getattr(response, "tool_calls", None) or []:
+        for name, value in (call.get("args") or {}).items():
+            if (bad := _unstorable(value)) is not None:
+                return AIMessage(
+                    f"I can't use {name}={bad} in {call['name']}: it is beyond any quantity "
+                    f"StockPilot can record (at most {LARGEST_STORABLE:,}). Nothing was "
+                    "drafted or changed; tell me the quantity you mean."
+                )
+    return response
 
 
 def _pending(ws: Workspace, ids: list[str]) -> list[Proposal]:

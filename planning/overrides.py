@@ -17,6 +17,11 @@ import pandas as pd
 
 from stockpilot.vocabulary import OverrideKind
 
+MAX_MULTIPLIER = 100.0
+"""The largest factor an override may scale the model's forecast by (a hundredfold)."""
+MAX_RATE = 1_000_000.0
+"""The most units per day an override may set: beyond it a value is a typo, not a plan."""
+
 
 def check_override(kind: str, value: float, start: date, end: date) -> None:
     """Raise ValueError naming the field when an override is not well formed."""
@@ -24,6 +29,10 @@ def check_override(kind: str, value: float, start: date, end: date) -> None:
         raise ValueError(f"kind: must be one of {', '.join(OverrideKind)}, not {kind!r}")
     if not np.isfinite(value) or value < 0:
         raise ValueError(f"value: must be a finite number >= 0, not {value!r}")
+    most = MAX_MULTIPLIER if kind == OverrideKind.MULTIPLIER else MAX_RATE
+    if value > most:
+        unit = "times the forecast" if kind == OverrideKind.MULTIPLIER else "units per day"
+        raise ValueError(f"value: a {kind} override is at most {most:,.0f} {unit}, not {value:,g}")
     if end < start:
         raise ValueError(f"end: {end.isoformat()} is before start {start.isoformat()}")
 

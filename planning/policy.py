@@ -22,6 +22,9 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 T = TypeVar("T")
 
+MAX_UNITS = float(2**53)
+"""The largest whole quantity a plan holds exactly (a float's integer range, well inside int64)."""
+
 
 def z_value(service_level: float) -> float:
     """Return the standard normal quantile for a cycle service level in (0, 1)."""
@@ -350,6 +353,8 @@ def round_up_to_pack(qty: ArrayLike, case_pack: ArrayLike, moq: ArrayLike) -> In
     m = np.nan_to_num(np.asarray(moq, dtype=float), nan=0.0)
     want = np.maximum(np.ceil(q - 1e-9), m)
     out = np.ceil(want / pack - 1e-9) * pack
+    # Saturate instead of wrapping: a float beyond int64 casts to a negative order otherwise.
+    out = np.minimum(out, MAX_UNITS)
     return np.where(q > 0, out, 0).astype(np.int64)
 
 

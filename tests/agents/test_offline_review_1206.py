@@ -189,7 +189,6 @@ def test_a_repeated_request_keeps_one_draft(copilot: Copilot, turns: tuple[str, 
 # -- F8: a huge quantity bricks the thread ---------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F8: a 20-digit quantity breaks the checkpoint")
 @pytest.mark.parametrize(
     "text",
     [
@@ -208,7 +207,6 @@ def test_a_huge_quantity_is_refused_and_the_thread_lives_on(copilot: Copilot, te
 # -- F9: an absurd forecast override is applied and overflows the plan -----------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F9: a 1e23/day override is applied at once")
 def test_an_absurd_forecast_override_is_refused(fresh: Callable[[], Copilot]) -> None:
     copilot = fresh()
     text = "set the forecast for SKU-0012 at S003 to 99999999999999999999999 a day for july"
@@ -218,14 +216,12 @@ def test_an_absurd_forecast_override_is_refused(fresh: Callable[[], Copilot]) ->
     assert list_overrides(copilot.workspace.engine, sku="SKU-0012") == []
 
 
-@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F9: no upper bound on an override's rate")
 def test_check_override_refuses_an_absurd_rate() -> None:
     start = date(2026, 7, 1)
     with pytest.raises(ValueError):
         check_override(OverrideKind.RATE, 1e23, start, start + timedelta(days=30))
 
 
-@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F9: int64 overflow gives a negative order")
 def test_round_up_to_pack_never_goes_negative() -> None:
     out = round_up_to_pack(np.array([7e24]), np.array([1.0]), np.array([0.0]))
     assert (out >= 0).all(), out

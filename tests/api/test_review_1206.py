@@ -1,9 +1,8 @@
 """Review of 2026-12-06, the API turn endpoint: a hostile message never answers 500.
 
 The app runs the offline planner model (the copilot's model without an API key) on the small
-network. Finding F8 of the review, pinned as a strict xfail: a quantity of twenty
-digits in a message makes the checkpoint write fail, the turn answers 500 and every later
-message on that thread answers 500 too.
+network. Finding F8 of the review: a quantity of twenty digits in a message made the
+checkpoint write fail, the turn answered 500 and every later message on that thread too.
 """
 
 from __future__ import annotations
@@ -39,10 +38,6 @@ def offline_client(
     conn.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 2026-12-06 F8: a 20-digit quantity answers 500 and bricks the thread",
-)
 @pytest.mark.parametrize(
     "text",
     [

@@ -84,6 +84,8 @@ def test_no_override_returns_the_forecast_unchanged() -> None:
         ("multiplier", float("inf"), DAY1, DAY1, "value"),
         ("bump", 1.0, DAY1, DAY1, "kind"),
         ("rate", 1.0, DAY1, date(2026, 2, 28), "end"),
+        ("multiplier", 100.5, DAY1, DAY1, "value"),
+        ("rate", 1e23, DAY1, DAY1, "value"),
     ],
 )
 def test_check_override_names_the_field(
@@ -91,6 +93,11 @@ def test_check_override_names_the_field(
 ) -> None:
     with pytest.raises(ValueError, match=rf"^{field}: "):
         check_override(kind, value, start, end)
+
+
+def test_check_override_takes_the_largest_sane_values() -> None:
+    check_override("multiplier", 100.0, DAY1, DAY1)
+    check_override("rate", 1_000_000.0, DAY1, DAY1)
 
 
 def test_the_engine_applies_a_store_override_and_its_dc_follows() -> None:
