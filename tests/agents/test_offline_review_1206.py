@@ -284,3 +284,47 @@ def test_a_range_is_one_draft_within_it(copilot: Copilot, text: str) -> None:
     [r] = ask(copilot, text)
     assert len(r.pending) <= 1, (text, [p.args for p in r.pending])
     assert all(20 <= p.args["qty"] <= 30 for p in r.pending), (text, [p.args for p in r.pending])
+
+
+# -- F1b: a bare confirmation after a gate decision drafts again ----------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F1b: 'yes' after a decision drafts again")
+@pytest.mark.parametrize(
+    ("decision", "follow"),
+    [(Decision.APPROVE, "yes"), (Decision.APPROVE, "sure"), (Decision.REJECT, "yes")],
+)
+def test_a_confirmation_after_a_decision_drafts_nothing(
+    fresh: Callable[[], Copilot], decision: Decision, follow: str
+) -> None:
+    copilot = fresh()
+    thread = f"review-f1b-{decision}-{follow}"
+    copilot.ask(DRAFT, user="alice", thread_id=thread)
+    copilot.decide(thread, user="bob", decision=decision)
+    r = copilot.ask(follow, user="alice", thread_id=thread)
+    assert writes(r) == [] and r.pending == [], (follow, writes(r), r.answer[:300])
+
+
+# -- F13: a withdrawn proposal is reported as rejected --------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F13: a withdrawn proposal is called 'rejected'")
+def test_a_withdrawn_proposal_is_never_called_rejected(copilot: Copilot) -> None:
+    *_, r = ask(copilot, DRAFT, "withdraw it", "undo that")
+    assert "is rejected" not in r.answer, r.answer[:300]
+
+
+# -- F14: plural follow-ups act on one proposal ---------------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F14: 'withdraw both' withdraws one")
+@pytest.mark.parametrize("follow", ["withdraw both", "withdraw all"])
+def test_withdraw_both_leaves_nothing_pending(copilot: Copilot, follow: str) -> None:
+    *_, r = ask(copilot, DRAFT, "transfer 10 SKU-0016 from DC-NORTH to S002", follow)
+    assert r.pending == [], (follow, [p.args for p in r.pending], r.answer[:300])
+
+
+@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F14: 'undo' after an amend withdraws it all")
+def test_undo_after_an_amend_never_leaves_nothing_pending(copilot: Copilot) -> None:
+    *_, r = ask(copilot, DRAFT, "make it 30", "undo")
+    assert pending_for(copilot, "SKU-0012", "S003"), r.answer[:300]
