@@ -368,6 +368,21 @@ _NO = (
     r"(?:not|never|no|don['\u2019]?t|dnt|do\s+not|can['\u2019]?t|cannot|won['\u2019]?t|nobody|"
     r"skip|avoid|stop|forget(?:\s+about)?)"
 )
+_RETRACTED = (
+    r"\S.{6,}?[\s,.;:!(-]\s*(?:actually,?\s+no|no,?\s+wait|wait,?\s+(?:no|don['\u2019]?t)|"
+    r"on\s+second\s+thoughts?,?\s*(?:no|don['\u2019]?t|leave\s+it)?|cancel\s+that|"
+    r"(?:actually\s+)?never\s*mind|nvm|forget\s+(?:it|that))\W*$"
+)
+"""A request taken back at its end ("transfer 20 … - actually, no"); alone it is no request."""
+_REPORTED = (
+    r"\b(?!i\b|we\b)[a-z]+\s+wants\s+(?:us\s+|me\s+)?to\b|\bthey\s+want\s+(?:us|me)\s+to\b|"
+    r"^\W*(?:per\s+\w+|fwd?|fw|re|from\s+\w+)\s*:|\be-?mail\s+from\b|^\s*>|"
+    r"`[^`]*\b" + _WRITE_VERB + r"\b[^`]*`|\b(?:i\s+was|we\s+were)\s+told\s+to\b|"
+    r"\b(?:someone|somebody|anyone|anybody)\s+(?:should|could|ought\s+to)\b|"
+    r"\bsuggest(?:s|ed)\s+(?:that\s+)?(?:we|i|you)\b"
+)
+"""Another person's words, a forward, a quote or a code span: reported, not asked."""
+
 WRITE_NOT_MEANT: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "declined",
@@ -379,7 +394,9 @@ WRITE_NOT_MEANT: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b" + _NO + r"\s+(?:\w+\s+){0,2}" + _WRITE_VERB + r"\b|\bnot\s+(?:yet|now)\b|"
             r"\bnot\s+needed\b|\boverkill\b|\bscratch\s+that\b|\bjust\s+kidding\b|\bjk\b|"
             r"\bor\s+(?:not|wait|keep\s+it|leave\s+it|hold)\b|"
-            r"\blet['\u2019]?s\s+wait\b|\bfor\s+discussion\b",
+            r"\blet['\u2019]?s\s+wait\b|\bfor\s+discussion\b|"
+            r"\bnot\s+(?:the\s+one\s+(?:deciding|who\s+decides)|my\s+(?:call|decision)|"
+            r"up\s+to\s+me)\b|\bdon['\u2019]?t\s+actually\b|\bkidding\b|" + _RETRACTED,
             re.I,
         ),
     ),
@@ -402,7 +419,7 @@ WRITE_NOT_MEANT: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:transferred|moved|shipped|sent|ordered|raised|placed|booked)\b|"
             r"\bshould['\u2019]?ve\b|\bshould\s+have\b|\blast\s+time\b|\b(?:last\s+(?:week|month)|"
             r"yesterday)['\u2019]s\b|\b(?:said|says|told\s+me|asked\s+(?:me|us)\s+to)\b|"
-            r"\balready\s+(?:done|sent|shipped|moved|booked|placed|in)\b",
+            r"\balready\s+(?:done|sent|shipped|moved|booked|placed|in)\b|" + _REPORTED,
             re.I,
         ),
     ),
@@ -414,7 +431,7 @@ WRITE_NOT_MEANT: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"next\s+week\s+we)\b|\b(?:we|i|they|you|it|s\d+)\s+may\s+(?:\w+\s+)?"
             + _WRITE_VERB
             + r"\b|"
-            r"^\W*considering\b",
+            r"^\W*consider(?:ing)?\b",
             re.I,
         ),
     ),
@@ -430,7 +447,8 @@ WRITE_NOT_MEANT: tuple[tuple[str, re.Pattern[str]], ...] = (
         "asked",
         re.compile(
             r"\bwhat\s+do\s+you\s+think\b|\bthoughts\b|\bi\s+think(?:\s+so)?\s*[?.!]*\s*$|"
-            r"\bright\s*\?|\bdoes\s+that\s+make\s+sense\b|\bwhat\s+happens\b",
+            r"\bright\s*\?|\bdoes\s+that\s+make\s+sense\b|\bwhat\s+happens\b|"
+            r"^\W*(?:should|shld|shd|shud|shoud|sould)\s+(?:we|i)\b",
             re.I,
         ),
     ),

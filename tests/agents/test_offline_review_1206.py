@@ -102,7 +102,6 @@ def test_a_confirmation_after_a_draft_drafts_nothing_more(copilot: Copilot, foll
 # -- F2: a retraction at the end of the request is ignored ---------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F2: a trailing retraction still drafts")
 @pytest.mark.parametrize(
     "text",
     [
@@ -230,7 +229,6 @@ def test_round_up_to_pack_never_goes_negative() -> None:
 # -- F10: reported speech, quoted or forwarded text drafts ----------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F10: reported or quoted text drafts")
 @pytest.mark.parametrize(
     "text",
     [
@@ -255,7 +253,6 @@ def test_reported_or_quoted_text_is_not_an_instruction(copilot: Copilot, text: s
 # -- F11: hedged questions with a typo, or without a question mark --------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F11: a hedged question drafts")
 @pytest.mark.parametrize(
     "text",
     [
