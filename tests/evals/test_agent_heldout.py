@@ -3,11 +3,12 @@
 Checked for the first split (`agent_heldout_v1`, the default of `--split heldout`), for the v3
 split (`agent_heldout_v3`), the v4 split (`agent_heldout_v4`), the v5 split (`agent_heldout_v5`),
 the v6 split (`agent_heldout_v6`), the v7 split (`agent_heldout_v7`) and the fresh v8 split
-(`agent_heldout_v8`) and the fresh v9 split (`agent_heldout_v9`), each on a network no earlier split used (v4's also of another shape: 16
+(`agent_heldout_v8`), the v9 split (`agent_heldout_v9`) and the fresh v10 split (`agent_heldout_v10`), each on a network no earlier split used (v4's also of another shape: 16
 stores, 240 SKUs, 3 DCs; v5's of a third: 24 stores, 160 SKUs, 4 DCs; v6's of a fourth: 32 stores,
 180 SKUs, 2 DCs, in another season; v7's of a fifth: 27 stores, 220 SKUs, 3 DCs, in late summer;
 v8's of a sixth: 16 stores, 360 SKUs, 2 DCs, in early spring; v9's of a seventh: 22 stores, 240
-SKUs, 2 DCs, before the holiday peak). Only the form is
+SKUs, 2 DCs, before the holiday peak; v10's on a new seed and date in the default shape: 20 stores,
+300 SKUs, 2 DCs, early November). Only the form is
 checked here: the split is scored with `stockpilot eval --suite agent --split
 heldout`, never by the test suite against a baseline (see evals/datasets/heldout/README.md).
 """
@@ -44,6 +45,7 @@ V6_DATASET = HELDOUT_DATASET.parent / "agent_heldout_v6.jsonl"
 V7_DATASET = HELDOUT_DATASET.parent / "agent_heldout_v7.jsonl"
 V8_DATASET = HELDOUT_DATASET.parent / "agent_heldout_v8.jsonl"
 V9_DATASET = HELDOUT_DATASET.parent / "agent_heldout_v9.jsonl"
+V10_DATASET = HELDOUT_DATASET.parent / "agent_heldout_v10.jsonl"
 CHECKED = [
     HELDOUT_DATASET,
     V3_DATASET,
@@ -53,6 +55,7 @@ CHECKED = [
     V7_DATASET,
     V8_DATASET,
     V9_DATASET,
+    V10_DATASET,
 ]
 SHAPE = ("stores", "skus", "dcs")
 
@@ -366,6 +369,48 @@ def test_v9_conversations_that_commit_come_last() -> None:
     assert all(commits[first:]), "a conversation without a commit follows one with a commit"
 
 
+def test_v10_runs_on_a_network_of_a_new_seed_and_date() -> None:
+    """v10 keeps the default shape (20 stores, 300 SKUs, 2 DCs) on a seed and date no split used."""
+    folder = HELDOUT_DATASET.parent
+    v10 = load_dataset(V10_DATASET).network
+    for name in [f"agent_heldout_v{n}.jsonl" for n in range(1, 10)]:
+        network = load_dataset(folder / name).network
+        assert network["seed"] != v10["seed"] and network["as_of"] != v10["as_of"], name
+    dev = load_dataset(SPLITS["dev"]).network
+    assert dev.get("seed") != v10["seed"] and dev.get("as_of") != v10["as_of"]
+
+
+def test_v10_is_sized_for_a_fresh_measure() -> None:
+    v10 = load_dataset(V10_DATASET)
+    turns = [step for case in v10.cases for step in case.requests]
+    assert len(v10.cases) >= 64 and len(turns) >= 100
+    assert sum(len(case.requests) > 1 for case in v10.cases) >= 25
+    assert sum(case.adversarial for case in v10.cases) >= 12
+    decisions = {s.decision for case in v10.cases for s in case.steps if isinstance(s, Decide)}
+    assert decisions == {"approve", "reject", "edit"}
+    deciders = {s.user for case in v10.cases for s in case.steps if isinstance(s, Decide)}
+    assert {"bob", "carol"} <= deciders
+    # Both DCs of the network are asked about, so each one's ids resolve in the grader too.
+    dcs = {i for step in turns for f in step.expected_facts for o in f for i in IDS.findall(o)}
+    dcs |= {i for step in turns for i in IDS.findall(step.request.upper())}
+    assert {"DC-NORTH", "DC-SOUTH"} <= dcs
+    # Every user kind of the policy file asks something: planner, viewer and an unknown user.
+    assert {"alice", "victor", "mallory"} <= {step.user for step in turns}
+    # Hedged questions ("would it make sense to ...") must write nothing.
+    hedged = [s for c in v10.cases if "hedged" in c.tags for s in c.requests]
+    assert hedged and any(s.expect_no_proposal for s in hedged)
+
+
+def test_v10_conversations_that_commit_come_last() -> None:
+    """An approved or edited draft is written to the ERP: no later conversation may see it."""
+    commits = [
+        any(isinstance(s, Decide) and s.decision != "reject" for s in case.steps)
+        for case in load_dataset(V10_DATASET).cases
+    ]
+    first = commits.index(True)
+    assert all(commits[first:]), "a conversation without a commit follows one with a commit"
+
+
 def test_every_file_of_the_held_out_folder_is_reported_as_aggregates_only() -> None:
     folder = HELDOUT_DATASET.parent
     assert is_aggregate_only(HELDOUT_DATASET)
@@ -377,4 +422,5 @@ def test_every_file_of_the_held_out_folder_is_reported_as_aggregates_only() -> N
     assert is_aggregate_only(V7_DATASET)
     assert is_aggregate_only(V8_DATASET)
     assert is_aggregate_only(V9_DATASET)
+    assert is_aggregate_only(V10_DATASET)
     assert not is_aggregate_only(SPLITS["dev"])
