@@ -325,3 +325,29 @@ def test_withdraw_both_leaves_nothing_pending(copilot: Copilot, follow: str) -> 
 def test_undo_after_an_amend_never_leaves_nothing_pending(copilot: Copilot) -> None:
     *_, r = ask(copilot, DRAFT, "make it 30", "undo")
     assert pending_for(copilot, "SKU-0012", "S003"), r.answer[:300]
+
+
+# -- F18: a forecast override (in force at once, no gate) from reported or retracted text ---------
+# Found on 1a5f9ae (each case set the override); the write gate of 90e110b holds them all back.
+
+
+@pytest.fixture(scope="module")
+def override_copilot(fresh: Callable[[], Copilot]) -> Copilot:
+    """A copilot of its own: an override it sets must not move the shared copilot's plan."""
+    return fresh()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bob wants to raise SKU-0012's forecast by 30% next week",
+        "per bob: raise SKU-0012's forecast by 30% next week",
+        "fwd: raise SKU-0012's forecast by 30% next week",
+        "someone should raise SKU-0012's forecast by 30% next week",
+        "raise SKU-0012's forecast by 30% next week - actually, no",
+        "raise SKU-0012's forecast by 30% next week, wait don't",
+    ],
+)
+def test_reported_or_retracted_text_sets_no_override(override_copilot: Copilot, text: str) -> None:
+    [r] = ask(override_copilot, text)
+    assert writes(r) == [], (text, writes(r))
