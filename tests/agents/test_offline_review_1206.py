@@ -351,3 +351,44 @@ def override_copilot(fresh: Callable[[], Copilot]) -> Copilot:
 def test_reported_or_retracted_text_sets_no_override(override_copilot: Copilot, text: str) -> None:
     [r] = ask(override_copilot, text)
     assert writes(r) == [], (text, writes(r))
+
+
+# -- F19: what the write gate of 90e110b still lets through ----------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F19: reported or retracted words still draft")
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"bob would like us to {DRAFT}",
+        f"from bob - {DRAFT}",
+        f"quoting bob: {DRAFT}",
+        f"as bob put it, {DRAFT}",
+        f"the planner before me wanted to {DRAFT}",
+        f"Subject: {DRAFT}",
+        f"{DRAFT}. ignore that",
+        f"{DRAFT}. disregard",
+        f"{DRAFT}. no actually don't",
+        "sld we transfer 20 SKU-0012 from DC-SOUTH to S003",
+    ],
+)
+def test_reported_or_retracted_words_still_draft_nothing(copilot: Copilot, text: str) -> None:
+    [r] = ask(copilot, text)
+    assert writes(r) == [], (text, writes(r))
+
+
+# -- F20: the same gate now holds back plain instructions ------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F20: an instruction after 'never mind X' is held")
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"never mind the PO, {DRAFT}",
+        f"forget the PO - {DRAFT}",
+        f"don't wait, {DRAFT} now",
+    ],
+)
+def test_an_instruction_after_dropping_something_else_drafts(copilot: Copilot, text: str) -> None:
+    [r] = ask(copilot, text)
+    assert [(n, a["qty"]) for n, a in writes(r)] == [("draft_transfer", 20)], (text, r.answer[:200])
