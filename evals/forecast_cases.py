@@ -195,8 +195,12 @@ def run_forecast_cases(
     cases: tuple[str, ...] = CASES,
     with_statsforecast: bool = True,
     progress: Progress | None = None,
+    decline: str = "smoothed",
 ) -> dict[str, dict[str, Any]]:
-    """Backtest every case of `cases` like the demo network; return each case's result."""
+    """Backtest every case of `cases` like the demo network; return each case's result.
+
+    `decline`: how StockPilot forecasts a significantly declining series (`daily_periods`).
+    """
     days = HISTORY_DAYS + horizon * origins
     out: dict[str, dict[str, Any]] = {}
     for name in cases:
@@ -216,6 +220,7 @@ def run_forecast_cases(
             as_of=START + datetime.timedelta(days=days - 1),
             with_statsforecast=with_statsforecast,
             progress=tick,
+            decline=decline,
         )
         result.pop("series", None)  # per-series rows of generated data say nothing
         result["case"] = {"name": name, "series": series, "days": days, "seed": seed}

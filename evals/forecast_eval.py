@@ -46,6 +46,7 @@ Promotions are not modelled in buckets.
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -74,7 +75,7 @@ from planning.censoring import (
     suspect_stockouts,
 )
 from planning.demand import DEMAND_CLASSES, classify_demand
-from planning.forecast import forecast_batch, sales_matrix
+from planning.forecast import daily_periods, forecast_batch, sales_matrix
 from planning.interval import interval_demand
 from planning.network import NetworkData
 from planning.params import PlanParams
@@ -139,12 +140,15 @@ def run_forecast_eval(
     with_statsforecast: bool = True,
     progress: Progress | None = None,
     bucket: str = "day",
+    decline: str = "smoothed",
 ) -> dict[str, Any]:
     """Backtest every store series of `data` and return JSON-ready accuracy results.
 
     `max_series` keeps an evenly spaced subset of the (sku, location) keys; `with_statsforecast`
     False skips the optional package even where it imports. `bucket` "week" or "month" scores
-    in that bucket (horizon, origins and step then count buckets).
+    in that bucket (horizon, origins and step then count buckets). `decline`: how StockPilot
+    forecasts a significantly declining daily series (`planning.forecast.daily_periods`; the
+    setting `forecast_decline`).
     """
     h_len, step_len = int(horizon), int(horizon if step is None else step)
     if h_len < 1 or step_len < 1 or origins < 1:
@@ -191,6 +195,7 @@ def run_forecast_eval(
         with_statsforecast=with_statsforecast,
         progress=progress,
         notes=notes,
+        decline=decline,
     )
 
 
@@ -204,12 +209,20 @@ def backtest_panel(
     with_statsforecast: bool = True,
     progress: Progress | None = None,
     notes: list[str] | None = None,
+    decline: str = "smoothed",
 ) -> dict[str, Any]:
-    """Score every method on `panel` from the rolling cut-offs; return the JSON-ready result."""
+    """Score every method on `panel` from the rolling cut-offs; return the JSON-ready result.
+
+    `decline`: how StockPilot forecasts a significantly declining series (`daily_periods`).
+    """
     h_len, step_len = int(horizon), int(step)
     notes = list(notes or [])
     days = panel.history.shape[1]
-    methods: dict[str, Forecaster] = {"stockpilot": _stockpilot, "seasonal_naive": _seasonal_naive}
+    daily_periods(decline)  # an unknown method fails here, before any fit
+    methods: dict[str, Forecaster] = {
+        "stockpilot": functools.partial(_stockpilot, decline=decline),
+        "seasonal_naive": _seasonal_naive,
+    }
     if panel.expected is not None:
         methods["expected_demand"] = _expected_demand
     if with_statsforecast:
@@ -525,8 +538,10 @@ def _naive_scale(
         return np.where(count > 0, (diff * live).sum(axis=1) / count, np.nan)
 
 
-def _stockpilot(panel: Panel, c: int, h_len: int) -> tuple[np.ndarray, np.ndarray]:
-    """Forecast as the engine does: its history length, learned promotion uplift."""
+def _stockpilot(
+    panel: Panel, c: int, h_len: int, decline: str = "smoothed"
+) -> tuple[np.ndarray, np.ndarray]:
+    """Forecast as the engine does: its history length, learned promotion uplift, `decline`."""
     lo = max(0, c - HISTORY_DAYS)
     hist, hist_cal = panel.history[:, lo:c], panel.calendar[:, lo:c]
     suspect = _suspect_runs(panel, hist, np.isfinite(hist_cal) & (hist_cal != 1.0), c)
@@ -540,6 +555,7 @@ def _stockpilot(panel: Panel, c: int, h_len: int) -> tuple[np.ndarray, np.ndarra
         uplift=future_uplift(panel.calendar[:, c : c + h_len], learned),
         history_uplift=hist_cal,
         in_stock=_in_stock(panel, hist, lo, c),
+        periods=daily_periods(decline),
     )
     return np.asarray(fc.mean), np.asarray(fc.p_alive)
 

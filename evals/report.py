@@ -123,6 +123,8 @@ def build_blocks(results: dict[str, Any]) -> list[Block]:
     for key in ("size", "llm", "started"):
         if meta.get(key):
             facts.append(f"{key}: {meta[key]}")
+    if meta.get("decline") not in (None, "smoothed"):  # the opt-in forecast of declining series
+        facts.append(f"declining series: {meta['decline']}")
     if meta.get("seconds"):
         facts.append(
             "time: " + ", ".join(f"{k} {_num(v, 1)} s" for k, v in meta["seconds"].items())

@@ -57,6 +57,8 @@ SimPath = Literal["engine", "graph"]
 DEFAULT_PATH: dict[str, str] = {"ci": "graph", "full": "engine"}
 SUITES: tuple[str, ...] = ("sim", "agent", "forecast")
 BUCKETS: tuple[str, ...] = ("day", "week", "month")  # what the forecast backtest scores in
+# How the forecast backtest forecasts declining daily series (= planning.forecast.DECLINE_METHODS).
+DECLINES: tuple[str, ...] = ("smoothed", "fitted")
 BUCKET_DEMO_DAYS = 1096  # three years: two of history before the first weekly/monthly cut-off
 AGENT_SPLITS: tuple[str, ...] = ("dev", "heldout")  # = evals.agent_eval.SPLITS, not imported here
 BASELINE_FORMAT = 1
@@ -117,12 +119,15 @@ def run_eval(
     split: str = "dev",
     path: SimPath | None = None,
     bucket: str = "day",
+    decline: str = "smoothed",
 ) -> dict[str, Any]:
     """Run `suite` ("all": every suite) at `size`, write the report under `out`; return results.
 
     `split` chooses the agent dataset: "dev" (the default) or "heldout" (`agent_eval.SPLITS`).
     `path` is the simulation's StockPilot path (default `DEFAULT_PATH[size]`). `bucket` ("day",
     "week", "month") is the bucket the forecast backtest scores in (`evals.forecast_eval`).
+    `decline` ("smoothed", "fitted") is how the forecast backtest's StockPilot forecasts a
+    significantly declining daily series (`planning.forecast.daily_periods`).
 
     With `data_dir` (a CSV interchange folder) the simulation replays that imported history and
     the forecast backtest runs on it, instead of the demo network. A suite whose module is not
@@ -145,6 +150,8 @@ def run_eval(
         raise ValueError(f"unknown path {sim_path!r}; expected engine or graph")
     if bucket not in BUCKETS:
         raise ValueError(f"unknown bucket {bucket!r}; expected one of {list(BUCKETS)}")
+    if decline not in DECLINES:
+        raise ValueError(f"unknown decline {decline!r}; expected one of {list(DECLINES)}")
     wanted = SUITES if suite == "all" else (suite,)
     started = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
     results: dict[str, Any] = {}
@@ -152,7 +159,7 @@ def run_eval(
     runners: dict[str, Callable[[], dict[str, Any]]] = {
         "sim": lambda: _run_sim(size, progress, data, sim_path),
         "agent": lambda: _run_agent(llm, progress, split),
-        "forecast": lambda: _run_forecast(size, progress, data, bucket),
+        "forecast": lambda: _run_forecast(size, progress, data, bucket, decline),
     }
     for name in wanted:
         t0 = time.perf_counter()
@@ -167,6 +174,7 @@ def run_eval(
         "seconds": seconds,
         "data": str(data_dir) if data_dir is not None else "demo",
         "bucket": bucket,
+        "decline": decline,
     }
     if progress is not None:
         progress("report", 0, 1)
@@ -245,7 +253,11 @@ def _run_agent(llm: str, progress: Progress | None, split: str = "dev") -> dict[
 
 
 def _run_forecast(
-    size: str, progress: Progress | None, data: Any = None, bucket: str = "day"
+    size: str,
+    progress: Progress | None,
+    data: Any = None,
+    bucket: str = "day",
+    decline: str = "smoothed",
 ) -> dict[str, Any]:
     """Backtest the forecaster on `data`, else on the demo network of `size`, in `bucket`.
 
@@ -259,7 +271,7 @@ def _run_forecast(
     settings = SIZES[size]["forecast"] if bucket == "day" else BUCKET_BACKTEST[bucket]
     if data is not None:
         imported: dict[str, Any] = run_forecast_eval(
-            data, progress=progress, bucket=bucket, **settings
+            data, progress=progress, bucket=bucket, decline=decline, **settings
         )
         imported["network"] = {"source": "imported"}
         return imported
@@ -268,13 +280,16 @@ def _run_forecast(
     if bucket != "day":
         network["days"] = max(network["days"], BUCKET_DEMO_DAYS)
     net = generate_demo(seed=DEMO_SEED, as_of=DEMO_AS_OF, **network)
-    result = run_forecast_eval(net.data, progress=progress, bucket=bucket, **settings)
+    result = run_forecast_eval(
+        net.data, progress=progress, bucket=bucket, decline=decline, **settings
+    )
     result["network"] = dict(network, seed=DEMO_SEED, as_of=str(DEMO_AS_OF))
     if bucket == "day":
         result["cases"] = run_forecast_cases(
             series=SIZES[size]["forecast_cases"]["series"],
             seed=DEMO_SEED,
             progress=progress,
+            decline=decline,
             **settings,
         )
     elif bucket == "month":

@@ -10,7 +10,7 @@ import datetime
 import numpy as np
 import pandas as pd
 
-from planning.forecast import forecast_batch
+from planning.forecast import daily_periods, forecast_batch
 
 MIN_TRAIN_DAYS = 14  # an origin with less history before it is skipped
 
@@ -53,6 +53,7 @@ def rolling_origin(
     origins: int,
     step: int | None = None,
     uplift: np.ndarray | None = None,
+    decline: str = "smoothed",
 ) -> pd.DataFrame:
     """Score `forecast_batch` from `origins` cut-offs; return one row per series.
 
@@ -61,7 +62,8 @@ def rolling_origin(
     fewer than `MIN_TRAIN_DAYS` days of history are skipped. WAPE and bias are on the errors
     and actuals summed over all windows, MASE is the mean over windows. `uplift` (n, T), the
     promotion calendar over the history, is passed as `history_uplift` before each cut-off and
-    as `uplift` after it. Columns: wape, bias, mase, n_origins.
+    as `uplift` after it. `decline`: how declining series are forecast
+    (`planning.forecast.daily_periods`). Columns: wape, bias, mase, n_origins.
     """
     x = np.asarray(history, dtype=np.float64)
     if x.ndim != 2:
@@ -87,6 +89,7 @@ def rolling_origin(
             start=start,
             history_uplift=None if up is None else up[:, :c],
             uplift=None if up is None else up[:, c : c + h_len],
+            periods=daily_periods(decline),
         )
         a = np.nan_to_num(x[:, c : c + h_len])
         abs_err += np.abs(a - fc.mean).sum(axis=1)

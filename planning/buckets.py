@@ -36,6 +36,7 @@ from planning.forecast import (
     BatchForecast,
     Periods,
     WeekdayTotals,
+    daily_periods,
     forecast_batch,
 )
 from planning.model_select import Challengers
@@ -244,6 +245,7 @@ def forecast_in_buckets(
     history_uplift: np.ndarray | None = None,
     weekday_pool: WeekdayTotals | None = None,
     in_stock: np.ndarray | None = None,
+    decline: str = "smoothed",
 ) -> BatchForecast:
     """Forecast daily-indexed `history` (n, T from `start`) in `bucket`; return days 1..horizon.
 
@@ -252,7 +254,8 @@ def forecast_in_buckets(
     bucket's forecast / its days, times `uplift` (n, H); level, sigma and alpha are the daily
     equivalents; demand class, ADI and CV² are those of the bucket series. Daily series go
     to `forecast_batch` as they are (`weekday_pool`: its pooled weekday totals; `in_stock`:
-    the days the inventory history records in stock, read by daily series only).
+    the days the inventory history records in stock, read by daily series only; `decline`: how
+    a significantly declining daily series is forecast, `planning.forecast.daily_periods`).
     """
     bucket = SalesBucket(bucket)
     h_len = int(horizon)
@@ -265,6 +268,7 @@ def forecast_in_buckets(
             history_uplift=history_uplift,
             weekday_pool=weekday_pool,
             in_stock=in_stock,
+            periods=daily_periods(decline),
         )
     x = np.asarray(history, dtype=np.float64)
     n, t_len = x.shape

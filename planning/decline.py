@@ -26,9 +26,16 @@ it. Monthly spare parts take a one-year half-life (`planning.buckets`; generated
 `spare_parts_monthly`, 200 series, seeds 7 / 3 where it was chosen, intermittent / lumpy MASE
 0.376 / 0.389 and 0.359 / 0.373 -> 0.353 / 0.356 and 0.331 / 0.371; 0.5 years scored lower
 MASE at a larger error against the true mean and coverage 0.83).
+
+`rate_before_run` is the same fit for a declining intermittent series that smoothing lags
+(`planning.forecast`, method "declining"): fitted on its days up to the last sale, extrapolated
+to the days ahead, the run since the last sale left to the end-of-life factor, which judges it
+by the fitted probability of the run's days (`DeclineFit`).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -54,10 +61,63 @@ def decline_rate(
     weight of a row halves with every `half_life` of its age (`recency_weights`).
     """
     xs = np.asarray(xs, dtype=np.float64)
-    ks = np.array(ks, dtype=bool)
     w_len, m = xs.shape
     if m == 0 or w_len == 0:
         return np.zeros(m)
+    fit = decline_fit(xs, ks, per_year, half_life)
+    fut = np.arange(1, max(int(ahead), 1) + 1, dtype=np.float64)[:, None] / per_year
+    return fit.rate(fut)
+
+
+@dataclass(frozen=True)
+class DeclineFit:
+    """The log-linear fit of each series' sale days: log P(sale at t) = b0 + b1 * t (t in years)."""
+
+    b0: np.ndarray  # (m,) log sale probability at the origin (t = 0)
+    b1: np.ndarray  # (m,) slope per year
+    h00: np.ndarray  # (m,) Fisher information entries (1,1), (1,t), (t,t)
+    h01: np.ndarray
+    h11: np.ndarray
+    size: np.ndarray  # (m,) mean units of a sale
+    sold: np.ndarray  # (m,) bool: a sale on the kept days (after the first)
+
+    def probability(self, t: np.ndarray) -> np.ndarray:
+        """Return the fitted sale probability at rows `t` (years, (k, 1) or (k, m)), bias-corrected.
+
+        exp() of an extrapolated log-rate is biased upward by half its variance: the rate at t
+        is exp(eta - (v(t) - v0) / 2), v(t) the log-rate's variance there and v0 = 1 / (expected
+        sales), its variance at the fit's centre.
+        """
+        det = np.maximum(self.h00 * self.h11 - self.h01**2, 1e-12)
+        variance = self.h11[None, :] - 2.0 * t * self.h01[None, :] + t**2 * self.h00[None, :]
+        variance = variance / det[None, :]
+        extra = np.clip(
+            variance - 1.0 / np.maximum(self.h00, 1e-9)[None, :], 0.0, MAX_EXTRA_VARIANCE
+        )
+        eta = self.b0[None, :] + self.b1[None, :] * t - extra / 2.0
+        return np.asarray(np.exp(np.minimum(eta, 0.0)))
+
+    def rate(self, t: np.ndarray) -> np.ndarray:
+        """Return the mean units per row over rows `t` (years, (k, 1)): probability x size."""
+        p = np.minimum(self.probability(t).mean(axis=0), 1.0)
+        return np.asarray(np.where(self.sold, p * self.size, 0.0))
+
+
+def decline_fit(
+    xs: np.ndarray,
+    ks: np.ndarray,
+    per_year: float = DAYS_PER_YEAR,
+    half_life: float = 0.0,
+) -> DeclineFit:
+    """Fit, per series (time-major (W, m)), the log-linear sale probability of its kept days.
+
+    t counts years (`per_year` rows each) back from the last row, the origin (t = 0). The
+    window's first kept day (the launch sale) is left out; `half_life` weighs the rows
+    (`recency_weights`). Newton steps from the constant rate.
+    """
+    xs = np.asarray(xs, dtype=np.float64)
+    ks = np.array(ks, dtype=bool)
+    w_len, m = xs.shape
     cols = np.arange(m)
     has_kept = ks.any(axis=0)
     ks[np.argmax(ks, axis=0)[has_kept], cols[has_kept]] = False  # the launch sale
@@ -78,14 +138,8 @@ def decline_rate(
         b0 += np.clip((h11 * g0 - h01 * g1) / det, -MAX_STEP[0], MAX_STEP[0])
         b1 += np.clip((h00 * g1 - h01 * g0) / det, -MAX_STEP[1], MAX_STEP[1])
     h00, h01, h11 = _information(b0, b1, t, k)
-    det = np.maximum(h00 * h11 - h01**2, 1e-12)
-    fut = np.arange(1, max(int(ahead), 1) + 1, dtype=np.float64)[:, None] / per_year
-    variance = (h11[None, :] - 2.0 * fut * h01[None, :] + fut**2 * h00[None, :]) / det[None, :]
-    extra = np.clip(variance - 1.0 / np.maximum(h00, 1e-9)[None, :], 0.0, MAX_EXTRA_VARIANCE)
-    eta = b0[None, :] + b1[None, :] * fut - extra / 2.0
-    p = np.minimum(np.exp(np.minimum(eta, 0.0)).mean(axis=0), 1.0)
     size = (xs * y).sum(axis=0) / np.where(sales > 0, sales, 1.0)
-    return np.where(sales > 0, p * size, 0.0)
+    return DeclineFit(b0, b1, h00, h01, h11, size, sales > 0)
 
 
 def recency_weights(t: np.ndarray, half_life: float) -> np.ndarray:
@@ -109,3 +163,41 @@ def _information(
     mu_t = mu * t
     scale = np.exp(b0)
     return scale * mu.sum(axis=0), scale * mu_t.sum(axis=0), scale * (mu_t * t).sum(axis=0)
+
+
+def rate_before_run(
+    xs: np.ndarray,
+    ks: np.ndarray,
+    ahead: int,
+    per_year: float = DAYS_PER_YEAR,
+    half_life: float = 0.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return, per series (time-major (W, m)), the declining rate ahead and its run frequency.
+
+    The log-linear fit (`decline_fit`) of the kept days up to and including the last sale: the
+    run since it is left to the end-of-life factor, which judges it by the second value, the
+    mean fitted sale probability of the run's kept days (0 where there is no run), instead of a
+    window's frequency that a decline has left behind. The first value is the mean units per
+    row of the next `ahead` rows, the fitted rate extrapolated over the run to the origin.
+
+    A smoothed level of a declining series lags the decline, and a lagging rate makes the run
+    since its last sale look improbable: the level was too high and the factor cut it too far
+    (generated obsolescent items still selling at the origin: smoothed levels 1.10-1.16x the
+    truth, the factor 0.51 on average, the forecast 0.66-0.81x the truth).
+    """
+    xs = np.asarray(xs, dtype=np.float64)
+    ks = np.asarray(ks, dtype=bool)
+    w_len, m = xs.shape
+    if m == 0 or w_len == 0:
+        return np.zeros(m), np.zeros(m)
+    pos = ks & (xs > 0)
+    last = np.where(pos.any(axis=0), w_len - 1 - np.argmax(pos[::-1], axis=0), w_len - 1)
+    rows = np.arange(w_len)[:, None]
+    fit = decline_fit(xs, ks & (rows <= last[None, :]), per_year, half_life)
+    fut = np.arange(1, max(int(ahead), 1) + 1, dtype=np.float64)[:, None] / per_year
+    run = ks & (rows > last[None, :])
+    t = (rows - (w_len - 1)).astype(np.float64) / per_year
+    p_run = np.minimum(fit.probability(t), 1.0)
+    n_run = run.sum(axis=0)
+    freq = (p_run * run).sum(axis=0) / np.maximum(n_run, 1)
+    return fit.rate(fut), np.asarray(np.where(n_run > 0, freq, 0.0))

@@ -669,6 +669,7 @@ def _forecast_stores(
         history_uplift=history_calendar,
         weekday_pool=None if figures is None else figures.weekday_pool,
         in_stock=inputs.history_in_stock(),
+        decline=params.forecast_decline,
     )
     earlier, earlier_calendar = inputs.earlier(), inputs.earlier_calendar()
     earlier_learned = learn_uplift(earlier, earlier_calendar, store_keys)
@@ -682,6 +683,7 @@ def _forecast_stores(
         history_uplift=earlier_calendar,
         weekday_pool=None if figures is None else figures.bias_weekday_pool,
         in_stock=inputs.in_stock[:, :history_days],
+        decline=params.forecast_decline,
     )
     long = _daily_sales(inputs, bucket, week_start)
     return _StoreForecasts(

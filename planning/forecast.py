@@ -43,10 +43,18 @@ Each series is classified on its whole history (`planning.demand`) and forecast 
   while a run the item often has costs a few %. A series whose sales in the scored days fell
   significantly below its window's frequency (`_declining`) has instead the prior
   `DECLINE_PRIOR` that it still sells before its run (`_alive_probability`): the decline is
-  evidence that a run may be its end. Weekly series (`Periods.end_hazard`, `decline_prior`)
-  take the daily hazard and prior over the bucket's 7 days: a bucket without a sale spans as
-  much time as that many days. Monthly series, whose rate is the decline's (a run of months is
-  mostly its slow rate, judged here by the window's frequency), keep a fixed prior per month
+  evidence that a run may be its end. Opt-in (`daily_periods("fitted")`, the setting
+  `forecast_decline`; default "smoothed"), a daily one's rate is then not a smoothed level,
+  which lags the decline, but the log-linear rate of its days up to the last sale extrapolated
+  to the days ahead (method "declining", `planning.decline.rate_before_run`, the fit weighed
+  with a half-life of `DECLINING_HALF_LIFE` years), and its run is judged by the slower of that
+  rate over the run's days and the recent frequency: generated obsolescent items still selling
+  at the origin were forecast at 0.66-0.81x the truth, smoothed levels 1.10-1.16x the truth cut
+  by a factor of 0.51 on average (coverage better, a few bias / MASE cells worse: README).
+  Weekly series (`Periods.end_hazard`, `decline_prior`) take the daily hazard and prior over
+  the bucket's 7 days: a bucket without a sale spans as much time as that many days. Monthly
+  series, whose rate is the decline's (a run of months is mostly its slow rate, judged here by
+  the window's frequency), keep a fixed prior per month
   (`Periods.alive_prior`, 0.999 over the month's days): with the hazard, generated declining
   monthly spare parts that never end were forecast at 0.61x the truth. An unrecorded stockout
   looks the same: the factor is in the result (`p_alive`) for the planner to see. Smooth /
@@ -80,13 +88,13 @@ Common rules:
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from planning.decline import DAYS_PER_YEAR, decline_rate
+from planning.decline import DAYS_PER_YEAR, decline_rate, rate_before_run
 from planning.demand import demand_stats
 from planning.interval import IntervalDemand, interval_demand
 from planning.model_select import DAILY_CHALLENGERS, Challengers, candidate_lanes, choose
@@ -185,9 +193,33 @@ class Periods:
     decline_alive: bool = False
     # The decline's fit weighs a period by 0.5 ** (its age in years / this; 0: evenly).
     decline_half_life: float = 0.0
+    # A significantly declining intermittent series (`_declining`) not on the decline's rate
+    # takes the log-linear rate of its periods up to its last sale, the run since judged by it
+    # (`planning.decline.rate_before_run`), its fit weighed with this half-life (years; 0: off,
+    # the smoothed level and the run judged by `_recent_frequency`).
+    declining_half_life: float = 0.0
 
 
 DAILY = Periods(min_choice_sales=MIN_CHOICE_SALES, recent_days=RECENT_DAYS)
+# How a significantly declining daily intermittent series is forecast (`daily_periods`):
+# "smoothed" (the default) its smoothed level, "fitted" the log-linear rate of its days up to
+# its last sale (method "declining", `Periods.declining_half_life`), opt-in.
+DeclineMethod = Literal["smoothed", "fitted"]
+DECLINE_METHODS: tuple[str, ...] = ("smoothed", "fitted")
+# The half-life of a declining series' fit with "fitted" (`Periods.declining_half_life`), years.
+DECLINING_HALF_LIFE = 0.5
+
+
+def daily_periods(decline: str = "smoothed") -> Periods:
+    """Return the daily `Periods` with the declining-series method `decline` (`DECLINE_METHODS`).
+
+    "smoothed": `DAILY` itself; "fitted": `DAILY` whose declining series take the fitted rate.
+    """
+    if decline not in DECLINE_METHODS:
+        raise ValueError(f"unknown decline method {decline!r}; one of {', '.join(DECLINE_METHODS)}")
+    if decline == "smoothed":
+        return DAILY
+    return replace(DAILY, declining_half_life=DECLINING_HALF_LIFE)
 
 
 @dataclass(frozen=True)
@@ -197,7 +229,7 @@ class BatchForecast:
     mean: np.ndarray  # (n, H) expected units for day 1..H, seasonal and promo-adjusted
     sigma: np.ndarray  # (n,) RMS of the one-day-ahead in-sample error
     level: np.ndarray  # (n,) de-seasonalised daily level (or rate) at the origin
-    # (n,) "ses" | "sba" | "tsb" | "decline" | "naive" | "adida" | "imapa" | "zero"
+    # (n,) "ses" | "sba" | "tsb" | "decline" | "declining" | "naive" | "adida" | "imapa" | "zero"
     method: np.ndarray
     demand_class: np.ndarray  # (n,) from DEMAND_CLASSES
     adi: np.ndarray  # (n,)
@@ -350,6 +382,19 @@ def forecast_batch(
         if name != "ses":
             flagged = _declining(xs, ks, score0)
             freq = _recent_frequency(xs, ks, periods.recent_days)
+            if periods.declining_half_life > 0:
+                # Not lagging the decline: the fitted rate, and the run judged by it.
+                f = np.flatnonzero(flagged & (method[rows] != "decline"))
+                if f.size:
+                    level[rows[f]], run_freq = rate_before_run(
+                        xs[:, f],
+                        ks[:, f],
+                        periods.ahead,
+                        periods.decline_per_year,
+                        periods.declining_half_life,
+                    )
+                    freq[f] = np.minimum(run_freq, freq[f])  # the slower, as `_recent_frequency`
+                    beta[rows[f]], method[rows[f]] = 0.0, "declining"
             # The decline's rate already carries the run-down (its fit holds the run since the
             # last sale): the factor would count it twice.
             decline = (method[rows] == "decline") & (not periods.decline_alive)

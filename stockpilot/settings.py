@@ -70,6 +70,12 @@ class Settings(BaseSettings):
         "it from the sales dates (all on the 1st or all month-ends: monthly; all on one "
         "weekday: weekly).",
     )
+    forecast_decline: Literal["smoothed", "fitted"] = Field(
+        "smoothed",
+        description="How a daily intermittent series whose sales fell significantly is "
+        "forecast: smoothed (its smoothed level, the default) or fitted (opt-in: the "
+        "log-linear rate of its days up to its last sale, method 'declining'; docs/planning.md).",
+    )
     plan_cache_dir: Path | None = Field(
         Path("var/cache"), description="Where computed plans are cached; empty disables it."
     )

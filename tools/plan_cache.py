@@ -133,6 +133,7 @@ def plan_params(settings: Settings, policy: ApprovalPolicy | None = None) -> Pla
         overstock_days=overstock,
         history_days=settings.history_days,
         sales_bucket=settings.sales_bucket,
+        forecast_decline=settings.forecast_decline,
         service_levels=None if levels is None else {str(k): v for k, v in levels.items()},
         abc_thresholds=PlanParams().abc_thresholds if rules is None else cutoffs,
         max_cover_days=(

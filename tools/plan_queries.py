@@ -381,7 +381,9 @@ class PlanQueries:
         plan_days = 0 if prow is None else min(horizon, plan.demand.shape[1])
         own = None
         if prow is None or horizon > plan_days:
-            own = _series_forecast(history, start, horizon, uplift, plan.sales_bucket, sales)
+            own = _series_forecast(
+                history, start, horizon, uplift, plan.sales_bucket, sales, params.forecast_decline
+            )
         if prow is not None:
             alpha = plan.forecast_alpha
             bands = plan_series(
@@ -402,7 +404,13 @@ class PlanQueries:
                 series_mean=own.mean[0],
             )
             method = str(own.method[0])
-        acc = rolling_origin(history, start=start, horizon=min(horizon, 28), origins=4)
+        acc = rolling_origin(
+            history,
+            start=start,
+            horizon=min(horizon, 28),
+            origins=4,
+            decline=params.forecast_decline,
+        )
         row = acc.iloc[0]
         dates = [as_of + timedelta(days=h) for h in range(1, horizon + 1)]
         out: dict[str, Any] = {
@@ -444,6 +452,7 @@ def _series_forecast(
     uplift: np.ndarray,
     bucket: str,
     sales: pd.DataFrame,
+    decline: str = "smoothed",
 ) -> BatchForecast:
     """Forecast one series (1, T) as the engine does, in the plan's bucket, suspect runs out."""
     suspect, _ = suspect_stockouts(history)
@@ -457,4 +466,5 @@ def _series_forecast(
         bucket=SalesBucket(bucket),
         week_start=week_start if inferred == bucket else 0,
         uplift=uplift[None, :],
+        decline=decline,
     )

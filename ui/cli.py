@@ -731,6 +731,13 @@ def eval_(
             "history is summed into weeks or months; weekly or monthly data is read as such)."
         ),
     ] = "day",
+    decline: Annotated[
+        str | None,
+        typer.Option(
+            help="Forecast suite: smoothed | fitted — how a daily series whose sales fell "
+            "significantly is forecast (default: the setting forecast_decline)."
+        ),
+    ] = None,
 ) -> None:
     """Evaluate recommendations, the agent and forecasts; write one report."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -761,6 +768,18 @@ def eval_(
             " drop --baseline / --write-baseline",
             2,
         )
+    if decline is None:
+        from stockpilot.settings import get_settings
+
+        decline = get_settings().forecast_decline
+    if decline not in runner.DECLINES:
+        raise fail(f"unknown --decline {decline!r}; one of {', '.join(runner.DECLINES)}", 2)
+    if decline != "smoothed" and (baseline is not None or write_baseline is not None):
+        raise fail(
+            f"--decline {decline} is not compared with a baseline (the baseline is the "
+            "default's); drop --baseline / --write-baseline",
+            2,
+        )
     with Progress(
         TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err
     ) as bar:
@@ -782,6 +801,7 @@ def eval_(
                 split=split,
                 path=path,  # type: ignore[arg-type]
                 bucket=bucket,
+                decline=decline,
             )
         except ImportValidationError as exc:
             raise fail(str(exc), 2) from exc

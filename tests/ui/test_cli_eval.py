@@ -95,3 +95,12 @@ def test_eval_replays_an_imported_history(tmp_path):
 def test_eval_refuses_a_bad_data_folder(tmp_path):
     result = runner.invoke(app, ["eval", "--suite", "forecast", "--data", str(tmp_path / "none")])
     assert result.exit_code == 2
+
+
+def test_eval_refuses_an_unknown_decline_and_a_baseline_beside_fitted(tmp_path):
+    bad = runner.invoke(app, ["eval", "--suite", "forecast", "--decline", "linear"])
+    assert bad.exit_code == 2 and "unknown --decline" in bad.output
+    base = tmp_path / "baseline.json"
+    args = ["eval", "--suite", "forecast", "--decline", "fitted", "--baseline", str(base)]
+    fitted = runner.invoke(app, args)
+    assert fitted.exit_code == 2 and "not compared with a baseline" in fitted.output
