@@ -56,11 +56,13 @@ Each series is classified on its whole history (`planning.demand`) and forecast 
   series, whose rate is the decline's (a run of months is mostly its slow rate, judged here by
   the window's frequency), keep a fixed prior per month
   (`Periods.alive_prior`, 0.999 over the month's days): with the hazard, generated declining
-  monthly spare parts that never end were forecast at 0.61x the truth. An unrecorded stockout
-  looks the same: the factor is in the result (`p_alive`) for the planner to see. Smooth /
-  erratic series get the factor only from days the inventory history records in stock
-  (`in_stock`), and only for runs of at least `MIN_END_DAYS` of them: without that record a
-  fast seller's stockout at the origin would read as its end of life.
+  monthly spare parts that never end were forecast at 0.61x the truth. A declining monthly series
+  keeps `DECLINE_PRIOR` itself (a prior once before the run, not per day: 0.7 over a month's days,
+  2e-5, read about 38 of 200 generated spare parts per seed as ended). An unrecorded stockout looks
+  the same: the factor is in the result (`p_alive`) for the planner to see. Smooth / erratic series
+  get the factor only from days the inventory history records in stock (`in_stock`), and only for
+  runs of at least `MIN_END_DAYS` of them: without that record a fast seller's stockout at the
+  origin would read as its end of life.
 - zero: no sale on a kept day in the fit window; mean, sigma and level are 0.
 
 Common rules:

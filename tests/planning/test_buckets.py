@@ -194,7 +194,8 @@ def test_weeks_and_months_take_the_daily_end_of_life_rule_over_their_days() -> N
     # Months keep the fixed prior (their rate is the decline's): no hazard.
     assert month.end_hazard == 0.0
     assert month.alive_prior == pytest.approx(ALIVE_PRIOR ** (365.25 / 12))
-    assert month.decline_prior == pytest.approx(DECLINE_PRIOR ** (365.25 / 12))
+    # The declining series' prior is once before the run, not per day: the daily one.
+    assert month.decline_prior == DECLINE_PRIOR
     # An item selling every third month, then 11 months without a sale (not a significant
     # decline): the daily prior kept it at 0.97 alive; a month's prior reads the likely end.
     months = np.zeros((1, 48))
@@ -233,3 +234,24 @@ def test_monthly_spare_parts_take_the_declining_rate_of_their_sale_months() -> N
     # Days and weeks keep the rule of sparse daily series.
     assert not PERIODS[SalesBucket.DAY].decline_every
     assert not PERIODS[SalesBucket.WEEK].decline_every
+
+
+def test_a_declining_monthly_series_keeps_the_decline_prior_once_not_per_day() -> None:
+    # 60 months: a sale in 3 of every 4 months for 36 months, then in 1 of 4 (the scored 24
+    # months hold a third of the sales the window's frequency expects: a significant decline),
+    # ending on two months without a sale. The prior that it still sells before its run is
+    # the daily one (0.7), not 0.7 ** 30.44 = 2e-5, which read this run as its end.
+    from planning import forecast
+    from planning.buckets import PERIODS
+    from stockpilot.vocabulary import SalesBucket
+
+    months = PERIODS[SalesBucket.MONTH]
+    assert months.decline_prior == forecast.DECLINE_PRIOR
+    x = np.array(([3.0, 2.0, 0.0, 4.0] * 9) + ([2.0, 0.0, 0.0, 0.0] * 5) + [0.0, 3.0, 0.0, 0.0])
+    xs, ks = x[:, None], np.ones((60, 1), bool)
+    assert forecast._declining(xs, ks, 60 - months.score).tolist() == [True]
+    fc = forecast_batch(x[None, :], 3, start=date(2021, 1, 1), periods=months, fit_days=60)
+    freq = (x > 0).mean()
+    like = forecast.DECLINE_PRIOR * (1 - freq) ** 2
+    assert fc.p_alive[0] == pytest.approx(like / (like + 1 - forecast.DECLINE_PRIOR), rel=1e-6)
+    assert fc.p_alive[0] > 0.1 and fc.mean[0].sum() > 0.1
