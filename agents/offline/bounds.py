@@ -253,6 +253,9 @@ def bounded(handler: Handler, bound: Bound) -> Handler:
                 for r in looked
                 if not r.error
             ]
+            if not any(_made(r) for r in own):
+                # Refused by the checks: the rule says what was worked out, not that it was made.
+                rules = [r.replace(" is drafted", " would be drafted") for r in rules]
             return "\n".join(rules) + f"\n\n{step}" if rules else step
         drafts = _drafts(step, bound)
         if not drafts:
@@ -287,6 +290,14 @@ def bounded(handler: Handler, bound: Bound) -> Handler:
 def _drafted(results: list[Result]) -> bool:
     """Return whether a draft of the turn came back."""
     return any(r.name in DRAFTS or r.name == AMEND for r in results)
+
+
+def _made(result: Result) -> bool:
+    """Return whether a draft or an amend of the turn came back pending."""
+    data = result.data if isinstance(result.data, dict) else {}
+    return (result.name in DRAFTS or result.name == AMEND) and data.get("status") == (
+        "pending_approval"
+    )
 
 
 def _requantified(call: Call, qty: int) -> Call:

@@ -20,13 +20,17 @@ from rapidfuzz import fuzz
 
 from agents.focus import focus_of
 from agents.offline import (
+    amend_units,
     bounds,
     buying,
     general,
     hypotheses,
+    offers,
     reader,
+    resourcing,
     retrieval,
     rules,
+    same_need,
     sourcing,
     topics,
 )
@@ -2721,12 +2725,20 @@ def parse(
     DC-SOUTH and DC-03") is made for each of them (`agents.offline.fanout`).
     """
     text = chatter_off(text)  # "hey, quick one: ...", "... much appreciated"
+    answered = _answered_offer(text, earlier, resolver, as_of, asker)
+    if answered is not None:
+        return answered  # "Shall I draft it?" — "yes please": the very draft offered
     if earlier and reader.RETURN.match(text):
         # "back to the first store - anything urgent?": that store put in for the return.
         text = reader.returned(text, _thread_ids(earlier, resolver)) or text
     if earlier and reader.SUPPLIER_POINTER.search(text):
         text = reader.point_supplier(text, _turn_results(earlier)[0])  # "the non-primary one"
     intent, req = read_thread(text, earlier, resolver, as_of, asker)
+    intent = _amended_by_unit(text, intent, req)  # "cut it 10%", "add 2 cases"
+    bare = None if intent.name.startswith("amend") else same_need.bare_bound(text, req)
+    if intent.priority and bare is not None:
+        intent = BY_NAME["amend"]  # "at least 40" after a draft: a floor on that draft
+    intent, req = _source_corrected(text, intent, req)  # "actually from DC-SOUTH"
     marked = bool(WRITE_QUESTION_MARK.search(text))
     modal = bool(MODAL.search(text))  # "can we move some from S003?" acts
     if intent is FALLBACK and marked:
@@ -2753,14 +2765,67 @@ def parse(
         # "transfer 10 ... to S003?": asked whether to, not told to: confirmed, not written.
         said = WRITE_QUESTION_MARK.sub("", text).strip()
         return CONFIRM, replace(req, original=said, fields={**req.fields, "write": intent.name})
-    bound = (bounds.bound_of(req.text) or bounds.bound_of(text)) if intent.writes else None
+    bound = (bounds.bound_of(req.text) or bounds.bound_of(text) or bare) if intent.writes else None
     if bound is not None:
-        # "S003 needs more than 10 of X": the engine's quantity within the bound, not 10.
-        intent = replace(intent, handler=bounds.bounded(intent.handler, bound))
-    if intent.writes and REPLACING.search(text) and req.focus.last_proposal(pending=True):
+        # "S003 needs more than 10 of X": the engine's quantity within the bound, not 10; a
+        # need with a draft pending in the thread amends it (`same_need`), never a second one.
+        own = same_need.onto_pending(intent.handler)
+        bounded = same_need.unchanged_if_met(bounds.bounded(own, bound), bound)
+        intent = replace(intent, handler=bounded)
+    if (
+        intent.writes
+        and REPLACING.search(text)
+        and req.focus.last_proposal(pending=True)
+        and intent is not SOURCE_CORRECTED
+    ):
         # "ship it from S001 instead": the new draft replaces the thread's pending one.
         intent = replace(intent, handler=replacing(intent.handler))
     return _which_other_dc(text, intent, req) or fan_out(intent, req)
+
+
+def _amended_by_unit(text: str, intent: Intent, req: Request) -> Intent:
+    """Read a change of the pending draft in percent or case packs (`amend_units`)."""
+    note = req.focus.last_proposal(pending=True)
+    if note is None or intent.priority == 0 or amend_units.read(text) is None:
+        return intent
+    if intent.writes and not intent.name.startswith("amend"):
+        return intent  # a new draft counted in cases ("transfer 2 cases of ...")
+    canon, _ = canonicalise(_normalise(text), req.resolver)
+    if any(sku != (note.args or {}).get("sku") for sku in entities(canon, req.resolver)["sku"]):
+        return intent  # about another item
+    return AMEND_BY_UNIT
+
+
+def _source_corrected(text: str, intent: Intent, req: Request) -> tuple[Intent, Request]:
+    """Read a new source for the pending draft ("no, from the other DC", `resourcing`)."""
+    if intent.priority == 0 or not req.focus.last_proposal(pending=True):
+        return intent, req
+    said, _ = canonicalise(_normalise(text), req.resolver)
+    if resourcing.read(req, said) is None:
+        return intent, req
+    return SOURCE_CORRECTED, replace(req, fields={**req.fields, "said": said})
+
+
+def _answered_offer(
+    text: str,
+    earlier: Sequence[BaseMessage],
+    resolver: Any,
+    as_of: date | None,
+    asker: Asker | None,
+) -> tuple[Intent, Request] | None:
+    """Read a bare yes or no to the draft the last answer offered (`agents.offline.offers`)."""
+    if not earlier or not (offers.is_yes(text) or offers.is_no(text)):
+        return None
+    offer = offers.offered(earlier)
+    if offer is None:
+        return None
+    if not offer.confirmed and focus_of(earlier).offer:
+        return None  # "go ahead" drafts the thread's own offer (`handlers.draft_previous`)
+    if offers.is_no(text):
+        _, req = read_request(text, earlier, resolver, as_of, asker)
+        return OFFER_DECLINED, replace(req, fields={"offer": offer.words})
+    intent, req = parse(offer.words, offer.earlier, resolver, as_of, asker)
+    return (intent, req) if intent.writes or intent is READ_ONLY else None
 
 
 def _thread_ids(earlier: Sequence[BaseMessage], resolver: Any) -> dict[str, list[str]]:
@@ -3626,6 +3691,9 @@ AMBIGUOUS = Intent("ambiguous", 1, (), h.ask_which)
 OTHER_DC = Intent("other_dc", 1, (), h.ask_other_dc)
 NARROW = Intent("narrow", 1, (), narrow_by_exceptions)
 READ_ONLY = Intent("read_only", 0, (), h.refuse_read_only)
+OFFER_DECLINED = Intent("offer_declined", 1, (), offers.declined)
+SOURCE_CORRECTED = Intent("source_corrected", 3, (), resourcing.replace_source, writes=True)
+AMEND_BY_UNIT = Intent("amend_by_unit", 3, (), amend_units.amend_by_unit, writes=True)
 UNKNOWN_PLACE = Intent("unknown_place", 2, (), h.unknown_place)
 
 
