@@ -26,6 +26,9 @@ DEFAULT_HORIZON = 28
 MAX_DRAFTS = 5
 MAX_ROUNDS = 4
 """Tool-call rounds per request before the model answers with what it has."""
+MAX_REQUEST_CHARS = 1_000
+"""The longest request the offline model reads: its reading is pattern matching, whose cost
+grows faster than the text; a planner's request is a sentence or two, a paste is not one."""
 DRAFTABLE = DRAFTABLE_KINDS
 POLICY_PASSAGES = 5
 """Passages asked of search_policies for a policy question (reranked by their words)."""

@@ -23,6 +23,7 @@ from pydantic import Field
 from agents.offline.handlers import HELP, _generic_answer, _resolved_note
 from agents.offline.intents import parse
 from agents.offline.messages import (
+    MAX_REQUEST_CHARS,
     MAX_ROUNDS,
     PLANNER_TOOLS,
     _call_ids,
@@ -49,6 +50,15 @@ def _tool_name(tool: Any) -> str:
     if isinstance(tool, dict) and isinstance(tool.get("name"), str):
         return str(tool["name"])
     return str(convert_to_openai_tool(tool)["function"]["name"])
+
+
+def _too_long(chars: int) -> str:
+    """Say that a request is too long to read, and that nothing was done."""
+    return (
+        f"That message is {chars:,} characters long; I read requests of up to "
+        f"{MAX_REQUEST_CHARS:,}, so I have not looked anything up, drafted or changed anything. "
+        "Ask in a sentence or two (one request at a time), e.g. **what's at risk at S003?**"
+    )
 
 
 class OfflinePlannerModel(BaseChatModel):
@@ -110,6 +120,8 @@ class OfflinePlannerModel(BaseChatModel):
         )
         if start is None:
             return AIMessage(HELP)
+        if len(said := _text(convo[start])) > MAX_REQUEST_CHARS:
+            return AIMessage(_too_long(len(said)))
         results, rounds = _turn_results(convo[start + 1 :])
         system = next((_text(m) for m in messages if isinstance(m, SystemMessage)), "")
         asker = asker_of(system)
