@@ -32,6 +32,7 @@ from agents.offline import (
     rules,
     same_need,
     sourcing,
+    status,
     topics,
 )
 from agents.offline import handlers as h
@@ -800,7 +801,7 @@ INTENTS: tuple[Intent, ...] = (
             r"\b(?:status|where\s+is|what\s+happened\s+to)\b.*" + PID,
             r"^\W*" + PID + r"\W*\??\W*$",
         ),
-        h.proposal_status,
+        status.answer,
         examples=(
             "was it approved?",
             "did that go through?",
@@ -894,7 +895,7 @@ INTENTS: tuple[Intent, ...] = (
             + VERDICT
             + r"\b",
         ),
-        h.proposal_status,
+        status.answer,
         id_slots=(),
         bare=True,
         proposal=True,
@@ -952,7 +953,7 @@ INTENTS: tuple[Intent, ...] = (
         "status_words",
         9,
         _compile(r"\w"),
-        h.proposal_status,
+        status.answer,
         id_slots=(),
         bare=True,
         proposal=True,
@@ -2734,6 +2735,10 @@ def parse(
     if earlier and reader.SUPPLIER_POINTER.search(text):
         text = reader.point_supplier(text, _turn_results(earlier)[0])  # "the non-primary one"
     intent, req = read_thread(text, earlier, resolver, as_of, asker)
+    if _status_asked(intent, text, earlier, req):
+        # "did my PO get the ok?", "is TR-SP-… committed?", "status of the second one": the
+        # proposal the words point at, or the planner's proposals (`agents.offline.status`).
+        return STATUS, req
     intent = _amended_by_unit(text, intent, req)  # "cut it 10%", "add 2 cases"
     bare = None if intent.name.startswith("amend") else same_need.bare_bound(text, req)
     if intent.priority and bare is not None:
@@ -2826,6 +2831,30 @@ def _answered_offer(
         return OFFER_DECLINED, replace(req, fields={"offer": offer.words})
     intent, req = parse(offer.words, offer.earlier, resolver, as_of, asker)
     return (intent, req) if intent.writes or intent is READ_ONLY else None
+
+
+STATUS_KEEPS = frozenset(
+    {
+        "pending_besides",
+        "approval_route",
+        "help",
+        "withdraw",
+        "withdraw_loose",
+        "withdraw_words",
+        "amend",
+        "amend_words",
+    }
+)
+"""Proposal intents that stand over a status reading ("anything else pending?")."""
+
+
+def _status_asked(intent: Intent, text: str, earlier: Sequence[BaseMessage], req: Request) -> bool:
+    """Return True when a request that writes nothing asks what became of a proposal."""
+    if intent.priority == 0 or intent.name in STATUS_KEEPS or intent.handler is status.answer:
+        return False
+    if intent.writes and not WRITE_NOT_ASKED_FOR.search(text):
+        return False  # "was the SKU-1 order approved?" asks; "order 20 SKU-1" does not
+    return status.asks_status(text, earlier, bool(req.focus.proposals))
 
 
 def _thread_ids(earlier: Sequence[BaseMessage], resolver: Any) -> dict[str, list[str]]:
@@ -3695,6 +3724,7 @@ OFFER_DECLINED = Intent("offer_declined", 1, (), offers.declined)
 SOURCE_CORRECTED = Intent("source_corrected", 3, (), resourcing.replace_source, writes=True)
 AMEND_BY_UNIT = Intent("amend_by_unit", 3, (), amend_units.amend_by_unit, writes=True)
 UNKNOWN_PLACE = Intent("unknown_place", 2, (), h.unknown_place)
+STATUS = Intent("proposal_status_asked", 8, (), status.answer)
 
 
 # -- the general layer: what the table's patterns did not anticipate -----------------------------
