@@ -8,8 +8,8 @@ all in a new thread ("did my transfer get the ok?"). `asks_status` tells such a 
 where the thread has none that fits or several are asked for ("which of my drafts are still
 waiting"), lists the planner's (or everyone's) proposals with `list_proposals` and answers from
 those that fit. Every answer leads with the status: committed with its document id, approved,
-rejected with the approver's reason, edited at the gate from the drafted quantity to the
-approved one, or still pending. Nothing here writes.
+rejected with the approver's reason, edited at the gate to the quantity the approver set, or
+still pending. Nothing here writes.
 """
 
 from __future__ import annotations
@@ -287,40 +287,9 @@ def answer(req: Request, results: list[Result]) -> Step:
     return [Call("list_proposals", _list_args(req))]
 
 
-def _drafted_qty(earlier: Sequence[BaseMessage], pid: str) -> int | None:
-    """Return the quantity the thread drafted a proposal with (before any edit at the gate)."""
-    results, _ = _turn_results(earlier)
-    for result in results:
-        if not result.name.startswith(("draft_", "amend_")):
-            continue
-        for item in _dicts(result.data):
-            args = item.get("args")
-            if item.get("proposal_id") == pid and isinstance(args, dict):
-                qty = args.get("qty")
-                if isinstance(qty, int | float) and not isinstance(qty, bool):
-                    return int(qty)
-    return None
-
-
-def _dicts(data: Any) -> list[dict[str, Any]]:
-    if isinstance(data, dict):
-        return [data, *(d for v in data.values() for d in _dicts(v))]
-    if isinstance(data, list):
-        return [d for v in data for d in _dicts(v)]
-    return []
-
-
 def _line(req: Request, p: dict[str, Any]) -> str:
-    """One proposal's line, the edit at the gate said from the drafted quantity when known."""
-    line = proposal_line(p)
-    qty = (p.get("args") or {}).get("qty")
-    drafted = _drafted_qty(req.earlier, str(p.get("proposal_id")))
-    if str(p.get("decision")) == "edit" and drafted is not None and drafted != qty:
-        line = line.replace(
-            f"who edited the quantity to {_qty(qty)} units",
-            f"who edited the quantity from {_qty(drafted)} to {_qty(qty)} units",
-        )
-    return line
+    """Return one proposal's line (what, status, document, the approver's edit)."""
+    return proposal_line(p)
 
 
 def _head(req: Request, p: dict[str, Any]) -> str:
@@ -330,12 +299,12 @@ def _head(req: Request, p: dict[str, Any]) -> str:
     qty = (p.get("args") or {}).get("qty")
     who = p.get("decided_by")
     if status in ("committed", "approved") and (EDIT_ASKED.search(text) or HOW_MANY.search(text)):
-        drafted = _drafted_qty(req.earlier, str(p.get("proposal_id")))
+        # The drafted quantity is said only as a tool of this turn returned it: an edit at the
+        # gate replaces it, so the answer says the quantity the approver set.
         if str(p.get("decision")) == "edit":
-            was = f"from {_qty(drafted)} " if drafted is not None and drafted != qty else ""
             if HOW_MANY.search(text):
-                return f"**{who} approved {_qty(qty)} units** (edited {was}to {_qty(qty)})."
-            return f"**Yes — {who} edited the quantity {was}to {_qty(qty)} units.**"
+                return f"**{who} approved {_qty(qty)} units**, editing the drafted quantity."
+            return f"**Yes — {who} edited the quantity to {_qty(qty)} units.**"
         if HOW_MANY.search(text):
             return f"**{who} approved all {_qty(qty)} units, as drafted.**"
         return f"**No — {who} approved it as drafted: {_qty(qty)} units.**"
