@@ -23,10 +23,12 @@ from agents.offline import (
     amend_units,
     bounds,
     buying,
+    figures,
     general,
     hypotheses,
     offers,
     reader,
+    reask,
     resourcing,
     retrieval,
     rules,
@@ -2739,6 +2741,17 @@ def parse(
         # "did my PO get the ok?", "is TR-SP-… committed?", "status of the second one": the
         # proposal the words point at, or the planner's proposals (`agents.offline.status`).
         return STATUS, req
+    if not intent.writes and intent.priority > 0 and earlier and figures.asks(text):
+        # "why so many?", "where does that number come from?": the last answer's figure.
+        return FIGURE, req
+    if not intent.writes and intent.priority > 0 and earlier:
+        reread = reask.reasked(text, req, h._region(req)) or reask.swapped(
+            req, SWAP_FILLER, lambda: _first_call(intent, req)
+        )
+        if reread is not None:
+            # "same but for the whole network", "what about the north region", "how about
+            # next week": the thread's last look-up with that one thing replaced.
+            return replace(REASK, handler=reask.handler(reread)), req
     intent = _amended_by_unit(text, intent, req)  # "cut it 10%", "add 2 cases"
     bare = None if intent.name.startswith("amend") else same_need.bare_bound(text, req)
     if intent.priority and bare is not None:
@@ -2831,6 +2844,15 @@ def _answered_offer(
         return OFFER_DECLINED, replace(req, fields={"offer": offer.words})
     intent, req = parse(offer.words, offer.earlier, resolver, as_of, asker)
     return (intent, req) if intent.writes or intent is READ_ONLY else None
+
+
+def _first_call(intent: Intent, req: Request) -> Call | None:
+    """Return the first tool call the intent's handler makes for the request, else None."""
+    try:
+        step = intent.handler(req, [])
+    except (ValueError, KeyError, TypeError):
+        return None
+    return step[0] if isinstance(step, list) and step else None
 
 
 STATUS_KEEPS = frozenset(
@@ -3725,6 +3747,8 @@ SOURCE_CORRECTED = Intent("source_corrected", 3, (), resourcing.replace_source, 
 AMEND_BY_UNIT = Intent("amend_by_unit", 3, (), amend_units.amend_by_unit, writes=True)
 UNKNOWN_PLACE = Intent("unknown_place", 2, (), h.unknown_place)
 STATUS = Intent("proposal_status_asked", 8, (), status.answer)
+REASK = Intent("follow_up_reask", 8, (), unknown)
+FIGURE = Intent("figure_source", 8, (), figures.explain)
 
 
 # -- the general layer: what the table's patterns did not anticipate -----------------------------

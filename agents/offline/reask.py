@@ -1,0 +1,199 @@
+"""A follow-up that re-asks the thread's last look-up with its scope or time replaced.
+
+"same but for the whole network", "what about the north region", "how about next week" after a
+look-up name no item, place or supplier of their own: they ask the last question again with one
+thing replaced. `reasked` reads such a follow-up against the thread's last read-only tool call and
+returns that call with the one slot changed (the place dropped for the network, the region's DC
+as `served_by`, the forecast's horizon), or None where the last call has no such slot. The answer
+is rendered as that tool's own look-up renders it. Only read-only tools are called again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from langchain_core.messages import AIMessage, BaseMessage
+
+from agents.offline import handlers as h
+from agents.offline.messages import Call, Handler, Request, Result, Step
+from tools.planner import TOOLS
+
+REREAD_TOOLS = frozenset(
+    {
+        "list_exceptions",
+        "summarize_exceptions",
+        "get_inventory",
+        "get_network_position",
+        "get_open_supply",
+        "get_forecast",
+        "get_routine_orders",
+        "run_what_if",
+    }
+)
+"""Look-ups a follow-up may re-ask with one slot replaced (none of them writes)."""
+
+LEAD = re.compile(
+    r"^\W*(?:(?:and|ok(?:ay)?|so|right|now|but|hmm|then)\W+)*"
+    r"(?:(?:what|how)\s+about|what\s+of|(?:do|run|check|show)\s+(?:it|that|the\s+same)|"
+    r"(?:the\s+)?same(?:\s+(?:thing|question|again|check|request))?(?:\s+but)?|ditto|"
+    r"(?:can\s+you\s+)?(?:do|check|show)\s+(?:me\s+)?(?:that|this|it))?"
+    r"(?:\s*\b(?:for|at|over|across|in|with|on|looking)\b)*\s*",
+    re.I,
+)
+TAIL = r"\W*(?:(?:please|pls|then|instead|too|as\s+well|now)\W*)*$"
+NETWORK = re.compile(
+    r"^(?:the\s+)?(?:(?:whole|entire|full|total|complete)\s+(?:network|chain|company|business|"
+    r"estate)|network(?:[- ]?wide)?(?:\s+as\s+a\s+whole)?|(?:all|every)\s+(?:the\s+|our\s+)?"
+    r"(?:stores|locations|sites|shops|places)(?:\s+and\s+dcs)?|everywhere|everything|overall|"
+    r"company[- ]?wide|chain[- ]?wide)" + TAIL,
+    re.I,
+)
+"""The whole network said as a follow-up's scope ("same but for the whole network")."""
+REGION = re.compile(
+    r"^(?:the\s+)?(?:region\s+\w+|\w+(?:ern)?(?:'s)?\s+(?:region|stores|shops)|"
+    r"(?:stores|shops)\s+(?:in|of|under|fed\s+by|served\s+by)\s+(?:the\s+)?[\w-]+|"
+    r"\w+(?:ern)?\s+(?:one|ones|side)|north|south|east|west)" + TAIL,
+    re.I,
+)
+"""A region said as a follow-up's scope ("what about the north region", "the south stores")."""
+WEEKS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "six": 6, "eight": 8}
+HORIZON = re.compile(
+    r"^(?:the\s+)?(?:next|coming|following)\s+(?:(?P<n>\d+|a|one|two|three|four|six|eight)\s+)?"
+    r"(?P<unit>days?|weeks?|wks?|fortnight|months?)" + TAIL,
+    re.I,
+)
+"""A horizon said as a follow-up ("how about next week", "and the next 2 weeks?")."""
+
+
+def _last_call(earlier: Sequence[BaseMessage]) -> tuple[str, dict[str, Any]] | None:
+    for msg in reversed(earlier):
+        if isinstance(msg, AIMessage) and msg.tool_calls:
+            call = msg.tool_calls[-1]
+            return str(call["name"]), dict(call.get("args") or {})
+    return None
+
+
+def _days(m: re.Match[str]) -> int:
+    n = m.group("n")
+    count = 1 if n is None else int(n) if n.isdigit() else WEEKS[n.lower()]
+    unit = m.group("unit").lower()
+    per = (
+        1
+        if unit.startswith("day")
+        else 14
+        if unit == "fortnight"
+        else 30
+        if unit.startswith("month")
+        else 7
+    )
+    return max(1, min(count * per, 365))
+
+
+def reasked(text: str, req: Request, region: str | None) -> Call | None:
+    """Return the thread's last look-up with the scope or horizon the follow-up says, else None.
+
+    `region` is the DC whose stores the request means (read by the caller), if any.
+    """
+    last = _last_call(req.earlier)
+    if last is None or last[0] not in REREAD_TOOLS or any(req.found.values()):
+        return None
+    name, args = last
+    rest = LEAD.sub("", text.strip(), count=1)
+    if NETWORK.match(rest):
+        return _network(name, args)
+    if region is not None and REGION.match(rest):
+        if name not in ("list_exceptions", "summarize_exceptions"):
+            return None
+        new = {k: v for k, v in args.items() if k not in ("location", "served_by", "offset")}
+        return Call(name, {**new, "served_by": region})
+    m = HORIZON.match(rest)
+    if m is not None:
+        if name == "get_forecast":
+            return Call(name, {**args, "horizon_days": _days(m)})
+        if name == "get_open_supply":
+            return Call(name, {**args, "within_days": _days(m)})
+    return None
+
+
+SLOT = {"location": "location", "sku": "sku", "supplier": "supplier_id"}
+"""The tool argument each kind of entity fills."""
+
+
+def swapped(
+    req: Request, filler: frozenset[str], table_call: Callable[[], Call | None]
+) -> Call | None:
+    """Return the last look-up with the one entity the follow-up names put in, else None.
+
+    "and at S001?" after a forecast at S002 is that forecast at S001. Only where the follow-up
+    says nothing but the entity (and `filler` words), the last look-up takes that kind of
+    entity, and the table's own reading calls another tool (or none): a reading of the same
+    tool stands.
+    """
+    last = _last_call(req.earlier)
+    if last is None or last[0] not in REREAD_TOOLS:
+        return None
+    named = [(kind, ids) for kind, ids in req.found.items() if ids]
+    if len(named) != 1 or len(named[0][1]) != 1:
+        return None
+    kind, (ident,) = named[0]
+    said = req.original or req.text
+    for name_said in {ident, req.named.get(ident) or ident}:
+        said = re.sub(re.escape(name_said), " ", said, flags=re.I)
+    words = re.findall(r"[A-Za-z0-9][\w'\-]*", said)
+    rest = [w for w in words if w.lower() not in filler]
+    if rest or len(words) > 10:
+        return None
+    name, args = last
+    slot = SLOT[kind]
+    if slot not in _params(name):
+        return None
+    table = table_call()
+    if table is not None and table.name == name:
+        return None
+    dropped = {"offset", "served_by"} if slot == "location" else {"offset"}
+    return Call(name, {**{k: v for k, v in args.items() if k not in dropped}, slot: ident})
+
+
+def _params(name: str) -> set[str]:
+    return next((set(t.args) for t in TOOLS if t.name == name), set())
+
+
+def _network(name: str, args: dict[str, Any]) -> Call | None:
+    """Return the last look-up over the whole network: its place (or region) dropped."""
+    if name == "get_inventory" and args.get("sku"):
+        return Call("get_network_position", {"sku": args["sku"]})
+    if name in ("get_forecast", "get_network_position"):
+        return None
+    scoped = {"location", "served_by", "offset"}
+    if not scoped & set(args):
+        return None
+    return Call(name, {k: v for k, v in args.items() if k not in scoped})
+
+
+def render(req: Request, results: list[Result]) -> str:
+    """Render a re-asked look-up as that tool's own look-up renders it."""
+    name = results[-1].name
+    lookups: dict[str, Any] = {
+        "list_exceptions": h._exceptions_title,
+        "summarize_exceptions": h.totals,
+        "get_inventory": h.inventory.render,
+        "get_open_supply": h.open_supply.render,
+        "get_forecast": h.forecast.render,
+        "get_routine_orders": h.routine_orders.render,
+    }
+    if name in lookups:
+        return str(lookups[name](req, results))
+    if name == "get_network_position":
+        return h.render_network(results[-1])
+    return h._generic_answer(results)
+
+
+def handler(call: Call) -> Handler:
+    """Return the follow-up's handler: the call `reasked` made, then the tool's rendering."""
+
+    def step(req: Request, results: list[Result]) -> Step:
+        return render(req, results) if results else [call]
+
+    return step
