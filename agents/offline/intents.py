@@ -2745,9 +2745,10 @@ def parse(
         # "why so many?", "where does that number come from?": the last answer's figure.
         return FIGURE, req
     if not intent.writes and intent.priority > 0 and earlier:
-        reread = reask.reasked(text, req, h._region(req)) or reask.swapped(
-            req, SWAP_FILLER, lambda: _first_call(intent, req)
-        )
+        reread = reask.reasked(text, req, h._region(req))
+        if reread is None:
+            swap = reask.swapped(req, SWAP_FILLER, lambda: _first_call(intent, req))
+            reread = [swap] if swap is not None else None
         if reread is not None:
             # "same but for the whole network", "what about the north region", "how about
             # next week": the thread's last look-up with that one thing replaced.
@@ -2874,8 +2875,10 @@ def _status_asked(intent: Intent, text: str, earlier: Sequence[BaseMessage], req
     """Return True when a request that writes nothing asks what became of a proposal."""
     if intent.priority == 0 or intent.name in STATUS_KEEPS or intent.handler is status.answer:
         return False
-    if intent.writes and not WRITE_NOT_ASKED_FOR.search(text):
-        return False  # "was the SKU-1 order approved?" asks; "order 20 SKU-1" does not
+    if intent.writes and (not WRITE_NOT_ASKED_FOR.search(text) or re.search(r"\?\W*\w", text)):
+        # "was the SKU-1 order approved?" asks; "order 20 SKU-1" does not, nor does "was the
+        # transfer approved? then bump it to 40" (an instruction after the question).
+        return False
     return status.asks_status(text, earlier, bool(req.focus.proposals))
 
 

@@ -91,7 +91,7 @@ def _days(m: re.Match[str]) -> int:
     return max(1, min(count * per, 365))
 
 
-def reasked(text: str, req: Request, region: str | None) -> Call | None:
+def reasked(text: str, req: Request, region: str | None) -> list[Call] | None:
     """Return the thread's last look-up with the scope or horizon the follow-up says, else None.
 
     `region` is the DC whose stores the request means (read by the caller), if any.
@@ -102,18 +102,23 @@ def reasked(text: str, req: Request, region: str | None) -> Call | None:
     name, args = last
     rest = LEAD.sub("", text.strip(), count=1)
     if NETWORK.match(rest):
-        return _network(name, args)
+        whole = _network(name, args)
+        return [whole] if whole is not None else None
     if region is not None and REGION.match(rest):
+        if name == "get_inventory" and args.get("sku"):
+            # "what about the north region" after a stock look-up: each store the DC feeds.
+            stores = h._region_stores(req, region)
+            return [Call(name, {"sku": args["sku"], "location": s}) for s in stores] or None
         if name not in ("list_exceptions", "summarize_exceptions"):
             return None
         new = {k: v for k, v in args.items() if k not in ("location", "served_by", "offset")}
-        return Call(name, {**new, "served_by": region})
+        return [Call(name, {**new, "served_by": region})]
     m = HORIZON.match(rest)
     if m is not None:
         if name == "get_forecast":
-            return Call(name, {**args, "horizon_days": _days(m)})
+            return [Call(name, {**args, "horizon_days": _days(m)})]
         if name == "get_open_supply":
-            return Call(name, {**args, "within_days": _days(m)})
+            return [Call(name, {**args, "within_days": _days(m)})]
     return None
 
 
@@ -183,6 +188,8 @@ def render(req: Request, results: list[Result]) -> str:
         "get_forecast": h.forecast.render,
         "get_routine_orders": h.routine_orders.render,
     }
+    if name == "get_inventory" and len(results) > 1:
+        return "\n\n".join(str(h.inventory.render(req, [r])) for r in results)
     if name in lookups:
         return str(lookups[name](req, results))
     if name == "get_network_position":
@@ -190,10 +197,10 @@ def render(req: Request, results: list[Result]) -> str:
     return h._generic_answer(results)
 
 
-def handler(call: Call) -> Handler:
+def handler(calls: list[Call]) -> Handler:
     """Return the follow-up's handler: the call `reasked` made, then the tool's rendering."""
 
     def step(req: Request, results: list[Result]) -> Step:
-        return render(req, results) if results else [call]
+        return render(req, results) if results else list(calls)
 
     return step

@@ -71,6 +71,15 @@ def test_a_follow_up_re_asks_the_last_look_up_with_one_thing_replaced(
     assert last.answer and "can't tell" not in last.answer
 
 
+def test_a_region_after_a_stock_look_up_is_each_store_the_dc_feeds(copilot: Copilot) -> None:
+    *_, last = ask(copilot, "how much SKU-0007 is at S001?", "what about the north region")
+    assert calls(last) == [
+        ("get_inventory", {"sku": "SKU-0007", "location": "S001"}),
+        ("get_inventory", {"sku": "SKU-0007", "location": "S002"}),
+    ], calls(last)
+    assert "SKU-0007 at S001" in last.answer and "SKU-0007 at S002" in last.answer
+
+
 @pytest.mark.parametrize(
     ("first", "follow", "tool", "says"),
     [
