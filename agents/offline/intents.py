@@ -2871,9 +2871,17 @@ STATUS_KEEPS = frozenset(
 """Proposal intents that stand over a status reading ("anything else pending?")."""
 
 
+STATUS_OVER = frozenset({"proposals", "lanes"})
+"""Look-ups a status question's nouns may have matched ("what happened to the S003 transfer?"
+read as the lanes into S003): a policy, route or other look-up the table read stands."""
+
+
 def _status_asked(intent: Intent, text: str, earlier: Sequence[BaseMessage], req: Request) -> bool:
     """Return True when a request that writes nothing asks what became of a proposal."""
     if intent.priority == 0 or intent.name in STATUS_KEEPS or intent.handler is status.answer:
+        return False
+    broad = intent.name in BROAD or intent.name in general.CATCH_ALL
+    if not (broad or intent.writes or intent.name in STATUS_OVER):
         return False
     if intent.writes and (not WRITE_NOT_ASKED_FOR.search(text) or re.search(r"\?\W*\w", text)):
         # "was the SKU-1 order approved?" asks; "order 20 SKU-1" does not, nor does "was the

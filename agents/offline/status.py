@@ -84,7 +84,8 @@ DECIDED_ANY = re.compile(
 NOT_STATUS = re.compile(
     r"\b(?:late|overdue|due|arriv\w*|eta|inbound|expected|receiv\w*|deliver\w*|on\s+order|"
     r"open\s+supply|in\s+transit|lead\s*times?|polic\w*|rules?|limits?|who\s+(?:can|may|needs?|"
-    r"should|must)|approval\s+route|what\s+if|if\s+we)\b",
+    r"should|must)|approval\s+route|what\s+if|if\s+we)\b|^\W*how\s+(?:is|are|do|does|should|would)\b|"
+    r"\bwhat\s+(?:does|do)\b.*\bneeds?\b",
     re.I,
 )
 """Questions about supply in the ERP, the rules or who may approve: no proposal's status."""
