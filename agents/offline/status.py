@@ -46,7 +46,7 @@ STATUS_WORDS = (
     r"approv\w*|reject\w*|declin\w*|refus\w*|turned\s+down|sign(?:ed)?\s*off|signoff|"
     r"ok(?:ay)?(?:'?d|ed)?|(?:the\s+)?ok|green[- ]?light\w*|accept\w*|through|thru|committed|"
     r"posted|placed|booked|actioned|processed|waiting|pending|outstanding|in\s+the\s+queue|"
-    r"stuck|edit\w*|chang\w*\s+(?:the\s+)?(?:qty|quantity|amount)|cut|trimm?\w*)"
+    r"edit\w*|chang\w*\s+(?:the\s+)?(?:qty|quantity|amount)|cut|trimm?\w*)"
 )
 ASKING = re.compile(
     r"^\W*(?:(?:and|so|ok(?:ay)?|hey|hi|well|also|quick\s+one|btw)\W+)*"
@@ -122,6 +122,14 @@ def _last_tool(earlier: Sequence[BaseMessage]) -> str | None:
     return None
 
 
+DECIDED = re.compile(r"\b(?:approv|reject|declin|sign|ok|edit|commit|draft|propos)", re.I)
+SUPPLIER_SIDE = re.compile(
+    r"\b(?:with|from|at|by)\s+(?:the\s+|our\s+)?(?:suppliers?|vendors?|SUP-)", re.I
+)
+"""Orders said to be with a supplier ("our orders with SUP-07"): the ERP's, unless the question
+asks about a decision or a draft."""
+
+
 def asks_status(text: str, earlier: Sequence[BaseMessage], has_proposals: bool) -> bool:
     """Return True when a request asks what became of a proposal (or of several).
 
@@ -131,6 +139,8 @@ def asks_status(text: str, earlier: Sequence[BaseMessage], has_proposals: bool) 
     third one?" just after a status answer).
     """
     if NOT_STATUS.search(text) or ERP_DOCUMENT.search(text):
+        return False
+    if SUPPLIER_SIDE.search(text) and not DECIDED.search(text):
         return False
     asking = bool(ASKING.search(text))
     if (PROPOSAL_ID.search(text) or DOCUMENT_ID.search(text)) and (
