@@ -2883,6 +2883,10 @@ def _status_asked(intent: Intent, text: str, earlier: Sequence[BaseMessage], req
     broad = intent.name in BROAD or intent.name in general.CATCH_ALL
     if not (broad or intent.writes or intent.name in STATUS_OVER):
         return False
+    loose = BY_NAME["proposal_status_loose"].patterns
+    if broad and not req.focus.proposals and any(p.search(req.text) for p in loose):
+        # "has it been signed off?", "any update?" in a new thread: the planner's proposals.
+        return True
     if intent.writes and (not WRITE_NOT_ASKED_FOR.search(text) or re.search(r"\?\W*\w", text)):
         # "was the SKU-1 order approved?" asks; "order 20 SKU-1" does not, nor does "was the
         # transfer approved? then bump it to 40" (an instruction after the question).

@@ -134,3 +134,20 @@ def test_in_a_new_thread_a_document_id_and_an_approver_are_looked_up(
     assert drafted.ids["s001"] not in r.answer  # still pending: bob decided nothing on it
     r = _asked(copilot, "new-news", "any news on my proposals?")
     assert all(pid in r.answer for pid in drafted.ids.values()), r.answer[:400]
+
+
+@pytest.mark.parametrize(
+    ("text", "which", "lead"),
+    [
+        ("has it been signed off", "s001", "**Not yet — it is still waiting"),
+        ("any update?", "s001", "**Not yet"),
+        ("did bob ok it?", "s003", "**Yes — it went through.**"),
+    ],
+)
+def test_a_terse_status_question_in_a_new_thread_reads_the_latest_proposal(
+    copilot: Copilot, drafted: Drafted, text: str, which: str, lead: str
+) -> None:
+    r = _asked(copilot, f"terse-{text}", text)
+    assert [c["name"] for c in r.tool_calls] == ["list_proposals"], (text, r.answer[:200])
+    first = r.answer.splitlines()[0]
+    assert first.startswith(lead) and drafted.ids[which] in first, (text, first)
