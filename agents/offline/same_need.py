@@ -24,6 +24,7 @@ pending draft (`bare_bound`), not a question about where the least stock is.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from agents.focus import ProposalNote
 from agents.offline import bounds
@@ -31,6 +32,7 @@ from agents.offline.messages import Call, Handler, Request, Result, Step
 from agents.offline.parsing import _normalise, canonicalise, entities
 
 AMEND = "amend_proposal"
+STATUS = "get_proposal_status"
 PLACE_ARG = bounds.DRAFTS
 """Each drafting tool with the argument naming the place it delivers to."""
 SOURCE_ARG = {"draft_transfer": "from_location", "draft_purchase_order": "supplier_id"}
@@ -97,20 +99,31 @@ def _qty(note: ProposalNote) -> int | None:
     return int(qty) if isinstance(qty, int | float) and not isinstance(qty, bool) else None
 
 
-def _stays(note: ProposalNote, qty: int, why: str) -> str:
-    args = note.args or {}
+def _stays(note: ProposalNote, status: Result | None, why: str) -> Step:
+    """Say the pending draft stays as it is, with its quantity as the proposal store has it."""
+    if status is None:
+        return [Call(STATUS, {"proposal_id": note.proposal_id})]
+    data = status.data if isinstance(status.data, dict) else {}
+    stored = data.get("args")
+    args: dict[str, Any] = stored if isinstance(stored, dict) else dict(note.args or {})
     place = args.get("to_location") or args.get("location_id")
     return (
-        f"**Not changed:** {note.proposal_id} already drafts {qty} units of {args.get('sku')} "
-        f"for {place}, {why}, so it stays pending as it is — no second draft and no redraft."
+        f"**Not changed:** {note.proposal_id} already drafts {args.get('qty')} units of "
+        f"{args.get('sku')} for {place} ({data.get('status') or note.status}), {why}, so it "
+        "stays as it is — no second draft and no redraft."
     )
 
 
 def unchanged_if_met(handler: Handler, bound: bounds.Bound) -> Handler:
-    """Wrap a bounded writing handler so that a bound the pending draft meets changes nothing."""
+    """Wrap a bounded writing handler so that a bound the pending draft meets changes nothing.
+
+    The answer reads the draft's quantity from the proposal store (`get_proposal_status`), not
+    from the thread's memory, so it says what the state holds.
+    """
 
     def run(req: Request, results: list[Result]) -> Step:
-        step = handler(req, results)
+        status = next((r for r in results if r.name == STATUS), None)
+        step = handler(req, [r for r in results if r.name != STATUS])
         if isinstance(step, str):
             return step
         for call in step:
@@ -119,14 +132,14 @@ def unchanged_if_met(handler: Handler, bound: bounds.Bound) -> Handler:
             if note is None or old is None:
                 continue
             if bound.words != bounds.TARGET and bound.met_by(old):
-                return _stays(note, old, f"which is {bounds._said(bound)}")
+                return _stays(note, status, f"which is {bounds._said(bound)}")
             if call.args.get("qty") == old:
                 said = (
                     f"topping up to {bound.n}"
                     if bound.words == bounds.TARGET
                     else bounds._said(bound)
                 )
-                return _stays(note, old, f"which is what {said} gives")
+                return _stays(note, status, f"which is what {said} gives")
         return step
 
     return run

@@ -72,6 +72,8 @@ def test_a_floor_the_draft_already_meets_changes_nothing_and_says_so(
     assert [p.id for p in left] == [first.pending[0].proposal_id]  # no second draft, no redraft
     assert left[0].args["qty"] == 40
     assert "Not changed" in result.answer and "40 units" in result.answer
+    # the quantity said is the one the proposal store holds, read in this turn
+    assert "get_proposal_status" in [c["name"] for c in result.tool_calls]
     assert "is drafted" not in result.answer and "Amended" not in result.answer
 
 
