@@ -115,13 +115,32 @@ def _items(result: Result) -> list[dict[str, Any]]:
     return [e for e in data if isinstance(e, dict)] if isinstance(data, list) else []
 
 
+def _list_totals(result: Result, shown: int) -> str:
+    """Say the list's own count and money: "showing 10 of 37, 12,345.67 at risk in all".
+
+    From the page's `total`, `total_money_at_risk` and `truncated` (nothing when the result
+    has no totals).
+    """
+    data = result.data if isinstance(result.data, dict) else {}
+    total, money = data.get("total"), data.get("total_money_at_risk")
+    if total is None:
+        return ""
+    at_risk = f", {_money(money)} at risk in all" if money is not None else ""
+    if data.get("truncated") or (isinstance(total, int) and total > shown):
+        first = data.get("offset") or 0
+        after = f" after the first {_qty(first)}" if first else ""
+        return f" — showing {_qty(shown)}{after} of {_n(total, 'exception')}{at_risk}"
+    return f" — {_n(total, 'exception')}{at_risk}"
+
+
 def _render_exceptions(result: Result, title: str) -> str:
     if result.error:
         return _error_text(result)
     items = _items(result)
     if not items:
         return f"**{title}:** nothing matches — no open exceptions for this request."
-    lines = [f"**{title}** (ranked by money at risk):", *(_exception_line(e) for e in items)]
+    head = f"**{title}** (ranked by money at risk){_list_totals(result, len(items))}:"
+    lines = [head, *(_exception_line(e) for e in items)]
     lines.append(
         "\nSay **explain <id>** for the evidence, or **fix <id>** to draft the recommended "
         "action for approval."
