@@ -1460,7 +1460,9 @@ supplier_overview = Lookup(
 
 TOTAL_BY = (
     ("location", r"\b(?:by|per|each)\s+(?:location|store|site|dc)s?\b(?![-_])"
-                 r"|\b(?:which|what)\s+(?:\w+\s+){0,2}?(?:location|store|site|dc|warehouse)s?\b"
+                 r"|\b(?:which|what)\s+(?:\w+\s+){0,2}?(?:location|store|site|dc|warehouse|shop"
+                 r"|branch|outlet|place)(?:e?s)?\b|\bwhoo?se\b(?!.*\b(?:categor|sku|item|supplier))"
+                 r"|\bconcentrat\w*"
                  r"|^(?!.*\b(?:categor|sku|item|supplier)).*\bwhere\b"
                  r"|\b(?:worst|best|biggest|riskiest|most\s+exposed)\s+(?:location|store|shop|site"
                  r"|dc|warehouse)s?\b"),

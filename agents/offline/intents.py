@@ -23,6 +23,7 @@ from agents.offline import (
     amend_units,
     bounds,
     buying,
+    cues,
     figures,
     general,
     hypotheses,
@@ -2209,7 +2210,8 @@ INTENTS: tuple[Intent, ...] = (
         35,
         _compile(
             r"\b(?:inbound|incoming|on\s+(?:its|their|the)\s+way|in\s+transit|arriving|coming\s+in|"
-            r"on\s+the\s+(?:road|move)|head(?:ed|ing)\s+(?:to|for|into|our\s+way)|in\s+the\s+pipeline|"
+            r"on\s+the\s+(?:road|move)|head(?:ed|ing)\s+(?:to|for|into|(?:our|its|their)\s+way)|"
+            r"bound\s+(?:for|to)|in\s+the\s+pipeline|"
             r"en\s+route|expected\s+(?:in|to\s+arrive)|in\s+flight|on\s+the\s+water|"
             r"(?:still\s+)?to\s+arrive|(?:yet|due)\s+to\s+(?:arrive|land|come)|on\s+order)\b",
             r"\b(?:open|outstanding|pending|undelivered|unreceived)\s+(?:supply|pos?|purchase\s+"
@@ -3150,11 +3152,15 @@ def read_request(
     if intent.name in HYPOTHESIS_REREAD and hypotheses.is_sized_hypothesis(req.text):
         # "if <supplier> pushes every open PO back 10 days, what then?": a scenario, not a look-up.
         return BY_NAME["what_if"], req
+    if (cued := _cue_asked(intent, req)) is not None:
+        # "tally the overstock flags", "which orders does <supplier> still owe us?", "what day
+        # does <store> hit zero on <item>?": the question's cue family decides the look-up.
+        return cued
     if (asked := _topic_asked(intent, req)) is not None:
         # "total stock of <item>", "is <item> going to last the week at <store>?", "any route
         # from <store> to <store>?": the look-up of the figure the topic words ask for.
         return asked
-    if intent.name in general.CATCH_ALL:
+    if intent.name in SECOND_LOOK:
         return _second_look(intent, req, text, earlier, resolver, as_of, asker)
     if intent is not FALLBACK:
         return intent, req
@@ -3201,6 +3207,30 @@ def _topic_asked(intent: Intent, req: Request) -> tuple[Intent, Request] | None:
         return None
     name, fields = reading
     return BY_NAME[name], replace(req, fields=fields)
+
+
+def _cue_asked(intent: Intent, req: Request) -> tuple[Intent, Request] | None:
+    """Return the look-up a request's question-type cue family asks for (`cues`), or None.
+
+    Read on the request as written and, when that finds nothing, with its typos corrected;
+    the look-up must only read (or simulate).
+    """
+    reading = cues.reading(req.text, req.found, intent.name)
+    if reading is None:
+        words = general.normalise(req.text, _vocabulary(), _protected(req.resolver))
+        if words != req.text:
+            reading = cues.reading(words, req.found, intent.name)
+    if reading is None:
+        return None
+    name, fields = reading
+    cued = BY_NAME[name]
+    read = replace(req, fields={**req.fields, **fields} if name == intent.name else fields)
+    return (cued, read) if _looks_only(cued, read) else None
+
+
+SECOND_LOOK = general.CATCH_ALL | {"typed_exceptions", "late_pos"}
+"""Broad readings that get a second look for a more specific look-up (`_second_look`): the
+catch-alls, a type's whole list (any exception-type word) and the late-PO list."""
 
 
 RULE_REREAD = general.READ_ONLY_INTENTS | {"unknown", "inventory_loose", "follow_up_lookup"}

@@ -632,7 +632,75 @@ FACTOR_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[float], float]], ...] = 
 )
 
 
+DOWN_STEMS = tuple(
+    """
+    quiet slow weak soft flat slugg low light cold cool dull calm lazi lazy small thin poor lean
+    sleep tame mild gentl spars wors bad lame limp short tight narrow dead dim meek timid shy
+    down less fewer lesser
+    """.split()  # noqa: SIM905
+)
+"""Stems of comparatives that mean less demand ("quieter", "more sluggish", "flatter")."""
+_SHARE = (
+    r"(?P<pct>\d+(?:\.\d+)?)\s*(?:%|per\s*cent|pct)|(?P<frac>(?:an?|one)\s+(?:third|quarter|fifth|"
+    r"tenth)|half|two\s+thirds|three\s+quarters)"
+)
+FRACTIONS = {
+    "third": 1 / 3, "quarter": 0.25, "fifth": 0.2, "tenth": 0.1, "half": 0.5,
+    "two thirds": 2 / 3, "three quarters": 0.75,
+}  # fmt: skip
+SIZED_PATTERNS: tuple[tuple[re.Pattern[str], int], ...] = tuple(
+    (re.compile(p, re.IGNORECASE), sign)
+    for p, sign in (
+        # "20% more sluggish", "10% more lively": "more" + an adjective, read by the adjective
+        (r"(?P<pct>\d+(?:\.\d+)?)\s*%\s+more\s+(?P<adj>[a-z]+)\b(?=\s+(?:\w+\s+){0,2}?than\b)", 0),
+        # "20% busier than planned", "35% heavier footfall than expected": any comparative
+        (r"(?P<pct>\d+(?:\.\d+)?)\s*%\s+(?:(?:of\s+)?(?:demand|sales|volume|units)\s+)?"
+         r"(?P<adj>[a-z]+(?:er|ier))\b(?:\s+[\w-]+){0,2}?\s+than\b", 0),
+        # "beats its plan by 30%", "could outperform the forecast by 40%", "overshoots by a third"
+        (r"\b(?:out(?:perform|sell|run|pace|strip|do|shine)\w*|overshoot\w*|overshot|"
+         r"over[\s-]?(?:deliver|perform|achieve|sell|run)\w*|beat(?:s|ing)?|exceed\w*|surpass\w*|"
+         r"top(?:s|ping)?|outstrip\w*)\b(?:\s+[\w'-]+){0,4}?\s+by\s+(?:about\s+|around\s+|roughly\s+)?"
+         r"(?:" + _SHARE + r")", 1),
+        (r"\b(?:under[\s-]?(?:perform|shoot|deliver|achieve|sell|run)\w*|undershot|miss(?:es|ed)?|"
+         r"falls?\s+short\s+of|fell\s+short\s+of|lag(?:s|ged|ging)?|trail\w*)\b(?:\s+[\w'-]+){0,4}?"
+         r"\s+by\s+(?:about\s+|around\s+|roughly\s+)?(?:" + _SHARE + r")", -1),
+    )
+)  # fmt: skip
+"""A demand change sized by a comparative or a verb, not a direction word: +1 up, -1 down,
+0 read from the adjective (`DOWN_STEMS` down, any other comparative up)."""
+
+
+def sized_factor(text: str) -> float | None:
+    """Return the demand factor a comparative or a verb sizes ("20% busier than planned").
+
+    "N% <adjective>er than ..." is up unless the adjective is one of less demand ("quieter",
+    "flatter"); "N% more <adjective>" likewise; "outperform / overshoot / beat ... by N%" (or
+    "by a third", "by half") is up, "underperform / fall short ... by N%" down.
+    """
+    for pattern, sign in SIZED_PATTERNS:
+        m = pattern.search(text)
+        if m is None:
+            continue
+        if m.groupdict().get("frac"):
+            share = FRACTIONS[re.sub(r"^(?:an?|one)\s+", "", m.group("frac").lower())]
+        else:
+            share = float(m.group("pct")) / 100
+        if sign == 0:
+            adj = m.group("adj").lower()
+            sign = -1 if adj.startswith(DOWN_STEMS) else 1
+        return round(1 + sign * share, 4)
+    return None
+
+
+def sized_comparative(text: str) -> bool:
+    """Whether a request sizes a demand change by a comparative or a verb (`sized_factor`)."""
+    return sized_factor(text) is not None
+
+
 def _factor(text: str) -> float | None:
+    sized = sized_factor(text)
+    if sized is not None:
+        return sized
     for pattern, to_factor in FACTOR_PATTERNS:
         m = pattern.search(text)
         if m:
@@ -651,6 +719,14 @@ def _pair(text: str) -> tuple[str | None, str | None]:
 
 
 def _horizon(text: str) -> int:
+    text = re.sub(
+        r"\b(" + "|".join(NUMBER_WORDS) + r")(?=[\s-]+(?:days?|weeks?|months?)\b)",
+        lambda m: NUMBER_WORDS[m.group(1).lower()],
+        text,
+        flags=re.I,
+    )  # "the next three weeks"
+    if re.search(r"\bfortnight\b", text, re.I) and not re.search(r"\d\s*(?:days?|weeks?)", text):
+        return 14
     m = re.search(r"(\d+)[\s-]*(days?|weeks?|months?)\b", text, re.I)
     if m:
         n, unit = int(m.group(1)), m.group(2).lower()

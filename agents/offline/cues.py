@@ -1,0 +1,345 @@
+"""Question-type cue families: what kind of answer a request asks for, whatever its nouns.
+
+The intent table reads a request by the first pattern that matches, and its broad intents
+(the exception list, an exception type's list, a supplier's status card, the stock of an item
+at a place, the late-PO list) match almost any request that names what they are about. The
+decisive word of a question is often elsewhere: *how much* is it worth, *list every* order,
+*what day* does it hit zero, what will it *sell over ten days*, *who else* can supply it. This
+module reads those cue families, each a few ways of asking for one kind of answer, and turns a
+broad reading into the look-up that answers the question:
+
+- **aggregate** (how much / how many / count / tally / total / worth / bill / which one most /
+  whose / two places side by side), about exceptions or the money they put at risk: the
+  totals (`summarize_exceptions`: by type, by location for "which store" or "where", by
+  location for two places compared);
+- **documents** (list / every / which ... orders / still owes / outstanding / undelivered),
+  about one supplier's or one place's orders: the open supply (`get_open_supply`, whose lines
+  carry their `late` flag); "does the plan want anything from <supplier>" is that supplier's
+  order list (`get_supplier_overview`);
+- **date of an event** (when / what day / how soon + run out / hit zero / sell the last): the
+  item's projected stockout date at the place (`get_inventory`);
+- **forecast** (expect / sell / demand / likely to shift + a horizon of N days, weeks, a
+  fortnight): the forecast over that horizon (`get_forecast`);
+- **sourcing** (who else / second source / backup vendor / alternative supplier) for an item:
+  its suppliers (`get_supplier_status(sku)`);
+- **what-if** with a size said as a comparative or a verb ("20% busier than planned",
+  "beats its plan by 30%", "overshoots by a third"): the simulation (`run_what_if`, sized by
+  `parsing._factor`).
+
+Only the broad readings in `REREAD` (and no reading at all) are reread, and only into
+read-only look-ups or a simulation: nothing here drafts, amends or writes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from agents.offline.parsing import _exception_type, _scenario_args, sized_comparative
+
+REREAD = frozenset(
+    {
+        "unknown",
+        "exceptions",
+        "exceptions_urgent",
+        "typed_exceptions",
+        "open_at_location",
+        "late_pos",
+        "supplier_status",
+        "all_suppliers",
+        "inventory_loose",
+        "inventory_pair",
+        "inventory_sku",
+        "inventory_location",
+        "follow_up_lookup",
+        "open_supply",
+        "routine_orders",
+        "network",
+        "item_terms",
+        "item",
+        "lanes",
+        "cover_question",
+        "forecast_no_location",
+    }
+)
+"""Readings a cue family may overrule: the catch-alls, the broad look-ups and no reading."""
+
+# -- aggregate -----------------------------------------------------------------------------------
+
+AGGREGATE = re.compile(
+    r"\b(?:how\s+(?:much|many|big|bad|large|heavy|costly|expensive)|count(?:s|ed|ing)?|"
+    r"tally|tall(?:ied|ies)|totals?|total(?:l?ed|l?ing)\s+up|sum(?:s|med)?(?:\s+up)?|"
+    r"add(?:s|ed)?\s+up|altogether|all\s+told|in\s+all|combined|"
+    r"worth(?!\s+(?:a\s+)?(?:acting|action|look\w*|doing|fixing|chasing|it|checking|"
+    r"keeping|watching|flagging|raising))|what(?:'s|\s+is|\s+does)\s+(?:it|that|this|the\s+\w+)?"
+    r"\s*(?:all\s+)?come\s+to|put\s+a\s+(?:number|figure|price)\s+on|bill|tab|"
+    r"whoo?se|(?:which|what)\s+(?:single\s+|one\s+)?(?:one|store|shop|site|location|place|"
+    r"branch|outlet|dc|warehouse)s?\b(?=.*\b(?:most|biggest|largest|heaviest|worst|highest|"
+    r"greatest|concentrat\w*|hardest))|concentrat\w*|side\s+by\s+side|head[\s-]+to[\s-]+head|"
+    r"worse\s+off|better\s+off)\b",
+    re.I,
+)
+"""A question for a number (a count, a money total) or for the single place where it is largest."""
+
+MONEY = re.compile(
+    r"\b(?:money|cash|value|cost(?:s|ing)?|worth|exposure|exposed|at\s+risk|at\s+stake|"
+    r"bill|tab|bleed\w*|los(?:e|es|ing)|lost|tied(?:\s+up)?|stuck|damage|pain|hit|"
+    r"dollars?|pounds?|euros?)\b|[$£€]",
+    re.I,
+)
+"""What the exceptions cost: the money a total or a ranking is of."""
+
+EXCEPTION_WORDS = re.compile(
+    r"\b(?:exceptions?|issues?|flags?|flagged|alerts?|warnings?|problems?|risks?|p[123]s?|"
+    r"priorit(?:y|ies))\b",
+    re.I,
+)
+"""The exceptions named as such."""
+
+STOCK_ONLY = re.compile(
+    r"\b(?:units?|on[- ]?hand|in\s+stock|stock\s+(?:of|level)|inventory\s+of|pieces|cases)\b", re.I
+)
+"""A stock figure asked for ("how many units ..."), not the exceptions' totals."""
+
+COMPARED = re.compile(
+    r"\b(?:more|less|worse|better|bigger|larger|higher|lower|heavier|compar\w*|vs\.?|versus|"
+    r"against|side\s+by\s+side|head[\s-]+to[\s-]+head)\b",
+    re.I,
+)
+"""Two places weighed against each other."""
+
+
+def asks_aggregate(text: str, found: Mapping[str, Sequence[str]]) -> bool:
+    """Whether a request asks the exceptions' count, money total or where they are largest.
+
+    It must be about the exceptions (their word, a type's word or the money at risk), name no
+    supplier (the totals have no supplier filter) and ask no stock figure.
+    """
+    two_places = len(found.get("location") or []) == 2 and bool(COMPARED.search(text))
+    if found.get("supplier") or not (AGGREGATE.search(text) or two_places):
+        return False
+    about = EXCEPTION_WORDS.search(text) or _exception_type(text) or MONEY.search(text)
+    if not about:
+        return False
+    if STOCK_ONLY.search(text) and not (EXCEPTION_WORDS.search(text) or MONEY.search(text)):
+        return False
+    # "how much is SKU-0003 worth": the item, not the exceptions
+    return not found.get("sku") or bool(EXCEPTION_WORDS.search(text) or _exception_type(text))
+
+
+# -- documents -----------------------------------------------------------------------------------
+
+DOCUMENT = re.compile(
+    r"\b(?:pos?|p\.o\.s?|purchase\s+orders?|orders?|deliver(?:y|ies)|shipments?|consignments?|"
+    r"paperwork|documents?|receipts?|transfers?|lines|inbounds?)\b",
+    re.I,
+)
+"""A document noun: what a list of open supply is made of."""
+
+OWED = re.compile(
+    r"\b(?:still\s+)?owe[sd]?\b|\bowing\b|\bstill\s+(?:has|have|got)\s+to\s+(?:send|ship|deliver)|"
+    r"\b(?:has|have|had)\s*(?:n'?t|\s+not)\s+(?:yet\s+)?(?:delivered|shipped|sent|arrived|landed)|"
+    r"\b(?:outstanding|undelivered|unreceived|unfilled|unshipped|open|pending|due|"
+    r"waiting\s+(?:on|for)|headed|heading|bound|still\s+to\s+(?:come|arrive|land))\b",
+    re.I,
+)
+"""Supply not yet received: what is owed, outstanding or still to come."""
+
+LIST = re.compile(
+    r"\b(?:list|listing|every|each|all|whole|full|complete|itemi[sz]e|enumerate|"
+    r"line\s+by\s+line|(?:order|one|po)\s+by\s+(?:order|one|po)|which|what|show|give)\b",
+    re.I,
+)
+"""A list asked for."""
+
+LISTED = re.compile(
+    r"\b(?:list|listing|every|each|all\s+(?:the|of|their|its)|whole|full|complete|itemi[sz]e|"
+    r"enumerate|line\s+by\s+line|(?:order|one|po)\s+by\s+(?:order|one|po))\b",
+    re.I,
+)
+"""A list asked for in so many words (over a late-PO reading, which lists the late ones)."""
+
+ORDER_LIST = re.compile(
+    r"\b(?:order(?:ing)?|buy(?:ing)?|purchas(?:e|ing)|re-?order(?:ing)?|replenishment)\s+"
+    r"(?:list|plan|suggestions?|proposals?|recommendations?)\b|\bto\s+(?:order|buy)\b",
+    re.I,
+)
+"""The plan's order list (what to buy), not the orders already placed."""
+
+PLAN_WANTS = re.compile(
+    r"\b(?:plan|engine|system|model|mrp|replenishment|forecast)\b.{0,30}?\b(?:wants?|wanting|"
+    r"asks?|asking|needs?|calls?\s+for|calling\s+for|suggests?|suggesting|recommends?|"
+    r"recommending|proposes?|proposing)\b.{0,40}?\b(?:from|off|of|with)\b",
+    re.I,
+)
+"""The plan asked what it wants from a supplier ("is the plan asking for anything from X?")."""
+
+
+def asks_documents(text: str, found: Mapping[str, Sequence[str]], current: str) -> bool:
+    """Whether a request asks one supplier's or one place's open orders, listed.
+
+    A late-PO reading is only reread when the list or what is still owed is said ("show the
+    whole list", "still owes us"): "late orders from X" keeps the late orders' own answer.
+    """
+    suppliers = found.get("supplier") or []
+    places = found.get("location") or []
+    if len(suppliers) + len(places) != 1 or found.get("sku"):
+        return False
+    if not DOCUMENT.search(text) and not re.search(r"\bowe[sd]?\b|\bsend\s+us\b", text, re.I):
+        return False
+    if ORDER_LIST.search(text):
+        return False  # "what's on <supplier>'s order list": the plan's buys, not its open POs
+    if current == "late_pos":
+        return bool(LISTED.search(text) or re.search(r"\bowe[sd]?\b|\bstill\b", text, re.I))
+    return bool(OWED.search(text) and LIST.search(text)) or bool(
+        LISTED.search(text) and DOCUMENT.search(text)
+    )
+
+
+def asks_plan_wants(text: str, found: Mapping[str, Sequence[str]]) -> bool:
+    """Whether a request about one supplier asks what the plan wants to buy from it."""
+    suppliers = found.get("supplier") or []
+    return len(suppliers) == 1 and not found.get("sku") and bool(PLAN_WANTS.search(text))
+
+
+# -- the date of an event ------------------------------------------------------------------------
+
+WHEN = re.compile(
+    r"\b(?:when(?:'?s)?|what\s+(?:day|date|time)|which\s+(?:day|date)|by\s+when|how\s+soon|"
+    r"how\s+long\s+(?:until|till|til|before)|how\s+many\s+days\s+(?:until|till|til|before|to)|"
+    r"until|till|at\s+what\s+point|the\s+day|on\s+what)\b",
+    re.I,
+)
+"""A date asked for."""
+
+DEPLETED = re.compile(
+    r"\b(?:run(?:s|ning)?\s+(?:out|dry|empty)|ran\s+out|hits?\s+zero|hitting\s+zero|"
+    r"reach(?:es)?\s+zero|(?:see|sees|at|to|down\s+to)\s+zero|zero\s+(?:out|on\s+hand|stock)|"
+    r"(?:be|is|go(?:es)?|went)\s+(?:all\s+)?(?:gone|empty|out|bare)|all\s+gone|"
+    r"sell(?:s|ing)?\s+(?:out|through\s+(?:its|the)\s+last)|sold\s+out|stock(?:s|ed)?\s*[- ]?out|"
+    r"(?:last|final)\s+(?:unit|one|piece|item|sku)|(?:its|the|their)\s+(?:last|final)\b|"
+    r"exhaust\w*|deplet\w*|cleaned\s+out|wiped\s+out|no\s+(?:more\s+)?(?:\S+\s+){0,2}?left|"
+    r"nothing\s+left|none\s+left)\b",
+    re.I,
+)
+"""Stock running out, in any words."""
+
+ARRIVAL = re.compile(r"\b(?:arriv\w*|land\w*|deliver\w*|come\s+in|inbound|receiv\w*)\b", re.I)
+
+
+def asks_stockout_date(text: str, found: Mapping[str, Sequence[str]]) -> bool:
+    """Whether a request about one item at one place asks the day it runs out."""
+    if len(found.get("sku") or []) != 1 or len(found.get("location") or []) != 1:
+        return False
+    return bool(WHEN.search(text) and DEPLETED.search(text) and not ARRIVAL.search(text))
+
+
+# -- forecast ------------------------------------------------------------------------------------
+
+SALES = re.compile(
+    r"\b(?:expect\w*|anticipat\w*|predict\w*|project\w*|reckon\w*|likely|forecast\w*|"
+    r"outlook|demand|offtake|sell[\s-]?through|sell(?:s|ing)?|sold|move|moving|shift|"
+    r"go\s+through|buy|volumes?|sales)\b",
+    re.I,
+)
+"""What demand will be: expected, sold, shifted."""
+
+HORIZON = re.compile(
+    r"\b(?:next|over|in|within|coming|across|for|during)\s+(?:the\s+)?(?:next\s+|coming\s+)?"
+    r"(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|"
+    r"twenty|thirty)?\s*[\s-]*(?:days?|weeks?|months?|fortnight|quarter)\b|\bfortnight\b|"
+    r"\bnext\s+(?:week|month|quarter)\b",
+    re.I,
+)
+"""A horizon ahead: "over the next 10 days", "in three weeks", "the coming fortnight"."""
+
+NOT_FORECAST = re.compile(
+    r"\b(?:overrides?|raise|lower|bump|increase|decrease|change|set|adjust\w*|what\s+if|"
+    r"suppose|imagine|accura\w*|wape|mape|bias)\b",
+    re.I,
+)
+
+
+def asks_forecast(text: str, found: Mapping[str, Sequence[str]]) -> bool:
+    """Whether a request about one item at one place asks its demand over a horizon."""
+    if len(found.get("sku") or []) != 1 or len(found.get("location") or []) != 1:
+        return False
+    if NOT_FORECAST.search(text) or asks_stockout_date(text, found):
+        return False
+    return bool(SALES.search(text) and HORIZON.search(text))
+
+
+# -- sourcing ------------------------------------------------------------------------------------
+
+OTHER_SOURCE = re.compile(
+    r"\b(?:who\s+else|whom\s+else|anyone\s+else|anybody\s+else|second(?:ary)?[\s-]+(?:source|"
+    r"supplier|vendor)|(?:back[\s-]?up|alternat\w*|fall[\s-]?back|contingency|spare|other|"
+    r"another|additional|extra|second(?:ary)?)\s+(?:\w+\s+)?(?:suppliers?|vendors?|sources?|"
+    r"compan(?:y|ies)|manufacturers?|makers?)|second[\s-]+sourc\w*|(?:besides|apart\s+from|"
+    r"other\s+than|except|instead)\b)",
+    re.I,
+)
+"""Another source asked for: who else, a backup vendor, a second supplier."""
+
+SUPPLY_WORDS = re.compile(
+    r"\b(?:suppl\w*|vendors?|sourc\w*|sell(?:s|ing)?\s+(?:us|it)|sell|provid\w*|"
+    r"compan(?:y|ies)|manufactur\w*|makers?|makes?|buy|purchas\w*|procure\w*|get\s+(?:it|\S+)\s+"
+    r"from|carr(?:y|ies))\b",
+    re.I,
+)
+"""Buying or supplying words: the source asked about is a supplier, not a location."""
+
+
+def asks_other_source(text: str, found: Mapping[str, Sequence[str]]) -> bool:
+    """Whether a request about one item (and no place) asks who else can supply it."""
+    if len(found.get("sku") or []) != 1 or found.get("location") or found.get("supplier"):
+        return False
+    return bool(OTHER_SOURCE.search(text) and SUPPLY_WORDS.search(text))
+
+
+# -- the reading ---------------------------------------------------------------------------------
+
+WHAT_IF_SIZED = frozenset(
+    {
+        "unknown",
+        "cover_question",
+        "exceptions",
+        "typed_exceptions",
+        "inventory_loose",
+        "follow_up_lookup",
+        "forecast",
+        "open_supply",
+    }
+)
+"""Readings a sized comparative ("20% busier than planned") turns into a simulation."""
+
+
+def reading(
+    text: str, found: Mapping[str, Sequence[str]], current: str
+) -> tuple[str, dict[str, str]] | None:
+    """Return the look-up (intent name, fields) a request's cue family asks for, or None.
+
+    `current`: the intent the table read (`REREAD` only; "unknown" when none). The families
+    are tried from the most specific: a sized what-if, the stockout date, the forecast, another
+    source, the plan's wants, the documents, the aggregate.
+    """
+    if current not in REREAD and current not in WHAT_IF_SIZED:
+        return None
+    if current in WHAT_IF_SIZED and sized_comparative(text) and _scenario_args(text):
+        return "what_if", {}
+    if current not in REREAD:
+        return None
+    skus, places = list(found.get("sku") or []), list(found.get("location") or [])
+    if asks_stockout_date(text, found) and current != "projected_stockout":
+        return "projected_stockout", {}
+    if asks_forecast(text, found) and current != "forecast":
+        return "forecast", {"sku": skus[0], "loc": places[0]}
+    if asks_other_source(text, found):
+        return "suppliers_of_sku", {"sku": skus[0]}
+    if asks_plan_wants(text, found):
+        return "supplier_overview", {"sup": str((found.get("supplier") or [""])[0])}
+    if current != "open_supply" and asks_documents(text, found, current):
+        return "open_supply", {}
+    if asks_aggregate(text, found):
+        return "totals", {}
+    return None
