@@ -26,8 +26,9 @@ broad reading into the look-up that answers the question:
   "beats its plan by 30%", "overshoots by a third"): the simulation (`run_what_if`, sized by
   `parsing._factor`).
 
-Only the broad readings in `REREAD` (and no reading at all) are reread, and only into
-read-only look-ups or a simulation: nothing here drafts, amends or writes.
+Only the broad readings in `REREAD` (and no reading at all) are reread, and a loose buying
+reading only when it asks who else supplies the item (`WRITES_ASKED`); every rereading is a
+read-only look-up or a simulation: nothing here drafts, amends or writes.
 """
 
 from __future__ import annotations
@@ -152,6 +153,11 @@ LIST = re.compile(
 )
 """A list asked for."""
 
+OPEN_AND_LATE = re.compile(
+    r"\b(?:owe[sd]?|owing|still|open|outstanding|undelivered|unreceived|unfilled|pending)\b", re.I
+)
+"""Over a late-PO reading: the open orders asked for, late or not."""
+
 LISTED = re.compile(
     r"\b(?:list|listing|every|each|all\s+(?:the|of|their|its)|whole|full|complete|itemi[sz]e|"
     r"enumerate|line\s+by\s+line|(?:order|one|po)\s+by\s+(?:order|one|po))\b",
@@ -178,8 +184,9 @@ PLAN_WANTS = re.compile(
 def asks_documents(text: str, found: Mapping[str, Sequence[str]], current: str) -> bool:
     """Whether a request asks one supplier's or one place's open orders, listed.
 
-    A late-PO reading is only reread when the list or what is still owed is said ("show the
-    whole list", "still owes us"): "late orders from X" keeps the late orders' own answer.
+    A late-PO reading is only reread when the list, what is still owed or the open orders are
+    said ("show the whole list", "still owes us", "any open PO of theirs late?"): "late orders
+    from X" keeps the late orders' own answer (how many days late each is).
     """
     suppliers = found.get("supplier") or []
     places = found.get("location") or []
@@ -190,7 +197,8 @@ def asks_documents(text: str, found: Mapping[str, Sequence[str]], current: str) 
     if ORDER_LIST.search(text):
         return False  # "what's on <supplier>'s order list": the plan's buys, not its open POs
     if current == "late_pos":
-        return bool(LISTED.search(text) or re.search(r"\bowe[sd]?\b|\bstill\b", text, re.I))
+        # "which of Acme's open POs are late?": the open lines, each with its late flag
+        return bool(LISTED.search(text) or OPEN_AND_LATE.search(text))
     return bool(OWED.search(text) and LIST.search(text)) or bool(
         LISTED.search(text) and DOCUMENT.search(text)
     )
@@ -272,7 +280,8 @@ def asks_forecast(text: str, found: Mapping[str, Sequence[str]]) -> bool:
 # -- sourcing ------------------------------------------------------------------------------------
 
 OTHER_SOURCE = re.compile(
-    r"\b(?:who\s+else|whom\s+else|anyone\s+else|anybody\s+else|second(?:ary)?[\s-]+(?:source|"
+    r"\b(?:who\s+else|whom\s+else|any(?:one|body)\s+else|some(?:one|body)\s+else|elsewhere|"
+    r"second(?:ary)?[\s-]+(?:source|"
     r"supplier|vendor)|(?:back[\s-]?up|alternat\w*|fall[\s-]?back|contingency|spare|other|"
     r"another|additional|extra|second(?:ary)?)\s+(?:\w+\s+)?(?:suppliers?|vendors?|sources?|"
     r"compan(?:y|ies)|manufacturers?|makers?)|second[\s-]+sourc\w*|(?:besides|apart\s+from|"
@@ -314,6 +323,13 @@ WHAT_IF_SIZED = frozenset(
 """Readings a sized comparative ("20% busier than planned") turns into a simulation."""
 
 
+WRITES_ASKED = frozenset({"cover_need", "draft_purchase_order_loose", "order_from_supplier"})
+"""Loose buying readings that a question for another source ("we need to buy X from someone
+else - who?") may have matched: read as the item's suppliers, nothing drafted."""
+
+WHO = re.compile(r"\b(?:who|whom|which\s+(?:suppliers?|vendors?|compan(?:y|ies)))\b", re.I)
+
+
 def reading(
     text: str, found: Mapping[str, Sequence[str]], current: str
 ) -> tuple[str, dict[str, str]] | None:
@@ -323,6 +339,8 @@ def reading(
     are tried from the most specific: a sized what-if, the stockout date, the forecast, another
     source, the plan's wants, the documents, the aggregate.
     """
+    if current in WRITES_ASKED and WHO.search(text) and asks_other_source(text, found):
+        return "suppliers_of_sku", {"sku": str((found.get("sku") or [""])[0])}
     if current not in REREAD and current not in WHAT_IF_SIZED:
         return None
     if current in WHAT_IF_SIZED and sized_comparative(text) and _scenario_args(text):

@@ -99,3 +99,14 @@ def test_a_comparative_what_if_runs_with_the_size_said(copilot: Copilot) -> None
     assert call["name"] == "run_what_if" and call["args"].get("location") == "S003"
     assert abs(call["args"]["demand_factor"] - 1.3) < 1e-6
     assert not result.pending
+
+
+def test_open_orders_of_a_supplier_asked_if_late_are_its_open_supply(copilot: Copilot) -> None:
+    (result,) = ask(copilot, "are any of Metro's outstanding POs running late?")
+    assert result.tool_calls[0] == {"name": "get_open_supply", "args": {"supplier_id": "SUP-10"}}
+
+
+def test_who_else_to_buy_from_is_asked_not_drafted(copilot: Copilot) -> None:
+    (result,) = ask(copilot, "we need to buy SKU-0005 from somebody else, who?")
+    assert result.tool_calls[0] == {"name": "get_supplier_status", "args": {"sku": "SKU-0005"}}
+    assert not result.pending and "Shall I" not in result.answer
