@@ -145,12 +145,31 @@ SIGN_OFF = re.compile(
 """Politeness after the request (", thanks!", "much appreciated", "cheers"): read past."""
 
 
+DROPPED_FIRST = re.compile(
+    r"^\W*(?:(?:never\s*mind|forget(?:\s+about)?|skip|drop|scrap|ditch)\s+"
+    r"(?:the|that|this|my|our|your|it)(?:\s+(?:\w+\s+){0,2}?[\w-]+)?|"
+    r"(?:don['\u2019]?t|do\s+not|no\s+need\s+to)\s+wait(?:\s+for\s+(?:\w+\s+){0,2}?\w+)?)"
+    r"\s*(?:[,;:]|\s[-\u2013\u2014]+)\s*(?=(?:please\s+|pls\s+|just\s+)?(?:transfer|xfer|move|"
+    r"send|ship|order|buy|purchase|draft|raise|place|book|push|get|top\s+up|replenish)\b)",
+    re.I,
+)
+"""Something else dropped before a request to write ("never mind the PO, transfer 20 …", "don't
+wait, transfer …"): the dropping is no retraction of what follows. "forget the draft, the
+delivery came in" drops the draft itself: no write verb follows, so it is kept."""
+
+
+def dropped_first_off(text: str) -> str:
+    """Return the request without something else dropped before it (`DROPPED_FIRST`)."""
+    return DROPPED_FIRST.sub("", text, count=1)
+
+
 def chatter_off(text: str) -> str:
     """Return the request without a lead-in before it or a sign-off after it.
 
-    A request that would be left with no word at all ("thanks", "ok", "40 cheers") is kept whole.
+    Something else dropped before it ("never mind the PO, transfer …") is a lead-in too. A
+    request that would be left with no word at all ("thanks", "ok", "40 cheers") is kept whole.
     """
-    bare = SIGN_OFF.sub("", LEAD_IN.sub("", text, count=1)).strip()
+    bare = SIGN_OFF.sub("", LEAD_IN.sub("", dropped_first_off(text), count=1)).strip()
     return bare if re.search(r"[A-Za-z]", bare) else text  # "40, thanks" stays an answer
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 
 from agents.offline.messages import Asker
-from agents.offline.parsing import _compile
+from agents.offline.parsing import _compile, dropped_first_off
 from agents.prompts import READ_ONLY_MARK
 from tools.planner import DRAFT_TOOLS, OVERRIDE_TOOLS
 
@@ -371,12 +371,21 @@ _NO = (
 _RETRACTED = (
     r"\S.{6,}?[\s,.;:!(-]\s*(?:actually,?\s+no|no,?\s+wait|wait,?\s+(?:no|don['\u2019]?t)|"
     r"on\s+second\s+thoughts?,?\s*(?:no|don['\u2019]?t|leave\s+it)?|cancel\s+that|"
-    r"(?:actually\s+)?never\s*mind|nvm|forget\s+(?:it|that))\W*$"
+    r"(?:actually\s+)?never\s*mind|nvm|forget\s+(?:it|that)|ignore\s+(?:that|this|it|me)|"
+    r"disregard(?:\s+(?:that|this|it|me))?|no,?\s+actually(?:,?\s+don['\u2019]?t)?|"
+    r"actually,?\s+don['\u2019]?t|(?:scrap|strike|belay)\s+that|my\s+bad)\W*$"
 )
 """A request taken back at its end ("transfer 20 … - actually, no"); alone it is no request."""
 _REPORTED = (
     r"\b(?!i\b|we\b)[a-z]+\s+wants\s+(?:us\s+|me\s+)?to\b|\bthey\s+want\s+(?:us|me)\s+to\b|"
-    r"^\W*(?:per\s+\w+|fwd?|fw|re|from\s+\w+)\s*:|\be-?mail\s+from\b|^\s*>|"
+    r"\b(?!i\b|we\b|really\b|just\b|also\b|still\b|so\b|and\b|then\b|now\b|please\b)[a-z]+"
+    r"(?:\s+(?:would|wanted)|['\u2019]d)(?:\s+(?:really|also))?\s+(?:like\s+|love\s+)?"
+    r"(?:us\s+|me\s+)?to\b|"
+    r"^\W*(?:per\s+\w+|fwd?|fw|re|cc|subj(?:ect)?|from\s+\w+)\s*:|"
+    r"^\W*from\s+\w+\s+[-\u2013\u2014]+\s|\bquoting\b|\bquote\s*:|"
+    r"\bas\s+\w+\s+(?:put|puts|said|says|wrote|writes|phrased)\s+it\b|"
+    r"\bin\s+\w+['\u2019]s\s+words\b|\baccording\s+to\b|\b\w+\s+wrote\s*:|"
+    r"\be-?mail\s+from\b|^\s*>|"
     r"`[^`]*\b" + _WRITE_VERB + r"\b[^`]*`|\b(?:i\s+was|we\s+were)\s+told\s+to\b|"
     r"\b(?:someone|somebody|anyone|anybody)\s+(?:should|could|ought\s+to)\b|"
     r"\bsuggest(?:s|ed)\s+(?:that\s+)?(?:we|i|you)\b"
@@ -448,7 +457,8 @@ WRITE_NOT_MEANT: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\bwhat\s+do\s+you\s+think\b|\bthoughts\b|\bi\s+think(?:\s+so)?\s*[?.!]*\s*$|"
             r"\bright\s*\?|\bdoes\s+that\s+make\s+sense\b|\bwhat\s+happens\b|"
-            r"^\W*(?:should|shld|shd|shud|shoud|sould)\s+(?:we|i)\b",
+            r"^\W*(?:should|shld|shd|shud|shoud|sould|sld|shuld|shoul|shoudl|shuold|sholud|shouldn['\u2019]?t)"
+            r"\s+(?:we|i)\b|^\W*ought\s+(?:we|i)\s+to\b",
             re.I,
         ),
     ),
@@ -477,8 +487,10 @@ def write_not_meant(text: str) -> str | None:
     """Return why a request is not an instruction to write (a `WRITE_NOT_MEANT` key), or None.
 
     A statement ("the promo at S002 is not covered") is one only when nothing in the request
-    asks for an action ("S004 is short on pasta, can union spare some?" asks).
+    asks for an action ("S004 is short on pasta, can union spare some?" asks). Something else
+    dropped first ("never mind the PO, transfer 20 …") is read past: only what follows counts.
     """
+    text = dropped_first_off(text)
     for why, pattern in WRITE_NOT_MEANT:
         if pattern.search(text) and not (why == "stated" and ASKED_TO_ACT.search(text)):
             return why

@@ -356,7 +356,6 @@ def test_reported_or_retracted_text_sets_no_override(override_copilot: Copilot, 
 # -- F19: what the write gate of 90e110b still lets through ----------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F19: reported or retracted words still draft")
 @pytest.mark.parametrize(
     "text",
     [
@@ -370,6 +369,15 @@ def test_reported_or_retracted_text_sets_no_override(override_copilot: Copilot, 
         f"{DRAFT}. disregard",
         f"{DRAFT}. no actually don't",
         "sld we transfer 20 SKU-0012 from DC-SOUTH to S003",
+        # the same classes in other words
+        f"alice'd like us to {DRAFT}",
+        f"according to bob, {DRAFT}",
+        f"bob wrote: {DRAFT}",
+        f"cc: {DRAFT}",
+        f"{DRAFT}, scrap that",
+        f"{DRAFT} - actually don't",
+        f"{DRAFT}. ignore me",
+        "shuld we transfer 20 SKU-0012 from DC-SOUTH to S003",
     ],
 )
 def test_reported_or_retracted_words_still_draft_nothing(copilot: Copilot, text: str) -> None:
@@ -380,13 +388,15 @@ def test_reported_or_retracted_words_still_draft_nothing(copilot: Copilot, text:
 # -- F20: the same gate now holds back plain instructions ------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F20: an instruction after 'never mind X' is held")
 @pytest.mark.parametrize(
     "text",
     [
         f"never mind the PO, {DRAFT}",
         f"forget the PO - {DRAFT}",
         f"don't wait, {DRAFT} now",
+        f"forget it - {DRAFT}",
+        f"skip the order; {DRAFT}",
+        f"no need to wait for approval: {DRAFT}",
     ],
 )
 def test_an_instruction_after_dropping_something_else_drafts(copilot: Copilot, text: str) -> None:
