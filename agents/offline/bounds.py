@@ -68,6 +68,8 @@ class Bound:
     n: int
     lower: bool
     strict: bool
+    most: int | None = None
+    """The top of a range ("between 20 and 30": a floor of 20 with a ceiling of 30)."""
 
     def least(self) -> int:
         """Return the quantity nearest the bound that meets it."""
@@ -75,6 +77,8 @@ class Bound:
 
     def met_by(self, qty: float) -> bool:
         """Return whether a quantity meets the bound."""
+        if self.most is not None:
+            return self.n <= qty <= self.most
         if self.lower:
             return qty > self.n if self.strict else qty >= self.n
         return qty < self.n if self.strict else qty <= self.n
@@ -95,6 +99,40 @@ NOT_A_QUANTITY = re.compile(
 """What follows a number that is not an amount of stock ("under 30 days of cover")."""
 PHRASAL_OVER = re.compile(r"\b(?:send|ship|bring|move|get|push|hand|pass)\s*$", re.I)
 """Verbs that take "over" as a particle: "send over 20" sends 20."""
+
+
+RANGE = re.compile(
+    r"(?<![\w-])(?:between\s+(?P<a>\d[\d,]*)\s+(?:and|&|to)\s+(?P<b>\d[\d,]*)|"
+    r"(?P<c>\d[\d,]*)\s*(?:-|\u2013|\u2014|\.\.|to|and|&)\s*(?P<d>\d[\d,]*)|"
+    r"(?P<e>\d[\d,]*)\s*(?:or|/)\s*(?P<f>\d[\d,]*))(?=\s+(?:units?\s+|pcs\s+|of\s+)?[A-Za-z])",
+    re.I,
+)
+"""A quantity said as a range ("between 20 and 30", "20-30", "20 and 30") or as two
+alternatives ("20 or 30", "20/30") where the write's own quantity stands."""
+RANGE_WORDS = "between"
+CHOICE_WORDS = "either"
+
+
+def range_off(text: str) -> tuple[str, Bound | None]:
+    """Read a range said as the write's quantity: the text with its low end alone, and the range.
+
+    "transfer between 20 and 30 X …" is one draft whose quantity the engine decides within 20 to
+    30 (`decide`), never two drafts (20 and 30) nor the engine's quantity outside it. Two
+    alternatives ("20 or 30", "20/30") are a choice the planner has not made: the range's words
+    are `CHOICE_WORDS` and the draft waits for an answer (`bounded`). A range after anything but
+    a write verb ("sold 20-30 a week") is left as it is.
+    """
+    for m in RANGE.finditer(text):
+        before, after = text[: m.start()], text[m.end() :]
+        if NOT_A_QUANTITY.match(after) or not WRITE_BEFORE.search(before):
+            continue
+        lo, hi = next((k, j) for k, j in (("a", "b"), ("c", "d"), ("e", "f")) if m.group(k))
+        low, high = sorted(int(m.group(g).replace(",", "")) for g in (lo, hi))
+        if low == high:
+            continue
+        words = CHOICE_WORDS if m.group("e") else RANGE_WORDS
+        return before + str(low) + after, Bound(words, low, True, False, most=high)
+    return text, None
 
 
 def bound_of(text: str) -> Bound | None:
@@ -196,7 +234,10 @@ def fill_to(level: int, position: dict[str, float] | None, sku: str, place: str)
 
 
 def _said(bound: Bound) -> str:
-    """Say the bound as the planner did: "more than 10", "10 or more"."""
+    """Say the bound as the planner did: "more than 10", "10 or more", "between 20 and 30"."""
+    if bound.most is not None:
+        joint = "or" if bound.words == CHOICE_WORDS else "and"
+        return f"{bound.words} {bound.n} {joint} {bound.most}"
     if bound.words in ("or more", "or less"):
         return f"{bound.n} {bound.words}"
     return f"{bound.words} {bound.n}"
@@ -208,6 +249,11 @@ def decide(bound: Bound, engine: float, sku: str, place: str) -> tuple[int, str]
     own = f"the planning engine's quantity for {sku} at {place} is {engine:g}"
     if bound.met_by(engine) and (engine > 0 or bound.lower):
         return int(engine), f"Quantity {engine:g}: {own}, which is {said}, so it is drafted as is."
+    if bound.most is not None and engine > bound.most:
+        return bound.most, (
+            f"Quantity {bound.most}: {own}, above the range ({said}), so it is capped at "
+            f"{bound.most}."
+        )
     if bound.lower:
         return bound.least(), (
             f"Quantity {bound.least()}: {own}, which is not {said}, so the least quantity that "
@@ -239,6 +285,12 @@ def bounded(handler: Handler, bound: Bound) -> Handler:
     def run(req: Request, results: list[Result]) -> Step:
         looked = [r for r in results if r.name == lookup]
         own = [r for r in results if r.name != lookup]
+        if bound.words == CHOICE_WORDS and bound.most is not None:
+            return (
+                f"You gave two quantities ({bound.n} or {bound.most}), so I have not drafted "
+                f"anything: which one should it be? Say it with one quantity, for example "
+                f"**{_with_qty(req, bound)}**."
+            )
         if not bound.lower and bound.least() <= 0:
             return (
                 f"I have not drafted anything: no quantity to draft is {_said(bound)}. Say the "

@@ -34,6 +34,7 @@ from agents.offline import (
     retrieval,
     rules,
     same_need,
+    settled,
     sourcing,
     status,
     topics,
@@ -2733,6 +2734,7 @@ def parse(
     answered = _answered_offer(text, earlier, resolver, as_of, asker)
     if answered is not None:
         return answered  # "Shall I draft it?" — "yes please": the very draft offered
+    text, span = bounds.range_off(text)  # "between 20 and 30": one draft within it
     if earlier and reader.RETURN.match(text):
         # "back to the first store - anything urgent?": that store put in for the return.
         text = reader.returned(text, _thread_ids(earlier, resolver)) or text
@@ -2760,6 +2762,8 @@ def parse(
     if intent.priority and bare is not None:
         intent = BY_NAME["amend"]  # "at least 40" after a draft: a floor on that draft
     intent, req = _source_corrected(text, intent, req)  # "actually from DC-SOUTH"
+    if intent.writes and (done := settled.settled(text, earlier, req.focus)) is not None:
+        return SETTLED, replace(req, fields={**req.fields, "answer": done})  # "yes" after a draft
     marked = bool(WRITE_QUESTION_MARK.search(text))
     modal = bool(MODAL.search(text))  # "can we move some from S003?" acts
     if intent is FALLBACK and marked:
@@ -2786,7 +2790,11 @@ def parse(
         # "transfer 10 ... to S003?": asked whether to, not told to: confirmed, not written.
         said = WRITE_QUESTION_MARK.sub("", text).strip()
         return CONFIRM, replace(req, original=said, fields={**req.fields, "write": intent.name})
-    bound = (bounds.bound_of(req.text) or bounds.bound_of(text) or bare) if intent.writes else None
+    bound = (
+        (span or bounds.bound_of(req.text) or bounds.bound_of(text) or bare)
+        if intent.writes
+        else None
+    )
     if bound is not None:
         # "S003 needs more than 10 of X": the engine's quantity within the bound, not 10; a
         # need with a draft pending in the thread amends it (`same_need`), never a second one.
@@ -3783,6 +3791,8 @@ def _narrowed(unclear: dict[str, str], focus: Any) -> str | None:
 
 FALLBACK = Intent("unknown", 99, (), unknown)
 CONFIRM = Intent("confirm_write", 98, (), confirm_write)
+SETTLED = Intent("settled", 1, (), lambda req, results: str(req.fields["answer"]))
+"""A bare confirmation with nothing offered: the pending draft or the decision (`settled`)."""
 AMBIGUOUS = Intent("ambiguous", 1, (), h.ask_which)
 OTHER_DC = Intent("other_dc", 1, (), h.ask_other_dc)
 NARROW = Intent("narrow", 1, (), narrow_by_exceptions)

@@ -20,6 +20,7 @@ from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import Field
 
+from agents.offline.asked_kind import po_kept
 from agents.offline.handlers import HELP, _generic_answer, _resolved_note
 from agents.offline.intents import parse
 from agents.offline.messages import (
@@ -39,6 +40,7 @@ from agents.offline.safety import (
     read_only_refusal,
     write_not_meant,
 )
+from agents.offline.settled import one_draft_each
 from stockpilot.vocabulary import GATE_NAME
 
 # -- the model -----------------------------------------------------------------------------------
@@ -134,6 +136,12 @@ class OfflinePlannerModel(BaseChatModel):
             step = read_only_refusal(asker)  # every write checks the role first
         elif writes and (why := write_not_meant(_text(convo[start]))):
             step = not_meant_answer(why, _instruction(writes[0]))  # whichever reading wrote
+        elif writes and isinstance(step, list):
+            # a PO asked for is no silent transfer; one need, one pending draft
+            said = _text(convo[start])
+            step = po_kept(said, step, results)
+            if not isinstance(step, str):
+                step = one_draft_each(step, request.focus, said)
         if step is None:
             return AIMessage(_generic_answer(results))
         if isinstance(step, str):

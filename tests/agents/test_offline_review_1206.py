@@ -90,12 +90,17 @@ def fresh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[], Cop
 # -- F1: a bare confirmation after a draft drafts a second proposal for the same need -----------
 
 
-@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F1: 'yes' after a draft drafts a second one")
-@pytest.mark.parametrize("follow", ["yes", "ok do that", "go ahead"])
+@pytest.mark.parametrize(
+    "follow",
+    ["yes", "ok do that", "go ahead", "sure", "yes please", "ok, ship it", "yes || go ahead"],
+)
 def test_a_confirmation_after_a_draft_drafts_nothing_more(copilot: Copilot, follow: str) -> None:
-    first, second = ask(copilot, DRAFT, follow)
+    first, *later = ask(copilot, DRAFT, *follow.split(" || "))
     assert [n for n, _ in writes(first)] == ["draft_transfer"]
-    assert writes(second) == [], (follow, writes(second), second.answer[:300])
+    [pid] = [p.proposal_id for p in first.pending]
+    for r in later:
+        assert writes(r) == [], (follow, writes(r), r.answer[:300])
+        assert pid in r.answer and "already" in r.answer, r.answer[:300]
     assert len(pending_for(copilot, "SKU-0012", "S003")) == 1
 
 
@@ -138,13 +143,20 @@ def test_the_first_one_means_the_first_proposal(copilot: Copilot) -> None:
 # -- F4: a purchase order asked for is drafted as a transfer ---------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F4: a PO request drafts a transfer")
 @pytest.mark.parametrize(
-    "text", ["raise a purchase order for SKU-0012 at S003", "place a PO for SKU-0012 at S003"]
+    "text",
+    [
+        "raise a purchase order for SKU-0012 at S003",
+        "place a PO for SKU-0012 at S003",
+        "can you put in a PO for SKU-0012 at S003",
+        "S003 needs SKU-0012, buy it from the supplier",
+    ],
 )
 def test_a_purchase_order_request_never_drafts_a_transfer(copilot: Copilot, text: str) -> None:
     [r] = ask(copilot, text)
     assert [p.kind for p in r.pending if p.kind == "transfer"] == [], (text, r.answer[:300])
+    if not r.pending:  # held back: the engine's transfer is said, and a PO is offered
+        assert "transfer" in r.answer and "purchase order" in r.answer, r.answer[:300]
 
 
 # -- F5: "what went through?" reports one of two commits ------------------------------------------
@@ -176,9 +188,14 @@ def test_amending_to_the_same_quantity_changes_nothing(copilot: Copilot) -> None
 # -- F7: the same request repeated stacks a second draft for one need -----------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F7: a repeated request stacks a second draft")
 @pytest.mark.parametrize(
-    "turns", [(DRAFT, DRAFT), (f"{DRAFT}, 20 SKU-0012 from DC-SOUTH to S003",)]
+    "turns",
+    [
+        (DRAFT, DRAFT),
+        (f"{DRAFT}, 20 SKU-0012 from DC-SOUTH to S003",),
+        (DRAFT, "please transfer 20 of SKU-0012 from DC-SOUTH to S003"),
+        (DRAFT, "transfer 25 SKU-0012 from DC-SOUTH to S003"),
+    ],
 )
 def test_a_repeated_request_keeps_one_draft(copilot: Copilot, turns: tuple[str, ...]) -> None:
     ask(copilot, *turns)
@@ -268,28 +285,48 @@ def test_a_hedged_question_drafts_nothing(copilot: Copilot, text: str) -> None:
 # -- F12: a quantity range becomes two drafts, or a quantity outside it ---------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F12: a range is drafted as two transfers")
 @pytest.mark.parametrize(
     "text",
     [
         "transfer between 20 and 30 SKU-0012 from DC-SOUTH to S003",
         "transfer 20 and 30 SKU-0012 from DC-SOUTH to S003",
         "transfer 20-30 SKU-0012 from DC-SOUTH to S003",
+        "transfer 20 to 30 units of SKU-0012 from DC-SOUTH to S003",
+        "please move 30-20 SKU-0012 from DC-SOUTH to S003",
     ],
 )
 def test_a_range_is_one_draft_within_it(copilot: Copilot, text: str) -> None:
     [r] = ask(copilot, text)
-    assert len(r.pending) <= 1, (text, [p.args for p in r.pending])
+    assert len(r.pending) == 1, (text, [p.args for p in r.pending], r.answer[:300])
     assert all(20 <= p.args["qty"] <= 30 for p in r.pending), (text, [p.args for p in r.pending])
+    assert "between 20 and 30" in r.answer, r.answer[:300]  # the rule that gave the quantity
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "transfer 20 or 30 SKU-0012 from DC-SOUTH to S003",
+        "transfer 20/30 SKU-0012 from DC-SOUTH to S003",
+    ],
+)
+def test_two_alternative_quantities_are_asked_about(copilot: Copilot, text: str) -> None:
+    [r] = ask(copilot, text)
+    assert writes(r) == [] and r.pending == [], (text, writes(r), r.answer[:300])
+    assert "20 or 30" in r.answer, r.answer[:300]
 
 
 # -- F1b: a bare confirmation after a gate decision drafts again ----------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F1b: 'yes' after a decision drafts again")
 @pytest.mark.parametrize(
     ("decision", "follow"),
-    [(Decision.APPROVE, "yes"), (Decision.APPROVE, "sure"), (Decision.REJECT, "yes")],
+    [
+        (Decision.APPROVE, "yes"),
+        (Decision.APPROVE, "sure"),
+        (Decision.REJECT, "yes"),
+        (Decision.REJECT, "ok do that"),
+        (Decision.REJECT, "go ahead"),
+    ],
 )
 def test_a_confirmation_after_a_decision_drafts_nothing(
     fresh: Callable[[], Copilot], decision: Decision, follow: str
@@ -300,6 +337,8 @@ def test_a_confirmation_after_a_decision_drafts_nothing(
     copilot.decide(thread, user="bob", decision=decision)
     r = copilot.ask(follow, user="alice", thread_id=thread)
     assert writes(r) == [] and r.pending == [], (follow, writes(r), r.answer[:300])
+    said = "committed" if decision == Decision.APPROVE else "rejected"
+    assert said in r.answer, r.answer[:300]  # the decision is reported
 
 
 # -- F13: a withdrawn proposal is reported as rejected --------------------------------------------
