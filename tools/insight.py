@@ -242,13 +242,14 @@ def exception_totals(ws: Workspace, *, by: str = "type", **filters: Any) -> dict
     grouped = ws.queries.exception_groups(by, **filters)
     if grouped is not None:  # a plan run: grouped in SQL, in the order the ranking meets them
         met = sorted(grouped, key=lambda g: g[3])
+        total = sum(g[2] for g in met)
         return {
             "by": by,
             "filters": {k: v for k, v in filters.items() if v is not None},
             "count": sum(g[1] for g in met),
-            "total_money_at_risk": round(sum(g[2] for g in met), 2),
+            "total_money_at_risk": round(total, 2),
             "groups": [
-                {"key": k, "count": n, "money_at_risk": round(m, 2)}
+                {"key": k, "count": n, "money_at_risk": round(m, 2), "share": _share(m, total)}
                 for k, n, m, _ in sorted(met, key=lambda g: -round(g[2], 2))
             ],
         }
@@ -268,15 +269,23 @@ def exception_totals(ws: Workspace, *, by: str = "type", **filters: Any) -> dict
         g["count"] += 1
         g["money_at_risk"] += float(r["money_at_risk"])
     rows = sorted(groups.values(), key=lambda g: -round(g["money_at_risk"], 2))
+    total = sum(float(r["money_at_risk"]) for r in records)
     for g in rows:
+        g["share"] = _share(g["money_at_risk"], total)
         g["money_at_risk"] = round(g["money_at_risk"], 2)
     return {
         "by": by,
         "filters": {k: v for k, v in filters.items() if v is not None},
         "count": len(records),
-        "total_money_at_risk": round(sum(float(r["money_at_risk"]) for r in records), 2),
+        "total_money_at_risk": round(total, 2),
         "groups": rows,
     }
+
+
+def _share(money: float, total: float) -> float | None:
+    """Return a group's share of the total money at risk (0.2 = 20%), None when nothing is."""
+    money, total = round(money, 2), round(total, 2)  # as said: the same with a plan run or not
+    return round(money / total, 4) if total > 0 else None
 
 
 # -- positions: the network view of a SKU, cover beyond the horizon ---------------------------

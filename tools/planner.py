@@ -182,8 +182,9 @@ def summarize_exceptions(
     """Total today's exceptions: count and money at risk overall and per group.
 
     Use for "how much are stockouts costing us", "money at risk by location", "how many P1s",
-    "which category has the most at risk". Returns {count, total_money_at_risk, groups: [{key,
-    count, money_at_risk}]}, largest first.
+    "which category has the most at risk", "what share of the risk is at S004". Returns {count,
+    total_money_at_risk, groups: [{key, count, money_at_risk, share}]}, largest first; `share`
+    is the group's part of the total money at risk (0.25 = 25%; null when nothing is at risk).
     """
 
     def totals(ws: Workspace) -> dict[str, Any]:

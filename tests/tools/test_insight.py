@@ -81,6 +81,17 @@ def test_summarize_exceptions_totals_agree_with_the_list(call: Caller) -> None:
     assert at_s1["count"] == 1 and at_s1["groups"][0]["key"] == "promo_uncovered"
 
 
+def test_summarize_exceptions_gives_each_groups_share_of_the_money_at_risk(call: Caller) -> None:
+    for by in ("location", "category", "sku", "type"):
+        totals, _ = call("summarize_exceptions", by=by)
+        total = totals["total_money_at_risk"]
+        assert total > 0
+        for g in totals["groups"]:
+            assert g["share"] == pytest.approx(g["money_at_risk"] / total, abs=1e-4)
+        assert sum(g["share"] for g in totals["groups"]) == pytest.approx(1.0, abs=1e-3)
+    assert insight._share(0.0, 0.0) is None  # nothing at risk: no share to give
+
+
 def test_summarize_by_source_names_where_each_recommended_action_gets_stock(call: Caller) -> None:
     full, _ = call("list_exceptions", top=100)
     totals, _ = call("summarize_exceptions", by="source")
