@@ -15,7 +15,8 @@ first looks up the engine's order line for the item at the place it is for
 and the answer says which rule gave the quantity. A quantity said plainly ("transfer 10 ...") is
 the planner's and is drafted as said.
 
-"Top S003 up to 40" (`TARGET`) is a level to fill to, not a cap: a target position of 40. The
+"Top S003 up to 40" (`TARGET`) is a level to fill to, not a cap: a target position of 40 ("bring
+DC-SOUTH to 500", a place's id and then "to N", is one too). The
 item's position at the place is looked up (`get_inventory`: on hand, in transit and on order)
 and the draft is 40 less it when that is positive; nothing is drafted when the position is
 already 40 or more. A need said with a floor and no source ("S002 needs at least 10 of X") is
@@ -30,6 +31,8 @@ from dataclasses import dataclass
 from agents.offline.messages import Call, Handler, Request, Result, Step
 
 N = r"(?P<n>\d[\d,]*)"
+PLACE = r"(?-i:(?!(?:SKU|SUP|PO|PR)-)[A-Z][A-Z0-9]*-[A-Z0-9]+(?:-[A-Z0-9]+)*|S\d{2,})(?![\w-])"
+"""A location's id as the request's text has it once names are read ("DC-SOUTH", "S003")."""
 TARGET = "up to (a level)"
 """The words of a level to fill to ("top S003 up to 40"): a target position, not a ceiling."""
 BOUNDS: tuple[tuple[str, bool, bool, re.Pattern[str]], ...] = tuple(
@@ -38,6 +41,10 @@ BOUNDS: tuple[tuple[str, bool, bool, re.Pattern[str]], ...] = tuple(
         # "top S003 up to 40", "bring S002 up to 40": a level to fill to, not a cap (`TARGET`)
         (TARGET, True, False, r"\b(?:top|fill|bring|take|build)\s+(?:[\w-]+\s+){0,3}?up\s+to\s+"
          r"(?:a\s+(?:level|position|total)\s+of\s+)?" + N),
+        # "bring DC-SOUTH to 500 units", "get S003 back to 40": a place's level, "up" unsaid
+        (TARGET, True, False, r"\b(?:top|fill|bring|take|build|get|restock|replenish)\s+(?:up\s+)?"
+         r"(?:[\w'-]+\s+){0,2}?" + PLACE + r"(?:\s+[\w'-]+){0,2}?\s+(?:back\s+)?(?:up\s+)?to\s+"
+         r"(?:a\s+(?:level|position|total|target)\s+of\s+)?" + N),
         ("no more than", False, False, r"\b(?:no|not)\s+more\s+than\s+" + N),
         ("no less than", True, False, r"\b(?:no|not)\s+(?:less|fewer)\s+than\s+" + N),
         ("more than", True, True, r"\b(?:more\s+than|over|above|in\s+excess\s+of)\s+" + N),

@@ -28,6 +28,7 @@ from agents.offline import (
     general,
     hypotheses,
     offers,
+    ranking,
     reader,
     reask,
     resourcing,
@@ -37,6 +38,7 @@ from agents.offline import (
     settled,
     sourcing,
     status,
+    targets,
     topics,
 )
 from agents.offline import handlers as h
@@ -1396,6 +1398,20 @@ INTENTS: tuple[Intent, ...] = (
         writes=True,
     ),
     Intent(
+        "dc_target",
+        20,
+        (targets.TARGET_WORDS,),
+        targets.dc_target,
+        id_slots=(),
+        reader=targets.read_target,
+        examples=(
+            "top DC-NORTH up to 800 of SKU-0005",
+            "bring DC-SOUTH to 500 units of SKU-0012",
+        ),
+        template="top {loc} up to {qty} of {sku}",
+        writes=True,
+    ),
+    Intent(
         "draft_purchase_order",
         21,
         _compile(
@@ -1906,6 +1922,34 @@ INTENTS: tuple[Intent, ...] = (
         ),
     ),
     Intent(
+        "ranking",
+        24,
+        ranking.RANKING_CUES,
+        ranking.ranking,
+        id_slots=(),
+        reader=ranking.read_ranking,
+        examples=(
+            "top 3 stores by money at risk",
+            "which 5 stores are losing the most to stockouts",
+            "worst DCs for overstock",
+            "which category has the most at risk?",
+            "rank suppliers by late POs",
+            "biggest stockout risks by store",
+            "which one store carries the largest exposure?",
+        ),
+        template="top 3 stores by money at risk",
+    ),
+    Intent(
+        "risk_share",
+        24,
+        (ranking.SHARE,),
+        ranking.share,
+        id_slots=(),
+        reader=ranking.read_share,
+        examples=("what share of the risk is in S004?", "how much of our exposure is Grocery"),
+        template="what share of the risk is in S003?",
+    ),
+    Intent(
         "exceptions_ranked",
         25,
         (
@@ -1989,11 +2033,9 @@ INTENTS: tuple[Intent, ...] = (
             "how much are the stockouts costing us?",
             "total money at risk by location",
             "how many P1 exceptions do we have?",
-            "which category has the most at risk?",
             "summary of exceptions by priority",
             "what's at risk in Electronics by location?",
             "what's our exposure in Toys?",
-            "which one store carries the largest exposure?",
             "count the priority one exceptions",
             "S001 vs S002: where is more money at risk?",
         ),
@@ -2718,6 +2760,10 @@ def _fields(intent: Intent, m: re.Match[str]) -> dict[str, str] | None:
     return values
 
 
+LEVELS_ITSELF = frozenset({"dc_target"})
+"""Writes that read their own level ("top DC-NORTH up to 800"): no bound is put around them."""
+
+
 def parse(
     text: str,
     earlier: Sequence[BaseMessage] = (),
@@ -2795,7 +2841,7 @@ def parse(
         if intent.writes
         else None
     )
-    if bound is not None:
+    if bound is not None and intent.name not in LEVELS_ITSELF:
         # "S003 needs more than 10 of X": the engine's quantity within the bound, not 10; a
         # need with a draft pending in the thread amends it (`same_need`), never a second one.
         own = same_need.onto_pending(intent.handler)
