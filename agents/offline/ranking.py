@@ -44,7 +44,7 @@ GROUP_WORDS: dict[str, str] = {
     "location": r"locations?|sites?",
     "category": r"cat[ae]?g[oe]r(?:y|ies)|depts?|departments?",
     "supplier": r"suppl[iy]?[eo]rs?|vend[oe]rs?",
-    "sku": r"skus?|items?|products?",
+    "sku": r"skus?|item(?!s)|products?",
     "region": r"regions?|areas?|territor(?:y|ies)",
 }
 """The words of each kind of group a ranking can be of (plural and common typos)."""
@@ -86,7 +86,7 @@ RANKING_CUES: tuple[re.Pattern[str], ...] = tuple(
         + r")\b"
         + _NOT_AN_ID
         + r".*\b(?:most|biggest|largest|worst|highest|greatest|top|leads?|"
-        r"leading)\b",
+        r"leading|riskiest)\b",
         # "the 3 stores with the most at risk", "suppliers with the most late POs"
         r"\b(?:" + _ANY_GROUP + r")\b" + _NOT_AN_ID + r"\s+(?:with|that\s+have|having|that\s+"
         r"are|losing|carrying)\s+(?:the\s+)?(?:most|biggest|largest|highest|greatest)\b",
@@ -144,6 +144,12 @@ EXCEPTION_WORDS = re.compile(
 )
 """Words of the exceptions' measures: a ranking about an item must say one of them."""
 LATE = re.compile(r"\b(?:late|overdue|delayed|behind)\b", re.I)
+LATE_ORDERS = re.compile(
+    r"\b(?:late|overdue|delayed|behind)\s+(?:pos?|purchase\s+orders?|orders?|deliveries|"
+    r"lines|shipments)\b|\blate[- ]po\b",
+    re.I,
+)
+"""Late orders said as such ("late POs"): counted per supplier, unlike "the most late"."""
 MONEY = re.compile(
     r"\b(?:at\s+risk|money|exposure|exposed|los(?:e|es|ing|t)|cost\w*|value|dollars?|pounds?|"
     r"euros?|at\s+stake|on\s+the\s+line)\b|[$£€]",
@@ -164,7 +170,9 @@ SHARE = re.compile(
     r"|\bhow\s+much\s+of\s+(?:the|our|all\s+(?:the\s+)?)?\s*(?:total\s+|overall\s+)?(?:money\s+"
     r"at\s+risk|risk|exposure|at[- ]risk\s+money|money|problem|issues?|exceptions?)\b"
     r"|\b(?:share|percent(?:age)?|%)\s+of\s+(?:the\s+|our\s+)?(?:total\s+)?(?:risk|exposure|money"
-    r"|at\s+risk)",
+    r"|at\s+risk)"
+    # "what's the share of S003 in the total risk", "S004's percentage of the exposure"
+    r"|\b(?:share|percent(?:age)?|proportion|fraction)\b.*\b(?:risk|exposure|at\s+stake)\b",
     re.I,
 )
 """A question about one group's part of the whole ("what share of the risk is in S004")."""
@@ -240,6 +248,8 @@ def read_ranking(text: str, resolver: Any) -> dict[str, str] | None:
     if n is None and not plural:
         n = 1  # "which store ...": the first one
     money = bool(MONEY.search(text))
+    if group == "supplier" and LATE.search(text) and not LATE_ORDERS.search(text):
+        return None  # "which supplier is the most late?": its punctuality, not a count
     if group == "supplier" and LATE.search(text) and not money:
         measure = "late_pos"
     elif COUNTED.search(text) and not money:
@@ -408,9 +418,9 @@ def _render_ranking(req: Request, result: Result) -> str:
         return _said_group(req, group, g, measure)
 
     if n == 1:
-        most = "the most exceptions" if measure == "count" else "the most money at risk"
+        most = "the most exceptions" if measure == "count" else "the most at risk"
         if least:
-            most = "the fewest exceptions" if measure == "count" else "the least money at risk"
+            most = "the fewest exceptions" if measure == "count" else "the least at risk"
         first = groups[0]
         tied = [g for g in groups if _measure(g, measure) == _measure(first, measure)]
         if len(tied) > 1:
@@ -419,10 +429,10 @@ def _render_ranking(req: Request, result: Result) -> str:
             lead += f" ({scope})" if scope else ""
             lead += ": " + "; ".join(said(g) for g in tied) + ".**"
         else:
-            lead = f"**{_label(req, group, str(first['key']))} is the {one} with {most}"
-            lead += f" ({scope})" if scope else ""
+            lead = f"**The {one} with {most}" + (f" ({scope})" if scope else "")
             lead += (
-                f": {_money(first.get('money_at_risk'))} across "
+                f" is {_label(req, group, str(first['key']))}: "
+                f"{_money(first.get('money_at_risk'))} across "
                 f"{_n(first.get('count'), 'exception')}.**"
             )
     else:

@@ -126,8 +126,10 @@ def test_the_single_largest_group_is_the_answer(
     turn = _one(copilot, text)
     assert turn.tool_calls[0]["args"]["by"] == by, text
     top = insight.exception_totals(copilot.workspace, by=by)["groups"][0]
-    assert _lead(turn).startswith(f"**{top['key']}"), (text, _lead(turn))
-    assert f"is the {noun} with the most money at risk" in _lead(turn)
+    assert _lead(turn).startswith(f"**The {noun} with the most at risk is {top['key']}"), (
+        text,
+        _lead(turn),
+    )
     assert f"{top['money_at_risk']:,.2f}" in _lead(turn)
 
 
@@ -246,7 +248,7 @@ def test_the_least_at_risk_leads_with_the_stores_with_nothing_at_risk(
     if clean:
         assert lead.startswith(f"**{clean[0]}") and "no exceptions" in lead, (text, lead)
     else:
-        assert lead.startswith(f"**{ranked[-1]}"), (text, lead)
+        assert ranked[-1] in lead, (text, lead)
     assert ranked[0] not in lead
 
 
@@ -254,8 +256,9 @@ def test_where_most_of_a_type_sits_is_the_location_with_the_most(copilot: Copilo
     turn = _one(copilot, "where is most of the overstock?")
     assert turn.tool_calls[0]["args"] == {"by": "location", "type": "overstock"}
     top = insight.exception_totals(copilot.workspace, by="location", type="overstock")["groups"]
-    assert _lead(turn).startswith(f"**{top[0]['key']}")
-    assert "with the most money at risk (overstock)" in _lead(turn)
+    assert _lead(turn).startswith(
+        f"**The location with the most at risk (overstock) is {top[0]['key']}"
+    )
 
 
 @pytest.mark.parametrize(
