@@ -41,9 +41,10 @@ BOUNDS: tuple[tuple[str, bool, bool, re.Pattern[str]], ...] = tuple(
         # "top S003 up to 40", "bring S002 up to 40": a level to fill to, not a cap (`TARGET`)
         (TARGET, True, False, r"\b(?:top|fill|bring|take|build)\s+(?:[\w-]+\s+){0,3}?up\s+to\s+"
          r"(?:a\s+(?:level|position|total)\s+of\s+)?" + N),
-        # "bring DC-SOUTH to 500 units", "get S003 back to 40": a place's level, "up" unsaid
+        # "bring DC-SOUTH to 500 units", "get S003 back to 40": a place's level, "up" unsaid (the
+        # place right before "to": "bring the S003 transfer down to 30" amends a draft)
         (TARGET, True, False, r"\b(?:top|fill|bring|take|build|get|restock|replenish)\s+(?:up\s+)?"
-         r"(?:[\w'-]+\s+){0,2}?" + PLACE + r"(?:\s+[\w'-]+){0,2}?\s+(?:back\s+)?(?:up\s+)?to\s+"
+         r"(?:the\s+)?" + PLACE + r"(?:'s)?\s+(?:back\s+)?(?:up\s+)?to\s+"
          r"(?:a\s+(?:level|position|total|target)\s+of\s+)?" + N),
         ("no more than", False, False, r"\b(?:no|not)\s+more\s+than\s+" + N),
         ("no less than", True, False, r"\b(?:no|not)\s+(?:less|fewer)\s+than\s+" + N),

@@ -45,7 +45,7 @@ GROUP_WORDS: dict[str, str] = {
     "category": r"cat[ae]?g[oe]r(?:y|ies)|depts?|departments?",
     "supplier": r"suppl[iy]?[eo]rs?|vend[oe]rs?",
     "sku": r"skus?|item(?!s)|products?",
-    "region": r"regions?|areas?|territor(?:y|ies)",
+    "region": r"regions?|territor(?:y|ies)",
 }
 """The words of each kind of group a ranking can be of (plural and common typos)."""
 
@@ -244,6 +244,8 @@ def read_ranking(text: str, resolver: Any) -> dict[str, str] | None:
     if found is None:
         return None
     group, plural = found
+    if group != "region" and _compares(text, resolver):
+        return None  # "Grocery or Pet: which has the most at risk?" weighs the two named
     n = _count_said(text)
     if n is None and not plural:
         n = 1  # "which store ...": the first one
@@ -264,6 +266,22 @@ def read_ranking(text: str, resolver: Any) -> dict[str, str] | None:
     if n is not None and not plural and _count_said(text) is None:
         fields["single"] = "1"
     return fields
+
+
+COMPARING = re.compile(r"\b(?:vs\.?|versus|or|compared?\s+(?:to|with)|against|than)\b", re.I)
+
+
+def _compares(text: str, resolver: Any) -> bool:
+    """Return True when a request weighs two or more named places, regions or categories."""
+    if resolver is None or not COMPARING.search(text):
+        return False
+    named = [re.escape(c) for c in getattr(resolver, "categories", None) or () if c] + [
+        re.escape(i) for i in resolver.ids("location")
+    ]
+    tails = [re.sub(r"(?i)^dc\W*", "", dc) for dc in resolver.dcs()]
+    named += [re.escape(t) for t in tails if t and not t.isdigit()]
+    said = {m.lower() for p in named for m in re.findall(rf"(?<![\w-]){p}(?![\w-])", text, re.I)}
+    return len(said) >= 2
 
 
 def read_share(text: str, resolver: Any) -> dict[str, str] | None:

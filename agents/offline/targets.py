@@ -27,12 +27,19 @@ LEVEL = (
     r"(?:a\s+(?:level|position|total|target)\s+of\s+)?(?P<n>\d[\d,]*)\b"
     r"(?!\s*(?:%|days?|weeks?|x\b))"
 )
+NOT_A_PLACE = (
+    r"(?:pos?|orders?|purchase|transfers?|moves?|drafts?|proposals?|requests?|lines?|it|this|"
+    r"that|them|one|down|PR-\w+|PO-\w+)\b"
+)
 TARGET_WORDS = re.compile(
     r"\b(?:top|fill|bring|take|build|get|restock|replenish|stock)\s+(?:up\s+)?"
-    r"(?P<words>(?:[\w'-]+\s+){0,4}?)(?:back\s+)?(?:up\s+)?to\s+" + LEVEL,
+    r"(?P<words>(?:(?!" + NOT_A_PLACE + r")[\w'-]+\s+){0,4}?)(?:back\s+)?(?:up\s+)?to\s+" + LEVEL,
     re.I,
 )
-"""A level to fill to said of a place: a verb, the place (and item) within four words, the level."""
+"""A level to fill to said of a place: a verb, the place (and item) within four words, the level.
+
+None of the words is a draft or an order ("bring the DC-NORTH PO to 300" amends that PO) or a
+direction down ("take DC-SOUTH down to 200" is no level to fill to)."""
 LOOKUPS = ("get_supplier_status", "get_item", "get_inventory")
 
 
