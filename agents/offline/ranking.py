@@ -37,6 +37,7 @@ from agents.offline.render import (
     _table,
     render_regions_compared,
 )
+from tools.resolve import one_typo
 
 GROUP_WORDS: dict[str, str] = {
     "store": r"st[o0]?res?|stors?|shops?|branch(?:es)?|outlets?",
@@ -281,6 +282,10 @@ def _compares(text: str, resolver: Any) -> bool:
     tails = [re.sub(r"(?i)^dc\W*", "", dc) for dc in resolver.dcs()]
     named += [re.escape(t) for t in tails if t and not t.isdigit()]
     said = {m.lower() for p in named for m in re.findall(rf"(?<![\w-]){p}(?![\w-])", text, re.I)}
+    words = re.findall(r"[a-z]+", text.lower())
+    for cat in getattr(resolver, "categories", None) or ():
+        if any(one_typo(w, cat.lower()) for w in words):  # "grocey or pet"
+            said.add(cat.lower())
     return len(said) >= 2
 
 
