@@ -1767,7 +1767,8 @@ def amend(req: Request, results: list[Result]) -> Step:
             return _ask("the new quantity", "make it 60 instead")
         return [Call("amend_proposal", {"proposal_id": note.proposal_id, "qty": qty})]
     new = next((r.args.get("qty") for r in results if r.name == "amend_proposal"), None)
-    last = results[-1]
+    writes = [r for r in results if r.name.startswith(("draft_", "amend_", "withdraw_"))]
+    last = writes[-1] if writes else results[-1]  # a look-up of the turn is no draft
     # A change the checks refused leaves the draft as it was: it is not said to be amended.
     changed = (
         not last.error

@@ -948,6 +948,8 @@ def _render_what_if(result: Result) -> str:
 
 
 def _render_draft(result: Result) -> str:
+    if not result.name.startswith(("draft_", "amend_", "withdraw_")):
+        return ""  # a look-up is no draft: never "not drafted: it failed the checks"
     data = result.data if isinstance(result.data, dict) else None
     if data is None or "error" in data:
         return f"- {_error_text(result)}"

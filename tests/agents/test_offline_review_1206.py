@@ -21,6 +21,8 @@ import pytest
 from langgraph.checkpoint.sqlite import SqliteSaver
 
 from agents.offline import OfflinePlannerModel
+from agents.offline.messages import Result
+from agents.offline.render import _render_draft
 from erp.demo import generate_demo
 from erp.overrides import list_overrides
 from erp.store import replace_snapshot
@@ -441,3 +443,11 @@ def test_reported_or_retracted_words_still_draft_nothing(copilot: Copilot, text:
 def test_an_instruction_after_dropping_something_else_drafts(copilot: Copilot, text: str) -> None:
     [r] = ask(copilot, text)
     assert [(n, a["qty"]) for n, a in writes(r)] == [("draft_transfer", 20)], (text, r.answer[:200])
+
+
+def test_a_look_up_is_never_rendered_as_a_failed_draft() -> None:
+    """F1b: a read tool's result given to the draft renderer says nothing of a draft."""
+    looked = Result("get_routine_orders", {"sku": "SKU-0012"}, "{}", data={"items": []})
+    assert "not drafted" not in _render_draft(looked)
+    refused = Result("draft_transfer", {"sku": "SKU-0012"}, "{}", data={"status": "invalid"})
+    assert "not drafted" in _render_draft(refused)
