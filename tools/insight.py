@@ -1140,8 +1140,16 @@ def withdraw(
         )
     except ProposalNotPendingError as exc:
         raise ValueError(
-            f"proposal {proposal_id} is {exc.proposal.status}, so it can no longer be withdrawn"
+            f"proposal {proposal_id} is {status_word(exc.proposal)}, so it can no longer be "
+            "withdrawn"
         ) from None
+
+
+def status_word(p: Proposal) -> str:
+    """Say a proposal's status as a planner would: a withdrawal (kept as rejected) is withdrawn."""
+    if p.status == "rejected" and str(p.decision_note or "").startswith("withdrawn by"):
+        return "withdrawn (by its drafter)"
+    return str(p.status)
 
 
 def list_proposals(

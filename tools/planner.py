@@ -850,7 +850,10 @@ def amend_proposal(
         return _json(
             {
                 "status": "refused",
-                "errors": [f"proposal {old.id} is {old.status}; only a pending one can be amended"],
+                "errors": [
+                    f"proposal {old.id} is {insight.status_word(old)}; only a pending one can "
+                    "be amended"
+                ],
                 "proposal": insight.proposal_view(old),
             }
         )

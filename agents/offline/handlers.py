@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
 from agents.focus import ProposalNote
 from agents.offline.messages import (
@@ -55,6 +55,7 @@ from agents.offline.parsing import (
     understood,
     window_days,
 )
+from agents.offline.proposal_refs import Pointed, pointed
 from agents.offline.render import (
     TYPE_LABELS,
     _error_text,
@@ -1695,6 +1696,94 @@ proposal_status = Lookup(
 )
 
 
+def _targets(req: Request, *, pending: bool) -> Pointed:
+    """Return the proposals the request points at by id, ordinal or plural (`proposal_refs`)."""
+    ids = tuple(i for i in (req.get("pids") or "").split(",") if i)
+    if ids:
+        return Pointed(ids, plural=len(ids) > 1)
+    return pointed(req.text, req.focus, pending=pending)
+
+
+def _note_of(req: Request, pid: str) -> ProposalNote | None:
+    return next((n for n in reversed(req.focus.proposals) if n.proposal_id == pid), None)
+
+
+UNDO = re.compile(r"\b(?:undo|revert|reverse)\b|\bgo\s+back\b|\bput\s+it\s+back\b", re.I)
+"""Taking back the thread's last change ("undo", "undo that", "revert it")."""
+
+
+def _last_writes(earlier: Sequence[BaseMessage]) -> list[tuple[str, dict[str, Any], Any]]:
+    """Return the thread's last step of write tool calls: each name, arguments, result data."""
+    results: dict[str, Any] = {}
+    for msg in reversed(earlier):
+        if isinstance(msg, ToolMessage):
+            results.setdefault(str(msg.tool_call_id), msg.content)
+        elif isinstance(msg, AIMessage) and msg.tool_calls:
+            writes = []
+            for tc in msg.tool_calls:
+                name = str(tc["name"])
+                if not name.startswith(("draft_", "amend_", "withdraw_")):
+                    continue
+                raw = results.get(str(tc.get("id")))
+                try:
+                    data = json.loads(raw) if isinstance(raw, str) else raw
+                except ValueError:
+                    data = None
+                writes.append((name, dict(tc.get("args") or {}), data))
+            if writes:
+                return writes
+    return []
+
+
+def _redraft_words(a: dict[str, Any]) -> str | None:
+    """Return the request that drafts a withdrawn proposal again, from its own arguments."""
+    qty, sku = a.get("qty"), a.get("sku")
+    if a.get("from_location") and a.get("to_location"):
+        return f"transfer {qty} {sku} from {a['from_location']} to {a['to_location']}"
+    if a.get("supplier_id") and a.get("location_id"):
+        return f"order {qty} {sku} for {a['location_id']} from {a['supplier_id']}"
+    return None
+
+
+def _undo(req: Request) -> list[Call] | str | None:
+    """Take back the thread's last change, or say why not; None when it was a new draft.
+
+    After an amend (of one proposal or several) each replacement goes back to the quantity it
+    had; after a withdrawal the planner is told a withdrawal cannot be undone and how to draft
+    it again. After a draft, undoing it is withdrawing it (None: the withdrawal goes ahead).
+    """
+    writes = _last_writes(req.earlier)
+    calls: list[Call] = []
+    refused: list[str] = []
+    for name, args, data in writes:
+        data = data if isinstance(data, dict) else {}
+        if name == "amend_proposal" and data.get("replaces"):
+            new, old_qty = str(data.get("proposal_id") or ""), data.get("previous_qty")
+            note = _note_of(req, new)
+            waiting = note is not None and note.status in ("pending", "pending_approval")
+            if waiting and isinstance(old_qty, int) and old_qty > 0:
+                calls.append(Call("amend_proposal", {"proposal_id": new, "qty": old_qty}))
+            else:
+                refused.append(
+                    f"I cannot undo the change of {new}: it is no longer pending, so I have not "
+                    "changed it."
+                )
+        elif name == "withdraw_proposal" and data.get("status") == "withdrawn":
+            p = data.get("proposal") or {}
+            a = p.get("args") or {}
+            what = " ".join(str(a[k]) for k in ("qty", "sku") if a.get(k) is not None)
+            again = _redraft_words(a)
+            refused.append(
+                f"I cannot undo a withdrawal: {p.get('proposal_id') or args.get('proposal_id')} "
+                f"({str(p.get('kind') or 'proposal').replace('_', ' ')} of {what or 'it'}) "
+                "stays **withdrawn**, and I have not drafted anything. To propose it again, say "
+                + (f"**{again}**." if again else "what to draft in full.")
+            )
+    if calls:
+        return calls
+    return "\n".join(refused) if refused else None
+
+
 def _to_withdraw(req: Request) -> dict[str, Any] | str:
     """Read the proposal named, else the thread's latest pending one, else its latest of any.
 
@@ -1711,11 +1800,32 @@ def _to_withdraw(req: Request) -> dict[str, Any] | str:
     )
 
 
-withdraw = Lookup(
-    "withdraw_proposal",
-    _to_withdraw,
-    lambda req, results: _render_draft(results[-1]).removeprefix("- "),
-)
+def withdraw(req: Request, results: list[Result]) -> Step:
+    """Withdraw the proposals the request points at (`_targets`), else the thread's latest.
+
+    "withdraw both" / "withdraw all" withdraw every pending proposal of the thread and the
+    answer names each; "undo" after an amend puts the quantity back (`_undo`).
+    """
+    if not results:
+        target = _targets(req, pending=True)
+        if target.question:
+            return target.question
+        if not target.ids and UNDO.search(req.text):
+            undone = _undo(req)
+            if undone is not None:
+                return undone
+        if target.ids:
+            return [Call("withdraw_proposal", {"proposal_id": pid}) for pid in target.ids]
+        args = _to_withdraw(req)
+        return args if isinstance(args, str) else [Call("withdraw_proposal", args)]
+    if any(r.name == "amend_proposal" for r in results):
+        parts = []
+        for r in results:
+            ok = isinstance(r.data, dict) and "pending" in str(r.data.get("status", ""))
+            head = "**Undone** — the quantity is back." if ok else "**Not undone.**"
+            parts.append(head + "\n" + _render_draft(r))
+        return "\n\n".join(parts) + _gate_note(results)
+    return "\n".join(_render_draft(r).removeprefix("- ") for r in results)
 
 
 def _pending_qty(note: ProposalNote | None) -> int | None:
@@ -1738,7 +1848,14 @@ def amend(req: Request, results: list[Result]) -> Step:
     quantity. A change that would leave less than 1 changes nothing and says so (withdrawing is
     asked for in its own words). The answer gives the old and the new quantity.
     """
-    note = _named_proposal(req, pending=True)
+    target = _targets(req, pending=True)
+    if target.question and not results:
+        return target.question
+    if target.plural:
+        return _amend_each(req, results, target.ids)
+    note = _note_of(req, target.ids[0]) if target.ids else _named_proposal(req, pending=True)
+    if note is None and target.ids:
+        note = ProposalNote(target.ids[0], "proposal", "pending")  # named by id, not this thread's
     old = _pending_qty(note)
     if not results:
         qty = quantity(req.text)
@@ -1765,7 +1882,12 @@ def amend(req: Request, results: list[Result]) -> Step:
             qty = None  # "drop it a bit": by how much is the planner's to say
         if qty is None or qty <= 0:
             return _ask("the new quantity", "make it 60 instead")
+        if qty == old:
+            # Said to be what it already is: the store is read first (`_unchanged`).
+            return [Call("get_proposal_status", {"proposal_id": note.proposal_id})]
         return [Call("amend_proposal", {"proposal_id": note.proposal_id, "qty": qty})]
+    if results[-1].name == "get_proposal_status":
+        return _unchanged(req, results[-1], note)
     new = next((r.args.get("qty") for r in results if r.name == "amend_proposal"), None)
     writes = [r for r in results if r.name.startswith(("draft_", "amend_", "withdraw_"))]
     last = writes[-1] if writes else results[-1]  # a look-up of the turn is no draft
@@ -1790,6 +1912,59 @@ def amend(req: Request, results: list[Result]) -> Step:
         if last.name.startswith("draft_")
         else (title + "\n" + _render_draft(last) + _gate_note(results))
     )
+
+
+def _unchanged(req: Request, status: Result, note: ProposalNote | None) -> Step:
+    """Say a pending proposal already holds the quantity asked, as the store holds it now.
+
+    Amended only if the store's quantity differs from the one asked (the thread's memory was
+    out of date); nothing changes, and no new proposal id is made, when they agree.
+    """
+    data = status.data if isinstance(status.data, dict) else {}
+    held = (data.get("args") or {}).get("qty")
+    asked = _pending_qty(note)
+    pid = str(data.get("proposal_id") or (note.proposal_id if note else ""))
+    if status.error or data.get("status") != "pending" or held is None:
+        return _error_text(status) if status.error else render_status(status)
+    if asked is not None and held != asked:
+        return [Call("amend_proposal", {"proposal_id": pid, "qty": asked})]
+    return (
+        f"**Not changed** — {pid} is already {_qty(held)} units, so there is nothing to "
+        "amend; it stays pending as it is."
+    )
+
+
+def _amend_each(req: Request, results: list[Result], ids: Sequence[str]) -> Step:
+    """Amend every proposal pointed at ("make them 30") to one quantity; say each outcome."""
+    if not results:
+        qty = quantity(req.text)
+        delta = relative_change(req.text)
+        calls: list[Call] = []
+        same: list[str] = []
+        for pid in ids:
+            old = _pending_qty(_note_of(req, pid))
+            new = (old + delta if old is not None else None) if delta is not None else qty
+            if new is None or new <= 0:
+                return _ask("the new quantity", "make them 60 instead")
+            if new == old:
+                same.append(pid)
+            else:
+                calls.append(Call("amend_proposal", {"proposal_id": pid, "qty": new}))
+        if not calls:
+            return f"**Nothing changed** — {', '.join(same)} already hold that quantity."
+        return calls
+    lines = []
+    for r in results:
+        pid = str(r.args.get("proposal_id"))
+        old = _pending_qty(_note_of(req, pid))
+        ok = isinstance(r.data, dict) and "pending" in str(r.data.get("status", ""))
+        head = (
+            f"**{pid}: quantity {old} → {r.args.get('qty')} units — amended**"
+            if ok
+            else f"**{pid}: not changed** (it stays as it was)"
+        )
+        lines.append(head + "\n" + _render_draft(r))
+    return "\n\n".join(lines) + _gate_note(results)
 
 
 def _gate_note(results: Sequence[Result]) -> str:

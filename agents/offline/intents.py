@@ -100,6 +100,7 @@ from agents.offline.parsing import (
     understood,
     unknown_store,
 )
+from agents.offline.proposal_refs import PROPOSAL_ID, said_ids
 from agents.offline.replacing import REPLACING, replacing
 from agents.offline.safety import (
     ERP_RECORD,
@@ -347,7 +348,7 @@ NOT_POLICY_COVER = (
     r"playbook|rules?|contract|insurance|sla|warranty|guideline\w*)\b)"
 )
 """Not whether a case is covered by a rule ("is that covered by the policy?")."""
-PID = r"(?P<pid>P-[0-9a-f]{6,})"
+PID = r"(?P<pid>PR?-[0-9a-f]{6,})"
 NOT_AN_OVERRIDE_CHANGE = (
     r"^(?!.*\b(?:set|add|create|enter|put|make|clear|remove|delete|drop|cancel|change|bypass|"
     r"skip|ignore|lift|raise|lower|bump)\b)"
@@ -3528,6 +3529,11 @@ def parse_table(
         )
 
     mentioned, pid = proposal_mention(canon, focus, resolver)
+    ids = said_ids(canon)
+    if ids:
+        # "withdraw PR-8B08D28AECCF" / "make pr-8b08d28aeccf 35": the proposal named by its id
+        # (of this thread or another), read as "it" by the table; every id said goes along.
+        mentioned, pid = PROPOSAL_ID.sub("it", canon), ids[0]
     if pid is not None:
         # "has bob actioned the sunscreen move?": the thread's draft, named by what it is about.
         bare_found = entities(mentioned, resolver)
@@ -3549,7 +3555,7 @@ def parse_table(
                         canon, named, found = before
                         return AMBIGUOUS, request(worded)
                     canon, found = mentioned, bare_found
-                    return intent, request({"pid": pid, **values})
+                    return intent, request({"pid": pid, **values, "pids": ",".join(ids)})
 
     probe = request({})
     for intent in RANKED:

@@ -127,13 +127,16 @@ def unchanged_if_met(handler: Handler, bound: bounds.Bound) -> Handler:
         if isinstance(step, str):
             return step
         for call in step:
-            note = _note(req, call.args.get("proposal_id")) if call.name == AMEND else None
+            # The amend handler reads the store (STATUS) for a quantity the draft already has.
+            note = (
+                _note(req, call.args.get("proposal_id")) if call.name in (AMEND, STATUS) else None
+            )
             old = _qty(note) if note is not None else None
             if note is None or old is None:
                 continue
             if bound.words != bounds.TARGET and bound.met_by(old):
                 return _stays(note, status, f"which is {bounds._said(bound)}")
-            if call.args.get("qty") == old:
+            if call.name == STATUS or call.args.get("qty") == old:
                 said = (
                     f"topping up to {bound.n}"
                     if bound.words == bounds.TARGET

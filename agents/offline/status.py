@@ -279,8 +279,41 @@ def _decider(text: str, proposals: list[dict[str, Any]]) -> str | None:
     return name if not proposals or name in deciders else None
 
 
+WENT_THROUGH = re.compile(
+    r"\b(?:what|which(?:\s+ones?)?|anything)\s+(?:has\s+|have\s+)?(?:went|gone|got|go)\s+"
+    r"through\b|\b(?:did|have|has)\s+(?:they|both|all\s+of\s+them|them\s+all)\s+(?:been\s+)?"
+    r"(?:go(?:ne)?\s+through|approved|committed)\b",
+    re.I,
+)
+"""A question about what became of the thread's proposals as a whole ("what went through?")."""
+
+
+def _every(req: Request) -> list[str]:
+    """Return the thread's proposals a whole-thread question asks about (two or more), else []."""
+    if not WENT_THROUGH.search(req.original or req.text):
+        return []
+    ids = list(dict.fromkeys(n.proposal_id for n in req.focus.proposals))
+    return ids if len(ids) > 1 else []
+
+
 def answer(req: Request, results: list[Result]) -> Step:
-    """Ask for the proposal the question points at, or the list; then answer status first."""
+    """Ask for the proposal the question points at, or the list; then answer status first.
+
+    "what went through?" / "did they go through?" in a thread of several proposals asks for
+    each and reports every one, its status and ERP document.
+    """
+    every = _every(req)
+    if every and not results:
+        return [Call("get_proposal_status", {"proposal_id": pid}) for pid in every]
+    if every and len(results) > 1:
+        done = sum(
+            1 for r in results if isinstance(r.data, dict) and r.data.get("status") == "committed"
+        )
+        head = (
+            f"**{_qty(done)} of the {_qty(len(results))} proposals of this conversation went "
+            "through** (committed to the ERP):"
+        )
+        return "\n".join([head, *(f"- {_render(req, r)}" for r in results)])
     if results:
         return _render(req, results[-1])
     if ERP_DOCUMENT.search(req.original or req.text) and not req.focus.proposals:

@@ -128,7 +128,6 @@ def test_a_retracted_request_drafts_nothing(copilot: Copilot, text: str) -> None
 # -- F3: "the first one" amends the last proposal --------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F3: 'make the first one 30' amends the last")
 def test_the_first_one_means_the_first_proposal(copilot: Copilot) -> None:
     _, second, third = ask(
         copilot, DRAFT, "transfer 10 SKU-0016 from DC-NORTH to S002", "make the first one 30"
@@ -164,7 +163,6 @@ def test_a_purchase_order_request_never_drafts_a_transfer(copilot: Copilot, text
 # -- F5: "what went through?" reports one of two commits ------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F5: 'what went through?' names one of two")
 def test_what_went_through_names_every_commit(fresh: Callable[[], Copilot]) -> None:
     copilot = fresh()
     thread = "review-f5"
@@ -180,7 +178,6 @@ def test_what_went_through_names_every_commit(fresh: Callable[[], Copilot]) -> N
 # -- F6: a no-op amend churns the proposal and reports a change -----------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F6: 'make it 20' on a draft of 20 'Amended'")
 def test_amending_to_the_same_quantity_changes_nothing(copilot: Copilot) -> None:
     first, second = ask(copilot, DRAFT, "make it 20")
     assert [p.proposal_id for p in second.pending] == [p.proposal_id for p in first.pending]
@@ -346,7 +343,6 @@ def test_a_confirmation_after_a_decision_drafts_nothing(
 # -- F13: a withdrawn proposal is reported as rejected --------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F13: a withdrawn proposal is called 'rejected'")
 def test_a_withdrawn_proposal_is_never_called_rejected(copilot: Copilot) -> None:
     *_, r = ask(copilot, DRAFT, "withdraw it", "undo that")
     assert "is rejected" not in r.answer, r.answer[:300]
@@ -355,14 +351,12 @@ def test_a_withdrawn_proposal_is_never_called_rejected(copilot: Copilot) -> None
 # -- F14: plural follow-ups act on one proposal ---------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F14: 'withdraw both' withdraws one")
 @pytest.mark.parametrize("follow", ["withdraw both", "withdraw all"])
 def test_withdraw_both_leaves_nothing_pending(copilot: Copilot, follow: str) -> None:
     *_, r = ask(copilot, DRAFT, "transfer 10 SKU-0016 from DC-NORTH to S002", follow)
     assert r.pending == [], (follow, [p.args for p in r.pending], r.answer[:300])
 
 
-@pytest.mark.xfail(strict=True, reason=f"{REVIEW} F14: 'undo' after an amend withdraws it all")
 def test_undo_after_an_amend_never_leaves_nothing_pending(copilot: Copilot) -> None:
     *_, r = ask(copilot, DRAFT, "make it 30", "undo")
     assert pending_for(copilot, "SKU-0012", "S003"), r.answer[:300]
