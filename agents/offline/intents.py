@@ -370,6 +370,8 @@ AMEND = (
     r"^\W*(?:(?:ok(?:ay)?|actually|no)[\s,!.]+)?(?:can\s+we\s+|let'?s\s+|please\s+)?(?:do|go\s+with|"
     r"use|make\s+(?:it|that))\s+{n}(?!\s*%)(?:\s+units)?\s+(?:instead|please)\W*$",
     r"^\W*{n}(?!\s*%)(?:\s+units)?\s+please\W*$",
+    r"^\W*(?:(?:ok(?:ay)?|actually|no|hmm|sorry|wait)[\s,!.]+)*(?:let'?s\s+|please\s+|just\s+)?"
+    r"(?:keep|leave|hold)\s+(?:it|that|this)\s+at\s+{n}(?!\s*%)(?:\s+units)?(?:\s+then)?\W*$",
     r"^\W*(?:please\s+)?(?:reduce|lower|increase|raise|bump|cut|drop|change|up)\s+(?:it\s+|that\s+)?"
     r"to\s+{n}(?!\s*%)(?:\s+units)?\W*$",
     # A change by an amount (`parsing.relative_change`): "cut it by 10", "add 12 to it",

@@ -2234,6 +2234,13 @@ SUPPLY_WORDS = re.compile(
 """Open-supply and "why flagged" questions, where "to 7" is a store (never an amount)."""
 
 
+KEEP_AT = re.compile(
+    r"\b(?:keep|leave|hold|stick|stay)\w*\s+(?:it|that|this|the\s+\w+)?\s*(?:at|with)\s+\d",
+    re.I,
+)
+"""A quantity kept ("actually keep it at 20", "leave it at 20"): a number of units, no store."""
+
+
 def rewrite_store_number(text: str, resolver: Any) -> str:
     """Read a bare number as a store when the request names no location: "open supply at 3".
 
@@ -2241,7 +2248,7 @@ def rewrite_store_number(text: str, resolver: Any) -> str:
     "at store 3" (never a number of units, days, percent or stores). Returns the text as is
     when it names a location already or nothing reads as a store.
     """
-    if resolver is None or entities(text, resolver)["location"]:
+    if resolver is None or entities(text, resolver)["location"] or KEEP_AT.search(text):
         return text
     out = BARE_AT.sub(lambda m: f"at store {m.group('n')}", text, count=1)
     if out == text and SUPPLY_WORDS.search(text):

@@ -141,3 +141,18 @@ def test_a_whole_thread_status_question_reports_every_proposal(
     ids = [p.proposal_id for p in second.pending]
     assert len(ids) == 2 and all(pid in r.answer for pid in ids), r.answer[:400]
     assert "withdrawn" in r.answer and "pending" in r.answer, r.answer[:400]
+
+
+@pytest.mark.parametrize(
+    ("follow", "qty"),
+    [
+        ("actually keep it at 20", 20),
+        ("leave it at 20", 20),
+        ("ok just keep it at 25 then", 25),
+        ("should we keep it at 20?", 30),  # a question: nothing changes
+    ],
+)
+def test_keeping_it_at_a_quantity_amends_to_it(copilot: Copilot, follow: str, qty: int) -> None:
+    *_, r = ask(copilot, A, "make it 30", follow)
+    assert held(r) == [("SKU-0012", qty)], (follow, r.answer[:300])
+    assert "no location" not in r.answer, r.answer[:300]
