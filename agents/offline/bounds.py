@@ -143,6 +143,21 @@ def range_off(text: str) -> tuple[str, Bound | None]:
     return text, None
 
 
+RAISED_TO = re.compile(
+    r"\b(?:raise|bump|lift|increase|take|push|boost|hike|ramp|jack|up|bring|put|grow|nudge)\s+"
+    r"(?:it|that|this|them|(?:the|that|this|my|our)\s+(?:[\w-]+\s+){0,2}?(?:qty|quantity|amount|"
+    r"number|units?|order|transfer|po|draft|move|request|proposal|one|1))\s+up\s+to\s+\d",
+    re.I,
+)
+"""A pending draft raised to a quantity ("raise it up to 300", "bump the qty up to 250", "take
+that order up to 500"): the new quantity itself, neither a cap nor a level to fill the place to."""
+
+
+def raised_to(text: str) -> bool:
+    """Return whether an amendment says its new quantity as "<raise> it up to N" (`RAISED_TO`)."""
+    return bool(RAISED_TO.search(text))
+
+
 def bound_of(text: str) -> Bound | None:
     """Return the quantity bound a request says of its own write ("needs more than 10 of X").
 

@@ -20,6 +20,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
 from agents.focus import ProposalNote
+from agents.offline import rows
 from agents.offline.messages import (
     DEFAULT_TOP,
     DRAFTABLE,
@@ -156,10 +157,14 @@ def _ask(what: str, example: str) -> str:
     return f"I need {what} for that — for example: **{example}**."
 
 
+ASKED_AMONG = 3
+"""How many of the items sharing a name a "which one?" question names."""
+
+
 def ask_which(req: Request, results: list[Result]) -> Step:
     """Ask which entity a phrase means when several share it, naming two or three of them."""
     phrase, kind = req.fields["phrase"], req.fields["kind"]
-    ids = req.fields["candidates"].split(",")
+    ids = req.fields["candidates"].split(",")[:ASKED_AMONG]
     labels = []
     for ident in ids:
         ent = req.resolver.get(kind, ident) if req.resolver is not None else None
@@ -358,8 +363,14 @@ def draft_previous(req: Request, results: list[Result]) -> Step:
         return order_from_supplier(req, results)
     offer = req.focus.offer
     pick = int(req.get("pick") or 0)
+    single = ""
     if 1 <= pick <= len(offer):
         offer = [offer[pick - 1]]  # "draft the second line": that one of the lines shown
+    elif len(offer) > 1 and rows.singular(req.original or req.text):
+        # "draft that one": one line, the one the thread is about (else the first shown).
+        at = rows.in_focus(offer, req.focus.sku, req.focus.location)
+        offer = [offer[at]]
+        single = _one_of_several(offer[0], at)
     if _offers_the_focus_need(offer, req):
         # The exception shown is the thread's SKU-location: its need, drafted as `cover_need`
         # does (the action may be raised on another location's exception: "covered by the
@@ -371,7 +382,7 @@ def draft_previous(req: Request, results: list[Result]) -> Step:
     if offer:
         if not results:
             return [Call(str(o["tool"]), dict(o["args"])) for o in offer[:MAX_DRAFTS]]
-        return _render_drafts(results) + _left_over(offer)
+        return single + _render_drafts(results) + _left_over(offer)
     if req.focus.sku and req.focus.location:
         return cover_need(req, results)
     last = _last_tool(req.earlier)
@@ -383,6 +394,21 @@ def draft_previous(req: Request, results: list[Result]) -> Step:
             f"<location> from {sup}** to order something anyway."
         )
     return _ask("the exception to act on", "fix stockout_risk:SKU-0001@S003")
+
+
+def _one_of_several(line: dict[str, Any], at: int) -> str:
+    """Say which one of several offered lines a singular "draft that one" drafted."""
+    args = line.get("args") or {}
+    what = (
+        f"{args.get('sku')} for {args.get('location_id') or args.get('to_location')}"
+        if args.get("sku")
+        else str(args.get("exception_id") or line.get("tool"))
+    )
+    which = "the line the thread is about" if at else "the first line shown"
+    return (
+        f"You said one, so I drafted one line only: **{what}** ({which}); say **draft them "
+        "all** for the other lines shown.\n\n"
+    )
 
 
 def _shown_exception(earlier: Sequence[BaseMessage], exception_id: str) -> dict[str, Any] | None:

@@ -33,6 +33,7 @@ from agents.offline import (
     reask,
     resourcing,
     retrieval,
+    rows,
     rules,
     same_need,
     settled,
@@ -94,7 +95,9 @@ from agents.offline.parsing import (
     rewrite_places,
     rewrite_store_number,
     rewrite_supplier_pronoun,
+    rewrite_that_category,
     rewrite_times_count,
+    rewrite_unapproved,
     step_along,
     transfer_clauses,
     understood,
@@ -2749,6 +2752,8 @@ PROPOSAL_INTENTS = frozenset(
     }
 )
 """Intents about a proposal of the thread: they may be told which one by what it is about."""
+AMEND_INTENTS = frozenset({"amend", "amend_words"})
+"""Intents that change a pending proposal's quantity."""
 
 
 def _fields(intent: Intent, m: re.Match[str]) -> dict[str, str] | None:
@@ -2784,12 +2789,23 @@ def parse(
     if answered is not None:
         return answered  # "Shall I draft it?" — "yes please": the very draft offered
     text, span = bounds.range_off(text)  # "between 20 and 30": one draft within it
+    text = rewrite_unapproved(text)  # "which of my drafts are still unapproved?": pending
+    if earlier:
+        # "split that category by location": the thread's category, for every reading below.
+        text = rewrite_that_category(text, earlier, focus_of(earlier), resolver)
     if earlier and reader.RETURN.match(text):
         # "back to the first store - anything urgent?": that store put in for the return.
         text = reader.returned(text, _thread_ids(earlier, resolver)) or text
     if earlier and reader.SUPPLIER_POINTER.search(text):
         text = reader.point_supplier(text, _turn_results(earlier)[0])  # "the non-primary one"
     intent, req = read_thread(text, earlier, resolver, as_of, asker)
+    row = rows.picked_row(text, earlier) if earlier and intent.priority > 0 else None
+    if row is not None:
+        # "the third line of that", "which of those costs most?": the previous table's row.
+        picked = TABLE_ROW_DRAFT if row["draft"] else TABLE_ROW
+        intent, req = picked, replace(req, fields={"pick_row": json.dumps(row)})
+        if not row["draft"]:
+            return intent, req
     if _status_asked(intent, text, earlier, req):
         # "did my PO get the ok?", "is TR-SP-… committed?", "status of the second one": the
         # proposal the words point at, or the planner's proposals (`agents.offline.status`).
@@ -2839,9 +2855,10 @@ def parse(
         # "transfer 10 ... to S003?": asked whether to, not told to: confirmed, not written.
         said = WRITE_QUESTION_MARK.sub("", text).strip()
         return CONFIRM, replace(req, original=said, fields={**req.fields, "write": intent.name})
+    raised = intent.name in AMEND_INTENTS and bounds.raised_to(text)  # "raise it up to 300": 300
     bound = (
         (span or bounds.bound_of(req.text) or bounds.bound_of(text) or bare)
-        if intent.writes
+        if intent.writes and not raised
         else None
     )
     if bound is not None and intent.name not in LEVELS_ITSELF:
@@ -3487,6 +3504,7 @@ def parse_table(
     previous = understood(earlier, resolver)
     if FOLLOW_UP_RE.match(canon) and GENERIC_DC.search(canon):
         canon = rewrite_places(canon, focus, resolver)  # "same at the DC": the thread's DC
+    canon = rewrite_that_category(canon, earlier, focus, resolver)  # "that category"
     canon = rewrite_category_follow_up(canon, previous, resolver)  # "next category"
     canon = rewrite_ordinal(rewrite_follow_up(canon, previous, resolver), focus, resolver)
     canon = rewrite_places(canon, focus, resolver)
@@ -3744,13 +3762,15 @@ def _ambiguous(text: str, found: dict[str, list[str]], resolver: Any) -> dict[st
 
     "stock of organic plush bear at S002" when two SKUs share the description: {"phrase",
     "kind", "candidates"} (ids, comma-separated), for the model to ask which one is meant.
+    Every candidate is kept, so that the thread's focus can pick one past the first three
+    (`_narrowed`); the question names only the first few (`handlers.ask_which`).
     """
     if resolver is None:
         return {}
     for phrase, candidates in resolver.ambiguous(text):
         kind = candidates[0].kind
         if not found.get(kind):
-            ids = ",".join(c.id for c in candidates[:3])
+            ids = ",".join(c.id for c in candidates)
             return {"phrase": phrase, "kind": kind, "candidates": ids}
     return {}
 
@@ -3843,6 +3863,8 @@ def _narrowed(unclear: dict[str, str], focus: Any) -> str | None:
     return hits[0] if len(hits) == 1 else None
 
 
+TABLE_ROW = Intent("table_row", 5, (), rows.answer_row)
+TABLE_ROW_DRAFT = Intent("table_row_draft", 5, (), rows.answer_row, writes=True)
 FALLBACK = Intent("unknown", 99, (), unknown)
 CONFIRM = Intent("confirm_write", 98, (), confirm_write)
 SETTLED = Intent("settled", 1, (), lambda req, results: str(req.fields["answer"]))

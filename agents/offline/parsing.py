@@ -110,11 +110,28 @@ PLAIN_WORDS = frozenset(
 """Real words close to a keyword: never corrected."""
 
 
+NEGATING_PREFIX = ("non", "un", "dis", "in", "im", "ir", "il")
+"""Prefixes that turn a word into its opposite ("unapproved", "unavailable", "nonexceptions")."""
+
+
 def _correct(word: str) -> str:
-    """Return the keyword a typo'd word stands for, or the word itself."""
+    """Return the keyword a typo'd word stands for, or the word itself.
+
+    A negated word is never read as the keyword it negates ("unapproved" is not "approved"): a
+    word that is a negating prefix before a keyword, or before a typo of one ("unaproved"),
+    keeps its prefix.
+    """
     lower = word.lower()
     if len(lower) < 4 or not lower.isalpha() or lower in KEYWORDS or lower in PLAIN_WORDS:
         return word
+    for prefix in NEGATING_PREFIX:
+        rest = lower[len(prefix) :]
+        if lower.startswith(prefix) and len(rest) >= 4:
+            if rest in KEYWORDS:
+                return word
+            got = process.extractOne(rest, KEYWORDS, scorer=fuzz.ratio, score_cutoff=86)
+            if got:
+                return prefix + str(got[0])
     got = process.extractOne(lower, KEYWORDS, scorer=fuzz.ratio, score_cutoff=86)
     return str(got[0]) if got else word
 
@@ -1393,6 +1410,12 @@ NOT_A_CATEGORY = frozenset(
 """Words that end a request after "in" without naming a category ("stockouts in total")."""
 
 
+DEMONSTRATIVES = frozenset(
+    ("that", "this", "these", "those", "same", "the same", "said", "that same", "this same")
+)
+"""Words before "category" that point at the thread's category, never name one."""
+
+
 def category(text: str, categories: Sequence[str]) -> str | None:
     """Return the item category a request names ("grocery", "the Garden category", "toys").
 
@@ -1417,7 +1440,7 @@ def category(text: str, categories: Sequence[str]) -> str | None:
         if got:
             return categories[got[2]]
     m = CATEGORY_PHRASE.search(text)
-    if m:
+    if m and (m.group("a") or m.group("b")).strip().lower() not in DEMONSTRATIVES:
         return (m.group("a") or m.group("b")).strip()
     m = TRAILING_SCOPE.search(text)
     if m and categories and m.group("w").lower() not in NOT_A_CATEGORY:
@@ -2351,6 +2374,60 @@ SAME_FOR_CATEGORY = re.compile(
     r"(?:\s+(?:category|dept|department|range|aisle))?(?:\s+(?:then|please|pls|too))?\W*$",
     re.I,
 )
+
+
+UNAPPROVED = re.compile(r"\b(?:un|non)[- ]?ap+ro?ved\b", re.I)
+"""A draft said to be not yet approved ("unapproved", "non-approved", "unaproved")."""
+
+
+def rewrite_unapproved(text: str) -> str:
+    """Read "unapproved" as "pending" (never "approved", as a typo correction would).
+
+    A draft not yet approved is one waiting for approval; "the unapproved ones" are the
+    pending drafts.
+    """
+    text = re.sub(r"\b(?:un|non)[- ]?ap+ro?ved\s+ones\b", "pending drafts", text, flags=re.I)
+    return UNAPPROVED.sub("pending", text)
+
+
+THAT_CATEGORY = re.compile(
+    r"\b(?:that|this|the\s+same|same|said|that\s+same|this\s+same|the\s+said)\s+"
+    r"(?P<noun>category|cat|dept|department|range|aisle)(?P<s>'s)?\b",
+    re.I,
+)
+"""A category said with a demonstrative ("that category", "the same dept", "this category's")."""
+
+
+def thread_category(earlier: Sequence[BaseMessage], focus: Any, resolver: Any) -> str | None:
+    """Return the category the thread is about, or None.
+
+    The last category a tool was asked about, else the category of the thread's item
+    (`focus.sku`).
+    """
+    for msg in reversed(earlier):
+        for call in reversed(getattr(msg, "tool_calls", None) or []):
+            cat = (call.get("args") or {}).get("category")
+            if isinstance(cat, str) and cat:
+                return cat
+    sku = getattr(focus, "sku", None)
+    ent = resolver.get("sku", sku) if resolver is not None and sku else None
+    return ent.group if ent is not None and ent.group else None
+
+
+def rewrite_that_category(
+    text: str, earlier: Sequence[BaseMessage], focus: Any, resolver: Any
+) -> str:
+    """Put the thread's category in for "that category" ("split that category by location").
+
+    The demonstrative is never a category's name; without a category in the thread the text
+    is returned as it is (and the demonstrative names none: see `category`).
+    """
+    if resolver is None or not THAT_CATEGORY.search(text):
+        return text
+    cat = thread_category(earlier, focus, resolver)
+    if cat is None or cat not in resolver.categories:
+        return text
+    return THAT_CATEGORY.sub(lambda m: f"the {cat} {m.group('noun')}", text)
 
 
 def rewrite_category_follow_up(text: str, previous: str | None, resolver: Any) -> str:

@@ -97,7 +97,55 @@ WRITE_VERB = (
 )
 APPROVED = r"(?:approved|signed[- ]?off|ok'?d|okayed|green[- ]?lit|sanctioned|authori[sz]ed)"
 
+ASSISTANT_DECIDES = (
+    r"(?:approve|sign(?:\s+(?:it|this|that|them|(?:the|my|our)\s+(?:[\w\-]+\s+){0,2}?[\w\-]+))?"
+    r"\s+off|sign\s+(?:it|this|that|them|my\s+\w+)|(?:rubber[- ])?stamp\s+(?:it|this|that|them|"
+    r"my\s+\w+)|ok(?:ay)?\s+(?:it|this|that|them|my\s+\w+)|green[- ]?light|authori[sz]e)"
+)
+"""Taking the approver's decision, in everyday words ("sign it off", "okay it", "stamp it")."""
+FOR_ME = (
+    r"(?:for\s+me|on\s+my\s+behalf|in\s+my\s+(?:place|stead|name)|instead\s+of\s+(?:me|"
+    r"(?:the|my|our)\s+approver|them|him|her)|as\s+(?:the\s+|my\s+|an?\s+)?approver)"
+)
+"""Doing it in the planner's (or the approver's) place."""
+ABSENT = (
+    r"(?:approver|approvers|manager|boss|sign[- ]?off|signatory)\b[^.?!]*\b(?:out|away|off|"
+    r"unavailable|busy|on\s+(?:leave|holiday|vacation)|not\s+(?:around|in|here|available)|sick)\b"
+    r"|\bno\s+time\s+(?:for|to\s+wait\s+for)\s+(?:the\s+|my\s+|an?\s+)?(?:approver|approval|"
+    r"sign[- ]?off|manager|boss)\b"
+)
+"""The approver said to be away ("the approver is out", "no time for the approver")."""
+SELF_APPROVAL: tuple[str, ...] = (
+    # "you sign it off for me", "can u just okay it yourself", "you be the approver here"
+    r"\b(?:you|u|yourself)\s+(?:\w+\s+){0,2}?" + ASSISTANT_DECIDES + r"\b",
+    r"\b" + ASSISTANT_DECIDES + r"\b(?:\W+\w+){0,5}?\W+yourself\b",
+    r"\b(?:you|u)\s+(?:be|are|'re|act\s+as|play|become)\s+(?:the\s+|my\s+|an?\s+)?"
+    r"(?:approver|signatory|sign[- ]?off)\b",
+    r"\b(?:be|play|become)\s+(?:the\s+|my\s+|an?\s+)?approver\b",
+    r"\btake\s+(?:the\s+|my\s+)?approver'?s\s+(?:place|role|seat|job)\b",
+    # "stamp my draft as approved on my behalf", "mark it approved for me"
+    r"\b(?:stamp|mark|set|flag|tick|make|put|record)\s+(?:it|this|that|them|these|those|"
+    r"(?:the|my|our|this|that)\s+(?:[\w\-]+\s+){0,2}?[\w\-]+)\s+(?:down\s+)?(?:as\s+)?"
+    + APPROVED
+    + r"\b",
+    # "approve it for me", "sign off my draft on my behalf"
+    NOT_A_QUESTION
+    + r"(?!\W*who\b).*\b"
+    + ASSISTANT_DECIDES
+    + r"\b(?:\W+\w+){0,4}?\W+"
+    + FOR_ME
+    + r"\b",
+    # "the approver is out, you do it", "no time for the approver - just do it yourself"
+    r"(?:" + ABSENT + r").*\b(?:you|u)\s+(?:\w+\s+)?(?:do|handle|take|deal\s+with|sort|"
+    r"finish|action|push|process|okay|approve|sign|stamp)\b",
+    r"(?:" + ABSENT + r").*\b(?:do|handle|sort|approve|sign|stamp|okay|clear|pass)\s+it\s+"
+    r"yourself\b",
+)
+"""Asking the assistant to take the approver's decision in the planner's place: refused, as
+approval is a human approver's (used by the `refuse` intent through `GATE_BYPASS`)."""
+
 GATE_BYPASS: tuple[str, ...] = (
+    *SELF_APPROVAL,
     r"\b" + AROUND + r"\b(?:\W+\w+){0,4}?\W+" + APPROVAL + r"\b",
     NOT_A_QUESTION + r".*\b" + AROUND + r"\b(?:\W+\w+){0,3}?\W+" + RED_TAPE + r"\b",
     r"\bno\s+(?:need|requirement|call|reason)\s+(?:for|of)\s+(?:an?\s+|the\s+|any\s+)?" + APPROVAL,
@@ -186,6 +234,7 @@ NOT_A_PERSON = frozenset(
     then next last week month day morning afternoon evening someone somebody anyone anybody
     everyone who which what policy policies rule rules playbook system doc document supplier
     vendor email note notes store stores dc warehouse team manager boss company standard twice once
+    as approver approvers reviewer signatory
     """.split()  # noqa: SIM905
 )  # fmt: skip
 """Words after "as", "by" or before "said" that name no person ("approve it as is")."""
