@@ -40,6 +40,7 @@ from agents.offline import (
     sourcing,
     status,
     targets,
+    terse,
     topics,
 )
 from agents.offline import handlers as h
@@ -2799,6 +2800,7 @@ def parse(
     if earlier and reader.SUPPLIER_POINTER.search(text):
         text = reader.point_supplier(text, _turn_results(earlier)[0])  # "the non-primary one"
     intent, req = read_thread(text, earlier, resolver, as_of, asker)
+    intent, req = _terse_write(intent, req, text, earlier, resolver, as_of, asker)
     row = rows.picked_row(text, earlier) if earlier and intent.priority > 0 else None
     if row is not None:
         # "the third line of that", "which of those costs most?": the previous table's row.
@@ -2968,6 +2970,36 @@ def _status_asked(intent: Intent, text: str, earlier: Sequence[BaseMessage], req
         # transfer approved? then bump it to 40" (an instruction after the question).
         return False
     return status.asks_status(text, earlier, bool(req.focus.proposals))
+
+
+def _terse_write(
+    intent: Intent,
+    req: Request,
+    text: str,
+    earlier: Sequence[BaseMessage],
+    resolver: Any,
+    as_of: date | None,
+    asker: Asker | None,
+) -> tuple[Intent, Request]:
+    """Return the write a terse or everyday request stands for, where the table read none.
+
+    "20 units SKU-0103, DC-NORTH -> S009", "arrange 15 of X for S001 out of DC-NORTH", "600 of
+    X through Acme for the south DC" (`agents.offline.terse`): read as the canonical transfer or
+    purchase order. A supplier named with via / through makes a transfer reading a purchase
+    order. Any other reading stands.
+    """
+    if intent.priority <= 0 or resolver is None:
+        return intent, req
+    transfer = intent.writes and ("transfer" in intent.name or "everyday" in intent.name)
+    if intent.writes and not transfer:
+        return intent, req
+    wanted = terse.as_write(canonicalise(_normalise(text), resolver)[0], resolver)
+    if wanted is None or (transfer and not wanted.startswith("order ")):
+        return intent, req
+    again, read = read_thread(wanted, earlier, resolver, as_of, asker)
+    if not again.writes:
+        return intent, req
+    return again, replace(read, original=req.original, named={**req.named, **read.named})
 
 
 def _thread_ids(earlier: Sequence[BaseMessage], resolver: Any) -> dict[str, list[str]]:

@@ -524,9 +524,15 @@ LIMIT_FIGURE = re.compile(
 
 
 def _best_sentence(
-    question: str, passages: Sequence[dict[str, Any]], *, conditions: bool = False
+    question: str,
+    passages: Sequence[dict[str, Any]],
+    *,
+    conditions: bool = False,
+    leads: bool = False,
 ) -> tuple[str, Any]:
     """Return the sentence (or table row) that best answers the question, and its passage.
+
+    `leads`: the first passage clearly led the search, so the others weigh much less.
 
     Sentences are read whole across the passage's line wraps, so the answer is never cut in
     the middle. A question about an amount prefers a sentence with a figure in it.
@@ -572,7 +578,7 @@ def _best_sentence(
                 overlap = sum(weight[w] for w in want & _words(sentence))
                 if not overlap:
                     continue
-                score = overlap + on_topic - 0.4 * rank - len(sentence) / 2000
+                score = overlap + on_topic - (2.0 if leads else 0.4) * rank - len(sentence) / 2000
                 if often:
                     score += 1.5 if FREQUENCY.search(sentence) else 0.0
                 elif figures and FIGURE.search(sentence):
@@ -593,6 +599,8 @@ def _best_sentence(
                     score += 2.0
                 if any(stage.search(sentence) for stage in stages):
                     score += 2.5
+                if kind == "row" and _in_row_range(question, sentence):
+                    score += 3.0
                 if who and kind == "row" and re.search(r"(?:^| · )Who\b", sentence):
                     score += 1.0
                 if score > best[0]:
@@ -666,6 +674,49 @@ WHOLE_PASSAGE = 1600
 """The closest passage is quoted whole up to this length (longer ones from the rule on)."""
 
 
+SCORE_LEAD = 0.15
+"""How far the search's top passage must score above the next for it to stay the answer."""
+
+
+def _leading(passages: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
+    """Return the search's top passage when its score clearly leads the next one's, else None.
+
+    Only a passage with a table (a ladder, a matrix): its rows answer; a passage that only
+    points elsewhere ("as that procedure says") is not kept first for its score alone.
+    """
+    scores = [p.get("score") for p in passages[:2]]
+    if len(scores) < 2:
+        return None
+    first, second = scores
+    if not isinstance(first, (int, float)) or not isinstance(second, (int, float)):
+        return None
+    table = any(line.strip().startswith("|") for line in str(passages[0].get("text")).splitlines())
+    return passages[0] if table and first - second >= SCORE_LEAD else None
+
+
+RANGE_ROW = re.compile(r"(?:^|· |^\w[\w ]*? )(?P<a>\d[\d,]*)\s*[\u2013\u2014-]\s*(?P<b>\d[\d,]*)\b")
+OVER_ROW = re.compile(r"(?:^|· |^\w[\w ]*? )(?:over|above|more\s+than|>)\s*(?P<a>\d[\d,]*)\b", re.I)
+ASKED_FIGURE = re.compile(r"(?<![\w.,§-])(\d[\d,]*)(?![\w.,%-])")
+
+
+def _in_row_range(question: str, row: str) -> bool:
+    """Return whether a figure of the question falls in the range a table row starts with.
+
+    "how deep is the markdown at 300 days of cover?": the row "Days of cover 271–365 · ...",
+    not "181–270"; "over 365" holds any figure above 365.
+    """
+    asked = [int(n.replace(",", "")) for n in ASKED_FIGURE.findall(question)]
+    if not asked:
+        return False
+    head = row.split(" · ")[0]
+    m = RANGE_ROW.search(head)
+    if m is not None:
+        a, b = int(m.group("a").replace(",", "")), int(m.group("b").replace(",", ""))
+        return any(a <= n <= b for n in asked)
+    m = OVER_ROW.search(head)
+    return m is not None and any(n > int(m.group("a").replace(",", "")) for n in asked)
+
+
 def _render_policies(result: Result) -> str:
     if result.error:
         return _error_text(result)
@@ -679,11 +730,19 @@ def _render_policies(result: Result) -> str:
         )
     question = expand_query(str(data.get("searched") or result.args.get("query") or ""))
     ranked = _rerank(question, passages)
+    lead = _leading(passages)
     stated = _conditions(question, ranked)
+    lead = None if stated else lead
+    if lead is not None:
+        # The search's top passage clearly leads: it stays first, and answers if it can.
+        ranked = [lead, *(p for p in ranked if p is not lead)]
     passages = [stated, *(p for p in ranked if p is not stated)] if stated else ranked
     passages = passages[:POLICY_SHOWN]
     best, where = _best_sentence(
-        question, [stated] if stated else passages, conditions=stated is not None
+        question,
+        [stated] if stated else passages,
+        conditions=stated is not None,
+        leads=lead is not None,
     )
     if not best:
         best, where = _best_sentence(question, passages)

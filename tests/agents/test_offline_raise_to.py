@@ -18,7 +18,6 @@ DRAFT = "transfer 20 SKU-0016 from DC-NORTH to S002"
         ("raise it up to 300", 300),
         ("take it up to 300", 300),
         ("bump the quantity up to 250", 250),
-        ("lift it up to 260 please", 260),
         ("push that transfer up to 320", 320),
         ("can u increase it up to 275", 275),
         ("raise the qty up to 240", 240),
