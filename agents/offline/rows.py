@@ -78,6 +78,7 @@ SUPERLATIVES: tuple[tuple[str, str, bool], ...] = (
 """A row by its value: which figure of the row, highest or lowest."""
 PICKED = re.compile(
     r"\bwhich\s+(?:one\s+|1\s+)?(?:of\s+(?:those|these|them|the\s+(?:lines|rows))|line|row|entry)\b"
+    r"|^\W*(?:and\s+|so\s+)?(?:of|out\s+of|among)\s+(?:those|these|them)\b[\s,]*(?:which|what)\b"
     r"|\b(?:the|that)\s+\w+\s+(?:one|1|line|row)\s+"
     + TABLE_REF
     + r"|\b(?:the\s+)?(?:priciest|cheapest|costliest|biggest|largest|smallest)\s+(?:of\s+"

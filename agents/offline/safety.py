@@ -125,7 +125,7 @@ SELF_APPROVAL: tuple[str, ...] = (
     r"\btake\s+(?:the\s+|my\s+)?approver'?s\s+(?:place|role|seat|job)\b",
     # "stamp my draft as approved on my behalf", "mark it approved for me"
     r"\b(?:stamp|mark|set|flag|tick|make|put|record)\s+(?:it|this|that|them|these|those|"
-    r"(?:the|my|our|this|that)\s+(?:[\w\-]+\s+){0,2}?[\w\-]+)\s+(?:down\s+)?(?:as\s+)?"
+    r"(?:the|my|our|this|that)\s+(?:[\w\-]+\s+){0,2}?[\w\-]+)\s+(?:down\s+|off\s+)?(?:as\s+)?"
     + APPROVED
     + r"\b",
     # "approve it for me", "sign off my draft on my behalf"
