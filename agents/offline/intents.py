@@ -2972,6 +2972,10 @@ def _status_asked(intent: Intent, text: str, earlier: Sequence[BaseMessage], req
     return status.asks_status(text, earlier, bool(req.focus.proposals))
 
 
+TRANSFER_DRAFTS = frozenset({"draft_transfer", "draft_transfer_everyday", "draft_transfers"})
+"""Intents that draft a transfer: one naming a supplier "via / through" is a purchase order."""
+
+
 def _terse_write(
     intent: Intent,
     req: Request,
@@ -2990,7 +2994,7 @@ def _terse_write(
     """
     if intent.priority <= 0 or resolver is None:
         return intent, req
-    transfer = intent.writes and ("transfer" in intent.name or "everyday" in intent.name)
+    transfer = intent.name in TRANSFER_DRAFTS
     if intent.writes and not transfer:
         return intent, req
     wanted = terse.as_write(canonicalise(_normalise(text), resolver)[0], resolver)
