@@ -2427,7 +2427,7 @@ def rewrite_that_category(
     cat = thread_category(earlier, focus, resolver)
     if cat is None or cat not in resolver.categories:
         return text
-    return THAT_CATEGORY.sub(lambda m: f"the {cat} {m.group('noun')}", text)
+    return THAT_CATEGORY.sub(cat, text)  # "split Garden by location", not "the ... category"
 
 
 def rewrite_category_follow_up(text: str, previous: str | None, resolver: Any) -> str:
