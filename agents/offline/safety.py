@@ -189,7 +189,9 @@ GATE_BYPASS: tuple[str, ...] = (
     NOT_A_QUESTION
     + r"(?=.*\b(?:split|break|divid|chop|carv|spread|separat|slic)\w*\b|.*\b(?:several|multiple|"
     r"smaller|separate|two|three|four|five|six|\d+)\s+(?:\w+\s+)?(?:pos|orders|transfers|drafts|"
-    r"proposals|batches|chunks|lots)\b)(?=.*\b(?:limits?|thresholds?|ceilings?|caps?|authority)\b)",
+    r"proposals|batches|chunks|lots|ones|pieces|parts)\b)(?=.*\b(?:limits?|thresholds?|ceilings?|"
+    r"caps?|authority|(?:doesn|don|won|wouldn)['\u2019]?t\s+need)\b|.*\b(?:so|that|to)\b.{0,40}"
+    r"\b(?:approv\w*|sign[- ]?off|admin)\b)",
     # "approve whatever she has waiting", "so approve all of them": deciding is the approver's.
     NOT_A_QUESTION
     + r".*?(?:^\W*|[-–—:;,.!]\s*|\b(?:so|then|just|please|pls|now|and)\s+)(?:just\s+|"
