@@ -2242,6 +2242,141 @@ def cover_need(req: Request, results: list[Result]) -> Step:
     return [Call("draft_recommended_action", {"exception_id": actionable[0]["id"]})]
 
 
+def engine_need(req: Request, results: list[Result]) -> Step:
+    """Say how much of an item a location needs by the engine, drafting nothing.
+
+    "How much SKU-0012 should S003 get?" is a question: it is read the way `cover_need` sizes
+    a draft (the exception's recommendation delivering here, else the engine's order-list
+    line), and the engine's quantity is stated with its reason instead of being drafted.
+    """
+    sku, loc = req.entity("sku"), _destination(req)
+    if loc is None:
+        return _ask(f"the location that needs {sku}", f"how much {sku} should S003 get?")
+    if not results:
+        return [Call("list_exceptions", {"sku": sku, "location": loc, "top": DEFAULT_TOP})]
+    found = [r for r in results if r.name == "list_exceptions"]
+    listed = found[-1] if found else results[-1]
+    if listed.error:
+        return _error_text(listed)
+    actionable = _draftable_into(_items(listed), loc)
+    if not actionable and len(found) == 1 and _items(listed):
+        return [Call("list_exceptions", {"sku": sku, "top": DEFAULT_TOP})]
+    tail = "\n\nI have not drafted anything; say **get {loc} covered for {sku}** to draft it."
+    if actionable:
+        exc = actionable[0]
+        rec = exc.get("recommendation") or {}
+        why = str(rec.get("rationale") or "").strip()
+        return (
+            f"**By the planning engine, {sku} at {loc} needs: {_rec_phrase(rec)}** — the "
+            f"recommendation of exception {exc.get('id')}." + (f" {why}" if why else "")
+        ) + tail.format(loc=loc, sku=sku)
+    routine = next((r for r in results if r.name == "get_routine_orders"), None)
+    if routine is None:
+        return [Call("get_routine_orders", {"sku": sku, "location": loc})]
+    if routine.error:
+        return _error_text(routine)
+    data = routine.data if isinstance(routine.data, dict) else {}
+    line = _engine_line(_items(routine), loc, None, None)
+    if line is None:
+        why = (
+            f" The engine's order list has no line for it: {data['why_nothing']}."
+            if data.get("why_nothing")
+            else " The engine's order list has no line for it."
+        )
+        return (
+            f"The planning engine recommends no transfer or purchase order for {sku} at {loc} "
+            f"today.{why} I have not drafted anything."
+        )
+    if line.get("kind") == "transfer":
+        act = f"transfer {_qty(line.get('qty'))} from {line.get('from_location')}"
+    else:
+        act = f"order {_qty(line.get('qty'))} from {line.get('supplier_id')}"
+    reason = str(line.get("reason") or "").strip()
+    return (
+        f"**By the planning engine's order list, {sku} at {loc} needs: {act}.**"
+        + (f" Reason: {reason}" if reason else "")
+    ) + tail.format(loc=loc, sku=sku)
+
+
+COST_QTY = re.compile(r"(?<![\w.-])(\d[\d,]*)(?![\w.-]|\s*%)")
+"""A quantity in a cost question ("… transfer 20 SKU-0012 …"): digits that are not in an id."""
+
+
+def move_cost(req: Request, results: list[Result]) -> Step:
+    """Price a transfer or a purchase order the planner asks about, drafting nothing.
+
+    A transfer's figures are its lane's (`get_lanes`: cost per unit and lead time), a purchase
+    order's the item-supplier terms (`get_item`: unit cost, MOQ, case pack, lead time). The
+    quantity is the request's. No tool returns the product of the two, so no total is stated:
+    every figure of the answer is a tool's or the request's own.
+    """
+    sku, sup = req.entity("sku"), req.said("supplier")
+    said = COST_QTY.search(req.text)
+    qty = said.group(1) if said else None
+    if not results:
+        if sup:
+            return [Call("get_item", {"sku": sku})]
+        src, dst = _named_source(req), _destination(req)
+        if src is None or dst is None or src == dst:
+            return _ask(
+                "where from and to",
+                f"how much would it cost to transfer 20 {sku} from DC-SOUTH to S003?",
+            )
+        return [Call("get_lanes", {"from_location": src, "to_location": dst})]
+    last = results[-1]
+    if last.error:
+        return _error_text(last)
+    data = last.data if isinstance(last.data, dict) else {}
+    units = f"{qty} units of {sku}" if qty else f"{sku}"
+    if last.name == "get_item":
+        terms = next((t for t in data.get("suppliers") or [] if t.get("supplier_id") == sup), None)
+        if terms is None:
+            listed = ", ".join(str(t.get("supplier_id")) for t in data.get("suppliers") or [])
+            return (
+                f"The item master has no terms for {sku} from {sup}"
+                + (f" (its suppliers: {listed})" if listed else "")
+                + ", so I can't price that purchase order. I have not drafted anything."
+            )
+        moq = terms.get("moq")
+        lines = [
+            f"**A purchase order for {units} from {sup}** would be priced at "
+            f"{_money(terms.get('unit_cost'))} per unit ({sup}'s terms for {sku}, item master"
+            f" via `get_item`)" + (f": {qty} × {_money(terms.get('unit_cost'))}." if qty else "."),
+            f"- MOQ: {_qty(moq) if moq is not None else 'none'} (the same terms)"
+            + (
+                f" — {qty} is below it, so a draft would be raised to the MOQ"
+                if qty and moq is not None and int(qty.replace(",", "")) < moq
+                else ""
+            ),
+            f"- Case pack: {_qty(data.get('case_pack'))} (item master)",
+            f"- Lead time: {_qty(terms.get('lead_time_days'))} days "
+            f"({terms.get('lead_time_source')})",
+            "\nNo tool returns the order's total, so I have not stated one. I have not drafted "
+            f"anything; say **order {qty or '<qty>'} of {sku} from {sup} for <location>** to "
+            "draft it.",
+        ]
+        return "\n".join(lines)
+    lanes_found = data.get("lanes") or []
+    if not lanes_found:
+        src = (data.get("filters") or {}).get("from_location")
+        dst = (data.get("filters") or {}).get("to_location")
+        return (
+            f"There is no lane from {src} to {dst}, so a transfer there can't be priced. "
+            "I have not drafted anything."
+        )
+    lane = lanes_found[0]
+    src, dst = lane.get("from_location"), lane.get("to_location")
+    return (
+        f"**A transfer of {units} from {src} to {dst}** would ship over the {src} → {dst} lane "
+        f"at {lane.get('cost_per_unit')} per unit with a {_qty(lane.get('lead_time_days'))}-day "
+        f"lead time (lanes table, via `get_lanes`)"
+        + (f": {qty} × {lane.get('cost_per_unit')} per unit." if qty else ".")
+        + "\n\nNo tool returns the transfer's total, so I have not stated one. I have not "
+        f"drafted anything; say **transfer {qty or '<qty>'} of {sku} from {src} to {dst}** to "
+        "draft it."
+    )
+
+
 def _engine_line(
     items: Sequence[dict[str, Any]], loc: str, source: str | None, sup: str | None
 ) -> dict[str, Any] | None:

@@ -1682,6 +1682,55 @@ INTENTS: tuple[Intent, ...] = (
         writes=True,
     ),
     Intent(
+        "move_cost",
+        13,
+        _compile(
+            # "how much would it cost to transfer 20 SKU-0012 from DC-SOUTH to S003?"
+            r"^\W*(?:so\s+|and\s+|ok(?:ay)?\s+)?how\s+(?:much|mcuh|muhc)\s+(?:would|will|does|do|"
+            r"is|wud|woud)\s+(?:it|that|this|a\s+\w+)\s+(?:\w+\s+)?(?:cost|be)\b.*?\b(?:transfer\w*|"
+            r"mov\w*|ship\w*|send\w*|po|purchase\s+order|order\w*|buy\w*)\b",
+            # "how much would a purchase order for 100 SKU-0012 from SUP-06 cost"
+            r"^\W*how\s+(?:much|mcuh|muhc)\s+(?:would|will|does|do|is)\s+(?:a|an|the|that|this)\s+"
+            r"(?:transfer|move|shipment|po|purchase\s+order|order)\b.*\bcost\b",
+            # "what's the freight on moving 20 …", "cost of a PO for 100 …"
+            r"^\W*(?:what(?:['\u2019]s|\s+is|\s+would\s+be|\s+will\s+be)\s+the\s+)?(?:cost|price|"
+            r"freight|shipping\s+cost|transfer\s+cost)\s+(?:of|on|for)\b.*?\b(?:transfer\w*|mov\w*|"
+            r"ship\w*|send\w*|po|purchase\s+order|order\w*)\b",
+        ),
+        h.move_cost,
+        id_slots=(),
+        said=("sku",),
+        examples=(
+            "how much would it cost to transfer 20 SKU-0012 from DC-SOUTH to S003?",
+            "what's the freight on moving 20 of SKU-0012 from DC-SOUTH to S003",
+            "cost of a PO for 100 SKU-0012 from SUP-06?",
+        ),
+        template="how much would it cost to transfer 20 {sku} from DC-SOUTH to {loc}?",
+    ),
+    Intent(
+        "engine_need",
+        14,
+        _compile(
+            # "how much SKU-0012 should S003 get?", "how many of X should we send to store 3"
+            r"^\W*(?:so\s+|and\s+|ok(?:ay)?\s+)?how\s+(?:much|many|mcuh|manny)\b(?:\s+\S+){0,5}?\s+"
+            r"(?:should|shud|shoud|must|do|does|would|will)\s+(?:we|i|you|it|\S+)\s+"
+            r"(?:get|send|ship|move|transfer|order|receive|need|give)\b(?!.*\bif\b)",
+            # "what does the engine say S003 needs of SKU-0012", "what's S003's need for X"
+            r"\bwhat\s+(?:does|do|did)\s+the\s+(?:planning\s+)?(?:engine|planner|system|model)\s+"
+            r"(?:say|think|recommend|suggest)\b.*\bneeds?\b",
+            r"\bhow\s+(?:much|many)\b.*\b(?:does|do)\s+\S+\s+need\b(?!.*\bif\b)",
+        ),
+        h.engine_need,
+        id_slots=(),
+        said=("sku",),
+        examples=(
+            "how much SKU-0012 should S003 get?",
+            "what does the engine say S003 needs of SKU-0012",
+            "how many of SKU-0012 should we send to S003",
+        ),
+        template="how much {sku} should {loc} get?",
+    ),
+    Intent(
         "order_from_supplier",
         26,
         _compile(

@@ -509,7 +509,16 @@ WRITE_NOT_MEANT: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bwhat\s+do\s+you\s+think\b|\bthoughts\b|\bi\s+think(?:\s+so)?\s*[?.!]*\s*$|"
             r"\bright\s*\?|\bdoes\s+that\s+make\s+sense\b|\bwhat\s+happens\b|"
             r"^\W*(?:should|shld|shd|shud|shoud|sould|sld|shuld|shoul|shoudl|shuold|sholud|shouldn['\u2019]?t)"
-            r"\s+(?:we|i)\b|^\W*ought\s+(?:we|i)\s+to\b",
+            r"\s+(?:we|i)\b|^\W*ought\s+(?:we|i)\s+to\b|"
+            # "how much SKU-0012 should S003 get?", "how much would it cost to transfer 20 …",
+            # "what does the engine say S003 needs", "cost of a PO for 100 …": a question of size
+            # or cost, answered by a look-up.
+            r"^\W*(?:so\s+|and\s+|ok(?:ay)?\s+)?how\s+(?:much|many|mcuh|manny)\b.*?\b(?:should|shud|"
+            r"shoud|would|will|does|do|must)\b|"
+            r"\bwhat\s+(?:does|do|did)\s+the\s+(?:planning\s+)?(?:engine|planner|system|model)\s+"
+            r"(?:say|think|recommend|suggest)\b|"
+            r"^\W*(?:what(?:['\u2019]s|\s+is|\s+would\s+be|\s+will\s+be)\s+the\s+)?(?:cost|price|"
+            r"freight|value|total)\s+(?:of|on|for)\b",
             re.I,
         ),
     ),
