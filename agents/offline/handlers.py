@@ -84,6 +84,7 @@ from agents.offline.render import (
     render_network_rank,
     render_override_set,
     render_overrides,
+    render_places_counted,
     render_proposals,
     render_regions_compared,
     render_routine_orders,
@@ -1525,6 +1526,8 @@ def _totals_args(req: Request) -> dict[str, Any]:
     level = priority_level(req.text)
     if level is not None:
         args["priority"] = level
+    if PLACES_COUNTED.search(req.text) and not args.get("location"):
+        args["by"] = "location"  # "how many stores have stockouts?": the places, counted
     places = req.found.get("location") or []
     if len(places) >= 2 and not region:
         # "S004 vs S011: where is more at risk?": every location's total, the two compared
@@ -1533,6 +1536,15 @@ def _totals_args(req: Request) -> dict[str, Any]:
     return args
 
 
+PLACES_COUNTED = re.compile(
+    r"\b(?:how\s+many|number\s+of|count\s+of)\s+(?:(?:the|our)\s+)?(?P<noun>stores?|shops?|"
+    r"locat(?:io|o|i)?ns?|sites?|places?|dcs?|warehouses?)\b",
+    re.I,
+)
+"""A count of places asked for ("how many stores have stockouts?", "in how many shops are we
+out of stock", "number of locations with overstock"): the distinct locations, not exceptions."""
+PLACE_GROUP = {"store": "store", "shop": "store", "dc": "dc", "warehouse": "dc"}
+"""The kind of location a counted place's noun keeps (a location, site or place: every one)."""
 COUNT_QUESTION = re.compile(r"\bhow\s+many\b|\b(?:count|number)\s+of\b", re.I)
 
 
@@ -1545,6 +1557,20 @@ STORE_QUESTION = re.compile(
 def _render_totals(req: Request, results: list[Result]) -> str:
     """Render a total; a question about stores (or DCs) leads with the store (or DC) it asks for."""
     group = None
+    counted = PLACES_COUNTED.search(req.text)
+    if counted and results[-1].args.get("by") == "location":
+        word = re.sub(r"s$", "", counted.group("noun").lower())
+        kind = PLACE_GROUP.get(word)
+        keep = None
+        if kind is not None and req.resolver is not None:
+            known = req.resolver
+
+            def keep(key: str) -> bool:
+                ent = known.get("location", key)
+                return ent is not None and ent.group == kind
+
+        noun = {"store": "store", "dc": "DC"}.get(kind or "", "location")
+        return render_places_counted(results[-1], keep, noun)
     if results[-1].args.get("by") == "location" and req.resolver is not None:
         if STORE_QUESTION.search(req.text):
             group = "store"

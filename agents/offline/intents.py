@@ -2043,6 +2043,10 @@ INTENTS: tuple[Intent, ...] = (
             r"kinds?)\b",
             r"^(?!.*\btop\s*\d).*\bmoney\s+at\s+risk\b",
             r"\b(?:our|total|the)\s+exposure\b|\bexposure\s+(?:in|at|for|by)\b",
+            # "number of locations with overstock": the places counted (`handlers.PLACES_COUNTED`)
+            r"\b(?:how\s+many|number\s+of|count\s+of)\s+(?:(?:the|our)\s+)?(?:stores?|shops?|"
+            r"locations?|sites?|places?|dcs?|warehouses?)\b.*\b(?:exceptions?|issues?|alerts?|"
+            r"stock[- ]?outs?|out\s+of\s+stock|over[- ]?stock\w*|at\s+risk|problems?)\b",
             r"\bhow\s+many\b.*\b(?:exceptions?|issues?|alerts?|stock[- ]?outs?|overstocks?|"
             r"p[123]s?|late\s+(?:pos?|purchase\s+orders?|orders|deliveries)|risks?|problems?|"
             r"anomal\w*)\b",

@@ -1263,6 +1263,38 @@ def render_totals(
     return "\n".join(lines)
 
 
+def render_places_counted(
+    result: Result, only: Callable[[str], bool] | None = None, noun: str = "location"
+) -> str:
+    """Lead with how many places have the exceptions asked about ("how many stores have ...").
+
+    The places are the distinct locations of a `summarize_exceptions` by location (only those
+    `only` keeps); then the exceptions they have between them, then each place's.
+    """
+    if result.error:
+        return _error_text(result)
+    data = result.data if isinstance(result.data, dict) else {}
+    scope = _filters_text(data.get("filters") or {}) or "open exceptions"
+    groups = [g for g in data.get("groups") or [] if only is None or only(str(g["key"]))]
+    places = len(groups)
+    count = sum(int(g.get("count") or 0) for g in groups)
+    money = sum(float(g.get("money_at_risk") or 0) for g in groups)
+    if not places:
+        return (
+            f"**No {noun}** has {scope}: nothing matches, so nothing is at risk for this request."
+        )
+    have = "has" if places == 1 else "have"
+    lead = (
+        f"**{_n(places, noun)} {have} {scope}** — {_n(count, 'exception')} between them, "
+        f"with {_money(money)} at risk."
+    )
+    table = _table(
+        [GROUP_LABELS.get("location", "Location"), "Exceptions", "Money at risk"],
+        ([str(g["key"]), _qty(g.get("count")), _money(g.get("money_at_risk"))] for g in groups),
+    )
+    return "\n".join([lead, "", table])
+
+
 def render_totals_compared(result: Result, places: Sequence[str]) -> str:
     """Lead with the location that has more at risk among those asked about, then each one's."""
     data = result.data if isinstance(result.data, dict) else {}
