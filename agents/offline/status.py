@@ -99,7 +99,19 @@ SEVERAL = re.compile(
 """A question about several proposals ("which of my drafts are still waiting")."""
 EVERYONE = re.compile(r"\b(?:everyone|everybody|anyone|anybody|the\s+team|all\s+(?!my\b))", re.I)
 MINE = re.compile(r"\b(?:my|mine|i|i've|ive)\b", re.I)
-WAITING = re.compile(r"\b(?:waiting|pending|outstanding|in\s+the\s+queue|open|stuck)\b", re.I)
+WAITING = re.compile(
+    r"\b(?:waiting|awaiting|pending|outstanding|in\s+the\s+queue|open|stuck)\b|"
+    r"\bne+d\w*\s+(?:an?\s+)?(?:approv\w*|sign[- ]?off|ok)\b",
+    re.I,
+)
+PENDING_ONES = re.compile(
+    r"\b(?:which|what|any)\s+(?:ones?|of\s+(?:these|those|them|the\s+\w+|my\s+\w+))\b.*(?:"
+    + WAITING.pattern
+    + ")",
+    re.I,
+)
+"""Which of the thread's drafts still wait ("which ones are still pending?", "any of these
+unapproved yet?", read with "unapproved" as "pending")."""
 EDIT_ASKED = re.compile(
     r"\b(?:edit\w*|chang\w*|cut|trimm?\w*|reduc\w*|lower\w*|touch\w*|alter\w*|"
     r"adjust\w*|same\s+(?:qty|quantity|amount))\b",
@@ -153,7 +165,7 @@ def asks_status(text: str, earlier: Sequence[BaseMessage], has_proposals: bool) 
         return True
     if not has_proposals:
         return False
-    if STILL_WAITING.search(text):
+    if STILL_WAITING.search(text) or PENDING_ONES.search(text):
         return True
     if ORDINAL_ONE.search(text):
         return bool(re.search(STATUS_WORDS, text, re.I)) or _last_tool(earlier) in PROPOSAL_TOOLS
@@ -259,7 +271,7 @@ def _list_args(req: Request) -> dict[str, Any]:
     if scope == "mine" and _decider(req.text, []) is not None:
         scope = "all"
     args: dict[str, Any] = {"scope": scope, "limit": 50}
-    if _several(req) and WAITING.search(req.text):
+    if _several(req) and (WAITING.search(req.text) or WAITING.search(req.original or "")):
         args["status"] = "pending"
     return args
 
