@@ -2842,6 +2842,8 @@ def parse(
     answered = _answered_offer(text, earlier, resolver, as_of, asker)
     if answered is not None:
         return answered  # "Shall I draft it?" — "yes please": the very draft offered
+    # "bring S003 to 40 of X": top S003 up to 40 (before "store 3 to 40" is read as a range)
+    text = targets.store_level(text, resolver)
     text, span = bounds.range_off(text)  # "between 20 and 30": one draft within it
     text = rewrite_unapproved(text)  # "which of my drafts are still unapproved?": pending
     if earlier:

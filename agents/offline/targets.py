@@ -21,6 +21,7 @@ from typing import Any
 from agents.offline import handlers as h
 from agents.offline.bounds import fill_to, position_of
 from agents.offline.messages import Call, Request, Result, Step
+from agents.offline.safety import write_not_meant
 from planning.policy import round_up_to_pack
 
 LEVEL = (
@@ -48,6 +49,46 @@ def _dcs(text: str, resolver: Any) -> list[str]:
     if resolver is None:
         return re.findall(r"(?<![\w-])DC-[A-Z0-9]+(?![\w-])", text)
     return [dc for dc in resolver.dcs() if re.search(rf"(?<![\w-]){re.escape(dc)}(?![\w-])", text)]
+
+
+STORE_LEVEL = re.compile(
+    r"\b(?:bring|get|take|fill|build|restock|replenish)\s+"
+    r"(?P<words>(?!\d)(?:(?!" + NOT_A_PLACE + r"|up\b|back\b)[\w'-]+\s+){1,4}?)(?:back\s+)?to\s+"
+    r"(?=" + LEVEL + r")",
+    re.I,
+)
+"""A level asked for at a place with "up" unsaid ("bring S003 to 40 of <item>", "get store 3 to
+40 units"): read as "top <place> up to 40" when the place is a store (`store_level`)."""
+STORE_SAID = re.compile(r"(?<![\w-])S\d{2,}(?![\w-])|\b(?:store|shop)\s*(?:#|no\.?\s*)?\d+\b", re.I)
+"""A store said by its id or its number ("S003", "store 3")."""
+
+
+def _names_store(words: str, resolver: Any) -> bool:
+    """Return whether words name a store (not a DC): by id or number, else a network's name."""
+    if _dcs(words, resolver):
+        return False
+    if STORE_SAID.search(words):
+        return True
+    if resolver is None:
+        return False
+    dcs = set(resolver.dcs())
+    found = resolver.mentions(words, kinds=("location",))
+    return bool(found) and all(m.entity.id not in dcs for m in found)
+
+
+def store_level(text: str, resolver: Any) -> str:
+    """Read a store's level said without "up" as a top-up ("bring S003 to 40": "top S003 up to 40").
+
+    The draft is then sized to the level (`agents.offline.bounds.fill_to`). A DC's level is
+    `dc_target`'s; a question or a statement ("should we bring S003 to 40?") is left as it is,
+    so nothing is written (`agents.offline.safety.write_not_meant`).
+    """
+    if write_not_meant(text) is not None:
+        return text
+    for m in STORE_LEVEL.finditer(text):
+        if _names_store(m.group("words"), resolver):
+            return text[: m.start()] + "top " + m.group("words") + "up to " + text[m.end() :]
+    return text
 
 
 def read_target(text: str, resolver: Any) -> dict[str, str] | None:
