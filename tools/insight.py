@@ -248,6 +248,7 @@ def exception_totals(ws: Workspace, *, by: str = "type", **filters: Any) -> dict
             "filters": {k: v for k, v in filters.items() if v is not None},
             "count": sum(g[1] for g in met),
             "total_money_at_risk": round(total, 2),
+            "group_count": len(met),
             "groups": [
                 {"key": k, "count": n, "money_at_risk": round(m, 2), "share": _share(m, total)}
                 for k, n, m, _ in sorted(met, key=lambda g: -round(g[2], 2))
@@ -278,6 +279,7 @@ def exception_totals(ws: Workspace, *, by: str = "type", **filters: Any) -> dict
         "filters": {k: v for k, v in filters.items() if v is not None},
         "count": len(records),
         "total_money_at_risk": round(total, 2),
+        "group_count": len(rows),
         "groups": rows,
     }
 

@@ -183,7 +183,8 @@ def summarize_exceptions(
 
     Use for "how much are stockouts costing us", "money at risk by location", "how many P1s",
     "which category has the most at risk", "what share of the risk is at S004". Returns {count,
-    total_money_at_risk, groups: [{key, count, money_at_risk, share}]}, largest first; `share`
+    total_money_at_risk, group_count (how many groups: e.g. locations with such an exception),
+    groups: [{key, count, money_at_risk, share}]}, largest first; `share`
     is the group's part of the total money at risk (0.25 = 25%; null when nothing is at risk).
     """
 

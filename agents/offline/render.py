@@ -1275,19 +1275,27 @@ def render_places_counted(
         return _error_text(result)
     data = result.data if isinstance(result.data, dict) else {}
     scope = _filters_text(data.get("filters") or {}) or "open exceptions"
-    groups = [g for g in data.get("groups") or [] if only is None or only(str(g["key"]))]
-    places = len(groups)
-    count = sum(int(g.get("count") or 0) for g in groups)
-    money = sum(float(g.get("money_at_risk") or 0) for g in groups)
-    if not places:
+    every = list(data.get("groups") or [])
+    groups = [g for g in every if only is None or only(str(g["key"]))]
+    if not groups:
         return (
             f"**No {noun}** has {scope}: nothing matches, so nothing is at risk for this request."
         )
-    have = "has" if places == 1 else "have"
-    lead = (
-        f"**{_n(places, noun)} {have} {scope}** — {_n(count, 'exception')} between them, "
-        f"with {_money(money)} at risk."
-    )
+    if len(groups) == len(every):  # the result's own figures: every group is a place asked about
+        places = int(data.get("group_count", len(groups)))
+        have = "has" if places == 1 else "have"
+        count = int(data.get("count") or 0)
+        lead = (
+            f"**{_n(places, noun)} {have} {scope}** — {_n(count, 'exception')} between them, "
+            f"with {_money(data.get('total_money_at_risk'))} at risk."
+        )
+    else:  # a subset: name the places; a count or a sum of them is in no tool result
+        others = ", ".join(str(g["key"]) for g in every if g not in groups)
+        lead = (
+            f"**{noun.capitalize()}s with {scope}: "
+            + ", ".join(str(g["key"]) for g in groups)
+            + f"** (each below); also at {others}, not counted here."
+        )
     table = _table(
         [GROUP_LABELS.get("location", "Location"), "Exceptions", "Money at risk"],
         ([str(g["key"]), _qty(g.get("count")), _money(g.get("money_at_risk"))] for g in groups),

@@ -9,10 +9,14 @@ the exceptions they have between them. Figures are checked against the engine's 
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 
+from agents.offline.messages import Result
+from agents.offline.render import render_places_counted
+from evals.faithfulness import unfaithful
 from graph.service import Copilot
 from tests.agents.conftest import ask
 from tools import insight
@@ -55,3 +59,31 @@ def test_a_count_of_places_leads_with_the_distinct_locations(
     assert (int(m.group(1)), m.group(2)) == (places, noun), (text, lead)
     assert f"{exceptions} exception" in lead, (text, lead)
     assert not turn.pending
+
+
+def test_every_figure_of_a_places_count_is_in_the_tool_result(copilot: Copilot) -> None:
+    (turn,) = ask(copilot, "overstock: how much cash is stuck and in how many places?")
+    data = insight.exception_totals(copilot.workspace, by="location", type="overstock")
+    assert (
+        unfaithful(turn.answer, data, "overstock: how much cash is stuck and in how many places?")
+        == []
+    )
+
+
+def test_a_subset_of_the_places_is_named_not_summed() -> None:
+    data = {
+        "by": "location",
+        "filters": {"type": "stockout_risk"},
+        "count": 7,
+        "total_money_at_risk": 900.0,
+        "group_count": 3,
+        "groups": [
+            {"key": "DC-NORTH", "count": 4, "money_at_risk": 600.0, "share": 0.6667},
+            {"key": "S003", "count": 2, "money_at_risk": 200.0, "share": 0.2222},
+            {"key": "S001", "count": 1, "money_at_risk": 100.0, "share": 0.1111},
+        ],
+    }
+    result = Result("summarize_exceptions", {"by": "location"}, json.dumps(data), data)
+    answer = render_places_counted(result, only=lambda key: key.startswith("S"), noun="store")
+    assert "S003, S001" in answer.splitlines()[0] and "DC-NORTH" in answer.splitlines()[0]
+    assert unfaithful(answer, data) == []
