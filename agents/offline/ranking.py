@@ -55,6 +55,10 @@ _COUNT = r"(?:\d{1,3}|" + "|".join(NUMBER_WORDS) + r")"
 _NOT_AN_ID = r"(?![-_])(?!\s*#?\s*(?:[A-Za-z]+-)?\d)"
 """A group word is no group when an id follows it ("store S003", "item 12")."""
 _ADJ = r"(?:(?!exceptions?\b|issues?\b|alerts?\b|flags?\b|problems?\b|risks?\b)[\w-]+\s+){0,2}?"
+_WHICH_GROUP = (
+    r"\b(?:which|what)\s+(?:" + _COUNT + r"\s+)?" + _ADJ + r"(?:" + _ANY_GROUP + r")\b" + _NOT_AN_ID
+)
+"""'which (3) stores', 'what category': a question for one or more groups, ranked after."""
 
 RANKING_CUES: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p, re.I)
@@ -78,15 +82,7 @@ RANKING_CUES: tuple[re.Pattern[str], ...] = tuple(
         + r")\b"
         + _NOT_AN_ID,
         # "which 5 stores are losing the most", "which SKU is the single biggest risk"
-        r"\b(?:which|what)\s+(?:"
-        + _COUNT
-        + r"\s+)?"
-        + _ADJ
-        + r"(?:"
-        + _ANY_GROUP
-        + r")\b"
-        + _NOT_AN_ID
-        + r".*\b(?:most|biggest|largest|worst|highest|greatest|top|leads?|"
+        _WHICH_GROUP + r".*\b(?:most|biggest|largest|worst|highest|greatest|top|leads?|"
         r"leading|riskiest)\b",
         # "the 3 stores with the most at risk", "suppliers with the most late POs"
         r"\b(?:" + _ANY_GROUP + r")\b" + _NOT_AN_ID + r"\s+(?:with|that\s+have|having|that\s+"
@@ -100,15 +96,7 @@ RANKING_CUES: tuple[re.Pattern[str], ...] = tuple(
         + _NOT_AN_ID,
         r"\b(?:" + _ANY_GROUP + r")\b" + _NOT_AN_ID + r"\s+(?:ranked|sorted|ordered|in\s+order)\b",
         # "which store has the least at risk", "best performing stores", "fewest exceptions"
-        r"\b(?:which|what)\s+(?:"
-        + _COUNT
-        + r"\s+)?"
-        + _ADJ
-        + r"(?:"
-        + _ANY_GROUP
-        + r")\b"
-        + _NOT_AN_ID
-        + r".*(?<!\bat\s)\b(?:least|fewest|lowest|smallest)\b",
+        _WHICH_GROUP + r".*(?<!\bat\s)\b(?:least|fewest|lowest|smallest)\b",
         r"\b(?:best|least\s+exposed|least\s+at[- ]risk)\s+(?:"
         + _COUNT
         + r"\s+)?"
