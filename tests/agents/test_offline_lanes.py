@@ -11,6 +11,8 @@ from __future__ import annotations
 import pytest
 
 from agents.offline import parse
+from graph.service import Copilot
+from tests.agents.conftest import ask
 from tools.resolve import Resolver
 
 
@@ -65,3 +67,12 @@ def test_other_time_and_supply_questions_stay_theirs(
     intent, req = parse(text, (), resolver, None)
     step = intent.handler(req, [])
     assert isinstance(step, list) and step[0].name == tool
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review 15 F15: 'which stores does DC-SOUTH feed?' lists the lanes into DC-SOUTH",
+)
+def test_the_stores_a_dc_feeds(copilot: Copilot) -> None:
+    [result] = ask(copilot, "which stores does DC-SOUTH feed?")
+    assert "S003" in result.answer and "S004" in result.answer

@@ -156,3 +156,16 @@ def test_keeping_it_at_a_quantity_amends_to_it(copilot: Copilot, follow: str, qt
     *_, r = ask(copilot, A, "make it 30", follow)
     assert held(r) == [("SKU-0012", qty)], (follow, r.answer[:300])
     assert "no location" not in r.answer, r.answer[:300]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review 15 F3: after 'make the first one 30', 'withdraw the second one' withdraws "
+    "the amended first proposal (the ordinal counts the redraft as newest)",
+)
+def test_an_ordinal_after_an_amend_keeps_the_order_the_planner_saw(copilot: Copilot) -> None:
+    *_, withdrawn = ask(copilot, A, B, "make the first one 30", "withdraw the second one")
+    [(name, _)] = writes(withdrawn)
+    assert name == "withdraw_proposal"
+    # The second draft asked for (SKU-0016) is withdrawn; the amended first one stays pending.
+    assert held(withdrawn) == [("SKU-0012", 30)]

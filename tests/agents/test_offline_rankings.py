@@ -293,3 +293,19 @@ def test_regions_are_ranked_by_each_dcs_stores(copilot: Copilot, text: str) -> N
     }
     most = max(totals, key=lambda dc: totals[dc])
     assert _lead(turn).startswith(f"**{most}'s stores have more money at risk"), _lead(turn)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review 15 F12: a share asked for two places answers the first one only",
+)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what share of the risk is at S003 and S002?",
+        "what share of the stockout risk is in S003 and S002",
+    ],
+)
+def test_a_share_of_two_places_names_both(copilot: Copilot, text: str) -> None:
+    result = _one(copilot, text)
+    assert "S003" in result.answer and "S002" in result.answer

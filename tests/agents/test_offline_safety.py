@@ -15,6 +15,8 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from agents.offline import INTENTS, OfflinePlannerModel, parse
 from agents.offline.messages import Asker
 from agents.offline.safety import WRITE_TOOLS, asker_of, impersonated
+from graph.service import Copilot
+from tests.agents.conftest import ask
 from tools.planner import DRAFT_TOOLS, OVERRIDE_TOOLS
 
 
@@ -260,3 +262,40 @@ def test_an_intent_that_writes_says_so(
     """An intent not declared `writes` never drafts, withdraws or amends for a planner."""
     out = reply(PLANNER, text, earlier)
     assert not {c["name"] for c in out.tool_calls} & WRITE_TOOLS, name
+
+
+REVIEW15_DRAFT = "transfer 20 SKU-0012 from DC-SOUTH to S003"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review 15 F10: a write followed by a bare 'no' ('? no', '- no', '(no)', '- no, "
+    "leave it') is carried out: drafts, amends, withdraws, source changes",
+)
+@pytest.mark.parametrize(
+    "texts",
+    [
+        (f"{REVIEW15_DRAFT}? no",),
+        (f"{REVIEW15_DRAFT} - no",),
+        ("fix stockout_risk:SKU-0012@S003? no",),
+        (REVIEW15_DRAFT, "make it 30? no"),
+        (REVIEW15_DRAFT, "make it 30 - no, leave it"),
+        (REVIEW15_DRAFT, "make it 30 (no)"),
+        (REVIEW15_DRAFT, "withdraw it? no"),
+        (REVIEW15_DRAFT, "withdraw it - no"),
+        (REVIEW15_DRAFT, "cut it 10%? no"),
+        (REVIEW15_DRAFT, "add 2 cases? no"),
+        (REVIEW15_DRAFT, "top S003 up to 40? no"),
+        (REVIEW15_DRAFT, "actually from S004? no"),
+        ("what does the plan order this week?", "draft the cheapest of those? no"),
+    ],
+    ids=lambda texts: texts[-1],
+)
+def test_a_write_taken_back_with_no_writes_nothing(
+    copilot: Copilot, texts: tuple[str, ...]
+) -> None:
+    *before, result = ask(copilot, *texts)
+    assert not [c for c in result.tool_calls if c["name"] in WRITE_TOOLS]
+    assert [(p.proposal_id, p.args) for p in result.pending] == [
+        (p.proposal_id, p.args) for p in (before[-1].pending if before else [])
+    ]

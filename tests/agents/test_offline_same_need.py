@@ -95,3 +95,19 @@ def test_a_refused_bounded_draft_is_not_said_to_be_drafted(copilot: Copilot) -> 
     (result,) = ask(copilot, "S001 needs at least 100000 of SKU-0007 from DC-NORTH")
     if not pending(copilot, result):
         assert "is drafted" not in result.answer
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review 15 F16: with a transfer to S003 pending, fixing S003's exception (by id or "
+    "'get S003 covered') drafts a second pending transfer for the same need",
+)
+@pytest.mark.parametrize(
+    "again", ["fix stockout_risk:SKU-0012@S003", "get S003 covered for SKU-0012"]
+)
+def test_fixing_the_exception_of_a_pending_need_adds_no_second_draft(
+    copilot: Copilot, again: str
+) -> None:
+    _, result = ask(copilot, "transfer 20 SKU-0012 from DC-SOUTH to S003", again)
+    to_s003 = [p for p in result.pending if p.args.get("to_location") == "S003"]
+    assert len(to_s003) == 1
