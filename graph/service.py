@@ -33,7 +33,13 @@ from graph.context import Context
 from graph.graph import build_graph
 from graph.locks import ThreadLocks
 from stockpilot.actions import Action, parse_action
-from stockpilot.vocabulary import GATE_NAME, ActionKind, Decision, ProposalStatus
+from stockpilot.vocabulary import (
+    GATE_NAME,
+    MAX_EDIT_QTY,
+    ActionKind,
+    Decision,
+    ProposalStatus,
+)
 from tools.workspace import Workspace
 
 # LangGraph's tool runtime declares its context as None and warns when serialising ours.
@@ -335,6 +341,14 @@ class Copilot:
             decision = Decision(decision)
             if decision == Decision.EDIT and qty is None:
                 raise ValueError("an edit needs the new quantity")
+            if qty is not None and (
+                isinstance(qty, bool) or not isinstance(qty, int) or not 1 <= qty <= MAX_EDIT_QTY
+            ):
+                # Refused before resuming: a number no checkpoint can store breaks the thread.
+                raise ValueError(
+                    f"qty (--qty) must be a whole number from 1 to {MAX_EDIT_QTY:,}, not {qty}; "
+                    "nothing was decided and the proposal still waits"
+                )
             answer: ApprovalAnswer = {
                 "user": user,
                 "decisions": [

@@ -58,6 +58,10 @@ class ProposalStatus(StrEnum):
 # The name of the one approval gate: its decision reports are messages with this name.
 GATE_NAME = "approval_gate"
 
+# The largest quantity an approver may set when editing at the gate (API, CLI, chat cards and
+# `Copilot.decide` share it); anything larger is refused before the thread resumes.
+MAX_EDIT_QTY = 10_000_000
+
 
 class OutcomeKind(StrEnum):
     """What a decision round did to one proposal (committed means written to the ERP)."""

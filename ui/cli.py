@@ -19,7 +19,7 @@ from erp.connector import ErpUnavailableError
 from erp.csvio import ImportValidationError
 from stockpilot.imports import collector_paused
 from stockpilot.settings import SettingsProblem, load_settings, scheduler_address
-from stockpilot.vocabulary import Decision, ExceptionType
+from stockpilot.vocabulary import MAX_EDIT_QTY, Decision, ExceptionType
 from tools.errors import NotFoundError
 from tools.snapshots import StoreNotEmptyError
 from tools.workspace import Workspace
@@ -509,7 +509,9 @@ def ask(
 def approve(
     thread: Annotated[str, typer.Argument(help="The thread waiting for a decision.")],
     decision: Annotated[str, typer.Option(help="approve | edit | reject | respond.")] = "approve",
-    qty: Annotated[int | None, typer.Option(min=1, help="New quantity (edit).")] = None,
+    qty: Annotated[
+        int | None, typer.Option(min=1, max=MAX_EDIT_QTY, help="New quantity (edit).")
+    ] = None,
     message: Annotated[str | None, typer.Option(help="Reason or reply.")] = None,
     user: Annotated[str | None, typer.Option(help="Decide as this user.")] = None,
     interrupt: Annotated[
@@ -555,6 +557,8 @@ def approve(
         )
     except (NotWaitingError, StaleInterruptError) as exc:
         raise fail(str(exc)) from exc
+    except ValueError as exc:  # refused before the thread resumed: nothing decided
+        raise fail(str(exc), 2) from exc
     except ErpUnavailableError as exc:
         raise fail(
             f"the decision is recorded but the ERP write did not happen: {exc}\n"

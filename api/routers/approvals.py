@@ -28,7 +28,7 @@ from api.errors import error_body
 from api.metrics import record_outcomes
 from api.routers.threads import PendingOut, ThreadId, TurnOut
 from graph.service import Copilot, NotWaitingError, StaleInterruptError
-from stockpilot.vocabulary import DRAFTABLE_KINDS, ActionKind, Decision
+from stockpilot.vocabulary import DRAFTABLE_KINDS, MAX_EDIT_QTY, ActionKind, Decision
 from tools.workspace import Workspace
 
 router = APIRouter(tags=["approvals"])
@@ -81,7 +81,7 @@ class DecisionIn(BaseModel):
     qty: StrictInt | None = Field(
         None,
         ge=1,
-        le=10_000_000,
+        le=MAX_EDIT_QTY,
         validate_default=True,
         description='New quantity (edit only): a JSON integer; true, "5" or 5.0 are refused.',
     )

@@ -9,10 +9,6 @@ from langchain_core.messages import AIMessage
 from tests.support.scripted_model import call
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 15 F4: an edit beyond any storable quantity crashes decide with TypeError",
-)
 def test_an_edit_beyond_any_storable_quantity_is_refused_and_the_thread_still_waits(
     copilot, script, workspace
 ):
@@ -27,8 +23,8 @@ def test_an_edit_beyond_any_storable_quantity_is_refused_and_the_thread_still_wa
     copilot.ask("move 20 A to S1", user="alice", thread_id="t1")
     try:
         result = copilot.decide("t1", user="bob", decision="edit", qty=10**30)
-    except ValueError:
-        pass  # refused before resuming, like an edit with no quantity
+    except ValueError as exc:  # refused before resuming, like an edit with no quantity
+        assert "--qty" in str(exc) and "10,000,000" in str(exc)
     else:
         assert not result.committed
         assert "refused" in result.answer

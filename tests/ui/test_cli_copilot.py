@@ -93,6 +93,20 @@ def test_edit_needs_a_quantity_and_stale_interrupts_are_refused(cli):
     assert edited["committed"][0]["qty"] == 12
 
 
+@pytest.mark.parametrize("qty", ["100000000000000000000000", "10000001", "1e23"])
+def test_an_edit_beyond_the_bound_is_refused_naming_qty_and_the_thread_still_waits(cli, qty):
+    cli("ask", "transfer 20 A from DC1 to S1", "--thread", "c5")
+    refused = cli("approve", "c5", "--user", "bob", "--decision", "edit", "--qty", qty)
+    assert refused.exit_code == 2
+    assert "--qty" in refused.output
+    if qty != "1e23":  # not a whole number at all: the option's type says so
+        assert "10000000" in refused.output
+    edited = json.loads(
+        cli("approve", "c5", "--user", "bob", "--decision", "edit", "--qty", "12", "--json").output
+    )
+    assert edited["committed"][0]["qty"] == 12
+
+
 def test_deciding_as_another_user_is_refused_outside_development(cli, monkeypatch):
     cli("ask", "transfer 20 A from DC1 to S1", "--thread", "c4")
     monkeypatch.setenv("STOCKPILOT_ENVIRONMENT", "production")

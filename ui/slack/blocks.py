@@ -13,7 +13,7 @@ from typing import Any
 
 from erp.governance import Proposal
 from graph.service import PendingAction
-from stockpilot.vocabulary import Decision
+from stockpilot.vocabulary import MAX_EDIT_QTY, Decision
 from ui.approvals import CardRef, CardState, money, status_text
 from ui.briefing import Briefing, recommendation_summary
 
@@ -199,7 +199,7 @@ def decision_modal(decision: str, ref: CardRef, metadata: dict[str, Any], qty: A
                     "action_id": QTY_INPUT,
                     "is_decimal_allowed": False,
                     "min_value": "1",
-                    "max_value": "10000000",
+                    "max_value": str(MAX_EDIT_QTY),
                     **({"initial_value": str(qty)} if qty is not None else {}),
                 },
             }

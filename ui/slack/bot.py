@@ -32,6 +32,7 @@ from api.auth import Principal
 from graph.service import Copilot, PendingAction
 from stockpilot.identities import IdentityMap
 from stockpilot.settings import Settings
+from stockpilot.vocabulary import MAX_EDIT_QTY
 from ui.approvals import CardRef, CardState, OutcomeHook, decide_card_async
 from ui.slack import blocks as bk
 
@@ -230,10 +231,10 @@ class SlackBot:
                 qty = int(str(raw))
             except ValueError:
                 qty = None
-            if qty is None or not 1 <= qty <= 10_000_000:
+            if qty is None or not 1 <= qty <= MAX_EDIT_QTY:
                 await ack(
                     response_action="errors",
-                    errors={bk.QTY_BLOCK: "Enter a whole number from 1 to 10,000,000."},
+                    errors={bk.QTY_BLOCK: f"Enter a whole number from 1 to {MAX_EDIT_QTY:,}."},
                 )
                 return
         elif not note:

@@ -21,7 +21,7 @@ from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, TextForma
 from api.auth import Principal
 from graph.service import Copilot, PendingAction
 from stockpilot.identities import IdentityMap
-from stockpilot.vocabulary import Decision
+from stockpilot.vocabulary import MAX_EDIT_QTY, Decision
 from ui.approvals import CardRef, CardState, OutcomeHook, decide_card_async
 from ui.teams import cards
 
@@ -31,7 +31,7 @@ HELP = (
     "Ask me about today's exceptions, stock positions, forecasts or suppliers, e.g. "
     '"exceptions top 5". Proposed transfers and purchase orders come back as cards to approve.'
 )
-MAX_QTY = 10_000_000
+MAX_QTY = MAX_EDIT_QTY
 
 
 def thread_id_for(conversation_id: str) -> str:

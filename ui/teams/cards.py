@@ -13,6 +13,7 @@ from typing import Any
 from botbuilder.schema import Attachment
 
 from stockpilot.actions import Action
+from stockpilot.vocabulary import MAX_EDIT_QTY
 from ui.approvals import CardRef, CardState, money, status_text
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -81,7 +82,7 @@ def pending_card(state: CardState) -> dict[str, Any]:
             "id": QTY_INPUT,
             "label": "Quantity (for Edit quantity)",
             "min": 1,
-            "max": 10_000_000,
+            "max": MAX_EDIT_QTY,
             "value": live.args.get("qty"),
         },
         {
