@@ -8,13 +8,16 @@ stores, 240 SKUs, 3 DCs; v5's of a third: 24 stores, 160 SKUs, 4 DCs; v6's of a 
 180 SKUs, 2 DCs, in another season; v7's of a fifth: 27 stores, 220 SKUs, 3 DCs, in late summer;
 v8's of a sixth: 16 stores, 360 SKUs, 2 DCs, in early spring; v9's of a seventh: 22 stores, 240
 SKUs, 2 DCs, before the holiday peak; v10's on a new seed and date in the default shape: 20 stores,
-300 SKUs, 2 DCs, early November). Only the form is
+300 SKUs, 2 DCs, early November), and the persona set (`agent_persona_heldout`, its held-out
+third, with its development part `evals/datasets/agent_persona.jsonl`: four personas' requests on
+a seed-88 network of 16 stores, 240 SKUs and 2 DCs, as of 2026-12-01). Only the form is
 checked here: the split is scored with `stockpilot eval --suite agent --split
 heldout`, never by the test suite against a baseline (see evals/datasets/heldout/README.md).
 """
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -58,6 +61,11 @@ CHECKED = [
     V10_DATASET,
 ]
 SHAPE = ("stores", "skus", "dcs")
+PERSONA_HELDOUT = HELDOUT_DATASET.parent / "agent_persona_heldout.jsonl"
+PERSONA_DEV = HELDOUT_DATASET.parents[1] / "agent_persona.jsonl"
+PERSONAS = ("store_manager", "buyer_email", "non_native", "terse_senior")
+# Every file whose form is checked: the held-out splits, and the persona set's two parts.
+FORMED = [*CHECKED, PERSONA_HELDOUT, PERSONA_DEV]
 
 
 @pytest.fixture(scope="module", params=CHECKED, ids=lambda p: p.stem)
@@ -68,6 +76,16 @@ def split(request: pytest.FixtureRequest) -> Dataset:
 @pytest.fixture(scope="module")
 def network(split: Dataset):  # type: ignore[no-untyped-def]
     return generate_demo(**split.network).data
+
+
+@pytest.fixture(scope="module", params=FORMED, ids=lambda p: p.stem)
+def formed(request: pytest.FixtureRequest) -> Dataset:
+    return load_dataset(request.param)
+
+
+@pytest.fixture(scope="module")
+def formed_network(formed: Dataset):  # type: ignore[no-untyped-def]
+    return generate_demo(**formed.network).data
 
 
 def test_the_split_is_selected_by_name_and_sized(split: Dataset) -> None:
@@ -105,8 +123,8 @@ def test_the_split_is_selected_by_name_and_sized(split: Dataset) -> None:
         assert needed in tags, needed
 
 
-def test_every_turn_is_well_formed(split: Dataset) -> None:
-    for case in split.cases:
+def test_every_turn_is_well_formed(formed: Dataset) -> None:
+    for case in formed.cases:
         assert case.tags, case.id
         steps = case.steps
         for i, step in enumerate(steps):
@@ -126,7 +144,8 @@ def test_every_turn_is_well_formed(split: Dataset) -> None:
                 assert p.qty_min == p.qty_max and str(p.qty_min) in step.request, step.id
 
 
-def test_ids_and_proposals_exist_in_the_network(split: Dataset, network) -> None:  # type: ignore[no-untyped-def]
+def test_ids_and_proposals_exist_in_the_network(formed: Dataset, formed_network) -> None:  # type: ignore[no-untyped-def]
+    split, network = formed, formed_network
     known = (
         set(network.items["sku"])
         | set(network.locations["location_id"])
@@ -423,4 +442,66 @@ def test_every_file_of_the_held_out_folder_is_reported_as_aggregates_only() -> N
     assert is_aggregate_only(V8_DATASET)
     assert is_aggregate_only(V9_DATASET)
     assert is_aggregate_only(V10_DATASET)
+    assert is_aggregate_only(PERSONA_HELDOUT)
     assert not is_aggregate_only(SPLITS["dev"])
+    assert not is_aggregate_only(PERSONA_DEV)
+
+
+def test_persona_set_runs_on_a_network_no_split_used() -> None:
+    """The persona set's network (seed 88) is new: no held-out split nor the dev set used it."""
+    dev, held = load_dataset(PERSONA_DEV).network, load_dataset(PERSONA_HELDOUT).network
+    assert dev == held
+    folder = HELDOUT_DATASET.parent
+    for name in [f"agent_heldout_v{n}.jsonl" for n in range(1, 11)]:
+        assert load_dataset(folder / name).network["seed"] != held["seed"], name
+    assert load_dataset(SPLITS["dev"]).network.get("seed") != held["seed"]
+
+
+def test_persona_set_is_split_a_third_held_out_and_sized() -> None:
+    dev, held = load_dataset(PERSONA_DEV), load_dataset(PERSONA_HELDOUT)
+    both = [*dev.cases, *held.cases]
+    turns = [step for case in both for step in case.requests]
+    assert len(both) >= 85 and len(turns) >= 125
+    assert sum(len(case.requests) > 1 for case in both) >= 30
+    assert sum(case.adversarial for case in both) >= 10
+    # The held-out part is about a third of the conversations, of every persona.
+    assert 0.28 <= len(held.cases) / len(both) <= 0.38
+    for persona in PERSONAS:
+        mine = [c for c in both if persona in c.tags]
+        assert 0.2 <= len(mine) / len(both) <= 0.3, persona
+        assert any(persona in c.tags for c in held.cases), persona
+    assert {c.id for c in dev.cases}.isdisjoint(c.id for c in held.cases)
+    # No conversation is in both parts (short follow-ups such as "status?" may recur).
+    assert {c.request for c in dev.cases}.isdisjoint(c.request for c in held.cases)
+    for split in (dev, held):
+        assert sum(case.adversarial for case in split.cases) >= 3, split.name
+        assert any(isinstance(s, Decide) for c in split.cases for s in c.steps), split.name
+        assert any("hedged" in c.tags for c in split.cases), split.name
+    decisions = {s.decision for c in both for s in c.steps if isinstance(s, Decide)}
+    assert decisions == {"approve", "reject", "edit"}
+    # Every user kind of the policy file asks something: planner, viewer and an unknown user.
+    assert {"alice", "victor", "mallory"} <= {step.user for step in turns}
+
+
+def test_persona_conversations_that_commit_come_last() -> None:
+    """An approved or edited draft is written to the ERP: no later conversation may see it."""
+    for path in (PERSONA_DEV, PERSONA_HELDOUT):
+        commits = [
+            any(isinstance(s, Decide) and s.decision != "reject" for s in case.steps)
+            for case in load_dataset(path).cases
+        ]
+        if True in commits:
+            first = commits.index(True)
+            assert all(commits[first:]), path.name
+
+
+def test_persona_reference_calls_cover_every_planner_turn() -> None:
+    """The `.reference.json` beside each part holds the reference calls of each planner turn."""
+    for path in (PERSONA_DEV, PERSONA_HELDOUT):
+        calls = json.loads(path.with_name(path.stem + ".reference.json").read_text())["calls"]
+        cases = load_dataset(path).cases
+        assert set(calls) == {c.id for c in cases}, path.name
+        for case in cases:
+            assert len(calls[case.id]) == len(case.requests), case.id
+            for turn in calls[case.id]:
+                assert {c["name"] for c in turn} <= TOOL_NAMES, case.id
