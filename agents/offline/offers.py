@@ -34,16 +34,27 @@ CONFIRMED = re.compile(r"\*\*Shall I [^*?]+\?\*\*[^*]*?\bsay \*\*(?P<words>[^*]+
 TO_DRAFT = re.compile(r"\bsay \*\*(?P<words>[^*<>]+)\*\* to draft\b", re.I)
 """A ready instruction an answer offers to draft ("say **transfer 3 of …** to draft it")."""
 
-_THANKS = r"(?:\s*,?\s*(?:please|pls|plz|thanks|thank\s+you|thx|cheers|mate))*"
+_POLITE = r"please|pls|plz|thanks|thank\s+you|thx|cheers|mate"
+_THANKS = r"(?:\s*,?\s*(?:" + _POLITE + r"))*"
+_ACK = (
+    r"(?:yes|yeah|yea|yep|yup|ya|sure|ok(?:ay)?|k|alright|all\s+right|right|fine|absolutely|"
+    r"definitely|of\s+course|correct|affirmative|sounds\s+good|looks\s+good|perfect|great|good|"
+    r"confirm(?:ed)?|agreed)"
+)
+_ACT = (
+    r"(?:go\s+ahead|go\s+for\s+it|do\s+it|do\s+that|do\s+so|draft\s+(?:it|that)|please\s+do|"
+    r"let'?s\s+do\s+(?:it|that|this)|proceed|make\s+it\s+so|that'?s\s+fine|"
+    r"(?:order|transfer|move|ship|send|book|place|raise|fix)\s+(?:it|that|this|them))"
+)
 YES = re.compile(
-    r"^\W*(?:(?:yes|yeah|yea|yep|yup|ya|sure|ok(?:ay)?|k|alright|all\s+right|right|fine|"
-    r"absolutely|definitely|of\s+course|correct|affirmative|sounds\s+good|looks\s+good|"
-    r"perfect|great|good)\b\W*)*"
-    r"(?:(?:please\s+)?(?:go\s+ahead|go\s+for\s+it|do\s+it|do\s+that|draft\s+it|"
-    r"please\s+do|let'?s\s+do\s+it|proceed|make\s+it\s+so|that'?s\s+fine)\b)?" + _THANKS + r"\W*$",
+    r"^\W*(?:" + _ACK + r"\b\W*)*(?:(?:please\s+)?" + _ACT + r"\b)?"
+    r"(?:\s*,?\s*(?:" + _POLITE + r"|then|now))*\W*$",
     re.I,
 )
-"""A reply that is only a yes ("yes", "yes please", "go ahead", "sure, do it", "ok")."""
+"""A reply that is only a yes ("yes", "yes please", "go ahead", "sure, do it", "ok do that").
+
+The one reading of a bare confirmation: `is_yes` (a yes to an offered draft) and
+`settled.is_bare` (a confirmation with nothing left to carry out) both read it."""
 NO = re.compile(
     r"^\W*(?:no|nope|nah|not\s+now|not\s+yet|not\s+today|no\s+thanks|no\s+thank\s+you|"
     r"no\s+need|don'?t|do\s+not|leave\s+it|skip\s+it|forget\s+it|never\s*mind|hold\s+off|"

@@ -24,25 +24,9 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMe
 
 from agents.focus import Focus, ProposalNote
 from agents.offline.messages import Call, _text
+from agents.offline.offers import YES
 from agents.offline.render import _approval_summary
 from stockpilot.vocabulary import GATE_NAME
-
-_ACK = (
-    r"(?:yes|yeah|yea|yep|yup|ya|sure|ok(?:ay)?|k|alright|all\s+right|right|fine|absolutely|"
-    r"definitely|of\s+course|correct|affirmative|sounds\s+good|looks\s+good|perfect|great|good|"
-    r"confirm(?:ed)?|agreed)"
-)
-_ACT = (
-    r"(?:go\s+ahead|go\s+for\s+it|do\s+it|do\s+that|do\s+so|draft\s+(?:it|that)|please\s+do|"
-    r"let'?s\s+do\s+(?:it|that|this)|proceed|make\s+it\s+so|that'?s\s+fine|"
-    r"(?:order|transfer|move|ship|send|book|place|raise|fix)\s+(?:it|that|this|them))"
-)
-BARE = re.compile(
-    r"^\W*(?:" + _ACK + r"\b\W*)*(?:(?:please\s+)?" + _ACT + r"\b)?"
-    r"(?:\s*,?\s*(?:please|pls|plz|thanks|thank\s+you|thx|cheers|then|now))*\W*$",
-    re.I,
-)
-"""A reply that is only a confirmation ("yes", "ok do that", "go ahead", "sure")."""
 
 DRAFTS = ("draft_transfer", "draft_purchase_order", "draft_recommended_action")
 _PENDING = ("pending", "pending_approval")
@@ -50,7 +34,7 @@ _PENDING = ("pending", "pending_approval")
 
 def is_bare(text: str) -> bool:
     """Return whether a reply is only a confirmation (and not empty)."""
-    return bool(re.search(r"\w", text)) and bool(BARE.match(text))
+    return bool(re.search(r"\w", text)) and bool(YES.match(text))
 
 
 def _last_turn(earlier: Sequence[BaseMessage]) -> tuple[HumanMessage | None, list[BaseMessage]]:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from agents.offline.offers import is_no, is_yes
+from agents.offline.settled import is_bare
 from graph.service import Copilot
 from tests.agents.conftest import ask
 
@@ -62,3 +63,16 @@ def test_a_yes_with_more_words_is_read_as_said() -> None:
     assert not is_yes("would it make sense?") and not is_yes("")
     assert not is_yes("thanks") and not is_yes("please") and is_yes("ok thanks")
     assert is_no("not now") and is_no("no") and not is_no("no, make it 20")
+
+
+@pytest.mark.parametrize(
+    "reply", ["yes", "ok do that", "sure mate", "ok, order it then", "yes, transfer it now"]
+)
+def test_a_bare_yes_has_one_reading_for_an_offer_and_for_a_pending_draft(reply: str) -> None:
+    """The yes to an offered draft and the confirmation after a draft are the same words."""
+    assert is_yes(reply) and is_bare(reply)
+
+
+@pytest.mark.parametrize("reply", ["yes but make it 20", "ok maybe later", "order 20 more"])
+def test_a_reply_with_more_than_a_yes_is_neither_reading(reply: str) -> None:
+    assert not is_yes(reply) and not is_bare(reply)
