@@ -146,24 +146,20 @@ OWED = re.compile(
 )
 """Supply not yet received: what is owed, outstanding or still to come."""
 
-LIST = re.compile(
-    r"\b(?:list|listing|every|each|all|whole|full|complete|itemi[sz]e|enumerate|"
-    r"line\s+by\s+line|(?:order|one|po)\s+by\s+(?:order|one|po)|which|what|show|give)\b",
-    re.I,
+_LIST_WORDS = (
+    r"list|listing|every|each|whole|full|complete|itemi[sz]e|enumerate|line\s+by\s+line|"
+    r"(?:order|one|po)\s+by\s+(?:order|one|po)"
 )
-"""A list asked for."""
+LISTED = re.compile(r"\b(?:" + _LIST_WORDS + r"|all\s+(?:the|of|their|its))\b", re.I)
+"""A list asked for in so many words (over a late-PO reading, which lists the late ones)."""
+
+LIST = re.compile(r"\b(?:" + _LIST_WORDS + r"|all|which|what|show|give)\b", re.I)
+"""A list asked for: in so many words (`LISTED`), or by "all", "which", "show", "give"."""
 
 OPEN_AND_LATE = re.compile(
     r"\b(?:owe[sd]?|owing|still|open|outstanding|undelivered|unreceived|unfilled|pending)\b", re.I
 )
 """Over a late-PO reading: the open orders asked for, late or not."""
-
-LISTED = re.compile(
-    r"\b(?:list|listing|every|each|all\s+(?:the|of|their|its)|whole|full|complete|itemi[sz]e|"
-    r"enumerate|line\s+by\s+line|(?:order|one|po)\s+by\s+(?:order|one|po))\b",
-    re.I,
-)
-"""A list asked for in so many words (over a late-PO reading, which lists the late ones)."""
 
 ORDER_LIST = re.compile(
     r"\b(?:order(?:ing)?|buy(?:ing)?|purchas(?:e|ing)|re-?order(?:ing)?|replenishment)\s+"
