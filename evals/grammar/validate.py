@@ -1,6 +1,6 @@
 """Check a generated dataset with the grader and a scripted model making the reference calls.
 
-The scripted model (`agents.scripted.ScriptedChatModel`) answers each request of the dataset by
+The scripted reference model (`evals.reference`) answers each request of the dataset by
 calling its `reference_calls` in order on the real graph and tools, then answers with the tool
 results as they came back (booleans as yes / no). A fair dataset passes every check under it:
 every expected fact is in a reference result, the trajectories match and nothing is drafted
@@ -20,10 +20,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
-
 from agents.scripted import ScriptedChatModel
 from evals import agent_eval
+from evals.reference import ReferenceScript
 
 BOOLEAN = re.compile(r": (true|false)\b")
 
@@ -44,23 +43,6 @@ def _calls_by_thread(path: Path) -> dict[tuple[str, ...], list[dict[str, Any]]]:
     return out
 
 
-PROPOSAL_ID = re.compile(r'"proposal_id": "([A-Z]+-[0-9A-Fa-f]+)"')
-
-
-def _bound(call: Mapping[str, Any], messages: Sequence[BaseMessage]) -> dict[str, Any]:
-    """Return the call with `$proposal` bound to the thread's latest drafted proposal id."""
-    drafted = [
-        m.group(1)
-        for msg in messages
-        if isinstance(msg, ToolMessage)
-        for m in PROPOSAL_ID.finditer(str(msg.content))
-    ]
-    args = {
-        k: (drafted[-1] if v == "$proposal" and drafted else v) for k, v in call["args"].items()
-    }
-    return {"name": call["name"], "args": args}
-
-
 def render(results: Sequence[str]) -> str:
     """Return the answer made of the tool results: their JSON, booleans written yes / no."""
     return "\n".join(
@@ -70,29 +52,9 @@ def render(results: Sequence[str]) -> str:
 
 def scripted_model(calls: Mapping[tuple[str, ...], list[dict[str, Any]]]) -> ScriptedChatModel:
     """Return a model that makes each request's reference calls, then answers with their results."""
-
-    def respond(messages: Sequence[BaseMessage]) -> AIMessage | str:
-        humans = [i for i, m in enumerate(messages) if isinstance(m, HumanMessage) and not m.name]
-        said = tuple(str(messages[i].content) for i in humans)
-        wanted = calls.get(said, [])
-        since = messages[humans[-1] + 1 :] if humans else messages
-        results = [str(m.content) for m in since if isinstance(m, ToolMessage)]
-        if len(results) < len(wanted):
-            call = _bound(wanted[len(results)], messages)
-            return AIMessage(
-                "",
-                tool_calls=[
-                    {
-                        "name": call["name"],
-                        "args": call["args"],
-                        "id": f"ref-{len(said)}-{len(results)}",
-                        "type": "tool_call",
-                    }
-                ],
-            )
-        return render(results) or "Nothing to look up."
-
-    return ScriptedChatModel(respond=respond)
+    script = ReferenceScript()
+    script.load_threads(calls, lambda turn, results: render(results) or "Nothing to look up.")
+    return script.model()
 
 
 def validate(dataset: Path) -> dict[str, Any]:

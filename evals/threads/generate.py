@@ -3,7 +3,7 @@
 A seeded grammar picks, per follow-up class, the turns (templates), the entities (SKUs,
 stores, DCs, suppliers, exceptions of the demo network, written as ids, aliases or names) and
 the approvers' decisions between turns. Each conversation is then played on the agent
-evaluation's own harness with the reference model (`evals.threads.reference`), which makes the
+evaluation's own harness with the reference model (`evals.reference`), which makes the
 turn's reference tool calls, so every expected fact is read from a tool result, never written by
 hand, and a conversation whose tools do not give what it needs (a draft cut below the stated
 quantity, an empty list to pick from) is drawn again. Proposal ids and ERP document ids are
@@ -28,8 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from evals.agent_eval import Case, Dataset, Decide, ExpectedProposal, Turn
+from evals.reference import PROPOSAL
 from evals.threads import templates as T
-from evals.threads.reference import PROPOSAL, ReferenceHarness
+from evals.threads.reference import ReferenceHarness
 from stockpilot.actions import TransferAction
 from stockpilot.vocabulary import Decision
 from tools import insight
