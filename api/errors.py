@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from erp.connector import ErpUnavailableError
 from graph.service import NotWaitingError, StaleInterruptError
+from stockpilot.asking import InvalidAsk
 from tools.errors import NotFoundError
 
 log = logging.getLogger("stockpilot.api")
@@ -53,6 +54,11 @@ def install_error_handlers(app: FastAPI) -> None:
         if body is None:
             body = error_body(_code(exc.status_code), str(detail))
         return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(InvalidAsk)
+    async def _invalid_ask(_: Request, exc: InvalidAsk) -> JSONResponse:
+        # The schema states the same limits; this answers a path that reaches the service.
+        return JSONResponse(error_body("invalid_request", str(exc), exc.field), status_code=422)
 
     @app.exception_handler(NotFoundError)
     async def _not_found(_: Request, exc: NotFoundError) -> JSONResponse:

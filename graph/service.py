@@ -33,6 +33,7 @@ from graph.context import Context
 from graph.graph import build_graph
 from graph.locks import ThreadLocks
 from stockpilot.actions import Action, parse_action
+from stockpilot.asking import checked_question, checked_thread_id
 from stockpilot.vocabulary import (
     GATE_NAME,
     MAX_EDIT_QTY,
@@ -124,6 +125,16 @@ class ThreadView:
     outcomes: list[Outcome]
 
 
+def _new_thread_id() -> str:
+    return f"t-{uuid.uuid4().hex[:12]}"
+
+
+def _checked(text: str, thread_id: str | None) -> tuple[str, str]:
+    """Return the question as asked and the thread id (a new one when none is given)."""
+    checked_question(text)
+    return text, checked_thread_id(thread_id) if thread_id is not None else _new_thread_id()
+
+
 class Copilot:
     """The compiled copilot graph with its checkpointer, workspace and model."""
 
@@ -159,8 +170,12 @@ class Copilot:
         return {"configurable": {"thread_id": thread_id}, "recursion_limit": 40}
 
     def ask(self, text: str, *, user: str, thread_id: str | None = None) -> TurnResult:
-        """Run one planner turn on a thread (a new thread when none is given)."""
-        thread_id = thread_id or f"t-{uuid.uuid4().hex[:12]}"
+        """Run one planner turn on a thread (a new thread when none is given).
+
+        A question or thread id `stockpilot.asking` refuses raises InvalidAsk (naming the
+        field) before anything is written.
+        """
+        text, thread_id = _checked(text, thread_id)
         role = self.workspace.policy.role_of(user) or "unknown"
         with self._lock(thread_id):
             self._finish_stopped(thread_id)
@@ -175,7 +190,7 @@ class Copilot:
 
     def open_thread(self, *, user: str, thread_id: str | None = None) -> str:
         """Start an empty, idle thread (so it can be read before its first message)."""
-        thread_id = thread_id or f"t-{uuid.uuid4().hex[:12]}"
+        thread_id = checked_thread_id(thread_id) if thread_id is not None else _new_thread_id()
         role = self.workspace.policy.role_of(user) or "unknown"
         with self._lock(thread_id):
             if self.graph.get_state(self._config(thread_id)).created_at is None:
@@ -196,9 +211,9 @@ class Copilot:
         deltas), `tool` ({"name", "args"} when called, {"name", "summary"} when it returns),
         `pending` ({"pending": [...]}: the approval cards) and, last, `done` (the TurnResult as
         `as_dict()`). Closing the iterator early stops the run at its last checkpoint
-        (`recover` finishes it).
+        (`recover` finishes it). A refused question or thread id raises InvalidAsk as `ask`.
         """
-        thread_id = thread_id or f"t-{uuid.uuid4().hex[:12]}"
+        text, thread_id = _checked(text, thread_id)
         role = self.workspace.policy.role_of(user) or "unknown"
         with self._lock(thread_id):
             self._finish_stopped(thread_id)

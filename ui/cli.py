@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 
 from erp.connector import ErpUnavailableError
 from erp.csvio import ImportValidationError
+from stockpilot.asking import InvalidAsk, checked_question, checked_thread_id
 from stockpilot.imports import collector_paused
 from stockpilot.settings import SettingsProblem, load_settings, scheduler_address
 from stockpilot.vocabulary import MAX_EDIT_QTY, Decision, ExceptionType
@@ -491,6 +492,12 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Ask the copilot; print its answer and any actions waiting for approval."""
+    try:  # refused before the workspace opens: nothing is asked or written
+        question = checked_question(question, "QUESTION")
+        if thread is not None:
+            checked_thread_id(thread, "--thread")
+    except InvalidAsk as exc:
+        raise fail(f"{exc}; nothing was asked", 2) from None
     copilot = _copilot()
     try:
         who = user or copilot.workspace.settings.cli_user
@@ -523,6 +530,10 @@ def approve(
     """Resume a thread at the approval gate with a decision."""
     from graph.service import NotWaitingError, StaleInterruptError
 
+    try:
+        checked_thread_id(thread, "THREAD")
+    except InvalidAsk as exc:
+        raise fail(f"{exc}; nothing was decided", 2) from None
     if decision not in set(Decision):
         raise fail(f"unknown --decision {decision!r}; one of {', '.join(Decision)}", 2)
     if decision == Decision.EDIT and qty is None:

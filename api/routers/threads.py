@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from api.deps import Chatter, CopilotDep, Reader
 from api.errors import error_body
 from graph.service import Copilot, PendingAction, TurnResult, list_threads
+from stockpilot.asking import MAX_QUESTION, THREAD_ID_PATTERN
 
 router = APIRouter(tags=["threads"])
 log = logging.getLogger("stockpilot.api")
@@ -28,11 +29,13 @@ log = logging.getLogger("stockpilot.api")
 ThreadId = Annotated[
     str,
     Path(
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$",
+        pattern=THREAD_ID_PATTERN,
         description="Thread id (letters, digits, '.', '_', ':', '-'; at most 64).",
     ),
 ]
-Content = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+Content = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUESTION)
+]
 SSE_MEDIA_TYPE = "text/event-stream"
 
 

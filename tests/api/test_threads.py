@@ -6,11 +6,13 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from fastapi.testclient import TestClient
 from langchain_core.messages import AIMessage
 
+from stockpilot.asking import InvalidAsk, checked_thread_id
 from tests.api.copilot_app import ApiEnv, auth, draft_transfer
 from tests.support.scripted_model import call
 
@@ -298,3 +300,12 @@ def test_a_client_leaving_a_stream_mid_turn_does_not_strand_the_draft(env):
     [item] = copilot.inbox()
     assert item.thread_id == "gone-1" and item.kind == "transfer"
     assert [a.proposal_id for a in copilot.pending("gone-1")] == [item.proposal_id]
+
+
+@pytest.mark.parametrize("thread_id", ["x%00y", "x%0Ay", "x%1B[31m", "-t", "t%201", "x" * 65])
+def test_an_odd_thread_id_is_422_naming_it_like_every_other_surface(api, thread_id):
+    """The API's thread id rule is the one the CLI, the bots and the service check."""
+    r = api.post(f"/v1/threads/{thread_id}/messages", json={"content": "hi"}, headers=auth("alice"))
+    assert r.status_code == 422 and r.json()["error"]["field"] == "path.thread_id"
+    with pytest.raises(InvalidAsk):
+        checked_thread_id(unquote(thread_id))

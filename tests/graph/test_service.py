@@ -6,6 +6,7 @@ Review 15 pinned what it found here as strict xfails: each fails on main and pas
 import pytest
 from langchain_core.messages import AIMessage
 
+from stockpilot.asking import InvalidAsk
 from tests.support.scripted_model import call
 
 
@@ -57,3 +58,29 @@ def test_a_proposal_withdrawn_elsewhere_no_longer_waits_in_its_thread(copilot, s
         result = copilot.decide("t1", user="bob", decision="approve")
         assert waiting.proposal_id in result.answer
         assert "withdrawn" in result.answer
+
+
+@pytest.mark.parametrize(
+    ("text", "thread_id", "field"),
+    [
+        ("   ", "t1", "question"),
+        ("x" * 4001, "t1", "question"),
+        ("what is late?", "a/b", "thread_id"),
+        ("what is late?", "t\x00", "thread_id"),
+        ("what is late?", "t" * 65, "thread_id"),
+        ("what is late?", "", "thread_id"),
+    ],
+)
+def test_a_bad_question_or_thread_id_is_refused_and_writes_nothing(
+    copilot, workspace, text, thread_id, field
+):
+    for run in (
+        lambda: copilot.ask(text, user="alice", thread_id=thread_id),
+        lambda: list(copilot.stream(text, user="alice", thread_id=thread_id)),
+    ):
+        with pytest.raises(InvalidAsk) as refused:
+            run()
+        assert refused.value.field == field
+    assert workspace.governance.audit.entries() == []
+    if thread_id and "\x00" not in thread_id:
+        assert not copilot.has_thread(thread_id)

@@ -176,3 +176,26 @@ def test_recover_reports_and_repairs_a_stopped_turn(cli):
     assert "Nothing to recover" in cli("recover").output
     approvals = json.loads(cli("approve", "r1", "--user", "bob", "--json").output)
     assert approvals["outcomes"][0]["outcome"] == "committed"
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (("ask", ""), "QUESTION"),
+        (("ask", "   \n"), "QUESTION"),
+        (("ask", "x" * 4001), "QUESTION"),
+        (("ask", "what is late?", "--thread", "a/b"), "--thread"),
+        (("ask", "what is late?", "--thread", "../../etc/passwd"), "--thread"),
+        (("ask", "what is late?", "--thread", "t\x01\x1b[2J"), "--thread"),
+        (("ask", "what is late?", "--thread", "t" * 300), "--thread"),
+        (("ask", "what is late?", "--thread", ""), "--thread"),
+        (("approve", "t/../x"), "THREAD"),
+    ],
+)
+def test_a_bad_question_or_thread_id_is_refused_by_name_and_changes_nothing(cli, args, named):
+    refused = cli(*args)
+    assert refused.exit_code == 2, refused.output
+    assert f"error: {named}:" in refused.output and "Traceback" not in refused.output
+    assert json.loads(cli("audit", "--json").output)["entries"] == []
+    with create_engine(f"sqlite:///{cli.db}").connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM proposals")).scalar() == 0

@@ -30,6 +30,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from api.auth import Principal
 from graph.service import Copilot, PendingAction
+from stockpilot.asking import refused_question
 from stockpilot.identities import IdentityMap
 from stockpilot.settings import Settings
 from stockpilot.vocabulary import MAX_EDIT_QTY
@@ -190,6 +191,9 @@ class SlackBot:
         if not text or text.lower() == "help":
             await ack(text=HELP)
             return
+        if (refused := refused_question(text)) is not None:
+            await ack(text=refused)
+            return
         await ack()
         self.spawn(self._slash(command, text))
 
@@ -265,6 +269,9 @@ class SlackBot:
         client = self._client()
         if not text:
             await client.chat_postMessage(channel=channel, thread_ts=root, text=HELP)
+            return
+        if (refused := refused_question(text)) is not None:
+            await client.chat_postMessage(channel=channel, thread_ts=root, text=refused)
             return
         user = self.asker(str(slack_user) if slack_user else None)
         thread = thread_id_for(channel, root)

@@ -20,6 +20,7 @@ from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, TextForma
 
 from api.auth import Principal
 from graph.service import Copilot, PendingAction
+from stockpilot.asking import refused_question
 from stockpilot.identities import IdentityMap
 from stockpilot.vocabulary import MAX_EDIT_QTY, Decision
 from ui.approvals import CardRef, CardState, OutcomeHook, decide_card_async
@@ -83,6 +84,9 @@ class TeamsBot(ActivityHandler):
         text = (TurnContext.remove_recipient_mention(activity) or activity.text or "").strip()
         if not text:
             await turn_context.send_activity(HELP)
+            return
+        if (refused := refused_question(text)) is not None:
+            await turn_context.send_activity(refused)
             return
         user = self.asker(activity.from_property)
         thread = thread_id_for(activity.conversation.id)

@@ -336,3 +336,15 @@ def test_slack_gets_its_ack_before_the_copilot_finishes(slack_env: SlackHarness)
     gate.set()
     slack_env.drain()
     assert [p["text"] for p in slack_env.fake.calls("chat.postMessage")] == ["done"]
+
+
+def test_a_message_too_long_to_ask_is_refused_in_the_thread_and_asks_nothing(
+    slack_env: SlackHarness,
+) -> None:
+    assert slack_env.mention("x" * 4001, ts="1700000000.000200").status_code == 200
+    (post,) = slack_env.fake.calls("chat.postMessage")
+    assert "at most 4,000" in post["text"] and "Nothing was asked" in post["text"]
+    copilot = slack_env.client.app.state.copilot  # type: ignore[attr-defined]
+    assert copilot.thread(thread_id_for("C001", "1700000000.000200")) is None
+    response = slack_env.command("x" * 4001)
+    assert response.status_code == 200 and "Nothing was asked" in response.text
