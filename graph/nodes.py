@@ -243,7 +243,22 @@ def _review_one(ws: Workspace, user: str, proposal: Proposal, decision: Decision
                 user,
                 thread_id=thread,
                 proposal_id=pid,
-                payload={"decision": kind, "args": p.args, "value": p.value, "note": note},
+                payload={
+                    "decision": kind,
+                    "args": p.args,
+                    "value": p.value,
+                    "note": note,
+                    # An edit is the approver's: the drafter and the quantity before and after.
+                    **(
+                        {
+                            "drafted_by": proposal.created_by,
+                            "previous_qty": proposal.args.get("qty"),
+                            "qty": p.args.get("qty"),
+                        }
+                        if kind == Decision.EDIT
+                        else {}
+                    ),
+                },
             ),
         )
     except ProposalNotPendingError as exc:

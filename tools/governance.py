@@ -28,6 +28,7 @@ from planning.actions import ActionCheck
 from planning.network import SupplyLine
 from stockpilot.actions import Action, TransferAction
 from stockpilot.policy import ApprovalPolicy
+from stockpilot.vocabulary import Decision
 from tools.drafts import DraftChecks
 
 ATTEMPTS = 50  # a lost race on the audit chain retries the whole transaction
@@ -69,13 +70,22 @@ class Governance:
         user: str,
         exception_id: str | None = None,
         reason: str = "",
+        edits: Proposal | None = None,
     ) -> Proposal:
         """Store a valid action as a proposal awaiting a decision, and audit it.
 
         The action is checked again under its target's lock with the orders for that target
         since the snapshot, so of two racing drafts for one need the second drafts only what
         the first leaves (ValueError naming the covering proposal when that is nothing).
+
+        `edits` is the pending proposal this one redrafts with a new quantity (an amend). When
+        `user` is not its drafter (an approver changing the quantity at the gate), the drafter
+        stays the drafter: the new proposal is theirs (`created_by`, the `proposal` entry's
+        actor), and the change is audited as `user`'s `decision` "edit" with the quantity before
+        and after.
         """
+        drafter = edits.created_by if edits is not None and edits.created_by else user
+        edited_by = user if drafter != user else None
         if not check.ok:
             raise ValueError("; ".join(check.errors))
         refusal = self.draft_refusal(user)
@@ -108,12 +118,17 @@ class Governance:
                         value=final.value,
                         description=description,
                         evidence={**final.evidence, "exception_id": exception_id, "reason": reason},
-                        created_by=user,
+                        created_by=drafter,
+                    )
+                    edit = (
+                        {"replaces": edits.id, "edited_by": edited_by}
+                        if edits is not None and edited_by
+                        else {}
                     )
                     self.audit.append_in(
                         conn,
                         "proposal",
-                        user,
+                        drafter,
                         thread_id=thread_id,
                         proposal_id=proposal.id,
                         payload={
@@ -122,8 +137,27 @@ class Governance:
                             "value": final.value,
                             "exception_id": exception_id,
                             "warnings": final.warnings,
+                            **edit,
                         },
                     )
+                    if edits is not None and edited_by:
+                        self.audit.append_in(
+                            conn,
+                            "decision",
+                            edited_by,
+                            thread_id=thread_id,
+                            proposal_id=proposal.id,
+                            payload={
+                                "decision": Decision.EDIT.value,
+                                "drafted_by": drafter,
+                                "replaces": edits.id,
+                                "previous_qty": edits.args.get("qty"),
+                                "qty": final.args.get("qty"),
+                                "args": final.args,
+                                "value": final.value,
+                                "status": proposal.status.value,
+                            },
+                        )
                     return proposal
             except IntegrityError:
                 time.sleep(0.001 * (1 + attempt % 10))

@@ -24,6 +24,7 @@ from langgraph.types import Command
 from pydantic import GetCoreSchemaHandler
 from pydantic_core import CoreSchema, core_schema
 
+from erp.governance import Proposal
 from knowledge.spelling import correct_query
 from planning.actions import ActionCheck
 from planning.whatif import Scenario
@@ -530,6 +531,7 @@ def _propose(
     extra: dict[str, Any] | None = None,
     *,
     asked: int | None = None,
+    edits: Proposal | None = None,
 ) -> Command | str:
     """Store a valid action as a proposal awaiting approval; return the state update.
 
@@ -547,7 +549,12 @@ def _propose(
         return _json({**body, **(extra or {})})
     try:
         proposal = _ws(runtime).governance.propose(
-            check, thread_id=thread_id, user=user, exception_id=exception_id, reason=reason
+            check,
+            thread_id=thread_id,
+            user=user,
+            exception_id=exception_id,
+            reason=reason,
+            edits=edits,
         )
     except (PermissionError, ValueError) as exc:
         return _json({"status": "refused", "action": check.kind, "errors": [str(exc)]})
@@ -879,6 +886,7 @@ def amend_proposal(
         why,
         {"replaces": old.id, "previous_qty": a.get("qty")},
         asked=int(qty),
+        edits=old,  # its drafter stays the drafter when an approver changes the quantity
     )
 
 

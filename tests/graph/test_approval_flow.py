@@ -237,3 +237,49 @@ def test_commit_revalidates_and_refuses_when_stock_has_gone(copilot, script, wor
     assert erp_documents(workspace)["ledger"] == 0
     assert workspace.governance.proposals.get(result.outcomes[0]["proposal_id"]).status == "failed"
     assert "commit_refused" in [e.event for e in workspace.governance.audit.entries()]
+
+
+def test_an_approver_who_edits_the_quantity_at_the_gate_is_not_the_drafter(
+    copilot, script, workspace
+):
+    """The gate's edit: the planner drafted it; the approver's decision holds both quantities."""
+    script.turns.append(draft_transfer(20))
+    pid = copilot.ask("move 20 A to S1", user="alice", thread_id="t1").pending[0].proposal_id
+    copilot.decide("t1", user="bob", decision="edit", qty=30)
+    entries = {e.event: e for e in workspace.governance.audit.entries(proposal_id=pid)}
+    assert entries["proposal"].actor == "alice"
+    decision = entries["decision"]
+    assert decision.actor == "bob"
+    assert decision.payload["decision"] == "edit"
+    assert decision.payload["drafted_by"] == "alice"
+    assert (decision.payload["previous_qty"], decision.payload["qty"]) == (20, 30)
+    assert workspace.governance.proposals.get(pid).created_by == "alice"
+
+
+def test_an_approver_who_amends_the_waiting_draft_leaves_the_planner_its_drafter(
+    copilot, script, workspace
+):
+    """'make it 30' said by the approver while the draft waits: redrafted as the planner's."""
+    script.turns.append(draft_transfer(20))
+    old = copilot.ask("move 20 A to S1", user="alice", thread_id="t1").pending[0].proposal_id
+    script.turns.append(AIMessage("", tool_calls=[call("amend_proposal", proposal_id=old, qty=30)]))
+    [action] = copilot.ask("make it 30", user="bob", thread_id="t1").pending
+    new = workspace.governance.proposals.get(action.proposal_id)
+    assert new.id != old and new.args["qty"] == 30
+    assert new.created_by == "alice"
+    entries = workspace.governance.audit.entries(proposal_id=new.id)
+    assert [(e.event, e.actor) for e in entries] == [("proposal", "alice"), ("decision", "bob")]
+    edit = entries[1].payload
+    assert edit["decision"] == "edit" and edit["drafted_by"] == "alice"
+    assert (edit["replaces"], edit["previous_qty"], edit["qty"]) == (old, 20, 30)
+    assert entries[0].payload["edited_by"] == "bob"
+
+
+def test_a_planner_who_amends_their_own_draft_is_its_drafter(copilot, script, workspace):
+    script.turns.append(draft_transfer(20))
+    old = copilot.ask("move 20 A to S1", user="alice", thread_id="t1").pending[0].proposal_id
+    script.turns.append(AIMessage("", tool_calls=[call("amend_proposal", proposal_id=old, qty=30)]))
+    [action] = copilot.ask("make it 30", user="alice", thread_id="t1").pending
+    entries = workspace.governance.audit.entries(proposal_id=action.proposal_id)
+    assert [(e.event, e.actor) for e in entries] == [("proposal", "alice")]
+    assert "edited_by" not in entries[0].payload

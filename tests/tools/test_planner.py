@@ -603,11 +603,6 @@ def test_a_forecast_override_is_checked_and_refused_like_everywhere_else(
     assert overrides.listed(ws.plans) == [] and ws.governance.audit.entries() == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 15 F11: an approver's amend of a planner's proposal (by id, from another "
-    "thread) redrafts it as the approver's own, which the approver can then approve and commit",
-)
 def test_an_amend_by_someone_else_keeps_the_drafter(call: Caller, ws: Workspace) -> None:
     call("draft_transfer", sku="A", from_location="DC1", to_location="S1", qty=20)
     [drafted] = ws.governance.proposals.list(status="pending")
