@@ -33,13 +33,16 @@ def correct_query(query: str, vocab: frozenset[str]) -> str:
     """Return the query with each word the playbook lacks replaced by its close playbook word."""
     if not vocab:
         return query
+    # Sorted: equal scores go to the first choice, and a set's order changes from one process
+    # to the next (string hashing), so unsorted the same question could search differently.
+    choices = sorted(vocab)
 
     def fix(m: re.Match[str]) -> str:
         word = m.group(0)
         lower = word.lower()
         if len(lower) < MIN_LENGTH or lower in vocab:
             return word
-        got = process.extractOne(lower, vocab, scorer=fuzz.ratio, score_cutoff=CUTOFF)
+        got = process.extractOne(lower, choices, scorer=fuzz.ratio, score_cutoff=CUTOFF)
         return str(got[0]) if got else word
 
     return WORD.sub(fix, query)

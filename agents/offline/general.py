@@ -150,7 +150,9 @@ def correct_words(text: str, vocab: frozenset[str], protected: frozenset[str] = 
             or any(a <= m.start() < b for a, b in ids)
         ):
             return word
-        choices = [v for v in vocab if v[:1] == lower[:1] and abs(len(v) - len(lower)) <= 2]
+        # Sorted: equal scores go to the first choice, and a set's order changes from one
+        # process to the next (string hashing), so unsorted the same request read differently.
+        choices = sorted(v for v in vocab if v[:1] == lower[:1] and abs(len(v) - len(lower)) <= 2)
         got = process.extractOne(lower, choices, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
         return str(got[0]) if got else (_swapped(lower, vocab) or word)
 

@@ -213,3 +213,28 @@ def test_overrides_render_from_the_tools_result() -> None:
     text = render_overrides(one)
     assert text.startswith("**1 forecast override in force:**")
     assert "`OV-3` SKU-0016 at S002: 30/day from 2026-07-01 — by alice" in text
+
+
+def _read_under_hash_seed(code: str, seed: int) -> str:
+    """Run `code` in a fresh interpreter whose string hashing uses `seed`; return its output."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONHASHSEED": str(seed)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+def test_a_typo_equally_close_to_two_words_is_read_the_same_in_every_process() -> None:
+    # "stcks" is as close to "stacks" as to "stocks", "sticks", "stucks": the pick must not
+    # follow the set's order,
+    # which changes from one process to the next.
+    code = (
+        "from agents.offline.general import correct_words\n"
+        "print(correct_words('how many stcks', frozenset({'stocks', 'stacks', 'sticks', 'stucks', 'how', 'many'})))"
+    )
+    seen = {_read_under_hash_seed(code, seed) for seed in range(4)}
+    assert len(seen) == 1, seen

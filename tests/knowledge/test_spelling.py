@@ -39,3 +39,22 @@ def test_known_words_ids_and_short_words_are_left_alone(words: frozenset[str]) -
 
 def test_the_vocabulary_holds_the_exception_types() -> None:
     assert {"stockout", "anomaly", "promo"} <= vocabulary([])
+
+
+def test_a_tie_between_playbook_words_is_corrected_alike_in_every_process() -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from knowledge.spelling import correct_query\n"
+        "print(correct_query('the stcking rule', frozenset({'stocking', 'stacking', 'sticking', 'stucking', 'rule'})))"
+    )
+    seen = set()
+    for seed in range(4):
+        env = {**os.environ, "PYTHONHASHSEED": str(seed)}
+        done = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        seen.add(done.stdout.strip())
+    assert len(seen) == 1, seen
