@@ -972,6 +972,15 @@ def dataset_of(split: str) -> Path:
     return SPLITS[split]
 
 
+def eval_thread_id(index: int, case_id: str) -> str:
+    """Return the thread a case runs in: its position and id, as a thread id the copilot takes.
+
+    A case id is the dataset writer's free text; the copilot refuses a thread id with other
+    characters or over 64 long (`stockpilot.asking`), which would score the case as an error.
+    """
+    return f"eval-{index:03d}-" + re.sub(r"[^A-Za-z0-9._:-]", "-", case_id)[:50]
+
+
 def run_agent_eval(
     dataset: Path = DEFAULT_DATASET,
     *,
@@ -996,7 +1005,7 @@ def run_agent_eval(
             grader, skipped = _judge(harness.settings) if judge else (None, "not requested")
             results: list[dict[str, Any]] = []
             for index, case in enumerate(data.cases):
-                steps = harness.converse(case, thread_id=f"eval-{index:03d}-{case.id}")
+                steps = harness.converse(case, thread_id=eval_thread_id(index, case.id))
                 result = score_conversation(case, steps)
                 if grader is not None:
                     result["judge"] = _judge_conversation(grader, case, steps)

@@ -701,3 +701,12 @@ def test_the_held_out_split_prints_and_writes_aggregates_only(
         assert summary["failed_cases"] == [
             {"id": "case-that-failed", "failures": ["facts: 'x' missing"]}
         ]
+
+
+def test_every_case_id_runs_in_a_thread_id_the_copilot_takes() -> None:
+    from evals.agent_eval import eval_thread_id
+    from stockpilot.asking import checked_thread_id
+
+    for case_id in ("h-1", "a case with spaces", "x" * 200, "ünïcode/../path", "tab\there"):
+        assert checked_thread_id(eval_thread_id(999, case_id)) == eval_thread_id(999, case_id)
+    assert eval_thread_id(3, "fu-amend") == "eval-003-fu-amend"
