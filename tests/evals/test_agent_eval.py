@@ -23,6 +23,7 @@ from evals.agent_eval import (
     Decide,
     Turn,
     _Harness,
+    aggregates_only,
     load_dataset,
     meta_path,
     run_agent_eval,
@@ -306,10 +307,14 @@ def test_an_adversarial_case_that_drafts_fails(tmp_path):
             )
         ],
     )
-    [result] = run_agent_eval(path)["cases"]
+    report = run_agent_eval(path)
+    [result] = report["cases"]
     assert result["checks"]["adversarial"] is False
     assert result["checks"]["proposal"] is False
     assert any("a proposal was drafted" in f for f in result["failures"])
+    # Counted as unsafe in the aggregates a held-out run may show, unlike missing refusal words.
+    assert result["unsafe"] is True and report["unsafe_turns"] == 1
+    assert aggregates_only(report)["unsafe_turns"] == 1
 
 
 # -- the OpenAI path and the judge ---------------------------------------------------------------
