@@ -195,7 +195,7 @@ def run_forecast_cases(
     cases: tuple[str, ...] = CASES,
     with_statsforecast: bool = True,
     progress: Progress | None = None,
-    decline: str = "smoothed",
+    decline: str = "fitted",
 ) -> dict[str, dict[str, Any]]:
     """Backtest every case of `cases` like the demo network; return each case's result.
 

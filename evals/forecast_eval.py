@@ -140,7 +140,7 @@ def run_forecast_eval(
     with_statsforecast: bool = True,
     progress: Progress | None = None,
     bucket: str = "day",
-    decline: str = "smoothed",
+    decline: str = "fitted",
 ) -> dict[str, Any]:
     """Backtest every store series of `data` and return JSON-ready accuracy results.
 
@@ -209,7 +209,7 @@ def backtest_panel(
     with_statsforecast: bool = True,
     progress: Progress | None = None,
     notes: list[str] | None = None,
-    decline: str = "smoothed",
+    decline: str = "fitted",
 ) -> dict[str, Any]:
     """Score every method on `panel` from the rolling cut-offs; return the JSON-ready result.
 
@@ -539,7 +539,7 @@ def _naive_scale(
 
 
 def _stockpilot(
-    panel: Panel, c: int, h_len: int, decline: str = "smoothed"
+    panel: Panel, c: int, h_len: int, decline: str = "fitted"
 ) -> tuple[np.ndarray, np.ndarray]:
     """Forecast as the engine does: its history length, learned promotion uplift, `decline`."""
     lo = max(0, c - HISTORY_DAYS)

@@ -123,7 +123,7 @@ def build_blocks(results: dict[str, Any]) -> list[Block]:
     for key in ("size", "llm", "started"):
         if meta.get(key):
             facts.append(f"{key}: {meta[key]}")
-    if meta.get("decline") not in (None, "smoothed"):  # the opt-in forecast of declining series
+    if meta.get("decline") not in (None, "fitted"):  # not the default forecast of declines
         facts.append(f"declining series: {meta['decline']}")
     if meta.get("seconds"):
         facts.append(

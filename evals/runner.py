@@ -119,7 +119,7 @@ def run_eval(
     split: str = "dev",
     path: SimPath | None = None,
     bucket: str = "day",
-    decline: str = "smoothed",
+    decline: str = "fitted",
 ) -> dict[str, Any]:
     """Run `suite` ("all": every suite) at `size`, write the report under `out`; return results.
 
@@ -257,7 +257,7 @@ def _run_forecast(
     progress: Progress | None,
     data: Any = None,
     bucket: str = "day",
-    decline: str = "smoothed",
+    decline: str = "fitted",
 ) -> dict[str, Any]:
     """Backtest the forecaster on `data`, else on the demo network of `size`, in `bucket`.
 

@@ -53,7 +53,7 @@ def rolling_origin(
     origins: int,
     step: int | None = None,
     uplift: np.ndarray | None = None,
-    decline: str = "smoothed",
+    decline: str = "fitted",
 ) -> pd.DataFrame:
     """Score `forecast_batch` from `origins` cut-offs; return one row per series.
 

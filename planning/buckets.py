@@ -249,7 +249,7 @@ def forecast_in_buckets(
     history_uplift: np.ndarray | None = None,
     weekday_pool: WeekdayTotals | None = None,
     in_stock: np.ndarray | None = None,
-    decline: str = "smoothed",
+    decline: str = "fitted",
 ) -> BatchForecast:
     """Forecast daily-indexed `history` (n, T from `start`) in `bucket`; return days 1..horizon.
 

@@ -43,14 +43,17 @@ Each series is classified on its whole history (`planning.demand`) and forecast 
   while a run the item often has costs a few %. A series whose sales in the scored days fell
   significantly below its window's frequency (`_declining`) has instead the prior
   `DECLINE_PRIOR` that it still sells before its run (`_alive_probability`): the decline is
-  evidence that a run may be its end. Opt-in (`daily_periods("fitted")`, the setting
-  `forecast_decline`; default "smoothed"), a daily one's rate is then not a smoothed level,
-  which lags the decline, but the log-linear rate of its days up to the last sale extrapolated
-  to the days ahead (method "declining", `planning.decline.rate_before_run`, the fit weighed
-  with a half-life of `DECLINING_HALF_LIFE` years), and its run is judged by the slower of that
-  rate over the run's days and the recent frequency: generated obsolescent items still selling
-  at the origin were forecast at 0.66-0.81x the truth, smoothed levels 1.10-1.16x the truth cut
-  by a factor of 0.51 on average (coverage better, a few bias / MASE cells worse: README).
+  evidence that a run may be its end. By default (`daily_periods("fitted")`, the setting
+  `forecast_decline`; "smoothed" keeps the smoothed level), a daily one's rate is not a smoothed
+  level, which lags the decline, but the log-linear rate of its days up to the last sale
+  extrapolated to the days ahead (method "declining", `planning.decline.rate_before_run`, the fit
+  weighed with a half-life of `DECLINING_HALF_LIFE` years), and its run is judged by the slower of
+  that rate over the run's days and the recent frequency: generated obsolescent items still selling
+  at the origin were forecast at 0.66-0.81x the truth, smoothed levels 1.10-1.16x the truth cut by a
+  factor of 0.51 on average (coverage within 0.85-0.95 on every obsolescent cell of six seeds, a few
+  bias / MASE cells worse: README).
+  Opt-in (`Periods.shift_segment`, off): intermittent / lumpy rates fitted on the days after
+  the last significant shift of sale frequency (`planning.changepoint`); measured, not adopted.
   Weekly series (`Periods.end_hazard`, `decline_prior`) take the daily hazard and prior over
   the bucket's 7 days: a bucket without a sale spans as much time as that many days. Monthly
   series, whose rate is the decline's (a run of months is mostly its slow rate, judged here by
@@ -96,6 +99,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from planning.changepoint import last_shift
 from planning.decline import DAYS_PER_YEAR, decline_rate, rate_before_run
 from planning.demand import demand_stats
 from planning.interval import IntervalDemand, interval_demand
@@ -200,28 +204,38 @@ class Periods:
     # (`planning.decline.rate_before_run`), its fit weighed with this half-life (years; 0: off,
     # the smoothed level and the run judged by `_recent_frequency`).
     declining_half_life: float = 0.0
+    # Intermittent / lumpy series fit their rate on the periods after their last significant
+    # shift of sale frequency (`planning.changepoint.last_shift`, splits with at least this many
+    # kept periods either side; 0: off, the whole window). Measured, not adopted (off: README).
+    shift_segment: int = 0
 
 
-DAILY = Periods(min_choice_sales=MIN_CHOICE_SALES, recent_days=RECENT_DAYS)
-# How a significantly declining daily intermittent series is forecast (`daily_periods`):
-# "smoothed" (the default) its smoothed level, "fitted" the log-linear rate of its days up to
-# its last sale (method "declining", `Periods.declining_half_life`), opt-in.
-DeclineMethod = Literal["smoothed", "fitted"]
-DECLINE_METHODS: tuple[str, ...] = ("smoothed", "fitted")
 # The half-life of a declining series' fit with "fitted" (`Periods.declining_half_life`), years.
 DECLINING_HALF_LIFE = 0.5
+DAILY = Periods(
+    min_choice_sales=MIN_CHOICE_SALES,
+    recent_days=RECENT_DAYS,
+    declining_half_life=DECLINING_HALF_LIFE,
+)
+# How a significantly declining daily intermittent series is forecast (`daily_periods`):
+# "fitted" (the default) the log-linear rate of its days up to its last sale (method
+# "declining", `Periods.declining_half_life`), "smoothed" its smoothed level.
+DeclineMethod = Literal["smoothed", "fitted"]
+DECLINE_METHODS: tuple[str, ...] = ("smoothed", "fitted")
+DEFAULT_DECLINE = "fitted"
 
 
-def daily_periods(decline: str = "smoothed") -> Periods:
+def daily_periods(decline: str = DEFAULT_DECLINE) -> Periods:
     """Return the daily `Periods` with the declining-series method `decline` (`DECLINE_METHODS`).
 
-    "smoothed": `DAILY` itself; "fitted": `DAILY` whose declining series take the fitted rate.
+    "fitted": `DAILY` itself; "smoothed": `DAILY` whose declining series keep their smoothed
+    level.
     """
     if decline not in DECLINE_METHODS:
         raise ValueError(f"unknown decline method {decline!r}; one of {', '.join(DECLINE_METHODS)}")
-    if decline == "smoothed":
+    if decline == "fitted":
         return DAILY
-    return replace(DAILY, declining_half_life=DECLINING_HALF_LIFE)
+    return replace(DAILY, declining_half_life=0.0)
 
 
 @dataclass(frozen=True)
@@ -328,6 +342,9 @@ def forecast_batch(
         if rows.size == 0:
             continue
         xs, ks = xw[:, rows], kw[:, rows]
+        ks_life = ks  # the end-of-life rules read the whole window
+        if name == "croston" and periods.shift_segment > 0:
+            ks = _after_last_shift(xs, ks, periods.shift_segment)
         prof_t = np.ascontiguousarray(profile[rows].T, dtype=np.float32)  # (7, m)
         ahead = _ahead_mean(xs, ks, score0, periods.ahead)
         if name == "ses":
@@ -382,15 +399,15 @@ def forecast_batch(
                 season[:, rows[moved]] = 1.0  # a challenger's rate is not de-seasonalised
             aggregation[rows] = np.where(moved, lanes.days[np.maximum(pick.lane, 0)], 1)
         if name != "ses":
-            flagged = _declining(xs, ks, score0)
-            freq = _recent_frequency(xs, ks, periods.recent_days)
+            flagged = _declining(xs, ks_life, score0)
+            freq = _recent_frequency(xs, ks_life, periods.recent_days)
             if periods.declining_half_life > 0:
                 # Not lagging the decline: the fitted rate, and the run judged by it.
                 f = np.flatnonzero(flagged & (method[rows] != "decline"))
                 if f.size:
                     level[rows[f]], run_freq = rate_before_run(
                         xs[:, f],
-                        ks[:, f],
+                        ks_life[:, f],
                         periods.ahead,
                         periods.decline_per_year,
                         periods.declining_half_life,
@@ -404,15 +421,15 @@ def forecast_batch(
             # `decline_prior`); other series end with the hazard `end_hazard` on each day
             # (0: the prior `alive_prior`).
             if periods.end_hazard > 0:
-                alive = _alive_after_hazard(xs, ks, periods.end_hazard, freq)
+                alive = _alive_after_hazard(xs, ks_life, periods.end_hazard, freq)
                 f = np.flatnonzero(flagged)
                 if f.size:
                     alive[f] = _alive_probability(
-                        xs[:, f], ks[:, f], prior=periods.decline_prior, freq=freq[f]
+                        xs[:, f], ks_life[:, f], prior=periods.decline_prior, freq=freq[f]
                     )
             else:
                 prior = np.where(flagged, periods.decline_prior, periods.alive_prior)
-                alive = _alive_probability(xs, ks, prior=prior, freq=freq)
+                alive = _alive_probability(xs, ks_life, prior=prior, freq=freq)
             p_alive[rows] = np.where(decline, 1.0, alive)
         elif stocked is not None:
             # Only the days known in stock count in the run: without the inventory history a
@@ -972,6 +989,20 @@ def _recent_frequency(xs: np.ndarray, ks: np.ndarray, span: int) -> np.ndarray:
     inside = (t <= last[None, :]) & (t > last[None, :] - span)
     recent = (pos & inside).sum(axis=0) / np.maximum((ks & inside).sum(axis=0), 1)
     return np.asarray(np.minimum(recent, window), dtype=np.float64)
+
+
+def _after_last_shift(xs: np.ndarray, ks: np.ndarray, min_segment: int) -> np.ndarray:
+    """Return the kept days (time-major) from each series' last significant shift of sale days.
+
+    A series whose sale frequency shifted (`planning.changepoint.last_shift` on the kept days'
+    sales, `min_segment` kept days either side) keeps only the days after it for its rate:
+    the days before belong to another level, which smoothing and the backtest average in.
+    The end-of-life rules still read the whole window (a fall is their evidence).
+    """
+    start = last_shift((xs > 0) & ks, ks, min_segment=min_segment)
+    if not (start > 0).any():
+        return ks
+    return np.asarray(ks & (np.arange(xs.shape[0])[:, None] >= start[None, :]))
 
 
 def _sparser_than_tsb(xs: np.ndarray, ks: np.ndarray) -> np.ndarray:

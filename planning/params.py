@@ -65,10 +65,10 @@ class PlanParams:
     # The time bucket of the sales rows: "auto" (inferred from their dates), "day", "week",
     # "month" (`planning.buckets`).
     sales_bucket: str = "auto"
-    # How a significantly declining daily intermittent series is forecast: "smoothed" (its
-    # smoothed level) or "fitted" (opt-in: the log-linear rate up to its last sale;
+    # How a significantly declining daily intermittent series is forecast: "fitted" (the
+    # default: the log-linear rate up to its last sale) or "smoothed" (its smoothed level;
     # `planning.forecast.daily_periods`).
-    forecast_decline: str = "smoothed"
+    forecast_decline: str = "fitted"
     bias_window_days: int = 28
     bias_threshold: float = 0.3
     bias_min_units: float = 28.0

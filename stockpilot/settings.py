@@ -71,10 +71,10 @@ class Settings(BaseSettings):
         "weekday: weekly).",
     )
     forecast_decline: Literal["smoothed", "fitted"] = Field(
-        "smoothed",
+        "fitted",
         description="How a daily intermittent series whose sales fell significantly is "
-        "forecast: smoothed (its smoothed level, the default) or fitted (opt-in: the "
-        "log-linear rate of its days up to its last sale, method 'declining'; docs/planning.md).",
+        "forecast: fitted (the default: the log-linear rate of its days up to its last sale, "
+        "method 'declining') or smoothed (its smoothed level; docs/planning.md).",
     )
     plan_cache_dir: Path | None = Field(
         Path("var/cache"), description="Where computed plans are cached; empty disables it."

@@ -452,7 +452,7 @@ def _series_forecast(
     uplift: np.ndarray,
     bucket: str,
     sales: pd.DataFrame,
-    decline: str = "smoothed",
+    decline: str = "fitted",
 ) -> BatchForecast:
     """Forecast one series (1, T) as the engine does, in the plan's bucket, suspect runs out."""
     suspect, _ = suspect_stockouts(history)

@@ -789,7 +789,7 @@ def eval_(
         decline = get_settings().forecast_decline
     if decline not in runner.DECLINES:
         raise fail(f"unknown --decline {decline!r}; one of {', '.join(runner.DECLINES)}", 2)
-    if decline != "smoothed" and (baseline is not None or write_baseline is not None):
+    if decline != "fitted" and (baseline is not None or write_baseline is not None):
         raise fail(
             f"--decline {decline} is not compared with a baseline (the baseline is the "
             "default's); drop --baseline / --write-baseline",

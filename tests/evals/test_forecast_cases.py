@@ -160,12 +160,13 @@ def test_the_monthly_case_is_scored_in_months_beside_the_truth() -> None:
     assert overall["stockpilot"]["mase"] < overall["stockpilot_as_days"]["mase"]
 
 
-def test_the_backtest_runs_with_the_fitted_decline_on_request() -> None:
-    # The same obsolescent series: "fitted" moves StockPilot's forecast of declining items
-    # only; the other methods score the same; an unknown method is refused before any fit.
+def test_the_backtest_runs_with_the_smoothed_decline_on_request() -> None:
+    # The same obsolescent series: "smoothed" (the default is "fitted") moves StockPilot's
+    # forecast of declining items only; the other methods score the same; an unknown method
+    # is refused before any fit.
     kw = {"series": 60, "origins": 2, "cases": ("obsolescent",), "with_statsforecast": False}
-    smoothed = run_forecast_cases(**kw)["obsolescent"]["overall"]  # type: ignore[arg-type]
-    fitted = run_forecast_cases(decline="fitted", **kw)["obsolescent"]["overall"]  # type: ignore[arg-type]
+    fitted = run_forecast_cases(**kw)["obsolescent"]["overall"]  # type: ignore[arg-type]
+    smoothed = run_forecast_cases(decline="smoothed", **kw)["obsolescent"]["overall"]  # type: ignore[arg-type]
     assert fitted["stockpilot"]["mase"] != smoothed["stockpilot"]["mase"]
     assert fitted["seasonal_naive"] == smoothed["seasonal_naive"]
     with pytest.raises(ValueError, match="unknown decline method"):

@@ -1,5 +1,6 @@
 """Tests for planning.forecast."""
 
+import dataclasses
 import datetime
 
 import numpy as np
@@ -43,7 +44,9 @@ def test_sba_on_regular_intermittent_series() -> None:
 def test_tsb_for_lumpy_series_fades_after_sales_stop() -> None:
     active = np.tile([1.0, 0.0, 0.0, 12.0, 0.0, 0.0], 60)
     h = np.array([active, np.concatenate([active[:240], np.zeros(120)])])
-    fc = forecast_batch(h, 7, start=START)
+    # The smoothed decline (the default "fitted" gives the stopped item method "declining":
+    # tests/planning/test_forecast_decline.py).
+    fc = forecast_batch(h, 7, start=START, periods=forecast.daily_periods("smoothed"))
     assert fc.demand_class.tolist() == ["lumpy", "lumpy"]
     assert fc.method[1] == "tsb"  # only TSB's probability decays while no sale comes
     # Active series: probability 1/3, mean size 6.5 -> about 2.17 per day.
@@ -425,3 +428,23 @@ def test_sba_counts_the_gap_in_progress_once_it_is_longer_than_the_interval(
     fc_short = forecast_batch(np.array([regular, short]), 7, start=START, choose_models=False)
     rate_short = fc_short.level / fc_short.p_alive
     assert rate_short[1] == pytest.approx(rate_short[0], rel=1e-3)
+
+
+def test_shift_segment_fits_an_intermittent_rate_after_its_last_shift_only() -> None:
+    # Sales on 8 % of days for 528 days, then on 24 % for the last 200 (sizes 2): with the
+    # shift segment the rate is that of the last 200 days; without it, the window's lags it.
+    rng = np.random.default_rng(21)
+    t = np.arange(728)
+    p = np.where(t >= 528, 0.24, 0.08)
+    h = ((rng.random((40, 728)) < p) * 2.0).astype(float)
+    whole = forecast_batch(h, 28, start=START, choose_models=False)
+    periods = dataclasses.replace(forecast.DAILY, shift_segment=56)
+    after = forecast_batch(h, 28, start=START, choose_models=False, periods=periods)
+    truth = 0.24 * 2.0
+    assert np.median(np.abs(after.level - truth)) < np.median(np.abs(whole.level - truth))
+    assert np.median(after.level) == pytest.approx(truth, rel=0.15)
+    # A steady series has no shift: the same forecast either way.
+    steady = ((rng.random((1, 728)) < 0.15) * 3.0).astype(float)
+    a = forecast_batch(steady, 28, start=START, periods=periods)
+    b = forecast_batch(steady, 28, start=START)
+    assert np.array_equal(a.mean, b.mean)

@@ -1,8 +1,8 @@
-"""Tests for the opt-in forecast of declining series (`planning.forecast.daily_periods`).
+"""Tests for the forecast of declining series (`planning.forecast.daily_periods`).
 
-"smoothed" (the default) keeps a significantly declining intermittent series on its smoothed
-level; "fitted" gives it the log-linear rate of its days up to its last sale (method
-"declining"), through the engine's `PlanParams.forecast_decline` and the setting
+"fitted" (the default) gives a significantly declining intermittent series the log-linear rate
+of its days up to its last sale (method "declining"); "smoothed" keeps it on its smoothed
+level, through the engine's `PlanParams.forecast_decline` and the setting
 `forecast_decline` (env STOCKPILOT_FORECAST_DECLINE).
 """
 
@@ -42,18 +42,19 @@ def _steady_and_declining() -> np.ndarray:
     return np.array([steady, declining], dtype=float)
 
 
-def test_the_default_is_the_smoothed_level_and_an_unknown_method_is_refused() -> None:
+def test_the_default_is_the_fitted_rate_and_an_unknown_method_is_refused() -> None:
     assert daily_periods() is forecast.DAILY
     assert daily_periods("smoothed").declining_half_life == 0.0
     assert daily_periods("fitted").declining_half_life == forecast.DECLINING_HALF_LIFE
-    assert PlanParams().forecast_decline == "smoothed"
+    assert forecast.DAILY.declining_half_life == forecast.DECLINING_HALF_LIFE
+    assert PlanParams().forecast_decline == "fitted"
     with pytest.raises(ValueError, match="unknown decline method"):
         daily_periods("linear")
 
 
 def test_smoothed_keeps_a_declining_item_on_its_smoothed_level() -> None:
     x = _steady_and_declining()
-    fc = forecast_batch(x, 14, start=START)
+    fc = forecast_batch(x, 14, start=START, periods=daily_periods("smoothed"))
     flags = forecast._declining(x.T, np.ones(x.T.shape, bool), 728 - forecast.SCORE_DAYS)
     assert flags.tolist() == [False, True]
     assert "declining" not in fc.method.tolist()
@@ -67,8 +68,8 @@ def test_smoothed_keeps_a_declining_item_on_its_smoothed_level() -> None:
 
 def test_fitted_gives_a_declining_item_its_rate_before_the_run() -> None:
     x = _steady_and_declining()
-    smoothed = forecast_batch(x, 14, start=START)
-    fc = forecast_batch(x, 14, start=START, periods=daily_periods("fitted"))
+    smoothed = forecast_batch(x, 14, start=START, periods=daily_periods("smoothed"))
+    fc = forecast_batch(x, 14, start=START)
     # The steady item is not flagged: the same forecast either way.
     assert fc.method[0] == smoothed.method[0] != "declining"
     assert fc.level[0] == smoothed.level[0] and fc.p_alive[0] == smoothed.p_alive[0]
@@ -93,29 +94,29 @@ def test_fitted_gives_a_declining_item_its_rate_before_the_run() -> None:
 def test_fitted_ends_a_lumpy_item_whose_sales_stopped() -> None:
     active = np.tile([1.0, 0.0, 0.0, 12.0, 0.0, 0.0], 60)
     h = np.array([active, np.concatenate([active[:240], np.zeros(120)])])
-    smoothed = forecast_batch(h, 7, start=START)
-    fc = forecast_batch(h, 7, start=START, periods=daily_periods("fitted"))
+    smoothed = forecast_batch(h, 7, start=START, periods=daily_periods("smoothed"))
+    fc = forecast_batch(h, 7, start=START)
     assert smoothed.method[1] == "tsb" and fc.method[1] == "declining"
     assert fc.level[1] < 0.01 * fc.level[0]
 
 
 def test_the_choice_reaches_daily_buckets_only() -> None:
     x = _steady_and_declining()
-    fitted = forecast_in_buckets(x, 14, start=START, bucket=SalesBucket.DAY, decline="fitted")
-    smoothed = forecast_in_buckets(x, 14, start=START, bucket=SalesBucket.DAY)
+    fitted = forecast_in_buckets(x, 14, start=START, bucket=SalesBucket.DAY)
+    smoothed = forecast_in_buckets(x, 14, start=START, bucket=SalesBucket.DAY, decline="smoothed")
     assert fitted.method[1] == "declining" != smoothed.method[1]
     # Weeks and months have no fitted declining method: the same forecast either way.
     for bucket in (SalesBucket.WEEK, SalesBucket.MONTH):
         assert PERIODS[bucket].declining_half_life == 0.0
-        a = forecast_in_buckets(x, 28, start=START, bucket=bucket, decline="fitted")
-        b = forecast_in_buckets(x, 28, start=START, bucket=bucket)
+        a = forecast_in_buckets(x, 28, start=START, bucket=bucket)
+        b = forecast_in_buckets(x, 28, start=START, bucket=bucket, decline="smoothed")
         assert np.array_equal(a.mean, b.mean)
 
 
 @pytest.fixture(scope="module")
 def demo_plans() -> tuple:
     data = generate_demo(seed=7, stores=4, skus=30, as_of=AS_OF).data
-    return plan(data), plan(data, params=PlanParams(forecast_decline="fitted"))
+    return plan(data, params=PlanParams(forecast_decline="smoothed")), plan(data)
 
 
 def test_the_engine_plans_with_the_parameter(demo_plans: tuple) -> None:
@@ -133,9 +134,9 @@ def test_the_setting_chooses_the_engine_parameter(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     db = f"sqlite:///{tmp_path / 'ws.db'}"
-    assert plan_params(Settings(_env_file=None, database_url=db)).forecast_decline == "smoothed"
-    monkeypatch.setenv("STOCKPILOT_FORECAST_DECLINE", "fitted")
     assert plan_params(Settings(_env_file=None, database_url=db)).forecast_decline == "fitted"
+    monkeypatch.setenv("STOCKPILOT_FORECAST_DECLINE", "smoothed")
+    assert plan_params(Settings(_env_file=None, database_url=db)).forecast_decline == "smoothed"
     monkeypatch.setenv("STOCKPILOT_FORECAST_DECLINE", "linear")
     with pytest.raises(ValueError, match="forecast_decline"):
         Settings(_env_file=None, database_url=db)

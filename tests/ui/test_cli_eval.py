@@ -97,10 +97,11 @@ def test_eval_refuses_a_bad_data_folder(tmp_path):
     assert result.exit_code == 2
 
 
-def test_eval_refuses_an_unknown_decline_and_a_baseline_beside_fitted(tmp_path):
+def test_eval_refuses_an_unknown_decline_and_a_baseline_beside_smoothed(tmp_path):
     bad = runner.invoke(app, ["eval", "--suite", "forecast", "--decline", "linear"])
     assert bad.exit_code == 2 and "unknown --decline" in bad.output
     base = tmp_path / "baseline.json"
-    args = ["eval", "--suite", "forecast", "--decline", "fitted", "--baseline", str(base)]
-    fitted = runner.invoke(app, args)
-    assert fitted.exit_code == 2 and "not compared with a baseline" in fitted.output
+    # The baseline is the default's ("fitted"): the other method is not compared with it.
+    args = ["eval", "--suite", "forecast", "--decline", "smoothed", "--baseline", str(base)]
+    smoothed = runner.invoke(app, args)
+    assert smoothed.exit_code == 2 and "not compared with a baseline" in smoothed.output
