@@ -32,6 +32,7 @@ from agents.offline.messages import (
     _turn_results,
 )
 from agents.offline.parsing import as_of_of
+from agents.offline.quantities import unreadable, unreadable_answer
 from agents.offline.render import _approval_summary
 from agents.offline.safety import (
     WRITE_TOOLS,
@@ -40,7 +41,7 @@ from agents.offline.safety import (
     read_only_refusal,
     write_not_meant,
 )
-from agents.offline.settled import one_draft_each
+from agents.offline.settled import amended_instead, one_draft_each
 from stockpilot.vocabulary import GATE_NAME
 
 # -- the model -----------------------------------------------------------------------------------
@@ -136,6 +137,11 @@ class OfflinePlannerModel(BaseChatModel):
             step = read_only_refusal(asker)  # every write checks the role first
         elif writes and (why := write_not_meant(_text(convo[start]))):
             step = not_meant_answer(why, _instruction(writes[0]))  # whichever reading wrote
+        elif writes and (bad := unreadable(_text(convo[start]), writes)):
+            step = unreadable_answer(*bad, writes)  # "-20", "1e30", "20.5": never another qty
+        elif writes and any(r.name == "amend_proposal" for r in results):
+            # the need's pending draft was amended in a second draft's place (one_draft_each)
+            step = amended_instead(request, results)
         elif writes and isinstance(step, list):
             # a PO asked for is no silent transfer; one need, one pending draft
             said = _text(convo[start])

@@ -376,7 +376,9 @@ def _normalise(text: str) -> str:
 
 
 def _number(text: str) -> float:
-    return float(text.replace(",", ""))
+    """Return a number as written: a whole one exactly (an int, never through a float)."""
+    bare = text.replace(",", "").strip()
+    return int(bare) if re.fullmatch(r"[+-]?\d+", bare) else float(bare)
 
 
 def _find(pattern: str, text: str) -> str | None:

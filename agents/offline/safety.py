@@ -427,6 +427,25 @@ _RETRACTED = (
     r"actually,?\s+don['\u2019]?t|(?:scrap|strike|belay)\s+that|my\s+bad)\W*$"
 )
 """A request taken back at its end ("transfer 20 … - actually, no"); alone it is no request."""
+_NOT_A_NO = (
+    r"(?:problem|prob|probs|worries|worry|rush|hurry|biggie|pressure|stress|doubt|questions?|"
+    r"matter|later|sooner|earlier|more|less|fewer|need\s+to\s+(?:rush|hurry|wait|worry)|"
+    r"need\s+for|sign[- ]?off|approv\w*)"
+)
+"""Words after "no" that make it no negation ("- no rush", "? no later than Friday")."""
+_TAKEN_BACK = (
+    r"\S.*?(?:\?|\.{2,}|\u2026|\(|[\s,.;!]\s*[-\u2013\u2014]+|[,.;!])\s*"
+    r"(?:(?:actually|wait|hmm+|um+|erm|oh|ah|well|sorry|on\s+second\s+thoughts?)\W+)*"
+    r"(?:no+|nah+|nope|naw|not\s+(?:yet|now|today|really|this\s+time)|actually\s+not|"
+    r"don['\u2019]?t(?=\W*$))\b(?!['\u2019-])"
+    r"(?!\s+" + _NOT_A_NO + r"\b)"
+    r"(?:\W*$|[\s,.;:!)\-\u2013\u2014]+(?:(?!\b" + _WRITE_VERB + r"\b)[^?])*$)"
+)
+"""A request followed by a bare "no" after a question mark, a dash, dots or a bracket ("make it
+30? no", "transfer 20 … - no, leave it", "withdraw it (no)", "… nah", "? not yet", "? actually
+no"): taken back, so nothing is written. What follows the "no" may not be a new instruction
+("rejected? no, make it 25" instructs: a write verb follows), and "no rush", "no later than …"
+are no negation."""
 _REPORTED = (
     r"\b(?!i\b|we\b)[a-z]+\s+wants\s+(?:us\s+|me\s+)?to\b|\bthey\s+want\s+(?:us|me)\s+to\b|"
     r"\b(?!i\b|we\b|really\b|just\b|also\b|still\b|so\b|and\b|then\b|now\b|please\b)[a-z]+"
@@ -460,6 +479,7 @@ WRITE_NOT_MEANT: tuple[tuple[str, re.Pattern[str]], ...] = (
             re.I,
         ),
     ),
+    ("taken back", re.compile(_TAKEN_BACK, re.I)),
     (
         "conditional",
         re.compile(
@@ -527,6 +547,7 @@ WRITE_NOT_MEANT: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 NOT_MEANT_READING = {
     "declined": "a decision not to, or a doubt",
+    "taken back": "taken back by the no after it",
     "conditional": "conditional",
     "quoted": "a quote or a report of something done",
     "predicted": "a possibility or a plan",

@@ -23,7 +23,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
 from agents.focus import Focus, ProposalNote
-from agents.offline.messages import Call, _text
+from agents.offline.messages import Call, Request, Result, Step, _text
 from agents.offline.offers import YES
 from agents.offline.render import _approval_summary
 from stockpilot.vocabulary import GATE_NAME
@@ -152,12 +152,68 @@ def _need(kind: str, a: dict[str, Any]) -> tuple[Any, ...] | None:
     return None
 
 
+AMEND = "amend_proposal"
+EXCEPTION_PLACE = re.compile(r"^[^:]+:(?P<sku>[^@]+)@(?P<loc>[^:]+)")
+"""The item and place an exception id names ("stockout_risk:SKU-0012@S003")."""
+
+
+def _pending_for_exception(focus: Focus, exception_id: object) -> ProposalNote | None:
+    """Return the thread's pending draft that brings the exception's item to its place."""
+    m = EXCEPTION_PLACE.match(str(exception_id or ""))
+    if m is None:
+        return None
+    for n in reversed(focus.proposals):
+        a = n.args or {}
+        place = a.get("to_location") or a.get("location_id")
+        if n.status in _PENDING and a.get("sku") == m["sku"] and place == m["loc"]:
+            return n
+    return None
+
+
+def amended_instead(req: Request, results: Sequence[Result]) -> Step:
+    """Answer a request for a pending need that `one_draft_each` made an amend of that draft.
+
+    The amend's own answer (old → new quantity, or why the checks left it as it was), led by
+    why the pending draft was changed rather than a second one drafted.
+    """
+    from agents.offline.handlers import amend  # the amend's own answer (old → new)
+
+    out = amend(req, list(results))
+    if not isinstance(out, str):
+        return out
+    said = []
+    for r in results:
+        note = next(
+            (n for n in req.focus.proposals if n.proposal_id == r.args.get("proposal_id")), None
+        )
+        if r.name != AMEND or note is None:
+            continue
+        done = isinstance(r.data, dict) and "pending" in str(r.data.get("status", ""))
+        said.append(
+            f"{describe(note)} was already pending for this need, so I "
+            + ("amended it" if done else "asked to amend it")
+            + f" to {r.args.get('qty')} rather than draft a second one"
+        )
+    if not said:
+        return out
+    return (
+        "; ".join(said)
+        + " (say **… more** or **another …** for a second draft on top of it).\n\n"
+        + out
+    )
+
+
 def one_draft_each(calls: list[Call], focus: Focus, text: str) -> list[Call] | str:
     """Drop a draft made twice in one message, or one the thread already has pending.
 
     The same draft twice in one message is made once; the same need twice with two quantities
     is asked about. A draft for a need the thread has pending (same item, source and
-    destination) is not made again unless the request asks for more ("10 more", "another").
+    destination) is not made again unless the request asks for more ("10 more", "another"):
+    with the pending draft's own quantity it is that draft (the answer says it is pending);
+    with another quantity, and alone in its message, it amends the pending draft to it
+    (`amend_proposal`, as "make it 25 instead" does). The engine's fix for an exception whose
+    item and place a pending draft already serves ("fix stockout_risk:X@S003") is not drafted
+    beside it: the answer points to the pending draft and how to change it.
     Returns the calls left, or the answer when there is nothing left to draft.
     """
     pending: dict[tuple[Any, ...], ProposalNote] = {}
@@ -168,7 +224,14 @@ def one_draft_each(calls: list[Call], focus: Focus, text: str) -> list[Call] | s
     kept: list[Call] = []
     asked: dict[tuple[Any, ...], Any] = {}
     repeated: list[ProposalNote] = []
+    fixed: list[ProposalNote] = []
+    alone = sum(1 for c in calls if c.name.startswith(DRAFTS)) == 1
     for call in calls:
+        if call.name == "draft_recommended_action" and not MORE.search(text):
+            note = _pending_for_exception(focus, call.args.get("exception_id"))
+            if note is not None:
+                fixed.append(note)  # "fix <exception>" of a need already drafted
+                continue
         key = _need(call.name, call.args)
         if key is not None:
             qty = call.args.get("qty")
@@ -183,9 +246,22 @@ def one_draft_each(calls: list[Call], focus: Focus, text: str) -> list[Call] | s
                 )
             asked[key] = qty
             if key in pending and not MORE.search(text):
-                repeated.append(pending[key])
+                note = pending[key]
+                old = (note.args or {}).get("qty")
+                if alone and isinstance(qty, int) and isinstance(old, int) and qty != old:
+                    # "transfer 25 …" with 20 pending for the need: that draft, made 25
+                    kept.append(Call(AMEND, {"proposal_id": note.proposal_id, "qty": qty}))
+                    continue
+                repeated.append(note)
                 continue
         kept.append(call)
-    if repeated and not any(c.name.startswith(DRAFTS) for c in kept):
-        return already_pending(repeated, "that request is the one already drafted")
+    if (repeated or fixed) and not any(c.name.startswith((*DRAFTS, AMEND)) for c in kept):
+        if fixed and not repeated:
+            exc = next(
+                str(c.args.get("exception_id"))
+                for c in calls
+                if c.name == "draft_recommended_action"
+            )
+            return already_pending(fixed, f"the fix for `{exc}` is the need it already drafts for")
+        return already_pending(repeated + fixed, "that request is the one already drafted")
     return kept

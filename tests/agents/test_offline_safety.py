@@ -14,7 +14,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 
 from agents.offline import INTENTS, OfflinePlannerModel, parse
 from agents.offline.messages import Asker
-from agents.offline.safety import WRITE_TOOLS, asker_of, impersonated
+from agents.offline.safety import WRITE_TOOLS, asker_of, impersonated, write_not_meant
 from graph.service import Copilot
 from tests.agents.conftest import ask
 from tools.planner import DRAFT_TOOLS, OVERRIDE_TOOLS
@@ -267,11 +267,6 @@ def test_an_intent_that_writes_says_so(
 REVIEW15_DRAFT = "transfer 20 SKU-0012 from DC-SOUTH to S003"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 15 F10: a write followed by a bare 'no' ('? no', '- no', '(no)', '- no, "
-    "leave it') is carried out: drafts, amends, withdraws, source changes",
-)
 @pytest.mark.parametrize(
     "texts",
     [
@@ -299,3 +294,40 @@ def test_a_write_taken_back_with_no_writes_nothing(
     assert [(p.proposal_id, p.args) for p in result.pending] == [
         (p.proposal_id, p.args) for p in (before[-1].pending if before else [])
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{REVIEW15_DRAFT}... nah",
+        f"{REVIEW15_DRAFT} … nope",
+        f"{REVIEW15_DRAFT}, no",
+        f"{REVIEW15_DRAFT} — no, leave it",
+        "make it 30. no",
+        "make it 30? no, 40",
+        "withdraw it? nah, keep it",
+    ],
+)
+def test_a_trailing_no_takes_the_request_back(text: str) -> None:
+    assert write_not_meant(text) == "taken back"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "rejected? no, make it 25",
+        "was it approved? no? then withdraw it",
+        f"{REVIEW15_DRAFT} - no rush",
+        f"{REVIEW15_DRAFT}, no need to rush",
+        f"{REVIEW15_DRAFT}? no later than friday",
+        f"{REVIEW15_DRAFT} - no more than 20",
+        f"{REVIEW15_DRAFT} - nothing urgent",
+    ],
+)
+def test_a_no_that_takes_nothing_back_still_instructs(text: str) -> None:
+    assert write_not_meant(text) is None
+
+
+def test_a_write_taken_back_says_so_and_how_to_ask(copilot: Copilot) -> None:
+    [result] = ask(copilot, f"{REVIEW15_DRAFT}? no")
+    assert "taken back" in result.answer and REVIEW15_DRAFT in result.answer

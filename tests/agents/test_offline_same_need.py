@@ -97,11 +97,6 @@ def test_a_refused_bounded_draft_is_not_said_to_be_drafted(copilot: Copilot) -> 
         assert "is drafted" not in result.answer
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 15 F16: with a transfer to S003 pending, fixing S003's exception (by id or "
-    "'get S003 covered') drafts a second pending transfer for the same need",
-)
 @pytest.mark.parametrize(
     "again", ["fix stockout_risk:SKU-0012@S003", "get S003 covered for SKU-0012"]
 )

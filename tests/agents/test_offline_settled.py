@@ -15,11 +15,6 @@ from tests.agents.conftest import ask
 DRAFT = "transfer 20 SKU-0012 from DC-SOUTH to S003"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 15 F7: a different quantity for the pending need is answered 'that request "
-    "is the one already drafted' and nothing changes",
-)
 @pytest.mark.parametrize(
     "again",
     ["transfer 25 SKU-0012 from DC-SOUTH to S003", "send 25 SKU-0012 to S003 instead"],

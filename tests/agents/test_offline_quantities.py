@@ -1,0 +1,52 @@
+"""A quantity the planner gave that is no whole number of units (`agents.offline.quantities`):
+named and refused for a step that drafts or amends, never replaced by another quantity."""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.offline.messages import Call
+from agents.offline.quantities import unreadable, unreadable_answer
+
+DRAFT = Call(
+    "draft_transfer",
+    {"sku": "SKU-0012", "from_location": "DC-SOUTH", "to_location": "S003", "qty": 20},
+)
+FIX = Call("draft_recommended_action", {"exception_id": "stockout_risk:SKU-0012@S003"})
+AMEND = Call("amend_proposal", {"proposal_id": "PR-1", "qty": 3})
+LOOKUP = Call("get_inventory", {"sku": "SKU-0012"})
+
+
+@pytest.mark.parametrize(
+    ("text", "said", "call"),
+    [
+        ("transfer -20 SKU-0012 from DC-SOUTH to S003", "-20", FIX),
+        ("transfer 1e30 SKU-0012 from DC-SOUTH to S003", "1e30", FIX),
+        ("transfer minus 20 SKU-0012 from DC-SOUTH to S003", "minus 20", DRAFT),
+        ("transfer negative 5 SKU-0012 from DC-SOUTH to S003", "negative 5", DRAFT),
+        ("transfer 20.5 SKU-0012 from DC-SOUTH to S003", "20.5", DRAFT),
+        ("make it 2.5E3", "2.5E3", AMEND),
+    ],
+)
+def test_a_quantity_that_is_no_whole_number_is_named(text: str, said: str, call: Call) -> None:
+    found = unreadable(text, [call])
+    assert found is not None and found[0] == said
+    assert f"**{said}**" in unreadable_answer(*found, [call])
+
+
+@pytest.mark.parametrize(
+    ("text", "call"),
+    [
+        ("transfer 20 SKU-0012 from DC-SOUTH to S003", DRAFT),
+        ("transfer 20.0 SKU-0012 from DC-SOUTH to S003", DRAFT),
+        ("make it 10 minus 3", AMEND),  # a change by 3 units, not a quantity below zero
+        ("cut it 10.5%", AMEND),
+        ("add 1.5 cases", AMEND),
+        ("order 20 SKU-0012 for S003 at 74.57 each", DRAFT),
+        ("transfer 20 SKU-0012 from DC-SOUTH to S003 by 2026-07-01", DRAFT),
+        ("between 20-30 of SKU-0012 to S003", DRAFT),
+        ("what's -20 SKU-0012 worth?", LOOKUP),  # a look-up writes nothing
+    ],
+)
+def test_a_whole_quantity_or_no_quantity_is_read_past(text: str, call: Call) -> None:
+    assert unreadable(text, [call]) is None
