@@ -11,7 +11,7 @@ import uuid
 import warnings
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -41,6 +41,7 @@ from stockpilot.vocabulary import (
     Decision,
     ProposalStatus,
 )
+from tools.insight import status_word
 from tools.workspace import Workspace
 
 # LangGraph's tool runtime declares its context as None and warns when serialising ours.
@@ -255,7 +256,7 @@ class Copilot:
         return ThreadView(
             thread_id=thread_id,
             messages=[_message(m) for m in values.get("messages", [])],
-            pending=_pending_of(state),
+            pending=self._waiting(state),
             committed=list(values.get("committed", [])),
             outcomes=list(values.get("outcomes", [])),
         )
@@ -321,7 +322,20 @@ class Copilot:
 
     def pending(self, thread_id: str) -> list[PendingAction]:
         """Return the actions a thread is waiting on (empty when it is not waiting)."""
-        return _pending_of(self.graph.get_state(self._config(thread_id)))
+        return self._waiting(self.graph.get_state(self._config(thread_id)))
+
+    def _waiting(self, state: StateSnapshot) -> list[PendingAction]:
+        """Return the actions at the thread's gate that are still pending in the store.
+
+        A proposal withdrawn (or rejected) from another thread no longer waits here, although
+        the thread's gate still shows it until the thread resumes. An approved one stays: its
+        resume replays the approval and the commit writes it once.
+        """
+        return [a for a in _pending_of(state) if self._still_pending(a.proposal_id)]
+
+    def _still_pending(self, proposal_id: str) -> bool:
+        p = self.workspace.governance.proposals.get(proposal_id)
+        return p is not None and p.status != ProposalStatus.REJECTED
 
     def decide(
         self,
@@ -353,6 +367,19 @@ class Copilot:
                 raise StaleInterruptError(
                     f"proposal {proposal_id!r} is not waiting on thread {thread_id!r}"
                 )
+            # A proposal withdrawn or rejected from another thread is not decided again: the
+            # answer says so instead.
+            gone = [a.proposal_id for a in actions if not self._still_pending(a.proposal_id)]
+            actions = [a for a in actions if a.proposal_id not in gone]
+            if proposal_id is not None and proposal_id in gone:
+                return TurnResult(
+                    thread_id=thread_id,
+                    answer=f"Nothing was decided: {self._no_longer_waiting([proposal_id])}",
+                    pending=self._waiting(state),
+                    outcomes=[],
+                    committed=list((state.values or {}).get("committed", [])),
+                    tool_calls=[],
+                )
             decision = Decision(decision)
             if decision == Decision.EDIT and qty is None:
                 raise ValueError("an edit needs the new quantity")
@@ -364,6 +391,8 @@ class Copilot:
                     f"qty (--qty) must be a whole number from 1 to {MAX_EDIT_QTY:,}, not {qty}; "
                     "nothing was decided and the proposal still waits"
                 )
+            # With nothing left at the gate the resume decides nothing: the gate says why and
+            # the thread stops waiting.
             answer: ApprovalAnswer = {
                 "user": user,
                 "decisions": [
@@ -382,7 +411,20 @@ class Copilot:
                 context=self.context,
                 durability="sync",
             )
-            return self._result(thread_id, since=before)
+            if gone and not actions:
+                # The gate had nothing left to decide and the thread stopped waiting: it says why.
+                said = f"Nothing was decided: {self._no_longer_waiting(gone)}"
+                self.graph.update_state(
+                    self._config(thread_id),
+                    {"messages": [AIMessage(said)], "decisions": None},
+                    as_node="approval",
+                )
+            result = self._result(thread_id, since=before)
+            if gone and actions:
+                return replace(
+                    result, answer=f"{self._no_longer_waiting(gone)}\n\n{result.answer}".strip()
+                )
+            return result
 
     def recover(self, thread_id: str) -> TurnResult | None:
         """Finish a thread that stopped mid-run (e.g. killed between approval and commit).
@@ -429,10 +471,22 @@ class Copilot:
         return TurnResult(
             thread_id=thread_id,
             answer=str(answers[-1].content) if answers else "",
-            pending=_pending_of(state),
+            pending=self._waiting(state),
             outcomes=list(values.get("outcomes", [])) if decided else [],
             committed=list(values.get("committed", [])),
             tool_calls=calls,
+        )
+
+    def _no_longer_waiting(self, ids: list[str]) -> str:
+        """Say why these proposals no longer wait: "P-1 is withdrawn by bob, so it …"."""
+        said = []
+        for pid in ids:
+            p = self.workspace.governance.proposals.get(pid)
+            said.append(f"{pid} is {status_word(p) if p is not None else 'unknown'}")
+        one = len(ids) == 1
+        return (
+            f"{' and '.join(said)}, so {'it no longer waits' if one else 'they no longer wait'} "
+            "for a decision in this conversation."
         )
 
 

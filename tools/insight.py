@@ -1148,9 +1148,15 @@ def withdraw(
 
 
 def status_word(p: Proposal) -> str:
-    """Say a proposal's status as a planner would: a withdrawal (kept as rejected) is withdrawn."""
+    """Say a proposal's status as a planner would: a withdrawal (kept as rejected) is withdrawn.
+
+    It says by whom: "withdrawn (by its drafter)" only when the drafter withdrew it, else
+    "withdrawn by bob" (an approver may withdraw someone else's proposal).
+    """
     if p.status == "rejected" and str(p.decision_note or "").startswith("withdrawn by"):
-        return "withdrawn (by its drafter)"
+        if not p.decided_by or p.decided_by == p.created_by:
+            return "withdrawn (by its drafter)"
+        return f"withdrawn by {p.decided_by}"
     return str(p.status)
 
 

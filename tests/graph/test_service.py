@@ -34,11 +34,6 @@ def test_an_edit_beyond_any_storable_quantity_is_refused_and_the_thread_still_wa
     assert copilot.pending("t1")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 15 F9: a proposal withdrawn from another thread still shows as waiting in "
-    "its own thread, and deciding it there answers nothing",
-)
 def test_a_proposal_withdrawn_elsewhere_no_longer_waits_in_its_thread(copilot, script, workspace):
     from tools import insight
 
@@ -84,3 +79,59 @@ def test_a_bad_question_or_thread_id_is_refused_and_writes_nothing(
     assert workspace.governance.audit.entries() == []
     if thread_id and "\x00" not in thread_id:
         assert not copilot.has_thread(thread_id)
+
+
+def test_deciding_a_gate_whose_proposal_was_withdrawn_elsewhere_says_so_and_stops_waiting(
+    copilot, script, workspace
+):
+    from graph.service import NotWaitingError
+    from tools import insight
+
+    script.turns.append(
+        AIMessage(
+            "",
+            tool_calls=[
+                call("draft_transfer", sku="A", from_location="DC1", to_location="S1", qty=20)
+            ],
+        )
+    )
+    [waiting] = copilot.ask("move 20 A to S1", user="alice", thread_id="t1").pending
+    insight.withdraw(workspace, waiting.proposal_id, user="bob", thread_id="t2", reason="")
+    assert copilot.pending("t1") == []
+    view = copilot.thread("t1")
+    assert view is not None and view.pending == []
+    result = copilot.decide("t1", user="bob", decision="approve")
+    assert f"{waiting.proposal_id} is withdrawn by bob" in result.answer
+    assert not result.committed and not result.pending
+    assert result.answer in [m["content"] for m in copilot.thread("t1").messages]  # type: ignore[union-attr]
+    with pytest.raises(NotWaitingError):
+        copilot.decide("t1", user="bob", decision="approve")
+    assert workspace.governance.proposals.get(waiting.proposal_id).status == "rejected"
+
+
+def test_the_other_proposal_at_the_gate_is_still_decided_when_one_was_withdrawn_elsewhere(
+    copilot, script, workspace
+):
+    from tools import insight
+
+    script.turns.append(
+        AIMessage(
+            "",
+            tool_calls=[
+                call("draft_transfer", sku="A", from_location="DC1", to_location="S1", qty=20),
+                call("draft_purchase_order", sku="B", location_id="DC1", supplier_id="V1", qty=48),
+            ],
+        )
+    )
+    first = copilot.ask("do both", user="alice", thread_id="t1")
+    po = next(a for a in first.pending if a.kind == "purchase_order")
+    transfer = next(a for a in first.pending if a.kind == "transfer")
+    insight.withdraw(workspace, po.proposal_id, user="alice", thread_id="t2", reason="")
+    assert [a.proposal_id for a in copilot.pending("t1")] == [transfer.proposal_id]
+    alone = copilot.decide("t1", user="bob", decision="approve", proposal_id=po.proposal_id)
+    assert "Nothing was decided" in alone.answer and po.proposal_id in alone.answer
+    assert [a.proposal_id for a in alone.pending] == [transfer.proposal_id]
+    result = copilot.decide("t1", user="bob", decision="approve")
+    assert f"{po.proposal_id} is withdrawn" in result.answer
+    assert [c["proposal_id"] for c in result.committed] == [transfer.proposal_id]
+    assert not copilot.pending("t1")
