@@ -32,6 +32,8 @@ class ProposalNote:
     status: str
     args: dict[str, Any] = field(default_factory=dict)
     document_id: str | None = None
+    replaces: str | None = None
+    """The proposal this one redrafted (an amend): it takes that one's place in ordinals."""
 
 
 @dataclass
@@ -216,6 +218,7 @@ def _note(focus: Focus, pid: str, **changes: Any) -> None:
             status=str(changes.get("status") or "pending"),
             args=dict(changes.get("args") or {}),
             document_id=changes.get("document_id"),
+            replaces=changes.get("replaces"),
         )
     )
 
@@ -261,6 +264,7 @@ def _remember_result(focus: Focus, name: str, args: dict[str, Any], data: Any) -
             kind=data.get("action"),
             status=status,
             args=data.get("args"),
+            replaces=str(data["replaces"]) if data.get("replaces") else None,
         )
         if data.get("replaces"):
             _note(focus, str(data["replaces"]), status="rejected")

@@ -6,7 +6,9 @@ module decides *which* proposals it does it to, in one place for every such hand
 - a proposal id said in any case ("withdraw pr-8b08d28aeccf", "make PR-8B08D28AECCF 35"),
   of this thread or not (the tool checks it exists and may be changed);
 - an ordinal over the thread's proposals in the order they were drafted ("the first one",
-  "the second draft", "the last transfer"): for a change, over the pending ones;
+  "the second draft", "the last transfer"): for a change, over the pending ones; an amended
+  proposal's redraft takes its predecessor's place (the order the planner saw them), so
+  "make the first one 30" then "withdraw the second one" withdraws the second one;
 - a plural ("both", "all", "them", "each of them"): every such proposal of the thread;
 - otherwise nothing is said here, and the handler keeps its default (the named or latest one).
 
@@ -86,6 +88,20 @@ def ask_which(notes: Sequence[ProposalNote], why: str = "") -> str:
     return "\n".join(lines)
 
 
+def in_place_order(notes: Sequence[ProposalNote]) -> list[ProposalNote]:
+    """Return proposals in the order the planner saw them drafted, each redraft in its place.
+
+    A redraft (an amend: `replaces`) stands where the proposal it replaced stood, and the
+    replaced one, no longer pending, is left out; everything else keeps its drafting order.
+    """
+    place: dict[str, int] = {}
+    for i, note in enumerate(notes):
+        place[note.proposal_id] = place.get(note.replaces or "", i)
+    replaced = {n.replaces for n in notes if n.replaces}
+    kept = [n for n in notes if n.proposal_id not in replaced]
+    return sorted(kept, key=lambda n: place[n.proposal_id])
+
+
 def pointed(text: str, focus: Focus, *, pending: bool) -> Pointed:
     """Return the proposals a follow-up points at by id, ordinal or plural (see module doc).
 
@@ -95,14 +111,21 @@ def pointed(text: str, focus: Focus, *, pending: bool) -> Pointed:
     ids = said_ids(text)
     if ids:
         return Pointed(tuple(ids), plural=len(ids) > 1)
-    pool = [n for n in focus.proposals if _waiting(n)] if pending else list(focus.proposals)
-    pool = list({n.proposal_id: n for n in pool}.values())
+    seen = list({n.proposal_id: n for n in focus.proposals}.values())
+    drafted = [n for n in seen if _waiting(n)] if pending else seen  # drafting order
+    counted = {n.proposal_id for n in drafted}
+    pool = [n for n in in_place_order(seen) if n.proposal_id in counted]
     m = ORDINAL.search(text)
     if m is not None and pool:
         word = m.group("word").lower()
         if word == "other":
             return Pointed(question=ask_which(pool)) if len(pool) > 2 else Pointed()
         n = POSITIONS[word]
+        if word in ("latest", "newer"):  # the newest drafted, a redraft included
+            kept = {n.proposal_id for n in pool}
+            return Pointed(
+                (next(d for d in reversed(drafted) if d.proposal_id in kept).proposal_id,)
+            )
         if n == -1:
             return Pointed((pool[-1].proposal_id,))
         if n > len(pool):

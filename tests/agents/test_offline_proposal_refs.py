@@ -158,14 +158,24 @@ def test_keeping_it_at_a_quantity_amends_to_it(copilot: Copilot, follow: str, qt
     assert "no location" not in r.answer, r.answer[:300]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 15 F3: after 'make the first one 30', 'withdraw the second one' withdraws "
-    "the amended first proposal (the ordinal counts the redraft as newest)",
-)
 def test_an_ordinal_after_an_amend_keeps_the_order_the_planner_saw(copilot: Copilot) -> None:
     *_, withdrawn = ask(copilot, A, B, "make the first one 30", "withdraw the second one")
     [(name, _)] = writes(withdrawn)
     assert name == "withdraw_proposal"
     # The second draft asked for (SKU-0016) is withdrawn; the amended first one stays pending.
     assert held(withdrawn) == [("SKU-0012", 30)]
+
+
+def test_a_redraft_takes_its_predecessors_place_among_the_ordinals() -> None:
+    focus = _focus(20, 10)
+    first, second = focus.proposals
+    first.status = "rejected"  # amended: replaced by its redraft
+    redraft = ProposalNote(
+        "PR-00000000000A", "transfer", "pending", {"qty": 30}, replaces=first.proposal_id
+    )
+    focus.proposals.append(redraft)
+    assert pointed("withdraw the second one", focus, pending=True).ids == (second.proposal_id,)
+    assert pointed("make the first one 25", focus, pending=True).ids == (redraft.proposal_id,)
+    assert pointed("withdraw the last one", focus, pending=True).ids == (second.proposal_id,)
+    assert pointed("withdraw the latest one", focus, pending=True).ids == (redraft.proposal_id,)
+    assert pointed("status of the first one", focus, pending=False).ids == (redraft.proposal_id,)
