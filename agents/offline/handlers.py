@@ -365,6 +365,10 @@ def draft_previous(req: Request, results: list[Result]) -> Step:
     offer = req.focus.offer
     pick = int(req.get("pick") or 0)
     single = ""
+    picked = rows.last_pick(req.earlier) if not pick else None
+    if picked is not None and not rows.PLURAL.search(req.original or req.text):
+        # "the third line of that", then "ok draft it" / "yes" / "draft that one": that row.
+        return rows.draft_pick(picked, results)
     if 1 <= pick <= len(offer):
         offer = [offer[pick - 1]]  # "draft the second line": that one of the lines shown
     elif len(offer) > 1 and rows.singular(req.original or req.text):

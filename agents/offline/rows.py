@@ -11,7 +11,9 @@ the order the table showed it, and restated with the figures that result gave (n
 asked to draft it, the row's own draft is made (`agents.focus.order_offers`), one line only.
 
 It also tells a singular reference ("draft that one") from a plural one ("draft them all") for
-`handlers.draft_previous`.
+`handlers.draft_previous`, and gives it the row the previous turn picked (`last_pick`): a
+picked row is the thread's pointer, so a go-ahead after it ("ok draft it", "yes", "draft that
+one") drafts that row alone, never the table's first lines.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from langchain_core.messages import BaseMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from agents.focus import order_offers
 from agents.offline.messages import Call, Request, Result, Step, _turn_results
 from agents.offline.render import _render_drafts
+from stockpilot.vocabulary import GATE_NAME
 
 TABLE_TOOLS = frozenset(
     {"get_routine_orders", "get_supplier_overview", "get_open_supply", "get_network_position"}
@@ -243,3 +246,32 @@ def in_focus(offer: Sequence[dict[str, Any]], sku: str | None, location: str | N
         if sku and args.get("sku") == sku and (location is None or place == location):
             return i
     return 0
+
+
+def last_pick(earlier: Sequence[BaseMessage]) -> dict[str, Any] | None:
+    """Return the row the previous turn picked and only restated, or None (see `picked_row`).
+
+    The planner's last request is read again against the table before it: "the third line of
+    that" answered without a tool call. A turn that looked something up or drafted since moved
+    the thread on, and an approver's decision is no request.
+    """
+    at = next(
+        (
+            i
+            for i in range(len(earlier) - 1, -1, -1)
+            if isinstance(earlier[i], HumanMessage) and earlier[i].name != GATE_NAME
+        ),
+        None,
+    )
+    if at is None:
+        return None
+    if any(isinstance(m, AIMessage) and m.tool_calls for m in earlier[at + 1 :]):
+        return None
+    pick = picked_row(str(earlier[at].content), earlier[:at])
+    return pick if pick is not None and not pick["draft"] else None
+
+
+def draft_pick(pick: dict[str, Any], results: list[Result]) -> Step:
+    """Draft the row a previous turn picked, one line only (`answer_row` with its draft)."""
+    picked = Request("", fields={"pick_row": json.dumps({**pick, "draft": True})})
+    return answer_row(picked, results)

@@ -22,11 +22,6 @@ def drafts(result: Any) -> list[tuple[str, dict[str, Any]]]:
     return [(c["name"], c["args"]) for c in result.tool_calls if c["name"].startswith("draft_")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 15 F1: after a row is picked, 'draft it' / 'yes' drafts the table's first "
-    "lines (5 drafts; 'draft that one' the first line), not the row picked",
-)
 @pytest.mark.parametrize("follow_up", ["ok draft it", "yes", "draft that one"])
 def test_drafting_a_picked_row_drafts_that_row_alone(copilot: Copilot, follow_up: str) -> None:
     _, picked, drafted = ask(copilot, ORDERS, PICK, follow_up)
