@@ -8,6 +8,7 @@ first line on resume; decisions are recorded by `review`, whose proposal transit
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 from datetime import date
 from typing import Any
@@ -216,6 +217,14 @@ def _review_one(ws: Workspace, user: str, proposal: Proposal, decision: Decision
             return out
     if kind in (Decision.APPROVE, Decision.EDIT):
         auth = ws.policy.authorize(user, proposal.kind, value)
+        if auth.allowed and (own := own_part(proposal, user)):
+            # Segregation of duties (approval matrix §7): drafting and approving are separate.
+            auth = dataclasses.replace(
+                auth,
+                allowed=False,
+                reason=f"{user} {own} {pid}: nobody may approve a proposal they drafted or "
+                "amended (segregation of duties); another approver decides it",
+            )
         if not auth.allowed:
             ws.governance.audit.append(
                 "refusal",
@@ -278,6 +287,19 @@ def _review_one(ws: Workspace, user: str, proposal: Proposal, decision: Decision
     if cut:
         out["cut"] = cut
     return out
+
+
+def own_part(proposal: Proposal, user: str) -> str | None:
+    """Say how `user` took part in a proposal ("drafted" / "amended"), or None.
+
+    The drafter (`created_by`, who stays the drafter when someone else amends it) and everyone
+    who changed its quantity by an amend (`amended_by` in its evidence, along its redrafts).
+    """
+    if user == proposal.created_by:
+        return "drafted"
+    if user in (proposal.evidence or {}).get("amended_by", []):
+        return "amended"
+    return None
 
 
 def _thread() -> str:

@@ -32,6 +32,7 @@ from graph.checkpoint import latest_thread_ids, open_checkpointer
 from graph.context import Context
 from graph.graph import build_graph
 from graph.locks import ThreadLocks
+from graph.nodes import own_part
 from stockpilot.actions import Action, parse_action
 from stockpilot.asking import checked_question, checked_thread_id
 from stockpilot.vocabulary import (
@@ -292,9 +293,9 @@ class Copilot:
                 continue
             if location is not None and location not in p.action.locations:
                 continue
-            if (
-                decidable_by is not None
-                and not policy.authorize(decidable_by, p.kind, p.value).allowed
+            if decidable_by is not None and (
+                not policy.authorize(decidable_by, p.kind, p.value).allowed
+                or own_part(p, decidable_by)  # their own draft or amend: someone else decides
             ):
                 continue
             if p.thread_id not in waiting:

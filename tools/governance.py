@@ -82,10 +82,15 @@ class Governance:
         `user` is not its drafter (an approver changing the quantity at the gate), the drafter
         stays the drafter: the new proposal is theirs (`created_by`, the `proposal` entry's
         actor), and the change is audited as `user`'s `decision` "edit" with the quantity before
-        and after.
+        and after. Everyone who amended it so, along its redrafts, is kept in its evidence
+        (`amended_by`): like its drafter, none of them may approve it (approval matrix §7).
         """
         drafter = edits.created_by if edits is not None and edits.created_by else user
         edited_by = user if drafter != user else None
+        amended_by = sorted(
+            {*((edits.evidence or {}).get("amended_by", []) if edits is not None else [])}
+            | ({edited_by} if edited_by else set())
+        )
         if not check.ok:
             raise ValueError("; ".join(check.errors))
         refusal = self.draft_refusal(user)
@@ -117,7 +122,12 @@ class Governance:
                         args=final.args,
                         value=final.value,
                         description=description,
-                        evidence={**final.evidence, "exception_id": exception_id, "reason": reason},
+                        evidence={
+                            **final.evidence,
+                            "exception_id": exception_id,
+                            "reason": reason,
+                            **({"amended_by": amended_by} if amended_by else {}),
+                        },
                         created_by=drafter,
                     )
                     edit = (
