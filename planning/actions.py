@@ -31,7 +31,7 @@ from planning.engine import Plan
 from planning.network import NetworkData, SupplyLine
 from planning.policy import spare_stock
 from stockpilot.actions import Action, PurchaseOrderAction, TransferAction
-from stockpilot.vocabulary import ActionKind
+from stockpilot.vocabulary import MAX_EDIT_QTY, ActionKind
 
 # A quantity is insane beyond this many days of the destination's forecast (or 3× its
 # order-up-to level, whichever is larger).
@@ -110,6 +110,9 @@ def _common(ref: NetworkData, sku: str, qty: int, locations: list[str]) -> list[
     errors += [f"unknown location {loc!r}" for loc in locations if loc not in known]
     if int(qty) != qty or qty <= 0:
         errors.append(f"quantity must be a positive whole number (got {qty})")
+    elif qty > MAX_EDIT_QTY:
+        # Checked before any figure is computed from it: a value of 9e18 units overflows.
+        errors.append(f"quantity {qty:,} is more than one action may carry ({MAX_EDIT_QTY:,})")
     return errors
 
 
