@@ -9,6 +9,7 @@ new thread, with no memory of the drafts, the planner's proposals are looked up 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +49,11 @@ def drafted(copilot: Copilot) -> Drafted:
     doc = {k: c["document_id"] for k in ids for c in view.committed if c["proposal_id"] == ids[k]}
     assert set(doc) == {"s002", "s003"}
     return Drafted(t, ids, doc)
+
+
+def _thread_of(prefix: str, text: str) -> str:
+    """Return a thread id of its own for a question (thread ids are names: no spaces or '?')."""
+    return prefix + "-" + re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")
 
 
 def _asked(copilot: Copilot, thread: str, text: str) -> Any:
@@ -116,7 +122,7 @@ def test_several_asked_are_listed(copilot: Copilot, drafted: Drafted) -> None:
 def test_in_a_new_thread_the_planners_proposals_are_looked_up(
     copilot: Copilot, drafted: Drafted, text: str, which: str, says: list[str]
 ) -> None:
-    r = _asked(copilot, f"new-{text}", text)
+    r = _asked(copilot, _thread_of("new", text), text)
     assert [c["name"] for c in r.tool_calls] == ["list_proposals"], (text, r.answer[:200])
     first = r.answer.splitlines()[0]
     assert drafted.ids[which] in first, (text, r.answer[:300])
@@ -147,7 +153,7 @@ def test_in_a_new_thread_a_document_id_and_an_approver_are_looked_up(
 def test_a_terse_status_question_in_a_new_thread_reads_the_latest_proposal(
     copilot: Copilot, drafted: Drafted, text: str, which: str, lead: str
 ) -> None:
-    r = _asked(copilot, f"terse-{text}", text)
+    r = _asked(copilot, _thread_of("terse", text), text)
     assert [c["name"] for c in r.tool_calls] == ["list_proposals"], (text, r.answer[:200])
     first = r.answer.splitlines()[0]
     assert first.startswith(lead) and drafted.ids[which] in first, (text, first)
