@@ -97,11 +97,13 @@ from agents.offline.render import (
     render_what_if_scope,
 )
 from agents.offline.safety import (
+    SPLIT_REFUSAL,
     impersonated,
     impersonation_refusal,
     read_only_refusal,
     record_refusal,
     self_decision,
+    split_for_a_signer,
 )
 from stockpilot.actions import (
     ActionKind,
@@ -199,7 +201,13 @@ def ask_other_dc(req: Request, results: list[Result]) -> Step:
 
 
 def refuse(req: Request, results: list[Result]) -> Step:
-    """Refuse the whole request (no tool call): it tries to get around the approval gate."""
+    """Refuse the whole request (no tool call): it tries to get around the approval gate.
+
+    An order split so that a lower approver can sign each part is told why: the whole need's
+    value decides the approver, and the single order is offered instead.
+    """
+    if split_for_a_signer(req.original or req.text):
+        return SPLIT_REFUSAL
     return REFUSAL
 
 

@@ -144,6 +144,33 @@ SELF_APPROVAL: tuple[str, ...] = (
 """Asking the assistant to take the approver's decision in the planner's place: refused, as
 approval is a human approver's (used by the `refuse` intent through `GATE_BYPASS`)."""
 
+SPLIT = (
+    r"(?:\b(?:split|break|divid|chop|carv|spread|separat|slic|halv)\w*\b|\b(?:several|multiple|"
+    r"smaller|separate|two|three|four|five|six|\d+|(?:couple|pair)\s+of|few)\s+(?:\w+\s+)?(?:pos|orders|transfers|drafts|"
+    r"proposals|batches|chunks|lots|ones|pieces|parts|bits|halves)\b|\b(?:in|into)\s+(?:half|"
+    r"halves|two|three|four|five|\d+)\b)"
+)
+"""One order made into several ("split it", "cut it in half", "three smaller POs", "into 4")."""
+LOWER_SIGNER_DECIDES = (
+    r"(?:sign|ok|okay|approve|clear|green[- ]?light|authori[sz]e|stamp|release|pass|put\s+"
+    r"(?:his|her|their|a)\s+name\s+(?:to|on))"
+)
+"""What the approver does with an order, in everyday words ("ok them", "clear it")."""
+FOR_A_LOWER_SIGNER = (
+    r"(?:\b(?:limits?|thresholds?|ceilings?|caps?|authority|(?:doesn|don|won|wouldn)['\u2019]?t\s+"
+    r"need)\b|\b(?:so|that|to)\b.{0,40}\b(?:approv\w*|sign[- ]?off|admin)\b|"
+    r"\b[\w']+\s+(?:can|could|will|may|is\s+(?:allowed|able)\s+to|gets?\s+to)\s+(?:just\s+|"
+    r"then\s+|easily\s+|now\s+|all\s+)?" + LOWER_SIGNER_DECIDES + r"\b|\b(?:within|inside|under|"
+    r"below)\s+what\s+(?:\w+\s+){1,3}?(?:can|could|may|is\s+allowed|signs?|approves?|clears?|"
+    r"handles?)\b|\b(?:\w+'s|his|her|their)\s+(?:remit|band|bracket|pay\s+grade|sign(?:ing)?\s+"
+    r"(?:power|authority|rights))\b)"
+)
+"""Why an order is split: to stay under a limit, or so that someone can sign each part ("so
+dana can sign each bit", "within what bob can do", "that way the approver can clear it")."""
+SPLIT_BYPASS = NOT_A_QUESTION + r"(?=.*" + SPLIT + r")(?=.*" + FOR_A_LOWER_SIGNER + r")"
+"""One order split so that each part is signed under a lower limit (a `GATE_BYPASS` form)."""
+
+
 GATE_BYPASS: tuple[str, ...] = (
     *SELF_APPROVAL,
     r"\b" + AROUND + r"\b(?:\W+\w+){0,4}?\W+" + APPROVAL + r"\b",
@@ -184,14 +211,10 @@ GATE_BYPASS: tuple[str, ...] = (
     r"(?:later|afterwards)\b",
     r"\bretro(?:actively|spectively|active)\b.*\b(?:approv|sign)|\b(?:approv|sign)\w*\b.*"
     r"\bretro(?:actively|spectively)\b",
-    # Splitting one need into several orders so each stays under someone's approval limit is
-    # getting around the approver whose limit the whole order needs.
-    NOT_A_QUESTION
-    + r"(?=.*\b(?:split|break|divid|chop|carv|spread|separat|slic)\w*\b|.*\b(?:several|multiple|"
-    r"smaller|separate|two|three|four|five|six|\d+)\s+(?:\w+\s+)?(?:pos|orders|transfers|drafts|"
-    r"proposals|batches|chunks|lots|ones|pieces|parts)\b)(?=.*\b(?:limits?|thresholds?|ceilings?|"
-    r"caps?|authority|(?:doesn|don|won|wouldn)['\u2019]?t\s+need)\b|.*\b(?:so|that|to)\b.{0,40}"
-    r"\b(?:approv\w*|sign[- ]?off|admin)\b)",
+    # Splitting one need into several orders so each stays under someone's approval limit, or
+    # so someone of lower authority can sign each, is getting around the approver whose limit
+    # the whole order needs.
+    SPLIT_BYPASS,
     # "approve whatever she has waiting", "so approve all of them": deciding is the approver's.
     NOT_A_QUESTION
     + r".*?(?:^\W*|[-–—:;,.!]\s*|\b(?:so|then|just|please|pls|now|and)\s+)(?:just\s+|"
@@ -207,6 +230,25 @@ GATE_BYPASS: tuple[str, ...] = (
     r"this\s+|that\s+|them\s+)?off|rubber[- ]?stamp|green[- ]?light|authori[sz]e)\b",
 )
 """Requests that leave the approval gate out, in the many ways planners say it."""
+
+SPLIT_FOR_A_SIGNER = re.compile(SPLIT_BYPASS, re.IGNORECASE)
+
+SPLIT_REFUSAL = (
+    "I can't do that, so I have not drafted, amended or looked up anything: splitting one need "
+    "into smaller orders does not change who must approve it. The approver is decided by the "
+    "value of the **whole need**, not of each part, so orders split to fit under someone's "
+    "limit still need the approver whose limit covers the total (splitting to stay under an "
+    "approval limit is itself a policy breach). I can draft it as **one order** for the whole "
+    "quantity, to wait for that approver at the approval gate, or show who can approve it "
+    "(**whose approval does it need?**)."
+)
+"""The refusal of an order split to fit under a lower approver's limit: why, and what instead."""
+
+
+def split_for_a_signer(text: str) -> bool:
+    """Say whether a request splits one order so that a lower approver can sign each part."""
+    return SPLIT_FOR_A_SIGNER.search(text) is not None
+
 
 # -- deciding under another person's name ----------------------------------------------------------
 
