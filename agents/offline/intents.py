@@ -2114,9 +2114,19 @@ INTENTS: tuple[Intent, ...] = (
         _compile(
             r"\bwhy\b.*?(?:^|\s){sku}{at}{loc}",
             r"\bwhy\b.*?(?:^|\s){sku}\s+(?:\w+\s+){1,3}?(?:at|in)\s+{loc}",
+            # the place first: "why is S014 running low on SKU-0311", "how come S002 is out of
+            # SKU-0045" (not an order's, a forecast's or a price's why)
+            r"^\W*(?:why|how\s+come)\b(?:'s|\s+(?:is|are|does|do|has|have|would|was|did))?\s+"
+            r"(?:the\s+)?{loc}(?:'s)?\s+(?:(?!(?:pos?|orders?|late|deliver\w*|forecast\w*|costs?|"
+            r"prices?|suppliers?|lead)\b)[\w']+\s+){1,5}?{sku}(?:\s+(?:right\s+)?(?:now|today|again|"
+            r"already|this\s+week|at\s+the\s+moment))?\W*$",
         ),
         h.why_flagged,
-        examples=("why is SKU-0001 at S003 flagged?", "why is SKU-0012 flagged at S003"),
+        examples=(
+            "why is SKU-0001 at S003 flagged?",
+            "why is SKU-0012 flagged at S003",
+            "why is S003 running low on SKU-0012",
+        ),
         template="why is {sku} at {loc} flagged?",
     ),
     Intent(
