@@ -104,10 +104,15 @@ ASSISTANT_DECIDES = (
 )
 """Taking the approver's decision, in everyday words ("sign it off", "okay it", "stamp it")."""
 FOR_ME = (
-    r"(?:for\s+me|on\s+my\s+behalf|in\s+my\s+(?:place|stead|name)|instead\s+of\s+(?:me|"
-    r"(?:the|my|our)\s+approver|them|him|her)|as\s+(?:the\s+|my\s+|an?\s+)?approver)"
+    r"(?:for\s+me|on\s+my\s+behalf|in\s+my\s+(?:own\s+)?(?:place|stead|name)|instead\s+of\s+(?:me|"
+    r"(?:the|my|our)\s+approver|them|him|her)|as\s+(?:the\s+|my\s+|an?\s+)?approver|"
+    r"with\s+my\s+(?:own\s+)?(?:signature|sign[- ]?off|approval|name|initials)|"
+    r"(?:record|log|list|put|mark|show)\w*\s+me\s+(?:down\s+)?as\s+(?:the\s+)?approver|"
+    r"(?:approved|signed(?:\s+off)?|authori[sz]ed)\s+by\s+me|"
+    r"(?:under|on)\s+my\s+(?:own\s+)?(?:name|authority|signature|login)|"
+    r"i'?m\s+the\s+approver|me\s+as\s+(?:the\s+)?approver)"
 )
-"""Doing it in the planner's (or the approver's) place."""
+"""Doing it in the planner's (or the approver's) place, or with the planner as the approver."""
 ABSENT = (
     r"(?:approver|approvers|manager|boss|sign[- ]?off|signatory)\b[^.?!]*\b(?:out|away|off|"
     r"unavailable|busy|on\s+(?:leave|holiday|vacation)|not\s+(?:around|in|here|available)|sick)\b"
@@ -129,12 +134,7 @@ SELF_APPROVAL: tuple[str, ...] = (
     + APPROVED
     + r"\b",
     # "approve it for me", "sign off my draft on my behalf"
-    NOT_A_QUESTION
-    + r"(?!\W*who\b).*\b"
-    + ASSISTANT_DECIDES
-    + r"\b(?:\W+\w+){0,4}?\W+"
-    + FOR_ME
-    + r"\b",
+    NOT_A_QUESTION + r"(?!\W*who\b).*\b" + ASSISTANT_DECIDES + r"\b[^.?!]*?\W" + FOR_ME + r"\b",
     # "the approver is out, you do it", "no time for the approver - just do it yourself"
     r"(?:" + ABSENT + r").*\b(?:you|u)\s+(?:\w+\s+)?(?:do|handle|take|deal\s+with|sort|"
     r"finish|action|push|process|okay|approve|sign|stamp)\b",
@@ -215,12 +215,13 @@ GATE_BYPASS: tuple[str, ...] = (
     # so someone of lower authority can sign each, is getting around the approver whose limit
     # the whole order needs.
     SPLIT_BYPASS,
-    # "approve whatever she has waiting", "so approve all of them": deciding is the approver's.
+    # "approve whatever she has waiting", "so approve all of them", "approve a transfer of 40 ...":
+    # deciding is the approver's, for what waits and for a new action alike.
     NOT_A_QUESTION
     + r".*?(?:^\W*|[-–—:;,.!]\s*|\b(?:so|then|just|please|pls|now|and)\s+)(?:just\s+|"
     r"please\s+|pls\s+|now\s+|go\s+ahead\s+and\s+)*(?:approve|sign\s+off(?:\s+on)?|green[- ]?light|"
     r"authori[sz]e)\s+(?:it|them|this|that|whatever|everything|all|every|her|his|their|my|the|"
-    r"those|these|any|each|PR-\S+)\b",
+    r"those|these|any|each|PR-\S+|an?|one|another|new|fresh|\d[\d,.]*k?)\b",
     # "... and sign it off", "just sign the PO off": the sign-off is the approver's.
     NOT_A_QUESTION
     + r".*\b(?:and|then|&|just|so|please|pls|now)\s+(?:just\s+|please\s+)?sign\s+(?:it|this|"
