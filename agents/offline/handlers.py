@@ -2594,6 +2594,15 @@ def order_from_supplier(req: Request, results: list[Result]) -> Step:
     return [Call("draft_purchase_order", args)]
 
 
+FEEDS = (
+    r"(?:feed|feeds|supply|supplies|serve|serves|service|services|replenish(?:es)?|cover|covers"
+    r"|ship|ships|deliver|delivers)"
+)
+"""Verbs whose subject is the place the goods leave ("DC-SOUTH feeds", "does DC-SOUTH serve")."""
+FED = r"(?:fed|supplied|served|serviced|replenished|covered|shipped\s+to)\s+(?:by|from)"
+"""Their passive ("fed by DC-SOUTH"): the place after it is the source too."""
+
+
 def _named_source(req: Request) -> str | None:
     """Return the location a request names after "from", or None."""
     for loc in req.found.get("location") or []:
@@ -2601,6 +2610,20 @@ def _named_source(req: Request) -> str | None:
             return loc
         if re.search(r"\b" + re.escape(loc) + r"\s*->", req.text):
             return loc  # "DC-NORTH -> S003"
+    return None
+
+
+def _feeding_source(req: Request) -> str | None:
+    """Return the location a lane question names as the one feeding others, or None.
+
+    The subject of a feeding verb ("which stores does DC-SOUTH feed", "what does the north DC
+    serve") or the agent of its passive ("stores fed by DC-SOUTH") is where the lanes start.
+    """
+    for loc in req.found.get("location") or []:
+        if re.search(r"\b" + re.escape(loc) + r"\s+" + FEEDS + r"\b", req.text, re.I):
+            return loc
+        if re.search(FED + r"\s+(?:the\s+)?" + re.escape(loc) + r"\b", req.text, re.I):
+            return loc
     return None
 
 
@@ -2627,8 +2650,10 @@ def follow_up_lookup(req: Request, results: list[Result]) -> Step:
 
 def _lanes_args(req: Request) -> dict[str, Any] | str:
     """Read a lane question's ends: "from S001 to S003", "S001 -> S003", "which DC feeds S004"."""
-    src = req.get("src") or _named_source(req)
+    src = req.get("src") or _named_source(req) or _feeding_source(req)
     dst = req.get("dst")
+    if dst == src:
+        dst = None  # "which stores does DC-SOUTH feed": the DC is the source, not an end
     if dst is None:
         for loc in req.found.get("location") or []:
             if loc != src:

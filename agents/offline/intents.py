@@ -2587,6 +2587,15 @@ INTENTS: tuple[Intent, ...] = (
             r"\b(?:who|what|which\s+(?:dc|warehouse|distribution\s+cent(?:er|re)|depot|location|site))"
             r"\s+(?:feeds?|suppl(?:y|ys|ies)|serves?|services|replenish(?:es)?|restocks?|stocks|"
             r"ships?\s+to|sends?\s+to|delivers?\s+to)\s+(?:the\s+)?{dst}",
+            # the stores a DC feeds: the DC is where the lanes start
+            r"\b(?:which|what)\s+(?:stores?|shops?|locations?|sites?|branch(?:es)?)\s+(?:does|do|can)\s+"
+            r"(?:the\s+)?{src}\s+(?:feed|supply|serve|service|replenish|restock|cover|ship\s+to|"
+            r"deliver\s+to)\b",
+            r"^\W*(?:(?:which|what)\s+)?(?:stores?|shops?|locations?|sites?|branch(?:es)?)\s+"
+            r"(?:(?:that\s+)?(?:are|get|gets)\s+)?(?:fed|supplied|served|serviced|replenished|"
+            r"restocked|covered)\s+(?:by|from)\s+(?:the\s+)?{src}\W*$",
+            r"\b{src}\s+(?:feeds|supplies|serves|services|replenishes|restocks|covers|ships\s+to|"
+            r"delivers\s+to)\s+(?:which|what)\s+(?:stores?|shops?|locations?|sites?)",
         ),
         h.lanes,
         id_slots=("src", "dst"),

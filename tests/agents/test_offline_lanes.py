@@ -69,10 +69,31 @@ def test_other_time_and_supply_questions_stay_theirs(
     assert isinstance(step, list) and step[0].name == tool
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 15 F15: 'which stores does DC-SOUTH feed?' lists the lanes into DC-SOUTH",
-)
 def test_the_stores_a_dc_feeds(copilot: Copilot) -> None:
     [result] = ask(copilot, "which stores does DC-SOUTH feed?")
     assert "S003" in result.answer and "S004" in result.answer
+
+
+@pytest.mark.parametrize(
+    ("text", "src"),
+    [
+        ("what stores does DC-NORTH serve?", "DC-NORTH"),
+        ("which shops are fed by the south DC", "DC-SOUTH"),
+        ("stores that get supplied by DC-NORTH?", "DC-NORTH"),
+        ("DC-SOUTH ships to which stores?", "DC-SOUTH"),
+        ("which locations does the northern warehouse replenish", "DC-NORTH"),
+    ],
+)
+def test_the_place_that_feeds_is_where_the_lanes_start(
+    text: str, src: str, resolver: Resolver
+) -> None:
+    assert _lane(text, resolver) == {"from_location": src}
+
+
+@pytest.mark.parametrize(
+    "text", ["show exceptions for stores served by north DC", "stockouts at stores fed by DC-SOUTH"]
+)
+def test_a_list_scoped_to_a_dcs_stores_is_no_lane_question(text: str, resolver: Resolver) -> None:
+    intent, req = parse(text, (), resolver, None)
+    step = intent.handler(req, [])
+    assert not (isinstance(step, list) and step and step[0].name == "get_lanes"), (text, step)
