@@ -1392,7 +1392,9 @@ CATEGORY_PHRASE = re.compile(
     r"(?P<a>[a-z][a-z&\- ]{1,30}?)\s+(?:category|categories|dept|department|range|aisle)\b"
     r"|\b(?:category|dept|department)\s+(?!(?:has|have|had|is|are|was|were|carries|carry|holds?|"
     r"sits?|shows?|does|do|with|that|which|the|of|by|and|or|for|in|on|at|to|please|pls|thx|"
-    r"thanks|now|today|most|biggest|largest|worst|first|totals?|split|breakdown)\b)"
+    r"thanks|now|today|most|biggest|largest|worst|first|totals?|split|breakdown|directors?|"
+    r"managers?|heads?|leads?|buyers?|planners?|owners?|teams?|reviews?|meetings?|calls?|"
+    r"managements?)\b)"
     r"(?P<b>[a-z][a-z&\-]{1,30}(?:\s+[a-z][a-z&\-]+)?)",
     re.I,
 )
@@ -1410,6 +1412,7 @@ NOT_A_CATEGORY = frozenset(
         "january", "february", "march", "april", "june", "july", "august", "september",
         "october", "november", "december", "total", "particular", "case", "turn", "future",
         "board", "chain", "business", "estate", "company", "country", "nation", "range",
+        "trouble", "danger", "jeopardy", "need", "mind", "practice", "theory", "person", "advance",
     )
 )  # fmt: skip
 """Words that end a request after "in" without naming a category ("stockouts in total")."""

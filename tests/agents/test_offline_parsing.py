@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from agents.offline.parsing import _normalise
+from agents.offline.parsing import _normalise, category
 from graph.service import Copilot
 from tests.agents.conftest import ask
 
@@ -81,3 +81,33 @@ def test_a_long_quantity_is_quoted_back_as_said(copilot: Copilot, qty: str) -> N
     [result] = ask(copilot, f"transfer {qty} SKU-0012 from DC-SOUTH to S003")
     misread = str(int(float(qty)))  # the float's reading, one off or rounded up
     assert misread not in result.answer.replace(",", "")
+
+
+CATS = ["Apparel", "Electronics", "Garden", "Grocery", "Household", "Personal Care", "Pet", "Toys"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I need to brief the category director and want the items that suffer most if SUP-01 "
+        "slips a week",
+        "Suppose demand at DC-NORTH is 20% higher. Which item is most in trouble?",
+        "our category head asks: what if SUP-03 delivers a week late",
+        "if SUP-01 runs 5 days late, which SKUs are in jeopardy?",
+    ],
+)
+def test_a_role_or_a_state_is_no_category(text: str) -> None:
+    """A person's role ("the category director") or a state ("in trouble") names no category."""
+    assert category(text, CATS) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "cat"),
+    [
+        ("what if demand in the Pet category rises 20%", "Pet"),
+        ("money at risk in kitchenware", "kitchenware"),
+        ("category toys: what is at risk", "Toys"),
+    ],
+)
+def test_a_named_category_is_still_read(text: str, cat: str) -> None:
+    assert category(text, CATS) == cat
