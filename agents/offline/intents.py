@@ -33,7 +33,6 @@ from agents.offline import (
     reask,
     resourcing,
     retrieval,
-    routing,
     rows,
     rules,
     same_need,
@@ -2925,16 +2924,6 @@ def parse(
         # 20 to S003", "sales might drop 30": declined, hedged, predicted or stated, not asked.
         return FALLBACK, req
     if (
-        intent.name == "cover_need"
-        and marked
-        and COVER_ASKED_RE.search(req.text)
-        and not reader.numbers(req.text)
-    ):
-        # "cover S004 sku 12?": the item's cover at the place asked for, not a draft offered
-        routed = _routed(intent, req, over=frozenset({intent.name}))
-        if routed is not None:
-            return routed
-    if (
         intent.writes
         and marked
         and not (PLEASE.search(text) or reader.POLITE.search(text) or modal)
@@ -3351,10 +3340,6 @@ def read_request(
         # "tally the overstock flags", "which orders does <supplier> still owe us?", "what day
         # does <store> hit zero on <item>?": the question's cue family decides the look-up.
         return cued
-    if (routed := _routed(intent, req)) is not None:
-        # "cover S004 sku 12?", "what are we still waiting on from <supplier>", "biggest
-        # problem category?": the look-up the question type and the entities' kinds ask for.
-        return routed
     if (asked := _topic_asked(intent, req)) is not None:
         # "total stock of <item>", "is <item> going to last the week at <store>?", "any route
         # from <store> to <store>?": the look-up of the figure the topic words ask for.
@@ -3406,102 +3391,6 @@ def _topic_asked(intent: Intent, req: Request) -> tuple[Intent, Request] | None:
         return None
     name, fields = reading
     return BY_NAME[name], replace(req, fields=fields)
-
-
-SIZED = re.compile(r"\d\s*%|\bper\s*cent\b|\bpercent\b", re.I)
-"""A size said in percent: a scenario or a change, never a plain look-up."""
-COVER_ASKED_RE = re.compile(
-    r"^\W*(?:(?:and|so|what(?:'s|\s+is)|how(?:'s|\s+is))\s+)?(?:the\s+)?cover\b"
-    r"(?!.*\b(?:with|from|using|via|order|transfer|move|send|ship|buy|units?)\b)",
-    re.I,
-)
-"""A request that opens with "cover" as a noun, asked with no quantity, source or means."""
-
-
-def _routed(
-    intent: Intent, req: Request, over: frozenset[str] = frozenset()
-) -> tuple[Intent, Request] | None:
-    """Return the look-up a request's question type and scope route to (`routing`), or None.
-
-    Only over a broad reading or none (`routing.REROUTABLE`, and the readings in `over`: a
-    "cover" request asked as a question, never drafted here), a follow-up naming nothing, or to
-    widen a specific look-up (`routing.WIDENABLE`); read on the request as written (its words
-    as said, the thread's rewrites left to the route's scope)
-    and, when that routes nowhere, with its typos corrected. The route is taken only when it
-    only reads and its first call is another tool than the table's, or the same tool with
-    more of the request's scope (an item or a category the table's call left out).
-    """
-    said = canonicalise(req.original, req.resolver)[0] if req.original else req.text
-    found = entities(said, req.resolver) if req.original else req.found
-    # a follow-up naming nothing that the table read as the thread's last look-up again ("who
-    # supplies it?" after a stock figure) may be routed like a broad reading
-    again_asked = (
-        bool(req.earlier)
-        and not any(found.values())
-        and intent.name in general.READ_ONLY_INTENTS | routing.REROUTABLE
-        and _repeats_last_call(intent, req)
-    )
-    widen_only = intent.name in routing.WIDENABLE and not again_asked
-    if not (intent.name in routing.REROUTABLE | over or widen_only or again_asked):
-        return None
-    if re.search(WHAT_IF, req.text, re.I) or hypotheses.is_sized_hypothesis(req.text):
-        return None  # a scenario's size belongs to the what-if reader
-    if SIZED.search(req.original or req.text):
-        return None
-    categories = tuple(getattr(req.resolver, "categories", None) or ())
-    focus = req.focus if req.earlier else None
-    last = _last_call_args(req.earlier)
-    canon = routing.route(said, found, categories, h._region(req), focus, last)
-    if canon is None:
-        words = general.normalise(said, _vocabulary(), _protected(req.resolver))
-        if words != said:
-            canon = routing.route(words, found, categories, h._region(req), focus, last)
-    if canon is None:
-        return None
-    again, read = parse_table(canon, req.earlier, req.resolver, req.as_of, req.asker)
-    if again.writes or again.name in BROAD or not _looks_only(again, read, tools_only=True):
-        return None
-    new = _first_call(again, read)
-    if new is None:
-        return None
-    if intent.name not in over:
-        try:
-            step = intent.handler(req, [])
-        except (KeyError, ValueError, TypeError):
-            step = None
-        asks_back = intent.name in routing.ASKS_FOR_SCOPE or step_unrecognised(step)
-        if isinstance(step, str) and not asks_back:
-            return None  # an unknown place or item said so, a question asked back: kept
-        old = step[0] if isinstance(step, list) and step else None
-        if old is not None and old.name == new.name and not _widens(old.args, new.args):
-            return None
-        if widen_only and (old is None or old.name != new.name):
-            return None
-    return again, replace(read, original=req.original, named=req.named)
-
-
-def _repeats_last_call(intent: Intent, req: Request) -> bool:
-    """Whether a reading's first call is the thread's last look-up again, unchanged."""
-    last = next(
-        (calls[-1] for m in reversed(req.earlier) if (calls := getattr(m, "tool_calls", None))),
-        None,
-    )
-    first = _first_call(intent, req)
-    return (
-        last is not None
-        and first is not None
-        and (first.name, first.args) == (last["name"], dict(last.get("args") or {}))
-    )
-
-
-def step_unrecognised(step: Any) -> bool:
-    """Whether a step is the answer that no request was recognised."""
-    return isinstance(step, str) and step.startswith(NOT_RECOGNISED)
-
-
-def _widens(old: dict[str, Any], new: dict[str, Any]) -> bool:
-    """Whether a call's arguments keep every one of another's and add some."""
-    return set(new) > set(old) and all(new.get(k) == v for k, v in old.items())
 
 
 def _cue_asked(intent: Intent, req: Request) -> tuple[Intent, Request] | None:
