@@ -9,6 +9,7 @@ something the store contradicts.
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -331,7 +332,7 @@ def test_a_confirmation_after_a_decision_drafts_nothing(
     fresh: Callable[[], Copilot], decision: Decision, follow: str
 ) -> None:
     copilot = fresh()
-    thread = f"review-f1b-{decision}-{follow}"
+    thread = "review-f1b-" + re.sub(r"[^A-Za-z0-9]+", "-", f"{decision}-{follow}")
     copilot.ask(DRAFT, user="alice", thread_id=thread)
     copilot.decide(thread, user="bob", decision=decision)
     r = copilot.ask(follow, user="alice", thread_id=thread)
