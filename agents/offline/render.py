@@ -19,6 +19,8 @@ def _qty(value: Any) -> str:
     """Format a quantity: whole numbers without decimals, others with one."""
     if value is None:
         return "n/a"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"  # exact: a float would misquote a long whole number
     number = float(value)
     return f"{int(number):,}" if number.is_integer() else f"{number:,.1f}"
 
