@@ -104,7 +104,9 @@ def orders(
         str | None, Query(min_length=1, max_length=64, description="Only this SKU.")
     ] = None,
     top: Annotated[int, Query(ge=1, le=100, description="Lines on this page.")] = 20,
-    offset: Annotated[int, Query(ge=0, description="Skip this many lines first.")] = 0,
+    offset: Annotated[
+        int, Query(ge=0, le=10_000_000, description="Skip this many lines first.")
+    ] = 0,
     compact: Annotated[bool, Query(description="Without unit costs and reasons.")] = False,
 ) -> OrderPage:
     """Return what to order now (largest value first), with the totals of the whole scope."""

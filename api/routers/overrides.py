@@ -91,7 +91,7 @@ def list_overrides(
     ] = None,
     include_cleared: bool = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> OverrideList:
     """List overrides in force (or all), newest first, one page."""
     found: list[dict[str, Any]] = overrides.listed(
