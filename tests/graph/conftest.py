@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from langchain_core.messages import AIMessage
 from langgraph.checkpoint.sqlite import SqliteSaver
 from sqlalchemy import func, select
 
@@ -15,7 +16,7 @@ from erp.store import replace_snapshot
 from graph.service import Copilot
 from stockpilot.settings import Settings
 from tests.conftest import small_network
-from tests.support.scripted_model import Script, ScriptedChatModel
+from tests.support.scripted_model import Script, ScriptedChatModel, call
 from tools.workspace import Workspace
 
 
@@ -81,6 +82,37 @@ def erp_documents(ws: Workspace) -> dict[str, int]:
             .where(models.Transfer.transfer_id.like("TR-SP-%"))
         ).scalar_one()
     return {"ledger": ledger, "purchase_orders": pos, "transfers": trs}
+
+
+def draft_transfer(qty: int = 20) -> AIMessage:
+    """A model turn drafting a transfer of A from DC1 to S1."""
+    return AIMessage(
+        "",
+        tool_calls=[
+            call("draft_transfer", sku="A", from_location="DC1", to_location="S1", qty=qty)
+        ],
+    )
+
+
+def draft_po(qty: int = 48) -> AIMessage:
+    """A model turn drafting a purchase order of A for DC1 from V1."""
+    return AIMessage(
+        "",
+        tool_calls=[
+            call("draft_purchase_order", sku="A", location_id="DC1", supplier_id="V1", qty=qty)
+        ],
+    )
+
+
+def draft_transfer_and_po(po_sku: str = "B") -> AIMessage:
+    """A model turn drafting two proposals at once: a transfer of A and a purchase order."""
+    return AIMessage(
+        "",
+        tool_calls=[
+            call("draft_transfer", sku="A", from_location="DC1", to_location="S1", qty=20),
+            call("draft_purchase_order", sku=po_sku, location_id="DC1", supplier_id="V1", qty=48),
+        ],
+    )
 
 
 @pytest.fixture

@@ -5,12 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from langchain_core.messages import AIMessage
 from langgraph.types import Command
 
 from graph.approval import DecisionMismatchError, match_decisions
-from tests.graph.conftest import erp_documents
-from tests.support.scripted_model import call
+from tests.graph.conftest import draft_transfer_and_po, erp_documents
 
 SHOWN = ["PR-1", "PR-2"]
 
@@ -57,20 +55,10 @@ def test_an_answer_without_a_decision_list_is_an_error(answer) -> None:
         match_decisions(SHOWN, answer)
 
 
-def _two_drafts() -> AIMessage:
-    return AIMessage(
-        "",
-        tool_calls=[
-            call("draft_transfer", sku="A", from_location="DC1", to_location="S1", qty=20),
-            call("draft_purchase_order", sku="A", location_id="DC1", supplier_id="V1", qty=48),
-        ],
-    )
-
-
 def test_a_resume_matched_by_position_decides_nothing_and_the_thread_still_resumes(
     copilot, script, workspace
 ):
-    script.turns.append(_two_drafts())
+    script.turns.append(draft_transfer_and_po(po_sku="A"))
     first = copilot.ask("move 20 A to S1 and order 48", user="alice", thread_id="t1")
     assert len(first.pending) == 2
     [interrupt] = copilot.graph.get_state(copilot._config("t1")).interrupts
@@ -92,7 +80,7 @@ def test_a_resume_matched_by_position_decides_nothing_and_the_thread_still_resum
 
 
 def test_outcomes_say_why_a_decision_did_not_go_through(copilot, script, workspace):
-    script.turns.append(_two_drafts())
+    script.turns.append(draft_transfer_and_po(po_sku="A"))
     copilot.ask("move 20 A to S1 and order 48", user="alice", thread_id="t1")
     refused = copilot.decide("t1", user="alice", decision="approve")  # a planner
     assert {(o["outcome"], o["reason"]) for o in refused.outcomes} == {("refused", "authority")}

@@ -9,26 +9,8 @@ from langchain_core.messages import AIMessage
 from erp.store import load_network
 from graph.service import NotWaitingError, StaleInterruptError
 from stockpilot.settings import Settings
-from tests.graph.conftest import erp_documents
+from tests.graph.conftest import draft_po, draft_transfer, draft_transfer_and_po, erp_documents
 from tests.support.scripted_model import call
-
-
-def draft_transfer(qty: int = 20) -> AIMessage:
-    return AIMessage(
-        "",
-        tool_calls=[
-            call("draft_transfer", sku="A", from_location="DC1", to_location="S1", qty=qty)
-        ],
-    )
-
-
-def draft_po(qty: int = 48) -> AIMessage:
-    return AIMessage(
-        "",
-        tool_calls=[
-            call("draft_purchase_order", sku="A", location_id="DC1", supplier_id="V1", qty=qty)
-        ],
-    )
 
 
 def test_draft_pauses_at_the_gate_with_an_inbox_payload(copilot, script, workspace):
@@ -171,15 +153,7 @@ def test_a_refusal_creates_a_new_interrupt_and_the_old_id_goes_stale(copilot, sc
 
 
 def test_two_proposals_decided_separately(copilot, script, workspace):
-    script.turns.append(
-        AIMessage(
-            "",
-            tool_calls=[
-                call("draft_transfer", sku="A", from_location="DC1", to_location="S1", qty=20),
-                call("draft_purchase_order", sku="B", location_id="DC1", supplier_id="V1", qty=48),
-            ],
-        )
-    )
+    script.turns.append(draft_transfer_and_po())
     result = copilot.ask("do both", user="alice", thread_id="t1")
     assert {a.kind for a in result.pending} == {"transfer", "purchase_order"}
     po = next(a for a in result.pending if a.kind == "purchase_order")

@@ -7,17 +7,8 @@ not offer it to them either.
 
 from langchain_core.messages import AIMessage
 
-from tests.graph.conftest import erp_documents
+from tests.graph.conftest import draft_transfer, erp_documents
 from tests.support.scripted_model import call
-
-
-def draft_transfer(qty: int = 20) -> AIMessage:
-    return AIMessage(
-        "",
-        tool_calls=[
-            call("draft_transfer", sku="A", from_location="DC1", to_location="S1", qty=qty)
-        ],
-    )
 
 
 def test_an_approver_who_amended_a_planners_proposal_may_not_approve_it(copilot, script, workspace):

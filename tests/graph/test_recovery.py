@@ -5,26 +5,15 @@ from __future__ import annotations
 import json
 
 import pytest
-from langchain_core.messages import AIMessage
 
 from erp.store import load_network
 from graph.recovery import recover
-from tests.graph.conftest import erp_documents
+from tests.graph.conftest import draft_transfer, erp_documents
 from tests.graph.test_guarantees import _worker
-from tests.support.scripted_model import call
-
-
-def _draft(qty: int = 20) -> AIMessage:
-    return AIMessage(
-        "",
-        tool_calls=[
-            call("draft_transfer", sku="A", from_location="DC1", to_location="S1", qty=qty)
-        ],
-    )
 
 
 def test_a_stream_closed_after_the_draft_is_finished_by_recovery(copilot, script, workspace):
-    script.turns.append(_draft())
+    script.turns.append(draft_transfer())
     events = copilot.stream("move 20 A to S1", user="alice", thread_id="s1")
     for event in events:
         if event["event"] == "tool" and "summary" in event["data"]:
@@ -45,7 +34,7 @@ def test_a_stream_closed_after_the_draft_is_finished_by_recovery(copilot, script
 
 
 def test_a_new_message_finishes_a_stopped_turn_first(copilot, script, workspace):
-    script.turns.append(_draft())
+    script.turns.append(draft_transfer())
     events = copilot.stream("move 20 A to S1", user="alice", thread_id="s2")
     for event in events:
         if event["event"] == "tool" and "summary" in event["data"]:
@@ -57,7 +46,7 @@ def test_a_new_message_finishes_a_stopped_turn_first(copilot, script, workspace)
 
 
 def test_a_forgotten_pending_proposal_goes_back_to_the_gate(copilot, script, workspace):
-    script.turns.append(_draft())
+    script.turns.append(draft_transfer())
     copilot.ask("move 20 A to S1", user="alice", thread_id="s3")
     [proposal] = workspace.governance.proposals.list()
     # The gate's checkpoint is lost (an older release, a hand edit): the thread is idle.
@@ -74,7 +63,7 @@ def test_a_forgotten_pending_proposal_goes_back_to_the_gate(copilot, script, wor
 def test_a_pending_proposal_of_a_vanished_thread_is_withdrawn_and_audited(
     copilot, script, workspace
 ):
-    script.turns.append(_draft())
+    script.turns.append(draft_transfer())
     copilot.ask("move 20 A to S1", user="alice", thread_id="s4")
     [proposal] = workspace.governance.proposals.list()
     copilot.checkpointer.delete_thread("s4")

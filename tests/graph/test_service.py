@@ -4,23 +4,15 @@ Review 15 pinned what it found here as strict xfails: each fails on main and pas
 """
 
 import pytest
-from langchain_core.messages import AIMessage
 
 from stockpilot.asking import InvalidAsk
-from tests.support.scripted_model import call
+from tests.graph.conftest import draft_transfer, draft_transfer_and_po
 
 
 def test_an_edit_beyond_any_storable_quantity_is_refused_and_the_thread_still_waits(
     copilot, script, workspace
 ):
-    script.turns.append(
-        AIMessage(
-            "",
-            tool_calls=[
-                call("draft_transfer", sku="A", from_location="DC1", to_location="S1", qty=20)
-            ],
-        )
-    )
+    script.turns.append(draft_transfer())
     copilot.ask("move 20 A to S1", user="alice", thread_id="t1")
     try:
         result = copilot.decide("t1", user="bob", decision="edit", qty=10**30)
@@ -37,14 +29,7 @@ def test_an_edit_beyond_any_storable_quantity_is_refused_and_the_thread_still_wa
 def test_a_proposal_withdrawn_elsewhere_no_longer_waits_in_its_thread(copilot, script, workspace):
     from tools import insight
 
-    script.turns.append(
-        AIMessage(
-            "",
-            tool_calls=[
-                call("draft_transfer", sku="A", from_location="DC1", to_location="S1", qty=20)
-            ],
-        )
-    )
+    script.turns.append(draft_transfer())
     first = copilot.ask("move 20 A to S1", user="alice", thread_id="t1")
     [waiting] = first.pending
     insight.withdraw(workspace, waiting.proposal_id, user="alice", thread_id="t2", reason="")
@@ -87,14 +72,7 @@ def test_deciding_a_gate_whose_proposal_was_withdrawn_elsewhere_says_so_and_stop
     from graph.service import NotWaitingError
     from tools import insight
 
-    script.turns.append(
-        AIMessage(
-            "",
-            tool_calls=[
-                call("draft_transfer", sku="A", from_location="DC1", to_location="S1", qty=20)
-            ],
-        )
-    )
+    script.turns.append(draft_transfer())
     [waiting] = copilot.ask("move 20 A to S1", user="alice", thread_id="t1").pending
     insight.withdraw(workspace, waiting.proposal_id, user="bob", thread_id="t2", reason="")
     assert copilot.pending("t1") == []
@@ -114,15 +92,7 @@ def test_the_other_proposal_at_the_gate_is_still_decided_when_one_was_withdrawn_
 ):
     from tools import insight
 
-    script.turns.append(
-        AIMessage(
-            "",
-            tool_calls=[
-                call("draft_transfer", sku="A", from_location="DC1", to_location="S1", qty=20),
-                call("draft_purchase_order", sku="B", location_id="DC1", supplier_id="V1", qty=48),
-            ],
-        )
-    )
+    script.turns.append(draft_transfer_and_po())
     first = copilot.ask("do both", user="alice", thread_id="t1")
     po = next(a for a in first.pending if a.kind == "purchase_order")
     transfer = next(a for a in first.pending if a.kind == "transfer")
