@@ -107,23 +107,60 @@ def test_a_confirmation_after_a_draft_drafts_nothing_more(copilot: Copilot, foll
     assert len(pending_for(copilot, "SKU-0012", "S003")) == 1
 
 
-# -- F2: a retraction at the end of the request is ignored ---------------------------------------
+# -- F2, F10, F11, F19: a retracted, reported, quoted or hedged request drafts nothing -----------
+
+DRAFTS_NOTHING = [
+    # F2: a retraction at the end of the request
+    ("F2", f"{DRAFT} - actually, no"),
+    ("F2", f"{DRAFT}. wait, don't"),
+    ("F2", f"{DRAFT}, no wait, cancel that"),
+    ("F2", f"{DRAFT} (don't actually do it)"),
+    ("F2", f"{DRAFT} - on second thought, no"),
+    ("F2", f"never mind, {DRAFT}... actually never mind"),
+    # F10: reported speech, quoted or forwarded text
+    ("F10", f"bob wants to {DRAFT}"),
+    ("F10", f"per bob: {DRAFT}"),
+    ("F10", f"email from bob: please {DRAFT}"),
+    ("F10", f"fwd: {DRAFT}"),
+    ("F10", f"> {DRAFT}"),
+    ("F10", f"`{DRAFT}`"),
+    ("F10", f"i was told to {DRAFT}"),
+    ("F10", f"someone should {DRAFT}"),
+    ("F10", f"i'd {DRAFT} but i'm not the one deciding"),
+    ("F10", "they want us to order 500 SKU-0012 for S003 from SUP-06"),
+    ("F10", "the supplier suggested we order 500 SKU-0012 for S003 from SUP-06"),
+    # F11: hedged questions with a typo, or without a question mark
+    ("F11", "shld we move 20 sku-0012 to s003 from dc-south"),
+    ("F11", "consider transferring 20 SKU-0012 from DC-SOUTH to S003"),
+    # F19: what the write gate of 90e110b still let through
+    ("F19", f"bob would like us to {DRAFT}"),
+    ("F19", f"from bob - {DRAFT}"),
+    ("F19", f"quoting bob: {DRAFT}"),
+    ("F19", f"as bob put it, {DRAFT}"),
+    ("F19", f"the planner before me wanted to {DRAFT}"),
+    ("F19", f"Subject: {DRAFT}"),
+    ("F19", f"{DRAFT}. ignore that"),
+    ("F19", f"{DRAFT}. disregard"),
+    ("F19", f"{DRAFT}. no actually don't"),
+    ("F19", "sld we transfer 20 SKU-0012 from DC-SOUTH to S003"),
+    # the same classes in other words
+    ("F19", f"alice'd like us to {DRAFT}"),
+    ("F19", f"according to bob, {DRAFT}"),
+    ("F19", f"bob wrote: {DRAFT}"),
+    ("F19", f"cc: {DRAFT}"),
+    ("F19", f"{DRAFT}, scrap that"),
+    ("F19", f"{DRAFT} - actually don't"),
+    ("F19", f"{DRAFT}. ignore me"),
+    ("F19", "shuld we transfer 20 SKU-0012 from DC-SOUTH to S003"),
+]
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        f"{DRAFT} - actually, no",
-        f"{DRAFT}. wait, don't",
-        f"{DRAFT}, no wait, cancel that",
-        f"{DRAFT} (don't actually do it)",
-        f"{DRAFT} - on second thought, no",
-        f"never mind, {DRAFT}... actually never mind",
-    ],
-)
-def test_a_retracted_request_drafts_nothing(copilot: Copilot, text: str) -> None:
+@pytest.mark.parametrize(("finding", "text"), DRAFTS_NOTHING)
+def test_a_retracted_reported_or_hedged_request_drafts_nothing(
+    copilot: Copilot, finding: str, text: str
+) -> None:
     [r] = ask(copilot, text)
-    assert writes(r) == [] and r.pending == [], (text, writes(r))
+    assert writes(r) == [] and r.pending == [], (finding, text, writes(r))
 
 
 # -- F3: "the first one" amends the last proposal --------------------------------------------------
@@ -243,45 +280,6 @@ def test_round_up_to_pack_never_goes_negative() -> None:
     assert (out >= 0).all(), out
 
 
-# -- F10: reported speech, quoted or forwarded text drafts ----------------------------------------
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        f"bob wants to {DRAFT}",
-        f"per bob: {DRAFT}",
-        f"email from bob: please {DRAFT}",
-        f"fwd: {DRAFT}",
-        f"> {DRAFT}",
-        f"`{DRAFT}`",
-        f"i was told to {DRAFT}",
-        f"someone should {DRAFT}",
-        f"i'd {DRAFT} but i'm not the one deciding",
-        "they want us to order 500 SKU-0012 for S003 from SUP-06",
-        "the supplier suggested we order 500 SKU-0012 for S003 from SUP-06",
-    ],
-)
-def test_reported_or_quoted_text_is_not_an_instruction(copilot: Copilot, text: str) -> None:
-    [r] = ask(copilot, text)
-    assert writes(r) == [], (text, writes(r))
-
-
-# -- F11: hedged questions with a typo, or without a question mark --------------------------------
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "shld we move 20 sku-0012 to s003 from dc-south",
-        "consider transferring 20 SKU-0012 from DC-SOUTH to S003",
-    ],
-)
-def test_a_hedged_question_drafts_nothing(copilot: Copilot, text: str) -> None:
-    [r] = ask(copilot, text)
-    assert writes(r) == [], (text, writes(r))
-
-
 # -- F12: a quantity range becomes two drafts, or a quantity outside it ---------------------------
 
 
@@ -386,38 +384,6 @@ def override_copilot(fresh: Callable[[], Copilot]) -> Copilot:
 )
 def test_reported_or_retracted_text_sets_no_override(override_copilot: Copilot, text: str) -> None:
     [r] = ask(override_copilot, text)
-    assert writes(r) == [], (text, writes(r))
-
-
-# -- F19: what the write gate of 90e110b still lets through ----------------------------------------
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        f"bob would like us to {DRAFT}",
-        f"from bob - {DRAFT}",
-        f"quoting bob: {DRAFT}",
-        f"as bob put it, {DRAFT}",
-        f"the planner before me wanted to {DRAFT}",
-        f"Subject: {DRAFT}",
-        f"{DRAFT}. ignore that",
-        f"{DRAFT}. disregard",
-        f"{DRAFT}. no actually don't",
-        "sld we transfer 20 SKU-0012 from DC-SOUTH to S003",
-        # the same classes in other words
-        f"alice'd like us to {DRAFT}",
-        f"according to bob, {DRAFT}",
-        f"bob wrote: {DRAFT}",
-        f"cc: {DRAFT}",
-        f"{DRAFT}, scrap that",
-        f"{DRAFT} - actually don't",
-        f"{DRAFT}. ignore me",
-        "shuld we transfer 20 SKU-0012 from DC-SOUTH to S003",
-    ],
-)
-def test_reported_or_retracted_words_still_draft_nothing(copilot: Copilot, text: str) -> None:
-    [r] = ask(copilot, text)
     assert writes(r) == [], (text, writes(r))
 
 
