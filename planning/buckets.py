@@ -90,6 +90,7 @@ PERIODS: dict[SalesBucket, Periods] = {
         decline_per_year=12.0,
         decline_alive=True,
         decline_half_life=1.0,
+        smooth_end_of_life=True,
     ),
 }
 FIT_PERIODS = {SalesBucket.WEEK: 156, SalesBucket.MONTH: 60}  # 3 years of weeks, 5 of months

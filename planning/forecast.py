@@ -65,7 +65,9 @@ Each series is classified on its whole history (`planning.demand`) and forecast 
   the same: the factor is in the result (`p_alive`) for the planner to see. Smooth / erratic series
   get the factor only from days the inventory history records in stock (`in_stock`), and only for
   runs of at least `MIN_END_DAYS` of them: without that record a fast seller's stockout at the
-  origin would read as its end of life.
+  origin would read as its end of life. Monthly series (`Periods.smooth_end_of_life`) take it
+  from every kept month of the run: a month without a sale is no routine stockout (generated
+  monthly spare parts, 5,000 series, smooth / erratic MASE 0.03-0.06 lower, bias nearer 0).
 - zero: no sale on a kept day in the fit window; mean, sigma and level are 0.
 
 Common rules:
@@ -208,6 +210,10 @@ class Periods:
     # shift of sale frequency (`planning.changepoint.last_shift`, splits with at least this many
     # kept periods either side; 0: off, the whole window). Measured, not adopted (off: README).
     shift_segment: int = 0
+    # Smooth / erratic series take the end-of-life factor from every kept period of their run
+    # since the last sale, not only from periods the inventory history records in stock
+    # (months: a month without a sale is no routine stockout).
+    smooth_end_of_life: bool = False
 
 
 # The half-life of a declining series' fit with "fitted" (`Periods.declining_half_life`), years.
@@ -431,6 +437,11 @@ def forecast_batch(
                 prior = np.where(flagged, periods.decline_prior, periods.alive_prior)
                 alive = _alive_probability(xs, ks_life, prior=prior, freq=freq)
             p_alive[rows] = np.where(decline, 1.0, alive)
+        elif periods.smooth_end_of_life:
+            # A whole bucket without a sale is no routine stockout: the run since the last
+            # sale judges the end of life on every kept period, history or not.
+            p_alive[rows] = _alive_probability(xs, ks, prior=periods.alive_prior)
+            trend[rows] *= p_alive[rows]
         elif stocked is not None:
             # Only the days known in stock count in the run: without the inventory history a
             # fast seller's stockout at the origin looks the same as its end of life.

@@ -255,3 +255,21 @@ def test_a_declining_monthly_series_keeps_the_decline_prior_once_not_per_day() -
     like = forecast.DECLINE_PRIOR * (1 - freq) ** 2
     assert fc.p_alive[0] == pytest.approx(like / (like + 1 - forecast.DECLINE_PRIOR), rel=1e-6)
     assert fc.p_alive[0] > 0.1 and fc.mean[0].sum() > 0.1
+
+
+def test_a_monthly_smooth_seller_that_stopped_is_read_as_ended_without_a_history() -> None:
+    # A month without a sale is no routine stockout: a smooth monthly series (about 8 units a
+    # month for four years) that sold nothing in its last 4 months takes the end-of-life factor
+    # from those months (`Periods.smooth_end_of_life`), with no inventory history; it was
+    # forecast at its smoothed level, lagging the stop. One that sold last month keeps its rate.
+    rng = np.random.default_rng(11)
+    y = rng.poisson(8.0, (2, 48)).astype(float)
+    y[:, -4:] = [[0.0, 0.0, 0.0, 0.0], [9.0, 7.0, 8.0, 6.0]]
+    months = PERIODS[SalesBucket.MONTH]
+    assert months.smooth_end_of_life
+    assert not PERIODS[SalesBucket.DAY].smooth_end_of_life
+    assert not PERIODS[SalesBucket.WEEK].smooth_end_of_life
+    fc = forecast_batch(y, 3, start=date(2022, 1, 1), periods=months, fit_days=60)
+    assert fc.demand_class.tolist() == ["smooth", "smooth"]
+    assert fc.p_alive[0] < 0.01 and fc.mean[0].sum() < 0.5
+    assert fc.p_alive[1] > 0.95 and fc.mean[1].sum() > 15.0  # the prior alone

@@ -202,6 +202,22 @@ def test_a_smooth_item_that_stopped_in_stock_fades_and_a_stockout_does_not() -> 
     assert forecast_batch(units, 14, start=START).p_alive[0] == 1.0
 
 
+def test_smooth_end_of_life_reads_every_kept_period_of_the_run_without_a_history() -> None:
+    # `Periods.smooth_end_of_life` (months): the run since the last sale judges a smooth
+    # series' end of life on every kept period, with no inventory history; by default (days)
+    # a smooth series without that history keeps the factor 1.
+    rng = np.random.default_rng(5)
+    units = rng.poisson(6.0, (2, 364)).astype(float)
+    units[0, -20:] = 0  # row 0 stopped 20 periods ago; row 1 sells on
+    assert forecast_batch(units, 14, start=START).p_alive.tolist() == [1.0, 1.0]
+    periods = dataclasses.replace(forecast.DAILY, smooth_end_of_life=True)
+    fc = forecast_batch(units, 14, start=START, periods=periods)
+    assert fc.demand_class.tolist() == ["smooth", "smooth"]
+    assert fc.p_alive[0] < 1e-6 and fc.mean[0].sum() < 0.01
+    assert fc.p_alive[1] > 0.99
+    assert not forecast.DAILY.smooth_end_of_life
+
+
 def test_a_fast_seller_two_days_without_a_sale_in_stock_is_not_an_end_of_life() -> None:
     rng = np.random.default_rng(6)
     units = rng.poisson(8.0, (2, 364)).astype(float)
