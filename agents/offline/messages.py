@@ -172,3 +172,25 @@ def _call_ids(messages: Sequence[BaseMessage], count: int) -> list[str]:
         digest.update(b"\x00")
     prefix = digest.hexdigest()[:16]
     return [f"call_{prefix}_{i}" for i in range(count)]
+
+
+def instruction(call: Call, qty: str | None = None) -> str | None:
+    """Return a draft call as the plain instruction that would make it (None: not a draft).
+
+    `qty` stands in for the call's quantity (e.g. "<qty>" where the quantity is left open).
+    """
+    args = call.args
+    units = args.get("qty") if qty is None else qty
+    if call.name == "draft_transfer":
+        return (
+            f"transfer {units} {args.get('sku')} from {args.get('from_location')} "
+            f"to {args.get('to_location')}"
+        )
+    if call.name == "draft_purchase_order":
+        return (
+            f"order {units} {args.get('sku')} for {args.get('location_id')} "
+            f"from {args.get('supplier_id')}"
+        )
+    if call.name == "draft_recommended_action":
+        return f"draft the fix for {args.get('exception_id')}"
+    return None

@@ -30,6 +30,7 @@ from agents.offline.messages import (
     _call_ids,
     _text,
     _turn_results,
+    instruction,
 )
 from agents.offline.parsing import as_of_of
 from agents.offline.quantities import unreadable, unreadable_answer
@@ -136,7 +137,7 @@ class OfflinePlannerModel(BaseChatModel):
         if asker.read_only and writes:
             step = read_only_refusal(asker)  # every write checks the role first
         elif writes and (why := write_not_meant(_text(convo[start]))):
-            step = not_meant_answer(why, _instruction(writes[0]))  # whichever reading wrote
+            step = not_meant_answer(why, instruction(writes[0]))  # whichever reading wrote
         elif writes and (bad := unreadable(_text(convo[start]), writes)):
             step = unreadable_answer(*bad, writes)  # "-20", "1e30", "20.5": never another qty
         elif writes and any(r.name == "amend_proposal" for r in results):
@@ -170,21 +171,3 @@ class OfflinePlannerModel(BaseChatModel):
 
     def _has_tool(self, name: str) -> bool:
         return name in (self.tool_names or PLANNER_TOOLS)
-
-
-def _instruction(call: Any) -> str | None:
-    """Return a draft call as the plain instruction that would make it (None: not a draft)."""
-    args = call.args
-    if call.name == "draft_transfer":
-        return (
-            f"transfer {args.get('qty')} {args.get('sku')} from {args.get('from_location')} "
-            f"to {args.get('to_location')}"
-        )
-    if call.name == "draft_purchase_order":
-        return (
-            f"order {args.get('qty')} {args.get('sku')} for {args.get('location_id')} "
-            f"from {args.get('supplier_id')}"
-        )
-    if call.name == "draft_recommended_action":
-        return f"draft the fix for {args.get('exception_id')}"
-    return None

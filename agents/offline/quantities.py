@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from agents.offline.messages import Call
+from agents.offline.messages import Call, instruction
 
 DRAFTS = frozenset({"draft_transfer", "draft_purchase_order", "draft_recommended_action"})
 AMEND = "amend_proposal"
@@ -79,17 +79,8 @@ def unreadable(text: str, calls: Sequence[Call]) -> tuple[str, str] | None:
 def _example(calls: Sequence[Call]) -> str:
     """Return the first draft of the step as an instruction with its quantity left open."""
     for call in calls:
-        a = call.args
-        if call.name == "draft_transfer":
-            return (
-                f", e.g. **transfer <qty> {a.get('sku')} from {a.get('from_location')} to "
-                f"{a.get('to_location')}**"
-            )
-        if call.name == "draft_purchase_order":
-            return (
-                f", e.g. **order <qty> {a.get('sku')} for {a.get('location_id')} from "
-                f"{a.get('supplier_id')}**"
-            )
+        if call.name in ("draft_transfer", "draft_purchase_order"):
+            return f", e.g. **{instruction(call, '<qty>')}**"
         if call.name == AMEND:
             return ", e.g. **make it <qty>**"
     return ""

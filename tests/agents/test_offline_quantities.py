@@ -50,3 +50,22 @@ def test_a_quantity_that_is_no_whole_number_is_named(text: str, said: str, call:
 )
 def test_a_whole_quantity_or_no_quantity_is_read_past(text: str, call: Call) -> None:
     assert unreadable(text, [call]) is None
+
+
+@pytest.mark.parametrize(
+    ("call", "example"),
+    [
+        (DRAFT, "**transfer <qty> SKU-0012 from DC-SOUTH to S003**"),
+        (
+            Call(
+                "draft_purchase_order",
+                {"sku": "SKU-0012", "location_id": "S003", "supplier_id": "SUP-01", "qty": 5},
+            ),
+            "**order <qty> SKU-0012 for S003 from SUP-01**",
+        ),
+        (AMEND, "**make it <qty>**"),
+    ],
+)
+def test_the_refusal_gives_the_instruction_with_its_quantity_open(call: Call, example: str) -> None:
+    """The example is the draft's own instruction (`instruction`), its quantity left open."""
+    assert f", e.g. {example}." in unreadable_answer("-20", "below zero", [call])
