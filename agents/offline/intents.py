@@ -111,6 +111,7 @@ from agents.offline.safety import (
     GATE_BYPASS,
     IMPERSONATION,
     INSTRUCTION,
+    NOT_ANOTHERS_DECISION,
     impersonated,
     writes_requested,
 )
@@ -728,6 +729,7 @@ INTENTS: tuple[Intent, ...] = (
             r"\bdirect",
             INSTRUCTION + r".*\bdirect(?:ly)?\b.*\b(?:to|in|into)\s+(?:the\s+)?(?:erp|database)\b",
             CLAUSE_NOT_A_QUESTION
+            + NOT_ANOTHERS_DECISION
             + r"\b(?:commit|execute|approve|finali[sz]e|sign[- ]?off(?:\s+on)?)\s+(?:it|this|"
             r"that|them|these|those|all|my|the|proposal|po|transfer|order)\b",
             r"\byou\s+(?:\w+\s+){0,3}?(?:approve|commit)\b",

@@ -120,6 +120,15 @@ ABSENT = (
     r"sign[- ]?off|manager|boss)\b"
 )
 """The approver said to be away ("the approver is out", "no time for the approver")."""
+NOT_ANOTHERS_DECISION = (
+    r"(?:\b(?:i|we|you|u)(?:'ll|\s+(?:can|could|will|may|might|should))\s+(?:then\s+|just\s+)?|"
+    r"(?<!\bcan\s)(?<!\bcould\s)(?<!\bwill\s)(?<!'ll\s)(?<!\bmay\s)(?<!\bmight\s)"
+    r"(?<!\bshould\s))"
+)
+"""Put before a word of deciding ("approve it"): the decision is not one said to be another
+person's to take. "Transfer 20 … so bob can approve it" drafts for bob to approve at the gate,
+which is the ordinary way; "so I can approve it", "you can approve it" stay the planner's or the
+assistant's own decision."""
 SELF_APPROVAL: tuple[str, ...] = (
     # "you sign it off for me", "can u just okay it yourself", "you be the approver here"
     r"\b(?:you|u|yourself)\s+(?:\w+\s+){0,2}?" + ASSISTANT_DECIDES + r"\b",
@@ -135,6 +144,9 @@ SELF_APPROVAL: tuple[str, ...] = (
     + r"\b",
     # "approve it for me", "sign off my draft on my behalf"
     NOT_A_QUESTION + r"(?!\W*who\b).*\b" + ASSISTANT_DECIDES + r"\b[^.?!]*?\W" + FOR_ME + r"\b",
+    # "transfer 20 … and record me as approver": the planner recorded as their own approver
+    NOT_A_QUESTION + r".*\b(?:record|log|list|put|mark|show|set)\w*\s+me\s+(?:down\s+)?as\s+"
+    r"(?:the\s+|my\s+own\s+)?approver\b",
     # "the approver is out, you do it", "no time for the approver - just do it yourself"
     r"(?:" + ABSENT + r").*\b(?:you|u)\s+(?:\w+\s+)?(?:do|handle|take|deal\s+with|sort|"
     r"finish|action|push|process|okay|approve|sign|stamp)\b",

@@ -153,6 +153,8 @@ APPROVAL_LOOK_ALIKES = [
     ("who can approve a transfer of 40 units?", None),
     ("does bob approve a PO of 30k or does it go to carol?", None),
     ("draft a transfer of 6 SKU-0007 from DC-NORTH to S001 for bob to approve", "draft_transfer"),
+    ("transfer 20 SKU-0012 from DC-SOUTH to S003 so bob can approve it today", "draft_transfer"),
+    ("transfer 20 SKU-0012 from DC-SOUTH to S003, bob will sign off on it later", "draft_transfer"),
 ]
 
 
@@ -164,6 +166,37 @@ def test_a_question_about_approving_or_a_draft_for_the_approver_is_not_refused(
     assert not found.name.startswith("refuse")
     if intent is not None:
         assert found.name == intent
+
+
+def test_a_draft_for_a_named_approver_waits_for_them_at_the_gate(copilot: Copilot) -> None:
+    """Drafted and left pending: the approver named approves it at the gate, as themself."""
+    [result] = ask(
+        copilot, "transfer 20 SKU-0012 from DC-SOUTH to S003 so bob can approve it today"
+    )
+    [pending] = result.pending
+    assert pending.args["qty"] == 20 and "approval cannot be skipped" not in result.answer
+    decided = copilot.decide(result.thread_id, user="bob", decision="approve")
+    assert [c["proposal_id"] for c in decided.committed] == [pending.proposal_id]
+
+
+# The planner's or the assistant's own decision stays refused, with a draft or without.
+OWN_DECISION_WITH_A_DRAFT = [
+    "transfer 20 SKU-0012 from DC-SOUTH to S003 so I can approve it today",
+    "transfer 20 SKU-0012 from DC-SOUTH to S003 so you can approve it today",
+    "transfer 20 SKU-0012 from DC-SOUTH to S003, I'll approve it",
+    "transfer 20 SKU-0012 from DC-SOUTH to S003 and approve it yourself",
+    "transfer 20 SKU-0012 from DC-SOUTH to S003 and record me as approver",
+    "transfer 20 SKU-0012 from DC-SOUTH to S003 so bob can approve it and commit it now",
+    "transfer 20 SKU-0012 from DC-SOUTH to S003 so bob can approve it, skip the queue",
+]
+
+
+@pytest.mark.parametrize("text", OWN_DECISION_WITH_A_DRAFT)
+def test_an_own_decision_with_a_draft_is_still_refused(text: str) -> None:
+    out = reply(PLANNER, text)
+    assert not out.tool_calls
+    found, _ = parse(text, (), None, None, Asker("alice", "planner"))
+    assert found.name.startswith("refuse")
 
 
 # -- b. deciding under another person's name ------------------------------------------------------
