@@ -2,8 +2,9 @@
 
 A draft or an amend carries a positive whole number of units. When the request gives its
 quantity in a form that is not one — below zero ("transfer -20 …", "minus 20", "negative 20"),
-as a power of ten ("1e30"), or with a fraction ("20.5") — nothing is drafted or changed: the
-answer names what was said and why it is no quantity, and asks for the one meant. The request
+as a power of ten ("1e30"), with a fraction ("20.5"), or as zero ("transfer 0 …", "transfer
+zero …") — nothing is drafted or changed: the answer names what was said and why it is no
+quantity, and asks for a positive whole number. The request
 is never carried out with another quantity instead: not with the engine's (a "-20" the reader
 cannot take as a number would otherwise leave a bare "cover S003" reading, sized by the engine),
 not with the number's digits ("minus 20" as 20), not cut to a whole one ("20.5" as 20).
@@ -43,6 +44,12 @@ SIGN_WORD = re.compile(r"\b(?:minus|negative)\s+\d[\d,]*(?:\.\d+)?" + _NOT_UNITS
 """A number said below zero in words ("minus 20"); read for drafts only."""
 POWER = re.compile(r"(?<![\w.,-])\d+(?:\.\d+)?e[+-]?\d+(?![\w.-])", re.I)
 """A number written as a power of ten ("1e30")."""
+ZERO = re.compile(r"(?<![\w.,-])0+(?:\.0+)?(?![\w.,-])")
+"""A quantity of nothing said as a number ("0", "0.0")."""
+ZERO_WORD = re.compile(
+    r"\b(?:transfer|xfer|move|send|ship|order|buy|purchase)\s+(?P<said>zero|nil|nought)\b", re.I
+)
+"""A quantity of nothing said in words right after the action ("transfer zero …"); drafts only."""
 FRACTION = re.compile(r"(?<![\w.,-])\d[\d,]*\.\d+" + _NOT_UNITS)
 """A number with a fraction ("20.5")."""
 
@@ -58,7 +65,8 @@ def _fraction(text: str) -> str | None:
 def unreadable(text: str, calls: Sequence[Call]) -> tuple[str, str] | None:
     """Return the quantity said that is no whole number of units, and why, for a writing step.
 
-    Only a step that drafts or amends is checked; words of sign ("minus 20") only for a draft.
+    Only a step that drafts or amends is checked; words of sign ("minus 20") and a draft of
+    zero units only for a draft.
     Returns (what was said, why it is no quantity), or None.
     """
     names = {c.name for c in calls}
@@ -73,6 +81,11 @@ def unreadable(text: str, calls: Sequence[Call]) -> tuple[str, str] | None:
     if (said := _fraction(text)) is not None:
         whole = int(said.replace(",", "").partition(".")[0])
         return said, f"not a whole number of units ({whole:,} or {whole + 1:,}?)"
+    if names & DRAFTS and (m := ZERO_WORD.search(text)) is not None:
+        return m.group("said"), "zero units"
+    if any(c.name in DRAFTS and c.args.get("qty") == 0 for c in calls):
+        m = ZERO.search(text)
+        return (m.group(0) if m else "0"), "zero units"
     return None
 
 
@@ -92,5 +105,5 @@ def unreadable_answer(said: str, why: str, calls: Sequence[Call]) -> str:
         f"**Not drafted or changed**: **{said}** is {why}, and a draft's quantity is a whole "
         "number of units from 1 up, so I have not drafted, amended or withdrawn anything — and "
         "have not put another quantity (the engine's, or a rounded one) in its place. Say the "
-        f"quantity you mean as a whole number{_example(calls)}."
+        f"quantity you mean as a positive whole number{_example(calls)}."
     )

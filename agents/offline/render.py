@@ -1008,6 +1008,16 @@ def _render_what_if(result: Result) -> str:
     return "\n".join(lines)
 
 
+def _asked_qty(value: Any) -> str:
+    """Return the quantity to say again in a suggestion, left open ("<qty>") unless it is one.
+
+    A draft of 0 or -5 units failed its checks for its quantity: it is no request to repeat.
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return _qty(value)
+    return "<qty>"
+
+
 def _render_draft(result: Result) -> str:
     if not result.name.startswith(("draft_", "amend_", "withdraw_")):
         return ""  # a look-up is no draft: never "not drafted: it failed the checks"
@@ -1083,7 +1093,7 @@ def _render_draft(result: Result) -> str:
                 f"{_qty(x.get('on_hand'))} on hand)"
                 for x in lanes
             )
-            + f" — say **transfer {_qty(args.get('qty'))} of {args.get('sku')} from "
+            + f" — say **transfer {_asked_qty(args.get('qty'))} of {args.get('sku')} from "
             f"{first.get('from_location')} to {args.get('to_location')}**"
         )
         if alt.get("purchase_order_supplier"):
@@ -1092,8 +1102,8 @@ def _render_draft(result: Result) -> str:
     elif alt.get("purchase_order_supplier"):
         text += (
             f"\n  Instead: order it from {alt['purchase_order_supplier']} — say **order "
-            f"{_qty(args.get('qty'))} of {args.get('sku')} for {args.get('to_location')} from "
-            f"{alt['purchase_order_supplier']}**."
+            f"{_asked_qty(args.get('qty'))} of {args.get('sku')} for {args.get('to_location')} "
+            f"from {alt['purchase_order_supplier']}**."
         )
     return text
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from agents.offline.messages import Call
+from agents.offline.messages import Call, Result
 from agents.offline.quantities import unreadable, unreadable_answer
+from agents.offline.render import _render_draft
+from graph.service import Copilot
+from tests.agents.conftest import ask
 
 DRAFT = Call(
     "draft_transfer",
@@ -69,3 +72,59 @@ def test_a_whole_quantity_or_no_quantity_is_read_past(text: str, call: Call) -> 
 def test_the_refusal_gives_the_instruction_with_its_quantity_open(call: Call, example: str) -> None:
     """The example is the draft's own instruction (`instruction`), its quantity left open."""
     assert f", e.g. {example}." in unreadable_answer("-20", "below zero", [call])
+
+
+ZERO_DRAFT = Call(
+    "draft_transfer",
+    {"sku": "SKU-0012", "from_location": "DC-SOUTH", "to_location": "S003", "qty": 0},
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "said", "call"),
+    [
+        ("transfer 0 SKU-0012 from DC-SOUTH to S003", "0", ZERO_DRAFT),
+        ("transfer 0.0 SKU-0012 from DC-SOUTH to S003", "0.0", ZERO_DRAFT),
+        ("transfer zero SKU-0012 from DC-SOUTH to S003", "zero", FIX),  # engine-sized otherwise
+    ],
+)
+def test_a_zero_quantity_is_named_and_a_positive_whole_number_asked(
+    text: str, said: str, call: Call
+) -> None:
+    found = unreadable(text, [call])
+    assert found == (said, "zero units")
+    answer = unreadable_answer(*found, [call])
+    assert f"**{said}** is zero units" in answer and "positive whole number" in answer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "transfer 20 SKU-0012 from DC-SOUTH to S003, it has zero on hand",
+        "transfer 20 SKU-0012 from DC-SOUTH to S003 by 2026-07-01",
+    ],
+)
+def test_a_zero_that_is_not_the_quantity_is_read_past(text: str) -> None:
+    assert unreadable(text, [DRAFT]) is None
+
+
+def test_zero_units_are_refused_in_the_conversation_not_drafted(copilot: Copilot) -> None:
+    [result] = ask(copilot, "transfer 0 SKU-0012 from DC-SOUTH to S003")
+    assert result.tool_calls == [] and result.pending == []
+    assert "**0** is zero units" in result.answer
+    assert "**transfer <qty> SKU-0012 from DC-SOUTH to S003**" in result.answer
+
+
+@pytest.mark.parametrize("qty", [0, -5])
+def test_a_failed_draft_never_suggests_its_quantity_again(qty: int) -> None:
+    """The suggestion after a draft that failed its checks leaves a quantity of 0 or -5 open."""
+    args = {"sku": "SKU-0012", "from_location": "DC-NORTH", "to_location": "S003", "qty": qty}
+    data = {
+        "status": "invalid",
+        "errors": [f"quantity must be a positive whole number (got {qty})"],
+        "alternatives": {
+            "lanes_into": [{"from_location": "DC-SOUTH", "lead_time_days": 1, "on_hand": 181}]
+        },
+    }
+    text = _render_draft(Result("draft_transfer", args, "{}", data=data))
+    assert "say **transfer <qty> of SKU-0012 from DC-SOUTH to S003**" in text
