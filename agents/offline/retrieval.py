@@ -42,7 +42,7 @@ DATASETS = Path(__file__).resolve().parents[2] / "evals" / "datasets"
 BANK_FILES: tuple[Path, ...] = (
     DATASETS / "agent_v1.jsonl",
     DATASETS / "agent_paraphrase.jsonl",
-    *(DATASETS / "heldout" / f"agent_heldout_v{n}.jsonl" for n in range(1, 11)),
+    *(DATASETS / "heldout" / f"agent_heldout_v{n}.jsonl" for n in range(1, 12)),
 )
 """The datasets whose single-turn requests are labelled examples (development data only)."""
 

@@ -185,9 +185,9 @@ def test_unknowns_specific_answers_are_kept(
 
 
 def test_every_released_split_lends_its_requests_but_never_to_its_own_score() -> None:
-    released = [r.DATASETS / "heldout" / f"agent_heldout_v{n}.jsonl" for n in range(1, 11)]
+    released = [r.DATASETS / "heldout" / f"agent_heldout_v{n}.jsonl" for n in range(1, 12)]
     assert set(released) <= set(r.BANK_FILES)
-    assert not any("v11" in f.name for f in r.BANK_FILES)  # the fresh measure stays unseen
+    assert not any("v12" in f.name for f in r.BANK_FILES)  # the fresh measure stays unseen
     newest = released[-1]
     own = r.examples_of(newest)
     assert own  # the newest released split has single-turn look-ups to lend
