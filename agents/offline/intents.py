@@ -1625,8 +1625,9 @@ INTENTS: tuple[Intent, ...] = (
             r"\b(?:move|transfer|send|ship|shift|rebalance)\s+(?:some|a\s+few|the\s+(?:excess|surplus|"
             r"extra))\b(?:\s+(?:of\s+)?(?:it|them|units|stock))?\s+(?:over\s+)?(?:to|into)\b"
             + NO_QTY,
-            r"\b(?:draft|prepare|raise|do)\s+(?:the\s+|a\s+)?(?:fix|action|recommended\s+action)\s+"
-            r"(?:for|on)\b" + NO_QTY,
+            # "do the recommended move for the jeans promo at Auburn": the engine's action too
+            r"\b(?:draft|prepare|raise|do)\s+(?:the\s+|a\s+)?(?:fix|action|(?:recommended|suggested)"
+            r"\s+(?:action|move|transfer|fix))\s+(?:for|on)\b" + NO_QTY,
             # "cover SKU-0008 at monroe", "fix SKU-0012 at union please": the engine's action.
             r"^\W*(?:(?:please|ok(?:ay)?|(?:can|could)\s+you|let'?s)[\s,]+)*(?:cover|fix|sort\s+out|"
             r"resolve|take\s+care\s+of)\s+(?!(?:of|for|days?|it|this|that|them|the\s+(?:gap|shortfall|need))\b)"
@@ -2406,6 +2407,9 @@ INTENTS: tuple[Intent, ...] = (
             r"\b(?:cost|price|costing|unit\s+price|case\s+size|pack|packs|lead\s*times?)\s+(?:of|for|on)\s+"
             r"(?:an?\s+|one\s+)?{sku}",
             r"(?:^|\s){sku}(?:'s)?\s+(?:cost|price|moq|pack(?:\s+size)?|case\s+pack|lead\s*time|terms)\b",
+            # "what would 120 SKU-0187 from SUP-08 cost?": the item's terms, that supplier's too
+            r"\b(?:what|how\s+much)\s+(?:would|will|do|does)\s+(?:\d+\s+(?:units?\s+of\s+)?)?{sku}"
+            r"\s+from\s+(?:supplier\s+)?SUP[-_]?\d+\s+(?:cost|costs|come\s+to)\b",
             r"\bunits?\s+(?:per|in\s+an?|to\s+an?)\s+(?:case|pack|carton|box)\b",
             r"\b(?:how\s+much|what)\s+do\s+(?:we|i)\s+pay\s+(?:for|per)\s+(?:an?\s+|one\s+)?{sku}",
             r"\b(?:tell\s+me\s+about|details?\s+(?:of|for|on)|describe|what\s+is)\s+(?:item\s+)?{sku}"
@@ -3625,7 +3629,13 @@ def parse_table(
     canon = rewrite_definite(canon, earlier, resolver)
     found = entities(canon, resolver)
     unclear = _ambiguous(canon, found, resolver) or _shared_word(canon, found, focus, resolver)
-    pick = _narrowed(unclear, focus) if unclear else None
+    elsewhere = bool(found.get("location")) and focus.location not in found["location"]
+    if unclear and elsewhere and TROUBLE.search(canon):
+        # "and the jeans promo at Auburn" after Princeton's: the one flagged at Auburn, which
+        # need not be the thread's item (`narrow_by_exceptions`).
+        pick = None
+    else:
+        pick = _narrowed(unclear, focus) if unclear else None
     worded: dict[str, str] = {}  # the shared name a qualifier narrowed; a write asks instead
     before = (canon, named, found)
     if unclear and pick is None and (pick := _narrowed_by_words(unclear, canon, resolver)):
@@ -3768,87 +3778,192 @@ TROUBLE = re.compile(
 
 
 def _unclear(unclear: dict[str, str], found: dict[str, list[str]], focus: Any, text: str) -> Intent:
-    """Return how to treat a shared item name: narrowed by the place's exceptions, or asked.
+    """Return how to treat a shared item name: narrowed by what the request says, or asked.
 
     "the dog food shortage at Quincy" when three items share "dog food": if the request is
     about an item in trouble and names a place (or the thread has one), the place's exceptions
-    are looked up first (`narrow_by_exceptions`); otherwise the planner is asked which.
+    are looked up first; "120 patio lanterns from GreenThumb" keeps the ones bought from that
+    supplier, "push body wash into Kingston" the ones stocked there (`narrow_by_exceptions`).
+    Only a request that says none of these is asked at once.
     """
+    if unclear.get("kind") != "sku":
+        return AMBIGUOUS
     places = found.get("location") or ([focus.location] if focus.location else [])
-    if unclear.get("kind") == "sku" and places and TROUBLE.search(text):
+    if places and TROUBLE.search(text):
         unclear["places"] = ",".join(places[:2])
+    if found.get("supplier"):
+        unclear["supplier"] = found["supplier"][0]
+    if found.get("location"):
+        unclear["stocked"] = ",".join(found["location"][:2])
+    if any(unclear.get(k) for k in ("places", "supplier", "stocked")):
         return NARROW
     return AMBIGUOUS
 
 
-def narrow_by_exceptions(req: Request, results: list[Result]) -> Step:
-    """Read a shared item name as the one candidate flagged at the request's place.
+NARROWED_AMONG = 8
+"""The most items of a shared name checked one by one (supplier terms, stock); more are asked."""
 
-    First round: the exceptions at the place(s). Then, when exactly one candidate (of the
-    exception type the request names, if several) is flagged there, the request is read again
-    with that SKU and its own intent answers, with a note saying which item was taken and why;
-    when none or several are, the planner is asked which, with the flagged ones.
+
+def _split(value: str | None) -> list[str]:
+    return [v for v in (value or "").split(",") if v]
+
+
+def _first_round(req: Request, candidates: Sequence[str]) -> list[Call]:
+    """Return the calls of the first round: the place's exceptions, the candidates' terms.
+
+    The exceptions at the request's place(s) when it is about trouble there; each candidate's
+    supplier terms when it names a supplier.
     """
-    places = req.fields["places"].split(",")
-    looked = [r for r in results[: len(places)] if r.name == "list_exceptions"]
-    if len(looked) < len(places):
-        return [
-            Call("list_exceptions", {"location": loc, "top": 100, "compact": True})
-            for loc in places
-        ]
+    calls = [
+        Call("list_exceptions", {"location": loc, "top": 100, "compact": True})
+        for loc in _split(req.fields.get("places"))
+    ]
+    if req.fields.get("supplier"):
+        calls += [Call("get_item", {"sku": sku}) for sku in candidates]
+    return calls
+
+
+def _stock_round(req: Request, candidates: Sequence[str]) -> list[Call]:
+    """Return the calls of each candidate's stock at the named place(s) (an error: not there)."""
+    return [
+        Call("get_inventory", {"sku": sku, "location": loc})
+        for sku in candidates
+        for loc in _split(req.fields.get("stocked"))
+    ]
+
+
+def narrow_by_exceptions(req: Request, results: list[Result]) -> Step:
+    """Read a shared item name as the one candidate the request's own words single out.
+
+    First round: the exceptions at the place(s) when the request is about trouble there, and
+    the supplier terms of each candidate when it names a supplier ("from GreenThumb": only the
+    ones bought from it stay). Then, when exactly one candidate is flagged there (of the
+    exception type the request names, if several), or only one is left, that one is taken;
+    else, when the request names a place, each one left is looked up there and the one stocked
+    there is taken. The request is then read again with that SKU and its own intent answers,
+    with a note saying which item was taken and why; when none or several are left, the
+    planner is asked which.
+    """
     phrase, candidates = req.fields["phrase"], req.fields["candidates"].split(",")
     if req.resolver is not None:
         for shared, entities_ in req.resolver.ambiguous(req.text, ("sku",)):
             if shared.lower() == phrase.lower():
                 candidates = [e.id for e in entities_]
-    flagged: dict[str, set[str]] = {}
-    for r in looked:
-        items = r.data.get("items") if isinstance(r.data, dict) else None
-        for item in items or []:
-            if isinstance(item, dict) and item.get("sku") in candidates:
-                flagged.setdefault(str(item["sku"]), set()).add(str(item.get("type")))
-    kind = _exception_type(req.text)
-    typed = [sku for sku, kinds in flagged.items() if kind in kinds]
-    chosen = typed if len(typed) == 1 else list(flagged)
+    if len(candidates) > NARROWED_AMONG and not req.fields.get("places"):
+        return h.ask_which(req, results)
+    first = _first_round(req, candidates)
+    if len(results) < len(first):
+        return first
+    places = _split(req.fields.get("places"))
+    supplier = req.fields.get("supplier")
+    why: list[str] = []
+    left = list(candidates)
+    if supplier:
+        terms = {str(r.args.get("sku")): r for r in results[: len(first)] if r.name == "get_item"}
+        left = [sku for sku in left if _bought_from(terms.get(sku), supplier)]
+        if not left:
+            return _ask_narrowed(req, phrase, candidates, f"none of them is bought from {supplier}")
+        why.append(f"bought from {_label(req, 'supplier', supplier)}")
+    chosen: list[str] = []
     where = " or ".join(places)
-    if len(chosen) != 1:
-        options = [c for c in candidates if c in flagged] if len(flagged) > 1 else candidates
-        return _ask_flagged(req, phrase, options, where, bool(flagged))
+    if places:
+        looked = [r for r in results[: len(first)] if r.name == "list_exceptions"]
+        flagged: dict[str, set[str]] = {}
+        for r in looked:
+            items = r.data.get("items") if isinstance(r.data, dict) else None
+            for item in items or []:
+                if isinstance(item, dict) and item.get("sku") in left:
+                    flagged.setdefault(str(item["sku"]), set()).add(str(item.get("type")))
+        kind = _exception_type(req.text)
+        typed = [sku for sku, kinds in flagged.items() if kind in kinds]
+        chosen = typed if len(typed) == 1 else list(flagged)
+        if len(chosen) > 1 and req.focus.sku in chosen:
+            chosen = [str(req.focus.sku)]  # the thread's item, flagged there with others
+        if len(chosen) > 1 or (not chosen and len(left) > 1 and not req.fields.get("stocked")):
+            options = [c for c in left if c in flagged] if len(flagged) > 1 else left
+            return _ask_flagged(req, phrase, options, where, bool(flagged))
+        if chosen:
+            why.append(f"flagged at {where}")
+    used = len(first)
+    if not chosen and len(left) > 1 and req.fields.get("stocked"):
+        stock = _stock_round(req, left)
+        if len(results) < used + len(stock):
+            return stock
+        got = results[used : used + len(stock)]
+        used += len(stock)
+        at = _split(req.fields.get("stocked"))
+        stocked = [
+            sku
+            for sku in left
+            if all(
+                any(
+                    r.args.get("sku") == sku and r.args.get("location") == loc and not r.error
+                    for r in got
+                )
+                for loc in at
+            )
+        ]
+        there = " and ".join(at)
+        if len(stocked) != 1:
+            reason = f"{'these are' if len(stocked) > 1 else 'none of them is'} stocked at {there}"
+            if places:
+                reason = f"none of them is flagged at {where}; {reason}"
+            return _ask_narrowed(req, phrase, stocked or left, reason)
+        chosen = stocked
+        why.append(f"stocked at {there}")
+    elif not chosen:
+        if len(left) != 1:
+            return h.ask_which(req, results)
+        chosen = left
     sku = chosen[0]
     text = re.sub(re.escape(phrase), sku, req.text, count=1, flags=re.IGNORECASE)
     intent, again = parse(text, req.earlier, req.resolver, req.as_of, req.asker)
     if intent.name in ("ambiguous", "narrow"):
-        return _ask_flagged(req, phrase, [sku], where, True)
+        return _ask_narrowed(req, phrase, [sku], " and ".join(why) or "more than one fits")
     again = replace(again, named={**req.named, **again.named, sku: phrase})
-    step = intent.handler(again, results[len(places) :])
+    step = intent.handler(again, results[used:])
     if not isinstance(step, str):
         return step
-    ent = req.resolver.get("sku", sku) if req.resolver is not None else None
-    label = f"{sku} ({ent.name})" if ent is not None and ent.name else sku
-    return f"_Read “{phrase}” as {label}, the one of that name flagged at {where}._ " + step
+    label = _label(req, "sku", sku)
+    return f"_Read “{phrase}” as {label}, the one of that name {' and '.join(why)}._ " + step
+
+
+def _bought_from(item: Result | None, supplier: str) -> bool:
+    """Return True when an item's terms name the supplier (or could not be read: kept)."""
+    if item is None or item.error or not isinstance(item.data, dict):
+        return True
+    terms = item.data.get("suppliers") or []
+    return any(isinstance(t, dict) and t.get("supplier_id") == supplier for t in terms)
+
+
+def _label(req: Request, kind: str, ident: str) -> str:
+    ent = req.resolver.get(kind, ident) if req.resolver is not None else None
+    return f"{ident} ({ent.name})" if ent is not None and ent.name else ident
+
+
+def _ask_narrowed(req: Request, phrase: str, ids: Sequence[str], reason: str) -> str:
+    """Ask which item a shared name means, saying what the checks left (`reason`)."""
+    labels = [f"**{_label(req, 'sku', ident)}**" for ident in ids]
+    options = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
+    example = re.sub(
+        re.escape(phrase), ids[0], req.original or req.text, count=1, flags=re.IGNORECASE
+    )
+    return (
+        f"Which item do you mean by “{phrase}” — {options}? More than one item has that name "
+        f"({reason}), so I have not acted on it. Say, for example, **{example}**."
+    )
 
 
 def _ask_flagged(
     req: Request, phrase: str, ids: Sequence[str], where: str, any_flagged: bool
 ) -> str:
     """Ask which item a shared name means after looking at the place's exceptions."""
-    labels = []
-    for ident in ids:
-        ent = req.resolver.get("sku", ident) if req.resolver is not None else None
-        labels.append(f"**{ident}** ({ent.name})" if ent is not None and ent.name else ident)
-    options = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
     seen = (
         f"{'these are' if len(ids) > 1 else 'this is'} flagged at {where}"
         if any_flagged
         else f"none of them is flagged at {where}"
     )
-    example = re.sub(
-        re.escape(phrase), ids[0], req.original or req.text, count=1, flags=re.IGNORECASE
-    )
-    return (
-        f"Which item do you mean by “{phrase}” — {options}? More than one item has that name "
-        f"({seen}), so I have not acted on it. Say, for example, **{example}**."
-    )
+    return _ask_narrowed(req, phrase, ids, seen)
 
 
 CLEAR_WITHOUT_ENTITIES = frozenset(

@@ -1787,6 +1787,11 @@ def rewrite_follow_up(text: str, previous: str | None, resolver: Any) -> str:
         if new[kind] and prev_found[kind]:
             out = out.replace(prev_found[kind][0], new[kind][0])
             swapped = True
+    if not new["sku"] and prev_found["sku"] and (shared := _shared_item(rest, resolver)):
+        # "and the same for the jeans promo at Auburn": that name, to be narrowed again at the
+        # new place, not the previous turn's item (another item may share the name).
+        out = out.replace(prev_found["sku"][0], shared)
+        swapped = True
     if swapped and (qty := _swap_quantity(rest, previous)) is not None:
         out = qty(out)
     if not swapped and any(new.values()) and re.match(r"^(?:at|in|for|of|from)\s+\S+$", rest, re.I):
@@ -1962,6 +1967,16 @@ def _only_ids(rest: str, resolver: Any) -> bool:
     return bool(tokens) and all(
         kind_of(t, resolver) or kind_of(t.upper(), resolver) for t in tokens
     )
+
+
+def _shared_item(text: str, resolver: Any) -> str | None:
+    """Return the item name several SKUs share that a text says ("jeans"), or None."""
+    if resolver is None:
+        return None
+    for phrase, candidates in resolver.ambiguous(text, ("sku",)):
+        if candidates and candidates[0].kind == "sku":
+            return str(phrase)
+    return None
 
 
 def _swap_roles(rest: str, previous: str, resolver: Any) -> dict[str, str]:

@@ -12,6 +12,7 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from agents.offline import INTENTS, parse
+from agents.offline.messages import Result
 from agents.offline.parsing import _normalise, rewrite_follow_up, rewrite_scenario_size
 from planning.exceptions import EXCEPTION_TYPES
 from tools.planner import TOOLS
@@ -158,8 +159,11 @@ def test_the_other_dc_of_three_is_asked_back_with_the_candidates(
 
 def test_a_shared_name_asks_which_one(resolver: Resolver) -> None:
     intent, req = parse("how much organic plush bear is at Monroe?", resolver=resolver)
-    assert intent.name == "ambiguous"
-    answer = intent.handler(req, [])
+    assert intent.name == "narrow"  # the ones stocked at Monroe first: both are
+    step = intent.handler(req, [])
+    assert isinstance(step, list) and {c.name for c in step} == {"get_inventory"}
+    stock = [Result(c.name, c.args, "[]", [{"sku": c.args["sku"]}]) for c in step]
+    answer = intent.handler(req, stock)
     assert isinstance(answer, str) and "SKU-0022" in answer and "SKU-0027" in answer
     assert "**how much SKU-0022 is at Monroe?**" in answer
     # Policy questions need no item, and the unique "value plush bear" is not ambiguous.
