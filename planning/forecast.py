@@ -440,7 +440,10 @@ def forecast_batch(
         elif periods.smooth_end_of_life:
             # A whole bucket without a sale is no routine stockout: the run since the last
             # sale judges the end of life on every kept period, history or not.
-            p_alive[rows] = _alive_probability(xs, ks, prior=periods.alive_prior)
+            alive = _alive_probability(xs, ks, prior=periods.alive_prior)
+            # A series that sold in its last kept period keeps its level: the prior alone
+            # would shave every steady seller.
+            p_alive[rows] = np.where(_sold_last(xs, ks), 1.0, alive)
             trend[rows] *= p_alive[rows]
         elif stocked is not None:
             # Only the days known in stock count in the run: without the inventory history a
@@ -914,6 +917,13 @@ def _croston_lanes(
         method,
         score[rows, best],
     )
+
+
+def _sold_last(xs: np.ndarray, ks: np.ndarray) -> np.ndarray:
+    """Return per series (time-major) whether its last kept period had a sale."""
+    kept_idx = np.where(ks.any(axis=0), xs.shape[0] - 1 - np.argmax(ks[::-1], axis=0), 0)
+    cols = np.arange(xs.shape[1])
+    return np.asarray(ks.any(axis=0) & (xs[kept_idx, cols] > 0))
 
 
 def _alive_probability(

@@ -261,7 +261,9 @@ def test_a_monthly_smooth_seller_that_stopped_is_read_as_ended_without_a_history
     # A month without a sale is no routine stockout: a smooth monthly series (about 8 units a
     # month for four years) that sold nothing in its last 4 months takes the end-of-life factor
     # from those months (`Periods.smooth_end_of_life`), with no inventory history; it was
-    # forecast at its smoothed level, lagging the stop. One that sold last month keeps its rate.
+    # forecast at its smoothed level, lagging the stop. One that sold last month keeps its rate
+    # whole: the prior alone (0.999 a day, 0.97 a month) shaved every steady seller by 3 %
+    # (demo network in months, MASE 0.706 -> 0.754).
     rng = np.random.default_rng(11)
     y = rng.poisson(8.0, (2, 48)).astype(float)
     y[:, -4:] = [[0.0, 0.0, 0.0, 0.0], [9.0, 7.0, 8.0, 6.0]]
@@ -272,4 +274,4 @@ def test_a_monthly_smooth_seller_that_stopped_is_read_as_ended_without_a_history
     fc = forecast_batch(y, 3, start=date(2022, 1, 1), periods=months, fit_days=60)
     assert fc.demand_class.tolist() == ["smooth", "smooth"]
     assert fc.p_alive[0] < 0.01 and fc.mean[0].sum() < 0.5
-    assert fc.p_alive[1] > 0.95 and fc.mean[1].sum() > 15.0  # the prior alone
+    assert fc.p_alive[1] == 1.0 and fc.mean[1].sum() > 15.0
