@@ -603,6 +603,55 @@ Reason = Annotated[str, "Why, in a sentence (shown to the approver)"]
 
 
 @tool
+def check_transfer(
+    sku: Sku, from_location: Loc, to_location: Loc, qty: Qty, runtime: ToolRuntime
+) -> str:
+    """Check a stock transfer without drafting it: its value, lane and the draft checks' verdict.
+
+    Use for "how much would 20 SKU-0012 from DC-SOUTH to S003 cost?", "what is moving 50 of X
+    to S001 worth?": nothing is drafted or written. Returns `value` (units × the item's unit
+    cost, as a draft would carry it), `unit_cost`, the lane's lead time and cost per unit,
+    `would_pass` with the checks' `errors` and `warnings` (those draft_transfer would give),
+    and `qty` (the quantity a draft would carry: a covered need cuts it, `requested_qty` is the
+    one asked for). Draft it with draft_transfer.
+    """
+    ids = _resolved(runtime, sku=sku, from_location=from_location, to_location=to_location)
+    if isinstance(ids, str):
+        return ids
+    action = TransferAction(
+        sku=str(ids["sku"]),
+        from_location=str(ids["from_location"]),
+        to_location=str(ids["to_location"]),
+        qty=int(qty),
+    )
+
+    def checked(ws: Workspace) -> dict[str, Any]:
+        check = ws.drafts.check(action)
+        ev = check.evidence
+        out: dict[str, Any] = {
+            "drafted": False,
+            "would_pass": check.ok,
+            "sku": action.sku,
+            "from_location": action.from_location,
+            "to_location": action.to_location,
+            "requested_qty": int(qty),
+            "qty": int(check.action.qty),
+            "value": check.value,
+            "unit_cost": ev.get("unit_cost"),
+            "lane_lead_time_days": ev.get("lane_lead_time_days"),
+            "lane_cost_per_unit": ev.get("lane_cost_per_unit"),
+            "arrives": ev.get("arrives"),
+            "errors": list(check.errors),
+            "warnings": list(check.warnings),
+            "note": "Checked only: nothing is drafted or written. draft_transfer drafts it for "
+            "approval.",
+        }
+        return out
+
+    return _read(runtime, checked)
+
+
+@tool
 def draft_transfer(
     sku: Sku,
     from_location: Loc,
@@ -1034,6 +1083,7 @@ READ_TOOLS: list[BaseTool] = [
     get_supplier_overview,
     get_routine_orders,
     get_lanes,
+    check_transfer,
     run_what_if,
     search_policies,
     list_proposals,

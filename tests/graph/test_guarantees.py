@@ -36,6 +36,7 @@ VALID_CALLS = {
     "get_supplier_overview": {"supplier_id": "V1"},
     "get_routine_orders": {"location": "DC1", "compact": True},
     "get_lanes": {"to_location": "S2"},
+    "check_transfer": {"sku": "A", "from_location": "DC1", "to_location": "S1", "qty": 10},
     "list_proposals": {"scope": "all"},
     "get_proposal_status": {"proposal_id": "P-unknown"},
     "get_approval_route": {"proposal_id": "P-unknown"},

@@ -136,6 +136,7 @@ def test_tool_lists() -> None:
         "get_supplier_overview",
         "get_routine_orders",
         "get_lanes",
+        "check_transfer",
         "list_proposals",
         "get_proposal_status",
         "get_approval_route",
