@@ -42,6 +42,7 @@ from agents.offline import (
     targets,
     terse,
     topics,
+    worth,
 )
 from agents.offline import handlers as h
 from agents.offline.fanout import fan_out, listed_ids
@@ -1688,7 +1689,8 @@ INTENTS: tuple[Intent, ...] = (
         "move_cost",
         13,
         _compile(
-            # "how much would it cost to transfer 20 SKU-0012 from DC-SOUTH to S003?"
+            # "how much would it cost to transfer SKU-0012 …" (a transfer whose quantity and
+            # route are said is checked before this: `worth.transfer_core`)
             r"^\W*(?:so\s+|and\s+|ok(?:ay)?\s+)?how\s+(?:much|mcuh|muhc)\s+(?:would|will|does|do|"
             r"is|wud|woud)\s+(?:it|that|this|a\s+\w+)\s+(?:\w+\s+)?(?:cost|be)\b.*?\b(?:transfer\w*|"
             r"mov\w*|ship\w*|send\w*|po|purchase\s+order|order\w*|buy\w*)\b",
@@ -1704,7 +1706,7 @@ INTENTS: tuple[Intent, ...] = (
         id_slots=(),
         said=("sku",),
         examples=(
-            "how much would it cost to transfer 20 SKU-0012 from DC-SOUTH to S003?",
+            "how much would a purchase order for 100 SKU-0012 from SUP-06 cost",
             "what's the freight on moving 20 of SKU-0012 from DC-SOUTH to S003",
             "cost of a PO for 100 SKU-0012 from SUP-06?",
         ),
@@ -2867,6 +2869,9 @@ def parse(
     answered = _answered_offer(text, earlier, resolver, as_of, asker)
     if answered is not None:
         return answered  # "Shall I draft it?" — "yes please": the very draft offered
+    priced = _transfer_priced(text, earlier, resolver, as_of, asker)
+    if priced is not None:
+        return priced  # "how much would 20 X from A to B cost?": checked, never drafted
     # "bring S003 to 40 of X": top S003 up to 40 (before "store 3 to 40" is read as a range)
     text = targets.store_level(text, resolver)
     text, span = bounds.range_off(text)  # "between 20 and 30": one draft within it
@@ -2881,6 +2886,11 @@ def parse(
         text = reader.point_supplier(text, _turn_results(earlier)[0])  # "the non-primary one"
     intent, req = read_thread(text, earlier, resolver, as_of, asker)
     intent, req = _terse_write(intent, req, text, earlier, resolver, as_of, asker)
+    if earlier and intent.priority > 0 and worth.asks(text):
+        # "how much is it worth?" after a draft, "and the total?" after an exception list
+        what = worth.subject(req)
+        if what is not None:
+            return WORTH, replace(req, fields={**req.fields, "worth_of": what})
     row = rows.picked_row(text, earlier) if earlier and intent.priority > 0 else None
     if row is not None:
         # "the third line of that", "which of those costs most?": the previous table's row.
@@ -2958,6 +2968,31 @@ def parse(
         # "ship it from S001 instead": the new draft replaces the thread's pending one.
         intent = replace(intent, handler=replacing(intent.handler))
     return _which_other_dc(text, intent, req) or fan_out(intent, req)
+
+
+def _transfer_priced(
+    text: str,
+    earlier: Sequence[BaseMessage],
+    resolver: Any,
+    as_of: date | None,
+    asker: Asker | None,
+) -> tuple[Intent, Request] | None:
+    """Read a cost question about a transfer as that transfer checked, not drafted (`worth`).
+
+    The transfer is read as its request to draft would be ("transfer 20 X from A to B"), so
+    its item, places and quantity are those a draft would carry; any other reading is left.
+    """
+    core = worth.transfer_core(text)
+    if core is None:
+        return None
+    # Read as anyone's: the check writes nothing, so a read-only asker may price it too.
+    intent, req = read_thread(core, earlier, resolver, as_of, None)
+    if not intent.writes:
+        return None
+    args = worth.check_args(intent.handler(req, []))
+    if args is None:
+        return None
+    return TRANSFER_COST, replace(req, fields={"check": json.dumps(args)}, asker=asker or Asker())
 
 
 def _amended_by_unit(text: str, intent: Intent, req: Request) -> Intent:
@@ -4105,6 +4140,8 @@ SOURCE_CORRECTED = Intent("source_corrected", 3, (), resourcing.replace_source, 
 AMEND_BY_UNIT = Intent("amend_by_unit", 3, (), amend_units.amend_by_unit, writes=True)
 UNKNOWN_PLACE = Intent("unknown_place", 2, (), h.unknown_place)
 STATUS = Intent("proposal_status_asked", 8, (), status.answer)
+TRANSFER_COST = Intent("transfer_cost", 3, (), worth.transfer_cost)
+WORTH = Intent("worth_asked", 8, (), worth.answer)
 REASK = Intent("follow_up_reask", 8, (), unknown)
 FIGURE = Intent("figure_source", 8, (), figures.explain)
 

@@ -4,7 +4,8 @@
 for overstock", "which category has the most at risk", "rank suppliers by late POs", "biggest
 stockout risks by store" all rank one kind of group (stores, DCs, locations, categories,
 suppliers or SKUs) by a measure, and "what share of the risk is in S004" asks one group's part
-of the whole. The answer leads with the ranking (or the share), then the table.
+of the whole ("at S003 and S002": each one's part, never their sum, which no tool returns).
+The answer leads with the ranking (or the share), then the table.
 
 - The figures are the totals tool's (`summarize_exceptions`, grouped by location, category,
   supplier or SKU, with the type, region, category and priority filters the request says);
@@ -587,6 +588,9 @@ def share(req: Request, results: list[Result]) -> Step:
     total = _money(data.get("total_money_at_risk"))
     label = TYPE_LABELS.get(key, key) if kind == "type" else _label(req, kind, key)
     within = f" ({scope})" if scope else ""
+    others = _also_shared(req, kind, key)
+    if others:
+        return _shares(req, kind, [key, *others], data, total, within)
     if group is None:
         return (
             f"**None of the money at risk{within} is {label}'s: it has no exception.** In all, "
@@ -599,6 +603,45 @@ def share(req: Request, results: list[Result]) -> Step:
         f"risk{within}{pct}** ({_n(group.get('count'), 'exception')} of "
         f"{_qty(data.get('count'))})."
     )
+
+
+def _also_shared(req: Request, kind: str, key: str) -> list[str]:
+    """Return the other groups of the same kind the request names ("S003 and S002")."""
+    if kind not in ("location", "sku", "supplier"):
+        return []
+    said = req.found.get(kind) or []
+    return list(dict.fromkeys(str(k) for k in said if str(k) != key))
+
+
+def _shares(
+    req: Request, kind: str, keys: list[str], data: dict[str, Any], total: str, within: str
+) -> str:
+    """Say each named group's share of the money at risk, each from the tool's own share.
+
+    No sum of two groups is said: it is in no tool result, so each part stands on its own.
+    """
+    groups = {str(g["key"]): g for g in data.get("groups") or []}
+    parts, none = [], []
+    for key in keys:
+        group = groups.get(key)
+        label = _label(req, kind, key)
+        if group is None:
+            none.append(label)
+            continue
+        share_ = group.get("share")
+        pct = f" ({float(share_):.1%})" if isinstance(share_, int | float) else ""
+        parts.append(
+            f"{label} {_money(group.get('money_at_risk'))}{pct}, "
+            f"{_n(group.get('count'), 'exception')}"
+        )
+    lead = f"**Of the {total} at risk{within}, across {_n(data.get('count') or 0, 'exception')}: "
+    lead += "; ".join(parts) if parts else "none of it is theirs"
+    lead += ".**"
+    if none and parts:
+        lead += f" None of it is {_names(none)}'s: no exception there."
+    elif none:
+        lead += f" {_names(none)} have no exception."
+    return lead
 
 
 SHARE_DROPS = {

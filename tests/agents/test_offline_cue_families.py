@@ -41,33 +41,18 @@ def test_the_cue_family_decides_the_look_up(
     assert not result.pending  # a look-up or a simulation: nothing is drafted
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 15 F13: a cost question about a transfer is answered with the money at risk "
-    "of its two places (summarize_exceptions), not the transfer's value",
-)
 def test_what_a_transfer_would_cost_is_not_a_comparison_of_places(copilot: Copilot) -> None:
     [result] = ask(copilot, "how much would 20 SKU-0012 from DC-SOUTH to S003 cost?")
     assert "summarize_exceptions" not in [c["name"] for c in result.tool_calls]
     assert "1,491.40" in result.answer  # 20 × 74.57, the value a draft of it shows
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 15 F13: 'how much is it worth?' after a draft answers the whole network's "
-    "money at risk, not the draft's value",
-)
 def test_what_the_pending_draft_is_worth(copilot: Copilot) -> None:
     _, result = ask(copilot, "transfer 20 SKU-0012 from DC-SOUTH to S003", "how much is it worth?")
     assert "summarize_exceptions" not in [c["name"] for c in result.tool_calls]
     assert "1,491.40" in result.answer
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 15 F14: 'how much is that in total?' after a place's exception list is read as "
-    "the place's stock table",
-)
 def test_the_total_of_an_exception_list_is_its_money_at_risk(copilot: Copilot) -> None:
     first, result = ask(copilot, "what's at risk at S003?", "how much is that in total?")
     assert "get_inventory" not in [c["name"] for c in result.tool_calls]

@@ -2,10 +2,12 @@
 
 "How much SKU-0012 should S003 get?" asks the engine's need (the exception's recommendation, or
 the engine's order-list line), stated with its reason; nothing is drafted and nothing waits for
-approval. "How much would it cost to transfer 20 …" / "cost of a PO for 100 … from SUP-06" are
-priced from the lane (`get_lanes`: cost per unit, lead time) or the item-supplier terms (`get_item`:
-unit cost, MOQ, case pack), each figure said with where it came from; no total is computed (no
-tool returns one). Every figure of the answer comes from the turn's tool results.
+approval. "How much would it cost to transfer 20 …" is that transfer checked without drafting
+it (`check_transfer`: its value, lane and the checks' verdict); "the freight on moving 20 …" and
+"cost of a PO for 100 … from SUP-06" are priced from the lane (`get_lanes`: cost per unit, lead
+time) or the item-supplier terms (`get_item`: unit cost, MOQ, case pack), each figure said with
+where it came from; no total is computed there (no tool returns one). Every figure of the answer
+comes from the turn's tool results.
 """
 
 from __future__ import annotations
@@ -86,12 +88,23 @@ def test_the_central_write_gate_reads_the_questions_as_no_write(text: str) -> No
     "text",
     [
         "how much would it cost to transfer 20 SKU-0012 from DC-SOUTH to S003?",
-        "what's the freight on moving 20 of SKU-0012 from the south dc to store 3",
         "how mcuh would it cost to ship 20 sku-0012 from dc-south to union",
         "whats the cost of moving 20 SKU-0012 from DC-SOUTH to S003",
     ],
 )
-def test_a_transfer_cost_question_is_the_lanes_unit_figures(copilot: Copilot, text: str) -> None:
+def test_a_transfer_cost_question_is_the_transfer_checked(copilot: Copilot, text: str) -> None:
+    result = _read_only(copilot, text)
+    args = {"sku": "SKU-0012", "from_location": "DC-SOUTH", "to_location": "S003", "qty": 20}
+    assert result.tool_calls == [{"name": "check_transfer", "args": args}], result.tool_calls
+    assert "1,491.40" in result.answer  # 20 × 74.57: the value a draft of it carries
+    assert "lane" in result.answer and "Nothing is drafted" in result.answer
+    assert not result.pending
+
+
+@pytest.mark.parametrize(
+    "text", ["what's the freight on moving 20 of SKU-0012 from the south dc to store 3"]
+)
+def test_a_freight_question_is_the_lanes_unit_figures(copilot: Copilot, text: str) -> None:
     result = _read_only(copilot, text)
     assert [c["name"] for c in result.tool_calls] == ["get_lanes"], result.tool_calls
     assert result.tool_calls[0]["args"] == {"from_location": "DC-SOUTH", "to_location": "S003"}

@@ -295,10 +295,6 @@ def test_regions_are_ranked_by_each_dcs_stores(copilot: Copilot, text: str) -> N
     assert _lead(turn).startswith(f"**{most}'s stores have more money at risk"), _lead(turn)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 15 F12: a share asked for two places answers the first one only",
-)
 @pytest.mark.parametrize(
     "text",
     [
