@@ -22,6 +22,9 @@ broad reading into the look-up that answers the question:
   fortnight): the forecast over that horizon (`get_forecast`);
 - **sourcing** (who else / second source / backup vendor / alternative supplier) for an item:
   its suppliers (`get_supplier_status(sku)`);
+- **health check** (how's <place> looking / doing / holding up, how are things at <place>,
+  anything bad at <place>, <place> ok?) about one place and nothing narrower: that place's
+  exceptions (`list_exceptions`), not its stock table;
 - **what-if** with a size said as a comparative or a verb ("20% busier than planned",
   "beats its plan by 30%", "overshoots by a third"): the simulation (`run_what_if`, sized by
   `parsing._factor`).
@@ -302,6 +305,42 @@ def asks_other_source(text: str, found: Mapping[str, Sequence[str]]) -> bool:
     return bool(OTHER_SOURCE.search(text) and SUPPLY_WORDS.search(text))
 
 
+# -- health check --------------------------------------------------------------------------------
+
+HEALTH = re.compile(
+    r"\bhow(?:'?s|\s+is|\s+are|\s+r)?\s+(?:(?:we|things|it|every\w*|stuff|life|the|our|my|\w+)\s+)"
+    r"{0,3}?(?:look\w*|doin[g']?|goin[g']?|shaping\s+up|holding\s+up|getting\s+on|far(?:e|ing)|"
+    r"treating)\b|\bhow\s+(?:are|r)\s+things\b|\bhealth\s*check\b|\bhealth\s+of\b|"
+    r"\b(?:state|shape|situation)\s+(?:of|at|in)\b|\bcheck\s+(?:on|in\s+on|up\s+on)\b|"
+    r"\bwhat'?s\s+(?:up|happening|going\s+on|wrong|the\s+damage)\s+(?:at|in|with|over\s+at)\b|"
+    r"\bany(?:thing|\s+thing)?\s+(?:bad|wrong|off|amiss|worrying|urgent|burning|on\s+fire|"
+    r"i\s+should\s+know|to\s+(?:worry|know))\b|\bany\s+(?:trouble|fires?|drama|bad\s+news)\b|"
+    r"\b(?:ok(?:ay)?|alright|all\s+right|fine|healthy|in\s+(?:good|bad)\s+shape|in\s+trouble|"
+    r"struggling)\s*[?!.]*\s*$",
+    re.I,
+)
+"""A place's state asked for in everyday words, not a stock figure."""
+
+STOCK_ASKED = re.compile(
+    r"\b(?:stock(?:s|ed)?|inventory|on[- ]?hand|units?|levels?|positions?|cover|"
+    r"how\s+(?:much|many)|reorder|safety|forecast\w*|demand|sales|order(?:s|ed)?|deliver\w*|"
+    r"inbound|lanes?)\b",
+    re.I,
+)
+"""A narrower question: a figure of the place's stock, forecast, orders or lanes."""
+
+
+EXCEPTION_READINGS = frozenset({"exceptions", "exceptions_urgent", "typed_exceptions"})
+"""Readings that already list the place's exceptions (urgent ones, one type's): kept."""
+
+
+def asks_health(text: str, found: Mapping[str, Sequence[str]]) -> bool:
+    """Whether a request about one place, and no item or supplier, asks how it is doing."""
+    if len(found.get("location") or []) != 1 or found.get("sku") or found.get("supplier"):
+        return False
+    return bool(HEALTH.search(text)) and not STOCK_ASKED.search(text)
+
+
 # -- the reading ---------------------------------------------------------------------------------
 
 WHAT_IF_SIZED = frozenset(
@@ -356,4 +395,6 @@ def reading(
         return "open_supply", {}
     if asks_aggregate(text, found):
         return "totals", {}
+    if current not in EXCEPTION_READINGS and asks_health(text, found):
+        return "exceptions", {}
     return None

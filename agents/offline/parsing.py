@@ -243,8 +243,8 @@ def _normalise(text: str) -> str:
     # "slips 3 wks", "10 dys late": a number of weeks or days said short.
     text = re.sub(r"\b(\d+)\s*(?:wks?|wee?ks?)\b", r"\1 weeks", text, flags=re.IGNORECASE)
     text = re.sub(r"\b(\d+)\s*(?:dys?|dyas?|dasy)\b", r"\1 days", text, flags=re.IGNORECASE)
-    # "n the other dc?", "n at store 2": a leading "n" is "and" typed short.
-    text = re.sub(r"^\s*n\s+(?=(?:the|at|for|in|what|how|over)\b)", "and ", text, flags=re.I)
+    # "n the other dc?", "n tyler?": a leading "n" is "and" typed short.
+    text = re.sub(r"^\s*n\s+(?=[A-Za-z])", "and ", text, flags=re.I)
     # "DC-NORTH > S002": an arrow between two places (never "> 25,000", a comparison).
     text = re.sub(r"(?<=[A-Za-z0-9])\s*>\s*(?=[A-Za-z])", " -> ", text)
     # "falls by a quarter", "up by a third", "by half": a share said in words.
