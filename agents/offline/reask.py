@@ -1,4 +1,4 @@
-"""A follow-up that re-asks the thread's last look-up with its scope or time replaced.
+"""A follow-up that re-asks the thread's last look-up with its scope or time replaced, or narrowed.
 
 "same but for the whole network", "what about the north region", "how about next week" after a
 look-up name no item, place or supplier of their own: they ask the last question again with one
@@ -6,6 +6,11 @@ thing replaced. `reasked` reads such a follow-up against the thread's last read-
 returns that call with the one slot changed (the place dropped for the network, the region's DC
 as `served_by`, the forecast's horizon), or None where the last call has no such slot. The answer
 is rendered as that tool's own look-up renders it. Only read-only tools are called again.
+
+A follow-up that only narrows the last list ("top 3 only", "just the P1s", "only the first
+five", "south stores only", "just the overstock ones") is that list again with the narrowing
+added to what it already had (`narrowed`): a count (`top`), a priority, an exception type or
+the region's stores, each only where the last look-up takes that argument.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 
 from agents.offline import handlers as h
 from agents.offline.messages import Call, Handler, Request, Result, Step
+from agents.offline.parsing import _exception_type, priority_level
 from tools.planner import TOOLS
 
 REREAD_TOOLS = frozenset(
@@ -42,7 +48,7 @@ LEAD = re.compile(
     r"(?:\s*\b(?:for|at|over|across|in|with|on|looking)\b)*\s*",
     re.I,
 )
-TAIL = r"\W*(?:(?:please|pls|then|instead|too|as\s+well|now)\W*)*$"
+TAIL = r"\W*(?:(?:please|pls|then|instead|too|as\s+well|now|only)\W*)*$"
 NETWORK = re.compile(
     r"^(?:the\s+)?(?:(?:whole|entire|full|total|complete)\s+(?:network|chain|company|business|"
     r"estate)|network(?:[- ]?wide)?(?:\s+as\s+a\s+whole)?|(?:all|every)\s+(?:the\s+|our\s+)?"
@@ -101,6 +107,10 @@ def reasked(text: str, req: Request, region: str | None) -> list[Call] | None:
         return None
     name, args = last
     rest = LEAD.sub("", text.strip(), count=1)
+    rest = ONLY.sub("", rest, count=1)  # "same, south stores only", "just the P1s"
+    narrower = narrowed(name, args, rest)
+    if narrower is not None:
+        return [narrower]
     if NETWORK.match(rest):
         whole = _network(name, args)
         return [whole] if whole is not None else None
@@ -120,6 +130,64 @@ def reasked(text: str, req: Request, region: str | None) -> list[Call] | None:
         if name == "get_open_supply":
             return [Call(name, {**args, "within_days": _days(m)})]
     return None
+
+
+ONLY = re.compile(r"^\W*(?:(?:only|just|show|give|keep|me|us|cut\s+(?:it|that)\s+to)\W+)*", re.I)
+"""What a narrowing follow-up opens with ("just", "only show me", "cut it to")."""
+NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+           "eight": 8, "nine": 9, "ten": 10, "twenty": 20}  # fmt: skip
+COUNT = re.compile(
+    r"^(?:the\s+)?(?:(?:top|first|biggest|largest|worst|leading|highest)\s+(?P<n>\d{1,3}|"
+    + "|".join(NUMBERS)
+    + r")|(?P<m>\d{1,3}|"
+    + "|".join(NUMBERS)
+    + r")\s+(?:only|max|at\s+most|tops))\b",
+    re.I,
+)
+"""A count a follow-up narrows the last list to ("top 3", "the first five", "3 max")."""
+NARROWING_WORDS = frozenset(
+    """only just the of them those these it ones one lines items rows results please pls
+    then now instead ok okay so and but same list exceptions flags ones stores shops""".split()  # noqa: SIM905
+)
+"""Words a narrowing follow-up may say besides what it narrows by."""
+PRIORITY_WORD = re.compile(
+    r"\b(?:p[123]s?|priority\s+(?:one|two|three|[123])s?|top[- ]priority|critical)\b", re.I
+)
+
+
+def narrowed(name: str, args: dict[str, Any], rest: str) -> Call | None:
+    """Return the last list narrowed by what a follow-up says, else None.
+
+    `rest` is the follow-up without its lead-in ("same, ", "just"). Every word must be a
+    count, a priority, an exception type or a narrowing word, and the last look-up must take
+    the argument it sets; an exception list keeps its own filters.
+    """
+    params = _params(name)
+    new = {k: v for k, v in args.items() if k != "offset"}
+    said = rest
+    m = COUNT.match(said)
+    if m is not None:
+        if "top" not in params:
+            return None
+        n = m.group("n") or m.group("m")
+        new["top"] = int(n) if n.isdigit() else NUMBERS[n.lower()]
+        said = said[m.end() :]
+    level = priority_level(said) if PRIORITY_WORD.search(said) else None
+    if level is not None:
+        if "priority" not in params:
+            return None
+        new["priority"] = level
+        said = PRIORITY_WORD.sub(" ", said)
+    kind = _exception_type(said)
+    if kind is not None and name in ("list_exceptions", "summarize_exceptions"):
+        new["type"] = kind
+        said = re.sub(r"[\w\-]+", lambda w: "" if _exception_type(w.group(0)) else w.group(0), said)
+    if new == {k: v for k, v in args.items() if k != "offset"}:
+        return None
+    words = re.findall(r"[A-Za-z0-9][\w'\-]*", said)
+    if any(w.lower() not in NARROWING_WORDS for w in words):
+        return None
+    return Call(name, new)
 
 
 SLOT = {"location": "location", "sku": "sku", "supplier": "supplier_id"}
