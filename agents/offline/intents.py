@@ -23,6 +23,7 @@ from agents.offline import (
     amend_units,
     bounds,
     buying,
+    cover_asked,
     cues,
     figures,
     general,
@@ -3358,6 +3359,10 @@ def read_request(
             moved, moved_req = parse_table(needed, earlier, resolver, as_of, asker)
             if moved.writes:
                 return moved, replace(moved_req, original=req.original, named=req.named)
+    if (cover := _cover_asked(intent, req, text)) is not None:
+        # "can u get some sent over from the dc pls", "ok send whatever it needs from the dc":
+        # the item's need at the place covered, whatever look-up the nouns matched.
+        return cover
     if _rule_question(intent, req):
         # "a store got a phantom flag: how long have they got to count it?" asks the playbook,
         # whatever look-up its nouns matched.
@@ -3413,6 +3418,26 @@ def read_request(
             unfocused, earlier, resolver, as_of, asker
         )
     return guessed if guessed is not None else (FALLBACK, req)
+
+
+COVER_OVER = general.CATCH_ALL | {"unknown", "lanes", "follow_up_lookup", "typed_exceptions"}
+"""Readings an everyday ask to supply the item at the place may have matched (`cover_asked`)."""
+
+
+def _cover_asked(intent: Intent, req: Request, text: str) -> tuple[Intent, Request] | None:
+    """Return the cover of the need an everyday supply ask points at (`cover_asked`), or None.
+
+    Only over a look-up or no reading, and only where the request or the thread gives one
+    item and one place for the need.
+    """
+    if intent.writes or intent.priority == 0 or intent.name not in COVER_OVER:
+        return None
+    if not cover_asked.asks_cover(req.text, req.found):
+        return None
+    cover = BY_NAME["cover_focus"]
+    if not all(req.entity(kind) for kind in cover.needs):
+        return None
+    return cover, replace(req, fields={})
 
 
 def _topic_asked(intent: Intent, req: Request) -> tuple[Intent, Request] | None:
@@ -3806,7 +3831,10 @@ TROUBLE = re.compile(
     r"going\s+on|story|trouble|at\s+risk|risks?|cover\w*|top[\s-]?up|sort\w*|fix\w*|"
     r"needs?|exceptions?|urgent|slips?|delay\w*|deal|happening|up\s+with|the\s+matter|"
     # drafting for a place is about its need: "prep the rice transfer for S012"
-    r"draft\w*|prep\w*|transfer\w*|restock\w*|replenish\w*|refill\w*|shortfall|gaps?)\b",
+    r"draft\w*|prep\w*|transfer\w*|restock\w*|replenish\w*|refill\w*|shortfall|gaps?|"
+    # a place out of an item or asking for some: "jackson is out of X", "send X to jackson"
+    r"(?:is|are|'s|'re|r|were|was|ran|run)\s+(?:\w+\s+)?out\s+of|empty|bare|low\s+on|"
+    r"send\w*|sent|ship\w*|get\s+(?:some|more|a\s+few)|bring\s+(?:some|more|in))\b",
     re.IGNORECASE,
 )
 """Words that ask about an item in trouble: the one flagged at the named place is meant."""

@@ -47,7 +47,7 @@ _ACT = (
     r"(?:order|transfer|move|ship|send|book|place|raise|fix)\s+(?:it|that|this|them))"
 )
 YES = re.compile(
-    r"^\W*(?:" + _ACK + r"\b\W*)*(?:(?:please\s+)?" + _ACT + r"\b)?"
+    r"^\W*(?:" + _ACK + r"\b\W*)*(?:(?:(?:now|then|so|just)\s+)?(?:please\s+)?" + _ACT + r"\b)?"
     r"(?:\s*,?\s*(?:" + _POLITE + r"|then|now))*\W*$",
     re.I,
 )

@@ -94,28 +94,6 @@ DEV: dict[str, list[Case]] = {
         ),
         (("exceptions by type", "p1s only"), TOTALS, {"by": "type", "priority": 1}),
     ],
-    "held_back": [
-        (
-            ("maybe transfer 10 SKU-0012 from DC-SOUTH to S003", "ok do it"),
-            "draft_transfer",
-            {"sku": "SKU-0012", "from_location": "DC-SOUTH", "to_location": "S003", "qty": 10},
-        ),
-        (
-            (
-                "Maybe is good idea to send SKU-0012 to Union? I only ask, don't do nothing yet.",
-                "OK, now do it please.",
-            ),
-            FIX,
-            {"exception_id": "stockout_risk:SKU-0012@S003"},
-        ),
-        (
-            ("perhaps we should send SKU-0008 to monroe", "yes please"),
-            FIX,
-            {"exception_id": "stockout_risk:SKU-0008@S002"},
-        ),
-        (("maybe transfer 10 SKU-0012 from DC-SOUTH to S003",), NONE, {}),
-        (("maybe transfer 10 SKU-0012 from DC-SOUTH to S003", "no thanks"), NONE, {}),
-    ],
 }
 
 HELD_OUT: dict[str, list[Case]] = {
@@ -159,18 +137,6 @@ HELD_OUT: dict[str, list[Case]] = {
             {"by": "location", "served_by": "DC-NORTH"},
         ),
         (("what needs attention today?", "only overstock"), EXCEPTIONS, {"type": "overstock"}),
-    ],
-    "held_back": [
-        (
-            ("perhaps it is good idea to send SKU-0012 to union, just asking", "ok go ahead"),
-            FIX,
-            {"exception_id": "stockout_risk:SKU-0012@S003"},
-        ),
-        (
-            ("maybe order 200 SKU-0012 for DC-SOUTH from SUP-01", "yes"),
-            "draft_purchase_order",
-            {"sku": "SKU-0012", "qty": 200},
-        ),
     ],
 }
 
