@@ -60,7 +60,7 @@ def offline_report() -> dict[str, Any]:
 
 def test_dataset_is_versioned_large_and_well_formed():
     data = load_dataset()
-    assert data.version == "1.44.6"
+    assert data.version == "1.44.7"
     assert data.network == {
         "seed": 7,
         "stores": 4,
@@ -161,7 +161,7 @@ def test_an_expected_proposal_names_only_its_actions_fields(tmp_path, proposal, 
 
 def test_offline_run_meets_the_regression_gates(offline_report):
     report = offline_report
-    assert report["dataset"] == "agent_v1" and report["version"] == "1.44.6"
+    assert report["dataset"] == "agent_v1" and report["version"] == "1.44.7"
     assert report["llm"] == "offline"
     assert report["n"] == len(load_dataset().cases) == len(report["cases"])
     scores = report["scores"]
