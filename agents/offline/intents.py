@@ -38,6 +38,7 @@ from agents.offline import (
     rules,
     same_need,
     settled,
+    slots,
     sourcing,
     status,
     targets,
@@ -2915,6 +2916,12 @@ def parse(
             # "same but for the whole network", "what about the north region", "how about
             # next week": the thread's last look-up with that one thing replaced.
             return replace(REASK, handler=reask.handler(reread)), req
+    if not intent.writes and intent.priority > 0 and earlier:
+        changed = _slot_changed(text, intent, req, earlier, resolver, as_of, asker)
+        if changed is not None:
+            # "only the ones at Marion", "same thing across all of Personal Care", "the other
+            # two?", "fine, out of DC-NORTH instead, same 40": the last request, one slot changed.
+            return changed
     intent = _amended_by_unit(text, intent, req)  # "cut it 10%", "add 2 cases"
     bare = None if intent.name.startswith("amend") else same_need.bare_bound(text, req)
     if intent.priority and bare is not None:
@@ -2994,6 +3001,34 @@ def _transfer_priced(
     if args is None:
         return None
     return TRANSFER_COST, replace(req, fields={"check": json.dumps(args)}, asker=asker or Asker())
+
+
+def _slot_changed(
+    text: str,
+    intent: Intent,
+    req: Request,
+    earlier: Sequence[BaseMessage],
+    resolver: Any,
+    as_of: date | None,
+    asker: Asker | None,
+) -> tuple[Intent, Request] | None:
+    """Read a follow-up that changes one slot of the thread's last request (`slots`)."""
+    canon, _ = canonicalise(_normalise(text), req.resolver)
+    change = slots.changed(canon, req)
+    if change is None:
+        return None
+    if change.instruction is not None:
+        again, read = parse(change.instruction, earlier, resolver, as_of, asker)
+        if not again.writes:
+            return None
+        return again, replace(read, original=req.original, named={**read.named, **req.named})
+    if change.question is not None:
+        return SETTLED, replace(req, fields={**req.fields, "answer": change.question})
+    calls = change.calls or []
+    own = _first_call(intent, req)
+    if not calls or (own is not None and own == calls[0]):
+        return None  # the table's own reading asks the same
+    return replace(REASK, handler=reask.handler(calls)), req
 
 
 def _amended_by_unit(text: str, intent: Intent, req: Request) -> Intent:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage
@@ -255,14 +256,24 @@ def render(req: Request, results: list[Result]) -> str:
         "get_open_supply": h.open_supply.render,
         "get_forecast": h.forecast.render,
         "get_routine_orders": h.routine_orders.render,
+        "run_what_if": h.what_if,
     }
     if name == "get_inventory" and len(results) > 1:
         return "\n\n".join(str(h.inventory.render(req, [r])) for r in results)
+    if name in lookups and len(results) > 1 and all(r.name == name for r in results):
+        # "and the other two?": the look-up made again for each place, each answer in turn
+        return "\n\n".join(str(lookups[name](_at(req, r), [r])) for r in results)
     if name in lookups:
         return str(lookups[name](req, results))
     if name == "get_network_position":
         return h.render_network(results[-1])
     return h._generic_answer(results)
+
+
+def _at(req: Request, result: Result) -> Request:
+    """Return the request as made for the one place a result was looked up at."""
+    place = result.args.get("location")
+    return replace(req, found={**req.found, "location": [place]}) if place else req
 
 
 def handler(calls: list[Call]) -> Handler:
