@@ -55,8 +55,8 @@ CATEGORY_WORD = re.compile(
     r"\b(?:(?:the|its|that|this|same)\s+)?(?:whole\s+|entire\s+)?categor(?:y|ies)\b", re.I
 )
 OTHERS = re.compile(
-    r"\b(?:the\s+)?(?:other|remaining|rest\s+of\s+the)\s+(?:(?P<n>two|2|three|3|four|4|ones?|"
-    r"dcs?|warehouses?|stores?|shops?|sites?)\b\s*(?:dcs?|warehouses?|stores?|shops?|sites?|ones)?)",
+    r"\b(?:the\s+)?(?:other|remaining|rest\s+of\s+the)\s+(?:(?:two|2|three|3|four|4)\b\s*"
+    r"(?:dcs?|warehouses?|stores?|shops?|sites?|ones)?|ones|dcs|warehouses|stores|shops|sites)\b",
     re.I,
 )
 """The locations of the previous one's kind not yet asked about ("the other two (DCs)")."""
