@@ -8,7 +8,8 @@ instead, same 40" (a transfer's source replaced). `changed` reads such a follow-
 thread's last tool call: where the follow-up names only new entities of a kind that call takes
 (and words that carry no request of their own), it returns that call with the slot replaced; a
 change of a draft's source is returned as the instruction to draft, read like any other write.
-Where the change could mean several things, it returns the clarifying question naming them.
+Where the change could mean several things ("the other stores"), it returns the clarifying
+question naming them; a DC named in reply to "which DC do you mean?" is the transfer's source.
 """
 
 from __future__ import annotations
@@ -70,6 +71,8 @@ SOURCE_WORDS = frozenset(
     """.split()  # noqa: SIM905
 )
 NUMBER = re.compile(r"\b\d+\b")
+OTHER_DC_ASKED = re.compile(r"^Which DC do you mean by", re.M)
+"""The question asked for "from the other DC" among several (`intents.OTHER_DC`)."""
 
 
 @dataclass(frozen=True)
@@ -209,12 +212,21 @@ def _others(name: str, args: dict[str, Any], req: Request) -> Change | None:
     )
 
 
+def _source_asked(earlier: Sequence[BaseMessage], place: str) -> bool:
+    """Return whether the last answer asked which DC to send from, offering `place`."""
+    last = next((m for m in reversed(earlier) if isinstance(m, AIMessage)), None)
+    said = last.content if last is not None and isinstance(last.content, str) else ""
+    return bool(OTHER_DC_ASKED.search(said)) and f"**{place}**" in said
+
+
 def _new_source(
     canon: str, args: dict[str, Any], found: dict[str, list[str]], req: Request
 ) -> Change | None:
     """Return the previous transfer from another source ("out of DC-NORTH instead, same 40")."""
     places = found.get("location", [])
-    if set(found) != {"location"} or len(places) != 1 or not SOURCE.search(canon):
+    if set(found) != {"location"} or len(places) != 1:
+        return None
+    if not SOURCE.search(canon) and not _source_asked(req.earlier, places[0]):
         return None
     if req.focus.last_proposal(pending=True):
         return None  # a pending draft is re-sourced in its own place (`resourcing`)

@@ -10,7 +10,8 @@ and changes one thing, said on a phone or in an e-mail:
   Care", "same for the whole category");
 - a transfer that failed its checks drafted from another source ("fine, out of DC-NORTH
   instead, same 40"), the quantity kept unless a new one is said;
-- "the other stores" is a question naming them, not a guess.
+- "the other stores" is a question naming them, not a guess; after "which DC do you mean?", the
+  DC named in reply is the transfer's source.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from langchain_core.messages import BaseMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from agents.offline import parse
 from tests.agents.conftest import turn
@@ -205,3 +206,21 @@ def test_more_than_a_slot_is_not_read_as_one(
 ) -> None:
     intent, _ = parse(text, earlier(key), three_dc_resolver, None)
     assert intent.name != "follow_up_reask"
+
+
+@pytest.mark.parametrize(("reply", "source"), [("DC-NORTH", "DC-NORTH"), ("dc 3 pls", "DC-03")])
+def test_the_dc_named_in_reply_to_which_dc_is_the_source(
+    reply: str, source: str, three_dc_resolver: Resolver
+) -> None:
+    asked = "from the other DC then, same qty"
+    thread = earlier("failed_transfer")
+    intent, req = parse(asked, thread, three_dc_resolver)
+    question = intent.handler(req, [])
+    assert isinstance(question, str)
+    thread += [HumanMessage(asked), AIMessage(question)]
+    intent, req = parse(reply, thread, three_dc_resolver)
+    step = intent.handler(req, [])
+    assert isinstance(step, list), step
+    assert [(c.name, c.args["from_location"], c.args["qty"]) for c in step] == [
+        ("draft_transfer", source, 40)
+    ]
