@@ -153,6 +153,13 @@ def _header(path: Path) -> list[str]:
         return [name.strip() for name in next(csv.reader(f), [])]
 
 
+def _column_label(name: str, positions: list[int]) -> str:
+    """Return a header name as a refusal names it: a blank one by its column numbers."""
+    if name:
+        return name
+    return "(blank header, column " + ", ".join(str(i + 1) for i in positions) + ")"
+
+
 def _has_nul(path: Path, chunk: int = 1 << 24) -> bool:
     """Return whether the file holds a NUL byte anywhere."""
     with path.open("rb") as f:
@@ -184,13 +191,16 @@ def _read_table(path: Path, table: Table, errs: _Collector) -> pd.DataFrame | No
         return None
     repeated = sorted({name for name in header if header.count(name) > 1})
     for name in repeated:
-        errs.add(RowError(file, 1, name, "column header appears more than once"))
+        where = [i for i, n in enumerate(header) if n == name]
+        label = _column_label(name, where)
+        errs.add(RowError(file, 1, label, "column header appears more than once"))
     if repeated:
         return None
     raw.columns = header
     missing_field = raw.isna()  # a row with fewer fields than the header
     for i in np.flatnonzero(missing_field.any(axis=1).to_numpy())[:MAX_REPORTED]:
-        first = header[int(np.argmax(missing_field.iloc[i].to_numpy()))]
+        col = int(np.argmax(missing_field.iloc[i].to_numpy()))
+        first = _column_label(header[col], [col])
         errs.add(
             RowError(file, int(i) + 2, first, "is missing: the row is shorter than the header")
         )

@@ -317,6 +317,18 @@ def test_a_repeated_column_header_is_refused(csv_dir):
     ]
 
 
+def test_repeated_blank_column_headers_are_named_by_their_columns(csv_dir):
+    # A blank header has no name to quote: the refusal gives its column numbers instead.
+    path = csv_dir / "inventory.csv"
+    lines = path.read_text().splitlines()
+    n = len(lines[0].split(","))
+    path.write_text("\n".join([lines[0] + ", ,"] + [f"{x},1,2" for x in lines[1:]]) + "\n")
+    assert _problems(csv_dir) == [
+        f"inventory.csv, line 1, field '(blank header, column {n + 1}, {n + 2})': "
+        "column header appears more than once"
+    ]
+
+
 def test_a_row_shorter_than_the_header_names_the_first_missing_field(csv_dir):
     path = csv_dir / "suppliers.csv"
     lines = path.read_text().splitlines()
