@@ -199,8 +199,8 @@ def _read_table(path: Path, table: Table, errs: _Collector) -> pd.DataFrame | No
     raw.columns = header
     missing_field = raw.isna()  # a row with fewer fields than the header
     for i in np.flatnonzero(missing_field.any(axis=1).to_numpy())[:MAX_REPORTED]:
-        col = int(np.argmax(missing_field.iloc[i].to_numpy()))
-        first = _column_label(header[col], [col])
+        at = int(np.argmax(missing_field.iloc[i].to_numpy()))
+        first = _column_label(header[at], [at])
         errs.add(
             RowError(file, int(i) + 2, first, "is missing: the row is shorter than the header")
         )
