@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from langchain_core.messages import BaseMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
 from agents.offline import parse
 from agents.offline.messages import Call, Result, Step
@@ -90,3 +90,22 @@ def drive(
             return intent.name, step
         results += [_answer(c, data, flagged or {}) for c in step]
     return intent.name, step
+
+
+def promo_turn(text: str, place: str, sku: str) -> list[BaseMessage]:
+    """Return a thread whose last turn drafted the recommended fix of `sku`'s promo at `place`."""
+    exc = f"promo_uncovered:{sku}@{place}"
+    listed = {"total": 1, "items": [{"id": exc, "type": "promo_uncovered", "sku": sku}]}
+    drafted = {"status": "pending", "proposal_id": "PR-1", "exception_id": exc, "sku": sku}
+    calls = [
+        {"name": "list_exceptions", "args": {"location": place, "top": 100}, "id": "c1"},
+        {"name": "draft_recommended_action", "args": {"exception_id": exc}, "id": "c2"},
+    ]
+    return [
+        HumanMessage(text),
+        AIMessage("", tool_calls=[calls[0]]),
+        ToolMessage(json.dumps(listed), tool_call_id="c1"),
+        AIMessage("", tool_calls=[calls[1]]),
+        ToolMessage(json.dumps(drafted), tool_call_id="c2"),
+        AIMessage("Drafted PR-1 (pending approval)."),
+    ]

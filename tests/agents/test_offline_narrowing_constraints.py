@@ -10,13 +10,10 @@ previous turn's item.
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
 from planning.network import NetworkData
-from tests.agents.narrowing_twins import drive, twins_network
+from tests.agents.narrowing_twins import drive, promo_turn, twins_network
 from tools.resolve import Resolver
 
 
@@ -103,24 +100,6 @@ def test_no_constraint_is_asked_at_once(twins: Resolver) -> None:
     assert parse("what does classic body wash cost?", (), twins, None)[0].name == "ambiguous"
 
 
-def _promo_turn(text: str, place: str, sku: str) -> list[BaseMessage]:
-    exc = f"promo_uncovered:{sku}@{place}"
-    listed = {"total": 1, "items": [{"id": exc, "type": "promo_uncovered", "sku": sku}]}
-    drafted = {"status": "pending", "proposal_id": "PR-1", "exception_id": exc, "sku": sku}
-    calls = [
-        {"name": "list_exceptions", "args": {"location": place, "top": 100}, "id": "c1"},
-        {"name": "draft_recommended_action", "args": {"exception_id": exc}, "id": "c2"},
-    ]
-    return [
-        HumanMessage(text),
-        AIMessage("", tool_calls=[calls[0]]),
-        ToolMessage(json.dumps(listed), tool_call_id="c1"),
-        AIMessage("", tool_calls=[calls[1]]),
-        ToolMessage(json.dumps(drafted), tool_call_id="c2"),
-        AIMessage("Drafted PR-1 (pending approval)."),
-    ]
-
-
 @pytest.mark.parametrize(
     "text",
     [
@@ -132,7 +111,7 @@ def test_a_follow_up_at_another_place_takes_the_twin_flagged_there(
     text: str, twins: Resolver, data: NetworkData
 ) -> None:
     first = "do the recommended move for the classic patio lantern promo at Princeton"
-    earlier = _promo_turn(first, "S013", "SKU-0124")
+    earlier = promo_turn(first, "S013", "SKU-0124")
     flagged = {"S009": ["promo_uncovered:SKU-0187@S009", "overstock:SKU-0124@S009"]}
     name, step = drive(text, twins, data, flagged, earlier)
     assert name == "narrow" and isinstance(step, list), step

@@ -8,14 +8,11 @@ where only one twin is stocked, or a flagged exception at a place.
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
 from agents.offline.messages import Step
 from planning.network import NetworkData
-from tests.agents.narrowing_twins import drive, twins_network
+from tests.agents.narrowing_twins import drive, promo_turn, twins_network
 from tools.resolve import Resolver
 
 
@@ -54,24 +51,6 @@ def test_a_constraint_in_the_request_singles_out_the_twin(
     assert _took(step, sku), step
 
 
-def _promo_turn(text: str, place: str, sku: str) -> list[BaseMessage]:
-    exc = f"promo_uncovered:{sku}@{place}"
-    listed = {"total": 1, "items": [{"id": exc, "type": "promo_uncovered", "sku": sku}]}
-    drafted = {"status": "pending", "proposal_id": "PR-1", "exception_id": exc, "sku": sku}
-    calls = [
-        {"name": "list_exceptions", "args": {"location": place, "top": 100}, "id": "c1"},
-        {"name": "draft_recommended_action", "args": {"exception_id": exc}, "id": "c2"},
-    ]
-    return [
-        HumanMessage(text),
-        AIMessage("", tool_calls=[calls[0]]),
-        ToolMessage(json.dumps(listed), tool_call_id="c1"),
-        AIMessage("", tool_calls=[calls[1]]),
-        ToolMessage(json.dumps(drafted), tool_call_id="c2"),
-        AIMessage("Drafted PR-1 (pending approval)."),
-    ]
-
-
 @pytest.mark.parametrize(
     "text",
     [
@@ -87,7 +66,7 @@ def test_a_follow_up_takes_the_twin_flagged_at_its_place(
     text: str, twins: Resolver, data: NetworkData
 ) -> None:
     first = "sort out the classic patio lantern promo at Princeton"
-    earlier = _promo_turn(first, "S013", "SKU-0124")
+    earlier = promo_turn(first, "S013", "SKU-0124")
     flagged = {"S009": ["promo_uncovered:SKU-0187@S009", "overstock:SKU-0124@S009"]}
     _, step = drive(text, twins, data, flagged, earlier)
     assert isinstance(step, list) and [c.name for c in step] == ["draft_recommended_action"], step
