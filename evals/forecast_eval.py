@@ -76,7 +76,7 @@ from planning.censoring import (
 )
 from planning.demand import DEMAND_CLASSES, classify_demand
 from planning.forecast import daily_periods, forecast_batch, sales_matrix
-from planning.interval import interval_demand
+from planning.interval import DAILY_WINDOWS, interval_demand, windows_kwargs
 from planning.network import NetworkData
 from planning.params import PlanParams
 from planning.promotions import future_uplift, learn_uplift, promo_calendar
@@ -463,6 +463,10 @@ def _score(
     names = ("abs_err", "actual", "forecast", "scale", "mase_sum", "mase_n", "cover_hit", "cover_n")
     squared = ("sq_err", "sq_scale", "pinball", "pinball_scale")
     out = {k: np.zeros(n) for k in (*names, *squared, "truth_err", "truth")}
+    bucket = SalesBucket(panel.bucket)
+    windows = windows_kwargs(
+        DAILY_WINDOWS if bucket == SalesBucket.DAY else PERIODS[bucket].interval
+    )
     for j, c in enumerate(cuts, start=1):
         actual = history[:, c : c + h_len]
         made = forecaster(panel, c, h_len)
@@ -473,7 +477,9 @@ def _score(
         measured_out = past_promo
         if suspect:
             measured_out = past_promo | _suspect_runs(panel, history[:, lo:c], past_promo, c)
-        spread = interval_demand(history[:, lo:c], fc, h_len, exclude=measured_out, alive=alive)
+        spread = interval_demand(
+            history[:, lo:c], fc, h_len, exclude=measured_out, alive=alive, **windows
+        )
         upper = spread.quantiles[:, spread.levels.index(COVERAGE_LEVEL)]
         measured = np.isfinite(upper)
         out["cover_hit"] += measured & (actual.sum(axis=1) <= upper)

@@ -39,6 +39,7 @@ from planning.forecast import (
     daily_periods,
     forecast_batch,
 )
+from planning.interval import MONTHLY_WINDOWS
 from planning.model_select import Challengers
 from stockpilot.vocabulary import SalesBucket
 
@@ -91,6 +92,7 @@ PERIODS: dict[SalesBucket, Periods] = {
         decline_alive=True,
         decline_half_life=1.0,
         smooth_end_of_life=True,
+        interval=MONTHLY_WINDOWS,
     ),
 }
 FIT_PERIODS = {SalesBucket.WEEK: 156, SalesBucket.MONTH: 60}  # 3 years of weeks, 5 of months

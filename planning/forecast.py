@@ -104,7 +104,13 @@ import pandas as pd
 from planning.changepoint import last_shift
 from planning.decline import DAYS_PER_YEAR, decline_rate, rate_before_run
 from planning.demand import demand_stats
-from planning.interval import IntervalDemand, interval_demand
+from planning.interval import (
+    DAILY_WINDOWS,
+    IntervalDemand,
+    IntervalWindows,
+    interval_demand,
+    windows_kwargs,
+)
 from planning.model_select import DAILY_CHALLENGERS, Challengers, candidate_lanes, choose
 from planning.seasonal import ahead_factor, seasonal_index
 
@@ -214,6 +220,8 @@ class Periods:
     # since the last sale, not only from periods the inventory history records in stock
     # (months: a month without a sale is no routine stockout).
     smooth_end_of_life: bool = False
+    # How the interval's quantiles are measured in these periods (`planning.interval`).
+    interval: IntervalWindows = DAILY_WINDOWS
 
 
 # The half-life of a declining series' fit with "fitted" (`Periods.declining_half_life`), years.
@@ -471,7 +479,14 @@ def forecast_batch(
     mean = np.where(np.isfinite(mean), np.maximum(mean, 0.0), 0.0)
     interval = None
     if protection_days is not None:
-        interval = interval_demand(x, mean, protection_days, exclude=exclude, alive=p_alive)
+        interval = interval_demand(
+            x,
+            mean,
+            protection_days,
+            exclude=exclude,
+            alive=p_alive,
+            **windows_kwargs(periods.interval),
+        )
     return BatchForecast(
         mean=mean,
         sigma=np.where(np.isfinite(sigma), np.maximum(sigma, 0.0), 0.0),

@@ -19,7 +19,7 @@ from evals.forecast_cases import (
     run_bucket_cases,
     run_forecast_cases,
 )
-from evals.forecast_eval import backtest_panel
+from evals.forecast_eval import backtest_buckets, backtest_panel
 
 
 def test_spare_parts_are_mostly_zero_months_and_decline() -> None:
@@ -158,6 +158,29 @@ def test_the_monthly_case_is_scored_in_months_beside_the_truth() -> None:
     ]
     overall = result["overall"]
     assert overall["stockpilot"]["mase"] < overall["stockpilot_as_days"]["mase"]
+
+
+def test_monthly_spare_parts_with_a_sale_in_most_months_are_covered_at_the_stated_level() -> None:
+    # The 0.9 quantile of 3-month demand of the smooth / erratic spare parts, pooled over
+    # four seeds (about 200 series): without the ratios to the year before each window it
+    # held 0.85 of the time (the forecast's level error left out), now 0.88.
+    hits = tried = 0.0
+    for seed in (5, 11, 13, 29):
+        panel = generate_bucket_case("spare_parts_monthly", 2000, BUCKET_CASE_MONTHS, seed)
+        result = backtest_buckets(
+            panel,
+            horizon=3,
+            origins=4,
+            step=1,
+            as_of=datetime.date(2028, 12, 1),
+            with_statsforecast=False,
+        )
+        for cls in ("smooth", "erratic"):
+            cell = result["by_class"][cls]["stockpilot"]
+            hits += cell["coverage_90"] * cell["n_series"] * result["origins"]
+            tried += cell["n_series"] * result["origins"]
+    assert tried > 150 * 4
+    assert 0.86 <= hits / tried <= 0.95
 
 
 def test_the_backtest_runs_with_the_smoothed_decline_on_request() -> None:

@@ -21,6 +21,7 @@ from planning.buckets import (
 )
 from planning.engine import plan
 from planning.forecast import forecast_batch
+from planning.interval import DAILY_WINDOWS, MONTHLY_WINDOWS, interval_demand, windows_kwargs
 from planning.params import PlanParams
 from planning.policy import interval_sigma
 from stockpilot.vocabulary import SalesBucket
@@ -275,3 +276,27 @@ def test_a_monthly_smooth_seller_that_stopped_is_read_as_ended_without_a_history
     assert fc.demand_class.tolist() == ["smooth", "smooth"]
     assert fc.p_alive[0] < 0.01 and fc.mean[0].sum() < 0.5
     assert fc.p_alive[1] == 1.0 and fc.mean[1].sum() > 15.0
+
+
+def test_monthly_series_measure_their_interval_in_months() -> None:
+    # forecast_batch's interval takes the periods' windows: months the monthly ones
+    # (`planning.interval.MONTHLY_WINDOWS`), days and weeks the daily ones.
+    assert PERIODS[SalesBucket.MONTH].interval == MONTHLY_WINDOWS
+    assert PERIODS[SalesBucket.WEEK].interval == DAILY_WINDOWS
+    rng = np.random.default_rng(2)
+    hist = rng.poisson(20.0, (30, 60)).astype(float)
+    fc = forecast_batch(
+        hist,
+        3,
+        start=date(2020, 1, 1),
+        periods=PERIODS[SalesBucket.MONTH],
+        fit_days=60,
+        protection_days=3,
+    )
+    assert fc.interval is not None
+    want = interval_demand(
+        hist, fc.mean, 3, alive=fc.p_alive, **windows_kwargs(MONTHLY_WINDOWS)
+    ).quantiles
+    assert fc.interval.quantiles == pytest.approx(want)
+    days = interval_demand(hist, fc.mean, 3, alive=fc.p_alive).quantiles
+    assert (fc.interval.quantiles[:, 2] > days[:, 2]).any()

@@ -10,11 +10,15 @@ from scipy import stats
 
 from planning.forecast import forecast_batch
 from planning.interval import (
+    DAILY_WINDOWS,
+    MONTHLY_WINDOWS,
     alive_levels,
+    class_rows,
     interval_demand,
     normalised_ratio_quantiles,
     row_quantiles,
     smooth_rows,
+    windows_kwargs,
 )
 
 
@@ -191,3 +195,56 @@ def test_a_declining_smooth_series_is_not_given_its_declines_spread() -> None:
     q90 = out.quantiles[:, out.levels.index(0.9)]
     covered = (future.sum(axis=1) <= q90).mean()
     assert covered == pytest.approx(0.9, abs=0.06)
+
+
+def test_class_rows_are_the_rows_of_the_kept_days_classes() -> None:
+    rng = np.random.default_rng(4)
+    smooth = rng.poisson(6.0, (1, 60)).astype(float)
+    sparse = ((rng.random((1, 60)) < 0.2) * 3).astype(float)
+    x = np.vstack([smooth, sparse])
+    keep = np.ones(x.shape, bool)
+    assert class_rows(x, keep, ("smooth", "erratic")).tolist() == [True, False]
+    assert class_rows(x, keep, ("intermittent",)).tolist() == [False, True]
+    assert class_rows(x, keep, ()).tolist() == [False, False]
+    assert class_rows(x, keep, ("smooth",)).tolist() == smooth_rows(x, keep).tolist()
+
+
+def _monthly_sellers(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    # 60 months of 20 steady sellers (a sale every month) and one sparse one, each forecast
+    # at its mean: the steady ones' 12-month means before each window carry their level's
+    # error, which the scaled sums' spread around a known mean leaves out.
+    rng = np.random.default_rng(seed)
+    steady = rng.poisson(20.0, (20, 60)).astype(float)
+    sparse = ((rng.random((1, 60)) < 0.25) * rng.integers(1, 9, (1, 60))).astype(float)
+    hist = np.vstack([steady, sparse])
+    return hist, np.repeat(hist.mean(axis=1, keepdims=True), 3, axis=1)
+
+
+def test_monthly_frequent_series_take_the_larger_quantile_with_ratios_to_the_year_before() -> None:
+    hist, fc = _monthly_sellers(5)
+    monthly = interval_demand(hist, fc, 3, **windows_kwargs(MONTHLY_WINDOWS))
+    scaled = interval_demand(hist, fc, 3, lookback=0)
+    daily = interval_demand(hist, fc, 3, **windows_kwargs(DAILY_WINDOWS))
+    # Days' 70-period lookback is longer than five years of months: no ratio, scaled sums only.
+    assert daily.quantiles == pytest.approx(scaled.quantiles)
+    q90 = monthly.quantiles[:, monthly.levels.index(0.9)]
+    scaled_q90 = scaled.quantiles[:, scaled.levels.index(0.9)]
+    for i in range(20):  # the larger of the scaled sums' and forecast x the ratios' quantile
+        sums = np.convolve(hist[i], np.ones(3), "valid")  # sums[k]: months k..k+2
+        before = np.array([hist[i, k - 12 : k].mean() * 3 for k in range(12, 58)])
+        ratio_q90 = np.quantile(sums[12:58] / before, 0.9)
+        assert q90[i] == pytest.approx(max(scaled_q90[i], fc[i, :3].sum() * ratio_q90))
+    assert (q90[:20] > scaled_q90[:20]).sum() >= 5  # the level's error widens several
+    # The sparse series keeps the scaled sums alone (its 12-month means are too noisy).
+    assert monthly.quantiles[20] == pytest.approx(scaled.quantiles[20])
+
+
+def test_monthly_ratios_need_two_years_of_them() -> None:
+    hist, fc = _monthly_sellers(5)
+    short = hist[:, -35:]  # 35 months: 21 windows with a year before them
+    monthly = interval_demand(short, fc, 3, **windows_kwargs(MONTHLY_WINDOWS))
+    assert monthly.quantiles == pytest.approx(interval_demand(short, fc, 3, lookback=0).quantiles)
+    longer = hist[:, -38:]  # 24 windows
+    monthly = interval_demand(longer, fc, 3, **windows_kwargs(MONTHLY_WINDOWS))
+    scaled = interval_demand(longer, fc, 3, lookback=0)
+    assert (monthly.quantiles[:20, 2] > scaled.quantiles[:20, 2]).any()
