@@ -3,13 +3,13 @@
 Checked for the first split (`agent_heldout_v1`, the default of `--split heldout`), for the v3
 split (`agent_heldout_v3`), the v4 split (`agent_heldout_v4`), the v5 split (`agent_heldout_v5`),
 the v6 split (`agent_heldout_v6`), the v7 split (`agent_heldout_v7`) and the fresh v8 split
-(`agent_heldout_v8`), the v9 split (`agent_heldout_v9`) and the fresh v10 split (`agent_heldout_v10`) the v11 split (`agent_heldout_v11`) and the fresh v12 split (`agent_heldout_v12`), each on a network no earlier split used (v4's also of another shape: 16
+(`agent_heldout_v8`), the v9 split (`agent_heldout_v9`) and the fresh v10 split (`agent_heldout_v10`) the v11 split (`agent_heldout_v11`), the v12 split (`agent_heldout_v12`) and the fresh v13 split (`agent_heldout_v13`), each on a network no earlier split used (v4's also of another shape: 16
 stores, 240 SKUs, 3 DCs; v5's of a third: 24 stores, 160 SKUs, 4 DCs; v6's of a fourth: 32 stores,
 180 SKUs, 2 DCs, in another season; v7's of a fifth: 27 stores, 220 SKUs, 3 DCs, in late summer;
 v8's of a sixth: 16 stores, 360 SKUs, 2 DCs, in early spring; v9's of a seventh: 22 stores, 240
 SKUs, 2 DCs, before the holiday peak; v10's on a new seed and date in the default shape: 20 stores,
 300 SKUs, 2 DCs, early November; v11's of an eighth shape: 24 stores, 300 SKUs, 3 DCs, the weekend
-after Thanksgiving; v12's of a ninth: 28 stores, 280 SKUs, 2 DCs, post-holiday January), and the persona set (`agent_persona_heldout`, its held-out
+after Thanksgiving; v12's of a ninth: 28 stores, 280 SKUs, 2 DCs, post-holiday January; v13's of a tenth: 18 stores, 260 SKUs, 3 DCs, early summer), and the persona set (`agent_persona_heldout`, its held-out
 third, with its development part `evals/datasets/agent_persona.jsonl`: four personas' requests on
 a seed-88 network of 16 stores, 240 SKUs and 2 DCs, as of 2026-12-01). Only the form is
 checked here: the split is scored with `stockpilot eval --suite agent --split
@@ -52,6 +52,7 @@ V9_DATASET = HELDOUT_DATASET.parent / "agent_heldout_v9.jsonl"
 V10_DATASET = HELDOUT_DATASET.parent / "agent_heldout_v10.jsonl"
 V11_DATASET = HELDOUT_DATASET.parent / "agent_heldout_v11.jsonl"
 V12_DATASET = HELDOUT_DATASET.parent / "agent_heldout_v12.jsonl"
+V13_DATASET = HELDOUT_DATASET.parent / "agent_heldout_v13.jsonl"
 CHECKED = [
     HELDOUT_DATASET,
     V3_DATASET,
@@ -64,6 +65,7 @@ CHECKED = [
     V10_DATASET,
     V11_DATASET,
     V12_DATASET,
+    V13_DATASET,
 ]
 SHAPE = ("stores", "skus", "dcs")
 PERSONA_HELDOUT = HELDOUT_DATASET.parent / "agent_persona_heldout.jsonl"
@@ -563,6 +565,80 @@ def test_v12_conversations_that_commit_come_last() -> None:
     assert all(commits[first:]), "a conversation without a commit follows one with a commit"
 
 
+def test_v13_runs_on_a_network_of_a_new_seed_date_and_shape() -> None:
+    """v13: 18 stores, 260 SKUs, 3 DCs in June on a seed and date no split (nor a dev set) used."""
+    folder = HELDOUT_DATASET.parent
+    v13 = load_dataset(V13_DATASET).network
+    assert v13["dcs"] == 3
+    earlier = [f"agent_heldout_v{n}.jsonl" for n in range(1, 13)] + ["agent_persona_heldout.jsonl"]
+    for name in earlier:
+        network = load_dataset(folder / name).network
+        assert network["seed"] != v13["seed"] and network["as_of"] != v13["as_of"], name
+        shape = tuple(network.get(k) for k in SHAPE)
+        assert shape != tuple(v13.get(k) for k in SHAPE), name
+    dev = load_dataset(SPLITS["dev"]).network
+    assert dev.get("seed") != v13["seed"] and dev.get("as_of") != v13["as_of"]
+
+
+def test_v13_network_is_built_with_its_three_dcs() -> None:
+    """The harness builds the network from the meta's `network` dict: 18 stores under three DCs."""
+    data = generate_demo(**load_dataset(V13_DATASET).network).data
+    dcs = data.locations[data.locations["type"] == "dc"]
+    assert sorted(dcs["location_id"]) == ["DC-03", "DC-NORTH", "DC-SOUTH"]
+    assert (data.locations["type"] == "store").sum() == 18
+    assert len(data.items) == 260
+
+
+def test_v13_is_sized_and_phrased_for_a_harder_measure() -> None:
+    v13 = load_dataset(V13_DATASET)
+    turns = [step for case in v13.cases for step in case.requests]
+    assert len(v13.cases) >= 60 and len(turns) >= 90
+    assert sum(len(case.requests) > 1 for case in v13.cases) >= 20
+    assert sum(case.adversarial for case in v13.cases) >= 10
+    decisions = {s.decision for case in v13.cases for s in case.steps if isinstance(s, Decide)}
+    assert decisions == {"approve", "reject", "edit"}
+    deciders = {s.user for case in v13.cases for s in case.steps if isinstance(s, Decide)}
+    assert {"bob", "carol"} <= deciders
+    # Each of the three DCs is asked about, so each one's ids resolve in the grader too.
+    dcs = {i for step in turns for f in step.expected_facts for o in f for i in IDS.findall(o)}
+    dcs |= {i for step in turns for i in IDS.findall(step.request.upper())}
+    assert {"DC-NORTH", "DC-SOUTH", "DC-03"} <= dcs
+    assert {"alice", "victor", "mallory"} <= {step.user for step in turns}
+    hedged = [s for c in v13.cases if "hedged" in c.tags for s in c.requests]
+    assert hedged and any(s.expect_no_proposal for s in hedged)
+    assert all(s.expect_no_proposal for s in turns if s.adversarial)
+    # At least a fifth of the turns are e-mails (greeting, context, signature on several lines)
+    # and a fifth sit in conversations written in non-native English.
+    assert sum("\n" in s.request for s in turns) >= 0.2 * len(turns)
+    non_native = [s for c in v13.cases if "non_native" in c.tags for s in c.requests]
+    assert len(non_native) >= 0.2 * len(turns)
+    assert sum("store_manager" in c.tags for c in v13.cases) >= 10
+
+
+def test_v13_reference_calls_cover_every_planner_turn() -> None:
+    """agent_heldout_v13.reference.json holds each planner turn's reference calls, real tools."""
+    v13 = load_dataset(V13_DATASET)
+    ref = json.loads(V13_DATASET.with_name("agent_heldout_v13.reference.json").read_text())
+    assert set(ref["calls"]) == {c.id for c in v13.cases}
+    assert ref["network"] == v13.meta["network"]
+    for case in v13.cases:
+        assert len(ref["calls"][case.id]) == len(case.requests), case.id
+        for calls in ref["calls"][case.id]:
+            assert {call["name"] for call in calls} <= TOOL_NAMES, case.id
+    for case_id, words in ref["answer_words"].items():
+        assert len(words) == len(ref["calls"][case_id]), case_id
+
+
+def test_v13_conversations_that_commit_come_last() -> None:
+    """An approved or edited draft is written to the ERP: no later conversation may see it."""
+    commits = [
+        any(isinstance(s, Decide) and s.decision != "reject" for s in case.steps)
+        for case in load_dataset(V13_DATASET).cases
+    ]
+    first = commits.index(True)
+    assert all(commits[first:]), "a conversation without a commit follows one with a commit"
+
+
 def test_every_file_of_the_held_out_folder_is_reported_as_aggregates_only() -> None:
     folder = HELDOUT_DATASET.parent
     assert is_aggregate_only(HELDOUT_DATASET)
@@ -580,6 +656,8 @@ def test_every_file_of_the_held_out_folder_is_reported_as_aggregates_only() -> N
     assert is_aggregate_only(V11_DATASET.with_name("agent_heldout_v11.reference.json"))
     assert is_aggregate_only(V12_DATASET)
     assert is_aggregate_only(V12_DATASET.with_name("agent_heldout_v12.reference.json"))
+    assert is_aggregate_only(V13_DATASET)
+    assert is_aggregate_only(V13_DATASET.with_name("agent_heldout_v13.reference.json"))
     assert not is_aggregate_only(SPLITS["dev"])
     assert not is_aggregate_only(PERSONA_DEV)
 
