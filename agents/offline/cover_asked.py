@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from agents.offline.quantities import says_number
+
 SUPPLY_VERB = (
     r"(?:send|sent|ship(?:ped)?|mov(?:e|ed)|transfer(?:red)?|bring|brought|pull|get|got|fetch|"
     r"grab|push|top\s+(?:\w+\s+)?up|replenish|restock|refill|sort(?:\s+out)?|arrange|"
@@ -46,7 +48,6 @@ COVER_ASKED = re.compile(
 )
 """A supply verb with an amount left open: "get some sent over", "send whatever it needs"."""
 
-A_NUMBER = re.compile(r"(?<![\w.\-])\d[\d,]*(?![\w\-])")
 NOT_SUPPLY = re.compile(
     r"\b(?:info|information|details?|numbers?|figures?|data|report|list|forecast|update|"
     r"history|status|news|answer|idea|sense|feel|look|view|picture)\b",
@@ -60,11 +61,11 @@ def asks_cover(text: str, found: Mapping[str, Sequence[str]]) -> bool:
 
     `found`: the entities the request names; at most one item and one place of its own (the
     rest is the thread's), no supplier, and no number (a number is a quantity said, read by
-    the table's own drafts).
+    the table's own drafts; numbers are read as everywhere else, `quantities.says_number`).
     """
     if len(found.get("sku") or []) > 1 or found.get("supplier"):
         return False
-    if A_NUMBER.search(text):
+    if says_number(text):
         return False
     m = COVER_ASKED.search(text)
     if m is None:

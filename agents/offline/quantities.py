@@ -23,6 +23,21 @@ from collections.abc import Sequence
 
 from agents.offline.messages import Call, instruction
 
+NUMBER = re.compile(r"(?<![\w.\-])\d[\d,]*(?:\.\d+)?(?![\w\-])")
+"""A number written in digits on its own ("20", "1,200", "20.5", "20%"): not part of an id
+("SKU-0012", "S003"), a date ("2026-07-10"), a word ("12th", "2x") or a range ("20-30")."""
+
+
+def numbers(text: str) -> list[str]:
+    """Return the numbers a text writes in digits, as written (`NUMBER`)."""
+    return [n.rstrip(",") for n in NUMBER.findall(text)]
+
+
+def says_number(text: str) -> bool:
+    """Whether a text writes a number in digits (`NUMBER`), e.g. a quantity of its own."""
+    return NUMBER.search(text) is not None
+
+
 DRAFTS = frozenset({"draft_transfer", "draft_purchase_order", "draft_recommended_action"})
 AMEND = "amend_proposal"
 

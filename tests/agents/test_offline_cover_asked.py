@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from agents.offline.cover_asked import asks_cover
+from agents.offline.quantities import numbers
 from graph.service import Copilot
 from tests.agents.conftest import ask
 from tests.agents.persona_phrasings import DEV, drafted
@@ -25,3 +27,23 @@ def test_an_everyday_supply_ask_covers_the_need(
 ) -> None:
     result = ask(copilot, *turns)[-1]
     assert drafted(result.tool_calls, tool, args), (turns, result.tool_calls, result.answer[:200])
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("can u get some sent over from the dc pls", []),
+        ("get 20 sent over from the dc", ["20"]),
+        ("send 1,200 over from the dc", ["1,200"]),
+        ("send 20.5 over from the dc", ["20.5"]),
+        ("pls send some over to S003 from the dc", []),  # ids carry no number
+        ("sunscreen promo starts the 12th, send some over", []),  # an ordinal is no number
+        ("send some over by 2026-07-10", []),  # nor a date
+    ],
+)
+def test_a_number_said_is_read_by_the_quantities_reader_and_leaves_the_ask_to_the_drafts(
+    text: str, read: list[str]
+) -> None:
+    assert numbers(text) == read
+    # one way to read a number: the everyday ask is one with no number the reader reads
+    assert asks_cover(text, {}) is (not read)
