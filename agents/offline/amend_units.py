@@ -200,7 +200,7 @@ def new_quantity(change: Change, old: int, pack: int | None, kind: str) -> tuple
                 f"I have not changed it: the draft's {old} units "
                 f"{'less' if change.down else 'plus'} {_n(change.n)} percent still rounds to "
                 f"{old} ({how}). Say the new quantity, for "
-                "example **make it 60 instead**."
+                "example **make it <qty> instead**."
             )
         return qty, said
     if pack is None:
@@ -251,7 +251,7 @@ def amend_by_unit(req: Request, results: list[Result]) -> Step:
         return (
             f"I have not changed it: the item master gives no case pack for {sku}{why}, so I "
             "can't tell how many units a case is. Say the change in units, for example "
-            "**make it 60 instead**."
+            "**make it <qty> instead**."
         )
     decided = new_quantity(change, int(old), pack, note.kind)
     if isinstance(decided, str):

@@ -317,7 +317,7 @@ def bounded(handler: Handler, bound: Bound) -> Handler:
         if not bound.lower and bound.least() <= 0:
             return (
                 f"I have not drafted anything: no quantity to draft is {_said(bound)}. Say the "
-                "quantity you want, for example **make it 20**."
+                "quantity you want, for example **make it <qty>**."
             )
         step = handler(req, own)
         if isinstance(step, str):

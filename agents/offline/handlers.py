@@ -139,20 +139,20 @@ HELP = """I'm the offline planner copilot. I answer from the planning engine's t
 figure comes from them, and I only **draft** actions, which a human approver must approve.
 
 Try, for example:
-- **what needs attention today?** / **top 5 exceptions** / **stockouts at S003** / \
+- **what needs attention today?** / **top <n> exceptions** / **stockouts at S003** / \
 **overstock** / **promo risks** / **forecast bias issues** / **inventory anomalies** / \
 **late POs**
 - **explain stockout_risk:SKU-0001@S003** / **why is SKU-0001 at S003 flagged?** / \
 **what's the recommendation for SKU-0001 at S003?**
 - **stock of SKU-0001 at S003** / **where is SKU-0001 stocked?** / **what's at DC-NORTH?**
-- **forecast SKU-0001 at S003 for the next 14 days** / **demand outlook for SKU-0001 at S003**
+- **forecast SKU-0001 at S003 for the next <n> days** / **demand outlook for SKU-0001 at S003**
 - **supplier status SUP-03** / **which suppliers supply SKU-0001?**
-- **what if SUP-03 is 10 days late for SKU-0001 at S003?** / **what if demand for SKU-0001 \
-at S003 rises 20%?** / **what if the promo on SKU-0001 at S003 does 2x?**
+- **what if SUP-03 is <n> days late for SKU-0001 at S003?** / **what if demand for SKU-0001 \
+at S003 rises <n>%?** / **what if the promo on SKU-0001 at S003 does <n>x?**
 - **prepare the action for the top exception** / **fix <exception id>** / \
-**transfer 40 of SKU-0001 from DC-NORTH to S003** / \
-**order 200 of SKU-0001 for DC-NORTH from SUP-03**
-- **who approves a purchase order over 25,000?** / **what's our rule for transfers?** / \
+**transfer <qty> of SKU-0001 from DC-NORTH to S003** / \
+**order <qty> of SKU-0001 for DC-NORTH from SUP-03**
+- **who approves a purchase order over <amount>?** / **what's our rule for transfers?** / \
 **how do we handle negative stock?** (answered from the playbook, with citations)"""
 
 
@@ -263,7 +263,7 @@ def unknown_unit(req: Request, results: list[Result]) -> Step:
     """
     sku = req.entity("sku")
     if sku is None:
-        return _ask("the SKU", "transfer 2 cases of SKU-0001 from DC-NORTH to S003")
+        return _ask("the SKU", "transfer <n> cases of SKU-0001 from DC-NORTH to S003")
     item = next((r for r in results if r.name == "get_item"), None)
     if item is None:
         return [Call("get_item", {"sku": sku})]
@@ -1931,7 +1931,7 @@ def amend(req: Request, results: list[Result]) -> Step:
         delta = relative_change(req.text)
         if delta is not None:
             if old is None:
-                return _ask("the new quantity", "make it 60 instead")
+                return _ask("the new quantity", "make it <qty> instead")
             qty = old + delta
             if qty < 1:
                 return (
@@ -1945,7 +1945,7 @@ def amend(req: Request, results: list[Result]) -> Step:
         elif BY_A_BIT.search(req.text):
             qty = None  # "drop it a bit": by how much is the planner's to say
         if qty is None or qty <= 0:
-            return _ask("the new quantity", "make it 60 instead")
+            return _ask("the new quantity", "make it <qty> instead")
         if qty == old:
             # Said to be what it already is: the store is read first (`_unchanged`).
             return [Call("get_proposal_status", {"proposal_id": note.proposal_id})]
@@ -2009,7 +2009,7 @@ def _amend_each(req: Request, results: list[Result], ids: Sequence[str]) -> Step
             old = _pending_qty(_note_of(req, pid))
             new = (old + delta if old is not None else None) if delta is not None else qty
             if new is None or new <= 0:
-                return _ask("the new quantity", "make them 60 instead")
+                return _ask("the new quantity", "make them <qty> instead")
             if new == old:
                 same.append(pid)
             else:
@@ -2065,6 +2065,16 @@ def _promo_uplift(text: str) -> float | None:
     return round(1 + float(m.group(1)) / 100, 4) if m else None
 
 
+def _demand_change_example(req: Request) -> str:
+    """Return a demand-change scenario to ask with: the request's item and place, size left open.
+
+    No size is offered ("rises <n>%"): a figure in an example would be one no tool returned.
+    """
+    sku = req.entity("sku") or "SKU-0001"
+    loc = req.entity("location") or "S003"
+    return f"what if demand for {sku} at {loc} rises <n>%?"
+
+
 def what_if(req: Request, results: list[Result]) -> Step:
     """Simulate a scenario at the scope the request names (or the thread's focus)."""
     if results:
@@ -2099,12 +2109,12 @@ def what_if(req: Request, results: list[Result]) -> Step:
         return _ask(
             f"how many days late {_named(req, sup)} is to be (over all its SKUs, or for one SKU "
             "and location)",
-            f"what if {sup} is 7 days late?",
+            f"what if {sup} is <n> days late?",
         )
     if not scenario:
         return _ask(
             "the change to simulate (a supplier delay, a demand change or a promotion lift)",
-            "what if demand for SKU-0001 at S003 rises 20%?",
+            _demand_change_example(req),
         )
     args: dict[str, Any] = dict(scenario)
     cat = category(req.text, req.resolver.categories if req.resolver else ())
@@ -2130,7 +2140,7 @@ def what_if(req: Request, results: list[Result]) -> Step:
             return _ask(
                 "what to simulate it for — a SKU and a location, a SKU, a location, a category, "
                 "a supplier, or the whole network",
-                "what if demand for SKU-0001 at S003 rises 20%?",
+                _demand_change_example(req),
             )
     for key, value in (("sku", sku), ("location", loc), ("category", cat)):
         if value:
@@ -2190,7 +2200,8 @@ def everyday_transfer(req: Request, results: list[Result]) -> Step:
         ]  # fmt: skip
         return _ask(
             " and ".join(missing),
-            f"transfer 25 of {sku or 'SKU-0001'} from {src or 'DC-NORTH'} to {dst or 'S003'}",
+            f"transfer {qty or '<qty>'} of {sku or 'SKU-0001'} from {src or 'DC-NORTH'} to "
+            f"{dst or 'S003'}",
         )
     units, step = _pack_qty(req, results, sku, _number(qty))
     if step is not None or units is None:
@@ -2358,7 +2369,7 @@ def move_cost(req: Request, results: list[Result]) -> Step:
         if src is None or dst is None or src == dst:
             return _ask(
                 "where from and to",
-                f"how much would it cost to transfer 20 {sku} from DC-SOUTH to S003?",
+                f"how much would it cost to transfer {qty or '<qty>'} {sku} from DC-SOUTH to S003?",
             )
         return [Call("get_lanes", {"from_location": src, "to_location": dst})]
     last = results[-1]
@@ -2576,7 +2587,7 @@ def order_from_supplier(req: Request, results: list[Result]) -> Step:
     if sku is None or loc is None:
         return _ask(
             "the SKU and the location to order for",
-            f"order 40 of {sku or 'SKU-0012'} for {loc or 'DC-NORTH'} from {sup}",
+            f"order <qty> of {sku or 'SKU-0012'} for {loc or 'DC-NORTH'} from {sup}",
         )
     if not results:
         return [Call("list_exceptions", {"sku": sku, "location": loc, "top": DEFAULT_TOP})]
@@ -2955,6 +2966,18 @@ forecast_overrides = Lookup(
 """The planners' forecast overrides in force (of the SKU or location the request names)."""
 
 
+def _with_window_open(said: str, sku: str) -> str:
+    """Return the planner's forecast change again with its days left open to fill in.
+
+    The change is the planner's own words (its size as they said it); a request too long to
+    repeat gets a general one with the size open too.
+    """
+    words = " ".join(said.split()).rstrip(" .?!")
+    if len(words) > 80:
+        words = f"raise {sku}'s forecast by <n>%"
+    return f"{words} from <start date> to <end date>"
+
+
 def set_override(req: Request, results: list[Result]) -> Step:
     """Set a forecast override the planner asks for: a SKU (at a store), a window and a change.
 
@@ -2969,20 +2992,21 @@ def set_override(req: Request, results: list[Result]) -> Step:
     sku = req.entity("sku")
     if sku is None:
         return _ask(
-            "the SKU whose forecast to change", "raise SKU-0007's forecast at S001 by 30% next week"
+            "the SKU whose forecast to change",
+            "raise SKU-0007's forecast at S001 by <n>% next week",
         )
     said = req.original or req.text  # before "a day" reads as "1 day"
     magnitude = override_magnitude(said)
     if magnitude is None:
         return _ask(
             f"how to change {sku}'s forecast (by a percentage, or to so many units a day)",
-            f"raise {sku}'s forecast by 30% next week",
+            f"raise {sku}'s forecast by <n>% next week",
         )
     window = override_window(said, req.as_of)
     if window is None:
         return _ask(
             f"the days the change to {sku}'s forecast applies",
-            f"raise {sku}'s forecast by 30% from 2026-07-10 to 2026-07-20",
+            _with_window_open(said, sku),
         )
     kind, value = magnitude
     args: dict[str, Any] = {

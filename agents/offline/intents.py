@@ -108,6 +108,7 @@ from agents.offline.parsing import (
     unknown_store,
 )
 from agents.offline.proposal_refs import PROPOSAL_ID, said_ids
+from agents.offline.quantities import NUMBER, numbers
 from agents.offline.replacing import REPLACING, replacing
 from agents.offline.safety import (
     ERP_RECORD,
@@ -292,16 +293,30 @@ def suggestions(req: Request, limit: int = 3) -> list[str]:
         "loc": _destination(req) or "S003",
         "src": _source(req) or "DC-NORTH",
         "sup": req.entity("supplier") or "SUP-03",
-        "qty": str(quantity(req.text) or 20),
+        "qty": str(quantity(req.text) or "<qty>"),
     }
     out: list[str] = []
     for _, intent in scored:
-        text = intent.template.format(**fill)
+        text = _open_figures(intent.template.format(**fill), req.original or req.text)
         if text not in out and not SAME_PLACE_MOVE.search(text):
             out.append(text)
         if len(out) == limit:
             break
     return out
+
+
+def _open_figures(suggestion: str, said: str) -> str:
+    """Return a suggestion with each number the planner did not say left open ("top <n> ...").
+
+    A template's sizes ("rises 20%", "top 5") are examples, not figures any tool returned: a
+    suggestion states only the numbers of the planner's own request.
+    """
+    own = {n.replace(",", "") for n in numbers(said)}
+
+    def keep(m: re.Match[str]) -> str:
+        return m.group(0) if m.group(0).replace(",", "") in own else "<n>"
+
+    return NUMBER.sub(keep, suggestion)
 
 
 SAME_PLACE_MOVE = re.compile(r"\bfrom\s+(\S+)\s+(?:to|into|for)\s+\1(?![\w-])", re.I)

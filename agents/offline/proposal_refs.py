@@ -83,7 +83,8 @@ def ask_which(notes: Sequence[ProposalNote], why: str = "") -> str:
         (why or f"This conversation has {n} proposal{'s' if n != 1 else ''}.")
         + " Which one do you mean?",
         *(f"{i}. {describe(note)}" for i, note in enumerate(notes, 1)),
-        "Say, for example, **make the first one 30** or name its id. I have not changed anything.",
+        "Say, for example, **make the first one <qty>** or name its id. I have not changed "
+        "anything.",
     ]
     return "\n".join(lines)
 
