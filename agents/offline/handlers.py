@@ -31,6 +31,7 @@ from agents.offline.messages import (
     Result,
     Step,
     _turn_results,
+    instruction,
 )
 from agents.offline.parsing import (
     LEVELS_QUERY,
@@ -1801,11 +1802,10 @@ def _last_writes(earlier: Sequence[BaseMessage]) -> list[tuple[str, dict[str, An
 
 def _redraft_words(a: dict[str, Any]) -> str | None:
     """Return the request that drafts a withdrawn proposal again, from its own arguments."""
-    qty, sku = a.get("qty"), a.get("sku")
     if a.get("from_location") and a.get("to_location"):
-        return f"transfer {qty} {sku} from {a['from_location']} to {a['to_location']}"
+        return instruction(Call("draft_transfer", a))
     if a.get("supplier_id") and a.get("location_id"):
-        return f"order {qty} {sku} for {a['location_id']} from {a['supplier_id']}"
+        return instruction(Call("draft_purchase_order", a))
     return None
 
 

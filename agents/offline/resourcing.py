@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from agents.focus import ProposalNote
-from agents.offline.messages import Call, Request, Result, Step
+from agents.offline.messages import Call, Request, Result, Step, instruction
 from agents.offline.parsing import (
     OTHER_DC_RE,
     OTHER_STORE_RE,
@@ -124,16 +124,9 @@ def _data(result: Result | None) -> dict[str, Any]:
 
 
 def _instruction(note: ProposalNote) -> str:
-    args = note.args or {}
-    if note.kind == "transfer":
-        return (
-            f"transfer {args.get('qty')} {args.get('sku')} from {args.get('from_location')} to "
-            f"{args.get('to_location')}"
-        )
-    return (
-        f"order {args.get('qty')} {args.get('sku')} for {args.get('location_id')} from "
-        f"{args.get('supplier_id')}"
-    )
+    """Return the request that drafts the noted proposal again (`messages.instruction`)."""
+    tool = "draft_transfer" if note.kind == "transfer" else "draft_purchase_order"
+    return str(instruction(Call(tool, dict(note.args or {}))))
 
 
 def _lane(row: dict[str, Any]) -> str:

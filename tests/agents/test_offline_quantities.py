@@ -3,11 +3,16 @@ named and refused for a step that drafts or amends, never replaced by another qu
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from agents.offline.messages import Call, Result
+from agents.focus import ProposalNote
+from agents.offline.handlers import _redraft_words
+from agents.offline.messages import Call, Result, instruction
 from agents.offline.quantities import unreadable, unreadable_answer
 from agents.offline.render import _render_draft
+from agents.offline.resourcing import _instruction as resourcing_instruction
 from graph.service import Copilot
 from tests.agents.conftest import ask
 
@@ -128,3 +133,33 @@ def test_a_failed_draft_never_suggests_its_quantity_again(qty: int) -> None:
     }
     text = _render_draft(Result("draft_transfer", args, "{}", data=data))
     assert "say **transfer <qty> of SKU-0012 from DC-SOUTH to S003**" in text
+
+
+@pytest.mark.parametrize(
+    ("tool", "kind", "args", "said"),
+    [
+        (
+            "draft_transfer",
+            "transfer",
+            {"sku": "SKU-0012", "from_location": "DC-SOUTH", "to_location": "S003", "qty": 20},
+            "transfer 20 SKU-0012 from DC-SOUTH to S003",
+        ),
+        (
+            "draft_purchase_order",
+            "purchase_order",
+            {"sku": "SKU-0012", "location_id": "S003", "supplier_id": "SUP-01", "qty": 5},
+            "order 5 SKU-0012 for S003 from SUP-01",
+        ),
+    ],
+)
+def test_a_draft_is_said_again_with_the_one_instruction_helper(
+    tool: str, kind: str, args: dict[str, Any], said: str
+) -> None:
+    """Redrafting a withdrawn or re-sourced proposal, and the refusal's example, all say the
+    draft as `messages.instruction` renders it (the refusal with its quantity left open)."""
+    note = ProposalNote("PR-1", kind, "withdrawn", args)
+    assert instruction(Call(tool, args)) == said
+    assert _redraft_words(args) == said
+    assert resourcing_instruction(note) == said
+    example = said.replace(f" {args['qty']} ", " <qty> ", 1)
+    assert f"e.g. **{example}**" in unreadable_answer("-20", "below zero", [Call(tool, args)])
