@@ -105,6 +105,18 @@ TYPO_STOP = frozenset(
 )
 """Everyday words never read as a typo of a name ("whose" is not "hose", "those" not "hose"),
 nor as part of one ("store to store" is not "store Troy")."""
+ORDINALS: dict[int, tuple[str, ...]] = {
+    1: ("first", "1 st"),
+    2: ("second", "2 nd"),
+    3: ("third", "3 rd"),
+    4: ("fourth", "4 th"),
+    5: ("fifth", "5 th"),
+    6: ("sixth", "6 th"),
+    7: ("seventh", "7 th"),
+    8: ("eighth", "8 th"),
+    9: ("ninth", "9 th"),
+}
+"""A DC's number as an ordinal, in comparison form ("3rd" is "3 rd")."""
 HEAD_STOP = frozenset({"plug", "pack", "case", "cases", "lift", "sale"})
 """Head nouns of item names that planners also use as verbs or units ("plug the gap")."""
 
@@ -294,8 +306,15 @@ class Resolver:
                     places.add(normalise(region))
                 for place in filter(None, places):
                     for word in DC_WORDS:
+                        # "region 3's dc", "north's warehouse": the place's DC
                         add("location", loc, f"{word} {place}", f"{place} {word}")
+                        add("location", loc, f"{place} s {word}")
                     add("location", loc, f"{place}ern dc", f"{place}ern warehouse")
+                number = int(tail) if tail.isdigit() else 0
+                if number in ORDINALS:
+                    # "the third DC", "3rd warehouse": DC-03 by its number
+                    for word in DC_WORDS:
+                        add("location", loc, *(f"{o} {word}" for o in ORDINALS[number]))
         for row in data.suppliers.itertuples():
             sup, name = str(row.supplier_id), str(row.name or "")
             entities["supplier"][sup] = Entity("supplier", sup, name)
