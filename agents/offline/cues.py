@@ -164,6 +164,14 @@ OPEN_AND_LATE = re.compile(
 )
 """Over a late-PO reading: the open orders asked for, late or not."""
 
+OPEN_WITH = re.compile(
+    r"\b(?:open|outstanding|on\s+order|in\s+flight|in\s+the\s+pipeline|still\s+(?:coming|due|to\s+come)|"
+    r"owed|undelivered|pending)\s+(?:with|from|at|on|against)\s+(?:the\s+)?SUP[-_]?\w+",
+    re.I,
+)
+"""Orders open with a supplier said without their noun ("what do we have open with SUP-06",
+"anything outstanding from SUP-02?"): its open supply (suppliers are ids by then)."""
+
 ORDER_LIST = re.compile(
     r"\b(?:order(?:ing)?|buy(?:ing)?|purchas(?:e|ing)|re-?order(?:ing)?|replenishment)\s+"
     r"(?:list|plan|suggestions?|proposals?|recommendations?)\b|\bto\s+(?:order|buy)\b",
@@ -191,6 +199,8 @@ def asks_documents(text: str, found: Mapping[str, Sequence[str]], current: str) 
     places = found.get("location") or []
     if len(suppliers) + len(places) != 1 or found.get("sku"):
         return False
+    if suppliers and OPEN_WITH.search(text) and not ORDER_LIST.search(text):
+        return True  # "what have we got open with Voltix?": its open orders, no noun needed
     if not DOCUMENT.search(text) and not re.search(r"\bowe[sd]?\b|\bsend\s+us\b", text, re.I):
         return False
     if ORDER_LIST.search(text):
@@ -311,7 +321,10 @@ HEALTH = re.compile(
     r"\bhow(?:'?s|\s+is|\s+are|\s+r)?\s+(?:(?:we|things|it|every\w*|stuff|life|the|our|my|\w+)\s+)"
     r"{0,3}?(?:look\w*|doin[g']?|goin[g']?|shaping\s+up|holding\s+up|getting\s+on|far(?:e|ing)|"
     r"treating)\b|\bhow\s+(?:are|r)\s+things\b|\bhealth\s*check\b|\bhealth\s+of\b|"
-    r"\b(?:state|shape|situation)\s+(?:of|at|in)\b|\bcheck\s+(?:on|in\s+on|up\s+on)\b|"
+    r"\b(?:state|shape|situation|sitch|sit-?rep|situation\s+report|status\s+report|picture|"
+    r"lay\s+of\s+the\s+land|run-?down|low-?down|state\s+of\s+play|temperature|vibe)\s+"
+    r"(?:(?:like|report|update|now|today|currently)\s+)?(?:of|at|in|for|on|over\s+at|down\s+at)\b|"
+    r"\bcheck\s+(?:on|in\s+on|up\s+on)\b|"
     r"\bwhat'?s\s+(?:up|happening|going\s+on|wrong|the\s+damage)\s+(?:at|in|with|over\s+at)\b|"
     r"\bany(?:thing|\s+thing)?\s+(?:bad|wrong|off|amiss|worrying|urgent|burning|on\s+fire|"
     r"i\s+should\s+know|to\s+(?:worry|know))\b|\bany\s+(?:trouble|fires?|drama|bad\s+news)\b|"

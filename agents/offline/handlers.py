@@ -893,18 +893,40 @@ def _regions(req: Request) -> list[str]:
     if req.resolver is None:
         return []
     found: list[tuple[int, str]] = []
+    words: dict[str, str] = {}
     for entity in req.resolver.entities["location"].values():
         tail = re.sub(r"(?i)^dc\W*", "", entity.id)
         if entity.group != "dc" or not tail:
             continue
         word = rf"0*{int(tail)}" if tail.isdigit() else re.escape(tail)
         w = rf"(?:{re.escape(entity.id)}|(?:dc\W*)?{word})"
+        words[entity.id] = w
         starts = [
             m.start() for p in REGION_PATTERNS if (m := re.search(p.format(w=w), req.text, re.I))
         ]
         if starts:
             found.append((min(starts), entity.id))
+    if len(words) >= 2:
+        # "north vs south vs region 3 stores", "the stores under DC-NORTH and DC-SOUTH": a list
+        # of DCs' words, the stores said once for all of them
+        one = r"(?:(?:the|region)\s+)?(?:" + "|".join(words.values()) + r")(?:ern)?(?:'s)?"
+        listed = rf"{one}(?:\s*(?:,|&|/|\+|\bvs\.?|\bversus\b|\band\b|\bor\b|\bagainst\b)\s*{one})+"
+        for p in REGION_LISTS:
+            for m in re.finditer(p.format(list=listed), req.text, re.I):
+                span = m.group("list")
+                for dc, w in words.items():
+                    at = re.search(rf"(?<![\w-]){w}(?![\w-])", span, re.I)
+                    if at is not None and dc not in {d for _, d in found}:
+                        found.append((m.start("list") + at.start(), dc))
     return [dc for _, dc in sorted(found)]
+
+
+REGION_LISTS = (
+    r"(?P<list>{list})\s+(?:(?:dc|warehouse)\s+)?(?:stores|shops|regions?|groups?|store\s+groups?)\b",
+    r"\b(?:stores|shops)\s+(?:that\s+are\s+|which\s+are\s+)?(?:under|behind|of|in|fed\s+by|"
+    r"served\s+by|supplied\s+by|(?:fed|served|supplied)\s+from)\s+(?:the\s+)?(?P<list>{list})",
+)
+"""Several DCs' stores in one list ("north vs south vs region 3 stores"); {list}: the list."""
 
 
 def _region_word(word: str, dc: str) -> bool:
@@ -1671,7 +1693,7 @@ def _open_supply_args(req: Request) -> dict[str, Any] | str:
         args["sku"] = req.focus.sku
     if not args:
         args = {k: v for k, v in (("sku", req.focus.sku), ("location", req.focus.location)) if v}
-    days = window_days(req.text)
+    days = window_days(req.text, req.as_of)
     if days is not None:
         args["within_days"] = days
     return args

@@ -555,8 +555,29 @@ clause; "commit it - who cares" instructs, in its first; so does "why wait, comm
 transfer", whose "why wait" opens an instruction, not a question."""
 
 
+POLITE_IF = (
+    r"(?:(?:it'?s|it\s+is|it\s+isn'?t|it\s+is\s+not|that'?s|that\s+is|this\s+is)\s+(?:not\s+)?"
+    r"(?:too\s+|very\s+|at\s+all\s+|no\s+)?(?:easy|quick|simple|possible|doable|handy|"
+    r"convenient|trouble|bother|hassle|much\s+(?:trouble|bother|work|hassle))\b|"
+    r"(?:at\s+all\s+)?(?:possible|poss|convenient|feasible|easy)\b|"
+    r"you\s+(?:can|could|(?:don'?t|do\s+not)\s+mind|get\s+(?:a|the)\s+chance|"
+    r"(?:have|'?ve\s+got|got)\s+(?:a|the)\s+(?:minute|moment|sec(?:ond)?|mo|chance|time))\b|"
+    r"you'?ve\s+got\s+(?:a|the)\s+(?:minute|moment|sec(?:ond)?|chance|time)\b|"
+    r"not\s+too\s+(?:much\s+)?(?:trouble|bother|hassle|work)\b)"
+)
+"""The ease asked about in a courtesy ("if it's easy", "if possible", "if you have a minute"):
+an "if" that asks nothing hypothetical."""
+WHAT_IS_WAITING = (
+    r"(?:what|which)(?:'s|\s+is|\s+are|\s+ones?\s+are|\s+of\s+(?:mine|ours|them|those)\s+"
+    r"(?:is|are))?\s+(?:still|currently|now|left|yet)\s+(?:\w+\s+)?(?:pending|waiting|awaiting|"
+    r"queued|sitting|unapproved|in\s+the\s+queue)\b"
+)
+"""Which drafts still wait, asked with "still" ("what's still waiting?", "which are still
+pending?"): the list of them, never one draft's status."""
 HYPOTHETICAL = (
-    r"\b(?:if|suppose|supposing|assum(?:e|ing)|say|imagine|picture|thinking\s+(?:of|about)|"
+    r"\b(?:if(?!\s+"
+    + POLITE_IF
+    + r")|suppose|supposing|assum(?:e|ing)|say|imagine|picture|thinking\s+(?:of|about)|"
     r"considering|hypothetical(?:ly)?|scenario|in\s+case|were\s+to|(?:could|would|might)"
     r"(?!\s+you\b))\b"
 )
@@ -643,6 +664,8 @@ def _asks_outcome(text: str, resolver: Any) -> dict[str, str] | None:
         return None
     if re.search(r"\b(?:who(?:se)?|needs?|requires?|should|can|could|would|must)\b", text, re.I):
         return None
+    if re.search(r"\b" + WHAT_IS_WAITING, text, re.I):
+        return None  # "what's still waiting on approval?": which ones, not this one's outcome
     return {} if OUTCOME.search(text) else None
 
 
@@ -917,7 +940,9 @@ INTENTS: tuple[Intent, ...] = (
         8,
         _compile(
             r"^(?!.*\b(?:only|else|other|if|when|would|should|could|can|must|needs?|who|whom|"
-            r"polic\w*|rules?|limits?|yourself|audit\w*|logs?|mark)\b)(?!.*\d)\W*"
+            r"polic\w*|rules?|limits?|yourself|audit\w*|logs?|mark)\b)(?!.*\d)"
+            # "what's still waiting on approval?" asks which ones: the list, not one's status
+            r"(?!.*\b" + WHAT_IS_WAITING + r")\W*"
             r"(?:(?:and|so|ok(?:ay)?|hey|hmm|well|also)\W+)*"
             r"(?:did|has|have|is|was|were|any|what|where|how|got|been)\b(?:\W+\w+){0,6}?\W+"
             + VERDICT
@@ -2794,6 +2819,7 @@ INTENTS: tuple[Intent, ...] = (
         _compile(
             r"\b(?:my|our|pending|open|waiting)\s+(?:proposals?|drafts?|approvals?)\b",
             r"\bwhat(?:'s|\s+is)\s+(?:pending|waiting)\b",
+            r"\b" + WHAT_IS_WAITING,
             r"\bwhat\s+(?:did|have)\s+(?:i|we)\s+(?:draft|propose)\w*\b",
             # "what have I got waiting in this chat?", "what do we have open on this thread"
             r"^(?!.*\b(?:SKU|PO|SUP)-\d)\W*(?:\w+\W+){0,3}?what\s+(?:have|'?ve|do|did)\s+"

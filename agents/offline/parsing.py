@@ -205,15 +205,23 @@ ONE_AS_OBJECT = re.compile(
 item follows it ("raise one case of …" is read by the case rule before this)."""
 
 
+TOPICS_COUNTED = re.compile(
+    r"\s+(?:more\s+|last\s+|other\s+|quick\s+|small\s+|little\s+|short\s+|separate\s+|"
+    r"different\s+|related\s+)?(?:questions?|things?|qs?|quer(?:y|ies)|asks?|topics?)\b",
+    re.I,
+)
+"""What a request counts of itself ("two things", "3 quick questions"): never a quantity."""
+
+
 def _number_word(match: re.Match[str]) -> str:
     """Return a number word as digits, or "one" as it is where it is a pronoun, not a count."""
     word = match.group(1)
+    after = match.string[match.end() :]
+    if TOPICS_COUNTED.match(after):
+        return word  # "I have two things for you", "three quick questions": no quantity
     if word.lower() == "one":
         before = match.string[: match.start()]
-        after = match.string[match.end() :]
-        if ONE_AS_PRONOUN_AFTER.search(before) or re.match(
-            r"\s+(?:more\s+|last\s+|other\s+)?(?:question|thing|q|query|ask)s?\b", after, re.I
-        ):
+        if ONE_AS_PRONOUN_AFTER.search(before):
             return word
         if ONE_AS_OBJECT.search(before) and not re.match(
             r"\s+(?:units?|ea|each|pcs?|pieces?|cases?|cartons?|packs?|boxes?|of|sku|item)\b",
@@ -666,8 +674,9 @@ FACTOR_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[float], float]], ...] = 
             lambda n: 1 + n / 100,
         ),
         (r"\b(\d+(?:\.\d+)?)\s*(?:x|times)(?![\w-])", lambda n: n),
-        (r"\bdoubl(?:e|es|ed|ing)\b|\btwice\b", lambda n: 2.0),
-        (r"\btripl(?:e|es|ed|ing)\b", lambda n: 3.0),
+        # "double-check" / "triple-checked" are checks, not sizes
+        (r"\bdoubl(?:e|es|ed|ing)\b(?![\s-]*check)|\btwice\b", lambda n: 2.0),
+        (r"\btripl(?:e|es|ed|ing)\b(?![\s-]*check)", lambda n: 3.0),
         (r"\bhalv(?:e|es|ed|ing)\b|\bhalf\b", lambda n: 0.5),
     )
 )
@@ -779,8 +788,28 @@ def _horizon(text: str) -> int:
     return DEFAULT_HORIZON
 
 
-def window_days(text: str) -> int | None:
-    """Return the days ahead a request's time window reaches ("arrivals this week" -> 7)."""
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+BY_WEEKDAY = re.compile(
+    r"\b(?:by|before|until|till|til|through|thru|up\s+(?:to|until|till)|ahead\s+of|no\s+later\s+than)\s+"
+    r"(?:(?:this|the\s+coming|coming|next)\s+)?(?:(?:end\s+of|eod)\s+)?"
+    r"(?P<day>mon|tue|wed|thu|fri|sat|sun)(?:day|s|sday|nesday|rsday|urday|\.)?\b"
+    r"(?:\s+(?:eod|end\s+of\s+day|close))?",
+    re.I,
+)
+"""A window that ends on a weekday ("by friday", "before Mon", "until this Thursday")."""
+
+
+def window_days(text: str, as_of: date | None = None) -> int | None:
+    """Return the days ahead a request's time window reaches ("arrivals this week" -> 7).
+
+    With the day it is (`as_of`), a weekday ends the window too: "by friday" on a Saturday
+    reaches 6 days ahead (a weekday that is today means the same day next week).
+    """
+    if as_of is not None:
+        by = BY_WEEKDAY.search(text)
+        if by is not None:
+            ahead = (WEEKDAYS.index(by.group("day").lower()[:3]) - as_of.weekday()) % 7
+            return ahead or 7
     m = re.search(
         r"\b(?:in\s+|within\s+|over\s+|during\s+)?(?:the\s+)?(?:next|coming)\s+(\d+)\s*"
         r"(days?|weeks?)\b|\bwithin\s+(\d+)\s*(days?|weeks?)\b",
@@ -798,6 +827,7 @@ def window_days(text: str) -> int | None:
             r"|\b(?:the\s+)?(?:coming|upcoming)\s+week\b|\b(?:the\s+)?week\s+ahead\b",
             7,
         ),
+        (r"\b(?:with)?in\s+(?:a|one)\s+week\b", 7),
         (r"\bnext\s+week\b|\bfortnight\b", 14),
         (r"\b(?:this|next|the\s+coming|the\s+upcoming)\s+month\b|\bmonth\s+ahead\b", 28),
     ):
@@ -937,7 +967,8 @@ ORDINAL_RE = re.compile(
 FOLLOW_UP_RE = re.compile(
     r"^\W*(?:(?:and|ok(?:ay)?|right|so)(?:\s+|\s*,\s*)(?=\w))?(?:and\s+|ok\s+|now\s+)?"
     r"(?:(?:(?:do|ask|check|run)\s+)?(?:the\s+)?same\s+"
-    r"(?:(?:thing|question|again|query|check|deal|request|ask)\s+)?(?:for|at|with|about|over\s+at)|"
+    r"(?:(?:thing|question|again|query|check|deal|request|ask|window|period|time\s*frame|"
+    r"horizon|dates|range|span|days|weeks?)\s+)?(?:for|at|with|about|over\s+at)|"
     r"ditto\s+(?:for|at)|(?:likewise|similarly)\s+(?:for|at)|(?:repeat|redo|rerun)\s+"
     r"(?:it|that|this)\s+(?:for|at)|"
     r"what\s+about|how\s+about|and(?:\s+(?:for|at|in|with))?|now\s+(?:for|at|do)|"
@@ -1354,8 +1385,8 @@ RATE_RE = re.compile(
     r"(?<![\w.-])(\d+(?:\.\d+)?)\s*(?:units?\s+|pcs\s+|each\s+)?(?:a|1|per|/|each)\s*day\b", re.I
 )
 WORD_FACTORS = (
-    (re.compile(r"\bdoubl\w*\b", re.I), 2.0),
-    (re.compile(r"\btripl\w*\b", re.I), 3.0),
+    (re.compile(r"\bdoubl\w*\b(?![\s-]*check)", re.I), 2.0),
+    (re.compile(r"\btripl\w*\b(?![\s-]*check)", re.I), 3.0),
     (re.compile(r"\bhalv\w*\b|\bcut\s+(?:it\s+)?in\s+half\b", re.I), 0.5),
 )
 

@@ -60,6 +60,13 @@ _WHICH_GROUP = (
     r"\b(?:which|what)\s+(?:" + _COUNT + r"\s+)?" + _ADJ + r"(?:" + _ANY_GROUP + r")\b" + _NOT_AN_ID
 )
 """'which (3) stores', 'what category': a question for one or more groups, ranked after."""
+_GROUP_THEN_WHICH = (
+    r"(?:\b(?:of|among(?:st)?|across|out\s+of|from)\s+(?:all\s+)?(?:(?:the|our|my|these|those|"
+    r"its|their)\s+)?(?:\w+\s+)?(?:" + _ANY_GROUP + r")\b" + _NOT_AN_ID + r"[^?]{0,80}?"
+    r"\b(?:which|what|who)(?:\s+(?:single\s+)?one)?\b|\bwhich\s+(?:single\s+)?one\s+(?:of|among)\s+"
+    r"(?:(?:the|our|my|these|those|all)\s+){0,2}(?:" + _ANY_GROUP + r")\b" + _NOT_AN_ID + r")"
+)
+"""'of our stores, which one', 'which one of the DCs': the group said before the question."""
 
 RANKING_CUES: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p, re.I)
@@ -84,6 +91,9 @@ RANKING_CUES: tuple[re.Pattern[str], ...] = tuple(
         + _NOT_AN_ID,
         # "which 5 stores are losing the most", "which SKU is the single biggest risk"
         _WHICH_GROUP + r".*\b(?:most|biggest|largest|worst|highest|greatest|top|leads?|"
+        r"leading|riskiest)\b",
+        # "of our stores, which one carries the most?", "which one of the DCs is worst off?"
+        _GROUP_THEN_WHICH + r".*\b(?:most|biggest|largest|worst|highest|greatest|top|leads?|"
         r"leading|riskiest)\b",
         # "the 3 stores with the most at risk", "suppliers with the most late POs"
         r"\b(?:" + _ANY_GROUP + r")\b" + _NOT_AN_ID + r"\s+(?:with|that\s+have|having|that\s+"
@@ -206,20 +216,31 @@ LEAST = re.compile(
 """A ranking from the bottom: the groups with the least at risk first ("best stores")."""
 
 
-def _count_said(text: str) -> int | None:
-    """Return the number of groups asked for ("top 3", "which five", "the 2 worst")."""
-    m = re.search(
+def _count_said(text: str, group: str | None = None) -> int | None:
+    """Return the number of groups asked for ("top 3", "which five", "the 2 worst").
+
+    With `group`, a count of another kind of group is not it ("of our stores (leaving the
+    three DCs aside), which ..." asks for one store).
+    """
+    for m in re.finditer(
         rf"\b(?:top|bottom|worst|best|biggest|largest|riskiest|highest|which|what|the|first)\s+"
         rf"({_COUNT})\b(?!\s*(?:%|days?|weeks?))"
         rf"|\b({_COUNT})\s+{_ADJ}(?:{_ANY_GROUP})\b",
         text,
         re.I,
-    )
-    if m is None:
-        return None
-    said = (m.group(1) or m.group(2)).lower()
-    n = int(NUMBER_WORDS.get(said, said))
-    return n if 1 <= n <= 100 else None
+    ):
+        counted = re.match(rf"\s+{_ADJ}({_ANY_GROUP})\b", text[m.end(m.lastindex or 1) :], re.I)
+        if group is not None and counted is not None and _kind(counted.group(1)) != group:
+            continue
+        said = (m.group(1) or m.group(2)).lower()
+        n = int(NUMBER_WORDS.get(said, said))
+        return n if 1 <= n <= 100 else None
+    return None
+
+
+def _kind(word: str) -> str:
+    """Return the kind of group a group word names ("shops": store)."""
+    return next((k for k, w in GROUP_WORDS.items() if re.fullmatch(w, word, re.I)), "")
 
 
 def read_ranking(text: str, resolver: Any) -> dict[str, str] | None:
@@ -236,7 +257,7 @@ def read_ranking(text: str, resolver: Any) -> dict[str, str] | None:
     group, plural = found
     if group != "region" and _compares(text, resolver):
         return None  # "Grocery or Pet: which has the most at risk?" weighs the two named
-    n = _count_said(text)
+    n = _count_said(text, group)
     if n is None and not plural:
         n = 1  # "which store ...": the first one
     money = bool(MONEY.search(text))
@@ -253,7 +274,7 @@ def read_ranking(text: str, resolver: Any) -> dict[str, str] | None:
         fields["order"] = "least"
     if n is not None:
         fields["n"] = str(n)
-    if n is not None and not plural and _count_said(text) is None:
+    if n is not None and not plural and _count_said(text, group) is None:
         fields["single"] = "1"
     return fields
 
@@ -586,7 +607,10 @@ def share(req: Request, results: list[Result]) -> Step:
     scope = _scope(data, result.args)
     group = next((g for g in data.get("groups") or [] if str(g["key"]) == key), None)
     total = _money(data.get("total_money_at_risk"))
-    label = TYPE_LABELS.get(key, key) if kind == "type" else _label(req, kind, key)
+    if kind == "priority":
+        label = f"P{key}"
+    else:
+        label = TYPE_LABELS.get(key, key) if kind == "type" else _label(req, kind, key)
     within = f" ({scope})" if scope else ""
     others = _also_shared(req, kind, key)
     if others:
@@ -650,6 +674,7 @@ SHARE_DROPS = {
     "supplier": (),
     "category": ("category",),
     "type": ("type",),
+    "priority": ("priority",),
 }
 """The filters a share drops: those of the group whose share it is (S004's among locations)."""
 
@@ -663,6 +688,8 @@ def _shared(req: Request) -> tuple[str | None, str | None]:
     args = _totals_args(req)
     if args.get("category"):
         return "category", str(args["category"])
+    if args.get("priority") is not None:
+        return "priority", str(args["priority"])  # "how much of the risk is P1?"
     if args.get("served_by"):
         return None, None
     if args.get("type"):

@@ -87,6 +87,23 @@ def copilot(tmp_path_factory: pytest.TempPathFactory) -> Copilot:
     return Copilot(ws, checkpointer=saver, model=OfflinePlannerModel())
 
 
+@pytest.fixture(scope="module")
+def three_dc_copilot(tmp_path_factory: pytest.TempPathFactory) -> Copilot:
+    """A copilot on the seed-7 network with three DCs (DC-NORTH, DC-SOUTH, DC-03), six stores."""
+    tmp: Path = tmp_path_factory.mktemp("copilot3")
+    settings = Settings(
+        _env_file=None,
+        database_url=f"sqlite:///{tmp / 'store.db'}",
+        plan_cache_dir=tmp / "cache",
+    )
+    ws = Workspace.open(settings)
+    demo = generate_demo(seed=7, stores=6, skus=30, days=400, dcs=3, as_of=date(2026, 6, 30))
+    replace_snapshot(ws.engine, demo.data, source="demo:test")
+    saver = SqliteSaver(sqlite3.connect(tmp / "cp.db", check_same_thread=False))
+    saver.setup()
+    return Copilot(ws, checkpointer=saver, model=OfflinePlannerModel())
+
+
 def ask(copilot: Copilot, *texts: str) -> list[Any]:
     """Ask the texts in one fresh thread, after rejecting whatever was left pending."""
     ws = copilot.workspace
