@@ -13,8 +13,12 @@ from graph.service import Copilot
 from tests.agents.class_phrasings import HELD_OUT, Expected, calls_fit
 from tests.agents.test_offline_class_readings import run_case
 
-MISSED: frozenset[str] = frozenset()
-"""Held-out phrasings the readings did not get at the first run (by case id)."""
+MISSED = frozenset({"priority_share-1", "waiting-0", "situation-1"})
+"""Held-out phrasings the readings did not get at the first run (by case id): 9 of 12 passed
+(main f8cb919: 1 of 12). "of the money at risk, how much is priority 1 stuff" says the whole
+before the part, which the share reading does not know (it totals the P1s); "what's still queued
+up for approval" lists the thread's drafts without the pending filter ("queued" is no pending
+word there); "the situaton at riverside" has a typo the health cue does not forgive (stock)."""
 
 CASES = [
     pytest.param(
