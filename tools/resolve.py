@@ -239,6 +239,14 @@ class Resolver:
             for key in self._keys[kind]:
                 if not _numbers(key):
                     self._plain[kind].setdefault(key.count(" "), []).append(key)
+        # A name of two or more words in another order ("sunscreen deluxe" for "Deluxe
+        # Sunscreen"): the plain forms by their words sorted.
+        self._bags: dict[EntityKind, dict[str, set[str]]] = {k: {} for k in KINDS}
+        for kind in KINDS:
+            for key in self._keys[kind]:
+                if key.count(" ") and not _numbers(key):
+                    bag = " ".join(sorted(key.split()))
+                    self._bags[kind].setdefault(bag, set()).update(self.forms[kind][key])
         # A SKU written as its bare number ("0042" for SKU-0042): the id's digits as written.
         self._sku_digits: dict[str, set[str]] = {}
         for sku in self.entities["sku"]:
@@ -515,7 +523,51 @@ class Resolver:
                 entity = self.entities[kind][next(iter(self.forms[kind][key]))]
                 found.append(Match(entity, text[a:b], score, a, b))
                 taken[i : i + n] = [True] * n
+        # A name's words in another order ("the sunscreen premium", "dog food deluxe"), when
+        # they are one entity's name only (several: `ambiguous` asks which).
+        for n in (3, 2):
+            for i in range(len(spans) - n + 1):
+                if any(taken[i : i + n]):
+                    continue
+                hit = self._loose(words[i : i + n], kinds, typos=False)
+                if hit is None or len(hit[1]) != 1:
+                    continue
+                kind, ids = hit
+                a, b = spans[i][0], spans[i + n - 1][1]
+                found.append(Match(self.entities[kind][next(iter(ids))], text[a:b], 100.0, a, b))
+                taken[i : i + n] = [True] * n
         return sorted(found, key=lambda m: m.start)
+
+    def _loose(
+        self, words: Sequence[str], kinds: Sequence[EntityKind], *, typos: bool
+    ) -> tuple[EntityKind, set[str]] | None:
+        """Return the entities a phrase of plain words names in another word order.
+
+        With `typos`, also the entities of the closest name form above the confidence
+        threshold ("deluxe sunscren").
+        """
+        form = " ".join(words)
+        if (
+            len(words) < 2
+            or any(c.isdigit() for c in form)
+            or any(w in TYPO_STOP or w in FREE_TEXT_STOP for w in words)
+        ):
+            return None
+        for kind in kinds:
+            ids = self._bags[kind].get(" ".join(sorted(words)))
+            if ids:
+                return kind, set(ids)
+        if not typos:
+            return None
+        best: tuple[float, EntityKind, str] | None = None
+        for kind in kinds:
+            keys = self._plain[kind].get(form.count(" "), [])
+            got = process.extractOne(form, keys, scorer=fuzz.ratio, score_cutoff=CONFIDENT)
+            if got is not None and (best is None or got[1] > best[0]):
+                best = (float(got[1]), kind, str(got[0]))
+        if best is None:
+            return None
+        return best[1], set(self.forms[best[1]][best[2]])
 
     def ambiguous(
         self, text: str, kinds: Iterable[EntityKind] = KINDS
@@ -538,7 +590,9 @@ class Resolver:
             for i in range(len(spans) - n + 1):
                 if any(taken[i : i + n]):
                     continue
-                hit = self._exact_in_text(" ".join(words[i : i + n]), kinds)
+                hit = self._exact_in_text(" ".join(words[i : i + n]), kinds) or self._loose(
+                    words[i : i + n], kinds, typos=True
+                )  # "sunscreen deluxe", "deluxe sunscren": a shared name in other words
                 if hit is None or len(hit[1]) < 2:
                     continue
                 kind, ids = hit

@@ -256,3 +256,31 @@ def test_a_number_after_a_document_word_is_no_sku(res: Resolver, text: str) -> N
                                            ("move 12 0002 to S001", "SKU-0002")])  # fmt: skip
 def test_a_zero_padded_number_alone_is_still_its_sku(res: Resolver, text: str, sku: str) -> None:
     assert [m.entity.id for m in res.mentions(text, ["sku"])] == [sku]
+
+
+# -- a name in another word order, a typo in a shared name ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def twins(data: NetworkData) -> Resolver:
+    """The network with two two-word items of one name (no shorter form of it names either)."""
+    items = data.items.copy()
+    items.loc[items.sku == "SKU-0003", "description"] = "Deluxe Sunscreen"
+    items.loc[items.sku == "SKU-0030", "description"] = "Deluxe Sunscreen"
+    items.loc[items.sku == "SKU-0031", "description"] = "Premium Sunscreen"
+    return Resolver.from_network(replace(data, items=items))
+
+
+def test_a_name_said_in_another_word_order_is_that_item(twins: Resolver) -> None:
+    found = twins.mentions("stock of the sunscreen premium at S002", ("sku",))
+    assert [(m.entity.id, m.surface) for m in found] == [("SKU-0031", "sunscreen premium")]
+
+
+@pytest.mark.parametrize("text", ["how many sunscreen deluxe at S002", "deluxe sunscren at S002"])
+def test_a_shared_name_in_other_words_is_asked_about_never_guessed(
+    twins: Resolver, text: str
+) -> None:
+    assert not twins.mentions(text, ("sku",))
+    ((phrase, candidates),) = twins.ambiguous(text, ("sku",))
+    assert phrase in text
+    assert [c.id for c in candidates] == ["SKU-0003", "SKU-0030"]
