@@ -27,7 +27,14 @@ broad reading into the look-up that answers the question:
   exceptions (`list_exceptions`), not its stock table;
 - **what-if** with a size said as a comparative or a verb ("20% busier than planned",
   "beats its plan by 30%", "overshoots by a third"): the simulation (`run_what_if`, sized by
-  `parsing._factor`).
+  `parsing._factor`); a what-if reading with nothing to size that asks an item's forecast
+  over a horizon ("... whether the promotion lift is built in") is that forecast;
+- **a place's orders from the plan** ("what must <store> receive now from replenishment?
+  only 5 biggest"): the place's order list (`get_routine_orders`), over a ranked exception
+  list too;
+- **whether to move** an item to a place ("is good idea to send X to Y?", "would it make
+  sense to ship X to Y?"), no quantity said: the engine's need there (`engine_need`), which
+  offers the draft and drafts nothing.
 
 Only the broad readings in `REREAD` (and no reading at all) are reread, and a loose buying
 reading only when it asks who else supplies the item (`WRITES_ASKED`); every rereading is a
@@ -213,6 +220,44 @@ def asks_documents(text: str, found: Mapping[str, Sequence[str]], current: str) 
     )
 
 
+FROM_THE_PLAN = re.compile(
+    r"\b(?:receiv\w*|get|gets|getting|be\s+(?:sent|delivered|shipped|ordered)|order\w*|need\w*)"
+    r"\b.{0,30}?\bfrom\s+(?:the\s+)?(?:replenishment|plan|planning|engine|mrp|"
+    r"routine\s+(?:orders?|replenishment))\b",
+    re.I,
+)
+"""What a place is to get from the plan ("what must <store> receive now from replenishment?")."""
+
+
+def asks_place_orders(text: str, found: Mapping[str, Sequence[str]]) -> bool:
+    """Whether a request about one place asks what the plan's replenishment sends it."""
+    places = found.get("location") or []
+    if len(places) != 1 or found.get("sku") or found.get("supplier"):
+        return False
+    return bool(FROM_THE_PLAN.search(text))
+
+
+WHETHER_TO_MOVE = re.compile(
+    r"\b(?:(?:is\s+it|it'?s|is|would\s+it\s+be|would\s+be)\s+(?:a\s+)?(?:good|wise|smart|sensible|"
+    r"right)\s+(?:idea|move|call|thing)?\s*(?:to|if\s+we)|would\s+it\s+(?:make\s+sense|help)\s+"
+    r"to|(?:does|would)\s+it\s+make\s+sense\s+to|is\s+it\s+(?:worth|advisable)\s+(?:it\s+)?"
+    r"(?:to)?)\s+(?:\w+\s+)?(?:send(?:ing)?|ship(?:ping)?|mov(?:e|ing)|transfer(?:ring)?|"
+    r"bring(?:ing)?|get(?:ting)?)\b",
+    re.I,
+)
+"""Whether sending an item to a place is wise ("maybe is good idea to send X to Y?", "would it
+make sense to ship X to Y?"): a question, answered by the engine's need there."""
+
+
+def asks_whether_to_move(text: str, found: Mapping[str, Sequence[str]]) -> bool:
+    """Whether a question about one item and one place asks if stock should be sent there."""
+    if len(found.get("sku") or []) != 1 or len(found.get("location") or []) != 1:
+        return False
+    if found.get("supplier") or re.search(r"(?<![\w.\-])\d", text):
+        return False  # a quantity said is a draft asked about (confirmed, never sized here)
+    return bool(WHETHER_TO_MOVE.search(text))
+
+
 def asks_plan_wants(text: str, found: Mapping[str, Sequence[str]]) -> bool:
     """Whether a request about one supplier asks what the plan wants to buy from it."""
     suppliers = found.get("supplier") or []
@@ -371,6 +416,13 @@ WHAT_IF_SIZED = frozenset(
 """Readings a sized comparative ("20% busier than planned") turns into a simulation."""
 
 
+PLACE_ORDERS_OVER = REREAD | {"exceptions_ranked"}
+"""Readings a place's orders from the plan overrule ("... from replenishment? only 5 biggest")."""
+
+WHAT_IF_UNSIZED = frozenset({"what_if", "what_if_words"})
+"""What-if readings that, with no change to size, may be a forecast asked for over a horizon
+(the promotion's lift asked about, not changed)."""
+
 WRITES_ASKED = frozenset({"cover_need", "draft_purchase_order_loose", "order_from_supplier"})
 """Loose buying readings that a question for another source ("we need to buy X from someone
 else - who?") may have matched: read as the item's suppliers, nothing drafted."""
@@ -389,6 +441,13 @@ def reading(
     """
     if current in WRITES_ASKED and WHO.search(text) and asks_other_source(text, found):
         return "suppliers_of_sku", {"sku": str((found.get("sku") or [""])[0])}
+    if current in WHAT_IF_UNSIZED and not _scenario_args(text) and asks_forecast(text, found):
+        # "could you share the forecast for <item> at <store> over the coming two weeks? I'm
+        # interested in whether the promotion lift is built in": no change to simulate.
+        skus, places = list(found.get("sku") or []), list(found.get("location") or [])
+        return "forecast", {"sku": skus[0], "loc": places[0]}
+    if current in PLACE_ORDERS_OVER and asks_place_orders(text, found):
+        return "routine_orders", {}
     if current not in REREAD and current not in WHAT_IF_SIZED:
         return None
     if current in WHAT_IF_SIZED and sized_comparative(text) and _scenario_args(text):
@@ -396,6 +455,8 @@ def reading(
     if current not in REREAD:
         return None
     skus, places = list(found.get("sku") or []), list(found.get("location") or [])
+    if asks_whether_to_move(text, found):
+        return "engine_need", {}
     if asks_stockout_date(text, found) and current != "projected_stockout":
         return "projected_stockout", {}
     if asks_forecast(text, found) and current != "forecast":

@@ -44,6 +44,7 @@ from agents.offline.parsing import (
     _number,
     _pair,
     _scenario_args,
+    _top,
     category,
     kind_of,
     other_location,
@@ -1503,13 +1504,20 @@ item = Lookup(
 
 
 def _order_scope(req: Request) -> dict[str, Any]:
-    """Return the order list's scope: the location, SKU and supplier the request names."""
+    """Return the order list's scope: the location, SKU and supplier the request names.
+
+    With the count of lines asked for with a rank ("only 5 biggest", "top 5").
+    """
     named = (
         ("location", req.said("location")),
         ("sku", req.said("sku")),
         ("supplier_id", req.said("supplier")),
     )
-    return {k: v for k, v in named if v}
+    scope: dict[str, Any] = {k: v for k, v in named if v}
+    top = _top(req.text, 0)
+    if top:
+        scope["top"] = top
+    return scope
 
 
 routine_orders = Lookup("get_routine_orders", _order_scope, last(render_routine_orders))

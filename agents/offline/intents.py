@@ -28,6 +28,7 @@ from agents.offline import (
     figures,
     general,
     hypotheses,
+    letters,
     offers,
     ranking,
     reader,
@@ -1050,7 +1051,9 @@ INTENTS: tuple[Intent, ...] = (
         10,
         _compile(
             ACK_LEAD + ACT_VERB + r"\s+" + ACT_OBJECT + ACT_TAIL,
-            r"^\W*(?:" + ACK + r"[\s,!.]*)*(?:go\s+ahead|do\s+it|please\s+do(?:\s+(?:it|that|so))?|"
+            # "ok, now do it please": a yes may lead with "now" / "then" / "just"
+            r"^\W*(?:" + ACK + r"[\s,!.]*)*(?:(?:now|then|just)\s+)?(?:go\s+ahead|do\s+it|"
+            r"please\s+do(?:\s+(?:it|that|so))?|"
             r"proceed|go\s+for\s+it|make\s+it\s+so|let'?s\s+do\s+(?:it|that|this)|do\s+(?:that|this)|"
             r"yes(?:\s+please)?|yep|yeah|sure)" + ACT_TAIL,
             r"^\W*(?:" + ACK + r"[\s,!.]*)*(?:please\s+)?(?:get|have)\s+(?:this|that|it|them)\s+"
@@ -2908,6 +2911,7 @@ def parse(
     A look-up asked for a list of places, items or suppliers ("at
     DC-SOUTH and DC-03") is made for each of them (`agents.offline.fanout`).
     """
+    text = _letter_asked(text, earlier, resolver, as_of, asker)  # an e-mail's question
     text = chatter_off(text)  # "hey, quick one: ...", "... much appreciated"
     answered = _answered_offer(text, earlier, resolver, as_of, asker)
     if answered is not None:
@@ -3318,6 +3322,29 @@ def _which_other_dc(text: str, intent: Intent, req: Request) -> tuple[Intent, Re
     own = "" if ent is None else (here if ent.group == "dc" else f"{ent.parent}, {here}'s own DC")
     fields = {"phrase": m.group(0), "candidates": ",".join(others), "here": own or ""}
     return OTHER_DC, replace(req, fields=fields)
+
+
+def _letter_asked(
+    text: str,
+    earlier: Sequence[BaseMessage],
+    resolver: Any,
+    as_of: date | None,
+    asker: Asker | None,
+) -> str:
+    """Return the question of an e-mail (`letters.asked`), or the text as it is.
+
+    A letter the table refuses whole (a forwarded instruction to skip the approval) stays
+    refused unless its question is a question ("A new starter asked whether we may split a PO
+    under the approver's limit ... what does our policy say on that point?" asks the playbook).
+    """
+    question = letters.asked(text, resolver)
+    if question is None:
+        return text
+    if not WRITE_QUESTION_MARK.search(question):
+        whole, _ = parse_table(text, earlier, resolver, as_of, asker)
+        if whole.priority == 0:
+            return text
+    return question
 
 
 def read_thread(

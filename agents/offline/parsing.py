@@ -251,6 +251,11 @@ def _normalise(text: str) -> str:
     # "slips 3 wks", "10 dys late": a number of weeks or days said short.
     text = re.sub(r"\b(\d+)\s*(?:wks?|wee?ks?)\b", r"\1 weeks", text, flags=re.IGNORECASE)
     text = re.sub(r"\b(\d+)\s*(?:dys?|dyas?|dasy)\b", r"\1 days", text, flags=re.IGNORECASE)
+    # "SUP-02 +10d", "slips 2w": a terse planner's days and weeks after a number.
+    text = re.sub(r"(?<![\w.])(\d+)\s?d\b(?!['\u2019])", r"\1 days", text, flags=re.IGNORECASE)
+    text = re.sub(r"(?<![\w.])(\d+)\s?w\b(?!['\u2019])", r"\1 weeks", text, flags=re.IGNORECASE)
+    # "what-if SUP-02 +10d", "whatif Pet +20%", "wat if ...": the what-if said short.
+    text = re.sub(r"\b(?:what|wat|wot|wht)\s*-?\s*if\b", "what if", text, flags=re.IGNORECASE)
     # "n the other dc?", "n tyler?": a leading "n" is "and" typed short.
     text = re.sub(r"^\s*n\s+(?=[A-Za-z])", "and ", text, flags=re.I)
     # "DC-NORTH > S002": an arrow between two places (never "> 25,000", a comparison).
@@ -608,13 +613,16 @@ def _scenario_args(text: str) -> dict[str, Any]:
         r"(?:[\w'-]+[\s:,;-]+){0,3}?(?P<n5>\d+)\s*(?P<unit5>days?|weeks?|months?)\b"
         # "slips everything by 10 days", "delays all its orders by a week": an object between.
         r"|\b(?:delay(?:ed|s|ing)?|slip(?:s|ped|ping)?|push(?:es|ed|ing)?)\s+(?:[\w'-]+\s+){1,4}?"
-        r"by\s+(?P<n4>\d+)\s*(?P<unit4>days?|weeks?|months?)",
+        r"by\s+(?P<n4>\d+)\s*(?P<unit4>days?|weeks?|months?)"
+        # "SUP-02 +10 days", "what if SUP-02 +2 weeks": a supplier's deliveries plus a length.
+        r"|\bSUP[-_]?\d[\w-]*\W{0,3}\+\s*(?P<n6>\d+)\s*(?P<unit6>days?|weeks?|months?)\b",
         text,
         re.I,
     )
     if delay:
-        n = int(next(g for g in delay.group("n", "n2", "n3", "n4", "n5") if g))
-        unit = next(g for g in delay.group("unit", "unit2", "unit3", "unit4", "unit5") if g).lower()
+        n = int(next(g for g in delay.group("n", "n2", "n3", "n4", "n5", "n6") if g))
+        units = delay.group("unit", "unit2", "unit3", "unit4", "unit5", "unit6")
+        unit = next(g for g in units if g).lower()
         days = {"w": 7, "m": 28}.get(unit[0], 1)
         args["supplier_delay_days"] = n * days
         sup = _find(r"\b(?:supplier|vendor)\s+(?P<sup>" + ID + ")", text) or _find(
@@ -971,18 +979,22 @@ FOLLOW_UP_RE = re.compile(
     r"horizon|dates|range|span|days|weeks?)\s+)?(?:for|at|with|about|over\s+at)|"
     r"ditto\s+(?:for|at)|(?:likewise|similarly)\s+(?:for|at)|(?:repeat|redo|rerun)\s+"
     r"(?:it|that|this)\s+(?:for|at)|"
-    r"what\s+about|how\s+about|and(?:\s+(?:for|at|in|with))?|now\s+(?:for|at|do)|"
+    r"what\s+about|how\s+about|and(?:\s+(?:for|at|in|with))?|"
+    r"now\s+(?:for|at|do(?!\s+(?:it|that|this|so|them)\b))|"
     r"(?:and\s+)?(?:vs\.?|versus|compared\s+(?:with|to)|next\s+to)(?=\s)|"
     r"(?:break|split)\s+(?:it|that|this|them)\s+(?:down\s+)?(?=by\b)|(?:can\s+you\s+)?"
     r"(?:show|give)\s+(?:me\s+)?(?:it|that|this)\s+(?=by\b)|"
-    r"(?:ok(?:ay)?\W+)?(?:then|instead|rather)\W+(?:try\s+)?(?=from\s)|(?:ok(?:ay)?\W+)?"
-    r"(?:try|use)\s+(?=from\s)|"
+    r"(?:ok(?:ay)?\W+)?(?:then|instead|rather)\W+(?:try\s+)?(?=from\s(?!\s*(?:which|what|where|whom)\b))|(?:ok(?:ay)?\W+)?"
+    r"(?:try|use)\s+(?=from\s(?!\s*(?:which|what|where|whom)\b))|"
     r"(?:(?:fine|ok(?:ay)?|alright|right|sure|no\s+worries)\W+)?(?:then\W+)?(?:just\s+)?"
     r"(?:take|get|send|ship|move|source|pull|bring|do)\s+(?:it|them|that|those|this|the\s+stock)"
-    r"\s+(?=from\s))\s*"
+    r"\s+(?=from\s(?!\s*(?:which|what|where|whom)\b)))\s*"
     r"(?P<rest>.+?)\W*$",
     re.IGNORECASE,
 )
+"""A follow-up that repeats the previous request with one thing changed ("same for S012", "then
+from DC-SOUTH"); "then from which places can S012 receive?" asks, and changes no source, and
+"ok, now do it" carries out what was offered (no place follows "do")."""
 OTHER_DC_RE = re.compile(
     r"\b(?:the\s+)?other\s+(?:dc|warehouse|distribution\s+cent(?:er|re))\b", re.I
 )
@@ -1887,12 +1899,14 @@ _LOC = r"(?:S\d+|DC-[A-Z0-9]+)"
 NEED_TRANSFER = re.compile(
     r"^\W*(?:(?:ok|so|right|hey)\W+)?(?P<dst>" + _LOC + r")(?:'s|\s+is)?\s+(?:needs|wants|"
     r"could\s+(?:use|do\s+with)|(?:is\s+)?ask(?:s|ing)\s+for|requires|would\s+like)\s+"
-    r"(?:(?P<q1>\d[\d,]*)\s*(?:x\s+|units?\s+(?:of\s+)?|of\s+)?(?P<sku1>SKU-\w+)|"
-    r"(?P<sku2>SKU-\w+)\s*(?:-|,|:)?\s*(?P<q2>\d[\d,]*)\s*(?:units?|x|pcs)?)\s+"
+    r"(?:(?:(?P<q1>\d[\d,]*)\s*(?:x\s+|units?\s+(?:of\s+)?|of\s+)?)?(?P<sku1>SKU-\w+)\b|"
+    r"(?P<sku2>SKU-\w+)\b\s*(?:-|,|:)?\s*(?P<q2>\d[\d,]*)\s*(?:units?|x|pcs)?)\s+"
     r"(?:out\s+of|off|from)\s+(?:the\s+)?(?P<src>" + _LOC + r")\b",
 )
 """A transfer said as the destination's need with its source ("S003 needs 20 SKU-1 out of
-DC-NORTH, please"), in canonical form (ids, upper case)."""
+DC-NORTH, please"; with no amount, "S003 needs SKU-1 from DC-NORTH", the engine sizes it), in
+canonical form (ids, upper case). An id ends at a word boundary: the last digit of "SKU-0072"
+is never read as a quantity of SKU-007."""
 MISSING_FROM = re.compile(
     r"\b(?P<head>(?:draft|transfer|send|move|ship)\s+\d[\d,]*\s+(?:of\s+|x\s+|units?\s+of\s+)?"
     r"SKU-\w+)\s+(?P<src>" + _LOC + r")\s+(?=(?:to|->|into)\s+" + _LOC + r"\b)",
@@ -1908,6 +1922,9 @@ def need_as_transfer(text: str) -> str | None:
     m = NEED_TRANSFER.search(text)
     if m is not None:
         qty, sku = m.group("q1") or m.group("q2"), m.group("sku1") or m.group("sku2")
+        if qty is None:
+            # "S003 needs SKU-1 from DC-NORTH": the amount is the engine's (`cover_need`).
+            return f"transfer {sku} from {m.group('src')} to {m.group('dst')}"
         return f"transfer {qty} of {sku} from {m.group('src')} to {m.group('dst')}"
     m = MISSING_FROM.search(text)
     if m is not None:

@@ -68,6 +68,20 @@ _GROUP_THEN_WHICH = (
 )
 """'of our stores, which one', 'which one of the DCs': the group said before the question."""
 
+_PARTITIVE = (
+    r"\b(?:of|out\s+of|among(?:st)?|across)\s+(?:all\s+)?(?:(?:the|our|my|these|those)\s+)?"
+    r"(?P<kind>"
+    + _ANY_GROUP
+    + r")\b"
+    + _NOT_AN_ID
+    + r"\W+(?:which|what)\s+(?P<n>"
+    + _COUNT
+    + r")\b"
+)
+"""The groups said first, the question after ("of all our categories, which one ...", "out of
+the stores, which two ..."): the word order of a buyer's letter or a non-native speaker."""
+PARTITIVE = re.compile(_PARTITIVE, re.I)
+
 RANKING_CUES: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p, re.I)
     for p in (
@@ -120,6 +134,9 @@ RANKING_CUES: tuple[re.Pattern[str], ...] = tuple(
         r"^(?!.*\b(?:categor\w*|skus?|items?|products?|suppliers?|vendors?)\b)\bwhere\b.*\b(?:most|"
         r"biggest|largest|worst)\b.*\b(?:over[- ]?stock\w*|stock[- ]?outs?|late\s+(?:pos?|orders)|"
         r"excess|promo\w*|anomal\w*)",
+        # "of all our categories, which one has the most at risk?"
+        _PARTITIVE + r".*\b(?:most|biggest|largest|worst|highest|greatest|top|leads?|leading|"
+        r"riskiest|least|fewest|lowest|smallest)\b",
         # "biggest stockout risks by store", "top exposure per category"
         r"\b(?:top|biggest|largest|worst|most|highest|rank\w*)\b.*\b(?:by|per|for\s+each)\s+"
         r"(?:" + _ANY_GROUP + r")\b" + _NOT_AN_ID,
@@ -258,6 +275,11 @@ def read_ranking(text: str, resolver: Any) -> dict[str, str] | None:
     if group != "region" and _compares(text, resolver):
         return None  # "Grocery or Pet: which has the most at risk?" weighs the two named
     n = _count_said(text, group)
+    partitive = PARTITIVE.search(text)
+    if partitive is not None:
+        # "of all our categories, which one": the group said first, counted after it.
+        said = partitive.group("n").lower()
+        n, plural = int(NUMBER_WORDS.get(said, said)), said not in ("1", "one")
     if n is None and not plural:
         n = 1  # "which store ...": the first one
     money = bool(MONEY.search(text))
@@ -274,7 +296,7 @@ def read_ranking(text: str, resolver: Any) -> dict[str, str] | None:
         fields["order"] = "least"
     if n is not None:
         fields["n"] = str(n)
-    if n is not None and not plural and _count_said(text, group) is None:
+    if n is not None and not plural and (_count_said(text, group) is None or partitive is not None):
         fields["single"] = "1"
     return fields
 

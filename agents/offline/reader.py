@@ -114,7 +114,10 @@ OUTCOME = re.compile(
     r"approv\w*|reject\w*|declin\w*|accept\w*|commit\w*|posted|placed|raised|signed|ok'?d|"
     r"okay\w*|news|word|update|outcome|looked\s+at|end(?:ed)?\s+up|where\s+(?:is|has|does|"
     r"did|are)|landed|since|mov\w+\s+(?:along|on|forward)|moving|live|executed|booked|"
-    r"in\s+(?:the\s+)?(?:erp|system))\b",
+    r"in\s+(?:the\s+)?(?:erp|system)|"
+    # "is it comin?", "is that on its way?", "has it gone out?": what became of the draft
+    r"com(?:ing|in)(?!\s+(?:from|in\s+to|into|to)\b)|on\s+(?:its|the)\s+way|en\s+route|"
+    r"(?:gone|went|sent)\s+out|dispatched)\b",
     re.I,
 )
 DROP_TO = (

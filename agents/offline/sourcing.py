@@ -27,14 +27,21 @@ SOURCING = re.compile(
     # "which DC ...", "what warehouse ...", "its home DC", "the feeder warehouse"
     r"|\b(?:which|what)\s+(?:dc|warehouse|depot|distribution\s+cent(?:er|re))s?\b"
     r"|\b(?:source|home|feeder|feeding|parent|supplying|own|its)\s+(?:dc|warehouse|depot|"
-    r"distribution\s+cent(?:er|re))\b",
+    r"distribution\s+cent(?:er|re))\b"
+    # "from which places can <store> receive?", "from where does <store> get stock": the
+    # sources asked first, in a non-native speaker's or a formal word order
+    r"|\bfrom\s+(?:which|what|where)\b(?:\s+[\w']+){0,4}?\s+(?:gets?|receives?|draws?|obtains?|"
+    r"comes?|sourced?|restock\w*|replenish\w*|supplied|fed|served|stocked|"
+    r"(?:places?|locations?|sites?|stores?|dcs?|warehouses?|depots?)\b)",
     re.IGNORECASE,
 )
 """A word of sourcing: where stock comes from."""
 
 NOT_SOURCING = re.compile(
     r"\b(?:at\s+risk|money|exceptions?|short\w*|most|least|more|less|compare\w*|vs\.?|versus|"
-    r"rank\w*|total|forecast\w*|what[- ]if|draft\w*|order\s+list|late|overdue|cover)\b",
+    r"rank\w*|total|forecast\w*|what[- ]if|draft\w*|order\s+list|late|overdue|cover)\b"
+    # "what must <store> receive from replenishment?": the plan's orders, not a source place
+    r"|\bfrom\s+(?:the\s+)?(?:replenishment|plan|engine|mrp|order\s+list|buying)\b",
     re.IGNORECASE,
 )
 """Money, risk, ranking, forecasts or drafting: a question about the store's numbers."""
