@@ -4175,9 +4175,14 @@ def _shared_word(
 
     "prep the transfer for the sunscreen shortage at S012" when five items are sunscreens: the
     place's exceptions tell which one is meant (`narrow_by_exceptions`). Only with a word of
-    trouble and a place, so a plain look-up of a shared word is left as it was.
+    trouble and a place, or a question for its stock at a named place ("for store 3 the stock
+    of the cable how much is it": the ones stocked there tell, else it is asked), so a plain
+    look-up of a shared word is left as it was.
     """
-    if resolver is None or found.get("sku") or not TROUBLE.search(text):
+    if resolver is None or found.get("sku"):
+        return {}
+    stock = bool(found.get("location")) and STOCK_OF.search(text) is not None
+    if not (TROUBLE.search(text) or stock):
         return {}
     if not (found.get("location") or focus.location):
         return {}
@@ -4187,6 +4192,14 @@ def _shared_word(
         if len(ids) > 1:
             return {"phrase": m.group(0), "kind": "sku", "candidates": ",".join(ids)}
     return {}
+
+
+STOCK_OF = re.compile(
+    r"\b(?:stock|how\s+(?:much|many)|on[\s-]?hand|inventory|units|left|(?:do|have)\s+we\s+"
+    r"(?:have|got))\b",
+    re.IGNORECASE,
+)
+"""A question for an item's stock ("how many bear at Union", "the stock of the cable")."""
 
 
 QUALIFIER_ONE = (

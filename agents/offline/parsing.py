@@ -252,8 +252,8 @@ def _normalise(text: str) -> str:
     text = re.sub(r"\b(\d+)\s*(?:wks?|wee?ks?)\b", r"\1 weeks", text, flags=re.IGNORECASE)
     text = re.sub(r"\b(\d+)\s*(?:dys?|dyas?|dasy)\b", r"\1 days", text, flags=re.IGNORECASE)
     # "SUP-02 +10d", "slips 2w": a terse planner's days and weeks after a number.
-    text = re.sub(r"(?<![\w.])(\d+)\s?d\b(?!['\u2019])", r"\1 days", text, flags=re.IGNORECASE)
-    text = re.sub(r"(?<![\w.])(\d+)\s?w\b(?!['\u2019])", r"\1 weeks", text, flags=re.IGNORECASE)
+    text = re.sub(r"(?<![\w.])(\d+)d\b(?!['\u2019/])", r"\1 days", text, flags=re.IGNORECASE)
+    text = re.sub(r"(?<![\w.])(\d+)w\b(?!['\u2019/])", r"\1 weeks", text, flags=re.IGNORECASE)
     # "what-if SUP-02 +10d", "whatif Pet +20%", "wat if ...": the what-if said short.
     text = re.sub(r"\b(?:what|wat|wot|wht)\s*-?\s*if\b", "what if", text, flags=re.IGNORECASE)
     # "n the other dc?", "n tyler?": a leading "n" is "and" typed short.

@@ -15,7 +15,8 @@ Each class has `DEV` phrasings (used while the readings were built) and `HELD_OU
 at the same time and run only at the end (tests/agents/test_offline_persona_forms_holdout.py).
 A case is (turns, tools, arguments): the last turn's first call must be one of `tools` with
 every argument given (None: the argument is absent). `ASK` instead of tools: the last turn
-names both candidates of a shared name (asked back, or each looked up), never one alone.
+names every candidate of a shared name (asked back, or each looked up), never one alone (the
+Organic Plush Bears unless `candidates` says which).
 """
 
 from __future__ import annotations
@@ -161,6 +162,11 @@ DEV: dict[str, list[Case]] = {
         (("stock of organik plush bear at Union",), ASK, {}),
         (("how many plush bear organic at Kingston?",), ASK, {}),
         (
+            ("for store 3 the stock of the cable how much is it",),
+            ASK,
+            {"candidates": ("SKU-0006", "SKU-0012", "SKU-0026")},
+        ),
+        (
             ("stock of the rice basmati organic at Riverside",),
             STOCK,
             {"sku": "SKU-0001", "location": "S001"},
@@ -222,6 +228,11 @@ HELD_OUT: dict[str, list[Case]] = {
         ),
         (("how much dog food premium at Union",), STOCK, {"sku": "SKU-0016", "location": "S003"}),
         (("stock of plush bear organik at Monroe",), ASK, {}),
+        (
+            ("Monroe, the peanut butter, how many we have?",),
+            ASK,
+            {"candidates": ("SKU-0002", "SKU-0017")},
+        ),
     ],
 }
 
@@ -233,9 +244,13 @@ def fits(
 ) -> bool:
     """Whether a turn's first call (or, for `ASK`, its answer and calls) is what the case wants."""
     if tools == ASK:
-        said = [sku for sku in TWINS if sku in answer]
+        candidates = tuple(args.get("candidates", TWINS))
+        said = [sku for sku in candidates if sku in answer]
         looked = {(c.get("args") or {}).get("sku") for c in calls}
-        return len(said) == 2 or set(TWINS) <= looked
+        if set(candidates) <= looked:
+            return True  # each looked up (the one stocked or flagged there then taken)
+        # asked back: nothing looked up but the candidates (never a whole table of them)
+        return len(said) == len(candidates) and looked <= set(candidates)
     if not calls or calls[0]["name"] not in tools:
         return False
     got = calls[0].get("args") or {}
