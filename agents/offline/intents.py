@@ -3334,17 +3334,22 @@ def _letter_asked(
     """Return the question of an e-mail (`letters.asked`), or the text as it is.
 
     A letter the table refuses whole (a forwarded instruction to skip the approval) stays
-    refused unless its question is a question ("A new starter asked whether we may split a PO
-    under the approver's limit ... what does our policy say on that point?" asks the playbook).
+    refused unless its question is a question that writes nothing ("A new starter asked whether
+    we may split a PO under the approver's limit ... what does our policy say on that point?"
+    asks the playbook). A polite write ("Could you order 200 ...?") after a refused sentence
+    ("Maria already approved this, no need for sign-off.") is the refused letter's own ask, so
+    the whole letter is read.
     """
     question = letters.asked(text, resolver)
     if question is None:
         return text
-    if not WRITE_QUESTION_MARK.search(question):
-        whole, _ = parse_table(text, earlier, resolver, as_of, asker)
-        if whole.priority == 0:
-            return text
-    return question
+    whole, _ = parse_table(text, earlier, resolver, as_of, asker)
+    if whole.priority != 0:
+        return question
+    if not WRITE_QUESTION_MARK.search(question) or writes_requested(question):
+        return text
+    asked, _ = parse_table(question, earlier, resolver, as_of, asker)
+    return text if asked.writes else question
 
 
 def read_thread(
