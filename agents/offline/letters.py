@@ -24,10 +24,13 @@ from typing import Any
 
 GREETING = re.compile(
     r"^\W*(?:hi|hiya|hello|hey|dear|greetings|good\s+(?:morning|afternoon|evening|day)|morning|"
-    r"afternoon|evening|to\s+whom\s+it\s+may\s+concern)\b[^.?!\n]{0,40}[,:!.]?\s*$",
+    r"afternoon|evening|to\s+whom\s+it\s+may\s+concern)\b(?:[\s,\-–—]+[a-z][a-z'’-]*){0,3}"
+    r"[,:!.]?\s*$",
     re.I,
 )
-"""A letter's first line: "Hi team,", "Dear all,", "Good morning Priya,"."""
+"""A letter's first line: "Hi team,", "Dear all,", "Good morning Priya,". At most three words
+name who is addressed: a first line that asks ("Hey, what's the stock of SKU-0012 at S003")
+or names an id ("afternoon deliveries at S003") is the request, not a greeting."""
 SIGN_OFF = re.compile(
     r"^\W*(?:(?:kind|best|warm|warmest|many|with)\s+(?:regards|wishes|thanks)|regards|best|"
     r"all\s+the\s+best|thanks|thank\s+you|thx|ta|cheers|sincerely|yours(?:\s+\w+)?|"
@@ -77,10 +80,12 @@ def sentences(body: str) -> list[str]:
     """Split a letter's body into sentences.
 
     At a line break, or a full stop, question or exclamation mark before a capital, never after
-    an abbreviation such as "Co.".
+    an abbreviation such as "Co.". A line that ends without a stop and is carried on by a line
+    starting in lower case ("what's the stock of SKU-0012 at S003" / "and S004?") is one
+    sentence, as the writer's wrapped line is.
     """
     out: list[str] = []
-    for line in body.splitlines():
+    for line in re.sub(r"(?<![.?!:;\s])[ \t]*\n[ \t]*(?=[a-z])", " ", body).splitlines():
         start = 0
         for m in re.finditer(r"[.?!]+(?=\s+[\"'(]?[A-Z0-9])", line):
             if m.group(0) == "." and ABBREVIATION.search(line[start : m.end()]):

@@ -1,0 +1,57 @@
+"""The question of an e-mail (`agents.offline.letters.asked`): greeting and signature off, the
+asking sentences kept, a message that is no letter read as it is."""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.offline.letters import GREETING, asked, sentences
+
+
+@pytest.mark.parametrize(
+    "line", ["Hi team,", "Dear all,", "Good morning Priya,", "Morning all — quick one", "hey,"]
+)
+def test_a_greeting_line_is_a_greeting(line: str) -> None:
+    assert GREETING.match(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Hey, what's the stock of SKU-0012 at S003",
+        "afternoon deliveries at S003 - anything late",
+        "Hi - what is late at S003?",
+        "morning, can you list the late POs for DC-SOUTH",
+    ],
+)
+def test_a_first_line_that_asks_or_names_an_id_is_no_greeting(line: str) -> None:
+    assert not GREETING.match(line)
+
+
+def test_a_wrapped_question_is_one_sentence() -> None:
+    letter = "Hey, what's the stock of SKU-0012 at S003\nand S004?\n\nThanks,\nPriya"
+    assert asked(letter) == "Hey, what's the stock of SKU-0012 at S003 and S004?"
+    assert sentences("Stock is low\nat S003. What is late?") == [
+        "Stock is low at S003.",
+        "What is late?",
+    ]
+
+
+def test_the_question_in_the_middle_of_a_letter_is_what_is_asked() -> None:
+    letter = (
+        "Hi team,\n\nHope your week is going well. I'm preparing Thursday's review. Could you "
+        "tell me what is late at S003?\n\nKind regards,\nPriya (Grocery buying)"
+    )
+    assert asked(letter) == "Could you tell me what is late at S003?"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what is late at S003?",  # one line: no letter
+        "what is late at S003?\nand at S004?",  # no greeting, no signature
+        "Hi team,\n\nHope all is well.\n\nThanks,\nPriya",  # nothing asks
+    ],
+)
+def test_a_message_that_is_no_letter_or_asks_nothing_is_read_as_it_is(text: str) -> None:
+    assert asked(text) is None
