@@ -71,37 +71,30 @@ def three_dc_resolver() -> Resolver:
 _ids = itertools.count()
 
 
-@pytest.fixture(scope="module")
-def copilot(tmp_path_factory: pytest.TempPathFactory) -> Copilot:
-    tmp: Path = tmp_path_factory.mktemp("copilot")
+def _copilot_on_demo(tmp: Path, **network: Any) -> Copilot:
+    """A copilot with the offline model on a seed-7 demo network of the given shape."""
     settings = Settings(
         _env_file=None,
         database_url=f"sqlite:///{tmp / 'store.db'}",
         plan_cache_dir=tmp / "cache",
     )
     ws = Workspace.open(settings)
-    demo = generate_demo(seed=7, stores=4, skus=30, days=400, as_of=date(2026, 6, 30))
+    demo = generate_demo(seed=7, skus=30, days=400, as_of=date(2026, 6, 30), **network)
     replace_snapshot(ws.engine, demo.data, source="demo:test")
     saver = SqliteSaver(sqlite3.connect(tmp / "cp.db", check_same_thread=False))
     saver.setup()
     return Copilot(ws, checkpointer=saver, model=OfflinePlannerModel())
+
+
+@pytest.fixture(scope="module")
+def copilot(tmp_path_factory: pytest.TempPathFactory) -> Copilot:
+    return _copilot_on_demo(tmp_path_factory.mktemp("copilot"), stores=4)
 
 
 @pytest.fixture(scope="module")
 def three_dc_copilot(tmp_path_factory: pytest.TempPathFactory) -> Copilot:
     """A copilot on the seed-7 network with three DCs (DC-NORTH, DC-SOUTH, DC-03), six stores."""
-    tmp: Path = tmp_path_factory.mktemp("copilot3")
-    settings = Settings(
-        _env_file=None,
-        database_url=f"sqlite:///{tmp / 'store.db'}",
-        plan_cache_dir=tmp / "cache",
-    )
-    ws = Workspace.open(settings)
-    demo = generate_demo(seed=7, stores=6, skus=30, days=400, dcs=3, as_of=date(2026, 6, 30))
-    replace_snapshot(ws.engine, demo.data, source="demo:test")
-    saver = SqliteSaver(sqlite3.connect(tmp / "cp.db", check_same_thread=False))
-    saver.setup()
-    return Copilot(ws, checkpointer=saver, model=OfflinePlannerModel())
+    return _copilot_on_demo(tmp_path_factory.mktemp("copilot3"), stores=6, dcs=3)
 
 
 def ask(copilot: Copilot, *texts: str) -> list[Any]:
