@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.agents.conftest import ask
+
 Case = tuple[tuple[str, ...], tuple[str, ...], dict[str, Any]]
 
 ASK = ("(ask)",)
@@ -255,3 +257,15 @@ def fits(
         return False
     got = calls[0].get("args") or {}
     return all(got.get(key) == want for key, want in args.items())
+
+
+def assert_read_like_plain_form(
+    copilot: Any, turns: tuple[str, ...], tools: tuple[str, ...], args: dict[str, Any]
+) -> None:
+    """Ask the turns in one thread (`ask`); the last turn's calls must fit the case (`fits`)."""
+    result = ask(copilot, *turns)[-1]
+    assert fits(result.tool_calls, result.answer, tools, args), (
+        turns[-1],
+        result.tool_calls[:3],
+        result.answer[:300],
+    )

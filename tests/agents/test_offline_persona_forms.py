@@ -17,7 +17,7 @@ from agents.offline import parse
 from agents.offline.messages import Asker
 from graph.service import Copilot
 from tests.agents.conftest import ask
-from tests.agents.persona_forms import DEV, fits
+from tests.agents.persona_forms import DEV, assert_read_like_plain_form
 
 CASES = [
     pytest.param(turns, tools, args, id=f"{family}: {' / '.join(turns)[:60]}")
@@ -30,12 +30,7 @@ CASES = [
 def test_a_persona_phrasing_is_read_like_its_plain_form(
     copilot: Copilot, turns: tuple[str, ...], tools: tuple[str, ...], args: dict[str, Any]
 ) -> None:
-    result = ask(copilot, *turns)[-1]
-    assert fits(result.tool_calls, result.answer, tools, args), (
-        turns[-1],
-        result.tool_calls[:3],
-        result.answer[:300],
-    )
+    assert_read_like_plain_form(copilot, turns, tools, args)
 
 
 def test_an_id_ends_at_its_last_digit(copilot: Copilot) -> None:

@@ -13,8 +13,7 @@ from typing import Any
 import pytest
 
 from graph.service import Copilot
-from tests.agents.conftest import ask
-from tests.agents.persona_forms import HELD_OUT, fits
+from tests.agents.persona_forms import HELD_OUT, assert_read_like_plain_form
 
 MISSED: dict[str, str] = {
     "What Kingston must get from the replenishment now? Only the 5 biggest.": "'<place> must "
@@ -42,9 +41,4 @@ CASES = [
 def test_a_held_out_persona_phrasing_is_read_like_its_plain_form(
     copilot: Copilot, turns: tuple[str, ...], tools: tuple[str, ...], args: dict[str, Any]
 ) -> None:
-    result = ask(copilot, *turns)[-1]
-    assert fits(result.tool_calls, result.answer, tools, args), (
-        turns[-1],
-        result.tool_calls[:3],
-        result.answer[:300],
-    )
+    assert_read_like_plain_form(copilot, turns, tools, args)
