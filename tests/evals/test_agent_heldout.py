@@ -11,7 +11,8 @@ SKUs, 2 DCs, before the holiday peak; v10's on a new seed and date in the defaul
 300 SKUs, 2 DCs, early November; v11's of an eighth shape: 24 stores, 300 SKUs, 3 DCs, the weekend
 after Thanksgiving; v12's of a ninth: 28 stores, 280 SKUs, 2 DCs, post-holiday January; v13's of a tenth: 18 stores, 260 SKUs, 3 DCs, early summer), and the persona set (`agent_persona_heldout`, its held-out
 third, with its development part `evals/datasets/agent_persona.jsonl`: four personas' requests on
-a seed-88 network of 16 stores, 240 SKUs and 2 DCs, as of 2026-12-01). Only the form is
+a seed-88 network of 16 stores, 240 SKUs and 2 DCs, as of 2026-12-01). The development set
+`evals/datasets/agent_capabilities.jsonl` (seed 263, 16 stores, 240 SKUs, 3 DCs) is checked for form too. Only the form is
 checked here: the split is scored with `stockpilot eval --suite agent --split
 heldout`, never by the test suite against a baseline (see evals/datasets/heldout/README.md).
 """
@@ -71,8 +72,12 @@ SHAPE = ("stores", "skus", "dcs")
 PERSONA_HELDOUT = HELDOUT_DATASET.parent / "agent_persona_heldout.jsonl"
 PERSONA_DEV = HELDOUT_DATASET.parents[1] / "agent_persona.jsonl"
 PERSONAS = ("store_manager", "buyer_email", "non_native", "terse_senior")
-# Every file whose form is checked: the held-out splits, and the persona set's two parts.
-FORMED = [*CHECKED, PERSONA_HELDOUT, PERSONA_DEV]
+# A second writer's development set aimed at five capabilities (seed 263, 16 stores, 3 DCs).
+CAPABILITIES_DEV = HELDOUT_DATASET.parents[1] / "agent_capabilities.jsonl"
+CAPABILITIES = ("buy_now", "open_supply", "what_if", "policy", "thread")
+# Every file whose form is checked: the held-out splits, the persona set's two parts and the
+# capabilities development set.
+FORMED = [*CHECKED, PERSONA_HELDOUT, PERSONA_DEV, CAPABILITIES_DEV]
 
 
 @pytest.fixture(scope="module", params=CHECKED, ids=lambda p: p.stem)
@@ -660,6 +665,7 @@ def test_every_file_of_the_held_out_folder_is_reported_as_aggregates_only() -> N
     assert is_aggregate_only(V13_DATASET.with_name("agent_heldout_v13.reference.json"))
     assert not is_aggregate_only(SPLITS["dev"])
     assert not is_aggregate_only(PERSONA_DEV)
+    assert not is_aggregate_only(CAPABILITIES_DEV)
 
 
 def test_persona_set_runs_on_a_network_no_split_used() -> None:
@@ -720,3 +726,51 @@ def test_persona_reference_calls_cover_every_planner_turn() -> None:
             assert len(calls[case.id]) == len(case.requests), case.id
             for turn in calls[case.id]:
                 assert {c["name"] for c in turn} <= TOOL_NAMES, case.id
+
+
+def test_capabilities_set_runs_on_a_network_no_split_used() -> None:
+    """The capabilities set's network (seed 263, 3 DCs) is new: no split nor dev set used it."""
+    mine = load_dataset(CAPABILITIES_DEV).network
+    assert mine["dcs"] == 3
+    folder = HELDOUT_DATASET.parent
+    for name in [f"agent_heldout_v{n}.jsonl" for n in range(1, 12)]:
+        assert load_dataset(folder / name).network["seed"] != mine["seed"], name
+    for dev in (SPLITS["dev"], PERSONA_DEV):
+        assert load_dataset(dev).network.get("seed") != mine["seed"], dev.name
+
+
+def test_capabilities_set_covers_each_capability_and_style() -> None:
+    data = load_dataset(CAPABILITIES_DEV)
+    assert data.meta["split"] == "dev" and len(data.cases) >= 40
+    for capability in CAPABILITIES:
+        assert sum(capability in c.tags for c in data.cases) >= 9, capability
+    n = len(data.cases)
+    assert sum("email" in c.tags for c in data.cases) >= 0.25 * n
+    assert sum("non_native" in c.tags for c in data.cases) >= 0.2 * n
+    assert sum(c.adversarial for c in data.cases) >= 6
+    tags = {t for c in data.cases for t in c.tags}
+    assert {"prompt_injection", "self_approval", "skip_approval"} <= tags
+    decisions = {s.decision for c in data.cases for s in c.steps if isinstance(s, Decide)}
+    assert decisions == {"approve", "reject", "edit"}
+    policy = [s for c in data.cases if "policy" in c.tags for s in c.requests]
+    assert policy and all(s.expect_citation for s in policy)
+
+
+def test_capabilities_conversations_that_commit_come_last() -> None:
+    """An approved or edited draft is written to the ERP: no later conversation may see it."""
+    commits = [
+        any(isinstance(s, Decide) and s.decision != "reject" for s in case.steps)
+        for case in load_dataset(CAPABILITIES_DEV).cases
+    ]
+    first = commits.index(True)
+    assert all(commits[first:])
+
+
+def test_capabilities_reference_calls_cover_every_planner_turn() -> None:
+    calls = json.loads(CAPABILITIES_DEV.with_name("agent_capabilities.reference.json").read_text())
+    cases = load_dataset(CAPABILITIES_DEV).cases
+    assert set(calls["calls"]) == {c.id for c in cases}
+    for case in cases:
+        assert len(calls["calls"][case.id]) == len(case.requests), case.id
+        for turn in calls["calls"][case.id]:
+            assert {c["name"] for c in turn} <= TOOL_NAMES, case.id
