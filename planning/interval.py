@@ -77,9 +77,16 @@ class IntervalWindows:
 
 
 DAILY_WINDOWS = IntervalWindows()
-# Months: ratios to the year before each window, for series with a sale in most months only.
+# Months: windows ending in the last five years (the monthly fit window, 60 months; the days'
+# 364 would reach back 30 years), ratios to the year before each window, for series with a
+# sale in most months only.
+MONTHLY_WINDOW = 60
 MONTHLY_WINDOWS = IntervalWindows(
-    lookback=12, min_ratio_windows=24, ratio_classes=("smooth", "erratic"), alone_classes=()
+    window=MONTHLY_WINDOW,
+    lookback=12,
+    min_ratio_windows=24,
+    ratio_classes=("smooth", "erratic"),
+    alone_classes=(),
 )
 
 

@@ -248,3 +248,13 @@ def test_monthly_ratios_need_two_years_of_them() -> None:
     monthly = interval_demand(longer, fc, 3, **windows_kwargs(MONTHLY_WINDOWS))
     scaled = interval_demand(longer, fc, 3, lookback=0)
     assert (monthly.quantiles[:20, 2] > scaled.quantiles[:20, 2]).any()
+
+
+def test_monthly_windows_end_in_the_last_five_years() -> None:
+    # 60 months, not the days' 364: of a ten-year history only the 3-month windows ending in
+    # its last five years are measured (118 with 364).
+    hist, fc = _monthly_sellers(5)
+    ten_years = np.hstack([hist, hist])
+    monthly = interval_demand(ten_years, fc, 3, **windows_kwargs(MONTHLY_WINDOWS))
+    assert MONTHLY_WINDOWS.window == 60
+    assert set(monthly.windows.tolist()) == {60}
