@@ -39,7 +39,7 @@ from planning.forecast import (
     daily_periods,
     forecast_batch,
 )
-from planning.interval import MONTHLY_WINDOWS
+from planning.interval import MONTHLY_WINDOWS, WEEKLY_WINDOWS
 from planning.model_select import Challengers
 from stockpilot.vocabulary import SalesBucket
 
@@ -66,6 +66,7 @@ PERIODS: dict[SalesBucket, Periods] = {
         challengers=Challengers(naive=(1, 4, 13), aggregation=(1, 2, 4), origin_step=1, init=8),
         decline_prior=DECLINE_PRIOR**WEEK_DAYS,
         end_hazard=1.0 - (1.0 - END_HAZARD) ** WEEK_DAYS,
+        interval=WEEKLY_WINDOWS,
     ),
     SalesBucket.MONTH: Periods(
         weekly_profile=False,

@@ -21,7 +21,13 @@ from planning.buckets import (
 )
 from planning.engine import plan
 from planning.forecast import forecast_batch
-from planning.interval import DAILY_WINDOWS, MONTHLY_WINDOWS, interval_demand, windows_kwargs
+from planning.interval import (
+    DAILY_WINDOWS,
+    MONTHLY_WINDOWS,
+    WEEKLY_WINDOWS,
+    interval_demand,
+    windows_kwargs,
+)
 from planning.params import PlanParams
 from planning.policy import interval_sigma
 from stockpilot.vocabulary import SalesBucket
@@ -280,9 +286,13 @@ def test_a_monthly_smooth_seller_that_stopped_is_read_as_ended_without_a_history
 
 def test_monthly_series_measure_their_interval_in_months() -> None:
     # forecast_batch's interval takes the periods' windows: months the monthly ones
-    # (`planning.interval.MONTHLY_WINDOWS`), days and weeks the daily ones.
+    # (`planning.interval.MONTHLY_WINDOWS`), weeks the daily ones with ratios to the year
+    # before each window (`WEEKLY_WINDOWS`), days the daily ones.
     assert PERIODS[SalesBucket.MONTH].interval == MONTHLY_WINDOWS
-    assert PERIODS[SalesBucket.WEEK].interval == DAILY_WINDOWS
+    assert PERIODS[SalesBucket.WEEK].interval == WEEKLY_WINDOWS
+    assert WEEKLY_WINDOWS.lookback == 52
+    assert dataclasses.replace(WEEKLY_WINDOWS, lookback=DAILY_WINDOWS.lookback) == DAILY_WINDOWS
+    assert PERIODS[SalesBucket.DAY].interval == DAILY_WINDOWS
     rng = np.random.default_rng(2)
     hist = rng.poisson(20.0, (30, 60)).astype(float)
     fc = forecast_batch(
