@@ -134,6 +134,12 @@ AMEND_CUE = re.compile(
     r"|\d\s*(?:units?\s+)?(?:not|rather\s+than|instead\s+of|in\s+place\s+of)\s+\d|" + DROP_TO,
     re.I,
 )
+VAGUE_SIZE = re.compile(
+    r"\b(?:a\s+)?(?:bit|little|touch|tad|smidge|notch)\b|\b(?:smaller|bigger|larger|lower|higher|"
+    r"less|fewer)\W*$|\bsome\W*$",
+    re.I,
+)
+"""A change of no said size ("knock it down a bit", "make it smaller"): the number is asked."""
 DRAFT = re.compile(
     r"\b(?:go\s+ahead|proceed|prep(?:are)?|draft|raise|place|action|execute|book|put\s+through|"
     r"set\s+(?:it\s+|that\s+|this\s+)?up|sort\s+(?:it\s+|that\s+|this\s+)?out|fix|do\s+it|"
@@ -191,7 +197,7 @@ def action_of(text: str) -> str | None:
     if DISCARD.search(text) and not NEGATED.search(text) and not asked:
         return "withdraw"
     said = numbers(text)
-    if said and AMEND_CUE.search(text) and not asked:
+    if (said or VAGUE_SIZE.search(text)) and AMEND_CUE.search(text) and not asked:
         return "amend"
     if ARRIVAL.search(text) and asked:
         return "arrival"
@@ -356,6 +362,8 @@ def read(
         template = arrival_question(note)
         return Reading(action, template, pid=pid) if template else None
     qty = new_quantity(text, note)
+    if qty is None and not numbers(text) and VAGUE_SIZE.search(text):
+        return Reading(action, "drop it a bit", pid=pid)  # by how much is the planner's to say
     if qty is None or qty <= 0:
         return None
     return Reading(action, f"make it {qty} instead", pid=pid, qty=qty)
@@ -446,6 +454,22 @@ OVERRULED = frozenset({("explain", "draft")})
 """(the table's action, the reader's) where the reader's stands: "the second one - go ahead
 with it" names a listed exception (which alone the table explains) and asks to act on it. Never
 for a question ("why would we action the top one?" is explained): see `asks`."""
+
+
+COURTESY_IF = (
+    r"(?:(?:it'?s|it\s+is|it\s+isn'?t|it\s+is\s+not|that'?s|that\s+is|this\s+is)\s+(?:not\s+)?"
+    r"(?:too\s+|very\s+|at\s+all\s+|no\s+)?(?:easy|quick|simple|possible|doable|handy|"
+    r"convenient|trouble|bother|hassle|much\s+(?:trouble|bother|work|hassle))\b|"
+    r"(?:it'?s|it\s+is|that'?s|that|that\s+is)\s+(?:ok|okay|fine|alright)\b|"
+    r"(?:at\s+all\s+)?(?:possible|poss|convenient|feasible|easy|ok|okay)\b|"
+    r"you\s+(?:can|could|(?:don'?t|do\s+not)\s+mind|get\s+(?:a|the)\s+chance|"
+    r"(?:have|'?ve\s+got|got)\s+(?:a|the)\s+(?:minute|moment|sec(?:ond)?|mo|chance|time))\b|"
+    r"you'?ve\s+got\s+(?:a|the)\s+(?:minute|moment|sec(?:ond)?|chance|time)\b|"
+    r"not\s+too\s+(?:much\s+)?(?:trouble|bother|hassle|work)\b)"
+)
+"""The ease asked about in a courtesy ("if it's easy", "if possible", "if you have a minute",
+"if that's ok"): an "if" that asks nothing hypothetical. The one reading of it: the intent
+table's hypotheticals and the safety check's conditional writes both use it."""
 
 
 POLITE = re.compile(

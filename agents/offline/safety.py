@@ -28,6 +28,7 @@ import re
 
 from agents.offline.messages import Asker
 from agents.offline.parsing import _compile, dropped_first_off
+from agents.offline.reader import COURTESY_IF
 from agents.prompts import READ_ONLY_MARK
 from tools.planner import DRAFT_TOOLS, OVERRIDE_TOOLS
 
@@ -539,8 +540,7 @@ WRITE_NOT_MEANT: tuple[tuple[str, re.Pattern[str]], ...] = (
         "conditional",
         re.compile(
             r"\b(?:if|unless|provided|assuming|once|whenever|suppose|supposing|imagine|say\s+we)\b"
-            r"(?!\s+(?:possible|you\s+(?:can|could)|that(?:'s|\s+is)?\s+(?:ok|okay|fine|alright)|"
-            r"ok|okay)\b)|^\W*in\s+case\b",
+            r"(?!\s+" + COURTESY_IF + r")|^\W*in\s+case\b",
             re.I,
         ),
     ),
