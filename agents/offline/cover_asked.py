@@ -7,7 +7,8 @@ out ...) whose object is an amount left open (some, a few, more, enough, whateve
 what's needed, it, them) and no number, about one item at one place (named, or the thread's).
 It is read as the cover of that need (`cover_focus`: the engine's recommended move, its
 quantity and source), however the table read its nouns ("from the dc" to a store reads as the
-lane between them, "get some" as nothing).
+lane between them, "get some" as nothing). The place may be the object itself: "sort <store>
+out from the south DC", "top <store> up" (`PLACE_SUPPLIED`).
 
 A question ("do we ever send some from the dc?"), a hedge or a negation is caught afterwards
 like for any other write (`intents.parse`); here only the shape of the ask is read.
@@ -26,7 +27,8 @@ SUPPLY_VERB = (
     r"organi[sz]e|rush|order|buy|deliver)"
 )
 OPEN_AMOUNT = (
-    r"(?:some(?:\s+more)?|a\s+(?:few|bit|little|couple)|more|enough|extra|stock|"
+    r"(?:some(?:\s+more)?|a\s+(?:few|bit|little|couple)|more|enough|extra|stock|something|"
+    r"anything|stuff|product|units|"
     r"what(?:ever)?\s+(?:(?:it|they|we|she|he|the\s+\w+|\w+)\s+)?(?:needs?|is\s+needed|"
     r"'?s\s+needed|is\s+short|'?s\s+short|is\s+missing|'?s\s+missing|lacks?|requires?)|"
     r"what(?:ever)?\s+(?:is|'?s)\s+(?:needed|required|missing|short)|the\s+(?:rest|gap|shortfall|"
@@ -34,7 +36,8 @@ OPEN_AMOUNT = (
     r"across|in|down|up|along|out))"
 )
 AFTER = (
-    r"(?=\s*$|\W|\s+(?:over|across|sent|shipped|moved|brought|in|down|up|along|from|out|to|into|"
+    r"(?=\s*$|\W|\s+(?:over|across|sent|shipped|moved|moving|going|rolling|heading|headed|brought|"
+    r"in|down|up|along|from|out|to|into|"
     r"for|of\s+(?:it|that|them|those)|pls|plz|please|asap|now|today|tomorrow|here|there|"
     r"quick(?:ly)?|urgently|then|thx|thanks|ty)\b)"
 )
@@ -47,6 +50,13 @@ COVER_ASKED = re.compile(
     re.I,
 )
 """A supply verb with an amount left open: "get some sent over", "send whatever it needs"."""
+
+PLACE_SUPPLIED = re.compile(
+    r"\b(?:sort|top|fix|restock|refill|replenish|cover|look\s+after|help)\s+(?:out\s+|up\s+)?"
+    r"(?P<place>(?-i:[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*))(?:\s+(?:out|up)\b|(?=\s+(?:from|with|for)\b))",
+    re.I,
+)
+"""A place supplied in everyday words: "sort <store> out from the DC", "top <store> up"."""
 
 NOT_SUPPLY = re.compile(
     r"\b(?:info|information|details?|numbers?|figures?|data|report|list|forecast|update|"
@@ -67,6 +77,9 @@ def asks_cover(text: str, found: Mapping[str, Sequence[str]]) -> bool:
         return False
     if says_number(text):
         return False
+    placed = PLACE_SUPPLIED.search(text)
+    if placed is not None and placed.group("place") in (found.get("location") or []):
+        return True
     m = COVER_ASKED.search(text)
     if m is None:
         return False

@@ -2032,11 +2032,21 @@ def _swap_roles(rest: str, previous: str, resolver: Any) -> dict[str, str]:
 
     A location the follow-up marks as a destination ("to", "into") replaces the previous
     request's destination, one marked as a source ("from") its source; {} when neither applies.
+    One place said without a role ("and the same for <store>?") takes the role its kind has in
+    the previous request: a store replaces a store destination, a DC a DC source.
     """
-    src, dst, _ = _clause_places(rest, resolver)
+    src, dst, loose = _clause_places(rest, resolver)
+    psrc, pdst, _ = _clause_places(previous, resolver)
+    if src is None and dst is None and len(loose) == 1 and resolver is not None:
+        ent = resolver.get("location", loose[0])
+        dc = ent is not None and ent.group == "dc"
+        role = psrc if dc else pdst
+        if ent is not None and role is not None:
+            was = resolver.get("location", role)
+            if was is not None and (was.group == "dc") == dc:
+                src, dst = (loose[0], None) if dc else (None, loose[0])
     if src is None and dst is None:
         return {}
-    psrc, pdst, _ = _clause_places(previous, resolver)
     swaps: dict[str, str] = {}
     if dst and pdst and dst != pdst:
         swaps[pdst] = dst
