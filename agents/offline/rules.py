@@ -86,6 +86,15 @@ PROCEDURE_WHEN = re.compile(
 )
 """A question when or how soon a procedure is done, or what is done past a figure."""
 
+PROCEDURE_HOW = re.compile(
+    # "how we handle phantom stock", "pls tell me how a store treats a negative balance", "how
+    # do I get a PO expedited": how a procedure is done, said with or without its "do"
+    r"\bhow\s+(?:do\s+|does\s+|should\s+|must\s+|can\s+|would\s+|to\s+)?(?:we|i|you|one|"
+    r"planners?|buyers?|stores?|an?\s+\w+)?\s*(?:get\s+(?:\w+\s+){1,3}?)?" + PROCEDURE + r"\b",
+    re.IGNORECASE,
+)
+"""A question how a procedure is done."""
+
 LOOK_VERBS = re.compile(
     r"^\W*(?:(?:so|and|but|ok|okay)\W+)?(?:can|could|may)\s+(?:we|i)\s+(?:please\s+)?(?:see|get|"
     r"have|view|look|check|show|list|pull|find|know|hear|grab|compare)\b",
@@ -97,10 +106,12 @@ GENERIC = re.compile(
     r"\b(?:a|an|any|every|each|some)\s+(?:[\w-]+\s+){0,2}?(?:stores?|shops?|locations?|sites?|"
     r"dcs?|warehouses?|suppliers?|vendors?|items?|skus?|products?|lines?|orders?|pos?|"
     r"transfers?|approvers?|planners?|buyers?|promotions?|promos?|exceptions?|flags?)\b"
-    r"|\b(?:routine\s+replenishment|procurement|the\s+playbook|our\s+rules?|the\s+rules?)\b",
+    r"|\b(?:routine\s+replenishment|procurement|the\s+playbook|our\s+rules?|the\s+rules?)\b"
+    r"|\b(?:my|our|your|his|her|their|one'?s)\s+own\b",
     re.IGNORECASE,
 )
-"""A kind of thing rather than a particular one ("a store", "a vendor", "any transfer")."""
+"""A kind of thing rather than a particular one ("a store", "a vendor", "any transfer", "my
+own order": whoever drafted it)."""
 
 
 DATA_QUESTION = re.compile(
@@ -154,7 +165,12 @@ def is_rule_question(text: str, found: Mapping[str, Sequence[str]], resolver: An
     """
     if DATA_QUESTION.search(text):
         return False
-    asks = bool(THRESHOLD.search(text) or DEADLINE.search(text) or PROCEDURE_WHEN.search(text)) or (
+    asks = bool(
+        THRESHOLD.search(text)
+        or DEADLINE.search(text)
+        or PROCEDURE_WHEN.search(text)
+        or PROCEDURE_HOW.search(text)
+    ) or (
         bool(PERMISSION.search(text)) and not LOOK_VERBS.search(text) and bool(GENERIC.search(text))
     )
     return asks and not names_something(text, found, resolver)
