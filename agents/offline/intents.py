@@ -49,7 +49,16 @@ from agents.offline import (
 )
 from agents.offline import handlers as h
 from agents.offline.fanout import fan_out, listed_ids
-from agents.offline.messages import Asker, Call, Handler, Request, Result, Step, _turn_results
+from agents.offline.messages import (
+    Asker,
+    Call,
+    Handler,
+    Request,
+    Result,
+    Step,
+    _turn_results,
+    instruction,
+)
 from agents.offline.parsing import (
     CHANGE_DOWN,
     CHANGE_UP,
@@ -117,6 +126,7 @@ from agents.offline.safety import (
     IMPERSONATION,
     INSTRUCTION,
     NOT_ANOTHERS_DECISION,
+    WRITE_TOOLS,
     impersonated,
     writes_requested,
 )
@@ -545,10 +555,18 @@ QUESTION_ABOUT_OTHERS = (
     r"(?:can|could|may|might|should|must|would)\s+(?!you\b)\w+)\b)"
 )
 """Not a question about who may do it ("who should approve this transfer?" asks the playbook)."""
+INDIRECT_WHO = (
+    r"\b(?:tell|ask|know|find\s+out|wonder(?:ing)?|say|check|see|show)\s+(?:me\s+|us\s+)?"
+    r"who(?:m|se)?\s"
+)
+"""A question about who acts, asked inside a request ("could you tell me who needs to approve
+it?"): the approval it names is someone else's."""
 CLAUSE_NOT_A_QUESTION = (
     r"(?:^|[;:!?]\s*|\.\s+|\s[-\u2013\u2014]+\s|\bwhy\s+(?:wait|not|hold\s+off)\b[\s,]*)"
     + QUESTION_ABOUT_OTHERS.removeprefix("^")
-    + r"(?:(?![;:!?]|\.\s|\s[-\u2013\u2014]+\s).)*?"
+    + r"(?:(?![;:!?]|\.\s|\s[-\u2013\u2014]+\s|"
+    + INDIRECT_WHO
+    + r").)*?"
 )
 """The start of a clause that is not a question about who may do it, and the clause up to the
 word that follows: "the supplier wants a 1,400 fee - who can approve that?" asks, in its last
@@ -556,18 +574,6 @@ clause; "commit it - who cares" instructs, in its first; so does "why wait, comm
 transfer", whose "why wait" opens an instruction, not a question."""
 
 
-POLITE_IF = (
-    r"(?:(?:it'?s|it\s+is|it\s+isn'?t|it\s+is\s+not|that'?s|that\s+is|this\s+is)\s+(?:not\s+)?"
-    r"(?:too\s+|very\s+|at\s+all\s+|no\s+)?(?:easy|quick|simple|possible|doable|handy|"
-    r"convenient|trouble|bother|hassle|much\s+(?:trouble|bother|work|hassle))\b|"
-    r"(?:at\s+all\s+)?(?:possible|poss|convenient|feasible|easy)\b|"
-    r"you\s+(?:can|could|(?:don'?t|do\s+not)\s+mind|get\s+(?:a|the)\s+chance|"
-    r"(?:have|'?ve\s+got|got)\s+(?:a|the)\s+(?:minute|moment|sec(?:ond)?|mo|chance|time))\b|"
-    r"you'?ve\s+got\s+(?:a|the)\s+(?:minute|moment|sec(?:ond)?|chance|time)\b|"
-    r"not\s+too\s+(?:much\s+)?(?:trouble|bother|hassle|work)\b)"
-)
-"""The ease asked about in a courtesy ("if it's easy", "if possible", "if you have a minute"):
-an "if" that asks nothing hypothetical."""
 WHAT_IS_WAITING = (
     r"(?:what|which)(?:'s|\s+is|\s+are|\s+ones?\s+are|\s+of\s+(?:mine|ours|them|those)\s+"
     r"(?:is|are))?\s+(?:still|currently|now|left|yet)\s+(?:\w+\s+)?(?:pending|waiting|awaiting|"
@@ -577,7 +583,7 @@ WHAT_IS_WAITING = (
 pending?"): the list of them, never one draft's status."""
 HYPOTHETICAL = (
     r"\b(?:if(?!\s+"
-    + POLITE_IF
+    + reader.COURTESY_IF
     + r")|suppose|supposing|assum(?:e|ing)|say|imagine|picture|thinking\s+(?:of|about)|"
     r"considering|hypothetical(?:ly)?|scenario|in\s+case|were\s+to|(?:could|would|might)"
     r"(?!\s+you\b))\b"
@@ -2909,9 +2915,25 @@ def parse(
     """Read a request in its thread: a supplier named by its role put in, then `read_thread`.
 
     A look-up asked for a list of places, items or suppliers ("at
-    DC-SOUTH and DC-03") is made for each of them (`agents.offline.fanout`).
+    DC-SOUTH and DC-03") is made for each of them (`agents.offline.fanout`). An e-mail is read
+    as its question (`_letter_asked`); a write it tells beside the question is kept in
+    `Request.unread`, for the answer to say it was not acted on.
     """
-    text = _letter_asked(text, earlier, resolver, as_of, asker)  # an e-mail's question
+    read = _letter_asked(text, earlier, resolver, as_of, asker)  # an e-mail's question
+    intent, req = _parse(read, earlier, resolver, as_of, asker)
+    if read != text and (left := letters.left_out(text, resolver)):
+        req = replace(req, unread=tuple(left))
+    return intent, req
+
+
+def _parse(
+    text: str,
+    earlier: Sequence[BaseMessage],
+    resolver: Any,
+    as_of: date | None,
+    asker: Asker | None,
+) -> tuple[Intent, Request]:
+    """Read a request (an e-mail's question already taken out of it); see `parse`."""
     text = chatter_off(text)  # "hey, quick one: ...", "... much appreciated"
     answered = _answered_offer(text, earlier, resolver, as_of, asker)
     if answered is not None:
@@ -2998,7 +3020,7 @@ def parse(
         and not (PLEASE.search(text) or reader.POLITE.search(text) or modal)
     ):
         # "transfer 10 ... to S003?": asked whether to, not told to: confirmed, not written.
-        said = WRITE_QUESTION_MARK.sub("", text).strip()
+        said = _offered(intent, req) or WRITE_QUESTION_MARK.sub("", text).strip()
         return CONFIRM, replace(req, original=said, fields={**req.fields, "write": intent.name})
     raised = intent.name in AMEND_INTENTS and bounds.raised_to(text)  # "raise it up to 300": 300
     bound = (
@@ -3280,6 +3302,20 @@ polite request ("can you / could you / would you ... ?", `reader.POLITE`, or one
 is a request and acts (a draft still waits for an approver at the gate), as is one put with a
 modal ("can we move some from S003?", `MODAL`). Questions, negations and
 hedges (`WRITE_NOT_ASKED_FOR`, `WRITE_HEDGED`) are read before this and write nothing either."""
+
+
+def _offered(intent: Intent, req: Request) -> str | None:
+    """Return a draft asked with a question mark as the request that drafts it, or None.
+
+    "and the same for <store>?" after a draft offers **transfer 20 <item> from <DC> to
+    <store>**, the draft as read in the thread, not the words that point at it. Nothing is
+    drafted: the write's handler only says which call it would make.
+    """
+    if not intent.name.startswith("draft"):
+        return None
+    step = intent.handler(req, [])
+    writes = [c for c in step if c.name in WRITE_TOOLS] if isinstance(step, list) else []
+    return instruction(writes[0]) if len(writes) == 1 else None
 
 
 def confirm_write(req: Request, results: list[Result]) -> Step:

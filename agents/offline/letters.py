@@ -12,15 +12,26 @@ know ...", "I'm interested in whether ..."), less the pleasantries ("I hope your
 well", "I'd be grateful for a short answer"). When the question points back at the context
 ("which of *their* orders", "on *that* point") or the context names a kind of thing the
 question does not (the supplier, the item), the context is kept in front of it ("<supplier>
-phoned: ... which items would suffer from a slip of theirs?"), so the question stays last. A
-message that is no letter (one line, or no greeting and no signature), or in which no sentence
-asks, is read as it is.
+phoned: ... which items would suffer from a slip of theirs?"), so the question stays last; a
+scenario said before the question ("Suppose <supplier> is a week late. Which stores get hurt?")
+is always kept, as is what the question asks about. A message that is no letter (one line, or
+no greeting and no signature), or in which no sentence asks, is read as it is.
+
+A sentence that tells the copilot to write ("Order 200 units of <item> from <supplier>.",
+"Please move 30 ... to <store>.") beside a question that writes nothing is never read as the
+question's context: the question is answered alone, and `left_out` names the write, so that the
+answer says plainly it was not acted on (a write is drafted only when asked on its own). A
+question of rule ("Is it ok to raise a transfer worth 50?") is read alone too: a place named in
+the letter around it ("Quick one from <store>.") does not make it a question about that place.
 """
 
 from __future__ import annotations
 
 import re
 from typing import Any
+
+from agents.offline import rules
+from agents.offline.hypotheses import CONDITION
 
 GREETING = re.compile(
     r"^\W*(?:hi|hiya|hello|hey|dear|greetings|good\s+(?:morning|afternoon|evening|day)|morning|"
@@ -76,6 +87,24 @@ POINTS_BACK = re.compile(
 "what does the playbook say about that?")."""
 
 
+WRITE_VERB = (
+    r"(?:transfer|move|ship|send|order|buy|raise|place|book|draft|top\s+up|restock|replenish|"
+    r"cancel|withdraw|approve|amend|change|cut|reduce|bump|increase|push)"
+)
+WRITES = re.compile(
+    r"^\W*(?:(?:and|also|then|so|ok|okay)\W+)?(?:(?:please|pls|kindly)\s+)?(?:(?:can|could|would|"
+    r"will)\s+(?:you|u)\s+(?:please\s+)?|(?:i|we)(?:'d|\s+would)\s+like\s+(?:you\s+)?to\s+|"
+    r"(?:we|i)\s+(?:need|want)\s+(?:you\s+)?to\s+|(?:let'?s|go\s+ahead\s+and)\s+)?"
+    + WRITE_VERB
+    + r"\b(?=.*\d)",
+    re.I,
+)
+"""A sentence that tells the copilot to write, with a quantity or an id ("Order 200 units of
+SKU-0042 from SUP-03.", "Please move 30 of SKU-0010 to S012.", "Could you raise a PO for 80?")."""
+SCENARIO = re.compile(CONDITION.pattern + r"|^\W*(?:let'?s\s+say|what\s+if)\b", re.I)
+"""A sentence that sets up a scenario ("Suppose SUP-03 is a week late.", "Let's say ...")."""
+
+
 def sentences(body: str) -> list[str]:
     """Split a letter's body into sentences.
 
@@ -124,11 +153,8 @@ def _kinds(sentence: str, resolver: Any) -> set[str]:
     return kinds
 
 
-def asked(text: str, resolver: Any = None) -> str | None:
-    """Return the question of a letter (`asked` in the module's sense), or None.
-
-    None when the message is no letter or no sentence of it asks.
-    """
+def _read(text: str, resolver: Any) -> tuple[str, list[str]] | None:
+    """Return what a letter asks and the writes it tells beside a question, or None."""
     body = _body(text)
     if body is None:
         return None
@@ -136,11 +162,43 @@ def asked(text: str, resolver: Any = None) -> str | None:
     asking = [i for i, s in enumerate(said) if ASKS.search(s) and not PLEASANTRY.search(s)]
     if not asking:
         return None
+    writes = [i for i, s in enumerate(said) if WRITES.search(s)]
+    questions = [i for i in asking if i not in writes]
+    if writes and questions:
+        # A write beside a question that writes nothing: the question alone is read.
+        asking = questions
+    else:
+        writes = []
+    left = [said[i] for i in writes]
     question = " ".join(said[i] for i in asking)
-    before = [said[i] for i in range(asking[0]) if not PLEASANTRY.search(said[i])]
+    if rules.is_rule_question(question, {}, resolver) and not _kinds(question, resolver):
+        return question, left
+    before = [
+        said[i] for i in range(asking[0]) if not PLEASANTRY.search(said[i]) and i not in writes
+    ]
     context = " ".join(before)
     if before and (
-        POINTS_BACK.search(question) or _kinds(context, resolver) - _kinds(question, resolver)
+        POINTS_BACK.search(question)
+        or _kinds(context, resolver) - _kinds(question, resolver)
+        or any(SCENARIO.search(s) for s in before)
     ):
-        return f"{context} {question}"
-    return question
+        return f"{context} {question}", left
+    return question, left
+
+
+def asked(text: str, resolver: Any = None) -> str | None:
+    """Return the question of a letter (`asked` in the module's sense), or None.
+
+    None when the message is no letter or no sentence of it asks.
+    """
+    read = _read(text, resolver)
+    return None if read is None else read[0]
+
+
+def left_out(text: str, resolver: Any = None) -> list[str]:
+    """Return the sentences of a letter that tell a write beside its question, not read.
+
+    Empty when the message is no letter, or its writes are all it asks.
+    """
+    read = _read(text, resolver)
+    return [] if read is None else read[1]

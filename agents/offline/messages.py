@@ -90,7 +90,8 @@ class Request:
 
     `text` has names and aliases replaced by ids ("store 3" -> "S003"); `named` maps each such
     id back to how the planner wrote it, so answers can say "S003 (store 3)". `found` holds the
-    ids the text names, by kind; `focus` is the thread's memory (agents.focus).
+    ids the text names, by kind; `focus` is the thread's memory (agents.focus). `unread` holds
+    the sentences of an e-mail that told a write beside its question and were not acted on.
     """
 
     text: str
@@ -103,6 +104,7 @@ class Request:
     as_of: date | None = None
     original: str = ""
     asker: Asker = field(default_factory=Asker)
+    unread: tuple[str, ...] = ()
 
     def get(self, name: str) -> str | None:
         """Return a captured field, or None."""

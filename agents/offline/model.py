@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -27,6 +28,7 @@ from agents.offline.messages import (
     MAX_REQUEST_CHARS,
     MAX_ROUNDS,
     PLANNER_TOOLS,
+    Request,
     _call_ids,
     _text,
     _turn_results,
@@ -44,6 +46,28 @@ from agents.offline.safety import (
 )
 from agents.offline.settled import amended_instead, one_draft_each
 from stockpilot.vocabulary import GATE_NAME
+
+NOT_LOOKED_UP = re.compile(
+    r"(?:,\s*so\s+|\s*\band\s+|\s*)I\s+have\s+not\s+looked\s+anything\s+up(?:\s+or\s+drafted\s+"
+    r"anything|,\s+drafted\s+or\s+changed\s+anything)?(?:\s+yet)?",
+    re.I,
+)
+"""An answer's claim that nothing was looked up this turn."""
+
+
+def _looked_up(answer: str, results: Sequence[Any]) -> str:
+    """Keep an answer from saying nothing was looked up when this turn's tools did look up.
+
+    A reading that gave up after its look-ups (say `list_exceptions`) says what it looked up
+    and that it drafted nothing, rather than that it looked nothing up.
+    """
+    if not results or not NOT_LOOKED_UP.search(answer):
+        return answer
+    names = ", ".join(f"`{n}`" for n in dict.fromkeys(r.name for r in results))
+    said = NOT_LOOKED_UP.sub(". I have drafted nothing", answer, count=1)
+    said = re.sub(r"([.?!])\.", r"\1", said)
+    return f"I looked up {names} for this, but could not answer from it. {said}"
+
 
 # -- the model -----------------------------------------------------------------------------------
 
@@ -150,11 +174,11 @@ class OfflinePlannerModel(BaseChatModel):
             if not isinstance(step, str):
                 step = one_draft_each(step, request.focus, said)
         if step is None:
-            return AIMessage(_generic_answer(results))
+            return AIMessage(_generic_answer(results) + self._unread_note(request, asker))
         if isinstance(step, str):
             if results and request.named:
                 step = _resolved_note(request) + step
-            return AIMessage(step)
+            return AIMessage(_looked_up(step, results) + self._unread_note(request, asker))
         missing = sorted({c.name for c in step if not self._has_tool(c.name)})
         if missing:
             return AIMessage(
@@ -168,6 +192,25 @@ class OfflinePlannerModel(BaseChatModel):
             for c, call_id in zip(step, ids, strict=True)
         ]
         return AIMessage(content="", tool_calls=calls)
+
+    def _unread_note(self, request: Request, asker: Any) -> str:
+        """Say which writes an e-mail told beside its question were not acted on, and how to ask.
+
+        The command offered is the write as the table reads it alone (`instruction`), else the
+        sentence as written; nothing is drafted here.
+        """
+        notes = []
+        for sentence in request.unread:
+            intent, alone = parse(sentence, (), self.resolver, request.as_of, asker)
+            step = intent.handler(alone, []) if intent.writes else None
+            writes = [c for c in step if c.name in WRITE_TOOLS] if isinstance(step, list) else []
+            said = instruction(writes[0]) if writes else sentence.rstrip(" .!")
+            notes.append(
+                f"\n\n**Not acted on:** “{sentence}” — I answered the question only and have not "
+                f"drafted anything from that sentence. To have it drafted for approval, send it "
+                f"on its own, e.g. **{said}**."
+            )
+        return "".join(notes)
 
     def _has_tool(self, name: str) -> bool:
         return name in (self.tool_names or PLANNER_TOOLS)

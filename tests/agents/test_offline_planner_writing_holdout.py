@@ -9,6 +9,7 @@ draft, and nothing is drafted that was not asked for."""
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import pytest
 
@@ -19,8 +20,8 @@ DRAFT = "transfer 15 SKU-0003 from DC-SOUTH to S003"
 _threads = itertools.count()
 
 
-def _drafts(result: object) -> list[dict[str, object]]:
-    return [c for c in result.tool_calls if c["name"].startswith("draft_")]  # type: ignore[attr-defined]
+def _drafts(result: Any) -> list[dict[str, Any]]:
+    return [c for c in result.tool_calls if c["name"].startswith("draft_")]
 
 
 @pytest.mark.parametrize(
@@ -60,7 +61,9 @@ def test_letter_scenario_before_question_runs_the_what_if(three_dc_copilot: Copi
 
 
 def test_everyday_drafting_words_aim_at_the_named_store(three_dc_copilot: Copilot) -> None:
-    (result,) = ask(three_dc_copilot, "can you get some SKU-0003 moving to Monroe from the north DC")
+    (result,) = ask(
+        three_dc_copilot, "can you get some SKU-0003 moving to Monroe from the north DC"
+    )
     targets = {c["args"].get("to_location") for c in _drafts(result)}
     assert targets <= {"S002"} and (targets or "S002" in result.answer)
     assert "can't tell which request" not in result.answer
@@ -68,9 +71,14 @@ def test_everyday_drafting_words_aim_at_the_named_store(three_dc_copilot: Copilo
 
 @pytest.mark.parametrize(
     "follow_up, tool, qty",
-    [("bump it to 35", "amend_proposal", 35), ("forget it, bin that one", "withdraw_proposal", None)],
+    [
+        ("bump it to 35", "amend_proposal", 35),
+        ("forget it, bin that one", "withdraw_proposal", None),
+    ],
 )
-def test_draft_follow_up(three_dc_copilot: Copilot, follow_up: str, tool: str, qty: int | None) -> None:
+def test_draft_follow_up(
+    three_dc_copilot: Copilot, follow_up: str, tool: str, qty: int | None
+) -> None:
     _, result = ask(three_dc_copilot, DRAFT, follow_up)
     assert [c["name"] for c in result.tool_calls] == [tool]
     assert qty is None or result.tool_calls[0]["args"].get("qty") == qty
