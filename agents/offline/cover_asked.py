@@ -66,6 +66,14 @@ NOT_SUPPLY = re.compile(
 """An open amount of something that is no stock ("get some numbers", "get some details")."""
 
 
+SENT_TO = re.compile(
+    r"\b(?:need|needs|want|wants|get)\s+(?:(?!to\b)\S+\s+){0,3}?(?:going|sent|moving|shipped|"
+    r"heading|delivered|brought)\s+(?:over\s+|across\s+|down\s+)?(?:to|into)\b",
+    re.I,
+)
+"""Stock wanted on its way to a place: "need <item> going to <store> asap from the DC"."""
+
+
 def asks_cover(text: str, found: Mapping[str, Sequence[str]]) -> bool:
     """Whether a request asks, in everyday words, to supply one item at one place, amount open.
 
@@ -79,6 +87,8 @@ def asks_cover(text: str, found: Mapping[str, Sequence[str]]) -> bool:
         return False
     placed = PLACE_SUPPLIED.search(text)
     if placed is not None and placed.group("place") in (found.get("location") or []):
+        return True
+    if SENT_TO.search(text) and found.get("location"):
         return True
     m = COVER_ASKED.search(text)
     if m is None:

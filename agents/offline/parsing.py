@@ -908,6 +908,9 @@ POLICY_PATTERNS = _compile(
     # "who approves a PO over 25,000", "who can sign off a transfer"
     r"\bwho\s+(?:can\s+|may\s+|must\s+|should\s+|has\s+to\s+|needs?\s+to\s+|is\s+allowed\s+to\s+)?"
     r"(?:approves?|signs?\s+off|authori[sz]es?|is\s+allowed\s+to\s+approve)\b",
+    # "whos the one that signs off transfers", "who's the person who approves a big PO"
+    r"\bwho(?:s|'s|\s+is|\s+are)?\s+(?:the\s+)?(?:one|person|people|manager|role)s?\s+"
+    r"(?:that|who)\s+(?:can\s+|may\s+|must\s+|should\s+)?(?:approves?|signs?\s+off|authori[sz]es?)\b",
     # "how do we handle negative stock", "how should we treat phantom inventory"
     r"\bhow\s+(?:do|should|must|can)\s+(?:we|i)\s+(?:handle|treat|deal\s+with|manage|decide|"
     r"approve|escalate|expedite|review|classify|set|choose|size|plan|mark\s*down|"

@@ -47,3 +47,15 @@ def test_a_number_said_is_read_by_the_quantities_reader_and_leaves_the_ask_to_th
     assert numbers(text) == read
     # one way to read a number: the everyday ask is one with no number the reader reads
     assert asks_cover(text, {}) is (not read)
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("get something moving to S012 for SKU-0020", "S012"),
+        ("sort S009 out from DC-SOUTH for SKU-0020", "S009"),
+        ("need SKU-0020 going to S010 asap from DC-SOUTH", "S010"),
+    ],
+)
+def test_a_place_supplied_in_everyday_words_asks_its_cover(text: str, place: str) -> None:
+    assert asks_cover(text, {"sku": ["SKU-0020"], "location": [place]})

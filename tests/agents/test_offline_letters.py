@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from agents.offline.letters import GREETING, asked, sentences
+from agents.offline.letters import GREETING, asked, left_out, sentences
 
 
 @pytest.mark.parametrize(
@@ -55,3 +55,28 @@ def test_the_question_in_the_middle_of_a_letter_is_what_is_asked() -> None:
 )
 def test_a_message_that_is_no_letter_or_asks_nothing_is_read_as_it_is(text: str) -> None:
     assert asked(text) is None
+
+
+def test_a_write_beside_a_question_is_left_out_and_named() -> None:
+    letter = (
+        "Hi Bob,\nPlease move 30 of SKU-0010 from DC-SOUTH to S012. Also, what is the stock of "
+        "SKU-0010 at S012 now?\nThanks\nAna"
+    )
+    assert asked(letter) == "Also, what is the stock of SKU-0010 at S012 now?"
+    assert left_out(letter) == ["Please move 30 of SKU-0010 from DC-SOUTH to S012."]
+
+
+def test_a_letter_whose_only_ask_is_a_write_is_read_whole() -> None:
+    letter = "Hi,\nCould you move 30 of SKU-0010 from DC-SOUTH to S012?\nThanks\nAna"
+    assert asked(letter) == "Could you move 30 of SKU-0010 from DC-SOUTH to S012?"
+    assert left_out(letter) == []
+
+
+def test_a_scenario_before_the_question_is_kept() -> None:
+    letter = (
+        "Hello,\nSuppose demand for SKU-0020 at S009 doubles. What happens to SKU-0020 at S009?"
+        "\nRegards"
+    )
+    assert asked(letter) == (
+        "Suppose demand for SKU-0020 at S009 doubles. What happens to SKU-0020 at S009?"
+    )

@@ -277,3 +277,20 @@ def test_going_ahead_politely_with_a_listed_exception_drafts_it(
         "draft_exception",
         {"exc": "promo_uncovered:SKU-0005@S003"},
     )
+
+
+@pytest.mark.parametrize("text", ["knock it down a bit", "make it a bit smaller"])
+def test_a_change_of_no_said_size_asks_the_new_quantity(
+    text: str, two_drafts: list[BaseMessage], resolver: Resolver
+) -> None:
+    intent, req = parse(text, two_drafts[:4], resolver)
+    step = intent.handler(req, [])
+    assert isinstance(step, str) and "new quantity" in step
+
+
+def test_one_place_without_a_role_takes_its_kinds_role(
+    two_drafts: list[BaseMessage], resolver: Resolver
+) -> None:
+    name, _ = _read("and the same for S004?", two_drafts[4:], resolver)
+    intent, req = parse("and the same for S004?", two_drafts[4:], resolver)
+    assert name == "confirm_write" and "from DC-NORTH to S004" in str(intent.handler(req, []))

@@ -170,3 +170,15 @@ def test_a_request_for_the_things_past_a_limit_is_a_look_up_not_a_rule_question(
 )
 def test_an_instruction_opening_with_why_wait_is_refused(text: str) -> None:
     assert parse(text, (), None, as_of=AS_OF)[0].name == "refuse"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pls tell me how we handle phantom stock",
+        "how do I get a PO expedited",
+        "is it ok if I approve my own PO?",
+    ],
+)
+def test_how_a_procedure_is_done_or_ones_own_order_is_a_rule_question(text: str) -> None:
+    assert rules.is_rule_question(text, {})

@@ -409,3 +409,15 @@ def test_a_no_that_takes_nothing_back_still_instructs(text: str) -> None:
 def test_a_write_taken_back_says_so_and_how_to_ask(copilot: Copilot) -> None:
     [result] = ask(copilot, f"{REVIEW15_DRAFT}? no")
     assert "taken back" in result.answer and REVIEW15_DRAFT in result.answer
+
+
+@pytest.mark.parametrize(
+    "text, why",
+    [
+        ("transfer 20 SKU-0003 from DC-NORTH to S002 if you have a minute", None),
+        ("transfer 20 SKU-0003 from DC-NORTH to S002 if that's ok", None),
+        ("if S002 runs short, send 20 SKU-0003 from DC-NORTH", "conditional"),
+    ],
+)
+def test_a_courtesy_if_is_no_condition(text: str, why: str | None) -> None:
+    assert write_not_meant(text) == why
