@@ -3509,8 +3509,8 @@ def read_request(
         return cover
     if _rule_question(intent, req):
         # "a store got a phantom flag: how long have they got to count it?" asks the playbook,
-        # whatever look-up its nouns matched.
-        return BY_NAME["policy"], req
+        # whatever look-up its nouns matched; a clause of context before it is not searched.
+        return BY_NAME["policy"], replace(req, text=rules.asked_part(req.text))
     if intent.name in BUYING_REREAD and buying.asks_what_to_buy(req.text, req.found):
         # "do we need to place anything with <supplier> today?": the plan's order list for it.
         return BY_NAME["supplier_overview"], req

@@ -911,6 +911,10 @@ POLICY_PATTERNS = _compile(
     # "whos the one that signs off transfers", "who's the person who approves a big PO"
     r"\bwho(?:s|'s|\s+is|\s+are)?\s+(?:the\s+)?(?:one|person|people|manager|role)s?\s+"
     r"(?:that|who)\s+(?:can\s+|may\s+|must\s+|should\s+)?(?:approves?|signs?\s+off|authori[sz]es?)\b",
+    # "who actually signs off on an order that big?", "who give the ok for this fee?"
+    r"\bwho\s+(?:actually|really|normally|usually|then|exactly|else)\s+(?:approves?|signs?\s+off|"
+    r"authori[sz]es?)\b|\bwho\s+(?:\w+\s+)?(?:give|gives|giving)\s+(?:the\s+|an?\s+)?(?:ok|okay|"
+    r"go[- ]ahead|green\s+light|sign[- ]?off|approval)\b",
     # "how do we handle negative stock", "how should we treat phantom inventory"
     r"\bhow\s+(?:do|should|must|can)\s+(?:we|i)\s+(?:handle|treat|deal\s+with|manage|decide|"
     r"approve|escalate|expedite|review|classify|set|choose|size|plan|mark\s*down|"

@@ -112,7 +112,7 @@ OUTCOME = re.compile(
     r"\b(?:stand\w*|got\s+to|gotten\s+to|get\s+to|go(?:ne)?\s+through|went\s+through|through|"
     r"progress\w*|decid\w*|decision|verdict|status|happen\w*|come\s+of|came\s+of|became|"
     r"approv\w*|reject\w*|declin\w*|accept\w*|commit\w*|posted|placed|raised|signed|ok'?d|"
-    r"okay\w*|news|word|update|outcome|looked\s+at|end(?:ed)?\s+up|where\s+(?:is|has|does|"
+    r"okay\w*|passed|news|word|update|outcome|looked\s+at|end(?:ed)?\s+up|where\s+(?:is|has|does|"
     r"did|are)|landed|since|mov\w+\s+(?:along|on|forward)|moving|live|executed|booked|"
     r"in\s+(?:the\s+)?(?:erp|system)|"
     # "is it comin?", "is that on its way?", "has it gone out?": what became of the draft

@@ -55,7 +55,7 @@ DEADLINE = re.compile(
 
 PERMISSION = re.compile(
     # "may we send ...", "can routine replenishment just wait ...", "is a store allowed to ..."
-    r"^\W*(?:(?:so|and|but|ok|okay|quick\s+one)\W+)?(?:"
+    r"(?:^|\s[-\u2013\u2014]+\s|[;:]\s)\W*(?:(?:so|and|but|ok|okay|quick\s+one)\W+)?(?:"
     r"(?:can|could|may|must|shall)\s+(?!(?:you|u)\b)(?:we|i|one|a|an|any|planners?|buyers?|"
     r"stores?|routine|the\s+(?:planner|buyer|store|dc|engine|supplier|approver|plan))\b"
     r"|(?:is|are)\s+(?:it|we|i|a|an|planners?|stores?)\s+(?:\w+\s+)?(?:allowed|permitted|ok|"
@@ -63,7 +63,8 @@ PERMISSION = re.compile(
     r"|(?:do|does)\s+(?:we|i|a|an|planners?|stores?)\s+(?:\w+\s+)?(?:have|need)\s+to\b)",
     re.IGNORECASE,
 )
-"""A question whether something may or must be done, asked of a kind of actor."""
+"""A question whether something may or must be done, asked of a kind of actor; it may follow
+a clause of context ("I'm covering approvals this week - is it ok for me to approve ...")."""
 
 PROCEDURE = (
     r"(?:rais\w*|escalat\w*|held|hold|holds|review\w*|go(?:es)?\s+(?:to|into|on)|move[sd]?\s+(?:to|into)|"
@@ -174,3 +175,15 @@ def is_rule_question(text: str, found: Mapping[str, Sequence[str]], resolver: An
         bool(PERMISSION.search(text)) and not LOOK_VERBS.search(text) and bool(GENERIC.search(text))
     )
     return asks and not names_something(text, found, resolver)
+
+
+def asked_part(text: str) -> str:
+    """Return a rule question without the clause of context before it, for the search.
+
+    "I'm covering approvals this week - is it ok for me to approve a PO I keyed in myself?"
+    searches the playbook for the permission asked, not for "covering" (a cover rule).
+    """
+    m = PERMISSION.search(text)
+    if m is None or m.start() == 0:
+        return text
+    return text[m.start() :].lstrip(" -\u2013\u2014;:")

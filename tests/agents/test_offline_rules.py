@@ -182,3 +182,9 @@ def test_an_instruction_opening_with_why_wait_is_refused(text: str) -> None:
 )
 def test_how_a_procedure_is_done_or_ones_own_order_is_a_rule_question(text: str) -> None:
     assert rules.is_rule_question(text, {})
+
+
+def test_a_permission_after_a_clause_of_context_is_searched_alone() -> None:
+    text = "I'm covering approvals this week - is it ok for me to approve a PO I keyed in myself?"
+    assert rules.is_rule_question(text, {})
+    assert rules.asked_part(text) == "is it ok for me to approve a PO I keyed in myself?"
