@@ -3020,7 +3020,9 @@ def _parse(
         and not (PLEASE.search(text) or reader.POLITE.search(text) or modal)
     ):
         # "transfer 10 ... to S003?": asked whether to, not told to: confirmed, not written.
-        said = _offered(intent, req) or WRITE_QUESTION_MARK.sub("", text).strip()
+        said = WRITE_QUESTION_MARK.sub("", text).strip()
+        if earlier and not parse_table(said, (), resolver, as_of, asker)[0].writes:
+            said = _offered(intent, req) or said  # "and the same for <store>?": the draft meant
         return CONFIRM, replace(req, original=said, fields={**req.fields, "write": intent.name})
     raised = intent.name in AMEND_INTENTS and bounds.raised_to(text)  # "raise it up to 300": 300
     bound = (
@@ -3308,8 +3310,9 @@ def _offered(intent: Intent, req: Request) -> str | None:
     """Return a draft asked with a question mark as the request that drafts it, or None.
 
     "and the same for <store>?" after a draft offers **transfer 20 <item> from <DC> to
-    <store>**, the draft as read in the thread, not the words that point at it. Nothing is
-    drafted: the write's handler only says which call it would make.
+    <store>**, the draft as read in the thread, not the words that point at it (a request
+    that drafts on its own is offered as written). Nothing is drafted: the write's handler
+    only says which call it would make.
     """
     if not intent.name.startswith("draft"):
         return None
