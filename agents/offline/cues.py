@@ -46,6 +46,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from agents.offline.hypotheses import poses_promotion
 from agents.offline.parsing import _exception_type, _scenario_args, sized_comparative
 
 REREAD = frozenset(
@@ -441,7 +442,12 @@ def reading(
     """
     if current in WRITES_ASKED and WHO.search(text) and asks_other_source(text, found):
         return "suppliers_of_sku", {"sku": str((found.get("sku") or [""])[0])}
-    if current in WHAT_IF_UNSIZED and not _scenario_args(text) and asks_forecast(text, found):
+    if (
+        current in WHAT_IF_UNSIZED
+        and not _scenario_args(text)
+        and not poses_promotion(text)
+        and asks_forecast(text, found)
+    ):
         # "could you share the forecast for <item> at <store> over the coming two weeks? I'm
         # interested in whether the promotion lift is built in": no change to simulate.
         skus, places = list(found.get("sku") or []), list(found.get("location") or [])

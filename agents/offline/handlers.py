@@ -20,7 +20,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
 from agents.focus import ProposalNote
-from agents.offline import rows
+from agents.offline import hypotheses, rows
 from agents.offline.messages import (
     DEFAULT_TOP,
     DRAFTABLE,
@@ -52,7 +52,6 @@ from agents.offline.parsing import (
     override_window,
     packs,
     priority_level,
-    promo_window,
     quantity,
     relative_change,
     understood,
@@ -2111,29 +2110,39 @@ def what_if(req: Request, results: list[Result]) -> Step:
         first = bool(re.search(r"\b(?:first|earliest|soonest)\b", req.text, re.I))
         answer = render_what_if_scope(results[-1], first=first)
         ran = results[-1].args
-        if ran.get("promo_start") and _promo_uplift(req.text) is None and not results[-1].error:
+        uplift = _promo_uplift(hypotheses.DISCOUNT.sub(" ", req.text))
+        if ran.get("promo_start") and uplift is None and not results[-1].error:
             answer += (
                 f"\n\nNo uplift was given, so the promotion assumes ×{ran.get('promo_uplift')}: "
                 "say the uplift you expect to run it with yours."
             )
         return _with_note(req, answer)
-    scenario = _scenario_args(req.text)
+    priced = hypotheses.DISCOUNT.sub(" ", req.text)  # "20% off" is no uplift nor demand drop
+    scenario = _scenario_args(priced)
     sup = req.said("supplier")
     if scenario.get("supplier_delay_days") and sup and "supplier_id" not in scenario:
         scenario["supplier_id"] = sup
-    window = promo_window(req.text, req.as_of)
     promo_words = re.search(
         r"\b(?:promo\w*|promot\w*|campaign|sale|deal|(?:up)?lift|featur\w*|on\s+special)\b",
         req.text,
         re.I,
-    )
+    ) or hypotheses.PROMOTION.search(req.text)
+    window = hypotheses.promotion_window(req.text, req.as_of) if promo_words else None
     if window and promo_words:
         scenario.pop("promo_factor", None)
         scenario.pop("demand_factor", None)
         scenario.update(
             promo_start=window[0].isoformat(),
             promo_end=window[1].isoformat(),
-            promo_uplift=_promo_uplift(req.text) or DEFAULT_PROMO_UPLIFT,
+            promo_uplift=_promo_uplift(priced) or DEFAULT_PROMO_UPLIFT,
+        )
+    elif not scenario and hypotheses.poses_promotion(req.text):
+        item = req.entity("sku") or "SKU-0001"
+        place = req.entity("location") or "S003"
+        return _ask(
+            "the promotion's dates (and its uplift, if you know it; without one I assume "
+            f"×{DEFAULT_PROMO_UPLIFT})",
+            f"what if we promote {item} at {place} from <first day> to <last day> at <n>x?",
         )
     if not scenario and sup and re.search(r"\b(?:slip\w*|late|delay\w*|behind)\b", req.text, re.I):
         return _ask(

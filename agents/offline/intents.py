@@ -2935,6 +2935,8 @@ def _parse(
 ) -> tuple[Intent, Request]:
     """Read a request (an e-mail's question already taken out of it); see `parse`."""
     text = chatter_off(text)  # "hey, quick one: ...", "... much appreciated"
+    # "12 days" in reply to "how many days late is <supplier> to be?": the request, sized.
+    text = hypotheses.answered_size(text, earlier, as_of) or text
     answered = _answered_offer(text, earlier, resolver, as_of, asker)
     if answered is not None:
         return answered  # "Shall I draft it?" — "yes please": the very draft offered
@@ -3526,7 +3528,7 @@ def read_request(
         # "which supplier of <item> is quickest?", "which of them is most reliable?" after the
         # item's suppliers were listed: every one of them compared, not the list again.
         return BY_NAME["compare_suppliers"], req
-    if intent.name in HYPOTHESIS_REREAD and hypotheses.is_sized_hypothesis(req.text):
+    if intent.name in HYPOTHESIS_REREAD and hypotheses.is_hypothesis(req.text):
         # "if <supplier> pushes every open PO back 10 days, what then?": a scenario, not a look-up.
         return BY_NAME["what_if"], req
     if (cued := _cue_asked(intent, req)) is not None:

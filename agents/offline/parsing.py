@@ -575,6 +575,7 @@ DURATION_WORDS = re.compile(
 
 def _duration_digits(text: str) -> str:
     """Write a length of time plainly: "one-week" -> "1 week", "5 more days" -> "5 days"."""
+    text = re.sub(r"\b(?:an?\s+|one\s+)?fortnight\b", "2 weeks", text, flags=re.I)
     text = re.sub(
         r"\b(\d+|" + "|".join(NUMBER_WORDS) + r")(?:\s+(?:more|extra|further|additional))?[\s-]+"
         r"(?=(?:days?|weeks?|months?)\b)",
@@ -1482,7 +1483,7 @@ def category(text: str, categories: Sequence[str]) -> str | None:
     "stockouts in kitchenware") as written, for the tool to resolve or to answer with the
     categories there are.
     """
-    lowered = text.lower()
+    lowered = re.sub(r"(?<=[a-z])[-_](?=[a-z])", " ", text.lower())  # "personal-care"
     for cat in sorted(categories, key=len, reverse=True):
         word = cat.lower()
         stem = re.escape(word[:-1]) + r"(?:y|ies)" if word.endswith("y") else re.escape(word)

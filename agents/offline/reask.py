@@ -241,6 +241,11 @@ def _network(name: str, args: dict[str, Any]) -> Call | None:
     if name in ("get_forecast", "get_network_position"):
         return None
     scoped = {"location", "served_by", "offset"}
+    if name == "run_what_if":
+        # the scenario kept, its scope dropped: a delay's supplier is the scenario's own
+        scoped |= {"sku", "category"}
+        if not args.get("supplier_delay_days"):
+            scoped.add("supplier_id")
     if not scoped & set(args):
         return None
     return Call(name, {k: v for k, v in args.items() if k not in scoped})

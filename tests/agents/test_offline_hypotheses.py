@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from langchain_core.messages import AIMessage, HumanMessage
 
 from agents.offline import hypotheses, parse
 from agents.offline.parsing import _scenario_args
@@ -84,3 +85,53 @@ def test_a_delay_without_a_supplier_or_a_consequence_is_not_a_what_if() -> None:
 def test_a_delay_that_already_happened_is_not_a_what_if(text: str, resolver: Resolver) -> None:
     assert not hypotheses.is_sized_hypothesis(text)
     assert parse(text, (), resolver, as_of=AS_OF)[0].name != "what_if"
+
+
+@pytest.mark.parametrize(
+    ("text", "window"),
+    [
+        ("what happens if we promote SKU-0014 at S003 over the next two weeks", ("07-01", "07-14")),
+        ("if we put SKU-0012 on promotion at S001 during the next 10 days", ("07-01", "07-10")),
+        ("promo on SKU-0012 at S001, 2 weeks from 2026-07-06, 1.8x", ("07-06", "07-19")),
+        ("what if we promote SKU-0012 at S001 for a fortnight", ("07-01", "07-14")),
+    ],
+)
+def test_a_promotions_window_is_its_dates_or_its_horizon_from_tomorrow(
+    text: str, window: tuple[str, str]
+) -> None:
+    got = hypotheses.promotion_window(text, AS_OF)
+    assert got is not None and tuple(d.isoformat()[5:] for d in got) == window
+
+
+@pytest.mark.parametrize(
+    ("text", "posed"),
+    [
+        ("what happens if we promote SKU-0014 at S003 over the next two weeks", True),
+        ("marketing wants to run 20% off on SKU-0012 at S001 next week", True),
+        ("which promotions are uncovered at S003?", False),
+        ("is SKU-0012 on promotion at S001?", False),
+    ],
+)
+def test_a_promotion_posed_as_a_plan_is_a_hypothesis(text: str, posed: bool) -> None:
+    assert hypotheses.poses_promotion(text) is posed
+
+
+def test_a_price_cut_is_neither_the_uplift_nor_a_demand_drop(resolver: Resolver) -> None:
+    intent, req = parse("what if we run 30% off on SKU-0012 at S001 next week", (), resolver, AS_OF)
+    step = intent.handler(req, [])
+    assert isinstance(step, list) and step[0].name == "run_what_if"
+    assert step[0].args["promo_uplift"] == 1.5 and "demand_factor" not in step[0].args
+
+
+def test_a_size_given_in_reply_to_the_question_for_it_sizes_the_request(
+    resolver: Resolver,
+) -> None:
+    first = "what if Acme is late?"
+    intent, req = parse(first, (), resolver, AS_OF)
+    asked = intent.handler(req, [])
+    assert isinstance(asked, str) and asked.startswith("I need how many days late")
+    earlier = [HumanMessage(first), AIMessage(asked)]
+    intent, req = parse("10 days", earlier, resolver, AS_OF)
+    step = intent.handler(req, [])
+    assert isinstance(step, list) and step[0].name == "run_what_if"
+    assert step[0].args["supplier_delay_days"] == 10

@@ -90,9 +90,6 @@ CASES: list[tuple[tuple[str, ...], dict[str, Any]]] = [
     ),
 ]
 MISSES: dict[str, str] = {
-    "if we put SKU-0120 on promotion at S015 during the next 10 days, do we have enough": (
-        "read as the promotion exceptions of SKU-0120 at S015"
-    ),
     (
         "Good morning, I am store manager of Westfield. If the apparel sales is increasing "
         "40% because of the local festival, we will be out of stock? Thank you"
