@@ -15,7 +15,11 @@ what-if too, sized or not: its window is the dates said or the horizon said from
 (`promotion_window`), and an unsized one runs with the default uplift, which the answer states.
 A price cut ("20% off") is the promotion's discount, never its uplift (`DISCOUNT`). A short
 reply to the question for a what-if's size ("12 days", "+20%", "from the 20th to the 26th")
-is read with the request that was asked about (`answered_size`).
+is read with the request that was asked about (`answered_size`); after a what-if ran, a reply
+that is only a new size ("what about 28 days", "+40 then?", "and 35%?") is that what-if again
+at the new size (`resized`); and where the what-if asked about was never run (the item was
+ambiguous, the question was asked back), "same but for all of <category>" runs its scenario at
+the new scope (`rescoped`).
 
 Only a look-up is re-read this way, and a what-if only simulates: nothing is drafted or written.
 """
@@ -28,17 +32,20 @@ from datetime import date, timedelta
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
+from agents.offline.messages import Call, Request
 from agents.offline.parsing import (
     DATE_TOKEN,
     _day,
     _duration_digits,
+    _percent_digits,
     _scenario_args,
+    category,
     override_window,
     promo_window,
 )
 
 CONDITION = re.compile(
-    r"^\W*(?:(?:and|so|ok|okay|but|now)\W+)?(?:if|suppose|supposing|say|assume|assuming|imagine|"
+    r"^\W*(?:(?:and|so|ok|okay|but|now)\W+)?(?:(?:what\s+)?if|suppose|supposing|say|assume|assuming|imagine|"
     r"picture|hypothetically)\b",
     re.IGNORECASE,
 )
@@ -211,3 +218,117 @@ def answered_size(text: str, earlier: Sequence[BaseMessage], as_of: date | None)
     sized = _scenario_args(joined) != _scenario_args(asked)
     dated = promotion_window(joined, as_of) != promotion_window(asked, as_of)
     return joined if sized or dated else None
+
+
+RESIZE_LEAD = re.compile(
+    r"^\W*(?:(?:and|ok(?:ay)?|so|hmm+|now|then|but|right|well|maybe)\W+)*"
+    r"(?:(?:what|how)\s+about|what\s+if\s+(?:it\s+(?:was|were|is)|we\s+say|that\s+(?:was|were))|"
+    r"(?:and\s+)?if\s+(?:it\s+)?(?:was|were|is)|make\s+it|try|say|with|at|instead\s+of\s+that)?\W*",
+    re.IGNORECASE,
+)
+RESIZE_TAIL = re.compile(
+    r"\W*(?:(?:then|instead|now|please|pls|rather|more|less|up|down|late|later|delay|slip|"
+    r"lift|uplift|x|times)\W*)*$",
+    re.IGNORECASE,
+)
+NEW_SIZE = re.compile(
+    r"^(?P<sign>[+-])?\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>%|x|times|days?|weeks?)?$", re.IGNORECASE
+)
+
+
+def _last_what_if(earlier: Sequence[BaseMessage]) -> dict[str, object] | None:
+    """Return the arguments of the thread's last call when it was a what-if, else None."""
+    for msg in reversed(earlier):
+        if isinstance(msg, AIMessage) and msg.tool_calls:
+            call = msg.tool_calls[-1]
+            return dict(call.get("args") or {}) if call["name"] == "run_what_if" else None
+    return None
+
+
+def resized(text: str, earlier: Sequence[BaseMessage]) -> Call | None:
+    """Return the thread's last what-if at the new size a short follow-up says, or None.
+
+    "what about 28 days" re-runs a supplier delay for 28 days; "+40 then?" or "and 35%?"
+    re-runs a demand change (or a promotion's uplift) at +40% / 35% in the same direction;
+    "make it 2x" at twice. A size of the wrong kind (days after a demand change) is not read.
+    """
+    if len(text.split()) > SHORT_REPLY:
+        return None
+    last = _last_what_if(earlier)
+    if last is None:
+        return None
+    plain = _percent_digits(_duration_digits(text.strip()))
+    core = RESIZE_TAIL.sub("", RESIZE_LEAD.sub("", plain, count=1)).strip()
+    m = NEW_SIZE.match(core)
+    if m is None:
+        return None
+    n, unit, sign = float(m.group("n")), (m.group("unit") or "").lower(), m.group("sign")
+    args = dict(last)
+    if unit.startswith(("day", "week")):
+        if not args.get("supplier_delay_days"):
+            return None
+        args["supplier_delay_days"] = int(n * (7 if unit.startswith("week") else 1))
+        return Call("run_what_if", args)
+    if unit in ("x", "times"):
+        factor = n
+    else:
+        key = next(
+            (k for k in ("promo_uplift", "promo_factor", "demand_factor") if k in args), None
+        )
+        before = float(str(args[key])) if key else 1.0
+        down = (
+            sign == "-"
+            or (sign is None and before < 1)
+            or re.search(r"\b(?:less|down|lower|fewer|drop|fall)\b", text, re.IGNORECASE)
+        )
+        factor = round(1 - n / 100 if down else 1 + n / 100, 4)
+    key = next((k for k in ("promo_uplift", "promo_factor", "demand_factor") if k in args), None)
+    if key is None or factor <= 0:
+        return None
+    args[key] = factor
+    return Call("run_what_if", args)
+
+
+SCOPE_FILLER = frozenset(
+    """
+    ok okay so and now then but please pls plz same thing scenario but for at in across the all of
+    whole entire what about how instead too as well just only then try it do run that this
+    """.split()  # noqa: SIM905
+)
+"""Words a scope-only follow-up may carry besides the scope ("same but for all of <category>")."""
+
+
+def rescoped(text: str, req: Request) -> Call | None:
+    """Return the scenario of a what-if asked but never run, at the scope a follow-up names.
+
+    After "what happens if the <shared item name> at <store> runs 40% hot?" was asked back
+    (which item?), "same but for all of <category>" asks the same change over the category.
+    Only a follow-up that names a category or places and nothing else is read so.
+    """
+    human = [i for i, m in enumerate(req.earlier) if isinstance(m, HumanMessage)]
+    if not human or len(text.split()) > SHORT_REPLY:
+        return None
+    asked = str(req.earlier[human[-1]].content)
+    if _last_what_if(req.earlier[human[-1] :]) is not None or not is_hypothesis(asked):
+        return None
+    scenario = _scenario_args(DISCOUNT.sub(" ", asked))
+    if not scenario or req.found.get("sku") or req.found.get("supplier"):
+        return None
+    places = list(req.found.get("location") or [])
+    cat = category(text, req.resolver.categories if req.resolver is not None else ())
+    if cat is None and len(places) != 1:
+        return None
+    rest = text
+    for said in [*places, cat or ""]:
+        rest = re.sub(rf"\b{re.escape(said)}\b", " ", rest, flags=re.IGNORECASE) if said else rest
+    if cat is not None:
+        rest = re.sub(rf"\b{re.escape(cat.lower().rstrip('s'))}\w*\b", " ", rest, flags=re.I)
+    words = re.findall(r"[a-z']+", rest.lower())
+    if any(w not in SCOPE_FILLER for w in words):
+        return None
+    args: dict[str, object] = dict(scenario)
+    if cat is not None:
+        args["category"] = cat
+    if places:
+        args["location"] = places[0]
+    return Call("run_what_if", args)

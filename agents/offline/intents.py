@@ -2973,6 +2973,13 @@ def _parse(
         # "did my PO get the ok?", "is TR-SP-… committed?", "status of the second one": the
         # proposal the words point at, or the planner's proposals (`agents.offline.status`).
         return STATUS, req
+    if earlier and (bigger := hypotheses.resized(text, earlier)) is not None:
+        # "what about 28 days", "+40 then?" after a what-if: that what-if at the new size.
+        return replace(REASK, handler=reask.handler([bigger])), req
+    if earlier and (wider := hypotheses.rescoped(text, req)) is not None:
+        # "same but for all of <category>" after a what-if asked back (which item?): its
+        # scenario over the category.
+        return replace(REASK, handler=reask.handler([wider])), req
     if not intent.writes and intent.priority > 0 and earlier and figures.asks(text):
         # "why so many?", "where does that number come from?": the last answer's figure.
         return FIGURE, req

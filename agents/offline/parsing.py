@@ -588,10 +588,24 @@ def _duration_digits(text: str) -> str:
     )
 
 
+PERCENT_WORDS = re.compile(
+    r"\b(?P<n>\d+(?:\.\d+)?|" + "|".join(NUMBER_WORDS) + r")[\s-]*(?:percent|per\s+cent|pct)\b",
+    re.I,
+)
+"""A share said in words ("twenty percent", "15 per cent"): written "20%"."""
+
+
+def _percent_digits(text: str) -> str:
+    """Write a share plainly: "twenty percent" -> "20%", "15 per cent" -> "15%"."""
+    return PERCENT_WORDS.sub(
+        lambda m: NUMBER_WORDS.get(m.group("n").lower(), m.group("n")) + "%", text
+    )
+
+
 def _scenario_args(text: str) -> dict[str, Any]:
     """Return run_what_if's scenario arguments found in the text (only those given)."""
     args: dict[str, Any] = {}
-    text = _duration_digits(text)
+    text = _percent_digits(_duration_digits(text))
     delay = re.search(
         r"(?P<n>\d+)\s*(?P<unit>days?|weeks?|months?)\s*(?:(?:more|extra|further|later|"
         r"longer)\s+(?:than\s+(?:planned|expected|promised|due|scheduled)\s+)?)?"

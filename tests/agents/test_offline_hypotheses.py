@@ -135,3 +135,42 @@ def test_a_size_given_in_reply_to_the_question_for_it_sizes_the_request(
     step = intent.handler(req, [])
     assert isinstance(step, list) and step[0].name == "run_what_if"
     assert step[0].args["supplier_delay_days"] == 10
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "key", "value"),
+    [
+        ("what about 28 days", "supplier_delay_days", 28),
+        ("and 3 weeks?", "supplier_delay_days", 21),
+    ],
+)
+def test_a_new_size_after_a_delay_what_if_reruns_it(
+    follow_up: str, key: str, value: int, resolver: Resolver
+) -> None:
+    earlier = [
+        HumanMessage("what if SUP-03 is 10 days late?"),
+        AIMessage(
+            "",
+            tool_calls=[
+                {
+                    "name": "run_what_if",
+                    "args": {"supplier_id": "SUP-03", "supplier_delay_days": 10},
+                    "id": "c1",
+                }
+            ],
+        ),
+    ]
+    call = hypotheses.resized(follow_up, earlier)
+    assert call is not None and call.args == {"supplier_id": "SUP-03", key: value}
+
+
+def test_a_percent_after_a_demand_what_if_keeps_its_direction() -> None:
+    earlier = [
+        AIMessage(
+            "",
+            tool_calls=[{"name": "run_what_if", "args": {"demand_factor": 0.9}, "id": "c1"}],
+        )
+    ]
+    assert (call := hypotheses.resized("and if it were 30%?", earlier)) is not None
+    assert call.args["demand_factor"] == 0.7
+    assert hypotheses.resized("what about 5 days", earlier) is None

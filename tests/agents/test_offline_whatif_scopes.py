@@ -302,6 +302,30 @@ RUNS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
         ("what if the whole network sells 10% more", "and only for garden?"),
         {"category": "Garden", "demand_factor": 1.1},
     ),
+    (
+        ("what if pet sells twenty percent more than we forecast",),
+        {"category": "Pet", "demand_factor": 1.2},
+    ),
+    (
+        ("what happens if SKU-0014 at Lakewood runs 40% hot?", "same but for all of personal care"),
+        {"category": "Personal Care", "demand_factor": 1.4},
+    ),
+    (
+        ("simulate a 20-day delay on Pacific Rim Imports", "what about 28 days"),
+        {"supplier_id": "SUP-05", "supplier_delay_days": 28},
+    ),
+    (
+        ("what if demand for SKU-0014 at S014 goes up 20%?", "+40 then?"),
+        {"sku": "SKU-0014", "location": "S014", "demand_factor": 1.4},
+    ),
+    (
+        ("what happens if the premium denim jeans at lakewood runs 40% hot?",),
+        {"sku": "SKU-0033", "location": "S003", "demand_factor": 1.4},
+    ),
+    (
+        ("what if the denim jeans at joliet run 25% cold", "same but for all of apparel"),
+        {"category": "Apparel", "demand_factor": 0.75},
+    ),
 ]
 ASKS: list[tuple[str, ...]] = [
     ("what if Voltix slips",),
