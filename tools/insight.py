@@ -935,8 +935,11 @@ def what_if_scope(
     location: str | None = None,
     category: str | None = None,
     supplier_id: str | None = None,
+    region: tuple[str, Sequence[str]] | None = None,
 ) -> dict[str, Any]:
     """Re-project one SKU-location, or every one of a SKU / location / category / supplier / all.
+
+    `region`: a DC and the locations of its region (itself and the stores it feeds), to keep.
 
     Above one SKU the scope's SKUs are planned and projected a part at a time
     (`PlanCache.plan_parts`: with a plan run, partitions or a few SKUs at once; the per-row
@@ -960,6 +963,8 @@ def what_if_scope(
         scope["sku"] = sku
     if location is not None:
         scope["location"] = location
+    if region is not None:
+        scope["region"] = region[0]
     if category is not None:
         in_category = skus_in_category(ws.engine, category)
         skus = in_category if skus is None else skus & in_category
@@ -977,6 +982,8 @@ def what_if_scope(
                 mask &= pos["sku"].isin(skus).to_numpy()
             if location is not None:
                 mask &= pos["location_id"].to_numpy() == location
+            if region is not None:
+                mask &= pos["location_id"].isin(list(region[1])).to_numpy()
             rows = np.flatnonzero(mask)
             dates = plan.dates if dates is None else dates
             if len(rows):

@@ -431,6 +431,7 @@ def run_what_if(
     location: OptLoc = None,
     category: OptCategory = None,
     supplier_id: OptSup = None,
+    served_by: OptServedBy = None,
     supplier_delay_days: Annotated[int, "Days every open PO (of supplier_id, if given) slips"] = 0,
     demand_factor: Annotated[float, "Multiply every day's forecast, e.g. 1.2 = +20%"] = 1.0,
     promo_factor: Annotated[float, "Multiply the forecast on scheduled promotion days"] = 1.0,
@@ -441,7 +442,8 @@ def run_what_if(
     """Re-run the projection under a scenario and show what changes, at any scope.
 
     Scope: a SKU at a location (one SKU-location, day-level detail); or every SKU-location of a
-    SKU, a location, a category, a supplier's SKUs, or the whole network (nothing given):
+    SKU, a location, a DC's region (`served_by`: the DC and the stores it feeds), a category,
+    a supplier's SKUs, or the whole network (nothing given):
     totals, and the most affected SKU-locations. Scenario: a supplier delay, a demand change,
     a stronger scheduled promotion, or a hypothetical promotion window. Both sides project
     today's stock and open supply with no new orders, so a late arrival often moves WHEN stock
@@ -471,9 +473,19 @@ def run_what_if(
             location=ids["location"],
             category=insight.resolve_category(ws, category),
             supplier_id=ids["supplier_id"],
+            region=_region_of(ws, served_by),
         )
 
     return _read(runtime, run)
+
+
+def _region_of(ws: Workspace, served_by: str | None) -> tuple[str, list[str]] | None:
+    """Return a DC and its region's locations (the DC and the stores it feeds), or None."""
+    stores = _region(ws, served_by)
+    if stores is None:
+        return None
+    dc = str(_ids(ws, location=served_by)["location"])
+    return dc, [dc, *stores]
 
 
 MAX_PASSAGES = 5

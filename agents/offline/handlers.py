@@ -2167,7 +2167,15 @@ def what_if(req: Request, results: list[Result]) -> Step:
         pair_sku = pair_loc = None
     sku, loc = pair_sku or req.said("sku"), pair_loc or req.said("location")
     network = bool(NETWORK_WORDS.search(req.text))
-    if sku is None and loc is None and cat is None and not network:
+    region = _region(req)  # "the whole Region 03 area", "DC-SOUTH's stores": the DC's region
+    scoped_at = loc is not None and re.search(
+        rf"\b(?:at|in|for)\s+(?:the\s+)?{re.escape(loc)}\b", req.text, re.I
+    )
+    if region is not None and (loc in (None, region) or not scoped_at):
+        # a store said only in passing ("the retail park next to <store>") is no scope
+        loc = None
+        args["served_by"] = region
+    if sku is None and loc is None and cat is None and not network and region is None:
         delay_only = scenario.get("supplier_delay_days") and not scenario.get("supplier_id")
         if delay_only and req.focus.supplier and not (req.focus.sku and req.focus.location):
             scenario["supplier_id"] = args["supplier_id"] = req.focus.supplier

@@ -55,7 +55,8 @@ CONSEQUENCE = re.compile(
     r"\b(?:break|breaks|hurt|hurts|damage|impact|effect|affect|consequences?|what\s+happens?|"
     r"what\s+(?:would|will)\s+happen|do\s+to\s+us|mean\s+for\s+us|run\s+short|go\s+short|runs\s+short|"
     r"at\s+risk|in\s+trouble|mean\s+for|(?:do|does)\s+(?:that|this|it)\s+do|problems?|enough|"
-    r"cope|hold\s+up|run\s+(?:out|dry)|runs?\s+out|stock\s*outs?|suffer\w*|which\s+stores?)\b",
+    r"cope|hold\s+up|run\s+(?:out|dry)|runs?\s+out|stock\s*outs?|suffer\w*|which\s+stores?|hits?|"
+    r"run\s+(?:that|it|this)\s+through|play\s+out)\b",
     re.IGNORECASE,
 )
 """A question for what a change would do ("what would it break?", "does it hurt?")."""

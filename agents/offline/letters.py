@@ -14,7 +14,9 @@ well", "I'd be grateful for a short answer"). When the question points back at t
 question does not (the supplier, the item), the context is kept in front of it ("<supplier>
 phoned: ... which items would suffer from a slip of theirs?"), so the question stays last; a
 scenario said before the question ("Suppose <supplier> is a week late. Which stores get hurt?")
-is always kept, as is what the question asks about. A message that is no letter (one line, or
+is always kept, as is a change sized before the question that asks its effect ("... expects
+Region 03 to trade 15% above plan. Could you run that through?") and what the question asks
+about. A message that is no letter (one line, or
 no greeting and no signature), or in which no sentence asks, is read as it is.
 
 A sentence that tells the copilot to write ("Order 200 units of <item> from <supplier>.",
@@ -32,6 +34,7 @@ from typing import Any
 
 from agents.offline import rules
 from agents.offline.hypotheses import CONDITION
+from agents.offline.parsing import _scenario_args
 
 GREETING = re.compile(
     r"^\W*(?:hi|hiya|hello|hey|dear|greetings|good\s+(?:morning|afternoon|evening|day)|morning|"
@@ -181,6 +184,7 @@ def _read(text: str, resolver: Any) -> tuple[str, list[str]] | None:
         POINTS_BACK.search(question)
         or _kinds(context, resolver) - _kinds(question, resolver)
         or any(SCENARIO.search(s) for s in before)
+        or (bool(_scenario_args(context)) and not _scenario_args(question))
     ):
         return f"{context} {question}", left
     return question, left

@@ -652,7 +652,8 @@ def _scenario_args(text: str) -> dict[str, Any]:
             args["supplier_id"] = sup
     factor = _factor(text)
     if factor is not None:
-        key = "promo_factor" if re.search(r"\bpromo(?:tion)?s?\b", text, re.I) else "demand_factor"
+        promo = r"\bpromo(?:tion)?s?\b|\b(?:planned|promo(?:tion)?|expected|the)\s+(?:up)?lift\b"
+        key = "promo_factor" if re.search(promo, text, re.I) else "demand_factor"
         args[key] = factor
     return args
 

@@ -80,3 +80,12 @@ def test_a_scenario_before_the_question_is_kept() -> None:
     assert asked(letter) == (
         "Suppose demand for SKU-0020 at S009 doubles. What happens to SKU-0020 at S009?"
     )
+
+
+def test_a_change_sized_before_the_question_stays_with_it() -> None:
+    letter = (
+        "Hello,\n\nMarketing expects the whole north region to trade about 15% above plan. "
+        "Could you run that through and tell me where it hits first?\n\nRegards,\nHenrik"
+    )
+    got = asked(letter)
+    assert got is not None and got.startswith("Marketing expects") and got.endswith("first?")

@@ -163,7 +163,7 @@ RUNS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
     ),
     (
         ("what if demand in DC-03 region drops by 10 %",),
-        {"location": "DC-03", "demand_factor": 0.9},
+        {"served_by": "DC-03", "demand_factor": 0.9},
     ),
     (
         ("if the voltix delivery comes 2 weeks late, which store suffer most",),
@@ -325,6 +325,19 @@ RUNS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
     (
         ("what if the denim jeans at joliet run 25% cold", "same but for all of apparel"),
         {"category": "Apparel", "demand_factor": 0.75},
+    ),
+    (
+        ("what if demand in the Region 03 area runs 15% above plan",),
+        {"served_by": "DC-03", "demand_factor": 1.15},
+    ),
+    (
+        ("what if the north region stores sell 20% less",),
+        {"served_by": "DC-NORTH", "demand_factor": 0.8},
+    ),
+    (("what if demand at DC-SOUTH drops 10%",), {"location": "DC-SOUTH", "demand_factor": 0.9}),
+    (
+        ("if toys sell 30% more in DC-SOUTH's stores",),
+        {"served_by": "DC-SOUTH", "category": "Toys", "demand_factor": 1.3},
     ),
 ]
 ASKS: list[tuple[str, ...]] = [

@@ -186,6 +186,9 @@ def test_what_if_at_every_scope(call: Caller) -> None:
     assert any("No open purchase order from V2" in n for n in supplier["notes"])
     late, _ = call("run_what_if", supplier_id="V1", supplier_delay_days=30)
     assert late["delayed_purchase_orders"] == 1
+    region, _ = call("run_what_if", served_by="DC1", demand_factor=3.0)
+    assert region["scope"] == {"region": "DC1"}
+    assert 0 < region["sku_locations"] <= network["sku_locations"]
 
 
 def test_a_delay_that_moves_a_stockout_does_not_read_as_no_change(call: Caller) -> None:
