@@ -28,7 +28,7 @@ BUYING = re.compile(
 """A verb of buying ("buying from them", "place anything with", "what's to order")."""
 
 ALREADY = re.compile(
-    r"\b(?:did|have\s+we|(?:do|does)\s+(?:we|i)\s+have|has|had|was|were|ordered|bought|on\s+order|open|coming|inbound|arriv\w*|"
+    r"\b(?:did|have\s+we|(?:do|does)\s+(?:we|i)\s+have(?!\s+to\b)|has|had|was|were|ordered|bought|on\s+order|open|coming|inbound|arriv\w*|"
     r"late|overdue|delay\w*|deliver\w*|if|suppose|lead[- ]?times?|reliab\w*|on[- ]time|punctual\w*|"
     r"track\s+record|history|last\s+(?:week|month|year)|terms|moq|minimum|price|cost\s+per|"
     r"what[- ]if|scenario|draft|approve\w*)\b",

@@ -1698,6 +1698,8 @@ def _open_supply_args(req: Request) -> dict[str, Any] | str:
     pronoun = re.search(r"\b(?:it|this|that|them|this\s+(?:item|sku))\b", req.text, re.I)
     if pronoun and "sku" not in args and req.focus.sku:
         args["sku"] = req.focus.sku
+    if not args and req.focus.supplier and THEIR.search(req.text):
+        args["supplier_id"] = req.focus.supplier  # "what do they still owe us?"
     if not args:
         args = {k: v for k, v in (("sku", req.focus.sku), ("location", req.focus.location)) if v}
     days = window_days(req.text, req.as_of)

@@ -42,6 +42,7 @@ from agents.offline import (
     slots,
     sourcing,
     status,
+    supply,
     targets,
     terse,
     topics,
@@ -3523,6 +3524,10 @@ def read_request(
         # "a store got a phantom flag: how long have they got to count it?" asks the playbook,
         # whatever look-up its nouns matched; a clause of context before it is not searched.
         return BY_NAME["policy"], replace(req, text=rules.asked_part(req.text))
+    if (supplied := _supply_asked(intent, req)) is not None:
+        # "what should we order from <supplier> for the north DC?", "what's still owed to
+        # <DC> before the 20th?": the kinds of thing named decide the supply look-up.
+        return supplied
     if intent.name in BUYING_REREAD and buying.asks_what_to_buy(req.text, req.found):
         # "do we need to place anything with <supplier> today?": the plan's order list for it.
         return BY_NAME["supplier_overview"], req
@@ -3613,6 +3618,27 @@ def _topic_asked(intent: Intent, req: Request) -> tuple[Intent, Request] | None:
         return None
     name, fields = reading
     return BY_NAME[name], replace(req, fields=fields)
+
+
+def _supply_asked(intent: Intent, req: Request) -> tuple[Intent, Request] | None:
+    """Return the supply or buying look-up a request asks for (`supply`), or None.
+
+    Read on the request as written and, when that finds nothing, with its typos corrected.
+    """
+    if intent.writes:
+        return None
+    reading = supply.reading(req.text, req.found, intent.name)
+    if reading is None:
+        words = general.normalise(req.text, _vocabulary(), _protected(req.resolver))
+        if words != req.text:
+            reading = supply.reading(words, req.found, intent.name)
+    if reading is None:
+        return None
+    name, fields = reading
+    chosen = BY_NAME[name]
+    if fields.get("compare"):
+        chosen = replace(chosen, handler=supply.compared)
+    return (chosen, req) if _looks_only(chosen, req) else None
 
 
 def _cue_asked(intent: Intent, req: Request) -> tuple[Intent, Request] | None:
@@ -4402,7 +4428,9 @@ def _guess(
     fields = {k: v for k, v in fill.items() if v}
     places = req.found.get("location") or []
     if len(places) >= 2:
-        fields.update(src=places[0], dst=places[1])
+        # "transfer some stuff to S003 from DC-NORTH": the ends by their words, not their order
+        src, dst = sourcing.ends(req.text, places)
+        fields.update(src=src, dst=dst)
     slots = set(re.findall(r"\{(\w+)\}", intent.template))
     if intent.template and slots <= set(fields):
         text = intent.template.format(**fields)

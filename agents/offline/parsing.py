@@ -823,17 +823,52 @@ BY_WEEKDAY = re.compile(
 """A window that ends on a weekday ("by friday", "before Mon", "until this Thursday")."""
 
 
+BY_DATE = re.compile(
+    r"\b(?:by|before|until|till|til|through|thru|up\s+(?:to|until|till)|ahead\s+of|"
+    r"no\s+later\s+than)\s+(?:the\s+)?(?P<date>\d{4}-\d{2}-\d{2}|\d{1,2}(?:st|nd|rd|th)"
+    r"(?:\s+(?:of\s+)?[a-z]{3,9})?|\d{1,2}\s+(?:of\s+)?[a-z]{3,9}|[a-z]{3,9}\.?\s+\d{1,2}"
+    r"(?:st|nd|rd|th)?)\b",
+    re.I,
+)
+"""A window that ends on a date ("before the 20th", "by 1st of March", "until Feb 20")."""
+
+
+def _window_end(text: str, as_of: date) -> date | None:
+    """Return the date a window ends on ("before the 20th": the next 20th from `as_of`)."""
+    m = BY_DATE.search(text)
+    if m is None:
+        return None
+    token = m.group("date").replace(".", "")
+    bare = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)", token, re.I)
+    if bare is None:
+        return _day(token, as_of)
+    day, year, month = int(bare.group(1)), as_of.year, as_of.month
+    for _ in range(2):  # this month's day, else next month's
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            found = None
+        if found is not None and found >= as_of:
+            return found
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return None
+
+
 def window_days(text: str, as_of: date | None = None) -> int | None:
     """Return the days ahead a request's time window reaches ("arrivals this week" -> 7).
 
     With the day it is (`as_of`), a weekday ends the window too: "by friday" on a Saturday
-    reaches 6 days ahead (a weekday that is today means the same day next week).
+    reaches 6 days ahead (a weekday that is today means the same day next week); so does a
+    date: "before the 20th" on the 15th reaches 5 days ahead.
     """
     if as_of is not None:
         by = BY_WEEKDAY.search(text)
         if by is not None:
             ahead = (WEEKDAYS.index(by.group("day").lower()[:3]) - as_of.weekday()) % 7
             return ahead or 7
+        end = _window_end(text, as_of)
+        if end is not None:
+            return (end - as_of).days
     m = re.search(
         r"\b(?:in\s+|within\s+|over\s+|during\s+)?(?:the\s+)?(?:next|coming)\s+(\d+)\s*"
         r"(days?|weeks?)\b|\bwithin\s+(\d+)\s*(days?|weeks?)\b",

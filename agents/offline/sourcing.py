@@ -63,3 +63,31 @@ def asks_where_from(text: str, found: Mapping[str, Sequence[str]], resolver: Any
 def _is_store(location: str, resolver: Any) -> bool:
     entity = resolver.get("location", location) if resolver is not None else None
     return entity is not None and entity.group == "store"
+
+
+SOURCE_BEFORE = re.compile(r"\b(?:from|out\s+of|off|ex)\s+(?:the\s+)?$", re.IGNORECASE)
+TARGET_BEFORE = re.compile(r"\b(?:to|into|for|over\s+to|towards?)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def ends(text: str, places: Sequence[str]) -> tuple[str, str]:
+    """Return a movement's (source, destination) among the first two places a request names.
+
+    The word before each place gives its role ("to S003 from DC-NORTH": DC-NORTH is the
+    source); with no such word, the places are in the order said ("DC-NORTH S003").
+    """
+    first, second = str(places[0]), str(places[1])
+
+    def role(place: str) -> str | None:
+        m = re.search(r"(?<![\w-])" + re.escape(place) + r"(?![\w-])", text, re.IGNORECASE)
+        if m is None:
+            return None
+        before = text[: m.start()]
+        if SOURCE_BEFORE.search(before):
+            return "source"
+        if TARGET_BEFORE.search(before):
+            return "destination"
+        return None
+
+    if role(first) == "destination" or role(second) == "source":
+        return second, first
+    return first, second

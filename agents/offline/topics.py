@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from agents.offline import reader
+from agents.offline import reader, sourcing
 
 REREAD = frozenset(
     {
@@ -161,7 +161,8 @@ def topic(
         return None
     if not skus and len(places) == 2:
         if LANE.search(text) and not NOT_LANE.search(text):
-            return "lanes", {"src": places[0], "dst": places[1]}
+            src, dst = sourcing.ends(text, places)  # "to S003 from DC-NORTH": by their words
+            return "lanes", {"src": src, "dst": dst}
         return None
     if len(skus) != 1 or len(places) > 1:
         return None
