@@ -413,14 +413,27 @@ class Resolver:
         return found[:limit]
 
     def _fuzzy(
-        self, kind: EntityKind, query: str, form: str, floor: float = POSSIBLE
+        self,
+        kind: EntityKind,
+        query: str,
+        form: str,
+        floor: float = POSSIBLE,
+        keys: Sequence[str] | None = None,
     ) -> Resolution:
+        """Resolve a form by its closest forms: a confident one clear of the runner-up.
+
+        `keys`: the forms compared (default: every form with the same numbers). A confident
+        best within CLOSE_MARGIN of the runner-up is no match: the close ones are candidates.
+        """
         if not form:
             return Resolution(kind, query, None)
         digits = _numbers(form)
-        keys = (
-            [k for k in self._keys[kind] if _numbers(k) == digits] if digits else self._keys[kind]
-        )
+        if keys is None:
+            keys = (
+                [k for k in self._keys[kind] if _numbers(k) == digits]
+                if digits
+                else self._keys[kind]
+            )
         scored: dict[str, float] = {}
         for key, score, _ in process.extract(
             form, keys, scorer=fuzz.ratio, limit=12, score_cutoff=floor
@@ -506,21 +519,21 @@ class Resolver:
                 best: tuple[float, EntityKind, str] | None = None
                 for kind in kinds:
                     keys = self._plain[kind].get(form.count(" "), [])
-                    got = process.extractOne(form, keys, scorer=fuzz.ratio, score_cutoff=CONFIDENT)
-                    if got is None and kind != "sku" and n == 1:
+                    res = self._fuzzy(kind, form, form, floor=CONFIDENT, keys=keys)
+                    typo = (res.match.score, res.match.entity.id) if res.match else None
+                    if typo is None and not res.candidates and kind != "sku" and n == 1:
                         # "Milfrod": one swapped, missed or extra letter in a place's or a
                         # supplier's name, when exactly one name is that close.
-                        close = [k for k in keys if one_typo(form, k)]
-                        if len(close) == 1:
-                            got = (close[0], CONFIDENT, 0)
-                    unique = got is not None and len(self.forms[kind][got[0]]) == 1
-                    if got and unique and (best is None or got[1] > best[0]):
-                        best = (float(got[1]), kind, got[0])
+                        near = {i for k in keys if one_typo(form, k) for i in self.forms[kind][k]}
+                        if len(near) == 1:
+                            typo = (CONFIDENT, next(iter(near)))
+                    if typo and (best is None or typo[0] > best[0]):
+                        best = (float(typo[0]), kind, typo[1])
                 if best is None:
                     continue
-                score, kind, key = best
+                score, kind, entity_id = best
                 a, b = spans[i][0], spans[i + n - 1][1]
-                entity = self.entities[kind][next(iter(self.forms[kind][key]))]
+                entity = self.entities[kind][entity_id]
                 found.append(Match(entity, text[a:b], score, a, b))
                 taken[i : i + n] = [True] * n
         # A name's words in another order ("the sunscreen premium", "dog food deluxe"), when
@@ -559,15 +572,17 @@ class Resolver:
                 return kind, set(ids)
         if not typos:
             return None
-        best: tuple[float, EntityKind, str] | None = None
+        best: tuple[float, EntityKind, set[str]] | None = None
         for kind in kinds:
             keys = self._plain[kind].get(form.count(" "), [])
-            got = process.extractOne(form, keys, scorer=fuzz.ratio, score_cutoff=CONFIDENT)
-            if got is not None and (best is None or got[1] > best[0]):
-                best = (float(got[1]), kind, str(got[0]))
-        if best is None:
-            return None
-        return best[1], set(self.forms[best[1]][best[2]])
+            res = self._fuzzy(kind, form, form, floor=CONFIDENT, keys=keys)
+            top = res.match or (res.candidates[0] if res.candidates else None)
+            if top is None or (best is not None and top.score <= best[0]):
+                continue
+            # a clear best is that one; several within CLOSE_MARGIN are all of them
+            ids = {res.match.entity.id} if res.match else {m.entity.id for m in res.candidates}
+            best = (top.score, kind, ids)
+        return None if best is None else (best[1], best[2])
 
     def ambiguous(
         self, text: str, kinds: Iterable[EntityKind] = KINDS
@@ -624,6 +639,15 @@ DOCUMENT_BEFORE = re.compile(
     re.I,
 )
 """A document word just before a number ("PO 0010", "transfer #0010"): the document's number."""
+ORDINAL_START = re.compile(
+    r"(?i)(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|\d+\s*(?:st|nd|rd|th))\b"
+)
+RANK_AFTER = re.compile(
+    r"(?i)\s+(?:to|that|which|who|where|in\s+line|on\s+(?:the|that|this|your)\s+list|"
+    r"of\s+(?:them|those|these|the))\b"
+)
+"""After an ordinal DC phrase, words that make it a rank ("the first warehouse to run out",
+"the second DC on the list"): the thread's list position, never the DC of that number."""
 DURATION_AFTER = re.compile(r"\s*(?:%|percent\b|x\b|times\b|days?\b|weeks?\b|months?\b)", re.I)
 
 
@@ -637,6 +661,8 @@ def _not_a_name(text: str, a: int, b: int) -> bool:
     if a > 0 and text[a - 1] in "'’":
         return True
     surface = text[a:b]
+    if ORDINAL_START.match(surface) and RANK_AFTER.match(text, b):
+        return True  # "the first warehouse to run out": a rank over a list, not DC-01
     return " " in surface and surface[-1].isdigit() and bool(DURATION_AFTER.match(text, b))
 
 

@@ -284,3 +284,26 @@ def test_a_shared_name_in_other_words_is_asked_about_never_guessed(
     ((phrase, candidates),) = twins.ambiguous(text, ("sku",))
     assert phrase in text
     assert [c.id for c in candidates] == ["SKU-0003", "SKU-0030"]
+
+
+def test_a_typod_name_close_to_two_names_is_asked_about(data: NetworkData) -> None:
+    # "deluxe sunscre" is as near "Deluxe Sunscreen" as "Deluxe Sunscreem": the fuzzy match's
+    # close margin applies to a phrase in free text as to a tool argument (one path).
+    items = data.items.copy()
+    items["description"] = [f"Plain Item Number{i}" for i in range(len(items))]
+    items.loc[0, "description"] = "Deluxe Sunscreen"
+    items.loc[1, "description"] = "Deluxe Sunscreem"
+    res = Resolver.from_network(replace(data, items=items))
+    ids = {str(items.loc[0, "sku"]), str(items.loc[1, "sku"])}
+    assert res.resolve("sku", "deluxe sunscre").ambiguous
+    [(phrase, candidates)] = res.ambiguous("how much deluxe sunscre is at S001?")
+    assert phrase == "deluxe sunscre" and {c.id for c in candidates} == ids
+
+
+def test_an_ordinal_before_a_rank_is_no_dc_name(data: NetworkData) -> None:
+    renamed = {"DC-NORTH": "DC-01", "DC-SOUTH": "DC-02"}
+    locations = data.locations.replace({"location_id": renamed, "source_location": renamed})
+    res = Resolver.from_network(replace(data, locations=locations))
+    assert [m.entity.id for m in res.mentions("open supply at the first warehouse")] == ["DC-01"]
+    assert res.mentions("which is the first warehouse to run out?") == []
+    assert res.mentions("the second DC on the list") == []
